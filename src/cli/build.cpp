@@ -1,0 +1,11 @@
+#include "cli/commands.h"
+
+namespace moyin::cli {
+
+// Placeholder until the stage behind it lands.
+void add_build(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("build", "(not yet available)");
+  cmd->callback([&exit_code] { exit_code = 1; });
+}
+
+}  // namespace moyin::cli

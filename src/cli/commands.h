@@ -1,0 +1,14 @@
+// The subcommands of `moyin`. Each add_* registers one subcommand on the app;
+// when it runs, its callback stores the process exit code in `exit_code`
+// (0 success, 1 an input failed, 2 wrong usage).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace moyin::cli {
+
+void add_dump(CLI::App& app, int& exit_code);
+void add_build(CLI::App& app, int& exit_code);
+void add_fonts(CLI::App& app, int& exit_code);
+
+}  // namespace moyin::cli

@@ -1,0 +1,127 @@
+// The layout tree: what a manuscript says, independent of any library.
+// source/ builds it; typeset/ and epub/ read it. Plain data that owns
+// everything it holds, each node with the source position it came from.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace moyin::doc {
+
+// 1-based line and column (column counts bytes, as compilers do);
+// 0 means "unknown".
+struct Position {
+  int line = 0;
+  int column = 0;
+  friend bool operator==(const Position&, const Position&) = default;
+};
+
+// A front-matter value Moyin does not interpret, kept as YAML gave it.
+struct MetaValue {
+  enum class Kind { Null, Scalar, List, Map };
+  Kind kind = Kind::Null;
+  std::string scalar;
+  std::vector<MetaValue> items;                             // Kind::List
+  std::vector<std::pair<std::string, MetaValue>> entries;   // Kind::Map, in source order
+};
+
+struct Metadata {
+  std::string title;
+  std::string date;  // ISO 8601 as written: "2025-10-28T05:54:14.065Z" or "2025-10-28"
+  std::vector<std::string> tags;
+  std::vector<std::string> categories;
+  std::vector<std::string> authors;
+  std::string description;
+  std::string lang = "zh-CN";
+  std::string id;
+  std::string style;   // front-matter `style:` (a sheet name or path), empty if none
+  std::string cover;   // front-matter `cover:` image path, empty if none
+  bool has_front_matter = false;
+  // Every key not named above, in source order.
+  std::vector<std::pair<std::string, MetaValue>> extra;
+};
+
+enum class InlineKind {
+  Text,         // text
+  Code,         // text
+  Emphasis,     // children
+  Strong,       // children
+  Strike,       // children
+  Link,         // url, title, children; autolink = true for bare URLs / <url>
+  Image,        // url, title, children = alt text
+  SoftBreak,    // a source line break inside a paragraph (between Han: already removed)
+  LineBreak,    // hard break
+  FootnoteRef,  // label, number
+  RawHtml,      // text
+};
+
+struct Inline {
+  InlineKind kind = InlineKind::Text;
+  Position pos;
+  std::string text;
+  std::string url;
+  std::string title;
+  std::string label;        // footnote label as written
+  int number = 0;           // footnote number, 1-based in order of first reference
+  bool autolink = false;
+  std::vector<Inline> children;
+};
+
+enum class BlockKind {
+  Paragraph,    // inlines
+  Heading,      // level, id, inlines
+  List,         // ordered, start, tight, children = Items
+  Item,         // task, children
+  Quote,        // children
+  Code,         // info (language), text
+  Table,        // aligns, rows
+  Rule,
+  Image,        // a paragraph holding one image and nothing else: inlines = {Image}
+  RawHtml,      // text
+  FootnoteDef,  // label, number, id, children
+};
+
+enum class Align { None, Left, Center, Right };
+enum class TaskState { None, Unchecked, Checked };
+
+struct TableCell {
+  Position pos;
+  std::vector<Inline> inlines;
+};
+
+struct TableRow {
+  bool header = false;
+  std::vector<TableCell> cells;
+};
+
+struct Block {
+  BlockKind kind = BlockKind::Paragraph;
+  Position pos;
+  std::vector<Inline> inlines;
+  std::vector<Block> children;
+  int level = 0;             // Heading: 1..6
+  std::string id;            // Heading: unique slug; FootnoteDef: "fn-<label>"
+  std::string text;          // Code, RawHtml: literal content
+  std::string info;          // Code: the info string's first word (language)
+  bool ordered = false;      // List
+  int start = 1;             // List (ordered)
+  bool tight = true;         // List
+  TaskState task = TaskState::None;  // Item
+  std::vector<Align> aligns; // Table: one per column
+  std::vector<TableRow> rows;// Table: header row first
+  std::string label;         // FootnoteDef
+  int number = 0;            // FootnoteDef
+};
+
+struct Document {
+  std::string path;          // the file it came from, as given
+  Metadata meta;
+  std::vector<Block> blocks;
+  std::vector<Block> footnotes;  // FootnoteDef blocks, ordered by number
+};
+
+// Concatenated plain text of inlines (alt text, heading titles, TOC entries).
+std::string plain_text(const std::vector<Inline>& inlines);
+
+}  // namespace moyin::doc

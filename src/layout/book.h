@@ -1,0 +1,124 @@
+// The output of typesetting: pages of positioned items, nothing else.
+// typeset/ produces a Book; pdf/ (or any other back end) only walks it.
+// Coordinates are PostScript points with the origin at the page's top-left
+// corner and y growing downwards; back ends convert to their own system.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "doc/document.h"
+
+namespace moyin::layout {
+
+struct Point {
+  double x = 0;
+  double y = 0;
+};
+
+struct Box {
+  double x = 0;
+  double y = 0;
+  double width = 0;
+  double height = 0;
+};
+
+struct Color {
+  double r = 0, g = 0, b = 0;
+  friend bool operator==(const Color&, const Color&) = default;
+};
+
+// A face used by the book. Faces are numbered by their index in Book::faces.
+struct FaceRef {
+  std::string path;            // font file
+  int index = 0;               // face index inside a .ttc
+  std::string postscript_name; // for the PDF font name
+};
+
+struct Glyph {
+  uint32_t gid = 0;
+  double advance = 0;   // final pen advance in pt, justification included
+  double x_offset = 0;  // pt, from HarfBuzz positioning
+  double y_offset = 0;  // pt, positive = up (HarfBuzz convention)
+  uint32_t cluster = 0; // byte offset into GlyphRun::text where its cluster starts
+};
+
+// Glyphs of one face at one size, drawn from `origin` (the baseline start).
+struct GlyphRun {
+  int face = 0;
+  double size = 10;
+  Color color;
+  Point origin;
+  std::vector<Glyph> glyphs;
+  std::string text;            // the source text the glyphs came from (UTF-8)
+  bool synthetic_bold = false; // draw with a stroke: the face has no bold
+  double synthetic_slant = 0;  // skew factor for synthetic italic, 0 = upright
+};
+
+struct Rule {
+  Point from;
+  Point to;
+  double width = 0.5;
+  Color color;
+};
+
+struct Rect {
+  Box box;
+  Color fill;
+};
+
+struct ImageBox {
+  Box box;
+  std::string path;  // resolved local file
+};
+
+// A clickable area: either an external URI or an internal anchor name.
+struct LinkArea {
+  Box box;
+  std::string uri;
+  std::string dest;
+};
+
+// A named destination (heading, footnote) for links and the outline.
+struct Anchor {
+  std::string name;
+  Point at;
+};
+
+using Item = std::variant<GlyphRun, Rule, Rect, ImageBox, LinkArea, Anchor>;
+
+enum class LabelStyle { Decimal, LowerRoman, UpperRoman, None };
+
+struct Page {
+  double width = 595.276;   // A4
+  double height = 841.89;
+  Box trim;                 // equals the page when there is no bleed
+  Box bleed;
+  std::string label;        // "i", "ii", "1", … as printed and as the page label
+  std::vector<Item> items;
+};
+
+// From page `first_page` (0-based) on, pages are labelled in `style` from `start`.
+struct PageLabelRange {
+  int first_page = 0;
+  LabelStyle style = LabelStyle::Decimal;
+  int start = 1;
+};
+
+struct OutlineEntry {
+  std::string title;
+  int level = 1;
+  std::string dest;  // anchor name
+};
+
+struct Book {
+  doc::Metadata meta;
+  std::vector<FaceRef> faces;
+  std::vector<Page> pages;
+  std::vector<PageLabelRange> labels;
+  std::vector<OutlineEntry> outline;
+};
+
+}  // namespace moyin::layout

@@ -1,0 +1,24 @@
+// The source stage: a Markdown file with YAML front matter -> doc::Document.
+// The only folder that includes cmark-gfm headers.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string_view>
+
+#include "doc/diagnostics.h"
+#include "doc/document.h"
+
+namespace moyin::source {
+
+// Parses manuscript text. `path` is used for diagnostics and as the fallback
+// title. Returns nothing (and reports an error) when the text is not a
+// document at all, e.g. a binary file.
+std::optional<doc::Document> parse(std::string_view text, std::string_view path,
+                                   doc::Diagnostics& diags);
+
+// Reads and parses a file; a file that cannot be read is an error.
+std::optional<doc::Document> read_file(const std::filesystem::path& path,
+                                       doc::Diagnostics& diags);
+
+}  // namespace moyin::source
