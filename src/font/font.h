@@ -1,0 +1,149 @@
+// Fonts: faces found (fontconfig or paths from fonts/fonts.yaml), opened once
+// per process (memory-mapped), shared read-only between threads, grouped into
+// named font sets with per-character fallback; and the low-level shaping call.
+// No HarfBuzz/FreeType/fontconfig type leaks from here: `Face` is opaque
+// (its definition lives in font/face_impl.h, internal to src/font).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "doc/diagnostics.h"
+
+namespace moyin::font {
+
+// Opaque: mmapped file + hb_face_t + hb_font_t + coverage set. Immutable after
+// open; every function taking `const Face&` is safe to call from any thread.
+struct Face;
+
+struct FaceInfo {
+  std::string path;             // font file
+  int index = 0;                // face index inside a .ttc
+  std::string family;           // name table family (first English one)
+  std::string style;            // subfamily, e.g. "Regular", "Bold"
+  std::string postscript_name;  // for the PDF font name
+  int units_per_em = 1000;
+  double ascender = 0.8;        // em, positive up (OS/2 typo or hhea)
+  double descender = -0.2;      // em, negative below baseline
+  double line_gap = 0;          // em
+  bool bold = false;            // the face itself is bold (weight >= 600)
+  bool italic = false;          // the face itself is italic/oblique
+  bool monospace = false;       // post.isFixedPitch
+};
+
+const FaceInfo& info(const Face& face);
+bool has_glyph(const Face& face, char32_t cp);
+uint32_t glyph_of(const Face& face, char32_t cp);  // 0 (.notdef) when missing
+double advance_em(const Face& face, uint32_t gid);  // hmtx advance / upem
+
+// One shaped glyph. Positions in em (multiply by the font size in pt).
+struct ShapedGlyph {
+  uint32_t gid = 0;
+  double x_advance = 0;
+  double x_offset = 0;
+  double y_offset = 0;   // positive = up (HarfBuzz convention)
+  uint32_t cluster = 0;  // byte offset into the UTF-8 text given to shape()
+};
+
+// Shapes `utf8` left to right with HarfBuzz and the face's default features
+// (ligatures and contextual forms kept). `script` is an ISO 15924 tag
+// ("Hani", "Latn", "Zyyy"; empty = guess from the text); `lang` a BCP 47
+// tag ("zh-Hans", "en"; empty = none). Thread-safe.
+std::vector<ShapedGlyph> shape(const Face& face, std::string_view utf8,
+                               std::string_view script, std::string_view lang);
+
+// Same, shaping only utf8[offset, offset+length) but letting HarfBuzz see the
+// surrounding text as context; clusters are byte offsets into the whole
+// `utf8` (not relative to `offset`).
+std::vector<ShapedGlyph> shape(const Face& face, std::string_view utf8,
+                               size_t offset, size_t length,
+                               std::string_view script, std::string_view lang);
+
+// The face chosen to draw one character.
+struct FaceChoice {
+  const Face* face = nullptr;   // never null from select(): last resort is the
+                                // set's first face (draws .notdef)
+  int face_id = -1;             // FontLibrary::face(id); stable for the process
+  bool covered = false;         // false: no face in the set has the character
+  bool synthetic_bold = false;  // bold asked, the family has no bold face
+  bool synthetic_italic = false;// italic asked, the family has no italic face
+                                // (never set for Han: Han stays upright)
+};
+
+// One entry of a font set: a family with its variants (face ids, -1 = none).
+struct FontFamilyEntry {
+  std::string name;       // as written in fonts.yaml (family name or path)
+  int regular = -1;
+  int bold = -1;
+  int italic = -1;
+  int bold_italic = -1;
+  bool han = false;       // the regular face covers common Han (U+4E00 一):
+                          // used for CJK quotes and for "Han stays upright"
+};
+
+struct FontSet {
+  std::string name;                    // "serif-zh", "sans-zh", "mono", …
+  std::vector<FontFamilyEntry> faces;  // in fallback order
+};
+
+// Owns every face; load once per process. All const methods are thread-safe.
+class FontLibrary {
+ public:
+  FontLibrary();
+  FontLibrary(FontLibrary&&) noexcept;
+  FontLibrary& operator=(FontLibrary&&) noexcept;
+  ~FontLibrary();
+
+  // Reads fonts.yaml, resolves families with fontconfig (or explicit paths),
+  // opens each file once. Problems are reported to `diags` with the yaml's
+  // path and line; a CFF/OpenType-outline face is an error naming a TrueType
+  // alternative. Returns nothing when the file is unusable or a set ends up
+  // with no face.
+  static std::optional<FontLibrary> load(const std::filesystem::path& fonts_yaml,
+                                         doc::Diagnostics& diags);
+
+  const FontSet* find_set(std::string_view name) const;
+  const std::vector<FontSet>& sets() const;
+
+  // The first family in `set` whose face has a glyph for `cp`. With
+  // `prefer_cjk` (the caller decided “ ” ‘ ’ sit next to Han, CJK-RULES §1)
+  // the first Han family that covers cp is preferred. Cheap (per character).
+  FaceChoice select(const FontSet& set, char32_t cp, bool bold = false,
+                    bool italic = false, bool prefer_cjk = false) const;
+
+  int face_count() const;
+  const Face& face(int id) const;  // id in [0, face_count())
+  int face_id(const Face& face) const;  // -1 when not from this library
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Opens one face file (TrueType outlines only) outside any library; used by
+// tests and `moyin fonts`. Reports problems against `path`.
+struct FaceDeleter {
+  void operator()(Face* face) const;
+};
+using FacePtr = std::unique_ptr<Face, FaceDeleter>;
+FacePtr open_face(const std::filesystem::path& path, int index, doc::Diagnostics& diags);
+
+// Where fonts.yaml is found: $MOYIN_HOME/fonts/fonts.yaml if it exists, else
+// <repo>/fonts/fonts.yaml (compile-time MOYIN_DATA_DIR).
+std::filesystem::path default_fonts_yaml();
+
+// UTF-8 helpers shared by callers that walk text per character.
+// Decodes the code point at text[i] and advances i; invalid bytes give U+FFFD.
+char32_t next_code_point(std::string_view text, size_t& i);
+void append_utf8(std::string& out, char32_t cp);
+
+// True for Han ideographs (URO, Ext A–H, compatibility), CJK symbols and
+// fullwidth punctuation, kana, bopomofo: characters drawn from a CJK face.
+bool is_cjk(char32_t cp);
+
+}  // namespace moyin::font

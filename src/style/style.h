@@ -1,0 +1,182 @@
+// Style sheets: what every element looks like, for both the PDF and the EPUB.
+// A sheet is YAML with units (pt, mm, cm, in, em, %, bare numbers = ratios),
+// layered: built-in defaults <- styles/<name>.yaml <- the front matter's
+// `style:` <- `--style FILE` <- `--set key=value`. Unknown keys and bad values
+// are warnings naming file, line and key; the default is kept.
+// Resolved values are plain structs, lengths in points.
+#pragma once
+
+#include <array>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "doc/diagnostics.h"
+
+namespace moyin::style {
+
+struct Color {
+  double r = 0, g = 0, b = 0;  // 0..1
+  friend bool operator==(const Color&, const Color&) = default;
+};
+
+enum class Align { Justify, Left, Center, Right };
+
+enum class Role {
+  Body, H1, H2, H3, H4, H5, H6, Code, Quote, Table, Caption, Footnote,
+  Header, Footer, Title,
+};
+inline constexpr int kRoleCount = 15;
+std::string_view role_name(Role r);  // "body", "h1", …, "title"
+Role heading_role(int level);         // 1..6 -> H1..H6 (clamped)
+
+struct RoleStyle {
+  std::string font;            // font set name in fonts.yaml ("serif-zh", …)
+  double size = 10.5;          // pt
+  double leading = 18;         // baseline-to-baseline distance, pt
+  Color color;
+  Color background{1, 1, 1};   // block background (code)
+  bool has_background = false;
+  Align align = Align::Justify;
+  double space_before = 0;     // pt
+  double space_after = 0;      // pt
+  double indent = 0;           // first-line indent, pt
+  double margin_left = 0;      // block indent from the text area's left, pt
+  bool keep_with_next = false;
+  bool bold = false;
+  bool italic = false;
+  bool page_break_before = false;  // start on a new page
+};
+
+struct PageStyle {
+  std::string size_name = "A4";  // as given ("A4", "16K", "大32开", "custom")
+  double width = 595.276;        // pt (trim size)
+  double height = 841.89;
+  double top = 72, bottom = 72;  // margins, pt
+  double inner = 72, outer = 72; // inner = left on recto (odd) pages
+  bool mirrored = false;         // verso pages swap inner/outer
+  double bleed = 0;              // pt on each side
+  bool crop_marks = false;
+};
+
+enum class LineBreak { Basic, Gb, Strict, Loose };
+enum class Punctuation { Quanjiao, Kaiming, Banjiao, Plain };
+
+struct CjkStyle {
+  LineBreak line_break = LineBreak::Gb;
+  Punctuation punctuation = Punctuation::Quanjiao;
+  double latin_spacing = 0.25;  // em of the role's size at Han–Latin boundaries; 0 = none
+  bool hanging = false;
+  bool synthetic_slant = false; // slant Han in italic spans (default upright)
+};
+
+struct ParagraphStyle {
+  int min_last_line = 2;        // characters on a paragraph's last line, at least
+  int widows = 2;               // lines kept together at a page top / bottom
+  int orphans = 2;
+};
+
+// One running line (header or footer). Text templates may use {title},
+// {chapter}, {section}, {page}, {author}, {date}. On mirrored pages, left and
+// right swap on verso (even) pages so "right" is always the outer edge.
+struct RunningLine {
+  std::string left, center, right;
+  bool rule = false;             // a hairline under a header / over a footer
+};
+
+struct RunningStyle {
+  RunningLine header;
+  RunningLine footer;
+  bool on_chapter_pages = false; // also on the first page of a chapter
+  double header_gap = 14;        // pt between header baseline and text area top
+  double footer_gap = 24;        // pt between text area bottom and footer baseline
+};
+
+struct ChapterStyle {
+  int level = 1;             // heading level that starts a chapter
+  bool new_page = false;     // chapters start on a new page
+  bool open_right = false;   // … on a recto (odd) page
+};
+
+struct TocStyle {
+  bool enabled = true;       // PDF: a table of contents after the title page
+  int depth = 3;             // heading levels listed
+  std::string title = "目录";
+};
+
+struct TitlePageStyle {
+  bool enabled = true;       // a title page from the front matter (when it has a title)
+};
+
+struct EpubStyle {
+  int split_level = 1;       // headings of this level start a new XHTML file (0 = one file)
+  bool embed_fonts = false;  // embed subset fonts in the EPUB
+};
+
+enum class CjkEmphasis { Bold, Dots };  // how **strong**/*em* shows on Han text
+
+struct EmphasisStyle {
+  CjkEmphasis cjk = CjkEmphasis::Bold;
+};
+
+struct Sheet {
+  std::string name = "article";          // base sheet name
+  std::vector<std::string> sources;      // files layered, in order (for messages)
+  PageStyle page;
+  std::array<RoleStyle, kRoleCount> roles;
+  CjkStyle cjk;
+  ParagraphStyle paragraph;
+  RunningStyle running;
+  ChapterStyle chapter;
+  TocStyle toc;
+  TitlePageStyle title_page;
+  EpubStyle epub;
+  EmphasisStyle emphasis;
+
+  const RoleStyle& role(Role r) const { return roles[static_cast<int>(r)]; }
+  RoleStyle& role(Role r) { return roles[static_cast<int>(r)]; }
+  // Text area width of a page (page width minus inner and outer margins).
+  double text_width() const { return page.width - page.inner - page.outer; }
+  double text_height() const { return page.height - page.top - page.bottom; }
+};
+
+// What to layer over the built-in defaults, lowest priority first.
+struct Layers {
+  std::string base = "article";          // styles/<base>.yaml
+  std::string front_matter;              // doc::Metadata::style: a name or a path
+  std::filesystem::path document_dir;    // relative front-matter paths resolve here
+  std::vector<std::filesystem::path> files;  // --style FILE (in order)
+  std::vector<std::string> settings;     // --set key=value (in order)
+};
+
+// Resolves a sheet. A front-matter name (no '/' and no ".yaml") replaces
+// `base`; a front-matter path is layered over the base. A sheet file may say
+// `extends: <name>` to layer itself over another shipped sheet. Missing files
+// are errors; everything else wrong is a warning and keeps the default.
+Sheet resolve(const Layers& layers, doc::Diagnostics& diags);
+
+// Convenience: base sheet `name_or_path` (a shipped name or a file) plus
+// `--set`-style overrides.
+Sheet resolve(std::string_view name_or_path, const std::vector<std::string>& overrides,
+              doc::Diagnostics& diags);
+
+// The built-in defaults alone (no file read).
+Sheet defaults();
+
+// Where shipped sheets live: $MOYIN_HOME/styles if it exists, else
+// <repo>/styles (compile-time MOYIN_DATA_DIR).
+std::filesystem::path default_styles_dir();
+// styles/<name>.yaml, or empty when there is no such sheet.
+std::filesystem::path find_sheet(std::string_view name);
+
+// Parses a length ("12pt", "20mm", "2cm", "1in", "2em", "150%", "1.5").
+// em and % and bare numbers are relative to `em_pt`. Returns false on a bad value.
+bool parse_length(std::string_view text, double em_pt, double& out_pt);
+// "#336699", "#369", "black", "rgb(51,102,153)".
+bool parse_color(std::string_view text, Color& out);
+
+// The EPUB's CSS for this sheet (one function, used by epub/).
+std::string to_css(const Sheet& sheet);
+
+}  // namespace moyin::style
