@@ -23,15 +23,10 @@ struct HbFontDeleter {
   void operator()(hb_font_t* f) const { hb_font_destroy(f); }
 };
 
-// A memory-mapped font file, unmapped when the last blob referencing it dies.
-struct Mapping {
-  void* data = nullptr;
-  size_t size = 0;
-};
-
 struct Face {
   FaceInfo info;
-  // The whole file (mmapped, read-only). For a .ttc this is the collection;
+  // The whole file, memory-mapped read-only by hb_blob_create_from_file_or_fail
+  // (unmapped when the last reference dies). For a .ttc this is the collection;
   // `face` selects info.index inside it.
   std::unique_ptr<hb_blob_t, HbBlobDeleter> blob;
   std::unique_ptr<hb_face_t, HbFaceDeleter> face;

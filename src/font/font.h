@@ -11,6 +11,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "doc/diagnostics.h"
@@ -132,6 +134,23 @@ struct FaceDeleter {
 };
 using FacePtr = std::unique_ptr<Face, FaceDeleter>;
 FacePtr open_face(const std::filesystem::path& path, int index, doc::Diagnostics& diags);
+
+// Characters no face covers, collected while walking a document; reported as
+// one warning per document listing each character with its first position.
+class MissingGlyphs {
+ public:
+  void note(char32_t cp, doc::Position pos);  // keeps the first position only
+  bool empty() const { return items_.empty(); }
+  size_t size() const { return items_.size(); }
+  const std::vector<std::pair<char32_t, doc::Position>>& items() const { return items_; }
+  // "no font in the style can draw 3 characters: U+XXXX 'c' (12:5), …";
+  // nothing when empty. The warning is placed at the first occurrence.
+  void report(std::string_view path, doc::Diagnostics& diags) const;
+
+ private:
+  std::vector<std::pair<char32_t, doc::Position>> items_;  // in order of first sight
+  std::unordered_set<char32_t> seen_;
+};
 
 // Where fonts.yaml is found: $MOYIN_HOME/fonts/fonts.yaml if it exists, else
 // <repo>/fonts/fonts.yaml (compile-time MOYIN_DATA_DIR).

@@ -1,0 +1,269 @@
+// One face: opened once (memory-mapped by HarfBuzz), immutable afterwards,
+// so every query and shape() may run on any thread at the same time.
+#include <hb-ot.h>
+#include <hb.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <initializer_list>
+
+#include "font/face_impl.h"
+
+namespace moyin::font {
+
+namespace {
+
+constexpr char32_t kMaxCodePoint = 0x10FFFF;
+
+std::string name_string(hb_face_t* face, hb_ot_name_id_t id) {
+  // Prefer the English name, then whatever the face has.
+  for (const char* lang : std::initializer_list<const char*>{"en", "en-US", nullptr}) {
+    hb_language_t l = lang ? hb_language_from_string(lang, -1) : HB_LANGUAGE_INVALID;
+    unsigned size = 0;
+    size = hb_ot_name_get_utf8(face, id, l, nullptr, nullptr);
+    if (size == 0) continue;
+    std::string out(size + 1, '\0');
+    unsigned cap = size + 1;
+    hb_ot_name_get_utf8(face, id, l, &cap, out.data());
+    out.resize(cap);
+    return out;
+  }
+  return {};
+}
+
+bool has_table(hb_face_t* face, hb_tag_t tag) {
+  hb_blob_t* t = hb_face_reference_table(face, tag);
+  bool present = hb_blob_get_length(t) > 0;
+  hb_blob_destroy(t);
+  return present;
+}
+
+bool fixed_pitch(hb_face_t* face) {
+  hb_blob_t* t = hb_face_reference_table(face, HB_TAG('p', 'o', 's', 't'));
+  unsigned len = 0;
+  const char* d = hb_blob_get_data(t, &len);
+  bool fixed = false;
+  if (d && len >= 16) {
+    // post.isFixedPitch: uint32 at offset 12, big-endian.
+    auto b = reinterpret_cast<const unsigned char*>(d);
+    fixed = (b[12] | b[13] | b[14] | b[15]) != 0;
+  }
+  hb_blob_destroy(t);
+  return fixed;
+}
+
+}  // namespace
+
+void FaceDeleter::operator()(Face* face) const { delete face; }
+
+FacePtr open_face(const std::filesystem::path& path, int index, doc::Diagnostics& diags) {
+  const std::string p = path.string();
+  std::unique_ptr<hb_blob_t, HbBlobDeleter> blob(hb_blob_create_from_file_or_fail(p.c_str()));
+  if (!blob) {
+    diags.error(p, {}, "cannot read font file");
+    return FacePtr(nullptr);
+  }
+  unsigned count = hb_face_count(blob.get());
+  if (count == 0) {
+    diags.error(p, {}, "not a TrueType/OpenType font file");
+    return FacePtr(nullptr);
+  }
+  if (index < 0 || static_cast<unsigned>(index) >= count) {
+    diags.error(p, {}, "the font file has " + std::to_string(count) + " face(s), no face index " +
+                           std::to_string(index));
+    return FacePtr(nullptr);
+  }
+  std::unique_ptr<hb_face_t, HbFaceDeleter> face(hb_face_create(blob.get(), index));
+  if (has_table(face.get(), HB_TAG('C', 'F', 'F', ' ')) ||
+      has_table(face.get(), HB_TAG('C', 'F', 'F', '2'))) {
+    diags.error(p, {},
+                "font has CFF (PostScript) outlines, which the PDF back end cannot embed; "
+                "use a TrueType-outline face instead, e.g. LXGW WenKai "
+                "(/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf) or "
+                "WenQuanYi Micro Hei (/usr/share/fonts/truetype/wqy/wqy-microhei.ttc)");
+    return FacePtr(nullptr);
+  }
+  if (!has_table(face.get(), HB_TAG('g', 'l', 'y', 'f')) ||
+      !has_table(face.get(), HB_TAG('c', 'm', 'a', 'p')) ||
+      !has_table(face.get(), HB_TAG('h', 'm', 't', 'x'))) {
+    diags.error(p, {}, "font has no TrueType outlines (glyf/cmap/hmtx tables missing)");
+    return FacePtr(nullptr);
+  }
+  hb_face_make_immutable(face.get());
+
+  FacePtr out(new Face);
+  out->info.path = p;
+  out->info.index = index;
+  out->info.units_per_em = static_cast<int>(hb_face_get_upem(face.get()));
+  if (out->info.units_per_em <= 0) out->info.units_per_em = 1000;
+  std::unique_ptr<hb_font_t, HbFontDeleter> font(hb_font_create(face.get()));
+  hb_font_make_immutable(font.get());
+
+  FaceInfo& fi = out->info;
+  fi.family = name_string(face.get(), HB_OT_NAME_ID_TYPOGRAPHIC_FAMILY);
+  if (fi.family.empty()) fi.family = name_string(face.get(), HB_OT_NAME_ID_FONT_FAMILY);
+  fi.style = name_string(face.get(), HB_OT_NAME_ID_TYPOGRAPHIC_SUBFAMILY);
+  if (fi.style.empty()) fi.style = name_string(face.get(), HB_OT_NAME_ID_FONT_SUBFAMILY);
+  fi.postscript_name = name_string(face.get(), HB_OT_NAME_ID_POSTSCRIPT_NAME);
+  if (fi.postscript_name.empty()) {
+    fi.postscript_name = fi.family;
+    for (char& c : fi.postscript_name)
+      if (c == ' ') c = '-';
+  }
+  const double upem = fi.units_per_em;
+  hb_position_t v = 0;
+  if (hb_ot_metrics_get_position(font.get(), HB_OT_METRICS_TAG_HORIZONTAL_ASCENDER, &v))
+    fi.ascender = v / upem;
+  if (hb_ot_metrics_get_position(font.get(), HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER, &v))
+    fi.descender = v / upem;
+  if (hb_ot_metrics_get_position(font.get(), HB_OT_METRICS_TAG_HORIZONTAL_LINE_GAP, &v))
+    fi.line_gap = v / upem;
+  fi.bold = hb_style_get_value(font.get(), HB_STYLE_TAG_WEIGHT) >= 600;
+  fi.italic = hb_style_get_value(font.get(), HB_STYLE_TAG_ITALIC) > 0 ||
+              hb_style_get_value(font.get(), HB_STYLE_TAG_SLANT_ANGLE) != 0;
+  fi.monospace = fixed_pitch(face.get());
+
+  // Coverage bitmap from the cmap.
+  out->coverage.assign((kMaxCodePoint + 1 + 63) / 64, 0);
+  hb_set_t* set = hb_set_create();
+  hb_face_collect_unicodes(face.get(), set);
+  for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(set, &cp);) {
+    if (cp > kMaxCodePoint) break;
+    out->coverage[cp >> 6] |= uint64_t{1} << (cp & 63);
+  }
+  hb_set_destroy(set);
+
+  out->blob = std::move(blob);
+  out->face = std::move(face);
+  out->font = std::move(font);
+  return out;
+}
+
+const FaceInfo& info(const Face& face) { return face.info; }
+
+bool has_glyph(const Face& face, char32_t cp) {
+  if (cp > kMaxCodePoint) return false;
+  return (face.coverage[cp >> 6] >> (cp & 63)) & 1;
+}
+
+uint32_t glyph_of(const Face& face, char32_t cp) {
+  hb_codepoint_t gid = 0;
+  if (!hb_font_get_nominal_glyph(face.font.get(), cp, &gid)) return 0;
+  return gid;
+}
+
+double advance_em(const Face& face, uint32_t gid) {
+  return hb_font_get_glyph_h_advance(face.font.get(), gid) /
+         static_cast<double>(face.info.units_per_em);
+}
+
+std::vector<ShapedGlyph> shape(const Face& face, std::string_view utf8, std::string_view script,
+                               std::string_view lang) {
+  return shape(face, utf8, 0, utf8.size(), script, lang);
+}
+
+std::vector<ShapedGlyph> shape(const Face& face, std::string_view utf8, size_t offset,
+                               size_t length, std::string_view script, std::string_view lang) {
+  std::vector<ShapedGlyph> out;
+  if (offset > utf8.size()) return out;
+  length = std::min(length, utf8.size() - offset);
+  if (length == 0) return out;
+  // A buffer per call: buffers are mutable, fonts are not.
+  std::unique_ptr<hb_buffer_t, void (*)(hb_buffer_t*)> buf(hb_buffer_create(), hb_buffer_destroy);
+  hb_buffer_add_utf8(buf.get(), utf8.data(), static_cast<int>(utf8.size()),
+                     static_cast<unsigned>(offset), static_cast<int>(length));
+  hb_buffer_set_direction(buf.get(), HB_DIRECTION_LTR);
+  if (!script.empty())
+    hb_buffer_set_script(buf.get(),
+                         hb_script_from_string(script.data(), static_cast<int>(script.size())));
+  if (!lang.empty())
+    hb_buffer_set_language(buf.get(),
+                           hb_language_from_string(lang.data(), static_cast<int>(lang.size())));
+  hb_buffer_guess_segment_properties(buf.get());  // fills only what is still unset
+  hb_shape(face.font.get(), buf.get(), nullptr, 0);
+
+  unsigned n = 0;
+  const hb_glyph_info_t* infos = hb_buffer_get_glyph_infos(buf.get(), &n);
+  const hb_glyph_position_t* pos = hb_buffer_get_glyph_positions(buf.get(), &n);
+  const double upem = face.info.units_per_em;
+  out.reserve(n);
+  for (unsigned i = 0; i < n; ++i) {
+    out.push_back(ShapedGlyph{.gid = infos[i].codepoint,
+                              .x_advance = pos[i].x_advance / upem,
+                              .x_offset = pos[i].x_offset / upem,
+                              .y_offset = pos[i].y_offset / upem,
+                              .cluster = infos[i].cluster});
+  }
+  return out;
+}
+
+char32_t next_code_point(std::string_view s, size_t& i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = byte(i);
+  if (c < 0x80) {
+    ++i;
+    return c;
+  }
+  int len = 0;
+  char32_t cp = 0;
+  char32_t min = 0;
+  if ((c & 0xE0) == 0xC0) {
+    len = 2, cp = c & 0x1F, min = 0x80;
+  } else if ((c & 0xF0) == 0xE0) {
+    len = 3, cp = c & 0x0F, min = 0x800;
+  } else if ((c & 0xF8) == 0xF0) {
+    len = 4, cp = c & 0x07, min = 0x10000;
+  } else {
+    ++i;
+    return 0xFFFD;
+  }
+  if (i + len > s.size()) {
+    ++i;
+    return 0xFFFD;
+  }
+  for (int k = 1; k < len; ++k) {
+    unsigned char cc = byte(i + k);
+    if ((cc & 0xC0) != 0x80) {
+      ++i;
+      return 0xFFFD;
+    }
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  i += len;
+  if (cp < min || cp > kMaxCodePoint || (cp >= 0xD800 && cp <= 0xDFFF)) return 0xFFFD;
+  return cp;
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+bool is_cjk(char32_t c) {
+  return (c >= 0x2E80 && c <= 0x2FDF) ||    // radicals supplement, Kangxi radicals
+         (c >= 0x2FF0 && c <= 0x303F) ||    // ideographic description, CJK symbols & punctuation
+         (c >= 0x3040 && c <= 0x31FF) ||    // kana, bopomofo, Hangul compat jamo, kanbun, strokes
+         (c >= 0x3200 && c <= 0x4DBF) ||    // enclosed CJK, compatibility, Ext A
+         (c >= 0x4E00 && c <= 0x9FFF) ||    // URO
+         (c >= 0xF900 && c <= 0xFAFF) ||    // compatibility ideographs
+         (c >= 0xFE10 && c <= 0xFE1F) ||    // vertical forms
+         (c >= 0xFE30 && c <= 0xFE4F) ||    // CJK compatibility forms
+         (c >= 0xFF00 && c <= 0xFF60) ||    // fullwidth forms
+         (c >= 0xFFE0 && c <= 0xFFE6) ||    // fullwidth signs
+         (c >= 0x20000 && c <= 0x3FFFF);    // Ext B–H, compatibility supplement
+}
+
+}  // namespace moyin::font

@@ -1,0 +1,61 @@
+// Font subsetting with hb-subset, for the two back ends:
+// - EPUB embeds faces subset to the code points a book uses (normal cmap);
+// - the PDF back end addresses glyphs, not characters (LIBRARY-NOTES.md): it
+//   subsets a face to the glyphs the shaped text uses and replaces the cmap
+//   with a dense private-use mapping it controls, so ligatures, contextual
+//   forms and characters beyond the BMP are all reachable through libharu.
+// No HarfBuzz type leaks from here. All functions are thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace moyin::font {
+
+struct Face;
+
+// Reads a whole font file; nullopt (and `error` set) when it cannot be read.
+std::optional<std::vector<std::byte>> read_font_file(const std::filesystem::path& path,
+                                                     std::string& error);
+
+// Subset of face `index` of the font file `file` (a .ttf or a .ttc) to the
+// given code points, keeping a normal cmap (and the layout tables, so the
+// subset still shapes). Code points the face lacks are ignored. Returns a
+// standalone .ttf, or nullopt with `error` set.
+std::optional<std::vector<std::byte>> subset_codepoints(std::span<const std::byte> file, int index,
+                                                        std::span<const char32_t> code_points,
+                                                        std::string& error);
+std::optional<std::vector<std::byte>> subset_codepoints(const Face& face,
+                                                        std::span<const char32_t> code_points,
+                                                        std::string& error);
+
+// First private-use code of the glyph-addressed subset.
+inline constexpr uint32_t kPuaFirst = 0xE000;
+
+struct PuaSubset {
+  std::vector<std::byte> font;  // standalone .ttf; cmap (3,1) format 4 only
+  // Original glyph id → the BMP code that draws it in `font`. Every
+  // requested glyph is present (glyph 0 included when asked for). Codes
+  // start at U+E000 and are dense; past U+FFFD they continue at U+0100 (only
+  // for faces with more than 8,190 used glyphs).
+  std::unordered_map<uint32_t, uint16_t> code_of;
+  int glyph_count = 0;  // glyphs in the subset, .notdef included
+};
+
+// Subset of face `index` of `file` to `glyphs` (original glyph ids, any
+// order, duplicates allowed; composite components are added automatically),
+// with the layout tables dropped and the cmap replaced by one mapping
+// consecutive codes from U+E000 to the subset's glyphs. Returns nullopt with
+// `error` set when the face cannot be read or subset.
+std::optional<PuaSubset> subset_glyphs_pua(std::span<const std::byte> file, int index,
+                                           std::span<const uint32_t> glyphs, std::string& error);
+std::optional<PuaSubset> subset_glyphs_pua(const Face& face, std::span<const uint32_t> glyphs,
+                                           std::string& error);
+
+}  // namespace moyin::font

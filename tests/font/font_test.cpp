@@ -1,0 +1,381 @@
+#include "font/font.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+namespace moyin::font {
+namespace {
+
+std::string read_text(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+const FontLibrary& library() {
+  // Loaded once for the whole test binary (as the program does per process).
+  static const FontLibrary lib = [] {
+    doc::Diagnostics diags;
+    auto l = FontLibrary::load(default_fonts_yaml(), diags);
+    for (const auto& d : diags.items) ADD_FAILURE() << doc::format(d);
+    if (!l) std::abort();
+    return std::move(*l);
+  }();
+  return lib;
+}
+
+const FontSet& set(std::string_view name) {
+  const FontSet* s = library().find_set(name);
+  if (!s) {
+    ADD_FAILURE() << "no set " << name;
+    std::abort();
+  }
+  return *s;
+}
+
+std::filesystem::path scratch_dir() {
+  auto d = std::filesystem::temp_directory_path() /
+           ("moyin-font-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+            "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  std::filesystem::create_directories(d);
+  return d;
+}
+
+std::string family_of(const FaceChoice& c) { return info(*c.face).family; }
+
+TEST(FontLibrary, DefaultSetsLoad) {
+  for (const char* name : {"serif-zh", "sans-zh", "mono", "sans", "serif"})
+    EXPECT_NE(library().find_set(name), nullptr) << name;
+  EXPECT_EQ(library().find_set("nope"), nullptr);
+  EXPECT_EQ(set("serif-zh").faces.front().name, "LXGW WenKai");
+  EXPECT_TRUE(set("serif-zh").faces.front().han);
+  EXPECT_FALSE(set("mono").faces.front().han);
+  // Faces are shared: LXGW WenKai regular appears in several sets, opened once.
+  EXPECT_EQ(set("serif-zh").faces.front().regular, set("sans-zh").faces[1].regular);
+  for (int i = 0; i < library().face_count(); ++i) {
+    EXPECT_EQ(library().face_id(library().face(i)), i);
+    EXPECT_FALSE(info(library().face(i)).postscript_name.empty());
+  }
+}
+
+TEST(FontLibrary, EveryCharacterOfTheSeedDocumentIsDrawable) {
+  const std::string text = read_text(std::filesystem::path(MOYIN_SHARED_DIR) / "corpus" /
+                                     "llm-survey-2025.md");
+  ASSERT_FALSE(text.empty());
+  std::set<char32_t> cps;
+  for (size_t i = 0; i < text.size();) {
+    char32_t cp = next_code_point(text, i);
+    if (cp >= 0x20) cps.insert(cp);
+  }
+  EXPECT_GT(cps.size(), 700u);
+  for (const char* name : {"serif-zh", "sans-zh", "mono"}) {
+    for (char32_t cp : cps) {
+      for (bool bold : {false, true}) {
+        FaceChoice c = library().select(set(name), cp, bold, false);
+        EXPECT_TRUE(c.covered) << name << " U+" << std::hex << static_cast<unsigned>(cp);
+        EXPECT_NE(glyph_of(*c.face, cp), 0u);
+      }
+    }
+  }
+}
+
+TEST(FontLibrary, FallbackPerCharacter) {
+  const FontSet& body = set("serif-zh");
+  EXPECT_EQ(family_of(library().select(body, U'中')), "LXGW WenKai");
+  EXPECT_EQ(family_of(library().select(body, U'A')), "LXGW WenKai");  // its own Latin
+  // A symbol LXGW WenKai lacks comes from the last-resort DejaVu Sans.
+  char32_t missing = 0;
+  for (char32_t cp : {U'☃', U'⊕', U'∮', U'♞', U'⌘'}) {
+    if (!has_glyph(library().face(body.faces[0].regular), cp)) {
+      missing = cp;
+      break;
+    }
+  }
+  ASSERT_NE(missing, 0u);
+  FaceChoice c = library().select(body, missing);
+  EXPECT_TRUE(c.covered);
+  EXPECT_EQ(family_of(c), "DejaVu Sans");
+  // Code: Latin from DejaVu Sans Mono, Han from LXGW WenKai Mono.
+  EXPECT_EQ(family_of(library().select(set("mono"), U'x')), "DejaVu Sans Mono");
+  EXPECT_EQ(family_of(library().select(set("mono"), U'汉')), "LXGW WenKai Mono");
+}
+
+TEST(FontLibrary, QuotesNextToHanUseTheHanFace) {
+  const FontSet& mono = set("mono");
+  EXPECT_EQ(family_of(library().select(mono, U'“')), "DejaVu Sans Mono");
+  EXPECT_EQ(family_of(library().select(mono, U'“', false, false, true)), "LXGW WenKai Mono");
+  EXPECT_EQ(family_of(library().select(mono, U'’', false, false, true)), "LXGW WenKai Mono");
+}
+
+TEST(FontLibrary, BoldFromTheFamilyOrSynthetic) {
+  FaceChoice b = library().select(set("serif-zh"), U'中', true, false);
+  EXPECT_TRUE(info(*b.face).bold);
+  EXPECT_FALSE(b.synthetic_bold);
+  EXPECT_NE(info(*b.face).path.find("LXGWWenKai-Bold"), std::string::npos);
+  FaceChoice r = library().select(set("serif-zh"), U'中', false, false);
+  EXPECT_FALSE(info(*r.face).bold);
+  EXPECT_NE(r.face_id, b.face_id);
+  // WenQuanYi Micro Hei has no bold face.
+  FaceChoice h = library().select(set("sans-zh"), U'中', true, false);
+  EXPECT_EQ(family_of(h), "WenQuanYi Micro Hei");
+  EXPECT_TRUE(h.synthetic_bold);
+  EXPECT_FALSE(info(*h.face).bold);
+  // DejaVu Sans Mono has a real bold.
+  FaceChoice m = library().select(set("mono"), U'x', true, false);
+  EXPECT_FALSE(m.synthetic_bold);
+  EXPECT_TRUE(info(*m.face).bold);
+}
+
+TEST(FontLibrary, ItalicLatinOnlyHanStaysUpright) {
+  FaceChoice mi = library().select(set("mono"), U'x', false, true);
+  EXPECT_TRUE(info(*mi.face).italic);
+  EXPECT_FALSE(mi.synthetic_italic);
+  FaceChoice mbi = library().select(set("mono"), U'x', true, true);
+  EXPECT_TRUE(info(*mbi.face).italic);
+  EXPECT_TRUE(info(*mbi.face).bold);
+  // LXGW WenKai has no italic: Latin is slanted synthetically, Han is not.
+  FaceChoice li = library().select(set("serif-zh"), U'x', false, true);
+  EXPECT_TRUE(li.synthetic_italic);
+  FaceChoice hi = library().select(set("serif-zh"), U'中', false, true);
+  EXPECT_FALSE(hi.synthetic_italic);
+  EXPECT_FALSE(info(*hi.face).italic);
+}
+
+TEST(FontLibrary, UncoveredCharacter) {
+  // A private-use code point no default face maps.
+  FaceChoice c = library().select(set("serif-zh"), 0x10FFFD);
+  EXPECT_FALSE(c.covered);
+  ASSERT_NE(c.face, nullptr);
+  EXPECT_EQ(glyph_of(*c.face, 0x10FFFD), 0u);
+  EXPECT_FALSE(has_glyph(*c.face, 0x110000));
+}
+
+TEST(Shape, AdvancesEqualHmtxForHanAndLatin) {
+  const Face& wenkai = library().face(set("serif-zh").faces[0].regular);
+  const std::string han = "中文排版，标点。";
+  auto g = shape(wenkai, han, "Hani", "zh-Hans");
+  ASSERT_EQ(g.size(), 8u);
+  size_t i = 0;
+  for (const ShapedGlyph& s : g) {
+    EXPECT_DOUBLE_EQ(s.x_advance, advance_em(wenkai, s.gid));
+    EXPECT_EQ(s.cluster, i);
+    EXPECT_EQ(s.gid, glyph_of(wenkai, U"中文排版，标点。"[i / 3]));
+    i += 3;
+  }
+  EXPECT_DOUBLE_EQ(g[0].x_advance, 1.0);  // Han is 1 em in a 1000-upem face
+
+  const Face& mono = library().face(set("mono").faces[0].regular);
+  auto l = shape(mono, "moyin 0.1", "Latn", "en");
+  ASSERT_EQ(l.size(), 9u);
+  for (size_t k = 0; k < l.size(); ++k) {
+    EXPECT_DOUBLE_EQ(l[k].x_advance, advance_em(mono, l[k].gid));
+    EXPECT_EQ(l[k].cluster, k);
+    EXPECT_EQ(l[k].gid, glyph_of(mono, U"moyin 0.1"[k]));
+  }
+  EXPECT_EQ(info(mono).units_per_em, 2048);
+  EXPECT_TRUE(info(mono).monospace);
+}
+
+TEST(Shape, ClustersAreByteOffsetsIntoTheWholeText) {
+  const Face& wenkai = library().face(set("serif-zh").faces[0].regular);
+  const std::string text = "汉字Latin";
+  auto part = shape(wenkai, text, 6, 5, "Latn", "zh-Hans");
+  ASSERT_EQ(part.size(), 5u);
+  EXPECT_EQ(part.front().cluster, 6u);
+  EXPECT_EQ(part.back().cluster, 10u);
+  EXPECT_TRUE(shape(wenkai, "", "Latn", "").empty());
+  EXPECT_TRUE(shape(wenkai, text, 100, 5, "Latn", "").empty());
+  // Script guessed when not given; non-BMP text does not break shaping.
+  EXPECT_EQ(shape(wenkai, "𠮷a", "", "").size(), 2u);
+}
+
+TEST(Shape, ThreadSafe) {
+  const Face& wenkai = library().face(set("serif-zh").faces[0].regular);
+  const Face& mono = library().face(set("mono").faces[0].regular);
+  const std::string zh = "大语言模型（LLM）在 2025 年的进展：推理、工具调用与多模态。";
+  const auto expect_zh = shape(wenkai, zh, "Hani", "zh-Hans");
+  const auto expect_en = shape(mono, "office fluffy -> x", "Latn", "en");
+  auto work = [&](int seed, int& failures) {
+    for (int i = 0; i < 300; ++i) {
+      auto a = shape(wenkai, zh, "Hani", "zh-Hans");
+      auto b = shape(mono, "office fluffy -> x", "Latn", "en");
+      FaceChoice c = library().select(set("serif-zh"), U'中' + (i + seed) % 50, i % 2, false);
+      if (a.size() != expect_zh.size() || b.size() != expect_en.size() || !c.covered) ++failures;
+      for (size_t k = 0; k < a.size() && k < expect_zh.size(); ++k)
+        if (a[k].gid != expect_zh[k].gid || a[k].x_advance != expect_zh[k].x_advance) ++failures;
+    }
+  };
+  int f1 = 0, f2 = 0;
+  std::thread t1(work, 1, std::ref(f1));
+  std::thread t2(work, 2, std::ref(f2));
+  t1.join();
+  t2.join();
+  EXPECT_EQ(f1, 0);
+  EXPECT_EQ(f2, 0);
+}
+
+// A tiny "OTTO" sfnt with a CFF table: the shape of every .otf CJK font.
+void write_cff_font(const std::filesystem::path& p) {
+  std::string f;
+  auto u16 = [&](unsigned v) {
+    f += static_cast<char>(v >> 8);
+    f += static_cast<char>(v & 0xFF);
+  };
+  auto u32 = [&](uint32_t v) {
+    u16(v >> 16);
+    u16(v & 0xFFFF);
+  };
+  f += "OTTO";
+  u16(1), u16(16), u16(0), u16(0);  // numTables, searchRange, entrySelector, rangeShift
+  f += "CFF ";
+  u32(0), u32(12 + 16), u32(8);     // checksum, offset, length
+  f += std::string("\x01\x00\x04\x01\x00\x00\x00\x00", 8);
+  std::ofstream(p, std::ios::binary) << f;
+}
+
+TEST(FontLibrary, CffFaceIsRejectedNamingATrueTypeAlternative) {
+  auto dir = scratch_dir();
+  write_cff_font(dir / "cff.otf");
+  doc::Diagnostics d1;
+  EXPECT_EQ(open_face(dir / "cff.otf", 0, d1), nullptr);
+  ASSERT_EQ(d1.items.size(), 1u);
+  EXPECT_NE(d1.items[0].message.find("CFF"), std::string::npos);
+  EXPECT_NE(d1.items[0].message.find("TrueType"), std::string::npos);
+  EXPECT_NE(d1.items[0].message.find("LXGW WenKai"), std::string::npos);
+
+  std::ofstream(dir / "fonts.yaml") << "sets:\n  body:\n    - LXGW WenKai\n    - path: cff.otf\n";
+  doc::Diagnostics d2;
+  EXPECT_FALSE(FontLibrary::load(dir / "fonts.yaml", d2));
+  ASSERT_TRUE(d2.has_errors());
+  EXPECT_EQ(d2.items[0].pos.line, 4);
+  EXPECT_NE(d2.items[0].message.find("CFF"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(FontLibrary, ConfigErrors) {
+  auto dir = scratch_dir();
+  auto load = [&](const std::string& yaml, doc::Diagnostics& d) {
+    std::ofstream(dir / "f.yaml") << yaml;
+    return FontLibrary::load(dir / "f.yaml", d);
+  };
+  {
+    doc::Diagnostics d;
+    EXPECT_FALSE(FontLibrary::load(dir / "absent.yaml", d));
+    EXPECT_TRUE(d.has_errors());
+  }
+  {
+    doc::Diagnostics d;
+    EXPECT_FALSE(load("sets: [unclosed\n", d));
+    EXPECT_TRUE(d.has_errors());
+  }
+  {
+    doc::Diagnostics d;
+    EXPECT_FALSE(load("fonts: {}\n", d));
+    EXPECT_TRUE(d.has_errors());
+  }
+  {
+    // A missing family is a warning; a set left empty is an error.
+    doc::Diagnostics d;
+    EXPECT_FALSE(load("sets:\n  a:\n    - No Such Family Anywhere\n", d));
+    ASSERT_EQ(d.items.size(), 2u);
+    EXPECT_EQ(d.items[0].severity, doc::Severity::Warning);
+    EXPECT_EQ(d.items[0].pos.line, 3);
+    EXPECT_EQ(d.items[1].severity, doc::Severity::Error);
+  }
+  {
+    // Missing family skipped, the rest of the set works; unknown keys warn.
+    doc::Diagnostics d;
+    auto lib = load(
+        "sets:\n  a:\n    - No Such Family Anywhere\n    - family: DejaVu Sans\n      colour: red\n",
+        d);
+    ASSERT_TRUE(lib);
+    EXPECT_EQ(d.items.size(), 2u);
+    EXPECT_EQ(d.items[1].pos.line, 5);
+    EXPECT_EQ(lib->find_set("a")->faces.size(), 1u);
+  }
+  {
+    doc::Diagnostics d;
+    EXPECT_FALSE(load("sets:\n  a:\n    - path: does-not-exist.ttf\n", d));
+    EXPECT_TRUE(d.has_errors());
+    EXPECT_EQ(d.items[0].pos.line, 3);
+  }
+  {
+    doc::Diagnostics d;
+    std::ofstream(dir / "junk.ttf") << "not a font at all";
+    EXPECT_FALSE(load("sets:\n  a:\n    - junk.ttf\n", d));
+    EXPECT_TRUE(d.has_errors());
+  }
+  {
+    // A .ttc face index out of range.
+    doc::Diagnostics d;
+    EXPECT_FALSE(load("sets:\n  a:\n    - path: /usr/share/fonts/truetype/wqy/wqy-microhei.ttc\n"
+                      "      index: 7\n",
+                      d));
+    EXPECT_TRUE(d.has_errors());
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(FontLibrary, ExplicitPathsAndTtcIndex) {
+  auto dir = scratch_dir();
+  std::ofstream(dir / "f.yaml")
+      << "sets:\n  a:\n    - path: /usr/share/fonts/truetype/wqy/wqy-microhei.ttc\n      index: 1\n"
+         "      bold: /usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKaiMono-Bold.ttf\n";
+  doc::Diagnostics d;
+  auto lib = FontLibrary::load(dir / "f.yaml", d);
+  ASSERT_TRUE(lib) << (d.items.empty() ? "" : doc::format(d.items[0]));
+  const FontSet& a = *lib->find_set("a");
+  EXPECT_EQ(info(lib->face(a.faces[0].regular)).index, 1);
+  EXPECT_EQ(info(lib->face(a.faces[0].regular)).family, "WenQuanYi Micro Hei Mono");
+  FaceChoice b = lib->select(a, U'中', true);
+  EXPECT_FALSE(b.synthetic_bold);
+  EXPECT_EQ(info(*b.face).family, "LXGW WenKai Mono");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(MissingGlyphs, OneWarningListingFirstPositions) {
+  MissingGlyphs m;
+  EXPECT_TRUE(m.empty());
+  m.note(0x20BB7, {3, 5});
+  m.note(0xE000, {4, 1});
+  m.note(0x20BB7, {9, 9});
+  EXPECT_EQ(m.size(), 2u);
+  doc::Diagnostics d;
+  m.report("doc.md", d);
+  ASSERT_EQ(d.items.size(), 1u);
+  EXPECT_EQ(d.items[0].pos, (doc::Position{3, 5}));
+  EXPECT_NE(d.items[0].message.find("U+20BB7 '𠮷' (3:5)"), std::string::npos) << d.items[0].message;
+  EXPECT_NE(d.items[0].message.find("U+E000"), std::string::npos);
+  EXPECT_EQ(d.items[0].message.find("9:9"), std::string::npos);
+  doc::Diagnostics none;
+  MissingGlyphs().report("x", none);
+  EXPECT_TRUE(none.items.empty());
+}
+
+TEST(Utf8, DecodeAndEncode) {
+  const std::string s = "a中𠮷\xff";
+  size_t i = 0;
+  EXPECT_EQ(next_code_point(s, i), U'a');
+  EXPECT_EQ(next_code_point(s, i), U'中');
+  EXPECT_EQ(next_code_point(s, i), U'𠮷');
+  EXPECT_EQ(next_code_point(s, i), 0xFFFDu);
+  EXPECT_EQ(i, s.size());
+  std::string out;
+  for (char32_t c : {U'a', U'中', U'𠮷', U'é'}) append_utf8(out, c);
+  EXPECT_EQ(out, "a中𠮷é");
+  size_t j = 0;
+  EXPECT_EQ(next_code_point("\xe4\xb8", j), 0xFFFDu);  // truncated
+  EXPECT_TRUE(is_cjk(U'中'));
+  EXPECT_TRUE(is_cjk(U'。'));
+  EXPECT_TRUE(is_cjk(U'𠮷'));
+  EXPECT_FALSE(is_cjk(U'A'));
+  EXPECT_FALSE(is_cjk(U'“'));
+}
+
+}  // namespace
+}  // namespace moyin::font
