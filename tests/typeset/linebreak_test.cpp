@@ -1,0 +1,236 @@
+// The abstract breaker on hand-made box/glue/penalty lists with exact widths.
+#include "typeset/linebreak.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace moyin::typeset {
+namespace {
+
+// Latin-like words separated by breakable word glue: box, penalty(0), glue, box, …
+std::vector<Item> words(const std::vector<double>& widths, Item space) {
+  std::vector<Item> items;
+  for (size_t i = 0; i < widths.size(); ++i) {
+    if (i > 0) {
+      items.push_back(Item::pen(0));
+      items.push_back(space);
+    }
+    items.push_back(Item::box(widths[i], 2));
+  }
+  return items;
+}
+
+// Han-like text: unit boxes, breakable zero-width glue (stretch only) between.
+std::vector<Item> han(int count, double stretch = 0.5) {
+  std::vector<Item> items;
+  for (int i = 0; i < count; ++i) {
+    if (i > 0) {
+      items.push_back(Item::pen(0));
+      items.push_back(Item::glue(0, stretch, 0, StretchClass::Han, ShrinkClass::Word));
+    }
+    items.push_back(Item::box(1));
+  }
+  return items;
+}
+
+std::vector<std::pair<size_t, size_t>> spans(const std::vector<LineSpan>& lines) {
+  std::vector<std::pair<size_t, size_t>> out;
+  for (const auto& l : lines) out.emplace_back(l.begin, l.end);
+  return out;
+}
+
+using Spans = std::vector<std::pair<size_t, size_t>>;
+
+// Boxes 5 4 1 8 3, measure 10, spaces 1 (+2 −1). First fit squeezes "5 4 1"
+// onto line 1 (shrink 2 of 2) and leaves "8" alone on an overfull-stretched
+// line 2; the optimum is "5 4" / "1 8" / "3", all three at natural width.
+TEST(LineBreak, OptimalBeatsFirstFit) {
+  auto items = words({5, 4, 1, 8, 3}, Item::glue(1, 2, 1));
+  BreakParams p{.measure = 10};
+  EXPECT_EQ(spans(break_lines(items, p)), (Spans{{0, 4}, {6, 10}, {12, 13}}));
+  EXPECT_EQ(spans(break_lines_first_fit(items, p)), (Spans{{0, 7}, {9, 10}, {12, 13}}));
+  auto lines = break_lines(items, p);
+  std::vector<double> w;
+  for (size_t i = 0; i + 1 < lines.size(); ++i) {
+    LineFit f = fit_line(items, lines[i], 10, true, w);
+    EXPECT_DOUBLE_EQ(f.natural, 10);
+    EXPECT_DOUBLE_EQ(f.width, 10);
+    EXPECT_DOUBLE_EQ(f.ratio, 0);
+  }
+  EXPECT_EQ(lines.back().rule, BreakRule::End);
+}
+
+TEST(LineBreak, FirstFitAboveThreshold) {
+  auto items = words({5, 4, 1, 8, 3}, Item::glue(1, 2, 1));
+  BreakParams p{.measure = 10, .first_fit_threshold = 5};
+  EXPECT_EQ(spans(break_lines(items, p)), (Spans{{0, 7}, {9, 10}, {12, 13}}));
+  EXPECT_EQ(break_lines(items, p)[0].rule, BreakRule::FirstFit);
+}
+
+// 12 Han boxes at measure 5: 5 + 5 + 2. Items: box at 3k, penalty 3k+1, glue 3k+2.
+TEST(LineBreak, HanFillsLinesExactly) {
+  auto items = han(12);
+  BreakParams p{.measure = 5};
+  EXPECT_EQ(spans(break_lines(items, p)), (Spans{{0, 13}, {15, 28}, {30, 34}}));
+}
+
+// 11 Han boxes at measure 5 would leave one on the last line: min-last-line 2
+// pulls one more down (one line of four, stretched by 1 over three gaps).
+TEST(LineBreak, MinLastLinePullsACharacterDown) {
+  auto items = han(11);
+  BreakParams p{.measure = 5};
+  auto lines = break_lines(items, p);
+  ASSERT_EQ(lines.size(), 3u);
+  int last_units = 0;
+  for (size_t i = lines.back().begin; i < lines.back().end; ++i) last_units += items[i].units;
+  EXPECT_EQ(last_units, 2);
+  p.min_last_line = 1;
+  lines = break_lines(items, p);
+  EXPECT_EQ(spans(lines), (Spans{{0, 13}, {15, 28}, {30, 31}}));
+}
+
+// Fullwidth-punctuation model: 甲，丙丁戊，己庚 at measure 5 em (em = 1).
+// "，" is an ink box of ½ with its ½ blank as glue after the break penalty.
+// The second "，" may not start a line, so line 1 pushes it in by shrinking
+// the first comma's blank (½), rather than pushing 戊 out.
+TEST(LineBreak, PushInBeforePushOut) {
+  auto hgap = [] { return Item::glue(0, 0.1, 0, StretchClass::Han, ShrinkClass::Word); };
+  auto blank = [] { return Item::glue(0.5, 0, 0.5, StretchClass::Word, ShrinkClass::Pause); };
+  std::vector<Item> items{
+      Item::box(1),                                                // 0 甲
+      Item::box(0.5, 0),                                           // 1 ，
+      Item::pen(0), blank(),                                       // 2 3
+      Item::box(1),                                                // 4 丙
+      Item::pen(0), hgap(), Item::box(1),                          // 5 6 7 丁
+      Item::pen(0), hgap(), Item::box(1),                          // 8 9 10 戊
+      Item::box(0.5, 0),                                           // 11 ，
+      Item::pen(0), blank(),                                       // 12 13
+      Item::box(1),                                                // 14 己
+      Item::pen(0), hgap(), Item::box(1),                          // 15 16 17 庚
+  };
+  BreakParams p{.measure = 5};
+  auto lines = break_lines(items, p);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0].end, 12u);  // line ends after the second comma's ink
+  EXPECT_EQ(lines[1].begin, 14u);  // its blank is discarded
+  std::vector<double> w;
+  LineFit f = fit_line(items, lines[0], 5, true, w);
+  EXPECT_DOUBLE_EQ(f.natural, 5.5);
+  EXPECT_DOUBLE_EQ(f.width, 5);
+  EXPECT_DOUBLE_EQ(w[3], 0);  // the first comma's blank fully shrunk
+  EXPECT_DOUBLE_EQ(f.shrink_ratio[static_cast<int>(ShrinkClass::Pause)], 1);
+}
+
+// An opening bracket at a line start loses its blank: the glue before its ink
+// box follows the break penalty and is discarded.
+TEST(LineBreak, OpeningBracketAtLineStartLosesBlank) {
+  std::vector<Item> items = han(5, 0.1);  // items 0..12
+  items.push_back(Item::pen(0));                                       // 13
+  items.push_back(Item::glue(0.5, 0, 0.5, StretchClass::Word, ShrinkClass::Bracket));  // 14
+  items.push_back(Item::box(0.5, 0));                                  // 15 （
+  items.push_back(Item::box(1));                                       // 16 己
+  items.push_back(Item::box(0.5, 0));                                  // 17 ）
+  BreakParams p{.measure = 5, .min_last_line = 1};  // 2 would pull 戊 down
+  auto lines = break_lines(items, p);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0].end, 13u);
+  EXPECT_EQ(lines[1].begin, 15u);
+  EXPECT_DOUBLE_EQ(natural_width(items, lines[1]), 2);
+}
+
+TEST(LineBreak, ForcedAndForbiddenPenalties) {
+  auto items = han(6);
+  items[4] = Item::pen(kInfPenalty);    // never between boxes 1 and 2
+  items[10] = Item::pen(-kInfPenalty);  // always between boxes 3 and 4
+  BreakParams p{.measure = 3};
+  auto lines = break_lines(items, p);
+  EXPECT_EQ(spans(lines), (Spans{{0, 7}, {9, 10}, {12, 16}}));
+  EXPECT_EQ(lines[1].rule, BreakRule::Forced);
+  std::vector<double> w;
+  LineFit f = fit_line(items, lines[1], 3, true, w);
+  EXPECT_DOUBLE_EQ(f.width, 1);  // a forced line is not stretched
+}
+
+// Shrink takes the first class in CJK-RULES §5 order before touching the next.
+TEST(LineBreak, ShrinkPriorityClasses) {
+  std::vector<Item> items{Item::box(4), Item::glue(1, 0, 0.5, StretchClass::Word, ShrinkClass::Stop),
+                          Item::box(4), Item::glue(1, 0, 0.5, StretchClass::Word, ShrinkClass::Word),
+                          Item::box(1)};
+  LineSpan line{0, items.size(), 99, BreakRule::Optimal};
+  std::vector<double> w;
+  LineFit f = fit_line(items, line, 10.75, true, w);
+  EXPECT_DOUBLE_EQ(w[3], 0.75);  // word space: 0.25 of its 0.5
+  EXPECT_DOUBLE_EQ(w[1], 1);     // 。 blank untouched
+  f = fit_line(items, line, 10.25, true, w);
+  EXPECT_DOUBLE_EQ(w[3], 0.5);
+  EXPECT_DOUBLE_EQ(w[1], 0.75);
+  EXPECT_DOUBLE_EQ(f.width, 10.25);
+}
+
+// Stretch: word spaces, then Han–Latin, then Han gaps; beyond all capacity,
+// the excess goes to word/Han–Latin glue, never to Han gaps when those exist.
+TEST(LineBreak, StretchPriorityAndOverflow) {
+  std::vector<Item> items{Item::box(2), Item::glue(0, 0.1, 0, StretchClass::Han),
+                          Item::box(2), Item::glue(0.25, 0.1, 0, StretchClass::HanLatin),
+                          Item::box(2)};
+  LineSpan line{0, items.size(), 99, BreakRule::Optimal};
+  std::vector<double> w;
+  LineFit f = fit_line(items, line, 6.4, true, w);
+  EXPECT_NEAR(w[3], 0.35, 1e-12);
+  EXPECT_NEAR(w[1], 0.05, 1e-12);
+  f = fit_line(items, line, 7.25, true, w);
+  EXPECT_NEAR(w[1], 0.1, 1e-12);   // Han gap at its cap
+  EXPECT_NEAR(w[3], 1.15, 1e-12);  // the rest
+  EXPECT_NEAR(f.width, 7.25, 1e-12);
+  EXPECT_FALSE(f.han_overflow);
+  items[3] = Item::glue(0, 0.1, 0, StretchClass::Han);
+  f = fit_line(items, line, 7.0, true, w);
+  EXPECT_TRUE(f.han_overflow);
+  EXPECT_NEAR(f.width, 7.0, 1e-12);
+}
+
+// An unbreakable run wider than the measure: emergency breaks if it has any,
+// otherwise an overfull line; the breaker never fails.
+TEST(LineBreak, EmergencyAndOverfull) {
+  std::vector<Item> items{Item::box(1), Item::pen(0), Item::glue(0.3, 0.2, 0.1)};
+  for (int i = 0; i < 8; ++i) {
+    if (i > 0) items.push_back(Item::pen(5000, 0, true));
+    items.push_back(Item::box(1));
+  }
+  BreakParams p{.measure = 3.5};
+  auto lines = break_lines(items, p);
+  bool emergency = false;
+  for (const auto& l : lines) {
+    EXPECT_LE(natural_width(items, l), 3.5 + 0.3);
+    emergency |= l.rule == BreakRule::Emergency;
+  }
+  EXPECT_TRUE(emergency);
+  std::vector<Item> wide{Item::box(1), Item::pen(0), Item::glue(0.3, 0.2, 0.1), Item::box(9),
+                         Item::pen(0), Item::glue(0.3, 0.2, 0.1), Item::box(1)};
+  lines = break_lines(wide, p);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[1].rule, BreakRule::Overfull);
+}
+
+TEST(LineBreak, EmptyAndSingle) {
+  std::vector<Item> none;
+  EXPECT_TRUE(break_lines(none, BreakParams{.measure = 5}).empty() ||
+              break_lines(none, BreakParams{.measure = 5}).size() == 1);
+  std::vector<Item> one{Item::box(2)};
+  auto lines = break_lines(one, BreakParams{.measure = 5});
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].rule, BreakRule::End);
+}
+
+// Long paragraphs stay cheap: the active list never holds more than a line's
+// worth of breakpoints (checked structurally by breaking 50,000 boxes).
+TEST(LineBreak, LongParagraph) {
+  auto items = han(15000, 0.1);
+  BreakParams p{.measure = 40};
+  auto lines = break_lines(items, p);
+  EXPECT_EQ(lines.size(), 375u);
+}
+
+}  // namespace
+}  // namespace moyin::typeset
