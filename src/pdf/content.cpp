@@ -1,0 +1,259 @@
+#include "pdf/content.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace moyin::pdf {
+namespace {
+
+// Decodes one code point at s[i], advancing i; invalid → U+FFFD.
+char32_t decode(std::string_view s, size_t& i) {
+  auto b = static_cast<unsigned char>(s[i]);
+  int len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+  if (len == 0 || i + len > s.size()) {
+    ++i;
+    return 0xFFFD;
+  }
+  char32_t cp = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
+  for (int k = 1; k < len; ++k) {
+    auto c = static_cast<unsigned char>(s[i + k]);
+    if ((c & 0xC0) != 0x80) {
+      ++i;
+      return 0xFFFD;
+    }
+    cp = (cp << 6) | (c & 0x3F);
+  }
+  i += len;
+  if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0xFFFD;
+  return cp;
+}
+
+void append_hex16(std::string& out, uint32_t v) {
+  static const char* digits = "0123456789ABCDEF";
+  for (int shift = 12; shift >= 0; shift -= 4) out.push_back(digits[(v >> shift) & 0xF]);
+}
+
+std::string hex_units(const std::u16string& s) {
+  std::string out = "<";
+  for (char16_t u : s) append_hex16(out, u);
+  out += ">";
+  return out;
+}
+
+}  // namespace
+
+std::string format_number(double v, int decimals) {
+  if (!std::isfinite(v)) v = 0;
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
+  std::string s(buf, res.ptr);
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  if (s == "-0") s = "0";
+  return s;
+}
+
+std::u16string utf8_to_utf16(std::string_view utf8) {
+  std::u16string out;
+  size_t i = 0;
+  while (i < utf8.size()) {
+    char32_t cp = decode(utf8, i);
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      out.push_back(static_cast<char16_t>(0xD800 + (cp >> 10)));
+      out.push_back(static_cast<char16_t>(0xDC00 + (cp & 0x3FF)));
+    } else {
+      out.push_back(static_cast<char16_t>(cp));
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> glyph_texts(const layout::GlyphRun& run) {
+  const auto& gs = run.glyphs;
+  std::vector<std::string> out(gs.size());
+  // Cluster starts, sorted: a cluster's text runs to the next larger start.
+  std::vector<uint32_t> starts;
+  starts.reserve(gs.size());
+  for (const auto& g : gs) starts.push_back(std::min<uint32_t>(g.cluster, run.text.size()));
+  std::sort(starts.begin(), starts.end());
+  starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
+  size_t i = 0;
+  while (i < gs.size()) {
+    uint32_t c = std::min<uint32_t>(gs[i].cluster, run.text.size());
+    size_t j = i;
+    while (j < gs.size() && std::min<uint32_t>(gs[j].cluster, run.text.size()) == c) ++j;
+    auto next = std::upper_bound(starts.begin(), starts.end(), c);
+    uint32_t end = next == starts.end() ? static_cast<uint32_t>(run.text.size()) : *next;
+    std::string_view text = std::string_view(run.text).substr(c, end - c);
+    // Split into code points; glyphs i..j-1 take one each, the last the rest.
+    size_t pos = 0;
+    for (size_t k = i; k < j && pos < text.size(); ++k) {
+      if (k + 1 == j) {
+        out[k] = std::string(text.substr(pos));
+        pos = text.size();
+      } else {
+        size_t p = pos;
+        decode(text, p);
+        out[k] = std::string(text.substr(pos, p - pos));
+        pos = p;
+      }
+    }
+    i = j;
+  }
+  return out;
+}
+
+std::string tounicode_cmap(const std::map<uint16_t, std::u16string>& map) {
+  std::string out =
+      "/CIDInit /ProcSet findresource begin\n"
+      "12 dict begin\n"
+      "begincmap\n"
+      "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+      "/CMapName /Adobe-Identity-UCS def\n"
+      "/CMapType 2 def\n"
+      "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
+  // Group into ranges: consecutive codes (same high byte) whose values are
+  // single units that also count up (same high byte); the rest are chars.
+  struct Range {
+    uint16_t first, last;
+    std::u16string value;
+  };
+  std::vector<Range> ranges;
+  std::vector<std::pair<uint16_t, const std::u16string*>> chars;
+  for (auto it = map.begin(); it != map.end();) {
+    auto run_end = std::next(it);
+    if (it->second.size() == 1) {
+      uint16_t code = it->first;
+      char16_t val = it->second[0];
+      while (run_end != map.end() && run_end->second.size() == 1 &&
+             run_end->first == code + 1 && (run_end->first >> 8) == (it->first >> 8) &&
+             run_end->second[0] == val + 1 && (run_end->second[0] >> 8) == (val >> 8)) {
+        ++code;
+        ++val;
+        ++run_end;
+      }
+    }
+    if (std::distance(it, run_end) > 1) {
+      ranges.push_back({it->first, std::prev(run_end)->first, it->second});
+    } else {
+      chars.emplace_back(it->first, &it->second);
+    }
+    it = run_end;
+  }
+  for (size_t i = 0; i < chars.size(); i += 100) {
+    size_t n = std::min<size_t>(100, chars.size() - i);
+    out += std::to_string(n) + " beginbfchar\n";
+    for (size_t k = i; k < i + n; ++k) {
+      out += "<";
+      append_hex16(out, chars[k].first);
+      out += "> " + hex_units(*chars[k].second) + "\n";
+    }
+    out += "endbfchar\n";
+  }
+  for (size_t i = 0; i < ranges.size(); i += 100) {
+    size_t n = std::min<size_t>(100, ranges.size() - i);
+    out += std::to_string(n) + " beginbfrange\n";
+    for (size_t k = i; k < i + n; ++k) {
+      out += "<";
+      append_hex16(out, ranges[k].first);
+      out += "> <";
+      append_hex16(out, ranges[k].last);
+      out += "> " + hex_units(ranges[k].value) + "\n";
+    }
+    out += "endbfrange\n";
+  }
+  out +=
+      "endcmap\n"
+      "CMapName currentdict /CMap defineresource pop\n"
+      "end\n"
+      "end\n";
+  return out;
+}
+
+std::optional<Date> parse_date(std::string_view t) {
+  auto num = [&](size_t pos, size_t len, int& v) {
+    if (pos + len > t.size()) return false;
+    auto r = std::from_chars(t.data() + pos, t.data() + pos + len, v);
+    return r.ec == std::errc() && r.ptr == t.data() + pos + len;
+  };
+  Date d;
+  if (!num(0, 4, d.year) || t.size() < 10 || t[4] != '-' || !num(5, 2, d.month) || t[7] != '-' ||
+      !num(8, 2, d.day))
+    return std::nullopt;
+  if (d.month < 1 || d.month > 12 || d.day < 1 || d.day > 31) return std::nullopt;
+  size_t p = 10;
+  if (p < t.size() && (t[p] == 'T' || t[p] == ' ')) {
+    if (!num(p + 1, 2, d.hour) || p + 3 >= t.size() || t[p + 3] != ':' || !num(p + 4, 2, d.minute))
+      return std::nullopt;
+    p += 6;
+    if (p < t.size() && t[p] == ':') {
+      if (!num(p + 1, 2, d.second)) return std::nullopt;
+      p += 3;
+      if (p < t.size() && t[p] == '.') {
+        ++p;
+        while (p < t.size() && t[p] >= '0' && t[p] <= '9') ++p;
+      }
+    }
+    if (d.hour > 23 || d.minute > 59 || d.second > 60) return std::nullopt;
+    if (p < t.size() && (t[p] == '+' || t[p] == '-')) {
+      int oh = 0, om = 0;
+      if (!num(p + 1, 2, oh)) return std::nullopt;
+      size_t q = p + 3;
+      if (q < t.size() && t[q] == ':') ++q;
+      if (q < t.size() && !num(q, 2, om)) return std::nullopt;
+      d.utc = false;
+      d.offset_minutes = (t[p] == '-' ? -1 : 1) * (oh * 60 + om);
+      p = t.size();
+    } else if (p < t.size() && t[p] == 'Z') {
+      ++p;
+    }
+  }
+  if (p != t.size()) return std::nullopt;
+  return d;
+}
+
+Date date_from_epoch(int64_t seconds) {
+  int64_t days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
+  int64_t rem = seconds - days * 86400;
+  // civil_from_days (Howard Hinnant)
+  int64_t z = days + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t y = static_cast<int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  Date out;
+  out.year = static_cast<int>(y + (m <= 2));
+  out.month = static_cast<int>(m);
+  out.day = static_cast<int>(d);
+  out.hour = static_cast<int>(rem / 3600);
+  out.minute = static_cast<int>(rem / 60 % 60);
+  out.second = static_cast<int>(rem % 60);
+  return out;
+}
+
+std::string escape_uri(std::string_view uri) {
+  static const char* digits = "0123456789ABCDEF";
+  std::string out;
+  for (char ch : uri) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c <= 0x20 || c >= 0x7F || c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' ||
+        c == '`' || c == '{' || c == '|' || c == '}') {
+      out.push_back('%');
+      out.push_back(digits[c >> 4]);
+      out.push_back(digits[c & 0xF]);
+    } else {
+      out.push_back(ch);
+    }
+  }
+  return out;
+}
+
+}  // namespace moyin::pdf

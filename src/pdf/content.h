@@ -1,0 +1,46 @@
+// Pure helpers of the PDF writer (no libharu): number formatting, the
+// ToUnicode CMap, cluster text per glyph, dates. Internal to src/pdf.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "layout/book.h"
+
+namespace moyin::pdf {
+
+// A PDF number: fixed notation, at most `decimals` decimals, no trailing
+// zeros, never "-0", independent of the locale.
+std::string format_number(double v, int decimals = 3);
+
+// UTF-8 → UTF-16 code units (surrogate pairs beyond the BMP; invalid bytes
+// become U+FFFD).
+std::u16string utf8_to_utf16(std::string_view utf8);
+
+// The source text each glyph of `run` stands for: a cluster's text goes to
+// its glyphs one code point each, the last glyph taking the rest (so a
+// ligature maps to all its letters); glyphs beyond the cluster's code points
+// get "". Clusters are byte offsets into run.text, in either order.
+std::vector<std::string> glyph_texts(const layout::GlyphRun& run);
+
+// A ToUnicode CMap (bfchar/bfrange, ≤100 entries per block) for 2-byte codes.
+std::string tounicode_cmap(const std::map<uint16_t, std::u16string>& map);
+
+struct Date {
+  int year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0;
+  bool utc = true;        // 'Z' or no zone given
+  int offset_minutes = 0; // when !utc: local time = UTC + offset
+};
+
+// "2025-10-28", "2025-10-28T05:54:14.065Z", "2025-10-28 05:54", "…+08:00".
+std::optional<Date> parse_date(std::string_view text);
+Date date_from_epoch(int64_t seconds);
+
+// Percent-encodes bytes a URI must not carry raw (non-ASCII, space, …).
+std::string escape_uri(std::string_view uri);
+
+}  // namespace moyin::pdf

@@ -1,0 +1,35 @@
+// The PDF back end: writes a typeset layout::Book with libharu.
+// Fonts are embedded as glyph-addressed subsets (LIBRARY-NOTES.md, "address
+// glyphs, not characters"); text goes into the page content streams as TJ
+// arrays at the typesetter's exact positions, with a ToUnicode map from every
+// glyph back to its cluster's source text. No libharu type leaks from here.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "doc/diagnostics.h"
+#include "layout/book.h"
+
+namespace moyin::pdf {
+
+struct WriteOptions {
+  // The document the book came from, named in diagnostics ("" = the output).
+  std::string source_path;
+  // CreationDate/ModDate: Book::meta.date when it parses; else this value
+  // (seconds since 1970, UTC); else $SOURCE_DATE_EPOCH; else no dates. The
+  // clock is never read, so output is reproducible.
+  std::optional<int64_t> source_date_epoch;
+  bool compress = true;  // Flate-compress content streams, fonts, images
+};
+
+// Writes `book` to `out` (a temporary file in the same directory, renamed
+// into place on success: an earlier file at `out` is left untouched on any
+// failure). Problems go to `diags`; returns false when no PDF was written.
+// Same book and options give a byte-identical file.
+bool write(const layout::Book& book, const std::filesystem::path& out, const WriteOptions& options,
+           doc::Diagnostics& diags);
+
+}  // namespace moyin::pdf

@@ -1,0 +1,641 @@
+// The libharu side of the PDF back end (the only file that includes hpdf).
+// See LIBRARY-NOTES.md (libharu 2.3): fonts are glyph-addressed subsets
+// loaded from memory through libharu's exported internals, text is written
+// as raw TJ arrays, the ToUnicode stream is rewritten, errors are sticky.
+#include <hpdf.h>
+#include <hpdf_doc.h>
+#include <hpdf_font.h>
+#include <hpdf_fontdef.h>
+#include <hpdf_list.h>
+#include <hpdf_objects.h>
+#include <hpdf_pages.h>
+#include <hpdf_streams.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <system_error>
+#include <unordered_map>
+
+#include "font/subset.h"
+#include "pdf/content.h"
+#include "pdf/pdf.h"
+
+namespace moyin::pdf {
+namespace {
+
+using layout::Book;
+using layout::GlyphRun;
+
+struct ErrorLog {
+  std::vector<std::pair<unsigned long, unsigned long>> errors;  // code, detail
+};
+
+void on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void* user_data) {
+  static_cast<ErrorLog*>(user_data)->errors.emplace_back(error_no, detail_no);
+}
+
+std::string hex(unsigned long v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "0x%04lX", v);
+  return buf;
+}
+
+std::string describe(unsigned long code, unsigned long detail) {
+  std::string what;
+  switch (code) {
+    case HPDF_FILE_OPEN_ERROR: what = "cannot open the file for writing"; break;
+    case HPDF_FILE_IO_ERROR: what = "file input/output error"; break;
+    case HPDF_FAILD_TO_ALLOC_MEM: what = "out of memory"; break;
+    case HPDF_INVALID_FONTDEF_DATA: what = "invalid font data"; break;
+    case HPDF_TTF_MISSING_TABLE: what = "a required TrueType table is missing"; break;
+    case HPDF_TTF_INVALID_CMAP: what = "invalid cmap table"; break;
+    case HPDF_TTF_INVALID_FOMAT: what = "unsupported font format"; break;
+    case HPDF_UNSUPPORTED_FONT_TYPE: what = "unsupported font type"; break;
+    case HPDF_INVALID_PNG_IMAGE: what = "invalid PNG image"; break;
+    case HPDF_UNSUPPORTED_JPEG_FORMAT: what = "unsupported JPEG format"; break;
+    case HPDF_LIBPNG_ERROR: what = "libpng error"; break;
+    case HPDF_INVALID_PARAMETER: what = "invalid parameter"; break;
+    case HPDF_PAGE_OUT_OF_RANGE: what = "value out of range"; break;
+    default: what = "libharu error"; break;
+  }
+  return what + " (libharu " + hex(code) + ", detail " + std::to_string(detail) + ")";
+}
+
+struct DocDeleter {
+  void operator()(HPDF_Doc d) const { HPDF_Free(d); }
+};
+using DocPtr = std::unique_ptr<HPDF_Doc_Rec, DocDeleter>;
+
+struct FontEntry {
+  HPDF_Font font = nullptr;
+  std::unordered_map<uint32_t, uint16_t> code_of;  // original gid → code
+  std::unordered_map<uint16_t, int> width;         // code → libharu width (1/1000 em)
+  std::map<uint16_t, std::u16string> to_unicode;
+};
+
+struct AnchorPlace {
+  int page = 0;
+  double x = 0, y = 0;  // layout coordinates
+};
+
+void append_hex_code(std::string& out, uint16_t code) {
+  static const char* digits = "0123456789ABCDEF";
+  for (int shift = 12; shift >= 0; shift -= 4) out.push_back(digits[(code >> shift) & 0xF]);
+}
+
+class Writer {
+ public:
+  Writer(const Book& book, const std::filesystem::path& out, const WriteOptions& opt,
+         doc::Diagnostics& diags)
+      : book_(book), out_(out), opt_(opt), diags_(diags),
+        doc_path_(opt.source_path.empty() ? out.string() : opt.source_path) {}
+
+  bool run();
+
+ private:
+  void error(const std::string& msg) {
+    diags_.error(doc_path_, {}, msg);
+    failed_ = true;
+  }
+  void warn(const std::string& msg) { diags_.warn(doc_path_, {}, msg); }
+
+  // Reports libharu errors recorded since the last check; true when none.
+  bool check(const std::string& doing) {
+    if (log_.errors.empty()) return true;
+    auto [code, detail] = log_.errors.front();
+    error("cannot write PDF " + out_.string() + ": " + describe(code, detail) + " while " + doing);
+    log_.errors.clear();
+    return false;
+  }
+  // Clears a recoverable libharu error (they are sticky).
+  void forget_errors() {
+    log_.errors.clear();
+    HPDF_ResetError(pdf_.get());
+  }
+
+  void raw(HPDF_Page page, const std::string& s) {
+    auto* attr = static_cast<HPDF_PageAttr>(page->attr);
+    HPDF_Stream_Write(attr->stream, reinterpret_cast<const HPDF_BYTE*>(s.data()),
+                      static_cast<HPDF_UINT>(s.size()));
+  }
+
+  bool load_fonts();
+  void draw_page(size_t index);
+  void draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& run);
+  void draw_image(HPDF_Page page, const layout::Page& lp, const layout::ImageBox& img);
+  HPDF_Image load_image(const std::string& path);
+  void add_link(HPDF_Page page, const layout::Page& lp, const layout::LinkArea& link);
+  HPDF_Destination destination(const AnchorPlace& place);
+  void add_outline();
+  void add_labels();
+  void add_info();
+  void rewrite_to_unicode();
+  bool save();
+
+  const Book& book_;
+  std::filesystem::path out_;
+  const WriteOptions& opt_;
+  doc::Diagnostics& diags_;
+  std::string doc_path_;
+  ErrorLog log_;
+  DocPtr pdf_;
+  bool failed_ = false;
+  std::vector<FontEntry> fonts_;  // by book face index
+  std::vector<HPDF_Page> pages_;
+  std::map<std::string, AnchorPlace> anchors_;
+  std::map<std::string, HPDF_Image> images_;
+  std::vector<std::string> bad_images_;
+  bool transparency_ = false;
+};
+
+bool Writer::load_fonts() {
+  const size_t nfaces = book_.faces.size();
+  fonts_.resize(nfaces);
+  std::vector<std::vector<uint32_t>> used(nfaces);
+  for (const auto& page : book_.pages)
+    for (const auto& item : page.items)
+      if (const auto* run = std::get_if<GlyphRun>(&item)) {
+        if (run->face < 0 || static_cast<size_t>(run->face) >= nfaces) {
+          error("internal error: a glyph run uses face " + std::to_string(run->face) +
+                " but the book has " + std::to_string(nfaces) + " faces");
+          return false;
+        }
+        for (const auto& g : run->glyphs) used[run->face].push_back(g.gid);
+      }
+
+  std::map<std::string, std::vector<std::byte>> files;
+  HPDF_Encoder utf8 = HPDF_GetEncoder(pdf_.get(), "UTF-8");
+  (void)utf8;
+  int tag_counter = 0;
+  for (size_t i = 0; i < nfaces; ++i) {
+    auto& gids = used[i];
+    if (gids.empty()) continue;
+    std::sort(gids.begin(), gids.end());
+    gids.erase(std::unique(gids.begin(), gids.end()), gids.end());
+    const auto& ref = book_.faces[i];
+    auto it = files.find(ref.path);
+    if (it == files.end()) {
+      std::string err;
+      auto bytes = font::read_font_file(ref.path, err);
+      if (!bytes) {
+        error(err);
+        return false;
+      }
+      it = files.emplace(ref.path, std::move(*bytes)).first;
+    }
+    std::string err;
+    auto sub = font::subset_glyphs_pua(it->second, ref.index, gids, err);
+    if (!sub) {
+      error("cannot subset font " + ref.path + " (face " + std::to_string(ref.index) + "): " + err);
+      return false;
+    }
+    // Register the subset as a font def from memory (libharu 2.3 has no
+    // public call for it; this mirrors its LoadTTFontFromStream).
+    HPDF_Doc pdf = pdf_.get();
+    const auto size = static_cast<HPDF_UINT>(sub->font.size());
+    HPDF_Stream stream = HPDF_MemStream_New(pdf->mmgr, std::max<HPDF_UINT>(size, 4096));
+    if (!stream || HPDF_Stream_Write(stream, reinterpret_cast<const HPDF_BYTE*>(sub->font.data()),
+                                     size) != HPDF_OK) {
+      if (stream) HPDF_Stream_Free(stream);
+      check("buffering font " + ref.path);
+      return false;
+    }
+    HPDF_FontDef def = HPDF_TTFontDef_Load(pdf->mmgr, stream, HPDF_TRUE);  // owns stream
+    if (!def) {
+      if (!check("loading font " + ref.path)) return false;
+      error("cannot load font " + ref.path);
+      return false;
+    }
+    // A subset tag unique in the document: "MOYAAA", "MOYAAB", …
+    char tag[7] = "MOYAAA";
+    for (int k = 5, n = tag_counter++; k >= 3; --k, n /= 26) tag[k] = static_cast<char>('A' + n % 26);
+    HPDF_TTFontDef_SetTagName(def, tag);
+    if (HPDF_List_Add(pdf->fontdef_list, def) != HPDF_OK) {
+      HPDF_FontDef_Free(def);
+      check("registering font " + ref.path);
+      return false;
+    }
+    HPDF_Font font = HPDF_GetFont(pdf, def->base_font, "UTF-8");
+    if (!font) {
+      if (!check("creating font " + ref.path)) return false;
+      error("cannot create font " + ref.path);
+      return false;
+    }
+    FontEntry& entry = fonts_[i];
+    entry.font = font;
+    entry.code_of = std::move(sub->code_of);
+    // Querying each width once also marks the glyph for embedding.
+    for (uint32_t g : gids) {
+      uint16_t code = entry.code_of.at(g);
+      entry.width[code] = HPDF_Font_GetUnicodeWidth(font, code);
+    }
+    if (!check("measuring font " + ref.path)) return false;
+  }
+  return true;
+}
+
+void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& run) {
+  if (run.glyphs.empty()) return;
+  FontEntry& fe = fonts_[run.face];
+  if (!(run.size > 0) || run.size > 1000) {
+    warn("skipped text drawn at an impossible size " + format_number(run.size) + " pt");
+    return;
+  }
+  // ToUnicode: each code maps to the text of the first cluster it drew.
+  std::vector<std::string> texts = glyph_texts(run);
+  for (size_t i = 0; i < run.glyphs.size(); ++i) {
+    uint16_t code = fe.code_of.at(run.glyphs[i].gid);
+    if (!texts[i].empty() && !fe.to_unicode.count(code))
+      fe.to_unicode.emplace(code, utf8_to_utf16(texts[i]));
+  }
+
+  const double size = run.size;
+  const double x0 = run.origin.x;
+  const double y0 = lp.height - run.origin.y;
+  if (run.synthetic_bold) {
+    HPDF_Page_GSave(page);
+    HPDF_Page_SetLineWidth(page, static_cast<HPDF_REAL>(size * 0.035));
+    HPDF_Page_SetRGBStroke(page, static_cast<HPDF_REAL>(run.color.r),
+                           static_cast<HPDF_REAL>(run.color.g), static_cast<HPDF_REAL>(run.color.b));
+  }
+  HPDF_Page_BeginText(page);
+  HPDF_Page_SetFontAndSize(page, fe.font, static_cast<HPDF_REAL>(size));
+  HPDF_Page_SetRGBFill(page, static_cast<HPDF_REAL>(run.color.r),
+                       static_cast<HPDF_REAL>(run.color.g), static_cast<HPDF_REAL>(run.color.b));
+  std::string s;
+  if (run.synthetic_bold) s += "2 Tr\n";
+  const std::string slant = format_number(run.synthetic_slant, 4);
+  // Glyphs sharing a vertical offset go in one TJ array; a new text matrix
+  // starts wherever the offset changes (marks, superscripts).
+  double pen = 0;  // pt from the run origin
+  size_t i = 0;
+  const auto& gs = run.glyphs;
+  while (i < gs.size()) {
+    const double yoff = gs[i].y_offset;
+    const double seg_x = pen;
+    s += "1 0 " + slant + " 1 " + format_number(x0 + seg_x) + " " + format_number(y0 + yoff) +
+         " Tm\n[";
+    double cur = 0;  // where the text position is now, pt from seg_x
+    bool in_string = false;
+    for (; i < gs.size() && gs[i].y_offset == yoff; ++i) {
+      const auto& g = gs[i];
+      const double target = pen - seg_x + g.x_offset;
+      const double adjust = -(target - cur) * 1000 / size;  // TJ units
+      if (std::abs(adjust) >= 0.0005) {
+        if (in_string) s += ">";
+        in_string = false;
+        s += format_number(adjust);
+      }
+      if (!in_string) s += "<";
+      in_string = true;
+      uint16_t code = fe.code_of.at(g.gid);
+      append_hex_code(s, code);
+      cur = target + fe.width[code] * size / 1000;
+      pen += g.advance;
+    }
+    if (in_string) s += ">";
+    s += "] TJ\n";
+    // The pen may differ from where the text position ended; the next
+    // segment sets its own matrix, so nothing to correct here.
+  }
+  raw(page, s);
+  HPDF_Page_EndText(page);
+  if (run.synthetic_bold) HPDF_Page_GRestore(page);
+}
+
+HPDF_Image Writer::load_image(const std::string& path) {
+  if (auto it = images_.find(path); it != images_.end()) return it->second;
+  auto fail = [&](const std::string& why) -> HPDF_Image {
+    warn("image " + path + " left out of the PDF: " + why);
+    images_[path] = nullptr;
+    return nullptr;
+  };
+  std::ifstream in(path, std::ios::binary);
+  unsigned char head[32] = {};
+  if (!in || !in.read(reinterpret_cast<char*>(head), sizeof head)) {
+    if (!in.is_open()) return fail("cannot read the file");
+  }
+  HPDF_Image img = nullptr;
+  const bool png = std::memcmp(head, "\x89PNG\r\n\x1a\n", 8) == 0;
+  const bool jpeg = head[0] == 0xFF && head[1] == 0xD8;
+  if (png) {
+    // IHDR: bit depth at byte 24, colour type at 25. libharu 2.3 writes
+    // 16-bit PNGs corrupt: refuse them cleanly.
+    if (head[24] == 16) return fail("16-bit PNG is not supported, convert it to 8 bits per channel");
+    img = HPDF_LoadPngImageFromFile(pdf_.get(), path.c_str());
+    if (img && (head[25] == 4 || head[25] == 6)) transparency_ = true;
+  } else if (jpeg) {
+    img = HPDF_LoadJpegImageFromFile(pdf_.get(), path.c_str());
+  } else {
+    return fail("only PNG and JPEG images are supported");
+  }
+  if (!img || !log_.errors.empty()) {
+    std::string why = log_.errors.empty()
+                          ? std::string("libharu could not load it")
+                          : describe(log_.errors.front().first, log_.errors.front().second);
+    forget_errors();
+    return fail(why);
+  }
+  // libharu leaves the alpha channel (SMask) uncompressed.
+  if (auto* smask = static_cast<HPDF_Dict>(HPDF_Dict_GetItem(img, "SMask", HPDF_OCLASS_DICT));
+      smask && opt_.compress)
+    smask->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+  images_[path] = img;
+  return img;
+}
+
+void Writer::draw_image(HPDF_Page page, const layout::Page& lp, const layout::ImageBox& ib) {
+  HPDF_Image img = load_image(ib.path);
+  if (!img) return;
+  HPDF_Page_DrawImage(page, img, static_cast<HPDF_REAL>(ib.box.x),
+                      static_cast<HPDF_REAL>(lp.height - ib.box.y - ib.box.height),
+                      static_cast<HPDF_REAL>(ib.box.width), static_cast<HPDF_REAL>(ib.box.height));
+}
+
+HPDF_Destination Writer::destination(const AnchorPlace& place) {
+  const layout::Page& lp = book_.pages[place.page];
+  HPDF_Destination dst = HPDF_Page_CreateDestination(pages_[place.page]);
+  if (!dst) return nullptr;
+  double top = std::clamp(lp.height - place.y, 0.0, lp.height);
+  // libharu rejects zoom 0 ("keep the reader's zoom"): set 1, then patch.
+  HPDF_Destination_SetXYZ(dst, 0, static_cast<HPDF_REAL>(top), 1);
+  if (auto* zoom = static_cast<HPDF_Real>(HPDF_Array_GetItem(dst, 4, HPDF_OCLASS_REAL)))
+    zoom->value = 0;
+  return dst;
+}
+
+void Writer::add_link(HPDF_Page page, const layout::Page& lp, const layout::LinkArea& link) {
+  HPDF_Rect rect;
+  rect.left = static_cast<HPDF_REAL>(link.box.x);
+  rect.right = static_cast<HPDF_REAL>(link.box.x + link.box.width);
+  rect.top = static_cast<HPDF_REAL>(lp.height - link.box.y);
+  rect.bottom = static_cast<HPDF_REAL>(lp.height - link.box.y - link.box.height);
+  HPDF_Annotation annot = nullptr;
+  if (!link.dest.empty()) {
+    std::string name = link.dest[0] == '#' ? link.dest.substr(1) : link.dest;
+    auto it = anchors_.find(name);
+    if (it == anchors_.end()) {
+      warn("link to #" + name + " has no target in the document");
+      return;
+    }
+    HPDF_Destination dst = destination(it->second);
+    if (!dst) return;
+    annot = HPDF_Page_CreateLinkAnnot(page, rect, dst);
+  } else if (!link.uri.empty()) {
+    annot = HPDF_Page_CreateURILinkAnnot(page, rect, escape_uri(link.uri).c_str());
+  } else {
+    return;
+  }
+  if (annot) HPDF_LinkAnnot_SetBorderStyle(annot, 0, 0, 0);
+}
+
+void Writer::draw_page(size_t index) {
+  const layout::Page& lp = book_.pages[index];
+  HPDF_Page page = pages_[index];
+  for (const auto& item : lp.items) {
+    if (const auto* run = std::get_if<GlyphRun>(&item)) {
+      draw_run(page, lp, *run);
+    } else if (const auto* rule = std::get_if<layout::Rule>(&item)) {
+      HPDF_Page_SetLineWidth(page, static_cast<HPDF_REAL>(rule->width));
+      HPDF_Page_SetRGBStroke(page, static_cast<HPDF_REAL>(rule->color.r),
+                             static_cast<HPDF_REAL>(rule->color.g),
+                             static_cast<HPDF_REAL>(rule->color.b));
+      HPDF_Page_MoveTo(page, static_cast<HPDF_REAL>(rule->from.x),
+                       static_cast<HPDF_REAL>(lp.height - rule->from.y));
+      HPDF_Page_LineTo(page, static_cast<HPDF_REAL>(rule->to.x),
+                       static_cast<HPDF_REAL>(lp.height - rule->to.y));
+      HPDF_Page_Stroke(page);
+    } else if (const auto* rect = std::get_if<layout::Rect>(&item)) {
+      HPDF_Page_SetRGBFill(page, static_cast<HPDF_REAL>(rect->fill.r),
+                           static_cast<HPDF_REAL>(rect->fill.g),
+                           static_cast<HPDF_REAL>(rect->fill.b));
+      HPDF_Page_Rectangle(page, static_cast<HPDF_REAL>(rect->box.x),
+                          static_cast<HPDF_REAL>(lp.height - rect->box.y - rect->box.height),
+                          static_cast<HPDF_REAL>(rect->box.width),
+                          static_cast<HPDF_REAL>(rect->box.height));
+      HPDF_Page_Fill(page);
+    } else if (const auto* img = std::get_if<layout::ImageBox>(&item)) {
+      draw_image(page, lp, *img);
+    } else if (const auto* link = std::get_if<layout::LinkArea>(&item)) {
+      add_link(page, lp, *link);
+    }
+  }
+}
+
+void Writer::add_outline() {
+  if (book_.outline.empty()) return;
+  HPDF_Doc pdf = pdf_.get();
+  HPDF_Encoder utf8 = HPDF_GetEncoder(pdf, "UTF-8");
+  std::vector<std::pair<int, HPDF_Outline>> stack;
+  for (const auto& e : book_.outline) {
+    std::string name = !e.dest.empty() && e.dest[0] == '#' ? e.dest.substr(1) : e.dest;
+    auto it = anchors_.find(name);
+    if (it == anchors_.end()) {
+      warn("outline entry \"" + e.title + "\" has no target in the document");
+      continue;
+    }
+    while (!stack.empty() && stack.back().first >= e.level) stack.pop_back();
+    HPDF_Outline parent = stack.empty() ? nullptr : stack.back().second;
+    HPDF_Outline o = HPDF_CreateOutline(pdf, parent, e.title.c_str(), utf8);
+    if (!o) return;
+    if (HPDF_Destination dst = destination(it->second)) HPDF_Outline_SetDestination(o, dst);
+    HPDF_Outline_SetOpened(o, stack.empty() ? HPDF_TRUE : HPDF_FALSE);
+    stack.emplace_back(e.level, o);
+  }
+  HPDF_SetPageMode(pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+}
+
+void Writer::add_labels() {
+  if (book_.labels.empty() || book_.pages.empty()) return;
+  auto ranges = book_.labels;
+  std::stable_sort(ranges.begin(), ranges.end(),
+                   [](const auto& a, const auto& b) { return a.first_page < b.first_page; });
+  HPDF_Doc pdf = pdf_.get();
+  HPDF_Dict labels = HPDF_Dict_New(pdf->mmgr);
+  HPDF_Array nums = HPDF_Array_New(pdf->mmgr);
+  if (!labels || !nums) return;
+  HPDF_Dict_Add(labels, "Nums", nums);
+  // The number tree must start at page 0.
+  if (ranges.front().first_page > 0) ranges.insert(ranges.begin(), layout::PageLabelRange{});
+  int last = -1;
+  for (const auto& r : ranges) {
+    if (r.first_page <= last || r.first_page >= static_cast<int>(book_.pages.size())) continue;
+    last = r.first_page;
+    HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
+    if (!d) return;
+    switch (r.style) {
+      case layout::LabelStyle::Decimal: HPDF_Dict_AddName(d, "S", "D"); break;
+      case layout::LabelStyle::LowerRoman: HPDF_Dict_AddName(d, "S", "r"); break;
+      case layout::LabelStyle::UpperRoman: HPDF_Dict_AddName(d, "S", "R"); break;
+      case layout::LabelStyle::None: break;
+    }
+    if (r.start != 1 && r.start > 0) HPDF_Dict_AddNumber(d, "St", r.start);
+    HPDF_Array_AddNumber(nums, r.first_page);
+    HPDF_Array_Add(nums, d);
+  }
+  HPDF_Dict_Add(pdf->catalog, "PageLabels", labels);
+}
+
+void Writer::add_info() {
+  HPDF_Doc pdf = pdf_.get();
+  const auto& m = book_.meta;
+  auto join = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    std::string out;
+    for (const auto* v : {&a, &b})
+      for (const auto& s : *v) {
+        if (s.empty()) continue;
+        if (!out.empty()) out += ", ";
+        out += s;
+      }
+    return out;
+  };
+  auto set = [&](HPDF_InfoType type, const std::string& value) {
+    if (!value.empty()) HPDF_SetInfoAttr(pdf, type, value.c_str());
+  };
+  set(HPDF_INFO_TITLE, m.title);
+  set(HPDF_INFO_AUTHOR, join(m.authors, {}));
+  set(HPDF_INFO_SUBJECT, m.description);
+  set(HPDF_INFO_KEYWORDS, join(m.tags, m.categories));
+  set(HPDF_INFO_CREATOR, "Moyin");
+
+  std::optional<Date> date;
+  if (!m.date.empty()) {
+    date = parse_date(m.date);
+    if (!date) warn("front-matter date \"" + m.date + "\" is not an ISO 8601 date; PDF dates left out");
+  }
+  if (!date && opt_.source_date_epoch) date = date_from_epoch(*opt_.source_date_epoch);
+  if (!date) {
+    if (const char* env = std::getenv("SOURCE_DATE_EPOCH"); env && *env) {
+      char* end = nullptr;
+      long long v = std::strtoll(env, &end, 10);
+      if (end && *end == 0) date = date_from_epoch(v);
+    }
+  }
+  if (!date) return;
+  HPDF_Date d{};
+  d.year = date->year;
+  d.month = date->month;
+  d.day = date->day;
+  d.hour = date->hour;
+  d.minutes = date->minute;
+  d.seconds = std::min(date->second, 59);
+  if (date->utc) {
+    d.ind = 'Z';
+  } else {
+    d.ind = date->offset_minutes < 0 ? '-' : '+';
+    d.off_hour = std::abs(date->offset_minutes) / 60;
+    d.off_minutes = std::abs(date->offset_minutes) % 60;
+  }
+  HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, d);
+  HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, d);
+  if (!log_.errors.empty()) {
+    forget_errors();
+    warn("front-matter date \"" + m.date + "\" is out of range; PDF dates left out");
+  }
+}
+
+void Writer::rewrite_to_unicode() {
+  for (auto& fe : fonts_) {
+    if (!fe.font) continue;
+    auto* attr = static_cast<HPDF_FontAttr>(fe.font->attr);
+    HPDF_Dict cmap = attr->cmap_stream;
+    if (!cmap) continue;
+    HPDF_MemStream_FreeData(cmap->stream);
+    std::string text = tounicode_cmap(fe.to_unicode);
+    HPDF_Stream_Write(cmap->stream, reinterpret_cast<const HPDF_BYTE*>(text.data()),
+                      static_cast<HPDF_UINT>(text.size()));
+  }
+}
+
+bool Writer::save() {
+  std::error_code ec;
+  std::filesystem::path dir = out_.parent_path();
+  if (dir.empty()) dir = ".";
+  std::filesystem::path tmp =
+      dir / ("." + out_.filename().string() + "." + std::to_string(getpid()) + ".tmp");
+  HPDF_SaveToFile(pdf_.get(), tmp.c_str());
+  if (!check("saving " + tmp.string())) {
+    std::filesystem::remove(tmp, ec);
+    return false;
+  }
+  std::filesystem::rename(tmp, out_, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    error("cannot write PDF " + out_.string() + ": " + ec.message());
+    return false;
+  }
+  return true;
+}
+
+bool Writer::run() {
+  pdf_.reset(HPDF_New(on_error, &log_));
+  if (!pdf_) {
+    error("cannot write PDF " + out_.string() + ": libharu could not start (out of memory)");
+    return false;
+  }
+  HPDF_Doc pdf = pdf_.get();
+  if (opt_.compress) HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
+  HPDF_UseUTFEncodings(pdf);
+  HPDF_SetCurrentEncoder(pdf, "UTF-8");
+  if (!check("setting up the document")) return false;
+
+  if (!load_fonts()) return false;
+
+  for (size_t i = 0; i < book_.pages.size(); ++i) {
+    const auto& lp = book_.pages[i];
+    HPDF_Page page = HPDF_AddPage(pdf);
+    if (!page) break;
+    HPDF_Page_SetWidth(page, static_cast<HPDF_REAL>(lp.width));
+    HPDF_Page_SetHeight(page, static_cast<HPDF_REAL>(lp.height));
+    const bool has_bleed = lp.trim.width > 0 && lp.trim.height > 0 &&
+                           (lp.trim.x != 0 || lp.trim.y != 0 || lp.trim.width != lp.width ||
+                            lp.trim.height != lp.height);
+    if (has_bleed) {
+      auto box = [&](const layout::Box& b) {
+        return HPDF_Box_Array_New(pdf->mmgr,
+                                  HPDF_Box{static_cast<HPDF_REAL>(b.x),
+                                           static_cast<HPDF_REAL>(lp.height - b.y - b.height),
+                                           static_cast<HPDF_REAL>(b.x + b.width),
+                                           static_cast<HPDF_REAL>(lp.height - b.y)});
+      };
+      HPDF_Dict_Add(page, "TrimBox", box(lp.trim));
+      if (lp.bleed.width > 0 && lp.bleed.height > 0) HPDF_Dict_Add(page, "BleedBox", box(lp.bleed));
+    }
+    pages_.push_back(page);
+    for (const auto& item : lp.items)
+      if (const auto* a = std::get_if<layout::Anchor>(&item))
+        anchors_.emplace(a->name, AnchorPlace{static_cast<int>(i), a->at.x, a->at.y});
+  }
+  if (!check("adding pages")) return false;
+  if (pages_.empty()) {
+    error("cannot write PDF " + out_.string() + ": the book has no pages");
+    return false;
+  }
+  for (size_t i = 0; i < pages_.size(); ++i) {
+    draw_page(i);
+    if (!check("drawing page " + std::to_string(i + 1))) return false;
+  }
+  add_outline();
+  if (!check("building the outline")) return false;
+  add_labels();
+  add_info();
+  if (transparency_) pdf->pdf_version = HPDF_VER_14;
+  rewrite_to_unicode();
+  if (!check("finishing the document")) return false;
+  return save();
+}
+
+}  // namespace
+
+bool write(const layout::Book& book, const std::filesystem::path& out, const WriteOptions& options,
+           doc::Diagnostics& diags) {
+  Writer w(book, out, options, diags);
+  return w.run();
+}
+
+}  // namespace moyin::pdf
