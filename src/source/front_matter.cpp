@@ -1,0 +1,292 @@
+#include "source/front_matter.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <string>
+
+namespace moyin::source {
+
+namespace {
+
+// The line [pos, end-of-line) without its '\n'; `next` is the start of the next line.
+std::string_view line_at(std::string_view text, size_t pos, size_t& next) {
+  const size_t nl = text.find('\n', pos);
+  if (nl == std::string_view::npos) {
+    next = text.size();
+    return text.substr(pos);
+  }
+  next = nl + 1;
+  return text.substr(pos, nl - pos);
+}
+
+std::string_view rtrim(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Nesting that would make yaml-cpp recurse deeply is refused before parsing:
+// flow brackets deeper than the cap, or block indentation past 4 columns per level.
+bool nesting_too_deep(std::string_view yaml, doc::Position& where) {
+  int depth = 0;
+  int line = 2;
+  int col = 0;
+  bool at_line_start = true;
+  int indent = 0;
+  for (char c : yaml) {
+    ++col;
+    if (c == '\n') {
+      ++line;
+      col = 0;
+      at_line_start = true;
+      indent = 0;
+      continue;
+    }
+    if (at_line_start) {
+      if (c == ' ' || c == '-') {
+        ++indent;
+        if (indent > kMaxYamlDepth * 4) {
+          where = {line, col};
+          return true;
+        }
+        continue;
+      }
+      at_line_start = false;
+    }
+    if (c == '[' || c == '{') {
+      if (++depth > kMaxYamlDepth) {
+        where = {line, col};
+        return true;
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+
+// Counts nodes as a reader would see them with aliases expanded; stops at the cap.
+bool within_limits(const YAML::Node& node, int depth, int& count) {
+  if (++count > kMaxYamlNodes || depth > kMaxYamlDepth) return false;
+  if (node.IsSequence()) {
+    for (const YAML::Node& child : node) {
+      if (!within_limits(child, depth + 1, count)) return false;
+    }
+  } else if (node.IsMap()) {
+    for (const auto& kv : node) {
+      if (!within_limits(kv.first, depth + 1, count)) return false;
+      if (!within_limits(kv.second, depth + 1, count)) return false;
+    }
+  }
+  return true;
+}
+
+doc::MetaValue to_meta_value(const YAML::Node& node) {
+  doc::MetaValue v;
+  if (node.IsScalar()) {
+    v.kind = doc::MetaValue::Kind::Scalar;
+    v.scalar = node.Scalar();
+  } else if (node.IsSequence()) {
+    v.kind = doc::MetaValue::Kind::List;
+    for (const YAML::Node& child : node) v.items.push_back(to_meta_value(child));
+  } else if (node.IsMap()) {
+    v.kind = doc::MetaValue::Kind::Map;
+    for (const auto& kv : node) {
+      std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string("?");
+      v.entries.emplace_back(std::move(key), to_meta_value(kv.second));
+    }
+  }
+  return v;
+}
+
+doc::Position file_pos(const YAML::Mark& mark) {
+  if (mark.is_null()) return {2, 1};
+  return {mark.line + 2, mark.column + 1};
+}
+
+struct Reader {
+  std::string_view path;
+  doc::Diagnostics& diags;
+
+  bool scalar(const YAML::Node& node, std::string_view key, std::string& out) {
+    if (node.IsNull()) return true;
+    if (!node.IsScalar()) {
+      diags.warn(path, file_pos(node.Mark()),
+                 "front matter `" + std::string(key) + "` should be a single value; ignored");
+      return false;
+    }
+    out = node.Scalar();
+    return true;
+  }
+
+  void list(const YAML::Node& node, std::string_view key, std::vector<std::string>& out) {
+    if (node.IsNull()) return;
+    if (node.IsScalar()) {
+      if (!node.Scalar().empty()) out.push_back(node.Scalar());
+      return;
+    }
+    if (node.IsSequence()) {
+      for (const YAML::Node& item : node) {
+        if (item.IsScalar()) {
+          out.push_back(item.Scalar());
+        } else if (!item.IsNull()) {
+          diags.warn(path, file_pos(item.Mark()),
+                     "front matter `" + std::string(key) + "` entries should be plain values");
+        }
+      }
+      return;
+    }
+    diags.warn(path, file_pos(node.Mark()),
+               "front matter `" + std::string(key) + "` should be a list or one value; ignored");
+  }
+};
+
+}  // namespace
+
+FrontMatterSplit split_front_matter(std::string_view text, std::string_view path,
+                                    doc::Diagnostics& diags) {
+  FrontMatterSplit split;
+  split.body = text;
+  size_t next = 0;
+  if (rtrim(line_at(text, 0, next)) != "---") return split;
+  const size_t yaml_start = next;
+  int line = 2;
+  size_t pos = yaml_start;
+  while (pos < text.size()) {
+    size_t after = 0;
+    const std::string_view l = rtrim(line_at(text, pos, after));
+    if (l == "---" || l == "...") {
+      split.present = true;
+      split.yaml = text.substr(yaml_start, pos - yaml_start);
+      split.body = text.substr(after);
+      split.body_line = line + 1;
+      return split;
+    }
+    pos = after;
+    ++line;
+  }
+  diags.warn(path, {1, 1},
+             "front matter opened with `---` is never closed; reading the whole file as Markdown");
+  return split;
+}
+
+void parse_front_matter(std::string_view yaml, std::string_view path, doc::Metadata& meta,
+                        doc::Diagnostics& diags) {
+  meta.has_front_matter = true;
+  doc::Position deep;
+  if (nesting_too_deep(yaml, deep)) {
+    diags.warn(path, deep, "front matter nested too deeply; ignored");
+    return;
+  }
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    diags.warn(path, file_pos(e.mark), "front matter is not valid YAML (" + e.msg + "); ignored");
+    return;
+  }
+  try {
+    if (root.IsNull()) return;
+    int count = 0;
+    if (!within_limits(root, 0, count)) {
+      diags.warn(path, {2, 1},
+                 "front matter too large once aliases are expanded (over " +
+                     std::to_string(kMaxYamlNodes) + " values); ignored");
+      return;
+    }
+    if (!root.IsMap()) {
+      diags.warn(path, file_pos(root.Mark()), "front matter should be a YAML mapping; ignored");
+      return;
+    }
+    doc::Metadata m;
+    m.has_front_matter = true;
+    Reader r{path, diags};
+    for (const auto& kv : root) {
+      if (!kv.first.IsScalar()) {
+        diags.warn(path, file_pos(kv.first.Mark()), "front matter key is not a plain value; ignored");
+        continue;
+      }
+      const std::string key = kv.first.Scalar();
+      const YAML::Node& v = kv.second;
+      if (key == "title") {
+        r.scalar(v, key, m.title);
+      } else if (key == "date") {
+        if (r.scalar(v, key, m.date) && !m.date.empty() && !valid_iso_date(m.date)) {
+          diags.warn(path, file_pos(v.Mark()),
+                     "front matter `date` is not an ISO 8601 date: " + m.date);
+        }
+      } else if (key == "tags") {
+        r.list(v, key, m.tags);
+      } else if (key == "categories" || key == "category") {
+        r.list(v, key, m.categories);
+      } else if (key == "author" || key == "authors") {
+        r.list(v, key, m.authors);
+      } else if (key == "description") {
+        r.scalar(v, key, m.description);
+      } else if (key == "lang" || key == "language") {
+        std::string lang;
+        if (r.scalar(v, key, lang) && !lang.empty()) m.lang = lang;
+      } else if (key == "id") {
+        r.scalar(v, key, m.id);
+      } else if (key == "style") {
+        r.scalar(v, key, m.style);
+      } else if (key == "cover") {
+        r.scalar(v, key, m.cover);
+      } else {
+        m.extra.emplace_back(key, to_meta_value(v));
+      }
+    }
+    meta = std::move(m);
+  } catch (const YAML::Exception& e) {
+    diags.warn(path, file_pos(e.mark), "front matter could not be read (" + e.msg + "); ignored");
+  }
+}
+
+bool valid_iso_date(std::string_view s) {
+  size_t i = 0;
+  auto digits = [&](int n) {
+    for (int k = 0; k < n; ++k, ++i) {
+      if (i >= s.size() || s[i] < '0' || s[i] > '9') return false;
+    }
+    return true;
+  };
+  auto lit = [&](char c) {
+    if (i < s.size() && s[i] == c) {
+      ++i;
+      return true;
+    }
+    return false;
+  };
+  auto number_at = [&](size_t at, int n) {
+    int v = 0;
+    for (int k = 0; k < n; ++k) v = v * 10 + (s[at + k] - '0');
+    return v;
+  };
+  if (!digits(4) || !lit('-') || !digits(2) || !lit('-') || !digits(2)) return false;
+  const int month = number_at(5, 2);
+  const int day = number_at(8, 2);
+  if (month < 1 || month > 12 || day < 1 || day > 31) return false;
+  if (i == s.size()) return true;
+  if (!lit('T') && !lit(' ') && !lit('t')) return false;
+  const size_t hour_at = i;
+  if (!digits(2) || !lit(':') || !digits(2)) return false;
+  if (number_at(hour_at, 2) > 24 || number_at(hour_at + 3, 2) > 59) return false;
+  if (lit(':')) {
+    const size_t sec_at = i;
+    if (!digits(2) || number_at(sec_at, 2) > 60) return false;
+    if (lit('.') || lit(',')) {
+      const size_t frac = i;
+      while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+      if (i == frac) return false;
+    }
+  }
+  while (i < s.size() && s[i] == ' ') ++i;
+  if (i == s.size()) return true;
+  if (lit('Z') || lit('z')) return i == s.size();
+  if (!lit('+') && !lit('-')) return false;
+  if (!digits(2)) return false;
+  lit(':');
+  if (i == s.size()) return true;
+  return digits(2) && i == s.size();
+}
+
+}  // namespace moyin::source

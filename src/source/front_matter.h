@@ -1,0 +1,36 @@
+// YAML front matter: the block between `---` lines at the very start.
+#pragma once
+
+#include <string_view>
+
+#include "doc/diagnostics.h"
+#include "doc/document.h"
+
+namespace moyin::source {
+
+// Caps that keep hostile YAML (alias bombs, deep nesting) cheap.
+inline constexpr int kMaxYamlNodes = 100000;
+inline constexpr int kMaxYamlDepth = 64;
+
+struct FrontMatterSplit {
+  bool present = false;       // a closed `---` block opens the file
+  std::string_view yaml;      // the text between the fences
+  std::string_view body;      // everything after the closing fence line
+  int body_line = 1;          // 1-based line of body's first line
+};
+
+// Finds the front matter block. An opening `---` without a closing `---` or
+// `...` line is reported and the whole text is the body.
+FrontMatterSplit split_front_matter(std::string_view text, std::string_view path,
+                                    doc::Diagnostics& diags);
+
+// Fills `meta` from the YAML text (which starts on file line 2). Broken or
+// hostile YAML is reported at its real file position and leaves `meta`
+// without any front-matter fields.
+void parse_front_matter(std::string_view yaml, std::string_view path, doc::Metadata& meta,
+                        doc::Diagnostics& diags);
+
+// True for "2025-10-28", "2025-10-28T05:54:14.065Z", "2025-10-28 05:54+08:00", …
+bool valid_iso_date(std::string_view s);
+
+}  // namespace moyin::source

@@ -1,0 +1,88 @@
+#include "source/hygiene.h"
+
+#include <algorithm>
+
+#include "source/unicode.h"
+
+namespace moyin::source {
+
+bool looks_binary(std::string_view raw) {
+  const std::string_view sample = raw.substr(0, std::min<size_t>(raw.size(), 8192));
+  size_t nul = 0;
+  size_t control = 0;
+  for (char c : sample) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b == 0) {
+      ++nul;
+    } else if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f' && b != '\v' &&
+                b != 0x1B) ||
+               b == 0x7F) {
+      ++control;
+    }
+  }
+  const size_t n = sample.size();
+  return (nul >= 8 && nul * 100 > n) || (control + nul >= 8 && (control + nul) * 10 > n);
+}
+
+std::optional<std::string> clean_input(std::string_view raw, std::string_view path,
+                                       doc::Diagnostics& diags) {
+  if (looks_binary(raw)) {
+    diags.error(path, {}, "binary file, not a manuscript");
+    return std::nullopt;
+  }
+  if (raw.starts_with("\xEF\xBB\xBF")) raw.remove_prefix(3);
+
+  std::string out;
+  out.reserve(raw.size() + raw.size() / 16);
+  int line = 1;
+  size_t line_start = 0;  // offset in raw of the current line
+  doc::Position first_invalid;
+  doc::Position first_nul;
+  size_t i = 0;
+  while (i < raw.size()) {
+    const char c = raw[i];
+    if (c == '\r') {
+      out += '\n';
+      i += (i + 1 < raw.size() && raw[i + 1] == '\n') ? 2 : 1;
+      ++line;
+      line_start = i;
+      continue;
+    }
+    if (c == '\n') {
+      out += '\n';
+      ++i;
+      ++line;
+      line_start = i;
+      continue;
+    }
+    if (c == '\0') {
+      if (first_nul.line == 0) first_nul = {line, static_cast<int>(i - line_start) + 1};
+      append_utf8(out, 0xFFFD);
+      ++i;
+      continue;
+    }
+    if (static_cast<unsigned char>(c) < 0x80) {
+      out += c;
+      ++i;
+      continue;
+    }
+    const Decoded d = decode_at(raw, i);
+    if (d.cp == 0xFFFD && d.len == 1 && !raw.substr(i).starts_with("\xEF\xBF\xBD")) {
+      if (first_invalid.line == 0) first_invalid = {line, static_cast<int>(i - line_start) + 1};
+      append_utf8(out, 0xFFFD);
+      ++i;
+      continue;
+    }
+    out.append(raw.substr(i, d.len));
+    i += d.len;
+  }
+  if (first_invalid.line != 0) {
+    diags.warn(path, first_invalid, "invalid UTF-8, replaced by U+FFFD");
+  }
+  if (first_nul.line != 0) {
+    diags.warn(path, first_nul, "NUL character, replaced by U+FFFD");
+  }
+  return out;
+}
+
+}  // namespace moyin::source

@@ -1,0 +1,616 @@
+#include "source/markdown.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+#include <cmark-gfm/node.h>
+#include <cmark-gfm/utf8.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "source/slug.h"
+#include "source/unicode.h"
+
+namespace moyin::source {
+
+namespace {
+
+struct ParserFree {
+  void operator()(cmark_parser* p) const { cmark_parser_free(p); }
+};
+struct NodeFree {
+  void operator()(cmark_node* n) const { cmark_node_free(n); }
+};
+struct IterFree {
+  void operator()(cmark_iter* it) const { cmark_iter_free(it); }
+};
+using ParserPtr = std::unique_ptr<cmark_parser, ParserFree>;
+using NodePtr = std::unique_ptr<cmark_node, NodeFree>;
+using IterPtr = std::unique_ptr<cmark_iter, IterFree>;
+
+void ensure_extensions() {
+  static std::once_flag once;
+  std::call_once(once, [] { cmark_gfm_core_extensions_ensure_registered(); });
+}
+
+bool is_space(char32_t cp) { return cp == '\n' || cmark_utf8proc_is_space(static_cast<int32_t>(cp)); }
+bool is_punct(char32_t cp) { return cmark_utf8proc_is_punctuation(static_cast<int32_t>(cp)); }
+
+// CJK punctuation that Western text uses as well (curly quotes, dashes,
+// ellipsis): not enough on its own to call a line break "inside Chinese".
+bool is_shared_punct(char32_t cp) {
+  return (cp >= 0x2018 && cp <= 0x201F) || cp == 0x2014 || cp == 0x2015 || cp == 0x2026 ||
+         cp == 0x00B7;
+}
+
+// ---------------------------------------------------------------------------
+// The emphasis fix. CommonMark's flanking rules refuse `**真，**她` (closer after
+// punctuation, before a letter) and `她**《书》**` (opener after a letter,
+// before punctuation). Before parsing, a sentinel punctuation character is put
+// on the letter side of such a delimiter run when CJK text is involved, which
+// makes the run both left- and right-flanking, exactly what treating CJK
+// punctuation like whitespace asks for. The sentinel (a code point absent from
+// the input) is removed from every string afterwards and the columns it
+// shifted are mapped back.
+
+struct Prepared {
+  std::string text;
+  std::string sentinel;                  // empty: no fix applied
+  std::vector<std::vector<int>> inserts; // per body line (1-based): modified columns of sentinels
+};
+
+std::string pick_sentinel(std::string_view body) {
+  static constexpr char32_t kCandidates[] = {0x2E2E, 0x2E18, 0x2E19, 0x2E1B, 0x2E1E,
+                                             0x2E1F, 0x2E2A, 0x2E2B, 0x2E2C, 0x2E2D};
+  for (char32_t cp : kCandidates) {
+    if (!is_punct(cp)) continue;
+    std::string s;
+    append_utf8(s, cp);
+    if (body.find(s) == std::string_view::npos) return s;
+  }
+  return {};
+}
+
+Prepared prepare(std::string_view body) {
+  Prepared p;
+  p.sentinel = pick_sentinel(body);
+  if (p.sentinel.empty() || body.find_first_of("*_") == std::string_view::npos) {
+    p.sentinel.clear();
+    p.text = std::string(body);
+    return p;
+  }
+  p.text.reserve(body.size() + body.size() / 64);
+  int line = 1;
+  size_t line_start_out = 0;
+  auto record = [&] {
+    if (p.inserts.size() <= static_cast<size_t>(line)) p.inserts.resize(line + 1);
+    p.inserts[line].push_back(static_cast<int>(p.text.size() - line_start_out) + 1);
+    p.text += p.sentinel;
+  };
+  size_t i = 0;
+  while (i < body.size()) {
+    const char c = body[i];
+    if (c == '\n') {
+      p.text += c;
+      ++i;
+      ++line;
+      line_start_out = p.text.size();
+      continue;
+    }
+    if (c != '*' && c != '_') {
+      p.text += c;
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < body.size() && body[j] == c) ++j;
+    size_t backslashes = 0;
+    while (backslashes < i && body[i - 1 - backslashes] == '\\') ++backslashes;
+    const std::string_view run = body.substr(i, j - i);
+    if (backslashes % 2 == 1) {
+      p.text += run;
+      i = j;
+      continue;
+    }
+    const char32_t prev = (i == 0 || body[i - 1] == '\n') ? U'\n' : decode_before(body, i).cp;
+    const char32_t next = (j == body.size() || body[j] == '\n') ? U'\n' : decode_at(body, j).cp;
+    const bool cjk = is_cjk(prev) || is_cjk(next);
+    const bool before = cjk && !is_space(prev) && !is_punct(prev) && is_punct(next);
+    const bool after = cjk && is_punct(prev) && !is_space(next) && !is_punct(next);
+    if (before) record();
+    p.text += run;
+    if (after) record();
+    i = j;
+  }
+  return p;
+}
+
+void strip_into(std::string& out, const char* s, const std::string& sentinel) {
+  if (s == nullptr) return;
+  std::string_view v(s);
+  if (sentinel.empty()) {
+    out.append(v);
+    return;
+  }
+  size_t pos = 0;
+  while (true) {
+    const size_t hit = v.find(sentinel, pos);
+    if (hit == std::string_view::npos) break;
+    out.append(v.substr(pos, hit - pos));
+    pos = hit + sentinel.size();
+  }
+  out.append(v.substr(pos));
+}
+
+// ---------------------------------------------------------------------------
+// Inline post-processing, shared by every inline sequence.
+
+std::optional<char32_t> first_cp(const doc::Inline& in) {
+  switch (in.kind) {
+    case doc::InlineKind::Text:
+    case doc::InlineKind::Code:
+      if (in.text.empty()) return std::nullopt;
+      return decode_at(in.text, 0).cp;
+    case doc::InlineKind::Emphasis:
+    case doc::InlineKind::Strong:
+    case doc::InlineKind::Strike:
+    case doc::InlineKind::Link:
+      if (in.children.empty()) return std::nullopt;
+      return first_cp(in.children.front());
+    default:
+      return std::nullopt;
+  }
+}
+
+std::optional<char32_t> last_cp(const doc::Inline& in) {
+  switch (in.kind) {
+    case doc::InlineKind::Text:
+    case doc::InlineKind::Code:
+      if (in.text.empty()) return std::nullopt;
+      return decode_before(in.text, in.text.size()).cp;
+    case doc::InlineKind::Emphasis:
+    case doc::InlineKind::Strong:
+    case doc::InlineKind::Strike:
+    case doc::InlineKind::Link:
+      if (in.children.empty()) return std::nullopt;
+      return last_cp(in.children.back());
+    default:
+      return std::nullopt;
+  }
+}
+
+// A line break between two CJK characters (at least one of them
+// unambiguously CJK) is not a space in Chinese.
+bool joins_without_space(const doc::Inline& before, const doc::Inline& after) {
+  const auto a = last_cp(before);
+  const auto b = first_cp(after);
+  if (!a || !b) return false;
+  if (!is_cjk(*a) || !is_cjk(*b)) return false;
+  return !is_shared_punct(*a) || !is_shared_punct(*b);
+}
+
+// Bare URLs end before the first fullwidth/CJK punctuation mark. Returns the
+// cut-off tail (empty when nothing was cut).
+std::string trim_autolink(doc::Inline& link) {
+  size_t cut = std::string::npos;
+  for (size_t i = 0; i < link.url.size();) {
+    const Decoded d = decode_at(link.url, i);
+    if (is_cjk_punct(d.cp) && !is_shared_punct(d.cp)) {
+      cut = i;
+      break;
+    }
+    if (d.cp == 0x201C || d.cp == 0x201D || d.cp == 0x2018 || d.cp == 0x2019 || d.cp == 0x2026 ||
+        d.cp == 0x2014) {
+      cut = i;
+      break;
+    }
+    i += d.len;
+  }
+  if (cut == std::string::npos || cut == 0) return {};
+  std::string tail = link.url.substr(cut);
+  link.url.resize(cut);
+  if (link.children.size() == 1 && link.children[0].kind == doc::InlineKind::Text &&
+      link.children[0].text.ends_with(tail)) {
+    link.children[0].text.resize(link.children[0].text.size() - tail.size());
+  }
+  return tail;
+}
+
+void finish_sequence(std::vector<doc::Inline>& seq) {
+  std::vector<doc::Inline> out;
+  out.reserve(seq.size());
+  for (size_t i = 0; i < seq.size(); ++i) {
+    doc::Inline& in = seq[i];
+    if (in.kind == doc::InlineKind::SoftBreak && !out.empty() && i + 1 < seq.size() &&
+        joins_without_space(out.back(), seq[i + 1])) {
+      continue;
+    }
+    if (in.kind == doc::InlineKind::Text) {
+      if (in.text.empty()) continue;
+      if (!out.empty() && out.back().kind == doc::InlineKind::Text) {
+        out.back().text += in.text;
+        continue;
+      }
+    }
+    out.push_back(std::move(in));
+    if (out.back().kind == doc::InlineKind::Link && out.back().autolink &&
+        out.back().label == "bare") {
+      out.back().label.clear();
+      std::string tail = trim_autolink(out.back());
+      if (!tail.empty()) {
+        doc::Inline text;
+        text.kind = doc::InlineKind::Text;
+        text.text = std::move(tail);
+        const doc::Inline& link = out.back();
+        if (link.pos.line > 0 && !link.children.empty()) {
+          text.pos = {link.pos.line,
+                      link.pos.column + static_cast<int>(link.children[0].text.size())};
+        }
+        out.push_back(std::move(text));
+      }
+    } else if (out.back().kind == doc::InlineKind::Link) {
+      out.back().label.clear();
+    }
+  }
+  // The autolink tail may now sit next to a text node.
+  std::vector<doc::Inline> merged;
+  merged.reserve(out.size());
+  for (doc::Inline& in : out) {
+    if (in.kind == doc::InlineKind::Text && !merged.empty() &&
+        merged.back().kind == doc::InlineKind::Text) {
+      merged.back().text += in.text;
+    } else {
+      merged.push_back(std::move(in));
+    }
+  }
+  seq = std::move(merged);
+}
+
+// ---------------------------------------------------------------------------
+
+struct Converter {
+  std::string_view src;  // the text cmark parsed (with sentinels)
+  int line_offset = 0;   // file line = cmark line + line_offset
+  const Prepared& prep;
+  std::string_view path;
+  doc::Diagnostics& diags;
+  std::vector<size_t> line_starts;  // offsets in src where each cmark line begins
+  SlugRegistry heading_ids;
+  SlugRegistry footnote_ids;
+  bool warned_depth = false;
+
+  doc::Position map(int line, int col) const {
+    if (line <= 0) return {};
+    int shift = 0;
+    if (static_cast<size_t>(line) < prep.inserts.size()) {
+      for (int at : prep.inserts[line]) {
+        if (at < col) shift += static_cast<int>(prep.sentinel.size());
+      }
+    }
+    return {line + line_offset, std::max(1, col - shift)};
+  }
+
+  doc::Position pos(cmark_node* n) const {
+    return map(cmark_node_get_start_line(n), cmark_node_get_start_column(n));
+  }
+
+  // The source byte at a cmark position, or 0 when unknown.
+  char source_char(int line, int col) const {
+    if (line <= 0 || col <= 0 || static_cast<size_t>(line) > line_starts.size()) return 0;
+    const size_t at = line_starts[line - 1] + static_cast<size_t>(col - 1);
+    return at < src.size() ? src[at] : 0;
+  }
+
+  std::string str(const char* s) const {
+    std::string out;
+    strip_into(out, s, prep.sentinel);
+    return out;
+  }
+
+  void warn_depth(cmark_node* n) {
+    if (warned_depth) return;
+    warned_depth = true;
+    diags.warn(path, pos(n), "nesting deeper than " + std::to_string(kMaxBlockDepth) +
+                                 " levels; the inner levels are flattened");
+  }
+
+  static bool is_ext(cmark_node* n, const char* name) {
+    return std::strcmp(cmark_node_get_type_string(n), name) == 0;
+  }
+
+  // --- inlines -------------------------------------------------------------
+
+  void inlines(cmark_node* parent, std::vector<doc::Inline>& out, int depth) {
+    cmark_node* prev = nullptr;
+    for (cmark_node* n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) {
+      const size_t first_new = out.size();
+      inline_node(n, out, depth);
+      // Nodes the autolink extension makes carry no position: place them
+      // right after their predecessor.
+      if (out.size() > first_new && out[first_new].pos.line == 0) {
+        if (prev != nullptr && cmark_node_get_end_line(prev) > 0) {
+          out[first_new].pos =
+              map(cmark_node_get_end_line(prev), cmark_node_get_end_column(prev) + 1);
+          if (cmark_node_get_type(n) == CMARK_NODE_SOFTBREAK) {
+            // A soft break sits at the end of the line it ends.
+          }
+        } else if (cmark_node_get_start_line(parent) > 0) {
+          out[first_new].pos = pos(parent);
+        }
+      }
+      prev = n;
+    }
+    finish_sequence(out);
+  }
+
+  // Beyond the depth cap: the text of a subtree, collected without recursion.
+  void flat_text(cmark_node* root, std::vector<doc::Inline>& out) {
+    IterPtr it(cmark_iter_new(root));
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it.get())) != CMARK_EVENT_DONE) {
+      if (ev != CMARK_EVENT_ENTER) continue;
+      cmark_node* n = cmark_iter_get_node(it.get());
+      const auto type = cmark_node_get_type(n);
+      if (type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE) {
+        doc::Inline t;
+        t.kind = doc::InlineKind::Text;
+        t.pos = pos(n);
+        t.text = str(cmark_node_get_literal(n));
+        out.push_back(std::move(t));
+      }
+    }
+  }
+
+  void inline_node(cmark_node* n, std::vector<doc::Inline>& out, int depth) {
+    doc::Inline in;
+    in.pos = pos(n);
+    const auto type = cmark_node_get_type(n);
+    if (depth >= kMaxInlineDepth && cmark_node_first_child(n) != nullptr) {
+      warn_depth(n);
+      flat_text(n, out);
+      return;
+    }
+    switch (type) {
+      case CMARK_NODE_TEXT:
+        in.kind = doc::InlineKind::Text;
+        in.text = str(cmark_node_get_literal(n));
+        break;
+      case CMARK_NODE_SOFTBREAK:
+        in.kind = doc::InlineKind::SoftBreak;
+        break;
+      case CMARK_NODE_LINEBREAK:
+        in.kind = doc::InlineKind::LineBreak;
+        break;
+      case CMARK_NODE_CODE:
+        in.kind = doc::InlineKind::Code;
+        in.text = str(cmark_node_get_literal(n));
+        break;
+      case CMARK_NODE_HTML_INLINE:
+        in.kind = doc::InlineKind::RawHtml;
+        in.text = str(cmark_node_get_literal(n));
+        break;
+      case CMARK_NODE_EMPH:
+        in.kind = doc::InlineKind::Emphasis;
+        inlines(n, in.children, depth + 1);
+        break;
+      case CMARK_NODE_STRONG:
+        in.kind = doc::InlineKind::Strong;
+        inlines(n, in.children, depth + 1);
+        break;
+      case CMARK_NODE_LINK:
+      case CMARK_NODE_IMAGE: {
+        in.kind = type == CMARK_NODE_LINK ? doc::InlineKind::Link : doc::InlineKind::Image;
+        in.url = str(cmark_node_get_url(n));
+        in.title = str(cmark_node_get_title(n));
+        inlines(n, in.children, depth + 1);
+        if (type == CMARK_NODE_LINK && in.title.empty() && in.children.size() == 1 &&
+            in.children[0].kind == doc::InlineKind::Text) {
+          const std::string& t = in.children[0].text;
+          const bool same = in.url == t || in.url == "http://" + t || in.url == "mailto:" + t;
+          const char opener = source_char(cmark_node_get_start_line(n), cmark_node_get_start_column(n));
+          if (same && opener != '[') {
+            in.autolink = true;
+            // Marks a bare URL (not `<url>`) for finish_sequence; cleared there.
+            if (opener != '<') in.label = "bare";
+          }
+        }
+        break;
+      }
+      case CMARK_NODE_FOOTNOTE_REFERENCE: {
+        in.kind = doc::InlineKind::FootnoteRef;
+        const char* lit = cmark_node_get_literal(n);
+        in.number = lit ? std::atoi(lit) : 0;
+        if (n->parent_footnote_def != nullptr) {
+          const cmark_chunk& label = n->parent_footnote_def->as.literal;
+          in.label = str(std::string(reinterpret_cast<const char*>(label.data),
+                                     static_cast<size_t>(label.len)).c_str());
+        }
+        break;
+      }
+      default:
+        if (is_ext(n, "strikethrough")) {
+          in.kind = doc::InlineKind::Strike;
+          inlines(n, in.children, depth + 1);
+          break;
+        }
+        // Unknown inline: keep what it contains.
+        inlines(n, out, depth + 1);
+        return;
+    }
+    out.push_back(std::move(in));
+  }
+
+  // --- blocks --------------------------------------------------------------
+
+  void blocks(cmark_node* parent, std::vector<doc::Block>& out, doc::Document& doc, int depth) {
+    for (cmark_node* n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) {
+      block_node(n, out, doc, depth);
+    }
+  }
+
+  static bool is_container(cmark_node* n) {
+    const auto type = cmark_node_get_type(n);
+    return type == CMARK_NODE_BLOCK_QUOTE || type == CMARK_NODE_LIST ||
+           type == CMARK_NODE_ITEM || type == CMARK_NODE_FOOTNOTE_DEFINITION;
+  }
+
+  // Beyond the depth cap: the leaf blocks of a subtree, side by side.
+  void flat_blocks(cmark_node* root, std::vector<doc::Block>& out, doc::Document& doc) {
+    warn_depth(root);
+    IterPtr it(cmark_iter_new(root));
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it.get())) != CMARK_EVENT_DONE) {
+      if (ev != CMARK_EVENT_ENTER) continue;
+      cmark_node* n = cmark_iter_get_node(it.get());
+      if (cmark_node_get_type(n) == CMARK_NODE_DOCUMENT || is_container(n)) continue;
+      if ((cmark_node_get_type(n) & CMARK_NODE_TYPE_MASK) != CMARK_NODE_TYPE_BLOCK) continue;
+      cmark_node* parent = cmark_node_parent(n);
+      // Only direct children of containers; tables etc. convert themselves.
+      if (parent != root && !is_container(parent)) continue;
+      block_node(n, out, doc, 0);
+    }
+  }
+
+  void block_node(cmark_node* n, std::vector<doc::Block>& out, doc::Document& doc, int depth) {
+    if (depth >= kMaxBlockDepth && is_container(n)) {
+      flat_blocks(n, out, doc);
+      return;
+    }
+    doc::Block b;
+    b.pos = pos(n);
+    switch (cmark_node_get_type(n)) {
+      case CMARK_NODE_PARAGRAPH:
+        b.kind = doc::BlockKind::Paragraph;
+        inlines(n, b.inlines, 0);
+        if (b.inlines.size() == 1 && b.inlines[0].kind == doc::InlineKind::Image) {
+          b.kind = doc::BlockKind::Image;
+        }
+        if (b.inlines.empty()) return;  // e.g. only a stripped sentinel
+        break;
+      case CMARK_NODE_HEADING:
+        b.kind = doc::BlockKind::Heading;
+        b.level = cmark_node_get_heading_level(n);
+        inlines(n, b.inlines, 0);
+        b.id = heading_ids.unique(doc::plain_text(b.inlines));
+        break;
+      case CMARK_NODE_LIST:
+        b.kind = doc::BlockKind::List;
+        b.ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
+        b.start = b.ordered ? cmark_node_get_list_start(n) : 1;
+        b.tight = cmark_node_get_list_tight(n) != 0;
+        blocks(n, b.children, doc, depth + 1);
+        break;
+      case CMARK_NODE_ITEM:
+        b.kind = doc::BlockKind::Item;
+        if (is_ext(n, "tasklist")) {
+          b.task = cmark_gfm_extensions_get_tasklist_item_checked(n) ? doc::TaskState::Checked
+                                                                      : doc::TaskState::Unchecked;
+        }
+        blocks(n, b.children, doc, depth + 1);
+        break;
+      case CMARK_NODE_BLOCK_QUOTE:
+        b.kind = doc::BlockKind::Quote;
+        blocks(n, b.children, doc, depth + 1);
+        break;
+      case CMARK_NODE_CODE_BLOCK: {
+        b.kind = doc::BlockKind::Code;
+        b.text = str(cmark_node_get_literal(n));
+        const std::string info = str(cmark_node_get_fence_info(n));
+        const size_t start = info.find_first_not_of(" \t");
+        if (start != std::string::npos) {
+          const size_t end = info.find_first_of(" \t{", start);
+          b.info = info.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        }
+        break;
+      }
+      case CMARK_NODE_HTML_BLOCK:
+        b.kind = doc::BlockKind::RawHtml;
+        b.text = str(cmark_node_get_literal(n));
+        break;
+      case CMARK_NODE_THEMATIC_BREAK:
+        b.kind = doc::BlockKind::Rule;
+        break;
+      case CMARK_NODE_FOOTNOTE_DEFINITION: {
+        b.kind = doc::BlockKind::FootnoteDef;
+        b.label = str(std::string(reinterpret_cast<const char*>(n->as.literal.data),
+                                  static_cast<size_t>(n->as.literal.len)).c_str());
+        b.number = static_cast<int>(doc.footnotes.size()) + 1;
+        std::string slug = slugify(b.label);
+        if (slug.empty()) slug = std::to_string(b.number);
+        b.id = footnote_ids.unique("fn-" + slug);
+        blocks(n, b.children, doc, depth + 1);
+        doc.footnotes.push_back(std::move(b));
+        return;
+      }
+      default:
+        if (is_ext(n, "table")) {
+          table(n, b);
+          break;
+        }
+        // Unknown block: keep its content.
+        blocks(n, out, doc, depth + 1);
+        return;
+    }
+    out.push_back(std::move(b));
+  }
+
+  void table(cmark_node* n, doc::Block& b) {
+    b.kind = doc::BlockKind::Table;
+    const uint16_t columns = cmark_gfm_extensions_get_table_columns(n);
+    const uint8_t* aligns = cmark_gfm_extensions_get_table_alignments(n);
+    for (uint16_t c = 0; c < columns; ++c) {
+      const uint8_t a = aligns ? aligns[c] : 0;
+      b.aligns.push_back(a == 'l'   ? doc::Align::Left
+                         : a == 'c' ? doc::Align::Center
+                         : a == 'r' ? doc::Align::Right
+                                    : doc::Align::None);
+    }
+    for (cmark_node* r = cmark_node_first_child(n); r; r = cmark_node_next(r)) {
+      doc::TableRow row;
+      row.header = cmark_gfm_extensions_get_table_row_is_header(r) != 0;
+      for (cmark_node* c = cmark_node_first_child(r); c; c = cmark_node_next(c)) {
+        doc::TableCell cell;
+        cell.pos = pos(c);
+        inlines(c, cell.inlines, 0);
+        row.cells.push_back(std::move(cell));
+      }
+      b.rows.push_back(std::move(row));
+    }
+  }
+};
+
+}  // namespace
+
+void parse_markdown(std::string_view body, int first_line, std::string_view path,
+                    doc::Document& doc, doc::Diagnostics& diags) {
+  ensure_extensions();
+  const Prepared prep = prepare(body);
+
+  ParserPtr parser(cmark_parser_new(CMARK_OPT_FOOTNOTES));
+  for (const char* name : {"table", "strikethrough", "autolink", "tasklist"}) {
+    if (cmark_syntax_extension* ext = cmark_find_syntax_extension(name)) {
+      cmark_parser_attach_syntax_extension(parser.get(), ext);
+    }
+  }
+  cmark_parser_feed(parser.get(), prep.text.data(), prep.text.size());
+  NodePtr root(cmark_parser_finish(parser.get()));
+  if (!root) return;
+
+  Converter conv{.src = prep.text, .line_offset = first_line - 1, .prep = prep, .path = path,
+                 .diags = diags};
+  conv.line_starts.push_back(0);
+  for (size_t i = 0; i < prep.text.size(); ++i) {
+    if (prep.text[i] == '\n') conv.line_starts.push_back(i + 1);
+  }
+  conv.blocks(root.get(), doc.blocks, doc, 0);
+  std::stable_sort(doc.footnotes.begin(), doc.footnotes.end(),
+                   [](const doc::Block& a, const doc::Block& b) { return a.number < b.number; });
+}
+
+}  // namespace moyin::source
