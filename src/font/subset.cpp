@@ -190,7 +190,11 @@ std::optional<PuaSubset> subset_pua_face(hb_face_t* face, std::span<const uint32
     out.code_of[g] = code_for(n);
   }
 
-  // Rebuild the face with every table but cmap, plus our own cmap.
+  // Rebuild the face with every table but cmap, plus our own cmap. The
+  // subset is a builder face that cannot list its tables: serialize it and
+  // reopen it first.
+  BlobPtr sub_blob(hb_face_reference_blob(sub.get()));
+  sub.reset(hb_face_create(sub_blob.get(), 0));
   FacePtrHb builder(hb_face_builder_create());
   std::vector<hb_tag_t> tags(64);
   unsigned start = 0;

@@ -106,6 +106,10 @@ class Writer {
 
   // Reports libharu errors recorded since the last check; true when none.
   bool check(const std::string& doing) {
+    // Errors inside libharu's internal calls are only recorded, not handed
+    // to the handler: look at the document's error state too.
+    if (log_.errors.empty() && pdf_ && HPDF_GetError(pdf_.get()) != HPDF_OK)
+      log_.errors.emplace_back(HPDF_GetError(pdf_.get()), HPDF_GetErrorDetail(pdf_.get()));
     if (log_.errors.empty()) return true;
     auto [code, detail] = log_.errors.front();
     error("cannot write PDF " + out_.string() + ": " + describe(code, detail) + " while " + doing);

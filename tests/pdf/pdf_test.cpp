@@ -1,0 +1,403 @@
+// PDF writer tests: books built by hand from shaped runs, written to a
+// temporary directory and checked with qpdf, pdffonts and pdftotext.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "font/font.h"
+#include "pdf/content.h"
+#include "pdf/pdf.h"
+#include "pdf_test_util.h"
+
+namespace moyin::pdf {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace moyin::pdf::testing;
+
+struct Faces {
+  font::FacePtr wenkai, dejavu, microhei;
+};
+
+const Faces& faces() {
+  static const Faces f = [] {
+    doc::Diagnostics d;
+    Faces out;
+    out.wenkai = font::open_face(kWenKai, 0, d);
+    out.dejavu = font::open_face(kDejaVu, 0, d);
+    out.microhei = font::open_face(kMicroHei, 0, d);
+    return out;
+  }();
+  return f;
+}
+
+class PdfTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(faces().wenkai && faces().dejavu && faces().microhei)
+        << "fonts from scripts/setup are missing";
+    dir_ = fs::temp_directory_path() /
+           ("moyin-pdf-test-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    if (std::getenv("MOYIN_KEEP_TEST_OUTPUT")) return;  // for looking at the PDFs
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  fs::path dir_;
+};
+
+// Lines of source text the sample book draws, one run per line, in order.
+struct Sample {
+  layout::Book book;
+  std::vector<std::string> lines;
+  bool has_ligature = false;
+  bool has_non_bmp = false;
+};
+
+Sample sample_book() {
+  Sample s;
+  const auto& f = faces();
+  layout::Book& b = s.book;
+  b.meta.title = "墨印测试文档";
+  b.meta.authors = {"张三", "Li Si"};
+  b.meta.description = "PDF 写入测试";
+  b.meta.tags = {"测试", "PDF"};
+  b.meta.categories = {"工具"};
+  b.meta.date = "2025-10-28T05:54:14.065Z";
+  b.faces = {{kWenKai, 0, "LXGWWenKai-Regular"},
+             {kDejaVu, 0, "DejaVuSans"},
+             {kMicroHei, 0, "WenQuanYiMicroHei"}};
+
+  layout::Page title;
+  title.trim = {0, 0, title.width, title.height};
+  title.bleed = title.trim;
+  title.label = "i";
+  {
+    auto run = make_run(*f.microhei, 2, "墨印测试", 24, 72, 120);
+    run.synthetic_bold = true;
+    title.items.push_back(layout::Anchor{"top", {72, 90}});
+    title.items.push_back(run);
+    s.lines.push_back("墨印测试");
+  }
+  b.pages.push_back(title);
+
+  layout::Page body;
+  body.trim = {0, 0, body.width, body.height};
+  body.bleed = body.trim;
+  body.label = "1";
+  double y = 80;
+  auto add = [&](layout::GlyphRun run) {
+    s.lines.push_back(run.text);
+    body.items.push_back(std::move(run));
+  };
+  body.items.push_back(layout::Anchor{"sec", {72, y - 14}});
+  add(make_run(*f.microhei, 2, "第一节　概述", 16, 72, y));
+  y += 30;
+  // Justified Chinese: 0.4 pt added to every advance.
+  add(make_run(*f.wenkai, 0, "中文排版测试，标点符号“引号”与（括号）。", 11, 72, y, 0.4));
+  y += 24;
+  {
+    auto run = make_run(*f.dejavu, 1, "office affine fish flow", 11, 72, y);
+    // A ligature shows as fewer glyphs than characters.
+    s.has_ligature = run.glyphs.size() < std::string("office affine fish flow").size();
+    add(run);
+  }
+  y += 24;
+  if (font::has_glyph(*f.wenkai, 0x20BB7)) {
+    s.has_non_bmp = true;
+    add(make_run(*f.wenkai, 0, "𠮷野家的𠮷字", 11, 72, y));
+    y += 24;
+  }
+  {
+    auto run = make_run(*f.wenkai, 0, "斜体模拟 slanted", 11, 72, y);
+    run.synthetic_slant = 0.2;
+    add(run);
+    y += 24;
+  }
+  {
+    auto run = make_run(*f.dejavu, 1, "Back to the top", 11, 72, y);
+    run.color = {0, 0, 0.8};
+    body.items.push_back(layout::LinkArea{{72, y - 10, run_width(run), 13}, "", "#top"});
+    add(run);
+    y += 24;
+  }
+  {
+    auto run = make_run(*f.dejavu, 1, "https://example.com/", 11, 72, y);
+    body.items.push_back(
+        layout::LinkArea{{72, y - 10, run_width(run), 13}, "https://example.com/路径?q=a b", ""});
+    add(run);
+    y += 24;
+  }
+  body.items.push_back(layout::Rule{{72, y}, {523, y}, 0.5, {0.5, 0.5, 0.5}});
+  body.items.push_back(layout::Rect{{72, y + 10, 451, 20}, {0.95, 0.95, 0.95}});
+  b.pages.push_back(body);
+
+  b.labels = {{0, layout::LabelStyle::LowerRoman, 1}, {1, layout::LabelStyle::Decimal, 1}};
+  b.outline = {{"墨印测试", 1, "top"}, {"第一节　概述", 2, "sec"}};
+  return s;
+}
+
+std::string all(const doc::Diagnostics& d) {
+  std::string out;
+  for (const auto& i : d.items) out += doc::format(i) + "\n";
+  return out;
+}
+
+// pdftotext's lines without blank lines and form feeds.
+std::vector<std::string> text_lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::string line;
+  for (char c : text) {
+    if (c == '\n' || c == '\f') {
+      if (!line.empty()) out.push_back(line);
+      line.clear();
+    } else {
+      line.push_back(c);
+    }
+  }
+  if (!line.empty()) out.push_back(line);
+  return out;
+}
+
+TEST_F(PdfTest, WritesCheckedPdfWithEmbeddedSubsetFontsAndExactText) {
+  Sample s = sample_book();
+  fs::path out = dir_ / "sample.pdf";
+  doc::Diagnostics diags;
+  ASSERT_TRUE(write(s.book, out, {}, diags)) << all(diags);
+  for (const auto& d : diags.items) ADD_FAILURE() << doc::format(d);
+  ASSERT_TRUE(fs::exists(out));
+
+  auto q = run_command("qpdf --check '" + out.string() + "'", dir_);
+  EXPECT_EQ(q.status, 0) << q.out << q.err;
+  EXPECT_NE(q.out.find("No syntax or stream encoding errors"), std::string::npos) << q.out;
+
+  auto fonts = run_command("pdffonts '" + out.string() + "'", dir_);
+  EXPECT_EQ(fonts.status, 0);
+  EXPECT_EQ(fonts.err, "");
+  int font_lines = 0;
+  std::istringstream in(fonts.out);
+  std::string line;
+  for (int i = 0; std::getline(in, line); ++i) {
+    if (i < 2 || line.empty()) continue;  // header
+    ++font_lines;
+    std::istringstream cols(line);
+    std::vector<std::string> c;
+    for (std::string w; cols >> w;) c.push_back(w);
+    ASSERT_GE(c.size(), 7u) << line;
+    // name type… encoding emb sub uni object ID: emb/sub/uni are at -5..-3.
+    EXPECT_EQ(c[c.size() - 5], "yes") << "not embedded: " << line;
+    EXPECT_EQ(c[c.size() - 4], "yes") << "not subset: " << line;
+    EXPECT_EQ(c[c.size() - 3], "yes") << "no ToUnicode: " << line;
+    EXPECT_EQ(c[0].find('+'), 6u) << "subset tag: " << line;
+  }
+  EXPECT_EQ(font_lines, 3) << fonts.out;
+
+  auto text = run_command("pdftotext -enc UTF-8 '" + out.string() + "' -", dir_);
+  EXPECT_EQ(text.status, 0);
+  EXPECT_EQ(text.err, "") << "poppler warnings";
+  EXPECT_EQ(text_lines(text.out), s.lines) << text.out;
+
+  if (!s.has_ligature)
+    GTEST_LOG_(INFO) << "DejaVu Sans formed no ligature here: ligature check covered by text only";
+  if (!s.has_non_bmp) GTEST_SKIP() << "no installed face covers U+20BB7: non-BMP check skipped";
+}
+
+TEST_F(PdfTest, OutlineLabelsLinksAndInfo) {
+  Sample s = sample_book();
+  fs::path out = dir_ / "nav.pdf";
+  doc::Diagnostics diags;
+  ASSERT_TRUE(write(s.book, out, {}, diags)) << all(diags);
+  auto json = run_command("qpdf --json=2 --json-key=outlines --json-key=pagelabels '" +
+                              out.string() + "'",
+                          dir_);
+  ASSERT_EQ(json.status, 0) << json.err;
+  // Titles come back as UTF-8 in qpdf's JSON.
+  EXPECT_NE(json.out.find("\"title\": \"墨印测试\""), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find("\"title\": \"第一节　概述\""), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find("\"destpageposfrom1\": 2"), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find("\"/S\": \"/r\""), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find("\"/S\": \"/D\""), std::string::npos) << json.out;
+
+  auto info = run_command("pdfinfo '" + out.string() + "'", dir_);
+  EXPECT_NE(info.out.find("墨印测试文档"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("张三, Li Si"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("测试, PDF, 工具"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("2025"), std::string::npos) << info.out;
+
+  // The uncompressed structure shows both kinds of link annotation.
+  auto qdf = run_command("qpdf --qdf --object-streams=disable '" + out.string() + "' -", dir_);
+  EXPECT_NE(qdf.out.find("/URI (https://example.com/%E8%B7%AF%E5%BE%84?q=a%20b)"),
+            std::string::npos);
+  EXPECT_NE(qdf.out.find("/XYZ"), std::string::npos);
+  EXPECT_NE(qdf.out.find("/PageLabels"), std::string::npos);
+}
+
+TEST_F(PdfTest, SameBookGivesByteIdenticalFiles) {
+  Sample s = sample_book();
+  doc::Diagnostics diags;
+  ASSERT_TRUE(write(s.book, dir_ / "a.pdf", {}, diags)) << all(diags);
+  ASSERT_TRUE(write(s.book, dir_ / "b.pdf", {}, diags)) << all(diags);
+  std::string a = read_bytes(dir_ / "a.pdf"), b = read_bytes(dir_ / "b.pdf");
+  EXPECT_FALSE(a.empty());
+  EXPECT_TRUE(a == b) << "two writes differ";
+  EXPECT_EQ(a.find("/ID"), std::string::npos);
+}
+
+TEST_F(PdfTest, DatesComeFromSourceDateEpochWithoutFrontMatterDate) {
+  Sample s = sample_book();
+  s.book.meta.date.clear();
+  WriteOptions opt;
+  opt.source_date_epoch = 1700000000;  // 2023-11-14T22:13:20Z
+  doc::Diagnostics diags;
+  ASSERT_TRUE(write(s.book, dir_ / "d.pdf", opt, diags)) << all(diags);
+  std::string bytes = read_bytes(dir_ / "d.pdf");
+  EXPECT_NE(bytes.find("D:20231114221320Z"), std::string::npos);
+}
+
+TEST_F(PdfTest, UnwritableTargetIsAnErrorAndLeavesNoFile) {
+  Sample s = sample_book();
+  doc::Diagnostics diags;
+  fs::path out = dir_ / "missing-dir" / "x.pdf";
+  EXPECT_FALSE(write(s.book, out, {"book.md"}, diags));
+  EXPECT_TRUE(diags.has_errors());
+  ASSERT_FALSE(diags.items.empty());
+  EXPECT_EQ(diags.items[0].path, "book.md");
+  EXPECT_NE(diags.items[0].message.find("x.pdf"), std::string::npos) << diags.items[0].message;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST_F(PdfTest, FailedSaveLeavesEarlierGoodOutputUntouched) {
+  Sample s = sample_book();
+  fs::path out = dir_ / "good.pdf";
+  doc::Diagnostics diags;
+  ASSERT_TRUE(write(s.book, out, {}, diags)) << all(diags);
+  std::string before = read_bytes(out);
+  // Block the temporary file the writer uses (a directory in its place),
+  // so saving fails after the whole document was built.
+  fs::create_directory(dir_ / (".good.pdf." + std::to_string(getpid()) + ".tmp"));
+  s.book.meta.title = "changed";
+  doc::Diagnostics d2;
+  EXPECT_FALSE(write(s.book, out, {}, d2));
+  EXPECT_TRUE(d2.has_errors());
+  EXPECT_EQ(read_bytes(out), before);
+}
+
+TEST_F(PdfTest, MissingFontFileIsAnErrorAndLeavesEarlierOutput) {
+  Sample s = sample_book();
+  fs::path out = dir_ / "good.pdf";
+  doc::Diagnostics diags;
+  ASSERT_TRUE(write(s.book, out, {}, diags)) << all(diags);
+  std::string before = read_bytes(out);
+  s.book.faces[1].path = (dir_ / "no-such-font.ttf").string();
+  doc::Diagnostics d2;
+  EXPECT_FALSE(write(s.book, out, {}, d2));
+  ASSERT_TRUE(d2.has_errors());
+  EXPECT_NE(d2.items[0].message.find("no-such-font.ttf"), std::string::npos);
+  EXPECT_EQ(read_bytes(out), before);
+  for (const auto& e : fs::directory_iterator(dir_))
+    EXPECT_EQ(e.path().extension() == ".tmp", false) << e.path();
+}
+
+TEST_F(PdfTest, BadFaceIndexInRunIsAnError) {
+  Sample s = sample_book();
+  std::get<layout::GlyphRun>(s.book.pages[0].items[1]).face = 7;
+  doc::Diagnostics diags;
+  EXPECT_FALSE(write(s.book, dir_ / "x.pdf", {}, diags));
+  EXPECT_TRUE(diags.has_errors());
+  EXPECT_FALSE(fs::exists(dir_ / "x.pdf"));
+}
+
+TEST_F(PdfTest, BleedAddsTrimAndBleedBoxes) {
+  Sample s = sample_book();
+  for (auto& p : s.book.pages) {
+    p.width = 595.276 + 18;
+    p.height = 841.89 + 18;
+    p.trim = {9, 9, 595.276, 841.89};
+    p.bleed = {0, 0, p.width, p.height};
+  }
+  doc::Diagnostics diags;
+  ASSERT_TRUE(write(s.book, dir_ / "bleed.pdf", {}, diags)) << all(diags);
+  auto qdf =
+      run_command("qpdf --qdf --object-streams=disable '" + (dir_ / "bleed.pdf").string() + "' -",
+                  dir_);
+  EXPECT_NE(qdf.out.find("/TrimBox"), std::string::npos);
+  EXPECT_NE(qdf.out.find("/BleedBox"), std::string::npos);
+  auto check = run_command("qpdf --check '" + (dir_ / "bleed.pdf").string() + "'", dir_);
+  EXPECT_EQ(check.status, 0) << check.out;
+}
+
+TEST_F(PdfTest, UnsupportedImageIsAWarningNotAFailure) {
+  Sample s = sample_book();
+  {
+    std::ofstream bad(dir_ / "img.gif", std::ios::binary);
+    bad << "GIF89a not really";
+  }
+  s.book.pages[1].items.push_back(layout::ImageBox{{72, 600, 100, 50}, (dir_ / "img.gif").string()});
+  doc::Diagnostics diags;
+  ASSERT_TRUE(write(s.book, dir_ / "img.pdf", {}, diags)) << all(diags);
+  EXPECT_EQ(diags.count(doc::Severity::Warning), 1u);
+}
+
+TEST(PdfContent, NumbersAndDates) {
+  EXPECT_EQ(format_number(1.5), "1.5");
+  EXPECT_EQ(format_number(-0.0001), "0");
+  EXPECT_EQ(format_number(12.0), "12");
+  EXPECT_EQ(format_number(-3.14159, 2), "-3.14");
+  auto d = parse_date("2025-10-28T05:54:14.065Z");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->year, 2025);
+  EXPECT_EQ(d->second, 14);
+  EXPECT_TRUE(parse_date("2025-10-28"));
+  auto z = parse_date("2025-10-28 08:00+08:00");
+  ASSERT_TRUE(z);
+  EXPECT_FALSE(z->utc);
+  EXPECT_EQ(z->offset_minutes, 480);
+  EXPECT_FALSE(parse_date("yesterday"));
+  EXPECT_FALSE(parse_date("2025-13-01"));
+  auto e = date_from_epoch(0);
+  EXPECT_EQ(e.year, 1970);
+  auto e2 = date_from_epoch(1700000000);
+  EXPECT_EQ(e2.year, 2023);
+  EXPECT_EQ(e2.month, 11);
+  EXPECT_EQ(e2.day, 14);
+  EXPECT_EQ(e2.hour, 22);
+}
+
+TEST(PdfContent, GlyphTextsSplitClusters) {
+  layout::GlyphRun run;
+  run.text = "fiA中";
+  // "fi" ligature (one glyph, cluster 0), A (2), 中 (3)
+  run.glyphs = {{1, 0, 0, 0, 0}, {2, 0, 0, 0, 2}, {3, 0, 0, 0, 3}};
+  auto t = glyph_texts(run);
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_EQ(t[0], "fi");
+  EXPECT_EQ(t[1], "A");
+  EXPECT_EQ(t[2], "中");
+  // Two glyphs in one cluster of two characters: one each.
+  run.text = "e\u0301";
+  run.glyphs = {{1, 0, 0, 0, 0}, {2, 0, 0, 0, 0}};
+  t = glyph_texts(run);
+  EXPECT_EQ(t[0], "e");
+  EXPECT_EQ(t[1], "\u0301");
+  EXPECT_EQ(utf8_to_utf16("𠮷"), std::u16string(u"\xD842\xDFB7"));
+}
+
+TEST(PdfContent, ToUnicodeUsesRangesAndChars) {
+  std::map<uint16_t, std::u16string> m = {
+      {0xE000, u"A"}, {0xE001, u"B"}, {0xE002, u"C"}, {0xE003, u"fi"}, {0xE004, u"\xD842\xDFB7"}};
+  std::string cmap = tounicode_cmap(m);
+  EXPECT_NE(cmap.find("<E000> <E002> <0041>"), std::string::npos) << cmap;
+  EXPECT_NE(cmap.find("<E003> <00660069>"), std::string::npos) << cmap;
+  EXPECT_NE(cmap.find("<E004> <D842DFB7>"), std::string::npos) << cmap;
+  EXPECT_EQ(cmap.find("cidrange"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace moyin::pdf
