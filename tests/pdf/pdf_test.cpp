@@ -98,7 +98,7 @@ Sample sample_book() {
     body.items.push_back(std::move(run));
   };
   body.items.push_back(layout::Anchor{"sec", {72, y - 14}});
-  add(make_run(*f.microhei, 2, "第一节　概述", 16, 72, y));
+  add(make_run(*f.microhei, 2, "第一节：概述", 16, 72, y));
   y += 30;
   // Justified Chinese: 0.4 pt added to every advance.
   add(make_run(*f.wenkai, 0, "中文排版测试，标点符号“引号”与（括号）。", 11, 72, y, 0.4));
@@ -140,7 +140,7 @@ Sample sample_book() {
   b.pages.push_back(body);
 
   b.labels = {{0, layout::LabelStyle::LowerRoman, 1}, {1, layout::LabelStyle::Decimal, 1}};
-  b.outline = {{"墨印测试", 1, "top"}, {"第一节　概述", 2, "sec"}};
+  b.outline = {{"墨印测试", 1, "top"}, {"第一节：概述", 2, "sec"}};
   return s;
 }
 
@@ -220,7 +220,7 @@ TEST_F(PdfTest, OutlineLabelsLinksAndInfo) {
   ASSERT_EQ(json.status, 0) << json.err;
   // Titles come back as UTF-8 in qpdf's JSON.
   EXPECT_NE(json.out.find("\"title\": \"墨印测试\""), std::string::npos) << json.out;
-  EXPECT_NE(json.out.find("\"title\": \"第一节　概述\""), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find("\"title\": \"第一节：概述\""), std::string::npos) << json.out;
   EXPECT_NE(json.out.find("\"destpageposfrom1\": 2"), std::string::npos) << json.out;
   EXPECT_NE(json.out.find("\"/S\": \"/r\""), std::string::npos) << json.out;
   EXPECT_NE(json.out.find("\"/S\": \"/D\""), std::string::npos) << json.out;
