@@ -1,0 +1,638 @@
+#include "typeset/blocks.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "font/font.h"
+
+namespace moyin::typeset {
+
+namespace {
+
+using style::Role;
+
+constexpr double kHuge = 1e6;  // a measure nothing fills
+
+const layout::Color kRuleGray{0.55, 0.55, 0.55};
+const layout::Color kShadeGray{0.95, 0.95, 0.95};
+
+struct Frame {
+  double left = 0;      // from the type area's left edge
+  double measure = 0;
+  Role role = Role::Body;   // role of paragraphs in this container
+  std::vector<Band> bands;  // quote rules around this container
+  int list_depth = 0;
+  bool in_list = false;
+  bool tight = false;   // inside a tight list item: no paragraph spacing
+};
+
+struct Ctx {
+  const doc::Document& doc;
+  const style::Sheet& sheet;
+  const LineSetter& setter;
+  doc::Diagnostics& diags;
+  VListBuilder vb;
+  std::vector<HeadingInfo> headings;
+  double pending_space = 0;  // space after the last block, collapsed with the next space before
+  int next_band = 1;
+};
+
+double em(const Ctx& c, Role r) { return c.sheet.role(r).size; }
+
+// Starts a block: a break point, then the larger of the previous block's
+// space after and this block's space before.
+void begin_block(Ctx& c, double space_before, int cost = 0) {
+  c.vb.add_break(cost);
+  c.vb.add_glue(c.vb.empty() ? 0 : std::max(c.pending_space, space_before));
+  c.pending_space = 0;
+}
+
+void end_block(Ctx& c, double space_after) { c.pending_space = std::max(c.pending_space, space_after); }
+
+std::vector<VBox> boxes_of(std::vector<SetLine> lines, const style::RoleStyle& rs, double x,
+                           const Frame& f) {
+  std::vector<VBox> out;
+  out.reserve(lines.size());
+  for (SetLine& l : lines) {
+    out.push_back(line_box(std::move(l), rs, x));
+    for (const Band& b : f.bands) out.back().bands.push_back(b);
+  }
+  return out;
+}
+
+VBox empty_box(const style::RoleStyle& rs, const Frame& f) {
+  SetLine none;
+  std::vector<SetLine> one;
+  one.push_back(std::move(none));
+  return std::move(boxes_of(std::move(one), rs, f.left, f)[0]);
+}
+
+std::vector<VBox> set_paragraph(Ctx& c, const Frame& f, const std::vector<doc::Inline>& inlines,
+                                Role role, double first_indent, style::Align align, bool bold) {
+  const style::RoleStyle& rs = c.sheet.role(role);
+  SetRequest req;
+  req.inlines = &inlines;
+  req.role = role;
+  req.measure = std::max(1.0, f.measure - rs.margin_left);
+  req.first_indent = first_indent;
+  req.align = align;
+  req.bold = bold;
+  auto lines = c.setter(req);
+  if (lines.empty()) lines.emplace_back();
+  return boxes_of(std::move(lines), rs, f.left + rs.margin_left, f);
+}
+
+void layout_block(Ctx& c, const Frame& f, const doc::Block& b);
+
+void layout_children(Ctx& c, const Frame& f, const std::vector<doc::Block>& blocks) {
+  for (const doc::Block& b : blocks) layout_block(c, f, b);
+}
+
+void paragraph(Ctx& c, const Frame& f, const std::vector<doc::Inline>& inlines) {
+  const style::RoleStyle& rs = c.sheet.role(f.role);
+  begin_block(c, f.tight ? 0 : rs.space_before);
+  double indent = f.in_list ? 0 : rs.indent;
+  auto boxes = set_paragraph(c, f, inlines, f.role, indent, rs.align, rs.bold);
+  c.vb.add_lines(std::move(boxes), c.sheet.paragraph.orphans, c.sheet.paragraph.widows);
+  end_block(c, f.tight ? 0 : rs.space_after);
+}
+
+void heading(Ctx& c, const Frame& f, const doc::Block& b) {
+  Role role = style::heading_role(b.level);
+  const style::RoleStyle& rs = c.sheet.role(role);
+  bool new_page = rs.page_break_before ||
+                  (c.sheet.chapter.new_page && b.level == c.sheet.chapter.level);
+  begin_block(c, rs.space_before, new_page ? kForce : 0);
+  style::Align align = rs.align == style::Align::Justify ? style::Align::Left : rs.align;
+  auto boxes = set_paragraph(c, f, b.inlines, role, 0, align, rs.bold);
+  std::string title = doc::plain_text(b.inlines);
+  VBox& first = boxes.front();
+  first.items.push_back(layout::Anchor{b.id, layout::Point{0, -first.baseline}});
+  first.marks.push_back(Mark{b.level, title});
+  c.headings.push_back(HeadingInfo{b.level, b.id, title});
+  c.vb.begin_keep_together();
+  for (VBox& box : boxes) {
+    c.vb.add_break(kForbid);
+    c.vb.add_box(std::move(box));
+  }
+  c.vb.end_keep_together();
+  c.vb.keep_next(2);  // never the last thing on a page: kept with the next two lines
+  end_block(c, rs.space_after);
+}
+
+// Splits one unwrapped code line at character (cluster) boundaries so that
+// every piece fits `width` with room for the continuation mark.
+std::vector<SetLine> wrap_code(SetLine line, double width) {
+  std::vector<SetLine> out;
+  if (line.width <= width + 1e-6) {
+    out.push_back(std::move(line));
+    return out;
+  }
+  // Cut positions: x where each piece starts.
+  struct G {
+    size_t run, glyph;
+    double x, adv;
+    bool cluster_start;
+  };
+  std::vector<G> gs;
+  std::vector<const layout::GlyphRun*> runs;
+  for (const auto& it : line.items) {
+    if (auto* r = std::get_if<layout::GlyphRun>(&it)) {
+      double x = r->origin.x;
+      for (size_t k = 0; k < r->glyphs.size(); ++k) {
+        bool start = k == 0 || r->glyphs[k].cluster != r->glyphs[k - 1].cluster;
+        gs.push_back(G{runs.size(), k, x, r->glyphs[k].advance, start});
+        x += r->glyphs[k].advance;
+      }
+      runs.push_back(r);
+    }
+  }
+  std::stable_sort(gs.begin(), gs.end(), [](const G& a, const G& b) { return a.x < b.x; });
+  std::vector<size_t> cuts{0};  // indexes into gs where a piece starts
+  double piece_x = gs.empty() ? 0 : gs[0].x;
+  for (size_t k = 0; k < gs.size(); ++k) {
+    if (k > cuts.back() && gs[k].cluster_start && gs[k].x + gs[k].adv - piece_x > width) {
+      cuts.push_back(k);
+      piece_x = gs[k].x;
+    }
+  }
+  for (size_t p = 0; p < cuts.size(); ++p) {
+    size_t from = cuts[p], to = p + 1 < cuts.size() ? cuts[p + 1] : gs.size();
+    SetLine piece;
+    piece.ascent = line.ascent;
+    piece.descent = line.descent;
+    double x0 = gs[from].x;
+    double x1 = x0;
+    // Rebuild runs from the glyphs of this piece, run by run, in order.
+    for (size_t ri = 0; ri < runs.size(); ++ri) {
+      const layout::GlyphRun& r = *runs[ri];
+      size_t first = SIZE_MAX, last = 0;
+      for (size_t k = from; k < to; ++k) {
+        if (gs[k].run != ri) continue;
+        first = std::min(first, gs[k].glyph);
+        last = std::max(last, gs[k].glyph);
+      }
+      if (first == SIZE_MAX) continue;
+      layout::GlyphRun nr = r;
+      nr.glyphs.assign(r.glyphs.begin() + static_cast<long>(first),
+                       r.glyphs.begin() + static_cast<long>(last) + 1);
+      uint32_t c0 = nr.glyphs.front().cluster;
+      uint32_t c1 = last + 1 < r.glyphs.size() ? r.glyphs[last + 1].cluster
+                                               : static_cast<uint32_t>(r.text.size());
+      if (c1 < c0) c1 = static_cast<uint32_t>(r.text.size());
+      nr.text = r.text.substr(std::min<size_t>(c0, r.text.size()), c1 - c0);
+      for (auto& g : nr.glyphs) g.cluster -= c0;
+      double ox = r.origin.x;
+      for (size_t k = 0; k < first; ++k) ox += r.glyphs[k].advance;
+      nr.origin.x = ox - x0;
+      double adv = 0;
+      for (const auto& g : nr.glyphs) adv += g.advance;
+      x1 = std::max(x1, ox + adv);
+      piece.items.push_back(std::move(nr));
+    }
+    piece.width = x1 - x0;
+    out.push_back(std::move(piece));
+  }
+  return out;
+}
+
+// A hooked arrow (↩) drawn with rules at the end of a wrapped code line.
+void continuation_mark(VBox& box, double right, double size) {
+  double w = 0.6 * size, h = 0.45 * size;
+  double x1 = right, x0 = right - w;
+  double ytop = -0.7 * size, ybot = ytop + h;
+  layout::Color c = kRuleGray;
+  box.items.push_back(layout::Rule{{x1, ytop}, {x1, ybot}, 0.6, c});
+  box.items.push_back(layout::Rule{{x1, ybot}, {x0, ybot}, 0.6, c});
+  box.items.push_back(layout::Rule{{x0, ybot}, {x0 + 0.2 * size, ybot - 0.15 * size}, 0.6, c});
+  box.items.push_back(layout::Rule{{x0, ybot}, {x0 + 0.2 * size, ybot + 0.15 * size}, 0.6, c});
+}
+
+std::string expand_tabs(std::string_view line) {
+  std::string out;
+  size_t col = 0;
+  size_t i = 0;
+  while (i < line.size()) {
+    unsigned char ch = static_cast<unsigned char>(line[i]);
+    if (ch == '\t') {
+      size_t n = 4 - col % 4;
+      out.append(n, ' ');
+      col += n;
+      ++i;
+      continue;
+    }
+    if (ch == '\r') {
+      ++i;
+      continue;
+    }
+    size_t start = i;
+    font::next_code_point(line, i);
+    out.append(line.substr(start, i - start));
+    ++col;
+  }
+  return out;
+}
+
+void code_block(Ctx& c, const Frame& f, const doc::Block& b) {
+  const style::RoleStyle& rs = c.sheet.role(Role::Code);
+  double size = rs.size;
+  double pad = 0.5 * size;
+  double left = f.left + rs.margin_left;
+  double measure = std::max(4 * size, f.measure - rs.margin_left);
+  double mark_w = 1.0 * size;
+  double text_w = std::max(2 * size, measure - 2 * pad - mark_w);
+  Band shade{c.next_band++, Band::Kind::Shade, left, measure,
+             rs.has_background ? to_layout(rs.background) : kShadeGray, pad};
+  Frame inner = f;
+  inner.bands.push_back(shade);
+
+  std::vector<VBox> boxes;
+  std::string_view text = b.text;
+  if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  size_t pos = 0;
+  while (true) {
+    size_t nl = text.find('\n', pos);
+    std::string_view src = text.substr(pos, nl == std::string_view::npos ? text.size() - pos : nl - pos);
+    std::string line = expand_tabs(src);
+    std::vector<doc::Inline> inl(1);
+    inl[0].kind = doc::InlineKind::Text;
+    inl[0].text = line;
+    inl[0].pos = b.pos;
+    SetRequest req;
+    req.inlines = &inl;
+    req.role = Role::Code;
+    req.measure = kHuge;
+    req.align = style::Align::Left;
+    req.bold = rs.bold;
+    req.nowrap = true;
+    std::vector<SetLine> set = line.empty() ? std::vector<SetLine>{} : c.setter(req);
+    if (set.empty()) set.emplace_back();
+    for (SetLine& l : set) {
+      auto pieces = wrap_code(std::move(l), text_w);
+      for (size_t k = 0; k < pieces.size(); ++k) {
+        std::vector<SetLine> one;
+        one.push_back(std::move(pieces[k]));
+        VBox box = std::move(boxes_of(std::move(one), rs, left + pad, inner)[0]);
+        if (k + 1 < pieces.size()) continuation_mark(box, left + measure - pad, size);
+        boxes.push_back(std::move(box));
+      }
+    }
+    if (nl == std::string_view::npos) break;
+    pos = nl + 1;
+  }
+  begin_block(c, rs.space_before + pad);
+  c.vb.add_lines(std::move(boxes), c.sheet.paragraph.orphans, c.sheet.paragraph.widows);
+  end_block(c, rs.space_after + pad);
+}
+
+void thematic_break(Ctx& c, const Frame& f) {
+  const style::RoleStyle& rs = c.sheet.role(f.role);
+  begin_block(c, rs.space_before);
+  VBox box;
+  box.height = rs.leading;
+  box.baseline = rs.leading / 2;
+  box.items.push_back(layout::Rule{{f.left + 0.3 * f.measure, 0}, {f.left + 0.7 * f.measure, 0}, 0.5, kRuleGray});
+  box.bands = f.bands;
+  c.vb.add_box(std::move(box));
+  end_block(c, rs.space_after);
+}
+
+void add_items(VBox& box, std::vector<layout::Item> items, double dx, double dy) {
+  for (auto& it : items) {
+    translate(it, dx, dy);
+    box.items.push_back(std::move(it));
+  }
+}
+
+// Finds the first box added at or after `index` of the vertical list.
+VBox* first_box_from(Ctx& c, size_t index) {
+  auto& items = c.vb.items();
+  for (size_t k = index; k < items.size(); ++k)
+    if (auto* b = std::get_if<VBox>(&items[k])) return b;
+  return nullptr;
+}
+
+void checkbox(VBox& box, double right, double size, bool checked) {
+  double s = 0.7 * size;
+  double x1 = right, x0 = right - s, y1 = 0.05 * size, y0 = y1 - s;
+  layout::Color k{0, 0, 0};
+  box.items.push_back(layout::Rule{{x0, y0}, {x1, y0}, 0.6, k});
+  box.items.push_back(layout::Rule{{x1, y0}, {x1, y1}, 0.6, k});
+  box.items.push_back(layout::Rule{{x1, y1}, {x0, y1}, 0.6, k});
+  box.items.push_back(layout::Rule{{x0, y1}, {x0, y0}, 0.6, k});
+  if (checked) {
+    box.items.push_back(layout::Rule{{x0 + 0.2 * s, y0 + 0.5 * s}, {x0 + 0.42 * s, y0 + 0.78 * s}, 1.0, k});
+    box.items.push_back(layout::Rule{{x0 + 0.42 * s, y0 + 0.78 * s}, {x0 + 0.85 * s, y0 + 0.2 * s}, 1.0, k});
+  }
+}
+
+// One list item or note: children indented by `indent`, the marker hanging
+// in front of the first line, right-aligned `gap` before the text.
+void hanging_item(Ctx& c, const Frame& f, const std::vector<doc::Block>& children, double indent,
+                  const std::string& marker, doc::TaskState task, Frame inner,
+                  const std::string& anchor) {
+  const style::RoleStyle& rs = c.sheet.role(f.role);
+  double size = rs.size;
+  double gap = 0.5 * size;
+  inner.left = f.left + indent;
+  inner.measure = std::max(2 * size, f.measure - indent);
+  size_t start = c.vb.items().size();
+  if (children.empty()) {
+    begin_block(c, 0);
+    c.vb.add_box(empty_box(rs, inner));
+  } else {
+    layout_children(c, inner, children);
+  }
+  VBox* first = first_box_from(c, start);
+  if (!first) return;
+  double right = inner.left - gap;
+  if (task != doc::TaskState::None) {
+    checkbox(*first, right, size, task == doc::TaskState::Checked);
+  } else if (!marker.empty()) {
+    auto lines = set_text(c.setter, marker, f.role, kHuge, style::Align::Left);
+    if (!lines.empty()) add_items(*first, std::move(lines[0].items), right - lines[0].width, 0);
+  }
+  if (!anchor.empty())
+    first->items.push_back(layout::Anchor{anchor, layout::Point{0, -first->baseline}});
+}
+
+void list(Ctx& c, const Frame& f, const doc::Block& b) {
+  const style::RoleStyle& rs = c.sheet.role(f.role);
+  double size = rs.size;
+  double indent = 2 * size;
+  if (b.ordered) {
+    int last = b.start + static_cast<int>(b.children.size()) - 1;
+    auto widest = set_text(c.setter, std::to_string(std::max(last, b.start)) + ".", f.role, kHuge);
+    if (!widest.empty()) indent = std::max(indent, widest[0].width + 0.5 * size);
+  }
+  begin_block(c, f.in_list ? 0 : rs.space_before);
+  static const char* const kBullets[] = {"\u2022", "\u25E6", "\u25AA"};
+  int n = b.start;
+  for (const doc::Block& item : b.children) {
+    Frame inner = f;
+    inner.in_list = true;
+    inner.tight = b.tight;
+    inner.list_depth = f.list_depth + 1;
+    std::string marker = b.ordered ? std::to_string(n) + "." : kBullets[f.list_depth % 3];
+    if (!b.tight) c.pending_space = std::max(c.pending_space, rs.space_after);
+    hanging_item(c, f, item.children, indent, marker, item.task, inner, "");
+    ++n;
+  }
+  end_block(c, f.in_list ? 0 : rs.space_after);
+}
+
+void quote(Ctx& c, const Frame& f, const doc::Block& b) {
+  const style::RoleStyle& rs = c.sheet.role(Role::Quote);
+  double size = rs.size;
+  begin_block(c, rs.space_before);
+  Frame inner = f;
+  inner.role = Role::Quote;
+  inner.tight = false;
+  inner.in_list = false;
+  double indent = 1.2 * size + rs.margin_left;
+  inner.bands.push_back(Band{c.next_band++, Band::Kind::Rule, f.left + rs.margin_left + 0.3 * size,
+                             1.2, kRuleGray, 0.2 * size});
+  inner.left = f.left + indent;
+  inner.measure = std::max(2 * size, f.measure - indent);
+  layout_children(c, inner, b.children);
+  end_block(c, rs.space_after);
+}
+
+// Tables until they are done properly: a grid of cells set as paragraphs,
+// rules above, under the header and below.
+void table(Ctx& c, const Frame& f, const doc::Block& b) {
+  const style::RoleStyle& rs = c.sheet.role(Role::Table);
+  double size = rs.size;
+  double padx = 0.4 * size, pady = 0.25 * size;
+  size_t cols = 0;
+  for (const auto& r : b.rows) cols = std::max(cols, r.cells.size());
+  if (cols == 0) return;
+  std::vector<double> nat(cols, 2 * size);
+  for (const auto& r : b.rows) {
+    for (size_t k = 0; k < r.cells.size(); ++k) {
+      SetRequest req;
+      req.inlines = &r.cells[k].inlines;
+      req.role = Role::Table;
+      req.measure = kHuge;
+      req.align = style::Align::Left;
+      req.bold = r.header;
+      for (const SetLine& l : c.setter(req)) nat[k] = std::max(nat[k], l.width);
+    }
+  }
+  double total = 0;
+  for (double& w : nat) total += (w += 2 * padx);
+  std::vector<double> widths = nat;
+  if (total > f.measure) {
+    // Shrink proportionally, but never below 3 em, then scale to fit.
+    double sum = 0;
+    for (size_t k = 0; k < cols; ++k) sum += widths[k] = std::max(3 * size + 2 * padx, f.measure * nat[k] / total);
+    for (double& w : widths) w *= f.measure / sum;
+  }
+  double table_w = 0;
+  for (double w : widths) table_w += w;
+  begin_block(c, rs.space_before);
+  bool prev_header = false;
+  for (size_t ri = 0; ri < b.rows.size(); ++ri) {
+    const doc::TableRow& row = b.rows[ri];
+    std::vector<std::vector<SetLine>> cells(cols);
+    size_t nlines = 1;
+    double x = 0;
+    std::vector<double> xs(cols);
+    for (size_t k = 0; k < cols; ++k) {
+      xs[k] = x;
+      x += widths[k];
+      if (k >= row.cells.size()) continue;
+      SetRequest req;
+      req.inlines = &row.cells[k].inlines;
+      req.role = Role::Table;
+      req.measure = std::max(1.0, widths[k] - 2 * padx);
+      doc::Align a = k < b.aligns.size() ? b.aligns[k] : doc::Align::None;
+      req.align = a == doc::Align::Center  ? style::Align::Center
+                  : a == doc::Align::Right ? style::Align::Right
+                                           : style::Align::Left;
+      req.bold = row.header;
+      cells[k] = c.setter(req);
+      nlines = std::max(nlines, cells[k].size());
+    }
+    VBox first = empty_box(rs, f);  // metrics of one line
+    double lead = first.height;
+    VBox box;
+    box.height = static_cast<double>(nlines) * lead + 2 * pady;
+    box.baseline = pady + first.baseline;
+    box.bands = f.bands;
+    for (size_t k = 0; k < cols; ++k) {
+      for (size_t li = 0; li < cells[k].size(); ++li)
+        add_items(box, std::move(cells[k][li].items), f.left + xs[k] + padx,
+                  static_cast<double>(li) * lead);
+    }
+    double top = -box.baseline, bottom = box.height - box.baseline;
+    layout::Color k{0, 0, 0};
+    if (ri == 0) box.items.push_back(layout::Rule{{f.left, top}, {f.left + table_w, top}, 0.8, k});
+    if (row.header || ri + 1 == b.rows.size())
+      box.items.push_back(layout::Rule{{f.left, bottom}, {f.left + table_w, bottom}, row.header ? 0.5 : 0.8, k});
+    if (ri > 0) c.vb.add_break(prev_header ? kForbid : 0);
+    c.vb.add_box(std::move(box));
+    prev_header = row.header;
+  }
+  end_block(c, rs.space_after);
+}
+
+std::string strip_tags(std::string_view html) {
+  std::string out;
+  bool in_tag = false;
+  for (size_t i = 0; i < html.size(); ++i) {
+    if (html.substr(i, 4) == "<!--") {
+      size_t e = html.find("-->", i + 4);
+      if (e == std::string_view::npos) break;
+      i = e + 2;
+      continue;
+    }
+    char ch = html[i];
+    if (ch == '<') in_tag = true;
+    else if (ch == '>') in_tag = false;
+    else if (!in_tag) out += ch == '\n' ? ' ' : ch;
+  }
+  size_t a = out.find_first_not_of(' '), e = out.find_last_not_of(' ');
+  return a == std::string::npos ? std::string() : out.substr(a, e - a + 1);
+}
+
+void text_paragraph(Ctx& c, const Frame& f, const std::string& text, doc::Position pos, Role role) {
+  std::vector<doc::Inline> inl(1);
+  inl[0].kind = doc::InlineKind::Text;
+  inl[0].text = text;
+  inl[0].pos = pos;
+  Frame g = f;
+  g.role = role;
+  g.in_list = true;  // no first-line indent
+  paragraph(c, g, inl);
+}
+
+void image(Ctx& c, const Frame& f, const doc::Block& b) {
+  // Until images are placed: the alt text (or the file name) as a caption line.
+  std::string alt;
+  std::string url;
+  for (const doc::Inline& in : b.inlines) {
+    if (in.kind == doc::InlineKind::Image) {
+      alt += doc::plain_text(in.children);
+      url = in.url;
+    }
+  }
+  if (alt.empty()) alt = url;
+  text_paragraph(c, f, "[图] " + alt, b.pos, Role::Caption);
+}
+
+void layout_block(Ctx& c, const Frame& f, const doc::Block& b) {
+  switch (b.kind) {
+    case doc::BlockKind::Paragraph:
+      paragraph(c, f, b.inlines);
+      break;
+    case doc::BlockKind::Heading:
+      heading(c, f, b);
+      break;
+    case doc::BlockKind::List:
+      list(c, f, b);
+      break;
+    case doc::BlockKind::Item:
+      hanging_item(c, f, b.children, 2 * em(c, f.role), "\u2022", b.task, f, "");
+      break;
+    case doc::BlockKind::Quote:
+      quote(c, f, b);
+      break;
+    case doc::BlockKind::Code:
+      code_block(c, f, b);
+      break;
+    case doc::BlockKind::Table:
+      table(c, f, b);
+      break;
+    case doc::BlockKind::Rule:
+      thematic_break(c, f);
+      break;
+    case doc::BlockKind::Image:
+      image(c, f, b);
+      break;
+    case doc::BlockKind::RawHtml: {
+      std::string t = strip_tags(b.text);
+      if (!t.empty()) text_paragraph(c, f, t, b.pos, f.role);
+      break;
+    }
+    case doc::BlockKind::FootnoteDef:
+      if (c.doc.footnotes.empty()) {
+        Frame g = f;
+        g.role = Role::Footnote;
+        begin_block(c, c.sheet.role(Role::Footnote).space_before);
+        hanging_item(c, f, b.children, 2 * em(c, Role::Footnote), std::to_string(b.number) + ".",
+                     doc::TaskState::None, g, b.id);
+      }
+      break;
+  }
+}
+
+// Numbered notes after the text, under a short rule.
+void notes(Ctx& c, const Frame& f) {
+  if (c.doc.footnotes.empty()) return;
+  const style::RoleStyle& rs = c.sheet.role(Role::Footnote);
+  begin_block(c, std::max(rs.space_before, rs.leading));
+  VBox rule;
+  rule.height = rs.leading;
+  rule.baseline = rs.leading / 2;
+  rule.items.push_back(layout::Rule{{f.left, 0}, {f.left + 0.25 * f.measure, 0}, 0.5, kRuleGray});
+  c.vb.add_box(std::move(rule));
+  c.vb.keep_next(1);
+  Frame g = f;
+  g.role = Role::Footnote;
+  g.in_list = true;
+  double indent = 2 * rs.size;
+  for (const doc::Block& fn : c.doc.footnotes) {
+    begin_block(c, rs.space_before);
+    Frame inner = g;
+    hanging_item(c, g, fn.children, indent, std::to_string(fn.number) + ".", doc::TaskState::None,
+                 inner, fn.id);
+    end_block(c, rs.space_after);
+  }
+}
+
+}  // namespace
+
+std::vector<SetLine> set_text(const LineSetter& setter, const std::string& text, style::Role role,
+                              double measure, style::Align align, bool bold) {
+  std::vector<doc::Inline> inl(1);
+  inl[0].kind = doc::InlineKind::Text;
+  inl[0].text = text;
+  SetRequest req;
+  req.inlines = &inl;
+  req.role = role;
+  req.measure = measure;
+  req.align = align;
+  req.bold = bold;
+  return setter(req);
+}
+
+VBox line_box(SetLine line, const style::RoleStyle& rs, double x) {
+  VBox box;
+  double lead = std::max(rs.leading, rs.size);
+  double base = (lead - rs.size) / 2 + 0.88 * rs.size;  // centre the em box in the leading
+  double below = lead - base;
+  box.baseline = std::max(base, line.ascent);
+  box.height = box.baseline + std::max(below, line.descent);
+  for (auto& it : line.items) {
+    translate(it, x, 0);
+    box.items.push_back(std::move(it));
+  }
+  return box;
+}
+
+BlockLayout layout_blocks(const doc::Document& doc, const style::Sheet& sheet,
+                          const LineSetter& setter, doc::Diagnostics& diags) {
+  Ctx c{doc, sheet, setter, diags, {}, {}, 0, 1};
+  Frame f;
+  f.left = 0;
+  f.measure = std::max(1.0, sheet.text_width());
+  layout_children(c, f, doc.blocks);
+  notes(c, f);
+  BlockLayout out;
+  out.list = c.vb.take();
+  out.headings = std::move(c.headings);
+  return out;
+}
+
+}  // namespace moyin::typeset

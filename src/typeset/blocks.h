@@ -1,0 +1,68 @@
+// Block layout: the blocks of a doc::Document -> a vertical list (pages.h)
+// of line boxes, glue and penalties. Paragraph text is set by a LineSetter
+// (the real one wraps the paragraph line breaker; tests pass a fake one with
+// fixed metrics), so everything here is independent of fonts.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "doc/diagnostics.h"
+#include "doc/document.h"
+#include "layout/book.h"
+#include "style/style.h"
+#include "typeset/pages.h"
+
+namespace moyin::typeset {
+
+// What block layout asks of a paragraph setter.
+struct SetRequest {
+  const std::vector<doc::Inline>* inlines = nullptr;
+  style::Role role = style::Role::Body;
+  double measure = 0;        // line width, pt
+  double first_indent = 0;   // extra indent of the first line, pt
+  style::Align align = style::Align::Justify;
+  bool bold = false;         // the whole paragraph bold (headings)
+  bool nowrap = false;       // one line per hard break, never wrapped (code)
+};
+
+// One set line. Items are relative to the line start (x = 0 is the left edge
+// of the measure) and the baseline (y downwards positive); glyph runs carry
+// face ids of the font::FontLibrary (renumbered into Book::faces later).
+struct SetLine {
+  double width = 0;     // advance width of the content, indent included
+  double ascent = 0;    // pt above the baseline
+  double descent = 0;   // pt below the baseline (positive)
+  std::vector<layout::Item> items;
+};
+
+using LineSetter = std::function<std::vector<SetLine>(const SetRequest&)>;
+
+// Convenience: sets a plain string (a marker, a page number, a header).
+std::vector<SetLine> set_text(const LineSetter& setter, const std::string& text,
+                              style::Role role, double measure,
+                              style::Align align = style::Align::Left, bool bold = false);
+
+// Everything block layout produces besides the vertical list.
+struct HeadingInfo {
+  int level = 1;
+  std::string id;     // anchor name
+  std::string title;  // plain text
+};
+
+struct BlockLayout {
+  std::vector<VItem> list;
+  std::vector<HeadingInfo> headings;  // in document order
+};
+
+// Lays out the document's blocks and then its footnotes (numbered notes at
+// the end). `measure` is the type area width.
+BlockLayout layout_blocks(const doc::Document& doc, const style::Sheet& sheet,
+                          const LineSetter& setter, doc::Diagnostics& diags);
+
+// A box for one set line in a role: height = the role's leading (or more
+// when the content is taller), baseline centred in it; items shifted right by `x`.
+VBox line_box(SetLine line, const style::RoleStyle& role, double x);
+
+}  // namespace moyin::typeset

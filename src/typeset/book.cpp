@@ -1,0 +1,341 @@
+#include "typeset/book.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace moyin::typeset {
+
+std::string roman(int n) {
+  if (n <= 0 || n >= 4000) return std::to_string(n);
+  static const std::pair<int, const char*> kTable[] = {
+      {1000, "m"}, {900, "cm"}, {500, "d"}, {400, "cd"}, {100, "c"}, {90, "xc"},
+      {50, "l"},   {40, "xl"},  {10, "x"},  {9, "ix"},   {5, "v"},   {4, "iv"}, {1, "i"}};
+  std::string out;
+  for (const auto& [v, s] : kTable) {
+    while (n >= v) {
+      out += s;
+      n -= v;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+using style::Align;
+using style::Role;
+
+constexpr double kHuge = 1e6;
+
+std::vector<VBox> set_boxes(const LineSetter& setter, const std::string& text, Role role,
+                            const style::Sheet& sheet, double measure, Align align, bool bold) {
+  std::vector<VBox> out;
+  if (text.empty()) return out;
+  for (SetLine& l : set_text(setter, text, role, measure, align, bold))
+    out.push_back(line_box(std::move(l), sheet.role(role), 0));
+  return out;
+}
+
+std::string join(const std::vector<std::string>& v, const char* sep) {
+  std::string out;
+  for (const auto& s : v) {
+    if (s.empty()) continue;
+    if (!out.empty()) out += sep;
+    out += s;
+  }
+  return out;
+}
+
+std::string document_title(const doc::Document& doc) {
+  if (!doc.meta.title.empty()) return doc.meta.title;
+  std::string p = doc.path;
+  size_t slash = p.find_last_of('/');
+  if (slash != std::string::npos) p = p.substr(slash + 1);
+  size_t dot = p.rfind('.');
+  if (dot != std::string::npos && dot > 0) p = p.substr(0, dot);
+  return p;
+}
+
+// A spacer that survives at a page top (glue would vanish there).
+VBox spacer(double h) {
+  VBox b;
+  b.height = std::max(0.0, h);
+  return b;
+}
+
+// The title page: title, description, authors, date, tags, centred.
+std::vector<VItem> title_page_list(const doc::Document& doc, const style::Sheet& sheet,
+                                   const LineSetter& setter) {
+  VListBuilder vb;
+  double w = sheet.text_width();
+  vb.add_box(spacer(sheet.text_height() * 0.22));
+  auto add = [&](const std::string& text, Role role, double before) {
+    auto boxes = set_boxes(setter, text, role, sheet, w, Align::Center, sheet.role(role).bold);
+    if (boxes.empty()) return;
+    vb.add_glue(before);
+    vb.begin_keep_together();
+    for (auto& b : boxes) {
+      vb.add_break(kForbid);
+      vb.add_box(std::move(b));
+    }
+    vb.end_keep_together();
+  };
+  add(document_title(doc), Role::Title, 0);
+  double gap = sheet.role(Role::Body).leading;
+  add(doc.meta.description, Role::Body, 2 * gap);
+  add(join(doc.meta.authors, "  "), Role::Body, 2 * gap);
+  std::string date = doc.meta.date.substr(0, std::min<size_t>(10, doc.meta.date.size()));
+  add(date, Role::Caption, gap);
+  std::vector<std::string> tags = doc.meta.tags;
+  for (const auto& c : doc.meta.categories)
+    if (std::find(tags.begin(), tags.end(), c) == tags.end()) tags.push_back(c);
+  add(join(tags, " · "), Role::Caption, 0.5 * gap);
+  return vb.take();
+}
+
+// A run of leader dots from x0 to x1 on a common grid (so columns line up).
+void leader(VBox& box, const LineSetter& setter, const style::Sheet& sheet, double x0, double x1) {
+  double size = sheet.role(Role::Body).size;
+  double step = 0.5 * size;
+  auto dot = set_text(setter, ".", Role::Body, kHuge, Align::Left);
+  if (dot.empty()) return;
+  const layout::GlyphRun* run = nullptr;
+  for (const auto& it : dot[0].items)
+    if ((run = std::get_if<layout::GlyphRun>(&it))) break;
+  if (!run || run->glyphs.empty()) return;
+  double start = std::ceil(x0 / step) * step;
+  if (start + step > x1) return;
+  layout::GlyphRun r = *run;
+  r.origin.x = start + (step - run->glyphs[0].advance) / 2;
+  r.origin.y = run->origin.y;
+  r.glyphs.clear();
+  r.text.clear();
+  for (double x = start; x + step <= x1 + 1e-6; x += step) {
+    layout::Glyph g = run->glyphs[0];
+    g.advance = step;
+    g.cluster = static_cast<uint32_t>(r.text.size());
+    r.glyphs.push_back(g);
+    r.text += '.';
+  }
+  box.items.push_back(std::move(r));
+}
+
+struct TocEntry {
+  HeadingInfo heading;
+  std::string page;  // printed page label
+};
+
+std::vector<VItem> toc_list(const std::vector<TocEntry>& entries, const style::Sheet& sheet,
+                            const LineSetter& setter) {
+  VListBuilder vb;
+  double w = sheet.text_width();
+  const style::RoleStyle& h1 = sheet.role(Role::H1);
+  Align talign = h1.align == Align::Justify ? Align::Left : h1.align;
+  auto title = set_boxes(setter, sheet.toc.title, Role::H1, sheet, w, talign, h1.bold);
+  for (auto& b : title) vb.add_box(std::move(b));
+  vb.add_glue(std::max(h1.space_after, sheet.role(Role::Body).leading));
+  vb.keep_next(1);
+  const style::RoleStyle& body = sheet.role(Role::Body);
+  double size = body.size;
+  for (const TocEntry& e : entries) {
+    double indent = (e.heading.level - 1) * 2 * size;
+    bool bold = e.heading.level == 1;
+    auto num = set_text(setter, e.page, Role::Body, kHuge, Align::Left, bold);
+    double nw = num.empty() ? 0 : num[0].width;
+    double measure = std::max(4 * size, w - indent - nw - 2 * size);
+    std::vector<doc::Inline> inl(1);
+    inl[0].text = e.heading.title;
+    SetRequest req;
+    req.inlines = &inl;
+    req.role = Role::Body;
+    req.measure = measure;
+    req.align = Align::Left;
+    req.bold = bold;
+    auto lines = setter(req);
+    if (lines.empty()) lines.emplace_back();
+    vb.add_break(0);
+    if (e.heading.level == 1) vb.add_glue(0.3 * body.leading);
+    size_t n = lines.size();
+    for (size_t k = 0; k < n; ++k) {
+      double lw = lines[k].width;
+      VBox box = line_box(std::move(lines[k]), body, indent);
+      box.items.insert(box.items.begin(), layout::LinkArea{layout::Box{indent, -box.baseline, w - indent, box.height},
+                                                           "", e.heading.id});
+      if (k + 1 == n) {
+        leader(box, setter, sheet, indent + lw + 0.5 * size, w - nw - 0.5 * size);
+        if (!num.empty()) {
+          for (auto it : num[0].items) {
+            translate(it, w - nw, 0);
+            box.items.push_back(std::move(it));
+          }
+        }
+      }
+      if (k > 0) vb.add_break(kForbid);
+      vb.add_box(std::move(box));
+    }
+  }
+  return vb.take();
+}
+
+struct Running {
+  std::string title, chapter, section, author, date;
+};
+
+std::string expand(const std::string& tpl, const Running& r, const std::string& page) {
+  std::string out;
+  for (size_t i = 0; i < tpl.size();) {
+    if (tpl[i] == '{') {
+      size_t e = tpl.find('}', i);
+      if (e != std::string::npos) {
+        std::string key = tpl.substr(i + 1, e - i - 1);
+        const std::string* v = nullptr;
+        if (key == "title") v = &r.title;
+        else if (key == "chapter") v = r.chapter.empty() ? &r.title : &r.chapter;
+        else if (key == "section") v = &r.section;
+        else if (key == "page") v = &page;
+        else if (key == "author") v = &r.author;
+        else if (key == "date") v = &r.date;
+        if (v) {
+          out += *v;
+          i = e + 1;
+          continue;
+        }
+      }
+    }
+    out += tpl[i++];
+  }
+  return out;
+}
+
+// Draws one running line (header or footer) with its baseline at `baseline`.
+void running_line(layout::Page& page, const style::RunningLine& line, Role role, bool is_header,
+                  double baseline, const TypeArea& area, bool swap, const Running& r,
+                  const std::string& label, const style::Sheet& sheet, const LineSetter& setter) {
+  const std::string* parts[3] = {&line.left, &line.center, &line.right};
+  if (swap) std::swap(parts[0], parts[2]);
+  const Align aligns[3] = {Align::Left, Align::Center, Align::Right};
+  bool any = false;
+  for (int k = 0; k < 3; ++k) {
+    std::string text = expand(*parts[k], r, label);
+    if (text.empty()) continue;
+    auto lines = set_text(setter, text, role, area.width, aligns[k]);
+    if (lines.empty()) continue;
+    any = true;
+    SetLine& l = lines[0];  // a running line is one line
+    for (auto& it : l.items) {
+      translate(it, area.left, baseline);
+      page.items.push_back(std::move(it));
+    }
+  }
+  if (any && line.rule) {
+    double size = sheet.role(role).size;
+    double y = is_header ? baseline + 0.4 * size : baseline - 1.1 * size;
+    page.items.push_back(layout::Rule{{area.left, y}, {area.left + area.width, y}, 0.4,
+                                      to_layout(sheet.role(role).color)});
+  }
+}
+
+void add_running(layout::Page& page, bool recto, bool chapter_page, const Running& r,
+                 const style::Sheet& sheet, const LineSetter& setter) {
+  TypeArea area = type_area(sheet.page, recto);
+  bool swap = sheet.page.mirrored && !recto;
+  if (!chapter_page || sheet.running.on_chapter_pages)
+    running_line(page, sheet.running.header, Role::Header, true, area.top - sheet.running.header_gap,
+                 area, swap, r, page.label, sheet, setter);
+  running_line(page, sheet.running.footer, Role::Footer, false,
+               area.top + area.height + sheet.running.footer_gap, area, swap, r, page.label, sheet,
+               setter);
+}
+
+}  // namespace
+
+layout::Book typeset_with(const doc::Document& doc, const style::Sheet& sheet,
+                          const LineSetter& setter, doc::Diagnostics& diags) {
+  layout::Book book;
+  book.meta = doc.meta;
+
+  BlockLayout blocks = layout_blocks(doc, sheet, setter, diags);
+  PageBuild body = build_pages(blocks.list, sheet.page, true);
+  if (body.pages.empty()) {
+    body.pages.push_back(blank_page(sheet.page));
+    body.marks.emplace_back();
+  }
+  for (size_t k = 0; k < body.pages.size(); ++k) body.pages[k].label = std::to_string(k + 1);
+
+  // Where each anchor landed.
+  std::map<std::string, size_t> anchor_page;
+  for (size_t k = 0; k < body.pages.size(); ++k)
+    for (const auto& it : body.pages[k].items)
+      if (auto* a = std::get_if<layout::Anchor>(&it)) anchor_page.emplace(a->name, k);
+
+  // Front matter: title page, table of contents.
+  std::vector<layout::Page> front;
+  Running run;
+  run.title = document_title(doc);
+  run.author = join(doc.meta.authors, ", ");
+  run.date = doc.meta.date.substr(0, std::min<size_t>(10, doc.meta.date.size()));
+
+  if (sheet.title_page.enabled && !doc.meta.title.empty()) {
+    auto list = title_page_list(doc, sheet, setter);
+    PageBuild tp = build_pages(list, sheet.page, true);
+    for (auto& p : tp.pages) front.push_back(std::move(p));
+  }
+  std::vector<TocEntry> entries;
+  for (const HeadingInfo& h : blocks.headings) {
+    if (h.level > sheet.toc.depth || h.id.empty()) continue;
+    auto it = anchor_page.find(h.id);
+    if (it == anchor_page.end()) continue;
+    entries.push_back(TocEntry{h, body.pages[it->second].label});
+  }
+  size_t toc_first = front.size();
+  if (sheet.toc.enabled && !entries.empty()) {
+    auto list = toc_list(entries, sheet, setter);
+    PageBuild toc = build_pages(list, sheet.page, front.size() % 2 == 0);
+    for (auto& p : toc.pages) front.push_back(std::move(p));
+  }
+  // Body page 1 is a recto in a mirrored book.
+  if (sheet.page.mirrored && front.size() % 2 == 1) front.push_back(blank_page(sheet.page));
+  for (size_t k = 0; k < front.size(); ++k) {
+    front[k].label = roman(static_cast<int>(k) + 1);
+    if (k >= toc_first) add_running(front[k], k % 2 == 0, k == toc_first, Running{run.title, sheet.toc.title, "", run.author, run.date}, sheet, setter);
+  }
+
+  // Running heads of the body.
+  int chapter_level = std::clamp(sheet.chapter.level, 1, 6);
+  for (size_t k = 0; k < body.pages.size(); ++k) {
+    bool chapter_page = false;
+    std::string first_chapter, first_section;
+    for (const Mark& m : body.marks[k]) {
+      if (m.level == chapter_level && first_chapter.empty()) {
+        chapter_page = true;
+        first_chapter = m.title;
+      }
+      if (m.level == chapter_level + 1 && first_section.empty()) first_section = m.title;
+    }
+    Running here = run;
+    if (!first_chapter.empty()) here.chapter = first_chapter;
+    here.section = !first_section.empty() ? first_section : (chapter_page ? "" : run.section);
+    add_running(body.pages[k], k % 2 == 0, chapter_page, here, sheet, setter);
+    // State carried to the next page: the last marks of this page.
+    for (const Mark& m : body.marks[k]) {
+      if (m.level == chapter_level) {
+        run.chapter = m.title;
+        run.section.clear();
+      } else if (m.level == chapter_level + 1) {
+        run.section = m.title;
+      }
+    }
+  }
+
+  if (!front.empty()) book.labels.push_back(layout::PageLabelRange{0, layout::LabelStyle::LowerRoman, 1});
+  book.labels.push_back(
+      layout::PageLabelRange{static_cast<int>(front.size()), layout::LabelStyle::Decimal, 1});
+  book.pages = std::move(front);
+  for (auto& p : body.pages) book.pages.push_back(std::move(p));
+  for (const HeadingInfo& h : blocks.headings)
+    if (!h.id.empty()) book.outline.push_back(layout::OutlineEntry{h.title, h.level, h.id});
+  return book;
+}
+
+}  // namespace moyin::typeset

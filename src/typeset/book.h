@@ -1,0 +1,30 @@
+// The typesetter's entry point: doc::Document + style sheet + fonts ->
+// layout::Book (title page, table of contents, body pages with running
+// heads, page labels, outline). pdf/ only walks the result.
+#pragma once
+
+#include <string>
+
+#include "doc/diagnostics.h"
+#include "doc/document.h"
+#include "font/font.h"
+#include "layout/book.h"
+#include "style/style.h"
+#include "typeset/blocks.h"
+
+namespace moyin::typeset {
+
+// Typesets a document with the paragraph line breaker and the fonts of
+// `fonts`. Book::faces lists only the faces the pages use.
+layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
+                     const font::FontLibrary& fonts, doc::Diagnostics& diags);
+
+// The same with any line setter (tests pass one with fixed metrics). Glyph
+// runs keep the setter's face numbers and Book::faces stays empty.
+layout::Book typeset_with(const doc::Document& doc, const style::Sheet& sheet,
+                          const LineSetter& setter, doc::Diagnostics& diags);
+
+// "i", "ii", "iv", … (1..3999; other numbers in decimal).
+std::string roman(int n);
+
+}  // namespace moyin::typeset

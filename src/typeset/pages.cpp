@@ -1,0 +1,229 @@
+#include "typeset/pages.h"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+
+namespace moyin::typeset {
+
+layout::Color to_layout(const style::Color& c) { return layout::Color{c.r, c.g, c.b}; }
+
+namespace {
+
+int combine(int a, int b) {
+  if (a <= kForce || b <= kForce) return kForce;
+  return std::max(a, b);
+}
+
+// Cost of leaving `slack` of `height` empty at a page bottom: small next to
+// any real penalty, but it makes the fullest of equally good breaks win.
+double fill_badness(double slack, double height) {
+  if (height <= 0) return 0;
+  double r = std::max(0.0, slack) / height;
+  return 100.0 * r * r;
+}
+
+}  // namespace
+
+void VListBuilder::add_break(int cost) {
+  if (cost > kForce && (keep_ > 0 || together_ > 0)) cost = kForbid;
+  if (items_.empty()) return;  // a break before anything means nothing
+  if (auto* p = std::get_if<VPenalty>(&items_.back())) {
+    p->cost = combine(p->cost, cost);
+    return;
+  }
+  items_.push_back(VPenalty{cost});
+}
+
+void VListBuilder::add_glue(double size) {
+  if (size == 0) return;
+  items_.push_back(VGlue{size});
+}
+
+void VListBuilder::add_box(VBox box) {
+  items_.push_back(std::move(box));
+  if (keep_ > 0) --keep_;
+}
+
+void VListBuilder::add_lines(std::vector<VBox> lines, int orphans, int widows) {
+  int n = static_cast<int>(lines.size());
+  for (int i = 0; i < n; ++i) {
+    if (i > 0) add_break(i < orphans || n - i < widows ? kForbid : 0);
+    add_box(std::move(lines[i]));
+  }
+}
+
+void VListBuilder::keep_next(int boxes) { keep_ = std::max(keep_, boxes); }
+
+TypeArea type_area(const style::PageStyle& page, bool recto) {
+  TypeArea a;
+  bool inner_left = !page.mirrored || recto;
+  a.left = page.bleed + (inner_left ? page.inner : page.outer);
+  a.top = page.bleed + page.top;
+  a.width = std::max(1.0, page.width - page.inner - page.outer);
+  a.height = std::max(1.0, page.height - page.top - page.bottom);
+  return a;
+}
+
+layout::Page blank_page(const style::PageStyle& page) {
+  layout::Page p;
+  p.width = page.width + 2 * page.bleed;
+  p.height = page.height + 2 * page.bleed;
+  p.trim = layout::Box{page.bleed, page.bleed, page.width, page.height};
+  p.bleed = layout::Box{0, 0, p.width, p.height};
+  return p;
+}
+
+void translate(layout::Item& item, double dx, double dy) {
+  std::visit(
+      [&](auto& it) {
+        using T = std::decay_t<decltype(it)>;
+        if constexpr (std::is_same_v<T, layout::GlyphRun>) {
+          it.origin.x += dx;
+          it.origin.y += dy;
+        } else if constexpr (std::is_same_v<T, layout::Rule>) {
+          it.from.x += dx;
+          it.from.y += dy;
+          it.to.x += dx;
+          it.to.y += dy;
+        } else if constexpr (std::is_same_v<T, layout::Anchor>) {
+          it.at.x += dx;
+          it.at.y += dy;
+        } else {
+          it.box.x += dx;
+          it.box.y += dy;
+        }
+      },
+      item);
+}
+
+namespace {
+
+struct Fragment {
+  Band band;
+  double top = 0;
+  double bottom = 0;
+};
+
+// Places list[begin, end) on one page.
+void place(std::span<const VItem> list, size_t begin, size_t end, const TypeArea& area,
+           layout::Page& page, std::vector<Mark>& marks) {
+  double y = area.top;
+  double glue = 0;
+  bool any = false;
+  std::vector<Fragment> fragments;  // in order of first appearance
+  std::vector<layout::Item> content;
+  for (size_t k = begin; k < end; ++k) {
+    if (auto* g = std::get_if<VGlue>(&list[k])) {
+      glue += g->size;
+      continue;
+    }
+    const auto* box = std::get_if<VBox>(&list[k]);
+    if (!box) continue;
+    if (any) y += glue;
+    glue = 0;
+    any = true;
+    for (const layout::Item& it : box->items) {
+      content.push_back(it);
+      translate(content.back(), area.left, y + box->baseline);
+    }
+    for (const Band& b : box->bands) {
+      auto f = std::find_if(fragments.begin(), fragments.end(),
+                            [&](const Fragment& fr) { return fr.band.id == b.id; });
+      if (f == fragments.end()) {
+        fragments.push_back(Fragment{b, y, y + box->height});
+      } else {
+        f->bottom = y + box->height;
+      }
+    }
+    for (const Mark& m : box->marks) marks.push_back(m);
+    y += box->height;
+  }
+  double area_bottom = area.top + area.height;
+  for (const Fragment& f : fragments) {
+    double top = std::max(area.top, f.top - f.band.pad);
+    double bottom = std::max(top, std::min(std::max(area_bottom, f.bottom), f.bottom + f.band.pad));
+    if (f.band.kind == Band::Kind::Shade) {
+      page.items.push_back(layout::Rect{
+          layout::Box{area.left + f.band.x, top, f.band.width, bottom - top}, f.band.color});
+    } else {
+      double x = area.left + f.band.x;
+      page.items.push_back(
+          layout::Rule{layout::Point{x, top}, layout::Point{x, bottom}, f.band.width, f.band.color});
+    }
+  }
+  for (auto& it : content) page.items.push_back(std::move(it));
+}
+
+}  // namespace
+
+PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& style, bool first_recto) {
+  PageBuild out;
+  const size_t n = list.size();
+  size_t i = 0;
+  bool recto = first_recto;
+  constexpr double kEps = 1e-6;
+  constexpr size_t kNone = std::numeric_limits<size_t>::max();
+  while (true) {
+    while (i < n && !std::holds_alternative<VBox>(list[i])) ++i;
+    if (i >= n) break;
+    TypeArea area = type_area(style, recto);
+    const double H = area.height;
+
+    double h = 0, glue = 0;
+    bool first = true;
+    size_t best = kNone, forced_best = kNone, emergency = kNone;
+    double best_cost = std::numeric_limits<double>::infinity();
+    double forbid_cost = std::numeric_limits<double>::infinity();
+    size_t end = kNone, next = kNone;
+    size_t j = i;
+    for (; j < n; ++j) {
+      const VItem& it = list[j];
+      if (auto* g = std::get_if<VGlue>(&it)) {
+        glue += g->size;
+      } else if (auto* b = std::get_if<VBox>(&it)) {
+        double nh = first ? b->height : h + glue + b->height;
+        if (nh > H + kEps && !first) break;
+        h = nh;
+        glue = 0;
+        first = false;
+        emergency = j + 1;
+      } else if (auto* p = std::get_if<VPenalty>(&it)) {
+        if (p->cost <= kForce) {
+          best = j;
+          best_cost = -std::numeric_limits<double>::infinity();
+          break;
+        }
+        double total = p->cost + fill_badness(H - h, H);
+        if (p->cost < kForbid) {
+          if (total <= best_cost) best_cost = total, best = j;
+        } else if (total <= forbid_cost) {
+          forbid_cost = total, forced_best = j;
+        }
+      }
+    }
+    if (j >= n) {
+      end = n;  // the rest fits
+      next = n;
+    } else if (best != kNone) {
+      end = best;
+      next = best + 1;
+    } else if (forced_best != kNone) {
+      end = forced_best;
+      next = forced_best + 1;
+    } else {
+      end = emergency;  // no break point fits: cut between boxes
+      next = emergency;
+    }
+    layout::Page page = blank_page(style);
+    std::vector<Mark> marks;
+    place(list, i, end, area, page, marks);
+    out.pages.push_back(std::move(page));
+    out.marks.push_back(std::move(marks));
+    i = next;
+    recto = !recto;
+  }
+  return out;
+}
+
+}  // namespace moyin::typeset

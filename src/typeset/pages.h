@@ -1,0 +1,126 @@
+// The page builder: cuts a vertical list of line boxes, glue and penalties
+// into pages of a type area. Knows nothing about fonts or Markdown: block
+// layout (typeset/blocks.h) produces the list, this file places it.
+//
+// Break rules are expressed as penalties, as in TeX: a page may only end at a
+// VPenalty; kForbid means "never, unless nothing else fits", kForce means
+// "here, always". Glue and penalties after a break vanish (nothing blank at a
+// page top); glue before a break vanishes too. Widows/orphans and
+// keep-with-next are decided by whoever adds the penalties (VListBuilder).
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+#include <variant>
+
+#include "layout/book.h"
+#include "style/style.h"
+
+namespace moyin::typeset {
+
+inline constexpr int kForbid = 10000;
+inline constexpr int kForce = -10000;
+
+// A background or a rule drawn beside every line box that carries it; the
+// page builder joins consecutive boxes with the same id on one page into one
+// Rect (shade) or one vertical Rule, so a block split over pages gets one per
+// page fragment.
+struct Band {
+  enum class Kind { Shade, Rule };
+  int id = 0;              // unique per block instance
+  Kind kind = Kind::Shade;
+  double x = 0;            // from the type area's left edge
+  double width = 0;        // Shade: rect width; Rule: stroke width
+  layout::Color color;
+  double pad = 0;          // extends above the first and below the last box of a fragment
+};
+
+// A heading that starts here, for running heads ({chapter}, {section}).
+struct Mark {
+  int level = 1;
+  std::string title;
+};
+
+// One unbreakable box: usually a line of text. Items are relative to the
+// box's baseline: x from the type area's left edge, y from the baseline
+// (downwards positive), as on a page.
+struct VBox {
+  double height = 0;    // vertical space taken
+  double baseline = 0;  // from the box top to the baseline
+  std::vector<layout::Item> items;
+  std::vector<Band> bands;
+  std::vector<Mark> marks;
+};
+
+struct VGlue {
+  double size = 0;
+};
+
+struct VPenalty {
+  int cost = 0;
+};
+
+using VItem = std::variant<VBox, VGlue, VPenalty>;
+
+// Builds a vertical list with the break rules applied as it goes.
+class VListBuilder {
+ public:
+  // A legal break point with `cost`; combined with an adjacent one (the
+  // stronger wins; kForce beats kForbid).
+  void add_break(int cost);
+  void add_glue(double size);
+  // Adds one box. Inside a keep (see keep_next) the break point before it is
+  // forbidden.
+  void add_box(VBox box);
+  // Adds the lines of one paragraph with widow/orphan control: no break that
+  // leaves fewer than `orphans` lines at a page bottom or fewer than `widows`
+  // at the next page top. Breaks between other lines cost 0.
+  void add_lines(std::vector<VBox> lines, int orphans, int widows);
+  // The next `boxes` boxes stay on the page of the last box added
+  // (a heading kept with the next two lines).
+  void keep_next(int boxes);
+  // Makes every break point from now on forbidden until end_keep_together()
+  // (nested allowed).
+  void begin_keep_together() { ++together_; }
+  void end_keep_together() { if (together_ > 0) --together_; }
+
+  bool empty() const { return items_.empty(); }
+  std::vector<VItem>& items() { return items_; }
+  std::vector<VItem> take() { return std::move(items_); }
+
+ private:
+  std::vector<VItem> items_;
+  int keep_ = 0;      // boxes still to be kept with the one before
+  int together_ = 0;
+};
+
+// The type area of a page: mirrored books put the inner margin on the left
+// of recto (odd) pages and on the right of verso pages.
+struct TypeArea {
+  double left = 0, top = 0, width = 0, height = 0;
+};
+// In page coordinates (the bleed, when there is one, offsets everything).
+TypeArea type_area(const style::PageStyle& page, bool recto);
+
+// An empty page of the sheet's size, with trim and bleed boxes.
+layout::Page blank_page(const style::PageStyle& page);
+
+struct PageBuild {
+  std::vector<layout::Page> pages;
+  // Per page: the marks of boxes placed on it, in order.
+  std::vector<std::vector<Mark>> marks;
+};
+
+// Cuts `list` into pages. `first_recto`: whether the first page is a recto
+// (odd) page, for mirrored margins. Every box lands on some page; a box taller
+// than the type area gets a page of its own (and overflows it).
+PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& page,
+                      bool first_recto);
+
+// Moves every item of `items` by (dx, dy).
+void translate(layout::Item& item, double dx, double dy);
+
+layout::Color to_layout(const style::Color& c);
+
+}  // namespace moyin::typeset

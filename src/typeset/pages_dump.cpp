@@ -1,0 +1,115 @@
+#include "typeset/pages_dump.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace moyin::typeset {
+
+namespace {
+
+std::string num(double v) {
+  double r = std::round(v * 10) / 10;
+  if (r == 0) r = 0;  // no "-0.0"
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, r, std::chars_format::fixed, 1);
+  return std::string(buf, res.ptr);
+}
+
+std::string xy(double x, double y) { return num(x) + "," + num(y); }
+std::string wh(double w, double h) { return num(w) + "x" + num(h); }
+
+std::string color(const layout::Color& c) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out = "#";
+  for (double v : {c.r, c.g, c.b}) {
+    int n = static_cast<int>(std::lround(std::clamp(v, 0.0, 1.0) * 255));
+    out += kHex[n >> 4];
+    out += kHex[n & 15];
+  }
+  return out;
+}
+
+std::string quoted(const std::string& s) {
+  std::string out = "\"";
+  for (char ch : s) {
+    if (ch == '"' || ch == '\\') out += '\\';
+    if (ch == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += ch;
+  }
+  return out + "\"";
+}
+
+const char* label_style(layout::LabelStyle s) {
+  switch (s) {
+    case layout::LabelStyle::Decimal: return "decimal";
+    case layout::LabelStyle::LowerRoman: return "roman";
+    case layout::LabelStyle::UpperRoman: return "ROMAN";
+    case layout::LabelStyle::None: return "none";
+  }
+  return "?";
+}
+
+void dump_item(const layout::Item& item, std::string& out) {
+  std::visit(
+      [&](const auto& it) {
+        using T = std::decay_t<decltype(it)>;
+        if constexpr (std::is_same_v<T, layout::GlyphRun>) {
+          double w = 0;
+          for (const auto& g : it.glyphs) w += g.advance;
+          out += "  text f" + std::to_string(it.face) + " " + num(it.size) + " " +
+                 xy(it.origin.x, it.origin.y) + " w=" + num(w) + " n=" +
+                 std::to_string(it.glyphs.size());
+          if (it.color != layout::Color{}) out += " " + color(it.color);
+          if (it.synthetic_bold) out += " bold";
+          if (it.synthetic_slant != 0) out += " slant";
+          out += " " + quoted(it.text) + "\n";
+        } else if constexpr (std::is_same_v<T, layout::Rule>) {
+          out += "  rule " + xy(it.from.x, it.from.y) + " " + xy(it.to.x, it.to.y) + " w=" +
+                 num(it.width) + " " + color(it.color) + "\n";
+        } else if constexpr (std::is_same_v<T, layout::Rect>) {
+          out += "  rect " + xy(it.box.x, it.box.y) + " " + wh(it.box.width, it.box.height) + " " +
+                 color(it.fill) + "\n";
+        } else if constexpr (std::is_same_v<T, layout::ImageBox>) {
+          out += "  image " + xy(it.box.x, it.box.y) + " " + wh(it.box.width, it.box.height) + " " +
+                 quoted(it.path) + "\n";
+        } else if constexpr (std::is_same_v<T, layout::LinkArea>) {
+          out += "  link " + xy(it.box.x, it.box.y) + " " + wh(it.box.width, it.box.height) +
+                 (it.dest.empty() ? " uri=" + quoted(it.uri) : " dest=" + quoted(it.dest)) + "\n";
+        } else if constexpr (std::is_same_v<T, layout::Anchor>) {
+          out += "  anchor " + quoted(it.name) + " " + xy(it.at.x, it.at.y) + "\n";
+        }
+      },
+      item);
+}
+
+}  // namespace
+
+std::string dump_page(const layout::Page& page) {
+  std::string out = "page " + quoted(page.label) + " " + wh(page.width, page.height);
+  if (page.trim.x != 0 || page.trim.y != 0)
+    out += " trim=" + xy(page.trim.x, page.trim.y) + " " + wh(page.trim.width, page.trim.height);
+  out += "\n";
+  for (const auto& it : page.items) dump_item(it, out);
+  return out;
+}
+
+std::string dump_book(const layout::Book& book) {
+  std::string out = "book pages=" + std::to_string(book.pages.size()) +
+                    " faces=" + std::to_string(book.faces.size()) + "\n";
+  for (size_t k = 0; k < book.faces.size(); ++k)
+    out += "face f" + std::to_string(k) + " " + book.faces[k].postscript_name + "\n";
+  for (const auto& l : book.labels)
+    out += "labels from=" + std::to_string(l.first_page) + " " + label_style(l.style) +
+           " start=" + std::to_string(l.start) + "\n";
+  for (const auto& o : book.outline)
+    out += "outline " + std::to_string(o.level) + " " + quoted(o.title) + " -> " + quoted(o.dest) +
+           "\n";
+  for (const auto& p : book.pages) out += dump_page(p);
+  return out;
+}
+
+}  // namespace moyin::typeset

@@ -1,0 +1,465 @@
+// Page logic on synthetic lines with exact metrics: every character is 1 em
+// wide, every line box is exactly the role's leading tall.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "font/font.h"
+#include "typeset/blocks.h"
+#include "typeset/book.h"
+#include "typeset/pages.h"
+#include "typeset/pages_dump.h"
+
+namespace moyin::typeset {
+namespace {
+
+// A page whose type area holds exactly `lines` boxes of 20 pt.
+style::PageStyle page_of(int lines) {
+  style::PageStyle p;
+  p.width = 300;
+  p.height = 100 + 20.0 * lines;
+  p.top = p.bottom = 50;
+  p.inner = p.outer = 50;
+  return p;
+}
+
+VBox line(int tag) {
+  VBox b;
+  b.height = 20;
+  b.baseline = 15;
+  b.items.push_back(layout::Anchor{"l" + std::to_string(tag), {0, 0}});
+  return b;
+}
+
+// Tags of the synthetic lines on each page.
+std::vector<std::vector<int>> tags(const PageBuild& pb) {
+  std::vector<std::vector<int>> out;
+  for (const auto& p : pb.pages) {
+    out.emplace_back();
+    for (const auto& it : p.items)
+      if (auto* a = std::get_if<layout::Anchor>(&it))
+        if (a->name[0] == 'l') out.back().push_back(std::stoi(a->name.substr(1)));
+  }
+  return out;
+}
+
+void paragraph(VListBuilder& vb, int first, int n) {
+  std::vector<VBox> lines;
+  for (int k = 0; k < n; ++k) lines.push_back(line(first + k));
+  vb.add_break(0);
+  vb.add_lines(std::move(lines), 2, 2);
+}
+
+TEST(PageBuilder, FillsPagesAndPlacesBoxes) {
+  VListBuilder vb;
+  paragraph(vb, 1, 10);
+  auto items = vb.take();
+  PageBuild pb = build_pages(items, page_of(5), true);
+  ASSERT_EQ(pb.pages.size(), 2u);
+  EXPECT_EQ(tags(pb), (std::vector<std::vector<int>>{{1, 2, 3, 4, 5}, {6, 7, 8, 9, 10}}));
+  // First box top at the top margin, its baseline 15 pt lower.
+  auto* a = std::get_if<layout::Anchor>(&pb.pages[0].items[0]);
+  ASSERT_TRUE(a);
+  EXPECT_DOUBLE_EQ(a->at.x, 50);
+  EXPECT_DOUBLE_EQ(a->at.y, 65);
+}
+
+TEST(PageBuilder, NoOrphanAtPageBottom) {
+  VListBuilder vb;
+  paragraph(vb, 1, 4);
+  paragraph(vb, 11, 6);
+  auto items = vb.take();
+  PageBuild pb = build_pages(items, page_of(5), true);
+  // Line 11 alone at the bottom of page 1 is not allowed.
+  EXPECT_EQ(tags(pb), (std::vector<std::vector<int>>{{1, 2, 3, 4}, {11, 12, 13, 14}, {15, 16}}));
+}
+
+TEST(PageBuilder, NoWidowAtPageTop) {
+  VListBuilder vb;
+  paragraph(vb, 1, 6);
+  auto items = vb.take();
+  PageBuild pb = build_pages(items, page_of(5), true);
+  EXPECT_EQ(tags(pb), (std::vector<std::vector<int>>{{1, 2, 3, 4}, {5, 6}}));
+}
+
+TEST(PageBuilder, TwoLineParagraphStaysTogether) {
+  VListBuilder vb;
+  paragraph(vb, 1, 4);
+  paragraph(vb, 11, 2);
+  auto items = vb.take();
+  PageBuild pb = build_pages(items, page_of(5), true);
+  EXPECT_EQ(tags(pb), (std::vector<std::vector<int>>{{1, 2, 3, 4}, {11, 12}}));
+}
+
+TEST(PageBuilder, HeadingKeptWithNextTwoLines) {
+  // 2 lines, heading, 4 lines on a 5-line page: the heading would fit with
+  // one following line only, so it moves to page 2.
+  VListBuilder vb;
+  paragraph(vb, 1, 2);
+  vb.add_break(0);
+  vb.add_glue(0);
+  vb.add_box(line(100));
+  vb.keep_next(2);
+  paragraph(vb, 11, 6);
+  auto items = vb.take();
+  PageBuild pb = build_pages(items, page_of(4), true);
+  ASSERT_GE(pb.pages.size(), 2u);
+  EXPECT_EQ(tags(pb)[0], (std::vector<int>{1, 2}));
+  EXPECT_EQ(tags(pb)[1].front(), 100);
+}
+
+TEST(PageBuilder, HeadingNeverLastOnPage) {
+  VListBuilder vb;
+  paragraph(vb, 1, 4);
+  vb.add_break(0);
+  vb.add_box(line(100));
+  vb.keep_next(2);
+  paragraph(vb, 11, 3);
+  auto items = vb.take();
+  PageBuild pb = build_pages(items, page_of(5), true);
+  auto t = tags(pb);
+  for (const auto& page : t) EXPECT_NE(page.back(), 100);
+  EXPECT_EQ(t[0], (std::vector<int>{1, 2, 3, 4}));
+}
+
+TEST(PageBuilder, ForcedBreakAndGlueVanishAtTop) {
+  VListBuilder vb;
+  paragraph(vb, 1, 2);
+  vb.add_break(kForce);
+  vb.add_glue(30);
+  vb.add_box(line(3));
+  auto items = vb.take();
+  PageBuild pb = build_pages(items, page_of(5), true);
+  ASSERT_EQ(pb.pages.size(), 2u);
+  auto* a = std::get_if<layout::Anchor>(&pb.pages[1].items[0]);
+  ASSERT_TRUE(a);
+  EXPECT_DOUBLE_EQ(a->at.y, 65);  // the 30 pt of glue vanished at the page top
+}
+
+TEST(PageBuilder, OversizedBoxGetsItsOwnPage) {
+  VListBuilder vb;
+  vb.add_box(line(1));
+  VBox tall = line(2);
+  tall.height = 500;
+  vb.add_box(tall);
+  vb.add_box(line(3));
+  auto items = vb.take();
+  PageBuild pb = build_pages(items, page_of(5), true);
+  EXPECT_EQ(tags(pb), (std::vector<std::vector<int>>{{1}, {2}, {3}}));
+}
+
+TEST(PageBuilder, BandDrawnPerFragment) {
+  VListBuilder vb;
+  paragraph(vb, 1, 3);
+  std::vector<VBox> code;
+  for (int k = 0; k < 6; ++k) {
+    VBox b = line(10 + k);
+    b.bands.push_back(Band{7, Band::Kind::Shade, 0, 200, {0.9, 0.9, 0.9}, 4});
+    code.push_back(b);
+  }
+  vb.add_break(0);
+  vb.add_glue(0);
+  vb.add_lines(std::move(code), 2, 2);
+  auto items = vb.take();
+  PageBuild pb = build_pages(items, page_of(5), true);
+  ASSERT_EQ(pb.pages.size(), 2u);
+  EXPECT_EQ(tags(pb), (std::vector<std::vector<int>>{{1, 2, 3, 10, 11}, {12, 13, 14, 15}}));
+  // Page 1: lines 4-5 (y 110..150) + 4 pt pad above, the pad below clamped to
+  // the type area; page 2: 4 lines, pad above clamped, 4 pt below.
+  std::vector<layout::Box> rects;
+  for (const auto& p : pb.pages) {
+    int n = 0;
+    for (const auto& it : p.items)
+      if (auto* r = std::get_if<layout::Rect>(&it)) rects.push_back(r->box), ++n;
+    EXPECT_EQ(n, 1);
+  }
+  ASSERT_EQ(rects.size(), 2u);
+  EXPECT_DOUBLE_EQ(rects[0].y, 106);
+  EXPECT_DOUBLE_EQ(rects[0].height, 40 + 4);
+  EXPECT_DOUBLE_EQ(rects[1].y, 50);
+  EXPECT_DOUBLE_EQ(rects[1].height, 80 + 4);
+  // The rect comes before the text it shades.
+  EXPECT_TRUE(std::holds_alternative<layout::Rect>(pb.pages[1].items[0]));
+}
+
+TEST(PageBuilder, MirroredMargins) {
+  style::PageStyle p = page_of(5);
+  p.inner = 60;
+  p.outer = 40;
+  p.mirrored = true;
+  EXPECT_DOUBLE_EQ(type_area(p, true).left, 60);
+  EXPECT_DOUBLE_EQ(type_area(p, false).left, 40);
+  p.bleed = 9;
+  EXPECT_DOUBLE_EQ(type_area(p, true).left, 69);
+  layout::Page page = blank_page(p);
+  EXPECT_DOUBLE_EQ(page.width, 318);
+  EXPECT_DOUBLE_EQ(page.trim.x, 9);
+}
+
+// ---- Fake line setter: every code point is 1 em (the role's size), lines
+// break at any character. Faces: 0.
+
+struct Fake {
+  const style::Sheet* sheet;
+  std::vector<SetLine> operator()(const SetRequest& req) const {
+    std::string text = doc::plain_text(*req.inlines);
+    double size = sheet->role(req.role).size;
+    std::vector<SetLine> out;
+    SetLine cur;
+    layout::GlyphRun run;
+    run.size = size;
+    double indent = req.first_indent;
+    double x = indent;
+    auto flush = [&] {
+      cur.width = x;
+      cur.ascent = 0.8 * size;
+      cur.descent = 0.2 * size;
+      double shift = 0;
+      if (req.align == style::Align::Right) shift = req.measure - x;
+      if (req.align == style::Align::Center) shift = (req.measure - x) / 2;
+      run.origin.x = (out.empty() ? indent : 0) + shift;
+      if (!run.glyphs.empty()) cur.items.push_back(run);
+      out.push_back(std::move(cur));
+      cur = SetLine{};
+      run.glyphs.clear();
+      run.text.clear();
+      x = 0;
+    };
+    size_t i = 0;
+    while (i < text.size()) {
+      size_t start = i;
+      char32_t cp = font::next_code_point(text, i);
+      if (!req.nowrap && x + size > req.measure + 1e-9 && !run.glyphs.empty()) flush();
+      layout::Glyph g;
+      g.gid = cp;
+      g.advance = size;
+      g.cluster = static_cast<uint32_t>(run.text.size());
+      run.text.append(text, start, i - start);
+      run.glyphs.push_back(g);
+      x += size;
+    }
+    if (!run.glyphs.empty() || out.empty()) flush();
+    return out;
+  }
+};
+
+style::Sheet test_sheet(int lines_per_page) {
+  style::Sheet s;
+  s.page = page_of(lines_per_page);
+  for (auto& r : s.roles) {
+    r = style::RoleStyle{};
+    r.size = 10;
+    r.leading = 20;
+  }
+  s.role(style::Role::Body).indent = 20;
+  s.running.header = {"", "{title}", "", false};
+  s.running.footer = {"", "{page}", "", false};
+  s.running.on_chapter_pages = true;
+  return s;
+}
+
+doc::Inline text(const std::string& t) {
+  doc::Inline i;
+  i.text = t;
+  return i;
+}
+
+doc::Block para(const std::string& t) {
+  doc::Block b;
+  b.inlines.push_back(text(t));
+  return b;
+}
+
+doc::Block heading(int level, const std::string& id, const std::string& t) {
+  doc::Block b;
+  b.kind = doc::BlockKind::Heading;
+  b.level = level;
+  b.id = id;
+  b.inlines.push_back(text(t));
+  return b;
+}
+
+std::vector<std::string> runs_text(const layout::Page& p) {
+  std::vector<std::string> out;
+  for (const auto& it : p.items)
+    if (auto* r = std::get_if<layout::GlyphRun>(&it)) out.push_back(r->text);
+  return out;
+}
+
+TEST(BlockLayout, ParagraphIndentAndMeasure) {
+  style::Sheet s = test_sheet(10);
+  doc::Document d;
+  d.blocks.push_back(para(std::string(25, 'a')));  // 20 per line, 2 em indent
+  doc::Diagnostics diags;
+  Fake fake{&s};
+  BlockLayout bl = layout_blocks(d, s, fake, diags);
+  PageBuild pb = build_pages(bl.list, s.page, true);
+  ASSERT_EQ(pb.pages.size(), 1u);
+  std::vector<const layout::GlyphRun*> runs;
+  for (const auto& it : pb.pages[0].items)
+    if (auto* r = std::get_if<layout::GlyphRun>(&it)) runs.push_back(r);
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0]->glyphs.size(), 18u);
+  EXPECT_DOUBLE_EQ(runs[0]->origin.x, 70);  // margin 50 + indent 20
+  EXPECT_DOUBLE_EQ(runs[1]->origin.x, 50);
+  EXPECT_DOUBLE_EQ(runs[1]->origin.y - runs[0]->origin.y, 20);
+}
+
+TEST(BlockLayout, CodeWrapsWithMarkAndShadesEachFragment) {
+  style::Sheet s = test_sheet(5);
+  doc::Document d;
+  doc::Block code;
+  code.kind = doc::BlockKind::Code;
+  // 30 characters: measure 200 - 2*5 pad - 10 mark = 180 -> 18 per line.
+  code.text = std::string(30, 'x') + "\nb\nc\nd\ne\nf\n";
+  d.blocks.push_back(code);
+  doc::Diagnostics diags;
+  Fake fake{&s};
+  BlockLayout bl = layout_blocks(d, s, fake, diags);
+  PageBuild pb = build_pages(bl.list, s.page, true);
+  ASSERT_EQ(pb.pages.size(), 2u);
+  auto t0 = runs_text(pb.pages[0]);
+  ASSERT_GE(t0.size(), 2u);
+  EXPECT_EQ(t0[0], std::string(18, 'x'));
+  EXPECT_EQ(t0[1], std::string(12, 'x'));
+  int rects = 0, rules = 0;
+  for (const auto& p : pb.pages)
+    for (const auto& it : p.items) {
+      rects += std::holds_alternative<layout::Rect>(it);
+      rules += std::holds_alternative<layout::Rule>(it);
+    }
+  EXPECT_EQ(rects, 2);  // one background per page fragment
+  EXPECT_EQ(rules, 4);  // the continuation mark
+}
+
+TEST(BlockLayout, ListMarkersHangRightAligned) {
+  style::Sheet s = test_sheet(10);
+  doc::Document d;
+  doc::Block list;
+  list.kind = doc::BlockKind::List;
+  list.ordered = true;
+  list.start = 9;
+  for (int k = 0; k < 2; ++k) {
+    doc::Block item;
+    item.kind = doc::BlockKind::Item;
+    item.children.push_back(para("ab"));
+    list.children.push_back(item);
+  }
+  d.blocks.push_back(list);
+  doc::Diagnostics diags;
+  Fake fake{&s};
+  BlockLayout bl = layout_blocks(d, s, fake, diags);
+  PageBuild pb = build_pages(bl.list, s.page, true);
+  std::vector<const layout::GlyphRun*> runs;
+  for (const auto& it : pb.pages[0].items)
+    if (auto* r = std::get_if<layout::GlyphRun>(&it)) runs.push_back(r);
+  ASSERT_EQ(runs.size(), 4u);
+  // "10." is 30 pt wide: indent = 30 + 5 = 35; markers end 5 pt before the text.
+  EXPECT_EQ(runs[0]->text, "ab");
+  EXPECT_DOUBLE_EQ(runs[0]->origin.x, 85);
+  EXPECT_EQ(runs[1]->text, "9.");
+  EXPECT_DOUBLE_EQ(runs[1]->origin.x, 80 - 20);
+  EXPECT_EQ(runs[3]->text, "10.");
+  EXPECT_DOUBLE_EQ(runs[3]->origin.x, 80 - 30);
+}
+
+doc::Document long_doc(int sections) {
+  doc::Document d;
+  d.meta.title = "T";
+  d.meta.has_front_matter = true;
+  for (int k = 1; k <= sections; ++k) {
+    d.blocks.push_back(heading(1, "s" + std::to_string(k), "S" + std::to_string(k)));
+    d.blocks.push_back(heading(2, "s" + std::to_string(k) + "a", "Sub"));
+    d.blocks.push_back(para(std::string(60, 'a')));
+  }
+  return d;
+}
+
+std::vector<layout::Page> body_of(const layout::Book& b) {
+  return {b.pages.begin() + b.labels.back().first_page, b.pages.end()};
+}
+
+TEST(Book, FrontPagesRomanBodyStartsAtOne) {
+  style::Sheet s = test_sheet(8);
+  doc::Diagnostics diags;
+  Fake fake{&s};
+  layout::Book shallow, deep;
+  s.toc.depth = 1;
+  shallow = typeset_with(long_doc(12), s, fake, diags);
+  s.toc.depth = 3;
+  deep = typeset_with(long_doc(12), s, fake, diags);
+  ASSERT_EQ(deep.labels.size(), 2u);
+  EXPECT_EQ(deep.labels[0].style, layout::LabelStyle::LowerRoman);
+  EXPECT_EQ(deep.labels[1].style, layout::LabelStyle::Decimal);
+  // The TOC grew by at least a page; the body did not move.
+  EXPECT_GT(deep.labels[1].first_page, shallow.labels[1].first_page);
+  EXPECT_EQ(deep.pages[0].label, "i");
+  EXPECT_EQ(deep.pages[1].label, "ii");
+  auto a = body_of(shallow), b = body_of(deep);
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_EQ(b[0].label, "1");
+  for (size_t k = 0; k < a.size(); ++k) EXPECT_EQ(dump_page(a[k]), dump_page(b[k]));
+  EXPECT_EQ(deep.outline.size(), 24u);
+}
+
+TEST(Book, TocLinksAndNumbersPointAtHeadings) {
+  style::Sheet s = test_sheet(8);
+  s.running.footer = {};  // so the last run of a page is an entry's number
+  doc::Diagnostics diags;
+  Fake fake{&s};
+  layout::Book book = typeset_with(long_doc(5), s, fake, diags);
+  int first_body = book.labels.back().first_page;
+  std::map<std::string, std::string> where;  // anchor -> page label
+  for (const auto& p : book.pages)
+    for (const auto& it : p.items)
+      if (auto* a = std::get_if<layout::Anchor>(&it)) where[a->name] = p.label;
+  int links = 0;
+  for (int k = 0; k < first_body; ++k) {
+    const auto& p = book.pages[k];
+    for (size_t i = 0; i < p.items.size(); ++i) {
+      auto* l = std::get_if<layout::LinkArea>(&p.items[i]);
+      if (!l) continue;
+      ++links;
+      ASSERT_TRUE(where.count(l->dest)) << l->dest;
+      // The run that ends the entry line is its page number.
+      std::string last;
+      for (size_t j = i + 1; j < p.items.size() && !std::holds_alternative<layout::LinkArea>(p.items[j]); ++j)
+        if (auto* r = std::get_if<layout::GlyphRun>(&p.items[j])) last = r->text;
+      EXPECT_EQ(last, where[l->dest]);
+    }
+  }
+  EXPECT_EQ(links, 10);
+}
+
+TEST(Book, TextInsideTypeArea) {
+  style::Sheet s = test_sheet(8);
+  s.running = style::RunningStyle{};
+  s.running.header = {};
+  s.running.footer = {};
+  doc::Diagnostics diags;
+  Fake fake{&s};
+  layout::Book book = typeset_with(long_doc(7), s, fake, diags);
+  for (size_t k = 0; k < book.pages.size(); ++k) {
+    TypeArea a = type_area(s.page, k % 2 == 0);
+    for (const auto& it : book.pages[k].items) {
+      auto* r = std::get_if<layout::GlyphRun>(&it);
+      if (!r) continue;
+      double w = 0;
+      for (const auto& g : r->glyphs) w += g.advance;
+      EXPECT_GE(r->origin.x, a.left - 1e-6);
+      EXPECT_LE(r->origin.x + w, a.left + a.width + 1e-6);
+      EXPECT_GE(r->origin.y - 0.8 * r->size, a.top - 1e-6);
+      EXPECT_LE(r->origin.y + 0.2 * r->size, a.top + a.height + 1e-6);
+    }
+  }
+}
+
+TEST(Book, RomanNumerals) {
+  EXPECT_EQ(roman(1), "i");
+  EXPECT_EQ(roman(4), "iv");
+  EXPECT_EQ(roman(14), "xiv");
+  EXPECT_EQ(roman(1999), "mcmxcix");
+}
+
+}  // namespace
+}  // namespace moyin::typeset
