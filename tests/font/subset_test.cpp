@@ -1,0 +1,163 @@
+// Subsetting: the output loads back (as a face the font stage can open) and
+// holds exactly the requested characters / glyphs.
+#include "font/subset.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "font/font.h"
+
+namespace moyin::font {
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* kDejaVu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+const char* kWenKai = "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf";
+const char* kMicroHei = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
+
+class SubsetTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("moyin-subset-test-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  std::vector<std::byte> read(const char* path) {
+    std::string err;
+    auto bytes = read_font_file(path, err);
+    EXPECT_TRUE(bytes) << err;
+    return bytes ? *bytes : std::vector<std::byte>{};
+  }
+  // Writes `bytes` and opens them as a face: the subset must load back.
+  FacePtr reopen(const std::vector<std::byte>& bytes, const std::string& name) {
+    fs::path p = dir_ / name;
+    std::ofstream(p, std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    doc::Diagnostics d;
+    FacePtr f = open_face(p, 0, d);
+    for (const auto& i : d.items) ADD_FAILURE() << doc::format(i);
+    return f;
+  }
+  fs::path dir_;
+};
+
+std::vector<char32_t> code_points(std::string_view s) {
+  std::vector<char32_t> out;
+  for (size_t i = 0; i < s.size();) out.push_back(next_code_point(s, i));
+  return out;
+}
+
+TEST_F(SubsetTest, CodePointSubsetHasExactlyTheRequestedCharacters) {
+  auto file = read(kWenKai);
+  auto cps = code_points("中文排版，Latin 123");
+  std::string err;
+  auto sub = subset_codepoints(file, 0, cps, err);
+  ASSERT_TRUE(sub) << err;
+  EXPECT_LT(sub->size(), file.size() / 20);
+  FacePtr face = reopen(*sub, "wenkai-sub.ttf");
+  ASSERT_TRUE(face);
+  for (char32_t cp : cps) EXPECT_TRUE(has_glyph(*face, cp)) << std::hex << static_cast<uint32_t>(cp);
+  for (char32_t cp : code_points("字体ZxY9"))
+    EXPECT_FALSE(has_glyph(*face, cp)) << std::hex << static_cast<uint32_t>(cp);
+}
+
+TEST_F(SubsetTest, CodePointSubsetOfCollectionFace) {
+  auto file = read(kMicroHei);
+  auto cps = code_points("微米黑");
+  for (int index : {0, 1}) {
+    std::string err;
+    auto sub = subset_codepoints(file, index, cps, err);
+    ASSERT_TRUE(sub) << err;
+    FacePtr face = reopen(*sub, "mh" + std::to_string(index) + ".ttf");
+    ASSERT_TRUE(face);
+    for (char32_t cp : cps) EXPECT_TRUE(has_glyph(*face, cp));
+    EXPECT_FALSE(has_glyph(*face, U'中'));
+  }
+  std::string err;
+  EXPECT_FALSE(subset_codepoints(file, 7, cps, err));
+  EXPECT_NE(err.find("no face 7"), std::string::npos) << err;
+}
+
+TEST_F(SubsetTest, GlyphSubsetMapsPrivateUseCodesToTheSameGlyphs) {
+  doc::Diagnostics d;
+  FacePtr orig = open_face(kDejaVu, 0, d);
+  ASSERT_TRUE(orig);
+  // Shaped text: ligatures (if the face forms them) are glyphs no cmap reaches.
+  auto shaped = shape(*orig, "office affine flow → ≥", "", "");
+  std::vector<uint32_t> gids;
+  for (const auto& g : shaped) gids.push_back(g.gid);
+  auto file = read(kDejaVu);
+  std::string err;
+  auto sub = subset_glyphs_pua(file, 0, gids, err);
+  ASSERT_TRUE(sub) << err;
+  FacePtr face = reopen(sub->font, "dejavu-pua.ttf");
+  ASSERT_TRUE(face);
+  std::set<uint32_t> distinct(gids.begin(), gids.end());
+  EXPECT_EQ(sub->code_of.size(), distinct.size());
+  std::set<uint16_t> codes;
+  for (uint32_t g : distinct) {
+    ASSERT_TRUE(sub->code_of.count(g));
+    uint16_t code = sub->code_of.at(g);
+    codes.insert(code);
+    EXPECT_GE(code, kPuaFirst);
+    EXPECT_LT(code, kPuaFirst + sub->glyph_count);
+    uint32_t new_gid = glyph_of(*face, code);
+    EXPECT_NE(new_gid, 0u) << "code " << std::hex << code;
+    EXPECT_DOUBLE_EQ(advance_em(*face, new_gid), advance_em(*orig, g)) << "glyph " << g;
+  }
+  EXPECT_EQ(codes.size(), distinct.size()) << "two glyphs share a code";
+  // The new cmap holds only private-use codes.
+  EXPECT_FALSE(has_glyph(*face, U'o'));
+  EXPECT_FALSE(has_glyph(*face, U'→'));
+  // .notdef plus the requested glyphs (DejaVu's are simple, no components).
+  EXPECT_EQ(sub->glyph_count, static_cast<int>(distinct.size()) + 1);
+}
+
+TEST_F(SubsetTest, GlyphSubsetReachesCharactersBeyondTheBmp) {
+  doc::Diagnostics d;
+  FacePtr orig = open_face(kWenKai, 0, d);
+  ASSERT_TRUE(orig);
+  if (!has_glyph(*orig, 0x20BB7)) GTEST_SKIP() << "LXGW WenKai lacks U+20BB7 here";
+  uint32_t g = glyph_of(*orig, 0x20BB7);
+  uint32_t h = glyph_of(*orig, U'中');
+  std::vector<uint32_t> gids = {g, h, g};
+  auto file = read(kWenKai);
+  std::string err;
+  auto sub = subset_glyphs_pua(file, 0, gids, err);
+  ASSERT_TRUE(sub) << err;
+  FacePtr face = reopen(sub->font, "wenkai-pua.ttf");
+  ASSERT_TRUE(face);
+  EXPECT_EQ(sub->glyph_count, 3);
+  EXPECT_EQ(sub->code_of.size(), 2u);
+  EXPECT_DOUBLE_EQ(advance_em(*face, glyph_of(*face, sub->code_of.at(g))), advance_em(*orig, g));
+  EXPECT_FALSE(has_glyph(*face, 0x20BB7));
+}
+
+TEST_F(SubsetTest, BadInputIsAnErrorNotACrash) {
+  std::vector<std::byte> junk(100, std::byte{0x42});
+  std::vector<uint32_t> gids = {1, 2};
+  std::string err;
+  EXPECT_FALSE(subset_glyphs_pua(junk, 0, gids, err));
+  EXPECT_FALSE(err.empty());
+  auto file = read(kDejaVu);
+  std::vector<uint32_t> too_big = {1, 999999};
+  err.clear();
+  EXPECT_FALSE(subset_glyphs_pua(file, 0, too_big, err));
+  EXPECT_NE(err.find("999999"), std::string::npos) << err;
+  err.clear();
+  EXPECT_FALSE(read_font_file(dir_ / "none.ttf", err));
+  EXPECT_NE(err.find("none.ttf"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace moyin::font
