@@ -404,7 +404,8 @@ TEST(Book, FrontPagesRomanBodyStartsAtOne) {
 
 TEST(Book, TocLinksAndNumbersPointAtHeadings) {
   style::Sheet s = test_sheet(8);
-  s.running.footer = {};  // so the last run of a page is an entry's number
+  s.running.header = {};  // so the last run of a page is an entry's number
+  s.running.footer = {};
   doc::Diagnostics diags;
   Fake fake{&s};
   layout::Book book = typeset_with(long_doc(5), s, fake, diags);
