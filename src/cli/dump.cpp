@@ -1,11 +1,240 @@
+#include "cli/dump.h"
+
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <vector>
+
 #include "cli/commands.h"
+#include "cli/report.h"
+#include "source/source.h"
 
 namespace moyin::cli {
 
-// Placeholder until the stage behind it lands.
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+const char* name_of(doc::InlineKind k) {
+  switch (k) {
+    case doc::InlineKind::Text: return "text";
+    case doc::InlineKind::Code: return "code";
+    case doc::InlineKind::Emphasis: return "emphasis";
+    case doc::InlineKind::Strong: return "strong";
+    case doc::InlineKind::Strike: return "strike";
+    case doc::InlineKind::Link: return "link";
+    case doc::InlineKind::Image: return "image";
+    case doc::InlineKind::SoftBreak: return "softbreak";
+    case doc::InlineKind::LineBreak: return "linebreak";
+    case doc::InlineKind::FootnoteRef: return "footnote_ref";
+    case doc::InlineKind::RawHtml: return "raw_html";
+  }
+  return "?";
+}
+
+const char* name_of(doc::BlockKind k) {
+  switch (k) {
+    case doc::BlockKind::Paragraph: return "paragraph";
+    case doc::BlockKind::Heading: return "heading";
+    case doc::BlockKind::List: return "list";
+    case doc::BlockKind::Item: return "item";
+    case doc::BlockKind::Quote: return "quote";
+    case doc::BlockKind::Code: return "code";
+    case doc::BlockKind::Table: return "table";
+    case doc::BlockKind::Rule: return "rule";
+    case doc::BlockKind::Image: return "image";
+    case doc::BlockKind::RawHtml: return "raw_html";
+    case doc::BlockKind::FootnoteDef: return "footnote_def";
+  }
+  return "?";
+}
+
+const char* name_of(doc::Align a) {
+  switch (a) {
+    case doc::Align::None: return "none";
+    case doc::Align::Left: return "left";
+    case doc::Align::Center: return "center";
+    case doc::Align::Right: return "right";
+  }
+  return "?";
+}
+
+void put_pos(Json& j, const doc::Position& p) {
+  if (p.line > 0) j["pos"] = Json::array({p.line, p.column});
+}
+
+Json meta_value(const doc::MetaValue& v) {
+  switch (v.kind) {
+    case doc::MetaValue::Kind::Null: return nullptr;
+    case doc::MetaValue::Kind::Scalar: return v.scalar;
+    case doc::MetaValue::Kind::List: {
+      Json a = Json::array();
+      for (const doc::MetaValue& item : v.items) a.push_back(meta_value(item));
+      return a;
+    }
+    case doc::MetaValue::Kind::Map: {
+      Json o = Json::object();
+      for (const auto& [key, value] : v.entries) o[key] = meta_value(value);
+      return o;
+    }
+  }
+  return nullptr;
+}
+
+Json inlines_json(const std::vector<doc::Inline>& inlines);
+
+Json inline_json(const doc::Inline& in) {
+  Json j;
+  j["type"] = name_of(in.kind);
+  put_pos(j, in.pos);
+  if (!in.text.empty() || in.kind == doc::InlineKind::Text || in.kind == doc::InlineKind::Code) {
+    j["text"] = in.text;
+  }
+  if (!in.url.empty() || in.kind == doc::InlineKind::Link || in.kind == doc::InlineKind::Image) {
+    j["url"] = in.url;
+  }
+  if (!in.title.empty()) j["title"] = in.title;
+  if (!in.label.empty()) j["label"] = in.label;
+  if (in.number != 0) j["number"] = in.number;
+  if (in.autolink) j["autolink"] = true;
+  if (!in.children.empty()) j["children"] = inlines_json(in.children);
+  return j;
+}
+
+Json inlines_json(const std::vector<doc::Inline>& inlines) {
+  Json a = Json::array();
+  for (const doc::Inline& in : inlines) a.push_back(inline_json(in));
+  return a;
+}
+
+Json block_json(const doc::Block& b) {
+  Json j;
+  j["type"] = name_of(b.kind);
+  put_pos(j, b.pos);
+  if (b.level != 0) j["level"] = b.level;
+  if (!b.id.empty()) j["id"] = b.id;
+  if (!b.label.empty()) j["label"] = b.label;
+  if (b.number != 0) j["number"] = b.number;
+  if (b.ordered) {
+    j["ordered"] = true;
+    j["start"] = b.start;
+  }
+  if (b.kind == doc::BlockKind::List && !b.tight) j["tight"] = false;
+  if (b.task != doc::TaskState::None) {
+    j["task"] = b.task == doc::TaskState::Checked ? "checked" : "unchecked";
+  }
+  if (!b.info.empty()) j["info"] = b.info;
+  if (!b.text.empty() || b.kind == doc::BlockKind::Code) j["text"] = b.text;
+  if (!b.aligns.empty()) {
+    Json a = Json::array();
+    for (doc::Align al : b.aligns) a.push_back(name_of(al));
+    j["aligns"] = std::move(a);
+  }
+  if (!b.rows.empty()) {
+    Json rows = Json::array();
+    for (const doc::TableRow& r : b.rows) {
+      Json row;
+      if (r.header) row["header"] = true;
+      Json cells = Json::array();
+      for (const doc::TableCell& c : r.cells) {
+        Json cell;
+        put_pos(cell, c.pos);
+        cell["inlines"] = inlines_json(c.inlines);
+        cells.push_back(std::move(cell));
+      }
+      row["cells"] = std::move(cells);
+      rows.push_back(std::move(row));
+    }
+    j["rows"] = std::move(rows);
+  }
+  if (!b.inlines.empty()) j["inlines"] = inlines_json(b.inlines);
+  if (!b.children.empty()) {
+    Json c = Json::array();
+    for (const doc::Block& child : b.children) c.push_back(block_json(child));
+    j["children"] = std::move(c);
+  }
+  return j;
+}
+
+Json blocks_json(const std::vector<doc::Block>& blocks) {
+  Json a = Json::array();
+  for (const doc::Block& b : blocks) a.push_back(block_json(b));
+  return a;
+}
+
+// What one `--stage` prints. Later stages (lines, pages) add entries here.
+struct DumpStage {
+  std::string name;
+  std::function<int(const std::string& file)> run;
+};
+
+int dump_doc_stage(const std::string& file) {
+  doc::Diagnostics diags;
+  std::optional<doc::Document> d = source::read_file(file, diags);
+  print_diagnostics(diags);
+  if (!d) return 1;
+  const std::string out = dump_doc_json(*d);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return std::fflush(stdout) == 0 ? 0 : 1;
+}
+
+std::vector<DumpStage> dump_stages() {
+  return {
+      {"doc", dump_doc_stage},
+  };
+}
+
+}  // namespace
+
+Json doc_to_json(const doc::Document& d) {
+  Json meta;
+  const doc::Metadata& m = d.meta;
+  meta["title"] = m.title;
+  meta["date"] = m.date;
+  meta["tags"] = m.tags;
+  meta["categories"] = m.categories;
+  meta["authors"] = m.authors;
+  meta["description"] = m.description;
+  meta["lang"] = m.lang;
+  meta["id"] = m.id;
+  meta["style"] = m.style;
+  meta["cover"] = m.cover;
+  meta["has_front_matter"] = m.has_front_matter;
+  Json extra = Json::object();
+  for (const auto& [key, value] : m.extra) extra[key] = meta_value(value);
+  meta["extra"] = std::move(extra);
+
+  Json j;
+  j["path"] = d.path;
+  j["meta"] = std::move(meta);
+  j["blocks"] = blocks_json(d.blocks);
+  j["footnotes"] = blocks_json(d.footnotes);
+  return j;
+}
+
+std::string dump_doc_json(const doc::Document& d) {
+  return doc_to_json(d).dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
 void add_dump(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("dump", "(not yet available)");
-  cmd->callback([&exit_code] { exit_code = 1; });
+  auto* cmd = app.add_subcommand("dump", "Print a manuscript's document tree as JSON");
+  auto file = std::make_shared<std::string>();
+  auto stage = std::make_shared<std::string>("doc");
+  std::vector<std::string> names;
+  for (const DumpStage& s : dump_stages()) names.push_back(s.name);
+  cmd->add_option("FILE", *file, "Markdown manuscript")->required();
+  cmd->add_option("--stage", *stage, "Which stage to dump")
+      ->check(CLI::IsMember(names))
+      ->capture_default_str();
+  cmd->callback([file, stage, &exit_code] {
+    for (const DumpStage& s : dump_stages()) {
+      if (s.name == *stage) {
+        exit_code = s.run(*file);
+        return;
+      }
+    }
+    exit_code = 2;
+  });
 }
 
 }  // namespace moyin::cli

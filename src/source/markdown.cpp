@@ -334,19 +334,33 @@ struct Converter {
       // Nodes the autolink extension makes carry no position: place them
       // right after their predecessor.
       if (out.size() > first_new && out[first_new].pos.line == 0) {
-        if (prev != nullptr && cmark_node_get_end_line(prev) > 0) {
+        // (The autolink extension splits text nodes without updating their
+        // end columns, so the converted predecessor is the better guide.)
+        const doc::Inline* before = first_new > 0 ? &out[first_new - 1] : nullptr;
+        if (before != nullptr && before->kind == doc::InlineKind::Text && before->pos.line > 0 &&
+            before->text.find('\n') == std::string::npos) {
+          out[first_new].pos = {before->pos.line,
+                                before->pos.column + static_cast<int>(before->text.size())};
+        } else if (prev != nullptr && cmark_node_get_end_line(prev) > 0) {
           out[first_new].pos =
               map(cmark_node_get_end_line(prev), cmark_node_get_end_column(prev) + 1);
-          if (cmark_node_get_type(n) == CMARK_NODE_SOFTBREAK) {
-            // A soft break sits at the end of the line it ends.
-          }
         } else if (cmark_node_get_start_line(parent) > 0) {
           out[first_new].pos = pos(parent);
         }
+        fill_missing(out[first_new].children, out[first_new].pos);
       }
       prev = n;
     }
     finish_sequence(out);
+  }
+
+  // Children of position-less nodes start where their parent does.
+  static void fill_missing(std::vector<doc::Inline>& children, doc::Position at) {
+    for (doc::Inline& c : children) {
+      if (c.pos.line != 0) continue;
+      c.pos = at;
+      fill_missing(c.children, at);
+    }
   }
 
   // Beyond the depth cap: the text of a subtree, collected without recursion.
