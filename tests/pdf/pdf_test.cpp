@@ -401,3 +401,48 @@ TEST(PdfContent, ToUnicodeUsesRangesAndChars) {
 
 }  // namespace
 }  // namespace moyin::pdf
+
+namespace moyin::pdf {
+namespace {
+
+TEST_F(PdfTest, PngImagesDrawAndSixteenBitIsRefusedCleanly) {
+  Sample s = sample_book();
+  auto put = [&](const char* name, const std::string& bytes) {
+    std::ofstream(dir_ / name, std::ios::binary) << bytes;
+    return (dir_ / name).string();
+  };
+  std::string rgb = put("rgb.png", make_png(40, 30, 8, 2));
+  std::string rgba = put("rgba.png", make_png(40, 30, 8, 6));
+  std::string deep = put("deep.png", make_png(40, 30, 16, 2));
+  auto& items = s.book.pages[1].items;
+  items.push_back(layout::ImageBox{{72, 500, 80, 60}, rgb});
+  items.push_back(layout::ImageBox{{172, 500, 80, 60}, rgba});
+  items.push_back(layout::ImageBox{{272, 500, 80, 60}, rgb});  // reused, embedded once
+  items.push_back(layout::ImageBox{{372, 500, 80, 60}, deep});
+  fs::path out = dir_ / "images.pdf";
+  doc::Diagnostics diags;
+  ASSERT_TRUE(write(s.book, out, {}, diags)) << all(diags);
+  ASSERT_EQ(diags.items.size(), 1u) << all(diags);
+  EXPECT_NE(diags.items[0].message.find("16-bit"), std::string::npos);
+  EXPECT_NE(diags.items[0].message.find("deep.png"), std::string::npos);
+  auto check = run_command("qpdf --check '" + out.string() + "'", dir_);
+  EXPECT_EQ(check.status, 0) << check.out;
+  auto list = run_command("pdfimages -list '" + out.string() + "'", dir_);
+  EXPECT_EQ(list.err, "");
+  // rgb (drawn twice), rgba + its smask.
+  int image_lines = 0, smask_lines = 0;
+  std::istringstream in(list.out);
+  std::string line;
+  for (int i = 0; std::getline(in, line); ++i) {
+    if (i < 2 || line.empty()) continue;
+    ++image_lines;
+    if (line.find("smask") != std::string::npos) ++smask_lines;
+  }
+  EXPECT_EQ(image_lines, 4) << list.out;
+  EXPECT_EQ(smask_lines, 1) << list.out;
+  std::string bytes = read_bytes(out);
+  EXPECT_EQ(bytes.rfind("%PDF-1.4", 0), 0u) << "transparency needs PDF 1.4";
+}
+
+}  // namespace
+}  // namespace moyin::pdf

@@ -76,3 +76,68 @@ inline std::string read_bytes(const std::filesystem::path& p) {
 }
 
 }  // namespace moyin::pdf::testing
+
+namespace moyin::pdf::testing {
+
+// A minimal PNG encoder (stored deflate blocks) for test images: `depth` 8 or
+// 16, `color_type` 2 (RGB) or 6 (RGBA); pixels are a gradient.
+inline std::string make_png(int width, int height, int depth, int color_type) {
+  auto crc32 = [](const std::string& data) {
+    uint32_t c = 0xFFFFFFFFu;
+    for (unsigned char b : data) {
+      c ^= b;
+      for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+    }
+    return c ^ 0xFFFFFFFFu;
+  };
+  auto be32 = [](std::string& s, uint32_t v) {
+    for (int sh = 24; sh >= 0; sh -= 8) s.push_back(static_cast<char>((v >> sh) & 0xFF));
+  };
+  auto chunk = [&](std::string& out, const char* type, const std::string& data) {
+    be32(out, static_cast<uint32_t>(data.size()));
+    std::string td = std::string(type, 4) + data;
+    out += td;
+    be32(out, crc32(td));
+  };
+  const int channels = color_type == 6 ? 4 : 3;
+  const int bpp = channels * depth / 8;
+  std::string raw;
+  for (int y = 0; y < height; ++y) {
+    raw.push_back(0);  // filter: none
+    for (int x = 0; x < width; ++x)
+      for (int c = 0; c < bpp; ++c) raw.push_back(static_cast<char>((x * 7 + y * 13 + c * 40) & 0xFF));
+  }
+  // zlib stream of stored blocks.
+  std::string z = "\x78\x01";
+  for (size_t pos = 0; pos < raw.size() || pos == 0;) {
+    size_t n = std::min<size_t>(65535, raw.size() - pos);
+    bool last = pos + n >= raw.size();
+    z.push_back(last ? 1 : 0);
+    z.push_back(static_cast<char>(n & 0xFF));
+    z.push_back(static_cast<char>(n >> 8));
+    z.push_back(static_cast<char>(~n & 0xFF));
+    z.push_back(static_cast<char>((~n >> 8) & 0xFF));
+    z += raw.substr(pos, n);
+    pos += n;
+    if (last) break;
+  }
+  uint32_t a = 1, b = 0;
+  for (unsigned char ch : raw) {
+    a = (a + ch) % 65521;
+    b = (b + a) % 65521;
+  }
+  be32(z, (b << 16) | a);
+  std::string ihdr;
+  be32(ihdr, static_cast<uint32_t>(width));
+  be32(ihdr, static_cast<uint32_t>(height));
+  ihdr.push_back(static_cast<char>(depth));
+  ihdr.push_back(static_cast<char>(color_type));
+  ihdr += std::string("\0\0\0", 3);
+  std::string png = "\x89PNG\r\n\x1a\n";
+  chunk(png, "IHDR", ihdr);
+  chunk(png, "IDAT", z);
+  chunk(png, "IEND", "");
+  return png;
+}
+
+}  // namespace moyin::pdf::testing
