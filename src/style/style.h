@@ -146,6 +146,7 @@ struct Layers {
   std::string base = "article";          // styles/<base>.yaml
   std::string front_matter;              // doc::Metadata::style: a name or a path
   std::filesystem::path document_dir;    // relative front-matter paths resolve here
+  std::string document_path;             // names the document in messages about `style:`
   std::vector<std::filesystem::path> files;  // --style FILE (in order)
   std::vector<std::string> settings;     // --set key=value (in order)
 };

@@ -1,0 +1,749 @@
+// Style sheets: YAML -> validated dotted settings, layered -> resolved Sheet.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <sstream>
+
+#include "style/style_impl.h"
+
+namespace moyin::style {
+
+namespace {
+
+constexpr double kPtPerMm = 72.0 / 25.4;
+constexpr std::string_view kRoleNames[kRoleCount] = {
+    "body", "h1",    "h2",      "h3",       "h4",     "h5",     "h6",   "code",
+    "quote", "table", "caption", "footnote", "header", "footer", "title"};
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+enum class Unit { None, Pt, Mm, Cm, In, Pc, Em, Percent };
+
+struct Quantity {
+  double value = 0;
+  Unit unit = Unit::None;
+};
+
+std::optional<Quantity> parse_quantity(std::string_view text) {
+  text = trim(text);
+  if (text.empty()) return std::nullopt;
+  double v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || !std::isfinite(v)) return std::nullopt;
+  std::string unit = lower(trim(std::string_view(ptr, text.data() + text.size() - ptr)));
+  Quantity q{v, Unit::None};
+  if (unit.empty()) q.unit = Unit::None;
+  else if (unit == "pt") q.unit = Unit::Pt;
+  else if (unit == "mm") q.unit = Unit::Mm;
+  else if (unit == "cm") q.unit = Unit::Cm;
+  else if (unit == "in") q.unit = Unit::In;
+  else if (unit == "pc") q.unit = Unit::Pc;
+  else if (unit == "em") q.unit = Unit::Em;
+  else if (unit == "%") q.unit = Unit::Percent;
+  else return std::nullopt;
+  return q;
+}
+
+double to_pt(const Quantity& q, double em_pt) {
+  switch (q.unit) {
+    case Unit::Pt: return q.value;
+    case Unit::Mm: return q.value * kPtPerMm;
+    case Unit::Cm: return q.value * 10 * kPtPerMm;
+    case Unit::In: return q.value * 72;
+    case Unit::Pc: return q.value * 12;
+    case Unit::Em: return q.value * em_pt;
+    case Unit::Percent: return q.value / 100 * em_pt;
+    case Unit::None: return q.value * em_pt;
+  }
+  return q.value;
+}
+
+std::optional<bool> parse_bool(std::string_view text) {
+  std::string t = lower(trim(text));
+  if (t == "true" || t == "yes" || t == "on") return true;
+  if (t == "false" || t == "no" || t == "off") return false;
+  return std::nullopt;
+}
+
+std::optional<long> parse_int(std::string_view text) {
+  text = trim(text);
+  long v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
+struct PaperSize {
+  std::string_view name;
+  double w_mm, h_mm;
+};
+// Chinese book formats per GB/T 788 (成品尺寸).
+constexpr PaperSize kPaperSizes[] = {
+    {"a3", 297, 420},   {"a4", 210, 297},   {"a5", 148, 210},    {"a6", 105, 148},
+    {"b5", 176, 250},   {"b6", 125, 176},   {"letter", 215.9, 279.4},
+    {"legal", 215.9, 355.6},                {"16k", 185, 260},   {"16开", 185, 260},
+    {"大16开", 210, 285}, {"32k", 130, 184},  {"32开", 130, 184},  {"大32开", 140, 203}};
+
+const PaperSize* find_paper(std::string_view name) {
+  std::string n = lower(trim(name));
+  for (const PaperSize& p : kPaperSizes)
+    if (p.name == n) return &p;
+  return nullptr;
+}
+
+// --- the key table -----------------------------------------------------------
+
+enum class Kind {
+  PageLength,  // absolute, or em relative to body size
+  RoleLength,  // absolute, or em/% relative to the role's size; bare 0 only
+  Size,        // absolute, or em/%/bare relative to the body size
+  Leading,     // absolute, or em/%/bare relative to the role's size
+  EmAmount,    // em amount: "0.25em", "25%", "0.25", "none"
+  Color,       // colour, or "none" (clears)
+  Bool,
+  Int,
+  Enum,
+  String,
+  PageSize,
+};
+
+struct Ctx {
+  double body_size = 10.5;
+  double role_size = 10.5;
+};
+
+using Apply = std::function<void(Sheet&, std::string_view, const Ctx&)>;
+
+struct KeyDef {
+  std::string key;
+  Kind kind;
+  Apply apply;
+  std::vector<std::string> choices;  // Enum
+  long min = 0, max = 0;             // Int
+  int role = -1;                     // role index for role keys
+};
+
+double length_value(Kind kind, std::string_view v, const Ctx& c) {
+  auto q = parse_quantity(v);
+  if (!q) return 0;
+  switch (kind) {
+    case Kind::PageLength: return to_pt(*q, c.body_size);
+    case Kind::RoleLength:
+    case Kind::Leading: return to_pt(*q, c.role_size);
+    case Kind::Size: return to_pt(*q, c.body_size);
+    default: return q->value;
+  }
+}
+
+// Why `v` is not a good value for `d`, or empty when it is.
+std::string invalid(const KeyDef& d, std::string_view v) {
+  const std::string_view t = trim(v);
+  switch (d.kind) {
+    case Kind::PageLength:
+    case Kind::RoleLength: {
+      auto q = parse_quantity(t);
+      if (!q || (q->unit == Unit::None && q->value != 0))
+        return "a length with a unit (pt, mm, cm, in, em)";
+      if (d.kind == Kind::PageLength && q->unit == Unit::Percent)
+        return "a length with a unit (pt, mm, cm, in, em)";
+      if (q->value < 0 && d.key.find("margin-left") == std::string::npos &&
+          d.key.find("indent") == std::string::npos)
+        return "a length that is not negative";
+      return {};
+    }
+    case Kind::Size:
+    case Kind::Leading: {
+      auto q = parse_quantity(t);
+      if (!q) return "a size (pt, mm, em, %, or a bare ratio)";
+      if (q->value <= 0) return "a size greater than 0";
+      if (to_pt(*q, 10) > 10000) return "a size below 10000pt";
+      return {};
+    }
+    case Kind::EmAmount: {
+      if (lower(t) == "none" || lower(t) == "false") return {};
+      auto q = parse_quantity(t);
+      if (!q || (q->unit != Unit::None && q->unit != Unit::Em && q->unit != Unit::Percent))
+        return "an amount in em (e.g. 0.25em), or none";
+      double em = q->unit == Unit::Percent ? q->value / 100 : q->value;
+      if (em < 0 || em > 2) return "an amount between 0 and 2em";
+      return {};
+    }
+    case Kind::Color: {
+      Color c;
+      if (lower(t) == "none" || parse_color(t, c)) return {};
+      return "a colour (#rrggbb, #rgb, rgb(r,g,b), a name like black, or none)";
+    }
+    case Kind::Bool:
+      return parse_bool(t) ? std::string() : std::string("true or false");
+    case Kind::Int: {
+      auto n = parse_int(t);
+      if (!n || *n < d.min || *n > d.max)
+        return "a whole number from " + std::to_string(d.min) + " to " + std::to_string(d.max);
+      return {};
+    }
+    case Kind::Enum: {
+      std::string l = lower(t);
+      for (const std::string& c : d.choices)
+        if (c == l) return {};
+      std::string expect = "one of";
+      for (size_t i = 0; i < d.choices.size(); ++i)
+        expect += (i ? ", " : " ") + d.choices[i];
+      return expect;
+    }
+    case Kind::String: return {};
+    case Kind::PageSize:
+      if (find_paper(t)) return {};
+      return "a paper size: A3, A4, A5, A6, B5, B6, Letter, Legal, 16K, 大16开, 32K, 大32开 "
+             "(or set page.width and page.height)";
+  }
+  return {};
+}
+
+Align parse_align(std::string_view v) {
+  std::string l = lower(trim(v));
+  if (l == "left" || l == "start") return Align::Left;
+  if (l == "center" || l == "centre") return Align::Center;
+  if (l == "right" || l == "end") return Align::Right;
+  return Align::Justify;
+}
+
+std::vector<KeyDef> make_keys() {
+  std::vector<KeyDef> k;
+  auto add = [&](std::string key, Kind kind, Apply apply) {
+    k.push_back(KeyDef{std::move(key), kind, std::move(apply)});
+    return &k.back();
+  };
+  auto page_len = [&](std::string key, double PageStyle::*field) {
+    add(std::move(key), Kind::PageLength, [field](Sheet& s, std::string_view v, const Ctx& c) {
+      s.page.*field = length_value(Kind::PageLength, v, c);
+    });
+  };
+  auto boolean = [&](std::string key, std::function<bool&(Sheet&)> field) {
+    add(std::move(key), Kind::Bool, [field](Sheet& s, std::string_view v, const Ctx&) {
+      field(s) = parse_bool(v).value_or(false);
+    });
+  };
+  auto integer = [&](std::string key, long min, long max, std::function<int&(Sheet&)> field) {
+    KeyDef* d = add(std::move(key), Kind::Int, [field](Sheet& s, std::string_view v, const Ctx&) {
+      field(s) = static_cast<int>(parse_int(v).value_or(0));
+    });
+    d->min = min;
+    d->max = max;
+  };
+  auto string = [&](std::string key, std::function<std::string&(Sheet&)> field) {
+    add(std::move(key), Kind::String, [field](Sheet& s, std::string_view v, const Ctx&) {
+      field(s) = std::string(trim(v));
+    });
+  };
+  auto enumeration = [&](std::string key, std::vector<std::string> choices, Apply apply) {
+    add(std::move(key), Kind::Enum, std::move(apply))->choices = std::move(choices);
+  };
+
+  // page
+  add("page.size", Kind::PageSize, [](Sheet& s, std::string_view v, const Ctx&) {
+    const PaperSize* p = find_paper(v);
+    s.page.size_name = std::string(trim(v));
+    s.page.width = p->w_mm * kPtPerMm;
+    s.page.height = p->h_mm * kPtPerMm;
+  });
+  page_len("page.width", &PageStyle::width);
+  page_len("page.height", &PageStyle::height);
+  page_len("page.margins.top", &PageStyle::top);
+  page_len("page.margins.bottom", &PageStyle::bottom);
+  page_len("page.margins.inner", &PageStyle::inner);
+  page_len("page.margins.outer", &PageStyle::outer);
+  page_len("page.bleed", &PageStyle::bleed);
+  boolean("page.mirrored", [](Sheet& s) -> bool& { return s.page.mirrored; });
+  boolean("page.crop-marks", [](Sheet& s) -> bool& { return s.page.crop_marks; });
+
+  // roles
+  for (int r = 0; r < kRoleCount; ++r) {
+    const std::string p = std::string(kRoleNames[r]) + ".";
+    auto role_add = [&](std::string key, Kind kind, Apply apply) {
+      add(p + key, kind, std::move(apply))->role = r;
+    };
+    auto role_len = [&](std::string key, double RoleStyle::*field) {
+      role_add(std::move(key), Kind::RoleLength,
+               [r, field](Sheet& s, std::string_view v, const Ctx& c) {
+                 s.roles[r].*field = length_value(Kind::RoleLength, v, c);
+               });
+    };
+    auto role_bool = [&](std::string key, bool RoleStyle::*field) {
+      role_add(std::move(key), Kind::Bool, [r, field](Sheet& s, std::string_view v, const Ctx&) {
+        s.roles[r].*field = parse_bool(v).value_or(false);
+      });
+    };
+    role_add("font", Kind::String, [r](Sheet& s, std::string_view v, const Ctx&) {
+      s.roles[r].font = std::string(trim(v));
+    });
+    role_add("size", Kind::Size, [r](Sheet& s, std::string_view v, const Ctx& c) {
+      s.roles[r].size = length_value(Kind::Size, v, c);
+    });
+    role_add("leading", Kind::Leading, [r](Sheet& s, std::string_view v, const Ctx& c) {
+      s.roles[r].leading = length_value(Kind::Leading, v, c);
+    });
+    role_add("color", Kind::Color, [r](Sheet& s, std::string_view v, const Ctx&) {
+      parse_color(v, s.roles[r].color);
+    });
+    role_add("background", Kind::Color, [r](Sheet& s, std::string_view v, const Ctx&) {
+      s.roles[r].has_background = parse_color(v, s.roles[r].background);
+    });
+    KeyDef* a = &k.emplace_back(KeyDef{p + "align", Kind::Enum,
+                                       [r](Sheet& s, std::string_view v, const Ctx&) {
+                                         s.roles[r].align = parse_align(v);
+                                       }});
+    a->choices = {"justify", "left", "center", "centre", "right", "start", "end"};
+    a->role = r;
+    role_len("space-before", &RoleStyle::space_before);
+    role_len("space-after", &RoleStyle::space_after);
+    role_len("indent", &RoleStyle::indent);
+    role_len("margin-left", &RoleStyle::margin_left);
+    role_bool("keep-with-next", &RoleStyle::keep_with_next);
+    role_bool("bold", &RoleStyle::bold);
+    role_bool("italic", &RoleStyle::italic);
+    role_bool("page-break-before", &RoleStyle::page_break_before);
+  }
+
+  // cjk
+  enumeration("cjk.line-break", {"basic", "gb", "strict", "loose"},
+              [](Sheet& s, std::string_view v, const Ctx&) {
+                std::string l = lower(trim(v));
+                s.cjk.line_break = l == "basic"    ? LineBreak::Basic
+                                   : l == "strict" ? LineBreak::Strict
+                                   : l == "loose"  ? LineBreak::Loose
+                                                   : LineBreak::Gb;
+              });
+  enumeration("cjk.punctuation", {"quanjiao", "kaiming", "banjiao", "plain"},
+              [](Sheet& s, std::string_view v, const Ctx&) {
+                std::string l = lower(trim(v));
+                s.cjk.punctuation = l == "kaiming"   ? Punctuation::Kaiming
+                                    : l == "banjiao" ? Punctuation::Banjiao
+                                    : l == "plain"   ? Punctuation::Plain
+                                                     : Punctuation::Quanjiao;
+              });
+  add("cjk.latin-spacing", Kind::EmAmount, [](Sheet& s, std::string_view v, const Ctx&) {
+    auto q = parse_quantity(v);
+    if (!q) {
+      s.cjk.latin_spacing = 0;  // none / false
+      return;
+    }
+    s.cjk.latin_spacing = q->unit == Unit::Percent ? q->value / 100 : q->value;
+  });
+  boolean("cjk.hanging", [](Sheet& s) -> bool& { return s.cjk.hanging; });
+  boolean("cjk.synthetic-slant", [](Sheet& s) -> bool& { return s.cjk.synthetic_slant; });
+
+  // paragraph
+  integer("paragraph.min-last-line", 1, 20, [](Sheet& s) -> int& { return s.paragraph.min_last_line; });
+  integer("paragraph.widows", 1, 10, [](Sheet& s) -> int& { return s.paragraph.widows; });
+  integer("paragraph.orphans", 1, 10, [](Sheet& s) -> int& { return s.paragraph.orphans; });
+
+  // running header / footer
+  for (const char* which : {"header", "footer"}) {
+    const bool header = std::string_view(which) == "header";
+    auto line = [header](Sheet& s) -> RunningLine& {
+      return header ? s.running.header : s.running.footer;
+    };
+    const std::string p = std::string("running.") + which + ".";
+    string(p + "left", [line](Sheet& s) -> std::string& { return line(s).left; });
+    string(p + "center", [line](Sheet& s) -> std::string& { return line(s).center; });
+    string(p + "right", [line](Sheet& s) -> std::string& { return line(s).right; });
+    boolean(p + "rule", [line](Sheet& s) -> bool& { return line(s).rule; });
+  }
+  boolean("running.chapter-pages", [](Sheet& s) -> bool& { return s.running.on_chapter_pages; });
+  add("running.header-gap", Kind::PageLength, [](Sheet& s, std::string_view v, const Ctx& c) {
+    s.running.header_gap = length_value(Kind::PageLength, v, c);
+  });
+  add("running.footer-gap", Kind::PageLength, [](Sheet& s, std::string_view v, const Ctx& c) {
+    s.running.footer_gap = length_value(Kind::PageLength, v, c);
+  });
+
+  // chapters, toc, title page, epub, emphasis
+  integer("chapter.level", 1, 6, [](Sheet& s) -> int& { return s.chapter.level; });
+  boolean("chapter.new-page", [](Sheet& s) -> bool& { return s.chapter.new_page; });
+  enumeration("chapter.open", {"any", "right"}, [](Sheet& s, std::string_view v, const Ctx&) {
+    s.chapter.open_right = lower(trim(v)) == "right";
+  });
+  boolean("toc.enabled", [](Sheet& s) -> bool& { return s.toc.enabled; });
+  integer("toc.depth", 0, 6, [](Sheet& s) -> int& { return s.toc.depth; });
+  string("toc.title", [](Sheet& s) -> std::string& { return s.toc.title; });
+  boolean("title-page.enabled", [](Sheet& s) -> bool& { return s.title_page.enabled; });
+  integer("epub.split-level", 0, 6, [](Sheet& s) -> int& { return s.epub.split_level; });
+  boolean("epub.embed-fonts", [](Sheet& s) -> bool& { return s.epub.embed_fonts; });
+  enumeration("emphasis.cjk", {"bold", "dots"}, [](Sheet& s, std::string_view v, const Ctx&) {
+    s.emphasis.cjk = lower(trim(v)) == "dots" ? CjkEmphasis::Dots : CjkEmphasis::Bold;
+  });
+  return k;
+}
+
+// The key table is immutable after first use (function-local static: no
+// global mutable state; initialisation is thread-safe).
+const std::vector<KeyDef>& keys() {
+  static const std::vector<KeyDef> table = make_keys();
+  return table;
+}
+
+const KeyDef* find_key(std::string_view key) {
+  for (const KeyDef& d : keys())
+    if (d.key == key) return &d;
+  return nullptr;
+}
+
+// Spellings users write that mean a canonical key.
+std::string canonical(std::string key) {
+  struct Alias {
+    std::string_view from, to;
+  };
+  static constexpr Alias suffixes[] = {{".first-line-indent", ".indent"},
+                                       {".line-height", ".leading"},
+                                       {".colour", ".color"},
+                                       {".font-set", ".font"},
+                                       {".space-above", ".space-before"},
+                                       {".space-below", ".space-after"}};
+  for (const Alias& a : suffixes) {
+    if (key.size() > a.from.size() && key.ends_with(a.from))
+      key = key.substr(0, key.size() - a.from.size()) + std::string(a.to);
+  }
+  if (key.starts_with("page.margin.")) key = "page.margins." + key.substr(12);
+  if (key == "page.margin") key = "page.margins";
+  if (key.starts_with("title_page.")) key = "title-page." + key.substr(11);
+  return key;
+}
+
+void insert(std::string key, std::string value, const std::string& file, doc::Position pos,
+            Settings& out, doc::Diagnostics& diags) {
+  key = canonical(std::move(key));
+  // Group keys expand to the keys they stand for, validated once.
+  std::vector<std::string> targets;
+  std::string check_key = key;
+  if (key.starts_with("headings.")) {
+    for (int n = 1; n <= 6; ++n) targets.push_back("h" + std::to_string(n) + key.substr(8));
+    check_key = targets.front();
+  } else if (key == "page.margins") {
+    for (const char* side : {"top", "bottom", "inner", "outer"})
+      targets.push_back(std::string("page.margins.") + side);
+    check_key = targets.front();
+  } else {
+    targets.push_back(key);
+  }
+  const KeyDef* def = find_key(check_key);
+  if (!def) {
+    diags.warn(file, pos, "unknown style key `" + key + "` (ignored)");
+    return;
+  }
+  if (std::string why = invalid(*def, value); !why.empty()) {
+    diags.warn(file, pos,
+               "bad value `" + value + "` for style key `" + key + "`: expected " + why +
+                   "; keeping the earlier value");
+    return;
+  }
+  for (const std::string& t : targets) out[t] = Setting{value, file, pos};
+}
+
+doc::Position pos_of(const YAML::Mark& m) {
+  if (m.line < 0) return {};
+  return {m.line + 1, m.column + 1};
+}
+
+void flatten(const YAML::Node& node, const std::string& prefix, const std::string& file,
+             Settings& out, doc::Diagnostics& diags, std::string& extends) {
+  for (const auto& kv : node) {
+    const std::string k = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
+    const doc::Position at = pos_of(kv.first.Mark());
+    if (k.empty()) {
+      diags.warn(file, at, "style keys must be plain names");
+      continue;
+    }
+    const std::string key = prefix.empty() ? k : prefix + "." + k;
+    const YAML::Node& v = kv.second;
+    if (prefix.empty() && k == "extends") {
+      if (v.IsScalar()) extends = v.Scalar();
+      else diags.warn(file, at, "`extends` must name a style sheet");
+      continue;
+    }
+    if (v.IsMap()) {
+      flatten(v, key, file, out, diags, extends);
+    } else if (v.IsSequence()) {
+      diags.warn(file, at, "style key `" + key + "` expects a single value, not a list (ignored)");
+    } else {
+      insert(key, v.IsNull() ? std::string() : v.Scalar(), file, at, out, diags);
+    }
+  }
+}
+
+}  // namespace
+
+std::string collect_yaml(std::string_view text, const std::string& file, Settings& out,
+                         doc::Diagnostics& diags, bool& ok) {
+  ok = true;
+  std::string extends;
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    diags.error(file, pos_of(e.mark), "style sheet is not valid YAML: " + e.msg);
+    ok = false;
+    return extends;
+  }
+  if (root.IsNull()) return extends;  // an empty sheet changes nothing
+  if (!root.IsMap()) {
+    diags.error(file, pos_of(root.Mark()), "a style sheet must be a map of keys");
+    ok = false;
+    return extends;
+  }
+  flatten(root, "", file, out, diags, extends);
+  return extends;
+}
+
+void collect_setting(std::string_view key_value, Settings& out, doc::Diagnostics& diags) {
+  const size_t eq = key_value.find('=');
+  if (eq == std::string_view::npos || trim(key_value.substr(0, eq)).empty()) {
+    diags.warn("--set", {}, "expected key=value, got `" + std::string(key_value) + "` (ignored)");
+    return;
+  }
+  std::string key(trim(key_value.substr(0, eq)));
+  std::string value(trim(key_value.substr(eq + 1)));
+  // Allow YAML-style quoting on the command line.
+  if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+      value.back() == value.front())
+    value = value.substr(1, value.size() - 2);
+  insert(std::move(key), std::move(value), "--set", {}, out, diags);
+}
+
+Sheet build(const Settings& settings) {
+  Sheet s;
+  Ctx ctx;
+  auto apply = [&](const std::string& key, const Setting& st) {
+    const KeyDef* d = find_key(key);
+    if (!d) return;
+    Ctx c = ctx;
+    if (d->role >= 0) c.role_size = s.roles[d->role].size;
+    d->apply(s, st.value, c);
+  };
+  // Sizes first (body before the rest: em/%/ratios refer to it), then page
+  // size before width/height, then everything else.
+  if (auto it = settings.find("body.size"); it != settings.end()) {
+    Ctx base;  // body size relative to the 10.5 pt default
+    find_key("body.size")->apply(s, it->second.value, base);
+  }
+  ctx.body_size = s.role(Role::Body).size;
+  for (const auto& [key, st] : settings)
+    if (key.ends_with(".size") && key != "body.size" && key != "page.size") apply(key, st);
+  if (auto it = settings.find("page.size"); it != settings.end()) apply("page.size", it->second);
+  for (const auto& [key, st] : settings)
+    if (!key.ends_with(".size")) apply(key, st);
+  // Roles without a font set or colour of their own use the body's.
+  for (int r = 0; r < kRoleCount; ++r) {
+    RoleStyle& role = s.roles[r];
+    if (role.font.empty()) role.font = s.role(Role::Body).font;
+    if (r != 0 && !settings.contains(std::string(kRoleNames[r]) + ".color"))
+      role.color = s.role(Role::Body).color;
+  }
+  return s;
+}
+
+namespace {
+
+bool read_whole(const std::filesystem::path& p, std::string& out) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return false;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  return !in.bad();
+}
+
+struct Resolver {
+  Settings& settings;
+  doc::Diagnostics& diags;
+  std::vector<std::string>& sources;
+
+  bool load_file(const std::filesystem::path& path, int depth) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      diags.error(path.string(), {}, "style sheet is a directory, not a file");
+      return false;
+    }
+    std::string text;
+    if (!read_whole(path, text)) {
+      diags.error(path.string(), {}, "cannot read style sheet");
+      return false;
+    }
+    Settings mine;
+    bool ok = true;
+    const std::string ext = collect_yaml(text, path.string(), mine, diags, ok);
+    if (!ok) return false;
+    if (!ext.empty()) {
+      if (depth >= 8) {
+        diags.error(path.string(), {}, "style sheets extend each other in a loop (at `" + ext + "`)");
+        return false;
+      }
+      if (!load_named(ext, path.string(), depth + 1)) return false;
+    }
+    for (auto& [k, v] : mine) settings[k] = std::move(v);
+    sources.push_back(path.string());
+    return true;
+  }
+
+  bool load_named(const std::string& name, const std::string& asked_by, int depth) {
+    std::filesystem::path p = find_sheet(name);
+    if (p.empty()) {
+      std::string avail;
+      std::error_code ec;
+      std::vector<std::string> names;
+      for (const auto& e : std::filesystem::directory_iterator(default_styles_dir(), ec))
+        if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
+      std::sort(names.begin(), names.end());
+      for (const auto& n : names) avail += (avail.empty() ? "" : ", ") + n;
+      diags.error(asked_by, {}, "no style sheet named `" + name + "` (available: " + avail + ")");
+      return false;
+    }
+    return load_file(p, depth);
+  }
+};
+
+bool is_sheet_name(std::string_view s) {
+  return s.find('/') == std::string_view::npos && !s.ends_with(".yaml") && !s.ends_with(".yml");
+}
+
+}  // namespace
+
+Sheet resolve(const Layers& layers, doc::Diagnostics& diags) {
+  Settings settings;
+  bool ok = true;
+  collect_yaml(kBuiltinDefaults, "<built-in>", settings, diags, ok);
+  std::vector<std::string> sources;
+  Resolver r{settings, diags, sources};
+  std::string base = layers.base.empty() ? "article" : layers.base;
+  const std::string fm(trim(layers.front_matter));
+  const std::string fm_origin =
+      layers.document_path.empty() ? std::string("front matter") : layers.document_path;
+  if (!fm.empty() && is_sheet_name(fm)) {
+    // A name in the front matter chooses the base sheet.
+    if (find_sheet(fm).empty()) r.load_named(fm, fm_origin, 0);  // reports the error
+    else base = fm;
+  }
+  if (is_sheet_name(base)) r.load_named(base, "style", 0);
+  else r.load_file(base, 0);
+  if (!fm.empty() && !is_sheet_name(fm)) {
+    std::filesystem::path p = fm;
+    if (p.is_relative()) p = layers.document_dir / p;
+    r.load_file(p, 0);
+  }
+  for (const auto& f : layers.files) r.load_file(f, 0);
+  for (const auto& kv : layers.settings) collect_setting(kv, settings, diags);
+  Sheet sheet = build(settings);
+  sheet.name = is_sheet_name(base) ? base : std::filesystem::path(base).stem().string();
+  sheet.sources = std::move(sources);
+  return sheet;
+}
+
+Sheet resolve(std::string_view name_or_path, const std::vector<std::string>& overrides,
+              doc::Diagnostics& diags) {
+  Layers l;
+  l.base = std::string(name_or_path);
+  l.settings = overrides;
+  return resolve(l, diags);
+}
+
+Sheet defaults() {
+  Settings settings;
+  doc::Diagnostics ignored;
+  bool ok = true;
+  collect_yaml(kBuiltinDefaults, "<built-in>", settings, ignored, ok);
+  return build(settings);
+}
+
+std::filesystem::path default_styles_dir() {
+  if (const char* home = std::getenv("MOYIN_HOME"); home && *home) {
+    std::filesystem::path p = std::filesystem::path(home) / "styles";
+    std::error_code ec;
+    if (std::filesystem::is_directory(p, ec)) return p;
+  }
+  return std::filesystem::path(MOYIN_DATA_DIR) / "styles";
+}
+
+std::filesystem::path find_sheet(std::string_view name) {
+  if (name.empty() || !is_sheet_name(name) || name.find("..") != std::string_view::npos) return {};
+  std::filesystem::path p = default_styles_dir() / (std::string(name) + ".yaml");
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(p, ec)) return p;
+  return {};
+}
+
+std::string_view role_name(Role r) { return kRoleNames[static_cast<int>(r)]; }
+
+Role heading_role(int level) {
+  level = std::clamp(level, 1, 6);
+  return static_cast<Role>(static_cast<int>(Role::H1) + level - 1);
+}
+
+bool parse_length(std::string_view text, double em_pt, double& out_pt) {
+  auto q = parse_quantity(text);
+  if (!q) return false;
+  out_pt = to_pt(*q, em_pt);
+  return true;
+}
+
+bool parse_color(std::string_view text, Color& out) {
+  std::string t = lower(trim(text));
+  struct Named {
+    std::string_view name;
+    unsigned rgb;
+  };
+  static constexpr Named names[] = {
+      {"black", 0x000000}, {"white", 0xffffff}, {"gray", 0x808080}, {"grey", 0x808080},
+      {"red", 0xff0000},   {"green", 0x008000}, {"blue", 0x0000ff}, {"navy", 0x000080},
+      {"maroon", 0x800000}, {"teal", 0x008080}, {"silver", 0xc0c0c0}, {"darkgray", 0xa9a9a9},
+      {"dimgray", 0x696969}, {"lightgray", 0xd3d3d3}};
+  auto set_rgb = [&](unsigned rgb) {
+    out = Color{((rgb >> 16) & 0xff) / 255.0, ((rgb >> 8) & 0xff) / 255.0, (rgb & 0xff) / 255.0};
+    return true;
+  };
+  for (const Named& n : names)
+    if (n.name == t) return set_rgb(n.rgb);
+  if (!t.empty() && t[0] == '#') {
+    std::string hex = t.substr(1);
+    if (hex.size() == 3) hex = {hex[0], hex[0], hex[1], hex[1], hex[2], hex[2]};
+    if (hex.size() != 6) return false;
+    unsigned v = 0;
+    auto [ptr, ec] = std::from_chars(hex.data(), hex.data() + 6, v, 16);
+    if (ec != std::errc() || ptr != hex.data() + 6) return false;
+    return set_rgb(v);
+  }
+  if (t.starts_with("rgb(") && t.ends_with(")")) {
+    std::string_view inner(t);
+    inner = inner.substr(4, inner.size() - 5);
+    double c[3];
+    for (int i = 0; i < 3; ++i) {
+      size_t comma = inner.find(',');
+      if ((i < 2) != (comma != std::string_view::npos)) return false;
+      std::string_view part = trim(inner.substr(0, comma));
+      auto [ptr, ec] = std::from_chars(part.data(), part.data() + part.size(), c[i]);
+      if (ec != std::errc() || ptr != part.data() + part.size() || c[i] < 0 || c[i] > 255)
+        return false;
+      if (comma != std::string_view::npos) inner = inner.substr(comma + 1);
+    }
+    out = Color{c[0] / 255, c[1] / 255, c[2] / 255};
+    return true;
+  }
+  return false;
+}
+
+}  // namespace moyin::style
