@@ -298,7 +298,7 @@ LineFit fit_line(std::span<const Item> items, const LineSpan& line, double targe
       };
       bool done = spread([](const Item& g) { return g.stretch > 0 && g.stretch_class != StretchClass::Han; });
       if (!done) {
-        done = spread([](const Item& g) { return g.stretch > 0; });
+        done = spread([](const Item&) { return true; });
         f.han_overflow = done;
       }
       if (!done) f.underfull = true;

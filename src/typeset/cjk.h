@@ -1,0 +1,69 @@
+// Chinese typesetting rules (CJK-RULES.md §1–§4): character classes, line
+// start/end prohibitions (禁则) and break opportunities. ICU stays inside
+// cjk.cpp; nothing here exposes its types.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace moyin::typeset {
+
+enum class LineBreakLevel : uint8_t { Basic, GB, Strict, Loose };
+enum class PunctuationStyle : uint8_t { Quanjiao, Kaiming, Banjiao, Plain };
+
+struct CjkOptions {
+  LineBreakLevel line_break = LineBreakLevel::GB;       // cjk.line-break
+  PunctuationStyle punctuation = PunctuationStyle::Quanjiao;  // cjk.punctuation
+  double latin_spacing = 0.25;  // cjk.latin-spacing: em at Han–Latin boundaries (0 = none)
+};
+
+// Classes of CJK-RULES.md §1 (for a character in Chinese context).
+enum class PunctClass : uint8_t {
+  None,
+  PauseStop,   // ，。、：；？！． — blank on the right
+  Closing,     // ” ’ ） 》 〉 」 』 】 〗 〕 ］ ｝ — blank on the right
+  Opening,     // “ ‘ （ 《 〈 「 『 【 〖 〔 ［ ｛ — blank on the left
+  Dash,        // — (U+2014), ⸺ (pairs are unbreakable)
+  Ellipsis,    // … (U+2026)
+  Interpunct,  // ·
+  FixedHalf,   // / - – : never adjusted
+  Connector,   // ～
+};
+
+PunctClass punct_class(char32_t c);
+// 。？！． : the "stop" marks shrunk last (§5) and kept full in kaiming.
+bool is_stop_mark(char32_t c);
+// “ ” ‘ ’ : Chinese marks next to Han, Latin quotes inside Latin text.
+bool is_ambiguous_quote(char32_t c);
+// Han ideographs, kana, bopomofo (boxes between which Han glue goes).
+bool is_han(char32_t c);
+// Letters and digits of Latin-like scripts (Han–Latin spacing applies).
+bool is_latin_alnum(char32_t c);
+
+// 禁则 of CJK-RULES.md §2 for one level. `next` is the character after `c`
+// (0 if none), used for currency before a number and lone `…`/`—`.
+bool no_line_start(char32_t c, char32_t prev, char32_t next, LineBreakLevel level);
+bool no_line_end(char32_t c, char32_t next, LineBreakLevel level);
+
+// Break opportunities: result[i] != 0 means a line may start at byte i of
+// `utf8` (result has utf8.size() + 1 entries; only character starts are set).
+// ICU's `zh` line iterator (strict) refined by the 禁则 rules: no break before
+// `·`, inside `——`/`……`, between a number and its unit or sign, before a
+// no-start or after a no-end mark. Not thread-safe per instance.
+class BreakOpportunities {
+ public:
+  BreakOpportunities();
+  ~BreakOpportunities();
+  BreakOpportunities(const BreakOpportunities&) = delete;
+  BreakOpportunities& operator=(const BreakOpportunities&) = delete;
+
+  std::vector<uint8_t> find(std::string_view utf8, LineBreakLevel level);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace moyin::typeset

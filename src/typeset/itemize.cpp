@@ -1,0 +1,144 @@
+#include "typeset/itemize.h"
+
+#include <string>
+
+#include "typeset/cjk.h"
+
+namespace moyin::typeset {
+
+doc::Position StyledText::position(uint32_t offset) const {
+  const TextSpan* s = span_at(offset);
+  if (!s) return {};
+  doc::Position p = s->pos;
+  if (p.line > 0 && p.column > 0 && s->kind == SpanKind::Text) p.column += static_cast<int>(offset - s->begin);
+  return p;
+}
+
+const TextSpan* StyledText::span_at(uint32_t offset) const {
+  // Spans are few per paragraph; binary search keeps huge paragraphs cheap.
+  size_t lo = 0, hi = spans.size();
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (spans[mid].end <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo < spans.size() && spans[lo].begin <= offset) return &spans[lo];
+  return spans.empty() ? nullptr : &spans.back();
+}
+
+namespace {
+
+void add(StyledText& st, std::string_view text, const InlineStyle& style, SpanKind kind, doc::Position pos) {
+  if (text.empty()) return;
+  TextSpan s;
+  s.begin = static_cast<uint32_t>(st.text.size());
+  st.text.append(text);
+  s.end = static_cast<uint32_t>(st.text.size());
+  s.style = style;
+  s.kind = kind;
+  s.pos = pos;
+  st.spans.push_back(s);
+}
+
+void walk(StyledText& st, const std::vector<doc::Inline>& inlines, InlineStyle style) {
+  for (const doc::Inline& in : inlines) {
+    InlineStyle s = style;
+    switch (in.kind) {
+      case doc::InlineKind::Text: add(st, in.text, s, SpanKind::Text, in.pos); break;
+      case doc::InlineKind::Code:
+        s.code = true;
+        add(st, in.text, s, SpanKind::Text, in.pos);
+        break;
+      case doc::InlineKind::Emphasis: s.italic = true; walk(st, in.children, s); break;
+      case doc::InlineKind::Strong: s.bold = true; walk(st, in.children, s); break;
+      case doc::InlineKind::Strike: s.strike = true; walk(st, in.children, s); break;
+      case doc::InlineKind::Link:
+        s.link = static_cast<int>(st.links.size());
+        st.links.push_back(in.url);
+        walk(st, in.children, s);
+        break;
+      case doc::InlineKind::Image: walk(st, in.children, s); break;
+      case doc::InlineKind::SoftBreak: add(st, " ", s, SpanKind::Soft, in.pos); break;
+      case doc::InlineKind::LineBreak: add(st, "\n", s, SpanKind::Hard, in.pos); break;
+      case doc::InlineKind::FootnoteRef:
+        s.superscript = true;
+        add(st, std::to_string(in.number > 0 ? in.number : 0), s, SpanKind::Text, in.pos);
+        break;
+      case doc::InlineKind::RawHtml:
+        if (in.text.starts_with("<br")) add(st, "\n", s, SpanKind::Hard, in.pos);
+        break;  // other inline HTML has no place in print
+    }
+  }
+}
+
+bool cjk_char(char32_t c) { return font::is_cjk(c) || is_han(c); }
+
+}  // namespace
+
+StyledText flatten(const std::vector<doc::Inline>& inlines) {
+  StyledText st;
+  walk(st, inlines, InlineStyle{});
+  return st;
+}
+
+bool quote_is_cjk(const std::string& text, uint32_t offset) {
+  // Previous and next code points (skipping other ambiguous quotes).
+  char32_t prev = 0, next = 0;
+  size_t i = offset;
+  while (i > 0) {
+    size_t j = i - 1;
+    while (j > 0 && (static_cast<unsigned char>(text[j]) & 0xC0) == 0x80) --j;
+    size_t k = j;
+    char32_t c = font::next_code_point(text, k);
+    i = j;
+    if (!is_ambiguous_quote(c)) {
+      prev = c;
+      break;
+    }
+  }
+  size_t k = offset;
+  font::next_code_point(text, k);
+  while (k < text.size()) {
+    char32_t c = font::next_code_point(text, k);
+    if (!is_ambiguous_quote(c)) {
+      next = c;
+      break;
+    }
+  }
+  if (cjk_char(prev) || cjk_char(next)) return true;
+  return !is_latin_alnum(prev) && !is_latin_alnum(next);
+}
+
+std::vector<Run> itemize(const StyledText& st, const FontRoles& fonts,
+                         std::vector<std::pair<char32_t, uint32_t>>* uncovered) {
+  std::vector<Run> runs;
+  if (!fonts.library || !fonts.text) return runs;
+  size_t si = 0;
+  for (size_t i = 0; i < st.text.size();) {
+    const uint32_t at = static_cast<uint32_t>(i);
+    while (si + 1 < st.spans.size() && st.spans[si].end <= at) ++si;
+    const InlineStyle style = si < st.spans.size() ? st.spans[si].style : InlineStyle{};
+    char32_t c = font::next_code_point(st.text, i);
+    const font::FontSet* set = style.code && fonts.code ? fonts.code : fonts.text;
+    bool quote_cjk = is_ambiguous_quote(c) && quote_is_cjk(st.text, at);
+    bool cjk = cjk_char(c) || quote_cjk;
+    char32_t pick = c == '\n' ? U' ' : c;
+    font::FaceChoice fc = fonts.library->select(*set, pick, style.bold, style.italic, quote_cjk);
+    if (!fc.covered && uncovered && c != '\n') uncovered->emplace_back(c, at);
+    // Spaces join the run before them so Latin words shape with their context.
+    bool join = !runs.empty() && (c == ' ' || (runs.back().face_id == fc.face_id &&
+                                               runs.back().cjk == cjk && runs.back().style == style &&
+                                               runs.back().synthetic_bold == fc.synthetic_bold &&
+                                               runs.back().synthetic_italic == fc.synthetic_italic)) &&
+                c != '\n' && st.text[runs.back().begin] != '\n';
+    if (join && c == ' ' && runs.back().style != style) join = false;
+    if (join) {
+      runs.back().end = static_cast<uint32_t>(i);
+    } else {
+      runs.push_back(Run{at, static_cast<uint32_t>(i), fc.face_id, fc.synthetic_bold, fc.synthetic_italic, cjk, style});
+    }
+  }
+  return runs;
+}
+
+}  // namespace moyin::typeset

@@ -1,0 +1,75 @@
+// Itemize: a paragraph's inlines flattened to one UTF-8 string with style
+// spans, then cut into runs of one style, one script class and one face.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "doc/document.h"
+#include "font/font.h"
+
+namespace moyin::typeset {
+
+struct InlineStyle {
+  bool bold = false;
+  bool italic = false;
+  bool code = false;
+  bool strike = false;
+  bool superscript = false;  // footnote reference numbers
+  int link = -1;             // index into StyledText::links
+  friend bool operator==(const InlineStyle&, const InlineStyle&) = default;
+};
+
+enum class SpanKind : uint8_t { Text, Soft, Hard };
+
+// text[begin, end) came from one inline at `pos` (column of `begin`).
+struct TextSpan {
+  uint32_t begin = 0;
+  uint32_t end = 0;
+  InlineStyle style;
+  SpanKind kind = SpanKind::Text;
+  doc::Position pos;
+};
+
+struct StyledText {
+  std::string text;              // SoftBreak = " ", LineBreak = "\n"
+  std::vector<TextSpan> spans;   // cover text in order
+  std::vector<std::string> links;
+  // Source position of byte `offset` (best effort: line of its inline, column + offset).
+  doc::Position position(uint32_t offset) const;
+  const TextSpan* span_at(uint32_t offset) const;
+};
+
+// Flattens inlines: emphasis → italic, strong → bold, strike, links, code,
+// footnote references as superscript numbers, images as their alt text.
+StyledText flatten(const std::vector<doc::Inline>& inlines);
+
+// The fonts a paragraph draws from.
+struct FontRoles {
+  const font::FontLibrary* library = nullptr;
+  const font::FontSet* text = nullptr;  // body set
+  const font::FontSet* code = nullptr;  // inline code (null: the body set)
+};
+
+// A run: one face, one style, one script class (CJK or not).
+struct Run {
+  uint32_t begin = 0;
+  uint32_t end = 0;
+  int face_id = -1;
+  bool synthetic_bold = false;
+  bool synthetic_italic = false;
+  bool cjk = false;
+  InlineStyle style;
+};
+
+// Decides per character (with “ ” ‘ ’ next to Han taken as Chinese marks,
+// CJK-RULES §1) which face draws it and cuts runs. `uncovered` collects
+// code points no face has.
+std::vector<Run> itemize(const StyledText& st, const FontRoles& fonts,
+                         std::vector<std::pair<char32_t, uint32_t>>* uncovered = nullptr);
+
+// True when the ambiguous quote at `offset` in `text` is a Chinese mark.
+bool quote_is_cjk(const std::string& text, uint32_t offset);
+
+}  // namespace moyin::typeset

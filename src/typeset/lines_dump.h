@@ -1,0 +1,36 @@
+// `moyin dump --stage lines`: every paragraph's typeset lines as stable text,
+// one output line per typeset line, for golden tests and debugging.
+#pragma once
+
+#include <string>
+
+#include "doc/diagnostics.h"
+#include "doc/document.h"
+#include "font/font.h"
+#include "typeset/paragraph.h"
+
+namespace moyin::typeset {
+
+struct LinesDumpOptions {
+  double measure = 420;          // pt
+  double size = 10.5;            // pt, body text
+  std::string text_set = "serif-zh";
+  std::string heading_set = "sans-zh";
+  std::string code_set = "mono";
+  CjkOptions cjk;
+};
+
+// Format, per block holding text (paragraphs, headings, list items, quotes,
+// table cells, footnotes), in document order:
+//   ¶<n> <kind> @<line>:<col>
+//     <i> |<text>| nat=<pt> w=<pt> r=<ratio> <rule>/<kind> [warn]
+std::string dump_lines(const doc::Document& d, const font::FontLibrary& fonts, const LinesDumpOptions& opt,
+                       doc::Diagnostics& diags);
+
+// The lines of one set paragraph in the format above (without the ¶ header).
+std::string dump_paragraph(const SetParagraph& p);
+
+// A fixed-point number without the locale (std::to_chars).
+std::string fixed(double v, int decimals);
+
+}  // namespace moyin::typeset

@@ -1,0 +1,86 @@
+#include "typeset/measure.h"
+
+namespace moyin::typeset {
+
+namespace {
+
+AtomKind classify(char32_t c, bool cjk_quote, PunctClass& punct) {
+  punct = PunctClass::None;
+  if (c == ' ' || c == '\t') return AtomKind::Space;
+  if (c == '\n') return AtomKind::Hard;
+  if (is_han(c)) return AtomKind::Han;
+  if (is_latin_alnum(c)) return AtomKind::Latin;
+  if (is_ambiguous_quote(c) && !cjk_quote) return AtomKind::Other;
+  PunctClass k = punct_class(c);
+  if (k == PunctClass::None) return AtomKind::Other;
+  punct = k;
+  // ASCII / and - are Latin punctuation here: no blanks, no glue.
+  if (c == '/' || c == '-') return AtomKind::Other;
+  return AtomKind::Punct;
+}
+
+}  // namespace
+
+MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRoles& fonts,
+                          const MeasureOptions& opt) {
+  MeasuredParagraph mp;
+  mp.text = flatten(inlines);
+  mp.runs = itemize(mp.text, fonts, &mp.uncovered);
+  const std::string& text = mp.text.text;
+  for (uint32_t r = 0; r < mp.runs.size(); ++r) {
+    const Run& run = mp.runs[r];
+    double size = opt.size;
+    double rise = 0;
+    if (run.style.code) size *= opt.code_scale;
+    if (run.style.superscript) {
+      size *= opt.superscript_scale;
+      rise = opt.superscript_rise * opt.size;
+    }
+    mp.run_size.push_back(size);
+    mp.run_rise.push_back(rise);
+    if (text[run.begin] == '\n') {  // a hard break: an atom without glyphs
+      Atom a;
+      a.begin = run.begin;
+      a.end = run.end;
+      a.glyph_begin = a.glyph_end = static_cast<uint32_t>(mp.glyphs.size());
+      a.run = r;
+      a.cp = '\n';
+      a.kind = AtomKind::Hard;
+      a.size = size;
+      mp.atoms.push_back(a);
+      continue;
+    }
+    const font::Face& face = fonts.library->face(run.face_id);
+    auto shaped = font::shape(face, text, run.begin, run.end - run.begin, run.cjk ? "Hani" : "", opt.lang);
+    const uint32_t base = static_cast<uint32_t>(mp.glyphs.size());
+    mp.glyphs.insert(mp.glyphs.end(), shaped.begin(), shaped.end());
+    // Cluster boundaries: glyphs of one cluster form one atom.
+    size_t g = 0;
+    while (g < shaped.size()) {
+      size_t h = g + 1;
+      while (h < shaped.size() && shaped[h].cluster == shaped[g].cluster) ++h;
+      uint32_t begin = shaped[g].cluster;
+      uint32_t end = h < shaped.size() ? shaped[h].cluster : run.end;
+      if (end <= begin) end = begin + 1;  // defensive: clusters go forward for LTR text
+      Atom a;
+      a.begin = begin;
+      a.end = end;
+      a.glyph_begin = base + static_cast<uint32_t>(g);
+      a.glyph_end = base + static_cast<uint32_t>(h);
+      a.run = r;
+      size_t i = begin;
+      a.cp = font::next_code_point(text, i);
+      bool quote_cjk = is_ambiguous_quote(a.cp) && run.cjk;
+      a.kind = run.style.superscript ? AtomKind::Other : classify(a.cp, quote_cjk, a.punct);
+      const TextSpan* sp = mp.text.span_at(begin);
+      a.soft = a.kind == AtomKind::Space && sp && sp->kind == SpanKind::Soft;
+      for (size_t k = g; k < h; ++k) a.advance += shaped[k].x_advance * size;
+      a.size = size;
+      mp.atoms.push_back(a);
+      g = h;
+    }
+  }
+  return mp;
+}
+
+}  // namespace moyin::typeset

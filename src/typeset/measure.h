@@ -1,0 +1,56 @@
+// Measure: shape each run with HarfBuzz (through font::shape) and cut the
+// glyphs into atoms — the smallest pieces the line breaker handles (a Han
+// character, a mark, a Latin cluster, a space) — mapped back to the text.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "typeset/cjk.h"
+#include "typeset/itemize.h"
+
+namespace moyin::typeset {
+
+enum class AtomKind : uint8_t {
+  Han,     // ideograph, kana, bopomofo
+  Latin,   // letters and digits (Han–Latin spacing applies)
+  Punct,   // a mark of CJK-RULES §1 in Chinese context (class in Atom::punct)
+  Space,   // ASCII space or soft break (becomes glue)
+  Hard,    // hard line break
+  Other,   // symbols, Latin punctuation, superscripts
+};
+
+struct Atom {
+  uint32_t begin = 0, end = 0;               // bytes of MeasuredParagraph::text.text
+  uint32_t glyph_begin = 0, glyph_end = 0;   // into MeasuredParagraph::glyphs
+  uint32_t run = 0;                          // into MeasuredParagraph::runs
+  char32_t cp = 0;                           // first character
+  AtomKind kind = AtomKind::Other;
+  PunctClass punct = PunctClass::None;
+  bool soft = false;       // Space: from a soft line break
+  double advance = 0;      // pt: sum of the glyphs' advances
+  double size = 0;         // pt: font size of its run (its em)
+};
+
+struct MeasuredParagraph {
+  StyledText text;
+  std::vector<Run> runs;
+  std::vector<font::ShapedGlyph> glyphs;  // advances/offsets in em of their run's size
+  std::vector<double> run_size;           // pt, per run
+  std::vector<double> run_rise;           // pt baseline shift (superscripts), per run
+  std::vector<Atom> atoms;
+  std::vector<std::pair<char32_t, uint32_t>> uncovered;
+};
+
+struct MeasureOptions {
+  double size = 10.5;            // pt, body text
+  double code_scale = 0.9;       // inline code size relative to body
+  double superscript_scale = 0.6;
+  double superscript_rise = 0.4; // em of the body size
+  std::string lang = "zh-Hans";
+};
+
+MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRoles& fonts,
+                          const MeasureOptions& opt);
+
+}  // namespace moyin::typeset

@@ -1,0 +1,335 @@
+#include "typeset/paragraph.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace moyin::typeset {
+
+const char* to_string(BreakKind k) {
+  switch (k) {
+    case BreakKind::None: return "none";
+    case BreakKind::Han: return "han";
+    case BreakKind::HanLatin: return "han-latin";
+    case BreakKind::Space: return "space";
+    case BreakKind::AfterPunct: return "after-punct";
+    case BreakKind::BeforeOpening: return "before-opening";
+    case BreakKind::Other: return "icu";
+    case BreakKind::Hard: return "hard";
+    case BreakKind::Emergency: return "emergency";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr double kEmergencyPenalty = 5000;
+constexpr double kHanGapStretch = 0.1;  // em: extractors read wider gaps as spaces
+
+// Geometry of one atom as a box with blank halves (CJK-RULES §3).
+struct Geometry {
+  double box = 0;    // box width (ink), pt
+  double left = 0;   // blank before the box, pt (opening brackets)
+  double right = 0;  // blank after the box, pt (pause/stop, closing)
+  double shift = 0;  // where the glyph's pen starts relative to the box
+  ShrinkClass shrink = ShrinkClass::Bracket;
+};
+
+bool has_blank_class(PunctClass k) {
+  return k == PunctClass::PauseStop || k == PunctClass::Closing || k == PunctClass::Opening;
+}
+
+Geometry geometry(const Atom& a, PunctuationStyle ps) {
+  Geometry g;
+  g.box = a.advance;
+  if (a.kind != AtomKind::Punct || !has_blank_class(a.punct) || ps == PunctuationStyle::Plain) return g;
+  if (a.advance < 0.75 * a.size) return g;  // a proportional mark: set as drawn
+  double blank = a.advance / 2;
+  g.box = a.advance - blank;
+  bool keep = ps == PunctuationStyle::Quanjiao ||
+              (ps == PunctuationStyle::Kaiming && a.punct == PunctClass::PauseStop && is_stop_mark(a.cp));
+  if (a.punct == PunctClass::Opening) {
+    g.shift = -blank;
+    g.left = keep ? blank : 0;
+  } else {
+    g.right = keep ? blank : 0;
+  }
+  g.shrink = a.punct == PunctClass::PauseStop ? (is_stop_mark(a.cp) ? ShrinkClass::Stop : ShrinkClass::Pause)
+                                              : ShrinkClass::Bracket;
+  return g;
+}
+
+std::vector<Geometry> geometries(const MeasuredParagraph& mp, const ParagraphStyle& style) {
+  std::vector<Geometry> geo(mp.atoms.size());
+  for (size_t i = 0; i < mp.atoms.size(); ++i) geo[i] = geometry(mp.atoms[i], style.cjk.punctuation);
+  // Adjacent marks: 2 em become 1.5 em — the blank away from the enclosed text goes.
+  int prev = -1;
+  bool line_start = true;
+  for (size_t i = 0; i < mp.atoms.size(); ++i) {
+    const Atom& a = mp.atoms[i];
+    if (a.kind == AtomKind::Space) continue;
+    if (a.kind == AtomKind::Hard) {
+      prev = -1;
+      line_start = true;
+      continue;
+    }
+    Geometry& g = geo[i];
+    if (line_start) g.left = 0;  // an opening bracket starting the paragraph (after the indent)
+    if (prev >= 0) {
+      Geometry& p = geo[static_cast<size_t>(prev)];
+      if (p.right > 0 && g.right > 0) p.right = 0;        // 。” ）」 ，」
+      else if (p.right > 0 && g.left > 0) g.left = 0;    // ）（ ，“
+      else if (p.left > 0 && g.left > 0 && p.box > 0 && mp.atoms[static_cast<size_t>(prev)].punct == PunctClass::Opening)
+        g.left = 0;                                       // “《
+    }
+    prev = static_cast<int>(i);
+    line_start = false;
+  }
+  return geo;
+}
+
+bool is_pair_mark(char32_t c) { return c == U'—' || c == U'…'; }
+
+}  // namespace
+
+ParagraphSetter::ParagraphSetter() = default;
+ParagraphSetter::~ParagraphSetter() = default;
+
+std::vector<Item> ParagraphSetter::build_items(const MeasuredParagraph& mp, const ParagraphStyle& style) {
+  const std::string& text = mp.text.text;
+  const LineBreakLevel level = style.cjk.line_break;
+  std::vector<uint8_t> opp = breaks_.find(text, level);
+  std::vector<Geometry> geo = geometries(mp, style);
+  std::vector<Item> items;
+  items.reserve(mp.atoms.size() * 3 + 2);
+  if (style.indent > 0) items.push_back(Item::box(style.indent, 0, kNoAtom));
+
+  int prev = -1;
+  bool had_space = false, soft_only = true;
+  double space_w = 0, space_size = style.size;
+  auto blank_glue = [](double w, ShrinkClass k) {
+    return Item::glue(w, 0, w, StretchClass::Word, k);
+  };
+  for (size_t i = 0; i < mp.atoms.size(); ++i) {
+    const Atom& a = mp.atoms[i];
+    if (a.kind == AtomKind::Space) {
+      if (!had_space) {
+        space_w = a.advance;
+        space_size = a.size;
+      }
+      had_space = true;
+      soft_only = soft_only && a.soft;
+      continue;
+    }
+    if (a.kind == AtomKind::Hard) {
+      items.push_back(Item::pen(-kInfPenalty, 0, false, static_cast<uint8_t>(BreakKind::Hard)));
+      prev = -1;
+      had_space = false;
+      soft_only = true;
+      continue;
+    }
+    const Geometry& g = geo[i];
+    const bool superscript = mp.runs[a.run].style.superscript;
+    if (prev >= 0) {
+      const Atom& b = mp.atoms[static_cast<size_t>(prev)];
+      const Geometry& bg = geo[static_cast<size_t>(prev)];
+      const bool han_latin = (b.kind == AtomKind::Han && a.kind == AtomKind::Latin) ||
+                             (b.kind == AtomKind::Latin && a.kind == AtomKind::Han);
+      const bool fullwidth_next = bg.right > 0 || g.left > 0 || (b.kind == AtomKind::Punct && has_blank_class(b.punct)) ||
+                                  (a.kind == AtomKind::Punct && has_blank_class(a.punct));
+      // Break opportunity (ICU + 禁则), or an emergency one inside unbreakable material.
+      bool breakable = opp[a.begin] && !superscript;
+      BreakKind kind = BreakKind::Other;
+      if (han_latin) kind = BreakKind::HanLatin;
+      else if (had_space) kind = BreakKind::Space;
+      else if (b.kind == AtomKind::Han && a.kind == AtomKind::Han) kind = BreakKind::Han;
+      else if (b.kind == AtomKind::Punct) kind = BreakKind::AfterPunct;
+      else if (a.kind == AtomKind::Punct && a.punct == PunctClass::Opening) kind = BreakKind::BeforeOpening;
+      else if (b.kind == AtomKind::Han || a.kind == AtomKind::Han) kind = BreakKind::Han;
+      if (breakable) {
+        items.push_back(Item::pen(kind == BreakKind::Other ? 50 : 0, 0, false, static_cast<uint8_t>(kind)));
+      } else {
+        size_t nb = a.end;
+        char32_t after = nb < text.size() ? font::next_code_point(text, nb) : 0;
+        bool ok = !(b.cp == a.cp && is_pair_mark(a.cp)) && !no_line_start(a.cp, b.cp, after, level) &&
+                  !no_line_end(b.cp, a.cp, level) && !superscript;
+        if (ok) items.push_back(Item::pen(kEmergencyPenalty, 0, true, static_cast<uint8_t>(BreakKind::Emergency)));
+      }
+      if (bg.right > 0) items.push_back(blank_glue(bg.right, bg.shrink));
+      if (han_latin && style.cjk.latin_spacing > 0 && !superscript) {
+        // ¼ em (of the Han side), shrink to ⅛ em, stretch to ⅓ em (CJK-RULES §4).
+        double em = b.kind == AtomKind::Han ? b.size : a.size;
+        double w = style.cjk.latin_spacing * em;
+        items.push_back(Item::glue(w, std::max(0.0, em / 3 - w), std::max(0.0, w - em / 8), StretchClass::HanLatin,
+                                   ShrinkClass::HanLatin));
+      } else if (had_space && !fullwidth_next && !(soft_only && (a.kind == AtomKind::Han || b.kind == AtomKind::Han))) {
+        // A word space: stretch to ½ em, shrink to ¼ em.
+        double w = space_w;
+        items.push_back(Item::glue(w, std::max(0.0, space_size / 2 - w), std::max(0.0, w - space_size / 4),
+                                   StretchClass::Word, ShrinkClass::Word));
+      } else if (b.kind == AtomKind::Han && a.kind == AtomKind::Han) {
+        items.push_back(Item::glue(0, kHanGapStretch * std::min(a.size, b.size), 0, StretchClass::Han, ShrinkClass::Word));
+      }
+    }
+    if (g.left > 0 && prev >= 0) items.push_back(blank_glue(g.left, g.shrink));
+    int units = (a.kind == AtomKind::Han || a.kind == AtomKind::Latin) ? 1 : 0;
+    items.push_back(Item::box(g.box, units, static_cast<uint32_t>(i)));
+    prev = static_cast<int>(i);
+    had_space = false;
+    soft_only = true;
+  }
+  return items;
+}
+
+SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const ParagraphStyle& style,
+                                  doc::Diagnostics& diags, std::string_view path) {
+  SetParagraph out;
+  out.measure = style.measure;
+  out.size = style.size;
+  if (!style.fonts.library || !style.fonts.text) return out;
+  MeasureOptions mo;
+  mo.size = style.size;
+  mo.code_scale = style.code_scale;
+  mo.lang = style.lang;
+  MeasuredParagraph mp = measure(inlines, style.fonts, mo);
+  out.text = mp.text.text;
+  std::vector<Item> items = build_items(mp, style);
+  // Trailing glue/penalties would only make an empty last line.
+  while (!items.empty() && items.back().kind != ItemKind::Box) items.pop_back();
+  if (items.empty()) return out;
+  std::vector<Geometry> geo = geometries(mp, style);
+
+  BreakParams bp;
+  bp.measure = style.measure;
+  bp.min_last_line = style.min_last_line;
+  bp.justify = style.align == Alignment::Justify;
+  bp.first_fit_threshold = style.first_fit_threshold;
+  std::vector<LineSpan> spans = break_lines(items, bp);
+
+  struct Placed {
+    uint32_t atom;
+    uint32_t glyph;
+    double x;
+  };
+  std::vector<double> widths;
+  std::vector<Placed> placed;
+  for (size_t li = 0; li < spans.size(); ++li) {
+    const LineSpan& span = spans[li];
+    Line line;
+    line.fit = fit_line(items, span, style.measure, bp.justify, widths);
+    line.natural = line.fit.natural;
+    line.width = line.fit.width;
+    line.ratio = line.fit.ratio;
+    line.rule = span.rule;
+    line.kind = span.brk < items.size() ? static_cast<BreakKind>(items[span.brk].rule) : BreakKind::None;
+    if (span.rule == BreakRule::Emergency) line.kind = BreakKind::Emergency;
+    // Pen positions of every glyph.
+    placed.clear();
+    std::vector<double> atom_end;  // x after each placed atom's box, parallel to atoms seen
+    std::vector<uint32_t> atoms_on_line;
+    double x = 0;
+    for (size_t k = span.begin; k < span.end; ++k) {
+      const Item& it = items[k];
+      const double w = widths[k - span.begin];
+      if (it.kind == ItemKind::Box && it.ref != kNoAtom) {
+        const Atom& a = mp.atoms[it.ref];
+        double gx = x + geo[it.ref].shift;
+        for (uint32_t gi = a.glyph_begin; gi < a.glyph_end; ++gi) {
+          placed.push_back({it.ref, gi, gx});
+          gx += mp.glyphs[gi].x_advance * a.size;
+        }
+        x += w;
+        atoms_on_line.push_back(it.ref);
+        atom_end.push_back(x);
+      } else if (it.kind != ItemKind::Penalty) {
+        x += w;
+      }
+    }
+    const double line_end = x;
+    switch (style.align) {
+      case Alignment::Justify:
+      case Alignment::Left: line.offset = 0; break;
+      case Alignment::Right: line.offset = std::max(0.0, style.measure - line.width); break;
+      case Alignment::Center: line.offset = std::max(0.0, (style.measure - line.width) / 2); break;
+    }
+    if (!atoms_on_line.empty()) {
+      line.text_begin = mp.atoms[atoms_on_line.front()].begin;
+      line.text_end = mp.atoms[atoms_on_line.back()].end;
+      line.pos = mp.text.position(line.text_begin);
+    } else if (!out.lines.empty()) {
+      line.text_begin = line.text_end = out.lines.back().text_end;
+    }
+    // Group glyphs into runs (one shaped run = one face, size and style).
+    for (size_t p = 0; p < placed.size();) {
+      const uint32_t run_index = mp.atoms[placed[p].atom].run;
+      size_t q = p;
+      while (q < placed.size() && mp.atoms[placed[q].atom].run == run_index) ++q;
+      const Run& run = mp.runs[run_index];
+      const double size = mp.run_size[run_index];
+      const double rise = mp.run_rise[run_index];
+      layout::GlyphRun gr;
+      gr.face = run.face_id;
+      gr.size = size;
+      gr.origin = {placed[p].x + line.offset, 0};
+      gr.synthetic_bold = run.synthetic_bold;
+      gr.synthetic_slant = run.synthetic_italic ? 0.2 : 0;
+      const uint32_t tb = mp.atoms[placed[p].atom].begin;
+      const uint32_t te = mp.atoms[placed[q - 1].atom].end;
+      gr.text = out.text.substr(tb, te - tb);
+      for (size_t r = p; r < q; ++r) {
+        const font::ShapedGlyph& sg = mp.glyphs[placed[r].glyph];
+        double next_x = r + 1 < placed.size() ? placed[r + 1].x : line_end;
+        layout::Glyph gl;
+        gl.gid = sg.gid;
+        gl.advance = next_x - placed[r].x;
+        gl.x_offset = sg.x_offset * size;
+        gl.y_offset = sg.y_offset * size + rise;
+        gl.cluster = sg.cluster - tb;
+        gr.glyphs.push_back(gl);
+      }
+      const font::FaceInfo& fi = font::info(style.fonts.library->face(run.face_id));
+      line.ascent = std::max(line.ascent, fi.ascender * size + rise);
+      line.descent = std::max(line.descent, -fi.descender * size - rise);
+      // Decorations: links, strikes, code, spanning this group.
+      double x0 = placed[p].x + line.offset;
+      double x1 = line.offset;
+      for (size_t ai = 0; ai < atoms_on_line.size(); ++ai)
+        if (mp.atoms[atoms_on_line[ai]].run == run_index) x1 = atom_end[ai] + line.offset;
+      auto decorate = [&](Decoration::Kind k, const std::string& url) {
+        if (!line.decorations.empty() && line.decorations.back().kind == k && line.decorations.back().url == url &&
+            k != Decoration::Kind::Code) {
+          line.decorations.back().x1 = x1;
+          return;
+        }
+        line.decorations.push_back({k, std::max(x0, line.offset), x1, url});
+      };
+      if (run.style.link >= 0) decorate(Decoration::Kind::Link, mp.text.links[static_cast<size_t>(run.style.link)]);
+      if (run.style.strike) decorate(Decoration::Kind::Strike, {});
+      if (run.style.code) decorate(Decoration::Kind::Code, {});
+      line.runs.push_back(std::move(gr));
+      p = q;
+    }
+    // Warnings for lines Chinese readers would correct (CJK-RULES §8).
+    std::string snippet = out.text.substr(line.text_begin, std::min<size_t>(line.text_end - line.text_begin, 60));
+    if (span.rule == BreakRule::Overfull || line.fit.overfull) {
+      diags.warn(path, line.pos, "line overfull by " + std::to_string(line.width - style.measure) +
+                                     " pt: nothing to break in \"" + snippet + "\"");
+      line.warned = true;
+    } else if (span.rule == BreakRule::Emergency) {
+      diags.warn(path, line.pos, "no break opportunity fits the measure: \"" + snippet +
+                                     "\" broken at an arbitrary point");
+      line.warned = true;
+    }
+    if (bp.justify && line.fit.han_overflow) {
+      diags.warn(path, line.pos, "line of unbreakable material: Han characters spaced wider than 0.1 em in \"" +
+                                     snippet + "\"");
+      line.warned = true;
+    } else if (bp.justify && line.fit.underfull) {
+      diags.warn(path, line.pos, "cannot justify line \"" + snippet + "\": no space to stretch");
+      line.warned = true;
+    }
+    out.lines.push_back(std::move(line));
+  }
+  return out;
+}
+
+}  // namespace moyin::typeset

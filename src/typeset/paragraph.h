@@ -1,0 +1,108 @@
+// Paragraph typesetting: inlines → measured atoms → boxes/glue/penalties
+// (CJK-RULES §1–§5) → optimal breaks → justified lines of positioned glyph
+// runs, ready for the page builder.
+//
+//   typeset::ParagraphSetter setter(fonts_library);        // one per job/thread
+//   typeset::ParagraphStyle ps{.measure = 420, .fonts = {&lib, lib.find_set("serif-zh")},
+//                              .size = 10.5, .indent = 21};
+//   typeset::SetParagraph p = setter.set(block.inlines, ps, diags, doc.path);
+//   for (const typeset::Line& line : p.lines)
+//     for (layout::GlyphRun run : line.runs) {            // origin relative to the line
+//       run.origin.x += left; run.origin.y += baseline;   // place it
+//       run.face = book_face_index(run.face);             // FontLibrary id → Book::faces
+//       page.items.push_back(std::move(run));
+//     }
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "doc/diagnostics.h"
+#include "layout/book.h"
+#include "typeset/cjk.h"
+#include "typeset/itemize.h"
+#include "typeset/linebreak.h"
+#include "typeset/measure.h"
+
+namespace moyin::typeset {
+
+enum class Alignment { Justify, Left, Center, Right };
+
+// Everything a paragraph needs, as plain values (a mapping from style::Sheet
+// lives with the page builder).
+struct ParagraphStyle {
+  double measure = 0;          // line width, pt
+  FontRoles fonts;             // body set (+ code set)
+  double size = 10.5;          // pt
+  double indent = 0;           // first-line indent, pt (2 em for body text)
+  Alignment align = Alignment::Justify;
+  CjkOptions cjk;
+  int min_last_line = 2;       // paragraph.min-last-line
+  double code_scale = 0.9;
+  std::string lang = "zh-Hans";
+  size_t first_fit_threshold = 20000;
+};
+
+// A decoration the page builder draws or links, in line coordinates (x from
+// the line's left edge).
+struct Decoration {
+  enum class Kind { Link, Strike, Code } kind = Kind::Link;
+  double x0 = 0, x1 = 0;
+  std::string url;  // Link
+};
+
+// Why a break was allowed at that place (for the dump and debugging).
+enum class BreakKind : uint8_t { None, Han, HanLatin, Space, AfterPunct, BeforeOpening, Other, Hard, Emergency };
+const char* to_string(BreakKind k);
+
+struct Line {
+  // Glyph runs in line coordinates: origin.x from the line's left edge
+  // (alignment offset included), origin.y = 0 on the baseline. Glyph.advance
+  // is the final pen advance (justification included); face = FontLibrary id.
+  std::vector<layout::GlyphRun> runs;
+  std::vector<Decoration> decorations;
+  uint32_t text_begin = 0, text_end = 0;  // bytes of SetParagraph::text on this line
+  doc::Position pos;                      // source position of the line's first character
+  double natural = 0;                     // pt, before adjustment
+  double width = 0;                       // pt, after adjustment (ink may start before 0 for none)
+  double offset = 0;                      // pt, alignment shift already applied to runs
+  double ratio = 0;                       // adjustment ratio (TeX-style)
+  LineFit fit;                            // per-class detail
+  BreakRule rule = BreakRule::End;        // how the break after this line was chosen
+  BreakKind kind = BreakKind::None;       // what kind of opportunity it was
+  double ascent = 0, descent = 0;         // pt, max over the faces used (descent positive)
+  bool warned = false;                    // overfull/emergency/underfull/stretched Han: a warning was issued
+};
+
+struct SetParagraph {
+  std::string text;  // the flattened source text (lines index into it)
+  double measure = 0;
+  double size = 0;
+  std::vector<Line> lines;
+};
+
+// Holds the ICU line iterator; cheap to reuse for many paragraphs. One per
+// thread (not thread-safe); the FontLibrary it reads is shared.
+class ParagraphSetter {
+ public:
+  ParagraphSetter();
+  ~ParagraphSetter();
+  ParagraphSetter(const ParagraphSetter&) = delete;
+  ParagraphSetter& operator=(const ParagraphSetter&) = delete;
+
+  SetParagraph set(const std::vector<doc::Inline>& inlines, const ParagraphStyle& style,
+                   doc::Diagnostics& diags, std::string_view path = {});
+
+  // The box/glue/penalty list of a measured paragraph (exposed for tests and
+  // the benchmark); items' `ref` index MeasuredParagraph::atoms (or kNoAtom).
+  std::vector<Item> build_items(const MeasuredParagraph& mp, const ParagraphStyle& style);
+
+ private:
+  BreakOpportunities breaks_;
+};
+
+inline constexpr uint32_t kNoAtom = 0xFFFFFFFF;
+
+}  // namespace moyin::typeset

@@ -1,0 +1,69 @@
+// Break opportunities: ICU's zh line iterator refined by the 禁则 of CJK-RULES §2.
+#include "typeset/cjk.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace moyin::typeset {
+namespace {
+
+// Renders the opportunities as the text with "|" at every allowed break.
+std::string marks(std::string_view s, LineBreakLevel level = LineBreakLevel::GB) {
+  BreakOpportunities bo;
+  auto ok = bo.find(s, level);
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (ok[i]) out += '|';
+    out += s[i];
+  }
+  return out;
+}
+
+TEST(BreakOpportunities, HanBreaksAnywhereButBeforePauseAndClosing) {
+  EXPECT_EQ(marks("中文，测试。"), "中|文，|测|试。");
+  EXPECT_EQ(marks("见（附录）。"), "见|（附|录）。");
+  EXPECT_EQ(marks("“好”，他说"), "“好”，|他|说");
+}
+
+TEST(BreakOpportunities, PairsAndInterpunctStayWhole) {
+  EXPECT_EQ(marks("他说……好"), "他|说……|好");
+  EXPECT_EQ(marks("历程——生命"), "历|程|——|生|命");  // gb: a pair may start a line
+  EXPECT_EQ(marks("历程——生命", LineBreakLevel::Strict), "历|程——|生|命");
+  EXPECT_EQ(marks("达·芬奇"), "达·|芬|奇");
+  EXPECT_EQ(marks("DALL·E"), "DALL·E");
+}
+
+TEST(BreakOpportunities, NumbersWithUnitsStayWhole) {
+  EXPECT_EQ(marks("增长12.5%的"), "增|长|12.5%|的");
+  EXPECT_EQ(marks("约25°C时"), "约|25°C|时");
+  EXPECT_EQ(marks("价¥6元"), "价|¥6|元");
+  EXPECT_EQ(marks("v3.1.2版"), "v3.1.2|版");
+}
+
+TEST(BreakOpportunities, HanLatinBoundariesAndSpaces) {
+  EXPECT_EQ(marks("用GPU集群"), "用|GPU|集|群");
+  EXPECT_EQ(marks("Attention Is All"), "Attention |Is |All");
+}
+
+TEST(Classes, ProhibitionsByLevel) {
+  EXPECT_TRUE(no_line_start(U'，', U'中', U'文', LineBreakLevel::Basic));
+  EXPECT_TRUE(no_line_start(U'》', 0, 0, LineBreakLevel::Basic));
+  EXPECT_FALSE(no_line_start(U'～', 0, 0, LineBreakLevel::Basic));
+  EXPECT_TRUE(no_line_start(U'～', 0, 0, LineBreakLevel::GB));
+  EXPECT_TRUE(no_line_start(U'%', U'5', 0, LineBreakLevel::GB));
+  EXPECT_TRUE(no_line_start(U'…', U'说', U'好', LineBreakLevel::GB));   // lone …
+  EXPECT_FALSE(no_line_start(U'…', U'说', U'…', LineBreakLevel::GB));   // a pair may start (gb)
+  EXPECT_TRUE(no_line_start(U'…', U'说', U'…', LineBreakLevel::Strict));
+  EXPECT_TRUE(no_line_end(U'（', U'中', LineBreakLevel::Basic));
+  EXPECT_TRUE(no_line_end(U'¥', U'6', LineBreakLevel::GB));
+  EXPECT_EQ(punct_class(U'、'), PunctClass::PauseStop);
+  EXPECT_EQ(punct_class(U'』'), PunctClass::Closing);
+  EXPECT_EQ(punct_class(U'〖'), PunctClass::Opening);
+  EXPECT_TRUE(is_han(U'集'));
+  EXPECT_TRUE(is_han(U'\U00020BB7'));
+  EXPECT_FALSE(is_han(U'，'));
+}
+
+}  // namespace
+}  // namespace moyin::typeset
