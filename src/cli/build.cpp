@@ -1,11 +1,405 @@
+// `moyin build PATH... [--to pdf|epub|all] [-o DIR] [--style NAME|FILE]
+//  [--set key=value]... [-j N] [--quiet]`
+// Plans one job per Markdown file (a folder: every .md under it; a book.yaml:
+// one book), runs the jobs on a thread pool, writes each output through a
+// temporary file renamed into place, and prints diagnostics in input order.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
 #include "cli/commands.h"
+#include "cli/jobs.h"
+#include "cli/report.h"
+#include "epub/epub.h"
+#include "source/source.h"
+#include "style/style.h"
 
 namespace moyin::cli {
+namespace fs = std::filesystem;
 
-// Placeholder until the stage behind it lands.
+namespace {
+
+enum class Target { Pdf, Epub, All };
+
+struct Settings {
+  Target to = Target::All;
+  std::optional<fs::path> out_dir;
+  std::string style;                 // --style NAME|FILE
+  std::vector<std::string> sets;     // --set key=value
+  int jobs = 1;
+  bool quiet = false;
+  std::optional<int64_t> source_date_epoch;
+};
+
+struct Job {
+  bool book = false;
+  fs::path input;        // a .md file or a book.yaml
+  fs::path output_base;  // output path without extension
+};
+
+enum class PdfStatus { Written, Failed, Unavailable };
+
+struct JobResult {
+  doc::Diagnostics diags;
+  bool ok = true;
+  bool pdf_unavailable = false;
+};
+
+std::string lower(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  return s;
+}
+
+bool is_markdown(const fs::path& p) {
+  std::string ext = lower(p.extension().string());
+  return ext == ".md" || ext == ".markdown";
+}
+bool is_book(const fs::path& p) {
+  std::string ext = lower(p.extension().string());
+  return ext == ".yaml" || ext == ".yml";
+}
+
+// Writes `bytes` to a temporary file beside `target` and renames it into
+// place, so a failure never leaves a partial file or destroys an old one.
+bool write_atomic(const fs::path& target, std::string_view bytes, const std::string& input,
+                  doc::Diagnostics& diags) {
+  std::error_code ec;
+  fs::path dir = target.parent_path();
+  if (!dir.empty()) fs::create_directories(dir, ec);
+  if (ec) {
+    diags.error(input, {}, "cannot create folder " + dir.string() + ": " + ec.message());
+    return false;
+  }
+  std::string tmpl = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+  std::vector<char> name(tmpl.begin(), tmpl.end());
+  name.push_back('\0');
+  int fd = mkstemp(name.data());
+  if (fd < 0) {
+    diags.error(input, {}, "cannot create a temporary file in " +
+                               (dir.empty() ? std::string(".") : dir.string()));
+    return false;
+  }
+  bool ok = true;
+  size_t off = 0;
+  while (ok && off < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + off, bytes.size() - off);
+    if (n <= 0) ok = false;
+    else off += static_cast<size_t>(n);
+  }
+  if (ok && ::fchmod(fd, 0644) != 0) ok = false;
+  if (ok && ::fsync(fd) != 0) ok = false;
+  if (::close(fd) != 0) ok = false;
+  if (ok && std::rename(name.data(), target.c_str()) != 0) ok = false;
+  if (!ok) {
+    ::unlink(name.data());
+    diags.error(input, {}, "cannot write " + target.string());
+  }
+  return ok;
+}
+
+// The style sheet of one document (or book): shipped base <- front matter
+// `style:` <- --style <- --set.
+style::Sheet sheet_for(const Settings& s, const doc::Metadata& meta, const fs::path& doc_dir,
+                       doc::Diagnostics& diags) {
+  style::Layers layers;
+  layers.front_matter = meta.style;
+  layers.document_dir = doc_dir;
+  if (!s.style.empty()) {
+    bool is_file = s.style.find('/') != std::string::npos || is_book(s.style);
+    if (is_file) layers.files.push_back(s.style);
+    else layers.base = s.style;
+  }
+  layers.settings = s.sets;
+  return style::resolve(layers, diags);
+}
+
+epub::Options epub_options(const Settings& s, const style::Sheet& sheet) {
+  epub::Options o;
+  o.split_level = sheet.epub.split_level;
+  o.toc_depth = sheet.toc.depth;
+  o.embed_fonts = sheet.epub.embed_fonts;
+  o.css = style::to_css(sheet);
+  o.source_date_epoch = s.source_date_epoch;
+  return o;
+}
+
+// ---- The back ends: one call site each.
+
+bool write_epub(const std::optional<std::string>& bytes, const fs::path& out,
+                const std::string& input, doc::Diagnostics& diags) {
+  if (!bytes) return false;
+  return write_atomic(out, *bytes, input, diags);
+}
+
+// The PDF back end is wired here once typeset/ and pdf/ provide a whole-
+// document entry point; until then it reports itself unavailable.
+PdfStatus write_pdf(const doc::Document&, const style::Sheet&, const fs::path&, doc::Diagnostics&) {
+  return PdfStatus::Unavailable;
+}
+
+// ---- Jobs.
+
+void run_file(const Job& job, const Settings& s, JobResult& r) {
+  std::string input = job.input.string();
+  std::optional<doc::Document> document = source::read_file(job.input, r.diags);
+  if (!document) {
+    r.ok = false;
+    return;
+  }
+  style::Sheet sheet = sheet_for(s, document->meta, job.input.parent_path(), r.diags);
+  if (s.to != Target::Pdf) {
+    std::optional<std::string> bytes = epub::make_epub(*document, epub_options(s, sheet), r.diags);
+    fs::path out = job.output_base;
+    out += ".epub";
+    if (!write_epub(bytes, out, input, r.diags)) r.ok = false;
+  }
+  if (s.to != Target::Epub) {
+    fs::path out = job.output_base;
+    out += ".pdf";
+    PdfStatus st = write_pdf(*document, sheet, out, r.diags);
+    if (st == PdfStatus::Failed) r.ok = false;
+    if (st == PdfStatus::Unavailable) r.pdf_unavailable = true;
+  }
+}
+
+// book.yaml: front-matter keys (title, author, date, lang, id, cover, tags,
+// …) plus `chapters:`, a list of Markdown files relative to the book.yaml.
+void run_book(const Job& job, const Settings& s, JobResult& r) {
+  std::string input = job.input.string();
+  std::error_code ec;
+  std::string text;
+  {
+    std::FILE* f = std::fopen(input.c_str(), "rb");
+    if (!f) {
+      r.diags.error(input, {}, "cannot read the book file");
+      r.ok = false;
+      return;
+    }
+    char buf[65536];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0 && text.size() < (16u << 20)) text.append(buf, n);
+    std::fclose(f);
+  }
+  // The book file is YAML with the same keys as a front matter: parse it as
+  // one (positions shift by the added "---" line, corrected below).
+  doc::Diagnostics meta_diags;
+  std::optional<doc::Document> meta_doc = source::parse("---\n" + text + "\n---\n", input, meta_diags);
+  for (doc::Diagnostic d : meta_diags.items) {
+    if (d.path == input && d.pos.line > 1) --d.pos.line;
+    r.diags.items.push_back(std::move(d));
+  }
+  if (!meta_doc) {
+    r.ok = false;
+    return;
+  }
+  epub::Book book;
+  book.meta = meta_doc->meta;
+  book.meta_path = input;
+  book.root = job.input.parent_path();
+  fs::path dir = job.input.parent_path();
+  const doc::MetaValue* chapters = nullptr;
+  for (auto& [key, value] : book.meta.extra)
+    if (key == "chapters") chapters = &value;
+  if (!chapters || chapters->kind != doc::MetaValue::Kind::List || chapters->items.empty()) {
+    r.diags.error(input, {}, "a book file needs `chapters:`, a list of Markdown files");
+    r.ok = false;
+    return;
+  }
+  for (const doc::MetaValue& item : chapters->items) {
+    if (item.kind != doc::MetaValue::Kind::Scalar || item.scalar.empty()) {
+      r.diags.error(input, {}, "every entry of `chapters:` must be a file name");
+      r.ok = false;
+      continue;
+    }
+    std::optional<doc::Document> chapter = source::read_file(dir / item.scalar, r.diags);
+    if (!chapter) {
+      r.ok = false;
+      continue;
+    }
+    book.chapters.push_back(std::move(*chapter));
+  }
+  if (!r.ok) return;
+  style::Sheet sheet = sheet_for(s, book.meta, dir, r.diags);
+  if (s.to != Target::Pdf) {
+    std::optional<std::string> bytes = epub::make_book(book, epub_options(s, sheet), r.diags);
+    fs::path out = job.output_base;
+    out += ".epub";
+    if (!write_epub(bytes, out, input, r.diags)) r.ok = false;
+  }
+  if (s.to != Target::Epub) r.pdf_unavailable = true;  // books in PDF: with the PDF hook
+}
+
+// Expands the command line's paths into jobs; problems go to `diags`.
+std::vector<Job> plan(const std::vector<std::string>& paths, const Settings& s,
+                      doc::Diagnostics& diags) {
+  std::vector<Job> jobs;
+  auto output_for = [&](const fs::path& input, const fs::path& relative) {
+    fs::path base = s.out_dir ? *s.out_dir / relative : input;
+    return base.replace_extension();
+  };
+  for (const std::string& p : paths) {
+    fs::path path(p);
+    std::error_code ec;
+    fs::file_status st = fs::status(path, ec);
+    if (ec || !fs::exists(st)) {
+      diags.error(p, {}, "no such file or folder");
+      continue;
+    }
+    if (fs::is_directory(st)) {
+      std::vector<fs::path> found;
+      fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
+      for (; !ec && it != end; it.increment(ec)) {
+        std::string name = it->path().filename().string();
+        if (!name.empty() && name[0] == '.') {  // hidden files and folders (.git)
+          if (it->is_directory(ec)) it.disable_recursion_pending();
+          continue;
+        }
+        if (it->is_regular_file(ec) && is_markdown(it->path())) found.push_back(it->path());
+      }
+      if (ec) diags.warn(p, {}, "could not read the whole folder: " + ec.message());
+      std::sort(found.begin(), found.end());
+      if (found.empty()) diags.warn(p, {}, "no Markdown files in this folder");
+      for (const fs::path& f : found)
+        jobs.push_back({false, f, output_for(f, fs::relative(f, path, ec))});
+    } else if (is_book(path)) {
+      jobs.push_back({true, path, output_for(path, path.filename())});
+    } else {
+      jobs.push_back({false, path, output_for(path, path.filename())});
+    }
+  }
+  // Two inputs must not write the same output.
+  std::map<std::string, std::string> owner;
+  std::vector<Job> unique;
+  for (Job& j : jobs) {
+    std::error_code ec;
+    fs::path key = fs::weakly_canonical(j.output_base, ec);
+    std::string k = (ec ? j.output_base : key).string();
+    auto [it, fresh] = owner.emplace(k, j.input.string());
+    if (!fresh) {
+      if (it->second != j.input.string())
+        diags.error(j.input.string(), {}, "its output would overwrite the output of " + it->second);
+      continue;  // the same input named twice is converted once
+    }
+    unique.push_back(std::move(j));
+  }
+  return unique;
+}
+
+void print_progress(size_t done, size_t total) {
+  constexpr int kWidth = 30;
+  int filled = total ? static_cast<int>(done * kWidth / total) : kWidth;
+  std::string bar(static_cast<size_t>(filled), '#');
+  bar.resize(kWidth, '.');
+  std::fprintf(stderr, "\r[%s] %zu/%zu", bar.c_str(), done, total);
+  std::fflush(stderr);
+}
+
+int run_build(const std::vector<std::string>& paths, Settings s) {
+  if (const char* sde = std::getenv("SOURCE_DATE_EPOCH")) {
+    int64_t v = 0;
+    std::string_view t(sde);
+    auto r = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (r.ec == std::errc() && r.ptr == t.data() + t.size()) s.source_date_epoch = v;
+    else std::fprintf(stderr, "moyin: warning: SOURCE_DATE_EPOCH is not a number; ignored\n");
+  }
+  if (s.to == Target::Pdf) {
+    std::fprintf(stderr,
+                 "moyin: error: PDF output is not available yet in this build; use --to epub\n");
+    return 1;
+  }
+  doc::Diagnostics planning;
+  std::vector<Job> jobs = plan(paths, s, planning);
+  print_diagnostics(planning);
+  std::vector<JobResult> results(jobs.size());
+  bool tty = ::isatty(STDERR_FILENO) == 1;
+  bool progress = tty && !s.quiet && jobs.size() > 1;
+  std::mutex progress_mutex;  // only guards the progress line on stderr
+  run_parallel(
+      jobs.size(), s.jobs,
+      [&](size_t i) {
+        if (jobs[i].book) run_book(jobs[i], s, results[i]);
+        else run_file(jobs[i], s, results[i]);
+        if (results[i].diags.has_errors()) results[i].ok = false;
+      },
+      [&](size_t done) {
+        if (!progress) return;
+        std::lock_guard<std::mutex> lock(progress_mutex);
+        print_progress(done, jobs.size());
+      });
+  if (progress) std::fputc('\n', stderr);
+  size_t failed = 0;
+  bool pdf_note = false;
+  for (JobResult& r : results) {
+    if (s.quiet) {
+      doc::Diagnostics errors;
+      for (const doc::Diagnostic& d : r.diags.items)
+        if (d.severity == doc::Severity::Error) errors.items.push_back(d);
+      print_diagnostics(errors);
+    } else {
+      print_diagnostics(r.diags);
+    }
+    if (!r.ok) ++failed;
+    pdf_note = pdf_note || r.pdf_unavailable;
+  }
+  if (pdf_note && !s.quiet)
+    std::fprintf(stderr, "moyin: note: PDF output is not available yet in this build; "
+                         "only EPUB files were written\n");
+  if (!s.quiet && !progress && jobs.size() > 1)
+    std::fprintf(stderr, "moyin: %zu of %zu inputs converted, %zu failed\n", jobs.size() - failed,
+                 jobs.size(), failed);
+  if (planning.has_errors()) return 1;
+  return failed > 0 ? 1 : 0;
+}
+
+}  // namespace
+
 void add_build(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("build", "(not yet available)");
-  cmd->callback([&exit_code] { exit_code = 1; });
+  auto* cmd = app.add_subcommand("build", "Convert Markdown files, folders or a book.yaml to EPUB (and PDF)");
+  struct Args {
+    std::vector<std::string> paths;
+    std::string to = "all";
+    std::string out;
+    std::string style;
+    std::vector<std::string> sets;
+    int jobs = 0;
+    bool quiet = false;
+  };
+  auto args = std::make_shared<Args>();
+  cmd->add_option("PATH", args->paths, "Markdown file, folder of .md files, or book.yaml")->required();
+  cmd->add_option("--to", args->to, "Output format")
+      ->check(CLI::IsMember({"pdf", "epub", "all"}))
+      ->capture_default_str();
+  cmd->add_option("-o,--output", args->out, "Write outputs into this folder");
+  cmd->add_option("--style", args->style, "Style sheet name (styles/NAME.yaml) or file");
+  cmd->add_option("--set", args->sets, "Override a style key: key=value")->allow_extra_args(false);
+  cmd->add_option("-j,--jobs", args->jobs, "Parallel jobs (default: CPU count)")
+      ->check(CLI::Range(1, 256));
+  cmd->add_flag("-q,--quiet", args->quiet, "Print errors only");
+  cmd->callback([args, &exit_code] {
+    Settings s;
+    s.to = args->to == "pdf" ? Target::Pdf : args->to == "epub" ? Target::Epub : Target::All;
+    if (!args->out.empty()) s.out_dir = fs::path(args->out);
+    s.style = args->style;
+    s.sets = args->sets;
+    s.quiet = args->quiet;
+    unsigned hw = std::thread::hardware_concurrency();
+    s.jobs = args->jobs > 0 ? args->jobs : static_cast<int>(hw ? hw : 1);
+    exit_code = run_build(args->paths, s);
+  });
 }
 
 }  // namespace moyin::cli

@@ -1,0 +1,38 @@
+// Running independent jobs on a small thread pool. Each job writes only its
+// own result slot; the only shared state is the index counter.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <functional>
+#include <thread>
+#include <vector>
+
+namespace moyin::cli {
+
+// Calls run(i) for every i in [0, count) on up to `threads` threads, and
+// done(finished_so_far) after each (from the worker; `done` must be
+// thread-safe). Returns when all have finished.
+inline void run_parallel(size_t count, int threads, const std::function<void(size_t)>& run,
+                         const std::function<void(size_t)>& done) {
+  std::atomic<size_t> next{0}, finished{0};
+  auto worker = [&] {
+    for (;;) {
+      size_t i = next.fetch_add(1);
+      if (i >= count) return;
+      run(i);
+      size_t n = finished.fetch_add(1) + 1;
+      if (done) done(n);
+    }
+  };
+  size_t n = std::clamp<size_t>(threads < 1 ? 1 : static_cast<size_t>(threads), 1, std::max<size_t>(count, 1));
+  if (n <= 1) {
+    worker();
+    return;
+  }
+  std::vector<std::jthread> pool;
+  for (size_t t = 0; t < n; ++t) pool.emplace_back(worker);
+}
+
+}  // namespace moyin::cli

@@ -1,0 +1,83 @@
+// The EPUB back end: doc::Document(s) -> an EPUB 3 package (bytes).
+// pugixml (XHTML/OPF/NCX), gumbo (raw HTML -> safe XHTML) and libzip (the
+// container) are used only inside src/epub; nothing here exposes them.
+// Pure: reads only the images/fonts it is told about, never the clock, and
+// returns the archive as bytes; the caller writes it (atomically).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "doc/diagnostics.h"
+#include "doc/document.h"
+
+namespace moyin::epub {
+
+// A font face to embed (subset to the characters the book uses).
+struct FontFace {
+  std::filesystem::path file;  // .ttf/.otf/.ttc
+  int index = 0;               // face index inside a .ttc
+  std::string family;          // CSS font-family name the stylesheet uses
+  bool bold = false;
+  bool italic = false;
+};
+
+struct Options {
+  int split_level = 1;   // headings of this level or above start a new XHTML file; 0 = never split
+  int toc_depth = 3;     // heading levels listed in nav.xhtml / toc.ncx
+  std::string css;       // the stylesheet; empty = default_css(lang)
+  bool title_page = true;
+  bool embed_fonts = false;
+  std::vector<FontFace> fonts;  // faces to embed when embed_fonts
+  // Used for dcterms:modified when the front matter has no usable date
+  // (the caller reads $SOURCE_DATE_EPOCH); otherwise 1970-01-01T00:00:00Z.
+  std::optional<int64_t> source_date_epoch;
+};
+
+// A book: metadata (from book.yaml) plus one document per chapter file, in
+// order. Each chapter becomes exactly one XHTML file. `root` bounds where
+// images may come from (the book.yaml's folder).
+struct Book {
+  doc::Metadata meta;
+  std::string meta_path;             // for diagnostics about metadata (book.yaml)
+  std::filesystem::path root;
+  std::vector<doc::Document> chapters;
+};
+
+// One document -> EPUB bytes. Images resolve relative to the document's
+// folder and must stay inside it. Problems go to `diags` (warnings keep the
+// output; an error returns nullopt).
+std::optional<std::string> make_epub(const doc::Document& doc, const Options& options,
+                                     doc::Diagnostics& diags);
+std::optional<std::string> make_book(const Book& book, const Options& options,
+                                     doc::Diagnostics& diags);
+
+// The built-in stylesheet (used until a style sheet provides CSS).
+std::string default_css(std::string_view lang);
+
+// The XHTML writer alone: the document's blocks (and footnotes) as the
+// serialized content of a <body>, raw HTML sanitized, images left as
+// written. Used by conformance tests and debugging.
+std::string render_fragment(const doc::Document& doc, doc::Diagnostics& diags);
+
+// Canonical form of an HTML or XHTML fragment for comparisons (see
+// docs/epub.md, "GFM conformance"): parsed as HTML5, attributes sorted,
+// whitespace-only text between elements dropped outside <pre>, boolean
+// attributes valued by name, align="x" on th/td written as a text-align
+// style, ids on headings dropped.
+std::string canonical_html(std::string_view html);
+
+// Reading a zip archive back (tests, `moyin dump`): entries in archive
+// order, `stored` true when not compressed.
+struct ArchiveEntry {
+  std::string name;
+  std::string data;
+  bool stored = false;
+};
+std::optional<std::vector<ArchiveEntry>> read_archive(std::string_view bytes);
+
+}  // namespace moyin::epub

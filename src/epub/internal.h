@@ -1,0 +1,108 @@
+// Internal pieces of the EPUB back end (not part of the public API).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "doc/diagnostics.h"
+#include "doc/document.h"
+#include "epub/epub.h"
+
+namespace pugi {
+class xml_node;
+}
+
+namespace moyin::epub::detail {
+
+// ---- archive.cpp: a deterministic zip (mimetype first and stored).
+struct FileEntry {
+  std::string name;
+  std::string data;
+};
+// `entries` must start with "mimetype"; all get the same DOS time from `epoch`.
+std::optional<std::string> zip_package(const std::vector<FileEntry>& entries, int64_t epoch,
+                                       std::string& error);
+
+// ---- util.cpp
+std::string sha1_hex(std::string_view data);
+std::string uuid_from_name(std::string_view name);  // urn-less RFC 4122 v5-style uuid
+// Parses an ISO 8601 date / date-time ("2025-10-28", "2025-10-28T05:54:14.065Z",
+// "2025-10-28 13:00:00+08:00") to seconds since the epoch (UTC).
+std::optional<int64_t> parse_iso_date(std::string_view text);
+std::string format_utc(int64_t epoch);       // 2025-10-28T05:54:14Z
+std::string format_day(int64_t epoch);       // 2025-10-28
+struct CivilTime {
+  int year, month, day, hour, minute, second;
+};
+CivilTime civil_from_epoch(int64_t epoch);
+std::string escape_html(std::string_view text, bool attribute);
+std::string valid_utf8_xml(std::string_view text);  // drops chars XML 1.0 forbids
+bool valid_language_tag(std::string_view tag);
+std::string percent_decode(std::string_view text);
+std::string uri_escape(std::string_view text);   // spaces, quotes, controls -> %XX
+
+// ---- html_writer.cpp: blocks -> HTML5 text (parsed again by the sanitizer).
+// Comments "<!--@L:C-->" mark the source position of what follows.
+struct FootnoteTarget {
+  std::string id;  // id of the footnote's <aside>
+};
+struct HtmlWriter {
+  const doc::Document* doc = nullptr;
+  // label -> def id (from doc.footnotes)
+  std::map<std::string, std::string> footnote_ids;
+  std::map<std::string, int> ref_counts;  // label -> refs written so far
+  void blocks(const std::vector<doc::Block>& blocks, std::string& out, bool tight = false);
+  void block(const doc::Block& b, std::string& out, bool tight);
+  void inlines(const std::vector<doc::Inline>& in, std::string& out);
+  void footnote(const doc::Block& def, std::string& out, bool epub_markup);
+};
+HtmlWriter make_writer(const doc::Document& doc);
+
+// ---- sanitize.cpp: HTML5 text -> XHTML nodes appended to `parent`.
+struct SanitizeContext {
+  doc::Diagnostics* diags = nullptr;
+  std::string path;
+  // Returns the package href for an image URL, or nullopt (then alt text is used).
+  std::function<std::optional<std::string>(std::string_view url, doc::Position pos)> resolve_image;
+  std::set<std::string> ids;  // ids used in the current file
+  // Source position of each <a href> written (for link diagnostics later).
+  std::map<const void*, doc::Position> link_positions;
+};
+void html_to_xhtml(std::string_view html, pugi::xml_node parent, SanitizeContext& ctx);
+
+// Serializes an XHTML document node-tree rooted at `root` (the <html> element).
+std::string serialize_xhtml(const pugi::xml_node& doc_node);
+// Serializes children of `node` (no declaration).
+std::string serialize_children(const pugi::xml_node& node);
+
+// ---- images.cpp
+struct Resource {
+  std::string href;        // path inside EPUB/ ("images/001-photo.png")
+  std::string media_type;
+  std::string data;
+};
+class ImageStore {
+ public:
+  explicit ImageStore(std::filesystem::path root);
+  // url as written in the document at `doc_dir`; nullopt after a warning.
+  std::optional<std::string> resolve(std::string_view url, const std::filesystem::path& doc_dir,
+                                     std::string_view path, doc::Position pos,
+                                     doc::Diagnostics& diags);
+  const std::vector<Resource>& resources() const { return resources_; }
+
+ private:
+  std::filesystem::path root_;
+  std::map<std::string, size_t> by_file_;
+  std::set<std::string> names_;
+  std::vector<Resource> resources_;
+};
+std::string sniff_image_type(std::string_view data);  // "" when not a supported image
+
+}  // namespace moyin::epub::detail

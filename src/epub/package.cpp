@@ -1,0 +1,660 @@
+// Assembling the package: chapters (split at headings or one per book
+// file), footnotes placed with the chapter that first cites them, links
+// resolved to file#id, title page, cover, nav + NCX, OPF, CSS, zip.
+#include <algorithm>
+#include <charconv>
+#include <pugixml.hpp>
+
+#include "epub/internal.h"
+
+namespace moyin::epub {
+namespace fs = std::filesystem;
+using namespace detail;
+
+namespace {
+
+constexpr const char* kXhtmlNs = "http://www.w3.org/1999/xhtml";
+constexpr const char* kOpsNs = "http://www.idpf.org/2007/ops";
+
+std::string number3(int n) {
+  char buf[16];
+  auto r = std::to_chars(buf, buf + sizeof buf, n);
+  std::string s(buf, r.ptr);
+  while (s.size() < 3) s.insert(s.begin(), '0');
+  return s;
+}
+std::string number(int n) {
+  char buf[16];
+  auto r = std::to_chars(buf, buf + sizeof buf, n);
+  return std::string(buf, r.ptr);
+}
+
+struct StringWriter : pugi::xml_writer {
+  std::string out;
+  void write(const void* data, size_t size) override {
+    out.append(static_cast<const char*>(data), size);
+  }
+};
+
+std::string save_xml(const pugi::xml_document& d) {
+  StringWriter w;
+  d.save(w, "  ", pugi::format_indent, pugi::encoding_utf8);
+  return w.out;
+}
+
+// One source document of the EPUB (the document, or one book chapter).
+struct Unit {
+  const doc::Document* doc = nullptr;
+  fs::path dir;
+  fs::path canonical;  // for links between book files
+  int first_file = 0;  // index of its first ChapterFile
+};
+
+struct ChapterFile {
+  std::string name;  // "chapter-001.xhtml"
+  std::string title;
+  int unit = 0;
+  std::vector<const doc::Block*> blocks;
+  std::vector<const doc::Block*> footnotes;
+  std::unique_ptr<pugi::xml_document> dom;
+  std::set<std::string> ids;
+  std::map<const void*, doc::Position> link_positions;
+};
+
+struct TocEntry {
+  int level = 1;
+  std::string text;
+  std::string href;
+};
+
+struct TocNode {
+  TocEntry entry;
+  std::vector<TocNode> children;
+};
+
+void collect_refs(const std::vector<doc::Inline>& in, std::vector<std::string>& labels) {
+  for (const doc::Inline& i : in) {
+    if (i.kind == doc::InlineKind::FootnoteRef) labels.push_back(i.label);
+    collect_refs(i.children, labels);
+  }
+}
+void collect_refs(const doc::Block& b, std::vector<std::string>& labels) {
+  collect_refs(b.inlines, labels);
+  for (const doc::TableRow& r : b.rows)
+    for (const doc::TableCell& c : r.cells) collect_refs(c.inlines, labels);
+  for (const doc::Block& c : b.children) collect_refs(c, labels);
+}
+
+void collect_ids(pugi::xml_node n, std::set<std::string>& ids) {
+  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+    if (c.type() != pugi::node_element) continue;
+    if (pugi::xml_attribute id = c.attribute("id")) ids.insert(id.value());
+    collect_ids(c, ids);
+  }
+}
+
+bool zh(std::string_view lang) { return lang.size() >= 2 && lang.substr(0, 2) == "zh"; }
+
+std::vector<TocNode> build_tree(const std::vector<TocEntry>& entries) {
+  std::vector<TocNode> roots;
+  // Path of (level, list) frames; each new entry nests under the last entry
+  // of a shallower level.
+  struct Frame {
+    int level;
+    std::vector<TocNode>* list;
+  };
+  std::vector<Frame> stack;
+  for (const TocEntry& e : entries) {
+    while (!stack.empty() && stack.back().level >= e.level) stack.pop_back();
+    std::vector<TocNode>* list = stack.empty() ? &roots : &stack.back().list->back().children;
+    list->push_back({e, {}});
+    stack.push_back({e.level, list});
+  }
+  return roots;
+}
+
+void nav_list(pugi::xml_node ol, const std::vector<TocNode>& nodes) {
+  for (const TocNode& n : nodes) {
+    pugi::xml_node li = ol.append_child("li");
+    pugi::xml_node a = li.append_child("a");
+    a.append_attribute("href") = n.entry.href.c_str();
+    a.text() = n.entry.text.c_str();
+    if (!n.children.empty()) nav_list(li.append_child("ol"), n.children);
+  }
+}
+
+void ncx_points(pugi::xml_node parent, const std::vector<TocNode>& nodes, int& order, int depth,
+                int& max_depth) {
+  max_depth = std::max(max_depth, depth);
+  for (const TocNode& n : nodes) {
+    pugi::xml_node p = parent.append_child("navPoint");
+    p.append_attribute("id") = ("navpoint-" + number(order)).c_str();
+    p.append_attribute("playOrder") = number(order).c_str();
+    ++order;
+    p.append_child("navLabel").append_child("text").text() = n.entry.text.c_str();
+    p.append_child("content").append_attribute("src") = n.entry.href.c_str();
+    ncx_points(p, n.children, order, depth + 1, max_depth);
+  }
+}
+
+pugi::xml_node xhtml_skeleton(pugi::xml_document& d, std::string_view lang, std::string_view title,
+                              bool link_css) {
+  pugi::xml_node html = d.append_child("html");
+  html.append_attribute("xmlns") = kXhtmlNs;
+  html.append_attribute("xmlns:epub") = kOpsNs;
+  html.append_attribute("lang") = std::string(lang).c_str();
+  html.append_attribute("xml:lang") = std::string(lang).c_str();
+  pugi::xml_node head = html.append_child("head");
+  head.append_child("meta").append_attribute("charset") = "utf-8";
+  head.append_child("title").text() = std::string(title).c_str();
+  if (link_css) {
+    pugi::xml_node link = head.append_child("link");
+    link.append_attribute("rel") = "stylesheet";
+    link.append_attribute("type") = "text/css";
+    link.append_attribute("href") = "style.css";
+  }
+  return html.append_child("body");
+}
+
+bool has_scheme(std::string_view url) {
+  size_t i = 0;
+  while (i < url.size() && (std::isalnum(static_cast<unsigned char>(url[i])) || url[i] == '+' ||
+                            url[i] == '-' || url[i] == '.'))
+    ++i;
+  return i >= 2 && i < url.size() && url[i] == ':' &&
+         std::isalpha(static_cast<unsigned char>(url[0]));
+}
+
+struct Builder {
+  const Options& options;
+  doc::Diagnostics& diags;
+  doc::Metadata meta;
+  std::string meta_path;
+  std::string lang = "zh-CN";
+  std::vector<Unit> units;
+  std::vector<ChapterFile> files;
+  ImageStore images;
+  std::vector<TocEntry> toc;
+
+  Builder(const Options& o, doc::Diagnostics& d, fs::path root) : options(o), diags(d), images(std::move(root)) {}
+
+  void plan_single(const doc::Document& d) {
+    Unit u{&d, fs::path(d.path).parent_path(), {}, 0};
+    units.push_back(u);
+    ChapterFile* current = nullptr;
+    for (const doc::Block& b : d.blocks) {
+      bool split = options.split_level > 0 && b.kind == doc::BlockKind::Heading &&
+                   b.level <= options.split_level;
+      if (!current || (split && !current->blocks.empty())) {
+        files.emplace_back();
+        current = &files.back();
+        current->unit = 0;
+      }
+      if (split && current->title.empty()) current->title = doc::plain_text(b.inlines);
+      current->blocks.push_back(&b);
+    }
+    if (files.empty()) files.emplace_back();
+  }
+
+  void plan_book(const Book& book) {
+    for (size_t i = 0; i < book.chapters.size(); ++i) {
+      const doc::Document& d = book.chapters[i];
+      std::error_code ec;
+      fs::path canon = fs::weakly_canonical(d.path, ec);
+      units.push_back({&d, fs::path(d.path).parent_path(), ec ? fs::path(d.path) : canon,
+                       static_cast<int>(files.size())});
+      ChapterFile f;
+      f.unit = static_cast<int>(i);
+      for (const doc::Block& b : d.blocks) {
+        if (f.title.empty() && b.kind == doc::BlockKind::Heading) f.title = doc::plain_text(b.inlines);
+        f.blocks.push_back(&b);
+      }
+      if (f.title.empty()) f.title = d.meta.title;
+      files.push_back(std::move(f));
+    }
+    if (files.empty()) files.emplace_back();
+  }
+
+  void name_files() {
+    for (size_t i = 0; i < files.size(); ++i) {
+      files[i].name = "chapter-" + number3(static_cast<int>(i) + 1) + ".xhtml";
+      if (files[i].title.empty()) files[i].title = meta.title;
+    }
+  }
+
+  // Each footnote goes to the first file of its document that cites it.
+  void place_footnotes() {
+    for (size_t u = 0; u < units.size(); ++u) {
+      if (!units[u].doc) continue;
+      std::set<std::string> placed;
+      ChapterFile* last = nullptr;
+      for (ChapterFile& f : files) {
+        if (f.unit != static_cast<int>(u)) continue;
+        last = &f;
+        std::vector<std::string> labels;
+        for (const doc::Block* b : f.blocks) collect_refs(*b, labels);
+        for (const std::string& label : labels) {
+          if (placed.count(label)) continue;
+          for (const doc::Block& def : units[u].doc->footnotes)
+            if (def.label == label) {
+              f.footnotes.push_back(&def);
+              placed.insert(label);
+              break;
+            }
+        }
+      }
+      if (!last) continue;
+      for (const doc::Block& def : units[u].doc->footnotes)
+        if (!placed.count(def.label)) last->footnotes.push_back(&def);
+    }
+  }
+
+  void render() {
+    for (size_t u = 0; u < units.size(); ++u) {
+      if (!units[u].doc) continue;
+      const doc::Document& d = *units[u].doc;
+      HtmlWriter writer = make_writer(d);
+      for (ChapterFile& f : files) {
+        if (f.unit != static_cast<int>(u)) continue;
+        std::string html;
+        for (const doc::Block* b : f.blocks) writer.block(*b, html, false);
+        if (!f.footnotes.empty()) {
+          html += "<section epub:type=\"footnotes\" class=\"footnotes\">\n";
+          for (const doc::Block* def : f.footnotes) writer.footnote(*def, html, true);
+          html += "</section>\n";
+        }
+        f.dom = std::make_unique<pugi::xml_document>();
+        pugi::xml_node body = xhtml_skeleton(*f.dom, lang, f.title.empty() ? meta.title : f.title, true);
+        SanitizeContext ctx;
+        ctx.diags = &diags;
+        ctx.path = d.path;
+        fs::path dir = units[u].dir;
+        ctx.resolve_image = [this, dir, &d](std::string_view url, doc::Position pos) {
+          return images.resolve(url, dir, d.path, pos, diags);
+        };
+        html_to_xhtml(html, body, ctx);
+        f.link_positions = std::move(ctx.link_positions);
+        collect_ids(f.dom->document_element(), f.ids);
+        // TOC entries: top-level headings of this file.
+        for (const doc::Block* b : f.blocks) {
+          if (b->kind != doc::BlockKind::Heading || b->level > options.toc_depth) continue;
+          std::string text = doc::plain_text(b->inlines);
+          if (text.empty()) text = b->id.empty() ? "—" : b->id;
+          std::string href = f.name;
+          if (!b->id.empty() && f.ids.count(b->id)) href += "#" + uri_escape(b->id);
+          toc.push_back({b->level, text, href});
+        }
+      }
+    }
+  }
+
+  // Where an id of unit `u` lives.
+  const ChapterFile* file_with_id(int u, const std::string& id) const {
+    for (const ChapterFile& f : files)
+      if (f.unit == u && f.ids.count(id)) return &f;
+    return nullptr;
+  }
+
+  void resolve_links_in(ChapterFile& f, pugi::xml_node n) {
+    for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+      if (c.type() != pugi::node_element) continue;
+      if (std::string_view(c.name()) == "a") {
+        if (pugi::xml_attribute href = c.attribute("href")) {
+          auto it = f.link_positions.find(c.internal_object());
+          doc::Position pos = it == f.link_positions.end() ? doc::Position{} : it->second;
+          std::optional<std::string> target = resolve_link(f, href.value(), pos);
+          if (target) href.set_value(target->c_str());
+          else c.remove_attribute(href);
+        }
+      }
+      resolve_links_in(f, c);
+    }
+  }
+
+  std::optional<std::string> resolve_link(const ChapterFile& f, std::string_view url,
+                                          doc::Position pos) {
+    const Unit& unit = units[f.unit];
+    std::string path = unit.doc ? unit.doc->path : meta_path;
+    if (url.empty()) return std::nullopt;
+    if (has_scheme(url)) return std::string(url);
+    if (url.substr(0, 2) == "//") return "https:" + std::string(url);
+    std::string_view file_part = url, frag;
+    if (size_t hash = url.find('#'); hash != std::string_view::npos) {
+      file_part = url.substr(0, hash);
+      frag = url.substr(hash + 1);
+    }
+    if (size_t q = file_part.find('?'); q != std::string_view::npos) file_part = file_part.substr(0, q);
+    std::string id = percent_decode(frag);
+    int target_unit = f.unit;
+    if (!file_part.empty()) {
+      // A link to another source file of the book.
+      std::error_code ec;
+      fs::path target = fs::weakly_canonical(unit.dir / fs::path(percent_decode(file_part)), ec);
+      target_unit = -1;
+      for (size_t u = 0; u < units.size(); ++u)
+        if (!ec && !units[u].canonical.empty() && units[u].canonical == target)
+          target_unit = static_cast<int>(u);
+      if (target_unit < 0) {
+        diags.warn(path, pos, "link to " + std::string(url) +
+                                  ": not part of this EPUB; the link is removed (text kept)");
+        return std::nullopt;
+      }
+      if (id.empty()) return files[static_cast<size_t>(units[target_unit].first_file)].name;
+    }
+    if (id.empty()) return f.name;
+    if (f.unit == target_unit && f.ids.count(id)) return "#" + uri_escape(id);
+    if (const ChapterFile* other = file_with_id(target_unit, id)) return other->name + "#" + uri_escape(id);
+    diags.warn(path, pos, "link target #" + id + " does not exist; the link is removed (text kept)");
+    return std::nullopt;
+  }
+
+  void resolve_links() {
+    for (ChapterFile& f : files)
+      if (f.dom) resolve_links_in(f, f.dom->document_element());
+  }
+};
+
+std::string date_text(const doc::Metadata& meta, std::optional<int64_t> epoch) {
+  if (!epoch) return "";
+  bool has_time = meta.date.find_first_of("Tt ") != std::string::npos && meta.date.size() > 10;
+  return has_time ? format_utc(*epoch) : format_day(*epoch);
+}
+
+std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
+  const Options& options = b.options;
+  doc::Metadata& meta = b.meta;
+  const std::string& lang = b.lang;
+  std::optional<int64_t> date_epoch;
+  if (!meta.date.empty()) {
+    date_epoch = parse_iso_date(meta.date);
+    if (!date_epoch)
+      diags.warn(b.meta_path, {}, "date \"" + meta.date + "\" is not an ISO 8601 date; not used");
+  }
+  int64_t modified = date_epoch ? *date_epoch : options.source_date_epoch.value_or(0);
+  std::string identifier = !meta.id.empty() ? meta.id
+                                            : "urn:uuid:" + uuid_from_name("moyin:" + meta.title + "\n" + meta.date);
+
+  std::vector<FileEntry> entries;
+  entries.push_back({"mimetype", "application/epub+zip"});
+  entries.push_back({"META-INF/container.xml",
+                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                     "<container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n"
+                     "  <rootfiles>\n"
+                     "    <rootfile full-path=\"EPUB/package.opf\" media-type=\"application/oebps-package+xml\"/>\n"
+                     "  </rootfiles>\n"
+                     "</container>\n"});
+  bool chinese = zh(lang);
+
+  // Cover.
+  std::optional<std::string> cover_href;
+  if (!meta.cover.empty()) {
+    fs::path dir = b.units.empty() ? fs::path() : b.units[0].dir;
+    if (!b.meta_path.empty()) dir = fs::path(b.meta_path).parent_path();
+    cover_href = b.images.resolve(meta.cover, dir, b.meta_path, {}, diags);
+  }
+  struct Page {
+    std::string id, name, content;
+  };
+  std::vector<Page> front;
+  if (cover_href) {
+    pugi::xml_document d;
+    pugi::xml_node body = xhtml_skeleton(d, lang, meta.title, true);
+    pugi::xml_node sec = body.append_child("section");
+    sec.append_attribute("epub:type") = "cover";
+    sec.append_attribute("class") = "cover";
+    pugi::xml_node img = sec.append_child("img");
+    img.append_attribute("src") = cover_href->c_str();
+    img.append_attribute("alt") = meta.title.c_str();
+    front.push_back({"cover", "cover.xhtml", serialize_xhtml(d)});
+  }
+  if (options.title_page) {
+    pugi::xml_document d;
+    pugi::xml_node body = xhtml_skeleton(d, lang, meta.title, true);
+    pugi::xml_node sec = body.append_child("section");
+    sec.append_attribute("epub:type") = "titlepage";
+    sec.append_attribute("class") = "titlepage";
+    pugi::xml_node h = sec.append_child("h1");
+    h.append_attribute("class") = "title";
+    h.text() = meta.title.c_str();
+    auto para = [&](const char* cls, const std::string& text) {
+      if (text.empty()) return;
+      pugi::xml_node p = sec.append_child("p");
+      p.append_attribute("class") = cls;
+      p.text() = text.c_str();
+    };
+    if (!meta.description.empty()) para("description", meta.description);
+    std::string authors;
+    for (const std::string& a : meta.authors) authors += (authors.empty() ? "" : chinese ? "、" : ", ") + a;
+    para("author", authors);
+    if (date_epoch) para("date", format_day(*date_epoch));
+    std::string tags;
+    for (const std::string& t : meta.tags) tags += (tags.empty() ? "" : " · ") + t;
+    para("tags", tags);
+    front.push_back({"titlepage", "title.xhtml", serialize_xhtml(d)});
+  }
+
+  // Navigation document.
+  std::vector<TocNode> tree = build_tree(b.toc);
+  {
+    pugi::xml_document d;
+    pugi::xml_node body = xhtml_skeleton(d, lang, chinese ? "目录" : "Contents", true);
+    pugi::xml_node nav = body.append_child("nav");
+    nav.append_attribute("epub:type") = "toc";
+    nav.append_attribute("id") = "toc";
+    nav.append_child("h1").text() = chinese ? "目录" : "Contents";
+    pugi::xml_node ol = nav.append_child("ol");
+    if (tree.empty()) {  // nav needs at least one entry
+      std::vector<TocNode> one{{{1, meta.title, b.files[0].name}, {}}};
+      nav_list(ol, one);
+    } else {
+      nav_list(ol, tree);
+    }
+    pugi::xml_node land = body.append_child("nav");
+    land.append_attribute("epub:type") = "landmarks";
+    land.append_attribute("id") = "landmarks";
+    land.append_attribute("hidden") = "hidden";
+    land.append_child("h2").text() = chinese ? "导览" : "Landmarks";
+    pugi::xml_node lol = land.append_child("ol");
+    auto mark = [&](const char* type, const std::string& href, const char* text) {
+      pugi::xml_node a = lol.append_child("li").append_child("a");
+      a.append_attribute("epub:type") = type;
+      a.append_attribute("href") = href.c_str();
+      a.text() = text;
+    };
+    if (cover_href) mark("cover", "cover.xhtml", chinese ? "封面" : "Cover");
+    if (options.title_page) mark("titlepage", "title.xhtml", chinese ? "扉页" : "Title Page");
+    mark("toc", "nav.xhtml#toc", chinese ? "目录" : "Contents");
+    mark("bodymatter", b.files[0].name, chinese ? "正文" : "Start of Content");
+    entries.push_back({"EPUB/nav.xhtml", serialize_xhtml(d)});
+  }
+  // NCX for EPUB 2 readers.
+  {
+    pugi::xml_document d;
+    pugi::xml_node decl = d.append_child(pugi::node_declaration);
+    decl.append_attribute("version") = "1.0";
+    decl.append_attribute("encoding") = "UTF-8";
+    pugi::xml_node ncx = d.append_child("ncx");
+    ncx.append_attribute("xmlns") = "http://www.daisy.org/z3986/2005/ncx/";
+    ncx.append_attribute("version") = "2005-1";
+    ncx.append_attribute("xml:lang") = lang.c_str();
+    pugi::xml_node head = ncx.append_child("head");
+    ncx.append_child("docTitle").append_child("text").text() = meta.title.c_str();
+    pugi::xml_node map = ncx.append_child("navMap");
+    int order = 1, depth = 1;
+    if (tree.empty()) {
+      std::vector<TocNode> one{{{1, meta.title, b.files[0].name}, {}}};
+      ncx_points(map, one, order, 1, depth);
+    } else {
+      ncx_points(map, tree, order, 1, depth);
+    }
+    auto m = [&](const char* name, const std::string& content) {
+      pugi::xml_node e = head.append_child("meta");
+      e.append_attribute("name") = name;
+      e.append_attribute("content") = content.c_str();
+    };
+    m("dtb:uid", identifier);
+    m("dtb:depth", number(depth));
+    m("dtb:totalPageCount", "0");
+    m("dtb:maxPageNumber", "0");
+    entries.push_back({"EPUB/toc.ncx", save_xml(d)});
+  }
+
+  // Stylesheet (and embedded fonts).
+  std::string css = options.css.empty() ? default_css(lang) : options.css;
+  std::vector<Resource> fonts;
+  if (options.embed_fonts) {
+    if (options.fonts.empty())
+      diags.warn(b.meta_path, {}, "epub.embed-fonts is set but no font faces were given; nothing embedded");
+    // Subsetting lands with font::subset_codepoints (see docs/epub.md).
+  }
+  entries.push_back({"EPUB/style.css", css});
+
+  for (const Page& p : front) entries.push_back({"EPUB/" + p.name, p.content});
+  for (ChapterFile& f : b.files) {
+    if (!f.dom) {  // an empty document still gets its (empty) file
+      f.dom = std::make_unique<pugi::xml_document>();
+      xhtml_skeleton(*f.dom, lang, f.title.empty() ? meta.title : f.title, true);
+    }
+    entries.push_back({"EPUB/" + f.name, serialize_xhtml(*f.dom)});
+  }
+  for (const Resource& r : b.images.resources()) entries.push_back({"EPUB/" + r.href, r.data});
+  for (const Resource& r : fonts) entries.push_back({"EPUB/" + r.href, r.data});
+
+  // Package document.
+  {
+    pugi::xml_document d;
+    pugi::xml_node decl = d.append_child(pugi::node_declaration);
+    decl.append_attribute("version") = "1.0";
+    decl.append_attribute("encoding") = "UTF-8";
+    pugi::xml_node pkg = d.append_child("package");
+    pkg.append_attribute("xmlns") = "http://www.idpf.org/2007/opf";
+    pkg.append_attribute("version") = "3.0";
+    pkg.append_attribute("unique-identifier") = "pub-id";
+    pkg.append_attribute("xml:lang") = lang.c_str();
+    pugi::xml_node md = pkg.append_child("metadata");
+    md.append_attribute("xmlns:dc") = "http://purl.org/dc/elements/1.1/";
+    pugi::xml_node idn = md.append_child("dc:identifier");
+    idn.append_attribute("id") = "pub-id";
+    idn.text() = identifier.c_str();
+    md.append_child("dc:title").text() = meta.title.c_str();
+    md.append_child("dc:language").text() = lang.c_str();
+    int creator = 0;
+    for (const std::string& a : meta.authors) {
+      if (a.empty()) continue;
+      pugi::xml_node c = md.append_child("dc:creator");
+      c.append_attribute("id") = ("creator-" + number(++creator)).c_str();
+      c.text() = a.c_str();
+    }
+    if (date_epoch) md.append_child("dc:date").text() = date_text(meta, date_epoch).c_str();
+    if (!meta.description.empty()) md.append_child("dc:description").text() = meta.description.c_str();
+    std::set<std::string> subjects;
+    auto subject = [&](const std::string& s) {
+      if (s.empty() || !subjects.insert(s).second) return;
+      md.append_child("dc:subject").text() = s.c_str();
+    };
+    for (const std::string& t : meta.tags) subject(t);
+    for (const std::string& c : meta.categories) subject(c);
+    pugi::xml_node mod = md.append_child("meta");
+    mod.append_attribute("property") = "dcterms:modified";
+    mod.text() = format_utc(modified).c_str();
+    pugi::xml_node man = pkg.append_child("manifest");
+    auto item = [&](const std::string& id, const std::string& href, const std::string& type,
+                    const char* props) {
+      pugi::xml_node i = man.append_child("item");
+      i.append_attribute("id") = id.c_str();
+      i.append_attribute("href") = href.c_str();
+      i.append_attribute("media-type") = type.c_str();
+      if (props) i.append_attribute("properties") = props;
+    };
+    item("nav", "nav.xhtml", "application/xhtml+xml", "nav");
+    item("ncx", "toc.ncx", "application/x-dtbncx+xml", nullptr);
+    item("css", "style.css", "text/css", nullptr);
+    for (const Page& p : front) item(p.id, p.name, "application/xhtml+xml", nullptr);
+    for (size_t i = 0; i < b.files.size(); ++i)
+      item("chapter-" + number3(static_cast<int>(i) + 1), b.files[i].name, "application/xhtml+xml", nullptr);
+    int n = 0;
+    for (const Resource& r : b.images.resources()) {
+      bool is_cover = cover_href && *cover_href == r.href;
+      item("img-" + number3(++n), r.href, r.media_type, is_cover ? "cover-image" : nullptr);
+    }
+    n = 0;
+    for (const Resource& r : fonts) item("font-" + number3(++n), r.href, r.media_type, nullptr);
+    pugi::xml_node spine = pkg.append_child("spine");
+    spine.append_attribute("toc") = "ncx";
+    for (const Page& p : front) spine.append_child("itemref").append_attribute("idref") = p.id.c_str();
+    // The nav is reachable (landmarks point at it) but not part of the reading order.
+    pugi::xml_node nav_ref = spine.append_child("itemref");
+    nav_ref.append_attribute("idref") = "nav";
+    nav_ref.append_attribute("linear") = "no";
+    for (size_t i = 0; i < b.files.size(); ++i)
+      spine.append_child("itemref").append_attribute("idref") =
+          ("chapter-" + number3(static_cast<int>(i) + 1)).c_str();
+    entries.push_back({"EPUB/package.opf", save_xml(d)});
+  }
+
+  // mimetype first, the rest sorted by name.
+  std::sort(entries.begin() + 1, entries.end(),
+            [](const FileEntry& x, const FileEntry& y) { return x.name < y.name; });
+  std::string error;
+  std::optional<std::string> bytes = zip_package(entries, modified, error);
+  if (!bytes) diags.error(b.meta_path, {}, "cannot write the EPUB archive: " + error);
+  return bytes;
+}
+
+void prepare_meta(Builder& b, const doc::Metadata& meta, const std::string& path) {
+  b.meta = meta;
+  b.meta_path = path;
+  if (b.meta.title.empty()) b.meta.title = fs::path(path).stem().string();
+  if (b.meta.title.empty()) b.meta.title = "Untitled";
+  b.lang = meta.lang.empty() ? "zh-CN" : meta.lang;
+  if (!valid_language_tag(b.lang)) {
+    b.diags.warn(path, {}, "lang \"" + b.lang + "\" is not a language tag; zh-CN used");
+    b.lang = "zh-CN";
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> make_epub(const doc::Document& d, const Options& options,
+                                     doc::Diagnostics& diags) {
+  Builder b(options, diags, fs::path(d.path).parent_path());
+  prepare_meta(b, d.meta, d.path);
+  b.plan_single(d);
+  b.name_files();
+  b.place_footnotes();
+  b.render();
+  b.resolve_links();
+  return assemble(b, diags);
+}
+
+std::optional<std::string> make_book(const Book& book, const Options& options,
+                                     doc::Diagnostics& diags) {
+  Builder b(options, diags, book.root);
+  prepare_meta(b, book.meta, book.meta_path);
+  b.plan_book(book);
+  b.name_files();
+  b.place_footnotes();
+  b.render();
+  b.resolve_links();
+  return assemble(b, diags);
+}
+
+std::string render_fragment(const doc::Document& d, doc::Diagnostics& diags) {
+  HtmlWriter writer = make_writer(d);
+  std::string html;
+  for (const doc::Block& b : d.blocks) writer.block(b, html, false);
+  if (!d.footnotes.empty()) {
+    html += "<section epub:type=\"footnotes\" class=\"footnotes\">\n";
+    for (const doc::Block& def : d.footnotes) writer.footnote(def, html, true);
+    html += "</section>\n";
+  }
+  pugi::xml_document dom;
+  pugi::xml_node body = dom.append_child("body");
+  SanitizeContext ctx;
+  ctx.diags = &diags;
+  ctx.path = d.path;
+  html_to_xhtml(html, body, ctx);
+  return serialize_children(body);
+}
+
+}  // namespace moyin::epub
