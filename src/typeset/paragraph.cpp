@@ -42,13 +42,22 @@ Geometry geometry(const Atom& a, PunctuationStyle ps) {
   Geometry g;
   g.box = a.advance;
   if (a.kind != AtomKind::Punct || !has_blank_class(a.punct) || ps == PunctuationStyle::Plain) return g;
-  if (a.advance < 0.75 * a.size) return g;  // a proportional mark: set as drawn
   double blank = a.advance / 2;
   g.box = a.advance - blank;
+  if (a.advance < 0.75 * a.size) {
+    // A proportional glyph (“ ” ‘ ’ in many faces with their own Latin):
+    // in Chinese context it still takes a full em, the rest as its blank.
+    if (!is_ambiguous_quote(a.cp)) {
+      g.box = a.advance;
+      return g;
+    }
+    blank = a.size - a.advance;
+    g.box = a.advance;
+  }
   bool keep = ps == PunctuationStyle::Quanjiao ||
               (ps == PunctuationStyle::Kaiming && a.punct == PunctClass::PauseStop && is_stop_mark(a.cp));
   if (a.punct == PunctClass::Opening) {
-    g.shift = -blank;
+    g.shift = g.box + blank - a.advance > 1e-9 ? 0 : -blank;  // pen before the ink half
     g.left = keep ? blank : 0;
   } else {
     g.right = keep ? blank : 0;

@@ -1,0 +1,279 @@
+// Paragraph typesetting with the real default fonts (LXGW WenKai body set):
+// CJK-RULES §2–§5 checked on the positioned glyphs the page builder receives.
+#include "typeset/paragraph.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <optional>
+#include <random>
+#include <string>
+
+namespace moyin::typeset {
+namespace {
+
+struct Fonts {
+  std::optional<font::FontLibrary> lib;
+  Fonts() {
+    doc::Diagnostics d;
+    lib = font::FontLibrary::load(font::default_fonts_yaml(), d);
+  }
+};
+
+const font::FontLibrary& library() {
+  static const Fonts fonts;  // read-only after construction
+  return *fonts.lib;
+}
+
+ParagraphStyle body(double measure, double indent = 0) {
+  ParagraphStyle ps;
+  ps.measure = measure;
+  ps.size = 10;
+  ps.indent = indent;
+  ps.fonts = {&library(), library().find_set("serif-zh"), library().find_set("mono")};
+  return ps;
+}
+
+std::vector<doc::Inline> text(std::string s) { return {doc::Inline{.kind = doc::InlineKind::Text, .text = std::move(s)}}; }
+
+// Every glyph of a line with its absolute pen x and the character it starts.
+struct Placed {
+  uint32_t gid;
+  double x;
+  double advance;
+  char32_t cp;
+  int face;
+  double size;
+  bool touches_next = false;  // the next glyph's character follows directly in the text
+};
+
+std::vector<Placed> placed(const Line& line) {
+  std::vector<Placed> out;
+  for (const auto& run : line.runs) {
+    double x = run.origin.x;
+    size_t prev_end = static_cast<size_t>(-1);
+    for (const auto& g : run.glyphs) {
+      size_t i = g.cluster;
+      char32_t cp = font::next_code_point(run.text, i);
+      if (!out.empty() && prev_end != static_cast<size_t>(-1)) out.back().touches_next = g.cluster == prev_end;
+      out.push_back({g.gid, x, g.advance, cp, run.face, run.size, false});
+      prev_end = i;
+      x += g.advance;
+    }
+  }
+  return out;
+}
+
+char32_t first_cp(std::string_view s) {
+  size_t i = 0;
+  return s.empty() ? 0 : font::next_code_point(s, i);
+}
+char32_t last_cp(std::string_view s) {
+  if (s.empty()) return 0;
+  size_t j = s.size() - 1;
+  while (j > 0 && (static_cast<unsigned char>(s[j]) & 0xC0) == 0x80) --j;
+  return font::next_code_point(s, j);
+}
+
+class Paragraph : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!library().find_set("serif-zh")) GTEST_SKIP() << "default fonts not installed (scripts/setup)";
+  }
+  ParagraphSetter setter;
+  doc::Diagnostics diags;
+};
+
+TEST_F(Paragraph, HanFillsTheMeasureExactly) {
+  // 10 pt Han at a 100 pt measure: ten characters a line, at natural width.
+  SetParagraph p = setter.set(text("一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑"), body(100), diags);
+  ASSERT_EQ(p.lines.size(), 3u);
+  EXPECT_NEAR(p.lines[0].width, 100, 0.01);
+  EXPECT_NEAR(p.lines[0].natural, 100, 0.01);
+  EXPECT_EQ(p.lines[2].text_end - p.lines[2].text_begin, 6u);  // 子丑
+}
+
+TEST_F(Paragraph, AuthorSpaceAtHanLatinBoundaryIsTheSameGlue) {
+  auto a = setter.set(text("我们用GPU集群训练模型"), body(400), diags);
+  auto b = setter.set(text("我们用 GPU 集群训练模型"), body(400), diags);
+  std::vector<doc::Inline> soft{{.kind = doc::InlineKind::Text, .text = "我们用GPU"},
+                                {.kind = doc::InlineKind::SoftBreak},
+                                {.kind = doc::InlineKind::Text, .text = "集群训练模型"}};
+  auto c = setter.set(soft, body(400), diags);
+  ASSERT_EQ(a.lines.size(), 1u);
+  ASSERT_EQ(b.lines.size(), 1u);
+  ASSERT_EQ(c.lines.size(), 1u);
+  auto pa = placed(a.lines[0]), pb = placed(b.lines[0]), pc = placed(c.lines[0]);
+  ASSERT_EQ(pa.size(), pb.size());
+  ASSERT_EQ(pa.size(), pc.size());
+  for (size_t i = 0; i < pa.size(); ++i) {
+    EXPECT_EQ(pa[i].gid, pb[i].gid);
+    EXPECT_NEAR(pa[i].x, pb[i].x, 1e-9);
+    EXPECT_NEAR(pa[i].x, pc[i].x, 1e-9);
+  }
+  // The gap between 用 and G is ¼ em (2.5 pt at 10 pt).
+  EXPECT_NEAR(pa[3].x - pa[2].x - 10, 2.5, 1e-6);
+}
+
+TEST_F(Paragraph, AdjacentPunctuationCompresses) {
+  // 。” : the period loses its blank, so ” starts ½ em after 。
+  auto p = setter.set(text("他说：“好。”然后走了"), body(400), diags);
+  auto g = placed(p.lines[0]);
+  size_t stop = 0;
+  while (g[stop].cp != U'。') ++stop;
+  ASSERT_EQ(g[stop + 1].cp, U'”');
+  EXPECT_NEAR(g[stop + 1].x - g[stop].x, 5, 1e-6);
+  // ”然 : ” keeps its blank: 然 starts a full em after ”.
+  EXPECT_NEAR(g[stop + 2].x - g[stop + 1].x, 10, 1e-6);
+  // ）（ : 1.5 em from the start of ） to the character after （.
+  p = setter.set(text("甲（乙）（丙）丁"), body(400), diags);
+  g = placed(p.lines[0]);
+  size_t close = 0;
+  while (g[close].cp != U'）') ++close;
+  ASSERT_EQ(g[close + 1].cp, U'（');
+  ASSERT_EQ(g[close + 2].cp, U'丙');
+  EXPECT_NEAR(g[close + 2].x - g[close].x, 15, 1e-6);
+}
+
+TEST_F(Paragraph, LineEndPunctuationIsHalfWidthAndFlush) {
+  // 九 characters + "，" exactly: the comma's blank is dropped at the line end.
+  auto p = setter.set(text("一二三四五六七八九，甲乙丙丁戊己庚辛壬癸子丑寅卯"), body(95), diags);
+  ASSERT_GE(p.lines.size(), 2u);
+  EXPECT_EQ(last_cp(p.text.substr(p.lines[0].text_begin, p.lines[0].text_end - p.lines[0].text_begin)), U'，');
+  EXPECT_NEAR(p.lines[0].natural, 95, 1e-6);
+  EXPECT_NEAR(p.lines[0].width, 95, 0.01);
+}
+
+TEST_F(Paragraph, OpeningBracketAtLineStartLosesItsBlank) {
+  auto p = setter.set(text("（甲）乙"), body(400, 20), diags);
+  auto g = placed(p.lines[0]);
+  // The bracket's ink (right half of its em) starts at the indent: pen at indent − ½ em.
+  EXPECT_NEAR(g[0].x, 20 - 5, 1e-6);
+  EXPECT_NEAR(g[1].x, 20 + 5, 1e-6);
+}
+
+TEST_F(Paragraph, PairsNeverSplit) {
+  for (double m = 40; m <= 140; m += 5) {
+    auto p = setter.set(text("他想了想说——这件事……我们明天再谈——好吗……真的"), body(m), diags);
+    for (size_t i = 0; i + 1 < p.lines.size(); ++i) {
+      char32_t end = last_cp(p.text.substr(0, p.lines[i].text_end));
+      char32_t start = first_cp(p.text.substr(p.lines[i + 1].text_begin));
+      EXPECT_FALSE(end == start && (end == U'—' || end == U'…')) << "measure " << m << " line " << i;
+    }
+  }
+}
+
+TEST_F(Paragraph, OverfullWordBreaksWithAWarning) {
+  doc::Diagnostics d;
+  auto p = setter.set(text("见https://example.com/a/very/long/path/that/cannot/fit/on/one/line/at/all。"), body(100), d);
+  ASSERT_GE(p.lines.size(), 2u);
+  EXPECT_GE(d.count(doc::Severity::Warning), 1u);
+  for (const Line& l : p.lines) EXPECT_LE(l.width, 100 + 0.01);
+}
+
+TEST_F(Paragraph, MinLastLine) {
+  // 21 characters at 10 a line would leave one alone on the last line.
+  auto p = setter.set(text("一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子"), body(100), diags);
+  ASSERT_EQ(p.lines.size(), 3u);
+  EXPECT_GE(p.lines[2].text_end - p.lines[2].text_begin, 6u);
+}
+
+TEST_F(Paragraph, StylesBecomeRunsAndDecorations) {
+  std::vector<doc::Inline> in{{.kind = doc::InlineKind::Text, .text = "用"},
+                              {.kind = doc::InlineKind::Code, .text = "git log"},
+                              {.kind = doc::InlineKind::Text, .text = "查看"},
+                              {.kind = doc::InlineKind::FootnoteRef, .number = 3}};
+  doc::Inline link{.kind = doc::InlineKind::Link, .url = "https://x.com"};
+  link.children.push_back({.kind = doc::InlineKind::Text, .text = "链接"});
+  in.push_back(link);
+  auto p = setter.set(in, body(400), diags);
+  ASSERT_EQ(p.lines.size(), 1u);
+  const Line& l = p.lines[0];
+  ASSERT_GE(l.runs.size(), 4u);
+  bool code = false, link_seen = false, sup = false;
+  for (const auto& d : l.decorations) {
+    code |= d.kind == Decoration::Kind::Code;
+    if (d.kind == Decoration::Kind::Link) {
+      link_seen = true;
+      EXPECT_EQ(d.url, "https://x.com");
+      EXPECT_GT(d.x1, d.x0);
+    }
+  }
+  for (const auto& r : l.runs)
+    if (r.text == "3") {
+      sup = true;
+      EXPECT_LT(r.size, 10);
+      EXPECT_GT(r.glyphs[0].y_offset, 0);
+    }
+  EXPECT_TRUE(code);
+  EXPECT_TRUE(link_seen);
+  EXPECT_TRUE(sup);
+  EXPECT_EQ(p.text, "用git log查看3链接");
+}
+
+// Property test over randomized paragraphs of Han, Latin, digits and every
+// punctuation mark, at random measures (CJK-RULES §2, §5, §8).
+TEST_F(Paragraph, RandomParagraphsKeepTheRules) {
+  const std::vector<std::string> han{"中", "文", "排", "版", "模", "型", "数", "据", "训", "练", "的", "是",
+                                     "大", "在", "了", "和", "人", "工", "智", "能", "学", "习", "与", "开"};
+  const std::vector<std::string> marks{"，", "。", "、", "：", "；", "？", "！", "．", "“", "”", "‘", "’",
+                                       "（", "）", "《", "》", "〈", "〉", "「", "」", "『", "』", "【", "】",
+                                       "〖", "〗", "〔", "〕", "［", "］", "｛", "｝", "——", "……", "～", "·",
+                                       "/", "–", "%", "℃", "°", "…", "—", "¥"};
+  const std::vector<std::string> latin{"GPU", "Transformer", "AI", "LLM", "a", "model", "v3.1.2", "12.5%",
+                                       "2025", "7", "x86", "the", "RLHF"};
+  std::mt19937 rng(20251128);
+  auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
+  int lines_checked = 0;
+  for (int n = 0; n < 1500; ++n) {
+    std::string s;
+    int len = 10 + static_cast<int>(rng() % 90);
+    for (int k = 0; k < len; ++k) {
+      unsigned r = rng() % 20;
+      if (r < 12) s += pick(han);
+      else if (r < 17) s += pick(marks);
+      else if (r < 19) s += pick(latin);
+      else s += " ";
+    }
+    const double measure = 80 + static_cast<double>(rng() % 300);
+    doc::Diagnostics d;
+    SetParagraph p = setter.set(text(s), body(measure, rng() % 2 ? 20 : 0), d);
+    for (size_t i = 0; i < p.lines.size(); ++i) {
+      const Line& l = p.lines[i];
+      if (l.text_end <= l.text_begin) continue;
+      ++lines_checked;
+      const std::string where = "paragraph " + std::to_string(n) + " line " + std::to_string(i) + ": " + s;
+      const std::string_view t = std::string_view(p.text).substr(l.text_begin, l.text_end - l.text_begin);
+      const bool last = i + 1 == p.lines.size();
+      if (l.rule != BreakRule::Overfull && i > 0) {
+        char32_t c = first_cp(t);
+        char32_t prev = last_cp(std::string_view(p.text).substr(0, l.text_begin));
+        char32_t next = first_cp(std::string_view(p.text).substr(l.text_begin + (c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4)));
+        // ASCII quotes/letters never count; the marks of §2 do.
+        EXPECT_FALSE(no_line_start(c, prev, next, LineBreakLevel::GB)) << where;
+      }
+      if (!last && l.rule != BreakRule::Overfull) {
+        char32_t c = last_cp(t);
+        char32_t next = first_cp(std::string_view(p.text).substr(p.lines[i + 1].text_begin));
+        EXPECT_FALSE(no_line_end(c, next, LineBreakLevel::GB)) << where;
+        char32_t start = first_cp(std::string_view(p.text).substr(p.lines[i + 1].text_begin));
+        EXPECT_FALSE(c == start && (c == U'—' || c == U'…')) << where;
+      }
+      if (l.warned) continue;
+      if (!last) {
+        EXPECT_NEAR(l.width, measure, 0.01) << where;
+      }
+      // Gaps between Han characters stay at or under 0.1 em.
+      auto g = placed(l);
+      for (size_t k = 0; k + 1 < g.size(); ++k) {
+        if (!is_han(g[k].cp) || !is_han(g[k + 1].cp) || !g[k].touches_next) continue;
+        double natural = font::advance_em(library().face(g[k].face), g[k].gid) * g[k].size;
+        EXPECT_LE(g[k + 1].x - g[k].x - natural, 0.1 * g[k].size + 1e-6) << where;
+      }
+    }
+  }
+  EXPECT_GT(lines_checked, 3000);
+}
+
+}  // namespace
+}  // namespace moyin::typeset
