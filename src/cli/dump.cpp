@@ -1,5 +1,6 @@
 #include "cli/dump.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <string>
@@ -8,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/report.h"
 #include "source/source.h"
+#include "typeset/pages_dump.h"
 
 namespace moyin::cli {
 
@@ -162,6 +164,52 @@ Json blocks_json(const std::vector<doc::Block>& blocks) {
   return a;
 }
 
+// Like dump(2) but arrays of numbers (positions) stay on one line.
+void write_json(const Json& j, int indent, std::string& out) {
+  const std::string pad(static_cast<size_t>(indent) + 2, ' ');
+  if (j.is_object()) {
+    if (j.empty()) {
+      out += "{}";
+      return;
+    }
+    out += "{\n";
+    bool first = true;
+    for (const auto& [key, value] : j.items()) {
+      if (!first) out += ",\n";
+      first = false;
+      out += pad;
+      out += Json(key).dump(-1, ' ', false, Json::error_handler_t::replace);
+      out += ": ";
+      write_json(value, indent + 2, out);
+    }
+    out += "\n" + std::string(static_cast<size_t>(indent), ' ') + "}";
+  } else if (j.is_array()) {
+    if (j.empty()) {
+      out += "[]";
+      return;
+    }
+    const bool numbers = std::all_of(j.begin(), j.end(), [](const Json& e) { return e.is_number(); });
+    if (numbers) {
+      out += "[";
+      for (size_t i = 0; i < j.size(); ++i) {
+        if (i) out += ", ";
+        out += j[i].dump();
+      }
+      out += "]";
+      return;
+    }
+    out += "[\n";
+    for (size_t i = 0; i < j.size(); ++i) {
+      if (i) out += ",\n";
+      out += pad;
+      write_json(j[i], indent + 2, out);
+    }
+    out += "\n" + std::string(static_cast<size_t>(indent), ' ') + "]";
+  } else {
+    out += j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+}
+
 // What one `--stage` prints. Later stages (lines, pages) add entries here.
 struct DumpStage {
   std::string name;
@@ -178,9 +226,21 @@ int dump_doc_stage(const std::string& file) {
   return std::fflush(stdout) == 0 ? 0 : 1;
 }
 
+int dump_pages_stage(const std::string& file) {
+  doc::Diagnostics diags;
+  std::optional<doc::Document> d = source::read_file(file, diags);
+  std::optional<std::string> out;
+  if (d) out = typeset::dump_pages(*d, diags);
+  print_diagnostics(diags);
+  if (!out) return 1;
+  std::fwrite(out->data(), 1, out->size(), stdout);
+  return std::fflush(stdout) == 0 ? 0 : 1;
+}
+
 std::vector<DumpStage> dump_stages() {
   return {
       {"doc", dump_doc_stage},
+      {"pages", dump_pages_stage},
   };
 }
 
@@ -212,9 +272,14 @@ Json doc_to_json(const doc::Document& d) {
   return j;
 }
 
-std::string dump_doc_json(const doc::Document& d) {
-  return doc_to_json(d).dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+std::string to_json_text(const Json& j) {
+  std::string out;
+  write_json(j, 0, out);
+  out += '\n';
+  return out;
 }
+
+std::string dump_doc_json(const doc::Document& d) { return to_json_text(doc_to_json(d)); }
 
 void add_dump(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("dump", "Print a manuscript's document tree as JSON");

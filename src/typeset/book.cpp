@@ -2,7 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
+#include <set>
+
+#include "typeset/measure.h"
+#include "typeset/paragraph.h"
 
 namespace moyin::typeset {
 
@@ -335,6 +340,191 @@ layout::Book typeset_with(const doc::Document& doc, const style::Sheet& sheet,
   for (auto& p : body.pages) book.pages.push_back(std::move(p));
   for (const HeadingInfo& h : blocks.headings)
     if (!h.id.empty()) book.outline.push_back(layout::OutlineEntry{h.title, h.level, h.id});
+  return book;
+}
+
+namespace {
+
+// The LineSetter over the paragraph line breaker and real fonts.
+class FontSetter {
+ public:
+  FontSetter(const doc::Document& doc, const style::Sheet& sheet, const font::FontLibrary& fonts,
+             doc::Diagnostics& diags)
+      : doc_(doc), sheet_(sheet), fonts_(fonts), diags_(diags) {
+    lang_ = doc.meta.lang;
+    if (lang_.empty() || lang_.starts_with("zh")) {
+      bool hant = lang_.find("TW") != std::string::npos || lang_.find("HK") != std::string::npos ||
+                  lang_.find("Hant") != std::string::npos;
+      lang_ = hant ? "zh-Hant" : "zh-Hans";
+    }
+  }
+
+  std::vector<SetLine> operator()(const SetRequest& req) {
+    const style::RoleStyle& rs = sheet_.role(req.role);
+    FontRoles roles{&fonts_, font_set(rs.font), font_set(sheet_.role(Role::Code).font)};
+    if (!roles.text) return {};
+    if (req.nowrap) return set_nowrap(req, rs, roles);
+    ParagraphStyle ps;
+    ps.measure = std::max(1.0, req.measure);
+    ps.fonts = roles;
+    ps.size = rs.size;
+    ps.indent = req.first_indent;
+    ps.align = req.align == Align::Justify  ? Alignment::Justify
+               : req.align == Align::Center ? Alignment::Center
+               : req.align == Align::Right  ? Alignment::Right
+                                            : Alignment::Left;
+    ps.cjk.line_break = static_cast<LineBreakLevel>(static_cast<int>(sheet_.cjk.line_break));
+    ps.cjk.punctuation = static_cast<PunctuationStyle>(static_cast<int>(sheet_.cjk.punctuation));
+    ps.cjk.latin_spacing = sheet_.cjk.latin_spacing;
+    ps.min_last_line = sheet_.paragraph.min_last_line;
+    ps.lang = lang_;
+    const std::vector<doc::Inline>* inlines = req.inlines;
+    std::vector<doc::Inline> wrapped;
+    if (req.bold || rs.italic) {
+      doc::Inline w;
+      w.kind = req.bold ? doc::InlineKind::Strong : doc::InlineKind::Emphasis;
+      w.children = *req.inlines;
+      if (req.bold && rs.italic) {
+        doc::Inline e;
+        e.kind = doc::InlineKind::Emphasis;
+        e.children = std::move(w.children);
+        w.children = {std::move(e)};
+      }
+      wrapped.push_back(std::move(w));
+      inlines = &wrapped;
+    }
+    SetParagraph p = setter_.set(*inlines, ps, diags_, doc_.path);
+    std::vector<SetLine> out;
+    layout::Color color = to_layout(rs.color);
+    for (Line& l : p.lines) {
+      SetLine sl;
+      sl.width = l.offset + l.width;
+      sl.ascent = l.ascent;
+      sl.descent = l.descent;
+      for (const Decoration& d : l.decorations) {
+        if (d.kind == Decoration::Kind::Code) {
+          double a = 0.85 * rs.size, dsc = 0.25 * rs.size;
+          sl.items.push_back(layout::Rect{layout::Box{d.x0 - 1, -a, d.x1 - d.x0 + 2, a + dsc},
+                                          layout::Color{0.94, 0.94, 0.94}});
+        }
+      }
+      for (layout::GlyphRun& r : l.runs) {
+        if (r.color == layout::Color{}) r.color = color;
+        sl.items.push_back(std::move(r));
+      }
+      for (const Decoration& d : l.decorations) {
+        if (d.kind == Decoration::Kind::Link) {
+          layout::LinkArea link{layout::Box{d.x0, -0.9 * rs.size, d.x1 - d.x0, 1.15 * rs.size}, "", ""};
+          if (d.url.starts_with("#")) link.dest = d.url.substr(1);
+          else link.uri = d.url;
+          sl.items.push_back(std::move(link));
+        } else if (d.kind == Decoration::Kind::Strike) {
+          double y = -0.3 * rs.size;
+          sl.items.push_back(layout::Rule{{d.x0, y}, {d.x1, y}, 0.05 * rs.size, color});
+        }
+      }
+      out.push_back(std::move(sl));
+    }
+    return out;
+  }
+
+ private:
+  const font::FontSet* font_set(const std::string& name) {
+    if (const font::FontSet* s = fonts_.find_set(name)) return s;
+    if (fonts_.sets().empty()) return nullptr;
+    if (warned_.insert(name).second)
+      diags_.warn(doc_.path, {}, "style names font set '" + name + "', which fonts.yaml does not define; using '" +
+                                     fonts_.sets().front().name + "'");
+    return &fonts_.sets().front();
+  }
+
+  // Code lines: shaped as they are (spaces kept, never justified, no CJK
+  // spacing), one line; block layout wraps it at characters.
+  std::vector<SetLine> set_nowrap(const SetRequest& req, const style::RoleStyle& rs,
+                                  const FontRoles& roles) {
+    MeasureOptions mo;
+    mo.size = rs.size;
+    mo.code_scale = 1.0;
+    mo.lang = lang_;
+    FontRoles r = roles;
+    MeasuredParagraph mp = measure(*req.inlines, r, mo);
+    for (const auto& [cp, offset] : mp.uncovered) {
+      if (!uncovered_.insert(cp).second) continue;
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(cp));
+      diags_.warn(doc_.path, mp.text.position(offset), std::string("no font has a glyph for ") + buf);
+    }
+    SetLine sl;
+    double x = req.first_indent;
+    layout::Color color = to_layout(rs.color);
+    const std::string& text = mp.text.text;
+    for (uint32_t ri = 0; ri < mp.runs.size(); ++ri) {
+      const Run& run = mp.runs[ri];
+      uint32_t g0 = UINT32_MAX, g1 = 0;
+      for (const Atom& a : mp.atoms)
+        if (a.run == ri) g0 = std::min(g0, a.glyph_begin), g1 = std::max(g1, a.glyph_end);
+      if (g0 >= g1 || run.face_id < 0) continue;
+      double size = mp.run_size[ri];
+      layout::GlyphRun gr;
+      gr.face = run.face_id;
+      gr.size = size;
+      gr.color = color;
+      gr.origin = layout::Point{x, -mp.run_rise[ri]};
+      gr.text = text.substr(run.begin, run.end - run.begin);
+      gr.synthetic_bold = run.synthetic_bold;
+      for (uint32_t k = g0; k < g1; ++k) {
+        const font::ShapedGlyph& sg = mp.glyphs[k];
+        layout::Glyph g;
+        g.gid = sg.gid;
+        g.advance = sg.x_advance * size;
+        g.x_offset = sg.x_offset * size;
+        g.y_offset = sg.y_offset * size;
+        g.cluster = sg.cluster >= run.begin ? sg.cluster - run.begin : 0;
+        x += g.advance;
+        gr.glyphs.push_back(g);
+      }
+      const font::FaceInfo& fi = font::info(fonts_.face(run.face_id));
+      sl.ascent = std::max(sl.ascent, fi.ascender * size);
+      sl.descent = std::max(sl.descent, -fi.descender * size);
+      sl.items.push_back(std::move(gr));
+    }
+    sl.width = x;
+    std::vector<SetLine> out;
+    out.push_back(std::move(sl));
+    return out;
+  }
+
+  const doc::Document& doc_;
+  const style::Sheet& sheet_;
+  const font::FontLibrary& fonts_;
+  doc::Diagnostics& diags_;
+  std::string lang_;
+  ParagraphSetter setter_;
+  std::set<std::string> warned_;
+  std::set<char32_t> uncovered_;
+};
+
+}  // namespace
+
+layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
+                     const font::FontLibrary& fonts, doc::Diagnostics& diags) {
+  FontSetter fs(doc, sheet, fonts, diags);
+  LineSetter setter = [&fs](const SetRequest& req) { return fs(req); };
+  layout::Book book = typeset_with(doc, sheet, setter, diags);
+  // Library face ids -> Book::faces, in order of first use.
+  std::map<int, int> index;
+  for (auto& page : book.pages) {
+    for (auto& it : page.items) {
+      auto* r = std::get_if<layout::GlyphRun>(&it);
+      if (!r) continue;
+      auto [pos, added] = index.emplace(r->face, static_cast<int>(book.faces.size()));
+      if (added) {
+        const font::FaceInfo& fi = font::info(fonts.face(r->face));
+        book.faces.push_back(layout::FaceRef{fi.path, fi.index, fi.postscript_name});
+      }
+      r->face = pos->second;
+    }
+  }
   return book;
 }
 

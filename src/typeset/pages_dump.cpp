@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
+
+#include "typeset/book.h"
 
 namespace moyin::typeset {
 
@@ -110,6 +113,18 @@ std::string dump_book(const layout::Book& book) {
            "\n";
   for (const auto& p : book.pages) out += dump_page(p);
   return out;
+}
+
+std::optional<std::string> dump_pages(const doc::Document& doc, doc::Diagnostics& diags) {
+  style::Layers layers;
+  layers.front_matter = doc.meta.style;
+  layers.document_dir = std::filesystem::path(doc.path).parent_path();
+  style::Sheet sheet = style::resolve(layers, diags);
+  if (diags.has_errors()) return std::nullopt;
+  std::optional<font::FontLibrary> fonts = font::FontLibrary::load(font::default_fonts_yaml(), diags);
+  if (!fonts) return std::nullopt;
+  layout::Book book = typeset(doc, sheet, *fonts, diags);
+  return dump_book(book);
 }
 
 }  // namespace moyin::typeset

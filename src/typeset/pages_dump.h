@@ -3,13 +3,22 @@
 // Faces are shown by PostScript name (never by path, which varies by machine).
 #pragma once
 
+#include <optional>
 #include <string>
 
+#include "doc/diagnostics.h"
+#include "doc/document.h"
 #include "layout/book.h"
 
 namespace moyin::typeset {
 
 std::string dump_book(const layout::Book& book);
 std::string dump_page(const layout::Page& page);
+
+// The whole `--stage pages` job for a parsed document: resolves its style
+// sheet (the front matter's `style:` over the article sheet), loads the fonts
+// (font::default_fonts_yaml()), typesets and dumps. Nothing when the fonts
+// or the sheet are unusable (reported to `diags`).
+std::optional<std::string> dump_pages(const doc::Document& doc, doc::Diagnostics& diags);
 
 }  // namespace moyin::typeset
