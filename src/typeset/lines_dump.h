@@ -2,6 +2,7 @@
 // one output line per typeset line, for golden tests and debugging.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "doc/diagnostics.h"
@@ -26,6 +27,12 @@ struct LinesDumpOptions {
 //     <i> |<text>| nat=<pt> w=<pt> r=<ratio> <rule>/<kind> [warn]
 std::string dump_lines(const doc::Document& d, const font::FontLibrary& fonts, const LinesDumpOptions& opt,
                        doc::Diagnostics& diags);
+
+// `moyin dump --stage lines`: loads the default font sets (font::default_fonts_yaml)
+// and dumps `d` at `measure` pt. Nothing when the fonts cannot be loaded
+// (reported to `diags`).
+std::optional<std::string> dump_lines_with_default_fonts(const doc::Document& d, double measure,
+                                                         doc::Diagnostics& diags);
 
 // The lines of one set paragraph in the format above (without the ¶ header).
 std::string dump_paragraph(const SetParagraph& p);
