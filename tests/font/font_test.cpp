@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -375,6 +378,66 @@ TEST(Utf8, DecodeAndEncode) {
   EXPECT_TRUE(is_cjk(U'𠮷'));
   EXPECT_FALSE(is_cjk(U'A'));
   EXPECT_FALSE(is_cjk(U'“'));
+}
+
+}  // namespace
+}  // namespace moyin::font
+
+namespace moyin::font {
+namespace {
+
+struct CommandResult {
+  int status = -1;
+  std::string out;
+};
+
+CommandResult run_moyin(const std::string& args) {
+  CommandResult r;
+  const std::string cmd = std::string("'") + MOYIN_BINARY + "' " + args + " 2>&1";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int st = ::pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+TEST(FontsCommand, ListsSetsAndFiles) {
+  CommandResult r = run_moyin("fonts");
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("serif-zh  (body"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("LXGWWenKai-Bold.ttf"), std::string::npos);
+  EXPECT_NE(r.out.find("wqy-microhei.ttc"), std::string::npos);
+  EXPECT_NE(r.out.find("(synthetic bold)"), std::string::npos);
+}
+
+TEST(FontsCommand, SeedDocumentIsFullyDrawable) {
+  const std::string doc =
+      (std::filesystem::path(MOYIN_SHARED_DIR) / "corpus" / "llm-survey-2025.md").string();
+  CommandResult r = run_moyin("fonts --check '" + doc + "'");
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("every character is drawable"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("LXGW WenKai Regular"), std::string::npos);
+  EXPECT_NE(r.out.find("LXGW WenKai Bold"), std::string::npos);         // **strong**
+  EXPECT_NE(r.out.find("(synthetic bold)"), std::string::npos);         // headings
+  EXPECT_EQ(r.out.find("warning"), std::string::npos) << r.out;
+}
+
+TEST(FontsCommand, UndrawableCharactersFailWithPositions) {
+  auto dir = scratch_dir();
+  // U+F8FF and U+10FFFD are private-use: no default face maps them.
+  std::ofstream(dir / "d.md") << "# 标题\n\n正文 \xef\xa3\xbf 和 `code`\n\n第二段 \xf4\x8f\xbf\xbd 与 \xef\xa3\xbf\n";
+  CommandResult r = run_moyin("fonts --check '" + (dir / "d.md").string() + "'");
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("warning: no font in the style can draw 2 characters"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("U+F8FF"), std::string::npos);
+  EXPECT_NE(r.out.find("U+10FFFD"), std::string::npos);
+  EXPECT_NE(r.out.find("d.md:3:"), std::string::npos) << r.out;
+  EXPECT_EQ(run_moyin("fonts --check '" + (dir / "absent.md").string() + "'").status, 1);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
