@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <iterator>
 #include <memory>
 
 #include "font/face_impl.h"
@@ -237,13 +236,18 @@ std::optional<std::vector<std::byte>> read_font_file(const std::filesystem::path
     error = "cannot open font file " + path.string();
     return std::nullopt;
   }
-  std::vector<char> raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) {
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size < 0) {
     error = "cannot read font file " + path.string();
     return std::nullopt;
   }
-  std::vector<std::byte> out(raw.size());
-  std::copy_n(reinterpret_cast<const std::byte*>(raw.data()), raw.size(), out.data());
+  std::vector<std::byte> out(static_cast<size_t>(size));
+  if (!in.read(reinterpret_cast<char*>(out.data()), size)) {
+    error = "cannot read font file " + path.string();
+    return std::nullopt;
+  }
   return out;
 }
 
