@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/report.h"
 #include "source/source.h"
+#include "typeset/lines_dump.h"
 #include "typeset/pages_dump.h"
 
 namespace moyin::cli {
@@ -237,9 +238,22 @@ int dump_pages_stage(const std::string& file) {
   return std::fflush(stdout) == 0 ? 0 : 1;
 }
 
+// --stage lines: every paragraph's typeset lines (typeset/lines_dump.h).
+int dump_lines_stage(const std::string& file, double measure) {
+  doc::Diagnostics diags;
+  std::optional<doc::Document> d = source::read_file(file, diags);
+  std::optional<std::string> out;
+  if (d) out = typeset::dump_lines_with_default_fonts(*d, measure, diags);
+  print_diagnostics(diags);
+  if (!out) return 1;
+  std::fwrite(out->data(), 1, out->size(), stdout);
+  return std::fflush(stdout) == 0 ? 0 : 1;
+}
+
 std::vector<DumpStage> dump_stages() {
   return {
       {"doc", dump_doc_stage},
+      {"lines", [](const std::string& file) { return dump_lines_stage(file, 0); }},
       {"pages", dump_pages_stage},
   };
 }
@@ -291,7 +305,13 @@ void add_dump(CLI::App& app, int& exit_code) {
   cmd->add_option("--stage", *stage, "Which stage to dump")
       ->check(CLI::IsMember(names))
       ->capture_default_str();
-  cmd->callback([file, stage, &exit_code] {
+  auto measure = std::make_shared<double>(0);
+  cmd->add_option("--measure", *measure, "Line width in pt for --stage lines (default 420)");
+  cmd->callback([file, stage, measure, &exit_code] {
+    if (*stage == "lines") {
+      exit_code = dump_lines_stage(*file, *measure);
+      return;
+    }
     for (const DumpStage& s : dump_stages()) {
       if (s.name == *stage) {
         exit_code = s.run(*file);
