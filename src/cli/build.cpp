@@ -24,8 +24,11 @@
 #include "cli/jobs.h"
 #include "cli/report.h"
 #include "epub/epub.h"
+#include "font/font.h"
+#include "pdf/pdf.h"
 #include "source/source.h"
 #include "style/style.h"
+#include "typeset/book.h"
 
 namespace moyin::cli {
 namespace fs = std::filesystem;
@@ -145,10 +148,15 @@ bool write_epub(const std::optional<std::string>& bytes, const fs::path& out,
   return write_atomic(out, *bytes, input, diags);
 }
 
-// The PDF back end is wired here once typeset/ and pdf/ provide a whole-
-// document entry point; until then it reports itself unavailable.
-PdfStatus write_pdf(const doc::Document&, const style::Sheet&, const fs::path&, doc::Diagnostics&) {
-  return PdfStatus::Unavailable;
+// The PDF back end: typeset the document into pages, write them with libharu.
+PdfStatus write_pdf(const doc::Document& document, const style::Sheet& sheet, const fs::path& out,
+                    doc::Diagnostics& diags) {
+  std::optional<font::FontLibrary> fonts = font::FontLibrary::load(font::default_fonts_yaml(), diags);
+  if (!fonts) return PdfStatus::Failed;
+  layout::Book book = typeset::typeset(document, sheet, *fonts, diags);
+  pdf::WriteOptions options;
+  options.source_path = document.path;
+  return pdf::write(book, out, options, diags) ? PdfStatus::Written : PdfStatus::Failed;
 }
 
 // ---- Jobs.
@@ -315,11 +323,6 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
     auto r = std::from_chars(t.data(), t.data() + t.size(), v);
     if (r.ec == std::errc() && r.ptr == t.data() + t.size()) s.source_date_epoch = v;
     else std::fprintf(stderr, "moyin: warning: SOURCE_DATE_EPOCH is not a number; ignored\n");
-  }
-  if (s.to == Target::Pdf) {
-    std::fprintf(stderr,
-                 "moyin: error: PDF output is not available yet in this build; use --to epub\n");
-    return 1;
   }
   doc::Diagnostics planning;
   std::vector<Job> jobs = plan(paths, s, planning);
