@@ -1,6 +1,8 @@
 // PDF writer speed: the seed manuscript's text, shaped and set in simple
 // fixed-width lines (no typesetter involved), written with pdf::write; then
 // the same book 20 times over. Prints "case<TAB>seconds" (median of 3).
+#include "pdf/pdf.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,7 +16,6 @@
 
 #include "font/font.h"
 #include "layout/book.h"
-#include "pdf/pdf.h"
 
 using namespace moyin;
 namespace fs = std::filesystem;
@@ -51,8 +52,8 @@ layout::Book seed_book(const font::Face& face, const std::string& text) {
       run.origin = {left, top + leading * line_no};
       run.text = chunk;
       for (const auto& g : font::shape(face, chunk, "", "zh-Hans"))
-        run.glyphs.push_back({g.gid, g.x_advance * size, g.x_offset * size, g.y_offset * size,
-                              g.cluster});
+        run.glyphs.push_back(
+            {g.gid, g.x_advance * size, g.x_offset * size, g.y_offset * size, g.cluster});
       page.items.push_back(std::move(run));
       if (++line_no == lines_per_page) flush();
     }

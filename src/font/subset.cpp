@@ -30,8 +30,8 @@ FacePtrHb face_from_bytes(std::span<const std::byte> file, int index, std::strin
     return nullptr;
   }
   BlobPtr blob(hb_blob_create(reinterpret_cast<const char*>(file.data()),
-                              static_cast<unsigned>(file.size()), HB_MEMORY_MODE_READONLY,
-                              nullptr, nullptr));
+                              static_cast<unsigned>(file.size()), HB_MEMORY_MODE_READONLY, nullptr,
+                              nullptr));
   if (static_cast<int>(hb_face_count(blob.get())) <= index) {
     error = "the font file has no face " + std::to_string(index);
     return nullptr;

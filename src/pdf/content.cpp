@@ -129,9 +129,9 @@ std::string tounicode_cmap(const std::map<uint16_t, std::u16string>& map) {
     if (it->second.size() == 1) {
       uint16_t code = it->first;
       char16_t val = it->second[0];
-      while (run_end != map.end() && run_end->second.size() == 1 &&
-             run_end->first == code + 1 && (run_end->first >> 8) == (it->first >> 8) &&
-             run_end->second[0] == val + 1 && (run_end->second[0] >> 8) == (val >> 8)) {
+      while (run_end != map.end() && run_end->second.size() == 1 && run_end->first == code + 1 &&
+             (run_end->first >> 8) == (it->first >> 8) && run_end->second[0] == val + 1 &&
+             (run_end->second[0] >> 8) == (val >> 8)) {
         ++code;
         ++val;
         ++run_end;

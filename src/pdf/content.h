@@ -32,8 +32,8 @@ std::string tounicode_cmap(const std::map<uint16_t, std::u16string>& map);
 
 struct Date {
   int year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0;
-  bool utc = true;        // 'Z' or no zone given
-  int offset_minutes = 0; // when !utc: local time = UTC + offset
+  bool utc = true;         // 'Z' or no zone given
+  int offset_minutes = 0;  // when !utc: local time = UTC + offset
 };
 
 // "2025-10-28", "2025-10-28T05:54:14.065Z", "2025-10-28 05:54", "…+08:00".

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -48,20 +49,48 @@ std::string hex(unsigned long v) {
 std::string describe(unsigned long code, unsigned long detail) {
   std::string what;
   switch (code) {
-    case HPDF_FILE_OPEN_ERROR: what = "cannot open the file for writing"; break;
-    case HPDF_FILE_IO_ERROR: what = "file input/output error"; break;
-    case HPDF_FAILD_TO_ALLOC_MEM: what = "out of memory"; break;
-    case HPDF_INVALID_FONTDEF_DATA: what = "invalid font data"; break;
-    case HPDF_TTF_MISSING_TABLE: what = "a required TrueType table is missing"; break;
-    case HPDF_TTF_INVALID_CMAP: what = "invalid cmap table"; break;
-    case HPDF_TTF_INVALID_FOMAT: what = "unsupported font format"; break;
-    case HPDF_UNSUPPORTED_FONT_TYPE: what = "unsupported font type"; break;
-    case HPDF_INVALID_PNG_IMAGE: what = "invalid PNG image"; break;
-    case HPDF_UNSUPPORTED_JPEG_FORMAT: what = "unsupported JPEG format"; break;
-    case HPDF_LIBPNG_ERROR: what = "libpng error"; break;
-    case HPDF_INVALID_PARAMETER: what = "invalid parameter"; break;
-    case HPDF_PAGE_OUT_OF_RANGE: what = "value out of range"; break;
-    default: what = "libharu error"; break;
+    case HPDF_FILE_OPEN_ERROR:
+      what = "cannot open the file for writing";
+      break;
+    case HPDF_FILE_IO_ERROR:
+      what = "file input/output error";
+      break;
+    case HPDF_FAILD_TO_ALLOC_MEM:
+      what = "out of memory";
+      break;
+    case HPDF_INVALID_FONTDEF_DATA:
+      what = "invalid font data";
+      break;
+    case HPDF_TTF_MISSING_TABLE:
+      what = "a required TrueType table is missing";
+      break;
+    case HPDF_TTF_INVALID_CMAP:
+      what = "invalid cmap table";
+      break;
+    case HPDF_TTF_INVALID_FOMAT:
+      what = "unsupported font format";
+      break;
+    case HPDF_UNSUPPORTED_FONT_TYPE:
+      what = "unsupported font type";
+      break;
+    case HPDF_INVALID_PNG_IMAGE:
+      what = "invalid PNG image";
+      break;
+    case HPDF_UNSUPPORTED_JPEG_FORMAT:
+      what = "unsupported JPEG format";
+      break;
+    case HPDF_LIBPNG_ERROR:
+      what = "libpng error";
+      break;
+    case HPDF_INVALID_PARAMETER:
+      what = "invalid parameter";
+      break;
+    case HPDF_PAGE_OUT_OF_RANGE:
+      what = "value out of range";
+      break;
+    default:
+      what = "libharu error";
+      break;
   }
   return what + " (libharu " + hex(code) + ", detail " + std::to_string(detail) + ")";
 }
@@ -83,6 +112,11 @@ struct AnchorPlace {
   double x = 0, y = 0;  // layout coordinates
 };
 
+// libharu rejects components outside [0, 1] (and then fails every call).
+HPDF_REAL c01(double v) {
+  return static_cast<HPDF_REAL>(std::isfinite(v) ? std::clamp(v, 0.0, 1.0) : 0.0);
+}
+
 void append_hex_code(std::string& out, uint16_t code) {
   static const char* digits = "0123456789ABCDEF";
   for (int shift = 12; shift >= 0; shift -= 4) out.push_back(digits[(code >> shift) & 0xF]);
@@ -92,7 +126,10 @@ class Writer {
  public:
   Writer(const Book& book, const std::filesystem::path& out, const WriteOptions& opt,
          doc::Diagnostics& diags)
-      : book_(book), out_(out), opt_(opt), diags_(diags),
+      : book_(book),
+        out_(out),
+        opt_(opt),
+        diags_(diags),
         doc_path_(opt.source_path.empty() ? out.string() : opt.source_path) {}
 
   bool run();
@@ -217,7 +254,8 @@ bool Writer::load_fonts() {
     }
     // A subset tag unique in the document: "MOYAAA", "MOYAAB", …
     char tag[7] = "MOYAAA";
-    for (int k = 5, n = tag_counter++; k >= 3; --k, n /= 26) tag[k] = static_cast<char>('A' + n % 26);
+    for (int k = 5, n = tag_counter++; k >= 3; --k, n /= 26)
+      tag[k] = static_cast<char>('A' + n % 26);
     HPDF_TTFontDef_SetTagName(def, tag);
     if (HPDF_List_Add(pdf->fontdef_list, def) != HPDF_OK) {
       HPDF_FontDef_Free(def);
@@ -246,7 +284,7 @@ bool Writer::load_fonts() {
 void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& run) {
   if (run.glyphs.empty()) return;
   FontEntry& fe = fonts_[run.face];
-  if (!(run.size > 0) || run.size > 1000) {
+  if (!(run.size > 0) || run.size > HPDF_MAX_FONTSIZE) {
     warn("skipped text drawn at an impossible size " + format_number(run.size) + " pt");
     return;
   }
@@ -264,13 +302,11 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
   if (run.synthetic_bold) {
     HPDF_Page_GSave(page);
     HPDF_Page_SetLineWidth(page, static_cast<HPDF_REAL>(size * 0.035));
-    HPDF_Page_SetRGBStroke(page, static_cast<HPDF_REAL>(run.color.r),
-                           static_cast<HPDF_REAL>(run.color.g), static_cast<HPDF_REAL>(run.color.b));
+    HPDF_Page_SetRGBStroke(page, c01(run.color.r), c01(run.color.g), c01(run.color.b));
   }
   HPDF_Page_BeginText(page);
   HPDF_Page_SetFontAndSize(page, fe.font, static_cast<HPDF_REAL>(size));
-  HPDF_Page_SetRGBFill(page, static_cast<HPDF_REAL>(run.color.r),
-                       static_cast<HPDF_REAL>(run.color.g), static_cast<HPDF_REAL>(run.color.b));
+  HPDF_Page_SetRGBFill(page, c01(run.color.r), c01(run.color.g), c01(run.color.b));
   std::string s;
   if (run.synthetic_bold) s += "2 Tr\n";
   const std::string slant = format_number(run.synthetic_slant, 4);
@@ -330,7 +366,8 @@ HPDF_Image Writer::load_image(const std::string& path) {
   if (png) {
     // IHDR: bit depth at byte 24, colour type at 25. libharu 2.3 writes
     // 16-bit PNGs corrupt: refuse them cleanly.
-    if (head[24] == 16) return fail("16-bit PNG is not supported, convert it to 8 bits per channel");
+    if (head[24] == 16)
+      return fail("16-bit PNG is not supported, convert it to 8 bits per channel");
     img = HPDF_LoadPngImageFromFile(pdf_.get(), path.c_str());
     if (img && (head[25] == 4 || head[25] == 6)) transparency_ = true;
   } else if (jpeg) {
@@ -405,19 +442,16 @@ void Writer::draw_page(size_t index) {
     if (const auto* run = std::get_if<GlyphRun>(&item)) {
       draw_run(page, lp, *run);
     } else if (const auto* rule = std::get_if<layout::Rule>(&item)) {
-      HPDF_Page_SetLineWidth(page, static_cast<HPDF_REAL>(rule->width));
-      HPDF_Page_SetRGBStroke(page, static_cast<HPDF_REAL>(rule->color.r),
-                             static_cast<HPDF_REAL>(rule->color.g),
-                             static_cast<HPDF_REAL>(rule->color.b));
+      HPDF_Page_SetLineWidth(
+          page, static_cast<HPDF_REAL>(std::clamp(rule->width, 0.0, double{HPDF_MAX_LINEWIDTH})));
+      HPDF_Page_SetRGBStroke(page, c01(rule->color.r), c01(rule->color.g), c01(rule->color.b));
       HPDF_Page_MoveTo(page, static_cast<HPDF_REAL>(rule->from.x),
                        static_cast<HPDF_REAL>(lp.height - rule->from.y));
       HPDF_Page_LineTo(page, static_cast<HPDF_REAL>(rule->to.x),
                        static_cast<HPDF_REAL>(lp.height - rule->to.y));
       HPDF_Page_Stroke(page);
     } else if (const auto* rect = std::get_if<layout::Rect>(&item)) {
-      HPDF_Page_SetRGBFill(page, static_cast<HPDF_REAL>(rect->fill.r),
-                           static_cast<HPDF_REAL>(rect->fill.g),
-                           static_cast<HPDF_REAL>(rect->fill.b));
+      HPDF_Page_SetRGBFill(page, c01(rect->fill.r), c01(rect->fill.g), c01(rect->fill.b));
       HPDF_Page_Rectangle(page, static_cast<HPDF_REAL>(rect->box.x),
                           static_cast<HPDF_REAL>(lp.height - rect->box.y - rect->box.height),
                           static_cast<HPDF_REAL>(rect->box.width),
@@ -473,10 +507,17 @@ void Writer::add_labels() {
     HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
     if (!d) return;
     switch (r.style) {
-      case layout::LabelStyle::Decimal: HPDF_Dict_AddName(d, "S", "D"); break;
-      case layout::LabelStyle::LowerRoman: HPDF_Dict_AddName(d, "S", "r"); break;
-      case layout::LabelStyle::UpperRoman: HPDF_Dict_AddName(d, "S", "R"); break;
-      case layout::LabelStyle::None: break;
+      case layout::LabelStyle::Decimal:
+        HPDF_Dict_AddName(d, "S", "D");
+        break;
+      case layout::LabelStyle::LowerRoman:
+        HPDF_Dict_AddName(d, "S", "r");
+        break;
+      case layout::LabelStyle::UpperRoman:
+        HPDF_Dict_AddName(d, "S", "R");
+        break;
+      case layout::LabelStyle::None:
+        break;
     }
     if (r.start != 1 && r.start > 0) HPDF_Dict_AddNumber(d, "St", r.start);
     HPDF_Array_AddNumber(nums, r.first_page);
@@ -510,7 +551,8 @@ void Writer::add_info() {
   std::optional<Date> date;
   if (!m.date.empty()) {
     date = parse_date(m.date);
-    if (!date) warn("front-matter date \"" + m.date + "\" is not an ISO 8601 date; PDF dates left out");
+    if (!date)
+      warn("front-matter date \"" + m.date + "\" is not an ISO 8601 date; PDF dates left out");
   }
   if (!date && opt_.source_date_epoch) date = date_from_epoch(*opt_.source_date_epoch);
   if (!date) {
@@ -592,6 +634,13 @@ bool Writer::run() {
 
   for (size_t i = 0; i < book_.pages.size(); ++i) {
     const auto& lp = book_.pages[i];
+    if (!(lp.width >= HPDF_MIN_PAGE_SIZE && lp.width <= HPDF_MAX_PAGE_WIDTH &&
+          lp.height >= HPDF_MIN_PAGE_SIZE && lp.height <= HPDF_MAX_PAGE_HEIGHT)) {
+      error("cannot write PDF " + out_.string() + ": page " + std::to_string(i + 1) + " is " +
+            format_number(lp.width) + " x " + format_number(lp.height) +
+            " pt, outside what PDF allows (3 to 14400 pt)");
+      return false;
+    }
     HPDF_Page page = HPDF_AddPage(pdf);
     if (!page) break;
     HPDF_Page_SetWidth(page, static_cast<HPDF_REAL>(lp.width));

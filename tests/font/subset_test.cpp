@@ -42,7 +42,8 @@ class SubsetTest : public ::testing::Test {
   FacePtr reopen(const std::vector<std::byte>& bytes, const std::string& name) {
     fs::path p = dir_ / name;
     std::ofstream(p, std::ios::binary)
-        .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+        .write(reinterpret_cast<const char*>(bytes.data()),
+               static_cast<std::streamsize>(bytes.size()));
     doc::Diagnostics d;
     FacePtr f = open_face(p, 0, d);
     for (const auto& i : d.items) ADD_FAILURE() << doc::format(i);
@@ -66,7 +67,8 @@ TEST_F(SubsetTest, CodePointSubsetHasExactlyTheRequestedCharacters) {
   EXPECT_LT(sub->size(), file.size() / 20);
   FacePtr face = reopen(*sub, "wenkai-sub.ttf");
   ASSERT_TRUE(face);
-  for (char32_t cp : cps) EXPECT_TRUE(has_glyph(*face, cp)) << std::hex << static_cast<uint32_t>(cp);
+  for (char32_t cp : cps)
+    EXPECT_TRUE(has_glyph(*face, cp)) << std::hex << static_cast<uint32_t>(cp);
   for (char32_t cp : code_points("字体ZxY9"))
     EXPECT_FALSE(has_glyph(*face, cp)) << std::hex << static_cast<uint32_t>(cp);
 }

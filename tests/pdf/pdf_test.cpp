@@ -1,5 +1,7 @@
 // PDF writer tests: books built by hand from shaped runs, written to a
 // temporary directory and checked with qpdf, pdffonts and pdftotext.
+#include "pdf/pdf.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -9,7 +11,6 @@
 
 #include "font/font.h"
 #include "pdf/content.h"
-#include "pdf/pdf.h"
 #include "pdf_test_util.h"
 
 namespace moyin::pdf {
@@ -214,9 +215,8 @@ TEST_F(PdfTest, OutlineLabelsLinksAndInfo) {
   fs::path out = dir_ / "nav.pdf";
   doc::Diagnostics diags;
   ASSERT_TRUE(write(s.book, out, {}, diags)) << all(diags);
-  auto json = run_command("qpdf --json=2 --json-key=outlines --json-key=pagelabels '" +
-                              out.string() + "'",
-                          dir_);
+  auto json = run_command(
+      "qpdf --json=2 --json-key=outlines --json-key=pagelabels '" + out.string() + "'", dir_);
   ASSERT_EQ(json.status, 0) << json.err;
   // Titles come back as UTF-8 in qpdf's JSON.
   EXPECT_NE(json.out.find("\"title\": \"墨印测试\""), std::string::npos) << json.out;
@@ -324,9 +324,8 @@ TEST_F(PdfTest, BleedAddsTrimAndBleedBoxes) {
   }
   doc::Diagnostics diags;
   ASSERT_TRUE(write(s.book, dir_ / "bleed.pdf", {}, diags)) << all(diags);
-  auto qdf =
-      run_command("qpdf --qdf --object-streams=disable '" + (dir_ / "bleed.pdf").string() + "' -",
-                  dir_);
+  auto qdf = run_command(
+      "qpdf --qdf --object-streams=disable '" + (dir_ / "bleed.pdf").string() + "' -", dir_);
   EXPECT_NE(qdf.out.find("/TrimBox"), std::string::npos);
   EXPECT_NE(qdf.out.find("/BleedBox"), std::string::npos);
   auto check = run_command("qpdf --check '" + (dir_ / "bleed.pdf").string() + "'", dir_);
@@ -339,7 +338,8 @@ TEST_F(PdfTest, UnsupportedImageIsAWarningNotAFailure) {
     std::ofstream bad(dir_ / "img.gif", std::ios::binary);
     bad << "GIF89a not really";
   }
-  s.book.pages[1].items.push_back(layout::ImageBox{{72, 600, 100, 50}, (dir_ / "img.gif").string()});
+  s.book.pages[1].items.push_back(
+      layout::ImageBox{{72, 600, 100, 50}, (dir_ / "img.gif").string()});
   doc::Diagnostics diags;
   ASSERT_TRUE(write(s.book, dir_ / "img.pdf", {}, diags)) << all(diags);
   EXPECT_EQ(diags.count(doc::Severity::Warning), 1u);
@@ -442,6 +442,31 @@ TEST_F(PdfTest, PngImagesDrawAndSixteenBitIsRefusedCleanly) {
   EXPECT_EQ(smask_lines, 1) << list.out;
   std::string bytes = read_bytes(out);
   EXPECT_EQ(bytes.rfind("%PDF-1.4", 0), 0u) << "transparency needs PDF 1.4";
+}
+
+}  // namespace
+}  // namespace moyin::pdf
+
+namespace moyin::pdf {
+namespace {
+
+TEST_F(PdfTest, ImpossiblePageSizeIsAnError) {
+  Sample s = sample_book();
+  s.book.pages[1].width = 20000;
+  doc::Diagnostics diags;
+  EXPECT_FALSE(write(s.book, dir_ / "huge.pdf", {}, diags));
+  ASSERT_TRUE(diags.has_errors());
+  EXPECT_NE(diags.items[0].message.find("page 2"), std::string::npos) << all(diags);
+  EXPECT_FALSE(fs::exists(dir_ / "huge.pdf"));
+}
+
+TEST_F(PdfTest, OutOfRangeColoursAndWidthsAreClampedNotFatal) {
+  Sample s = sample_book();
+  auto& items = s.book.pages[1].items;
+  items.push_back(layout::Rule{{72, 700}, {300, 700}, 500, {2, -1, 0.5}});
+  items.push_back(layout::Rect{{72, 720, 100, 10}, {1.5, 0, 0}});
+  doc::Diagnostics diags;
+  EXPECT_TRUE(write(s.book, dir_ / "clamp.pdf", {}, diags)) << all(diags);
 }
 
 }  // namespace

@@ -105,7 +105,8 @@ inline std::string make_png(int width, int height, int depth, int color_type) {
   for (int y = 0; y < height; ++y) {
     raw.push_back(0);  // filter: none
     for (int x = 0; x < width; ++x)
-      for (int c = 0; c < bpp; ++c) raw.push_back(static_cast<char>((x * 7 + y * 13 + c * 40) & 0xFF));
+      for (int c = 0; c < bpp; ++c)
+        raw.push_back(static_cast<char>((x * 7 + y * 13 + c * 40) & 0xFF));
   }
   // zlib stream of stored blocks.
   std::string z = "\x78\x01";
