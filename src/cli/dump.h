@@ -13,6 +13,10 @@ namespace moyin::cli {
 // each node with only its non-default fields.
 nlohmann::ordered_json doc_to_json(const doc::Document& d);
 
+// Any dump JSON as text: 2-space indent, number arrays such as positions on
+// one line, UTF-8 kept as is, a final newline. Other stages' dumps use it too.
+std::string to_json_text(const nlohmann::ordered_json& j);
+
 // doc_to_json printed with a 2-space indent and a final newline.
 std::string dump_doc_json(const doc::Document& d);
 

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "source/front_matter.h"
-#include "tests/source/helpers.h"
+#include "source/helpers.h"
 
 namespace moyin {
 namespace {

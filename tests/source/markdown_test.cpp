@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "tests/source/helpers.h"
+#include "source/helpers.h"
 
 namespace moyin {
 namespace {
