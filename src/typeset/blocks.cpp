@@ -73,13 +73,15 @@ std::vector<VBox> set_paragraph(Ctx& c, const Frame& f, const std::vector<doc::I
   SetRequest req;
   req.inlines = &inlines;
   req.role = role;
-  req.measure = std::max(1.0, f.measure - rs.margin_left);
+  // A quote's margin is applied once by the quote container, not per paragraph.
+  double margin = role == Role::Quote ? 0 : rs.margin_left;
+  req.measure = std::max(1.0, f.measure - margin);
   req.first_indent = first_indent;
   req.align = align;
   req.bold = bold;
   auto lines = c.setter(req);
   if (lines.empty()) lines.emplace_back();
-  return boxes_of(std::move(lines), rs, f.left + rs.margin_left, f);
+  return boxes_of(std::move(lines), rs, f.left + margin, f);
 }
 
 void layout_block(Ctx& c, const Frame& f, const doc::Block& b);
@@ -389,9 +391,9 @@ void quote(Ctx& c, const Frame& f, const doc::Block& b) {
   inner.role = Role::Quote;
   inner.tight = false;
   inner.in_list = false;
-  double indent = 1.2 * size + rs.margin_left;
-  inner.bands.push_back(Band{c.next_band++, Band::Kind::Rule, f.left + rs.margin_left + 0.3 * size,
-                             1.2, kRuleGray, 0.2 * size});
+  double indent = rs.margin_left > 0.8 * size ? rs.margin_left : 1.5 * size;
+  inner.bands.push_back(Band{c.next_band++, Band::Kind::Rule, f.left + 0.4 * size, 1.2, kRuleGray,
+                             0.2 * size});
   inner.left = f.left + indent;
   inner.measure = std::max(2 * size, f.measure - indent);
   layout_children(c, inner, b.children);

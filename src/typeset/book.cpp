@@ -265,6 +265,7 @@ layout::Book typeset_with(const doc::Document& doc, const style::Sheet& sheet,
   if (body.pages.empty()) {
     body.pages.push_back(blank_page(sheet.page));
     body.marks.emplace_back();
+    body.top_marks.push_back(0);
   }
   for (size_t k = 0; k < body.pages.size(); ++k) body.pages[k].label = std::to_string(k + 1);
 
@@ -311,9 +312,11 @@ layout::Book typeset_with(const doc::Document& doc, const style::Sheet& sheet,
   for (size_t k = 0; k < body.pages.size(); ++k) {
     bool chapter_page = false;
     std::string first_chapter, first_section;
-    for (const Mark& m : body.marks[k]) {
+    for (size_t mi = 0; mi < body.marks[k].size(); ++mi) {
+      const Mark& m = body.marks[k][mi];
       if (m.level == chapter_level && first_chapter.empty()) {
-        chapter_page = true;
+        // A chapter that opens the page makes it a chapter page (no header).
+        chapter_page = mi < body.top_marks[k];
         first_chapter = m.title;
       }
       if (m.level == chapter_level + 1 && first_section.empty()) first_section = m.title;

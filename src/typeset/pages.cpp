@@ -218,6 +218,7 @@ PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& style
     layout::Page page = blank_page(style);
     std::vector<Mark> marks;
     place(list, i, end, area, page, marks);
+    out.top_marks.push_back(std::get<VBox>(list[i]).marks.size());
     out.pages.push_back(std::move(page));
     out.marks.push_back(std::move(marks));
     i = next;

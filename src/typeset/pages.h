@@ -110,6 +110,9 @@ struct PageBuild {
   std::vector<layout::Page> pages;
   // Per page: the marks of boxes placed on it, in order.
   std::vector<std::vector<Mark>> marks;
+  // Per page: how many of those marks the page's first box carries (a
+  // chapter that opens the page).
+  std::vector<size_t> top_marks;
 };
 
 // Cuts `list` into pages. `first_recto`: whether the first page is a recto
