@@ -133,7 +133,8 @@ style::Sheet sheet_for(const Settings& s, const doc::Metadata& meta, const fs::p
 epub::Options epub_options(const Settings& s, const style::Sheet& sheet) {
   epub::Options o;
   o.split_level = sheet.epub.split_level;
-  o.toc_depth = sheet.toc.depth;
+  // The nav lists levels 1–3 at least (readers collapse it); a deeper print TOC deepens it.
+  o.toc_depth = std::max(3, sheet.toc.depth);
   o.embed_fonts = sheet.epub.embed_fonts;
   o.css = style::to_css(sheet);
   o.source_date_epoch = s.source_date_epoch;

@@ -517,7 +517,25 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     }
     entries.push_back({"EPUB/" + f.name, serialize_xhtml(*f.dom)});
   }
-  for (const Resource& r : b.images.resources()) entries.push_back({"EPUB/" + r.href, r.data});
+  for (const Resource& r : b.images.resources()) {
+    entries.push_back({"EPUB/" + r.href, r.data});
+    if (r.media_type == "image/webp") {
+      pugi::xml_document svg;
+      pugi::xml_node root = svg.append_child("svg");
+      root.append_attribute("xmlns") = "http://www.w3.org/2000/svg";
+      root.append_attribute("width") = "320";
+      root.append_attribute("height") = "40";
+      root.append_attribute("viewBox") = "0 0 320 40";
+      std::string label = "WebP: " + fs::path(r.href).filename().string();
+      root.append_child("title").text() = label.c_str();
+      pugi::xml_node t = root.append_child("text");
+      t.append_attribute("x") = "8";
+      t.append_attribute("y") = "26";
+      t.append_attribute("font-size") = "16";
+      t.text() = label.c_str();
+      entries.push_back({"EPUB/" + r.href + ".svg", save_xml(svg)});
+    }
+  }
   for (const Resource& r : fonts) entries.push_back({"EPUB/" + r.href, r.data});
 
   // Package document.
@@ -575,7 +593,14 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     int n = 0;
     for (const Resource& r : b.images.resources()) {
       bool is_cover = cover_href && *cover_href == r.href;
-      item("img-" + number3(++n), r.href, r.media_type, is_cover ? "cover-image" : nullptr);
+      std::string id = "img-" + number3(++n);
+      item(id, r.href, r.media_type, is_cover ? "cover-image" : nullptr);
+      if (r.media_type == "image/webp") {
+        // WebP is a core media type in EPUB 3.3 but not in 3.2 (epubcheck
+        // 4.2): give it a manifest fallback, an SVG naming the image.
+        man.last_child().append_attribute("fallback") = (id + "-fallback").c_str();
+        item(id + "-fallback", r.href + ".svg", "image/svg+xml", nullptr);
+      }
     }
     n = 0;
     for (const Resource& r : fonts) item("font-" + number3(++n), r.href, r.media_type, nullptr);

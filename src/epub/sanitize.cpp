@@ -79,9 +79,25 @@ bool allowed_epub_type(std::string_view v) {
                 "bodymatter", "frontmatter", "backmatter", "pagebreak", "glossary"});
 }
 
+// Elements whose content must be phrasing (inline) content.
+bool phrasing_only(std::string_view tag) {
+  return in(tag, {"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "span", "strong", "em", "b", "i",
+                  "u", "s", "small", "sub", "sup", "code", "kbd", "samp", "var", "mark", "abbr",
+                  "cite", "dfn", "q", "time", "data", "bdi", "bdo", "rt", "rp", "ruby", "summary"});
+}
+// Elements that are not phrasing content (may not appear inside the above).
+bool flow_only(std::string_view tag) {
+  return in(tag, {"address", "article", "aside", "blockquote", "details", "div", "dl", "dd", "dt",
+                  "figure", "figcaption", "footer", "header", "hgroup", "h1", "h2", "h3", "h4",
+                  "h5", "h6", "hr", "main", "nav", "ol", "p", "pre", "section", "table", "tbody",
+                  "thead", "tfoot", "tr", "td", "th", "caption", "col", "colgroup", "ul", "li",
+                  "summary"});
+}
+
 struct Walker {
   SanitizeContext& ctx;
   doc::Position pos;
+  int phrasing = 0;  // > 0 inside an element that allows only phrasing content
 
   void warn(std::string msg) {
     if (ctx.diags) ctx.diags->warn(ctx.path, pos, std::move(msg));
@@ -172,6 +188,16 @@ struct Walker {
       children(el.children, parent);
       return;
     }
+    if (phrasing > 0 && flow_only(tag)) {
+      // A block inside inline content (e.g. an unclosed <strong> before a
+      // raw <table>): keep the text, drop the block structure.
+      if (tag != "hr" && tag != "col" && tag != "colgroup") {
+        if (parent.last_child() && (tag == "p" || tag == "div" || tag == "tr" || tag == "li"))
+          text(parent, " ");
+        children(el.children, parent);
+      }
+      return;
+    }
     if (tag == "input") {
       input(el, parent);
       return;
@@ -183,7 +209,10 @@ struct Walker {
     pugi::xml_node out = parent.append_child(tag.c_str());
     attributes(el, tag, out);
     if (tag == "a" && out.attribute("href")) ctx.link_positions[out.internal_object()] = pos;
+    bool inline_only = phrasing_only(tag);
+    phrasing += inline_only;
     children(el.children, out);
+    phrasing -= inline_only;
   }
 
   const GumboAttribute* find(const GumboElement& el, const char* name) {
