@@ -630,26 +630,36 @@ Sheet resolve(const Layers& layers, doc::Diagnostics& diags) {
   collect_yaml(kBuiltinDefaults, "<built-in>", settings, diags, ok);
   std::vector<std::string> sources;
   Resolver r{settings, diags, sources};
-  std::string base = layers.base.empty() ? "article" : layers.base;
+  std::string name = "article";
   const std::string fm(trim(layers.front_matter));
   const std::string fm_origin =
       layers.document_path.empty() ? std::string("front matter") : layers.document_path;
-  if (!fm.empty() && is_sheet_name(fm)) {
-    // A name in the front matter chooses the base sheet.
-    if (find_sheet(fm).empty()) r.load_named(fm, fm_origin, 0);  // reports the error
-    else base = fm;
+  std::string base(trim(layers.base));
+  // The shipped sheet underneath: the front matter's name, else (no front
+  // matter style) the caller's name, which then need not be layered again on
+  // top, else article.
+  if (!fm.empty() && is_sheet_name(fm) && r.load_named(fm, fm_origin, 0)) {
+    name = fm;
+  } else if (fm.empty() && !base.empty() && is_sheet_name(base)) {
+    if (r.load_named(base, "--style", 0)) name = base;
+    base.clear();
+  } else {
+    r.load_named("article", "style", 0);
   }
-  if (is_sheet_name(base)) r.load_named(base, "style", 0);
-  else r.load_file(base, 0);
   if (!fm.empty() && !is_sheet_name(fm)) {
     std::filesystem::path p = fm;
     if (p.is_relative()) p = layers.document_dir / p;
-    r.load_file(p, 0);
+    if (r.load_file(p, 0)) name = p.stem().string();
   }
-  for (const auto& f : layers.files) r.load_file(f, 0);
+  if (!base.empty()) {
+    if (is_sheet_name(base) ? r.load_named(base, "--style", 0) : r.load_file(base, 0))
+      name = is_sheet_name(base) ? base : std::filesystem::path(base).stem().string();
+  }
+  for (const auto& f : layers.files)
+    if (r.load_file(f, 0)) name = f.stem().string();
   for (const auto& kv : layers.settings) collect_setting(kv, settings, diags);
   Sheet sheet = build(settings);
-  sheet.name = is_sheet_name(base) ? base : std::filesystem::path(base).stem().string();
+  sheet.name = name;
   sheet.sources = std::move(sources);
   return sheet;
 }

@@ -121,7 +121,7 @@ struct EmphasisStyle {
 };
 
 struct Sheet {
-  std::string name = "article";          // base sheet name
+  std::string name = "article";          // the last sheet layered (name or file stem)
   std::vector<std::string> sources;      // files layered, in order (for messages)
   PageStyle page;
   std::array<RoleStyle, kRoleCount> roles;
@@ -141,9 +141,18 @@ struct Sheet {
   double text_height() const { return page.height - page.top - page.bottom; }
 };
 
-// What to layer over the built-in defaults, lowest priority first.
+// What to layer over the built-in defaults, lowest priority first:
+//   built-in defaults
+//   <- styles/<name>.yaml: the front matter's `style:` when it is a name,
+//      else `base` when it is a name and the front matter names no style,
+//      else styles/article.yaml
+//   <- the front matter's `style:` when it is a path (relative to document_dir)
+//   <- `base` when given (`--style NAME` or a sheet file chosen by the caller)
+//   <- `files` (`--style FILE`), in order
+//   <- `settings` (`--set key=value`), in order
+// A name is a value without '/' that does not end in .yaml/.yml.
 struct Layers {
-  std::string base = "article";          // styles/<base>.yaml
+  std::string base;                      // --style NAME or path; empty = none
   std::string front_matter;              // doc::Metadata::style: a name or a path
   std::filesystem::path document_dir;    // relative front-matter paths resolve here
   std::string document_path;             // names the document in messages about `style:`
@@ -151,10 +160,11 @@ struct Layers {
   std::vector<std::string> settings;     // --set key=value (in order)
 };
 
-// Resolves a sheet. A front-matter name (no '/' and no ".yaml") replaces
-// `base`; a front-matter path is layered over the base. A sheet file may say
-// `extends: <name>` to layer itself over another shipped sheet. Missing files
-// are errors; everything else wrong is a warning and keeps the default.
+// Resolves a sheet. A sheet file may say `extends: <name>` to layer itself
+// over a shipped sheet. Missing files and unknown sheet names are errors
+// (the sheet is still usable: that layer is left out); everything else wrong
+// is a warning and keeps the earlier value. Sheet::name is the last sheet
+// name (or file stem) layered.
 Sheet resolve(const Layers& layers, doc::Diagnostics& diags);
 
 // Convenience: base sheet `name_or_path` (a shipped name or a file) plus

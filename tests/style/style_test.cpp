@@ -165,10 +165,10 @@ TEST(Layers, FrontMatterNameReplacesTheBase) {
 
 TEST(Layers, OrderDefaultsSheetFrontMatterFileSet) {
   auto dir = scratch_dir();
-  std::ofstream(dir / "fm.yaml") << "body:\n  size: 11pt\n  color: '#ff0000'\npage:\n  size: A5\n";
+  std::ofstream(dir / "fm.yaml") << "body:\n  size: 11pt\n  color: '#ff0000'\npage:\n  size: A5\n"
+                                 << "toc: { depth: 1 }\n";
   std::ofstream(dir / "cli.yaml") << "body:\n  size: 12pt\ntoc: { depth: 4 }\n";
   Layers l;
-  l.base = "book";
   l.front_matter = "fm.yaml";
   l.document_dir = dir;
   l.files = {dir / "cli.yaml"};
@@ -176,8 +176,7 @@ TEST(Layers, OrderDefaultsSheetFrontMatterFileSet) {
   doc::Diagnostics d;
   Sheet s = resolve(l, d);
   EXPECT_TRUE(d.items.empty()) << all(d);
-  EXPECT_TRUE(s.page.mirrored);                    // book
-  EXPECT_EQ(s.page.size_name, "A5");               // front matter over book
+  EXPECT_EQ(s.page.size_name, "A5");               // front matter over article
   EXPECT_EQ(s.role(Role::Body).color, (Color{1, 0, 0}));  // front matter
   EXPECT_DOUBLE_EQ(s.role(Role::Body).size, 12);   // --style over front matter
   EXPECT_EQ(s.toc.depth, 5);                       // --set over --style
@@ -185,7 +184,29 @@ TEST(Layers, OrderDefaultsSheetFrontMatterFileSet) {
   EXPECT_NEAR(s.page.outer, 10 * kMm, 1e-9);
   for (int n = 1; n <= 6; ++n) EXPECT_EQ(s.role(heading_role(n)).font, "serif-zh");
   ASSERT_EQ(s.sources.size(), 3u);
+  EXPECT_NE(s.sources[0].find("article.yaml"), std::string::npos);
   EXPECT_NE(s.sources[1].find("fm.yaml"), std::string::npos);
+  EXPECT_EQ(s.name, "cli");
+  // A sheet named on the command line beats the front matter's.
+  l.base = "book";
+  l.files.clear();
+  l.settings.clear();
+  Sheet b = resolve(l, d);
+  EXPECT_TRUE(d.items.empty()) << all(d);
+  EXPECT_EQ(b.name, "book");
+  EXPECT_EQ(b.page.size_name, "16K");              // book over the front matter
+  EXPECT_EQ(b.role(Role::Body).color, (Color{1, 0, 0}));  // front matter, book does not set it
+  EXPECT_EQ(b.toc.depth, 3);                       // book
+  // Front matter name underneath a command-line name.
+  Layers both;
+  both.front_matter = "ebook";
+  both.base = "book";
+  Sheet e = resolve(both, d);
+  EXPECT_TRUE(d.items.empty()) << all(d);
+  EXPECT_EQ(e.name, "book");
+  EXPECT_TRUE(e.epub.embed_fonts);                 // ebook
+  EXPECT_TRUE(e.page.mirrored);                    // book
+  ASSERT_EQ(e.sources.size(), 2u);
   std::filesystem::remove_all(dir);
 }
 
