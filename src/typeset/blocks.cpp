@@ -104,6 +104,9 @@ void heading(Ctx& c, const Frame& f, const doc::Block& b) {
   const style::RoleStyle& rs = c.sheet.role(role);
   bool new_page = rs.page_break_before ||
                   (c.sheet.chapter.new_page && b.level == c.sheet.chapter.level);
+  bool open_right = c.sheet.chapter.open_right && new_page &&
+                    b.level == c.sheet.chapter.level;
+  c.vb.add_break(new_page ? kForce : 0, open_right);
   begin_block(c, rs.space_before, new_page ? kForce : 0);
   style::Align align = rs.align == style::Align::Justify ? style::Align::Left : rs.align;
   auto boxes = set_paragraph(c, f, b.inlines, role, 0, align, rs.bold);

@@ -324,7 +324,8 @@ layout::Book typeset_with(const doc::Document& doc, const style::Sheet& sheet,
     Running here = run;
     if (!first_chapter.empty()) here.chapter = first_chapter;
     here.section = !first_section.empty() ? first_section : (chapter_page ? "" : run.section);
-    add_running(body.pages[k], k % 2 == 0, chapter_page, here, sheet, setter);
+    if (!body.pages[k].items.empty())  // a blank verso before a chapter stays blank
+      add_running(body.pages[k], k % 2 == 0, chapter_page, here, sheet, setter);
     // State carried to the next page: the last marks of this page.
     for (const Mark& m : body.marks[k]) {
       if (m.level == chapter_level) {

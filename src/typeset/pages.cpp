@@ -25,14 +25,15 @@ double fill_badness(double slack, double height) {
 
 }  // namespace
 
-void VListBuilder::add_break(int cost) {
+void VListBuilder::add_break(int cost, bool recto) {
   if (cost > kForce && (keep_ > 0 || together_ > 0)) cost = kForbid;
   if (items_.empty()) return;  // a break before anything means nothing
   if (auto* p = std::get_if<VPenalty>(&items_.back())) {
     p->cost = combine(p->cost, cost);
+    p->recto = p->recto || recto;
     return;
   }
-  items_.push_back(VPenalty{cost});
+  items_.push_back(VPenalty{cost, recto});
 }
 
 void VListBuilder::add_glue(double size) {
@@ -223,6 +224,15 @@ PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& style
     out.marks.push_back(std::move(marks));
     i = next;
     recto = !recto;
+    // A forced break that must continue on a recto: leave the verso blank.
+    if (end < n && end == next - 1 && !recto && i < n) {
+      if (auto* p = std::get_if<VPenalty>(&list[end]); p && p->recto && p->cost <= kForce) {
+        out.pages.push_back(blank_page(style));
+        out.marks.emplace_back();
+        out.top_marks.push_back(0);
+        recto = true;
+      }
+    }
   }
   return out;
 }

@@ -59,6 +59,7 @@ struct VGlue {
 
 struct VPenalty {
   int cost = 0;
+  bool recto = false;  // a break here continues on a recto page (a blank verso is added)
 };
 
 using VItem = std::variant<VBox, VGlue, VPenalty>;
@@ -68,7 +69,7 @@ class VListBuilder {
  public:
   // A legal break point with `cost`; combined with an adjacent one (the
   // stronger wins; kForce beats kForbid).
-  void add_break(int cost);
+  void add_break(int cost, bool recto = false);
   void add_glue(double size);
   // Adds one box. Inside a keep (see keep_next) the break point before it is
   // forbidden.

@@ -136,6 +136,18 @@ TEST(PageBuilder, ForcedBreakAndGlueVanishAtTop) {
   EXPECT_DOUBLE_EQ(a->at.y, 65);  // the 30 pt of glue vanished at the page top
 }
 
+TEST(PageBuilder, RectoBreakLeavesBlankVerso) {
+  VListBuilder vb;
+  paragraph(vb, 1, 2);
+  vb.add_break(kForce, true);  // chapter 2 opens on a recto
+  vb.add_box(line(3));
+  vb.add_break(kForce, true);  // chapter 3 too: page 4 is a verso again
+  vb.add_box(line(4));
+  auto items = vb.take();
+  PageBuild pb = build_pages(items, page_of(5), true);
+  EXPECT_EQ(tags(pb), (std::vector<std::vector<int>>{{1, 2}, {}, {3}, {}, {4}}));
+}
+
 TEST(PageBuilder, OversizedBoxGetsItsOwnPage) {
   VListBuilder vb;
   vb.add_box(line(1));

@@ -1,0 +1,198 @@
+// The real pipeline (source -> typeset with the shipped style and fonts):
+// golden `--stage pages` dumps, text inside the type area, TOC links.
+// Re-bless the goldens after an intended change with MOYIN_UPDATE_GOLDEN=1.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string_view>
+
+#include "font/font.h"
+#include "source/source.h"
+#include "style/style.h"
+#include "typeset/book.h"
+#include "typeset/pages.h"
+#include "typeset/pages_dump.h"
+
+namespace moyin::typeset {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kRoot = MOYIN_SOURCE_DIR;
+const fs::path kShared = MOYIN_SHARED_DIR;
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct Typeset {
+  doc::Document doc;
+  style::Sheet sheet;
+  layout::Book book;
+  doc::Diagnostics diags;
+};
+
+// Like dump_pages(), keeping the parts for checks.
+std::unique_ptr<Typeset> typeset_file(const fs::path& file) {
+  auto t = std::make_unique<Typeset>();
+  auto d = source::read_file(file, t->diags);
+  if (!d) return nullptr;
+  t->doc = std::move(*d);
+  style::Layers layers;
+  layers.front_matter = t->doc.meta.style;
+  layers.document_dir = file.parent_path();
+  t->sheet = style::resolve(layers, t->diags);
+  auto fonts = font::FontLibrary::load(font::default_fonts_yaml(), t->diags);
+  if (!fonts) return nullptr;
+  t->book = typeset::typeset(t->doc, t->sheet, *fonts, t->diags);
+  return t;
+}
+
+void check_golden(const fs::path& input, const std::string& name) {
+  ASSERT_TRUE(fs::exists(input)) << input;
+  doc::Diagnostics diags;
+  auto d = source::read_file(input, diags);
+  ASSERT_TRUE(d);
+  auto out = dump_pages(*d, diags);
+  ASSERT_TRUE(out);
+  fs::path golden = kRoot / "tests/golden/pages" / (name + ".txt");
+  if (std::getenv("MOYIN_UPDATE_GOLDEN")) {
+    std::ofstream(golden, std::ios::binary) << *out;
+    GTEST_SKIP() << "wrote " << golden;
+  }
+  ASSERT_TRUE(fs::exists(golden)) << golden << " missing: run with MOYIN_UPDATE_GOLDEN=1";
+  std::string want = read(golden);
+  if (want == *out) return;
+  // Show the first differing line.
+  std::istringstream a(want), b(*out);
+  std::string la, lb;
+  int n = 0;
+  while (true) {
+    bool ga = static_cast<bool>(std::getline(a, la));
+    bool gb = static_cast<bool>(std::getline(b, lb));
+    ++n;
+    if (!ga && !gb) break;
+    if (la != lb || ga != gb) {
+      ADD_FAILURE() << golden << ":" << n << "\n  want: " << la << "\n  got:  " << lb
+                    << "\n(re-bless with MOYIN_UPDATE_GOLDEN=1 if the change is intended)";
+      return;
+    }
+  }
+}
+
+TEST(PagesGolden, ZhArticle) { check_golden(kRoot / "content/zh-article.md", "zh-article"); }
+
+TEST(PagesGolden, SeedCorpus) {
+  check_golden(kShared / "corpus/llm-survey-2025.md", "llm-survey-2025");
+}
+
+// Every text run lies inside the type area, except the running header and
+// footer, which sit exactly on their own baselines in the margins.
+void check_type_area(const Typeset& t) {
+  const style::Sheet& s = t.sheet;
+  int runs = 0;
+  for (size_t k = 0; k < t.book.pages.size(); ++k) {
+    const layout::Page& page = t.book.pages[k];
+    TypeArea a = type_area(s.page, k % 2 == 0);
+    double header = a.top - s.running.header_gap;
+    double footer = a.top + a.height + s.running.footer_gap;
+    for (const auto& it : page.items) {
+      auto* r = std::get_if<layout::GlyphRun>(&it);
+      if (!r) continue;
+      ++runs;
+      double w = 0;
+      for (const auto& g : r->glyphs) w += g.advance;
+      SCOPED_TRACE("page " + page.label + " run \"" + r->text + "\"");
+      // An opening bracket that starts a line gives up its blank (left) half:
+      // its origin may sit half an em left of the margin, the ink does not.
+      size_t i0 = 0;
+      char32_t first = r->text.empty() ? 0 : font::next_code_point(r->text, i0);
+      bool opening = std::u32string_view(U"“‘（《〈「『【〖〔［｛").find(first) != std::u32string_view::npos;
+      EXPECT_GE(r->origin.x, a.left - 0.5 - (opening ? 0.5 * r->size : 0));
+      EXPECT_LE(r->origin.x + w, a.left + a.width + 0.5);
+      double y = r->origin.y;
+      if (std::abs(y - header) < 1e-6 || std::abs(y - footer) < 1e-6) continue;
+      EXPECT_GE(y - 0.88 * r->size, a.top - 0.5);
+      EXPECT_LE(y + 0.12 * r->size, a.top + a.height + 0.5);
+    }
+  }
+  EXPECT_GT(runs, 100);
+}
+
+// TOC entries link to their heading's anchor and print its page label.
+void check_toc(const Typeset& t) {
+  const layout::Book& b = t.book;
+  ASSERT_FALSE(b.labels.empty());
+  int first_body = b.labels.back().first_page;
+  EXPECT_EQ(b.pages[static_cast<size_t>(first_body)].label, "1");
+  std::map<std::string, std::string> where;
+  for (const auto& p : b.pages)
+    for (const auto& it : p.items)
+      if (auto* a = std::get_if<layout::Anchor>(&it)) where.emplace(a->name, p.label);
+  for (const auto& o : b.outline) EXPECT_TRUE(where.count(o.dest)) << o.dest;
+  int links = 0;
+  for (int k = 0; k < first_body; ++k) {
+    const auto& items = b.pages[static_cast<size_t>(k)].items;
+    for (size_t i = 0; i < items.size(); ++i) {
+      auto* l = std::get_if<layout::LinkArea>(&items[i]);
+      if (!l || l->dest.empty()) continue;
+      ++links;
+      ASSERT_TRUE(where.count(l->dest)) << l->dest;
+      // The entry's last run on its last line is the page number.
+      std::string last;
+      for (size_t j = i + 1; j < items.size(); ++j) {
+        if (auto* nl = std::get_if<layout::LinkArea>(&items[j]); nl && nl->dest != l->dest) break;
+        if (auto* r = std::get_if<layout::GlyphRun>(&items[j])) {
+          if (r->origin.y > t.sheet.page.height - t.sheet.page.bottom) break;  // footer
+          last = r->text;
+        }
+      }
+      EXPECT_EQ(last, where[l->dest]) << l->dest;
+    }
+  }
+  EXPECT_GT(links, 3);
+}
+
+TEST(PagesReal, ZhArticleInsideTypeAreaAndTocLinks) {
+  auto t = typeset_file(kRoot / "content/zh-article.md");
+  ASSERT_TRUE(t);
+  check_type_area(*t);
+  check_toc(*t);
+}
+
+TEST(PagesReal, SeedInsideTypeAreaAndTocLinks) {
+  auto t = typeset_file(kShared / "corpus/llm-survey-2025.md");
+  ASSERT_TRUE(t);
+  check_type_area(*t);
+  check_toc(*t);
+  // Every heading of the seed is in the outline.
+  int headings = 0;
+  for (const auto& b : t->doc.blocks) headings += b.kind == doc::BlockKind::Heading;
+  EXPECT_EQ(static_cast<int>(t->book.outline.size()), headings);
+}
+
+TEST(PagesReal, BookStyleMirroredAndRectoStart) {
+  auto t = std::make_unique<Typeset>();
+  auto d = source::read_file(kRoot / "content/zh-article.md", t->diags);
+  ASSERT_TRUE(d);
+  t->sheet = style::resolve("book", {}, t->diags);
+  auto fonts = font::FontLibrary::load(font::default_fonts_yaml(), t->diags);
+  ASSERT_TRUE(fonts);
+  t->doc = std::move(*d);
+  t->book = typeset::typeset(t->doc, t->sheet, *fonts, t->diags);
+  int first_body = t->book.labels.back().first_page;
+  if (t->sheet.page.mirrored) {
+    EXPECT_EQ(first_body % 2, 0);  // body page 1 is a recto
+  }
+  check_type_area(*t);
+}
+
+}  // namespace
+}  // namespace moyin::typeset
