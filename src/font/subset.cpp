@@ -157,9 +157,12 @@ std::optional<PuaSubset> subset_pua_face(hb_face_t* face, std::span<const uint32
   // Nothing shapes with this subset: drop layout tables (and with them the
   // layout closure, so only the asked-for glyphs and their components stay).
   hb_set_t* drop = hb_subset_input_set(input.get(), HB_SUBSET_SETS_DROP_TABLE_TAG);
-  for (const char* tag : {"GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "morx", "kerx", "kern"})
+  for (const char* tag :
+       {"GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "morx", "kerx", "kern", "vhea", "vmtx"})
     hb_set_add(drop, hb_tag_from_string(tag, 4));
-  hb_subset_input_set_flags(input.get(), HB_SUBSET_FLAGS_DEFAULT);
+  // PDF viewers rasterize without TrueType hinting: drop the instructions
+  // (libharu copies whichever of cvt/fpgm/prep exist).
+  hb_subset_input_set_flags(input.get(), HB_SUBSET_FLAGS_NO_HINTING);
 
   PlanPtr plan(hb_subset_plan_create_or_fail(face, input.get()));
   if (!plan) {
