@@ -211,6 +211,33 @@ TEST_F(Paragraph, StylesBecomeRunsAndDecorations) {
   EXPECT_EQ(p.text, "用git log查看3链接");
 }
 
+// cjk.punctuation: kaiming keeps 。？！ a full em and sets the others half;
+// banjiao sets all half; plain leaves every mark as drawn (no compression).
+TEST_F(Paragraph, PunctuationStyles) {
+  auto gaps = [&](PunctuationStyle style) {
+    ParagraphStyle ps = body(400);
+    ps.cjk.punctuation = style;
+    auto p = setter.set(text("甲，乙。丙。”丁"), ps, diags);
+    auto g = placed(p.lines[0]);
+    // distances: ，→乙, 。→丙, 。→”, ”→丁
+    return std::vector<double>{g[2].x - g[1].x, g[4].x - g[3].x, g[6].x - g[5].x, g[7].x - g[6].x};
+  };
+  EXPECT_EQ(gaps(PunctuationStyle::Quanjiao), (std::vector<double>{10, 10, 5, 10}));
+  EXPECT_EQ(gaps(PunctuationStyle::Kaiming), (std::vector<double>{5, 10, 10, 3.5}));
+  EXPECT_EQ(gaps(PunctuationStyle::Plain), (std::vector<double>{10, 10, 10, 3.5}));
+  auto banjiao = gaps(PunctuationStyle::Banjiao);
+  EXPECT_EQ(banjiao[0], 5);
+  EXPECT_EQ(banjiao[1], 5);
+}
+
+TEST_F(Paragraph, LatinSpacingOption) {
+  ParagraphStyle ps = body(400);
+  ps.cjk.latin_spacing = 0;
+  auto p = setter.set(text("用GPU"), ps, diags);
+  auto g = placed(p.lines[0]);
+  EXPECT_NEAR(g[1].x - g[0].x, 10, 1e-9);
+}
+
 // Property test over randomized paragraphs of Han, Latin, digits and every
 // punctuation mark, at random measures (CJK-RULES §2, §5, §8).
 TEST_F(Paragraph, RandomParagraphsKeepTheRules) {
