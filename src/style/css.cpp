@@ -165,7 +165,7 @@ std::string to_css(const Sheet& s) {
   p.p("text-indent", em(body.indent, body.size));
   p.p("text-align", align(body.align));
   css += p.done();
-  css += Rule("li > p, td p, th p, figure p, .footnote p:first-child, p.noindent")
+  css += Rule("li > p, li p, td p, th p, figure p, p.noindent")
              .p("text-indent", "0")
              .done();
 
@@ -215,30 +215,37 @@ std::string to_css(const Sheet& s) {
   css += Rule("th").p("font-weight", "bold").p("background-color", "#f0f0f0").done();
 
   css += role_rule("figcaption, caption, .caption", s.role(Role::Caption), body, false).done();
-  css += Rule("figure").p("margin", "1em 0").p("text-align", "center").p("text-indent", "0").done();
+  css += Rule("figure, p.image")
+             .p("margin", "0.8em 0")
+             .p("text-align", "center")
+             .p("text-indent", "0")
+             .done();
   css += Rule("img").p("max-width", "100%").p("height", "auto").done();
 
-  Rule fn = role_rule(".footnote, aside.footnote, section.footnotes", s.role(Role::Footnote), body,
-                      false);
-  css += fn.done();
-  css += Rule("a.noteref, sup.noteref")
-             .p("vertical-align", "super")
-             .p("font-size", "0.75em")
-             .p("line-height", "0")
-             .p("text-decoration", "none")
-             .done();
+  // Footnotes: <sup><a class="footnote-ref"> in the text, <aside
+  // class="footnote"> inside <section class="footnotes"> (epub/).
+  const RoleStyle& note = s.role(Role::Footnote);
+  Rule notes = role_rule("section.footnotes", note, body, false);
+  notes.p("margin", "2em 0 0 0").p("border-top", "1px solid #999999");
+  css += notes.done();
+  css += Rule("aside.footnote p, .footnote p").p("text-indent", "0").done();
+  css += Rule("sup").p("font-size", "0.7em").p("line-height", "0").done();
+  css += Rule("a").p("color", "inherit").p("text-decoration", "none")
+             .p("border-bottom", "1px dotted #888888").done();
+  css += Rule("sup a.footnote-ref, a.footnote-back, nav a").p("border-bottom", "none").done();
+
   css += Rule("hr").p("border", "none").p("border-top", "1px solid #999999").p("margin", "1.5em 20%").done();
   css += Rule("del, s").p("text-decoration", "line-through").done();
   css += Rule("ul, ol").p("margin", "0.5em 0").p("padding-left", "2em").done();
   css += Rule("li").p("text-align", align(body.align)).done();
-  css += Rule("li.task").p("list-style-type", "none").done();
+  css += Rule("li > input[type=\"checkbox\"]").p("margin", "0 0.4em 0 0").done();
 
-  // Emphasis on Han text: bold, or emphasis dots (着重号) under each character.
-  // The EPUB writer marks Han runs inside <strong>/<em> with class "cjk".
+  // Emphasis. Han text has no italics: *em* is bold, or emphasis dots (着重号)
+  // with `emphasis.cjk: dots`; Latin text keeps italics.
   if (s.emphasis.cjk == CjkEmphasis::Dots) {
-    css += Rule("strong .cjk, em .cjk, strong.cjk, em.cjk")
-               .p("font-weight", "normal")
+    css += Rule("em")
                .p("font-style", "normal")
+               .p("font-weight", "normal")
                .p("text-emphasis", "filled dot")
                .p("-epub-text-emphasis", "filled dot")
                .p("-webkit-text-emphasis", "filled dot")
@@ -247,16 +254,32 @@ std::string to_css(const Sheet& s) {
                .p("-webkit-text-emphasis-position", "under right")
                .done();
   } else {
-    css += Rule("em .cjk, em.cjk").p("font-style", "normal").p("font-weight", "bold").done();
+    css += Rule("em").p("font-style", "normal").p("font-weight", "bold").done();
   }
+  css += Rule(":lang(en) em, em:lang(en)")
+             .p("font-style", "italic")
+             .p("font-weight", "normal")
+             .p("text-emphasis", "none")
+             .p("-epub-text-emphasis", "none")
+             .p("-webkit-text-emphasis", "none")
+             .done();
+  css += Rule("strong").p("font-weight", "bold").done();
 
+  // Title page, cover and navigation (epub/ package pages).
   const RoleStyle& title = s.role(Role::Title);
-  css += role_rule(".title-page h1, h1.title", title, body, false).done();
-  css += Rule(".title-page").p("text-align", "center").p("margin-top", "20%").done();
-  css += Rule(".title-page p").p("text-indent", "0").p("text-align", "center").done();
+  css += Rule("section.titlepage").p("text-align", "center").p("margin-top", "20%").done();
+  Rule t_rule = role_rule("section.titlepage h1.title", title, body, false);
+  css += t_rule.done();
+  css += Rule("section.titlepage p")
+             .p("text-indent", "0")
+             .p("text-align", "center")
+             .p("margin", "0.5em 0")
+             .done();
+  css += Rule("section.titlepage p.description").p("color", "#444444").done();
+  css += Rule("section.cover").p("text-align", "center").done();
+  css += Rule("section.cover img").p("max-height", "100%").done();
   css += Rule("nav ol").p("list-style-type", "none").p("padding-left", "1.5em").done();
   css += Rule("nav > ol").p("padding-left", "0").done();
-  css += Rule("nav a").p("text-decoration", "none").done();
   return css;
 }
 

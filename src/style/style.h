@@ -114,7 +114,7 @@ struct EpubStyle {
   bool embed_fonts = false;  // embed subset fonts in the EPUB
 };
 
-enum class CjkEmphasis { Bold, Dots };  // how **strong**/*em* shows on Han text
+enum class CjkEmphasis { Bold, Dots };  // how *em* shows on Han text (no italics for Han)
 
 struct EmphasisStyle {
   CjkEmphasis cjk = CjkEmphasis::Bold;
