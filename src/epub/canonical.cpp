@@ -21,6 +21,26 @@ bool is_void(std::string_view t) {
   return t == "br" || t == "hr" || t == "img" || t == "input" || t == "wbr" || t == "col";
 }
 
+// URLs as cmark-gfm writes them: bytes outside its safe set percent-encoded
+// (existing %XX kept), so "/föö" and "/f%C3%B6%C3%B6" compare equal.
+std::string escape_url(std::string_view url) {
+  static const std::string_view safe = "!#$%&'()*+,-./:;=?@_~";
+  std::string out;
+  for (char ch : url) {
+    auto c = static_cast<unsigned char>(ch);
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              (c < 0x80 && safe.find(ch) != std::string_view::npos);
+    if (ok) {
+      out.push_back(ch);
+    } else {
+      out.push_back('%');
+      out.push_back("0123456789ABCDEF"[c >> 4]);
+      out.push_back("0123456789ABCDEF"[c & 15]);
+    }
+  }
+  return out;
+}
+
 std::string tag_of(const GumboElement& el) {
   if (el.tag != GUMBO_TAG_UNKNOWN) return gumbo_normalized_tagname(el.tag);
   GumboStringPiece piece = el.original_tag;
@@ -79,6 +99,8 @@ void walk(const GumboNode* n, std::string& out, bool in_pre) {
         }
         if (name == "disabled" || name == "checked" || name == "reversed" || name == "open")
           value = name;
+        if (name == "href" || name == "src") value = escape_url(value);
+        if (tag == "p" && name == "class" && value == "image") continue;
         if (name == "id" && tag.size() == 2 && tag[0] == 'h' && tag[1] >= '1' && tag[1] <= '6')
           continue;
         attrs.emplace_back(name, value);

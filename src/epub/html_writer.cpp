@@ -187,8 +187,7 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
       out += "<pre><code";
       if (!b.info.empty()) out += " class=\"language-" + escape_html(b.info, true) + "\"";
       out += ">";
-      // A leading newline right after <pre> would be eaten by the HTML parser.
-      if (!b.text.empty() && b.text.front() == '\n') out += "\n";
+      // (A newline is eaten by the HTML parser only right after <pre>, not after <code>.)
       out += escape_html(b.text, false);
       out += "</code></pre>\n";
       break;

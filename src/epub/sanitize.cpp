@@ -337,9 +337,46 @@ struct StringWriter : pugi::xml_writer {
   }
 };
 
+// An unclosed raw-text element (<title>, <style>, <script>, …) would swallow
+// the rest of the file as its text, and we drop those elements with their
+// content. Like cmark-gfm's tagfilter, write such an opening tag as text
+// when no matching end tag follows.
+std::string neutralize_unclosed_rawtext(std::string_view html) {
+  static const char* kRaw[] = {"title", "textarea", "style", "xmp", "iframe", "noembed",
+                               "noframes", "script", "plaintext", "noscript"};
+  std::string lower(html);
+  for (char& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  std::string out;
+  out.reserve(html.size());
+  for (size_t i = 0; i < html.size(); ++i) {
+    if (html[i] == '<') {
+      bool neutral = false;
+      for (const char* tag : kRaw) {
+        size_t n = std::strlen(tag);
+        if (lower.compare(i + 1, n, tag) != 0) continue;
+        char after = i + 1 + n < lower.size() ? lower[i + 1 + n] : '>';
+        if (!(after == '>' || after == '/' || after == ' ' || after == '\t' || after == '\n' ||
+              after == '\r' || after == '\f'))
+          continue;
+        std::string end = std::string("</") + tag;
+        if (std::string_view(tag) == "plaintext" || lower.find(end, i + 1 + n) == std::string::npos)
+          neutral = true;
+      }
+      if (neutral) {
+        out += "&lt;";
+        continue;
+      }
+    }
+    out.push_back(html[i]);
+  }
+  return out;
+}
+
 }  // namespace
 
-void html_to_xhtml(std::string_view html, pugi::xml_node parent, SanitizeContext& ctx) {
+void html_to_xhtml(std::string_view raw_html, pugi::xml_node parent, SanitizeContext& ctx) {
+  std::string html = neutralize_unclosed_rawtext(raw_html);
   GumboOptions options = kGumboDefaultOptions;
   options.fragment_context = GUMBO_TAG_BODY;
   options.fragment_namespace = GUMBO_NAMESPACE_HTML;
