@@ -529,11 +529,15 @@ void Writer::add_labels() {
 void Writer::add_info() {
   HPDF_Doc pdf = pdf_.get();
   const auto& m = book_.meta;
+  // Joined with ", ", empty and repeated entries left out (a tag that is
+  // also a category appears once).
   auto join = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
     std::string out;
+    std::vector<std::string_view> seen;
     for (const auto* v : {&a, &b})
       for (const auto& s : *v) {
-        if (s.empty()) continue;
+        if (s.empty() || std::find(seen.begin(), seen.end(), s) != seen.end()) continue;
+        seen.push_back(s);
         if (!out.empty()) out += ", ";
         out += s;
       }

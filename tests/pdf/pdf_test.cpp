@@ -70,7 +70,7 @@ Sample sample_book() {
   b.meta.authors = {"张三", "Li Si"};
   b.meta.description = "PDF 写入测试";
   b.meta.tags = {"测试", "PDF"};
-  b.meta.categories = {"工具"};
+  b.meta.categories = {"工具", "PDF"};
   b.meta.date = "2025-10-28T05:54:14.065Z";
   b.faces = {{kWenKai, 0, "LXGWWenKai-Regular"},
              {kDejaVu, 0, "DejaVuSans"},
