@@ -1,0 +1,278 @@
+// The EPUB package: container layout, metadata, chapters, links, footnotes,
+// images, raw HTML and determinism, checked on the unpacked archive.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include "epub/epub.h"
+#include "source/source.h"
+
+namespace {
+
+using moyin::doc::Diagnostics;
+namespace epub = moyin::epub;
+
+const std::string kFixtures = std::string(MOYIN_SOURCE_DIR) + "/tests/fixtures/epub";
+
+struct Unpacked {
+  std::vector<epub::ArchiveEntry> entries;
+  std::map<std::string, std::string> files;
+  Diagnostics diags;
+  std::string bytes;
+};
+
+moyin::doc::Document parse(const std::string& md, const std::string& path) {
+  Diagnostics d;
+  auto doc = moyin::source::parse(md, path, d);
+  EXPECT_TRUE(doc.has_value());
+  return doc ? *doc : moyin::doc::Document{};
+}
+
+Unpacked unpack(std::optional<std::string> bytes, Diagnostics diags) {
+  Unpacked u;
+  u.diags = std::move(diags);
+  EXPECT_TRUE(bytes.has_value());
+  if (!bytes) return u;
+  u.bytes = *bytes;
+  auto entries = epub::read_archive(*bytes);
+  EXPECT_TRUE(entries.has_value());
+  if (!entries) return u;
+  u.entries = *entries;
+  for (auto& e : u.entries) u.files[e.name] = e.data;
+  return u;
+}
+
+Unpacked build(const std::string& md, epub::Options options = {},
+               const std::string& path = kFixtures + "/virtual.md") {
+  Diagnostics diags;
+  auto doc = parse(md, path);
+  auto bytes = epub::make_epub(doc, options, diags);
+  return unpack(bytes, diags);
+}
+
+int count(const std::string& s, const std::string& what) {
+  int n = 0;
+  for (size_t p = s.find(what); p != std::string::npos; p = s.find(what, p + what.size())) ++n;
+  return n;
+}
+
+std::string read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool has_warning(const Diagnostics& d, const std::string& part) {
+  for (auto& item : d.items)
+    if (item.message.find(part) != std::string::npos) return true;
+  return false;
+}
+
+TEST(EpubPackage, MimetypeFirstStoredThenSortedEntries) {
+  Unpacked u = build("# One\n\nText.\n");
+  ASSERT_FALSE(u.entries.empty());
+  EXPECT_EQ(u.entries[0].name, "mimetype");
+  EXPECT_TRUE(u.entries[0].stored);
+  EXPECT_EQ(u.entries[0].data, "application/epub+zip");
+  // The raw bytes start with the stored mimetype entry (readers sniff this).
+  EXPECT_EQ(u.bytes.substr(30, 28), "mimetypeapplication/epub+zip");
+  for (size_t i = 2; i < u.entries.size(); ++i) EXPECT_LT(u.entries[i - 1].name, u.entries[i].name);
+  EXPECT_NE(u.files["META-INF/container.xml"].find("full-path=\"EPUB/package.opf\""), std::string::npos);
+  EXPECT_TRUE(u.files.count("EPUB/nav.xhtml"));
+  EXPECT_TRUE(u.files.count("EPUB/toc.ncx"));
+  EXPECT_TRUE(u.files.count("EPUB/style.css"));
+  EXPECT_TRUE(u.files.count("EPUB/title.xhtml"));
+}
+
+TEST(EpubPackage, MetadataFromFrontMatter) {
+  Unpacked u = build(
+      "---\ntitle: 书名\ndate: 2025-10-28T13:54:14+08:00\nauthor: [甲, 乙]\ntags: [LLM, 综述]\n"
+      "categories: [LLM, 技术]\ndescription: 简介\nlang: zh-TW\n---\n# 一\n\n文字。\n");
+  const std::string& opf = u.files["EPUB/package.opf"];
+  EXPECT_NE(opf.find("<dc:title>书名</dc:title>"), std::string::npos);
+  EXPECT_NE(opf.find("<dc:language>zh-TW</dc:language>"), std::string::npos);
+  EXPECT_NE(opf.find(">甲</dc:creator>"), std::string::npos);
+  EXPECT_NE(opf.find(">乙</dc:creator>"), std::string::npos);
+  EXPECT_NE(opf.find("<dc:date>2025-10-28T05:54:14Z</dc:date>"), std::string::npos);
+  EXPECT_NE(opf.find("<dc:description>简介</dc:description>"), std::string::npos);
+  EXPECT_EQ(count(opf, "<dc:subject>"), 3);  // LLM once, 综述, 技术
+  EXPECT_NE(opf.find("<meta property=\"dcterms:modified\">2025-10-28T05:54:14Z</meta>"), std::string::npos);
+  EXPECT_NE(opf.find("urn:uuid:"), std::string::npos);
+  EXPECT_NE(u.files["EPUB/chapter-001.xhtml"].find("xml:lang=\"zh-TW\""), std::string::npos);
+  EXPECT_NE(u.files["EPUB/title.xhtml"].find("书名"), std::string::npos);
+  EXPECT_NE(u.files["EPUB/title.xhtml"].find("简介"), std::string::npos);
+}
+
+TEST(EpubPackage, IdentifierStableAndFromFrontMatter) {
+  auto id_of = [](const Unpacked& u) {
+    std::smatch m;
+    std::string opf = u.files.at("EPUB/package.opf");
+    std::regex re("<dc:identifier id=\"pub-id\">([^<]*)</dc:identifier>");
+    return std::regex_search(opf, m, re) ? m[1].str() : std::string();
+  };
+  std::string a = id_of(build("---\ntitle: A\ndate: 2025-01-01\n---\ntext\n"));
+  std::string a2 = id_of(build("---\ntitle: A\ndate: 2025-01-01\n---\nother text\n"));
+  std::string b = id_of(build("---\ntitle: B\ndate: 2025-01-01\n---\ntext\n"));
+  EXPECT_EQ(a, a2);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.rfind("urn:uuid:", 0), 0u);
+  EXPECT_EQ(id_of(build("---\ntitle: A\nid: isbn:978-7-111\n---\ntext\n")), "isbn:978-7-111");
+}
+
+TEST(EpubPackage, ModifiedFromSourceDateEpochNeverTheClock) {
+  epub::Options o;
+  o.source_date_epoch = 1700000000;
+  Unpacked u = build("---\ntitle: No date\n---\ntext\n", o);
+  EXPECT_NE(u.files["EPUB/package.opf"].find("dcterms:modified\">2023-11-14T22:13:20Z<"), std::string::npos);
+  Unpacked v = build("---\ntitle: No date\n---\ntext\n");
+  EXPECT_NE(v.files["EPUB/package.opf"].find("dcterms:modified\">1970-01-01T00:00:00Z<"), std::string::npos);
+}
+
+TEST(EpubPackage, SplitsAtLevelOneHeadingsAndResolvesLinksAcrossFiles) {
+  std::string md =
+      "# 第一章\n\n见[第二节](#第二章)与脚注[^a]。\n\n## 小节\n\n# 第二章\n\n引用脚注[^b]，回到[开头](#第一章)。\n\n"
+      "[^a]: 脚注甲。\n[^b]: 脚注乙。\n";
+  Unpacked u = build(md);
+  ASSERT_TRUE(u.files.count("EPUB/chapter-001.xhtml"));
+  ASSERT_TRUE(u.files.count("EPUB/chapter-002.xhtml"));
+  EXPECT_FALSE(u.files.count("EPUB/chapter-003.xhtml"));
+  const std::string& c1 = u.files["EPUB/chapter-001.xhtml"];
+  const std::string& c2 = u.files["EPUB/chapter-002.xhtml"];
+  EXPECT_NE(c1.find("href=\"chapter-002.xhtml#第二章\""), std::string::npos);
+  EXPECT_NE(c2.find("href=\"chapter-001.xhtml#第一章\""), std::string::npos);
+  // Each footnote sits with the chapter citing it, as an EPUB footnote with a back link.
+  EXPECT_NE(c1.find("epub:type=\"noteref\""), std::string::npos);
+  EXPECT_NE(c1.find("<aside epub:type=\"footnote\""), std::string::npos);
+  EXPECT_NE(c1.find("脚注甲"), std::string::npos);
+  EXPECT_EQ(c1.find("脚注乙"), std::string::npos);
+  EXPECT_NE(c2.find("脚注乙"), std::string::npos);
+  EXPECT_NE(c2.find("href=\"#fnref-b\""), std::string::npos);
+  // The nav nests the level-2 heading under its chapter.
+  const std::string& nav = u.files["EPUB/nav.xhtml"];
+  EXPECT_NE(nav.find("第一章</a><ol><li><a href=\"chapter-001.xhtml#小节\">小节</a>"), std::string::npos);
+  EXPECT_NE(nav.find("epub:type=\"landmarks\""), std::string::npos);
+  EXPECT_NE(u.files["EPUB/toc.ncx"].find("chapter-002.xhtml#第二章"), std::string::npos);
+
+  epub::Options one;
+  one.split_level = 0;
+  Unpacked w = build(md, one);
+  EXPECT_TRUE(w.files.count("EPUB/chapter-001.xhtml"));
+  EXPECT_FALSE(w.files.count("EPUB/chapter-002.xhtml"));
+  EXPECT_NE(w.files["EPUB/chapter-001.xhtml"].find("href=\"#第二章\""), std::string::npos);
+}
+
+TEST(EpubPackage, BrokenInternalLinkWarnsAndKeepsText) {
+  Unpacked u = build("# A\n\n[nowhere](#missing) and [file](other.md).\n");
+  const std::string& c = u.files["EPUB/chapter-001.xhtml"];
+  EXPECT_EQ(c.find("#missing"), std::string::npos);
+  EXPECT_NE(c.find("nowhere"), std::string::npos);
+  EXPECT_TRUE(has_warning(u.diags, "#missing does not exist"));
+  EXPECT_TRUE(has_warning(u.diags, "not part of this EPUB"));
+}
+
+TEST(EpubPackage, EveryNodeTypeRenders) {
+  Unpacked u = build(
+      "# H\n\n*em* **strong** ~~del~~ `code` a  \nb\n\n3. three\n4. four\n\n- [ ] open\n- [x] done\n\n"
+      "> quote\n\n```rust\nfn main() {}\n```\n\n| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n\n---\n");
+  const std::string& c = u.files["EPUB/chapter-001.xhtml"];
+  for (const char* part :
+       {"<em>em</em>", "<strong>strong</strong>", "<del>del</del>", "<code>code</code>", "<br/>",
+        "<ol start=\"3\">", "<input type=\"checkbox\" disabled=\"disabled\"/>",
+        "<input type=\"checkbox\" disabled=\"disabled\" checked=\"checked\"/>", "<blockquote>",
+        "<pre><code class=\"language-rust\">fn main() {}", "<th style=\"text-align: left\">a</th>",
+        "<th style=\"text-align: center\">b</th>", "<td style=\"text-align: right\">3</td>", "<hr/>"})
+    EXPECT_NE(c.find(part), std::string::npos) << part;
+}
+
+TEST(EpubPackage, RawHtmlIsSanitizedIntoWellFormedXhtml) {
+  Unpacked u = build(
+      "# R\n\n<div onclick=\"x()\"><script>alert(1)</script><p>kept <b>bold</b></p>"
+      "<custom>inner text</custom><iframe src=\"a\"></iframe></div>\n\n"
+      "Inline <a href=\"javascript:alert(1)\">bad</a> and <span>unclosed.\n");
+  const std::string& c = u.files["EPUB/chapter-001.xhtml"];
+  EXPECT_EQ(c.find("script"), std::string::npos);
+  EXPECT_EQ(c.find("onclick"), std::string::npos);
+  EXPECT_EQ(c.find("iframe"), std::string::npos);
+  EXPECT_EQ(c.find("javascript"), std::string::npos);
+  EXPECT_EQ(c.find("custom"), std::string::npos);
+  EXPECT_NE(c.find("inner text"), std::string::npos);
+  EXPECT_NE(c.find("<p>kept <b>bold</b></p>"), std::string::npos);
+  EXPECT_NE(c.find("<span>unclosed.</span>"), std::string::npos);
+  EXPECT_TRUE(has_warning(u.diags, "<script> removed"));
+  EXPECT_TRUE(has_warning(u.diags, "javascript: link removed"));
+}
+
+TEST(EpubPackage, ImagesCopiedOnceWithMediaTypesOthersBecomeAltText) {
+  Unpacked u = build(
+      "# I\n\n![a](images/dot.png) ![b](./images/dot.png) ![c](images/photo.jpg) ![d](images/anim.gif) "
+      "![e](images/shape.svg) ![f](images/pic.webp)\n\n![gone](images/missing.png) "
+      "![far](https://example.com/x.png) ![out](../../CMakeLists.txt) ![fileurl](file:///etc/passwd)\n");
+  const std::string& opf = u.files["EPUB/package.opf"];
+  EXPECT_EQ(count(opf, "href=\"images/dot.png\""), 1);
+  EXPECT_NE(opf.find("media-type=\"image/png\""), std::string::npos);
+  EXPECT_NE(opf.find("media-type=\"image/jpeg\""), std::string::npos);
+  EXPECT_NE(opf.find("media-type=\"image/gif\""), std::string::npos);
+  EXPECT_NE(opf.find("media-type=\"image/svg+xml\""), std::string::npos);
+  EXPECT_NE(opf.find("media-type=\"image/webp\""), std::string::npos);
+  EXPECT_EQ(u.files["EPUB/images/dot.png"], read(kFixtures + "/images/dot.png"));
+  const std::string& c = u.files["EPUB/chapter-001.xhtml"];
+  EXPECT_EQ(count(c, "src=\"images/dot.png\""), 2);
+  for (const char* alt : {"gone", "far", "out", "fileurl"}) EXPECT_NE(c.find(alt), std::string::npos);
+  EXPECT_EQ(c.find("missing.png"), std::string::npos);
+  EXPECT_TRUE(has_warning(u.diags, "not found"));
+  EXPECT_TRUE(has_warning(u.diags, "remote image"));
+  EXPECT_TRUE(has_warning(u.diags, "outside the document's folder"));
+  EXPECT_TRUE(has_warning(u.diags, "file: URLs"));
+}
+
+TEST(EpubPackage, CoverFromFrontMatter) {
+  Unpacked u = build("---\ntitle: C\ncover: images/photo.jpg\n---\ntext\n");
+  EXPECT_TRUE(u.files.count("EPUB/cover.xhtml"));
+  EXPECT_NE(u.files["EPUB/package.opf"].find("properties=\"cover-image\""), std::string::npos);
+  EXPECT_NE(u.files["EPUB/nav.xhtml"].find("epub:type=\"cover\""), std::string::npos);
+}
+
+TEST(EpubPackage, SeedManuscriptHasSixChaptersTitlePageAndThirtyNavEntries) {
+  Diagnostics diags;
+  auto doc = moyin::source::read_file(std::string(MOYIN_SHARED_DIR) + "/corpus/llm-survey-2025.md", diags);
+  ASSERT_TRUE(doc.has_value());
+  Unpacked u = unpack(epub::make_epub(*doc, {}, diags), diags);
+  EXPECT_TRUE(u.files.count("EPUB/title.xhtml"));
+  EXPECT_TRUE(u.files.count("EPUB/chapter-006.xhtml"));
+  EXPECT_FALSE(u.files.count("EPUB/chapter-007.xhtml"));
+  const std::string& nav = u.files["EPUB/nav.xhtml"];
+  size_t toc_end = nav.find("</nav>");
+  EXPECT_EQ(count(nav.substr(0, toc_end), "<a href="), 30);
+  EXPECT_EQ(count(u.files["EPUB/toc.ncx"], "<navPoint"), 30);
+  EXPECT_NE(u.files["EPUB/style.css"].find("text-align: justify"), std::string::npos);
+}
+
+TEST(EpubPackage, SameInputSameBytes) {
+  std::string md = "---\ntitle: D\ndate: 2025-03-04\n---\n# A\n\n![a](images/dot.png)\n\n# B\n\ntext[^1]\n\n[^1]: n\n";
+  Unpacked a = build(md), b = build(md);
+  EXPECT_EQ(a.bytes, b.bytes);
+}
+
+TEST(EpubPackage, BookHasOneFilePerChapterAndLinksBetweenFiles) {
+  epub::Book book;
+  book.meta.title = "书";
+  book.meta.date = "2025-01-02";
+  book.meta_path = kFixtures + "/book.yaml";
+  book.root = kFixtures;
+  book.chapters.push_back(parse("# 甲\n\n见[乙章](b.md#乙)。\n\n# 甲二\n\n文字。\n", kFixtures + "/a.md"));
+  book.chapters.push_back(parse("# 乙\n\n回[甲](a.md)。\n", kFixtures + "/b.md"));
+  Diagnostics diags;
+  Unpacked u = unpack(epub::make_book(book, {}, diags), diags);
+  EXPECT_TRUE(u.files.count("EPUB/chapter-002.xhtml"));
+  EXPECT_FALSE(u.files.count("EPUB/chapter-003.xhtml"));
+  EXPECT_NE(u.files["EPUB/chapter-001.xhtml"].find("href=\"chapter-002.xhtml#乙\""), std::string::npos);
+  EXPECT_NE(u.files["EPUB/chapter-002.xhtml"].find("href=\"chapter-001.xhtml\""), std::string::npos);
+  EXPECT_NE(u.files["EPUB/package.opf"].find("<dc:title>书</dc:title>"), std::string::npos);
+}
+
+}  // namespace
