@@ -280,4 +280,17 @@ std::optional<PuaSubset> subset_glyphs_pua(const Face& face, std::span<const uin
   return subset_pua_face(face.face.get(), glyphs, error);
 }
 
+std::optional<PuaSubset> subset_glyphs_pua(const std::filesystem::path& file, int index,
+                                           std::span<const uint32_t> glyphs, std::string& error) {
+  BlobPtr blob(hb_blob_create_from_file_or_fail(file.c_str()));
+  if (!blob) {
+    error = "cannot read font file " + file.string();
+    return std::nullopt;
+  }
+  unsigned len = 0;
+  const char* data = hb_blob_get_data(blob.get(), &len);
+  return subset_glyphs_pua(std::span(reinterpret_cast<const std::byte*>(data), len), index, glyphs,
+                           error);
+}
+
 }  // namespace moyin::font

@@ -57,5 +57,8 @@ std::optional<PuaSubset> subset_glyphs_pua(std::span<const std::byte> file, int 
                                            std::span<const uint32_t> glyphs, std::string& error);
 std::optional<PuaSubset> subset_glyphs_pua(const Face& face, std::span<const uint32_t> glyphs,
                                            std::string& error);
+// Same from a font file, memory-mapped for the call (not read into memory).
+std::optional<PuaSubset> subset_glyphs_pua(const std::filesystem::path& file, int index,
+                                           std::span<const uint32_t> glyphs, std::string& error);
 
 }  // namespace moyin::font

@@ -209,9 +209,6 @@ bool Writer::load_fonts() {
         for (const auto& g : run->glyphs) used[run->face].push_back(g.gid);
       }
 
-  std::map<std::string, std::vector<std::byte>> files;
-  HPDF_Encoder utf8 = HPDF_GetEncoder(pdf_.get(), "UTF-8");
-  (void)utf8;
   int tag_counter = 0;
   for (size_t i = 0; i < nfaces; ++i) {
     auto& gids = used[i];
@@ -219,18 +216,8 @@ bool Writer::load_fonts() {
     std::sort(gids.begin(), gids.end());
     gids.erase(std::unique(gids.begin(), gids.end()), gids.end());
     const auto& ref = book_.faces[i];
-    auto it = files.find(ref.path);
-    if (it == files.end()) {
-      std::string err;
-      auto bytes = font::read_font_file(ref.path, err);
-      if (!bytes) {
-        error(err);
-        return false;
-      }
-      it = files.emplace(ref.path, std::move(*bytes)).first;
-    }
     std::string err;
-    auto sub = font::subset_glyphs_pua(it->second, ref.index, gids, err);
+    auto sub = font::subset_glyphs_pua(std::filesystem::path(ref.path), ref.index, gids, err);
     if (!sub) {
       error("cannot subset font " + ref.path + " (face " + std::to_string(ref.index) + "): " + err);
       return false;
