@@ -1,0 +1,171 @@
+// `moyin build`: planning (file, folder, book.yaml), outputs and -o, exit
+// codes, atomic writes, and byte-identical EPUBs under different time zones.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+struct Result {
+  int code = -1;
+  std::string output;  // stdout + stderr
+};
+
+Result moyin(const std::string& args, const std::string& env = "") {
+  Result r;
+  std::string cmd = env + (env.empty() ? "" : " ") + quote(MOYIN_BINARY) + " build " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
+  int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string read(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+class BuildCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = fs::temp_directory_path() /
+          ("moyin-build-" + std::to_string(getpid()) + "-" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  void TearDown() override { fs::remove_all(dir); }
+  fs::path dir;
+};
+
+int count_temp_files(const fs::path& d) {
+  int n = 0;
+  for (auto& e : fs::recursive_directory_iterator(d))
+    if (e.path().filename().string().find(".tmp-") != std::string::npos) ++n;
+  return n;
+}
+
+TEST_F(BuildCli, UsageErrorsExitTwo) {
+  EXPECT_EQ(moyin("").code, 2);
+  EXPECT_EQ(moyin("x.md --to docx").code, 2);
+  EXPECT_EQ(moyin("x.md -j 0").code, 2);
+}
+
+TEST_F(BuildCli, MissingInputExitsOne) {
+  Result r = moyin(quote((dir / "nope.md").string()) + " --to epub");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.output.find("nope.md: error: no such file or folder"), std::string::npos) << r.output;
+}
+
+TEST_F(BuildCli, SingleFileWritesEpubBesideTheInput) {
+  write(dir / "post.md", "---\ntitle: Post\ndate: 2025-01-01\n---\n# Hi\n\nText.\n");
+  Result r = moyin(quote((dir / "post.md").string()) + " --to epub");
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_TRUE(fs::exists(dir / "post.epub"));
+  EXPECT_EQ(read(dir / "post.epub").substr(30, 8), "mimetype");
+  EXPECT_EQ(count_temp_files(dir), 0);
+}
+
+TEST_F(BuildCli, FolderKeepsRelativePathsAndReportsFailuresInOrder) {
+  write(dir / "in/a.md", "# A\n");
+  write(dir / "in/sub/b.md", "# B\n\n![missing](nope.png)\n");
+  write(dir / "in/sub/deeper/c.md", "# C\n");
+  write(dir / "in/sub/bin.md", std::string(64, '\0') + "binary");
+  write(dir / "in/.hidden/d.md", "# hidden\n");
+  write(dir / "in/notes.txt", "not markdown");
+  Result r = moyin(quote((dir / "in").string()) + " --to epub -j 3 -o " + quote((dir / "out").string()));
+  EXPECT_EQ(r.code, 1) << r.output;  // bin.md failed
+  EXPECT_TRUE(fs::exists(dir / "out/a.epub"));
+  EXPECT_TRUE(fs::exists(dir / "out/sub/b.epub"));
+  EXPECT_TRUE(fs::exists(dir / "out/sub/deeper/c.epub"));
+  EXPECT_FALSE(fs::exists(dir / "out/sub/bin.epub"));
+  EXPECT_FALSE(fs::exists(dir / "out/.hidden"));
+  EXPECT_FALSE(fs::exists(dir / "out/notes.epub"));
+  size_t b_warning = r.output.find("b.md:3:1: warning");
+  size_t bin_error = r.output.find("bin.md: error: binary file");
+  EXPECT_NE(b_warning, std::string::npos) << r.output;
+  EXPECT_NE(bin_error, std::string::npos) << r.output;
+  EXPECT_LT(b_warning, bin_error);  // file order (sub/b.md before sub/bin.md)
+  EXPECT_NE(r.output.find("3 of 4 inputs converted, 1 failed"), std::string::npos) << r.output;
+  EXPECT_EQ(count_temp_files(dir), 0);
+}
+
+TEST_F(BuildCli, FailedWriteLeavesNoTemporaryFileAndKeepsOtherOutputs) {
+  write(dir / "a.md", "# A\n");
+  write(dir / "b.md", "# B\n");
+  fs::create_directories(dir / "out/b.epub");  // a folder where the output should go
+  write(dir / "out/b.epub/keep", "old");
+  Result r = moyin(quote((dir / "a.md").string()) + " " + quote((dir / "b.md").string()) +
+                   " --to epub -o " + quote((dir / "out").string()));
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_TRUE(fs::exists(dir / "out/a.epub"));
+  EXPECT_EQ(read(dir / "out/b.epub/keep"), "old");
+  EXPECT_EQ(count_temp_files(dir), 0);
+}
+
+TEST_F(BuildCli, BrokenInputNeverReplacesAnEarlierGoodOutput) {
+  write(dir / "post.md", "# Good\n");
+  ASSERT_EQ(moyin(quote((dir / "post.md").string()) + " --to epub").code, 0);
+  std::string good = read(dir / "post.epub");
+  write(dir / "post.md", std::string(64, '\0'));
+  EXPECT_EQ(moyin(quote((dir / "post.md").string()) + " --to epub").code, 1);
+  EXPECT_EQ(read(dir / "post.epub"), good);
+}
+
+TEST_F(BuildCli, BookYamlMakesOneEpub) {
+  std::string book = std::string(MOYIN_SOURCE_DIR) + "/tests/fixtures/epub/book/book.yaml";
+  Result r = moyin(quote(book) + " --to epub -o " + quote(dir.string()));
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_TRUE(fs::exists(dir / "book.epub"));
+  write(dir / "bad.yaml", "title: no chapters\n");
+  r = moyin(quote((dir / "bad.yaml").string()) + " --to epub");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.output.find("chapters"), std::string::npos) << r.output;
+}
+
+TEST_F(BuildCli, ByteIdenticalAcrossTimeZones) {
+  std::string seed = std::string(MOYIN_SHARED_DIR) + "/corpus/llm-survey-2025.md";
+  std::string feature = std::string(MOYIN_SOURCE_DIR) + "/tests/fixtures/epub/feature.md";
+  std::string nodate = (dir / "nodate.md").string();
+  write(nodate, "# No date\n\nText.\n");
+  for (const std::string& tz : {std::string("UTC"), std::string("Asia/Shanghai")}) {
+    fs::path out = dir / tz;
+    Result r = moyin(quote(seed) + " " + quote(feature) + " " + quote(nodate) + " --to epub -o " +
+                         quote(out.string()),
+                     "TZ=" + tz + " SOURCE_DATE_EPOCH=1700000000");
+    EXPECT_EQ(r.code, 0) << r.output;
+  }
+  for (const char* name : {"llm-survey-2025.epub", "feature.epub", "nodate.epub"}) {
+    std::string a = read(dir / "UTC" / name), b = read(dir / "Asia/Shanghai" / name);
+    EXPECT_FALSE(a.empty()) << name;
+    EXPECT_EQ(a, b) << name;
+  }
+}
+
+}  // namespace

@@ -1,0 +1,70 @@
+// Every EPUB Moyin writes passes epubcheck with no errors and no warnings:
+// the seed manuscript, content/, the feature document (every construct, raw
+// HTML, images) and a book. epubcheck is slow to start (a JVM), so this runs
+// it once per EPUB in this one test.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+int run(const std::string& cmd, std::string& output) {
+  output.clear();
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  if (!p) return -1;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) output.append(buf.data(), n);
+  int status = pclose(p);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(Epubcheck, AllOutputsHaveNoErrorsAndNoWarnings) {
+  if (!fs::exists("/usr/bin/epubcheck")) GTEST_SKIP() << "epubcheck is not installed (scripts/setup)";
+  fs::path dir = fs::temp_directory_path() / ("moyin-epubcheck-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  const std::string src = MOYIN_SOURCE_DIR;
+  struct Input {
+    std::string path;
+    std::string out_sub;
+  };
+  const Input inputs[] = {
+      {std::string(MOYIN_SHARED_DIR) + "/corpus/llm-survey-2025.md", "seed"},
+      {src + "/content", "content"},
+      {src + "/tests/fixtures/epub/feature.md", "feature"},
+      {src + "/tests/fixtures/epub/book/book.yaml", "book"},
+  };
+  for (const Input& in : inputs) {
+    std::string out;
+    int rc = run(quote(MOYIN_BINARY) + " build " + quote(in.path) + " --to epub -o " +
+                     quote((dir / in.out_sub).string()),
+                 out);
+    EXPECT_EQ(rc, 0) << in.path << "\n" << out;
+  }
+  int checked = 0;
+  for (auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.path().extension() != ".epub") continue;
+    std::string out;
+    int rc = run("java -jar /usr/bin/epubcheck " + quote(e.path().string()), out);
+    EXPECT_EQ(rc, 0) << e.path() << "\n" << out;
+    EXPECT_NE(out.find("No errors or warnings detected"), std::string::npos) << e.path() << "\n" << out;
+    ++checked;
+  }
+  EXPECT_GE(checked, 4);
+  fs::remove_all(dir);
+}
+
+}  // namespace
