@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <optional>
 
 #include "font/font.h"
 
@@ -512,8 +515,63 @@ void text_paragraph(Ctx& c, const Frame& f, const std::string& text, doc::Positi
   paragraph(c, g, inl);
 }
 
+// Pixel size of a PNG or JPEG file; false for anything else.
+bool image_size(const std::filesystem::path& path, int& w, int& h) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  unsigned char head[26] = {};
+  in.read(reinterpret_cast<char*>(head), sizeof head);
+  if (in.gcount() >= 24 && head[0] == 0x89 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G') {
+    w = (head[16] << 24) | (head[17] << 16) | (head[18] << 8) | head[19];
+    h = (head[20] << 24) | (head[21] << 16) | (head[22] << 8) | head[23];
+    return w > 0 && h > 0;
+  }
+  if (in.gcount() < 4 || head[0] != 0xFF || head[1] != 0xD8) return false;
+  in.clear();
+  in.seekg(2);
+  for (int guard = 0; guard < 10000; ++guard) {  // walk the segments to a SOF marker
+    int ff = in.get(), marker = in.get();
+    while (marker == 0xFF) marker = in.get();
+    if (ff != 0xFF || marker < 0) return false;
+    if (marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) continue;
+    int hi = in.get(), lo = in.get();
+    if (hi < 0 || lo < 0) return false;
+    int len = (hi << 8) | lo;
+    if (len < 2) return false;
+    bool sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+    if (sof) {
+      unsigned char d[5];
+      if (!in.read(reinterpret_cast<char*>(d), 5)) return false;
+      h = (d[1] << 8) | d[2];
+      w = (d[3] << 8) | d[4];
+      return w > 0 && h > 0;
+    }
+    in.seekg(len - 2, std::ios::cur);
+    if (!in) return false;
+  }
+  return false;
+}
+
+// A local image inside the document's folder tree, or nothing.
+std::optional<std::filesystem::path> local_image(const Ctx& c, const std::string& url) {
+  namespace fs = std::filesystem;
+  if (url.empty() || url.find("://") != std::string::npos || url.starts_with("data:")) return std::nullopt;
+  std::error_code ec;
+  fs::path dir = fs::weakly_canonical(fs::absolute(fs::path(c.doc.path).parent_path(), ec), ec);
+  if (ec) return std::nullopt;
+  std::string rel = url;
+  if (size_t q = rel.find_first_of("?#"); q != std::string::npos) rel.resize(q);
+  fs::path p = fs::weakly_canonical(dir / rel, ec);
+  if (ec || !fs::is_regular_file(p, ec)) return std::nullopt;
+  auto [d, _] = std::mismatch(dir.begin(), dir.end(), p.begin(), p.end());
+  if (d != dir.end()) return std::nullopt;  // outside the document's folder tree
+  return p;
+}
+
+// An image paragraph: the picture (PNG/JPEG in the document's folder) scaled
+// to the measure, and its alt text as a caption under it; an image the PDF
+// cannot show keeps the caption, so it never vanishes.
 void image(Ctx& c, const Frame& f, const doc::Block& b) {
-  // Until images are placed: the alt text (or the file name) as a caption line.
   std::string alt;
   std::string url;
   for (const doc::Inline& in : b.inlines) {
@@ -522,8 +580,40 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
       url = in.url;
     }
   }
-  if (alt.empty()) alt = url;
-  text_paragraph(c, f, "[图] " + alt, b.pos, Role::Caption);
+  auto path = local_image(c, url);
+  int pw = 0, ph = 0;
+  bool shown = path && image_size(*path, pw, ph);
+  if (!shown) {
+    // SVG, WebP, GIF and missing files (reported by the source and EPUB
+    // stages) print their alt text until the PDF can draw them.
+    text_paragraph(c, f, "[图] " + (alt.empty() ? url : alt), b.pos, Role::Caption);
+    return;
+  }
+  const style::RoleStyle& cap = c.sheet.role(Role::Caption);
+  double w = pw * 0.75, h = ph * 0.75;  // 96 dpi
+  double max_w = f.measure, max_h = 0.45 * c.sheet.text_height();
+  double scale = std::min({1.0, max_w / w, max_h / h});
+  w *= scale;
+  h *= scale;
+  begin_block(c, std::max(cap.space_before, 6.0));
+  VBox box;
+  box.height = h;
+  box.baseline = h;
+  box.bands = f.bands;
+  box.items.push_back(layout::ImageBox{layout::Box{f.left + (f.measure - w) / 2, -h, w, h}, path->string()});
+  c.vb.add_box(std::move(box));
+  if (!alt.empty()) {
+    Frame g = f;
+    g.role = Role::Caption;
+    std::vector<doc::Inline> inl(1);
+    inl[0].text = alt;
+    inl[0].pos = b.pos;
+    c.vb.keep_next(1);
+    auto boxes = set_paragraph(c, g, inl, Role::Caption, 0, cap.align, cap.bold);
+    c.vb.add_glue(cap.space_before);
+    c.vb.add_lines(std::move(boxes), c.sheet.paragraph.orphans, c.sheet.paragraph.widows);
+  }
+  end_block(c, cap.space_after);
 }
 
 void layout_block(Ctx& c, const Frame& f, const doc::Block& b) {

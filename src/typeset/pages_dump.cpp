@@ -33,7 +33,7 @@ std::string color(const layout::Color& c) {
   return out;
 }
 
-std::string quoted(const std::string& s) {
+std::string qstr(const std::string& s) {
   std::string out = "\"";
   for (char ch : s) {
     if (ch == '"' || ch == '\\') out += '\\';
@@ -69,7 +69,7 @@ void dump_item(const layout::Item& item, std::string& out) {
           if (it.color != layout::Color{}) out += " " + color(it.color);
           if (it.synthetic_bold) out += " bold";
           if (it.synthetic_slant != 0) out += " slant";
-          out += " " + quoted(it.text) + "\n";
+          out += " " + qstr(it.text) + "\n";
         } else if constexpr (std::is_same_v<T, layout::Rule>) {
           out += "  rule " + xy(it.from.x, it.from.y) + " " + xy(it.to.x, it.to.y) + " w=" +
                  num(it.width) + " " + color(it.color) + "\n";
@@ -77,13 +77,15 @@ void dump_item(const layout::Item& item, std::string& out) {
           out += "  rect " + xy(it.box.x, it.box.y) + " " + wh(it.box.width, it.box.height) + " " +
                  color(it.fill) + "\n";
         } else if constexpr (std::is_same_v<T, layout::ImageBox>) {
+          // The file name only: the resolved path depends on the checkout.
+          std::string name = it.path.substr(it.path.find_last_of('/') + 1);
           out += "  image " + xy(it.box.x, it.box.y) + " " + wh(it.box.width, it.box.height) + " " +
-                 quoted(it.path) + "\n";
+                 qstr(name) + "\n";
         } else if constexpr (std::is_same_v<T, layout::LinkArea>) {
           out += "  link " + xy(it.box.x, it.box.y) + " " + wh(it.box.width, it.box.height) +
-                 (it.dest.empty() ? " uri=" + quoted(it.uri) : " dest=" + quoted(it.dest)) + "\n";
+                 (it.dest.empty() ? " uri=" + qstr(it.uri) : " dest=" + qstr(it.dest)) + "\n";
         } else if constexpr (std::is_same_v<T, layout::Anchor>) {
-          out += "  anchor " + quoted(it.name) + " " + xy(it.at.x, it.at.y) + "\n";
+          out += "  anchor " + qstr(it.name) + " " + xy(it.at.x, it.at.y) + "\n";
         }
       },
       item);
@@ -92,7 +94,7 @@ void dump_item(const layout::Item& item, std::string& out) {
 }  // namespace
 
 std::string dump_page(const layout::Page& page) {
-  std::string out = "page " + quoted(page.label) + " " + wh(page.width, page.height);
+  std::string out = "page " + qstr(page.label) + " " + wh(page.width, page.height);
   if (page.trim.x != 0 || page.trim.y != 0)
     out += " trim=" + xy(page.trim.x, page.trim.y) + " " + wh(page.trim.width, page.trim.height);
   out += "\n";
@@ -109,7 +111,7 @@ std::string dump_book(const layout::Book& book) {
     out += "labels from=" + std::to_string(l.first_page) + " " + label_style(l.style) +
            " start=" + std::to_string(l.start) + "\n";
   for (const auto& o : book.outline)
-    out += "outline " + std::to_string(o.level) + " " + quoted(o.title) + " -> " + quoted(o.dest) +
+    out += "outline " + std::to_string(o.level) + " " + qstr(o.title) + " -> " + qstr(o.dest) +
            "\n";
   for (const auto& p : book.pages) out += dump_page(p);
   return out;
