@@ -1,6 +1,7 @@
-// PDF writer speed: the seed manuscript's text, shaped and set in simple
-// fixed-width lines (no typesetter involved), written with pdf::write; then
-// the same book 20 times over. Prints "case<TAB>seconds" (median of 3).
+// PDF speed: (1) the writer alone, on the seed text shaped and set in simple
+// fixed-width lines, and the same book 20 times over; (2) the whole PDF path
+// (parse + typeset + write) for the seed and a 20x concatenation of it.
+// Prints "case<TAB>seconds" (median of 3).
 #include "pdf/pdf.h"
 
 #include <unistd.h>
@@ -16,6 +17,9 @@
 
 #include "font/font.h"
 #include "layout/book.h"
+#include "source/source.h"
+#include "style/style.h"
+#include "typeset/book.h"
 
 using namespace moyin;
 namespace fs = std::filesystem;
@@ -83,6 +87,32 @@ double time_write(const layout::Book& book, const fs::path& out) {
   return times[1];
 }
 
+// The whole PDF path for one manuscript text: parse, typeset, write.
+double time_pipeline(const std::string& text, const font::FontLibrary& fonts, const fs::path& out) {
+  std::vector<double> times;
+  for (int rep = 0; rep < 3; ++rep) {
+    doc::Diagnostics diags;
+    auto t0 = std::chrono::steady_clock::now();
+    auto document = source::parse(text, "seed.md", diags);
+    bool ok = false;
+    if (document) {
+      style::Layers layers;
+      layers.front_matter = document->meta.style;
+      style::Sheet sheet = style::resolve(layers, diags);
+      layout::Book book = typeset::typeset(*document, sheet, fonts, diags);
+      ok = pdf::write(book, out, {}, diags);
+    }
+    auto t1 = std::chrono::steady_clock::now();
+    if (!ok) {
+      for (const auto& d : diags.items) std::fprintf(stderr, "%s\n", doc::format(d).c_str());
+      std::exit(1);
+    }
+    times.push_back(std::chrono::duration<double>(t1 - t0).count());
+  }
+  std::sort(times.begin(), times.end());
+  return times[1];
+}
+
 }  // namespace
 
 int main() {
@@ -106,6 +136,25 @@ int main() {
               time_write(one, dir / "one.pdf"));
   std::printf("20x seed text -> PDF write (%zu pages)\t%.4f\n", twenty.pages.size(),
               time_write(twenty, dir / "twenty.pdf"));
+
+  // The real pipeline (fonts loaded once per process, as the CLI does).
+  auto fonts = font::FontLibrary::load(font::default_fonts_yaml(), diags);
+  if (!fonts) {
+    std::fprintf(stderr, "bench_pdf: fonts.yaml unusable\n");
+    return 1;
+  }
+  const std::string seed = ss.str();
+  std::string body = seed;
+  if (seed.rfind("---", 0) == 0) {
+    size_t end = seed.find("\n---", 3);
+    if (end != std::string::npos) body = seed.substr(seed.find('\n', end + 1) + 1);
+  }
+  std::string twenty_text = seed;
+  for (int k = 1; k < 20; ++k) twenty_text += "\n" + body;
+  std::printf("seed.md -> PDF (parse+typeset+write)\t%.4f\n",
+              time_pipeline(seed, *fonts, dir / "seed.pdf"));
+  std::printf("20x seed.md -> PDF (parse+typeset+write)\t%.4f\n",
+              time_pipeline(twenty_text, *fonts, dir / "seed20.pdf"));
   std::error_code ec;
   fs::remove_all(dir, ec);
   return 0;
