@@ -82,7 +82,12 @@ Eval evaluate(std::span<const Item> items, const Prefix& px, size_t begin, size_
       e.badness += 100 * p.stretch_weight[c] * r * r * r;
       rem -= take;
     }
-    if (rem > 1e-6) e.badness += 10000 * (1 + rem / std::max(p.measure, 1.0));
+    if (rem > 1e-6) {
+      // Beyond all capacity: word spaces and Han–Latin glue can take it (a
+      // loose line); otherwise Han gaps would open wider than 0.1 em — worse.
+      double soft = px.stretch[b][0] - px.stretch[begin][0] + px.stretch[b][1] - px.stretch[begin][1];
+      e.badness += 10000 * ((soft > kEps ? 1 : 3) + rem / std::max(p.measure, 1.0));
+    }
     return e;
   }
   double rem = -d;
