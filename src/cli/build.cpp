@@ -249,7 +249,16 @@ void run_book(const Job& job, const Settings& s, JobResult& r) {
     out += ".epub";
     if (!write_epub(bytes, out, input, r.diags)) r.ok = false;
   }
-  if (s.to != Target::Epub) r.pdf_unavailable = true;  // books in PDF: with the PDF hook
+  if (s.to != Target::Epub) {
+    fs::path out = job.output_base;
+    out += ".pdf";
+    std::optional<font::FontLibrary> fonts = font::FontLibrary::load(font::default_fonts_yaml(), r.diags);
+    layout::Book pages;
+    if (fonts) pages = typeset::typeset_book(book.meta, book.chapters, sheet, *fonts, r.diags, input);
+    pdf::WriteOptions options;
+    options.source_path = input;
+    if (!fonts || !pdf::write(pages, out, options, r.diags)) r.ok = false;
+  }
 }
 
 // Expands the command line's paths into jobs; problems go to `diags`.
