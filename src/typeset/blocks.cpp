@@ -30,7 +30,7 @@ struct Frame {
 };
 
 struct Ctx {
-  const doc::Document& doc;
+  const doc::Document* doc;
   const style::Sheet& sheet;
   const LineSetter& setter;
   doc::Diagnostics& diags;
@@ -82,6 +82,7 @@ std::vector<VBox> set_paragraph(Ctx& c, const Frame& f, const std::vector<doc::I
   req.first_indent = first_indent;
   req.align = align;
   req.bold = bold;
+  req.path = c.doc->path;
   auto lines = c.setter(req);
   if (lines.empty()) lines.emplace_back();
   return boxes_of(std::move(lines), rs, f.left + margin, f);
@@ -273,6 +274,7 @@ void code_block(Ctx& c, const Frame& f, const doc::Block& b) {
     req.align = style::Align::Left;
     req.bold = rs.bold;
     req.nowrap = true;
+    req.path = c.doc->path;
     std::vector<SetLine> set = line.empty() ? std::vector<SetLine>{} : c.setter(req);
     if (set.empty()) set.emplace_back();
     for (SetLine& l : set) {
@@ -424,6 +426,7 @@ void table(Ctx& c, const Frame& f, const doc::Block& b) {
       req.measure = kHuge;
       req.align = style::Align::Left;
       req.bold = r.header;
+      req.path = c.doc->path;
       for (const SetLine& l : c.setter(req)) nat[k] = std::max(nat[k], l.width);
     }
   }
@@ -459,6 +462,7 @@ void table(Ctx& c, const Frame& f, const doc::Block& b) {
                   : a == doc::Align::Right ? style::Align::Right
                                            : style::Align::Left;
       req.bold = row.header;
+      req.path = c.doc->path;
       cells[k] = c.setter(req);
       nlines = std::max(nlines, cells[k].size());
     }
@@ -557,7 +561,7 @@ std::optional<std::filesystem::path> local_image(const Ctx& c, const std::string
   namespace fs = std::filesystem;
   if (url.empty() || url.find("://") != std::string::npos || url.starts_with("data:")) return std::nullopt;
   std::error_code ec;
-  fs::path dir = fs::weakly_canonical(fs::absolute(fs::path(c.doc.path).parent_path(), ec), ec);
+  fs::path dir = fs::weakly_canonical(fs::absolute(fs::path(c.doc->path).parent_path(), ec), ec);
   if (ec) return std::nullopt;
   std::string rel = url;
   if (size_t q = rel.find_first_of("?#"); q != std::string::npos) rel.resize(q);
@@ -651,7 +655,7 @@ void layout_block(Ctx& c, const Frame& f, const doc::Block& b) {
       break;
     }
     case doc::BlockKind::FootnoteDef:
-      if (c.doc.footnotes.empty()) {
+      if (c.doc->footnotes.empty()) {
         Frame g = f;
         g.role = Role::Footnote;
         begin_block(c, c.sheet.role(Role::Footnote).space_before);
@@ -664,7 +668,7 @@ void layout_block(Ctx& c, const Frame& f, const doc::Block& b) {
 
 // Numbered notes after the text, under a short rule.
 void notes(Ctx& c, const Frame& f) {
-  if (c.doc.footnotes.empty()) return;
+  if (c.doc->footnotes.empty()) return;
   const style::RoleStyle& rs = c.sheet.role(Role::Footnote);
   begin_block(c, std::max(rs.space_before, rs.leading));
   VBox rule;
@@ -677,7 +681,7 @@ void notes(Ctx& c, const Frame& f) {
   g.role = Role::Footnote;
   g.in_list = true;
   double indent = 2 * rs.size;
-  for (const doc::Block& fn : c.doc.footnotes) {
+  for (const doc::Block& fn : c.doc->footnotes) {
     begin_block(c, rs.space_before);
     Frame inner = g;
     hanging_item(c, g, fn.children, indent, std::to_string(fn.number) + ".", doc::TaskState::None,
@@ -718,12 +722,24 @@ VBox line_box(SetLine line, const style::RoleStyle& rs, double x) {
 
 BlockLayout layout_blocks(const doc::Document& doc, const style::Sheet& sheet,
                           const LineSetter& setter, doc::Diagnostics& diags) {
-  Ctx c{doc, sheet, setter, diags, {}, {}, 0, 1};
+  return layout_chapters(std::span<const doc::Document>(&doc, 1), sheet, setter, diags);
+}
+
+BlockLayout layout_chapters(std::span<const doc::Document> chapters, const style::Sheet& sheet,
+                            const LineSetter& setter, doc::Diagnostics& diags) {
+  Ctx c{nullptr, sheet, setter, diags, {}, {}, 0, 1};
   Frame f;
   f.left = 0;
   f.measure = std::max(1.0, sheet.text_width());
-  layout_children(c, f, doc.blocks);
-  notes(c, f);
+  for (const doc::Document& d : chapters) {
+    c.doc = &d;
+    if (!c.vb.empty()) {
+      c.vb.add_break(kForce, sheet.chapter.open_right);
+      c.pending_space = 0;
+    }
+    layout_children(c, f, d.blocks);
+    notes(c, f);
+  }
   BlockLayout out;
   out.list = c.vb.take();
   out.headings = std::move(c.headings);

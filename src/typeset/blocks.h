@@ -5,6 +5,8 @@
 #pragma once
 
 #include <functional>
+#include <span>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,7 @@ struct SetRequest {
   style::Align align = style::Align::Justify;
   bool bold = false;         // the whole paragraph bold (headings)
   bool nowrap = false;       // one line per hard break, never wrapped (code)
+  std::string_view path;     // the document the text came from (diagnostics)
 };
 
 // One set line. Items are relative to the line start (x = 0 is the left edge
@@ -60,6 +63,11 @@ struct BlockLayout {
 // the end). `measure` is the type area width.
 BlockLayout layout_blocks(const doc::Document& doc, const style::Sheet& sheet,
                           const LineSetter& setter, doc::Diagnostics& diags);
+
+// A book: the chapters one after another, each starting on a new page (a
+// recto when the sheet says chapters open right), each with its notes at its end.
+BlockLayout layout_chapters(std::span<const doc::Document> chapters, const style::Sheet& sheet,
+                            const LineSetter& setter, doc::Diagnostics& diags);
 
 // A box for one set line in a role: height = the role's leading (or more
 // when the content is taller), baseline centred in it; items shifted right by `x`.

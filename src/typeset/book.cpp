@@ -70,8 +70,8 @@ VBox spacer(double h) {
 }
 
 // The title page: title, description, authors, date, tags, centred.
-std::vector<VItem> title_page_list(const doc::Document& doc, const style::Sheet& sheet,
-                                   const LineSetter& setter) {
+std::vector<VItem> title_page_list(const doc::Metadata& meta, const std::string& title,
+                                   const style::Sheet& sheet, const LineSetter& setter) {
   VListBuilder vb;
   double w = sheet.text_width();
   vb.add_box(spacer(sheet.text_height() * 0.22));
@@ -86,14 +86,14 @@ std::vector<VItem> title_page_list(const doc::Document& doc, const style::Sheet&
     }
     vb.end_keep_together();
   };
-  add(document_title(doc), Role::Title, 0);
+  add(title, Role::Title, 0);
   double gap = sheet.role(Role::Body).leading;
-  add(doc.meta.description, Role::Body, 2 * gap);
-  add(join(doc.meta.authors, "  "), Role::Body, 2 * gap);
-  std::string date = doc.meta.date.substr(0, std::min<size_t>(10, doc.meta.date.size()));
+  add(meta.description, Role::Body, 2 * gap);
+  add(join(meta.authors, "  "), Role::Body, 2 * gap);
+  std::string date = meta.date.substr(0, std::min<size_t>(10, meta.date.size()));
   add(date, Role::Caption, gap);
-  std::vector<std::string> tags = doc.meta.tags;
-  for (const auto& c : doc.meta.categories)
+  std::vector<std::string> tags = meta.tags;
+  for (const auto& c : meta.categories)
     if (std::find(tags.begin(), tags.end(), c) == tags.end()) tags.push_back(c);
   add(join(tags, " · "), Role::Caption, 0.5 * gap);
   return vb.take();
@@ -255,12 +255,14 @@ void add_running(layout::Page& page, bool recto, bool chapter_page, const Runnin
 
 }  // namespace
 
-layout::Book typeset_with(const doc::Document& doc, const style::Sheet& sheet,
-                          const LineSetter& setter, doc::Diagnostics& diags) {
-  layout::Book book;
-  book.meta = doc.meta;
+namespace {
 
-  BlockLayout blocks = layout_blocks(doc, sheet, setter, diags);
+// Body pages from the block layout, then the front matter (title page, TOC)
+// before them, running heads, labels and the outline.
+layout::Book assemble(const doc::Metadata& meta, const std::string& title, BlockLayout blocks,
+                      const style::Sheet& sheet, const LineSetter& setter) {
+  layout::Book book;
+  book.meta = meta;
   PageBuild body = build_pages(blocks.list, sheet.page, true);
   if (body.pages.empty()) {
     body.pages.push_back(blank_page(sheet.page));
@@ -278,12 +280,12 @@ layout::Book typeset_with(const doc::Document& doc, const style::Sheet& sheet,
   // Front matter: title page, table of contents.
   std::vector<layout::Page> front;
   Running run;
-  run.title = document_title(doc);
-  run.author = join(doc.meta.authors, ", ");
-  run.date = doc.meta.date.substr(0, std::min<size_t>(10, doc.meta.date.size()));
+  run.title = title;
+  run.author = join(meta.authors, ", ");
+  run.date = meta.date.substr(0, std::min<size_t>(10, meta.date.size()));
 
-  if (sheet.title_page.enabled && !doc.meta.title.empty()) {
-    auto list = title_page_list(doc, sheet, setter);
+  if (sheet.title_page.enabled && !meta.title.empty()) {
+    auto list = title_page_list(meta, title, sheet, setter);
     PageBuild tp = build_pages(list, sheet.page, true);
     for (auto& p : tp.pages) front.push_back(std::move(p));
   }
@@ -347,15 +349,35 @@ layout::Book typeset_with(const doc::Document& doc, const style::Sheet& sheet,
   return book;
 }
 
+std::string book_title(const doc::Metadata& meta, std::span<const doc::Document> chapters) {
+  if (!meta.title.empty() || chapters.empty()) return meta.title;
+  return document_title(chapters.front());
+}
+
+}  // namespace
+
+layout::Book typeset_with(const doc::Document& doc, const style::Sheet& sheet,
+                          const LineSetter& setter, doc::Diagnostics& diags) {
+  return assemble(doc.meta, document_title(doc), layout_blocks(doc, sheet, setter, diags), sheet,
+                  setter);
+}
+
+layout::Book typeset_book_with(const doc::Metadata& meta, std::span<const doc::Document> chapters,
+                               const style::Sheet& sheet, const LineSetter& setter,
+                               doc::Diagnostics& diags) {
+  return assemble(meta, book_title(meta, chapters), layout_chapters(chapters, sheet, setter, diags),
+                  sheet, setter);
+}
+
 namespace {
 
 // The LineSetter over the paragraph line breaker and real fonts.
 class FontSetter {
  public:
-  FontSetter(const doc::Document& doc, const style::Sheet& sheet, const font::FontLibrary& fonts,
-             doc::Diagnostics& diags)
-      : doc_(doc), sheet_(sheet), fonts_(fonts), diags_(diags) {
-    lang_ = doc.meta.lang;
+  FontSetter(const doc::Metadata& meta, std::string path, const style::Sheet& sheet,
+             const font::FontLibrary& fonts, doc::Diagnostics& diags)
+      : path_(std::move(path)), sheet_(sheet), fonts_(fonts), diags_(diags) {
+    lang_ = meta.lang;
     if (lang_.empty() || lang_.starts_with("zh")) {
       bool hant = lang_.find("TW") != std::string::npos || lang_.find("HK") != std::string::npos ||
                   lang_.find("Hant") != std::string::npos;
@@ -397,7 +419,7 @@ class FontSetter {
       wrapped.push_back(std::move(w));
       inlines = &wrapped;
     }
-    SetParagraph p = setter_.set(*inlines, ps, diags_, doc_.path);
+    SetParagraph p = setter_.set(*inlines, ps, diags_, req.path.empty() ? path_ : req.path);
     std::vector<SetLine> out;
     layout::Color color = to_layout(rs.color);
     for (Line& l : p.lines) {
@@ -437,7 +459,7 @@ class FontSetter {
     if (const font::FontSet* s = fonts_.find_set(name)) return s;
     if (fonts_.sets().empty()) return nullptr;
     if (warned_.insert(name).second)
-      diags_.warn(doc_.path, {}, "style names font set '" + name + "', which fonts.yaml does not define; using '" +
+      diags_.warn(path_, {}, "style names font set '" + name + "', which fonts.yaml does not define; using '" +
                                      fonts_.sets().front().name + "'");
     return &fonts_.sets().front();
   }
@@ -456,7 +478,7 @@ class FontSetter {
       if (!uncovered_.insert(cp).second) continue;
       char buf[16];
       std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(cp));
-      diags_.warn(doc_.path, mp.text.position(offset), std::string("no font has a glyph for ") + buf);
+      diags_.warn(req.path.empty() ? std::string_view(path_) : req.path, mp.text.position(offset), std::string("no font has a glyph for ") + buf);
     }
     SetLine sl;
     double x = req.first_indent;
@@ -498,7 +520,7 @@ class FontSetter {
     return out;
   }
 
-  const doc::Document& doc_;
+  std::string path_;  // for messages without a document
   const style::Sheet& sheet_;
   const font::FontLibrary& fonts_;
   doc::Diagnostics& diags_;
@@ -508,14 +530,8 @@ class FontSetter {
   std::set<char32_t> uncovered_;
 };
 
-}  // namespace
-
-layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
-                     const font::FontLibrary& fonts, doc::Diagnostics& diags) {
-  FontSetter fs(doc, sheet, fonts, diags);
-  LineSetter setter = [&fs](const SetRequest& req) { return fs(req); };
-  layout::Book book = typeset_with(doc, sheet, setter, diags);
-  // Library face ids -> Book::faces, in order of first use.
+// Library face ids -> Book::faces, in order of first use.
+void number_faces(layout::Book& book, const font::FontLibrary& fonts) {
   std::map<int, int> index;
   for (auto& page : book.pages) {
     for (auto& it : page.items) {
@@ -529,6 +545,26 @@ layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
       r->face = pos->second;
     }
   }
+}
+
+}  // namespace
+
+layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
+                     const font::FontLibrary& fonts, doc::Diagnostics& diags) {
+  FontSetter fs(doc.meta, doc.path, sheet, fonts, diags);
+  LineSetter setter = [&fs](const SetRequest& req) { return fs(req); };
+  layout::Book book = typeset_with(doc, sheet, setter, diags);
+  number_faces(book, fonts);
+  return book;
+}
+
+layout::Book typeset_book(const doc::Metadata& meta, std::span<const doc::Document> chapters,
+                          const style::Sheet& sheet, const font::FontLibrary& fonts,
+                          doc::Diagnostics& diags, const std::string& meta_path) {
+  FontSetter fs(meta, meta_path, sheet, fonts, diags);
+  LineSetter setter = [&fs](const SetRequest& req) { return fs(req); };
+  layout::Book book = typeset_book_with(meta, chapters, sheet, setter, diags);
+  number_faces(book, fonts);
   return book;
 }
 

@@ -3,6 +3,7 @@
 // heads, page labels, outline). pdf/ only walks the result.
 #pragma once
 
+#include <span>
 #include <string>
 
 #include "doc/diagnostics.h"
@@ -23,6 +24,17 @@ layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
 // runs keep the setter's face numbers and Book::faces stays empty.
 layout::Book typeset_with(const doc::Document& doc, const style::Sheet& sheet,
                           const LineSetter& setter, doc::Diagnostics& diags);
+
+// A book of several documents (book.yaml): `meta` for the title page, the
+// PDF info and running heads; each chapter starts on a new page (a recto when
+// the sheet's chapters open right) and ends with its notes. `meta_path` names
+// the book file in messages that belong to no chapter.
+layout::Book typeset_book(const doc::Metadata& meta, std::span<const doc::Document> chapters,
+                          const style::Sheet& sheet, const font::FontLibrary& fonts,
+                          doc::Diagnostics& diags, const std::string& meta_path = {});
+layout::Book typeset_book_with(const doc::Metadata& meta, std::span<const doc::Document> chapters,
+                               const style::Sheet& sheet, const LineSetter& setter,
+                               doc::Diagnostics& diags);
 
 // "i", "ii", "iv", … (1..3999; other numbers in decimal).
 std::string roman(int n);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 
 #include "font/font.h"
 #include "typeset/blocks.h"
@@ -465,6 +466,37 @@ TEST(Book, TextInsideTypeArea) {
       EXPECT_LE(r->origin.y + 0.2 * r->size, a.top + a.height + 1e-6);
     }
   }
+}
+
+TEST(Book, ChaptersStartOnNewRectoPages) {
+  style::Sheet s = test_sheet(8);
+  s.chapter.open_right = true;
+  doc::Diagnostics diags;
+  Fake fake{&s};
+  std::vector<doc::Document> chapters(2);
+  chapters[0].blocks.push_back(heading(1, "a", "A"));
+  chapters[0].blocks.push_back(para("x"));
+  chapters[1].blocks.push_back(heading(1, "b", "B"));
+  doc::Block note;
+  note.kind = doc::BlockKind::FootnoteDef;
+  note.number = 1;
+  note.id = "fn-1";
+  note.children.push_back(para("n"));
+  chapters[1].footnotes.push_back(note);
+  doc::Metadata meta;
+  meta.title = "Book";
+  layout::Book book = typeset_book_with(meta, chapters, s, fake, diags);
+  std::vector<layout::Page> body = body_of(book);
+  ASSERT_EQ(body.size(), 3u);
+  EXPECT_TRUE(body[1].items.empty());  // the blank verso before chapter 2
+  std::map<std::string, std::string> where;
+  for (const auto& p : book.pages)
+    for (const auto& it : p.items)
+      if (auto* a = std::get_if<layout::Anchor>(&it)) where[a->name] = p.label;
+  EXPECT_EQ(where["a"], "1");
+  EXPECT_EQ(where["b"], "3");
+  EXPECT_EQ(where["fn-1"], "3");  // notes at the end of their chapter
+  EXPECT_EQ(book.pages[0].label, "i");  // title page
 }
 
 TEST(Book, RomanNumerals) {
