@@ -10,6 +10,7 @@
 
 namespace moyin::typeset {
 
+// Same order as style::LineBreak and style::Punctuation (the page builder casts).
 enum class LineBreakLevel : uint8_t { Basic, GB, Strict, Loose };
 enum class PunctuationStyle : uint8_t { Quanjiao, Kaiming, Banjiao, Plain };
 
@@ -17,6 +18,7 @@ struct CjkOptions {
   LineBreakLevel line_break = LineBreakLevel::GB;       // cjk.line-break
   PunctuationStyle punctuation = PunctuationStyle::Quanjiao;  // cjk.punctuation
   double latin_spacing = 0.25;  // cjk.latin-spacing: em at Han–Latin boundaries (0 = none)
+  bool hanging = false;         // cjk.hanging: ，。、 may hang past the right margin
 };
 
 // Classes of CJK-RULES.md §1 (for a character in Chinese context).

@@ -112,6 +112,7 @@ struct Node {
 };
 
 constexpr size_t kNoPos = static_cast<size_t>(-1);
+constexpr size_t kMaxActive = 512;
 
 std::optional<std::vector<LineSpan>> optimal(std::span<const Item> items, const Prefix& px,
                                              const BreakParams& p, bool final_pass) {
@@ -159,6 +160,15 @@ std::optional<std::vector<LineSpan>> optimal(std::span<const Item> items, const 
                                             : BreakRule::Optimal;
       nodes.push_back({end ? n : b, end ? n : after_break(items, b), best_d, best, rule});
       active.push_back(static_cast<int>(nodes.size() - 1));
+      // Keep the work linear even when a line could hold thousands of
+      // breakpoints (a huge measure): forget the oldest candidates.
+      // The cheapest node stays (a paragraph set on one very wide line).
+      if (active.size() > kMaxActive) {
+        size_t keep = 0;
+        for (size_t k = 1; k < active.size(); ++k)
+          if (nodes[active[k]].demerits < nodes[active[keep]].demerits) keep = k;
+        active.erase(active.begin() + (keep == 0 ? 1 : 0));
+      }
     } else if (active.empty()) {
       if (!final_pass || last_killed < 0) return std::nullopt;
       // Nothing fits: set the least bad overfull line and go on (warned by the caller).

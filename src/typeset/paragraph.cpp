@@ -155,7 +155,11 @@ std::vector<Item> ParagraphSetter::build_items(const MeasuredParagraph& mp, cons
       else if (a.kind == AtomKind::Punct && a.punct == PunctClass::Opening) kind = BreakKind::BeforeOpening;
       else if (b.kind == AtomKind::Han || a.kind == AtomKind::Han) kind = BreakKind::Han;
       if (breakable) {
-        items.push_back(Item::pen(kind == BreakKind::Other ? 50 : 0, 0, false, static_cast<uint8_t>(kind)));
+        // Hanging punctuation: breaking after ，。、 takes its ink out of the line.
+        const bool hang = style.cjk.hanging && b.kind == AtomKind::Punct &&
+                          (b.cp == U'，' || b.cp == U'。' || b.cp == U'、') && bg.right > 0;
+        items.push_back(Item::pen(kind == BreakKind::Other ? 50 : 0, hang ? -bg.box : 0, false,
+                                  static_cast<uint8_t>(kind)));
       } else {
         size_t nb = a.end;
         char32_t after = nb < text.size() ? font::next_code_point(text, nb) : 0;

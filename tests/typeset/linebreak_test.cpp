@@ -232,5 +232,14 @@ TEST(LineBreak, LongParagraph) {
   EXPECT_EQ(lines.size(), 375u);
 }
 
+// A measure wide enough for the whole paragraph (a table cell measured at its
+// natural width): one line, even with thousands of breakpoints on it.
+TEST(LineBreak, HugeMeasureKeepsOneLine) {
+  auto items = han(3000, 0.1);
+  auto lines = break_lines(items, BreakParams{.measure = 1e9});
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].end, items.size());
+}
+
 }  // namespace
 }  // namespace moyin::typeset

@@ -238,6 +238,22 @@ TEST_F(Paragraph, LatinSpacingOption) {
   EXPECT_NEAR(g[1].x - g[0].x, 10, 1e-9);
 }
 
+// cjk.hanging: a comma may hang past the margin instead of pushing 十 down.
+TEST_F(Paragraph, HangingPunctuation) {
+  ParagraphStyle ps = body(100);
+  auto plain = setter.set(text("一二三四五六七八九十，甲乙丙丁"), ps, diags);
+  // Without hanging, 十， is pushed out: line 1 is 一…九, stretched to the measure.
+  EXPECT_EQ(last_cp(plain.text.substr(0, plain.lines[0].text_end)), U'九');
+  EXPECT_NEAR(plain.lines[0].width, 100, 0.01);
+  ps.cjk.hanging = true;
+  auto hung = setter.set(text("一二三四五六七八九十，甲乙丙丁"), ps, diags);
+  ASSERT_EQ(hung.lines.size(), 2u);
+  EXPECT_EQ(hung.lines[0].text_end, 33u);  // ten characters and the comma
+  EXPECT_NEAR(hung.lines[0].width, 100, 0.01);
+  auto g = placed(hung.lines[0]);
+  EXPECT_NEAR(g.back().x, 100, 1e-6);  // the comma's ink starts at the margin
+}
+
 // Property test over randomized paragraphs of Han, Latin, digits and every
 // punctuation mark, at random measures (CJK-RULES §2, §5, §8).
 TEST_F(Paragraph, RandomParagraphsKeepTheRules) {
