@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -130,8 +131,30 @@ style::Sheet sheet_for(const Settings& s, const doc::Metadata& meta, const fs::p
   return style::resolve(layers, diags);
 }
 
-epub::Options epub_options(const Settings& s, const style::Sheet& sheet) {
+// The faces the sheet's roles draw with (first family of each font set,
+// regular and bold), for epub.embed-fonts.
+std::vector<epub::FontFace> faces_to_embed(const style::Sheet& sheet, doc::Diagnostics& diags) {
+  std::vector<epub::FontFace> out;
+  std::optional<font::FontLibrary> fonts = font::FontLibrary::load(font::default_fonts_yaml(), diags);
+  if (!fonts) return out;
+  std::set<std::string> sets;
+  for (const style::RoleStyle& role : sheet.roles) sets.insert(role.font);
+  for (const std::string& name : sets) {
+    const font::FontSet* set = fonts->find_set(name);
+    if (!set || set->faces.empty()) continue;
+    const font::FontFamilyEntry& family = set->faces.front();
+    for (int id : {family.regular, family.bold}) {
+      if (id < 0) continue;
+      const font::FaceInfo& info = font::info(fonts->face(id));
+      out.push_back({info.path, info.index, info.family, id == family.bold, false});
+    }
+  }
+  return out;
+}
+
+epub::Options epub_options(const Settings& s, const style::Sheet& sheet, doc::Diagnostics& diags) {
   epub::Options o;
+  if (sheet.epub.embed_fonts) o.fonts = faces_to_embed(sheet, diags);
   o.split_level = sheet.epub.split_level;
   // The nav lists levels 1–3 at least (readers collapse it); a deeper print TOC deepens it.
   o.toc_depth = std::max(3, sheet.toc.depth);
@@ -171,7 +194,7 @@ void run_file(const Job& job, const Settings& s, JobResult& r) {
   }
   style::Sheet sheet = sheet_for(s, document->meta, job.input.parent_path(), r.diags);
   if (s.to != Target::Pdf) {
-    std::optional<std::string> bytes = epub::make_epub(*document, epub_options(s, sheet), r.diags);
+    std::optional<std::string> bytes = epub::make_epub(*document, epub_options(s, sheet, r.diags), r.diags);
     fs::path out = job.output_base;
     out += ".epub";
     if (!write_epub(bytes, out, input, r.diags)) r.ok = false;
@@ -244,7 +267,7 @@ void run_book(const Job& job, const Settings& s, JobResult& r) {
   if (!r.ok) return;
   style::Sheet sheet = sheet_for(s, book.meta, dir, r.diags);
   if (s.to != Target::Pdf) {
-    std::optional<std::string> bytes = epub::make_book(book, epub_options(s, sheet), r.diags);
+    std::optional<std::string> bytes = epub::make_book(book, epub_options(s, sheet, r.diags), r.diags);
     fs::path out = job.output_base;
     out += ".epub";
     if (!write_epub(bytes, out, input, r.diags)) r.ok = false;

@@ -6,6 +6,8 @@
 #include <pugixml.hpp>
 
 #include "epub/internal.h"
+#include "font/font.h"
+#include "font/subset.h"
 
 namespace moyin::epub {
 namespace fs = std::filesystem;
@@ -504,8 +506,48 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
   std::vector<Resource> fonts;
   if (options.embed_fonts) {
     if (options.fonts.empty())
-      diags.warn(b.meta_path, {}, "epub.embed-fonts is set but no font faces were given; nothing embedded");
-    // Subsetting lands with font::subset_codepoints (see docs/epub.md).
+      diags.warn(b.meta_path, {}, "epub.embed-fonts is set but no font faces were found; nothing embedded");
+    // Subset every face to the characters of all XHTML written so far.
+    std::set<char32_t> used;
+    for (const FileEntry& e : entries)
+      if (e.name.ends_with(".xhtml") || e.name.ends_with(".ncx")) {
+        for (size_t i = 0; i < e.data.size();) used.insert(font::next_code_point(e.data, i));
+      }
+    for (const Page& p : front)
+      for (size_t i = 0; i < p.content.size();) used.insert(font::next_code_point(p.content, i));
+    for (const ChapterFile& f : b.files) {
+      if (!f.dom) continue;
+      std::string x = serialize_xhtml(*f.dom);
+      for (size_t i = 0; i < x.size();) used.insert(font::next_code_point(x, i));
+    }
+    std::vector<char32_t> cps(used.begin(), used.end());
+    std::string face_css;
+    std::set<std::string> seen;
+    for (const FontFace& face : options.fonts) {
+      std::string key = face.file.string() + "#" + number(face.index);
+      if (!seen.insert(key).second) continue;
+      std::string error;
+      auto file = font::read_font_file(face.file, error);
+      std::optional<std::vector<std::byte>> sub;
+      if (file) sub = font::subset_codepoints(*file, face.index, cps, error);
+      if (!sub) {
+        diags.warn(b.meta_path, {}, "font " + face.file.string() + " not embedded: " + error);
+        continue;
+      }
+      std::string name = "fonts/font-" + number3(static_cast<int>(fonts.size()) + 1) + ".ttf";
+      fonts.push_back({name, "font/ttf",
+                       std::string(reinterpret_cast<const char*>(sub->data()), sub->size())});
+      std::string family;
+      for (char c : face.family)
+        if (c != '"' && c != '\\' && c != ';' && c != '{' && c != '}') family += c;
+      face_css += "@font-face {\n  font-family: \"" + family + "\";\n  src: url(" + name + ");\n";
+      face_css += face.bold ? "  font-weight: bold;\n" : "  font-weight: normal;\n";
+      face_css += face.italic ? "  font-style: italic;\n}\n" : "  font-style: normal;\n}\n";
+    }
+    // @charset must stay first; @font-face rules go right after it.
+    size_t at = 0;
+    if (css.rfind("@charset", 0) == 0) at = css.find('\n') + 1;
+    css.insert(at, face_css);
   }
   entries.push_back({"EPUB/style.css", css});
 

@@ -11,6 +11,8 @@
 #include <sstream>
 #include <string>
 
+#include "epub/epub.h"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -166,6 +168,26 @@ TEST_F(BuildCli, ByteIdenticalAcrossTimeZones) {
     EXPECT_FALSE(a.empty()) << name;
     EXPECT_EQ(a, b) << name;
   }
+}
+
+TEST_F(BuildCli, EmbedFontsSubsetsFacesIntoThePackage) {
+  std::string md = std::string(MOYIN_SOURCE_DIR) + "/content/zh-article.md";
+  Result r = moyin(quote(md) + " --to epub --set epub.embed-fonts=true -o " + quote(dir.string()));
+  ASSERT_EQ(r.code, 0) << r.output;
+  auto entries = moyin::epub::read_archive(read(dir / "zh-article.epub"));
+  ASSERT_TRUE(entries.has_value());
+  int fonts = 0;
+  std::string css;
+  for (auto& e : *entries) {
+    if (e.name.rfind("EPUB/fonts/", 0) == 0) {
+      ++fonts;
+      EXPECT_LT(e.data.size(), 1u << 20) << e.name << " is not subset";
+    }
+    if (e.name == "EPUB/style.css") css = e.data;
+  }
+  EXPECT_GT(fonts, 0);
+  EXPECT_NE(css.find("@font-face"), std::string::npos);
+  EXPECT_NE(css.find("src: url(fonts/font-001.ttf)"), std::string::npos);
 }
 
 }  // namespace

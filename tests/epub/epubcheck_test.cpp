@@ -54,6 +54,14 @@ TEST(Epubcheck, AllOutputsHaveNoErrorsAndNoWarnings) {
                  out);
     EXPECT_EQ(rc, 0) << in.path << "\n" << out;
   }
+  {  // embedded, subset fonts (@font-face)
+    std::string out;
+    int rc = run(quote(MOYIN_BINARY) + " build " + quote(src + "/content/zh-article.md") +
+                     " --to epub --style ebook --set epub.embed-fonts=true -o " +
+                     quote((dir / "fonts").string()),
+                 out);
+    EXPECT_EQ(rc, 0) << out;
+  }
   int checked = 0;
   for (auto& e : fs::recursive_directory_iterator(dir)) {
     if (e.path().extension() != ".epub") continue;
@@ -63,7 +71,7 @@ TEST(Epubcheck, AllOutputsHaveNoErrorsAndNoWarnings) {
     EXPECT_NE(out.find("No errors or warnings detected"), std::string::npos) << e.path() << "\n" << out;
     ++checked;
   }
-  EXPECT_GE(checked, 4);
+  EXPECT_GE(checked, 6);
   fs::remove_all(dir);
 }
 
