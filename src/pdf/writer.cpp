@@ -289,6 +289,7 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
   if (run.synthetic_bold) {
     HPDF_Page_GSave(page);
     HPDF_Page_SetLineWidth(page, static_cast<HPDF_REAL>(size * 0.035));
+    HPDF_Page_SetLineJoin(page, HPDF_ROUND_JOIN);  // no miter spikes on sharp corners
     HPDF_Page_SetRGBStroke(page, c01(run.color.r), c01(run.color.g), c01(run.color.b));
   }
   HPDF_Page_BeginText(page);
