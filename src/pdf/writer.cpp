@@ -105,6 +105,10 @@ struct FontEntry {
   std::unordered_map<uint32_t, uint16_t> code_of;  // original gid → code
   std::unordered_map<uint16_t, int> width;         // code → libharu width (1/1000 em)
   std::map<uint16_t, std::u16string> to_unicode;
+  // Codes past the subset's map no glyph, so they draw .notdef: each
+  // distinct uncovered character gets one, so copying gives it back.
+  uint32_t next_free = 0;  // 0 = none left
+  std::map<std::string, uint16_t> notdef_code;
 };
 
 struct AnchorPlace {
@@ -258,6 +262,8 @@ bool Writer::load_fonts() {
     FontEntry& entry = fonts_[i];
     entry.font = font;
     entry.code_of = std::move(sub->code_of);
+    entry.next_free = font::kPuaFirst + static_cast<uint32_t>(sub->glyph_count);
+    if (entry.next_free > 0xFFFD) entry.next_free = 0;
     // Querying each width once also marks the glyph for embedding.
     for (uint32_t g : gids) {
       uint16_t code = entry.code_of.at(g);
@@ -277,8 +283,18 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
   }
   // ToUnicode: each code maps to the text of the first cluster it drew.
   std::vector<std::string> texts = glyph_texts(run);
+  std::vector<uint16_t> codes(run.glyphs.size());
   for (size_t i = 0; i < run.glyphs.size(); ++i) {
     uint16_t code = fe.code_of.at(run.glyphs[i].gid);
+    if (run.glyphs[i].gid == 0 && !texts[i].empty() && fe.next_free) {
+      auto [it, fresh] = fe.notdef_code.emplace(texts[i], static_cast<uint16_t>(fe.next_free));
+      if (fresh) {
+        fe.width[it->second] = HPDF_Font_GetUnicodeWidth(fe.font, it->second);
+        if (++fe.next_free > 0xFFFD) fe.next_free = 0;
+      }
+      code = it->second;
+    }
+    codes[i] = code;
     if (!texts[i].empty() && !fe.to_unicode.count(code))
       fe.to_unicode.emplace(code, utf8_to_utf16(texts[i]));
   }
@@ -321,7 +337,7 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
       }
       if (!in_string) s += "<";
       in_string = true;
-      uint16_t code = fe.code_of.at(g.gid);
+      const uint16_t code = codes[i];
       append_hex_code(s, code);
       cur = target + fe.width[code] * size / 1000;
       pen += g.advance;

@@ -471,3 +471,35 @@ TEST_F(PdfTest, OutOfRangeColoursAndWidthsAreClampedNotFatal) {
 
 }  // namespace
 }  // namespace moyin::pdf
+
+namespace moyin::pdf {
+namespace {
+
+TEST_F(PdfTest, UncoveredCharactersCopyBackThoughDrawnAsNotdef) {
+  const auto& f = faces();
+  ASSERT_FALSE(font::has_glyph(*f.dejavu, U'中'));
+  layout::Book b;
+  b.faces = {{kDejaVu, 0, "DejaVuSans"}};
+  layout::Page page;
+  page.trim = {0, 0, page.width, page.height};
+  page.bleed = page.trim;
+  std::vector<std::string> lines = {"A中B", "C字D", "E中F"};
+  double y = 100;
+  for (const auto& l : lines) {
+    auto run = make_run(*f.dejavu, 0, l, 12, 72, y);
+    page.items.push_back(run);
+    y += 30;
+  }
+  b.pages.push_back(page);
+  doc::Diagnostics diags;
+  fs::path out = dir_ / "notdef.pdf";
+  ASSERT_TRUE(write(b, out, {}, diags)) << all(diags);
+  auto text = run_command("pdftotext -enc UTF-8 '" + out.string() + "' -", dir_);
+  EXPECT_EQ(text.err, "");
+  EXPECT_EQ(text_lines(text.out), lines) << text.out;
+  auto q = run_command("qpdf --check '" + out.string() + "'", dir_);
+  EXPECT_EQ(q.status, 0) << q.out;
+}
+
+}  // namespace
+}  // namespace moyin::pdf
