@@ -5,6 +5,8 @@
 #include <gumbo.h>
 
 #include <algorithm>
+#include <cctype>
+#include <iterator>
 #include <cstring>
 #include <memory>
 #include <pugixml.hpp>
@@ -373,10 +375,78 @@ std::string neutralize_unclosed_rawtext(std::string_view html) {
   return out;
 }
 
+// Bounds element nesting before parsing: HTML5 tree construction is
+// quadratic in the depth of open elements, and the tree is walked
+// recursively. Start tags nested deeper than kMaxDepth (and their end tags)
+// are dropped; the text inside stays. Our count of open elements is an
+// over-estimate (end tags close only names we saw open), so the parser's
+// depth stays bounded too, apart from the few elements it adds itself.
+constexpr size_t kMaxDepth = 200;
+
+bool void_tag(std::string_view t) {
+  return in(t, {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                "param", "source", "track", "wbr", "keygen", "basefont", "bgsound", "frame"});
+}
+
+std::string limit_nesting(std::string_view html) {
+  std::vector<std::string> open;
+  size_t dropped = 0;
+  std::string out;
+  out.reserve(html.size());
+  size_t i = 0;
+  while (i < html.size()) {
+    char c = html[i];
+    bool end = c == '<' && i + 1 < html.size() && html[i + 1] == '/';
+    size_t name_at = i + (end ? 2 : 1);
+    if (c != '<' || name_at >= html.size() ||
+        !std::isalpha(static_cast<unsigned char>(html[name_at]))) {
+      out.push_back(c);
+      ++i;
+      continue;
+    }
+    // Find the tag's end, skipping quoted attribute values.
+    size_t j = name_at;
+    char quote = 0;
+    while (j < html.size() && (quote || html[j] != '>')) {
+      if (quote && html[j] == quote) quote = 0;
+      else if (!quote && (html[j] == '"' || html[j] == '\'')) quote = html[j];
+      ++j;
+    }
+    if (j >= html.size()) {  // no '>': not a tag, copy the rest
+      out.append(html.substr(i));
+      break;
+    }
+    size_t k = name_at;
+    while (k < j && (std::isalnum(static_cast<unsigned char>(html[k])) || html[k] == '-')) ++k;
+    std::string name(html.substr(name_at, k - name_at));
+    for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    bool keep = true;
+    if (end) {
+      auto it = std::find(open.rbegin(), open.rend(), name);
+      if (it != open.rend()) {
+        open.erase(std::prev(it.base()), open.end());
+      } else if (dropped > 0) {
+        --dropped;
+        keep = false;
+      }
+    } else if (!void_tag(name) && html[j - 1] != '/') {
+      if (open.size() >= kMaxDepth) {
+        ++dropped;
+        keep = false;
+      } else {
+        open.push_back(name);
+      }
+    }
+    if (keep) out.append(html.substr(i, j + 1 - i));
+    i = j + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 void html_to_xhtml(std::string_view raw_html, pugi::xml_node parent, SanitizeContext& ctx) {
-  std::string html = neutralize_unclosed_rawtext(raw_html);
+  std::string html = limit_nesting(neutralize_unclosed_rawtext(raw_html));
   GumboOptions options = kGumboDefaultOptions;
   options.fragment_context = GUMBO_TAG_BODY;
   options.fragment_namespace = GUMBO_NAMESPACE_HTML;

@@ -275,4 +275,19 @@ TEST(EpubPackage, BookHasOneFilePerChapterAndLinksBetweenFiles) {
   EXPECT_NE(u.files["EPUB/package.opf"].find("<dc:title>书</dc:title>"), std::string::npos);
 }
 
+TEST(EpubPackage, DeeplyNestedRawHtmlIsBoundedNotACrash) {
+  std::string md = "# Deep\n\n";
+  for (int i = 0; i < 50000; ++i) md += "<div>";
+  md += "core";
+  for (int i = 0; i < 50000; ++i) md += "</div>";
+  md += "\n\ntail <span>";
+  for (int i = 0; i < 50000; ++i) md += "<i>";
+  md += "inline\n";
+  Unpacked u = build(md);
+  const std::string& c = u.files["EPUB/chapter-001.xhtml"];
+  EXPECT_NE(c.find("core"), std::string::npos);
+  EXPECT_NE(c.find("inline"), std::string::npos);
+  EXPECT_LT(count(c, "<div>"), 300);
+}
+
 }  // namespace
