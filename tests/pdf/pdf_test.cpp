@@ -503,3 +503,40 @@ TEST_F(PdfTest, UncoveredCharactersCopyBackThoughDrawnAsNotdef) {
 
 }  // namespace
 }  // namespace moyin::pdf
+
+namespace moyin::pdf {
+namespace {
+
+TEST_F(PdfTest, JpegImagesBaselineAndProgressive) {
+  Sample s = sample_book();
+  doc::Diagnostics diags;
+  fs::path first = dir_ / "first.pdf";
+  ASSERT_TRUE(write(s.book, first, {}, diags)) << all(diags);
+  // JPEGs made by poppler from the PDF just written.
+  for (const char* opt : {"", "-jpegopt progressive=y"}) {
+    std::string name = *opt ? "prog" : "base";
+    auto r = run_command("pdftoppm -jpeg " + std::string(opt) + " -r 12 -f 2 -l 2 -singlefile '" +
+                             first.string() + "' '" + (dir_ / name).string() + "'",
+                         dir_);
+    ASSERT_EQ(r.status, 0) << r.err;
+    ASSERT_TRUE(fs::exists(dir_ / (name + ".jpg")));
+    s.book.pages[1].items.push_back(layout::ImageBox{{72, name == "base" ? 500.0 : 620.0, 70, 100},
+                                                     (dir_ / (name + ".jpg")).string()});
+  }
+  fs::path out = dir_ / "jpeg.pdf";
+  doc::Diagnostics d2;
+  ASSERT_TRUE(write(s.book, out, {}, d2)) << all(d2);
+  EXPECT_TRUE(d2.items.empty()) << all(d2);
+  auto list = run_command("pdfimages -list '" + out.string() + "'", dir_);
+  EXPECT_EQ(list.err, "");
+  int jpegs = 0;
+  std::istringstream in(list.out);
+  for (std::string line; std::getline(in, line);)
+    if (line.find(" jpeg ") != std::string::npos) ++jpegs;
+  EXPECT_EQ(jpegs, 2) << list.out;
+  auto q = run_command("qpdf --check '" + out.string() + "'", dir_);
+  EXPECT_EQ(q.status, 0) << q.out;
+}
+
+}  // namespace
+}  // namespace moyin::pdf
