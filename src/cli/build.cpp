@@ -159,6 +159,7 @@ epub::Options epub_options(const Settings& s, const style::Sheet& sheet, doc::Di
   // The nav lists levels 1–3 at least (readers collapse it); a deeper print TOC deepens it.
   o.toc_depth = std::max(3, sheet.toc.depth);
   o.embed_fonts = sheet.epub.embed_fonts;
+  o.title_page = sheet.title_page.enabled;
   o.css = style::to_css(sheet);
   o.source_date_epoch = s.source_date_epoch;
   return o;
