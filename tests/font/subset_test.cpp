@@ -145,6 +145,31 @@ TEST_F(SubsetTest, GlyphSubsetReachesCharactersBeyondTheBmp) {
   EXPECT_FALSE(has_glyph(*face, 0x20BB7));
 }
 
+TEST_F(SubsetTest, MoreGlyphsThanThePrivateUseAreaContinueBelowIt) {
+  doc::Diagnostics d;
+  FacePtr orig = open_face(kWenKai, 0, d);
+  ASSERT_TRUE(orig);
+  // 9,000 glyphs: more than U+E000..U+FFFD can address.
+  std::vector<uint32_t> gids;
+  for (uint32_t g = 1; g <= 9000; ++g) gids.push_back(g);
+  std::string err;
+  auto sub = subset_glyphs_pua(std::filesystem::path(kWenKai), 0, gids, err);
+  ASSERT_TRUE(sub) << err;
+  FacePtr face = reopen(sub->font, "big.ttf");
+  ASSERT_TRUE(face);
+  std::set<uint16_t> codes;
+  for (uint32_t g : {1u, 8189u, 8190u, 8191u, 9000u}) {
+    uint16_t code = sub->code_of.at(g);
+    codes.insert(code);
+    EXPECT_TRUE(code >= kPuaFirst || (code >= 0x100 && code < 0xD800)) << code;
+    uint32_t n = glyph_of(*face, code);
+    ASSERT_NE(n, 0u) << "glyph " << g << " code " << code;
+    EXPECT_DOUBLE_EQ(advance_em(*face, n), advance_em(*orig, g)) << "glyph " << g;
+  }
+  EXPECT_EQ(codes.size(), 5u);
+  EXPECT_LT(sub->code_of.at(9000), kPuaFirst) << "the overflow continues below U+E000";
+}
+
 TEST_F(SubsetTest, BadInputIsAnErrorNotACrash) {
   std::vector<std::byte> junk(100, std::byte{0x42});
   std::vector<uint32_t> gids = {1, 2};
