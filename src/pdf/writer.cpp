@@ -157,6 +157,12 @@ class Writer {
     log_.errors.clear();
     return false;
   }
+  // A libharu call failed: report it (with libharu's error when it has one).
+  bool fail(const std::string& doing) {
+    if (check(doing))
+      error("cannot write PDF " + out_.string() + ": libharu failed while " + doing);
+    return false;
+  }
   // Clears a recoverable libharu error (they are sticky).
   void forget_errors() {
     log_.errors.clear();
@@ -194,7 +200,6 @@ class Writer {
   std::vector<HPDF_Page> pages_;
   std::map<std::string, AnchorPlace> anchors_;
   std::map<std::string, HPDF_Image> images_;
-  std::vector<std::string> bad_images_;
   bool transparency_ = false;
 };
 
@@ -234,15 +239,10 @@ bool Writer::load_fonts() {
     if (!stream || HPDF_Stream_Write(stream, reinterpret_cast<const HPDF_BYTE*>(sub->font.data()),
                                      size) != HPDF_OK) {
       if (stream) HPDF_Stream_Free(stream);
-      check("buffering font " + ref.path);
-      return false;
+      return fail("buffering font " + ref.path);
     }
     HPDF_FontDef def = HPDF_TTFontDef_Load(pdf->mmgr, stream, HPDF_TRUE);  // owns stream
-    if (!def) {
-      if (!check("loading font " + ref.path)) return false;
-      error("cannot load font " + ref.path);
-      return false;
-    }
+    if (!def) return fail("loading font " + ref.path);
     // A subset tag unique in the document: "MOYAAA", "MOYAAB", …
     char tag[7] = "MOYAAA";
     for (int k = 5, n = tag_counter++; k >= 3; --k, n /= 26)
@@ -250,15 +250,10 @@ bool Writer::load_fonts() {
     HPDF_TTFontDef_SetTagName(def, tag);
     if (HPDF_List_Add(pdf->fontdef_list, def) != HPDF_OK) {
       HPDF_FontDef_Free(def);
-      check("registering font " + ref.path);
-      return false;
+      return fail("registering font " + ref.path);
     }
     HPDF_Font font = HPDF_GetFont(pdf, def->base_font, "UTF-8");
-    if (!font) {
-      if (!check("creating font " + ref.path)) return false;
-      error("cannot create font " + ref.path);
-      return false;
-    }
+    if (!font) return fail("creating font " + ref.path);
     FontEntry& entry = fonts_[i];
     entry.font = font;
     entry.code_of = std::move(sub->code_of);
@@ -354,7 +349,7 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
 
 HPDF_Image Writer::load_image(const std::string& path) {
   if (auto it = images_.find(path); it != images_.end()) return it->second;
-  auto fail = [&](const std::string& why) -> HPDF_Image {
+  auto skip = [&](const std::string& why) -> HPDF_Image {
     warn("image " + path + " left out of the PDF: " + why);
     images_[path] = nullptr;
     return nullptr;
@@ -362,7 +357,7 @@ HPDF_Image Writer::load_image(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   unsigned char head[32] = {};
   if (!in || !in.read(reinterpret_cast<char*>(head), sizeof head)) {
-    if (!in.is_open()) return fail("cannot read the file");
+    if (!in.is_open()) return skip("cannot read the file");
   }
   HPDF_Image img = nullptr;
   const bool png = std::memcmp(head, "\x89PNG\r\n\x1a\n", 8) == 0;
@@ -371,20 +366,20 @@ HPDF_Image Writer::load_image(const std::string& path) {
     // IHDR: bit depth at byte 24, colour type at 25. libharu 2.3 writes
     // 16-bit PNGs corrupt: refuse them cleanly.
     if (head[24] == 16)
-      return fail("16-bit PNG is not supported, convert it to 8 bits per channel");
+      return skip("16-bit PNG is not supported, convert it to 8 bits per channel");
     img = HPDF_LoadPngImageFromFile(pdf_.get(), path.c_str());
     if (img && (head[25] == 4 || head[25] == 6)) transparency_ = true;
   } else if (jpeg) {
     img = HPDF_LoadJpegImageFromFile(pdf_.get(), path.c_str());
   } else {
-    return fail("only PNG and JPEG images are supported");
+    return skip("only PNG and JPEG images are supported");
   }
   if (!img || !log_.errors.empty()) {
     std::string why = log_.errors.empty()
                           ? std::string("libharu could not load it")
                           : describe(log_.errors.front().first, log_.errors.front().second);
     forget_errors();
-    return fail(why);
+    return skip(why);
   }
   // libharu leaves the alpha channel (SMask) uncompressed.
   if (auto* smask = static_cast<HPDF_Dict>(HPDF_Dict_GetItem(img, "SMask", HPDF_OCLASS_DICT));
@@ -650,7 +645,7 @@ bool Writer::run() {
       return false;
     }
     HPDF_Page page = HPDF_AddPage(pdf);
-    if (!page) break;
+    if (!page) return fail("adding page " + std::to_string(i + 1));
     HPDF_Page_SetWidth(page, static_cast<HPDF_REAL>(lp.width));
     HPDF_Page_SetHeight(page, static_cast<HPDF_REAL>(lp.height));
     const bool has_bleed = lp.trim.width > 0 && lp.trim.height > 0 &&
