@@ -35,13 +35,20 @@ const char* align_style(doc::Align a) {
   }
 }
 
+// Footnote labels may hold spaces; ids may not.
+std::string safe_id(std::string id) {
+  for (char& c : id)
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') c = '-';
+  return id;
+}
+
 }  // namespace
 
 HtmlWriter make_writer(const doc::Document& doc) {
   HtmlWriter w;
   w.doc = &doc;
   for (const doc::Block& f : doc.footnotes)
-    w.footnote_ids[f.label] = f.id.empty() ? "fn-" + f.label : f.id;
+    w.footnote_ids[f.label] = safe_id(f.id.empty() ? "fn-" + f.label : f.id);
   return w;
 }
 
@@ -97,7 +104,7 @@ void HtmlWriter::inlines(const std::vector<doc::Inline>& list, std::string& out)
           break;
         }
         int n = ++ref_counts[in.label];
-        std::string ref_id = "fnref-" + in.label;
+        std::string ref_id = safe_id("fnref-" + in.label);
         if (n > 1) {
           ref_id += '-';
           int_text(n, ref_id);
@@ -245,14 +252,14 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
 }
 
 void HtmlWriter::footnote(const doc::Block& def, std::string& out, bool) {
-  std::string id = def.id.empty() ? "fn-" + def.label : def.id;
+  std::string id = safe_id(def.id.empty() ? "fn-" + def.label : def.id);
   out += "<aside epub:type=\"footnote\" class=\"footnote\" id=\"" + escape_html(id, true) + "\">\n";
   // The number starts the first paragraph and links back to the first reference.
   std::string number;
   int_text(def.number, number);
   std::string back = number + ".";
   if (ref_counts.count(def.label))
-    back = "<a class=\"footnote-back\" href=\"#fnref-" + escape_html(def.label, true) + "\">" +
+    back = "<a class=\"footnote-back\" href=\"#" + escape_html(safe_id("fnref-" + def.label), true) + "\">" +
            back + "</a>";
   back += " ";
   bool placed = false;
