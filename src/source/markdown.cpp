@@ -289,9 +289,9 @@ struct Converter {
     if (line <= 0) return {};
     int shift = 0;
     if (static_cast<size_t>(line) < prep.inserts.size()) {
-      for (int at : prep.inserts[line]) {
-        if (at < col) shift += static_cast<int>(prep.sentinel.size());
-      }
+      const std::vector<int>& at = prep.inserts[line];  // ascending
+      const auto before = std::lower_bound(at.begin(), at.end(), col) - at.begin();
+      shift = static_cast<int>(before) * static_cast<int>(prep.sentinel.size());
     }
     return {line + line_offset, std::max(1, col - shift)};
   }
@@ -552,6 +552,7 @@ struct Converter {
         break;
       case CMARK_NODE_FOOTNOTE_DEFINITION: {
         b.kind = doc::BlockKind::FootnoteDef;
+        b.pos = footnote_def_pos(n);
         b.label = str(std::string(reinterpret_cast<const char*>(n->as.literal.data),
                                   static_cast<size_t>(n->as.literal.len)).c_str());
         b.number = static_cast<int>(doc.footnotes.size()) + 1;
@@ -572,6 +573,18 @@ struct Converter {
         return;
     }
     out.push_back(std::move(b));
+  }
+
+  // cmark places a footnote definition at its text; point at its `[^` instead.
+  doc::Position footnote_def_pos(cmark_node* n) const {
+    const int line = cmark_node_get_start_line(n);
+    const int col = cmark_node_get_start_column(n);
+    if (line <= 0 || col <= 0 || static_cast<size_t>(line) > line_starts.size()) return pos(n);
+    const size_t start = line_starts[line - 1];
+    const std::string_view head = src.substr(start, static_cast<size_t>(col - 1));
+    const size_t at = head.rfind("[^");
+    if (at == std::string_view::npos) return pos(n);
+    return map(line, static_cast<int>(at) + 1);
   }
 
   void table(cmark_node* n, doc::Block& b) {

@@ -64,7 +64,8 @@ TEST(Hygiene, NulBecomesReplacementCharacter) {
 }
 
 TEST(Hygiene, BinaryFileIsAnError) {
-  std::string png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\xe0\0\0\0\xf0\x08\x02\0\0\0", 33);
+  static const char kHeader[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\xe0\0\0\0\xf0\x08\x02\0\0\0";
+  std::string png(kHeader, sizeof kHeader - 1);
   for (int i = 0; i < 200; ++i) png += std::string("\0\x01\x02\x03", 4);
   auto p = parse(png, "pic.md");
   EXPECT_FALSE(p.doc);

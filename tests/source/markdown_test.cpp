@@ -199,7 +199,7 @@ TEST(Markdown, Footnotes) {
   EXPECT_EQ(sketch(p->footnotes[0].children[0].inlines), "注释 B");
   EXPECT_EQ(p->footnotes[1].label, "a");
   EXPECT_EQ(p->footnotes[1].number, 2);
-  EXPECT_EQ(p->footnotes[1].pos.line, 3);
+  EXPECT_EQ(p->footnotes[1].pos, (doc::Position{3, 1}));
   for (const auto& b : p->blocks) EXPECT_NE(b.kind, BlockKind::FootnoteDef);
 }
 
