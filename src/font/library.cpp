@@ -33,6 +33,9 @@ struct FcObjectSetDeleter {
 struct FcFontSetDeleter {
   void operator()(FcFontSet* s) const { FcFontSetDestroy(s); }
 };
+struct FcConfigDeleter {
+  void operator()(FcConfig* c) const { FcConfigDestroy(c); }
+};
 
 struct Candidate {
   std::string file;
@@ -44,13 +47,13 @@ struct Candidate {
 
 // Every installed face of `family` (fontconfig family match is
 // case-insensitive and looks at all the family names a face declares).
-std::vector<Candidate> list_family(const std::string& family) {
+std::vector<Candidate> list_family(FcConfig* config, const std::string& family) {
   std::vector<Candidate> out;
   std::unique_ptr<FcPattern, FcPatternDeleter> pat(FcPatternCreate());
   FcPatternAddString(pat.get(), FC_FAMILY, reinterpret_cast<const FcChar8*>(family.c_str()));
   std::unique_ptr<FcObjectSet, FcObjectSetDeleter> os(
       FcObjectSetBuild(FC_FILE, FC_INDEX, FC_WEIGHT, FC_SLANT, FC_WIDTH, nullptr));
-  std::unique_ptr<FcFontSet, FcFontSetDeleter> fs(FcFontList(nullptr, pat.get(), os.get()));
+  std::unique_ptr<FcFontSet, FcFontSetDeleter> fs(FcFontList(config, pat.get(), os.get()));
   if (!fs) return out;
   for (int i = 0; i < fs->nfont; ++i) {
     FcPattern* p = fs->fonts[i];
@@ -108,6 +111,7 @@ doc::Position pos_of(const YAML::Node& n) {
 
 struct Loader {
   LibraryData& lib;
+  FcConfig* config;
   doc::Diagnostics& diags;
   std::string yaml_path;
   std::filesystem::path base_dir;
@@ -182,7 +186,7 @@ struct Loader {
       // Explicit files win over fontconfig.
       e.regular = open(path, index, at);
     } else {
-      std::vector<Candidate> cs = list_family(family);
+      std::vector<Candidate> cs = list_family(config, family);
       if (cs.empty()) {
         diags.warn(yaml_path, at,
                    "font family `" + family + "` is not installed (fontconfig found no face); "
@@ -243,12 +247,15 @@ std::optional<FontLibrary> FontLibrary::load(const std::filesystem::path& fonts_
     if (kv.first.Scalar() != "sets")
       diags.warn(yp, pos_of(kv.first), "unknown key `" + kv.first.Scalar() + "`");
   }
-  if (!FcInit()) {
+  // A private fontconfig configuration, destroyed after loading: nothing of
+  // fontconfig stays alive (or global) once the faces are open.
+  std::unique_ptr<FcConfig, FcConfigDeleter> config(FcInitLoadConfigAndFonts());
+  if (!config) {
     diags.error(yp, {}, "fontconfig could not be initialised");
     return std::nullopt;
   }
   FontLibrary lib;
-  Loader loader{*lib.impl_, diags, yp, fonts_yaml.parent_path()};
+  Loader loader{*lib.impl_, config.get(), diags, yp, fonts_yaml.parent_path()};
   const size_t errors_before = diags.count(doc::Severity::Error);
   for (const auto& kv : sets) {
     FontSet set;

@@ -341,6 +341,24 @@ TEST(FontLibrary, ExplicitPathsAndTtcIndex) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(FontLibrary, FontsYamlFromMoyinHome) {
+  EXPECT_EQ(default_fonts_yaml(), std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts" / "fonts.yaml");
+  auto dir = scratch_dir();
+  ::setenv("MOYIN_HOME", dir.c_str(), 1);
+  // Without fonts/fonts.yaml there, the shipped one is used.
+  EXPECT_EQ(default_fonts_yaml(), std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts" / "fonts.yaml");
+  std::filesystem::create_directories(dir / "fonts");
+  std::ofstream(dir / "fonts" / "fonts.yaml") << "sets:\n  only:\n    - DejaVu Sans\n";
+  EXPECT_EQ(default_fonts_yaml(), dir / "fonts" / "fonts.yaml");
+  doc::Diagnostics d;
+  auto lib = FontLibrary::load(default_fonts_yaml(), d);
+  ::unsetenv("MOYIN_HOME");
+  ASSERT_TRUE(lib);
+  EXPECT_EQ(lib->sets().size(), 1u);
+  EXPECT_EQ(lib->sets()[0].name, "only");
+  std::filesystem::remove_all(dir);
+}
+
 TEST(MissingGlyphs, OneWarningListingFirstPositions) {
   MissingGlyphs m;
   EXPECT_TRUE(m.empty());
