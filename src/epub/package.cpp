@@ -95,6 +95,17 @@ void collect_ids(pugi::xml_node n, std::set<std::string>& ids) {
   }
 }
 
+// An id as a URL fragment: '%' and '#' must be escaped too.
+std::string fragment(std::string_view id) {
+  std::string pre;
+  for (char c : id) {
+    if (c == '%') pre += "%25";
+    else if (c == '#') pre += "%23";
+    else pre += c;
+  }
+  return uri_escape(pre);
+}
+
 bool zh(std::string_view lang) { return lang.size() >= 2 && lang.substr(0, 2) == "zh"; }
 
 std::vector<TocNode> build_tree(const std::vector<TocEntry>& entries) {
@@ -283,7 +294,7 @@ struct Builder {
           std::string text = doc::plain_text(b->inlines);
           if (text.empty()) text = b->id.empty() ? "—" : b->id;
           std::string href = f.name;
-          if (!b->id.empty() && f.ids.count(b->id)) href += "#" + uri_escape(b->id);
+          if (!b->id.empty() && f.ids.count(b->id)) href += "#" + fragment(b->id);
           toc.push_back({b->level, text, href});
         }
       }
@@ -344,8 +355,8 @@ struct Builder {
       if (id.empty()) return files[static_cast<size_t>(units[target_unit].first_file)].name;
     }
     if (id.empty()) return f.name;
-    if (f.unit == target_unit && f.ids.count(id)) return "#" + uri_escape(id);
-    if (const ChapterFile* other = file_with_id(target_unit, id)) return other->name + "#" + uri_escape(id);
+    if (f.unit == target_unit && f.ids.count(id)) return "#" + fragment(id);
+    if (const ChapterFile* other = file_with_id(target_unit, id)) return other->name + "#" + fragment(id);
     diags.warn(path, pos, "link target #" + id + " does not exist; the link is removed (text kept)");
     return std::nullopt;
   }
