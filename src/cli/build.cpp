@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -368,8 +369,13 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   run_parallel(
       jobs.size(), s.jobs,
       [&](size_t i) {
-        if (jobs[i].book) run_book(jobs[i], s, results[i]);
-        else run_file(jobs[i], s, results[i]);
+        try {  // an exception must not escape a worker thread (std::terminate)
+          if (jobs[i].book) run_book(jobs[i], s, results[i]);
+          else run_file(jobs[i], s, results[i]);
+        } catch (const std::exception& e) {
+          results[i].diags.error(jobs[i].input.string(), {}, std::string("internal error: ") + e.what());
+          results[i].ok = false;
+        }
         if (results[i].diags.has_errors()) results[i].ok = false;
       },
       [&](size_t done) {
