@@ -254,6 +254,28 @@ TEST_F(Paragraph, HangingPunctuation) {
   EXPECT_NEAR(g.back().x, 100, 1e-6);  // the comma's ink starts at the margin
 }
 
+// The first-fit fallback (pathological paragraphs) keeps the same rules.
+TEST_F(Paragraph, FirstFitFallbackKeepsTheRules) {
+  std::string s;
+  for (int i = 0; i < 40; ++i) s += "大模型（LLM）的训练，“数据”与算力。";
+  ParagraphStyle ps = body(137);
+  ps.first_fit_threshold = 50;
+  auto p = setter.set(text(s), ps, diags);
+  ASSERT_GT(p.lines.size(), 20u);
+  for (size_t i = 0; i < p.lines.size(); ++i) {
+    const Line& l = p.lines[i];
+    std::string_view t = std::string_view(p.text).substr(l.text_begin, l.text_end - l.text_begin);
+    if (i > 0) {
+      EXPECT_FALSE(no_line_start(first_cp(t), 0, 0, LineBreakLevel::GB)) << i;
+    }
+    EXPECT_FALSE(no_line_end(last_cp(t), 0, LineBreakLevel::GB)) << i;
+    if (i + 1 < p.lines.size() && !l.warned) {
+      EXPECT_EQ(l.rule, BreakRule::FirstFit);
+      EXPECT_NEAR(l.width, 137, 0.01) << i;
+    }
+  }
+}
+
 // Property test over randomized paragraphs of Han, Latin, digits and every
 // punctuation mark, at random measures (CJK-RULES §2, §5, §8).
 TEST_F(Paragraph, RandomParagraphsKeepTheRules) {
