@@ -222,6 +222,79 @@ std::string trim_autolink(doc::Inline& link) {
   return tail;
 }
 
+// Where a bare URL in `s` starting at `from` ends: at whitespace, `<`, or
+// fullwidth punctuation, minus trailing ASCII punctuation (as GFM trims).
+size_t bare_url_end(std::string_view s, size_t from) {
+  size_t i = from;
+  while (i < s.size()) {
+    const Decoded d = decode_at(s, i);
+    if (d.cp <= ' ' || d.cp == '<' || is_cjk_punct(d.cp)) break;
+    i += d.len;
+  }
+  while (i > from && std::string_view(".,:;!?'\"*_~").find(s[i - 1]) != std::string_view::npos) {
+    --i;
+  }
+  return i;
+}
+
+// The text a bare URL swallowed past its end (`。参见https://b.com。`): plain
+// text, except further http(s) URLs in it, which become links of their own.
+void append_tail(std::string_view tail, doc::Position at, std::vector<doc::Inline>& out) {
+  size_t cursor = 0;
+  // Next occurrence of each scheme, searched again only once the cursor has
+  // passed it: the searched ranges never overlap, so this stays linear.
+  size_t next_https = tail.find("https://");
+  size_t next_http = tail.find("http://");
+  while (cursor < tail.size()) {
+    if (next_https != std::string_view::npos && next_https < cursor) {
+      next_https = tail.find("https://", cursor);
+    }
+    if (next_http != std::string_view::npos && next_http < cursor) {
+      next_http = tail.find("http://", cursor);
+    }
+    const size_t hit = std::min(next_https, next_http);
+    size_t end = hit;
+    if (hit != std::string_view::npos) {
+      // A host must follow the scheme; checked before scanning, so rejected
+      // candidates cost nothing.
+      const size_t host = tail.find("://", hit) + 3;
+      if (host < tail.size() && is_ascii_alnum(static_cast<unsigned char>(tail[host]))) {
+        end = bare_url_end(tail, hit);
+        if (end <= host) end = hit;
+      }
+    }
+    doc::Inline text;
+    text.kind = doc::InlineKind::Text;
+    if (at.line > 0) text.pos = {at.line, at.column + static_cast<int>(cursor)};
+    if (hit == std::string_view::npos || end == hit) {
+      // No (valid) URL: plain text up to here, keep scanning after it.
+      const size_t stop = hit == std::string_view::npos ? tail.size() : hit + 1;
+      text.text = std::string(tail.substr(cursor, stop - cursor));
+      if (!out.empty() && out.back().kind == doc::InlineKind::Text) {
+        out.back().text += text.text;
+      } else {
+        out.push_back(std::move(text));
+      }
+      cursor = stop;
+      continue;
+    }
+    text.text = std::string(tail.substr(cursor, hit - cursor));
+    if (!text.text.empty()) out.push_back(std::move(text));
+    doc::Inline link;
+    link.kind = doc::InlineKind::Link;
+    link.autolink = true;
+    link.url = std::string(tail.substr(hit, end - hit));
+    if (at.line > 0) link.pos = {at.line, at.column + static_cast<int>(hit)};
+    doc::Inline label;
+    label.kind = doc::InlineKind::Text;
+    label.text = link.url;
+    label.pos = link.pos;
+    link.children.push_back(std::move(label));
+    out.push_back(std::move(link));
+    cursor = end;
+  }
+}
+
 void finish_sequence(std::vector<doc::Inline>& seq) {
   std::vector<doc::Inline> out;
   out.reserve(seq.size());
@@ -244,15 +317,12 @@ void finish_sequence(std::vector<doc::Inline>& seq) {
       out.back().label.clear();
       std::string tail = trim_autolink(out.back());
       if (!tail.empty()) {
-        doc::Inline text;
-        text.kind = doc::InlineKind::Text;
-        text.text = std::move(tail);
         const doc::Inline& link = out.back();
+        doc::Position at;
         if (link.pos.line > 0 && !link.children.empty()) {
-          text.pos = {link.pos.line,
-                      link.pos.column + static_cast<int>(link.children[0].text.size())};
+          at = {link.pos.line, link.pos.column + static_cast<int>(link.children[0].text.size())};
         }
-        out.push_back(std::move(text));
+        append_tail(tail, at, out);
       }
     } else if (out.back().kind == doc::InlineKind::Link) {
       out.back().label.clear();

@@ -245,3 +245,27 @@ TEST(Markdown, EveryNodeHasAPosition) {
 
 }  // namespace
 }  // namespace moyin
+
+namespace moyin {
+namespace {
+
+TEST(CjkAutolink, SeveralUrlsInOneRunOfChinese) {
+  auto p = test::parse("见https://a.com/x。参见https://b.org，以及http://c.net/y?z=1。完\n");
+  EXPECT_EQ(test::sketch(test::first_para(*p)),
+            "见[https://a.com/x](https://a.com/x)。参见[https://b.org](https://b.org)，以及"
+            "[http://c.net/y?z=1](http://c.net/y?z=1)。完");
+  int links = 0;
+  for (const auto& in : test::first_para(*p)) {
+    if (in.kind != doc::InlineKind::Link) continue;
+    ++links;
+    EXPECT_TRUE(in.autolink);
+  }
+  EXPECT_EQ(links, 3);
+  // 见 = 3 bytes, https://a.com/x = 15, 。参见 = 9: the second URL starts at column 28.
+  EXPECT_EQ(test::first_para(*p)[3].pos, (doc::Position{1, 28}));
+  EXPECT_EQ(test::sketch(test::first_para(*test::parse("见https://a.com。http://。完\n"))),
+            "见[https://a.com](https://a.com)。http://。完");
+}
+
+}  // namespace
+}  // namespace moyin
