@@ -126,6 +126,21 @@ void append_hex_code(std::string& out, uint16_t code) {
   for (int shift = 12; shift >= 0; shift -= 4) out.push_back(digits[(code >> shift) & 0xF]);
 }
 
+// A PDF text string as UTF-16BE with a byte-order mark, written in hex.
+// libharu's UTF-8 encoder drops characters beyond the BMP from outline and
+// Info strings, so those are set here instead.
+void set_text(HPDF_Dict dict, const char* key, std::string_view utf8) {
+  std::u16string units = utf8_to_utf16(utf8);
+  std::vector<HPDF_BYTE> bytes = {0xFE, 0xFF};
+  for (char16_t u : units) {
+    bytes.push_back(static_cast<HPDF_BYTE>(u >> 8));
+    bytes.push_back(static_cast<HPDF_BYTE>(u & 0xFF));
+  }
+  HPDF_Binary value =
+      HPDF_Binary_New(dict->mmgr, bytes.data(), static_cast<HPDF_UINT>(bytes.size()));
+  if (value) HPDF_Dict_Add(dict, key, value);
+}
+
 class Writer {
  public:
   Writer(const Book& book, const std::filesystem::path& out, const WriteOptions& opt,
@@ -478,8 +493,9 @@ void Writer::add_outline() {
     }
     while (!stack.empty() && stack.back().first >= e.level) stack.pop_back();
     HPDF_Outline parent = stack.empty() ? nullptr : stack.back().second;
-    HPDF_Outline o = HPDF_CreateOutline(pdf, parent, e.title.c_str(), utf8);
+    HPDF_Outline o = HPDF_CreateOutline(pdf, parent, "", utf8);
     if (!o) return;
+    set_text(o, "Title", e.title);
     if (HPDF_Destination dst = destination(it->second)) HPDF_Outline_SetDestination(o, dst);
     HPDF_Outline_SetOpened(o, stack.empty() ? HPDF_TRUE : HPDF_FALSE);
     stack.emplace_back(e.level, o);
@@ -543,7 +559,13 @@ void Writer::add_info() {
     return out;
   };
   auto set = [&](HPDF_InfoType type, const std::string& value) {
-    if (!value.empty()) HPDF_SetInfoAttr(pdf, type, value.c_str());
+    if (value.empty()) return;
+    // Let libharu create its Info dictionary, then store the full text.
+    HPDF_SetInfoAttr(pdf, type, "-");
+    static constexpr const char* kKeys[] = {"CreationDate", "ModDate", "Author",  "Creator",
+                                            "Producer",     "Title",   "Subject", "Keywords"};
+    if (pdf->info && static_cast<size_t>(type) < std::size(kKeys))
+      set_text(pdf->info, kKeys[type], value);
   };
   set(HPDF_INFO_TITLE, m.title);
   set(HPDF_INFO_AUTHOR, join(m.authors, {}));

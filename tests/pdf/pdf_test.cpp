@@ -540,3 +540,22 @@ TEST_F(PdfTest, JpegImagesBaselineAndProgressive) {
 
 }  // namespace
 }  // namespace moyin::pdf
+
+namespace moyin::pdf {
+namespace {
+
+TEST_F(PdfTest, OutlineAndInfoKeepCharactersBeyondTheBmp) {
+  Sample s = sample_book();
+  s.book.meta.title = "𠮷野家 title";
+  s.book.outline[0].title = "𠮷野家";
+  doc::Diagnostics diags;
+  fs::path out = dir_ / "nonbmp.pdf";
+  ASSERT_TRUE(write(s.book, out, {}, diags)) << all(diags);
+  auto json = run_command("qpdf --json=2 --json-key=outlines '" + out.string() + "'", dir_);
+  EXPECT_NE(json.out.find("\"title\": \"𠮷野家\""), std::string::npos) << json.out;
+  auto info = run_command("pdfinfo '" + out.string() + "'", dir_);
+  EXPECT_NE(info.out.find("𠮷野家 title"), std::string::npos) << info.out;
+}
+
+}  // namespace
+}  // namespace moyin::pdf
