@@ -116,7 +116,7 @@ void heading(Ctx& c, const Frame& f, const doc::Block& b) {
   auto boxes = set_paragraph(c, f, b.inlines, role, 0, align, rs.bold);
   std::string title = doc::plain_text(b.inlines);
   VBox& first = boxes.front();
-  first.items.push_back(layout::Anchor{b.id, layout::Point{0, -first.baseline}});
+  if (!b.id.empty()) first.items.push_back(layout::Anchor{b.id, layout::Point{0, -first.baseline}});
   first.marks.push_back(Mark{b.level, title});
   c.headings.push_back(HeadingInfo{b.level, b.id, title});
   c.vb.begin_keep_together();

@@ -484,11 +484,17 @@ class FontSetter {
     double x = req.first_indent;
     layout::Color color = to_layout(rs.color);
     const std::string& text = mp.text.text;
+    // Glyph range of each run (one pass: code lines can be long).
+    std::vector<std::pair<uint32_t, uint32_t>> range(mp.runs.size(), {UINT32_MAX, 0});
+    for (const Atom& a : mp.atoms) {
+      if (a.run >= range.size()) continue;
+      range[a.run].first = std::min(range[a.run].first, a.glyph_begin);
+      range[a.run].second = std::max(range[a.run].second, a.glyph_end);
+    }
     for (uint32_t ri = 0; ri < mp.runs.size(); ++ri) {
       const Run& run = mp.runs[ri];
-      uint32_t g0 = UINT32_MAX, g1 = 0;
-      for (const Atom& a : mp.atoms)
-        if (a.run == ri) g0 = std::min(g0, a.glyph_begin), g1 = std::max(g1, a.glyph_end);
+      auto [g0, g1] = range[ri];
+      g1 = std::min<uint32_t>(g1, static_cast<uint32_t>(mp.glyphs.size()));
       if (g0 >= g1 || run.face_id < 0) continue;
       double size = mp.run_size[ri];
       layout::GlyphRun gr;

@@ -33,12 +33,12 @@ void VListBuilder::add_break(int cost, bool recto) {
     p->recto = p->recto || recto;
     return;
   }
-  items_.push_back(VPenalty{cost, recto});
+  items_.emplace_back(std::in_place_type<VPenalty>, cost, recto);
 }
 
 void VListBuilder::add_glue(double size) {
   if (size == 0) return;
-  items_.push_back(VGlue{size});
+  items_.emplace_back(std::in_place_type<VGlue>, size);
 }
 
 void VListBuilder::add_box(VBox box) {
