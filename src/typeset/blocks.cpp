@@ -314,6 +314,14 @@ void add_items(VBox& box, std::vector<layout::Item> items, double dx, double dy)
   }
 }
 
+// How far a nested container may indent: deep nesting stops indenting once
+// the measure would drop below 40% of the text width (or 8 em), so text
+// never leaves the type area.
+double nest(const Ctx& c, const Frame& f, double indent) {
+  double min_measure = std::max(8 * c.sheet.role(Role::Body).size, 0.4 * c.sheet.text_width());
+  return f.measure - indent >= min_measure ? indent : 0;
+}
+
 // Finds the first box added at or after `index` of the vertical list.
 VBox* first_box_from(Ctx& c, size_t index) {
   auto& items = c.vb.items();
@@ -344,6 +352,7 @@ void hanging_item(Ctx& c, const Frame& f, const std::vector<doc::Block>& childre
   const style::RoleStyle& rs = c.sheet.role(f.role);
   double size = rs.size;
   double gap = 0.5 * size;
+  indent = nest(c, f, indent);
   inner.left = f.left + indent;
   inner.measure = std::max(2 * size, f.measure - indent);
   size_t start = c.vb.items().size();
@@ -399,7 +408,7 @@ void quote(Ctx& c, const Frame& f, const doc::Block& b) {
   inner.role = Role::Quote;
   inner.tight = false;
   inner.in_list = false;
-  double indent = rs.margin_left > 0.8 * size ? rs.margin_left : 1.5 * size;
+  double indent = nest(c, f, rs.margin_left > 0.8 * size ? rs.margin_left : 1.5 * size);
   inner.bands.push_back(Band{c.next_band++, Band::Kind::Rule, f.left + 0.4 * size, 1.2, kRuleGray,
                              0.2 * size});
   inner.left = f.left + indent;

@@ -499,6 +499,48 @@ TEST(Book, ChaptersStartOnNewRectoPages) {
   EXPECT_EQ(book.pages[0].label, "i");  // title page
 }
 
+TEST(Book, EmptyDocumentStillHasAPage) {
+  style::Sheet s = test_sheet(8);
+  doc::Diagnostics diags;
+  Fake fake{&s};
+  layout::Book book = typeset_with(doc::Document{}, s, fake, diags);
+  ASSERT_EQ(book.pages.size(), 1u);
+  EXPECT_EQ(book.pages[0].label, "1");
+}
+
+TEST(Book, DeepNestingNeitherCrashesNorLosesText) {
+  style::Sheet s = test_sheet(8);
+  doc::Diagnostics diags;
+  Fake fake{&s};
+  doc::Block inner = para("deep");
+  for (int k = 0; k < 80; ++k) {
+    doc::Block q;
+    q.kind = k % 2 ? doc::BlockKind::Quote : doc::BlockKind::List;
+    if (q.kind == doc::BlockKind::List) {
+      doc::Block item;
+      item.kind = doc::BlockKind::Item;
+      item.children.push_back(inner);
+      q.children.push_back(item);
+    } else {
+      q.children.push_back(inner);
+    }
+    inner = q;
+  }
+  doc::Document d;
+  d.blocks.push_back(inner);
+  layout::Book book = typeset_with(d, s, fake, diags);
+  std::string all;
+  for (const auto& p : book.pages)
+    for (const auto& it : p.items)
+      if (auto* r = std::get_if<layout::GlyphRun>(&it)) {
+        if (r->text[0] == 'd' || r->text[0] == 'e' || r->text[0] == 'p') all += r->text;
+        // Nesting stops indenting: text stays on the page.
+        EXPECT_GE(r->origin.x, 0);
+        EXPECT_LE(r->origin.x + r->glyphs.size() * 10.0, s.page.width) << r->text;
+      }
+  EXPECT_EQ(all, "deep");
+}
+
 TEST(Book, RomanNumerals) {
   EXPECT_EQ(roman(1), "i");
   EXPECT_EQ(roman(4), "iv");
