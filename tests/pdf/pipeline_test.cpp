@@ -7,7 +7,6 @@
 #include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -124,9 +123,13 @@ TEST_F(PipelineTest, SeedManuscriptPdfIsValidAndGivesItsTextBack) {
     while (std::getline(in, line)) {
       if (line.rfind("```", 0) == 0) fence = !fence;
       if (fence) continue;
-      std::smatch m;
-      if (std::regex_match(line, m, std::regex("#{1,6}\\s+(.*?)\\s*#*\\s*")))
-        headings.push_back(m[1]);
+      // ATX heading: 1-6 '#', a space, the title (closing #s and spaces cut).
+      size_t level = line.find_first_not_of('#');
+      if (level == 0 || level > 6 || level == std::string::npos || line[level] != ' ') continue;
+      std::string title = line.substr(level + 1);
+      while (!title.empty() && (title.back() == '#' || title.back() == ' ')) title.pop_back();
+      size_t first = title.find_first_not_of(' ');
+      if (first != std::string::npos) headings.push_back(title.substr(first));
     }
   }
   auto json = run_command("qpdf --json=2 --json-key=outlines '" + pdf.string() + "'", dir_);
