@@ -385,6 +385,12 @@ class FontSetter {
     }
   }
 
+  // Footnote references link to their notes: label -> anchor of the note.
+  void add_notes(const doc::Document& d) {
+    for (const doc::Block& fn : d.footnotes)
+      if (!fn.id.empty()) notes_.emplace(fn.label, fn.id);
+  }
+
   std::vector<SetLine> operator()(const SetRequest& req) {
     const style::RoleStyle& rs = sheet_.role(req.role);
     FontRoles roles{&fonts_, font_set(rs.font), font_set(sheet_.role(Role::Code).font)};
@@ -405,11 +411,17 @@ class FontSetter {
     ps.min_last_line = sheet_.paragraph.min_last_line;
     ps.lang = lang_;
     const std::vector<doc::Inline>* inlines = req.inlines;
+    std::vector<doc::Inline> linked;
+    if (!notes_.empty() && has_note_ref(*inlines)) {
+      linked = *inlines;
+      link_note_refs(linked);
+      inlines = &linked;
+    }
     std::vector<doc::Inline> wrapped;
     if (req.bold || rs.italic) {
       doc::Inline w;
       w.kind = req.bold ? doc::InlineKind::Strong : doc::InlineKind::Emphasis;
-      w.children = *req.inlines;
+      w.children = *inlines;
       if (req.bold && rs.italic) {
         doc::Inline e;
         e.kind = doc::InlineKind::Emphasis;
@@ -462,6 +474,30 @@ class FontSetter {
       diags_.warn(path_, {}, "style names font set '" + name + "', which fonts.yaml does not define; using '" +
                                      fonts_.sets().front().name + "'");
     return &fonts_.sets().front();
+  }
+
+  static bool has_note_ref(const std::vector<doc::Inline>& inlines) {
+    for (const doc::Inline& in : inlines)
+      if (in.kind == doc::InlineKind::FootnoteRef || has_note_ref(in.children)) return true;
+    return false;
+  }
+
+  void link_note_refs(std::vector<doc::Inline>& inlines) const {
+    for (doc::Inline& in : inlines) {
+      if (in.kind == doc::InlineKind::Link) continue;  // no link inside a link
+      if (in.kind == doc::InlineKind::FootnoteRef) {
+        auto it = notes_.find(in.label);
+        if (it == notes_.end()) continue;
+        doc::Inline link;
+        link.kind = doc::InlineKind::Link;
+        link.pos = in.pos;
+        link.url = "#" + it->second;
+        link.children.push_back(std::move(in));
+        in = std::move(link);
+        continue;
+      }
+      link_note_refs(in.children);
+    }
   }
 
   // Code lines: shaped as they are (spaces kept, never justified, no CJK
@@ -534,6 +570,7 @@ class FontSetter {
   ParagraphSetter setter_;
   std::set<std::string> warned_;
   std::set<char32_t> uncovered_;
+  std::map<std::string, std::string> notes_;
 };
 
 // Library face ids -> Book::faces, in order of first use.
@@ -558,6 +595,7 @@ void number_faces(layout::Book& book, const font::FontLibrary& fonts) {
 layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
                      const font::FontLibrary& fonts, doc::Diagnostics& diags) {
   FontSetter fs(doc.meta, doc.path, sheet, fonts, diags);
+  fs.add_notes(doc);
   LineSetter setter = [&fs](const SetRequest& req) { return fs(req); };
   layout::Book book = typeset_with(doc, sheet, setter, diags);
   number_faces(book, fonts);
@@ -568,6 +606,7 @@ layout::Book typeset_book(const doc::Metadata& meta, std::span<const doc::Docume
                           const style::Sheet& sheet, const font::FontLibrary& fonts,
                           doc::Diagnostics& diags, const std::string& meta_path) {
   FontSetter fs(meta, meta_path, sheet, fonts, diags);
+  for (const doc::Document& d : chapters) fs.add_notes(d);
   LineSetter setter = [&fs](const SetRequest& req) { return fs(req); };
   layout::Book book = typeset_book_with(meta, chapters, sheet, setter, diags);
   number_faces(book, fonts);

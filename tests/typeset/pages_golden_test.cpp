@@ -137,6 +137,14 @@ void check_toc(const Typeset& t) {
     for (const auto& it : p.items)
       if (auto* a = std::get_if<layout::Anchor>(&it)) where.emplace(a->name, p.label);
   for (const auto& o : b.outline) EXPECT_TRUE(where.count(o.dest)) << o.dest;
+  // Every internal link (TOC, #anchors, footnote references) has a target.
+  for (const auto& p : b.pages) {
+    for (const auto& it : p.items) {
+      auto* l = std::get_if<layout::LinkArea>(&it);
+      if (!l || l->dest.empty()) continue;
+      EXPECT_TRUE(where.count(l->dest)) << "page " << p.label << ": link to " << l->dest;
+    }
+  }
   int links = 0;
   for (int k = 0; k < first_body; ++k) {
     const auto& items = b.pages[static_cast<size_t>(k)].items;
@@ -165,6 +173,12 @@ TEST(PagesReal, ZhArticleInsideTypeAreaAndTocLinks) {
   ASSERT_TRUE(t);
   check_type_area(*t);
   check_toc(*t);
+  // Footnote references link to their notes.
+  int note_links = 0;
+  for (const auto& p : t->book.pages)
+    for (const auto& it : p.items)
+      if (auto* l = std::get_if<layout::LinkArea>(&it)) note_links += l->dest.starts_with("fn-");
+  EXPECT_EQ(note_links, static_cast<int>(t->doc.footnotes.size()));
 }
 
 TEST(PagesReal, SeedInsideTypeAreaAndTocLinks) {
