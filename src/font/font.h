@@ -115,6 +115,8 @@ class FontLibrary {
   // The first family in `set` whose face has a glyph for `cp`. With
   // `prefer_cjk` (the caller decided “ ” ‘ ’ sit next to Han, CJK-RULES §1)
   // the first Han family that covers cp is preferred. Cheap (per character).
+  // Han (is_cjk) never gets an italic face or synthetic_italic; a caller
+  // honouring the style option cjk.synthetic-slant sets the slant itself.
   FaceChoice select(const FontSet& set, char32_t cp, bool bold = false,
                     bool italic = false, bool prefer_cjk = false) const;
 
