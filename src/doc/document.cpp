@@ -2,6 +2,13 @@
 
 namespace moyin::doc {
 
+MetaValue::MetaValue() = default;
+MetaValue::MetaValue(const MetaValue&) = default;
+MetaValue::MetaValue(MetaValue&&) noexcept = default;
+MetaValue& MetaValue::operator=(const MetaValue&) = default;
+MetaValue& MetaValue::operator=(MetaValue&&) noexcept = default;
+MetaValue::~MetaValue() = default;
+
 static void append_plain(const std::vector<Inline>& inlines, std::string& out) {
   for (const Inline& in : inlines) {
     switch (in.kind) {

@@ -24,6 +24,15 @@ struct MetaValue {
   std::string scalar;
   std::vector<MetaValue> items;                             // Kind::List
   std::vector<std::pair<std::string, MetaValue>> entries;   // Kind::Map, in source order
+
+  // Defined out of line: std::pair needs MetaValue complete, which it is
+  // only after this class (clang checks that eagerly, gcc does not).
+  MetaValue();
+  MetaValue(const MetaValue&);
+  MetaValue(MetaValue&&) noexcept;
+  MetaValue& operator=(const MetaValue&);
+  MetaValue& operator=(MetaValue&&) noexcept;
+  ~MetaValue();
 };
 
 struct Metadata {
