@@ -89,6 +89,9 @@ std::vector<std::string> glyph_texts(const layout::GlyphRun& run) {
     auto next = std::upper_bound(starts.begin(), starts.end(), c);
     uint32_t end = next == starts.end() ? static_cast<uint32_t>(run.text.size()) : *next;
     std::string_view text = std::string_view(run.text).substr(c, end - c);
+    // A word space set as glue has no glyph: it is not this glyph's text
+    // (the code would copy as "t " everywhere the glyph appears).
+    while (text.size() > 1 && text.back() == ' ') text.remove_suffix(1);
     // Split into code points; glyphs i..j-1 take one each, the last the rest.
     size_t pos = 0;
     for (size_t k = i; k < j && pos < text.size(); ++k) {
