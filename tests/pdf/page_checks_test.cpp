@@ -324,6 +324,16 @@ TEST_F(PageChecks, EveryInputBuildsAndParses) {
     EXPECT_FALSE(o.text.empty()) << o.name;
     EXPECT_EQ(o.text.size(), o.dump.pages.size()) << o.name << ": pdftotext and the pages dump disagree";
     EXPECT_FALSE(o.qpdf.is_discarded()) << o.name << ": qpdf --json output did not parse";
+    // Copying gives the source text back: no word carries a space inside or
+    // at its end (a glyph's ToUnicode text must not swallow the word space
+    // the typesetter set as glue).
+    std::vector<std::string> spaced;
+    for (size_t p = 0; p < o.text.size(); ++p)
+      for (const Word& w : o.text[p].words)
+        if (w.text.find(' ') != std::string::npos)
+          spaced.push_back("page " + std::to_string(p + 1) + " \"" + w.text + "\"");
+    EXPECT_TRUE(spaced.empty()) << o.name << ": " << spaced.size()
+                                << " words copy with spaces inside:\n" << summary(spaced);
     // Every word pdftotext finds comes from a glyph run of the typesetter.
     EXPECT_TRUE(o.unmatched.empty()) << o.name << ": words with no glyph run:\n"
                                      << summary(o.unmatched);
