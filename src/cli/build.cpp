@@ -47,6 +47,8 @@ struct Settings {
   int jobs = 1;
   bool quiet = false;
   std::optional<int64_t> source_date_epoch;
+  // Loaded once per process and shared read-only by every job's thread.
+  const font::FontLibrary* fonts = nullptr;
 };
 
 struct Job {
@@ -55,12 +57,9 @@ struct Job {
   fs::path output_base;  // output path without extension
 };
 
-enum class PdfStatus { Written, Failed, Unavailable };
-
 struct JobResult {
   doc::Diagnostics diags;
   bool ok = true;
-  bool pdf_unavailable = false;
 };
 
 std::string lower(std::string s) {
@@ -134,9 +133,8 @@ style::Sheet sheet_for(const Settings& s, const doc::Metadata& meta, const fs::p
 
 // The faces the sheet's roles draw with (first family of each font set,
 // regular and bold), for epub.embed-fonts.
-std::vector<epub::FontFace> faces_to_embed(const style::Sheet& sheet, doc::Diagnostics& diags) {
+std::vector<epub::FontFace> faces_to_embed(const style::Sheet& sheet, const font::FontLibrary* fonts) {
   std::vector<epub::FontFace> out;
-  std::optional<font::FontLibrary> fonts = font::FontLibrary::load(font::default_fonts_yaml(), diags);
   if (!fonts) return out;
   std::set<std::string> sets;
   for (const style::RoleStyle& role : sheet.roles) sets.insert(role.font);
@@ -153,9 +151,9 @@ std::vector<epub::FontFace> faces_to_embed(const style::Sheet& sheet, doc::Diagn
   return out;
 }
 
-epub::Options epub_options(const Settings& s, const style::Sheet& sheet, doc::Diagnostics& diags) {
+epub::Options epub_options(const Settings& s, const style::Sheet& sheet) {
   epub::Options o;
-  if (sheet.epub.embed_fonts) o.fonts = faces_to_embed(sheet, diags);
+  if (sheet.epub.embed_fonts) o.fonts = faces_to_embed(sheet, s.fonts);
   o.split_level = sheet.epub.split_level;
   // The nav lists levels 1–3 at least (readers collapse it); a deeper print TOC deepens it.
   o.toc_depth = std::max(3, sheet.toc.depth);
@@ -174,15 +172,13 @@ bool write_epub(const std::optional<std::string>& bytes, const fs::path& out,
   return write_atomic(out, *bytes, input, diags);
 }
 
-// The PDF back end: typeset the document into pages, write them with libharu.
-PdfStatus write_pdf(const doc::Document& document, const style::Sheet& sheet, const fs::path& out,
-                    doc::Diagnostics& diags) {
-  std::optional<font::FontLibrary> fonts = font::FontLibrary::load(font::default_fonts_yaml(), diags);
-  if (!fonts) return PdfStatus::Failed;
-  layout::Book book = typeset::typeset(document, sheet, *fonts, diags);
+// The PDF back end: typeset into pages, write them with libharu.
+bool write_pdf(const layout::Book& pages, const fs::path& out, const std::string& input,
+               const Settings& s, doc::Diagnostics& diags) {
   pdf::WriteOptions options;
-  options.source_path = document.path;
-  return pdf::write(book, out, options, diags) ? PdfStatus::Written : PdfStatus::Failed;
+  options.source_path = input;
+  options.source_date_epoch = s.source_date_epoch;
+  return pdf::write(pages, out, options, diags);
 }
 
 // ---- Jobs.
@@ -196,7 +192,7 @@ void run_file(const Job& job, const Settings& s, JobResult& r) {
   }
   style::Sheet sheet = sheet_for(s, document->meta, job.input.parent_path(), r.diags);
   if (s.to != Target::Pdf) {
-    std::optional<std::string> bytes = epub::make_epub(*document, epub_options(s, sheet, r.diags), r.diags);
+    std::optional<std::string> bytes = epub::make_epub(*document, epub_options(s, sheet), r.diags);
     fs::path out = job.output_base;
     out += ".epub";
     if (!write_epub(bytes, out, input, r.diags)) r.ok = false;
@@ -204,9 +200,8 @@ void run_file(const Job& job, const Settings& s, JobResult& r) {
   if (s.to != Target::Epub) {
     fs::path out = job.output_base;
     out += ".pdf";
-    PdfStatus st = write_pdf(*document, sheet, out, r.diags);
-    if (st == PdfStatus::Failed) r.ok = false;
-    if (st == PdfStatus::Unavailable) r.pdf_unavailable = true;
+    layout::Book pages = typeset::typeset(*document, sheet, *s.fonts, r.diags);
+    if (!write_pdf(pages, out, input, s, r.diags)) r.ok = false;
   }
 }
 
@@ -269,7 +264,7 @@ void run_book(const Job& job, const Settings& s, JobResult& r) {
   if (!r.ok) return;
   style::Sheet sheet = sheet_for(s, book.meta, dir, r.diags);
   if (s.to != Target::Pdf) {
-    std::optional<std::string> bytes = epub::make_book(book, epub_options(s, sheet, r.diags), r.diags);
+    std::optional<std::string> bytes = epub::make_book(book, epub_options(s, sheet), r.diags);
     fs::path out = job.output_base;
     out += ".epub";
     if (!write_epub(bytes, out, input, r.diags)) r.ok = false;
@@ -277,12 +272,8 @@ void run_book(const Job& job, const Settings& s, JobResult& r) {
   if (s.to != Target::Epub) {
     fs::path out = job.output_base;
     out += ".pdf";
-    std::optional<font::FontLibrary> fonts = font::FontLibrary::load(font::default_fonts_yaml(), r.diags);
-    layout::Book pages;
-    if (fonts) pages = typeset::typeset_book(book.meta, book.chapters, sheet, *fonts, r.diags, input);
-    pdf::WriteOptions options;
-    options.source_path = input;
-    if (!fonts || !pdf::write(pages, out, options, r.diags)) r.ok = false;
+    layout::Book pages = typeset::typeset_book(book.meta, book.chapters, sheet, *s.fonts, r.diags, input);
+    if (!write_pdf(pages, out, input, s, r.diags)) r.ok = false;
   }
 }
 
@@ -361,6 +352,15 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   }
   doc::Diagnostics planning;
   std::vector<Job> jobs = plan(paths, s, planning);
+  std::optional<font::FontLibrary> fonts;
+  if (!jobs.empty()) {
+    fonts = font::FontLibrary::load(font::default_fonts_yaml(), planning);
+    if (!fonts) {
+      print_diagnostics(planning);
+      return 1;  // no input can be typeset without fonts
+    }
+    s.fonts = &*fonts;
+  }
   print_diagnostics(planning);
   std::vector<JobResult> results(jobs.size());
   bool tty = ::isatty(STDERR_FILENO) == 1;
@@ -385,7 +385,6 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
       });
   if (progress) std::fputc('\n', stderr);
   size_t failed = 0;
-  bool pdf_note = false;
   for (JobResult& r : results) {
     if (s.quiet) {
       doc::Diagnostics errors;
@@ -396,11 +395,7 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
       print_diagnostics(r.diags);
     }
     if (!r.ok) ++failed;
-    pdf_note = pdf_note || r.pdf_unavailable;
   }
-  if (pdf_note && !s.quiet)
-    std::fprintf(stderr, "moyin: note: PDF output is not available yet in this build; "
-                         "only EPUB files were written\n");
   if (!s.quiet && !progress && jobs.size() > 1)
     std::fprintf(stderr, "moyin: %zu of %zu inputs converted, %zu failed\n", jobs.size() - failed,
                  jobs.size(), failed);
