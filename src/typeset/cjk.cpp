@@ -58,12 +58,28 @@ bool is_currency(char32_t c) {
 
 }  // namespace
 
+bool is_loose_start(char32_t c) {
+  switch (c) {
+    case U'々': case U'〻': case U'ゝ': case U'ゞ': case U'ヽ': case U'ヾ':  // iteration marks
+    case U'ー': case U'゠': case U'〜': case U'～':                          // prolonged sound, wave dashes
+    case U'ぁ': case U'ぃ': case U'ぅ': case U'ぇ': case U'ぉ': case U'っ': case U'ゃ': case U'ゅ':
+    case U'ょ': case U'ゎ': case U'ゕ': case U'ゖ': case U'ァ': case U'ィ': case U'ゥ': case U'ェ':
+    case U'ォ': case U'ッ': case U'ャ': case U'ュ': case U'ョ': case U'ヮ': case U'ヵ': case U'ヶ':
+      return true;
+    default: return c >= 0x31F0 && c <= 0x31FF;  // Katakana Phonetic Extensions (small ㇰ…ㇿ)
+  }
+}
+
 bool no_line_start(char32_t c, char32_t prev, char32_t next, LineBreakLevel level) {
   PunctClass k = punct_class(c);
   if (k == PunctClass::PauseStop || k == PunctClass::Closing) return true;
   if (c == U'·' || c == U'・') return true;  // ICU allows a break before ·; we never do
-  if (level == LineBreakLevel::Basic || level == LineBreakLevel::Loose) return false;
-  if (c == U'～' || c == U'–' || c == '/' || is_unit_sign(c)) return true;
+  if (level == LineBreakLevel::Basic) return false;
+  // loose = gb minus the marks clreq's loose level lets start a line (small
+  // kana, 々 and other iteration marks, ー, 〜 ～). gb and strict forbid them
+  // explicitly rather than relying on ICU's class for them.
+  if (is_loose_start(c)) return level != LineBreakLevel::Loose;
+  if (c == U'–' || c == '/' || is_unit_sign(c)) return true;
   if (c == U'—' || c == U'…') {
     bool pair = next == c || prev == c;
     if (!pair) return true;                         // a lone — or … never starts a line
@@ -75,7 +91,7 @@ bool no_line_start(char32_t c, char32_t prev, char32_t next, LineBreakLevel leve
 
 bool no_line_end(char32_t c, char32_t next, LineBreakLevel level) {
   if (punct_class(c) == PunctClass::Opening) return true;
-  if (level == LineBreakLevel::Basic || level == LineBreakLevel::Loose) return false;
+  if (level == LineBreakLevel::Basic) return false;
   return is_currency(c) && (is_digit(next) || next == 0);
 }
 
@@ -125,6 +141,12 @@ std::vector<uint8_t> BreakOpportunities::find(std::string_view utf8, LineBreakLe
   };
   for (size_t k = 1; k < cps.size(); ++k) {
     uint8_t& o = ok[starts[k]];
+    // loose: ICU (whose default rules treat small kana and iteration marks
+    // as non-starters) is overruled between such a mark and a Han character.
+    // ICU's own lb=loose is never used: it would also split ……
+    if (!o && level == LineBreakLevel::Loose && is_loose_start(cps[k]) &&
+        (is_han(cps[k - 1]) || is_loose_start(cps[k - 1])))
+      o = 1;
     if (!o) continue;
     char32_t c = cps[k], prev = cps[k - 1], next = k + 1 < cps.size() ? cps[k + 1] : 0;
     char32_t before = prev_visible(k);

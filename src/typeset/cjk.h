@@ -11,6 +11,10 @@
 namespace moyin::typeset {
 
 // Same order as style::LineBreak and style::Punctuation (the page builder casts).
+// basic: only pause/stop, closing marks and · never start a line, opening
+//   brackets never end one (plus ICU's defaults);
+// gb: CJK-RULES §2 in full; strict: gb + —— …… never start a line;
+// loose: gb, but small kana / iteration marks / 〜 ～ may start a line.
 enum class LineBreakLevel : uint8_t { Basic, GB, Strict, Loose };
 enum class PunctuationStyle : uint8_t { Quanjiao, Kaiming, Banjiao, Plain };
 
@@ -43,6 +47,11 @@ bool is_ambiguous_quote(char32_t c);
 bool is_han(char32_t c);
 // Letters and digits of Latin-like scripts (Han–Latin spacing applies).
 bool is_latin_alnum(char32_t c);
+
+// Marks only `cjk.line-break: loose` lets start a line (clreq's loose level):
+// small kana, 々 〻 ゝ ゞ ヽ ヾ, ー, ゠, 〜 ～. basic leaves them to ICU's
+// defaults (which forbid small kana and iteration marks, allow ～).
+bool is_loose_start(char32_t c);
 
 // 禁则 of CJK-RULES.md §2 for one level. `next` is the character after `c`
 // (0 if none), used for currency before a number and lone `…`/`—`.

@@ -46,6 +46,50 @@ TEST(BreakOpportunities, HanLatinBoundariesAndSpaces) {
   EXPECT_EQ(marks("Attention Is All"), "Attention |Is |All");
 }
 
+// The four levels of cjk.line-break differ (CJK-RULES §2): a paragraph whose
+// opportunities tell every pair of levels apart.
+TEST(BreakOpportunities, LevelsAreDistinct) {
+  const std::string s = "人々说ァ～好—他——来12%";
+  const std::string basic = marks(s, LineBreakLevel::Basic), gb = marks(s, LineBreakLevel::GB),
+                    strict = marks(s, LineBreakLevel::Strict), loose = marks(s, LineBreakLevel::Loose);
+  EXPECT_NE(basic, gb);
+  EXPECT_NE(basic, strict);
+  EXPECT_NE(basic, loose);
+  EXPECT_NE(gb, strict);
+  EXPECT_NE(gb, loose);
+  EXPECT_NE(strict, loose);
+}
+
+TEST(BreakOpportunities, LooseLetsSmallKanaIterationMarksAndWaveDashStart) {
+  EXPECT_EQ(marks("人々", LineBreakLevel::GB), "人々");
+  EXPECT_EQ(marks("人々", LineBreakLevel::Strict), "人々");
+  EXPECT_EQ(marks("人々", LineBreakLevel::Loose), "人|々");
+  EXPECT_EQ(marks("カァ", LineBreakLevel::GB), "カァ");
+  EXPECT_EQ(marks("カァ", LineBreakLevel::Loose), "カ|ァ");
+  EXPECT_EQ(marks("好〜啊", LineBreakLevel::GB), "好〜|啊");
+  EXPECT_EQ(marks("好〜啊", LineBreakLevel::Loose), "好|〜|啊");
+  EXPECT_EQ(marks("好～啊", LineBreakLevel::GB), "好～|啊");
+  EXPECT_EQ(marks("好～啊", LineBreakLevel::Loose), "好|～|啊");
+  // loose is not ICU's lb=loose: …… and —— stay whole, closing marks never start.
+  EXPECT_EQ(marks("他说……好", LineBreakLevel::Loose), "他|说……|好");
+  EXPECT_EQ(marks("历程——生命", LineBreakLevel::Loose), "历|程|——|生|命");
+  EXPECT_EQ(marks("中文，测试。", LineBreakLevel::Loose), "中|文，|测|试。");
+  // … and the rest of gb still holds under loose.
+  EXPECT_EQ(marks("增长12.5%的", LineBreakLevel::Loose), "增|长|12.5%|的");
+  EXPECT_EQ(marks("他说…好", LineBreakLevel::Loose), marks("他说…好", LineBreakLevel::GB));
+}
+
+TEST(BreakOpportunities, StrictKeepsPairsOffTheLineStart) {
+  EXPECT_EQ(marks("历程——生命", LineBreakLevel::GB), "历|程|——|生|命");
+  EXPECT_EQ(marks("历程——生命", LineBreakLevel::Strict), "历|程——|生|命");
+  EXPECT_EQ(marks("历程⸺生命", LineBreakLevel::Strict).find("|⸺"), std::string::npos);
+  for (const char* s : {"他说……好", "说了——好……吧", "A——B……C"}) {
+    std::string m = marks(s, LineBreakLevel::Strict);
+    EXPECT_EQ(m.find("|—"), std::string::npos) << m;
+    EXPECT_EQ(m.find("|…"), std::string::npos) << m;
+  }
+}
+
 TEST(Classes, ProhibitionsByLevel) {
   EXPECT_TRUE(no_line_start(U'，', U'中', U'文', LineBreakLevel::Basic));
   EXPECT_TRUE(no_line_start(U'》', 0, 0, LineBreakLevel::Basic));
