@@ -408,7 +408,10 @@ class FontSetter {
     ps.cjk.line_break = static_cast<LineBreakLevel>(static_cast<int>(sheet_.cjk.line_break));
     ps.cjk.punctuation = static_cast<PunctuationStyle>(static_cast<int>(sheet_.cjk.punctuation));
     ps.cjk.latin_spacing = sheet_.cjk.latin_spacing;
+    ps.cjk.hanging = sheet_.cjk.hanging;
     ps.min_last_line = sheet_.paragraph.min_last_line;
+    // Not for roles set italic as a whole (their text is wrapped in emphasis below).
+    ps.emphasis_dots = sheet_.emphasis.cjk == style::CjkEmphasis::Dots && !rs.italic;
     ps.lang = lang_;
     const std::vector<doc::Inline>* inlines = req.inlines;
     std::vector<doc::Inline> linked;
@@ -459,6 +462,12 @@ class FontSetter {
         } else if (d.kind == Decoration::Kind::Strike) {
           double y = -0.3 * rs.size;
           sl.items.push_back(layout::Rule{{d.x0, y}, {d.x1, y}, 0.05 * rs.size, color});
+        } else if (d.kind == Decoration::Kind::Dot) {
+          // 着重号: a small square (no text, so copying the text stays clean),
+          // centred under the character's advance box, below the em box.
+          const double side = 0.15 * rs.size, cy = 0.27 * rs.size;
+          sl.items.push_back(layout::Rect{layout::Box{(d.x0 + d.x1 - side) / 2, cy - side / 2, side, side}, color});
+          sl.descent = std::max(sl.descent, cy + side / 2);
         }
       }
       out.push_back(std::move(sl));

@@ -24,8 +24,11 @@ namespace moyin::typeset {
 
 // Shrink order of CJK-RULES.md §5 (line-end punctuation needs no class: its
 // blank is discarded at the break).
-enum class ShrinkClass : uint8_t { Word, Bracket, Pause, HanLatin, Stop };
-inline constexpr int kShrinkClasses = 5;
+// Word: word spaces; Interpunct: the blank sides of a fullwidth 间隔号 · ・;
+// Bracket: bracket outsides; Pause: ，、；： blanks; HanLatin: Han–Western
+// glue; Stop: 。？！ blanks.
+enum class ShrinkClass : uint8_t { Word, Interpunct, Bracket, Pause, HanLatin, Stop };
+inline constexpr int kShrinkClasses = 6;
 // Stretch order of CJK-RULES.md §5.
 enum class StretchClass : uint8_t { Word, HanLatin, Han };
 inline constexpr int kStretchClasses = 3;
@@ -83,7 +86,7 @@ struct BreakParams {
   double line_penalty = 10;      // TeX \linepenalty
   // Badness weight per class: cheap punctuation shrink, costly Han stretch
   // (push in before push out, CJK-RULES §2).
-  std::array<double, kShrinkClasses> shrink_weight{1, 1, 1, 2, 2};
+  std::array<double, kShrinkClasses> shrink_weight{1, 1, 1, 1, 2, 2};
   std::array<double, kStretchClasses> stretch_weight{1, 1, 8};
   size_t first_fit_threshold = 20000;  // more items than this: first-fit
   bool justify = true;           // false: ragged lines (left/center/right)

@@ -41,6 +41,21 @@ bool has_blank_class(PunctClass k) {
 Geometry geometry(const Atom& a, PunctuationStyle ps) {
   Geometry g;
   g.box = a.advance;
+  if (a.kind == AtomKind::Punct && a.punct == PunctClass::Interpunct && ps != PunctuationStyle::Plain) {
+    // CJK-RULES §1 lists `·` as fixed half-width (never adjusted) while §5
+    // shrinks "interpunct sides". Both hold, by glyph width: a half-width ·
+    // (a Latin face's U+00B7, as in DALL·E) is a fixed box; a fullwidth one
+    // (the Chinese 间隔号 between Han names, 达·芬奇 or 达・芬奇, drawn 1 em
+    // wide by the CJK face) is ½ em of ink centred between two ¼ em blanks
+    // that shrink to nothing in the Interpunct class, after word spaces and
+    // before bracket outsides (§5). banjiao sets it ½ em like every mark.
+    if (a.advance < 0.75 * a.size) return g;
+    g.box = a.advance / 2;
+    g.shift = -a.advance / 4;
+    if (ps != PunctuationStyle::Banjiao) g.left = g.right = a.advance / 4;
+    g.shrink = ShrinkClass::Interpunct;
+    return g;
+  }
   if (a.kind != AtomKind::Punct || !has_blank_class(a.punct) || ps == PunctuationStyle::Plain) return g;
   double blank = a.advance / 2;
   g.box = a.advance - blank;
@@ -83,7 +98,9 @@ std::vector<Geometry> geometries(const MeasuredParagraph& mp, const ParagraphSty
     }
     Geometry& g = geo[i];
     if (line_start) g.left = 0;  // an opening bracket starting the paragraph (after the indent)
-    if (prev >= 0) {
+    if (prev >= 0 && a.punct != PunctClass::Interpunct &&
+        mp.atoms[static_cast<size_t>(prev)].punct != PunctClass::Interpunct) {
+      // (an interpunct's blanks are its own class, never merged with a neighbour's)
       Geometry& p = geo[static_cast<size_t>(prev)];
       if (p.right > 0 && g.right > 0) p.right = 0;        // 。” ）」 ，」
       else if (p.right > 0 && g.left > 0) g.left = 0;    // ）（ ，“
@@ -239,6 +256,7 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
     placed.clear();
     std::vector<double> atom_end;  // x after each placed atom's box, parallel to atoms seen
     std::vector<uint32_t> atoms_on_line;
+    std::vector<Decoration> dots;
     double x = 0;
     for (size_t k = span.begin; k < span.end; ++k) {
       const Item& it = items[k];
@@ -250,6 +268,10 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
           placed.push_back({it.ref, gi, gx});
           gx += mp.glyphs[gi].x_advance * a.size;
         }
+        // 着重号: from the final pen position and the character's own advance,
+        // so the dot stays centred when the gaps after it stretch.
+        if (style.emphasis_dots && a.kind == AtomKind::Han && mp.runs[a.run].style.italic)
+          dots.push_back({Decoration::Kind::Dot, x + geo[it.ref].shift, x + geo[it.ref].shift + a.advance, {}});
         x += w;
         atoms_on_line.push_back(it.ref);
         atom_end.push_back(x);
@@ -320,6 +342,11 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
       if (run.style.code) decorate(Decoration::Kind::Code, {});
       line.runs.push_back(std::move(gr));
       p = q;
+    }
+    for (Decoration& d : dots) {
+      d.x0 += line.offset;
+      d.x1 += line.offset;
+      line.decorations.push_back(std::move(d));
     }
     // Warnings for lines Chinese readers would correct (CJK-RULES §8).
     std::string snippet = out.text.substr(line.text_begin, std::min<size_t>(line.text_end - line.text_begin, 60));

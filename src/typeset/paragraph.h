@@ -40,6 +40,7 @@ struct ParagraphStyle {
   Alignment align = Alignment::Justify;
   CjkOptions cjk;
   int min_last_line = 2;       // paragraph.min-last-line
+  bool emphasis_dots = false;  // emphasis.cjk: dots — Han in *em* gets 着重号 (Decoration::Kind::Dot)
   double code_scale = 0.9;
   std::string lang = "zh-Hans";
   size_t first_fit_threshold = 20000;
@@ -48,7 +49,10 @@ struct ParagraphStyle {
 // A decoration the page builder draws or links, in line coordinates (x from
 // the line's left edge).
 struct Decoration {
-  enum class Kind { Link, Strike, Code } kind = Kind::Link;
+  // Dot: an emphasis dot (着重号, CJK-RULES §6) under the Han character
+  // whose advance box (natural width, stretch excluded) is [x0, x1): the
+  // page builder centres it at (x0 + x1) / 2 below the baseline.
+  enum class Kind { Link, Strike, Code, Dot } kind = Kind::Link;
   double x0 = 0, x1 = 0;
   std::string url;  // Link
 };

@@ -342,3 +342,82 @@ TEST_F(Paragraph, RandomParagraphsKeepTheRules) {
 
 }  // namespace
 }  // namespace moyin::typeset
+
+namespace moyin::typeset {
+namespace {
+
+// CJK-RULES §1 vs §5: a fullwidth 间隔号 has ¼ em blank sides that shrink
+// (Interpunct class, before bracket outsides and ，、； blanks); a half-width
+// · stays a fixed box.
+TEST_F(Paragraph, FullwidthInterpunctSidesShrinkFirst) {
+  const std::string s = "甲乙丙・丁戊，己庚辛";  // 3 + 1 + 2 + 1 + 3 em = 100 pt at 10 pt
+  auto natural = setter.set(text(s), body(400), diags);
+  ASSERT_EQ(natural.lines.size(), 1u);
+  auto g = placed(natural.lines[0]);
+  ASSERT_EQ(g[3].cp, U'・');
+  ASSERT_NEAR(g[3].advance, 10, 0.01) << "the CJK face should draw ・ 1 em wide";
+  EXPECT_NEAR(g[4].x - g[2].x, 20, 1e-6);  // 丙 ・ 丁: natural widths
+  EXPECT_NEAR(natural.lines[0].natural, 100, 1e-6);
+  // 3 pt too wide: the interpunct's sides give the 3 pt, the comma keeps its blank.
+  auto tight = setter.set(text(s), body(97), diags);
+  ASSERT_EQ(tight.lines.size(), 1u);
+  g = placed(tight.lines[0]);
+  EXPECT_NEAR(tight.lines[0].width, 97, 0.01);
+  EXPECT_NEAR(g[4].x - g[2].x, 17, 1e-6);
+  EXPECT_NEAR((g[3].x + 5) - (g[2].x + 10), g[4].x - (g[3].x + 5), 1e-6);  // ink stays centred
+  EXPECT_NEAR(g[7].x - g[6].x, 10, 1e-6);                                 // ， keeps its ½ em blank
+  // The items: two ¼ em glues of the Interpunct class around a ½ em box.
+  int sides = 0;
+  MeasureOptions mo;
+  mo.size = 10;
+  ParagraphStyle ps = body(400);
+  for (const Item& it : setter.build_items(measure(text(s), ps.fonts, mo), ps))
+    if (it.kind == ItemKind::Glue && it.shrink_class == ShrinkClass::Interpunct) {
+      EXPECT_NEAR(it.width, 2.5, 1e-9);
+      EXPECT_NEAR(it.shrink, 2.5, 1e-9);
+      ++sides;
+    }
+  EXPECT_EQ(sides, 2);
+}
+
+TEST_F(Paragraph, HalfWidthInterpunctIsAFixedBox) {
+  auto p = setter.set(text("用DALL·E生成"), body(400), diags);
+  ASSERT_EQ(p.lines.size(), 1u);
+  auto g = placed(p.lines[0]);
+  size_t dot = 0;
+  while (dot < g.size() && g[dot].cp != U'·') ++dot;
+  ASSERT_LT(dot, g.size());
+  if (g[dot].advance >= 7.5) GTEST_SKIP() << "this face draws · fullwidth";
+  MeasureOptions mo;
+  mo.size = 10;
+  ParagraphStyle ps = body(400);
+  for (const Item& it : setter.build_items(measure(text("用DALL·E生成"), ps.fonts, mo), ps))
+    EXPECT_FALSE(it.kind == ItemKind::Glue && it.shrink_class == ShrinkClass::Interpunct);
+}
+
+TEST_F(Paragraph, EmphasisDotsAreDecorationsUnderHanOnly) {
+  std::vector<doc::Inline> in{{.kind = doc::InlineKind::Text, .text = "前"},
+                              {.kind = doc::InlineKind::Emphasis,
+                               .children = {{.kind = doc::InlineKind::Text, .text = "重点 Key 字"}}},
+                              {.kind = doc::InlineKind::Text, .text = "后"}};
+  ParagraphStyle ps = body(400);
+  auto off = setter.set(in, ps, diags);
+  ps.emphasis_dots = true;
+  auto on = setter.set(in, ps, diags);
+  auto dots = [](const SetParagraph& p) {
+    std::vector<Decoration> d;
+    for (const auto& l : p.lines)
+      for (const auto& x : l.decorations)
+        if (x.kind == Decoration::Kind::Dot) d.push_back(x);
+    return d;
+  };
+  EXPECT_TRUE(dots(off).empty());
+  auto d = dots(on);
+  ASSERT_EQ(d.size(), 3u);  // 重 点 字
+  auto g = placed(on.lines[0]);
+  EXPECT_NEAR(d[0].x0, g[1].x, 1e-9);
+  EXPECT_NEAR(d[0].x1 - d[0].x0, 10, 1e-9);
+}
+
+}  // namespace
+}  // namespace moyin::typeset
