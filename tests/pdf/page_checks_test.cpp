@@ -235,6 +235,57 @@ void build_lines(Output& o) {
   }
 }
 
+// ---- The parsers and classifiers the checks rely on.
+
+TEST(PageCheckHelpers, ParsesBboxLayout) {
+  const auto pages = parse_bbox_layout(
+      "<doc><page width=\"595.5\" height=\"842\"><flow><block><line>"
+      "<word xMin=\"70.5\" yMin=\"10\" xMax=\"80\" yMax=\"20\">A&amp;B</word>"
+      "<word xMin=\"81\" yMin=\"10\" xMax=\"90\" yMax=\"20\">中文</word>"
+      "</line></block></flow></page><page width=\"100\" height=\"200\"></page></doc>");
+  ASSERT_EQ(pages.size(), 2u);
+  EXPECT_DOUBLE_EQ(pages[0].width, 595.5);
+  ASSERT_EQ(pages[0].words.size(), 2u);
+  EXPECT_EQ(pages[0].words[0].text, "A&B");
+  EXPECT_DOUBLE_EQ(pages[0].words[1].x0, 81);
+  EXPECT_TRUE(pages[1].words.empty());
+}
+
+TEST(PageCheckHelpers, ParsesPagesDump) {
+  const Dump d = parse_pages_dump(
+      "book pages=1 faces=2\nface f0 Serif\nface f1 SomeMono\npage \"iv\" 595.3x841.9\n"
+      "  text f1 10.5 70.9,157.2 w=432.5 n=40 #1a1a1a bold \"x y\"\n  rule 1,2 3,4 w=0.5 #000000\n");
+  ASSERT_EQ(d.faces.size(), 2u);
+  EXPECT_EQ(d.faces[1], "SomeMono");
+  ASSERT_EQ(d.pages.size(), 1u);
+  EXPECT_EQ(d.pages[0].label, "iv");
+  ASSERT_EQ(d.pages[0].runs.size(), 1u);
+  EXPECT_EQ(d.pages[0].runs[0].face, 1);
+  EXPECT_DOUBLE_EQ(d.pages[0].runs[0].size, 10.5);
+  EXPECT_DOUBLE_EQ(d.pages[0].runs[0].y, 157.2);
+  EXPECT_DOUBLE_EQ(d.pages[0].runs[0].w, 432.5);
+}
+
+TEST(PageCheckHelpers, ClassifiesMarks) {
+  for (char32_t c : std::u32string(U"，。、；：？！”’）》〉」』】〗〕］｝～·%‰℃°")) EXPECT_TRUE(no_start(c));
+  for (char32_t c : std::u32string(U"“‘（《〈「『【〖〔［｛")) EXPECT_TRUE(no_end(c));
+  EXPECT_FALSE(no_start(U'中'));
+  EXPECT_FALSE(no_end(U'）'));
+  EXPECT_TRUE(is_list_marker("•"));
+  EXPECT_TRUE(is_list_marker("12."));
+  EXPECT_FALSE(is_list_marker("2006"));
+  EXPECT_FALSE(is_list_marker("AlexNet."));
+}
+
+TEST(PageCheckHelpers, BlockEndsFromTheSource) {
+  const auto tails = block_end_tails(
+      "---\ntitle: t\n---\n第一行软换行\n接着一行。\\\n硬换行之后**结束**[^1]\n\n- [x] 任务项[链接](https://x.y)\n");
+  EXPECT_TRUE(ends_a_block(tails, "……接着一行。"));
+  EXPECT_TRUE(ends_a_block(tails, "硬换行之后结束1"));  // a note number printed after it
+  EXPECT_TRUE(ends_a_block(tails, "任务项链接"));
+  EXPECT_FALSE(ends_a_block(tails, "第一行软换行"));
+}
+
 class PageChecks : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
