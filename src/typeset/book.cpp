@@ -465,7 +465,7 @@ class FontSetter {
         } else if (d.kind == Decoration::Kind::Dot) {
           // 着重号: a small square (no text, so copying the text stays clean),
           // centred under the character's advance box, below the em box.
-          const double side = 0.15 * rs.size, cy = 0.27 * rs.size;
+          const double side = 0.15 * rs.size, cy = 0.3 * rs.size;
           sl.items.push_back(layout::Rect{layout::Box{(d.x0 + d.x1 - side) / 2, cy - side / 2, side, side}, color});
           sl.descent = std::max(sl.descent, cy + side / 2);
         }

@@ -115,6 +115,34 @@ std::vector<Geometry> geometries(const MeasuredParagraph& mp, const ParagraphSty
 
 bool is_pair_mark(char32_t c) { return c == U'—' || c == U'…'; }
 
+constexpr double kLastResortPenalty = 9000;
+
+// Material wider than the measure with no break allowed inside (a run of
+// —— or of marks that may neither start nor end a line) would be drawn past
+// the margin. Only there, the forbidden places between its characters become
+// emergency breaks (issue 5: "broken at any character as a last resort"),
+// so the 禁则 stay untouched wherever they can be kept.
+void enable_last_resort(std::vector<Item>& items, double measure) {
+  auto last_resort = [](const Item& it) {
+    return it.kind == ItemKind::Penalty && it.emergency && it.penalty >= kInfPenalty;
+  };
+  size_t start = 0;
+  double width = 0;
+  for (size_t k = 0; k <= items.size(); ++k) {
+    const bool brk = k == items.size() ||
+                     (items[k].kind == ItemKind::Penalty && items[k].penalty < kInfPenalty);
+    if (!brk) {
+      if (items[k].kind != ItemKind::Penalty) width += items[k].width;
+      continue;
+    }
+    if (width > measure)
+      for (size_t j = start; j < k; ++j)
+        if (last_resort(items[j])) items[j].penalty = kLastResortPenalty;
+    start = k + 1;
+    width = 0;
+  }
+}
+
 }  // namespace
 
 ParagraphSetter::ParagraphSetter() = default;
@@ -183,6 +211,8 @@ std::vector<Item> ParagraphSetter::build_items(const MeasuredParagraph& mp, cons
         bool ok = !(b.cp == a.cp && is_pair_mark(a.cp)) && !no_line_start(a.cp, b.cp, after, level) &&
                   !no_line_end(b.cp, a.cp, level) && !superscript;
         if (ok) items.push_back(Item::pen(kEmergencyPenalty, 0, true, static_cast<uint8_t>(BreakKind::Emergency)));
+        else if (!superscript)  // a last-resort place, enabled below only where nothing else can break
+          items.push_back(Item::pen(kInfPenalty, 0, true, static_cast<uint8_t>(BreakKind::Emergency)));
       }
       if (bg.right > 0) items.push_back(blank_glue(bg.right, bg.shrink));
       if (han_latin && style.cjk.latin_spacing > 0 && !superscript) {
@@ -207,6 +237,7 @@ std::vector<Item> ParagraphSetter::build_items(const MeasuredParagraph& mp, cons
     had_space = false;
     soft_only = true;
   }
+  enable_last_resort(items, style.measure);
   return items;
 }
 

@@ -421,3 +421,33 @@ TEST_F(Paragraph, EmphasisDotsAreDecorationsUnderHanOnly) {
 
 }  // namespace
 }  // namespace moyin::typeset
+
+namespace moyin::typeset {
+namespace {
+
+// Material with no allowed break that is wider than the measure (a run of
+// —— or of marks that may neither start nor end a line) is broken at any
+// character as a last resort, with a warning, never drawn past the margin.
+TEST_F(Paragraph, UnbreakableRunsWiderThanTheMeasureBreakAsALastResort) {
+  std::string dashes, closers, openers;
+  for (int i = 0; i < 20; ++i) dashes += "——";
+  for (int i = 0; i < 10; ++i) closers += "，”）》";
+  for (int i = 0; i < 10; ++i) openers += "“（《";
+  for (const std::string& s : {"前" + dashes + "后", "字" + closers + "字", openers + "字"}) {
+    doc::Diagnostics d;
+    auto p = setter.set(text(s), body(100), d);
+    ASSERT_GT(p.lines.size(), 1u) << s;
+    for (const Line& l : p.lines) {
+      double right = 0;
+      for (const Placed& g : placed(l)) right = std::max(right, g.x + g.advance);
+      EXPECT_LE(right, 100 + 0.01) << s;
+    }
+    EXPECT_GT(d.count(doc::Severity::Warning), 0u) << s;
+  }
+  // Where a break that keeps the rules exists, the last resort is not used.
+  auto p = setter.set(text("一二三四五六七八九十——甲乙"), body(100), diags);
+  for (const Line& l : p.lines) EXPECT_NE(l.kind, BreakKind::Emergency);
+}
+
+}  // namespace
+}  // namespace moyin::typeset
