@@ -77,10 +77,8 @@ bool is_book(const fs::path& p) {
   return ext == ".yaml" || ext == ".yml";
 }
 
-// Writes `bytes` to a temporary file beside `target` and renames it into
-// place, so a failure never leaves a partial file or destroys an old one.
-bool write_atomic(const fs::path& target, std::string_view bytes, const std::string& input,
-                  doc::Diagnostics& diags) {
+// Creates the folder an output goes into (-o DIR, a folder's sub-paths).
+bool ensure_parent(const fs::path& target, const std::string& input, doc::Diagnostics& diags) {
   std::error_code ec;
   fs::path dir = target.parent_path();
   if (!dir.empty()) fs::create_directories(dir, ec);
@@ -88,6 +86,15 @@ bool write_atomic(const fs::path& target, std::string_view bytes, const std::str
     diags.error(input, {}, "cannot create folder " + dir.string() + ": " + ec.message());
     return false;
   }
+  return true;
+}
+
+// Writes `bytes` to a temporary file beside `target` and renames it into
+// place, so a failure never leaves a partial file or destroys an old one.
+bool write_atomic(const fs::path& target, std::string_view bytes, const std::string& input,
+                  doc::Diagnostics& diags) {
+  if (!ensure_parent(target, input, diags)) return false;
+  fs::path dir = target.parent_path();
   std::string tmpl = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
   std::vector<char> name(tmpl.begin(), tmpl.end());
   name.push_back('\0');
@@ -175,6 +182,7 @@ bool write_epub(const std::optional<std::string>& bytes, const fs::path& out,
 // The PDF back end: typeset into pages, write them with libharu.
 bool write_pdf(const layout::Book& pages, const fs::path& out, const std::string& input,
                const Settings& s, doc::Diagnostics& diags) {
+  if (!ensure_parent(out, input, diags)) return false;
   pdf::WriteOptions options;
   options.source_path = input;
   options.source_date_epoch = s.source_date_epoch;

@@ -94,6 +94,17 @@ TEST_F(BuildCli, SingleFileWritesEpubBesideTheInput) {
   EXPECT_EQ(count_temp_files(dir), 0);
 }
 
+TEST_F(BuildCli, BothFormatsGoIntoAFolderThatDoesNotExistYet) {
+  write(dir / "post.md", "# 标题\n\n正文。\n");
+  for (const char* to : {"pdf", "epub", "all"}) {
+    fs::path out = dir / "new" / to / "deeper";
+    Result r = moyin(quote((dir / "post.md").string()) + " --to " + to + " -o " + quote(out.string()));
+    EXPECT_EQ(r.code, 0) << to << ": " << r.output;
+    EXPECT_EQ(fs::exists(out / "post.pdf"), std::string(to) != "epub") << to;
+    EXPECT_EQ(fs::exists(out / "post.epub"), std::string(to) != "pdf") << to;
+  }
+}
+
 TEST_F(BuildCli, FolderKeepsRelativePathsAndReportsFailuresInOrder) {
   write(dir / "in/a.md", "# A\n");
   write(dir / "in/sub/b.md", "# B\n\n![missing](nope.png)\n");
