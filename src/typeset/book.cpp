@@ -412,6 +412,7 @@ class FontSetter {
     ps.min_last_line = sheet_.paragraph.min_last_line;
     // Not for roles set italic as a whole (their text is wrapped in emphasis below).
     ps.emphasis_dots = sheet_.emphasis.cjk == style::CjkEmphasis::Dots && !rs.italic;
+    ps.fonts.cjk_emphasis_bold = sheet_.emphasis.cjk == style::CjkEmphasis::Bold && !rs.italic;
     ps.lang = lang_;
     const std::vector<doc::Inline>* inlines = req.inlines;
     std::vector<doc::Inline> linked;

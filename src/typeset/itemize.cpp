@@ -123,7 +123,8 @@ std::vector<Run> itemize(const StyledText& st, const FontRoles& fonts,
     bool quote_cjk = is_ambiguous_quote(c) && quote_is_cjk(st.text, at);
     bool cjk = cjk_char(c) || quote_cjk;
     char32_t pick = c == '\n' ? U' ' : c;
-    font::FaceChoice fc = fonts.library->select(*set, pick, style.bold, style.italic, quote_cjk);
+    const bool bold = style.bold || (fonts.cjk_emphasis_bold && style.italic && cjk && !style.code);
+    font::FaceChoice fc = fonts.library->select(*set, pick, bold, style.italic, quote_cjk);
     if (!fc.covered && uncovered && c != '\n') uncovered->emplace_back(c, at);
     // Spaces join the run before them so Latin words shape with their context.
     bool join = !runs.empty() && (c == ' ' || (runs.back().face_id == fc.face_id &&

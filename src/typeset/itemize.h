@@ -50,6 +50,10 @@ struct FontRoles {
   const font::FontLibrary* library = nullptr;
   const font::FontSet* text = nullptr;  // body set
   const font::FontSet* code = nullptr;  // inline code (null: the body set)
+  // emphasis.cjk: bold — Han (and CJK marks) in *em* take the bold face,
+  // since Han has no italics (CJK-RULES §6). Off: they stay regular (the
+  // paragraph setter may draw emphasis dots instead).
+  bool cjk_emphasis_bold = false;
 };
 
 // A run: one face, one style, one script class (CJK or not).

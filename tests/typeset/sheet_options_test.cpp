@@ -232,3 +232,30 @@ TEST_F(SheetOptions, EmphasisDotsUnderEachHanCentredEvenWhenStretched) {
 
 }  // namespace
 }  // namespace moyin::typeset
+
+namespace moyin::typeset {
+namespace {
+
+// emphasis.cjk: bold (the default) sets Han in *em* bold (Han has no
+// italics, CJK-RULES §6); dots leaves it regular and adds the dots.
+TEST_F(SheetOptions, HanEmphasisIsBoldByDefault) {
+  auto run_of = [](const style::Sheet& sheet, std::string_view what) {
+    doc::Diagnostics d;
+    auto doc = source::parse("前面*着重*后面\n", "t.md", d);
+    layout::Book book = typeset(*doc, sheet, *library(), d);
+    for (const auto& page : book.pages)
+      for (const auto& it : page.items)
+        if (const auto* r = std::get_if<layout::GlyphRun>(&it); r && r->text.find(what) != std::string::npos)
+          return std::make_pair(r->face, r->synthetic_bold);
+    return std::make_pair(-2, false);
+  };
+  const auto plain = run_of(sheet_with({}), "前面");
+  const auto bold = run_of(sheet_with({}), "着重");
+  const auto dots = run_of(sheet_with({"emphasis.cjk=dots"}), "着重");
+  ASSERT_NE(plain.first, -2);
+  EXPECT_TRUE(bold != plain) << "emphasised Han should use a bold face or synthetic bold";
+  EXPECT_EQ(dots, plain);
+}
+
+}  // namespace
+}  // namespace moyin::typeset
