@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "doc/diagnostics.h"
+#include "doc/utf8.h"
 
 namespace moyin::font {
 
@@ -160,8 +161,8 @@ std::filesystem::path default_fonts_yaml();
 
 // UTF-8 helpers shared by callers that walk text per character.
 // Decodes the code point at text[i] and advances i; invalid bytes give U+FFFD.
-char32_t next_code_point(std::string_view text, size_t& i);
-void append_utf8(std::string& out, char32_t cp);
+using doc::next_code_point;
+using doc::append_utf8;
 
 // True for Han ideographs (URO, Ext A–H, compatibility), CJK symbols and
 // fullwidth punctuation, kana, bopomofo: characters drawn from a CJK face.

@@ -6,18 +6,14 @@
 #include <string>
 #include <string_view>
 
+#include "doc/utf8.h"
+
 namespace moyin::source {
 
-struct Decoded {
-  char32_t cp = 0;
-  size_t len = 0;  // bytes consumed (at least 1)
-};
-
-// Decodes the code point starting at s[i]; an invalid byte yields U+FFFD, len 1.
-Decoded decode_at(std::string_view s, size_t i);
-// Decodes the code point that ends just before s[end] (end > 0).
-Decoded decode_before(std::string_view s, size_t end);
-void append_utf8(std::string& out, char32_t cp);
+using doc::Decoded;
+using doc::decode_at;
+using doc::decode_before;
+using doc::append_utf8;
 
 bool is_han(char32_t cp);
 // Fullwidth and CJK punctuation, including the quotes “”‘’, —— and …… that
