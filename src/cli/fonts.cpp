@@ -12,6 +12,7 @@
 #include "font/font.h"
 #include "source/source.h"
 #include "style/style.h"
+#include "typeset/book.h"
 
 namespace moyin::cli {
 
@@ -171,7 +172,7 @@ struct Checker {
       for (const std::string& a : d.meta.authors) text(a, style::Role::Title, false, false, top);
       text(d.meta.title, style::Role::Header, false, false, top);
     }
-    if (sheet.toc.enabled) text(sheet.toc.title, style::Role::H1, false, false, top);
+    if (sheet.toc.enabled) text(typeset::toc_title(sheet, d.meta.lang), style::Role::H1, false, false, top);
     text("0123456789ivxlc", style::Role::Footer, false, false, top);  // page numbers
     blocks(d.blocks, style::Role::Body);
     blocks(d.footnotes, style::Role::Footnote);

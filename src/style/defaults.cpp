@@ -68,7 +68,6 @@ chapter:
 toc:
   enabled: true
   depth: 2
-  title: 目录
 
 title-page:
   enabled: true

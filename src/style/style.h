@@ -102,7 +102,7 @@ struct ChapterStyle {
 struct TocStyle {
   bool enabled = true;       // PDF: a table of contents after the title page
   int depth = 3;             // heading levels listed
-  std::string title = "目录";
+  std::string title;          // empty: by the document's language (目录 / Contents)
 };
 
 struct TitlePageStyle {

@@ -599,7 +599,9 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
   if (!shown) {
     // SVG, WebP, GIF and missing files (reported by the source and EPUB
     // stages) print their alt text until the PDF can draw them.
-    text_paragraph(c, f, "[图] " + (alt.empty() ? url : alt), b.pos, Role::Caption);
+    const bool chinese = c.doc && c.doc->meta.lang.starts_with("zh");
+    text_paragraph(c, f, (chinese ? "[图] " : "[Figure] ") + (alt.empty() ? url : alt), b.pos,
+                   Role::Caption);
     return;
   }
   const style::RoleStyle& cap = c.sheet.role(Role::Caption);

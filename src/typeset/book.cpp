@@ -11,6 +11,11 @@
 
 namespace moyin::typeset {
 
+std::string toc_title(const style::Sheet& sheet, std::string_view lang) {
+  if (!sheet.toc.title.empty()) return sheet.toc.title;
+  return lang.starts_with("zh") ? "目录" : "Contents";
+}
+
 std::string roman(int n) {
   if (n <= 0 || n >= 4000) return std::to_string(n);
   static const std::pair<int, const char*> kTable[] = {
@@ -131,13 +136,13 @@ struct TocEntry {
   std::string page;  // printed page label
 };
 
-std::vector<VItem> toc_list(const std::vector<TocEntry>& entries, const style::Sheet& sheet,
-                            const LineSetter& setter) {
+std::vector<VItem> toc_list(const std::vector<TocEntry>& entries, const std::string& heading,
+                            const style::Sheet& sheet, const LineSetter& setter) {
   VListBuilder vb;
   double w = sheet.text_width();
   const style::RoleStyle& h1 = sheet.role(Role::H1);
   Align talign = h1.align == Align::Justify ? Align::Left : h1.align;
-  auto title = set_boxes(setter, sheet.toc.title, Role::H1, sheet, w, talign, h1.bold);
+  auto title = set_boxes(setter, heading, Role::H1, sheet, w, talign, h1.bold);
   for (auto& b : title) vb.add_box(std::move(b));
   vb.add_glue(std::max(h1.space_after, sheet.role(Role::Body).leading));
   vb.keep_next(1);
@@ -298,7 +303,7 @@ layout::Book assemble(const doc::Metadata& meta, const std::string& title, Block
   }
   size_t toc_first = front.size();
   if (sheet.toc.enabled && !entries.empty()) {
-    auto list = toc_list(entries, sheet, setter);
+    auto list = toc_list(entries, toc_title(sheet, meta.lang), sheet, setter);
     PageBuild toc = build_pages(list, sheet.page, front.size() % 2 == 0);
     for (auto& p : toc.pages) front.push_back(std::move(p));
   }
@@ -306,7 +311,7 @@ layout::Book assemble(const doc::Metadata& meta, const std::string& title, Block
   if (sheet.page.mirrored && front.size() % 2 == 1) front.push_back(blank_page(sheet.page));
   for (size_t k = 0; k < front.size(); ++k) {
     front[k].label = roman(static_cast<int>(k) + 1);
-    if (k >= toc_first) add_running(front[k], k % 2 == 0, k == toc_first, Running{run.title, sheet.toc.title, "", run.author, run.date}, sheet, setter);
+    if (k >= toc_first) add_running(front[k], k % 2 == 0, k == toc_first, Running{run.title, toc_title(sheet, meta.lang), "", run.author, run.date}, sheet, setter);
   }
 
   // Running heads of the body.

@@ -5,6 +5,7 @@
 
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "doc/diagnostics.h"
 #include "doc/document.h"
@@ -35,6 +36,10 @@ layout::Book typeset_book(const doc::Metadata& meta, std::span<const doc::Docume
 layout::Book typeset_book_with(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                                const style::Sheet& sheet, const LineSetter& setter,
                                doc::Diagnostics& diags);
+
+// The sheet's TOC title, or the document language's word for it
+// (目录 for zh-*, Contents otherwise).
+std::string toc_title(const style::Sheet& sheet, std::string_view lang);
 
 // "i", "ii", "iv", … (1..3999; other numbers in decimal).
 std::string roman(int n);

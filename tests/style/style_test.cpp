@@ -98,7 +98,7 @@ TEST(Sheet, BuiltinDefaultsAreAnA4Article) {
   EXPECT_EQ(s.cjk.punctuation, Punctuation::Quanjiao);
   EXPECT_DOUBLE_EQ(s.cjk.latin_spacing, 0.25);
   EXPECT_EQ(s.running.footer.center, "{page}");
-  EXPECT_EQ(s.toc.title, "目录");
+  EXPECT_EQ(s.toc.title, "");  // by the document language at typesetting time
   EXPECT_EQ(s.epub.split_level, 1);
   EXPECT_EQ(s.emphasis.cjk, CjkEmphasis::Bold);
   EXPECT_EQ(role_name(Role::Footnote), "footnote");
@@ -376,7 +376,7 @@ TEST(Settings, AliasesQuotingAndGroups) {
   doc::Diagnostics d;
   Sheet s = with({"body.first-line-indent=0", "body.line-height=20pt", "quote.colour=#000",
                   "running.header.center=\"{chapter}\"", "page.width=150mm", "page.height=200mm",
-                  "code.background=none", "cjk.latin-spacing=none", "toc.title="},
+                  "code.background=none", "cjk.latin-spacing=none", "toc.title=Inhalt"},
                  d);
   EXPECT_TRUE(d.items.empty()) << all(d);
   EXPECT_EQ(s.role(Role::Body).indent, 0);
@@ -387,7 +387,7 @@ TEST(Settings, AliasesQuotingAndGroups) {
   EXPECT_NEAR(s.page.height, 200 * kMm, 1e-9);
   EXPECT_FALSE(s.role(Role::Code).has_background);
   EXPECT_EQ(s.cjk.latin_spacing, 0);
-  EXPECT_EQ(s.toc.title, "");
+  EXPECT_EQ(s.toc.title, "Inhalt");
   EXPECT_NEAR(s.text_width(), 150 * kMm - 50 * kMm, 1e-9);
 }
 
