@@ -22,7 +22,7 @@ std::vector<doc::Inline> text(std::string s) { return {doc::Inline{.kind = doc::
 class Measure : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!library() || !library()->find_set("serif-zh")) GTEST_SKIP() << "default fonts not installed";
+    if (!library() || !library()->find_set("serif-zh")) GTEST_FAIL() << "default fonts missing: run scripts/setup";
     roles = {library(), library()->find_set("serif-zh"), library()->find_set("mono")};
   }
   FontRoles roles;

@@ -78,7 +78,7 @@ char32_t last_cp(std::string_view s) {
 class Paragraph : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!library().find_set("serif-zh")) GTEST_SKIP() << "default fonts not installed (scripts/setup)";
+    if (!library().find_set("serif-zh")) GTEST_FAIL() << "default fonts missing: run scripts/setup";
   }
   ParagraphSetter setter;
   doc::Diagnostics diags;

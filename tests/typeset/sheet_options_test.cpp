@@ -125,7 +125,7 @@ bool some_line_starts(const Printed& p, std::string_view mark) {
 class SheetOptions : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!library() || !library()->find_set("serif-zh")) GTEST_SKIP() << "default fonts not installed (scripts/setup)";
+    if (!library() || !library()->find_set("serif-zh")) GTEST_FAIL() << "default fonts missing: run scripts/setup";
   }
 };
 
