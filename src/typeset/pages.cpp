@@ -56,11 +56,20 @@ void VListBuilder::add_lines(std::vector<VBox> lines, int orphans, int widows) {
 
 void VListBuilder::keep_next(int boxes) { keep_ = std::max(keep_, boxes); }
 
+// Crop marks sit outside the bleed: they start kCropGap beyond it and run
+// kCropLength, so the sheet needs that much more paper on every side.
+constexpr double kCropGap = 3, kCropLength = 18, kCropWidth = 0.25;
+
+double trim_offset(const style::PageStyle& page) {
+  return page.bleed + (page.crop_marks ? kCropGap + kCropLength + 3 : 0);
+}
+
 TypeArea type_area(const style::PageStyle& page, bool recto) {
   TypeArea a;
   bool inner_left = !page.mirrored || recto;
-  a.left = page.bleed + (inner_left ? page.inner : page.outer);
-  a.top = page.bleed + page.top;
+  const double off = trim_offset(page);
+  a.left = off + (inner_left ? page.inner : page.outer);
+  a.top = off + page.top;
   a.width = std::max(1.0, page.width - page.inner - page.outer);
   a.height = std::max(1.0, page.height - page.top - page.bottom);
   return a;
@@ -68,10 +77,29 @@ TypeArea type_area(const style::PageStyle& page, bool recto) {
 
 layout::Page blank_page(const style::PageStyle& page) {
   layout::Page p;
-  p.width = page.width + 2 * page.bleed;
-  p.height = page.height + 2 * page.bleed;
-  p.trim = layout::Box{page.bleed, page.bleed, page.width, page.height};
-  p.bleed = layout::Box{0, 0, p.width, p.height};
+  const double off = trim_offset(page);
+  p.width = page.width + 2 * off;
+  p.height = page.height + 2 * off;
+  p.trim = layout::Box{off, off, page.width, page.height};
+  p.bleed = layout::Box{off - page.bleed, off - page.bleed, page.width + 2 * page.bleed,
+                        page.height + 2 * page.bleed};
+  if (page.crop_marks) {
+    // Two short lines at each trim corner, in the direction of each trim edge.
+    const double x0 = off, x1 = off + page.width, y0 = off, y1 = off + page.height;
+    const double near = page.bleed + kCropGap, far = near + kCropLength;
+    auto mark = [&](double ax, double ay, double bx, double by) {
+      p.items.emplace_back(std::in_place_type<layout::Rule>, layout::Point{ax, ay},
+                           layout::Point{bx, by}, kCropWidth, layout::Color{0, 0, 0});
+    };
+    for (double y : {y0, y1}) {
+      mark(x0 - far, y, x0 - near, y);
+      mark(x1 + near, y, x1 + far, y);
+    }
+    for (double x : {x0, x1}) {
+      mark(x, y0 - far, x, y0 - near);
+      mark(x, y1 + near, x, y1 + far);
+    }
+  }
   return p;
 }
 

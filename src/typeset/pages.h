@@ -104,7 +104,10 @@ struct TypeArea {
 // In page coordinates (the bleed, when there is one, offsets everything).
 TypeArea type_area(const style::PageStyle& page, bool recto);
 
-// An empty page of the sheet's size, with trim and bleed boxes.
+// Offset of the trim box from the paper edge: the bleed, plus room for crop
+// marks when the sheet asks for them.
+double trim_offset(const style::PageStyle& page);
+// A page of the sheet's paper with its trim and bleed boxes (and crop marks).
 layout::Page blank_page(const style::PageStyle& page);
 
 struct PageBuild {

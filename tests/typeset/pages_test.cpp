@@ -209,6 +209,46 @@ TEST(PageBuilder, MirroredMargins) {
   EXPECT_DOUBLE_EQ(page.trim.x, 9);
 }
 
+TEST(PageBuilder, CropMarksSitOutsideTheBleed) {
+  style::PageStyle p = page_of(5);
+  p.bleed = 9;
+  p.crop_marks = true;
+  layout::Page page = blank_page(p);
+  const double off = trim_offset(p);
+  EXPECT_GT(off, p.bleed);
+  EXPECT_DOUBLE_EQ(page.width, p.width + 2 * off);
+  EXPECT_DOUBLE_EQ(page.trim.x, off);
+  EXPECT_DOUBLE_EQ(page.trim.width, p.width);
+  EXPECT_DOUBLE_EQ(page.bleed.x, off - 9);
+  EXPECT_DOUBLE_EQ(page.bleed.width, p.width + 18);
+  EXPECT_DOUBLE_EQ(type_area(p, true).left, off + 50);
+  int marks = 0;
+  for (const layout::Item& it : page.items) {
+    const auto* r = std::get_if<layout::Rule>(&it);
+    ASSERT_NE(r, nullptr);
+    ++marks;
+    // Every mark lies on the paper, wholly outside the bleed box, and on the
+    // line of a trim edge.
+    for (const layout::Point& q : {r->from, r->to}) {
+      EXPECT_GE(q.x, 0);
+      EXPECT_LE(q.x, page.width);
+      EXPECT_GE(q.y, 0);
+      EXPECT_LE(q.y, page.height);
+    }
+    const bool inside_x = std::max(r->from.x, r->to.x) > page.bleed.x &&
+                          std::min(r->from.x, r->to.x) < page.bleed.x + page.bleed.width;
+    const bool inside_y = std::max(r->from.y, r->to.y) > page.bleed.y &&
+                          std::min(r->from.y, r->to.y) < page.bleed.y + page.bleed.height;
+    EXPECT_FALSE(inside_x && inside_y);
+    const bool on_trim_line = r->from.x == page.trim.x || r->from.x == page.trim.x + page.trim.width ||
+                              r->from.y == page.trim.y || r->from.y == page.trim.y + page.trim.height;
+    EXPECT_TRUE(on_trim_line);
+  }
+  EXPECT_EQ(marks, 8);
+  p.crop_marks = false;
+  EXPECT_TRUE(blank_page(p).items.empty());
+}
+
 // ---- Fake line setter: every code point is 1 em (the role's size), lines
 // break at any character. Faces: 0.
 
