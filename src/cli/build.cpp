@@ -25,6 +25,7 @@
 #include "cli/commands.h"
 #include "cli/jobs.h"
 #include "cli/report.h"
+#include "cli/sheet.h"
 #include "epub/epub.h"
 #include "font/font.h"
 #include "pdf/pdf.h"
@@ -122,20 +123,9 @@ bool write_atomic(const fs::path& target, std::string_view bytes, const std::str
   return ok;
 }
 
-// The style sheet of one document (or book): shipped base <- front matter
-// `style:` <- --style <- --set.
 style::Sheet sheet_for(const Settings& s, const doc::Metadata& meta, const fs::path& doc_dir,
                        doc::Diagnostics& diags) {
-  style::Layers layers;
-  layers.front_matter = meta.style;
-  layers.document_dir = doc_dir;
-  if (!s.style.empty()) {
-    bool is_file = s.style.find('/') != std::string::npos || is_book(s.style);
-    if (is_file) layers.files.push_back(s.style);
-    else layers.base = s.style;
-  }
-  layers.settings = s.sets;
-  return style::resolve(layers, diags);
+  return sheet_for(StyleArgs{s.style, s.sets}, meta, doc_dir, diags);
 }
 
 // The faces the sheet's roles draw with (first family of each font set,

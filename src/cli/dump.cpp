@@ -2,12 +2,16 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
 #include "cli/report.h"
+#include "cli/sheet.h"
 #include "source/source.h"
 #include "typeset/lines_dump.h"
 #include "typeset/pages_dump.h"
@@ -211,49 +215,69 @@ void write_json(const Json& j, int indent, std::string& out) {
   }
 }
 
-// What one `--stage` prints. Later stages (lines, pages) add entries here.
-struct DumpStage {
-  std::string name;
-  std::function<int(const std::string& file)> run;
+// What the user asked of `moyin dump`.
+struct DumpArgs {
+  std::string file;
+  StyleArgs style;     // --style / --set, for the stages that typeset
+  double measure = 0;  // --measure (lines), 0 = the dump's default
 };
 
-int dump_doc_stage(const std::string& file) {
+// What one `--stage` prints.
+struct DumpStage {
+  std::string name;
+  std::function<int(const DumpArgs&)> run;
+};
+
+// Writes a stage's text, or returns 1 when there is none.
+int emit(const std::optional<std::string>& out) {
+  if (!out) return 1;
+  std::fwrite(out->data(), 1, out->size(), stdout);
+  return std::fflush(stdout) == 0 ? 0 : 1;
+}
+
+int dump_doc_stage(const DumpArgs& a) {
   doc::Diagnostics diags;
-  std::optional<doc::Document> d = source::read_file(file, diags);
+  std::optional<doc::Document> d = source::read_file(a.file, diags);
   print_diagnostics(diags);
   if (!d) return 1;
-  const std::string out = dump_doc_json(*d);
-  std::fwrite(out.data(), 1, out.size(), stdout);
-  return std::fflush(stdout) == 0 ? 0 : 1;
+  return emit(dump_doc_json(*d));
 }
 
-int dump_pages_stage(const std::string& file) {
+int dump_pages_stage(const DumpArgs& a) {
   doc::Diagnostics diags;
-  std::optional<doc::Document> d = source::read_file(file, diags);
+  std::optional<doc::Document> d = source::read_file(a.file, diags);
   std::optional<std::string> out;
-  if (d) out = typeset::dump_pages(*d, diags);
+  if (d) {
+    style::Sheet sheet = sheet_for(a.style, d->meta, std::filesystem::path(a.file).parent_path(), diags);
+    out = typeset::dump_pages(*d, sheet, diags);
+  }
   print_diagnostics(diags);
-  if (!out) return 1;
-  std::fwrite(out->data(), 1, out->size(), stdout);
-  return std::fflush(stdout) == 0 ? 0 : 1;
+  return emit(out);
 }
 
-// --stage lines: every paragraph's typeset lines (typeset/lines_dump.h).
-int dump_lines_stage(const std::string& file, double measure) {
+// --stage lines: every paragraph's typeset lines (typeset/lines_dump.h),
+// with the sheet's CJK options.
+int dump_lines_stage(const DumpArgs& a) {
   doc::Diagnostics diags;
-  std::optional<doc::Document> d = source::read_file(file, diags);
+  std::optional<doc::Document> d = source::read_file(a.file, diags);
   std::optional<std::string> out;
-  if (d) out = typeset::dump_lines_with_default_fonts(*d, measure, diags);
+  if (d) {
+    style::Sheet sheet = sheet_for(a.style, d->meta, std::filesystem::path(a.file).parent_path(), diags);
+    typeset::CjkOptions cjk;
+    cjk.line_break = static_cast<typeset::LineBreakLevel>(static_cast<int>(sheet.cjk.line_break));
+    cjk.punctuation = static_cast<typeset::PunctuationStyle>(static_cast<int>(sheet.cjk.punctuation));
+    cjk.latin_spacing = sheet.cjk.latin_spacing;
+    cjk.hanging = sheet.cjk.hanging;
+    if (!diags.has_errors()) out = typeset::dump_lines_with_default_fonts(*d, a.measure, diags, cjk);
+  }
   print_diagnostics(diags);
-  if (!out) return 1;
-  std::fwrite(out->data(), 1, out->size(), stdout);
-  return std::fflush(stdout) == 0 ? 0 : 1;
+  return emit(out);
 }
 
 std::vector<DumpStage> dump_stages() {
   return {
       {"doc", dump_doc_stage},
-      {"lines", [](const std::string& file) { return dump_lines_stage(file, 0); }},
+      {"lines", dump_lines_stage},
       {"pages", dump_pages_stage},
   };
 }
@@ -296,25 +320,24 @@ std::string to_json_text(const Json& j) {
 std::string dump_doc_json(const doc::Document& d) { return to_json_text(doc_to_json(d)); }
 
 void add_dump(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("dump", "Print a manuscript's document tree as JSON");
-  auto file = std::make_shared<std::string>();
+  auto* cmd = app.add_subcommand("dump", "Print what Moyin makes of a manuscript after one stage");
+  auto args = std::make_shared<DumpArgs>();
   auto stage = std::make_shared<std::string>("doc");
   std::vector<std::string> names;
   for (const DumpStage& s : dump_stages()) names.push_back(s.name);
-  cmd->add_option("FILE", *file, "Markdown manuscript")->required();
-  cmd->add_option("--stage", *stage, "Which stage to dump")
+  cmd->add_option("FILE", args->file, "Markdown manuscript")->required();
+  cmd->add_option("--stage", *stage,
+                  "doc: the document tree as JSON; lines: every paragraph's lines; pages: the pages' items")
       ->check(CLI::IsMember(names))
       ->capture_default_str();
-  auto measure = std::make_shared<double>(0);
-  cmd->add_option("--measure", *measure, "Line width in pt for --stage lines (default 420)");
-  cmd->callback([file, stage, measure, &exit_code] {
-    if (*stage == "lines") {
-      exit_code = dump_lines_stage(*file, *measure);
-      return;
-    }
+  cmd->add_option("--measure", args->measure, "Line width in pt for --stage lines (default 420)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--style", args->style.style, "Style sheet name (styles/NAME.yaml) or file");
+  cmd->add_option("--set", args->style.sets, "Override a style key: key=value")->allow_extra_args(false);
+  cmd->callback([args, stage, &exit_code] {
     for (const DumpStage& s : dump_stages()) {
       if (s.name == *stage) {
-        exit_code = s.run(*file);
+        exit_code = s.run(*args);
         return;
       }
     }

@@ -122,6 +122,11 @@ std::optional<std::string> dump_pages(const doc::Document& doc, doc::Diagnostics
   layers.front_matter = doc.meta.style;
   layers.document_dir = std::filesystem::path(doc.path).parent_path();
   style::Sheet sheet = style::resolve(layers, diags);
+  return dump_pages(doc, sheet, diags);
+}
+
+std::optional<std::string> dump_pages(const doc::Document& doc, const style::Sheet& sheet,
+                                      doc::Diagnostics& diags) {
   if (diags.has_errors()) return std::nullopt;
   std::optional<font::FontLibrary> fonts = font::FontLibrary::load(font::default_fonts_yaml(), diags);
   if (!fonts) return std::nullopt;

@@ -9,6 +9,7 @@
 #include "doc/diagnostics.h"
 #include "doc/document.h"
 #include "layout/book.h"
+#include "style/style.h"
 
 namespace moyin::typeset {
 
@@ -20,5 +21,8 @@ std::string dump_page(const layout::Page& page);
 // (font::default_fonts_yaml()), typesets and dumps. Nothing when the fonts
 // or the sheet are unusable (reported to `diags`).
 std::optional<std::string> dump_pages(const doc::Document& doc, doc::Diagnostics& diags);
+// The same with a sheet the caller resolved (`moyin dump --style/--set`).
+std::optional<std::string> dump_pages(const doc::Document& doc, const style::Sheet& sheet,
+                                      doc::Diagnostics& diags);
 
 }  // namespace moyin::typeset

@@ -88,6 +88,30 @@ TEST(DumpCli, UsageErrorsExitTwo) {
   EXPECT_EQ(moyin("dump --bogus content/en-article.md").status, 2);
 }
 
+TEST(DumpCli, TypesettingStagesTakeTheStyleOptions) {
+  const CliRun article = moyin("dump --stage pages content/zh-article.md");
+  const CliRun book = moyin("dump --stage pages --style book content/zh-article.md");
+  ASSERT_EQ(article.status, 0);
+  ASSERT_EQ(book.status, 0);
+  // The first page line names the paper: A4 for the article, 16K plus crop
+  // marks for the book sheet.
+  const auto first_page = [](const std::string& dump) {
+    const size_t at = dump.find("\npage ");
+    return at == std::string::npos ? std::string() : dump.substr(at, dump.find('\n', at + 1) - at);
+  };
+  EXPECT_NE(first_page(article.out).find("595.3x841.9"), std::string::npos) << first_page(article.out);
+  EXPECT_NE(first_page(book.out), first_page(article.out));
+
+  const CliRun quanjiao = moyin("dump --stage lines --measure 300 content/zh-article.md");
+  const CliRun kaiming =
+      moyin("dump --stage lines --measure 300 --set cjk.punctuation=kaiming content/zh-article.md");
+  ASSERT_EQ(quanjiao.status, 0);
+  ASSERT_EQ(kaiming.status, 0);
+  EXPECT_NE(quanjiao.out, kaiming.out);
+
+  EXPECT_EQ(moyin("dump --stage pages --style no-such-sheet content/zh-article.md").status, 1);
+}
+
 TEST(DumpCli, HelpAndVersion) {
   const CliRun h = moyin("dump --help");
   EXPECT_EQ(h.status, 0);

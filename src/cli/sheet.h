@@ -1,0 +1,23 @@
+// The style sheet a command uses for one document: the shipped base <- the
+// front matter's `style:` <- --style NAME|FILE <- --set key=value.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "doc/diagnostics.h"
+#include "doc/document.h"
+#include "style/style.h"
+
+namespace moyin::cli {
+
+struct StyleArgs {
+  std::string style;              // --style NAME|FILE, empty for none
+  std::vector<std::string> sets;  // --set key=value, in order
+};
+
+style::Sheet sheet_for(const StyleArgs& args, const doc::Metadata& meta,
+                       const std::filesystem::path& doc_dir, doc::Diagnostics& diags);
+
+}  // namespace moyin::cli
