@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <optional>
 
 #include "font/font.h"
@@ -452,6 +453,10 @@ void table(Ctx& c, const Frame& f, const doc::Block& b) {
   for (double w : widths) table_w += w;
   begin_block(c, rs.space_before);
   bool prev_header = false;
+  // The header rows stacked into one box (with their rules), repeated by the
+  // page builder at the top of every page the table continues on.
+  VBox head;
+  std::shared_ptr<const VBox> repeat;
   for (size_t ri = 0; ri < b.rows.size(); ++ri) {
     const doc::TableRow& row = b.rows[ri];
     std::vector<std::vector<SetLine>> cells(cols);
@@ -491,6 +496,21 @@ void table(Ctx& c, const Frame& f, const doc::Block& b) {
     if (ri == 0) box.items.push_back(layout::Rule{{f.left, top}, {f.left + table_w, top}, 0.8, k});
     if (row.header || ri + 1 == b.rows.size())
       box.items.push_back(layout::Rule{{f.left, bottom}, {f.left + table_w, bottom}, row.header ? 0.5 : 0.8, k});
+    if (row.header) {
+      if (head.items.empty() && head.height == 0) {
+        head.baseline = box.baseline;
+        head.bands = box.bands;
+      }
+      for (const layout::Item& it : box.items) {
+        head.items.push_back(it);
+        translate(head.items.back(), 0, head.height + box.baseline - head.baseline);
+      }
+      head.height += box.height;
+    } else if (head.height > 0) {
+      if (!repeat) repeat = std::make_shared<const VBox>(head);
+      box.repeat = repeat;
+    }
+    // Never a break right after a header row: it stays with the first body row.
     if (ri > 0) c.vb.add_break(prev_header ? kForbid : 0);
     c.vb.add_box(std::move(box));
     prev_header = row.header;

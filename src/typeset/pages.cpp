@@ -135,24 +135,32 @@ struct Fragment {
 };
 
 // Places list[begin, end) on one page.
+// `head`, when set, is placed first (a repeated table header).
 void place(std::span<const VItem> list, size_t begin, size_t end, const TypeArea& area,
-           layout::Page& page, std::vector<Mark>& marks) {
+           const VBox* head, layout::Page& page, std::vector<Mark>& marks) {
   double y = area.top;
   double glue = 0;
   bool any = false;
   std::vector<Fragment> fragments;  // in order of first appearance
   std::vector<layout::Item> content;
-  for (size_t k = begin; k < end; ++k) {
-    if (auto* g = std::get_if<VGlue>(&list[k])) {
-      glue += g->size;
-      continue;
+  // Index `begin - 1` stands for the header (if any), placed before list[begin].
+  for (size_t step = head ? 0 : 1; step <= end - begin; ++step) {
+    const bool is_head = step == 0;
+    const size_t k = begin + step - 1;
+    if (!is_head) {
+      if (auto* g = std::get_if<VGlue>(&list[k])) {
+        glue += g->size;
+        continue;
+      }
     }
-    const auto* box = std::get_if<VBox>(&list[k]);
+    const auto* box = is_head ? head : std::get_if<VBox>(&list[k]);
     if (!box) continue;
     if (any) y += glue;
     glue = 0;
     any = true;
     for (const layout::Item& it : box->items) {
+      // A repeated header must not define its link targets a second time.
+      if (is_head && std::holds_alternative<layout::Anchor>(it)) continue;
       content.push_back(it);
       translate(content.back(), area.left, y + box->baseline);
     }
@@ -199,6 +207,10 @@ PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& style
     TypeArea area = type_area(style, recto);
     const double H = area.height;
 
+    // A page that starts inside a table (not at its first row) opens with
+    // the table's header again.
+    const VBox* head = std::get<VBox>(list[i]).repeat.get();
+    const double head_h = head ? head->height : 0;
     double h = 0, glue = 0;
     bool first = true;
     size_t best = kNone, forced_best = kNone, emergency = kNone;
@@ -211,7 +223,7 @@ PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& style
       if (auto* g = std::get_if<VGlue>(&it)) {
         glue += g->size;
       } else if (auto* b = std::get_if<VBox>(&it)) {
-        double nh = first ? b->height : h + glue + b->height;
+        double nh = first ? head_h + b->height : h + glue + b->height;
         if (nh > H + kEps && !first) break;
         h = nh;
         glue = 0;
@@ -246,7 +258,7 @@ PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& style
     }
     layout::Page page = blank_page(style);
     std::vector<Mark> marks;
-    place(list, i, end, area, page, marks);
+    place(list, i, end, area, head, page, marks);
     out.top_marks.push_back(std::get<VBox>(list[i]).marks.size());
     out.pages.push_back(std::move(page));
     out.marks.push_back(std::move(marks));

@@ -9,6 +9,7 @@
 // keep-with-next are decided by whoever adds the penalties (VListBuilder).
 #pragma once
 
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -51,6 +52,11 @@ struct VBox {
   std::vector<layout::Item> items;
   std::vector<Band> bands;
   std::vector<Mark> marks;
+  // Set on the body rows of a table: when a page starts with this box, the
+  // page builder first places a copy of `repeat` (the header rows with their
+  // rules) at the page top, so a table broken over pages shows its header on
+  // every continuation page. Shared, not copied, between the rows.
+  std::shared_ptr<const VBox> repeat;
 };
 
 struct VGlue {

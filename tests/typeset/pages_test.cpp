@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <map>
+#include <memory>
 
 #include "font/font.h"
 #include "typeset/blocks.h"
@@ -195,6 +196,100 @@ TEST(PageBuilder, BandDrawnPerFragment) {
   EXPECT_TRUE(std::holds_alternative<layout::Rect>(pb.pages[1].items[0]));
 }
 
+// A table header row for the synthetic tests: a run "H" and a rule along its top.
+VBox header_row() {
+  VBox h;
+  h.height = 20;
+  h.baseline = 15;
+  layout::GlyphRun r;
+  r.text = "H";
+  h.items.push_back(r);
+  h.items.push_back(layout::Rule{{0, -15}, {200, -15}, 0.8, layout::Color{0, 0, 0}});
+  return h;
+}
+
+// Header then `rows` body rows (tags first…) that carry the header to repeat.
+void table_rows(VListBuilder& vb, int first, int rows) {
+  auto head = std::make_shared<const VBox>(header_row());
+  vb.add_break(0);
+  vb.add_box(header_row());
+  for (int k = 0; k < rows; ++k) {
+    vb.add_break(k == 0 ? kForbid : 0);
+    VBox row = line(first + k);
+    row.repeat = head;
+    vb.add_box(std::move(row));
+  }
+}
+
+std::vector<const layout::GlyphRun*> header_runs(const layout::Page& p) {
+  std::vector<const layout::GlyphRun*> out;
+  for (const auto& it : p.items)
+    if (auto* r = std::get_if<layout::GlyphRun>(&it); r && r->text == "H") out.push_back(r);
+  return out;
+}
+
+TEST(PageBuilder, TableHeaderRepeatsOnContinuationPages) {
+  VListBuilder vb;
+  table_rows(vb, 1, 10);
+  auto items = vb.take();
+  PageBuild pb = build_pages(items, page_of(5), true);
+  // Each page: the header and four rows (the repeated header takes its room).
+  ASSERT_EQ(pb.pages.size(), 3u);
+  EXPECT_EQ(tags(pb), (std::vector<std::vector<int>>{{1, 2, 3, 4}, {5, 6, 7, 8}, {9, 10}}));
+  for (const auto& p : pb.pages) {
+    auto h = header_runs(p);
+    ASSERT_EQ(h.size(), 1u);
+    EXPECT_DOUBLE_EQ(h[0]->origin.x, 50);
+    EXPECT_DOUBLE_EQ(h[0]->origin.y, 65);  // at the page top
+    int top_rules = 0;
+    for (const auto& it : p.items)
+      if (auto* r = std::get_if<layout::Rule>(&it))
+        top_rules += r->from.y == 50 && r->to.y == 50 && r->from.x == 50 && r->to.x == 250;
+    EXPECT_EQ(top_rules, 1);  // the header's rule comes with it
+  }
+  // The first body row of page 2 sits right under the repeated header.
+  for (const auto& it : pb.pages[1].items)
+    if (auto* a = std::get_if<layout::Anchor>(&it); a && a->name == "l5") {
+      EXPECT_DOUBLE_EQ(a->at.y, 85);
+    }
+}
+
+TEST(PageBuilder, TableHeaderNeverAloneAtPageBottom) {
+  VListBuilder vb;
+  paragraph(vb, 1, 4);
+  table_rows(vb, 11, 3);
+  auto items = vb.take();
+  PageBuild pb = build_pages(items, page_of(5), true);
+  ASSERT_EQ(pb.pages.size(), 2u);
+  EXPECT_EQ(tags(pb), (std::vector<std::vector<int>>{{1, 2, 3, 4}, {11, 12, 13}}));
+  EXPECT_TRUE(header_runs(pb.pages[0]).empty());
+  ASSERT_EQ(header_runs(pb.pages[1]).size(), 1u);  // once: the original, not a copy
+  EXPECT_DOUBLE_EQ(header_runs(pb.pages[1])[0]->origin.y, 65);
+}
+
+TEST(PageBuilder, RepeatedHeaderDoesNotDuplicateAnchors) {
+  VListBuilder vb;
+  VBox h = header_row();
+  h.items.push_back(layout::Anchor{"head", {0, 0}});
+  auto head = std::make_shared<const VBox>(h);
+  vb.add_box(std::move(h));
+  for (int k = 0; k < 8; ++k) {
+    vb.add_break(k == 0 ? kForbid : 0);
+    VBox row = line(k + 1);
+    row.repeat = head;
+    vb.add_box(std::move(row));
+  }
+  auto items = vb.take();
+  PageBuild pb = build_pages(items, page_of(5), true);
+  ASSERT_EQ(pb.pages.size(), 2u);
+  int anchors = 0;
+  for (const auto& p : pb.pages)
+    for (const auto& it : p.items)
+      if (auto* a = std::get_if<layout::Anchor>(&it)) anchors += a->name == "head";
+  EXPECT_EQ(anchors, 1);
+  EXPECT_EQ(header_runs(pb.pages[1]).size(), 1u);
+}
+
 TEST(PageBuilder, MirroredMargins) {
   style::PageStyle p = page_of(5);
   p.inner = 60;
@@ -383,6 +478,47 @@ TEST(BlockLayout, CodeWrapsWithMarkAndShadesEachFragment) {
     }
   EXPECT_EQ(rects, 2);  // one background per page fragment
   EXPECT_EQ(rules, 4);  // the continuation mark
+}
+
+TEST(BlockLayout, TableHeaderRepeatsWithItsRules) {
+  style::Sheet s = test_sheet(5);
+  doc::Document d;
+  doc::Block t;
+  t.kind = doc::BlockKind::Table;
+  auto row = [](bool header, const std::string& a, const std::string& b) {
+    doc::TableRow r;
+    r.header = header;
+    r.cells.resize(2);
+    r.cells[0].inlines.push_back(text(a));
+    r.cells[1].inlines.push_back(text(b));
+    return r;
+  };
+  t.rows.push_back(row(true, "Name", "Size"));
+  for (int k = 0; k < 8; ++k) t.rows.push_back(row(false, "r" + std::to_string(k), "v"));
+  d.blocks.push_back(t);
+  doc::Diagnostics diags;
+  Fake fake{&s};
+  BlockLayout bl = layout_blocks(d, s, fake, diags);
+  PageBuild pb = build_pages(bl.list, s.page, true);
+  // Rows are 20 + 2 * 2.5 = 25 pt: the header and three body rows per 100 pt page.
+  ASSERT_EQ(pb.pages.size(), 3u);
+  std::vector<std::string> body;
+  for (size_t pi = 0; pi < pb.pages.size(); ++pi) {
+    auto runs = runs_text(pb.pages[pi]);
+    ASSERT_GE(runs.size(), 4u) << pi;
+    EXPECT_EQ(runs[0], "Name") << pi;
+    EXPECT_EQ(runs[1], "Size") << pi;
+    for (size_t k = 2; k < runs.size(); k += 2) body.push_back(runs[k]);
+    // The header's top rule (0.8) at the type area top and its bottom rule (0.5).
+    std::vector<double> widths;
+    for (const auto& it : pb.pages[pi].items)
+      if (auto* r = std::get_if<layout::Rule>(&it)) {
+        if (std::abs(r->from.y - 50) < 1e-9) widths.push_back(r->width);
+        if (std::abs(r->from.y - 75) < 1e-9) widths.push_back(r->width);
+      }
+    EXPECT_EQ(widths, (std::vector<double>{0.8, 0.5})) << pi;
+  }
+  EXPECT_EQ(body, (std::vector<std::string>{"r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7"}));
 }
 
 TEST(BlockLayout, ListMarkersHangRightAligned) {
