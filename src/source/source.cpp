@@ -1,9 +1,9 @@
 #include "source/source.h"
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 #include <system_error>
 
 #include "source/front_matter.h"
@@ -63,13 +63,23 @@ std::optional<doc::Document> read_file(const std::filesystem::path& path,
     diags.error(name, {}, std::string("cannot read file: ") + std::strerror(errno));
     return std::nullopt;
   }
-  std::ostringstream buf;
-  buf << in.rdbuf();
+  // Read in bounded chunks: file_size() fails for devices and pipes (a .md symlinked to
+  // /dev/zero), so the size check above cannot be the only guard against endless input.
+  std::string text;
+  std::array<char, 1 << 16> chunk;
+  while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) {
+    text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxFileBytes) {
+      diags.error(name, {}, "file too large (more than " + std::to_string(kMaxFileBytes >> 20) +
+                                " MB)");
+      return std::nullopt;
+    }
+  }
   if (in.bad()) {
     diags.error(name, {}, "cannot read file: read error");
     return std::nullopt;
   }
-  return parse(buf.str(), name, diags);
+  return parse(text, name, diags);
 }
 
 }  // namespace moyin::source

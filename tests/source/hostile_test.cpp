@@ -180,5 +180,13 @@ TEST(ReadFile, DirectoryIsAnError) {
   EXPECT_TRUE(diags.has_errors());
 }
 
+// A device has no file size (a .md symlinked to /dev/zero): the read itself must stop at the limit.
+TEST(ReadFile, EndlessDeviceIsRefusedNotReadForever) {
+  doc::Diagnostics diags;
+  EXPECT_FALSE(source::read_file("/dev/zero", diags));
+  ASSERT_EQ(diags.items.size(), 1u);
+  EXPECT_EQ(doc::format(diags.items[0]).rfind("/dev/zero: error: file too large", 0), 0u);
+}
+
 }  // namespace
 }  // namespace moyin
