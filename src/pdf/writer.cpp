@@ -131,6 +131,14 @@ void append_hex_code(std::string& out, uint16_t code) {
 // Info strings, so those are set here instead.
 void set_text(HPDF_Dict dict, const char* key, std::string_view utf8) {
   std::u16string units = utf8_to_utf16(utf8);
+  // libharu refuses strings over HPDF_LIMIT_MAX_STRING_LEN bytes and the whole PDF
+  // then fails; a heading that long is cut instead (keeping surrogate pairs whole).
+  constexpr size_t kMaxUnits = (HPDF_LIMIT_MAX_STRING_LEN - 2) / 2;
+  if (units.size() > kMaxUnits) {
+    size_t n = kMaxUnits;
+    if (units[n - 1] >= 0xD800 && units[n - 1] <= 0xDBFF) --n;
+    units.resize(n);
+  }
   std::vector<HPDF_BYTE> bytes = {0xFE, 0xFF};
   for (char16_t u : units) {
     bytes.push_back(static_cast<HPDF_BYTE>(u >> 8));

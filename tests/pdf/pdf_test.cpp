@@ -557,5 +557,20 @@ TEST_F(PdfTest, OutlineAndInfoKeepCharactersBeyondTheBmp) {
   EXPECT_NE(info.out.find("𠮷野家 title"), std::string::npos) << info.out;
 }
 
+// A 40,000-character heading (found by the hostile-input sweep) made libharu refuse
+// the outline string and the whole PDF failed; the title is cut instead.
+TEST_F(PdfTest, HugeOutlineAndInfoTitlesAreCutNotFatal) {
+  Sample s = sample_book();
+  std::string huge;
+  for (int i = 0; i < 20000; ++i) huge += "标题";
+  s.book.meta.title = huge;
+  s.book.outline[0].title = huge;
+  doc::Diagnostics diags;
+  fs::path out = dir_ / "huge-title.pdf";
+  ASSERT_TRUE(write(s.book, out, {}, diags)) << all(diags);
+  auto json = run_command("qpdf --json=2 --json-key=outlines '" + out.string() + "'", dir_);
+  EXPECT_NE(json.out.find("\"title\": \"标题标题"), std::string::npos) << json.out.substr(0, 300);
+}
+
 }  // namespace
 }  // namespace moyin::pdf
