@@ -10,6 +10,7 @@
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
+#include <png.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -21,6 +22,7 @@
 #include <memory>
 #include <system_error>
 #include <unordered_map>
+#include <vector>
 
 #include "font/subset.h"
 #include "pdf/content.h"
@@ -370,6 +372,20 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
   if (run.synthetic_bold) HPDF_Page_GRestore(page);
 }
 
+// Why libpng cannot decode the PNG at `path` ("" when it can). The
+// simplified API reports errors instead of aborting.
+std::string png_problem(const std::string& path) {
+  png_image image{};
+  image.version = PNG_IMAGE_VERSION;
+  if (!png_image_begin_read_from_file(&image, path.c_str())) return image.message;
+  image.format = PNG_FORMAT_RGBA;
+  std::vector<unsigned char> pixels(PNG_IMAGE_SIZE(image));
+  const bool ok = png_image_finish_read(&image, nullptr, pixels.data(), 0, nullptr) != 0;
+  std::string why = ok ? "" : image.message;
+  png_image_free(&image);
+  return why.empty() && !ok ? "unreadable" : why;
+}
+
 HPDF_Image Writer::load_image(const std::string& path) {
   if (auto it = images_.find(path); it != images_.end()) return it->second;
   auto skip = [&](const std::string& why) -> HPDF_Image {
@@ -390,6 +406,9 @@ HPDF_Image Writer::load_image(const std::string& path) {
     // 16-bit PNGs corrupt: refuse them cleanly.
     if (head[24] == 16)
       return skip("16-bit PNG is not supported, convert it to 8 bits per channel");
+    // libharu lets libpng abort the process on a damaged file: decode it
+    // once with libpng's own error handling first.
+    if (std::string why = png_problem(path); !why.empty()) return skip("damaged PNG (" + why + ")");
     img = HPDF_LoadPngImageFromFile(pdf_.get(), path.c_str());
     if (img && (head[25] == 4 || head[25] == 6)) transparency_ = true;
   } else if (jpeg) {

@@ -405,6 +405,21 @@ TEST(PdfContent, ToUnicodeUsesRangesAndChars) {
 namespace moyin::pdf {
 namespace {
 
+TEST_F(PdfTest, DamagedPngIsLeftOutWithAWarningNotACrash) {
+  // libpng aborts the process on a damaged file when libharu decodes it.
+  Sample s = sample_book();
+  std::string png = make_png(40, 30, 8, 2);
+  fs::path half = dir_ / "half.png";
+  std::ofstream(half, std::ios::binary) << png.substr(0, png.size() / 2);
+  s.book.pages[1].items.push_back(layout::ImageBox{{72, 500, 80, 60}, half.string()});
+  fs::path out = dir_ / "damaged.pdf";
+  doc::Diagnostics diags;
+  ASSERT_TRUE(write(s.book, out, {}, diags)) << all(diags);
+  ASSERT_EQ(diags.items.size(), 1u) << all(diags);
+  EXPECT_NE(diags.items[0].message.find("damaged PNG"), std::string::npos) << all(diags);
+  EXPECT_EQ(run_command("qpdf --check '" + out.string() + "'", dir_).status, 0);
+}
+
 TEST_F(PdfTest, PngImagesDrawAndSixteenBitIsRefusedCleanly) {
   Sample s = sample_book();
   auto put = [&](const char* name, const std::string& bytes) {
