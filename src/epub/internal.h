@@ -31,8 +31,7 @@ std::optional<std::string> zip_package(const std::vector<FileEntry>& entries, in
                                        std::string& error);
 
 // ---- util.cpp
-std::string sha1_hex(std::string_view data);
-std::string uuid_from_name(std::string_view name);  // urn-less RFC 4122 v5-style uuid
+std::string uuid_from_name(std::string_view name);  // RFC 4122 v5 uuid, without "urn:uuid:"
 // Parses an ISO 8601 date / date-time ("2025-10-28", "2025-10-28T05:54:14.065Z",
 // "2025-10-28 13:00:00+08:00") to seconds since the epoch (UTC).
 std::optional<int64_t> parse_iso_date(std::string_view text);

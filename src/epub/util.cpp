@@ -1,66 +1,15 @@
-// Small helpers: SHA-1 (stable identifiers), calendar arithmetic without the
+// Small helpers: stable identifiers (libuuid), calendar arithmetic without the
 // C library's time zone, escaping, UTF-8 hygiene for XML.
 #include <array>
 #include <charconv>
 #include <cstring>
 
+#include <uuid/uuid.h>
+
 #include "epub/internal.h"
 
 namespace moyin::epub::detail {
 namespace {
-
-uint32_t rol(uint32_t x, int n) { return (x << n) | (x >> (32 - n)); }
-
-std::array<uint8_t, 20> sha1(std::string_view data) {
-  uint32_t h[5] = {0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0};
-  std::string msg(data);
-  uint64_t bits = static_cast<uint64_t>(data.size()) * 8;
-  msg.push_back(static_cast<char>(0x80));
-  while (msg.size() % 64 != 56) msg.push_back('\0');
-  for (int i = 7; i >= 0; --i) msg.push_back(static_cast<char>((bits >> (i * 8)) & 0xFF));
-  for (size_t off = 0; off < msg.size(); off += 64) {
-    uint32_t w[80];
-    for (int i = 0; i < 16; ++i) {
-      const auto* p = reinterpret_cast<const unsigned char*>(msg.data() + off + i * 4);
-      w[i] = (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
-    }
-    for (int i = 16; i < 80; ++i) w[i] = rol(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-    uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
-    for (int i = 0; i < 80; ++i) {
-      uint32_t f, k;
-      if (i < 20) {
-        f = (b & c) | (~b & d);
-        k = 0x5A827999;
-      } else if (i < 40) {
-        f = b ^ c ^ d;
-        k = 0x6ED9EBA1;
-      } else if (i < 60) {
-        f = (b & c) | (b & d) | (c & d);
-        k = 0x8F1BBCDC;
-      } else {
-        f = b ^ c ^ d;
-        k = 0xCA62C1D6;
-      }
-      uint32_t t = rol(a, 5) + f + e + k + w[i];
-      e = d;
-      d = c;
-      c = rol(b, 30);
-      b = a;
-      a = t;
-    }
-    h[0] += a;
-    h[1] += b;
-    h[2] += c;
-    h[3] += d;
-    h[4] += e;
-  }
-  std::array<uint8_t, 20> out{};
-  for (int i = 0; i < 5; ++i)
-    for (int j = 0; j < 4; ++j) out[i * 4 + j] = static_cast<uint8_t>(h[i] >> (24 - 8 * j));
-  return out;
-}
-
-const char* kHex = "0123456789abcdef";
 
 void append_int(std::string& out, int64_t v, int width) {
   char buf[24];
@@ -94,26 +43,16 @@ bool read_digits(std::string_view s, size_t& i, int n, int& out) {
 
 }  // namespace
 
-std::string sha1_hex(std::string_view data) {
-  std::string out;
-  for (uint8_t b : sha1(data)) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 15]);
-  }
-  return out;
-}
-
 std::string uuid_from_name(std::string_view name) {
-  auto h = sha1(name);
-  h[6] = static_cast<uint8_t>((h[6] & 0x0F) | 0x50);  // version 5
-  h[8] = static_cast<uint8_t>((h[8] & 0x3F) | 0x80);  // RFC 4122 variant
-  std::string out;
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    out.push_back(kHex[h[i] >> 4]);
-    out.push_back(kHex[h[i] & 15]);
-  }
-  return out;
+  // RFC 4122 version 5 (SHA-1) in a namespace of Moyin's own, so the same
+  // title and date always give the same identifier.
+  static constexpr uuid_t kMoyinNamespace = {0x6d, 0x6f, 0x79, 0x69, 0x6e, 0x2d, 0x45, 0x50,
+                                             0x80, 0x55, 0x42, 0x2d, 0x69, 0x64, 0x73, 0x21};
+  uuid_t out;
+  uuid_generate_sha1(out, kMoyinNamespace, name.data(), name.size());
+  char text[37];
+  uuid_unparse_lower(out, text);
+  return text;
 }
 
 CivilTime civil_from_epoch(int64_t epoch) {
