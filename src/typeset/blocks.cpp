@@ -549,6 +549,16 @@ void text_paragraph(Ctx& c, const Frame& f, const std::string& text, doc::Positi
 }
 
 // Pixel size of a PNG or JPEG file; false for anything else.
+// True when the file starts like a PNG or a JPEG.
+bool claims_png_or_jpeg(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  unsigned char head[8] = {};
+  in.read(reinterpret_cast<char*>(head), sizeof head);
+  if (in.gcount() < 2) return false;
+  return (head[0] == 0x89 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G') ||
+         (head[0] == 0xFF && head[1] == 0xD8);
+}
+
 bool image_size(const std::filesystem::path& path, int& w, int& h) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return false;
@@ -616,6 +626,11 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
   auto path = local_image(c, url);
   int pw = 0, ph = 0;
   bool shown = path && image_size(*path, pw, ph);
+  if (path && !shown && claims_png_or_jpeg(*path)) {
+    // Nobody else reads these bytes before the PDF: say why the picture is missing.
+    c.diags.warn(c.doc ? c.doc->path : "", b.pos,
+                 "image " + url + " is damaged (no readable size); the PDF shows its alt text");
+  }
   if (!shown) {
     // SVG, WebP, GIF and missing files (reported by the source and EPUB
     // stages) print their alt text until the PDF can draw them.

@@ -3,8 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
+#include <string>
+
+#include <unistd.h>
 
 #include "font/font.h"
 #include "typeset/blocks.h"
@@ -451,6 +456,35 @@ TEST(BlockLayout, ParagraphIndentAndMeasure) {
   EXPECT_DOUBLE_EQ(runs[0]->origin.x, 70);  // margin 50 + indent 20
   EXPECT_DOUBLE_EQ(runs[1]->origin.x, 50);
   EXPECT_DOUBLE_EQ(runs[1]->origin.y - runs[0]->origin.y, 20);
+}
+
+TEST(BlockLayout, DamagedImageWarnsAndKeepsItsAltText) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("moyin-image-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "bad.png", std::ios::binary) << std::string("\x89PNG\r\n\x1a\n", 8)
+                                                  << std::string(40, '\xff');
+  style::Sheet s = test_sheet(10);
+  doc::Document d;
+  d.path = (dir / "doc.md").string();
+  doc::Block img{.kind = doc::BlockKind::Image, .pos = {3, 1}};
+  doc::Inline pic{.kind = doc::InlineKind::Image, .url = "bad.png"};
+  pic.children.push_back({.kind = doc::InlineKind::Text, .text = "alt"});
+  img.inlines.push_back(pic);
+  d.blocks.push_back(img);
+  doc::Diagnostics diags;
+  Fake fake{&s};
+  BlockLayout bl = layout_blocks(d, s, fake, diags);
+  ASSERT_EQ(diags.items.size(), 1u);
+  EXPECT_EQ(doc::format(diags.items[0]),
+            d.path + ":3:1: warning: image bad.png is damaged (no readable size); the PDF shows its alt text");
+  PageBuild pb = build_pages(bl.list, s.page, true);
+  std::string text;
+  for (const auto& page : pb.pages)
+    for (const auto& it : page.items)
+      if (auto* r = std::get_if<layout::GlyphRun>(&it)) text += r->text;
+  EXPECT_NE(text.find("alt"), std::string::npos) << text;
+  fs::remove_all(dir);
 }
 
 TEST(BlockLayout, CodeWrapsWithMarkAndShadesEachFragment) {
