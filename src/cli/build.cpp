@@ -181,26 +181,34 @@ bool write_pdf(const layout::Book& pages, const fs::path& out, const std::string
 
 // ---- Jobs.
 
+// Writes the formats the user asked for: the EPUB from `make_epub`, the PDF
+// from the pages `make_pages` typesets. The one place both back ends are called.
+template <typename MakeEpub, typename MakePages>
+void write_outputs(const Job& job, const Settings& s, MakeEpub make_epub, MakePages make_pages,
+                   JobResult& r) {
+  const std::string input = job.input.string();
+  if (s.to != Target::Pdf) {
+    fs::path out = job.output_base;
+    out += ".epub";
+    if (!write_epub(make_epub(), out, input, r.diags)) r.ok = false;
+  }
+  if (s.to != Target::Epub) {
+    fs::path out = job.output_base;
+    out += ".pdf";
+    if (!write_pdf(make_pages(), out, input, s, r.diags)) r.ok = false;
+  }
+}
+
 void run_file(const Job& job, const Settings& s, JobResult& r) {
-  std::string input = job.input.string();
   std::optional<doc::Document> document = source::read_file(job.input, r.diags);
   if (!document) {
     r.ok = false;
     return;
   }
   style::Sheet sheet = sheet_for(s, document->meta, job.input.parent_path(), r.diags);
-  if (s.to != Target::Pdf) {
-    std::optional<std::string> bytes = epub::make_epub(*document, epub_options(s, sheet), r.diags);
-    fs::path out = job.output_base;
-    out += ".epub";
-    if (!write_epub(bytes, out, input, r.diags)) r.ok = false;
-  }
-  if (s.to != Target::Epub) {
-    fs::path out = job.output_base;
-    out += ".pdf";
-    layout::Book pages = typeset::typeset(*document, sheet, *s.fonts, r.diags);
-    if (!write_pdf(pages, out, input, s, r.diags)) r.ok = false;
-  }
+  write_outputs(
+      job, s, [&] { return epub::make_epub(*document, epub_options(s, sheet), r.diags); },
+      [&] { return typeset::typeset(*document, sheet, *s.fonts, r.diags); }, r);
 }
 
 // book.yaml: front-matter keys (title, author, date, lang, id, cover, tags,
@@ -261,18 +269,10 @@ void run_book(const Job& job, const Settings& s, JobResult& r) {
   }
   if (!r.ok) return;
   style::Sheet sheet = sheet_for(s, book.meta, dir, r.diags);
-  if (s.to != Target::Pdf) {
-    std::optional<std::string> bytes = epub::make_book(book, epub_options(s, sheet), r.diags);
-    fs::path out = job.output_base;
-    out += ".epub";
-    if (!write_epub(bytes, out, input, r.diags)) r.ok = false;
-  }
-  if (s.to != Target::Epub) {
-    fs::path out = job.output_base;
-    out += ".pdf";
-    layout::Book pages = typeset::typeset_book(book.meta, book.chapters, sheet, *s.fonts, r.diags, input);
-    if (!write_pdf(pages, out, input, s, r.diags)) r.ok = false;
-  }
+  write_outputs(
+      job, s, [&] { return epub::make_book(book, epub_options(s, sheet), r.diags); },
+      [&] { return typeset::typeset_book(book.meta, book.chapters, sheet, *s.fonts, r.diags, input); },
+      r);
 }
 
 // Expands the command line's paths into jobs; problems go to `diags`.
