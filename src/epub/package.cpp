@@ -5,6 +5,7 @@
 #include <charconv>
 #include <pugixml.hpp>
 
+#include "base/utf8.h"
 #include "epub/internal.h"
 #include "font/font.h"
 #include "font/subset.h"
@@ -522,14 +523,14 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     std::set<char32_t> used;
     for (const FileEntry& e : entries)
       if (e.name.ends_with(".xhtml") || e.name.ends_with(".ncx")) {
-        for (size_t i = 0; i < e.data.size();) used.insert(font::next_code_point(e.data, i));
+        for (size_t i = 0; i < e.data.size();) used.insert(base::next_code_point(e.data, i));
       }
     for (const Page& p : front)
-      for (size_t i = 0; i < p.content.size();) used.insert(font::next_code_point(p.content, i));
+      for (size_t i = 0; i < p.content.size();) used.insert(base::next_code_point(p.content, i));
     for (const ChapterFile& f : b.files) {
       if (!f.dom) continue;
       std::string x = serialize_xhtml(*f.dom);
-      for (size_t i = 0; i < x.size();) used.insert(font::next_code_point(x, i));
+      for (size_t i = 0; i < x.size();) used.insert(base::next_code_point(x, i));
     }
     std::vector<char32_t> cps(used.begin(), used.end());
     std::string face_css;
