@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "base/number.h"
 #include "base/utf8.h"
 
 namespace moyin::typeset {
@@ -384,7 +385,7 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
     // Warnings for lines Chinese readers would correct (CJK-RULES §8).
     std::string snippet = out.text.substr(line.text_begin, std::min<size_t>(line.text_end - line.text_begin, 60));
     if (span.rule == BreakRule::Overfull || line.fit.overfull) {
-      diags.warn(path, line.pos, "line overfull by " + std::to_string(line.width - style.measure) +
+      diags.warn(path, line.pos, "line overfull by " + base::compact(line.width - style.measure, 2) +
                                      " pt: nothing to break in \"" + snippet + "\"");
       line.warned = true;
     } else if (span.rule == BreakRule::Emergency) {
