@@ -163,7 +163,7 @@ TEST_F(BuildCli, BookYamlMakesOneEpub) {
 }
 
 TEST_F(BuildCli, ByteIdenticalAcrossTimeZones) {
-  std::string seed = std::string(MOYIN_SHARED_DIR) + "/corpus/llm-survey-2025.md";
+  std::string seed = std::string(MOYIN_TEST_DATA_DIR) + "/corpus/llm-survey-2025.md";
   std::string feature = std::string(MOYIN_SOURCE_DIR) + "/tests/fixtures/epub/feature.md";
   std::string nodate = (dir / "nodate.md").string();
   write(nodate, "# No date\n\nText.\n");
