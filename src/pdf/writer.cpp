@@ -24,6 +24,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/date.h"
 #include "base/number.h"
 #include "font/subset.h"
 #include "pdf/content.h"
@@ -205,6 +206,8 @@ class Writer {
   void draw_page(size_t index);
   void draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& run);
   void draw_image(HPDF_Page page, const layout::Page& lp, const layout::ImageBox& img);
+  void draw_path(HPDF_Page page, const layout::Page& lp, const layout::Path& path);
+  HPDF_ExtGState opacity_state(double fill, double stroke);
   HPDF_Image load_image(const std::string& path);
   void add_link(HPDF_Page page, const layout::Page& lp, const layout::LinkArea& link);
   HPDF_Destination destination(const AnchorPlace& place);
@@ -226,6 +229,7 @@ class Writer {
   std::vector<HPDF_Page> pages_;
   std::map<std::string, AnchorPlace> anchors_;
   std::map<std::string, HPDF_Image> images_;
+  std::map<std::pair<double, double>, HPDF_ExtGState> opacity_states_;
   bool transparency_ = false;
 };
 
@@ -440,6 +444,32 @@ void Writer::draw_image(HPDF_Page page, const layout::Page& lp, const layout::Im
                       static_cast<HPDF_REAL>(ib.box.width), static_cast<HPDF_REAL>(ib.box.height));
 }
 
+// One ExtGState per distinct (fill, stroke) opacity pair in the document.
+HPDF_ExtGState Writer::opacity_state(double fill, double stroke) {
+  auto key = std::make_pair(fill, stroke);
+  if (auto it = opacity_states_.find(key); it != opacity_states_.end()) return it->second;
+  HPDF_ExtGState gs = HPDF_CreateExtGState(pdf_.get());
+  if (!gs) return nullptr;
+  HPDF_ExtGState_SetAlphaFill(gs, static_cast<HPDF_REAL>(fill));
+  HPDF_ExtGState_SetAlphaStroke(gs, static_cast<HPDF_REAL>(stroke));
+  opacity_states_.emplace(key, gs);
+  transparency_ = true;
+  return gs;
+}
+
+void Writer::draw_path(HPDF_Page page, const layout::Page& lp, const layout::Path& path) {
+  std::string ops = path_operators(path, lp.height);
+  if (ops.empty()) return;
+  auto alpha = [](double a) { return std::isfinite(a) ? std::clamp(a, 0.0, 1.0) : 1.0; };
+  double fill = path.fill ? alpha(path.fill->opacity) : 1;
+  double stroke = path.stroke ? alpha(path.stroke->opacity) : 1;
+  HPDF_Page_GSave(page);
+  if (fill < 1 || stroke < 1)
+    if (HPDF_ExtGState gs = opacity_state(fill, stroke)) HPDF_Page_SetExtGState(page, gs);
+  raw(page, ops);
+  HPDF_Page_GRestore(page);
+}
+
 HPDF_Destination Writer::destination(const AnchorPlace& place) {
   const layout::Page& lp = book_.pages[place.page];
   HPDF_Destination dst = HPDF_Page_CreateDestination(pages_[place.page]);
@@ -503,6 +533,8 @@ void Writer::draw_page(size_t index) {
       draw_image(page, lp, *img);
     } else if (const auto* link = std::get_if<layout::LinkArea>(&item)) {
       add_link(page, lp, *link);
+    } else if (const auto* path = std::get_if<layout::Path>(&item)) {
+      draw_path(page, lp, *path);
     }
   }
 }
@@ -601,20 +633,13 @@ void Writer::add_info() {
   set(HPDF_INFO_KEYWORDS, join(m.tags, m.categories));
   set(HPDF_INFO_CREATOR, "Moyin");
 
-  std::optional<Date> date;
+  std::optional<base::DateTime> date;
   if (!m.date.empty()) {
-    date = parse_date(m.date);
+    date = base::parse_iso_date(m.date);
     if (!date)
       warn("front-matter date \"" + m.date + "\" is not an ISO 8601 date; PDF dates left out");
   }
-  if (!date && opt_.source_date_epoch) date = date_from_epoch(*opt_.source_date_epoch);
-  if (!date) {
-    if (const char* env = std::getenv("SOURCE_DATE_EPOCH"); env && *env) {
-      char* end = nullptr;
-      long long v = std::strtoll(env, &end, 10);
-      if (end && *end == 0) date = date_from_epoch(v);
-    }
-  }
+  if (!date && opt_.source_date_epoch) date = base::from_epoch(*opt_.source_date_epoch);
   if (!date) return;
   HPDF_Date d{};
   d.year = date->year;
@@ -623,12 +648,13 @@ void Writer::add_info() {
   d.hour = date->hour;
   d.minutes = date->minute;
   d.seconds = std::min(date->second, 59);
-  if (date->utc) {
+  if (date->offset_minutes.value_or(0) == 0) {
     d.ind = 'Z';
   } else {
-    d.ind = date->offset_minutes < 0 ? '-' : '+';
-    d.off_hour = std::abs(date->offset_minutes) / 60;
-    d.off_minutes = std::abs(date->offset_minutes) % 60;
+    const int offset = *date->offset_minutes;
+    d.ind = offset < 0 ? '-' : '+';
+    d.off_hour = std::abs(offset) / 60;
+    d.off_minutes = std::abs(offset) % 60;
   }
   HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, d);
   HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, d);
