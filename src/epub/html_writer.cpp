@@ -4,6 +4,7 @@
 // and writes well-formed XHTML.
 #include <charconv>
 
+#include "base/number.h"
 #include "epub/internal.h"
 
 namespace moyin::epub::detail {
@@ -11,19 +12,11 @@ namespace {
 
 void marker(const doc::Position& pos, std::string& out) {
   if (pos.line <= 0) return;
-  char buf[48];
-  auto r = std::to_chars(buf, buf + 20, pos.line);
-  *r.ptr++ = ':';
-  r = std::to_chars(r.ptr, buf + 48, pos.column);
   out += "<!--@";
-  out.append(buf, r.ptr);
+  base::append_integer(out, pos.line);
+  out += ':';
+  base::append_integer(out, pos.column);
   out += "-->";
-}
-
-void int_text(int v, std::string& out) {
-  char buf[16];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
 }
 
 const char* align_style(doc::Align a) {
@@ -107,12 +100,12 @@ void HtmlWriter::inlines(const std::vector<doc::Inline>& list, std::string& out)
         std::string ref_id = safe_id("fnref-" + in.label);
         if (n > 1) {
           ref_id += '-';
-          int_text(n, ref_id);
+          base::append_integer(ref_id, n);
         }
         marker(in.pos, out);
         out += "<sup><a epub:type=\"noteref\" class=\"footnote-ref\" id=\"" +
                escape_html(ref_id, true) + "\" href=\"#" + escape_html(it->second, true) + "\">";
-        int_text(in.number > 0 ? in.number : 0, out);
+        base::append_integer(out, in.number > 0 ? in.number : 0);
         out += "</a></sup>";
         break;
       }
@@ -148,7 +141,7 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
     case doc::BlockKind::Heading: {
       int level = b.level < 1 ? 1 : b.level > 6 ? 6 : b.level;
       std::string tag = "h";
-      int_text(level, tag);
+      base::append_integer(tag, level);
       out += "<" + tag;
       if (!b.id.empty()) out += " id=\"" + escape_html(b.id, true) + "\"";
       out += ">";
@@ -162,7 +155,7 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
       out += tag;
       if (b.ordered && b.start != 1) {
         out += " start=\"";
-        int_text(b.start, out);
+        base::append_integer(out, b.start);
         out += "\"";
       }
       out += ">\n";
@@ -256,7 +249,7 @@ void HtmlWriter::footnote(const doc::Block& def, std::string& out, bool) {
   out += "<aside epub:type=\"footnote\" class=\"footnote\" id=\"" + escape_html(id, true) + "\">\n";
   // The number starts the first paragraph and links back to the first reference.
   std::string number;
-  int_text(def.number, number);
+  base::append_integer(number, def.number);
   std::string back = number + ".";
   if (ref_counts.count(def.label))
     back = "<a class=\"footnote-back\" href=\"#" + escape_html(safe_id("fnref-" + def.label), true) + "\">" +

@@ -9,28 +9,15 @@
 #include <utility>
 #include <vector>
 
+#include "base/number.h"
 #include "style/style.h"
 
 namespace moyin::style {
 
 namespace {
 
-// Locale-independent number: at most 3 decimals, no trailing zeros.
-std::string num(double v) {
-  if (std::abs(v) < 0.0005) return "0";
-  char buf[32];
-  auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 3);
-  std::string s(buf, ec == std::errc() ? ptr : buf);
-  if (s.find('.') != std::string::npos) {
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
-  }
-  if (s == "-0") s = "0";
-  return s;
-}
-
 std::string em(double pt, double size) {
-  const std::string n = size > 0 ? num(pt / size) : "0";
+  const std::string n = size > 0 ? base::compact(pt / size) : "0";
   return n == "0" ? n : n + "em";
 }
 
@@ -115,7 +102,7 @@ Rule role_rule(const std::string& selector, const RoleStyle& r, const RoleStyle&
   Rule rule(selector);
   if (is_body || r.font != body.font) rule.p("font-family", font_stack(r.font));
   if (!is_body) rule.p("font-size", em(r.size, body.size));
-  rule.p("line-height", num(r.leading / r.size));
+  rule.p("line-height", base::compact(r.leading / r.size));
   if (is_body || !(r.color == body.color)) rule.p("color", hex(r.color));
   if (r.has_background) rule.p("background-color", hex(r.background));
   rule.p("text-align", align(r.align));

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "base/utf8.h"
 #include "font/font.h"
 
 namespace moyin::typeset {
@@ -236,7 +237,7 @@ std::string expand_tabs(std::string_view line) {
       continue;
     }
     size_t start = i;
-    font::next_code_point(line, i);
+    base::next_code_point(line, i);
     out.append(line.substr(start, i - start));
     ++col;
   }
