@@ -50,6 +50,17 @@ bool is_latin_alnum(char32_t c) {
 }
 bool is_digit(char32_t c) { return c >= '0' && c <= '9'; }
 bool is_stop_mark(char32_t c) { return c == U'。' || c == U'？' || c == U'！' || c == U'．'; }
+// Fullwidth marks by their blank half (CJK-RULES §1). “ ” ‘ ’ are left out:
+// a reader's font may draw them proportional, with no blank to take away.
+bool blank_right(char32_t c) {
+  static constexpr std::u32string_view marks = U"，。、：；？！．）》〉」』】〗〕］｝";
+  return marks.find(c) != std::u32string_view::npos;
+}
+bool blank_left(char32_t c) {
+  static constexpr std::u32string_view marks = U"（《〈「『【〖〔［｛";
+  return marks.find(c) != std::u32string_view::npos;
+}
+bool fullwidth_mark(char32_t c) { return blank_right(c) || blank_left(c); }
 bool han_latin(char32_t a, char32_t b) {
   return (is_han(a) && is_latin_alnum(b)) || (is_latin_alnum(a) && is_han(b));
 }
@@ -92,7 +103,12 @@ std::string safe_id(std::string id) {
 TextMarkup text_markup(const style::Sheet& sheet) {
   TextMarkup m;
   m.latin_spacing = sheet.cjk.latin_spacing > 0;
-  m.kaiming_stops = sheet.cjk.punctuation == style::Punctuation::Kaiming;
+  switch (sheet.cjk.punctuation) {
+    case style::Punctuation::Quanjiao: m.punctuation = Squeeze::Pairs; break;
+    case style::Punctuation::Kaiming: m.punctuation = Squeeze::AllButStops; break;
+    case style::Punctuation::Banjiao: m.punctuation = Squeeze::All; break;
+    case style::Punctuation::Plain: m.punctuation = Squeeze::None; break;
+  }
   m.vertical = sheet.epub.writing_mode == style::WritingMode::VerticalRl;
   return m;
 }
@@ -106,15 +122,32 @@ HtmlWriter make_writer(const doc::Document& doc, const TextMarkup& markup) {
   return w;
 }
 
+// The span a fullwidth mark gets, or nullptr: "pc" loses its right blank
+// half, "po" its left, "pk" keeps its full width (and so that an engine's own
+// text-spacing-trim does not trim it a second time, every mark of a
+// compressed pair is wrapped). quanjiao: of two adjacent marks the first
+// gives up ½ em where a blank meets (CJK-RULES §3); kaiming: every mark ½ em
+// but 。？！．; banjiao: every mark ½ em.
+const char* HtmlWriter::squeeze_class(char32_t c, char32_t before, char32_t after) const {
+  if (markup.punctuation == Squeeze::Pairs) {
+    if (fullwidth_mark(after) && (blank_right(c) || blank_left(after))) return "pc";
+    if (fullwidth_mark(before) && (blank_right(before) || blank_left(c))) return "pk";
+    return nullptr;
+  }
+  if (markup.punctuation == Squeeze::AllButStops && is_stop_mark(c)) return "pk";
+  return blank_right(c) ? "pc" : "po";
+}
+
 void HtmlWriter::space_before(char32_t next, std::string& out) {
   if (!markup.latin_spacing || !han_latin(prev, next)) return;
   out += kSpacer;
   prev = 0;  // one spacer per boundary, even when the next element starts with it
 }
 
-// Text with the sheet's markup; escaped for HTML.
-void HtmlWriter::text(std::string_view s, std::string& out) {
-  if (!markup.latin_spacing && !markup.kaiming_stops && !markup.vertical) {
+// Text with the sheet's markup; escaped for HTML. `after` is the first
+// character shown after this text (0 = none known).
+void HtmlWriter::text(std::string_view s, std::string& out, char32_t after_text) {
+  if (!markup.latin_spacing && markup.punctuation == Squeeze::None && !markup.vertical) {
     out += escape_html(s, false);
     if (!s.empty()) prev = doc::decode_before(s, s.size()).cp;
     return;
@@ -145,10 +178,15 @@ void HtmlWriter::text(std::string_view s, std::string& out) {
       flush(at);
       out += kSpacer;
     }
-    if (markup.kaiming_stops && is_stop_mark(c)) {
-      flush(at);
-      out += "<span class=\"cjk-stop\">" + std::string(s.substr(at, i - at)) + "</span>";
-      run = i;
+    if (markup.punctuation != Squeeze::None && fullwidth_mark(c)) {
+      const char32_t next = i < s.size() ? doc::decode_at(s, i).cp : after_text;
+      if (const char* cls = squeeze_class(c, prev, next)) {
+        flush(at);
+        out += "<span class=\"";
+        out += cls;
+        out += "\">" + std::string(s.substr(at, i - at)) + "</span>";
+        run = i;
+      }
     }
     prev = c;
   }
@@ -160,7 +198,7 @@ void HtmlWriter::inlines(const std::vector<doc::Inline>& list, std::string& out)
     const doc::Inline& in = list[index];
     switch (in.kind) {
       case doc::InlineKind::Text:
-        text(in.text, out);
+        text(in.text, out, first_char(list, index + 1));
         break;
       case doc::InlineKind::Code:
         space_before(first_char(in.text), out);

@@ -143,6 +143,7 @@ std::string background_color(const Color& c) {
 struct Flow {
   bool vertical = false;
   const char* inline_start() const { return vertical ? "top" : "left"; }
+  const char* inline_end() const { return vertical ? "bottom" : "right"; }
   const char* block_start() const { return vertical ? "right" : "top"; }
   // A 4-value margin/padding from logical values.
   std::string box(const std::string& block_start, const std::string& inline_end,
@@ -187,11 +188,13 @@ const char* line_break_value(LineBreak l) {
   return "strict";
 }
 
-// cjk.punctuation -> text-spacing-trim (CSS Text 4). The first value is what
-// Chromium and WebKit implement today; the second the exact value where an
-// engine knows it. Engines trim only with fonts that have `halt`/`chws`.
+// cjk.punctuation -> text-spacing-trim (CSS Text 4), for what the markup
+// cannot do: marks at line starts and ends. Compression inside lines is
+// markup (span.pc/po/pk below), so it does not depend on the engine or on
+// the font having `halt`/`chws`. The first value is what Chromium and WebKit
+// implement today; the second the exact value where an engine knows it.
 //   quanjiao: adjacent marks and line starts/ends trimmed      -> trim-both
-//   kaiming:  every mark half width except 。？！ (.cjk-stop)   -> trim-all
+//   kaiming:  every mark half width except 。？！              -> trim-all
 //   banjiao:  every mark half width                            -> trim-all
 //   plain:    no adjustment                                    -> space-all
 std::pair<std::string, std::string> spacing_trim(Punctuation p) {
@@ -242,8 +245,14 @@ std::string body_css(const Sheet& s, const Flow& flow) {
     css += Rule("span.hl-sp")
                .p(std::string("margin-") + flow.inline_start(), num(s.cjk.latin_spacing) + "em")
                .done();
-  if (s.cjk.punctuation == Punctuation::Kaiming)
-    css += Rule("span.cjk-stop").p("text-spacing-trim", "space-all").done();
+  // Fullwidth marks the XHTML writer wraps by cjk.punctuation: "pc" loses
+  // its blank right half, "po" its blank left half, "pk" stays full. The
+  // engine's own trimming is off for them so nothing is trimmed twice.
+  if (s.cjk.punctuation != Punctuation::Plain) {
+    css += Rule("span.pc, span.po, span.pk").p("text-spacing-trim", "space-all").done();
+    css += Rule("span.pc").p(std::string("margin-") + flow.inline_end(), "-0.5em").done();
+    css += Rule("span.po").p(std::string("margin-") + flow.inline_start(), "-0.5em").done();
+  }
   if (flow.vertical)  // short digit runs set upright in one em (縦中横)
     css += Rule("span.tcy")
                .p("text-combine-upright", "all")

@@ -62,6 +62,7 @@ LI_EDGE_TOLERANCE_EM = 0.1
 PROBE = r"""
 const HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007\u2e80-\u2fdf]/u;
 const LATIN = /[0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]/;
+const QUOTE = /[“”‘’]/;
 const PAIR = /[，。、；：？！（）《》「」『』【】〔〕〈〉〖〗〘〙［］｛｝“”‘’]/;
 function charRect(node, i) {
   const r = node.ownerDocument.createRange();
@@ -74,7 +75,9 @@ function measure(doc) {
   const size = el => parseFloat(win.getComputedStyle(el).fontSize);
   const out = {gaps: [], pairs: [], li: [], overflow: [], scroll: 0, vertical, han_down: 0, han_pairs: 0};
   const walker = doc.createTreeWalker(doc.body, win.NodeFilter.SHOW_TEXT);
-  let prev = null;
+  // Justification widens every character of a CJK line alike: the extra
+  // advance of the line's last Han character is taken out of a pair's advance.
+  let prev = null, stretch = 0, lineTop = null;
   while (walker.nextNode()) {
     const n = walker.currentNode;
     if (n.parentElement.closest('pre,code,nav,script,style,sup')) { prev = null; continue; }
@@ -85,9 +88,13 @@ function measure(doc) {
         const [pn, pi, pc] = prev, a = charRect(pn, pi), b = charRect(n, i);
         if (a.width > 0 && b.width > 0) {
           if (!vertical && Math.abs(a.top - b.top) < 2) {
+            if (lineTop === null || Math.abs(lineTop - a.top) >= 2) { lineTop = a.top; stretch = 0; }
+            if (HAN.test(pc) && HAN.test(c)) stretch = Math.max(0, (b.left - a.left) / size(pn.parentElement) - 1);
             if (HAN.test(pc) && LATIN.test(c)) out.gaps.push((b.left - a.right) / size(pn.parentElement));
             else if (LATIN.test(pc) && HAN.test(c)) out.gaps.push((b.left - a.right) / size(n.parentElement));
-            if (PAIR.test(pc) && PAIR.test(c)) out.pairs.push((b.left - a.left) / size(pn.parentElement));
+            // Like pdf_typo_metrics: a quote drawn proportional is not a fullwidth mark.
+            const em = size(pn.parentElement), narrow = (ch, r) => QUOTE.test(ch) && r.width < 0.7 * em;
+            if (PAIR.test(pc) && PAIR.test(c) && !narrow(pc, a) && !narrow(c, b)) out.pairs.push((b.left - a.left) / em - stretch);
           }
           if (vertical && Math.abs(a.left - b.left) < 2) {
             if (HAN.test(pc) && HAN.test(c)) { out.han_pairs++; if (b.top > a.top) out.han_down++; }
@@ -201,8 +208,17 @@ def probe_epub(browser, root, width):
 
 
 def screenshot(browser, page, png, width, height):
+    """A picture of `page` in a width × height viewport. The chapter is shown
+    in an iframe: a top-level vertical-rl document is captured from its
+    scroll origin, which is the end of the text, not its start."""
+    frame = os.path.join(os.path.dirname(page), "_shot.html")
+    with open(frame, "w", encoding="utf-8") as f:
+        f.write("<!DOCTYPE html><html><body style='margin:0'><iframe src='%s' "
+                "style='width:%dpx;height:%dpx;border:0;display:block'></iframe></body></html>"
+                % (os.path.basename(page), width, height))
     chromium(browser, ["--screenshot=" + png, "--window-size=%d,%d" % (width, height),
-                       "--virtual-time-budget=3000", "file://" + page])
+                       "--virtual-time-budget=3000", "file://" + frame])
+    os.remove(frame)
     return os.path.exists(png)
 
 
