@@ -116,7 +116,7 @@ double time_pipeline(const std::string& text, const font::FontLibrary& fonts, co
 }  // namespace
 
 int main() {
-  std::ifstream in(std::string(MOYIN_SHARED_DIR) + "/corpus/llm-survey-2025.md", std::ios::binary);
+  std::ifstream in(std::string(MOYIN_TEST_DATA_DIR) + "/corpus/llm-survey-2025.md", std::ios::binary);
   std::stringstream ss;
   ss << in.rdbuf();
   doc::Diagnostics diags;

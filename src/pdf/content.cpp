@@ -259,4 +259,53 @@ std::string escape_uri(std::string_view uri) {
   return out;
 }
 
+namespace {
+
+std::string rgb(const layout::Color& c, const char* op) {
+  auto c01 = [](double v) { return std::isfinite(v) ? std::clamp(v, 0.0, 1.0) : 0.0; };
+  return format_number(c01(c.r)) + " " + format_number(c01(c.g)) + " " + format_number(c01(c.b)) +
+         " " + op + "\n";
+}
+
+std::string line_style(const layout::PathStroke& s) {
+  std::string out = format_number(std::max(0.0, s.width)) + " w " +
+                    std::to_string(static_cast<int>(s.cap)) + " J " +
+                    std::to_string(static_cast<int>(s.join)) + " j ";
+  if (s.join == layout::LineJoin::Miter) out += format_number(std::max(1.0, s.miter_limit)) + " M ";
+  out += "[";
+  bool any = false;
+  for (double d : s.dash) any |= d > 0;
+  if (any)
+    for (size_t i = 0; i < s.dash.size(); ++i)
+      out += (i ? " " : "") + format_number(std::max(0.0, s.dash[i]));
+  out += "] " + format_number(any ? s.dash_phase : 0) + " d\n";
+  return out;
+}
+
+}  // namespace
+
+std::string path_operators(const layout::Path& path, double page_height) {
+  if (path.segments.empty() || (!path.fill && !path.stroke)) return "";
+  std::string out;
+  if (path.fill) out += rgb(path.fill->color, "rg");
+  if (path.stroke) out += rgb(path.stroke->color, "RG") + line_style(*path.stroke);
+  auto pt = [&](const layout::Point& p) {
+    return format_number(p.x) + " " + format_number(page_height - p.y) + " ";
+  };
+  using Op = layout::PathSegment::Op;
+  for (const auto& seg : path.segments) {
+    switch (seg.op) {
+      case Op::Move: out += pt(seg.p[0]) + "m\n"; break;
+      case Op::Line: out += pt(seg.p[0]) + "l\n"; break;
+      case Op::Cubic: out += pt(seg.p[0]) + pt(seg.p[1]) + pt(seg.p[2]) + "c\n"; break;
+      case Op::Close: out += "h\n"; break;
+    }
+  }
+  bool eo = path.fill && path.fill->even_odd;
+  if (path.fill && path.stroke) out += eo ? "B*\n" : "B\n";
+  else if (path.fill) out += eo ? "f*\n" : "f\n";
+  else out += "S\n";
+  return out;
+}
+
 }  // namespace moyin::pdf

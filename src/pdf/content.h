@@ -40,6 +40,12 @@ struct Date {
 std::optional<Date> parse_date(std::string_view text);
 Date date_from_epoch(int64_t seconds);
 
+// Content-stream operators that construct and paint `path` (colours, line
+// style, segments, paint operator), in PDF coordinates for a page
+// `page_height` tall. Opacity is not included: it needs an ExtGState.
+// Returns "" for a path with nothing to paint.
+std::string path_operators(const layout::Path& path, double page_height);
+
 // Percent-encodes bytes a URI must not carry raw (non-ASCII, space, …).
 std::string escape_uri(std::string_view uri);
 

@@ -204,6 +204,8 @@ class Writer {
   void draw_page(size_t index);
   void draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& run);
   void draw_image(HPDF_Page page, const layout::Page& lp, const layout::ImageBox& img);
+  void draw_path(HPDF_Page page, const layout::Page& lp, const layout::Path& path);
+  HPDF_ExtGState opacity_state(double fill, double stroke);
   HPDF_Image load_image(const std::string& path);
   void add_link(HPDF_Page page, const layout::Page& lp, const layout::LinkArea& link);
   HPDF_Destination destination(const AnchorPlace& place);
@@ -225,6 +227,7 @@ class Writer {
   std::vector<HPDF_Page> pages_;
   std::map<std::string, AnchorPlace> anchors_;
   std::map<std::string, HPDF_Image> images_;
+  std::map<std::pair<double, double>, HPDF_ExtGState> opacity_states_;
   bool transparency_ = false;
 };
 
@@ -439,6 +442,32 @@ void Writer::draw_image(HPDF_Page page, const layout::Page& lp, const layout::Im
                       static_cast<HPDF_REAL>(ib.box.width), static_cast<HPDF_REAL>(ib.box.height));
 }
 
+// One ExtGState per distinct (fill, stroke) opacity pair in the document.
+HPDF_ExtGState Writer::opacity_state(double fill, double stroke) {
+  auto key = std::make_pair(fill, stroke);
+  if (auto it = opacity_states_.find(key); it != opacity_states_.end()) return it->second;
+  HPDF_ExtGState gs = HPDF_CreateExtGState(pdf_.get());
+  if (!gs) return nullptr;
+  HPDF_ExtGState_SetAlphaFill(gs, static_cast<HPDF_REAL>(fill));
+  HPDF_ExtGState_SetAlphaStroke(gs, static_cast<HPDF_REAL>(stroke));
+  opacity_states_.emplace(key, gs);
+  transparency_ = true;
+  return gs;
+}
+
+void Writer::draw_path(HPDF_Page page, const layout::Page& lp, const layout::Path& path) {
+  std::string ops = path_operators(path, lp.height);
+  if (ops.empty()) return;
+  auto alpha = [](double a) { return std::isfinite(a) ? std::clamp(a, 0.0, 1.0) : 1.0; };
+  double fill = path.fill ? alpha(path.fill->opacity) : 1;
+  double stroke = path.stroke ? alpha(path.stroke->opacity) : 1;
+  HPDF_Page_GSave(page);
+  if (fill < 1 || stroke < 1)
+    if (HPDF_ExtGState gs = opacity_state(fill, stroke)) HPDF_Page_SetExtGState(page, gs);
+  raw(page, ops);
+  HPDF_Page_GRestore(page);
+}
+
 HPDF_Destination Writer::destination(const AnchorPlace& place) {
   const layout::Page& lp = book_.pages[place.page];
   HPDF_Destination dst = HPDF_Page_CreateDestination(pages_[place.page]);
@@ -502,6 +531,8 @@ void Writer::draw_page(size_t index) {
       draw_image(page, lp, *img);
     } else if (const auto* link = std::get_if<layout::LinkArea>(&item)) {
       add_link(page, lp, *link);
+    } else if (const auto* path = std::get_if<layout::Path>(&item)) {
+      draw_path(page, lp, *path);
     }
   }
 }

@@ -47,7 +47,7 @@ TEST(Epubcheck, AllOutputsHaveNoErrorsAndNoWarnings) {
     std::string out_sub;
   };
   const Input inputs[] = {
-      {std::string(MOYIN_SHARED_DIR) + "/corpus/llm-survey-2025.md", "seed"},
+      {std::string(MOYIN_TEST_DATA_DIR) + "/corpus/llm-survey-2025.md", "seed"},
       {src + "/content", "content"},
       {src + "/tests/fixtures/epub/feature.md", "feature"},
       {src + "/tests/fixtures/epub/book/book.yaml", "book"},

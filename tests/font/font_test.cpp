@@ -67,7 +67,7 @@ TEST(FontLibrary, DefaultSetsLoad) {
 }
 
 TEST(FontLibrary, EveryCharacterOfTheSeedDocumentIsDrawable) {
-  const std::string text = read_text(std::filesystem::path(MOYIN_SHARED_DIR) / "corpus" /
+  const std::string text = read_text(std::filesystem::path(MOYIN_TEST_DATA_DIR) / "corpus" /
                                      "llm-survey-2025.md");
   ASSERT_FALSE(text.empty());
   std::set<char32_t> cps;
@@ -433,7 +433,7 @@ TEST(FontsCommand, ListsSetsAndFiles) {
 
 TEST(FontsCommand, SeedDocumentIsFullyDrawable) {
   const std::string doc =
-      (std::filesystem::path(MOYIN_SHARED_DIR) / "corpus" / "llm-survey-2025.md").string();
+      (std::filesystem::path(MOYIN_TEST_DATA_DIR) / "corpus" / "llm-survey-2025.md").string();
   CommandResult r = run_moyin("fonts --check '" + doc + "'");
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("every character is drawable"), std::string::npos) << r.out;

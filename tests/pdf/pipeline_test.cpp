@@ -96,7 +96,7 @@ std::string strip_spaces(const std::string& s) {
 }
 
 TEST_F(PipelineTest, SeedManuscriptPdfIsValidAndGivesItsTextBack) {
-  fs::path seed = fs::path(MOYIN_SHARED_DIR) / "corpus" / "llm-survey-2025.md";
+  fs::path seed = fs::path(MOYIN_TEST_DATA_DIR) / "corpus" / "llm-survey-2025.md";
   fs::path pdf = build(seed);
   ASSERT_FALSE(pdf.empty());
   check_structure(pdf);
@@ -170,7 +170,7 @@ TEST_F(PipelineTest, ContentDocumentsGiveValidPdfs) {
 }
 
 TEST_F(PipelineTest, SameInputGivesByteIdenticalPdf) {
-  fs::path seed = fs::path(MOYIN_SHARED_DIR) / "corpus" / "llm-survey-2025.md";
+  fs::path seed = fs::path(MOYIN_TEST_DATA_DIR) / "corpus" / "llm-survey-2025.md";
   fs::path pdf = build(seed);
   ASSERT_FALSE(pdf.empty());
   std::string first = read_bytes(pdf);

@@ -23,7 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 
 const fs::path kRoot = MOYIN_SOURCE_DIR;
-const fs::path kShared = MOYIN_SHARED_DIR;
+const fs::path kData = MOYIN_TEST_DATA_DIR;
 
 std::string read(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -90,7 +90,7 @@ void check_golden(const fs::path& input, const std::string& name) {
 TEST(PagesGolden, ZhArticle) { check_golden(kRoot / "content/zh-article.md", "zh-article"); }
 
 TEST(PagesGolden, SeedCorpus) {
-  check_golden(kShared / "corpus/llm-survey-2025.md", "llm-survey-2025");
+  check_golden(kData / "corpus/llm-survey-2025.md", "llm-survey-2025");
 }
 
 // Every text run lies inside the type area, except the running header and
@@ -182,7 +182,7 @@ TEST(PagesReal, ZhArticleInsideTypeAreaAndTocLinks) {
 }
 
 TEST(PagesReal, SeedInsideTypeAreaAndTocLinks) {
-  auto t = typeset_file(kShared / "corpus/llm-survey-2025.md");
+  auto t = typeset_file(kData / "corpus/llm-survey-2025.md");
   ASSERT_TRUE(t);
   check_type_area(*t);
   check_toc(*t);

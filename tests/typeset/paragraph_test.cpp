@@ -1,5 +1,6 @@
-// Paragraph typesetting with the real default fonts (LXGW WenKai body set):
-// CJK-RULES §2–§5 checked on the positioned glyphs the page builder receives.
+// Paragraph typesetting with the test fonts (tests/test_fonts.h: Han and
+// fullwidth punctuation 1 em, “ ” 0.35 em, ASCII 0.5 em): CJK-RULES §2–§5
+// checked on the positioned glyphs the page builder receives.
 #include "typeset/paragraph.h"
 
 #include <gtest/gtest.h>
@@ -9,21 +10,12 @@
 #include <random>
 #include <string>
 
+#include "test_fonts.h"
+
 namespace moyin::typeset {
 namespace {
 
-struct Fonts {
-  std::optional<font::FontLibrary> lib;
-  Fonts() {
-    doc::Diagnostics d;
-    lib = font::FontLibrary::load(font::default_fonts_yaml(), d);
-  }
-};
-
-const font::FontLibrary& library() {
-  static const Fonts fonts;  // read-only after construction
-  return *fonts.lib;
-}
+const font::FontLibrary& library() { return *test_fonts::library(); }
 
 ParagraphStyle body(double measure, double indent = 0) {
   ParagraphStyle ps;
@@ -78,7 +70,7 @@ char32_t last_cp(std::string_view s) {
 class Paragraph : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!library().find_set("serif-zh")) GTEST_FAIL() << "default fonts missing: run scripts/setup";
+    if (!test_fonts::library()) GTEST_FAIL() << "test fonts missing: build the moyin_test_fonts target";
   }
   ParagraphSetter setter;
   doc::Diagnostics diags;

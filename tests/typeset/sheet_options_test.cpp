@@ -1,6 +1,6 @@
 // Every paragraph/CJK option the style sheet exposes reaches the paragraph
 // setter: each test sets it with the sheet's own `--set` keys, typesets a
-// small document with the real fonts through typeset(), and looks at the
+// small document with the test fonts (tests/test_fonts.h) through typeset(), and looks at the
 // lines on the page (CJK-RULES §2, §3, §4, §6).
 #include <gtest/gtest.h>
 
@@ -15,22 +15,12 @@
 #include "source/source.h"
 #include "style/style.h"
 #include "typeset/book.h"
+#include "test_fonts.h"
 
 namespace moyin::typeset {
 namespace {
 
-struct Fonts {
-  std::optional<font::FontLibrary> lib;
-  Fonts() {
-    doc::Diagnostics d;
-    lib = font::FontLibrary::load(font::default_fonts_yaml(), d);
-  }
-};
-
-const font::FontLibrary* library() {
-  static const Fonts fonts;  // read-only after construction
-  return fonts.lib ? &*fonts.lib : nullptr;
-}
+const font::FontLibrary* library() { return test_fonts::library(); }
 
 // A text area exactly 30 em of 10 pt wide, no first-line indent unless set.
 constexpr double kSize = 10, kMeasure = 300;
@@ -125,7 +115,7 @@ bool some_line_starts(const Printed& p, std::string_view mark) {
 class SheetOptions : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!library() || !library()->find_set("serif-zh")) GTEST_FAIL() << "default fonts missing: run scripts/setup";
+    if (!library() || !library()->find_set("serif-zh")) GTEST_FAIL() << "test fonts missing: build the moyin_test_fonts target";
   }
 };
 
