@@ -157,7 +157,7 @@ epub::Options epub_options(const Settings& s, const style::Sheet& sheet) {
   o.toc_depth = std::max(3, sheet.toc.depth);
   o.embed_fonts = sheet.epub.embed_fonts;
   o.title_page = sheet.title_page.enabled;
-  o.css = style::to_css(sheet);
+  o.sheet = sheet;
   o.source_date_epoch = s.source_date_epoch;
   return o;
 }

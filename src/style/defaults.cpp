@@ -75,6 +75,8 @@ title-page:
 epub:
   split-level: 1
   embed-fonts: false
+  writing-mode: horizontal-tb
+  text-orientation: mixed
 
 emphasis:
   cjk: bold

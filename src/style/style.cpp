@@ -386,6 +386,16 @@ std::vector<KeyDef> make_keys() {
   boolean("title-page.enabled", [](Sheet& s) -> bool& { return s.title_page.enabled; });
   integer("epub.split-level", 0, 6, [](Sheet& s) -> int& { return s.epub.split_level; });
   boolean("epub.embed-fonts", [](Sheet& s) -> bool& { return s.epub.embed_fonts; });
+  enumeration("epub.writing-mode", {"horizontal-tb", "vertical-rl"},
+              [](Sheet& s, std::string_view v, const Ctx&) {
+                s.epub.writing_mode = lower(trim(v)) == "vertical-rl" ? WritingMode::VerticalRl
+                                                                      : WritingMode::HorizontalTb;
+              });
+  enumeration("epub.text-orientation", {"mixed", "upright"},
+              [](Sheet& s, std::string_view v, const Ctx&) {
+                s.epub.text_orientation = lower(trim(v)) == "upright" ? TextOrientation::Upright
+                                                                      : TextOrientation::Mixed;
+              });
   enumeration("emphasis.cjk", {"bold", "dots"}, [](Sheet& s, std::string_view v, const Ctx&) {
     s.emphasis.cjk = lower(trim(v)) == "dots" ? CjkEmphasis::Dots : CjkEmphasis::Bold;
   });

@@ -109,9 +109,16 @@ struct TitlePageStyle {
   bool enabled = true;       // a title page from the front matter (when it has a title)
 };
 
+// The EPUB's writing direction (the PDF stays horizontal).
+enum class WritingMode { HorizontalTb, VerticalRl };
+// Latin letters in vertical text: rotated sideways (mixed) or upright.
+enum class TextOrientation { Mixed, Upright };
+
 struct EpubStyle {
   int split_level = 1;       // headings of this level start a new XHTML file (0 = one file)
   bool embed_fonts = false;  // embed subset fonts in the EPUB
+  WritingMode writing_mode = WritingMode::HorizontalTb;  // vertical-rl: 竖排, pages right to left
+  TextOrientation text_orientation = TextOrientation::Mixed;
 };
 
 enum class CjkEmphasis { Bold, Dots };  // how *em* shows on Han text (no italics for Han)
