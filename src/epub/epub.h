@@ -32,6 +32,7 @@ struct Options {
   std::string css;       // the stylesheet; empty = default_css(lang)
   bool title_page = true;
   bool embed_fonts = false;
+  bool code_line_numbers = false;  // number the lines of code blocks (code.line-numbers)
   std::vector<FontFace> fonts;  // faces to embed when embed_fonts
   // Used for dcterms:modified when the front matter has no usable date
   // (the caller reads $SOURCE_DATE_EPOCH); otherwise 1970-01-01T00:00:00Z.

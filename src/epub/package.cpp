@@ -267,6 +267,7 @@ struct Builder {
       if (!units[u].doc) continue;
       const doc::Document& d = *units[u].doc;
       HtmlWriter writer = make_writer(d);
+      writer.code_line_numbers = options.code_line_numbers;
       for (ChapterFile& f : files) {
         if (f.unit != static_cast<int>(u)) continue;
         std::string html;
