@@ -7,6 +7,7 @@
 #include "base/number.h"
 #include "base/utf8.h"
 #include "epub/internal.h"
+#include "style/style.h"
 
 namespace moyin::epub::detail {
 namespace {
@@ -89,6 +90,44 @@ std::string safe_id(std::string id) {
   for (char& c : id)
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') c = '-';
   return id;
+}
+
+// A code block's text: highlighted tokens as <span class="hl-…"> (classes
+// from style::css_class, coloured by the stylesheet), optional line numbers.
+void code_text(const doc::Block& b, bool line_numbers, std::string& out) {
+  if (b.spans.empty() && !line_numbers) {
+    out += escape_html(b.text, false);
+    return;
+  }
+  const std::string_view text = b.text;
+  size_t next_span = 0;
+  int number = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    const size_t end = nl == std::string_view::npos ? text.size() : nl;
+    if (line_numbers) {
+      out += "<span class=\"hl-ln\">";
+      int_text(++number, out);
+      out += "</span>";
+    }
+    size_t at = pos;
+    while (next_span < b.spans.size() && b.spans[next_span].begin < end) {
+      const doc::CodeSpan& s = b.spans[next_span++];
+      if (s.begin < at || s.end > end) continue;  // malformed: leave as text
+      out += escape_html(text.substr(at, s.begin - at), false);
+      out += "<span class=\"";
+      out += style::css_class(s.cls);
+      out += "\">";
+      out += escape_html(text.substr(s.begin, s.end - s.begin), false);
+      out += "</span>";
+      at = s.end;
+    }
+    out += escape_html(text.substr(at, end - at), false);
+    if (nl == std::string_view::npos) break;
+    out += '\n';
+    pos = nl + 1;
+  }
 }
 
 }  // namespace
@@ -344,11 +383,12 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
       out += "</blockquote>\n";
       break;
     case doc::BlockKind::Code:
+      if (!b.title.empty()) out += "<div class=\"code-title\">" + escape_html(b.title, false) + "</div>\n";
       out += "<pre><code";
       if (!b.info.empty()) out += " class=\"language-" + escape_html(b.info, true) + "\"";
       out += ">";
       // (A newline is eaten by the HTML parser only right after <pre>, not after <code>.)
-      out += escape_html(b.text, false);
+      code_text(b, code_line_numbers, out);
       out += "</code></pre>\n";
       break;
     case doc::BlockKind::Table: {

@@ -256,6 +256,7 @@ struct Builder {
       if (!units[u].doc) continue;
       const doc::Document& d = *units[u].doc;
       HtmlWriter writer = make_writer(d, text_markup(options.sheet));
+      writer.code_line_numbers = options.sheet.code.line_numbers;
       for (ChapterFile& f : files) {
         if (f.unit != static_cast<int>(u)) continue;
         std::string html;

@@ -165,6 +165,49 @@ Rule role_rule(const std::string& selector, const RoleStyle& r, const RoleStyle&
   return rule;
 }
 
+// --- Highlighted code (docs/code.md) -----------------------------------------
+// Kept apart from the rest of the stylesheet: the block colours of the
+// palette, one rule per token class, the title bar and the line-number gutter.
+// The XHTML writer emits <pre><code class="language-x"> with
+// <span class="hl-kw">… inside, and <span class="hl-ln"> for line numbers.
+std::string code_highlight_css(const Sheet& s) {
+  const CodeStyle& code = s.code;
+  std::string css;
+  css += Rule("pre")
+             .p("background-color", hex(code.background))
+             .p("color", hex(code.token(doc::TokenClass::Text).color))
+             .done();
+  for (int c = 1; c < doc::kTokenClassCount; ++c) {
+    const auto cls = static_cast<doc::TokenClass>(c);
+    const TokenStyle& t = code.token(cls);
+    Rule r("pre code ." + std::string(css_class(cls)));
+    r.p("color", hex(t.color));
+    if (t.bold) r.p("font-weight", "bold");
+    if (t.italic) r.p("font-style", "italic");
+    css += r.done();
+  }
+  css += Rule("div.code-title")
+             .p("font-family", font_stack(s.role(Role::Code).font))
+             .p("font-size", em(s.role(Role::Code).size, s.role(Role::Body).size))
+             .p("background-color", hex(code.title_background))
+             .p("color", hex(code.token(doc::TokenClass::Text).color))
+             .p("padding", "0.2em 0.75em")
+             .p("margin", "0.5em 0 0 0")
+             .p("text-indent", "0")
+             .done();
+  css += Rule("div.code-title + pre").p("margin-top", "0").done();
+  css += Rule("pre code .hl-ln")
+             .p("color", hex(code.line_number))
+             .p("display", "inline-block")
+             .p("min-width", "2.5em")
+             .p("padding-right", "0.75em")
+             .p("text-align", "right")
+             .p("-webkit-user-select", "none")
+             .p("user-select", "none")
+             .done();
+  return css;
+}
+
 const char* line_break_value(LineBreak l) {
   switch (l) {
     case LineBreak::Basic: return "normal";
@@ -408,6 +451,7 @@ std::string to_css(const Sheet& s) {
   css += Rule("section.cover img").p("max-height", "100%").done();
   css += Rule("nav ol").p("list-style-type", "none").p(std::string("padding-") + flow.inline_start(), "1.5em").done();
   css += Rule("nav > ol").p(std::string("padding-") + flow.inline_start(), "0").done();
+  css += code_highlight_css(s);
   return css;
 }
 
