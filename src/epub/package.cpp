@@ -256,7 +256,8 @@ struct Builder {
     for (size_t u = 0; u < units.size(); ++u) {
       if (!units[u].doc) continue;
       const doc::Document& d = *units[u].doc;
-      HtmlWriter writer = make_writer(d);
+      HtmlWriter writer = make_writer(d, text_markup(options.sheet));
+      writer.code_line_numbers = options.sheet.code.line_numbers;
       for (ChapterFile& f : files) {
         if (f.unit != static_cast<int>(u)) continue;
         std::string html;
@@ -505,7 +506,7 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
   }
 
   // Stylesheet (and embedded fonts).
-  std::string css = options.css.empty() ? default_css(lang) : options.css;
+  std::string css = style::to_css(options.sheet);
   std::vector<Resource> fonts;
   if (options.embed_fonts) {
     if (options.fonts.empty())
@@ -594,6 +595,10 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     pkg.append_attribute("version") = "3.0";
     pkg.append_attribute("unique-identifier") = "pub-id";
     pkg.append_attribute("xml:lang") = lang.c_str();
+    // Apple Books shows embedded fonts only when told the book specifies them.
+    if (!fonts.empty())
+      pkg.append_attribute("prefix") =
+          "ibooks: http://vocabulary.itunes.apple.com/rdf/ibooks/vocabulary-extensions-1.0/";
     pugi::xml_node md = pkg.append_child("metadata");
     md.append_attribute("xmlns:dc") = "http://purl.org/dc/elements/1.1/";
     pugi::xml_node idn = md.append_child("dc:identifier");
@@ -619,7 +624,21 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     for (const std::string& c : meta.categories) subject(c);
     pugi::xml_node mod = md.append_child("meta");
     mod.append_attribute("property") = "dcterms:modified";
+<<<<<<< HEAD
     mod.text() = base::format_utc(modified).c_str();
+=======
+    mod.text() = format_utc(modified).c_str();
+    // A reflowable book: the reader chooses the page size, orientation and spreads.
+    auto property = [&](const char* name, const char* value) {
+      pugi::xml_node m = md.append_child("meta");
+      m.append_attribute("property") = name;
+      m.text() = value;
+    };
+    property("rendition:layout", "reflowable");
+    property("rendition:orientation", "auto");
+    property("rendition:spread", "auto");
+    if (!fonts.empty()) property("ibooks:specified-fonts", "true");
+>>>>>>> main
     pugi::xml_node man = pkg.append_child("manifest");
     auto item = [&](const std::string& id, const std::string& href, const std::string& type,
                     const char* props) {
@@ -640,6 +659,11 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
       bool is_cover = cover_href && *cover_href == r.href;
       std::string id = "img-" + base::integer(++n, 3);
       item(id, r.href, r.media_type, is_cover ? "cover-image" : nullptr);
+      if (is_cover) {  // EPUB 2 readers find the cover image by this
+        pugi::xml_node m = md.append_child("meta");
+        m.append_attribute("name") = "cover";
+        m.append_attribute("content") = id.c_str();
+      }
       if (r.media_type == "image/webp") {
         // WebP is a core media type in EPUB 3.3 but not in 3.2 (epubcheck
         // 4.2): give it a manifest fallback, an SVG naming the image.
@@ -651,6 +675,9 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     for (const Resource& r : fonts) item("font-" + base::integer(++n, 3), r.href, r.media_type, nullptr);
     pugi::xml_node spine = pkg.append_child("spine");
     spine.append_attribute("toc") = "ncx";
+    // Vertical text (竖排) turns its pages from right to left.
+    if (options.sheet.epub.writing_mode == style::WritingMode::VerticalRl)
+      spine.append_attribute("page-progression-direction") = "rtl";
     for (const Page& p : front) spine.append_child("itemref").append_attribute("idref") = p.id.c_str();
     // The nav is reachable (landmarks point at it) but not part of the reading order.
     pugi::xml_node nav_ref = spine.append_child("itemref");
@@ -709,8 +736,9 @@ std::optional<std::string> make_book(const Book& book, const Options& options,
   return assemble(b, diags);
 }
 
-std::string render_fragment(const doc::Document& d, doc::Diagnostics& diags) {
-  HtmlWriter writer = make_writer(d);
+std::string render_fragment(const doc::Document& d, doc::Diagnostics& diags,
+                            const style::Sheet* sheet) {
+  HtmlWriter writer = make_writer(d, sheet ? text_markup(*sheet) : TextMarkup{});
   std::string html;
   for (const doc::Block& b : d.blocks) writer.block(b, html, false);
   if (!d.footnotes.empty()) {

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "source/fence_info.h"
 #include "source/slug.h"
 #include "base/chars.h"
 #include "base/utf8.h"
@@ -599,12 +600,10 @@ struct Converter {
       case CMARK_NODE_CODE_BLOCK: {
         b.kind = doc::BlockKind::Code;
         b.text = str(cmark_node_get_literal(n));
-        const std::string info = str(cmark_node_get_fence_info(n));
-        const size_t start = info.find_first_not_of(" \t");
-        if (start != std::string::npos) {
-          const size_t end = info.find_first_of(" \t{", start);
-          b.info = info.substr(start, end == std::string::npos ? std::string::npos : end - start);
-        }
+        FenceInfo fence = parse_fence_info(str(cmark_node_get_fence_info(n)));
+        b.info = std::move(fence.language);
+        b.title = std::move(fence.title);
+        b.attributes = std::move(fence.attributes);
         break;
       }
       case CMARK_NODE_HTML_BLOCK:
