@@ -93,9 +93,9 @@ int main() {
                 hl.annotate(d, diags);
               }));
 
-  auto fonts = font::FontLibrary::load(font::default_fonts_yaml(), diags);
+  auto fonts = font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", diags);
   if (!fonts) fail(diags, "fonts.yaml unusable");
-  const style::Sheet sheet = style::resolve(style::Layers{}, diags);
+  const style::Sheet sheet = style::resolve(style::Layers{.styles_dir = std::filesystem::path(MOYIN_SOURCE_DIR "/styles")}, diags);
   fs::path dir = fs::temp_directory_path() / ("moyin-bench-code-" + std::to_string(getpid()));
   fs::create_directories(dir);
   for (bool highlighted : {false, true}) {
@@ -112,7 +112,7 @@ int main() {
                   auto doc = source::parse(md, "code.md", d);
                   if (highlighted) hl.annotate(*doc, d);
                   epub::Options o;
-                  o.css = style::to_css(sheet);
+                  o.sheet = sheet;
                   if (!epub::make_epub(*doc, o, d)) fail(d, "EPUB not made");
                 }));
   }

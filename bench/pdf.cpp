@@ -98,6 +98,7 @@ double time_pipeline(const std::string& text, const font::FontLibrary& fonts, co
     bool ok = false;
     if (document) {
       style::Layers layers;
+      layers.styles_dir = std::filesystem::path(MOYIN_SOURCE_DIR "/styles");
       layers.front_matter = document->meta.style;
       style::Sheet sheet = style::resolve(layers, diags);
       layout::Book book = typeset::typeset(*document, sheet, fonts, diags);
@@ -139,7 +140,7 @@ int main() {
               time_write(twenty, dir / "twenty.pdf"));
 
   // The real pipeline (fonts loaded once per process, as the CLI does).
-  auto fonts = font::FontLibrary::load(font::default_fonts_yaml(), diags);
+  auto fonts = font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", diags);
   if (!fonts) {
     std::fprintf(stderr, "bench_pdf: fonts.yaml unusable\n");
     return 1;

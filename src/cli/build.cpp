@@ -22,7 +22,9 @@
 #include <thread>
 #include <vector>
 
+#include "base/file.h"
 #include "cli/commands.h"
+#include "cli/environment.h"
 #include "cli/jobs.h"
 #include "cli/report.h"
 #include "cli/sheet.h"
@@ -48,7 +50,7 @@ struct Settings {
   int jobs = 1;
   bool quiet = false;
   ReportPolicy report;
-  std::optional<int64_t> source_date_epoch;
+  const Environment* env = nullptr;  // read once in run_build
   // Loaded once per process and shared read-only by every job's thread.
   const font::FontLibrary* fonts = nullptr;
   // Loaded on first use, once per process, shared by every job's thread.
@@ -93,42 +95,18 @@ bool ensure_parent(const fs::path& target, const std::string& input, doc::Diagno
   return true;
 }
 
-// Writes `bytes` to a temporary file beside `target` and renames it into
-// place, so a failure never leaves a partial file or destroys an old one.
+// Writes `bytes` through base::write_atomic (temporary file beside
+// `target`, fsync, rename), reporting a failure against `input`.
 bool write_atomic(const fs::path& target, std::string_view bytes, const std::string& input,
                   doc::Diagnostics& diags) {
-  if (!ensure_parent(target, input, diags)) return false;
-  fs::path dir = target.parent_path();
-  std::string tmpl = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
-  std::vector<char> name(tmpl.begin(), tmpl.end());
-  name.push_back('\0');
-  int fd = mkstemp(name.data());
-  if (fd < 0) {
-    diags.error(input, {}, "cannot create a temporary file in " +
-                               (dir.empty() ? std::string(".") : dir.string()));
-    return false;
-  }
-  bool ok = true;
-  size_t off = 0;
-  while (ok && off < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + off, bytes.size() - off);
-    if (n <= 0) ok = false;
-    else off += static_cast<size_t>(n);
-  }
-  if (ok && ::fchmod(fd, 0644) != 0) ok = false;
-  if (ok && ::fsync(fd) != 0) ok = false;
-  if (::close(fd) != 0) ok = false;
-  if (ok && std::rename(name.data(), target.c_str()) != 0) ok = false;
-  if (!ok) {
-    ::unlink(name.data());
-    diags.error(input, {}, "cannot write " + target.string());
-  }
-  return ok;
+  const std::string error = base::write_atomic(target, bytes);
+  if (!error.empty()) diags.error(input, {}, error);
+  return error.empty();
 }
 
 style::Sheet sheet_for(const Settings& s, const doc::Metadata& meta, const fs::path& doc_dir,
                        doc::Diagnostics& diags) {
-  return sheet_for(StyleArgs{s.style, s.sets}, meta, doc_dir, diags);
+  return sheet_for(*s.env, StyleArgs{s.style, s.sets}, meta, doc_dir, diags);
 }
 
 // The faces the sheet's roles draw with (first family of each font set,
@@ -160,7 +138,7 @@ epub::Options epub_options(const Settings& s, const style::Sheet& sheet) {
   o.embed_fonts = sheet.epub.embed_fonts;
   o.title_page = sheet.title_page.enabled;
   o.sheet = sheet;
-  o.source_date_epoch = s.source_date_epoch;
+  o.source_date_epoch = s.env->source_date_epoch;
   return o;
 }
 
@@ -178,7 +156,7 @@ bool write_pdf(const layout::Book& pages, const fs::path& out, const std::string
   if (!ensure_parent(out, input, diags)) return false;
   pdf::WriteOptions options;
   options.source_path = input;
-  options.source_date_epoch = s.source_date_epoch;
+  options.source_date_epoch = s.env->source_date_epoch;
   return pdf::write(pages, out, options, diags);
 }
 
@@ -220,19 +198,14 @@ void run_file(const Job& job, const Settings& s, JobResult& r) {
 void run_book(const Job& job, const Settings& s, JobResult& r) {
   std::string input = job.input.string();
   std::error_code ec;
-  std::string text;
-  {
-    std::FILE* f = std::fopen(input.c_str(), "rb");
-    if (!f) {
-      r.diags.error(input, {}, "cannot read the book file");
-      r.ok = false;
-      return;
-    }
-    char buf[65536];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0 && text.size() < (16u << 20)) text.append(buf, n);
-    std::fclose(f);
+  std::string error;
+  const std::optional<std::string> bytes = base::read_bounded(job.input, error);
+  if (!bytes) {
+    r.diags.error(input, {}, "cannot read the book file: " + error);
+    r.ok = false;
+    return;
   }
+  const std::string& text = *bytes;
   // The book file is YAML with the same keys as a front matter: parse it as
   // one (positions shift by the added "---" line, corrected below).
   doc::Diagnostics meta_diags;
@@ -346,25 +319,20 @@ void print_progress(size_t done, size_t total) {
 }
 
 int run_build(const std::vector<std::string>& paths, Settings s) {
-  if (const char* sde = std::getenv("SOURCE_DATE_EPOCH")) {
-    int64_t v = 0;
-    std::string_view t(sde);
-    auto r = std::from_chars(t.data(), t.data() + t.size(), v);
-    if (r.ec == std::errc() && r.ptr == t.data() + t.size()) s.source_date_epoch = v;
-    else std::fprintf(stderr, "moyin: warning: SOURCE_DATE_EPOCH is not a number; ignored\n");
-  }
   doc::Diagnostics planning;
+  const Environment env = read_environment(planning);
+  s.env = &env;
   std::vector<Job> jobs = plan(paths, s, planning);
   std::optional<font::FontLibrary> fonts;
   if (!jobs.empty()) {
-    fonts = font::FontLibrary::load(font::default_fonts_yaml(), planning);
+    fonts = font::FontLibrary::load(env.fonts_yaml, planning);
     if (!fonts) {
       print_diagnostics(planning);
       return 1;  // no input can be typeset without fonts
     }
     s.fonts = &*fonts;
   }
-  const highlight::Highlighter highlighter(highlight_dirs());
+  const highlight::Highlighter highlighter(highlight_dirs(env));
   s.highlighter = &highlighter;
   print_diagnostics(planning);
   std::vector<JobResult> results(jobs.size());

@@ -10,9 +10,11 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/environment.h"
 #include "cli/report.h"
 #include "cli/sheet.h"
 #include "source/source.h"
+#include "typeset/book.h"
 #include "typeset/lines_dump.h"
 #include "typeset/pages_dump.h"
 
@@ -242,15 +244,17 @@ int emit(const std::optional<std::string>& out) {
 }
 
 // The document as build sees it: parsed, then its code highlighted.
-std::optional<doc::Document> read_highlighted(const std::string& file, doc::Diagnostics& diags) {
+std::optional<doc::Document> read_highlighted(const Environment& env, const std::string& file,
+                                              doc::Diagnostics& diags) {
   std::optional<doc::Document> d = source::read_file(file, diags);
-  if (d) highlight::Highlighter(highlight_dirs()).annotate(*d, diags);
+  if (d) highlight::Highlighter(highlight_dirs(env)).annotate(*d, diags);
   return d;
 }
 
 int dump_doc_stage(const DumpArgs& a) {
   doc::Diagnostics diags;
-  std::optional<doc::Document> d = read_highlighted(a.file, diags);
+  const Environment env = read_environment(diags);
+  std::optional<doc::Document> d = read_highlighted(env, a.file, diags);
   print_diagnostics(diags);
   if (!d) return 1;
   return emit(dump_doc_json(*d));
@@ -258,11 +262,13 @@ int dump_doc_stage(const DumpArgs& a) {
 
 int dump_pages_stage(const DumpArgs& a) {
   doc::Diagnostics diags;
-  std::optional<doc::Document> d = read_highlighted(a.file, diags);
+  const Environment env = read_environment(diags);
+  std::optional<doc::Document> d = read_highlighted(env, a.file, diags);
   std::optional<std::string> out;
   if (d) {
-    style::Sheet sheet = sheet_for(a.style, d->meta, std::filesystem::path(a.file).parent_path(), diags);
-    out = typeset::dump_pages(*d, sheet, diags);
+    style::Sheet sheet = sheet_for(env, a.style, d->meta, std::filesystem::path(a.file).parent_path(), diags);
+    std::optional<font::FontLibrary> fonts = font::FontLibrary::load(env.fonts_yaml, diags);
+    if (fonts) out = typeset::dump_pages(*d, sheet, *fonts, diags);
   }
   print_diagnostics(diags);
   return emit(out);
@@ -272,16 +278,17 @@ int dump_pages_stage(const DumpArgs& a) {
 // with the sheet's CJK options.
 int dump_lines_stage(const DumpArgs& a) {
   doc::Diagnostics diags;
-  std::optional<doc::Document> d = read_highlighted(a.file, diags);
+  const Environment env = read_environment(diags);
+  std::optional<doc::Document> d = read_highlighted(env, a.file, diags);
   std::optional<std::string> out;
   if (d) {
-    style::Sheet sheet = sheet_for(a.style, d->meta, std::filesystem::path(a.file).parent_path(), diags);
-    typeset::CjkOptions cjk;
-    cjk.line_break = static_cast<typeset::LineBreakLevel>(static_cast<int>(sheet.cjk.line_break));
-    cjk.punctuation = static_cast<typeset::PunctuationStyle>(static_cast<int>(sheet.cjk.punctuation));
-    cjk.latin_spacing = sheet.cjk.latin_spacing;
-    cjk.hanging = sheet.cjk.hanging;
-    if (!diags.has_errors()) out = typeset::dump_lines_with_default_fonts(*d, a.measure, diags, cjk);
+    style::Sheet sheet = sheet_for(env, a.style, d->meta, std::filesystem::path(a.file).parent_path(), diags);
+    typeset::LinesDumpOptions opt;
+    opt.cjk = typeset::cjk_options(sheet.cjk);
+    if (a.measure > 0) opt.measure = a.measure;
+    std::optional<font::FontLibrary> fonts;
+    if (!diags.has_errors()) fonts = font::FontLibrary::load(env.fonts_yaml, diags);
+    if (fonts) out = typeset::dump_lines(*d, *fonts, opt, diags);
   }
   print_diagnostics(diags);
   return emit(out);

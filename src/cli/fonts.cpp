@@ -10,6 +10,7 @@
 #include "base/chars.h"
 #include "base/utf8.h"
 #include "cli/commands.h"
+#include "cli/environment.h"
 #include "cli/report.h"
 #include "font/font.h"
 #include "source/source.h"
@@ -202,8 +203,8 @@ void print_chars(const std::vector<char32_t>& cps) {
 
 int run(const FontsArgs& args) {
   doc::Diagnostics diags;
-  const std::filesystem::path yaml =
-      args.fonts_yaml.empty() ? font::default_fonts_yaml() : std::filesystem::path(args.fonts_yaml);
+  const Environment env = read_environment(diags);
+  const std::filesystem::path yaml = args.fonts_yaml.empty() ? env.fonts_yaml : std::filesystem::path(args.fonts_yaml);
   auto lib = font::FontLibrary::load(yaml, diags);
   if (!lib) {
     print_diagnostics(diags);
@@ -211,7 +212,7 @@ int run(const FontsArgs& args) {
   }
 
   if (args.check.empty()) {
-    style::Sheet sheet = style::resolve(args.style.empty() ? "article" : args.style, args.sets, diags);
+    style::Sheet sheet = style::resolve(args.style.empty() ? "article" : args.style, args.sets, env.styles_dir, diags);
     print_diagnostics(diags);
     std::printf("font configuration: %s\n", yaml.string().c_str());
     list_sets(*lib, sheet);
@@ -224,6 +225,7 @@ int run(const FontsArgs& args) {
     return 1;
   }
   style::Layers layers;
+  layers.styles_dir = env.styles_dir;
   if (!args.style.empty()) layers.base = args.style;
   layers.front_matter = document->meta.style;
   layers.document_dir = std::filesystem::path(args.check).parent_path();

@@ -4,9 +4,10 @@
 
 namespace moyin::cli {
 
-style::Sheet sheet_for(const StyleArgs& args, const doc::Metadata& meta,
+style::Sheet sheet_for(const Environment& env, const StyleArgs& args, const doc::Metadata& meta,
                        const std::filesystem::path& doc_dir, doc::Diagnostics& diags) {
   style::Layers layers;
+  layers.styles_dir = env.styles_dir;
   layers.front_matter = meta.style;
   layers.document_dir = doc_dir;
   if (!args.style.empty()) {
@@ -20,11 +21,10 @@ style::Sheet sheet_for(const StyleArgs& args, const doc::Metadata& meta,
   return style::resolve(layers, diags);
 }
 
-highlight::DataDirs highlight_dirs() {
+highlight::DataDirs highlight_dirs(const Environment& env) {
   highlight::DataDirs dirs;
-  dirs.moyin = style::default_styles_dir() / "highlight";
-  const char* env = std::getenv("SOURCE_HIGHLIGHT_DATADIR");
-  dirs.library = env && *env ? std::filesystem::path(env) : highlight::library_data_dir();
+  dirs.moyin = env.styles_dir / "highlight";
+  dirs.library = env.highlight_data_dir.empty() ? highlight::library_data_dir() : env.highlight_data_dir;
   return dirs;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/environment.h"
 #include "doc/diagnostics.h"
 #include "doc/document.h"
 #include "highlight/highlight.h"
@@ -18,13 +19,13 @@ struct StyleArgs {
   std::vector<std::string> sets;  // --set key=value, in order
 };
 
-style::Sheet sheet_for(const StyleArgs& args, const doc::Metadata& meta,
+style::Sheet sheet_for(const Environment& env, const StyleArgs& args, const doc::Metadata& meta,
                        const std::filesystem::path& doc_dir, doc::Diagnostics& diags);
 
 // Where code highlighting finds its language definitions: Moyin's
 // styles/highlight (next to the shipped sheets, so $MOYIN_HOME moves both)
 // and Source-highlight's data folder ($SOURCE_HIGHLIGHT_DATADIR, as its own
 // tools honour, else the folder its package installs).
-highlight::DataDirs highlight_dirs();
+highlight::DataDirs highlight_dirs(const Environment& env);
 
 }  // namespace moyin::cli

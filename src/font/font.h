@@ -154,8 +154,4 @@ class MissingGlyphs {
   std::unordered_set<char32_t> seen_;
 };
 
-// Where fonts.yaml is found: $MOYIN_HOME/fonts/fonts.yaml if it exists, else
-// <repo>/fonts/fonts.yaml (compile-time MOYIN_DATA_DIR).
-std::filesystem::path default_fonts_yaml();
-
 }  // namespace moyin::font

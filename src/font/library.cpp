@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "base/chars.h"
+#include "base/file.h"
 #include "base/utf8.h"
 #include "font/face_impl.h"
 
@@ -230,12 +231,15 @@ FontLibrary::~FontLibrary() = default;
 std::optional<FontLibrary> FontLibrary::load(const std::filesystem::path& fonts_yaml,
                                              doc::Diagnostics& diags) {
   const std::string yp = fonts_yaml.string();
+  std::string error;
+  const std::optional<std::string> text = base::read_bounded(fonts_yaml, error);
+  if (!text) {
+    diags.error(yp, {}, "cannot read the font configuration: " + error);
+    return std::nullopt;
+  }
   YAML::Node root;
   try {
-    root = YAML::LoadFile(yp);
-  } catch (const YAML::BadFile&) {
-    diags.error(yp, {}, "cannot read the font configuration");
-    return std::nullopt;
+    root = YAML::Load(*text);
   } catch (const YAML::Exception& e) {
     diags.error(yp, {e.mark.line + 1, e.mark.column + 1}, "invalid YAML: " + e.msg);
     return std::nullopt;
@@ -383,15 +387,6 @@ void MissingGlyphs::report(std::string_view path, doc::Diagnostics& diags) const
     ++shown;
   }
   diags.warn(path, items_.front().second, std::move(msg));
-}
-
-std::filesystem::path default_fonts_yaml() {
-  if (const char* home = std::getenv("MOYIN_HOME"); home && *home) {
-    std::filesystem::path p = std::filesystem::path(home) / "fonts" / "fonts.yaml";
-    std::error_code ec;
-    if (std::filesystem::exists(p, ec)) return p;
-  }
-  return std::filesystem::path(MOYIN_DATA_DIR) / "fonts" / "fonts.yaml";
 }
 
 }  // namespace moyin::font

@@ -1,23 +1,13 @@
 #include "source/source.h"
 
-#include <array>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <system_error>
 
+#include "base/file.h"
 #include "source/front_matter.h"
 #include "source/hygiene.h"
 #include "source/markdown.h"
 
 namespace moyin::source {
-
-namespace {
-
-// Larger inputs are refused rather than risk exhausting memory downstream.
-constexpr std::uintmax_t kMaxFileBytes = 64u << 20;
-
-}  // namespace
 
 std::optional<doc::Document> parse(std::string_view text, std::string_view path,
                                    doc::Diagnostics& diags) {
@@ -52,34 +42,13 @@ std::optional<doc::Document> read_file(const std::filesystem::path& path,
     diags.error(name, {}, "is a directory, not a manuscript");
     return std::nullopt;
   }
-  const std::uintmax_t size = std::filesystem::file_size(path, ec);
-  if (!ec && size > kMaxFileBytes) {
-    diags.error(name, {}, "file too large (" + std::to_string(size >> 20) + " MB; the limit is " +
-                              std::to_string(kMaxFileBytes >> 20) + " MB)");
+  std::string error;
+  const std::optional<std::string> text = base::read_bounded(path, error);
+  if (!text) {
+    diags.error(name, {}, error);
     return std::nullopt;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diags.error(name, {}, std::string("cannot read file: ") + std::strerror(errno));
-    return std::nullopt;
-  }
-  // Read in bounded chunks: file_size() fails for devices and pipes (a .md symlinked to
-  // /dev/zero), so the size check above cannot be the only guard against endless input.
-  std::string text;
-  std::array<char, 1 << 16> chunk;
-  while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) {
-    text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
-    if (text.size() > kMaxFileBytes) {
-      diags.error(name, {}, "file too large (more than " + std::to_string(kMaxFileBytes >> 20) +
-                                " MB)");
-      return std::nullopt;
-    }
-  }
-  if (in.bad()) {
-    diags.error(name, {}, "cannot read file: read error");
-    return std::nullopt;
-  }
-  return parse(text, name, diags);
+  return parse(*text, name, diags);
 }
 
 }  // namespace moyin::source

@@ -11,6 +11,7 @@
 #include <span>
 #include <sstream>
 
+#include "base/file.h"
 #include "style/style_impl.h"
 
 namespace moyin::style {
@@ -622,19 +623,11 @@ Sheet build(const Settings& settings) {
 
 namespace {
 
-bool read_whole(const std::filesystem::path& p, std::string& out) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return false;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  out = ss.str();
-  return !in.bad();
-}
-
 struct Resolver {
   Settings& settings;
   doc::Diagnostics& diags;
   std::vector<std::string>& sources;
+  const std::filesystem::path& styles_dir;
 
   bool load_file(const std::filesystem::path& path, int depth) {
     std::error_code ec;
@@ -642,11 +635,13 @@ struct Resolver {
       diags.error(path.string(), {}, "style sheet is a directory, not a file");
       return false;
     }
-    std::string text;
-    if (!read_whole(path, text)) {
-      diags.error(path.string(), {}, "cannot read style sheet");
+    std::string error;
+    const std::optional<std::string> bytes = base::read_bounded(path, error);
+    if (!bytes) {
+      diags.error(path.string(), {}, "cannot read style sheet: " + error);
       return false;
     }
+    const std::string& text = *bytes;
     Settings mine;
     bool ok = true;
     const std::string ext = collect_yaml(text, path.string(), mine, diags, ok);
@@ -664,12 +659,12 @@ struct Resolver {
   }
 
   bool load_named(const std::string& name, const std::string& asked_by, int depth) {
-    std::filesystem::path p = find_sheet(name);
+    std::filesystem::path p = find_sheet(name, styles_dir);
     if (p.empty()) {
       std::string avail;
       std::error_code ec;
       std::vector<std::string> names;
-      for (const auto& e : std::filesystem::directory_iterator(default_styles_dir(), ec))
+      for (const auto& e : std::filesystem::directory_iterator(styles_dir, ec))
         if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
       std::sort(names.begin(), names.end());
       for (const auto& n : names) avail += (avail.empty() ? "" : ", ") + n;
@@ -691,7 +686,7 @@ Sheet resolve(const Layers& layers, doc::Diagnostics& diags) {
   bool ok = true;
   collect_yaml(kBuiltinDefaults, "<built-in>", settings, diags, ok);
   std::vector<std::string> sources;
-  Resolver r{settings, diags, sources};
+  Resolver r{settings, diags, sources, layers.styles_dir};
   std::string name = "article";
   const std::string fm(trim(layers.front_matter));
   const std::string fm_origin =
@@ -727,8 +722,9 @@ Sheet resolve(const Layers& layers, doc::Diagnostics& diags) {
 }
 
 Sheet resolve(std::string_view name_or_path, const std::vector<std::string>& overrides,
-              doc::Diagnostics& diags) {
+              const std::filesystem::path& styles_dir, doc::Diagnostics& diags) {
   Layers l;
+  l.styles_dir = styles_dir;
   l.base = std::string(name_or_path);
   l.settings = overrides;
   return resolve(l, diags);
@@ -742,18 +738,10 @@ Sheet defaults() {
   return build(settings);
 }
 
-std::filesystem::path default_styles_dir() {
-  if (const char* home = std::getenv("MOYIN_HOME"); home && *home) {
-    std::filesystem::path p = std::filesystem::path(home) / "styles";
-    std::error_code ec;
-    if (std::filesystem::is_directory(p, ec)) return p;
-  }
-  return std::filesystem::path(MOYIN_DATA_DIR) / "styles";
-}
-
-std::filesystem::path find_sheet(std::string_view name) {
+std::filesystem::path find_sheet(std::string_view name, const std::filesystem::path& styles_dir) {
   if (name.empty() || !is_sheet_name(name) || name.find("..") != std::string_view::npos) return {};
-  std::filesystem::path p = default_styles_dir() / (std::string(name) + ".yaml");
+  if (styles_dir.empty()) return {};
+  std::filesystem::path p = styles_dir / (std::string(name) + ".yaml");
   std::error_code ec;
   if (std::filesystem::is_regular_file(p, ec)) return p;
   return {};

@@ -198,6 +198,9 @@ struct Layers {
   std::string document_path;             // names the document in messages about `style:`
   std::vector<std::filesystem::path> files;  // --style FILE (in order)
   std::vector<std::string> settings;     // --set key=value (in order)
+  // Where shipped sheets (styles/NAME.yaml) are found: the CLI's data folder
+  // (cli/environment.h). Empty: only the built-in defaults and files.
+  std::filesystem::path styles_dir;
 };
 
 // Resolves a sheet. A sheet file may say `extends: <name>` to layer itself
@@ -210,16 +213,13 @@ Sheet resolve(const Layers& layers, doc::Diagnostics& diags);
 // Convenience: base sheet `name_or_path` (a shipped name or a file) plus
 // `--set`-style overrides.
 Sheet resolve(std::string_view name_or_path, const std::vector<std::string>& overrides,
-              doc::Diagnostics& diags);
+              const std::filesystem::path& styles_dir, doc::Diagnostics& diags);
 
 // The built-in defaults alone (no file read).
 Sheet defaults();
 
-// Where shipped sheets live: $MOYIN_HOME/styles if it exists, else
-// <repo>/styles (compile-time MOYIN_DATA_DIR).
-std::filesystem::path default_styles_dir();
-// styles/<name>.yaml, or empty when there is no such sheet.
-std::filesystem::path find_sheet(std::string_view name);
+// styles_dir/<name>.yaml, or empty when there is no such sheet.
+std::filesystem::path find_sheet(std::string_view name, const std::filesystem::path& styles_dir);
 
 // Parses a length ("12pt", "20mm", "2cm", "1in", "2em", "150%", "1.5").
 // em and % and bare numbers are relative to `em_pt`. Returns false on a bad value.

@@ -11,6 +11,25 @@
 
 namespace moyin::typeset {
 
+CjkOptions cjk_options(const style::CjkStyle& cjk) {
+  CjkOptions o;
+  switch (cjk.line_break) {
+    case style::LineBreak::Basic: o.line_break = LineBreakLevel::Basic; break;
+    case style::LineBreak::Gb: o.line_break = LineBreakLevel::GB; break;
+    case style::LineBreak::Strict: o.line_break = LineBreakLevel::Strict; break;
+    case style::LineBreak::Loose: o.line_break = LineBreakLevel::Loose; break;
+  }
+  switch (cjk.punctuation) {
+    case style::Punctuation::Quanjiao: o.punctuation = PunctuationStyle::Quanjiao; break;
+    case style::Punctuation::Kaiming: o.punctuation = PunctuationStyle::Kaiming; break;
+    case style::Punctuation::Banjiao: o.punctuation = PunctuationStyle::Banjiao; break;
+    case style::Punctuation::Plain: o.punctuation = PunctuationStyle::Plain; break;
+  }
+  o.latin_spacing = cjk.latin_spacing;
+  o.hanging = cjk.hanging;
+  return o;
+}
+
 std::string toc_title(const style::Sheet& sheet, std::string_view lang) {
   if (!sheet.toc.title.empty()) return sheet.toc.title;
   return lang.starts_with("zh") ? "目录" : "Contents";
@@ -410,10 +429,7 @@ class FontSetter {
                : req.align == Align::Center ? Alignment::Center
                : req.align == Align::Right  ? Alignment::Right
                                             : Alignment::Left;
-    ps.cjk.line_break = static_cast<LineBreakLevel>(static_cast<int>(sheet_.cjk.line_break));
-    ps.cjk.punctuation = static_cast<PunctuationStyle>(static_cast<int>(sheet_.cjk.punctuation));
-    ps.cjk.latin_spacing = sheet_.cjk.latin_spacing;
-    ps.cjk.hanging = sheet_.cjk.hanging;
+    ps.cjk = cjk_options(sheet_.cjk);
     ps.min_last_line = sheet_.paragraph.min_last_line;
     // Not for roles set italic as a whole (their text is wrapped in emphasis below).
     ps.emphasis_dots = sheet_.emphasis.cjk == style::CjkEmphasis::Dots && !rs.italic;

@@ -13,6 +13,7 @@
 #include "layout/book.h"
 #include "style/style.h"
 #include "typeset/blocks.h"
+#include "typeset/cjk.h"
 
 namespace moyin::typeset {
 
@@ -40,6 +41,11 @@ layout::Book typeset_book_with(const doc::Metadata& meta, std::span<const doc::D
 // The sheet's TOC title, or the document language's word for it
 // (目录 for zh-*, Contents otherwise).
 std::string toc_title(const style::Sheet& sheet, std::string_view lang);
+
+// The sheet's cjk.* keys as the line breaker's options: the one mapping from
+// style values to typesetter values (by name, never by ordinal), used by the
+// page builder and `moyin dump --stage lines`.
+CjkOptions cjk_options(const style::CjkStyle& cjk);
 
 // "i", "ii", "iv", … (1..3999; other numbers in decimal).
 std::string roman(int n);

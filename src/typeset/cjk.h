@@ -12,7 +12,7 @@
 
 namespace moyin::typeset {
 
-// Same order as style::LineBreak and style::Punctuation (the page builder casts).
+// Set from the sheet by typeset::cjk_options (book.h).
 // basic: only pause/stop, closing marks and · never start a line, opening
 //   brackets never end one (plus ICU's defaults);
 // gb: CJK-RULES §2 in full; strict: gb + —— …… never start a line;

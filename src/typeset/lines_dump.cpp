@@ -97,18 +97,3 @@ std::string dump_lines(const doc::Document& d, const font::FontLibrary& fonts, c
 }
 
 }  // namespace moyin::typeset
-
-namespace moyin::typeset {
-
-std::optional<std::string> dump_lines_with_default_fonts(const doc::Document& d, double measure,
-                                                         doc::Diagnostics& diags,
-                                                         const CjkOptions& cjk) {
-  auto fonts = font::FontLibrary::load(font::default_fonts_yaml(), diags);
-  if (!fonts) return std::nullopt;
-  LinesDumpOptions opt;
-  opt.cjk = cjk;
-  if (measure > 0) opt.measure = measure;
-  return dump_lines(d, *fonts, opt, diags);
-}
-
-}  // namespace moyin::typeset

@@ -28,13 +28,6 @@ struct LinesDumpOptions {
 std::string dump_lines(const doc::Document& d, const font::FontLibrary& fonts, const LinesDumpOptions& opt,
                        doc::Diagnostics& diags);
 
-// `moyin dump --stage lines`: loads the default font sets (font::default_fonts_yaml)
-// and dumps `d` at `measure` pt. Nothing when the fonts cannot be loaded
-// (reported to `diags`).
-std::optional<std::string> dump_lines_with_default_fonts(const doc::Document& d, double measure,
-                                                         doc::Diagnostics& diags,
-                                                         const CjkOptions& cjk = {});
-
 // The lines of one set paragraph in the format above (without the ¶ header).
 std::string dump_paragraph(const SetParagraph& p);
 

@@ -145,20 +145,10 @@ std::string dump_book(const layout::Book& book) {
   return out;
 }
 
-std::optional<std::string> dump_pages(const doc::Document& doc, doc::Diagnostics& diags) {
-  style::Layers layers;
-  layers.front_matter = doc.meta.style;
-  layers.document_dir = std::filesystem::path(doc.path).parent_path();
-  style::Sheet sheet = style::resolve(layers, diags);
-  return dump_pages(doc, sheet, diags);
-}
-
 std::optional<std::string> dump_pages(const doc::Document& doc, const style::Sheet& sheet,
-                                      doc::Diagnostics& diags) {
+                                      const font::FontLibrary& fonts, doc::Diagnostics& diags) {
   if (diags.has_errors()) return std::nullopt;
-  std::optional<font::FontLibrary> fonts = font::FontLibrary::load(font::default_fonts_yaml(), diags);
-  if (!fonts) return std::nullopt;
-  layout::Book book = typeset(doc, sheet, *fonts, diags);
+  layout::Book book = typeset(doc, sheet, fonts, diags);
   return dump_book(book);
 }
 

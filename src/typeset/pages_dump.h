@@ -8,6 +8,7 @@
 
 #include "doc/diagnostics.h"
 #include "doc/document.h"
+#include "font/font.h"
 #include "layout/book.h"
 #include "style/style.h"
 
@@ -16,13 +17,10 @@ namespace moyin::typeset {
 std::string dump_book(const layout::Book& book);
 std::string dump_page(const layout::Page& page);
 
-// The whole `--stage pages` job for a parsed document: resolves its style
-// sheet (the front matter's `style:` over the article sheet), loads the fonts
-// (font::default_fonts_yaml()), typesets and dumps. Nothing when the fonts
-// or the sheet are unusable (reported to `diags`).
-std::optional<std::string> dump_pages(const doc::Document& doc, doc::Diagnostics& diags);
-// The same with a sheet the caller resolved (`moyin dump --style/--set`).
+// The whole `--stage pages` job for a parsed document with the sheet and
+// fonts the caller resolved: typesets and dumps. Nothing when the sheet is
+// unusable (errors already in `diags`).
 std::optional<std::string> dump_pages(const doc::Document& doc, const style::Sheet& sheet,
-                                      doc::Diagnostics& diags);
+                                      const font::FontLibrary& fonts, doc::Diagnostics& diags);
 
 }  // namespace moyin::typeset

@@ -21,7 +21,7 @@ namespace style = moyin::style;
 
 style::Sheet sheet_with(std::vector<std::string> sets) {
   Diagnostics d;
-  style::Sheet s = style::resolve("article", sets, d);
+  style::Sheet s = style::resolve("article", sets, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
   EXPECT_TRUE(d.items.empty());
   return s;
 }
@@ -128,7 +128,7 @@ TEST(EpubTypography, VerticalWritingSetsShortDigitRunsUprightAndTurnsPagesRightT
 TEST(EpubTypography, ReaderFriendlyCss) {
   Diagnostics d;
   for (const char* name : {"article", "book", "ebook"}) {
-    const std::string css = style::to_css(style::resolve(name, {}, d));
+    const std::string css = style::to_css(style::resolve(name, {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d));
     // Relative units only (no pt/px/cm/mm/in lengths).
     for (const char* unit : {"pt;", "pt ", "px;", "px ", "cm;", "mm;", "mm ", "in;"})
       EXPECT_EQ(css.find(unit), std::string::npos) << name << " " << unit;

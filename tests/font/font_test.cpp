@@ -26,7 +26,7 @@ const FontLibrary& library() {
   // Loaded once for the whole test binary (as the program does per process).
   static const FontLibrary lib = [] {
     doc::Diagnostics diags;
-    auto l = FontLibrary::load(default_fonts_yaml(), diags);
+    auto l = FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts" / "fonts.yaml", diags);
     for (const auto& d : diags.items) ADD_FAILURE() << doc::format(d);
     if (!l) std::abort();
     return std::move(*l);
@@ -340,24 +340,6 @@ TEST(FontLibrary, ExplicitPathsAndTtcIndex) {
   FaceChoice b = lib->select(a, U'中', true);
   EXPECT_FALSE(b.synthetic_bold);
   EXPECT_EQ(info(*b.face).family, "LXGW WenKai Mono");
-  std::filesystem::remove_all(dir);
-}
-
-TEST(FontLibrary, FontsYamlFromMoyinHome) {
-  EXPECT_EQ(default_fonts_yaml(), std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts" / "fonts.yaml");
-  auto dir = scratch_dir();
-  ::setenv("MOYIN_HOME", dir.c_str(), 1);
-  // Without fonts/fonts.yaml there, the shipped one is used.
-  EXPECT_EQ(default_fonts_yaml(), std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts" / "fonts.yaml");
-  std::filesystem::create_directories(dir / "fonts");
-  std::ofstream(dir / "fonts" / "fonts.yaml") << "sets:\n  only:\n    - DejaVu Sans\n";
-  EXPECT_EQ(default_fonts_yaml(), dir / "fonts" / "fonts.yaml");
-  doc::Diagnostics d;
-  auto lib = FontLibrary::load(default_fonts_yaml(), d);
-  ::unsetenv("MOYIN_HOME");
-  ASSERT_TRUE(lib);
-  EXPECT_EQ(lib->sets().size(), 1u);
-  EXPECT_EQ(lib->sets()[0].name, "only");
   std::filesystem::remove_all(dir);
 }
 

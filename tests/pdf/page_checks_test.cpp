@@ -325,7 +325,7 @@ class PageChecks : public ::testing::Test {
       outputs_->push_back(std::move(o));
     }
     doc::Diagnostics diags;
-    sheet_ = std::make_unique<style::Sheet>(style::resolve(style::Layers{}, diags));
+    sheet_ = std::make_unique<style::Sheet>(style::resolve(style::Layers{.styles_dir = std::filesystem::path(MOYIN_SOURCE_DIR "/styles")}, diags));
   }
 
   static void TearDownTestSuite() {

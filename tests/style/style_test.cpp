@@ -34,7 +34,7 @@ std::string all(const doc::Diagnostics& d) {
 }
 
 Sheet with(std::vector<std::string> sets, doc::Diagnostics& d, std::string base = "article") {
-  return resolve(base, sets, d);
+  return resolve(base, sets, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
 }
 
 TEST(Units, Lengths) {
@@ -109,20 +109,20 @@ TEST(Sheet, BuiltinDefaultsAreAnA4Article) {
 TEST(Sheet, ShippedSheetsLoadWithoutWarnings) {
   for (const char* name : {"article", "book", "ebook"}) {
     doc::Diagnostics d;
-    Sheet s = resolve(name, {}, d);
+    Sheet s = resolve(name, {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
     EXPECT_TRUE(d.items.empty()) << name << "\n" << all(d);
     EXPECT_EQ(s.name, name);
     ASSERT_EQ(s.sources.size(), 1u);
-    EXPECT_FALSE(find_sheet(name).empty());
+    EXPECT_FALSE(find_sheet(name, std::filesystem::path(MOYIN_SOURCE_DIR "/styles")).empty());
   }
   // article.yaml restates the built-in defaults exactly.
   doc::Diagnostics d;
-  EXPECT_EQ(to_css(resolve("article", {}, d)), to_css(defaults()));
+  EXPECT_EQ(to_css(resolve("article", {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d)), to_css(defaults()));
 }
 
 TEST(Sheet, BookIsMirrored16KWithChaptersOnTheRight) {
   doc::Diagnostics d;
-  Sheet s = resolve("book", {}, d);
+  Sheet s = resolve("book", {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
   EXPECT_EQ(s.page.size_name, "16K");
   EXPECT_NEAR(s.page.width, 185 * kMm, 1e-9);
   EXPECT_NEAR(s.page.height, 260 * kMm, 1e-9);
@@ -140,14 +140,14 @@ TEST(Sheet, BookIsMirrored16KWithChaptersOnTheRight) {
 
 TEST(Sheet, RelativeSizesFollowTheBody) {
   doc::Diagnostics d;
-  Sheet s = resolve("ebook", {}, d);
+  Sheet s = resolve("ebook", {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
   EXPECT_DOUBLE_EQ(s.role(Role::Body).size, 10);
   EXPECT_DOUBLE_EQ(s.role(Role::H1).size, 16);  // 1.6 × body
   EXPECT_DOUBLE_EQ(s.role(Role::Code).size, 8.5);
   EXPECT_TRUE(s.epub.embed_fonts);
   EXPECT_EQ(s.emphasis.cjk, CjkEmphasis::Dots);
   // A later body size changes every relative size, whatever layer set it.
-  Sheet t = resolve("ebook", {"body.size=12pt"}, d);
+  Sheet t = resolve("ebook", {"body.size=12pt"}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
   EXPECT_DOUBLE_EQ(t.role(Role::H1).size, 12 * 1.6);
   EXPECT_DOUBLE_EQ(t.role(Role::Body).indent, 24);  // 2em of the new size
   EXPECT_TRUE(d.items.empty()) << all(d);
@@ -156,6 +156,7 @@ TEST(Sheet, RelativeSizesFollowTheBody) {
 TEST(Layers, FrontMatterNameReplacesTheBase) {
   doc::Diagnostics d;
   Layers l;
+  l.styles_dir = std::filesystem::path(MOYIN_SOURCE_DIR "/styles");
   l.front_matter = "book";
   Sheet s = resolve(l, d);
   EXPECT_EQ(s.name, "book");
@@ -169,6 +170,7 @@ TEST(Layers, OrderDefaultsSheetFrontMatterFileSet) {
                                  << "toc: { depth: 1 }\n";
   std::ofstream(dir / "cli.yaml") << "body:\n  size: 12pt\ntoc: { depth: 4 }\n";
   Layers l;
+  l.styles_dir = std::filesystem::path(MOYIN_SOURCE_DIR "/styles");
   l.front_matter = "fm.yaml";
   l.document_dir = dir;
   l.files = {dir / "cli.yaml"};
@@ -199,6 +201,7 @@ TEST(Layers, OrderDefaultsSheetFrontMatterFileSet) {
   EXPECT_EQ(b.toc.depth, 3);                       // book
   // Front matter name underneath a command-line name.
   Layers both;
+  both.styles_dir = std::filesystem::path(MOYIN_SOURCE_DIR "/styles");
   both.front_matter = "ebook";
   both.base = "book";
   Sheet e = resolve(both, d);
@@ -215,14 +218,14 @@ TEST(Layers, ExtendsAnotherSheet) {
   std::ofstream(dir / "mine.yaml") << "extends: book\nbody: { size: 9pt }\n";
   std::ofstream(dir / "loop.yaml") << "extends: loop\n";
   doc::Diagnostics d;
-  Sheet s = resolve((dir / "mine.yaml").string(), {}, d);
+  Sheet s = resolve((dir / "mine.yaml").string(), {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
   EXPECT_TRUE(d.items.empty()) << all(d);
   EXPECT_TRUE(s.page.mirrored);
   EXPECT_EQ(s.role(Role::Body).size, 9);
   EXPECT_EQ(s.name, "mine");
   // `extends` names only shipped sheets; an unknown one is an error.
   doc::Diagnostics d2;
-  resolve((dir / "loop.yaml").string(), {}, d2);
+  resolve((dir / "loop.yaml").string(), {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d2);
   EXPECT_TRUE(d2.has_errors());
   std::filesystem::remove_all(dir);
 }
@@ -231,7 +234,7 @@ TEST(Errors, UnknownKeysWarnWithFileLineAndKey) {
   auto dir = scratch_dir();
   std::ofstream(dir / "s.yaml") << "body:\n  size: 11pt\n  sise: 12pt\nfoo: 1\nh1:\n  size: 20pt\n";
   doc::Diagnostics d;
-  Sheet s = resolve((dir / "s.yaml").string(), {}, d);
+  Sheet s = resolve((dir / "s.yaml").string(), {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
   ASSERT_EQ(d.items.size(), 2u) << all(d);
   EXPECT_EQ(d.items[0].severity, doc::Severity::Warning);
   EXPECT_EQ(d.items[0].path, (dir / "s.yaml").string());
@@ -294,6 +297,7 @@ TEST(Errors, BadValueInALaterLayerKeepsTheEarlierLayersValue) {
   std::ofstream(dir / "a.yaml") << "body: { size: 12pt }\n";
   std::ofstream(dir / "b.yaml") << "body:\n  size: huge\n";
   Layers l;
+  l.styles_dir = std::filesystem::path(MOYIN_SOURCE_DIR "/styles");
   l.files = {dir / "a.yaml", dir / "b.yaml"};
   doc::Diagnostics d;
   Sheet s = resolve(l, d);
@@ -307,13 +311,13 @@ TEST(Errors, FilesAndYaml) {
   auto dir = scratch_dir();
   {
     doc::Diagnostics d;
-    Sheet s = resolve((dir / "absent.yaml").string(), {}, d);
+    Sheet s = resolve((dir / "absent.yaml").string(), {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
     EXPECT_TRUE(d.has_errors());
     EXPECT_EQ(s.page.size_name, "A4");  // still a usable sheet
   }
   {
     doc::Diagnostics d;
-    resolve("no-such-style", {}, d);
+    resolve("no-such-style", {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
     ASSERT_TRUE(d.has_errors());
     EXPECT_NE(d.items[0].message.find("available: article, book, ebook"), std::string::npos)
         << d.items[0].message;
@@ -321,6 +325,7 @@ TEST(Errors, FilesAndYaml) {
   {
     doc::Diagnostics d;
     Layers l;
+    l.styles_dir = std::filesystem::path(MOYIN_SOURCE_DIR "/styles");
     l.front_matter = "nope";
     l.document_path = "doc.md";
     Sheet s = resolve(l, d);
@@ -331,7 +336,7 @@ TEST(Errors, FilesAndYaml) {
   {
     std::ofstream(dir / "broken.yaml") << "body: { size: 12pt\n";
     doc::Diagnostics d;
-    Sheet s = resolve((dir / "broken.yaml").string(), {}, d);
+    Sheet s = resolve((dir / "broken.yaml").string(), {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
     ASSERT_TRUE(d.has_errors());
     EXPECT_GT(d.items[0].pos.line, 0);
     EXPECT_EQ(s.role(Role::Body).size, 10.5);
@@ -339,13 +344,13 @@ TEST(Errors, FilesAndYaml) {
   {
     std::ofstream(dir / "list.yaml") << "- a\n- b\n";
     doc::Diagnostics d;
-    resolve((dir / "list.yaml").string(), {}, d);
+    resolve((dir / "list.yaml").string(), {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
     EXPECT_TRUE(d.has_errors());
   }
   {
     std::ofstream(dir / "empty.yaml") << "";
     doc::Diagnostics d;
-    Sheet s = resolve((dir / "empty.yaml").string(), {}, d);
+    Sheet s = resolve((dir / "empty.yaml").string(), {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
     EXPECT_TRUE(d.items.empty()) << all(d);
     const std::string a = to_css(s), b = to_css(defaults());
     EXPECT_EQ(a.substr(a.find("html {")), b.substr(b.find("html {")));
@@ -353,14 +358,14 @@ TEST(Errors, FilesAndYaml) {
   {
     std::ofstream(dir / "seq.yaml") << "body:\n  size: [1, 2]\n";
     doc::Diagnostics d;
-    resolve((dir / "seq.yaml").string(), {}, d);
+    resolve((dir / "seq.yaml").string(), {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
     ASSERT_EQ(d.items.size(), 1u);
     EXPECT_EQ(d.items[0].severity, doc::Severity::Warning);
     EXPECT_EQ(d.items[0].pos.line, 2);
   }
   {
     doc::Diagnostics d;
-    resolve(dir.string(), {}, d);  // a directory
+    resolve(dir.string(), {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);  // a directory
     EXPECT_TRUE(d.has_errors());
   }
   {
@@ -406,18 +411,18 @@ TEST(Settings, PaperSizes) {
   }
 }
 
-TEST(Settings, DataDirFromMoyinHome) {
+TEST(Settings, ShippedSheetsComeFromTheGivenFolder) {
   auto dir = scratch_dir();
   std::filesystem::create_directories(dir / "styles");
   std::ofstream(dir / "styles" / "house.yaml") << "body: { size: 13pt }\n";
-  ::setenv("MOYIN_HOME", dir.c_str(), 1);
+  std::ofstream(dir / "styles" / "article.yaml") << "body: { size: 10pt }\n";
   doc::Diagnostics d;
-  Sheet s = resolve("house", {}, d);
-  EXPECT_EQ(default_styles_dir(), dir / "styles");
-  ::unsetenv("MOYIN_HOME");
+  Sheet s = resolve("house", {}, dir / "styles", d);
   EXPECT_TRUE(d.items.empty()) << all(d);
   EXPECT_EQ(s.role(Role::Body).size, 13);
-  EXPECT_EQ(default_styles_dir(), std::filesystem::path(MOYIN_SOURCE_DIR) / "styles");
+  EXPECT_EQ(find_sheet("house", dir / "styles"), dir / "styles" / "house.yaml");
+  EXPECT_TRUE(find_sheet("house", std::filesystem::path(MOYIN_SOURCE_DIR "/styles")).empty());
+  EXPECT_TRUE(find_sheet("house", {}).empty());
   std::filesystem::remove_all(dir);
 }
 
@@ -434,17 +439,17 @@ void check_snapshot(const std::string& name, const std::string& css) {
 
 TEST(Css, SnapshotArticle) {
   doc::Diagnostics d;
-  check_snapshot("article.css", to_css(resolve("article", {}, d)));
+  check_snapshot("article.css", to_css(resolve("article", {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d)));
 }
 
 TEST(Css, SnapshotEbook) {
   doc::Diagnostics d;
-  check_snapshot("ebook.css", to_css(resolve("ebook", {}, d)));
+  check_snapshot("ebook.css", to_css(resolve("ebook", {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d)));
 }
 
 TEST(Css, ChineseConventions) {
   doc::Diagnostics d;
-  const std::string css = to_css(resolve("article", {}, d));
+  const std::string css = to_css(resolve("article", {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d));
   EXPECT_NE(css.find("text-align: justify"), std::string::npos);
   EXPECT_NE(css.find("line-break: strict"), std::string::npos);
   EXPECT_NE(css.find("text-indent: 2em"), std::string::npos);

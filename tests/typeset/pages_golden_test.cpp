@@ -47,10 +47,11 @@ std::unique_ptr<Typeset> typeset_file(const fs::path& file) {
   if (!d) return nullptr;
   t->doc = std::move(*d);
   style::Layers layers;
+  layers.styles_dir = std::filesystem::path(MOYIN_SOURCE_DIR "/styles");
   layers.front_matter = t->doc.meta.style;
   layers.document_dir = file.parent_path();
   t->sheet = style::resolve(layers, t->diags);
-  auto fonts = font::FontLibrary::load(font::default_fonts_yaml(), t->diags);
+  auto fonts = font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", t->diags);
   if (!fonts) return nullptr;
   t->book = typeset::typeset(t->doc, t->sheet, *fonts, t->diags);
   return t;
@@ -61,7 +62,14 @@ void check_golden(const fs::path& input, const std::string& name) {
   doc::Diagnostics diags;
   auto d = source::read_file(input, diags);
   ASSERT_TRUE(d);
-  auto out = dump_pages(*d, diags);
+  style::Layers layers;
+  layers.styles_dir = std::filesystem::path(MOYIN_SOURCE_DIR "/styles");
+  layers.front_matter = d->meta.style;
+  layers.document_dir = input.parent_path();
+  const style::Sheet sheet = style::resolve(layers, diags);
+  auto fonts = font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", diags);
+  ASSERT_TRUE(fonts);
+  auto out = dump_pages(*d, sheet, *fonts, diags);
   ASSERT_TRUE(out);
   fs::path golden = kRoot / "tests/golden/pages" / (name + ".txt");
   if (std::getenv("MOYIN_UPDATE_GOLDEN")) {
@@ -197,8 +205,8 @@ TEST(PagesReal, BookStyleMirroredAndRectoStart) {
   auto t = std::make_unique<Typeset>();
   auto d = source::read_file(kRoot / "content/zh-article.md", t->diags);
   ASSERT_TRUE(d);
-  t->sheet = style::resolve("book", {}, t->diags);
-  auto fonts = font::FontLibrary::load(font::default_fonts_yaml(), t->diags);
+  t->sheet = style::resolve("book", {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), t->diags);
+  auto fonts = font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", t->diags);
   ASSERT_TRUE(fonts);
   t->doc = std::move(*d);
   t->book = typeset::typeset(t->doc, t->sheet, *fonts, t->diags);

@@ -35,7 +35,7 @@ style::Sheet sheet_with(std::vector<std::string> overrides) {
                                "body.indent=0pt"};
   all.insert(all.end(), overrides.begin(), overrides.end());
   doc::Diagnostics d;
-  style::Sheet s = style::resolve("article", all, d);
+  style::Sheet s = style::resolve("article", all, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
   EXPECT_FALSE(d.has_errors());
   return s;
 }

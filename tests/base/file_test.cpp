@@ -1,0 +1,86 @@
+#include "base/file.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace moyin::base {
+namespace {
+
+namespace fs = std::filesystem;
+
+class FileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("moyin-base-file-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::permissions(dir_, fs::perms::owner_all, ec);
+    fs::remove_all(dir_, ec);
+  }
+  fs::path dir_;
+};
+
+TEST_F(FileTest, ReadsAFile) {
+  std::ofstream(dir_ / "a.txt", std::ios::binary) << "hello\0x";
+  std::string error;
+  auto bytes = read_bounded(dir_ / "a.txt", error);
+  ASSERT_TRUE(bytes) << error;
+  EXPECT_EQ(*bytes, "hello");
+}
+
+TEST_F(FileTest, RefusesDirectoriesMissingFilesAndTooLarge) {
+  std::string error;
+  EXPECT_FALSE(read_bounded(dir_, error));
+  EXPECT_NE(error.find("directory"), std::string::npos);
+  EXPECT_FALSE(read_bounded(dir_ / "absent", error));
+  EXPECT_NE(error.find("cannot read"), std::string::npos);
+  std::ofstream(dir_ / "big", std::ios::binary) << std::string(2000, 'x');
+  EXPECT_FALSE(read_bounded(dir_ / "big", error, 1000));
+  EXPECT_NE(error.find("too large"), std::string::npos);
+}
+
+TEST_F(FileTest, DeviceFilesStopAtTheLimit) {
+  // /dev/zero has no size: only the chunked read's bound stops it.
+  std::string error;
+  EXPECT_FALSE(read_bounded("/dev/zero", error, 1 << 20));
+  EXPECT_NE(error.find("too large"), std::string::npos);
+}
+
+TEST_F(FileTest, WriteAtomicReplacesAndCreatesFolders) {
+  const fs::path out = dir_ / "new" / "sub" / "out.bin";
+  EXPECT_EQ(write_atomic(out, "one"), "");
+  EXPECT_EQ(write_atomic(out, "two"), "");
+  std::string error;
+  EXPECT_EQ(read_bounded(out, error).value_or(""), "two");
+  EXPECT_EQ(fs::status(out).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
+  // No temporary file is left behind.
+  size_t files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(out.parent_path())) ++files;
+  EXPECT_EQ(files, 1u);
+}
+
+TEST_F(FileTest, FailedWriteKeepsTheOldFileAndLeavesNoTemporary) {
+  const fs::path out = dir_ / "out.txt";
+  ASSERT_EQ(write_atomic(out, "good"), "");
+  // A folder in the way of the rename: the write fails, the temp goes away.
+  const fs::path blocked = dir_ / "blocked";
+  fs::create_directories(blocked / "inner");
+  const std::string err = write_atomic(blocked, "bad");
+  EXPECT_NE(err, "");
+  size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir_)) ++entries;
+  EXPECT_EQ(entries, 2u);  // out.txt and blocked/
+  std::string error;
+  EXPECT_EQ(read_bounded(out, error).value_or(""), "good");
+}
+
+}  // namespace
+}  // namespace moyin::base
