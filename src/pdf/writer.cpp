@@ -25,7 +25,6 @@
 #include <vector>
 
 #include "base/date.h"
-#include "base/file.h"
 #include "base/number.h"
 #include "font/subset.h"
 #include "pdf/content.h"
@@ -679,28 +678,20 @@ void Writer::rewrite_to_unicode() {
 }
 
 bool Writer::save() {
-  // Serialised in memory, then written by base::write_atomic (temporary
-  // file beside the output, fsync, rename): an earlier PDF survives any failure.
-  HPDF_SaveToStream(pdf_.get());
-  if (!check("saving " + out_.string())) return false;
-  std::string bytes;
-  bytes.resize(HPDF_GetStreamSize(pdf_.get()));
-  size_t off = 0;
-  while (off < bytes.size()) {
-    HPDF_UINT32 n = static_cast<HPDF_UINT32>(bytes.size() - off);
-    const HPDF_STATUS st =
-        HPDF_ReadFromStream(pdf_.get(), reinterpret_cast<HPDF_BYTE*>(bytes.data() + off), &n);
-    off += n;
-    if (n == 0 || (st != HPDF_OK && st != HPDF_STREAM_EOF)) break;
-  }
-  forget_errors();  // reaching the end of the stream is recorded as an error
-  if (off != bytes.size()) {
-    error("cannot write PDF " + out_.string() + ": the document could not be serialised");
+  std::error_code ec;
+  std::filesystem::path dir = out_.parent_path();
+  if (dir.empty()) dir = ".";
+  std::filesystem::path tmp =
+      dir / ("." + out_.filename().string() + "." + std::to_string(getpid()) + ".tmp");
+  HPDF_SaveToFile(pdf_.get(), tmp.c_str());
+  if (!check("saving " + tmp.string())) {
+    std::filesystem::remove(tmp, ec);
     return false;
   }
-  const std::string failure = base::write_atomic(out_, bytes);
-  if (!failure.empty()) {
-    error("cannot write PDF " + out_.string() + ": " + failure);
+  std::filesystem::rename(tmp, out_, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    error("cannot write PDF " + out_.string() + ": " + ec.message());
     return false;
   }
   return true;
