@@ -9,9 +9,9 @@ namespace moyin::cli {
 
 // What the lookup reads; main() fills it from the process, tests by hand.
 struct DataDirSources {
-  std::filesystem::path executable;  // the running program's file
-  std::string moyin_home;            // $MOYIN_HOME, empty when unset
-  std::filesystem::path source_tree; // an uninstalled build's checkout
+  std::filesystem::path executable;                          // the running program's file
+  std::string moyin_home;                                    // $MOYIN_HOME, empty when unset
+  std::filesystem::path source_tree;                         // an uninstalled build's checkout
   std::filesystem::path relative = MOYIN_RELATIVE_DATA_DIR;  // bin → share/moyin
 };
 

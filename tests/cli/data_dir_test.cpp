@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <unistd.h>
+#include <fstream>
 
 namespace moyin::cli {
 namespace {
@@ -31,16 +31,20 @@ TEST(DataDir, InstalledLayoutComesFirst) {
   Tree t;
   const fs::path share = t.styles_in("prefix/share/moyin");
   const fs::path home = t.styles_in("home");
-  DataDirSources s{.executable = t.root / "prefix/bin/moyin", .moyin_home = home.string(),
-                   .source_tree = t.root / "src", .relative = "../share/moyin"};
+  DataDirSources s{.executable = t.root / "prefix/bin/moyin",
+                   .moyin_home = home.string(),
+                   .source_tree = t.root / "src",
+                   .relative = "../share/moyin"};
   EXPECT_EQ(find_data_dir(s), share);
 }
 
 TEST(DataDir, MoyinHomeWhenNothingIsInstalled) {
   Tree t;
   const fs::path home = t.fonts_in("home");  // fonts.yaml alone is enough
-  DataDirSources s{.executable = t.root / "build/moyin", .moyin_home = home.string(),
-                   .source_tree = t.root / "src", .relative = "../share/moyin"};
+  DataDirSources s{.executable = t.root / "build/moyin",
+                   .moyin_home = home.string(),
+                   .source_tree = t.root / "src",
+                   .relative = "../share/moyin"};
   EXPECT_EQ(find_data_dir(s), home);
 }
 
@@ -49,7 +53,8 @@ TEST(DataDir, SourceTreeLast) {
   t.styles_in("elsewhere");
   DataDirSources s{.executable = t.root / "build/moyin",
                    .moyin_home = (t.root / "no-such-home").string(),
-                   .source_tree = t.root / "src", .relative = "../share/moyin"};
+                   .source_tree = t.root / "src",
+                   .relative = "../share/moyin"};
   EXPECT_EQ(find_data_dir(s), t.root / "src");
   s.moyin_home.clear();
   s.executable.clear();
