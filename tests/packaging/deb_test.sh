@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# deb_test.sh BUILD_DIR: `cpack -G DEB` makes a package holding the binary,
-# the data and the man page, depending on the Debian runtime libraries
-# (dpkg-shlibdeps) and on the fonts the shipped fonts.yaml names.
+# deb_test.sh BUILD_DIR SEED.md: `cpack -G DEB` makes a package holding the
+# binary, the data and the man page, depending on the Debian runtime libraries
+# (dpkg-shlibdeps) and on the fonts the shipped fonts.yaml names; the
+# package's files, unpacked anywhere, convert a manuscript.
 set -euo pipefail
 build=$1
+seed=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "deb_test: $*" >&2; exit 1; }
@@ -21,4 +23,10 @@ for p in libharfbuzz0b libicu libhpdf libzip libpugixml libgumbo libcmark-gfm li
          libfontconfig1 libpng16 libuuid1 libstdc++6 fonts-lxgw-wenkai; do
   grep -q "$p" <<<"$depends" || fail "Depends lacks $p: $depends"
 done
+dpkg-deb -x "$deb" "$tmp/root"
+mkdir "$tmp/work"
+cp "$seed" "$tmp/work/seed.md"
+(cd "$tmp/work" && env -u MOYIN_HOME "$tmp/root/usr/bin/moyin" build seed.md -q) ||
+  fail "the unpacked package's moyin failed"
+[[ -s "$tmp/work/seed.pdf" && -s "$tmp/work/seed.epub" ]] || fail "the unpacked moyin wrote no outputs"
 echo "deb_test: ok ($(basename "$deb"), $(du -k "$deb" | cut -f1) kB)"
