@@ -3,12 +3,9 @@
 # binary, the data and the man page, depending on the Debian runtime libraries
 # (dpkg-shlibdeps) and on the fonts the shipped fonts.yaml names; the
 # package's files, unpacked anywhere, convert a manuscript.
-set -euo pipefail
 build=$1
 seed=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "deb_test: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh"
 
 (cd "$build" && cpack -G DEB -B "$tmp" >/dev/null) || fail "cpack failed"
 deb=$(ls "$tmp"/moyin_*.deb 2>/dev/null | head -1)
@@ -24,9 +21,5 @@ for p in libharfbuzz0b libicu libhpdf libzip libpugixml libgumbo libcmark-gfm li
   grep -q "$p" <<<"$depends" || fail "Depends lacks $p: $depends"
 done
 dpkg-deb -x "$deb" "$tmp/root"
-mkdir "$tmp/work"
-cp "$seed" "$tmp/work/seed.md"
-(cd "$tmp/work" && env -u MOYIN_HOME "$tmp/root/usr/bin/moyin" build seed.md -q) ||
-  fail "the unpacked package's moyin failed"
-[[ -s "$tmp/work/seed.pdf" && -s "$tmp/work/seed.epub" ]] || fail "the unpacked moyin wrote no outputs"
+converts_seed "$tmp/root/usr/bin/moyin" "$seed"
 echo "deb_test: ok ($(basename "$deb"), $(du -k "$deb" | cut -f1) kB)"

@@ -4,12 +4,9 @@
 # MOYIN_HOME, finds its data under the prefix and writes both outputs. The
 # prefix is then moved: the data must be found relative to the binary, not
 # at a path compiled in.
-set -euo pipefail
 build=$1
 seed=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "install_test: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh"
 
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
 for f in bin/moyin share/moyin/styles/article.yaml share/moyin/styles/book.yaml \
@@ -22,13 +19,7 @@ if command -v man >/dev/null; then
 fi
 
 mv "$tmp/prefix" "$tmp/moved"
-mkdir "$tmp/work"
-cp "$seed" "$tmp/work/seed.md"
-cd "$tmp/work"
-env -u MOYIN_HOME "$tmp/moved/bin/moyin" build seed.md -q || fail "moyin build failed"
-[[ -s seed.pdf ]] || fail "seed.pdf not written"
-[[ -s seed.epub ]] || fail "seed.epub not written"
-head -c 5 seed.pdf | grep -q '%PDF-' || fail "seed.pdf is not a PDF"
+converts_seed "$tmp/moved/bin/moyin" "$seed"
 listing=$(env -u MOYIN_HOME "$tmp/moved/bin/moyin" fonts) || fail "moyin fonts failed"
 config=${listing%%$'\n'*}
 [[ "$config" == "font configuration: $tmp/moved/share/moyin/fonts/fonts.yaml" ]] ||
