@@ -7,8 +7,8 @@
 # The installed binary finds share/moyin relative to itself (src/cli/data_dir.h).
 
 install(TARGETS moyin RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/styles/ DESTINATION ${CMAKE_INSTALL_DATADIR}/moyin/styles
-        FILES_MATCHING PATTERN "*.yaml")
+# Style sheets and what they use (styles/highlight/*.lang for code blocks).
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/styles/ DESTINATION ${CMAKE_INSTALL_DATADIR}/moyin/styles)
 install(FILES ${PROJECT_SOURCE_DIR}/fonts/fonts.yaml DESTINATION ${CMAKE_INSTALL_DATADIR}/moyin/fonts)
 install(FILES ${PROJECT_SOURCE_DIR}/docs/moyin.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})

@@ -12,7 +12,7 @@ deb=$(ls "$tmp"/moyin_*.deb 2>/dev/null | head -1)
 [[ -n "$deb" ]] || fail "no moyin_*.deb in the cpack output"
 files=$(dpkg-deb -c "$deb")
 for f in ./usr/bin/moyin ./usr/share/moyin/styles/article.yaml ./usr/share/moyin/fonts/fonts.yaml \
-         ./usr/share/man/man1/moyin.1; do
+         ./usr/share/moyin/styles/highlight/yaml.lang ./usr/share/man/man1/moyin.1; do
   grep -q " $f\$" <<<"$files" || fail "$f missing from $(basename "$deb")"
 done
 depends=$(dpkg-deb -f "$deb" Depends)

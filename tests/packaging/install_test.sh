@@ -10,7 +10,8 @@ source "$(dirname "$0")/lib.sh"
 
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
 for f in bin/moyin share/moyin/styles/article.yaml share/moyin/styles/book.yaml \
-         share/moyin/styles/ebook.yaml share/moyin/fonts/fonts.yaml share/man/man1/moyin.1; do
+         share/moyin/styles/ebook.yaml share/moyin/styles/highlight/yaml.lang \
+         share/moyin/fonts/fonts.yaml share/man/man1/moyin.1; do
   [[ -f "$tmp/prefix/$f" ]] || fail "not installed: $f"
 done
 if command -v man >/dev/null; then
