@@ -172,33 +172,40 @@ Rule role_rule(const std::string& selector, const RoleStyle& r, const RoleStyle&
 // <span class="hl-kw">… inside, and <span class="hl-ln"> for line numbers.
 std::string code_highlight_css(const Sheet& s) {
   const CodeStyle& code = s.code;
+  // A light theme follows the reader's dark mode like the body text (its
+  // greys become the reader's colour, its tint translucent); a dark theme is
+  // the author's explicit choice and is kept as written.
+  const bool light = code.background.r + code.background.g + code.background.b >= 1.5;
+  auto ink = [&](const Color& c) { return light ? text_color(c) : hex(c); };
+  auto paper = [&](const Color& c) { return light ? background_color(c) : hex(c); };
+  auto set = [](Rule& r, const char* prop, const std::string& v) {
+    if (!v.empty()) r.p(prop, v);
+  };
   std::string css;
-  css += Rule("pre")
-             .p("background-color", hex(code.background))
-             .p("color", hex(code.token(doc::TokenClass::Text).color))
-             .done();
+  Rule pre("pre");
+  set(pre, "background-color", paper(code.background));
+  set(pre, "color", ink(code.token(doc::TokenClass::Text).color));
+  css += pre.done();
   for (int c = 1; c < doc::kTokenClassCount; ++c) {
     const auto cls = static_cast<doc::TokenClass>(c);
     const TokenStyle& t = code.token(cls);
     Rule r("pre code ." + std::string(css_class(cls)));
-    r.p("color", hex(t.color));
+    set(r, "color", ink(t.color));
     if (t.bold) r.p("font-weight", "bold");
     if (t.italic) r.p("font-style", "italic");
     css += r.done();
   }
-  css += Rule("div.code-title")
-             .p("font-family", font_stack(s.role(Role::Code).font))
-             .p("font-size", em(s.role(Role::Code).size, s.role(Role::Body).size))
-             .p("background-color", hex(code.title_background))
-             .p("color", hex(code.token(doc::TokenClass::Text).color))
-             .p("padding", "0.2em 0.75em")
-             .p("margin", "0.5em 0 0 0")
-             .p("text-indent", "0")
-             .done();
+  Rule title("div.code-title");
+  title.p("font-family", font_stack(s.role(Role::Code).font))
+      .p("font-size", em(s.role(Role::Code).size, s.role(Role::Body).size));
+  set(title, "background-color", paper(code.title_background));
+  set(title, "color", ink(code.token(doc::TokenClass::Text).color));
+  title.p("padding", "0.2em 0.75em").p("margin", "0.5em 0 0 0").p("text-indent", "0");
+  css += title.done();
   css += Rule("div.code-title + pre").p("margin-top", "0").done();
-  css += Rule("pre code .hl-ln")
-             .p("color", hex(code.line_number))
-             .p("display", "inline-block")
+  Rule gutter("pre code .hl-ln");
+  set(gutter, "color", ink(code.line_number));
+  css += gutter.p("display", "inline-block")
              .p("min-width", "2.5em")
              .p("padding-right", "0.75em")
              .p("text-align", "right")
