@@ -92,10 +92,12 @@ void dump_item(const layout::Item& item, std::string& out) {
           out += "  text f" + std::to_string(it.face) + " " + num(it.size) + " " +
                  xy(it.origin.x, it.origin.y) + " w=" + num(w) + " n=" +
                  std::to_string(it.glyphs.size());
-          if (it.color != layout::Color{}) out += " " + color(it.color);
+          // Appended piece by piece: `" " + string` prepends into a temporary,
+          // which GCC 12 at -O3 reports as an overlapping memcpy (-Wrestrict).
+          if (it.color != layout::Color{}) (out += ' ') += color(it.color);
           if (it.synthetic_bold) out += " bold";
           if (it.synthetic_slant != 0) out += " slant";
-          out += " " + qstr(it.text) + "\n";
+          ((out += ' ') += qstr(it.text)) += '\n';
         } else if constexpr (std::is_same_v<T, layout::Rule>) {
           out += "  rule " + xy(it.from.x, it.from.y) + " " + xy(it.to.x, it.to.y) + " w=" +
                  num(it.width) + " " + color(it.color) + "\n";
