@@ -5,6 +5,7 @@
 #include <charconv>
 #include <pugixml.hpp>
 
+#include "base/date.h"
 #include "base/number.h"
 #include "base/utf8.h"
 #include "epub/internal.h"
@@ -357,20 +358,22 @@ struct Builder {
   }
 };
 
-std::string date_text(const doc::Metadata& meta, std::optional<int64_t> epoch) {
-  if (!epoch) return "";
-  bool has_time = meta.date.find_first_of("Tt ") != std::string::npos && meta.date.size() > 10;
-  return has_time ? format_utc(*epoch) : format_day(*epoch);
+std::string date_text(const std::optional<base::DateTime>& date) {
+  if (!date) return "";
+  const int64_t epoch = base::to_epoch(*date);
+  return date->has_time ? base::format_utc(epoch) : base::format_day(epoch);
 }
 
 std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
   const Options& options = b.options;
   doc::Metadata& meta = b.meta;
   const std::string& lang = b.lang;
+  std::optional<base::DateTime> date;
   std::optional<int64_t> date_epoch;
   if (!meta.date.empty()) {
-    date_epoch = parse_iso_date(meta.date);
-    if (!date_epoch)
+    date = base::parse_iso_date(meta.date);
+    if (date) date_epoch = base::to_epoch(*date);
+    else
       diags.warn(b.meta_path, {}, "date \"" + meta.date + "\" is not an ISO 8601 date; not used");
   }
   int64_t modified = date_epoch ? *date_epoch : options.source_date_epoch.value_or(0);
@@ -429,7 +432,7 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     std::string authors;
     for (const std::string& a : meta.authors) authors += (authors.empty() ? "" : chinese ? "、" : ", ") + a;
     para("author", authors);
-    if (date_epoch) para("date", format_day(*date_epoch));
+    if (date_epoch) para("date", base::format_day(*date_epoch));
     std::string tags;
     for (const std::string& t : meta.tags) tags += (tags.empty() ? "" : " · ") + t;
     para("tags", tags);
@@ -610,7 +613,7 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
       c.append_attribute("id") = ("creator-" + base::integer(++creator)).c_str();
       c.text() = a.c_str();
     }
-    if (date_epoch) md.append_child("dc:date").text() = date_text(meta, date_epoch).c_str();
+    if (date_epoch) md.append_child("dc:date").text() = date_text(date).c_str();
     if (!meta.description.empty()) md.append_child("dc:description").text() = meta.description.c_str();
     std::set<std::string> subjects;
     auto subject = [&](const std::string& s) {
@@ -621,6 +624,9 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     for (const std::string& c : meta.categories) subject(c);
     pugi::xml_node mod = md.append_child("meta");
     mod.append_attribute("property") = "dcterms:modified";
+<<<<<<< HEAD
+    mod.text() = base::format_utc(modified).c_str();
+=======
     mod.text() = format_utc(modified).c_str();
     // A reflowable book: the reader chooses the page size, orientation and spreads.
     auto property = [&](const char* name, const char* value) {
@@ -632,6 +638,7 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     property("rendition:orientation", "auto");
     property("rendition:spread", "auto");
     if (!fonts.empty()) property("ibooks:specified-fonts", "true");
+>>>>>>> main
     pugi::xml_node man = pkg.append_child("manifest");
     auto item = [&](const std::string& id, const std::string& href, const std::string& type,
                     const char* props) {

@@ -24,6 +24,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/date.h"
 #include "base/number.h"
 #include "font/subset.h"
 #include "pdf/content.h"
@@ -632,20 +633,13 @@ void Writer::add_info() {
   set(HPDF_INFO_KEYWORDS, join(m.tags, m.categories));
   set(HPDF_INFO_CREATOR, "Moyin");
 
-  std::optional<Date> date;
+  std::optional<base::DateTime> date;
   if (!m.date.empty()) {
-    date = parse_date(m.date);
+    date = base::parse_iso_date(m.date);
     if (!date)
       warn("front-matter date \"" + m.date + "\" is not an ISO 8601 date; PDF dates left out");
   }
-  if (!date && opt_.source_date_epoch) date = date_from_epoch(*opt_.source_date_epoch);
-  if (!date) {
-    if (const char* env = std::getenv("SOURCE_DATE_EPOCH"); env && *env) {
-      char* end = nullptr;
-      long long v = std::strtoll(env, &end, 10);
-      if (end && *end == 0) date = date_from_epoch(v);
-    }
-  }
+  if (!date && opt_.source_date_epoch) date = base::from_epoch(*opt_.source_date_epoch);
   if (!date) return;
   HPDF_Date d{};
   d.year = date->year;
@@ -654,12 +648,13 @@ void Writer::add_info() {
   d.hour = date->hour;
   d.minutes = date->minute;
   d.seconds = std::min(date->second, 59);
-  if (date->utc) {
+  if (date->offset_minutes.value_or(0) == 0) {
     d.ind = 'Z';
   } else {
-    d.ind = date->offset_minutes < 0 ? '-' : '+';
-    d.off_hour = std::abs(date->offset_minutes) / 60;
-    d.off_minutes = std::abs(date->offset_minutes) % 60;
+    const int offset = *date->offset_minutes;
+    d.ind = offset < 0 ? '-' : '+';
+    d.off_hour = std::abs(offset) / 60;
+    d.off_minutes = std::abs(offset) % 60;
   }
   HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, d);
   HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, d);
