@@ -176,6 +176,7 @@ std::string code_highlight_css(const Sheet& s) {
   css += Rule("pre")
              .p("background-color", hex(code.background))
              .p("color", hex(code.token(doc::TokenClass::Text).color))
+             .p("tab-size", "4")  // as the PDF expands tabs
              .done();
   for (int c = 1; c < doc::kTokenClassCount; ++c) {
     const auto cls = static_cast<doc::TokenClass>(c);
