@@ -185,6 +185,7 @@ std::string code_highlight_css(const Sheet& s) {
   Rule pre("pre");
   set(pre, "background-color", paper(code.background));
   set(pre, "color", ink(code.token(doc::TokenClass::Text).color));
+  pre.p("tab-size", "4");  // as the PDF expands tabs
   css += pre.done();
   for (int c = 1; c < doc::kTokenClassCount; ++c) {
     const auto cls = static_cast<doc::TokenClass>(c);
