@@ -51,6 +51,8 @@ struct Settings {
   std::optional<int64_t> source_date_epoch;
   // Loaded once per process and shared read-only by every job's thread.
   const font::FontLibrary* fonts = nullptr;
+  // Loaded on first use, once per process, shared by every job's thread.
+  const highlight::Highlighter* highlighter = nullptr;
 };
 
 struct Job {
@@ -206,6 +208,7 @@ void run_file(const Job& job, const Settings& s, JobResult& r) {
     r.ok = false;
     return;
   }
+  s.highlighter->annotate(*document, r.diags);
   style::Sheet sheet = sheet_for(s, document->meta, job.input.parent_path(), r.diags);
   write_outputs(
       job, s, [&] { return epub::make_epub(*document, epub_options(s, sheet), r.diags); },
@@ -266,6 +269,7 @@ void run_book(const Job& job, const Settings& s, JobResult& r) {
       r.ok = false;
       continue;
     }
+    s.highlighter->annotate(*chapter, r.diags);
     book.chapters.push_back(std::move(*chapter));
   }
   if (!r.ok) return;
@@ -360,6 +364,8 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
     }
     s.fonts = &*fonts;
   }
+  const highlight::Highlighter highlighter(highlight_dirs());
+  s.highlighter = &highlighter;
   print_diagnostics(planning);
   std::vector<JobResult> results(jobs.size());
   bool tty = ::isatty(STDERR_FILENO) == 1;

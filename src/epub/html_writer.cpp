@@ -4,27 +4,21 @@
 // and writes well-formed XHTML.
 #include <charconv>
 
-#include "doc/utf8.h"
+#include "base/number.h"
+#include "base/utf8.h"
 #include "epub/internal.h"
+#include "style/style.h"
 
 namespace moyin::epub::detail {
 namespace {
 
 void marker(const doc::Position& pos, std::string& out) {
   if (pos.line <= 0) return;
-  char buf[48];
-  auto r = std::to_chars(buf, buf + 20, pos.line);
-  *r.ptr++ = ':';
-  r = std::to_chars(r.ptr, buf + 48, pos.column);
   out += "<!--@";
-  out.append(buf, r.ptr);
+  base::append_integer(out, pos.line);
+  out += ':';
+  base::append_integer(out, pos.column);
   out += "-->";
-}
-
-void int_text(int v, std::string& out) {
-  char buf[16];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
 }
 
 const char* align_style(doc::Align a) {
@@ -67,7 +61,7 @@ bool han_latin(char32_t a, char32_t b) {
 
 constexpr std::string_view kSpacer = "<span class=\"hl-sp\"></span>";
 
-char32_t first_char(std::string_view s) { return s.empty() ? 0 : doc::decode_at(s, 0).cp; }
+char32_t first_char(std::string_view s) { return s.empty() ? 0 : base::decode_at(s, 0).cp; }
 
 // The first character an inline (and what follows it) shows, for deciding
 // on spacing before it is written; 0 when it starts with no text.
@@ -96,6 +90,44 @@ std::string safe_id(std::string id) {
   for (char& c : id)
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') c = '-';
   return id;
+}
+
+// A code block's text: highlighted tokens as <span class="hl-…"> (classes
+// from style::css_class, coloured by the stylesheet), optional line numbers.
+void code_text(const doc::Block& b, bool line_numbers, std::string& out) {
+  if (b.spans.empty() && !line_numbers) {
+    out += escape_html(b.text, false);
+    return;
+  }
+  const std::string_view text = b.text;
+  size_t next_span = 0;
+  int number = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    const size_t end = nl == std::string_view::npos ? text.size() : nl;
+    if (line_numbers) {
+      out += "<span class=\"hl-ln\">";
+      base::append_integer(out, ++number);
+      out += "</span>";
+    }
+    size_t at = pos;
+    while (next_span < b.spans.size() && b.spans[next_span].begin < end) {
+      const doc::CodeSpan& s = b.spans[next_span++];
+      if (s.begin < at || s.end > end) continue;  // malformed: leave as text
+      out += escape_html(text.substr(at, s.begin - at), false);
+      out += "<span class=\"";
+      out += style::css_class(s.cls);
+      out += "\">";
+      out += escape_html(text.substr(s.begin, s.end - s.begin), false);
+      out += "</span>";
+      at = s.end;
+    }
+    out += escape_html(text.substr(at, end - at), false);
+    if (nl == std::string_view::npos) break;
+    out += '\n';
+    pos = nl + 1;
+  }
 }
 
 }  // namespace
@@ -149,7 +181,7 @@ void HtmlWriter::space_before(char32_t next, std::string& out) {
 void HtmlWriter::text(std::string_view s, std::string& out, char32_t after_text) {
   if (!markup.latin_spacing && markup.punctuation == Squeeze::None && !markup.vertical) {
     out += escape_html(s, false);
-    if (!s.empty()) prev = doc::decode_before(s, s.size()).cp;
+    if (!s.empty()) prev = base::decode_before(s, s.size()).cp;
     return;
   }
   size_t run = 0;  // start of the text not yet written
@@ -159,13 +191,13 @@ void HtmlWriter::text(std::string_view s, std::string& out, char32_t after_text)
   };
   for (size_t i = 0; i < s.size();) {
     const size_t at = i;
-    const char32_t c = doc::next_code_point(s, i);
+    const char32_t c = base::next_code_point(s, i);
     if (markup.vertical && is_digit(c) && !is_latin_alnum(prev) && prev != '.' && prev != ',') {
       // One or two digits between non-Latin text stand upright in one em
       // (縦中横), like a Han character: no Han–Latin spacing around them.
       size_t end = i;
       while (end < s.size() && is_digit(static_cast<unsigned char>(s[end]))) ++end;
-      const char32_t after = end < s.size() ? doc::decode_at(s, end).cp : 0;
+      const char32_t after = end < s.size() ? base::decode_at(s, end).cp : 0;
       if (end - at <= 2 && !is_latin_alnum(after) && after != '.' && after != ',') {
         flush(at);
         out += "<span class=\"tcy\">" + std::string(s.substr(at, end - at)) + "</span>";
@@ -179,7 +211,7 @@ void HtmlWriter::text(std::string_view s, std::string& out, char32_t after_text)
       out += kSpacer;
     }
     if (markup.punctuation != Squeeze::None && fullwidth_mark(c)) {
-      const char32_t next = i < s.size() ? doc::decode_at(s, i).cp : after_text;
+      const char32_t next = i < s.size() ? base::decode_at(s, i).cp : after_text;
       if (const char* cls = squeeze_class(c, prev, next)) {
         flush(at);
         out += "<span class=\"";
@@ -203,7 +235,7 @@ void HtmlWriter::inlines(const std::vector<doc::Inline>& list, std::string& out)
       case doc::InlineKind::Code:
         space_before(first_char(in.text), out);
         out += "<code>" + escape_html(in.text, false) + "</code>";
-        if (!in.text.empty()) prev = doc::decode_before(in.text, in.text.size()).cp;
+        if (!in.text.empty()) prev = base::decode_before(in.text, in.text.size()).cp;
         break;
       case doc::InlineKind::Emphasis:
         space_before(first_char(in.children, 0), out);
@@ -264,12 +296,12 @@ void HtmlWriter::inlines(const std::vector<doc::Inline>& list, std::string& out)
         std::string ref_id = safe_id("fnref-" + in.label);
         if (n > 1) {
           ref_id += '-';
-          int_text(n, ref_id);
+          base::append_integer(ref_id, n);
         }
         marker(in.pos, out);
         out += "<sup><a epub:type=\"noteref\" class=\"footnote-ref\" id=\"" +
                escape_html(ref_id, true) + "\" href=\"#" + escape_html(it->second, true) + "\">";
-        int_text(in.number > 0 ? in.number : 0, out);
+        base::append_integer(out, in.number > 0 ? in.number : 0);
         out += "</a></sup>";
         prev = 0;
         break;
@@ -308,7 +340,7 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
     case doc::BlockKind::Heading: {
       int level = b.level < 1 ? 1 : b.level > 6 ? 6 : b.level;
       std::string tag = "h";
-      int_text(level, tag);
+      base::append_integer(tag, level);
       out += "<" + tag;
       if (!b.id.empty()) out += " id=\"" + escape_html(b.id, true) + "\"";
       out += ">";
@@ -322,7 +354,7 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
       out += tag;
       if (b.ordered && b.start != 1) {
         out += " start=\"";
-        int_text(b.start, out);
+        base::append_integer(out, b.start);
         out += "\"";
       }
       out += ">\n";
@@ -351,11 +383,12 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
       out += "</blockquote>\n";
       break;
     case doc::BlockKind::Code:
+      if (!b.title.empty()) out += "<div class=\"code-title\">" + escape_html(b.title, false) + "</div>\n";
       out += "<pre><code";
       if (!b.info.empty()) out += " class=\"language-" + escape_html(b.info, true) + "\"";
       out += ">";
       // (A newline is eaten by the HTML parser only right after <pre>, not after <code>.)
-      out += escape_html(b.text, false);
+      code_text(b, code_line_numbers, out);
       out += "</code></pre>\n";
       break;
     case doc::BlockKind::Table: {
@@ -417,7 +450,7 @@ void HtmlWriter::footnote(const doc::Block& def, std::string& out, bool) {
   out += "<aside epub:type=\"footnote\" class=\"footnote\" id=\"" + escape_html(id, true) + "\">\n";
   // The number starts the first paragraph and links back to the first reference.
   std::string number;
-  int_text(def.number, number);
+  base::append_integer(number, def.number);
   std::string back = number + ".";
   if (ref_counts.count(def.label))
     back = "<a class=\"footnote-back\" href=\"#" + escape_html(safe_id("fnref-" + def.label), true) + "\">" +

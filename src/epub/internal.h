@@ -73,6 +73,7 @@ struct HtmlWriter {
   std::map<std::string, std::string> footnote_ids;
   std::map<std::string, int> ref_counts;  // label -> refs written so far
   char32_t prev = 0;  // last character written in this block; 0 = none or not text
+  bool code_line_numbers = false;         // style code.line-numbers
   void blocks(const std::vector<doc::Block>& blocks, std::string& out, bool tight = false);
   void block(const doc::Block& b, std::string& out, bool tight);
   void inlines(const std::vector<doc::Inline>& in, std::string& out);

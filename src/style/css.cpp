@@ -9,28 +9,15 @@
 #include <utility>
 #include <vector>
 
+#include "base/number.h"
 #include "style/style.h"
 
 namespace moyin::style {
 
 namespace {
 
-// Locale-independent number: at most 3 decimals, no trailing zeros.
-std::string num(double v) {
-  if (std::abs(v) < 0.0005) return "0";
-  char buf[32];
-  auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 3);
-  std::string s(buf, ec == std::errc() ? ptr : buf);
-  if (s.find('.') != std::string::npos) {
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
-  }
-  if (s == "-0") s = "0";
-  return s;
-}
-
 std::string em(double pt, double size) {
-  const std::string n = size > 0 ? num(pt / size) : "0";
+  const std::string n = size > 0 ? base::compact(pt / size) : "0";
   return n == "0" ? n : n + "em";
 }
 
@@ -136,7 +123,7 @@ std::string text_color(const Color& c) {
 std::string background_color(const Color& c) {
   if (!neutral(c) || c.r < 0.5) return hex(c);
   const double alpha = (1 - std::clamp(c.r, 0.0, 1.0)) * 255 / 127;
-  return "rgba(127, 127, 127, " + num(std::min(alpha, 1.0)) + ")";
+  return "rgba(127, 127, 127, " + base::compact(std::min(alpha, 1.0)) + ")";
 }
 
 // Physical sides for the flow's logical ones: horizontal-tb or vertical-rl.
@@ -160,7 +147,7 @@ Rule role_rule(const std::string& selector, const RoleStyle& r, const RoleStyle&
   Rule rule(selector);
   if (is_body || r.font != body.font) rule.p("font-family", font_stack(r.font));
   if (!is_body) rule.p("font-size", em(r.size, body.size));
-  rule.p("line-height", num(r.leading / r.size));
+  rule.p("line-height", base::compact(r.leading / r.size));
   if (is_body || !(r.color == body.color)) {
     const std::string color = text_color(r.color);
     if (!color.empty()) rule.p("color", color);
@@ -176,6 +163,49 @@ Rule role_rule(const std::string& selector, const RoleStyle& r, const RoleStyle&
   if (r.keep_with_next) rule.p("page-break-after", "avoid").p("break-after", "avoid");
   if (r.page_break_before) rule.p("page-break-before", "always").p("break-before", "page");
   return rule;
+}
+
+// --- Highlighted code (docs/code.md) -----------------------------------------
+// Kept apart from the rest of the stylesheet: the block colours of the
+// palette, one rule per token class, the title bar and the line-number gutter.
+// The XHTML writer emits <pre><code class="language-x"> with
+// <span class="hl-kw">… inside, and <span class="hl-ln"> for line numbers.
+std::string code_highlight_css(const Sheet& s) {
+  const CodeStyle& code = s.code;
+  std::string css;
+  css += Rule("pre")
+             .p("background-color", hex(code.background))
+             .p("color", hex(code.token(doc::TokenClass::Text).color))
+             .done();
+  for (int c = 1; c < doc::kTokenClassCount; ++c) {
+    const auto cls = static_cast<doc::TokenClass>(c);
+    const TokenStyle& t = code.token(cls);
+    Rule r("pre code ." + std::string(css_class(cls)));
+    r.p("color", hex(t.color));
+    if (t.bold) r.p("font-weight", "bold");
+    if (t.italic) r.p("font-style", "italic");
+    css += r.done();
+  }
+  css += Rule("div.code-title")
+             .p("font-family", font_stack(s.role(Role::Code).font))
+             .p("font-size", em(s.role(Role::Code).size, s.role(Role::Body).size))
+             .p("background-color", hex(code.title_background))
+             .p("color", hex(code.token(doc::TokenClass::Text).color))
+             .p("padding", "0.2em 0.75em")
+             .p("margin", "0.5em 0 0 0")
+             .p("text-indent", "0")
+             .done();
+  css += Rule("div.code-title + pre").p("margin-top", "0").done();
+  css += Rule("pre code .hl-ln")
+             .p("color", hex(code.line_number))
+             .p("display", "inline-block")
+             .p("min-width", "2.5em")
+             .p("padding-right", "0.75em")
+             .p("text-align", "right")
+             .p("-webkit-user-select", "none")
+             .p("user-select", "none")
+             .done();
+  return css;
 }
 
 const char* line_break_value(LineBreak l) {
@@ -243,7 +273,7 @@ std::string body_css(const Sheet& s, const Flow& flow) {
   // line and hangs, like the PDF's glue that is discarded there.
   if (s.cjk.latin_spacing > 0)
     css += Rule("span.hl-sp")
-               .p(std::string("margin-") + flow.inline_start(), num(s.cjk.latin_spacing) + "em")
+               .p(std::string("margin-") + flow.inline_start(), base::compact(s.cjk.latin_spacing) + "em")
                .done();
   // Fullwidth marks the XHTML writer wraps by cjk.punctuation: "pc" loses
   // its blank right half, "po" its blank left half, "pk" stays full. The
@@ -423,6 +453,7 @@ std::string to_css(const Sheet& s) {
   css += Rule("section.cover img").p("max-height", "100%").done();
   css += Rule("nav ol").p("list-style-type", "none").p(std::string("padding-") + flow.inline_start(), "1.5em").done();
   css += Rule("nav > ol").p(std::string("padding-") + flow.inline_start(), "0").done();
+  css += code_highlight_css(s);
   return css;
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "base/utf8.h"
 #include "font/font.h"
 #include "pdf_test_util.h"
 
@@ -82,7 +83,7 @@ bool is_han(char32_t c) {
 std::u32string han_of(std::string_view s) {
   std::u32string out;
   for (size_t i = 0; i < s.size();) {
-    char32_t c = font::next_code_point(s, i);
+    char32_t c = base::next_code_point(s, i);
     if (is_han(c)) out.push_back(c);
   }
   return out;

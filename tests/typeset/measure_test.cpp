@@ -66,7 +66,7 @@ TEST_F(Measure, QuotesNextToHanAreChineseMarks) {
   MeasuredParagraph mp = measure(text("他说“好”。He said “yes” then"), roles, MeasureOptions{});
   int cjk_quotes = 0, latin_quotes = 0;
   for (const Atom& a : mp.atoms) {
-    if (!is_ambiguous_quote(a.cp)) continue;
+    if (!base::is_ambiguous_quote(a.cp)) continue;
     if (a.kind == AtomKind::Punct) ++cjk_quotes;
     else ++latin_quotes;
   }

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "base/utf8.h"
 #include "font/font.h"
 #include "source/source.h"
 #include "style/style.h"
@@ -113,7 +114,7 @@ void check_type_area(const Typeset& t) {
       // An opening bracket that starts a line gives up its blank (left) half:
       // its origin may sit half an em left of the margin, the ink does not.
       size_t i0 = 0;
-      char32_t first = r->text.empty() ? 0 : font::next_code_point(r->text, i0);
+      char32_t first = r->text.empty() ? 0 : base::next_code_point(r->text, i0);
       bool opening = std::u32string_view(U"“‘（《〈「『【〖〔［｛").find(first) != std::u32string_view::npos;
       EXPECT_GE(r->origin.x, a.left - 0.5 - (opening ? 0.5 * r->size : 0));
       EXPECT_LE(r->origin.x + w, a.left + a.width + 0.5);

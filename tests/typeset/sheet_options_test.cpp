@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "base/utf8.h"
 #include "font/font.h"
 #include "source/source.h"
 #include "style/style.h"
@@ -80,7 +81,7 @@ Printed print(const std::string& markdown, const style::Sheet& sheet) {
         double x = r->origin.x;
         for (const layout::Glyph& g : r->glyphs) {
           size_t c = g.cluster;
-          l.glyphs.push_back({font::next_code_point(r->text, c), x, g.advance});
+          l.glyphs.push_back({base::next_code_point(r->text, c), x, g.advance});
           l.x0 = std::min(l.x0, x);
           x += g.advance;
           l.x1 = std::max(l.x1, x);
