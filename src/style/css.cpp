@@ -338,7 +338,7 @@ std::string to_css(const Sheet& s) {
   const RoleStyle& code = s.role(Role::Code);
   Rule pre = role_rule("pre", code, body, false, flow);
   pre.p("padding", "0.5em 0.75em").p("white-space", "pre-wrap").p("overflow-wrap", "anywhere");
-  pre.p("word-break", "break-all").p("text-align", "left").p("max-width", "100%");
+  pre.p("text-align", "left").p("max-width", "100%");
   css += pre.done();
   css += Rule("pre code")
              .p("font-family", "inherit")
@@ -366,8 +366,9 @@ std::string to_css(const Sheet& s) {
   css += bq.done();
   css += Rule("blockquote p").p("text-indent", em(quote.indent, quote.size)).done();
 
-  // Tables as three rules (top, under the header, bottom) like the PDF; cells
-  // may break long words so a table fits a phone's width.
+  // Tables as three rules (top, under the header, bottom) like the PDF. Links
+  // and code in cells may break anywhere, so a long URL does not push the
+  // table off a phone's screen; numbers and words keep their minimum width.
   const RoleStyle& table = s.role(Role::Table);
   Rule t = role_rule("table", table, body, false, flow);
   t.p("border-collapse", "collapse").p("max-width", "100%");
@@ -377,8 +378,9 @@ std::string to_css(const Sheet& s) {
              .p("padding", "0.25em 0.4em")
              .p("text-align", align(table.align))
              .p("vertical-align", "top")
-             .p("overflow-wrap", "anywhere")
+             .p("overflow-wrap", "break-word")
              .done();
+  css += Rule("td a, th a, td code, th code").p("overflow-wrap", "anywhere").p("word-break", "break-all").done();
   css += Rule("thead th, thead td").p("border-bottom", line).done();
   css += Rule("th").p("font-weight", "bold").done();
 
