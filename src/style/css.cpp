@@ -57,20 +57,36 @@ const char* align(Align a) {
 // CSS font stacks for the font sets in fonts/fonts.yaml: the face Moyin uses
 // first (same family name as an embedded @font-face would declare), then
 // common system CJK faces, then a generic family.
-std::string font_stack(const std::string& set) {
+std::string font_stack_of_set(const std::string& set);
+
+// A family the sheet's `fonts:` names goes first (a font file is left to
+// the set's stack: its family name is only known once it is opened).
+std::string font_stack(const std::string& set, const std::string& named = {}) {
+  const bool file = named.find('/') != std::string::npos || named.ends_with(".ttf") ||
+                    named.ends_with(".otf") || named.ends_with(".ttc") || named.ends_with(".otc");
+  if (named.empty() || file) return font_stack_of_set(set);
+  std::string quoted;
+  for (char c : named)
+    if (c != '"' && c != '\\' && c != ';' && c != '}' && c != '{') quoted += c;
+  return "\"" + quoted + "\", " + font_stack_of_set(set);
+}
+
+std::string font_stack_of_set(const std::string& set) {
   struct Stack {
     std::string_view set, css;
   };
   static constexpr Stack stacks[] = {
       {"serif-zh",
-       "\"LXGW WenKai\", \"霞鹜文楷\", \"Songti SC\", \"STSong\", \"Noto Serif CJK SC\", "
-       "\"Source Han Serif SC\", \"SimSun\", serif"},
+       "\"Noto Serif CJK SC\", \"Source Han Serif SC\", \"思源宋体\", \"Songti SC\", "
+       "\"STSong\", \"SimSun\", serif"},
       {"sans-zh",
-       "\"WenQuanYi Micro Hei\", \"PingFang SC\", \"Hiragino Sans GB\", \"Noto Sans CJK SC\", "
-       "\"Source Han Sans SC\", \"Microsoft YaHei\", sans-serif"},
+       "\"Noto Sans CJK SC\", \"Source Han Sans SC\", \"思源黑体\", \"PingFang SC\", "
+       "\"Hiragino Sans GB\", \"Microsoft YaHei\", sans-serif"},
+      {"kai",
+       "\"LXGW WenKai\", \"霞鹜文楷\", \"Kaiti SC\", \"STKaiti\", \"KaiTi\", serif"},
       {"mono",
-       "\"DejaVu Sans Mono\", \"LXGW WenKai Mono\", \"Menlo\", \"Consolas\", "
-       "\"Noto Sans Mono CJK SC\", monospace"},
+       "\"DejaVu Sans Mono\", \"Noto Sans Mono CJK SC\", \"Menlo\", \"Consolas\", "
+       "monospace"},
       {"sans", "\"DejaVu Sans\", \"Helvetica Neue\", Arial, sans-serif"},
       {"serif", "\"DejaVu Serif\", Georgia, \"Times New Roman\", serif"},
   };
@@ -111,9 +127,10 @@ struct Rule {
 // The declarations one role gives an element. `parent_size` is the size the
 // element's em is relative to (the body's for block elements).
 Rule role_rule(const std::string& selector, const RoleStyle& r, const RoleStyle& body,
-               bool is_body) {
+               bool is_body, const std::string& named = {}) {
   Rule rule(selector);
-  if (is_body || r.font != body.font) rule.p("font-family", font_stack(r.font));
+  if (is_body || r.font != body.font || !named.empty())
+    rule.p("font-family", font_stack(r.font, named));
   if (!is_body) rule.p("font-size", em(r.size, body.size));
   rule.p("line-height", num(r.leading / r.size));
   if (is_body || !(r.color == body.color)) rule.p("color", hex(r.color));
@@ -148,7 +165,7 @@ std::string to_css(const Sheet& s) {
   html.p("font-size", "100%");
   css += html.done();
 
-  Rule b = role_rule("body", body, body, true);
+  Rule b = role_rule("body", body, body, true, s.fonts.body);
   b.p("margin", "0 0.5em");
   b.p("line-break", line_break).p("-epub-line-break", line_break).p("-webkit-line-break", line_break);
   b.p("word-wrap", "break-word").p("overflow-wrap", "break-word");
@@ -171,14 +188,14 @@ std::string to_css(const Sheet& s) {
 
   for (int level = 1; level <= 6; ++level) {
     const RoleStyle& h = s.role(heading_role(level));
-    Rule r = role_rule("h" + std::to_string(level), h, body, false);
+    Rule r = role_rule("h" + std::to_string(level), h, body, false, s.fonts.heading);
     if (level == s.chapter.level && s.chapter.new_page)
       r.p("page-break-before", "always").p("break-before", "page");
     css += r.done();
   }
 
   const RoleStyle& code = s.role(Role::Code);
-  Rule pre = role_rule("pre", code, body, false);
+  Rule pre = role_rule("pre", code, body, false, s.fonts.code);
   pre.p("padding", "0.5em 0.75em").p("white-space", "pre-wrap").p("overflow-wrap", "break-word");
   pre.p("text-align", "left");
   css += pre.done();
@@ -189,7 +206,7 @@ std::string to_css(const Sheet& s) {
              .p("padding", "0")
              .done();
   Rule code_inline("code");
-  code_inline.p("font-family", font_stack(code.font));
+  code_inline.p("font-family", font_stack(code.font, s.fonts.code));
   code_inline.p("font-size", em(code.size, body.size));
   if (code.has_background) code_inline.p("background-color", hex(code.background));
   code_inline.p("padding", "0 0.15em");
@@ -268,7 +285,7 @@ std::string to_css(const Sheet& s) {
   // Title page, cover and navigation (epub/ package pages).
   const RoleStyle& title = s.role(Role::Title);
   css += Rule("section.titlepage").p("text-align", "center").p("margin-top", "20%").done();
-  Rule t_rule = role_rule("section.titlepage h1.title", title, body, false);
+  Rule t_rule = role_rule("section.titlepage h1.title", title, body, false, s.fonts.heading);
   css += t_rule.done();
   css += Rule("section.titlepage p")
              .p("text-indent", "0")
