@@ -211,6 +211,8 @@ class Writer {
   void finish_cff_fonts();
   void draw_page(size_t index);
   void draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& run);
+  void draw_notdef_boxes(HPDF_Page page, const GlyphRun& run, double x0, double y0,
+                         const std::vector<std::string>& texts);
   void draw_image(HPDF_Page page, const layout::Page& lp, const layout::ImageBox& img);
   HPDF_Image load_image(const std::string& path);
   void add_link(HPDF_Page page, const layout::Page& lp, const layout::LinkArea& link);
@@ -487,6 +489,34 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
   raw(page, s);
   HPDF_Page_EndText(page);
   if (run.synthetic_bold) HPDF_Page_GRestore(page);
+  draw_notdef_boxes(page, run, x0, y0, texts);
+}
+
+// A character no installed face has is drawn with its face's .notdef, which
+// PDF viewers leave blank: outline a box over its advance so the gap is
+// seen (the text underneath still copies as the character).
+void Writer::draw_notdef_boxes(HPDF_Page page, const GlyphRun& run, double x0, double y0,
+                               const std::vector<std::string>& texts) {
+  std::string s;
+  const double size = run.size;
+  double pen = 0;
+  for (size_t i = 0; i < run.glyphs.size(); ++i) {
+    const auto& g = run.glyphs[i];
+    if (g.gid == 0 && !texts[i].empty() && g.advance > 0) {
+      const double x = x0 + pen + g.x_offset + g.advance * 0.1;
+      const double w = g.advance * 0.8;
+      const double y = y0 + g.y_offset - size * 0.1;
+      s += format_number(x) + " " + format_number(y) + " " + format_number(w) + " " +
+           format_number(size * 0.85) + " re\n";
+    }
+    pen += g.advance;
+  }
+  if (s.empty()) return;
+  HPDF_Page_GSave(page);
+  HPDF_Page_SetLineWidth(page, static_cast<HPDF_REAL>(size * 0.04));
+  HPDF_Page_SetRGBStroke(page, c01(run.color.r), c01(run.color.g), c01(run.color.b));
+  raw(page, s + "S\n");
+  HPDF_Page_GRestore(page);
 }
 
 // Why libpng cannot decode the PNG at `path` ("" when it can). The
