@@ -90,7 +90,19 @@ struct Checker {
     bold = bold || sheet.role(role).bold;
     italic = italic || sheet.role(role).italic;
     std::vector<char32_t> cps;
-    for (size_t i = 0; i < t.size();) cps.push_back(font::next_code_point(t, i));
+    std::vector<doc::Position> where;  // of each character (best effort in code blocks)
+    doc::Position at = pos;
+    for (size_t i = 0; i < t.size();) {
+      where.push_back(at);
+      const size_t start = i;
+      cps.push_back(font::next_code_point(t, i));
+      if (cps.back() == '\n') {
+        ++at.line;
+        at.column = pos.column > 0 ? 1 : 0;
+      } else if (at.column > 0) {
+        at.column += static_cast<int>(i - start);
+      }
+    }
     for (size_t k = 0; k < cps.size(); ++k) {
       const char32_t cp = cps[k];
       if (font::draws_nothing(cp)) continue;
@@ -105,7 +117,7 @@ struct Checker {
         all.push_back(cp);
       }
       if (!c.covered) {
-        missing.note(cp, pos);
+        missing.note(cp, where[k]);
         continue;
       }
       auto key = std::make_pair(c.face_id, c.synthetic_bold);
