@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "base/chars.h"
+#include "base/utf8.h"
 #include "cli/commands.h"
 #include "cli/report.h"
 #include "font/font.h"
@@ -64,7 +66,6 @@ void list_sets(const font::FontLibrary& lib, const style::Sheet& sheet) {
   }
 }
 
-bool is_quote(char32_t cp) { return cp == U'“' || cp == U'”' || cp == U'‘' || cp == U'’'; }
 
 // Which face draws which character, as the typesetter will choose them.
 struct Checker {
@@ -95,7 +96,7 @@ struct Checker {
     for (size_t i = 0; i < t.size();) {
       where.push_back(at);
       const size_t start = i;
-      cps.push_back(font::next_code_point(t, i));
+      cps.push_back(base::next_code_point(t, i));
       if (cps.back() == '\n') {
         ++at.line;
         at.column = pos.column > 0 ? 1 : 0;
@@ -105,10 +106,10 @@ struct Checker {
     }
     for (size_t k = 0; k < cps.size(); ++k) {
       const char32_t cp = cps[k];
-      if (font::draws_nothing(cp)) continue;
+      if (base::draws_nothing(cp)) continue;
       // CJK-RULES §1: curly quotes next to Han come from the Han face.
-      bool prefer_cjk = is_quote(cp) && ((k > 0 && font::is_cjk(cps[k - 1])) ||
-                                         (k + 1 < cps.size() && font::is_cjk(cps[k + 1])));
+      bool prefer_cjk = base::is_ambiguous_quote(cp) && ((k > 0 && base::is_cjk(cps[k - 1])) ||
+                                         (k + 1 < cps.size() && base::is_cjk(cps[k + 1])));
       font::FaceChoice c = lib.select(set, cp, bold, italic, prefer_cjk);
       if (!c.covered) c = lib.fallback(cp, lang, bold, italic);
       if (cp >= all_seen.size()) all_seen.resize(cp + 1);
@@ -188,7 +189,7 @@ struct Checker {
 
 std::string utf8(char32_t cp) {
   std::string s;
-  font::append_utf8(s, cp);
+  base::append_utf8(s, cp);
   return s;
 }
 

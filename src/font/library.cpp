@@ -15,6 +15,8 @@
 #include <system_error>
 #include <unordered_map>
 
+#include "base/chars.h"
+#include "base/utf8.h"
 #include "font/face_impl.h"
 
 namespace moyin::font {
@@ -487,7 +489,7 @@ FaceChoice FontLibrary::fallback(char32_t cp, std::string_view lang, bool bold,
   out.face = &face(id);
   out.covered = true;
   out.synthetic_bold = bold && !info(*out.face).bold;
-  out.synthetic_italic = italic && !is_cjk(cp) && !info(*out.face).italic;
+  out.synthetic_italic = italic && !base::is_cjk(cp) && !info(*out.face).italic;
   return out;
 }
 
@@ -523,7 +525,7 @@ FaceChoice variant(const FontFamilyEntry& e, bool bold, bool italic) {
 FaceChoice FontLibrary::select(const FontSet& set, char32_t cp, bool bold, bool italic,
                                bool prefer_cjk) const {
   // Han stays upright: no italic face and no synthetic slant for CJK.
-  if (italic && is_cjk(cp)) italic = false;
+  if (italic && base::is_cjk(cp)) italic = false;
   auto try_entry = [&](const FontFamilyEntry& e, FaceChoice& out) {
     FaceChoice c = variant(e, bold, italic);
     if (has_glyph(face(c.face_id), cp)) {
@@ -607,7 +609,7 @@ void MissingGlyphs::report(std::string_view path, doc::Diagnostics& diags) const
     char code[16];
     std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(cp));
     std::string msg = std::string("no font draws ") + code + " ";
-    append_utf8(msg, cp);
+    base::append_utf8(msg, cp);
     const size_t n = uses(cp);
     msg += n > 1 ? " (first of " + std::to_string(n) + " uses); " : "; ";
     msg += coverage_advice(cp);
