@@ -3,6 +3,7 @@
 // resolved to file#id, title page, cover, nav + NCX, OPF, CSS, zip.
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <pugixml.hpp>
 
 #include "base/date.h"
@@ -538,8 +539,11 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
         diags.warn(b.meta_path, {}, "font " + face.file.string() + " not embedded: " + error);
         continue;
       }
-      std::string name = "fonts/font-" + base::integer(static_cast<int>(fonts.size()) + 1, 3) + ".ttf";
-      fonts.push_back({name, "font/ttf",
+      // A CFF face subsets to an OpenType-CFF font ("OTTO"): .otf, font/otf.
+      const bool otf = sub->size() >= 4 && std::memcmp(sub->data(), "OTTO", 4) == 0;
+      std::string name = "fonts/font-" + base::integer(static_cast<int>(fonts.size()) + 1, 3) +
+                         (otf ? ".otf" : ".ttf");
+      fonts.push_back({name, otf ? "font/otf" : "font/ttf",
                        std::string(reinterpret_cast<const char*>(sub->data()), sub->size())});
       std::string family;
       for (char c : face.family)

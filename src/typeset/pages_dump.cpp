@@ -156,9 +156,10 @@ std::optional<std::string> dump_pages(const doc::Document& doc, doc::Diagnostics
 }
 
 std::optional<std::string> dump_pages(const doc::Document& doc, const style::Sheet& sheet,
-                                      doc::Diagnostics& diags) {
+                                      doc::Diagnostics& diags,
+                                      const std::filesystem::path& fonts_yaml) {
   if (diags.has_errors()) return std::nullopt;
-  std::optional<font::FontLibrary> fonts = font::FontLibrary::load(font::default_fonts_yaml(), diags);
+  std::optional<font::FontLibrary> fonts = font::FontLibrary::load(fonts_yaml, diags);
   if (!fonts) return std::nullopt;
   layout::Book book = typeset(doc, sheet, *fonts, diags);
   return dump_book(book);
