@@ -199,7 +199,8 @@ void survey(detail::Document& doc) {
   while (!stack.empty()) {
     const Node* n = stack.back();
     stack.pop_back();
-    for (auto* c = n->last_node(); c; c = c->previous_sibling())
+    // last_node() is undefined on a node without children.
+    for (auto* c = n->first_node() ? n->last_node() : nullptr; c; c = c->previous_sibling())
       if (c->type() == rapidxml_ns::node_element) stack.push_back(c);
     if (auto id = detail::attribute(n, "id"); !id.empty()) doc.ids.emplace(std::string(id), n);
   }
@@ -208,7 +209,8 @@ void survey(detail::Document& doc) {
   while (!stack.empty()) {
     const Node* n = stack.back();
     stack.pop_back();
-    for (auto* c = n->last_node(); c; c = c->previous_sibling())
+    // last_node() is undefined on a node without children.
+    for (auto* c = n->first_node() ? n->last_node() : nullptr; c; c = c->previous_sibling())
       if (c->type() == rapidxml_ns::node_element) stack.push_back(c);
     std::string_view ns(n->namespace_uri(), n->namespace_uri_size());
     if (ns != kSvgNs) continue;  // metadata of editors (Inkscape, sodipodi, …)

@@ -17,6 +17,7 @@
 #include <cmath>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 
@@ -119,6 +120,13 @@ class Ctx {
     if (kind_ == Kind::Text && name(node) == "text") {
       own_text_ = TextRun{};
       text_ = &*own_text_;
+    } else if (kind_ == Kind::Text && parent.kind_ == Kind::Text) {
+      // A position not used yet (<text x y><tspan>…) belongs to the first
+      // character, wherever it is; the <tspan>'s own attributes override it.
+      text_x_ = std::exchange(parent.text_x_, std::nullopt);
+      text_y_ = std::exchange(parent.text_y_, std::nullopt);
+      text_dx_ = std::exchange(parent.text_dx_, std::nullopt);
+      text_dy_ = std::exchange(parent.text_dy_, std::nullopt);
     }
     lengths_.set_em_coefficient(style_.font_size);
   }
@@ -399,7 +407,11 @@ void Ctx::add_text(std::string s) {
 void Ctx::on_exit_element() {
   if (kind_ == Kind::Shape) {
     emit_shape();
-  } else if (kind_ == Kind::Use && !hidden_ && !href_.empty()) {
+  } else if (kind_ == Kind::Use && !hidden_) {
+    if (href_.empty()) {  // SVG 2's plain href (SVG++ knows xlink:href only)
+      std::string_view h = attribute(node_, "href");
+      if (h.starts_with("#")) href_ = h.substr(1);
+    }
     auto it = doc_->ids.find(href_);
     if (it == doc_->ids.end()) return;  // nothing to draw, as SVG says
     translate(x_, y_);
