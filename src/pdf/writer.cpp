@@ -219,6 +219,7 @@ class Writer {
   void draw_path(HPDF_Page page, const layout::Page& lp, const layout::Path& path);
   HPDF_ExtGState opacity_state(double fill, double stroke);
   HPDF_Image load_image(const std::string& path);
+  HPDF_Image load_pixels(const layout::Pixels& px);
   void add_link(HPDF_Page page, const layout::Page& lp, const layout::LinkArea& link);
   HPDF_Destination destination(const AnchorPlace& place);
   void add_outline();
@@ -239,6 +240,7 @@ class Writer {
   std::vector<HPDF_Page> pages_;
   std::map<std::string, AnchorPlace> anchors_;
   std::map<std::string, HPDF_Image> images_;
+  std::map<const layout::Pixels*, HPDF_Image> pixel_images_;  // pixels made by the typesetter
   std::map<std::pair<double, double>, HPDF_ExtGState> opacity_states_;
   bool transparency_ = false;
 };
@@ -583,8 +585,33 @@ HPDF_Image Writer::load_image(const std::string& path) {
   return img;
 }
 
+// Pixels handed over in the book (an SVG rasterized for the fallback): RGB
+// with the alpha plane as a soft mask.
+HPDF_Image Writer::load_pixels(const layout::Pixels& px) {
+  if (auto it = pixel_images_.find(&px); it != pixel_images_.end()) return it->second;
+  HPDF_Image img = nullptr;
+  const size_t n = static_cast<size_t>(px.width) * static_cast<size_t>(px.height);
+  if (px.width > 0 && px.height > 0 && px.rgb.size() == n * 3 && (px.alpha.empty() || px.alpha.size() == n)) {
+    img = HPDF_LoadRawImageFromMem(pdf_.get(), px.rgb.data(), static_cast<HPDF_UINT>(px.width),
+                                   static_cast<HPDF_UINT>(px.height), HPDF_CS_DEVICE_RGB, 8);
+    if (img && !px.alpha.empty()) {
+      HPDF_Image mask = HPDF_LoadRawImageFromMem(pdf_.get(), px.alpha.data(), static_cast<HPDF_UINT>(px.width),
+                                                 static_cast<HPDF_UINT>(px.height), HPDF_CS_DEVICE_GRAY, 8);
+      if (!mask || HPDF_Image_AddSMask(img, mask) != HPDF_OK) img = nullptr;
+      else transparency_ = true;
+    }
+  }
+  if (!img || !log_.errors.empty()) {
+    forget_errors();
+    warn("a drawn image (" + std::to_string(px.width) + "×" + std::to_string(px.height) + " pixels) left out of the PDF");
+    img = nullptr;
+  }
+  pixel_images_[&px] = img;
+  return img;
+}
+
 void Writer::draw_image(HPDF_Page page, const layout::Page& lp, const layout::ImageBox& ib) {
-  HPDF_Image img = load_image(ib.path);
+  HPDF_Image img = ib.pixels ? load_pixels(*ib.pixels) : load_image(ib.path);
   if (!img) return;
   HPDF_Page_DrawImage(page, img, static_cast<HPDF_REAL>(ib.box.x),
                       static_cast<HPDF_REAL>(lp.height - ib.box.y - ib.box.height),

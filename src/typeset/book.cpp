@@ -590,7 +590,7 @@ class FontSetter {
   std::vector<SetLine> set_nowrap(const SetRequest& req, const style::RoleStyle& rs,
                                   const FontRoles& roles) {
     MeasureOptions mo;
-    mo.size = rs.size;
+    mo.size = req.size > 0 ? req.size : rs.size;
     mo.code_scale = 1.0;
     mo.lang = lang_;
     FontRoles r = roles;

@@ -108,7 +108,10 @@ void dump_item(const layout::Item& item, std::string& out) {
           // The file name only: the resolved path depends on the checkout.
           std::string name = it.path.substr(it.path.find_last_of('/') + 1);
           out += "  image " + xy(it.box.x, it.box.y) + " " + wh(it.box.width, it.box.height) + " " +
-                 qstr(name) + "\n";
+                 qstr(name);
+          if (it.pixels)
+            out += " pixels=" + std::to_string(it.pixels->width) + "x" + std::to_string(it.pixels->height);
+          out += "\n";
         } else if constexpr (std::is_same_v<T, layout::LinkArea>) {
           out += "  link " + xy(it.box.x, it.box.y) + " " + wh(it.box.width, it.box.height) +
                  (it.dest.empty() ? " uri=" + qstr(it.uri) : " dest=" + qstr(it.dest)) + "\n";
