@@ -35,6 +35,7 @@ const char* name_of(doc::InlineKind k) {
     case doc::InlineKind::LineBreak: return "linebreak";
     case doc::InlineKind::FootnoteRef: return "footnote_ref";
     case doc::InlineKind::RawHtml: return "raw_html";
+    case doc::InlineKind::Math: return "math";
   }
   return "?";
 }
@@ -52,6 +53,7 @@ const char* name_of(doc::BlockKind k) {
     case doc::BlockKind::Image: return "image";
     case doc::BlockKind::RawHtml: return "raw_html";
     case doc::BlockKind::FootnoteDef: return "footnote_def";
+    case doc::BlockKind::Math: return "math";
   }
   return "?";
 }
@@ -104,6 +106,7 @@ Json inline_json(const doc::Inline& in) {
   if (!in.label.empty()) j["label"] = in.label;
   if (in.number != 0) j["number"] = in.number;
   if (in.autolink) j["autolink"] = true;
+  if (in.display) j["display"] = true;
   if (!in.children.empty()) j["children"] = inlines_json(in.children);
   return j;
 }
@@ -131,6 +134,8 @@ Json block_json(const doc::Block& b) {
     j["task"] = b.task == doc::TaskState::Checked ? "checked" : "unchecked";
   }
   if (!b.info.empty()) j["info"] = b.info;
+  if (!b.equation.empty()) j["equation"] = b.equation;
+  if (b.continues) j["continues"] = true;
   if (!b.text.empty() || b.kind == doc::BlockKind::Code) j["text"] = b.text;
   if (!b.aligns.empty()) {
     Json a = Json::array();

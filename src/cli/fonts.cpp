@@ -138,7 +138,8 @@ struct Checker {
           break;
         case doc::InlineKind::SoftBreak:
         case doc::InlineKind::LineBreak:
-        case doc::InlineKind::RawHtml: break;
+        case doc::InlineKind::RawHtml:
+        case doc::InlineKind::Math: break;  // MathJax's own glyphs
       }
     }
   }
@@ -160,7 +161,8 @@ struct Checker {
               inlines(cell.inlines, style::Role::Table, row.header, false);
           break;
         case doc::BlockKind::Rule:
-        case doc::BlockKind::RawHtml: break;
+        case doc::BlockKind::RawHtml:
+        case doc::BlockKind::Math: break;
       }
     }
   }

@@ -8,6 +8,7 @@
 
 #include "doc/diagnostics.h"
 #include "doc/document.h"
+#include "math/math.h"
 #include "style/style.h"
 
 namespace moyin::cli {
@@ -19,5 +20,9 @@ struct StyleArgs {
 
 style::Sheet sheet_for(const StyleArgs& args, const doc::Metadata& meta,
                        const std::filesystem::path& doc_dir, doc::Diagnostics& diags);
+
+// The math engine of this installation: Node.js from $MOYIN_NODE or PATH
+// (node, nodejs), and $MOYIN_HOME/math/engine.js or the build's source tree.
+math::Engine math_engine();
 
 }  // namespace moyin::cli

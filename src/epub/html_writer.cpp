@@ -44,12 +44,35 @@ std::string safe_id(std::string id) {
 
 }  // namespace
 
-HtmlWriter make_writer(const doc::Document& doc) {
+HtmlWriter make_writer(const doc::Document& doc, const math::Formulas* formulas) {
   HtmlWriter w;
   w.doc = &doc;
+  w.formulas = formulas;
   for (const doc::Block& f : doc.footnotes)
     w.footnote_ids[f.label] = safe_id(f.id.empty() ? "fn-" + f.label : f.id);
   return w;
+}
+
+void HtmlWriter::math(const std::string& tex, bool display, const doc::Block* block, std::string& out) {
+  const math::Formula* f = formulas ? formulas->find(tex, display) : nullptr;
+  std::string inner;
+  if (f && f->error.empty() && !f->mathml.empty()) {
+    inner = "<code class=\"moyin-mathml\">";
+    int_text(static_cast<int>(mathml.size()), inner);
+    inner += "</code>";
+    mathml.push_back(f->mathml);
+  } else {
+    inner = "<code class=\"math-tex\">" + escape_html(tex, false) + "</code>";
+  }
+  if (!block) {
+    out += inner;
+    return;
+  }
+  out += "<div class=\"math-display\"";
+  if (!block->id.empty()) out += " id=\"" + escape_html(safe_id(block->id), true) + "\"";
+  out += ">" + inner;
+  if (!block->equation.empty()) out += "<span class=\"equation-number\">(" + escape_html(block->equation, false) + ")</span>";
+  out += "</div>\n";
 }
 
 void HtmlWriter::inlines(const std::vector<doc::Inline>& list, std::string& out) {
@@ -119,6 +142,10 @@ void HtmlWriter::inlines(const std::vector<doc::Inline>& list, std::string& out)
       case doc::InlineKind::RawHtml:
         marker(in.pos, out);
         out += in.text;
+        break;
+      case doc::InlineKind::Math:
+        marker(in.pos, out);
+        math(in.text, in.display, nullptr, out);
         break;
     }
   }
@@ -247,6 +274,10 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
       break;
     case doc::BlockKind::FootnoteDef:
       footnote(b, out, true);
+      break;
+    case doc::BlockKind::Math:
+      marker(b.pos, out);
+      math(b.text, true, &b, out);
       break;
   }
 }

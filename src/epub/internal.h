@@ -57,12 +57,20 @@ struct HtmlWriter {
   // label -> def id (from doc.footnotes)
   std::map<std::string, std::string> footnote_ids;
   std::map<std::string, int> ref_counts;  // label -> refs written so far
+  const math::Formulas* formulas = nullptr;
+  // MathML of the formulas written, in order: the HTML holds a placeholder
+  // <code class="moyin-mathml">N</code> per formula that insert_mathml
+  // replaces after sanitizing (MathJax's MathML is trusted, raw HTML's is not).
+  std::vector<std::string> mathml;
+  void math(const std::string& tex, bool display, const doc::Block* block, std::string& out);
   void blocks(const std::vector<doc::Block>& blocks, std::string& out, bool tight = false);
   void block(const doc::Block& b, std::string& out, bool tight);
   void inlines(const std::vector<doc::Inline>& in, std::string& out);
   void footnote(const doc::Block& def, std::string& out, bool epub_markup);
 };
-HtmlWriter make_writer(const doc::Document& doc);
+HtmlWriter make_writer(const doc::Document& doc, const math::Formulas* formulas = nullptr);
+// Replaces the writer's MathML placeholders under `root`; true when any formula was inserted.
+bool insert_mathml(pugi::xml_node root, const std::vector<std::string>& mathml);
 
 // ---- sanitize.cpp: HTML5 text -> XHTML nodes appended to `parent`.
 struct SanitizeContext {

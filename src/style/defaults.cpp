@@ -78,6 +78,9 @@ epub:
 
 emphasis:
   cjk: bold
+
+math:
+  numbering: none
 )yaml";
 
 }  // namespace moyin::style

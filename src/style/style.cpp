@@ -389,6 +389,10 @@ std::vector<KeyDef> make_keys() {
   enumeration("emphasis.cjk", {"bold", "dots"}, [](Sheet& s, std::string_view v, const Ctx&) {
     s.emphasis.cjk = lower(trim(v)) == "dots" ? CjkEmphasis::Dots : CjkEmphasis::Bold;
   });
+  enumeration("math.numbering", {"none", "all", "chapter"}, [](Sheet& s, std::string_view v, const Ctx&) {
+    const std::string n = lower(trim(v));
+    s.math.numbering = n == "all" ? MathNumbering::All : n == "chapter" ? MathNumbering::Chapter : MathNumbering::None;
+  });
   return k;
 }
 

@@ -120,6 +120,13 @@ struct EmphasisStyle {
   CjkEmphasis cjk = CjkEmphasis::Bold;
 };
 
+// Display formulas numbered: none (only \tag and labelled ones), all "(1)", chapter "(2.1)".
+enum class MathNumbering { None, All, Chapter };
+
+struct MathStyle {
+  MathNumbering numbering = MathNumbering::None;
+};
+
 struct Sheet {
   std::string name = "article";          // the last sheet layered (name or file stem)
   std::vector<std::string> sources;      // files layered, in order (for messages)
@@ -133,6 +140,7 @@ struct Sheet {
   TitlePageStyle title_page;
   EpubStyle epub;
   EmphasisStyle emphasis;
+  MathStyle math;
 
   const RoleStyle& role(Role r) const { return roles[static_cast<int>(r)]; }
   RoleStyle& role(Role r) { return roles[static_cast<int>(r)]; }

@@ -116,6 +116,8 @@ void dump_item(const layout::Item& item, std::string& out) {
           out += "  anchor " + qstr(it.name) + " " + xy(it.at.x, it.at.y) + "\n";
         } else if constexpr (std::is_same_v<T, layout::Path>) {
           dump_path(it, out);
+        } else if constexpr (std::is_same_v<T, layout::ActualText>) {
+          out += it.end ? "  actual-text end\n" : "  actual-text " + qstr(it.text) + "\n";
         }
       },
       item);
