@@ -18,11 +18,19 @@ require('mathjax-full/js/input/tex/mhchem/MhchemConfiguration.js');
 require('mathjax-full/js/input/tex/textmacros/TextMacrosConfiguration.js');
 require('mathjax-full/js/input/tex/newcommand/NewcommandConfiguration.js');
 require('mathjax-full/js/input/tex/configmacros/ConfigMacrosConfiguration.js');
+require('mathjax-full/js/input/tex/color/ColorConfiguration.js');
+require('mathjax-full/js/input/tex/cancel/CancelConfiguration.js');
+require('mathjax-full/js/input/tex/enclose/EncloseConfiguration.js');
+require('mathjax-full/js/input/tex/braket/BraketConfiguration.js');
+require('mathjax-full/js/input/tex/mathtools/MathtoolsConfiguration.js');
+require('mathjax-full/js/input/tex/upgreek/UpgreekConfiguration.js');
+require('mathjax-full/js/input/tex/gensymb/GensymbConfiguration.js');
 
 const adaptor = liteAdaptor();
 RegisterHTMLHandler(adaptor);
 const tex = new TeX({
-  packages: ['base', 'ams', 'boldsymbol', 'mhchem', 'textmacros', 'newcommand', 'configmacros'],
+  packages: ['base', 'ams', 'boldsymbol', 'mhchem', 'textmacros', 'newcommand', 'configmacros', 'color',
+             'cancel', 'enclose', 'braket', 'mathtools', 'upgreek', 'gensymb'],
   // Errors are reported to moyin, never drawn as red boxes.
   formatError: (jax, err) => { throw err; },
   tags: 'none',

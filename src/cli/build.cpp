@@ -211,15 +211,6 @@ void load_file(const Job& job, JobResult& r) {
   if (!r.document) r.ok = false;
 }
 
-math::Numbering numbering(const style::Sheet& sheet) {
-  switch (sheet.math.numbering) {
-    case style::MathNumbering::All: return math::Numbering::All;
-    case style::MathNumbering::Chapter: return math::Numbering::Chapter;
-    case style::MathNumbering::None: break;
-  }
-  return math::Numbering::None;
-}
-
 // Equation numbers and MathJax's complaints, once the sheet is known.
 void finish_math(std::span<doc::Document> docs, const style::Sheet& sheet, const Settings& s, doc::Diagnostics& diags) {
   math::number_equations(docs, numbering(sheet), diags);

@@ -252,9 +252,11 @@ int dump_pages_stage(const DumpArgs& a) {
   doc::Diagnostics diags;
   std::optional<doc::Document> d = source::read_file(a.file, diags);
   std::optional<std::string> out;
+  math::Formulas formulas;
   if (d) {
     style::Sheet sheet = sheet_for(a.style, d->meta, std::filesystem::path(a.file).parent_path(), diags);
-    out = typeset::dump_pages(*d, sheet, diags);
+    prepare_math(*d, sheet, formulas, diags);
+    out = typeset::dump_pages(*d, sheet, diags, &formulas);
   }
   print_diagnostics(diags);
   return emit(out);

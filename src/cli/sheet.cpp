@@ -48,4 +48,22 @@ math::Engine math_engine() {
   return e;
 }
 
+math::Numbering numbering(const style::Sheet& sheet) {
+  switch (sheet.math.numbering) {
+    case style::MathNumbering::All: return math::Numbering::All;
+    case style::MathNumbering::Chapter: return math::Numbering::Chapter;
+    case style::MathNumbering::None: break;
+  }
+  return math::Numbering::None;
+}
+
+void prepare_math(doc::Document& d, const style::Sheet& sheet, math::Formulas& formulas, doc::Diagnostics& diags) {
+  std::vector<math::Key> keys = math::collect(std::span(&d, 1));
+  std::string error;
+  if (!keys.empty() && !math::convert(math_engine(), keys, formulas, error))
+    diags.error(d.path, {}, "math: " + error + "; formulas print as their TeX source");
+  math::number_equations(std::span(&d, 1), numbering(sheet), diags);
+  math::report(d, formulas, diags);
+}
+
 }  // namespace moyin::cli

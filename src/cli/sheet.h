@@ -25,4 +25,9 @@ style::Sheet sheet_for(const StyleArgs& args, const doc::Metadata& meta,
 // (node, nodejs), and $MOYIN_HOME/math/engine.js or the build's source tree.
 math::Engine math_engine();
 
+// For one document (dump): converts its formulas (starting the engine only
+// when it has some), numbers its equations and reports MathJax's complaints.
+void prepare_math(doc::Document& d, const style::Sheet& sheet, math::Formulas& formulas, doc::Diagnostics& diags);
+math::Numbering numbering(const style::Sheet& sheet);
+
 }  // namespace moyin::cli

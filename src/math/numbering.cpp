@@ -17,7 +17,7 @@ struct Numberer {
 
   void blocks(std::vector<doc::Block>& list) {
     for (doc::Block& b : list) {
-      if (b.kind == doc::BlockKind::Heading && b.level == 1 && headings_count) {
+      if (b.kind == doc::BlockKind::Heading && b.level == 1 && headings_count && mode == Numbering::Chapter) {
         ++chapter;
         count = 0;
       }

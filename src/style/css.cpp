@@ -177,6 +177,15 @@ std::string to_css(const Sheet& s) {
     css += r.done();
   }
 
+  // Display formulas (MathML): centred, the equation number at the right.
+  css += Rule("div.math-display")
+             .p("text-align", "center")
+             .p("text-indent", "0")
+             .p("margin", "0.6em 0")
+             .p("position", "relative")
+             .done();
+  css += Rule("div.math-display .equation-number").p("float", "right").done();
+
   const RoleStyle& code = s.role(Role::Code);
   Rule pre = role_rule("pre", code, body, false);
   pre.p("padding", "0.5em 0.75em").p("white-space", "pre-wrap").p("overflow-wrap", "break-word");

@@ -159,10 +159,15 @@ std::optional<std::string> dump_pages(const doc::Document& doc, doc::Diagnostics
 
 std::optional<std::string> dump_pages(const doc::Document& doc, const style::Sheet& sheet,
                                       doc::Diagnostics& diags) {
+  return dump_pages(doc, sheet, diags, nullptr);
+}
+
+std::optional<std::string> dump_pages(const doc::Document& doc, const style::Sheet& sheet,
+                                      doc::Diagnostics& diags, const math::Formulas* formulas) {
   if (diags.has_errors()) return std::nullopt;
   std::optional<font::FontLibrary> fonts = font::FontLibrary::load(font::default_fonts_yaml(), diags);
   if (!fonts) return std::nullopt;
-  layout::Book book = typeset(doc, sheet, *fonts, diags);
+  layout::Book book = typeset(doc, sheet, *fonts, diags, formulas);
   return dump_book(book);
 }
 

@@ -9,6 +9,7 @@
 #include "doc/diagnostics.h"
 #include "doc/document.h"
 #include "layout/book.h"
+#include "math/math.h"
 #include "style/style.h"
 
 namespace moyin::typeset {
@@ -22,6 +23,8 @@ std::string dump_page(const layout::Page& page);
 // or the sheet are unusable (reported to `diags`).
 std::optional<std::string> dump_pages(const doc::Document& doc, doc::Diagnostics& diags);
 // The same with a sheet the caller resolved (`moyin dump --style/--set`).
+std::optional<std::string> dump_pages(const doc::Document& doc, const style::Sheet& sheet,
+                                      doc::Diagnostics& diags, const math::Formulas* formulas);
 std::optional<std::string> dump_pages(const doc::Document& doc, const style::Sheet& sheet,
                                       doc::Diagnostics& diags);
 
