@@ -136,6 +136,12 @@ Json block_json(const doc::Block& b) {
   if (!b.info.empty()) j["info"] = b.info;
   if (!b.equation.empty()) j["equation"] = b.equation;
   if (b.continues) j["continues"] = true;
+  if (!b.title.empty()) j["title"] = b.title;
+  if (!b.attributes.empty()) {
+    Json attrs = Json::array();
+    for (const auto& [key, value] : b.attributes) attrs.push_back(Json::array({key, value}));
+    j["attributes"] = std::move(attrs);
+  }
   if (!b.text.empty() || b.kind == doc::BlockKind::Code) j["text"] = b.text;
   if (!b.aligns.empty()) {
     Json a = Json::array();
@@ -240,9 +246,16 @@ int emit(const std::optional<std::string>& out) {
   return std::fflush(stdout) == 0 ? 0 : 1;
 }
 
+// The document as build sees it: parsed, then its code highlighted.
+std::optional<doc::Document> read_highlighted(const std::string& file, doc::Diagnostics& diags) {
+  std::optional<doc::Document> d = source::read_file(file, diags);
+  if (d) highlight::Highlighter(highlight_dirs()).annotate(*d, diags);
+  return d;
+}
+
 int dump_doc_stage(const DumpArgs& a) {
   doc::Diagnostics diags;
-  std::optional<doc::Document> d = source::read_file(a.file, diags);
+  std::optional<doc::Document> d = read_highlighted(a.file, diags);
   print_diagnostics(diags);
   if (!d) return 1;
   return emit(dump_doc_json(*d));
@@ -250,7 +263,7 @@ int dump_doc_stage(const DumpArgs& a) {
 
 int dump_pages_stage(const DumpArgs& a) {
   doc::Diagnostics diags;
-  std::optional<doc::Document> d = source::read_file(a.file, diags);
+  std::optional<doc::Document> d = read_highlighted(a.file, diags);
   std::optional<std::string> out;
   math::Formulas formulas;
   if (d) {
@@ -266,7 +279,7 @@ int dump_pages_stage(const DumpArgs& a) {
 // with the sheet's CJK options.
 int dump_lines_stage(const DumpArgs& a) {
   doc::Diagnostics diags;
-  std::optional<doc::Document> d = source::read_file(a.file, diags);
+  std::optional<doc::Document> d = read_highlighted(a.file, diags);
   std::optional<std::string> out;
   if (d) {
     style::Sheet sheet = sheet_for(a.style, d->meta, std::filesystem::path(a.file).parent_path(), diags);

@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include "cli/sheet.h"
 
+#include <cstdlib>
+
 namespace moyin::cli {
 
 style::Sheet sheet_for(const StyleArgs& args, const doc::Metadata& meta,
@@ -64,6 +66,14 @@ void prepare_math(doc::Document& d, const style::Sheet& sheet, math::Formulas& f
     diags.error(d.path, {}, "math: " + error + "; formulas print as their TeX source");
   math::number_equations(std::span(&d, 1), numbering(sheet), diags);
   math::report(d, formulas, diags);
+}
+
+highlight::DataDirs highlight_dirs() {
+  highlight::DataDirs dirs;
+  dirs.moyin = style::default_styles_dir() / "highlight";
+  const char* env = std::getenv("SOURCE_HIGHLIGHT_DATADIR");
+  dirs.library = env && *env ? std::filesystem::path(env) : highlight::library_data_dir();
+  return dirs;
 }
 
 }  // namespace moyin::cli

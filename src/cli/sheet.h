@@ -9,6 +9,7 @@
 #include "doc/diagnostics.h"
 #include "doc/document.h"
 #include "math/math.h"
+#include "highlight/highlight.h"
 #include "style/style.h"
 
 namespace moyin::cli {
@@ -29,5 +30,10 @@ math::Engine math_engine();
 // when it has some), numbers its equations and reports MathJax's complaints.
 void prepare_math(doc::Document& d, const style::Sheet& sheet, math::Formulas& formulas, doc::Diagnostics& diags);
 math::Numbering numbering(const style::Sheet& sheet);
+// Where code highlighting finds its language definitions: Moyin's
+// styles/highlight (next to the shipped sheets, so $MOYIN_HOME moves both)
+// and Source-highlight's data folder ($SOURCE_HIGHLIGHT_DATADIR, as its own
+// tools honour, else the folder its package installs).
+highlight::DataDirs highlight_dirs();
 
 }  // namespace moyin::cli

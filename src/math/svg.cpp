@@ -5,7 +5,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "doc/utf8.h"
+#include "base/utf8.h"
 #include "math/math.h"
 
 namespace moyin::math {
@@ -192,7 +192,7 @@ std::string decode_text(std::string_view s) {
       out += s[i];
       continue;
     }
-    doc::append_utf8(out, cp);
+    base::append_utf8(out, cp);
     i = semi;
   }
   return out;

@@ -43,19 +43,6 @@ std::string hex_units(const std::u16string& s) {
 
 }  // namespace
 
-std::string format_number(double v, int decimals) {
-  if (!std::isfinite(v)) v = 0;
-  char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
-  std::string s(buf, res.ptr);
-  if (s.find('.') != std::string::npos) {
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
-  }
-  if (s == "-0") s = "0";
-  return s;
-}
-
 std::u16string utf8_to_utf16(std::string_view utf8) {
   std::u16string out;
   size_t i = 0;

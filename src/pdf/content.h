@@ -13,10 +13,6 @@
 
 namespace moyin::pdf {
 
-// A PDF number: fixed notation, at most `decimals` decimals, no trailing
-// zeros, never "-0", independent of the locale.
-std::string format_number(double v, int decimals = 3);
-
 // UTF-8 → UTF-16 code units (surrogate pairs beyond the BMP; invalid bytes
 // become U+FFFD).
 std::u16string utf8_to_utf16(std::string_view utf8);

@@ -24,6 +24,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/number.h"
 #include "font/subset.h"
 #include "pdf/content.h"
 #include "pdf/pdf.h"
@@ -308,7 +309,7 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
   if (run.glyphs.empty()) return;
   FontEntry& fe = fonts_[run.face];
   if (!(run.size > 0) || run.size > HPDF_MAX_FONTSIZE) {
-    warn("skipped text drawn at an impossible size " + format_number(run.size) + " pt");
+    warn("skipped text drawn at an impossible size " + base::compact(run.size) + " pt");
     return;
   }
   // ToUnicode: each code maps to the text of the first cluster it drew.
@@ -343,7 +344,7 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
   HPDF_Page_SetRGBFill(page, c01(run.color.r), c01(run.color.g), c01(run.color.b));
   std::string s;
   if (run.synthetic_bold) s += "2 Tr\n";
-  const std::string slant = format_number(run.synthetic_slant, 4);
+  const std::string slant = base::compact(run.synthetic_slant, 4);
   // Glyphs sharing a vertical offset go in one TJ array; a new text matrix
   // starts wherever the offset changes (marks, superscripts).
   double pen = 0;  // pt from the run origin
@@ -352,7 +353,7 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
   while (i < gs.size()) {
     const double yoff = gs[i].y_offset;
     const double seg_x = pen;
-    s += "1 0 " + slant + " 1 " + format_number(x0 + seg_x) + " " + format_number(y0 + yoff) +
+    s += "1 0 " + slant + " 1 " + base::compact(x0 + seg_x) + " " + base::compact(y0 + yoff) +
          " Tm\n[";
     double cur = 0;  // where the text position is now, pt from seg_x
     bool in_string = false;
@@ -363,7 +364,7 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
       if (std::abs(adjust) >= 0.0005) {
         if (in_string) s += ">";
         in_string = false;
-        s += format_number(adjust);
+        s += base::compact(adjust);
       }
       if (!in_string) s += "<";
       in_string = true;
@@ -731,7 +732,7 @@ bool Writer::run() {
     if (!(lp.width >= HPDF_MIN_PAGE_SIZE && lp.width <= HPDF_MAX_PAGE_WIDTH &&
           lp.height >= HPDF_MIN_PAGE_SIZE && lp.height <= HPDF_MAX_PAGE_HEIGHT)) {
       error("cannot write PDF " + out_.string() + ": page " + std::to_string(i + 1) + " is " +
-            format_number(lp.width) + " x " + format_number(lp.height) +
+            base::compact(lp.width) + " x " + base::compact(lp.height) +
             " pt, outside what PDF allows (3 to 14400 pt)");
       return false;
     }

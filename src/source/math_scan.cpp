@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "doc/utf8.h"
+#include "base/utf8.h"
 
 namespace moyin::source {
 
@@ -362,7 +362,7 @@ std::string ProtectedMath::restore(std::string_view s) const {
   out.reserve(s.size());
   char32_t last = 0;
   for (size_t i = 0; i < s.size();) {
-    const doc::Decoded d = doc::decode_at(s, i);
+    const base::Decoded d = base::decode_at(s, i);
     if (const MathSpan* span = span_of(d.cp)) {
       if (d.cp != last) out += span->source;  // a span over n lines left n placeholders
       last = d.cp;
@@ -383,7 +383,7 @@ ProtectedMath protect_math(std::string_view body) {
   }
   for (char32_t plane : kPlanes) {
     std::string lead;
-    doc::append_utf8(lead, plane);
+    base::append_utf8(lead, plane);
     // Every code point of the plane shares the first two bytes of its first one.
     if (body.find(lead.substr(0, 2)) == std::string_view::npos) {
       p.base = plane;
@@ -420,7 +420,7 @@ ProtectedMath protect_math(std::string_view body) {
     sc.spans[k].line = line;
     sc.spans[k].column = static_cast<int>(begin - line_start_in) + 1;
     std::string ph;
-    doc::append_utf8(ph, p.base + static_cast<char32_t>(k));
+    base::append_utf8(ph, p.base + static_cast<char32_t>(k));
     // One placeholder per source line of the span keeps the line numbers.
     size_t from = begin;
     while (true) {

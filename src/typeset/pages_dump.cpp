@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "base/number.h"
 #include "typeset/book.h"
 
 namespace moyin::typeset {
@@ -12,11 +13,8 @@ namespace moyin::typeset {
 namespace {
 
 std::string num(double v) {
-  double r = std::round(v * 10) / 10;
-  if (r == 0) r = 0;  // no "-0.0"
-  char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof buf, r, std::chars_format::fixed, 1);
-  return std::string(buf, res.ptr);
+  // Rounded half away from zero first, as the goldens were written.
+  return base::fixed(std::round(v * 10) / 10, 1);
 }
 
 std::string xy(double x, double y) { return num(x) + "," + num(y); }

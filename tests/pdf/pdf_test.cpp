@@ -1,5 +1,6 @@
 // PDF writer tests: books built by hand from shaped runs, written to a
 // temporary directory and checked with qpdf, pdffonts and pdftotext.
+#include "base/number.h"
 #include "pdf/pdf.h"
 
 #include <gtest/gtest.h>
@@ -346,10 +347,10 @@ TEST_F(PdfTest, UnsupportedImageIsAWarningNotAFailure) {
 }
 
 TEST(PdfContent, NumbersAndDates) {
-  EXPECT_EQ(format_number(1.5), "1.5");
-  EXPECT_EQ(format_number(-0.0001), "0");
-  EXPECT_EQ(format_number(12.0), "12");
-  EXPECT_EQ(format_number(-3.14159, 2), "-3.14");
+  EXPECT_EQ(base::compact(1.5), "1.5");
+  EXPECT_EQ(base::compact(-0.0001), "0");
+  EXPECT_EQ(base::compact(12.0), "12");
+  EXPECT_EQ(base::compact(-3.14159, 2), "-3.14");
   auto d = parse_date("2025-10-28T05:54:14.065Z");
   ASSERT_TRUE(d);
   EXPECT_EQ(d->year, 2025);
