@@ -112,7 +112,7 @@ int main() {
                   auto doc = source::parse(md, "code.md", d);
                   if (highlighted) hl.annotate(*doc, d);
                   epub::Options o;
-                  o.css = style::to_css(sheet);
+                  o.sheet = sheet;
                   if (!epub::make_epub(*doc, o, d)) fail(d, "EPUB not made");
                 }));
   }

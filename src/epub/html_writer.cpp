@@ -61,7 +61,7 @@ bool han_latin(char32_t a, char32_t b) {
 
 constexpr std::string_view kSpacer = "<span class=\"hl-sp\"></span>";
 
-char32_t first_char(std::string_view s) { return s.empty() ? 0 : doc::decode_at(s, 0).cp; }
+char32_t first_char(std::string_view s) { return s.empty() ? 0 : base::decode_at(s, 0).cp; }
 
 // The first character an inline (and what follows it) shows, for deciding
 // on spacing before it is written; 0 when it starts with no text.
@@ -108,7 +108,7 @@ void code_text(const doc::Block& b, bool line_numbers, std::string& out) {
     const size_t end = nl == std::string_view::npos ? text.size() : nl;
     if (line_numbers) {
       out += "<span class=\"hl-ln\">";
-      int_text(++number, out);
+      base::append_integer(out, ++number);
       out += "</span>";
     }
     size_t at = pos;
@@ -203,7 +203,7 @@ void HtmlWriter::space_before(char32_t next, std::string& out) {
 void HtmlWriter::text(std::string_view s, std::string& out, char32_t after_text) {
   if (!markup.latin_spacing && markup.punctuation == Squeeze::None && !markup.vertical) {
     out += escape_html(s, false);
-    if (!s.empty()) prev = doc::decode_before(s, s.size()).cp;
+    if (!s.empty()) prev = base::decode_before(s, s.size()).cp;
     return;
   }
   size_t run = 0;  // start of the text not yet written
@@ -213,13 +213,13 @@ void HtmlWriter::text(std::string_view s, std::string& out, char32_t after_text)
   };
   for (size_t i = 0; i < s.size();) {
     const size_t at = i;
-    const char32_t c = doc::next_code_point(s, i);
+    const char32_t c = base::next_code_point(s, i);
     if (markup.vertical && is_digit(c) && !is_latin_alnum(prev) && prev != '.' && prev != ',') {
       // One or two digits between non-Latin text stand upright in one em
       // (縦中横), like a Han character: no Han–Latin spacing around them.
       size_t end = i;
       while (end < s.size() && is_digit(static_cast<unsigned char>(s[end]))) ++end;
-      const char32_t after = end < s.size() ? doc::decode_at(s, end).cp : 0;
+      const char32_t after = end < s.size() ? base::decode_at(s, end).cp : 0;
       if (end - at <= 2 && !is_latin_alnum(after) && after != '.' && after != ',') {
         flush(at);
         out += "<span class=\"tcy\">" + std::string(s.substr(at, end - at)) + "</span>";
@@ -233,7 +233,7 @@ void HtmlWriter::text(std::string_view s, std::string& out, char32_t after_text)
       out += kSpacer;
     }
     if (markup.punctuation != Squeeze::None && fullwidth_mark(c)) {
-      const char32_t next = i < s.size() ? doc::decode_at(s, i).cp : after_text;
+      const char32_t next = i < s.size() ? base::decode_at(s, i).cp : after_text;
       if (const char* cls = squeeze_class(c, prev, next)) {
         flush(at);
         out += "<span class=\"";
@@ -257,7 +257,7 @@ void HtmlWriter::inlines(const std::vector<doc::Inline>& list, std::string& out)
       case doc::InlineKind::Code:
         space_before(first_char(in.text), out);
         out += "<code>" + escape_html(in.text, false) + "</code>";
-        if (!in.text.empty()) prev = doc::decode_before(in.text, in.text.size()).cp;
+        if (!in.text.empty()) prev = base::decode_before(in.text, in.text.size()).cp;
         break;
       case doc::InlineKind::Emphasis:
         space_before(first_char(in.children, 0), out);

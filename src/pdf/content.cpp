@@ -1,5 +1,7 @@
 #include "pdf/content.h"
 
+#include "base/number.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -250,22 +252,22 @@ namespace {
 
 std::string rgb(const layout::Color& c, const char* op) {
   auto c01 = [](double v) { return std::isfinite(v) ? std::clamp(v, 0.0, 1.0) : 0.0; };
-  return format_number(c01(c.r)) + " " + format_number(c01(c.g)) + " " + format_number(c01(c.b)) +
+  return base::compact(c01(c.r)) + " " + base::compact(c01(c.g)) + " " + base::compact(c01(c.b)) +
          " " + op + "\n";
 }
 
 std::string line_style(const layout::PathStroke& s) {
-  std::string out = format_number(std::max(0.0, s.width)) + " w " +
+  std::string out = base::compact(std::max(0.0, s.width)) + " w " +
                     std::to_string(static_cast<int>(s.cap)) + " J " +
                     std::to_string(static_cast<int>(s.join)) + " j ";
-  if (s.join == layout::LineJoin::Miter) out += format_number(std::max(1.0, s.miter_limit)) + " M ";
+  if (s.join == layout::LineJoin::Miter) out += base::compact(std::max(1.0, s.miter_limit)) + " M ";
   out += "[";
   bool any = false;
   for (double d : s.dash) any |= d > 0;
   if (any)
     for (size_t i = 0; i < s.dash.size(); ++i)
-      out += (i ? " " : "") + format_number(std::max(0.0, s.dash[i]));
-  out += "] " + format_number(any ? s.dash_phase : 0) + " d\n";
+      out += (i ? " " : "") + base::compact(std::max(0.0, s.dash[i]));
+  out += "] " + base::compact(any ? s.dash_phase : 0) + " d\n";
   return out;
 }
 
@@ -277,7 +279,7 @@ std::string path_operators(const layout::Path& path, double page_height) {
   if (path.fill) out += rgb(path.fill->color, "rg");
   if (path.stroke) out += rgb(path.stroke->color, "RG") + line_style(*path.stroke);
   auto pt = [&](const layout::Point& p) {
-    return format_number(p.x) + " " + format_number(page_height - p.y) + " ";
+    return base::compact(p.x) + " " + base::compact(page_height - p.y) + " ";
   };
   using Op = layout::PathSegment::Op;
   for (const auto& seg : path.segments) {

@@ -123,7 +123,7 @@ std::string text_color(const Color& c) {
 std::string background_color(const Color& c) {
   if (!neutral(c) || c.r < 0.5) return hex(c);
   const double alpha = (1 - std::clamp(c.r, 0.0, 1.0)) * 255 / 127;
-  return "rgba(127, 127, 127, " + num(std::min(alpha, 1.0)) + ")";
+  return "rgba(127, 127, 127, " + base::compact(std::min(alpha, 1.0)) + ")";
 }
 
 // Physical sides for the flow's logical ones: horizontal-tb or vertical-rl.
@@ -273,7 +273,7 @@ std::string body_css(const Sheet& s, const Flow& flow) {
   // line and hangs, like the PDF's glue that is discarded there.
   if (s.cjk.latin_spacing > 0)
     css += Rule("span.hl-sp")
-               .p(std::string("margin-") + flow.inline_start(), num(s.cjk.latin_spacing) + "em")
+               .p(std::string("margin-") + flow.inline_start(), base::compact(s.cjk.latin_spacing) + "em")
                .done();
   // Fullwidth marks the XHTML writer wraps by cjk.punctuation: "pc" loses
   // its blank right half, "po" its blank left half, "pk" stays full. The
