@@ -2,6 +2,7 @@
 // file), footnotes placed with the chapter that first cites them, links
 // resolved to file#id, title page, cover, nav + NCX, OPF, CSS, zip.
 #include <algorithm>
+#include <cstring>
 #include <charconv>
 #include <cstring>
 #include <pugixml.hpp>
@@ -43,6 +44,41 @@ struct Unit {
   int first_file = 0;  // index of its first ChapterFile
 };
 
+}  // namespace
+
+namespace detail {
+
+void find_mathml_placeholders(pugi::xml_node n, std::vector<pugi::xml_node>& out) {
+  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+    if (std::strcmp(c.name(), "code") == 0 && std::strcmp(c.attribute("class").value(), "moyin-mathml") == 0)
+      out.push_back(c);
+    else
+      find_mathml_placeholders(c, out);
+  }
+}
+
+bool insert_mathml(pugi::xml_node root, const std::vector<std::string>& mathml) {
+  std::vector<pugi::xml_node> found;
+  find_mathml_placeholders(root, found);
+  bool any = false;
+  for (pugi::xml_node code : found) {
+    const size_t k = static_cast<size_t>(std::atoi(code.child_value()));
+    pugi::xml_document m;
+    if (k >= mathml.size() || !m.load_string(mathml[k].c_str())) {
+      code.attribute("class").set_value("math-tex");
+      continue;
+    }
+    code.parent().insert_copy_before(m.document_element(), code);
+    code.parent().remove_child(code);
+    any = true;
+  }
+  return any;
+}
+
+}  // namespace detail
+
+namespace {
+
 struct ChapterFile {
   std::string name;  // "chapter-001.xhtml"
   std::string title;
@@ -52,6 +88,7 @@ struct ChapterFile {
   std::unique_ptr<pugi::xml_document> dom;
   std::set<std::string> ids;
   std::map<const void*, doc::Position> link_positions;
+  bool mathml = false;  // the manifest item gets properties="mathml"
 };
 
 struct TocEntry {
@@ -259,6 +296,7 @@ struct Builder {
       const doc::Document& d = *units[u].doc;
       HtmlWriter writer = make_writer(d, text_markup(options.sheet));
       writer.code_line_numbers = options.sheet.code.line_numbers;
+      writer.formulas = options.formulas;
       for (ChapterFile& f : files) {
         if (f.unit != static_cast<int>(u)) continue;
         std::string html;
@@ -278,6 +316,7 @@ struct Builder {
           return images.resolve(url, dir, d.path, pos, diags);
         };
         html_to_xhtml(html, body, ctx);
+        f.mathml = insert_mathml(body, writer.mathml);
         f.link_positions = std::move(ctx.link_positions);
         collect_ids(f.dom->document_element(), f.ids);
         // TOC entries: top-level headings of this file.
@@ -657,7 +696,8 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     item("css", "style.css", "text/css", nullptr);
     for (const Page& p : front) item(p.id, p.name, "application/xhtml+xml", nullptr);
     for (size_t i = 0; i < b.files.size(); ++i)
-      item("chapter-" + base::integer(static_cast<int>(i) + 1, 3), b.files[i].name, "application/xhtml+xml", nullptr);
+      item("chapter-" + base::integer(static_cast<int>(i) + 1, 3), b.files[i].name, "application/xhtml+xml",
+           b.files[i].mathml ? "mathml" : nullptr);
     int n = 0;
     for (const Resource& r : b.images.resources()) {
       bool is_cover = cover_href && *cover_href == r.href;

@@ -138,7 +138,15 @@ struct Anchor {
   Point at;
 };
 
-using Item = std::variant<GlyphRun, Rule, Rect, ImageBox, LinkArea, Anchor, Path>;
+// Brackets the items up to the matching end marker as one piece of text for
+// copy and search: a formula's outlines copy as its TeX source (the PDF's
+// marked content with /ActualText).
+struct ActualText {
+  std::string text;  // begin marker: the replacement text; end marker: empty
+  bool end = false;
+};
+
+using Item = std::variant<GlyphRun, Rule, Rect, ImageBox, LinkArea, Anchor, Path, ActualText>;
 
 enum class LabelStyle { Decimal, LowerRoman, UpperRoman, None };
 

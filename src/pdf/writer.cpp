@@ -135,6 +135,13 @@ void append_hex_code(std::string& out, uint16_t code) {
   for (int shift = 12; shift >= 0; shift -= 4) out.push_back(digits[(code >> shift) & 0xF]);
 }
 
+// A PDF text string in content: <FEFF…> (UTF-16BE with a byte-order mark).
+std::string utf16_hex_string(std::string_view utf8) {
+  std::string out = "<FEFF";
+  for (char16_t u : utf8_to_utf16(utf8)) append_hex_code(out, static_cast<uint16_t>(u));
+  return out + ">";
+}
+
 // A PDF text string as UTF-16BE with a byte-order mark, written in hex.
 // libharu's UTF-8 encoder drops characters beyond the BMP from outline and
 // Info strings, so those are set here instead.
@@ -709,6 +716,10 @@ void Writer::draw_page(size_t index) {
       add_link(page, lp, *link);
     } else if (const auto* path = std::get_if<layout::Path>(&item)) {
       draw_path(page, lp, *path);
+    } else if (const auto* span = std::get_if<layout::ActualText>(&item)) {
+      // Marked content: what copying the bracketed drawing gives (a formula's TeX).
+      if (span->end) raw(page, "EMC\n");
+      else raw(page, "/Span <</ActualText " + utf16_hex_string(span->text) + ">> BDC\n");
     }
   }
 }

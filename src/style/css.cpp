@@ -351,6 +351,15 @@ std::string to_css(const Sheet& s) {
     css += r.done();
   }
 
+  // Display formulas (MathML): centred, the equation number at the right.
+  css += Rule("div.math-display")
+             .p("text-align", "center")
+             .p("text-indent", "0")
+             .p("margin", "0.6em 0")
+             .p("position", "relative")
+             .done();
+  css += Rule("div.math-display .equation-number").p("float", "right").done();
+
   // Code blocks wrap long lines instead of running off a phone's screen.
   const RoleStyle& code = s.role(Role::Code);
   Rule pre = role_rule("pre", code, body, false, flow, s.fonts.code);

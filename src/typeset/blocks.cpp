@@ -96,13 +96,61 @@ void layout_children(Ctx& c, const Frame& f, const std::vector<doc::Block>& bloc
   for (const doc::Block& b : blocks) layout_block(c, f, b);
 }
 
-void paragraph(Ctx& c, const Frame& f, const std::vector<doc::Inline>& inlines) {
+void paragraph(Ctx& c, const Frame& f, const std::vector<doc::Inline>& inlines, bool continues = false) {
   const style::RoleStyle& rs = c.sheet.role(f.role);
   begin_block(c, f.tight ? 0 : rs.space_before);
-  double indent = f.in_list ? 0 : rs.indent;
+  // The rest of a sentence after a display formula is not a new paragraph: no indent.
+  double indent = f.in_list || continues ? 0 : rs.indent;
   auto boxes = set_paragraph(c, f, inlines, f.role, indent, rs.align, rs.bold);
   c.vb.add_lines(std::move(boxes), c.sheet.paragraph.orphans, c.sheet.paragraph.widows);
   end_block(c, f.tight ? 0 : rs.space_after);
+}
+
+// A display formula: centred on its own line (the setter draws it as one
+// unbreakable object), its number "(3)" at the right margin, an anchor for
+// \eqref links. A formula MathJax refused prints as its TeX in code style.
+void display_math(Ctx& c, const Frame& f, const doc::Block& b) {
+  const style::RoleStyle& rs = c.sheet.role(f.role);
+  begin_block(c, std::max(rs.space_before, 0.5 * rs.size));
+  std::vector<doc::Inline> inl(1);
+  inl[0].kind = doc::InlineKind::Math;
+  inl[0].display = true;
+  inl[0].text = b.text;
+  inl[0].pos = b.pos;
+  double number_w = 0;
+  std::vector<SetLine> number;
+  if (!b.equation.empty()) {
+    number = set_text(c.setter, "(" + b.equation + ")", f.role, kHuge);
+    if (!number.empty()) number_w = number.front().width + rs.size;
+  }
+  SetRequest req;
+  req.inlines = &inl;
+  req.role = f.role;
+  req.measure = std::max(1.0, f.measure - 2 * number_w);  // centred in the measure, clear of the number
+  req.align = style::Align::Center;
+  req.path = c.doc->path;
+  auto lines = c.setter(req);
+  if (lines.empty()) lines.emplace_back();
+  if (!number.empty()) {
+    SetLine& last = lines.back();  // the number sits on the formula's last line, as in TeX
+    // Lines are shifted right by number_w below: this puts the number's end at the right margin.
+    const double x = f.measure - number.front().width - number_w;
+    for (layout::Item& it : number.front().items) {
+      translate(it, x, 0);
+      last.items.push_back(std::move(it));
+    }
+    last.ascent = std::max(last.ascent, number.front().ascent);
+    last.descent = std::max(last.descent, number.front().descent);
+  }
+  auto boxes = boxes_of(std::move(lines), rs, f.left + number_w, f);
+  if (!b.id.empty()) boxes.front().items.push_back(layout::Anchor{b.id, layout::Point{0, -boxes.front().baseline}});
+  c.vb.begin_keep_together();
+  for (VBox& box : boxes) {
+    c.vb.add_break(kForbid);
+    c.vb.add_box(std::move(box));
+  }
+  c.vb.end_keep_together();
+  end_block(c, std::max(rs.space_after, 0.5 * rs.size));
 }
 
 void heading(Ctx& c, const Frame& f, const doc::Block& b) {
@@ -813,7 +861,7 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
 void layout_block(Ctx& c, const Frame& f, const doc::Block& b) {
   switch (b.kind) {
     case doc::BlockKind::Paragraph:
-      paragraph(c, f, b.inlines);
+      paragraph(c, f, b.inlines, b.continues);
       break;
     case doc::BlockKind::Heading:
       heading(c, f, b);
@@ -844,6 +892,9 @@ void layout_block(Ctx& c, const Frame& f, const doc::Block& b) {
       if (!t.empty()) text_paragraph(c, f, t, b.pos, f.role);
       break;
     }
+    case doc::BlockKind::Math:
+      display_math(c, f, b);
+      break;
     case doc::BlockKind::FootnoteDef:
       if (c.doc->footnotes.empty()) {
         Frame g = f;

@@ -119,6 +119,8 @@ void dump_item(const layout::Item& item, std::string& out) {
           out += "  anchor " + qstr(it.name) + " " + xy(it.at.x, it.at.y) + "\n";
         } else if constexpr (std::is_same_v<T, layout::Path>) {
           dump_path(it, out);
+        } else if constexpr (std::is_same_v<T, layout::ActualText>) {
+          out += it.end ? "  actual-text end\n" : "  actual-text " + qstr(it.text) + "\n";
         }
       },
       item);
@@ -160,11 +162,12 @@ std::optional<std::string> dump_pages(const doc::Document& doc, doc::Diagnostics
 
 std::optional<std::string> dump_pages(const doc::Document& doc, const style::Sheet& sheet,
                                       doc::Diagnostics& diags,
-                                      const std::filesystem::path& fonts_yaml) {
+                                      const std::filesystem::path& fonts_yaml,
+                                      const math::Formulas* formulas) {
   if (diags.has_errors()) return std::nullopt;
   std::optional<font::FontLibrary> fonts = font::FontLibrary::load(fonts_yaml, diags);
   if (!fonts) return std::nullopt;
-  layout::Book book = typeset(doc, sheet, *fonts, diags);
+  layout::Book book = typeset(doc, sheet, *fonts, diags, formulas);
   return dump_book(book);
 }
 
