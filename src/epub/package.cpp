@@ -667,10 +667,7 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     for (const std::string& c : meta.categories) subject(c);
     pugi::xml_node mod = md.append_child("meta");
     mod.append_attribute("property") = "dcterms:modified";
-<<<<<<< HEAD
     mod.text() = base::format_utc(modified).c_str();
-=======
-    mod.text() = format_utc(modified).c_str();
     // A reflowable book: the reader chooses the page size, orientation and spreads.
     auto property = [&](const char* name, const char* value) {
       pugi::xml_node m = md.append_child("meta");
@@ -681,7 +678,6 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     property("rendition:orientation", "auto");
     property("rendition:spread", "auto");
     if (!fonts.empty()) property("ibooks:specified-fonts", "true");
->>>>>>> main
     pugi::xml_node man = pkg.append_child("manifest");
     auto item = [&](const std::string& id, const std::string& href, const std::string& type,
                     const char* props) {
