@@ -104,8 +104,9 @@ namespace moyin::typeset {
 
 std::optional<std::string> dump_lines_with_default_fonts(const doc::Document& d, double measure,
                                                          doc::Diagnostics& diags,
-                                                         const CjkOptions& cjk) {
-  auto fonts = font::FontLibrary::load(font::default_fonts_yaml(), diags);
+                                                         const CjkOptions& cjk,
+                                                         const std::filesystem::path& fonts_yaml) {
+  auto fonts = font::FontLibrary::load(fonts_yaml, diags);
   if (!fonts) return std::nullopt;
   LinesDumpOptions opt;
   opt.cjk = cjk;

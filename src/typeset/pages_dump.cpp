@@ -108,7 +108,10 @@ void dump_item(const layout::Item& item, std::string& out) {
           // The file name only: the resolved path depends on the checkout.
           std::string name = it.path.substr(it.path.find_last_of('/') + 1);
           out += "  image " + xy(it.box.x, it.box.y) + " " + wh(it.box.width, it.box.height) + " " +
-                 qstr(name) + "\n";
+                 qstr(name);
+          if (it.pixels)
+            out += " pixels=" + std::to_string(it.pixels->width) + "x" + std::to_string(it.pixels->height);
+          out += "\n";
         } else if constexpr (std::is_same_v<T, layout::LinkArea>) {
           out += "  link " + xy(it.box.x, it.box.y) + " " + wh(it.box.width, it.box.height) +
                  (it.dest.empty() ? " uri=" + qstr(it.uri) : " dest=" + qstr(it.dest)) + "\n";
@@ -116,6 +119,8 @@ void dump_item(const layout::Item& item, std::string& out) {
           out += "  anchor " + qstr(it.name) + " " + xy(it.at.x, it.at.y) + "\n";
         } else if constexpr (std::is_same_v<T, layout::Path>) {
           dump_path(it, out);
+        } else if constexpr (std::is_same_v<T, layout::ActualText>) {
+          out += it.end ? "  actual-text end\n" : "  actual-text " + qstr(it.text) + "\n";
         }
       },
       item);
@@ -156,11 +161,13 @@ std::optional<std::string> dump_pages(const doc::Document& doc, doc::Diagnostics
 }
 
 std::optional<std::string> dump_pages(const doc::Document& doc, const style::Sheet& sheet,
-                                      doc::Diagnostics& diags) {
+                                      doc::Diagnostics& diags,
+                                      const std::filesystem::path& fonts_yaml,
+                                      const math::Formulas* formulas) {
   if (diags.has_errors()) return std::nullopt;
-  std::optional<font::FontLibrary> fonts = font::FontLibrary::load(font::default_fonts_yaml(), diags);
+  std::optional<font::FontLibrary> fonts = font::FontLibrary::load(fonts_yaml, diags);
   if (!fonts) return std::nullopt;
-  layout::Book book = typeset(doc, sheet, *fonts, diags);
+  layout::Book book = typeset(doc, sheet, *fonts, diags, formulas);
   return dump_book(book);
 }
 
