@@ -173,33 +173,45 @@ Rule role_rule(const std::string& selector, const RoleStyle& r, const RoleStyle&
 std::string code_highlight_css(const Sheet& s) {
   const CodeStyle& code = s.code;
   std::string css;
-  css += Rule("pre")
-             .p("background-color", hex(code.background))
-             .p("color", hex(code.token(doc::TokenClass::Text).color))
-             .p("tab-size", "4")  // as the PDF expands tabs
-             .done();
-  for (int c = 1; c < doc::kTokenClassCount; ++c) {
-    const auto cls = static_cast<doc::TokenClass>(c);
-    const TokenStyle& t = code.token(cls);
-    Rule r("pre code ." + std::string(css_class(cls)));
-    r.p("color", hex(t.color));
-    if (t.bold) r.p("font-weight", "bold");
-    if (t.italic) r.p("font-style", "italic");
-    css += r.done();
-  }
-  css += Rule("div.code-title")
+  // Block and title colours go through the reader-friendly helpers above: the
+  // light theme's near-black text and light grey become the reader's own
+  // colour and a translucent tint; the dark theme's are kept as written.
+  auto colours = [](Rule r, const Color& background, const Color& text) {
+    r.p("background-color", background_color(background));
+    if (const std::string t = text_color(text); !t.empty()) r.p("color", t);
+    return r;
+  };
+  const Color& text = code.token(doc::TokenClass::Text).color;
+  css += colours(Rule("pre"), code.background, text).p("tab-size", "4").done();  // as the PDF expands tabs
+  auto token_rules = [&](const CodeStyle& palette, const std::string& indent) {
+    std::string out;
+    for (int c = 1; c < doc::kTokenClassCount; ++c) {
+      const auto cls = static_cast<doc::TokenClass>(c);
+      const TokenStyle& t = palette.token(cls);
+      Rule r(indent + "pre code ." + std::string(css_class(cls)));
+      r.p("color", hex(t.color));
+      if (t.bold) r.p("font-weight", "bold");
+      if (t.italic) r.p("font-style", "italic");
+      out += r.done();
+    }
+    return out;
+  };
+  css += token_rules(code, "");
+  // The light theme's dark hues vanish on a reader's dark page: there the
+  // dark theme's hues take over.
+  if (code.theme == CodeTheme::Light)
+    css += "@media (prefers-color-scheme: dark) {\n" + token_rules(code_theme(CodeTheme::Dark), "") + "}\n";
+  css += colours(Rule("div.code-title"), code.title_background, text)
              .p("font-family", font_stack(s.role(Role::Code).font))
              .p("font-size", em(s.role(Role::Code).size, s.role(Role::Body).size))
-             .p("background-color", hex(code.title_background))
-             .p("color", hex(code.token(doc::TokenClass::Text).color))
              .p("padding", "0.2em 0.75em")
              .p("margin", "0.5em 0 0 0")
              .p("text-indent", "0")
              .done();
   css += Rule("div.code-title + pre").p("margin-top", "0").done();
-  css += Rule("pre code .hl-ln")
-             .p("color", hex(code.line_number))
-             .p("display", "inline-block")
+  Rule numbers("pre code .hl-ln");
+  if (const std::string t = text_color(code.line_number); !t.empty()) numbers.p("color", t);
+  css += numbers.p("display", "inline-block")
              .p("min-width", "2.5em")
              .p("padding-right", "0.75em")
              .p("text-align", "right")
