@@ -213,6 +213,17 @@ std::string code_highlight_css(const Sheet& s) {
     if (t.italic) r.p("font-style", "italic");
     css += r.done();
   }
+  // The light theme's dark hues vanish on a reader's dark page: there the
+  // dark theme's hues take over.
+  if (light) {
+    css += "@media (prefers-color-scheme: dark) {\n";
+    const CodeStyle dark = code_theme(CodeTheme::Dark);
+    for (int c = 1; c < doc::kTokenClassCount; ++c) {
+      const auto cls = static_cast<doc::TokenClass>(c);
+      css += Rule("pre code ." + std::string(css_class(cls))).p("color", hex(dark.token(cls).color)).done();
+    }
+    css += "}\n";
+  }
   Rule title("div.code-title");
   title.p("font-family", font_stack(s.role(Role::Code).font))
       .p("font-size", em(s.role(Role::Code).size, s.role(Role::Body).size));
