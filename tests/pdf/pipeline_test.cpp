@@ -122,7 +122,7 @@ TEST_F(PipelineTest, SeedManuscriptPdfIsValidAndGivesItsTextBack) {
   // typesetter warns about those).
   auto raw = run_command("pdftotext -raw -enc UTF-8 '" + pdf.string() + "' -", dir_);
   std::u32string all;
-  for (size_t i = 0; i < raw.out.size();) all.push_back(font::next_code_point(raw.out, i));
+  for (size_t i = 0; i < raw.out.size();) all.push_back(base::next_code_point(raw.out, i));
   int spaced = 0;
   for (size_t i = 1; i + 1 < all.size(); ++i)
     if (all[i] == U' ' && is_han(all[i - 1]) && is_han(all[i + 1])) ++spaced;
