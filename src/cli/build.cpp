@@ -27,6 +27,7 @@
 #include "cli/report.h"
 #include "cli/sheet.h"
 #include "epub/epub.h"
+#include "math/math.h"
 #include "font/font.h"
 #include "pdf/pdf.h"
 #include "source/source.h"
@@ -52,6 +53,8 @@ struct Settings {
   std::optional<int64_t> source_date_epoch;
   // Loaded once per process and shared read-only by every job's thread.
   const font::FontLibrary* fonts = nullptr;
+  // Every formula of the run, converted by one MathJax process before any output.
+  const math::Formulas* formulas = nullptr;
   // Loaded on first use, once per process, shared by every job's thread.
   const highlight::Highlighter* highlighter = nullptr;
 };
@@ -65,6 +68,9 @@ struct Job {
 struct JobResult {
   doc::Diagnostics diags;
   bool ok = true;
+  // What the first pass read: one document, or a book's chapters.
+  std::optional<doc::Document> document;
+  std::optional<epub::Book> book;
 };
 
 std::string lower(std::string s) {
@@ -173,6 +179,7 @@ epub::Options epub_options(const Settings& s, const style::Sheet& sheet, const J
   o.title_page = sheet.title_page.enabled;
   o.sheet = sheet;
   o.source_date_epoch = s.source_date_epoch;
+  o.formulas = s.formulas;
   return o;
 }
 
@@ -214,22 +221,31 @@ void write_outputs(const Job& job, const Settings& s, MakeEpub make_epub, MakePa
   }
 }
 
+void load_file(const Job& job, const Settings& s, JobResult& r) {
+  r.document = source::read_file(job.input, r.diags);
+  if (!r.document) r.ok = false;
+  else s.highlighter->annotate(*r.document, r.diags);
+}
+
+// Equation numbers and MathJax's complaints, once the sheet is known.
+void finish_math(std::span<doc::Document> docs, const style::Sheet& sheet, const Settings& s, doc::Diagnostics& diags) {
+  math::number_equations(docs, numbering(sheet), diags);
+  if (s.formulas)
+    for (const doc::Document& d : docs) math::report(d, *s.formulas, diags);
+}
+
 void run_file(const Job& job, const Settings& s, JobResult& r) {
-  std::optional<doc::Document> document = source::read_file(job.input, r.diags);
-  if (!document) {
-    r.ok = false;
-    return;
-  }
-  s.highlighter->annotate(*document, r.diags);
-  style::Sheet sheet = sheet_for(s, document->meta, job.input.parent_path(), r.diags);
+  doc::Document& document = *r.document;
+  style::Sheet sheet = sheet_for(s, document.meta, job.input.parent_path(), r.diags);
+  finish_math(std::span(&document, 1), sheet, s, r.diags);
   write_outputs(
-      job, s, [&] { return epub::make_epub(*document, epub_options(s, sheet, job), r.diags); },
-      [&] { return typeset::typeset(*document, sheet, *s.fonts, r.diags); }, r);
+      job, s, [&] { return epub::make_epub(document, epub_options(s, sheet, job), r.diags); },
+      [&] { return typeset::typeset(document, sheet, *s.fonts, r.diags, s.formulas); }, r);
 }
 
 // book.yaml: front-matter keys (title, author, date, lang, id, cover, tags,
 // …) plus `chapters:`, a list of Markdown files relative to the book.yaml.
-void run_book(const Job& job, const Settings& s, JobResult& r) {
+void load_book(const Job& job, const Settings& s, JobResult& r) {
   std::string input = job.input.string();
   std::error_code ec;
   std::string text;
@@ -285,11 +301,38 @@ void run_book(const Job& job, const Settings& s, JobResult& r) {
     book.chapters.push_back(std::move(*chapter));
   }
   if (!r.ok) return;
-  style::Sheet sheet = sheet_for(s, book.meta, dir, r.diags);
+  r.book = std::move(book);
+}
+
+void run_book(const Job& job, const Settings& s, JobResult& r) {
+  epub::Book& book = *r.book;
+  const std::string input = job.input.string();
+  style::Sheet sheet = sheet_for(s, book.meta, job.input.parent_path(), r.diags);
+  finish_math(book.chapters, sheet, s, r.diags);
   write_outputs(
       job, s, [&] { return epub::make_book(book, epub_options(s, sheet, job), r.diags); },
-      [&] { return typeset::typeset_book(book.meta, book.chapters, sheet, *s.fonts, r.diags, input); },
+      [&] {
+        return typeset::typeset_book(book.meta, book.chapters, sheet, *s.fonts, r.diags, input, s.formulas);
+      },
       r);
+}
+
+// One MathJax process for every formula of the run; started only when there are formulas.
+bool convert_math(const std::vector<JobResult>& results, math::Formulas& formulas, doc::Diagnostics& diags) {
+  std::vector<math::Key> keys;
+  for (const JobResult& r : results) {
+    std::vector<math::Key> k;
+    if (r.document) k = math::collect(std::span(&*r.document, 1));
+    else if (r.book) k = math::collect(r.book->chapters);
+    keys.insert(keys.end(), k.begin(), k.end());
+  }
+  if (keys.empty()) return true;
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  std::string error;
+  if (math::convert(math_engine(), keys, formulas, error)) return true;
+  diags.error("moyin", {}, "math: " + error + "; formulas print as their TeX source");
+  return false;
 }
 
 // Expands the command line's paths into jobs; problems go to `diags`.
@@ -381,6 +424,24 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   s.highlighter = &highlighter;
   print_diagnostics(planning);
   std::vector<JobResult> results(jobs.size());
+  // First pass: read every input (in parallel), so the math engine runs once for all.
+  run_parallel(
+      jobs.size(), s.jobs,
+      [&](size_t i) {
+        try {
+          if (jobs[i].book) load_book(jobs[i], s, results[i]);
+          else load_file(jobs[i], s, results[i]);
+        } catch (const std::exception& e) {
+          results[i].diags.error(jobs[i].input.string(), {}, std::string("internal error: ") + e.what());
+          results[i].ok = false;
+        }
+      },
+      [](size_t) {});
+  math::Formulas formulas;
+  doc::Diagnostics math_diags;
+  convert_math(results, formulas, math_diags);
+  print_diagnostics(math_diags);
+  s.formulas = &formulas;
   bool tty = ::isatty(STDERR_FILENO) == 1;
   bool progress = tty && !s.quiet && jobs.size() > 1;
   std::mutex progress_mutex;  // only guards the progress line on stderr
@@ -388,6 +449,7 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
       jobs.size(), s.jobs,
       [&](size_t i) {
         try {  // an exception must not escape a worker thread (std::terminate)
+          if (!results[i].ok) return;
           if (jobs[i].book) run_book(jobs[i], s, results[i]);
           else run_file(jobs[i], s, results[i]);
         } catch (const std::exception& e) {
@@ -412,7 +474,7 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   if (!s.quiet && !progress && jobs.size() > 1)
     std::fprintf(stderr, "moyin: %zu of %zu inputs converted, %zu failed\n", jobs.size() - failed,
                  jobs.size(), failed);
-  if (planning.has_errors()) return 1;
+  if (planning.has_errors() || math_diags.has_errors()) return 1;
   if (failed > 0) return 1;
   if ((s.report.warnings_are_errors && warnings > 0) ||
       (s.report.max_warnings >= 0 && warnings > static_cast<size_t>(s.report.max_warnings))) {

@@ -36,6 +36,7 @@ const char* name_of(doc::InlineKind k) {
     case doc::InlineKind::LineBreak: return "linebreak";
     case doc::InlineKind::FootnoteRef: return "footnote_ref";
     case doc::InlineKind::RawHtml: return "raw_html";
+    case doc::InlineKind::Math: return "math";
   }
   return "?";
 }
@@ -53,6 +54,7 @@ const char* name_of(doc::BlockKind k) {
     case doc::BlockKind::Image: return "image";
     case doc::BlockKind::RawHtml: return "raw_html";
     case doc::BlockKind::FootnoteDef: return "footnote_def";
+    case doc::BlockKind::Math: return "math";
   }
   return "?";
 }
@@ -105,6 +107,7 @@ Json inline_json(const doc::Inline& in) {
   if (!in.label.empty()) j["label"] = in.label;
   if (in.number != 0) j["number"] = in.number;
   if (in.autolink) j["autolink"] = true;
+  if (in.display) j["display"] = true;
   if (!in.children.empty()) j["children"] = inlines_json(in.children);
   return j;
 }
@@ -132,6 +135,8 @@ Json block_json(const doc::Block& b) {
     j["task"] = b.task == doc::TaskState::Checked ? "checked" : "unchecked";
   }
   if (!b.info.empty()) j["info"] = b.info;
+  if (!b.equation.empty()) j["equation"] = b.equation;
+  if (b.continues) j["continues"] = true;
   if (!b.title.empty()) j["title"] = b.title;
   if (!b.attributes.empty()) {
     Json attrs = Json::array();
@@ -266,9 +271,11 @@ int dump_pages_stage(const DumpArgs& a) {
   doc::Diagnostics diags;
   std::optional<doc::Document> d = read_highlighted(a.file, diags);
   std::optional<std::string> out;
+  math::Formulas formulas;
   if (d) {
     style::Sheet sheet = sheet_for(a.style, d->meta, std::filesystem::path(a.file).parent_path(), diags);
-    out = typeset::dump_pages(*d, sheet, diags, fonts_yaml_of(a));
+    prepare_math(*d, sheet, formulas, diags);
+    out = typeset::dump_pages(*d, sheet, diags, fonts_yaml_of(a), &formulas);
   }
   print_diagnostics(diags);
   return emit(out);

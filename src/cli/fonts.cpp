@@ -146,7 +146,8 @@ struct Checker {
           break;
         case doc::InlineKind::SoftBreak:
         case doc::InlineKind::LineBreak:
-        case doc::InlineKind::RawHtml: break;
+        case doc::InlineKind::RawHtml:
+        case doc::InlineKind::Math: break;  // MathJax's own glyphs
       }
     }
   }
@@ -168,7 +169,8 @@ struct Checker {
               inlines(cell.inlines, style::Role::Table, row.header, false);
           break;
         case doc::BlockKind::Rule:
-        case doc::BlockKind::RawHtml: break;
+        case doc::BlockKind::RawHtml:
+        case doc::BlockKind::Math: break;
       }
     }
   }

@@ -14,6 +14,7 @@
 
 #include "doc/diagnostics.h"
 #include "doc/document.h"
+#include "math/math.h"
 #include "style/style.h"
 
 namespace moyin::epub {
@@ -39,6 +40,8 @@ struct Options {
   // Used for dcterms:modified when the front matter has no usable date
   // (the caller reads $SOURCE_DATE_EPOCH); otherwise 1970-01-01T00:00:00Z.
   std::optional<int64_t> source_date_epoch;
+  // MathJax's results (MathML); none: formulas appear as their TeX in <code>.
+  const math::Formulas* formulas = nullptr;
 };
 
 // A book: metadata (from book.yaml) plus one document per chapter file, in

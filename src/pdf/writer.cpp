@@ -24,6 +24,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/date.h"
 #include "base/number.h"
 #include "font/subset.h"
 #include "pdf/content.h"
@@ -134,6 +135,13 @@ void append_hex_code(std::string& out, uint16_t code) {
   for (int shift = 12; shift >= 0; shift -= 4) out.push_back(digits[(code >> shift) & 0xF]);
 }
 
+// A PDF text string in content: <FEFF…> (UTF-16BE with a byte-order mark).
+std::string utf16_hex_string(std::string_view utf8) {
+  std::string out = "<FEFF";
+  for (char16_t u : utf8_to_utf16(utf8)) append_hex_code(out, static_cast<uint16_t>(u));
+  return out + ">";
+}
+
 // A PDF text string as UTF-16BE with a byte-order mark, written in hex.
 // libharu's UTF-8 encoder drops characters beyond the BMP from outline and
 // Info strings, so those are set here instead.
@@ -218,6 +226,7 @@ class Writer {
   void draw_path(HPDF_Page page, const layout::Page& lp, const layout::Path& path);
   HPDF_ExtGState opacity_state(double fill, double stroke);
   HPDF_Image load_image(const std::string& path);
+  HPDF_Image load_pixels(const layout::Pixels& px);
   void add_link(HPDF_Page page, const layout::Page& lp, const layout::LinkArea& link);
   HPDF_Destination destination(const AnchorPlace& place);
   void add_outline();
@@ -238,6 +247,7 @@ class Writer {
   std::vector<HPDF_Page> pages_;
   std::map<std::string, AnchorPlace> anchors_;
   std::map<std::string, HPDF_Image> images_;
+  std::map<const layout::Pixels*, HPDF_Image> pixel_images_;  // pixels made by the typesetter
   std::map<std::pair<double, double>, HPDF_ExtGState> opacity_states_;
   bool transparency_ = false;
 };
@@ -582,8 +592,33 @@ HPDF_Image Writer::load_image(const std::string& path) {
   return img;
 }
 
+// Pixels handed over in the book (an SVG rasterized for the fallback): RGB
+// with the alpha plane as a soft mask.
+HPDF_Image Writer::load_pixels(const layout::Pixels& px) {
+  if (auto it = pixel_images_.find(&px); it != pixel_images_.end()) return it->second;
+  HPDF_Image img = nullptr;
+  const size_t n = static_cast<size_t>(px.width) * static_cast<size_t>(px.height);
+  if (px.width > 0 && px.height > 0 && px.rgb.size() == n * 3 && (px.alpha.empty() || px.alpha.size() == n)) {
+    img = HPDF_LoadRawImageFromMem(pdf_.get(), px.rgb.data(), static_cast<HPDF_UINT>(px.width),
+                                   static_cast<HPDF_UINT>(px.height), HPDF_CS_DEVICE_RGB, 8);
+    if (img && !px.alpha.empty()) {
+      HPDF_Image mask = HPDF_LoadRawImageFromMem(pdf_.get(), px.alpha.data(), static_cast<HPDF_UINT>(px.width),
+                                                 static_cast<HPDF_UINT>(px.height), HPDF_CS_DEVICE_GRAY, 8);
+      if (!mask || HPDF_Image_AddSMask(img, mask) != HPDF_OK) img = nullptr;
+      else transparency_ = true;
+    }
+  }
+  if (!img || !log_.errors.empty()) {
+    forget_errors();
+    warn("a drawn image (" + std::to_string(px.width) + "×" + std::to_string(px.height) + " pixels) left out of the PDF");
+    img = nullptr;
+  }
+  pixel_images_[&px] = img;
+  return img;
+}
+
 void Writer::draw_image(HPDF_Page page, const layout::Page& lp, const layout::ImageBox& ib) {
-  HPDF_Image img = load_image(ib.path);
+  HPDF_Image img = ib.pixels ? load_pixels(*ib.pixels) : load_image(ib.path);
   if (!img) return;
   HPDF_Page_DrawImage(page, img, static_cast<HPDF_REAL>(ib.box.x),
                       static_cast<HPDF_REAL>(lp.height - ib.box.y - ib.box.height),
@@ -681,6 +716,10 @@ void Writer::draw_page(size_t index) {
       add_link(page, lp, *link);
     } else if (const auto* path = std::get_if<layout::Path>(&item)) {
       draw_path(page, lp, *path);
+    } else if (const auto* span = std::get_if<layout::ActualText>(&item)) {
+      // Marked content: what copying the bracketed drawing gives (a formula's TeX).
+      if (span->end) raw(page, "EMC\n");
+      else raw(page, "/Span <</ActualText " + utf16_hex_string(span->text) + ">> BDC\n");
     }
   }
 }
@@ -779,20 +818,13 @@ void Writer::add_info() {
   set(HPDF_INFO_KEYWORDS, join(m.tags, m.categories));
   set(HPDF_INFO_CREATOR, "Moyin");
 
-  std::optional<Date> date;
+  std::optional<base::DateTime> date;
   if (!m.date.empty()) {
-    date = parse_date(m.date);
+    date = base::parse_iso_date(m.date);
     if (!date)
       warn("front-matter date \"" + m.date + "\" is not an ISO 8601 date; PDF dates left out");
   }
-  if (!date && opt_.source_date_epoch) date = date_from_epoch(*opt_.source_date_epoch);
-  if (!date) {
-    if (const char* env = std::getenv("SOURCE_DATE_EPOCH"); env && *env) {
-      char* end = nullptr;
-      long long v = std::strtoll(env, &end, 10);
-      if (end && *end == 0) date = date_from_epoch(v);
-    }
-  }
+  if (!date && opt_.source_date_epoch) date = base::from_epoch(*opt_.source_date_epoch);
   if (!date) return;
   HPDF_Date d{};
   d.year = date->year;
@@ -801,12 +833,13 @@ void Writer::add_info() {
   d.hour = date->hour;
   d.minutes = date->minute;
   d.seconds = std::min(date->second, 59);
-  if (date->utc) {
+  if (date->offset_minutes.value_or(0) == 0) {
     d.ind = 'Z';
   } else {
-    d.ind = date->offset_minutes < 0 ? '-' : '+';
-    d.off_hour = std::abs(date->offset_minutes) / 60;
-    d.off_minutes = std::abs(date->offset_minutes) % 60;
+    const int offset = *date->offset_minutes;
+    d.ind = offset < 0 ? '-' : '+';
+    d.off_hour = std::abs(offset) / 60;
+    d.off_minutes = std::abs(offset) % 60;
   }
   HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, d);
   HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, d);

@@ -189,33 +189,41 @@ Rule role_rule(const std::string& selector, const RoleStyle& r, const RoleStyle&
 // <span class="hl-kw">… inside, and <span class="hl-ln"> for line numbers.
 std::string code_highlight_css(const Sheet& s) {
   const CodeStyle& code = s.code;
+  // A light theme follows the reader's dark mode like the body text (its
+  // greys become the reader's colour, its tint translucent); a dark theme is
+  // the author's explicit choice and is kept as written.
+  const bool light = code.background.r + code.background.g + code.background.b >= 1.5;
+  auto ink = [&](const Color& c) { return light ? text_color(c) : hex(c); };
+  auto paper = [&](const Color& c) { return light ? background_color(c) : hex(c); };
+  auto set = [](Rule& r, const char* prop, const std::string& v) {
+    if (!v.empty()) r.p(prop, v);
+  };
   std::string css;
-  css += Rule("pre")
-             .p("background-color", hex(code.background))
-             .p("color", hex(code.token(doc::TokenClass::Text).color))
-             .done();
+  Rule pre("pre");
+  set(pre, "background-color", paper(code.background));
+  set(pre, "color", ink(code.token(doc::TokenClass::Text).color));
+  pre.p("tab-size", "4");  // as the PDF expands tabs
+  css += pre.done();
   for (int c = 1; c < doc::kTokenClassCount; ++c) {
     const auto cls = static_cast<doc::TokenClass>(c);
     const TokenStyle& t = code.token(cls);
     Rule r("pre code ." + std::string(css_class(cls)));
-    r.p("color", hex(t.color));
+    set(r, "color", ink(t.color));
     if (t.bold) r.p("font-weight", "bold");
     if (t.italic) r.p("font-style", "italic");
     css += r.done();
   }
-  css += Rule("div.code-title")
-             .p("font-family", font_stack(s.role(Role::Code).font))
-             .p("font-size", em(s.role(Role::Code).size, s.role(Role::Body).size))
-             .p("background-color", hex(code.title_background))
-             .p("color", hex(code.token(doc::TokenClass::Text).color))
-             .p("padding", "0.2em 0.75em")
-             .p("margin", "0.5em 0 0 0")
-             .p("text-indent", "0")
-             .done();
+  Rule title("div.code-title");
+  title.p("font-family", font_stack(s.role(Role::Code).font))
+      .p("font-size", em(s.role(Role::Code).size, s.role(Role::Body).size));
+  set(title, "background-color", paper(code.title_background));
+  set(title, "color", ink(code.token(doc::TokenClass::Text).color));
+  title.p("padding", "0.2em 0.75em").p("margin", "0.5em 0 0 0").p("text-indent", "0");
+  css += title.done();
   css += Rule("div.code-title + pre").p("margin-top", "0").done();
-  css += Rule("pre code .hl-ln")
-             .p("color", hex(code.line_number))
-             .p("display", "inline-block")
+  Rule gutter("pre code .hl-ln");
+  set(gutter, "color", ink(code.line_number));
+  css += gutter.p("display", "inline-block")
              .p("min-width", "2.5em")
              .p("padding-right", "0.75em")
              .p("text-align", "right")
@@ -343,11 +351,20 @@ std::string to_css(const Sheet& s) {
     css += r.done();
   }
 
+  // Display formulas (MathML): centred, the equation number at the right.
+  css += Rule("div.math-display")
+             .p("text-align", "center")
+             .p("text-indent", "0")
+             .p("margin", "0.6em 0")
+             .p("position", "relative")
+             .done();
+  css += Rule("div.math-display .equation-number").p("float", "right").done();
+
   // Code blocks wrap long lines instead of running off a phone's screen.
   const RoleStyle& code = s.role(Role::Code);
   Rule pre = role_rule("pre", code, body, false, flow, s.fonts.code);
   pre.p("padding", "0.5em 0.75em").p("white-space", "pre-wrap").p("overflow-wrap", "anywhere");
-  pre.p("word-break", "break-all").p("text-align", "left").p("max-width", "100%");
+  pre.p("text-align", "left").p("max-width", "100%");
   css += pre.done();
   css += Rule("pre code")
              .p("font-family", "inherit")
@@ -375,8 +392,9 @@ std::string to_css(const Sheet& s) {
   css += bq.done();
   css += Rule("blockquote p").p("text-indent", em(quote.indent, quote.size)).done();
 
-  // Tables as three rules (top, under the header, bottom) like the PDF; cells
-  // may break long words so a table fits a phone's width.
+  // Tables as three rules (top, under the header, bottom) like the PDF. Links
+  // and code in cells may break anywhere, so a long URL does not push the
+  // table off a phone's screen; numbers and words keep their minimum width.
   const RoleStyle& table = s.role(Role::Table);
   Rule t = role_rule("table", table, body, false, flow);
   t.p("border-collapse", "collapse").p("max-width", "100%");
@@ -386,8 +404,9 @@ std::string to_css(const Sheet& s) {
              .p("padding", "0.25em 0.4em")
              .p("text-align", align(table.align))
              .p("vertical-align", "top")
-             .p("overflow-wrap", "anywhere")
+             .p("overflow-wrap", "break-word")
              .done();
+  css += Rule("td a, th a, td code, th code").p("overflow-wrap", "anywhere").p("word-break", "break-all").done();
   css += Rule("thead th, thead td").p("border-bottom", line).done();
   css += Rule("th").p("font-weight", "bold").done();
 

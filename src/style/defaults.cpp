@@ -81,6 +81,9 @@ epub:
 
 emphasis:
   cjk: bold
+
+math:
+  numbering: none
 )yaml";
 
 }  // namespace moyin::style

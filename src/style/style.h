@@ -139,6 +139,13 @@ struct EmphasisStyle {
   CjkEmphasis cjk = CjkEmphasis::Bold;
 };
 
+// Display formulas numbered: none (only \tag and labelled ones), all "(1)", chapter "(2.1)".
+enum class MathNumbering { None, All, Chapter };
+
+struct MathStyle {
+  MathNumbering numbering = MathNumbering::None;
+};
+
 // Highlighted code (docs/code.md): a built-in palette chosen by `code.theme`,
 // each entry overridable under `code.palette`. Both outputs use it: the PDF
 // draws tokens in these colours, the EPUB gets one CSS class per token class.
@@ -183,6 +190,7 @@ struct Sheet {
   TitlePageStyle title_page;
   EpubStyle epub;
   EmphasisStyle emphasis;
+  MathStyle math;
   CodeStyle code;
   FontsStyle fonts;
 

@@ -9,6 +9,7 @@
 
 #include "base/utf8.h"
 #include "font/font.h"
+#include "typeset/svg_figure.h"
 
 namespace moyin::typeset {
 
@@ -95,13 +96,61 @@ void layout_children(Ctx& c, const Frame& f, const std::vector<doc::Block>& bloc
   for (const doc::Block& b : blocks) layout_block(c, f, b);
 }
 
-void paragraph(Ctx& c, const Frame& f, const std::vector<doc::Inline>& inlines) {
+void paragraph(Ctx& c, const Frame& f, const std::vector<doc::Inline>& inlines, bool continues = false) {
   const style::RoleStyle& rs = c.sheet.role(f.role);
   begin_block(c, f.tight ? 0 : rs.space_before);
-  double indent = f.in_list ? 0 : rs.indent;
+  // The rest of a sentence after a display formula is not a new paragraph: no indent.
+  double indent = f.in_list || continues ? 0 : rs.indent;
   auto boxes = set_paragraph(c, f, inlines, f.role, indent, rs.align, rs.bold);
   c.vb.add_lines(std::move(boxes), c.sheet.paragraph.orphans, c.sheet.paragraph.widows);
   end_block(c, f.tight ? 0 : rs.space_after);
+}
+
+// A display formula: centred on its own line (the setter draws it as one
+// unbreakable object), its number "(3)" at the right margin, an anchor for
+// \eqref links. A formula MathJax refused prints as its TeX in code style.
+void display_math(Ctx& c, const Frame& f, const doc::Block& b) {
+  const style::RoleStyle& rs = c.sheet.role(f.role);
+  begin_block(c, std::max(rs.space_before, 0.5 * rs.size));
+  std::vector<doc::Inline> inl(1);
+  inl[0].kind = doc::InlineKind::Math;
+  inl[0].display = true;
+  inl[0].text = b.text;
+  inl[0].pos = b.pos;
+  double number_w = 0;
+  std::vector<SetLine> number;
+  if (!b.equation.empty()) {
+    number = set_text(c.setter, "(" + b.equation + ")", f.role, kHuge);
+    if (!number.empty()) number_w = number.front().width + rs.size;
+  }
+  SetRequest req;
+  req.inlines = &inl;
+  req.role = f.role;
+  req.measure = std::max(1.0, f.measure - 2 * number_w);  // centred in the measure, clear of the number
+  req.align = style::Align::Center;
+  req.path = c.doc->path;
+  auto lines = c.setter(req);
+  if (lines.empty()) lines.emplace_back();
+  if (!number.empty()) {
+    SetLine& last = lines.back();  // the number sits on the formula's last line, as in TeX
+    // Lines are shifted right by number_w below: this puts the number's end at the right margin.
+    const double x = f.measure - number.front().width - number_w;
+    for (layout::Item& it : number.front().items) {
+      translate(it, x, 0);
+      last.items.push_back(std::move(it));
+    }
+    last.ascent = std::max(last.ascent, number.front().ascent);
+    last.descent = std::max(last.descent, number.front().descent);
+  }
+  auto boxes = boxes_of(std::move(lines), rs, f.left + number_w, f);
+  if (!b.id.empty()) boxes.front().items.push_back(layout::Anchor{b.id, layout::Point{0, -boxes.front().baseline}});
+  c.vb.begin_keep_together();
+  for (VBox& box : boxes) {
+    c.vb.add_break(kForbid);
+    c.vb.add_box(std::move(box));
+  }
+  c.vb.end_keep_together();
+  end_block(c, std::max(rs.space_after, 0.5 * rs.size));
 }
 
 void heading(Ctx& c, const Frame& f, const doc::Block& b) {
@@ -761,21 +810,25 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
   auto path = local_image(c, url);
   int pw = 0, ph = 0;
   bool shown = path && image_size(*path, pw, ph);
+  const std::string_view doc_path = c.doc ? std::string_view(c.doc->path) : std::string_view();
+  std::optional<SvgFigure> drawing;
+  if (path && !shown && (drawing = load_svg_figure(*path, url, doc_path, b.pos, c.diags))) shown = true;
   if (path && !shown && claims_png_or_jpeg(*path)) {
     // Nobody else reads these bytes before the PDF: say why the picture is missing.
     c.diags.warn(c.doc ? c.doc->path : "", b.pos,
                  "image " + url + " is damaged (no readable size); the PDF shows its alt text");
   }
   if (!shown) {
-    // SVG, WebP, GIF and missing files (reported by the source and EPUB
-    // stages) print their alt text until the PDF can draw them.
+    // WebP, GIF, SVGs that cannot be drawn and missing files (reported by
+    // the source and EPUB stages) print their alt text.
     const bool chinese = c.doc && c.doc->meta.lang.starts_with("zh");
     text_paragraph(c, f, (chinese ? "[图] " : "[Figure] ") + (alt.empty() ? url : alt), b.pos,
                    Role::Caption);
     return;
   }
   const style::RoleStyle& cap = c.sheet.role(Role::Caption);
-  double w = pw * 0.75, h = ph * 0.75;  // 96 dpi
+  double w = (drawing ? drawing->drawing.width : pw) * 0.75;  // 96 dpi, CSS px
+  double h = (drawing ? drawing->drawing.height : ph) * 0.75;
   double max_w = f.measure, max_h = 0.45 * c.sheet.text_height();
   double scale = std::min({1.0, max_w / w, max_h / h});
   w *= scale;
@@ -785,7 +838,11 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
   box.height = h;
   box.baseline = h;
   box.bands = f.bands;
-  box.items.push_back(layout::ImageBox{layout::Box{f.left + (f.measure - w) / 2, -h, w, h}, path->string()});
+  if (drawing) {
+    box.items = svg_figure_items(*drawing, {f.left + (f.measure - w) / 2, -h}, w, c.setter, doc_path, b.pos, c.diags);
+  } else {
+    box.items.push_back(layout::ImageBox{layout::Box{f.left + (f.measure - w) / 2, -h, w, h}, path->string()});
+  }
   c.vb.add_box(std::move(box));
   if (!alt.empty()) {
     Frame g = f;
@@ -804,7 +861,7 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
 void layout_block(Ctx& c, const Frame& f, const doc::Block& b) {
   switch (b.kind) {
     case doc::BlockKind::Paragraph:
-      paragraph(c, f, b.inlines);
+      paragraph(c, f, b.inlines, b.continues);
       break;
     case doc::BlockKind::Heading:
       heading(c, f, b);
@@ -835,6 +892,9 @@ void layout_block(Ctx& c, const Frame& f, const doc::Block& b) {
       if (!t.empty()) text_paragraph(c, f, t, b.pos, f.role);
       break;
     }
+    case doc::BlockKind::Math:
+      display_math(c, f, b);
+      break;
     case doc::BlockKind::FootnoteDef:
       if (c.doc->footnotes.empty()) {
         Frame g = f;

@@ -11,6 +11,7 @@
 #include "doc/document.h"
 #include "font/font.h"
 #include "layout/book.h"
+#include "math/math.h"
 #include "style/style.h"
 #include "typeset/blocks.h"
 
@@ -18,8 +19,11 @@ namespace moyin::typeset {
 
 // Typesets a document with the paragraph line breaker and the fonts of
 // `fonts`. Book::faces lists only the faces the pages use.
+// `formulas`: MathJax's results for the document's math (none: formulas
+// print as their TeX source in code style).
 layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
-                     const font::FontLibrary& fonts, doc::Diagnostics& diags);
+                     const font::FontLibrary& fonts, doc::Diagnostics& diags,
+                     const math::Formulas* formulas = nullptr);
 
 // The same with any line setter (tests pass one with fixed metrics). Glyph
 // runs keep the setter's face numbers and Book::faces stays empty.
@@ -32,7 +36,8 @@ layout::Book typeset_with(const doc::Document& doc, const style::Sheet& sheet,
 // the book file in messages that belong to no chapter.
 layout::Book typeset_book(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                           const style::Sheet& sheet, const font::FontLibrary& fonts,
-                          doc::Diagnostics& diags, const std::string& meta_path = {});
+                          doc::Diagnostics& diags, const std::string& meta_path = {},
+                          const math::Formulas* formulas = nullptr);
 layout::Book typeset_book_with(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                                const style::Sheet& sheet, const LineSetter& setter,
                                doc::Diagnostics& diags);

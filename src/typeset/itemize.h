@@ -18,6 +18,7 @@ struct InlineStyle {
   bool strike = false;
   bool superscript = false;  // footnote reference numbers
   int link = -1;             // index into StyledText::links
+  int object = -1;           // a formula: index into StyledText::objects (its U+FFFC stands for it)
   friend bool operator==(const InlineStyle&, const InlineStyle&) = default;
 };
 
@@ -36,6 +37,7 @@ struct StyledText {
   std::string text;              // SoftBreak = " ", LineBreak = "\n"
   std::vector<TextSpan> spans;   // cover text in order
   std::vector<std::string> links;
+  std::vector<const doc::Inline*> objects;  // inline formulas, each one U+FFFC in `text`
   // Source position of byte `offset` (best effort: line of its inline, column + offset).
   doc::Position position(uint32_t offset) const;
   const TextSpan* span_at(uint32_t offset) const;

@@ -52,6 +52,22 @@ MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRol
       mp.atoms.push_back(a);
       continue;
     }
+    if (run.style.object >= 0) {  // an inline formula: one unbreakable atom, no glyphs
+      Atom a;
+      a.begin = run.begin;
+      a.end = run.end;
+      a.glyph_begin = a.glyph_end = static_cast<uint32_t>(mp.glyphs.size());
+      a.run = r;
+      a.cp = U'\uFFFC';
+      a.kind = AtomKind::Latin;  // Han–Latin spacing around formulas (CJK-RULES §4)
+      a.object = run.style.object;
+      const math::Drawing* d =
+          opt.formula ? opt.formula(*mp.text.objects[static_cast<size_t>(run.style.object)]) : nullptr;
+      a.advance = d ? d->width * size : 0;
+      a.size = size;
+      mp.atoms.push_back(a);
+      continue;
+    }
     const font::Face& face = fonts.library->face(run.face_id);
     auto shaped = font::shape(face, text, run.begin, run.end - run.begin, run.cjk ? "Hani" : "", opt.lang);
     const uint32_t base = static_cast<uint32_t>(mp.glyphs.size());

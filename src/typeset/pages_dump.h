@@ -11,6 +11,7 @@
 #include "doc/document.h"
 #include "font/font.h"
 #include "layout/book.h"
+#include "math/math.h"
 #include "style/style.h"
 
 namespace moyin::typeset {
@@ -26,6 +27,7 @@ std::optional<std::string> dump_pages(const doc::Document& doc, doc::Diagnostics
 // The same with a sheet the caller resolved (`moyin dump --style/--set`).
 std::optional<std::string> dump_pages(const doc::Document& doc, const style::Sheet& sheet,
                                       doc::Diagnostics& diags,
-                                      const std::filesystem::path& fonts_yaml = font::default_fonts_yaml());
+                                      const std::filesystem::path& fonts_yaml = font::default_fonts_yaml(),
+                                      const math::Formulas* formulas = nullptr);
 
 }  // namespace moyin::typeset
