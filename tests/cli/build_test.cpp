@@ -207,8 +207,11 @@ TEST_F(BuildCli, EmbedFontsSubsetsFacesIntoThePackage) {
   for (auto& e : *entries)
     if (e.name.ends_with(".opf")) opf = e.data;
   EXPECT_NE(opf.find("fonts/font-001.otf\" media-type=\"font/otf\""), std::string::npos) << opf;
-  for (auto& e : *entries)
-    if (e.name.ends_with(".otf")) EXPECT_EQ(e.data.substr(0, 4), "OTTO") << e.name;
+  for (auto& e : *entries) {
+    if (e.name.ends_with(".otf")) {
+      EXPECT_EQ(e.data.substr(0, 4), "OTTO") << e.name;
+    }
+  }
   // epubcheck with these CFF subsets inside: tests/epub/epubcheck_test.cpp.
 }
 
