@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "doc/diagnostics.h"
+#include "image/catalog.h"
 #include "doc/document.h"
 #include "epub/epub.h"
 
@@ -44,7 +45,7 @@ CivilTime civil_from_epoch(int64_t epoch);
 std::string escape_html(std::string_view text, bool attribute);
 std::string valid_utf8_xml(std::string_view text);  // drops chars XML 1.0 forbids
 bool valid_language_tag(std::string_view tag);
-std::string percent_decode(std::string_view text);
+using image::percent_decode;
 std::string uri_escape(std::string_view text);   // spaces, quotes, controls -> %XX
 
 // ---- html_writer.cpp: blocks -> HTML5 text (parsed again by the sanitizer).
@@ -87,21 +88,21 @@ struct Resource {
   std::string media_type;
   std::string data;
 };
+// The images packed into the EPUB, as the run's image catalog resolved them
+// (the same files, checks and warnings as the PDF's).
 class ImageStore {
  public:
-  explicit ImageStore(std::filesystem::path root);
-  // url as written in the document at `doc_dir`; nullopt after a warning.
-  std::optional<std::string> resolve(std::string_view url, const std::filesystem::path& doc_dir,
-                                     std::string_view path, doc::Position pos,
+  explicit ImageStore(image::Catalog& catalog) : catalog_(catalog) {}
+  // url as written in the manuscript `path`; nullopt after a warning.
+  std::optional<std::string> resolve(std::string_view url, std::string_view path, doc::Position pos,
                                      doc::Diagnostics& diags);
   const std::vector<Resource>& resources() const { return resources_; }
 
  private:
-  std::filesystem::path root_;
+  image::Catalog& catalog_;
   std::map<std::string, size_t> by_file_;
   std::set<std::string> names_;
   std::vector<Resource> resources_;
 };
-std::string sniff_image_type(std::string_view data);  // "" when not a supported image
 
 }  // namespace moyin::epub::detail

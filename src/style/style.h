@@ -120,6 +120,19 @@ struct EmphasisStyle {
   CjkEmphasis cjk = CjkEmphasis::Bold;
 };
 
+enum class FigureCaption { Title, Alt, None };
+
+struct FigureStyle {
+  // title: the image's title only; alt: its title, else its alt text; none.
+  FigureCaption caption = FigureCaption::Alt;
+  double max_height = 0.45;  // fraction of the type area height for images without a size
+  double min_scale = 0.5;    // shrink to the rest of a page down to this, else move on
+};
+
+struct ImageStyle {
+  int max_megapixels = 100;  // larger images are not decoded (a placeholder prints)
+};
+
 struct Sheet {
   std::string name = "article";          // the last sheet layered (name or file stem)
   std::vector<std::string> sources;      // files layered, in order (for messages)
@@ -133,6 +146,8 @@ struct Sheet {
   TitlePageStyle title_page;
   EpubStyle epub;
   EmphasisStyle emphasis;
+  FigureStyle figure;
+  ImageStyle image;
 
   const RoleStyle& role(Role r) const { return roles[static_cast<int>(r)]; }
   RoleStyle& role(Role r) { return roles[static_cast<int>(r)]; }
