@@ -163,6 +163,7 @@ image::CatalogOptions catalog_options(const Settings& s, const style::Sheet& she
 epub::Options epub_options(const Settings& s, const style::Sheet& sheet, image::Catalog& images) {
   epub::Options o;
   o.images = &images;
+  o.figures = sheet.figure;
   if (sheet.epub.embed_fonts) o.fonts = faces_to_embed(sheet, s.fonts);
   o.split_level = sheet.epub.split_level;
   // The nav lists levels 1–3 at least (readers collapse it); a deeper print TOC deepens it.

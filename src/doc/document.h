@@ -78,6 +78,7 @@ struct Inline {
   // "2in"; bare numbers are CSS px), from `{width=…}` or <img width>; empty = natural.
   std::string width;
   std::string height;
+  std::string caption;  // Image: the text of a raw-HTML <figcaption>, empty if none
   std::vector<Inline> children;
 };
 

@@ -15,6 +15,7 @@
 #include "doc/diagnostics.h"
 #include "doc/document.h"
 #include "image/catalog.h"
+#include "style/style.h"
 
 namespace moyin::epub {
 
@@ -41,6 +42,9 @@ struct Options {
   // warnings, reported once). Null = a catalog of this call, bounded by the
   // document's folder (the book's root for make_book).
   image::Catalog* images = nullptr;
+  // Image blocks become <figure> with the caption the sheet gives
+  // (style::figure_caption); nullopt = no captions.
+  std::optional<style::FigureStyle> figures;
 };
 
 // A book: metadata (from book.yaml) plus one document per chapter file, in

@@ -58,12 +58,17 @@ struct HtmlWriter {
   // label -> def id (from doc.footnotes)
   std::map<std::string, std::string> footnote_ids;
   std::map<std::string, int> ref_counts;  // label -> refs written so far
+  // Captions under image blocks (<figure>), as the sheet says; none = a bare <p class="image">.
+  std::optional<style::FigureStyle> figures;
   void blocks(const std::vector<doc::Block>& blocks, std::string& out, bool tight = false);
   void block(const doc::Block& b, std::string& out, bool tight);
   void inlines(const std::vector<doc::Inline>& in, std::string& out);
   void footnote(const doc::Block& def, std::string& out, bool epub_markup);
 };
 HtmlWriter make_writer(const doc::Document& doc);
+// A CSS length for an image size attribute as written ("60%", "3cm", bare
+// numbers in px); "" when it is not one.
+std::string css_length(std::string_view v);
 
 // ---- sanitize.cpp: HTML5 text -> XHTML nodes appended to `parent`.
 struct SanitizeContext {

@@ -275,6 +275,7 @@ struct Builder {
       if (!units[u].doc) continue;
       const doc::Document& d = *units[u].doc;
       HtmlWriter writer = make_writer(d);
+      writer.figures = options.figures;
       for (ChapterFile& f : files) {
         if (f.unit != static_cast<int>(u)) continue;
         std::string html;

@@ -100,7 +100,9 @@ std::string describe(const Entry& e, std::string_view url, const Limits& limits)
     case Problem::None: return "";
     case Problem::NoUrl: return "image without a URL" + tail;
     case Problem::Remote: return "remote image " + name + " is not downloaded" + tail;
-    case Problem::UnsupportedUrl: return "image " + name + ": only local files are supported" + tail;
+    case Problem::UnsupportedUrl:
+      if (scheme_of(url) == "file") return "image " + name + ": file: URLs are not read (write a relative path)" + tail;
+      return "image " + name + ": only local files are supported" + tail;
     case Problem::Outside: return "image " + name + " is outside the document's folder" + tail;
     case Problem::Missing: return "image " + name + " not found" + tail;
     case Problem::Unreadable: return "image " + name + " " + e.why + tail;
@@ -111,7 +113,7 @@ std::string describe(const Entry& e, std::string_view url, const Limits& limits)
       return "image " + name + " is " + std::to_string(static_cast<int64_t>(e.width)) + "×" +
              std::to_string(static_cast<int64_t>(e.height)) + " pixels, over the limit of " +
              megapixels(limits.max_pixels) +
-             " megapixels (image.max-megapixels); a placeholder is printed";
+             " megapixels (image.max-megapixels); not decoded: a placeholder in the PDF, alt text in the EPUB";
     case Problem::Damaged:
       return "image " + name + " is a damaged " + std::string(format_name(e.format)) + " file (" +
              e.why + ")" + tail;

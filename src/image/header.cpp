@@ -26,7 +26,7 @@ uint32_t le16(std::string_view d, size_t i) {
 Header png_header(std::string_view d) {
   Header h{.format = Format::Png};
   if (d.size() < 33 || d.substr(12, 4) != "IHDR") {
-    h.problem = "truncated PNG header";
+    h.problem = d.size() < 33 ? "truncated PNG header" : "no IHDR chunk";
     return h;
   }
   h.width = be32(d, 16);

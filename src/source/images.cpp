@@ -260,7 +260,7 @@ std::optional<std::vector<doc::Block>> html_image_blocks(const doc::Block& raw) 
         }
         while (!text.empty() && text.back() == ' ') text.pop_back();
         // The caption belongs to the figure's images (the last one shows it).
-        if (out.size() > figure_first && !text.empty()) out.back().inlines[0].title = unescape(text);
+        if (out.size() > figure_first && !text.empty()) out.back().inlines[0].caption = unescape(text);
         caption.clear();
       }
     } else if (in_caption && (name == "em" || name == "strong" || name == "b" || name == "i" ||

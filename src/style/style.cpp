@@ -777,4 +777,13 @@ bool parse_color(std::string_view text, Color& out) {
   return false;
 }
 
+std::string figure_caption(const FigureStyle& figure, const doc::Inline& image) {
+  switch (figure.caption) {
+    case FigureCaption::None: return "";
+    case FigureCaption::Title: return image.caption.empty() ? image.title : image.caption;
+    case FigureCaption::Alt: break;
+  }
+  return image.caption.empty() ? doc::plain_text(image.children) : image.caption;
+}
+
 }  // namespace moyin::style

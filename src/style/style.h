@@ -123,7 +123,8 @@ struct EmphasisStyle {
 enum class FigureCaption { Title, Alt, None };
 
 struct FigureStyle {
-  // title: the image's title only; alt: its title, else its alt text; none.
+  // alt: the image's alt text; title: its title; none. A raw-HTML
+  // <figcaption> is the caption in both alt and title.
   FigureCaption caption = FigureCaption::Alt;
   double max_height = 0.45;  // fraction of the type area height for images without a size
   double min_scale = 0.5;    // shrink to the rest of a page down to this, else move on
@@ -201,6 +202,11 @@ std::filesystem::path find_sheet(std::string_view name);
 bool parse_length(std::string_view text, double em_pt, double& out_pt);
 // "#336699", "#369", "black", "rgb(51,102,153)".
 bool parse_color(std::string_view text, Color& out);
+
+// The caption under an image block (both outputs): a raw-HTML <figcaption>
+// when it has one, else its alt text or its title as figure.caption says;
+// "" for none.
+std::string figure_caption(const FigureStyle& figure, const doc::Inline& image);
 
 // The EPUB's CSS for this sheet (one function, used by epub/).
 std::string to_css(const Sheet& sheet);

@@ -572,16 +572,6 @@ std::optional<double> size_attribute(const Ctx& c, std::string_view v, double wh
   return pt;
 }
 
-// The caption under a figure, by the sheet's figure.caption.
-std::string figure_caption(const Ctx& c, const doc::Inline& img) {
-  switch (c.sheet.figure.caption) {
-    case style::FigureCaption::None: return "";
-    case style::FigureCaption::Title: return img.title;
-    case style::FigureCaption::Alt: break;
-  }
-  return img.title.empty() ? doc::plain_text(img.children) : img.title;
-}
-
 // A framed empty box where an image too large to decode would be.
 VBox placeholder_box(double x, double w, double h) {
   VBox box;
@@ -609,7 +599,7 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
   // SVG prints as its alt text until the PDF draws vector figures.
   const bool drawable = e.ok() && e.format != image::Format::Svg;
   const bool placeholder = e.problem == image::Problem::TooManyPixels;
-  std::string caption = figure_caption(c, *img);
+  std::string caption = style::figure_caption(c.sheet.figure, *img);
   if (!drawable && !placeholder) {
     const bool chinese = c.doc && c.doc->meta.lang.starts_with("zh");
     std::string alt = doc::plain_text(img->children);
@@ -651,6 +641,7 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
     box.items.push_back(layout::ImageBox{layout::Box{x, -h, w, h}, e.key});
   }
   box.bands = f.bands;
+  box.min_scale = c.sheet.figure.min_scale;
   c.vb.add_box(std::move(box));
   if (placeholder && caption.empty()) caption = img->url;
   if (!caption.empty()) {
