@@ -44,7 +44,7 @@ double median_seconds(int reps, F&& f) {
 int main() {
   doc::Diagnostics diags;
   auto lib = font::FontLibrary::load(font::default_fonts_yaml(), diags);
-  auto d = source::read_file(std::string(MOYIN_SHARED_DIR) + "/corpus/llm-survey-2025.md", diags);
+  auto d = source::read_file(std::string(MOYIN_TEST_DATA_DIR) + "/corpus/llm-survey-2025.md", diags);
   if (!lib || !d || !lib->find_set("serif-zh")) {
     std::fprintf(stderr, "bench_linebreak: fonts or seed manuscript unavailable\n");
     return 1;

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "base/utf8.h"
 #include "font/font.h"
 #include "layout/book.h"
 #include "source/source.h"
@@ -48,7 +49,7 @@ layout::Book seed_book(const font::Face& face, const std::string& text) {
     size_t i = 0;
     while (i < src.size()) {
       size_t start = i;
-      for (int n = 0; n < chars_per_line && i < src.size(); ++n) font::next_code_point(src, i);
+      for (int n = 0; n < chars_per_line && i < src.size(); ++n) base::next_code_point(src, i);
       std::string chunk = src.substr(start, i - start);
       layout::GlyphRun run;
       run.face = 0;
@@ -116,7 +117,7 @@ double time_pipeline(const std::string& text, const font::FontLibrary& fonts, co
 }  // namespace
 
 int main() {
-  std::ifstream in(std::string(MOYIN_SHARED_DIR) + "/corpus/llm-survey-2025.md", std::ios::binary);
+  std::ifstream in(std::string(MOYIN_TEST_DATA_DIR) + "/corpus/llm-survey-2025.md", std::ios::binary);
   std::stringstream ss;
   ss << in.rdbuf();
   doc::Diagnostics diags;

@@ -48,9 +48,12 @@ struct Settings {
   std::vector<std::string> sets;     // --set key=value
   int jobs = 1;
   bool quiet = false;
+  ReportPolicy report;
   std::optional<int64_t> source_date_epoch;
   // Loaded once per process and shared read-only by every job's thread.
   const font::FontLibrary* fonts = nullptr;
+  // Loaded on first use, once per process, shared by every job's thread.
+  const highlight::Highlighter* highlighter = nullptr;
 };
 
 struct Job {
@@ -163,14 +166,13 @@ image::CatalogOptions catalog_options(const Settings& s, const style::Sheet& she
 epub::Options epub_options(const Settings& s, const style::Sheet& sheet, image::Catalog& images) {
   epub::Options o;
   o.images = &images;
-  o.figures = sheet.figure;
   if (sheet.epub.embed_fonts) o.fonts = faces_to_embed(sheet, s.fonts);
   o.split_level = sheet.epub.split_level;
   // The nav lists levels 1–3 at least (readers collapse it); a deeper print TOC deepens it.
   o.toc_depth = std::max(3, sheet.toc.depth);
   o.embed_fonts = sheet.epub.embed_fonts;
   o.title_page = sheet.title_page.enabled;
-  o.css = style::to_css(sheet);
+  o.sheet = sheet;
   o.source_date_epoch = s.source_date_epoch;
   return o;
 }
@@ -220,6 +222,7 @@ void run_file(const Job& job, const Settings& s, JobResult& r) {
     r.ok = false;
     return;
   }
+  s.highlighter->annotate(*document, r.diags);
   style::Sheet sheet = sheet_for(s, document->meta, job.input.parent_path(), r.diags);
   image::Catalog images(catalog_options(s, sheet, job.input.parent_path()));
   write_outputs(
@@ -281,6 +284,7 @@ void run_book(const Job& job, const Settings& s, JobResult& r) {
       r.ok = false;
       continue;
     }
+    s.highlighter->annotate(*chapter, r.diags);
     book.chapters.push_back(std::move(*chapter));
   }
   if (!r.ok) return;
@@ -379,6 +383,8 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
     }
     s.fonts = &*fonts;
   }
+  const highlight::Highlighter highlighter(highlight_dirs());
+  s.highlighter = &highlighter;
   print_diagnostics(planning);
   std::vector<JobResult> results(jobs.size());
   bool tty = ::isatty(STDERR_FILENO) == 1;
@@ -403,22 +409,26 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
       });
   if (progress) std::fputc('\n', stderr);
   size_t failed = 0;
+  size_t warnings = planning.count(doc::Severity::Warning);
   for (JobResult& r : results) {
-    if (s.quiet) {
-      doc::Diagnostics errors;
-      for (const doc::Diagnostic& d : r.diags.items)
-        if (d.severity == doc::Severity::Error) errors.items.push_back(d);
-      print_diagnostics(errors);
-    } else {
-      print_diagnostics(r.diags);
-    }
+    print_diagnostics(r.diags, stderr, s.report);
+    warnings += r.diags.count(doc::Severity::Warning);
     if (!r.ok) ++failed;
   }
   if (!s.quiet && !progress && jobs.size() > 1)
     std::fprintf(stderr, "moyin: %zu of %zu inputs converted, %zu failed\n", jobs.size() - failed,
                  jobs.size(), failed);
   if (planning.has_errors()) return 1;
-  return failed > 0 ? 1 : 0;
+  if (failed > 0) return 1;
+  if ((s.report.warnings_are_errors && warnings > 0) ||
+      (s.report.max_warnings >= 0 && warnings > static_cast<size_t>(s.report.max_warnings))) {
+    std::fprintf(stderr, "moyin: error: %zu warning%s (%s)\n", warnings, warnings == 1 ? "" : "s",
+                 s.report.warnings_are_errors ? "-W error"
+                                              : ("--max-warnings " +
+                                                 std::to_string(s.report.max_warnings)).c_str());
+    return 1;
+  }
+  return 0;
 }
 
 }  // namespace
@@ -433,6 +443,8 @@ void add_build(CLI::App& app, int& exit_code) {
     std::vector<std::string> sets;
     int jobs = 0;
     bool quiet = false;
+    ReportPolicy report;
+    std::string werror;
   };
   auto args = std::make_shared<Args>();
   cmd->add_option("PATH", args->paths, "Markdown file, folder of .md files, or book.yaml")->required();
@@ -445,6 +457,14 @@ void add_build(CLI::App& app, int& exit_code) {
   cmd->add_option("-j,--jobs", args->jobs, "Parallel jobs (default: CPU count)")
       ->check(CLI::Range(1, 256));
   cmd->add_flag("-q,--quiet", args->quiet, "Print errors only");
+  cmd->add_option("--warnings-per-kind", args->report.warnings_per_kind,
+                  "Print at most N warnings of one kind per document, then a count (0: all)")
+      ->capture_default_str();
+  cmd->add_option("--max-warnings", args->report.max_warnings,
+                  "Exit with status 1 when there are more than N warnings (outputs are still written)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("-W", args->werror, "-W error: any warning makes the exit status 1")
+      ->check(CLI::IsMember({"error"}));
   cmd->callback([args, &exit_code] {
     Settings s;
     s.to = args->to == "pdf" ? Target::Pdf : args->to == "epub" ? Target::Epub : Target::All;
@@ -452,6 +472,9 @@ void add_build(CLI::App& app, int& exit_code) {
     s.style = args->style;
     s.sets = args->sets;
     s.quiet = args->quiet;
+    s.report = args->report;
+    s.report.errors_only = args->quiet;
+    s.report.warnings_are_errors = args->werror == "error";
     unsigned hw = std::thread::hardware_concurrency();
     s.jobs = args->jobs > 0 ? args->jobs : static_cast<int>(hw ? hw : 1);
     exit_code = run_build(args->paths, s);

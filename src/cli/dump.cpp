@@ -101,6 +101,9 @@ Json inline_json(const doc::Inline& in) {
     j["url"] = in.url;
   }
   if (!in.title.empty()) j["title"] = in.title;
+  if (!in.width.empty()) j["width"] = in.width;
+  if (!in.height.empty()) j["height"] = in.height;
+  if (!in.caption.empty()) j["caption"] = in.caption;
   if (!in.label.empty()) j["label"] = in.label;
   if (in.number != 0) j["number"] = in.number;
   if (in.autolink) j["autolink"] = true;
@@ -131,6 +134,12 @@ Json block_json(const doc::Block& b) {
     j["task"] = b.task == doc::TaskState::Checked ? "checked" : "unchecked";
   }
   if (!b.info.empty()) j["info"] = b.info;
+  if (!b.title.empty()) j["title"] = b.title;
+  if (!b.attributes.empty()) {
+    Json attrs = Json::array();
+    for (const auto& [key, value] : b.attributes) attrs.push_back(Json::array({key, value}));
+    j["attributes"] = std::move(attrs);
+  }
   if (!b.text.empty() || b.kind == doc::BlockKind::Code) j["text"] = b.text;
   if (!b.aligns.empty()) {
     Json a = Json::array();
@@ -235,9 +244,16 @@ int emit(const std::optional<std::string>& out) {
   return std::fflush(stdout) == 0 ? 0 : 1;
 }
 
+// The document as build sees it: parsed, then its code highlighted.
+std::optional<doc::Document> read_highlighted(const std::string& file, doc::Diagnostics& diags) {
+  std::optional<doc::Document> d = source::read_file(file, diags);
+  if (d) highlight::Highlighter(highlight_dirs()).annotate(*d, diags);
+  return d;
+}
+
 int dump_doc_stage(const DumpArgs& a) {
   doc::Diagnostics diags;
-  std::optional<doc::Document> d = source::read_file(a.file, diags);
+  std::optional<doc::Document> d = read_highlighted(a.file, diags);
   print_diagnostics(diags);
   if (!d) return 1;
   return emit(dump_doc_json(*d));
@@ -245,7 +261,7 @@ int dump_doc_stage(const DumpArgs& a) {
 
 int dump_pages_stage(const DumpArgs& a) {
   doc::Diagnostics diags;
-  std::optional<doc::Document> d = source::read_file(a.file, diags);
+  std::optional<doc::Document> d = read_highlighted(a.file, diags);
   std::optional<std::string> out;
   if (d) {
     style::Sheet sheet = sheet_for(a.style, d->meta, std::filesystem::path(a.file).parent_path(), diags);
@@ -259,7 +275,7 @@ int dump_pages_stage(const DumpArgs& a) {
 // with the sheet's CJK options.
 int dump_lines_stage(const DumpArgs& a) {
   doc::Diagnostics diags;
-  std::optional<doc::Document> d = source::read_file(a.file, diags);
+  std::optional<doc::Document> d = read_highlighted(a.file, diags);
   std::optional<std::string> out;
   if (d) {
     style::Sheet sheet = sheet_for(a.style, d->meta, std::filesystem::path(a.file).parent_path(), diags);

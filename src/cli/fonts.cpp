@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "base/chars.h"
+#include "base/utf8.h"
 #include "cli/commands.h"
 #include "cli/report.h"
 #include "font/font.h"
@@ -71,7 +73,6 @@ bool ignorable(char32_t cp) {
          (cp >= 0xE0000 && cp <= 0xE0FFF);
 }
 
-bool is_quote(char32_t cp) { return cp == U'“' || cp == U'”' || cp == U'‘' || cp == U'’'; }
 
 // Which face draws which character, as the typesetter will choose them.
 struct Checker {
@@ -96,13 +97,13 @@ struct Checker {
     bold = bold || sheet.role(role).bold;
     italic = italic || sheet.role(role).italic;
     std::vector<char32_t> cps;
-    for (size_t i = 0; i < t.size();) cps.push_back(font::next_code_point(t, i));
+    for (size_t i = 0; i < t.size();) cps.push_back(base::next_code_point(t, i));
     for (size_t k = 0; k < cps.size(); ++k) {
       const char32_t cp = cps[k];
       if (ignorable(cp)) continue;
       // CJK-RULES §1: curly quotes next to Han come from the Han face.
-      bool prefer_cjk = is_quote(cp) && ((k > 0 && font::is_cjk(cps[k - 1])) ||
-                                         (k + 1 < cps.size() && font::is_cjk(cps[k + 1])));
+      bool prefer_cjk = base::is_ambiguous_quote(cp) && ((k > 0 && base::is_cjk(cps[k - 1])) ||
+                                         (k + 1 < cps.size() && base::is_cjk(cps[k + 1])));
       font::FaceChoice c = lib.select(set, cp, bold, italic, prefer_cjk);
       if (cp >= all_seen.size()) all_seen.resize(cp + 1);
       if (!all_seen[cp]) {
@@ -181,7 +182,7 @@ struct Checker {
 
 std::string utf8(char32_t cp) {
   std::string s;
-  font::append_utf8(s, cp);
+  base::append_utf8(s, cp);
   return s;
 }
 

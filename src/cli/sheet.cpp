@@ -1,5 +1,7 @@
 #include "cli/sheet.h"
 
+#include <cstdlib>
+
 namespace moyin::cli {
 
 style::Sheet sheet_for(const StyleArgs& args, const doc::Metadata& meta,
@@ -16,6 +18,14 @@ style::Sheet sheet_for(const StyleArgs& args, const doc::Metadata& meta,
   }
   layers.settings = args.sets;
   return style::resolve(layers, diags);
+}
+
+highlight::DataDirs highlight_dirs() {
+  highlight::DataDirs dirs;
+  dirs.moyin = style::default_styles_dir() / "highlight";
+  const char* env = std::getenv("SOURCE_HIGHLIGHT_DATADIR");
+  dirs.library = env && *env ? std::filesystem::path(env) : highlight::library_data_dir();
+  return dirs;
 }
 
 }  // namespace moyin::cli

@@ -8,6 +8,7 @@
 
 #include "doc/diagnostics.h"
 #include "doc/document.h"
+#include "highlight/highlight.h"
 #include "style/style.h"
 
 namespace moyin::cli {
@@ -19,5 +20,11 @@ struct StyleArgs {
 
 style::Sheet sheet_for(const StyleArgs& args, const doc::Metadata& meta,
                        const std::filesystem::path& doc_dir, doc::Diagnostics& diags);
+
+// Where code highlighting finds its language definitions: Moyin's
+// styles/highlight (next to the shipped sheets, so $MOYIN_HOME moves both)
+// and Source-highlight's data folder ($SOURCE_HIGHLIGHT_DATADIR, as its own
+// tools honour, else the folder its package installs).
+highlight::DataDirs highlight_dirs();
 
 }  // namespace moyin::cli

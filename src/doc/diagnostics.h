@@ -17,6 +17,9 @@ struct Diagnostic {
   std::string path;
   Position pos;
   std::string message;
+  // What sort of problem this is, for capping repeats ("cannot-justify"…);
+  // empty: derived from the message (see kind_of).
+  std::string kind = {};
 };
 
 struct Diagnostics {
@@ -30,5 +33,17 @@ struct Diagnostics {
 
 // "path:line:col: warning: message" (line/col omitted when unknown).
 std::string format(const Diagnostic& d);
+
+// The kind of a diagnostic: its `kind`, or its message with the parts that
+// vary between occurrences (numbers, quoted text, code points) blanked, so
+// "cannot justify line 12" and "cannot justify line 97" are one kind.
+std::string kind_of(const Diagnostic& d);
+
+// One document's diagnostics as a reader wants them: in source order (file
+// by file in order of first appearance, positionless ones after that file's
+// positioned ones), and at most `per_kind` warnings of one kind (0 = all),
+// each capped kind followed by a note "… and N more like this". Errors are
+// never dropped.
+std::vector<Diagnostic> presentable(const std::vector<Diagnostic>& items, size_t per_kind);
 
 }  // namespace moyin::doc

@@ -1,5 +1,7 @@
 #include "doc/document.h"
 
+#include <iterator>
+
 namespace moyin::doc {
 
 MetaValue::MetaValue() = default;
@@ -8,6 +10,14 @@ MetaValue::MetaValue(MetaValue&&) noexcept = default;
 MetaValue& MetaValue::operator=(const MetaValue&) = default;
 MetaValue& MetaValue::operator=(MetaValue&&) noexcept = default;
 MetaValue::~MetaValue() = default;
+
+std::string_view token_class_name(TokenClass c) {
+  static constexpr std::string_view names[kTokenClassCount] = {
+      "text",     "keyword",   "type",     "string",   "number",  "comment", "preprocessor", "function",
+      "variable", "constant",  "tag",      "attribute", "inserted", "deleted", "meta"};
+  const auto i = static_cast<size_t>(c);
+  return i < std::size(names) ? names[i] : "text";
+}
 
 static void append_plain(const std::vector<Inline>& inlines, std::string& out) {
   for (const Inline& in : inlines) {

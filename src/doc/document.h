@@ -3,7 +3,9 @@
 // everything it holds, each node with the source position it came from.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -99,6 +101,30 @@ enum class BlockKind {
 enum class Align { None, Left, Center, Right };
 enum class TaskState { None, Unchecked, Checked };
 
+// What a piece of highlighted code is, as both outputs colour it (the style
+// sheet's code.palette maps each class to a colour and bold/italic). Fixed
+// and small on purpose: every highlighter's categories map onto these.
+enum class TokenClass : uint8_t {
+  Text,          // anything else (identifiers, punctuation)
+  Keyword, Type, String, Number, Comment, Preprocessor, Function, Variable,
+  Constant,      // true/null, symbols, CSS values
+  Tag,           // markup tag names, CSS selectors
+  Attribute,     // markup attributes, JSON/YAML keys, CSS properties
+  Inserted, Deleted, Meta,  // diff lines and hunk headers
+};
+inline constexpr int kTokenClassCount = 15;
+// "text", "keyword", … as the style sheet and dumps spell them.
+std::string_view token_class_name(TokenClass c);
+
+// A highlighted byte range [begin, end) of a code block's text. Ranges are
+// ordered, do not overlap and never span a newline; text not covered is Text.
+struct CodeSpan {
+  uint32_t begin = 0;
+  uint32_t end = 0;
+  TokenClass cls = TokenClass::Text;
+  friend bool operator==(const CodeSpan&, const CodeSpan&) = default;
+};
+
 struct TableCell {
   Position pos;
   std::vector<Inline> inlines;
@@ -118,6 +144,11 @@ struct Block {
   std::string id;            // Heading: unique slug; FootnoteDef: "fn-<label>"
   std::string text;          // Code, RawHtml: literal content
   std::string info;          // Code: the info string's first word (language)
+  std::string title;         // Code: the info string's title="…" attribute
+  // Code: the info string's key=value attributes after the language, as written
+  // (```python title="main.py" linenos=true or {.python title="main.py"}).
+  std::vector<std::pair<std::string, std::string>> attributes;
+  std::vector<CodeSpan> spans; // Code: highlighting (filled by highlight/, empty = plain)
   bool ordered = false;      // List
   int start = 1;             // List (ordered)
   bool tight = true;         // List

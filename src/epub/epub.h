@@ -31,7 +31,9 @@ struct FontFace {
 struct Options {
   int split_level = 1;   // headings of this level or above start a new XHTML file; 0 = never split
   int toc_depth = 3;     // heading levels listed in nav.xhtml / toc.ncx
-  std::string css;       // the stylesheet; empty = default_css(lang)
+  // The style sheet: the EPUB's CSS (style::to_css) and the markup it
+  // relies on (Han–Latin spacing spans, vertical writing) come from it.
+  style::Sheet sheet = style::defaults();
   bool title_page = true;
   bool embed_fonts = false;
   std::vector<FontFace> fonts;  // faces to embed when embed_fonts
@@ -42,9 +44,6 @@ struct Options {
   // warnings, reported once). Null = a catalog of this call, bounded by the
   // document's folder (the book's root for make_book).
   image::Catalog* images = nullptr;
-  // Image blocks become <figure> with the caption the sheet gives
-  // (style::figure_caption); nullopt = no captions.
-  std::optional<style::FigureStyle> figures;
 };
 
 // A book: metadata (from book.yaml) plus one document per chapter file, in
@@ -65,13 +64,12 @@ std::optional<std::string> make_epub(const doc::Document& doc, const Options& op
 std::optional<std::string> make_book(const Book& book, const Options& options,
                                      doc::Diagnostics& diags);
 
-// The built-in stylesheet (used until a style sheet provides CSS).
-std::string default_css(std::string_view lang);
-
 // The XHTML writer alone: the document's blocks (and footnotes) as the
 // serialized content of a <body>, raw HTML sanitized, images left as
-// written. Used by conformance tests and debugging.
-std::string render_fragment(const doc::Document& doc, doc::Diagnostics& diags);
+// written. Used by conformance tests and debugging. Without `sheet` no
+// typographic markup is added (the text as cmark-gfm would write it).
+std::string render_fragment(const doc::Document& doc, doc::Diagnostics& diags,
+                            const style::Sheet* sheet = nullptr);
 
 // Canonical form of an HTML or XHTML fragment for comparisons (see
 // docs/epub.md, "GFM conformance"): parsed as HTML5, attributes sorted,

@@ -4,26 +4,21 @@
 // and writes well-formed XHTML.
 #include <charconv>
 
+#include "base/number.h"
+#include "base/utf8.h"
 #include "epub/internal.h"
+#include "style/style.h"
 
 namespace moyin::epub::detail {
 namespace {
 
 void marker(const doc::Position& pos, std::string& out) {
   if (pos.line <= 0) return;
-  char buf[48];
-  auto r = std::to_chars(buf, buf + 20, pos.line);
-  *r.ptr++ = ':';
-  r = std::to_chars(r.ptr, buf + 48, pos.column);
   out += "<!--@";
-  out.append(buf, r.ptr);
+  base::append_integer(out, pos.line);
+  out += ':';
+  base::append_integer(out, pos.column);
   out += "-->";
-}
-
-void int_text(int v, std::string& out) {
-  char buf[16];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
 }
 
 const char* align_style(doc::Align a) {
@@ -35,6 +30,61 @@ const char* align_style(doc::Align a) {
   }
 }
 
+// Character classes of the typesetter's Han–Latin spacing (typeset/cjk.h,
+// CJK-RULES §4), so the EPUB spaces exactly where the PDF does.
+bool is_han(char32_t c) {
+  return (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
+         (c >= 0x20000 && c <= 0x3FFFF) || (c >= 0x3040 && c <= 0x30FF && c != 0x30FB) ||
+         (c >= 0x3100 && c <= 0x312F) || (c >= 0x31A0 && c <= 0x31BF) || c == 0x3005 || c == 0x3007;
+}
+bool is_latin_alnum(char32_t c) {
+  if (c < 0x80) return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+  return (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) || (c >= 0x370 && c <= 0x52F) ||
+         (c >= 0x1E00 && c <= 0x1FFF);
+}
+bool is_digit(char32_t c) { return c >= '0' && c <= '9'; }
+bool is_stop_mark(char32_t c) { return c == U'。' || c == U'？' || c == U'！' || c == U'．'; }
+// Fullwidth marks by their blank half (CJK-RULES §1). “ ” ‘ ’ are left out:
+// a reader's font may draw them proportional, with no blank to take away.
+bool blank_right(char32_t c) {
+  static constexpr std::u32string_view marks = U"，。、：；？！．）》〉」』】〗〕］｝";
+  return marks.find(c) != std::u32string_view::npos;
+}
+bool blank_left(char32_t c) {
+  static constexpr std::u32string_view marks = U"（《〈「『【〖〔［｛";
+  return marks.find(c) != std::u32string_view::npos;
+}
+bool fullwidth_mark(char32_t c) { return blank_right(c) || blank_left(c); }
+bool han_latin(char32_t a, char32_t b) {
+  return (is_han(a) && is_latin_alnum(b)) || (is_latin_alnum(a) && is_han(b));
+}
+
+constexpr std::string_view kSpacer = "<span class=\"hl-sp\"></span>";
+
+char32_t first_char(std::string_view s) { return s.empty() ? 0 : base::decode_at(s, 0).cp; }
+
+// The first character an inline (and what follows it) shows, for deciding
+// on spacing before it is written; 0 when it starts with no text.
+char32_t first_char(const std::vector<doc::Inline>& list, size_t from) {
+  for (size_t i = from; i < list.size(); ++i) {
+    const doc::Inline& in = list[i];
+    switch (in.kind) {
+      case doc::InlineKind::Text:
+      case doc::InlineKind::Code:
+        if (!in.text.empty()) return first_char(in.text);
+        continue;
+      case doc::InlineKind::Emphasis:
+      case doc::InlineKind::Strong:
+      case doc::InlineKind::Strike:
+      case doc::InlineKind::Link:
+        return first_char(in.children, 0);
+      default:
+        return 0;
+    }
+  }
+  return 0;
+}
+
 // Footnote labels may hold spaces; ids may not.
 std::string safe_id(std::string id) {
   for (char& c : id)
@@ -42,41 +92,171 @@ std::string safe_id(std::string id) {
   return id;
 }
 
+// A code block's text: highlighted tokens as <span class="hl-…"> (classes
+// from style::css_class, coloured by the stylesheet), optional line numbers.
+void code_text(const doc::Block& b, bool line_numbers, std::string& out) {
+  if (b.spans.empty() && !line_numbers) {
+    out += escape_html(b.text, false);
+    return;
+  }
+  const std::string_view text = b.text;
+  size_t next_span = 0;
+  int number = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    const size_t end = nl == std::string_view::npos ? text.size() : nl;
+    if (line_numbers) {
+      out += "<span class=\"hl-ln\">";
+      base::append_integer(out, ++number);
+      out += "</span>";
+    }
+    size_t at = pos;
+    while (next_span < b.spans.size() && b.spans[next_span].begin < end) {
+      const doc::CodeSpan& s = b.spans[next_span++];
+      if (s.begin < at || s.end > end) continue;  // malformed: leave as text
+      out += escape_html(text.substr(at, s.begin - at), false);
+      out += "<span class=\"";
+      out += style::css_class(s.cls);
+      out += "\">";
+      out += escape_html(text.substr(s.begin, s.end - s.begin), false);
+      out += "</span>";
+      at = s.end;
+    }
+    out += escape_html(text.substr(at, end - at), false);
+    if (nl == std::string_view::npos) break;
+    out += '\n';
+    pos = nl + 1;
+  }
+}
+
 }  // namespace
 
-HtmlWriter make_writer(const doc::Document& doc) {
+TextMarkup text_markup(const style::Sheet& sheet) {
+  TextMarkup m;
+  m.latin_spacing = sheet.cjk.latin_spacing > 0;
+  switch (sheet.cjk.punctuation) {
+    case style::Punctuation::Quanjiao: m.punctuation = Squeeze::Pairs; break;
+    case style::Punctuation::Kaiming: m.punctuation = Squeeze::AllButStops; break;
+    case style::Punctuation::Banjiao: m.punctuation = Squeeze::All; break;
+    case style::Punctuation::Plain: m.punctuation = Squeeze::None; break;
+  }
+  m.vertical = sheet.epub.writing_mode == style::WritingMode::VerticalRl;
+  return m;
+}
+
+HtmlWriter make_writer(const doc::Document& doc, const TextMarkup& markup) {
   HtmlWriter w;
   w.doc = &doc;
+  w.markup = markup;
   for (const doc::Block& f : doc.footnotes)
     w.footnote_ids[f.label] = safe_id(f.id.empty() ? "fn-" + f.label : f.id);
   return w;
 }
 
+// The span a fullwidth mark gets, or nullptr: "pc" loses its right blank
+// half, "po" its left, "pk" keeps its full width (and so that an engine's own
+// text-spacing-trim does not trim it a second time, every mark of a
+// compressed pair is wrapped). quanjiao: of two adjacent marks the first
+// gives up ½ em where a blank meets (CJK-RULES §3); kaiming: every mark ½ em
+// but 。？！．; banjiao: every mark ½ em.
+const char* HtmlWriter::squeeze_class(char32_t c, char32_t before, char32_t after) const {
+  if (markup.punctuation == Squeeze::Pairs) {
+    if (fullwidth_mark(after) && (blank_right(c) || blank_left(after))) return "pc";
+    if (fullwidth_mark(before) && (blank_right(before) || blank_left(c))) return "pk";
+    return nullptr;
+  }
+  if (markup.punctuation == Squeeze::AllButStops && is_stop_mark(c)) return "pk";
+  return blank_right(c) ? "pc" : "po";
+}
+
+void HtmlWriter::space_before(char32_t next, std::string& out) {
+  if (!markup.latin_spacing || !han_latin(prev, next)) return;
+  out += kSpacer;
+  prev = 0;  // one spacer per boundary, even when the next element starts with it
+}
+
+// Text with the sheet's markup; escaped for HTML. `after` is the first
+// character shown after this text (0 = none known).
+void HtmlWriter::text(std::string_view s, std::string& out, char32_t after_text) {
+  if (!markup.latin_spacing && markup.punctuation == Squeeze::None && !markup.vertical) {
+    out += escape_html(s, false);
+    if (!s.empty()) prev = base::decode_before(s, s.size()).cp;
+    return;
+  }
+  size_t run = 0;  // start of the text not yet written
+  auto flush = [&](size_t upto) {
+    out += escape_html(s.substr(run, upto - run), false);
+    run = upto;
+  };
+  for (size_t i = 0; i < s.size();) {
+    const size_t at = i;
+    const char32_t c = base::next_code_point(s, i);
+    if (markup.vertical && is_digit(c) && !is_latin_alnum(prev) && prev != '.' && prev != ',') {
+      // One or two digits between non-Latin text stand upright in one em
+      // (縦中横), like a Han character: no Han–Latin spacing around them.
+      size_t end = i;
+      while (end < s.size() && is_digit(static_cast<unsigned char>(s[end]))) ++end;
+      const char32_t after = end < s.size() ? base::decode_at(s, end).cp : 0;
+      if (end - at <= 2 && !is_latin_alnum(after) && after != '.' && after != ',') {
+        flush(at);
+        out += "<span class=\"tcy\">" + std::string(s.substr(at, end - at)) + "</span>";
+        run = i = end;
+        prev = U'〇';  // counts as Han for the spacing that follows
+        continue;
+      }
+    }
+    if (markup.latin_spacing && han_latin(prev, c)) {
+      flush(at);
+      out += kSpacer;
+    }
+    if (markup.punctuation != Squeeze::None && fullwidth_mark(c)) {
+      const char32_t next = i < s.size() ? base::decode_at(s, i).cp : after_text;
+      if (const char* cls = squeeze_class(c, prev, next)) {
+        flush(at);
+        out += "<span class=\"";
+        out += cls;
+        out += "\">" + std::string(s.substr(at, i - at)) + "</span>";
+        run = i;
+      }
+    }
+    prev = c;
+  }
+  flush(s.size());
+}
+
 void HtmlWriter::inlines(const std::vector<doc::Inline>& list, std::string& out) {
-  for (const doc::Inline& in : list) {
+  for (size_t index = 0; index < list.size(); ++index) {
+    const doc::Inline& in = list[index];
     switch (in.kind) {
       case doc::InlineKind::Text:
-        out += escape_html(in.text, false);
+        text(in.text, out, first_char(list, index + 1));
         break;
       case doc::InlineKind::Code:
+        space_before(first_char(in.text), out);
         out += "<code>" + escape_html(in.text, false) + "</code>";
+        if (!in.text.empty()) prev = base::decode_before(in.text, in.text.size()).cp;
         break;
       case doc::InlineKind::Emphasis:
+        space_before(first_char(in.children, 0), out);
         out += "<em>";
         inlines(in.children, out);
         out += "</em>";
         break;
       case doc::InlineKind::Strong:
+        space_before(first_char(in.children, 0), out);
         out += "<strong>";
         inlines(in.children, out);
         out += "</strong>";
         break;
       case doc::InlineKind::Strike:
+        space_before(first_char(in.children, 0), out);
         out += "<del>";
         inlines(in.children, out);
         out += "</del>";
         break;
       case doc::InlineKind::Link:
+        space_before(first_char(in.children, 0), out);
         marker(in.pos, out);
         out += "<a href=\"" + escape_html(in.url, true) + "\"";
         if (!in.title.empty()) out += " title=\"" + escape_html(in.title, true) + "\"";
@@ -96,12 +276,21 @@ void HtmlWriter::inlines(const std::vector<doc::Inline>& list, std::string& out)
           if (!style.empty()) out += " style=\"" + style + "\"";
         }
         out += ">";
+        prev = 0;
         break;
       case doc::InlineKind::SoftBreak:
-        out += "\n";
+        // Between Han and Latin a source line break is the spacing, not a
+        // space (CJK-RULES §4), as in the PDF.
+        if (markup.latin_spacing && han_latin(prev, first_char(list, index + 1))) {
+          space_before(first_char(list, index + 1), out);
+        } else {
+          out += "\n";
+          prev = ' ';
+        }
         break;
       case doc::InlineKind::LineBreak:
         out += "<br>\n";
+        prev = 0;
         break;
       case doc::InlineKind::FootnoteRef: {
         auto it = footnote_ids.find(in.label);
@@ -113,18 +302,20 @@ void HtmlWriter::inlines(const std::vector<doc::Inline>& list, std::string& out)
         std::string ref_id = safe_id("fnref-" + in.label);
         if (n > 1) {
           ref_id += '-';
-          int_text(n, ref_id);
+          base::append_integer(ref_id, n);
         }
         marker(in.pos, out);
         out += "<sup><a epub:type=\"noteref\" class=\"footnote-ref\" id=\"" +
                escape_html(ref_id, true) + "\" href=\"#" + escape_html(it->second, true) + "\">";
-        int_text(in.number > 0 ? in.number : 0, out);
+        base::append_integer(out, in.number > 0 ? in.number : 0);
         out += "</a></sup>";
+        prev = 0;
         break;
       }
       case doc::InlineKind::RawHtml:
         marker(in.pos, out);
         out += in.text;
+        prev = 0;
         break;
     }
   }
@@ -135,6 +326,7 @@ void HtmlWriter::blocks(const std::vector<doc::Block>& list, std::string& out, b
 }
 
 void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
+  prev = 0;
   switch (b.kind) {
     case doc::BlockKind::Paragraph:
       if (tight) {
@@ -163,7 +355,7 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
     case doc::BlockKind::Heading: {
       int level = b.level < 1 ? 1 : b.level > 6 ? 6 : b.level;
       std::string tag = "h";
-      int_text(level, tag);
+      base::append_integer(tag, level);
       out += "<" + tag;
       if (!b.id.empty()) out += " id=\"" + escape_html(b.id, true) + "\"";
       out += ">";
@@ -177,7 +369,7 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
       out += tag;
       if (b.ordered && b.start != 1) {
         out += " start=\"";
-        int_text(b.start, out);
+        base::append_integer(out, b.start);
         out += "\"";
       }
       out += ">\n";
@@ -206,11 +398,12 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
       out += "</blockquote>\n";
       break;
     case doc::BlockKind::Code:
+      if (!b.title.empty()) out += "<div class=\"code-title\">" + escape_html(b.title, false) + "</div>\n";
       out += "<pre><code";
       if (!b.info.empty()) out += " class=\"language-" + escape_html(b.info, true) + "\"";
       out += ">";
       // (A newline is eaten by the HTML parser only right after <pre>, not after <code>.)
-      out += escape_html(b.text, false);
+      code_text(b, code_line_numbers, out);
       out += "</code></pre>\n";
       break;
     case doc::BlockKind::Table: {
@@ -240,6 +433,7 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
             }
           }
           out += ">";
+          prev = 0;
           inlines(row.cells[c].inlines, out);
           out += "</";
           out += cell;
@@ -271,7 +465,7 @@ void HtmlWriter::footnote(const doc::Block& def, std::string& out, bool) {
   out += "<aside epub:type=\"footnote\" class=\"footnote\" id=\"" + escape_html(id, true) + "\">\n";
   // The number starts the first paragraph and links back to the first reference.
   std::string number;
-  int_text(def.number, number);
+  base::append_integer(number, def.number);
   std::string back = number + ".";
   if (ref_counts.count(def.label))
     back = "<a class=\"footnote-back\" href=\"#" + escape_html(safe_id("fnref-" + def.label), true) + "\">" +
@@ -281,6 +475,7 @@ void HtmlWriter::footnote(const doc::Block& def, std::string& out, bool) {
   for (const doc::Block& child : def.children) {
     if (!placed && child.kind == doc::BlockKind::Paragraph) {
       out += "<p>" + back;
+      prev = 0;
       inlines(child.inlines, out);
       out += "</p>\n";
       placed = true;
@@ -292,6 +487,7 @@ void HtmlWriter::footnote(const doc::Block& def, std::string& out, bool) {
   }
   if (!placed) out += "<p>" + back + "</p>\n";
   out += "</aside>\n";
+  prev = 0;
 }
 
 std::string css_length(std::string_view v) {

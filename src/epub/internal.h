@@ -53,19 +53,39 @@ std::string uri_escape(std::string_view text);   // spaces, quotes, controls -> 
 struct FootnoteTarget {
   std::string id;  // id of the footnote's <aside>
 };
+// Markup the style sheet asks of the text (none for the conformance tests):
+// an empty <span class="hl-sp"/> at each Han–Latin boundary (the CSS gives it
+// the cjk.latin-spacing margin), fullwidth marks that cjk.punctuation
+// compresses in <span class="pc|po|pk"> (negative margins in the CSS), runs
+// of one or two digits in <span class="tcy"> in vertical text. The text
+// itself (search, read-aloud) is unchanged.
+enum class Squeeze { None, Pairs, AllButStops, All };  // plain, quanjiao, kaiming, banjiao
+struct TextMarkup {
+  bool latin_spacing = false;
+  Squeeze punctuation = Squeeze::None;
+  bool vertical = false;
+};
+TextMarkup text_markup(const style::Sheet& sheet);
+
 struct HtmlWriter {
   const doc::Document* doc = nullptr;
+  TextMarkup markup;
   // label -> def id (from doc.footnotes)
   std::map<std::string, std::string> footnote_ids;
   std::map<std::string, int> ref_counts;  // label -> refs written so far
+  char32_t prev = 0;  // last character written in this block; 0 = none or not text
+  bool code_line_numbers = false;         // style code.line-numbers
   // Captions under image blocks (<figure>), as the sheet says; none = a bare <p class="image">.
   std::optional<style::FigureStyle> figures;
   void blocks(const std::vector<doc::Block>& blocks, std::string& out, bool tight = false);
   void block(const doc::Block& b, std::string& out, bool tight);
   void inlines(const std::vector<doc::Inline>& in, std::string& out);
   void footnote(const doc::Block& def, std::string& out, bool epub_markup);
+  void text(std::string_view s, std::string& out, char32_t after_text = 0);
+  void space_before(char32_t next, std::string& out);
+  const char* squeeze_class(char32_t c, char32_t before, char32_t after) const;
 };
-HtmlWriter make_writer(const doc::Document& doc);
+HtmlWriter make_writer(const doc::Document& doc, const TextMarkup& markup = {});
 // A CSS length for an image size attribute as written ("60%", "3cm", bare
 // numbers in px); "" when it is not one.
 std::string css_length(std::string_view v);

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <pugixml.hpp>
 
+#include "base/number.h"
+#include "base/utf8.h"
 #include "epub/internal.h"
 #include "font/font.h"
 #include "font/subset.h"
@@ -17,19 +19,6 @@ namespace {
 
 constexpr const char* kXhtmlNs = "http://www.w3.org/1999/xhtml";
 constexpr const char* kOpsNs = "http://www.idpf.org/2007/ops";
-
-std::string number3(int n) {
-  char buf[16];
-  auto r = std::to_chars(buf, buf + sizeof buf, n);
-  std::string s(buf, r.ptr);
-  while (s.size() < 3) s.insert(s.begin(), '0');
-  return s;
-}
-std::string number(int n) {
-  char buf[16];
-  auto r = std::to_chars(buf, buf + sizeof buf, n);
-  return std::string(buf, r.ptr);
-}
 
 struct StringWriter : pugi::xml_writer {
   std::string out;
@@ -141,8 +130,8 @@ void ncx_points(pugi::xml_node parent, const std::vector<TocNode>& nodes, int& o
   max_depth = std::max(max_depth, depth);
   for (const TocNode& n : nodes) {
     pugi::xml_node p = parent.append_child("navPoint");
-    p.append_attribute("id") = ("navpoint-" + number(order)).c_str();
-    p.append_attribute("playOrder") = number(order).c_str();
+    p.append_attribute("id") = ("navpoint-" + base::integer(order)).c_str();
+    p.append_attribute("playOrder") = base::integer(order).c_str();
     ++order;
     p.append_child("navLabel").append_child("text").text() = n.entry.text.c_str();
     p.append_child("content").append_attribute("src") = n.entry.href.c_str();
@@ -238,7 +227,7 @@ struct Builder {
 
   void name_files() {
     for (size_t i = 0; i < files.size(); ++i) {
-      files[i].name = "chapter-" + number3(static_cast<int>(i) + 1) + ".xhtml";
+      files[i].name = "chapter-" + base::integer(static_cast<int>(i) + 1, 3) + ".xhtml";
       if (files[i].title.empty()) files[i].title = meta.title;
     }
   }
@@ -274,8 +263,9 @@ struct Builder {
     for (size_t u = 0; u < units.size(); ++u) {
       if (!units[u].doc) continue;
       const doc::Document& d = *units[u].doc;
-      HtmlWriter writer = make_writer(d);
-      writer.figures = options.figures;
+      HtmlWriter writer = make_writer(d, text_markup(options.sheet));
+      writer.code_line_numbers = options.sheet.code.line_numbers;
+      writer.figures = options.sheet.figure;  // captions as in the PDF
       for (ChapterFile& f : files) {
         if (f.unit != static_cast<int>(u)) continue;
         std::string html;
@@ -515,14 +505,14 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
       e.append_attribute("content") = content.c_str();
     };
     m("dtb:uid", identifier);
-    m("dtb:depth", number(depth));
+    m("dtb:depth", base::integer(depth));
     m("dtb:totalPageCount", "0");
     m("dtb:maxPageNumber", "0");
     entries.push_back({"EPUB/toc.ncx", save_xml(d)});
   }
 
   // Stylesheet (and embedded fonts).
-  std::string css = options.css.empty() ? default_css(lang) : options.css;
+  std::string css = style::to_css(options.sheet);
   std::vector<Resource> fonts;
   if (options.embed_fonts) {
     if (options.fonts.empty())
@@ -531,20 +521,20 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     std::set<char32_t> used;
     for (const FileEntry& e : entries)
       if (e.name.ends_with(".xhtml") || e.name.ends_with(".ncx")) {
-        for (size_t i = 0; i < e.data.size();) used.insert(font::next_code_point(e.data, i));
+        for (size_t i = 0; i < e.data.size();) used.insert(base::next_code_point(e.data, i));
       }
     for (const Page& p : front)
-      for (size_t i = 0; i < p.content.size();) used.insert(font::next_code_point(p.content, i));
+      for (size_t i = 0; i < p.content.size();) used.insert(base::next_code_point(p.content, i));
     for (const ChapterFile& f : b.files) {
       if (!f.dom) continue;
       std::string x = serialize_xhtml(*f.dom);
-      for (size_t i = 0; i < x.size();) used.insert(font::next_code_point(x, i));
+      for (size_t i = 0; i < x.size();) used.insert(base::next_code_point(x, i));
     }
     std::vector<char32_t> cps(used.begin(), used.end());
     std::string face_css;
     std::set<std::string> seen;
     for (const FontFace& face : options.fonts) {
-      std::string key = face.file.string() + "#" + number(face.index);
+      std::string key = face.file.string() + "#" + base::integer(face.index);
       if (!seen.insert(key).second) continue;
       std::string error;
       auto file = font::read_font_file(face.file, error);
@@ -554,7 +544,7 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
         diags.warn(b.meta_path, {}, "font " + face.file.string() + " not embedded: " + error);
         continue;
       }
-      std::string name = "fonts/font-" + number3(static_cast<int>(fonts.size()) + 1) + ".ttf";
+      std::string name = "fonts/font-" + base::integer(static_cast<int>(fonts.size()) + 1, 3) + ".ttf";
       fonts.push_back({name, "font/ttf",
                        std::string(reinterpret_cast<const char*>(sub->data()), sub->size())});
       std::string family;
@@ -611,6 +601,10 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     pkg.append_attribute("version") = "3.0";
     pkg.append_attribute("unique-identifier") = "pub-id";
     pkg.append_attribute("xml:lang") = lang.c_str();
+    // Apple Books shows embedded fonts only when told the book specifies them.
+    if (!fonts.empty())
+      pkg.append_attribute("prefix") =
+          "ibooks: http://vocabulary.itunes.apple.com/rdf/ibooks/vocabulary-extensions-1.0/";
     pugi::xml_node md = pkg.append_child("metadata");
     md.append_attribute("xmlns:dc") = "http://purl.org/dc/elements/1.1/";
     pugi::xml_node idn = md.append_child("dc:identifier");
@@ -622,7 +616,7 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     for (const std::string& a : meta.authors) {
       if (a.empty()) continue;
       pugi::xml_node c = md.append_child("dc:creator");
-      c.append_attribute("id") = ("creator-" + number(++creator)).c_str();
+      c.append_attribute("id") = ("creator-" + base::integer(++creator)).c_str();
       c.text() = a.c_str();
     }
     if (date_epoch) md.append_child("dc:date").text() = date_text(meta, date_epoch).c_str();
@@ -637,6 +631,16 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     pugi::xml_node mod = md.append_child("meta");
     mod.append_attribute("property") = "dcterms:modified";
     mod.text() = format_utc(modified).c_str();
+    // A reflowable book: the reader chooses the page size, orientation and spreads.
+    auto property = [&](const char* name, const char* value) {
+      pugi::xml_node m = md.append_child("meta");
+      m.append_attribute("property") = name;
+      m.text() = value;
+    };
+    property("rendition:layout", "reflowable");
+    property("rendition:orientation", "auto");
+    property("rendition:spread", "auto");
+    if (!fonts.empty()) property("ibooks:specified-fonts", "true");
     pugi::xml_node man = pkg.append_child("manifest");
     auto item = [&](const std::string& id, const std::string& href, const std::string& type,
                     const char* props) {
@@ -651,12 +655,17 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     item("css", "style.css", "text/css", nullptr);
     for (const Page& p : front) item(p.id, p.name, "application/xhtml+xml", nullptr);
     for (size_t i = 0; i < b.files.size(); ++i)
-      item("chapter-" + number3(static_cast<int>(i) + 1), b.files[i].name, "application/xhtml+xml", nullptr);
+      item("chapter-" + base::integer(static_cast<int>(i) + 1, 3), b.files[i].name, "application/xhtml+xml", nullptr);
     int n = 0;
     for (const Resource& r : b.images.resources()) {
       bool is_cover = cover_href && *cover_href == r.href;
-      std::string id = "img-" + number3(++n);
+      std::string id = "img-" + base::integer(++n, 3);
       item(id, r.href, r.media_type, is_cover ? "cover-image" : nullptr);
+      if (is_cover) {  // EPUB 2 readers find the cover image by this
+        pugi::xml_node m = md.append_child("meta");
+        m.append_attribute("name") = "cover";
+        m.append_attribute("content") = id.c_str();
+      }
       if (r.media_type == "image/webp") {
         // WebP is a core media type in EPUB 3.3 but not in 3.2 (epubcheck
         // 4.2): give it a manifest fallback, an SVG naming the image.
@@ -665,9 +674,12 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
       }
     }
     n = 0;
-    for (const Resource& r : fonts) item("font-" + number3(++n), r.href, r.media_type, nullptr);
+    for (const Resource& r : fonts) item("font-" + base::integer(++n, 3), r.href, r.media_type, nullptr);
     pugi::xml_node spine = pkg.append_child("spine");
     spine.append_attribute("toc") = "ncx";
+    // Vertical text (竖排) turns its pages from right to left.
+    if (options.sheet.epub.writing_mode == style::WritingMode::VerticalRl)
+      spine.append_attribute("page-progression-direction") = "rtl";
     for (const Page& p : front) spine.append_child("itemref").append_attribute("idref") = p.id.c_str();
     // The nav is reachable (landmarks point at it) but not part of the reading order.
     pugi::xml_node nav_ref = spine.append_child("itemref");
@@ -675,7 +687,7 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     nav_ref.append_attribute("linear") = "no";
     for (size_t i = 0; i < b.files.size(); ++i)
       spine.append_child("itemref").append_attribute("idref") =
-          ("chapter-" + number3(static_cast<int>(i) + 1)).c_str();
+          ("chapter-" + base::integer(static_cast<int>(i) + 1, 3)).c_str();
     entries.push_back({"EPUB/package.opf", save_xml(d)});
   }
 
@@ -726,8 +738,10 @@ std::optional<std::string> make_book(const Book& book, const Options& options,
   return assemble(b, diags);
 }
 
-std::string render_fragment(const doc::Document& d, doc::Diagnostics& diags) {
-  HtmlWriter writer = make_writer(d);
+std::string render_fragment(const doc::Document& d, doc::Diagnostics& diags,
+                            const style::Sheet* sheet) {
+  HtmlWriter writer = make_writer(d, sheet ? text_markup(*sheet) : TextMarkup{});
+  if (sheet) writer.figures = sheet->figure;
   std::string html;
   for (const doc::Block& b : d.blocks) writer.block(b, html, false);
   if (!d.footnotes.empty()) {

@@ -6,17 +6,11 @@
 
 #include <uuid/uuid.h>
 
+#include "base/number.h"
 #include "epub/internal.h"
 
 namespace moyin::epub::detail {
 namespace {
-
-void append_int(std::string& out, int64_t v, int width) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  for (int i = static_cast<int>(r.ptr - buf); i < width; ++i) out.push_back('0');
-  out.append(buf, r.ptr);
-}
 
 // Howard Hinnant's days_from_civil / civil_from_days.
 int64_t days_from_civil(int64_t y, int m, int d) {
@@ -117,11 +111,11 @@ std::optional<int64_t> parse_iso_date(std::string_view s) {
 std::string format_day(int64_t epoch) {
   CivilTime t = civil_from_epoch(epoch);
   std::string out;
-  append_int(out, t.year, 4);
+  base::append_integer(out, t.year, 4);
   out += '-';
-  append_int(out, t.month, 2);
+  base::append_integer(out, t.month, 2);
   out += '-';
-  append_int(out, t.day, 2);
+  base::append_integer(out, t.day, 2);
   return out;
 }
 
@@ -129,11 +123,11 @@ std::string format_utc(int64_t epoch) {
   CivilTime t = civil_from_epoch(epoch);
   std::string out = format_day(epoch);
   out += 'T';
-  append_int(out, t.hour, 2);
+  base::append_integer(out, t.hour, 2);
   out += ':';
-  append_int(out, t.minute, 2);
+  base::append_integer(out, t.minute, 2);
   out += ':';
-  append_int(out, t.second, 2);
+  base::append_integer(out, t.second, 2);
   out += 'Z';
   return out;
 }

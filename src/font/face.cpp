@@ -197,18 +197,4 @@ std::vector<ShapedGlyph> shape(const Face& face, std::string_view utf8, size_t o
   return out;
 }
 
-bool is_cjk(char32_t c) {
-  return (c >= 0x2E80 && c <= 0x2FDF) ||    // radicals supplement, Kangxi radicals
-         (c >= 0x2FF0 && c <= 0x303F) ||    // ideographic description, CJK symbols & punctuation
-         (c >= 0x3040 && c <= 0x31FF) ||    // kana, bopomofo, Hangul compat jamo, kanbun, strokes
-         (c >= 0x3200 && c <= 0x4DBF) ||    // enclosed CJK, compatibility, Ext A
-         (c >= 0x4E00 && c <= 0x9FFF) ||    // URO
-         (c >= 0xF900 && c <= 0xFAFF) ||    // compatibility ideographs
-         (c >= 0xFE10 && c <= 0xFE1F) ||    // vertical forms
-         (c >= 0xFE30 && c <= 0xFE4F) ||    // CJK compatibility forms
-         (c >= 0xFF00 && c <= 0xFF60) ||    // fullwidth forms
-         (c >= 0xFFE0 && c <= 0xFFE6) ||    // fullwidth signs
-         (c >= 0x20000 && c <= 0x3FFFF);    // Ext B–H, compatibility supplement
-}
-
 }  // namespace moyin::font

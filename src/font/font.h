@@ -16,7 +16,6 @@
 #include <vector>
 
 #include "doc/diagnostics.h"
-#include "doc/utf8.h"
 
 namespace moyin::font {
 
@@ -158,14 +157,5 @@ class MissingGlyphs {
 // Where fonts.yaml is found: $MOYIN_HOME/fonts/fonts.yaml if it exists, else
 // <repo>/fonts/fonts.yaml (compile-time MOYIN_DATA_DIR).
 std::filesystem::path default_fonts_yaml();
-
-// UTF-8 helpers shared by callers that walk text per character.
-// Decodes the code point at text[i] and advances i; invalid bytes give U+FFFD.
-using doc::next_code_point;
-using doc::append_utf8;
-
-// True for Han ideographs (URO, Ext A–H, compatibility), CJK symbols and
-// fullwidth punctuation, kana, bopomofo: characters drawn from a CJK face.
-bool is_cjk(char32_t cp);
 
 }  // namespace moyin::font

@@ -10,6 +10,8 @@
 #include <map>
 #include <system_error>
 
+#include "base/chars.h"
+#include "base/utf8.h"
 #include "font/face_impl.h"
 
 namespace moyin::font {
@@ -326,7 +328,7 @@ FaceChoice variant(const FontFamilyEntry& e, bool bold, bool italic) {
 FaceChoice FontLibrary::select(const FontSet& set, char32_t cp, bool bold, bool italic,
                                bool prefer_cjk) const {
   // Han stays upright: no italic face and no synthetic slant for CJK.
-  if (italic && is_cjk(cp)) italic = false;
+  if (italic && base::is_cjk(cp)) italic = false;
   auto try_entry = [&](const FontFamilyEntry& e, FaceChoice& out) {
     FaceChoice c = variant(e, bold, italic);
     if (has_glyph(*impl_->faces[c.face_id], cp)) {
@@ -376,7 +378,7 @@ void MissingGlyphs::report(std::string_view path, doc::Diagnostics& diags) const
     msg += shown ? ", " : " ";
     msg += code;
     msg += " '";
-    append_utf8(msg, cp);
+    base::append_utf8(msg, cp);
     msg += "' (" + std::to_string(pos.line) + ":" + std::to_string(pos.column) + ")";
     ++shown;
   }

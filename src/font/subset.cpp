@@ -128,6 +128,12 @@ std::optional<std::vector<std::byte>> subset_codepoints_face(hb_face_t* face,
   }
   hb_set_t* unicodes = hb_subset_input_unicode_set(input.get());
   for (char32_t cp : cps) hb_set_add(unicodes, cp);
+  // A reader's engine shapes with this subset: keep every OpenType feature
+  // (halt/chws for punctuation trimming, vert/vrt2 for vertical text), not
+  // only hb-subset's default list.
+  hb_set_t* features = hb_subset_input_set(input.get(), HB_SUBSET_SETS_LAYOUT_FEATURE_TAG);
+  hb_set_clear(features);
+  hb_set_invert(features);
   FacePtrHb sub(hb_subset_or_fail(face, input.get()));
   if (!sub) {
     error = "hb-subset failed";

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -74,6 +75,45 @@ struct ImageBox {
   std::string path;  // resolved local file
 };
 
+// One step of a vector outline, in page coordinates (pt, y down).
+struct PathSegment {
+  enum class Op : uint8_t { Move, Line, Cubic, Close };
+  Op op = Op::Move;
+  // Move/Line: to = p[0]. Cubic: control points p[0], p[1], end point p[2]. Close: unused.
+  Point p[3];
+};
+
+enum class LineCap : uint8_t { Butt, Round, Square };
+enum class LineJoin : uint8_t { Miter, Round, Bevel };
+
+struct PathFill {
+  Color color;
+  bool even_odd = false;  // SVG fill-rule: evenodd
+  double opacity = 1;     // 0..1
+  friend bool operator==(const PathFill&, const PathFill&) = default;
+};
+
+struct PathStroke {
+  Color color;
+  double width = 1;
+  LineCap cap = LineCap::Butt;
+  LineJoin join = LineJoin::Miter;
+  double miter_limit = 4;
+  std::vector<double> dash;  // on/off lengths in pt; empty = solid
+  double dash_phase = 0;
+  double opacity = 1;
+  friend bool operator==(const PathStroke&, const PathStroke&) = default;
+};
+
+// A vector shape, filled and/or stroked: SVG figures, formulas, callout frames.
+// Producers flatten their transforms into page coordinates, so back ends only
+// translate segments into their path operators.
+struct Path {
+  std::vector<PathSegment> segments;
+  std::optional<PathFill> fill;
+  std::optional<PathStroke> stroke;
+};
+
 // A clickable area: either an external URI or an internal anchor name.
 struct LinkArea {
   Box box;
@@ -87,7 +127,7 @@ struct Anchor {
   Point at;
 };
 
-using Item = std::variant<GlyphRun, Rule, Rect, ImageBox, LinkArea, Anchor>;
+using Item = std::variant<GlyphRun, Rule, Rect, ImageBox, LinkArea, Anchor, Path>;
 
 enum class LabelStyle { Decimal, LowerRoman, UpperRoman, None };
 

@@ -1,5 +1,7 @@
 #include "pdf/content.h"
 
+#include "base/number.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -42,19 +44,6 @@ std::string hex_units(const std::u16string& s) {
 }
 
 }  // namespace
-
-std::string format_number(double v, int decimals) {
-  if (!std::isfinite(v)) v = 0;
-  char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
-  std::string s(buf, res.ptr);
-  if (s.find('.') != std::string::npos) {
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
-  }
-  if (s == "-0") s = "0";
-  return s;
-}
 
 std::u16string utf8_to_utf16(std::string_view utf8) {
   std::u16string out;
@@ -256,6 +245,55 @@ std::string escape_uri(std::string_view uri) {
       out.push_back(ch);
     }
   }
+  return out;
+}
+
+namespace {
+
+std::string rgb(const layout::Color& c, const char* op) {
+  auto c01 = [](double v) { return std::isfinite(v) ? std::clamp(v, 0.0, 1.0) : 0.0; };
+  return base::compact(c01(c.r)) + " " + base::compact(c01(c.g)) + " " + base::compact(c01(c.b)) +
+         " " + op + "\n";
+}
+
+std::string line_style(const layout::PathStroke& s) {
+  std::string out = base::compact(std::max(0.0, s.width)) + " w " +
+                    std::to_string(static_cast<int>(s.cap)) + " J " +
+                    std::to_string(static_cast<int>(s.join)) + " j ";
+  if (s.join == layout::LineJoin::Miter) out += base::compact(std::max(1.0, s.miter_limit)) + " M ";
+  out += "[";
+  bool any = false;
+  for (double d : s.dash) any |= d > 0;
+  if (any)
+    for (size_t i = 0; i < s.dash.size(); ++i)
+      out += (i ? " " : "") + base::compact(std::max(0.0, s.dash[i]));
+  out += "] " + base::compact(any ? s.dash_phase : 0) + " d\n";
+  return out;
+}
+
+}  // namespace
+
+std::string path_operators(const layout::Path& path, double page_height) {
+  if (path.segments.empty() || (!path.fill && !path.stroke)) return "";
+  std::string out;
+  if (path.fill) out += rgb(path.fill->color, "rg");
+  if (path.stroke) out += rgb(path.stroke->color, "RG") + line_style(*path.stroke);
+  auto pt = [&](const layout::Point& p) {
+    return base::compact(p.x) + " " + base::compact(page_height - p.y) + " ";
+  };
+  using Op = layout::PathSegment::Op;
+  for (const auto& seg : path.segments) {
+    switch (seg.op) {
+      case Op::Move: out += pt(seg.p[0]) + "m\n"; break;
+      case Op::Line: out += pt(seg.p[0]) + "l\n"; break;
+      case Op::Cubic: out += pt(seg.p[0]) + pt(seg.p[1]) + pt(seg.p[2]) + "c\n"; break;
+      case Op::Close: out += "h\n"; break;
+    }
+  }
+  bool eo = path.fill && path.fill->even_odd;
+  if (path.fill && path.stroke) out += eo ? "B*\n" : "B\n";
+  else if (path.fill) out += eo ? "f*\n" : "f\n";
+  else out += "S\n";
   return out;
 }
 

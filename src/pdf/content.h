@@ -13,10 +13,6 @@
 
 namespace moyin::pdf {
 
-// A PDF number: fixed notation, at most `decimals` decimals, no trailing
-// zeros, never "-0", independent of the locale.
-std::string format_number(double v, int decimals = 3);
-
 // UTF-8 → UTF-16 code units (surrogate pairs beyond the BMP; invalid bytes
 // become U+FFFD).
 std::u16string utf8_to_utf16(std::string_view utf8);
@@ -39,6 +35,12 @@ struct Date {
 // "2025-10-28", "2025-10-28T05:54:14.065Z", "2025-10-28 05:54", "…+08:00".
 std::optional<Date> parse_date(std::string_view text);
 Date date_from_epoch(int64_t seconds);
+
+// Content-stream operators that construct and paint `path` (colours, line
+// style, segments, paint operator), in PDF coordinates for a page
+// `page_height` tall. Opacity is not included: it needs an ExtGState.
+// Returns "" for a path with nothing to paint.
+std::string path_operators(const layout::Path& path, double page_height);
 
 // Percent-encodes bytes a URI must not carry raw (non-ASCII, space, …).
 std::string escape_uri(std::string_view uri);

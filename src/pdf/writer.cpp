@@ -23,6 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/number.h"
 #include "font/subset.h"
 #include "pdf/content.h"
 #include "pdf/pdf.h"
@@ -203,6 +204,8 @@ class Writer {
   void draw_page(size_t index);
   void draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& run);
   void draw_image(HPDF_Page page, const layout::Page& lp, const layout::ImageBox& img);
+  void draw_path(HPDF_Page page, const layout::Page& lp, const layout::Path& path);
+  HPDF_ExtGState opacity_state(double fill, double stroke);
   HPDF_Image load_image(const std::string& key);
   HPDF_Image load_raster(const image::Raster& r);
   void add_link(HPDF_Page page, const layout::Page& lp, const layout::LinkArea& link);
@@ -225,6 +228,7 @@ class Writer {
   std::vector<HPDF_Page> pages_;
   std::map<std::string, AnchorPlace> anchors_;
   std::map<std::string, HPDF_Image> images_;
+  std::map<std::pair<double, double>, HPDF_ExtGState> opacity_states_;
   image::Catalog own_images_;  // when the caller passes none
   bool transparency_ = false;
 };
@@ -299,7 +303,7 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
   if (run.glyphs.empty()) return;
   FontEntry& fe = fonts_[run.face];
   if (!(run.size > 0) || run.size > HPDF_MAX_FONTSIZE) {
-    warn("skipped text drawn at an impossible size " + format_number(run.size) + " pt");
+    warn("skipped text drawn at an impossible size " + base::compact(run.size) + " pt");
     return;
   }
   // ToUnicode: each code maps to the text of the first cluster it drew.
@@ -334,7 +338,7 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
   HPDF_Page_SetRGBFill(page, c01(run.color.r), c01(run.color.g), c01(run.color.b));
   std::string s;
   if (run.synthetic_bold) s += "2 Tr\n";
-  const std::string slant = format_number(run.synthetic_slant, 4);
+  const std::string slant = base::compact(run.synthetic_slant, 4);
   // Glyphs sharing a vertical offset go in one TJ array; a new text matrix
   // starts wherever the offset changes (marks, superscripts).
   double pen = 0;  // pt from the run origin
@@ -343,7 +347,7 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
   while (i < gs.size()) {
     const double yoff = gs[i].y_offset;
     const double seg_x = pen;
-    s += "1 0 " + slant + " 1 " + format_number(x0 + seg_x) + " " + format_number(y0 + yoff) +
+    s += "1 0 " + slant + " 1 " + base::compact(x0 + seg_x) + " " + base::compact(y0 + yoff) +
          " Tm\n[";
     double cur = 0;  // where the text position is now, pt from seg_x
     bool in_string = false;
@@ -354,7 +358,7 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
       if (std::abs(adjust) >= 0.0005) {
         if (in_string) s += ">";
         in_string = false;
-        s += format_number(adjust);
+        s += base::compact(adjust);
       }
       if (!in_string) s += "<";
       in_string = true;
@@ -432,6 +436,32 @@ void Writer::draw_image(HPDF_Page page, const layout::Page& lp, const layout::Im
                       static_cast<HPDF_REAL>(ib.box.width), static_cast<HPDF_REAL>(ib.box.height));
 }
 
+// One ExtGState per distinct (fill, stroke) opacity pair in the document.
+HPDF_ExtGState Writer::opacity_state(double fill, double stroke) {
+  auto key = std::make_pair(fill, stroke);
+  if (auto it = opacity_states_.find(key); it != opacity_states_.end()) return it->second;
+  HPDF_ExtGState gs = HPDF_CreateExtGState(pdf_.get());
+  if (!gs) return nullptr;
+  HPDF_ExtGState_SetAlphaFill(gs, static_cast<HPDF_REAL>(fill));
+  HPDF_ExtGState_SetAlphaStroke(gs, static_cast<HPDF_REAL>(stroke));
+  opacity_states_.emplace(key, gs);
+  transparency_ = true;
+  return gs;
+}
+
+void Writer::draw_path(HPDF_Page page, const layout::Page& lp, const layout::Path& path) {
+  std::string ops = path_operators(path, lp.height);
+  if (ops.empty()) return;
+  auto alpha = [](double a) { return std::isfinite(a) ? std::clamp(a, 0.0, 1.0) : 1.0; };
+  double fill = path.fill ? alpha(path.fill->opacity) : 1;
+  double stroke = path.stroke ? alpha(path.stroke->opacity) : 1;
+  HPDF_Page_GSave(page);
+  if (fill < 1 || stroke < 1)
+    if (HPDF_ExtGState gs = opacity_state(fill, stroke)) HPDF_Page_SetExtGState(page, gs);
+  raw(page, ops);
+  HPDF_Page_GRestore(page);
+}
+
 HPDF_Destination Writer::destination(const AnchorPlace& place) {
   const layout::Page& lp = book_.pages[place.page];
   HPDF_Destination dst = HPDF_Page_CreateDestination(pages_[place.page]);
@@ -495,6 +525,8 @@ void Writer::draw_page(size_t index) {
       draw_image(page, lp, *img);
     } else if (const auto* link = std::get_if<layout::LinkArea>(&item)) {
       add_link(page, lp, *link);
+    } else if (const auto* path = std::get_if<layout::Path>(&item)) {
+      draw_path(page, lp, *path);
     }
   }
 }
@@ -682,7 +714,7 @@ bool Writer::run() {
     if (!(lp.width >= HPDF_MIN_PAGE_SIZE && lp.width <= HPDF_MAX_PAGE_WIDTH &&
           lp.height >= HPDF_MIN_PAGE_SIZE && lp.height <= HPDF_MAX_PAGE_HEIGHT)) {
       error("cannot write PDF " + out_.string() + ": page " + std::to_string(i + 1) + " is " +
-            format_number(lp.width) + " x " + format_number(lp.height) +
+            base::compact(lp.width) + " x " + base::compact(lp.height) +
             " pt, outside what PDF allows (3 to 14400 pt)");
       return false;
     }

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "source/unicode.h"
+#include "base/utf8.h"
 
 namespace moyin::source {
 
@@ -57,7 +57,7 @@ std::optional<std::string> clean_input(std::string_view raw, std::string_view pa
     }
     if (c == '\0') {
       if (first_nul.line == 0) first_nul = {line, static_cast<int>(i - line_start) + 1};
-      append_utf8(out, 0xFFFD);
+      base::append_utf8(out, 0xFFFD);
       ++i;
       continue;
     }
@@ -66,10 +66,10 @@ std::optional<std::string> clean_input(std::string_view raw, std::string_view pa
       ++i;
       continue;
     }
-    const Decoded d = decode_at(raw, i);
+    const base::Decoded d = base::decode_at(raw, i);
     if (d.cp == 0xFFFD && d.len == 1 && !raw.substr(i).starts_with("\xEF\xBF\xBD")) {
       if (first_invalid.line == 0) first_invalid = {line, static_cast<int>(i - line_start) + 1};
-      append_utf8(out, 0xFFFD);
+      base::append_utf8(out, 0xFFFD);
       ++i;
       continue;
     }

@@ -15,8 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "source/fence_info.h"
 #include "source/slug.h"
-#include "source/unicode.h"
+#include "base/chars.h"
+#include "base/utf8.h"
 
 namespace moyin::source {
 
@@ -43,13 +45,6 @@ void ensure_extensions() {
 bool is_space(char32_t cp) { return cp == '\n' || cmark_utf8proc_is_space(static_cast<int32_t>(cp)); }
 bool is_punct(char32_t cp) { return cmark_utf8proc_is_punctuation(static_cast<int32_t>(cp)); }
 
-// CJK punctuation that Western text uses as well (curly quotes, dashes,
-// ellipsis): not enough on its own to call a line break "inside Chinese".
-bool is_shared_punct(char32_t cp) {
-  return (cp >= 0x2018 && cp <= 0x201F) || cp == 0x2014 || cp == 0x2015 || cp == 0x2026 ||
-         cp == 0x00B7;
-}
-
 // ---------------------------------------------------------------------------
 // The emphasis fix. CommonMark's flanking rules refuse `**真，**她` (closer after
 // punctuation, before a letter) and `她**《书》**` (opener after a letter,
@@ -72,7 +67,7 @@ std::string pick_sentinel(std::string_view body) {
   for (char32_t cp : kCandidates) {
     if (!is_punct(cp)) continue;
     std::string s;
-    append_utf8(s, cp);
+    base::append_utf8(s, cp);
     if (body.find(s) == std::string_view::npos) return s;
   }
   return {};
@@ -119,9 +114,9 @@ Prepared prepare(std::string_view body) {
       i = j;
       continue;
     }
-    const char32_t prev = (i == 0 || body[i - 1] == '\n') ? U'\n' : decode_before(body, i).cp;
-    const char32_t next = (j == body.size() || body[j] == '\n') ? U'\n' : decode_at(body, j).cp;
-    const bool cjk = is_cjk(prev) || is_cjk(next);
+    const char32_t prev = (i == 0 || body[i - 1] == '\n') ? U'\n' : base::decode_before(body, i).cp;
+    const char32_t next = (j == body.size() || body[j] == '\n') ? U'\n' : base::decode_at(body, j).cp;
+    const bool cjk = base::is_cjk_text(prev) || base::is_cjk_text(next);
     const bool before = cjk && !is_space(prev) && !is_punct(prev) && is_punct(next);
     const bool after = cjk && is_punct(prev) && !is_space(next) && !is_punct(next);
     if (before) record();
@@ -157,7 +152,7 @@ std::optional<char32_t> first_cp(const doc::Inline& in) {
     case doc::InlineKind::Text:
     case doc::InlineKind::Code:
       if (in.text.empty()) return std::nullopt;
-      return decode_at(in.text, 0).cp;
+      return base::decode_at(in.text, 0).cp;
     case doc::InlineKind::Emphasis:
     case doc::InlineKind::Strong:
     case doc::InlineKind::Strike:
@@ -174,7 +169,7 @@ std::optional<char32_t> last_cp(const doc::Inline& in) {
     case doc::InlineKind::Text:
     case doc::InlineKind::Code:
       if (in.text.empty()) return std::nullopt;
-      return decode_before(in.text, in.text.size()).cp;
+      return base::decode_before(in.text, in.text.size()).cp;
     case doc::InlineKind::Emphasis:
     case doc::InlineKind::Strong:
     case doc::InlineKind::Strike:
@@ -192,8 +187,8 @@ bool joins_without_space(const doc::Inline& before, const doc::Inline& after) {
   const auto a = last_cp(before);
   const auto b = first_cp(after);
   if (!a || !b) return false;
-  if (!is_cjk(*a) || !is_cjk(*b)) return false;
-  return !is_shared_punct(*a) || !is_shared_punct(*b);
+  if (!base::is_cjk_text(*a) || !base::is_cjk_text(*b)) return false;
+  return !base::is_shared_punct(*a) || !base::is_shared_punct(*b);
 }
 
 // Bare URLs end before the first fullwidth/CJK punctuation mark. Returns the
@@ -201,8 +196,8 @@ bool joins_without_space(const doc::Inline& before, const doc::Inline& after) {
 std::string trim_autolink(doc::Inline& link) {
   size_t cut = std::string::npos;
   for (size_t i = 0; i < link.url.size();) {
-    const Decoded d = decode_at(link.url, i);
-    if (is_cjk_punct(d.cp) && !is_shared_punct(d.cp)) {
+    const base::Decoded d = base::decode_at(link.url, i);
+    if (base::is_cjk_punct(d.cp) && !base::is_shared_punct(d.cp)) {
       cut = i;
       break;
     }
@@ -228,8 +223,8 @@ std::string trim_autolink(doc::Inline& link) {
 size_t bare_url_end(std::string_view s, size_t from) {
   size_t i = from;
   while (i < s.size()) {
-    const Decoded d = decode_at(s, i);
-    if (d.cp <= ' ' || d.cp == '<' || is_cjk_punct(d.cp)) break;
+    const base::Decoded d = base::decode_at(s, i);
+    if (d.cp <= ' ' || d.cp == '<' || base::is_cjk_punct(d.cp)) break;
     i += d.len;
   }
   while (i > from && std::string_view(".,:;!?'\"*_~").find(s[i - 1]) != std::string_view::npos) {
@@ -259,7 +254,7 @@ void append_tail(std::string_view tail, doc::Position at, std::vector<doc::Inlin
       // A host must follow the scheme; checked before scanning, so rejected
       // candidates cost nothing.
       const size_t host = tail.find("://", hit) + 3;
-      if (host < tail.size() && is_ascii_alnum(static_cast<unsigned char>(tail[host]))) {
+      if (host < tail.size() && base::is_ascii_alnum(static_cast<unsigned char>(tail[host]))) {
         end = bare_url_end(tail, hit);
         if (end <= host) end = hit;
       }
@@ -606,12 +601,10 @@ struct Converter {
       case CMARK_NODE_CODE_BLOCK: {
         b.kind = doc::BlockKind::Code;
         b.text = str(cmark_node_get_literal(n));
-        const std::string info = str(cmark_node_get_fence_info(n));
-        const size_t start = info.find_first_not_of(" \t");
-        if (start != std::string::npos) {
-          const size_t end = info.find_first_of(" \t{", start);
-          b.info = info.substr(start, end == std::string::npos ? std::string::npos : end - start);
-        }
+        FenceInfo fence = parse_fence_info(str(cmark_node_get_fence_info(n)));
+        b.info = std::move(fence.language);
+        b.title = std::move(fence.title);
+        b.attributes = std::move(fence.attributes);
         break;
       }
       case CMARK_NODE_HTML_BLOCK:

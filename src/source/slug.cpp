@@ -1,6 +1,7 @@
 #include "source/slug.h"
 
-#include "source/unicode.h"
+#include "base/chars.h"
+#include "base/utf8.h"
 
 namespace moyin::source {
 
@@ -9,7 +10,7 @@ namespace {
 // Non-ASCII code points GitHub's slugger removes (punctuation, symbols,
 // spaces other than ASCII space).
 bool dropped_non_ascii(char32_t cp) {
-  if (is_cjk_punct(cp)) return true;
+  if (base::is_cjk_punct(cp)) return true;
   if (cp >= 0x80 && cp <= 0xBF) return cp != 0xAA && cp != 0xB5 && cp != 0xBA &&
                                        !(cp >= 0xB2 && cp <= 0xB3) && cp != 0xB9 &&
                                        !(cp >= 0xBC && cp <= 0xBE);
@@ -34,12 +35,12 @@ std::string slugify(std::string_view text) {
   std::string out;
   size_t i = 0;
   while (i < text.size()) {
-    const Decoded d = decode_at(text, i);
+    const base::Decoded d = base::decode_at(text, i);
     const char32_t cp = d.cp;
     if (cp < 0x80) {
       if (cp >= 'A' && cp <= 'Z') {
         out += static_cast<char>(cp - 'A' + 'a');
-      } else if (is_ascii_alnum(cp) || cp == '-' || cp == '_') {
+      } else if (base::is_ascii_alnum(cp) || cp == '-' || cp == '_') {
         out += static_cast<char>(cp);
       } else if (cp == ' ') {
         out += '-';

@@ -28,7 +28,8 @@ h5:       { font: sans-zh, size: 1, leading: 1.6, align: left, bold: true, inden
 h6:       { font: sans-zh, size: 1, leading: 1.6, align: left, bold: false, indent: 0em,
             space-before: 10pt, space-after: 5pt, keep-with-next: true }
 code:     { font: mono, size: 9pt, leading: 1.5, align: left, indent: 0em, color: "#1a1a1a",
-            background: "#f4f4f4", space-before: 6pt, space-after: 6pt }
+            background: "#f4f4f4", space-before: 6pt, space-after: 6pt,
+            theme: light, line-numbers: false }   # highlighting: docs/code.md
 quote:    { size: 1, leading: 1.75, color: "#444444", align: justify, indent: 2em,
             margin-left: 2em, space-before: 6pt, space-after: 6pt }
 table:    { size: 9.5pt, leading: 1.5, align: left, indent: 0em, space-before: 6pt, space-after: 6pt }
@@ -75,6 +76,8 @@ title-page:
 epub:
   split-level: 1
   embed-fonts: false
+  writing-mode: horizontal-tb
+  text-orientation: mixed
 
 emphasis:
   cjk: bold

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <functional>
 #include <optional>
+#include <span>
 #include <sstream>
 
 #include "style/style_impl.h"
@@ -224,6 +225,39 @@ Align parse_align(std::string_view v) {
   return Align::Justify;
 }
 
+// Keys of highlighted code: code.theme, code.line-numbers, code.palette.*.
+void add_code_keys(std::vector<KeyDef>& k) {
+  KeyDef theme{"code.theme", Kind::Enum, [](Sheet& s, std::string_view v, const Ctx&) {
+                 s.code.theme = lower(trim(v)) == "dark" ? CodeTheme::Dark : CodeTheme::Light;
+               }};
+  theme.choices = {"light", "dark"};
+  k.push_back(std::move(theme));
+  k.push_back(KeyDef{"code.line-numbers", Kind::Bool, [](Sheet& s, std::string_view v, const Ctx&) {
+                       s.code.line_numbers = parse_bool(v).value_or(false);
+                     }});
+  auto colour = [&](std::string key, Color CodeStyle::*field) {
+    k.push_back(KeyDef{std::move(key), Kind::Color, [field](Sheet& s, std::string_view v, const Ctx&) {
+                         parse_color(v, s.code.*field);
+                       }});
+  };
+  colour("code.palette.background", &CodeStyle::background);
+  colour("code.palette.line-number", &CodeStyle::line_number);
+  colour("code.palette.title-background", &CodeStyle::title_background);
+  for (int c = 0; c < doc::kTokenClassCount; ++c) {
+    const auto cls = static_cast<doc::TokenClass>(c);
+    const std::string p = "code.palette." + std::string(doc::token_class_name(cls)) + ".";
+    k.push_back(KeyDef{p + "color", Kind::Color, [cls](Sheet& s, std::string_view v, const Ctx&) {
+                         parse_color(v, s.code.token(cls).color);
+                       }});
+    k.push_back(KeyDef{p + "bold", Kind::Bool, [cls](Sheet& s, std::string_view v, const Ctx&) {
+                         s.code.token(cls).bold = parse_bool(v).value_or(false);
+                       }});
+    k.push_back(KeyDef{p + "italic", Kind::Bool, [cls](Sheet& s, std::string_view v, const Ctx&) {
+                         s.code.token(cls).italic = parse_bool(v).value_or(false);
+                       }});
+  }
+}
+
 std::vector<KeyDef> make_keys() {
   std::vector<KeyDef> k;
   auto add = [&](std::string key, Kind kind, Apply apply) {
@@ -386,6 +420,16 @@ std::vector<KeyDef> make_keys() {
   boolean("title-page.enabled", [](Sheet& s) -> bool& { return s.title_page.enabled; });
   integer("epub.split-level", 0, 6, [](Sheet& s) -> int& { return s.epub.split_level; });
   boolean("epub.embed-fonts", [](Sheet& s) -> bool& { return s.epub.embed_fonts; });
+  enumeration("epub.writing-mode", {"horizontal-tb", "vertical-rl"},
+              [](Sheet& s, std::string_view v, const Ctx&) {
+                s.epub.writing_mode = lower(trim(v)) == "vertical-rl" ? WritingMode::VerticalRl
+                                                                      : WritingMode::HorizontalTb;
+              });
+  enumeration("epub.text-orientation", {"mixed", "upright"},
+              [](Sheet& s, std::string_view v, const Ctx&) {
+                s.epub.text_orientation = lower(trim(v)) == "upright" ? TextOrientation::Upright
+                                                                      : TextOrientation::Mixed;
+              });
   enumeration("emphasis.cjk", {"bold", "dots"}, [](Sheet& s, std::string_view v, const Ctx&) {
     s.emphasis.cjk = lower(trim(v)) == "dots" ? CjkEmphasis::Dots : CjkEmphasis::Bold;
   });
@@ -410,6 +454,8 @@ std::vector<KeyDef> make_keys() {
     fraction(v, s.figure.min_scale);
   });
   integer("image.max-megapixels", 1, 10000, [](Sheet& s) -> int& { return s.image.max_megapixels; });
+
+  add_code_keys(k);
   return k;
 }
 
@@ -444,6 +490,10 @@ std::string canonical(std::string key) {
   if (key.starts_with("page.margin.")) key = "page.margins." + key.substr(12);
   if (key == "page.margin") key = "page.margins";
   if (key.starts_with("title_page.")) key = "title-page." + key.substr(11);
+  // `code.palette.keyword: "#0b3d91"` is short for code.palette.keyword.color.
+  if (key.starts_with("code.palette.") && key.find('.', 13) == std::string::npos)
+    for (int c = 0; c < doc::kTokenClassCount; ++c)
+      if (key.substr(13) == doc::token_class_name(static_cast<doc::TokenClass>(c))) return key + ".color";
   return key;
 }
 
@@ -567,8 +617,9 @@ Sheet build(const Settings& settings) {
   for (const auto& [key, st] : settings)
     if (key.ends_with(".size") && key != "body.size" && key != "page.size") apply(key, st);
   if (auto it = settings.find("page.size"); it != settings.end()) apply("page.size", it->second);
+  const auto is_palette = [](const std::string& key) { return key.starts_with("code.palette."); };
   for (const auto& [key, st] : settings)
-    if (!key.ends_with(".size")) apply(key, st);
+    if (!key.ends_with(".size") && !is_palette(key)) apply(key, st);
   // Roles without a font set or colour of their own use the body's.
   for (int r = 0; r < kRoleCount; ++r) {
     RoleStyle& role = s.roles[r];
@@ -576,6 +627,18 @@ Sheet build(const Settings& settings) {
     if (r != 0 && !settings.contains(std::string(kRoleNames[r]) + ".color"))
       role.color = s.role(Role::Body).color;
   }
+  // The code palette: the theme's, where the light theme takes the code
+  // role's text colour and background; then each code.palette key.
+  const bool line_numbers = s.code.line_numbers;
+  s.code = code_theme(s.code.theme);
+  s.code.line_numbers = line_numbers;
+  if (s.code.theme == CodeTheme::Light) {
+    const RoleStyle& code = s.role(Role::Code);
+    s.code.token(doc::TokenClass::Text).color = code.color;
+    if (code.has_background) s.code.background = code.background;
+  }
+  for (const auto& [key, st] : settings)
+    if (is_palette(key)) apply(key, st);
   return s;
 }
 
@@ -716,6 +779,57 @@ std::filesystem::path find_sheet(std::string_view name) {
   std::error_code ec;
   if (std::filesystem::is_regular_file(p, ec)) return p;
   return {};
+}
+
+CodeStyle code_theme(CodeTheme theme) {
+  using doc::TokenClass;
+  struct Entry {
+    TokenClass cls;
+    unsigned rgb;
+    bool bold, italic;
+  };
+  // Light prints well in greyscale: keywords bold and dark, comments grey
+  // italic, the other classes mid-dark hues that stay readable on paper.
+  static constexpr Entry light[] = {
+      {TokenClass::Text, 0x1a1a1a, false, false},        {TokenClass::Keyword, 0x0b3d91, true, false},
+      {TokenClass::Type, 0x1c6b78, false, false},        {TokenClass::String, 0xa3410b, false, false},
+      {TokenClass::Number, 0x6f2da8, false, false},      {TokenClass::Comment, 0x6e6e6e, false, true},
+      {TokenClass::Preprocessor, 0x7a4a00, true, false}, {TokenClass::Function, 0x1f4e8c, false, false},
+      {TokenClass::Variable, 0x8a3b12, false, false},    {TokenClass::Constant, 0x9b2335, false, false},
+      {TokenClass::Tag, 0x0b3d91, true, false},          {TokenClass::Attribute, 0x7a4a00, false, false},
+      {TokenClass::Inserted, 0x1d6b2a, false, false},    {TokenClass::Deleted, 0xa31515, false, false},
+      {TokenClass::Meta, 0x4b4b8f, true, false}};
+  // Dark: One Dark's hues on a dark grey block.
+  static constexpr Entry dark[] = {
+      {TokenClass::Text, 0xabb2bf, false, false},         {TokenClass::Keyword, 0xc678dd, true, false},
+      {TokenClass::Type, 0xe5c07b, false, false},         {TokenClass::String, 0x98c379, false, false},
+      {TokenClass::Number, 0xd19a66, false, false},       {TokenClass::Comment, 0x7f848e, false, true},
+      {TokenClass::Preprocessor, 0x56b6c2, false, false}, {TokenClass::Function, 0x61afef, false, false},
+      {TokenClass::Variable, 0xe06c75, false, false},     {TokenClass::Constant, 0xd19a66, false, false},
+      {TokenClass::Tag, 0xe06c75, false, false},          {TokenClass::Attribute, 0xd19a66, false, false},
+      {TokenClass::Inserted, 0x98c379, false, false},     {TokenClass::Deleted, 0xe06c75, false, false},
+      {TokenClass::Meta, 0x61afef, true, false}};
+  auto rgb = [](unsigned v) {
+    return Color{((v >> 16) & 0xff) / 255.0, ((v >> 8) & 0xff) / 255.0, (v & 0xff) / 255.0};
+  };
+  CodeStyle c;
+  c.theme = theme;
+  for (const Entry& e : theme == CodeTheme::Dark ? std::span<const Entry>(dark) : std::span<const Entry>(light))
+    c.token(e.cls) = TokenStyle{rgb(e.rgb), e.bold, e.italic};
+  if (theme == CodeTheme::Dark) {
+    c.background = rgb(0x282c34);
+    c.line_number = rgb(0x636d83);
+    c.title_background = rgb(0x21252b);
+  }
+  return c;
+}
+
+std::string_view css_class(doc::TokenClass c) {
+  static constexpr std::string_view names[doc::kTokenClassCount] = {
+      "",       "hl-kw",    "hl-type", "hl-str", "hl-num", "hl-com", "hl-pp", "hl-fn",
+      "hl-var", "hl-const", "hl-tag",  "hl-attr", "hl-ins", "hl-del", "hl-meta"};
+  const auto i = static_cast<size_t>(c);
+  return i < std::size(names) ? names[i] : "";
 }
 
 std::string_view role_name(Role r) { return kRoleNames[static_cast<int>(r)]; }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "doc/diagnostics.h"
+#include "doc/document.h"
 
 namespace moyin::style {
 
@@ -109,9 +110,16 @@ struct TitlePageStyle {
   bool enabled = true;       // a title page from the front matter (when it has a title)
 };
 
+// The EPUB's writing direction (the PDF stays horizontal).
+enum class WritingMode { HorizontalTb, VerticalRl };
+// Latin letters in vertical text: rotated sideways (mixed) or upright.
+enum class TextOrientation { Mixed, Upright };
+
 struct EpubStyle {
   int split_level = 1;       // headings of this level start a new XHTML file (0 = one file)
   bool embed_fonts = false;  // embed subset fonts in the EPUB
+  WritingMode writing_mode = WritingMode::HorizontalTb;  // vertical-rl: 竖排, pages right to left
+  TextOrientation text_orientation = TextOrientation::Mixed;
 };
 
 enum class CjkEmphasis { Bold, Dots };  // how *em* shows on Han text (no italics for Han)
@@ -134,6 +142,37 @@ struct ImageStyle {
   int max_megapixels = 100;  // larger images are not decoded (a placeholder prints)
 };
 
+// Highlighted code (docs/code.md): a built-in palette chosen by `code.theme`,
+// each entry overridable under `code.palette`. Both outputs use it: the PDF
+// draws tokens in these colours, the EPUB gets one CSS class per token class.
+enum class CodeTheme { Light, Dark };
+
+struct TokenStyle {
+  Color color;
+  bool bold = false;
+  bool italic = false;
+  friend bool operator==(const TokenStyle&, const TokenStyle&) = default;
+};
+
+struct CodeStyle {
+  CodeTheme theme = CodeTheme::Light;
+  bool line_numbers = false;       // a gutter with line numbers
+  Color background{0.957, 0.957, 0.957};  // block background (light: code.background)
+  Color line_number{0.55, 0.55, 0.55};    // gutter numbers
+  Color title_background{0.89, 0.89, 0.89};  // the bar holding a fence's title="…"
+  std::array<TokenStyle, doc::kTokenClassCount> tokens;  // by doc::TokenClass; [Text] = plain code
+
+  const TokenStyle& token(doc::TokenClass c) const { return tokens[static_cast<size_t>(c)]; }
+  TokenStyle& token(doc::TokenClass c) { return tokens[static_cast<size_t>(c)]; }
+};
+
+// The built-in palette of a theme (text and background included).
+CodeStyle code_theme(CodeTheme theme);
+
+// The EPUB class of a token class ("hl-kw", …; empty for plain text). The
+// stylesheet (to_css) and the XHTML writer both use it.
+std::string_view css_class(doc::TokenClass c);
+
 struct Sheet {
   std::string name = "article";          // the last sheet layered (name or file stem)
   std::vector<std::string> sources;      // files layered, in order (for messages)
@@ -149,6 +188,7 @@ struct Sheet {
   EmphasisStyle emphasis;
   FigureStyle figure;
   ImageStyle image;
+  CodeStyle code;
 
   const RoleStyle& role(Role r) const { return roles[static_cast<int>(r)]; }
   RoleStyle& role(Role r) { return roles[static_cast<int>(r)]; }

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "base/utf8.h"
 #include "font/font.h"
 
 namespace moyin::typeset {
@@ -18,7 +19,6 @@ using style::Role;
 constexpr double kHuge = 1e6;  // a measure nothing fills
 
 const layout::Color kRuleGray{0.55, 0.55, 0.55};
-const layout::Color kShadeGray{0.95, 0.95, 0.95};
 
 struct Frame {
   double left = 0;      // from the type area's left edge
@@ -219,12 +219,18 @@ void continuation_mark(VBox& box, double right, double size) {
   box.items.push_back(layout::Rule{{x0, ybot}, {x0 + 0.2 * size, ybot + 0.15 * size}, 0.6, c});
 }
 
-std::string expand_tabs(std::string_view line) {
-  std::string out;
-  size_t col = 0;
+// One source line of a code block, tabs expanded, with the highlighting
+// classes of its byte ranges (offsets into `text`).
+struct CodeLine {
+  std::string text;
+  std::vector<doc::CodeSpan> spans;
+};
+
+// Appends `piece` with tabs expanded to 4-column stops; `col` counts columns.
+void append_expanded(std::string_view piece, size_t& col, std::string& out) {
   size_t i = 0;
-  while (i < line.size()) {
-    unsigned char ch = static_cast<unsigned char>(line[i]);
+  while (i < piece.size()) {
+    unsigned char ch = static_cast<unsigned char>(piece[i]);
     if (ch == '\t') {
       size_t n = 4 - col % 4;
       out.append(n, ' ');
@@ -237,39 +243,153 @@ std::string expand_tabs(std::string_view line) {
       continue;
     }
     size_t start = i;
-    font::next_code_point(line, i);
-    out.append(line.substr(start, i - start));
+    base::next_code_point(piece, i);
+    out.append(piece.substr(start, i - start));
     ++col;
+  }
+}
+
+// Splits a code block into lines, carrying its highlighting spans (which
+// never cross a newline) over to the tab-expanded text.
+std::vector<CodeLine> code_lines(const doc::Block& b) {
+  std::vector<CodeLine> out;
+  std::string_view text = b.text;
+  if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  size_t next = 0;
+  size_t pos = 0;
+  while (true) {
+    size_t nl = text.find('\n', pos);
+    const size_t end = nl == std::string_view::npos ? text.size() : nl;
+    CodeLine line;
+    size_t col = 0, at = pos;
+    while (next < b.spans.size() && b.spans[next].begin < end) {
+      const doc::CodeSpan& sp = b.spans[next++];
+      if (sp.begin < at || sp.end > end) continue;  // malformed: stays plain
+      append_expanded(text.substr(at, sp.begin - at), col, line.text);
+      const auto from = static_cast<uint32_t>(line.text.size());
+      append_expanded(text.substr(sp.begin, sp.end - sp.begin), col, line.text);
+      line.spans.push_back(doc::CodeSpan{from, static_cast<uint32_t>(line.text.size()), sp.cls});
+      at = sp.end;
+    }
+    append_expanded(text.substr(at, end - at), col, line.text);
+    out.push_back(std::move(line));
+    if (nl == std::string_view::npos) break;
+    pos = nl + 1;
   }
   return out;
 }
 
+// The inlines and colours that set one highlighted code line: one Text
+// inline per piece, inside Strong/Emphasis where the palette says bold or
+// italic (the code font's bold/italic face, or synthetic), one colour range
+// per token.
+void code_request(const CodeLine& line, const doc::Block& b, const style::CodeStyle& palette,
+                  std::vector<doc::Inline>& inlines, SetRequest& req) {
+  auto piece = [&](uint32_t from, uint32_t to, doc::TokenClass cls) {
+    if (from >= to) return;
+    doc::Inline text;
+    text.kind = doc::InlineKind::Text;
+    text.text = line.text.substr(from, to - from);
+    text.pos = b.pos;
+    const style::TokenStyle& ts = palette.token(cls);
+    if (ts.italic) {
+      doc::Inline em;
+      em.kind = doc::InlineKind::Emphasis;
+      em.children.push_back(std::move(text));
+      text = std::move(em);
+    }
+    if (ts.bold) {
+      doc::Inline strong;
+      strong.kind = doc::InlineKind::Strong;
+      strong.children.push_back(std::move(text));
+      text = std::move(strong);
+    }
+    inlines.push_back(std::move(text));
+    if (cls != doc::TokenClass::Text) req.colors.push_back(TextColor{from, to, to_layout(ts.color)});
+  };
+  uint32_t at = 0;
+  for (const doc::CodeSpan& sp : line.spans) {
+    piece(at, sp.begin, doc::TokenClass::Text);
+    piece(sp.begin, sp.end, sp.cls);
+    at = sp.end;
+  }
+  piece(at, static_cast<uint32_t>(line.text.size()), doc::TokenClass::Text);
+  req.text_color = to_layout(palette.token(doc::TokenClass::Text).color);
+}
+
+std::string decimal(size_t n) { return std::to_string(n); }
+
+// Sets a string in the code role, one line, in `color`.
+SetLine set_code_string(Ctx& c, const std::string& s, layout::Color color) {
+  std::vector<doc::Inline> inl(1);
+  inl[0].kind = doc::InlineKind::Text;
+  inl[0].text = s;
+  SetRequest req;
+  req.inlines = &inl;
+  req.role = Role::Code;
+  req.measure = kHuge;
+  req.align = style::Align::Left;
+  req.nowrap = true;
+  req.path = c.doc->path;
+  req.text_color = color;
+  std::vector<SetLine> set = s.empty() ? std::vector<SetLine>{} : c.setter(req);
+  if (set.empty()) set.emplace_back();
+  return std::move(set.front());
+}
+
+void shift_items(SetLine& line, double dx) {
+  for (auto& it : line.items) translate(it, dx, 0);
+}
+
+// The fence's title="…" as a small bar above the block, kept with its first lines.
+void code_title(Ctx& c, const doc::Block& b, const Frame& f, double left, double measure, double pad) {
+  const style::RoleStyle& rs = c.sheet.role(Role::Code);
+  const style::CodeStyle& palette = c.sheet.code;
+  SetLine title = set_code_string(c, b.title, to_layout(palette.token(doc::TokenClass::Text).color));
+  auto pieces = wrap_code(std::move(title), std::max(2 * rs.size, measure - 2 * pad));
+  bool first = true;
+  for (SetLine& l : pieces) {
+    std::vector<SetLine> one;
+    one.push_back(std::move(l));
+    VBox box = std::move(boxes_of(std::move(one), rs, left + pad, f)[0]);
+    const double extra = first ? pad / 2 : 0;  // a little air above the first line
+    box.height += extra;
+    box.baseline += extra;
+    box.items.insert(box.items.begin(),
+                     layout::Rect{layout::Box{left, -box.baseline, measure, box.height},
+                                  to_layout(palette.title_background)});
+    if (!first) c.vb.add_break(kForbid);
+    c.vb.add_box(std::move(box));
+    first = false;
+  }
+  c.vb.keep_next(2);
+}
+
 void code_block(Ctx& c, const Frame& f, const doc::Block& b) {
   const style::RoleStyle& rs = c.sheet.role(Role::Code);
+  const style::CodeStyle& palette = c.sheet.code;
   double size = rs.size;
   double pad = 0.5 * size;
   double left = f.left + rs.margin_left;
   double measure = std::max(4 * size, f.measure - rs.margin_left);
   double mark_w = 1.0 * size;
-  double text_w = std::max(2 * size, measure - 2 * pad - mark_w);
-  Band shade{c.next_band++, Band::Kind::Shade, left, measure,
-             rs.has_background ? to_layout(rs.background) : kShadeGray, pad};
+  Band shade{c.next_band++, Band::Kind::Shade, left, measure, to_layout(palette.background), pad};
   Frame inner = f;
   inner.bands.push_back(shade);
 
+  const std::vector<CodeLine> lines = code_lines(b);
+  // The line-number gutter: as wide as the largest number plus one em.
+  const layout::Color number_color = to_layout(palette.line_number);
+  double gutter = 0;
+  if (palette.line_numbers) gutter = set_code_string(c, decimal(lines.size()), number_color).width + size;
+  double text_w = std::max(2 * size, measure - 2 * pad - mark_w - gutter);
+
   std::vector<VBox> boxes;
-  std::string_view text = b.text;
-  if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
-  size_t pos = 0;
-  while (true) {
-    size_t nl = text.find('\n', pos);
-    std::string_view src = text.substr(pos, nl == std::string_view::npos ? text.size() - pos : nl - pos);
-    std::string line = expand_tabs(src);
-    std::vector<doc::Inline> inl(1);
-    inl[0].kind = doc::InlineKind::Text;
-    inl[0].text = line;
-    inl[0].pos = b.pos;
+  for (size_t n = 0; n < lines.size(); ++n) {
+    const CodeLine& line = lines[n];
+    std::vector<doc::Inline> inl;
     SetRequest req;
+    code_request(line, b, palette, inl, req);
     req.inlines = &inl;
     req.role = Role::Code;
     req.measure = kHuge;
@@ -277,22 +397,37 @@ void code_block(Ctx& c, const Frame& f, const doc::Block& b) {
     req.bold = rs.bold;
     req.nowrap = true;
     req.path = c.doc->path;
-    std::vector<SetLine> set = line.empty() ? std::vector<SetLine>{} : c.setter(req);
+    std::vector<SetLine> set = line.text.empty() ? std::vector<SetLine>{} : c.setter(req);
     if (set.empty()) set.emplace_back();
     for (SetLine& l : set) {
       auto pieces = wrap_code(std::move(l), text_w);
       for (size_t k = 0; k < pieces.size(); ++k) {
+        SetLine& piece = pieces[k];
+        if (gutter > 0) {
+          shift_items(piece, gutter);
+          if (k == 0) {
+            SetLine number = set_code_string(c, decimal(n + 1), number_color);
+            shift_items(number, gutter - 0.6 * size - number.width);
+            for (auto& it : number.items) piece.items.push_back(std::move(it));
+            piece.ascent = std::max(piece.ascent, number.ascent);
+            piece.descent = std::max(piece.descent, number.descent);
+          }
+        }
         std::vector<SetLine> one;
-        one.push_back(std::move(pieces[k]));
+        one.push_back(std::move(piece));
         VBox box = std::move(boxes_of(std::move(one), rs, left + pad, inner)[0]);
         if (k + 1 < pieces.size()) continuation_mark(box, left + measure - pad, size);
         boxes.push_back(std::move(box));
       }
     }
-    if (nl == std::string_view::npos) break;
-    pos = nl + 1;
   }
-  begin_block(c, rs.space_before + pad);
+  if (!b.title.empty()) {
+    begin_block(c, rs.space_before);
+    code_title(c, b, f, left, measure, pad);
+    c.vb.add_glue(pad);
+  } else {
+    begin_block(c, rs.space_before + pad);
+  }
   c.vb.add_lines(std::move(boxes), c.sheet.paragraph.orphans, c.sheet.paragraph.widows);
   end_block(c, rs.space_after + pad);
 }

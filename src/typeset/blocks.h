@@ -4,7 +4,9 @@
 // fixed metrics), so everything here is independent of fonts.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <string>
@@ -19,6 +21,13 @@
 
 namespace moyin::typeset {
 
+// A colour for the bytes [begin, end) of a line's text.
+struct TextColor {
+  uint32_t begin = 0;
+  uint32_t end = 0;
+  layout::Color color;
+};
+
 // What block layout asks of a paragraph setter.
 struct SetRequest {
   const std::vector<doc::Inline>* inlines = nullptr;
@@ -29,6 +38,11 @@ struct SetRequest {
   bool bold = false;         // the whole paragraph bold (headings)
   bool nowrap = false;       // one line per hard break, never wrapped (code)
   std::string_view path;     // the document the text came from (diagnostics)
+  // nowrap only (highlighted code): colours of byte ranges of the inlines'
+  // concatenated text, ordered and disjoint; text outside them takes
+  // `text_color` when set, else the role's colour.
+  std::vector<TextColor> colors;
+  std::optional<layout::Color> text_color;
 };
 
 // One set line. Items are relative to the line start (x = 0 is the left edge

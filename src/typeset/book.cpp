@@ -516,6 +516,47 @@ class FontSetter {
     }
   }
 
+  // Splits a run where the highlighting colour changes. Glyph clusters are
+  // byte offsets from `base` into the line; every glyph of a cluster shares
+  // its colour, so pieces break only at cluster starts.
+  static std::vector<layout::GlyphRun> split_by_color(layout::GlyphRun gr, uint32_t base,
+                                                      const std::vector<TextColor>& colors) {
+    const layout::Color fallback = gr.color;
+    auto color_at = [&](uint32_t cluster) {
+      const uint32_t byte = base + cluster;
+      auto it = std::upper_bound(colors.begin(), colors.end(), byte,
+                                 [](uint32_t b, const TextColor& c) { return b < c.begin; });
+      if (it != colors.begin() && byte < std::prev(it)->end) return std::prev(it)->color;
+      return fallback;
+    };
+    std::vector<layout::GlyphRun> out;
+    const size_t n = gr.glyphs.size();
+    size_t start = 0;
+    double x = gr.origin.x;
+    for (size_t k = 1; k <= n; ++k) {
+      if (k < n && color_at(gr.glyphs[k].cluster) == color_at(gr.glyphs[start].cluster)) continue;
+      layout::GlyphRun piece;
+      piece.face = gr.face;
+      piece.size = gr.size;
+      piece.color = color_at(gr.glyphs[start].cluster);
+      piece.origin = layout::Point{x, gr.origin.y};
+      piece.synthetic_bold = gr.synthetic_bold;
+      piece.synthetic_slant = gr.synthetic_slant;
+      const uint32_t c0 = std::min<uint32_t>(gr.glyphs[start].cluster, static_cast<uint32_t>(gr.text.size()));
+      uint32_t c1 = k < n ? gr.glyphs[k].cluster : static_cast<uint32_t>(gr.text.size());
+      if (c1 < c0 || c1 > gr.text.size()) c1 = static_cast<uint32_t>(gr.text.size());
+      piece.text = gr.text.substr(c0, c1 - c0);
+      piece.glyphs.assign(gr.glyphs.begin() + static_cast<long>(start), gr.glyphs.begin() + static_cast<long>(k));
+      for (layout::Glyph& g : piece.glyphs) {
+        g.cluster = g.cluster >= c0 ? g.cluster - c0 : 0;
+        x += g.advance;
+      }
+      out.push_back(std::move(piece));
+      start = k;
+    }
+    return out;
+  }
+
   // Code lines: shaped as they are (spaces kept, never justified, no CJK
   // spacing), one line; block layout wraps it at characters.
   std::vector<SetLine> set_nowrap(const SetRequest& req, const style::RoleStyle& rs,
@@ -534,7 +575,7 @@ class FontSetter {
     }
     SetLine sl;
     double x = req.first_indent;
-    layout::Color color = to_layout(rs.color);
+    layout::Color color = req.text_color.value_or(to_layout(rs.color));
     const std::string& text = mp.text.text;
     // Glyph range of each run (one pass: code lines can be long).
     std::vector<std::pair<uint32_t, uint32_t>> range(mp.runs.size(), {UINT32_MAX, 0});
@@ -556,6 +597,7 @@ class FontSetter {
       gr.origin = layout::Point{x, -mp.run_rise[ri]};
       gr.text = text.substr(run.begin, run.end - run.begin);
       gr.synthetic_bold = run.synthetic_bold;
+      gr.synthetic_slant = run.synthetic_italic ? 0.2 : 0;
       for (uint32_t k = g0; k < g1; ++k) {
         const font::ShapedGlyph& sg = mp.glyphs[k];
         layout::Glyph g;
@@ -570,7 +612,12 @@ class FontSetter {
       const font::FaceInfo& fi = font::info(fonts_.face(run.face_id));
       sl.ascent = std::max(sl.ascent, fi.ascender * size);
       sl.descent = std::max(sl.descent, -fi.descender * size);
-      sl.items.push_back(std::move(gr));
+      if (req.colors.empty()) {
+        sl.items.push_back(std::move(gr));
+      } else {
+        for (layout::GlyphRun& piece : split_by_color(std::move(gr), run.begin, req.colors))
+          sl.items.push_back(std::move(piece));
+      }
     }
     sl.width = x;
     std::vector<SetLine> out;

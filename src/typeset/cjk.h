@@ -1,4 +1,4 @@
-// Chinese typesetting rules (CJK-RULES.md §1–§4): character classes, line
+// Chinese typesetting rules (CJK-RULES.md §2–§4): line
 // start/end prohibitions (禁则) and break opportunities. ICU stays inside
 // cjk.cpp; nothing here exposes its types.
 #pragma once
@@ -7,6 +7,8 @@
 #include <memory>
 #include <string_view>
 #include <vector>
+
+#include "base/chars.h"
 
 namespace moyin::typeset {
 
@@ -24,34 +26,6 @@ struct CjkOptions {
   double latin_spacing = 0.25;  // cjk.latin-spacing: em at Han–Latin boundaries (0 = none)
   bool hanging = false;         // cjk.hanging: ，。、 may hang past the right margin
 };
-
-// Classes of CJK-RULES.md §1 (for a character in Chinese context).
-enum class PunctClass : uint8_t {
-  None,
-  PauseStop,   // ，。、：；？！． — blank on the right
-  Closing,     // ” ’ ） 》 〉 」 』 】 〗 〕 ］ ｝ — blank on the right
-  Opening,     // “ ‘ （ 《 〈 「 『 【 〖 〔 ［ ｛ — blank on the left
-  Dash,        // — (U+2014), ⸺ (pairs are unbreakable)
-  Ellipsis,    // … (U+2026)
-  Interpunct,  // ·
-  FixedHalf,   // / - – : never adjusted
-  Connector,   // ～
-};
-
-PunctClass punct_class(char32_t c);
-// 。？！． : the "stop" marks shrunk last (§5) and kept full in kaiming.
-bool is_stop_mark(char32_t c);
-// “ ” ‘ ’ : Chinese marks next to Han, Latin quotes inside Latin text.
-bool is_ambiguous_quote(char32_t c);
-// Han ideographs, kana, bopomofo (boxes between which Han glue goes).
-bool is_han(char32_t c);
-// Letters and digits of Latin-like scripts (Han–Latin spacing applies).
-bool is_latin_alnum(char32_t c);
-
-// Marks only `cjk.line-break: loose` lets start a line (clreq's loose level):
-// small kana, 々 〻 ゝ ゞ ヽ ヾ, ー, ゠, 〜 ～. basic leaves them to ICU's
-// defaults (which forbid small kana and iteration marks, allow ～).
-bool is_loose_start(char32_t c);
 
 // 禁则 of CJK-RULES.md §2 for one level. `next` is the character after `c`
 // (0 if none), used for currency before a number and lone `…`/`—`.

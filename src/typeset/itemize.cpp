@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "base/chars.h"
+#include "base/utf8.h"
 #include "typeset/cjk.h"
 
 namespace moyin::typeset {
@@ -71,8 +73,6 @@ void walk(StyledText& st, const std::vector<doc::Inline>& inlines, InlineStyle s
   }
 }
 
-bool cjk_char(char32_t c) { return font::is_cjk(c) || is_han(c); }
-
 }  // namespace
 
 StyledText flatten(const std::vector<doc::Inline>& inlines) {
@@ -86,27 +86,25 @@ bool quote_is_cjk(const std::string& text, uint32_t offset) {
   char32_t prev = 0, next = 0;
   size_t i = offset;
   while (i > 0) {
-    size_t j = i - 1;
-    while (j > 0 && (static_cast<unsigned char>(text[j]) & 0xC0) == 0x80) --j;
-    size_t k = j;
-    char32_t c = font::next_code_point(text, k);
-    i = j;
-    if (!is_ambiguous_quote(c)) {
+    const base::Decoded d = base::decode_before(text, i);
+    const char32_t c = d.cp;
+    i -= d.len;
+    if (!base::is_ambiguous_quote(c)) {
       prev = c;
       break;
     }
   }
   size_t k = offset;
-  font::next_code_point(text, k);
+  base::next_code_point(text, k);
   while (k < text.size()) {
-    char32_t c = font::next_code_point(text, k);
-    if (!is_ambiguous_quote(c)) {
+    char32_t c = base::next_code_point(text, k);
+    if (!base::is_ambiguous_quote(c)) {
       next = c;
       break;
     }
   }
-  if (cjk_char(prev) || cjk_char(next)) return true;
-  return !is_latin_alnum(prev) && !is_latin_alnum(next);
+  if (base::is_cjk(prev) || base::is_cjk(next)) return true;
+  return !base::is_latin_alnum(prev) && !base::is_latin_alnum(next);
 }
 
 std::vector<Run> itemize(const StyledText& st, const FontRoles& fonts,
@@ -118,10 +116,10 @@ std::vector<Run> itemize(const StyledText& st, const FontRoles& fonts,
     const uint32_t at = static_cast<uint32_t>(i);
     while (si + 1 < st.spans.size() && st.spans[si].end <= at) ++si;
     const InlineStyle style = si < st.spans.size() ? st.spans[si].style : InlineStyle{};
-    char32_t c = font::next_code_point(st.text, i);
+    char32_t c = base::next_code_point(st.text, i);
     const font::FontSet* set = style.code && fonts.code ? fonts.code : fonts.text;
-    bool quote_cjk = is_ambiguous_quote(c) && quote_is_cjk(st.text, at);
-    bool cjk = cjk_char(c) || quote_cjk;
+    bool quote_cjk = base::is_ambiguous_quote(c) && quote_is_cjk(st.text, at);
+    bool cjk = base::is_cjk(c) || quote_cjk;
     char32_t pick = c == '\n' ? U' ' : c;
     const bool bold = style.bold || (fonts.cjk_emphasis_bold && style.italic && cjk && !style.code);
     font::FaceChoice fc = fonts.library->select(*set, pick, bold, style.italic, quote_cjk);

@@ -4,14 +4,9 @@
 #include <charconv>
 #include <cmath>
 
-namespace moyin::typeset {
+#include "base/number.h"
 
-std::string fixed(double v, int decimals) {
-  if (std::abs(v) < 0.5 * std::pow(10.0, -decimals)) v = 0;  // no "-0.00"
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
-  return std::string(buf, r.ptr);
-}
+namespace moyin::typeset {
 
 std::string dump_paragraph(const SetParagraph& p) {
   std::string out;
@@ -20,8 +15,8 @@ std::string dump_paragraph(const SetParagraph& p) {
     std::string text = p.text.substr(l.text_begin, l.text_end - l.text_begin);
     for (char& c : text)
       if (c == '\n') c = ' ';
-    out += "  " + std::to_string(i + 1) + " |" + text + "| nat=" + fixed(l.natural, 2) + " w=" + fixed(l.width, 2) +
-           " r=" + fixed(l.ratio, 3) + " " + to_string(l.rule) + "/" + to_string(l.kind);
+    out += "  " + std::to_string(i + 1) + " |" + text + "| nat=" + base::fixed(l.natural, 2) + " w=" + base::fixed(l.width, 2) +
+           " r=" + base::fixed(l.ratio, 3) + " " + to_string(l.rule) + "/" + to_string(l.kind);
     if (l.warned) out += " warn";
     out += "\n";
   }
@@ -95,7 +90,7 @@ struct Walker {
 std::string dump_lines(const doc::Document& d, const font::FontLibrary& fonts, const LinesDumpOptions& opt,
                        doc::Diagnostics& diags) {
   Walker w{fonts, opt, diags, d.path, {}, {}, 0};
-  w.out = "measure=" + fixed(opt.measure, 2) + " size=" + fixed(opt.size, 2) + "\n";
+  w.out = "measure=" + base::fixed(opt.measure, 2) + " size=" + base::fixed(opt.size, 2) + "\n";
   w.blocks(d.blocks, opt.measure, false);
   w.blocks(d.footnotes, opt.measure, false);
   return std::move(w.out);

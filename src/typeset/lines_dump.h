@@ -38,7 +38,4 @@ std::optional<std::string> dump_lines_with_default_fonts(const doc::Document& d,
 // The lines of one set paragraph in the format above (without the ¶ header).
 std::string dump_paragraph(const SetParagraph& p);
 
-// A fixed-point number without the locale (std::to_chars).
-std::string fixed(double v, int decimals);
-
 }  // namespace moyin::typeset

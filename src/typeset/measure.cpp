@@ -1,18 +1,20 @@
 #include "typeset/measure.h"
 
+#include "base/utf8.h"
+
 namespace moyin::typeset {
 
 namespace {
 
-AtomKind classify(char32_t c, bool cjk_quote, PunctClass& punct) {
-  punct = PunctClass::None;
+AtomKind classify(char32_t c, bool cjk_quote, base::PunctClass& punct) {
+  punct = base::PunctClass::None;
   if (c == ' ' || c == '\t') return AtomKind::Space;
   if (c == '\n') return AtomKind::Hard;
-  if (is_han(c)) return AtomKind::Han;
-  if (is_latin_alnum(c)) return AtomKind::Latin;
-  if (is_ambiguous_quote(c) && !cjk_quote) return AtomKind::Other;
-  PunctClass k = punct_class(c);
-  if (k == PunctClass::None) return AtomKind::Other;
+  if (base::is_cjk_letter(c)) return AtomKind::Han;
+  if (base::is_latin_alnum(c)) return AtomKind::Latin;
+  if (base::is_ambiguous_quote(c) && !cjk_quote) return AtomKind::Other;
+  base::PunctClass k = base::punct_class(c);
+  if (k == base::PunctClass::None) return AtomKind::Other;
   punct = k;
   // ASCII / and - are Latin punctuation here: no blanks, no glue.
   if (c == '/' || c == '-') return AtomKind::Other;
@@ -69,8 +71,8 @@ MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRol
       a.glyph_end = base + static_cast<uint32_t>(h);
       a.run = r;
       size_t i = begin;
-      a.cp = font::next_code_point(text, i);
-      bool quote_cjk = is_ambiguous_quote(a.cp) && run.cjk;
+      a.cp = base::next_code_point(text, i);
+      bool quote_cjk = base::is_ambiguous_quote(a.cp) && run.cjk;
       a.kind = run.style.superscript ? AtomKind::Other : classify(a.cp, quote_cjk, a.punct);
       const TextSpan* sp = mp.text.span_at(begin);
       a.soft = a.kind == AtomKind::Space && sp && sp->kind == SpanKind::Soft;

@@ -26,7 +26,7 @@ struct Atom {
   uint32_t run = 0;                          // into MeasuredParagraph::runs
   char32_t cp = 0;                           // first character
   AtomKind kind = AtomKind::Other;
-  PunctClass punct = PunctClass::None;
+  base::PunctClass punct = base::PunctClass::None;
   bool soft = false;       // Space: from a soft line break
   double advance = 0;      // pt: sum of the glyphs' advances
   double size = 0;         // pt: font size of its run (its em)

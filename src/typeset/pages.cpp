@@ -118,6 +118,12 @@ void translate(layout::Item& item, double dx, double dy) {
         } else if constexpr (std::is_same_v<T, layout::Anchor>) {
           it.at.x += dx;
           it.at.y += dy;
+        } else if constexpr (std::is_same_v<T, layout::Path>) {
+          for (auto& seg : it.segments)
+            for (auto& pt : seg.p) {
+              pt.x += dx;
+              pt.y += dy;
+            }
         } else {
           it.box.x += dx;
           it.box.y += dy;

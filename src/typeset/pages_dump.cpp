@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "base/number.h"
 #include "typeset/book.h"
 
 namespace moyin::typeset {
@@ -12,11 +13,8 @@ namespace moyin::typeset {
 namespace {
 
 std::string num(double v) {
-  double r = std::round(v * 10) / 10;
-  if (r == 0) r = 0;  // no "-0.0"
-  char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof buf, r, std::chars_format::fixed, 1);
-  return std::string(buf, res.ptr);
+  // Rounded half away from zero first, as the goldens were written.
+  return base::fixed(std::round(v * 10) / 10, 1);
 }
 
 std::string xy(double x, double y) { return num(x) + "," + num(y); }
@@ -56,6 +54,34 @@ const char* label_style(layout::LabelStyle s) {
   return "?";
 }
 
+// A path prints its extent and paint, not every segment: goldens stay readable.
+void dump_path(const layout::Path& path, std::string& out) {
+  double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  bool first = true;
+  for (const auto& seg : path.segments) {
+    int n = seg.op == layout::PathSegment::Op::Cubic ? 3
+            : seg.op == layout::PathSegment::Op::Close ? 0
+                                                        : 1;
+    for (int i = 0; i < n; ++i) {
+      const auto& pt = seg.p[i];
+      if (first) {
+        x0 = x1 = pt.x;
+        y0 = y1 = pt.y;
+        first = false;
+      }
+      x0 = std::min(x0, pt.x);
+      y0 = std::min(y0, pt.y);
+      x1 = std::max(x1, pt.x);
+      y1 = std::max(y1, pt.y);
+    }
+  }
+  out += "  path " + xy(x0, y0) + " " + wh(x1 - x0, y1 - y0) + " n=" +
+         std::to_string(path.segments.size());
+  if (path.fill) out += " fill=" + color(path.fill->color);
+  if (path.stroke) out += " stroke=" + color(path.stroke->color) + " w=" + num(path.stroke->width);
+  out += "\n";
+}
+
 void dump_item(const layout::Item& item, std::string& out) {
   std::visit(
       [&](const auto& it) {
@@ -86,6 +112,8 @@ void dump_item(const layout::Item& item, std::string& out) {
                  (it.dest.empty() ? " uri=" + qstr(it.uri) : " dest=" + qstr(it.dest)) + "\n";
         } else if constexpr (std::is_same_v<T, layout::Anchor>) {
           out += "  anchor " + qstr(it.name) + " " + xy(it.at.x, it.at.y) + "\n";
+        } else if constexpr (std::is_same_v<T, layout::Path>) {
+          dump_path(it, out);
         }
       },
       item);

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "base/number.h"
+#include "base/utf8.h"
+
 namespace moyin::typeset {
 
 const char* to_string(BreakKind k) {
@@ -34,14 +37,14 @@ struct Geometry {
   ShrinkClass shrink = ShrinkClass::Bracket;
 };
 
-bool has_blank_class(PunctClass k) {
-  return k == PunctClass::PauseStop || k == PunctClass::Closing || k == PunctClass::Opening;
+bool has_blank_class(base::PunctClass k) {
+  return k == base::PunctClass::PauseStop || k == base::PunctClass::Closing || k == base::PunctClass::Opening;
 }
 
 Geometry geometry(const Atom& a, PunctuationStyle ps) {
   Geometry g;
   g.box = a.advance;
-  if (a.kind == AtomKind::Punct && a.punct == PunctClass::Interpunct && ps != PunctuationStyle::Plain) {
+  if (a.kind == AtomKind::Punct && a.punct == base::PunctClass::Interpunct && ps != PunctuationStyle::Plain) {
     // CJK-RULES §1 lists `·` as fixed half-width (never adjusted) while §5
     // shrinks "interpunct sides". Both hold, by glyph width: a half-width ·
     // (a Latin face's U+00B7, as in DALL·E) is a fixed box; a fullwidth one
@@ -62,7 +65,7 @@ Geometry geometry(const Atom& a, PunctuationStyle ps) {
   if (a.advance < 0.75 * a.size) {
     // A proportional glyph (“ ” ‘ ’ in many faces with their own Latin):
     // in Chinese context it still takes a full em, the rest as its blank.
-    if (!is_ambiguous_quote(a.cp)) {
+    if (!base::is_ambiguous_quote(a.cp)) {
       g.box = a.advance;
       return g;
     }
@@ -70,14 +73,14 @@ Geometry geometry(const Atom& a, PunctuationStyle ps) {
     g.box = a.advance;
   }
   bool keep = ps == PunctuationStyle::Quanjiao ||
-              (ps == PunctuationStyle::Kaiming && a.punct == PunctClass::PauseStop && is_stop_mark(a.cp));
-  if (a.punct == PunctClass::Opening) {
+              (ps == PunctuationStyle::Kaiming && a.punct == base::PunctClass::PauseStop && base::is_stop_mark(a.cp));
+  if (a.punct == base::PunctClass::Opening) {
     g.shift = g.box + blank - a.advance > 1e-9 ? 0 : -blank;  // pen before the ink half
     g.left = keep ? blank : 0;
   } else {
     g.right = keep ? blank : 0;
   }
-  g.shrink = a.punct == PunctClass::PauseStop ? (is_stop_mark(a.cp) ? ShrinkClass::Stop : ShrinkClass::Pause)
+  g.shrink = a.punct == base::PunctClass::PauseStop ? (base::is_stop_mark(a.cp) ? ShrinkClass::Stop : ShrinkClass::Pause)
                                               : ShrinkClass::Bracket;
   return g;
 }
@@ -98,13 +101,13 @@ std::vector<Geometry> geometries(const MeasuredParagraph& mp, const ParagraphSty
     }
     Geometry& g = geo[i];
     if (line_start) g.left = 0;  // an opening bracket starting the paragraph (after the indent)
-    if (prev >= 0 && a.punct != PunctClass::Interpunct &&
-        mp.atoms[static_cast<size_t>(prev)].punct != PunctClass::Interpunct) {
+    if (prev >= 0 && a.punct != base::PunctClass::Interpunct &&
+        mp.atoms[static_cast<size_t>(prev)].punct != base::PunctClass::Interpunct) {
       // (an interpunct's blanks are its own class, never merged with a neighbour's)
       Geometry& p = geo[static_cast<size_t>(prev)];
       if (p.right > 0 && g.right > 0) p.right = 0;        // 。” ）」 ，」
       else if (p.right > 0 && g.left > 0) g.left = 0;    // ）（ ，“
-      else if (p.left > 0 && g.left > 0 && p.box > 0 && mp.atoms[static_cast<size_t>(prev)].punct == PunctClass::Opening)
+      else if (p.left > 0 && g.left > 0 && p.box > 0 && mp.atoms[static_cast<size_t>(prev)].punct == base::PunctClass::Opening)
         g.left = 0;                                       // “《
     }
     prev = static_cast<int>(i);
@@ -197,7 +200,7 @@ std::vector<Item> ParagraphSetter::build_items(const MeasuredParagraph& mp, cons
       else if (had_space) kind = BreakKind::Space;
       else if (b.kind == AtomKind::Han && a.kind == AtomKind::Han) kind = BreakKind::Han;
       else if (b.kind == AtomKind::Punct) kind = BreakKind::AfterPunct;
-      else if (a.kind == AtomKind::Punct && a.punct == PunctClass::Opening) kind = BreakKind::BeforeOpening;
+      else if (a.kind == AtomKind::Punct && a.punct == base::PunctClass::Opening) kind = BreakKind::BeforeOpening;
       else if (b.kind == AtomKind::Han || a.kind == AtomKind::Han) kind = BreakKind::Han;
       if (breakable) {
         // Hanging punctuation: breaking after ，。、 takes its ink out of the line.
@@ -207,7 +210,7 @@ std::vector<Item> ParagraphSetter::build_items(const MeasuredParagraph& mp, cons
                                   static_cast<uint8_t>(kind)));
       } else {
         size_t nb = a.end;
-        char32_t after = nb < text.size() ? font::next_code_point(text, nb) : 0;
+        char32_t after = nb < text.size() ? base::next_code_point(text, nb) : 0;
         bool ok = !(b.cp == a.cp && is_pair_mark(a.cp)) && !no_line_start(a.cp, b.cp, after, level) &&
                   !no_line_end(b.cp, a.cp, level) && !superscript;
         if (ok) items.push_back(Item::pen(kEmergencyPenalty, 0, true, static_cast<uint8_t>(BreakKind::Emergency)));
@@ -382,7 +385,7 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
     // Warnings for lines Chinese readers would correct (CJK-RULES §8).
     std::string snippet = out.text.substr(line.text_begin, std::min<size_t>(line.text_end - line.text_begin, 60));
     if (span.rule == BreakRule::Overfull || line.fit.overfull) {
-      diags.warn(path, line.pos, "line overfull by " + std::to_string(line.width - style.measure) +
+      diags.warn(path, line.pos, "line overfull by " + base::compact(line.width - style.measure, 2) +
                                      " pt: nothing to break in \"" + snippet + "\"");
       line.warned = true;
     } else if (span.rule == BreakRule::Emergency) {

@@ -163,7 +163,7 @@ TEST_F(BuildCli, BookYamlMakesOneEpub) {
 }
 
 TEST_F(BuildCli, ByteIdenticalAcrossTimeZones) {
-  std::string seed = std::string(MOYIN_SHARED_DIR) + "/corpus/llm-survey-2025.md";
+  std::string seed = std::string(MOYIN_TEST_DATA_DIR) + "/corpus/llm-survey-2025.md";
   std::string feature = std::string(MOYIN_SOURCE_DIR) + "/tests/fixtures/epub/feature.md";
   std::string nodate = (dir / "nodate.md").string();
   write(nodate, "# No date\n\nText.\n");
@@ -199,6 +199,37 @@ TEST_F(BuildCli, EmbedFontsSubsetsFacesIntoThePackage) {
   EXPECT_GT(fonts, 0);
   EXPECT_NE(css.find("@font-face"), std::string::npos);
   EXPECT_NE(css.find("src: url(fonts/font-001.ttf)"), std::string::npos);
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(BuildCli, WarningsAreCappedPerKindInSourceOrderAndCanFailTheRun) {
+  std::string md;
+  for (int i = 1; i <= 30; ++i)
+    md += "段落 " + std::to_string(i) + " ![图](missing" + std::to_string(i) + ".png)\n\n";
+  write(dir / "a.md", md);
+  std::string in = quote((dir / "a.md").string()) + " --to epub -o " + quote((dir / "out").string());
+  Result r = moyin(in);
+  EXPECT_EQ(r.code, 0) << r.output;
+  size_t shown = 0, last = 0;
+  for (size_t at = 0; (at = r.output.find("missing", at)) != std::string::npos; ++at) {
+    size_t n = std::stoul(r.output.substr(at + 7));
+    EXPECT_GT(n, last) << "source order";
+    last = n;
+    ++shown;
+  }
+  EXPECT_EQ(shown, 20u) << r.output;
+  EXPECT_NE(r.output.find("warning: … and 10 more like this"), std::string::npos) << r.output;
+
+  EXPECT_EQ(moyin(in + " --warnings-per-kind 0").output.find("more like this"), std::string::npos);
+  Result strict = moyin(in + " -W error");
+  EXPECT_EQ(strict.code, 1);
+  EXPECT_NE(strict.output.find("30 warnings (-W error)"), std::string::npos) << strict.output;
+  EXPECT_TRUE(fs::exists(dir / "out" / "a.epub")) << "outputs are still written";
+  EXPECT_EQ(moyin(in + " --max-warnings 30").code, 0);
+  EXPECT_EQ(moyin(in + " --max-warnings 29").code, 1);
 }
 
 }  // namespace

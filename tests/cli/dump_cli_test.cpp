@@ -39,7 +39,7 @@ std::string slurp(const std::string& p) {
 }
 
 TEST(DumpCli, CorpusMatchesGoldenAndSeedFacts) {
-  const CliRun r = moyin("dump ../shared/corpus/llm-survey-2025.md");
+  const CliRun r = moyin("dump tests/data/corpus/llm-survey-2025.md");
   ASSERT_EQ(r.status, 0);
   EXPECT_EQ(r.out, slurp(MOYIN_SOURCE_DIR "/tests/golden/llm-survey-2025.doc.json"));
   const auto j = nlohmann::json::parse(r.out);
@@ -51,7 +51,7 @@ TEST(DumpCli, CorpusMatchesGoldenAndSeedFacts) {
   for (const auto& b : j["blocks"]) h1 += b["type"] == "heading" && b["level"] == 1;
   EXPECT_EQ(h1, 6);
   EXPECT_NE(r.out.find("精度损失<0.3 %"), std::string::npos);
-  EXPECT_TRUE(moyin("dump ../shared/corpus/llm-survey-2025.md", "2>&1 >/dev/null").out.empty());
+  EXPECT_TRUE(moyin("dump tests/data/corpus/llm-survey-2025.md", "2>&1 >/dev/null").out.empty());
 }
 
 TEST(DumpCli, StageDocIsTheDefault) {

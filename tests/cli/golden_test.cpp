@@ -79,7 +79,7 @@ TEST(Golden, EveryContentManuscript) {
   }
 }
 
-TEST(Golden, SeedCorpus) { check_golden("../shared/corpus/llm-survey-2025.md"); }
+TEST(Golden, SeedCorpus) { check_golden("tests/data/corpus/llm-survey-2025.md"); }
 
 }  // namespace
 }  // namespace moyin

@@ -47,7 +47,7 @@ TEST(Epubcheck, AllOutputsHaveNoErrorsAndNoWarnings) {
     std::string out_sub;
   };
   const Input inputs[] = {
-      {std::string(MOYIN_SHARED_DIR) + "/corpus/llm-survey-2025.md", "seed"},
+      {std::string(MOYIN_TEST_DATA_DIR) + "/corpus/llm-survey-2025.md", "seed"},
       {src + "/content", "content"},
       {src + "/tests/fixtures/epub/feature.md", "feature"},
       {src + "/tests/fixtures/epub/book/book.yaml", "book"},
@@ -58,6 +58,18 @@ TEST(Epubcheck, AllOutputsHaveNoErrorsAndNoWarnings) {
                      quote((dir / in.out_sub).string()),
                  out);
     EXPECT_EQ(rc, 0) << in.path << "\n" << out;
+  }
+  {  // lists, quotes, tables, code, footnotes, a wide image; vertical writing
+    std::string out;
+    const std::string typo = src + "/tests/fixtures/epub/typography.md";
+    int rc = run(quote(MOYIN_BINARY) + " build " + quote(typo) + " --to epub -o " +
+                     quote((dir / "typography").string()),
+                 out);
+    EXPECT_EQ(rc, 0) << out;
+    rc = run(quote(MOYIN_BINARY) + " build " + quote(typo) +
+                 " --to epub --set epub.writing-mode=vertical-rl -o " + quote((dir / "vertical").string()),
+             out);
+    EXPECT_EQ(rc, 0) << out;
   }
   {  // embedded, subset fonts (@font-face)
     std::string out;
@@ -76,7 +88,7 @@ TEST(Epubcheck, AllOutputsHaveNoErrorsAndNoWarnings) {
     EXPECT_NE(out.find("No errors or warnings detected"), std::string::npos) << e.path() << "\n" << out;
     ++checked;
   }
-  EXPECT_GE(checked, 6);
+  EXPECT_GE(checked, 8);
   fs::remove_all(dir);
 }
 

@@ -84,8 +84,8 @@ std::map<std::string, std::string> exclusions() {
 }
 
 TEST(GfmSpec, ExamplesMatchAfterNormalisation) {
-  std::vector<Example> examples = load(std::string(MOYIN_SHARED_DIR) + "/spec/gfm-spec.txt", "spec");
-  std::vector<Example> ext = load(std::string(MOYIN_SHARED_DIR) + "/spec/gfm-extensions.txt", "ext");
+  std::vector<Example> examples = load(std::string(MOYIN_TEST_DATA_DIR) + "/spec/gfm-spec.txt", "spec");
+  std::vector<Example> ext = load(std::string(MOYIN_TEST_DATA_DIR) + "/spec/gfm-extensions.txt", "ext");
   ASSERT_GT(examples.size(), 600u);
   ASSERT_GT(ext.size(), 10u);
   examples.insert(examples.end(), ext.begin(), ext.end());

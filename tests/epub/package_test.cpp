@@ -240,7 +240,7 @@ TEST(EpubPackage, CoverFromFrontMatter) {
 
 TEST(EpubPackage, SeedManuscriptHasSixChaptersTitlePageAndThirtyNavEntries) {
   Diagnostics diags;
-  auto doc = moyin::source::read_file(std::string(MOYIN_SHARED_DIR) + "/corpus/llm-survey-2025.md", diags);
+  auto doc = moyin::source::read_file(std::string(MOYIN_TEST_DATA_DIR) + "/corpus/llm-survey-2025.md", diags);
   ASSERT_TRUE(doc.has_value());
   Unpacked u = unpack(epub::make_epub(*doc, {}, diags), diags);
   EXPECT_TRUE(u.files.count("EPUB/title.xhtml"));

@@ -10,6 +10,8 @@
 #include <sstream>
 #include <thread>
 
+#include "base/utf8.h"
+
 namespace moyin::font {
 namespace {
 
@@ -67,12 +69,12 @@ TEST(FontLibrary, DefaultSetsLoad) {
 }
 
 TEST(FontLibrary, EveryCharacterOfTheSeedDocumentIsDrawable) {
-  const std::string text = read_text(std::filesystem::path(MOYIN_SHARED_DIR) / "corpus" /
+  const std::string text = read_text(std::filesystem::path(MOYIN_TEST_DATA_DIR) / "corpus" /
                                      "llm-survey-2025.md");
   ASSERT_FALSE(text.empty());
   std::set<char32_t> cps;
   for (size_t i = 0; i < text.size();) {
-    char32_t cp = next_code_point(text, i);
+    char32_t cp = base::next_code_point(text, i);
     if (cp >= 0x20) cps.insert(cp);
   }
   EXPECT_GT(cps.size(), 700u);
@@ -378,26 +380,6 @@ TEST(MissingGlyphs, OneWarningListingFirstPositions) {
   EXPECT_TRUE(none.items.empty());
 }
 
-TEST(Utf8, DecodeAndEncode) {
-  const std::string s = "a中𠮷\xff";
-  size_t i = 0;
-  EXPECT_EQ(next_code_point(s, i), U'a');
-  EXPECT_EQ(next_code_point(s, i), U'中');
-  EXPECT_EQ(next_code_point(s, i), U'𠮷');
-  EXPECT_EQ(next_code_point(s, i), 0xFFFDu);
-  EXPECT_EQ(i, s.size());
-  std::string out;
-  for (char32_t c : {U'a', U'中', U'𠮷', U'é'}) append_utf8(out, c);
-  EXPECT_EQ(out, "a中𠮷é");
-  size_t j = 0;
-  EXPECT_EQ(next_code_point("\xe4\xb8", j), 0xFFFDu);  // truncated
-  EXPECT_TRUE(is_cjk(U'中'));
-  EXPECT_TRUE(is_cjk(U'。'));
-  EXPECT_TRUE(is_cjk(U'𠮷'));
-  EXPECT_FALSE(is_cjk(U'A'));
-  EXPECT_FALSE(is_cjk(U'“'));
-}
-
 }  // namespace
 }  // namespace moyin::font
 
@@ -433,7 +415,7 @@ TEST(FontsCommand, ListsSetsAndFiles) {
 
 TEST(FontsCommand, SeedDocumentIsFullyDrawable) {
   const std::string doc =
-      (std::filesystem::path(MOYIN_SHARED_DIR) / "corpus" / "llm-survey-2025.md").string();
+      (std::filesystem::path(MOYIN_TEST_DATA_DIR) / "corpus" / "llm-survey-2025.md").string();
   CommandResult r = run_moyin("fonts --check '" + doc + "'");
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("every character is drawable"), std::string::npos) << r.out;

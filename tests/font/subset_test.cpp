@@ -9,6 +9,7 @@
 #include <fstream>
 #include <set>
 
+#include "base/utf8.h"
 #include "font/font.h"
 
 namespace moyin::font {
@@ -54,7 +55,7 @@ class SubsetTest : public ::testing::Test {
 
 std::vector<char32_t> code_points(std::string_view s) {
   std::vector<char32_t> out;
-  for (size_t i = 0; i < s.size();) out.push_back(next_code_point(s, i));
+  for (size_t i = 0; i < s.size();) out.push_back(base::next_code_point(s, i));
   return out;
 }
 

@@ -1,6 +1,6 @@
 // libFuzzer target for the whole pipeline (built only with clang):
 //   cmake -DCMAKE_CXX_COMPILER=clang++ ... && cmake --build . --target fuzz_pipeline
-//   ./tests/fuzz/fuzz_pipeline -max_len=8192 ../content ../../shared/corpus
+//   ./tests/fuzz/fuzz_pipeline -max_len=8192 ../content ../tests/data/corpus
 // Fonts and the default sheet are loaded once and only read afterwards.
 #include <unistd.h>
 

@@ -125,7 +125,7 @@ inline std::string run_pipeline(const PipelineContext& ctx, const uint8_t* data,
 
   // EPUB.
   epub::Options eo;
-  eo.css = style::to_css(ctx.sheet);
+  eo.sheet = ctx.sheet;
   eo.source_date_epoch = 0;
   doc::Diagnostics epub_diags;
   const std::optional<std::string> epub_bytes = epub::make_epub(*document, eo, epub_diags);

@@ -11,13 +11,13 @@
 #include "doc/diagnostics.h"
 #include "doc/document.h"
 #include "source/source.h"
-#include "source/unicode.h"
+#include "base/utf8.h"
 
 namespace moyin::fuzz {
 
 inline bool valid_utf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
-    const source::Decoded d = source::decode_at(s, i);
+    const base::Decoded d = base::decode_at(s, i);
     if (d.cp == 0xFFFD && d.len == 1) return false;
     i += d.len;
   }

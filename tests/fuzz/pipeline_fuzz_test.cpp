@@ -167,7 +167,7 @@ TEST_F(PipelineFuzz, HostileInputs) {
 
 TEST_F(PipelineFuzz, DeterministicMutations) {
   const std::vector<std::string> seeds = {
-      fuzz::slurp_file(fs::path(MOYIN_SHARED_DIR) / "corpus/llm-survey-2025.md"),
+      fuzz::slurp_file(fs::path(MOYIN_TEST_DATA_DIR) / "corpus/llm-survey-2025.md"),
       fuzz::slurp_file(fs::path(MOYIN_SOURCE_DIR) / "content/zh-article.md"),
       fuzz::slurp_file(fs::path(MOYIN_SOURCE_DIR) / "content/en-article.md"),
   };

@@ -293,7 +293,7 @@ class PageChecks : public ::testing::Test {
                                       ("moyin-page-checks-" + std::to_string(::getpid())));
     fs::create_directories(*dir_);
     outputs_ = std::make_unique<std::vector<Output>>();
-    std::vector<fs::path> inputs = {fs::path(MOYIN_SHARED_DIR) / "corpus/llm-survey-2025.md"};
+    std::vector<fs::path> inputs = {fs::path(MOYIN_TEST_DATA_DIR) / "corpus/llm-survey-2025.md"};
     std::vector<fs::path> content;
     for (const auto& e : fs::directory_iterator(fs::path(MOYIN_SOURCE_DIR) / "content"))
       if (e.path().extension() == ".md") content.push_back(e.path());

@@ -1,5 +1,6 @@
 // PDF writer tests: books built by hand from shaped runs, written to a
 // temporary directory and checked with qpdf, pdffonts and pdftotext.
+#include "base/number.h"
 #include "pdf/pdf.h"
 
 #include <gtest/gtest.h>
@@ -346,10 +347,10 @@ TEST_F(PdfTest, UnsupportedImageIsAWarningNotAFailure) {
 }
 
 TEST(PdfContent, NumbersAndDates) {
-  EXPECT_EQ(format_number(1.5), "1.5");
-  EXPECT_EQ(format_number(-0.0001), "0");
-  EXPECT_EQ(format_number(12.0), "12");
-  EXPECT_EQ(format_number(-3.14159, 2), "-3.14");
+  EXPECT_EQ(base::compact(1.5), "1.5");
+  EXPECT_EQ(base::compact(-0.0001), "0");
+  EXPECT_EQ(base::compact(12.0), "12");
+  EXPECT_EQ(base::compact(-3.14159, 2), "-3.14");
   auto d = parse_date("2025-10-28T05:54:14.065Z");
   ASSERT_TRUE(d);
   EXPECT_EQ(d->year, 2025);
@@ -586,6 +587,58 @@ TEST_F(PdfTest, HugeOutlineAndInfoTitlesAreCutNotFatal) {
   ASSERT_TRUE(write(s.book, out, {}, diags)) << all(diags);
   auto json = run_command("qpdf --json=2 --json-key=outlines '" + out.string() + "'", dir_);
   EXPECT_NE(json.out.find("\"title\": \"标题标题"), std::string::npos) << json.out.substr(0, 300);
+}
+
+}  // namespace
+}  // namespace moyin::pdf
+
+namespace moyin::pdf {
+namespace {
+
+layout::Path triangle() {
+  using Op = layout::PathSegment::Op;
+  layout::Path p;
+  p.segments = {{Op::Move, {{100, 100}}},
+                {Op::Line, {{200, 100}}},
+                {Op::Cubic, {{220, 150}, {180, 200}, {150, 200}}},
+                {Op::Close, {}}};
+  return p;
+}
+
+TEST(PdfContent, PathOperatorsFlipYAndPickThePaintOperator) {
+  layout::Path p = triangle();
+  EXPECT_EQ(path_operators(p, 800), "") << "nothing to paint";
+  p.fill = layout::PathFill{{1, 0, 0}, true, 1};
+  EXPECT_EQ(path_operators(p, 800),
+            "1 0 0 rg\n100 700 m\n200 700 l\n220 650 180 600 150 600 c\nh\nf*\n");
+  p.fill->even_odd = false;
+  p.stroke = layout::PathStroke{{0, 0, 1}, 2, layout::LineCap::Round, layout::LineJoin::Bevel};
+  p.stroke->dash = {3, 1.5};
+  p.stroke->dash_phase = 1;
+  std::string ops = path_operators(p, 800);
+  EXPECT_NE(ops.find("0 0 1 RG\n2 w 1 J 2 j [3 1.5] 1 d\n"), std::string::npos) << ops;
+  EXPECT_EQ(ops.substr(ops.size() - 2), "B\n");
+  p.fill.reset();
+  p.stroke->dash = {0, 0};  // all-zero dash arrays are invalid in PDF: drawn solid
+  ops = path_operators(p, 800);
+  EXPECT_NE(ops.find("[] 0 d"), std::string::npos) << ops;
+  EXPECT_EQ(ops.substr(ops.size() - 2), "S\n");
+}
+
+TEST_F(PdfTest, PathsWithOpacityDrawAndCheckClean) {
+  Sample s = sample_book();
+  layout::Path p = triangle();
+  p.fill = layout::PathFill{{0.2, 0.4, 0.6}, false, 0.5};
+  p.stroke = layout::PathStroke{{0, 0, 0}, 1};
+  s.book.pages[1].items.push_back(p);
+  s.book.pages[1].items.push_back(p);  // a second use shares the ExtGState
+  doc::Diagnostics diags;
+  fs::path out = dir_ / "path.pdf";
+  ASSERT_TRUE(write(s.book, out, {}, diags)) << all(diags);
+  auto q = run_command("qpdf --check '" + out.string() + "'", dir_);
+  EXPECT_EQ(q.status, 0) << q.out << q.err;
+  auto gs = run_command("qpdf --qdf --object-streams=disable '" + out.string() + "' - | grep -ac '/ca 0.5'", dir_);
+  EXPECT_EQ(gs.out, "1\n") << "one ExtGState with fill opacity 0.5";
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "base/utf8.h"
 #include "font/font.h"
 #include "pdf_test_util.h"
 
@@ -82,7 +83,7 @@ bool is_han(char32_t c) {
 std::u32string han_of(std::string_view s) {
   std::u32string out;
   for (size_t i = 0; i < s.size();) {
-    char32_t c = font::next_code_point(s, i);
+    char32_t c = base::next_code_point(s, i);
     if (is_han(c)) out.push_back(c);
   }
   return out;
@@ -96,7 +97,7 @@ std::string strip_spaces(const std::string& s) {
 }
 
 TEST_F(PipelineTest, SeedManuscriptPdfIsValidAndGivesItsTextBack) {
-  fs::path seed = fs::path(MOYIN_SHARED_DIR) / "corpus" / "llm-survey-2025.md";
+  fs::path seed = fs::path(MOYIN_TEST_DATA_DIR) / "corpus" / "llm-survey-2025.md";
   fs::path pdf = build(seed);
   ASSERT_FALSE(pdf.empty());
   check_structure(pdf);
@@ -170,7 +171,7 @@ TEST_F(PipelineTest, ContentDocumentsGiveValidPdfs) {
 }
 
 TEST_F(PipelineTest, SameInputGivesByteIdenticalPdf) {
-  fs::path seed = fs::path(MOYIN_SHARED_DIR) / "corpus" / "llm-survey-2025.md";
+  fs::path seed = fs::path(MOYIN_TEST_DATA_DIR) / "corpus" / "llm-survey-2025.md";
   fs::path pdf = build(seed);
   ASSERT_FALSE(pdf.empty());
   std::string first = read_bytes(pdf);

@@ -6,7 +6,7 @@
 namespace moyin {
 namespace {
 
-const char* kCorpus = MOYIN_SHARED_DIR "/corpus/llm-survey-2025.md";
+const char* kCorpus = MOYIN_TEST_DATA_DIR "/corpus/llm-survey-2025.md";
 
 TEST(Corpus, SeedValues) {
   doc::Diagnostics diags;

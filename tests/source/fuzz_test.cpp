@@ -66,7 +66,7 @@ TEST(Fuzz, DeterministicMutationsKeepInvariants) {
   std::vector<std::string> seeds = {
       slurp(MOYIN_SOURCE_DIR "/content/zh-article.md"),
       slurp(MOYIN_SOURCE_DIR "/content/en-article.md"),
-      slurp(MOYIN_SHARED_DIR "/corpus/llm-survey-2025.md"),
+      slurp(MOYIN_TEST_DATA_DIR "/corpus/llm-survey-2025.md"),
       "---\ntitle: t\ntags: [a]\n---\n**真，**她\n见https://x.com。\n",
       "",
   };

@@ -101,12 +101,6 @@ TEST(Classes, ProhibitionsByLevel) {
   EXPECT_TRUE(no_line_start(U'…', U'说', U'…', LineBreakLevel::Strict));
   EXPECT_TRUE(no_line_end(U'（', U'中', LineBreakLevel::Basic));
   EXPECT_TRUE(no_line_end(U'¥', U'6', LineBreakLevel::GB));
-  EXPECT_EQ(punct_class(U'、'), PunctClass::PauseStop);
-  EXPECT_EQ(punct_class(U'』'), PunctClass::Closing);
-  EXPECT_EQ(punct_class(U'〖'), PunctClass::Opening);
-  EXPECT_TRUE(is_han(U'集'));
-  EXPECT_TRUE(is_han(U'\U00020BB7'));
-  EXPECT_FALSE(is_han(U'，'));
 }
 
 }  // namespace

@@ -24,7 +24,7 @@ void check_golden(double measure, const std::string& name) {
   doc::Diagnostics diags;
   auto fonts = font::FontLibrary::load(font::default_fonts_yaml(), diags);
   if (!fonts || !fonts->find_set("serif-zh")) GTEST_FAIL() << "default fonts missing: run scripts/setup";
-  auto d = source::read_file(std::string(MOYIN_SHARED_DIR) + "/corpus/llm-survey-2025.md", diags);
+  auto d = source::read_file(std::string(MOYIN_TEST_DATA_DIR) + "/corpus/llm-survey-2025.md", diags);
   ASSERT_TRUE(d);
   LinesDumpOptions opt;
   opt.measure = measure;

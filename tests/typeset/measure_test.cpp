@@ -6,23 +6,19 @@
 
 #include <optional>
 
+#include "test_fonts.h"
+
 namespace moyin::typeset {
 namespace {
 
-const font::FontLibrary* library() {
-  static const std::optional<font::FontLibrary> lib = [] {
-    doc::Diagnostics d;
-    return font::FontLibrary::load(font::default_fonts_yaml(), d);
-  }();
-  return lib ? &*lib : nullptr;
-}
+const font::FontLibrary* library() { return test_fonts::library(); }
 
 std::vector<doc::Inline> text(std::string s) { return {doc::Inline{.kind = doc::InlineKind::Text, .text = std::move(s)}}; }
 
 class Measure : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!library() || !library()->find_set("serif-zh")) GTEST_FAIL() << "default fonts missing: run scripts/setup";
+    if (!library() || !library()->find_set("serif-zh")) GTEST_FAIL() << "test fonts missing: build the moyin_test_fonts target";
     roles = {library(), library()->find_set("serif-zh"), library()->find_set("mono")};
   }
   FontRoles roles;
@@ -46,7 +42,7 @@ TEST_F(Measure, AdvancesAreHmtxValues) {
 }
 
 TEST_F(Measure, RunsSplitAtFaceScriptAndStyle) {
-  // ♞ is not in LXGW WenKai: DejaVu Sans draws it (a face change).
+  // ♞ is not in Moyin Test: Moyin Test Symbols draws it (a face change).
   std::vector<doc::Inline> in = text("模型♞性能");
   doc::Inline strong{.kind = doc::InlineKind::Strong};
   strong.children.push_back({.kind = doc::InlineKind::Text, .text = "加粗"});
@@ -70,7 +66,7 @@ TEST_F(Measure, QuotesNextToHanAreChineseMarks) {
   MeasuredParagraph mp = measure(text("他说“好”。He said “yes” then"), roles, MeasureOptions{});
   int cjk_quotes = 0, latin_quotes = 0;
   for (const Atom& a : mp.atoms) {
-    if (!is_ambiguous_quote(a.cp)) continue;
+    if (!base::is_ambiguous_quote(a.cp)) continue;
     if (a.kind == AtomKind::Punct) ++cjk_quotes;
     else ++latin_quotes;
   }

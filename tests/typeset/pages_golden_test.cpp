@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "base/utf8.h"
 #include "font/font.h"
 #include "source/source.h"
 #include "style/style.h"
@@ -23,7 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 
 const fs::path kRoot = MOYIN_SOURCE_DIR;
-const fs::path kShared = MOYIN_SHARED_DIR;
+const fs::path kData = MOYIN_TEST_DATA_DIR;
 
 std::string read(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -90,7 +91,7 @@ void check_golden(const fs::path& input, const std::string& name) {
 TEST(PagesGolden, ZhArticle) { check_golden(kRoot / "content/zh-article.md", "zh-article"); }
 
 TEST(PagesGolden, SeedCorpus) {
-  check_golden(kShared / "corpus/llm-survey-2025.md", "llm-survey-2025");
+  check_golden(kData / "corpus/llm-survey-2025.md", "llm-survey-2025");
 }
 
 // Every text run lies inside the type area, except the running header and
@@ -113,7 +114,7 @@ void check_type_area(const Typeset& t) {
       // An opening bracket that starts a line gives up its blank (left) half:
       // its origin may sit half an em left of the margin, the ink does not.
       size_t i0 = 0;
-      char32_t first = r->text.empty() ? 0 : font::next_code_point(r->text, i0);
+      char32_t first = r->text.empty() ? 0 : base::next_code_point(r->text, i0);
       bool opening = std::u32string_view(U"“‘（《〈「『【〖〔［｛").find(first) != std::u32string_view::npos;
       EXPECT_GE(r->origin.x, a.left - 0.5 - (opening ? 0.5 * r->size : 0));
       EXPECT_LE(r->origin.x + w, a.left + a.width + 0.5);
@@ -182,7 +183,7 @@ TEST(PagesReal, ZhArticleInsideTypeAreaAndTocLinks) {
 }
 
 TEST(PagesReal, SeedInsideTypeAreaAndTocLinks) {
-  auto t = typeset_file(kShared / "corpus/llm-survey-2025.md");
+  auto t = typeset_file(kData / "corpus/llm-survey-2025.md");
   ASSERT_TRUE(t);
   check_type_area(*t);
   check_toc(*t);

@@ -11,6 +11,7 @@
 
 #include <unistd.h>
 
+#include "base/utf8.h"
 #include "font/font.h"
 #include "typeset/blocks.h"
 #include "typeset/book.h"
@@ -381,7 +382,7 @@ struct Fake {
     size_t i = 0;
     while (i < text.size()) {
       size_t start = i;
-      char32_t cp = font::next_code_point(text, i);
+      char32_t cp = base::next_code_point(text, i);
       if (!req.nowrap && x + size > req.measure + 1e-9 && !run.glyphs.empty()) flush();
       layout::Glyph g;
       g.gid = cp;

@@ -1,5 +1,7 @@
-// Paragraph typesetting with the real default fonts (LXGW WenKai body set):
-// CJK-RULES §2–§5 checked on the positioned glyphs the page builder receives.
+// Paragraph typesetting with the test fonts (tests/test_fonts.h: Han and
+// fullwidth punctuation 1 em, “ ” 0.35 em, ASCII 0.5 em): CJK-RULES §2–§5
+// checked on the positioned glyphs the page builder receives.
+#include "base/utf8.h"
 #include "typeset/paragraph.h"
 
 #include <gtest/gtest.h>
@@ -9,21 +11,12 @@
 #include <random>
 #include <string>
 
+#include "test_fonts.h"
+
 namespace moyin::typeset {
 namespace {
 
-struct Fonts {
-  std::optional<font::FontLibrary> lib;
-  Fonts() {
-    doc::Diagnostics d;
-    lib = font::FontLibrary::load(font::default_fonts_yaml(), d);
-  }
-};
-
-const font::FontLibrary& library() {
-  static const Fonts fonts;  // read-only after construction
-  return *fonts.lib;
-}
+const font::FontLibrary& library() { return *test_fonts::library(); }
 
 ParagraphStyle body(double measure, double indent = 0) {
   ParagraphStyle ps;
@@ -54,7 +47,7 @@ std::vector<Placed> placed(const Line& line) {
     size_t prev_end = static_cast<size_t>(-1);
     for (const auto& g : run.glyphs) {
       size_t i = g.cluster;
-      char32_t cp = font::next_code_point(run.text, i);
+      char32_t cp = base::next_code_point(run.text, i);
       if (!out.empty() && prev_end != static_cast<size_t>(-1)) out.back().touches_next = g.cluster == prev_end;
       out.push_back({g.gid, x, g.advance, cp, run.face, run.size, false});
       prev_end = i;
@@ -66,19 +59,19 @@ std::vector<Placed> placed(const Line& line) {
 
 char32_t first_cp(std::string_view s) {
   size_t i = 0;
-  return s.empty() ? 0 : font::next_code_point(s, i);
+  return s.empty() ? 0 : base::next_code_point(s, i);
 }
 char32_t last_cp(std::string_view s) {
   if (s.empty()) return 0;
   size_t j = s.size() - 1;
   while (j > 0 && (static_cast<unsigned char>(s[j]) & 0xC0) == 0x80) --j;
-  return font::next_code_point(s, j);
+  return base::next_code_point(s, j);
 }
 
 class Paragraph : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!library().find_set("serif-zh")) GTEST_FAIL() << "default fonts missing: run scripts/setup";
+    if (!test_fonts::library()) GTEST_FAIL() << "test fonts missing: build the moyin_test_fonts target";
   }
   ParagraphSetter setter;
   doc::Diagnostics diags;
@@ -331,7 +324,7 @@ TEST_F(Paragraph, RandomParagraphsKeepTheRules) {
       // Gaps between Han characters stay at or under 0.1 em.
       auto g = placed(l);
       for (size_t k = 0; k + 1 < g.size(); ++k) {
-        if (!is_han(g[k].cp) || !is_han(g[k + 1].cp) || !g[k].touches_next) continue;
+        if (!base::is_cjk_letter(g[k].cp) || !base::is_cjk_letter(g[k + 1].cp) || !g[k].touches_next) continue;
         double natural = font::advance_em(library().face(g[k].face), g[k].gid) * g[k].size;
         EXPECT_LE(g[k + 1].x - g[k].x - natural, 0.1 * g[k].size + 1e-6) << where;
       }

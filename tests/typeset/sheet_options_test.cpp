@@ -1,6 +1,6 @@
 // Every paragraph/CJK option the style sheet exposes reaches the paragraph
 // setter: each test sets it with the sheet's own `--set` keys, typesets a
-// small document with the real fonts through typeset(), and looks at the
+// small document with the test fonts (tests/test_fonts.h) through typeset(), and looks at the
 // lines on the page (CJK-RULES §2, §3, §4, §6).
 #include <gtest/gtest.h>
 
@@ -11,26 +11,17 @@
 #include <string>
 #include <vector>
 
+#include "base/utf8.h"
 #include "font/font.h"
 #include "source/source.h"
 #include "style/style.h"
 #include "typeset/book.h"
+#include "test_fonts.h"
 
 namespace moyin::typeset {
 namespace {
 
-struct Fonts {
-  std::optional<font::FontLibrary> lib;
-  Fonts() {
-    doc::Diagnostics d;
-    lib = font::FontLibrary::load(font::default_fonts_yaml(), d);
-  }
-};
-
-const font::FontLibrary* library() {
-  static const Fonts fonts;  // read-only after construction
-  return fonts.lib ? &*fonts.lib : nullptr;
-}
+const font::FontLibrary* library() { return test_fonts::library(); }
 
 // A text area exactly 30 em of 10 pt wide, no first-line indent unless set.
 constexpr double kSize = 10, kMeasure = 300;
@@ -90,7 +81,7 @@ Printed print(const std::string& markdown, const style::Sheet& sheet) {
         double x = r->origin.x;
         for (const layout::Glyph& g : r->glyphs) {
           size_t c = g.cluster;
-          l.glyphs.push_back({font::next_code_point(r->text, c), x, g.advance});
+          l.glyphs.push_back({base::next_code_point(r->text, c), x, g.advance});
           l.x0 = std::min(l.x0, x);
           x += g.advance;
           l.x1 = std::max(l.x1, x);
@@ -125,7 +116,7 @@ bool some_line_starts(const Printed& p, std::string_view mark) {
 class SheetOptions : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!library() || !library()->find_set("serif-zh")) GTEST_FAIL() << "default fonts missing: run scripts/setup";
+    if (!library() || !library()->find_set("serif-zh")) GTEST_FAIL() << "test fonts missing: build the moyin_test_fonts target";
   }
 };
 

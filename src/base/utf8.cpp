@@ -1,6 +1,6 @@
-#include "doc/utf8.h"
+#include "base/utf8.h"
 
-namespace moyin::doc {
+namespace moyin::base {
 
 Decoded decode_at(std::string_view s, size_t i) {
   const auto b0 = static_cast<unsigned char>(s[i]);
@@ -62,4 +62,4 @@ void append_utf8(std::string& out, char32_t cp) {
   }
 }
 
-}  // namespace moyin::doc
+}  // namespace moyin::base

@@ -1,12 +1,12 @@
-// UTF-8 decoding and encoding shared by every stage that walks text per
-// character. Invalid bytes decode as U+FFFD, one byte at a time.
+// The one UTF-8 decoder and encoder; every stage that walks text per
+// character uses it. Invalid bytes decode as U+FFFD, one byte at a time.
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 
-namespace moyin::doc {
+namespace moyin::base {
 
 struct Decoded {
   char32_t cp = 0;
@@ -25,4 +25,4 @@ inline char32_t next_code_point(std::string_view s, size_t& i) {
 }
 void append_utf8(std::string& out, char32_t cp);
 
-}  // namespace moyin::doc
+}  // namespace moyin::base

@@ -1,0 +1,60 @@
+#include "base/utf8.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace moyin::base {
+namespace {
+
+TEST(Utf8, DecodeAndEncode) {
+  const std::string s = "a中𠮷\xff";
+  size_t i = 0;
+  EXPECT_EQ(next_code_point(s, i), U'a');
+  EXPECT_EQ(next_code_point(s, i), U'中');
+  EXPECT_EQ(next_code_point(s, i), U'𠮷');
+  EXPECT_EQ(next_code_point(s, i), 0xFFFDu);
+  EXPECT_EQ(i, s.size());
+  std::string out;
+  for (char32_t c : {U'a', U'中', U'𠮷', U'é'}) append_utf8(out, c);
+  EXPECT_EQ(out, "a中𠮷é");
+  size_t j = 0;
+  EXPECT_EQ(next_code_point("\xe4\xb8", j), 0xFFFDu);  // truncated
+  EXPECT_EQ(j, 1u);                                     // one byte at a time
+}
+
+TEST(Utf8, RejectsOverlongSurrogatesAndOutOfRange) {
+  EXPECT_EQ(decode_at("\xc0\xaf", 0).cp, 0xFFFDu);          // overlong '/'
+  EXPECT_EQ(decode_at("\xe0\x80\xaf", 0).cp, 0xFFFDu);      // overlong, 3 bytes
+  EXPECT_EQ(decode_at("\xed\xa0\x80", 0).cp, 0xFFFDu);      // U+D800
+  EXPECT_EQ(decode_at("\xf4\x90\x80\x80", 0).cp, 0xFFFDu);  // past U+10FFFF
+  EXPECT_EQ(decode_at("\xf4\x8f\xbf\xbf", 0).cp, 0x10FFFFu);
+  EXPECT_EQ(decode_at("\xe4\x41", 0).len, 1u);              // bad continuation
+}
+
+TEST(Utf8, DecodesBackwards) {
+  const std::string s = "x中𠮷";
+  Decoded d = decode_before(s, s.size());
+  EXPECT_EQ(d.cp, U'𠮷');
+  EXPECT_EQ(d.len, 4u);
+  d = decode_before(s, s.size() - 4);
+  EXPECT_EQ(d.cp, U'中');
+  EXPECT_EQ(decode_before(s, 1).cp, U'x');
+  // A lone continuation byte at the end is one invalid byte.
+  EXPECT_EQ(decode_before("a\x80", 2).cp, 0xFFFDu);
+  EXPECT_EQ(decode_before("a\x80", 2).len, 1u);
+}
+
+TEST(Utf8, RoundTripsEveryScalarValue) {
+  for (char32_t c = 0; c <= 0x10FFFF; c += (c < 0x800 ? 1 : 97)) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;
+    std::string s;
+    append_utf8(s, c);
+    size_t i = 0;
+    ASSERT_EQ(next_code_point(s, i), c);
+    ASSERT_EQ(i, s.size());
+  }
+}
+
+}  // namespace
+}  // namespace moyin::base
