@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "cli/report.h"
 #include "cli/sheet.h"
+#include "font/font.h"
 #include "source/source.h"
 #include "typeset/lines_dump.h"
 #include "typeset/pages_dump.h"
@@ -35,6 +36,7 @@ const char* name_of(doc::InlineKind k) {
     case doc::InlineKind::LineBreak: return "linebreak";
     case doc::InlineKind::FootnoteRef: return "footnote_ref";
     case doc::InlineKind::RawHtml: return "raw_html";
+    case doc::InlineKind::Math: return "math";
   }
   return "?";
 }
@@ -52,6 +54,7 @@ const char* name_of(doc::BlockKind k) {
     case doc::BlockKind::Image: return "image";
     case doc::BlockKind::RawHtml: return "raw_html";
     case doc::BlockKind::FootnoteDef: return "footnote_def";
+    case doc::BlockKind::Math: return "math";
   }
   return "?";
 }
@@ -107,6 +110,7 @@ Json inline_json(const doc::Inline& in) {
   if (!in.label.empty()) j["label"] = in.label;
   if (in.number != 0) j["number"] = in.number;
   if (in.autolink) j["autolink"] = true;
+  if (in.display) j["display"] = true;
   if (!in.children.empty()) j["children"] = inlines_json(in.children);
   return j;
 }
@@ -134,6 +138,8 @@ Json block_json(const doc::Block& b) {
     j["task"] = b.task == doc::TaskState::Checked ? "checked" : "unchecked";
   }
   if (!b.info.empty()) j["info"] = b.info;
+  if (!b.equation.empty()) j["equation"] = b.equation;
+  if (b.continues) j["continues"] = true;
   if (!b.title.empty()) j["title"] = b.title;
   if (!b.attributes.empty()) {
     Json attrs = Json::array();
@@ -229,7 +235,12 @@ struct DumpArgs {
   std::string file;
   StyleArgs style;     // --style / --set, for the stages that typeset
   double measure = 0;  // --measure (lines), 0 = the dump's default
+  std::string fonts_yaml;  // --fonts FILE, empty = font::default_fonts_yaml()
 };
+
+std::filesystem::path fonts_yaml_of(const DumpArgs& a) {
+  return a.fonts_yaml.empty() ? font::default_fonts_yaml() : std::filesystem::path(a.fonts_yaml);
+}
 
 // What one `--stage` prints.
 struct DumpStage {
@@ -263,9 +274,11 @@ int dump_pages_stage(const DumpArgs& a) {
   doc::Diagnostics diags;
   std::optional<doc::Document> d = read_highlighted(a.file, diags);
   std::optional<std::string> out;
+  math::Formulas formulas;
   if (d) {
     style::Sheet sheet = sheet_for(a.style, d->meta, std::filesystem::path(a.file).parent_path(), diags);
-    out = typeset::dump_pages(*d, sheet, diags);
+    prepare_math(*d, sheet, formulas, diags);
+    out = typeset::dump_pages(*d, sheet, diags, fonts_yaml_of(a), &formulas);
   }
   print_diagnostics(diags);
   return emit(out);
@@ -284,7 +297,8 @@ int dump_lines_stage(const DumpArgs& a) {
     cjk.punctuation = static_cast<typeset::PunctuationStyle>(static_cast<int>(sheet.cjk.punctuation));
     cjk.latin_spacing = sheet.cjk.latin_spacing;
     cjk.hanging = sheet.cjk.hanging;
-    if (!diags.has_errors()) out = typeset::dump_lines_with_default_fonts(*d, a.measure, diags, cjk);
+    if (!diags.has_errors())
+      out = typeset::dump_lines_with_default_fonts(*d, a.measure, diags, cjk, fonts_yaml_of(a));
   }
   print_diagnostics(diags);
   return emit(out);
@@ -350,6 +364,8 @@ void add_dump(CLI::App& app, int& exit_code) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--style", args->style.style, "Style sheet name (styles/NAME.yaml) or file");
   cmd->add_option("--set", args->style.sets, "Override a style key: key=value")->allow_extra_args(false);
+  cmd->add_option("--fonts", args->fonts_yaml,
+                  "Font configuration (default: $MOYIN_HOME/fonts/fonts.yaml or the shipped one)");
   cmd->callback([args, stage, &exit_code] {
     for (const DumpStage& s : dump_stages()) {
       if (s.name == *stage) {

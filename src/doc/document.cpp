@@ -24,6 +24,7 @@ static void append_plain(const std::vector<Inline>& inlines, std::string& out) {
     switch (in.kind) {
       case InlineKind::Text:
       case InlineKind::Code:
+      case InlineKind::Math:  // a title or alt text keeps the formula's TeX
         out += in.text;
         break;
       case InlineKind::SoftBreak:

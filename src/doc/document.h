@@ -65,6 +65,8 @@ enum class InlineKind {
   LineBreak,    // hard break
   FootnoteRef,  // label, number
   RawHtml,      // text
+  Math,         // text = TeX source (delimiters removed); display = true for $$…$$ / \[…\]
+                // inside a line (a display formula alone in a paragraph becomes a Math block)
 };
 
 struct Inline {
@@ -73,9 +75,10 @@ struct Inline {
   std::string text;
   std::string url;
   std::string title;
-  std::string label;        // footnote label as written
+  std::string label;        // footnote label as written; Link from \eqref{x} / \ref{x}: the equation label x
   int number = 0;           // footnote number, 1-based in order of first reference
   bool autolink = false;
+  bool display = false;     // Math: display style
   // Image: the size asked for, as written ("60%", "300", "300px", "5cm",
   // "2in"; bare numbers are CSS px), from `{width=…}` or <img width>; empty = natural.
   std::string width;
@@ -96,6 +99,9 @@ enum class BlockKind {
   Image,        // a paragraph holding one image and nothing else: inlines = {Image}
   RawHtml,      // text
   FootnoteDef,  // label, number, id, children
+  Math,         // display formula: text = TeX (\tag and \label taken out), info = its label key
+                // (\label{key} or {#eq:key}), id = anchor ("eq-key"), label = \tag{…} as written,
+                // equation = the number printed at the right margin
 };
 
 enum class Align { None, Left, Center, Right };
@@ -143,7 +149,7 @@ struct Block {
   int level = 0;             // Heading: 1..6
   std::string id;            // Heading: unique slug; FootnoteDef: "fn-<label>"
   std::string text;          // Code, RawHtml: literal content
-  std::string info;          // Code: the info string's first word (language)
+  std::string info;          // Code: the info string's first word (language); Math: label key
   std::string title;         // Code: the info string's title="…" attribute
   // Code: the info string's key=value attributes after the language, as written
   // (```python title="main.py" linenos=true or {.python title="main.py"}).
@@ -155,8 +161,10 @@ struct Block {
   TaskState task = TaskState::None;  // Item
   std::vector<Align> aligns; // Table: one per column
   std::vector<TableRow> rows;// Table: header row first
-  std::string label;         // FootnoteDef
+  std::string label;         // FootnoteDef; Math: \tag{…} text
   int number = 0;            // FootnoteDef
+  std::string equation;      // Math: the number printed at the right margin ("3", "2.1", a tag), empty: none
+  bool continues = false;    // Paragraph right after a display formula, in the same source paragraph (no indent)
 };
 
 struct Document {

@@ -15,6 +15,7 @@
 #include "doc/diagnostics.h"
 #include "doc/document.h"
 #include "image/catalog.h"
+#include "math/math.h"
 #include "style/style.h"
 
 namespace moyin::epub {
@@ -44,6 +45,8 @@ struct Options {
   // warnings, reported once). Null = a catalog of this call, bounded by the
   // document's folder (the book's root for make_book).
   image::Catalog* images = nullptr;
+  // MathJax's results (MathML); none: formulas appear as their TeX in <code>.
+  const math::Formulas* formulas = nullptr;
 };
 
 // A book: metadata (from book.yaml) plus one document per chapter file, in

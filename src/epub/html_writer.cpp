@@ -154,6 +154,28 @@ HtmlWriter make_writer(const doc::Document& doc, const TextMarkup& markup) {
   return w;
 }
 
+void HtmlWriter::math(const std::string& tex, bool display, const doc::Block* block, std::string& out) {
+  const math::Formula* f = formulas ? formulas->find(tex, display) : nullptr;
+  std::string inner;
+  if (f && f->error.empty() && !f->mathml.empty()) {
+    inner = "<code class=\"moyin-mathml\">";
+    base::append_integer(inner, static_cast<int64_t>(mathml.size()));
+    inner += "</code>";
+    mathml.push_back(f->mathml);
+  } else {
+    inner = "<code class=\"math-tex\">" + escape_html(tex, false) + "</code>";
+  }
+  if (!block) {
+    out += inner;
+    return;
+  }
+  out += "<div class=\"math-display\"";
+  if (!block->id.empty()) out += " id=\"" + escape_html(safe_id(block->id), true) + "\"";
+  out += ">" + inner;
+  if (!block->equation.empty()) out += "<span class=\"equation-number\">(" + escape_html(block->equation, false) + ")</span>";
+  out += "</div>\n";
+}
+
 // The span a fullwidth mark gets, or nullptr: "pc" loses its right blank
 // half, "po" its left, "pk" keeps its full width (and so that an engine's own
 // text-spacing-trim does not trim it a second time, every mark of a
@@ -317,6 +339,11 @@ void HtmlWriter::inlines(const std::vector<doc::Inline>& list, std::string& out)
         out += in.text;
         prev = 0;
         break;
+      case doc::InlineKind::Math:
+        marker(in.pos, out);
+        math(in.text, in.display, nullptr, out);
+        prev = U'x';  // a formula spaces from Han like Latin text
+        break;
     }
   }
 }
@@ -456,6 +483,10 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
       break;
     case doc::BlockKind::FootnoteDef:
       footnote(b, out, true);
+      break;
+    case doc::BlockKind::Math:
+      marker(b.pos, out);
+      math(b.text, true, &b, out);
       break;
   }
 }

@@ -33,15 +33,6 @@ std::optional<std::string> zip_package(const std::vector<FileEntry>& entries, in
 
 // ---- util.cpp
 std::string uuid_from_name(std::string_view name);  // RFC 4122 v5 uuid, without "urn:uuid:"
-// Parses an ISO 8601 date / date-time ("2025-10-28", "2025-10-28T05:54:14.065Z",
-// "2025-10-28 13:00:00+08:00") to seconds since the epoch (UTC).
-std::optional<int64_t> parse_iso_date(std::string_view text);
-std::string format_utc(int64_t epoch);       // 2025-10-28T05:54:14Z
-std::string format_day(int64_t epoch);       // 2025-10-28
-struct CivilTime {
-  int year, month, day, hour, minute, second;
-};
-CivilTime civil_from_epoch(int64_t epoch);
 std::string escape_html(std::string_view text, bool attribute);
 std::string valid_utf8_xml(std::string_view text);  // drops chars XML 1.0 forbids
 bool valid_language_tag(std::string_view tag);
@@ -73,6 +64,12 @@ struct HtmlWriter {
   // label -> def id (from doc.footnotes)
   std::map<std::string, std::string> footnote_ids;
   std::map<std::string, int> ref_counts;  // label -> refs written so far
+  const math::Formulas* formulas = nullptr;
+  // MathML of the formulas written, in order: the HTML holds a placeholder
+  // <code class="moyin-mathml">N</code> per formula that insert_mathml
+  // replaces after sanitizing (MathJax's MathML is trusted, raw HTML's is not).
+  std::vector<std::string> mathml;
+  void math(const std::string& tex, bool display, const doc::Block* block, std::string& out);
   char32_t prev = 0;  // last character written in this block; 0 = none or not text
   bool code_line_numbers = false;         // style code.line-numbers
   // Captions under image blocks (<figure>), as the sheet says; none = a bare <p class="image">.
@@ -89,6 +86,8 @@ HtmlWriter make_writer(const doc::Document& doc, const TextMarkup& markup = {});
 // A CSS length for an image size attribute as written ("60%", "3cm", bare
 // numbers in px); "" when it is not one.
 std::string css_length(std::string_view v);
+// Replaces the writer's MathML placeholders under `root`; true when any formula was inserted.
+bool insert_mathml(pugi::xml_node root, const std::vector<std::string>& mathml);
 
 // ---- sanitize.cpp: HTML5 text -> XHTML nodes appended to `parent`.
 struct SanitizeContext {

@@ -2,9 +2,12 @@
 // file), footnotes placed with the chapter that first cites them, links
 // resolved to file#id, title page, cover, nav + NCX, OPF, CSS, zip.
 #include <algorithm>
+#include <cstring>
 #include <charconv>
+#include <cstring>
 #include <pugixml.hpp>
 
+#include "base/date.h"
 #include "base/number.h"
 #include "base/utf8.h"
 #include "epub/internal.h"
@@ -41,6 +44,41 @@ struct Unit {
   int first_file = 0;  // index of its first ChapterFile
 };
 
+}  // namespace
+
+namespace detail {
+
+void find_mathml_placeholders(pugi::xml_node n, std::vector<pugi::xml_node>& out) {
+  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+    if (std::strcmp(c.name(), "code") == 0 && std::strcmp(c.attribute("class").value(), "moyin-mathml") == 0)
+      out.push_back(c);
+    else
+      find_mathml_placeholders(c, out);
+  }
+}
+
+bool insert_mathml(pugi::xml_node root, const std::vector<std::string>& mathml) {
+  std::vector<pugi::xml_node> found;
+  find_mathml_placeholders(root, found);
+  bool any = false;
+  for (pugi::xml_node code : found) {
+    const size_t k = static_cast<size_t>(std::atoi(code.child_value()));
+    pugi::xml_document m;
+    if (k >= mathml.size() || !m.load_string(mathml[k].c_str())) {
+      code.attribute("class").set_value("math-tex");
+      continue;
+    }
+    code.parent().insert_copy_before(m.document_element(), code);
+    code.parent().remove_child(code);
+    any = true;
+  }
+  return any;
+}
+
+}  // namespace detail
+
+namespace {
+
 struct ChapterFile {
   std::string name;  // "chapter-001.xhtml"
   std::string title;
@@ -50,6 +88,7 @@ struct ChapterFile {
   std::unique_ptr<pugi::xml_document> dom;
   std::set<std::string> ids;
   std::map<const void*, doc::Position> link_positions;
+  bool mathml = false;  // the manifest item gets properties="mathml"
 };
 
 struct TocEntry {
@@ -266,6 +305,7 @@ struct Builder {
       HtmlWriter writer = make_writer(d, text_markup(options.sheet));
       writer.code_line_numbers = options.sheet.code.line_numbers;
       writer.figures = options.sheet.figure;  // captions as in the PDF
+      writer.formulas = options.formulas;
       for (ChapterFile& f : files) {
         if (f.unit != static_cast<int>(u)) continue;
         std::string html;
@@ -284,6 +324,7 @@ struct Builder {
           return images.resolve(url, d.path, pos, diags);
         };
         html_to_xhtml(html, body, ctx);
+        f.mathml = insert_mathml(body, writer.mathml);
         f.link_positions = std::move(ctx.link_positions);
         collect_ids(f.dom->document_element(), f.ids);
         // TOC entries: top-level headings of this file.
@@ -365,20 +406,22 @@ struct Builder {
   }
 };
 
-std::string date_text(const doc::Metadata& meta, std::optional<int64_t> epoch) {
-  if (!epoch) return "";
-  bool has_time = meta.date.find_first_of("Tt ") != std::string::npos && meta.date.size() > 10;
-  return has_time ? format_utc(*epoch) : format_day(*epoch);
+std::string date_text(const std::optional<base::DateTime>& date) {
+  if (!date) return "";
+  const int64_t epoch = base::to_epoch(*date);
+  return date->has_time ? base::format_utc(epoch) : base::format_day(epoch);
 }
 
 std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
   const Options& options = b.options;
   doc::Metadata& meta = b.meta;
   const std::string& lang = b.lang;
+  std::optional<base::DateTime> date;
   std::optional<int64_t> date_epoch;
   if (!meta.date.empty()) {
-    date_epoch = parse_iso_date(meta.date);
-    if (!date_epoch)
+    date = base::parse_iso_date(meta.date);
+    if (date) date_epoch = base::to_epoch(*date);
+    else
       diags.warn(b.meta_path, {}, "date \"" + meta.date + "\" is not an ISO 8601 date; not used");
   }
   int64_t modified = date_epoch ? *date_epoch : options.source_date_epoch.value_or(0);
@@ -438,7 +481,7 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     std::string authors;
     for (const std::string& a : meta.authors) authors += (authors.empty() ? "" : chinese ? "、" : ", ") + a;
     para("author", authors);
-    if (date_epoch) para("date", format_day(*date_epoch));
+    if (date_epoch) para("date", base::format_day(*date_epoch));
     std::string tags;
     for (const std::string& t : meta.tags) tags += (tags.empty() ? "" : " · ") + t;
     para("tags", tags);
@@ -544,8 +587,11 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
         diags.warn(b.meta_path, {}, "font " + face.file.string() + " not embedded: " + error);
         continue;
       }
-      std::string name = "fonts/font-" + base::integer(static_cast<int>(fonts.size()) + 1, 3) + ".ttf";
-      fonts.push_back({name, "font/ttf",
+      // A CFF face subsets to an OpenType-CFF font ("OTTO"): .otf, font/otf.
+      const bool otf = sub->size() >= 4 && std::memcmp(sub->data(), "OTTO", 4) == 0;
+      std::string name = "fonts/font-" + base::integer(static_cast<int>(fonts.size()) + 1, 3) +
+                         (otf ? ".otf" : ".ttf");
+      fonts.push_back({name, otf ? "font/otf" : "font/ttf",
                        std::string(reinterpret_cast<const char*>(sub->data()), sub->size())});
       std::string family;
       for (char c : face.family)
@@ -619,7 +665,7 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
       c.append_attribute("id") = ("creator-" + base::integer(++creator)).c_str();
       c.text() = a.c_str();
     }
-    if (date_epoch) md.append_child("dc:date").text() = date_text(meta, date_epoch).c_str();
+    if (date_epoch) md.append_child("dc:date").text() = date_text(date).c_str();
     if (!meta.description.empty()) md.append_child("dc:description").text() = meta.description.c_str();
     std::set<std::string> subjects;
     auto subject = [&](const std::string& s) {
@@ -630,7 +676,7 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     for (const std::string& c : meta.categories) subject(c);
     pugi::xml_node mod = md.append_child("meta");
     mod.append_attribute("property") = "dcterms:modified";
-    mod.text() = format_utc(modified).c_str();
+    mod.text() = base::format_utc(modified).c_str();
     // A reflowable book: the reader chooses the page size, orientation and spreads.
     auto property = [&](const char* name, const char* value) {
       pugi::xml_node m = md.append_child("meta");
@@ -655,7 +701,8 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     item("css", "style.css", "text/css", nullptr);
     for (const Page& p : front) item(p.id, p.name, "application/xhtml+xml", nullptr);
     for (size_t i = 0; i < b.files.size(); ++i)
-      item("chapter-" + base::integer(static_cast<int>(i) + 1, 3), b.files[i].name, "application/xhtml+xml", nullptr);
+      item("chapter-" + base::integer(static_cast<int>(i) + 1, 3), b.files[i].name, "application/xhtml+xml",
+           b.files[i].mathml ? "mathml" : nullptr);
     int n = 0;
     for (const Resource& r : b.images.resources()) {
       bool is_cover = cover_href && *cover_href == r.href;

@@ -89,6 +89,9 @@ figure:
 
 image:
   max-megapixels: 100
+
+math:
+  numbering: none
 )yaml";
 
 }  // namespace moyin::style

@@ -455,6 +455,13 @@ std::vector<KeyDef> make_keys() {
   });
   integer("image.max-megapixels", 1, 10000, [](Sheet& s) -> int& { return s.image.max_megapixels; });
 
+  string("fonts.body", [](Sheet& s) -> std::string& { return s.fonts.body; });
+  string("fonts.heading", [](Sheet& s) -> std::string& { return s.fonts.heading; });
+  string("fonts.code", [](Sheet& s) -> std::string& { return s.fonts.code; });
+  enumeration("math.numbering", {"none", "all", "chapter"}, [](Sheet& s, std::string_view v, const Ctx&) {
+    const std::string n = lower(trim(v));
+    s.math.numbering = n == "all" ? MathNumbering::All : n == "chapter" ? MathNumbering::Chapter : MathNumbering::None;
+  });
   add_code_keys(k);
   return k;
 }

@@ -9,6 +9,7 @@
 
 #include "base/utf8.h"
 #include "font/font.h"
+#include "typeset/svg_figure.h"
 
 namespace moyin::typeset {
 
@@ -96,13 +97,61 @@ void layout_children(Ctx& c, const Frame& f, const std::vector<doc::Block>& bloc
   for (const doc::Block& b : blocks) layout_block(c, f, b);
 }
 
-void paragraph(Ctx& c, const Frame& f, const std::vector<doc::Inline>& inlines) {
+void paragraph(Ctx& c, const Frame& f, const std::vector<doc::Inline>& inlines, bool continues = false) {
   const style::RoleStyle& rs = c.sheet.role(f.role);
   begin_block(c, f.tight ? 0 : rs.space_before);
-  double indent = f.in_list ? 0 : rs.indent;
+  // The rest of a sentence after a display formula is not a new paragraph: no indent.
+  double indent = f.in_list || continues ? 0 : rs.indent;
   auto boxes = set_paragraph(c, f, inlines, f.role, indent, rs.align, rs.bold);
   c.vb.add_lines(std::move(boxes), c.sheet.paragraph.orphans, c.sheet.paragraph.widows);
   end_block(c, f.tight ? 0 : rs.space_after);
+}
+
+// A display formula: centred on its own line (the setter draws it as one
+// unbreakable object), its number "(3)" at the right margin, an anchor for
+// \eqref links. A formula MathJax refused prints as its TeX in code style.
+void display_math(Ctx& c, const Frame& f, const doc::Block& b) {
+  const style::RoleStyle& rs = c.sheet.role(f.role);
+  begin_block(c, std::max(rs.space_before, 0.5 * rs.size));
+  std::vector<doc::Inline> inl(1);
+  inl[0].kind = doc::InlineKind::Math;
+  inl[0].display = true;
+  inl[0].text = b.text;
+  inl[0].pos = b.pos;
+  double number_w = 0;
+  std::vector<SetLine> number;
+  if (!b.equation.empty()) {
+    number = set_text(c.setter, "(" + b.equation + ")", f.role, kHuge);
+    if (!number.empty()) number_w = number.front().width + rs.size;
+  }
+  SetRequest req;
+  req.inlines = &inl;
+  req.role = f.role;
+  req.measure = std::max(1.0, f.measure - 2 * number_w);  // centred in the measure, clear of the number
+  req.align = style::Align::Center;
+  req.path = c.doc->path;
+  auto lines = c.setter(req);
+  if (lines.empty()) lines.emplace_back();
+  if (!number.empty()) {
+    SetLine& last = lines.back();  // the number sits on the formula's last line, as in TeX
+    // Lines are shifted right by number_w below: this puts the number's end at the right margin.
+    const double x = f.measure - number.front().width - number_w;
+    for (layout::Item& it : number.front().items) {
+      translate(it, x, 0);
+      last.items.push_back(std::move(it));
+    }
+    last.ascent = std::max(last.ascent, number.front().ascent);
+    last.descent = std::max(last.descent, number.front().descent);
+  }
+  auto boxes = boxes_of(std::move(lines), rs, f.left + number_w, f);
+  if (!b.id.empty()) boxes.front().items.push_back(layout::Anchor{b.id, layout::Point{0, -boxes.front().baseline}});
+  c.vb.begin_keep_together();
+  for (VBox& box : boxes) {
+    c.vb.add_break(kForbid);
+    c.vb.add_box(std::move(box));
+  }
+  c.vb.end_keep_together();
+  end_block(c, std::max(rs.space_after, 0.5 * rs.size));
 }
 
 void heading(Ctx& c, const Frame& f, const doc::Block& b) {
@@ -731,8 +780,12 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
   if (!img) return;
   const std::string path = c.doc ? c.doc->path : "";
   image::Entry e = c.images.use(img->url, path, img->pos.line ? img->pos : b.pos, c.diags);
-  // SVG prints as its alt text until the PDF draws vector figures.
-  const bool drawable = e.ok() && e.format != image::Format::Svg;
+  // An SVG is drawn as vectors (typeset/svg_figure.h) when it can be.
+  const std::string_view doc_path = path;
+  std::optional<SvgFigure> drawing;
+  if (e.ok() && e.format == image::Format::Svg)
+    drawing = load_svg_figure(std::filesystem::path(e.key), img->url, doc_path, b.pos, c.diags);
+  const bool drawable = e.ok() && (e.format != image::Format::Svg || drawing);
   const bool placeholder = e.problem == image::Problem::TooManyPixels;
   std::string caption = style::figure_caption(c.sheet.figure, *img);
   if (!drawable && !placeholder) {
@@ -746,7 +799,8 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
   const double area_h = c.sheet.text_height();
   // Room for the caption's first line below the picture.
   const double room_h = std::max(1.0, area_h - (caption.empty() ? 0 : cap.space_before + cap.leading));
-  double w = e.width * 0.75, h = e.height * 0.75;  // pixels at 96 dpi
+  double w = (drawing ? drawing->drawing.width : e.width) * 0.75;  // pixels (SVG: CSS px) at 96 dpi
+  double h = (drawing ? drawing->drawing.height : e.height) * 0.75;
   auto want_w = size_attribute(c, img->width, f.measure);
   auto want_h = size_attribute(c, img->height, area_h);
   if (want_w && want_h) {
@@ -773,10 +827,13 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
   } else {
     box.height = h;
     box.baseline = h;
-    box.items.push_back(layout::ImageBox{layout::Box{x, -h, w, h}, e.key});
+    if (drawing)
+      box.items = svg_figure_items(*drawing, {x, -h}, w, c.setter, doc_path, b.pos, c.diags);
+    else
+      box.items.push_back(layout::ImageBox{layout::Box{x, -h, w, h}, e.key});
   }
   box.bands = f.bands;
-  box.min_scale = c.sheet.figure.min_scale;
+  if (!drawing) box.min_scale = c.sheet.figure.min_scale;  // vector drawings keep their size
   c.vb.add_box(std::move(box));
   if (placeholder && caption.empty()) caption = img->url;
   if (!caption.empty()) {
@@ -796,7 +853,7 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
 void layout_block(Ctx& c, const Frame& f, const doc::Block& b) {
   switch (b.kind) {
     case doc::BlockKind::Paragraph:
-      paragraph(c, f, b.inlines);
+      paragraph(c, f, b.inlines, b.continues);
       break;
     case doc::BlockKind::Heading:
       heading(c, f, b);
@@ -827,6 +884,9 @@ void layout_block(Ctx& c, const Frame& f, const doc::Block& b) {
       if (!t.empty()) text_paragraph(c, f, t, b.pos, f.role);
       break;
     }
+    case doc::BlockKind::Math:
+      display_math(c, f, b);
+      break;
     case doc::BlockKind::FootnoteDef:
       if (c.doc->footnotes.empty()) {
         Frame g = f;

@@ -11,6 +11,7 @@
 #include "doc/document.h"
 #include "font/font.h"
 #include "layout/book.h"
+#include "math/math.h"
 #include "style/style.h"
 #include "typeset/blocks.h"
 
@@ -18,10 +19,12 @@ namespace moyin::typeset {
 
 // Typesets a document with the paragraph line breaker and the fonts of
 // `fonts`. Book::faces lists only the faces the pages use.
-// `images`: the run's image catalog (see layout_blocks).
+// `formulas`: MathJax's results for the document's math (none: formulas
+// print as their TeX source in code style). `images`: the run's image
+// catalog (see layout_blocks).
 layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
                      const font::FontLibrary& fonts, doc::Diagnostics& diags,
-                     image::Catalog* images = nullptr);
+                     const math::Formulas* formulas = nullptr, image::Catalog* images = nullptr);
 
 // The same with any line setter (tests pass one with fixed metrics). Glyph
 // runs keep the setter's face numbers and Book::faces stays empty.
@@ -36,7 +39,7 @@ layout::Book typeset_with(const doc::Document& doc, const style::Sheet& sheet,
 layout::Book typeset_book(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                           const style::Sheet& sheet, const font::FontLibrary& fonts,
                           doc::Diagnostics& diags, const std::string& meta_path = {},
-                          image::Catalog* images = nullptr);
+                          const math::Formulas* formulas = nullptr, image::Catalog* images = nullptr);
 layout::Book typeset_book_with(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                                const style::Sheet& sheet, const LineSetter& setter,
                                doc::Diagnostics& diags, image::Catalog* images = nullptr);

@@ -27,7 +27,7 @@ MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRol
                           const MeasureOptions& opt) {
   MeasuredParagraph mp;
   mp.text = flatten(inlines);
-  mp.runs = itemize(mp.text, fonts, &mp.uncovered);
+  mp.runs = itemize(mp.text, fonts, &mp.uncovered, opt.lang);
   const std::string& text = mp.text.text;
   for (uint32_t r = 0; r < mp.runs.size(); ++r) {
     const Run& run = mp.runs[r];
@@ -48,6 +48,22 @@ MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRol
       a.run = r;
       a.cp = '\n';
       a.kind = AtomKind::Hard;
+      a.size = size;
+      mp.atoms.push_back(a);
+      continue;
+    }
+    if (run.style.object >= 0) {  // an inline formula: one unbreakable atom, no glyphs
+      Atom a;
+      a.begin = run.begin;
+      a.end = run.end;
+      a.glyph_begin = a.glyph_end = static_cast<uint32_t>(mp.glyphs.size());
+      a.run = r;
+      a.cp = U'\uFFFC';
+      a.kind = AtomKind::Latin;  // Han–Latin spacing around formulas (CJK-RULES §4)
+      a.object = run.style.object;
+      const math::Drawing* d =
+          opt.formula ? opt.formula(*mp.text.objects[static_cast<size_t>(run.style.object)]) : nullptr;
+      a.advance = d ? d->width * size : 0;
       a.size = size;
       mp.atoms.push_back(a);
       continue;

@@ -124,6 +124,8 @@ void translate(layout::Item& item, double dx, double dy) {
               pt.x += dx;
               pt.y += dy;
             }
+        } else if constexpr (std::is_same_v<T, layout::ActualText>) {
+          // a marker: nothing to move
         } else {
           it.box.x += dx;
           it.box.y += dy;

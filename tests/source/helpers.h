@@ -78,7 +78,7 @@ inline const std::vector<doc::Inline>& first_para(const doc::Document& d) {
 
 // A compact rendering of inlines for assertions: text as is, **x** for
 // strong, *x* emphasis, ~x~ strike, `x` code, [x](url) link, ⏎ soft break,
-// ↵ hard break, [^n] footnote reference, <raw> as is.
+// ↵ hard break, [^n] footnote reference, <raw> as is, $x$ / $$x$$ math.
 inline std::string sketch(const std::vector<doc::Inline>& inlines) {
   std::string out;
   for (const doc::Inline& in : inlines) {
@@ -94,6 +94,7 @@ inline std::string sketch(const std::vector<doc::Inline>& inlines) {
       case doc::InlineKind::LineBreak: out += "↵"; break;
       case doc::InlineKind::FootnoteRef: out += "[^" + std::to_string(in.number) + "]"; break;
       case doc::InlineKind::RawHtml: out += in.text; break;
+      case doc::InlineKind::Math: out += (in.display ? "$$" : "$") + in.text + (in.display ? "$$" : "$"); break;
     }
   }
   return out;
