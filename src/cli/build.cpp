@@ -29,6 +29,7 @@
 #include "epub/epub.h"
 #include "math/math.h"
 #include "font/font.h"
+#include "image/catalog.h"
 #include "pdf/pdf.h"
 #include "source/source.h"
 #include "style/style.h"
@@ -168,8 +169,21 @@ std::vector<epub::FontFace> faces_to_embed(const style::Sheet& sheet, const font
   return out;
 }
 
-epub::Options epub_options(const Settings& s, const style::Sheet& sheet, const Job& job) {
+// One image catalog per job, shared by both outputs: images are read,
+// checked and decoded once, and each problem is reported once. `root` bounds
+// where images may come from (the document's folder, or the book's).
+image::CatalogOptions catalog_options(const Settings& s, const style::Sheet& sheet, const fs::path& root) {
+  image::CatalogOptions o;
+  o.limits.max_pixels = int64_t{sheet.image.max_megapixels} * 1'000'000;
+  o.boundary = root.empty() ? fs::path(".") : root;
+  o.keep_pixels = s.to != Target::Epub;  // only the PDF needs pixels
+  return o;
+}
+
+epub::Options epub_options(const Settings& s, const style::Sheet& sheet, const Job& job,
+                           image::Catalog& images) {
   epub::Options o;
+  o.images = &images;
   if (sheet.epub.embed_fonts)
     o.fonts = faces_to_embed(sheet, s.fonts, job.input.parent_path(), job.input.string());
   o.split_level = sheet.epub.split_level;
@@ -193,9 +207,10 @@ bool write_epub(const std::optional<std::string>& bytes, const fs::path& out,
 
 // The PDF back end: typeset into pages, write them with libharu.
 bool write_pdf(const layout::Book& pages, const fs::path& out, const std::string& input,
-               const Settings& s, doc::Diagnostics& diags) {
+               const Settings& s, image::Catalog& images, doc::Diagnostics& diags) {
   if (!ensure_parent(out, input, diags)) return false;
   pdf::WriteOptions options;
+  options.images = &images;
   options.source_path = input;
   options.source_date_epoch = s.source_date_epoch;
   return pdf::write(pages, out, options, diags);
@@ -207,7 +222,7 @@ bool write_pdf(const layout::Book& pages, const fs::path& out, const std::string
 // from the pages `make_pages` typesets. The one place both back ends are called.
 template <typename MakeEpub, typename MakePages>
 void write_outputs(const Job& job, const Settings& s, MakeEpub make_epub, MakePages make_pages,
-                   JobResult& r) {
+                   image::Catalog& images, JobResult& r) {
   const std::string input = job.input.string();
   if (s.to != Target::Pdf) {
     fs::path out = job.output_base;
@@ -217,7 +232,7 @@ void write_outputs(const Job& job, const Settings& s, MakeEpub make_epub, MakePa
   if (s.to != Target::Epub) {
     fs::path out = job.output_base;
     out += ".pdf";
-    if (!write_pdf(make_pages(), out, input, s, r.diags)) r.ok = false;
+    if (!write_pdf(make_pages(), out, input, s, images, r.diags)) r.ok = false;
   }
 }
 
@@ -238,9 +253,11 @@ void run_file(const Job& job, const Settings& s, JobResult& r) {
   doc::Document& document = *r.document;
   style::Sheet sheet = sheet_for(s, document.meta, job.input.parent_path(), r.diags);
   finish_math(std::span(&document, 1), sheet, s, r.diags);
+  image::Catalog images(catalog_options(s, sheet, job.input.parent_path()));
   write_outputs(
-      job, s, [&] { return epub::make_epub(document, epub_options(s, sheet, job), r.diags); },
-      [&] { return typeset::typeset(document, sheet, *s.fonts, r.diags, s.formulas); }, r);
+      job, s, [&] { return epub::make_epub(document, epub_options(s, sheet, job, images), r.diags); },
+      [&] { return typeset::typeset(document, sheet, *s.fonts, r.diags, s.formulas, &images); },
+      images, r);
 }
 
 // book.yaml: front-matter keys (title, author, date, lang, id, cover, tags,
@@ -309,12 +326,14 @@ void run_book(const Job& job, const Settings& s, JobResult& r) {
   const std::string input = job.input.string();
   style::Sheet sheet = sheet_for(s, book.meta, job.input.parent_path(), r.diags);
   finish_math(book.chapters, sheet, s, r.diags);
+  image::Catalog images(catalog_options(s, sheet, book.root));
   write_outputs(
-      job, s, [&] { return epub::make_book(book, epub_options(s, sheet, job), r.diags); },
+      job, s, [&] { return epub::make_book(book, epub_options(s, sheet, job, images), r.diags); },
       [&] {
-        return typeset::typeset_book(book.meta, book.chapters, sheet, *s.fonts, r.diags, input, s.formulas);
+        return typeset::typeset_book(book.meta, book.chapters, sheet, *s.fonts, r.diags, input, s.formulas,
+                                     &images);
       },
-      r);
+      images, r);
 }
 
 // One MathJax process for every formula of the run; started only when there are formulas.

@@ -104,6 +104,9 @@ Json inline_json(const doc::Inline& in) {
     j["url"] = in.url;
   }
   if (!in.title.empty()) j["title"] = in.title;
+  if (!in.width.empty()) j["width"] = in.width;
+  if (!in.height.empty()) j["height"] = in.height;
+  if (!in.caption.empty()) j["caption"] = in.caption;
   if (!in.label.empty()) j["label"] = in.label;
   if (in.number != 0) j["number"] = in.number;
   if (in.autolink) j["autolink"] = true;

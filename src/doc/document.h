@@ -60,7 +60,7 @@ enum class InlineKind {
   Strong,       // children
   Strike,       // children
   Link,         // url, title, children; autolink = true for bare URLs / <url>
-  Image,        // url, title, children = alt text
+  Image,        // url, title, children = alt text; width, height as written
   SoftBreak,    // a source line break inside a paragraph (between Han: already removed)
   LineBreak,    // hard break
   FootnoteRef,  // label, number
@@ -79,6 +79,11 @@ struct Inline {
   int number = 0;           // footnote number, 1-based in order of first reference
   bool autolink = false;
   bool display = false;     // Math: display style
+  // Image: the size asked for, as written ("60%", "300", "300px", "5cm",
+  // "2in"; bare numbers are CSS px), from `{width=…}` or <img width>; empty = natural.
+  std::string width;
+  std::string height;
+  std::string caption;  // Image: the text of a raw-HTML <figcaption>, empty if none
   std::vector<Inline> children;
 };
 

@@ -14,6 +14,7 @@
 
 #include "doc/diagnostics.h"
 #include "doc/document.h"
+#include "image/catalog.h"
 #include "math/math.h"
 #include "style/style.h"
 
@@ -40,6 +41,10 @@ struct Options {
   // Used for dcterms:modified when the front matter has no usable date
   // (the caller reads $SOURCE_DATE_EPOCH); otherwise 1970-01-01T00:00:00Z.
   std::optional<int64_t> source_date_epoch;
+  // The run's image catalog, shared with the PDF (same files, same
+  // warnings, reported once). Null = a catalog of this call, bounded by the
+  // document's folder (the book's root for make_book).
+  image::Catalog* images = nullptr;
   // MathJax's results (MathML); none: formulas appear as their TeX in <code>.
   const math::Formulas* formulas = nullptr;
 };

@@ -282,6 +282,12 @@ void HtmlWriter::inlines(const std::vector<doc::Inline>& list, std::string& out)
         out += "<img src=\"" + escape_html(in.url, true) + "\" alt=\"" +
                escape_html(doc::plain_text(in.children), true) + "\"";
         if (!in.title.empty()) out += " title=\"" + escape_html(in.title, true) + "\"";
+        {
+          std::string w = css_length(in.width), h = css_length(in.height), style;
+          if (!w.empty()) style += "width: " + w + ";";
+          if (!h.empty()) style += std::string(style.empty() ? "" : " ") + "height: " + h + ";";
+          if (!style.empty()) out += " style=\"" + style + "\"";
+        }
         out += ">";
         prev = 0;
         break;
@@ -350,11 +356,20 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
         out += "</p>\n";
       }
       break;
-    case doc::BlockKind::Image:
-      out += "<p class=\"image\">";
-      inlines(b.inlines, out);
-      out += "</p>\n";
+    case doc::BlockKind::Image: {
+      std::string caption;
+      if (figures && !b.inlines.empty()) caption = style::figure_caption(*figures, b.inlines[0]);
+      if (caption.empty()) {
+        out += "<p class=\"image\">";
+        inlines(b.inlines, out);
+        out += "</p>\n";
+      } else {  // the same caption the PDF prints under it
+        out += "<figure class=\"image\">";
+        inlines(b.inlines, out);
+        out += "<figcaption>" + escape_html(caption, false) + "</figcaption></figure>\n";
+      }
       break;
+    }
     case doc::BlockKind::Heading: {
       int level = b.level < 1 ? 1 : b.level > 6 ? 6 : b.level;
       std::string tag = "h";
@@ -495,6 +510,18 @@ void HtmlWriter::footnote(const doc::Block& def, std::string& out, bool) {
   if (!placed) out += "<p>" + back + "</p>\n";
   out += "</aside>\n";
   prev = 0;
+}
+
+std::string css_length(std::string_view v) {
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  size_t digits = 0;
+  while (digits < v.size() && ((v[digits] >= '0' && v[digits] <= '9') || v[digits] == '.')) ++digits;
+  if (digits == 0) return "";
+  std::string_view unit = v.substr(digits);
+  for (std::string_view u : {"", "px", "pt", "mm", "cm", "in", "em", "%"})
+    if (unit == u) return std::string(v) + (unit.empty() ? "px" : "");
+  return "";
 }
 
 }  // namespace moyin::epub::detail

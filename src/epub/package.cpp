@@ -214,10 +214,18 @@ struct Builder {
   std::string lang = "zh-CN";
   std::vector<Unit> units;
   std::vector<ChapterFile> files;
+  std::optional<image::Catalog> own_catalog;
   ImageStore images;
   std::vector<TocEntry> toc;
 
-  Builder(const Options& o, doc::Diagnostics& d, fs::path root) : options(o), diags(d), images(std::move(root)) {}
+  Builder(const Options& o, doc::Diagnostics& d, fs::path root)
+      : options(o),
+        diags(d),
+        own_catalog(o.images ? std::nullopt
+                             : std::optional<image::Catalog>(std::in_place,
+                                                             image::CatalogOptions{.boundary = std::move(root),
+                                                                                   .keep_pixels = false})),
+        images(o.images ? *o.images : *own_catalog) {}
 
   void plan_single(const doc::Document& d) {
     Unit u{&d, fs::path(d.path).parent_path(), {}, 0};
@@ -296,6 +304,7 @@ struct Builder {
       const doc::Document& d = *units[u].doc;
       HtmlWriter writer = make_writer(d, text_markup(options.sheet));
       writer.code_line_numbers = options.sheet.code.line_numbers;
+      writer.figures = options.sheet.figure;  // captions as in the PDF
       writer.formulas = options.formulas;
       for (ChapterFile& f : files) {
         if (f.unit != static_cast<int>(u)) continue;
@@ -311,9 +320,8 @@ struct Builder {
         SanitizeContext ctx;
         ctx.diags = &diags;
         ctx.path = d.path;
-        fs::path dir = units[u].dir;
-        ctx.resolve_image = [this, dir, &d](std::string_view url, doc::Position pos) {
-          return images.resolve(url, dir, d.path, pos, diags);
+        ctx.resolve_image = [this, &d](std::string_view url, doc::Position pos) {
+          return images.resolve(url, d.path, pos, diags);
         };
         html_to_xhtml(html, body, ctx);
         f.mathml = insert_mathml(body, writer.mathml);
@@ -434,9 +442,10 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
   // Cover.
   std::optional<std::string> cover_href;
   if (!meta.cover.empty()) {
-    fs::path dir = b.units.empty() ? fs::path() : b.units[0].dir;
-    if (!b.meta_path.empty()) dir = fs::path(b.meta_path).parent_path();
-    cover_href = b.images.resolve(meta.cover, dir, b.meta_path, {}, diags);
+    // The cover is relative to the book file, or to the single document.
+    std::string from = b.meta_path;
+    if (from.empty() && !b.units.empty() && b.units[0].doc) from = b.units[0].doc->path;
+    cover_href = b.images.resolve(meta.cover, from, {}, diags);
   }
   struct Page {
     std::string id, name, content;
@@ -779,6 +788,7 @@ std::optional<std::string> make_book(const Book& book, const Options& options,
 std::string render_fragment(const doc::Document& d, doc::Diagnostics& diags,
                             const style::Sheet* sheet) {
   HtmlWriter writer = make_writer(d, sheet ? text_markup(*sheet) : TextMarkup{});
+  if (sheet) writer.figures = sheet->figure;
   std::string html;
   for (const doc::Block& b : d.blocks) writer.block(b, html, false);
   if (!d.footnotes.empty()) {

@@ -10,7 +10,6 @@
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
-#include <png.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -225,7 +224,8 @@ class Writer {
   void draw_image(HPDF_Page page, const layout::Page& lp, const layout::ImageBox& img);
   void draw_path(HPDF_Page page, const layout::Page& lp, const layout::Path& path);
   HPDF_ExtGState opacity_state(double fill, double stroke);
-  HPDF_Image load_image(const std::string& path);
+  HPDF_Image load_image(const std::string& key);
+  HPDF_Image load_raster(const image::Raster& r);
   HPDF_Image load_pixels(const layout::Pixels& px);
   void add_link(HPDF_Page page, const layout::Page& lp, const layout::LinkArea& link);
   HPDF_Destination destination(const AnchorPlace& place);
@@ -249,6 +249,7 @@ class Writer {
   std::map<std::string, HPDF_Image> images_;
   std::map<const layout::Pixels*, HPDF_Image> pixel_images_;  // pixels made by the typesetter
   std::map<std::pair<double, double>, HPDF_ExtGState> opacity_states_;
+  image::Catalog own_images_;  // when the caller passes none
   bool transparency_ = false;
 };
 
@@ -533,49 +534,45 @@ void Writer::draw_notdef_boxes(HPDF_Page page, const GlyphRun& run, double x0, d
   HPDF_Page_GRestore(page);
 }
 
-// Why libpng cannot decode the PNG at `path` ("" when it can). The
-// simplified API reports errors instead of aborting.
-std::string png_problem(const std::string& path) {
-  png_image image{};
-  image.version = PNG_IMAGE_VERSION;
-  if (!png_image_begin_read_from_file(&image, path.c_str())) return image.message;
-  image.format = PNG_FORMAT_RGBA;
-  std::vector<unsigned char> pixels(PNG_IMAGE_SIZE(image));
-  const bool ok = png_image_finish_read(&image, nullptr, pixels.data(), 0, nullptr) != 0;
-  std::string why = ok ? "" : image.message;
-  png_image_free(&image);
-  return why.empty() && !ok ? "unreadable" : why;
+// A raster as a libharu image: 8-bit pixels in their colour space, the
+// alpha channel as a separate soft mask (libharu's own PNG loader mishandles
+// 16-bit and some palette files, and has no CMYK or WebP/GIF at all).
+HPDF_Image Writer::load_raster(const image::Raster& r) {
+  auto space = [](image::ColorSpace s) {
+    return s == image::ColorSpace::Gray  ? HPDF_CS_DEVICE_GRAY
+           : s == image::ColorSpace::Cmyk ? HPDF_CS_DEVICE_CMYK
+                                          : HPDF_CS_DEVICE_RGB;
+  };
+  HPDF_Image img = HPDF_LoadRawImageFromMem(pdf_.get(), r.pixels.data(), static_cast<HPDF_UINT>(r.width),
+                                            static_cast<HPDF_UINT>(r.height), space(r.space), 8);
+  if (!img || r.alpha.empty()) return img;
+  HPDF_Image mask = HPDF_LoadRawImageFromMem(pdf_.get(), r.alpha.data(), static_cast<HPDF_UINT>(r.width),
+                                             static_cast<HPDF_UINT>(r.height), HPDF_CS_DEVICE_GRAY, 8);
+  if (!mask || HPDF_Image_AddSMask(img, mask) != HPDF_OK) return nullptr;
+  transparency_ = true;
+  return img;
 }
 
-HPDF_Image Writer::load_image(const std::string& path) {
-  if (auto it = images_.find(path); it != images_.end()) return it->second;
+HPDF_Image Writer::load_image(const std::string& key) {
+  if (auto it = images_.find(key); it != images_.end()) return it->second;
+  image::Catalog& catalog = opt_.images ? *opt_.images : own_images_;
+  const image::Entry& e = catalog.entry(key);
   auto skip = [&](const std::string& why) -> HPDF_Image {
-    warn("image " + path + " left out of the PDF: " + why);
-    images_[path] = nullptr;
+    // Only reached for a layout::Book made without the catalog (the
+    // typesetter places only images the catalog could read).
+    warn("image " + std::filesystem::path(key).filename().string() + " left out of the PDF: " + why);
+    images_[key] = nullptr;
     return nullptr;
   };
-  std::ifstream in(path, std::ios::binary);
-  unsigned char head[32] = {};
-  if (!in || !in.read(reinterpret_cast<char*>(head), sizeof head)) {
-    if (!in.is_open()) return skip("cannot read the file");
-  }
+  if (!e.ok()) return skip(image::describe(e, std::filesystem::path(key).filename().string(), catalog.limits()));
   HPDF_Image img = nullptr;
-  const bool png = std::memcmp(head, "\x89PNG\r\n\x1a\n", 8) == 0;
-  const bool jpeg = head[0] == 0xFF && head[1] == 0xD8;
-  if (png) {
-    // IHDR: bit depth at byte 24, colour type at 25. libharu 2.3 writes
-    // 16-bit PNGs corrupt: refuse them cleanly.
-    if (head[24] == 16)
-      return skip("16-bit PNG is not supported, convert it to 8 bits per channel");
-    // libharu lets libpng abort the process on a damaged file: decode it
-    // once with libpng's own error handling first.
-    if (std::string why = png_problem(path); !why.empty()) return skip("damaged PNG (" + why + ")");
-    img = HPDF_LoadPngImageFromFile(pdf_.get(), path.c_str());
-    if (img && (head[25] == 4 || head[25] == 6)) transparency_ = true;
-  } else if (jpeg) {
-    img = HPDF_LoadJpegImageFromFile(pdf_.get(), path.c_str());
+  if (e.jpeg_passthrough) {
+    img = HPDF_LoadJpegImageFromMem(pdf_.get(), reinterpret_cast<const HPDF_BYTE*>(e.bytes->data()),
+                                    static_cast<HPDF_UINT>(e.bytes->size()));
+  } else if (std::optional<image::Raster> r = catalog.take_raster(key)) {
+    img = load_raster(*r);
   } else {
-    return skip("only PNG and JPEG images are supported");
+    return skip("cannot be decoded");
   }
   if (!img || !log_.errors.empty()) {
     std::string why = log_.errors.empty()
@@ -584,11 +581,7 @@ HPDF_Image Writer::load_image(const std::string& path) {
     forget_errors();
     return skip(why);
   }
-  // libharu leaves the alpha channel (SMask) uncompressed.
-  if (auto* smask = static_cast<HPDF_Dict>(HPDF_Dict_GetItem(img, "SMask", HPDF_OCLASS_DICT));
-      smask && opt_.compress)
-    smask->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-  images_[path] = img;
+  images_[key] = img;
   return img;
 }
 

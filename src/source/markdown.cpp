@@ -1,4 +1,5 @@
 #include "source/markdown.h"
+#include "source/images.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
@@ -893,6 +894,7 @@ void parse_markdown(std::string_view body, int first_line, std::string_view path
     if (prep.text[i] == '\n') conv.line_starts.push_back(i + 1);
   }
   conv.blocks(root.get(), doc.blocks, doc, 0);
+  find_images(doc);
   std::stable_sort(doc.footnotes.begin(), doc.footnotes.end(),
                    [](const doc::Block& a, const doc::Block& b) { return a.number < b.number; });
 }

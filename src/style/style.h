@@ -139,6 +139,20 @@ struct EmphasisStyle {
   CjkEmphasis cjk = CjkEmphasis::Bold;
 };
 
+enum class FigureCaption { Title, Alt, None };
+
+struct FigureStyle {
+  // alt: the image's alt text; title: its title; none. A raw-HTML
+  // <figcaption> is the caption in both alt and title.
+  FigureCaption caption = FigureCaption::Alt;
+  double max_height = 0.45;  // fraction of the type area height for images without a size
+  double min_scale = 0.5;    // shrink to the rest of a page down to this, else move on
+};
+
+struct ImageStyle {
+  int max_megapixels = 100;  // larger images are not decoded (a placeholder prints)
+};
+
 // Display formulas numbered: none (only \tag and labelled ones), all "(1)", chapter "(2.1)".
 enum class MathNumbering { None, All, Chapter };
 
@@ -190,6 +204,8 @@ struct Sheet {
   TitlePageStyle title_page;
   EpubStyle epub;
   EmphasisStyle emphasis;
+  FigureStyle figure;
+  ImageStyle image;
   MathStyle math;
   CodeStyle code;
   FontsStyle fonts;
@@ -252,6 +268,11 @@ std::filesystem::path find_sheet(std::string_view name);
 bool parse_length(std::string_view text, double em_pt, double& out_pt);
 // "#336699", "#369", "black", "rgb(51,102,153)".
 bool parse_color(std::string_view text, Color& out);
+
+// The caption under an image block (both outputs): a raw-HTML <figcaption>
+// when it has one, else its alt text or its title as figure.caption says;
+// "" for none.
+std::string figure_caption(const FigureStyle& figure, const doc::Inline& image);
 
 // The EPUB's CSS for this sheet (one function, used by epub/).
 std::string to_css(const Sheet& sheet);

@@ -365,16 +365,17 @@ std::string book_title(const doc::Metadata& meta, std::span<const doc::Document>
 }  // namespace
 
 layout::Book typeset_with(const doc::Document& doc, const style::Sheet& sheet,
-                          const LineSetter& setter, doc::Diagnostics& diags) {
-  return assemble(doc.meta, document_title(doc), layout_blocks(doc, sheet, setter, diags), sheet,
-                  setter);
+                          const LineSetter& setter, doc::Diagnostics& diags,
+                          image::Catalog* images) {
+  return assemble(doc.meta, document_title(doc), layout_blocks(doc, sheet, setter, diags, images),
+                  sheet, setter);
 }
 
 layout::Book typeset_book_with(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                                const style::Sheet& sheet, const LineSetter& setter,
-                               doc::Diagnostics& diags) {
-  return assemble(meta, book_title(meta, chapters), layout_chapters(chapters, sheet, setter, diags),
-                  sheet, setter);
+                               doc::Diagnostics& diags, image::Catalog* images) {
+  return assemble(meta, book_title(meta, chapters),
+                  layout_chapters(chapters, sheet, setter, diags, images), sheet, setter);
 }
 
 namespace {
@@ -780,11 +781,12 @@ void number_faces(layout::Book& book, const font::FontLibrary& fonts) {
 }  // namespace
 
 layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
-                     const font::FontLibrary& fonts, doc::Diagnostics& diags, const math::Formulas* formulas) {
+                     const font::FontLibrary& fonts, doc::Diagnostics& diags, const math::Formulas* formulas,
+                     image::Catalog* images) {
   FontSetter fs(doc.meta, doc.path, sheet, fonts, diags, formulas);
   fs.add_notes(doc);
   LineSetter setter = [&fs](const SetRequest& req) { return fs(req); };
-  layout::Book book = typeset_with(doc, sheet, setter, diags);
+  layout::Book book = typeset_with(doc, sheet, setter, diags, images);
   fs.report_missing();
   number_faces(book, fonts);
   return book;
@@ -793,11 +795,11 @@ layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
 layout::Book typeset_book(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                           const style::Sheet& sheet, const font::FontLibrary& fonts,
                           doc::Diagnostics& diags, const std::string& meta_path,
-                          const math::Formulas* formulas) {
+                          const math::Formulas* formulas, image::Catalog* images) {
   FontSetter fs(meta, meta_path, sheet, fonts, diags, formulas);
   for (const doc::Document& d : chapters) fs.add_notes(d);
   LineSetter setter = [&fs](const SetRequest& req) { return fs(req); };
-  layout::Book book = typeset_book_with(meta, chapters, sheet, setter, diags);
+  layout::Book book = typeset_book_with(meta, chapters, sheet, setter, diags, images);
   fs.report_missing();
   number_faces(book, fonts);
   return book;

@@ -478,7 +478,7 @@ TEST(BlockLayout, DamagedImageWarnsAndKeepsItsAltText) {
   BlockLayout bl = layout_blocks(d, s, fake, diags);
   ASSERT_EQ(diags.items.size(), 1u);
   EXPECT_EQ(doc::format(diags.items[0]),
-            d.path + ":3:1: warning: image bad.png is damaged (no readable size); the PDF shows its alt text");
+            d.path + ":3:1: warning: image bad.png is a damaged PNG file (no IHDR chunk); alt text used");
   PageBuild pb = build_pages(bl.list, s.page, true);
   std::string text;
   for (const auto& page : pb.pages)
