@@ -159,7 +159,7 @@ void HtmlWriter::math(const std::string& tex, bool display, const doc::Block* bl
   std::string inner;
   if (f && f->error.empty() && !f->mathml.empty()) {
     inner = "<code class=\"moyin-mathml\">";
-    int_text(static_cast<int>(mathml.size()), inner);
+    inner += std::to_string(mathml.size());
     inner += "</code>";
     mathml.push_back(f->mathml);
   } else {

@@ -1,5 +1,7 @@
 #include "typeset/book.h"
 
+#include "base/utf8.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -556,12 +558,12 @@ class FontSetter {
         // characters of one face shapes together.
         size_t begin = i;
         size_t k = i;
-        const char32_t first = font::next_code_point(t.text, k);
+        const char32_t first = base::next_code_point(t.text, k);
         const font::FaceChoice fc = fonts_.select(*roles.text, first);
         i = k;
         while (i < t.text.size()) {
           size_t n = i;
-          const char32_t cp = font::next_code_point(t.text, n);
+          const char32_t cp = base::next_code_point(t.text, n);
           if (fonts_.select(*roles.text, cp).face_id != fc.face_id) break;
           i = n;
         }
