@@ -46,6 +46,7 @@ struct Settings {
   std::optional<fs::path> out_dir;
   std::string style;                 // --style NAME|FILE
   std::vector<std::string> sets;     // --set key=value
+  std::string fonts_yaml;            // --fonts FILE (empty: the default configuration)
   int jobs = 1;
   bool quiet = false;
   ReportPolicy report;
@@ -137,16 +138,26 @@ style::Sheet sheet_for(const Settings& s, const doc::Metadata& meta, const fs::p
   return sheet_for(StyleArgs{s.style, s.sets}, meta, doc_dir, diags);
 }
 
-// The faces the sheet's roles draw with (first family of each font set,
-// regular and bold), for epub.embed-fonts.
-std::vector<epub::FontFace> faces_to_embed(const style::Sheet& sheet, const font::FontLibrary* fonts) {
+// The faces the sheet's roles draw with (first family of each font set, or
+// the family the sheet's `fonts:` names; regular and bold), for
+// epub.embed-fonts: the same faces the PDF uses.
+std::vector<epub::FontFace> faces_to_embed(const style::Sheet& sheet, const font::FontLibrary* fonts,
+                                           const fs::path& doc_dir, const std::string& input) {
   std::vector<epub::FontFace> out;
   if (!fonts) return out;
-  std::set<std::string> sets;
-  for (const style::RoleStyle& role : sheet.roles) sets.insert(role.font);
-  for (const std::string& name : sets) {
-    const font::FontSet* set = fonts->find_set(name);
-    if (!set || set->faces.empty()) continue;
+  std::vector<const font::FontSet*> sets;
+  for (int r = 0; r < style::kRoleCount; ++r) {
+    const auto role = static_cast<style::Role>(r);
+    const font::FontSet* set = fonts->find_set(sheet.role(role).font);
+    if (!set) continue;
+    if (const std::string& named = sheet.named_font(role); !named.empty()) {
+      doc::Diagnostics ignored;  // the typesetter reports unusable names once
+      set = &fonts->named_set(named, doc_dir, *set, ignored, input);
+    }
+    if (std::find(sets.begin(), sets.end(), set) == sets.end()) sets.push_back(set);
+  }
+  for (const font::FontSet* set : sets) {
+    if (set->faces.empty()) continue;
     const font::FontFamilyEntry& family = set->faces.front();
     for (int id : {family.regular, family.bold}) {
       if (id < 0) continue;
@@ -157,9 +168,10 @@ std::vector<epub::FontFace> faces_to_embed(const style::Sheet& sheet, const font
   return out;
 }
 
-epub::Options epub_options(const Settings& s, const style::Sheet& sheet) {
+epub::Options epub_options(const Settings& s, const style::Sheet& sheet, const Job& job) {
   epub::Options o;
-  if (sheet.epub.embed_fonts) o.fonts = faces_to_embed(sheet, s.fonts);
+  if (sheet.epub.embed_fonts)
+    o.fonts = faces_to_embed(sheet, s.fonts, job.input.parent_path(), job.input.string());
   o.split_level = sheet.epub.split_level;
   // The nav lists levels 1–3 at least (readers collapse it); a deeper print TOC deepens it.
   o.toc_depth = std::max(3, sheet.toc.depth);
@@ -227,7 +239,7 @@ void run_file(const Job& job, const Settings& s, JobResult& r) {
   style::Sheet sheet = sheet_for(s, document.meta, job.input.parent_path(), r.diags);
   finish_math(std::span(&document, 1), sheet, s, r.diags);
   write_outputs(
-      job, s, [&] { return epub::make_epub(document, epub_options(s, sheet), r.diags); },
+      job, s, [&] { return epub::make_epub(document, epub_options(s, sheet, job), r.diags); },
       [&] { return typeset::typeset(document, sheet, *s.fonts, r.diags, s.formulas); }, r);
 }
 
@@ -298,7 +310,7 @@ void run_book(const Job& job, const Settings& s, JobResult& r) {
   style::Sheet sheet = sheet_for(s, book.meta, job.input.parent_path(), r.diags);
   finish_math(book.chapters, sheet, s, r.diags);
   write_outputs(
-      job, s, [&] { return epub::make_book(book, epub_options(s, sheet), r.diags); },
+      job, s, [&] { return epub::make_book(book, epub_options(s, sheet, job), r.diags); },
       [&] {
         return typeset::typeset_book(book.meta, book.chapters, sheet, *s.fonts, r.diags, input, s.formulas);
       },
@@ -400,7 +412,8 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   std::vector<Job> jobs = plan(paths, s, planning);
   std::optional<font::FontLibrary> fonts;
   if (!jobs.empty()) {
-    fonts = font::FontLibrary::load(font::default_fonts_yaml(), planning);
+    fonts = font::FontLibrary::load(
+        s.fonts_yaml.empty() ? font::default_fonts_yaml() : fs::path(s.fonts_yaml), planning);
     if (!fonts) {
       print_diagnostics(planning);
       return 1;  // no input can be typeset without fonts
@@ -484,6 +497,7 @@ void add_build(CLI::App& app, int& exit_code) {
     std::string out;
     std::string style;
     std::vector<std::string> sets;
+    std::string fonts_yaml;
     int jobs = 0;
     bool quiet = false;
     ReportPolicy report;
@@ -497,6 +511,8 @@ void add_build(CLI::App& app, int& exit_code) {
   cmd->add_option("-o,--output", args->out, "Write outputs into this folder");
   cmd->add_option("--style", args->style, "Style sheet name (styles/NAME.yaml) or file");
   cmd->add_option("--set", args->sets, "Override a style key: key=value")->allow_extra_args(false);
+  cmd->add_option("--fonts", args->fonts_yaml,
+                  "Font configuration (default: $MOYIN_HOME/fonts/fonts.yaml or the shipped one)");
   cmd->add_option("-j,--jobs", args->jobs, "Parallel jobs (default: CPU count)")
       ->check(CLI::Range(1, 256));
   cmd->add_flag("-q,--quiet", args->quiet, "Print errors only");
@@ -514,6 +530,7 @@ void add_build(CLI::App& app, int& exit_code) {
     if (!args->out.empty()) s.out_dir = fs::path(args->out);
     s.style = args->style;
     s.sets = args->sets;
+    s.fonts_yaml = args->fonts_yaml;
     s.quiet = args->quiet;
     s.report = args->report;
     s.report.errors_only = args->quiet;

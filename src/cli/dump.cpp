@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "cli/report.h"
 #include "cli/sheet.h"
+#include "font/font.h"
 #include "source/source.h"
 #include "typeset/lines_dump.h"
 #include "typeset/pages_dump.h"
@@ -231,7 +232,12 @@ struct DumpArgs {
   std::string file;
   StyleArgs style;     // --style / --set, for the stages that typeset
   double measure = 0;  // --measure (lines), 0 = the dump's default
+  std::string fonts_yaml;  // --fonts FILE, empty = font::default_fonts_yaml()
 };
+
+std::filesystem::path fonts_yaml_of(const DumpArgs& a) {
+  return a.fonts_yaml.empty() ? font::default_fonts_yaml() : std::filesystem::path(a.fonts_yaml);
+}
 
 // What one `--stage` prints.
 struct DumpStage {
@@ -269,7 +275,7 @@ int dump_pages_stage(const DumpArgs& a) {
   if (d) {
     style::Sheet sheet = sheet_for(a.style, d->meta, std::filesystem::path(a.file).parent_path(), diags);
     prepare_math(*d, sheet, formulas, diags);
-    out = typeset::dump_pages(*d, sheet, diags, &formulas);
+    out = typeset::dump_pages(*d, sheet, diags, fonts_yaml_of(a), &formulas);
   }
   print_diagnostics(diags);
   return emit(out);
@@ -288,7 +294,8 @@ int dump_lines_stage(const DumpArgs& a) {
     cjk.punctuation = static_cast<typeset::PunctuationStyle>(static_cast<int>(sheet.cjk.punctuation));
     cjk.latin_spacing = sheet.cjk.latin_spacing;
     cjk.hanging = sheet.cjk.hanging;
-    if (!diags.has_errors()) out = typeset::dump_lines_with_default_fonts(*d, a.measure, diags, cjk);
+    if (!diags.has_errors())
+      out = typeset::dump_lines_with_default_fonts(*d, a.measure, diags, cjk, fonts_yaml_of(a));
   }
   print_diagnostics(diags);
   return emit(out);
@@ -354,6 +361,8 @@ void add_dump(CLI::App& app, int& exit_code) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--style", args->style.style, "Style sheet name (styles/NAME.yaml) or file");
   cmd->add_option("--set", args->style.sets, "Override a style key: key=value")->allow_extra_args(false);
+  cmd->add_option("--fonts", args->fonts_yaml,
+                  "Font configuration (default: $MOYIN_HOME/fonts/fonts.yaml or the shipped one)");
   cmd->callback([args, stage, &exit_code] {
     for (const DumpStage& s : dump_stages()) {
       if (s.name == *stage) {

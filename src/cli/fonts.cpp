@@ -66,19 +66,13 @@ void list_sets(const font::FontLibrary& lib, const style::Sheet& sheet) {
   }
 }
 
-bool ignorable(char32_t cp) {
-  return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp == 0xAD ||
-         (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
-         (cp >= 0x2060 && cp <= 0x206F) || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF ||
-         (cp >= 0xE0000 && cp <= 0xE0FFF);
-}
-
 
 // Which face draws which character, as the typesetter will choose them.
 struct Checker {
   const font::FontLibrary& lib;
   const style::Sheet& sheet;
   doc::Diagnostics& diags;
+  std::string lang;  // the document's, for the fallback faces
   font::MissingGlyphs missing;
   // (face id, synthetic bold) -> characters in order of first use.
   std::map<std::pair<int, bool>, std::vector<char32_t>> drawn;
@@ -97,21 +91,34 @@ struct Checker {
     bold = bold || sheet.role(role).bold;
     italic = italic || sheet.role(role).italic;
     std::vector<char32_t> cps;
-    for (size_t i = 0; i < t.size();) cps.push_back(base::next_code_point(t, i));
+    std::vector<doc::Position> where;  // of each character (best effort in code blocks)
+    doc::Position at = pos;
+    for (size_t i = 0; i < t.size();) {
+      where.push_back(at);
+      const size_t start = i;
+      cps.push_back(base::next_code_point(t, i));
+      if (cps.back() == '\n') {
+        ++at.line;
+        at.column = pos.column > 0 ? 1 : 0;
+      } else if (at.column > 0) {
+        at.column += static_cast<int>(i - start);
+      }
+    }
     for (size_t k = 0; k < cps.size(); ++k) {
       const char32_t cp = cps[k];
-      if (ignorable(cp)) continue;
+      if (base::draws_nothing(cp)) continue;
       // CJK-RULES §1: curly quotes next to Han come from the Han face.
       bool prefer_cjk = base::is_ambiguous_quote(cp) && ((k > 0 && base::is_cjk(cps[k - 1])) ||
                                          (k + 1 < cps.size() && base::is_cjk(cps[k + 1])));
       font::FaceChoice c = lib.select(set, cp, bold, italic, prefer_cjk);
+      if (!c.covered) c = lib.fallback(cp, lang, bold, italic);
       if (cp >= all_seen.size()) all_seen.resize(cp + 1);
       if (!all_seen[cp]) {
         all_seen[cp] = true;
         all.push_back(cp);
       }
       if (!c.covered) {
-        missing.note(cp, pos);
+        missing.note(cp, where[k]);
         continue;
       }
       auto key = std::make_pair(c.face_id, c.synthetic_bold);
@@ -240,7 +247,7 @@ int run(const FontsArgs& args) {
                      "` uses font set `" + sheet.roles[r].font +
                      "`, which is not defined here; using `" + lib->sets().front().name + "`");
   }
-  Checker checker{*lib, sheet, diags};
+  Checker checker{*lib, sheet, diags, document->meta.lang};
   checker.document(*document);
   checker.missing.report(args.check, diags);
   print_diagnostics(diags);

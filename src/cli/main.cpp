@@ -1,8 +1,21 @@
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
+
 #include "cli/commands.h"
+#include "cli/data_dir.h"
 
 int main(int argc, char** argv) {
+  // The data folder is looked up once, here. The stages below still find
+  // styles/ and fonts/fonts.yaml through $MOYIN_HOME, so the answer is handed
+  // to them that way, before any thread starts.
+  const char* home = std::getenv("MOYIN_HOME");
+  const std::filesystem::path data = moyin::cli::find_data_dir(
+      {.executable = moyin::cli::executable_path(argc > 0 ? argv[0] : nullptr),
+       .moyin_home = home ? home : "",
+       .source_tree = MOYIN_DATA_DIR});
+  ::setenv("MOYIN_HOME", data.c_str(), 1);
+
   CLI::App app{"moyin (墨印): Markdown manuscripts to print-ready PDF and EPUB 3"};
   app.set_version_flag("-V,--version", std::string("moyin ") + MOYIN_VERSION);
   app.require_subcommand(1);

@@ -19,7 +19,15 @@ style::Sheet sheet_for(const StyleArgs& args, const doc::Metadata& meta,
     if (is_file) layers.files.push_back(args.style);
     else layers.base = args.style;
   }
-  layers.settings = args.sets;
+  // Front matter `fonts: { body: …, heading: …, code: … }` names faces for
+  // this document: layered like --set, below the command line's own.
+  for (const auto& [key, value] : meta.extra) {
+    if (key != "fonts" || value.kind != doc::MetaValue::Kind::Map) continue;
+    for (const auto& [role, name] : value.entries)
+      if (name.kind == doc::MetaValue::Kind::Scalar)
+        layers.settings.push_back("fonts." + role + "=" + name.scalar);
+  }
+  layers.settings.insert(layers.settings.end(), args.sets.begin(), args.sets.end());
   return style::resolve(layers, diags);
 }
 

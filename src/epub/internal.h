@@ -32,15 +32,6 @@ std::optional<std::string> zip_package(const std::vector<FileEntry>& entries, in
 
 // ---- util.cpp
 std::string uuid_from_name(std::string_view name);  // RFC 4122 v5 uuid, without "urn:uuid:"
-// Parses an ISO 8601 date / date-time ("2025-10-28", "2025-10-28T05:54:14.065Z",
-// "2025-10-28 13:00:00+08:00") to seconds since the epoch (UTC).
-std::optional<int64_t> parse_iso_date(std::string_view text);
-std::string format_utc(int64_t epoch);       // 2025-10-28T05:54:14Z
-std::string format_day(int64_t epoch);       // 2025-10-28
-struct CivilTime {
-  int year, month, day, hour, minute, second;
-};
-CivilTime civil_from_epoch(int64_t epoch);
 std::string escape_html(std::string_view text, bool attribute);
 std::string valid_utf8_xml(std::string_view text);  // drops chars XML 1.0 forbids
 bool valid_language_tag(std::string_view tag);

@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cstring>
 #include <charconv>
+#include <cstring>
 #include <pugixml.hpp>
 
+#include "base/date.h"
 #include "base/number.h"
 #include "base/utf8.h"
 #include "epub/internal.h"
@@ -396,20 +398,22 @@ struct Builder {
   }
 };
 
-std::string date_text(const doc::Metadata& meta, std::optional<int64_t> epoch) {
-  if (!epoch) return "";
-  bool has_time = meta.date.find_first_of("Tt ") != std::string::npos && meta.date.size() > 10;
-  return has_time ? format_utc(*epoch) : format_day(*epoch);
+std::string date_text(const std::optional<base::DateTime>& date) {
+  if (!date) return "";
+  const int64_t epoch = base::to_epoch(*date);
+  return date->has_time ? base::format_utc(epoch) : base::format_day(epoch);
 }
 
 std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
   const Options& options = b.options;
   doc::Metadata& meta = b.meta;
   const std::string& lang = b.lang;
+  std::optional<base::DateTime> date;
   std::optional<int64_t> date_epoch;
   if (!meta.date.empty()) {
-    date_epoch = parse_iso_date(meta.date);
-    if (!date_epoch)
+    date = base::parse_iso_date(meta.date);
+    if (date) date_epoch = base::to_epoch(*date);
+    else
       diags.warn(b.meta_path, {}, "date \"" + meta.date + "\" is not an ISO 8601 date; not used");
   }
   int64_t modified = date_epoch ? *date_epoch : options.source_date_epoch.value_or(0);
@@ -468,7 +472,7 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     std::string authors;
     for (const std::string& a : meta.authors) authors += (authors.empty() ? "" : chinese ? "、" : ", ") + a;
     para("author", authors);
-    if (date_epoch) para("date", format_day(*date_epoch));
+    if (date_epoch) para("date", base::format_day(*date_epoch));
     std::string tags;
     for (const std::string& t : meta.tags) tags += (tags.empty() ? "" : " · ") + t;
     para("tags", tags);
@@ -574,8 +578,11 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
         diags.warn(b.meta_path, {}, "font " + face.file.string() + " not embedded: " + error);
         continue;
       }
-      std::string name = "fonts/font-" + base::integer(static_cast<int>(fonts.size()) + 1, 3) + ".ttf";
-      fonts.push_back({name, "font/ttf",
+      // A CFF face subsets to an OpenType-CFF font ("OTTO"): .otf, font/otf.
+      const bool otf = sub->size() >= 4 && std::memcmp(sub->data(), "OTTO", 4) == 0;
+      std::string name = "fonts/font-" + base::integer(static_cast<int>(fonts.size()) + 1, 3) +
+                         (otf ? ".otf" : ".ttf");
+      fonts.push_back({name, otf ? "font/otf" : "font/ttf",
                        std::string(reinterpret_cast<const char*>(sub->data()), sub->size())});
       std::string family;
       for (char c : face.family)
@@ -649,7 +656,7 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
       c.append_attribute("id") = ("creator-" + base::integer(++creator)).c_str();
       c.text() = a.c_str();
     }
-    if (date_epoch) md.append_child("dc:date").text() = date_text(meta, date_epoch).c_str();
+    if (date_epoch) md.append_child("dc:date").text() = date_text(date).c_str();
     if (!meta.description.empty()) md.append_child("dc:description").text() = meta.description.c_str();
     std::set<std::string> subjects;
     auto subject = [&](const std::string& s) {
@@ -660,7 +667,7 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     for (const std::string& c : meta.categories) subject(c);
     pugi::xml_node mod = md.append_child("meta");
     mod.append_attribute("property") = "dcterms:modified";
-    mod.text() = format_utc(modified).c_str();
+    mod.text() = base::format_utc(modified).c_str();
     // A reflowable book: the reader chooses the page size, orientation and spreads.
     auto property = [&](const char* name, const char* value) {
       pugi::xml_node m = md.append_child("meta");

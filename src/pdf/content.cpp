@@ -6,30 +6,11 @@
 #include <charconv>
 #include <cmath>
 
+#include "base/number.h"
+#include "base/utf8.h"
+
 namespace moyin::pdf {
 namespace {
-
-// Decodes one code point at s[i], advancing i; invalid → U+FFFD.
-char32_t decode(std::string_view s, size_t& i) {
-  auto b = static_cast<unsigned char>(s[i]);
-  int len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
-  if (len == 0 || i + len > s.size()) {
-    ++i;
-    return 0xFFFD;
-  }
-  char32_t cp = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
-  for (int k = 1; k < len; ++k) {
-    auto c = static_cast<unsigned char>(s[i + k]);
-    if ((c & 0xC0) != 0x80) {
-      ++i;
-      return 0xFFFD;
-    }
-    cp = (cp << 6) | (c & 0x3F);
-  }
-  i += len;
-  if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0xFFFD;
-  return cp;
-}
 
 void append_hex16(std::string& out, uint32_t v) {
   static const char* digits = "0123456789ABCDEF";
@@ -49,7 +30,7 @@ std::u16string utf8_to_utf16(std::string_view utf8) {
   std::u16string out;
   size_t i = 0;
   while (i < utf8.size()) {
-    char32_t cp = decode(utf8, i);
+    char32_t cp = base::next_code_point(utf8, i);
     if (cp >= 0x10000) {
       cp -= 0x10000;
       out.push_back(static_cast<char16_t>(0xD800 + (cp >> 10)));
@@ -89,7 +70,7 @@ std::vector<std::string> glyph_texts(const layout::GlyphRun& run) {
         pos = text.size();
       } else {
         size_t p = pos;
-        decode(text, p);
+        base::next_code_point(text, p);
         out[k] = std::string(text.substr(pos, p - pos));
         pos = p;
       }
@@ -166,71 +147,6 @@ std::string tounicode_cmap(const std::map<uint16_t, std::u16string>& map) {
   return out;
 }
 
-std::optional<Date> parse_date(std::string_view t) {
-  auto num = [&](size_t pos, size_t len, int& v) {
-    if (pos + len > t.size()) return false;
-    auto r = std::from_chars(t.data() + pos, t.data() + pos + len, v);
-    return r.ec == std::errc() && r.ptr == t.data() + pos + len;
-  };
-  Date d;
-  if (!num(0, 4, d.year) || t.size() < 10 || t[4] != '-' || !num(5, 2, d.month) || t[7] != '-' ||
-      !num(8, 2, d.day))
-    return std::nullopt;
-  if (d.month < 1 || d.month > 12 || d.day < 1 || d.day > 31) return std::nullopt;
-  size_t p = 10;
-  if (p < t.size() && (t[p] == 'T' || t[p] == ' ')) {
-    if (!num(p + 1, 2, d.hour) || p + 3 >= t.size() || t[p + 3] != ':' || !num(p + 4, 2, d.minute))
-      return std::nullopt;
-    p += 6;
-    if (p < t.size() && t[p] == ':') {
-      if (!num(p + 1, 2, d.second)) return std::nullopt;
-      p += 3;
-      if (p < t.size() && t[p] == '.') {
-        ++p;
-        while (p < t.size() && t[p] >= '0' && t[p] <= '9') ++p;
-      }
-    }
-    if (d.hour > 23 || d.minute > 59 || d.second > 60) return std::nullopt;
-    if (p < t.size() && (t[p] == '+' || t[p] == '-')) {
-      int oh = 0, om = 0;
-      if (!num(p + 1, 2, oh)) return std::nullopt;
-      size_t q = p + 3;
-      if (q < t.size() && t[q] == ':') ++q;
-      if (q < t.size() && !num(q, 2, om)) return std::nullopt;
-      d.utc = false;
-      d.offset_minutes = (t[p] == '-' ? -1 : 1) * (oh * 60 + om);
-      p = t.size();
-    } else if (p < t.size() && t[p] == 'Z') {
-      ++p;
-    }
-  }
-  if (p != t.size()) return std::nullopt;
-  return d;
-}
-
-Date date_from_epoch(int64_t seconds) {
-  int64_t days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
-  int64_t rem = seconds - days * 86400;
-  // civil_from_days (Howard Hinnant)
-  int64_t z = days + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t y = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  Date out;
-  out.year = static_cast<int>(y + (m <= 2));
-  out.month = static_cast<int>(m);
-  out.day = static_cast<int>(d);
-  out.hour = static_cast<int>(rem / 3600);
-  out.minute = static_cast<int>(rem / 60 % 60);
-  out.second = static_cast<int>(rem % 60);
-  return out;
-}
-
 std::string escape_uri(std::string_view uri) {
   static const char* digits = "0123456789ABCDEF";
   std::string out;
@@ -266,7 +182,8 @@ std::string line_style(const layout::PathStroke& s) {
   for (double d : s.dash) any |= d > 0;
   if (any)
     for (size_t i = 0; i < s.dash.size(); ++i)
-      out += (i ? " " : "") + base::compact(std::max(0.0, s.dash[i]));
+      // Appended in two steps: `"" + string` trips GCC 12's -O3 -Wrestrict.
+      (out += i ? " " : "") += base::compact(std::max(0.0, s.dash[i]));
   out += "] " + base::compact(any ? s.dash_phase : 0) + " d\n";
   return out;
 }

@@ -26,16 +26,6 @@ std::vector<std::string> glyph_texts(const layout::GlyphRun& run);
 // A ToUnicode CMap (bfchar/bfrange, ≤100 entries per block) for 2-byte codes.
 std::string tounicode_cmap(const std::map<uint16_t, std::u16string>& map);
 
-struct Date {
-  int year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0;
-  bool utc = true;         // 'Z' or no zone given
-  int offset_minutes = 0;  // when !utc: local time = UTC + offset
-};
-
-// "2025-10-28", "2025-10-28T05:54:14.065Z", "2025-10-28 05:54", "…+08:00".
-std::optional<Date> parse_date(std::string_view text);
-Date date_from_epoch(int64_t seconds);
-
 // Content-stream operators that construct and paint `path` (colours, line
 // style, segments, paint operator), in PDF coordinates for a page
 // `page_height` tall. Opacity is not included: it needs an ExtGState.

@@ -19,7 +19,7 @@ struct WriteOptions {
   // The document the book came from, named in diagnostics ("" = the output).
   std::string source_path;
   // CreationDate/ModDate: Book::meta.date when it parses; else this value
-  // (seconds since 1970, UTC); else $SOURCE_DATE_EPOCH; else no dates. The
+  // (seconds since 1970, UTC: the CLI passes SOURCE_DATE_EPOCH); else no dates. The
   // clock is never read, so output is reproducible.
   std::optional<int64_t> source_date_epoch;
   bool compress = true;  // Flate-compress content streams, fonts, images

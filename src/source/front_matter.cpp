@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "base/date.h"
+
 namespace moyin::source {
 
 namespace {
@@ -210,7 +212,7 @@ void parse_front_matter(std::string_view yaml, std::string_view path, doc::Metad
       if (key == "title") {
         r.scalar(v, key, m.title);
       } else if (key == "date") {
-        if (r.scalar(v, key, m.date) && !m.date.empty() && !valid_iso_date(m.date)) {
+        if (r.scalar(v, key, m.date) && !m.date.empty() && !base::parse_iso_date(m.date)) {
           diags.warn(path, file_pos(v.Mark()),
                      "front matter `date` is not an ISO 8601 date: " + m.date);
         }
@@ -239,54 +241,6 @@ void parse_front_matter(std::string_view yaml, std::string_view path, doc::Metad
   } catch (const YAML::Exception& e) {
     diags.warn(path, file_pos(e.mark), "front matter could not be read (" + e.msg + "); ignored");
   }
-}
-
-bool valid_iso_date(std::string_view s) {
-  size_t i = 0;
-  auto digits = [&](int n) {
-    for (int k = 0; k < n; ++k, ++i) {
-      if (i >= s.size() || s[i] < '0' || s[i] > '9') return false;
-    }
-    return true;
-  };
-  auto lit = [&](char c) {
-    if (i < s.size() && s[i] == c) {
-      ++i;
-      return true;
-    }
-    return false;
-  };
-  auto number_at = [&](size_t at, int n) {
-    int v = 0;
-    for (int k = 0; k < n; ++k) v = v * 10 + (s[at + k] - '0');
-    return v;
-  };
-  if (!digits(4) || !lit('-') || !digits(2) || !lit('-') || !digits(2)) return false;
-  const int month = number_at(5, 2);
-  const int day = number_at(8, 2);
-  if (month < 1 || month > 12 || day < 1 || day > 31) return false;
-  if (i == s.size()) return true;
-  if (!lit('T') && !lit(' ') && !lit('t')) return false;
-  const size_t hour_at = i;
-  if (!digits(2) || !lit(':') || !digits(2)) return false;
-  if (number_at(hour_at, 2) > 24 || number_at(hour_at + 3, 2) > 59) return false;
-  if (lit(':')) {
-    const size_t sec_at = i;
-    if (!digits(2) || number_at(sec_at, 2) > 60) return false;
-    if (lit('.') || lit(',')) {
-      const size_t frac = i;
-      while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-      if (i == frac) return false;
-    }
-  }
-  while (i < s.size() && s[i] == ' ') ++i;
-  if (i == s.size()) return true;
-  if (lit('Z') || lit('z')) return i == s.size();
-  if (!lit('+') && !lit('-')) return false;
-  if (!digits(2)) return false;
-  lit(':');
-  if (i == s.size()) return true;
-  return digits(2) && i == s.size();
 }
 
 }  // namespace moyin::source

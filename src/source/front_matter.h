@@ -30,7 +30,4 @@ FrontMatterSplit split_front_matter(std::string_view text, std::string_view path
 void parse_front_matter(std::string_view yaml, std::string_view path, doc::Metadata& meta,
                         doc::Diagnostics& diags);
 
-// True for "2025-10-28", "2025-10-28T05:54:14.065Z", "2025-10-28 05:54+08:00", …
-bool valid_iso_date(std::string_view s);
-
 }  // namespace moyin::source

@@ -433,6 +433,9 @@ std::vector<KeyDef> make_keys() {
   enumeration("emphasis.cjk", {"bold", "dots"}, [](Sheet& s, std::string_view v, const Ctx&) {
     s.emphasis.cjk = lower(trim(v)) == "dots" ? CjkEmphasis::Dots : CjkEmphasis::Bold;
   });
+  string("fonts.body", [](Sheet& s) -> std::string& { return s.fonts.body; });
+  string("fonts.heading", [](Sheet& s) -> std::string& { return s.fonts.heading; });
+  string("fonts.code", [](Sheet& s) -> std::string& { return s.fonts.code; });
   enumeration("math.numbering", {"none", "all", "chapter"}, [](Sheet& s, std::string_view v, const Ctx&) {
     const std::string n = lower(trim(v));
     s.math.numbering = n == "all" ? MathNumbering::All : n == "chapter" ? MathNumbering::Chapter : MathNumbering::None;

@@ -122,6 +122,17 @@ struct EpubStyle {
   TextOrientation text_orientation = TextOrientation::Mixed;
 };
 
+// Families or font files named directly instead of a fonts.yaml set:
+// `fonts: { body: "Source Han Serif SC", heading: "Source Han Sans SC",
+// code: "…" }`. Each goes in front of the set its roles use (so characters
+// it lacks still come from that set). A value with '/' or a font file
+// extension is a file, relative to the manuscript's folder.
+struct FontsStyle {
+  std::string body;     // body, quote, table, caption, footnote, header, footer
+  std::string heading;  // h1–h6 and the title
+  std::string code;     // code blocks and inline code
+};
+
 enum class CjkEmphasis { Bold, Dots };  // how *em* shows on Han text (no italics for Han)
 
 struct EmphasisStyle {
@@ -181,8 +192,15 @@ struct Sheet {
   EmphasisStyle emphasis;
   MathStyle math;
   CodeStyle code;
+  FontsStyle fonts;
 
   const RoleStyle& role(Role r) const { return roles[static_cast<int>(r)]; }
+  // The family or file `fonts:` names for role `r` (empty: none).
+  const std::string& named_font(Role r) const {
+    if (r == Role::Code) return fonts.code;
+    if (r == Role::Title || (r >= Role::H1 && r <= Role::H6)) return fonts.heading;
+    return fonts.body;
+  }
   RoleStyle& role(Role r) { return roles[static_cast<int>(r)]; }
   // Text area width of a page (page width minus inner and outer margins).
   double text_width() const { return page.width - page.inner - page.outer; }

@@ -9,6 +9,7 @@
 
 #include "base/utf8.h"
 #include "font/font.h"
+#include "typeset/svg_figure.h"
 
 namespace moyin::typeset {
 
@@ -809,21 +810,25 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
   auto path = local_image(c, url);
   int pw = 0, ph = 0;
   bool shown = path && image_size(*path, pw, ph);
+  const std::string_view doc_path = c.doc ? std::string_view(c.doc->path) : std::string_view();
+  std::optional<SvgFigure> drawing;
+  if (path && !shown && (drawing = load_svg_figure(*path, url, doc_path, b.pos, c.diags))) shown = true;
   if (path && !shown && claims_png_or_jpeg(*path)) {
     // Nobody else reads these bytes before the PDF: say why the picture is missing.
     c.diags.warn(c.doc ? c.doc->path : "", b.pos,
                  "image " + url + " is damaged (no readable size); the PDF shows its alt text");
   }
   if (!shown) {
-    // SVG, WebP, GIF and missing files (reported by the source and EPUB
-    // stages) print their alt text until the PDF can draw them.
+    // WebP, GIF, SVGs that cannot be drawn and missing files (reported by
+    // the source and EPUB stages) print their alt text.
     const bool chinese = c.doc && c.doc->meta.lang.starts_with("zh");
     text_paragraph(c, f, (chinese ? "[图] " : "[Figure] ") + (alt.empty() ? url : alt), b.pos,
                    Role::Caption);
     return;
   }
   const style::RoleStyle& cap = c.sheet.role(Role::Caption);
-  double w = pw * 0.75, h = ph * 0.75;  // 96 dpi
+  double w = (drawing ? drawing->drawing.width : pw) * 0.75;  // 96 dpi, CSS px
+  double h = (drawing ? drawing->drawing.height : ph) * 0.75;
   double max_w = f.measure, max_h = 0.45 * c.sheet.text_height();
   double scale = std::min({1.0, max_w / w, max_h / h});
   w *= scale;
@@ -833,7 +838,11 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
   box.height = h;
   box.baseline = h;
   box.bands = f.bands;
-  box.items.push_back(layout::ImageBox{layout::Box{f.left + (f.measure - w) / 2, -h, w, h}, path->string()});
+  if (drawing) {
+    box.items = svg_figure_items(*drawing, {f.left + (f.measure - w) / 2, -h}, w, c.setter, doc_path, b.pos, c.diags);
+  } else {
+    box.items.push_back(layout::ImageBox{layout::Box{f.left + (f.measure - w) / 2, -h, w, h}, path->string()});
+  }
   c.vb.add_box(std::move(box));
   if (!alt.empty()) {
     Frame g = f;

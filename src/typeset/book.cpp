@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -400,7 +401,7 @@ class FontSetter {
 
   std::vector<SetLine> operator()(const SetRequest& req) {
     const style::RoleStyle& rs = sheet_.role(req.role);
-    FontRoles roles{&fonts_, font_set(rs.font), font_set(sheet_.role(Role::Code).font)};
+    FontRoles roles{&fonts_, role_set(req.role), role_set(Role::Code)};
     if (!roles.text) return {};
     if (req.nowrap) return set_nowrap(req, rs, roles);
     ParagraphStyle ps;
@@ -447,6 +448,7 @@ class FontSetter {
       inlines = &wrapped;
     }
     SetParagraph p = setter_.set(*inlines, ps, diags_, req.path.empty() ? path_ : req.path);
+    for (const auto& [cp, pos] : p.uncovered) missing_for(req).note(cp, pos);
     std::vector<SetLine> out;
     layout::Color color = to_layout(rs.color);
     for (Line& l : p.lines) {
@@ -489,7 +491,34 @@ class FontSetter {
     return out;
   }
 
+  // One warning per document and character no installed face draws.
+  void report_missing() {
+    for (const auto& [path, missing] : missing_) missing.report(path, diags_);
+  }
+
  private:
+  font::MissingGlyphs& missing_for(const SetRequest& req) {
+    const std::string path = req.path.empty() ? path_ : std::string(req.path);
+    for (auto& [p, m] : missing_)
+      if (p == path) return m;
+    missing_.emplace_back(path, font::MissingGlyphs{});
+    return missing_.back().second;
+  }
+
+  // The role's font set, behind the family or file the sheet's `fonts:`
+  // names for it (resolved once per document).
+  const font::FontSet* role_set(Role role) {
+    const font::FontSet* base = font_set(sheet_.role(role).font);
+    const std::string& named = sheet_.named_font(role);
+    if (!base || named.empty()) return base;
+    auto key = std::make_pair(named, base->name);
+    if (auto it = named_.find(key); it != named_.end()) return it->second;
+    const font::FontSet* set = &fonts_.named_set(
+        named, std::filesystem::path(path_).parent_path(), *base, diags_, path_);
+    named_.emplace(std::move(key), set);
+    return set;
+  }
+
   const font::FontSet* font_set(const std::string& name) {
     if (const font::FontSet* s = fonts_.find_set(name)) return s;
     if (fonts_.sets().empty()) return nullptr;
@@ -659,17 +688,12 @@ class FontSetter {
   std::vector<SetLine> set_nowrap(const SetRequest& req, const style::RoleStyle& rs,
                                   const FontRoles& roles) {
     MeasureOptions mo;
-    mo.size = rs.size;
+    mo.size = req.size > 0 ? req.size : rs.size;
     mo.code_scale = 1.0;
     mo.lang = lang_;
     FontRoles r = roles;
     MeasuredParagraph mp = measure(*req.inlines, r, mo);
-    for (const auto& [cp, offset] : mp.uncovered) {
-      if (!uncovered_.insert(cp).second) continue;
-      char buf[16];
-      std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(cp));
-      diags_.warn(req.path.empty() ? std::string_view(path_) : req.path, mp.text.position(offset), std::string("no font has a glyph for ") + buf);
-    }
+    for (const auto& [cp, offset] : mp.uncovered) missing_for(req).note(cp, mp.text.position(offset));
     SetLine sl;
     double x = req.first_indent;
     layout::Color color = req.text_color.value_or(to_layout(rs.color));
@@ -729,7 +753,8 @@ class FontSetter {
   std::string lang_;
   ParagraphSetter setter_;
   std::set<std::string> warned_;
-  std::set<char32_t> uncovered_;
+  std::map<std::pair<std::string, std::string>, const font::FontSet*> named_;
+  std::vector<std::pair<std::string, font::MissingGlyphs>> missing_;  // per document, in order
   std::map<std::string, std::string> notes_;
   const math::Formulas* formulas_ = nullptr;
   std::map<math::Key, std::optional<math::Drawing>> drawings_;
@@ -760,6 +785,7 @@ layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
   fs.add_notes(doc);
   LineSetter setter = [&fs](const SetRequest& req) { return fs(req); };
   layout::Book book = typeset_with(doc, sheet, setter, diags);
+  fs.report_missing();
   number_faces(book, fonts);
   return book;
 }
@@ -772,6 +798,7 @@ layout::Book typeset_book(const doc::Metadata& meta, std::span<const doc::Docume
   for (const doc::Document& d : chapters) fs.add_notes(d);
   LineSetter setter = [&fs](const SetRequest& req) { return fs(req); };
   layout::Book book = typeset_book_with(meta, chapters, sheet, setter, diags);
+  fs.report_missing();
   number_faces(book, fonts);
   return book;
 }

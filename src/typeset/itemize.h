@@ -70,10 +70,13 @@ struct Run {
 };
 
 // Decides per character (with “ ” ‘ ’ next to Han taken as Chinese marks,
-// CJK-RULES §1) which face draws it and cuts runs. `uncovered` collects
-// code points no face has.
+// CJK-RULES §1) which face draws it and cuts runs: the role's set first,
+// then any installed face covering it (FontLibrary::fallback, for the
+// document language `lang`). `uncovered` collects code points no face has
+// (they are drawn as the set's .notdef box).
 std::vector<Run> itemize(const StyledText& st, const FontRoles& fonts,
-                         std::vector<std::pair<char32_t, uint32_t>>* uncovered = nullptr);
+                         std::vector<std::pair<char32_t, uint32_t>>* uncovered = nullptr,
+                         std::string_view lang = "zh-Hans");
 
 // True when the ambiguous quote at `offset` in `text` is a Chinese mark.
 bool quote_is_cjk(const std::string& text, uint32_t offset);

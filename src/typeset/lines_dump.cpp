@@ -63,7 +63,9 @@ struct Walker {
         case doc::BlockKind::Heading: {
           static constexpr double kScale[] = {1.0, 1.6, 1.4, 1.2, 1.1, 1.0, 1.0};
           double size = opt.size * kScale[std::clamp(b.level, 0, 6)];
-          paragraph(("h" + std::to_string(b.level)).c_str(), b.inlines, b.pos, size, opt.heading_set, 0,
+          // Two chars, not "h" + std::to_string(…): GCC 12 -O3 reports the prepend as -Wrestrict.
+          const std::string tag{'h', static_cast<char>('0' + std::clamp(b.level, 0, 9))};
+          paragraph(tag.c_str(), b.inlines, b.pos, size, opt.heading_set, 0,
                     Alignment::Left, measure);
           break;
         }
@@ -102,8 +104,9 @@ namespace moyin::typeset {
 
 std::optional<std::string> dump_lines_with_default_fonts(const doc::Document& d, double measure,
                                                          doc::Diagnostics& diags,
-                                                         const CjkOptions& cjk) {
-  auto fonts = font::FontLibrary::load(font::default_fonts_yaml(), diags);
+                                                         const CjkOptions& cjk,
+                                                         const std::filesystem::path& fonts_yaml) {
+  auto fonts = font::FontLibrary::load(fonts_yaml, diags);
   if (!fonts) return std::nullopt;
   LinesDumpOptions opt;
   opt.cjk = cjk;

@@ -2,6 +2,7 @@
 // one output line per typeset line, for golden tests and debugging.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -33,7 +34,9 @@ std::string dump_lines(const doc::Document& d, const font::FontLibrary& fonts, c
 // (reported to `diags`).
 std::optional<std::string> dump_lines_with_default_fonts(const doc::Document& d, double measure,
                                                          doc::Diagnostics& diags,
-                                                         const CjkOptions& cjk = {});
+                                                         const CjkOptions& cjk = {},
+                                                         const std::filesystem::path& fonts_yaml =
+                                                             font::default_fonts_yaml());
 
 // The lines of one set paragraph in the format above (without the ¶ header).
 std::string dump_paragraph(const SetParagraph& p);

@@ -27,7 +27,7 @@ MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRol
                           const MeasureOptions& opt) {
   MeasuredParagraph mp;
   mp.text = flatten(inlines);
-  mp.runs = itemize(mp.text, fonts, &mp.uncovered);
+  mp.runs = itemize(mp.text, fonts, &mp.uncovered, opt.lang);
   const std::string& text = mp.text.text;
   for (uint32_t r = 0; r < mp.runs.size(); ++r) {
     const Run& run = mp.runs[r];

@@ -92,10 +92,12 @@ void dump_item(const layout::Item& item, std::string& out) {
           out += "  text f" + std::to_string(it.face) + " " + num(it.size) + " " +
                  xy(it.origin.x, it.origin.y) + " w=" + num(w) + " n=" +
                  std::to_string(it.glyphs.size());
-          if (it.color != layout::Color{}) out += " " + color(it.color);
+          // Appended piece by piece: `" " + string` prepends into a temporary,
+          // which GCC 12 at -O3 reports as an overlapping memcpy (-Wrestrict).
+          if (it.color != layout::Color{}) (out += ' ') += color(it.color);
           if (it.synthetic_bold) out += " bold";
           if (it.synthetic_slant != 0) out += " slant";
-          out += " " + qstr(it.text) + "\n";
+          ((out += ' ') += qstr(it.text)) += '\n';
         } else if constexpr (std::is_same_v<T, layout::Rule>) {
           out += "  rule " + xy(it.from.x, it.from.y) + " " + xy(it.to.x, it.to.y) + " w=" +
                  num(it.width) + " " + color(it.color) + "\n";
@@ -106,7 +108,10 @@ void dump_item(const layout::Item& item, std::string& out) {
           // The file name only: the resolved path depends on the checkout.
           std::string name = it.path.substr(it.path.find_last_of('/') + 1);
           out += "  image " + xy(it.box.x, it.box.y) + " " + wh(it.box.width, it.box.height) + " " +
-                 qstr(name) + "\n";
+                 qstr(name);
+          if (it.pixels)
+            out += " pixels=" + std::to_string(it.pixels->width) + "x" + std::to_string(it.pixels->height);
+          out += "\n";
         } else if constexpr (std::is_same_v<T, layout::LinkArea>) {
           out += "  link " + xy(it.box.x, it.box.y) + " " + wh(it.box.width, it.box.height) +
                  (it.dest.empty() ? " uri=" + qstr(it.uri) : " dest=" + qstr(it.dest)) + "\n";
@@ -156,14 +161,11 @@ std::optional<std::string> dump_pages(const doc::Document& doc, doc::Diagnostics
 }
 
 std::optional<std::string> dump_pages(const doc::Document& doc, const style::Sheet& sheet,
-                                      doc::Diagnostics& diags) {
-  return dump_pages(doc, sheet, diags, nullptr);
-}
-
-std::optional<std::string> dump_pages(const doc::Document& doc, const style::Sheet& sheet,
-                                      doc::Diagnostics& diags, const math::Formulas* formulas) {
+                                      doc::Diagnostics& diags,
+                                      const std::filesystem::path& fonts_yaml,
+                                      const math::Formulas* formulas) {
   if (diags.has_errors()) return std::nullopt;
-  std::optional<font::FontLibrary> fonts = font::FontLibrary::load(font::default_fonts_yaml(), diags);
+  std::optional<font::FontLibrary> fonts = font::FontLibrary::load(fonts_yaml, diags);
   if (!fonts) return std::nullopt;
   layout::Book book = typeset(doc, sheet, *fonts, diags, formulas);
   return dump_book(book);

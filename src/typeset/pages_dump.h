@@ -3,11 +3,13 @@
 // Faces are shown by PostScript name (never by path, which varies by machine).
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 
 #include "doc/diagnostics.h"
 #include "doc/document.h"
+#include "font/font.h"
 #include "layout/book.h"
 #include "math/math.h"
 #include "style/style.h"
@@ -24,8 +26,8 @@ std::string dump_page(const layout::Page& page);
 std::optional<std::string> dump_pages(const doc::Document& doc, doc::Diagnostics& diags);
 // The same with a sheet the caller resolved (`moyin dump --style/--set`).
 std::optional<std::string> dump_pages(const doc::Document& doc, const style::Sheet& sheet,
-                                      doc::Diagnostics& diags, const math::Formulas* formulas);
-std::optional<std::string> dump_pages(const doc::Document& doc, const style::Sheet& sheet,
-                                      doc::Diagnostics& diags);
+                                      doc::Diagnostics& diags,
+                                      const std::filesystem::path& fonts_yaml = font::default_fonts_yaml(),
+                                      const math::Formulas* formulas = nullptr);
 
 }  // namespace moyin::typeset

@@ -257,6 +257,7 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
   mo.formula = style.formula;
   MeasuredParagraph mp = measure(inlines, style.fonts, mo);
   out.text = mp.text.text;
+  for (const auto& [cp, offset] : mp.uncovered) out.uncovered.emplace_back(cp, mp.text.position(offset));
   std::vector<Item> items = build_items(mp, style);
   // Trailing glue/penalties would only make an empty last line.
   while (!items.empty() && items.back().kind != ItemKind::Box) items.pop_back();

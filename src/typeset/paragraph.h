@@ -95,6 +95,9 @@ struct SetParagraph {
   double measure = 0;
   double size = 0;
   std::vector<Line> lines;
+  // Characters no installed face draws (set as .notdef), at their source
+  // positions; the caller reports them once per document.
+  std::vector<std::pair<char32_t, doc::Position>> uncovered;
 };
 
 // Holds the ICU line iterator; cheap to reuse for many paragraphs. One per

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <clocale>
 #include <limits>
 
 namespace moyin::base {
@@ -34,16 +33,6 @@ TEST(Number, Integer) {
   std::string s = "x";
   append_integer(s, 2026, 4);
   EXPECT_EQ(s, "x2026");
-}
-
-TEST(Number, IgnoresTheProcessLocale) {
-  // A decimal-comma locale, when the machine has one, must not reach the output.
-  const char* old = std::setlocale(LC_ALL, nullptr);
-  std::string saved = old ? old : "C";
-  if (!std::setlocale(LC_ALL, "de_DE.UTF-8")) GTEST_SKIP() << "no de_DE locale";
-  EXPECT_EQ(compact(1.25), "1.25");
-  EXPECT_EQ(fixed(0.5, 1), "0.5");
-  std::setlocale(LC_ALL, saved.c_str());
 }
 
 }  // namespace

@@ -346,29 +346,11 @@ TEST_F(PdfTest, UnsupportedImageIsAWarningNotAFailure) {
   EXPECT_EQ(diags.count(doc::Severity::Warning), 1u);
 }
 
-TEST(PdfContent, NumbersAndDates) {
+TEST(PdfContent, Numbers) {
   EXPECT_EQ(base::compact(1.5), "1.5");
   EXPECT_EQ(base::compact(-0.0001), "0");
   EXPECT_EQ(base::compact(12.0), "12");
   EXPECT_EQ(base::compact(-3.14159, 2), "-3.14");
-  auto d = parse_date("2025-10-28T05:54:14.065Z");
-  ASSERT_TRUE(d);
-  EXPECT_EQ(d->year, 2025);
-  EXPECT_EQ(d->second, 14);
-  EXPECT_TRUE(parse_date("2025-10-28"));
-  auto z = parse_date("2025-10-28 08:00+08:00");
-  ASSERT_TRUE(z);
-  EXPECT_FALSE(z->utc);
-  EXPECT_EQ(z->offset_minutes, 480);
-  EXPECT_FALSE(parse_date("yesterday"));
-  EXPECT_FALSE(parse_date("2025-13-01"));
-  auto e = date_from_epoch(0);
-  EXPECT_EQ(e.year, 1970);
-  auto e2 = date_from_epoch(1700000000);
-  EXPECT_EQ(e2.year, 2023);
-  EXPECT_EQ(e2.month, 11);
-  EXPECT_EQ(e2.day, 14);
-  EXPECT_EQ(e2.hour, 22);
 }
 
 TEST(PdfContent, GlyphTextsSplitClusters) {

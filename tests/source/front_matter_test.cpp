@@ -88,21 +88,6 @@ TEST(FrontMatter, GarbageDateWarnsButIsKept) {
   EXPECT_NE(w[0]->message.find("ISO 8601"), std::string::npos);
 }
 
-TEST(FrontMatter, IsoDateValidator) {
-  using source::valid_iso_date;
-  EXPECT_TRUE(valid_iso_date("2025-10-28"));
-  EXPECT_TRUE(valid_iso_date("2025-10-28T05:54:14.065Z"));
-  EXPECT_TRUE(valid_iso_date("2025-10-28T05:54Z"));
-  EXPECT_TRUE(valid_iso_date("2025-10-28 05:54:14 +0800"));
-  EXPECT_TRUE(valid_iso_date("2025-10-28T05:54:14-05:00"));
-  EXPECT_FALSE(valid_iso_date("2025-13-28"));
-  EXPECT_FALSE(valid_iso_date("2025-10-28T25:00"));
-  EXPECT_FALSE(valid_iso_date("28.10.2025"));
-  EXPECT_FALSE(valid_iso_date("2025-10-28T05:54:14.Z"));
-  EXPECT_FALSE(valid_iso_date("2025-10-28Tabc"));
-  EXPECT_FALSE(valid_iso_date(""));
-}
-
 TEST(FrontMatter, BrokenYamlWarnsAtFilePositionAndBodyConverts) {
   auto p = parse("---\ntitle: ok\ntags: [a, b\nlang: en\n---\n# 正文标题\n");
   ASSERT_TRUE(p.doc);

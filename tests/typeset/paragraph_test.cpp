@@ -1,7 +1,6 @@
 // Paragraph typesetting with the test fonts (tests/test_fonts.h: Han and
 // fullwidth punctuation 1 em, “ ” 0.35 em, ASCII 0.5 em): CJK-RULES §2–§5
 // checked on the positioned glyphs the page builder receives.
-#include "base/utf8.h"
 #include "typeset/paragraph.h"
 
 #include <gtest/gtest.h>
@@ -11,6 +10,7 @@
 #include <random>
 #include <string>
 
+#include "base/utf8.h"
 #include "test_fonts.h"
 
 namespace moyin::typeset {
