@@ -146,6 +146,21 @@ struct Scanner {
     return j;
   }
 
+  // `(dest)` after `]` starting at s[i] == '(': the index after its `)`
+  // (balanced, backslash escapes skipped), or after `(` when unclosed.
+  size_t skip_destination(size_t i) const {
+    int depth = 0;
+    for (size_t k = i; k < s.size() && s[k] != '\n'; ++k) {
+      if (s[k] == '\\') {
+        ++k;
+        continue;
+      }
+      if (s[k] == '(') ++depth;
+      else if (s[k] == ')' && --depth == 0) return k + 1;
+    }
+    return i + 1;
+  }
+
   // `$…$`: the closing `$` not after a blank, not before a digit, not escaped.
   bool inline_dollar(size_t i, size_t& end) {
     if (i + 1 >= s.size() || is_blank(s[i + 1]) || s[i + 1] == '\n') return false;
@@ -216,7 +231,11 @@ struct Scanner {
       if (backslashes_before(s, k) % 2 == 1) continue;
       end = k + 2;
       MathSpan span{MathSpan::Kind::Math, std::string(s.substr(i + 2, k - i - 2)), display};
-      if (span.tex.find_first_not_of(" \t\n") == std::string::npos) return false;
+      // A formula names something: `\[\\\]` (escaped punctuation, GFM example 308) is not one.
+      if (std::none_of(span.tex.begin(), span.tex.end(), [](char ch) {
+            return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+          }))
+        return false;
       if (display) take_attribute(end, span);
       add(i, end, std::move(span));
       return true;
@@ -248,6 +267,10 @@ struct Scanner {
       size_t end = 0;
       if (c == '`') {
         i = skip_code_span(i);
+        continue;
+      }
+      if (c == ']' && i + 1 < s.size() && s[i + 1] == '(') {  // a link destination is never math
+        i = skip_destination(i + 1);
         continue;
       }
       if (c == '\\') {
