@@ -70,6 +70,14 @@ MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRol
     }
     const font::Face& face = fonts.library->face(run.face_id);
     auto shaped = font::shape(face, text, run.begin, run.end - run.begin, run.cjk ? "Hani" : "", opt.lang);
+    // A line may break after a hyphen ("Qwen3-" | "VL"): a kern between the
+    // hyphen and the next letter would then stay on the line's last glyph and
+    // push the line end off the margin. Hyphens keep their own advance.
+    for (size_t k = 0; k + 1 < shaped.size(); ++k) {
+      size_t at = shaped[k].cluster;
+      char32_t c = base::next_code_point(text, at);
+      if (c == U'-' || c == U'\u2010') shaped[k].x_advance = font::advance_em(face, shaped[k].gid);
+    }
     const uint32_t base = static_cast<uint32_t>(mp.glyphs.size());
     mp.glyphs.insert(mp.glyphs.end(), shaped.begin(), shaped.end());
     // Cluster boundaries: glyphs of one cluster form one atom.
