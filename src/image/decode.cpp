@@ -119,18 +119,20 @@ void jpeg_message(j_common_ptr cinfo, int level) {
 // Runs libjpeg in a frame holding only trivially destructible state, so the
 // longjmp skips no destructor. Pixels go to `pixels` when keep, else to a
 // one-row scratch buffer.
-bool jpeg_run(std::string_view d, int64_t max_pixels, bool keep, std::vector<uint8_t>& pixels,
-              std::vector<uint8_t>& row, int& width, int& height, int& comps, bool& inverted,
-              std::string& problem) {
+// What jpeg_run ended with. It never touches a std::string: with setjmp in
+// the frame, GCC warns (-Wclobbered) about the string's inlined locals.
+enum class JpegOutcome { Done, Failed, TooLarge };
+
+JpegOutcome jpeg_run(std::string_view d, int64_t max_pixels, bool keep, std::vector<uint8_t>& pixels,
+                     std::vector<uint8_t>& row, int& width, int& height, int& comps, bool& inverted,
+                     JpegError& err) {
   jpeg_decompress_struct cinfo{};
-  JpegError err;
   cinfo.err = jpeg_std_error(&err.mgr);
   err.mgr.error_exit = jpeg_fail;
   err.mgr.emit_message = jpeg_message;
   if (setjmp(err.jump)) {
-    problem = err.message;
     jpeg_destroy_decompress(&cinfo);
-    return false;
+    return JpegOutcome::Failed;
   }
   jpeg_create_decompress(&cinfo);
   // No backing store: a stream needing more working memory fails cleanly.
@@ -139,9 +141,10 @@ bool jpeg_run(std::string_view d, int64_t max_pixels, bool keep, std::vector<uin
                static_cast<unsigned long>(d.size()));
   jpeg_read_header(&cinfo, TRUE);
   if (static_cast<double>(cinfo.image_width) * cinfo.image_height > static_cast<double>(max_pixels)) {
-    problem = too_many(cinfo.image_width, cinfo.image_height, max_pixels);
+    width = static_cast<int>(cinfo.image_width);
+    height = static_cast<int>(cinfo.image_height);
     jpeg_destroy_decompress(&cinfo);
-    return false;
+    return JpegOutcome::TooLarge;
   }
   if (cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK) {
     cinfo.out_color_space = JCS_CMYK;
@@ -167,7 +170,7 @@ bool jpeg_run(std::string_view d, int64_t max_pixels, bool keep, std::vector<uin
   }
   jpeg_finish_decompress(&cinfo);
   jpeg_destroy_decompress(&cinfo);
-  return true;
+  return JpegOutcome::Done;
 }
 
 Decoded decode_jpeg(std::string_view d, int64_t max_pixels, bool keep) {
@@ -175,8 +178,14 @@ Decoded decode_jpeg(std::string_view d, int64_t max_pixels, bool keep) {
   std::vector<uint8_t> pixels, row;
   int width = 0, height = 0, comps = 0;
   bool inverted = false;
-  if (!jpeg_run(d, max_pixels, keep, pixels, row, width, height, comps, inverted, out.problem))
-    return out;
+  JpegError err;
+  switch (jpeg_run(d, max_pixels, keep, pixels, row, width, height, comps, inverted, err)) {
+    case JpegOutcome::Failed: out.problem = err.message; return out;
+    case JpegOutcome::TooLarge:
+      out.problem = too_many(width, height, max_pixels);
+      return out;
+    case JpegOutcome::Done: break;
+  }
   if (!keep) return out;
   Raster r;
   r.width = width;
