@@ -144,23 +144,30 @@ std::optional<std::vector<std::byte>> subset_codepoints_face(hb_face_t* face,
   return blob_bytes(blob.get());
 }
 
-std::optional<PuaSubset> subset_pua_face(hb_face_t* face, std::span<const uint32_t> glyphs,
-                                         std::string& error) {
+// A subset input holding `glyphs`, or null with `error` set (an id the face lacks).
+InputPtr glyph_input(hb_face_t* face, std::span<const uint32_t> glyphs, std::string& error) {
   const unsigned glyph_total = hb_face_get_glyph_count(face);
   InputPtr input(hb_subset_input_create_or_fail());
   if (!input) {
     error = "out of memory";
-    return std::nullopt;
+    return nullptr;
   }
   hb_set_t* gset = hb_subset_input_glyph_set(input.get());
   for (uint32_t g : glyphs) {
     if (g >= glyph_total) {
       error = "glyph id " + std::to_string(g) + " is not in the face (" +
               std::to_string(glyph_total) + " glyphs)";
-      return std::nullopt;
+      return nullptr;
     }
     hb_set_add(gset, g);
   }
+  return input;
+}
+
+std::optional<PuaSubset> subset_pua_face(hb_face_t* face, std::span<const uint32_t> glyphs,
+                                         std::string& error) {
+  InputPtr input = glyph_input(face, glyphs, error);
+  if (!input) return std::nullopt;
   // Nothing shapes with this subset: drop layout tables (and with them the
   // layout closure, so only the asked-for glyphs and their components stay).
   hb_set_t* drop = hb_subset_input_set(input.get(), HB_SUBSET_SETS_DROP_TABLE_TAG);
@@ -395,21 +402,8 @@ bool face_has_table(hb_face_t* face, hb_tag_t tag) {
 // The CFF path of subset_for_pdf: outlines stay CFF; codes are CIDs.
 std::optional<PdfFont> subset_cff_for_pdf(hb_face_t* face, std::span<const uint32_t> glyphs,
                                           std::string& error) {
-  const unsigned glyph_total = hb_face_get_glyph_count(face);
-  InputPtr input(hb_subset_input_create_or_fail());
-  if (!input) {
-    error = "out of memory";
-    return std::nullopt;
-  }
-  hb_set_t* gset = hb_subset_input_glyph_set(input.get());
-  for (uint32_t g : glyphs) {
-    if (g >= glyph_total) {
-      error = "glyph id " + std::to_string(g) + " is not in the face (" +
-              std::to_string(glyph_total) + " glyphs)";
-      return std::nullopt;
-    }
-    hb_set_add(gset, g);
-  }
+  InputPtr input = glyph_input(face, glyphs, error);
+  if (!input) return std::nullopt;
   hb_set_t* drop = hb_subset_input_set(input.get(), HB_SUBSET_SETS_DROP_TABLE_TAG);
   for (const char* tag : {"GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "vhea", "vmtx", "VORG"})
     hb_set_add(drop, hb_tag_from_string(tag, 4));
