@@ -99,4 +99,11 @@ bool is_currency(char32_t c) {
   return c == U'¥' || c == '$' || c == U'£' || c == U'￥' || c == U'€' || c == U'＄';
 }
 
+bool draws_nothing(char32_t c) {
+  return c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || c == 0xAD ||
+         (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
+         (c >= 0x2060 && c <= 0x206F) || (c >= 0xFE00 && c <= 0xFE0F) || c == 0xFEFF ||
+         (c >= 0xE0000 && c <= 0xE0FFF);
+}
+
 }  // namespace moyin::base

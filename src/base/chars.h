@@ -36,6 +36,10 @@ bool is_cjk_text(char32_t c);
 // “ ” ‘ ’ : Chinese marks next to Han, Latin quotes inside Latin text.
 bool is_ambiguous_quote(char32_t c);
 
+// Controls, format characters, variation selectors and tags: characters
+// that draw nothing, so no face needs a glyph for them.
+bool draws_nothing(char32_t c);
+
 bool is_ascii_digit(char32_t c);
 bool is_ascii_alnum(char32_t c);
 // Letters and digits of Latin-like scripts (Latin, Greek, Cyrillic): words

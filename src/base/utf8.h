@@ -25,4 +25,12 @@ inline char32_t next_code_point(std::string_view s, size_t& i) {
 }
 void append_utf8(std::string& out, char32_t cp);
 
+// ASCII letters lowered, every other byte kept (names, keys, language tags).
+inline std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
 }  // namespace moyin::base

@@ -29,7 +29,9 @@
 #include "cli/report.h"
 #include "cli/sheet.h"
 #include "epub/epub.h"
+#include "math/math.h"
 #include "font/font.h"
+#include "image/catalog.h"
 #include "pdf/pdf.h"
 #include "source/source.h"
 #include "style/style.h"
@@ -47,12 +49,15 @@ struct Settings {
   std::optional<fs::path> out_dir;
   std::string style;                 // --style NAME|FILE
   std::vector<std::string> sets;     // --set key=value
+  std::string fonts_yaml;            // --fonts FILE (empty: the default configuration)
   int jobs = 1;
   bool quiet = false;
   ReportPolicy report;
   const Environment* env = nullptr;  // read once in run_build
   // Loaded once per process and shared read-only by every job's thread.
   const font::FontLibrary* fonts = nullptr;
+  // Every formula of the run, converted by one MathJax process before any output.
+  const math::Formulas* formulas = nullptr;
   // Loaded on first use, once per process, shared by every job's thread.
   const highlight::Highlighter* highlighter = nullptr;
 };
@@ -66,6 +71,9 @@ struct Job {
 struct JobResult {
   doc::Diagnostics diags;
   bool ok = true;
+  // What the first pass read: one document, or a book's chapters.
+  std::optional<doc::Document> document;
+  std::optional<doc::Book> book;
 };
 
 std::string lower(std::string s) {
@@ -109,16 +117,26 @@ style::Sheet sheet_for(const Settings& s, const doc::Metadata& meta, const fs::p
   return sheet_for(*s.env, StyleArgs{s.style, s.sets}, meta, doc_dir, diags);
 }
 
-// The faces the sheet's roles draw with (first family of each font set,
-// regular and bold), for epub.embed-fonts.
-std::vector<epub::FontFace> faces_to_embed(const style::Sheet& sheet, const font::FontLibrary* fonts) {
+// The faces the sheet's roles draw with (first family of each font set, or
+// the family the sheet's `fonts:` names; regular and bold), for
+// epub.embed-fonts: the same faces the PDF uses.
+std::vector<epub::FontFace> faces_to_embed(const style::Sheet& sheet, const font::FontLibrary* fonts,
+                                           const fs::path& doc_dir, const std::string& input) {
   std::vector<epub::FontFace> out;
   if (!fonts) return out;
-  std::set<std::string> sets;
-  for (const style::RoleStyle& role : sheet.roles) sets.insert(role.font);
-  for (const std::string& name : sets) {
-    const font::FontSet* set = fonts->find_set(name);
-    if (!set || set->faces.empty()) continue;
+  std::vector<const font::FontSet*> sets;
+  for (int r = 0; r < style::kRoleCount; ++r) {
+    const auto role = static_cast<style::Role>(r);
+    const font::FontSet* set = fonts->find_set(sheet.role(role).font);
+    if (!set) continue;
+    if (const std::string& named = sheet.named_font(role); !named.empty()) {
+      doc::Diagnostics ignored;  // the typesetter reports unusable names once
+      set = &fonts->named_set(named, doc_dir, *set, ignored, input);
+    }
+    if (std::find(sets.begin(), sets.end(), set) == sets.end()) sets.push_back(set);
+  }
+  for (const font::FontSet* set : sets) {
+    if (set->faces.empty()) continue;
     const font::FontFamilyEntry& family = set->faces.front();
     for (int id : {family.regular, family.bold}) {
       if (id < 0) continue;
@@ -129,9 +147,23 @@ std::vector<epub::FontFace> faces_to_embed(const style::Sheet& sheet, const font
   return out;
 }
 
-epub::Options epub_options(const Settings& s, const style::Sheet& sheet) {
+// One image catalog per job, shared by both outputs: images are read,
+// checked and decoded once, and each problem is reported once. `root` bounds
+// where images may come from (the document's folder, or the book's).
+image::CatalogOptions catalog_options(const Settings& s, const style::Sheet& sheet, const fs::path& root) {
+  image::CatalogOptions o;
+  o.limits.max_pixels = int64_t{sheet.image.max_megapixels} * 1'000'000;
+  o.boundary = root.empty() ? fs::path(".") : root;
+  o.keep_pixels = s.to != Target::Epub;  // only the PDF needs pixels
+  return o;
+}
+
+epub::Options epub_options(const Settings& s, const style::Sheet& sheet, const Job& job,
+                           image::Catalog& images) {
   epub::Options o;
-  if (sheet.epub.embed_fonts) o.fonts = faces_to_embed(sheet, s.fonts);
+  o.images = &images;
+  if (sheet.epub.embed_fonts)
+    o.fonts = faces_to_embed(sheet, s.fonts, job.input.parent_path(), job.input.string());
   o.split_level = sheet.epub.split_level;
   // The nav lists levels 1–3 at least (readers collapse it); a deeper print TOC deepens it.
   o.toc_depth = std::max(3, sheet.toc.depth);
@@ -139,6 +171,7 @@ epub::Options epub_options(const Settings& s, const style::Sheet& sheet) {
   o.title_page = sheet.title_page.enabled;
   o.sheet = sheet;
   o.source_date_epoch = s.env->source_date_epoch;
+  o.formulas = s.formulas;
   return o;
 }
 
@@ -152,9 +185,10 @@ bool write_epub(const std::optional<std::string>& bytes, const fs::path& out,
 
 // The PDF back end: typeset into pages, write them with libharu.
 bool write_pdf(const layout::Book& pages, const fs::path& out, const std::string& input,
-               const Settings& s, doc::Diagnostics& diags) {
+               const Settings& s, image::Catalog& images, doc::Diagnostics& diags) {
   if (!ensure_parent(out, input, diags)) return false;
   pdf::WriteOptions options;
+  options.images = &images;
   options.source_path = input;
   options.source_date_epoch = s.env->source_date_epoch;
   return pdf::write(pages, out, options, diags);
@@ -166,7 +200,7 @@ bool write_pdf(const layout::Book& pages, const fs::path& out, const std::string
 // from the pages `make_pages` typesets. The one place both back ends are called.
 template <typename MakeEpub, typename MakePages>
 void write_outputs(const Job& job, const Settings& s, MakeEpub make_epub, MakePages make_pages,
-                   JobResult& r) {
+                   image::Catalog& images, JobResult& r) {
   const std::string input = job.input.string();
   if (s.to != Target::Pdf) {
     fs::path out = job.output_base;
@@ -176,81 +210,77 @@ void write_outputs(const Job& job, const Settings& s, MakeEpub make_epub, MakePa
   if (s.to != Target::Epub) {
     fs::path out = job.output_base;
     out += ".pdf";
-    if (!write_pdf(make_pages(), out, input, s, r.diags)) r.ok = false;
+    if (!write_pdf(make_pages(), out, input, s, images, r.diags)) r.ok = false;
   }
 }
 
+void load_file(const Job& job, const Settings& s, JobResult& r) {
+  r.document = source::read_file(job.input, r.diags);
+  if (!r.document) r.ok = false;
+  else s.highlighter->annotate(*r.document, r.diags);
+}
+
+// Equation numbers and MathJax's complaints, once the sheet is known.
+void finish_math(std::span<doc::Document> docs, const style::Sheet& sheet, const Settings& s, doc::Diagnostics& diags) {
+  math::number_equations(docs, numbering(sheet), diags);
+  if (s.formulas)
+    for (const doc::Document& d : docs) math::report(d, *s.formulas, diags);
+}
+
 void run_file(const Job& job, const Settings& s, JobResult& r) {
-  std::optional<doc::Document> document = source::read_file(job.input, r.diags);
-  if (!document) {
-    r.ok = false;
-    return;
-  }
-  s.highlighter->annotate(*document, r.diags);
-  style::Sheet sheet = sheet_for(s, document->meta, job.input.parent_path(), r.diags);
+  doc::Document& document = *r.document;
+  style::Sheet sheet = sheet_for(s, document.meta, job.input.parent_path(), r.diags);
+  finish_math(std::span(&document, 1), sheet, s, r.diags);
+  image::Catalog images(catalog_options(s, sheet, job.input.parent_path()));
   write_outputs(
-      job, s, [&] { return epub::make_epub(*document, epub_options(s, sheet), r.diags); },
-      [&] { return typeset::typeset(*document, sheet, *s.fonts, r.diags); }, r);
+      job, s, [&] { return epub::make_epub(document, epub_options(s, sheet, job, images), r.diags); },
+      [&] { return typeset::typeset(document, sheet, *s.fonts, r.diags, s.formulas, &images); },
+      images, r);
 }
 
 // book.yaml: front-matter keys (title, author, date, lang, id, cover, tags,
 // …) plus `chapters:`, a list of Markdown files relative to the book.yaml.
+void load_book(const Job& job, const Settings& s, JobResult& r) {
+  r.book = source::read_book(job.input, r.diags);
+  if (!r.book) {
+    r.ok = false;
+    return;
+  }
+  for (doc::Document& chapter : r.book->chapters) s.highlighter->annotate(chapter, r.diags);
+}
+
 void run_book(const Job& job, const Settings& s, JobResult& r) {
-  std::string input = job.input.string();
-  std::error_code ec;
-  std::string error;
-  const std::optional<std::string> bytes = base::read_bounded(job.input, error);
-  if (!bytes) {
-    r.diags.error(input, {}, "cannot read the book file: " + error);
-    r.ok = false;
-    return;
-  }
-  const std::string& text = *bytes;
-  // The book file is YAML with the same keys as a front matter: parse it as
-  // one (positions shift by the added "---" line, corrected below).
-  doc::Diagnostics meta_diags;
-  std::optional<doc::Document> meta_doc = source::parse("---\n" + text + "\n---\n", input, meta_diags);
-  for (doc::Diagnostic d : meta_diags.items) {
-    if (d.path == input && d.pos.line > 1) --d.pos.line;
-    r.diags.items.push_back(std::move(d));
-  }
-  if (!meta_doc) {
-    r.ok = false;
-    return;
-  }
-  epub::Book book;
-  book.meta = meta_doc->meta;
-  book.meta_path = input;
-  book.root = job.input.parent_path();
-  fs::path dir = job.input.parent_path();
-  const doc::MetaValue* chapters = nullptr;
-  for (auto& [key, value] : book.meta.extra)
-    if (key == "chapters") chapters = &value;
-  if (!chapters || chapters->kind != doc::MetaValue::Kind::List || chapters->items.empty()) {
-    r.diags.error(input, {}, "a book file needs `chapters:`, a list of Markdown files");
-    r.ok = false;
-    return;
-  }
-  for (const doc::MetaValue& item : chapters->items) {
-    if (item.kind != doc::MetaValue::Kind::Scalar || item.scalar.empty()) {
-      r.diags.error(input, {}, "every entry of `chapters:` must be a file name");
-      r.ok = false;
-      continue;
-    }
-    std::optional<doc::Document> chapter = source::read_file(dir / item.scalar, r.diags);
-    if (!chapter) {
-      r.ok = false;
-      continue;
-    }
-    s.highlighter->annotate(*chapter, r.diags);
-    book.chapters.push_back(std::move(*chapter));
-  }
-  if (!r.ok) return;
-  style::Sheet sheet = sheet_for(s, book.meta, dir, r.diags);
+  doc::Book& book = *r.book;
+  const std::string input = job.input.string();
+  style::Sheet sheet = sheet_for(s, book.meta, job.input.parent_path(), r.diags);
+  finish_math(book.chapters, sheet, s, r.diags);
+  image::Catalog images(catalog_options(s, sheet, book.root));
   write_outputs(
-      job, s, [&] { return epub::make_book(book, epub_options(s, sheet), r.diags); },
-      [&] { return typeset::typeset_book(book.meta, book.chapters, sheet, *s.fonts, r.diags, input); },
-      r);
+      job, s, [&] { return epub::make_book(book, epub_options(s, sheet, job, images), r.diags); },
+      [&] {
+        return typeset::typeset_book(book.meta, book.chapters, sheet, *s.fonts, r.diags, input, s.formulas,
+                                     &images);
+      },
+      images, r);
+}
+
+// One MathJax process for every formula of the run; started only when there are formulas.
+bool convert_math(const math::Engine& engine, const std::vector<JobResult>& results, math::Formulas& formulas,
+                  doc::Diagnostics& diags) {
+  std::vector<math::Key> keys;
+  for (const JobResult& r : results) {
+    std::vector<math::Key> k;
+    if (r.document) k = math::collect(std::span(&*r.document, 1));
+    else if (r.book) k = math::collect(r.book->chapters);
+    keys.insert(keys.end(), k.begin(), k.end());
+  }
+  if (keys.empty()) return true;
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  std::string error;
+  if (math::convert(engine, keys, formulas, error)) return true;
+  diags.error("moyin", {}, "math: " + error + "; formulas print as their TeX source");
+  return false;
 }
 
 // Expands the command line's paths into jobs; problems go to `diags`.
@@ -325,7 +355,7 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   std::vector<Job> jobs = plan(paths, s, planning);
   std::optional<font::FontLibrary> fonts;
   if (!jobs.empty()) {
-    fonts = font::FontLibrary::load(env.fonts_yaml, planning);
+    fonts = font::FontLibrary::load(s.fonts_yaml.empty() ? env.fonts_yaml : fs::path(s.fonts_yaml), planning);
     if (!fonts) {
       print_diagnostics(planning);
       return 1;  // no input can be typeset without fonts
@@ -336,6 +366,24 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   s.highlighter = &highlighter;
   print_diagnostics(planning);
   std::vector<JobResult> results(jobs.size());
+  // First pass: read every input (in parallel), so the math engine runs once for all.
+  run_parallel(
+      jobs.size(), s.jobs,
+      [&](size_t i) {
+        try {
+          if (jobs[i].book) load_book(jobs[i], s, results[i]);
+          else load_file(jobs[i], s, results[i]);
+        } catch (const std::exception& e) {
+          results[i].diags.error(jobs[i].input.string(), {}, std::string("internal error: ") + e.what());
+          results[i].ok = false;
+        }
+      },
+      [](size_t) {});
+  math::Formulas formulas;
+  doc::Diagnostics math_diags;
+  convert_math(env.math, results, formulas, math_diags);
+  print_diagnostics(math_diags);
+  s.formulas = &formulas;
   bool tty = ::isatty(STDERR_FILENO) == 1;
   bool progress = tty && !s.quiet && jobs.size() > 1;
   std::mutex progress_mutex;  // only guards the progress line on stderr
@@ -343,6 +391,7 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
       jobs.size(), s.jobs,
       [&](size_t i) {
         try {  // an exception must not escape a worker thread (std::terminate)
+          if (!results[i].ok) return;
           if (jobs[i].book) run_book(jobs[i], s, results[i]);
           else run_file(jobs[i], s, results[i]);
         } catch (const std::exception& e) {
@@ -367,7 +416,7 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   if (!s.quiet && !progress && jobs.size() > 1)
     std::fprintf(stderr, "moyin: %zu of %zu inputs converted, %zu failed\n", jobs.size() - failed,
                  jobs.size(), failed);
-  if (planning.has_errors()) return 1;
+  if (planning.has_errors() || math_diags.has_errors()) return 1;
   if (failed > 0) return 1;
   if ((s.report.warnings_are_errors && warnings > 0) ||
       (s.report.max_warnings >= 0 && warnings > static_cast<size_t>(s.report.max_warnings))) {
@@ -390,6 +439,7 @@ void add_build(CLI::App& app, int& exit_code) {
     std::string out;
     std::string style;
     std::vector<std::string> sets;
+    std::string fonts_yaml;
     int jobs = 0;
     bool quiet = false;
     ReportPolicy report;
@@ -403,6 +453,8 @@ void add_build(CLI::App& app, int& exit_code) {
   cmd->add_option("-o,--output", args->out, "Write outputs into this folder");
   cmd->add_option("--style", args->style, "Style sheet name (styles/NAME.yaml) or file");
   cmd->add_option("--set", args->sets, "Override a style key: key=value")->allow_extra_args(false);
+  cmd->add_option("--fonts", args->fonts_yaml,
+                  "Font configuration (default: $MOYIN_HOME/fonts/fonts.yaml or the shipped one)");
   cmd->add_option("-j,--jobs", args->jobs, "Parallel jobs (default: CPU count)")
       ->check(CLI::Range(1, 256));
   cmd->add_flag("-q,--quiet", args->quiet, "Print errors only");
@@ -420,6 +472,7 @@ void add_build(CLI::App& app, int& exit_code) {
     if (!args->out.empty()) s.out_dir = fs::path(args->out);
     s.style = args->style;
     s.sets = args->sets;
+    s.fonts_yaml = args->fonts_yaml;
     s.quiet = args->quiet;
     s.report = args->report;
     s.report.errors_only = args->quiet;

@@ -13,6 +13,7 @@
 #include "cli/environment.h"
 #include "cli/report.h"
 #include "cli/sheet.h"
+#include "font/font.h"
 #include "source/source.h"
 #include "typeset/book.h"
 #include "typeset/lines_dump.h"
@@ -37,6 +38,7 @@ const char* name_of(doc::InlineKind k) {
     case doc::InlineKind::LineBreak: return "linebreak";
     case doc::InlineKind::FootnoteRef: return "footnote_ref";
     case doc::InlineKind::RawHtml: return "raw_html";
+    case doc::InlineKind::Math: return "math";
   }
   return "?";
 }
@@ -54,6 +56,7 @@ const char* name_of(doc::BlockKind k) {
     case doc::BlockKind::Image: return "image";
     case doc::BlockKind::RawHtml: return "raw_html";
     case doc::BlockKind::FootnoteDef: return "footnote_def";
+    case doc::BlockKind::Math: return "math";
   }
   return "?";
 }
@@ -103,9 +106,13 @@ Json inline_json(const doc::Inline& in) {
     j["url"] = in.url;
   }
   if (!in.title.empty()) j["title"] = in.title;
+  if (!in.width.empty()) j["width"] = in.width;
+  if (!in.height.empty()) j["height"] = in.height;
+  if (!in.caption.empty()) j["caption"] = in.caption;
   if (!in.label.empty()) j["label"] = in.label;
   if (in.number != 0) j["number"] = in.number;
   if (in.autolink) j["autolink"] = true;
+  if (in.display) j["display"] = true;
   if (!in.children.empty()) j["children"] = inlines_json(in.children);
   return j;
 }
@@ -133,6 +140,8 @@ Json block_json(const doc::Block& b) {
     j["task"] = b.task == doc::TaskState::Checked ? "checked" : "unchecked";
   }
   if (!b.info.empty()) j["info"] = b.info;
+  if (!b.equation.empty()) j["equation"] = b.equation;
+  if (b.continues) j["continues"] = true;
   if (!b.title.empty()) j["title"] = b.title;
   if (!b.attributes.empty()) {
     Json attrs = Json::array();
@@ -228,7 +237,12 @@ struct DumpArgs {
   std::string file;
   StyleArgs style;     // --style / --set, for the stages that typeset
   double measure = 0;  // --measure (lines), 0 = the dump's default
+  std::string fonts_yaml;  // --fonts FILE, empty = the environment's fonts.yaml
 };
+
+std::filesystem::path fonts_yaml_of(const Environment& env, const DumpArgs& a) {
+  return a.fonts_yaml.empty() ? env.fonts_yaml : std::filesystem::path(a.fonts_yaml);
+}
 
 // What one `--stage` prints.
 struct DumpStage {
@@ -265,10 +279,13 @@ int dump_pages_stage(const DumpArgs& a) {
   const Environment env = read_environment(diags);
   std::optional<doc::Document> d = read_highlighted(env, a.file, diags);
   std::optional<std::string> out;
+  math::Formulas formulas;
   if (d) {
     style::Sheet sheet = sheet_for(env, a.style, d->meta, std::filesystem::path(a.file).parent_path(), diags);
-    std::optional<font::FontLibrary> fonts = font::FontLibrary::load(env.fonts_yaml, diags);
-    if (fonts) out = typeset::dump_pages(*d, sheet, *fonts, diags);
+    prepare_math(env, *d, sheet, formulas, diags);
+    std::optional<font::FontLibrary> fonts;
+    if (!diags.has_errors()) fonts = font::FontLibrary::load(fonts_yaml_of(env, a), diags);
+    if (fonts) out = typeset::dump_pages(*d, sheet, *fonts, diags, &formulas);
   }
   print_diagnostics(diags);
   return emit(out);
@@ -283,12 +300,11 @@ int dump_lines_stage(const DumpArgs& a) {
   std::optional<std::string> out;
   if (d) {
     style::Sheet sheet = sheet_for(env, a.style, d->meta, std::filesystem::path(a.file).parent_path(), diags);
-    typeset::LinesDumpOptions opt;
-    opt.cjk = typeset::cjk_options(sheet.cjk);
-    if (a.measure > 0) opt.measure = a.measure;
+    math::Formulas formulas;
+    prepare_math(env, *d, sheet, formulas, diags);
     std::optional<font::FontLibrary> fonts;
-    if (!diags.has_errors()) fonts = font::FontLibrary::load(env.fonts_yaml, diags);
-    if (fonts) out = typeset::dump_lines(*d, *fonts, opt, diags);
+    if (!diags.has_errors()) fonts = font::FontLibrary::load(fonts_yaml_of(env, a), diags);
+    if (fonts) out = typeset::dump_lines(*d, sheet, *fonts, diags, &formulas, a.measure);
   }
   print_diagnostics(diags);
   return emit(out);
@@ -350,10 +366,12 @@ void add_dump(CLI::App& app, int& exit_code) {
                   "doc: the document tree as JSON; lines: every paragraph's lines; pages: the pages' items")
       ->check(CLI::IsMember(names))
       ->capture_default_str();
-  cmd->add_option("--measure", args->measure, "Line width in pt for --stage lines (default 420)")
+  cmd->add_option("--measure", args->measure, "Type-area width in pt for --stage lines (default: the style sheet's)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--style", args->style.style, "Style sheet name (styles/NAME.yaml) or file");
   cmd->add_option("--set", args->style.sets, "Override a style key: key=value")->allow_extra_args(false);
+  cmd->add_option("--fonts", args->fonts_yaml,
+                  "Font configuration (default: $MOYIN_HOME/fonts/fonts.yaml or the shipped one)");
   cmd->callback([args, stage, &exit_code] {
     for (const DumpStage& s : dump_stages()) {
       if (s.name == *stage) {

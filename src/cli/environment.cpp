@@ -1,39 +1,65 @@
 #include "cli/environment.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 #include "base/date.h"
+#include "cli/data_dir.h"
 
 namespace moyin::cli {
 
 namespace fs = std::filesystem;
 
-std::vector<fs::path> data_dirs() {
-  std::vector<fs::path> dirs;
-  if (const char* home = std::getenv("MOYIN_HOME"); home && *home) dirs.emplace_back(home);
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec && !exe.empty()) dirs.push_back((exe.parent_path() / ".." / "share" / "moyin").lexically_normal());
-  dirs.emplace_back(MOYIN_DATA_DIR);
-  return dirs;
+namespace {
+
+std::string variable(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
 }
 
-fs::path find_data(std::string_view relative) {
-  const std::vector<fs::path> dirs = data_dirs();
-  for (const fs::path& d : dirs) {
-    std::error_code ec;
-    if (fs::exists(d / relative, ec)) return d / relative;
+// The first executable `name` in the colon-separated `path`, else empty.
+std::string find_on_path(std::string_view path, const char* name) {
+  size_t from = 0;
+  while (from <= path.size()) {
+    size_t colon = path.find(':', from);
+    if (colon == std::string_view::npos) colon = path.size();
+    if (colon > from) {
+      const fs::path candidate = fs::path(std::string(path.substr(from, colon - from))) / name;
+      if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+    }
+    from = colon + 1;
   }
-  return dirs.back() / relative;
+  return {};
 }
+
+math::Engine math_engine(const fs::path& data_dir) {
+  math::Engine e;
+  e.node = variable("MOYIN_NODE");
+  const std::string path = variable("PATH");
+  for (const char* name : {"node", "nodejs"})
+    if (e.node.empty()) e.node = find_on_path(path, name);
+  std::error_code ec;
+  fs::path script = data_dir / "math" / "engine.js";
+  if (!fs::exists(script, ec)) script = fs::path(MOYIN_DATA_DIR) / "math" / "engine.js";
+  e.script = script.string();
+  return e;
+}
+
+}  // namespace
 
 Environment read_environment(doc::Diagnostics& diags) {
   Environment env;
-  env.styles_dir = find_data("styles");
-  env.fonts_yaml = find_data("fonts/fonts.yaml");
-  if (const char* hl = std::getenv("SOURCE_HIGHLIGHT_DATADIR"); hl && *hl) env.highlight_data_dir = hl;
+  env.data_dir = find_data_dir({.executable = executable_path(nullptr),
+                                .moyin_home = variable("MOYIN_HOME"),
+                                .source_tree = MOYIN_DATA_DIR});
+  env.styles_dir = env.data_dir / "styles";
+  env.fonts_yaml = env.data_dir / "fonts" / "fonts.yaml";
+  env.highlight_data_dir = variable("SOURCE_HIGHLIGHT_DATADIR");
+  env.math = math_engine(env.data_dir);
   if (const char* sde = std::getenv("SOURCE_DATE_EPOCH")) {
     env.source_date_epoch = base::parse_source_date_epoch(sde);
     if (!env.source_date_epoch)

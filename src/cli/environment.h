@@ -6,22 +6,16 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
-#include <string_view>
-#include <vector>
 
 #include "doc/diagnostics.h"
+#include "math/math.h"
 
 namespace moyin::cli {
 
-// Where Moyin's data (styles/, fonts/fonts.yaml) may live, in the order they
-// are tried: $MOYIN_HOME, then <directory of the moyin binary>/../share/moyin
-// (an installed copy), then the source tree the binary was built from.
-std::vector<std::filesystem::path> data_dirs();
-// The first data_dirs() entry holding `relative` (a file or a folder), else
-// `relative` under the last entry (so a message can name where it was looked for).
-std::filesystem::path find_data(std::string_view relative);
-
 struct Environment {
+  // The data folder (cli/data_dir.h: installed share/moyin, $MOYIN_HOME or
+  // the source tree) and what the commands read from it.
+  std::filesystem::path data_dir;
   std::filesystem::path styles_dir;  // shipped style sheets (styles/NAME.yaml)
   std::filesystem::path fonts_yaml;  // the font sets (fonts/fonts.yaml)
   // SOURCE_DATE_EPOCH: dates outputs whose front matter has none (never the clock).
@@ -29,7 +23,9 @@ struct Environment {
   // $SOURCE_HIGHLIGHT_DATADIR (as Source-highlight's own tools honour);
   // empty: the folder its package installs.
   std::filesystem::path highlight_data_dir;
-  // The image catalog (src/image) joins here when it lands.
+  // Node.js ($MOYIN_NODE, else node or nodejs on $PATH) and math/engine.js
+  // from the data folder (else the source tree); started only for math.
+  math::Engine math;
 };
 
 // Reads the environment once. A malformed SOURCE_DATE_EPOCH is a warning

@@ -1,7 +1,5 @@
 #include "cli/sheet.h"
 
-#include <cstdlib>
-
 namespace moyin::cli {
 
 style::Sheet sheet_for(const Environment& env, const StyleArgs& args, const doc::Metadata& meta,
@@ -17,8 +15,35 @@ style::Sheet sheet_for(const Environment& env, const StyleArgs& args, const doc:
     if (is_file) layers.files.push_back(args.style);
     else layers.base = args.style;
   }
-  layers.settings = args.sets;
+  // Front matter `fonts: { body: …, heading: …, code: … }` names faces for
+  // this document: layered like --set, below the command line's own.
+  for (const auto& [key, value] : meta.extra) {
+    if (key != "fonts" || value.kind != doc::MetaValue::Kind::Map) continue;
+    for (const auto& [role, name] : value.entries)
+      if (name.kind == doc::MetaValue::Kind::Scalar)
+        layers.settings.push_back("fonts." + role + "=" + name.scalar);
+  }
+  layers.settings.insert(layers.settings.end(), args.sets.begin(), args.sets.end());
   return style::resolve(layers, diags);
+}
+
+math::Numbering numbering(const style::Sheet& sheet) {
+  switch (sheet.math.numbering) {
+    case style::MathNumbering::All: return math::Numbering::All;
+    case style::MathNumbering::Chapter: return math::Numbering::Chapter;
+    case style::MathNumbering::None: break;
+  }
+  return math::Numbering::None;
+}
+
+void prepare_math(const Environment& env, doc::Document& d, const style::Sheet& sheet,
+                  math::Formulas& formulas, doc::Diagnostics& diags) {
+  std::vector<math::Key> keys = math::collect(std::span(&d, 1));
+  std::string error;
+  if (!keys.empty() && !math::convert(env.math, keys, formulas, error))
+    diags.error(d.path, {}, "math: " + error + "; formulas print as their TeX source");
+  math::number_equations(std::span(&d, 1), numbering(sheet), diags);
+  math::report(d, formulas, diags);
 }
 
 highlight::DataDirs highlight_dirs(const Environment& env) {

@@ -9,6 +9,7 @@
 #include "cli/environment.h"
 #include "doc/diagnostics.h"
 #include "doc/document.h"
+#include "math/math.h"
 #include "highlight/highlight.h"
 #include "style/style.h"
 
@@ -22,6 +23,11 @@ struct StyleArgs {
 style::Sheet sheet_for(const Environment& env, const StyleArgs& args, const doc::Metadata& meta,
                        const std::filesystem::path& doc_dir, doc::Diagnostics& diags);
 
+// For one document (dump): converts its formulas (starting the engine only
+// when it has some), numbers its equations and reports MathJax's complaints.
+void prepare_math(const Environment& env, doc::Document& d, const style::Sheet& sheet,
+                  math::Formulas& formulas, doc::Diagnostics& diags);
+math::Numbering numbering(const style::Sheet& sheet);
 // Where code highlighting finds its language definitions: Moyin's
 // styles/highlight (next to the shipped sheets, so $MOYIN_HOME moves both)
 // and Source-highlight's data folder ($SOURCE_HIGHLIGHT_DATADIR, as its own

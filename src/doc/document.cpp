@@ -24,6 +24,7 @@ static void append_plain(const std::vector<Inline>& inlines, std::string& out) {
     switch (in.kind) {
       case InlineKind::Text:
       case InlineKind::Code:
+      case InlineKind::Math:  // a title or alt text keeps the formula's TeX
         out += in.text;
         break;
       case InlineKind::SoftBreak:
@@ -43,6 +44,20 @@ std::string plain_text(const std::vector<Inline>& inlines) {
   std::string out;
   append_plain(inlines, out);
   return out;
+}
+
+bool has_title_heading(const Document& d) {
+  for (const Block& b : d.blocks)
+    if (b.kind == BlockKind::Heading && b.level == 1) return true;
+  return false;
+}
+
+std::string untitled_chapter_name(const Document& d) {
+  if (!d.meta.title.empty()) return d.meta.title;
+  std::string_view name = d.path;
+  if (const size_t slash = name.find_last_of('/'); slash != std::string_view::npos) name.remove_prefix(slash + 1);
+  if (const size_t dot = name.find_last_of('.'); dot != std::string_view::npos && dot > 0) name = name.substr(0, dot);
+  return std::string(name);
 }
 
 }  // namespace moyin::doc

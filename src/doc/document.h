@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -60,11 +61,13 @@ enum class InlineKind {
   Strong,       // children
   Strike,       // children
   Link,         // url, title, children; autolink = true for bare URLs / <url>
-  Image,        // url, title, children = alt text
+  Image,        // url, title, children = alt text; width, height as written
   SoftBreak,    // a source line break inside a paragraph (between Han: already removed)
   LineBreak,    // hard break
   FootnoteRef,  // label, number
   RawHtml,      // text
+  Math,         // text = TeX source (delimiters removed); display = true for $$…$$ / \[…\]
+                // inside a line (a display formula alone in a paragraph becomes a Math block)
 };
 
 struct Inline {
@@ -73,9 +76,15 @@ struct Inline {
   std::string text;
   std::string url;
   std::string title;
-  std::string label;        // footnote label as written
+  std::string label;        // footnote label as written; Link from \eqref{x} / \ref{x}: the equation label x
   int number = 0;           // footnote number, 1-based in order of first reference
   bool autolink = false;
+  bool display = false;     // Math: display style
+  // Image: the size asked for, as written ("60%", "300", "300px", "5cm",
+  // "2in"; bare numbers are CSS px), from `{width=…}` or <img width>; empty = natural.
+  std::string width;
+  std::string height;
+  std::string caption;  // Image: the text of a raw-HTML <figcaption>, empty if none
   std::vector<Inline> children;
 };
 
@@ -91,6 +100,9 @@ enum class BlockKind {
   Image,        // a paragraph holding one image and nothing else: inlines = {Image}
   RawHtml,      // text
   FootnoteDef,  // label, number, id, children
+  Math,         // display formula: text = TeX (\tag and \label taken out), info = its label key
+                // (\label{key} or {#eq:key}), id = anchor ("eq-key"), label = \tag{…} as written,
+                // equation = the number printed at the right margin
 };
 
 enum class Align { None, Left, Center, Right };
@@ -138,7 +150,7 @@ struct Block {
   int level = 0;             // Heading: 1..6
   std::string id;            // Heading: unique slug; FootnoteDef: "fn-<label>"
   std::string text;          // Code, RawHtml: literal content
-  std::string info;          // Code: the info string's first word (language)
+  std::string info;          // Code: the info string's first word (language); Math: label key
   std::string title;         // Code: the info string's title="…" attribute
   // Code: the info string's key=value attributes after the language, as written
   // (```python title="main.py" linenos=true or {.python title="main.py"}).
@@ -150,8 +162,10 @@ struct Block {
   TaskState task = TaskState::None;  // Item
   std::vector<Align> aligns; // Table: one per column
   std::vector<TableRow> rows;// Table: header row first
-  std::string label;         // FootnoteDef
+  std::string label;         // FootnoteDef; Math: \tag{…} text
   int number = 0;            // FootnoteDef
+  std::string equation;      // Math: the number printed at the right margin ("3", "2.1", a tag), empty: none
+  bool continues = false;    // Paragraph right after a display formula, in the same source paragraph (no indent)
 };
 
 struct Document {
@@ -161,7 +175,24 @@ struct Document {
   std::vector<Block> footnotes;  // FootnoteDef blocks, ordered by number
 };
 
+// A book (book.yaml): its metadata, the folder its chapters' resources
+// resolve inside, and its chapters in reading order. Ids are unique across
+// the chapters (source::read_book renames repeats).
+struct Book {
+  Metadata meta;
+  std::string meta_path;  // the book file, for messages about the metadata
+  std::filesystem::path root;  // the book's folder
+  std::vector<Document> chapters;
+};
+
 // Concatenated plain text of inlines (alt text, heading titles, TOC entries).
 std::string plain_text(const std::vector<Inline>& inlines);
+
+// Whether the document has a level-1 heading (a chapter title).
+bool has_title_heading(const Document& d);
+// What names a chapter without a level-1 heading in the TOC, the EPUB nav
+// and the PDF outline: its front-matter title, else its file name without
+// the extension.
+std::string untitled_chapter_name(const Document& d);
 
 }  // namespace moyin::doc

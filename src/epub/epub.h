@@ -14,6 +14,8 @@
 
 #include "doc/diagnostics.h"
 #include "doc/document.h"
+#include "image/catalog.h"
+#include "math/math.h"
 #include "style/style.h"
 
 namespace moyin::epub {
@@ -39,17 +41,18 @@ struct Options {
   // Used for dcterms:modified when the front matter has no usable date
   // (the caller reads $SOURCE_DATE_EPOCH); otherwise 1970-01-01T00:00:00Z.
   std::optional<int64_t> source_date_epoch;
+  // The run's image catalog, shared with the PDF (same files, same
+  // warnings, reported once). Null = a catalog of this call, bounded by the
+  // document's folder (the book's root for make_book).
+  image::Catalog* images = nullptr;
+  // MathJax's results (MathML); none: formulas appear as their TeX in <code>.
+  const math::Formulas* formulas = nullptr;
 };
 
 // A book: metadata (from book.yaml) plus one document per chapter file, in
 // order. Each chapter becomes exactly one XHTML file. `root` bounds where
 // images may come from (the book.yaml's folder).
-struct Book {
-  doc::Metadata meta;
-  std::string meta_path;             // for diagnostics about metadata (book.yaml)
-  std::filesystem::path root;
-  std::vector<doc::Document> chapters;
-};
+using Book = doc::Book;  // read by source::read_book
 
 // One document -> EPUB bytes. Images resolve relative to the document's
 // folder and must stay inside it. Problems go to `diags` (warnings keep the

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "base/number.h"
+#include "base/chars.h"
 #include "base/utf8.h"
 #include "epub/internal.h"
 #include "style/style.h"
@@ -30,34 +31,24 @@ const char* align_style(doc::Align a) {
   }
 }
 
-// Character classes of the typesetter's Han–Latin spacing (typeset/cjk.h,
-// CJK-RULES §4), so the EPUB spaces exactly where the PDF does.
-bool is_han(char32_t c) {
-  return (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
-         (c >= 0x20000 && c <= 0x3FFFF) || (c >= 0x3040 && c <= 0x30FF && c != 0x30FB) ||
-         (c >= 0x3100 && c <= 0x312F) || (c >= 0x31A0 && c <= 0x31BF) || c == 0x3005 || c == 0x3007;
+// The typesetter's classes (base/chars.h), so the EPUB spaces and compresses
+// exactly where the PDF does: Han–Latin glue between a CJK letter and a
+// Latin letter or digit (CJK-RULES §4).
+bool han_latin(char32_t a, char32_t b) {
+  return (base::is_cjk_letter(a) && base::is_latin_alnum(b)) ||
+         (base::is_latin_alnum(a) && base::is_cjk_letter(b));
 }
-bool is_latin_alnum(char32_t c) {
-  if (c < 0x80) return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-  return (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) || (c >= 0x370 && c <= 0x52F) ||
-         (c >= 0x1E00 && c <= 0x1FFF);
-}
-bool is_digit(char32_t c) { return c >= '0' && c <= '9'; }
-bool is_stop_mark(char32_t c) { return c == U'。' || c == U'？' || c == U'！' || c == U'．'; }
 // Fullwidth marks by their blank half (CJK-RULES §1). “ ” ‘ ’ are left out:
 // a reader's font may draw them proportional, with no blank to take away.
 bool blank_right(char32_t c) {
-  static constexpr std::u32string_view marks = U"，。、：；？！．）》〉」』】〗〕］｝";
-  return marks.find(c) != std::u32string_view::npos;
+  const base::PunctClass k = base::punct_class(c);
+  return (k == base::PunctClass::PauseStop || k == base::PunctClass::Closing) &&
+         !base::is_ambiguous_quote(c);
 }
 bool blank_left(char32_t c) {
-  static constexpr std::u32string_view marks = U"（《〈「『【〖〔［｛";
-  return marks.find(c) != std::u32string_view::npos;
+  return base::punct_class(c) == base::PunctClass::Opening && !base::is_ambiguous_quote(c);
 }
 bool fullwidth_mark(char32_t c) { return blank_right(c) || blank_left(c); }
-bool han_latin(char32_t a, char32_t b) {
-  return (is_han(a) && is_latin_alnum(b)) || (is_latin_alnum(a) && is_han(b));
-}
 
 constexpr std::string_view kSpacer = "<span class=\"hl-sp\"></span>";
 
@@ -154,6 +145,28 @@ HtmlWriter make_writer(const doc::Document& doc, const TextMarkup& markup) {
   return w;
 }
 
+void HtmlWriter::math(const std::string& tex, bool display, const doc::Block* block, std::string& out) {
+  const math::Formula* f = formulas ? formulas->find(tex, display) : nullptr;
+  std::string inner;
+  if (f && f->error.empty() && !f->mathml.empty()) {
+    inner = "<code class=\"moyin-mathml\">";
+    base::append_integer(inner, static_cast<int64_t>(mathml.size()));
+    inner += "</code>";
+    mathml.push_back(f->mathml);
+  } else {
+    inner = "<code class=\"math-tex\">" + escape_html(tex, false) + "</code>";
+  }
+  if (!block) {
+    out += inner;
+    return;
+  }
+  out += "<div class=\"math-display\"";
+  if (!block->id.empty()) out += " id=\"" + escape_html(safe_id(block->id), true) + "\"";
+  out += ">" + inner;
+  if (!block->equation.empty()) out += "<span class=\"equation-number\">(" + escape_html(block->equation, false) + ")</span>";
+  out += "</div>\n";
+}
+
 // The span a fullwidth mark gets, or nullptr: "pc" loses its right blank
 // half, "po" its left, "pk" keeps its full width (and so that an engine's own
 // text-spacing-trim does not trim it a second time, every mark of a
@@ -166,7 +179,7 @@ const char* HtmlWriter::squeeze_class(char32_t c, char32_t before, char32_t afte
     if (fullwidth_mark(before) && (blank_right(before) || blank_left(c))) return "pk";
     return nullptr;
   }
-  if (markup.punctuation == Squeeze::AllButStops && is_stop_mark(c)) return "pk";
+  if (markup.punctuation == Squeeze::AllButStops && base::is_stop_mark(c)) return "pk";
   return blank_right(c) ? "pc" : "po";
 }
 
@@ -192,13 +205,13 @@ void HtmlWriter::text(std::string_view s, std::string& out, char32_t after_text)
   for (size_t i = 0; i < s.size();) {
     const size_t at = i;
     const char32_t c = base::next_code_point(s, i);
-    if (markup.vertical && is_digit(c) && !is_latin_alnum(prev) && prev != '.' && prev != ',') {
+    if (markup.vertical && base::is_ascii_digit(c) && !base::is_latin_alnum(prev) && prev != '.' && prev != ',') {
       // One or two digits between non-Latin text stand upright in one em
       // (縦中横), like a Han character: no Han–Latin spacing around them.
       size_t end = i;
-      while (end < s.size() && is_digit(static_cast<unsigned char>(s[end]))) ++end;
+      while (end < s.size() && base::is_ascii_digit(static_cast<unsigned char>(s[end]))) ++end;
       const char32_t after = end < s.size() ? base::decode_at(s, end).cp : 0;
-      if (end - at <= 2 && !is_latin_alnum(after) && after != '.' && after != ',') {
+      if (end - at <= 2 && !base::is_latin_alnum(after) && after != '.' && after != ',') {
         flush(at);
         out += "<span class=\"tcy\">" + std::string(s.substr(at, end - at)) + "</span>";
         run = i = end;
@@ -269,6 +282,12 @@ void HtmlWriter::inlines(const std::vector<doc::Inline>& list, std::string& out)
         out += "<img src=\"" + escape_html(in.url, true) + "\" alt=\"" +
                escape_html(doc::plain_text(in.children), true) + "\"";
         if (!in.title.empty()) out += " title=\"" + escape_html(in.title, true) + "\"";
+        {
+          std::string w = css_length(in.width), h = css_length(in.height), style;
+          if (!w.empty()) style += "width: " + w + ";";
+          if (!h.empty()) style += std::string(style.empty() ? "" : " ") + "height: " + h + ";";
+          if (!style.empty()) out += " style=\"" + style + "\"";
+        }
         out += ">";
         prev = 0;
         break;
@@ -311,6 +330,11 @@ void HtmlWriter::inlines(const std::vector<doc::Inline>& list, std::string& out)
         out += in.text;
         prev = 0;
         break;
+      case doc::InlineKind::Math:
+        marker(in.pos, out);
+        math(in.text, in.display, nullptr, out);
+        prev = U'x';  // a formula spaces from Han like Latin text
+        break;
     }
   }
 }
@@ -332,11 +356,20 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
         out += "</p>\n";
       }
       break;
-    case doc::BlockKind::Image:
-      out += "<p class=\"image\">";
-      inlines(b.inlines, out);
-      out += "</p>\n";
+    case doc::BlockKind::Image: {
+      std::string caption;
+      if (figures && !b.inlines.empty()) caption = style::figure_caption(*figures, b.inlines[0]);
+      if (caption.empty()) {
+        out += "<p class=\"image\">";
+        inlines(b.inlines, out);
+        out += "</p>\n";
+      } else {  // the same caption the PDF prints under it
+        out += "<figure class=\"image\">";
+        inlines(b.inlines, out);
+        out += "<figcaption>" + escape_html(caption, false) + "</figcaption></figure>\n";
+      }
       break;
+    }
     case doc::BlockKind::Heading: {
       int level = b.level < 1 ? 1 : b.level > 6 ? 6 : b.level;
       std::string tag = "h";
@@ -442,6 +475,10 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
     case doc::BlockKind::FootnoteDef:
       footnote(b, out, true);
       break;
+    case doc::BlockKind::Math:
+      marker(b.pos, out);
+      math(b.text, true, &b, out);
+      break;
   }
 }
 
@@ -473,6 +510,18 @@ void HtmlWriter::footnote(const doc::Block& def, std::string& out, bool) {
   if (!placed) out += "<p>" + back + "</p>\n";
   out += "</aside>\n";
   prev = 0;
+}
+
+std::string css_length(std::string_view v) {
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  size_t digits = 0;
+  while (digits < v.size() && ((v[digits] >= '0' && v[digits] <= '9') || v[digits] == '.')) ++digits;
+  if (digits == 0) return "";
+  std::string_view unit = v.substr(digits);
+  for (std::string_view u : {"", "px", "pt", "mm", "cm", "in", "em", "%"})
+    if (unit == u) return std::string(v) + (unit.empty() ? "px" : "");
+  return "";
 }
 
 }  // namespace moyin::epub::detail

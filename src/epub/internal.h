@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "doc/diagnostics.h"
+#include "image/catalog.h"
 #include "doc/document.h"
 #include "epub/epub.h"
 
@@ -35,7 +36,7 @@ std::string uuid_from_name(std::string_view name);  // RFC 4122 v5 uuid, without
 std::string escape_html(std::string_view text, bool attribute);
 std::string valid_utf8_xml(std::string_view text);  // drops chars XML 1.0 forbids
 bool valid_language_tag(std::string_view tag);
-std::string percent_decode(std::string_view text);
+using image::percent_decode;
 std::string uri_escape(std::string_view text);   // spaces, quotes, controls -> %XX
 
 // ---- html_writer.cpp: blocks -> HTML5 text (parsed again by the sanitizer).
@@ -63,8 +64,16 @@ struct HtmlWriter {
   // label -> def id (from doc.footnotes)
   std::map<std::string, std::string> footnote_ids;
   std::map<std::string, int> ref_counts;  // label -> refs written so far
+  const math::Formulas* formulas = nullptr;
+  // MathML of the formulas written, in order: the HTML holds a placeholder
+  // <code class="moyin-mathml">N</code> per formula that insert_mathml
+  // replaces after sanitizing (MathJax's MathML is trusted, raw HTML's is not).
+  std::vector<std::string> mathml;
+  void math(const std::string& tex, bool display, const doc::Block* block, std::string& out);
   char32_t prev = 0;  // last character written in this block; 0 = none or not text
   bool code_line_numbers = false;         // style code.line-numbers
+  // Captions under image blocks (<figure>), as the sheet says; none = a bare <p class="image">.
+  std::optional<style::FigureStyle> figures;
   void blocks(const std::vector<doc::Block>& blocks, std::string& out, bool tight = false);
   void block(const doc::Block& b, std::string& out, bool tight);
   void inlines(const std::vector<doc::Inline>& in, std::string& out);
@@ -74,6 +83,11 @@ struct HtmlWriter {
   const char* squeeze_class(char32_t c, char32_t before, char32_t after) const;
 };
 HtmlWriter make_writer(const doc::Document& doc, const TextMarkup& markup = {});
+// A CSS length for an image size attribute as written ("60%", "3cm", bare
+// numbers in px); "" when it is not one.
+std::string css_length(std::string_view v);
+// Replaces the writer's MathML placeholders under `root`; true when any formula was inserted.
+bool insert_mathml(pugi::xml_node root, const std::vector<std::string>& mathml);
 
 // ---- sanitize.cpp: HTML5 text -> XHTML nodes appended to `parent`.
 struct SanitizeContext {
@@ -98,21 +112,21 @@ struct Resource {
   std::string media_type;
   std::string data;
 };
+// The images packed into the EPUB, as the run's image catalog resolved them
+// (the same files, checks and warnings as the PDF's).
 class ImageStore {
  public:
-  explicit ImageStore(std::filesystem::path root);
-  // url as written in the document at `doc_dir`; nullopt after a warning.
-  std::optional<std::string> resolve(std::string_view url, const std::filesystem::path& doc_dir,
-                                     std::string_view path, doc::Position pos,
+  explicit ImageStore(image::Catalog& catalog) : catalog_(catalog) {}
+  // url as written in the manuscript `path`; nullopt after a warning.
+  std::optional<std::string> resolve(std::string_view url, std::string_view path, doc::Position pos,
                                      doc::Diagnostics& diags);
   const std::vector<Resource>& resources() const { return resources_; }
 
  private:
-  std::filesystem::path root_;
+  image::Catalog& catalog_;
   std::map<std::string, size_t> by_file_;
   std::set<std::string> names_;
   std::vector<Resource> resources_;
 };
-std::string sniff_image_type(std::string_view data);  // "" when not a supported image
 
 }  // namespace moyin::epub::detail

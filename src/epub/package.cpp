@@ -2,7 +2,9 @@
 // file), footnotes placed with the chapter that first cites them, links
 // resolved to file#id, title page, cover, nav + NCX, OPF, CSS, zip.
 #include <algorithm>
+#include <cstring>
 #include <charconv>
+#include <cstring>
 #include <pugixml.hpp>
 
 #include "base/date.h"
@@ -42,6 +44,41 @@ struct Unit {
   int first_file = 0;  // index of its first ChapterFile
 };
 
+}  // namespace
+
+namespace detail {
+
+void find_mathml_placeholders(pugi::xml_node n, std::vector<pugi::xml_node>& out) {
+  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+    if (std::strcmp(c.name(), "code") == 0 && std::strcmp(c.attribute("class").value(), "moyin-mathml") == 0)
+      out.push_back(c);
+    else
+      find_mathml_placeholders(c, out);
+  }
+}
+
+bool insert_mathml(pugi::xml_node root, const std::vector<std::string>& mathml) {
+  std::vector<pugi::xml_node> found;
+  find_mathml_placeholders(root, found);
+  bool any = false;
+  for (pugi::xml_node code : found) {
+    const size_t k = static_cast<size_t>(std::atoi(code.child_value()));
+    pugi::xml_document m;
+    if (k >= mathml.size() || !m.load_string(mathml[k].c_str())) {
+      code.attribute("class").set_value("math-tex");
+      continue;
+    }
+    code.parent().insert_copy_before(m.document_element(), code);
+    code.parent().remove_child(code);
+    any = true;
+  }
+  return any;
+}
+
+}  // namespace detail
+
+namespace {
+
 struct ChapterFile {
   std::string name;  // "chapter-001.xhtml"
   std::string title;
@@ -51,6 +88,8 @@ struct ChapterFile {
   std::unique_ptr<pugi::xml_document> dom;
   std::set<std::string> ids;
   std::map<const void*, doc::Position> link_positions;
+  bool mathml = false;  // the manifest item gets properties="mathml"
+  bool untitled = false;  // a book chapter with no level-1 heading: its nav entry comes from its title
 };
 
 struct TocEntry {
@@ -176,10 +215,18 @@ struct Builder {
   std::string lang = "zh-CN";
   std::vector<Unit> units;
   std::vector<ChapterFile> files;
+  std::optional<image::Catalog> own_catalog;
   ImageStore images;
   std::vector<TocEntry> toc;
 
-  Builder(const Options& o, doc::Diagnostics& d, fs::path root) : options(o), diags(d), images(std::move(root)) {}
+  Builder(const Options& o, doc::Diagnostics& d, fs::path root)
+      : options(o),
+        diags(d),
+        own_catalog(o.images ? std::nullopt
+                             : std::optional<image::Catalog>(std::in_place,
+                                                             image::CatalogOptions{.boundary = std::move(root),
+                                                                                   .keep_pixels = false})),
+        images(o.images ? *o.images : *own_catalog) {}
 
   void plan_single(const doc::Document& d) {
     Unit u{&d, fs::path(d.path).parent_path(), {}, 0};
@@ -213,6 +260,7 @@ struct Builder {
         f.blocks.push_back(&b);
       }
       if (f.title.empty()) f.title = d.meta.title;
+      f.untitled = !doc::has_title_heading(d);
       files.push_back(std::move(f));
     }
     if (files.empty()) files.emplace_back();
@@ -258,6 +306,8 @@ struct Builder {
       const doc::Document& d = *units[u].doc;
       HtmlWriter writer = make_writer(d, text_markup(options.sheet));
       writer.code_line_numbers = options.sheet.code.line_numbers;
+      writer.figures = options.sheet.figure;  // captions as in the PDF
+      writer.formulas = options.formulas;
       for (ChapterFile& f : files) {
         if (f.unit != static_cast<int>(u)) continue;
         std::string html;
@@ -272,14 +322,15 @@ struct Builder {
         SanitizeContext ctx;
         ctx.diags = &diags;
         ctx.path = d.path;
-        fs::path dir = units[u].dir;
-        ctx.resolve_image = [this, dir, &d](std::string_view url, doc::Position pos) {
-          return images.resolve(url, dir, d.path, pos, diags);
+        ctx.resolve_image = [this, &d](std::string_view url, doc::Position pos) {
+          return images.resolve(url, d.path, pos, diags);
         };
         html_to_xhtml(html, body, ctx);
+        f.mathml = insert_mathml(body, writer.mathml);
         f.link_positions = std::move(ctx.link_positions);
         collect_ids(f.dom->document_element(), f.ids);
         // TOC entries: top-level headings of this file.
+        if (f.untitled) toc.push_back({1, doc::untitled_chapter_name(d), f.name});
         for (const doc::Block* b : f.blocks) {
           if (b->kind != doc::BlockKind::Heading || b->level > options.toc_depth) continue;
           std::string text = doc::plain_text(b->inlines);
@@ -394,9 +445,10 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
   // Cover.
   std::optional<std::string> cover_href;
   if (!meta.cover.empty()) {
-    fs::path dir = b.units.empty() ? fs::path() : b.units[0].dir;
-    if (!b.meta_path.empty()) dir = fs::path(b.meta_path).parent_path();
-    cover_href = b.images.resolve(meta.cover, dir, b.meta_path, {}, diags);
+    // The cover is relative to the book file, or to the single document.
+    std::string from = b.meta_path;
+    if (from.empty() && !b.units.empty() && b.units[0].doc) from = b.units[0].doc->path;
+    cover_href = b.images.resolve(meta.cover, from, {}, diags);
   }
   struct Page {
     std::string id, name, content;
@@ -538,8 +590,11 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
         diags.warn(b.meta_path, {}, "font " + face.file.string() + " not embedded: " + error);
         continue;
       }
-      std::string name = "fonts/font-" + base::integer(static_cast<int>(fonts.size()) + 1, 3) + ".ttf";
-      fonts.push_back({name, "font/ttf",
+      // A CFF face subsets to an OpenType-CFF font ("OTTO"): .otf, font/otf.
+      const bool otf = sub->size() >= 4 && std::memcmp(sub->data(), "OTTO", 4) == 0;
+      std::string name = "fonts/font-" + base::integer(static_cast<int>(fonts.size()) + 1, 3) +
+                         (otf ? ".otf" : ".ttf");
+      fonts.push_back({name, otf ? "font/otf" : "font/ttf",
                        std::string(reinterpret_cast<const char*>(sub->data()), sub->size())});
       std::string family;
       for (char c : face.family)
@@ -649,7 +704,8 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     item("css", "style.css", "text/css", nullptr);
     for (const Page& p : front) item(p.id, p.name, "application/xhtml+xml", nullptr);
     for (size_t i = 0; i < b.files.size(); ++i)
-      item("chapter-" + base::integer(static_cast<int>(i) + 1, 3), b.files[i].name, "application/xhtml+xml", nullptr);
+      item("chapter-" + base::integer(static_cast<int>(i) + 1, 3), b.files[i].name, "application/xhtml+xml",
+           b.files[i].mathml ? "mathml" : nullptr);
     int n = 0;
     for (const Resource& r : b.images.resources()) {
       bool is_cover = cover_href && *cover_href == r.href;
@@ -735,6 +791,7 @@ std::optional<std::string> make_book(const Book& book, const Options& options,
 std::string render_fragment(const doc::Document& d, doc::Diagnostics& diags,
                             const style::Sheet* sheet) {
   HtmlWriter writer = make_writer(d, sheet ? text_markup(*sheet) : TextMarkup{});
+  if (sheet) writer.figures = sheet->figure;
   std::string html;
   for (const doc::Block& b : d.blocks) writer.block(b, html, false);
   if (!d.footnotes.empty()) {

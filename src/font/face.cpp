@@ -74,19 +74,19 @@ FacePtr open_face(const std::filesystem::path& path, int index, doc::Diagnostics
     return FacePtr(nullptr);
   }
   std::unique_ptr<hb_face_t, HbFaceDeleter> face(hb_face_create(blob.get(), index));
-  if (has_table(face.get(), HB_TAG('C', 'F', 'F', ' ')) ||
-      has_table(face.get(), HB_TAG('C', 'F', 'F', '2'))) {
+  if (has_table(face.get(), HB_TAG('C', 'F', 'F', '2'))) {
     diags.error(p, {},
-                "font has CFF (PostScript) outlines, which the PDF back end cannot embed; "
-                "use a TrueType-outline face instead, e.g. LXGW WenKai "
-                "(/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf) or "
-                "WenQuanYi Micro Hei (/usr/share/fonts/truetype/wqy/wqy-microhei.ttc)");
+                "font has CFF2 (variable PostScript) outlines, which a PDF cannot embed; "
+                "use a static .otf/.ttc instance of the family instead");
     return FacePtr(nullptr);
   }
-  if (!has_table(face.get(), HB_TAG('g', 'l', 'y', 'f')) ||
+  const bool cff = has_table(face.get(), HB_TAG('C', 'F', 'F', ' '));
+  if ((!cff && !has_table(face.get(), HB_TAG('g', 'l', 'y', 'f'))) ||
       !has_table(face.get(), HB_TAG('c', 'm', 'a', 'p')) ||
       !has_table(face.get(), HB_TAG('h', 'm', 't', 'x'))) {
-    diags.error(p, {}, "font has no TrueType outlines (glyf/cmap/hmtx tables missing)");
+    diags.error(p, {},
+                "font has no outlines Moyin can embed (glyf or CFF, cmap and hmtx tables needed; "
+                "colour bitmap fonts are not supported)");
     return FacePtr(nullptr);
   }
   hb_face_make_immutable(face.get());
@@ -94,6 +94,7 @@ FacePtr open_face(const std::filesystem::path& path, int index, doc::Diagnostics
   FacePtr out(new Face);
   out->info.path = p;
   out->info.index = index;
+  out->info.cff = cff;
   out->info.units_per_em = static_cast<int>(hb_face_get_upem(face.get()));
   if (out->info.units_per_em <= 0) out->info.units_per_em = 1000;
   std::unique_ptr<hb_font_t, HbFontDeleter> font(hb_font_create(face.get()));

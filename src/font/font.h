@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -36,6 +37,7 @@ struct FaceInfo {
   bool bold = false;            // the face itself is bold (weight >= 600)
   bool italic = false;          // the face itself is italic/oblique
   bool monospace = false;       // post.isFixedPitch
+  bool cff = false;             // PostScript (CFF) outlines rather than TrueType (glyf)
 };
 
 const FaceInfo& info(const Face& face);
@@ -120,8 +122,26 @@ class FontLibrary {
   FaceChoice select(const FontSet& set, char32_t cp, bool bold = false,
                     bool italic = false, bool prefer_cjk = false) const;
 
-  int face_count() const;
-  const Face& face(int id) const;  // id in [0, face_count())
+  // The installed face that draws `cp` when no face of the style's set
+  // does: fontconfig's sorted list for the document language `lang` (BCP 47,
+  // "zh-Hans", "en", …), monochrome outline faces only, resolved once per
+  // character and cached (thread-safe: a mutex guards the cache, faces are
+  // opened once each). `covered` is false when no installed face has it.
+  FaceChoice fallback(char32_t cp, std::string_view lang, bool bold = false,
+                      bool italic = false) const;
+
+  // A set for a family name or a font file that a style sheet or front
+  // matter names (`fonts: { body: "Source Han Serif SC" }`), followed by
+  // the entries of `then` (the set the role uses otherwise), so characters
+  // the named face lacks still come from them. Relative paths resolve
+  // against `base_dir`. Problems go to `diags` against `doc_path`, and then
+  // `then` itself is returned. Thread-safe; a request is resolved once.
+  const FontSet& named_set(std::string_view family_or_file, const std::filesystem::path& base_dir,
+                           const FontSet& then, doc::Diagnostics& diags,
+                           std::string_view doc_path) const;
+
+  int face_count() const;  // faces opened so far (fallback faces open lazily)
+  const Face& face(int id) const;  // id from select()/fallback()/a set entry
   int face_id(const Face& face) const;  // -1 when not from this library
 
  private:
@@ -137,21 +157,36 @@ struct FaceDeleter {
 using FacePtr = std::unique_ptr<Face, FaceDeleter>;
 FacePtr open_face(const std::filesystem::path& path, int index, doc::Diagnostics& diags);
 
-// Characters no face covers, collected while walking a document; reported as
-// one warning per document listing each character with its first position.
+// Characters no face covers, collected while walking a document; reported
+// once per character at its first position.
 class MissingGlyphs {
  public:
-  void note(char32_t cp, doc::Position pos);  // keeps the first position only
+  // Counts distinct positions, so text set twice (a heading in the table of
+  // contents, a table measured twice) is one use.
+  void note(char32_t cp, doc::Position pos);
   bool empty() const { return items_.empty(); }
   size_t size() const { return items_.size(); }
   const std::vector<std::pair<char32_t, doc::Position>>& items() const { return items_; }
-  // "no font in the style can draw 3 characters: U+XXXX 'c' (12:5), …";
-  // nothing when empty. The warning is placed at the first occurrence.
+  size_t uses(char32_t cp) const;
+  // One warning per character, in order of first sight: "no font draws
+  // U+2705 ✅ (first of 12 uses); install fonts-symbola or add a face to the
+  // style".
   void report(std::string_view path, doc::Diagnostics& diags) const;
 
  private:
   std::vector<std::pair<char32_t, doc::Position>> items_;  // in order of first sight
   std::unordered_set<char32_t> seen_;
+  std::unordered_set<uint64_t> positions_;  // (cp, line, column) hashed
+  std::unordered_map<char32_t, size_t> uses_;
 };
+
+// The kind of MissingGlyphs' warnings (doc::Diagnostic::kind): `moyin fonts
+// --check` counts them, the warning cap groups them.
+inline constexpr std::string_view kMissingGlyphKind = "no-font-draws";
+
+// What to install for a character no face has: "install fonts-symbola",
+// "install fonts-hanazono", … (Debian package names; generic advice when no
+// package is known).
+std::string coverage_advice(char32_t cp);
 
 }  // namespace moyin::font

@@ -5,10 +5,15 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <atomic>
+#include <deque>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <mutex>
+#include <stdexcept>
 #include <system_error>
+#include <unordered_map>
 
 #include "base/chars.h"
 #include "base/file.h"
@@ -17,10 +22,73 @@
 
 namespace moyin::font {
 
+// An installed face fontconfig offers as a fallback, opened on first use.
+struct FallbackCandidate {
+  std::string file;
+  int index = 0;
+  std::vector<std::pair<char32_t, char32_t>> ranges;  // coverage (fontconfig's charset)
+  int face_id = -2;  // -2: not opened yet; -1: cannot be used
+
+  bool covers(char32_t cp) const {
+    auto it = std::upper_bound(ranges.begin(), ranges.end(), cp,
+                               [](char32_t c, const auto& r) { return c < r.first; });
+    return it != ranges.begin() && cp <= std::prev(it)->second;
+  }
+};
+
+// Fallback order per language: fontconfig's sorted (trimmed) list.
+struct FallbackOrder {
+  std::string lang;          // fontconfig language tag: zh-cn, zh-tw, ja, ko, en
+  std::vector<int> candidates;
+};
+
+struct FcConfigDeleter {
+  void operator()(FcConfig* c) const { FcConfigDestroy(c); }
+};
+
+// Face id -> face. Faces are added while loading and later on demand
+// (fallback faces, families a style names), from any thread under the
+// library's mutex; an id is published after its face, so a reader holding
+// an id never needs a lock.
+class FaceTable {
+ public:
+  static constexpr size_t kCapacity = 16384;
+  int add(FacePtr face) {
+    const size_t n = size_.load(std::memory_order_relaxed);
+    if (n == kCapacity) return -1;
+    slots_[n].store(face.get(), std::memory_order_release);
+    owned_.push_back(std::move(face));
+    size_.store(n + 1, std::memory_order_release);
+    return static_cast<int>(n);
+  }
+  const Face* get(int id) const {
+    if (id < 0 || static_cast<size_t>(id) >= size_.load(std::memory_order_acquire)) return nullptr;
+    return slots_[static_cast<size_t>(id)].load(std::memory_order_acquire);
+  }
+  size_t size() const { return size_.load(std::memory_order_acquire); }
+
+ private:
+  std::unique_ptr<std::atomic<const Face*>[]> slots_ =
+      std::make_unique<std::atomic<const Face*>[]>(kCapacity);
+  std::atomic<size_t> size_{0};
+  std::vector<FacePtr> owned_;
+};
+
 struct LibraryData {
-  std::vector<FacePtr> faces;
+  FaceTable faces;
+  std::vector<FontSet> sets;  // from fonts.yaml; immutable after loading
+  // Everything below is used after loading under `mutex`.
+  std::mutex mutex;
+  std::unique_ptr<FcConfig, FcConfigDeleter> config;  // private, for on-demand lookups
   std::map<std::pair<std::string, int>, int> by_file;  // (canonical path, index) -> id
-  std::vector<FontSet> sets;
+  // Fallback: candidates in fontconfig's order per language, opened lazily.
+  std::vector<FallbackCandidate> candidates;
+  std::vector<FallbackOrder> orders;
+  // (order index, code point) -> face id, or -1 when nothing covers it.
+  std::unordered_map<uint64_t, int> cache;
+  // Sets made for families or files a style names (stable addresses).
+  std::deque<FontSet> named;
+  std::map<std::string, const FontSet*> named_by_key;
 };
 
 struct FontLibrary::Impl : LibraryData {};
@@ -36,10 +104,6 @@ struct FcObjectSetDeleter {
 struct FcFontSetDeleter {
   void operator()(FcFontSet* s) const { FcFontSetDestroy(s); }
 };
-struct FcConfigDeleter {
-  void operator()(FcConfig* c) const { FcConfigDestroy(c); }
-};
-
 struct Candidate {
   std::string file;
   int index = 0;
@@ -118,6 +182,7 @@ struct Loader {
   doc::Diagnostics& diags;
   std::string yaml_path;
   std::filesystem::path base_dir;
+  bool soft = false;  // a face a document names: problems are warnings (defaults stay)
 
   // Opens (or reuses) a face; errors are reported at the yaml position.
   int open(const std::string& file, int index, doc::Position at) {
@@ -131,12 +196,17 @@ struct Loader {
     doc::Diagnostics local;
     FacePtr face = open_face(canon, index, local);
     if (!face) {
-      for (const doc::Diagnostic& d : local.items)
-        diags.error(yaml_path, at, canon.string() + ": " + d.message);
+      for (const doc::Diagnostic& d : local.items) {
+        if (soft) diags.warn(yaml_path, at, canon.string() + ": " + d.message);
+        else diags.error(yaml_path, at, canon.string() + ": " + d.message);
+      }
       return -1;
     }
-    int id = static_cast<int>(lib.faces.size());
-    lib.faces.push_back(std::move(face));
+    int id = lib.faces.add(std::move(face));
+    if (id < 0) {
+      diags.error(yaml_path, at, "too many font faces");
+      return -1;
+    }
     lib.by_file.emplace(key, id);
     return id;
   }
@@ -215,11 +285,98 @@ struct Loader {
       if (int bi = open_variant(node, "bold-italic"); bi >= 0) e.bold_italic = bi;
     }
     if (e.regular < 0) return std::nullopt;
-    const Face& f = *lib.faces[e.regular];
+    const Face& f = *lib.faces.get(e.regular);
     e.han = has_glyph(f, U'一') && has_glyph(f, U'。');
     return e;
   }
 };
+
+// The languages fallback lists are made for, and which one a document uses.
+constexpr const char* kFallbackLangs[] = {"zh-cn", "zh-tw", "ja", "ko", "en"};
+
+size_t order_for(std::string_view lang) {
+  auto has = [&](std::string_view s) { return lang.find(s) != std::string_view::npos; };
+  if (lang.empty() || lang.starts_with("zh"))
+    return has("Hant") || has("TW") || has("HK") || has("MO") ? 1 : 0;
+  if (lang.starts_with("ja")) return 2;
+  if (lang.starts_with("ko")) return 3;
+  return 4;
+}
+
+std::vector<std::pair<char32_t, char32_t>> charset_ranges(const FcCharSet* cs) {
+  std::vector<std::pair<char32_t, char32_t>> out;
+  FcChar32 map[FC_CHARSET_MAP_SIZE];
+  FcChar32 next = 0;
+  for (FcChar32 base = FcCharSetFirstPage(cs, map, &next); base != FC_CHARSET_DONE;
+       base = FcCharSetNextPage(cs, map, &next)) {
+    for (int i = 0; i < FC_CHARSET_MAP_SIZE; ++i) {
+      for (int bit = 0; bit < 32; ++bit) {
+        if (!((map[i] >> bit) & 1)) continue;
+        const char32_t cp = base + static_cast<char32_t>(i * 32 + bit);
+        if (!out.empty() && out.back().second + 1 == cp) out.back().second = cp;
+        else out.emplace_back(cp, cp);
+      }
+    }
+  }
+  return out;
+}
+
+// Fontconfig's sorted fallback list for each language: faces with outlines
+// (TrueType or CFF), no colour bitmap fonts. Only file names and coverage
+// are kept; the faces open when first needed.
+void load_fallbacks(LibraryData& lib, FcConfig* config) {
+  std::map<std::pair<std::string, int>, int> seen;
+  for (const char* lang : kFallbackLangs) {
+    FallbackOrder order{lang, {}};
+    std::unique_ptr<FcPattern, FcPatternDeleter> pat(FcPatternCreate());
+    FcLangSet* ls = FcLangSetCreate();
+    FcLangSetAdd(ls, reinterpret_cast<const FcChar8*>(lang));
+    FcPatternAddLangSet(pat.get(), FC_LANG, ls);
+    FcLangSetDestroy(ls);
+    FcConfigSubstitute(config, pat.get(), FcMatchPattern);
+    FcDefaultSubstitute(pat.get());
+    FcResult result = FcResultNoMatch;
+    std::unique_ptr<FcFontSet, FcFontSetDeleter> fs(
+        FcFontSort(config, pat.get(), FcTrue, nullptr, &result));
+    for (int i = 0; fs && i < fs->nfont; ++i) {
+      FcPattern* p = fs->fonts[i];
+      FcChar8* file = nullptr;
+      FcCharSet* cs = nullptr;
+      if (FcPatternGetString(p, FC_FILE, 0, &file) != FcResultMatch ||
+          FcPatternGetCharSet(p, FC_CHARSET, 0, &cs) != FcResultMatch)
+        continue;
+      FcBool flag = FcFalse;
+      if (FcPatternGetBool(p, FC_COLOR, 0, &flag) == FcResultMatch && flag) continue;
+      if (FcPatternGetBool(p, FC_OUTLINE, 0, &flag) == FcResultMatch && !flag) continue;
+      FcChar8* format = nullptr;
+      if (FcPatternGetString(p, FC_FONTFORMAT, 0, &format) == FcResultMatch) {
+        const std::string f = reinterpret_cast<const char*>(format);
+        if (f != "TrueType" && f != "CFF") continue;
+      }
+      int index = 0;
+      FcPatternGetInteger(p, FC_INDEX, 0, &index);
+      auto key = std::make_pair(std::string(reinterpret_cast<const char*>(file)), index);
+      auto [it, fresh] = seen.emplace(key, static_cast<int>(lib.candidates.size()));
+      if (fresh) lib.candidates.push_back({key.first, index, charset_ranges(cs)});
+      order.candidates.push_back(it->second);
+    }
+    lib.orders.push_back(std::move(order));
+  }
+}
+
+// Opens a fallback candidate (or finds it among the faces already open);
+// -1 when it cannot be used. Called under the library's mutex.
+int open_fallback(LibraryData& lib, const FallbackCandidate& c) {
+  std::error_code ec;
+  std::filesystem::path canon = std::filesystem::weakly_canonical(c.file, ec);
+  auto key = std::make_pair(ec ? c.file : canon.string(), c.index);
+  if (auto it = lib.by_file.find(key); it != lib.by_file.end()) return it->second;
+  doc::Diagnostics ignored;  // a face fontconfig lists but Moyin cannot embed: skip it
+  FacePtr face = open_face(key.first, c.index, ignored);
+  const int id = face ? lib.faces.add(std::move(face)) : -1;
+  lib.by_file.emplace(key, id);
+  return id;
+}
 
 }  // namespace
 
@@ -253,8 +410,8 @@ std::optional<FontLibrary> FontLibrary::load(const std::filesystem::path& fonts_
     if (kv.first.Scalar() != "sets")
       diags.warn(yp, pos_of(kv.first), "unknown key `" + kv.first.Scalar() + "`");
   }
-  // A private fontconfig configuration, destroyed after loading: nothing of
-  // fontconfig stays alive (or global) once the faces are open.
+  // A private fontconfig configuration, owned by the library (never the
+  // global one) and used after loading only under its mutex.
   std::unique_ptr<FcConfig, FcConfigDeleter> config(FcInitLoadConfigAndFonts());
   if (!config) {
     diags.error(yp, {}, "fontconfig could not be initialised");
@@ -281,6 +438,8 @@ std::optional<FontLibrary> FontLibrary::load(const std::filesystem::path& fonts_
     lib.impl_->sets.push_back(std::move(set));
   }
   if (diags.count(doc::Severity::Error) > errors_before) return std::nullopt;
+  load_fallbacks(*lib.impl_, config.get());
+  lib.impl_->config = std::move(config);
   return lib;
 }
 
@@ -293,11 +452,49 @@ const FontSet* FontLibrary::find_set(std::string_view name) const {
 const std::vector<FontSet>& FontLibrary::sets() const { return impl_->sets; }
 
 int FontLibrary::face_count() const { return static_cast<int>(impl_->faces.size()); }
-const Face& FontLibrary::face(int id) const { return *impl_->faces.at(id); }
+const Face& FontLibrary::face(int id) const {
+  const Face* f = impl_->faces.get(id);
+  if (!f) throw std::out_of_range("no font face " + std::to_string(id));
+  return *f;
+}
 int FontLibrary::face_id(const Face& face) const {
   for (size_t i = 0; i < impl_->faces.size(); ++i)
-    if (impl_->faces[i].get() == &face) return static_cast<int>(i);
+    if (impl_->faces.get(static_cast<int>(i)) == &face) return static_cast<int>(i);
   return -1;
+}
+
+FaceChoice FontLibrary::fallback(char32_t cp, std::string_view lang, bool bold,
+                                 bool italic) const {
+  LibraryData& lib = *impl_;
+  FaceChoice out;
+  if (lib.orders.empty()) return out;
+  const size_t order = std::min(order_for(lang), lib.orders.size() - 1);
+  const uint64_t key = (uint64_t{order} << 32) | cp;
+  int id = -1;
+  std::unique_lock lock(lib.mutex);
+  if (auto it = lib.cache.find(key); it != lib.cache.end()) {
+    id = it->second;
+  } else {
+    // Opening a face under the lock happens once per face per process.
+    for (int k : lib.orders[order].candidates) {
+      FallbackCandidate& c = lib.candidates[static_cast<size_t>(k)];
+      if (!c.covers(cp)) continue;
+      if (c.face_id == -2) c.face_id = open_fallback(lib, c);
+      if (c.face_id >= 0 && has_glyph(*lib.faces.get(c.face_id), cp)) {
+        id = c.face_id;
+        break;
+      }
+    }
+    lib.cache.emplace(key, id);
+  }
+  lock.unlock();
+  if (id < 0) return out;
+  out.face_id = id;
+  out.face = &face(id);
+  out.covered = true;
+  out.synthetic_bold = bold && !info(*out.face).bold;
+  out.synthetic_italic = italic && !base::is_cjk(cp) && !info(*out.face).italic;
+  return out;
 }
 
 namespace {
@@ -335,11 +532,11 @@ FaceChoice FontLibrary::select(const FontSet& set, char32_t cp, bool bold, bool 
   if (italic && base::is_cjk(cp)) italic = false;
   auto try_entry = [&](const FontFamilyEntry& e, FaceChoice& out) {
     FaceChoice c = variant(e, bold, italic);
-    if (has_glyph(*impl_->faces[c.face_id], cp)) {
+    if (has_glyph(face(c.face_id), cp)) {
       out = c;
       return true;
     }
-    if (c.face_id != e.regular && has_glyph(*impl_->faces[e.regular], cp)) {
+    if (c.face_id != e.regular && has_glyph(face(e.regular), cp)) {
       // The variant lacks the character; the regular face draws it, synthesised.
       out = FaceChoice{.face_id = e.regular, .synthetic_bold = bold, .synthetic_italic = italic};
       return true;
@@ -358,35 +555,71 @@ FaceChoice FontLibrary::select(const FontSet& set, char32_t cp, bool bold, bool 
   }
   if (!found) out = variant(set.faces.front(), bold, italic);
   out.covered = found;
-  out.face = impl_->faces[out.face_id].get();
+  out.face = &face(out.face_id);
   return out;
+}
+
+const FontSet& FontLibrary::named_set(std::string_view family_or_file,
+                                      const std::filesystem::path& base_dir, const FontSet& then,
+                                      doc::Diagnostics& diags, std::string_view doc_path) const {
+  LibraryData& lib = *impl_;
+  const std::string name(family_or_file);
+  const std::string key = name + '\n' + base_dir.string() + '\n' + then.name;
+  std::lock_guard lock(lib.mutex);
+  if (auto it = lib.named_by_key.find(key); it != lib.named_by_key.end()) return *it->second;
+  if (!lib.config) return then;
+  Loader loader{lib, lib.config.get(), diags, std::string(doc_path), base_dir, true};
+  std::optional<FontFamilyEntry> entry = loader.entry(YAML::Node(name));
+  if (!entry) return then;  // reported; asked again by the next document
+  FontSet set;
+  set.name = name + " + " + then.name;
+  set.faces.push_back(std::move(*entry));
+  for (const FontFamilyEntry& e : then.faces)
+    if (e.regular != set.faces.front().regular) set.faces.push_back(e);
+  lib.named.push_back(std::move(set));
+  lib.named_by_key.emplace(key, &lib.named.back());
+  return lib.named.back();
 }
 
 void MissingGlyphs::note(char32_t cp, doc::Position pos) {
   if (seen_.insert(cp).second) items_.emplace_back(cp, pos);
+  const uint64_t where = (uint64_t{cp} << 40) ^ (uint64_t(static_cast<uint32_t>(pos.line)) << 16) ^
+                         static_cast<uint32_t>(pos.column);
+  if (positions_.insert(where).second) ++uses_[cp];
+}
+
+size_t MissingGlyphs::uses(char32_t cp) const {
+  auto it = uses_.find(cp);
+  return it == uses_.end() ? 0 : it->second;
+}
+
+std::string coverage_advice(char32_t cp) {
+  if ((cp >= 0xE000 && cp <= 0xF8FF) || cp >= 0xF0000)
+    return "a private-use character: add a face that defines it to the style";
+  if (cp >= 0x20000 && cp <= 0x3FFFF)
+    return "install fonts-hanazono (CJK Extension B and beyond) or add a face to the style";
+  if ((cp >= 0x2000 && cp <= 0x2BFF) || (cp >= 0x1F000 && cp <= 0x1FAFF) ||
+      (cp >= 0x1D400 && cp <= 0x1D7FF))
+    return "install fonts-symbola or add a face to the style";
+  return "install a font that has it (fc-list ':charset=" + [&] {
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "%x", static_cast<unsigned>(cp));
+    return std::string(hex);
+  }() + "') or add a face to the style";
 }
 
 void MissingGlyphs::report(std::string_view path, doc::Diagnostics& diags) const {
-  if (items_.empty()) return;
-  std::string msg = "no font in the style can draw " + std::to_string(items_.size()) +
-                    (items_.size() == 1 ? " character" : " characters") +
-                    " (drawn as .notdef):";
-  size_t shown = 0;
   for (const auto& [cp, pos] : items_) {
-    if (shown == 50) {
-      msg += " …";
-      break;
-    }
     char code[16];
     std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(cp));
-    msg += shown ? ", " : " ";
-    msg += code;
-    msg += " '";
+    std::string msg = std::string("no font draws ") + code + " ";
     base::append_utf8(msg, cp);
-    msg += "' (" + std::to_string(pos.line) + ":" + std::to_string(pos.column) + ")";
-    ++shown;
+    const size_t n = uses(cp);
+    msg += n > 1 ? " (first of " + std::to_string(n) + " uses); " : "; ";
+    msg += coverage_advice(cp);
+    diags.warn(path, pos, std::move(msg));
+    diags.items.back().kind = kMissingGlyphKind;
   }
-  diags.warn(path, items_.front().second, std::move(msg));
 }
 
 }  // namespace moyin::font

@@ -1,5 +1,6 @@
 #include "font/subset.h"
 
+#include <hb-ot.h>
 #include <hb-subset.h>
 #include <hb.h>
 
@@ -143,23 +144,30 @@ std::optional<std::vector<std::byte>> subset_codepoints_face(hb_face_t* face,
   return blob_bytes(blob.get());
 }
 
-std::optional<PuaSubset> subset_pua_face(hb_face_t* face, std::span<const uint32_t> glyphs,
-                                         std::string& error) {
+// A subset input holding `glyphs`, or null with `error` set (an id the face lacks).
+InputPtr glyph_input(hb_face_t* face, std::span<const uint32_t> glyphs, std::string& error) {
   const unsigned glyph_total = hb_face_get_glyph_count(face);
   InputPtr input(hb_subset_input_create_or_fail());
   if (!input) {
     error = "out of memory";
-    return std::nullopt;
+    return nullptr;
   }
   hb_set_t* gset = hb_subset_input_glyph_set(input.get());
   for (uint32_t g : glyphs) {
     if (g >= glyph_total) {
       error = "glyph id " + std::to_string(g) + " is not in the face (" +
               std::to_string(glyph_total) + " glyphs)";
-      return std::nullopt;
+      return nullptr;
     }
     hb_set_add(gset, g);
   }
+  return input;
+}
+
+std::optional<PuaSubset> subset_pua_face(hb_face_t* face, std::span<const uint32_t> glyphs,
+                                         std::string& error) {
+  InputPtr input = glyph_input(face, glyphs, error);
+  if (!input) return std::nullopt;
   // Nothing shapes with this subset: drop layout tables (and with them the
   // layout closure, so only the asked-for glyphs and their components stay).
   hb_set_t* drop = hb_subset_input_set(input.get(), HB_SUBSET_SETS_DROP_TABLE_TAG);
@@ -236,7 +244,276 @@ std::optional<PuaSubset> subset_pua_face(hb_face_t* face, std::span<const uint32
   return out;
 }
 
+// ---- The few CFF structures the PDF needs: is the font CID-keyed, and
+// which CID (or SID) the charset gives each glyph. (Adobe TN #5176.)
+
+struct CffReader {
+  std::span<const uint8_t> d;
+  bool ok = true;
+  uint32_t u(size_t at, int size) {
+    if (at + static_cast<size_t>(size) > d.size() || size < 1 || size > 4) {
+      ok = false;
+      return 0;
+    }
+    uint32_t v = 0;
+    for (int i = 0; i < size; ++i) v = (v << 8) | d[at + static_cast<size_t>(i)];
+    return v;
+  }
+  // An INDEX at `at`: the [begin, end) of each element; `next` after it.
+  std::vector<std::pair<size_t, size_t>> index(size_t at, size_t& next) {
+    std::vector<std::pair<size_t, size_t>> out;
+    const uint32_t count = u(at, 2);
+    if (!ok || count == 0) {
+      next = at + 2;
+      return out;
+    }
+    const int off_size = static_cast<int>(u(at + 2, 1));
+    const size_t offsets = at + 3;
+    const size_t base = offsets + (count + 1) * static_cast<size_t>(off_size) - 1;
+    uint32_t prev = u(offsets, off_size);
+    for (uint32_t i = 1; i <= count && ok; ++i) {
+      uint32_t cur = u(offsets + i * static_cast<size_t>(off_size), off_size);
+      if (cur < prev || base + cur > d.size()) ok = false;
+      else out.emplace_back(base + prev, base + cur);
+      prev = cur;
+    }
+    next = base + prev;
+    return out;
+  }
+};
+
+struct CffTop {
+  bool cid_keyed = false;       // ROS present
+  int64_t charset = 0;          // offset (0..2: predefined, name-keyed only)
+  int64_t charstrings = -1;     // offset of the CharStrings INDEX
+};
+
+// Integer operands and the operators that matter of a Top DICT.
+CffTop parse_top_dict(std::span<const uint8_t> dict) {
+  CffTop top;
+  std::vector<int64_t> operands;
+  for (size_t i = 0; i < dict.size();) {
+    const uint8_t b0 = dict[i];
+    auto need = [&](size_t n) { return i + n <= dict.size(); };
+    if (b0 <= 21) {  // operator
+      int op = b0;
+      if (b0 == 12) {
+        if (!need(2)) break;
+        op = 1200 + dict[i + 1];
+        ++i;
+      }
+      ++i;
+      if (op == 1230) top.cid_keyed = true;  // ROS
+      if (op == 15 && !operands.empty()) top.charset = operands.back();
+      if (op == 17 && !operands.empty()) top.charstrings = operands.back();
+      operands.clear();
+    } else if (b0 == 28 && need(3)) {
+      operands.push_back(static_cast<int16_t>((dict[i + 1] << 8) | dict[i + 2]));
+      i += 3;
+    } else if (b0 == 29 && need(5)) {
+      operands.push_back(static_cast<int32_t>((uint32_t{dict[i + 1]} << 24) |
+                                              (uint32_t{dict[i + 2]} << 16) |
+                                              (uint32_t{dict[i + 3]} << 8) | dict[i + 4]));
+      i += 5;
+    } else if (b0 == 30) {  // real: nibbles up to an 0xF
+      ++i;
+      while (i < dict.size() && (dict[i] & 0x0F) != 0x0F && (dict[i] >> 4) != 0x0F) ++i;
+      ++i;
+      operands.push_back(0);
+    } else if (b0 >= 32 && b0 <= 246) {
+      operands.push_back(b0 - 139);
+      ++i;
+    } else if (b0 >= 247 && b0 <= 250 && need(2)) {
+      operands.push_back((b0 - 247) * 256 + dict[i + 1] + 108);
+      i += 2;
+    } else if (b0 >= 251 && b0 <= 254 && need(2)) {
+      operands.push_back(-(b0 - 251) * 256 - dict[i + 1] - 108);
+      i += 2;
+    } else {
+      break;  // reserved byte or truncated operand
+    }
+  }
+  return top;
+}
+
+struct CffCharset {
+  bool cid_keyed = false;
+  std::vector<uint32_t> id_of_glyph;  // glyph id → CID (CID-keyed) or SID
+};
+
+std::optional<CffCharset> read_cff_charset(std::span<const uint8_t> cff, std::string& error) {
+  CffReader r{cff};
+  const uint32_t header_size = r.u(2, 1);
+  size_t at = header_size;
+  r.index(at, at);                               // Name INDEX
+  auto top_dicts = r.index(at, at);              // Top DICT INDEX
+  if (!r.ok || top_dicts.size() != 1) {
+    error = "the CFF table is damaged (no single Top DICT)";
+    return std::nullopt;
+  }
+  const CffTop top = parse_top_dict(
+      cff.subspan(top_dicts[0].first, top_dicts[0].second - top_dicts[0].first));
+  if (top.charstrings <= 0 || static_cast<size_t>(top.charstrings) >= cff.size()) {
+    error = "the CFF table has no CharStrings";
+    return std::nullopt;
+  }
+  size_t end = 0;
+  const size_t glyphs = r.index(static_cast<size_t>(top.charstrings), end).size();
+  CffCharset out;
+  out.cid_keyed = top.cid_keyed;
+  out.id_of_glyph.assign(glyphs, 0);
+  if (top.charset <= 2) {  // predefined charsets: only name-keyed fonts, SIDs unused here
+    for (size_t g = 0; g < glyphs; ++g) out.id_of_glyph[g] = static_cast<uint32_t>(g);
+    if (top.cid_keyed) {
+      error = "a CID-keyed CFF without a charset";
+      return std::nullopt;
+    }
+    return out;
+  }
+  size_t p = static_cast<size_t>(top.charset);
+  const uint32_t format = r.u(p++, 1);
+  size_t g = 1;
+  if (format == 0) {
+    for (; g < glyphs && r.ok; ++g, p += 2) out.id_of_glyph[g] = r.u(p, 2);
+  } else if (format == 1 || format == 2) {
+    const int left_size = format == 1 ? 1 : 2;
+    while (g < glyphs && r.ok) {
+      const uint32_t first = r.u(p, 2);
+      const uint32_t left = r.u(p + 2, left_size);
+      p += 2 + static_cast<size_t>(left_size);
+      for (uint32_t k = 0; k <= left && g < glyphs; ++k, ++g) out.id_of_glyph[g] = first + k;
+    }
+  } else {
+    error = "unknown CFF charset format " + std::to_string(format);
+    return std::nullopt;
+  }
+  if (!r.ok) {
+    error = "the CFF charset is damaged";
+    return std::nullopt;
+  }
+  return out;
+}
+
+bool face_has_table(hb_face_t* face, hb_tag_t tag) {
+  BlobPtr t(hb_face_reference_table(face, tag));
+  return hb_blob_get_length(t.get()) > 0;
+}
+
+// The CFF path of subset_for_pdf: outlines stay CFF; codes are CIDs.
+std::optional<PdfFont> subset_cff_for_pdf(hb_face_t* face, std::span<const uint32_t> glyphs,
+                                          std::string& error) {
+  InputPtr input = glyph_input(face, glyphs, error);
+  if (!input) return std::nullopt;
+  hb_set_t* drop = hb_subset_input_set(input.get(), HB_SUBSET_SETS_DROP_TABLE_TAG);
+  for (const char* tag : {"GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "vhea", "vmtx", "VORG"})
+    hb_set_add(drop, hb_tag_from_string(tag, 4));
+  // Desubroutinized charstrings deflate better than subroutinized ones
+  // (LIBRARY-NOTES.md: CFF) and subset faster.
+  hb_subset_input_set_flags(input.get(), HB_SUBSET_FLAGS_DESUBROUTINIZE);
+  PlanPtr plan(hb_subset_plan_create_or_fail(face, input.get()));
+  if (!plan) {
+    error = "hb-subset could not plan the subset";
+    return std::nullopt;
+  }
+  FacePtrHb sub(hb_subset_plan_execute_or_fail(plan.get()));
+  if (!sub) {
+    error = "hb-subset failed";
+    return std::nullopt;
+  }
+  BlobPtr cff(hb_face_reference_table(sub.get(), HB_TAG('C', 'F', 'F', ' ')));
+  unsigned len = 0;
+  const char* data = hb_blob_get_data(cff.get(), &len);
+  if (!data || len == 0) {
+    error = "the subset has no CFF table";
+    return std::nullopt;
+  }
+  std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(data), len);
+  auto charset = read_cff_charset(bytes, error);
+  if (!charset) return std::nullopt;
+
+  PdfFont out;
+  out.kind = PdfFont::Kind::Cff;
+  out.program = blob_bytes(cff.get());
+  out.glyph_count = static_cast<int>(charset->id_of_glyph.size());
+  std::unique_ptr<hb_font_t, HbFontDeleter> font(hb_font_create(face));
+  const double upem = hb_face_get_upem(face);
+  const hb_map_t* old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan.get());
+  uint32_t max_code = 0;
+  for (uint32_t g : glyphs) {
+    const hb_codepoint_t n = hb_map_get(old_to_new, g);
+    if (n == HB_MAP_VALUE_INVALID || n >= charset->id_of_glyph.size()) {
+      error = "glyph " + std::to_string(g) + " was lost in subsetting";
+      return std::nullopt;
+    }
+    // Name-keyed: a CIDFontType0 uses the CID as the glyph index (PDF 9.7.4.2).
+    const uint32_t code = charset->cid_keyed ? charset->id_of_glyph[n] : n;
+    if (code > 0xFFFF) {
+      error = "CID " + std::to_string(code) + " does not fit a 2-byte code";
+      return std::nullopt;
+    }
+    out.code_of[g] = static_cast<uint16_t>(code);
+    out.width_of[static_cast<uint16_t>(code)] =
+        hb_font_get_glyph_h_advance(font.get(), g) * 1000.0 / upem;
+    max_code = std::max(max_code, code);
+  }
+  out.first_free_code = max_code + 1 <= 0xFFFD ? max_code + 1 : 0;
+
+  // Font descriptor metrics from the original face (head, OS/2, post).
+  auto em = [&](double v) { return v * 1000.0 / upem; };
+  BlobPtr head(hb_face_reference_table(face, HB_TAG('h', 'e', 'a', 'd')));
+  unsigned head_len = 0;
+  const auto* h = reinterpret_cast<const uint8_t*>(hb_blob_get_data(head.get(), &head_len));
+  if (h && head_len >= 44) {
+    for (int k = 0; k < 4; ++k)
+      out.bbox[k] = em(static_cast<int16_t>((h[36 + 2 * k] << 8) | h[37 + 2 * k]));
+  }
+  hb_position_t v = 0;
+  if (hb_ot_metrics_get_position(font.get(), HB_OT_METRICS_TAG_HORIZONTAL_ASCENDER, &v))
+    out.ascent = em(v);
+  if (hb_ot_metrics_get_position(font.get(), HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER, &v))
+    out.descent = em(v);
+  out.cap_height = out.ascent;
+  if (hb_ot_metrics_get_position(font.get(), HB_OT_METRICS_TAG_CAP_HEIGHT, &v) && v > 0)
+    out.cap_height = em(v);
+  out.italic_angle = hb_style_get_value(font.get(), HB_STYLE_TAG_SLANT_ANGLE);
+  BlobPtr post(hb_face_reference_table(face, HB_TAG('p', 'o', 's', 't')));
+  unsigned post_len = 0;
+  const auto* pd = reinterpret_cast<const uint8_t*>(hb_blob_get_data(post.get(), &post_len));
+  out.fixed_pitch = pd && post_len >= 16 && (pd[12] | pd[13] | pd[14] | pd[15]) != 0;
+  return out;
+}
+
 }  // namespace
+
+std::optional<PdfFont> subset_for_pdf(const std::filesystem::path& file, int index,
+                                      std::span<const uint32_t> glyphs, std::string& error) {
+  BlobPtr blob(hb_blob_create_from_file_or_fail(file.c_str()));
+  if (!blob) {
+    error = "cannot read font file " + file.string();
+    return std::nullopt;
+  }
+  unsigned len = 0;
+  const char* data = hb_blob_get_data(blob.get(), &len);
+  const std::span bytes(reinterpret_cast<const std::byte*>(data), len);
+  FacePtrHb face = face_from_bytes(bytes, index, error);
+  if (!face) return std::nullopt;
+  if (face_has_table(face.get(), HB_TAG('C', 'F', 'F', '2'))) {
+    error = "CFF2 (variable PostScript) outlines cannot be embedded in a PDF";
+    return std::nullopt;
+  }
+  if (face_has_table(face.get(), HB_TAG('C', 'F', 'F', ' ')))
+    return subset_cff_for_pdf(face.get(), glyphs, error);
+  auto pua = subset_pua_face(face.get(), glyphs, error);
+  if (!pua) return std::nullopt;
+  PdfFont out;
+  out.kind = PdfFont::Kind::TrueType;
+  out.program = std::move(pua->font);
+  out.code_of = std::move(pua->code_of);
+  out.glyph_count = pua->glyph_count;
+  const uint32_t next = kPuaFirst + static_cast<uint32_t>(pua->glyph_count);
+  out.first_free_code = next <= 0xFFFD ? next : 0;
+  return out;
+}
 
 std::optional<std::vector<std::byte>> read_font_file(const std::filesystem::path& path,
                                                      std::string& error) {

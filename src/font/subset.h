@@ -61,4 +61,40 @@ std::optional<PuaSubset> subset_glyphs_pua(const Face& face, std::span<const uin
 std::optional<PuaSubset> subset_glyphs_pua(const std::filesystem::path& file, int index,
                                            std::span<const uint32_t> glyphs, std::string& error);
 
+// What the PDF back end embeds for one face: the one subsetting call of the
+// PDF path (a cache of CFF subsets, the expensive ones, belongs here).
+struct PdfFont {
+  enum class Kind {
+    TrueType,  // `program` is a standalone .ttf with the private-use cmap of
+               // subset_glyphs_pua; libharu embeds it as CIDFontType2
+    Cff,       // `program` is the bare `CFF ` table of the subset, for a
+               // CIDFontType0 with FontFile3 /Subtype /CIDFontType0C
+  };
+  Kind kind = Kind::TrueType;
+  std::vector<std::byte> program;
+  // Original glyph id → the 2-byte code that draws it. TrueType: the
+  // private-use code; CFF: the glyph's CID in the subset's charset (a
+  // CID-keyed font) or its subset glyph id (a name-keyed one), which is what
+  // a PDF CIDFontType0 selects glyphs by.
+  std::unordered_map<uint32_t, uint16_t> code_of;
+  // The first code no glyph uses: codes from here up to 0xFFFD draw .notdef
+  // (0 when none is left). Distinct uncovered characters each get one, so
+  // copying the text gives them back.
+  uint32_t first_free_code = 0;
+  int glyph_count = 0;
+  // CFF only (libharu measures TrueType itself): advance of each code in
+  // 1/1000 em, and the font descriptor's metrics in 1/1000 em.
+  std::unordered_map<uint16_t, double> width_of;
+  double bbox[4] = {0, 0, 0, 0};  // xMin yMin xMax yMax
+  double ascent = 0, descent = 0, cap_height = 0, italic_angle = 0;
+  bool fixed_pitch = false;
+};
+
+// Subsets face `index` of `file` to `glyphs` (original glyph ids) for the
+// PDF: TrueType outlines as subset_glyphs_pua does, CFF outlines kept as CFF
+// (hb-subset keeps a CID-keyed font CID-keyed). nullopt with `error` set
+// when the face cannot be read or subset (CFF2 variable fonts included).
+std::optional<PdfFont> subset_for_pdf(const std::filesystem::path& file, int index,
+                                      std::span<const uint32_t> glyphs, std::string& error);
+
 }  // namespace moyin::font

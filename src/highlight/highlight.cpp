@@ -17,6 +17,8 @@
 #include <mutex>
 #include <utility>
 
+#include "base/utf8.h"
+
 namespace moyin::highlight {
 
 namespace fs = std::filesystem;
@@ -92,13 +94,6 @@ TokenClass class_for(std::string_view element, bool markup) {
   for (const auto& [name, cls] : kElements)
     if (name == element) return cls;
   return TokenClass::Text;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
 }
 
 bool is_dir(const fs::path& p) {
@@ -191,7 +186,7 @@ struct Highlighter::Impl {
   }
 
   std::optional<std::string> definition_for(std::string_view language) const {
-    const std::string name = lower(language);
+    const std::string name = base::ascii_lower(language);
     if (name.empty()) return std::nullopt;
     for (const auto& [alias, file] : kAliases)
       if (alias == name) return std::string(file);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -70,9 +71,19 @@ struct Rect {
   Color fill;
 };
 
+// Pixels made while typesetting (an SVG drawn by librsvg as a fallback):
+// 8-bit RGB rows top to bottom, and an alpha plane (empty = opaque).
+struct Pixels {
+  int width = 0;
+  int height = 0;
+  std::vector<uint8_t> rgb;
+  std::vector<uint8_t> alpha;
+};
+
 struct ImageBox {
   Box box;
   std::string path;  // resolved local file
+  std::shared_ptr<const Pixels> pixels;  // drawn instead of the file when set
 };
 
 // One step of a vector outline, in page coordinates (pt, y down).
@@ -127,7 +138,15 @@ struct Anchor {
   Point at;
 };
 
-using Item = std::variant<GlyphRun, Rule, Rect, ImageBox, LinkArea, Anchor, Path>;
+// Brackets the items up to the matching end marker as one piece of text for
+// copy and search: a formula's outlines copy as its TeX source (the PDF's
+// marked content with /ActualText).
+struct ActualText {
+  std::string text;  // begin marker: the replacement text; end marker: empty
+  bool end = false;
+};
+
+using Item = std::variant<GlyphRun, Rule, Rect, ImageBox, LinkArea, Anchor, Path, ActualText>;
 
 enum class LabelStyle { Decimal, LowerRoman, UpperRoman, None };
 

@@ -1,5 +1,7 @@
 #include "pdf/content.h"
 
+#include "base/number.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -180,7 +182,8 @@ std::string line_style(const layout::PathStroke& s) {
   for (double d : s.dash) any |= d > 0;
   if (any)
     for (size_t i = 0; i < s.dash.size(); ++i)
-      out += (i ? " " : "") + base::compact(std::max(0.0, s.dash[i]));
+      // Appended in two steps: `"" + string` trips GCC 12's -O3 -Wrestrict.
+      (out += i ? " " : "") += base::compact(std::max(0.0, s.dash[i]));
   out += "] " + base::compact(any ? s.dash_phase : 0) + " d\n";
   return out;
 }

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "doc/diagnostics.h"
+#include "image/catalog.h"
 #include "layout/book.h"
 
 namespace moyin::pdf {
@@ -23,6 +24,9 @@ struct WriteOptions {
   // clock is never read, so output is reproducible.
   std::optional<int64_t> source_date_epoch;
   bool compress = true;  // Flate-compress content streams, fonts, images
+  // The run's image catalog: ImageBox::path names its entries, and the
+  // pixels come from it (decoded once). Null = a catalog of this call.
+  image::Catalog* images = nullptr;
 };
 
 // Writes `book` to `out` (a temporary file in the same directory, renamed

@@ -10,7 +10,6 @@
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
-#include <png.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -105,9 +104,14 @@ struct DocDeleter {
 using DocPtr = std::unique_ptr<HPDF_Doc_Rec, DocDeleter>;
 
 struct FontEntry {
+  // TrueType faces: a libharu font (CIDFontType2). CFF faces: a Type0 font
+  // built through the object layer (`type0`), selected with a raw Tf.
   HPDF_Font font = nullptr;
+  HPDF_Dict type0 = nullptr;
+  HPDF_Dict cid_font = nullptr;
+  HPDF_Dict to_unicode_stream = nullptr;
   std::unordered_map<uint32_t, uint16_t> code_of;  // original gid → code
-  std::unordered_map<uint16_t, int> width;         // code → libharu width (1/1000 em)
+  std::unordered_map<uint16_t, int> width;         // code → PDF width (1/1000 em)
   std::map<uint16_t, std::u16string> to_unicode;
   // Codes past the subset's map no glyph, so they draw .notdef: each
   // distinct uncovered character gets one, so copying gives it back.
@@ -128,6 +132,13 @@ HPDF_REAL c01(double v) {
 void append_hex_code(std::string& out, uint16_t code) {
   static const char* digits = "0123456789ABCDEF";
   for (int shift = 12; shift >= 0; shift -= 4) out.push_back(digits[(code >> shift) & 0xF]);
+}
+
+// A PDF text string in content: <FEFF…> (UTF-16BE with a byte-order mark).
+std::string utf16_hex_string(std::string_view utf8) {
+  std::string out = "<FEFF";
+  for (char16_t u : utf8_to_utf16(utf8)) append_hex_code(out, static_cast<uint16_t>(u));
+  return out + ">";
 }
 
 // A PDF text string as UTF-16BE with a byte-order mark, written in hex.
@@ -203,12 +214,19 @@ class Writer {
   }
 
   bool load_fonts();
+  bool add_cff_font(FontEntry& entry, const font::PdfFont& sub, const char* tag,
+                    const layout::FaceRef& ref);
+  void finish_cff_fonts();
   void draw_page(size_t index);
   void draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& run);
+  void draw_notdef_boxes(HPDF_Page page, const GlyphRun& run, double x0, double y0,
+                         const std::vector<std::string>& texts);
   void draw_image(HPDF_Page page, const layout::Page& lp, const layout::ImageBox& img);
   void draw_path(HPDF_Page page, const layout::Page& lp, const layout::Path& path);
   HPDF_ExtGState opacity_state(double fill, double stroke);
-  HPDF_Image load_image(const std::string& path);
+  HPDF_Image load_image(const std::string& key);
+  HPDF_Image load_raster(const image::Raster& r);
+  HPDF_Image load_pixels(const layout::Pixels& px);
   void add_link(HPDF_Page page, const layout::Page& lp, const layout::LinkArea& link);
   HPDF_Destination destination(const AnchorPlace& place);
   void add_outline();
@@ -229,7 +247,9 @@ class Writer {
   std::vector<HPDF_Page> pages_;
   std::map<std::string, AnchorPlace> anchors_;
   std::map<std::string, HPDF_Image> images_;
+  std::map<const layout::Pixels*, HPDF_Image> pixel_images_;  // pixels made by the typesetter
   std::map<std::pair<double, double>, HPDF_ExtGState> opacity_states_;
+  image::Catalog own_images_;  // when the caller passes none
   bool transparency_ = false;
 };
 
@@ -256,27 +276,34 @@ bool Writer::load_fonts() {
     gids.erase(std::unique(gids.begin(), gids.end()), gids.end());
     const auto& ref = book_.faces[i];
     std::string err;
-    auto sub = font::subset_glyphs_pua(std::filesystem::path(ref.path), ref.index, gids, err);
+    auto sub = font::subset_for_pdf(std::filesystem::path(ref.path), ref.index, gids, err);
     if (!sub) {
       error("cannot subset font " + ref.path + " (face " + std::to_string(ref.index) + "): " + err);
       return false;
     }
+    // A subset tag unique in the document: "MOYAAA", "MOYAAB", …
+    char tag[7] = "MOYAAA";
+    for (int k = 5, n = tag_counter++; k >= 3; --k, n /= 26)
+      tag[k] = static_cast<char>('A' + n % 26);
+    FontEntry& entry = fonts_[i];
+    entry.code_of = std::move(sub->code_of);
+    entry.next_free = sub->first_free_code;
+    if (sub->kind == font::PdfFont::Kind::Cff) {
+      if (!add_cff_font(entry, *sub, tag, ref)) return false;
+      continue;
+    }
     // Register the subset as a font def from memory (libharu 2.3 has no
     // public call for it; this mirrors its LoadTTFontFromStream).
     HPDF_Doc pdf = pdf_.get();
-    const auto size = static_cast<HPDF_UINT>(sub->font.size());
+    const auto size = static_cast<HPDF_UINT>(sub->program.size());
     HPDF_Stream stream = HPDF_MemStream_New(pdf->mmgr, std::max<HPDF_UINT>(size, 4096));
-    if (!stream || HPDF_Stream_Write(stream, reinterpret_cast<const HPDF_BYTE*>(sub->font.data()),
+    if (!stream || HPDF_Stream_Write(stream, reinterpret_cast<const HPDF_BYTE*>(sub->program.data()),
                                      size) != HPDF_OK) {
       if (stream) HPDF_Stream_Free(stream);
       return fail("buffering font " + ref.path);
     }
     HPDF_FontDef def = HPDF_TTFontDef_Load(pdf->mmgr, stream, HPDF_TRUE);  // owns stream
     if (!def) return fail("loading font " + ref.path);
-    // A subset tag unique in the document: "MOYAAA", "MOYAAB", …
-    char tag[7] = "MOYAAA";
-    for (int k = 5, n = tag_counter++; k >= 3; --k, n /= 26)
-      tag[k] = static_cast<char>('A' + n % 26);
     HPDF_TTFontDef_SetTagName(def, tag);
     if (HPDF_List_Add(pdf->fontdef_list, def) != HPDF_OK) {
       HPDF_FontDef_Free(def);
@@ -284,11 +311,7 @@ bool Writer::load_fonts() {
     }
     HPDF_Font font = HPDF_GetFont(pdf, def->base_font, "UTF-8");
     if (!font) return fail("creating font " + ref.path);
-    FontEntry& entry = fonts_[i];
     entry.font = font;
-    entry.code_of = std::move(sub->code_of);
-    entry.next_free = font::kPuaFirst + static_cast<uint32_t>(sub->glyph_count);
-    if (entry.next_free > 0xFFFD) entry.next_free = 0;
     // Querying each width once also marks the glyph for embedding.
     for (uint32_t g : gids) {
       uint16_t code = entry.code_of.at(g);
@@ -297,6 +320,104 @@ bool Writer::load_fonts() {
     if (!check("measuring font " + ref.path)) return false;
   }
   return true;
+}
+
+// A PDF name from a PostScript name: only the characters a name may hold
+// unescaped (PostScript names are ASCII without delimiters anyway).
+std::string pdf_name(std::string_view s) {
+  std::string out;
+  for (char c : s)
+    if (c > 0x20 && c < 0x7F && !std::strchr("()<>[]{}/%#", c)) out += c;
+  return out.empty() ? std::string("Font") : out;
+}
+
+// CFF outlines: libharu has no font type for them, so the Type0 font, its
+// CIDFontType0, descriptor and FontFile3 (/CIDFontType0C) are made with
+// libharu's object layer (LIBRARY-NOTES.md: CFF). /W and ToUnicode are added
+// once the pages are drawn (finish_cff_fonts), when every code is known.
+bool Writer::add_cff_font(FontEntry& entry, const font::PdfFont& sub, const char* tag,
+                          const layout::FaceRef& ref) {
+  HPDF_Doc pdf = pdf_.get();
+  HPDF_MMgr mmgr = pdf->mmgr;
+  const std::string base = std::string(tag) + "+" + pdf_name(ref.postscript_name);
+  HPDF_Dict type0 = HPDF_Dict_New(mmgr);
+  if (!type0 || HPDF_Xref_Add(pdf->xref, type0) != HPDF_OK) return fail("creating font " + ref.path);
+  HPDF_Dict cid = HPDF_Dict_New(mmgr);
+  if (!cid || HPDF_Xref_Add(pdf->xref, cid) != HPDF_OK) return fail("creating font " + ref.path);
+  HPDF_Dict desc = HPDF_Dict_New(mmgr);
+  if (!desc || HPDF_Xref_Add(pdf->xref, desc) != HPDF_OK) return fail("creating font " + ref.path);
+  HPDF_Dict file = HPDF_DictStream_New(mmgr, pdf->xref);
+  if (!file) return fail("creating font " + ref.path);
+  if (opt_.compress) file->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+  HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
+  HPDF_Stream_Write(file->stream, reinterpret_cast<const HPDF_BYTE*>(sub.program.data()),
+                    static_cast<HPDF_UINT>(sub.program.size()));
+
+  HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
+  HPDF_Dict_AddName(desc, "FontName", base.c_str());
+  // Symbolic (its glyphs are outside the standard Latin set); fixed pitch when it is.
+  HPDF_Dict_AddNumber(desc, "Flags", 4 | (sub.fixed_pitch ? 1 : 0));
+  HPDF_Array bbox = HPDF_Array_New(mmgr);
+  HPDF_Dict_Add(desc, "FontBBox", bbox);
+  for (double v : sub.bbox) HPDF_Array_AddNumber(bbox, static_cast<HPDF_INT32>(std::lround(v)));
+  HPDF_Dict_AddNumber(desc, "ItalicAngle", static_cast<HPDF_INT32>(std::lround(sub.italic_angle)));
+  HPDF_Dict_AddNumber(desc, "Ascent", static_cast<HPDF_INT32>(std::lround(sub.ascent)));
+  HPDF_Dict_AddNumber(desc, "Descent", static_cast<HPDF_INT32>(std::lround(sub.descent)));
+  HPDF_Dict_AddNumber(desc, "CapHeight", static_cast<HPDF_INT32>(std::lround(sub.cap_height)));
+  HPDF_Dict_AddNumber(desc, "StemV", 80);
+  HPDF_Dict_Add(desc, "FontFile3", file);
+
+  HPDF_Dict_AddName(cid, "Type", "Font");
+  HPDF_Dict_AddName(cid, "Subtype", "CIDFontType0");
+  HPDF_Dict_AddName(cid, "BaseFont", base.c_str());
+  HPDF_Dict info = HPDF_Dict_New(mmgr);
+  HPDF_Dict_Add(cid, "CIDSystemInfo", info);
+  HPDF_Dict_Add(info, "Registry", HPDF_String_New(mmgr, "Adobe", nullptr));
+  HPDF_Dict_Add(info, "Ordering", HPDF_String_New(mmgr, "Identity", nullptr));
+  HPDF_Dict_AddNumber(info, "Supplement", 0);
+  HPDF_Dict_Add(cid, "FontDescriptor", desc);
+
+  HPDF_Dict_AddName(type0, "Type", "Font");
+  HPDF_Dict_AddName(type0, "Subtype", "Type0");
+  HPDF_Dict_AddName(type0, "BaseFont", (base + "-Identity-H").c_str());
+  HPDF_Dict_AddName(type0, "Encoding", "Identity-H");
+  HPDF_Array descendants = HPDF_Array_New(mmgr);
+  HPDF_Dict_Add(type0, "DescendantFonts", descendants);
+  HPDF_Array_Add(descendants, cid);
+  HPDF_Dict cmap = HPDF_DictStream_New(mmgr, pdf->xref);
+  if (!cmap) return fail("creating font " + ref.path);
+  if (opt_.compress) cmap->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+  HPDF_Dict_Add(type0, "ToUnicode", cmap);
+  if (!check("creating font " + ref.path)) return false;
+
+  entry.type0 = type0;
+  entry.cid_font = cid;
+  entry.to_unicode_stream = cmap;
+  for (const auto& [code, w] : sub.width_of)
+    entry.width[code] = static_cast<int>(std::lround(w));
+  return true;
+}
+
+// /W of every CFF font: consecutive codes share one array ("c [w1 w2 …]").
+void Writer::finish_cff_fonts() {
+  for (FontEntry& fe : fonts_) {
+    if (!fe.cid_font) continue;
+    HPDF_MMgr mmgr = pdf_->mmgr;
+    HPDF_Array w = HPDF_Array_New(mmgr);
+    HPDF_Dict_Add(fe.cid_font, "W", w);
+    std::map<uint16_t, int> sorted(fe.width.begin(), fe.width.end());
+    HPDF_Array group = nullptr;
+    int last = -2;
+    for (const auto& [code, width] : sorted) {
+      if (code != last + 1 || !group) {
+        HPDF_Array_AddNumber(w, code);
+        group = HPDF_Array_New(mmgr);
+        HPDF_Array_Add(w, group);
+      }
+      HPDF_Array_AddNumber(group, width);
+      last = code;
+    }
+  }
 }
 
 void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& run) {
@@ -314,7 +435,9 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
     if (run.glyphs[i].gid == 0 && !texts[i].empty() && fe.next_free) {
       auto [it, fresh] = fe.notdef_code.emplace(texts[i], static_cast<uint16_t>(fe.next_free));
       if (fresh) {
-        fe.width[it->second] = HPDF_Font_GetUnicodeWidth(fe.font, it->second);
+        // The .notdef's width (every free code draws it).
+        fe.width[it->second] =
+            fe.font ? HPDF_Font_GetUnicodeWidth(fe.font, it->second) : fe.width[code];
         if (++fe.next_free > 0xFFFD) fe.next_free = 0;
       }
       code = it->second;
@@ -334,9 +457,15 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
     HPDF_Page_SetRGBStroke(page, c01(run.color.r), c01(run.color.g), c01(run.color.b));
   }
   HPDF_Page_BeginText(page);
-  HPDF_Page_SetFontAndSize(page, fe.font, static_cast<HPDF_REAL>(size));
-  HPDF_Page_SetRGBFill(page, c01(run.color.r), c01(run.color.g), c01(run.color.b));
   std::string s;
+  if (fe.font) {
+    HPDF_Page_SetFontAndSize(page, fe.font, static_cast<HPDF_REAL>(size));
+  } else if (const char* local = HPDF_Page_GetLocalFontName(page, fe.type0)) {
+    // A font made through the object layer: libharu only names it in the
+    // page's resources; the Tf is written here.
+    s += "/" + std::string(local) + " " + base::compact(size) + " Tf\n";
+  }
+  HPDF_Page_SetRGBFill(page, c01(run.color.r), c01(run.color.g), c01(run.color.b));
   if (run.synthetic_bold) s += "2 Tr\n";
   const std::string slant = base::compact(run.synthetic_slant, 4);
   // Glyphs sharing a vertical offset go in one TJ array; a new text matrix
@@ -375,51 +504,75 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
   raw(page, s);
   HPDF_Page_EndText(page);
   if (run.synthetic_bold) HPDF_Page_GRestore(page);
+  draw_notdef_boxes(page, run, x0, y0, texts);
 }
 
-// Why libpng cannot decode the PNG at `path` ("" when it can). The
-// simplified API reports errors instead of aborting.
-std::string png_problem(const std::string& path) {
-  png_image image{};
-  image.version = PNG_IMAGE_VERSION;
-  if (!png_image_begin_read_from_file(&image, path.c_str())) return image.message;
-  image.format = PNG_FORMAT_RGBA;
-  std::vector<unsigned char> pixels(PNG_IMAGE_SIZE(image));
-  const bool ok = png_image_finish_read(&image, nullptr, pixels.data(), 0, nullptr) != 0;
-  std::string why = ok ? "" : image.message;
-  png_image_free(&image);
-  return why.empty() && !ok ? "unreadable" : why;
+// A character no installed face has is drawn with its face's .notdef, which
+// PDF viewers leave blank: outline a box over its advance so the gap is
+// seen (the text underneath still copies as the character).
+void Writer::draw_notdef_boxes(HPDF_Page page, const GlyphRun& run, double x0, double y0,
+                               const std::vector<std::string>& texts) {
+  std::string s;
+  const double size = run.size;
+  double pen = 0;
+  for (size_t i = 0; i < run.glyphs.size(); ++i) {
+    const auto& g = run.glyphs[i];
+    if (g.gid == 0 && !texts[i].empty() && g.advance > 0) {
+      const double x = x0 + pen + g.x_offset + g.advance * 0.1;
+      const double w = g.advance * 0.8;
+      const double y = y0 + g.y_offset - size * 0.1;
+      s += base::compact(x) + " " + base::compact(y) + " " + base::compact(w) + " " +
+           base::compact(size * 0.85) + " re\n";
+    }
+    pen += g.advance;
+  }
+  if (s.empty()) return;
+  HPDF_Page_GSave(page);
+  HPDF_Page_SetLineWidth(page, static_cast<HPDF_REAL>(size * 0.04));
+  HPDF_Page_SetRGBStroke(page, c01(run.color.r), c01(run.color.g), c01(run.color.b));
+  raw(page, s + "S\n");
+  HPDF_Page_GRestore(page);
 }
 
-HPDF_Image Writer::load_image(const std::string& path) {
-  if (auto it = images_.find(path); it != images_.end()) return it->second;
+// A raster as a libharu image: 8-bit pixels in their colour space, the
+// alpha channel as a separate soft mask (libharu's own PNG loader mishandles
+// 16-bit and some palette files, and has no CMYK or WebP/GIF at all).
+HPDF_Image Writer::load_raster(const image::Raster& r) {
+  auto space = [](image::ColorSpace s) {
+    return s == image::ColorSpace::Gray  ? HPDF_CS_DEVICE_GRAY
+           : s == image::ColorSpace::Cmyk ? HPDF_CS_DEVICE_CMYK
+                                          : HPDF_CS_DEVICE_RGB;
+  };
+  HPDF_Image img = HPDF_LoadRawImageFromMem(pdf_.get(), r.pixels.data(), static_cast<HPDF_UINT>(r.width),
+                                            static_cast<HPDF_UINT>(r.height), space(r.space), 8);
+  if (!img || r.alpha.empty()) return img;
+  HPDF_Image mask = HPDF_LoadRawImageFromMem(pdf_.get(), r.alpha.data(), static_cast<HPDF_UINT>(r.width),
+                                             static_cast<HPDF_UINT>(r.height), HPDF_CS_DEVICE_GRAY, 8);
+  if (!mask || HPDF_Image_AddSMask(img, mask) != HPDF_OK) return nullptr;
+  transparency_ = true;
+  return img;
+}
+
+HPDF_Image Writer::load_image(const std::string& key) {
+  if (auto it = images_.find(key); it != images_.end()) return it->second;
+  image::Catalog& catalog = opt_.images ? *opt_.images : own_images_;
+  const image::Entry& e = catalog.entry(key);
   auto skip = [&](const std::string& why) -> HPDF_Image {
-    warn("image " + path + " left out of the PDF: " + why);
-    images_[path] = nullptr;
+    // Only reached for a layout::Book made without the catalog (the
+    // typesetter places only images the catalog could read).
+    warn("image " + std::filesystem::path(key).filename().string() + " left out of the PDF: " + why);
+    images_[key] = nullptr;
     return nullptr;
   };
-  std::ifstream in(path, std::ios::binary);
-  unsigned char head[32] = {};
-  if (!in || !in.read(reinterpret_cast<char*>(head), sizeof head)) {
-    if (!in.is_open()) return skip("cannot read the file");
-  }
+  if (!e.ok()) return skip(image::describe(e, std::filesystem::path(key).filename().string(), catalog.limits()));
   HPDF_Image img = nullptr;
-  const bool png = std::memcmp(head, "\x89PNG\r\n\x1a\n", 8) == 0;
-  const bool jpeg = head[0] == 0xFF && head[1] == 0xD8;
-  if (png) {
-    // IHDR: bit depth at byte 24, colour type at 25. libharu 2.3 writes
-    // 16-bit PNGs corrupt: refuse them cleanly.
-    if (head[24] == 16)
-      return skip("16-bit PNG is not supported, convert it to 8 bits per channel");
-    // libharu lets libpng abort the process on a damaged file: decode it
-    // once with libpng's own error handling first.
-    if (std::string why = png_problem(path); !why.empty()) return skip("damaged PNG (" + why + ")");
-    img = HPDF_LoadPngImageFromFile(pdf_.get(), path.c_str());
-    if (img && (head[25] == 4 || head[25] == 6)) transparency_ = true;
-  } else if (jpeg) {
-    img = HPDF_LoadJpegImageFromFile(pdf_.get(), path.c_str());
+  if (e.jpeg_passthrough) {
+    img = HPDF_LoadJpegImageFromMem(pdf_.get(), reinterpret_cast<const HPDF_BYTE*>(e.bytes->data()),
+                                    static_cast<HPDF_UINT>(e.bytes->size()));
+  } else if (std::optional<image::Raster> r = catalog.take_raster(key)) {
+    img = load_raster(*r);
   } else {
-    return skip("only PNG and JPEG images are supported");
+    return skip("cannot be decoded");
   }
   if (!img || !log_.errors.empty()) {
     std::string why = log_.errors.empty()
@@ -428,16 +581,37 @@ HPDF_Image Writer::load_image(const std::string& path) {
     forget_errors();
     return skip(why);
   }
-  // libharu leaves the alpha channel (SMask) uncompressed.
-  if (auto* smask = static_cast<HPDF_Dict>(HPDF_Dict_GetItem(img, "SMask", HPDF_OCLASS_DICT));
-      smask && opt_.compress)
-    smask->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-  images_[path] = img;
+  images_[key] = img;
+  return img;
+}
+
+// Pixels handed over in the book (an SVG rasterized for the fallback): RGB
+// with the alpha plane as a soft mask.
+HPDF_Image Writer::load_pixels(const layout::Pixels& px) {
+  if (auto it = pixel_images_.find(&px); it != pixel_images_.end()) return it->second;
+  HPDF_Image img = nullptr;
+  const size_t n = static_cast<size_t>(px.width) * static_cast<size_t>(px.height);
+  if (px.width > 0 && px.height > 0 && px.rgb.size() == n * 3 && (px.alpha.empty() || px.alpha.size() == n)) {
+    img = HPDF_LoadRawImageFromMem(pdf_.get(), px.rgb.data(), static_cast<HPDF_UINT>(px.width),
+                                   static_cast<HPDF_UINT>(px.height), HPDF_CS_DEVICE_RGB, 8);
+    if (img && !px.alpha.empty()) {
+      HPDF_Image mask = HPDF_LoadRawImageFromMem(pdf_.get(), px.alpha.data(), static_cast<HPDF_UINT>(px.width),
+                                                 static_cast<HPDF_UINT>(px.height), HPDF_CS_DEVICE_GRAY, 8);
+      if (!mask || HPDF_Image_AddSMask(img, mask) != HPDF_OK) img = nullptr;
+      else transparency_ = true;
+    }
+  }
+  if (!img || !log_.errors.empty()) {
+    forget_errors();
+    warn("a drawn image (" + std::to_string(px.width) + "×" + std::to_string(px.height) + " pixels) left out of the PDF");
+    img = nullptr;
+  }
+  pixel_images_[&px] = img;
   return img;
 }
 
 void Writer::draw_image(HPDF_Page page, const layout::Page& lp, const layout::ImageBox& ib) {
-  HPDF_Image img = load_image(ib.path);
+  HPDF_Image img = ib.pixels ? load_pixels(*ib.pixels) : load_image(ib.path);
   if (!img) return;
   HPDF_Page_DrawImage(page, img, static_cast<HPDF_REAL>(ib.box.x),
                       static_cast<HPDF_REAL>(lp.height - ib.box.y - ib.box.height),
@@ -535,6 +709,10 @@ void Writer::draw_page(size_t index) {
       add_link(page, lp, *link);
     } else if (const auto* path = std::get_if<layout::Path>(&item)) {
       draw_path(page, lp, *path);
+    } else if (const auto* span = std::get_if<layout::ActualText>(&item)) {
+      // Marked content: what copying the bracketed drawing gives (a formula's TeX).
+      if (span->end) raw(page, "EMC\n");
+      else raw(page, "/Span <</ActualText " + utf16_hex_string(span->text) + ">> BDC\n");
     }
   }
 }
@@ -666,9 +844,8 @@ void Writer::add_info() {
 
 void Writer::rewrite_to_unicode() {
   for (auto& fe : fonts_) {
-    if (!fe.font) continue;
-    auto* attr = static_cast<HPDF_FontAttr>(fe.font->attr);
-    HPDF_Dict cmap = attr->cmap_stream;
+    HPDF_Dict cmap = fe.to_unicode_stream;
+    if (fe.font) cmap = static_cast<HPDF_FontAttr>(fe.font->attr)->cmap_stream;
     if (!cmap) continue;
     HPDF_MemStream_FreeData(cmap->stream);
     std::string text = tounicode_cmap(fe.to_unicode);
@@ -757,6 +934,7 @@ bool Writer::run() {
   add_labels();
   add_info();
   if (transparency_) pdf->pdf_version = HPDF_VER_14;
+  finish_cff_fonts();
   rewrite_to_unicode();
   if (!check("finishing the document")) return false;
   return save();

@@ -1,4 +1,5 @@
 #include "source/markdown.h"
+#include "source/images.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
@@ -14,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "source/math_scan.h"
 #include "source/fence_info.h"
 #include "source/slug.h"
 #include "base/chars.h"
@@ -319,7 +321,7 @@ void finish_sequence(std::vector<doc::Inline>& seq) {
         }
         append_tail(tail, at, out);
       }
-    } else if (out.back().kind == doc::InlineKind::Link) {
+    } else if (out.back().kind == doc::InlineKind::Link && out.back().label == "bare") {
       out.back().label.clear();
     }
   }
@@ -338,11 +340,48 @@ void finish_sequence(std::vector<doc::Inline>& seq) {
 }
 
 // ---------------------------------------------------------------------------
+// Equation labels.
+
+// "eq:mass" or "mass" -> "eq-mass": the anchor both outputs use.
+std::string equation_anchor(std::string_view label) {
+  if (label.substr(0, 3) == "eq:") label.remove_prefix(3);
+  std::string s(label);
+  for (char& c : s)
+    if (c == ':' || c == '.' || c == ' ') c = '-';
+  return "eq-" + slugify(s);
+}
+
+// Removes `name{…}` (balanced braces) from `tex`; returns what was in the braces.
+std::string take_command(std::string& tex, std::string_view name) {
+  for (size_t at = tex.find(name); at != std::string::npos; at = tex.find(name, at + 1)) {
+    size_t k = at + name.size();
+    if (k < tex.size() && ((tex[k] >= 'a' && tex[k] <= 'z') || (tex[k] >= 'A' && tex[k] <= 'Z'))) continue;
+    if (k < tex.size() && tex[k] == '*') ++k;  // \tag*{…}
+    while (k < tex.size() && tex[k] == ' ') ++k;
+    if (k >= tex.size() || tex[k] != '{') continue;
+    int depth = 0;
+    size_t e = k;
+    for (; e < tex.size(); ++e) {
+      if (tex[e] == '\\') {
+        ++e;
+        continue;
+      }
+      if (tex[e] == '{') ++depth;
+      else if (tex[e] == '}' && --depth == 0) break;
+    }
+    if (e >= tex.size()) return {};
+    std::string inside = tex.substr(k + 1, e - k - 1);
+    tex.erase(at, e + 1 - at);
+    return inside;
+  }
+  return {};
+}
 
 struct Converter {
   std::string_view src;  // the text cmark parsed (with sentinels)
   int line_offset = 0;   // file line = cmark line + line_offset
   const Prepared& prep;
+  const ProtectedMath& math;
   std::string_view path;
   doc::Diagnostics& diags;
   std::vector<size_t> line_starts;  // offsets in src where each cmark line begins
@@ -358,7 +397,7 @@ struct Converter {
       const auto before = std::lower_bound(at.begin(), at.end(), col) - at.begin();
       shift = static_cast<int>(before) * static_cast<int>(prep.sentinel.size());
     }
-    return {line + line_offset, std::max(1, col - shift)};
+    return {line + line_offset, std::max(1, math.original_column(line, col - shift))};
   }
 
   doc::Position pos(cmark_node* n) const {
@@ -372,10 +411,89 @@ struct Converter {
     return at < src.size() ? src[at] : 0;
   }
 
-  std::string str(const char* s) const {
+  // A cmark string without sentinels, formulas as written.
+  std::string str(const char* s) const { return math.restore(raw_str(s)); }
+  // The same with formula placeholders kept (text nodes: split_math turns them into nodes).
+  std::string raw_str(const char* s) const {
     std::string out;
     strip_into(out, s, prep.sentinel);
     return out;
+  }
+
+  doc::Position span_pos(const MathSpan& span) const { return {span.line + line_offset, span.column}; }
+
+  // Text with placeholders -> Text, Math and equation-reference Link inlines.
+  // A formula over n lines left n placeholders (one per line); the repeats
+  // are dropped here and in join_math_lines.
+  void split_math(std::string text, doc::Position at, std::vector<doc::Inline>& out) const {
+    size_t from = 0;
+    auto flush = [&](size_t to) {
+      if (to <= from) return;
+      doc::Inline t;
+      t.kind = doc::InlineKind::Text;
+      t.pos = at;
+      t.text = text.substr(from, to - from);
+      out.push_back(std::move(t));
+    };
+    for (size_t i = 0; i < text.size();) {
+      const base::Decoded d = base::decode_at(text, i);
+      const MathSpan* span = math.span_of(d.cp);
+      if (!span) {
+        i += d.len;
+        continue;
+      }
+      flush(i);
+      const bool repeat = !out.empty() && out.back().number == static_cast<int>(d.cp - math.base) + 1 &&
+                          (out.back().kind == doc::InlineKind::Math || out.back().kind == doc::InlineKind::Link);
+      if (!repeat) out.push_back(math_inline(*span, static_cast<int>(d.cp - math.base)));
+      i += d.len;
+      from = i;
+      at = span_pos(*span);
+      at.column += static_cast<int>(span->source.size());  // approximate after a multi-line span
+    }
+    flush(text.size());
+  }
+
+  doc::Inline math_inline(const MathSpan& span, int index) const {
+    doc::Inline in;
+    in.pos = span_pos(span);
+    in.number = index + 1;  // cleared by join_math_lines
+    if (span.kind == MathSpan::Kind::Ref) {
+      in.kind = doc::InlineKind::Link;
+      in.label = span.tex;
+      in.url = "#" + equation_anchor(span.tex);
+      doc::Inline t;
+      t.kind = doc::InlineKind::Text;
+      t.pos = in.pos;
+      t.text = span.display ? "(" + span.tex + ")" : span.tex;  // numbered later (math::number_equations)
+      in.children.push_back(std::move(t));
+      in.title.clear();
+      in.autolink = span.display;  // \eqref: parentheses around the number
+      return in;
+    }
+    in.kind = doc::InlineKind::Math;
+    in.text = span.tex;
+    in.display = span.display;
+    in.label = span.id;
+    return in;
+  }
+
+  // Math(k) SoftBreak Math(k) … (one formula over several lines) -> Math(k).
+  static void join_math_lines(std::vector<doc::Inline>& seq) {
+    std::vector<doc::Inline> out;
+    out.reserve(seq.size());
+    for (size_t i = 0; i < seq.size(); ++i) {
+      if (seq[i].kind == doc::InlineKind::SoftBreak && !out.empty() && out.back().number > 0 &&
+          i + 1 < seq.size() && seq[i + 1].number == out.back().number &&
+          (seq[i + 1].kind == doc::InlineKind::Math || seq[i + 1].kind == doc::InlineKind::Link)) {
+        ++i;  // the repeat placeholder of the next line
+        continue;
+      }
+      out.push_back(std::move(seq[i]));
+    }
+    for (doc::Inline& in : out)
+      if (in.kind == doc::InlineKind::Math || (in.kind == doc::InlineKind::Link && !in.label.empty())) in.number = 0;
+    seq = std::move(out);
   }
 
   void warn_depth(cmark_node* n) {
@@ -416,6 +534,7 @@ struct Converter {
       }
       prev = n;
     }
+    join_math_lines(out);
     finish_sequence(out);
   }
 
@@ -458,7 +577,11 @@ struct Converter {
     switch (type) {
       case CMARK_NODE_TEXT:
         in.kind = doc::InlineKind::Text;
-        in.text = str(cmark_node_get_literal(n));
+        in.text = raw_str(cmark_node_get_literal(n));
+        if (math.base != 0 && in.text.size() >= 4) {
+          split_math(std::move(in.text), in.pos, out);
+          return;
+        }
         break;
       case CMARK_NODE_SOFTBREAK:
         in.kind = doc::InlineKind::SoftBreak;
@@ -571,6 +694,10 @@ struct Converter {
           b.kind = doc::BlockKind::Image;
         }
         if (b.inlines.empty()) return;  // e.g. only a stripped sentinel
+        if (has_display_math(b.inlines)) {
+          split_display(std::move(b), out);
+          return;
+        }
         break;
       case CMARK_NODE_HEADING:
         b.kind = doc::BlockKind::Heading;
@@ -604,6 +731,16 @@ struct Converter {
         b.info = std::move(fence.language);
         b.title = std::move(fence.title);
         b.attributes = std::move(fence.attributes);
+        if (b.info == "math" && b.text.find_first_not_of(" \t\n") != std::string::npos) {
+          // GitHub's ```math fence: a display formula ({#eq:id} in the info string labels it).
+          std::string label;
+          for (const auto& [key, value] : b.attributes)
+            if (key.starts_with("#")) label = key.substr(1);
+          const std::string raw = str(cmark_node_get_fence_info(n));
+          if (const size_t attr = raw.find("{#"); label.empty() && attr != std::string::npos)
+            label = raw.substr(attr + 2, raw.find('}', attr) - attr - 2);
+          b = display_block(b.text, b.pos, label);
+        }
         break;
       }
       case CMARK_NODE_HTML_BLOCK:
@@ -636,6 +773,63 @@ struct Converter {
         return;
     }
     out.push_back(std::move(b));
+  }
+
+  static bool has_display_math(const std::vector<doc::Inline>& seq) {
+    return std::any_of(seq.begin(), seq.end(),
+                       [](const doc::Inline& in) { return in.kind == doc::InlineKind::Math && in.display; });
+  }
+
+  // A display formula as a block: \tag{…} and \label{…} taken out of the TeX
+  // (Moyin numbers and links equations itself), `{#eq:id}` as its label.
+  static doc::Block display_block(std::string tex, doc::Position at, std::string attribute) {
+    doc::Block m;
+    m.kind = doc::BlockKind::Math;
+    m.pos = at;
+    std::string label = take_command(tex, "\\label");
+    m.label = take_command(tex, "\\tag");
+    if (label.empty()) label = std::move(attribute);
+    if (!label.empty()) m.id = equation_anchor(label);
+    m.info = label;  // the key \eqref{…} names
+    const size_t first = tex.find_first_not_of(" \t\n");
+    const size_t last = tex.find_last_not_of(" \t\n");
+    m.text = first == std::string::npos ? std::string() : tex.substr(first, last - first + 1);
+    return m;
+  }
+
+  // Splits a paragraph at its display formulas: paragraph, Math block,
+  // paragraph (marked as continuing the sentence), …
+  static void split_display(doc::Block para, std::vector<doc::Block>& out) {
+    doc::Block cur = para;
+    cur.inlines.clear();
+    bool after_math = false;
+    auto flush = [&] {
+      while (!cur.inlines.empty() && (cur.inlines.back().kind == doc::InlineKind::SoftBreak ||
+                                      cur.inlines.back().kind == doc::InlineKind::LineBreak))
+        cur.inlines.pop_back();
+      while (!cur.inlines.empty() && (cur.inlines.front().kind == doc::InlineKind::SoftBreak ||
+                                      cur.inlines.front().kind == doc::InlineKind::LineBreak))
+        cur.inlines.erase(cur.inlines.begin());
+      const bool blank = std::all_of(cur.inlines.begin(), cur.inlines.end(), [](const doc::Inline& in) {
+        return in.kind == doc::InlineKind::Text && in.text.find_first_not_of(" \t") == std::string::npos;
+      });
+      if (!blank) {
+        if (!cur.inlines.empty()) cur.pos = cur.inlines.front().pos;
+        cur.continues = after_math;
+        out.push_back(cur);
+      }
+      cur.inlines.clear();
+    };
+    for (doc::Inline& in : para.inlines) {
+      if (in.kind == doc::InlineKind::Math && in.display) {
+        flush();
+        out.push_back(display_block(std::move(in.text), in.pos, std::move(in.label)));
+        after_math = true;
+        continue;
+      }
+      cur.inlines.push_back(std::move(in));
+    }
+    flush();
   }
 
   // cmark places a footnote definition at its text; point at its `[^` instead.
@@ -680,7 +874,8 @@ struct Converter {
 void parse_markdown(std::string_view body, int first_line, std::string_view path,
                     doc::Document& doc, doc::Diagnostics& diags) {
   ensure_extensions();
-  const Prepared prep = prepare(body);
+  const ProtectedMath math = protect_math(body);
+  const Prepared prep = prepare(math.text);
 
   ParserPtr parser(cmark_parser_new(CMARK_OPT_FOOTNOTES));
   for (const char* name : {"table", "strikethrough", "autolink", "tasklist"}) {
@@ -692,13 +887,14 @@ void parse_markdown(std::string_view body, int first_line, std::string_view path
   NodePtr root(cmark_parser_finish(parser.get()));
   if (!root) return;
 
-  Converter conv{.src = prep.text, .line_offset = first_line - 1, .prep = prep, .path = path,
+  Converter conv{.src = prep.text, .line_offset = first_line - 1, .prep = prep, .math = math, .path = path,
                  .diags = diags};
   conv.line_starts.push_back(0);
   for (size_t i = 0; i < prep.text.size(); ++i) {
     if (prep.text[i] == '\n') conv.line_starts.push_back(i + 1);
   }
   conv.blocks(root.get(), doc.blocks, doc, 0);
+  find_images(doc);
   std::stable_sort(doc.footnotes.begin(), doc.footnotes.end(),
                    [](const doc::Block& a, const doc::Block& b) { return a.number < b.number; });
 }

@@ -21,4 +21,10 @@ std::optional<doc::Document> parse(std::string_view text, std::string_view path,
 std::optional<doc::Document> read_file(const std::filesystem::path& path,
                                        doc::Diagnostics& diags);
 
+// Reads a book file (book.yaml: front-matter keys plus `chapters:`, a list
+// of Markdown files relative to it) and its chapters. Heading ids repeated
+// across chapters are renamed in the later ones (with their links). Nothing
+// when the book file or any chapter cannot be read (errors in `diags`).
+std::optional<doc::Book> read_book(const std::filesystem::path& path, doc::Diagnostics& diags);
+
 }  // namespace moyin::source

@@ -44,20 +44,36 @@ const char* align(Align a) {
 // CSS font stacks for the font sets in fonts/fonts.yaml: the face Moyin uses
 // first (same family name as an embedded @font-face would declare), then
 // common system CJK faces, then a generic family.
-std::string font_stack(const std::string& set) {
+std::string font_stack_of_set(const std::string& set);
+
+// A family the sheet's `fonts:` names goes first (a font file is left to
+// the set's stack: its family name is only known once it is opened).
+std::string font_stack(const std::string& set, const std::string& named = {}) {
+  const bool file = named.find('/') != std::string::npos || named.ends_with(".ttf") ||
+                    named.ends_with(".otf") || named.ends_with(".ttc") || named.ends_with(".otc");
+  if (named.empty() || file) return font_stack_of_set(set);
+  std::string quoted;
+  for (char c : named)
+    if (c != '"' && c != '\\' && c != ';' && c != '}' && c != '{') quoted += c;
+  return "\"" + quoted + "\", " + font_stack_of_set(set);
+}
+
+std::string font_stack_of_set(const std::string& set) {
   struct Stack {
     std::string_view set, css;
   };
   static constexpr Stack stacks[] = {
       {"serif-zh",
-       "\"LXGW WenKai\", \"霞鹜文楷\", \"Songti SC\", \"STSong\", \"Noto Serif CJK SC\", "
-       "\"Source Han Serif SC\", \"SimSun\", serif"},
+       "\"Noto Serif CJK SC\", \"Source Han Serif SC\", \"思源宋体\", \"Songti SC\", "
+       "\"STSong\", \"SimSun\", serif"},
       {"sans-zh",
-       "\"WenQuanYi Micro Hei\", \"PingFang SC\", \"Hiragino Sans GB\", \"Noto Sans CJK SC\", "
-       "\"Source Han Sans SC\", \"Microsoft YaHei\", sans-serif"},
+       "\"Noto Sans CJK SC\", \"Source Han Sans SC\", \"思源黑体\", \"PingFang SC\", "
+       "\"Hiragino Sans GB\", \"Microsoft YaHei\", sans-serif"},
+      {"kai",
+       "\"LXGW WenKai\", \"霞鹜文楷\", \"Kaiti SC\", \"STKaiti\", \"KaiTi\", serif"},
       {"mono",
-       "\"DejaVu Sans Mono\", \"LXGW WenKai Mono\", \"Menlo\", \"Consolas\", "
-       "\"Noto Sans Mono CJK SC\", monospace"},
+       "\"DejaVu Sans Mono\", \"Noto Sans Mono CJK SC\", \"Menlo\", \"Consolas\", "
+       "monospace"},
       {"sans", "\"DejaVu Sans\", \"Helvetica Neue\", Arial, sans-serif"},
       {"serif", "\"DejaVu Serif\", Georgia, \"Times New Roman\", serif"},
   };
@@ -143,9 +159,10 @@ struct Flow {
 // The declarations one role gives an element. `parent_size` is the size the
 // element's em is relative to (the body's for block elements).
 Rule role_rule(const std::string& selector, const RoleStyle& r, const RoleStyle& body,
-               bool is_body, const Flow& flow) {
+               bool is_body, const Flow& flow, const std::string& named = {}) {
   Rule rule(selector);
-  if (is_body || r.font != body.font) rule.p("font-family", font_stack(r.font));
+  if (is_body || r.font != body.font || !named.empty())
+    rule.p("font-family", font_stack(r.font, named));
   if (!is_body) rule.p("font-size", em(r.size, body.size));
   rule.p("line-height", base::compact(r.leading / r.size));
   if (is_body || !(r.color == body.color)) {
@@ -172,33 +189,52 @@ Rule role_rule(const std::string& selector, const RoleStyle& r, const RoleStyle&
 // <span class="hl-kw">… inside, and <span class="hl-ln"> for line numbers.
 std::string code_highlight_css(const Sheet& s) {
   const CodeStyle& code = s.code;
+  // A light theme follows the reader's dark mode like the body text (its
+  // greys become the reader's colour, its tint translucent); a dark theme is
+  // the author's explicit choice and is kept as written.
+  const bool light = code.background.r + code.background.g + code.background.b >= 1.5;
+  auto ink = [&](const Color& c) { return light ? text_color(c) : hex(c); };
+  auto paper = [&](const Color& c) { return light ? background_color(c) : hex(c); };
+  auto set = [](Rule& r, const char* prop, const std::string& v) {
+    if (!v.empty()) r.p(prop, v);
+  };
   std::string css;
-  css += Rule("pre")
-             .p("background-color", hex(code.background))
-             .p("color", hex(code.token(doc::TokenClass::Text).color))
-             .done();
+  Rule pre("pre");
+  set(pre, "background-color", paper(code.background));
+  set(pre, "color", ink(code.token(doc::TokenClass::Text).color));
+  pre.p("tab-size", "4");  // as the PDF expands tabs
+  css += pre.done();
   for (int c = 1; c < doc::kTokenClassCount; ++c) {
     const auto cls = static_cast<doc::TokenClass>(c);
     const TokenStyle& t = code.token(cls);
     Rule r("pre code ." + std::string(css_class(cls)));
-    r.p("color", hex(t.color));
+    set(r, "color", ink(t.color));
     if (t.bold) r.p("font-weight", "bold");
     if (t.italic) r.p("font-style", "italic");
     css += r.done();
   }
-  css += Rule("div.code-title")
-             .p("font-family", font_stack(s.role(Role::Code).font))
-             .p("font-size", em(s.role(Role::Code).size, s.role(Role::Body).size))
-             .p("background-color", hex(code.title_background))
-             .p("color", hex(code.token(doc::TokenClass::Text).color))
-             .p("padding", "0.2em 0.75em")
-             .p("margin", "0.5em 0 0 0")
-             .p("text-indent", "0")
-             .done();
+  // The light theme's dark hues vanish on a reader's dark page: there the
+  // dark theme's hues take over.
+  if (light) {
+    css += "@media (prefers-color-scheme: dark) {\n";
+    const CodeStyle dark = code_theme(CodeTheme::Dark);
+    for (int c = 1; c < doc::kTokenClassCount; ++c) {
+      const auto cls = static_cast<doc::TokenClass>(c);
+      css += Rule("pre code ." + std::string(css_class(cls))).p("color", hex(dark.token(cls).color)).done();
+    }
+    css += "}\n";
+  }
+  Rule title("div.code-title");
+  title.p("font-family", font_stack(s.role(Role::Code).font))
+      .p("font-size", em(s.role(Role::Code).size, s.role(Role::Body).size));
+  set(title, "background-color", paper(code.title_background));
+  set(title, "color", ink(code.token(doc::TokenClass::Text).color));
+  title.p("padding", "0.2em 0.75em").p("margin", "0.5em 0 0 0").p("text-indent", "0");
+  css += title.done();
   css += Rule("div.code-title + pre").p("margin-top", "0").done();
-  css += Rule("pre code .hl-ln")
-             .p("color", hex(code.line_number))
-             .p("display", "inline-block")
+  Rule gutter("pre code .hl-ln");
+  set(gutter, "color", ink(code.line_number));
+  css += gutter.p("display", "inline-block")
              .p("min-width", "2.5em")
              .p("padding-right", "0.75em")
              .p("text-align", "right")
@@ -254,7 +290,7 @@ std::string body_css(const Sheet& s, const Flow& flow) {
   css += html.done();
 
   const std::string line_break = line_break_value(s.cjk.line_break);
-  Rule b = role_rule("body", body, body, true, flow);
+  Rule b = role_rule("body", body, body, true, flow, s.fonts.body);
   b.p("margin", flow.vertical ? "0.5em 0" : "0 0.5em");
   b.p("line-break", line_break).p("-epub-line-break", line_break).p("-webkit-line-break", line_break);
   b.p("word-wrap", "break-word").p("overflow-wrap", "break-word");
@@ -320,17 +356,26 @@ std::string to_css(const Sheet& s) {
     // Built as two chars: `"h" + std::to_string(level)` prepends into the
     // temporary, which GCC 12 at -O3 reports as an overlapping memcpy (-Wrestrict).
     const std::string selector{'h', static_cast<char>('0' + level)};
-    Rule r = role_rule(selector, h, body, false, flow);
+    Rule r = role_rule(selector, h, body, false, flow, s.fonts.heading);
     if (level == s.chapter.level && s.chapter.new_page)
       r.p("page-break-before", "always").p("break-before", "page");
     css += r.done();
   }
 
+  // Display formulas (MathML): centred, the equation number at the right.
+  css += Rule("div.math-display")
+             .p("text-align", "center")
+             .p("text-indent", "0")
+             .p("margin", "0.6em 0")
+             .p("position", "relative")
+             .done();
+  css += Rule("div.math-display .equation-number").p("float", "right").done();
+
   // Code blocks wrap long lines instead of running off a phone's screen.
   const RoleStyle& code = s.role(Role::Code);
-  Rule pre = role_rule("pre", code, body, false, flow);
+  Rule pre = role_rule("pre", code, body, false, flow, s.fonts.code);
   pre.p("padding", "0.5em 0.75em").p("white-space", "pre-wrap").p("overflow-wrap", "anywhere");
-  pre.p("word-break", "break-all").p("text-align", "left").p("max-width", "100%");
+  pre.p("text-align", "left").p("max-width", "100%");
   css += pre.done();
   css += Rule("pre code")
              .p("font-family", "inherit")
@@ -339,7 +384,7 @@ std::string to_css(const Sheet& s) {
              .p("padding", "0")
              .done();
   Rule code_inline("code");
-  code_inline.p("font-family", font_stack(code.font));
+  code_inline.p("font-family", font_stack(code.font, s.fonts.code));
   code_inline.p("font-size", em(code.size, body.size));
   if (code.has_background) code_inline.p("background-color", background_color(code.background));
   code_inline.p("padding", "0 0.15em").p("overflow-wrap", "anywhere");
@@ -358,8 +403,9 @@ std::string to_css(const Sheet& s) {
   css += bq.done();
   css += Rule("blockquote p").p("text-indent", em(quote.indent, quote.size)).done();
 
-  // Tables as three rules (top, under the header, bottom) like the PDF; cells
-  // may break long words so a table fits a phone's width.
+  // Tables as three rules (top, under the header, bottom) like the PDF. Links
+  // and code in cells may break anywhere, so a long URL does not push the
+  // table off a phone's screen; numbers and words keep their minimum width.
   const RoleStyle& table = s.role(Role::Table);
   Rule t = role_rule("table", table, body, false, flow);
   t.p("border-collapse", "collapse").p("max-width", "100%");
@@ -369,8 +415,9 @@ std::string to_css(const Sheet& s) {
              .p("padding", "0.25em 0.4em")
              .p("text-align", align(table.align))
              .p("vertical-align", "top")
-             .p("overflow-wrap", "anywhere")
+             .p("overflow-wrap", "break-word")
              .done();
+  css += Rule("td a, th a, td code, th code").p("overflow-wrap", "anywhere").p("word-break", "break-all").done();
   css += Rule("thead th, thead td").p("border-bottom", line).done();
   css += Rule("th").p("font-weight", "bold").done();
 
@@ -440,7 +487,7 @@ std::string to_css(const Sheet& s) {
   // Title page, cover and navigation (epub/ package pages).
   const RoleStyle& title = s.role(Role::Title);
   css += Rule("section.titlepage").p("text-align", "center").p(std::string("margin-") + flow.block_start(), "20%").done();
-  css += role_rule("section.titlepage h1.title", title, body, false, flow).done();
+  css += role_rule("section.titlepage h1.title", title, body, false, flow, s.fonts.heading).done();
   css += Rule("section.titlepage p")
              .p("text-indent", "0")
              .p("text-align", "center")

@@ -81,6 +81,17 @@ epub:
 
 emphasis:
   cjk: bold
+
+figure:
+  caption: alt
+  max-height: 45%
+  min-scale: 50%
+
+image:
+  max-megapixels: 100
+
+math:
+  numbering: none
 )yaml";
 
 }  // namespace moyin::style

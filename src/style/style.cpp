@@ -434,6 +434,35 @@ std::vector<KeyDef> make_keys() {
   enumeration("emphasis.cjk", {"bold", "dots"}, [](Sheet& s, std::string_view v, const Ctx&) {
     s.emphasis.cjk = lower(trim(v)) == "dots" ? CjkEmphasis::Dots : CjkEmphasis::Bold;
   });
+
+  // figures and images
+  enumeration("figure.caption", {"title", "alt", "none"}, [](Sheet& s, std::string_view v, const Ctx&) {
+    std::string l = lower(trim(v));
+    s.figure.caption = l == "title" ? FigureCaption::Title
+                       : l == "none" ? FigureCaption::None
+                                     : FigureCaption::Alt;
+  });
+  auto fraction = [](std::string_view v, double& out) {
+    auto q = parse_quantity(v);
+    if (!q) return;
+    double f = q->unit == Unit::Percent ? q->value / 100 : q->value;
+    out = std::clamp(f, 0.05, 1.0);
+  };
+  add("figure.max-height", Kind::EmAmount, [fraction](Sheet& s, std::string_view v, const Ctx&) {
+    fraction(v, s.figure.max_height);
+  });
+  add("figure.min-scale", Kind::EmAmount, [fraction](Sheet& s, std::string_view v, const Ctx&) {
+    fraction(v, s.figure.min_scale);
+  });
+  integer("image.max-megapixels", 1, 10000, [](Sheet& s) -> int& { return s.image.max_megapixels; });
+
+  string("fonts.body", [](Sheet& s) -> std::string& { return s.fonts.body; });
+  string("fonts.heading", [](Sheet& s) -> std::string& { return s.fonts.heading; });
+  string("fonts.code", [](Sheet& s) -> std::string& { return s.fonts.code; });
+  enumeration("math.numbering", {"none", "all", "chapter"}, [](Sheet& s, std::string_view v, const Ctx&) {
+    const std::string n = lower(trim(v));
+    s.math.numbering = n == "all" ? MathNumbering::All : n == "chapter" ? MathNumbering::Chapter : MathNumbering::None;
+  });
   add_code_keys(k);
   return k;
 }
@@ -855,6 +884,15 @@ bool parse_color(std::string_view text, Color& out) {
     return true;
   }
   return false;
+}
+
+std::string figure_caption(const FigureStyle& figure, const doc::Inline& image) {
+  switch (figure.caption) {
+    case FigureCaption::None: return "";
+    case FigureCaption::Title: return image.caption.empty() ? image.title : image.caption;
+    case FigureCaption::Alt: break;
+  }
+  return image.caption.empty() ? doc::plain_text(image.children) : image.caption;
 }
 
 }  // namespace moyin::style

@@ -122,10 +122,42 @@ struct EpubStyle {
   TextOrientation text_orientation = TextOrientation::Mixed;
 };
 
+// Families or font files named directly instead of a fonts.yaml set:
+// `fonts: { body: "Source Han Serif SC", heading: "Source Han Sans SC",
+// code: "…" }`. Each goes in front of the set its roles use (so characters
+// it lacks still come from that set). A value with '/' or a font file
+// extension is a file, relative to the manuscript's folder.
+struct FontsStyle {
+  std::string body;     // body, quote, table, caption, footnote, header, footer
+  std::string heading;  // h1–h6 and the title
+  std::string code;     // code blocks and inline code
+};
+
 enum class CjkEmphasis { Bold, Dots };  // how *em* shows on Han text (no italics for Han)
 
 struct EmphasisStyle {
   CjkEmphasis cjk = CjkEmphasis::Bold;
+};
+
+enum class FigureCaption { Title, Alt, None };
+
+struct FigureStyle {
+  // alt: the image's alt text; title: its title; none. A raw-HTML
+  // <figcaption> is the caption in both alt and title.
+  FigureCaption caption = FigureCaption::Alt;
+  double max_height = 0.45;  // fraction of the type area height for images without a size
+  double min_scale = 0.5;    // shrink to the rest of a page down to this, else move on
+};
+
+struct ImageStyle {
+  int max_megapixels = 100;  // larger images are not decoded (a placeholder prints)
+};
+
+// Display formulas numbered: none (only \tag and labelled ones), all "(1)", chapter "(2.1)".
+enum class MathNumbering { None, All, Chapter };
+
+struct MathStyle {
+  MathNumbering numbering = MathNumbering::None;
 };
 
 // Highlighted code (docs/code.md): a built-in palette chosen by `code.theme`,
@@ -172,9 +204,19 @@ struct Sheet {
   TitlePageStyle title_page;
   EpubStyle epub;
   EmphasisStyle emphasis;
+  FigureStyle figure;
+  ImageStyle image;
+  MathStyle math;
   CodeStyle code;
+  FontsStyle fonts;
 
   const RoleStyle& role(Role r) const { return roles[static_cast<int>(r)]; }
+  // The family or file `fonts:` names for role `r` (empty: none).
+  const std::string& named_font(Role r) const {
+    if (r == Role::Code) return fonts.code;
+    if (r == Role::Title || (r >= Role::H1 && r <= Role::H6)) return fonts.heading;
+    return fonts.body;
+  }
   RoleStyle& role(Role r) { return roles[static_cast<int>(r)]; }
   // Text area width of a page (page width minus inner and outer margins).
   double text_width() const { return page.width - page.inner - page.outer; }
@@ -226,6 +268,11 @@ std::filesystem::path find_sheet(std::string_view name, const std::filesystem::p
 bool parse_length(std::string_view text, double em_pt, double& out_pt);
 // "#336699", "#369", "black", "rgb(51,102,153)".
 bool parse_color(std::string_view text, Color& out);
+
+// The caption under an image block (both outputs): a raw-HTML <figcaption>
+// when it has one, else its alt text or its title as figure.caption says;
+// "" for none.
+std::string figure_caption(const FigureStyle& figure, const doc::Inline& image);
 
 // The EPUB's CSS for this sheet (one function, used by epub/).
 std::string to_css(const Sheet& sheet);

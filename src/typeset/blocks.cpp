@@ -9,6 +9,7 @@
 
 #include "base/utf8.h"
 #include "font/font.h"
+#include "typeset/svg_figure.h"
 
 namespace moyin::typeset {
 
@@ -35,10 +36,12 @@ struct Ctx {
   const style::Sheet& sheet;
   const LineSetter& setter;
   doc::Diagnostics& diags;
+  image::Catalog& images;
   VListBuilder vb;
   std::vector<HeadingInfo> headings;
   double pending_space = 0;  // space after the last block, collapsed with the next space before
   int next_band = 1;
+  int untitled_chapters = 0;  // anchors named for chapters without a level-1 heading
 };
 
 double em(const Ctx& c, Role r) { return c.sheet.role(r).size; }
@@ -95,13 +98,61 @@ void layout_children(Ctx& c, const Frame& f, const std::vector<doc::Block>& bloc
   for (const doc::Block& b : blocks) layout_block(c, f, b);
 }
 
-void paragraph(Ctx& c, const Frame& f, const std::vector<doc::Inline>& inlines) {
+void paragraph(Ctx& c, const Frame& f, const std::vector<doc::Inline>& inlines, bool continues = false) {
   const style::RoleStyle& rs = c.sheet.role(f.role);
   begin_block(c, f.tight ? 0 : rs.space_before);
-  double indent = f.in_list ? 0 : rs.indent;
+  // The rest of a sentence after a display formula is not a new paragraph: no indent.
+  double indent = f.in_list || continues ? 0 : rs.indent;
   auto boxes = set_paragraph(c, f, inlines, f.role, indent, rs.align, rs.bold);
   c.vb.add_lines(std::move(boxes), c.sheet.paragraph.orphans, c.sheet.paragraph.widows);
   end_block(c, f.tight ? 0 : rs.space_after);
+}
+
+// A display formula: centred on its own line (the setter draws it as one
+// unbreakable object), its number "(3)" at the right margin, an anchor for
+// \eqref links. A formula MathJax refused prints as its TeX in code style.
+void display_math(Ctx& c, const Frame& f, const doc::Block& b) {
+  const style::RoleStyle& rs = c.sheet.role(f.role);
+  begin_block(c, std::max(rs.space_before, 0.5 * rs.size));
+  std::vector<doc::Inline> inl(1);
+  inl[0].kind = doc::InlineKind::Math;
+  inl[0].display = true;
+  inl[0].text = b.text;
+  inl[0].pos = b.pos;
+  double number_w = 0;
+  std::vector<SetLine> number;
+  if (!b.equation.empty()) {
+    number = set_text(c.setter, "(" + b.equation + ")", f.role, kHuge);
+    if (!number.empty()) number_w = number.front().width + rs.size;
+  }
+  SetRequest req;
+  req.inlines = &inl;
+  req.role = f.role;
+  req.measure = std::max(1.0, f.measure - 2 * number_w);  // centred in the measure, clear of the number
+  req.align = style::Align::Center;
+  req.path = c.doc->path;
+  auto lines = c.setter(req);
+  if (lines.empty()) lines.emplace_back();
+  if (!number.empty()) {
+    SetLine& last = lines.back();  // the number sits on the formula's last line, as in TeX
+    // Lines are shifted right by number_w below: this puts the number's end at the right margin.
+    const double x = f.measure - number.front().width - number_w;
+    for (layout::Item& it : number.front().items) {
+      translate(it, x, 0);
+      last.items.push_back(std::move(it));
+    }
+    last.ascent = std::max(last.ascent, number.front().ascent);
+    last.descent = std::max(last.descent, number.front().descent);
+  }
+  auto boxes = boxes_of(std::move(lines), rs, f.left + number_w, f);
+  if (!b.id.empty()) boxes.front().items.push_back(layout::Anchor{b.id, layout::Point{0, -boxes.front().baseline}});
+  c.vb.begin_keep_together();
+  for (VBox& box : boxes) {
+    c.vb.add_break(kForbid);
+    c.vb.add_box(std::move(box));
+  }
+  c.vb.end_keep_together();
+  end_block(c, std::max(rs.space_after, 0.5 * rs.size));
 }
 
 void heading(Ctx& c, const Frame& f, const doc::Block& b) {
@@ -683,115 +734,114 @@ void text_paragraph(Ctx& c, const Frame& f, const std::string& text, doc::Positi
   paragraph(c, g, inl);
 }
 
-// Pixel size of a PNG or JPEG file; false for anything else.
-// True when the file starts like a PNG or a JPEG.
-bool claims_png_or_jpeg(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  unsigned char head[8] = {};
-  in.read(reinterpret_cast<char*>(head), sizeof head);
-  if (in.gcount() < 2) return false;
-  return (head[0] == 0x89 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G') ||
-         (head[0] == 0xFF && head[1] == 0xD8);
-}
-
-bool image_size(const std::filesystem::path& path, int& w, int& h) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  unsigned char head[26] = {};
-  in.read(reinterpret_cast<char*>(head), sizeof head);
-  if (in.gcount() >= 24 && head[0] == 0x89 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G') {
-    w = (head[16] << 24) | (head[17] << 16) | (head[18] << 8) | head[19];
-    h = (head[20] << 24) | (head[21] << 16) | (head[22] << 8) | head[23];
-    return w > 0 && h > 0;
+// A size attribute in pt: CSS px for bare numbers, pt/mm/cm/in/em, and %
+// of `whole` (the measure for widths, the type area height for heights).
+std::optional<double> size_attribute(const Ctx& c, std::string_view v, double whole) {
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  if (v.empty()) return std::nullopt;
+  double pt = 0;
+  if (v.ends_with("%")) {
+    if (!style::parse_length(v, 1, pt)) return std::nullopt;  // "60%" of 1 = 0.6
+    pt *= whole;
+  } else if (v.ends_with("px")) {
+    if (!style::parse_length(v.substr(0, v.size() - 2), 1, pt)) return std::nullopt;
+    pt *= 0.75;
+  } else if (v.find_first_not_of("0123456789.") == std::string_view::npos) {
+    if (!style::parse_length(v, 1, pt)) return std::nullopt;
+    pt *= 0.75;  // HTML's width="300": CSS px
+  } else if (!style::parse_length(v, c.sheet.role(Role::Body).size, pt)) {
+    return std::nullopt;
   }
-  if (in.gcount() < 4 || head[0] != 0xFF || head[1] != 0xD8) return false;
-  in.clear();
-  in.seekg(2);
-  for (int guard = 0; guard < 10000; ++guard) {  // walk the segments to a SOF marker
-    int ff = in.get(), marker = in.get();
-    while (marker == 0xFF) marker = in.get();
-    if (ff != 0xFF || marker < 0) return false;
-    if (marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) continue;
-    int hi = in.get(), lo = in.get();
-    if (hi < 0 || lo < 0) return false;
-    int len = (hi << 8) | lo;
-    if (len < 2) return false;
-    bool sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
-    if (sof) {
-      unsigned char d[5];
-      if (!in.read(reinterpret_cast<char*>(d), 5)) return false;
-      h = (d[1] << 8) | d[2];
-      w = (d[3] << 8) | d[4];
-      return w > 0 && h > 0;
-    }
-    in.seekg(len - 2, std::ios::cur);
-    if (!in) return false;
-  }
-  return false;
+  if (!std::isfinite(pt) || pt <= 0) return std::nullopt;
+  return pt;
 }
 
-// A local image inside the document's folder tree, or nothing.
-std::optional<std::filesystem::path> local_image(const Ctx& c, const std::string& url) {
-  namespace fs = std::filesystem;
-  if (url.empty() || url.find("://") != std::string::npos || url.starts_with("data:")) return std::nullopt;
-  std::error_code ec;
-  fs::path dir = fs::weakly_canonical(fs::absolute(fs::path(c.doc->path).parent_path(), ec), ec);
-  if (ec) return std::nullopt;
-  std::string rel = url;
-  if (size_t q = rel.find_first_of("?#"); q != std::string::npos) rel.resize(q);
-  fs::path p = fs::weakly_canonical(dir / rel, ec);
-  if (ec || !fs::is_regular_file(p, ec)) return std::nullopt;
-  auto [d, _] = std::mismatch(dir.begin(), dir.end(), p.begin(), p.end());
-  if (d != dir.end()) return std::nullopt;  // outside the document's folder tree
-  return p;
+// A framed empty box where an image too large to decode would be.
+VBox placeholder_box(double x, double w, double h) {
+  VBox box;
+  box.height = h;
+  box.baseline = h;
+  const double t = -h;
+  const layout::Point tl{x, t}, tr{x + w, t}, bl{x, 0}, br{x + w, 0};
+  for (auto [from, to] : {std::pair{tl, tr}, {tr, br}, {br, bl}, {bl, tl}, {tl, br}, {tr, bl}})
+    box.items.push_back(layout::Rule{from, to, 0.5, kRuleGray});
+  return box;
 }
 
-// An image paragraph: the picture (PNG/JPEG in the document's folder) scaled
-// to the measure, and its alt text as a caption under it; an image the PDF
-// cannot show keeps the caption, so it never vanishes.
+// An image paragraph: the picture from the run's image catalog, at the size
+// asked for (or its pixels at 96 dpi) within the measure and the page, and a
+// caption under it. An image that cannot be shown prints "[图] alt" instead
+// (the catalog has said why, once, for every output); one over the pixel
+// limit prints as a framed placeholder of its size.
 void image(Ctx& c, const Frame& f, const doc::Block& b) {
-  std::string alt;
-  std::string url;
-  for (const doc::Inline& in : b.inlines) {
-    if (in.kind == doc::InlineKind::Image) {
-      alt += doc::plain_text(in.children);
-      url = in.url;
-    }
-  }
-  auto path = local_image(c, url);
-  int pw = 0, ph = 0;
-  bool shown = path && image_size(*path, pw, ph);
-  if (path && !shown && claims_png_or_jpeg(*path)) {
-    // Nobody else reads these bytes before the PDF: say why the picture is missing.
-    c.diags.warn(c.doc ? c.doc->path : "", b.pos,
-                 "image " + url + " is damaged (no readable size); the PDF shows its alt text");
-  }
-  if (!shown) {
-    // SVG, WebP, GIF and missing files (reported by the source and EPUB
-    // stages) print their alt text until the PDF can draw them.
+  const doc::Inline* img = nullptr;
+  for (const doc::Inline& in : b.inlines)
+    if (in.kind == doc::InlineKind::Image && !img) img = &in;
+  if (!img) return;
+  const std::string path = c.doc ? c.doc->path : "";
+  image::Entry e = c.images.use(img->url, path, img->pos.line ? img->pos : b.pos, c.diags);
+  // An SVG is drawn as vectors (typeset/svg_figure.h) when it can be.
+  const std::string_view doc_path = path;
+  std::optional<SvgFigure> drawing;
+  if (e.ok() && e.format == image::Format::Svg)
+    drawing = load_svg_figure(std::filesystem::path(e.key), img->url, doc_path, b.pos, c.diags);
+  const bool drawable = e.ok() && (e.format != image::Format::Svg || drawing);
+  const bool placeholder = e.problem == image::Problem::TooManyPixels;
+  std::string caption = style::figure_caption(c.sheet.figure, *img);
+  if (!drawable && !placeholder) {
     const bool chinese = c.doc && c.doc->meta.lang.starts_with("zh");
-    text_paragraph(c, f, (chinese ? "[图] " : "[Figure] ") + (alt.empty() ? url : alt), b.pos,
+    std::string alt = doc::plain_text(img->children);
+    text_paragraph(c, f, (chinese ? "[图] " : "[Figure] ") + (alt.empty() ? img->url : alt), b.pos,
                    Role::Caption);
     return;
   }
   const style::RoleStyle& cap = c.sheet.role(Role::Caption);
-  double w = pw * 0.75, h = ph * 0.75;  // 96 dpi
-  double max_w = f.measure, max_h = 0.45 * c.sheet.text_height();
-  double scale = std::min({1.0, max_w / w, max_h / h});
+  const double area_h = c.sheet.text_height();
+  // Room for the caption's first line below the picture.
+  const double room_h = std::max(1.0, area_h - (caption.empty() ? 0 : cap.space_before + cap.leading));
+  double w = (drawing ? drawing->drawing.width : e.width) * 0.75;  // pixels (SVG: CSS px) at 96 dpi
+  double h = (drawing ? drawing->drawing.height : e.height) * 0.75;
+  auto want_w = size_attribute(c, img->width, f.measure);
+  auto want_h = size_attribute(c, img->height, area_h);
+  if (want_w && want_h) {
+    w = *want_w;
+    h = *want_h;
+  } else if (want_w) {
+    h *= *want_w / w;
+    w = *want_w;
+  } else if (want_h) {
+    w *= *want_h / h;
+    h = *want_h;
+  }
+  // Never wider than the measure nor taller than the page; without a size
+  // asked for, no taller than figure.max-height of the type area.
+  const double max_h = (want_w || want_h) ? room_h : std::min(room_h, c.sheet.figure.max_height * area_h);
+  const double scale = std::min({1.0, f.measure / w, max_h / h});
   w *= scale;
   h *= scale;
   begin_block(c, std::max(cap.space_before, 6.0));
+  const double x = f.left + (f.measure - w) / 2;
   VBox box;
-  box.height = h;
-  box.baseline = h;
+  if (placeholder) {
+    box = placeholder_box(x, w, h);
+  } else {
+    box.height = h;
+    box.baseline = h;
+    if (drawing)
+      box.items = svg_figure_items(*drawing, {x, -h}, w, c.setter, doc_path, b.pos, c.diags);
+    else
+      box.items.push_back(layout::ImageBox{layout::Box{x, -h, w, h}, e.key});
+  }
   box.bands = f.bands;
-  box.items.push_back(layout::ImageBox{layout::Box{f.left + (f.measure - w) / 2, -h, w, h}, path->string()});
+  if (!drawing) box.min_scale = c.sheet.figure.min_scale;  // vector drawings keep their size
   c.vb.add_box(std::move(box));
-  if (!alt.empty()) {
+  if (placeholder && caption.empty()) caption = img->url;
+  if (!caption.empty()) {
     Frame g = f;
     g.role = Role::Caption;
     std::vector<doc::Inline> inl(1);
-    inl[0].text = alt;
+    inl[0].text = caption;
     inl[0].pos = b.pos;
     c.vb.keep_next(1);
     auto boxes = set_paragraph(c, g, inl, Role::Caption, 0, cap.align, cap.bold);
@@ -804,7 +854,7 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
 void layout_block(Ctx& c, const Frame& f, const doc::Block& b) {
   switch (b.kind) {
     case doc::BlockKind::Paragraph:
-      paragraph(c, f, b.inlines);
+      paragraph(c, f, b.inlines, b.continues);
       break;
     case doc::BlockKind::Heading:
       heading(c, f, b);
@@ -835,6 +885,9 @@ void layout_block(Ctx& c, const Frame& f, const doc::Block& b) {
       if (!t.empty()) text_paragraph(c, f, t, b.pos, f.role);
       break;
     }
+    case doc::BlockKind::Math:
+      display_math(c, f, b);
+      break;
     case doc::BlockKind::FootnoteDef:
       if (c.doc->footnotes.empty()) {
         Frame g = f;
@@ -902,13 +955,33 @@ VBox line_box(SetLine line, const style::RoleStyle& rs, double x) {
 }
 
 BlockLayout layout_blocks(const doc::Document& doc, const style::Sheet& sheet,
-                          const LineSetter& setter, doc::Diagnostics& diags) {
-  return layout_chapters(std::span<const doc::Document>(&doc, 1), sheet, setter, diags);
+                          const LineSetter& setter, doc::Diagnostics& diags,
+                          image::Catalog* images) {
+  return layout_chapters(std::span<const doc::Document>(&doc, 1), sheet, setter, diags, images);
 }
 
+namespace {
+
+// A chapter with no level-1 heading still gets its TOC entry, bookmark and
+// running head: an anchor where it starts, named after its title or file.
+void name_untitled_chapter(Ctx& c, const doc::Document& d) {
+  const std::string id = "chapter-" + std::to_string(++c.untitled_chapters);
+  const std::string title = doc::untitled_chapter_name(d);
+  VBox box;
+  box.items.push_back(layout::Anchor{id, layout::Point{0, 0}});
+  box.marks.push_back(Mark{1, title});
+  c.headings.push_back(HeadingInfo{1, id, title});
+  c.vb.add_box(std::move(box));
+}
+
+}  // namespace
+
 BlockLayout layout_chapters(std::span<const doc::Document> chapters, const style::Sheet& sheet,
-                            const LineSetter& setter, doc::Diagnostics& diags) {
-  Ctx c{nullptr, sheet, setter, diags, {}, {}, 0, 1};
+                            const LineSetter& setter, doc::Diagnostics& diags,
+                            image::Catalog* images) {
+  image::Catalog own(image::CatalogOptions{
+      .limits = {.max_pixels = int64_t{sheet.image.max_megapixels} * 1'000'000}});
+  Ctx c{nullptr, sheet, setter, diags, images ? *images : own, {}, {}, 0, 1, 0};
   Frame f;
   f.left = 0;
   f.measure = std::max(1.0, sheet.text_width());
@@ -918,6 +991,7 @@ BlockLayout layout_chapters(std::span<const doc::Document> chapters, const style
       c.vb.add_break(kForce, sheet.chapter.open_right);
       c.pending_space = 0;
     }
+    if (!doc::has_title_heading(d)) name_untitled_chapter(c, d);
     layout_children(c, f, d.blocks);
     notes(c, f);
   }

@@ -14,6 +14,7 @@
 
 #include "doc/diagnostics.h"
 #include "doc/document.h"
+#include "image/catalog.h"
 #include "layout/book.h"
 #include "style/style.h"
 #include "typeset/pages.h"
@@ -36,6 +37,7 @@ struct SetRequest {
   style::Align align = style::Align::Justify;
   bool bold = false;         // the whole paragraph bold (headings)
   bool nowrap = false;       // one line per hard break, never wrapped (code)
+  double size = 0;           // pt; when > 0, replaces the role's size (SVG labels)
   std::string_view path;     // the document the text came from (diagnostics)
   // nowrap only (highlighted code): colours of byte ranges of the inlines'
   // concatenated text, ordered and disjoint; text outside them takes
@@ -74,14 +76,18 @@ struct BlockLayout {
 };
 
 // Lays out the document's blocks and then its footnotes (numbered notes at
-// the end). `measure` is the type area width.
+// the end). `measure` is the type area width. Images come from `images` (the
+// run's catalog, shared with the other outputs); null = a catalog of this
+// call bounded by each document's folder.
 BlockLayout layout_blocks(const doc::Document& doc, const style::Sheet& sheet,
-                          const LineSetter& setter, doc::Diagnostics& diags);
+                          const LineSetter& setter, doc::Diagnostics& diags,
+                          image::Catalog* images = nullptr);
 
 // A book: the chapters one after another, each starting on a new page (a
 // recto when the sheet says chapters open right), each with its notes at its end.
 BlockLayout layout_chapters(std::span<const doc::Document> chapters, const style::Sheet& sheet,
-                            const LineSetter& setter, doc::Diagnostics& diags);
+                            const LineSetter& setter, doc::Diagnostics& diags,
+                            image::Catalog* images = nullptr);
 
 // A box for one set line in a role: height = the role's leading (or more
 // when the content is taller), baseline centred in it; items shifted right by `x`.

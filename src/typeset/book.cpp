@@ -1,11 +1,15 @@
 #include "typeset/book.h"
 
+#include "base/utf8.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <set>
 
+#include "typeset/lines_dump.h"
 #include "typeset/measure.h"
 #include "typeset/paragraph.h"
 
@@ -381,16 +385,17 @@ std::string book_title(const doc::Metadata& meta, std::span<const doc::Document>
 }  // namespace
 
 layout::Book typeset_with(const doc::Document& doc, const style::Sheet& sheet,
-                          const LineSetter& setter, doc::Diagnostics& diags) {
-  return assemble(doc.meta, document_title(doc), layout_blocks(doc, sheet, setter, diags), sheet,
-                  setter);
+                          const LineSetter& setter, doc::Diagnostics& diags,
+                          image::Catalog* images) {
+  return assemble(doc.meta, document_title(doc), layout_blocks(doc, sheet, setter, diags, images),
+                  sheet, setter);
 }
 
 layout::Book typeset_book_with(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                                const style::Sheet& sheet, const LineSetter& setter,
-                               doc::Diagnostics& diags) {
-  return assemble(meta, book_title(meta, chapters), layout_chapters(chapters, sheet, setter, diags),
-                  sheet, setter);
+                               doc::Diagnostics& diags, image::Catalog* images) {
+  return assemble(meta, book_title(meta, chapters),
+                  layout_chapters(chapters, sheet, setter, diags, images), sheet, setter);
 }
 
 namespace {
@@ -399,8 +404,8 @@ namespace {
 class FontSetter {
  public:
   FontSetter(const doc::Metadata& meta, std::string path, const style::Sheet& sheet,
-             const font::FontLibrary& fonts, doc::Diagnostics& diags)
-      : path_(std::move(path)), sheet_(sheet), fonts_(fonts), diags_(diags) {
+             const font::FontLibrary& fonts, doc::Diagnostics& diags, const math::Formulas* formulas)
+      : path_(std::move(path)), sheet_(sheet), fonts_(fonts), diags_(diags), formulas_(formulas) {
     lang_ = meta.lang;
     if (lang_.empty() || lang_.starts_with("zh")) {
       bool hant = lang_.find("TW") != std::string::npos || lang_.find("HK") != std::string::npos ||
@@ -408,6 +413,8 @@ class FontSetter {
       lang_ = hant ? "zh-Hant" : "zh-Hans";
     }
   }
+
+  void trace_to(std::string* out) { trace_ = out; }
 
   // Footnote references link to their notes: label -> anchor of the note.
   void add_notes(const doc::Document& d) {
@@ -417,7 +424,7 @@ class FontSetter {
 
   std::vector<SetLine> operator()(const SetRequest& req) {
     const style::RoleStyle& rs = sheet_.role(req.role);
-    FontRoles roles{&fonts_, font_set(rs.font), font_set(sheet_.role(Role::Code).font)};
+    FontRoles roles{&fonts_, role_set(req.role), role_set(Role::Code)};
     if (!roles.text) return {};
     if (req.nowrap) return set_nowrap(req, rs, roles);
     ParagraphStyle ps;
@@ -435,11 +442,15 @@ class FontSetter {
     ps.emphasis_dots = sheet_.emphasis.cjk == style::CjkEmphasis::Dots && !rs.italic;
     ps.fonts.cjk_emphasis_bold = sheet_.emphasis.cjk == style::CjkEmphasis::Bold && !rs.italic;
     ps.lang = lang_;
+    ps.formula = [this](const doc::Inline& in) { return drawing(in); };
     const std::vector<doc::Inline>* inlines = req.inlines;
     std::vector<doc::Inline> linked;
-    if (!notes_.empty() && has_note_ref(*inlines)) {
+    const bool notes = !notes_.empty() && has_note_ref(*inlines);
+    const bool math = has_math(*inlines);
+    if (notes || math) {
       linked = *inlines;
-      link_note_refs(linked);
+      if (notes) link_note_refs(linked);
+      if (math) untypeset_math_as_code(linked);
       inlines = &linked;
     }
     std::vector<doc::Inline> wrapped;
@@ -457,6 +468,8 @@ class FontSetter {
       inlines = &wrapped;
     }
     SetParagraph p = setter_.set(*inlines, ps, diags_, req.path.empty() ? path_ : req.path);
+    if (trace_) trace(req, p);
+    for (const auto& [cp, pos] : p.uncovered) missing_for(req).note(cp, pos);
     std::vector<SetLine> out;
     layout::Color color = to_layout(rs.color);
     for (Line& l : p.lines) {
@@ -475,6 +488,8 @@ class FontSetter {
         if (r.color == layout::Color{}) r.color = color;
         sl.items.push_back(std::move(r));
       }
+      for (const LineObject& o : l.objects)
+        if (const math::Drawing* d = drawing(*o.formula)) place_formula(*d, *o.formula, o, roles, color, sl.items);
       for (const Decoration& d : l.decorations) {
         if (d.kind == Decoration::Kind::Link) {
           layout::LinkArea link{layout::Box{d.x0, -0.9 * rs.size, d.x1 - d.x0, 1.15 * rs.size}, "", ""};
@@ -497,7 +512,34 @@ class FontSetter {
     return out;
   }
 
+  // One warning per document and character no installed face draws.
+  void report_missing() {
+    for (const auto& [path, missing] : missing_) missing.report(path, diags_);
+  }
+
  private:
+  font::MissingGlyphs& missing_for(const SetRequest& req) {
+    const std::string path = req.path.empty() ? path_ : std::string(req.path);
+    for (auto& [p, m] : missing_)
+      if (p == path) return m;
+    missing_.emplace_back(path, font::MissingGlyphs{});
+    return missing_.back().second;
+  }
+
+  // The role's font set, behind the family or file the sheet's `fonts:`
+  // names for it (resolved once per document).
+  const font::FontSet* role_set(Role role) {
+    const font::FontSet* base = font_set(sheet_.role(role).font);
+    const std::string& named = sheet_.named_font(role);
+    if (!base || named.empty()) return base;
+    auto key = std::make_pair(named, base->name);
+    if (auto it = named_.find(key); it != named_.end()) return it->second;
+    const font::FontSet* set = &fonts_.named_set(
+        named, std::filesystem::path(path_).parent_path(), *base, diags_, path_);
+    named_.emplace(std::move(key), set);
+    return set;
+  }
+
   const font::FontSet* font_set(const std::string& name) {
     if (const font::FontSet* s = fonts_.find_set(name)) return s;
     if (fonts_.sets().empty()) return nullptr;
@@ -505,6 +547,96 @@ class FontSetter {
       diags_.warn(path_, {}, "style names font set '" + name + "', which fonts.yaml does not define; using '" +
                                      fonts_.sets().front().name + "'");
     return &fonts_.sets().front();
+  }
+
+  static bool has_math(const std::vector<doc::Inline>& inlines) {
+    for (const doc::Inline& in : inlines)
+      if (in.kind == doc::InlineKind::Math || has_math(in.children)) return true;
+    return false;
+  }
+
+  // The formula's outlines, parsed once per setter; nullptr when MathJax
+  // refused it (or no engine ran).
+  const math::Drawing* drawing(const doc::Inline& in) {
+    if (!formulas_) return nullptr;
+    math::Key key{in.text, in.display};
+    auto it = drawings_.find(key);
+    if (it == drawings_.end()) {
+      const math::Formula* f = formulas_->find(in.text, in.display);
+      std::optional<math::Drawing> d;
+      if (f && f->error.empty()) d = math::drawing(f->svg);
+      it = drawings_.emplace(std::move(key), std::move(d)).first;
+    }
+    return it->second ? &*it->second : nullptr;
+  }
+
+  // A formula without a drawing prints as its TeX source in code style.
+  void untypeset_math_as_code(std::vector<doc::Inline>& inlines) {
+    for (doc::Inline& in : inlines) {
+      if (in.kind == doc::InlineKind::Math && !drawing(in)) in.kind = doc::InlineKind::Code;
+      untypeset_math_as_code(in.children);
+    }
+  }
+
+  // A formula's outlines at the line's baseline, scaled to the text size,
+  // bracketed by /ActualText so copying gives the TeX; text MathJax left to
+  // the page (CJK in \text{}) shaped with the body faces.
+  void place_formula(const math::Drawing& d, const doc::Inline& in, const LineObject& o, const FontRoles& roles,
+                     layout::Color color, std::vector<layout::Item>& out) {
+    out.push_back(layout::ActualText{in.text, false});
+    const double s = o.size;
+    for (const layout::Path& p : d.paths) {
+      layout::Path q = p;
+      for (layout::PathSegment& seg : q.segments)
+        for (layout::Point& pt : seg.p) pt = {o.x + pt.x * s, pt.y * s};
+      if (q.fill && q.fill->color == layout::Color{}) q.fill->color = color;
+      if (q.stroke) {
+        q.stroke->width *= s;
+        if (q.stroke->color == layout::Color{}) q.stroke->color = color;
+      }
+      out.push_back(std::move(q));
+    }
+    // Characters MathJax left as text copy as themselves, outside the span:
+    // poppler replaces the glyphs inside a span by its ActualText, so a
+    // formula with \text{} would otherwise print its TeX in extracted text.
+    out.push_back(layout::ActualText{{}, true});
+    for (const math::Text& t : d.texts) {
+      size_t i = 0;
+      double x = o.x + t.x * s;
+      while (i < t.text.size()) {
+        // One run per face: MathJax placed each character itself, but a run of
+        // characters of one face shapes together.
+        size_t begin = i;
+        size_t k = i;
+        const char32_t first = base::next_code_point(t.text, k);
+        const font::FaceChoice fc = fonts_.select(*roles.text, first);
+        i = k;
+        while (i < t.text.size()) {
+          size_t n = i;
+          const char32_t cp = base::next_code_point(t.text, n);
+          if (fonts_.select(*roles.text, cp).face_id != fc.face_id) break;
+          i = n;
+        }
+        const double size = t.size * s;
+        layout::GlyphRun gr;
+        gr.face = fc.face_id;
+        gr.size = size;
+        gr.color = color;
+        gr.origin = {x, t.y * s};
+        gr.text = t.text.substr(begin, i - begin);
+        for (const font::ShapedGlyph& sg : font::shape(fonts_.face(fc.face_id), gr.text, "", lang_)) {
+          layout::Glyph g;
+          g.gid = sg.gid;
+          g.advance = sg.x_advance * size;
+          g.x_offset = sg.x_offset * size;
+          g.y_offset = sg.y_offset * size;
+          g.cluster = sg.cluster;
+          x += g.advance;
+          gr.glyphs.push_back(g);
+        }
+        out.push_back(std::move(gr));
+      }
+    }
   }
 
   static bool has_note_ref(const std::vector<doc::Inline>& inlines) {
@@ -577,17 +709,12 @@ class FontSetter {
   std::vector<SetLine> set_nowrap(const SetRequest& req, const style::RoleStyle& rs,
                                   const FontRoles& roles) {
     MeasureOptions mo;
-    mo.size = rs.size;
+    mo.size = req.size > 0 ? req.size : rs.size;
     mo.code_scale = 1.0;
     mo.lang = lang_;
     FontRoles r = roles;
     MeasuredParagraph mp = measure(*req.inlines, r, mo);
-    for (const auto& [cp, offset] : mp.uncovered) {
-      if (!uncovered_.insert(cp).second) continue;
-      char buf[16];
-      std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(cp));
-      diags_.warn(req.path.empty() ? std::string_view(path_) : req.path, mp.text.position(offset), std::string("no font has a glyph for ") + buf);
-    }
+    for (const auto& [cp, offset] : mp.uncovered) missing_for(req).note(cp, mp.text.position(offset));
     SetLine sl;
     double x = req.first_indent;
     layout::Color color = req.text_color.value_or(to_layout(rs.color));
@@ -640,15 +767,28 @@ class FontSetter {
     return out;
   }
 
+  // `moyin dump --stage lines`: the paragraph as set, after a numbered header.
+  void trace(const SetRequest& req, const SetParagraph& p) {
+    const doc::Position pos = req.inlines->empty() ? doc::Position{} : req.inlines->front().pos;
+    *trace_ += "¶" + std::to_string(++traced_) + " " + std::string(style::role_name(req.role)) + " @" +
+               std::to_string(pos.line) + ":" + std::to_string(pos.column) + "\n";
+    *trace_ += dump_paragraph(p);
+  }
+
   std::string path_;  // for messages without a document
+  std::string* trace_ = nullptr;
+  int traced_ = 0;
   const style::Sheet& sheet_;
   const font::FontLibrary& fonts_;
   doc::Diagnostics& diags_;
   std::string lang_;
   ParagraphSetter setter_;
   std::set<std::string> warned_;
-  std::set<char32_t> uncovered_;
+  std::map<std::pair<std::string, std::string>, const font::FontSet*> named_;
+  std::vector<std::pair<std::string, font::MissingGlyphs>> missing_;  // per document, in order
   std::map<std::string, std::string> notes_;
+  const math::Formulas* formulas_ = nullptr;
+  std::map<math::Key, std::optional<math::Drawing>> drawings_;
 };
 
 // Library face ids -> Book::faces, in order of first use.
@@ -671,22 +811,27 @@ void number_faces(layout::Book& book, const font::FontLibrary& fonts) {
 }  // namespace
 
 layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
-                     const font::FontLibrary& fonts, doc::Diagnostics& diags) {
-  FontSetter fs(doc.meta, doc.path, sheet, fonts, diags);
+                     const font::FontLibrary& fonts, doc::Diagnostics& diags, const math::Formulas* formulas,
+                     image::Catalog* images, std::string* lines_trace) {
+  FontSetter fs(doc.meta, doc.path, sheet, fonts, diags, formulas);
   fs.add_notes(doc);
+  fs.trace_to(lines_trace);
   LineSetter setter = [&fs](const SetRequest& req) { return fs(req); };
-  layout::Book book = typeset_with(doc, sheet, setter, diags);
+  layout::Book book = typeset_with(doc, sheet, setter, diags, images);
+  fs.report_missing();
   number_faces(book, fonts);
   return book;
 }
 
 layout::Book typeset_book(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                           const style::Sheet& sheet, const font::FontLibrary& fonts,
-                          doc::Diagnostics& diags, const std::string& meta_path) {
-  FontSetter fs(meta, meta_path, sheet, fonts, diags);
+                          doc::Diagnostics& diags, const std::string& meta_path,
+                          const math::Formulas* formulas, image::Catalog* images) {
+  FontSetter fs(meta, meta_path, sheet, fonts, diags, formulas);
   for (const doc::Document& d : chapters) fs.add_notes(d);
   LineSetter setter = [&fs](const SetRequest& req) { return fs(req); };
-  layout::Book book = typeset_book_with(meta, chapters, sheet, setter, diags);
+  layout::Book book = typeset_book_with(meta, chapters, sheet, setter, diags, images);
+  fs.report_missing();
   number_faces(book, fonts);
   return book;
 }

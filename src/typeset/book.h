@@ -11,6 +11,7 @@
 #include "doc/document.h"
 #include "font/font.h"
 #include "layout/book.h"
+#include "math/math.h"
 #include "style/style.h"
 #include "typeset/blocks.h"
 #include "typeset/cjk.h"
@@ -19,13 +20,20 @@ namespace moyin::typeset {
 
 // Typesets a document with the paragraph line breaker and the fonts of
 // `fonts`. Book::faces lists only the faces the pages use.
+// `formulas`: MathJax's results for the document's math (none: formulas
+// print as their TeX source in code style). `images`: the run's image
+// catalog (see layout_blocks). `lines_trace`: when given, every paragraph
+// set is appended to it in the format of typeset/lines_dump.h.
 layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
-                     const font::FontLibrary& fonts, doc::Diagnostics& diags);
+                     const font::FontLibrary& fonts, doc::Diagnostics& diags,
+                     const math::Formulas* formulas = nullptr, image::Catalog* images = nullptr,
+                     std::string* lines_trace = nullptr);
 
 // The same with any line setter (tests pass one with fixed metrics). Glyph
 // runs keep the setter's face numbers and Book::faces stays empty.
 layout::Book typeset_with(const doc::Document& doc, const style::Sheet& sheet,
-                          const LineSetter& setter, doc::Diagnostics& diags);
+                          const LineSetter& setter, doc::Diagnostics& diags,
+                          image::Catalog* images = nullptr);
 
 // A book of several documents (book.yaml): `meta` for the title page, the
 // PDF info and running heads; each chapter starts on a new page (a recto when
@@ -33,10 +41,11 @@ layout::Book typeset_with(const doc::Document& doc, const style::Sheet& sheet,
 // the book file in messages that belong to no chapter.
 layout::Book typeset_book(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                           const style::Sheet& sheet, const font::FontLibrary& fonts,
-                          doc::Diagnostics& diags, const std::string& meta_path = {});
+                          doc::Diagnostics& diags, const std::string& meta_path = {},
+                          const math::Formulas* formulas = nullptr, image::Catalog* images = nullptr);
 layout::Book typeset_book_with(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                                const style::Sheet& sheet, const LineSetter& setter,
-                               doc::Diagnostics& diags);
+                               doc::Diagnostics& diags, image::Catalog* images = nullptr);
 
 // The sheet's TOC title, or the document language's word for it
 // (目录 for zh-*, Contents otherwise).

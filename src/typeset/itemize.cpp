@@ -69,6 +69,12 @@ void walk(StyledText& st, const std::vector<doc::Inline>& inlines, InlineStyle s
       case doc::InlineKind::RawHtml:
         if (in.text.starts_with("<br")) add(st, "\n", s, SpanKind::Hard, in.pos);
         break;  // other inline HTML has no place in print
+      case doc::InlineKind::Math:
+        // One object character; measure gives it the formula's width.
+        s.object = static_cast<int>(st.objects.size());
+        st.objects.push_back(&in);
+        add(st, "\uFFFC", s, SpanKind::Text, in.pos);
+        break;
     }
   }
 }
@@ -108,7 +114,8 @@ bool quote_is_cjk(const std::string& text, uint32_t offset) {
 }
 
 std::vector<Run> itemize(const StyledText& st, const FontRoles& fonts,
-                         std::vector<std::pair<char32_t, uint32_t>>* uncovered) {
+                         std::vector<std::pair<char32_t, uint32_t>>* uncovered,
+                         std::string_view lang) {
   std::vector<Run> runs;
   if (!fonts.library || !fonts.text) return runs;
   size_t si = 0;
@@ -123,13 +130,20 @@ std::vector<Run> itemize(const StyledText& st, const FontRoles& fonts,
     char32_t pick = c == '\n' ? U' ' : c;
     const bool bold = style.bold || (fonts.cjk_emphasis_bold && style.italic && cjk && !style.code);
     font::FaceChoice fc = fonts.library->select(*set, pick, bold, style.italic, quote_cjk);
-    if (!fc.covered && uncovered && c != '\n') uncovered->emplace_back(c, at);
+    // An object (a formula) is drawn by its engine, not by a face.
+    if (!fc.covered && !base::draws_nothing(pick) && style.object < 0) {
+      if (font::FaceChoice fb = fonts.library->fallback(pick, lang, bold, style.italic); fb.covered)
+        fc = fb;
+      else if (uncovered)
+        uncovered->emplace_back(c, at);
+    }
     // Spaces join the run before them so Latin words shape with their context.
     bool join = !runs.empty() && (c == ' ' || (runs.back().face_id == fc.face_id &&
                                                runs.back().cjk == cjk && runs.back().style == style &&
                                                runs.back().synthetic_bold == fc.synthetic_bold &&
                                                runs.back().synthetic_italic == fc.synthetic_italic)) &&
-                c != '\n' && st.text[runs.back().begin] != '\n';
+                c != '\n' && st.text[runs.back().begin] != '\n' && style.object < 0 &&
+                runs.back().style.object < 0;
     if (join && c == ' ' && runs.back().style != style) join = false;
     if (join) {
       runs.back().end = static_cast<uint32_t>(i);

@@ -18,6 +18,7 @@ struct InlineStyle {
   bool strike = false;
   bool superscript = false;  // footnote reference numbers
   int link = -1;             // index into StyledText::links
+  int object = -1;           // a formula: index into StyledText::objects (its U+FFFC stands for it)
   friend bool operator==(const InlineStyle&, const InlineStyle&) = default;
 };
 
@@ -36,6 +37,7 @@ struct StyledText {
   std::string text;              // SoftBreak = " ", LineBreak = "\n"
   std::vector<TextSpan> spans;   // cover text in order
   std::vector<std::string> links;
+  std::vector<const doc::Inline*> objects;  // inline formulas, each one U+FFFC in `text`
   // Source position of byte `offset` (best effort: line of its inline, column + offset).
   doc::Position position(uint32_t offset) const;
   const TextSpan* span_at(uint32_t offset) const;
@@ -68,10 +70,13 @@ struct Run {
 };
 
 // Decides per character (with “ ” ‘ ’ next to Han taken as Chinese marks,
-// CJK-RULES §1) which face draws it and cuts runs. `uncovered` collects
-// code points no face has.
+// CJK-RULES §1) which face draws it and cuts runs: the role's set first,
+// then any installed face covering it (FontLibrary::fallback, for the
+// document language `lang`). `uncovered` collects code points no face has
+// (they are drawn as the set's .notdef box).
 std::vector<Run> itemize(const StyledText& st, const FontRoles& fonts,
-                         std::vector<std::pair<char32_t, uint32_t>>* uncovered = nullptr);
+                         std::vector<std::pair<char32_t, uint32_t>>* uncovered = nullptr,
+                         std::string_view lang = "zh-Hans");
 
 // True when the ambiguous quote at `offset` in `text` is a Chinese mark.
 bool quote_is_cjk(const std::string& text, uint32_t offset);

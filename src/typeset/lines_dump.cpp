@@ -1,10 +1,7 @@
 #include "typeset/lines_dump.h"
 
-#include <algorithm>
-#include <charconv>
-#include <cmath>
-
 #include "base/number.h"
+#include "typeset/book.h"
 
 namespace moyin::typeset {
 
@@ -23,77 +20,14 @@ std::string dump_paragraph(const SetParagraph& p) {
   return out;
 }
 
-namespace {
-
-struct Walker {
-  const font::FontLibrary& fonts;
-  const LinesDumpOptions& opt;
-  doc::Diagnostics& diags;
-  const std::string& path;
-  ParagraphSetter setter;
-  std::string out;
-  int count = 0;
-
-  void paragraph(const char* kind, const std::vector<doc::Inline>& inlines, doc::Position pos, double size,
-                 const std::string& set, double indent, Alignment align, double measure) {
-    if (inlines.empty()) return;
-    ParagraphStyle ps;
-    ps.measure = measure;
-    ps.fonts = {&fonts, fonts.find_set(set), fonts.find_set(opt.code_set)};
-    if (!ps.fonts.text) ps.fonts.text = fonts.sets().empty() ? nullptr : &fonts.sets().front();
-    if (!ps.fonts.text) return;
-    ps.size = size;
-    ps.indent = indent;
-    ps.align = align;
-    ps.cjk = opt.cjk;
-    SetParagraph sp = setter.set(inlines, ps, diags, path);
-    ++count;
-    out += "¶" + std::to_string(count) + " " + kind + " @" + std::to_string(pos.line) + ":" +
-           std::to_string(pos.column) + "\n";
-    out += dump_paragraph(sp);
-  }
-
-  void blocks(const std::vector<doc::Block>& bs, double measure, bool in_list) {
-    for (const doc::Block& b : bs) {
-      switch (b.kind) {
-        case doc::BlockKind::Paragraph:
-          paragraph("p", b.inlines, b.pos, opt.size, opt.text_set, in_list ? 0 : 2 * opt.size, Alignment::Justify,
-                    measure);
-          break;
-        case doc::BlockKind::Heading: {
-          static constexpr double kScale[] = {1.0, 1.6, 1.4, 1.2, 1.1, 1.0, 1.0};
-          double size = opt.size * kScale[std::clamp(b.level, 0, 6)];
-          paragraph(("h" + std::to_string(b.level)).c_str(), b.inlines, b.pos, size, opt.heading_set, 0,
-                    Alignment::Left, measure);
-          break;
-        }
-        case doc::BlockKind::List:
-        case doc::BlockKind::Item:
-          blocks(b.children, b.kind == doc::BlockKind::Item ? measure - 2 * opt.size : measure, true);
-          break;
-        case doc::BlockKind::Quote:
-        case doc::BlockKind::FootnoteDef: blocks(b.children, measure - 2 * opt.size, in_list); break;
-        case doc::BlockKind::Table:
-          for (const doc::TableRow& row : b.rows)
-            for (const doc::TableCell& cell : row.cells)
-              paragraph("cell", cell.inlines, cell.pos, opt.size, opt.text_set, 0, Alignment::Left,
-                        measure / std::max<size_t>(1, row.cells.size()));
-          break;
-        default: break;
-      }
-    }
-  }
-};
-
-}  // namespace
-
-std::string dump_lines(const doc::Document& d, const font::FontLibrary& fonts, const LinesDumpOptions& opt,
-                       doc::Diagnostics& diags) {
-  Walker w{fonts, opt, diags, d.path, {}, {}, 0};
-  w.out = "measure=" + base::fixed(opt.measure, 2) + " size=" + base::fixed(opt.size, 2) + "\n";
-  w.blocks(d.blocks, opt.measure, false);
-  w.blocks(d.footnotes, opt.measure, false);
-  return std::move(w.out);
+std::string dump_lines(const doc::Document& d, style::Sheet sheet, const font::FontLibrary& fonts,
+                       doc::Diagnostics& diags, const math::Formulas* formulas, double measure) {
+  style::PageStyle& page = sheet.page;
+  if (measure > 0) page.width = page.inner + page.outer + measure;
+  std::string out = "measure=" + base::fixed(page.width - page.inner - page.outer, 2) +
+                    " size=" + base::fixed(sheet.role(style::Role::Body).size, 2) + "\n";
+  typeset(d, sheet, fonts, diags, formulas, nullptr, &out);
+  return out;
 }
 
 }  // namespace moyin::typeset

@@ -2,31 +2,28 @@
 // one output line per typeset line, for golden tests and debugging.
 #pragma once
 
-#include <optional>
 #include <string>
 
 #include "doc/diagnostics.h"
 #include "doc/document.h"
 #include "font/font.h"
+#include "math/math.h"
+#include "style/style.h"
 #include "typeset/paragraph.h"
 
 namespace moyin::typeset {
 
-struct LinesDumpOptions {
-  double measure = 420;          // pt
-  double size = 10.5;            // pt, body text
-  std::string text_set = "serif-zh";
-  std::string heading_set = "sans-zh";
-  std::string code_set = "mono";
-  CjkOptions cjk;
-};
-
-// Format, per block holding text (paragraphs, headings, list items, quotes,
-// table cells, footnotes), in document order:
-//   ¶<n> <kind> @<line>:<col>
+// Typesets `d` exactly as `moyin build` does (the sheet's page, roles, fonts
+// and CJK options: the same page builder, not a walker of its own) and
+// returns every paragraph the builder set, in the order it set them:
+//   measure=<pt> size=<pt>
+//   ¶<n> <role> @<line>:<col>
 //     <i> |<text>| nat=<pt> w=<pt> r=<ratio> <rule>/<kind> [warn]
-std::string dump_lines(const doc::Document& d, const font::FontLibrary& fonts, const LinesDumpOptions& opt,
-                       doc::Diagnostics& diags);
+// `measure` > 0 sets the type area to that width (the page grows or shrinks
+// around it); 0 keeps the sheet's.
+std::string dump_lines(const doc::Document& d, style::Sheet sheet, const font::FontLibrary& fonts,
+                       doc::Diagnostics& diags, const math::Formulas* formulas = nullptr,
+                       double measure = 0);
 
 // The lines of one set paragraph in the format above (without the ¶ header).
 std::string dump_paragraph(const SetParagraph& p);

@@ -27,7 +27,7 @@ MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRol
                           const MeasureOptions& opt) {
   MeasuredParagraph mp;
   mp.text = flatten(inlines);
-  mp.runs = itemize(mp.text, fonts, &mp.uncovered);
+  mp.runs = itemize(mp.text, fonts, &mp.uncovered, opt.lang);
   const std::string& text = mp.text.text;
   for (uint32_t r = 0; r < mp.runs.size(); ++r) {
     const Run& run = mp.runs[r];
@@ -52,8 +52,32 @@ MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRol
       mp.atoms.push_back(a);
       continue;
     }
+    if (run.style.object >= 0) {  // an inline formula: one unbreakable atom, no glyphs
+      Atom a;
+      a.begin = run.begin;
+      a.end = run.end;
+      a.glyph_begin = a.glyph_end = static_cast<uint32_t>(mp.glyphs.size());
+      a.run = r;
+      a.cp = U'\uFFFC';
+      a.kind = AtomKind::Latin;  // Han–Latin spacing around formulas (CJK-RULES §4)
+      a.object = run.style.object;
+      const math::Drawing* d =
+          opt.formula ? opt.formula(*mp.text.objects[static_cast<size_t>(run.style.object)]) : nullptr;
+      a.advance = d ? d->width * size : 0;
+      a.size = size;
+      mp.atoms.push_back(a);
+      continue;
+    }
     const font::Face& face = fonts.library->face(run.face_id);
     auto shaped = font::shape(face, text, run.begin, run.end - run.begin, run.cjk ? "Hani" : "", opt.lang);
+    // A line may break after a hyphen ("Qwen3-" | "VL"): a kern between the
+    // hyphen and the next letter would then stay on the line's last glyph and
+    // push the line end off the margin. Hyphens keep their own advance.
+    for (size_t k = 0; k + 1 < shaped.size(); ++k) {
+      size_t at = shaped[k].cluster;
+      char32_t c = base::next_code_point(text, at);
+      if (c == U'-' || c == U'\u2010') shaped[k].x_advance = font::advance_em(face, shaped[k].gid);
+    }
     const uint32_t base = static_cast<uint32_t>(mp.glyphs.size());
     mp.glyphs.insert(mp.glyphs.end(), shaped.begin(), shaped.end());
     // Cluster boundaries: glyphs of one cluster form one atom.

@@ -4,7 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
+
+#include "math/math.h"
 
 #include "typeset/cjk.h"
 #include "typeset/itemize.h"
@@ -30,6 +33,7 @@ struct Atom {
   bool soft = false;       // Space: from a soft line break
   double advance = 0;      // pt: sum of the glyphs' advances
   double size = 0;         // pt: font size of its run (its em)
+  int object = -1;         // an inline formula: index into StyledText::objects
 };
 
 struct MeasuredParagraph {
@@ -48,6 +52,8 @@ struct MeasureOptions {
   double superscript_scale = 0.6;
   double superscript_rise = 0.4; // em of the body size
   std::string lang = "zh-Hans";
+  // The drawing of an inline formula (nullptr: not typeset; its atom is empty).
+  std::function<const math::Drawing*(const doc::Inline&)> formula;
 };
 
 MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRoles& fonts,

@@ -124,6 +124,8 @@ void translate(layout::Item& item, double dx, double dy) {
               pt.x += dx;
               pt.y += dy;
             }
+        } else if constexpr (std::is_same_v<T, layout::ActualText>) {
+          // a marker: nothing to move
         } else {
           it.box.x += dx;
           it.box.y += dy;
@@ -142,8 +144,26 @@ struct Fragment {
 
 // Places list[begin, end) on one page.
 // `head`, when set, is placed first (a repeated table header).
+// The height of what must stay on the page with box `j`: the boxes and glue
+// after it up to the next allowed break (a figure's caption).
+double kept_after(std::span<const VItem> list, size_t j) {
+  double h = 0, glue = 0;
+  for (size_t k = j + 1; k < list.size(); ++k) {
+    if (auto* g = std::get_if<VGlue>(&list[k])) {
+      glue += g->size;
+    } else if (auto* b = std::get_if<VBox>(&list[k])) {
+      h += glue + b->height;
+      glue = 0;
+    } else if (auto* p = std::get_if<VPenalty>(&list[k]); p && p->cost < kForbid) {
+      break;
+    }
+  }
+  return h;
+}
+
 void place(std::span<const VItem> list, size_t begin, size_t end, const TypeArea& area,
-           const VBox* head, layout::Page& page, std::vector<Mark>& marks) {
+           const VBox* head, const std::map<size_t, double>& scales, layout::Page& page,
+           std::vector<Mark>& marks) {
   double y = area.top;
   double glue = 0;
   bool any = false;
@@ -161,6 +181,11 @@ void place(std::span<const VItem> list, size_t begin, size_t end, const TypeArea
     }
     const auto* box = is_head ? head : std::get_if<VBox>(&list[k]);
     if (!box) continue;
+    VBox shrunk;
+    if (auto s = scales.find(k); !is_head && s != scales.end()) {
+      shrunk = scaled(*box, s->second);
+      box = &shrunk;
+    }
     if (any) y += glue;
     glue = 0;
     any = true;
@@ -219,6 +244,7 @@ PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& style
     const double head_h = head ? head->height : 0;
     double h = 0, glue = 0;
     bool first = true;
+    std::map<size_t, double> scales;  // figures shrunk on this page
     size_t best = kNone, forced_best = kNone, emergency = kNone;
     double best_cost = std::numeric_limits<double>::infinity();
     double forbid_cost = std::numeric_limits<double>::infinity();
@@ -230,6 +256,14 @@ PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& style
         glue += g->size;
       } else if (auto* b = std::get_if<VBox>(&it)) {
         double nh = first ? head_h + b->height : h + glue + b->height;
+        if (nh > H + kEps && !first && b->min_scale < 1) {
+          // A figure may shrink into the rest of the page, keeping its caption.
+          const double s = (H - h - glue - kept_after(list, j)) / b->height;
+          if (s >= b->min_scale && s < 1) {
+            scales[j] = s;
+            nh = h + glue + s * b->height;
+          }
+        }
         if (nh > H + kEps && !first) break;
         h = nh;
         glue = 0;
@@ -264,7 +298,9 @@ PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& style
     }
     layout::Page page = blank_page(style);
     std::vector<Mark> marks;
-    place(list, i, end, area, head, page, marks);
+    for (auto it = scales.begin(); it != scales.end();)  // only those placed here
+      it = it->first < end ? std::next(it) : scales.erase(it);
+    place(list, i, end, area, head, scales, page, marks);
     out.top_marks.push_back(std::get<VBox>(list[i]).marks.size());
     out.pages.push_back(std::move(page));
     out.marks.push_back(std::move(marks));
@@ -278,6 +314,32 @@ PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& style
         out.top_marks.push_back(0);
         recto = true;
       }
+    }
+  }
+  return out;
+}
+
+VBox scaled(const VBox& box, double s) {
+  double left = std::numeric_limits<double>::infinity(), right = -left;
+  for (const layout::Item& it : box.items) {
+    if (auto* im = std::get_if<layout::ImageBox>(&it)) {
+      left = std::min(left, im->box.x);
+      right = std::max(right, im->box.x + im->box.width);
+    } else if (auto* r = std::get_if<layout::Rule>(&it)) {
+      left = std::min({left, r->from.x, r->to.x});
+      right = std::max({right, r->from.x, r->to.x});
+    }
+  }
+  const double cx = left <= right ? (left + right) / 2 : 0;
+  VBox out = box;
+  out.height = box.height * s;
+  out.baseline = box.baseline * s;
+  for (layout::Item& it : out.items) {
+    if (auto* im = std::get_if<layout::ImageBox>(&it)) {
+      im->box = {cx + (im->box.x - cx) * s, im->box.y * s, im->box.width * s, im->box.height * s};
+    } else if (auto* r = std::get_if<layout::Rule>(&it)) {
+      r->from = {cx + (r->from.x - cx) * s, r->from.y * s};
+      r->to = {cx + (r->to.x - cx) * s, r->to.y * s};
     }
   }
   return out;

@@ -57,7 +57,15 @@ struct VBox {
   // rules) at the page top, so a table broken over pages shows its header on
   // every continuation page. Shared, not copied, between the rows.
   std::shared_ptr<const VBox> repeat;
+  // Below 1: a figure (images and rules) that may be scaled down to this
+  // fraction to fit the rest of a page, with what is kept with it (its
+  // caption), instead of moving to the next page.
+  double min_scale = 1;
 };
+
+// `box` scaled by `s` about the horizontal centre of its drawings and its
+// baseline (a figure shrunk to fit a page).
+VBox scaled(const VBox& box, double s);
 
 struct VGlue {
   double size = 0;

@@ -92,10 +92,12 @@ void dump_item(const layout::Item& item, std::string& out) {
           out += "  text f" + std::to_string(it.face) + " " + num(it.size) + " " +
                  xy(it.origin.x, it.origin.y) + " w=" + num(w) + " n=" +
                  std::to_string(it.glyphs.size());
-          if (it.color != layout::Color{}) out += " " + color(it.color);
+          // Appended piece by piece: `" " + string` prepends into a temporary,
+          // which GCC 12 at -O3 reports as an overlapping memcpy (-Wrestrict).
+          if (it.color != layout::Color{}) (out += ' ') += color(it.color);
           if (it.synthetic_bold) out += " bold";
           if (it.synthetic_slant != 0) out += " slant";
-          out += " " + qstr(it.text) + "\n";
+          ((out += ' ') += qstr(it.text)) += '\n';
         } else if constexpr (std::is_same_v<T, layout::Rule>) {
           out += "  rule " + xy(it.from.x, it.from.y) + " " + xy(it.to.x, it.to.y) + " w=" +
                  num(it.width) + " " + color(it.color) + "\n";
@@ -106,7 +108,10 @@ void dump_item(const layout::Item& item, std::string& out) {
           // The file name only: the resolved path depends on the checkout.
           std::string name = it.path.substr(it.path.find_last_of('/') + 1);
           out += "  image " + xy(it.box.x, it.box.y) + " " + wh(it.box.width, it.box.height) + " " +
-                 qstr(name) + "\n";
+                 qstr(name);
+          if (it.pixels)
+            out += " pixels=" + std::to_string(it.pixels->width) + "x" + std::to_string(it.pixels->height);
+          out += "\n";
         } else if constexpr (std::is_same_v<T, layout::LinkArea>) {
           out += "  link " + xy(it.box.x, it.box.y) + " " + wh(it.box.width, it.box.height) +
                  (it.dest.empty() ? " uri=" + qstr(it.uri) : " dest=" + qstr(it.dest)) + "\n";
@@ -114,6 +119,8 @@ void dump_item(const layout::Item& item, std::string& out) {
           out += "  anchor " + qstr(it.name) + " " + xy(it.at.x, it.at.y) + "\n";
         } else if constexpr (std::is_same_v<T, layout::Path>) {
           dump_path(it, out);
+        } else if constexpr (std::is_same_v<T, layout::ActualText>) {
+          out += it.end ? "  actual-text end\n" : "  actual-text " + qstr(it.text) + "\n";
         }
       },
       item);
@@ -146,9 +153,10 @@ std::string dump_book(const layout::Book& book) {
 }
 
 std::optional<std::string> dump_pages(const doc::Document& doc, const style::Sheet& sheet,
-                                      const font::FontLibrary& fonts, doc::Diagnostics& diags) {
+                                      const font::FontLibrary& fonts, doc::Diagnostics& diags,
+                                      const math::Formulas* formulas) {
   if (diags.has_errors()) return std::nullopt;
-  layout::Book book = typeset(doc, sheet, fonts, diags);
+  layout::Book book = typeset(doc, sheet, fonts, diags, formulas);
   return dump_book(book);
 }
 

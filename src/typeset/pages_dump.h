@@ -3,6 +3,7 @@
 // Faces are shown by PostScript name (never by path, which varies by machine).
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -10,6 +11,7 @@
 #include "doc/document.h"
 #include "font/font.h"
 #include "layout/book.h"
+#include "math/math.h"
 #include "style/style.h"
 
 namespace moyin::typeset {
@@ -21,6 +23,7 @@ std::string dump_page(const layout::Page& page);
 // fonts the caller resolved: typesets and dumps. Nothing when the sheet is
 // unusable (errors already in `diags`).
 std::optional<std::string> dump_pages(const doc::Document& doc, const style::Sheet& sheet,
-                                      const font::FontLibrary& fonts, doc::Diagnostics& diags);
+                                      const font::FontLibrary& fonts, doc::Diagnostics& diags,
+                                      const math::Formulas* formulas = nullptr);
 
 }  // namespace moyin::typeset

@@ -254,8 +254,10 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
   mo.size = style.size;
   mo.code_scale = style.code_scale;
   mo.lang = style.lang;
+  mo.formula = style.formula;
   MeasuredParagraph mp = measure(inlines, style.fonts, mo);
   out.text = mp.text.text;
+  for (const auto& [cp, offset] : mp.uncovered) out.uncovered.emplace_back(cp, mp.text.position(offset));
   std::vector<Item> items = build_items(mp, style);
   // Trailing glue/penalties would only make an empty last line.
   while (!items.empty() && items.back().kind != ItemKind::Box) items.pop_back();
@@ -291,6 +293,7 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
     std::vector<double> atom_end;  // x after each placed atom's box, parallel to atoms seen
     std::vector<uint32_t> atoms_on_line;
     std::vector<Decoration> dots;
+    std::vector<LineObject> objects;
     double x = 0;
     for (size_t k = span.begin; k < span.end; ++k) {
       const Item& it = items[k];
@@ -306,6 +309,7 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
         // so the dot stays centred when the gaps after it stretch.
         if (style.emphasis_dots && a.kind == AtomKind::Han && mp.runs[a.run].style.italic)
           dots.push_back({Decoration::Kind::Dot, x + geo[it.ref].shift, x + geo[it.ref].shift + a.advance, {}});
+        if (a.object >= 0) objects.push_back({mp.text.objects[static_cast<size_t>(a.object)], x, a.size});
         x += w;
         atoms_on_line.push_back(it.ref);
         atom_end.push_back(x);
@@ -376,6 +380,14 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
       if (run.style.code) decorate(Decoration::Kind::Code, {});
       line.runs.push_back(std::move(gr));
       p = q;
+    }
+    for (LineObject& o : objects) {
+      o.x += line.offset;
+      if (const math::Drawing* d = style.formula ? style.formula(*o.formula) : nullptr) {
+        line.ascent = std::max(line.ascent, d->ascent * o.size);
+        line.descent = std::max(line.descent, d->descent * o.size);
+      }
+      line.objects.push_back(o);
     }
     for (Decoration& d : dots) {
       d.x0 += line.offset;

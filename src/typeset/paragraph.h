@@ -44,6 +44,8 @@ struct ParagraphStyle {
   double code_scale = 0.9;
   std::string lang = "zh-Hans";
   size_t first_fit_threshold = 20000;
+  // Inline formulas' drawings (see MeasureOptions::formula).
+  std::function<const math::Drawing*(const doc::Inline&)> formula;
 };
 
 // A decoration the page builder draws or links, in line coordinates (x from
@@ -61,12 +63,20 @@ struct Decoration {
 enum class BreakKind : uint8_t { None, Han, HanLatin, Space, AfterPunct, BeforeOpening, Other, Hard, Emergency };
 const char* to_string(BreakKind k);
 
+// An inline formula on a line: drawn by the page builder at x, on the baseline.
+struct LineObject {
+  const doc::Inline* formula = nullptr;
+  double x = 0;     // pt from the line's left edge (alignment included)
+  double size = 0;  // pt, the text size it is drawn at
+};
+
 struct Line {
   // Glyph runs in line coordinates: origin.x from the line's left edge
   // (alignment offset included), origin.y = 0 on the baseline. Glyph.advance
   // is the final pen advance (justification included); face = FontLibrary id.
   std::vector<layout::GlyphRun> runs;
   std::vector<Decoration> decorations;
+  std::vector<LineObject> objects;
   uint32_t text_begin = 0, text_end = 0;  // bytes of SetParagraph::text on this line
   doc::Position pos;                      // source position of the line's first character
   double natural = 0;                     // pt, before adjustment
@@ -85,6 +95,9 @@ struct SetParagraph {
   double measure = 0;
   double size = 0;
   std::vector<Line> lines;
+  // Characters no installed face draws (set as .notdef), at their source
+  // positions; the caller reports them once per document.
+  std::vector<std::pair<char32_t, doc::Position>> uncovered;
 };
 
 // Holds the ICU line iterator; cheap to reuse for many paragraphs. One per

@@ -34,26 +34,35 @@ fs::path scratch() {
   return d;
 }
 
-TEST(Environment, DataDirsInOrder) {
-  ScopedEnv home("MOYIN_HOME", "/somewhere/moyin");
-  const auto dirs = data_dirs();
-  ASSERT_EQ(dirs.size(), 3u);
-  EXPECT_EQ(dirs[0], fs::path("/somewhere/moyin"));
-  EXPECT_EQ(dirs[1].filename(), "moyin");
-  EXPECT_EQ(dirs[1].parent_path().filename(), "share");
-  EXPECT_EQ(dirs[2], fs::path(MOYIN_SOURCE_DIR));
-}
-
-TEST(Environment, EachFileFromTheFirstFolderHoldingIt) {
+TEST(Environment, DataFromMoyinHome) {
   const fs::path dir = scratch();
   ScopedEnv home("MOYIN_HOME", dir.c_str());
-  // Only fonts/fonts.yaml here: the styles still come from the source tree.
   fs::create_directories(dir / "fonts");
   std::ofstream(dir / "fonts" / "fonts.yaml") << "sets:\n  only:\n    - DejaVu Sans\n";
   doc::Diagnostics d;
   const Environment env = read_environment(d);
+  EXPECT_EQ(env.data_dir, dir);
   EXPECT_EQ(env.fonts_yaml, dir / "fonts/fonts.yaml");
-  EXPECT_EQ(env.styles_dir, fs::path(MOYIN_SOURCE_DIR) / "styles");
+  EXPECT_EQ(env.styles_dir, dir / "styles");
+  // No math/engine.js there: the source tree's.
+  EXPECT_EQ(fs::path(env.math.script), fs::path(MOYIN_SOURCE_DIR) / "math/engine.js");
+  fs::remove_all(dir);
+}
+
+TEST(Environment, NodeFromMoyinNodeOrPath) {
+  {
+    ScopedEnv node("MOYIN_NODE", "/opt/node/bin/node");
+    doc::Diagnostics d;
+    EXPECT_EQ(read_environment(d).math.node, "/opt/node/bin/node");
+  }
+  const fs::path dir = scratch();
+  const fs::path fake = dir / "nodejs";
+  std::ofstream(fake) << "#!/bin/sh\n";
+  fs::permissions(fake, fs::perms::owner_all);
+  ScopedEnv node("MOYIN_NODE", nullptr);
+  ScopedEnv path("PATH", ("/nonexistent::" + dir.string()).c_str());
+  doc::Diagnostics d;
+  EXPECT_EQ(read_environment(d).math.node, fake.string());
   fs::remove_all(dir);
 }
 

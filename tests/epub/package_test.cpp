@@ -276,6 +276,21 @@ TEST(EpubPackage, BookHasOneFilePerChapterAndLinksBetweenFiles) {
   EXPECT_NE(u.files["EPUB/package.opf"].find("<dc:title>书</dc:title>"), std::string::npos);
 }
 
+TEST(EpubPackage, BookChapterWithoutTitleHeadingIsInTheNav) {
+  epub::Book book;
+  book.meta.title = "书";
+  book.meta.date = "2025-01-02";
+  book.meta_path = kFixtures + "/book.yaml";
+  book.root = kFixtures;
+  book.chapters.push_back(parse("# 甲\n\n文字。\n", kFixtures + "/a.md"));
+  book.chapters.push_back(parse("只有正文，没有标题。\n\n## 小节\n", kFixtures + "/前言.md"));
+  book.chapters.back().meta.title.clear();  // named by its file then
+  Diagnostics diags;
+  Unpacked u = unpack(epub::make_book(book, {}, diags), diags);
+  const std::string& nav = u.files["EPUB/nav.xhtml"];
+  EXPECT_NE(nav.find("<a href=\"chapter-002.xhtml\">前言</a>"), std::string::npos) << nav;
+}
+
 TEST(EpubPackage, DeeplyNestedRawHtmlIsBoundedNotACrash) {
   std::string md = "# Deep\n\n";
   for (int i = 0; i < 50000; ++i) md += "<div>";

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -185,6 +186,62 @@ TEST_F(SubsetTest, BadInputIsAnErrorNotACrash) {
   err.clear();
   EXPECT_FALSE(read_font_file(dir_ / "none.ttf", err));
   EXPECT_NE(err.find("none.ttf"), std::string::npos);
+}
+
+// The Song face, found by family through the default configuration (the
+// .ttc's face index is fontconfig's, never a fixed number).
+std::pair<std::string, int> noto_serif_sc() {
+  doc::Diagnostics d;
+  auto lib = FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", d);
+  if (!lib || !lib->find_set("serif-zh")) return {};
+  const FaceInfo& fi = info(lib->face(lib->find_set("serif-zh")->faces.front().regular));
+  return {fi.path, fi.index};
+}
+
+TEST_F(SubsetTest, CffFaceStaysCffAndIsAddressedByCid) {
+  auto [path, index] = noto_serif_sc();
+  ASSERT_FALSE(path.empty()) << "Noto Serif CJK SC missing: run scripts/setup";
+  doc::Diagnostics d;
+  FacePtr orig = open_face(path, index, d);
+  ASSERT_NE(orig, nullptr);
+  ASSERT_TRUE(info(*orig).cff);
+  std::vector<uint32_t> gids = {0};
+  for (char32_t cp : std::u32string(U"宋体黑体，A1")) gids.push_back(glyph_of(*orig, cp));
+  std::string err;
+  auto sub = subset_for_pdf(path, index, gids, err);
+  ASSERT_TRUE(sub) << err;
+  EXPECT_EQ(sub->kind, PdfFont::Kind::Cff);
+  // The bare CFF table: header major version 1, header size 4.
+  ASSERT_GT(sub->program.size(), 100u);
+  EXPECT_EQ(static_cast<int>(sub->program[0]), 1);
+  EXPECT_EQ(static_cast<int>(sub->program[2]), 4);
+  EXPECT_LT(sub->program.size(), 60000u);  // a handful of glyphs, not the whole face
+  // CID-keyed: each glyph's code is its CID (distinct, .notdef is CID 0),
+  // with its advance in 1/1000 em; free codes start after the last CID.
+  std::set<uint16_t> codes;
+  for (uint32_t g : gids) {
+    const uint16_t code = sub->code_of.at(g);
+    codes.insert(code);
+    EXPECT_NEAR(sub->width_of.at(code), advance_em(*orig, g) * 1000, 1e-6);
+    EXPECT_LT(code, sub->first_free_code);
+  }
+  EXPECT_EQ(codes.size(), std::set<uint32_t>(gids.begin(), gids.end()).size());
+  EXPECT_EQ(sub->code_of.at(0), 0);
+  EXPECT_NEAR(sub->width_of.at(sub->code_of.at(glyph_of(*orig, U'宋'))), 1000, 1e-6);
+  EXPECT_GT(sub->ascent, 700);
+  EXPECT_LT(sub->descent, 0);
+  EXPECT_LT(sub->bbox[0], sub->bbox[2]);
+}
+
+TEST_F(SubsetTest, TrueTypeFaceForPdfKeepsThePrivateUseCodes) {
+  std::vector<uint32_t> gids = {0, 1, 2};
+  std::string err;
+  auto sub = subset_for_pdf(kWenKai, 0, gids, err);
+  ASSERT_TRUE(sub) << err;
+  EXPECT_EQ(sub->kind, PdfFont::Kind::TrueType);
+  EXPECT_EQ(sub->code_of.at(0), kPuaFirst);
+  EXPECT_EQ(sub->first_free_code, kPuaFirst + static_cast<uint32_t>(sub->glyph_count));
+  EXPECT_FALSE(subset_for_pdf(dir_ / "none.otf", 0, gids, err));
 }
 
 }  // namespace

@@ -27,7 +27,8 @@ TEST(TestFonts, AdvancesAreTheDocumentedOnes) {
   EXPECT_DOUBLE_EQ(info(body).descender, -0.12);
   for (char32_t cp : std::u32string(U"中文𠮷あア，。、：；？！（）《》「」・—…～℃　"))
     EXPECT_DOUBLE_EQ(advance_of(*lib, "serif-zh", cp), 1.0) << static_cast<uint32_t>(cp);
-  for (char32_t cp : std::u32string(U"‘’“”")) EXPECT_DOUBLE_EQ(advance_of(*lib, "serif-zh", cp), 0.35);
+  for (char32_t cp : std::u32string(U"‘’“”"))
+    EXPECT_DOUBLE_EQ(advance_of(*lib, "serif-zh", cp), 0.35);
   for (char32_t cp : std::u32string(U"AZaz09%/.·°¥–"))
     EXPECT_DOUBLE_EQ(advance_of(*lib, "serif-zh", cp), 0.5) << static_cast<uint32_t>(cp);
   EXPECT_DOUBLE_EQ(advance_of(*lib, "serif-zh", U' '), 0.25);

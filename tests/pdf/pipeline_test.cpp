@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -113,6 +115,26 @@ TEST_F(PipelineTest, SeedManuscriptPdfIsValidAndGivesItsTextBack) {
   for (char32_t c : got)
     if (matched < want.size() && want[matched] == c) ++matched;
   EXPECT_EQ(matched, want.size()) << "Han characters missing or out of order after #" << matched;
+  // No space between two Han characters anywhere in the text as drawn (the
+  // codes and ToUnicode add none). -raw: in content order, because the
+  // layout mode also adds spaces where justification spreads a line of Han
+  // wider than 0.1 em (lines ending before a long Latin word; the
+  // typesetter warns about those).
+  auto raw = run_command("pdftotext -raw -enc UTF-8 '" + pdf.string() + "' -", dir_);
+  std::u32string all;
+  for (size_t i = 0; i < raw.out.size();) all.push_back(base::next_code_point(raw.out, i));
+  int spaced = 0;
+  for (size_t i = 1; i + 1 < all.size(); ++i)
+    if (all[i] == U' ' && is_han(all[i - 1]) && is_han(all[i + 1])) ++spaced;
+  EXPECT_EQ(spaced, 0) << "spaces between Han characters in the extracted text";
+
+  // Song and Hei, embedded as CFF subsets with ToUnicode, within 450 KiB.
+  auto fonts = run_command("pdffonts '" + pdf.string() + "'", dir_);
+  EXPECT_NE(fonts.out.find("+NotoSerifCJKsc-Regular"), std::string::npos) << fonts.out;
+  EXPECT_NE(fonts.out.find("+NotoSerifCJKsc-Bold"), std::string::npos) << fonts.out;
+  EXPECT_NE(fonts.out.find("+NotoSansCJKsc-Bold"), std::string::npos) << fonts.out;
+  EXPECT_NE(fonts.out.find("CID Type 0C"), std::string::npos) << fonts.out;
+  EXPECT_LE(fs::file_size(pdf), 450u * 1024) << "the seed's PDF grew past 450 KiB";
 
   // Outline entries equal the heading list, and each lands on a page that
   // shows its heading.
@@ -154,6 +176,91 @@ TEST_F(PipelineTest, SeedManuscriptPdfIsValidAndGivesItsTextBack) {
   }
   EXPECT_FALSE(headings.empty());
   EXPECT_EQ(titles, headings);
+}
+
+// True when the page area (points, from the top left) holds dark pixels:
+// pdftoppm renders it at 144 dpi as a PGM (thin strokes stay dark).
+bool has_ink(const fs::path& pdf, int page, double x0, double y0, double x1, double y1,
+             const fs::path& dir) {
+  const std::string p = std::to_string(page);
+  auto crop = [](double v) { return std::to_string(static_cast<int>(v * 2)); };
+  const fs::path out = dir / "crop";
+  run_command("pdftoppm -gray -r 144 -f " + p + " -l " + p + " -x " + crop(x0) + " -y " + crop(y0) +
+                  " -W " + crop(x1 - x0 + 1) + " -H " + crop(y1 - y0 + 1) + " -singlefile '" +
+                  pdf.string() + "' '" + out.string() + "'",
+              dir);
+  std::string pgm = read_all(dir / "crop.pgm");
+  // P5 header: magic, width, height, maxval, one whitespace byte, pixels.
+  std::istringstream in(pgm);
+  std::string magic;
+  int w = 0, h = 0, max = 0;
+  in >> magic >> w >> h >> max;
+  if (magic != "P5" || w <= 0 || h <= 0) return false;
+  const size_t start = static_cast<size_t>(in.tellg()) + 1;
+  for (size_t i = start; i < pgm.size(); ++i)
+    if (static_cast<unsigned char>(pgm[i]) < 128) return true;
+  return false;
+}
+
+TEST_F(PipelineTest, SymbolsAndRareHanAreDrawnAndOnlyTheUncoveredOneWarns) {
+  // Each on its own paragraph, so pdftotext -bbox reports each as a word.
+  const std::vector<std::string> chars = {"✅", "❌", "★", "→", "≥", "≠", "𠀀", "𪚥"};
+  std::string md = "---\ntitle: 符号\n---\n\n";
+  for (const std::string& c : chars) md += c + "\n\n";
+  md += "私用 \xf3\xb0\x80\x80 字\n\n";  // U+F0000: no installed face has it
+  const int uncovered_line = 5 + 2 * static_cast<int>(chars.size());
+  fs::path src = dir_ / "symbols.md";
+  std::ofstream(src) << md;
+  auto r = run_command(std::string("'") + MOYIN_BINARY + "' build '" + src.string() +
+                           "' --to pdf -o '" + dir_.string() + "'",
+                       dir_);
+  EXPECT_EQ(r.status, 0) << r.err;
+  // Exactly one warning, at the uncovered character's position.
+  size_t warnings = 0;
+  for (size_t at = r.err.find("warning:"); at != std::string::npos;
+       at = r.err.find("warning:", at + 1))
+    ++warnings;
+  EXPECT_EQ(warnings, 1u) << r.err;
+  EXPECT_NE(r.err.find("symbols.md:" + std::to_string(uncovered_line) +
+                       ":8: warning: no font draws U+F0000"),
+            std::string::npos)
+      << r.err;
+  fs::path pdf = dir_ / "symbols.pdf";
+  ASSERT_TRUE(fs::exists(pdf));
+  check_structure(pdf);
+  // Every character comes back as text and has ink where it stands; the
+  // uncovered one is a visible box, not a blank.
+  auto bbox = run_command("pdftotext -enc UTF-8 -bbox '" + pdf.string() + "' -", dir_);
+  std::vector<std::string> want = chars;
+  want.push_back("\xf3\xb0\x80\x80");
+  std::istringstream lines(bbox.out);
+  int page = 0;
+  std::set<std::string> drawn;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("<page ") != std::string::npos) ++page;
+    const size_t open = line.find("\">");
+    if (line.find("<word ") == std::string::npos || open == std::string::npos) continue;
+    const std::string word = line.substr(open + 2, line.find("</word>") - open - 2);
+    auto attr = [&](const char* name) {
+      size_t at = line.find(std::string(name) + "=\"") + std::strlen(name) + 2;
+      return std::stod(line.substr(at));
+    };
+    for (const std::string& c : want) {
+      if (word.find(c) == std::string::npos) continue;
+      // The character's share of the word's box (the uncovered one sits
+      // between two Han characters: take the middle third).
+      double x0 = attr("xMin"), x1 = attr("xMax");
+      if (word != c) {
+        const double third = (x1 - x0) / 3;
+        x0 += third;
+        x1 -= third;
+      }
+      EXPECT_TRUE(has_ink(pdf, page, x0 + 1, attr("yMin") + 1, x1 - 1, attr("yMax") - 1, dir_))
+          << c << " is blank on page " << page;
+      drawn.insert(c);
+    }
+  }
+  for (const std::string& c : want) EXPECT_TRUE(drawn.count(c)) << c << " not in the text";
 }
 
 TEST_F(PipelineTest, ContentDocumentsGiveValidPdfs) {

@@ -453,8 +453,14 @@ TEST(Css, ChineseConventions) {
   EXPECT_NE(css.find("text-align: justify"), std::string::npos);
   EXPECT_NE(css.find("line-break: strict"), std::string::npos);
   EXPECT_NE(css.find("text-indent: 2em"), std::string::npos);
-  EXPECT_NE(css.find("\"LXGW WenKai\""), std::string::npos);
+  // The families the PDF uses come first: Song body, Hei headings.
+  EXPECT_NE(css.find("font-family: \"Noto Serif CJK SC\""), std::string::npos);
+  EXPECT_NE(css.find("font-family: \"Noto Sans CJK SC\""), std::string::npos);
   EXPECT_NE(css.find(", serif"), std::string::npos);
+  // A family the sheet's `fonts:` names goes first in its roles' stacks.
+  const std::string named = to_css(with({"fonts.body=Source Han Serif SC"}, d));
+  EXPECT_NE(named.find("font-family: \"Source Han Serif SC\", \"Noto Serif CJK SC\""),
+            std::string::npos);
   EXPECT_NE(css.find(", monospace"), std::string::npos);
   EXPECT_EQ(css.find("hanging-punctuation"), std::string::npos);
   const std::string hanging = to_css(with({"cjk.hanging=true", "cjk.line-break=loose"}, d));

@@ -1,4 +1,5 @@
-// Golden line dumps of the seed manuscript at two measures. Regenerate after
+// Golden line dumps of the seed manuscript at two measures, from the page
+// builder that makes the PDF. Regenerate after
 // an intended change with MOYIN_UPDATE_GOLDEN=1 and review the diff.
 #include <gtest/gtest.h>
 
@@ -26,10 +27,12 @@ void check_golden(double measure, const std::string& name) {
   if (!fonts || !fonts->find_set("serif-zh")) GTEST_FAIL() << "default fonts missing: run scripts/setup";
   auto d = source::read_file(std::string(MOYIN_TEST_DATA_DIR) + "/corpus/llm-survey-2025.md", diags);
   ASSERT_TRUE(d);
-  LinesDumpOptions opt;
-  opt.measure = measure;
   d->path = "llm-survey-2025.md";  // stable across checkouts
-  std::string got = dump_lines(*d, *fonts, opt, diags);
+  style::Layers layers;
+  layers.styles_dir = std::filesystem::path(MOYIN_SOURCE_DIR) / "styles";
+  layers.front_matter = d->meta.style;
+  const style::Sheet sheet = style::resolve(layers, diags);
+  std::string got = dump_lines(*d, sheet, *fonts, diags, nullptr, measure);
   const std::string path = std::string(MOYIN_SOURCE_DIR) + "/tests/typeset/golden/" + name;
   if (std::getenv("MOYIN_UPDATE_GOLDEN")) {
     std::ofstream(path, std::ios::binary) << got;

@@ -98,6 +98,9 @@ void check_golden(const fs::path& input, const std::string& name) {
 
 TEST(PagesGolden, ZhArticle) { check_golden(kRoot / "content/zh-article.md", "zh-article"); }
 
+// A page with an SVG diagram: its shapes as paths, its Chinese labels as runs.
+TEST(PagesGolden, SvgFigure) { check_golden(kRoot / "tests/fixtures/svg/figure.md", "svg-figure"); }
+
 TEST(PagesGolden, SeedCorpus) {
   check_golden(kData / "corpus/llm-survey-2025.md", "llm-survey-2025");
 }

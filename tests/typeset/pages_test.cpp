@@ -478,7 +478,7 @@ TEST(BlockLayout, DamagedImageWarnsAndKeepsItsAltText) {
   BlockLayout bl = layout_blocks(d, s, fake, diags);
   ASSERT_EQ(diags.items.size(), 1u);
   EXPECT_EQ(doc::format(diags.items[0]),
-            d.path + ":3:1: warning: image bad.png is damaged (no readable size); the PDF shows its alt text");
+            d.path + ":3:1: warning: image bad.png is a damaged PNG file (no IHDR chunk); alt text used");
   PageBuild pb = build_pages(bl.list, s.page, true);
   std::string text;
   for (const auto& page : pb.pages)
@@ -708,6 +708,28 @@ TEST(Book, ChaptersStartOnNewRectoPages) {
   EXPECT_EQ(where["b"], "3");
   EXPECT_EQ(where["fn-1"], "3");  // notes at the end of their chapter
   EXPECT_EQ(book.pages[0].label, "i");  // title page
+}
+
+TEST(Book, ChapterWithoutTitleHeadingGetsTocAndOutlineEntries) {
+  style::Sheet s = test_sheet(8);
+  s.toc.enabled = true;
+  doc::Diagnostics diags;
+  Fake fake{&s};
+  std::vector<doc::Document> chapters(2);
+  chapters[0].blocks.push_back(heading(1, "a", "A"));
+  chapters[1].path = "book/preface.md";  // no level-1 heading, no title
+  chapters[1].blocks.push_back(para("x"));
+  doc::Metadata meta;
+  meta.title = "Book";
+  layout::Book book = typeset_book_with(meta, chapters, s, fake, diags);
+  ASSERT_EQ(book.outline.size(), 2u);
+  EXPECT_EQ(book.outline[1].title, "preface");
+  EXPECT_EQ(book.outline[1].level, 1);
+  bool anchored = false;
+  for (const auto& p : book.pages)
+    for (const auto& it : p.items)
+      if (auto* a = std::get_if<layout::Anchor>(&it)) anchored |= a->name == book.outline[1].dest;
+  EXPECT_TRUE(anchored);
 }
 
 TEST(Book, EmptyDocumentStillHasAPage) {

@@ -1,0 +1,34 @@
+# Installation and the Debian package.
+#
+#   cmake --install build --prefix PREFIX   PREFIX/bin/moyin, PREFIX/share/moyin/{styles,fonts},
+#                                           PREFIX/share/man/man1/moyin.1
+#   cd build && cpack -G DEB                moyin_<version>_<arch>.deb (installs under /usr)
+#
+# The installed binary finds share/moyin relative to itself (src/cli/data_dir.h).
+
+install(TARGETS moyin RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# Style sheets and what they use (styles/highlight/*.lang for code blocks).
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/styles/ DESTINATION ${CMAKE_INSTALL_DATADIR}/moyin/styles)
+install(FILES ${PROJECT_SOURCE_DIR}/fonts/fonts.yaml DESTINATION ${CMAKE_INSTALL_DATADIR}/moyin/fonts)
+install(FILES ${PROJECT_SOURCE_DIR}/docs/moyin.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+
+set(CPACK_PACKAGE_NAME moyin)
+set(CPACK_PACKAGE_VENDOR "Moyin")
+set(CPACK_PACKAGE_CONTACT "Moyin maintainers <moyin@localhost>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
+    "Markdown to print-ready PDF and EPUB 3, Chinese typesetting first")
+set(CPACK_PACKAGE_DESCRIPTION
+    "Moyin (墨印) turns Markdown manuscripts with YAML front matter into print-ready PDF \
+and EPUB 3: Han-Latin spacing, punctuation compression, kinsoku line breaking, \
+justified CJK text, footnotes, tables and a linked table of contents.")
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_STRIP_FILES ON)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION text)
+# Shared-library dependencies come from dpkg-shlibdeps (dpkg-dev); the fonts
+# the shipped fonts/fonts.yaml names are needed to typeset at all.
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "fonts-lxgw-wenkai, fonts-wqy-microhei, fonts-dejavu-core")
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "epubcheck, poppler-utils")
+include(CPack)

@@ -1,0 +1,250 @@
+// Resolving, reading and checking image files for every output.
+#include "image/catalog.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <system_error>
+
+namespace moyin::image {
+namespace fs = std::filesystem;
+namespace {
+
+// The URL's scheme in lower case ("" when it has none; "C:" is a drive, not a scheme).
+std::string scheme_of(std::string_view url) {
+  size_t i = 0;
+  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  while (i < url.size() && (alpha(url[i]) || (i > 0 && ((url[i] >= '0' && url[i] <= '9') ||
+                                                        url[i] == '+' || url[i] == '-' || url[i] == '.'))))
+    ++i;
+  if (i < 2 || i >= url.size() || url[i] != ':') return "";
+  std::string s(url.substr(0, i));
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  return s;
+}
+
+bool inside(const fs::path& root, const fs::path& p) {
+  auto r = root.begin(), q = p.begin();
+  for (; r != root.end(); ++r, ++q) {
+    if (r->empty()) continue;  // trailing separator
+    if (q == p.end() || *r != *q) return false;
+  }
+  return true;
+}
+
+// Reads a regular file of at most `max` bytes (a device, a FIFO or a bigger
+// file is refused without reading it). The one place images are read: it
+// becomes base's bounded reader when that lands.
+std::optional<std::string> read_bounded(const fs::path& path, uint64_t max, std::string& why) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    why = "cannot be opened";
+    return std::nullopt;
+  }
+  struct stat st {};
+  std::optional<std::string> out;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    why = "is not a regular file";
+  } else if (static_cast<uint64_t>(st.st_size) > max) {
+    why = "is larger than " + std::to_string(max >> 20) + " MB";
+  } else {
+    std::string data(static_cast<size_t>(st.st_size), '\0');
+    size_t got = 0;
+    while (got < data.size()) {
+      ssize_t n = ::read(fd, data.data() + got, data.size() - got);
+      if (n <= 0) break;
+      got += static_cast<size_t>(n);
+    }
+    data.resize(got);
+    out = std::move(data);
+  }
+  ::close(fd);
+  return out;
+}
+
+std::string megapixels(int64_t pixels) {
+  int64_t whole = pixels / 1'000'000, tenth = pixels % 1'000'000 / 100'000;
+  return std::to_string(whole) + (tenth ? "." + std::to_string(tenth) : "");
+}
+
+}  // namespace
+
+std::string percent_decode(std::string_view s) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      int a = hex(s[i + 1]), b = hex(s[i + 2]);
+      if (a >= 0 && b >= 0) {
+        out.push_back(static_cast<char>(a * 16 + b));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(s[i]);
+  }
+  return out;
+}
+
+std::string describe(const Entry& e, std::string_view url, const Limits& limits) {
+  const std::string name(url);
+  const std::string tail = "; alt text used";
+  switch (e.problem) {
+    case Problem::None: return "";
+    case Problem::NoUrl: return "image without a URL" + tail;
+    case Problem::Remote: return "remote image " + name + " is not downloaded" + tail;
+    case Problem::UnsupportedUrl:
+      if (scheme_of(url) == "file") return "image " + name + ": file: URLs are not read (write a relative path)" + tail;
+      return "image " + name + ": only local files are supported" + tail;
+    case Problem::Outside: return "image " + name + " is outside the document's folder" + tail;
+    case Problem::Missing: return "image " + name + " not found" + tail;
+    case Problem::Unreadable: return "image " + name + " " + e.why + tail;
+    case Problem::NotImage:
+      return "image " + name + " is not a PNG, JPEG, GIF, WebP or SVG file" + tail;
+    case Problem::Empty: return "image " + name + " has no pixels (0×0)" + tail;
+    case Problem::TooManyPixels:
+      return "image " + name + " is " + std::to_string(static_cast<int64_t>(e.width)) + "×" +
+             std::to_string(static_cast<int64_t>(e.height)) + " pixels, over the limit of " +
+             megapixels(limits.max_pixels) +
+             " megapixels (image.max-megapixels); not decoded: a placeholder in the PDF, alt text in the EPUB";
+    case Problem::Damaged:
+      return "image " + name + " is a damaged " + std::string(format_name(e.format)) + " file (" +
+             e.why + ")" + tail;
+  }
+  return "";
+}
+
+Catalog::Catalog(CatalogOptions options) : options_(std::move(options)) {
+  if (!options_.boundary.empty()) {
+    std::error_code ec;
+    fs::path b = fs::weakly_canonical(fs::absolute(options_.boundary, ec), ec);
+    if (!ec) options_.boundary = b;
+  }
+}
+
+Entry Catalog::resolve(std::string_view url, std::string_view doc_path) {
+  Entry e;
+  if (url.empty()) {
+    e.problem = Problem::NoUrl;
+    return e;
+  }
+  std::string scheme = scheme_of(url);
+  if (scheme == "http" || scheme == "https" || url.starts_with("//")) {
+    e.problem = Problem::Remote;
+    return e;
+  }
+  if (!scheme.empty()) {
+    e.problem = Problem::UnsupportedUrl;
+    return e;
+  }
+  std::string_view local = url;
+  if (size_t cut = local.find_first_of("?#"); cut != std::string_view::npos) local = local.substr(0, cut);
+  std::error_code ec;
+  fs::path dir = fs::weakly_canonical(fs::absolute(fs::path(doc_path).parent_path(), ec), ec);
+  fs::path rel(percent_decode(local));
+  fs::path canon = fs::weakly_canonical(rel.is_absolute() ? rel : dir / rel, ec);
+  const fs::path& root = options_.boundary.empty() ? dir : options_.boundary;
+  if (ec || !inside(root, canon)) {
+    e.problem = Problem::Outside;
+    return e;
+  }
+  if (!fs::exists(canon, ec)) {
+    e.problem = Problem::Missing;
+    return e;
+  }
+  return load(canon);
+}
+
+const Entry& Catalog::load(const fs::path& canonical) {
+  std::string key = canonical.string();
+  if (auto it = files_.find(key); it != files_.end()) return it->second;
+  Entry& e = files_[key];
+  e.key = key;
+  std::optional<std::string> bytes = read_bounded(canonical, options_.limits.max_file_bytes, e.why);
+  if (!bytes) {
+    e.problem = Problem::Unreadable;
+    return e;
+  }
+  e.bytes = std::make_shared<const std::string>(std::move(*bytes));
+  Header h = read_header(*e.bytes);
+  e.format = h.format;
+  e.width = h.width;
+  e.height = h.height;
+  if (h.format == Format::Unknown) {
+    e.problem = Problem::NotImage;
+    return e;
+  }
+  if (!h.problem.empty()) {
+    e.problem = h.width <= 0 && h.height <= 0 && h.problem == "0×0 pixels" ? Problem::Empty
+                                                                          : Problem::Damaged;
+    e.why = h.problem;
+    return e;
+  }
+  if (h.format == Format::Svg) return e;  // drawn by the SVG renderer, which reads the bytes
+  if (h.width * h.height > static_cast<double>(options_.limits.max_pixels)) {
+    e.problem = Problem::TooManyPixels;
+    return e;
+  }
+  // Grey and RGB JPEGs go into the PDF as they are (DCT); CMYK ones are
+  // decoded, so Adobe's inverted CMYK prints right.
+  e.jpeg_passthrough = h.format == Format::Jpeg && (h.components == 1 || h.components == 3);
+  const bool keep = options_.keep_pixels && !e.jpeg_passthrough;
+  Decoded d = decode(*e.bytes, options_.limits.max_pixels, keep);
+  if (!d.problem.empty()) {
+    e.problem = Problem::Damaged;
+    e.why = d.problem;
+    e.jpeg_passthrough = false;
+    return e;
+  }
+  if (d.raster) {
+    e.width = d.raster->width;  // a GIF's logical screen, a JPEG's output size
+    e.height = d.raster->height;
+    pixels_[key] = std::move(*d.raster);
+  }
+  return e;
+}
+
+Entry Catalog::use(std::string_view url, std::string_view doc_path, doc::Position pos,
+                   doc::Diagnostics& diags) {
+  Entry e = resolve(url, doc_path);
+  report(e, url, doc_path, pos, diags);
+  return e;
+}
+
+void Catalog::report(const Entry& e, std::string_view url, std::string_view doc_path,
+                     doc::Position pos, doc::Diagnostics& diags) {
+  if (e.ok()) return;
+  auto key = std::make_tuple(std::string(doc_path), pos.line, pos.column, std::string(url));
+  if (!reported_.insert(std::move(key)).second) return;
+  diags.warn(doc_path, pos, describe(e, url, options_.limits));
+}
+
+const Entry& Catalog::entry(const std::string& key) {
+  if (auto it = files_.find(key); it != files_.end()) return it->second;
+  std::error_code ec;
+  fs::path canon = fs::weakly_canonical(fs::path(key), ec);
+  const Entry& e = load(ec ? fs::path(key) : canon);
+  if (e.key != key) files_[key] = e;  // found again under the name asked for
+  return files_.at(key);
+}
+
+std::optional<Raster> Catalog::take_raster(const std::string& key) {
+  if (auto it = pixels_.find(key); it != pixels_.end()) {
+    Raster r = std::move(it->second);
+    pixels_.erase(it);
+    return r;
+  }
+  const Entry& e = entry(key);
+  if (!e.bytes || (e.problem != Problem::None)) return std::nullopt;
+  Decoded d = decode(*e.bytes, options_.limits.max_pixels, true);
+  return std::move(d.raster);
+}
+
+}  // namespace moyin::image

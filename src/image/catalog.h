@@ -1,0 +1,105 @@
+// The image catalog: one per job, created by the CLI and handed to the
+// typesetter, the PDF writer and the EPUB, so both outputs agree on every
+// image and every warning. It resolves a reference as written in a manuscript
+// (percent-decoded, relative to the manuscript's folder, never outside the
+// boundary: the document's folder, or the book's root folder), reads the file
+// once, sniffs its real format, reads its size from the header and decodes it
+// once under the pixel limit. Problems are reported once per reference
+// (document, position, URL), by whichever output asks first.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <tuple>
+
+#include "doc/diagnostics.h"
+#include "image/image.h"
+
+namespace moyin::image {
+
+struct Limits {
+  int64_t max_pixels = 100'000'000;          // image.max-megapixels (style) / --max-image-megapixels
+  uint64_t max_file_bytes = 64ull << 20;     // larger files are not read
+};
+
+struct CatalogOptions {
+  Limits limits;
+  // References may not leave this folder (empty = each document's own folder).
+  std::filesystem::path boundary;
+  // Keep decoded pixels until the PDF writer takes them (false for an
+  // EPUB-only run: the pixels are checked, then dropped).
+  bool keep_pixels = true;
+};
+
+enum class Problem {
+  None,
+  NoUrl,          // ![alt]()
+  Remote,         // http(s)://
+  UnsupportedUrl, // file:, data:, other schemes
+  Outside,        // escapes the boundary
+  Missing,        // no such file
+  Unreadable,     // cannot be read, or larger than max_file_bytes
+  NotImage,       // not PNG, JPEG, GIF, WebP or SVG
+  Empty,          // 0×0
+  TooManyPixels,  // over the limit: its size is known (a placeholder can be drawn)
+  Damaged,        // truncated, corrupt
+};
+
+struct Entry {
+  Problem problem = Problem::None;
+  std::string why;              // detail for the warning ("" when fine)
+  std::string key;              // the file's canonical path: what layout::ImageBox names
+  Format format = Format::Unknown;
+  double width = 0;             // pixels (SVG: CSS px)
+  double height = 0;
+  bool jpeg_passthrough = false;  // a grey or RGB JPEG the PDF embeds as it is
+  std::shared_ptr<const std::string> bytes;  // the file (when it was read)
+
+  bool ok() const { return problem == Problem::None; }
+};
+
+class Catalog {
+ public:
+  explicit Catalog(CatalogOptions options = {});
+
+  // The image `url` as written in the manuscript `doc_path` (a path as given
+  // on the command line; its folder is the base of relative URLs), reporting
+  // any problem at `pos` unless this reference was reported before.
+  Entry use(std::string_view url, std::string_view doc_path, doc::Position pos,
+            doc::Diagnostics& diags);
+  // The same without reporting.
+  Entry resolve(std::string_view url, std::string_view doc_path);
+  // A file already resolved (by key), or loaded now when the key is a path
+  // not seen yet (tests and tools that build layout::Book by hand).
+  const Entry& entry(const std::string& key);
+  // Decoded pixels of `key`, handed over: the cached ones when this run
+  // kept them, else decoded now. Empty when it cannot be decoded.
+  std::optional<Raster> take_raster(const std::string& key);
+
+  const Limits& limits() const { return options_.limits; }
+
+ private:
+  const Entry& load(const std::filesystem::path& canonical);
+  void report(const Entry& e, std::string_view url, std::string_view doc_path, doc::Position pos,
+              doc::Diagnostics& diags);
+
+  CatalogOptions options_;
+  std::map<std::string, Entry> files_;      // by key
+  std::map<std::string, Raster> pixels_;    // by key, until taken
+  std::set<std::tuple<std::string, int, int, std::string>> reported_;
+};
+
+// Percent-decodes a URL path ("my%20pic.png" → "my pic.png").
+std::string percent_decode(std::string_view s);
+
+// The warning text for an entry's problem ("" when it has none), naming the
+// image as written.
+std::string describe(const Entry& e, std::string_view url, const Limits& limits);
+
+}  // namespace moyin::image

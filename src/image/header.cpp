@@ -1,0 +1,264 @@
+// Sniffing and header reading: bounded walks over the first bytes, no
+// allocation proportional to what the header claims.
+#include <webp/decode.h>
+
+#include <charconv>
+#include <cmath>
+
+#include "image/image.h"
+
+namespace moyin::image {
+namespace {
+
+uint32_t be32(std::string_view d, size_t i) {
+  auto b = [&](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(d[i + k])); };
+  return (b(0) << 24) | (b(1) << 16) | (b(2) << 8) | b(3);
+}
+uint32_t be16(std::string_view d, size_t i) {
+  return (static_cast<uint32_t>(static_cast<unsigned char>(d[i])) << 8) |
+         static_cast<unsigned char>(d[i + 1]);
+}
+uint32_t le16(std::string_view d, size_t i) {
+  return static_cast<unsigned char>(d[i]) |
+         (static_cast<uint32_t>(static_cast<unsigned char>(d[i + 1])) << 8);
+}
+
+Header png_header(std::string_view d) {
+  Header h{.format = Format::Png};
+  if (d.size() < 33 || d.substr(12, 4) != "IHDR") {
+    h.problem = d.size() < 33 ? "truncated PNG header" : "no IHDR chunk";
+    return h;
+  }
+  h.width = be32(d, 16);
+  h.height = be32(d, 20);
+  h.bit_depth = static_cast<unsigned char>(d[24]);
+  switch (static_cast<unsigned char>(d[25])) {
+    case 0: h.components = 1; break;
+    case 2: h.components = 3; break;
+    case 3: h.components = 3; break;  // palette
+    case 4: h.components = 2; break;
+    case 6: h.components = 4; break;
+    default: h.problem = "unknown PNG colour type";
+  }
+  return h;
+}
+
+// Walks the JPEG segments to the first frame header (SOFn).
+Header jpeg_header(std::string_view d) {
+  Header h{.format = Format::Jpeg};
+  size_t i = 2;
+  while (i + 4 <= d.size()) {
+    if (static_cast<unsigned char>(d[i]) != 0xFF) break;
+    unsigned marker = static_cast<unsigned char>(d[i + 1]);
+    if (marker == 0xFF) {  // fill byte
+      ++i;
+      continue;
+    }
+    if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+      i += 2;
+      continue;
+    }
+    size_t len = be16(d, i + 2);
+    if (len < 2) break;
+    bool sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+    if (sof) {
+      if (i + 10 > d.size()) break;
+      h.height = be16(d, i + 5);
+      h.width = be16(d, i + 7);
+      h.components = static_cast<unsigned char>(d[i + 9]);
+      h.bit_depth = static_cast<unsigned char>(d[i + 4]);
+      return h;
+    }
+    if (marker == 0xDA || marker == 0xD9) break;  // scan data before any frame header
+    i += 2 + len;
+  }
+  h.problem = "no readable JPEG frame header";
+  return h;
+}
+
+Header gif_header(std::string_view d) {
+  Header h{.format = Format::Gif, .components = 3, .bit_depth = 8};
+  if (d.size() < 13) {
+    h.problem = "truncated GIF header";
+    return h;
+  }
+  h.width = le16(d, 6);
+  h.height = le16(d, 8);
+  return h;
+}
+
+Header webp_header(std::string_view d) {
+  Header h{.format = Format::Webp, .bit_depth = 8};
+  WebPBitstreamFeatures f;
+  if (WebPGetFeatures(reinterpret_cast<const uint8_t*>(d.data()), d.size(), &f) != VP8_STATUS_OK) {
+    h.problem = "unreadable WebP header";
+    return h;
+  }
+  h.width = f.width;
+  h.height = f.height;
+  h.components = f.has_alpha ? 4 : 3;
+  h.animated = f.has_animation != 0;
+  return h;
+}
+
+bool svg_root(std::string_view head) {
+  for (char c : head)
+    if (c == '\0') return false;
+  size_t i = 0;
+  // Skip the XML declaration, comments, processing instructions and a doctype.
+  while (i < head.size()) {
+    size_t lt = head.find('<', i);
+    if (lt == std::string_view::npos) return false;
+    std::string_view rest = head.substr(lt);
+    if (rest.starts_with("<?") || rest.starts_with("<!--") || rest.starts_with("<!")) {
+      size_t end = rest.starts_with("<!--") ? head.find("-->", lt) : head.find('>', lt);
+      if (end == std::string_view::npos) return false;
+      i = end + 1;
+      continue;
+    }
+    return rest.starts_with("<svg") && rest.size() > 4 &&
+           (rest[4] == ' ' || rest[4] == '>' || rest[4] == '\n' || rest[4] == '\t' ||
+            rest[4] == '\r' || rest[4] == '/');
+  }
+  return false;
+}
+
+// The value of attribute `name` in the root element text, or nothing.
+std::optional<std::string_view> attribute(std::string_view tag, std::string_view name) {
+  size_t i = 0;
+  while ((i = tag.find(name, i)) != std::string_view::npos) {
+    bool starts = i > 0 && (tag[i - 1] == ' ' || tag[i - 1] == '\n' || tag[i - 1] == '\t' ||
+                            tag[i - 1] == '\r');
+    size_t j = i + name.size();
+    while (j < tag.size() && (tag[j] == ' ' || tag[j] == '\n' || tag[j] == '\t')) ++j;
+    if (starts && j < tag.size() && tag[j] == '=') {
+      ++j;
+      while (j < tag.size() && (tag[j] == ' ' || tag[j] == '\n' || tag[j] == '\t')) ++j;
+      if (j < tag.size() && (tag[j] == '"' || tag[j] == '\'')) {
+        size_t end = tag.find(tag[j], j + 1);
+        if (end != std::string_view::npos) return tag.substr(j + 1, end - j - 1);
+      }
+      return std::nullopt;
+    }
+    i = j;
+  }
+  return std::nullopt;
+}
+
+// A length in CSS px ("120", "120px", "3cm", "72pt"); nothing for % or junk.
+std::optional<double> svg_length(std::string_view v) {
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  double x = 0;
+  auto r = std::from_chars(v.data(), v.data() + v.size(), x);
+  if (r.ec != std::errc() || !std::isfinite(x) || x <= 0) return std::nullopt;
+  std::string_view unit(r.ptr, static_cast<size_t>(v.data() + v.size() - r.ptr));
+  while (!unit.empty() && unit.back() == ' ') unit.remove_suffix(1);
+  if (unit.empty() || unit == "px") return x;
+  if (unit == "pt") return x * 96 / 72;
+  if (unit == "pc") return x * 16;
+  if (unit == "in") return x * 96;
+  if (unit == "cm") return x * 96 / 2.54;
+  if (unit == "mm") return x * 96 / 25.4;
+  if (unit == "em") return x * 16;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view media_type(Format f) {
+  switch (f) {
+    case Format::Png: return "image/png";
+    case Format::Jpeg: return "image/jpeg";
+    case Format::Gif: return "image/gif";
+    case Format::Webp: return "image/webp";
+    case Format::Svg: return "image/svg+xml";
+    case Format::Unknown: break;
+  }
+  return "";
+}
+
+std::string_view format_name(Format f) {
+  switch (f) {
+    case Format::Png: return "PNG";
+    case Format::Jpeg: return "JPEG";
+    case Format::Gif: return "GIF";
+    case Format::Webp: return "WebP";
+    case Format::Svg: return "SVG";
+    case Format::Unknown: break;
+  }
+  return "unknown";
+}
+
+int components(ColorSpace s) { return s == ColorSpace::Gray ? 1 : s == ColorSpace::Rgb ? 3 : 4; }
+
+Format sniff(std::string_view d) {
+  if (d.starts_with("\x89PNG\r\n\x1a\n")) return Format::Png;
+  if (d.starts_with("\xFF\xD8\xFF")) return Format::Jpeg;
+  if (d.starts_with("GIF87a") || d.starts_with("GIF89a")) return Format::Gif;
+  if (d.size() >= 12 && d.starts_with("RIFF") && d.substr(8, 4) == "WEBP") return Format::Webp;
+  std::string_view head = d.substr(0, 4096);
+  if (head.starts_with("\xEF\xBB\xBF")) head.remove_prefix(3);
+  if (svg_root(head)) return Format::Svg;
+  return Format::Unknown;
+}
+
+bool svg_size(std::string_view d, double& width, double& height) {
+  if (sniff(d) != Format::Svg) return false;
+  size_t start = d.find("<svg");
+  size_t end = d.find('>', start);
+  if (end == std::string_view::npos) return false;
+  std::string_view tag = d.substr(start, end - start);
+  std::optional<double> w, h;
+  if (auto a = attribute(tag, "width")) w = svg_length(*a);
+  if (auto a = attribute(tag, "height")) h = svg_length(*a);
+  double vw = 0, vh = 0;
+  if (auto vb = attribute(tag, "viewBox")) {
+    double v[4] = {};
+    const char* p = vb->data();
+    const char* e = vb->data() + vb->size();
+    int n = 0;
+    for (; n < 4 && p < e; ++n) {
+      while (p < e && (*p == ' ' || *p == ',' || *p == '\n' || *p == '\t')) ++p;
+      auto r = std::from_chars(p, e, v[n]);
+      if (r.ec != std::errc()) break;
+      p = r.ptr;
+    }
+    if (n == 4 && v[2] > 0 && v[3] > 0 && std::isfinite(v[2]) && std::isfinite(v[3])) {
+      vw = v[2];
+      vh = v[3];
+    }
+  }
+  if (w && h) {
+    width = *w;
+    height = *h;
+  } else if (vw > 0) {
+    // One given side keeps the viewBox's proportions; none gives the viewBox in px.
+    width = w ? *w : h ? *h * vw / vh : vw;
+    height = h ? *h : w ? *w * vh / vw : vh;
+  } else {
+    width = w.value_or(300);
+    height = h.value_or(150);
+  }
+  return true;
+}
+
+Header read_header(std::string_view d) {
+  Header h;
+  switch (sniff(d)) {
+    case Format::Png: h = png_header(d); break;
+    case Format::Jpeg: h = jpeg_header(d); break;
+    case Format::Gif: h = gif_header(d); break;
+    case Format::Webp: h = webp_header(d); break;
+    case Format::Svg:
+      h.format = Format::Svg;
+      if (!svg_size(d, h.width, h.height)) h.problem = "unreadable <svg> element";
+      return h;
+    case Format::Unknown:
+      h.problem = "not an image";
+      return h;
+  }
+  if (h.problem.empty() && (h.width <= 0 || h.height <= 0)) h.problem = "0×0 pixels";
+  return h;
+}
+
+}  // namespace moyin::image

@@ -1,0 +1,64 @@
+// Image files as bytes: which format they really are (sniffed, never taken
+// from the file name), their size read from the header alone, and pixels
+// decoded under a pixel limit checked before any buffer is allocated.
+// libpng, libjpeg, giflib and libwebp are included only in src/image.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace moyin::image {
+
+enum class Format { Unknown, Png, Jpeg, Gif, Webp, Svg };
+
+// "image/png", …; "" for Unknown.
+std::string_view media_type(Format f);
+// "PNG", "JPEG", …; "unknown".
+std::string_view format_name(Format f);
+// The format the bytes are in (magic numbers; SVG: XML text whose root is <svg>).
+Format sniff(std::string_view bytes);
+
+// What the header says, read without decoding. Rasters give pixels; SVG
+// gives CSS px from width/height (or the viewBox).
+struct Header {
+  Format format = Format::Unknown;
+  double width = 0;
+  double height = 0;
+  int components = 0;   // JPEG: 1 grey, 3 YCbCr/RGB, 4 CMYK/YCCK; PNG: channels
+  int bit_depth = 0;    // PNG: 1, 2, 4, 8 or 16
+  bool animated = false;  // GIF/WebP with more frames (the first one prints)
+  std::string problem;  // why the header cannot be used; "" when it can
+};
+Header read_header(std::string_view bytes);
+
+// Parses the root <svg> element's width, height and viewBox into CSS px
+// (300×150 when it gives none, as browsers do); false when it is not SVG.
+bool svg_size(std::string_view bytes, double& width, double& height);
+
+enum class ColorSpace { Gray, Rgb, Cmyk };
+
+// Decoded pixels: 8 bits per component, rows top to bottom without padding.
+struct Raster {
+  int width = 0;
+  int height = 0;
+  ColorSpace space = ColorSpace::Rgb;
+  std::vector<uint8_t> pixels;  // width × height × components(space)
+  std::vector<uint8_t> alpha;   // width × height, or empty when fully opaque
+};
+int components(ColorSpace s);
+
+struct Decoded {
+  std::optional<Raster> raster;  // empty when only checking or on a problem
+  std::string problem;           // "" when the whole image decoded
+};
+
+// Decodes the first frame of a PNG, JPEG, GIF or WebP. Refuses more than
+// `max_pixels` (from the header, before allocating). With keep = false the
+// image is decoded completely (so damage is found) into a row-sized scratch
+// buffer where the codec allows it, and no raster is returned.
+Decoded decode(std::string_view bytes, int64_t max_pixels, bool keep = true);
+
+}  // namespace moyin::image

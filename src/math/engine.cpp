@@ -1,0 +1,242 @@
+// The MathJax process: spawned without a shell, fed one JSON batch on stdin,
+// read back from stdout, bounded by a timeout.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "math/math.h"
+
+extern char** environ;
+
+namespace moyin::math {
+
+namespace {
+
+// Both ends of a pipe, closed on destruction.
+struct Pipe {
+  int fd[2] = {-1, -1};
+  Pipe() {
+    if (::pipe2(fd, O_CLOEXEC) != 0) fd[0] = fd[1] = -1;
+  }
+  ~Pipe() {
+    close_end(0);
+    close_end(1);
+  }
+  Pipe(const Pipe&) = delete;
+  Pipe& operator=(const Pipe&) = delete;
+  void close_end(int i) {
+    if (fd[i] >= 0) ::close(fd[i]);
+    fd[i] = -1;
+  }
+  bool ok() const { return fd[0] >= 0; }
+};
+
+struct Spawned {
+  int status = 0;
+  bool timed_out = false;
+  std::string out, err;
+};
+
+// Runs argv with `input` on stdin; collects stdout and stderr.
+std::optional<Spawned> run(const std::vector<std::string>& argv, const std::string& input, double timeout,
+                           std::string& error) {
+  Pipe in, out, err;
+  if (!in.ok() || !out.ok() || !err.ok()) {
+    error = std::string("cannot create pipes: ") + std::strerror(errno);
+    return std::nullopt;
+  }
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, in.fd[0], 0);
+  posix_spawn_file_actions_adddup2(&fa, out.fd[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, err.fd[1], 2);
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  const int rc = ::posix_spawn(&pid, argv[0].c_str(), &fa, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) {
+    error = std::string("cannot start ") + argv[0] + ": " + std::strerror(rc);
+    return std::nullopt;
+  }
+  in.close_end(0);
+  out.close_end(1);
+  err.close_end(1);
+  ::fcntl(in.fd[1], F_SETFL, O_NONBLOCK);
+
+  Spawned r;
+  size_t written = 0;
+  if (input.empty()) in.close_end(1);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout);
+  char buf[65536];
+  while (out.fd[0] >= 0 || err.fd[0] >= 0) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      r.timed_out = true;
+      ::kill(pid, SIGKILL);
+      break;
+    }
+    pollfd fds[3] = {{in.fd[1], POLLOUT, 0}, {out.fd[0], POLLIN, 0}, {err.fd[0], POLLIN, 0}};
+    if (::poll(fds, 3, static_cast<int>(std::min<long long>(left.count(), 1000))) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (in.fd[1] >= 0 && (fds[0].revents & (POLLOUT | POLLERR | POLLHUP))) {
+      const ssize_t n = ::write(in.fd[1], input.data() + written, input.size() - written);
+      if (n > 0) written += static_cast<size_t>(n);
+      if (n < 0 && errno != EAGAIN) in.close_end(1);
+      if (written == input.size()) in.close_end(1);
+    }
+    for (int k : {1, 2}) {
+      Pipe& p = k == 1 ? out : err;
+      if (p.fd[0] < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      const ssize_t n = ::read(p.fd[0], buf, sizeof buf);
+      if (n > 0) (k == 1 ? r.out : r.err).append(buf, static_cast<size_t>(n));
+      else if (n == 0 || errno != EINTR) p.close_end(0);
+    }
+  }
+  in.close_end(1);
+  while (::waitpid(pid, &r.status, 0) < 0 && errno == EINTR) {
+  }
+  return r;
+}
+
+void collect_inlines(const std::vector<doc::Inline>& inlines, std::vector<Key>& out) {
+  for (const doc::Inline& in : inlines) {
+    if (in.kind == doc::InlineKind::Math) out.push_back({in.text, in.display});
+    collect_inlines(in.children, out);
+  }
+}
+
+void collect_blocks(const std::vector<doc::Block>& blocks, std::vector<Key>& out) {
+  for (const doc::Block& b : blocks) {
+    if (b.kind == doc::BlockKind::Math) out.push_back({b.text, true});
+    collect_inlines(b.inlines, out);
+    for (const doc::TableRow& row : b.rows)
+      for (const doc::TableCell& cell : row.cells) collect_inlines(cell.inlines, out);
+    collect_blocks(b.children, out);
+  }
+}
+
+std::string first_line(const std::string& s) {
+  std::string t = s.substr(0, s.find('\n'));
+  return t.size() > 300 ? t.substr(0, 300) : t;
+}
+
+}  // namespace
+
+const Formula* Formulas::find(const std::string& tex, bool display) const {
+  auto it = results.find(Key{tex, display});
+  return it == results.end() ? nullptr : &it->second;
+}
+
+std::vector<Key> collect(std::span<const doc::Document> docs) {
+  std::vector<Key> keys;
+  for (const doc::Document& d : docs) {
+    collect_blocks(d.blocks, keys);
+    collect_blocks(d.footnotes, keys);
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
+bool has_math(const doc::Document& d) { return !collect(std::span(&d, 1)).empty(); }
+
+bool convert(const Engine& engine, const std::vector<Key>& keys, Formulas& out, std::string& error) {
+  nlohmann::json batch = nlohmann::json::array();
+  std::vector<const Key*> asked;
+  for (const Key& k : keys) {
+    if (out.results.count(k)) continue;
+    batch.push_back({{"tex", k.tex}, {"display", k.display}});
+    asked.push_back(&k);
+  }
+  if (asked.empty()) return true;
+  if (engine.node.empty()) {
+    error = "formulas need Node.js to typeset: install the `nodejs` package (scripts/setup does)";
+    return false;
+  }
+  if (::access(engine.script.c_str(), R_OK) != 0) {
+    error = "the math engine " + engine.script + " is missing";
+    return false;
+  }
+  const double timeout = engine.timeout > 0 ? engine.timeout : 20.0 + 0.02 * static_cast<double>(asked.size());
+  std::optional<Spawned> r =
+      run({engine.node, engine.script}, batch.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), timeout,
+          error);
+  if (!r) return false;
+  if (r->timed_out) {
+    error = "the math engine did not answer within " + std::to_string(static_cast<int>(timeout)) + " s";
+    return false;
+  }
+  if (!WIFEXITED(r->status) || WEXITSTATUS(r->status) != 0) {
+    if (r->err.find("mathjax-full") != std::string::npos)
+      error = "MathJax is not installed: run `npm ci --prefix " +
+              engine.script.substr(0, engine.script.rfind('/')) + "` (npm package `mathjax-full`; scripts/setup does)";
+    else
+      error = "the math engine failed: " + first_line(r->err);
+    return false;
+  }
+  nlohmann::json answer = nlohmann::json::parse(r->out, nullptr, false);
+  if (!answer.is_array() || answer.size() != asked.size()) {
+    error = "the math engine gave an unreadable answer";
+    return false;
+  }
+  for (size_t i = 0; i < asked.size(); ++i) {
+    const nlohmann::json& a = answer[i];
+    Formula f;
+    if (a.contains("error") && a["error"].is_string()) f.error = a["error"].get<std::string>();
+    if (a.contains("svg") && a["svg"].is_string()) f.svg = a["svg"].get<std::string>();
+    if (a.contains("mathml") && a["mathml"].is_string()) f.mathml = a["mathml"].get<std::string>();
+    if (f.error.empty() && (f.svg.empty() || f.mathml.empty())) f.error = "the engine returned no drawing";
+    out.results.emplace(*asked[i], std::move(f));
+  }
+  return true;
+}
+
+namespace {
+
+struct Reporter {
+  const Formulas& formulas;
+  const std::string& path;
+  doc::Diagnostics& diags;
+  void check(const std::string& tex, bool display, doc::Position pos) {
+    const Formula* f = formulas.find(tex, display);
+    if (f && !f->error.empty()) diags.warn(path, pos, "math: " + f->error);
+  }
+  void inlines(const std::vector<doc::Inline>& list) {
+    for (const doc::Inline& in : list) {
+      if (in.kind == doc::InlineKind::Math) check(in.text, in.display, in.pos);
+      inlines(in.children);
+    }
+  }
+  void blocks(const std::vector<doc::Block>& list) {
+    for (const doc::Block& b : list) {
+      if (b.kind == doc::BlockKind::Math) check(b.text, true, b.pos);
+      inlines(b.inlines);
+      for (const doc::TableRow& row : b.rows)
+        for (const doc::TableCell& cell : row.cells) inlines(cell.inlines);
+      blocks(b.children);
+    }
+  }
+};
+
+}  // namespace
+
+void report(const doc::Document& d, const Formulas& formulas, doc::Diagnostics& diags) {
+  Reporter r{formulas, d.path, diags};
+  r.blocks(d.blocks);
+  r.blocks(d.footnotes);
+}
+
+}  // namespace moyin::math

@@ -1,0 +1,106 @@
+// Mathematics: the formulas of a run, converted once by MathJax (a Node.js
+// process, math/engine.js) into SVG for print and MathML for EPUB; SVG
+// turned into vector paths; equation numbers and references.
+//
+//   math::Formulas formulas;
+//   math::Engine engine{.node = "/usr/bin/node", .script = home / "math/engine.js"};
+//   std::string error;
+//   if (!math::convert(engine, math::collect(docs), formulas, error)) report(error);
+//   math::report(doc, formulas, diags);             // path:line:col: warning: math: …
+//   const math::Formula* f = formulas.find(tex, display);
+//   std::optional<math::Drawing> d = math::drawing(f->svg);
+#pragma once
+
+#include <compare>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "doc/diagnostics.h"
+#include "doc/document.h"
+#include "layout/book.h"
+
+namespace moyin::math {
+
+struct Key {
+  std::string tex;
+  bool display = false;
+  auto operator<=>(const Key&) const = default;
+};
+
+// MathJax's answer for one formula.
+struct Formula {
+  std::string error;   // MathJax's message ("Missing argument for \frac"); empty when converted
+  std::string svg;     // <svg …> with paths (fontCache none) and <text> for CJK
+  std::string mathml;  // <math …> with alttext and display
+};
+
+// Results by (TeX, display): a formula written twice is converted once.
+struct Formulas {
+  std::map<Key, Formula> results;
+  const Formula* find(const std::string& tex, bool display) const;
+  bool empty() const { return results.empty(); }
+};
+
+// Every formula of the documents, each once, in a stable order.
+std::vector<Key> collect(std::span<const doc::Document> docs);
+bool has_math(const doc::Document& d);
+
+struct Engine {
+  std::string node;      // the Node.js executable (a path)
+  std::string script;    // math/engine.js
+  double timeout = 0;    // seconds for the whole batch; 0: 20 s + 20 ms per formula
+};
+
+// Runs the engine once with every key not yet in `out` and stores the
+// results. False (with `error` saying what to install or what failed) when
+// the engine could not run; formulas MathJax refuses are results with an error.
+bool convert(const Engine& engine, const std::vector<Key>& keys, Formulas& out, std::string& error);
+
+// `path:line:col: warning: math: <MathJax's message>` for every formula of
+// `d` that did not convert (they print as their TeX source in code style).
+void report(const doc::Document& d, const Formulas& formulas, doc::Diagnostics& diags);
+
+// ---- Numbers and references
+
+enum class Numbering { None, All, Chapter };
+
+// Gives display formulas their printed number (Block::equation): a \tag as
+// written; with `All` every display formula "1", "2", …; with `Chapter`
+// "c.n" where c counts level-1 headings (and documents of a book); with
+// `None` only labelled formulas (so \eqref has something to print). Fills
+// \eqref/\ref links with the number; unknown labels warn.
+void number_equations(std::span<doc::Document> docs, Numbering numbering, doc::Diagnostics& diags);
+
+// ---- SVG -> vector drawing
+
+// A text element of MathJax's SVG (CJK in \text{}): drawn with Moyin's fonts.
+struct Text {
+  std::string text;
+  double x = 0, y = 0;  // em, baseline start, y down from the formula's baseline
+  double size = 1;      // em
+};
+
+// A formula as outlines in em units: x from its left edge, y down with the
+// baseline at 0 (multiply by the text size in pt and translate).
+struct Drawing {
+  double width = 0;    // em
+  double ascent = 0;   // em above the baseline
+  double descent = 0;  // em below the baseline (positive)
+  std::vector<layout::Path> paths;  // fill/stroke colours black
+  std::vector<Text> texts;
+};
+
+// Parses MathJax's SVG (g/path/rect/line/text with translate/scale/matrix
+// transforms; path data M L H V C S Q T Z, absolute and relative).
+// Nothing when it is not such an SVG.
+std::optional<Drawing> drawing(std::string_view svg);
+
+// Path data ("M0 0L10 0Z") -> segments in the path's own coordinates;
+// false on malformed data.
+bool parse_path_data(std::string_view d, std::vector<layout::PathSegment>& out);
+
+}  // namespace moyin::math

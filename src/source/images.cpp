@@ -1,0 +1,284 @@
+#include "source/images.h"
+
+#include <algorithm>
+#include <string>
+
+namespace moyin::source {
+namespace {
+
+struct Tag {
+  std::string name;  // lower case; "/p" for an end tag
+  std::vector<std::pair<std::string, std::string>> attrs;
+  size_t begin = 0, end = 0;  // byte range in the source text
+};
+
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+bool space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+// The few character references attribute values and captions use.
+std::string unescape(std::string_view s) {
+  static constexpr std::pair<std::string_view, std::string_view> kRefs[] = {
+      {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&apos;", "'"},
+      {"&nbsp;", "\u00A0"}};
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    bool done = false;
+    if (s[i] == '&')
+      for (auto [ref, ch] : kRefs)
+        if (s.substr(i, ref.size()) == ref) {
+          out += ch;
+          i += ref.size();
+          done = true;
+          break;
+        }
+    if (!done) out += s[i++];
+  }
+  return out;
+}
+
+// Parses the tag starting at s[i] == '<'; nothing when it is not a tag.
+std::optional<Tag> parse_tag(std::string_view s, size_t i) {
+  Tag t;
+  t.begin = i++;
+  if (i < s.size() && s[i] == '/') t.name += s[i++];
+  while (i < s.size() && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+                          (s[i] >= '0' && s[i] <= '9')))
+    t.name += lower(s[i++]);
+  if (t.name.empty() || t.name == "/") return std::nullopt;
+  while (i < s.size()) {
+    while (i < s.size() && space(s[i])) ++i;
+    if (i < s.size() && s[i] == '/') ++i;
+    if (i < s.size() && s[i] == '>') {
+      t.end = i + 1;
+      return t;
+    }
+    std::string name;
+    while (i < s.size() && !space(s[i]) && s[i] != '=' && s[i] != '>' && s[i] != '/')
+      name += lower(s[i++]);
+    if (name.empty()) return std::nullopt;
+    while (i < s.size() && space(s[i])) ++i;
+    std::string value;
+    if (i < s.size() && s[i] == '=') {
+      ++i;
+      while (i < s.size() && space(s[i])) ++i;
+      if (i < s.size() && (s[i] == '"' || s[i] == '\'')) {
+        size_t close = s.find(s[i], i + 1);
+        if (close == std::string_view::npos) return std::nullopt;
+        value = unescape(s.substr(i + 1, close - i - 1));
+        i = close + 1;
+      } else {
+        size_t start = i;
+        while (i < s.size() && !space(s[i]) && s[i] != '>') ++i;
+        value = unescape(s.substr(start, i - start));
+      }
+    }
+    t.attrs.emplace_back(std::move(name), std::move(value));
+  }
+  return std::nullopt;
+}
+
+std::string attr(const Tag& t, std::string_view name) {
+  for (const auto& [k, v] : t.attrs)
+    if (k == name) return v;
+  return "";
+}
+
+// A size from an HTML attribute or a `style` width/height ("60%", "300").
+std::string style_size(const Tag& t, std::string_view prop) {
+  std::string style = attr(t, "style");
+  size_t at = style.find(prop);
+  while (at != std::string::npos && at > 0 && style[at - 1] == '-') at = style.find(prop, at + 1);
+  if (at == std::string::npos) return "";
+  size_t colon = style.find(':', at);
+  if (colon == std::string::npos) return "";
+  size_t end = style.find(';', colon);
+  std::string v = style.substr(colon + 1, end == std::string::npos ? std::string::npos : end - colon - 1);
+  while (!v.empty() && space(v.front())) v.erase(v.begin());
+  while (!v.empty() && space(v.back())) v.pop_back();
+  return v;
+}
+
+doc::Inline image_of(const Tag& t, doc::Position pos) {
+  doc::Inline img;
+  img.kind = doc::InlineKind::Image;
+  img.pos = pos;
+  img.url = attr(t, "src");
+  img.title = attr(t, "title");
+  img.width = attr(t, "width");
+  if (img.width.empty()) img.width = style_size(t, "width");
+  img.height = attr(t, "height");
+  if (img.height.empty()) img.height = style_size(t, "height");
+  std::string alt = attr(t, "alt");
+  if (!alt.empty()) {
+    doc::Inline text;
+    text.kind = doc::InlineKind::Text;
+    text.pos = pos;
+    text.text = alt;
+    img.children.push_back(std::move(text));
+  }
+  return img;
+}
+
+// Where byte `at` of a block's raw text is in the file.
+doc::Position position_in(const doc::Block& raw, size_t at) {
+  doc::Position p = raw.pos;
+  size_t line_start = 0;
+  for (size_t i = 0; i < at && i < raw.text.size(); ++i)
+    if (raw.text[i] == '\n') {
+      ++p.line;
+      line_start = i + 1;
+    }
+  if (p.line != raw.pos.line) p.column = 1;
+  p.column += static_cast<int>(at - line_start);
+  return p;
+}
+
+// Pandoc's attributes: `{width=60% height=5cm #id .class}`. Returns the
+// length consumed (0 when `s` does not start with a well-formed list).
+size_t parse_attributes(std::string_view s, doc::Inline& img) {
+  if (!s.starts_with("{")) return 0;
+  size_t close = s.find('}');
+  if (close == std::string_view::npos) return 0;
+  std::string_view body = s.substr(1, close - 1);
+  std::string width, height;
+  size_t i = 0;
+  while (i < body.size()) {
+    while (i < body.size() && space(body[i])) ++i;
+    if (i >= body.size()) break;
+    size_t start = i;
+    while (i < body.size() && !space(body[i]) && body[i] != '=') ++i;
+    std::string_view key = body.substr(start, i - start);
+    if (i < body.size() && body[i] == '=') {
+      ++i;
+      std::string value;
+      if (i < body.size() && body[i] == '"') {
+        size_t q = body.find('"', i + 1);
+        if (q == std::string_view::npos) return 0;
+        value = std::string(body.substr(i + 1, q - i - 1));
+        i = q + 1;
+      } else {
+        size_t vs = i;
+        while (i < body.size() && !space(body[i])) ++i;
+        value = std::string(body.substr(vs, i - vs));
+      }
+      if (key == "width") width = value;
+      else if (key == "height") height = value;
+    } else if (key.empty() || (key[0] != '#' && key[0] != '.')) {
+      return 0;  // not an attribute list: leave the text alone
+    }
+  }
+  img.width = width;
+  img.height = height;
+  return close + 1;
+}
+
+void inline_images(std::vector<doc::Inline>& inlines) {
+  for (size_t i = 0; i < inlines.size(); ++i) {
+    doc::Inline& in = inlines[i];
+    if (in.kind == doc::InlineKind::RawHtml) {
+      std::optional<Tag> t = parse_tag(in.text, 0);
+      if (t && t->name == "img" && t->end == in.text.size()) in = image_of(*t, in.pos);
+    }
+    if (in.kind == doc::InlineKind::Image && i + 1 < inlines.size() &&
+        inlines[i + 1].kind == doc::InlineKind::Text) {
+      doc::Inline& next = inlines[i + 1];
+      if (size_t n = parse_attributes(next.text, in)) {
+        next.text.erase(0, n);
+        if (next.text.empty()) inlines.erase(inlines.begin() + static_cast<std::ptrdiff_t>(i + 1));
+      }
+    }
+    if (!inlines[i].children.empty() && inlines[i].kind != doc::InlineKind::Image)
+      inline_images(inlines[i].children);
+  }
+}
+
+void walk(std::vector<doc::Block>& blocks) {
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    doc::Block& b = blocks[i];
+    if (b.kind == doc::BlockKind::RawHtml) {
+      if (auto images = html_image_blocks(b)) {
+        blocks.erase(blocks.begin() + static_cast<std::ptrdiff_t>(i));
+        blocks.insert(blocks.begin() + static_cast<std::ptrdiff_t>(i), images->begin(), images->end());
+        i += images->size();
+        --i;
+      }
+      continue;
+    }
+    inline_images(b.inlines);
+    if (b.kind == doc::BlockKind::Paragraph && b.inlines.size() == 1 &&
+        b.inlines[0].kind == doc::InlineKind::Image)
+      b.kind = doc::BlockKind::Image;
+    for (doc::TableRow& row : b.rows)
+      for (doc::TableCell& cell : row.cells) inline_images(cell.inlines);
+    walk(b.children);
+  }
+}
+
+}  // namespace
+
+std::optional<std::vector<doc::Block>> html_image_blocks(const doc::Block& raw) {
+  static constexpr std::string_view kWrappers[] = {"p", "div", "center", "a", "figure", "picture", "br"};
+  const std::string& s = raw.text;
+  std::vector<doc::Block> out;
+  bool in_caption = false;
+  std::string caption;
+  size_t figure_first = 0;  // the first image block of the open <figure>
+  for (size_t i = 0; i < s.size();) {
+    if (s[i] != '<') {
+      if (in_caption) caption += s[i];
+      else if (!space(s[i])) return std::nullopt;  // text outside a caption
+      ++i;
+      continue;
+    }
+    if (s.compare(i, 4, "<!--") == 0) {
+      size_t end = s.find("-->", i);
+      if (end == std::string::npos) return std::nullopt;
+      i = end + 3;
+      continue;
+    }
+    std::optional<Tag> t = parse_tag(s, i);
+    if (!t) return std::nullopt;
+    std::string_view name = t->name;
+    const bool closing = name.starts_with("/");
+    if (closing) name.remove_prefix(1);
+    if (name == "img" && !closing && !in_caption) {
+      doc::Block b;
+      b.kind = doc::BlockKind::Image;
+      b.pos = position_in(raw, t->begin);
+      b.inlines.push_back(image_of(*t, b.pos));
+      out.push_back(std::move(b));
+    } else if (name == "figcaption") {
+      in_caption = !closing;
+      if (closing) {
+        std::string text;
+        for (char c : caption) {
+          if (space(c)) {
+            if (!text.empty() && text.back() != ' ') text += ' ';
+          } else {
+            text += c;
+          }
+        }
+        while (!text.empty() && text.back() == ' ') text.pop_back();
+        // The caption belongs to the figure's images (the last one shows it).
+        if (out.size() > figure_first && !text.empty()) out.back().inlines[0].caption = unescape(text);
+        caption.clear();
+      }
+    } else if (in_caption && (name == "em" || name == "strong" || name == "b" || name == "i" ||
+                              name == "code" || name == "span" || name == "br")) {
+      // inline markup inside a caption: its text is kept, plain
+    } else if (std::find(std::begin(kWrappers), std::end(kWrappers), name) == std::end(kWrappers)) {
+      return std::nullopt;
+    }
+    if (name == "figure" && !closing) figure_first = out.size();
+    i = t->end;
+  }
+  if (out.empty() || in_caption) return std::nullopt;
+  return out;
+}
+
+void find_images(doc::Document& doc) {
+  walk(doc.blocks);
+  walk(doc.footnotes);
+}
+
+}  // namespace moyin::source

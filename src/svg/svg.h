@@ -1,0 +1,86 @@
+// SVG bytes -> a drawing: the outlines (transforms flattened, arcs and
+// quadratic curves as cubics, fills and strokes resolved) and the text labels
+// of an SVG file, in the CSS px of its own viewport (y down, origin at the
+// top-left corner), plus its intrinsic size. Text is returned as items, not
+// outlines: typeset shapes it with Moyin's fonts. What is not drawn as
+// vectors (filters, masks, gradients, <image>, …) is listed, so the caller can
+// fall back to `rasterize`. SVG++, rapidxml_ns and librsvg are included only
+// in this folder.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "layout/book.h"
+
+namespace moyin::svg {
+
+enum class Anchor : uint8_t { Start, Middle, End };
+
+// One run of text from a <text> or <tspan>. Sizes and positions are in the
+// drawing's px (the element's transform already applied).
+struct TextItem {
+  std::string text;       // UTF-8, white space collapsed as SVG's default xml:space
+  bool absolute = true;   // starts a text chunk at (x, y); else follows the previous item
+  double x = 0, y = 0;    // baseline start (before the anchor shift), when absolute
+  double dx = 0, dy = 0;  // shift before this item
+  double size = 16;       // font size
+  Anchor anchor = Anchor::Start;  // of the chunk this item starts
+  bool bold = false;
+  bool italic = false;
+  std::string family;     // font-family as written ("" = not given)
+  layout::Color fill;
+  double opacity = 1;
+};
+
+using Item = std::variant<layout::Path, TextItem>;
+
+// Something the drawing uses that is not drawn as vectors.
+struct Unsupported {
+  std::string feature;  // "filter", "mask", "linear gradient", …
+  int line = 0;         // in the SVG file, 1-based (0 = unknown)
+  int column = 0;
+};
+
+struct Drawing {
+  double width = 300;   // intrinsic size, CSS px
+  double height = 150;
+  std::vector<Item> items;  // in painting order
+  std::vector<Unsupported> unsupported;  // first occurrence of each feature
+};
+
+// Bounds on the work a file may cause; a file beyond them is an error.
+struct Limits {
+  size_t max_bytes = 16u << 20;        // the file
+  int max_elements = 100'000;          // elements in the file
+  int max_depth = 128;                 // element nesting
+  int max_use_depth = 16;              // <use> inside referenced content inside <use> …
+  int64_t max_drawn_elements = 200'000;  // elements drawn, <use> copies included
+  size_t max_segments = 2'000'000;     // path segments in the drawing
+};
+
+struct Result {
+  std::optional<Drawing> drawing;  // empty on error
+  std::string error;               // why there is no drawing
+  int line = 0;                    // where, in the SVG file (0 = unknown)
+  int column = 0;
+};
+
+// Parses an SVG document. No entity is expanded except XML's five and
+// character references; no external file is read.
+Result parse(std::string_view bytes, const Limits& limits = {});
+
+// Pixels of the whole SVG drawn by librsvg into `width` × `height` pixels
+// (the viewport scaled to fit). Empty when librsvg cannot draw it; `error`
+// says why.
+std::optional<layout::Pixels> rasterize(std::string_view bytes, int width, int height,
+                                        std::string* error = nullptr);
+
+// True when the bytes look like an SVG document (XML whose root is <svg>).
+bool looks_like_svg(std::string_view bytes);
+
+}  // namespace moyin::svg

@@ -1,0 +1,179 @@
+// Formulas end to end: one `moyin build` of a page of formulas and of the
+// dollar edge cases (one engine process for both), checked with pdftotext,
+// qpdf, the EPUB's XHTML and epubcheck; the page's golden `--stage pages` dump.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "math/math.h"
+#include "source/source.h"
+
+namespace moyin {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kData = fs::path(MOYIN_SOURCE_DIR) / "tests/math/data";
+
+struct Output {
+  int code = -1;
+  std::string out;
+};
+
+Output run(const std::string& cmd) {
+  Output r;
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  if (!p) return r;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+size_t count(const std::string& s, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
+  return n;
+}
+
+// The two documents built once into a temporary folder.
+struct Built {
+  fs::path dir;
+  Output build;
+};
+
+const Built& built() {
+  static const Built b = [] {
+    Built r;
+    r.dir = fs::temp_directory_path() / ("moyin-math-" + std::to_string(getpid()));
+    fs::remove_all(r.dir);
+    fs::create_directories(r.dir / "in");
+    fs::copy_file(kData / "page.md", r.dir / "in/page.md");
+    fs::copy_file(kData / "cases.md", r.dir / "in/cases.md");
+    r.build = run(std::string("'") + MOYIN_BINARY + "' build -j 2 '" + (r.dir / "in").string() + "' -o '" +
+                  (r.dir / "out").string() + "'");
+    return r;
+  }();
+  return b;
+}
+
+// Formulas of a document, as the source stage finds them (inline + display).
+size_t formulas_in(const fs::path& md) {
+  doc::Diagnostics diags;
+  auto d = source::read_file(md, diags);
+  size_t n = 0;
+  std::function<void(const std::vector<doc::Inline>&)> inl = [&](const std::vector<doc::Inline>& v) {
+    for (const doc::Inline& in : v) {
+      if (in.kind == doc::InlineKind::Math) ++n;
+      inl(in.children);
+    }
+  };
+  std::function<void(const std::vector<doc::Block>&)> blk = [&](const std::vector<doc::Block>& v) {
+    for (const doc::Block& b : v) {
+      if (b.kind == doc::BlockKind::Math) ++n;
+      inl(b.inlines);
+      blk(b.children);
+    }
+  };
+  blk(d->blocks);
+  return n;
+}
+
+TEST(MathCli, BuildsWithOneWarningForTheBrokenFormula) {
+  const Built& b = built();
+  EXPECT_EQ(b.build.code, 0) << b.build.out;
+  EXPECT_EQ(count(b.build.out, "warning"), 1u) << b.build.out;
+  EXPECT_NE(b.build.out.find("cases.md:5:18: warning: math: Missing argument for \\frac"), std::string::npos)
+      << b.build.out;
+}
+
+TEST(MathCli, PdfTextHasNoTeX) {
+  const Built& b = built();
+  Output t = run("pdftotext '" + (b.dir / "out/page.pdf").string() + "' -");
+  ASSERT_EQ(t.code, 0) << t.out;
+  EXPECT_EQ(t.out.find('$'), std::string::npos) << t.out;
+  EXPECT_EQ(t.out.find("\\frac"), std::string::npos) << t.out;
+  // CJK in \text{} is drawn as text with Moyin's fonts, and extracts as itself.
+  EXPECT_NE(t.out.find("正确数"), std::string::npos) << t.out;
+  // Body text around the formulas is intact; equation numbers print.
+  EXPECT_NE(t.out.find("可用数学归纳法证明"), std::string::npos);
+  EXPECT_NE(t.out.find("(1)"), std::string::npos);
+}
+
+TEST(MathCli, PdfFormulasCarryTheirTeXAsActualText) {
+  const Built& b = built();
+  Output q = run("qpdf --qdf --object-streams=disable '" + (b.dir / "out/page.pdf").string() + "' -");
+  ASSERT_EQ(q.code, 0);
+  const size_t spans = count(q.out, "/ActualText");
+  EXPECT_EQ(spans, formulas_in(kData / "page.md"));
+  EXPECT_EQ(count(q.out, "BDC"), count(q.out, "EMC"));
+}
+
+TEST(MathCli, DollarCasesStayText) {
+  const Built& b = built();
+  Output t = run("pdftotext '" + (b.dir / "out/cases.pdf").string() + "' -");
+  ASSERT_EQ(t.code, 0);
+  std::string flat = std::regex_replace(t.out, std::regex("\\s+"), " ");
+  EXPECT_NE(flat.find("It costs $5 and $6 today"), std::string::npos) << flat;
+  EXPECT_NE(flat.find("$x$"), std::string::npos) << flat;
+  EXPECT_NE(flat.find("and $ prints a dollar sign"), std::string::npos) << flat;
+  EXPECT_NE(flat.find("\\frac{a}"), std::string::npos) << flat;  // the broken one, as code
+}
+
+TEST(MathCli, EpubHasOneMathElementPerFormulaAndPassesEpubcheck) {
+  const Built& b = built();
+  const fs::path x = b.dir / "x";
+  ASSERT_EQ(run("unzip -q -o '" + (b.dir / "out/page.epub").string() + "' -d '" + x.string() + "'").code, 0);
+  std::string xhtml;
+  for (const auto& e : fs::directory_iterator(x / "EPUB"))
+    if (e.path().extension() == ".xhtml" && e.path().filename() != "nav.xhtml") xhtml += read(e.path());
+  EXPECT_EQ(count(xhtml, "<math "), formulas_in(kData / "page.md"));
+  EXPECT_EQ(count(xhtml, "display=\"block\""), 4u);
+  EXPECT_EQ(xhtml.find("<script"), std::string::npos);
+  EXPECT_NE(read(x / "EPUB/package.opf").find("properties=\"mathml\""), std::string::npos);
+  Output check = run("java -jar /usr/bin/epubcheck '" + (b.dir / "out/page.epub").string() + "'");
+  EXPECT_EQ(check.code, 0) << check.out;
+  EXPECT_NE(check.out.find("0 errors / 0 warnings"), std::string::npos) << check.out;
+}
+
+TEST(MathCli, GoldenPageDump) {
+  Output d = run(std::string("cd '") + MOYIN_SOURCE_DIR + "' && '" + MOYIN_BINARY +
+              "' dump --stage pages tests/math/data/page.md");
+  ASSERT_EQ(d.code, 0) << d.out.substr(0, 500);
+  const fs::path golden = fs::path(MOYIN_SOURCE_DIR) / "tests/golden/pages/math-page.txt";
+  if (std::getenv("MOYIN_UPDATE_GOLDEN")) {
+    std::ofstream(golden, std::ios::binary) << d.out;
+    GTEST_SKIP() << "wrote " << golden;
+  }
+  ASSERT_TRUE(fs::exists(golden)) << "run with MOYIN_UPDATE_GOLDEN=1";
+  const std::string want = read(golden);
+  if (want == d.out) return;
+  std::istringstream a(want), g(d.out);
+  std::string la, lg;
+  for (int line = 1;; ++line) {
+    const bool ha = static_cast<bool>(std::getline(a, la)), hg = static_cast<bool>(std::getline(g, lg));
+    if (!ha && !hg) break;
+    if (la != lg || ha != hg) {
+      FAIL() << golden << ":" << line << "\n  want: " << la << "\n  got:  " << lg;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace moyin

@@ -1,0 +1,125 @@
+// SVG figures through the whole pipeline (`moyin build --to pdf`): a vector
+// diagram prints without any raster and its Chinese labels are text in the
+// PDF; an SVG with a filter gives one warning and a raster of at least 300
+// dpi; a broken SVG gives a located warning and the alt text.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Outcome {
+  int code = -1;
+  std::string output;
+};
+
+Outcome run(const std::string& cmd) {
+  Outcome r;
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  if (!p) return r;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
+  int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+int count(const std::string& s, const std::string& what) {
+  int n = 0;
+  for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
+  return n;
+}
+
+// The rows of `pdfimages -list` (after its two header lines), split in fields.
+std::vector<std::vector<std::string>> image_rows(const fs::path& pdf) {
+  std::istringstream in(run("pdfimages -list '" + pdf.string() + "'").output);
+  std::vector<std::vector<std::string>> rows;
+  std::string line;
+  for (int k = 0; std::getline(in, line); ++k) {
+    if (k < 2) continue;
+    std::istringstream f(line);
+    std::vector<std::string> row;
+    for (std::string w; f >> w;) row.push_back(w);
+    if (!row.empty()) rows.push_back(row);
+  }
+  return rows;
+}
+
+class SvgFigure : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = fs::temp_directory_path() /
+          ("moyin-svg-" + std::to_string(getpid()) + "-" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    for (const char* f : {"diagram.svg", "shadow.svg"})
+      fs::copy_file(fs::path(MOYIN_SOURCE_DIR) / "tests/fixtures/svg" / f, dir / f);
+  }
+  void TearDown() override { fs::remove_all(dir); }
+
+  Outcome build(const std::string& markdown) {
+    std::ofstream(dir / "book.md", std::ios::binary) << markdown;
+    return run("'" + std::string(MOYIN_BINARY) + "' build '" + (dir / "book.md").string() + "' --to pdf -o '" +
+               dir.string() + "'");
+  }
+  fs::path dir;
+};
+
+TEST_F(SvgFigure, VectorDiagramHasNoRasterAndItsChineseLabelsAreText) {
+  Outcome r = build("---\ntitle: 图\nlang: zh-CN\n---\n\n# 流程\n\n![排版流程](diagram.svg)\n");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(r.output.find("warning"), std::string::npos) << r.output;
+  const fs::path pdf = dir / "book.pdf";
+  EXPECT_TRUE(image_rows(pdf).empty()) << run("pdfimages -list '" + pdf.string() + "'").output;
+  std::string text = run("pdftotext -enc UTF-8 '" + pdf.string() + "' -").output;
+  EXPECT_NE(text.find("输入文稿"), std::string::npos) << text;
+  EXPECT_NE(text.find("修改后重新排版"), std::string::npos) << text;
+  EXPECT_NE(text.find("引擎"), std::string::npos) << text;
+  Outcome check = run("qpdf --check '" + pdf.string() + "'");
+  EXPECT_EQ(check.code, 0) << check.output;
+  EXPECT_EQ(check.output.find("WARNING"), std::string::npos) << check.output;
+}
+
+TEST_F(SvgFigure, FilterFallsBackToA300DpiRasterWithOneWarning) {
+  Outcome r = build("---\ntitle: 图\n---\n\n![阴影](shadow.svg)\n");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(count(r.output, "warning"), 1) << r.output;
+  EXPECT_NE(r.output.find("book.md:5:1: warning: SVG image shadow.svg uses filter (shadow.svg:11)"),
+            std::string::npos)
+      << r.output;
+  auto rows = image_rows(dir / "book.pdf");
+  ASSERT_EQ(rows.size(), 2u);  // the picture and its alpha mask
+  // page num type width height color comp bpc enc interp object ID x-ppi y-ppi …
+  EXPECT_EQ(rows[0][2], "image");
+  EXPECT_EQ(rows[1][2], "smask");
+  ASSERT_GE(rows[0].size(), 14u);
+  EXPECT_GE(std::stoi(rows[0][12]), 299);
+  EXPECT_GE(std::stoi(rows[0][13]), 299);
+  Outcome check = run("qpdf --check '" + (dir / "book.pdf").string() + "'");
+  EXPECT_EQ(check.code, 0) << check.output;
+}
+
+TEST_F(SvgFigure, BrokenSvgWarnsWithItsPlaceAndPrintsTheAltText) {
+  std::ofstream(dir / "bad.svg") << "<svg xmlns=\"http://www.w3.org/2000/svg\">\n<g>\n<rect width=\"1\"\n";
+  Outcome r = build("# 图\n\n![坏图](bad.svg)\n");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("book.md:3:1: warning: SVG image bad.svg cannot be drawn: malformed XML"),
+            std::string::npos)
+      << r.output;
+  std::string text = run("pdftotext -enc UTF-8 '" + (dir / "book.pdf").string() + "' -").output;
+  EXPECT_NE(text.find("坏图"), std::string::npos) << text;
+}
+
+}  // namespace

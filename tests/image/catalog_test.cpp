@@ -1,0 +1,230 @@
+// The image catalog: resolution (percent paths, book roots, boundaries),
+// sniffing, header sizes, decoding of every format, hostile files.
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "image/catalog.h"
+#include "image/test_images.h"
+
+namespace moyin::image {
+namespace {
+namespace fs = std::filesystem;
+
+class CatalogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    images_ = test::test_images();
+    ASSERT_FALSE(images_.empty()) << "tests/image/make_images.py failed (python3-pil missing?)";
+    root_ = fs::temp_directory_path() / ("moyin-catalog-" + std::to_string(::getpid()));
+    fs::remove_all(root_);
+    fs::create_directories(root_ / "book/part");
+    fs::create_directories(root_ / "book/images");
+    fs::copy_file(images_ / "rgb.png", root_ / "book/images/x.png");
+    fs::copy_file(images_ / "rgb.png", root_ / "book/part/my pic.png");
+    std::ofstream(root_ / "book/part/ch.md") << "# ch\n";
+    std::ofstream(root_ / "secret.png") << "outside";
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  std::string chapter() const { return (root_ / "book/part/ch.md").string(); }
+  // A catalog bounded by the chapter's own folder (a single-file job).
+  Catalog file_catalog() const { return Catalog(CatalogOptions{.boundary = root_ / "book/part"}); }
+
+  fs::path images_, root_;
+};
+
+TEST_F(CatalogTest, PercentEncodedPathsAreDecoded) {
+  Catalog c = file_catalog();
+  Entry e = c.resolve("my%20pic.png", chapter());
+  EXPECT_TRUE(e.ok()) << describe(e, "my%20pic.png", c.limits());
+  EXPECT_EQ(e.format, Format::Png);
+  EXPECT_EQ(e.width, 40);
+  EXPECT_EQ(e.height, 30);
+  EXPECT_TRUE(c.resolve("my pic.png?v=2#top", chapter()).ok());
+}
+
+TEST_F(CatalogTest, BookChaptersReachTheBookRoot) {
+  Catalog book(CatalogOptions{.boundary = root_ / "book"});
+  EXPECT_TRUE(book.resolve("../images/x.png", chapter()).ok());
+  // The same reference from a single file stops at the file's folder.
+  EXPECT_EQ(file_catalog().resolve("../images/x.png", chapter()).problem, Problem::Outside);
+}
+
+TEST_F(CatalogTest, NothingOutsideTheBoundaryIsRead) {
+  Catalog book(CatalogOptions{.boundary = root_ / "book"});
+  EXPECT_EQ(book.resolve("../../secret.png", chapter()).problem, Problem::Outside);
+  EXPECT_EQ(book.resolve("..%2F..%2Fsecret.png", chapter()).problem, Problem::Outside);
+  EXPECT_EQ(book.resolve((root_ / "secret.png").string(), chapter()).problem, Problem::Outside);
+  // A symlink inside pointing outside is outside.
+  fs::create_symlink(root_ / "secret.png", root_ / "book/part/link.png");
+  EXPECT_EQ(book.resolve("link.png", chapter()).problem, Problem::Outside);
+  EXPECT_EQ(book.resolve("https://example.com/x.png", chapter()).problem, Problem::Remote);
+  EXPECT_EQ(book.resolve("//example.com/x.png", chapter()).problem, Problem::Remote);
+  EXPECT_EQ(book.resolve("file:///etc/passwd", chapter()).problem, Problem::UnsupportedUrl);
+  EXPECT_EQ(book.resolve("nope.png", chapter()).problem, Problem::Missing);
+  EXPECT_EQ(book.resolve("", chapter()).problem, Problem::NoUrl);
+}
+
+TEST_F(CatalogTest, WarnsOncePerReferenceWithThePathAsWritten) {
+  Catalog c = file_catalog();
+  doc::Diagnostics d;
+  c.use("https://example.com/a.png", "ch.md", {3, 1}, d);
+  c.use("https://example.com/a.png", "ch.md", {3, 1}, d);  // the other output asks again
+  c.use("https://example.com/a.png", "ch.md", {7, 5}, d);  // another reference
+  c.use("../../secret.png", chapter(), {9, 1}, d);
+  ASSERT_EQ(d.items.size(), 3u);
+  EXPECT_EQ(doc::format(d.items[0]),
+            "ch.md:3:1: warning: remote image https://example.com/a.png is not downloaded; alt text used");
+  EXPECT_EQ(d.items[1].pos.line, 7);
+  // No absolute path of the machine in the message.
+  EXPECT_EQ(d.items[2].message.find(root_.string()), std::string::npos) << d.items[2].message;
+  EXPECT_NE(d.items[2].message.find("../../secret.png"), std::string::npos);
+}
+
+TEST_F(CatalogTest, TheBytesDecideTheFormat) {
+  Catalog c(CatalogOptions{.boundary = images_});
+  Entry e = c.resolve("lie.png", (images_ / "doc.md").string());
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(e.format, Format::Jpeg);
+  EXPECT_TRUE(e.jpeg_passthrough);
+  EXPECT_EQ(sniff("<?xml version=\"1.0\"?>\n<!-- x -->\n<svg width=\"1\"/>"), Format::Svg);
+  EXPECT_EQ(sniff("<html><svg></svg></html>"), Format::Unknown);
+}
+
+TEST_F(CatalogTest, SvgSizeFromTheRootElement) {
+  Catalog c(CatalogOptions{.boundary = images_});
+  Entry e = c.resolve("diagram.svg", (images_ / "doc.md").string());
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(e.format, Format::Svg);
+  EXPECT_NEAR(e.width, 4 * 96 / 2.54, 0.01);  // width="4cm"
+  EXPECT_NEAR(e.height, 2 * 96 / 2.54, 0.01);  // from the viewBox's 2:1
+  EXPECT_EQ(e.bytes->find("<rect"), e.bytes->find("<rect"));
+  double w = 0, h = 0;
+  ASSERT_TRUE(svg_size("<svg viewBox='0 0 30 20'></svg>", w, h));
+  EXPECT_EQ(w, 30);
+  EXPECT_EQ(h, 20);
+  ASSERT_TRUE(svg_size("<svg></svg>", w, h));
+  EXPECT_EQ(w, 300);
+  EXPECT_EQ(h, 150);
+}
+
+struct Expect {
+  const char* file;
+  ColorSpace space;
+  bool alpha;
+  uint8_t left[4];   // first pixel
+  uint8_t right[4];  // last pixel of the first row
+};
+
+TEST_F(CatalogTest, EveryFormatDecodesToItsColours) {
+  const Expect cases[] = {
+      {"rgb.png", ColorSpace::Rgb, false, {255, 0, 0}, {0, 0, 255}},
+      {"alpha.png", ColorSpace::Rgb, true, {255, 0, 0}, {0, 0, 255}},
+      {"palette.png", ColorSpace::Rgb, false, {255, 0, 0}, {0, 0, 255}},
+      {"deep.png", ColorSpace::Rgb, false, {255, 0, 0}, {0, 0, 255}},
+      {"grey.png", ColorSpace::Gray, false, {0}, {255}},
+      {"grey.jpg", ColorSpace::Gray, false, {0}, {255}},
+      {"photo.jpg", ColorSpace::Rgb, false, {254, 0, 0}, {0, 0, 254}},
+      {"cmyk.jpg", ColorSpace::Cmyk, false, {255, 0, 0, 0}, {0, 255, 0, 0}},
+      {"lossy.webp", ColorSpace::Rgb, false, {255, 0, 0}, {0, 0, 255}},
+      {"alpha.webp", ColorSpace::Rgb, true, {255, 0, 0}, {0, 0, 255}},
+      {"anim.gif", ColorSpace::Rgb, false, {255, 0, 0}, {0, 0, 255}},
+  };
+  for (const Expect& x : cases) {
+    SCOPED_TRACE(x.file);
+    Catalog c(CatalogOptions{.boundary = images_});
+    Entry e = c.resolve(x.file, (images_ / "doc.md").string());
+    ASSERT_TRUE(e.ok()) << describe(e, x.file, c.limits());
+    std::optional<Raster> r = c.take_raster(e.key);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->width, 40);
+    EXPECT_EQ(r->height, 30);
+    EXPECT_EQ(r->space, x.space);
+    EXPECT_EQ(!r->alpha.empty(), x.alpha);
+    const int n = components(r->space);
+    ASSERT_EQ(r->pixels.size(), size_t{40} * 30 * static_cast<size_t>(n));
+    for (int k = 0; k < n; ++k) {
+      EXPECT_NEAR(r->pixels[static_cast<size_t>(k)], x.left[k], 6) << "left, component " << k;
+      // A transparent pixel's colour is free (lossless WebP zeroes it).
+      if (!x.alpha) {
+        EXPECT_NEAR(r->pixels[static_cast<size_t>(39 * n + k)], x.right[k], 6) << "right, component " << k;
+      }
+    }
+    if (x.alpha) {
+      EXPECT_EQ(r->alpha[0], 255);
+      EXPECT_EQ(r->alpha[39], 0);
+    }
+  }
+}
+
+TEST_F(CatalogTest, HostileFilesAreRefusedFromTheirHeaders) {
+  struct Case {
+    const char* file;
+    Problem problem;
+  };
+  const Case cases[] = {
+      {"huge.png", Problem::TooManyPixels}, {"huge.jpg", Problem::TooManyPixels},
+      {"huge.gif", Problem::TooManyPixels}, {"truncated.png", Problem::Damaged},
+      {"truncated.jpg", Problem::Damaged},  {"zero.png", Problem::Empty},
+      {"text.png", Problem::NotImage},
+  };
+  for (const Case& x : cases) {
+    SCOPED_TRACE(x.file);
+    Catalog c(CatalogOptions{.boundary = images_});
+    doc::Diagnostics d;
+    Entry e = c.use(x.file, (images_ / "doc.md").string(), {2, 1}, d);
+    EXPECT_EQ(e.problem, x.problem) << describe(e, x.file, c.limits());
+    ASSERT_EQ(d.items.size(), 1u);
+    EXPECT_EQ(d.items[0].message.find('/'), std::string::npos) << d.items[0].message;
+    EXPECT_FALSE(c.take_raster(e.key));
+  }
+  Catalog c(CatalogOptions{.boundary = images_});
+  Entry e = c.resolve("huge.png", (images_ / "doc.md").string());
+  EXPECT_EQ(e.width, 100000);
+  EXPECT_NE(describe(e, "huge.png", c.limits()).find("100000×100000 pixels, over the limit of 100 megapixels"),
+            std::string::npos);
+  // The limit is adjustable.
+  Catalog small(CatalogOptions{.limits = {.max_pixels = 1000}, .boundary = images_});
+  EXPECT_EQ(small.resolve("rgb.png", (images_ / "doc.md").string()).problem, Problem::TooManyPixels);
+}
+
+// Each hostile file is checked in a child process; the largest resident set
+// of those children stays far below 200 MB.
+TEST_F(CatalogTest, HostileFilesCostLittleMemory) {
+  for (const char* file : {"huge.png", "huge.jpg", "huge.gif", "truncated.png", "truncated.jpg",
+                           "zero.png", "text.png"}) {
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      Catalog c(CatalogOptions{.boundary = images_});
+      Entry e = c.resolve(file, (images_ / "doc.md").string());
+      (void)c.take_raster(e.key);
+      ::_exit(e.ok() ? 1 : 0);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << file;
+  }
+  rusage usage{};
+  ::getrusage(RUSAGE_CHILDREN, &usage);
+  const long peak_mb = usage.ru_maxrss / 1024;
+  std::printf("peak resident memory over the hostile images: %ld MB\n", peak_mb);
+  EXPECT_LT(peak_mb, 200);
+}
+
+TEST(PercentDecode, DecodesOnlyWellFormedEscapes) {
+  EXPECT_EQ(percent_decode("my%20pic.png"), "my pic.png");
+  EXPECT_EQ(percent_decode("%E5%9B%BE.png"), "图.png");
+  EXPECT_EQ(percent_decode("100%"), "100%");
+  EXPECT_EQ(percent_decode("%2"), "%2");
+  EXPECT_EQ(percent_decode("a%zzb"), "a%zzb");
+}
+
+}  // namespace
+}  // namespace moyin::image

@@ -1,0 +1,277 @@
+// Whole pipeline: a manuscript with every image kind through `moyin build`,
+// checked with poppler (pdfimages, pdftoppm), epubcheck, and a golden page
+// dump of a figure page.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "image/test_images.h"
+
+namespace moyin {
+namespace {
+namespace fs = std::filesystem;
+
+struct Ran {
+  int status = -1;
+  std::string out;
+};
+
+Ran run(const std::string& cmd) {
+  Ran r;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int st = ::pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+const char* kManuscript = R"(---
+title: Images
+lang: en
+---
+# Formats
+
+![WebP picture](img/lossy.webp)
+
+![GIF picture](img/anim.gif "The first frame of a GIF")
+
+![Deep PNG](img/deep.png)
+
+![Palette PNG](img/palette.png)
+
+![Alpha PNG](img/alpha.png)
+
+![Grey JPEG](img/grey.jpg)
+
+![CMYK JPEG](img/cmyk.jpg)
+
+<img src="img/rgb.png" width="120" alt="HTML image">
+
+![Sixty percent](img/photo.jpg){width=60%}
+
+![Percent path](img/my%20pic.png){width=3cm}
+
+<figure>
+  <img src="img/alpha.webp" alt="alpha webp">
+  <figcaption>A figure with a caption</figcaption>
+</figure>
+
+![Huge](img/huge.png)
+
+![Truncated](img/truncated.png)
+
+![Zero](img/zero.png)
+
+![Text](img/text.png)
+
+![Remote](https://example.com/x.png)
+
+![Outside](../secret.png)
+)";
+
+class ImagePipeline : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const fs::path images = test::test_images();
+    ASSERT_FALSE(images.empty()) << "tests/image/make_images.py failed (python3-pil missing?)";
+    dir_ = fs::temp_directory_path() / ("moyin-image-pipeline-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "doc/img");
+    for (const auto& e : fs::directory_iterator(images)) fs::copy_file(e.path(), dir_ / "doc/img" / e.path().filename());
+    fs::copy_file(images / "rgb.png", dir_ / "doc/img/my pic.png");
+    fs::copy_file(images / "rgb.png", dir_ / "secret.png");
+    std::ofstream(dir_ / "doc/doc.md") << kManuscript;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Runs moyin in dir_/doc and returns its stderr.
+  Ran moyin(const std::string& args) {
+    return run("cd '" + (dir_ / "doc").string() + "' && " MOYIN_BINARY " " + args + " 2>&1");
+  }
+
+  fs::path dir_;
+};
+
+// The same located warnings, once each, whichever output is asked for.
+TEST_F(ImagePipeline, SameWarningsForPdfAndEpub) {
+  Ran pdf = moyin("build doc.md -o out --to pdf");
+  Ran epub = moyin("build doc.md -o out --to epub");
+  Ran both = moyin("build doc.md -o out");
+  EXPECT_EQ(pdf.status, 0) << pdf.out;
+  EXPECT_EQ(pdf.out, epub.out);
+  EXPECT_EQ(pdf.out, both.out);
+  const char* expected[] = {
+      "doc.md:32:1: warning: image img/huge.png is 100000×100000 pixels, over the limit of 100 megapixels",
+      "doc.md:34:1: warning: image img/truncated.png is a damaged PNG file",
+      "doc.md:36:1: warning: image img/zero.png has no pixels (0×0); alt text used",
+      "doc.md:38:1: warning: image img/text.png is not a PNG, JPEG, GIF, WebP or SVG file; alt text used",
+      "doc.md:40:1: warning: remote image https://example.com/x.png is not downloaded; alt text used",
+      "doc.md:42:1: warning: image ../secret.png is outside the document's folder; alt text used",
+  };
+  for (const char* w : expected) {
+    size_t at = pdf.out.find(w);
+    EXPECT_NE(at, std::string::npos) << w << "\n" << pdf.out;
+    EXPECT_EQ(pdf.out.find(w, at + 1), std::string::npos) << "twice: " << w;
+  }
+  int lines = 0;
+  for (char c : pdf.out) lines += c == '\n';
+  EXPECT_EQ(lines, 6) << pdf.out;
+  EXPECT_EQ(pdf.out.find(dir_.string()), std::string::npos) << "absolute path in " << pdf.out;
+}
+
+TEST_F(ImagePipeline, PdfShowsEveryImage) {
+  ASSERT_EQ(moyin("build doc.md -o out --to pdf -q").status, 0);
+  Ran list = run("pdfimages -list '" + (dir_ / "doc/out/doc.pdf").string() + "'");
+  ASSERT_EQ(list.status, 0);
+  // Per line: type and colour space, in page order.
+  std::vector<std::string> got;
+  std::istringstream in(list.out);
+  std::string line;
+  for (int i = 0; std::getline(in, line); ++i) {
+    if (i < 2 || line.empty()) continue;
+    std::istringstream f(line);
+    std::string page, num, type, w, h, color, comp, bpc, enc;
+    f >> page >> num >> type >> w >> h >> color >> comp >> bpc >> enc;
+    got.push_back(type + " " + color + " " + enc + " " + w + "x" + h);
+  }
+  const std::vector<std::string> want = {
+      "image rgb image 40x30",   // WebP
+      "image rgb image 40x30",   // GIF, first frame
+      "image rgb image 40x30",   // 16-bit PNG
+      "image rgb image 40x30",   // palette PNG
+      "image rgb image 40x30",   // alpha PNG …
+      "smask gray image 40x30",  // … and its alpha
+      "image gray jpeg 40x30",   // grey JPEG, embedded as it is
+      "image cmyk image 40x30",  // CMYK JPEG, decoded
+      "image rgb image 40x30",   // <img width>
+      "image rgb jpeg 40x30",    // {width=60%}
+      "image rgb image 40x30",   // my%20pic.png
+      "image rgb image 40x30",   // <figure> WebP with alpha …
+      "smask gray image 40x30",
+  };
+  EXPECT_EQ(got, want) << list.out;
+  Ran check = run("qpdf --check '" + (dir_ / "doc/out/doc.pdf").string() + "' 2>&1");
+  EXPECT_EQ(check.status, 0) << check.out;
+}
+
+// Reads a binary PPM (P6) written by pdftoppm.
+struct Pixmap {
+  int w = 0, h = 0;
+  std::string rgb;
+  const unsigned char* at(int x, int y) const {
+    return reinterpret_cast<const unsigned char*>(rgb.data()) + (static_cast<size_t>(y) * w + x) * 3;
+  }
+};
+Pixmap read_ppm(const fs::path& p) {
+  Pixmap m;
+  std::string s = slurp(p);
+  std::istringstream in(s);
+  std::string magic;
+  int maxval = 0;
+  in >> magic >> m.w >> m.h >> maxval;
+  in.get();
+  m.rgb = s.substr(static_cast<size_t>(in.tellg()));
+  return m;
+}
+
+// Cyan ink on the left, magenta on the right: the CMYK JPEG is not inverted.
+TEST_F(ImagePipeline, CmykJpegPrintsItsInks) {
+  std::ofstream(dir_ / "doc/cmyk.md") << "![](img/cmyk.jpg){width=100%}\n";
+  ASSERT_EQ(moyin("build cmyk.md -o out --to pdf -q").status, 0);
+  // Page 1 is the title page: the figure is on page 2.
+  ASSERT_EQ(run("pdftoppm -r 30 -f 2 -l 2 -singlefile '" + (dir_ / "doc/out/cmyk.pdf").string() + "' '" +
+                (dir_ / "page").string() + "'").status, 0);
+  Pixmap m = read_ppm(dir_ / "page.ppm");
+  ASSERT_GT(m.w, 0);
+  // The first row with colour: its first and last coloured pixels.
+  for (int y = 0; y < m.h; ++y) {
+    int first = -1, last = -1;
+    for (int x = 0; x < m.w; ++x) {
+      const unsigned char* p = m.at(x, y);
+      const int hi = std::max({p[0], p[1], p[2]}), lo = std::min({p[0], p[1], p[2]});
+      if (hi - lo > 100) {  // coloured, not the grey rules of the running head
+        if (first < 0) first = x;
+        last = x;
+      }
+    }
+    if (first < 0 || last - first < m.w / 2) continue;
+    const unsigned char* cyan = m.at(first + 2, y + 2);
+    const unsigned char* magenta = m.at(last - 2, y + 2);
+    EXPECT_LT(cyan[0], 100) << "cyan has no red";
+    EXPECT_GT(cyan[1], 120) << "cyan has green";
+    EXPECT_GT(cyan[2], 180) << "cyan has blue";
+    EXPECT_GT(magenta[0], 180) << "magenta has red";
+    EXPECT_LT(magenta[1], 100) << "magenta has no green";
+    EXPECT_GT(magenta[2], 100) << "magenta has blue";
+    return;
+  }
+  FAIL() << "no image found on the page";
+}
+
+TEST_F(ImagePipeline, BookChapterInASubfolderReachesTheBookImages) {
+  fs::create_directories(dir_ / "book/part");
+  fs::create_directories(dir_ / "book/images");
+  fs::copy_file(dir_ / "doc/img/rgb.png", dir_ / "book/images/x.png");
+  fs::copy_file(dir_ / "doc/img/rgb.png", dir_ / "book/part/my pic.png");
+  std::ofstream(dir_ / "book/book.yaml") << "title: B\nchapters:\n  - part/ch.md\n";
+  std::ofstream(dir_ / "book/part/ch.md") << "# One\n\n![up](../images/x.png)\n\n![space](my%20pic.png)\n";
+  Ran r = run("cd '" + (dir_ / "book").string() + "' && " MOYIN_BINARY " build book.yaml -o out 2>&1");
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(r.out, "") << "no warning expected";
+  Ran list = run("pdfimages -list '" + (dir_ / "book/out/book.pdf").string() + "' | tail -n +3 | wc -l");
+  EXPECT_EQ(list.out, "2\n");
+  Ran zip = run("unzip -l '" + (dir_ / "book/out/book.epub").string() + "' | grep -c 'EPUB/images/'");
+  EXPECT_EQ(zip.out, "2\n");
+}
+
+TEST_F(ImagePipeline, EpubPassesEpubcheck) {
+  ASSERT_EQ(moyin("build doc.md -o out --to epub -q").status, 0);
+  Ran r = run("java -jar /usr/bin/epubcheck '" + (dir_ / "doc/out/doc.epub").string() + "' 2>&1");
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("No errors or warnings detected"), std::string::npos) << r.out;
+  Ran files = run("unzip -l '" + (dir_ / "doc/out/doc.epub").string() + "'");
+  EXPECT_NE(files.out.find("EPUB/images/lossy.webp.svg"), std::string::npos) << "WebP fallback";
+  EXPECT_EQ(files.out.find("truncated"), std::string::npos) << "damaged files are not packed";
+  Ran xhtml = run("unzip -p '" + (dir_ / "doc/out/doc.epub").string() + "' EPUB/chapter-001.xhtml");
+  EXPECT_NE(xhtml.out.find("style=\"width: 60%;\""), std::string::npos) << xhtml.out;
+  EXPECT_NE(xhtml.out.find("<figcaption>A figure with a caption</figcaption>"), std::string::npos);
+}
+
+// The page a figure lands on, as `moyin dump --stage pages` prints it.
+TEST_F(ImagePipeline, FigurePageGolden) {
+  std::ofstream(dir_ / "doc/figure.md")
+      << "---\ntitle: Figure\nlang: en\n---\n# Figures\n\nA paragraph before.\n\n"
+         "![A chart](img/photo.jpg \"Chart title\"){width=50%}\n\n"
+         "<figure><img src=\"img/rgb.png\" width=\"200\"><figcaption>Caption from HTML</figcaption></figure>\n\n"
+         "![Placeholder](img/huge.png)\n\nA paragraph after.\n";
+  Ran r = moyin("dump --stage pages figure.md");
+  ASSERT_EQ(r.status, 0) << r.out;
+  const fs::path golden = fs::path(MOYIN_SOURCE_DIR) / "tests/image/golden/figure.pages.txt";
+  if (std::getenv("MOYIN_UPDATE_GOLDEN")) {
+    fs::create_directories(golden.parent_path());
+    std::ofstream(golden, std::ios::binary) << r.out;
+    GTEST_SKIP() << "wrote " << golden;
+  }
+  ASSERT_TRUE(fs::exists(golden)) << "run with MOYIN_UPDATE_GOLDEN=1";
+  EXPECT_EQ(r.out, slurp(golden));
+}
+
+}  // namespace
+}  // namespace moyin

@@ -1,0 +1,158 @@
+// The math library without the engine: path data, MathJax's SVG, equation
+// numbers and references.
+#include <gtest/gtest.h>
+
+#include "math/math.h"
+#include "source/source.h"
+
+namespace moyin::math {
+namespace {
+
+using Op = layout::PathSegment::Op;
+
+TEST(PathData, AbsoluteAndRelativeCommands) {
+  std::vector<layout::PathSegment> s;
+  ASSERT_TRUE(parse_path_data("M10 20L30 20H40V50h-10v-5l-5-5Z", s));
+  ASSERT_EQ(s.size(), 8u);
+  EXPECT_EQ(s[0].op, Op::Move);
+  EXPECT_DOUBLE_EQ(s[3].p[0].y, 50);  // V50
+  EXPECT_DOUBLE_EQ(s[4].p[0].x, 30);  // h-10
+  EXPECT_DOUBLE_EQ(s[5].p[0].y, 45);  // v-5
+  EXPECT_DOUBLE_EQ(s[6].p[0].x, 25);  // l-5-5
+  EXPECT_DOUBLE_EQ(s[6].p[0].y, 40);
+  EXPECT_EQ(s[7].op, Op::Close);
+}
+
+TEST(PathData, QuadraticsBecomeCubicsAndSmoothReflects) {
+  std::vector<layout::PathSegment> s;
+  // MathJax's glyphs are Q/T chains.
+  ASSERT_TRUE(parse_path_data("M0 0Q30 30 60 0T120 0", s));
+  ASSERT_EQ(s.size(), 3u);
+  EXPECT_EQ(s[1].op, Op::Cubic);
+  EXPECT_DOUBLE_EQ(s[1].p[0].x, 20);  // 0 + 2/3 (30 - 0)
+  EXPECT_DOUBLE_EQ(s[1].p[0].y, 20);
+  EXPECT_DOUBLE_EQ(s[2].p[2].x, 120);
+  // T reflects the control point (30,30) about (60,0): (90,-30).
+  EXPECT_DOUBLE_EQ(s[2].p[0].y, -20);
+  s.clear();
+  ASSERT_TRUE(parse_path_data("M0 0C10 10 20 10 30 0S50 -10 60 0", s));
+  ASSERT_EQ(s.size(), 3u);
+  EXPECT_DOUBLE_EQ(s[2].p[0].x, 40);  // reflection of (20,10) about (30,0)
+  EXPECT_DOUBLE_EQ(s[2].p[0].y, -10);
+  s.clear();
+  ASSERT_TRUE(parse_path_data("m1.5.5l-1e1,2", s));  // "1.5.5" is 1.5 then .5
+  EXPECT_DOUBLE_EQ(s[0].p[0].y, 0.5);
+  EXPECT_DOUBLE_EQ(s[1].p[0].x, -8.5);
+}
+
+TEST(PathData, MalformedIsRefused) {
+  std::vector<layout::PathSegment> s;
+  EXPECT_FALSE(parse_path_data("L10", s));
+  EXPECT_FALSE(parse_path_data("M10 x", s));
+  EXPECT_FALSE(parse_path_data("M0 0A5 5 0 0 1 10 10", s));  // MathJax writes no arcs
+}
+
+// What MathJax writes for $\frac{a}{b}$-like input: nested transforms, a
+// y-flip, a path, a fraction bar <rect>, a table <line> and CJK <text>.
+constexpr const char* kSvg =
+    R"svg(<svg style="vertical-align: -0.798ex;" xmlns="http://www.w3.org/2000/svg" width="6.889ex" )svg"
+    R"svg(height="2.685ex" viewBox="0 -834 3045.2 1186.8"><g stroke="currentColor" fill="currentColor" )svg"
+    R"svg(stroke-width="0" transform="scale(1,-1)"><g data-mml-node="math"><g transform="translate(220,394) )svg"
+    R"svg(scale(0.707)"><path d="M0 0L100 0L100 100Z"></path></g><rect width="574.1" height="60" x="120" )svg"
+    R"svg(y="220"></rect><line data-line="v" x1="10" y1="0" x2="10" y2="500"></line><text )svg"
+    R"svg(transform="translate(1000,0) scale(1,-1)" font-size="884px" font-family="serif">&#x4E2D;文</text>)svg"
+    R"svg(</g></g></svg>)svg";
+
+TEST(Svg, GeometryInEmsWithTheBaselineAtZero) {
+  std::optional<Drawing> d = drawing(kSvg);
+  ASSERT_TRUE(d);
+  EXPECT_NEAR(d->width, 3.0452, 1e-9);
+  EXPECT_NEAR(d->ascent, 0.834, 1e-9);
+  EXPECT_NEAR(d->descent, 0.3528, 1e-9);
+  ASSERT_EQ(d->paths.size(), 3u);
+  // The glyph: (0,0) -> translate(220,394) scale(.707) -> flipped y: (0.22, -0.394) em.
+  EXPECT_NEAR(d->paths[0].segments[0].p[0].x, 0.220, 1e-9);
+  EXPECT_NEAR(d->paths[0].segments[0].p[0].y, -0.394, 1e-9);
+  EXPECT_NEAR(d->paths[0].segments[1].p[0].x, 0.220 + 0.0707, 1e-9);
+  EXPECT_TRUE(d->paths[0].fill);
+  // The bar is filled; the line is stroked 70 units wide.
+  EXPECT_TRUE(d->paths[1].fill);
+  ASSERT_TRUE(d->paths[2].stroke);
+  EXPECT_FALSE(d->paths[2].fill);
+  EXPECT_NEAR(d->paths[2].stroke->width, 0.070, 1e-9);
+  ASSERT_EQ(d->texts.size(), 1u);
+  EXPECT_EQ(d->texts[0].text, "中文");
+  EXPECT_NEAR(d->texts[0].x, 1.0, 1e-9);
+  EXPECT_NEAR(d->texts[0].y, 0.0, 1e-9);
+  EXPECT_NEAR(d->texts[0].size, 0.884, 1e-9);
+}
+
+TEST(Svg, NotMathJaxSvgIsRefused) {
+  EXPECT_FALSE(drawing(""));
+  EXPECT_FALSE(drawing("<svg width=\"100%\"><g></g></svg>"));  // no viewBox (a tagged formula)
+  EXPECT_FALSE(drawing("<svg viewBox=\"0 0 1 1\"><path d=\"M0 0 Q\"></path></svg>"));
+  EXPECT_FALSE(drawing("<svg viewBox=\"0 0 1 1\"><path d=\"M0 0"));
+}
+
+doc::Document parse(const std::string& md) {
+  doc::Diagnostics diags;
+  auto d = source::parse(md, "t.md", diags);
+  EXPECT_TRUE(d);
+  return std::move(*d);
+}
+
+std::vector<std::string> equations(const doc::Document& d) {
+  std::vector<std::string> out;
+  for (const doc::Block& b : d.blocks)
+    if (b.kind == doc::BlockKind::Math) out.push_back(b.equation);
+  return out;
+}
+
+std::string link_text(const doc::Document& d, size_t block) {
+  for (const doc::Inline& in : d.blocks[block].inlines)
+    if (in.kind == doc::InlineKind::Link) return in.children.at(0).text + " -> " + in.url;
+  return "";
+}
+
+TEST(Numbering, TagsLabelsAndModes) {
+  const std::string md =
+      "# One\n\n$$a \\tag{*}$$\n\n$$b \\label{x}$$\n\n$$c$$\n\n# Two\n\n$$d$$ {#eq:d}\n\n"
+      "See \\eqref{x}, \\ref{eq:d} and \\eqref{nope}.\n";
+  {
+    doc::Document d = parse(md);
+    doc::Diagnostics diags;
+    number_equations(std::span(&d, 1), Numbering::None, diags);
+    EXPECT_EQ(equations(d), (std::vector<std::string>{"*", "1", "", "2"}));
+    EXPECT_EQ(link_text(d, 6), "(1) -> #eq-x");
+    ASSERT_EQ(diags.items.size(), 1u);
+    EXPECT_NE(diags.items[0].message.find("nope"), std::string::npos);
+  }
+  {
+    doc::Document d = parse(md);
+    doc::Diagnostics diags;
+    number_equations(std::span(&d, 1), Numbering::All, diags);
+    EXPECT_EQ(equations(d), (std::vector<std::string>{"*", "1", "2", "3"}));
+  }
+  {
+    doc::Document d = parse(md);
+    doc::Diagnostics diags;
+    number_equations(std::span(&d, 1), Numbering::Chapter, diags);
+    EXPECT_EQ(equations(d), (std::vector<std::string>{"*", "1.1", "1.2", "2.1"}));
+    // \ref prints the bare number, \eqref adds parentheses.
+    std::string all;
+    for (const doc::Inline& in : d.blocks[6].inlines)
+      if (in.kind == doc::InlineKind::Link) all += in.children.at(0).text + ";";
+    EXPECT_EQ(all, "(1.1);2.1;(\?\?);");
+  }
+}
+
+TEST(Collect, EachFormulaOnceWithItsStyle) {
+  doc::Document d = parse("$x$ and $x$ and $$x$$\n\n| $y$ |\n|---|\n| $z$ |\n\n> $$w$$\n");
+  std::vector<Key> keys = collect(std::span(&d, 1));
+  ASSERT_EQ(keys.size(), 5u);
+  EXPECT_TRUE(has_math(d));
+  EXPECT_FALSE(has_math(parse("no math: $5 and $6\n")));
+}
+
+}  // namespace
+}  // namespace moyin::math

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# deb_test.sh BUILD_DIR SEED.md: `cpack -G DEB` makes a package holding the
+# binary, the data and the man page, depending on the Debian runtime libraries
+# (dpkg-shlibdeps) and on the fonts the shipped fonts.yaml names; the
+# package's files, unpacked anywhere, convert a manuscript.
+build=$1
+seed=$2
+source "$(dirname "$0")/lib.sh"
+
+(cd "$build" && cpack -G DEB -B "$tmp" >/dev/null) || fail "cpack failed"
+deb=$(ls "$tmp"/moyin_*.deb 2>/dev/null | head -1)
+[[ -n "$deb" ]] || fail "no moyin_*.deb in the cpack output"
+files=$(dpkg-deb -c "$deb")
+for f in ./usr/bin/moyin ./usr/share/moyin/styles/article.yaml ./usr/share/moyin/fonts/fonts.yaml \
+         ./usr/share/moyin/styles/highlight/yaml.lang ./usr/share/man/man1/moyin.1; do
+  grep -q " $f\$" <<<"$files" || fail "$f missing from $(basename "$deb")"
+done
+depends=$(dpkg-deb -f "$deb" Depends)
+for p in libharfbuzz0b libicu libhpdf libzip libpugixml libgumbo libcmark-gfm libyaml-cpp \
+         libfontconfig1 libpng16 libuuid1 libstdc++6 fonts-lxgw-wenkai; do
+  grep -q "$p" <<<"$depends" || fail "Depends lacks $p: $depends"
+done
+dpkg-deb -x "$deb" "$tmp/root"
+converts_seed "$tmp/root/usr/bin/moyin" "$seed"
+echo "deb_test: ok ($(basename "$deb"), $(du -k "$deb" | cut -f1) kB)"

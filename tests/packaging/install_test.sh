@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# install_test.sh BUILD_DIR SEED.md: `cmake --install` into a temporary
+# prefix, then the installed moyin, run from another folder with no
+# MOYIN_HOME, finds its data under the prefix and writes both outputs. The
+# prefix is then moved: the data must be found relative to the binary, not
+# at a path compiled in.
+build=$1
+seed=$2
+source "$(dirname "$0")/lib.sh"
+
+cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
+for f in bin/moyin share/moyin/styles/article.yaml share/moyin/styles/book.yaml \
+         share/moyin/styles/ebook.yaml share/moyin/styles/highlight/yaml.lang \
+         share/moyin/fonts/fonts.yaml share/man/man1/moyin.1; do
+  [[ -f "$tmp/prefix/$f" ]] || fail "not installed: $f"
+done
+if command -v man >/dev/null; then
+  LC_ALL=C.UTF-8 man -l "$tmp/prefix/share/man/man1/moyin.1" 2>/dev/null | grep -q "EXIT STATUS" ||
+    fail "the man page does not render"
+fi
+
+mv "$tmp/prefix" "$tmp/moved"
+converts_seed "$tmp/moved/bin/moyin" "$seed"
+listing=$(env -u MOYIN_HOME "$tmp/moved/bin/moyin" fonts) || fail "moyin fonts failed"
+config=${listing%%$'\n'*}
+[[ "$config" == "font configuration: $tmp/moved/share/moyin/fonts/fonts.yaml" ]] ||
+  fail "data not found under the prefix: $config"
+echo "install_test: ok"
