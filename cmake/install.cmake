@@ -1,6 +1,6 @@
 # Installation and the Debian package.
 #
-#   cmake --install build --prefix PREFIX   PREFIX/bin/moyin, PREFIX/share/moyin/{styles,fonts},
+#   cmake --install build --prefix PREFIX   PREFIX/bin/moyin, PREFIX/share/moyin/{styles,fonts,math},
 #                                           PREFIX/share/man/man1/moyin.1
 #   cd build && cpack -G DEB                moyin_<version>_<arch>.deb (installs under /usr)
 #
@@ -10,6 +10,15 @@ install(TARGETS moyin RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 # Style sheets and what they use (styles/highlight/*.lang for code blocks).
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/styles/ DESTINATION ${CMAKE_INSTALL_DATADIR}/moyin/styles)
 install(FILES ${PROJECT_SOURCE_DIR}/fonts/fonts.yaml DESTINATION ${CMAKE_INSTALL_DATADIR}/moyin/fonts)
+# The math engine (math/engine.js, run by Node.js only for documents with
+# formulas) and MathJax when scripts/setup installed it into math/node_modules;
+# otherwise `npm ci --prefix PREFIX/share/moyin/math` installs it later.
+install(FILES ${PROJECT_SOURCE_DIR}/math/engine.js ${PROJECT_SOURCE_DIR}/math/package.json
+              ${PROJECT_SOURCE_DIR}/math/package-lock.json
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/moyin/math)
+if(EXISTS ${PROJECT_SOURCE_DIR}/math/node_modules)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/math/node_modules/ DESTINATION ${CMAKE_INSTALL_DATADIR}/moyin/math/node_modules)
+endif()
 install(FILES ${PROJECT_SOURCE_DIR}/docs/moyin.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
@@ -29,6 +38,8 @@ set(CPACK_DEBIAN_PACKAGE_SECTION text)
 # Shared-library dependencies come from dpkg-shlibdeps (dpkg-dev); the fonts
 # the shipped fonts/fonts.yaml names are needed to typeset at all.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "fonts-lxgw-wenkai, fonts-wqy-microhei, fonts-dejavu-core")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "fonts-noto-cjk, fonts-lxgw-wenkai, fonts-wqy-microhei, fonts-dejavu-core")
+# Formulas need Node.js (math/engine.js); documents without math never start it.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "nodejs")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "epubcheck, poppler-utils")
 include(CPack)

@@ -11,7 +11,7 @@ source "$(dirname "$0")/lib.sh"
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
 for f in bin/moyin share/moyin/styles/article.yaml share/moyin/styles/book.yaml \
          share/moyin/styles/ebook.yaml share/moyin/styles/highlight/yaml.lang \
-         share/moyin/fonts/fonts.yaml share/man/man1/moyin.1; do
+         share/moyin/fonts/fonts.yaml share/moyin/math/engine.js share/man/man1/moyin.1; do
   [[ -f "$tmp/prefix/$f" ]] || fail "not installed: $f"
 done
 if command -v man >/dev/null; then
@@ -25,4 +25,11 @@ listing=$(env -u MOYIN_HOME "$tmp/moved/bin/moyin" fonts) || fail "moyin fonts f
 config=${listing%%$'\n'*}
 [[ "$config" == "font configuration: $tmp/moved/share/moyin/fonts/fonts.yaml" ]] ||
   fail "data not found under the prefix: $config"
+# Formulas from the installed math engine (when MathJax was installed with it).
+if [[ -d "$tmp/moved/share/moyin/math/node_modules" ]] && command -v node >/dev/null; then
+  mkdir -p "$tmp/math" && printf '# 公式\n\n$$E = mc^2$$\n' > "$tmp/math/m.md"
+  (cd "$tmp/math" && env -u MOYIN_HOME "$tmp/moved/bin/moyin" build m.md --to epub -q) ||
+    fail "the installed moyin cannot convert a formula"
+  unzip -p "$tmp/math/m.epub" EPUB/chapter-001.xhtml | grep -q "<math" || fail "no MathML from the installed engine"
+fi
 echo "install_test: ok"
