@@ -28,6 +28,12 @@ std::optional<std::string> read_bounded(const fs::path& path, std::string& error
     error = "is a directory, not a file";
     return std::nullopt;
   }
+  // Opening a FIFO blocks until a writer appears: refuse it before opening.
+  const fs::file_status st = fs::status(path, ec);
+  if (!ec && (st.type() == fs::file_type::fifo || st.type() == fs::file_type::socket)) {
+    error = "is a pipe or socket, not a file";
+    return std::nullopt;
+  }
   const std::uintmax_t size = fs::file_size(path, ec);
   if (!ec && size > limit) {
     error = "file too large (" + megabytes(size) + "; the limit is " + megabytes(limit) + ")";

@@ -53,6 +53,14 @@ TEST_F(FileTest, DeviceFilesStopAtTheLimit) {
   EXPECT_NE(error.find("too large"), std::string::npos);
 }
 
+TEST_F(FileTest, PipeIsRefusedNotWaitedOn) {
+  const fs::path fifo = dir_ / "pipe.md";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string error;
+  EXPECT_FALSE(read_bounded(fifo, error));  // would block forever if opened
+  EXPECT_NE(error.find("pipe"), std::string::npos) << error;
+}
+
 TEST_F(FileTest, WriteAtomicReplacesAndCreatesFolders) {
   const fs::path out = dir_ / "new" / "sub" / "out.bin";
   EXPECT_EQ(write_atomic(out, "one"), "");
