@@ -957,7 +957,7 @@ VBox line_box(SetLine line, const style::RoleStyle& rs, double x) {
 BlockLayout layout_blocks(const doc::Document& doc, const style::Sheet& sheet,
                           const LineSetter& setter, doc::Diagnostics& diags,
                           image::Catalog* images) {
-  return layout_chapters(std::span<const doc::Document>(&doc, 1), sheet, setter, diags, images);
+  return layout_chapters(std::span<const doc::Document>(&doc, 1), sheet, setter, diags, images, false);
 }
 
 namespace {
@@ -978,7 +978,7 @@ void name_untitled_chapter(Ctx& c, const doc::Document& d) {
 
 BlockLayout layout_chapters(std::span<const doc::Document> chapters, const style::Sheet& sheet,
                             const LineSetter& setter, doc::Diagnostics& diags,
-                            image::Catalog* images) {
+                            image::Catalog* images, bool name_untitled) {
   image::Catalog own(image::CatalogOptions{
       .limits = {.max_pixels = int64_t{sheet.image.max_megapixels} * 1'000'000}});
   Ctx c{nullptr, sheet, setter, diags, images ? *images : own, {}, {}, 0, 1, 0};
@@ -991,7 +991,7 @@ BlockLayout layout_chapters(std::span<const doc::Document> chapters, const style
       c.vb.add_break(kForce, sheet.chapter.open_right);
       c.pending_space = 0;
     }
-    if (!doc::has_title_heading(d)) name_untitled_chapter(c, d);
+    if (name_untitled && !doc::has_title_heading(d)) name_untitled_chapter(c, d);
     layout_children(c, f, d.blocks);
     notes(c, f);
   }

@@ -85,9 +85,11 @@ BlockLayout layout_blocks(const doc::Document& doc, const style::Sheet& sheet,
 
 // A book: the chapters one after another, each starting on a new page (a
 // recto when the sheet says chapters open right), each with its notes at its end.
+// `name_untitled`: a chapter without a level-1 heading gets an anchor and a
+// heading entry (TOC, outline) named by doc::untitled_chapter_name.
 BlockLayout layout_chapters(std::span<const doc::Document> chapters, const style::Sheet& sheet,
                             const LineSetter& setter, doc::Diagnostics& diags,
-                            image::Catalog* images = nullptr);
+                            image::Catalog* images = nullptr, bool name_untitled = true);
 
 // A box for one set line in a role: height = the role's leading (or more
 // when the content is taller), baseline centred in it; items shifted right by `x`.

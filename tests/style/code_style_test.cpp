@@ -9,6 +9,8 @@
 namespace moyin::style {
 namespace {
 
+const std::filesystem::path kStyles = MOYIN_SOURCE_DIR "/styles";
+
 using doc::TokenClass;
 
 std::string all(const doc::Diagnostics& d) {
@@ -21,7 +23,7 @@ Color rgb(unsigned v) { return {((v >> 16) & 0xff) / 255.0, ((v >> 8) & 0xff) / 
 
 TEST(CodeStyle, LightByDefaultFollowsTheCodeRole) {
   doc::Diagnostics d;
-  Sheet s = resolve("article", {"code.color=#202020", "code.background=#eeeeee"}, d);
+  Sheet s = resolve("article", {"code.color=#202020", "code.background=#eeeeee"}, kStyles, d);
   EXPECT_EQ(all(d), "");
   EXPECT_EQ(s.code.theme, CodeTheme::Light);
   EXPECT_FALSE(s.code.line_numbers);
@@ -37,7 +39,7 @@ TEST(CodeStyle, DarkThemeAndOverridesInAnyOrder) {
   // The palette key comes before the theme on the command line: still applied over it.
   Sheet s = resolve("article",
                     {"code.palette.keyword=#ff0000", "code.theme=dark", "code.line-numbers=true",
-                     "code.palette.comment.italic=false", "code.palette.background=#000000"},
+                     "code.palette.comment.italic=false", "code.palette.background=#000000"}, kStyles,
                     d);
   EXPECT_EQ(all(d), "");
   EXPECT_EQ(s.code.theme, CodeTheme::Dark);
@@ -53,7 +55,7 @@ TEST(CodeStyle, DarkThemeAndOverridesInAnyOrder) {
 TEST(CodeStyle, BadValuesWarnAndKeepTheDefault) {
   doc::Diagnostics d;
   Sheet s = resolve("article", {"code.theme=solarized", "code.palette.keyword=not-a-colour",
-                                "code.palette.nosuchclass=#000000", "code.line-numbers=maybe"},
+                                "code.palette.nosuchclass=#000000", "code.line-numbers=maybe"}, kStyles,
                     d);
   const std::string msgs = all(d);
   EXPECT_NE(msgs.find("`code.theme`: expected one of light, dark"), std::string::npos) << msgs;
@@ -70,6 +72,7 @@ TEST(CodeStyle, SheetFileWithShorthandAndCss) {
                          "    string: { color: \"#123456\", italic: true }\n";
   doc::Diagnostics d;
   Layers layers;
+  layers.styles_dir = kStyles;
   layers.files.push_back(file);
   Sheet s = resolve(layers, d);
   std::filesystem::remove(file);
