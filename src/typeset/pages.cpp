@@ -333,8 +333,11 @@ VBox scaled(const VBox& box, double s) {
       extend(r->from.x);
       extend(r->to.x);
     } else if (auto* p = std::get_if<layout::Path>(&it)) {  // an SVG figure's outlines
-      for (const layout::PathSegment& seg : p->segments)
-        for (const layout::Point& pt : seg.p) extend(pt.x);
+      for (const layout::PathSegment& seg : p->segments) {
+        using Op = layout::PathSegment::Op;
+        const int used = seg.op == Op::Cubic ? 3 : seg.op == Op::Close ? 0 : 1;  // the rest is unset
+        for (int k = 0; k < used; ++k) extend(seg.p[k].x);
+      }
     }
   }
   const double cx = left <= right ? (left + right) / 2 : 0;

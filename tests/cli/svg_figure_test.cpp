@@ -6,12 +6,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -109,6 +111,58 @@ TEST_F(SvgFigure, FilterFallsBackToA300DpiRasterWithOneWarning) {
   EXPECT_GE(std::stoi(rows[0][13]), 299);
   Outcome check = run("qpdf --check '" + (dir / "book.pdf").string() + "'");
   EXPECT_EQ(check.code, 0) << check.output;
+}
+
+// Pages of `moyin dump --stage pages`: for each page, its lines.
+std::vector<std::vector<std::string>> dump_pages(const std::string& dump) {
+  std::vector<std::vector<std::string>> pages;
+  std::istringstream in(dump);
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("page ")) pages.emplace_back();
+    else if (!pages.empty()) pages.back().push_back(line);
+  }
+  return pages;
+}
+
+// Where the figure landed: (page index, height of its tallest path).
+std::pair<int, double> figure_place(const std::vector<std::vector<std::string>>& pages) {
+  for (size_t p = 0; p < pages.size(); ++p) {
+    double tallest = 0;
+    for (const std::string& l : pages[p]) {
+      double x, y, w, h;
+      if (std::sscanf(l.c_str(), "  path %lf,%lf %lfx%lf", &x, &y, &w, &h) == 4) tallest = std::max(tallest, h);
+    }
+    if (tallest > 0) return {static_cast<int>(p), tallest};
+  }
+  return {-1, 0};
+}
+
+// A vector figure that does not fit on the rest of a page shrinks into it
+// (down to figure.min-scale), as raster images do; with less room it moves
+// to the next page at its full size.
+TEST_F(SvgFigure, ShrinksIntoTheRestOfThePageOrMovesOn) {
+  std::string para;
+  for (int i = 0; i < 30; ++i) para += "排版引擎把文稿变成页面。";
+  para += "\n\n";
+  auto place = [&](int paragraphs) {
+    std::string md = "---\ntitle: 图\n---\n\n";
+    for (int i = 0; i < paragraphs; ++i) md += para;
+    md += "![流程](diagram.svg){height=70%}\n";
+    std::ofstream(dir / "book.md", std::ios::binary) << md;
+    Outcome d = run("'" + std::string(MOYIN_BINARY) + "' dump --stage pages --set title-page.enabled=false "
+                    "--set toc.enabled=false '" + (dir / "book.md").string() + "'");
+    EXPECT_EQ(d.code, 0) << d.output.substr(0, 400);
+    return figure_place(dump_pages(d.output));
+  };
+  auto [alone_page, full] = place(0);
+  ASSERT_EQ(alone_page, 0);
+  auto [shrunk_page, shrunk] = place(3);  // some text first: the figure shrinks to stay on page 1
+  EXPECT_EQ(shrunk_page, 0);
+  EXPECT_LT(shrunk, full - 1);
+  EXPECT_GE(shrunk, 0.5 * full - 1);
+  auto [moved_page, moved] = place(7);  // too little room left: next page, full size
+  EXPECT_EQ(moved_page, 1);
+  EXPECT_NEAR(moved, full, 0.2);
 }
 
 TEST_F(SvgFigure, BrokenSvgWarnsWithItsPlaceAndPrintsTheAltText) {
