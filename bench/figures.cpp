@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "code_samples.h"
 
 using namespace moyin;
 namespace fs = std::filesystem;
@@ -37,28 +38,13 @@ std::string diagram(int seed) {
   return s + "</svg>";
 }
 
-const char* kBlocks[] = {
-    "```python\nimport os\n\ndef walk(root: str) -> list[str]:\n    \"\"\"All files.\"\"\"  # doc\n"
-    "    out = []\n    for d, _, files in os.walk(root):\n        out += [os.path.join(d, f) for f in files]\n"
-    "    return sorted(out)\n",
-    "```c\n#include <stdio.h>\n/* counts lines */\nint main(int argc, char** argv) {\n"
-    "    int n = 0, c;\n    while ((c = getchar()) != EOF) if (c == '\\n') ++n;\n"
-    "    printf(\"%d\\n\", n);\n    return 0;\n}\n",
-    "```go\npackage main\n\nimport \"fmt\"\n\nfunc main() {\n\tfor i := 0; i < 10; i++ {\n"
-    "\t\tfmt.Println(\"line\", i)\n\t}\n}\n",
-    "```typescript\ninterface User { id: number; name: string }\n"
-    "export async function load(id: number): Promise<User> {\n  const r = await fetch(`/u/${id}`);\n"
-    "  return (await r.json()) as User;\n}\n",
-    "```yaml\nname: build\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
-    "    steps:\n      - uses: actions/checkout@v4\n      - run: \"make test\"  # all\n"};
-
 // 20 figures and 50 code blocks (~20 lines each), with prose between them.
 std::string manuscript(const fs::path& dir) {
   std::string md = "---\ntitle: 图与代码\n---\n\n";
   int fig = 0;
   for (int k = 0; k < 50; ++k) {
     md += "## 第 " + std::to_string(k + 1) + " 节\n\n说明文字：下面的代码与示意图展示了数据的流向。\n\n";
-    std::string b = kBlocks[k % 5];
+    std::string b = bench::kCodeSamples[k % 5];
     md += b + b.substr(b.find('\n') + 1) + "```\n\n";
     if (k % 5 == 1 || k % 5 == 3) {
       const std::string name = "figure-" + std::to_string(fig) + ".svg";
