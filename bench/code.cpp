@@ -20,6 +20,7 @@
 #include "source/source.h"
 #include "style/style.h"
 #include "typeset/book.h"
+#include "code_samples.h"
 
 using namespace moyin;
 namespace fs = std::filesystem;
@@ -27,20 +28,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string manuscript() {
-  const char* blocks[] = {
-      "```python\nimport os\n\ndef walk(root: str) -> list[str]:\n    \"\"\"All files.\"\"\"  # doc\n"
-      "    out = []\n    for d, _, files in os.walk(root):\n        out += [os.path.join(d, f) for f in files]\n"
-      "    return sorted(out)\n",
-      "```c\n#include <stdio.h>\n/* counts lines */\nint main(int argc, char** argv) {\n"
-      "    int n = 0, c;\n    while ((c = getchar()) != EOF) if (c == '\\n') ++n;\n"
-      "    printf(\"%d\\n\", n);\n    return 0;\n}\n",
-      "```go\npackage main\n\nimport \"fmt\"\n\nfunc main() {\n\tfor i := 0; i < 10; i++ {\n"
-      "\t\tfmt.Println(\"line\", i)\n\t}\n}\n",
-      "```typescript\ninterface User { id: number; name: string }\n"
-      "export async function load(id: number): Promise<User> {\n  const r = await fetch(`/u/${id}`);\n"
-      "  return (await r.json()) as User;\n}\n",
-      "```yaml\nname: build\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
-      "    steps:\n      - uses: actions/checkout@v4\n      - run: \"make test\"  # all\n"};
+  const auto& blocks = bench::kCodeSamples;
   std::string md = "---\ntitle: 代码\n---\n\n";
   for (int k = 0; k < 50; ++k) {
     md += "## 第 " + std::to_string(k + 1) + " 段\n\n说明文字，代码如下。\n\n";

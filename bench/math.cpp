@@ -1,7 +1,11 @@
 // Formulas: a 30-page document with 300 formulas (from the coverage list)
 // to PDF and EPUB. The engine's start-up (Node.js + MathJax, one formula) is
 // its own line, then the whole batch, typesetting + PDF, and the EPUB.
-// Prints "case<TAB>seconds".
+// Prints "case<TAB>seconds<TAB>peak RSS in KB": for the engine lines the
+// peak of the Node.js process (the engine runs as a child), for the others
+// this process's peak so far.
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -46,6 +50,12 @@ std::string manuscript() {
   return md;
 }
 
+long peak_kb(int who) {
+  rusage ru{};
+  getrusage(who, &ru);
+  return ru.ru_maxrss;
+}
+
 }  // namespace
 
 int main() {
@@ -62,13 +72,13 @@ int main() {
     std::fprintf(stderr, "%s\n", error.c_str());
     return 1;
   }
-  std::printf("engine start-up (1 formula)\t%.3f\n", since(t0));
+  std::printf("engine start-up (1 formula)\t%.3f\t%ld\n", since(t0), peak_kb(RUSAGE_CHILDREN));
 
   t0 = std::chrono::steady_clock::now();
   math::Formulas formulas;
   std::vector<math::Key> keys = math::collect(std::span(&*d, 1));
   if (!math::convert(engine, keys, formulas, error)) return 1;
-  std::printf("engine, %zu distinct formulas\t%.3f\n", keys.size(), since(t0));
+  std::printf("engine, %zu distinct formulas\t%.3f\t%ld\n", keys.size(), since(t0), peak_kb(RUSAGE_CHILDREN));
 
   style::Sheet sheet = style::resolve(style::Layers{}, diags);
   math::number_equations(std::span(&*d, 1), math::Numbering::All, diags);
@@ -79,7 +89,7 @@ int main() {
   layout::Book book = typeset::typeset(*d, sheet, *fonts, diags, &formulas);
   pdf::WriteOptions wo;
   pdf::write(book, out, wo, diags);
-  std::printf("typeset + PDF (%zu pages)\t%.3f\n", book.pages.size(), since(t0));
+  std::printf("typeset + PDF (%zu pages)\t%.3f\t%ld\n", book.pages.size(), since(t0), peak_kb(RUSAGE_SELF));
   fs::remove(out);
 
   t0 = std::chrono::steady_clock::now();
@@ -87,6 +97,6 @@ int main() {
   eo.sheet = sheet;
   eo.formulas = &formulas;
   auto epub = epub::make_epub(*d, eo, diags);
-  std::printf("EPUB (%zu bytes)\t%.3f\n", epub ? epub->size() : 0, since(t0));
+  std::printf("EPUB (%zu bytes)\t%.3f\t%ld\n", epub ? epub->size() : 0, since(t0), peak_kb(RUSAGE_SELF));
   return 0;
 }

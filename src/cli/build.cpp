@@ -147,6 +147,23 @@ std::vector<epub::FontFace> faces_to_embed(const style::Sheet& sheet, const font
   return out;
 }
 
+// The EPUB's CSS font stacks name the families the PDF used: a font file the
+// sheet's `fonts:` names becomes its family name (the face's name table).
+void name_font_files(style::Sheet& sheet, const font::FontLibrary* fonts, const fs::path& doc_dir,
+                     const std::string& input) {
+  if (!fonts) return;
+  for (auto [role, named] : {std::pair{style::Role::Body, &sheet.fonts.body},
+                             std::pair{style::Role::H1, &sheet.fonts.heading},
+                             std::pair{style::Role::Code, &sheet.fonts.code}}) {
+    const font::FontSet* base = fonts->find_set(sheet.role(role).font);
+    if (named->empty() || !base) continue;
+    doc::Diagnostics ignored;  // the typesetter reports unusable names once
+    const font::FontSet& set = fonts->named_set(*named, doc_dir, *base, ignored, input);
+    if (&set == base || set.faces.empty() || set.faces.front().regular < 0) continue;
+    *named = font::info(fonts->face(set.faces.front().regular)).family;
+  }
+}
+
 // One image catalog per job, shared by both outputs: images are read,
 // checked and decoded once, and each problem is reported once. `root` bounds
 // where images may come from (the document's folder, or the book's).
@@ -170,6 +187,7 @@ epub::Options epub_options(const Settings& s, const style::Sheet& sheet, const J
   o.embed_fonts = sheet.epub.embed_fonts;
   o.title_page = sheet.title_page.enabled;
   o.sheet = sheet;
+  name_font_files(o.sheet, s.fonts, job.input.parent_path(), job.input.string());
   o.source_date_epoch = s.env->source_date_epoch;
   o.formulas = s.formulas;
   return o;

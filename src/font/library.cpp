@@ -38,7 +38,7 @@ struct FallbackCandidate {
 
 // Fallback order per language: fontconfig's sorted (trimmed) list.
 struct FallbackOrder {
-  std::string lang;          // fontconfig language tag: zh-cn, zh-tw, ja, ko, en
+  std::string lang;          // fontconfig language tag: zh-cn, zh-tw, ja, ko, en, de, …
   std::vector<int> candidates;
 };
 
@@ -83,7 +83,8 @@ struct LibraryData {
   std::map<std::pair<std::string, int>, int> by_file;  // (canonical path, index) -> id
   // Fallback: candidates in fontconfig's order per language, opened lazily.
   std::vector<FallbackCandidate> candidates;
-  std::vector<FallbackOrder> orders;
+  std::map<std::pair<std::string, int>, int> candidate_ids;  // (file, index) -> index in candidates
+  std::vector<FallbackOrder> orders;  // one per document language met so far
   // (order index, code point) -> face id, or -1 when nothing covers it.
   std::unordered_map<uint64_t, int> cache;
   // Sets made for families or files a style names (stable addresses).
@@ -170,6 +171,39 @@ bool looks_like_path(const std::string& s) {
   return ends(".ttf") || ends(".ttc") || ends(".otf") || ends(".otc");
 }
 
+// The bold faces of `family` among the font files in `dir` (a folder a
+// manuscript's font came from, which fontconfig may not index): at most
+// 256 files are looked at, in name order.
+std::vector<Candidate> bold_beside(const std::filesystem::path& dir, const std::string& family) {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end && files.size() < 256; it.increment(ec))
+    if (it->is_regular_file(ec) && looks_like_path(it->path().filename().string())) files.push_back(it->path());
+  std::sort(files.begin(), files.end());
+  std::vector<Candidate> out;
+  for (const std::filesystem::path& f : files) {
+    std::unique_ptr<FcFontSet, FcFontSetDeleter> fs(FcFontSetCreate());
+    FcFreeTypeQueryAll(reinterpret_cast<const FcChar8*>(f.c_str()), static_cast<unsigned>(-1), nullptr, nullptr,
+                       fs.get());
+    for (int i = 0; i < fs->nfont; ++i) {
+      FcPattern* p = fs->fonts[i];
+      bool same = false;
+      FcChar8* name = nullptr;
+      for (int k = 0; !same && FcPatternGetString(p, FC_FAMILY, k, &name) == FcResultMatch; ++k)
+        same = FcStrCmpIgnoreCase(name, reinterpret_cast<const FcChar8*>(family.c_str())) == 0;
+      if (!same) continue;
+      Candidate c;
+      c.file = f.string();
+      FcPatternGetInteger(p, FC_INDEX, 0, &c.index);
+      FcPatternGetInteger(p, FC_WEIGHT, 0, &c.weight);
+      FcPatternGetInteger(p, FC_SLANT, 0, &c.slant);
+      FcPatternGetInteger(p, FC_WIDTH, 0, &c.width);
+      out.push_back(std::move(c));
+    }
+  }
+  return out;
+}
+
 doc::Position pos_of(const YAML::Node& n) {
   const YAML::Mark m = n.Mark();
   if (m.line < 0) return {};
@@ -224,6 +258,27 @@ struct Loader {
     return open(v.Scalar(), index, pos_of(v));
   }
 
+  // The bold face that goes with a font file a document names: the bold of
+  // its family among the installed fonts, else a bold face of the family in
+  // the file's own folder; else a warning (bold text is then synthesised).
+  int bold_of_file(int regular, const std::string& named, doc::Position at) {
+    const FaceInfo& fi = info(*lib.faces.get(regular));
+    if (fi.bold) return -1;  // the file is itself bold
+    std::vector<Candidate> cs = list_family(config, fi.family);
+    const Candidate* c = pick(cs, true, false);
+    std::vector<Candidate> beside;
+    if (!c) {
+      beside = bold_beside(std::filesystem::path(fi.path).parent_path(), fi.family);
+      c = pick(beside, true, false);
+    }
+    const int id = c ? open(c->file, c->index, at) : -1;
+    if (id < 0 || id == regular)
+      diags.warn(yaml_path, at, "font file `" + named + "` (family `" + fi.family +
+                                    "`) has no bold face installed or in its folder; bold text is drawn "
+                                    "with synthetic bold (name a bold file with `bold:` in fonts.yaml)");
+    return id == regular ? -1 : id;
+  }
+
   // One entry of a set: "Family Name", "path/to/file.ttf", or a map.
   std::optional<FontFamilyEntry> entry(const YAML::Node& node) {
     FontFamilyEntry e;
@@ -258,6 +313,8 @@ struct Loader {
     if (!path.empty()) {
       // Explicit files win over fontconfig.
       e.regular = open(path, index, at);
+      const bool bold_given = node.IsMap() && node["bold"];
+      if (soft && e.regular >= 0 && !bold_given) e.bold = bold_of_file(e.regular, path, at);
     } else {
       std::vector<Candidate> cs = list_family(config, family);
       if (cs.empty()) {
@@ -291,16 +348,26 @@ struct Loader {
   }
 };
 
-// The languages fallback lists are made for, and which one a document uses.
-constexpr const char* kFallbackLangs[] = {"zh-cn", "zh-tw", "ja", "ko", "en"};
-
-size_t order_for(std::string_view lang) {
-  auto has = [&](std::string_view s) { return lang.find(s) != std::string_view::npos; };
-  if (lang.empty() || lang.starts_with("zh"))
-    return has("Hant") || has("TW") || has("HK") || has("MO") ? 1 : 0;
-  if (lang.starts_with("ja")) return 2;
-  if (lang.starts_with("ko")) return 3;
-  return 4;
+// The fontconfig language tag of a document language (BCP 47): Chinese by
+// script or region (zh-cn, zh-tw, zh-hk), any other language as its primary
+// subtag ("de", "hi", "ar": fontconfig's coverage is per language, not per
+// region); Simplified Chinese when none is given.
+std::string fc_lang(std::string_view lang) {
+  std::string l = base::ascii_lower(lang);
+  std::replace(l.begin(), l.end(), '_', '-');
+  if (l.empty()) return "zh-cn";
+  std::vector<std::string> parts;
+  for (size_t at = 0; at <= l.size();) {
+    size_t end = std::min(l.find('-', at), l.size());
+    parts.push_back(l.substr(at, end - at));
+    at = end + 1;
+  }
+  auto has = [&](std::string_view s) { return std::find(parts.begin(), parts.end(), s) != parts.end(); };
+  if (parts[0] == "zh") {
+    if (has("hk") || has("mo")) return "zh-hk";
+    return has("hant") || has("tw") ? "zh-tw" : "zh-cn";
+  }
+  return parts[0];
 }
 
 std::vector<std::pair<char32_t, char32_t>> charset_ranges(const FcCharSet* cs) {
@@ -321,47 +388,48 @@ std::vector<std::pair<char32_t, char32_t>> charset_ranges(const FcCharSet* cs) {
   return out;
 }
 
-// Fontconfig's sorted fallback list for each language: faces with outlines
+// Fontconfig's sorted fallback list for one language: faces with outlines
 // (TrueType or CFF), no colour bitmap fonts. Only file names and coverage
-// are kept; the faces open when first needed.
-void load_fallbacks(LibraryData& lib, FcConfig* config) {
-  std::map<std::pair<std::string, int>, int> seen;
-  for (const char* lang : kFallbackLangs) {
-    FallbackOrder order{lang, {}};
-    std::unique_ptr<FcPattern, FcPatternDeleter> pat(FcPatternCreate());
-    FcLangSet* ls = FcLangSetCreate();
-    FcLangSetAdd(ls, reinterpret_cast<const FcChar8*>(lang));
-    FcPatternAddLangSet(pat.get(), FC_LANG, ls);
-    FcLangSetDestroy(ls);
-    FcConfigSubstitute(config, pat.get(), FcMatchPattern);
-    FcDefaultSubstitute(pat.get());
-    FcResult result = FcResultNoMatch;
-    std::unique_ptr<FcFontSet, FcFontSetDeleter> fs(
-        FcFontSort(config, pat.get(), FcTrue, nullptr, &result));
-    for (int i = 0; fs && i < fs->nfont; ++i) {
-      FcPattern* p = fs->fonts[i];
-      FcChar8* file = nullptr;
-      FcCharSet* cs = nullptr;
-      if (FcPatternGetString(p, FC_FILE, 0, &file) != FcResultMatch ||
-          FcPatternGetCharSet(p, FC_CHARSET, 0, &cs) != FcResultMatch)
-        continue;
-      FcBool flag = FcFalse;
-      if (FcPatternGetBool(p, FC_COLOR, 0, &flag) == FcResultMatch && flag) continue;
-      if (FcPatternGetBool(p, FC_OUTLINE, 0, &flag) == FcResultMatch && !flag) continue;
-      FcChar8* format = nullptr;
-      if (FcPatternGetString(p, FC_FONTFORMAT, 0, &format) == FcResultMatch) {
-        const std::string f = reinterpret_cast<const char*>(format);
-        if (f != "TrueType" && f != "CFF") continue;
-      }
-      int index = 0;
-      FcPatternGetInteger(p, FC_INDEX, 0, &index);
-      auto key = std::make_pair(std::string(reinterpret_cast<const char*>(file)), index);
-      auto [it, fresh] = seen.emplace(key, static_cast<int>(lib.candidates.size()));
-      if (fresh) lib.candidates.push_back({key.first, index, charset_ranges(cs)});
-      order.candidates.push_back(it->second);
+// are kept; the faces open when first needed. Made on the first fallback a
+// document of that language needs, under the library's mutex.
+size_t fallback_order(LibraryData& lib, const std::string& lang) {
+  for (size_t i = 0; i < lib.orders.size(); ++i)
+    if (lib.orders[i].lang == lang) return i;
+  FallbackOrder order{lang, {}};
+  std::unique_ptr<FcPattern, FcPatternDeleter> pat(FcPatternCreate());
+  FcLangSet* ls = FcLangSetCreate();
+  FcLangSetAdd(ls, reinterpret_cast<const FcChar8*>(lang.c_str()));
+  FcPatternAddLangSet(pat.get(), FC_LANG, ls);
+  FcLangSetDestroy(ls);
+  FcConfigSubstitute(lib.config.get(), pat.get(), FcMatchPattern);
+  FcDefaultSubstitute(pat.get());
+  FcResult result = FcResultNoMatch;
+  std::unique_ptr<FcFontSet, FcFontSetDeleter> fs(
+      FcFontSort(lib.config.get(), pat.get(), FcTrue, nullptr, &result));
+  for (int i = 0; fs && i < fs->nfont; ++i) {
+    FcPattern* p = fs->fonts[i];
+    FcChar8* file = nullptr;
+    FcCharSet* cs = nullptr;
+    if (FcPatternGetString(p, FC_FILE, 0, &file) != FcResultMatch ||
+        FcPatternGetCharSet(p, FC_CHARSET, 0, &cs) != FcResultMatch)
+      continue;
+    FcBool flag = FcFalse;
+    if (FcPatternGetBool(p, FC_COLOR, 0, &flag) == FcResultMatch && flag) continue;
+    if (FcPatternGetBool(p, FC_OUTLINE, 0, &flag) == FcResultMatch && !flag) continue;
+    FcChar8* format = nullptr;
+    if (FcPatternGetString(p, FC_FONTFORMAT, 0, &format) == FcResultMatch) {
+      const std::string f = reinterpret_cast<const char*>(format);
+      if (f != "TrueType" && f != "CFF") continue;
     }
-    lib.orders.push_back(std::move(order));
+    int index = 0;
+    FcPatternGetInteger(p, FC_INDEX, 0, &index);
+    auto key = std::make_pair(std::string(reinterpret_cast<const char*>(file)), index);
+    auto [it, fresh] = lib.candidate_ids.emplace(key, static_cast<int>(lib.candidates.size()));
+    if (fresh) lib.candidates.push_back({key.first, index, charset_ranges(cs)});
+    order.candidates.push_back(it->second);
   }
+  lib.orders.push_back(std::move(order));
+  return lib.orders.size() - 1;
 }
 
 // Opens a fallback candidate (or finds it among the faces already open);
@@ -438,7 +506,6 @@ std::optional<FontLibrary> FontLibrary::load(const std::filesystem::path& fonts_
     lib.impl_->sets.push_back(std::move(set));
   }
   if (diags.count(doc::Severity::Error) > errors_before) return std::nullopt;
-  load_fallbacks(*lib.impl_, config.get());
   lib.impl_->config = std::move(config);
   return lib;
 }
@@ -467,11 +534,12 @@ FaceChoice FontLibrary::fallback(char32_t cp, std::string_view lang, bool bold,
                                  bool italic) const {
   LibraryData& lib = *impl_;
   FaceChoice out;
-  if (lib.orders.empty()) return out;
-  const size_t order = std::min(order_for(lang), lib.orders.size() - 1);
-  const uint64_t key = (uint64_t{order} << 32) | cp;
+  const std::string tag = fc_lang(lang);
   int id = -1;
   std::unique_lock lock(lib.mutex);
+  if (!lib.config) return out;
+  const size_t order = fallback_order(lib, tag);
+  const uint64_t key = (uint64_t{order} << 32) | cp;
   if (auto it = lib.cache.find(key); it != lib.cache.end()) {
     id = it->second;
   } else {

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <tuple>
 
 #include "image/image.h"
 
@@ -145,14 +146,15 @@ std::optional<std::string_view> attribute(std::string_view tag, std::string_view
   return std::nullopt;
 }
 
-// A length in CSS px ("120", "120px", "3cm", "72pt"); nothing for % or junk.
+// A length of the root element in CSS px (96 per inch); nothing for a
+// percentage, "auto" or junk.
 std::optional<double> svg_length(std::string_view v) {
-  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t' || v.front() == '\n')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\n')) v.remove_suffix(1);
   double x = 0;
   auto r = std::from_chars(v.data(), v.data() + v.size(), x);
   if (r.ec != std::errc() || !std::isfinite(x) || x <= 0) return std::nullopt;
   std::string_view unit(r.ptr, static_cast<size_t>(v.data() + v.size() - r.ptr));
-  while (!unit.empty() && unit.back() == ' ') unit.remove_suffix(1);
   if (unit.empty() || unit == "px") return x;
   if (unit == "pt") return x * 96 / 72;
   if (unit == "pc") return x * 16;
@@ -160,7 +162,24 @@ std::optional<double> svg_length(std::string_view v) {
   if (unit == "cm") return x * 96 / 2.54;
   if (unit == "mm") return x * 96 / 25.4;
   if (unit == "em") return x * 16;
+  if (unit == "ex") return x * 8;
   return std::nullopt;
+}
+
+// viewBox="min-x min-y width height" (commas allowed): its width and height,
+// when both are > 0.
+std::optional<std::pair<double, double>> viewbox_size(std::string_view v) {
+  double n[4];
+  const char* p = v.data();
+  const char* end = v.data() + v.size();
+  for (double& x : n) {
+    while (p < end && (*p == ' ' || *p == ',' || *p == '\t' || *p == '\n' || *p == '\r')) ++p;
+    auto [q, ec] = std::from_chars(p, end, x);
+    if (ec != std::errc() || !std::isfinite(x)) return std::nullopt;
+    p = q;
+  }
+  if (n[2] <= 0 || n[3] <= 0) return std::nullopt;
+  return std::make_pair(n[2], n[3]);
 }
 
 }  // namespace
@@ -202,43 +221,29 @@ Format sniff(std::string_view d) {
   return Format::Unknown;
 }
 
+std::pair<double, double> svg_intrinsic_size(std::string_view width, std::string_view height,
+                                             std::string_view view_box) {
+  std::optional<double> w = svg_length(width), h = svg_length(height);
+  if (auto vb = viewbox_size(view_box)) {
+    // One given side keeps the viewBox's proportions; none gives the viewBox in px.
+    const double ratio = vb->second / vb->first;
+    if (w && !h) h = *w * ratio;
+    if (h && !w) w = *h / ratio;
+    if (!w) w = vb->first;
+    if (!h) h = vb->second;
+  }
+  return {w.value_or(300), h.value_or(150)};
+}
+
 bool svg_size(std::string_view d, double& width, double& height) {
   if (sniff(d) != Format::Svg) return false;
   size_t start = d.find("<svg");
   size_t end = d.find('>', start);
   if (end == std::string_view::npos) return false;
   std::string_view tag = d.substr(start, end - start);
-  std::optional<double> w, h;
-  if (auto a = attribute(tag, "width")) w = svg_length(*a);
-  if (auto a = attribute(tag, "height")) h = svg_length(*a);
-  double vw = 0, vh = 0;
-  if (auto vb = attribute(tag, "viewBox")) {
-    double v[4] = {};
-    const char* p = vb->data();
-    const char* e = vb->data() + vb->size();
-    int n = 0;
-    for (; n < 4 && p < e; ++n) {
-      while (p < e && (*p == ' ' || *p == ',' || *p == '\n' || *p == '\t')) ++p;
-      auto r = std::from_chars(p, e, v[n]);
-      if (r.ec != std::errc()) break;
-      p = r.ptr;
-    }
-    if (n == 4 && v[2] > 0 && v[3] > 0 && std::isfinite(v[2]) && std::isfinite(v[3])) {
-      vw = v[2];
-      vh = v[3];
-    }
-  }
-  if (w && h) {
-    width = *w;
-    height = *h;
-  } else if (vw > 0) {
-    // One given side keeps the viewBox's proportions; none gives the viewBox in px.
-    width = w ? *w : h ? *h * vw / vh : vw;
-    height = h ? *h : w ? *w * vh / vw : vh;
-  } else {
-    width = w.value_or(300);
-    height = h.value_or(150);
-  }
+  std::tie(width, height) = svg_intrinsic_size(attribute(tag, "width").value_or(""),
+                                               attribute(tag, "height").value_or(""),
+                                               attribute(tag, "viewBox").value_or(""));
   return true;
 }
 

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace moyin::image {
@@ -34,8 +35,15 @@ struct Header {
 };
 Header read_header(std::string_view bytes);
 
-// Parses the root <svg> element's width, height and viewBox into CSS px
-// (300×150 when it gives none, as browsers do); false when it is not SVG.
+// The size an SVG has on its own, in CSS px, from its root element's
+// `width`, `height` and `viewBox` attributes as written ("" when absent):
+// absolute lengths, else the viewBox (keeping its proportions when only one
+// side is given), else 300 × 150 as browsers do. The one place this rule
+// lives: the catalog's header reader and src/svg's parser both use it.
+std::pair<double, double> svg_intrinsic_size(std::string_view width, std::string_view height,
+                                             std::string_view view_box);
+// Reads the root <svg> element's attributes from the bytes (without parsing
+// the document) into svg_intrinsic_size; false when it is not SVG.
 bool svg_size(std::string_view bytes, double& width, double& height);
 
 enum class ColorSpace { Gray, Rgb, Cmyk };

@@ -6,8 +6,10 @@
 #include <charconv>
 #include <cmath>
 #include <string>
+#include <tuple>
 #include <vector>
 
+#include "image/image.h"
 #include "svg/internal.h"
 
 namespace moyin::svg {
@@ -97,57 +99,10 @@ Scan scan(std::string_view s) {
   return r;
 }
 
-// A length of the root element in CSS px (96 per inch); empty for a
-// percentage, "auto" or garbage.
-std::optional<double> css_px(std::string_view v) {
-  while (!v.empty() && (v.front() == ' ' || v.front() == '\t' || v.front() == '\n')) v.remove_prefix(1);
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\n')) v.remove_suffix(1);
-  double x = 0;
-  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
-  if (ec != std::errc() || !std::isfinite(x) || x <= 0) return std::nullopt;
-  std::string_view unit(end, v.data() + v.size() - end);
-  if (unit.empty() || unit == "px") return x;
-  if (unit == "pt") return x * 96 / 72;
-  if (unit == "pc") return x * 16;
-  if (unit == "mm") return x * 96 / 25.4;
-  if (unit == "cm") return x * 96 / 2.54;
-  if (unit == "in") return x * 96;
-  if (unit == "em") return x * 16;
-  if (unit == "ex") return x * 8;
-  return std::nullopt;
-}
-
-// viewBox="min-x min-y width height" (commas allowed); width and height > 0.
-std::optional<std::pair<double, double>> viewbox_size(std::string_view v) {
-  double n[4];
-  const char* p = v.data();
-  const char* end = v.data() + v.size();
-  for (double& x : n) {
-    while (p < end && (*p == ' ' || *p == ',' || *p == '\t' || *p == '\n' || *p == '\r')) ++p;
-    auto [q, ec] = std::from_chars(p, end, x);
-    if (ec != std::errc() || !std::isfinite(x)) return std::nullopt;
-    p = q;
-  }
-  if (n[2] <= 0 || n[3] <= 0) return std::nullopt;
-  return std::make_pair(n[2], n[3]);
-}
-
-// The size the figure has on its own: width/height in absolute units, else
-// from the viewBox (keeping its proportions when only one is given), else
-// 300 × 150 as browsers do.
+// The size the figure has on its own: the image catalog's rule (one place).
 void intrinsic_size(const Node* root, Drawing& d) {
-  auto w = css_px(detail::attribute(root, "width"));
-  auto h = css_px(detail::attribute(root, "height"));
-  auto vb = viewbox_size(detail::attribute(root, "viewBox"));
-  if (vb) {
-    double ratio = vb->second / vb->first;
-    if (w && !h) h = *w * ratio;
-    if (h && !w) w = *h / ratio;
-    if (!w) w = vb->first;
-    if (!h) h = vb->second;
-  }
-  d.width = w.value_or(300);
-  d.height = h.value_or(150);
+  std::tie(d.width, d.height) = image::svg_intrinsic_size(
+      detail::attribute(root, "width"), detail::attribute(root, "height"), detail::attribute(root, "viewBox"));
 }
 
 bool has_url(std::string_view v) { return v.find("url(") != std::string_view::npos; }

@@ -785,7 +785,7 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
   const std::string_view doc_path = path;
   std::optional<SvgFigure> drawing;
   if (e.ok() && e.format == image::Format::Svg)
-    drawing = load_svg_figure(std::filesystem::path(e.key), img->url, doc_path, b.pos, c.diags);
+    drawing = load_svg_figure(e.bytes, img->url, doc_path, b.pos, c.diags);
   const bool drawable = e.ok() && (e.format != image::Format::Svg || drawing);
   const bool placeholder = e.problem == image::Problem::TooManyPixels;
   std::string caption = style::figure_caption(c.sheet.figure, *img);
@@ -834,7 +834,7 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
       box.items.push_back(layout::ImageBox{layout::Box{x, -h, w, h}, e.key});
   }
   box.bands = f.bands;
-  if (!drawing) box.min_scale = c.sheet.figure.min_scale;  // vector drawings keep their size
+  box.min_scale = c.sheet.figure.min_scale;  // shrinks into the rest of a page, vectors too (pages.h: scaled)
   c.vb.add_box(std::move(box));
   if (placeholder && caption.empty()) caption = img->url;
   if (!caption.empty()) {

@@ -65,6 +65,12 @@ MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRol
           opt.formula ? opt.formula(*mp.text.objects[static_cast<size_t>(run.style.object)]) : nullptr;
       a.advance = d ? d->width * size : 0;
       a.size = size;
+      if (opt.max_object_width > 0 && a.advance > opt.max_object_width) {
+        const double s = opt.max_object_width / a.advance;
+        a.size *= s;
+        a.advance = opt.max_object_width;
+        mp.shrunk.push_back({run.begin, run.style.object, s});
+      }
       mp.atoms.push_back(a);
       continue;
     }

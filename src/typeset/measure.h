@@ -44,6 +44,14 @@ struct MeasuredParagraph {
   std::vector<double> run_rise;           // pt baseline shift (superscripts), per run
   std::vector<Atom> atoms;
   std::vector<std::pair<char32_t, uint32_t>> uncovered;
+  // Formulas wider than MeasureOptions::max_object_width, scaled down to it:
+  // for the caller's warning.
+  struct Shrunk {
+    uint32_t offset = 0;  // in text
+    int object = 0;       // index in text.objects
+    double scale = 1;
+  };
+  std::vector<Shrunk> shrunk;
 };
 
 struct MeasureOptions {
@@ -54,6 +62,9 @@ struct MeasureOptions {
   std::string lang = "zh-Hans";
   // The drawing of an inline formula (nullptr: not typeset; its atom is empty).
   std::function<const math::Drawing*(const doc::Inline&)> formula;
+  // A formula wider than this (pt; 0 = no limit) is drawn smaller to fit it:
+  // MathJax 3 cannot break a formula, and a line never breaks inside one.
+  double max_object_width = 0;
 };
 
 MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRoles& fonts,

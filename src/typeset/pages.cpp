@@ -321,16 +321,27 @@ PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& style
 
 VBox scaled(const VBox& box, double s) {
   double left = std::numeric_limits<double>::infinity(), right = -left;
+  auto extend = [&](double x) {
+    left = std::min(left, x);
+    right = std::max(right, x);
+  };
   for (const layout::Item& it : box.items) {
     if (auto* im = std::get_if<layout::ImageBox>(&it)) {
-      left = std::min(left, im->box.x);
-      right = std::max(right, im->box.x + im->box.width);
+      extend(im->box.x);
+      extend(im->box.x + im->box.width);
     } else if (auto* r = std::get_if<layout::Rule>(&it)) {
-      left = std::min({left, r->from.x, r->to.x});
-      right = std::max({right, r->from.x, r->to.x});
+      extend(r->from.x);
+      extend(r->to.x);
+    } else if (auto* p = std::get_if<layout::Path>(&it)) {  // an SVG figure's outlines
+      for (const layout::PathSegment& seg : p->segments) {
+        using Op = layout::PathSegment::Op;
+        const int used = seg.op == Op::Cubic ? 3 : seg.op == Op::Close ? 0 : 1;  // the rest is unset
+        for (int k = 0; k < used; ++k) extend(seg.p[k].x);
+      }
     }
   }
   const double cx = left <= right ? (left + right) / 2 : 0;
+  auto at = [&](layout::Point p) { return layout::Point{cx + (p.x - cx) * s, p.y * s}; };
   VBox out = box;
   out.height = box.height * s;
   out.baseline = box.baseline * s;
@@ -338,8 +349,24 @@ VBox scaled(const VBox& box, double s) {
     if (auto* im = std::get_if<layout::ImageBox>(&it)) {
       im->box = {cx + (im->box.x - cx) * s, im->box.y * s, im->box.width * s, im->box.height * s};
     } else if (auto* r = std::get_if<layout::Rule>(&it)) {
-      r->from = {cx + (r->from.x - cx) * s, r->from.y * s};
-      r->to = {cx + (r->to.x - cx) * s, r->to.y * s};
+      r->from = at(r->from);
+      r->to = at(r->to);
+    } else if (auto* p = std::get_if<layout::Path>(&it)) {
+      for (layout::PathSegment& seg : p->segments)
+        for (layout::Point& pt : seg.p) pt = at(pt);
+      if (p->stroke) {
+        p->stroke->width *= s;
+        for (double& d : p->stroke->dash) d *= s;
+        p->stroke->dash_phase *= s;
+      }
+    } else if (auto* g = std::get_if<layout::GlyphRun>(&it)) {  // an SVG figure's labels
+      g->origin = at(g->origin);
+      g->size *= s;
+      for (layout::Glyph& gl : g->glyphs) {
+        gl.advance *= s;
+        gl.x_offset *= s;
+        gl.y_offset *= s;
+      }
     }
   }
   return out;

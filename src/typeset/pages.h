@@ -57,7 +57,7 @@ struct VBox {
   // rules) at the page top, so a table broken over pages shows its header on
   // every continuation page. Shared, not copied, between the rows.
   std::shared_ptr<const VBox> repeat;
-  // Below 1: a figure (images and rules) that may be scaled down to this
+  // Below 1: a figure (an image, a placeholder frame, an SVG drawing) that may be scaled down to this
   // fraction to fit the rest of a page, with what is kept with it (its
   // caption), instead of moving to the next page.
   double min_scale = 1;

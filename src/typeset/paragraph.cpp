@@ -255,8 +255,19 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
   mo.code_scale = style.code_scale;
   mo.lang = style.lang;
   mo.formula = style.formula;
+  // Less the first-line indent: a formula that opens a paragraph fits too.
+  mo.max_object_width = std::max(1.0, style.measure - std::max(0.0, style.indent));
   MeasuredParagraph mp = measure(inlines, style.fonts, mo);
   out.text = mp.text.text;
+  for (const MeasuredParagraph::Shrunk& s : mp.shrunk) {
+    const doc::Inline& f = *mp.text.objects[static_cast<size_t>(s.object)];
+    size_t cut = std::min<size_t>(f.text.size(), 60);
+    while (cut < f.text.size() && cut > 0 && (static_cast<unsigned char>(f.text[cut]) & 0xC0) == 0x80) --cut;
+    const std::string tex = f.text.substr(0, cut) + (cut < f.text.size() ? "…" : "");
+    diags.warn(path, mp.text.position(s.offset),
+               "math: formula wider than the text (" + base::compact(mo.max_object_width, 1) + " pt), drawn at " +
+                   base::compact(100 * s.scale, 0) + "% of its size: " + tex);
+  }
   for (const auto& [cp, offset] : mp.uncovered) out.uncovered.emplace_back(cp, mp.text.position(offset));
   std::vector<Item> items = build_items(mp, style);
   // Trailing glue/penalties would only make an empty last line.

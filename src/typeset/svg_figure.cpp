@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <iterator>
 
 namespace moyin::typeset {
 
@@ -118,24 +116,14 @@ std::string feature_list(const std::vector<svg::Unsupported>& u, std::string_vie
 
 }  // namespace
 
-std::optional<SvgFigure> load_svg_figure(const std::filesystem::path& path, std::string_view url,
+std::optional<SvgFigure> load_svg_figure(std::shared_ptr<const std::string> bytes, std::string_view url,
                                          std::string_view doc_path, doc::Position pos,
                                          doc::Diagnostics& diags) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  char head[4096];
-  in.read(head, sizeof head);
-  if (!svg::looks_like_svg(std::string_view(head, static_cast<size_t>(in.gcount())))) return std::nullopt;
-  const svg::Limits limits;
+  if (!bytes) return std::nullopt;
   SvgFigure fig;
   fig.name = std::string(url);
-  fig.bytes.assign(head, static_cast<size_t>(in.gcount()));
-  std::vector<char> buf(1 << 16);
-  while (in && fig.bytes.size() <= limits.max_bytes) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    fig.bytes.append(buf.data(), static_cast<size_t>(in.gcount()));
-  }
-  svg::Result r = svg::parse(fig.bytes, limits);
+  fig.bytes = std::move(bytes);
+  svg::Result r = svg::parse(*fig.bytes);
   if (!r.drawing) {
     std::string where = r.line > 0 ? " (" + fig.name + ":" + std::to_string(r.line) + ":" + std::to_string(r.column) + ")" : "";
     diags.warn(doc_path, pos, "SVG image " + fig.name + " cannot be drawn: " + r.error + where +
@@ -168,7 +156,7 @@ std::vector<layout::Item> svg_figure_items(const SvgFigure& fig, layout::Point o
     const int pw = std::max(1, static_cast<int>(std::ceil(width / 72 * kSvgRasterDpi)));
     const int ph = std::max(1, static_cast<int>(std::ceil(height / 72 * kSvgRasterDpi)));
     std::string error;
-    auto pixels = svg::rasterize(fig.bytes, pw, ph, &error);
+    auto pixels = svg::rasterize(*fig.bytes, pw, ph, &error);
     if (!pixels) {
       diags.warn(doc_path, pos, "SVG image " + fig.name + " uses " + feature_list(d.unsupported, fig.name) +
                                     ", and librsvg cannot draw it either (" + error + "); the PDF leaves it out");

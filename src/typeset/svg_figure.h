@@ -4,7 +4,7 @@
 // (filters, gradients, …), as a print-resolution raster made by librsvg.
 #pragma once
 
-#include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,13 +19,14 @@ namespace moyin::typeset {
 
 struct SvgFigure {
   svg::Drawing drawing;
-  std::string bytes;  // the file, for the raster fallback
+  std::shared_ptr<const std::string> bytes;  // the file as the image catalog read it (raster fallback)
   std::string name;   // as the manuscript wrote it (for messages)
 };
 
-// The SVG file at `path` parsed, or nothing when it is not SVG; an SVG that
-// cannot be drawn is reported at `pos` (with the place in the SVG file).
-std::optional<SvgFigure> load_svg_figure(const std::filesystem::path& path, std::string_view url,
+// An SVG file's bytes, as the image catalog read them (one reader for every
+// image: image::Catalog), parsed; nothing when it cannot be drawn, which is
+// reported at `pos` (with the place in the SVG file).
+std::optional<SvgFigure> load_svg_figure(std::shared_ptr<const std::string> bytes, std::string_view url,
                                          std::string_view doc_path, doc::Position pos,
                                          doc::Diagnostics& diags);
 

@@ -215,6 +215,38 @@ TEST_F(BuildCli, EmbedFontsSubsetsFacesIntoThePackage) {
   // epubcheck with these CFF subsets inside: tests/epub/epubcheck_test.cpp.
 }
 
+// A font file the front matter names: its family heads the body's CSS stack,
+// and the file and its bold face (found by fontconfig) are embedded.
+TEST_F(BuildCli, NamedFontFileReachesTheEpubWithItsBold) {
+  write(dir / "doc.md", "---\ntitle: Font\nlang: en\nfonts:\n  body: /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf\n"
+                        "---\n\nPlain and **bold** text.\n");
+  Result r = moyin(quote((dir / "doc.md").string()) + " --set epub.embed-fonts=true -o " + quote(dir.string()));
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(r.output.find("warning"), std::string::npos) << r.output;
+  auto entries = moyin::epub::read_archive(read(dir / "doc.epub"));
+  ASSERT_TRUE(entries.has_value());
+  std::string css;
+  for (auto& e : *entries)
+    if (e.name == "EPUB/style.css") css = e.data;
+  EXPECT_NE(css.find("font-family: \"DejaVu Serif\", \"Noto Serif CJK SC\""), std::string::npos) << css;
+  EXPECT_EQ(css.find("DejaVuSerif.ttf"), std::string::npos) << css;
+  // @font-face for the regular and the bold of the named family.
+  size_t faces = 0;
+  for (size_t at = css.find("font-family: \"DejaVu Serif\";"); at != std::string::npos;
+       at = css.find("font-family: \"DejaVu Serif\";", at + 1))
+    ++faces;
+  EXPECT_EQ(faces, 2u) << css;
+  // The PDF draws the bold with the real bold face.
+  Result fonts = {0, ""};
+  FILE* p = popen(("pdffonts " + quote((dir / "doc.pdf").string()) + " 2>&1").c_str(), "r");
+  ASSERT_TRUE(p);
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) fonts.output.append(buf.data(), n);
+  pclose(p);
+  EXPECT_NE(fonts.output.find("DejaVuSerif-Bold"), std::string::npos) << fonts.output;
+}
+
 }  // namespace
 
 namespace {

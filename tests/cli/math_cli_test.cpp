@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -150,6 +151,41 @@ TEST(MathCli, EpubHasOneMathElementPerFormulaAndPassesEpubcheck) {
   Output check = run("java -jar /usr/bin/epubcheck '" + (b.dir / "out/page.epub").string() + "'");
   EXPECT_EQ(check.code, 0) << check.out;
   EXPECT_NE(check.out.find("0 errors / 0 warnings"), std::string::npos) << check.out;
+}
+
+// MathJax 3 cannot break a formula: one wider than the text is drawn smaller
+// to fit the measure, with a warning, and nothing crosses the right margin.
+TEST(MathCli, WideInlineFormulaIsScaledToTheMeasure) {
+  const fs::path dir = fs::temp_directory_path() / ("moyin-math-wide-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string tex;
+  for (int i = 1; i <= 40; ++i) tex += (i > 1 ? " + " : "") + std::string("a_{") + std::to_string(i) + "}";
+  std::ofstream(dir / "wide.md", std::ios::binary) << "# 宽公式\n\n$" + tex + "$ 之后的文字。\n";
+  Output b = run(std::string("'") + MOYIN_BINARY + "' build '" + (dir / "wide.md").string() + "' --to pdf -o '" +
+                 dir.string() + "'");
+  ASSERT_EQ(b.code, 0) << b.out;
+  EXPECT_EQ(count(b.out, "warning"), 1u) << b.out;
+  EXPECT_NE(b.out.find("wide.md:3:"), std::string::npos) << b.out;
+  EXPECT_NE(b.out.find(": warning: math: formula wider than the text"), std::string::npos) << b.out;
+  Output d = run(std::string("'") + MOYIN_BINARY + "' dump --stage pages '" + (dir / "wide.md").string() + "'");
+  ASSERT_EQ(d.code, 0);
+  // "  path X,Y WxH …": every outline ends inside the type area (A4, 25 mm margins).
+  std::istringstream lines(d.out);
+  std::string line;
+  size_t paths = 0;
+  double right = 0;
+  while (std::getline(lines, line)) {
+    if (!line.starts_with("  path ")) continue;
+    ++paths;
+    double x = 0, y = 0, w = 0, h = 0;
+    ASSERT_EQ(std::sscanf(line.c_str(), "  path %lf,%lf %lfx%lf", &x, &y, &w, &h), 4) << line;
+    right = std::max(right, x + w);
+  }
+  EXPECT_GT(paths, 40u);
+  EXPECT_LE(right, 70.9 + 453.5 + 0.2);
+  EXPECT_GT(right, 70.9 + 453.5 - 20);  // it fills the measure
+  fs::remove_all(dir);
 }
 
 TEST(MathCli, GoldenPageDump) {

@@ -6,12 +6,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -109,6 +112,63 @@ TEST_F(SvgFigure, FilterFallsBackToA300DpiRasterWithOneWarning) {
   EXPECT_GE(std::stoi(rows[0][13]), 299);
   Outcome check = run("qpdf --check '" + (dir / "book.pdf").string() + "'");
   EXPECT_EQ(check.code, 0) << check.output;
+}
+
+// Pages of `moyin dump --stage pages`: for each page, its lines.
+std::vector<std::vector<std::string>> dump_pages(const std::string& dump) {
+  std::vector<std::vector<std::string>> pages;
+  std::istringstream in(dump);
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("page ")) pages.emplace_back();
+    else if (!pages.empty()) pages.back().push_back(line);
+  }
+  return pages;
+}
+
+// Where the figure landed: (page index, height of its tallest path).
+std::pair<int, double> figure_place(const std::vector<std::vector<std::string>>& pages) {
+  for (size_t p = 0; p < pages.size(); ++p) {
+    double tallest = 0;
+    for (const std::string& l : pages[p]) {
+      double x, y, w, h;
+      if (std::sscanf(l.c_str(), "  path %lf,%lf %lfx%lf", &x, &y, &w, &h) == 4) tallest = std::max(tallest, h);
+    }
+    if (tallest > 0) return {static_cast<int>(p), tallest};
+  }
+  return {-1, 0};
+}
+
+// A vector figure that does not fit on the rest of a page shrinks into it
+// (down to figure.min-scale), as raster images do; with less room it moves
+// to the next page at its full size.
+TEST_F(SvgFigure, ShrinksIntoTheRestOfThePageOrMovesOn) {
+  std::string para;
+  for (int i = 0; i < 8; ++i) para += "排版引擎把文稿变成页面。";  // about two lines
+  para += "\n\n";
+  auto place = [&](int paragraphs) {
+    std::string md = "---\ntitle: 图\n---\n\n";
+    for (int i = 0; i < paragraphs; ++i) md += para;
+    md += "![流程](diagram.svg){height=70%}\n";
+    std::ofstream(dir / "book.md", std::ios::binary) << md;
+    Outcome d = run("'" + std::string(MOYIN_BINARY) + "' dump --stage pages --set title-page.enabled=false "
+                    "--set toc.enabled=false '" + (dir / "book.md").string() + "'");
+    EXPECT_EQ(d.code, 0) << d.output.substr(0, 400);
+    return figure_place(dump_pages(d.output));
+  };
+  auto [alone_page, full] = place(0);
+  ASSERT_EQ(alone_page, 0);
+  ASSERT_GT(full, 50);
+  // More and more text before the figure: it first shrinks to stay on page 1,
+  // then moves to page 2 at its full size; never below figure.min-scale.
+  bool shrunk = false, moved = false;
+  for (int n = 1; n <= 60 && !moved; ++n) {
+    auto [page, h] = place(n);
+    EXPECT_GE(h, 0.5 * full - 0.5) << n;
+    if (page == 0 && h < full - 1) shrunk = true;
+    if (page == 1 && std::abs(h - full) < 0.2) moved = true;
+  }
+  EXPECT_TRUE(shrunk);
+  EXPECT_TRUE(moved);
 }
 
 TEST_F(SvgFigure, BrokenSvgWarnsWithItsPlaceAndPrintsTheAltText) {

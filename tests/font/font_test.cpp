@@ -125,6 +125,43 @@ TEST(FontLibrary, FallbackPerCharacter) {
   EXPECT_EQ(family_of(library().select(set("mono"), U'汉')), "Noto Sans Mono CJK SC");
 }
 
+// The fallback follows fontconfig's sorted list for the document's own
+// language, whatever it is: Hong Kong Chinese gets the HK face of Noto CJK,
+// Arabic and German documents get faces that have their letters.
+TEST(FontLibrary, FallbackOrderForAnyLanguage) {
+  EXPECT_EQ(family_of(library().fallback(U'中', "zh-HK")), "Noto Sans CJK HK");
+  EXPECT_EQ(family_of(library().fallback(U'中', "zh-Hant")), "Noto Sans CJK TC");
+  EXPECT_EQ(family_of(library().fallback(U'中', "zh-Hans")), "Noto Sans CJK SC");
+  EXPECT_EQ(family_of(library().fallback(U'中', "")), "Noto Sans CJK SC");
+  for (auto [cp, lang] : {std::pair{U'\u0627', "ar"}, {U'\u05D0', "he-IL"}, {U'\u00E4', "de_DE"}}) {
+    FaceChoice c = library().fallback(cp, lang);
+    ASSERT_TRUE(c.covered) << lang;
+    EXPECT_NE(glyph_of(*c.face, cp), 0u) << lang;
+  }
+}
+
+// A font file a document names gets the bold face of its family (installed,
+// or beside it); without one, a warning says bold is synthesised.
+TEST(FontLibrary, NamedFontFileGetsItsBold) {
+  doc::Diagnostics d;
+  const FontSet& named = library().named_set("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", "/",
+                                             set("serif-zh"), d, "doc.md");
+  EXPECT_TRUE(d.items.empty()) << doc::format(d.items[0]);
+  ASSERT_GE(named.faces.front().bold, 0);
+  EXPECT_EQ(info(library().face(named.faces.front().bold)).family, "DejaVu Serif");
+  EXPECT_TRUE(info(library().face(named.faces.front().bold)).bold);
+  EXPECT_FALSE(library().select(named, U'A', true).synthetic_bold);
+
+  // Symbola (fonts-symbola) has no bold anywhere.
+  const FontSet& symbola = library().named_set("/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf", "/",
+                                               set("serif-zh"), d, "doc.md");
+  EXPECT_LT(symbola.faces.front().bold, 0);
+  ASSERT_EQ(d.items.size(), 1u);
+  EXPECT_NE(d.items[0].message.find("(family `Symbola`) has no bold face installed or in its folder"),
+            std::string::npos)
+      << d.items[0].message;
+}
+
 TEST(FontLibrary, QuotesNextToHanUseTheHanFace) {
   const FontSet& mono = set("mono");
   EXPECT_EQ(family_of(library().select(mono, U'“')), "DejaVu Sans Mono");

@@ -112,6 +112,12 @@ TEST_F(CatalogTest, SvgSizeFromTheRootElement) {
   ASSERT_TRUE(svg_size("<svg></svg>", w, h));
   EXPECT_EQ(w, 300);
   EXPECT_EQ(h, 150);
+  // The rule itself (src/svg's parser uses it too): units, one side from the
+  // viewBox's proportions, percentages ignored.
+  EXPECT_EQ(svg_intrinsic_size("72pt", "1in", ""), std::make_pair(96.0, 96.0));
+  EXPECT_EQ(svg_intrinsic_size(" 2ex\n", "", "0 0 10 5"), std::make_pair(16.0, 8.0));
+  EXPECT_EQ(svg_intrinsic_size("", "40", "0,0,10,5"), std::make_pair(80.0, 40.0));
+  EXPECT_EQ(svg_intrinsic_size("100%", "", "0 0 10 -5"), std::make_pair(300.0, 150.0));
 }
 
 struct Expect {

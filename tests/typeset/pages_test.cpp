@@ -774,6 +774,42 @@ TEST(Book, DeepNestingNeitherCrashesNorLosesText) {
   EXPECT_EQ(all, "deep");
 }
 
+// An SVG figure shrunk into the rest of a page scales its outlines, strokes
+// and labels about the centre of its drawing, as an image is scaled.
+TEST(Pages, ScaledFigureScalesPathsAndLabels) {
+  VBox fig;
+  fig.height = 100;
+  fig.baseline = 100;
+  layout::Path p;
+  using Op = layout::PathSegment::Op;
+  p.segments.push_back({Op::Move, {{50, -100}}});
+  p.segments.push_back({Op::Line, {{150, 0}}});
+  p.stroke = layout::PathStroke{};
+  p.stroke->width = 2;
+  p.stroke->dash = {4, 2};
+  fig.items.push_back(p);
+  layout::GlyphRun label;
+  label.size = 12;
+  label.origin = {60, -50};
+  label.glyphs.push_back(layout::Glyph{1, 12, 1, 2, 0});
+  fig.items.push_back(label);
+  VBox half = scaled(fig, 0.5);
+  EXPECT_DOUBLE_EQ(half.height, 50);
+  const auto& q = std::get<layout::Path>(half.items[0]);
+  // Centre x = 100: 50 -> 75, 150 -> 125; y from the baseline halves.
+  EXPECT_DOUBLE_EQ(q.segments[0].p[0].x, 75);
+  EXPECT_DOUBLE_EQ(q.segments[0].p[0].y, -50);
+  EXPECT_DOUBLE_EQ(q.segments[1].p[0].x, 125);
+  EXPECT_DOUBLE_EQ(q.stroke->width, 1);
+  EXPECT_DOUBLE_EQ(q.stroke->dash[0], 2);
+  const auto& g = std::get<layout::GlyphRun>(half.items[1]);
+  EXPECT_DOUBLE_EQ(g.size, 6);
+  EXPECT_DOUBLE_EQ(g.origin.x, 80);
+  EXPECT_DOUBLE_EQ(g.origin.y, -25);
+  EXPECT_DOUBLE_EQ(g.glyphs[0].advance, 6);
+  EXPECT_DOUBLE_EQ(g.glyphs[0].y_offset, 1);
+}
+
 TEST(Book, RomanNumerals) {
   EXPECT_EQ(roman(1), "i");
   EXPECT_EQ(roman(4), "iv");
