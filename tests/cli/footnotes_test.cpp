@@ -50,7 +50,7 @@ std::string manuscript(int notes, int long_note) {
     for (int s = 0; s < 3 + k % 4; ++s) para += "这是正文中的一句话，用来填满页面上的行。";
     md += para + "R" + two(k) + "引用[^n" + two(k) + "]，" + para + "\n\n";
     std::string body = "N" + two(k) + " 注释的正文";
-    const int sentences = k == long_note ? 90 : 1 + k % 3;
+    const int sentences = k == long_note ? 400 : 1 + k % 3;  // 400: more than a page
     for (int s = 0; s < sentences; ++s) body += "，说明一个细节";
     defs += "[^n" + two(k) + "]: " + body + "。E" + two(k) + "\n\n";
   }
