@@ -36,7 +36,7 @@ table:    { size: 9.5pt, leading: 1.5, align: left, indent: 0em, space-before: 6
 caption:  { size: 9pt, leading: 1.5, color: "#555555", align: center, indent: 0em,
             space-before: 3pt, space-after: 9pt }
 footnote: { size: 8.5pt, leading: 1.5, align: justify, indent: 0em, space-before: 0pt,
-            space-after: 2pt }
+            space-after: 2pt, placement: page, numbering: chapter, marks: superscript }
 header:   { size: 8.5pt, leading: 1.2, color: "#555555", align: center, indent: 0em }
 footer:   { size: 8.5pt, leading: 1.2, color: "#555555", align: center, indent: 0em }
 title:    { font: sans-zh, size: 24pt, leading: 1.4, align: center, bold: true, indent: 0em,

@@ -463,6 +463,19 @@ std::vector<KeyDef> make_keys() {
     const std::string n = lower(trim(v));
     s.math.numbering = n == "all" ? MathNumbering::All : n == "chapter" ? MathNumbering::Chapter : MathNumbering::None;
   });
+  enumeration("footnote.placement", {"page", "end"}, [](Sheet& s, std::string_view v, const Ctx&) {
+    s.notes.placement = lower(trim(v)) == "end" ? NotePlacement::End : NotePlacement::Page;
+  });
+  enumeration("footnote.numbering", {"document", "chapter", "page"},
+              [](Sheet& s, std::string_view v, const Ctx&) {
+                const std::string n = lower(trim(v));
+                s.notes.numbering = n == "document" ? NoteNumbering::Document
+                                    : n == "page"   ? NoteNumbering::Page
+                                                    : NoteNumbering::Chapter;
+              });
+  enumeration("footnote.marks", {"superscript", "circled"}, [](Sheet& s, std::string_view v, const Ctx&) {
+    s.notes.marks = lower(trim(v)) == "circled" ? NoteMarks::Circled : NoteMarks::Superscript;
+  });
   add_code_keys(k);
   return k;
 }

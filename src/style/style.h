@@ -153,6 +153,19 @@ struct ImageStyle {
   int max_megapixels = 100;  // larger images are not decoded (a placeholder prints)
 };
 
+// Footnotes (docs/typesetting.md): at the foot of the citing page or
+// gathered after each chapter; numbered through the document (book: through
+// the book), per chapter, or per page; marks as superscript digits or ①②.
+enum class NotePlacement { Page, End };
+enum class NoteNumbering { Document, Chapter, Page };
+enum class NoteMarks { Superscript, Circled };
+
+struct NoteStyle {
+  NotePlacement placement = NotePlacement::Page;
+  NoteNumbering numbering = NoteNumbering::Chapter;
+  NoteMarks marks = NoteMarks::Superscript;
+};
+
 // Display formulas numbered: none (only \tag and labelled ones), all "(1)", chapter "(2.1)".
 enum class MathNumbering { None, All, Chapter };
 
@@ -207,6 +220,7 @@ struct Sheet {
   FigureStyle figure;
   ImageStyle image;
   MathStyle math;
+  NoteStyle notes;
   CodeStyle code;
   FontsStyle fonts;
 

@@ -5,10 +5,12 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <map>
 #include <optional>
 
 #include "base/utf8.h"
 #include "font/font.h"
+#include "typeset/notes.h"
 #include "typeset/svg_figure.h"
 
 namespace moyin::typeset {
@@ -42,6 +44,7 @@ struct Ctx {
   double pending_space = 0;  // space after the last block, collapsed with the next space before
   int next_band = 1;
   int untitled_chapters = 0;  // anchors named for chapters without a level-1 heading
+  size_t chapter = 0;  // index of `doc` among the chapters
 };
 
 double em(const Ctx& c, Role r) { return c.sheet.role(r).size; }
@@ -888,13 +891,13 @@ void layout_block(Ctx& c, const Frame& f, const doc::Block& b) {
     case doc::BlockKind::Math:
       display_math(c, f, b);
       break;
-    case doc::BlockKind::FootnoteDef:
+    case doc::BlockKind::FootnoteDef:  // a note among the blocks: where it stands
       if (c.doc->footnotes.empty()) {
         Frame g = f;
         g.role = Role::Footnote;
         begin_block(c, c.sheet.role(Role::Footnote).space_before);
-        hanging_item(c, f, b.children, 2 * em(c, Role::Footnote), std::to_string(b.number) + ".",
-                     doc::TaskState::None, g, b.id);
+        hanging_item(c, f, b.children, 2 * em(c, Role::Footnote),
+                     note_marker(b.number, c.sheet.notes.marks), doc::TaskState::None, g, b.id);
       }
       break;
   }
@@ -918,10 +921,72 @@ void notes(Ctx& c, const Frame& f) {
   for (const doc::Block& fn : c.doc->footnotes) {
     begin_block(c, rs.space_before);
     Frame inner = g;
-    hanging_item(c, g, fn.children, indent, std::to_string(fn.number) + ".", doc::TaskState::None,
-                 inner, fn.id);
+    hanging_item(c, g, fn.children, indent, note_marker(fn.number, c.sheet.notes.marks),
+                 doc::TaskState::None, inner, fn.id);
     end_block(c, rs.space_after);
   }
+}
+
+// The document's notes set for the foot of the page, each as its own list of
+// lines (the number hanging in front, the anchor on its first line).
+std::map<std::string, std::shared_ptr<const FootNote>> set_foot_notes(Ctx& c, const Frame& f) {
+  std::map<std::string, std::shared_ptr<const FootNote>> out;
+  const style::RoleStyle& rs = c.sheet.role(Role::Footnote);
+  Frame g = f;
+  g.role = Role::Footnote;
+  g.in_list = true;
+  g.bands.clear();
+  VListBuilder body = std::move(c.vb);
+  const double pending = c.pending_space;
+  for (const doc::Block& fn : c.doc->footnotes) {
+    c.vb = VListBuilder{};
+    c.pending_space = 0;
+    hanging_item(c, g, fn.children, 2 * rs.size, note_marker(fn.number, c.sheet.notes.marks),
+                 doc::TaskState::None, g, fn.id);
+    auto note = std::make_shared<FootNote>();
+    note->key = note_key(c.chapter, fn.id);
+    for (VItem& it : c.vb.items())
+      if (auto* b = std::get_if<VBox>(&it)) note->lines.push_back(std::move(*b));
+    if (!note->lines.empty() && !fn.id.empty()) out.emplace(fn.id, std::move(note));
+  }
+  c.vb = std::move(body);
+  c.pending_space = pending;
+  return out;
+}
+
+// Internal link targets in a box (a line cites a note by linking to it).
+std::vector<std::string> link_targets(const VBox& box) {
+  std::vector<std::string> out;
+  for (const layout::Item& it : box.items)
+    if (auto* l = std::get_if<layout::LinkArea>(&it); l && !l->dest.empty()) out.push_back(l->dest);
+  return out;
+}
+
+// Gives each note to the first box of the list from `start` on that cites
+// it; a note cited only by another note goes with that one, a note cited
+// nowhere with the last box.
+void attach_foot_notes(Ctx& c, const Frame& f, size_t start) {
+  auto notes = set_foot_notes(c, f);
+  if (notes.empty()) return;
+  VBox* last = nullptr;
+  auto give = [&](VBox& box, const std::string& id, auto& self) -> void {
+    auto it = notes.find(id);
+    if (it == notes.end()) return;
+    std::shared_ptr<const FootNote> note = std::move(it->second);
+    notes.erase(it);
+    box.notes.push_back(note);
+    for (const VBox& line : note->lines)
+      for (const std::string& d : link_targets(line)) self(box, d, self);
+  };
+  auto& items = c.vb.items();
+  for (size_t k = start; k < items.size(); ++k) {
+    auto* b = std::get_if<VBox>(&items[k]);
+    if (!b) continue;
+    last = b;
+    for (const std::string& d : link_targets(*b)) give(*b, d, give);
+  }
+  if (!last) return;
+  for (const doc::Block& fn : c.doc->footnotes) give(*last, fn.id, give);
 }
 
 }  // namespace
@@ -986,14 +1051,19 @@ BlockLayout layout_chapters(std::span<const doc::Document> chapters, const style
   f.left = 0;
   f.measure = std::max(1.0, sheet.text_width());
   for (const doc::Document& d : chapters) {
+    c.chapter = static_cast<size_t>(&d - chapters.data());
     c.doc = &d;
     if (!c.vb.empty()) {
       c.vb.add_break(kForce, sheet.chapter.open_right);
       c.pending_space = 0;
     }
     if (name_untitled && !doc::has_title_heading(d)) name_untitled_chapter(c, d);
+    const size_t start = c.vb.items().size();
     layout_children(c, f, d.blocks);
-    notes(c, f);
+    if (sheet.notes.placement == style::NotePlacement::Page)
+      attach_foot_notes(c, f, start);
+    else
+      notes(c, f);
   }
   BlockLayout out;
   out.list = c.vb.take();

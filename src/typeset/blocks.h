@@ -75,8 +75,10 @@ struct BlockLayout {
   std::vector<HeadingInfo> headings;  // in document order
 };
 
-// Lays out the document's blocks and then its footnotes (numbered notes at
-// the end). `measure` is the type area width. Images come from `images` (the
+// Lays out the document's blocks and its footnotes: with
+// `footnote.placement: page` each note is set apart and held by the first
+// line box that cites it (a link to the note's anchor), for the page builder
+// to set at that page's foot; with `end`, as numbered notes after the text. `measure` is the type area width. Images come from `images` (the
 // run's catalog, shared with the other outputs); null = a catalog of this
 // call bounded by each document's folder.
 BlockLayout layout_blocks(const doc::Document& doc, const style::Sheet& sheet,
@@ -84,7 +86,8 @@ BlockLayout layout_blocks(const doc::Document& doc, const style::Sheet& sheet,
                           image::Catalog* images = nullptr);
 
 // A book: the chapters one after another, each starting on a new page (a
-// recto when the sheet says chapters open right), each with its notes at its end.
+// recto when the sheet says chapters open right), each with its notes (at
+// the page foot or at the chapter's end).
 // `name_untitled`: a chapter without a level-1 heading gets an anchor and a
 // heading entry (TOC, outline) named by doc::untitled_chapter_name.
 BlockLayout layout_chapters(std::span<const doc::Document> chapters, const style::Sheet& sheet,

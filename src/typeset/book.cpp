@@ -11,6 +11,7 @@
 
 #include "typeset/lines_dump.h"
 #include "typeset/measure.h"
+#include "typeset/notes.h"
 #include "typeset/paragraph.h"
 
 namespace moyin::typeset {
@@ -288,10 +289,10 @@ namespace {
 // Body pages from the block layout, then the front matter (title page, TOC)
 // before them, running heads, labels and the outline.
 layout::Book assemble(const doc::Metadata& meta, const std::string& title, BlockLayout blocks,
-                      const style::Sheet& sheet, const LineSetter& setter) {
+                      const style::Sheet& sheet, const LineSetter& setter, const FootStyle& foot) {
   layout::Book book;
   book.meta = meta;
-  PageBuild body = build_pages(blocks.list, sheet.page, true);
+  PageBuild body = build_pages(blocks.list, sheet.page, true, foot);
   if (body.pages.empty()) {
     body.pages.push_back(blank_page(sheet.page));
     body.marks.emplace_back();
@@ -384,18 +385,68 @@ std::string book_title(const doc::Metadata& meta, std::span<const doc::Document>
 
 }  // namespace
 
+namespace {
+
+// The foot of the page: a rule a quarter of the measure long in a skip of
+// one footnote line, "续" in front of a note continued from the page before.
+FootStyle foot_style(const style::Sheet& sheet, const LineSetter& setter, std::string_view lang) {
+  const style::RoleStyle& rs = sheet.role(Role::Footnote);
+  FootStyle fs;
+  fs.skip = std::max(rs.leading, rs.size);
+  fs.rule_length = 0.25 * sheet.text_width();
+  fs.between = std::max(rs.space_before, rs.space_after);
+  auto mark = set_text(setter, lang.starts_with("zh") ? "续" : "cont.", Role::Footnote, kHuge);
+  if (!mark.empty()) fs.continued = std::move(mark.front().items);
+  return fs;
+}
+
+// Sets the chapters with their notes numbered as the sheet says; numbers per
+// page come from a first layout (where each note starts), as LaTeX's perpage
+// does with a second run.
+layout::Book typeset_chapters(const doc::Metadata& meta, const std::string& title,
+                              std::span<const doc::Document> chapters, const style::Sheet& sheet,
+                              const LineSetter& setter, doc::Diagnostics& diags,
+                              image::Catalog* images) {
+  const FootStyle foot = foot_style(sheet, setter, meta.lang);
+  if (!notes_need_numbering(chapters, sheet.notes))
+    return assemble(meta, title, layout_chapters(chapters, sheet, setter, diags, images), sheet,
+                    setter, foot);
+  std::vector<doc::Document> numbered = number_notes(chapters, sheet.notes);
+  if (sheet.notes.numbering == style::NoteNumbering::Page &&
+      sheet.notes.placement == style::NotePlacement::Page) {
+    BlockLayout first = layout_chapters(numbered, sheet, setter, diags, images);
+    PageBuild pages = build_pages(first.list, sheet.page, true, foot);
+    PageNumbers on_page(chapters.size());
+    for (const auto& keys : pages.notes) {
+      int n = 0;
+      for (const std::string& key : keys) {
+        const size_t colon = key.find(':');
+        const size_t c = std::stoul(key.substr(0, colon));
+        if (c < on_page.size()) on_page[c][key.substr(colon + 1)] = ++n;
+      }
+    }
+    numbered = number_notes(chapters, sheet.notes, &on_page);
+    doc::Diagnostics again;  // the first layout has said everything there is to say
+    return assemble(meta, title, layout_chapters(numbered, sheet, setter, again, images), sheet,
+                    setter, foot);
+  }
+  return assemble(meta, title, layout_chapters(numbered, sheet, setter, diags, images), sheet,
+                  setter, foot);
+}
+
+}  // namespace
+
 layout::Book typeset_with(const doc::Document& doc, const style::Sheet& sheet,
                           const LineSetter& setter, doc::Diagnostics& diags,
                           image::Catalog* images) {
-  return assemble(doc.meta, document_title(doc), layout_blocks(doc, sheet, setter, diags, images),
-                  sheet, setter);
+  return typeset_chapters(doc.meta, document_title(doc), std::span<const doc::Document>(&doc, 1),
+                          sheet, setter, diags, images);
 }
 
 layout::Book typeset_book_with(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                                const style::Sheet& sheet, const LineSetter& setter,
                                doc::Diagnostics& diags, image::Catalog* images) {
-  return assemble(meta, book_title(meta, chapters),
-                  layout_chapters(chapters, sheet, setter, diags, images), sheet, setter);
+  return typeset_chapters(meta, book_title(meta, chapters), chapters, sheet, setter, diags, images);
 }
 
 namespace {

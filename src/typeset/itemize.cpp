@@ -64,7 +64,9 @@ void walk(StyledText& st, const std::vector<doc::Inline>& inlines, InlineStyle s
       case doc::InlineKind::LineBreak: add(st, "\n", s, SpanKind::Hard, in.pos); break;
       case doc::InlineKind::FootnoteRef:
         s.superscript = true;
-        add(st, std::to_string(in.number > 0 ? in.number : 0), s, SpanKind::Text, in.pos);
+        // The mark typeset/notes.h gave it (①), else the parser's number.
+        add(st, !in.text.empty() ? in.text : std::to_string(in.number > 0 ? in.number : 0), s,
+            SpanKind::Text, in.pos);
         break;
       case doc::InlineKind::RawHtml:
         if (in.text.starts_with("<br")) add(st, "\n", s, SpanKind::Hard, in.pos);

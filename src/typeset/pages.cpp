@@ -161,9 +161,10 @@ double kept_after(std::span<const VItem> list, size_t j) {
   return h;
 }
 
-void place(std::span<const VItem> list, size_t begin, size_t end, const TypeArea& area,
-           const VBox* head, const std::map<size_t, double>& scales, layout::Page& page,
-           std::vector<Mark>& marks) {
+// Returns the height the body takes from the top of the type area.
+double place(std::span<const VItem> list, size_t begin, size_t end, const TypeArea& area,
+             const VBox* head, const std::map<size_t, double>& scales, layout::Page& page,
+             std::vector<Mark>& marks) {
   double y = area.top;
   double glue = 0;
   bool any = false;
@@ -221,17 +222,130 @@ void place(std::span<const VItem> list, size_t begin, size_t end, const TypeArea
     }
   }
   for (auto& it : content) page.items.push_back(std::move(it));
+  return y - area.top;
+}
+
+// A note, or what is left of one, waiting for a page foot.
+struct Pending {
+  std::shared_ptr<const FootNote> note;
+  size_t from = 0;  // its first line not placed yet
+};
+
+double lines_height(const FootNote& n, size_t from) {
+  double h = 0;
+  for (size_t k = from; k < n.lines.size(); ++k) h += n.lines[k].height;
+  return h;
+}
+
+// What the foot of a page needs while its body is being filled: `full` with
+// every note on it complete, `min` with the last note cited cut after its
+// first line (every earlier one must be complete: notes keep their order).
+struct FootNeed {
+  double full = 0;
+  double min = 0;
+  bool any = false;
+
+  void add(const FootNote& n, const FootStyle& fs) {
+    if (n.lines.empty()) return;
+    const double base = any ? full + fs.between : fs.skip;
+    min = base + n.lines.front().height;
+    full = base + lines_height(n, 0);
+    any = true;
+  }
+};
+
+// Notes held over from the previous page claim their full height up to half
+// the type area before the body takes the rest (so a long note does not
+// trickle over many pages a line at a time).
+FootNeed carried_need(const std::vector<Pending>& carry, const FootStyle& fs, double area_h) {
+  FootNeed need;
+  for (const Pending& p : carry) {
+    const double h = lines_height(*p.note, p.from);
+    if (h <= 0) continue;
+    need.full = (need.any ? need.full + fs.between : fs.skip) + h;
+    need.any = true;
+  }
+  if (need.any) {
+    const double first = carry.front().note->lines[carry.front().from].height;
+    need.min = std::min(need.full, std::max(fs.skip + first, 0.5 * area_h));
+  }
+  return need;
+}
+
+// Sets the notes of `pending` at the foot of `page`, as many lines as fit in
+// `room` (at least one when `force`); returns what is left, in order.
+std::vector<Pending> place_foot(std::vector<Pending> pending, double room, bool force,
+                                const TypeArea& area, const FootStyle& fs, layout::Page& page,
+                                std::vector<std::string>& started) {
+  struct Placed {
+    const VBox* line;
+    double gap;
+    bool continued;
+  };
+  std::vector<Placed> placed;
+  std::vector<Pending> rest;
+  double used = 0;
+  bool full = false;
+  for (const Pending& p : pending) {
+    size_t k = p.from;
+    for (; !full && k < p.note->lines.size(); ++k) {
+      const double gap = placed.empty() ? fs.skip : k == p.from ? fs.between : 0;
+      const VBox& line = p.note->lines[k];
+      if (used + gap + line.height > room + 1e-6 && !(force && placed.empty())) {
+        full = true;
+        break;
+      }
+      used += gap + line.height;
+      placed.push_back(Placed{&line, gap, k == p.from && k > 0});
+      if (k == 0) started.push_back(p.note->key);
+    }
+    if (k < p.note->lines.size()) rest.push_back(Pending{p.note, k});
+  }
+  if (placed.empty()) return rest;
+  double y = area.top + area.height - used;
+  if (fs.rule_length > 0) {
+    const double ry = y + fs.skip / 2;
+    page.items.push_back(layout::Rule{{area.left, ry}, {area.left + fs.rule_length, ry}, 0.5,
+                                      layout::Color{0.55, 0.55, 0.55}});
+  }
+  for (const Placed& pl : placed) {
+    y += pl.gap;
+    const double base = y + pl.line->baseline;
+    for (const layout::Item& it : pl.line->items) {
+      page.items.push_back(it);
+      translate(page.items.back(), area.left, base);
+    }
+    if (pl.continued) {
+      for (const layout::Item& it : fs.continued) {
+        page.items.push_back(it);
+        translate(page.items.back(), area.left, base);
+      }
+    }
+    y += pl.line->height;
+  }
+  return rest;
 }
 
 }  // namespace
 
-PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& style, bool first_recto) {
+PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& style, bool first_recto,
+                      const FootStyle& foot) {
   PageBuild out;
   const size_t n = list.size();
   size_t i = 0;
   bool recto = first_recto;
   constexpr double kEps = 1e-6;
   constexpr size_t kNone = std::numeric_limits<size_t>::max();
+  std::vector<Pending> carry;  // notes continued from the previous page
+  std::vector<std::string> started;  // notes started on the page being made
+  auto new_page = [&](layout::Page page, std::vector<Mark> marks, size_t top_marks) {
+    out.notes.push_back(std::move(started));
+    started.clear();
+    out.pages.push_back(std::move(page));
+    out.marks.push_back(std::move(marks));
+    out.top_marks.push_back(top_marks);
+    recto = !recto;
+  };
   while (true) {
     while (i < n && !std::holds_alternative<VBox>(list[i])) ++i;
     if (i >= n) break;
@@ -244,6 +358,7 @@ PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& style
     const double head_h = head ? head->height : 0;
     double h = 0, glue = 0;
     bool first = true;
+    FootNeed need = carried_need(carry, foot, H);
     std::map<size_t, double> scales;  // figures shrunk on this page
     size_t best = kNone, forced_best = kNone, emergency = kNone;
     double best_cost = std::numeric_limits<double>::infinity();
@@ -255,19 +370,23 @@ PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& style
       if (auto* g = std::get_if<VGlue>(&it)) {
         glue += g->size;
       } else if (auto* b = std::get_if<VBox>(&it)) {
+        FootNeed with = need;
+        for (const auto& note : b->notes) with.add(*note, foot);
         double nh = first ? head_h + b->height : h + glue + b->height;
-        if (nh > H + kEps && !first && b->min_scale < 1) {
+        if (nh + with.min > H + kEps && !first && b->min_scale < 1) {
           // A figure may shrink into the rest of the page, keeping its caption.
-          const double s = (H - h - glue - kept_after(list, j)) / b->height;
+          const double s = (H - h - glue - kept_after(list, j) - with.min) / b->height;
           if (s >= b->min_scale && s < 1) {
             scales[j] = s;
             nh = h + glue + s * b->height;
           }
         }
-        if (nh > H + kEps && !first) break;
+        // A box whose notes cannot start on this page goes to the next one.
+        if (nh + with.min > H + kEps && !first) break;
         h = nh;
         glue = 0;
         first = false;
+        need = with;
         emergency = j + 1;
       } else if (auto* p = std::get_if<VPenalty>(&it)) {
         if (p->cost <= kForce) {
@@ -275,7 +394,9 @@ PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& style
           best_cost = -std::numeric_limits<double>::infinity();
           break;
         }
-        double total = p->cost + fill_badness(H - h, H);
+        // A break that leaves part of a note for the next page costs a little.
+        const bool splits = h + need.full > H + kEps;
+        double total = p->cost + (splits ? foot.split_cost : fill_badness(H - h - need.full, H));
         if (p->cost < kForbid) {
           if (total <= best_cost) best_cost = total, best = j;
         } else if (total <= forbid_cost) {
@@ -300,21 +421,27 @@ PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& style
     std::vector<Mark> marks;
     for (auto it = scales.begin(); it != scales.end();)  // only those placed here
       it = it->first < end ? std::next(it) : scales.erase(it);
-    place(list, i, end, area, head, scales, page, marks);
-    out.top_marks.push_back(std::get<VBox>(list[i]).marks.size());
-    out.pages.push_back(std::move(page));
-    out.marks.push_back(std::move(marks));
+    const double body_h = place(list, i, end, area, head, scales, page, marks);
+    for (size_t k = i; k < end; ++k)
+      if (auto* b = std::get_if<VBox>(&list[k]))
+        for (const auto& note : b->notes) carry.push_back(Pending{note, 0});
+    carry = place_foot(std::move(carry), H - body_h, false, area, foot, page, started);
+    const size_t top_marks = std::get<VBox>(list[i]).marks.size();
+    new_page(std::move(page), std::move(marks), top_marks);
     i = next;
-    recto = !recto;
     // A forced break that must continue on a recto: leave the verso blank.
     if (end < n && end == next - 1 && !recto && i < n) {
       if (auto* p = std::get_if<VPenalty>(&list[end]); p && p->recto && p->cost <= kForce) {
-        out.pages.push_back(blank_page(style));
-        out.marks.emplace_back();
-        out.top_marks.push_back(0);
-        recto = true;
+        new_page(blank_page(style), {}, 0);
       }
     }
+  }
+  // Notes still held over after the last box: pages of notes.
+  while (!carry.empty()) {
+    layout::Page page = blank_page(style);
+    const TypeArea area = type_area(style, recto);
+    carry = place_foot(std::move(carry), area.height, true, area, foot, page, started);
+    new_page(std::move(page), {}, 0);
   }
   return out;
 }

@@ -43,6 +43,8 @@ struct Mark {
   std::string title;
 };
 
+struct FootNote;
+
 // One unbreakable box: usually a line of text. Items are relative to the
 // box's baseline: x from the type area's left edge, y from the baseline
 // (downwards positive), as on a page.
@@ -61,6 +63,17 @@ struct VBox {
   // fraction to fit the rest of a page, with what is kept with it (its
   // caption), instead of moving to the next page.
   double min_scale = 1;
+  // Footnotes first cited in this box, in order.
+  std::vector<std::shared_ptr<const FootNote>> notes;
+};
+
+// A footnote set for the foot of a page: its lines in the footnote style, x
+// from the type area's left edge. The box that first cites it holds it; the
+// page builder sets it at the foot of that box's page (or splits it there,
+// continuing at the foot of the next page).
+struct FootNote {
+  std::vector<VBox> lines;
+  std::string key;  // names the note in PageBuild::notes
 };
 
 // `box` scaled by `s` about the horizontal centre of its drawings and its
@@ -124,6 +137,20 @@ double trim_offset(const style::PageStyle& page);
 // A page of the sheet's paper with its trim and bleed boxes (and crop marks).
 layout::Page blank_page(const style::PageStyle& page);
 
+// How the foot of a page is drawn: the notes sit at the bottom of the type
+// area, `skip` below the body's last line, under a short rule centred in
+// that skip.
+struct FootStyle {
+  double skip = 12;         // from the body's last box to the first note line
+  double rule_length = 0;   // the rule above the notes (0: none)
+  double between = 0;       // space between two notes
+  // Items drawn in the hanging indent of the first line of a note continued
+  // from the previous page ("续"), relative to that line's baseline.
+  std::vector<layout::Item> continued;
+  // Cost of splitting a note over two pages, against leaving the page short.
+  int split_cost = 60;
+};
+
 struct PageBuild {
   std::vector<layout::Page> pages;
   // Per page: the marks of boxes placed on it, in order.
@@ -131,13 +158,20 @@ struct PageBuild {
   // Per page: how many of those marks the page's first box carries (a
   // chapter that opens the page).
   std::vector<size_t> top_marks;
+  // Per page: the keys of the notes that start at its foot, in order.
+  std::vector<std::vector<std::string>> notes;
 };
 
 // Cuts `list` into pages. `first_recto`: whether the first page is a recto
 // (odd) page, for mirrored margins. Every box lands on some page; a box taller
 // than the type area gets a page of its own (and overflows it).
+// Footnotes held by the boxes are set at the foot of the page that cites
+// them: a box is placed on a page only if at least the first line of each of
+// its notes fits there too (after every earlier note on the page in full);
+// what does not fit continues at the foot of the next page, and notes still
+// left after the last box get pages of their own.
 PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& page,
-                      bool first_recto);
+                      bool first_recto, const FootStyle& foot = {});
 
 // Moves every item of `items` by (dx, dy).
 void translate(layout::Item& item, double dx, double dy);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string_view>
 
@@ -97,6 +98,9 @@ void check_golden(const fs::path& input, const std::string& name) {
 }
 
 TEST(PagesGolden, ZhArticle) { check_golden(kRoot / "content/zh-article.md", "zh-article"); }
+
+// Footnotes at the foot of their pages, one of them split over two.
+TEST(PagesGolden, ZhNotes) { check_golden(kRoot / "content/zh-notes.md", "zh-notes"); }
 
 // A page with an SVG diagram: its shapes as paths, its Chinese labels as runs.
 TEST(PagesGolden, SvgFigure) { check_golden(kRoot / "tests/fixtures/svg/figure.md", "svg-figure"); }
@@ -191,6 +195,29 @@ TEST(PagesReal, ZhArticleInsideTypeAreaAndTocLinks) {
     for (const auto& it : p.items)
       if (auto* l = std::get_if<layout::LinkArea>(&it)) note_links += l->dest.starts_with("fn-");
   EXPECT_EQ(note_links, static_cast<int>(t->doc.footnotes.size()));
+}
+
+// Every note starts on the page of its first reference: the note's anchor
+// and the first link to it land on the same page.
+TEST(PagesReal, NotesOnThePageOfTheirReference) {
+  auto t = typeset_file(kRoot / "content/zh-notes.md");
+  ASSERT_TRUE(t);
+  check_type_area(*t);
+  std::map<std::string, size_t> anchor, first_link;
+  for (size_t k = 0; k < t->book.pages.size(); ++k) {
+    for (const auto& it : t->book.pages[k].items) {
+      if (auto* a = std::get_if<layout::Anchor>(&it)) anchor.emplace(a->name, k);
+      if (auto* l = std::get_if<layout::LinkArea>(&it); l && l->dest.starts_with("fn-"))
+        first_link.emplace(l->dest, k);
+    }
+  }
+  ASSERT_EQ(first_link.size(), t->doc.footnotes.size());
+  std::set<size_t> pages;
+  for (const auto& [id, page] : first_link) {
+    EXPECT_EQ(anchor[id], page) << id;
+    pages.insert(page);
+  }
+  EXPECT_GT(pages.size(), 1u);
 }
 
 TEST(PagesReal, SeedInsideTypeAreaAndTocLinks) {

@@ -72,6 +72,113 @@ TEST(PageBuilder, FillsPagesAndPlacesBoxes) {
   EXPECT_DOUBLE_EQ(a->at.y, 65);
 }
 
+// A note of `lines` lines of 10 pt, tagged n<tag>.<line>.
+std::shared_ptr<FootNote> note_of(int tag, int lines) {
+  auto n = std::make_shared<FootNote>();
+  n->key = "k" + std::to_string(tag);
+  for (int k = 0; k < lines; ++k) {
+    VBox b;
+    b.height = 10;
+    b.baseline = 8;
+    b.items.push_back(layout::Anchor{"n" + std::to_string(tag) + "." + std::to_string(k), {0, 0}});
+    n->lines.push_back(std::move(b));
+  }
+  return n;
+}
+
+// Page index of every anchor.
+std::map<std::string, size_t> anchor_pages(const PageBuild& pb) {
+  std::map<std::string, size_t> out;
+  for (size_t k = 0; k < pb.pages.size(); ++k)
+    for (const auto& it : pb.pages[k].items)
+      if (auto* a = std::get_if<layout::Anchor>(&it)) out.emplace(a->name, k);
+  return out;
+}
+
+FootStyle foot10() {
+  FootStyle fs;
+  fs.skip = 10;
+  fs.rule_length = 30;
+  fs.continued.push_back(layout::Anchor{"cont", {0, 0}});
+  return fs;
+}
+
+// A paragraph of `n` lines; line `cite` (1-based) cites `note`.
+std::vector<VItem> citing(int n, int cite, std::shared_ptr<FootNote> note) {
+  VListBuilder vb;
+  std::vector<VBox> lines;
+  for (int k = 1; k <= n; ++k) {
+    lines.push_back(line(k));
+    if (k == cite) lines.back().notes.push_back(note);
+  }
+  vb.add_break(0);
+  vb.add_lines(std::move(lines), 2, 2);
+  return vb.take();
+}
+
+TEST(PageFoot, NoteAtTheFootOfTheCitingPage) {
+  auto items = citing(10, 3, note_of(1, 2));
+  PageBuild pb = build_pages(items, page_of(5), true, foot10());
+  auto at = anchor_pages(pb);
+  EXPECT_EQ(at["l3"], 0u);
+  EXPECT_EQ(at["n1.0"], 0u);
+  EXPECT_EQ(at["n1.1"], 0u);
+  // 3 lines (60 pt) + skip (10) + the note (20) fill the 100 pt area: line 4 moved on.
+  EXPECT_EQ(at["l4"], 1u);
+  ASSERT_EQ(pb.notes.size(), pb.pages.size());
+  EXPECT_EQ(pb.notes[0], (std::vector<std::string>{"k1"}));
+  // The note's last line ends at the bottom of the type area (top 50 + 100).
+  for (const auto& it : pb.pages[0].items)
+    if (auto* a = std::get_if<layout::Anchor>(&it); a && a->name == "n1.1") EXPECT_DOUBLE_EQ(a->at.y, 150 - 10 + 8);
+  // The short rule above the notes.
+  int rules = 0;
+  for (const auto& it : pb.pages[0].items) rules += std::holds_alternative<layout::Rule>(it);
+  EXPECT_EQ(rules, 1);
+}
+
+TEST(PageFoot, ALineWhoseNoteCannotStartMovesToTheNextPage) {
+  // Line 5 fills the page: its note's first line could not fit below it.
+  auto items = citing(10, 5, note_of(1, 1));
+  PageBuild pb = build_pages(items, page_of(5), true, foot10());
+  auto at = anchor_pages(pb);
+  EXPECT_EQ(at["l4"], 0u);
+  EXPECT_EQ(at["l5"], 1u);
+  EXPECT_EQ(at["n1.0"], 1u);
+}
+
+TEST(PageFoot, ALongNoteContinuesAtTheFootOfTheNextPage) {
+  auto items = citing(10, 1, note_of(1, 12));  // 120 pt of note on a 100 pt area
+  PageBuild pb = build_pages(items, page_of(5), true, foot10());
+  auto at = anchor_pages(pb);
+  EXPECT_EQ(at["l1"], 0u);
+  EXPECT_EQ(at["n1.0"], 0u);
+  EXPECT_GT(at["n1.11"], 0u);
+  for (int k = 1; k < 12; ++k)  // in order, each line once
+    EXPECT_LE(at["n1." + std::to_string(k - 1)], at["n1." + std::to_string(k)]);
+  EXPECT_EQ(at["cont"], 1u);  // marked continued where it goes on
+  for (int k = 1; k <= 10; ++k) EXPECT_TRUE(at.count("l" + std::to_string(k)));
+}
+
+TEST(PageFoot, NotesLeftAfterTheLastLineGetPagesOfTheirOwn) {
+  auto items = citing(4, 4, note_of(1, 25));
+  PageBuild pb = build_pages(items, page_of(5), true, foot10());
+  auto at = anchor_pages(pb);
+  EXPECT_EQ(at["n1.0"], 0u);
+  EXPECT_EQ(at["l4"], 0u);
+  EXPECT_GE(pb.pages.size(), 3u);
+  EXPECT_EQ(at["n1.24"], pb.pages.size() - 1);
+  EXPECT_EQ(pb.marks.size(), pb.pages.size());
+  EXPECT_EQ(pb.top_marks.size(), pb.pages.size());
+}
+
+TEST(PageFoot, NoNotesNoChange) {
+  VListBuilder vb;
+  paragraph(vb, 1, 10);
+  auto items = vb.take();
+  EXPECT_EQ(tags(build_pages(items, page_of(5), true, foot10())),
+            tags(build_pages(items, page_of(5), true)));
+}
+
 TEST(PageBuilder, NoOrphanAtPageBottom) {
   VListBuilder vb;
   paragraph(vb, 1, 4);
