@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/timings.h"
 #include "doc/diagnostics.h"
 #include "doc/document.h"
 #include "font/font.h"
@@ -21,10 +22,12 @@ namespace moyin::typeset {
 // `fonts`. Book::faces lists only the faces the pages use.
 // `formulas`: MathJax's results for the document's math (none: formulas
 // print as their TeX source in code style). `images`: the run's image
-// catalog (see layout_blocks).
+// catalog (see layout_blocks). `timings`: where --timings adds shaping and
+// line-breaking time.
 layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
                      const font::FontLibrary& fonts, doc::Diagnostics& diags,
-                     const math::Formulas* formulas = nullptr, image::Catalog* images = nullptr);
+                     const math::Formulas* formulas = nullptr, image::Catalog* images = nullptr,
+                     base::Timings* timings = nullptr);
 
 // The same with any line setter (tests pass one with fixed metrics). Glyph
 // runs keep the setter's face numbers and Book::faces stays empty.
@@ -39,7 +42,8 @@ layout::Book typeset_with(const doc::Document& doc, const style::Sheet& sheet,
 layout::Book typeset_book(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                           const style::Sheet& sheet, const font::FontLibrary& fonts,
                           doc::Diagnostics& diags, const std::string& meta_path = {},
-                          const math::Formulas* formulas = nullptr, image::Catalog* images = nullptr);
+                          const math::Formulas* formulas = nullptr, image::Catalog* images = nullptr,
+                          base::Timings* timings = nullptr);
 layout::Book typeset_book_with(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                                const style::Sheet& sheet, const LineSetter& setter,
                                doc::Diagnostics& diags, image::Catalog* images = nullptr);

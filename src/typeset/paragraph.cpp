@@ -255,7 +255,9 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
   mo.code_scale = style.code_scale;
   mo.lang = style.lang;
   mo.formula = style.formula;
+  base::StageTimer timer(style.timings, base::Stage::Shape);
   MeasuredParagraph mp = measure(inlines, style.fonts, mo);
+  timer.stop();
   out.text = mp.text.text;
   for (const auto& [cp, offset] : mp.uncovered) out.uncovered.emplace_back(cp, mp.text.position(offset));
   std::vector<Item> items = build_items(mp, style);
@@ -269,7 +271,9 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
   bp.min_last_line = style.min_last_line;
   bp.justify = style.align == Alignment::Justify;
   bp.first_fit_threshold = style.first_fit_threshold;
+  base::StageTimer break_timer(style.timings, base::Stage::Break);
   std::vector<LineSpan> spans = break_lines(items, bp);
+  break_timer.stop();
 
   struct Placed {
     uint32_t atom;
