@@ -35,13 +35,12 @@ std::vector<HPDF_BYTE> contents(HPDF_Stream stream) {
   return out;
 }
 
-HPDF_STATUS write_filter_key(HPDF_Dict, HPDF_Stream out) {
-  return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
-}
-
-// libharu calls this as it writes the dictionary, when the stream is final
-// (a TrueType font program is only filled in by its font's own hook).
-HPDF_STATUS compress_now(HPDF_Dict dict) {
+// libharu calls a dictionary's write_fn after its keys (the /Filter array
+// included, since the filter is still set) and before its stream data, so
+// every stream is final here — a TrueType font program is only filled in by
+// its own before_write_fn. The bytes are replaced by their compressed form
+// and the filter cleared, so libharu copies them as they are.
+HPDF_STATUS compress_now(HPDF_Dict dict, HPDF_Stream) {
   const std::vector<HPDF_BYTE> raw = contents(dict->stream);
   std::unique_ptr<libdeflate_compressor, CompressorDeleter> c(libdeflate_alloc_compressor(kLevel));
   if (!c) return HPDF_SetError(dict->error, HPDF_FAILD_TO_ALLOC_MEM, 0);
@@ -52,11 +51,8 @@ HPDF_STATUS compress_now(HPDF_Dict dict) {
   HPDF_MemStream_FreeData(dict->stream);
   const HPDF_STATUS st = HPDF_Stream_Write(dict->stream, packed.data(), static_cast<HPDF_UINT>(n));
   if (st != HPDF_OK) return st;
-  // Written as they are; the filter name comes from write_filter_key
-  // (libharu drops a /Filter entry of an unfiltered stream).
   dict->filter = HPDF_STREAM_FILTER_NONE;
-  dict->write_fn = write_filter_key;
-  dict->before_write_fn = nullptr;
+  dict->write_fn = nullptr;
   return HPDF_OK;
 }
 
@@ -72,8 +68,8 @@ void use_libdeflate(HPDF_Doc pdf) {
     auto dict = static_cast<HPDF_Dict>(entry->obj);
     if (!dict->stream || dict->stream->type != HPDF_STREAM_MEMORY) continue;
     if (dict->filter != HPDF_STREAM_FILTER_FLATE_DECODE || dict->filterParams) continue;
-    if (dict->before_write_fn || dict->write_fn) continue;
-    dict->before_write_fn = compress_now;
+    if (dict->write_fn) continue;
+    dict->write_fn = compress_now;
   }
 }
 

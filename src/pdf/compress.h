@@ -9,9 +9,9 @@ namespace moyin::pdf {
 
 // Marks every stream of `pdf` that libharu would Flate-compress so that,
 // when libharu writes it, its bytes are compressed once with libdeflate and
-// written as they are, under `/Filter /FlateDecode`. Streams with their own
-// write hooks or decode parameters are left to libharu. Call right before
-// saving; deterministic (same bytes in, same bytes out).
+// written as they are (the /Filter entry is libharu's own). Streams with
+// their own write hook or decode parameters are left to libharu. Call right
+// before saving; deterministic (same bytes in, same bytes out).
 void use_libdeflate(HPDF_Doc pdf);
 
 }  // namespace moyin::pdf
