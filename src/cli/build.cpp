@@ -62,7 +62,6 @@ struct Settings {
   const highlight::Highlighter* highlighter = nullptr;
   // --timings: wall time per stage, summed over the jobs (null: not timed).
   base::Timings* timings = nullptr;
-
 };
 
 struct Job {
@@ -235,7 +234,7 @@ void write_outputs(const Job& job, const Settings& s, MakeEpub make_epub, MakePa
     fs::path out = job.output_base;
     out += ".epub";
     base::StageTimer timer(s.timings, base::Stage::Epub);
-    std::optional<std::string> epub = make_epub(r.diags);
+    std::optional<std::string> epub = make_epub();
     timer.stop();
     if (!write_epub(epub, out, input, s.timings, r.diags)) r.ok = false;
   }
@@ -244,7 +243,7 @@ void write_outputs(const Job& job, const Settings& s, MakeEpub make_epub, MakePa
     out += ".pdf";
     // Shaping and line breaking are timed inside; the rest of typesetting is "pages".
     base::StageTimer timer(s.timings, base::Stage::Pages);
-    layout::Book pages = make_pages(r.diags);
+    layout::Book pages = make_pages();
     timer.stop();
     if (!write_pdf(pages, out, input, s, images, r.diags)) r.ok = false;
   }
@@ -272,9 +271,8 @@ void run_file(const Job& job, const Settings& s, JobResult& r) {
   finish_math(std::span(&document, 1), sheet, s, r.diags);
   image::Catalog images(catalog_options(s, sheet, job.input.parent_path()));
   write_outputs(
-      job, s,
-      [&](doc::Diagnostics& d) { return epub::make_epub(document, epub_options(s, sheet, job, images), d); },
-      [&](doc::Diagnostics& d) { return typeset::typeset(document, sheet, *s.fonts, d, s.formulas, &images, s.timings); },
+      job, s, [&] { return epub::make_epub(document, epub_options(s, sheet, job, images), r.diags); },
+      [&] { return typeset::typeset(document, sheet, *s.fonts, r.diags, s.formulas, &images, s.timings); },
       images, r);
 }
 
@@ -346,9 +344,9 @@ void run_book(const Job& job, const Settings& s, JobResult& r) {
   finish_math(book.chapters, sheet, s, r.diags);
   image::Catalog images(catalog_options(s, sheet, book.root));
   write_outputs(
-      job, s, [&](doc::Diagnostics& d) { return epub::make_book(book, epub_options(s, sheet, job, images), d); },
-      [&](doc::Diagnostics& d) {
-        return typeset::typeset_book(book.meta, book.chapters, sheet, *s.fonts, d, input, s.formulas,
+      job, s, [&] { return epub::make_book(book, epub_options(s, sheet, job, images), r.diags); },
+      [&] {
+        return typeset::typeset_book(book.meta, book.chapters, sheet, *s.fonts, r.diags, input, s.formulas,
                                      &images, s.timings);
       },
       images, r);
