@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "base/file.h"
+#include "base/timings.h"
 #include "cli/commands.h"
 #include "cli/environment.h"
 #include "cli/jobs.h"
@@ -60,6 +62,8 @@ struct Settings {
   const math::Formulas* formulas = nullptr;
   // Loaded on first use, once per process, shared by every job's thread.
   const highlight::Highlighter* highlighter = nullptr;
+  // --timings: wall time per stage, summed over the jobs (null: not timed).
+  base::Timings* timings = nullptr;
 };
 
 struct Job {
@@ -196,8 +200,9 @@ epub::Options epub_options(const Settings& s, const style::Sheet& sheet, const J
 // ---- The back ends: one call site each.
 
 bool write_epub(const std::optional<std::string>& bytes, const fs::path& out,
-                const std::string& input, doc::Diagnostics& diags) {
+                const std::string& input, base::Timings* timings, doc::Diagnostics& diags) {
   if (!bytes) return false;
+  base::StageTimer timer(timings, base::Stage::Write);
   return write_atomic(out, *bytes, input, diags);
 }
 
@@ -209,6 +214,7 @@ bool write_pdf(const layout::Book& pages, const fs::path& out, const std::string
   options.images = &images;
   options.source_path = input;
   options.source_date_epoch = s.env->source_date_epoch;
+  options.timings = s.timings;
   return pdf::write(pages, out, options, diags);
 }
 
@@ -223,19 +229,29 @@ void write_outputs(const Job& job, const Settings& s, MakeEpub make_epub, MakePa
   if (s.to != Target::Pdf) {
     fs::path out = job.output_base;
     out += ".epub";
-    if (!write_epub(make_epub(), out, input, r.diags)) r.ok = false;
+    base::StageTimer timer(s.timings, base::Stage::Epub);
+    std::optional<std::string> epub = make_epub();
+    timer.stop();
+    if (!write_epub(epub, out, input, s.timings, r.diags)) r.ok = false;
   }
   if (s.to != Target::Epub) {
     fs::path out = job.output_base;
     out += ".pdf";
-    if (!write_pdf(make_pages(), out, input, s, images, r.diags)) r.ok = false;
+    // Shaping and line breaking are timed inside; the rest of typesetting is "pages".
+    base::StageTimer timer(s.timings, base::Stage::Pages);
+    layout::Book pages = make_pages();
+    timer.stop();
+    if (!write_pdf(pages, out, input, s, images, r.diags)) r.ok = false;
   }
 }
 
 void load_file(const Job& job, const Settings& s, JobResult& r) {
-  r.document = source::read_file(job.input, r.diags);
+  r.document = source::read_file(job.input, r.diags, s.timings);
   if (!r.document) r.ok = false;
-  else s.highlighter->annotate(*r.document, r.diags);
+  else {
+    base::StageTimer timer(s.timings, base::Stage::Parse);
+    s.highlighter->annotate(*r.document, r.diags);
+  }
 }
 
 // Equation numbers and MathJax's complaints, once the sheet is known.
@@ -252,7 +268,7 @@ void run_file(const Job& job, const Settings& s, JobResult& r) {
   image::Catalog images(catalog_options(s, sheet, job.input.parent_path()));
   write_outputs(
       job, s, [&] { return epub::make_epub(document, epub_options(s, sheet, job, images), r.diags); },
-      [&] { return typeset::typeset(document, sheet, *s.fonts, r.diags, s.formulas, &images); },
+      [&] { return typeset::typeset(document, sheet, *s.fonts, r.diags, s.formulas, &images, nullptr, s.timings); },
       images, r);
 }
 
@@ -277,7 +293,7 @@ void run_book(const Job& job, const Settings& s, JobResult& r) {
       job, s, [&] { return epub::make_book(book, epub_options(s, sheet, job, images), r.diags); },
       [&] {
         return typeset::typeset_book(book.meta, book.chapters, sheet, *s.fonts, r.diags, input, s.formulas,
-                                     &images);
+                                     &images, s.timings);
       },
       images, r);
 }
@@ -357,6 +373,27 @@ std::vector<Job> plan(const std::vector<std::string>& paths, const Settings& s,
   return unique;
 }
 
+// --timings: one line per stage on stderr. Typesetting was timed as a whole
+// under "pages", shaping and line breaking inside it: they are taken out.
+void print_timings(const base::Timings& t, size_t documents,
+                   std::chrono::steady_clock::time_point started) {
+  using base::Stage;
+  auto ms = [](std::chrono::nanoseconds d) { return static_cast<double>(d.count()) / 1e6; };
+  std::fprintf(stderr, "moyin: timings (wall, ms, summed over %zu document%s):\n", documents,
+               documents == 1 ? "" : "s");
+  double sum = 0;
+  for (size_t i = 0; i < base::kStageCount; ++i) {
+    const auto stage = static_cast<Stage>(i);
+    double v = ms(t.get(stage));
+    if (stage == Stage::Pages) v -= ms(t.get(Stage::Shape)) + ms(t.get(Stage::Break));
+    sum += v;
+    std::fprintf(stderr, "  %-6s %9.1f\n", std::string(base::stage_name(stage)).c_str(), v);
+  }
+  std::fprintf(stderr, "  %-6s %9.1f  (stages above)\n", "sum", sum);
+  std::fprintf(stderr, "  %-6s %9.1f  (the whole build command, start-up excluded)\n", "total",
+               ms(std::chrono::steady_clock::now() - started));
+}
+
 void print_progress(size_t done, size_t total) {
   constexpr int kWidth = 30;
   int filled = total ? static_cast<int>(done * kWidth / total) : kWidth;
@@ -367,13 +404,16 @@ void print_progress(size_t done, size_t total) {
 }
 
 int run_build(const std::vector<std::string>& paths, Settings s) {
+  const auto started = std::chrono::steady_clock::now();
   doc::Diagnostics planning;
   const Environment env = read_environment(planning);
   s.env = &env;
   std::vector<Job> jobs = plan(paths, s, planning);
   std::optional<font::FontLibrary> fonts;
   if (!jobs.empty()) {
+    base::StageTimer timer(s.timings, base::Stage::Fonts);
     fonts = font::FontLibrary::load(s.fonts_yaml.empty() ? env.fonts_yaml : fs::path(s.fonts_yaml), planning);
+    timer.stop();
     if (!fonts) {
       print_diagnostics(planning);
       return 1;  // no input can be typeset without fonts
@@ -424,6 +464,7 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
         print_progress(done, jobs.size());
       });
   if (progress) std::fputc('\n', stderr);
+  if (s.timings) print_timings(*s.timings, jobs.size(), started);
   size_t failed = 0;
   size_t warnings = planning.count(doc::Severity::Warning);
   for (JobResult& r : results) {
@@ -460,6 +501,7 @@ void add_build(CLI::App& app, int& exit_code) {
     std::string fonts_yaml;
     int jobs = 0;
     bool quiet = false;
+    bool timings = false;
     ReportPolicy report;
     std::string werror;
   };
@@ -476,6 +518,8 @@ void add_build(CLI::App& app, int& exit_code) {
   cmd->add_option("-j,--jobs", args->jobs, "Parallel jobs (default: CPU count)")
       ->check(CLI::Range(1, 256));
   cmd->add_flag("-q,--quiet", args->quiet, "Print errors only");
+  cmd->add_flag("--timings", args->timings,
+                "Print the wall time of each stage (read, parse, fonts, shape, break, pages, pdf, epub, write)");
   cmd->add_option("--warnings-per-kind", args->report.warnings_per_kind,
                   "Print at most N warnings of one kind per document, then a count (0: all)")
       ->capture_default_str();
@@ -497,6 +541,8 @@ void add_build(CLI::App& app, int& exit_code) {
     s.report.warnings_are_errors = args->werror == "error";
     unsigned hw = std::thread::hardware_concurrency();
     s.jobs = args->jobs > 0 ? args->jobs : static_cast<int>(hw ? hw : 1);
+    base::Timings timings;
+    if (args->timings) s.timings = &timings;
     exit_code = run_build(args->paths, s);
   });
 }

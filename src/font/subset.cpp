@@ -399,18 +399,35 @@ bool face_has_table(hb_face_t* face, hb_tag_t tag) {
   return hb_blob_get_length(t.get()) > 0;
 }
 
+// A face of only the tables a CFF subset for the PDF reads (the outlines
+// and the glyph count), sharing the source's bytes. Subsetting the whole
+// face would first walk its cmap (tens of thousands of code points in a CJK
+// face) and the Unicode variation sequences, adding variant glyphs no text
+// uses: a fixed ~10–20 ms per Noto CJK face even for a handful of glyphs
+// (docs/performance.md), and a larger font program.
+FacePtrHb outline_face(hb_face_t* face) {
+  FacePtrHb out(hb_face_builder_create());
+  for (hb_tag_t tag : {HB_TAG('C', 'F', 'F', ' '), HB_TAG('h', 'e', 'a', 'd'), HB_TAG('m', 'a', 'x', 'p')}) {
+    BlobPtr table(hb_face_reference_table(face, tag));
+    if (!hb_face_builder_add_table(out.get(), tag, table.get())) return nullptr;
+  }
+  return out;
+}
+
 // The CFF path of subset_for_pdf: outlines stay CFF; codes are CIDs.
 std::optional<PdfFont> subset_cff_for_pdf(hb_face_t* face, std::span<const uint32_t> glyphs,
                                           std::string& error) {
-  InputPtr input = glyph_input(face, glyphs, error);
+  FacePtrHb outlines = outline_face(face);
+  if (!outlines) {
+    error = "out of memory";
+    return std::nullopt;
+  }
+  InputPtr input = glyph_input(outlines.get(), glyphs, error);
   if (!input) return std::nullopt;
-  hb_set_t* drop = hb_subset_input_set(input.get(), HB_SUBSET_SETS_DROP_TABLE_TAG);
-  for (const char* tag : {"GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "vhea", "vmtx", "VORG"})
-    hb_set_add(drop, hb_tag_from_string(tag, 4));
   // Desubroutinized charstrings deflate better than subroutinized ones
   // (LIBRARY-NOTES.md: CFF) and subset faster.
   hb_subset_input_set_flags(input.get(), HB_SUBSET_FLAGS_DESUBROUTINIZE);
-  PlanPtr plan(hb_subset_plan_create_or_fail(face, input.get()));
+  PlanPtr plan(hb_subset_plan_create_or_fail(outlines.get(), input.get()));
   if (!plan) {
     error = "hb-subset could not plan the subset";
     return std::nullopt;

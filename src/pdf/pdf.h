@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "base/timings.h"
 #include "doc/diagnostics.h"
 #include "image/catalog.h"
 #include "layout/book.h"
@@ -27,6 +28,9 @@ struct WriteOptions {
   // The run's image catalog: ImageBox::path names its entries, and the
   // pixels come from it (decoded once). Null = a catalog of this call.
   image::Catalog* images = nullptr;
+  // --timings: font subsetting goes to "fonts", serializing and compressing
+  // the file to "write", the rest to "pdf" (null: not timed).
+  base::Timings* timings = nullptr;
 };
 
 // Writes `book` to `out` (a temporary file in the same directory, renamed

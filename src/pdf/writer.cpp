@@ -1,4 +1,5 @@
-// The libharu side of the PDF back end (the only file that includes hpdf).
+// The libharu side of the PDF back end (with compress.cpp, the only files
+// that include hpdf).
 // See LIBRARY-NOTES.md (libharu 2.3): fonts are glyph-addressed subsets
 // loaded from memory through libharu's exported internals, text is written
 // as raw TJ arrays, the ToUnicode stream is rewritten, errors are sticky.
@@ -26,6 +27,7 @@
 #include "base/date.h"
 #include "base/number.h"
 #include "font/subset.h"
+#include "pdf/compress.h"
 #include "pdf/content.h"
 #include "pdf/pdf.h"
 
@@ -860,6 +862,8 @@ bool Writer::save() {
   if (dir.empty()) dir = ".";
   std::filesystem::path tmp =
       dir / ("." + out_.filename().string() + "." + std::to_string(getpid()) + ".tmp");
+  // libdeflate compresses each stream as libharu writes it (docs/performance.md).
+  if (opt_.compress) use_libdeflate(pdf_.get());
   HPDF_SaveToFile(pdf_.get(), tmp.c_str());
   if (!check("saving " + tmp.string())) {
     std::filesystem::remove(tmp, ec);
@@ -875,6 +879,7 @@ bool Writer::save() {
 }
 
 bool Writer::run() {
+  base::StageTimer timer(opt_.timings, base::Stage::Pdf);
   pdf_.reset(HPDF_New(on_error, &log_));
   if (!pdf_) {
     error("cannot write PDF " + out_.string() + ": libharu could not start (out of memory)");
@@ -886,7 +891,11 @@ bool Writer::run() {
   HPDF_SetCurrentEncoder(pdf, "UTF-8");
   if (!check("setting up the document")) return false;
 
+  timer.stop();
+  base::StageTimer font_timer(opt_.timings, base::Stage::Fonts);
   if (!load_fonts()) return false;
+  font_timer.stop();
+  base::StageTimer page_timer(opt_.timings, base::Stage::Pdf);
 
   for (size_t i = 0; i < book_.pages.size(); ++i) {
     const auto& lp = book_.pages[i];
@@ -937,6 +946,8 @@ bool Writer::run() {
   finish_cff_fonts();
   rewrite_to_unicode();
   if (!check("finishing the document")) return false;
+  page_timer.stop();
+  base::StageTimer write_timer(opt_.timings, base::Stage::Write);
   return save();
 }
 

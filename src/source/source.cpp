@@ -35,7 +35,8 @@ std::optional<doc::Document> parse(std::string_view text, std::string_view path,
 }
 
 std::optional<doc::Document> read_file(const std::filesystem::path& path,
-                                       doc::Diagnostics& diags) {
+                                       doc::Diagnostics& diags, base::Timings* timings) {
+  base::StageTimer timer(timings, base::Stage::Read);
   const std::string name = path.string();
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
@@ -48,6 +49,8 @@ std::optional<doc::Document> read_file(const std::filesystem::path& path,
     diags.error(name, {}, error);
     return std::nullopt;
   }
+  timer.stop();
+  base::StageTimer parsing(timings, base::Stage::Parse);
   return parse(*text, name, diags);
 }
 

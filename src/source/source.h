@@ -6,6 +6,7 @@
 #include <optional>
 #include <string_view>
 
+#include "base/timings.h"
 #include "doc/diagnostics.h"
 #include "doc/document.h"
 
@@ -18,8 +19,9 @@ std::optional<doc::Document> parse(std::string_view text, std::string_view path,
                                    doc::Diagnostics& diags);
 
 // Reads and parses a file; a file that cannot be read is an error.
+// `timings` (--timings) gets the reading and the parsing time.
 std::optional<doc::Document> read_file(const std::filesystem::path& path,
-                                       doc::Diagnostics& diags);
+                                       doc::Diagnostics& diags, base::Timings* timings = nullptr);
 
 // Reads a book file (book.yaml: front-matter keys plus `chapters:`, a list
 // of Markdown files relative to it) and its chapters. Heading ids repeated

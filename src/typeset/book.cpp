@@ -466,6 +466,7 @@ class FontSetter {
   }
 
   void trace_to(std::string* out) { trace_ = out; }
+  base::Timings* timings = nullptr;  // --timings: shaping and line breaking
 
   // Footnote references link to their notes: label -> anchor of the note.
   void add_notes(const doc::Document& d) {
@@ -494,6 +495,7 @@ class FontSetter {
     ps.fonts.cjk_emphasis_bold = sheet_.emphasis.cjk == style::CjkEmphasis::Bold && !rs.italic;
     ps.lang = lang_;
     ps.formula = [this](const doc::Inline& in) { return drawing(in); };
+    ps.timings = timings;
     const std::vector<doc::Inline>* inlines = req.inlines;
     std::vector<doc::Inline> linked;
     const bool notes = !notes_.empty() && has_note_ref(*inlines);
@@ -863,8 +865,9 @@ void number_faces(layout::Book& book, const font::FontLibrary& fonts) {
 
 layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
                      const font::FontLibrary& fonts, doc::Diagnostics& diags, const math::Formulas* formulas,
-                     image::Catalog* images, std::string* lines_trace) {
+                     image::Catalog* images, std::string* lines_trace, base::Timings* timings) {
   FontSetter fs(doc.meta, doc.path, sheet, fonts, diags, formulas);
+  fs.timings = timings;
   fs.add_notes(doc);
   fs.trace_to(lines_trace);
   LineSetter setter = [&fs](const SetRequest& req) { return fs(req); };
@@ -877,8 +880,10 @@ layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
 layout::Book typeset_book(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                           const style::Sheet& sheet, const font::FontLibrary& fonts,
                           doc::Diagnostics& diags, const std::string& meta_path,
-                          const math::Formulas* formulas, image::Catalog* images) {
+                          const math::Formulas* formulas, image::Catalog* images,
+                          base::Timings* timings) {
   FontSetter fs(meta, meta_path, sheet, fonts, diags, formulas);
+  fs.timings = timings;
   for (const doc::Document& d : chapters) fs.add_notes(d);
   LineSetter setter = [&fs](const SetRequest& req) { return fs(req); };
   layout::Book book = typeset_book_with(meta, chapters, sheet, setter, diags, images);

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/timings.h"
 #include "doc/diagnostics.h"
 #include "doc/document.h"
 #include "font/font.h"
@@ -23,11 +24,12 @@ namespace moyin::typeset {
 // `formulas`: MathJax's results for the document's math (none: formulas
 // print as their TeX source in code style). `images`: the run's image
 // catalog (see layout_blocks). `lines_trace`: when given, every paragraph
-// set is appended to it in the format of typeset/lines_dump.h.
+// set is appended to it in the format of typeset/lines_dump.h. `timings`:
+// where --timings adds shaping and line-breaking time.
 layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
                      const font::FontLibrary& fonts, doc::Diagnostics& diags,
                      const math::Formulas* formulas = nullptr, image::Catalog* images = nullptr,
-                     std::string* lines_trace = nullptr);
+                     std::string* lines_trace = nullptr, base::Timings* timings = nullptr);
 
 // The same with any line setter (tests pass one with fixed metrics). Glyph
 // runs keep the setter's face numbers and Book::faces stays empty.
@@ -42,7 +44,8 @@ layout::Book typeset_with(const doc::Document& doc, const style::Sheet& sheet,
 layout::Book typeset_book(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                           const style::Sheet& sheet, const font::FontLibrary& fonts,
                           doc::Diagnostics& diags, const std::string& meta_path = {},
-                          const math::Formulas* formulas = nullptr, image::Catalog* images = nullptr);
+                          const math::Formulas* formulas = nullptr, image::Catalog* images = nullptr,
+                          base::Timings* timings = nullptr);
 layout::Book typeset_book_with(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                                const style::Sheet& sheet, const LineSetter& setter,
                                doc::Diagnostics& diags, image::Catalog* images = nullptr);

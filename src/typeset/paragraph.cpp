@@ -257,7 +257,9 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
   mo.formula = style.formula;
   // Less the first-line indent: a formula that opens a paragraph fits too.
   mo.max_object_width = std::max(1.0, style.measure - std::max(0.0, style.indent));
+  base::StageTimer timer(style.timings, base::Stage::Shape);
   MeasuredParagraph mp = measure(inlines, style.fonts, mo);
+  timer.stop();
   out.text = mp.text.text;
   for (const MeasuredParagraph::Shrunk& s : mp.shrunk) {
     const doc::Inline& f = *mp.text.objects[static_cast<size_t>(s.object)];
@@ -280,7 +282,9 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
   bp.min_last_line = style.min_last_line;
   bp.justify = style.align == Alignment::Justify;
   bp.first_fit_threshold = style.first_fit_threshold;
+  base::StageTimer break_timer(style.timings, base::Stage::Break);
   std::vector<LineSpan> spans = break_lines(items, bp);
+  break_timer.stop();
 
   struct Placed {
     uint32_t atom;

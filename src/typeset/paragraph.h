@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/timings.h"
 #include "doc/diagnostics.h"
 #include "layout/book.h"
 #include "typeset/cjk.h"
@@ -46,6 +47,8 @@ struct ParagraphStyle {
   size_t first_fit_threshold = 20000;
   // Inline formulas' drawings (see MeasureOptions::formula).
   std::function<const math::Drawing*(const doc::Inline&)> formula;
+  // Where `moyin build --timings` adds shaping and line-breaking time (null: not timed).
+  base::Timings* timings = nullptr;
 };
 
 // A decoration the page builder draws or links, in line coordinates (x from

@@ -216,6 +216,10 @@ TEST_F(SubsetTest, CffFaceStaysCffAndIsAddressedByCid) {
   EXPECT_EQ(static_cast<int>(sub->program[0]), 1);
   EXPECT_EQ(static_cast<int>(sub->program[2]), 4);
   EXPECT_LT(sub->program.size(), 60000u);  // a handful of glyphs, not the whole face
+  // Exactly the glyphs asked for: no variant glyphs of the face's Unicode
+  // variation sequences (the subset is cut from the outlines alone).
+  EXPECT_EQ(sub->glyph_count,
+            static_cast<int>(std::set<uint32_t>(gids.begin(), gids.end()).size()));
   // CID-keyed: each glyph's code is its CID (distinct, .notdef is CID 0),
   // with its advance in 1/1000 em; free codes start after the last CID.
   std::set<uint16_t> codes;
