@@ -10,6 +10,7 @@
 #include "base/chars.h"
 #include "base/utf8.h"
 #include "cli/commands.h"
+#include "cli/coverage.h"
 #include "cli/report.h"
 #include "font/font.h"
 #include "source/source.h"
@@ -274,6 +275,13 @@ int run(const FontsArgs& args) {
 }
 
 }  // namespace
+
+void report_missing_glyphs(const doc::Document& d, const font::FontLibrary& lib, const style::Sheet& sheet,
+                           doc::Diagnostics& diags) {
+  Checker checker{lib, sheet, diags, d.meta.lang};
+  checker.document(d);
+  checker.missing.report(d.path, diags);
+}
 
 void add_fonts(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<FontsArgs>();
