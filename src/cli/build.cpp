@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -585,12 +586,24 @@ size_t report_orphans(const std::vector<fs::path>& roots, const Settings& s, doc
   return found;
 }
 
-void print_progress(size_t done, size_t total) {
+// Progress while the jobs run: on a terminal a bar redrawn in place with
+// done/total, rate and the time left; elsewhere (CI logs) a plain line at
+// every tenth, only for runs long enough to want one.
+void print_progress(size_t done, size_t total, std::chrono::steady_clock::time_point start, bool tty) {
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
+  const double left = rate > 0 ? static_cast<double>(total - done) / rate : 0;
+  if (!tty) {
+    if (total < 20 || (done * 10 / total) == ((done - 1) * 10 / total)) return;
+    std::fprintf(stderr, "moyin: %zu/%zu converted, %.1f/s\n", done, total, rate);
+    return;
+  }
   constexpr int kWidth = 30;
   int filled = total ? static_cast<int>(done * kWidth / total) : kWidth;
   std::string bar(static_cast<size_t>(filled), '#');
   bar.resize(kWidth, '.');
-  std::fprintf(stderr, "\r[%s] %zu/%zu", bar.c_str(), done, total);
+  std::fprintf(stderr, "\r[%s] %zu/%zu  %.1f/s  ETA %ds ", bar.c_str(), done, total, rate,
+               static_cast<int>(left + 0.5));
   std::fflush(stderr);
 }
 
@@ -652,7 +665,8 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   print_diagnostics(math_diags);
   s.formulas = &formulas;
   bool tty = ::isatty(STDERR_FILENO) == 1;
-  bool progress = tty && !s.quiet && jobs.size() > 1;
+  const bool progress = !s.quiet && jobs.size() > 1;
+  const auto started = std::chrono::steady_clock::now();
   std::mutex progress_mutex;  // only guards the progress line on stderr
   run_parallel(
       jobs.size(), s.jobs,
@@ -671,9 +685,9 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
       [&](size_t done) {
         if (!progress) return;
         std::lock_guard<std::mutex> lock(progress_mutex);
-        print_progress(done, jobs.size());
+        print_progress(done, jobs.size(), started, tty);
       });
-  if (progress) std::fputc('\n', stderr);
+  if (progress && tty) std::fputc('\n', stderr);
   size_t failed = 0, current = 0;
   size_t warnings = planning.count(doc::Severity::Warning);
   for (JobResult& r : results) {

@@ -120,7 +120,7 @@ TEST(FrontMatterFormats, BrokenTomlIsReportedAtItsLine) {
   ASSERT_EQ(w.size(), 1u);
   EXPECT_NE(w[0]->message.find("not valid TOML"), std::string::npos);
   EXPECT_GE(w[0]->pos.line, 3);
-  EXPECT_EQ(p->meta.title, "Body");  // no front-matter title: the fallback
+  EXPECT_EQ(p->meta.title, "test");  // no front-matter title: the file name
 }
 
 TEST(FrontMatterFormats, JsonObjectFirst) {
