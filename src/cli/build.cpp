@@ -568,16 +568,18 @@ size_t report_orphans(const std::vector<fs::path>& roots, const Settings& s, doc
       std::optional<cache::Entry> e = cache::read(file);
       const fs::path dir = file.parent_path();
       std::error_code ec;
-      if (!e || fs::exists(cache::loaded_path(e->source, dir), ec)) continue;
+      if (!e) continue;
+      const fs::path source = cache::loaded_path(e->source, dir);
+      if (fs::exists(source, ec)) continue;
       ++found;
       for (const std::string& o : e->outputs) {
         const fs::path out = dir.parent_path() / o;
         if (!fs::exists(out, ec)) continue;
         if (s.prune) {
           fs::remove(out, ec);
-          diags.warn(out.string(), {}, "removed: its source " + e->source + " was deleted");
+          diags.warn(out.string(), {}, "removed: its source " + source.string() + " was deleted");
         } else {
-          diags.warn(out.string(), {}, "its source " + e->source + " was deleted (--prune removes it)");
+          diags.warn(out.string(), {}, "its source " + source.string() + " was deleted (--prune removes it)");
         }
       }
       if (s.prune) fs::remove(file, ec);
