@@ -621,7 +621,7 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   std::vector<Job> jobs = plan(paths, s, planning);
   keep_shard(jobs, paths, s);
   std::optional<font::FontLibrary> fonts;
-  if (!jobs.empty()) {
+  if (!jobs.empty() && !s.fonts) {  // `watch` hands in the fonts and the context it keeps
     const fs::path fonts_yaml = s.fonts_yaml.empty() ? font::default_fonts_yaml() : fs::path(s.fonts_yaml);
     fonts = font::FontLibrary::load(fonts_yaml, planning);
     if (!fonts) {
@@ -640,8 +640,8 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
         if (std::error_code ec; fs::is_directory(p, ec)) roots.emplace_back(p);
     report_orphans(roots, s, planning);
   }
-  const highlight::Highlighter highlighter(highlight_dirs());
-  s.highlighter = &highlighter;
+  std::optional<highlight::Highlighter> highlighter;
+  if (!s.highlighter) s.highlighter = &highlighter.emplace(highlight_dirs());
   print_diagnostics(planning);
   std::vector<JobResult> results(jobs.size());
   // First pass: read every input (in parallel), so the math engine runs once for all.
@@ -831,6 +831,21 @@ void add_watch(CLI::App& app, int& exit_code) {
   add_build_options(cmd, *args, true);
   cmd->callback([args, &exit_code] {
     Settings s = settings_from(*args);
+    // Loaded once for every rebuild: the fonts, the cache context (it hashes
+    // the fonts and Moyin itself) and the highlighter's language definitions.
+    // A changed fonts.yaml or font file needs a restart of `watch`.
+    doc::Diagnostics diags;
+    const fs::path fonts_yaml = s.fonts_yaml.empty() ? font::default_fonts_yaml() : fs::path(s.fonts_yaml);
+    std::optional<font::FontLibrary> fonts = font::FontLibrary::load(fonts_yaml, diags);
+    print_diagnostics(diags);
+    if (!fonts) {
+      exit_code = 1;
+      return;
+    }
+    s.fonts = &*fonts;
+    s.context = cache_context(s, fonts_yaml, *fonts);
+    const highlight::Highlighter highlighter(highlight_dirs());
+    s.highlighter = &highlighter;
     exit_code = watch(args->paths, args->max_rebuilds, [&s, args] { return run_build(args->paths, s); });
   });
 }
