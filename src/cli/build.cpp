@@ -25,16 +25,21 @@
 
 #include "base/file.h"
 #include "base/timings.h"
+#include "cli/cache.h"
 #include "cli/commands.h"
+#include "cli/data_dir.h"
 #include "cli/environment.h"
+#include "cli/inputs.h"
 #include "cli/jobs.h"
 #include "cli/report.h"
 #include "cli/sheet.h"
+#include "cli/watch.h"
 #include "epub/epub.h"
 #include "math/math.h"
 #include "font/font.h"
 #include "image/catalog.h"
 #include "pdf/pdf.h"
+#include "source/badges.h"
 #include "source/source.h"
 #include "style/style.h"
 #include "typeset/book.h"
@@ -54,6 +59,12 @@ struct Settings {
   std::string fonts_yaml;            // --fonts FILE (empty: the default configuration)
   int jobs = 1;
   bool quiet = false;
+  bool force = false;   // --force: rebuild inputs the cache says are up to date
+  bool prune = false;   // --prune: remove outputs whose source was deleted
+  int shard = 1;        // --shard K/N: convert the K-th of N slices
+  int shards = 1;
+  std::string context;  // the build cache's hash of everything not tied to one input
+  bool drop_badges = false;  // --drop-badges: leave out paragraphs of status badges
   ReportPolicy report;
   const Environment* env = nullptr;  // read once in run_build
   // Loaded once per process and shared read-only by every job's thread.
@@ -78,22 +89,9 @@ struct JobResult {
   // What the first pass read: one document, or a book's chapters.
   std::optional<doc::Document> document;
   std::optional<doc::Book> book;
+  bool up_to_date = false;      // the cache says the outputs are current: nothing run
+  std::vector<fs::path> used;   // what the outputs were made from besides the input
 };
-
-std::string lower(std::string s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  return s;
-}
-
-bool is_markdown(const fs::path& p) {
-  std::string ext = lower(p.extension().string());
-  return ext == ".md" || ext == ".markdown";
-}
-bool is_book(const fs::path& p) {
-  std::string ext = lower(p.extension().string());
-  return ext == ".yaml" || ext == ".yml";
-}
 
 // Creates the folder an output goes into (-o DIR, a folder's sub-paths).
 bool ensure_parent(const fs::path& target, const std::string& input, doc::Diagnostics& diags) {
@@ -165,6 +163,47 @@ void name_font_files(style::Sheet& sheet, const font::FontLibrary* fonts, const 
     const font::FontSet& set = fonts->named_set(*named, doc_dir, *base, ignored, input);
     if (&set == base || set.faces.empty() || set.faces.front().regular < 0) continue;
     *named = font::info(fonts->face(set.faces.front().regular)).family;
+void note_images(const std::vector<doc::Inline>& inlines, const std::string& doc_path, image::Catalog& images,
+                 JobResult& r) {
+  for (const doc::Inline& in : inlines) {
+    if (in.kind == doc::InlineKind::Image) {
+      const image::Entry e = images.resolve(in.url, doc_path);
+      if (!e.key.empty()) {
+        r.used.emplace_back(e.key);
+      } else if (e.problem == image::Problem::Missing) {  // appears later: the output is stale then
+        const std::string local = in.url.substr(0, in.url.find_first_of("?#"));
+        r.used.push_back(fs::path(doc_path).parent_path() / image::percent_decode(local));
+      }
+    }
+    note_images(in.children, doc_path, images, r);
+  }
+}
+
+void note_images(const std::vector<doc::Block>& blocks, const std::string& doc_path, image::Catalog& images,
+                 JobResult& r) {
+  for (const doc::Block& b : blocks) {
+    note_images(b.inlines, doc_path, images, r);
+    for (const doc::TableRow& row : b.rows)
+      for (const doc::TableCell& cell : row.cells) note_images(cell.inlines, doc_path, images, r);
+    note_images(b.children, doc_path, images, r);
+  }
+}
+
+// The files besides the input that a job's outputs were made from: the
+// style sheets layered and the images referenced (found, or missing: adding
+// the file makes the output stale).
+void note_used(const style::Sheet& sheet, std::span<const doc::Document> docs, image::Catalog& images,
+               JobResult& r) {
+  for (const std::string& f : sheet.sources) r.used.emplace_back(f);
+  for (const doc::Document& d : docs) {
+    note_images(d.blocks, d.path, images, r);
+    note_images(d.footnotes, d.path, images, r);
+    if (!d.meta.cover.empty()) {
+      doc::Inline cover;
+      cover.kind = doc::InlineKind::Image;
+      cover.url = d.meta.cover;
+      note_images(std::vector<doc::Inline>{cover}, d.path, images, r);
+    }
   }
 }
 
@@ -264,12 +303,14 @@ void finish_math(std::span<doc::Document> docs, const style::Sheet& sheet, const
 void run_file(const Job& job, const Settings& s, JobResult& r) {
   doc::Document& document = *r.document;
   style::Sheet sheet = sheet_for(s, document.meta, job.input.parent_path(), r.diags);
+  if (s.drop_badges) source::drop_badges(document);
   finish_math(std::span(&document, 1), sheet, s, r.diags);
   image::Catalog images(catalog_options(s, sheet, job.input.parent_path()));
   write_outputs(
       job, s, [&] { return epub::make_epub(document, epub_options(s, sheet, job, images), r.diags); },
       [&] { return typeset::typeset(document, sheet, *s.fonts, r.diags, s.formulas, &images, nullptr, s.timings); },
       images, r);
+  note_used(sheet, std::span(&document, 1), images, r);
 }
 
 // book.yaml: front-matter keys (title, author, date, lang, id, cover, tags,
@@ -280,13 +321,18 @@ void load_book(const Job& job, const Settings& s, JobResult& r) {
     r.ok = false;
     return;
   }
-  for (doc::Document& chapter : r.book->chapters) s.highlighter->annotate(chapter, r.diags);
+  for (doc::Document& chapter : r.book->chapters) {
+    s.highlighter->annotate(chapter, r.diags);
+    r.used.emplace_back(chapter.path);
+  }
 }
 
 void run_book(const Job& job, const Settings& s, JobResult& r) {
   doc::Book& book = *r.book;
   const std::string input = job.input.string();
   style::Sheet sheet = sheet_for(s, book.meta, job.input.parent_path(), r.diags);
+  if (s.drop_badges)
+    for (doc::Document& chapter : book.chapters) source::drop_badges(chapter);
   finish_math(book.chapters, sheet, s, r.diags);
   image::Catalog images(catalog_options(s, sheet, book.root));
   write_outputs(
@@ -296,6 +342,7 @@ void run_book(const Job& job, const Settings& s, JobResult& r) {
                                      &images, s.timings);
       },
       images, r);
+  note_used(sheet, book.chapters, images, r);
 }
 
 // One MathJax process for every formula of the run; started only when there are formulas.
@@ -317,6 +364,34 @@ bool convert_math(const math::Engine& engine, const std::vector<JobResult>& resu
   return false;
 }
 
+fs::path absolute_normal(const fs::path& p) {
+  std::error_code ec;
+  return fs::absolute(p, ec).lexically_normal();
+}
+
+// The deepest folder holding every input (a folder argument itself, a file's
+// folder). When two inputs would write the same output under -o (`a/index.md`
+// and `b/index.md`, or two folders holding `index.md`), every output mirrors
+// its input's folders below it instead: `a/index.pdf` and `b/index.pdf`.
+fs::path common_folder(const std::vector<std::string>& paths) {
+  std::optional<fs::path> common;
+  for (const std::string& p : paths) {
+    std::error_code ec;
+    fs::path abs = absolute_normal(p);
+    if (!fs::is_directory(abs, ec)) abs = abs.parent_path();
+    if (!abs.has_filename() && abs.has_parent_path() && abs != abs.root_path()) abs = abs.parent_path();
+    if (!common) {
+      common = abs;
+      continue;
+    }
+    fs::path shared;
+    for (auto a = common->begin(), b = abs.begin(); a != common->end() && b != abs.end() && *a == *b; ++a, ++b)
+      shared /= *a;
+    common = shared;
+  }
+  return common.value_or(fs::path("."));
+}
+
 // Expands the command line's paths into jobs; problems go to `diags`.
 std::vector<Job> plan(const std::vector<std::string>& paths, const Settings& s,
                       doc::Diagnostics& diags) {
@@ -334,18 +409,8 @@ std::vector<Job> plan(const std::vector<std::string>& paths, const Settings& s,
       continue;
     }
     if (fs::is_directory(st)) {
-      std::vector<fs::path> found;
-      fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
-      for (; !ec && it != end; it.increment(ec)) {
-        std::string name = it->path().filename().string();
-        if (!name.empty() && name[0] == '.') {  // hidden files and folders (.git)
-          if (it->is_directory(ec)) it.disable_recursion_pending();
-          continue;
-        }
-        if (it->is_regular_file(ec) && is_markdown(it->path())) found.push_back(it->path());
-      }
+      std::vector<fs::path> found = markdown_files(path, ec);
       if (ec) diags.warn(p, {}, "could not read the whole folder: " + ec.message());
-      std::sort(found.begin(), found.end());
       if (found.empty()) diags.warn(p, {}, "no Markdown files in this folder");
       for (const fs::path& f : found)
         jobs.push_back({false, f, output_for(f, fs::relative(f, path, ec))});
@@ -354,6 +419,18 @@ std::vector<Job> plan(const std::vector<std::string>& paths, const Settings& s,
     } else {
       jobs.push_back({false, path, output_for(path, path.filename())});
     }
+  }
+  if (s.out_dir) {
+    std::map<fs::path, fs::path> bases;  // output → input
+    bool collide = false;
+    for (const Job& j : jobs) {
+      auto [it, fresh] = bases.emplace(j.output_base, absolute_normal(j.input));
+      collide |= !fresh && it->second != absolute_normal(j.input);
+    }
+    const fs::path common = common_folder(paths);
+    if (collide)
+      for (Job& j : jobs)
+        j.output_base = (*s.out_dir / absolute_normal(j.input).lexically_relative(common)).replace_extension();
   }
   // Two inputs must not write the same output.
   std::map<std::string, std::string> owner;
@@ -394,12 +471,124 @@ void print_timings(const base::Timings& t, size_t documents,
                ms(std::chrono::steady_clock::now() - started));
 }
 
-void print_progress(size_t done, size_t total) {
+// --shard K/N: the jobs of slice K, chosen by a hash of the input's path
+// below the inputs' common folder, so every shard run with the same
+// arguments agrees (wherever the corpus is mounted) and a new post moves no
+// other post to another shard.
+void keep_shard(std::vector<Job>& jobs, const std::vector<std::string>& paths, const Settings& s) {
+  if (s.shards <= 1) return;
+  const fs::path common = common_folder(paths);
+  std::erase_if(jobs, [&](const Job& j) {
+    const std::string key = absolute_normal(j.input).lexically_relative(common).generic_string();
+    return cache::hash64(key) % static_cast<uint64_t>(s.shards) != static_cast<uint64_t>(s.shard - 1);
+  });
+}
+
+// The build cache's context: what every output depends on besides its own
+// input and the files it used — this Moyin (version and executable), the
+// options that change the bytes, the fonts configuration and the faces it
+// resolved (their content), the math engine.
+std::string cache_context(const Settings& s, const Environment& env, const fs::path& fonts_yaml,
+                          const font::FontLibrary& fonts) {
+  auto file = [](const fs::path& p) { return cache::hash_file(p).value_or(std::string(cache::kMissing)); };
+  std::string key = std::string("moyin ") + MOYIN_VERSION + "\nexe " + file(executable_path(nullptr));
+  key += "\nto " + std::to_string(static_cast<int>(s.to)) + "\nstyle " + s.style;
+  for (const std::string& set : s.sets) key += "\nset " + set;
+  key += "\nfonts " + file(fonts_yaml);
+  for (int id = 0; id < fonts.face_count(); ++id) {
+    const font::FaceInfo& info = font::info(fonts.face(id));
+    key += "\nface " + info.path + " " + std::to_string(info.index) + " " + file(info.path);
+  }
+  key += "\nmath " + file(env.math.script);
+  key += "\nepoch " + (env.source_date_epoch ? std::to_string(*env.source_date_epoch) : std::string("-"));
+  return cache::hash_bytes(key);
+}
+
+// The output formats a job writes, as extensions.
+std::vector<std::string> output_extensions(Target to) {
+  if (to == Target::Pdf) return {".pdf"};
+  if (to == Target::Epub) return {".epub"};
+  return {".epub", ".pdf"};
+}
+
+// True when the cache says the job's outputs are current; its recorded
+// warnings are then the job's diagnostics.
+bool up_to_date(const Job& job, const Settings& s, JobResult& r) {
+  if (s.force) return false;
+  const fs::path file = cache::entry_path(job.output_base);
+  std::optional<cache::Entry> e = cache::read(file);
+  if (!e || e->source != cache::stored_path(job.input, file.parent_path()) ||
+      !cache::fresh(*e, s.context, file.parent_path()))
+    return false;
+  r.diags.items = std::move(e->warnings);
+  return true;
+}
+
+// Writes the cache entry of a job whose outputs were just made.
+void record(const Job& job, const Settings& s, JobResult& r) {
+  const fs::path file = cache::entry_path(job.output_base);
+  const fs::path dir = file.parent_path();
+  cache::Entry e;
+  e.context = s.context;
+  e.source = cache::stored_path(job.input, dir);
+  for (const std::string& ext : output_extensions(s.to))
+    e.outputs.push_back(job.output_base.filename().string() + ext);
+  std::map<std::string, fs::path> deps;  // by stored path: sorted, each once
+  deps.emplace(e.source, job.input);
+  for (const fs::path& f : r.used) deps.emplace(cache::stored_path(f, dir), f);
+  for (const auto& [stored, path] : deps)
+    e.deps.emplace_back(stored, cache::hash_file(path).value_or(std::string(cache::kMissing)));
+  e.warnings = r.diags.items;
+  write_atomic(file, cache::format(e), job.input.string(), r.diags);
+}
+
+// Outputs under `roots` whose source no longer exists: reported, and with
+// --prune removed together with their cache entry.
+size_t report_orphans(const std::vector<fs::path>& roots, const Settings& s, doc::Diagnostics& diags) {
+  size_t found = 0;
+  for (const fs::path& root : roots) {
+    for (const fs::path& file : cache::find_entries(root)) {
+      std::optional<cache::Entry> e = cache::read(file);
+      const fs::path dir = file.parent_path();
+      std::error_code ec;
+      if (!e) continue;
+      const fs::path source = cache::loaded_path(e->source, dir);
+      if (fs::exists(source, ec)) continue;
+      ++found;
+      for (const std::string& o : e->outputs) {
+        const fs::path out = dir.parent_path() / o;
+        if (!fs::exists(out, ec)) continue;
+        if (s.prune) {
+          fs::remove(out, ec);
+          diags.warn(out.string(), {}, "removed: its source " + source.string() + " was deleted");
+        } else {
+          diags.warn(out.string(), {}, "its source " + source.string() + " was deleted (--prune removes it)");
+        }
+      }
+      if (s.prune) fs::remove(file, ec);
+    }
+  }
+  return found;
+}
+
+// Progress while the jobs run: on a terminal a bar redrawn in place with
+// done/total, rate and the time left; elsewhere (CI logs) a plain line at
+// every tenth, only for runs long enough to want one.
+void print_progress(size_t done, size_t total, std::chrono::steady_clock::time_point start, bool tty) {
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
+  const double left = rate > 0 ? static_cast<double>(total - done) / rate : 0;
+  if (!tty) {
+    if (total < 20 || (done * 10 / total) == ((done - 1) * 10 / total)) return;
+    std::fprintf(stderr, "moyin: %zu/%zu converted, %.1f/s\n", done, total, rate);
+    return;
+  }
   constexpr int kWidth = 30;
   int filled = total ? static_cast<int>(done * kWidth / total) : kWidth;
   std::string bar(static_cast<size_t>(filled), '#');
   bar.resize(kWidth, '.');
-  std::fprintf(stderr, "\r[%s] %zu/%zu", bar.c_str(), done, total);
+  std::fprintf(stderr, "\r[%s] %zu/%zu  %.1f/s  ETA %ds ", bar.c_str(), done, total, rate,
+               static_cast<int>(left + 0.5));
   std::fflush(stderr);
 }
 
@@ -409,19 +598,31 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   const Environment env = read_environment(planning);
   s.env = &env;
   std::vector<Job> jobs = plan(paths, s, planning);
+  keep_shard(jobs, paths, s);
   std::optional<font::FontLibrary> fonts;
-  if (!jobs.empty()) {
+  if (!jobs.empty() && !s.fonts) {  // `watch` hands in the fonts and the context it keeps
     base::StageTimer timer(s.timings, base::Stage::Fonts);
-    fonts = font::FontLibrary::load(s.fonts_yaml.empty() ? env.fonts_yaml : fs::path(s.fonts_yaml), planning);
+    const fs::path fonts_yaml = s.fonts_yaml.empty() ? env.fonts_yaml : fs::path(s.fonts_yaml);
+    fonts = font::FontLibrary::load(fonts_yaml, planning);
     timer.stop();
     if (!fonts) {
       print_diagnostics(planning);
       return 1;  // no input can be typeset without fonts
     }
     s.fonts = &*fonts;
+    s.context = cache_context(s, env, fonts_yaml, *fonts);
   }
-  const highlight::Highlighter highlighter(highlight_dirs(env));
-  s.highlighter = &highlighter;
+  // Deleted sources are looked for once, by the first shard.
+  if (s.shard == 1) {
+    std::vector<fs::path> roots;
+    if (s.out_dir) roots.push_back(*s.out_dir);
+    else
+      for (const std::string& p : paths)
+        if (std::error_code ec; fs::is_directory(p, ec)) roots.emplace_back(p);
+    report_orphans(roots, s, planning);
+  }
+  std::optional<highlight::Highlighter> highlighter;
+  if (!s.highlighter) s.highlighter = &highlighter.emplace(highlight_dirs(env));
   print_diagnostics(planning);
   std::vector<JobResult> results(jobs.size());
   // First pass: read every input (in parallel), so the math engine runs once for all.
@@ -429,6 +630,10 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
       jobs.size(), s.jobs,
       [&](size_t i) {
         try {
+          if (up_to_date(jobs[i], s, results[i])) {
+            results[i].up_to_date = true;
+            return;
+          }
           if (jobs[i].book) load_book(jobs[i], s, results[i]);
           else load_file(jobs[i], s, results[i]);
         } catch (const std::exception& e) {
@@ -443,15 +648,17 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   print_diagnostics(math_diags);
   s.formulas = &formulas;
   bool tty = ::isatty(STDERR_FILENO) == 1;
-  bool progress = tty && !s.quiet && jobs.size() > 1;
+  const bool progress = !s.quiet && jobs.size() > 1;
+  const auto progress_started = std::chrono::steady_clock::now();
   std::mutex progress_mutex;  // only guards the progress line on stderr
   run_parallel(
       jobs.size(), s.jobs,
       [&](size_t i) {
         try {  // an exception must not escape a worker thread (std::terminate)
-          if (!results[i].ok) return;
+          if (!results[i].ok || results[i].up_to_date) return;
           if (jobs[i].book) run_book(jobs[i], s, results[i]);
           else run_file(jobs[i], s, results[i]);
+          if (!results[i].diags.has_errors()) record(jobs[i], s, results[i]);
         } catch (const std::exception& e) {
           results[i].diags.error(jobs[i].input.string(), {}, std::string("internal error: ") + e.what());
           results[i].ok = false;
@@ -461,20 +668,23 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
       [&](size_t done) {
         if (!progress) return;
         std::lock_guard<std::mutex> lock(progress_mutex);
-        print_progress(done, jobs.size());
+        print_progress(done, jobs.size(), progress_started, tty);
       });
-  if (progress) std::fputc('\n', stderr);
+  if (progress && tty) std::fputc('\n', stderr);
   if (s.timings) print_timings(*s.timings, jobs.size(), started);
-  size_t failed = 0;
+  size_t failed = 0, current = 0;
   size_t warnings = planning.count(doc::Severity::Warning);
   for (JobResult& r : results) {
     print_diagnostics(r.diags, stderr, s.report);
     warnings += r.diags.count(doc::Severity::Warning);
     if (!r.ok) ++failed;
+    if (r.up_to_date) ++current;
   }
-  if (!s.quiet && !progress && jobs.size() > 1)
-    std::fprintf(stderr, "moyin: %zu of %zu inputs converted, %zu failed\n", jobs.size() - failed,
-                 jobs.size(), failed);
+  if (!s.quiet && (jobs.size() > 1 || current > 0)) {
+    std::string up = current ? ", " + std::to_string(current) + " up to date" : std::string();
+    std::fprintf(stderr, "moyin: %zu of %zu inputs converted%s, %zu failed\n", jobs.size() - failed - current,
+                 jobs.size(), up.c_str(), failed);
+  }
   if (planning.has_errors() || math_diags.has_errors()) return 1;
   if (failed > 0) return 1;
   if ((s.report.warnings_are_errors && warnings > 0) ||
@@ -488,62 +698,146 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   return 0;
 }
 
+// "K/N" with 1 <= K <= N.
+bool parse_shard(std::string_view v, int& k, int& n) {
+  size_t slash = v.find('/');
+  if (slash == std::string_view::npos) return false;
+  auto a = std::from_chars(v.data(), v.data() + slash, k);
+  auto b = std::from_chars(v.data() + slash + 1, v.data() + v.size(), n);
+  return a.ec == std::errc() && a.ptr == v.data() + slash && b.ec == std::errc() &&
+         b.ptr == v.data() + v.size() && n >= 1 && k >= 1 && k <= n;
+}
+
+}  // namespace
+
+namespace {
+
+struct BuildArgs {
+  std::vector<std::string> paths;
+  std::string to = "all";
+  std::string out;
+  std::string style;
+  std::vector<std::string> sets;
+  std::string fonts_yaml;
+  int jobs = 0;
+  bool quiet = false;
+  ReportPolicy report;
+  std::string werror;
+  bool force = false;
+  bool prune = false;
+  std::string shard;
+  bool drop_badges = false;
+  int max_rebuilds = 0;  // watch: stop after N rebuilds (0: never)
+  bool timings = false;  // build --timings
+};
+
+// The options `build` and `watch` share (`watch` has no --shard/--prune).
+void add_build_options(CLI::App* cmd, BuildArgs& a, bool watch) {
+  cmd->add_option("PATH", a.paths, "Markdown file, folder of .md files, or book.yaml")->required();
+  cmd->add_option("--to", a.to, "Output format")->check(CLI::IsMember({"pdf", "epub", "all"}))->capture_default_str();
+  cmd->add_option("-o,--output", a.out, "Write outputs into this folder");
+  cmd->add_option("--style", a.style, "Style sheet name (styles/NAME.yaml) or file");
+  cmd->add_option("--set", a.sets, "Override a style key: key=value")->allow_extra_args(false);
+  cmd->add_option("--fonts", a.fonts_yaml,
+                  "Font configuration (default: $MOYIN_HOME/fonts/fonts.yaml or the shipped one)");
+  cmd->add_option("-j,--jobs", a.jobs, "Parallel jobs (default: CPU count)")->check(CLI::Range(1, 256));
+  cmd->add_flag("-q,--quiet", a.quiet, "Print errors only");
+  cmd->add_option("--warnings-per-kind", a.report.warnings_per_kind,
+                  "Print at most N warnings of one kind per document, then a count (0: all)")
+      ->capture_default_str();
+  cmd->add_option("--max-warnings", a.report.max_warnings,
+                  "Exit with status 1 when there are more than N warnings (outputs are still written)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("-W", a.werror, "-W error: any warning makes the exit status 1")->check(CLI::IsMember({"error"}));
+  cmd->add_flag("--drop-badges", a.drop_badges,
+                "Leave out paragraphs made only of status badges (shields.io, CI, coverage images)");
+  cmd->add_flag("--force", a.force, "Rebuild every input, even those the build cache says are up to date");
+  if (watch) {
+    cmd->add_option("--max-rebuilds", a.max_rebuilds, "Stop after N rebuilds (scripts and tests)")
+        ->check(CLI::NonNegativeNumber);
+    return;
+  }
+  cmd->add_flag("--prune", a.prune, "Remove outputs whose source was deleted (they are reported anyway)");
+  cmd->add_option("--shard", a.shard, "Convert only the K-th of N deterministic slices of the inputs (K/N)")
+      ->check([](const std::string& v) {
+        int k = 0, n = 0;
+        return parse_shard(v, k, n) ? std::string() : std::string("expected K/N with 1 <= K <= N");
+      });
+}
+
+Settings settings_from(const BuildArgs& a) {
+  Settings s;
+  s.to = a.to == "pdf" ? Target::Pdf : a.to == "epub" ? Target::Epub : Target::All;
+  if (!a.out.empty()) s.out_dir = fs::path(a.out);
+  s.style = a.style;
+  s.sets = a.sets;
+  s.fonts_yaml = a.fonts_yaml;
+  s.quiet = a.quiet;
+  s.report = a.report;
+  s.report.errors_only = a.quiet;
+  s.report.warnings_are_errors = a.werror == "error";
+  s.force = a.force;
+  s.prune = a.prune;
+  s.drop_badges = a.drop_badges;
+  if (!a.shard.empty()) parse_shard(a.shard, s.shard, s.shards);
+  const unsigned hw = std::thread::hardware_concurrency();
+  s.jobs = a.jobs > 0 ? a.jobs : static_cast<int>(hw ? hw : 1);
+  return s;
+}
+
 }  // namespace
 
 void add_build(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("build", "Convert Markdown files, folders or a book.yaml to EPUB (and PDF)");
-  struct Args {
-    std::vector<std::string> paths;
-    std::string to = "all";
-    std::string out;
-    std::string style;
-    std::vector<std::string> sets;
-    std::string fonts_yaml;
-    int jobs = 0;
-    bool quiet = false;
-    bool timings = false;
-    ReportPolicy report;
-    std::string werror;
-  };
-  auto args = std::make_shared<Args>();
-  cmd->add_option("PATH", args->paths, "Markdown file, folder of .md files, or book.yaml")->required();
-  cmd->add_option("--to", args->to, "Output format")
-      ->check(CLI::IsMember({"pdf", "epub", "all"}))
-      ->capture_default_str();
-  cmd->add_option("-o,--output", args->out, "Write outputs into this folder");
-  cmd->add_option("--style", args->style, "Style sheet name (styles/NAME.yaml) or file");
-  cmd->add_option("--set", args->sets, "Override a style key: key=value")->allow_extra_args(false);
-  cmd->add_option("--fonts", args->fonts_yaml,
-                  "Font configuration (default: $MOYIN_HOME/fonts/fonts.yaml or the shipped one)");
-  cmd->add_option("-j,--jobs", args->jobs, "Parallel jobs (default: CPU count)")
-      ->check(CLI::Range(1, 256));
-  cmd->add_flag("-q,--quiet", args->quiet, "Print errors only");
+  cmd->footer(
+      "Examples:\n"
+      "  moyin build post.md                        # post.epub and post.pdf beside it\n"
+      "  moyin build posts/ -o site/ --to pdf       # a folder; unchanged posts are skipped\n"
+      "  moyin build book.yaml --style book\n"
+      "  moyin build posts/ -o out/ --shard 2/4     # the 2nd of 4 slices (docs/scaling.md)\n\n"
+      "Exit status: 0 success, 1 an input failed (or -W error / --max-warnings), 2 wrong usage.");
+  auto args = std::make_shared<BuildArgs>();
+  add_build_options(cmd, *args, false);
   cmd->add_flag("--timings", args->timings,
                 "Print the wall time of each stage (read, parse, fonts, shape, break, pages, pdf, epub, write)");
-  cmd->add_option("--warnings-per-kind", args->report.warnings_per_kind,
-                  "Print at most N warnings of one kind per document, then a count (0: all)")
-      ->capture_default_str();
-  cmd->add_option("--max-warnings", args->report.max_warnings,
-                  "Exit with status 1 when there are more than N warnings (outputs are still written)")
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_option("-W", args->werror, "-W error: any warning makes the exit status 1")
-      ->check(CLI::IsMember({"error"}));
   cmd->callback([args, &exit_code] {
-    Settings s;
-    s.to = args->to == "pdf" ? Target::Pdf : args->to == "epub" ? Target::Epub : Target::All;
-    if (!args->out.empty()) s.out_dir = fs::path(args->out);
-    s.style = args->style;
-    s.sets = args->sets;
-    s.fonts_yaml = args->fonts_yaml;
-    s.quiet = args->quiet;
-    s.report = args->report;
-    s.report.errors_only = args->quiet;
-    s.report.warnings_are_errors = args->werror == "error";
-    unsigned hw = std::thread::hardware_concurrency();
-    s.jobs = args->jobs > 0 ? args->jobs : static_cast<int>(hw ? hw : 1);
+    Settings s = settings_from(*args);
     base::Timings timings;
     if (args->timings) s.timings = &timings;
     exit_code = run_build(args->paths, s);
+  });
+}
+
+void add_watch(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("watch", "Build, then rebuild what changed whenever a file is saved (inotify)");
+  cmd->footer(
+      "Examples:\n"
+      "  moyin watch post.md --to pdf\n"
+      "  moyin watch posts/ -o site/\n"
+      "  moyin watch book.yaml\n\n"
+      "Runs until interrupted (Ctrl-C), printing one line per rebuild with its time.\n"
+      "Exit status: 0 stopped after --max-rebuilds, 1 the files cannot be watched, 2 wrong usage.");
+  auto args = std::make_shared<BuildArgs>();
+  add_build_options(cmd, *args, true);
+  cmd->callback([args, &exit_code] {
+    Settings s = settings_from(*args);
+    // Loaded once for every rebuild: the fonts, the cache context (it hashes
+    // the fonts and Moyin itself) and the highlighter's language definitions.
+    // A changed fonts.yaml or font file needs a restart of `watch`.
+    doc::Diagnostics diags;
+    const Environment env = read_environment(diags);
+    const fs::path fonts_yaml = s.fonts_yaml.empty() ? env.fonts_yaml : fs::path(s.fonts_yaml);
+    std::optional<font::FontLibrary> fonts = font::FontLibrary::load(fonts_yaml, diags);
+    print_diagnostics(diags);
+    if (!fonts) {
+      exit_code = 1;
+      return;
+    }
+    s.fonts = &*fonts;
+    s.context = cache_context(s, env, fonts_yaml, *fonts);
+    const highlight::Highlighter highlighter(highlight_dirs(env));
+    s.highlighter = &highlighter;
+    exit_code = watch(args->paths, args->max_rebuilds, [&s, args] { return run_build(args->paths, s); });
   });
 }
 

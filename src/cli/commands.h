@@ -10,5 +10,8 @@ namespace moyin::cli {
 void add_dump(CLI::App& app, int& exit_code);
 void add_build(CLI::App& app, int& exit_code);
 void add_fonts(CLI::App& app, int& exit_code);
+void add_new(CLI::App& app, int& exit_code);
+void add_check(CLI::App& app, int& exit_code);
+void add_watch(CLI::App& app, int& exit_code);
 
 }  // namespace moyin::cli

@@ -13,6 +13,7 @@
 #include "base/utf8.h"
 #include "cli/commands.h"
 #include "cli/environment.h"
+#include "cli/coverage.h"
 #include "cli/report.h"
 #include "cli/sheet.h"
 #include "font/font.h"
@@ -189,6 +190,16 @@ int run(const FontsArgs& args) {
 }
 
 }  // namespace
+
+void report_missing_glyphs(const doc::Document& d, const font::FontLibrary& lib, const style::Sheet& sheet,
+                           doc::Diagnostics& diags) {
+  // The typesetter's own choice of faces: typeset, keep only its
+  // missing-glyph warnings (the rest is `moyin build`'s business).
+  doc::Diagnostics all;
+  typeset::typeset(d, sheet, lib, all);
+  for (doc::Diagnostic& item : all.items)
+    if (item.kind == font::kMissingGlyphKind) diags.items.push_back(std::move(item));
+}
 
 void add_fonts(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<FontsArgs>();

@@ -1,6 +1,12 @@
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
 #include "cli/commands.h"
+#include "cli/suggest.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"moyin (墨印): Markdown manuscripts to print-ready PDF and EPUB 3"};
@@ -10,6 +16,18 @@ int main(int argc, char** argv) {
   moyin::cli::add_build(app, exit_code);
   moyin::cli::add_dump(app, exit_code);
   moyin::cli::add_fonts(app, exit_code);
+  moyin::cli::add_check(app, exit_code);
+  moyin::cli::add_watch(app, exit_code);
+  moyin::cli::add_new(app, exit_code);
+  // `moyin bild`: name the word and the command it probably meant.
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) names.push_back(sub->get_name());
+  if (argc > 1 && argv[1][0] != '-' && std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+    const std::string guess = moyin::cli::closest(argv[1], names);
+    std::fprintf(stderr, "moyin: error: '%s' is not a moyin command%s\n", argv[1],
+                 guess.empty() ? "; see moyin --help" : ("; did you mean 'moyin " + guess + "'?").c_str());
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

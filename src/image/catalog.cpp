@@ -103,7 +103,10 @@ std::string describe(const Entry& e, std::string_view url, const Limits& limits)
     case Problem::UnsupportedUrl:
       if (scheme_of(url) == "file") return "image " + name + ": file: URLs are not read (write a relative path)" + tail;
       return "image " + name + ": only local files are supported" + tail;
-    case Problem::Outside: return "image " + name + " is outside the document's folder" + tail;
+    case Problem::Outside:
+      if (url.starts_with("/"))
+        return "image " + name + " is a site-root path, outside the document's folder" + tail;
+      return "image " + name + " is outside the document's folder" + tail;
     case Problem::Missing: return "image " + name + " not found" + tail;
     case Problem::Unreadable: return "image " + name + " " + e.why + tail;
     case Problem::NotImage:
@@ -221,9 +224,15 @@ Entry Catalog::use(std::string_view url, std::string_view doc_path, doc::Positio
 void Catalog::report(const Entry& e, std::string_view url, std::string_view doc_path,
                      doc::Position pos, doc::Diagnostics& diags) {
   if (e.ok()) return;
-  auto key = std::make_tuple(std::string(doc_path), pos.line, pos.column, std::string(url));
+  // Remote images: one warning per document (a README's badge row is not ten warnings).
+  auto key = e.problem == Problem::Remote
+                 ? std::make_tuple(std::string(doc_path), 0, 0, std::string("remote"))
+                 : std::make_tuple(std::string(doc_path), pos.line, pos.column, std::string(url));
   if (!reported_.insert(std::move(key)).second) return;
-  diags.warn(doc_path, pos, describe(e, url, options_.limits));
+  std::string message = describe(e, url, options_.limits);
+  if (e.problem == Problem::Remote)
+    message += " (this document's other remote images are not reported)";
+  diags.warn(doc_path, pos, message);
 }
 
 const Entry& Catalog::entry(const std::string& key) {

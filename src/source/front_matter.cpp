@@ -1,6 +1,9 @@
 #include "source/front_matter.h"
 
 #include <yaml-cpp/yaml.h>
+#include <toml++/toml.h>
+
+#include <sstream>
 
 #include <string>
 
@@ -105,6 +108,12 @@ doc::Position file_pos(const YAML::Mark& mark) {
   return {mark.line + 2, mark.column + 1};
 }
 
+bool all_scalars(const YAML::Node& seq) {
+  for (const YAML::Node& n : seq)
+    if (!n.IsScalar()) return false;
+  return true;
+}
+
 struct Reader {
   std::string_view path;
   doc::Diagnostics& diags;
@@ -130,6 +139,11 @@ struct Reader {
       for (const YAML::Node& item : node) {
         if (item.IsScalar()) {
           out.push_back(item.Scalar());
+        } else if (key == "categories" && item.IsSequence() && all_scalars(item)) {
+          // Hexo: `- [生活, 日记]` is one category path, 日记 under 生活.
+          std::string path;
+          for (const YAML::Node& part : item) path += (path.empty() ? "" : " / ") + part.Scalar();
+          if (!path.empty()) out.push_back(path);
         } else if (!item.IsNull()) {
           diags.warn(path, file_pos(item.Mark()),
                      "front matter `" + std::string(key) + "` entries should be plain values");
@@ -149,14 +163,18 @@ FrontMatterSplit split_front_matter(std::string_view text, std::string_view path
   FrontMatterSplit split;
   split.body = text;
   size_t next = 0;
-  if (rtrim(line_at(text, 0, next)) != "---") return split;
+  const std::string_view first = rtrim(line_at(text, 0, next));
+  std::string_view fence = first;
+  if (first == "+++") split.format = FrontMatterFormat::Toml;
+  else if (first == "{") split.format = FrontMatterFormat::Json, fence = "}";
+  else if (first != "---") return split;
   const size_t yaml_start = next;
   int line = 2;
-  size_t pos = yaml_start;
+  size_t pos = next;
   while (pos < text.size()) {
     size_t after = 0;
     const std::string_view l = rtrim(line_at(text, pos, after));
-    if (l == "---" || l == "...") {
+    if (l == fence || (split.format == FrontMatterFormat::Yaml && l == "...")) {
       split.present = true;
       split.yaml = text.substr(yaml_start, pos - yaml_start);
       split.body = text.substr(after);
@@ -166,8 +184,13 @@ FrontMatterSplit split_front_matter(std::string_view text, std::string_view path
     pos = after;
     ++line;
   }
+  if (split.format == FrontMatterFormat::Json) {  // a Markdown file may start with `{`
+    split.format = FrontMatterFormat::Yaml;
+    return split;
+  }
   diags.warn(path, {1, 1},
-             "front matter opened with `---` is never closed; reading the whole file as Markdown");
+             "front matter opened with `" + std::string(first) +
+                 "` is never closed; reading the whole file as Markdown");
   return split;
 }
 
@@ -241,6 +264,27 @@ void parse_front_matter(std::string_view yaml, std::string_view path, doc::Metad
   } catch (const YAML::Exception& e) {
     diags.warn(path, file_pos(e.mark), "front matter could not be read (" + e.msg + "); ignored");
   }
+}
+
+}  // namespace moyin::source
+
+namespace moyin::source {
+
+void parse_toml_front_matter(std::string_view toml, std::string_view path, doc::Metadata& meta,
+                             doc::Diagnostics& diags) {
+  meta.has_front_matter = true;
+  toml::table table;
+  try {
+    table = toml::parse(toml, path);
+  } catch (const toml::parse_error& e) {
+    const toml::source_position at = e.source().begin;
+    diags.warn(path, {static_cast<int>(at.line) + 1, static_cast<int>(at.column)},
+               "front matter is not valid TOML (" + std::string(e.description()) + "); ignored");
+    return;
+  }
+  std::ostringstream json;
+  json << toml::json_formatter{table};
+  parse_front_matter(json.str(), path, meta, diags);
 }
 
 }  // namespace moyin::source

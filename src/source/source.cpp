@@ -4,6 +4,7 @@
 
 #include "base/file.h"
 #include "source/front_matter.h"
+#include "source/hexo.h"
 #include "source/hygiene.h"
 #include "source/markdown.h"
 
@@ -17,8 +18,13 @@ std::optional<doc::Document> parse(std::string_view text, std::string_view path,
   doc::Document d;
   d.path = std::string(path);
   const FrontMatterSplit split = split_front_matter(*clean, path, diags);
-  if (split.present) parse_front_matter(split.yaml, path, d.meta, diags);
-  parse_markdown(split.body, split.body_line, path, d, diags);
+  if (split.present && split.format == FrontMatterFormat::Toml) parse_toml_front_matter(split.yaml, path, d.meta, diags);
+  // JSON is YAML: its members, braced again on their own first line so that
+  // line is still the YAML reader's line 2.
+  else if (split.present && split.format == FrontMatterFormat::Json)
+    parse_front_matter("{" + std::string(split.yaml) + "}", path, d.meta, diags);
+  else if (split.present) parse_front_matter(split.yaml, path, d.meta, diags);
+  parse_markdown(expand_hexo_tags(split.body, split.body_line, path, diags), split.body_line, path, d, diags);
 
   if (d.meta.title.empty()) {
     for (const doc::Block& b : d.blocks) {

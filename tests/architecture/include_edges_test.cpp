@@ -56,6 +56,8 @@ const std::vector<Library> kLibraries = {
     {{"rapidxml_ns", "rapidxml"}, {"rapidxml_ns/", "rapidxml"}},
     {{"gnu source-highlight", "source-highlight", "srchilite"}, {"srchilite/"}},
     {{"cli11"}, {"CLI/"}},
+    {{"toml++", "tomlplusplus"}, {"toml++/"}},
+    {{"xxhash"}, {"xxhash.h"}},
 };
 
 std::string lower(std::string s) {

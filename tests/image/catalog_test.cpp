@@ -78,13 +78,16 @@ TEST_F(CatalogTest, WarnsOncePerReferenceWithThePathAsWritten) {
   c.use("https://example.com/a.png", "ch.md", {3, 1}, d);  // the other output asks again
   c.use("https://example.com/a.png", "ch.md", {7, 5}, d);  // another reference
   c.use("../../secret.png", chapter(), {9, 1}, d);
+  c.use("https://example.com/b.png", "ch.md", {8, 1}, d);  // remote: one warning per document
+  c.use("https://example.com/b.png", "other.md", {8, 1}, d);
   ASSERT_EQ(d.items.size(), 3u);
   EXPECT_EQ(doc::format(d.items[0]),
-            "ch.md:3:1: warning: remote image https://example.com/a.png is not downloaded; alt text used");
-  EXPECT_EQ(d.items[1].pos.line, 7);
+            "ch.md:3:1: warning: remote image https://example.com/a.png is not downloaded; alt text used "
+            "(this document's other remote images are not reported)");
+  EXPECT_EQ(d.items[2].path, "other.md");
   // No absolute path of the machine in the message.
-  EXPECT_EQ(d.items[2].message.find(root_.string()), std::string::npos) << d.items[2].message;
-  EXPECT_NE(d.items[2].message.find("../../secret.png"), std::string::npos);
+  EXPECT_EQ(d.items[1].message.find(root_.string()), std::string::npos) << d.items[1].message;
+  EXPECT_NE(d.items[1].message.find("../../secret.png"), std::string::npos);
 }
 
 TEST_F(CatalogTest, TheBytesDecideTheFormat) {

@@ -1,0 +1,19 @@
+// `moyin watch`: build once, then rebuild whenever a file under the watched
+// folders is written (inotify). The rebuild itself is `moyin build` with the
+// same options, so the build cache converts only what changed.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace moyin::cli {
+
+// Watches the folders of `paths` (a folder recursively; a file's or a
+// book.yaml's folder recursively) and calls `build` once at the start and
+// after every burst of changes (writes within 50 ms are one rebuild),
+// printing one line per rebuild with its time. Returns after `max_rebuilds`
+// rebuilds (0: never), or 1 when nothing can be watched.
+int watch(const std::vector<std::string>& paths, int max_rebuilds, const std::function<int()>& build);
+
+}  // namespace moyin::cli
