@@ -16,6 +16,11 @@
 
 namespace moyin::pdf {
 
+// What the file claims to conform to (the style sheet's `pdf.standard`):
+// the claim goes into the XMP metadata, and the writer then keeps the rules
+// that standard needs (docs/standards.md).
+enum class Standard { None, A2b, A2u, A2a };
+
 struct WriteOptions {
   // The document the book came from, named in diagnostics ("" = the output).
   std::string source_path;
@@ -27,6 +32,10 @@ struct WriteOptions {
   // The run's image catalog: ImageBox::path names its entries, and the
   // pixels come from it (decoded once). Null = a catalog of this call.
   image::Catalog* images = nullptr;
+  Standard standard = Standard::None;
+  // A tagged PDF: a structure tree from the book's layout::StructElements,
+  // page content in marked-content sequences, the rest as artifacts.
+  bool tagged = true;
 };
 
 // Writes `book` to `out` (a temporary file in the same directory, renamed
