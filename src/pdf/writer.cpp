@@ -290,6 +290,7 @@ class Writer {
     bool content_open = false;  // a BDC … EMC sequence is open
   };
   Tagging tags_;
+};
 
 bool Writer::load_fonts() {
   const size_t nfaces = book_.faces.size();
@@ -972,7 +973,10 @@ void Writer::add_info() {
       set_text(pdf->info, kKeys[type], value);
   };
   set(HPDF_INFO_TITLE, m.title);
-  set(HPDF_INFO_AUTHOR, join(m.authors, {}));
+  std::string authors;
+  for (const auto& a : m.authors)
+    if (!a.empty()) authors += (authors.empty() ? "" : ", ") + a;
+  set(HPDF_INFO_AUTHOR, authors);
   set(HPDF_INFO_SUBJECT, m.description);
   std::string keywords;
   for (const auto& k : keyword_list(m)) keywords += (keywords.empty() ? "" : ", ") + k;
