@@ -284,6 +284,8 @@ class Writer {
     HPDF_Dict root = nullptr;      // /StructTreeRoot
     HPDF_Dict document = nullptr;  // the /Document element every other hangs from
     std::vector<HPDF_Dict> elements;              // by Book::structure index
+    std::vector<std::vector<int>> children;       // by index: child indices, in order
+    std::vector<bool> used;                       // has content, or a descendant has
     std::vector<std::vector<HPDF_Dict>> by_mcid;  // per page: the element of each MCID
     std::vector<HPDF_Dict> annot_parents;         // StructParent pages.size() + i
     std::vector<int> open;                        // elements open on this page
@@ -779,11 +781,19 @@ void Writer::draw_page(size_t index) {
 // Sequences open lazily at the first drawn item and close at every marker,
 // so nested elements never share a sequence.
 
+// Top-level elements come in the order their content is met; an element's
+// descendants are made with it, in Book::structure order (the typesetter's
+// reading order), so a list item's label precedes its body wherever drawn.
 HPDF_Dict Writer::struct_element(int index) {
   if (tags_.elements[index]) return tags_.elements[index];
   const layout::StructElement& se = book_.structure[index];
   const int parent = se.parent;
-  HPDF_Dict parent_dict = parent >= 0 && parent < index ? struct_element(parent) : tags_.document;
+  HPDF_Dict parent_dict = tags_.document;
+  if (parent >= 0 && parent < index) {
+    parent_dict = struct_element(parent);
+    if (tags_.elements[index]) return tags_.elements[index];  // made with its parent
+  }
+  if (!parent_dict) return nullptr;
   HPDF_Doc pdf = pdf_.get();
   HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
   if (!d || HPDF_Xref_Add(pdf->xref, d) != HPDF_OK) return nullptr;
@@ -796,6 +806,8 @@ HPDF_Dict Writer::struct_element(int index) {
   if (auto* kids = static_cast<HPDF_Array>(HPDF_Dict_GetItem(parent_dict, "K", HPDF_OCLASS_ARRAY)))
     HPDF_Array_Add(kids, d);
   tags_.elements[index] = d;
+  for (int child : tags_.children[index])
+    if (tags_.used[child]) struct_element(child);
   return d;
 }
 
@@ -1171,7 +1183,22 @@ bool Writer::run() {
     HPDF_Dict_AddName(tags_.document, "S", "Document");
     HPDF_Dict_Add(tags_.document, "P", tags_.root);
     HPDF_Dict_Add(tags_.document, "K", HPDF_Array_New(pdf->mmgr));
-    tags_.elements.assign(book_.structure.size(), nullptr);
+    const size_t n = book_.structure.size();
+    tags_.elements.assign(n, nullptr);
+    tags_.children.assign(n, {});
+    tags_.used.assign(n, false);
+    for (size_t e = 0; e < n; ++e) {
+      const int p = book_.structure[e].parent;
+      if (p >= 0 && static_cast<size_t>(p) < e) tags_.children[p].push_back(static_cast<int>(e));
+    }
+    for (const auto& lp : book_.pages)
+      for (const auto& item : lp.items)
+        if (const auto* t = std::get_if<layout::Tag>(&item))
+          for (int e = t->element; e >= 0 && static_cast<size_t>(e) < n && !tags_.used[e];) {
+            tags_.used[e] = true;
+            const int p = book_.structure[e].parent;
+            e = p < e ? p : -1;
+          }
     tags_.by_mcid.assign(pages_.size(), {});
     // Annotations are visited in the order of the structure (PDF/UA).
     for (HPDF_Page page : pages_) HPDF_Dict_AddName(page, "Tabs", "S");

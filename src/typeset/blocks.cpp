@@ -508,13 +508,14 @@ void code_block(Ctx& c, const Frame& f, const doc::Block& b) {
       }
     }
   }
+  const int title = b.title.empty() ? -1 : element(c, "Caption");  // read before the code
   const int code = element(c, "Code");
   for (VBox& box : boxes) tag_items(box.items, code);
   if (!b.title.empty()) {
     begin_block(c, rs.space_before);
     const size_t start = c.vb.items().size();
     code_title(c, b, f, left, measure, pad);
-    tag_from(c, start, element(c, "Caption"));
+    tag_from(c, start, title);
     c.vb.add_glue(pad);
   } else {
     begin_block(c, rs.space_before + pad);
@@ -579,16 +580,13 @@ void checkbox(VBox& box, double right, double size, bool checked) {
 void hanging_item(Ctx& c, const Frame& f, const std::vector<doc::Block>& children, double indent,
                   const std::string& marker, doc::TaskState task, Frame inner,
                   const std::string& anchor, bool note = false) {
+  // Made in reading order (the PDF lists siblings in the order they are made).
   const int container = element(c, note ? "Note" : "LI");
-  int body = container;
-  if (!note) {
-    Within in(c, container);
-    body = element(c, "LBody");
-  }
-  int label = -1;
+  int label = -1, body = container;
   {
     Within in(c, container);
     label = element(c, "Lbl");
+    if (!note) body = element(c, "LBody");
   }
   Within in(c, body);
   const style::RoleStyle& rs = c.sheet.role(f.role);
@@ -608,7 +606,6 @@ void hanging_item(Ctx& c, const Frame& f, const std::vector<doc::Block>& childre
   VBox* first = first_box_from(c, start);
   if (!first) return;
   double right = inner.left - gap;
-  // The marker goes first in the box, so it is read before the item's text.
   VBox mark;
   if (task != doc::TaskState::None) {
     checkbox(mark, right, size, task == doc::TaskState::Checked);
@@ -618,7 +615,7 @@ void hanging_item(Ctx& c, const Frame& f, const std::vector<doc::Block>& childre
     if (!lines.empty()) add_items(mark, std::move(lines[0].items), right - lines[0].width, 0);
   }
   tag_items(mark.items, label);
-  first->items.insert(first->items.begin(), mark.items.begin(), mark.items.end());
+  for (auto& it : mark.items) first->items.push_back(std::move(it));
   if (!anchor.empty())
     first->items.push_back(layout::Anchor{anchor, layout::Point{0, -first->baseline}});
 }
