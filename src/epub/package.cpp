@@ -409,6 +409,71 @@ struct Builder {
   }
 };
 
+// What the accessibility metadata must be true to: found in the finished
+// chapter files, not assumed.
+struct AccessibilityFacts {
+  int images = 0;
+  int images_without_alt = 0;
+  bool mathml = false;
+  bool tables = false;
+};
+
+AccessibilityFacts accessibility_facts(const std::vector<ChapterFile>& files) {
+  AccessibilityFacts f;
+  for (const ChapterFile& file : files) {
+    f.mathml = f.mathml || file.mathml;
+    if (!file.dom) continue;
+    for (const pugi::xpath_node& n : file.dom->select_nodes("//img")) {
+      ++f.images;
+      if (std::string_view(n.node().attribute("alt").value()).empty()) ++f.images_without_alt;
+    }
+    f.tables = f.tables || !file.dom->select_nodes("//table").empty();
+  }
+  return f;
+}
+
+// EPUB Accessibility 1.1 (schema.org access modes, features, hazards, a
+// summary in the book's language) and the conformance claim, made only when
+// every image has a text alternative.
+void accessibility_metadata(pugi::xml_node md, const AccessibilityFacts& f, const std::string& lang,
+                            const std::string& path, doc::Diagnostics& diags) {
+  auto meta = [&](const char* property, const std::string& value) {
+    pugi::xml_node m = md.append_child("meta");
+    m.append_attribute("property") = property;
+    m.text() = value.c_str();
+  };
+  const bool all_alt = f.images_without_alt == 0;
+  meta("schema:accessMode", "textual");
+  if (f.images) meta("schema:accessMode", "visual");
+  if (all_alt) meta("schema:accessModeSufficient", "textual");
+  if (f.images) meta("schema:accessModeSufficient", "textual,visual");
+  for (const char* feature : {"structuralNavigation", "tableOfContents", "readingOrder",
+                              "displayTransformability"})
+    meta("schema:accessibilityFeature", feature);
+  if (f.images && all_alt) meta("schema:accessibilityFeature", "alternativeText");
+  if (f.mathml) meta("schema:accessibilityFeature", "MathML");
+  if (f.tables) meta("schema:accessibilityFeature", "tableHeaders");
+  meta("schema:accessibilityHazard", "none");
+  const bool chinese = zh(lang);
+  std::string summary =
+      chinese ? "本书为可重排的 EPUB，有目录、标题结构和语义标记，阅读顺序与印刷版一致。"
+              : "A reflowable EPUB with a table of contents, a heading structure and semantic "
+                "markup; the reading order follows the print edition.";
+  if (f.images)
+    summary += all_alt ? (chinese ? "所有图片都有替代文字。" : " Every image has a text alternative.")
+                       : (chinese ? "部分图片没有替代文字。" : " Some images have no text alternative.");
+  if (f.mathml)
+    summary += chinese ? "数学公式以 MathML 给出。" : " Formulas are given as MathML.";
+  meta("schema:accessibilitySummary", summary);
+  if (all_alt) {
+    meta("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA");
+  } else {
+    diags.warn(path, {},
+               std::to_string(f.images_without_alt) + " image(s) have no alt text: the EPUB does not claim "
+               "EPUB Accessibility 1.1 / WCAG 2.1 AA conformance");
+  }
+}
+
 std::string date_text(const std::optional<base::DateTime>& date) {
   if (!date) return "";
   const int64_t epoch = base::to_epoch(*date);
@@ -690,6 +755,7 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     property("rendition:orientation", "auto");
     property("rendition:spread", "auto");
     if (!fonts.empty()) property("ibooks:specified-fonts", "true");
+    accessibility_metadata(md, accessibility_facts(b.files), lang, b.meta_path, diags);
     pugi::xml_node man = pkg.append_child("manifest");
     auto item = [&](const std::string& id, const std::string& href, const std::string& type,
                     const char* props) {

@@ -146,7 +146,16 @@ struct ActualText {
   bool end = false;
 };
 
-using Item = std::variant<GlyphRun, Rule, Rect, ImageBox, LinkArea, Anchor, Path, ActualText>;
+// Brackets the items up to the matching end marker as content of one element
+// of Book::structure (a tagged PDF's marked content). Markers nest (a formula
+// inside a paragraph) and are balanced within each page; items outside every
+// marker are artifacts (running heads, page numbers, rules, backgrounds).
+struct Tag {
+  int element = -1;  // index into Book::structure
+  bool end = false;
+};
+
+using Item = std::variant<GlyphRun, Rule, Rect, ImageBox, LinkArea, Anchor, Path, ActualText, Tag>;
 
 enum class LabelStyle { Decimal, LowerRoman, UpperRoman, None };
 
@@ -172,12 +181,26 @@ struct OutlineEntry {
   std::string dest;  // anchor name
 };
 
+// One element of the document's logical structure, as a tagged PDF's
+// structure tree holds it. Elements are listed parent before child, siblings
+// in reading order; the content is attached by Tag markers on the pages.
+struct StructElement {
+  // A standard structure type of PDF 1.7 (ISO 32000-1 §14.8.4): "H1"…"H6",
+  // "P", "L", "LI", "Lbl", "LBody", "Table", "TR", "TH", "TD", "Figure",
+  // "Formula", "Caption", "BlockQuote", "Code", "Note", "TOC", "TOCI", "Sect".
+  std::string type;
+  int parent = -1;      // index into Book::structure; -1 = the document itself
+  std::string alt;      // Figure, Formula: the alternate description (/Alt)
+  std::string actual;   // replacement text (/ActualText), "" = none
+};
+
 struct Book {
   doc::Metadata meta;
   std::vector<FaceRef> faces;
   std::vector<Page> pages;
   std::vector<PageLabelRange> labels;
   std::vector<OutlineEntry> outline;
+  std::vector<StructElement> structure;
 };
 
 }  // namespace moyin::layout

@@ -215,3 +215,80 @@ std::string path_operators(const layout::Path& path, double page_height) {
 }
 
 }  // namespace moyin::pdf
+
+namespace moyin::pdf {
+
+std::string xml_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default:
+        if (c >= 0x20 || ch == '\t' || ch == '\n' || ch == '\r') out.push_back(ch);
+    }
+  }
+  return out;
+}
+
+std::string xmp_packet(const XmpFields& f) {
+  const std::string lang = xml_escape(f.lang.empty() ? std::string("x-default") : f.lang);
+  // A language alternative: the default entry plus the document's language.
+  auto alt = [&](const char* tag, const std::string& text) {
+    std::string t = xml_escape(text);
+    return std::string("   <") + tag + "><rdf:Alt>\n    <rdf:li xml:lang=\"x-default\">" + t +
+           "</rdf:li>\n" +
+           (lang == "x-default" ? "" : "    <rdf:li xml:lang=\"" + lang + "\">" + t + "</rdf:li>\n") +
+           "   </rdf:Alt></" + tag + ">\n";
+  };
+  std::string out =
+      "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+      "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+      " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+      "  <rdf:Description rdf:about=\"\"\n"
+      "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+      "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+      "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"";
+  if (f.pdfa_part) out += "\n    xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\"";
+  if (f.pdfua_part) out += "\n    xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\"";
+  out += ">\n   <dc:format>application/pdf</dc:format>\n";
+  if (!f.title.empty()) out += alt("dc:title", f.title);
+  if (!f.creators.empty()) {
+    out += "   <dc:creator><rdf:Seq>\n";
+    for (const auto& c : f.creators) out += "    <rdf:li>" + xml_escape(c) + "</rdf:li>\n";
+    out += "   </rdf:Seq></dc:creator>\n";
+  }
+  if (!f.description.empty()) out += alt("dc:description", f.description);
+  if (!f.subjects.empty()) {
+    out += "   <dc:subject><rdf:Bag>\n";
+    for (const auto& s : f.subjects) out += "    <rdf:li>" + xml_escape(s) + "</rdf:li>\n";
+    out += "   </rdf:Bag></dc:subject>\n";
+  }
+  if (!f.lang.empty())
+    out += "   <dc:language><rdf:Bag><rdf:li>" + lang + "</rdf:li></rdf:Bag></dc:language>\n";
+  if (!f.date.empty()) {
+    const std::string d = xml_escape(f.date);
+    out += "   <xmp:CreateDate>" + d + "</xmp:CreateDate>\n   <xmp:ModifyDate>" + d +
+           "</xmp:ModifyDate>\n   <xmp:MetadataDate>" + d + "</xmp:MetadataDate>\n";
+  }
+  if (!f.creator_tool.empty())
+    out += "   <xmp:CreatorTool>" + xml_escape(f.creator_tool) + "</xmp:CreatorTool>\n";
+  if (!f.producer.empty()) out += "   <pdf:Producer>" + xml_escape(f.producer) + "</pdf:Producer>\n";
+  if (!f.keywords.empty()) out += "   <pdf:Keywords>" + xml_escape(f.keywords) + "</pdf:Keywords>\n";
+  if (f.pdfa_part) {
+    out += "   <pdfaid:part>" + std::to_string(f.pdfa_part) + "</pdfaid:part>\n";
+    out += "   <pdfaid:conformance>" + xml_escape(f.pdfa_conformance) + "</pdfaid:conformance>\n";
+  }
+  if (f.pdfua_part) out += "   <pdfuaid:part>" + std::to_string(f.pdfua_part) + "</pdfuaid:part>\n";
+  out += "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n";
+  // Room for in-place edits, as the XMP specification recommends.
+  for (int i = 0; i < 20; ++i) out += std::string(99, ' ') + "\n";
+  out += "<?xpacket end=\"w\"?>";
+  return out;
+}
+
+}  // namespace moyin::pdf

@@ -32,6 +32,31 @@ std::string tounicode_cmap(const std::map<uint16_t, std::u16string>& map);
 // Returns "" for a path with nothing to paint.
 std::string path_operators(const layout::Path& path, double page_height);
 
+// The document metadata an XMP packet carries (PDF/A, PDF/UA and readers
+// that prefer XMP to the Info dictionary). Strings are UTF-8.
+struct XmpFields {
+  std::string lang;  // dc:title/dc:description language ("x-default" too)
+  std::string title;
+  std::vector<std::string> creators;
+  std::string description;
+  std::string keywords;  // pdf:Keywords, also split into dc:subject
+  std::vector<std::string> subjects;
+  std::string date;      // ISO 8601 ("2025-10-28T05:54:14Z"), "" = none
+  std::string producer;  // pdf:Producer
+  std::string creator_tool;
+  int pdfa_part = 0;            // 0 = not claimed
+  std::string pdfa_conformance; // "B", "U", "A"
+  int pdfua_part = 0;           // 0 = not claimed
+};
+
+// The metadata stream's text: an XMP packet (RDF/XML) with a fixed header and
+// trailer, padded with whitespace so it can be edited in place.
+std::string xmp_packet(const XmpFields& f);
+
+// Escapes &, <, >, " for XML text and attribute values; drops the control
+// characters XML 1.0 cannot carry.
+std::string xml_escape(std::string_view s);
+
 // Percent-encodes bytes a URI must not carry raw (non-ASCII, space, …).
 std::string escape_uri(std::string_view uri);
 

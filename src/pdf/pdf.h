@@ -17,6 +17,11 @@
 
 namespace moyin::pdf {
 
+// What the file claims to conform to (the style sheet's `pdf.standard`):
+// the claim goes into the XMP metadata, and the writer then keeps the rules
+// that standard needs (docs/standards.md).
+enum class Standard { None, A2b, A2u, A2a };
+
 struct WriteOptions {
   // The document the book came from, named in diagnostics ("" = the output).
   std::string source_path;
@@ -31,6 +36,10 @@ struct WriteOptions {
   // --timings: font subsetting goes to "fonts", serializing and compressing
   // the file to "write", the rest to "pdf" (null: not timed).
   base::Timings* timings = nullptr;
+  Standard standard = Standard::None;
+  // A tagged PDF: a structure tree from the book's layout::StructElements,
+  // page content in marked-content sequences, the rest as artifacts.
+  bool tagged = true;
 };
 
 // Writes `book` to `out` (a temporary file in the same directory, renamed

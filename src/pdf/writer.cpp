@@ -166,6 +166,18 @@ void set_text(HPDF_Dict dict, const char* key, std::string_view utf8) {
   if (value) HPDF_Dict_Add(dict, key, value);
 }
 
+constexpr const char* kProducer = "Moyin (libharu)";
+
+// Tags then categories, empty and repeated entries left out (a tag that is
+// also a category appears once).
+std::vector<std::string> keyword_list(const doc::Metadata& m) {
+  std::vector<std::string> out;
+  for (const auto* v : {&m.tags, &m.categories})
+    for (const auto& s : *v)
+      if (!s.empty() && std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+  return out;
+}
+
 class Writer {
  public:
   Writer(const Book& book, const std::filesystem::path& out, const WriteOptions& opt,
@@ -234,6 +246,17 @@ class Writer {
   void add_outline();
   void add_labels();
   void add_info();
+  // Tagged PDF (see Tagging below).
+  HPDF_Dict struct_element(int index);
+  void tag_begin(HPDF_Page page, size_t page_index, int element);
+  void tag_end(HPDF_Page page, int element);
+  void close_content(HPDF_Page page);
+  void open_content(HPDF_Page page, size_t page_index);
+  void tag_link(HPDF_Page page, HPDF_Annotation annot, const std::string& target);
+  void add_structure_tree();
+  std::optional<base::DateTime> document_date();
+  void add_catalog_entries();
+  void add_metadata();
   void rewrite_to_unicode();
   bool save();
 
@@ -253,6 +276,24 @@ class Writer {
   std::map<std::pair<double, double>, HPDF_ExtGState> opacity_states_;
   image::Catalog own_images_;  // when the caller passes none
   bool transparency_ = false;
+  std::optional<std::optional<base::DateTime>> date_;  // document_date(), once
+
+  // Tagging: the structure tree is built as the pages are drawn, so every
+  // element's kids (marked content, child elements, link annotations) come
+  // in reading order. Elements of Book::structure no content reaches are
+  // left out.
+  struct Tagging {
+    HPDF_Dict root = nullptr;      // /StructTreeRoot
+    HPDF_Dict document = nullptr;  // the /Document element every other hangs from
+    std::vector<HPDF_Dict> elements;              // by Book::structure index
+    std::vector<std::vector<int>> children;       // by index: child indices, in order
+    std::vector<bool> used;                       // has content, or a descendant has
+    std::vector<std::vector<HPDF_Dict>> by_mcid;  // per page: the element of each MCID
+    std::vector<HPDF_Dict> annot_parents;         // StructParent pages.size() + i
+    std::vector<int> open;                        // elements open on this page
+    bool content_open = false;  // a BDC … EMC sequence is open
+  };
+  Tagging tags_;
 };
 
 bool Writer::load_fonts() {
@@ -680,14 +721,25 @@ void Writer::add_link(HPDF_Page page, const layout::Page& lp, const layout::Link
   } else {
     return;
   }
-  if (annot) HPDF_LinkAnnot_SetBorderStyle(annot, 0, 0, 0);
+  if (!annot) return;
+  HPDF_LinkAnnot_SetBorderStyle(annot, 0, 0, 0);
+  tag_link(page, annot, link.dest.empty() ? link.uri : link.dest);
 }
 
 void Writer::draw_page(size_t index) {
   const layout::Page& lp = book_.pages[index];
   HPDF_Page page = pages_[index];
   for (const auto& item : lp.items) {
-    if (const auto* run = std::get_if<GlyphRun>(&item)) {
+    const bool drawn = !std::holds_alternative<layout::LinkArea>(item) &&
+                       !std::holds_alternative<layout::Anchor>(item) &&
+                       !std::holds_alternative<layout::ActualText>(item) &&
+                       !std::holds_alternative<layout::Tag>(item);
+    if (opt_.tagged && drawn) open_content(page, index);
+    if (const auto* tag = std::get_if<layout::Tag>(&item)) {
+      if (!opt_.tagged) continue;
+      if (tag->end) tag_end(page, tag->element);
+      else tag_begin(page, index, tag->element);
+    } else if (const auto* run = std::get_if<GlyphRun>(&item)) {
       draw_run(page, lp, *run);
     } else if (const auto* rule = std::get_if<layout::Rule>(&item)) {
       HPDF_Page_SetLineWidth(
@@ -713,10 +765,151 @@ void Writer::draw_page(size_t index) {
       draw_path(page, lp, *path);
     } else if (const auto* span = std::get_if<layout::ActualText>(&item)) {
       // Marked content: what copying the bracketed drawing gives (a formula's TeX).
+      if (opt_.tagged) close_content(page);
       if (span->end) raw(page, "EMC\n");
       else raw(page, "/Span <</ActualText " + utf16_hex_string(span->text) + ">> BDC\n");
     }
   }
+  if (opt_.tagged) {
+    close_content(page);
+    tags_.open.clear();
+  }
+}
+
+// ---- Tagging (ISO 32000-1 §14.7–14.8, PDF/UA-1).
+// Content inside Tag markers goes into "/Type <</MCID n>> BDC … EMC"
+// sequences of its innermost element; everything else is drawn as
+// "/Artifact BMC … EMC" (running heads, page numbers, rules, backgrounds).
+// Sequences open lazily at the first drawn item and close at every marker,
+// so nested elements never share a sequence.
+
+// Top-level elements come in the order their content is met; an element's
+// descendants are made with it, in Book::structure order (the typesetter's
+// reading order), so a list item's label precedes its body wherever drawn.
+HPDF_Dict Writer::struct_element(int index) {
+  if (tags_.elements[index]) return tags_.elements[index];
+  const layout::StructElement& se = book_.structure[index];
+  const int parent = se.parent;
+  HPDF_Dict parent_dict = tags_.document;
+  if (parent >= 0 && parent < index) {
+    parent_dict = struct_element(parent);
+    if (tags_.elements[index]) return tags_.elements[index];  // made with its parent
+  }
+  if (!parent_dict) return nullptr;
+  HPDF_Doc pdf = pdf_.get();
+  HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
+  if (!d || HPDF_Xref_Add(pdf->xref, d) != HPDF_OK) return nullptr;
+  HPDF_Dict_AddName(d, "Type", "StructElem");
+  HPDF_Dict_AddName(d, "S", pdf_name(se.type).c_str());
+  HPDF_Dict_Add(d, "P", parent_dict);
+  HPDF_Dict_Add(d, "K", HPDF_Array_New(pdf->mmgr));
+  if (!se.alt.empty()) set_text(d, "Alt", se.alt);
+  if (!se.actual.empty()) set_text(d, "ActualText", se.actual);
+  if (auto* kids = static_cast<HPDF_Array>(HPDF_Dict_GetItem(parent_dict, "K", HPDF_OCLASS_ARRAY)))
+    HPDF_Array_Add(kids, d);
+  tags_.elements[index] = d;
+  for (int child : tags_.children[index])
+    if (tags_.used[child]) struct_element(child);
+  return d;
+}
+
+void Writer::close_content(HPDF_Page page) {
+  if (!tags_.content_open) return;
+  raw(page, "EMC\n");
+  tags_.content_open = false;
+}
+
+void Writer::open_content(HPDF_Page page, size_t page_index) {
+  if (tags_.content_open) return;
+  tags_.content_open = true;
+  if (tags_.open.empty()) {
+    raw(page, "/Artifact BMC\n");
+    return;
+  }
+  const int e = tags_.open.back();
+  HPDF_Dict elem = struct_element(e);
+  auto& mcids = tags_.by_mcid[page_index];
+  const auto mcid = static_cast<HPDF_INT32>(mcids.size());
+  mcids.push_back(elem);
+  raw(page, "/" + pdf_name(book_.structure[e].type) + " <</MCID " + std::to_string(mcid) + ">> BDC\n");
+  if (!elem) return;
+  HPDF_Dict mcr = HPDF_Dict_New(pdf_->mmgr);
+  if (!mcr) return;
+  HPDF_Dict_AddName(mcr, "Type", "MCR");
+  HPDF_Dict_Add(mcr, "Pg", page);
+  HPDF_Dict_AddNumber(mcr, "MCID", mcid);
+  if (auto* kids = static_cast<HPDF_Array>(HPDF_Dict_GetItem(elem, "K", HPDF_OCLASS_ARRAY)))
+    HPDF_Array_Add(kids, mcr);
+}
+
+void Writer::tag_begin(HPDF_Page page, size_t, int element) {
+  if (element < 0 || static_cast<size_t>(element) >= book_.structure.size()) return;
+  close_content(page);
+  tags_.open.push_back(element);
+}
+
+void Writer::tag_end(HPDF_Page page, int element) {
+  auto it = std::find(tags_.open.rbegin(), tags_.open.rend(), element);
+  if (it == tags_.open.rend()) return;
+  close_content(page);
+  tags_.open.erase(std::next(it).base(), tags_.open.end());
+}
+
+// A link inside tagged content: a Link element under the innermost open
+// element, holding the annotation by an object reference.
+void Writer::tag_link(HPDF_Page page, HPDF_Annotation annot, const std::string& target) {
+  if (!opt_.tagged || tags_.open.empty()) return;
+  HPDF_Dict parent = struct_element(tags_.open.back());
+  if (!parent) return;
+  HPDF_Doc pdf = pdf_.get();
+  HPDF_Dict link = HPDF_Dict_New(pdf->mmgr);
+  if (!link || HPDF_Xref_Add(pdf->xref, link) != HPDF_OK) return;
+  HPDF_Dict_AddName(link, "Type", "StructElem");
+  HPDF_Dict_AddName(link, "S", "Link");
+  HPDF_Dict_Add(link, "P", parent);
+  HPDF_Dict objr = HPDF_Dict_New(pdf->mmgr);
+  HPDF_Dict_AddName(objr, "Type", "OBJR");
+  HPDF_Dict_Add(objr, "Pg", page);
+  HPDF_Dict_Add(objr, "Obj", annot);
+  HPDF_Dict_Add(link, "K", objr);
+  if (auto* kids = static_cast<HPDF_Array>(HPDF_Dict_GetItem(parent, "K", HPDF_OCLASS_ARRAY)))
+    HPDF_Array_Add(kids, link);
+  HPDF_Dict_AddNumber(annot, "StructParent",
+                      static_cast<HPDF_INT32>(pages_.size() + tags_.annot_parents.size()));
+  tags_.annot_parents.push_back(link);
+  set_text(annot, "Contents", target);  // PDF/UA: a description of the link
+}
+
+// The root, /MarkInfo and the parent tree (page → elements by MCID,
+// annotation → its Link element), once every page is drawn.
+void Writer::add_structure_tree() {
+  HPDF_Doc pdf = pdf_.get();
+  HPDF_MMgr mmgr = pdf->mmgr;
+  HPDF_Dict tree = HPDF_Dict_New(mmgr);
+  if (!tree || HPDF_Xref_Add(pdf->xref, tree) != HPDF_OK) return;
+  HPDF_Array nums = HPDF_Array_New(mmgr);
+  HPDF_Dict_Add(tree, "Nums", nums);
+  for (size_t p = 0; p < pages_.size(); ++p) {
+    HPDF_Dict_AddNumber(pages_[p], "StructParents", static_cast<HPDF_INT32>(p));
+    HPDF_Array list = HPDF_Array_New(mmgr);
+    for (HPDF_Dict e : tags_.by_mcid[p]) {
+      if (e) HPDF_Array_Add(list, e);
+      else HPDF_Array_Add(list, HPDF_Null_New(mmgr));
+    }
+    HPDF_Array_AddNumber(nums, static_cast<HPDF_INT32>(p));
+    HPDF_Array_Add(nums, list);
+  }
+  for (size_t i = 0; i < tags_.annot_parents.size(); ++i) {
+    HPDF_Array_AddNumber(nums, static_cast<HPDF_INT32>(pages_.size() + i));
+    HPDF_Array_Add(nums, tags_.annot_parents[i]);
+  }
+  HPDF_Dict_Add(tags_.root, "ParentTree", tree);
+  HPDF_Dict_AddNumber(tags_.root, "ParentTreeNextKey",
+                      static_cast<HPDF_INT32>(pages_.size() + tags_.annot_parents.size()));
+  HPDF_Dict_Add(pdf->catalog, "StructTreeRoot", tags_.root);
+  HPDF_Dict mark = HPDF_Dict_New(mmgr);
+  HPDF_Dict_AddBoolean(mark, "Marked", HPDF_TRUE);
+  HPDF_Dict_Add(pdf->catalog, "MarkInfo", mark);
 }
 
 void Writer::add_outline() {
@@ -784,20 +977,6 @@ void Writer::add_labels() {
 void Writer::add_info() {
   HPDF_Doc pdf = pdf_.get();
   const auto& m = book_.meta;
-  // Joined with ", ", empty and repeated entries left out (a tag that is
-  // also a category appears once).
-  auto join = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
-    std::string out;
-    std::vector<std::string_view> seen;
-    for (const auto* v : {&a, &b})
-      for (const auto& s : *v) {
-        if (s.empty() || std::find(seen.begin(), seen.end(), s) != seen.end()) continue;
-        seen.push_back(s);
-        if (!out.empty()) out += ", ";
-        out += s;
-      }
-    return out;
-  };
   auto set = [&](HPDF_InfoType type, const std::string& value) {
     if (value.empty()) return;
     // Let libharu create its Info dictionary, then store the full text.
@@ -808,18 +987,18 @@ void Writer::add_info() {
       set_text(pdf->info, kKeys[type], value);
   };
   set(HPDF_INFO_TITLE, m.title);
-  set(HPDF_INFO_AUTHOR, join(m.authors, {}));
+  std::string authors;
+  for (const auto& a : m.authors)
+    if (!a.empty()) authors += (authors.empty() ? "" : ", ") + a;
+  set(HPDF_INFO_AUTHOR, authors);
   set(HPDF_INFO_SUBJECT, m.description);
-  set(HPDF_INFO_KEYWORDS, join(m.tags, m.categories));
+  std::string keywords;
+  for (const auto& k : keyword_list(m)) keywords += (keywords.empty() ? "" : ", ") + k;
+  set(HPDF_INFO_KEYWORDS, keywords);
   set(HPDF_INFO_CREATOR, "Moyin");
+  set(HPDF_INFO_PRODUCER, kProducer);  // equal to the XMP's pdf:Producer (PDF/A)
 
-  std::optional<base::DateTime> date;
-  if (!m.date.empty()) {
-    date = base::parse_iso_date(m.date);
-    if (!date)
-      warn("front-matter date \"" + m.date + "\" is not an ISO 8601 date; PDF dates left out");
-  }
-  if (!date && opt_.source_date_epoch) date = base::from_epoch(*opt_.source_date_epoch);
+  std::optional<base::DateTime> date = document_date();
   if (!date) return;
   HPDF_Date d{};
   d.year = date->year;
@@ -842,6 +1021,73 @@ void Writer::add_info() {
     forget_errors();
     warn("front-matter date \"" + m.date + "\" is out of range; PDF dates left out");
   }
+}
+
+// The document's date: Book::meta.date when it parses, else
+// SOURCE_DATE_EPOCH, else none (warned once when the front matter's is bad).
+std::optional<base::DateTime> Writer::document_date() {
+  if (date_) return *date_;
+  const auto& m = book_.meta;
+  std::optional<base::DateTime> date;
+  if (!m.date.empty()) {
+    date = base::parse_iso_date(m.date);
+    if (!date)
+      warn("front-matter date \"" + m.date + "\" is not an ISO 8601 date; PDF dates left out");
+  }
+  if (!date && opt_.source_date_epoch) date = base::from_epoch(*opt_.source_date_epoch);
+  date_ = date;
+  return date;
+}
+
+// The catalog entries readers and assistive technology look for: the
+// document language, the title shown instead of the file name.
+void Writer::add_catalog_entries() {
+  HPDF_Doc pdf = pdf_.get();
+  if (!book_.meta.lang.empty()) set_text(pdf->catalog, "Lang", book_.meta.lang);
+  HPDF_Dict prefs = HPDF_Dict_New(pdf->mmgr);
+  if (!prefs) return;
+  HPDF_Dict_Add(pdf->catalog, "ViewerPreferences", prefs);
+  HPDF_Dict_AddBoolean(prefs, "DisplayDocTitle", HPDF_TRUE);
+}
+
+std::string xmp_date(const base::DateTime& d) {
+  std::string out = base::integer(d.year, 4) + "-" + base::integer(d.month, 2) + "-" +
+                    base::integer(d.day, 2) + "T" + base::integer(d.hour, 2) + ":" +
+                    base::integer(d.minute, 2) + ":" + base::integer(std::min(d.second, 59), 2);
+  const int offset = d.offset_minutes.value_or(0);
+  if (offset == 0) return out + "Z";
+  out += offset < 0 ? "-" : "+";
+  return out + base::integer(std::abs(offset) / 60, 2) + ":" + base::integer(std::abs(offset) % 60, 2);
+}
+
+// The XMP metadata stream (uncompressed, as PDF/A asks, so any tool finds it),
+// from the same fields as the Info dictionary.
+void Writer::add_metadata() {
+  HPDF_Doc pdf = pdf_.get();
+  const auto& m = book_.meta;
+  XmpFields f;
+  f.lang = m.lang;
+  f.title = m.title;
+  f.creators = m.authors;
+  f.description = m.description;
+  f.subjects = keyword_list(m);
+  for (const auto& k : f.subjects) f.keywords += (f.keywords.empty() ? "" : ", ") + k;
+  if (auto d = document_date()) f.date = xmp_date(*d);
+  f.creator_tool = "Moyin";
+  f.producer = kProducer;
+  if (opt_.standard != Standard::None) {
+    f.pdfa_part = 2;
+    f.pdfa_conformance = opt_.standard == Standard::A2a ? "A" : opt_.standard == Standard::A2u ? "U" : "B";
+  }
+  HPDF_Dict stream = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+  if (!stream) return;
+  stream->filter = HPDF_STREAM_FILTER_NONE;
+  HPDF_Dict_AddName(stream, "Type", "Metadata");
+  HPDF_Dict_AddName(stream, "Subtype", "XML");
+  const std::string text = xmp_packet(f);
+  HPDF_Stream_Write(stream->stream, reinterpret_cast<const HPDF_BYTE*>(text.data()),
+                    static_cast<HPDF_UINT>(text.size()));
+  HPDF_Dict_Add(pdf->catalog, "Metadata", stream);
 }
 
 void Writer::rewrite_to_unicode() {
@@ -934,6 +1180,38 @@ bool Writer::run() {
     error("cannot write PDF " + out_.string() + ": the book has no pages");
     return false;
   }
+  if (opt_.tagged) {
+    tags_.root = HPDF_Dict_New(pdf->mmgr);
+    tags_.document = HPDF_Dict_New(pdf->mmgr);
+    if (!tags_.root || HPDF_Xref_Add(pdf->xref, tags_.root) != HPDF_OK || !tags_.document ||
+        HPDF_Xref_Add(pdf->xref, tags_.document) != HPDF_OK)
+      return fail("starting the structure tree");
+    HPDF_Dict_AddName(tags_.root, "Type", "StructTreeRoot");
+    HPDF_Dict_Add(tags_.root, "K", tags_.document);
+    HPDF_Dict_AddName(tags_.document, "Type", "StructElem");
+    HPDF_Dict_AddName(tags_.document, "S", "Document");
+    HPDF_Dict_Add(tags_.document, "P", tags_.root);
+    HPDF_Dict_Add(tags_.document, "K", HPDF_Array_New(pdf->mmgr));
+    const size_t n = book_.structure.size();
+    tags_.elements.assign(n, nullptr);
+    tags_.children.assign(n, {});
+    tags_.used.assign(n, false);
+    for (size_t e = 0; e < n; ++e) {
+      const int p = book_.structure[e].parent;
+      if (p >= 0 && static_cast<size_t>(p) < e) tags_.children[p].push_back(static_cast<int>(e));
+    }
+    for (const auto& lp : book_.pages)
+      for (const auto& item : lp.items)
+        if (const auto* t = std::get_if<layout::Tag>(&item))
+          for (int e = t->element; e >= 0 && static_cast<size_t>(e) < n && !tags_.used[e];) {
+            tags_.used[e] = true;
+            const int p = book_.structure[e].parent;
+            e = p < e ? p : -1;
+          }
+    tags_.by_mcid.assign(pages_.size(), {});
+    // Annotations are visited in the order of the structure (PDF/UA).
+    for (HPDF_Page page : pages_) HPDF_Dict_AddName(page, "Tabs", "S");
+  }
   for (size_t i = 0; i < pages_.size(); ++i) {
     draw_page(i);
     if (!check("drawing page " + std::to_string(i + 1))) return false;
@@ -942,7 +1220,12 @@ bool Writer::run() {
   if (!check("building the outline")) return false;
   add_labels();
   add_info();
-  if (transparency_) pdf->pdf_version = HPDF_VER_14;
+  add_catalog_entries();
+  if (opt_.tagged) add_structure_tree();
+  add_metadata();
+  // PDF 1.7 (ISO 32000-1): the structure and metadata features used here,
+  // and the base of PDF/A-2 and PDF/UA-1.
+  pdf->pdf_version = HPDF_VER_17;
   finish_cff_fonts();
   rewrite_to_unicode();
   if (!check("finishing the document")) return false;

@@ -45,7 +45,39 @@ struct Ctx {
   int next_band = 1;
   int untitled_chapters = 0;  // anchors named for chapters without a level-1 heading
   size_t chapter = 0;  // index of `doc` among the chapters
+  std::vector<layout::StructElement> structure;  // the tagged PDF's elements
+  int parent = -1;  // the element new elements belong to
 };
+
+// A new structure element under the current parent.
+int element(Ctx& c, std::string type, std::string alt = {}) {
+  c.structure.push_back(layout::StructElement{std::move(type), c.parent, std::move(alt), {}});
+  return static_cast<int>(c.structure.size()) - 1;
+}
+
+// Makes `e` the parent of the elements made in this scope.
+struct Within {
+  Within(Ctx& c, int e) : c_(c), saved_(c.parent) { c.parent = e; }
+  ~Within() { c_.parent = saved_; }
+  Within(const Within&) = delete;
+  Within& operator=(const Within&) = delete;
+  Ctx& c_;
+  int saved_;
+};
+
+// Brackets `items` as content of element `e`.
+void tag_items(std::vector<layout::Item>& items, int e) {
+  if (items.empty()) return;
+  items.insert(items.begin(), layout::Tag{e, false});
+  items.push_back(layout::Tag{e, true});
+}
+
+// Tags every box added to the vertical list since `start` as content of `e`.
+void tag_from(Ctx& c, size_t start, int e) {
+  auto& items = c.vb.items();
+  for (size_t k = start; k < items.size(); ++k)
+    if (auto* b = std::get_if<VBox>(&items[k])) tag_items(b->items, e);
+}
 
 double em(const Ctx& c, Role r) { return c.sheet.role(r).size; }
 
@@ -107,7 +139,9 @@ void paragraph(Ctx& c, const Frame& f, const std::vector<doc::Inline>& inlines, 
   // The rest of a sentence after a display formula is not a new paragraph: no indent.
   double indent = f.in_list || continues ? 0 : rs.indent;
   auto boxes = set_paragraph(c, f, inlines, f.role, indent, rs.align, rs.bold);
+  const size_t start = c.vb.items().size();
   c.vb.add_lines(std::move(boxes), c.sheet.paragraph.orphans, c.sheet.paragraph.widows);
+  tag_from(c, start, element(c, f.role == Role::Caption ? "Caption" : "P"));
   end_block(c, f.tight ? 0 : rs.space_after);
 }
 
@@ -149,6 +183,8 @@ void display_math(Ctx& c, const Frame& f, const doc::Block& b) {
   }
   auto boxes = boxes_of(std::move(lines), rs, f.left + number_w, f);
   if (!b.id.empty()) boxes.front().items.push_back(layout::Anchor{b.id, layout::Point{0, -boxes.front().baseline}});
+  const int formula = element(c, "Formula", b.text);
+  for (VBox& box : boxes) tag_items(box.items, formula);
   c.vb.begin_keep_together();
   for (VBox& box : boxes) {
     c.vb.add_break(kForbid);
@@ -174,6 +210,8 @@ void heading(Ctx& c, const Frame& f, const doc::Block& b) {
   if (!b.id.empty()) first.items.push_back(layout::Anchor{b.id, layout::Point{0, -first.baseline}});
   first.marks.push_back(Mark{b.level, title});
   c.headings.push_back(HeadingInfo{b.level, b.id, title});
+  const int h = element(c, "H" + std::to_string(std::clamp(b.level, 1, 6)));
+  for (VBox& box : boxes) tag_items(box.items, h);
   c.vb.begin_keep_together();
   for (VBox& box : boxes) {
     c.vb.add_break(kForbid);
@@ -474,9 +512,14 @@ void code_block(Ctx& c, const Frame& f, const doc::Block& b) {
       }
     }
   }
+  const int title = b.title.empty() ? -1 : element(c, "Caption");  // read before the code
+  const int code = element(c, "Code");
+  for (VBox& box : boxes) tag_items(box.items, code);
   if (!b.title.empty()) {
     begin_block(c, rs.space_before);
+    const size_t start = c.vb.items().size();
     code_title(c, b, f, left, measure, pad);
+    tag_from(c, start, title);
     c.vb.add_glue(pad);
   } else {
     begin_block(c, rs.space_before + pad);
@@ -536,9 +579,20 @@ void checkbox(VBox& box, double right, double size, bool checked) {
 
 // One list item or note: children indented by `indent`, the marker hanging
 // in front of the first line, right-aligned `gap` before the text.
+// `note`: a footnote (a Note holding its label and paragraphs), else a list
+// item (an LI holding Lbl and LBody).
 void hanging_item(Ctx& c, const Frame& f, const std::vector<doc::Block>& children, double indent,
                   const std::string& marker, doc::TaskState task, Frame inner,
-                  const std::string& anchor) {
+                  const std::string& anchor, bool note = false) {
+  // Made in reading order (the PDF lists siblings in the order they are made).
+  const int container = element(c, note ? "Note" : "LI");
+  int label = -1, body = container;
+  {
+    Within in(c, container);
+    label = element(c, "Lbl");
+    if (!note) body = element(c, "LBody");
+  }
+  Within in(c, body);
   const style::RoleStyle& rs = c.sheet.role(f.role);
   double size = rs.size;
   double gap = 0.5 * size;
@@ -549,18 +603,23 @@ void hanging_item(Ctx& c, const Frame& f, const std::vector<doc::Block>& childre
   if (children.empty()) {
     begin_block(c, 0);
     c.vb.add_box(empty_box(rs, inner));
+    tag_from(c, c.vb.items().size() - 1, element(c, "P"));
   } else {
     layout_children(c, inner, children);
   }
   VBox* first = first_box_from(c, start);
   if (!first) return;
   double right = inner.left - gap;
+  VBox mark;
   if (task != doc::TaskState::None) {
-    checkbox(*first, right, size, task == doc::TaskState::Checked);
+    checkbox(mark, right, size, task == doc::TaskState::Checked);
+    c.structure[label].actual = task == doc::TaskState::Checked ? "[x]" : "[ ]";
   } else if (!marker.empty()) {
     auto lines = set_text(c.setter, marker, f.role, kHuge, style::Align::Left);
-    if (!lines.empty()) add_items(*first, std::move(lines[0].items), right - lines[0].width, 0);
+    if (!lines.empty()) add_items(mark, std::move(lines[0].items), right - lines[0].width, 0);
   }
+  tag_items(mark.items, label);
+  for (auto& it : mark.items) first->items.push_back(std::move(it));
   if (!anchor.empty())
     first->items.push_back(layout::Anchor{anchor, layout::Point{0, -first->baseline}});
 }
@@ -575,6 +634,7 @@ void list(Ctx& c, const Frame& f, const doc::Block& b) {
     if (!widest.empty()) indent = std::max(indent, widest[0].width + 0.5 * size);
   }
   begin_block(c, f.in_list ? 0 : rs.space_before);
+  Within in(c, element(c, "L"));
   static const char* const kBullets[] = {"\u2022", "\u25E6", "\u25AA"};
   int n = b.start;
   for (const doc::Block& item : b.children) {
@@ -603,6 +663,7 @@ void quote(Ctx& c, const Frame& f, const doc::Block& b) {
                              0.2 * size});
   inner.left = f.left + indent;
   inner.measure = std::max(2 * size, f.measure - indent);
+  Within in(c, element(c, "BlockQuote"));
   layout_children(c, inner, b.children);
   end_block(c, rs.space_after);
 }
@@ -641,6 +702,7 @@ void table(Ctx& c, const Frame& f, const doc::Block& b) {
   double table_w = 0;
   for (double w : widths) table_w += w;
   begin_block(c, rs.space_before);
+  Within in_table(c, element(c, "Table"));
   bool prev_header = false;
   // The header rows stacked into one box (with their rules), repeated by the
   // page builder at the top of every page the table continues on.
@@ -675,10 +737,16 @@ void table(Ctx& c, const Frame& f, const doc::Block& b) {
     box.height = static_cast<double>(nlines) * lead + 2 * pady;
     box.baseline = pady + first.baseline;
     box.bands = f.bands;
+    const int tr = element(c, "TR");
     for (size_t k = 0; k < cols; ++k) {
+      if (k >= row.cells.size()) continue;
+      Within in_row(c, tr);
+      const int cell = element(c, row.header ? "TH" : "TD");
+      box.items.push_back(layout::Tag{cell, false});
       for (size_t li = 0; li < cells[k].size(); ++li)
         add_items(box, std::move(cells[k][li].items), f.left + xs[k] + padx,
                   static_cast<double>(li) * lead);
+      box.items.push_back(layout::Tag{cell, true});
     }
     double top = -box.baseline, bottom = box.height - box.baseline;
     layout::Color k{0, 0, 0};
@@ -837,6 +905,9 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
       box.items.push_back(layout::ImageBox{layout::Box{x, -h, w, h}, e.key});
   }
   box.bands = f.bands;
+  std::string alt = doc::plain_text(img->children);
+  if (alt.empty()) alt = img->title;
+  tag_items(box.items, element(c, "Figure", alt));
   box.min_scale = c.sheet.figure.min_scale;  // shrinks into the rest of a page, vectors too (pages.h: scaled)
   c.vb.add_box(std::move(box));
   if (placeholder && caption.empty()) caption = img->url;
@@ -849,7 +920,9 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
     c.vb.keep_next(1);
     auto boxes = set_paragraph(c, g, inl, Role::Caption, 0, cap.align, cap.bold);
     c.vb.add_glue(cap.space_before);
+    const size_t start = c.vb.items().size();
     c.vb.add_lines(std::move(boxes), c.sheet.paragraph.orphans, c.sheet.paragraph.widows);
+    tag_from(c, start, element(c, "Caption"));
   }
   end_block(c, cap.space_after);
 }
@@ -897,7 +970,7 @@ void layout_block(Ctx& c, const Frame& f, const doc::Block& b) {
         g.role = Role::Footnote;
         begin_block(c, c.sheet.role(Role::Footnote).space_before);
         hanging_item(c, f, b.children, 2 * em(c, Role::Footnote),
-                     note_marker(b.number, c.sheet.notes.marks), doc::TaskState::None, g, b.id);
+                     note_marker(b.number, c.sheet.notes.marks), doc::TaskState::None, g, b.id, true);
       }
       break;
   }
@@ -922,7 +995,7 @@ void notes(Ctx& c, const Frame& f) {
     begin_block(c, rs.space_before);
     Frame inner = g;
     hanging_item(c, g, fn.children, indent, note_marker(fn.number, c.sheet.notes.marks),
-                 doc::TaskState::None, inner, fn.id);
+                 doc::TaskState::None, inner, fn.id, true);
     end_block(c, rs.space_after);
   }
 }
@@ -1046,7 +1119,7 @@ BlockLayout layout_chapters(std::span<const doc::Document> chapters, const style
                             image::Catalog* images, bool name_untitled) {
   image::Catalog own(image::CatalogOptions{
       .limits = {.max_pixels = int64_t{sheet.image.max_megapixels} * 1'000'000}});
-  Ctx c{nullptr, sheet, setter, diags, images ? *images : own, {}, {}, 0, 1, 0};
+  Ctx c{nullptr, sheet, setter, diags, images ? *images : own, {}, {}, 0, 1, 0, 0, {}, -1};
   Frame f;
   f.left = 0;
   f.measure = std::max(1.0, sheet.text_width());
@@ -1068,6 +1141,7 @@ BlockLayout layout_chapters(std::span<const doc::Document> chapters, const style
   BlockLayout out;
   out.list = c.vb.take();
   out.headings = std::move(c.headings);
+  out.structure = std::move(c.structure);
   return out;
 }
 

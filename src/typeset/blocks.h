@@ -73,6 +73,9 @@ struct HeadingInfo {
 struct BlockLayout {
   std::vector<VItem> list;
   std::vector<HeadingInfo> headings;  // in document order
+  // The logical structure (tagged PDF); the list's boxes carry layout::Tag
+  // markers into it. Book::structure starts with these.
+  std::vector<layout::StructElement> structure;
 };
 
 // Lays out the document's blocks and its footnotes: with

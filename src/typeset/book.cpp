@@ -160,14 +160,33 @@ struct TocEntry {
   std::string page;  // printed page label
 };
 
+// A new structure element: its index in `st`.
+int add_element(std::vector<layout::StructElement>& st, std::string type, int parent) {
+  st.push_back(layout::StructElement{std::move(type), parent, {}, {}});
+  return static_cast<int>(st.size()) - 1;
+}
+
+void tag_box(VBox& box, int element) {
+  box.items.insert(box.items.begin(), layout::Tag{element, false});
+  box.items.push_back(layout::Tag{element, true});
+}
+
+// The table of contents: a TOC element of TOCIs (each entry's line boxes,
+// link, leaders and page number), its title a P.
 std::vector<VItem> toc_list(const std::vector<TocEntry>& entries, const std::string& heading,
-                            const style::Sheet& sheet, const LineSetter& setter) {
+                            const style::Sheet& sheet, const LineSetter& setter,
+                            std::vector<layout::StructElement>& st) {
   VListBuilder vb;
+  const int toc = add_element(st, "TOC", -1);
+  const int title_element = add_element(st, "P", -1);
   double w = sheet.text_width();
   const style::RoleStyle& h1 = sheet.role(Role::H1);
   Align talign = h1.align == Align::Justify ? Align::Left : h1.align;
   auto title = set_boxes(setter, heading, Role::H1, sheet, w, talign, h1.bold);
-  for (auto& b : title) vb.add_box(std::move(b));
+  for (auto& b : title) {
+    tag_box(b, title_element);
+    vb.add_box(std::move(b));
+  }
   vb.add_glue(std::max(h1.space_after, sheet.role(Role::Body).leading));
   vb.keep_next(1);
   const style::RoleStyle& body = sheet.role(Role::Body);
@@ -188,6 +207,7 @@ std::vector<VItem> toc_list(const std::vector<TocEntry>& entries, const std::str
     req.bold = bold;
     auto lines = setter(req);
     if (lines.empty()) lines.emplace_back();
+    const int item = add_element(st, "TOCI", toc);
     vb.add_break(0);
     if (e.heading.level == 1) vb.add_glue(0.3 * body.leading);
     size_t n = lines.size();
@@ -206,6 +226,7 @@ std::vector<VItem> toc_list(const std::vector<TocEntry>& entries, const std::str
         }
       }
       if (k > 0) vb.add_break(kForbid);
+      tag_box(box, item);
       vb.add_box(std::move(box));
     }
   }
@@ -292,6 +313,7 @@ layout::Book assemble(const doc::Metadata& meta, const std::string& title, Block
                       const style::Sheet& sheet, const LineSetter& setter, const FootStyle& foot) {
   layout::Book book;
   book.meta = meta;
+  book.structure = std::move(blocks.structure);
   PageBuild body = build_pages(blocks.list, sheet.page, true, foot);
   if (body.pages.empty()) {
     body.pages.push_back(blank_page(sheet.page));
@@ -315,6 +337,8 @@ layout::Book assemble(const doc::Metadata& meta, const std::string& title, Block
 
   if (sheet.title_page.enabled && !meta.title.empty()) {
     auto list = title_page_list(meta, title, sheet, setter);
+    for (VItem& it : list)
+      if (auto* box = std::get_if<VBox>(&it)) tag_box(*box, add_element(book.structure, "P", -1));
     PageBuild tp = build_pages(list, sheet.page, true);
     for (auto& p : tp.pages) front.push_back(std::move(p));
   }
@@ -327,7 +351,7 @@ layout::Book assemble(const doc::Metadata& meta, const std::string& title, Block
   }
   size_t toc_first = front.size();
   if (sheet.toc.enabled && !entries.empty()) {
-    auto list = toc_list(entries, toc_title(sheet, meta.lang), sheet, setter);
+    auto list = toc_list(entries, toc_title(sheet, meta.lang), sheet, setter, book.structure);
     PageBuild toc = build_pages(list, sheet.page, front.size() % 2 == 0);
     for (auto& p : toc.pages) front.push_back(std::move(p));
   }

@@ -124,7 +124,8 @@ void translate(layout::Item& item, double dx, double dy) {
               pt.x += dx;
               pt.y += dy;
             }
-        } else if constexpr (std::is_same_v<T, layout::ActualText>) {
+        } else if constexpr (std::is_same_v<T, layout::ActualText> ||
+                             std::is_same_v<T, layout::Tag>) {
           // a marker: nothing to move
         } else {
           it.box.x += dx;
@@ -192,7 +193,10 @@ double place(std::span<const VItem> list, size_t begin, size_t end, const TypeAr
     any = true;
     for (const layout::Item& it : box->items) {
       // A repeated header must not define its link targets a second time.
-      if (is_head && std::holds_alternative<layout::Anchor>(it)) continue;
+      // Nor is it content a second time: untagged, it is an artifact.
+      if (is_head && (std::holds_alternative<layout::Anchor>(it) ||
+                      std::holds_alternative<layout::Tag>(it)))
+        continue;
       content.push_back(it);
       translate(content.back(), area.left, y + box->baseline);
     }

@@ -307,3 +307,35 @@ TEST(EpubPackage, DeeplyNestedRawHtmlIsBoundedNotACrash) {
 }
 
 }  // namespace
+
+// EPUB Accessibility 1.1 metadata follows what the book holds.
+TEST(EpubPackage, AccessibilityMetadataIsTrueToTheContent) {
+  Unpacked plain = build("---\ntitle: A\nlang: zh-CN\n---\n# 一\n\n正文。\n");
+  const std::string& opf = plain.files["EPUB/package.opf"];
+  EXPECT_NE(opf.find("<meta property=\"schema:accessMode\">textual</meta>"), std::string::npos) << opf;
+  EXPECT_EQ(opf.find(">visual<"), std::string::npos);
+  EXPECT_NE(opf.find("<meta property=\"schema:accessModeSufficient\">textual</meta>"), std::string::npos);
+  EXPECT_NE(opf.find("<meta property=\"schema:accessibilityFeature\">tableOfContents</meta>"),
+            std::string::npos);
+  EXPECT_EQ(opf.find(">alternativeText<"), std::string::npos) << "no images, no claim about them";
+  EXPECT_EQ(opf.find(">MathML<"), std::string::npos);
+  EXPECT_NE(opf.find("<meta property=\"schema:accessibilityHazard\">none</meta>"), std::string::npos);
+  EXPECT_NE(opf.find("<meta property=\"schema:accessibilitySummary\">本书"), std::string::npos);
+  EXPECT_NE(opf.find("<meta property=\"dcterms:conformsTo\">EPUB Accessibility 1.1 - WCAG 2.1 Level AA</meta>"),
+            std::string::npos);
+
+  Unpacked with_alt = build("---\nlang: en\n---\n# I\n\n![a dot](images/dot.png)\n\n| h |\n|---|\n| c |\n");
+  const std::string& o2 = with_alt.files["EPUB/package.opf"];
+  EXPECT_NE(o2.find(">visual<"), std::string::npos);
+  EXPECT_NE(o2.find(">alternativeText<"), std::string::npos);
+  EXPECT_NE(o2.find(">tableHeaders<"), std::string::npos);
+  EXPECT_NE(o2.find("schema:accessibilitySummary\">A reflowable"), std::string::npos);
+  EXPECT_NE(o2.find("dcterms:conformsTo"), std::string::npos);
+
+  Unpacked no_alt = build("# I\n\n![](images/dot.png)\n");
+  const std::string& o3 = no_alt.files["EPUB/package.opf"];
+  EXPECT_EQ(o3.find("dcterms:conformsTo"), std::string::npos);
+  EXPECT_EQ(o3.find(">alternativeText<"), std::string::npos);
+  EXPECT_EQ(o3.find("<meta property=\"schema:accessModeSufficient\">textual</meta>"), std::string::npos);
+  EXPECT_TRUE(has_warning(no_alt.diags, "have no alt text"));
+}

@@ -468,7 +468,7 @@ TEST_F(PdfTest, PngImagesDrawIncludingSixteenBit) {
   EXPECT_EQ(image_lines, 5) << list.out;
   EXPECT_EQ(smask_lines, 1) << list.out;
   std::string bytes = read_bytes(out);
-  EXPECT_EQ(bytes.rfind("%PDF-1.4", 0), 0u) << "transparency needs PDF 1.4";
+  EXPECT_EQ(bytes.rfind("%PDF-1.7", 0), 0u) << "PDF 1.7 (transparency needs 1.4 or later)";
 }
 
 }  // namespace
