@@ -296,8 +296,22 @@ void load_book(const Job& job, const Settings& s, JobResult& r) {
   book.root = job.input.parent_path();
   fs::path dir = job.input.parent_path();
   const doc::MetaValue* chapters = nullptr;
-  for (auto& [key, value] : book.meta.extra)
-    if (key == "chapters") chapters = &value;
+  for (auto& [key, value] : book.meta.extra) {
+    if (key == "chapters") {
+      chapters = &value;
+      continue;
+    }
+    // Every other key Moyin reads was taken out of `extra` by the front-matter parser.
+    int line = 0;
+    for (size_t at = 0, n = 1; at < text.size(); at = text.find('\n', at) + 1, ++n) {
+      if (text.compare(at, key.size() + 1, key + ":") == 0) {
+        line = static_cast<int>(n);
+        break;
+      }
+      if (text.find('\n', at) == std::string::npos) break;
+    }
+    r.diags.warn(input, {line, line > 0 ? 1 : 0}, "unknown key `" + key + "` in the book file; ignored");
+  }
   if (!chapters || chapters->kind != doc::MetaValue::Kind::List || chapters->items.empty()) {
     r.diags.error(input, {}, "a book file needs `chapters:`, a list of Markdown files");
     r.ok = false;

@@ -139,10 +139,20 @@ struct Checker {
         case doc::InlineKind::Emphasis: inlines(in.children, role, bold, true); break;
         case doc::InlineKind::Strong: inlines(in.children, role, true, italic); break;
         case doc::InlineKind::Strike:
+        case doc::InlineKind::Superscript:
+        case doc::InlineKind::Subscript:
+        case doc::InlineKind::Underline:
+        case doc::InlineKind::Mark:
+        case doc::InlineKind::Color:
         case doc::InlineKind::Link:
         case doc::InlineKind::Image: inlines(in.children, role, bold, italic); break;
         case doc::InlineKind::FootnoteRef:
           text(std::to_string(in.number), role, bold, italic, in.pos);
+          break;
+        case doc::InlineKind::Kbd: inlines(in.children, style::Role::Code, bold, italic); break;
+        case doc::InlineKind::Ruby:
+          inlines(in.children, role, bold, italic);
+          text(in.text, role, bold, italic, in.pos);
           break;
         case doc::InlineKind::SoftBreak:
         case doc::InlineKind::LineBreak:
@@ -160,6 +170,7 @@ struct Checker {
         case doc::BlockKind::Heading: inlines(b.inlines, style::heading_role(b.level), false, false); break;
         case doc::BlockKind::Code: text(b.text, style::Role::Code, false, false, b.pos); break;
         case doc::BlockKind::Quote: blocks(b.children, style::Role::Quote); break;
+        case doc::BlockKind::Callout: blocks(b.children, role); break;
         case doc::BlockKind::List:
         case doc::BlockKind::Item: blocks(b.children, role); break;
         case doc::BlockKind::FootnoteDef: blocks(b.children, style::Role::Footnote); break;

@@ -810,6 +810,12 @@ void Writer::add_info() {
   set(HPDF_INFO_SUBJECT, m.description);
   set(HPDF_INFO_KEYWORDS, join(m.tags, m.categories));
   set(HPDF_INFO_CREATOR, "Moyin");
+  if (m.description.empty()) set(HPDF_INFO_SUBJECT, m.subtitle);
+  // Publication data as custom Info keys (pdfinfo -custom lists them).
+  for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"Subtitle", &m.subtitle},
+                                   {"Publisher", &m.publisher}, {"Rights", &m.rights}, {"ISBN", &m.isbn},
+                                   {"Series", &m.series}, {"Edition", &m.edition}})
+    if (!value->empty() && pdf->info) set_text(pdf->info, key, *value);
 
   std::optional<base::DateTime> date;
   if (!m.date.empty()) {

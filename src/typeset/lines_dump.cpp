@@ -74,6 +74,7 @@ struct Walker {
           blocks(b.children, b.kind == doc::BlockKind::Item ? measure - 2 * opt.size : measure, true);
           break;
         case doc::BlockKind::Quote:
+        case doc::BlockKind::Callout:
         case doc::BlockKind::FootnoteDef: blocks(b.children, measure - 2 * opt.size, in_list); break;
         case doc::BlockKind::Table:
           for (const doc::TableRow& row : b.rows)
