@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "base/utf8.h"
+
 namespace moyin::source {
 
 namespace {
@@ -11,13 +13,6 @@ bool blank_char(char c) { return c == ' ' || c == '\t'; }
 
 bool word_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-}
-
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
 }
 
 std::string_view trim(std::string_view s) {
@@ -221,14 +216,14 @@ class Scanner {
       size_t e = dot + 1;
       while (e < close && word_char(after[e])) ++e;
       if (e == dot + 1) return false;
-      c.kind = lower_ascii(after.substr(dot + 1, e - dot - 1));
+      c.kind = base::ascii_lower(after.substr(dot + 1, e - dot - 1));
       c.title = std::string(trim(after.substr(close + 1)));
       return true;
     }
     size_t e = 0;
     while (e < after.size() && word_char(after[e])) ++e;
     if (e == 0 || (e < after.size() && !blank_char(after[e]))) return false;
-    c.kind = lower_ascii(after.substr(0, e));
+    c.kind = base::ascii_lower(after.substr(0, e));
     c.title = unquote(after.substr(e), c.untitled);
     return true;
   }
@@ -243,7 +238,7 @@ class Scanner {
     const size_t k = i;
     while (i < rest.size() && word_char(rest[i])) ++i;
     if (i == k) return false;
-    c.kind = lower_ascii(rest.substr(k, i - k));
+    c.kind = base::ascii_lower(rest.substr(k, i - k));
     // Further classes ("note inline end") only place the box on the web.
     while (i < rest.size() && rest[i] != '"' && rest[i] != '\'') ++i;
     c.title = unquote(rest.substr(i), c.untitled);

@@ -45,25 +45,16 @@ class CalloutCli : public ::testing::Test {
   fs::path dir_;
 };
 
-// The baseline y of the first text item of the page dump holding `needle`.
-double text_y(const std::string& dump, const std::string& needle) {
+// Where the first text item of the page dump drawing `needle` is: the
+// centre of its advance width and its baseline y; {-1, -1} when absent.
+std::pair<double, double> text_at(const std::string& dump, const std::string& needle) {
   const size_t at = dump.find("\"" + needle + "\"");
-  if (at == std::string::npos) return -1;
+  if (at == std::string::npos) return {-1, -1};
   const size_t line = dump.rfind('\n', at) + 1;
   std::smatch m;
   const std::string l = dump.substr(line, at - line);
-  if (!std::regex_search(l, m, std::regex(R"(text f\d+ [\d.]+ ([\d.]+),([\d.]+))"))) return -1;
-  return std::stod(m[2]);
-}
-
-double text_x(const std::string& dump, const std::string& needle) {
-  const size_t at = dump.find("\"" + needle + "\"");
-  if (at == std::string::npos) return -1;
-  const size_t line = dump.rfind('\n', at) + 1;
-  std::smatch m;
-  const std::string l = dump.substr(line, at - line);
-  if (!std::regex_search(l, m, std::regex(R"(text f\d+ [\d.]+ ([\d.]+),([\d.]+) w=([\d.]+))"))) return -1;
-  return std::stod(m[1]) + std::stod(m[3]) / 2;  // the centre
+  if (!std::regex_search(l, m, std::regex(R"(text f\d+ [\d.]+ ([\d.]+),([\d.]+) w=([\d.]+))"))) return {-1, -1};
+  return {std::stod(m[1]) + std::stod(m[3]) / 2, std::stod(m[2])};
 }
 
 TEST_F(CalloutCli, GoldenPageDump) {
@@ -88,12 +79,12 @@ TEST_F(CalloutCli, GoldenPageDump) {
   EXPECT_EQ(r.out.find("alert"), std::string::npos);
   EXPECT_EQ(r.out.find("注释 --"), std::string::npos);
   // Ruby: the annotation centred above its base.
-  const double base_y = text_y(r.out, "汉字"), ann_y = text_y(r.out, "hàn zì");
+  const double base_y = text_at(r.out, "汉字").second, ann_y = text_at(r.out, "hàn zì").second;
   ASSERT_GT(base_y, 0);
   ASSERT_GT(ann_y, 0);
   EXPECT_LT(ann_y, base_y - 5);
-  EXPECT_NEAR(text_x(r.out, "hàn zì"), text_x(r.out, "汉字"), 0.5);
-  EXPECT_NEAR(text_x(r.out, "pīn yīn"), text_x(r.out, "拼音"), 0.5);
+  EXPECT_NEAR(text_at(r.out, "hàn zì").first, text_at(r.out, "汉字").first, 0.5);
+  EXPECT_NEAR(text_at(r.out, "pīn yīn").first, text_at(r.out, "拼音").first, 0.5);
 }
 
 TEST_F(CalloutCli, SuperscriptIsRaisedAndSmaller) {
