@@ -722,7 +722,7 @@ struct Converter {
 
   // GitHub's alerts: a quote whose first line is `[!NOTE]` (TIP, IMPORTANT,
   // WARNING, CAUTION; Obsidian's other kinds and a title after the marker too).
-  static void github_alert(doc::Block& quote) {
+  void github_alert(doc::Block& quote) const {
     if (quote.children.empty() || quote.children[0].kind != doc::BlockKind::Paragraph) return;
     std::vector<doc::Inline>& first = quote.children[0].inlines;
     if (first.empty() || first[0].kind != doc::InlineKind::Text || !first[0].text.starts_with("[!")) return;
@@ -734,14 +734,37 @@ struct Converter {
       if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '-')) return;
       if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
     }
+    // The title is the rest of the marker's source line (a soft break between
+    // Han characters is gone by now, so the text may run on into the next line).
     std::string title = t.substr(close + 1);
+    const int line = first[0].pos.line - line_offset;
+    if (line > 0 && static_cast<size_t>(line) <= line_starts.size()) {
+      const size_t from = line_starts[static_cast<size_t>(line) - 1];
+      const size_t eol = src.find('\n', from);
+      std::string source = raw_str(std::string(src.substr(from, eol == std::string_view::npos ? std::string_view::npos : eol - from)).c_str());
+      const size_t mark = source.find(']');
+      if (mark != std::string::npos) {
+        std::string rest = source.substr(mark + 1);
+        const size_t lead = rest.find_first_not_of(" \t");
+        rest = lead == std::string::npos ? std::string() : rest.substr(lead);
+        while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\t' || rest.back() == '\r')) rest.pop_back();
+        const size_t in_text = title.find(rest);
+        if (!rest.empty() && in_text != std::string::npos && title.size() > in_text + rest.size()) {
+          first[0].text = title.substr(in_text + rest.size());  // the body's first words
+          first.insert(first.begin() + 1, doc::Inline{});
+          first[1].kind = doc::InlineKind::SoftBreak;
+          title = rest;
+        }
+      }
+    }
     const bool alone = first.size() == 1 || first[1].kind == doc::InlineKind::SoftBreak ||
                        first[1].kind == doc::InlineKind::LineBreak;
     if (!alone) return;
     const size_t lead = title.find_first_not_of(" \t");
     title = lead == std::string::npos ? std::string() : title.substr(lead);
     while (!title.empty() && (title.back() == ' ' || title.back() == '\t')) title.pop_back();
-    first.erase(first.begin(), first.begin() + (first.size() > 1 ? 2 : 1));
+    if (first[0].text.starts_with("[!")) first.erase(first.begin(), first.begin() + (first.size() > 1 ? 2 : 1));
+    else first.erase(first.begin() + 1);  // the body's first words stay
     if (first.empty()) quote.children.erase(quote.children.begin());
     quote.kind = doc::BlockKind::Callout;
     quote.info = std::move(kind);
