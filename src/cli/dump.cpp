@@ -39,6 +39,13 @@ const char* name_of(doc::InlineKind k) {
     case doc::InlineKind::FootnoteRef: return "footnote_ref";
     case doc::InlineKind::RawHtml: return "raw_html";
     case doc::InlineKind::Math: return "math";
+    case doc::InlineKind::Superscript: return "superscript";
+    case doc::InlineKind::Subscript: return "subscript";
+    case doc::InlineKind::Underline: return "underline";
+    case doc::InlineKind::Mark: return "mark";
+    case doc::InlineKind::Kbd: return "kbd";
+    case doc::InlineKind::Color: return "color";
+    case doc::InlineKind::Ruby: return "ruby";
   }
   return "?";
 }
@@ -57,6 +64,7 @@ const char* name_of(doc::BlockKind k) {
     case doc::BlockKind::RawHtml: return "raw_html";
     case doc::BlockKind::FootnoteDef: return "footnote_def";
     case doc::BlockKind::Math: return "math";
+    case doc::BlockKind::Callout: return "callout";
   }
   return "?";
 }
@@ -142,6 +150,7 @@ Json block_json(const doc::Block& b) {
   if (!b.info.empty()) j["info"] = b.info;
   if (!b.equation.empty()) j["equation"] = b.equation;
   if (b.continues) j["continues"] = true;
+  if (b.untitled) j["untitled"] = true;
   if (!b.title.empty()) j["title"] = b.title;
   if (!b.attributes.empty()) {
     Json attrs = Json::array();
@@ -333,6 +342,11 @@ Json doc_to_json(const doc::Document& d) {
   meta["id"] = m.id;
   meta["style"] = m.style;
   meta["cover"] = m.cover;
+  // Publication data, only when given (older dumps stay as they were).
+  for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"back_cover", &m.back_cover},
+                                   {"subtitle", &m.subtitle}, {"publisher", &m.publisher}, {"rights", &m.rights},
+                                   {"isbn", &m.isbn}, {"series", &m.series}, {"edition", &m.edition}})
+    if (!value->empty()) meta[key] = *value;
   meta["has_front_matter"] = m.has_front_matter;
   Json extra = Json::object();
   for (const auto& [key, value] : m.extra) extra[key] = meta_value(value);

@@ -49,6 +49,14 @@ struct Metadata {
   std::string id;
   std::string style;   // front-matter `style:` (a sheet name or path), empty if none
   std::string cover;   // front-matter `cover:` image path, empty if none
+  std::string back_cover;  // `back-cover:` image path: the PDF's last page, empty if none
+  // Publication data: the title page, the PDF Info dictionary (and XMP), the EPUB OPF.
+  std::string subtitle;
+  std::string publisher;
+  std::string rights;
+  std::string isbn;     // as written ("978-7-111-12345-6"); the EPUB adds urn:isbn: to it
+  std::string series;
+  std::string edition;
   bool has_front_matter = false;
   // Every key not named above, in source order.
   std::vector<std::pair<std::string, MetaValue>> extra;
@@ -68,6 +76,14 @@ enum class InlineKind {
   RawHtml,      // text
   Math,         // text = TeX source (delimiters removed); display = true for $$…$$ / \[…\]
                 // inside a line (a display formula alone in a paragraph becomes a Math block)
+  // From inline HTML (source/inline_html.h); <b>/<i>/<s>/<br> become Strong/Emphasis/Strike/LineBreak.
+  Superscript,  // children (<sup>)
+  Subscript,    // children (<sub>)
+  Underline,    // children (<u>, <ins>)
+  Mark,         // children (<mark>): highlighted
+  Kbd,          // children (<kbd>): a key cap
+  Color,        // children; text = the CSS colour as written (<span style="color:…">)
+  Ruby,         // children = the base; text = the annotation (<ruby>…<rt>…</rt></ruby>, {base|annotation})
 };
 
 struct Inline {
@@ -103,6 +119,9 @@ enum class BlockKind {
   Math,         // display formula: text = TeX (\tag and \label taken out), info = its label key
                 // (\label{key} or {#eq:key}), id = anchor ("eq-key"), label = \tag{…} as written,
                 // equation = the number printed at the right margin
+  Callout,      // info = kind ("note", "tip", "warning", … as written, lower case; "tab" for a
+                // MkDocs content tab), title (empty: the kind's default title unless untitled),
+                // children. From GitHub alerts, ::: containers, MkDocs !!!/??? admonitions, === tabs.
 };
 
 enum class Align { None, Left, Center, Right };
@@ -166,6 +185,7 @@ struct Block {
   int number = 0;            // FootnoteDef
   std::string equation;      // Math: the number printed at the right margin ("3", "2.1", a tag), empty: none
   bool continues = false;    // Paragraph right after a display formula, in the same source paragraph (no indent)
+  bool untitled = false;     // Callout: written with an empty title (`!!! note ""`): no title line
 };
 
 struct Document {
@@ -194,5 +214,12 @@ bool has_title_heading(const Document& d);
 // and the PDF outline: its front-matter title, else its file name without
 // the extension.
 std::string untitled_chapter_name(const Document& d);
+// The title a callout shows: its own, else its kind's in the document's
+// language ("提示" for tip in Chinese, "Tip" otherwise); empty when untitled.
+std::string callout_title(const Block& callout, std::string_view lang);
+
+// The family a callout kind belongs to, which decides its colour:
+// "note", "tip", "important", "warning" or "caution" (MkDocs and VitePress kinds map onto these).
+std::string_view callout_family(std::string_view kind);
 
 }  // namespace moyin::doc

@@ -68,6 +68,8 @@ char32_t first_char(const std::vector<doc::Inline>& list, size_t from) {
       case doc::InlineKind::Strong:
       case doc::InlineKind::Strike:
       case doc::InlineKind::Link:
+      case doc::InlineKind::Superscript: case doc::InlineKind::Subscript: case doc::InlineKind::Underline:
+      case doc::InlineKind::Mark: case doc::InlineKind::Kbd: case doc::InlineKind::Color: case doc::InlineKind::Ruby:
         return first_char(in.children, 0);
       default:
         return 0;
@@ -335,8 +337,42 @@ void HtmlWriter::inlines(const std::vector<doc::Inline>& list, std::string& out)
         math(in.text, in.display, nullptr, out);
         prev = U'x';  // a formula spaces from Han like Latin text
         break;
+      case doc::InlineKind::Superscript: element("sup", in, out); break;
+      case doc::InlineKind::Subscript: element("sub", in, out); break;
+      case doc::InlineKind::Underline: element("u", in, out); break;
+      case doc::InlineKind::Mark: element("mark", in, out); break;
+      case doc::InlineKind::Kbd: element("kbd", in, out); break;
+      case doc::InlineKind::Color: {
+        style::Color c;
+        if (!style::parse_color(in.text, c)) {  // not a colour we understand: just the text
+          inlines(in.children, out);
+          break;
+        }
+        space_before(first_char(in.children, 0), out);
+        out += "<span style=\"color: " + escape_html(in.text, true) + "\">";
+        inlines(in.children, out);
+        out += "</span>";
+        break;
+      }
+      case doc::InlineKind::Ruby:
+        space_before(first_char(in.children, 0), out);
+        out += "<ruby>";
+        inlines(in.children, out);
+        out += "<rp>(</rp><rt>" + escape_html(in.text, false) + "</rt><rp>)</rp></ruby>";
+        break;
     }
   }
+}
+
+void HtmlWriter::element(const char* tag, const doc::Inline& in, std::string& out) {
+  space_before(first_char(in.children, 0), out);
+  out += "<";
+  out += tag;
+  out += ">";
+  inlines(in.children, out);
+  out += "</";
+  out += tag;
+  out += ">";
 }
 
 void HtmlWriter::blocks(const std::vector<doc::Block>& list, std::string& out, bool tight) {
@@ -410,6 +446,24 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
     case doc::BlockKind::Item:  // outside a list (should not happen): its content
       blocks(b.children, out, false);
       break;
+    case doc::BlockKind::Callout: {
+      const std::string title = doc::callout_title(b, doc ? doc->meta.lang : "zh-CN");
+      if (b.info == "tab") {  // a content tab: a labelled section
+        out += "<section class=\"tab\">\n";
+        if (!title.empty()) out += "<p class=\"tab-label\">" + escape_html(title, false) + "</p>\n";
+        blocks(b.children, out, false);
+        out += "</section>\n";
+        break;
+      }
+      const std::string family(doc::callout_family(b.info));
+      const bool tip = family == "tip";
+      out += "<aside class=\"callout callout-" + family + "\" epub:type=\"" + (tip ? "tip" : "notice") +
+             "\" role=\"" + (tip ? "doc-tip" : "note") + "\">\n";
+      if (!title.empty()) out += "<p class=\"callout-title\">" + escape_html(title, false) + "</p>\n";
+      blocks(b.children, out, false);
+      out += "</aside>\n";
+      break;
+    }
     case doc::BlockKind::Quote:
       out += "<blockquote>\n";
       blocks(b.children, out, false);

@@ -77,6 +77,7 @@ struct HtmlWriter {
   void blocks(const std::vector<doc::Block>& blocks, std::string& out, bool tight = false);
   void block(const doc::Block& b, std::string& out, bool tight);
   void inlines(const std::vector<doc::Inline>& in, std::string& out);
+  void element(const char* tag, const doc::Inline& in, std::string& out);  // <tag>children</tag>
   void footnote(const doc::Block& def, std::string& out, bool epub_markup);
   void text(std::string_view s, std::string& out, char32_t after_text = 0);
   void space_before(char32_t next, std::string& out);

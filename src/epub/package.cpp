@@ -79,6 +79,42 @@ bool insert_mathml(pugi::xml_node root, const std::vector<std::string>& mathml) 
 
 namespace {
 
+// Subtitle (a second title refined as one), publisher, rights, the ISBN as
+// a urn:isbn: identifier, the series as a collection (EPUB 3.0.1 `belongs-to-collection`).
+void publication_metadata(const doc::Metadata& meta, pugi::xml_node title, pugi::xml_node md) {
+  auto refine = [&](const char* refines, const char* property, const std::string& value) {
+    pugi::xml_node m = md.append_child("meta");
+    m.append_attribute("refines") = refines;
+    m.append_attribute("property") = property;
+    m.text() = value.c_str();
+  };
+  if (!meta.subtitle.empty()) {
+    title.append_attribute("id") = "title-main";
+    refine("#title-main", "title-type", "main");
+    pugi::xml_node sub = md.append_child("dc:title");
+    sub.append_attribute("id") = "title-sub";
+    sub.text() = meta.subtitle.c_str();
+    refine("#title-sub", "title-type", "subtitle");
+  }
+  if (!meta.publisher.empty()) md.append_child("dc:publisher").text() = meta.publisher.c_str();
+  if (!meta.rights.empty()) md.append_child("dc:rights").text() = meta.rights.c_str();
+  if (!meta.isbn.empty()) {
+    std::string digits;
+    for (char c : meta.isbn)
+      if ((c >= '0' && c <= '9') || c == 'X' || c == 'x') digits += c;
+    pugi::xml_node isbn = md.append_child("dc:identifier");
+    isbn.append_attribute("id") = "isbn";
+    isbn.text() = ("urn:isbn:" + digits).c_str();
+  }
+  if (!meta.series.empty()) {
+    pugi::xml_node series = md.append_child("meta");
+    series.append_attribute("property") = "belongs-to-collection";
+    series.append_attribute("id") = "series";
+    series.text() = meta.series.c_str();
+    refine("#series", "collection-type", "series");
+  }
+}
+
 struct ChapterFile {
   std::string name;  // "chapter-001.xhtml"
   std::string title;
@@ -724,8 +760,10 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     pugi::xml_node idn = md.append_child("dc:identifier");
     idn.append_attribute("id") = "pub-id";
     idn.text() = identifier.c_str();
-    md.append_child("dc:title").text() = meta.title.c_str();
+    pugi::xml_node title = md.append_child("dc:title");
+    title.text() = meta.title.c_str();
     md.append_child("dc:language").text() = lang.c_str();
+    publication_metadata(meta, title, md);
     int creator = 0;
     for (const std::string& a : meta.authors) {
       if (a.empty()) continue;

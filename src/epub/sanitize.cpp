@@ -78,7 +78,7 @@ std::string lower_trimmed_scheme(std::string_view url) {
 bool allowed_epub_type(std::string_view v) {
   return in(v, {"noteref", "footnote", "footnotes", "endnote", "endnotes", "rearnote",
                 "rearnotes", "note", "titlepage", "toc", "landmarks", "cover", "chapter", "part",
-                "bodymatter", "frontmatter", "backmatter", "pagebreak", "glossary"});
+                "bodymatter", "frontmatter", "backmatter", "pagebreak", "glossary", "tip", "notice"});
 }
 
 // Elements whose content must be phrasing (inline) content.
@@ -260,6 +260,7 @@ struct Walker {
     if (tag == "time" || tag == "del" || tag == "ins") return name == "datetime";
     if (tag == "data") return name == "value";
     if (tag == "details") return name == "open";
+    if (tag == "aside") return name == "role";  // callouts: role="note" / "doc-tip"
     if (tag == "bdo") return name == "dir";
     return false;
   }

@@ -997,6 +997,12 @@ void Writer::add_info() {
   set(HPDF_INFO_KEYWORDS, keywords);
   set(HPDF_INFO_CREATOR, "Moyin");
   set(HPDF_INFO_PRODUCER, kProducer);  // equal to the XMP's pdf:Producer (PDF/A)
+  if (m.description.empty()) set(HPDF_INFO_SUBJECT, m.subtitle);
+  // Publication data as custom Info keys (pdfinfo -custom lists them).
+  for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"Subtitle", &m.subtitle},
+                                   {"Publisher", &m.publisher}, {"Rights", &m.rights}, {"ISBN", &m.isbn},
+                                   {"Series", &m.series}, {"Edition", &m.edition}})
+    if (!value->empty() && pdf->info) set_text(pdf->info, key, *value);
 
   std::optional<base::DateTime> date = document_date();
   if (!date) return;

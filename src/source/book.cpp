@@ -102,6 +102,26 @@ void make_heading_ids_unique(std::vector<doc::Document>& chapters) {
   }
 }
 
+// Keys of the book file that Moyin does not read (the front-matter parser
+// took every key it knows out of `extra`), warned at their line.
+void warn_unknown_keys(const doc::Metadata& meta, std::string_view text, const std::string& path,
+                       doc::Diagnostics& diags) {
+  for (const auto& [key, value] : meta.extra) {
+    if (key == "chapters") continue;
+    int line = 0, n = 1;
+    for (size_t at = 0; at < text.size(); ++n) {
+      if (text.substr(at, key.size() + 1) == key + ":") {
+        line = n;
+        break;
+      }
+      const size_t eol = text.find('\n', at);
+      if (eol == std::string_view::npos) break;
+      at = eol + 1;
+    }
+    diags.warn(path, {line, line > 0 ? 1 : 0}, "unknown key `" + key + "` in the book file; ignored");
+  }
+}
+
 }  // namespace
 
 std::optional<doc::Book> read_book(const std::filesystem::path& path, doc::Diagnostics& diags) {
@@ -118,6 +138,7 @@ std::optional<doc::Book> read_book(const std::filesystem::path& path, doc::Diagn
   book.meta = std::move(*meta);
   book.meta_path = input;
   book.root = path.parent_path();
+  warn_unknown_keys(book.meta, *bytes, input, diags);
   const doc::MetaValue* chapters = nullptr;
   for (const auto& [key, value] : book.meta.extra)
     if (key == "chapters") chapters = &value;

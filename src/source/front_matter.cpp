@@ -156,6 +156,18 @@ struct Reader {
   }
 };
 
+// The publication data keys (title page, PDF Info, EPUB OPF).
+std::string* publication_field(doc::Metadata& m, const std::string& key) {
+  if (key == "subtitle") return &m.subtitle;
+  if (key == "publisher") return &m.publisher;
+  if (key == "rights" || key == "copyright") return &m.rights;
+  if (key == "isbn") return &m.isbn;
+  if (key == "series") return &m.series;
+  if (key == "edition") return &m.edition;
+  if (key == "back-cover" || key == "back_cover") return &m.back_cover;
+  return nullptr;
+}
+
 }  // namespace
 
 FrontMatterSplit split_front_matter(std::string_view text, std::string_view path,
@@ -256,6 +268,8 @@ void parse_front_matter(std::string_view yaml, std::string_view path, doc::Metad
         r.scalar(v, key, m.style);
       } else if (key == "cover") {
         r.scalar(v, key, m.cover);
+      } else if (std::string* field = publication_field(m, key)) {
+        r.scalar(v, key, *field);
       } else {
         m.extra.emplace_back(key, to_meta_value(v));
       }

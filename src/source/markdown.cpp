@@ -9,12 +9,15 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "source/container_scan.h"
+#include "source/inline_html.h"
 #include "source/math_scan.h"
 #include "source/fence_info.h"
 #include "source/slug.h"
@@ -382,6 +385,7 @@ struct Converter {
   int line_offset = 0;   // file line = cmark line + line_offset
   const Prepared& prep;
   const ProtectedMath& math;
+  const ScannedContainers& boxes;
   std::string_view path;
   doc::Diagnostics& diags;
   std::vector<size_t> line_starts;  // offsets in src where each cmark line begins
@@ -397,7 +401,7 @@ struct Converter {
       const auto before = std::lower_bound(at.begin(), at.end(), col) - at.begin();
       shift = static_cast<int>(before) * static_cast<int>(prep.sentinel.size());
     }
-    return {line + line_offset, std::max(1, math.original_column(line, col - shift))};
+    return {line + line_offset, std::max(1, boxes.original_column(line, math.original_column(line, col - shift)))};
   }
 
   doc::Position pos(cmark_node* n) const {
@@ -420,7 +424,9 @@ struct Converter {
     return out;
   }
 
-  doc::Position span_pos(const MathSpan& span) const { return {span.line + line_offset, span.column}; }
+  doc::Position span_pos(const MathSpan& span) const {
+    return {span.line + line_offset, boxes.original_column(span.line, span.column)};
+  }
 
   // Text with placeholders -> Text, Math and equation-reference Link inlines.
   // A formula over n lines left n placeholders (one per line); the repeats
@@ -535,7 +541,26 @@ struct Converter {
       prev = n;
     }
     join_math_lines(out);
+    structure_inline_html(out);
     finish_sequence(out);
+    ruby_shorthand(out);
+    finish_html_children(out);
+  }
+
+  // The children inline HTML gathered into new nodes get the same clean-up.
+  static void finish_html_children(std::vector<doc::Inline>& seq) {
+    for (doc::Inline& in : seq) {
+      switch (in.kind) {
+        case doc::InlineKind::Superscript: case doc::InlineKind::Subscript: case doc::InlineKind::Underline:
+        case doc::InlineKind::Mark: case doc::InlineKind::Kbd: case doc::InlineKind::Color:
+        case doc::InlineKind::Ruby: case doc::InlineKind::Strong: case doc::InlineKind::Emphasis:
+        case doc::InlineKind::Strike:
+          finish_sequence(in.children);
+          finish_html_children(in.children);
+          break;
+        default: break;
+      }
+    }
   }
 
   // Children of position-less nodes start where their parent does.
@@ -651,9 +676,99 @@ struct Converter {
   // --- blocks --------------------------------------------------------------
 
   void blocks(cmark_node* parent, std::vector<doc::Block>& out, doc::Document& doc, int depth) {
+    const size_t first = out.size();
     for (cmark_node* n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) {
       block_node(n, out, doc, depth);
     }
+    if (!boxes.containers.empty()) gather_containers(out, first);
+  }
+
+  // --- callouts and tabs ---------------------------------------------------
+
+  // Marker blocks (container_scan.h) → Callout blocks holding the blocks up
+  // to their container's last line; end markers vanish.
+  void gather_containers(std::vector<doc::Block>& list, size_t first) {
+    std::vector<doc::Block> rest(std::make_move_iterator(list.begin() + static_cast<std::ptrdiff_t>(first)),
+                                 std::make_move_iterator(list.end()));
+    list.resize(first);
+    size_t i = 0;
+    std::vector<doc::Block> gathered = take_until(rest, i, std::numeric_limits<int>::max());
+    for (doc::Block& b : gathered) list.push_back(std::move(b));
+  }
+
+  std::vector<doc::Block> take_until(std::vector<doc::Block>& list, size_t& i, int end_line) {
+    std::vector<doc::Block> out;
+    while (i < list.size() && (list[i].pos.line == 0 || list[i].pos.line <= end_line)) {
+      doc::Block& b = list[i++];
+      if (b.kind == doc::BlockKind::RawHtml) {
+        if (ScannedContainers::is_end_marker(b.text)) continue;
+        if (const int k = boxes.marker(b.text, b.pos.line - line_offset); k >= 0) {
+          const Container& c = boxes.containers[static_cast<size_t>(k)];
+          doc::Block box;
+          box.kind = doc::BlockKind::Callout;
+          box.pos = {c.line + line_offset, c.column};
+          box.info = c.kind;
+          box.title = c.title;
+          box.untitled = c.untitled;
+          box.children = take_until(list, i, c.end_line + line_offset);
+          out.push_back(std::move(box));
+          continue;
+        }
+      }
+      out.push_back(std::move(b));
+    }
+    return out;
+  }
+
+  // GitHub's alerts: a quote whose first line is `[!NOTE]` (TIP, IMPORTANT,
+  // WARNING, CAUTION; Obsidian's other kinds and a title after the marker too).
+  void github_alert(doc::Block& quote) const {
+    if (quote.children.empty() || quote.children[0].kind != doc::BlockKind::Paragraph) return;
+    std::vector<doc::Inline>& first = quote.children[0].inlines;
+    if (first.empty() || first[0].kind != doc::InlineKind::Text || !first[0].text.starts_with("[!")) return;
+    const std::string& t = first[0].text;
+    const size_t close = t.find(']');
+    if (close == std::string::npos || close < 3) return;
+    std::string kind = t.substr(2, close - 2);
+    for (char& ch : kind) {
+      if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '-')) return;
+      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+    }
+    // The title is the rest of the marker's source line (a soft break between
+    // Han characters is gone by now, so the text may run on into the next line).
+    std::string title = t.substr(close + 1);
+    const int line = first[0].pos.line - line_offset;
+    if (line > 0 && static_cast<size_t>(line) <= line_starts.size()) {
+      const size_t from = line_starts[static_cast<size_t>(line) - 1];
+      const size_t eol = src.find('\n', from);
+      std::string source = raw_str(std::string(src.substr(from, eol == std::string_view::npos ? std::string_view::npos : eol - from)).c_str());
+      const size_t mark = source.find(']');
+      if (mark != std::string::npos) {
+        std::string rest = source.substr(mark + 1);
+        const size_t lead = rest.find_first_not_of(" \t");
+        rest = lead == std::string::npos ? std::string() : rest.substr(lead);
+        while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\t' || rest.back() == '\r')) rest.pop_back();
+        const size_t in_text = title.find(rest);
+        if (!rest.empty() && in_text != std::string::npos && title.size() > in_text + rest.size()) {
+          first[0].text = title.substr(in_text + rest.size());  // the body's first words
+          first.insert(first.begin() + 1, doc::Inline{});
+          first[1].kind = doc::InlineKind::SoftBreak;
+          title = rest;
+        }
+      }
+    }
+    const bool alone = first.size() == 1 || first[1].kind == doc::InlineKind::SoftBreak ||
+                       first[1].kind == doc::InlineKind::LineBreak;
+    if (!alone) return;
+    const size_t lead = title.find_first_not_of(" \t");
+    title = lead == std::string::npos ? std::string() : title.substr(lead);
+    while (!title.empty() && (title.back() == ' ' || title.back() == '\t')) title.pop_back();
+    if (first[0].text.starts_with("[!")) first.erase(first.begin(), first.begin() + (first.size() > 1 ? 2 : 1));
+    else first.erase(first.begin() + 1);  // the body's first words stay
+    if (first.empty()) quote.children.erase(quote.children.begin());
+    quote.kind = doc::BlockKind::Callout;
+    quote.info = std::move(kind);
+    quote.title = std::move(title);
   }
 
   static bool is_container(cmark_node* n) {
@@ -723,6 +838,7 @@ struct Converter {
       case CMARK_NODE_BLOCK_QUOTE:
         b.kind = doc::BlockKind::Quote;
         blocks(n, b.children, doc, depth + 1);
+        github_alert(b);
         break;
       case CMARK_NODE_CODE_BLOCK: {
         b.kind = doc::BlockKind::Code;
@@ -874,7 +990,12 @@ struct Converter {
 void parse_markdown(std::string_view body, int first_line, std::string_view path,
                     doc::Document& doc, doc::Diagnostics& diags) {
   ensure_extensions();
-  const ProtectedMath math = protect_math(body);
+  const ScannedContainers boxes = scan_containers(body);
+  for (const Container& c : boxes.containers)
+    if (c.unclosed)
+      diags.warn(path, {c.line + first_line - 1, c.column},
+                 "`::: " + c.kind + "` is not closed by a `:::` line; it runs to the end of the document");
+  const ProtectedMath math = protect_math(boxes.text);
   const Prepared prep = prepare(math.text);
 
   ParserPtr parser(cmark_parser_new(CMARK_OPT_FOOTNOTES));
@@ -887,7 +1008,7 @@ void parse_markdown(std::string_view body, int first_line, std::string_view path
   NodePtr root(cmark_parser_finish(parser.get()));
   if (!root) return;
 
-  Converter conv{.src = prep.text, .line_offset = first_line - 1, .prep = prep, .math = math, .path = path,
+  Converter conv{.src = prep.text, .line_offset = first_line - 1, .prep = prep, .math = math, .boxes = boxes, .path = path,
                  .diags = diags};
   conv.line_starts.push_back(0);
   for (size_t i = 0; i < prep.text.size(); ++i) {

@@ -421,6 +421,22 @@ std::string to_css(const Sheet& s) {
   css += Rule("thead th, thead td").p("border-bottom", line).done();
   css += Rule("th").p("font-weight", "bold").done();
 
+  // Callouts: a bar and a tint in the family's colour, the title bold in it.
+  for (std::string_view family : kCalloutFamilies) {
+    const Color& c = s.callout.color(family);
+    const std::string sel = "aside.callout-" + std::string(family);
+    Rule box(sel);
+    box.p("border-left", "0.25em solid " + hex(c)).p("padding", "0.4em 0.8em").p("margin", "1em 0");
+    if (s.callout.tint) box.p("background-color", hex(s.callout.tint_color(family)));
+    css += box.done();
+    css += Rule(sel + " > p.callout-title").p("color", hex(c)).done();
+  }
+  css += Rule("p.callout-title, p.tab-label").p("font-weight", "bold").p("text-indent", "0").p("margin", "0 0 0.3em 0").done();
+  css += Rule("aside.callout > p").p("text-indent", "0").done();
+  css += Rule("section.tab").p("border-left", "0.15em solid #c8c8c8").p("padding-left", "0.8em").p("margin", "1em 0").done();
+  css += Rule("kbd").p("border", "1px solid #999").p("border-radius", "0.2em").p("padding", "0 0.2em").done();
+  css += Rule("mark").p("background-color", "#ffee8c").done();
+
   css += role_rule("figcaption, caption, .caption", s.role(Role::Caption), body, false, flow).done();
   css += Rule("figure, p.image")
              .p("margin", "0.8em 0")

@@ -477,6 +477,12 @@ std::vector<KeyDef> make_keys() {
     s.notes.marks = lower(trim(v)) == "circled" ? NoteMarks::Circled : NoteMarks::Superscript;
   });
   add_code_keys(k);
+  k.push_back(KeyDef{"callout.tint", Kind::Bool, [](Sheet& s, std::string_view v, const Ctx&) {
+                       s.callout.tint = parse_bool(v).value_or(true);
+                     }});
+  for (size_t f = 0; f < kCalloutFamilies.size(); ++f)
+    k.push_back(KeyDef{"callout." + std::string(kCalloutFamilies[f]), Kind::Color,
+                       [f](Sheet& s, std::string_view v, const Ctx&) { parse_color(v, s.callout.colors[f]); }});
   return k;
 }
 
@@ -852,6 +858,17 @@ bool parse_length(std::string_view text, double em_pt, double& out_pt) {
   if (!q) return false;
   out_pt = to_pt(*q, em_pt);
   return true;
+}
+
+const Color& CalloutStyle::color(std::string_view family) const {
+  for (size_t f = 0; f < kCalloutFamilies.size(); ++f)
+    if (kCalloutFamilies[f] == family) return colors[f];
+  return colors[0];
+}
+
+Color CalloutStyle::tint_color(std::string_view family) const {
+  const Color& c = color(family);
+  return Color{0.9 + 0.1 * c.r, 0.9 + 0.1 * c.g, 0.9 + 0.1 * c.b};
 }
 
 bool parse_color(std::string_view text, Color& out) {

@@ -204,6 +204,19 @@ CodeStyle code_theme(CodeTheme theme);
 // stylesheet (to_css) and the XHTML writer both use it.
 std::string_view css_class(doc::TokenClass c);
 
+// Callouts (GitHub alerts, ::: containers, MkDocs admonitions): a bar in
+// the family's colour at the left, a tint of it behind (unless tint is off)
+// and the title in it. Tabs take the note colour without the tint.
+struct CalloutStyle {
+  bool tint = true;
+  std::array<Color, 5> colors{Color{0.035, 0.412, 0.855}, Color{0.102, 0.498, 0.216}, Color{0.510, 0.314, 0.875},
+                              Color{0.604, 0.404, 0.0}, Color{0.820, 0.141, 0.184}};
+  // note, tip, important, warning, caution (doc::callout_family's names)
+  const Color& color(std::string_view family) const;
+  Color tint_color(std::string_view family) const;  // the colour at 10% on white
+};
+inline constexpr std::array<std::string_view, 5> kCalloutFamilies = {"note", "tip", "important", "warning", "caution"};
+
 struct Sheet {
   std::string name = "article";          // the last sheet layered (name or file stem)
   std::vector<std::string> sources;      // files layered, in order (for messages)
@@ -222,6 +235,7 @@ struct Sheet {
   MathStyle math;
   NoteStyle notes;
   CodeStyle code;
+  CalloutStyle callout;
   FontsStyle fonts;
 
   const RoleStyle& role(Role r) const { return roles[static_cast<int>(r)]; }

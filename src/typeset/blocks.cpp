@@ -1,6 +1,7 @@
 #include "typeset/blocks.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -668,6 +669,58 @@ void quote(Ctx& c, const Frame& f, const doc::Block& b) {
   end_block(c, rs.space_after);
 }
 
+// "#rrggbb" of a colour, for a Color inline around a callout title.
+std::string css_hex(const style::Color& c) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out = "#";
+  for (double v : {c.r, c.g, c.b}) {
+    const int n = std::clamp(static_cast<int>(std::lround(v * 255)), 0, 255);
+    out += kDigits[n >> 4];
+    out += kDigits[n & 15];
+  }
+  return out;
+}
+
+// A callout: a bar in its family's colour down the left (and a tint of it
+// behind, callout.tint), the title bold in that colour, then the content.
+// Bands are per page fragment, so a long callout breaks across pages with
+// its frame on each. A content tab prints as its label over a grey bar.
+void callout(Ctx& c, const Frame& f, const doc::Block& b) {
+  const style::RoleStyle& rs = c.sheet.role(f.role);
+  const double size = rs.size;
+  const bool tab = b.info == "tab";
+  const std::string_view family = doc::callout_family(b.info);
+  const style::Color ink = tab ? style::Color{0.45, 0.45, 0.45} : c.sheet.callout.color(family);
+  const double bar = tab ? 1.2 : 2.5;
+  const double pad = 0.75 * size;
+  begin_block(c, std::max(rs.space_before, 0.6 * size));
+  Frame inner = f;
+  inner.tight = false;
+  inner.in_list = true;  // no first-line indent inside the box
+  if (!tab && c.sheet.callout.tint)
+    inner.bands.push_back(Band{c.next_band++, Band::Kind::Shade, f.left, f.measure,
+                               to_layout(c.sheet.callout.tint_color(family)), 0.4 * size});
+  inner.bands.push_back(Band{c.next_band++, Band::Kind::Rule, f.left + bar / 2, bar, to_layout(ink), 0.4 * size});
+  inner.left = f.left + bar + pad;
+  inner.measure = std::max(2 * size, f.measure - bar - 2 * pad);
+  const std::string title = doc::callout_title(b, c.doc->meta.lang);
+  if (!title.empty()) {
+    std::vector<doc::Inline> inl(1);
+    inl[0].kind = doc::InlineKind::Color;
+    inl[0].text = css_hex(ink);
+    inl[0].pos = b.pos;
+    inl[0].children.resize(1);
+    inl[0].children[0].text = title;
+    inl[0].children[0].pos = b.pos;
+    auto boxes = set_paragraph(c, inner, inl, f.role, 0, style::Align::Left, true);
+    c.vb.add_lines(std::move(boxes), c.sheet.paragraph.orphans, c.sheet.paragraph.widows);
+    c.vb.keep_next(2);  // never a title alone at a page bottom
+  }
+  layout_children(c, inner, b.children);
+  if (b.children.empty() && title.empty()) c.vb.add_box(empty_box(rs, inner));
+  end_block(c, std::max(rs.space_after, 0.6 * size));
+}
+
 // Tables until they are done properly: a grid of cells set as paragraphs,
 // rules above, under the header and below.
 void table(Ctx& c, const Frame& f, const doc::Block& b) {
@@ -775,6 +828,19 @@ void table(Ctx& c, const Frame& f, const doc::Block& b) {
   end_block(c, rs.space_after);
 }
 
+bool equal_ci(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+size_t find_ci(std::string_view s, std::string_view needle, size_t from) {
+  for (size_t i = from; i + needle.size() <= s.size(); ++i)
+    if (equal_ci(s.substr(i, needle.size()), needle)) return i;
+  return std::string_view::npos;
+}
+
 std::string strip_tags(std::string_view html) {
   std::string out;
   bool in_tag = false;
@@ -785,6 +851,17 @@ std::string strip_tags(std::string_view html) {
       i = e + 2;
       continue;
     }
+    // <script> and <style> hold code, never text to print.
+    for (std::string_view element : {"script", "style"}) {
+      if (html[i] == '<' && i + 1 + element.size() <= html.size() &&
+          equal_ci(html.substr(i + 1, element.size()), element)) {
+        const size_t close = find_ci(html, "</" + std::string(element), i);
+        i = close == std::string_view::npos ? html.size() : html.find('>', close);
+        if (i == std::string_view::npos) i = html.size();
+        break;
+      }
+    }
+    if (i >= html.size()) break;
     char ch = html[i];
     if (ch == '<') in_tag = true;
     else if (ch == '>') in_tag = false;
@@ -955,6 +1032,9 @@ void layout_block(Ctx& c, const Frame& f, const doc::Block& b) {
       break;
     case doc::BlockKind::Image:
       image(c, f, b);
+      break;
+    case doc::BlockKind::Callout:
+      callout(c, f, b);
       break;
     case doc::BlockKind::RawHtml: {
       std::string t = strip_tags(b.text);

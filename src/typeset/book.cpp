@@ -117,14 +117,20 @@ std::vector<VItem> title_page_list(const doc::Metadata& meta, const std::string&
   };
   add(title, Role::Title, 0);
   double gap = sheet.role(Role::Body).leading;
+  add(meta.subtitle, Role::H3, gap);
   add(meta.description, Role::Body, 2 * gap);
   add(join(meta.authors, "  "), Role::Body, 2 * gap);
+  add(join({meta.series, meta.edition}, " · "), Role::Caption, gap);
   std::string date = meta.date.substr(0, std::min<size_t>(10, meta.date.size()));
   add(date, Role::Caption, gap);
   std::vector<std::string> tags = meta.tags;
   for (const auto& c : meta.categories)
     if (std::find(tags.begin(), tags.end(), c) == tags.end()) tags.push_back(c);
   add(join(tags, " · "), Role::Caption, 0.5 * gap);
+  // The imprint at the foot of the title block: publisher, ISBN, rights.
+  add(meta.publisher, Role::Body, 3 * gap);
+  add(meta.isbn.empty() ? std::string() : "ISBN " + meta.isbn, Role::Caption, 0.5 * gap);
+  add(meta.rights, Role::Caption, 0.5 * gap);
   return vb.take();
 }
 
@@ -407,6 +413,48 @@ std::string book_title(const doc::Metadata& meta, std::span<const doc::Document>
   return document_title(chapters.front());
 }
 
+// A cover: the image scaled to fill the bleed box (the trim when there is
+// no bleed), centred, its overflow cut off by the page. Nothing (after the
+// catalog's warning) when the image cannot be used; an SVG cover is an EPUB-only
+// cover for now (a warning says so).
+std::optional<layout::Page> cover_page(const std::string& url, const std::string& doc_path,
+                                       const style::PageStyle& style, image::Catalog& images,
+                                       doc::Diagnostics& diags) {
+  if (url.empty()) return std::nullopt;
+  const image::Entry e = images.use(url, doc_path, {}, diags);
+  if (!e.ok() || e.width <= 0 || e.height <= 0) return std::nullopt;
+  if (e.format == image::Format::Svg) {
+    diags.warn(doc_path, {}, "cover " + url + " is an SVG: the PDF has no cover page (use PNG or JPEG)");
+    return std::nullopt;
+  }
+  layout::Page page = blank_page(style);
+  page.items.clear();  // no crop marks over the picture
+  const layout::Box& area = page.bleed;
+  const double scale = std::max(area.width / e.width, area.height / e.height);
+  const double w = e.width * scale, h = e.height * scale;
+  page.items.push_back(layout::ImageBox{
+      layout::Box{area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h}, e.key, nullptr});
+  return page;
+}
+
+// Front and back covers around the book: page labels move on by one and the
+// cover pages get none.
+void add_covers(layout::Book& book, const std::string& doc_path, const style::PageStyle& style,
+                image::Catalog* images, doc::Diagnostics& diags) {
+  if (!images) return;
+  if (auto front = cover_page(book.meta.cover, doc_path, style, *images, diags)) {
+    front->label.clear();
+    book.pages.insert(book.pages.begin(), std::move(*front));
+    for (layout::PageLabelRange& r : book.labels) ++r.first_page;
+    book.labels.insert(book.labels.begin(), layout::PageLabelRange{0, layout::LabelStyle::None, 1});
+  }
+  if (auto back = cover_page(book.meta.back_cover, doc_path, style, *images, diags)) {
+    back->label.clear();
+    book.labels.push_back(layout::PageLabelRange{static_cast<int>(book.pages.size()), layout::LabelStyle::None, 1});
+    book.pages.push_back(std::move(*back));
+  }
+}
+
 }  // namespace
 
 namespace {
@@ -430,15 +478,15 @@ FootStyle foot_style(const style::Sheet& sheet, const LineSetter& setter, std::s
 layout::Book typeset_chapters(const doc::Metadata& meta, const std::string& title,
                               std::span<const doc::Document> chapters, const style::Sheet& sheet,
                               const LineSetter& setter, doc::Diagnostics& diags,
-                              image::Catalog* images) {
+                              image::Catalog* images, bool book) {
   const FootStyle foot = foot_style(sheet, setter, meta.lang);
   if (!notes_need_numbering(chapters, sheet.notes))
-    return assemble(meta, title, layout_chapters(chapters, sheet, setter, diags, images), sheet,
+    return assemble(meta, title, layout_chapters(chapters, sheet, setter, diags, images, book), sheet,
                     setter, foot);
   std::vector<doc::Document> numbered = number_notes(chapters, sheet.notes);
   if (sheet.notes.numbering == style::NoteNumbering::Page &&
       sheet.notes.placement == style::NotePlacement::Page) {
-    BlockLayout first = layout_chapters(numbered, sheet, setter, diags, images);
+    BlockLayout first = layout_chapters(numbered, sheet, setter, diags, images, book);
     PageBuild pages = build_pages(first.list, sheet.page, true, foot);
     PageNumbers on_page(chapters.size());
     for (const auto& keys : pages.notes) {
@@ -451,10 +499,10 @@ layout::Book typeset_chapters(const doc::Metadata& meta, const std::string& titl
     }
     numbered = number_notes(chapters, sheet.notes, &on_page);
     doc::Diagnostics again;  // the first layout has said everything there is to say
-    return assemble(meta, title, layout_chapters(numbered, sheet, setter, again, images), sheet,
+    return assemble(meta, title, layout_chapters(numbered, sheet, setter, again, images, book), sheet,
                     setter, foot);
   }
-  return assemble(meta, title, layout_chapters(numbered, sheet, setter, diags, images), sheet,
+  return assemble(meta, title, layout_chapters(numbered, sheet, setter, diags, images, book), sheet,
                   setter, foot);
 }
 
@@ -463,17 +511,52 @@ layout::Book typeset_chapters(const doc::Metadata& meta, const std::string& titl
 layout::Book typeset_with(const doc::Document& doc, const style::Sheet& sheet,
                           const LineSetter& setter, doc::Diagnostics& diags,
                           image::Catalog* images) {
-  return typeset_chapters(doc.meta, document_title(doc), std::span<const doc::Document>(&doc, 1),
-                          sheet, setter, diags, images);
+  layout::Book book = typeset_chapters(doc.meta, document_title(doc), std::span<const doc::Document>(&doc, 1),
+                                       sheet, setter, diags, images, false);
+  add_covers(book, doc.path, sheet.page, images, diags);
+  return book;
 }
 
 layout::Book typeset_book_with(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                                const style::Sheet& sheet, const LineSetter& setter,
-                               doc::Diagnostics& diags, image::Catalog* images) {
-  return typeset_chapters(meta, book_title(meta, chapters), chapters, sheet, setter, diags, images);
+                               doc::Diagnostics& diags, image::Catalog* images, const std::string& meta_path) {
+  layout::Book book =
+      typeset_chapters(meta, book_title(meta, chapters), chapters, sheet, setter, diags, images, true);
+  add_covers(book, meta_path, sheet.page, images, diags);
+  return book;
 }
 
 namespace {
+
+const layout::Color kMarkTint{1.0, 0.93, 0.55};  // <mark>: a highlighter's yellow
+constexpr double kRubyMeasure = 1e6;              // an annotation is set on one line
+
+// <kbd>: a key cap, a rounded frame around the key's text (y down, top-left corner given).
+layout::Path key_cap(double x, double y, double w, double h, double size, layout::Color ink) {
+  const double r = std::min(0.18 * size, h / 2);
+  const double k = 0.5523 * r;  // cubic approximation of a quarter circle
+  using Op = layout::PathSegment::Op;
+  layout::Path p;
+  auto seg = [&](Op op, layout::Point a, layout::Point b = {}, layout::Point c = {}) {
+    p.segments.push_back(layout::PathSegment{op, {a, b, c}});
+  };
+  seg(Op::Move, {x + r, y});
+  seg(Op::Line, {x + w - r, y});
+  seg(Op::Cubic, {x + w - r + k, y}, {x + w, y + r - k}, {x + w, y + r});
+  seg(Op::Line, {x + w, y + h - r});
+  seg(Op::Cubic, {x + w, y + h - r + k}, {x + w - r + k, y + h}, {x + w - r, y + h});
+  seg(Op::Line, {x + r, y + h});
+  seg(Op::Cubic, {x + r - k, y + h}, {x, y + h - r + k}, {x, y + h - r});
+  seg(Op::Line, {x, y + r});
+  seg(Op::Cubic, {x, y + r - k}, {x + r - k, y}, {x + r, y});
+  seg(Op::Close, {});
+  p.fill = layout::PathFill{layout::Color{0.97, 0.97, 0.97}};
+  layout::PathStroke stroke;
+  stroke.color = layout::Color{0.55 * ink.r + 0.45 * 0.6, 0.55 * ink.g + 0.45 * 0.6, 0.55 * ink.b + 0.45 * 0.6};
+  stroke.width = 0.06 * size;
+  p.stroke = stroke;
+  return p;
+}
 
 // The LineSetter over the paragraph line breaker and real fonts.
 class FontSetter {
@@ -547,6 +630,7 @@ class FontSetter {
     SetParagraph p = setter_.set(*inlines, ps, diags_, req.path.empty() ? path_ : req.path);
     if (trace_) trace(req, p);
     for (const auto& [cp, pos] : p.uncovered) missing_for(req).note(cp, pos);
+    for (const auto& [tag, pos] : p.dropped_html) warn_dropped_html(req, tag, pos);
     std::vector<SetLine> out;
     layout::Color color = to_layout(rs.color);
     for (Line& l : p.lines) {
@@ -559,6 +643,11 @@ class FontSetter {
           double a = 0.85 * rs.size, dsc = 0.25 * rs.size;
           sl.items.push_back(layout::Rect{layout::Box{d.x0 - 1, -a, d.x1 - d.x0 + 2, a + dsc},
                                           layout::Color{0.94, 0.94, 0.94}});
+        } else if (d.kind == Decoration::Kind::Mark) {
+          double a = 0.9 * rs.size, dsc = 0.22 * rs.size;
+          sl.items.push_back(layout::Rect{layout::Box{d.x0, -a, d.x1 - d.x0, a + dsc}, kMarkTint});
+        } else if (d.kind == Decoration::Kind::Kbd) {
+          sl.items.push_back(key_cap(d.x0 - 1.5, -0.82 * rs.size, d.x1 - d.x0 + 3, 1.07 * rs.size, rs.size, color));
         }
       }
       for (layout::GlyphRun& r : l.runs) {
@@ -576,6 +665,12 @@ class FontSetter {
         } else if (d.kind == Decoration::Kind::Strike) {
           double y = -0.3 * rs.size;
           sl.items.push_back(layout::Rule{{d.x0, y}, {d.x1, y}, 0.05 * rs.size, color});
+        } else if (d.kind == Decoration::Kind::Underline) {
+          const double y = 0.12 * rs.size;
+          sl.items.push_back(layout::Rule{{d.x0, y}, {d.x1, y}, 0.05 * rs.size, color});
+          sl.descent = std::max(sl.descent, y + 0.05 * rs.size);
+        } else if (d.kind == Decoration::Kind::Ruby) {
+          place_ruby(d, rs, color, sl);
         } else if (d.kind == Decoration::Kind::Dot) {
           // 着重号: a small square (no text, so copying the text stays clean),
           // centred under the character's advance box, below the em box.
@@ -587,6 +682,43 @@ class FontSetter {
       out.push_back(std::move(sl));
     }
     return out;
+  }
+
+  // Ruby: the annotation at half the text size, centred above its base
+  // (it may overhang the base when longer); the line grows to hold it.
+  void place_ruby(const Decoration& d, const style::RoleStyle& rs, layout::Color color, SetLine& sl) {
+    std::vector<doc::Inline> inl(1);
+    inl[0].text = d.text;
+    SetRequest req;
+    req.inlines = &inl;
+    req.role = Role::Body;
+    req.measure = kRubyMeasure;
+    req.size = 0.5 * rs.size;
+    req.align = style::Align::Left;
+    std::vector<SetLine> ann = (*this)(req);
+    if (ann.empty()) return;
+    const double x = (d.x0 + d.x1 - ann[0].width) / 2;
+    const double base_top = 0.88 * rs.size;  // the em box's top above the baseline
+    const double y = -(base_top + 0.08 * rs.size + ann[0].descent);
+    for (layout::Item& it : ann[0].items) {
+      if (auto* run = std::get_if<layout::GlyphRun>(&it)) run->color = color;
+      translate(it, x, y);
+      sl.items.push_back(std::move(it));
+    }
+    sl.ascent = std::max(sl.ascent, -y + ann[0].ascent);
+  }
+
+  // One warning per document and kind of inline HTML the PDF does not draw.
+  void warn_dropped_html(const SetRequest& req, const std::string& tag, doc::Position pos) {
+    const std::string path = req.path.empty() ? path_ : std::string(req.path);
+    if (!warned_html_.insert(path + "\n" + tag).second) return;
+    if (tag == "script" || tag == "style")
+      diags_.warn(path, pos, "<" + tag + "> is never printed; the PDF leaves it out (further ones are not reported)");
+    else if (tag == "!--")
+      return;
+    else
+      diags_.warn(path, pos, "inline HTML <" + tag + "> is not drawn in the PDF; its text is kept (further <" + tag +
+                                 "> are not reported)");
   }
 
   // One warning per document and character no installed face draws.
@@ -861,6 +993,7 @@ class FontSetter {
   std::string lang_;
   ParagraphSetter setter_;
   std::set<std::string> warned_;
+  std::set<std::string> warned_html_;  // "path\ntag": inline HTML already reported
   std::map<std::pair<std::string, std::string>, const font::FontSet*> named_;
   std::vector<std::pair<std::string, font::MissingGlyphs>> missing_;  // per document, in order
   std::map<std::string, std::string> notes_;
@@ -910,7 +1043,7 @@ layout::Book typeset_book(const doc::Metadata& meta, std::span<const doc::Docume
   fs.timings = timings;
   for (const doc::Document& d : chapters) fs.add_notes(d);
   LineSetter setter = [&fs](const SetRequest& req) { return fs(req); };
-  layout::Book book = typeset_book_with(meta, chapters, sheet, setter, diags, images);
+  layout::Book book = typeset_book_with(meta, chapters, sheet, setter, diags, images, meta_path);
   fs.report_missing();
   number_faces(book, fonts);
   return book;

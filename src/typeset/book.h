@@ -40,7 +40,9 @@ layout::Book typeset_with(const doc::Document& doc, const style::Sheet& sheet,
 // A book of several documents (book.yaml): `meta` for the title page, the
 // PDF info and running heads; each chapter starts on a new page (a recto when
 // the sheet's chapters open right) and ends with its notes. `meta_path` names
-// the book file in messages that belong to no chapter.
+// the book file in messages that belong to no chapter (and is the base of
+// `cover:` / `back-cover:`). With a catalog, `cover:` becomes a first page
+// filled by the image (bleed included) and `back-cover:` a last page.
 layout::Book typeset_book(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                           const style::Sheet& sheet, const font::FontLibrary& fonts,
                           doc::Diagnostics& diags, const std::string& meta_path = {},
@@ -48,7 +50,8 @@ layout::Book typeset_book(const doc::Metadata& meta, std::span<const doc::Docume
                           base::Timings* timings = nullptr);
 layout::Book typeset_book_with(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                                const style::Sheet& sheet, const LineSetter& setter,
-                               doc::Diagnostics& diags, image::Catalog* images = nullptr);
+                               doc::Diagnostics& diags, image::Catalog* images = nullptr,
+                               const std::string& meta_path = {});
 
 // The sheet's TOC title, or the document language's word for it
 // (目录 for zh-*, Contents otherwise).

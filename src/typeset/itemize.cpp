@@ -1,5 +1,6 @@
 #include "typeset/itemize.h"
 
+#include <cctype>
 #include <string>
 
 #include "base/chars.h"
@@ -42,6 +43,17 @@ void add(StyledText& st, std::string_view text, const InlineStyle& style, SpanKi
   st.spans.push_back(s);
 }
 
+// "abbr" for "<abbr title=…>" and "</abbr>", "!--" for a comment.
+std::string html_tag_name(std::string_view html) {
+  if (html.starts_with("<!--")) return "!--";
+  size_t i = 1;
+  std::string name;
+  if (i < html.size() && html[i] == '/') ++i;  // an end tag warns under its element's name
+  while (i < html.size() && (std::isalnum(static_cast<unsigned char>(html[i])) || html[i] == '-'))
+    name += static_cast<char>(std::tolower(static_cast<unsigned char>(html[i++])));
+  return name;
+}
+
 void walk(StyledText& st, const std::vector<doc::Inline>& inlines, InlineStyle style) {
   for (const doc::Inline& in : inlines) {
     InlineStyle s = style;
@@ -70,7 +82,27 @@ void walk(StyledText& st, const std::vector<doc::Inline>& inlines, InlineStyle s
         break;
       case doc::InlineKind::RawHtml:
         if (in.text.starts_with("<br")) add(st, "\n", s, SpanKind::Hard, in.pos);
+        else if (std::string tag = html_tag_name(in.text); !tag.empty()) st.dropped_html.emplace_back(std::move(tag), in.pos);
         break;  // other inline HTML has no place in print
+      case doc::InlineKind::Superscript: s.superscript = true; walk(st, in.children, s); break;
+      case doc::InlineKind::Subscript: s.subscript = true; walk(st, in.children, s); break;
+      case doc::InlineKind::Underline: s.underline = true; walk(st, in.children, s); break;
+      case doc::InlineKind::Mark: s.mark = true; walk(st, in.children, s); break;
+      case doc::InlineKind::Kbd:
+        s.kbd = true;
+        s.code = true;
+        walk(st, in.children, s);
+        break;
+      case doc::InlineKind::Color:
+        s.color = static_cast<int>(st.colors.size());
+        st.colors.push_back(in.text);
+        walk(st, in.children, s);
+        break;
+      case doc::InlineKind::Ruby:
+        s.ruby = static_cast<int>(st.rubies.size());
+        st.rubies.push_back(&in);
+        walk(st, in.children, s);
+        break;
       case doc::InlineKind::Math:
         // One object character; measure gives it the formula's width.
         s.object = static_cast<int>(st.objects.size());

@@ -16,7 +16,13 @@ struct InlineStyle {
   bool italic = false;
   bool code = false;
   bool strike = false;
-  bool superscript = false;  // footnote reference numbers
+  bool superscript = false;  // footnote reference numbers, <sup>
+  bool subscript = false;    // <sub>
+  bool underline = false;    // <u>, <ins>
+  bool mark = false;         // <mark>: a highlighter's tint behind the text
+  bool kbd = false;          // <kbd>: code face in a key-cap frame
+  int color = -1;            // index into StyledText::colors (<span style="color:…">)
+  int ruby = -1;             // index into StyledText::rubies: this text is a ruby base
   int link = -1;             // index into StyledText::links
   int object = -1;           // a formula: index into StyledText::objects (its U+FFFC stands for it)
   friend bool operator==(const InlineStyle&, const InlineStyle&) = default;
@@ -38,6 +44,10 @@ struct StyledText {
   std::vector<TextSpan> spans;   // cover text in order
   std::vector<std::string> links;
   std::vector<const doc::Inline*> objects;  // inline formulas, each one U+FFFC in `text`
+  std::vector<std::string> colors;          // CSS colours as written
+  std::vector<const doc::Inline*> rubies;   // Ruby inlines (their text is the annotation)
+  // Raw HTML the PDF does not draw: the tag name ("abbr", "script", "!--") and where.
+  std::vector<std::pair<std::string, doc::Position>> dropped_html;
   // Source position of byte `offset` (best effort: line of its inline, column + offset).
   doc::Position position(uint32_t offset) const;
   const TextSpan* span_at(uint32_t offset) const;

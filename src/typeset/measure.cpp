@@ -37,6 +37,9 @@ MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRol
     if (run.style.superscript) {
       size *= opt.superscript_scale;
       rise = opt.superscript_rise * opt.size;
+    } else if (run.style.subscript) {
+      size *= opt.superscript_scale;
+      rise = -opt.subscript_drop * opt.size;
     }
     mp.run_size.push_back(size);
     mp.run_rise.push_back(rise);
@@ -103,7 +106,7 @@ MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRol
       size_t i = begin;
       a.cp = base::next_code_point(text, i);
       bool quote_cjk = base::is_ambiguous_quote(a.cp) && run.cjk;
-      a.kind = run.style.superscript ? AtomKind::Other : classify(a.cp, quote_cjk, a.punct);
+      a.kind = run.style.superscript || run.style.subscript ? AtomKind::Other : classify(a.cp, quote_cjk, a.punct);
       const TextSpan* sp = mp.text.span_at(begin);
       a.soft = a.kind == AtomKind::Space && sp && sp->kind == SpanKind::Soft;
       for (size_t k = g; k < h; ++k) a.advance += shaped[k].x_advance * size;

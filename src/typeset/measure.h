@@ -59,6 +59,7 @@ struct MeasureOptions {
   double code_scale = 0.9;       // inline code size relative to body
   double superscript_scale = 0.6;
   double superscript_rise = 0.4; // em of the body size
+  double subscript_drop = 0.15;  // em of the body size, below the baseline (same scale as superscripts)
   std::string lang = "zh-Hans";
   // The drawing of an inline formula (nullptr: not typeset; its atom is empty).
   std::function<const math::Drawing*(const doc::Inline&)> formula;

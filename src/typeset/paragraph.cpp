@@ -5,6 +5,7 @@
 
 #include "base/number.h"
 #include "base/utf8.h"
+#include "style/style.h"
 
 namespace moyin::typeset {
 
@@ -185,9 +186,11 @@ std::vector<Item> ParagraphSetter::build_items(const MeasuredParagraph& mp, cons
       continue;
     }
     const Geometry& g = geo[i];
-    const bool superscript = mp.runs[a.run].style.superscript;
+    const InlineStyle& as = mp.runs[a.run].style;
+    bool superscript = as.superscript || as.subscript;  // glued to what precedes it
     if (prev >= 0) {
       const Atom& b = mp.atoms[static_cast<size_t>(prev)];
+      if (as.ruby >= 0 && mp.runs[b.run].style.ruby == as.ruby) superscript = true;  // a ruby base stays whole
       const Geometry& bg = geo[static_cast<size_t>(prev)];
       const bool han_latin = (b.kind == AtomKind::Han && a.kind == AtomKind::Latin) ||
                              (b.kind == AtomKind::Latin && a.kind == AtomKind::Han);
@@ -271,6 +274,7 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
                    base::compact(100 * s.scale, 0) + "% of its size: " + tex);
   }
   for (const auto& [cp, offset] : mp.uncovered) out.uncovered.emplace_back(cp, mp.text.position(offset));
+  out.dropped_html = mp.text.dropped_html;
   std::vector<Item> items = build_items(mp, style);
   // Trailing glue/penalties would only make an empty last line.
   while (!items.empty() && items.back().kind != ItemKind::Box) items.pop_back();
@@ -293,6 +297,7 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
   };
   std::vector<double> widths;
   std::vector<Placed> placed;
+  bool warned_color = false;  // one bad colour warning per paragraph
   for (size_t li = 0; li < spans.size(); ++li) {
     const LineSpan& span = spans[li];
     Line line;
@@ -392,7 +397,23 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
       };
       if (run.style.link >= 0) decorate(Decoration::Kind::Link, mp.text.links[static_cast<size_t>(run.style.link)]);
       if (run.style.strike) decorate(Decoration::Kind::Strike, {});
-      if (run.style.code) decorate(Decoration::Kind::Code, {});
+      if (run.style.code && !run.style.kbd) decorate(Decoration::Kind::Code, {});
+      if (run.style.underline) decorate(Decoration::Kind::Underline, {});
+      if (run.style.mark) decorate(Decoration::Kind::Mark, {});
+      if (run.style.kbd) decorate(Decoration::Kind::Kbd, {});
+      if (run.style.ruby >= 0) {
+        decorate(Decoration::Kind::Ruby, "#ruby" + std::to_string(run.style.ruby));
+        line.decorations.back().text = mp.text.rubies[static_cast<size_t>(run.style.ruby)]->text;
+      }
+      if (run.style.color >= 0) {
+        style::Color c;
+        const std::string& css = mp.text.colors[static_cast<size_t>(run.style.color)];
+        if (style::parse_color(css, c)) gr.color = layout::Color{c.r, c.g, c.b};
+        else if (!warned_color) {
+          diags.warn(path, mp.text.position(tb), "colour '" + css + "' is not understood (use #rgb, #rrggbb, rgb(r, g, b) or a basic name); the text keeps its colour");
+          warned_color = true;
+        }
+      }
       line.runs.push_back(std::move(gr));
       p = q;
     }

@@ -57,9 +57,12 @@ struct Decoration {
   // Dot: an emphasis dot (着重号, CJK-RULES §6) under the Han character
   // whose advance box (natural width, stretch excluded) is [x0, x1): the
   // page builder centres it at (x0 + x1) / 2 below the baseline.
-  enum class Kind { Link, Strike, Code, Dot } kind = Kind::Link;
+  // Underline, Mark (a tint behind), Kbd (a key-cap frame), Ruby (the
+  // annotation `text` centred above [x0, x1)).
+  enum class Kind { Link, Strike, Code, Dot, Underline, Mark, Kbd, Ruby } kind = Kind::Link;
   double x0 = 0, x1 = 0;
-  std::string url;  // Link
+  std::string url;   // Link; Ruby: "#ruby<n>", which keeps neighbouring rubies apart
+  std::string text;  // Ruby: the annotation
 };
 
 // Why a break was allowed at that place (for the dump and debugging).
@@ -101,6 +104,8 @@ struct SetParagraph {
   // Characters no installed face draws (set as .notdef), at their source
   // positions; the caller reports them once per document.
   std::vector<std::pair<char32_t, doc::Position>> uncovered;
+  // Inline HTML not drawn (tag name, position); the caller warns once per tag.
+  std::vector<std::pair<std::string, doc::Position>> dropped_html;
 };
 
 // Holds the ICU line iterator; cheap to reuse for many paragraphs. One per

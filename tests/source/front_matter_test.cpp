@@ -53,13 +53,13 @@ TEST(FrontMatter, OneStringTagsAndAuthorList) {
 
 TEST(FrontMatter, UnknownKeysKeptInOrderAsTrees) {
   auto p = parse(
-      "---\nzeta: 1\nseries:\n  name: 笔记\n  parts: [1, 2]\nempty:\nalpha: [a, {b: c}]\n---\nx\n");
+      "---\nzeta: 1\ncollection:\n  name: 笔记\n  parts: [1, 2]\nempty:\nalpha: [a, {b: c}]\n---\nx\n");
   const auto& extra = p->meta.extra;
   ASSERT_EQ(extra.size(), 4u);
   EXPECT_EQ(extra[0].first, "zeta");
   EXPECT_EQ(extra[0].second.kind, doc::MetaValue::Kind::Scalar);
   EXPECT_EQ(extra[0].second.scalar, "1");
-  EXPECT_EQ(extra[1].first, "series");
+  EXPECT_EQ(extra[1].first, "collection");
   ASSERT_EQ(extra[1].second.kind, doc::MetaValue::Kind::Map);
   ASSERT_EQ(extra[1].second.entries.size(), 2u);
   EXPECT_EQ(extra[1].second.entries[0].first, "name");

@@ -78,7 +78,9 @@ inline const std::vector<doc::Inline>& first_para(const doc::Document& d) {
 
 // A compact rendering of inlines for assertions: text as is, **x** for
 // strong, *x* emphasis, ~x~ strike, `x` code, [x](url) link, ⏎ soft break,
-// ↵ hard break, [^n] footnote reference, <raw> as is, $x$ / $$x$$ math.
+// ↵ hard break, [^n] footnote reference, <raw> as is, $x$ / $$x$$ math,
+// ^(x) superscript, _(x) subscript, <u>x</u>, ==x== mark, [[x]] kbd,
+// {colour:x} coloured, {base|annotation} ruby.
 inline std::string sketch(const std::vector<doc::Inline>& inlines) {
   std::string out;
   // Appended in parts: `"*" + sketch(…)` prepends into a temporary, which
@@ -100,6 +102,13 @@ inline std::string sketch(const std::vector<doc::Inline>& inlines) {
       case doc::InlineKind::FootnoteRef: out += "[^" + std::to_string(in.number) + "]"; break;
       case doc::InlineKind::RawHtml: out += in.text; break;
       case doc::InlineKind::Math: out += (in.display ? "$$" : "$") + in.text + (in.display ? "$$" : "$"); break;
+      case doc::InlineKind::Superscript: wrap("^(", sketch(in.children), ")"); break;
+      case doc::InlineKind::Subscript: wrap("_(", sketch(in.children), ")"); break;
+      case doc::InlineKind::Underline: wrap("<u>", sketch(in.children), "</u>"); break;
+      case doc::InlineKind::Mark: wrap("==", sketch(in.children), "=="); break;
+      case doc::InlineKind::Kbd: wrap("[[", sketch(in.children), "]]"); break;
+      case doc::InlineKind::Color: wrap("{", in.text, ":"), wrap("", sketch(in.children), "}"); break;
+      case doc::InlineKind::Ruby: wrap("{", sketch(in.children), "|"), wrap("", in.text, "}"); break;
     }
   }
   return out;

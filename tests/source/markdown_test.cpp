@@ -205,7 +205,7 @@ TEST(Markdown, Footnotes) {
 
 TEST(Markdown, InlineKinds) {
   EXPECT_EQ(para("*em* **strong** ~~del~~ `code` [l](u \"t\") <kbd>K</kbd>\n"),
-            "*em* **strong** ~del~ `code` [l](u) <kbd>K</kbd>");
+            "*em* **strong** ~del~ `code` [l](u) [[K]]");
   EXPECT_EQ(para("&lt;0.3 % &amp; &copy; &#x4E2D;\n"), "<0.3 % & © 中");
   auto p = parse("[l](u \"t\")\n");
   EXPECT_EQ(first_para(*p)[0].title, "t");
