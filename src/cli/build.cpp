@@ -22,7 +22,9 @@
 #include <thread>
 #include <vector>
 
+#include "base/atomic_file.h"
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "cli/jobs.h"
 #include "cli/report.h"
 #include "cli/sheet.h"
@@ -58,6 +60,8 @@ struct Settings {
   const math::Formulas* formulas = nullptr;
   // Loaded on first use, once per process, shared by every job's thread.
   const highlight::Highlighter* highlighter = nullptr;
+  // English hyphenation patterns, loaded once per process (null: not installed).
+  const typeset::Hyphenator* hyphenator = nullptr;
 };
 
 struct Job {
@@ -69,6 +73,7 @@ struct Job {
 struct JobResult {
   doc::Diagnostics diags;
   bool ok = true;
+  bool started = false;  // false: the batch was interrupted before this job
   // What the first pass read: one document, or a book's chapters.
   std::optional<doc::Document> document;
   std::optional<epub::Book> book;
@@ -106,32 +111,10 @@ bool ensure_parent(const fs::path& target, const std::string& input, doc::Diagno
 bool write_atomic(const fs::path& target, std::string_view bytes, const std::string& input,
                   doc::Diagnostics& diags) {
   if (!ensure_parent(target, input, diags)) return false;
-  fs::path dir = target.parent_path();
-  std::string tmpl = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
-  std::vector<char> name(tmpl.begin(), tmpl.end());
-  name.push_back('\0');
-  int fd = mkstemp(name.data());
-  if (fd < 0) {
-    diags.error(input, {}, "cannot create a temporary file in " +
-                               (dir.empty() ? std::string(".") : dir.string()));
-    return false;
-  }
-  bool ok = true;
-  size_t off = 0;
-  while (ok && off < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + off, bytes.size() - off);
-    if (n <= 0) ok = false;
-    else off += static_cast<size_t>(n);
-  }
-  if (ok && ::fchmod(fd, 0644) != 0) ok = false;
-  if (ok && ::fsync(fd) != 0) ok = false;
-  if (::close(fd) != 0) ok = false;
-  if (ok && std::rename(name.data(), target.c_str()) != 0) ok = false;
-  if (!ok) {
-    ::unlink(name.data());
-    diags.error(input, {}, "cannot write " + target.string());
-  }
-  return ok;
+  base::AtomicFile file(target);
+  if (file.write(bytes) && file.commit()) return true;
+  diags.error(input, {}, "cannot write " + target.string() + ": " + file.error());
+  return false;
 }
 
 style::Sheet sheet_for(const Settings& s, const doc::Metadata& meta, const fs::path& doc_dir,
@@ -256,7 +239,7 @@ void run_file(const Job& job, const Settings& s, JobResult& r) {
   image::Catalog images(catalog_options(s, sheet, job.input.parent_path()));
   write_outputs(
       job, s, [&] { return epub::make_epub(document, epub_options(s, sheet, job, images), r.diags); },
-      [&] { return typeset::typeset(document, sheet, *s.fonts, r.diags, s.formulas, &images); },
+      [&] { return typeset::typeset(document, sheet, *s.fonts, r.diags, s.formulas, &images, s.hyphenator); },
       images, r);
 }
 
@@ -331,7 +314,7 @@ void run_book(const Job& job, const Settings& s, JobResult& r) {
       job, s, [&] { return epub::make_book(book, epub_options(s, sheet, job, images), r.diags); },
       [&] {
         return typeset::typeset_book(book.meta, book.chapters, sheet, *s.fonts, r.diags, input, s.formulas,
-                                     &images);
+                                     &images, s.hyphenator);
       },
       images, r);
 }
@@ -441,6 +424,9 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   }
   const highlight::Highlighter highlighter(highlight_dirs());
   s.highlighter = &highlighter;
+  const std::optional<typeset::Hyphenator> hyphenator =
+      typeset::Hyphenator::load(typeset::default_hyphenation_dictionary());
+  s.hyphenator = hyphenator ? &*hyphenator : nullptr;
   print_diagnostics(planning);
   std::vector<JobResult> results(jobs.size());
   // First pass: read every input (in parallel), so the math engine runs once for all.
@@ -464,9 +450,13 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   bool tty = ::isatty(STDERR_FILENO) == 1;
   bool progress = tty && !s.quiet && jobs.size() > 1;
   std::mutex progress_mutex;  // only guards the progress line on stderr
+  // From here on outputs are written: SIGINT/SIGTERM let the documents in
+  // flight finish and start no new one.
+  InterruptGuard interrupt;
   run_parallel(
       jobs.size(), s.jobs,
       [&](size_t i) {
+        results[i].started = true;
         try {  // an exception must not escape a worker thread (std::terminate)
           if (!results[i].ok) return;
           if (jobs[i].book) run_book(jobs[i], s, results[i]);
@@ -481,8 +471,21 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
         if (!progress) return;
         std::lock_guard<std::mutex> lock(progress_mutex);
         print_progress(done, jobs.size());
-      });
+      },
+      [&] { return interrupt.signal() != 0; });
   if (progress) std::fputc('\n', stderr);
+  if (const int sig = interrupt.signal()) {
+    for (const JobResult& r : results) print_diagnostics(r.diags, stderr, s.report);
+    size_t skipped = 0;
+    for (size_t i = 0; i < jobs.size(); ++i)
+      if (!results[i].started) {
+        ++skipped;
+        if (!s.quiet) std::fprintf(stderr, "moyin: %s: not converted (interrupted)\n", jobs[i].input.c_str());
+      }
+    std::fprintf(stderr, "moyin: interrupted: %zu of %zu inputs not converted; their old outputs are kept\n",
+                 skipped, jobs.size());
+    return 128 + sig;
+  }
   size_t failed = 0;
   size_t warnings = planning.count(doc::Severity::Warning);
   for (JobResult& r : results) {

@@ -1,5 +1,6 @@
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <cstdlib>
 
 #include "cli/commands.h"
@@ -15,6 +16,9 @@ int main(int argc, char** argv) {
        .moyin_home = home ? home : "",
        .source_tree = MOYIN_DATA_DIR});
   ::setenv("MOYIN_HOME", data.c_str(), 1);
+  // Past a file size limit (ulimit -f), a write must fail with EFBIG and be
+  // reported for that output, not kill the whole batch.
+  std::signal(SIGXFSZ, SIG_IGN);
 
   CLI::App app{"moyin (墨印): Markdown manuscripts to print-ready PDF and EPUB 3"};
   app.set_version_flag("-V,--version", std::string("moyin ") + MOYIN_VERSION);

@@ -14,6 +14,7 @@
 #include "math/math.h"
 #include "style/style.h"
 #include "typeset/blocks.h"
+#include "typeset/hyphenate.h"
 
 namespace moyin::typeset {
 
@@ -21,10 +22,12 @@ namespace moyin::typeset {
 // `fonts`. Book::faces lists only the faces the pages use.
 // `formulas`: MathJax's results for the document's math (none: formulas
 // print as their TeX source in code style). `images`: the run's image
-// catalog (see layout_blocks).
+// catalog (see layout_blocks). `hyphenator`: English hyphenation for lines
+// that would otherwise be too loose (null: none).
 layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
                      const font::FontLibrary& fonts, doc::Diagnostics& diags,
-                     const math::Formulas* formulas = nullptr, image::Catalog* images = nullptr);
+                     const math::Formulas* formulas = nullptr, image::Catalog* images = nullptr,
+                     const Hyphenator* hyphenator = nullptr);
 
 // The same with any line setter (tests pass one with fixed metrics). Glyph
 // runs keep the setter's face numbers and Book::faces stays empty.
@@ -39,7 +42,8 @@ layout::Book typeset_with(const doc::Document& doc, const style::Sheet& sheet,
 layout::Book typeset_book(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                           const style::Sheet& sheet, const font::FontLibrary& fonts,
                           doc::Diagnostics& diags, const std::string& meta_path = {},
-                          const math::Formulas* formulas = nullptr, image::Catalog* images = nullptr);
+                          const math::Formulas* formulas = nullptr, image::Catalog* images = nullptr,
+                          const Hyphenator* hyphenator = nullptr);
 layout::Book typeset_book_with(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                                const style::Sheet& sheet, const LineSetter& setter,
                                doc::Diagnostics& diags, image::Catalog* images = nullptr);

@@ -162,8 +162,10 @@ double kept_after(std::span<const VItem> list, size_t j) {
 }
 
 void place(std::span<const VItem> list, size_t begin, size_t end, const TypeArea& area,
-           const VBox* head, const std::map<size_t, double>& scales, layout::Page& page,
+           const VBox* head, const std::map<size_t, double>& scales, bool continues, layout::Page& page,
            std::vector<Mark>& marks) {
+  const VBox* last = nullptr;  // the last box placed, and its baseline
+  double last_baseline = 0;
   double y = area.top;
   double glue = 0;
   bool any = false;
@@ -205,8 +207,15 @@ void place(std::span<const VItem> list, size_t begin, size_t end, const TypeArea
       }
     }
     for (const Mark& m : box->marks) marks.push_back(m);
+    last = box == &shrunk ? nullptr : box;
+    last_baseline = y + box->baseline;
     y += box->height;
   }
+  if (continues && last)
+    for (const layout::Item& it : last->close) {
+      content.push_back(it);
+      translate(content.back(), area.left, last_baseline);
+    }
   double area_bottom = area.top + area.height;
   for (const Fragment& f : fragments) {
     double top = std::max(area.top, f.top - f.band.pad);
@@ -300,7 +309,7 @@ PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& style
     std::vector<Mark> marks;
     for (auto it = scales.begin(); it != scales.end();)  // only those placed here
       it = it->first < end ? std::next(it) : scales.erase(it);
-    place(list, i, end, area, head, scales, page, marks);
+    place(list, i, end, area, head, scales, end < n, page, marks);
     out.top_marks.push_back(std::get<VBox>(list[i]).marks.size());
     out.pages.push_back(std::move(page));
     out.marks.push_back(std::move(marks));

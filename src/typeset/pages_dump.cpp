@@ -7,6 +7,7 @@
 
 #include "base/number.h"
 #include "typeset/book.h"
+#include "typeset/hyphenate.h"
 
 namespace moyin::typeset {
 
@@ -167,7 +168,9 @@ std::optional<std::string> dump_pages(const doc::Document& doc, const style::She
   if (diags.has_errors()) return std::nullopt;
   std::optional<font::FontLibrary> fonts = font::FontLibrary::load(fonts_yaml, diags);
   if (!fonts) return std::nullopt;
-  layout::Book book = typeset(doc, sheet, *fonts, diags, formulas);
+  // Loaded here like the fonts: this is a whole job (moyin dump).
+  const std::optional<Hyphenator> hyphenator = Hyphenator::load(default_hyphenation_dictionary());
+  layout::Book book = typeset(doc, sheet, *fonts, diags, formulas, nullptr, hyphenator ? &*hyphenator : nullptr);
   return dump_book(book);
 }
 
