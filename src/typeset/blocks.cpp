@@ -742,8 +742,8 @@ void table(Ctx& c, const Frame& f, const doc::Block& b) {
   double smin = 0;
   for (double w : minw) smin += w + pad;
   // Type and padding scale together, so the widths do too.
-  const double floor = std::min(1.0, c.sheet.table.shrink);
-  const double scale = smin <= f.measure ? 1.0 : std::max(floor, f.measure / smin);
+  const double min_scale = std::min(1.0, c.sheet.table.shrink);
+  const double scale = smin <= f.measure ? 1.0 : std::max(min_scale, f.measure / smin);
   auto scaled_widths = [&](std::span<const size_t> group) {
     std::vector<double> lo, hi;
     for (size_t k : group) {
@@ -777,7 +777,7 @@ void table(Ctx& c, const Frame& f, const doc::Block& b) {
     }
     c.diags.warn(c.doc->path, b.pos,
                  "table of " + std::to_string(cols) + " columns does not fit the page width even at " +
-                     std::to_string(static_cast<int>(std::lround(floor * 100))) + "% type (table.shrink): set as " +
+                     std::to_string(static_cast<int>(std::lround(min_scale * 100))) + "% type (table.shrink): set as " +
                      std::to_string(groups.size()) + " tables of columns " + parts);
   }
   for (const auto& g : groups) table_part(c, f, b, g, scaled_widths(g), scale);

@@ -3,6 +3,7 @@
 #include <hyphen.h>
 
 #include <cstdlib>
+#include <string>
 
 namespace moyin::typeset {
 

@@ -423,6 +423,8 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
   std::vector<Item> items;
   std::vector<LineSpan> spans;
   auto break_pass = [&](bool second) {
+    items = {};  // the first pass's list goes before the second is built (a huge paragraph)
+    spans = {};
     items = build_items(mp, style, second);
     // Trailing glue/penalties would only make an empty last line.
     while (!items.empty() && items.back().kind != ItemKind::Box) items.pop_back();
