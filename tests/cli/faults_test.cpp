@@ -130,7 +130,8 @@ TEST_F(Faults, SigtermMidBatchFinishesTheDocumentInFlightAndKeepsOldOutputs) {
   // Waits for the first new output, then sends SIGTERM.
   const std::string out = (dir / "out").string();
   Result r = sh(kBinary + " build --to pdf -j 1 -o " + out + " " + (dir / "in").string() +
-                " & pid=$!; while [ \"$(head -c 3 " + out + "/a.pdf)\" = old ]; do sleep 0.02; done; "
+                " & pid=$!; i=0; while [ \"$(head -c 3 " + out + "/a.pdf)\" = old ] && [ $i -lt 6000 ]; do "
+                "sleep 0.02; i=$((i+1)); done; "
                 "kill -TERM $pid; wait $pid; echo \"status=$?\"");
   EXPECT_NE(r.output.find("status=143"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("not converted"), std::string::npos) << r.output;

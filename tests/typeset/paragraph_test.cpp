@@ -455,8 +455,9 @@ TEST_F(Paragraph, LongUrlBreaksInsideInsteadOfSpreadingHan) {
     // Inside the URL a line ends only after one of / . - _ ? &
     const char last = p.text[l.text_end - 1];
     const size_t at = p.text.find(url);
-    if (l.text_end > at && l.text_end < at + url.size())
+    if (l.text_end > at && l.text_end < at + url.size()) {
       EXPECT_NE(std::string_view("/.-_?&").find(last), std::string_view::npos) << last;
+    }
   }
   EXPECT_EQ(d.count(doc::Severity::Warning), 0u);
   // "3.5" and "//" never break.
