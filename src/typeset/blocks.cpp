@@ -609,14 +609,30 @@ void quote(Ctx& c, const Frame& f, const doc::Block& b) {
 // min-content width (its widest unbreakable piece) and what is left of the
 // measure is shared in proportion to how much wider each would like to be
 // (up to its max-content width). Widths include the cell padding.
+// A column whose widest line is within an equal share of the measure keeps
+// it (a narrow header such as 上下文 never wraps beside a wide prose column).
 std::vector<double> auto_widths(std::span<const double> min, std::span<const double> max, double measure) {
+  const size_t n = min.size();
   double smin = 0, smax = 0;
-  for (size_t k = 0; k < min.size(); ++k) smin += min[k], smax += max[k];
+  for (size_t k = 0; k < n; ++k) smin += min[k], smax += max[k];
   if (smax <= measure) return {max.begin(), max.end()};
   std::vector<double> w(min.begin(), min.end());
-  if (smin >= measure || smax - smin <= 0) return w;
-  const double share = (measure - smin) / (smax - smin);
-  for (size_t k = 0; k < w.size(); ++k) w[k] += (max[k] - min[k]) * share;
+  if (smin >= measure) return w;
+  std::vector<bool> fixed(n, false);
+  double room = measure, lo = 0, hi = 0;  // what the other columns share
+  for (size_t k = 0; k < n; ++k) {
+    fixed[k] = max[k] <= measure / static_cast<double>(n);
+    if (fixed[k]) room -= w[k] = max[k];
+    else lo += min[k], hi += max[k];
+  }
+  if (room < lo) {  // the narrow columns at full width leave too little: plain CSS sharing
+    std::fill(fixed.begin(), fixed.end(), false);
+    w.assign(min.begin(), min.end());
+    room = measure, lo = smin, hi = smax;
+  }
+  const double share = hi - lo > 0 ? (room - lo) / (hi - lo) : 0;
+  for (size_t k = 0; k < n; ++k)
+    if (!fixed[k]) w[k] = min[k] + (max[k] - min[k]) * share;
   return w;
 }
 
