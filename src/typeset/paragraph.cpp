@@ -335,16 +335,16 @@ std::vector<Item> ParagraphSetter::build_items(const MeasuredParagraph& mp, cons
                           (b.cp == U'，' || b.cp == U'。' || b.cp == U'、') && bg.right > 0;
         items.push_back(Item::pen(kind == BreakKind::Other ? 50 : 0, hang ? -bg.box : 0, false,
                                   static_cast<uint8_t>(kind)));
-      } else if (second_pass && extra[i].kind != BreakKind::None && !superscript) {
-        const bool hyphen = extra[i].kind == BreakKind::Hyphen;
-        items.push_back(Item::pen(hyphen ? kHyphenPenalty : kUrlPenalty, extra[i].width, false,
-                                  static_cast<uint8_t>(extra[i].kind)));
       } else {
         size_t nb = a.end;
         char32_t after = nb < text.size() ? base::next_code_point(text, nb) : 0;
         bool ok = !(b.cp == a.cp && is_pair_mark(a.cp)) && !no_line_start(a.cp, b.cp, after, level) &&
                   !no_line_end(b.cp, a.cp, level) && !superscript;
-        if (ok) items.push_back(Item::pen(kEmergencyPenalty, 0, true, static_cast<uint8_t>(BreakKind::Emergency)));
+        if (ok && second_pass && extra[i].kind != BreakKind::None) {
+          const bool hyphen = extra[i].kind == BreakKind::Hyphen;
+          items.push_back(Item::pen(hyphen ? kHyphenPenalty : kUrlPenalty, extra[i].width, false,
+                                    static_cast<uint8_t>(extra[i].kind)));
+        } else if (ok) items.push_back(Item::pen(kEmergencyPenalty, 0, true, static_cast<uint8_t>(BreakKind::Emergency)));
         else if (!superscript)  // a last-resort place, enabled below only where nothing else can break
           items.push_back(Item::pen(kInfPenalty, 0, true, static_cast<uint8_t>(BreakKind::Emergency)));
       }
