@@ -1,5 +1,7 @@
 #include "base/file.h"
 
+#include "base/atomic_file.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -66,30 +68,9 @@ std::string write_atomic(const fs::path& target, std::string_view bytes) {
   const fs::path dir = target.parent_path();
   if (!dir.empty()) fs::create_directories(dir, ec);
   if (ec) return "cannot create folder " + dir.string() + ": " + ec.message();
-  const std::string tmpl = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
-  std::vector<char> name(tmpl.begin(), tmpl.end());
-  name.push_back('\0');
-  const int fd = ::mkstemp(name.data());
-  if (fd < 0)
-    return "cannot create a temporary file in " + (dir.empty() ? std::string(".") : dir.string()) + ": " +
-           std::strerror(errno);
-  bool ok = true;
-  size_t off = 0;
-  while (ok && off < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + off, bytes.size() - off);
-    if (n <= 0) ok = false;
-    else off += static_cast<size_t>(n);
-  }
-  if (ok && ::fchmod(fd, 0644) != 0) ok = false;
-  if (ok && ::fsync(fd) != 0) ok = false;
-  const int saved = errno;
-  if (::close(fd) != 0) ok = false;
-  if (ok && std::rename(name.data(), target.c_str()) != 0) ok = false;
-  if (!ok) {
-    ::unlink(name.data());
-    return "cannot write " + target.string() + ": " + std::strerror(errno ? errno : saved);
-  }
-  return "";
+  AtomicFile file(target);
+  if (file.write(bytes) && file.commit()) return "";
+  return "cannot write " + target.string() + ": " + file.error();
 }
 
 }  // namespace moyin::base

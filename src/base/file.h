@@ -24,8 +24,9 @@ inline constexpr std::uintmax_t kMaxInputBytes = 64u << 20;
 std::optional<std::string> read_bounded(const std::filesystem::path& path, std::string& error,
                                         std::uintmax_t limit = kMaxInputBytes);
 
-// Writes `bytes` to a temporary file in `target`'s folder (created if
-// missing), fsyncs it and renames it over `target` (mode 0644). Returns ""
+// The one-shot form of base::AtomicFile (atomic_file.h): writes `bytes` to a
+// temporary file in `target`'s folder (created if missing), syncs it and
+// renames it over `target`. Returns ""
 // on success, else a sentence naming what failed; the temporary file is
 // removed on any failure and an earlier `target` is left untouched.
 std::string write_atomic(const std::filesystem::path& target, std::string_view bytes);

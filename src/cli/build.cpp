@@ -30,6 +30,7 @@
 #include "cli/data_dir.h"
 #include "cli/environment.h"
 #include "cli/inputs.h"
+#include "cli/interrupt.h"
 #include "cli/jobs.h"
 #include "cli/report.h"
 #include "cli/sheet.h"
@@ -75,6 +76,8 @@ struct Settings {
   const highlight::Highlighter* highlighter = nullptr;
   // --timings: wall time per stage, summed over the jobs (null: not timed).
   base::Timings* timings = nullptr;
+  // English hyphenation patterns, loaded once per process (null: not installed).
+  const typeset::Hyphenator* hyphenator = nullptr;
 };
 
 struct Job {
@@ -86,6 +89,7 @@ struct Job {
 struct JobResult {
   doc::Diagnostics diags;
   bool ok = true;
+  bool started = false;  // false: the batch was interrupted before this job
   // What the first pass read: one document, or a book's chapters.
   std::optional<doc::Document> document;
   std::optional<doc::Book> book;
@@ -109,6 +113,7 @@ bool ensure_parent(const fs::path& target, const std::string& input, doc::Diagno
 // `target`, fsync, rename), reporting a failure against `input`.
 bool write_atomic(const fs::path& target, std::string_view bytes, const std::string& input,
                   doc::Diagnostics& diags) {
+  if (!ensure_parent(target, input, diags)) return false;
   const std::string error = base::write_atomic(target, bytes);
   if (!error.empty()) diags.error(input, {}, error);
   return error.empty();
@@ -308,7 +313,10 @@ void run_file(const Job& job, const Settings& s, JobResult& r) {
   image::Catalog images(catalog_options(s, sheet, job.input.parent_path()));
   write_outputs(
       job, s, [&] { return epub::make_epub(document, epub_options(s, sheet, job, images), r.diags); },
-      [&] { return typeset::typeset(document, sheet, *s.fonts, r.diags, s.formulas, &images, nullptr, s.timings); },
+      [&] {
+        return typeset::typeset(document, sheet, *s.fonts, r.diags, s.formulas, &images, nullptr, s.timings,
+                                s.hyphenator);
+      },
       images, r);
   note_used(sheet, std::span(&document, 1), images, r);
 }
@@ -339,7 +347,7 @@ void run_book(const Job& job, const Settings& s, JobResult& r) {
       job, s, [&] { return epub::make_book(book, epub_options(s, sheet, job, images), r.diags); },
       [&] {
         return typeset::typeset_book(book.meta, book.chapters, sheet, *s.fonts, r.diags, input, s.formulas,
-                                     &images, s.timings);
+                                     &images, s.timings, s.hyphenator);
       },
       images, r);
   note_used(sheet, book.chapters, images, r);
@@ -623,6 +631,9 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   }
   std::optional<highlight::Highlighter> highlighter;
   if (!s.highlighter) s.highlighter = &highlighter.emplace(highlight_dirs(env));
+  const std::optional<typeset::Hyphenator> hyphenator =
+      typeset::Hyphenator::load(typeset::default_hyphenation_dictionary());
+  s.hyphenator = hyphenator ? &*hyphenator : nullptr;
   print_diagnostics(planning);
   std::vector<JobResult> results(jobs.size());
   // First pass: read every input (in parallel), so the math engine runs once for all.
@@ -651,9 +662,13 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   const bool progress = !s.quiet && jobs.size() > 1;
   const auto progress_started = std::chrono::steady_clock::now();
   std::mutex progress_mutex;  // only guards the progress line on stderr
+  // From here on outputs are written: SIGINT/SIGTERM let the documents in
+  // flight finish and start no new one.
+  InterruptGuard interrupt;
   run_parallel(
       jobs.size(), s.jobs,
       [&](size_t i) {
+        results[i].started = true;
         try {  // an exception must not escape a worker thread (std::terminate)
           if (!results[i].ok || results[i].up_to_date) return;
           if (jobs[i].book) run_book(jobs[i], s, results[i]);
@@ -669,8 +684,21 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
         if (!progress) return;
         std::lock_guard<std::mutex> lock(progress_mutex);
         print_progress(done, jobs.size(), progress_started, tty);
-      });
+      },
+      [&] { return interrupt.signal() != 0; });
   if (progress && tty) std::fputc('\n', stderr);
+  if (const int sig = interrupt.signal()) {
+    for (const JobResult& r : results) print_diagnostics(r.diags, stderr, s.report);
+    size_t skipped = 0;
+    for (size_t i = 0; i < jobs.size(); ++i)
+      if (!results[i].started) {
+        ++skipped;
+        if (!s.quiet) std::fprintf(stderr, "moyin: %s: not converted (interrupted)\n", jobs[i].input.c_str());
+      }
+    std::fprintf(stderr, "moyin: interrupted: %zu of %zu inputs not converted; their old outputs are kept\n",
+                 skipped, jobs.size());
+    return 128 + sig;
+  }
   if (s.timings) print_timings(*s.timings, jobs.size(), started);
   size_t failed = 0, current = 0;
   size_t warnings = planning.count(doc::Severity::Warning);

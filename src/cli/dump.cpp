@@ -294,7 +294,9 @@ int dump_pages_stage(const DumpArgs& a) {
     prepare_math(env, *d, sheet, formulas, diags);
     std::optional<font::FontLibrary> fonts;
     if (!diags.has_errors()) fonts = font::FontLibrary::load(fonts_yaml_of(env, a), diags);
-    if (fonts) out = typeset::dump_pages(*d, sheet, *fonts, diags, &formulas);
+    const std::optional<typeset::Hyphenator> hyphenator =
+        typeset::Hyphenator::load(typeset::default_hyphenation_dictionary());
+    if (fonts) out = typeset::dump_pages(*d, sheet, *fonts, diags, &formulas, hyphenator ? &*hyphenator : nullptr);
   }
   print_diagnostics(diags);
   return emit(out);
@@ -313,7 +315,10 @@ int dump_lines_stage(const DumpArgs& a) {
     prepare_math(env, *d, sheet, formulas, diags);
     std::optional<font::FontLibrary> fonts;
     if (!diags.has_errors()) fonts = font::FontLibrary::load(fonts_yaml_of(env, a), diags);
-    if (fonts) out = typeset::dump_lines(*d, sheet, *fonts, diags, &formulas, a.measure);
+    const std::optional<typeset::Hyphenator> hyphenator =
+        typeset::Hyphenator::load(typeset::default_hyphenation_dictionary());
+    if (fonts)
+      out = typeset::dump_lines(*d, sheet, *fonts, diags, &formulas, a.measure, hyphenator ? &*hyphenator : nullptr);
   }
   print_diagnostics(diags);
   return emit(out);

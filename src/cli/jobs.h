@@ -13,12 +13,14 @@ namespace moyin::cli {
 
 // Calls run(i) for every i in [0, count) on up to `threads` threads, and
 // done(finished_so_far) after each (from the worker; `done` must be
-// thread-safe). Returns when all have finished.
+// thread-safe). Returns when all have finished. When `stop` is given and
+// returns true, no further i starts (the calls in progress finish).
 inline void run_parallel(size_t count, int threads, const std::function<void(size_t)>& run,
-                         const std::function<void(size_t)>& done) {
+                         const std::function<void(size_t)>& done, const std::function<bool()>& stop = {}) {
   std::atomic<size_t> next{0}, finished{0};
   auto worker = [&] {
     for (;;) {
+      if (stop && stop()) return;
       size_t i = next.fetch_add(1);
       if (i >= count) return;
       run(i);

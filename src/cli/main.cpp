@@ -1,6 +1,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -9,6 +10,10 @@
 #include "cli/suggest.h"
 
 int main(int argc, char** argv) {
+  // Past a file size limit (ulimit -f), a write must fail with EFBIG and be
+  // reported for that output, not kill the whole batch.
+  std::signal(SIGXFSZ, SIG_IGN);
+
   CLI::App app{"moyin (墨印): Markdown manuscripts to print-ready PDF and EPUB 3"};
   app.set_version_flag("-V,--version", std::string("moyin ") + MOYIN_VERSION);
   app.require_subcommand(1);

@@ -24,6 +24,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/atomic_file.h"
 #include "base/date.h"
 #include "base/number.h"
 #include "font/subset.h"
@@ -1109,25 +1110,24 @@ void Writer::rewrite_to_unicode() {
 }
 
 bool Writer::save() {
-  std::error_code ec;
-  std::filesystem::path dir = out_.parent_path();
-  if (dir.empty()) dir = ".";
-  std::filesystem::path tmp =
-      dir / ("." + out_.filename().string() + "." + std::to_string(getpid()) + ".tmp");
   // libdeflate compresses each stream as libharu writes it (docs/performance.md).
   if (opt_.compress) use_libdeflate(pdf_.get());
-  HPDF_SaveToFile(pdf_.get(), tmp.c_str());
-  if (!check("saving " + tmp.string())) {
-    std::filesystem::remove(tmp, ec);
-    return false;
+  // Into memory first (libharu's file writer ignores a failing fclose), then
+  // through a synced temporary file renamed into place.
+  if (HPDF_SaveToStream(pdf_.get()) != HPDF_OK || HPDF_ResetStream(pdf_.get()) != HPDF_OK) return fail("saving");
+  base::AtomicFile file(out_);
+  std::vector<HPDF_BYTE> chunk(1 << 16);
+  for (;;) {
+    HPDF_UINT32 n = static_cast<HPDF_UINT32>(chunk.size());
+    HPDF_STATUS st = HPDF_ReadFromStream(pdf_.get(), chunk.data(), &n);
+    if (n > 0 && !file.write(std::string_view(reinterpret_cast<const char*>(chunk.data()), n))) break;
+    if (st == HPDF_STREAM_EOF) break;
+    if (st != HPDF_OK) return fail("reading the saved document");
   }
-  std::filesystem::rename(tmp, out_, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    error("cannot write PDF " + out_.string() + ": " + ec.message());
-    return false;
-  }
-  return true;
+  forget_errors();  // HPDF_STREAM_EOF is recorded as an error
+  if (file.error().empty() && file.commit()) return true;
+  error("cannot write PDF " + out_.string() + ": " + file.error());
+  return false;
 }
 
 bool Writer::run() {

@@ -87,6 +87,9 @@ figure:
   max-height: 45%
   min-scale: 50%
 
+table:
+  shrink: 70%
+
 image:
   max-megapixels: 100
 

@@ -454,6 +454,9 @@ std::vector<KeyDef> make_keys() {
   add("figure.min-scale", Kind::EmAmount, [fraction](Sheet& s, std::string_view v, const Ctx&) {
     fraction(v, s.figure.min_scale);
   });
+  add("table.shrink", Kind::EmAmount, [fraction](Sheet& s, std::string_view v, const Ctx&) {
+    fraction(v, s.table.shrink);
+  });
   integer("image.max-megapixels", 1, 10000, [](Sheet& s) -> int& { return s.image.max_megapixels; });
 
   string("fonts.body", [](Sheet& s) -> std::string& { return s.fonts.body; });

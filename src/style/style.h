@@ -149,6 +149,13 @@ struct FigureStyle {
   double min_scale = 0.5;    // shrink to the rest of a page down to this, else move on
 };
 
+struct TableStyle {
+  // A table wider than the measure even at its columns' minimum widths is
+  // set in smaller type down to this fraction of the table size; below it,
+  // its columns are split into several tables one after another.
+  double shrink = 0.7;
+};
+
 struct ImageStyle {
   int max_megapixels = 100;  // larger images are not decoded (a placeholder prints)
 };
@@ -231,6 +238,7 @@ struct Sheet {
   EpubStyle epub;
   EmphasisStyle emphasis;
   FigureStyle figure;
+  TableStyle table;
   ImageStyle image;
   MathStyle math;
   NoteStyle notes;

@@ -721,108 +721,145 @@ void callout(Ctx& c, const Frame& f, const doc::Block& b) {
   end_block(c, std::max(rs.space_after, 0.6 * size));
 }
 
-// Tables until they are done properly: a grid of cells set as paragraphs,
-// rules above, under the header and below.
-void table(Ctx& c, const Frame& f, const doc::Block& b) {
+// ---- Tables (CSS automatic table layout, issue 15).
+
+// Column widths of CSS automatic table layout: every column gets its
+// min-content width (its widest unbreakable piece) and what is left of the
+// measure is shared in proportion to how much wider each would like to be
+// (up to its max-content width). Widths include the cell padding.
+// A column whose widest line is within an equal share of the measure keeps
+// it (a narrow header such as 上下文 never wraps beside a wide prose column).
+std::vector<double> auto_widths(std::span<const double> min, std::span<const double> max, double measure) {
+  const size_t n = min.size();
+  double smin = 0, smax = 0;
+  for (size_t k = 0; k < n; ++k) smin += min[k], smax += max[k];
+  if (smax <= measure) return {max.begin(), max.end()};
+  std::vector<double> w(min.begin(), min.end());
+  if (smin >= measure) return w;
+  std::vector<bool> fixed(n, false);
+  double room = measure, lo = 0, hi = 0;  // what the other columns share
+  for (size_t k = 0; k < n; ++k) {
+    fixed[k] = max[k] <= measure / static_cast<double>(n);
+    if (fixed[k]) room -= w[k] = max[k];
+    else lo += min[k], hi += max[k];
+  }
+  if (room < lo) {  // the narrow columns at full width leave too little: plain CSS sharing
+    std::fill(fixed.begin(), fixed.end(), false);
+    w.assign(min.begin(), min.end());
+    room = measure, lo = smin, hi = smax;
+  }
+  const double share = hi - lo > 0 ? (room - lo) / (hi - lo) : 0;
+  for (size_t k = 0; k < n; ++k)
+    if (!fixed[k]) w[k] = min[k] + (max[k] - min[k]) * share;
+  return w;
+}
+
+// The setter's request for one cell.
+SetRequest cell_request(const Ctx& c, const doc::Block& b, size_t row, size_t col, double measure, double size) {
+  SetRequest req;
+  req.inlines = &b.rows[row].cells[col].inlines;
+  req.role = Role::Table;
+  req.measure = measure;
+  doc::Align a = col < b.aligns.size() ? b.aligns[col] : doc::Align::None;
+  req.align = a == doc::Align::Center  ? style::Align::Center
+              : a == doc::Align::Right ? style::Align::Right
+                                       : style::Align::Left;
+  req.bold = b.rows[row].header;
+  req.size = size;
+  req.path = c.doc->path;
+  return req;
+}
+
+// One table (or one group of a table's columns) at `scale` of the table
+// type size: header rows repeated on every page the table continues on,
+// body rows one box per line so that a row taller than a page splits between
+// its lines (only there: those breaks cost kForbid), a closing rule at the
+// bottom of every page the table breaks on.
+void table_part(Ctx& c, const Frame& f, const doc::Block& b, std::span<const size_t> columns,
+                std::span<const double> widths, double scale) {
   const style::RoleStyle& rs = c.sheet.role(Role::Table);
-  double size = rs.size;
-  double padx = 0.4 * size, pady = 0.25 * size;
-  size_t cols = 0;
-  for (const auto& r : b.rows) cols = std::max(cols, r.cells.size());
-  if (cols == 0) return;
-  std::vector<double> nat(cols, 2 * size);
-  for (const auto& r : b.rows) {
-    for (size_t k = 0; k < r.cells.size(); ++k) {
-      SetRequest req;
-      req.inlines = &r.cells[k].inlines;
-      req.role = Role::Table;
-      req.measure = kHuge;
-      req.align = style::Align::Left;
-      req.bold = r.header;
-      req.path = c.doc->path;
-      for (const SetLine& l : c.setter(req)) nat[k] = std::max(nat[k], l.width);
-    }
-  }
-  double total = 0;
-  for (double& w : nat) total += (w += 2 * padx);
-  std::vector<double> widths = nat;
-  if (total > f.measure) {
-    // Shrink proportionally, but never below 3 em, then scale to fit.
-    double sum = 0;
-    for (size_t k = 0; k < cols; ++k) sum += widths[k] = std::max(3 * size + 2 * padx, f.measure * nat[k] / total);
-    for (double& w : widths) w *= f.measure / sum;
-  }
+  const double size = rs.size * scale;
+  const double padx = 0.4 * size, pady = 0.25 * size;
   double table_w = 0;
   for (double w : widths) table_w += w;
+  const VBox one = empty_box(rs, f);  // metrics of one line at the table size
+  const double lead = one.height * scale, base = one.baseline * scale;
+  const layout::Color black{0, 0, 0};
+  auto rule = [&](double y, double width) {
+    return layout::Rule{{f.left, y}, {f.left + table_w, y}, width, black};
+  };
   begin_block(c, rs.space_before);
   Within in_table(c, element(c, "Table"));
-  bool prev_header = false;
+  bool prev_header = false, first_box = true;
   // The header rows stacked into one box (with their rules), repeated by the
   // page builder at the top of every page the table continues on.
   VBox head;
   std::shared_ptr<const VBox> repeat;
   for (size_t ri = 0; ri < b.rows.size(); ++ri) {
     const doc::TableRow& row = b.rows[ri];
-    std::vector<std::vector<SetLine>> cells(cols);
+    const bool last_row = ri + 1 == b.rows.size();
+    std::vector<std::vector<SetLine>> cells(columns.size());
     size_t nlines = 1;
+    std::vector<double> xs(columns.size());
     double x = 0;
-    std::vector<double> xs(cols);
-    for (size_t k = 0; k < cols; ++k) {
+    for (size_t k = 0; k < columns.size(); ++k) {
       xs[k] = x;
       x += widths[k];
-      if (k >= row.cells.size()) continue;
-      SetRequest req;
-      req.inlines = &row.cells[k].inlines;
-      req.role = Role::Table;
-      req.measure = std::max(1.0, widths[k] - 2 * padx);
-      doc::Align a = k < b.aligns.size() ? b.aligns[k] : doc::Align::None;
-      req.align = a == doc::Align::Center  ? style::Align::Center
-                  : a == doc::Align::Right ? style::Align::Right
-                                           : style::Align::Left;
-      req.bold = row.header;
-      req.path = c.doc->path;
-      cells[k] = c.setter(req);
+      if (columns[k] >= row.cells.size()) continue;
+      cells[k] = c.setter(cell_request(c, b, ri, columns[k], std::max(1.0, widths[k] - 2 * padx),
+                                       scale < 1 ? size : 0));
       nlines = std::max(nlines, cells[k].size());
     }
-    VBox first = empty_box(rs, f);  // metrics of one line
-    double lead = first.height;
-    VBox box;
-    box.height = static_cast<double>(nlines) * lead + 2 * pady;
-    box.baseline = pady + first.baseline;
-    box.bands = f.bands;
+    // Header rows: one box. Body rows: one box per line (slice).
+    const size_t slices = row.header ? 1 : nlines;
+    // The row and its cells in the tagged PDF; a cell's lines in every slice are its content.
     const int tr = element(c, "TR");
-    for (size_t k = 0; k < cols; ++k) {
-      if (k >= row.cells.size()) continue;
+    std::vector<int> cell_tags(columns.size(), -1);
+    for (size_t k = 0; k < columns.size(); ++k) {
+      if (columns[k] >= row.cells.size()) continue;
       Within in_row(c, tr);
-      const int cell = element(c, row.header ? "TH" : "TD");
-      box.items.push_back(layout::Tag{cell, false});
-      for (size_t li = 0; li < cells[k].size(); ++li)
-        add_items(box, std::move(cells[k][li].items), f.left + xs[k] + padx,
-                  static_cast<double>(li) * lead);
-      box.items.push_back(layout::Tag{cell, true});
+      cell_tags[k] = element(c, row.header ? "TH" : "TD");
     }
-    double top = -box.baseline, bottom = box.height - box.baseline;
-    layout::Color k{0, 0, 0};
-    if (ri == 0) box.items.push_back(layout::Rule{{f.left, top}, {f.left + table_w, top}, 0.8, k});
-    if (row.header || ri + 1 == b.rows.size())
-      box.items.push_back(layout::Rule{{f.left, bottom}, {f.left + table_w, bottom}, row.header ? 0.5 : 0.8, k});
-    if (row.header) {
-      if (head.items.empty() && head.height == 0) {
-        head.baseline = box.baseline;
-        head.bands = box.bands;
+    for (size_t si = 0; si < slices; ++si) {
+      const size_t from = row.header ? 0 : si, to = row.header ? nlines : si + 1;
+      VBox box;
+      const double top_pad = si == 0 ? pady : 0, bottom_pad = si + 1 == slices ? pady : 0;
+      box.height = static_cast<double>(to - from) * lead + top_pad + bottom_pad;
+      box.baseline = top_pad + base;
+      box.bands = f.bands;
+      for (size_t k = 0; k < columns.size(); ++k) {
+        if (cell_tags[k] < 0) continue;
+        box.items.push_back(layout::Tag{cell_tags[k], false});
+        for (size_t li = from; li < to && li < cells[k].size(); ++li)
+          add_items(box, std::move(cells[k][li].items), f.left + xs[k] + padx,
+                    static_cast<double>(li - from) * lead);
+        box.items.push_back(layout::Tag{cell_tags[k], true});
       }
-      for (const layout::Item& it : box.items) {
-        head.items.push_back(it);
-        translate(head.items.back(), 0, head.height + box.baseline - head.baseline);
+      const double top = -box.baseline, bottom = box.height - box.baseline;
+      if (first_box) box.items.push_back(rule(top, 0.8));
+      if (si + 1 == slices && (row.header || last_row)) box.items.push_back(rule(bottom, row.header ? 0.5 : 0.8));
+      else if (!row.header) box.close.push_back(rule(bottom, 0.8));  // drawn if the page ends here
+      first_box = false;
+      if (row.header) {
+        if (head.items.empty() && head.height == 0) {
+          head.baseline = box.baseline;
+          head.bands = box.bands;
+        }
+        for (const layout::Item& it : box.items) {
+          head.items.push_back(it);
+          translate(head.items.back(), 0, head.height + box.baseline - head.baseline);
+        }
+        head.height += box.height;
+      } else if (head.height > 0) {
+        if (!repeat) repeat = std::make_shared<const VBox>(head);
+        box.repeat = repeat;
       }
-      head.height += box.height;
-    } else if (head.height > 0) {
-      if (!repeat) repeat = std::make_shared<const VBox>(head);
-      box.repeat = repeat;
+      // Never a break right after a header row; inside a row only when the
+      // row cannot go whole on a page.
+      if (si > 0) c.vb.add_break(kForbid);
+      else if (ri > 0) c.vb.add_break(prev_header ? kForbid : 0);
+      c.vb.add_box(std::move(box));
     }
-    // Never a break right after a header row: it stays with the first body row.
-    if (ri > 0) c.vb.add_break(prev_header ? kForbid : 0);
-    c.vb.add_box(std::move(box));
     prev_header = row.header;
   }
   end_block(c, rs.space_after);
@@ -839,6 +876,71 @@ size_t find_ci(std::string_view s, std::string_view needle, size_t from) {
   for (size_t i = from; i + needle.size() <= s.size(); ++i)
     if (equal_ci(s.substr(i, needle.size()), needle)) return i;
   return std::string_view::npos;
+}
+
+// A table: automatic column widths; when even the columns' minimum widths do
+// not fit, smaller type down to `table.shrink`; below that, the columns are
+// split into groups set one after another (the first column repeated when it
+// is narrow), each within the measure. Nothing is ever drawn over a
+// neighbouring cell: a column wider than the measure gets the measure, and
+// its content breaks at emergency points (warned by the line breaker).
+void table(Ctx& c, const Frame& f, const doc::Block& b) {
+  const style::RoleStyle& rs = c.sheet.role(Role::Table);
+  size_t cols = 0;
+  for (const auto& r : b.rows) cols = std::max(cols, r.cells.size());
+  if (cols == 0) return;
+  const double size = rs.size, pad = 0.8 * size;
+  std::vector<double> maxw(cols, size), minw(cols, size);  // content widths at the table size
+  for (size_t ri = 0; ri < b.rows.size(); ++ri)
+    for (size_t k = 0; k < b.rows[ri].cells.size(); ++k) {
+      SetRequest req = cell_request(c, b, ri, k, kHuge, 0);
+      for (const SetLine& l : c.setter(req)) maxw[k] = std::max(maxw[k], l.width);
+      req.min_content = true;
+      for (const SetLine& l : c.setter(req)) minw[k] = std::max(minw[k], l.width);
+    }
+  for (size_t k = 0; k < cols; ++k) minw[k] = std::min(minw[k], maxw[k]);
+  double smin = 0;
+  for (double w : minw) smin += w + pad;
+  // Type and padding scale together, so the widths do too.
+  const double min_scale = std::min(1.0, c.sheet.table.shrink);
+  const double scale = smin <= f.measure ? 1.0 : std::max(min_scale, f.measure / smin);
+  auto scaled_widths = [&](std::span<const size_t> group) {
+    std::vector<double> lo, hi;
+    for (size_t k : group) {
+      lo.push_back(std::min(f.measure, (minw[k] + pad) * scale));
+      hi.push_back(std::max(lo.back(), (maxw[k] + pad) * scale));
+    }
+    return auto_widths(lo, hi, f.measure);
+  };
+  std::vector<std::vector<size_t>> groups(1);
+  double used = 0;
+  const bool repeat_first = (minw[0] + pad) * scale <= f.measure / 4;
+  for (size_t k = 0; k < cols; ++k) {
+    const double w = std::min(f.measure, (minw[k] + pad) * scale);
+    if (!groups.back().empty() && used + w > f.measure + 1e-6) {
+      groups.emplace_back();
+      used = 0;
+      if (repeat_first && k > 0) {
+        groups.back().push_back(0);
+        used = (minw[0] + pad) * scale;
+      }
+    }
+    groups.back().push_back(k);
+    used += w;
+  }
+  if (groups.size() > 1) {
+    std::string parts;
+    for (size_t gi = 0; gi < groups.size(); ++gi) {
+      const auto& g = groups[gi];
+      const size_t first = gi > 0 && repeat_first && g.size() > 1 ? g[1] : g[0];  // not the repeated column
+      parts += (gi ? ", " : "") + std::to_string(first + 1) + "–" + std::to_string(g.back() + 1);
+    }
+    c.diags.warn(c.doc->path, b.pos,
+                 "table of " + std::to_string(cols) + " columns does not fit the page width even at " +
+                     std::to_string(static_cast<int>(std::lround(min_scale * 100))) + "% type (table.shrink): set as " +
+                     std::to_string(groups.size()) + " tables of columns " + parts);
+  }
+  for (const auto& g : groups) table_part(c, f, b, g, scaled_widths(g), scale);
 }
 
 std::string strip_tags(std::string_view html) {

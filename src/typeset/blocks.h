@@ -37,7 +37,11 @@ struct SetRequest {
   style::Align align = style::Align::Justify;
   bool bold = false;         // the whole paragraph bold (headings)
   bool nowrap = false;       // one line per hard break, never wrapped (code)
-  double size = 0;           // pt; when > 0, replaces the role's size (SVG labels)
+  double size = 0;           // pt; when > 0, replaces the role's size (SVG labels, shrunk tables)
+  // Only the paragraph's CSS min-content width (its widest unbreakable
+  // piece): one SetLine with that width and no items. A setter that cannot
+  // tell returns its lines at `measure`.
+  bool min_content = false;
   std::string_view path;     // the document the text came from (diagnostics)
   // nowrap only (highlighted code): colours of byte ranges of the inlines'
   // concatenated text, ordered and disjoint; text outside them takes

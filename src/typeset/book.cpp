@@ -562,8 +562,10 @@ layout::Path key_cap(double x, double y, double w, double h, double size, layout
 class FontSetter {
  public:
   FontSetter(const doc::Metadata& meta, std::string path, const style::Sheet& sheet,
-             const font::FontLibrary& fonts, doc::Diagnostics& diags, const math::Formulas* formulas)
-      : path_(std::move(path)), sheet_(sheet), fonts_(fonts), diags_(diags), formulas_(formulas) {
+             const font::FontLibrary& fonts, doc::Diagnostics& diags, const math::Formulas* formulas,
+             const Hyphenator* hyphenator)
+      : path_(std::move(path)), sheet_(sheet), fonts_(fonts), diags_(diags), formulas_(formulas),
+        hyphenator_(hyphenator) {
     lang_ = meta.lang;
     if (lang_.empty() || lang_.starts_with("zh")) {
       bool hant = lang_.find("TW") != std::string::npos || lang_.find("HK") != std::string::npos ||
@@ -589,7 +591,7 @@ class FontSetter {
     ParagraphStyle ps;
     ps.measure = std::max(1.0, req.measure);
     ps.fonts = roles;
-    ps.size = rs.size;
+    ps.size = req.size > 0 ? req.size : rs.size;
     ps.indent = req.first_indent;
     ps.align = req.align == Align::Justify  ? Alignment::Justify
                : req.align == Align::Center ? Alignment::Center
@@ -601,6 +603,7 @@ class FontSetter {
     ps.emphasis_dots = sheet_.emphasis.cjk == style::CjkEmphasis::Dots && !rs.italic;
     ps.fonts.cjk_emphasis_bold = sheet_.emphasis.cjk == style::CjkEmphasis::Bold && !rs.italic;
     ps.lang = lang_;
+    ps.hyphenator = hyphenator_;
     ps.formula = [this](const doc::Inline& in) { return drawing(in); };
     ps.timings = timings;
     const std::vector<doc::Inline>* inlines = req.inlines;
@@ -627,6 +630,11 @@ class FontSetter {
       wrapped.push_back(std::move(w));
       inlines = &wrapped;
     }
+    if (req.min_content) {
+      SetLine widest;
+      widest.width = setter_.min_content_width(*inlines, ps);
+      return {widest};
+    }
     SetParagraph p = setter_.set(*inlines, ps, diags_, req.path.empty() ? path_ : req.path);
     if (trace_) trace(req, p);
     for (const auto& [cp, pos] : p.uncovered) missing_for(req).note(cp, pos);
@@ -640,7 +648,7 @@ class FontSetter {
       sl.descent = l.descent;
       for (const Decoration& d : l.decorations) {
         if (d.kind == Decoration::Kind::Code) {
-          double a = 0.85 * rs.size, dsc = 0.25 * rs.size;
+          double a = 0.85 * ps.size, dsc = 0.25 * ps.size;
           sl.items.push_back(layout::Rect{layout::Box{d.x0 - 1, -a, d.x1 - d.x0 + 2, a + dsc},
                                           layout::Color{0.94, 0.94, 0.94}});
         } else if (d.kind == Decoration::Kind::Mark) {
@@ -658,23 +666,23 @@ class FontSetter {
         if (const math::Drawing* d = drawing(*o.formula)) place_formula(*d, *o.formula, o, roles, color, sl.items);
       for (const Decoration& d : l.decorations) {
         if (d.kind == Decoration::Kind::Link) {
-          layout::LinkArea link{layout::Box{d.x0, -0.9 * rs.size, d.x1 - d.x0, 1.15 * rs.size}, "", ""};
+          layout::LinkArea link{layout::Box{d.x0, -0.9 * ps.size, d.x1 - d.x0, 1.15 * ps.size}, "", ""};
           if (d.url.starts_with("#")) link.dest = d.url.substr(1);
           else link.uri = d.url;
           sl.items.push_back(std::move(link));
         } else if (d.kind == Decoration::Kind::Strike) {
-          double y = -0.3 * rs.size;
-          sl.items.push_back(layout::Rule{{d.x0, y}, {d.x1, y}, 0.05 * rs.size, color});
+          double y = -0.3 * ps.size;
+          sl.items.push_back(layout::Rule{{d.x0, y}, {d.x1, y}, 0.05 * ps.size, color});
         } else if (d.kind == Decoration::Kind::Underline) {
-          const double y = 0.12 * rs.size;
-          sl.items.push_back(layout::Rule{{d.x0, y}, {d.x1, y}, 0.05 * rs.size, color});
-          sl.descent = std::max(sl.descent, y + 0.05 * rs.size);
+          const double y = 0.12 * ps.size;
+          sl.items.push_back(layout::Rule{{d.x0, y}, {d.x1, y}, 0.05 * ps.size, color});
+          sl.descent = std::max(sl.descent, y + 0.05 * ps.size);
         } else if (d.kind == Decoration::Kind::Ruby) {
           place_ruby(d, rs, color, sl);
         } else if (d.kind == Decoration::Kind::Dot) {
           // 着重号: a small square (no text, so copying the text stays clean),
           // centred under the character's advance box, below the em box.
-          const double side = 0.15 * rs.size, cy = 0.3 * rs.size;
+          const double side = 0.15 * ps.size, cy = 0.3 * ps.size;
           sl.items.push_back(layout::Rect{layout::Box{(d.x0 + d.x1 - side) / 2, cy - side / 2, side, side}, color});
           sl.descent = std::max(sl.descent, cy + side / 2);
         }
@@ -998,6 +1006,7 @@ class FontSetter {
   std::vector<std::pair<std::string, font::MissingGlyphs>> missing_;  // per document, in order
   std::map<std::string, std::string> notes_;
   const math::Formulas* formulas_ = nullptr;
+  const Hyphenator* hyphenator_ = nullptr;
   std::map<math::Key, std::optional<math::Drawing>> drawings_;
 };
 
@@ -1022,8 +1031,9 @@ void number_faces(layout::Book& book, const font::FontLibrary& fonts) {
 
 layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
                      const font::FontLibrary& fonts, doc::Diagnostics& diags, const math::Formulas* formulas,
-                     image::Catalog* images, std::string* lines_trace, base::Timings* timings) {
-  FontSetter fs(doc.meta, doc.path, sheet, fonts, diags, formulas);
+                     image::Catalog* images, std::string* lines_trace, base::Timings* timings,
+                     const Hyphenator* hyphenator) {
+  FontSetter fs(doc.meta, doc.path, sheet, fonts, diags, formulas, hyphenator);
   fs.timings = timings;
   fs.add_notes(doc);
   fs.trace_to(lines_trace);
@@ -1038,8 +1048,8 @@ layout::Book typeset_book(const doc::Metadata& meta, std::span<const doc::Docume
                           const style::Sheet& sheet, const font::FontLibrary& fonts,
                           doc::Diagnostics& diags, const std::string& meta_path,
                           const math::Formulas* formulas, image::Catalog* images,
-                          base::Timings* timings) {
-  FontSetter fs(meta, meta_path, sheet, fonts, diags, formulas);
+                          base::Timings* timings, const Hyphenator* hyphenator) {
+  FontSetter fs(meta, meta_path, sheet, fonts, diags, formulas, hyphenator);
   fs.timings = timings;
   for (const doc::Document& d : chapters) fs.add_notes(d);
   LineSetter setter = [&fs](const SetRequest& req) { return fs(req); };

@@ -16,6 +16,7 @@
 #include "style/style.h"
 #include "typeset/blocks.h"
 #include "typeset/cjk.h"
+#include "typeset/hyphenate.h"
 
 namespace moyin::typeset {
 
@@ -25,11 +26,13 @@ namespace moyin::typeset {
 // print as their TeX source in code style). `images`: the run's image
 // catalog (see layout_blocks). `lines_trace`: when given, every paragraph
 // set is appended to it in the format of typeset/lines_dump.h. `timings`:
-// where --timings adds shaping and line-breaking time.
+// where --timings adds shaping and line-breaking time. `hyphenator`: English
+// hyphenation for lines that would otherwise be too loose (null: none).
 layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
                      const font::FontLibrary& fonts, doc::Diagnostics& diags,
                      const math::Formulas* formulas = nullptr, image::Catalog* images = nullptr,
-                     std::string* lines_trace = nullptr, base::Timings* timings = nullptr);
+                     std::string* lines_trace = nullptr, base::Timings* timings = nullptr,
+                     const Hyphenator* hyphenator = nullptr);
 
 // The same with any line setter (tests pass one with fixed metrics). Glyph
 // runs keep the setter's face numbers and Book::faces stays empty.
@@ -47,7 +50,7 @@ layout::Book typeset_book(const doc::Metadata& meta, std::span<const doc::Docume
                           const style::Sheet& sheet, const font::FontLibrary& fonts,
                           doc::Diagnostics& diags, const std::string& meta_path = {},
                           const math::Formulas* formulas = nullptr, image::Catalog* images = nullptr,
-                          base::Timings* timings = nullptr);
+                          base::Timings* timings = nullptr, const Hyphenator* hyphenator = nullptr);
 layout::Book typeset_book_with(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                                const style::Sheet& sheet, const LineSetter& setter,
                                doc::Diagnostics& diags, image::Catalog* images = nullptr,

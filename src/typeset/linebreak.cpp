@@ -64,18 +64,42 @@ struct Eval {
   double badness = 0;
 };
 
+// What a line holds: natural width and stretch/shrink per class.
+struct Sums {
+  double width = 0;
+  std::array<double, kStretchClasses> stretch{};
+  std::array<double, kShrinkClasses> shrink{};
+  void add(const Item& it) {
+    if (it.kind == ItemKind::Penalty) return;
+    width += it.width;
+    if (it.kind == ItemKind::Glue) {
+      stretch[static_cast<int>(it.stretch_class)] += it.stretch;
+      shrink[static_cast<int>(it.shrink_class)] += it.shrink;
+    }
+  }
+};
+
+Eval evaluate_sums(const Sums& line, double break_width, const BreakParams& p, bool last);
+
 // Badness of the line items[begin, b) (+ the break's width) set to the measure.
 Eval evaluate(std::span<const Item> items, const Prefix& px, size_t begin, size_t b,
               const BreakParams& p, bool last) {
-  double nat = px.width[b] - px.width[begin];
-  if (b < items.size()) nat += items[b].width;
+  Sums line;
+  line.width = px.width[b] - px.width[begin];
+  for (int c = 0; c < kStretchClasses; ++c) line.stretch[c] = px.stretch[b][c] - px.stretch[begin][c];
+  for (int c = 0; c < kShrinkClasses; ++c) line.shrink[c] = px.shrink[b][c] - px.shrink[begin][c];
+  return evaluate_sums(line, b < items.size() ? items[b].width : 0, p, last);
+}
+
+Eval evaluate_sums(const Sums& line, double break_width, const BreakParams& p, bool last) {
+  const double nat = line.width + break_width;
   double d = p.measure - nat;
   Eval e;
   if (d >= 0) {
     if (last) return e;
     double rem = d;
     for (int c = 0; c < kStretchClasses && rem > kEps; ++c) {
-      double cap = px.stretch[b][c] - px.stretch[begin][c];
+      double cap = line.stretch[c];
       if (cap <= kEps) continue;
       double take = std::min(rem, cap);
       double r = take / cap;
@@ -85,14 +109,14 @@ Eval evaluate(std::span<const Item> items, const Prefix& px, size_t begin, size_
     if (rem > 1e-6) {
       // Beyond all capacity: word spaces and Han–Latin glue can take it (a
       // loose line); otherwise Han gaps would open wider than 0.1 em — worse.
-      double soft = px.stretch[b][0] - px.stretch[begin][0] + px.stretch[b][1] - px.stretch[begin][1];
+      double soft = line.stretch[0] + line.stretch[1];
       e.badness += 10000 * ((soft > kEps ? 1 : 3) + rem / std::max(p.measure, 1.0));
     }
     return e;
   }
   double rem = -d;
   for (int c = 0; c < kShrinkClasses && rem > kEps; ++c) {
-    double cap = px.shrink[b][c] - px.shrink[begin][c];
+    double cap = line.shrink[c];
     if (cap <= kEps) continue;
     double take = std::min(rem, cap);
     double r = take / cap;
@@ -197,12 +221,15 @@ std::optional<std::vector<LineSpan>> optimal(std::span<const Item> items, const 
 }  // namespace
 
 std::vector<LineSpan> break_lines_first_fit(std::span<const Item> items, const BreakParams& p) {
+  // Running sums of the current line instead of prefix arrays: the memory
+  // stays that of the items, whatever the paragraph's length.
   const size_t n = items.size();
-  Prefix px(items);
   std::vector<LineSpan> lines;
   size_t begin = 0;
   size_t last_ok = kNoPos, last_em = kNoPos;
   size_t b = 0;
+  Sums line;
+  size_t summed = 0;  // line holds items[begin, summed)
   while (b <= n) {
     const bool end = b == n;
     if (!end && !is_break(items[b], true)) {
@@ -214,12 +241,16 @@ std::vector<LineSpan> break_lines_first_fit(std::span<const Item> items, const B
       ++b;
       continue;
     }
-    Eval e = evaluate(items, px, begin, b, p, forced);
+    if (summed < begin) summed = begin;
+    for (; summed < b; ++summed) line.add(items[summed]);
+    Eval e = evaluate_sums(line, end ? 0 : items[b].width, p, forced);
     if (e.feasible) {
       if (forced) {
         lines.push_back({begin, b, b, end ? BreakRule::End : BreakRule::Forced});
         if (end) break;
         begin = after_break(items, b);
+        line = {};
+        summed = begin;
         last_ok = last_em = kNoPos;
       } else if (items[b].emergency) {
         last_em = b;
@@ -241,6 +272,8 @@ std::vector<LineSpan> break_lines_first_fit(std::span<const Item> items, const B
     }
     lines.push_back({begin, c, c, rule});
     begin = after_break(items, c);
+    line = {};
+    summed = begin;
     last_ok = last_em = kNoPos;
     b = c + 1;
   }

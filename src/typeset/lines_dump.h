@@ -9,6 +9,7 @@
 #include "font/font.h"
 #include "math/math.h"
 #include "style/style.h"
+#include "typeset/hyphenate.h"
 #include "typeset/paragraph.h"
 
 namespace moyin::typeset {
@@ -23,7 +24,7 @@ namespace moyin::typeset {
 // around it); 0 keeps the sheet's.
 std::string dump_lines(const doc::Document& d, style::Sheet sheet, const font::FontLibrary& fonts,
                        doc::Diagnostics& diags, const math::Formulas* formulas = nullptr,
-                       double measure = 0);
+                       double measure = 0, const Hyphenator* hyphenator = nullptr);
 
 // The lines of one set paragraph in the format above (without the ¶ header).
 std::string dump_paragraph(const SetParagraph& p);

@@ -164,8 +164,10 @@ double kept_after(std::span<const VItem> list, size_t j) {
 
 // Returns the height the body takes from the top of the type area.
 double place(std::span<const VItem> list, size_t begin, size_t end, const TypeArea& area,
-             const VBox* head, const std::map<size_t, double>& scales, layout::Page& page,
+             const VBox* head, const std::map<size_t, double>& scales, bool continues, layout::Page& page,
              std::vector<Mark>& marks) {
+  const VBox* last = nullptr;  // the last box placed, and its baseline
+  double last_baseline = 0;
   double y = area.top;
   double glue = 0;
   bool any = false;
@@ -210,8 +212,15 @@ double place(std::span<const VItem> list, size_t begin, size_t end, const TypeAr
       }
     }
     for (const Mark& m : box->marks) marks.push_back(m);
+    last = box == &shrunk ? nullptr : box;
+    last_baseline = y + box->baseline;
     y += box->height;
   }
+  if (continues && last)
+    for (const layout::Item& it : last->close) {
+      content.push_back(it);
+      translate(content.back(), area.left, last_baseline);
+    }
   double area_bottom = area.top + area.height;
   for (const Fragment& f : fragments) {
     double top = std::max(area.top, f.top - f.band.pad);
@@ -425,7 +434,7 @@ PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& style
     std::vector<Mark> marks;
     for (auto it = scales.begin(); it != scales.end();)  // only those placed here
       it = it->first < end ? std::next(it) : scales.erase(it);
-    const double body_h = place(list, i, end, area, head, scales, page, marks);
+    const double body_h = place(list, i, end, area, head, scales, end < n, page, marks);
     for (size_t k = i; k < end; ++k)
       if (auto* b = std::get_if<VBox>(&list[k]))
         for (const auto& note : b->notes) carry.push_back(Pending{note, 0});

@@ -7,6 +7,7 @@
 
 #include "base/number.h"
 #include "typeset/book.h"
+#include "typeset/hyphenate.h"
 
 namespace moyin::typeset {
 
@@ -156,9 +157,9 @@ std::string dump_book(const layout::Book& book) {
 
 std::optional<std::string> dump_pages(const doc::Document& doc, const style::Sheet& sheet,
                                       const font::FontLibrary& fonts, doc::Diagnostics& diags,
-                                      const math::Formulas* formulas) {
+                                      const math::Formulas* formulas, const Hyphenator* hyphenator) {
   if (diags.has_errors()) return std::nullopt;
-  layout::Book book = typeset(doc, sheet, fonts, diags, formulas);
+  layout::Book book = typeset(doc, sheet, fonts, diags, formulas, nullptr, nullptr, nullptr, hyphenator);
   return dump_book(book);
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <optional>
 
 #include "base/number.h"
 #include "base/utf8.h"
@@ -20,6 +22,8 @@ const char* to_string(BreakKind k) {
     case BreakKind::Other: return "icu";
     case BreakKind::Hard: return "hard";
     case BreakKind::Emergency: return "emergency";
+    case BreakKind::Url: return "url";
+    case BreakKind::Hyphen: return "hyphen";
   }
   return "?";
 }
@@ -147,13 +151,136 @@ void enable_last_resort(std::vector<Item>& items, double measure) {
   }
 }
 
+// ---- The second pass: breaks readers accept only to avoid a loose line.
+
+constexpr double kUrlPenalty = 100;
+constexpr double kHyphenPenalty = 50;
+
+// The hyphen drawn at a hyphenated line end, in the face and size of `run`.
+struct HyphenGlyph {
+  uint32_t gid = 0;
+  double advance = 0;  // pt
+};
+
+std::optional<HyphenGlyph> hyphen_glyph(const MeasuredParagraph& mp, uint32_t run, const ParagraphStyle& style) {
+  const font::Face& face = style.fonts.library->face(mp.runs[run].face_id);
+  std::vector<font::ShapedGlyph> g = font::shape(face, "-", "", style.lang);
+  if (g.size() != 1 || g[0].gid == 0) return std::nullopt;
+  return HyphenGlyph{g[0].gid, g[0].x_advance * mp.run_size[run]};
+}
+
+bool is_url_break_after(char32_t c) {
+  return c == '/' || c == '.' || c == '-' || c == '_' || c == '?' || c == '&';
+}
+bool is_ascii_letter(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// Two atoms side by side inside one word or URL (no space, no Han, no mark between).
+bool in_word(const Atom& b, const Atom& a) {
+  auto wordish = [](const Atom& x) {
+    return (x.kind == AtomKind::Latin || x.kind == AtomKind::Other) && x.object < 0;
+  };
+  return b.end == a.begin && wordish(b) && wordish(a);
+}
+
+struct ExtraBreak {
+  BreakKind kind = BreakKind::None;
+  double width = 0;  // the hyphen's advance (pt)
+};
+
+// Per atom: the break a second pass allows before it. URLs and paths break
+// after / . - _ ? & (never inside "//" or "3.5"); words of ASCII letters
+// standing alone or in a compound with -, outside code, are hyphenated.
+std::vector<ExtraBreak> extra_breaks(const MeasuredParagraph& mp, const ParagraphStyle& style) {
+  std::vector<ExtraBreak> out(mp.atoms.size());
+  const auto& atoms = mp.atoms;
+  auto digit = [](const Atom& x) { return base::is_ascii_digit(x.cp); };
+  for (size_t i = 1; i < atoms.size(); ++i) {
+    const Atom &b = atoms[i - 1], &a = atoms[i];
+    if (!in_word(b, a) || !is_url_break_after(b.cp) || is_url_break_after(a.cp)) continue;
+    if (b.cp == '.' && digit(a) && i >= 2 && digit(atoms[i - 2])) continue;  // 3.5
+    out[i].kind = BreakKind::Url;
+  }
+  if (!style.hyphenator) return out;
+  std::map<uint32_t, std::optional<HyphenGlyph>> hyphens;  // per run
+  const std::string& text = mp.text.text;
+  for (size_t i = 0; i < atoms.size();) {
+    if (!is_ascii_letter(atoms[i].cp) || atoms[i].kind != AtomKind::Latin) {
+      ++i;
+      continue;
+    }
+    size_t j = i + 1;
+    while (j < atoms.size() && atoms[j].run == atoms[i].run && is_ascii_letter(atoms[j].cp) &&
+           atoms[j].kind == AtomKind::Latin && atoms[j - 1].end == atoms[j].begin)
+      ++j;
+    // Only a word: not glued to digits, paths or URLs on either side (a hyphen there would change them).
+    auto glued = [&](size_t x, size_t y) {
+      return in_word(atoms[x], atoms[y]) && atoms[x].cp != '-' && atoms[y].cp != '-';
+    };
+    const bool alone = (i == 0 || !glued(i - 1, i)) && (j == atoms.size() || !glued(j - 1, j));
+    const Run& run = mp.runs[atoms[i].run];
+    if (alone && !run.style.code && !run.style.superscript) {
+      auto [it, fresh] = hyphens.try_emplace(atoms[i].run);
+      if (fresh) it->second = hyphen_glyph(mp, atoms[i].run, style);
+      const uint32_t begin = atoms[i].begin;
+      std::string_view word(text.data() + begin, atoms[j - 1].end - begin);
+      if (it->second)
+        for (size_t point : style.hyphenator->points(word))
+          for (size_t k = i + 1; k < j; ++k)  // the atom starting there (none inside a ligature)
+            if (atoms[k].begin == begin + point) out[k] = {BreakKind::Hyphen, it->second->advance};
+    }
+    i = j;
+  }
+  return out;
+}
+
+// A line the first pass could only set too loose (beyond every stretch
+// class), overfull, or broken at an arbitrary point.
+bool needs_second_pass(std::span<const Item> items, std::span<const LineSpan> spans, const BreakParams& bp) {
+  std::vector<double> widths;
+  for (const LineSpan& s : spans) {
+    if (s.rule == BreakRule::Emergency || s.rule == BreakRule::Overfull) return true;
+    LineFit f = fit_line(items, s, bp.measure, bp.justify, widths);
+    if (f.overfull || (bp.justify && f.overflow > 0)) return true;
+  }
+  return false;
+}
+
+// Why a line had to be spread: the material after its break that no rule
+// lets break (named, with its width) and the room that was left.
+std::string why_loose(std::span<const Item> items, const LineSpan& span, const MeasuredParagraph& mp, double room) {
+  double width = 0;
+  uint32_t begin = 0, end = 0;
+  bool any = false, cut = false;
+  for (size_t k = span.brk + 1; k < items.size(); ++k) {
+    const Item& it = items[k];
+    if (it.kind == ItemKind::Penalty && it.penalty < kInfPenalty && !it.emergency) break;
+    if (it.kind == ItemKind::Penalty) continue;
+    width += it.width;
+    if (it.kind == ItemKind::Box && it.ref != kNoAtom) {
+      const Atom& a = mp.atoms[it.ref];
+      if (!any) begin = a.begin;
+      any = true;
+      if (a.end - begin <= 40) end = a.end;  // quoted up to 40 bytes, whole characters
+      else cut = true;
+    }
+  }
+  if (!any) return "nothing on the line can stretch and no break fits";
+  std::string piece = mp.text.text.substr(begin, end - begin) + (cut ? "…" : "");
+  return "the next piece \"" + piece + "\" (" + base::compact(width, 1) +
+         " pt) has no break allowed inside it (no space, URL break after / . - _ ? &, English "
+         "hyphenation point or line-break opportunity under the 禁则) and does not fit the " +
+         base::compact(std::max(0.0, room), 1) + " pt left on the line";
+}
+
 }  // namespace
 
 ParagraphSetter::ParagraphSetter() = default;
 ParagraphSetter::~ParagraphSetter() = default;
 
-std::vector<Item> ParagraphSetter::build_items(const MeasuredParagraph& mp, const ParagraphStyle& style) {
+std::vector<Item> ParagraphSetter::build_items(const MeasuredParagraph& mp, const ParagraphStyle& style,
+                                               bool second_pass) {
   const std::string& text = mp.text.text;
+  const std::vector<ExtraBreak> extra = second_pass ? extra_breaks(mp, style) : std::vector<ExtraBreak>{};
   const LineBreakLevel level = style.cjk.line_break;
   std::vector<uint8_t> opp = breaks_.find(text, level);
   std::vector<Geometry> geo = geometries(mp, style);
@@ -216,7 +343,11 @@ std::vector<Item> ParagraphSetter::build_items(const MeasuredParagraph& mp, cons
         char32_t after = nb < text.size() ? base::next_code_point(text, nb) : 0;
         bool ok = !(b.cp == a.cp && is_pair_mark(a.cp)) && !no_line_start(a.cp, b.cp, after, level) &&
                   !no_line_end(b.cp, a.cp, level) && !superscript;
-        if (ok) items.push_back(Item::pen(kEmergencyPenalty, 0, true, static_cast<uint8_t>(BreakKind::Emergency)));
+        if (ok && second_pass && extra[i].kind != BreakKind::None) {
+          const bool hyphen = extra[i].kind == BreakKind::Hyphen;
+          items.push_back(Item::pen(hyphen ? kHyphenPenalty : kUrlPenalty, extra[i].width, false,
+                                    static_cast<uint8_t>(extra[i].kind)));
+        } else if (ok) items.push_back(Item::pen(kEmergencyPenalty, 0, true, static_cast<uint8_t>(BreakKind::Emergency)));
         else if (!superscript)  // a last-resort place, enabled below only where nothing else can break
           items.push_back(Item::pen(kInfPenalty, 0, true, static_cast<uint8_t>(BreakKind::Emergency)));
       }
@@ -247,12 +378,8 @@ std::vector<Item> ParagraphSetter::build_items(const MeasuredParagraph& mp, cons
   return items;
 }
 
-SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const ParagraphStyle& style,
-                                  doc::Diagnostics& diags, std::string_view path) {
-  SetParagraph out;
-  out.measure = style.measure;
-  out.size = style.size;
-  if (!style.fonts.library || !style.fonts.text) return out;
+MeasuredParagraph ParagraphSetter::measure_for(const std::vector<doc::Inline>& inlines,
+                                               const ParagraphStyle& style) const {
   MeasureOptions mo;
   mo.size = style.size;
   mo.code_scale = style.code_scale;
@@ -260,9 +387,40 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
   mo.formula = style.formula;
   // Less the first-line indent: a formula that opens a paragraph fits too.
   mo.max_object_width = std::max(1.0, style.measure - std::max(0.0, style.indent));
+  return measure(inlines, style.fonts, mo);
+}
+
+double ParagraphSetter::min_content_width(const std::vector<doc::Inline>& inlines, const ParagraphStyle& style) {
+  if (!style.fonts.library || !style.fonts.text) return 0;
+  const std::vector<Item> items = build_items(measure_for(inlines, style), style, true);
+  double widest = 0, width = 0;
+  bool after_break = false;  // glue after a break is discarded
+  for (const Item& it : items) {
+    if (it.kind == ItemKind::Penalty) {
+      if (it.penalty < kInfPenalty && !it.emergency) {
+        widest = std::max(widest, width + it.width);
+        width = 0;
+        after_break = true;
+      }
+      continue;
+    }
+    if (it.kind == ItemKind::Glue && after_break) continue;
+    after_break = false;
+    width += it.width;
+  }
+  return std::max(widest, width);
+}
+
+SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const ParagraphStyle& style,
+                                  doc::Diagnostics& diags, std::string_view path) {
+  SetParagraph out;
+  out.measure = style.measure;
+  out.size = style.size;
+  if (!style.fonts.library || !style.fonts.text) return out;
   base::StageTimer timer(style.timings, base::Stage::Shape);
-  MeasuredParagraph mp = measure(inlines, style.fonts, mo);
+  MeasuredParagraph mp = measure_for(inlines, style);
   timer.stop();
+  const double max_object_width = std::max(1.0, style.measure - std::max(0.0, style.indent));
   out.text = mp.text.text;
   for (const MeasuredParagraph::Shrunk& s : mp.shrunk) {
     const doc::Inline& f = *mp.text.objects[static_cast<size_t>(s.object)];
@@ -270,24 +428,33 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
     while (cut < f.text.size() && cut > 0 && (static_cast<unsigned char>(f.text[cut]) & 0xC0) == 0x80) --cut;
     const std::string tex = f.text.substr(0, cut) + (cut < f.text.size() ? "…" : "");
     diags.warn(path, mp.text.position(s.offset),
-               "math: formula wider than the text (" + base::compact(mo.max_object_width, 1) + " pt), drawn at " +
+               "math: formula wider than the text (" + base::compact(max_object_width, 1) + " pt), drawn at " +
                    base::compact(100 * s.scale, 0) + "% of its size: " + tex);
   }
   for (const auto& [cp, offset] : mp.uncovered) out.uncovered.emplace_back(cp, mp.text.position(offset));
   out.dropped_html = mp.text.dropped_html;
-  std::vector<Item> items = build_items(mp, style);
-  // Trailing glue/penalties would only make an empty last line.
-  while (!items.empty() && items.back().kind != ItemKind::Box) items.pop_back();
-  if (items.empty()) return out;
-  std::vector<Geometry> geo = geometries(mp, style);
-
   BreakParams bp;
   bp.measure = style.measure;
   bp.min_last_line = style.min_last_line;
   bp.justify = style.align == Alignment::Justify;
   bp.first_fit_threshold = style.first_fit_threshold;
   base::StageTimer break_timer(style.timings, base::Stage::Break);
-  std::vector<LineSpan> spans = break_lines(items, bp);
+  std::vector<Item> items;
+  std::vector<LineSpan> spans;
+  auto break_pass = [&](bool second) {
+    items = {};  // the first pass's list goes before the second is built (a huge paragraph)
+    spans = {};
+    items = build_items(mp, style, second);
+    // Trailing glue/penalties would only make an empty last line.
+    while (!items.empty() && items.back().kind != ItemKind::Box) items.pop_back();
+    spans = items.empty() ? std::vector<LineSpan>{} : break_lines(items, bp);
+  };
+  // Like TeX: a second pass with URL breaks and hyphenation only where the
+  // first could not set every line within the style's spacing.
+  break_pass(false);
+  if (items.empty()) return out;
+  if (needs_second_pass(items, spans, bp)) break_pass(true);
+  std::vector<Geometry> geo = geometries(mp, style);
   break_timer.stop();
 
   struct Placed {
@@ -417,6 +584,21 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
       line.runs.push_back(std::move(gr));
       p = q;
     }
+    if (line.kind == BreakKind::Hyphen && !atoms_on_line.empty() && !line.runs.empty()) {
+      // The hyphen of a hyphenated word, after the line's last glyph (its
+      // width is the break penalty's, already in the line's fit).
+      const uint32_t run = mp.atoms[atoms_on_line.back()].run;
+      if (std::optional<HyphenGlyph> h = hyphen_glyph(mp, run, style)) {
+        layout::GlyphRun gr = line.runs.back();
+        gr.origin = {line_end + line.offset, 0};
+        gr.text = "-";
+        gr.glyphs = {layout::Glyph{}};
+        gr.glyphs[0].gid = h->gid;
+        gr.glyphs[0].advance = h->advance;
+        gr.glyphs[0].cluster = 0;
+        line.runs.push_back(std::move(gr));
+      }
+    }
     for (LineObject& o : objects) {
       o.x += line.offset;
       if (const math::Drawing* d = style.formula ? style.formula(*o.formula) : nullptr) {
@@ -442,8 +624,8 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
       line.warned = true;
     }
     if (bp.justify && line.fit.han_overflow) {
-      diags.warn(path, line.pos, "line of unbreakable material: Han characters spaced wider than 0.1 em in \"" +
-                                     snippet + "\"");
+      diags.warn(path, line.pos, "Han characters spaced wider than 0.1 em in \"" + snippet + "\": " +
+                                     why_loose(items, span, mp, style.measure - line.fit.natural));
       line.warned = true;
     } else if (bp.justify && line.fit.underfull) {
       diags.warn(path, line.pos, "cannot justify line \"" + snippet + "\": no space to stretch");

@@ -23,6 +23,7 @@
 #include "doc/diagnostics.h"
 #include "layout/book.h"
 #include "typeset/cjk.h"
+#include "typeset/hyphenate.h"
 #include "typeset/itemize.h"
 #include "typeset/linebreak.h"
 #include "typeset/measure.h"
@@ -45,6 +46,8 @@ struct ParagraphStyle {
   double code_scale = 0.9;
   std::string lang = "zh-Hans";
   size_t first_fit_threshold = 20000;
+  // English hyphenation for the second pass (null: URL breaks only).
+  const Hyphenator* hyphenator = nullptr;
   // Inline formulas' drawings (see MeasureOptions::formula).
   std::function<const math::Drawing*(const doc::Inline&)> formula;
   // Where `moyin build --timings` adds shaping and line-breaking time (null: not timed).
@@ -66,7 +69,8 @@ struct Decoration {
 };
 
 // Why a break was allowed at that place (for the dump and debugging).
-enum class BreakKind : uint8_t { None, Han, HanLatin, Space, AfterPunct, BeforeOpening, Other, Hard, Emergency };
+// Url and Hyphen exist only in a paragraph's second pass (see ParagraphSetter::set).
+enum class BreakKind : uint8_t { None, Han, HanLatin, Space, AfterPunct, BeforeOpening, Other, Hard, Emergency, Url, Hyphen };
 const char* to_string(BreakKind k);
 
 // An inline formula on a line: drawn by the page builder at x, on the baseline.
@@ -120,11 +124,21 @@ class ParagraphSetter {
   SetParagraph set(const std::vector<doc::Inline>& inlines, const ParagraphStyle& style,
                    doc::Diagnostics& diags, std::string_view path = {});
 
+  // The widest piece of the paragraph that no break rule allows to break
+  // (CSS min-content width, pt): breaks of both passes count, the emergency
+  // breaks inside unbreakable material do not.
+  double min_content_width(const std::vector<doc::Inline>& inlines, const ParagraphStyle& style);
+
   // The box/glue/penalty list of a measured paragraph (exposed for tests and
   // the benchmark); items' `ref` index MeasuredParagraph::atoms (or kNoAtom).
-  std::vector<Item> build_items(const MeasuredParagraph& mp, const ParagraphStyle& style);
+  // `second_pass` adds the breaks readers accept only when a line would
+  // otherwise be too loose: after / . - _ ? & inside URLs and words, and
+  // English hyphenation points (a hyphen is drawn at such a line end).
+  std::vector<Item> build_items(const MeasuredParagraph& mp, const ParagraphStyle& style,
+                                bool second_pass = false);
 
  private:
+  MeasuredParagraph measure_for(const std::vector<doc::Inline>& inlines, const ParagraphStyle& style) const;
   BreakOpportunities breaks_;
 };
 

@@ -4,7 +4,10 @@
 #include "pdf/pdf.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <filesystem>
 #include <string>
@@ -308,14 +311,26 @@ TEST_F(PdfTest, FailedSaveLeavesEarlierGoodOutputUntouched) {
   doc::Diagnostics diags;
   ASSERT_TRUE(write(s.book, out, {}, diags)) << all(diags);
   std::string before = read_bytes(out);
-  // Block the temporary file the writer uses (a directory in its place),
-  // so saving fails after the whole document was built.
-  fs::create_directory(dir_ / (".good.pdf." + std::to_string(getpid()) + ".tmp"));
+  // A full disk, as a file size limit (RLIMIT_FSIZE) below the PDF's size:
+  // saving fails after the whole document was built.
+  struct rlimit old_limit{};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old_limit), 0);
+  auto* old_handler = std::signal(SIGXFSZ, SIG_IGN);  // EFBIG instead of a signal
+  struct rlimit small = old_limit;
+  small.rlim_cur = before.size() / 2;
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
   s.book.meta.title = "changed";
   doc::Diagnostics d2;
-  EXPECT_FALSE(write(s.book, out, {}, d2));
-  EXPECT_TRUE(d2.has_errors());
+  const bool written = write(s.book, out, {}, d2);
+  setrlimit(RLIMIT_FSIZE, &old_limit);
+  std::signal(SIGXFSZ, old_handler);
+  EXPECT_FALSE(written);
+  ASSERT_TRUE(d2.has_errors());
+  EXPECT_EQ(d2.items.size(), 1u) << all(d2);
+  EXPECT_NE(d2.items[0].message.find("File too large"), std::string::npos) << d2.items[0].message;
   EXPECT_EQ(read_bytes(out), before);
+  for (const auto& e : fs::directory_iterator(dir_))
+    EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
 }
 
 TEST_F(PdfTest, MissingFontFileIsAnErrorAndLeavesEarlierOutput) {
@@ -331,7 +346,7 @@ TEST_F(PdfTest, MissingFontFileIsAnErrorAndLeavesEarlierOutput) {
   EXPECT_NE(d2.items[0].message.find("no-such-font.ttf"), std::string::npos);
   EXPECT_EQ(read_bytes(out), before);
   for (const auto& e : fs::directory_iterator(dir_))
-    EXPECT_EQ(e.path().extension() == ".tmp", false) << e.path();
+    EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
 }
 
 TEST_F(PdfTest, BadFaceIndexInRunIsAnError) {

@@ -3,6 +3,8 @@
 // Re-bless the goldens after an intended change with MOYIN_UPDATE_GOLDEN=1.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -104,6 +106,58 @@ TEST(PagesGolden, ZhNotes) { check_golden(kRoot / "content/zh-notes.md", "zh-not
 
 // A page with an SVG diagram: its shapes as paths, its Chinese labels as runs.
 TEST(PagesGolden, SvgFigure) { check_golden(kRoot / "tests/fixtures/svg/figure.md", "svg-figure"); }
+
+// Tables (issue 15): automatic column widths, smaller type, a table split
+// into column groups; a row taller than a page split between its lines.
+TEST(PagesGolden, WideTables) { check_golden(kRoot / "tests/fixtures/tables/wide.md", "table-wide"); }
+TEST(PagesGolden, TallTable) { check_golden(kRoot / "tests/fixtures/tables/tall.md", "table-tall"); }
+
+// No glyph run of a table overprints another on the same baseline, and
+// every run stays inside the type area (the 200-column table printed black bands).
+void check_no_overprint(const Typeset& t) {
+  for (size_t k = 0; k < t.book.pages.size(); ++k) {
+    const layout::Page& page = t.book.pages[k];
+    const TypeArea a = type_area(t.sheet.page, k % 2 == 0);
+    std::map<long, std::vector<std::pair<double, double>>> rows;  // baseline -> [x0, x1)
+    for (const auto& it : page.items) {
+      auto* r = std::get_if<layout::GlyphRun>(&it);
+      if (!r) continue;
+      double w = 0;
+      for (const auto& g : r->glyphs) w += g.advance;
+      SCOPED_TRACE("page " + page.label + " run \"" + r->text + "\"");
+      EXPECT_LE(r->origin.x + w, a.left + a.width + 0.5);
+      EXPECT_LE(r->origin.y, a.top + a.height + 30);  // running footer at most
+      rows[std::lround(r->origin.y * 10)].emplace_back(r->origin.x, r->origin.x + w);
+    }
+    for (auto& [y, spans] : rows) {
+      std::sort(spans.begin(), spans.end());
+      for (size_t i = 1; i < spans.size(); ++i)
+        EXPECT_LE(spans[i - 1].second, spans[i].first + 0.5) << "page " << page.label << " y " << y / 10.0;
+    }
+  }
+}
+
+TEST(PagesGolden, TablesNeverOverprintOrLeaveTheTypeArea) {
+  for (const char* name : {"wide.md", "tall.md"}) {
+    SCOPED_TRACE(name);
+    auto t = typeset_file(kRoot / "tests/fixtures/tables" / name);
+    ASSERT_TRUE(t);
+    check_no_overprint(*t);
+  }
+  // The tall row is split over pages: its text continues on a later page,
+  // with the header repeated and a closing rule at the bottom of the first.
+  auto t = typeset_file(kRoot / "tests/fixtures/tables/tall.md");
+  ASSERT_TRUE(t);
+  int pages_with_cells = 0;
+  for (const auto& page : t->book.pages) {
+    bool cell = false;
+    for (const auto& it : page.items)
+      if (auto* r = std::get_if<layout::GlyphRun>(&it); r && r->text.find("非常长") != std::string::npos) cell = true;
+    pages_with_cells += cell;
+  }
+  EXPECT_GE(pages_with_cells, 2);
+  EXPECT_EQ(t->diags.count(doc::Severity::Warning), 0u);
+}
 
 TEST(PagesGolden, SeedCorpus) {
   check_golden(kData / "corpus/llm-survey-2025.md", "llm-survey-2025");

@@ -442,5 +442,65 @@ TEST_F(Paragraph, UnbreakableRunsWiderThanTheMeasureBreakAsALastResort) {
   for (const Line& l : p.lines) EXPECT_NE(l.kind, BreakKind::Emergency);
 }
 
+// Issue 15: a line of Han beside a long URL is not spread wider than 0.1 em
+// between characters: the URL breaks after / . - _ ? & instead.
+TEST_F(Paragraph, LongUrlBreaksInsideInsteadOfSpreadingHan) {
+  doc::Diagnostics d;
+  const std::string url = "https://docs.example.com/some_long_module.name?query=abc&lang=zh";
+  auto p = setter.set(text("参见文档" + url + "了解更多内容和说明"), body(120), d);
+  ASSERT_GT(p.lines.size(), 2u);
+  for (const Line& l : p.lines) {
+    EXPECT_FALSE(l.fit.han_overflow) << p.text.substr(l.text_begin, l.text_end - l.text_begin);
+    if (l.rule == BreakRule::End) continue;
+    // Inside the URL a line ends only after one of / . - _ ? &
+    const char last = p.text[l.text_end - 1];
+    const size_t at = p.text.find(url);
+    if (l.text_end > at && l.text_end < at + url.size()) {
+      EXPECT_NE(std::string_view("/.-_?&").find(last), std::string_view::npos) << last;
+    }
+  }
+  // (Lines made only of URL pieces may still be set ragged: "cannot justify".)
+  for (const auto& item : d.items) EXPECT_EQ(item.message.find("Han characters spaced"), std::string::npos) << item.message;
+  // "3.5" and "//" never break.
+  auto q = setter.set(text("版本3.5和网址http://a.b/c"), body(40), d);
+  for (const Line& l : q.lines) {
+    std::string s = q.text.substr(l.text_begin, l.text_end - l.text_begin);
+    EXPECT_FALSE(s.ends_with("3.") || s.ends_with("http:/")) << s;
+  }
+}
+
+TEST(Hyphenator, EnglishPatterns) {
+  auto hy = Hyphenator::load(default_hyphenation_dictionary());
+  ASSERT_TRUE(hy) << default_hyphenation_dictionary() << " (Debian hyphen-en-us)";
+  EXPECT_EQ(hy->points("hyphenation"), (std::vector<size_t>{2, 6}));  // hy-phen-ation
+  EXPECT_TRUE(hy->points("GPT4o").empty());  // not a word of letters
+  EXPECT_TRUE(hy->points("cat").empty());
+  EXPECT_FALSE(Hyphenator::load("/nonexistent/hyph.dic"));
+}
+
+TEST_F(Paragraph, LongEnglishWordsAreHyphenatedWhenALineWouldBeLoose) {
+  auto hy = Hyphenator::load(default_hyphenation_dictionary());
+  ASSERT_TRUE(hy);
+  ParagraphStyle ps = body(100);
+  ps.hyphenator = &*hy;
+  doc::Diagnostics d;
+  auto p = setter.set(text("中文字符internationalization与characterization中文字符测试文本内容"), ps, d);
+  int hyphenated = 0;
+  for (const Line& l : p.lines) {
+    EXPECT_FALSE(l.fit.han_overflow) << p.text.substr(l.text_begin, l.text_end - l.text_begin);
+    if (l.kind != BreakKind::Hyphen) continue;
+    ++hyphenated;
+    ASSERT_FALSE(l.runs.empty());
+    EXPECT_EQ(l.runs.back().text, "-");  // the hyphen is drawn, within the measure
+    double right = 0;
+    for (const Placed& g : placed(l)) right = std::max(right, g.x + g.advance);
+    EXPECT_LE(right, 100 + 0.01);
+  }
+  EXPECT_GT(hyphenated, 0);
+  // A paragraph that sets well in one pass is never hyphenated.
+  auto easy = setter.set(text("这是一段普通的中文，其中有internationalization这个词。"), body(400), d);
+  for (const Line& l : easy.lines) EXPECT_NE(l.kind, BreakKind::Hyphen);
+}
+
 }  // namespace
 }  // namespace moyin::typeset

@@ -1,0 +1,39 @@
+// English hyphenation for the line breaker's second pass: libhyphen with
+// TeX-style patterns (Debian's hyphen-en-us, /usr/share/hyphen/hyph_en_US.dic).
+// Loaded once per process by the command line and shared read-only by every
+// job's thread (hyphenating reads the dictionary only). libhyphen stays
+// inside hyphenate.cpp.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace moyin::typeset {
+
+class Hyphenator {
+ public:
+  // nullopt when the file is missing or not a pattern dictionary.
+  static std::optional<Hyphenator> load(const std::filesystem::path& dictionary);
+  Hyphenator(Hyphenator&&) noexcept;
+  Hyphenator& operator=(Hyphenator&&) noexcept;
+  ~Hyphenator();
+
+  // Where a hyphen may go in an ASCII word: i in the result means "break
+  // after the first i letters". At least 2 letters before and 3 after (TeX's
+  // \lefthyphenmin, \righthyphenmin for English); words with anything but
+  // ASCII letters, or shorter than 5, get none.
+  std::vector<size_t> points(std::string_view word) const;
+
+ private:
+  struct Dict;
+  explicit Hyphenator(std::unique_ptr<Dict> d);
+  std::unique_ptr<Dict> dict_;
+};
+
+// The dictionary the build was configured with (CMake MOYIN_HYPHEN_DICT).
+std::filesystem::path default_hyphenation_dictionary();
+
+}  // namespace moyin::typeset
