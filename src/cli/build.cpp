@@ -168,6 +168,9 @@ void name_font_files(style::Sheet& sheet, const font::FontLibrary* fonts, const 
     const font::FontSet& set = fonts->named_set(*named, doc_dir, *base, ignored, input);
     if (&set == base || set.faces.empty() || set.faces.front().regular < 0) continue;
     *named = font::info(fonts->face(set.faces.front().regular)).family;
+  }
+}
+
 void note_images(const std::vector<doc::Inline>& inlines, const std::string& doc_path, image::Catalog& images,
                  JobResult& r) {
   for (const doc::Inline& in : inlines) {

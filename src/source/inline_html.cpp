@@ -1,11 +1,14 @@
 #include "source/inline_html.h"
 
+#include "source/markdown.h"
+
 #include <optional>
 #include <string>
 
 #include "base/chars.h"
 #include "base/utf8.h"
 #include "source/html_tag.h"
+#include "source/markdown.h"
 
 namespace moyin::source {
 
@@ -91,7 +94,10 @@ class Builder {
       }
       return emit(std::move(in));  // an end tag without its start: stays raw
     }
-    if (std::optional<InlineKind> kind = element_kind(*tag); kind && !in.text.ends_with("/>")) {
+    // Elements nest at most as deep as Markdown's own inlines (markdown.h):
+    // deeper start tags stay raw HTML, so no later walk recurses without bound.
+    if (std::optional<InlineKind> kind = element_kind(*tag);
+        kind && !in.text.ends_with("/>") && frames_.size() <= static_cast<size_t>(kMaxInlineDepth)) {
       Frame f;
       f.tag = name;
       f.node.kind = *kind;

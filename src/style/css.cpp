@@ -142,6 +142,13 @@ std::string background_color(const Color& c) {
   return "rgba(127, 127, 127, " + base::compact(std::min(alpha, 1.0)) + ")";
 }
 
+// `c` at `alpha` over whatever is behind it: a tint that reads on a light
+// page and on a reading system's dark one alike.
+std::string translucent(const Color& c, double alpha) {
+  auto channel = [](double v) { return std::to_string(static_cast<int>(std::lround(std::clamp(v, 0.0, 1.0) * 255))); };
+  return "rgba(" + channel(c.r) + ", " + channel(c.g) + ", " + channel(c.b) + ", " + base::compact(alpha) + ")";
+}
+
 // Physical sides for the flow's logical ones: horizontal-tb or vertical-rl.
 struct Flow {
   bool vertical = false;
@@ -427,15 +434,16 @@ std::string to_css(const Sheet& s) {
     const std::string sel = "aside.callout-" + std::string(family);
     Rule box(sel);
     box.p("border-left", "0.25em solid " + hex(c)).p("padding", "0.4em 0.8em").p("margin", "1em 0");
-    if (s.callout.tint) box.p("background-color", hex(s.callout.tint_color(family)));
+    // The PDF's tint is the colour at 10% over white: the same here, translucent.
+    if (s.callout.tint) box.p("background-color", translucent(c, 0.1));
     css += box.done();
     css += Rule(sel + " > p.callout-title").p("color", hex(c)).done();
   }
   css += Rule("p.callout-title, p.tab-label").p("font-weight", "bold").p("text-indent", "0").p("margin", "0 0 0.3em 0").done();
   css += Rule("aside.callout > p").p("text-indent", "0").done();
   css += Rule("section.tab").p("border-left", "0.15em solid #c8c8c8").p("padding-left", "0.8em").p("margin", "1em 0").done();
-  css += Rule("kbd").p("border", "1px solid #999").p("border-radius", "0.2em").p("padding", "0 0.2em").done();
-  css += Rule("mark").p("background-color", "#ffee8c").done();
+  css += Rule("kbd").p("border", "0.06em solid #999").p("border-radius", "0.2em").p("padding", "0 0.2em").done();
+  css += Rule("mark").p("background-color", translucent(Color{1.0, 0.85, 0.0}, 0.4)).done();
 
   css += role_rule("figcaption, caption, .caption", s.role(Role::Caption), body, false, flow).done();
   css += Rule("figure, p.image")

@@ -441,7 +441,12 @@ std::optional<layout::Page> cover_page(const std::string& url, const std::string
 // cover pages get none.
 void add_covers(layout::Book& book, const std::string& doc_path, const style::PageStyle& style,
                 image::Catalog* images, doc::Diagnostics& diags) {
-  if (!images) return;
+  if (book.meta.cover.empty() && book.meta.back_cover.empty()) return;
+  std::optional<image::Catalog> own;  // no run catalog (moyin dump): one bounded by the document's folder
+  if (!images) {
+    const std::filesystem::path dir = std::filesystem::path(doc_path).parent_path();
+    images = &own.emplace(image::CatalogOptions{.boundary = dir.empty() ? std::filesystem::path(".") : dir});
+  }
   if (auto front = cover_page(book.meta.cover, doc_path, style, *images, diags)) {
     front->label.clear();
     book.pages.insert(book.pages.begin(), std::move(*front));

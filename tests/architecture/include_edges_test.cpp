@@ -46,6 +46,7 @@ const std::vector<Library> kLibraries = {
     {{"gumbo"}, {"gumbo"}},
     {{"libzip"}, {"zip.h", "zipconf.h"}},
     {{"zlib"}, {"zlib.h"}},
+    {{"libdeflate"}, {"libdeflate.h"}},
     {{"libxml2"}, {"libxml/"}},
     {{"cairo"}, {"cairo.h", "cairo/"}},
     {{"librsvg"}, {"librsvg/"}},

@@ -97,9 +97,21 @@ TEST_F(CalloutCli, SuperscriptIsRaisedAndSmaller) {
       << r.out;
   ASSERT_TRUE(std::regex_search(r.out, sup, std::regex(R"(text f\d+ ([\d.]+) [\d.]+,([\d.]+) w=[\d.]+ n=1 #\w+ "2")")));
   ASSERT_TRUE(std::regex_search(r.out, sub, std::regex(R"(text f\d+ ([\d.]+) [\d.]+,([\d.]+) w=[\d.]+ n=1 #\w+ "i")")));
-  EXPECT_LT(std::stod(sup[1]), std::stod(base[1]));
-  EXPECT_LT(std::stod(sup[2]), std::stod(base[2]) - 2);  // raised
-  EXPECT_GT(std::stod(sub[2]), std::stod(base[2]) + 0.5); // lowered
+  EXPECT_LT(std::stod(sup[1]), std::stod(base[1]));  // smaller
+  EXPECT_LT(std::stod(sub[1]), std::stod(base[1]));
+  // Raised and lowered as printed: the glyphs' boxes from pdftotext -bbox
+  // (the rise is a glyph offset, not in the dump's run origin).
+  auto b = moyin("build '" + md.string() + "' --to pdf -q -o '" + dir_.string() + "'");
+  ASSERT_EQ(b.status, 0) << b.err;
+  const std::string boxes = run_command("pdftotext -bbox '" + (dir_ / "sup.pdf").string() + "' -", dir_).out;
+  auto bottom = [&](const std::string& word) {
+    std::smatch m;
+    const std::regex re("yMax=\"([\\d.]+)\">" + word + "</word>");
+    return std::regex_search(boxes, m, re) ? std::stod(m[1]) : -1.0;
+  };
+  ASSERT_GT(bottom("mc"), 0) << boxes;
+  EXPECT_LT(bottom("2"), bottom("mc") - 2) << boxes;  // raised: its bottom well above the line's
+  EXPECT_GT(bottom("i"), bottom("x")) << boxes;       // lowered: a smaller glyph reaching below the line's
 }
 
 TEST_F(CalloutCli, PdfMetadataAndEpub) {

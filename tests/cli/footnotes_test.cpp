@@ -105,7 +105,9 @@ TEST_F(Footnotes, EachNoteStartsOnThePageOfItsReference) {
     ASSERT_GE(ref, 0) << k;
     EXPECT_EQ(note, ref) << "note " << k << " starts on page " << note + 1 << ", cited on page " << ref + 1;
     pages_with_notes.insert(ref);
-    if (k != kLong) EXPECT_EQ(page_of(text, "E" + two(k)), ref) << "note " << k << " is split";
+    if (k != kLong) {
+      EXPECT_EQ(page_of(text, "E" + two(k)), ref) << "note " << k << " is split";
+    }
   }
   EXPECT_GT(pages_with_notes.size(), 3u);
   // The long note is split: it ends at the foot of a later page, marked continued.

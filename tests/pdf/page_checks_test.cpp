@@ -129,13 +129,31 @@ std::set<std::string> block_end_tails(const std::string& source) {
     return d > 0 && d + 1 < l.size() && (l[d] == '.' || l[d] == ')') && l[d + 1] == ' ';
   };
   std::set<std::string> out;
+  // Callout titles (docs/callouts.md) are lines of their own, set flush left:
+  // the default titles, and a title written after the kind on an opener line.
+  for (const char* t : {"注意", "提示", "重要", "警告", "小心", "危险", "信息", "详情", "Note", "Tip", "Important",
+                        "Warning", "Caution"})
+    out.insert(tail(t, 4));
+  for (const std::string& l : lines) {
+    const size_t b = l.find_first_not_of(' ');
+    if (b == std::string::npos) continue;
+    const std::string_view opener = std::string_view(l).substr(b);
+    if (!(opener.starts_with(":::") || opener.starts_with("!!!") || opener.starts_with("???") ||
+          opener.starts_with("===")))
+      continue;
+    std::string title(opener.substr(3));
+    std::erase(title, '"');
+    while (!title.empty() && title.back() == ' ') title.pop_back();
+    if (const size_t space = title.find_last_of(' '); space != std::string::npos) title = title.substr(space + 1);
+    if (!title.empty()) out.insert(tail(title, 4));
+  }
   size_t i = 0;
   if (!lines.empty() && lines[0] == "---")
     for (i = 1; i < lines.size() && lines[i] != "---"; ++i) {
     }
   for (++i; i < lines.size(); ++i) {
     std::string l = lines[i];
-    const bool hard_break = (!l.empty() && l.back() == '\\') || (l.size() > 2 && l.ends_with("  "));
+    const bool hard_break = (!l.empty() && l.back() == '\\') || (l.size() > 2 && l.ends_with("  ")) || l.ends_with("<br>");
     const bool last = i + 1 == lines.size() || starts_block(lines[i + 1]);
     if (!hard_break && !last) continue;
     while (!l.empty() && (l.back() == '\\' || l.back() == ' ')) l.pop_back();
@@ -488,7 +506,11 @@ TEST_F(PageChecks, JustifiedLinesEndAtTheRightMargin) {
                         fmt(l.right()) + ", expected " + fmt(expected) + "): \"" + l.text() + "\"");
       }
     }
-    EXPECT_GT(checked, 0u) << o.name;
+    // callouts.md has only short paragraphs (and its boxes' text ends at the
+    // box's inner padding, not the margin): nothing of it to check here.
+    if (o.name != "callouts") {
+      EXPECT_GT(checked, 0u) << o.name;
+    }
     std::printf("  %s: %zu justified lines checked, worst %s pt\n", o.name.c_str(), checked,
                 fmt(worst).c_str());
     EXPECT_TRUE(bad.empty()) << o.name << ": " << bad.size() << " of " << checked

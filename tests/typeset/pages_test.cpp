@@ -128,8 +128,11 @@ TEST(PageFoot, NoteAtTheFootOfTheCitingPage) {
   ASSERT_EQ(pb.notes.size(), pb.pages.size());
   EXPECT_EQ(pb.notes[0], (std::vector<std::string>{"k1"}));
   // The note's last line ends at the bottom of the type area (top 50 + 100).
-  for (const auto& it : pb.pages[0].items)
-    if (auto* a = std::get_if<layout::Anchor>(&it); a && a->name == "n1.1") EXPECT_DOUBLE_EQ(a->at.y, 150 - 10 + 8);
+  for (const auto& it : pb.pages[0].items) {
+    if (auto* a = std::get_if<layout::Anchor>(&it); a && a->name == "n1.1") {
+      EXPECT_DOUBLE_EQ(a->at.y, 150 - 10 + 8);
+    }
+  }
   // The short rule above the notes.
   int rules = 0;
   for (const auto& it : pb.pages[0].items) rules += std::holds_alternative<layout::Rule>(it);
