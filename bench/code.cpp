@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "code_samples.h"
 #include "epub/epub.h"
 #include "font/font.h"
 #include "highlight/highlight.h"
@@ -20,7 +21,6 @@
 #include "source/source.h"
 #include "style/style.h"
 #include "typeset/book.h"
-#include "code_samples.h"
 
 using namespace moyin;
 namespace fs = std::filesystem;
@@ -81,9 +81,11 @@ int main() {
                 hl.annotate(d, diags);
               }));
 
-  auto fonts = font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", diags);
+  auto fonts =
+      font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", diags);
   if (!fonts) fail(diags, "fonts.yaml unusable");
-  const style::Sheet sheet = style::resolve(style::Layers{.styles_dir = std::filesystem::path(MOYIN_SOURCE_DIR "/styles")}, diags);
+  const style::Sheet sheet = style::resolve(
+      style::Layers{.styles_dir = std::filesystem::path(MOYIN_SOURCE_DIR "/styles")}, diags);
   fs::path dir = fs::temp_directory_path() / ("moyin-bench-code-" + std::to_string(getpid()));
   fs::create_directories(dir);
   for (bool highlighted : {false, true}) {

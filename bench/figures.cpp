@@ -24,16 +24,20 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string diagram(int seed) {
-  std::string s = R"(<svg xmlns="http://www.w3.org/2000/svg" width="480" height="320" viewBox="0 0 480 320">)";
+  std::string s =
+      R"(<svg xmlns="http://www.w3.org/2000/svg" width="480" height="320" viewBox="0 0 480 320">)";
   for (int x = 0; x <= 480; x += 40)
-    s += "<line x1=\"" + std::to_string(x) + "\" y1=\"0\" x2=\"" + std::to_string(x) + "\" y2=\"320\" stroke=\"#eee\"/>";
+    s += "<line x1=\"" + std::to_string(x) + "\" y1=\"0\" x2=\"" + std::to_string(x) +
+         "\" y2=\"320\" stroke=\"#eee\"/>";
   for (int i = 0; i < 12; ++i) {
     int x = 10 + (i * 97 + seed * 31) % 400, y = 10 + (i * 53 + seed * 17) % 270;
     s += "<g transform=\"translate(" + std::to_string(x) + " " + std::to_string(y) + ")\">";
     s += "<rect width=\"60\" height=\"30\" rx=\"5\" fill=\"#dbe9f6\" stroke=\"#2a6ebb\"/>";
-    s += "<text x=\"30\" y=\"20\" font-size=\"12\" text-anchor=\"middle\" font-family=\"sans-serif\">节点 " +
-         std::to_string(i) + "</text>";
-    s += "<path d=\"M60 15 C90 15 90 60 120 60\" fill=\"none\" stroke=\"#444\" stroke-dasharray=\"4 2\"/></g>";
+    s +=
+        "<text x=\"30\" y=\"20\" font-size=\"12\" text-anchor=\"middle\" font-family=\"sans-serif\">节点 " +
+        std::to_string(i) + "</text>";
+    s +=
+        "<path d=\"M60 15 C90 15 90 60 120 60\" fill=\"none\" stroke=\"#444\" stroke-dasharray=\"4 2\"/></g>";
   }
   return s + "</svg>";
 }
@@ -43,7 +47,8 @@ std::string manuscript(const fs::path& dir) {
   std::string md = "---\ntitle: 图与代码\n---\n\n";
   int fig = 0;
   for (int k = 0; k < 50; ++k) {
-    md += "## 第 " + std::to_string(k + 1) + " 节\n\n说明文字：下面的代码与示意图展示了数据的流向。\n\n";
+    md += "## 第 " + std::to_string(k + 1) +
+          " 节\n\n说明文字：下面的代码与示意图展示了数据的流向。\n\n";
     std::string b = bench::kCodeSamples[k % 5];
     md += b + b.substr(b.find('\n') + 1) + "```\n\n";
     if (k % 5 == 1 || k % 5 == 3) {
@@ -64,7 +69,8 @@ bool run_case(const char* label, const fs::path& file, const char* to, const fs:
     int code = 1;
     CLI::App app{"moyin"};
     cli::add_build(app, code);
-    std::vector<std::string> args{"moyin", "build", file.string(), "--to", to, "-o", out.string(), "-q", "-j", "1"};
+    std::vector<std::string> args{"moyin", "build",      file.string(), "--to", to,
+                                  "-o",    out.string(), "-q",          "-j",   "1"};
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     try {
@@ -89,7 +95,8 @@ bool run_case(const char* label, const fs::path& file, const char* to, const fs:
 }  // namespace
 
 int main() {
-  const fs::path dir = fs::temp_directory_path() / ("moyin-bench-figures-" + std::to_string(getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("moyin-bench-figures-" + std::to_string(getpid()));
   fs::create_directories(dir);
   const fs::path file = dir / "figures.md";
   std::ofstream(file, std::ios::binary) << manuscript(dir);

@@ -16,7 +16,8 @@ using namespace moyin;
 
 namespace {
 
-void collect(const std::vector<doc::Block>& blocks, std::vector<const std::vector<doc::Inline>*>& out) {
+void collect(const std::vector<doc::Block>& blocks,
+             std::vector<const std::vector<doc::Inline>*>& out) {
   for (const doc::Block& b : blocks) {
     if (!b.inlines.empty()) out.push_back(&b.inlines);
     collect(b.children, out);
@@ -43,8 +44,10 @@ double median_seconds(int reps, F&& f) {
 
 int main() {
   doc::Diagnostics diags;
-  auto lib = font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", diags);
-  auto d = source::read_file(std::string(MOYIN_TEST_DATA_DIR) + "/corpus/llm-survey-2025.md", diags);
+  auto lib =
+      font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", diags);
+  auto d =
+      source::read_file(std::string(MOYIN_TEST_DATA_DIR) + "/corpus/llm-survey-2025.md", diags);
   if (!lib || !d || !lib->find_set("serif-zh")) {
     std::fprintf(stderr, "bench_linebreak: fonts or seed manuscript unavailable\n");
     return 1;
@@ -64,7 +67,8 @@ int main() {
   std::vector<std::vector<typeset::Item>> items;
   typeset::MeasureOptions mo;
   mo.size = ps.size;
-  for (const auto* in : paras) items.push_back(setter.build_items(typeset::measure(*in, ps.fonts, mo), ps));
+  for (const auto* in : paras)
+    items.push_back(setter.build_items(typeset::measure(*in, ps.fonts, mo), ps));
 
   typeset::BreakParams bp;
   bp.measure = ps.measure;

@@ -38,9 +38,11 @@ std::string manuscript() {
   std::vector<std::string> tex;
   std::string line;
   while (std::getline(in, line))
-    if (!line.empty() && line[0] != '%') tex.push_back(line.starts_with("D ") ? line.substr(2) : line);
+    if (!line.empty() && line[0] != '%')
+      tex.push_back(line.starts_with("D ") ? line.substr(2) : line);
   std::string md = "---\ntitle: 公式基准\n---\n\n";
-  const std::string prose = "在本节中我们讨论算法的复杂度与模型的训练目标，并给出相应的推导过程和直观解释。";
+  const std::string prose =
+      "在本节中我们讨论算法的复杂度与模型的训练目标，并给出相应的推导过程和直观解释。";
   for (int i = 0; i < 300; ++i) {
     if (i % 30 == 0) md += "\n# 第" + std::to_string(i / 30 + 1) + "节\n\n";
     const std::string& t = tex[static_cast<size_t>(i) % tex.size()];
@@ -78,18 +80,21 @@ int main() {
   math::Formulas formulas;
   std::vector<math::Key> keys = math::collect(std::span(&*d, 1));
   if (!math::convert(engine, keys, formulas, error)) return 1;
-  std::printf("engine, %zu distinct formulas\t%.3f\t%ld\n", keys.size(), since(t0), peak_kb(RUSAGE_CHILDREN));
+  std::printf("engine, %zu distinct formulas\t%.3f\t%ld\n", keys.size(), since(t0),
+              peak_kb(RUSAGE_CHILDREN));
 
   style::Sheet sheet = style::resolve(style::Layers{}, diags);
   math::number_equations(std::span(&*d, 1), math::Numbering::All, diags);
-  auto fonts = font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", diags);
+  auto fonts =
+      font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", diags);
   if (!fonts) return 1;
   const fs::path out = fs::temp_directory_path() / "moyin-bench-math.pdf";
   t0 = std::chrono::steady_clock::now();
   layout::Book book = typeset::typeset(*d, sheet, *fonts, diags, &formulas);
   pdf::WriteOptions wo;
   pdf::write(book, out, wo, diags);
-  std::printf("typeset + PDF (%zu pages)\t%.3f\t%ld\n", book.pages.size(), since(t0), peak_kb(RUSAGE_SELF));
+  std::printf("typeset + PDF (%zu pages)\t%.3f\t%ld\n", book.pages.size(), since(t0),
+              peak_kb(RUSAGE_SELF));
   fs::remove(out);
 
   t0 = std::chrono::steady_clock::now();
@@ -97,6 +102,7 @@ int main() {
   eo.sheet = sheet;
   eo.formulas = &formulas;
   auto epub = epub::make_epub(*d, eo, diags);
-  std::printf("EPUB (%zu bytes)\t%.3f\t%ld\n", epub ? epub->size() : 0, since(t0), peak_kb(RUSAGE_SELF));
+  std::printf("EPUB (%zu bytes)\t%.3f\t%ld\n", epub ? epub->size() : 0, since(t0),
+              peak_kb(RUSAGE_SELF));
   return 0;
 }

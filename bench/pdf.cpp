@@ -118,7 +118,8 @@ double time_pipeline(const std::string& text, const font::FontLibrary& fonts, co
 }  // namespace
 
 int main() {
-  std::ifstream in(std::string(MOYIN_TEST_DATA_DIR) + "/corpus/llm-survey-2025.md", std::ios::binary);
+  std::ifstream in(std::string(MOYIN_TEST_DATA_DIR) + "/corpus/llm-survey-2025.md",
+                   std::ios::binary);
   std::stringstream ss;
   ss << in.rdbuf();
   doc::Diagnostics diags;
@@ -140,7 +141,8 @@ int main() {
               time_write(twenty, dir / "twenty.pdf"));
 
   // The real pipeline (fonts loaded once per process, as the CLI does).
-  auto fonts = font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", diags);
+  auto fonts =
+      font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", diags);
   if (!fonts) {
     std::fprintf(stderr, "bench_pdf: fonts.yaml unusable\n");
     return 1;

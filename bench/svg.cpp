@@ -28,18 +28,23 @@ namespace {
 // A diagram of `n` labelled boxes joined by dashed curves, a grid and a
 // few circles; `filter` adds a drop shadow to the first box.
 std::string diagram(int n, int seed, bool filter) {
-  std::string s = R"(<svg xmlns="http://www.w3.org/2000/svg" width="480" height="320" viewBox="0 0 480 320">)";
-  if (filter)
-    s += R"(<defs><filter id="f"><feGaussianBlur stdDeviation="3"/></filter></defs>)";
-  for (int x = 0; x <= 480; x += 40) s += "<line x1=\"" + std::to_string(x) + "\" y1=\"0\" x2=\"" + std::to_string(x) + "\" y2=\"320\" stroke=\"#eee\"/>";
+  std::string s =
+      R"(<svg xmlns="http://www.w3.org/2000/svg" width="480" height="320" viewBox="0 0 480 320">)";
+  if (filter) s += R"(<defs><filter id="f"><feGaussianBlur stdDeviation="3"/></filter></defs>)";
+  for (int x = 0; x <= 480; x += 40)
+    s += "<line x1=\"" + std::to_string(x) + "\" y1=\"0\" x2=\"" + std::to_string(x) +
+         "\" y2=\"320\" stroke=\"#eee\"/>";
   for (int i = 0; i < n; ++i) {
     int x = 10 + (i * 97 + seed * 31) % 400, y = 10 + (i * 53 + seed * 17) % 270;
     s += "<g transform=\"translate(" + std::to_string(x) + " " + std::to_string(y) + ")\">";
-    s += std::string("<rect width=\"60\" height=\"30\" rx=\"5\" fill=\"#dbe9f6\" stroke=\"#2a6ebb\"") +
+    s += std::string(
+             "<rect width=\"60\" height=\"30\" rx=\"5\" fill=\"#dbe9f6\" stroke=\"#2a6ebb\"") +
          (filter && i == 0 ? " filter=\"url(#f)\"" : "") + "/>";
-    s += "<text x=\"30\" y=\"20\" font-size=\"12\" text-anchor=\"middle\" font-family=\"sans-serif\">节点 " +
-         std::to_string(i) + "</text>";
-    s += "<path d=\"M60 15 C90 15 90 60 120 60\" fill=\"none\" stroke=\"#444\" stroke-dasharray=\"4 2\"/>";
+    s +=
+        "<text x=\"30\" y=\"20\" font-size=\"12\" text-anchor=\"middle\" font-family=\"sans-serif\">节点 " +
+        std::to_string(i) + "</text>";
+    s +=
+        "<path d=\"M60 15 C90 15 90 60 120 60\" fill=\"none\" stroke=\"#444\" stroke-dasharray=\"4 2\"/>";
     s += "<circle cx=\"0\" cy=\"0\" r=\"3\" fill=\"#c07a12\"/></g>";
   }
   return s + "</svg>";
@@ -73,7 +78,8 @@ bool pipeline(const fs::path& md, const font::FontLibrary& fonts, const fs::path
 
 int main() {
   doc::Diagnostics diags;
-  auto fonts = font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", diags);
+  auto fonts =
+      font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", diags);
   if (!fonts) {
     std::fprintf(stderr, "bench_svg: fonts.yaml unusable\n");
     return 1;
@@ -84,7 +90,8 @@ int main() {
     svg::Result r = svg::parse(big);
     items = r.drawing ? r.drawing->items.size() : 0;
   });
-  std::printf("svg::parse, 2000 labelled shapes (%zu KB, %zu items)\t%.4f\n", big.size() / 1024, items, t_parse);
+  std::printf("svg::parse, 2000 labelled shapes (%zu KB, %zu items)\t%.4f\n", big.size() / 1024,
+              items, t_parse);
 
   fs::path dir = fs::temp_directory_path() / ("moyin-bench-svg-" + std::to_string(getpid()));
   fs::create_directories(dir);
@@ -105,7 +112,9 @@ int main() {
       return 1;
     }
     std::printf("%s\t%.4f\n",
-                filter ? "20 SVG figures with filters -> PDF (300 dpi rasters)" : "20 SVG figures -> PDF (vectors)", t);
+                filter ? "20 SVG figures with filters -> PDF (300 dpi rasters)"
+                       : "20 SVG figures -> PDF (vectors)",
+                t);
   }
   std::error_code ec;
   fs::remove_all(dir, ec);

@@ -21,23 +21,23 @@ bool is_bopomofo(char32_t c) { return in(c, 0x3100, 0x312F) || in(c, 0x31A0, 0x3
 bool is_cjk_letter(char32_t c) { return is_han(c) || is_kana(c) || is_bopomofo(c); }
 
 bool is_cjk(char32_t c) {
-  return in(c, 0x2E80, 0x2FDF) ||    // radicals supplement, Kangxi radicals
-         in(c, 0x2FF0, 0x303F) ||    // ideographic description, CJK symbols & punctuation
-         in(c, 0x3040, 0x31FF) ||    // kana, bopomofo, Hangul compat jamo, kanbun, strokes
-         in(c, 0x3200, 0x4DBF) ||    // enclosed CJK, compatibility, Ext A
-         in(c, 0x4E00, 0x9FFF) ||    // URO
-         in(c, 0xF900, 0xFAFF) ||    // compatibility ideographs
-         in(c, 0xFE10, 0xFE1F) ||    // vertical forms
-         in(c, 0xFE30, 0xFE4F) ||    // CJK compatibility forms
-         in(c, 0xFF00, 0xFFEF) ||    // fullwidth and halfwidth forms
-         in(c, 0x20000, 0x3FFFF);    // Ext B–H, compatibility supplement
+  return in(c, 0x2E80, 0x2FDF) ||  // radicals supplement, Kangxi radicals
+         in(c, 0x2FF0, 0x303F) ||  // ideographic description, CJK symbols & punctuation
+         in(c, 0x3040, 0x31FF) ||  // kana, bopomofo, Hangul compat jamo, kanbun, strokes
+         in(c, 0x3200, 0x4DBF) ||  // enclosed CJK, compatibility, Ext A
+         in(c, 0x4E00, 0x9FFF) ||  // URO
+         in(c, 0xF900, 0xFAFF) ||  // compatibility ideographs
+         in(c, 0xFE10, 0xFE1F) ||  // vertical forms
+         in(c, 0xFE30, 0xFE4F) ||  // CJK compatibility forms
+         in(c, 0xFF00, 0xFFEF) ||  // fullwidth and halfwidth forms
+         in(c, 0x20000, 0x3FFFF);  // Ext B–H, compatibility supplement
 }
 
 bool is_cjk_punct(char32_t c) {
   if (in(c, 0x3000, 0x303F)) return !is_han(c);
   return in(c, 0xFF01, 0xFF0F) || in(c, 0xFF1A, 0xFF20) || in(c, 0xFF3B, 0xFF40) ||
-         in(c, 0xFF5B, 0xFF65) || in(c, 0xFE10, 0xFE1F) || in(c, 0xFE30, 0xFE4F) ||
-         c == 0x30FB || is_shared_punct(c);
+         in(c, 0xFF5B, 0xFF65) || in(c, 0xFE10, 0xFE1F) || in(c, 0xFE30, 0xFE4F) || c == 0x30FB ||
+         is_shared_punct(c);
 }
 
 bool is_shared_punct(char32_t c) {
@@ -55,23 +55,52 @@ bool is_ascii_alnum(char32_t c) { return is_ascii_digit(c) || in(c, 'a', 'z') ||
 bool is_latin_alnum(char32_t c) {
   if (c < 0x80) return is_ascii_alnum(c);
   // Latin-1 letters, Latin Extended, Greek, Cyrillic, Latin Extended Additional, Greek Extended.
-  return (in(c, 0xC0, 0x24F) && c != 0xD7 && c != 0xF7) || in(c, 0x370, 0x52F) || in(c, 0x1E00, 0x1FFF);
+  return (in(c, 0xC0, 0x24F) && c != 0xD7 && c != 0xF7) || in(c, 0x370, 0x52F) ||
+         in(c, 0x1E00, 0x1FFF);
 }
 
 PunctClass punct_class(char32_t c) {
   switch (c) {
-    case U'，': case U'。': case U'、': case U'：': case U'；': case U'？': case U'！': case U'．':
-      return PunctClass::PauseStop;
-    case U'”': case U'’': case U'）': case U'》': case U'〉': case U'」': case U'』': case U'】':
-    case U'〗': case U'〕': case U'］': case U'｝':
-      return PunctClass::Closing;
-    case U'“': case U'‘': case U'（': case U'《': case U'〈': case U'「': case U'『': case U'【':
-    case U'〖': case U'〔': case U'［': case U'｛':
-      return PunctClass::Opening;
-    case U'—': case U'⸺': return PunctClass::Dash;
+    case U'，':
+    case U'。':
+    case U'、':
+    case U'：':
+    case U'；':
+    case U'？':
+    case U'！':
+    case U'．': return PunctClass::PauseStop;
+    case U'”':
+    case U'’':
+    case U'）':
+    case U'》':
+    case U'〉':
+    case U'」':
+    case U'』':
+    case U'】':
+    case U'〗':
+    case U'〕':
+    case U'］':
+    case U'｝': return PunctClass::Closing;
+    case U'“':
+    case U'‘':
+    case U'（':
+    case U'《':
+    case U'〈':
+    case U'「':
+    case U'『':
+    case U'【':
+    case U'〖':
+    case U'〔':
+    case U'［':
+    case U'｛': return PunctClass::Opening;
+    case U'—':
+    case U'⸺': return PunctClass::Dash;
     case U'…': return PunctClass::Ellipsis;
-    case U'·': case U'・': return PunctClass::Interpunct;
-    case U'/': case U'-': case U'–': return PunctClass::FixedHalf;
+    case U'·':
+    case U'・': return PunctClass::Interpunct;
+    case U'/':
+    case U'-':
+    case U'–': return PunctClass::FixedHalf;
     case U'～': return PunctClass::Connector;
     default: return PunctClass::None;
   }
@@ -81,12 +110,40 @@ bool is_stop_mark(char32_t c) { return c == U'。' || c == U'？' || c == U'！'
 
 bool is_loose_start(char32_t c) {
   switch (c) {
-    case U'々': case U'〻': case U'ゝ': case U'ゞ': case U'ヽ': case U'ヾ':  // iteration marks
-    case U'ー': case U'゠': case U'〜': case U'～':                          // prolonged sound, wave dashes
-    case U'ぁ': case U'ぃ': case U'ぅ': case U'ぇ': case U'ぉ': case U'っ': case U'ゃ': case U'ゅ':
-    case U'ょ': case U'ゎ': case U'ゕ': case U'ゖ': case U'ァ': case U'ィ': case U'ゥ': case U'ェ':
-    case U'ォ': case U'ッ': case U'ャ': case U'ュ': case U'ョ': case U'ヮ': case U'ヵ': case U'ヶ':
-      return true;
+    case U'々':
+    case U'〻':
+    case U'ゝ':
+    case U'ゞ':
+    case U'ヽ':
+    case U'ヾ':  // iteration marks
+    case U'ー':
+    case U'゠':
+    case U'〜':
+    case U'～':  // prolonged sound, wave dashes
+    case U'ぁ':
+    case U'ぃ':
+    case U'ぅ':
+    case U'ぇ':
+    case U'ぉ':
+    case U'っ':
+    case U'ゃ':
+    case U'ゅ':
+    case U'ょ':
+    case U'ゎ':
+    case U'ゕ':
+    case U'ゖ':
+    case U'ァ':
+    case U'ィ':
+    case U'ゥ':
+    case U'ェ':
+    case U'ォ':
+    case U'ッ':
+    case U'ャ':
+    case U'ュ':
+    case U'ョ':
+    case U'ヮ':
+    case U'ヵ':
+    case U'ヶ': return true;
     default: return in(c, 0x31F0, 0x31FF);  // Katakana Phonetic Extensions (small ㇰ…ㇿ)
   }
 }

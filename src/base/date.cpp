@@ -61,9 +61,11 @@ std::optional<DateTime> parse_iso_date(std::string_view s) {
   while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
   Reader r{s};
   DateTime d;
-  if (!r.digits(4, d.year) || !r.lit('-') || !r.digits(2, d.month) || !r.lit('-') || !r.digits(2, d.day))
+  if (!r.digits(4, d.year) || !r.lit('-') || !r.digits(2, d.month) || !r.lit('-') ||
+      !r.digits(2, d.day))
     return std::nullopt;
-  if (d.month < 1 || d.month > 12 || d.day < 1 || d.day > days_in_month(d.year, d.month)) return std::nullopt;
+  if (d.month < 1 || d.month > 12 || d.day < 1 || d.day > days_in_month(d.year, d.month))
+    return std::nullopt;
   if (r.done()) return d;
   if (!r.lit('T') && !r.lit('t') && !r.lit(' ')) return std::nullopt;
   d.has_time = true;

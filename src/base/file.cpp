@@ -24,7 +24,8 @@ std::string megabytes(std::uintmax_t bytes) { return std::to_string(bytes >> 20)
 
 }  // namespace
 
-std::optional<std::string> read_bounded(const fs::path& path, std::string& error, std::uintmax_t limit) {
+std::optional<std::string> read_bounded(const fs::path& path, std::string& error,
+                                        std::uintmax_t limit) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) {
     error = "is a directory, not a file";

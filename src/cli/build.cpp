@@ -15,9 +15,9 @@
 #include <exception>
 #include <filesystem>
 #include <map>
-#include <set>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -36,9 +36,9 @@
 #include "cli/sheet.h"
 #include "cli/watch.h"
 #include "epub/epub.h"
-#include "math/math.h"
 #include "font/font.h"
 #include "image/catalog.h"
+#include "math/math.h"
 #include "pdf/pdf.h"
 #include "source/badges.h"
 #include "source/source.h"
@@ -55,16 +55,16 @@ enum class Target { Pdf, Epub, All };
 struct Settings {
   Target to = Target::All;
   std::optional<fs::path> out_dir;
-  std::string style;                 // --style NAME|FILE
-  std::vector<std::string> sets;     // --set key=value
-  std::string fonts_yaml;            // --fonts FILE (empty: the default configuration)
+  std::string style;              // --style NAME|FILE
+  std::vector<std::string> sets;  // --set key=value
+  std::string fonts_yaml;         // --fonts FILE (empty: the default configuration)
   int jobs = 1;
   bool quiet = false;
-  bool force = false;   // --force: rebuild inputs the cache says are up to date
-  bool prune = false;   // --prune: remove outputs whose source was deleted
-  int shard = 1;        // --shard K/N: convert the K-th of N slices
+  bool force = false;  // --force: rebuild inputs the cache says are up to date
+  bool prune = false;  // --prune: remove outputs whose source was deleted
+  int shard = 1;       // --shard K/N: convert the K-th of N slices
   int shards = 1;
-  std::string context;  // the build cache's hash of everything not tied to one input
+  std::string context;       // the build cache's hash of everything not tied to one input
   bool drop_badges = false;  // --drop-badges: leave out paragraphs of status badges
   ReportPolicy report;
   const Environment* env = nullptr;  // read once in run_build
@@ -93,8 +93,8 @@ struct JobResult {
   // What the first pass read: one document, or a book's chapters.
   std::optional<doc::Document> document;
   std::optional<doc::Book> book;
-  bool up_to_date = false;      // the cache says the outputs are current: nothing run
-  std::vector<fs::path> used;   // what the outputs were made from besides the input
+  bool up_to_date = false;     // the cache says the outputs are current: nothing run
+  std::vector<fs::path> used;  // what the outputs were made from besides the input
 };
 
 // Creates the folder an output goes into (-o DIR, a folder's sub-paths).
@@ -127,8 +127,9 @@ style::Sheet sheet_for(const Settings& s, const doc::Metadata& meta, const fs::p
 // The faces the sheet's roles draw with (first family of each font set, or
 // the family the sheet's `fonts:` names; regular and bold), for
 // epub.embed-fonts: the same faces the PDF uses.
-std::vector<epub::FontFace> faces_to_embed(const style::Sheet& sheet, const font::FontLibrary* fonts,
-                                           const fs::path& doc_dir, const std::string& input) {
+std::vector<epub::FontFace> faces_to_embed(const style::Sheet& sheet,
+                                           const font::FontLibrary* fonts, const fs::path& doc_dir,
+                                           const std::string& input) {
   std::vector<epub::FontFace> out;
   if (!fonts) return out;
   std::vector<const font::FontSet*> sets;
@@ -171,8 +172,8 @@ void name_font_files(style::Sheet& sheet, const font::FontLibrary* fonts, const 
   }
 }
 
-void note_images(const std::vector<doc::Inline>& inlines, const std::string& doc_path, image::Catalog& images,
-                 JobResult& r) {
+void note_images(const std::vector<doc::Inline>& inlines, const std::string& doc_path,
+                 image::Catalog& images, JobResult& r) {
   for (const doc::Inline& in : inlines) {
     if (in.kind == doc::InlineKind::Image) {
       const image::Entry e = images.resolve(in.url, doc_path);
@@ -187,8 +188,8 @@ void note_images(const std::vector<doc::Inline>& inlines, const std::string& doc
   }
 }
 
-void note_images(const std::vector<doc::Block>& blocks, const std::string& doc_path, image::Catalog& images,
-                 JobResult& r) {
+void note_images(const std::vector<doc::Block>& blocks, const std::string& doc_path,
+                 image::Catalog& images, JobResult& r) {
   for (const doc::Block& b : blocks) {
     note_images(b.inlines, doc_path, images, r);
     for (const doc::TableRow& row : b.rows)
@@ -200,8 +201,8 @@ void note_images(const std::vector<doc::Block>& blocks, const std::string& doc_p
 // The files besides the input that a job's outputs were made from: the
 // style sheets layered and the images referenced (found, or missing: adding
 // the file makes the output stale).
-void note_used(const style::Sheet& sheet, std::span<const doc::Document> docs, image::Catalog& images,
-               JobResult& r) {
+void note_used(const style::Sheet& sheet, std::span<const doc::Document> docs,
+               image::Catalog& images, JobResult& r) {
   for (const std::string& f : sheet.sources) r.used.emplace_back(f);
   for (const doc::Document& d : docs) {
     note_images(d.blocks, d.path, images, r);
@@ -218,7 +219,8 @@ void note_used(const style::Sheet& sheet, std::span<const doc::Document> docs, i
 // One image catalog per job, shared by both outputs: images are read,
 // checked and decoded once, and each problem is reported once. `root` bounds
 // where images may come from (the document's folder, or the book's).
-image::CatalogOptions catalog_options(const Settings& s, const style::Sheet& sheet, const fs::path& root) {
+image::CatalogOptions catalog_options(const Settings& s, const style::Sheet& sheet,
+                                      const fs::path& root) {
   image::CatalogOptions o;
   o.limits.max_pixels = int64_t{sheet.image.max_megapixels} * 1'000'000;
   o.boundary = root.empty() ? fs::path(".") : root;
@@ -302,7 +304,8 @@ void load_file(const Job& job, const Settings& s, JobResult& r) {
 }
 
 // Equation numbers and MathJax's complaints, once the sheet is known.
-void finish_math(std::span<doc::Document> docs, const style::Sheet& sheet, const Settings& s, doc::Diagnostics& diags) {
+void finish_math(std::span<doc::Document> docs, const style::Sheet& sheet, const Settings& s,
+                 doc::Diagnostics& diags) {
   math::number_equations(docs, numbering(sheet), diags);
   if (s.formulas)
     for (const doc::Document& d : docs) math::report(d, *s.formulas, diags);
@@ -315,10 +318,11 @@ void run_file(const Job& job, const Settings& s, JobResult& r) {
   finish_math(std::span(&document, 1), sheet, s, r.diags);
   image::Catalog images(catalog_options(s, sheet, job.input.parent_path()));
   write_outputs(
-      job, s, [&] { return epub::make_epub(document, epub_options(s, sheet, job, images), r.diags); },
+      job, s,
+      [&] { return epub::make_epub(document, epub_options(s, sheet, job, images), r.diags); },
       [&] {
-        return typeset::typeset(document, sheet, *s.fonts, r.diags, s.formulas, &images, nullptr, s.timings,
-                                s.hyphenator);
+        return typeset::typeset(document, sheet, *s.fonts, r.diags, s.formulas, &images, nullptr,
+                                s.timings, s.hyphenator);
       },
       images, r);
   note_used(sheet, std::span(&document, 1), images, r);
@@ -349,16 +353,16 @@ void run_book(const Job& job, const Settings& s, JobResult& r) {
   write_outputs(
       job, s, [&] { return epub::make_book(book, epub_options(s, sheet, job, images), r.diags); },
       [&] {
-        return typeset::typeset_book(book.meta, book.chapters, sheet, *s.fonts, r.diags, input, s.formulas,
-                                     &images, s.timings, s.hyphenator);
+        return typeset::typeset_book(book.meta, book.chapters, sheet, *s.fonts, r.diags, input,
+                                     s.formulas, &images, s.timings, s.hyphenator);
       },
       images, r);
   note_used(sheet, book.chapters, images, r);
 }
 
 // One MathJax process for every formula of the run; started only when there are formulas.
-bool convert_math(const math::Engine& engine, const std::vector<JobResult>& results, math::Formulas& formulas,
-                  doc::Diagnostics& diags) {
+bool convert_math(const math::Engine& engine, const std::vector<JobResult>& results,
+                  math::Formulas& formulas, doc::Diagnostics& diags) {
   std::vector<math::Key> keys;
   for (const JobResult& r : results) {
     std::vector<math::Key> k;
@@ -390,13 +394,15 @@ fs::path common_folder(const std::vector<std::string>& paths) {
     std::error_code ec;
     fs::path abs = absolute_normal(p);
     if (!fs::is_directory(abs, ec)) abs = abs.parent_path();
-    if (!abs.has_filename() && abs.has_parent_path() && abs != abs.root_path()) abs = abs.parent_path();
+    if (!abs.has_filename() && abs.has_parent_path() && abs != abs.root_path())
+      abs = abs.parent_path();
     if (!common) {
       common = abs;
       continue;
     }
     fs::path shared;
-    for (auto a = common->begin(), b = abs.begin(); a != common->end() && b != abs.end() && *a == *b; ++a, ++b)
+    for (auto a = common->begin(), b = abs.begin();
+         a != common->end() && b != abs.end() && *a == *b; ++a, ++b)
       shared /= *a;
     common = shared;
   }
@@ -441,7 +447,8 @@ std::vector<Job> plan(const std::vector<std::string>& paths, const Settings& s,
     const fs::path common = common_folder(paths);
     if (collide)
       for (Job& j : jobs)
-        j.output_base = (*s.out_dir / absolute_normal(j.input).lexically_relative(common)).replace_extension();
+        j.output_base =
+            (*s.out_dir / absolute_normal(j.input).lexically_relative(common)).replace_extension();
   }
   // Two inputs must not write the same output.
   std::map<std::string, std::string> owner;
@@ -491,7 +498,8 @@ void keep_shard(std::vector<Job>& jobs, const std::vector<std::string>& paths, c
   const fs::path common = common_folder(paths);
   std::erase_if(jobs, [&](const Job& j) {
     const std::string key = absolute_normal(j.input).lexically_relative(common).generic_string();
-    return cache::hash64(key) % static_cast<uint64_t>(s.shards) != static_cast<uint64_t>(s.shard - 1);
+    return cache::hash64(key) % static_cast<uint64_t>(s.shards) !=
+           static_cast<uint64_t>(s.shard - 1);
   });
 }
 
@@ -501,7 +509,9 @@ void keep_shard(std::vector<Job>& jobs, const std::vector<std::string>& paths, c
 // resolved (their content), the math engine.
 std::string cache_context(const Settings& s, const Environment& env, const fs::path& fonts_yaml,
                           const font::FontLibrary& fonts) {
-  auto file = [](const fs::path& p) { return cache::hash_file(p).value_or(std::string(cache::kMissing)); };
+  auto file = [](const fs::path& p) {
+    return cache::hash_file(p).value_or(std::string(cache::kMissing));
+  };
   // Large files (the executable, font files of 20–30 MB each) by size and
   // modification time: hashing their content cost 0.4 s on every run.
   auto stamp = [](const fs::path& p) {
@@ -511,7 +521,8 @@ std::string cache_context(const Settings& s, const Environment& env, const fs::p
     if (ec || ec2) return std::string(cache::kMissing);
     return std::to_string(size) + "@" + std::to_string(time.time_since_epoch().count());
   };
-  std::string key = std::string("moyin ") + MOYIN_VERSION + "\nexe " + stamp(executable_path(nullptr));
+  std::string key =
+      std::string("moyin ") + MOYIN_VERSION + "\nexe " + stamp(executable_path(nullptr));
   key += "\nto " + std::to_string(static_cast<int>(s.to)) + "\nstyle " + s.style;
   for (const std::string& set : s.sets) key += "\nset " + set;
   key += "\nfonts " + file(fonts_yaml);
@@ -520,7 +531,8 @@ std::string cache_context(const Settings& s, const Environment& env, const fs::p
     key += "\nface " + info.path + " " + std::to_string(info.index) + " " + stamp(info.path);
   }
   key += "\nmath " + file(env.math.script);
-  key += "\nepoch " + (env.source_date_epoch ? std::to_string(*env.source_date_epoch) : std::string("-"));
+  key += "\nepoch " +
+         (env.source_date_epoch ? std::to_string(*env.source_date_epoch) : std::string("-"));
   return cache::hash_bytes(key);
 }
 
@@ -564,7 +576,8 @@ void record(const Job& job, const Settings& s, JobResult& r) {
 
 // Outputs under `roots` whose source no longer exists: reported, and with
 // --prune removed together with their cache entry.
-size_t report_orphans(const std::vector<fs::path>& roots, const Settings& s, doc::Diagnostics& diags) {
+size_t report_orphans(const std::vector<fs::path>& roots, const Settings& s,
+                      doc::Diagnostics& diags) {
   size_t found = 0;
   for (const fs::path& root : roots) {
     for (const fs::path& file : cache::find_entries(root)) {
@@ -582,7 +595,8 @@ size_t report_orphans(const std::vector<fs::path>& roots, const Settings& s, doc
           fs::remove(out, ec);
           diags.warn(out.string(), {}, "removed: its source " + source.string() + " was deleted");
         } else {
-          diags.warn(out.string(), {}, "its source " + source.string() + " was deleted (--prune removes it)");
+          diags.warn(out.string(), {},
+                     "its source " + source.string() + " was deleted (--prune removes it)");
         }
       }
       if (s.prune) fs::remove(file, ec);
@@ -594,8 +608,10 @@ size_t report_orphans(const std::vector<fs::path>& roots, const Settings& s, doc
 // Progress while the jobs run: on a terminal a bar redrawn in place with
 // done/total, rate and the time left; elsewhere (CI logs) a plain line at
 // every tenth, only for runs long enough to want one.
-void print_progress(size_t done, size_t total, std::chrono::steady_clock::time_point start, bool tty) {
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+void print_progress(size_t done, size_t total, std::chrono::steady_clock::time_point start,
+                    bool tty) {
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
   const double left = rate > 0 ? static_cast<double>(total - done) / rate : 0;
   if (!tty) {
@@ -660,7 +676,8 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
           if (jobs[i].book) load_book(jobs[i], s, results[i]);
           else load_file(jobs[i], s, results[i]);
         } catch (const std::exception& e) {
-          results[i].diags.error(jobs[i].input.string(), {}, std::string("internal error: ") + e.what());
+          results[i].diags.error(jobs[i].input.string(), {},
+                                 std::string("internal error: ") + e.what());
           results[i].ok = false;
         }
       },
@@ -687,7 +704,8 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
           else run_file(jobs[i], s, results[i]);
           if (!results[i].diags.has_errors()) record(jobs[i], s, results[i]);
         } catch (const std::exception& e) {
-          results[i].diags.error(jobs[i].input.string(), {}, std::string("internal error: ") + e.what());
+          results[i].diags.error(jobs[i].input.string(), {},
+                                 std::string("internal error: ") + e.what());
           results[i].ok = false;
         }
         if (results[i].diags.has_errors()) results[i].ok = false;
@@ -705,10 +723,12 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
     for (size_t i = 0; i < jobs.size(); ++i)
       if (!results[i].started) {
         ++skipped;
-        if (!s.quiet) std::fprintf(stderr, "moyin: %s: not converted (interrupted)\n", jobs[i].input.c_str());
+        if (!s.quiet)
+          std::fprintf(stderr, "moyin: %s: not converted (interrupted)\n", jobs[i].input.c_str());
       }
-    std::fprintf(stderr, "moyin: interrupted: %zu of %zu inputs not converted; their old outputs are kept\n",
-                 skipped, jobs.size());
+    std::fprintf(
+        stderr, "moyin: interrupted: %zu of %zu inputs not converted; their old outputs are kept\n",
+        skipped, jobs.size());
     return 128 + sig;
   }
   if (s.timings) print_timings(*s.timings, jobs.size(), started);
@@ -722,17 +742,17 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   }
   if (!s.quiet && (jobs.size() > 1 || current > 0)) {
     std::string up = current ? ", " + std::to_string(current) + " up to date" : std::string();
-    std::fprintf(stderr, "moyin: %zu of %zu inputs converted%s, %zu failed\n", jobs.size() - failed - current,
-                 jobs.size(), up.c_str(), failed);
+    std::fprintf(stderr, "moyin: %zu of %zu inputs converted%s, %zu failed\n",
+                 jobs.size() - failed - current, jobs.size(), up.c_str(), failed);
   }
   if (planning.has_errors() || math_diags.has_errors()) return 1;
   if (failed > 0) return 1;
   if ((s.report.warnings_are_errors && warnings > 0) ||
       (s.report.max_warnings >= 0 && warnings > static_cast<size_t>(s.report.max_warnings))) {
     std::fprintf(stderr, "moyin: error: %zu warning%s (%s)\n", warnings, warnings == 1 ? "" : "s",
-                 s.report.warnings_are_errors ? "-W error"
-                                              : ("--max-warnings " +
-                                                 std::to_string(s.report.max_warnings)).c_str());
+                 s.report.warnings_are_errors
+                     ? "-W error"
+                     : ("--max-warnings " + std::to_string(s.report.max_warnings)).c_str());
     return 1;
   }
   return 0;
@@ -774,31 +794,40 @@ struct BuildArgs {
 // The options `build` and `watch` share (`watch` has no --shard/--prune).
 void add_build_options(CLI::App* cmd, BuildArgs& a, bool watch) {
   cmd->add_option("PATH", a.paths, "Markdown file, folder of .md files, or book.yaml")->required();
-  cmd->add_option("--to", a.to, "Output format")->check(CLI::IsMember({"pdf", "epub", "all"}))->capture_default_str();
+  cmd->add_option("--to", a.to, "Output format")
+      ->check(CLI::IsMember({"pdf", "epub", "all"}))
+      ->capture_default_str();
   cmd->add_option("-o,--output", a.out, "Write outputs into this folder");
   cmd->add_option("--style", a.style, "Style sheet name (styles/NAME.yaml) or file");
   cmd->add_option("--set", a.sets, "Override a style key: key=value")->allow_extra_args(false);
   cmd->add_option("--fonts", a.fonts_yaml,
                   "Font configuration (default: $MOYIN_HOME/fonts/fonts.yaml or the shipped one)");
-  cmd->add_option("-j,--jobs", a.jobs, "Parallel jobs (default: CPU count)")->check(CLI::Range(1, 256));
+  cmd->add_option("-j,--jobs", a.jobs, "Parallel jobs (default: CPU count)")
+      ->check(CLI::Range(1, 256));
   cmd->add_flag("-q,--quiet", a.quiet, "Print errors only");
   cmd->add_option("--warnings-per-kind", a.report.warnings_per_kind,
                   "Print at most N warnings of one kind per document, then a count (0: all)")
       ->capture_default_str();
-  cmd->add_option("--max-warnings", a.report.max_warnings,
-                  "Exit with status 1 when there are more than N warnings (outputs are still written)")
+  cmd->add_option(
+         "--max-warnings", a.report.max_warnings,
+         "Exit with status 1 when there are more than N warnings (outputs are still written)")
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("-W", a.werror, "-W error: any warning makes the exit status 1")->check(CLI::IsMember({"error"}));
-  cmd->add_flag("--drop-badges", a.drop_badges,
-                "Leave out paragraphs made only of status badges (shields.io, CI, coverage images)");
-  cmd->add_flag("--force", a.force, "Rebuild every input, even those the build cache says are up to date");
+  cmd->add_option("-W", a.werror, "-W error: any warning makes the exit status 1")
+      ->check(CLI::IsMember({"error"}));
+  cmd->add_flag(
+      "--drop-badges", a.drop_badges,
+      "Leave out paragraphs made only of status badges (shields.io, CI, coverage images)");
+  cmd->add_flag("--force", a.force,
+                "Rebuild every input, even those the build cache says are up to date");
   if (watch) {
     cmd->add_option("--max-rebuilds", a.max_rebuilds, "Stop after N rebuilds (scripts and tests)")
         ->check(CLI::NonNegativeNumber);
     return;
   }
-  cmd->add_flag("--prune", a.prune, "Remove outputs whose source was deleted (they are reported anyway)");
-  cmd->add_option("--shard", a.shard, "Convert only the K-th of N deterministic slices of the inputs (K/N)")
+  cmd->add_flag("--prune", a.prune,
+                "Remove outputs whose source was deleted (they are reported anyway)");
+  cmd->add_option("--shard", a.shard,
+                  "Convert only the K-th of N deterministic slices of the inputs (K/N)")
       ->check([](const std::string& v) {
         int k = 0, n = 0;
         return parse_shard(v, k, n) ? std::string() : std::string("expected K/N with 1 <= K <= N");
@@ -828,7 +857,8 @@ Settings settings_from(const BuildArgs& a) {
 }  // namespace
 
 void add_build(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("build", "Convert Markdown files, folders or a book.yaml to EPUB (and PDF)");
+  auto* cmd = app.add_subcommand(
+      "build", "Convert Markdown files, folders or a book.yaml to EPUB (and PDF)");
   cmd->footer(
       "Examples:\n"
       "  moyin build post.md                        # post.epub and post.pdf beside it\n"
@@ -838,8 +868,9 @@ void add_build(CLI::App& app, int& exit_code) {
       "Exit status: 0 success, 1 an input failed (or -W error / --max-warnings), 2 wrong usage.");
   auto args = std::make_shared<BuildArgs>();
   add_build_options(cmd, *args, false);
-  cmd->add_flag("--timings", args->timings,
-                "Print the wall time of each stage (read, parse, fonts, shape, break, pages, pdf, epub, write)");
+  cmd->add_flag(
+      "--timings", args->timings,
+      "Print the wall time of each stage (read, parse, fonts, shape, break, pages, pdf, epub, write)");
   cmd->callback([args, &exit_code] {
     Settings s = settings_from(*args);
     base::Timings timings;
@@ -849,7 +880,8 @@ void add_build(CLI::App& app, int& exit_code) {
 }
 
 void add_watch(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("watch", "Build, then rebuild what changed whenever a file is saved (inotify)");
+  auto* cmd = app.add_subcommand(
+      "watch", "Build, then rebuild what changed whenever a file is saved (inotify)");
   cmd->footer(
       "Examples:\n"
       "  moyin watch post.md --to pdf\n"
@@ -877,7 +909,8 @@ void add_watch(CLI::App& app, int& exit_code) {
     s.context = cache_context(s, env, fonts_yaml, *fonts);
     const highlight::Highlighter highlighter(highlight_dirs(env));
     s.highlighter = &highlighter;
-    exit_code = watch(args->paths, args->max_rebuilds, [&s, args] { return run_build(args->paths, s); });
+    exit_code =
+        watch(args->paths, args->max_rebuilds, [&s, args] { return run_build(args->paths, s); });
   });
 }
 

@@ -65,7 +65,8 @@ std::vector<std::string_view> split_tabs(std::string_view line) {
   std::vector<std::string_view> out;
   for (size_t at = 0;;) {
     size_t tab = line.find('\t', at);
-    out.push_back(line.substr(at, tab == std::string_view::npos ? std::string_view::npos : tab - at));
+    out.push_back(
+        line.substr(at, tab == std::string_view::npos ? std::string_view::npos : tab - at));
     if (tab == std::string_view::npos) return out;
     at = tab + 1;
   }
@@ -80,7 +81,9 @@ int to_int(std::string_view s) {
 
 }  // namespace
 
-std::string hash_bytes(std::string_view bytes) { return hex(XXH3_128bits(bytes.data(), bytes.size())); }
+std::string hash_bytes(std::string_view bytes) {
+  return hex(XXH3_128bits(bytes.data(), bytes.size()));
+}
 
 uint64_t hash64(std::string_view bytes) { return XXH3_64bits(bytes.data(), bytes.size()); }
 
@@ -91,7 +94,8 @@ std::optional<std::string> hash_file(const fs::path& path) {
   if (!state || XXH3_128bits_reset(state.get()) != XXH_OK) return std::nullopt;
   std::vector<char> buf(1 << 16);
   size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), f.get())) > 0) XXH3_128bits_update(state.get(), buf.data(), n);
+  while ((n = std::fread(buf.data(), 1, buf.size(), f.get())) > 0)
+    XXH3_128bits_update(state.get(), buf.data(), n);
   if (std::ferror(f.get())) return std::nullopt;
   return hex(XXH3_128bits_digest(state.get()));
 }
@@ -139,8 +143,11 @@ std::optional<Entry> parse(std::string_view text) {
     if (line.starts_with("warning\t")) {
       std::vector<std::string_view> f = split_tabs(line);
       if (f.size() != 6) return std::nullopt;
-      e.warnings.push_back({doc::Severity::Warning, unescape(f[4]), {to_int(f[1]), to_int(f[2])},
-                            unescape(f[5]), unescape(f[3])});
+      e.warnings.push_back({doc::Severity::Warning,
+                            unescape(f[4]),
+                            {to_int(f[1]), to_int(f[2])},
+                            unescape(f[5]),
+                            unescape(f[3])});
       continue;
     }
     auto [word, rest] = split_word(line);
@@ -163,7 +170,8 @@ std::optional<Entry> read(const fs::path& entry_file) {
   std::string text;
   char buf[4096];
   size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0 && text.size() < (4u << 20)) text.append(buf, n);
+  while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0 && text.size() < (4u << 20))
+    text.append(buf, n);
   return parse(text);
 }
 
@@ -173,7 +181,8 @@ bool fresh(const Entry& e, std::string_view context, const fs::path& entry_dir) 
   for (const std::string& o : e.outputs)
     if (!fs::is_regular_file(entry_dir.parent_path() / o, ec)) return false;
   return std::all_of(e.deps.begin(), e.deps.end(), [&](const auto& dep) {
-    return hash_file(loaded_path(dep.first, entry_dir)).value_or(std::string(kMissing)) == dep.second;
+    return hash_file(loaded_path(dep.first, entry_dir)).value_or(std::string(kMissing)) ==
+           dep.second;
   });
 }
 
@@ -183,7 +192,8 @@ std::vector<fs::path> find_entries(const fs::path& root) {
   fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
   for (; !ec && it != end; it.increment(ec)) {
     const fs::path& p = it->path();
-    if (p.parent_path().filename() == ".moyin-cache" && p.extension() == ".deps" && it->is_regular_file(ec))
+    if (p.parent_path().filename() == ".moyin-cache" && p.extension() == ".deps" &&
+        it->is_regular_file(ec))
       out.push_back(p);
   }
   std::sort(out.begin(), out.end());

@@ -31,10 +31,11 @@ inline constexpr std::string_view kMissing = "-";
 uint64_t hash64(std::string_view bytes);
 
 struct Entry {
-  std::string context;                // hash of everything not tied to one file
-  std::string source;                 // the input, relative to the entry's folder
-  std::vector<std::string> outputs;   // output file names, in the entry's folder's parent
-  std::vector<std::pair<std::string, std::string>> deps;  // (path relative to the entry's folder, hash)
+  std::string context;               // hash of everything not tied to one file
+  std::string source;                // the input, relative to the entry's folder
+  std::vector<std::string> outputs;  // output file names, in the entry's folder's parent
+  std::vector<std::pair<std::string, std::string>>
+      deps;  // (path relative to the entry's folder, hash)
   // The warnings the build printed: an up-to-date input prints them again,
   // so a rerun reports (and -W error / --max-warnings count) the same.
   std::vector<doc::Diagnostic> warnings;

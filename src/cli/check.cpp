@@ -33,8 +33,12 @@ namespace fs = std::filesystem;
 namespace {
 
 // Every rule, in the order `--help` lists them.
-const std::array<std::string, 7> kRules = {"broken-link",  "missing-image",         "heading-skip",
-                                           "empty-section", "no-font",               "halfwidth-punct-in-chinese",
+const std::array<std::string, 7> kRules = {"broken-link",
+                                           "missing-image",
+                                           "heading-skip",
+                                           "empty-section",
+                                           "no-font",
+                                           "halfwidth-punct-in-chinese",
                                            "fullwidth-punct-in-english"};
 
 struct CheckArgs {
@@ -57,8 +61,8 @@ struct Checker {
   }
   void flag(std::string_view rule, doc::Position pos, const std::string& message) {
     if (!enabled(rule)) return;
-    diags.items.push_back({doc::Severity::Warning, path, pos, message + " [" + std::string(rule) + "]",
-                           std::string(rule)});
+    diags.items.push_back({doc::Severity::Warning, path, pos,
+                           message + " [" + std::string(rule) + "]", std::string(rule)});
   }
 
   // ---- Links and images.
@@ -75,10 +79,12 @@ struct Checker {
     if (url.empty() || in.autolink) return;
     if (url[0] == '#') {
       if (!anchors.contains(image::percent_decode(url.substr(1))))
-        flag("broken-link", in.pos, "link to #" + url.substr(1) + ": no heading or anchor has this id");
+        flag("broken-link", in.pos,
+             "link to #" + url.substr(1) + ": no heading or anchor has this id");
       return;
     }
-    if (url.find(':') != std::string::npos || url.starts_with("//") || url[0] == '/') return;  // other sites
+    if (url.find(':') != std::string::npos || url.starts_with("//") || url[0] == '/')
+      return;  // other sites
     std::string file = url.substr(0, url.find_first_of("?#"));
     if (file.empty()) return;
     std::error_code ec;
@@ -101,7 +107,8 @@ struct Checker {
     }
   }
 
-  void blocks(const std::vector<doc::Block>& list, const std::set<std::string>& anchors, image::Catalog& images) {
+  void blocks(const std::vector<doc::Block>& list, const std::set<std::string>& anchors,
+              image::Catalog& images) {
     for (const doc::Block& b : list) {
       inlines(b.inlines, anchors, images);
       for (const doc::TableRow& row : b.rows)
@@ -120,8 +127,8 @@ struct Checker {
       const std::string title = doc::plain_text(b.inlines);
       if (previous > 0 && b.level > previous + 1)
         flag("heading-skip", b.pos,
-             "heading level " + std::to_string(b.level) + " after level " + std::to_string(previous) +
-                 " (\"" + title + "\"): a level is skipped");
+             "heading level " + std::to_string(b.level) + " after level " +
+                 std::to_string(previous) + " (\"" + title + "\"): a level is skipped");
       previous = b.level;
       const bool last = i + 1 == list.size();
       if (last || (list[i + 1].kind == doc::BlockKind::Heading && list[i + 1].level <= b.level))
@@ -140,7 +147,8 @@ struct Checker {
       const std::string_view line = body.substr(at, nl - at);
       at = nl + 1;
       const size_t indent = line.find_first_not_of(' ');
-      if (indent != std::string_view::npos && indent < 4 && (line[indent] == '`' || line[indent] == '~')) {
+      if (indent != std::string_view::npos && indent < 4 &&
+          (line[indent] == '`' || line[indent] == '~')) {
         size_t n = indent;
         while (n < line.size() && line[n] == line[indent]) ++n;
         if (n - indent >= 3) {
@@ -204,9 +212,14 @@ struct Checker {
       const bool han_before = k > 0 && base::is_han(cps[k - 1].c);
       const bool han_after = k + 1 < cps.size() && base::is_han(cps[k + 1].c);
       if ((c == ',' || c == ':' || c == ';' || c == '(' || c == ')') && han_before && han_after) {
-        const char* full = c == ',' ? "，" : c == ':' ? "：" : c == ';' ? "；" : c == '(' ? "（" : "）";
+        const char* full = c == ','   ? "，"
+                           : c == ':' ? "："
+                           : c == ';' ? "；"
+                           : c == '(' ? "（"
+                                      : "）";
         flag("halfwidth-punct-in-chinese", pos,
-             std::string("half-width '") + static_cast<char>(c) + "' between Chinese characters; write '" + full + "'");
+             std::string("half-width '") + static_cast<char>(c) +
+                 "' between Chinese characters; write '" + full + "'");
         continue;
       }
       static constexpr std::u32string_view kFull = U"，。：；（）！？、";
@@ -254,7 +267,8 @@ doc::Diagnostics check_file(const Environment& env, const fs::path& file, const 
   }
   if (fonts && c.enabled("no-font")) {
     doc::Diagnostics glyphs;
-    style::Sheet sheet = sheet_for(env, StyleArgs{args.style, args.sets}, d->meta, file.parent_path(), glyphs);
+    style::Sheet sheet =
+        sheet_for(env, StyleArgs{args.style, args.sets}, d->meta, file.parent_path(), glyphs);
     report_missing_glyphs(*d, *fonts, sheet, glyphs);
     for (doc::Diagnostic& g : glyphs.items)
       if (g.kind == font::kMissingGlyphKind) c.flag("no-font", g.pos, g.message);
@@ -281,9 +295,11 @@ int run_check(const CheckArgs& args) {
   const Environment env = read_environment(env_diags);
   print_diagnostics(env_diags);
   std::optional<font::FontLibrary> fonts;
-  if (std::find(args.disabled.begin(), args.disabled.end(), "no-font") == args.disabled.end() && !files.empty()) {
+  if (std::find(args.disabled.begin(), args.disabled.end(), "no-font") == args.disabled.end() &&
+      !files.empty()) {
     doc::Diagnostics font_diags;
-    fonts = font::FontLibrary::load(args.fonts_yaml.empty() ? env.fonts_yaml : fs::path(args.fonts_yaml), font_diags);
+    fonts = font::FontLibrary::load(
+        args.fonts_yaml.empty() ? env.fonts_yaml : fs::path(args.fonts_yaml), font_diags);
     print_diagnostics(font_diags);
   }
   size_t findings = 0;
@@ -294,8 +310,8 @@ int run_check(const CheckArgs& args) {
     findings += d.items.size();
     print_diagnostics(d, stdout, policy);
   }
-  std::fprintf(stderr, "moyin: %zu file%s checked, %zu finding%s\n", files.size(), files.size() == 1 ? "" : "s",
-               findings, findings == 1 ? "" : "s");
+  std::fprintf(stderr, "moyin: %zu file%s checked, %zu finding%s\n", files.size(),
+               files.size() == 1 ? "" : "s", findings, findings == 1 ? "" : "s");
   if (usage_error) return 1;
   return args.strict && findings > 0 ? 1 : 0;
 }
@@ -303,15 +319,17 @@ int run_check(const CheckArgs& args) {
 }  // namespace
 
 void add_check(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("check", "Report broken links, missing images, structure and punctuation mistakes");
+  auto* cmd = app.add_subcommand(
+      "check", "Report broken links, missing images, structure and punctuation mistakes");
   std::string rules;
   for (const std::string& r : kRules) rules += "  " + r + "\n";
-  cmd->footer("Rules (each finding ends with its [rule-name]):\n" + rules +
-              "\nExamples:\n"
-              "  moyin check posts/\n"
-              "  moyin check post.md --disable no-font --strict\n\n"
-              "Exit status: 0 done (findings are warnings), 1 findings with --strict or an input missing,\n"
-              "2 wrong usage. Nothing is written.");
+  cmd->footer(
+      "Rules (each finding ends with its [rule-name]):\n" + rules +
+      "\nExamples:\n"
+      "  moyin check posts/\n"
+      "  moyin check post.md --disable no-font --strict\n\n"
+      "Exit status: 0 done (findings are warnings), 1 findings with --strict or an input missing,\n"
+      "2 wrong usage. Nothing is written.");
   auto args = std::make_shared<CheckArgs>();
   cmd->add_option("PATH", args->paths, "Markdown file or folder")->required();
   cmd->add_option("--disable", args->disabled, "Leave a rule out (repeatable)")

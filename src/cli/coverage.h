@@ -10,7 +10,7 @@
 
 namespace moyin::cli {
 
-void report_missing_glyphs(const doc::Document& d, const font::FontLibrary& lib, const style::Sheet& sheet,
-                           doc::Diagnostics& diags);
+void report_missing_glyphs(const doc::Document& d, const font::FontLibrary& lib,
+                           const style::Sheet& sheet, doc::Diagnostics& diags);
 
 }  // namespace moyin::cli

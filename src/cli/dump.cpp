@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -219,7 +219,8 @@ void write_json(const Json& j, int indent, std::string& out) {
       out += "[]";
       return;
     }
-    const bool numbers = std::all_of(j.begin(), j.end(), [](const Json& e) { return e.is_number(); });
+    const bool numbers =
+        std::all_of(j.begin(), j.end(), [](const Json& e) { return e.is_number(); });
     if (numbers) {
       out += "[";
       for (size_t i = 0; i < j.size(); ++i) {
@@ -244,8 +245,8 @@ void write_json(const Json& j, int indent, std::string& out) {
 // What the user asked of `moyin dump`.
 struct DumpArgs {
   std::string file;
-  StyleArgs style;     // --style / --set, for the stages that typeset
-  double measure = 0;  // --measure (lines), 0 = the dump's default
+  StyleArgs style;         // --style / --set, for the stages that typeset
+  double measure = 0;      // --measure (lines), 0 = the dump's default
   std::string fonts_yaml;  // --fonts FILE, empty = the environment's fonts.yaml
 };
 
@@ -290,13 +291,16 @@ int dump_pages_stage(const DumpArgs& a) {
   std::optional<std::string> out;
   math::Formulas formulas;
   if (d) {
-    style::Sheet sheet = sheet_for(env, a.style, d->meta, std::filesystem::path(a.file).parent_path(), diags);
+    style::Sheet sheet =
+        sheet_for(env, a.style, d->meta, std::filesystem::path(a.file).parent_path(), diags);
     prepare_math(env, *d, sheet, formulas, diags);
     std::optional<font::FontLibrary> fonts;
     if (!diags.has_errors()) fonts = font::FontLibrary::load(fonts_yaml_of(env, a), diags);
     const std::optional<typeset::Hyphenator> hyphenator =
         typeset::Hyphenator::load(typeset::default_hyphenation_dictionary());
-    if (fonts) out = typeset::dump_pages(*d, sheet, *fonts, diags, &formulas, hyphenator ? &*hyphenator : nullptr);
+    if (fonts)
+      out = typeset::dump_pages(*d, sheet, *fonts, diags, &formulas,
+                                hyphenator ? &*hyphenator : nullptr);
   }
   print_diagnostics(diags);
   return emit(out);
@@ -310,7 +314,8 @@ int dump_lines_stage(const DumpArgs& a) {
   std::optional<doc::Document> d = read_highlighted(env, a.file, diags);
   std::optional<std::string> out;
   if (d) {
-    style::Sheet sheet = sheet_for(env, a.style, d->meta, std::filesystem::path(a.file).parent_path(), diags);
+    style::Sheet sheet =
+        sheet_for(env, a.style, d->meta, std::filesystem::path(a.file).parent_path(), diags);
     math::Formulas formulas;
     prepare_math(env, *d, sheet, formulas, diags);
     std::optional<font::FontLibrary> fonts;
@@ -318,7 +323,8 @@ int dump_lines_stage(const DumpArgs& a) {
     const std::optional<typeset::Hyphenator> hyphenator =
         typeset::Hyphenator::load(typeset::default_hyphenation_dictionary());
     if (fonts)
-      out = typeset::dump_lines(*d, sheet, *fonts, diags, &formulas, a.measure, hyphenator ? &*hyphenator : nullptr);
+      out = typeset::dump_lines(*d, sheet, *fonts, diags, &formulas, a.measure,
+                                hyphenator ? &*hyphenator : nullptr);
   }
   print_diagnostics(diags);
   return emit(out);
@@ -348,9 +354,14 @@ Json doc_to_json(const doc::Document& d) {
   meta["style"] = m.style;
   meta["cover"] = m.cover;
   // Publication data, only when given (older dumps stay as they were).
-  for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"back_cover", &m.back_cover},
-                                   {"subtitle", &m.subtitle}, {"publisher", &m.publisher}, {"rights", &m.rights},
-                                   {"isbn", &m.isbn}, {"series", &m.series}, {"edition", &m.edition}})
+  for (const auto& [key, value] :
+       {std::pair<const char*, const std::string*>{"back_cover", &m.back_cover},
+        {"subtitle", &m.subtitle},
+        {"publisher", &m.publisher},
+        {"rights", &m.rights},
+        {"isbn", &m.isbn},
+        {"series", &m.series},
+        {"edition", &m.edition}})
     if (!value->empty()) meta[key] = *value;
   meta["has_front_matter"] = m.has_front_matter;
   Json extra = Json::object();
@@ -381,14 +392,17 @@ void add_dump(CLI::App& app, int& exit_code) {
   std::vector<std::string> names;
   for (const DumpStage& s : dump_stages()) names.push_back(s.name);
   cmd->add_option("FILE", args->file, "Markdown manuscript")->required();
-  cmd->add_option("--stage", *stage,
-                  "doc: the document tree as JSON; lines: every paragraph's lines; pages: the pages' items")
+  cmd->add_option(
+         "--stage", *stage,
+         "doc: the document tree as JSON; lines: every paragraph's lines; pages: the pages' items")
       ->check(CLI::IsMember(names))
       ->capture_default_str();
-  cmd->add_option("--measure", args->measure, "Type-area width in pt for --stage lines (default: the style sheet's)")
+  cmd->add_option("--measure", args->measure,
+                  "Type-area width in pt for --stage lines (default: the style sheet's)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--style", args->style.style, "Style sheet name (styles/NAME.yaml) or file");
-  cmd->add_option("--set", args->style.sets, "Override a style key: key=value")->allow_extra_args(false);
+  cmd->add_option("--set", args->style.sets, "Override a style key: key=value")
+      ->allow_extra_args(false);
   cmd->add_option("--fonts", args->fonts_yaml,
                   "Font configuration (default: $MOYIN_HOME/fonts/fonts.yaml or the shipped one)");
   cmd->callback([args, stage, &exit_code] {

@@ -12,8 +12,8 @@
 #include "base/chars.h"
 #include "base/utf8.h"
 #include "cli/commands.h"
-#include "cli/environment.h"
 #include "cli/coverage.h"
+#include "cli/environment.h"
 #include "cli/report.h"
 #include "cli/sheet.h"
 #include "font/font.h"
@@ -72,7 +72,6 @@ void list_sets(const font::FontLibrary& lib, const style::Sheet& sheet) {
                   sheet.roles[r].font.c_str());
   }
 }
-
 
 // Which face draws which character: the document typeset exactly as `build`
 // does (same sheet, named fonts, fallback and shaping), read off its pages.
@@ -136,7 +135,8 @@ void print_chars(const std::vector<char32_t>& cps) {
 int run(const FontsArgs& args) {
   doc::Diagnostics diags;
   const Environment env = read_environment(diags);
-  const std::filesystem::path yaml = args.fonts_yaml.empty() ? env.fonts_yaml : std::filesystem::path(args.fonts_yaml);
+  const std::filesystem::path yaml =
+      args.fonts_yaml.empty() ? env.fonts_yaml : std::filesystem::path(args.fonts_yaml);
   auto lib = font::FontLibrary::load(yaml, diags);
   if (!lib) {
     print_diagnostics(diags);
@@ -144,7 +144,8 @@ int run(const FontsArgs& args) {
   }
 
   if (args.check.empty()) {
-    style::Sheet sheet = style::resolve(args.style.empty() ? "article" : args.style, args.sets, env.styles_dir, diags);
+    style::Sheet sheet = style::resolve(args.style.empty() ? "article" : args.style, args.sets,
+                                        env.styles_dir, diags);
     print_diagnostics(diags);
     std::printf("font configuration: %s\n", yaml.string().c_str());
     list_sets(*lib, sheet);
@@ -191,8 +192,8 @@ int run(const FontsArgs& args) {
 
 }  // namespace
 
-void report_missing_glyphs(const doc::Document& d, const font::FontLibrary& lib, const style::Sheet& sheet,
-                           doc::Diagnostics& diags) {
+void report_missing_glyphs(const doc::Document& d, const font::FontLibrary& lib,
+                           const style::Sheet& sheet, doc::Diagnostics& diags) {
   // The typesetter's own choice of faces: typeset, keep only its
   // missing-glyph warnings (the rest is `moyin build`'s business).
   doc::Diagnostics all;

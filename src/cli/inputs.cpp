@@ -19,7 +19,8 @@ bool is_book(const fs::path& p) {
 
 std::vector<fs::path> markdown_files(const fs::path& folder, std::error_code& ec) {
   std::vector<fs::path> found;
-  fs::recursive_directory_iterator it(folder, fs::directory_options::skip_permission_denied, ec), end;
+  fs::recursive_directory_iterator it(folder, fs::directory_options::skip_permission_denied, ec),
+      end;
   for (; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
     if (!name.empty() && name[0] == '.') {  // hidden files and folders (.git)

@@ -30,7 +30,8 @@ void InterruptGuard::watch() {
     if (sigwait(&set_, &sig) != 0) continue;
     if (done_.load()) return;
     if (signal_.exchange(sig) == 0)
-      std::fprintf(stderr, "\nmoyin: %s: finishing the documents in progress, starting no new one\n",
+      std::fprintf(stderr,
+                   "\nmoyin: %s: finishing the documents in progress, starting no new one\n",
                    sig == SIGINT ? "interrupted" : "terminated");
   }
 }

@@ -16,7 +16,8 @@ namespace moyin::cli {
 // thread-safe). Returns when all have finished. When `stop` is given and
 // returns true, no further i starts (the calls in progress finish).
 inline void run_parallel(size_t count, int threads, const std::function<void(size_t)>& run,
-                         const std::function<void(size_t)>& done, const std::function<bool()>& stop = {}) {
+                         const std::function<void(size_t)>& done,
+                         const std::function<bool()>& stop = {}) {
   std::atomic<size_t> next{0}, finished{0};
   auto worker = [&] {
     for (;;) {
@@ -28,7 +29,8 @@ inline void run_parallel(size_t count, int threads, const std::function<void(siz
       if (done) done(n);
     }
   };
-  size_t n = std::clamp<size_t>(threads < 1 ? 1 : static_cast<size_t>(threads), 1, std::max<size_t>(count, 1));
+  size_t n = std::clamp<size_t>(threads < 1 ? 1 : static_cast<size_t>(threads), 1,
+                                std::max<size_t>(count, 1));
   if (n <= 1) {
     worker();
     return;

@@ -26,11 +26,14 @@ int main(int argc, char** argv) {
   moyin::cli::add_new(app, exit_code);
   // `moyin bild`: name the word and the command it probably meant.
   std::vector<std::string> names;
-  for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) names.push_back(sub->get_name());
-  if (argc > 1 && argv[1][0] != '-' && std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+  for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    names.push_back(sub->get_name());
+  if (argc > 1 && argv[1][0] != '-' &&
+      std::find(names.begin(), names.end(), argv[1]) == names.end()) {
     const std::string guess = moyin::cli::closest(argv[1], names);
-    std::fprintf(stderr, "moyin: error: '%s' is not a moyin command%s\n", argv[1],
-                 guess.empty() ? "; see moyin --help" : ("; did you mean 'moyin " + guess + "'?").c_str());
+    std::fprintf(
+        stderr, "moyin: error: '%s' is not a moyin command%s\n", argv[1],
+        guess.empty() ? "; see moyin --help" : ("; did you mean 'moyin " + guess + "'?").c_str());
     return 2;
   }
   try {

@@ -21,13 +21,15 @@ std::vector<std::pair<std::string, std::string>> starter(const std::string& titl
   return {
       {"book.yaml",
        "# The book: front-matter keys plus `chapters:` (docs/epub.md).\n"
-       "title: " + title + "\n"
-       "author: 佚名\n"
-       "lang: zh-CN\n"
-       "style: style.yaml\n"
-       "chapters:\n"
-       "  - chapters/01-开始.md\n"
-       "  - chapters/02-继续.md\n"},
+       "title: " +
+           title +
+           "\n"
+           "author: 佚名\n"
+           "lang: zh-CN\n"
+           "style: style.yaml\n"
+           "chapters:\n"
+           "  - chapters/01-开始.md\n"
+           "  - chapters/02-继续.md\n"},
       {"style.yaml",
        "# Your style: the shipped `book` sheet, changed here (docs/typesetting.md).\n"
        "extends: book\n"
@@ -52,8 +54,10 @@ std::vector<std::pair<std::string, std::string>> starter(const std::string& titl
 int run_new(const fs::path& dir) {
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
-    std::fprintf(stderr, "%s: error: the folder exists and is not empty; `moyin new` only starts a new one\n",
-                 dir.c_str());
+    std::fprintf(
+        stderr,
+        "%s: error: the folder exists and is not empty; `moyin new` only starts a new one\n",
+        dir.c_str());
     return 1;
   }
   std::string title = fs::absolute(dir, ec).lexically_normal().filename().string();
@@ -69,7 +73,8 @@ int run_new(const fs::path& dir) {
       return 1;
     }
   }
-  std::printf("Created %s. Build it with:\n  moyin build %s\n", dir.c_str(), (dir / "book.yaml").c_str());
+  std::printf("Created %s. Build it with:\n  moyin build %s\n", dir.c_str(),
+              (dir / "book.yaml").c_str());
   return 0;
 }
 
@@ -82,7 +87,8 @@ void add_new(CLI::App& app, int& exit_code) {
       "  moyin new my-book && moyin build my-book/book.yaml\n\n"
       "Exit status: 0 created, 1 the folder is not empty or cannot be written, 2 wrong usage.");
   auto dir = std::make_shared<std::string>();
-  cmd->add_option("DIR", *dir, "The new book's folder (created; must be empty if it exists)")->required();
+  cmd->add_option("DIR", *dir, "The new book's folder (created; must be empty if it exists)")
+      ->required();
   cmd->callback([dir, &exit_code] { exit_code = run_new(*dir); });
 }
 

@@ -10,8 +10,8 @@ namespace moyin::cli {
 
 // How diagnostics reach the user and how warnings count (`build` options).
 struct ReportPolicy {
-  size_t warnings_per_kind = 20;  // --warnings-per-kind; 0 = print every one
-  long max_warnings = -1;         // --max-warnings: more fail the run; -1 = no limit
+  size_t warnings_per_kind = 20;     // --warnings-per-kind; 0 = print every one
+  long max_warnings = -1;            // --max-warnings: more fail the run; -1 = no limit
   bool warnings_are_errors = false;  // -W error: any warning fails the run
   bool errors_only = false;          // -q
 };

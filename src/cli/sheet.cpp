@@ -11,7 +11,8 @@ style::Sheet sheet_for(const Environment& env, const StyleArgs& args, const doc:
   if (!args.style.empty()) {
     // A path (or a file name with a YAML extension) is a file; a bare word names a shipped sheet.
     const std::string ext = std::filesystem::path(args.style).extension().string();
-    const bool is_file = args.style.find('/') != std::string::npos || ext == ".yaml" || ext == ".yml";
+    const bool is_file =
+        args.style.find('/') != std::string::npos || ext == ".yaml" || ext == ".yml";
     if (is_file) layers.files.push_back(args.style);
     else layers.base = args.style;
   }
@@ -49,7 +50,8 @@ void prepare_math(const Environment& env, doc::Document& d, const style::Sheet& 
 highlight::DataDirs highlight_dirs(const Environment& env) {
   highlight::DataDirs dirs;
   dirs.moyin = env.styles_dir / "highlight";
-  dirs.library = env.highlight_data_dir.empty() ? highlight::library_data_dir() : env.highlight_data_dir;
+  dirs.library =
+      env.highlight_data_dir.empty() ? highlight::library_data_dir() : env.highlight_data_dir;
   return dirs;
 }
 

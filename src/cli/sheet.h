@@ -9,8 +9,8 @@
 #include "cli/environment.h"
 #include "doc/diagnostics.h"
 #include "doc/document.h"
-#include "math/math.h"
 #include "highlight/highlight.h"
+#include "math/math.h"
 #include "style/style.h"
 
 namespace moyin::cli {

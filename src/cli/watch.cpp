@@ -68,8 +68,8 @@ bool drain(int fd, std::map<int, fs::path>& watched) {
       const auto* e = reinterpret_cast<const inotify_event*>(buf + at);
       at += static_cast<ssize_t>(sizeof(inotify_event) + e->len);
       const std::string_view name = e->len ? std::string_view(e->name) : std::string_view();
-      if ((e->mask & IN_ISDIR) && (e->mask & (IN_CREATE | IN_MOVED_TO)) && watched.contains(e->wd) &&
-          !name.starts_with("."))
+      if ((e->mask & IN_ISDIR) && (e->mask & (IN_CREATE | IN_MOVED_TO)) &&
+          watched.contains(e->wd) && !name.starts_with("."))
         watch_tree(fd, watched[e->wd] / std::string(name), watched);
       if (!(e->mask & IN_ISDIR) && matters(name)) changed = true;
     }
@@ -78,7 +78,8 @@ bool drain(int fd, std::map<int, fs::path>& watched) {
 
 }  // namespace
 
-int watch(const std::vector<std::string>& paths, int max_rebuilds, const std::function<int()>& build) {
+int watch(const std::vector<std::string>& paths, int max_rebuilds,
+          const std::function<int()>& build) {
   Inotify in;
   if (in.fd < 0) {
     std::perror("moyin: error: inotify");
@@ -95,7 +96,8 @@ int watch(const std::vector<std::string>& paths, int max_rebuilds, const std::fu
     return 1;
   }
   build();
-  std::fprintf(stderr, "moyin: watching %zu folder%s; Ctrl-C stops\n", watched.size(), watched.size() == 1 ? "" : "s");
+  std::fprintf(stderr, "moyin: watching %zu folder%s; Ctrl-C stops\n", watched.size(),
+               watched.size() == 1 ? "" : "s");
   int rebuilds = 0;
   pollfd pfd{in.fd, POLLIN, 0};
   while (max_rebuilds == 0 || rebuilds < max_rebuilds) {
@@ -105,8 +107,9 @@ int watch(const std::vector<std::string>& paths, int max_rebuilds, const std::fu
     while (::poll(&pfd, 1, 50) > 0) drain(in.fd, watched);
     const auto start = std::chrono::steady_clock::now();
     const int status = build();
-    const auto ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
     std::fprintf(stderr, "moyin: rebuilt in %lld ms%s\n", static_cast<long long>(ms),
                  status == 0 ? "" : " (with errors)");
     ++rebuilds;

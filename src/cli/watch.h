@@ -14,6 +14,7 @@ namespace moyin::cli {
 // after every burst of changes (writes within 50 ms are one rebuild),
 // printing one line per rebuild with its time. Returns after `max_rebuilds`
 // rebuilds (0: never), or 1 when nothing can be watched.
-int watch(const std::vector<std::string>& paths, int max_rebuilds, const std::function<int()>& build);
+int watch(const std::vector<std::string>& paths, int max_rebuilds,
+          const std::function<int()>& build);
 
 }  // namespace moyin::cli

@@ -102,8 +102,8 @@ std::vector<Diagnostic> presentable(const std::vector<Diagnostic>& items, size_t
       return d.path == last->path && d.pos.line == last->pos.line &&
              d.pos.column == last->pos.column && d.message == last->message;
     });
-    Diagnostic note{Severity::Warning, last->path, {}, "… and " + std::to_string(n) +
-                                                         " more like this"};
+    Diagnostic note{
+        Severity::Warning, last->path, {}, "… and " + std::to_string(n) + " more like this"};
     note.kind = "more-like-this";
     out.insert(at == out.end() ? out.end() : at + 1, std::move(note));
   }

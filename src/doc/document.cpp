@@ -13,8 +13,9 @@ MetaValue::~MetaValue() = default;
 
 std::string_view token_class_name(TokenClass c) {
   static constexpr std::string_view names[kTokenClassCount] = {
-      "text",     "keyword",   "type",     "string",   "number",  "comment", "preprocessor", "function",
-      "variable", "constant",  "tag",      "attribute", "inserted", "deleted", "meta"};
+      "text",    "keyword",      "type",     "string",   "number",
+      "comment", "preprocessor", "function", "variable", "constant",
+      "tag",     "attribute",    "inserted", "deleted",  "meta"};
   const auto i = static_cast<size_t>(c);
   return i < std::size(names) ? names[i] : "text";
 }
@@ -28,14 +29,10 @@ static void append_plain(const std::vector<Inline>& inlines, std::string& out) {
         out += in.text;
         break;
       case InlineKind::SoftBreak:
-      case InlineKind::LineBreak:
-        out += ' ';
-        break;
+      case InlineKind::LineBreak: out += ' '; break;
       case InlineKind::FootnoteRef:
-      case InlineKind::RawHtml:
-        break;
-      default:
-        append_plain(in.children, out);
+      case InlineKind::RawHtml: break;
+      default: append_plain(in.children, out);
     }
   }
 }
@@ -55,8 +52,10 @@ bool has_title_heading(const Document& d) {
 std::string untitled_chapter_name(const Document& d) {
   if (!d.meta.title.empty()) return d.meta.title;
   std::string_view name = d.path;
-  if (const size_t slash = name.find_last_of('/'); slash != std::string_view::npos) name.remove_prefix(slash + 1);
-  if (const size_t dot = name.find_last_of('.'); dot != std::string_view::npos && dot > 0) name = name.substr(0, dot);
+  if (const size_t slash = name.find_last_of('/'); slash != std::string_view::npos)
+    name.remove_prefix(slash + 1);
+  if (const size_t dot = name.find_last_of('.'); dot != std::string_view::npos && dot > 0)
+    name = name.substr(0, dot);
   return std::string(name);
 }
 
@@ -65,15 +64,21 @@ std::string_view callout_family(std::string_view kind) {
     std::string_view kind, family;
   };
   // GitHub's five alerts, VitePress's info/danger/details, MkDocs's types.
-  static constexpr Alias kAliases[] = {
-      {"note", "note"},         {"info", "note"},          {"abstract", "note"},  {"summary", "note"},
-      {"tldr", "note"},         {"details", "note"},       {"example", "note"},   {"quote", "note"},
-      {"cite", "note"},         {"todo", "note"},          {"tab", "note"},       {"tip", "tip"},
-      {"hint", "tip"},          {"success", "tip"},        {"check", "tip"},      {"done", "tip"},
-      {"question", "tip"},      {"help", "tip"},           {"faq", "tip"},        {"important", "important"},
-      {"warning", "warning"},   {"attention", "warning"},  {"caution", "caution"}, {"danger", "caution"},
-      {"error", "caution"},     {"failure", "caution"},    {"fail", "caution"},   {"missing", "caution"},
-      {"bug", "caution"}};
+  static constexpr Alias kAliases[] = {{"note", "note"},       {"info", "note"},
+                                       {"abstract", "note"},   {"summary", "note"},
+                                       {"tldr", "note"},       {"details", "note"},
+                                       {"example", "note"},    {"quote", "note"},
+                                       {"cite", "note"},       {"todo", "note"},
+                                       {"tab", "note"},        {"tip", "tip"},
+                                       {"hint", "tip"},        {"success", "tip"},
+                                       {"check", "tip"},       {"done", "tip"},
+                                       {"question", "tip"},    {"help", "tip"},
+                                       {"faq", "tip"},         {"important", "important"},
+                                       {"warning", "warning"}, {"attention", "warning"},
+                                       {"caution", "caution"}, {"danger", "caution"},
+                                       {"error", "caution"},   {"failure", "caution"},
+                                       {"fail", "caution"},    {"missing", "caution"},
+                                       {"bug", "caution"}};
   for (const Alias& a : kAliases)
     if (a.kind == kind) return a.family;
   return "note";
@@ -85,22 +90,27 @@ std::string callout_title(const Block& callout, std::string_view lang) {
     std::string_view kind, zh, en;
   };
   static constexpr Title kTitles[] = {
-      {"note", "注意", "Note"},          {"tip", "提示", "Tip"},           {"important", "重要", "Important"},
-      {"warning", "警告", "Warning"},    {"caution", "小心", "Caution"},   {"info", "信息", "Info"},
-      {"danger", "危险", "Danger"},      {"details", "详情", "Details"},   {"abstract", "摘要", "Abstract"},
-      {"summary", "摘要", "Summary"},    {"tldr", "摘要", "TL;DR"},        {"example", "示例", "Example"},
-      {"quote", "引用", "Quote"},        {"cite", "引用", "Cite"},         {"todo", "待办", "Todo"},
-      {"hint", "提示", "Hint"},          {"success", "成功", "Success"},   {"check", "成功", "Check"},
-      {"done", "完成", "Done"},          {"question", "问题", "Question"}, {"help", "帮助", "Help"},
-      {"faq", "常见问题", "FAQ"},        {"attention", "注意", "Attention"}, {"error", "错误", "Error"},
-      {"failure", "失败", "Failure"},    {"fail", "失败", "Fail"},         {"missing", "缺失", "Missing"},
-      {"bug", "缺陷", "Bug"}};
+      {"note", "注意", "Note"},           {"tip", "提示", "Tip"},
+      {"important", "重要", "Important"}, {"warning", "警告", "Warning"},
+      {"caution", "小心", "Caution"},     {"info", "信息", "Info"},
+      {"danger", "危险", "Danger"},       {"details", "详情", "Details"},
+      {"abstract", "摘要", "Abstract"},   {"summary", "摘要", "Summary"},
+      {"tldr", "摘要", "TL;DR"},          {"example", "示例", "Example"},
+      {"quote", "引用", "Quote"},         {"cite", "引用", "Cite"},
+      {"todo", "待办", "Todo"},           {"hint", "提示", "Hint"},
+      {"success", "成功", "Success"},     {"check", "成功", "Check"},
+      {"done", "完成", "Done"},           {"question", "问题", "Question"},
+      {"help", "帮助", "Help"},           {"faq", "常见问题", "FAQ"},
+      {"attention", "注意", "Attention"}, {"error", "错误", "Error"},
+      {"failure", "失败", "Failure"},     {"fail", "失败", "Fail"},
+      {"missing", "缺失", "Missing"},     {"bug", "缺陷", "Bug"}};
   const bool chinese = lang.starts_with("zh");
   for (const Title& t : kTitles)
     if (t.kind == callout.info) return std::string(chinese ? t.zh : t.en);
   // An unknown kind (`::: foo`) titles itself, capitalised.
   std::string own = callout.info;
-  if (!own.empty() && own[0] >= 'a' && own[0] <= 'z') own[0] = static_cast<char>(own[0] - 'a' + 'A');
+  if (!own.empty() && own[0] >= 'a' && own[0] <= 'z')
+    own[0] = static_cast<char>(own[0] - 'a' + 'A');
   return own;
 }
 

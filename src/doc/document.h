@@ -25,8 +25,8 @@ struct MetaValue {
   enum class Kind { Null, Scalar, List, Map };
   Kind kind = Kind::Null;
   std::string scalar;
-  std::vector<MetaValue> items;                             // Kind::List
-  std::vector<std::pair<std::string, MetaValue>> entries;   // Kind::Map, in source order
+  std::vector<MetaValue> items;                            // Kind::List
+  std::vector<std::pair<std::string, MetaValue>> entries;  // Kind::Map, in source order
 
   // Defined out of line: std::pair needs MetaValue complete, which it is
   // only after this class (clang checks that eagerly, gcc does not).
@@ -47,14 +47,14 @@ struct Metadata {
   std::string description;
   std::string lang = "zh-CN";
   std::string id;
-  std::string style;   // front-matter `style:` (a sheet name or path), empty if none
-  std::string cover;   // front-matter `cover:` image path, empty if none
+  std::string style;       // front-matter `style:` (a sheet name or path), empty if none
+  std::string cover;       // front-matter `cover:` image path, empty if none
   std::string back_cover;  // `back-cover:` image path: the PDF's last page, empty if none
   // Publication data: the title page, the PDF Info dictionary (and XMP), the EPUB OPF.
   std::string subtitle;
   std::string publisher;
   std::string rights;
-  std::string isbn;     // as written ("978-7-111-12345-6"); the EPUB adds urn:isbn: to it
+  std::string isbn;  // as written ("978-7-111-12345-6"); the EPUB adds urn:isbn: to it
   std::string series;
   std::string edition;
   bool has_front_matter = false;
@@ -76,14 +76,15 @@ enum class InlineKind {
   RawHtml,      // text
   Math,         // text = TeX source (delimiters removed); display = true for $$…$$ / \[…\]
                 // inside a line (a display formula alone in a paragraph becomes a Math block)
-  // From inline HTML (source/inline_html.h); <b>/<i>/<s>/<br> become Strong/Emphasis/Strike/LineBreak.
+  // From inline HTML (source/inline_html.h); <b>/<i>/<s>/<br> become
+  // Strong/Emphasis/Strike/LineBreak.
   Superscript,  // children (<sup>)
   Subscript,    // children (<sub>)
   Underline,    // children (<u>, <ins>)
   Mark,         // children (<mark>): highlighted
   Kbd,          // children (<kbd>): a key cap
   Color,        // children; text = the CSS colour as written (<span style="color:…">)
-  Ruby,         // children = the base; text = the annotation (<ruby>…<rt>…</rt></ruby>, {base|annotation})
+  Ruby,  // children = the base; text = the annotation (<ruby>…<rt>…</rt></ruby>, {base|annotation})
 };
 
 struct Inline {
@@ -92,10 +93,11 @@ struct Inline {
   std::string text;
   std::string url;
   std::string title;
-  std::string label;        // footnote label as written; Link from \eqref{x} / \ref{x}: the equation label x
-  int number = 0;           // footnote number, 1-based in order of first reference
+  std::string
+      label;       // footnote label as written; Link from \eqref{x} / \ref{x}: the equation label x
+  int number = 0;  // footnote number, 1-based in order of first reference
   bool autolink = false;
-  bool display = false;     // Math: display style
+  bool display = false;  // Math: display style
   // Image: the size asked for, as written ("60%", "300", "300px", "5cm",
   // "2in"; bare numbers are CSS px), from `{width=…}` or <img width>; empty = natural.
   std::string width;
@@ -105,13 +107,13 @@ struct Inline {
 };
 
 enum class BlockKind {
-  Paragraph,    // inlines
-  Heading,      // level, id, inlines
-  List,         // ordered, start, tight, children = Items
-  Item,         // task, children
-  Quote,        // children
-  Code,         // info (language), text
-  Table,        // aligns, rows
+  Paragraph,  // inlines
+  Heading,    // level, id, inlines
+  List,       // ordered, start, tight, children = Items
+  Item,       // task, children
+  Quote,      // children
+  Code,       // info (language), text
+  Table,      // aligns, rows
   Rule,
   Image,        // a paragraph holding one image and nothing else: inlines = {Image}
   RawHtml,      // text
@@ -121,7 +123,7 @@ enum class BlockKind {
                 // equation = the number printed at the right margin
   Callout,      // info = kind ("note", "tip", "warning", … as written, lower case; "tab" for a
                 // MkDocs content tab), title (empty: the kind's default title unless untitled),
-                // children. From GitHub alerts, ::: containers, MkDocs !!!/??? admonitions, === tabs.
+            // children. From GitHub alerts, ::: containers, MkDocs !!!/??? admonitions, === tabs.
 };
 
 enum class Align { None, Left, Center, Right };
@@ -131,12 +133,21 @@ enum class TaskState { None, Unchecked, Checked };
 // sheet's code.palette maps each class to a colour and bold/italic). Fixed
 // and small on purpose: every highlighter's categories map onto these.
 enum class TokenClass : uint8_t {
-  Text,          // anything else (identifiers, punctuation)
-  Keyword, Type, String, Number, Comment, Preprocessor, Function, Variable,
-  Constant,      // true/null, symbols, CSS values
-  Tag,           // markup tag names, CSS selectors
-  Attribute,     // markup attributes, JSON/YAML keys, CSS properties
-  Inserted, Deleted, Meta,  // diff lines and hunk headers
+  Text,  // anything else (identifiers, punctuation)
+  Keyword,
+  Type,
+  String,
+  Number,
+  Comment,
+  Preprocessor,
+  Function,
+  Variable,
+  Constant,   // true/null, symbols, CSS values
+  Tag,        // markup tag names, CSS selectors
+  Attribute,  // markup attributes, JSON/YAML keys, CSS properties
+  Inserted,
+  Deleted,
+  Meta,  // diff lines and hunk headers
 };
 inline constexpr int kTokenClassCount = 15;
 // "text", "keyword", … as the style sheet and dumps spell them.
@@ -166,30 +177,32 @@ struct Block {
   Position pos;
   std::vector<Inline> inlines;
   std::vector<Block> children;
-  int level = 0;             // Heading: 1..6
-  std::string id;            // Heading: unique slug; FootnoteDef: "fn-<label>"
-  std::string text;          // Code, RawHtml: literal content
-  std::string info;          // Code: the info string's first word (language); Math: label key
-  std::string title;         // Code: the info string's title="…" attribute
+  int level = 0;      // Heading: 1..6
+  std::string id;     // Heading: unique slug; FootnoteDef: "fn-<label>"
+  std::string text;   // Code, RawHtml: literal content
+  std::string info;   // Code: the info string's first word (language); Math: label key
+  std::string title;  // Code: the info string's title="…" attribute
   // Code: the info string's key=value attributes after the language, as written
   // (```python title="main.py" linenos=true or {.python title="main.py"}).
   std::vector<std::pair<std::string, std::string>> attributes;
-  std::vector<CodeSpan> spans; // Code: highlighting (filled by highlight/, empty = plain)
-  bool ordered = false;      // List
-  int start = 1;             // List (ordered)
-  bool tight = true;         // List
+  std::vector<CodeSpan> spans;       // Code: highlighting (filled by highlight/, empty = plain)
+  bool ordered = false;              // List
+  int start = 1;                     // List (ordered)
+  bool tight = true;                 // List
   TaskState task = TaskState::None;  // Item
-  std::vector<Align> aligns; // Table: one per column
-  std::vector<TableRow> rows;// Table: header row first
-  std::string label;         // FootnoteDef; Math: \tag{…} text
-  int number = 0;            // FootnoteDef
-  std::string equation;      // Math: the number printed at the right margin ("3", "2.1", a tag), empty: none
-  bool continues = false;    // Paragraph right after a display formula, in the same source paragraph (no indent)
-  bool untitled = false;     // Callout: written with an empty title (`!!! note ""`): no title line
+  std::vector<Align> aligns;         // Table: one per column
+  std::vector<TableRow> rows;        // Table: header row first
+  std::string label;                 // FootnoteDef; Math: \tag{…} text
+  int number = 0;                    // FootnoteDef
+  std::string
+      equation;  // Math: the number printed at the right margin ("3", "2.1", a tag), empty: none
+  bool continues =
+      false;  // Paragraph right after a display formula, in the same source paragraph (no indent)
+  bool untitled = false;  // Callout: written with an empty title (`!!! note ""`): no title line
 };
 
 struct Document {
-  std::string path;          // the file it came from, as given
+  std::string path;  // the file it came from, as given
   Metadata meta;
   std::vector<Block> blocks;
   std::vector<Block> footnotes;  // FootnoteDef blocks, ordered by number
@@ -200,7 +213,7 @@ struct Document {
 // the chapters (source::read_book renames repeats).
 struct Book {
   Metadata meta;
-  std::string meta_path;  // the book file, for messages about the metadata
+  std::string meta_path;       // the book file, for messages about the metadata
   std::filesystem::path root;  // the book's folder
   std::vector<Document> chapters;
 };

@@ -27,7 +27,9 @@ std::string zip_error_text(zip_error_t* e) { return zip_error_strerror(e); }
 void dos_time(int64_t epoch, zip_uint16_t& dtime, zip_uint16_t& ddate) {
   base::DateTime t = base::from_epoch(epoch);
   if (t.year < 1980) t = base::DateTime{.year = 1980};
-  if (t.year > 2107) t = base::DateTime{.year = 2107, .month = 12, .day = 31, .hour = 23, .minute = 59, .second = 58};
+  if (t.year > 2107)
+    t = base::DateTime{
+        .year = 2107, .month = 12, .day = 31, .hour = 23, .minute = 59, .second = 58};
   dtime = static_cast<zip_uint16_t>((t.hour << 11) | (t.minute << 5) | (t.second / 2));
   ddate = static_cast<zip_uint16_t>(((t.year - 1980) << 9) | (t.month << 5) | t.day);
 }

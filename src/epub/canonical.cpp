@@ -55,7 +55,8 @@ void walk(const GumboNode* n, std::string& out, bool in_pre) {
   switch (n->type) {
     case GUMBO_NODE_DOCUMENT: {
       const GumboVector& kids = n->v.document.children;
-      for (unsigned i = 0; i < kids.length; ++i) walk(static_cast<const GumboNode*>(kids.data[i]), out, in_pre);
+      for (unsigned i = 0; i < kids.length; ++i)
+        walk(static_cast<const GumboNode*>(kids.data[i]), out, in_pre);
       return;
     }
     case GUMBO_NODE_WHITESPACE:
@@ -82,8 +83,7 @@ void walk(const GumboNode* n, std::string& out, bool in_pre) {
       out += detail::escape_html(t, false);
       return;
     }
-    case GUMBO_NODE_COMMENT:
-      return;
+    case GUMBO_NODE_COMMENT: return;
     case GUMBO_NODE_ELEMENT:
     case GUMBO_NODE_TEMPLATE: {
       const GumboElement& el = n->v.element;
@@ -113,7 +113,8 @@ void walk(const GumboNode* n, std::string& out, bool in_pre) {
       }
       const GumboVector& kids = el.children;
       bool pre = in_pre || tag == "pre";
-      for (unsigned i = 0; i < kids.length; ++i) walk(static_cast<const GumboNode*>(kids.data[i]), out, pre);
+      for (unsigned i = 0; i < kids.length; ++i)
+        walk(static_cast<const GumboNode*>(kids.data[i]), out, pre);
       if (!wrapper && !is_void(tag)) out += "</" + tag + ">";
       return;
     }

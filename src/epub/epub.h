@@ -30,8 +30,8 @@ struct FontFace {
 };
 
 struct Options {
-  int split_level = 1;   // headings of this level or above start a new XHTML file; 0 = never split
-  int toc_depth = 3;     // heading levels listed in nav.xhtml / toc.ncx
+  int split_level = 1;  // headings of this level or above start a new XHTML file; 0 = never split
+  int toc_depth = 3;    // heading levels listed in nav.xhtml / toc.ncx
   // The style sheet: the EPUB's CSS (style::to_css) and the markup it
   // relies on (Han–Latin spacing spans, vertical writing) come from it.
   style::Sheet sheet = style::defaults();

@@ -4,8 +4,8 @@
 // and writes well-formed XHTML.
 #include <charconv>
 
-#include "base/number.h"
 #include "base/chars.h"
+#include "base/number.h"
 #include "base/utf8.h"
 #include "epub/internal.h"
 #include "style/style.h"
@@ -68,11 +68,14 @@ char32_t first_char(const std::vector<doc::Inline>& list, size_t from) {
       case doc::InlineKind::Strong:
       case doc::InlineKind::Strike:
       case doc::InlineKind::Link:
-      case doc::InlineKind::Superscript: case doc::InlineKind::Subscript: case doc::InlineKind::Underline:
-      case doc::InlineKind::Mark: case doc::InlineKind::Kbd: case doc::InlineKind::Color: case doc::InlineKind::Ruby:
-        return first_char(in.children, 0);
-      default:
-        return 0;
+      case doc::InlineKind::Superscript:
+      case doc::InlineKind::Subscript:
+      case doc::InlineKind::Underline:
+      case doc::InlineKind::Mark:
+      case doc::InlineKind::Kbd:
+      case doc::InlineKind::Color:
+      case doc::InlineKind::Ruby: return first_char(in.children, 0);
+      default: return 0;
     }
   }
   return 0;
@@ -147,7 +150,8 @@ HtmlWriter make_writer(const doc::Document& doc, const TextMarkup& markup) {
   return w;
 }
 
-void HtmlWriter::math(const std::string& tex, bool display, const doc::Block* block, std::string& out) {
+void HtmlWriter::math(const std::string& tex, bool display, const doc::Block* block,
+                      std::string& out) {
   const math::Formula* f = formulas ? formulas->find(tex, display) : nullptr;
   std::string inner;
   if (f && f->error.empty() && !f->mathml.empty()) {
@@ -165,7 +169,8 @@ void HtmlWriter::math(const std::string& tex, bool display, const doc::Block* bl
   out += "<div class=\"math-display\"";
   if (!block->id.empty()) out += " id=\"" + escape_html(safe_id(block->id), true) + "\"";
   out += ">" + inner;
-  if (!block->equation.empty()) out += "<span class=\"equation-number\">(" + escape_html(block->equation, false) + ")</span>";
+  if (!block->equation.empty())
+    out += "<span class=\"equation-number\">(" + escape_html(block->equation, false) + ")</span>";
   out += "</div>\n";
 }
 
@@ -207,7 +212,8 @@ void HtmlWriter::text(std::string_view s, std::string& out, char32_t after_text)
   for (size_t i = 0; i < s.size();) {
     const size_t at = i;
     const char32_t c = base::next_code_point(s, i);
-    if (markup.vertical && base::is_ascii_digit(c) && !base::is_latin_alnum(prev) && prev != '.' && prev != ',') {
+    if (markup.vertical && base::is_ascii_digit(c) && !base::is_latin_alnum(prev) && prev != '.' &&
+        prev != ',') {
       // One or two digits between non-Latin text stand upright in one em
       // (縦中横), like a Han character: no Han–Latin spacing around them.
       size_t end = i;
@@ -244,9 +250,7 @@ void HtmlWriter::inlines(const std::vector<doc::Inline>& list, std::string& out)
   for (size_t index = 0; index < list.size(); ++index) {
     const doc::Inline& in = list[index];
     switch (in.kind) {
-      case doc::InlineKind::Text:
-        text(in.text, out, first_char(list, index + 1));
-        break;
+      case doc::InlineKind::Text: text(in.text, out, first_char(list, index + 1)); break;
       case doc::InlineKind::Code:
         space_before(first_char(in.text), out);
         out += "<code>" + escape_html(in.text, false) + "</code>";
@@ -457,9 +461,10 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
       }
       const std::string family(doc::callout_family(b.info));
       const bool tip = family == "tip";
-      out += "<aside class=\"callout callout-" + family + "\" epub:type=\"" + (tip ? "tip" : "notice") +
-             "\" role=\"" + (tip ? "doc-tip" : "note") + "\">\n";
-      if (!title.empty()) out += "<p class=\"callout-title\">" + escape_html(title, false) + "</p>\n";
+      out += "<aside class=\"callout callout-" + family + "\" epub:type=\"" +
+             (tip ? "tip" : "notice") + "\" role=\"" + (tip ? "doc-tip" : "note") + "\">\n";
+      if (!title.empty())
+        out += "<p class=\"callout-title\">" + escape_html(title, false) + "</p>\n";
       blocks(b.children, out, false);
       out += "</aside>\n";
       break;
@@ -470,7 +475,8 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
       out += "</blockquote>\n";
       break;
     case doc::BlockKind::Code:
-      if (!b.title.empty()) out += "<div class=\"code-title\">" + escape_html(b.title, false) + "</div>\n";
+      if (!b.title.empty())
+        out += "<div class=\"code-title\">" + escape_html(b.title, false) + "</div>\n";
       out += "<pre><code";
       if (!b.info.empty()) out += " class=\"language-" + escape_html(b.info, true) + "\"";
       out += ">";
@@ -518,17 +524,13 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
       out += "</table>\n";
       break;
     }
-    case doc::BlockKind::Rule:
-      out += "<hr>\n";
-      break;
+    case doc::BlockKind::Rule: out += "<hr>\n"; break;
     case doc::BlockKind::RawHtml:
       marker(b.pos, out);
       out += b.text;
       if (b.text.empty() || b.text.back() != '\n') out += "\n";
       break;
-    case doc::BlockKind::FootnoteDef:
-      footnote(b, out, true);
-      break;
+    case doc::BlockKind::FootnoteDef: footnote(b, out, true); break;
     case doc::BlockKind::Math:
       marker(b.pos, out);
       math(b.text, true, &b, out);
@@ -544,8 +546,8 @@ void HtmlWriter::footnote(const doc::Block& def, std::string& out, bool) {
   base::append_integer(number, def.number);
   std::string back = number + ".";
   if (ref_counts.count(def.label))
-    back = "<a class=\"footnote-back\" href=\"#" + escape_html(safe_id("fnref-" + def.label), true) + "\">" +
-           back + "</a>";
+    back = "<a class=\"footnote-back\" href=\"#" +
+           escape_html(safe_id("fnref-" + def.label), true) + "\">" + back + "</a>";
   back += " ";
   bool placed = false;
   for (const doc::Block& child : def.children) {
@@ -570,7 +572,8 @@ std::string css_length(std::string_view v) {
   while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
   while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
   size_t digits = 0;
-  while (digits < v.size() && ((v[digits] >= '0' && v[digits] <= '9') || v[digits] == '.')) ++digits;
+  while (digits < v.size() && ((v[digits] >= '0' && v[digits] <= '9') || v[digits] == '.'))
+    ++digits;
   if (digits == 0) return "";
   std::string_view unit = v.substr(digits);
   for (std::string_view u : {"", "px", "pt", "mm", "cm", "in", "em", "%"})

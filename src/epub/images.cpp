@@ -25,8 +25,7 @@ std::string ascii_stem(const fs::path& p) {
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
         c == '_')
       out.push_back(c);
-    else if (!out.empty() && out.back() != '-')
-      out.push_back('-');
+    else if (!out.empty() && out.back() != '-') out.push_back('-');
     if (out.size() >= 40) break;
   }
   while (!out.empty() && out.back() == '-') out.pop_back();
@@ -45,7 +44,8 @@ std::optional<std::string> ImageStore::resolve(std::string_view url, std::string
   // the real format, whatever the file was called.
   std::string base = "images/" + ascii_stem(fs::path(e.key));
   std::string name = base + extension_for(e.format);
-  for (int n = 2; names_.count(name); ++n) name = base + "-" + std::to_string(n) + extension_for(e.format);
+  for (int n = 2; names_.count(name); ++n)
+    name = base + "-" + std::to_string(n) + extension_for(e.format);
   names_.insert(name);
   by_file_[e.key] = resources_.size();
   resources_.push_back({name, std::string(image::media_type(e.format)), *e.bytes});

@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "doc/diagnostics.h"
-#include "image/catalog.h"
 #include "doc/document.h"
 #include "epub/epub.h"
+#include "image/catalog.h"
 
 namespace pugi {
 class xml_node;
@@ -37,7 +37,7 @@ std::string escape_html(std::string_view text, bool attribute);
 std::string valid_utf8_xml(std::string_view text);  // drops chars XML 1.0 forbids
 bool valid_language_tag(std::string_view tag);
 using image::percent_decode;
-std::string uri_escape(std::string_view text);   // spaces, quotes, controls -> %XX
+std::string uri_escape(std::string_view text);  // spaces, quotes, controls -> %XX
 
 // ---- html_writer.cpp: blocks -> HTML5 text (parsed again by the sanitizer).
 // Comments "<!--@L:C-->" mark the source position of what follows.
@@ -70,8 +70,8 @@ struct HtmlWriter {
   // replaces after sanitizing (MathJax's MathML is trusted, raw HTML's is not).
   std::vector<std::string> mathml;
   void math(const std::string& tex, bool display, const doc::Block* block, std::string& out);
-  char32_t prev = 0;  // last character written in this block; 0 = none or not text
-  bool code_line_numbers = false;         // style code.line-numbers
+  char32_t prev = 0;               // last character written in this block; 0 = none or not text
+  bool code_line_numbers = false;  // style code.line-numbers
   // Captions under image blocks (<figure>), as the sheet says; none = a bare <p class="image">.
   std::optional<style::FigureStyle> figures;
   void blocks(const std::vector<doc::Block>& blocks, std::string& out, bool tight = false);
@@ -109,7 +109,7 @@ std::string serialize_children(const pugi::xml_node& node);
 
 // ---- images.cpp
 struct Resource {
-  std::string href;        // path inside EPUB/ ("images/001-photo.png")
+  std::string href;  // path inside EPUB/ ("images/001-photo.png")
   std::string media_type;
   std::string data;
 };

@@ -2,7 +2,6 @@
 // file), footnotes placed with the chapter that first cites them, links
 // resolved to file#id, title page, cover, nav + NCX, OPF, CSS, zip.
 #include <algorithm>
-#include <cstring>
 #include <charconv>
 #include <cstring>
 #include <pugixml.hpp>
@@ -50,10 +49,10 @@ namespace detail {
 
 void find_mathml_placeholders(pugi::xml_node n, std::vector<pugi::xml_node>& out) {
   for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
-    if (std::strcmp(c.name(), "code") == 0 && std::strcmp(c.attribute("class").value(), "moyin-mathml") == 0)
+    if (std::strcmp(c.name(), "code") == 0 &&
+        std::strcmp(c.attribute("class").value(), "moyin-mathml") == 0)
       out.push_back(c);
-    else
-      find_mathml_placeholders(c, out);
+    else find_mathml_placeholders(c, out);
   }
 }
 
@@ -125,7 +124,8 @@ struct ChapterFile {
   std::set<std::string> ids;
   std::map<const void*, doc::Position> link_positions;
   bool mathml = false;  // the manifest item gets properties="mathml"
-  bool untitled = false;  // a book chapter with no level-1 heading: its nav entry comes from its title
+  bool untitled =
+      false;  // a book chapter with no level-1 heading: its nav entry comes from its title
 };
 
 struct TocEntry {
@@ -259,9 +259,9 @@ struct Builder {
       : options(o),
         diags(d),
         own_catalog(o.images ? std::nullopt
-                             : std::optional<image::Catalog>(std::in_place,
-                                                             image::CatalogOptions{.boundary = std::move(root),
-                                                                                   .keep_pixels = false})),
+                             : std::optional<image::Catalog>(
+                                   std::in_place, image::CatalogOptions{.boundary = std::move(root),
+                                                                        .keep_pixels = false})),
         images(o.images ? *o.images : *own_catalog) {}
 
   void plan_single(const doc::Document& d) {
@@ -292,7 +292,8 @@ struct Builder {
       ChapterFile f;
       f.unit = static_cast<int>(i);
       for (const doc::Block& b : d.blocks) {
-        if (f.title.empty() && b.kind == doc::BlockKind::Heading) f.title = doc::plain_text(b.inlines);
+        if (f.title.empty() && b.kind == doc::BlockKind::Heading)
+          f.title = doc::plain_text(b.inlines);
         f.blocks.push_back(&b);
       }
       if (f.title.empty()) f.title = d.meta.title;
@@ -354,7 +355,8 @@ struct Builder {
           html += "</section>\n";
         }
         f.dom = std::make_unique<pugi::xml_document>();
-        pugi::xml_node body = xhtml_skeleton(*f.dom, lang, f.title.empty() ? meta.title : f.title, true);
+        pugi::xml_node body =
+            xhtml_skeleton(*f.dom, lang, f.title.empty() ? meta.title : f.title, true);
         SanitizeContext ctx;
         ctx.diags = &diags;
         ctx.path = d.path;
@@ -414,7 +416,8 @@ struct Builder {
       file_part = url.substr(0, hash);
       frag = url.substr(hash + 1);
     }
-    if (size_t q = file_part.find('?'); q != std::string_view::npos) file_part = file_part.substr(0, q);
+    if (size_t q = file_part.find('?'); q != std::string_view::npos)
+      file_part = file_part.substr(0, q);
     std::string id = percent_decode(frag);
     int target_unit = f.unit;
     if (!file_part.empty()) {
@@ -426,16 +429,19 @@ struct Builder {
         if (!ec && !units[u].canonical.empty() && units[u].canonical == target)
           target_unit = static_cast<int>(u);
       if (target_unit < 0) {
-        diags.warn(path, pos, "link to " + std::string(url) +
-                                  ": not part of this EPUB; the link is removed (text kept)");
+        diags.warn(path, pos,
+                   "link to " + std::string(url) +
+                       ": not part of this EPUB; the link is removed (text kept)");
         return std::nullopt;
       }
       if (id.empty()) return files[static_cast<size_t>(units[target_unit].first_file)].name;
     }
     if (id.empty()) return f.name;
     if (f.unit == target_unit && f.ids.count(id)) return "#" + fragment(id);
-    if (const ChapterFile* other = file_with_id(target_unit, id)) return other->name + "#" + fragment(id);
-    diags.warn(path, pos, "link target #" + id + " does not exist; the link is removed (text kept)");
+    if (const ChapterFile* other = file_with_id(target_unit, id))
+      return other->name + "#" + fragment(id);
+    diags.warn(path, pos,
+               "link target #" + id + " does not exist; the link is removed (text kept)");
     return std::nullopt;
   }
 
@@ -483,8 +489,8 @@ void accessibility_metadata(pugi::xml_node md, const AccessibilityFacts& f, cons
   if (f.images) meta("schema:accessMode", "visual");
   if (all_alt) meta("schema:accessModeSufficient", "textual");
   if (f.images) meta("schema:accessModeSufficient", "textual,visual");
-  for (const char* feature : {"structuralNavigation", "tableOfContents", "readingOrder",
-                              "displayTransformability"})
+  for (const char* feature :
+       {"structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"})
     meta("schema:accessibilityFeature", feature);
   if (f.images && all_alt) meta("schema:accessibilityFeature", "alternativeText");
   if (f.mathml) meta("schema:accessibilityFeature", "MathML");
@@ -496,17 +502,18 @@ void accessibility_metadata(pugi::xml_node md, const AccessibilityFacts& f, cons
               : "A reflowable EPUB with a table of contents, a heading structure and semantic "
                 "markup; the reading order follows the print edition.";
   if (f.images)
-    summary += all_alt ? (chinese ? "所有图片都有替代文字。" : " Every image has a text alternative.")
-                       : (chinese ? "部分图片没有替代文字。" : " Some images have no text alternative.");
-  if (f.mathml)
-    summary += chinese ? "数学公式以 MathML 给出。" : " Formulas are given as MathML.";
+    summary +=
+        all_alt ? (chinese ? "所有图片都有替代文字。" : " Every image has a text alternative.")
+                : (chinese ? "部分图片没有替代文字。" : " Some images have no text alternative.");
+  if (f.mathml) summary += chinese ? "数学公式以 MathML 给出。" : " Formulas are given as MathML.";
   meta("schema:accessibilitySummary", summary);
   if (all_alt) {
     meta("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA");
   } else {
     diags.warn(path, {},
-               std::to_string(f.images_without_alt) + " image(s) have no alt text: the EPUB does not claim "
-               "EPUB Accessibility 1.1 / WCAG 2.1 AA conformance");
+               std::to_string(f.images_without_alt) +
+                   " image(s) have no alt text: the EPUB does not claim "
+                   "EPUB Accessibility 1.1 / WCAG 2.1 AA conformance");
   }
 }
 
@@ -529,18 +536,20 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
       diags.warn(b.meta_path, {}, "date \"" + meta.date + "\" is not an ISO 8601 date; not used");
   }
   int64_t modified = date_epoch ? *date_epoch : options.source_date_epoch.value_or(0);
-  std::string identifier = !meta.id.empty() ? meta.id
-                                            : "urn:uuid:" + uuid_from_name("moyin:" + meta.title + "\n" + meta.date);
+  std::string identifier =
+      !meta.id.empty() ? meta.id
+                       : "urn:uuid:" + uuid_from_name("moyin:" + meta.title + "\n" + meta.date);
 
   std::vector<FileEntry> entries;
   entries.push_back({"mimetype", "application/epub+zip"});
-  entries.push_back({"META-INF/container.xml",
-                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                     "<container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n"
-                     "  <rootfiles>\n"
-                     "    <rootfile full-path=\"EPUB/package.opf\" media-type=\"application/oebps-package+xml\"/>\n"
-                     "  </rootfiles>\n"
-                     "</container>\n"});
+  entries.push_back(
+      {"META-INF/container.xml",
+       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+       "<container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n"
+       "  <rootfiles>\n"
+       "    <rootfile full-path=\"EPUB/package.opf\" media-type=\"application/oebps-package+xml\"/>\n"
+       "  </rootfiles>\n"
+       "</container>\n"});
   bool chinese = zh(lang);
 
   // Cover.
@@ -583,7 +592,8 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     };
     if (!meta.description.empty()) para("description", meta.description);
     std::string authors;
-    for (const std::string& a : meta.authors) authors += (authors.empty() ? "" : chinese ? "、" : ", ") + a;
+    for (const std::string& a : meta.authors)
+      authors += (authors.empty() ? "" : chinese ? "、" : ", ") + a;
     para("author", authors);
     if (date_epoch) para("date", base::format_day(*date_epoch));
     std::string tags;
@@ -663,7 +673,8 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
   std::vector<Resource> fonts;
   if (options.embed_fonts) {
     if (options.fonts.empty())
-      diags.warn(b.meta_path, {}, "epub.embed-fonts is set but no font faces were found; nothing embedded");
+      diags.warn(b.meta_path, {},
+                 "epub.embed-fonts is set but no font faces were found; nothing embedded");
     // Subset every face to the characters of all XHTML written so far.
     std::set<char32_t> used;
     for (const FileEntry& e : entries)
@@ -772,7 +783,8 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
       c.text() = a.c_str();
     }
     if (date_epoch) md.append_child("dc:date").text() = date_text(date).c_str();
-    if (!meta.description.empty()) md.append_child("dc:description").text() = meta.description.c_str();
+    if (!meta.description.empty())
+      md.append_child("dc:description").text() = meta.description.c_str();
     std::set<std::string> subjects;
     auto subject = [&](const std::string& s) {
       if (s.empty() || !subjects.insert(s).second) return;
@@ -808,8 +820,8 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     item("css", "style.css", "text/css", nullptr);
     for (const Page& p : front) item(p.id, p.name, "application/xhtml+xml", nullptr);
     for (size_t i = 0; i < b.files.size(); ++i)
-      item("chapter-" + base::integer(static_cast<int>(i) + 1, 3), b.files[i].name, "application/xhtml+xml",
-           b.files[i].mathml ? "mathml" : nullptr);
+      item("chapter-" + base::integer(static_cast<int>(i) + 1, 3), b.files[i].name,
+           "application/xhtml+xml", b.files[i].mathml ? "mathml" : nullptr);
     int n = 0;
     for (const Resource& r : b.images.resources()) {
       bool is_cover = cover_href && *cover_href == r.href;
@@ -828,13 +840,15 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
       }
     }
     n = 0;
-    for (const Resource& r : fonts) item("font-" + base::integer(++n, 3), r.href, r.media_type, nullptr);
+    for (const Resource& r : fonts)
+      item("font-" + base::integer(++n, 3), r.href, r.media_type, nullptr);
     pugi::xml_node spine = pkg.append_child("spine");
     spine.append_attribute("toc") = "ncx";
     // Vertical text (竖排) turns its pages from right to left.
     if (options.sheet.epub.writing_mode == style::WritingMode::VerticalRl)
       spine.append_attribute("page-progression-direction") = "rtl";
-    for (const Page& p : front) spine.append_child("itemref").append_attribute("idref") = p.id.c_str();
+    for (const Page& p : front)
+      spine.append_child("itemref").append_attribute("idref") = p.id.c_str();
     // The nav is reachable (landmarks point at it) but not part of the reading order.
     pugi::xml_node nav_ref = spine.append_child("itemref");
     nav_ref.append_attribute("idref") = "nav";

@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <iterator>
 #include <cstring>
+#include <iterator>
 #include <memory>
 #include <pugixml.hpp>
 #include <string>
@@ -28,11 +28,12 @@ bool in(std::string_view s, std::initializer_list<std::string_view> list) {
 
 // Elements removed together with everything inside them.
 bool drop_with_content(std::string_view tag) {
-  return in(tag, {"script", "style", "iframe", "object", "embed", "applet", "frame", "frameset",
-                  "noembed", "noframes", "noscript", "template", "title", "textarea", "select",
-                  "option", "optgroup", "datalist", "button", "link", "meta", "base", "head",
-                  "param", "source", "track", "audio", "video", "canvas", "map", "area",
-                  "plaintext", "xmp", "dialog", "portal", "slot"});
+  return in(tag, {"script", "style",     "iframe",  "object",   "embed",    "applet",
+                  "frame",  "frameset",  "noembed", "noframes", "noscript", "template",
+                  "title",  "textarea",  "select",  "option",   "optgroup", "datalist",
+                  "button", "link",      "meta",    "base",     "head",     "param",
+                  "source", "track",     "audio",   "video",    "canvas",   "map",
+                  "area",   "plaintext", "xmp",     "dialog",   "portal",   "slot"});
 }
 bool dangerous(std::string_view tag) {
   return in(tag, {"script", "iframe", "object", "embed", "applet", "frame", "frameset"});
@@ -40,17 +41,17 @@ bool dangerous(std::string_view tag) {
 
 // Elements kept (with allowed attributes); any other element is unwrapped.
 bool allowed_element(std::string_view tag) {
-  return in(tag, {"a",       "abbr",    "address", "article", "aside",  "b",      "bdi",
-                  "bdo",     "blockquote", "br",   "caption", "cite",   "code",   "col",
-                  "colgroup", "data",   "dd",      "del",     "details", "dfn",   "div",
-                  "dl",      "dt",      "em",      "figcaption", "figure", "footer", "h1",
-                  "h2",      "h3",      "h4",      "h5",      "h6",     "header", "hgroup",
-                  "hr",      "i",       "img",     "input",   "ins",    "kbd",    "li",
-                  "main",    "mark",    "nav",     "ol",      "p",      "pre",    "q",
-                  "rp",      "rt",      "ruby",    "s",       "samp",   "section", "small",
-                  "span",    "strong",  "sub",     "summary", "sup",    "table",  "tbody",
-                  "td",      "tfoot",   "th",      "thead",   "time",   "tr",     "u",
-                  "ul",      "var",     "wbr"});
+  return in(tag,
+            {"a",          "abbr",   "address", "article", "aside", "b",     "bdi",      "bdo",
+             "blockquote", "br",     "caption", "cite",    "code",  "col",   "colgroup", "data",
+             "dd",         "del",    "details", "dfn",     "div",   "dl",    "dt",       "em",
+             "figcaption", "figure", "footer",  "h1",      "h2",    "h3",    "h4",       "h5",
+             "h6",         "header", "hgroup",  "hr",      "i",     "img",   "input",    "ins",
+             "kbd",        "li",     "main",    "mark",    "nav",   "ol",    "p",        "pre",
+             "q",          "rp",     "rt",      "ruby",    "s",     "samp",  "section",  "small",
+             "span",       "strong", "sub",     "summary", "sup",   "table", "tbody",    "td",
+             "tfoot",      "th",     "thead",   "time",    "tr",    "u",     "ul",       "var",
+             "wbr"});
 }
 
 bool all_digits(std::string_view v, bool allow_sign) {
@@ -76,24 +77,27 @@ std::string lower_trimmed_scheme(std::string_view url) {
 }
 
 bool allowed_epub_type(std::string_view v) {
-  return in(v, {"noteref", "footnote", "footnotes", "endnote", "endnotes", "rearnote",
-                "rearnotes", "note", "titlepage", "toc", "landmarks", "cover", "chapter", "part",
-                "bodymatter", "frontmatter", "backmatter", "pagebreak", "glossary", "tip", "notice"});
+  return in(v, {"noteref",   "footnote", "footnotes",  "endnote",     "endnotes",   "rearnote",
+                "rearnotes", "note",     "titlepage",  "toc",         "landmarks",  "cover",
+                "chapter",   "part",     "bodymatter", "frontmatter", "backmatter", "pagebreak",
+                "glossary",  "tip",      "notice"});
 }
 
 // Elements whose content must be phrasing (inline) content.
 bool phrasing_only(std::string_view tag) {
-  return in(tag, {"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "span", "strong", "em", "b", "i",
-                  "u", "s", "small", "sub", "sup", "code", "kbd", "samp", "var", "mark", "abbr",
-                  "cite", "dfn", "q", "time", "data", "bdi", "bdo", "rt", "rp", "ruby", "summary"});
+  return in(tag, {"p",      "h1",   "h2",   "h3",  "h4",   "h5",   "h6",    "pre",    "span",
+                  "strong", "em",   "b",    "i",   "u",    "s",    "small", "sub",    "sup",
+                  "code",   "kbd",  "samp", "var", "mark", "abbr", "cite",  "dfn",    "q",
+                  "time",   "data", "bdi",  "bdo", "rt",   "rp",   "ruby",  "summary"});
 }
 // Elements that are not phrasing content (may not appear inside the above).
 bool flow_only(std::string_view tag) {
-  return in(tag, {"address", "article", "aside", "blockquote", "details", "div", "dl", "dd", "dt",
-                  "figure", "figcaption", "footer", "header", "hgroup", "h1", "h2", "h3", "h4",
-                  "h5", "h6", "hr", "main", "nav", "ol", "p", "pre", "section", "table", "tbody",
-                  "thead", "tfoot", "tr", "td", "th", "caption", "col", "colgroup", "ul", "li",
-                  "summary"});
+  return in(tag, {"address", "article",  "aside",  "blockquote", "details", "div",     "dl",
+                  "dd",      "dt",       "figure", "figcaption", "footer",  "header",  "hgroup",
+                  "h1",      "h2",       "h3",     "h4",         "h5",      "h6",      "hr",
+                  "main",    "nav",      "ol",     "p",          "pre",     "section", "table",
+                  "tbody",   "thead",    "tfoot",  "tr",         "td",      "th",      "caption",
+                  "col",     "colgroup", "ul",     "li",         "summary"});
 }
 
 struct Walker {
@@ -149,26 +153,19 @@ struct Walker {
   }
 
   void children(const GumboVector& kids, pugi::xml_node parent) {
-    for (unsigned i = 0; i < kids.length; ++i) node(static_cast<const GumboNode*>(kids.data[i]), parent);
+    for (unsigned i = 0; i < kids.length; ++i)
+      node(static_cast<const GumboNode*>(kids.data[i]), parent);
   }
 
   void node(const GumboNode* n, pugi::xml_node parent) {
     switch (n->type) {
       case GUMBO_NODE_TEXT:
       case GUMBO_NODE_WHITESPACE:
-      case GUMBO_NODE_CDATA:
-        text(parent, n->v.text.text);
-        return;
-      case GUMBO_NODE_COMMENT:
-        comment(n->v.text.text);
-        return;
-      case GUMBO_NODE_DOCUMENT:
-        children(n->v.document.children, parent);
-        return;
+      case GUMBO_NODE_CDATA: text(parent, n->v.text.text); return;
+      case GUMBO_NODE_COMMENT: comment(n->v.text.text); return;
+      case GUMBO_NODE_DOCUMENT: children(n->v.document.children, parent); return;
       case GUMBO_NODE_ELEMENT:
-      case GUMBO_NODE_TEMPLATE:
-        element(n->v.element, parent);
-        return;
+      case GUMBO_NODE_TEMPLATE: element(n->v.element, parent); return;
     }
   }
 
@@ -224,7 +221,8 @@ struct Walker {
   void input(const GumboElement& el, pugi::xml_node parent) {
     const GumboAttribute* type = find(el, "type");
     std::string t = type ? type->value : "";
-    std::transform(t.begin(), t.end(), t.begin(), [](char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; });
+    std::transform(t.begin(), t.end(), t.begin(),
+                   [](char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; });
     if (t != "checkbox") return;  // only the read-only task-list checkbox
     pugi::xml_node out = parent.append_child("input");
     out.append_attribute("type") = "checkbox";
@@ -345,8 +343,8 @@ struct StringWriter : pugi::xml_writer {
 // content. Like cmark-gfm's tagfilter, write such an opening tag as text
 // when no matching end tag follows.
 std::string neutralize_unclosed_rawtext(std::string_view html) {
-  static const char* kRaw[] = {"title", "textarea", "style", "xmp", "iframe", "noembed",
-                               "noframes", "script", "plaintext", "noscript"};
+  static const char* kRaw[] = {"title",   "textarea", "style",  "xmp",       "iframe",
+                               "noembed", "noframes", "script", "plaintext", "noscript"};
   std::string lower(html);
   for (char& c : lower)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
@@ -385,8 +383,8 @@ std::string neutralize_unclosed_rawtext(std::string_view html) {
 constexpr size_t kMaxDepth = 200;
 
 bool void_tag(std::string_view t) {
-  return in(t, {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                "param", "source", "track", "wbr", "keygen", "basefont", "bgsound", "frame"});
+  return in(t, {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+                "source", "track", "wbr", "keygen", "basefont", "bgsound", "frame"});
 }
 
 std::string limit_nesting(std::string_view html) {

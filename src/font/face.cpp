@@ -69,8 +69,9 @@ FacePtr open_face(const std::filesystem::path& path, int index, doc::Diagnostics
     return FacePtr(nullptr);
   }
   if (index < 0 || static_cast<unsigned>(index) >= count) {
-    diags.error(p, {}, "the font file has " + std::to_string(count) + " face(s), no face index " +
-                           std::to_string(index));
+    diags.error(p, {},
+                "the font file has " + std::to_string(count) + " face(s), no face index " +
+                    std::to_string(index));
     return FacePtr(nullptr);
   }
   std::unique_ptr<hb_face_t, HbFaceDeleter> face(hb_face_create(blob.get(), index));

@@ -31,18 +31,18 @@ struct FaceInfo {
   std::string style;            // subfamily, e.g. "Regular", "Bold"
   std::string postscript_name;  // for the PDF font name
   int units_per_em = 1000;
-  double ascender = 0.8;        // em, positive up (OS/2 typo or hhea)
-  double descender = -0.2;      // em, negative below baseline
-  double line_gap = 0;          // em
-  bool bold = false;            // the face itself is bold (weight >= 600)
-  bool italic = false;          // the face itself is italic/oblique
-  bool monospace = false;       // post.isFixedPitch
-  bool cff = false;             // PostScript (CFF) outlines rather than TrueType (glyf)
+  double ascender = 0.8;    // em, positive up (OS/2 typo or hhea)
+  double descender = -0.2;  // em, negative below baseline
+  double line_gap = 0;      // em
+  bool bold = false;        // the face itself is bold (weight >= 600)
+  bool italic = false;      // the face itself is italic/oblique
+  bool monospace = false;   // post.isFixedPitch
+  bool cff = false;         // PostScript (CFF) outlines rather than TrueType (glyf)
 };
 
 const FaceInfo& info(const Face& face);
 bool has_glyph(const Face& face, char32_t cp);
-uint32_t glyph_of(const Face& face, char32_t cp);  // 0 (.notdef) when missing
+uint32_t glyph_of(const Face& face, char32_t cp);   // 0 (.notdef) when missing
 double advance_em(const Face& face, uint32_t gid);  // hmtx advance / upem
 
 // One shaped glyph. Positions in em (multiply by the font size in pt).
@@ -58,36 +58,35 @@ struct ShapedGlyph {
 // (ligatures and contextual forms kept). `script` is an ISO 15924 tag
 // ("Hani", "Latn", "Zyyy"; empty = guess from the text); `lang` a BCP 47
 // tag ("zh-Hans", "en"; empty = none). Thread-safe.
-std::vector<ShapedGlyph> shape(const Face& face, std::string_view utf8,
-                               std::string_view script, std::string_view lang);
+std::vector<ShapedGlyph> shape(const Face& face, std::string_view utf8, std::string_view script,
+                               std::string_view lang);
 
 // Same, shaping only utf8[offset, offset+length) but letting HarfBuzz see the
 // surrounding text as context; clusters are byte offsets into the whole
 // `utf8` (not relative to `offset`).
-std::vector<ShapedGlyph> shape(const Face& face, std::string_view utf8,
-                               size_t offset, size_t length,
-                               std::string_view script, std::string_view lang);
+std::vector<ShapedGlyph> shape(const Face& face, std::string_view utf8, size_t offset,
+                               size_t length, std::string_view script, std::string_view lang);
 
 // The face chosen to draw one character.
 struct FaceChoice {
-  const Face* face = nullptr;   // never null from select(): last resort is the
-                                // set's first face (draws .notdef)
-  int face_id = -1;             // FontLibrary::face(id); stable for the process
-  bool covered = false;         // false: no face in the set has the character
-  bool synthetic_bold = false;  // bold asked, the family has no bold face
-  bool synthetic_italic = false;// italic asked, the family has no italic face
-                                // (never set for Han: Han stays upright)
+  const Face* face = nullptr;     // never null from select(): last resort is the
+                                  // set's first face (draws .notdef)
+  int face_id = -1;               // FontLibrary::face(id); stable for the process
+  bool covered = false;           // false: no face in the set has the character
+  bool synthetic_bold = false;    // bold asked, the family has no bold face
+  bool synthetic_italic = false;  // italic asked, the family has no italic face
+                                  // (never set for Han: Han stays upright)
 };
 
 // One entry of a font set: a family with its variants (face ids, -1 = none).
 struct FontFamilyEntry {
-  std::string name;       // as written in fonts.yaml (family name or path)
+  std::string name;  // as written in fonts.yaml (family name or path)
   int regular = -1;
   int bold = -1;
   int italic = -1;
   int bold_italic = -1;
-  bool han = false;       // the regular face covers common Han (U+4E00 一):
-                          // used for CJK quotes and for "Han stays upright"
+  bool han = false;  // the regular face covers common Han (U+4E00 一):
+                     // used for CJK quotes and for "Han stays upright"
 };
 
 struct FontSet {
@@ -119,8 +118,8 @@ class FontLibrary {
   // the first Han family that covers cp is preferred. Cheap (per character).
   // Han (is_cjk) never gets an italic face or synthetic_italic; a caller
   // honouring the style option cjk.synthetic-slant sets the slant itself.
-  FaceChoice select(const FontSet& set, char32_t cp, bool bold = false,
-                    bool italic = false, bool prefer_cjk = false) const;
+  FaceChoice select(const FontSet& set, char32_t cp, bool bold = false, bool italic = false,
+                    bool prefer_cjk = false) const;
 
   // The installed face that draws `cp` when no face of the style's set
   // does: fontconfig's sorted list for the document language `lang` (BCP 47,
@@ -140,8 +139,8 @@ class FontLibrary {
                            const FontSet& then, doc::Diagnostics& diags,
                            std::string_view doc_path) const;
 
-  int face_count() const;  // faces opened so far (fallback faces open lazily)
-  const Face& face(int id) const;  // id from select()/fallback()/a set entry
+  int face_count() const;               // faces opened so far (fallback faces open lazily)
+  const Face& face(int id) const;       // id from select()/fallback()/a set entry
   int face_id(const Face& face) const;  // -1 when not from this library
 
  private:

@@ -6,9 +6,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <deque>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -27,7 +27,7 @@ struct FallbackCandidate {
   std::string file;
   int index = 0;
   std::vector<std::pair<char32_t, char32_t>> ranges;  // coverage (fontconfig's charset)
-  int face_id = -2;  // -2: not opened yet; -1: cannot be used
+  int face_id = -2;                                   // -2: not opened yet; -1: cannot be used
 
   bool covers(char32_t cp) const {
     auto it = std::upper_bound(ranges.begin(), ranges.end(), cp,
@@ -38,7 +38,7 @@ struct FallbackCandidate {
 
 // Fallback order per language: fontconfig's sorted (trimmed) list.
 struct FallbackOrder {
-  std::string lang;          // fontconfig language tag: zh-cn, zh-tw, ja, ko, en, de, …
+  std::string lang;  // fontconfig language tag: zh-cn, zh-tw, ja, ko, en, de, …
   std::vector<int> candidates;
 };
 
@@ -79,12 +79,12 @@ struct LibraryData {
   std::vector<FontSet> sets;  // from fonts.yaml; immutable after loading
   // Everything below is used after loading under `mutex`.
   std::mutex mutex;
-  std::unique_ptr<FcConfig, FcConfigDeleter> config;  // private, for on-demand lookups
+  std::unique_ptr<FcConfig, FcConfigDeleter> config;   // private, for on-demand lookups
   std::map<std::pair<std::string, int>, int> by_file;  // (canonical path, index) -> id
   // Fallback: candidates in fontconfig's order per language, opened lazily.
   std::vector<FallbackCandidate> candidates;
   std::map<std::pair<std::string, int>, int> candidate_ids;  // (file, index) -> index in candidates
-  std::vector<FallbackOrder> orders;  // one per document language met so far
+  std::vector<FallbackOrder> orders;                         // one per document language met so far
   // (order index, code point) -> face id, or -1 when nothing covers it.
   std::unordered_map<uint64_t, int> cache;
   // Sets made for families or files a style names (stable addresses).
@@ -177,14 +177,16 @@ bool looks_like_path(const std::string& s) {
 std::vector<Candidate> bold_beside(const std::filesystem::path& dir, const std::string& family) {
   std::vector<std::filesystem::path> files;
   std::error_code ec;
-  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end && files.size() < 256; it.increment(ec))
-    if (it->is_regular_file(ec) && looks_like_path(it->path().filename().string())) files.push_back(it->path());
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end && files.size() < 256;
+       it.increment(ec))
+    if (it->is_regular_file(ec) && looks_like_path(it->path().filename().string()))
+      files.push_back(it->path());
   std::sort(files.begin(), files.end());
   std::vector<Candidate> out;
   for (const std::filesystem::path& f : files) {
     std::unique_ptr<FcFontSet, FcFontSetDeleter> fs(FcFontSetCreate());
-    FcFreeTypeQueryAll(reinterpret_cast<const FcChar8*>(f.c_str()), static_cast<unsigned>(-1), nullptr, nullptr,
-                       fs.get());
+    FcFreeTypeQueryAll(reinterpret_cast<const FcChar8*>(f.c_str()), static_cast<unsigned>(-1),
+                       nullptr, nullptr, fs.get());
     for (int i = 0; i < fs->nfont; ++i) {
       FcPattern* p = fs->fonts[i];
       bool same = false;
@@ -273,9 +275,10 @@ struct Loader {
     }
     const int id = c ? open(c->file, c->index, at) : -1;
     if (id < 0 || id == regular)
-      diags.warn(yaml_path, at, "font file `" + named + "` (family `" + fi.family +
-                                    "`) has no bold face installed or in its folder; bold text is drawn "
-                                    "with synthetic bold (name a bold file with `bold:` in fonts.yaml)");
+      diags.warn(yaml_path, at,
+                 "font file `" + named + "` (family `" + fi.family +
+                     "`) has no bold face installed or in its folder; bold text is drawn "
+                     "with synthetic bold (name a bold file with `bold:` in fonts.yaml)");
     return id == regular ? -1 : id;
   }
 
@@ -289,9 +292,10 @@ struct Loader {
     } else if (node.IsMap()) {
       for (const auto& kv : node) {
         const std::string k = kv.first.Scalar();
-        static const char* known[] = {"family", "path", "index", "regular", "bold", "italic",
-                                      "bold-italic", "regular-index", "bold-index",
-                                      "italic-index", "bold-italic-index"};
+        static const char* known[] = {
+            "family",           "path",        "index",         "regular",    "bold",
+            "italic",           "bold-italic", "regular-index", "bold-index", "italic-index",
+            "bold-italic-index"};
         if (std::find_if(std::begin(known), std::end(known),
                          [&](const char* s) { return k == s; }) == std::end(known))
           diags.warn(yaml_path, pos_of(kv.first), "unknown key `" + k + "` in a font entry");
@@ -319,8 +323,9 @@ struct Loader {
       std::vector<Candidate> cs = list_family(config, family);
       if (cs.empty()) {
         diags.warn(yaml_path, at,
-                   "font family `" + family + "` is not installed (fontconfig found no face); "
-                   "entry skipped");
+                   "font family `" + family +
+                       "` is not installed (fontconfig found no face); "
+                       "entry skipped");
         return std::nullopt;
       }
       auto open_pick = [&](bool bold, bool italic) {
@@ -329,7 +334,8 @@ struct Loader {
       };
       e.regular = open_pick(false, false);
       if (e.regular < 0 && !pick(cs, false, false)) {
-        diags.warn(yaml_path, at, "font family `" + family + "` has no regular face; entry skipped");
+        diags.warn(yaml_path, at,
+                   "font family `" + family + "` has no regular face; entry skipped");
         return std::nullopt;
       }
       e.bold = open_pick(true, false);
@@ -362,7 +368,9 @@ std::string fc_lang(std::string_view lang) {
     parts.push_back(l.substr(at, end - at));
     at = end + 1;
   }
-  auto has = [&](std::string_view s) { return std::find(parts.begin(), parts.end(), s) != parts.end(); };
+  auto has = [&](std::string_view s) {
+    return std::find(parts.begin(), parts.end(), s) != parts.end();
+  };
   if (parts[0] == "zh") {
     if (has("hk") || has("mo")) return "zh-hk";
     return has("hant") || has("tw") ? "zh-tw" : "zh-cn";
@@ -530,8 +538,7 @@ int FontLibrary::face_id(const Face& face) const {
   return -1;
 }
 
-FaceChoice FontLibrary::fallback(char32_t cp, std::string_view lang, bool bold,
-                                 bool italic) const {
+FaceChoice FontLibrary::fallback(char32_t cp, std::string_view lang, bool bold, bool italic) const {
   LibraryData& lib = *impl_;
   FaceChoice out;
   const std::string tag = fc_lang(lang);

@@ -283,9 +283,9 @@ struct CffReader {
 };
 
 struct CffTop {
-  bool cid_keyed = false;       // ROS present
-  int64_t charset = 0;          // offset (0..2: predefined, name-keyed only)
-  int64_t charstrings = -1;     // offset of the CharStrings INDEX
+  bool cid_keyed = false;    // ROS present
+  int64_t charset = 0;       // offset (0..2: predefined, name-keyed only)
+  int64_t charstrings = -1;  // offset of the CharStrings INDEX
 };
 
 // Integer operands and the operators that matter of a Top DICT.
@@ -345,14 +345,14 @@ std::optional<CffCharset> read_cff_charset(std::span<const uint8_t> cff, std::st
   CffReader r{cff};
   const uint32_t header_size = r.u(2, 1);
   size_t at = header_size;
-  r.index(at, at);                               // Name INDEX
-  auto top_dicts = r.index(at, at);              // Top DICT INDEX
+  r.index(at, at);                   // Name INDEX
+  auto top_dicts = r.index(at, at);  // Top DICT INDEX
   if (!r.ok || top_dicts.size() != 1) {
     error = "the CFF table is damaged (no single Top DICT)";
     return std::nullopt;
   }
-  const CffTop top = parse_top_dict(
-      cff.subspan(top_dicts[0].first, top_dicts[0].second - top_dicts[0].first));
+  const CffTop top =
+      parse_top_dict(cff.subspan(top_dicts[0].first, top_dicts[0].second - top_dicts[0].first));
   if (top.charstrings <= 0 || static_cast<size_t>(top.charstrings) >= cff.size()) {
     error = "the CFF table has no CharStrings";
     return std::nullopt;
@@ -407,7 +407,8 @@ bool face_has_table(hb_face_t* face, hb_tag_t tag) {
 // (docs/performance.md), and a larger font program.
 FacePtrHb outline_face(hb_face_t* face) {
   FacePtrHb out(hb_face_builder_create());
-  for (hb_tag_t tag : {HB_TAG('C', 'F', 'F', ' '), HB_TAG('h', 'e', 'a', 'd'), HB_TAG('m', 'a', 'x', 'p')}) {
+  for (hb_tag_t tag :
+       {HB_TAG('C', 'F', 'F', ' '), HB_TAG('h', 'e', 'a', 'd'), HB_TAG('m', 'a', 'x', 'p')}) {
     BlobPtr table(hb_face_reference_table(face, tag));
     if (!hb_face_builder_add_table(out.get(), tag, table.get())) return nullptr;
   }

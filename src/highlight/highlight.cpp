@@ -36,54 +36,95 @@ constexpr size_t kMaxLineBytes = 8192;
 // files Source-highlight lacks (yaml, typescript, dockerfile) and better
 // javascript, css and diff definitions (docs/code.md), found first.
 constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
-    {"bash", "sh.lang"},          {"c", "c.lang"},
-    {"c++", "cpp.lang"},          {"cc", "cpp.lang"},
-    {"console", "sh.lang"},       {"containerfile", "dockerfile.lang"},
-    {"cpp", "cpp.lang"},          {"cs", "csharp.lang"},
-    {"csharp", "csharp.lang"},    {"css", "css.lang"},
-    {"less", "css.lang"},         {"scss", "css.lang"},
-    {"cxx", "cpp.lang"},          {"diff", "diff.lang"},
-    {"docker", "dockerfile.lang"}, {"dockerfile", "dockerfile.lang"},
-    {"go", "go.lang"},            {"golang", "go.lang"},
-    {"h", "c.lang"},              {"hpp", "cpp.lang"},
-    {"htm", "html.lang"},         {"html", "html.lang"},
-    {"java", "java.lang"},        {"javascript", "javascript.lang"},
-    {"js", "javascript.lang"},    {"json", "json.lang"},
-    {"jsonc", "json.lang"},       {"jsx", "javascript.lang"},
-    {"mjs", "javascript.lang"},   {"mysql", "sql.lang"},
-    {"patch", "diff.lang"},       {"postgresql", "sql.lang"},
-    {"psql", "sql.lang"},         {"py", "python.lang"},
-    {"py3", "python.lang"},       {"python", "python.lang"},
-    {"python3", "python.lang"},   {"rs", "rust.lang"},
-    {"rust", "rust.lang"},        {"sh", "sh.lang"},
-    {"shell", "sh.lang"},         {"sql", "sql.lang"},
-    {"sqlite", "sql.lang"},       {"svg", "xml.lang"},
-    {"ts", "typescript.lang"},    {"tsx", "typescript.lang"},
-    {"typescript", "typescript.lang"}, {"udiff", "diff.lang"},
-    {"xhtml", "xml.lang"},        {"xml", "xml.lang"},
-    {"yaml", "yaml.lang"},        {"yml", "yaml.lang"},
+    {"bash", "sh.lang"},
+    {"c", "c.lang"},
+    {"c++", "cpp.lang"},
+    {"cc", "cpp.lang"},
+    {"console", "sh.lang"},
+    {"containerfile", "dockerfile.lang"},
+    {"cpp", "cpp.lang"},
+    {"cs", "csharp.lang"},
+    {"csharp", "csharp.lang"},
+    {"css", "css.lang"},
+    {"less", "css.lang"},
+    {"scss", "css.lang"},
+    {"cxx", "cpp.lang"},
+    {"diff", "diff.lang"},
+    {"docker", "dockerfile.lang"},
+    {"dockerfile", "dockerfile.lang"},
+    {"go", "go.lang"},
+    {"golang", "go.lang"},
+    {"h", "c.lang"},
+    {"hpp", "cpp.lang"},
+    {"htm", "html.lang"},
+    {"html", "html.lang"},
+    {"java", "java.lang"},
+    {"javascript", "javascript.lang"},
+    {"js", "javascript.lang"},
+    {"json", "json.lang"},
+    {"jsonc", "json.lang"},
+    {"jsx", "javascript.lang"},
+    {"mjs", "javascript.lang"},
+    {"mysql", "sql.lang"},
+    {"patch", "diff.lang"},
+    {"postgresql", "sql.lang"},
+    {"psql", "sql.lang"},
+    {"py", "python.lang"},
+    {"py3", "python.lang"},
+    {"python", "python.lang"},
+    {"python3", "python.lang"},
+    {"rs", "rust.lang"},
+    {"rust", "rust.lang"},
+    {"sh", "sh.lang"},
+    {"shell", "sh.lang"},
+    {"sql", "sql.lang"},
+    {"sqlite", "sql.lang"},
+    {"svg", "xml.lang"},
+    {"ts", "typescript.lang"},
+    {"tsx", "typescript.lang"},
+    {"typescript", "typescript.lang"},
+    {"udiff", "diff.lang"},
+    {"xhtml", "xml.lang"},
+    {"xml", "xml.lang"},
+    {"yaml", "yaml.lang"},
+    {"yml", "yaml.lang"},
     {"zsh", "zsh.lang"},
 };
 
 // Source-highlight element names -> Moyin's token classes (elements not
 // listed, such as symbol, cbracket and normal, print as text).
 constexpr std::pair<std::string_view, TokenClass> kElements[] = {
-    {"keyword", TokenClass::Keyword},      {"type", TokenClass::Type},
-    {"usertype", TokenClass::Type},        {"classname", TokenClass::Type},
-    {"string", TokenClass::String},        {"regexp", TokenClass::String},
-    {"specialchar", TokenClass::String},   {"valquote", TokenClass::String},
-    {"url", TokenClass::String},           {"comment", TokenClass::Comment},
-    {"todo", TokenClass::Comment},         {"number", TokenClass::Number},
-    {"preproc", TokenClass::Preprocessor}, {"function", TokenClass::Function},
-    {"predef_func", TokenClass::Function}, {"variable", TokenClass::Variable},
-    {"predef_var", TokenClass::Variable},  {"label", TokenClass::Constant},
-    {"atom", TokenClass::Constant},        {"value", TokenClass::Constant},
-    {"selector", TokenClass::Tag},         {"property", TokenClass::Attribute},
-    {"key", TokenClass::Attribute},        {"keyquote", TokenClass::Attribute},
-    {"oldfile", TokenClass::Deleted},      {"newfile", TokenClass::Inserted},
-    {"difflines", TokenClass::Meta},       {"meta", TokenClass::Meta},
+    {"keyword", TokenClass::Keyword},
+    {"type", TokenClass::Type},
+    {"usertype", TokenClass::Type},
+    {"classname", TokenClass::Type},
+    {"string", TokenClass::String},
+    {"regexp", TokenClass::String},
+    {"specialchar", TokenClass::String},
+    {"valquote", TokenClass::String},
+    {"url", TokenClass::String},
+    {"comment", TokenClass::Comment},
+    {"todo", TokenClass::Comment},
+    {"number", TokenClass::Number},
+    {"preproc", TokenClass::Preprocessor},
+    {"function", TokenClass::Function},
+    {"predef_func", TokenClass::Function},
+    {"variable", TokenClass::Variable},
+    {"predef_var", TokenClass::Variable},
+    {"label", TokenClass::Constant},
+    {"atom", TokenClass::Constant},
+    {"value", TokenClass::Constant},
+    {"selector", TokenClass::Tag},
+    {"property", TokenClass::Attribute},
+    {"key", TokenClass::Attribute},
+    {"keyquote", TokenClass::Attribute},
+    {"oldfile", TokenClass::Deleted},
+    {"newfile", TokenClass::Inserted},
+    {"difflines", TokenClass::Meta},
+    {"meta", TokenClass::Meta},
     // Names Moyin's own definitions use.
-    {"constant", TokenClass::Constant},    {"tag", TokenClass::Tag},
+    {"constant", TokenClass::Constant},
+    {"tag", TokenClass::Tag},
     {"attribute", TokenClass::Attribute},
 };
 
@@ -133,7 +174,9 @@ struct LineSink {
 class SpanFormatter : public srchilite::Formatter {
  public:
   SpanFormatter(LineSink& sink, TokenClass cls) : sink_(sink), cls_(cls) {}
-  void format(const std::string& s, const srchilite::FormatterParams*) override { sink_.add(cls_, s); }
+  void format(const std::string& s, const srchilite::FormatterParams*) override {
+    sink_.add(cls_, s);
+  }
 
  private:
   LineSink& sink_;
@@ -225,7 +268,8 @@ Highlighter::Highlighter(DataDirs dirs) : impl_(std::make_unique<Impl>()) {
     impl_->problem = "Source-highlight's language definitions are not installed (no folder " +
                      impl_->dirs.library.string() + "); code prints without colours";
   else if (!is_dir(impl_->dirs.moyin))
-    impl_->problem = "Moyin's language definitions are missing (no folder " + impl_->dirs.moyin.string() +
+    impl_->problem = "Moyin's language definitions are missing (no folder " +
+                     impl_->dirs.moyin.string() +
                      "); YAML, TypeScript and Dockerfile code prints without colours";
 }
 
@@ -252,10 +296,11 @@ Result Highlighter::highlight(std::string_view language, std::string_view text) 
   if (text.size() > kMaxBlockBytes) return r;
   const bool markup = *file == "xml.lang" || *file == "html.lang";
   LineSink sink;
-  srchilite::FormatterManager formatters(srchilite::FormatterPtr(new SpanFormatter(sink, TokenClass::Text)));
+  srchilite::FormatterManager formatters(
+      srchilite::FormatterPtr(new SpanFormatter(sink, TokenClass::Text)));
   for (const auto& [element, cls] : kElements)
-    formatters.addFormatter(std::string(element),
-                            srchilite::FormatterPtr(new SpanFormatter(sink, class_for(element, markup))));
+    formatters.addFormatter(std::string(element), srchilite::FormatterPtr(new SpanFormatter(
+                                                      sink, class_for(element, markup))));
   srchilite::SourceHighlighter hl(def.state);
   hl.setFormatterManager(&formatters);
   hl.setOptimize(true);

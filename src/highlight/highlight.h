@@ -33,8 +33,8 @@ std::filesystem::path library_data_dir();
 // The result of highlighting one block.
 struct Result {
   std::vector<doc::CodeSpan> spans;
-  bool known = false;   // the language has a definition (else: plain, no warning)
-  std::string error;    // why a known language could not be highlighted
+  bool known = false;  // the language has a definition (else: plain, no warning)
+  std::string error;   // why a known language could not be highlighted
 };
 
 // Loads each language definition once (on first use) and keeps it for the

@@ -15,8 +15,9 @@ namespace {
 std::string scheme_of(std::string_view url) {
   size_t i = 0;
   auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
-  while (i < url.size() && (alpha(url[i]) || (i > 0 && ((url[i] >= '0' && url[i] <= '9') ||
-                                                        url[i] == '+' || url[i] == '-' || url[i] == '.'))))
+  while (i < url.size() &&
+         (alpha(url[i]) || (i > 0 && ((url[i] >= '0' && url[i] <= '9') || url[i] == '+' ||
+                                      url[i] == '-' || url[i] == '.'))))
     ++i;
   if (i < 2 || i >= url.size() || url[i] != ':') return "";
   std::string s(url.substr(0, i));
@@ -101,7 +102,8 @@ std::string describe(const Entry& e, std::string_view url, const Limits& limits)
     case Problem::NoUrl: return "image without a URL" + tail;
     case Problem::Remote: return "remote image " + name + " is not downloaded" + tail;
     case Problem::UnsupportedUrl:
-      if (scheme_of(url) == "file") return "image " + name + ": file: URLs are not read (write a relative path)" + tail;
+      if (scheme_of(url) == "file")
+        return "image " + name + ": file: URLs are not read (write a relative path)" + tail;
       return "image " + name + ": only local files are supported" + tail;
     case Problem::Outside:
       if (url.starts_with("/"))
@@ -148,7 +150,8 @@ Entry Catalog::resolve(std::string_view url, std::string_view doc_path) {
     return e;
   }
   std::string_view local = url;
-  if (size_t cut = local.find_first_of("?#"); cut != std::string_view::npos) local = local.substr(0, cut);
+  if (size_t cut = local.find_first_of("?#"); cut != std::string_view::npos)
+    local = local.substr(0, cut);
   std::error_code ec;
   fs::path dir = fs::weakly_canonical(fs::absolute(fs::path(doc_path).parent_path(), ec), ec);
   fs::path rel(percent_decode(local));
@@ -186,7 +189,7 @@ const Entry& Catalog::load(const fs::path& canonical) {
   }
   if (!h.problem.empty()) {
     e.problem = h.width <= 0 && h.height <= 0 && h.problem == "0×0 pixels" ? Problem::Empty
-                                                                          : Problem::Damaged;
+                                                                           : Problem::Damaged;
     e.why = h.problem;
     return e;
   }

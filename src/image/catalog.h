@@ -24,8 +24,8 @@
 namespace moyin::image {
 
 struct Limits {
-  int64_t max_pixels = 100'000'000;          // image.max-megapixels (style) / --max-image-megapixels
-  uint64_t max_file_bytes = 64ull << 20;     // larger files are not read
+  int64_t max_pixels = 100'000'000;       // image.max-megapixels (style) / --max-image-megapixels
+  uint64_t max_file_bytes = 64ull << 20;  // larger files are not read
 };
 
 struct CatalogOptions {
@@ -39,26 +39,26 @@ struct CatalogOptions {
 
 enum class Problem {
   None,
-  NoUrl,          // ![alt]()
-  Remote,         // http(s)://
-  UnsupportedUrl, // file:, data:, other schemes
-  Outside,        // escapes the boundary
-  Missing,        // no such file
-  Unreadable,     // cannot be read, or larger than max_file_bytes
-  NotImage,       // not PNG, JPEG, GIF, WebP or SVG
-  Empty,          // 0×0
-  TooManyPixels,  // over the limit: its size is known (a placeholder can be drawn)
-  Damaged,        // truncated, corrupt
+  NoUrl,           // ![alt]()
+  Remote,          // http(s)://
+  UnsupportedUrl,  // file:, data:, other schemes
+  Outside,         // escapes the boundary
+  Missing,         // no such file
+  Unreadable,      // cannot be read, or larger than max_file_bytes
+  NotImage,        // not PNG, JPEG, GIF, WebP or SVG
+  Empty,           // 0×0
+  TooManyPixels,   // over the limit: its size is known (a placeholder can be drawn)
+  Damaged,         // truncated, corrupt
 };
 
 struct Entry {
   Problem problem = Problem::None;
-  std::string why;              // detail for the warning ("" when fine)
-  std::string key;              // the file's canonical path: what layout::ImageBox names
+  std::string why;  // detail for the warning ("" when fine)
+  std::string key;  // the file's canonical path: what layout::ImageBox names
   Format format = Format::Unknown;
-  double width = 0;             // pixels (SVG: CSS px)
+  double width = 0;  // pixels (SVG: CSS px)
   double height = 0;
-  bool jpeg_passthrough = false;  // a grey or RGB JPEG the PDF embeds as it is
+  bool jpeg_passthrough = false;             // a grey or RGB JPEG the PDF embeds as it is
   std::shared_ptr<const std::string> bytes;  // the file (when it was read)
 
   bool ok() const { return problem == Problem::None; }
@@ -90,8 +90,8 @@ class Catalog {
               doc::Diagnostics& diags);
 
   CatalogOptions options_;
-  std::map<std::string, Entry> files_;      // by key
-  std::map<std::string, Raster> pixels_;    // by key, until taken
+  std::map<std::string, Entry> files_;    // by key
+  std::map<std::string, Raster> pixels_;  // by key, until taken
   std::set<std::tuple<std::string, int, int, std::string>> reported_;
 };
 

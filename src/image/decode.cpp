@@ -3,12 +3,12 @@
 // problem (never as grey padding, never as an abort).
 #include <gif_lib.h>
 // jpeglib.h needs FILE and size_t declared before it.
-#include <cstdio>
-#include <jpeglib.h>
 #include <jerror.h>
+#include <jpeglib.h>
 #include <png.h>
 #include <webp/decode.h>
 #include <webp/demux.h>
+#include <cstdio>
 
 #include <algorithm>
 #include <csetjmp>
@@ -123,9 +123,9 @@ void jpeg_message(j_common_ptr cinfo, int level) {
 // the frame, GCC warns (-Wclobbered) about the string's inlined locals.
 enum class JpegOutcome { Done, Failed, TooLarge };
 
-JpegOutcome jpeg_run(std::string_view d, int64_t max_pixels, bool keep, std::vector<uint8_t>& pixels,
-                     std::vector<uint8_t>& row, int& width, int& height, int& comps, bool& inverted,
-                     JpegError& err) {
+JpegOutcome jpeg_run(std::string_view d, int64_t max_pixels, bool keep,
+                     std::vector<uint8_t>& pixels, std::vector<uint8_t>& row, int& width,
+                     int& height, int& comps, bool& inverted, JpegError& err) {
   jpeg_decompress_struct cinfo{};
   cinfo.err = jpeg_std_error(&err.mgr);
   err.mgr.error_exit = jpeg_fail;
@@ -140,7 +140,8 @@ JpegOutcome jpeg_run(std::string_view d, int64_t max_pixels, bool keep, std::vec
   jpeg_mem_src(&cinfo, reinterpret_cast<const unsigned char*>(d.data()),
                static_cast<unsigned long>(d.size()));
   jpeg_read_header(&cinfo, TRUE);
-  if (static_cast<double>(cinfo.image_width) * cinfo.image_height > static_cast<double>(max_pixels)) {
+  if (static_cast<double>(cinfo.image_width) * cinfo.image_height >
+      static_cast<double>(max_pixels)) {
     width = static_cast<int>(cinfo.image_width);
     height = static_cast<int>(cinfo.image_height);
     jpeg_destroy_decompress(&cinfo);
@@ -181,9 +182,7 @@ Decoded decode_jpeg(std::string_view d, int64_t max_pixels, bool keep) {
   JpegError err;
   switch (jpeg_run(d, max_pixels, keep, pixels, row, width, height, comps, inverted, err)) {
     case JpegOutcome::Failed: out.problem = err.message; return out;
-    case JpegOutcome::TooLarge:
-      out.problem = too_many(width, height, max_pixels);
-      return out;
+    case JpegOutcome::TooLarge: out.problem = too_many(width, height, max_pixels); return out;
     case JpegOutcome::Done: break;
   }
   if (!keep) return out;
@@ -307,7 +306,8 @@ Decoded decode_gif(std::string_view d, int64_t max_pixels, bool keep) {
     }
   }
   if (!keep) return out;
-  if (std::all_of(r.alpha.begin(), r.alpha.end(), [](uint8_t a) { return a == 255; })) r.alpha.clear();
+  if (std::all_of(r.alpha.begin(), r.alpha.end(), [](uint8_t a) { return a == 255; }))
+    r.alpha.clear();
   out.raster = std::move(r);
   return out;
 }
@@ -352,9 +352,9 @@ Decoded decode_webp(std::string_view d, int64_t max_pixels, bool keep) {
   } else {
     r.pixels.resize(n * (f.has_alpha ? 4 : 3));
     const int stride = f.width * (f.has_alpha ? 4 : 3);
-    uint8_t* ok = f.has_alpha
-                      ? WebPDecodeRGBAInto(bytes, d.size(), r.pixels.data(), r.pixels.size(), stride)
-                      : WebPDecodeRGBInto(bytes, d.size(), r.pixels.data(), r.pixels.size(), stride);
+    uint8_t* ok =
+        f.has_alpha ? WebPDecodeRGBAInto(bytes, d.size(), r.pixels.data(), r.pixels.size(), stride)
+                    : WebPDecodeRGBInto(bytes, d.size(), r.pixels.data(), r.pixels.size(), stride);
     if (!ok) {
       out.problem = "damaged WebP data";
       return out;

@@ -61,7 +61,8 @@ Header jpeg_header(std::string_view d) {
     }
     size_t len = be16(d, i + 2);
     if (len < 2) break;
-    bool sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+    bool sof =
+        marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
     if (sof) {
       if (i + 10 > d.size()) break;
       h.height = be16(d, i + 5);
@@ -149,8 +150,10 @@ std::optional<std::string_view> attribute(std::string_view tag, std::string_view
 // A length of the root element in CSS px (96 per inch); nothing for a
 // percentage, "auto" or junk.
 std::optional<double> svg_length(std::string_view v) {
-  while (!v.empty() && (v.front() == ' ' || v.front() == '\t' || v.front() == '\n')) v.remove_prefix(1);
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\n')) v.remove_suffix(1);
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t' || v.front() == '\n'))
+    v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\n'))
+    v.remove_suffix(1);
   double x = 0;
   auto r = std::from_chars(v.data(), v.data() + v.size(), x);
   if (r.ec != std::errc() || !std::isfinite(x) || x <= 0) return std::nullopt;
@@ -258,9 +261,7 @@ Header read_header(std::string_view d) {
       h.format = Format::Svg;
       if (!svg_size(d, h.width, h.height)) h.problem = "unreadable <svg> element";
       return h;
-    case Format::Unknown:
-      h.problem = "not an image";
-      return h;
+    case Format::Unknown: h.problem = "not an image"; return h;
   }
   if (h.problem.empty() && (h.width <= 0 || h.height <= 0)) h.problem = "0×0 pixels";
   return h;

@@ -28,10 +28,10 @@ struct Header {
   Format format = Format::Unknown;
   double width = 0;
   double height = 0;
-  int components = 0;   // JPEG: 1 grey, 3 YCbCr/RGB, 4 CMYK/YCCK; PNG: channels
-  int bit_depth = 0;    // PNG: 1, 2, 4, 8 or 16
+  int components = 0;     // JPEG: 1 grey, 3 YCbCr/RGB, 4 CMYK/YCCK; PNG: channels
+  int bit_depth = 0;      // PNG: 1, 2, 4, 8 or 16
   bool animated = false;  // GIF/WebP with more frames (the first one prints)
-  std::string problem;  // why the header cannot be used; "" when it can
+  std::string problem;    // why the header cannot be used; "" when it can
 };
 Header read_header(std::string_view bytes);
 

@@ -34,17 +34,17 @@ struct Color {
 
 // A face used by the book. Faces are numbered by their index in Book::faces.
 struct FaceRef {
-  std::string path;            // font file
-  int index = 0;               // face index inside a .ttc
-  std::string postscript_name; // for the PDF font name
+  std::string path;             // font file
+  int index = 0;                // face index inside a .ttc
+  std::string postscript_name;  // for the PDF font name
 };
 
 struct Glyph {
   uint32_t gid = 0;
-  double advance = 0;   // final pen advance in pt, justification included
-  double x_offset = 0;  // pt, from HarfBuzz positioning
-  double y_offset = 0;  // pt, positive = up (HarfBuzz convention)
-  uint32_t cluster = 0; // byte offset into GlyphRun::text where its cluster starts
+  double advance = 0;    // final pen advance in pt, justification included
+  double x_offset = 0;   // pt, from HarfBuzz positioning
+  double y_offset = 0;   // pt, positive = up (HarfBuzz convention)
+  uint32_t cluster = 0;  // byte offset into GlyphRun::text where its cluster starts
 };
 
 // Glyphs of one face at one size, drawn from `origin` (the baseline start).
@@ -54,9 +54,9 @@ struct GlyphRun {
   Color color;
   Point origin;
   std::vector<Glyph> glyphs;
-  std::string text;            // the source text the glyphs came from (UTF-8)
-  bool synthetic_bold = false; // draw with a stroke: the face has no bold
-  double synthetic_slant = 0;  // skew factor for synthetic italic, 0 = upright
+  std::string text;             // the source text the glyphs came from (UTF-8)
+  bool synthetic_bold = false;  // draw with a stroke: the face has no bold
+  double synthetic_slant = 0;   // skew factor for synthetic italic, 0 = upright
 };
 
 struct Rule {
@@ -82,7 +82,7 @@ struct Pixels {
 
 struct ImageBox {
   Box box;
-  std::string path;  // resolved local file
+  std::string path;                      // resolved local file
   std::shared_ptr<const Pixels> pixels;  // drawn instead of the file when set
 };
 
@@ -160,11 +160,11 @@ using Item = std::variant<GlyphRun, Rule, Rect, ImageBox, LinkArea, Anchor, Path
 enum class LabelStyle { Decimal, LowerRoman, UpperRoman, None };
 
 struct Page {
-  double width = 595.276;   // A4
+  double width = 595.276;  // A4
   double height = 841.89;
-  Box trim;                 // equals the page when there is no bleed
+  Box trim;  // equals the page when there is no bleed
   Box bleed;
-  std::string label;        // "i", "ii", "1", … as printed and as the page label
+  std::string label;  // "i", "ii", "1", … as printed and as the page label
   std::vector<Item> items;
 };
 
@@ -189,9 +189,9 @@ struct StructElement {
   // "P", "L", "LI", "Lbl", "LBody", "Table", "TR", "TH", "TD", "Figure",
   // "Formula", "Caption", "BlockQuote", "Code", "Note", "TOC", "TOCI", "Sect".
   std::string type;
-  int parent = -1;      // index into Book::structure; -1 = the document itself
-  std::string alt;      // Figure, Formula: the alternate description (/Alt)
-  std::string actual;   // replacement text (/ActualText), "" = none
+  int parent = -1;     // index into Book::structure; -1 = the document itself
+  std::string alt;     // Figure, Formula: the alternate description (/Alt)
+  std::string actual;  // replacement text (/ActualText), "" = none
 };
 
 struct Book {

@@ -47,8 +47,8 @@ struct Spawned {
 };
 
 // Runs argv with `input` on stdin; collects stdout and stderr.
-std::optional<Spawned> run(const std::vector<std::string>& argv, const std::string& input, double timeout,
-                           std::string& error) {
+std::optional<Spawned> run(const std::vector<std::string>& argv, const std::string& input,
+                           double timeout, std::string& error) {
   Pipe in, out, err;
   if (!in.ok() || !out.ok() || !err.ok()) {
     error = std::string("cannot create pipes: ") + std::strerror(errno);
@@ -80,7 +80,8 @@ std::optional<Spawned> run(const std::vector<std::string>& argv, const std::stri
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout);
   char buf[65536];
   while (out.fd[0] >= 0 || err.fd[0] >= 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       r.timed_out = true;
       ::kill(pid, SIGKILL);
@@ -153,7 +154,8 @@ std::vector<Key> collect(std::span<const doc::Document> docs) {
 
 bool has_math(const doc::Document& d) { return !collect(std::span(&d, 1)).empty(); }
 
-bool convert(const Engine& engine, const std::vector<Key>& keys, Formulas& out, std::string& error) {
+bool convert(const Engine& engine, const std::vector<Key>& keys, Formulas& out,
+             std::string& error) {
   nlohmann::json batch = nlohmann::json::array();
   std::vector<const Key*> asked;
   for (const Key& k : keys) {
@@ -170,21 +172,23 @@ bool convert(const Engine& engine, const std::vector<Key>& keys, Formulas& out, 
     error = "the math engine " + engine.script + " is missing";
     return false;
   }
-  const double timeout = engine.timeout > 0 ? engine.timeout : 20.0 + 0.02 * static_cast<double>(asked.size());
+  const double timeout =
+      engine.timeout > 0 ? engine.timeout : 20.0 + 0.02 * static_cast<double>(asked.size());
   std::optional<Spawned> r =
-      run({engine.node, engine.script}, batch.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), timeout,
-          error);
+      run({engine.node, engine.script},
+          batch.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), timeout, error);
   if (!r) return false;
   if (r->timed_out) {
-    error = "the math engine did not answer within " + std::to_string(static_cast<int>(timeout)) + " s";
+    error =
+        "the math engine did not answer within " + std::to_string(static_cast<int>(timeout)) + " s";
     return false;
   }
   if (!WIFEXITED(r->status) || WEXITSTATUS(r->status) != 0) {
     if (r->err.find("mathjax-full") != std::string::npos)
       error = "MathJax is not installed: run `npm ci --prefix " +
-              engine.script.substr(0, engine.script.rfind('/')) + "` (npm package `mathjax-full`; scripts/setup does)";
-    else
-      error = "the math engine failed: " + first_line(r->err);
+              engine.script.substr(0, engine.script.rfind('/')) +
+              "` (npm package `mathjax-full`; scripts/setup does)";
+    else error = "the math engine failed: " + first_line(r->err);
     return false;
   }
   nlohmann::json answer = nlohmann::json::parse(r->out, nullptr, false);
@@ -198,7 +202,8 @@ bool convert(const Engine& engine, const std::vector<Key>& keys, Formulas& out, 
     if (a.contains("error") && a["error"].is_string()) f.error = a["error"].get<std::string>();
     if (a.contains("svg") && a["svg"].is_string()) f.svg = a["svg"].get<std::string>();
     if (a.contains("mathml") && a["mathml"].is_string()) f.mathml = a["mathml"].get<std::string>();
-    if (f.error.empty() && (f.svg.empty() || f.mathml.empty())) f.error = "the engine returned no drawing";
+    if (f.error.empty() && (f.svg.empty() || f.mathml.empty()))
+      f.error = "the engine returned no drawing";
     out.results.emplace(*asked[i], std::move(f));
   }
   return true;

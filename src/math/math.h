@@ -50,9 +50,9 @@ std::vector<Key> collect(std::span<const doc::Document> docs);
 bool has_math(const doc::Document& d);
 
 struct Engine {
-  std::string node;      // the Node.js executable (a path)
-  std::string script;    // math/engine.js
-  double timeout = 0;    // seconds for the whole batch; 0: 20 s + 20 ms per formula
+  std::string node;    // the Node.js executable (a path)
+  std::string script;  // math/engine.js
+  double timeout = 0;  // seconds for the whole batch; 0: 20 s + 20 ms per formula
 };
 
 // Runs the engine once with every key not yet in `out` and stores the
@@ -87,9 +87,9 @@ struct Text {
 // A formula as outlines in em units: x from its left edge, y down with the
 // baseline at 0 (multiply by the text size in pt and translate).
 struct Drawing {
-  double width = 0;    // em
-  double ascent = 0;   // em above the baseline
-  double descent = 0;  // em below the baseline (positive)
+  double width = 0;                 // em
+  double ascent = 0;                // em above the baseline
+  double descent = 0;               // em below the baseline (positive)
   std::vector<layout::Path> paths;  // fill/stroke colours black
   std::vector<Text> texts;
 };

@@ -17,7 +17,8 @@ struct Numberer {
 
   void blocks(std::vector<doc::Block>& list) {
     for (doc::Block& b : list) {
-      if (b.kind == doc::BlockKind::Heading && b.level == 1 && headings_count && mode == Numbering::Chapter) {
+      if (b.kind == doc::BlockKind::Heading && b.level == 1 && headings_count &&
+          mode == Numbering::Chapter) {
         ++chapter;
         count = 0;
       }
@@ -26,8 +27,9 @@ struct Numberer {
           b.equation = b.label;
         } else if (mode != Numbering::None || !b.info.empty()) {
           ++count;
-          b.equation = mode == Numbering::Chapter ? std::to_string(std::max(chapter, 1)) + "." + std::to_string(count)
-                                                  : std::to_string(count);
+          b.equation = mode == Numbering::Chapter
+                           ? std::to_string(std::max(chapter, 1)) + "." + std::to_string(count)
+                           : std::to_string(count);
         }
         if (!b.info.empty()) labels.emplace(b.info, std::make_pair(b.equation, b.id));
       }

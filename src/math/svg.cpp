@@ -16,8 +16,8 @@ namespace {
 struct Matrix {
   double a = 1, b = 0, c = 0, d = 1, e = 0, f = 0;
   Matrix operator*(const Matrix& m) const {  // this ∘ m (apply m first)
-    return {a * m.a + c * m.b, b * m.a + d * m.b, a * m.c + c * m.d, b * m.c + d * m.d,
-            a * m.e + c * m.f + e, b * m.e + d * m.f + f};
+    return {a * m.a + c * m.b, b * m.a + d * m.b,     a * m.c + c * m.d,
+            b * m.c + d * m.d, a * m.e + c * m.f + e, b * m.e + d * m.f + f};
   }
   layout::Point apply(double x, double y) const { return {a * x + c * y + e, b * x + d * y + f}; }
 };
@@ -151,9 +151,10 @@ layout::Color parse_color(std::string_view v) {
             (hex(v[5]) * 16 + hex(v[6])) / 255.0};
   if (v.size() == 4 && v[0] == '#') return {hex(v[1]) / 15.0, hex(v[2]) / 15.0, hex(v[3]) / 15.0};
   static constexpr std::pair<std::string_view, layout::Color> kNames[] = {
-      {"red", {1, 0, 0}},     {"green", {0, 0.5, 0}}, {"blue", {0, 0, 1}},   {"gray", {0.5, 0.5, 0.5}},
-      {"orange", {1, 0.65, 0}}, {"purple", {0.5, 0, 0.5}}, {"white", {1, 1, 1}}, {"magenta", {1, 0, 1}},
-      {"cyan", {0, 1, 1}},    {"yellow", {1, 1, 0}},  {"brown", {0.65, 0.16, 0.16}}};
+      {"red", {1, 0, 0}},        {"green", {0, 0.5, 0}},       {"blue", {0, 0, 1}},
+      {"gray", {0.5, 0.5, 0.5}}, {"orange", {1, 0.65, 0}},     {"purple", {0.5, 0, 0.5}},
+      {"white", {1, 1, 1}},      {"magenta", {1, 0, 1}},       {"cyan", {0, 1, 1}},
+      {"yellow", {1, 1, 0}},     {"brown", {0.65, 0.16, 0.16}}};
   for (const auto& [name, c] : kNames)
     if (v == name) return c;
   return {};
@@ -200,7 +201,9 @@ std::string decode_text(std::string_view s) {
 
 void transform_segments(std::vector<layout::PathSegment>& segs, const Matrix& m) {
   for (layout::PathSegment& seg : segs) {
-    const int n = seg.op == layout::PathSegment::Op::Cubic ? 3 : seg.op == layout::PathSegment::Op::Close ? 0 : 1;
+    const int n = seg.op == layout::PathSegment::Op::Cubic   ? 3
+                  : seg.op == layout::PathSegment::Op::Close ? 0
+                                                             : 1;
     for (int k = 0; k < n; ++k) seg.p[k] = m.apply(seg.p[k].x, seg.p[k].y);
   }
 }
@@ -227,7 +230,8 @@ bool parse_path_data(std::string_view d, std::vector<layout::PathSegment>& out) 
     out.push_back({Op::Cubic, {{x1, y1}, {x2, y2}, {x, y}}});
   };
   auto quad = [&](double x1, double y1, double x, double y) {
-    cubic(cx + 2.0 / 3 * (x1 - cx), cy + 2.0 / 3 * (y1 - cy), x + 2.0 / 3 * (x1 - x), y + 2.0 / 3 * (y1 - y), x, y);
+    cubic(cx + 2.0 / 3 * (x1 - cx), cy + 2.0 / 3 * (y1 - cy), x + 2.0 / 3 * (x1 - x),
+          y + 2.0 / 3 * (y1 - y), x, y);
   };
   while (true) {
     while (i < d.size() && is_ws(d[i])) ++i;
@@ -317,8 +321,7 @@ bool parse_path_data(std::string_view d, std::vector<layout::PathSegment>& out) 
         cy = oy + v[1];
         break;
       }
-      default:
-        return false;  // arcs and unknown commands: MathJax writes none
+      default: return false;  // arcs and unknown commands: MathJax writes none
     }
     prev = up;
   }
@@ -353,7 +356,8 @@ std::optional<Drawing> drawing(std::string_view svg) {
     Style st = parent_style;
     if (tag.has("fill")) {
       st.fill_none = tag.attr("fill") == "none";
-      if (!st.fill_none && tag.attr("fill") != "currentColor") st.fill = parse_color(tag.attr("fill"));
+      if (!st.fill_none && tag.attr("fill") != "currentColor")
+        st.fill = parse_color(tag.attr("fill"));
     }
     if (tag.has("stroke") && tag.attr("stroke") != "currentColor" && tag.attr("stroke") != "none")
       st.stroke = parse_color(tag.attr("stroke"));

@@ -242,7 +242,8 @@ std::string xmp_packet(const XmpFields& f) {
     std::string t = xml_escape(text);
     return std::string("   <") + tag + "><rdf:Alt>\n    <rdf:li xml:lang=\"x-default\">" + t +
            "</rdf:li>\n" +
-           (lang == "x-default" ? "" : "    <rdf:li xml:lang=\"" + lang + "\">" + t + "</rdf:li>\n") +
+           (lang == "x-default" ? ""
+                                : "    <rdf:li xml:lang=\"" + lang + "\">" + t + "</rdf:li>\n") +
            "   </rdf:Alt></" + tag + ">\n";
   };
   std::string out =
@@ -277,8 +278,10 @@ std::string xmp_packet(const XmpFields& f) {
   }
   if (!f.creator_tool.empty())
     out += "   <xmp:CreatorTool>" + xml_escape(f.creator_tool) + "</xmp:CreatorTool>\n";
-  if (!f.producer.empty()) out += "   <pdf:Producer>" + xml_escape(f.producer) + "</pdf:Producer>\n";
-  if (!f.keywords.empty()) out += "   <pdf:Keywords>" + xml_escape(f.keywords) + "</pdf:Keywords>\n";
+  if (!f.producer.empty())
+    out += "   <pdf:Producer>" + xml_escape(f.producer) + "</pdf:Producer>\n";
+  if (!f.keywords.empty())
+    out += "   <pdf:Keywords>" + xml_escape(f.keywords) + "</pdf:Keywords>\n";
   if (f.pdfa_part) {
     out += "   <pdfaid:part>" + std::to_string(f.pdfa_part) + "</pdfaid:part>\n";
     out += "   <pdfaid:conformance>" + xml_escape(f.pdfa_conformance) + "</pdfaid:conformance>\n";

@@ -44,9 +44,9 @@ struct XmpFields {
   std::string date;      // ISO 8601 ("2025-10-28T05:54:14Z"), "" = none
   std::string producer;  // pdf:Producer
   std::string creator_tool;
-  int pdfa_part = 0;            // 0 = not claimed
-  std::string pdfa_conformance; // "B", "U", "A"
-  int pdfua_part = 0;           // 0 = not claimed
+  int pdfa_part = 0;             // 0 = not claimed
+  std::string pdfa_conformance;  // "B", "U", "A"
+  int pdfua_part = 0;            // 0 = not claimed
 };
 
 // The metadata stream's text: an XMP packet (RDF/XML) with a fixed header and

@@ -55,48 +55,20 @@ std::string hex(unsigned long v) {
 std::string describe(unsigned long code, unsigned long detail) {
   std::string what;
   switch (code) {
-    case HPDF_FILE_OPEN_ERROR:
-      what = "cannot open the file for writing";
-      break;
-    case HPDF_FILE_IO_ERROR:
-      what = "file input/output error";
-      break;
-    case HPDF_FAILD_TO_ALLOC_MEM:
-      what = "out of memory";
-      break;
-    case HPDF_INVALID_FONTDEF_DATA:
-      what = "invalid font data";
-      break;
-    case HPDF_TTF_MISSING_TABLE:
-      what = "a required TrueType table is missing";
-      break;
-    case HPDF_TTF_INVALID_CMAP:
-      what = "invalid cmap table";
-      break;
-    case HPDF_TTF_INVALID_FOMAT:
-      what = "unsupported font format";
-      break;
-    case HPDF_UNSUPPORTED_FONT_TYPE:
-      what = "unsupported font type";
-      break;
-    case HPDF_INVALID_PNG_IMAGE:
-      what = "invalid PNG image";
-      break;
-    case HPDF_UNSUPPORTED_JPEG_FORMAT:
-      what = "unsupported JPEG format";
-      break;
-    case HPDF_LIBPNG_ERROR:
-      what = "libpng error";
-      break;
-    case HPDF_INVALID_PARAMETER:
-      what = "invalid parameter";
-      break;
-    case HPDF_PAGE_OUT_OF_RANGE:
-      what = "value out of range";
-      break;
-    default:
-      what = "libharu error";
-      break;
+    case HPDF_FILE_OPEN_ERROR: what = "cannot open the file for writing"; break;
+    case HPDF_FILE_IO_ERROR: what = "file input/output error"; break;
+    case HPDF_FAILD_TO_ALLOC_MEM: what = "out of memory"; break;
+    case HPDF_INVALID_FONTDEF_DATA: what = "invalid font data"; break;
+    case HPDF_TTF_MISSING_TABLE: what = "a required TrueType table is missing"; break;
+    case HPDF_TTF_INVALID_CMAP: what = "invalid cmap table"; break;
+    case HPDF_TTF_INVALID_FOMAT: what = "unsupported font format"; break;
+    case HPDF_UNSUPPORTED_FONT_TYPE: what = "unsupported font type"; break;
+    case HPDF_INVALID_PNG_IMAGE: what = "invalid PNG image"; break;
+    case HPDF_UNSUPPORTED_JPEG_FORMAT: what = "unsupported JPEG format"; break;
+    case HPDF_LIBPNG_ERROR: what = "libpng error"; break;
+    case HPDF_INVALID_PARAMETER: what = "invalid parameter"; break;
+    case HPDF_PAGE_OUT_OF_RANGE: what = "value out of range"; break;
+    default: what = "libharu error"; break;
   }
   return what + " (libharu " + hex(code) + ", detail " + std::to_string(detail) + ")";
 }
@@ -284,15 +256,15 @@ class Writer {
   // in reading order. Elements of Book::structure no content reaches are
   // left out.
   struct Tagging {
-    HPDF_Dict root = nullptr;      // /StructTreeRoot
-    HPDF_Dict document = nullptr;  // the /Document element every other hangs from
+    HPDF_Dict root = nullptr;                     // /StructTreeRoot
+    HPDF_Dict document = nullptr;                 // the /Document element every other hangs from
     std::vector<HPDF_Dict> elements;              // by Book::structure index
     std::vector<std::vector<int>> children;       // by index: child indices, in order
     std::vector<bool> used;                       // has content, or a descendant has
     std::vector<std::vector<HPDF_Dict>> by_mcid;  // per page: the element of each MCID
     std::vector<HPDF_Dict> annot_parents;         // StructParent pages.size() + i
     std::vector<int> open;                        // elements open on this page
-    bool content_open = false;  // a BDC … EMC sequence is open
+    bool content_open = false;                    // a BDC … EMC sequence is open
   };
   Tagging tags_;
 };
@@ -341,8 +313,9 @@ bool Writer::load_fonts() {
     HPDF_Doc pdf = pdf_.get();
     const auto size = static_cast<HPDF_UINT>(sub->program.size());
     HPDF_Stream stream = HPDF_MemStream_New(pdf->mmgr, std::max<HPDF_UINT>(size, 4096));
-    if (!stream || HPDF_Stream_Write(stream, reinterpret_cast<const HPDF_BYTE*>(sub->program.data()),
-                                     size) != HPDF_OK) {
+    if (!stream ||
+        HPDF_Stream_Write(stream, reinterpret_cast<const HPDF_BYTE*>(sub->program.data()), size) !=
+            HPDF_OK) {
       if (stream) HPDF_Stream_Free(stream);
       return fail("buffering font " + ref.path);
     }
@@ -385,7 +358,8 @@ bool Writer::add_cff_font(FontEntry& entry, const font::PdfFont& sub, const char
   HPDF_MMgr mmgr = pdf->mmgr;
   const std::string base = std::string(tag) + "+" + pdf_name(ref.postscript_name);
   HPDF_Dict type0 = HPDF_Dict_New(mmgr);
-  if (!type0 || HPDF_Xref_Add(pdf->xref, type0) != HPDF_OK) return fail("creating font " + ref.path);
+  if (!type0 || HPDF_Xref_Add(pdf->xref, type0) != HPDF_OK)
+    return fail("creating font " + ref.path);
   HPDF_Dict cid = HPDF_Dict_New(mmgr);
   if (!cid || HPDF_Xref_Add(pdf->xref, cid) != HPDF_OK) return fail("creating font " + ref.path);
   HPDF_Dict desc = HPDF_Dict_New(mmgr);
@@ -437,8 +411,7 @@ bool Writer::add_cff_font(FontEntry& entry, const font::PdfFont& sub, const char
   entry.type0 = type0;
   entry.cid_font = cid;
   entry.to_unicode_stream = cmap;
-  for (const auto& [code, w] : sub.width_of)
-    entry.width[code] = static_cast<int>(std::lround(w));
+  for (const auto& [code, w] : sub.width_of) entry.width[code] = static_cast<int>(std::lround(w));
   return true;
 }
 
@@ -583,15 +556,17 @@ void Writer::draw_notdef_boxes(HPDF_Page page, const GlyphRun& run, double x0, d
 // 16-bit and some palette files, and has no CMYK or WebP/GIF at all).
 HPDF_Image Writer::load_raster(const image::Raster& r) {
   auto space = [](image::ColorSpace s) {
-    return s == image::ColorSpace::Gray  ? HPDF_CS_DEVICE_GRAY
+    return s == image::ColorSpace::Gray   ? HPDF_CS_DEVICE_GRAY
            : s == image::ColorSpace::Cmyk ? HPDF_CS_DEVICE_CMYK
                                           : HPDF_CS_DEVICE_RGB;
   };
-  HPDF_Image img = HPDF_LoadRawImageFromMem(pdf_.get(), r.pixels.data(), static_cast<HPDF_UINT>(r.width),
-                                            static_cast<HPDF_UINT>(r.height), space(r.space), 8);
+  HPDF_Image img =
+      HPDF_LoadRawImageFromMem(pdf_.get(), r.pixels.data(), static_cast<HPDF_UINT>(r.width),
+                               static_cast<HPDF_UINT>(r.height), space(r.space), 8);
   if (!img || r.alpha.empty()) return img;
-  HPDF_Image mask = HPDF_LoadRawImageFromMem(pdf_.get(), r.alpha.data(), static_cast<HPDF_UINT>(r.width),
-                                             static_cast<HPDF_UINT>(r.height), HPDF_CS_DEVICE_GRAY, 8);
+  HPDF_Image mask =
+      HPDF_LoadRawImageFromMem(pdf_.get(), r.alpha.data(), static_cast<HPDF_UINT>(r.width),
+                               static_cast<HPDF_UINT>(r.height), HPDF_CS_DEVICE_GRAY, 8);
   if (!mask || HPDF_Image_AddSMask(img, mask) != HPDF_OK) return nullptr;
   transparency_ = true;
   return img;
@@ -604,11 +579,14 @@ HPDF_Image Writer::load_image(const std::string& key) {
   auto skip = [&](const std::string& why) -> HPDF_Image {
     // Only reached for a layout::Book made without the catalog (the
     // typesetter places only images the catalog could read).
-    warn("image " + std::filesystem::path(key).filename().string() + " left out of the PDF: " + why);
+    warn("image " + std::filesystem::path(key).filename().string() +
+         " left out of the PDF: " + why);
     images_[key] = nullptr;
     return nullptr;
   };
-  if (!e.ok()) return skip(image::describe(e, std::filesystem::path(key).filename().string(), catalog.limits()));
+  if (!e.ok())
+    return skip(
+        image::describe(e, std::filesystem::path(key).filename().string(), catalog.limits()));
   HPDF_Image img = nullptr;
   if (e.jpeg_passthrough) {
     img = HPDF_LoadJpegImageFromMem(pdf_.get(), reinterpret_cast<const HPDF_BYTE*>(e.bytes->data()),
@@ -635,19 +613,22 @@ HPDF_Image Writer::load_pixels(const layout::Pixels& px) {
   if (auto it = pixel_images_.find(&px); it != pixel_images_.end()) return it->second;
   HPDF_Image img = nullptr;
   const size_t n = static_cast<size_t>(px.width) * static_cast<size_t>(px.height);
-  if (px.width > 0 && px.height > 0 && px.rgb.size() == n * 3 && (px.alpha.empty() || px.alpha.size() == n)) {
+  if (px.width > 0 && px.height > 0 && px.rgb.size() == n * 3 &&
+      (px.alpha.empty() || px.alpha.size() == n)) {
     img = HPDF_LoadRawImageFromMem(pdf_.get(), px.rgb.data(), static_cast<HPDF_UINT>(px.width),
                                    static_cast<HPDF_UINT>(px.height), HPDF_CS_DEVICE_RGB, 8);
     if (img && !px.alpha.empty()) {
-      HPDF_Image mask = HPDF_LoadRawImageFromMem(pdf_.get(), px.alpha.data(), static_cast<HPDF_UINT>(px.width),
-                                                 static_cast<HPDF_UINT>(px.height), HPDF_CS_DEVICE_GRAY, 8);
+      HPDF_Image mask =
+          HPDF_LoadRawImageFromMem(pdf_.get(), px.alpha.data(), static_cast<HPDF_UINT>(px.width),
+                                   static_cast<HPDF_UINT>(px.height), HPDF_CS_DEVICE_GRAY, 8);
       if (!mask || HPDF_Image_AddSMask(img, mask) != HPDF_OK) img = nullptr;
       else transparency_ = true;
     }
   }
   if (!img || !log_.errors.empty()) {
     forget_errors();
-    warn("a drawn image (" + std::to_string(px.width) + "×" + std::to_string(px.height) + " pixels) left out of the PDF");
+    warn("a drawn image (" + std::to_string(px.width) + "×" + std::to_string(px.height) +
+         " pixels) left out of the PDF");
     img = nullptr;
   }
   pixel_images_[&px] = img;
@@ -832,7 +813,8 @@ void Writer::open_content(HPDF_Page page, size_t page_index) {
   auto& mcids = tags_.by_mcid[page_index];
   const auto mcid = static_cast<HPDF_INT32>(mcids.size());
   mcids.push_back(elem);
-  raw(page, "/" + pdf_name(book_.structure[e].type) + " <</MCID " + std::to_string(mcid) + ">> BDC\n");
+  raw(page,
+      "/" + pdf_name(book_.structure[e].type) + " <</MCID " + std::to_string(mcid) + ">> BDC\n");
   if (!elem) return;
   HPDF_Dict mcr = HPDF_Dict_New(pdf_->mmgr);
   if (!mcr) return;
@@ -956,17 +938,10 @@ void Writer::add_labels() {
     HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
     if (!d) return;
     switch (r.style) {
-      case layout::LabelStyle::Decimal:
-        HPDF_Dict_AddName(d, "S", "D");
-        break;
-      case layout::LabelStyle::LowerRoman:
-        HPDF_Dict_AddName(d, "S", "r");
-        break;
-      case layout::LabelStyle::UpperRoman:
-        HPDF_Dict_AddName(d, "S", "R");
-        break;
-      case layout::LabelStyle::None:
-        break;
+      case layout::LabelStyle::Decimal: HPDF_Dict_AddName(d, "S", "D"); break;
+      case layout::LabelStyle::LowerRoman: HPDF_Dict_AddName(d, "S", "r"); break;
+      case layout::LabelStyle::UpperRoman: HPDF_Dict_AddName(d, "S", "R"); break;
+      case layout::LabelStyle::None: break;
     }
     if (r.start != 1 && r.start > 0) HPDF_Dict_AddNumber(d, "St", r.start);
     HPDF_Array_AddNumber(nums, r.first_page);
@@ -1000,9 +975,13 @@ void Writer::add_info() {
   set(HPDF_INFO_PRODUCER, kProducer);  // equal to the XMP's pdf:Producer (PDF/A)
   if (m.description.empty()) set(HPDF_INFO_SUBJECT, m.subtitle);
   // Publication data as custom Info keys (pdfinfo -custom lists them).
-  for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"Subtitle", &m.subtitle},
-                                   {"Publisher", &m.publisher}, {"Rights", &m.rights}, {"ISBN", &m.isbn},
-                                   {"Series", &m.series}, {"Edition", &m.edition}})
+  for (const auto& [key, value] :
+       {std::pair<const char*, const std::string*>{"Subtitle", &m.subtitle},
+        {"Publisher", &m.publisher},
+        {"Rights", &m.rights},
+        {"ISBN", &m.isbn},
+        {"Series", &m.series},
+        {"Edition", &m.edition}})
     if (!value->empty() && pdf->info) set_text(pdf->info, key, *value);
 
   std::optional<base::DateTime> date = document_date();
@@ -1064,7 +1043,8 @@ std::string xmp_date(const base::DateTime& d) {
   const int offset = d.offset_minutes.value_or(0);
   if (offset == 0) return out + "Z";
   out += offset < 0 ? "-" : "+";
-  return out + base::integer(std::abs(offset) / 60, 2) + ":" + base::integer(std::abs(offset) % 60, 2);
+  return out + base::integer(std::abs(offset) / 60, 2) + ":" +
+         base::integer(std::abs(offset) % 60, 2);
 }
 
 // The XMP metadata stream (uncompressed, as PDF/A asks, so any tool finds it),
@@ -1084,7 +1064,9 @@ void Writer::add_metadata() {
   f.producer = kProducer;
   if (opt_.standard != Standard::None) {
     f.pdfa_part = 2;
-    f.pdfa_conformance = opt_.standard == Standard::A2a ? "A" : opt_.standard == Standard::A2u ? "U" : "B";
+    f.pdfa_conformance = opt_.standard == Standard::A2a   ? "A"
+                         : opt_.standard == Standard::A2u ? "U"
+                                                          : "B";
   }
   HPDF_Dict stream = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
   if (!stream) return;
@@ -1114,13 +1096,15 @@ bool Writer::save() {
   if (opt_.compress) use_libdeflate(pdf_.get());
   // Into memory first (libharu's file writer ignores a failing fclose), then
   // through a synced temporary file renamed into place.
-  if (HPDF_SaveToStream(pdf_.get()) != HPDF_OK || HPDF_ResetStream(pdf_.get()) != HPDF_OK) return fail("saving");
+  if (HPDF_SaveToStream(pdf_.get()) != HPDF_OK || HPDF_ResetStream(pdf_.get()) != HPDF_OK)
+    return fail("saving");
   base::AtomicFile file(out_);
   std::vector<HPDF_BYTE> chunk(1 << 16);
   for (;;) {
     HPDF_UINT32 n = static_cast<HPDF_UINT32>(chunk.size());
     HPDF_STATUS st = HPDF_ReadFromStream(pdf_.get(), chunk.data(), &n);
-    if (n > 0 && !file.write(std::string_view(reinterpret_cast<const char*>(chunk.data()), n))) break;
+    if (n > 0 && !file.write(std::string_view(reinterpret_cast<const char*>(chunk.data()), n)))
+      break;
     if (st == HPDF_STREAM_EOF) break;
     if (st != HPDF_OK) return fail("reading the saved document");
   }

@@ -26,7 +26,8 @@ size_t badge_count(const std::vector<doc::Inline>& inlines) {
   for (const doc::Inline& in : inlines) {
     if (blank(in)) continue;
     if (in.kind == doc::InlineKind::Image && is_badge_url(in.url)) ++n;
-    else if (in.kind == doc::InlineKind::Link && !in.children.empty() && badge_count(in.children) > 0)
+    else if (in.kind == doc::InlineKind::Link && !in.children.empty() &&
+             badge_count(in.children) > 0)
       n += badge_count(in.children);
     else return 0;
   }
@@ -49,8 +50,9 @@ size_t drop(std::vector<doc::Block>& blocks) {
 
 bool is_badge_url(std::string_view url) {
   static constexpr std::array<std::string_view, 12> kHosts = {
-      "img.shields.io", "shields.io",      "badgen.net",   "badge.fury.io", "travis-ci.org",   "travis-ci.com",
-      "codecov.io",     "coveralls.io",    "circleci.com", "ci.appveyor.com", "goreportcard.com", "pepy.tech"};
+      "img.shields.io", "shields.io",      "badgen.net",       "badge.fury.io",
+      "travis-ci.org",  "travis-ci.com",   "codecov.io",       "coveralls.io",
+      "circleci.com",   "ci.appveyor.com", "goreportcard.com", "pepy.tech"};
   const std::string_view host = host_of(url);
   if (host.empty()) return false;
   if (std::find(kHosts.begin(), kHosts.end(), host) != kHosts.end()) return true;

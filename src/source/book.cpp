@@ -42,7 +42,8 @@ struct LinkFixer {
   // that path relative to this chapter's folder.
   std::optional<size_t> target(std::string_view file) const {
     if (file.empty()) return from;
-    const fs::path want = (fs::path(chapters[from].path).parent_path() / std::string(file)).lexically_normal();
+    const fs::path want =
+        (fs::path(chapters[from].path).parent_path() / std::string(file)).lexically_normal();
     for (size_t k = 0; k < chapters.size(); ++k)
       if (fs::path(chapters[k].path).lexically_normal() == want) return k;
     return std::nullopt;
@@ -118,7 +119,8 @@ void warn_unknown_keys(const doc::Metadata& meta, std::string_view text, const s
       if (eol == std::string_view::npos) break;
       at = eol + 1;
     }
-    diags.warn(path, {line, line > 0 ? 1 : 0}, "unknown key `" + key + "` in the book file; ignored");
+    diags.warn(path, {line, line > 0 ? 1 : 0},
+               "unknown key `" + key + "` in the book file; ignored");
   }
 }
 

@@ -12,7 +12,8 @@ namespace {
 bool blank_char(char c) { return c == ' ' || c == '\t'; }
 
 bool word_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_';
 }
 
 std::string_view trim(std::string_view s) {
@@ -25,7 +26,8 @@ std::string_view trim(std::string_view s) {
 int indent_columns(std::string_view line, size_t& first) {
   int col = 0;
   first = 0;
-  for (; first < line.size() && blank_char(line[first]); ++first) col = line[first] == '\t' ? (col / 4 + 1) * 4 : col + 1;
+  for (; first < line.size() && blank_char(line[first]); ++first)
+    col = line[first] == '\t' ? (col / 4 + 1) * 4 : col + 1;
   return col;
 }
 
@@ -90,8 +92,9 @@ class Scanner {
   }
 
   int indented_depth() const {
-    return static_cast<int>(std::count_if(stack_.begin(), stack_.end(),
-                                          [](const Open& o) { return o.kind == Open::Kind::Indented; }));
+    return static_cast<int>(std::count_if(stack_.begin(), stack_.end(), [](const Open& o) {
+      return o.kind == Open::Kind::Indented;
+    }));
   }
 
   // Removes `cols` columns of leading blanks; returns the bytes removed
@@ -136,7 +139,8 @@ class Scanner {
   }
 
   void line(std::string_view raw, int ln) {
-    if (out_.shift.size() <= static_cast<size_t>(ln)) out_.shift.resize(static_cast<size_t>(ln) + 1, 0);
+    if (out_.shift.size() <= static_cast<size_t>(ln))
+      out_.shift.resize(static_cast<size_t>(ln) + 1, 0);
     size_t raw_first = 0;
     const int raw_indent = indent_columns(raw, raw_first);
     const bool blank = trim(raw).empty();
@@ -176,7 +180,8 @@ class Scanner {
     }
     if (indent <= 3) {
       int colons = 0;
-      while (static_cast<size_t>(colons) < rest.size() && rest[static_cast<size_t>(colons)] == ':') ++colons;
+      while (static_cast<size_t>(colons) < rest.size() && rest[static_cast<size_t>(colons)] == ':')
+        ++colons;
       if (colons >= 3) {
         const std::string_view after = trim(rest.substr(static_cast<size_t>(colons)));
         if (after.empty()) {
@@ -212,7 +217,8 @@ class Scanner {
     if (after.front() == '{') {
       const size_t dot = after.find('.');
       const size_t close = after.find('}');
-      if (dot == std::string_view::npos || close == std::string_view::npos || dot > close) return false;
+      if (dot == std::string_view::npos || close == std::string_view::npos || dot > close)
+        return false;
       size_t e = dot + 1;
       while (e < close && word_char(after[e])) ++e;
       if (e == dot + 1) return false;
@@ -252,7 +258,8 @@ class Scanner {
     if (i < rest.size() && (rest[i] == '!' || rest[i] == '+')) ++i;
     if (i >= rest.size() || !blank_char(rest[i])) return false;
     const std::string_view label = trim(rest.substr(i));
-    if (label.size() < 2 || (label.front() != '"' && label.front() != '\'') || label.back() != label.front())
+    if (label.size() < 2 || (label.front() != '"' && label.front() != '\'') ||
+        label.back() != label.front())
       return false;
     c.kind = "tab";
     c.title = unquote(label, c.untitled);
@@ -267,9 +274,13 @@ int ScannedContainers::marker(std::string_view html, int line) const {
   while (!html.empty() && html.back() == '\n') html.remove_suffix(1);
   if (!html.starts_with("<!--moyin:") || !html.ends_with("-->")) return -1;
   const std::string_view num = html.substr(10, html.size() - 13);
-  if (num.empty() || num.size() > 9 || num.find_first_not_of("0123456789") != std::string_view::npos) return -1;
+  if (num.empty() || num.size() > 9 ||
+      num.find_first_not_of("0123456789") != std::string_view::npos)
+    return -1;
   const int k = std::atoi(std::string(num).c_str());
-  if (static_cast<size_t>(k) >= containers.size() || containers[static_cast<size_t>(k)].line != line) return -1;
+  if (static_cast<size_t>(k) >= containers.size() ||
+      containers[static_cast<size_t>(k)].line != line)
+    return -1;
   return k;
 }
 

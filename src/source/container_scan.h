@@ -17,23 +17,25 @@
 namespace moyin::source {
 
 struct Container {
-  std::string kind;      // lower case: "note", "tip", …; "tab" for === tabs
-  std::string title;     // as written, quotes removed
-  bool untitled = false; // an explicitly empty title (`!!! note ""`)
-  int line = 0;          // body line of the opener (1-based)
-  int column = 0;        // 1-based byte column of the opener's first character
-  int end_line = 0;      // last body line of its content
-  bool unclosed = false; // a ::: container without its closing :::
+  std::string kind;       // lower case: "note", "tip", …; "tab" for === tabs
+  std::string title;      // as written, quotes removed
+  bool untitled = false;  // an explicitly empty title (`!!! note ""`)
+  int line = 0;           // body line of the opener (1-based)
+  int column = 0;         // 1-based byte column of the opener's first character
+  int end_line = 0;       // last body line of its content
+  bool unclosed = false;  // a ::: container without its closing :::
 };
 
 struct ScannedContainers {
-  std::string text;                // the body, markers in place of openers/closers
+  std::string text;                   // the body, markers in place of openers/closers
   std::vector<Container> containers;  // container k is marker "<!--moyin:k-->"
-  std::vector<int> shift;          // per body line (1-based): columns removed at its start
+  std::vector<int> shift;             // per body line (1-based): columns removed at its start
 
   // Column in the body of column `col` of line `line` of `text`.
   int original_column(int line, int col) const {
-    return line > 0 && static_cast<size_t>(line) < shift.size() ? col + shift[static_cast<size_t>(line)] : col;
+    return line > 0 && static_cast<size_t>(line) < shift.size()
+               ? col + shift[static_cast<size_t>(line)]
+               : col;
   }
   // The container a raw HTML block on body line `line` stands for, or -1.
   int marker(std::string_view html, int line) const;

@@ -1,7 +1,7 @@
 #include "source/front_matter.h"
 
-#include <yaml-cpp/yaml.h>
 #include <toml++/toml.h>
+#include <yaml-cpp/yaml.h>
 
 #include <sstream>
 
@@ -239,7 +239,8 @@ void parse_front_matter(std::string_view yaml, std::string_view path, doc::Metad
     Reader r{path, diags};
     for (const auto& kv : root) {
       if (!kv.first.IsScalar()) {
-        diags.warn(path, file_pos(kv.first.Mark()), "front matter key is not a plain value; ignored");
+        diags.warn(path, file_pos(kv.first.Mark()),
+                   "front matter key is not a plain value; ignored");
         continue;
       }
       const std::string key = kv.first.Scalar();

@@ -16,11 +16,11 @@ inline constexpr int kMaxYamlDepth = 64;
 enum class FrontMatterFormat { Yaml, Toml, Json };
 
 struct FrontMatterSplit {
-  bool present = false;       // a closed `---` block opens the file
+  bool present = false;  // a closed `---` block opens the file
   FrontMatterFormat format = FrontMatterFormat::Yaml;
-  std::string_view yaml;      // the text between the fences (JSON: inside the braces)
-  std::string_view body;      // everything after the closing fence line
-  int body_line = 1;          // 1-based line of body's first line
+  std::string_view yaml;  // the text between the fences (JSON: inside the braces)
+  std::string_view body;  // everything after the closing fence line
+  int body_line = 1;      // 1-based line of body's first line
 };
 
 // Finds the front matter block. An opening `---` without a closing `---` or

@@ -87,7 +87,8 @@ std::string escape(std::string_view s) {
 // A link destination in angle brackets, so spaces in file names survive.
 std::string destination(std::string_view url) {
   std::string out = "<";
-  for (char c : url) out += (c == '<' || c == '>') ? std::string("%") + (c == '<' ? "3C" : "3E") : std::string(1, c);
+  for (char c : url)
+    out += (c == '<' || c == '>') ? std::string("%") + (c == '<' ? "3C" : "3E") : std::string(1, c);
   return out + ">";
 }
 
@@ -171,7 +172,9 @@ struct Expander {
 std::optional<Tag> whole_line_tag(std::string_view line) {
   std::optional<Tag> t = next_tag(line, 0);
   if (!t) return std::nullopt;
-  auto blank = [](std::string_view s) { return s.find_first_not_of(" \t\r") == std::string_view::npos; };
+  auto blank = [](std::string_view s) {
+    return s.find_first_not_of(" \t\r") == std::string_view::npos;
+  };
   if (!blank(line.substr(0, t->begin)) || !blank(line.substr(t->end))) return std::nullopt;
   return t;
 }
@@ -253,7 +256,8 @@ std::string expand_hexo_tags(std::string_view body, int first_line, std::string_
       std::string lang;
       for (const std::string& a : t->args)
         if (a.starts_with("lang:")) lang = a.substr(5);
-      if (lang.empty() && t->args.size() == 1 && t->args[0].find_first_of("/:") == std::string::npos)
+      if (lang.empty() && t->args.size() == 1 &&
+          t->args[0].find_first_of("/:") == std::string::npos)
         lang = t->args[0];
       line = "~~~~~~~~~~" + lang;
       block = Block::Code;

@@ -8,8 +8,8 @@ bool space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c
 // The few character references attribute values and captions use.
 std::string unescape(std::string_view s) {
   static constexpr std::pair<std::string_view, std::string_view> kRefs[] = {
-      {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&apos;", "'"},
-      {"&nbsp;", "\u00A0"}};
+      {"&amp;", "&"}, {"&lt;", "<"},   {"&gt;", ">"},       {"&quot;", "\""},
+      {"&#39;", "'"}, {"&apos;", "'"}, {"&nbsp;", "\u00A0"}};
   std::string out;
   for (size_t i = 0; i < s.size();) {
     bool done = false;
@@ -75,13 +75,15 @@ std::string attr(const Tag& t, std::string_view name) {
 
 std::string style_property(std::string_view style, std::string_view prop) {
   size_t at = style.find(prop);
-  while (at != std::string_view::npos && at > 0 && (style[at - 1] == '-' || !(space(style[at - 1]) || style[at - 1] == ';')))
+  while (at != std::string_view::npos && at > 0 &&
+         (style[at - 1] == '-' || !(space(style[at - 1]) || style[at - 1] == ';')))
     at = style.find(prop, at + 1);
   if (at == std::string_view::npos) return "";
   size_t colon = style.find(':', at);
   if (colon == std::string_view::npos) return "";
   size_t end = style.find(';', colon);
-  std::string v(style.substr(colon + 1, end == std::string_view::npos ? std::string_view::npos : end - colon - 1));
+  std::string v(style.substr(
+      colon + 1, end == std::string_view::npos ? std::string_view::npos : end - colon - 1));
   while (!v.empty() && space(v.front())) v.erase(v.begin());
   while (!v.empty() && space(v.back())) v.pop_back();
   return v;

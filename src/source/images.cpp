@@ -9,7 +9,9 @@ namespace moyin::source {
 namespace {
 
 // A size from an HTML attribute or a `style` width/height ("60%", "300").
-std::string style_size(const Tag& t, std::string_view prop) { return style_property(attr(t, "style"), prop); }
+std::string style_size(const Tag& t, std::string_view prop) {
+  return style_property(attr(t, "style"), prop);
+}
 
 doc::Inline image_of(const Tag& t, doc::Position pos) {
   doc::Inline img;
@@ -111,7 +113,8 @@ void walk(std::vector<doc::Block>& blocks) {
     if (b.kind == doc::BlockKind::RawHtml) {
       if (auto images = html_image_blocks(b)) {
         blocks.erase(blocks.begin() + static_cast<std::ptrdiff_t>(i));
-        blocks.insert(blocks.begin() + static_cast<std::ptrdiff_t>(i), images->begin(), images->end());
+        blocks.insert(blocks.begin() + static_cast<std::ptrdiff_t>(i), images->begin(),
+                      images->end());
         i += images->size();
         --i;
       }
@@ -130,7 +133,8 @@ void walk(std::vector<doc::Block>& blocks) {
 }  // namespace
 
 std::optional<std::vector<doc::Block>> html_image_blocks(const doc::Block& raw) {
-  static constexpr std::string_view kWrappers[] = {"p", "div", "center", "a", "figure", "picture", "br"};
+  static constexpr std::string_view kWrappers[] = {"p",      "div",     "center", "a",
+                                                   "figure", "picture", "br"};
   const std::string& s = raw.text;
   std::vector<doc::Block> out;
   bool in_caption = false;
@@ -173,7 +177,8 @@ std::optional<std::vector<doc::Block>> html_image_blocks(const doc::Block& raw) 
         }
         while (!text.empty() && text.back() == ' ') text.pop_back();
         // The caption belongs to the figure's images (the last one shows it).
-        if (out.size() > figure_first && !text.empty()) out.back().inlines[0].caption = unescape(text);
+        if (out.size() > figure_first && !text.empty())
+          out.back().inlines[0].caption = unescape(text);
         caption.clear();
       }
     } else if (in_caption && (name == "em" || name == "strong" || name == "b" || name == "i" ||

@@ -34,8 +34,8 @@ std::optional<InlineKind> element_kind(const Tag& t) {
 }
 
 struct Frame {
-  std::string tag;             // the element's name ("" for the sequence itself)
-  Inline node;                 // kind, pos, text (Color: the colour); children collect
+  std::string tag;  // the element's name ("" for the sequence itself)
+  Inline node;      // kind, pos, text (Color: the colour); children collect
   // Ruby: the base collected since the last annotation, and the annotation
   // being read (<rt>) or skipped (<rp>).
   std::vector<Inline> base;
@@ -48,10 +48,12 @@ class Builder {
 
   void add(Inline in) {
     if (script_) {
-      script_->text += in.kind == InlineKind::RawHtml || in.kind == InlineKind::Text || in.kind == InlineKind::Code
+      script_->text += in.kind == InlineKind::RawHtml || in.kind == InlineKind::Text ||
+                               in.kind == InlineKind::Code
                            ? in.text
                            : doc::plain_text({in});
-      if (in.kind == InlineKind::RawHtml && in.text.starts_with("</" + script_tag_)) finish_script();
+      if (in.kind == InlineKind::RawHtml && in.text.starts_with("</" + script_tag_))
+        finish_script();
       return;
     }
     if (in.kind != InlineKind::RawHtml) return emit(std::move(in));
@@ -97,7 +99,8 @@ class Builder {
     // Elements nest at most as deep as Markdown's own inlines (markdown.h):
     // deeper start tags stay raw HTML, so no later walk recurses without bound.
     if (std::optional<InlineKind> kind = element_kind(*tag);
-        kind && !in.text.ends_with("/>") && frames_.size() <= static_cast<size_t>(kMaxInlineDepth)) {
+        kind && !in.text.ends_with("/>") &&
+        frames_.size() <= static_cast<size_t>(kMaxInlineDepth)) {
       Frame f;
       f.tag = name;
       f.node.kind = *kind;
@@ -111,7 +114,8 @@ class Builder {
 
   std::vector<Inline> finish() {
     if (script_) finish_script();
-    while (frames_.size() > 1) close_top();  // unclosed elements end with the sequence, as browsers do
+    while (frames_.size() > 1)
+      close_top();  // unclosed elements end with the sequence, as browsers do
     return std::move(frames_.front().node.children);
   }
 
@@ -137,7 +141,8 @@ class Builder {
 
   void emit(Inline in) {
     Frame& top = frames_.back();
-    if (top.node.kind != InlineKind::Ruby || top.tag != "ruby") return top.node.children.push_back(std::move(in));
+    if (top.node.kind != InlineKind::Ruby || top.tag != "ruby")
+      return top.node.children.push_back(std::move(in));
     switch (top.part) {
       case Frame::Part::Base: top.base.push_back(std::move(in)); break;
       case Frame::Part::Annotation: top.node.text += doc::plain_text({in}); break;
@@ -206,8 +211,8 @@ void split_ruby(Inline& text, std::vector<Inline>& out) {
     const size_t close = s.find('}', at + 1);
     const size_t open = s.find('{', at + 1);
     const bool shape = bar != std::string::npos && close != std::string::npos && bar < close &&
-                       (open == std::string::npos || open > close) && bar > at + 1 && close > bar + 1 &&
-                       s.find('\n', at) > close;
+                       (open == std::string::npos || open > close) && bar > at + 1 &&
+                       close > bar + 1 && s.find('\n', at) > close;
     if (!shape || !has_cjk(std::string_view(s).substr(at + 1, bar - at - 1))) {
       at = open;
       continue;
@@ -256,7 +261,8 @@ void structure_inline_html(std::vector<doc::Inline>& seq) {
 
 void ruby_shorthand(std::vector<doc::Inline>& seq) {
   bool any = false;
-  for (const Inline& in : seq) any = any || (in.kind == InlineKind::Text && in.text.find('|') != std::string::npos);
+  for (const Inline& in : seq)
+    any = any || (in.kind == InlineKind::Text && in.text.find('|') != std::string::npos);
   if (!any) return;
   std::vector<Inline> out;
   out.reserve(seq.size());

@@ -16,13 +16,13 @@
 #include <string>
 #include <vector>
 
-#include "source/container_scan.h"
-#include "source/inline_html.h"
-#include "source/math_scan.h"
-#include "source/fence_info.h"
-#include "source/slug.h"
 #include "base/chars.h"
 #include "base/utf8.h"
+#include "source/container_scan.h"
+#include "source/fence_info.h"
+#include "source/inline_html.h"
+#include "source/math_scan.h"
+#include "source/slug.h"
 
 namespace moyin::source {
 
@@ -46,7 +46,9 @@ void ensure_extensions() {
   std::call_once(once, [] { cmark_gfm_core_extensions_ensure_registered(); });
 }
 
-bool is_space(char32_t cp) { return cp == '\n' || cmark_utf8proc_is_space(static_cast<int32_t>(cp)); }
+bool is_space(char32_t cp) {
+  return cp == '\n' || cmark_utf8proc_is_space(static_cast<int32_t>(cp));
+}
 bool is_punct(char32_t cp) { return cmark_utf8proc_is_punctuation(static_cast<int32_t>(cp)); }
 
 // ---------------------------------------------------------------------------
@@ -61,8 +63,8 @@ bool is_punct(char32_t cp) { return cmark_utf8proc_is_punctuation(static_cast<in
 
 struct Prepared {
   std::string text;
-  std::string sentinel;                  // empty: no fix applied
-  std::vector<std::vector<int>> inserts; // per body line (1-based): modified columns of sentinels
+  std::string sentinel;                   // empty: no fix applied
+  std::vector<std::vector<int>> inserts;  // per body line (1-based): modified columns of sentinels
 };
 
 std::string pick_sentinel(std::string_view body) {
@@ -119,7 +121,8 @@ Prepared prepare(std::string_view body) {
       continue;
     }
     const char32_t prev = (i == 0 || body[i - 1] == '\n') ? U'\n' : base::decode_before(body, i).cp;
-    const char32_t next = (j == body.size() || body[j] == '\n') ? U'\n' : base::decode_at(body, j).cp;
+    const char32_t next =
+        (j == body.size() || body[j] == '\n') ? U'\n' : base::decode_at(body, j).cp;
     const bool cjk = base::is_cjk_text(prev) || base::is_cjk_text(next);
     const bool before = cjk && !is_space(prev) && !is_punct(prev) && is_punct(next);
     const bool after = cjk && is_punct(prev) && !is_space(next) && !is_punct(next);
@@ -163,8 +166,7 @@ std::optional<char32_t> first_cp(const doc::Inline& in) {
     case doc::InlineKind::Link:
       if (in.children.empty()) return std::nullopt;
       return first_cp(in.children.front());
-    default:
-      return std::nullopt;
+    default: return std::nullopt;
   }
 }
 
@@ -180,8 +182,7 @@ std::optional<char32_t> last_cp(const doc::Inline& in) {
     case doc::InlineKind::Link:
       if (in.children.empty()) return std::nullopt;
       return last_cp(in.children.back());
-    default:
-      return std::nullopt;
+    default: return std::nullopt;
   }
 }
 
@@ -358,7 +359,8 @@ std::string equation_anchor(std::string_view label) {
 std::string take_command(std::string& tex, std::string_view name) {
   for (size_t at = tex.find(name); at != std::string::npos; at = tex.find(name, at + 1)) {
     size_t k = at + name.size();
-    if (k < tex.size() && ((tex[k] >= 'a' && tex[k] <= 'z') || (tex[k] >= 'A' && tex[k] <= 'Z'))) continue;
+    if (k < tex.size() && ((tex[k] >= 'a' && tex[k] <= 'z') || (tex[k] >= 'A' && tex[k] <= 'Z')))
+      continue;
     if (k < tex.size() && tex[k] == '*') ++k;  // \tag*{…}
     while (k < tex.size() && tex[k] == ' ') ++k;
     if (k >= tex.size() || tex[k] != '{') continue;
@@ -401,7 +403,8 @@ struct Converter {
       const auto before = std::lower_bound(at.begin(), at.end(), col) - at.begin();
       shift = static_cast<int>(before) * static_cast<int>(prep.sentinel.size());
     }
-    return {line + line_offset, std::max(1, boxes.original_column(line, math.original_column(line, col - shift)))};
+    return {line + line_offset,
+            std::max(1, boxes.original_column(line, math.original_column(line, col - shift)))};
   }
 
   doc::Position pos(cmark_node* n) const {
@@ -449,8 +452,9 @@ struct Converter {
         continue;
       }
       flush(i);
-      const bool repeat = !out.empty() && out.back().number == static_cast<int>(d.cp - math.base) + 1 &&
-                          (out.back().kind == doc::InlineKind::Math || out.back().kind == doc::InlineKind::Link);
+      const bool repeat =
+          !out.empty() && out.back().number == static_cast<int>(d.cp - math.base) + 1 &&
+          (out.back().kind == doc::InlineKind::Math || out.back().kind == doc::InlineKind::Link);
       if (!repeat) out.push_back(math_inline(*span, static_cast<int>(d.cp - math.base)));
       i += d.len;
       from = i;
@@ -471,7 +475,8 @@ struct Converter {
       doc::Inline t;
       t.kind = doc::InlineKind::Text;
       t.pos = in.pos;
-      t.text = span.display ? "(" + span.tex + ")" : span.tex;  // numbered later (math::number_equations)
+      t.text = span.display ? "(" + span.tex + ")"
+                            : span.tex;  // numbered later (math::number_equations)
       in.children.push_back(std::move(t));
       in.title.clear();
       in.autolink = span.display;  // \eqref: parentheses around the number
@@ -498,15 +503,18 @@ struct Converter {
       out.push_back(std::move(seq[i]));
     }
     for (doc::Inline& in : out)
-      if (in.kind == doc::InlineKind::Math || (in.kind == doc::InlineKind::Link && !in.label.empty())) in.number = 0;
+      if (in.kind == doc::InlineKind::Math ||
+          (in.kind == doc::InlineKind::Link && !in.label.empty()))
+        in.number = 0;
     seq = std::move(out);
   }
 
   void warn_depth(cmark_node* n) {
     if (warned_depth) return;
     warned_depth = true;
-    diags.warn(path, pos(n), "nesting deeper than " + std::to_string(kMaxBlockDepth) +
-                                 " levels; the inner levels are flattened");
+    diags.warn(path, pos(n),
+               "nesting deeper than " + std::to_string(kMaxBlockDepth) +
+                   " levels; the inner levels are flattened");
   }
 
   static bool is_ext(cmark_node* n, const char* name) {
@@ -551,9 +559,15 @@ struct Converter {
   static void finish_html_children(std::vector<doc::Inline>& seq) {
     for (doc::Inline& in : seq) {
       switch (in.kind) {
-        case doc::InlineKind::Superscript: case doc::InlineKind::Subscript: case doc::InlineKind::Underline:
-        case doc::InlineKind::Mark: case doc::InlineKind::Kbd: case doc::InlineKind::Color:
-        case doc::InlineKind::Ruby: case doc::InlineKind::Strong: case doc::InlineKind::Emphasis:
+        case doc::InlineKind::Superscript:
+        case doc::InlineKind::Subscript:
+        case doc::InlineKind::Underline:
+        case doc::InlineKind::Mark:
+        case doc::InlineKind::Kbd:
+        case doc::InlineKind::Color:
+        case doc::InlineKind::Ruby:
+        case doc::InlineKind::Strong:
+        case doc::InlineKind::Emphasis:
         case doc::InlineKind::Strike:
           finish_sequence(in.children);
           finish_html_children(in.children);
@@ -608,12 +622,8 @@ struct Converter {
           return;
         }
         break;
-      case CMARK_NODE_SOFTBREAK:
-        in.kind = doc::InlineKind::SoftBreak;
-        break;
-      case CMARK_NODE_LINEBREAK:
-        in.kind = doc::InlineKind::LineBreak;
-        break;
+      case CMARK_NODE_SOFTBREAK: in.kind = doc::InlineKind::SoftBreak; break;
+      case CMARK_NODE_LINEBREAK: in.kind = doc::InlineKind::LineBreak; break;
       case CMARK_NODE_CODE:
         in.kind = doc::InlineKind::Code;
         in.text = str(cmark_node_get_literal(n));
@@ -640,7 +650,8 @@ struct Converter {
             in.children[0].kind == doc::InlineKind::Text) {
           const std::string& t = in.children[0].text;
           const bool same = in.url == t || in.url == "http://" + t || in.url == "mailto:" + t;
-          const char opener = source_char(cmark_node_get_start_line(n), cmark_node_get_start_column(n));
+          const char opener =
+              source_char(cmark_node_get_start_line(n), cmark_node_get_start_column(n));
           if (same && opener != '[') {
             in.autolink = true;
             // Marks a bare URL (not `<url>`) for finish_sequence; cleared there.
@@ -655,8 +666,9 @@ struct Converter {
         in.number = lit ? std::atoi(lit) : 0;
         if (n->parent_footnote_def != nullptr) {
           const cmark_chunk& label = n->parent_footnote_def->as.literal;
-          in.label = str(std::string(reinterpret_cast<const char*>(label.data),
-                                     static_cast<size_t>(label.len)).c_str());
+          in.label = str(
+              std::string(reinterpret_cast<const char*>(label.data), static_cast<size_t>(label.len))
+                  .c_str());
         }
         break;
       }
@@ -688,8 +700,9 @@ struct Converter {
   // Marker blocks (container_scan.h) → Callout blocks holding the blocks up
   // to their container's last line; end markers vanish.
   void gather_containers(std::vector<doc::Block>& list, size_t first) {
-    std::vector<doc::Block> rest(std::make_move_iterator(list.begin() + static_cast<std::ptrdiff_t>(first)),
-                                 std::make_move_iterator(list.end()));
+    std::vector<doc::Block> rest(
+        std::make_move_iterator(list.begin() + static_cast<std::ptrdiff_t>(first)),
+        std::make_move_iterator(list.end()));
     list.resize(first);
     size_t i = 0;
     std::vector<doc::Block> gathered = take_until(rest, i, std::numeric_limits<int>::max());
@@ -725,7 +738,8 @@ struct Converter {
   void github_alert(doc::Block& quote) const {
     if (quote.children.empty() || quote.children[0].kind != doc::BlockKind::Paragraph) return;
     std::vector<doc::Inline>& first = quote.children[0].inlines;
-    if (first.empty() || first[0].kind != doc::InlineKind::Text || !first[0].text.starts_with("[!")) return;
+    if (first.empty() || first[0].kind != doc::InlineKind::Text || !first[0].text.starts_with("[!"))
+      return;
     const std::string& t = first[0].text;
     const size_t close = t.find(']');
     if (close == std::string::npos || close < 3) return;
@@ -741,13 +755,17 @@ struct Converter {
     if (line > 0 && static_cast<size_t>(line) <= line_starts.size()) {
       const size_t from = line_starts[static_cast<size_t>(line) - 1];
       const size_t eol = src.find('\n', from);
-      std::string source = raw_str(std::string(src.substr(from, eol == std::string_view::npos ? std::string_view::npos : eol - from)).c_str());
+      std::string source = raw_str(
+          std::string(
+              src.substr(from, eol == std::string_view::npos ? std::string_view::npos : eol - from))
+              .c_str());
       const size_t mark = source.find(']');
       if (mark != std::string::npos) {
         std::string rest = source.substr(mark + 1);
         const size_t lead = rest.find_first_not_of(" \t");
         rest = lead == std::string::npos ? std::string() : rest.substr(lead);
-        while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\t' || rest.back() == '\r')) rest.pop_back();
+        while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\t' || rest.back() == '\r'))
+          rest.pop_back();
         const size_t in_text = title.find(rest);
         if (!rest.empty() && in_text != std::string::npos && title.size() > in_text + rest.size()) {
           first[0].text = title.substr(in_text + rest.size());  // the body's first words
@@ -763,7 +781,8 @@ struct Converter {
     const size_t lead = title.find_first_not_of(" \t");
     title = lead == std::string::npos ? std::string() : title.substr(lead);
     while (!title.empty() && (title.back() == ' ' || title.back() == '\t')) title.pop_back();
-    if (first[0].text.starts_with("[!")) first.erase(first.begin(), first.begin() + (first.size() > 1 ? 2 : 1));
+    if (first[0].text.starts_with("[!"))
+      first.erase(first.begin(), first.begin() + (first.size() > 1 ? 2 : 1));
     else first.erase(first.begin() + 1);  // the body's first words stay
     if (first.empty()) quote.children.erase(quote.children.begin());
     quote.kind = doc::BlockKind::Callout;
@@ -773,8 +792,8 @@ struct Converter {
 
   static bool is_container(cmark_node* n) {
     const auto type = cmark_node_get_type(n);
-    return type == CMARK_NODE_BLOCK_QUOTE || type == CMARK_NODE_LIST ||
-           type == CMARK_NODE_ITEM || type == CMARK_NODE_FOOTNOTE_DEFINITION;
+    return type == CMARK_NODE_BLOCK_QUOTE || type == CMARK_NODE_LIST || type == CMARK_NODE_ITEM ||
+           type == CMARK_NODE_FOOTNOTE_DEFINITION;
   }
 
   // Beyond the depth cap: the leaf blocks of a subtree, side by side.
@@ -831,7 +850,7 @@ struct Converter {
         b.kind = doc::BlockKind::Item;
         if (is_ext(n, "tasklist")) {
           b.task = cmark_gfm_extensions_get_tasklist_item_checked(n) ? doc::TaskState::Checked
-                                                                      : doc::TaskState::Unchecked;
+                                                                     : doc::TaskState::Unchecked;
         }
         blocks(n, b.children, doc, depth + 1);
         break;
@@ -863,14 +882,13 @@ struct Converter {
         b.kind = doc::BlockKind::RawHtml;
         b.text = str(cmark_node_get_literal(n));
         break;
-      case CMARK_NODE_THEMATIC_BREAK:
-        b.kind = doc::BlockKind::Rule;
-        break;
+      case CMARK_NODE_THEMATIC_BREAK: b.kind = doc::BlockKind::Rule; break;
       case CMARK_NODE_FOOTNOTE_DEFINITION: {
         b.kind = doc::BlockKind::FootnoteDef;
         b.pos = footnote_def_pos(n);
         b.label = str(std::string(reinterpret_cast<const char*>(n->as.literal.data),
-                                  static_cast<size_t>(n->as.literal.len)).c_str());
+                                  static_cast<size_t>(n->as.literal.len))
+                          .c_str());
         b.number = static_cast<int>(doc.footnotes.size()) + 1;
         std::string slug = slugify(b.label);
         if (slug.empty()) slug = std::to_string(b.number);
@@ -892,8 +910,9 @@ struct Converter {
   }
 
   static bool has_display_math(const std::vector<doc::Inline>& seq) {
-    return std::any_of(seq.begin(), seq.end(),
-                       [](const doc::Inline& in) { return in.kind == doc::InlineKind::Math && in.display; });
+    return std::any_of(seq.begin(), seq.end(), [](const doc::Inline& in) {
+      return in.kind == doc::InlineKind::Math && in.display;
+    });
   }
 
   // A display formula as a block: \tag{…} and \label{…} taken out of the TeX
@@ -926,9 +945,11 @@ struct Converter {
       while (!cur.inlines.empty() && (cur.inlines.front().kind == doc::InlineKind::SoftBreak ||
                                       cur.inlines.front().kind == doc::InlineKind::LineBreak))
         cur.inlines.erase(cur.inlines.begin());
-      const bool blank = std::all_of(cur.inlines.begin(), cur.inlines.end(), [](const doc::Inline& in) {
-        return in.kind == doc::InlineKind::Text && in.text.find_first_not_of(" \t") == std::string::npos;
-      });
+      const bool blank =
+          std::all_of(cur.inlines.begin(), cur.inlines.end(), [](const doc::Inline& in) {
+            return in.kind == doc::InlineKind::Text &&
+                   in.text.find_first_not_of(" \t") == std::string::npos;
+          });
       if (!blank) {
         if (!cur.inlines.empty()) cur.pos = cur.inlines.front().pos;
         cur.continues = after_math;
@@ -993,8 +1014,9 @@ void parse_markdown(std::string_view body, int first_line, std::string_view path
   const ScannedContainers boxes = scan_containers(body);
   for (const Container& c : boxes.containers)
     if (c.unclosed)
-      diags.warn(path, {c.line + first_line - 1, c.column},
-                 "`::: " + c.kind + "` is not closed by a `:::` line; it runs to the end of the document");
+      diags.warn(
+          path, {c.line + first_line - 1, c.column},
+          "`::: " + c.kind + "` is not closed by a `:::` line; it runs to the end of the document");
   const ProtectedMath math = protect_math(boxes.text);
   const Prepared prep = prepare(math.text);
 
@@ -1008,7 +1030,12 @@ void parse_markdown(std::string_view body, int first_line, std::string_view path
   NodePtr root(cmark_parser_finish(parser.get()));
   if (!root) return;
 
-  Converter conv{.src = prep.text, .line_offset = first_line - 1, .prep = prep, .math = math, .boxes = boxes, .path = path,
+  Converter conv{.src = prep.text,
+                 .line_offset = first_line - 1,
+                 .prep = prep,
+                 .math = math,
+                 .boxes = boxes,
+                 .path = path,
                  .diags = diags};
   conv.line_starts.push_back(0);
   for (size_t i = 0; i < prep.text.size(); ++i) {

@@ -58,10 +58,12 @@ bool is_list_marker_line(std::string_view s, size_t start) {
   size_t i = start;
   while (i < s.size() && (is_blank(s[i]) || s[i] == '>')) ++i;
   if (i >= s.size()) return false;
-  if ((s[i] == '-' || s[i] == '*' || s[i] == '+') && i + 1 < s.size() && is_blank(s[i + 1])) return true;
+  if ((s[i] == '-' || s[i] == '*' || s[i] == '+') && i + 1 < s.size() && is_blank(s[i + 1]))
+    return true;
   size_t j = i;
   while (j < s.size() && s[j] >= '0' && s[j] <= '9') ++j;
-  return j > i && j - i <= 9 && j + 1 < s.size() && (s[j] == '.' || s[j] == ')') && is_blank(s[j + 1]);
+  return j > i && j - i <= 9 && j + 1 < s.size() && (s[j] == '.' || s[j] == ')') &&
+         is_blank(s[j + 1]);
 }
 
 size_t backslashes_before(std::string_view s, size_t i) {
@@ -79,7 +81,8 @@ bool next_line_blank(std::string_view s, size_t nl) {
 
 // True when a newline in s[from, to) starts a blank line: inline material ends there.
 bool crosses_blank_line(std::string_view s, size_t from, size_t to) {
-  for (size_t nl = s.find('\n', from); nl != std::string_view::npos && nl < to; nl = s.find('\n', nl + 1))
+  for (size_t nl = s.find('\n', from); nl != std::string_view::npos && nl < to;
+       nl = s.find('\n', nl + 1))
     if (next_line_blank(s, nl)) return true;
   return false;
 }
@@ -99,9 +102,13 @@ struct Scanner {
   // A formula over several lines inside a block quote: its later lines
   // start with the quote's `>` markers, which are not TeX.
   void strip_container_prefixes(size_t begin, std::string& tex) const {
-    const size_t line_start = begin == 0 ? 0 : (s.rfind('\n', begin - 1) == std::string_view::npos ? 0 : s.rfind('\n', begin - 1) + 1);
-    const int quotes = static_cast<int>(std::count(s.begin() + static_cast<std::ptrdiff_t>(line_start),
-                                                   s.begin() + static_cast<std::ptrdiff_t>(begin), '>'));
+    const size_t line_start = begin == 0 ? 0
+                                         : (s.rfind('\n', begin - 1) == std::string_view::npos
+                                                ? 0
+                                                : s.rfind('\n', begin - 1) + 1);
+    const int quotes =
+        static_cast<int>(std::count(s.begin() + static_cast<std::ptrdiff_t>(line_start),
+                                    s.begin() + static_cast<std::ptrdiff_t>(begin), '>'));
     if (quotes == 0) return;
     std::string out;
     size_t i = 0;
@@ -215,7 +222,8 @@ struct Scanner {
     while (j < s.size() && s[j] == '`') ++j;
     const std::string run(s.substr(i + 1, j - i - 1));
     const size_t close = s.find(run + "$", j);
-    if (close == std::string_view::npos || close == j || crosses_blank_line(s, j, close)) return false;
+    if (close == std::string_view::npos || close == j || crosses_blank_line(s, j, close))
+      return false;
     if (close + run.size() < s.size() && s[close + run.size()] == '`') return false;
     end = close + run.size() + 1;
     add(i, end, {MathSpan::Kind::Math, std::string(s.substr(j, close - j)), false});
@@ -249,7 +257,8 @@ struct Scanner {
       if (s.substr(i, name.size()) != name) continue;
       size_t close = s.find('}', i + name.size());
       size_t nl = s.find('\n', i);
-      if (close == std::string_view::npos || (nl != std::string_view::npos && nl < close)) return false;
+      if (close == std::string_view::npos || (nl != std::string_view::npos && nl < close))
+        return false;
       std::string label(s.substr(i + name.size(), close - i - name.size()));
       if (label.empty()) return false;
       end = close + 1;
@@ -318,7 +327,8 @@ struct Scanner {
       size_t len = 0;
       if (in_fence) {
         if (fence_at(s, i, ch, len, nullptr) && ch == fence_ch && len >= fence_len &&
-            s.substr(i, line_end - i).find_first_not_of(std::string(" \t>") + ch) == std::string_view::npos)
+            s.substr(i, line_end - i).find_first_not_of(std::string(" \t>") + ch) ==
+                std::string_view::npos)
           in_fence = false;
         i = next;
         continue;

@@ -31,10 +31,10 @@ struct LineEdit {
 };
 
 struct ProtectedMath {
-  std::string text;                         // the body with placeholders
-  std::vector<MathSpan> spans;              // span k is placeholder base + k
-  char32_t base = 0;                        // 0: no math (text == body)
-  std::vector<std::vector<LineEdit>> edits; // per line (1-based), ascending columns
+  std::string text;                          // the body with placeholders
+  std::vector<MathSpan> spans;               // span k is placeholder base + k
+  char32_t base = 0;                         // 0: no math (text == body)
+  std::vector<std::vector<LineEdit>> edits;  // per line (1-based), ascending columns
 
   // Column in the body of column `col` of line `line` of the protected text.
   int original_column(int line, int col) const;

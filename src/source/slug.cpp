@@ -11,9 +11,9 @@ namespace {
 // spaces other than ASCII space).
 bool dropped_non_ascii(char32_t cp) {
   if (base::is_cjk_punct(cp)) return true;
-  if (cp >= 0x80 && cp <= 0xBF) return cp != 0xAA && cp != 0xB5 && cp != 0xBA &&
-                                       !(cp >= 0xB2 && cp <= 0xB3) && cp != 0xB9 &&
-                                       !(cp >= 0xBC && cp <= 0xBE);
+  if (cp >= 0x80 && cp <= 0xBF)
+    return cp != 0xAA && cp != 0xB5 && cp != 0xBA && !(cp >= 0xB2 && cp <= 0xB3) && cp != 0xB9 &&
+           !(cp >= 0xBC && cp <= 0xBE);
   if (cp == 0xD7 || cp == 0xF7) return true;
   if (cp >= 0x2000 && cp <= 0x206F) return true;  // general punctuation, spaces
   if (cp >= 0x20A0 && cp <= 0x20CF) return true;  // currency

@@ -18,13 +18,15 @@ std::optional<doc::Document> parse(std::string_view text, std::string_view path,
   doc::Document d;
   d.path = std::string(path);
   const FrontMatterSplit split = split_front_matter(*clean, path, diags);
-  if (split.present && split.format == FrontMatterFormat::Toml) parse_toml_front_matter(split.yaml, path, d.meta, diags);
+  if (split.present && split.format == FrontMatterFormat::Toml)
+    parse_toml_front_matter(split.yaml, path, d.meta, diags);
   // JSON is YAML: its members, braced again on their own first line so that
   // line is still the YAML reader's line 2.
   else if (split.present && split.format == FrontMatterFormat::Json)
     parse_front_matter("{" + std::string(split.yaml) + "}", path, d.meta, diags);
   else if (split.present) parse_front_matter(split.yaml, path, d.meta, diags);
-  parse_markdown(expand_hexo_tags(split.body, split.body_line, path, diags), split.body_line, path, d, diags);
+  parse_markdown(expand_hexo_tags(split.body, split.body_line, path, diags), split.body_line, path,
+                 d, diags);
 
   if (d.meta.title.empty()) {
     for (const doc::Block& b : d.blocks) {
@@ -40,8 +42,8 @@ std::optional<doc::Document> parse(std::string_view text, std::string_view path,
   return d;
 }
 
-std::optional<doc::Document> read_file(const std::filesystem::path& path,
-                                       doc::Diagnostics& diags, base::Timings* timings) {
+std::optional<doc::Document> read_file(const std::filesystem::path& path, doc::Diagnostics& diags,
+                                       base::Timings* timings) {
   base::StageTimer timer(timings, base::Stage::Read);
   const std::string name = path.string();
   std::error_code ec;

@@ -20,8 +20,8 @@ std::optional<doc::Document> parse(std::string_view text, std::string_view path,
 
 // Reads and parses a file; a file that cannot be read is an error.
 // `timings` (--timings) gets the reading and the parsing time.
-std::optional<doc::Document> read_file(const std::filesystem::path& path,
-                                       doc::Diagnostics& diags, base::Timings* timings = nullptr);
+std::optional<doc::Document> read_file(const std::filesystem::path& path, doc::Diagnostics& diags,
+                                       base::Timings* timings = nullptr);
 
 // Reads a book file (book.yaml: front-matter keys plus `chapters:`, a list
 // of Markdown files relative to it) and its chapters. Heading ids repeated

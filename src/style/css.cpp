@@ -69,8 +69,7 @@ std::string font_stack_of_set(const std::string& set) {
       {"sans-zh",
        "\"Noto Sans CJK SC\", \"Source Han Sans SC\", \"思源黑体\", \"PingFang SC\", "
        "\"Hiragino Sans GB\", \"Microsoft YaHei\", sans-serif"},
-      {"kai",
-       "\"LXGW WenKai\", \"霞鹜文楷\", \"Kaiti SC\", \"STKaiti\", \"KaiTi\", serif"},
+      {"kai", "\"LXGW WenKai\", \"霞鹜文楷\", \"Kaiti SC\", \"STKaiti\", \"KaiTi\", serif"},
       {"mono",
        "\"DejaVu Sans Mono\", \"Noto Sans Mono CJK SC\", \"Menlo\", \"Consolas\", "
        "monospace"},
@@ -80,8 +79,8 @@ std::string font_stack_of_set(const std::string& set) {
   for (const Stack& s : stacks)
     if (s.set == set) return std::string(s.css);
   std::string generic = set.find("mono") != std::string::npos   ? "monospace"
-                         : set.find("sans") != std::string::npos ? "sans-serif"
-                                                                 : "serif";
+                        : set.find("sans") != std::string::npos ? "sans-serif"
+                                                                : "serif";
   std::string quoted;
   for (char c : set)
     if (c != '"' && c != '\\' && c != ';' && c != '}' && c != '{') quoted += c;
@@ -118,9 +117,7 @@ struct Rule {
   }
 };
 
-bool neutral(const Color& c) {
-  return std::abs(c.r - c.g) < 0.01 && std::abs(c.g - c.b) < 0.01;
-}
+bool neutral(const Color& c) { return std::abs(c.r - c.g) < 0.01 && std::abs(c.g - c.b) < 0.01; }
 
 // Text colours that survive a reader's dark mode: a near-black text colour
 // is the reader's own (nothing is declared), a grey becomes the reader's text
@@ -145,8 +142,11 @@ std::string background_color(const Color& c) {
 // `c` at `alpha` over whatever is behind it: a tint that reads on a light
 // page and on a reading system's dark one alike.
 std::string translucent(const Color& c, double alpha) {
-  auto channel = [](double v) { return std::to_string(static_cast<int>(std::lround(std::clamp(v, 0.0, 1.0) * 255))); };
-  return "rgba(" + channel(c.r) + ", " + channel(c.g) + ", " + channel(c.b) + ", " + base::compact(alpha) + ")";
+  auto channel = [](double v) {
+    return std::to_string(static_cast<int>(std::lround(std::clamp(v, 0.0, 1.0) * 255)));
+  };
+  return "rgba(" + channel(c.r) + ", " + channel(c.g) + ", " + channel(c.b) + ", " +
+         base::compact(alpha) + ")";
 }
 
 // Physical sides for the flow's logical ones: horizontal-tb or vertical-rl.
@@ -165,8 +165,8 @@ struct Flow {
 
 // The declarations one role gives an element. `parent_size` is the size the
 // element's em is relative to (the body's for block elements).
-Rule role_rule(const std::string& selector, const RoleStyle& r, const RoleStyle& body,
-               bool is_body, const Flow& flow, const std::string& named = {}) {
+Rule role_rule(const std::string& selector, const RoleStyle& r, const RoleStyle& body, bool is_body,
+               const Flow& flow, const std::string& named = {}) {
   Rule rule(selector);
   if (is_body || r.font != body.font || !named.empty())
     rule.p("font-family", font_stack(r.font, named));
@@ -227,7 +227,9 @@ std::string code_highlight_css(const Sheet& s) {
     const CodeStyle dark = code_theme(CodeTheme::Dark);
     for (int c = 1; c < doc::kTokenClassCount; ++c) {
       const auto cls = static_cast<doc::TokenClass>(c);
-      css += Rule("pre code ." + std::string(css_class(cls))).p("color", hex(dark.token(cls).color)).done();
+      css += Rule("pre code ." + std::string(css_class(cls)))
+                 .p("color", hex(dark.token(cls).color))
+                 .done();
     }
     css += "}\n";
   }
@@ -299,9 +301,12 @@ std::string body_css(const Sheet& s, const Flow& flow) {
   const std::string line_break = line_break_value(s.cjk.line_break);
   Rule b = role_rule("body", body, body, true, flow, s.fonts.body);
   b.p("margin", flow.vertical ? "0.5em 0" : "0 0.5em");
-  b.p("line-break", line_break).p("-epub-line-break", line_break).p("-webkit-line-break", line_break);
+  b.p("line-break", line_break)
+      .p("-epub-line-break", line_break)
+      .p("-webkit-line-break", line_break);
   b.p("word-wrap", "break-word").p("overflow-wrap", "break-word");
-  b.p("widows", std::to_string(s.paragraph.widows)).p("orphans", std::to_string(s.paragraph.orphans));
+  b.p("widows", std::to_string(s.paragraph.widows))
+      .p("orphans", std::to_string(s.paragraph.orphans));
   // Han–Latin spacing is markup (span.hl-sp, below): the engines' own
   // text-autospace (1/8 em where known) would add to it.
   b.p("text-autospace", "no-autospace");
@@ -316,7 +321,8 @@ std::string body_css(const Sheet& s, const Flow& flow) {
   // line and hangs, like the PDF's glue that is discarded there.
   if (s.cjk.latin_spacing > 0)
     css += Rule("span.hl-sp")
-               .p(std::string("margin-") + flow.inline_start(), base::compact(s.cjk.latin_spacing) + "em")
+               .p(std::string("margin-") + flow.inline_start(),
+                  base::compact(s.cjk.latin_spacing) + "em")
                .done();
   // Fullwidth marks the XHTML writer wraps by cjk.punctuation: "pc" loses
   // its blank right half, "po" its blank left half, "pk" stays full. The
@@ -340,8 +346,8 @@ std::string body_css(const Sheet& s, const Flow& flow) {
 std::string to_css(const Sheet& s) {
   const Flow flow{s.epub.writing_mode == WritingMode::VerticalRl};
   const RoleStyle& body = s.role(Role::Body);
-  std::string css = "@charset \"utf-8\";\n/* Generated by Moyin from the style sheet \"" +
-                    s.name + "\". */\n\n";
+  std::string css =
+      "@charset \"utf-8\";\n/* Generated by Moyin from the style sheet \"" + s.name + "\". */\n\n";
   css += body_css(s, flow);
   const std::string rule_color = "#888888";  // rules and borders: visible on light and dark pages
   const std::string line = "thin solid " + rule_color;
@@ -350,7 +356,8 @@ std::string to_css(const Sheet& s) {
   // inherited, so it is never set on containers); blocks inside lists,
   // tables and notes do not, as in the PDF.
   Rule p("p");
-  p.p("margin", flow.box(em(body.space_before, body.size), "0", em(body.space_after, body.size), "0"));
+  p.p("margin",
+      flow.box(em(body.space_before, body.size), "0", em(body.space_after, body.size), "0"));
   p.p("text-indent", em(body.indent, body.size));
   p.p("text-align", align(body.align));
   css += p.done();
@@ -400,10 +407,11 @@ std::string to_css(const Sheet& s) {
   // Quotes as the PDF draws them: a rule near the start edge, the text at
   // the quote's margin (1.5 em when the margin is smaller than 0.8 em).
   const RoleStyle& quote = s.role(Role::Quote);
-  const double quote_in = quote.margin_left > 0.8 * quote.size ? quote.margin_left : 1.5 * quote.size;
+  const double quote_in =
+      quote.margin_left > 0.8 * quote.size ? quote.margin_left : 1.5 * quote.size;
   Rule bq = role_rule("blockquote", quote, body, false, flow);
-  bq.p("margin", flow.box(em(quote.space_before, quote.size), "0", em(quote.space_after, quote.size),
-                          "0.4em"));
+  bq.p("margin", flow.box(em(quote.space_before, quote.size), "0",
+                          em(quote.space_after, quote.size), "0.4em"));
   bq.p(std::string("border-") + flow.inline_start(), "0.1em solid " + rule_color);
   bq.p(std::string("padding-") + flow.inline_start(), em(quote_in - 0.5 * quote.size, quote.size));
   bq.p("text-indent", "0");
@@ -424,7 +432,10 @@ std::string to_css(const Sheet& s) {
              .p("vertical-align", "top")
              .p("overflow-wrap", "break-word")
              .done();
-  css += Rule("td a, th a, td code, th code").p("overflow-wrap", "anywhere").p("word-break", "break-all").done();
+  css += Rule("td a, th a, td code, th code")
+             .p("overflow-wrap", "anywhere")
+             .p("word-break", "break-all")
+             .done();
   css += Rule("thead th, thead td").p("border-bottom", line).done();
   css += Rule("th").p("font-weight", "bold").done();
 
@@ -439,13 +450,26 @@ std::string to_css(const Sheet& s) {
     css += box.done();
     css += Rule(sel + " > p.callout-title").p("color", hex(c)).done();
   }
-  css += Rule("p.callout-title, p.tab-label").p("font-weight", "bold").p("text-indent", "0").p("margin", "0 0 0.3em 0").done();
+  css += Rule("p.callout-title, p.tab-label")
+             .p("font-weight", "bold")
+             .p("text-indent", "0")
+             .p("margin", "0 0 0.3em 0")
+             .done();
   css += Rule("aside.callout > p").p("text-indent", "0").done();
-  css += Rule("section.tab").p("border-left", "0.15em solid #c8c8c8").p("padding-left", "0.8em").p("margin", "1em 0").done();
-  css += Rule("kbd").p("border", "0.06em solid #999").p("border-radius", "0.2em").p("padding", "0 0.2em").done();
+  css += Rule("section.tab")
+             .p("border-left", "0.15em solid #c8c8c8")
+             .p("padding-left", "0.8em")
+             .p("margin", "1em 0")
+             .done();
+  css += Rule("kbd")
+             .p("border", "0.06em solid #999")
+             .p("border-radius", "0.2em")
+             .p("padding", "0 0.2em")
+             .done();
   css += Rule("mark").p("background-color", translucent(Color{1.0, 0.85, 0.0}, 0.4)).done();
 
-  css += role_rule("figcaption, caption, .caption", s.role(Role::Caption), body, false, flow).done();
+  css +=
+      role_rule("figcaption, caption, .caption", s.role(Role::Caption), body, false, flow).done();
   css += Rule("figure, p.image")
              .p("margin", "0.8em 0")
              .p("text-align", "center")
@@ -464,17 +488,24 @@ std::string to_css(const Sheet& s) {
   css += Rule("aside.footnote").p("margin", flow.box("0.3em", "0", "0.3em", "0")).done();
   css += Rule("aside.footnote p, .footnote p").p("text-indent", "0").done();
   css += Rule("sup").p("font-size", "0.7em").p("line-height", "0").done();
-  css += Rule("a").p("color", "inherit").p("text-decoration", "none")
-             .p("border-bottom", "thin dotted " + rule_color).done();
+  css += Rule("a")
+             .p("color", "inherit")
+             .p("text-decoration", "none")
+             .p("border-bottom", "thin dotted " + rule_color)
+             .done();
   css += Rule("sup a.footnote-ref, a.footnote-back, nav a").p("border-bottom", "none").done();
 
-  css += Rule("hr").p("border", "none").p(std::string("border-") + flow.block_start(), line)
-             .p("margin", flow.box("1.5em", "20%", "1.5em", "20%")).done();
+  css += Rule("hr")
+             .p("border", "none")
+             .p(std::string("border-") + flow.block_start(), line)
+             .p("margin", flow.box("1.5em", "20%", "1.5em", "20%"))
+             .done();
   css += Rule("del, s").p("text-decoration", "line-through").done();
   // Lists as in the PDF: the item text 2 em in, at its own edge (no inherited
   // first-line indent), the marker hanging in front of it.
   css += Rule("ul, ol")
-             .p("margin", flow.box(em(body.space_before, body.size), "0", em(body.space_after, body.size), "0"))
+             .p("margin", flow.box(em(body.space_before, body.size), "0",
+                                   em(body.space_after, body.size), "0"))
              .p(std::string("padding-") + flow.inline_start(), "2em")
              .p("list-style-position", "outside")
              .done();
@@ -510,17 +541,25 @@ std::string to_css(const Sheet& s) {
 
   // Title page, cover and navigation (epub/ package pages).
   const RoleStyle& title = s.role(Role::Title);
-  css += Rule("section.titlepage").p("text-align", "center").p(std::string("margin-") + flow.block_start(), "20%").done();
+  css += Rule("section.titlepage")
+             .p("text-align", "center")
+             .p(std::string("margin-") + flow.block_start(), "20%")
+             .done();
   css += role_rule("section.titlepage h1.title", title, body, false, flow, s.fonts.heading).done();
   css += Rule("section.titlepage p")
              .p("text-indent", "0")
              .p("text-align", "center")
              .p("margin", "0.5em 0")
              .done();
-  css += Rule("section.titlepage p.description").p("color", text_color(Color{0.27, 0.27, 0.27})).done();
+  css += Rule("section.titlepage p.description")
+             .p("color", text_color(Color{0.27, 0.27, 0.27}))
+             .done();
   css += Rule("section.cover").p("text-align", "center").p("margin", "0").p("padding", "0").done();
   css += Rule("section.cover img").p("max-height", "100%").done();
-  css += Rule("nav ol").p("list-style-type", "none").p(std::string("padding-") + flow.inline_start(), "1.5em").done();
+  css += Rule("nav ol")
+             .p("list-style-type", "none")
+             .p(std::string("padding-") + flow.inline_start(), "1.5em")
+             .done();
   css += Rule("nav > ol").p(std::string("padding-") + flow.inline_start(), "0").done();
   css += code_highlight_css(s);
   return css;

@@ -20,7 +20,7 @@ namespace {
 
 constexpr double kPtPerMm = 72.0 / 25.4;
 constexpr std::string_view kRoleNames[kRoleCount] = {
-    "body", "h1",    "h2",      "h3",       "h4",     "h5",     "h6",   "code",
+    "body",  "h1",    "h2",      "h3",       "h4",     "h5",     "h6",   "code",
     "quote", "table", "caption", "footnote", "header", "footer", "title"};
 
 std::string lower(std::string_view s) {
@@ -32,7 +32,8 @@ std::string lower(std::string_view s) {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -98,10 +99,10 @@ struct PaperSize {
 };
 // Chinese book formats per GB/T 788 (成品尺寸).
 constexpr PaperSize kPaperSizes[] = {
-    {"a3", 297, 420},   {"a4", 210, 297},   {"a5", 148, 210},    {"a6", 105, 148},
-    {"b5", 176, 250},   {"b6", 125, 176},   {"letter", 215.9, 279.4},
-    {"legal", 215.9, 355.6},                {"16k", 185, 260},   {"16开", 185, 260},
-    {"大16开", 210, 285}, {"32k", 130, 184},  {"32开", 130, 184},  {"大32开", 140, 203}};
+    {"a3", 297, 420},   {"a4", 210, 297},    {"a5", 148, 210},         {"a6", 105, 148},
+    {"b5", 176, 250},   {"b6", 125, 176},    {"letter", 215.9, 279.4}, {"legal", 215.9, 355.6},
+    {"16k", 185, 260},  {"16开", 185, 260},  {"大16开", 210, 285},     {"32k", 130, 184},
+    {"32开", 130, 184}, {"大32开", 140, 203}};
 
 const PaperSize* find_paper(std::string_view name) {
   std::string n = lower(trim(name));
@@ -192,8 +193,7 @@ std::string invalid(const KeyDef& d, std::string_view v) {
       if (lower(t) == "none" || parse_color(t, c)) return {};
       return "a colour (#rrggbb, #rgb, rgb(r,g,b), a name like black, or none)";
     }
-    case Kind::Bool:
-      return parse_bool(t) ? std::string() : std::string("true or false");
+    case Kind::Bool: return parse_bool(t) ? std::string() : std::string("true or false");
     case Kind::Int: {
       auto n = parse_int(t);
       if (!n || *n < d.min || *n > d.max)
@@ -205,8 +205,7 @@ std::string invalid(const KeyDef& d, std::string_view v) {
       for (const std::string& c : d.choices)
         if (c == l) return {};
       std::string expect = "one of";
-      for (size_t i = 0; i < d.choices.size(); ++i)
-        expect += (i ? ", " : " ") + d.choices[i];
+      for (size_t i = 0; i < d.choices.size(); ++i) expect += (i ? ", " : " ") + d.choices[i];
       return expect;
     }
     case Kind::String: return {};
@@ -237,9 +236,9 @@ void add_code_keys(std::vector<KeyDef>& k) {
                        s.code.line_numbers = parse_bool(v).value_or(false);
                      }});
   auto colour = [&](std::string key, Color CodeStyle::*field) {
-    k.push_back(KeyDef{std::move(key), Kind::Color, [field](Sheet& s, std::string_view v, const Ctx&) {
-                         parse_color(v, s.code.*field);
-                       }});
+    k.push_back(KeyDef{
+        std::move(key), Kind::Color,
+        [field](Sheet& s, std::string_view v, const Ctx&) { parse_color(v, s.code.*field); }});
   };
   colour("code.palette.background", &CodeStyle::background);
   colour("code.palette.line-number", &CodeStyle::line_number);
@@ -283,9 +282,8 @@ std::vector<KeyDef> make_keys() {
     d->max = max;
   };
   auto string = [&](std::string key, std::function<std::string&(Sheet&)> field) {
-    add(std::move(key), Kind::String, [field](Sheet& s, std::string_view v, const Ctx&) {
-      field(s) = std::string(trim(v));
-    });
+    add(std::move(key), Kind::String,
+        [field](Sheet& s, std::string_view v, const Ctx&) { field(s) = std::string(trim(v)); });
   };
   auto enumeration = [&](std::string key, std::vector<std::string> choices, Apply apply) {
     add(std::move(key), Kind::Enum, std::move(apply))->choices = std::move(choices);
@@ -334,16 +332,14 @@ std::vector<KeyDef> make_keys() {
     role_add("leading", Kind::Leading, [r](Sheet& s, std::string_view v, const Ctx& c) {
       s.roles[r].leading = length_value(Kind::Leading, v, c);
     });
-    role_add("color", Kind::Color, [r](Sheet& s, std::string_view v, const Ctx&) {
-      parse_color(v, s.roles[r].color);
-    });
+    role_add("color", Kind::Color,
+             [r](Sheet& s, std::string_view v, const Ctx&) { parse_color(v, s.roles[r].color); });
     role_add("background", Kind::Color, [r](Sheet& s, std::string_view v, const Ctx&) {
       s.roles[r].has_background = parse_color(v, s.roles[r].background);
     });
-    KeyDef* a = &k.emplace_back(KeyDef{p + "align", Kind::Enum,
-                                       [r](Sheet& s, std::string_view v, const Ctx&) {
-                                         s.roles[r].align = parse_align(v);
-                                       }});
+    KeyDef* a = &k.emplace_back(KeyDef{
+        p + "align", Kind::Enum,
+        [r](Sheet& s, std::string_view v, const Ctx&) { s.roles[r].align = parse_align(v); }});
     a->choices = {"justify", "left", "center", "centre", "right", "start", "end"};
     a->role = r;
     role_len("space-before", &RoleStyle::space_before);
@@ -385,7 +381,8 @@ std::vector<KeyDef> make_keys() {
   boolean("cjk.synthetic-slant", [](Sheet& s) -> bool& { return s.cjk.synthetic_slant; });
 
   // paragraph
-  integer("paragraph.min-last-line", 1, 20, [](Sheet& s) -> int& { return s.paragraph.min_last_line; });
+  integer("paragraph.min-last-line", 1, 20,
+          [](Sheet& s) -> int& { return s.paragraph.min_last_line; });
   integer("paragraph.widows", 1, 10, [](Sheet& s) -> int& { return s.paragraph.widows; });
   integer("paragraph.orphans", 1, 10, [](Sheet& s) -> int& { return s.paragraph.orphans; });
 
@@ -428,44 +425,46 @@ std::vector<KeyDef> make_keys() {
               });
   enumeration("epub.text-orientation", {"mixed", "upright"},
               [](Sheet& s, std::string_view v, const Ctx&) {
-                s.epub.text_orientation = lower(trim(v)) == "upright" ? TextOrientation::Upright
-                                                                      : TextOrientation::Mixed;
+                s.epub.text_orientation =
+                    lower(trim(v)) == "upright" ? TextOrientation::Upright : TextOrientation::Mixed;
               });
   enumeration("emphasis.cjk", {"bold", "dots"}, [](Sheet& s, std::string_view v, const Ctx&) {
     s.emphasis.cjk = lower(trim(v)) == "dots" ? CjkEmphasis::Dots : CjkEmphasis::Bold;
   });
 
   // figures and images
-  enumeration("figure.caption", {"title", "alt", "none"}, [](Sheet& s, std::string_view v, const Ctx&) {
-    std::string l = lower(trim(v));
-    s.figure.caption = l == "title" ? FigureCaption::Title
-                       : l == "none" ? FigureCaption::None
-                                     : FigureCaption::Alt;
-  });
+  enumeration("figure.caption", {"title", "alt", "none"},
+              [](Sheet& s, std::string_view v, const Ctx&) {
+                std::string l = lower(trim(v));
+                s.figure.caption = l == "title"  ? FigureCaption::Title
+                                   : l == "none" ? FigureCaption::None
+                                                 : FigureCaption::Alt;
+              });
   auto fraction = [](std::string_view v, double& out) {
     auto q = parse_quantity(v);
     if (!q) return;
     double f = q->unit == Unit::Percent ? q->value / 100 : q->value;
     out = std::clamp(f, 0.05, 1.0);
   };
-  add("figure.max-height", Kind::EmAmount, [fraction](Sheet& s, std::string_view v, const Ctx&) {
-    fraction(v, s.figure.max_height);
-  });
-  add("figure.min-scale", Kind::EmAmount, [fraction](Sheet& s, std::string_view v, const Ctx&) {
-    fraction(v, s.figure.min_scale);
-  });
-  add("table.shrink", Kind::EmAmount, [fraction](Sheet& s, std::string_view v, const Ctx&) {
-    fraction(v, s.table.shrink);
-  });
-  integer("image.max-megapixels", 1, 10000, [](Sheet& s) -> int& { return s.image.max_megapixels; });
+  add("figure.max-height", Kind::EmAmount,
+      [fraction](Sheet& s, std::string_view v, const Ctx&) { fraction(v, s.figure.max_height); });
+  add("figure.min-scale", Kind::EmAmount,
+      [fraction](Sheet& s, std::string_view v, const Ctx&) { fraction(v, s.figure.min_scale); });
+  add("table.shrink", Kind::EmAmount,
+      [fraction](Sheet& s, std::string_view v, const Ctx&) { fraction(v, s.table.shrink); });
+  integer("image.max-megapixels", 1, 10000,
+          [](Sheet& s) -> int& { return s.image.max_megapixels; });
 
   string("fonts.body", [](Sheet& s) -> std::string& { return s.fonts.body; });
   string("fonts.heading", [](Sheet& s) -> std::string& { return s.fonts.heading; });
   string("fonts.code", [](Sheet& s) -> std::string& { return s.fonts.code; });
-  enumeration("math.numbering", {"none", "all", "chapter"}, [](Sheet& s, std::string_view v, const Ctx&) {
-    const std::string n = lower(trim(v));
-    s.math.numbering = n == "all" ? MathNumbering::All : n == "chapter" ? MathNumbering::Chapter : MathNumbering::None;
-  });
+  enumeration("math.numbering", {"none", "all", "chapter"},
+              [](Sheet& s, std::string_view v, const Ctx&) {
+                const std::string n = lower(trim(v));
+                s.math.numbering = n == "all"       ? MathNumbering::All
+                                   : n == "chapter" ? MathNumbering::Chapter
+                                                    : MathNumbering::None;
+              });
   enumeration("footnote.placement", {"page", "end"}, [](Sheet& s, std::string_view v, const Ctx&) {
     s.notes.placement = lower(trim(v)) == "end" ? NotePlacement::End : NotePlacement::Page;
   });
@@ -476,16 +475,18 @@ std::vector<KeyDef> make_keys() {
                                     : n == "page"   ? NoteNumbering::Page
                                                     : NoteNumbering::Chapter;
               });
-  enumeration("footnote.marks", {"superscript", "circled"}, [](Sheet& s, std::string_view v, const Ctx&) {
-    s.notes.marks = lower(trim(v)) == "circled" ? NoteMarks::Circled : NoteMarks::Superscript;
-  });
+  enumeration(
+      "footnote.marks", {"superscript", "circled"}, [](Sheet& s, std::string_view v, const Ctx&) {
+        s.notes.marks = lower(trim(v)) == "circled" ? NoteMarks::Circled : NoteMarks::Superscript;
+      });
   add_code_keys(k);
   k.push_back(KeyDef{"callout.tint", Kind::Bool, [](Sheet& s, std::string_view v, const Ctx&) {
                        s.callout.tint = parse_bool(v).value_or(true);
                      }});
   for (size_t f = 0; f < kCalloutFamilies.size(); ++f)
-    k.push_back(KeyDef{"callout." + std::string(kCalloutFamilies[f]), Kind::Color,
-                       [f](Sheet& s, std::string_view v, const Ctx&) { parse_color(v, s.callout.colors[f]); }});
+    k.push_back(KeyDef{
+        "callout." + std::string(kCalloutFamilies[f]), Kind::Color,
+        [f](Sheet& s, std::string_view v, const Ctx&) { parse_color(v, s.callout.colors[f]); }});
   return k;
 }
 
@@ -523,7 +524,8 @@ std::string canonical(std::string key) {
   // `code.palette.keyword: "#0b3d91"` is short for code.palette.keyword.color.
   if (key.starts_with("code.palette.") && key.find('.', 13) == std::string::npos)
     for (int c = 0; c < doc::kTokenClassCount; ++c)
-      if (key.substr(13) == doc::token_class_name(static_cast<doc::TokenClass>(c))) return key + ".color";
+      if (key.substr(13) == doc::token_class_name(static_cast<doc::TokenClass>(c)))
+        return key + ".color";
   return key;
 }
 
@@ -699,7 +701,8 @@ struct Resolver {
     if (!ok) return false;
     if (!ext.empty()) {
       if (depth >= 8) {
-        diags.error(path.string(), {}, "style sheets extend each other in a loop (at `" + ext + "`)");
+        diags.error(path.string(), {},
+                    "style sheets extend each other in a loop (at `" + ext + "`)");
         return false;
       }
       if (!load_named(ext, path.string(), depth + 1)) return false;
@@ -807,31 +810,44 @@ CodeStyle code_theme(CodeTheme theme) {
   };
   // Light prints well in greyscale: keywords bold and dark, comments grey
   // italic, the other classes mid-dark hues that stay readable on paper.
-  static constexpr Entry light[] = {
-      {TokenClass::Text, 0x1a1a1a, false, false},        {TokenClass::Keyword, 0x0b3d91, true, false},
-      {TokenClass::Type, 0x1c6b78, false, false},        {TokenClass::String, 0xa3410b, false, false},
-      {TokenClass::Number, 0x6f2da8, false, false},      {TokenClass::Comment, 0x6e6e6e, false, true},
-      {TokenClass::Preprocessor, 0x7a4a00, true, false}, {TokenClass::Function, 0x1f4e8c, false, false},
-      {TokenClass::Variable, 0x8a3b12, false, false},    {TokenClass::Constant, 0x9b2335, false, false},
-      {TokenClass::Tag, 0x0b3d91, true, false},          {TokenClass::Attribute, 0x7a4a00, false, false},
-      {TokenClass::Inserted, 0x1d6b2a, false, false},    {TokenClass::Deleted, 0xa31515, false, false},
-      {TokenClass::Meta, 0x4b4b8f, true, false}};
+  static constexpr Entry light[] = {{TokenClass::Text, 0x1a1a1a, false, false},
+                                    {TokenClass::Keyword, 0x0b3d91, true, false},
+                                    {TokenClass::Type, 0x1c6b78, false, false},
+                                    {TokenClass::String, 0xa3410b, false, false},
+                                    {TokenClass::Number, 0x6f2da8, false, false},
+                                    {TokenClass::Comment, 0x6e6e6e, false, true},
+                                    {TokenClass::Preprocessor, 0x7a4a00, true, false},
+                                    {TokenClass::Function, 0x1f4e8c, false, false},
+                                    {TokenClass::Variable, 0x8a3b12, false, false},
+                                    {TokenClass::Constant, 0x9b2335, false, false},
+                                    {TokenClass::Tag, 0x0b3d91, true, false},
+                                    {TokenClass::Attribute, 0x7a4a00, false, false},
+                                    {TokenClass::Inserted, 0x1d6b2a, false, false},
+                                    {TokenClass::Deleted, 0xa31515, false, false},
+                                    {TokenClass::Meta, 0x4b4b8f, true, false}};
   // Dark: One Dark's hues on a dark grey block.
-  static constexpr Entry dark[] = {
-      {TokenClass::Text, 0xabb2bf, false, false},         {TokenClass::Keyword, 0xc678dd, true, false},
-      {TokenClass::Type, 0xe5c07b, false, false},         {TokenClass::String, 0x98c379, false, false},
-      {TokenClass::Number, 0xd19a66, false, false},       {TokenClass::Comment, 0x7f848e, false, true},
-      {TokenClass::Preprocessor, 0x56b6c2, false, false}, {TokenClass::Function, 0x61afef, false, false},
-      {TokenClass::Variable, 0xe06c75, false, false},     {TokenClass::Constant, 0xd19a66, false, false},
-      {TokenClass::Tag, 0xe06c75, false, false},          {TokenClass::Attribute, 0xd19a66, false, false},
-      {TokenClass::Inserted, 0x98c379, false, false},     {TokenClass::Deleted, 0xe06c75, false, false},
-      {TokenClass::Meta, 0x61afef, true, false}};
+  static constexpr Entry dark[] = {{TokenClass::Text, 0xabb2bf, false, false},
+                                   {TokenClass::Keyword, 0xc678dd, true, false},
+                                   {TokenClass::Type, 0xe5c07b, false, false},
+                                   {TokenClass::String, 0x98c379, false, false},
+                                   {TokenClass::Number, 0xd19a66, false, false},
+                                   {TokenClass::Comment, 0x7f848e, false, true},
+                                   {TokenClass::Preprocessor, 0x56b6c2, false, false},
+                                   {TokenClass::Function, 0x61afef, false, false},
+                                   {TokenClass::Variable, 0xe06c75, false, false},
+                                   {TokenClass::Constant, 0xd19a66, false, false},
+                                   {TokenClass::Tag, 0xe06c75, false, false},
+                                   {TokenClass::Attribute, 0xd19a66, false, false},
+                                   {TokenClass::Inserted, 0x98c379, false, false},
+                                   {TokenClass::Deleted, 0xe06c75, false, false},
+                                   {TokenClass::Meta, 0x61afef, true, false}};
   auto rgb = [](unsigned v) {
     return Color{((v >> 16) & 0xff) / 255.0, ((v >> 8) & 0xff) / 255.0, (v & 0xff) / 255.0};
   };
   CodeStyle c;
   c.theme = theme;
-  for (const Entry& e : theme == CodeTheme::Dark ? std::span<const Entry>(dark) : std::span<const Entry>(light))
+  for (const Entry& e :
+       theme == CodeTheme::Dark ? std::span<const Entry>(dark) : std::span<const Entry>(light))
     c.token(e.cls) = TokenStyle{rgb(e.rgb), e.bold, e.italic};
   if (theme == CodeTheme::Dark) {
     c.background = rgb(0x282c34);
@@ -843,7 +859,7 @@ CodeStyle code_theme(CodeTheme theme) {
 
 std::string_view css_class(doc::TokenClass c) {
   static constexpr std::string_view names[doc::kTokenClassCount] = {
-      "",       "hl-kw",    "hl-type", "hl-str", "hl-num", "hl-com", "hl-pp", "hl-fn",
+      "",       "hl-kw",    "hl-type", "hl-str",  "hl-num", "hl-com", "hl-pp",  "hl-fn",
       "hl-var", "hl-const", "hl-tag",  "hl-attr", "hl-ins", "hl-del", "hl-meta"};
   const auto i = static_cast<size_t>(c);
   return i < std::size(names) ? names[i] : "";
@@ -881,9 +897,9 @@ bool parse_color(std::string_view text, Color& out) {
     unsigned rgb;
   };
   static constexpr Named names[] = {
-      {"black", 0x000000}, {"white", 0xffffff}, {"gray", 0x808080}, {"grey", 0x808080},
-      {"red", 0xff0000},   {"green", 0x008000}, {"blue", 0x0000ff}, {"navy", 0x000080},
-      {"maroon", 0x800000}, {"teal", 0x008080}, {"silver", 0xc0c0c0}, {"darkgray", 0xa9a9a9},
+      {"black", 0x000000},   {"white", 0xffffff},    {"gray", 0x808080},   {"grey", 0x808080},
+      {"red", 0xff0000},     {"green", 0x008000},    {"blue", 0x0000ff},   {"navy", 0x000080},
+      {"maroon", 0x800000},  {"teal", 0x008080},     {"silver", 0xc0c0c0}, {"darkgray", 0xa9a9a9},
       {"dimgray", 0x696969}, {"lightgray", 0xd3d3d3}};
   auto set_rgb = [&](unsigned rgb) {
     out = Color{((rgb >> 16) & 0xff) / 255.0, ((rgb >> 8) & 0xff) / 255.0, (rgb & 0xff) / 255.0};

@@ -25,25 +25,38 @@ struct Color {
 enum class Align { Justify, Left, Center, Right };
 
 enum class Role {
-  Body, H1, H2, H3, H4, H5, H6, Code, Quote, Table, Caption, Footnote,
-  Header, Footer, Title,
+  Body,
+  H1,
+  H2,
+  H3,
+  H4,
+  H5,
+  H6,
+  Code,
+  Quote,
+  Table,
+  Caption,
+  Footnote,
+  Header,
+  Footer,
+  Title,
 };
 inline constexpr int kRoleCount = 15;
 std::string_view role_name(Role r);  // "body", "h1", …, "title"
-Role heading_role(int level);         // 1..6 -> H1..H6 (clamped)
+Role heading_role(int level);        // 1..6 -> H1..H6 (clamped)
 
 struct RoleStyle {
-  std::string font;            // font set name in fonts.yaml ("serif-zh", …)
-  double size = 10.5;          // pt
-  double leading = 18;         // baseline-to-baseline distance, pt
+  std::string font;     // font set name in fonts.yaml ("serif-zh", …)
+  double size = 10.5;   // pt
+  double leading = 18;  // baseline-to-baseline distance, pt
   Color color;
-  Color background{1, 1, 1};   // block background (code)
+  Color background{1, 1, 1};  // block background (code)
   bool has_background = false;
   Align align = Align::Justify;
-  double space_before = 0;     // pt
-  double space_after = 0;      // pt
-  double indent = 0;           // first-line indent, pt
-  double margin_left = 0;      // block indent from the text area's left, pt
+  double space_before = 0;  // pt
+  double space_after = 0;   // pt
+  double indent = 0;        // first-line indent, pt
+  double margin_left = 0;   // block indent from the text area's left, pt
   bool keep_with_next = false;
   bool bold = false;
   bool italic = false;
@@ -54,10 +67,10 @@ struct PageStyle {
   std::string size_name = "A4";  // as given ("A4", "16K", "大32开", "custom")
   double width = 595.276;        // pt (trim size)
   double height = 841.89;
-  double top = 72, bottom = 72;  // margins, pt
-  double inner = 72, outer = 72; // inner = left on recto (odd) pages
-  bool mirrored = false;         // verso pages swap inner/outer
-  double bleed = 0;              // pt on each side
+  double top = 72, bottom = 72;   // margins, pt
+  double inner = 72, outer = 72;  // inner = left on recto (odd) pages
+  bool mirrored = false;          // verso pages swap inner/outer
+  double bleed = 0;               // pt on each side
   bool crop_marks = false;
 };
 
@@ -69,12 +82,12 @@ struct CjkStyle {
   Punctuation punctuation = Punctuation::Quanjiao;
   double latin_spacing = 0.25;  // em of the role's size at Han–Latin boundaries; 0 = none
   bool hanging = false;
-  bool synthetic_slant = false; // slant Han in italic spans (default upright)
+  bool synthetic_slant = false;  // slant Han in italic spans (default upright)
 };
 
 struct ParagraphStyle {
-  int min_last_line = 2;        // characters on a paragraph's last line, at least
-  int widows = 2;               // lines kept together at a page top / bottom
+  int min_last_line = 2;  // characters on a paragraph's last line, at least
+  int widows = 2;         // lines kept together at a page top / bottom
   int orphans = 2;
 };
 
@@ -83,31 +96,31 @@ struct ParagraphStyle {
 // right swap on verso (even) pages so "right" is always the outer edge.
 struct RunningLine {
   std::string left, center, right;
-  bool rule = false;             // a hairline under a header / over a footer
+  bool rule = false;  // a hairline under a header / over a footer
 };
 
 struct RunningStyle {
   RunningLine header;
   RunningLine footer;
-  bool on_chapter_pages = false; // also on the first page of a chapter
-  double header_gap = 14;        // pt between header baseline and text area top
-  double footer_gap = 24;        // pt between text area bottom and footer baseline
+  bool on_chapter_pages = false;  // also on the first page of a chapter
+  double header_gap = 14;         // pt between header baseline and text area top
+  double footer_gap = 24;         // pt between text area bottom and footer baseline
 };
 
 struct ChapterStyle {
-  int level = 1;             // heading level that starts a chapter
-  bool new_page = false;     // chapters start on a new page
-  bool open_right = false;   // … on a recto (odd) page
+  int level = 1;            // heading level that starts a chapter
+  bool new_page = false;    // chapters start on a new page
+  bool open_right = false;  // … on a recto (odd) page
 };
 
 struct TocStyle {
-  bool enabled = true;       // PDF: a table of contents after the title page
-  int depth = 3;             // heading levels listed
-  std::string title;          // empty: by the document's language (目录 / Contents)
+  bool enabled = true;  // PDF: a table of contents after the title page
+  int depth = 3;        // heading levels listed
+  std::string title;    // empty: by the document's language (目录 / Contents)
 };
 
 struct TitlePageStyle {
-  bool enabled = true;       // a title page from the front matter (when it has a title)
+  bool enabled = true;  // a title page from the front matter (when it has a title)
 };
 
 // The EPUB's writing direction (the PDF stays horizontal).
@@ -194,9 +207,9 @@ struct TokenStyle {
 
 struct CodeStyle {
   CodeTheme theme = CodeTheme::Light;
-  bool line_numbers = false;       // a gutter with line numbers
-  Color background{0.957, 0.957, 0.957};  // block background (light: code.background)
-  Color line_number{0.55, 0.55, 0.55};    // gutter numbers
+  bool line_numbers = false;                 // a gutter with line numbers
+  Color background{0.957, 0.957, 0.957};     // block background (light: code.background)
+  Color line_number{0.55, 0.55, 0.55};       // gutter numbers
   Color title_background{0.89, 0.89, 0.89};  // the bar holding a fence's title="…"
   std::array<TokenStyle, doc::kTokenClassCount> tokens;  // by doc::TokenClass; [Text] = plain code
 
@@ -216,17 +229,19 @@ std::string_view css_class(doc::TokenClass c);
 // and the title in it. Tabs take the note colour without the tint.
 struct CalloutStyle {
   bool tint = true;
-  std::array<Color, 5> colors{Color{0.035, 0.412, 0.855}, Color{0.102, 0.498, 0.216}, Color{0.510, 0.314, 0.875},
-                              Color{0.604, 0.404, 0.0}, Color{0.820, 0.141, 0.184}};
+  std::array<Color, 5> colors{Color{0.035, 0.412, 0.855}, Color{0.102, 0.498, 0.216},
+                              Color{0.510, 0.314, 0.875}, Color{0.604, 0.404, 0.0},
+                              Color{0.820, 0.141, 0.184}};
   // note, tip, important, warning, caution (doc::callout_family's names)
   const Color& color(std::string_view family) const;
   Color tint_color(std::string_view family) const;  // the colour at 10% on white
 };
-inline constexpr std::array<std::string_view, 5> kCalloutFamilies = {"note", "tip", "important", "warning", "caution"};
+inline constexpr std::array<std::string_view, 5> kCalloutFamilies = {"note", "tip", "important",
+                                                                     "warning", "caution"};
 
 struct Sheet {
-  std::string name = "article";          // the last sheet layered (name or file stem)
-  std::vector<std::string> sources;      // files layered, in order (for messages)
+  std::string name = "article";      // the last sheet layered (name or file stem)
+  std::vector<std::string> sources;  // files layered, in order (for messages)
   PageStyle page;
   std::array<RoleStyle, kRoleCount> roles;
   CjkStyle cjk;
@@ -270,12 +285,12 @@ struct Sheet {
 //   <- `settings` (`--set key=value`), in order
 // A name is a value without '/' that does not end in .yaml/.yml.
 struct Layers {
-  std::string base;                      // --style NAME or path; empty = none
-  std::string front_matter;              // doc::Metadata::style: a name or a path
-  std::filesystem::path document_dir;    // relative front-matter paths resolve here
-  std::string document_path;             // names the document in messages about `style:`
+  std::string base;                          // --style NAME or path; empty = none
+  std::string front_matter;                  // doc::Metadata::style: a name or a path
+  std::filesystem::path document_dir;        // relative front-matter paths resolve here
+  std::string document_path;                 // names the document in messages about `style:`
   std::vector<std::filesystem::path> files;  // --style FILE (in order)
-  std::vector<std::string> settings;     // --set key=value (in order)
+  std::vector<std::string> settings;         // --set key=value (in order)
   // Where shipped sheets (styles/NAME.yaml) are found: the CLI's data folder
   // (cli/environment.h). Empty: only the built-in defaults and files.
   std::filesystem::path styles_dir;

@@ -72,11 +72,27 @@ Scan scan(std::string_view s) {
       i = k == std::string_view::npos ? s.size() : k + end.size() - 1;
     };
     std::string_view rest = s.substr(i);
-    if (rest.starts_with("<!--")) { skip_to("-->"); continue; }
-    if (rest.starts_with("<![CDATA[")) { skip_to("]]>"); continue; }
-    if (rest.starts_with("<?")) { skip_to("?>"); continue; }
-    if (rest.starts_with("<!")) { skip_to(">"); continue; }
-    if (rest.starts_with("</")) { depth = std::max(0, depth - 1); skip_to(">"); continue; }
+    if (rest.starts_with("<!--")) {
+      skip_to("-->");
+      continue;
+    }
+    if (rest.starts_with("<![CDATA[")) {
+      skip_to("]]>");
+      continue;
+    }
+    if (rest.starts_with("<?")) {
+      skip_to("?>");
+      continue;
+    }
+    if (rest.starts_with("<!")) {
+      skip_to(">");
+      continue;
+    }
+    if (rest.starts_with("</")) {
+      depth = std::max(0, depth - 1);
+      skip_to(">");
+      continue;
+    }
     size_t j = i + 1;
     char quote = 0;
     for (; j < s.size(); ++j) {
@@ -101,8 +117,9 @@ Scan scan(std::string_view s) {
 
 // The size the figure has on its own: the image catalog's rule (one place).
 void intrinsic_size(const Node* root, Drawing& d) {
-  std::tie(d.width, d.height) = image::svg_intrinsic_size(
-      detail::attribute(root, "width"), detail::attribute(root, "height"), detail::attribute(root, "viewBox"));
+  std::tie(d.width, d.height) =
+      image::svg_intrinsic_size(detail::attribute(root, "width"), detail::attribute(root, "height"),
+                                detail::attribute(root, "viewBox"));
 }
 
 bool has_url(std::string_view v) { return v.find("url(") != std::string_view::npos; }
@@ -112,7 +129,8 @@ const Node* url_target(const detail::Document& doc, std::string_view v) {
   size_t at = v.find("url(");
   if (at == std::string_view::npos) return nullptr;
   v.remove_prefix(at + 4);
-  while (!v.empty() && (v.front() == ' ' || v.front() == '\'' || v.front() == '"')) v.remove_prefix(1);
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\'' || v.front() == '"'))
+    v.remove_prefix(1);
   if (v.empty() || v.front() != '#') return nullptr;
   v.remove_prefix(1);
   size_t end = v.find_first_of(")'\" ");
@@ -232,12 +250,14 @@ bool looks_like_svg(std::string_view bytes) {
   if (first == std::string_view::npos || head[first] != '<') return false;
   size_t svg = head.find("<svg");
   return svg != std::string_view::npos &&
-         (svg + 4 >= head.size() || std::string_view(" \t\r\n>/").find(head[svg + 4]) != std::string_view::npos);
+         (svg + 4 >= head.size() ||
+          std::string_view(" \t\r\n>/").find(head[svg + 4]) != std::string_view::npos);
 }
 
 Result parse(std::string_view bytes, const Limits& limits) {
   if (bytes.size() > limits.max_bytes)
-    return {std::nullopt, "the file is larger than " + std::to_string(limits.max_bytes >> 20) + " MB"};
+    return {std::nullopt,
+            "the file is larger than " + std::to_string(limits.max_bytes >> 20) + " MB"};
   std::string text = prepare(bytes);
   detail::Document doc;
   doc.text = text.data();
@@ -247,13 +267,15 @@ Result parse(std::string_view bytes, const Limits& limits) {
   if (s.elements > limits.max_elements)
     return {std::nullopt, "more than " + std::to_string(limits.max_elements) + " elements"};
   if (s.depth > limits.max_depth)
-    return failure(doc, "elements nested deeper than " + std::to_string(limits.max_depth) + " levels",
+    return failure(doc,
+                   "elements nested deeper than " + std::to_string(limits.max_depth) + " levels",
                    text.data() + s.deepest_at);
   text.push_back('\0');  // rapidxml reads up to a terminator
   doc.text = text.data();
   rapidxml_ns::xml_document<char> xml;
   try {
-    xml.parse<rapidxml_ns::parse_no_string_terminators | rapidxml_ns::parse_validate_closing_tags>(text.data());
+    xml.parse<rapidxml_ns::parse_no_string_terminators | rapidxml_ns::parse_validate_closing_tags>(
+        text.data());
   } catch (const rapidxml_ns::parse_error& e) {
     return failure(doc, std::string("malformed XML: ") + e.what(), e.where<char>());
   }

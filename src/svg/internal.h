@@ -20,7 +20,8 @@ using Node = rapidxml_ns::xml_node<char>;
 // A limit was passed, or the file is structurally unusable: the whole
 // drawing is abandoned with this message.
 struct Failure : std::runtime_error {
-  Failure(const std::string& what, const char* where = nullptr) : std::runtime_error(what), at(where) {}
+  Failure(const std::string& what, const char* where = nullptr)
+      : std::runtime_error(what), at(where) {}
   const char* at;  // into the XML buffer, for a line and column
 };
 
@@ -32,8 +33,8 @@ struct Document {
   std::map<std::string, const Node*, std::less<>> ids;  // id attribute -> element
   Limits limits;
   Drawing* out = nullptr;
-  int64_t drawn = 0;       // elements visited by the traversal, <use> copies included
-  size_t segments = 0;     // path segments emitted
+  int64_t drawn = 0;                     // elements visited by the traversal, <use> copies included
+  size_t segments = 0;                   // path segments emitted
   std::vector<const Node*> active_uses;  // <use> targets being drawn (a cycle is an error)
 
   // 1-based line and column of a pointer into the buffer (0, 0 when outside).

@@ -28,7 +28,8 @@ struct ErrorFree {
 
 }  // namespace
 
-std::optional<layout::Pixels> rasterize(std::string_view bytes, int width, int height, std::string* error) {
+std::optional<layout::Pixels> rasterize(std::string_view bytes, int width, int height,
+                                        std::string* error) {
   auto fail = [&](std::string why) -> std::optional<layout::Pixels> {
     if (error) *error = std::move(why);
     return std::nullopt;
@@ -36,14 +37,15 @@ std::optional<layout::Pixels> rasterize(std::string_view bytes, int width, int h
   if (width <= 0 || height <= 0 || static_cast<int64_t>(width) * height > 100'000'000)
     return fail("raster size out of range");
   GError* raw_error = nullptr;
-  std::unique_ptr<RsvgHandle, GObjectFree> handle(
-      rsvg_handle_new_from_data(reinterpret_cast<const guint8*>(bytes.data()), bytes.size(), &raw_error));
+  std::unique_ptr<RsvgHandle, GObjectFree> handle(rsvg_handle_new_from_data(
+      reinterpret_cast<const guint8*>(bytes.data()), bytes.size(), &raw_error));
   std::unique_ptr<GError, ErrorFree> err(raw_error);
   if (!handle) return fail(err ? err->message : "librsvg cannot read it");
   rsvg_handle_set_dpi(handle.get(), 96);
   std::unique_ptr<cairo_surface_t, SurfaceFree> surface(
       cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height));
-  if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) return fail("no memory for the raster");
+  if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
+    return fail("no memory for the raster");
   std::unique_ptr<cairo_t, CairoFree> cr(cairo_create(surface.get()));
   RsvgRectangle viewport{0, 0, static_cast<double>(width), static_cast<double>(height)};
   if (!rsvg_handle_render_document(handle.get(), cr.get(), &viewport, &raw_error)) {
@@ -68,7 +70,8 @@ std::optional<layout::Pixels> rasterize(std::string_view bytes, int width, int h
       unsigned c[3] = {(p >> 16) & 0xFF, (p >> 8) & 0xFF, p & 0xFF};
       size_t i = static_cast<size_t>(y) * width + x;
       for (int k = 0; k < 3; ++k)
-        px.rgb[i * 3 + k] = static_cast<uint8_t>(a == 0 ? 255 : std::min(255u, (c[k] * 255 + a / 2) / a));
+        px.rgb[i * 3 + k] =
+            static_cast<uint8_t>(a == 0 ? 255 : std::min(255u, (c[k] * 255 + a / 2) / a));
       px.alpha[i] = static_cast<uint8_t>(a);
       opaque = opaque && a == 255;
     }

@@ -24,15 +24,15 @@ enum class Anchor : uint8_t { Start, Middle, End };
 // One run of text from a <text> or <tspan>. Sizes and positions are in the
 // drawing's px (the element's transform already applied).
 struct TextItem {
-  std::string text;       // UTF-8, white space collapsed as SVG's default xml:space
-  bool absolute = true;   // starts a text chunk at (x, y); else follows the previous item
-  double x = 0, y = 0;    // baseline start (before the anchor shift), when absolute
-  double dx = 0, dy = 0;  // shift before this item
-  double size = 16;       // font size
+  std::string text;               // UTF-8, white space collapsed as SVG's default xml:space
+  bool absolute = true;           // starts a text chunk at (x, y); else follows the previous item
+  double x = 0, y = 0;            // baseline start (before the anchor shift), when absolute
+  double dx = 0, dy = 0;          // shift before this item
+  double size = 16;               // font size
   Anchor anchor = Anchor::Start;  // of the chunk this item starts
   bool bold = false;
   bool italic = false;
-  std::string family;     // font-family as written ("" = not given)
+  std::string family;  // font-family as written ("" = not given)
   layout::Color fill;
   double opacity = 1;
 };
@@ -47,20 +47,20 @@ struct Unsupported {
 };
 
 struct Drawing {
-  double width = 300;   // intrinsic size, CSS px
+  double width = 300;  // intrinsic size, CSS px
   double height = 150;
-  std::vector<Item> items;  // in painting order
+  std::vector<Item> items;               // in painting order
   std::vector<Unsupported> unsupported;  // first occurrence of each feature
 };
 
 // Bounds on the work a file may cause; a file beyond them is an error.
 struct Limits {
-  size_t max_bytes = 16u << 20;        // the file
-  int max_elements = 100'000;          // elements in the file
-  int max_depth = 128;                 // element nesting
-  int max_use_depth = 16;              // <use> inside referenced content inside <use> …
+  size_t max_bytes = 16u << 20;          // the file
+  int max_elements = 100'000;            // elements in the file
+  int max_depth = 128;                   // element nesting
+  int max_use_depth = 16;                // <use> inside referenced content inside <use> …
   int64_t max_drawn_elements = 200'000;  // elements drawn, <use> copies included
-  size_t max_segments = 2'000'000;     // path segments in the drawing
+  size_t max_segments = 2'000'000;       // path segments in the drawing
 };
 
 struct Result {

@@ -20,7 +20,6 @@
 #include <utility>
 #include <vector>
 
-
 namespace moyin::svg::detail {
 
 namespace {
@@ -31,7 +30,7 @@ namespace tag = svgpp::tag;
 struct Matrix {
   double a = 1, b = 0, c = 0, d = 1, e = 0, f = 0;
   Matrix operator*(const Matrix& m) const {
-    return {a * m.a + c * m.b, b * m.a + d * m.b, a * m.c + c * m.d,
+    return {a * m.a + c * m.b, b * m.a + d * m.b,     a * m.c + c * m.d,
             b * m.c + d * m.d, a * m.e + c * m.f + e, b * m.e + d * m.f + f};
   }
   layout::Point apply(double x, double y) const { return {a * x + c * y + e, b * x + d * y + f}; }
@@ -86,8 +85,8 @@ Kind kind_of(std::string_view n) {
 
 // Text state shared by a <text> element and its <tspan>s.
 struct TextRun {
-  double y = 0;           // current baseline in user units of the <text>
-  bool at_start = true;   // nothing written yet: leading white space dropped
+  double y = 0;          // current baseline in user units of the <text>
+  bool at_start = true;  // nothing written yet: leading white space dropped
   bool ends_space = false;
 };
 
@@ -105,8 +104,13 @@ class Ctx {
 
   // A child element (or the element a <use> refers to, under the <use>).
   Ctx(Ctx& parent, const Node* node)
-      : doc_(parent.doc_), node_(node), style_(parent.style_), ctm_(parent.ctm_),
-        group_opacity_(parent.group_opacity_), hidden_(parent.hidden_), lengths_(parent.lengths_),
+      : doc_(parent.doc_),
+        node_(node),
+        style_(parent.style_),
+        ctm_(parent.ctm_),
+        group_opacity_(parent.group_opacity_),
+        hidden_(parent.hidden_),
+        lengths_(parent.lengths_),
         text_(parent.text_) {
     kind_ = kind_of(name(node));
     if (parent.kind_ == Kind::Use) {
@@ -155,8 +159,12 @@ class Ctx {
   void disable_rendering() { hidden_ = true; }
 
   // Path events (absolute coordinates; arcs and quadratics arrive as cubics).
-  void path_move_to(double x, double y, tag::coordinate::absolute) { add(layout::PathSegment::Op::Move, {{x, y}}); }
-  void path_line_to(double x, double y, tag::coordinate::absolute) { add(layout::PathSegment::Op::Line, {{x, y}}); }
+  void path_move_to(double x, double y, tag::coordinate::absolute) {
+    add(layout::PathSegment::Op::Move, {{x, y}});
+  }
+  void path_line_to(double x, double y, tag::coordinate::absolute) {
+    add(layout::PathSegment::Op::Line, {{x, y}});
+  }
   void path_cubic_bezier_to(double x1, double y1, double x2, double y2, double x, double y,
                             tag::coordinate::absolute) {
     add(layout::PathSegment::Op::Cubic, {{x1, y1}, {x2, y2}, {x, y}});
@@ -185,26 +193,46 @@ class Ctx {
 
   // <text>/<tspan> positions: the first value of each list.
   template <class Range>
-  void set(tag::attribute::x, const Range& r) { first(r, text_x_); }
+  void set(tag::attribute::x, const Range& r) {
+    first(r, text_x_);
+  }
   template <class Range>
-  void set(tag::attribute::y, const Range& r) { first(r, text_y_); }
+  void set(tag::attribute::y, const Range& r) {
+    first(r, text_y_);
+  }
   template <class Range>
-  void set(tag::attribute::dx, const Range& r) { first(r, text_dx_); }
+  void set(tag::attribute::dx, const Range& r) {
+    first(r, text_dx_);
+  }
   template <class Range>
-  void set(tag::attribute::dy, const Range& r) { first(r, text_dy_); }
+  void set(tag::attribute::dy, const Range& r) {
+    first(r, text_dy_);
+  }
 
   // Paint.
   void set(tag::attribute::fill, tag::value::none) { style_.fill.kind = Paint::Kind::None; }
-  void set(tag::attribute::fill, tag::value::currentColor) { style_.fill.kind = Paint::Kind::Current; }
-  void set(tag::attribute::fill, layout::Color c, tag::skip_icc_color = {}) { style_.fill = {Paint::Kind::Color, c}; }
+  void set(tag::attribute::fill, tag::value::currentColor) {
+    style_.fill.kind = Paint::Kind::Current;
+  }
+  void set(tag::attribute::fill, layout::Color c, tag::skip_icc_color = {}) {
+    style_.fill = {Paint::Kind::Color, c};
+  }
   void set(tag::attribute::stroke, tag::value::none) { style_.stroke.kind = Paint::Kind::None; }
-  void set(tag::attribute::stroke, tag::value::currentColor) { style_.stroke.kind = Paint::Kind::Current; }
-  void set(tag::attribute::stroke, layout::Color c, tag::skip_icc_color = {}) { style_.stroke = {Paint::Kind::Color, c}; }
+  void set(tag::attribute::stroke, tag::value::currentColor) {
+    style_.stroke.kind = Paint::Kind::Current;
+  }
+  void set(tag::attribute::stroke, layout::Color c, tag::skip_icc_color = {}) {
+    style_.stroke = {Paint::Kind::Color, c};
+  }
   // url(#…) paints were listed as unsupported by the survey: the raster draws them.
   template <class... A>
-  void set(tag::attribute::fill, tag::iri_fragment, const A&...) { style_.fill.kind = Paint::Kind::None; }
+  void set(tag::attribute::fill, tag::iri_fragment, const A&...) {
+    style_.fill.kind = Paint::Kind::None;
+  }
   template <class... A>
-  void set(tag::attribute::stroke, tag::iri_fragment, const A&...) { style_.stroke.kind = Paint::Kind::None; }
+  void set(tag::attribute::stroke, tag::iri_fragment, const A&...) {
+    style_.stroke.kind = Paint::Kind::None;
+  }
   void set(tag::attribute::color, layout::Color c, tag::skip_icc_color = {}) { style_.color = c; }
   void set(tag::attribute::fill_opacity, double v) { style_.fill_opacity = clamp01(v); }
   void set(tag::attribute::stroke_opacity, double v) { style_.stroke_opacity = clamp01(v); }
@@ -215,12 +243,24 @@ class Ctx {
   // Stroke.
   void set(tag::attribute::stroke_width, double v) { style_.stroke_width = std::max(0.0, v); }
   void set(tag::attribute::stroke_linecap, tag::value::butt) { style_.cap = layout::LineCap::Butt; }
-  void set(tag::attribute::stroke_linecap, tag::value::round) { style_.cap = layout::LineCap::Round; }
-  void set(tag::attribute::stroke_linecap, tag::value::square) { style_.cap = layout::LineCap::Square; }
-  void set(tag::attribute::stroke_linejoin, tag::value::miter) { style_.join = layout::LineJoin::Miter; }
-  void set(tag::attribute::stroke_linejoin, tag::value::round) { style_.join = layout::LineJoin::Round; }
-  void set(tag::attribute::stroke_linejoin, tag::value::bevel) { style_.join = layout::LineJoin::Bevel; }
-  void set(tag::attribute::stroke_miterlimit, double v) { if (v >= 1) style_.miter_limit = v; }
+  void set(tag::attribute::stroke_linecap, tag::value::round) {
+    style_.cap = layout::LineCap::Round;
+  }
+  void set(tag::attribute::stroke_linecap, tag::value::square) {
+    style_.cap = layout::LineCap::Square;
+  }
+  void set(tag::attribute::stroke_linejoin, tag::value::miter) {
+    style_.join = layout::LineJoin::Miter;
+  }
+  void set(tag::attribute::stroke_linejoin, tag::value::round) {
+    style_.join = layout::LineJoin::Round;
+  }
+  void set(tag::attribute::stroke_linejoin, tag::value::bevel) {
+    style_.join = layout::LineJoin::Bevel;
+  }
+  void set(tag::attribute::stroke_miterlimit, double v) {
+    if (v >= 1) style_.miter_limit = v;
+  }
   void set(tag::attribute::stroke_dasharray, tag::value::none) { style_.dash.clear(); }
   template <class Range>
   void set(tag::attribute::stroke_dasharray, const Range& r) {
@@ -234,7 +274,9 @@ class Ctx {
     if (std::all_of(dash.begin(), dash.end(), [](double v) { return v == 0; })) dash.clear();
     style_.dash = std::move(dash);
   }
-  void set(tag::attribute::stroke_dashoffset, double v) { if (std::isfinite(v)) style_.dash_offset = v; }
+  void set(tag::attribute::stroke_dashoffset, double v) {
+    if (std::isfinite(v)) style_.dash_offset = v;
+  }
 
   // Visibility.
   void set(tag::attribute::display, tag::value::none) { hidden_ = true; }
@@ -243,7 +285,9 @@ class Ctx {
   void set(tag::attribute::visibility, tag::value::collapse) { style_.visible = false; }
 
   // Text style.
-  void set(tag::attribute::font_size, double v) { if (v > 0 && std::isfinite(v)) font_size(v); }
+  void set(tag::attribute::font_size, double v) {
+    if (v > 0 && std::isfinite(v)) font_size(v);
+  }
   void set(tag::attribute::font_size, tag::value::xx_small) { font_size(9); }
   void set(tag::attribute::font_size, tag::value::x_small) { font_size(10); }
   void set(tag::attribute::font_size, tag::value::small) { font_size(13); }
@@ -254,7 +298,9 @@ class Ctx {
   void set(tag::attribute::font_size, tag::value::larger) { font_size(style_.font_size * 1.2); }
   void set(tag::attribute::font_size, tag::value::smaller) { font_size(style_.font_size / 1.2); }
   template <class Range>
-  void set(tag::attribute::font_family, const Range& r) { style_.family.assign(boost::begin(r), boost::end(r)); }
+  void set(tag::attribute::font_family, const Range& r) {
+    style_.family.assign(boost::begin(r), boost::end(r));
+  }
   void set(tag::attribute::font_weight, tag::value::normal) { style_.bold = false; }
   void set(tag::attribute::font_weight, tag::value::bold) { style_.bold = true; }
   void set(tag::attribute::font_weight, tag::value::bolder) { style_.bold = true; }
@@ -293,7 +339,8 @@ class Ctx {
 
   void add(layout::PathSegment::Op op, std::initializer_list<layout::Point> pts) {
     if (++doc_->segments > doc_->limits.max_segments)
-      throw Failure("more than " + std::to_string(doc_->limits.max_segments) + " path segments", node_->name());
+      throw Failure("more than " + std::to_string(doc_->limits.max_segments) + " path segments",
+                    node_->name());
     layout::PathSegment s;
     s.op = op;
     int i = 0;
@@ -364,7 +411,8 @@ void Ctx::add_text(std::string s) {
   for (char ch : s) {
     if (ch == '\n' || ch == '\r') continue;
     if (ch == '\t') ch = ' ';
-    if (ch == ' ' && ((t.empty() && (text_->at_start || text_->ends_space)) || (!t.empty() && t.back() == ' ')))
+    if (ch == ' ' &&
+        ((t.empty() && (text_->at_start || text_->ends_space)) || (!t.empty() && t.back() == ' ')))
       continue;
     t.push_back(ch);
   }
@@ -440,12 +488,21 @@ struct Factories {
 struct Lenient : svgpp::policy::error::raise_exception<Ctx> {
   using context_type = Ctx;
   template <class XMLElement, class Name>
-  static bool unknown_element(const Ctx&, const XMLElement&, const Name&) { return true; }
+  static bool unknown_element(const Ctx&, const XMLElement&, const Name&) {
+    return true;
+  }
   template <class XMLAttribute, class Name, class... A>
-  static bool unknown_attribute(const Ctx&, const XMLAttribute&, const Name&, const A&...) { return true; }
-  static bool unexpected_attribute(const Ctx&, svgpp::detail::attribute_id, tag::source::attribute) { return true; }
+  static bool unknown_attribute(const Ctx&, const XMLAttribute&, const Name&, const A&...) {
+    return true;
+  }
+  static bool unexpected_attribute(const Ctx&, svgpp::detail::attribute_id,
+                                   tag::source::attribute) {
+    return true;
+  }
   template <class AttributeTag>
-  static bool required_attribute_not_found(const Ctx&, AttributeTag) { return false; }
+  static bool required_attribute_not_found(const Ctx&, AttributeTag) {
+    return false;
+  }
   template <class AttributeTag, class Value>
   static bool parse_failed(Ctx& ctx, AttributeTag, const Value& value) {
     std::string v(boost::begin(value), boost::end(value));
@@ -454,9 +511,13 @@ struct Lenient : svgpp::policy::error::raise_exception<Ctx> {
     return true;
   }
   template <class XMLElement>
-  static bool unexpected_element(const Ctx&, const XMLElement&) { return true; }
+  static bool unexpected_element(const Ctx&, const XMLElement&) {
+    return true;
+  }
   template <class AttributeTag>
-  static bool negative_value(const Ctx&, AttributeTag) { return false; }
+  static bool negative_value(const Ctx&, AttributeTag) {
+    return false;
+  }
 };
 
 struct ColorFactoryBase {
@@ -468,34 +529,36 @@ struct ColorFactoryBase {
 
 using ProcessedElements =
     boost::mpl::set<tag::element::svg, tag::element::g, tag::element::a, tag::element::use_,
-                    tag::element::path, tag::element::rect, tag::element::line, tag::element::circle,
-                    tag::element::ellipse, tag::element::polyline, tag::element::polygon,
-                    tag::element::text, tag::element::tspan>::type;
+                    tag::element::path, tag::element::rect, tag::element::line,
+                    tag::element::circle, tag::element::ellipse, tag::element::polyline,
+                    tag::element::polygon, tag::element::text, tag::element::tspan>::type;
 
-using StyleAttributes = boost::mpl::set<
-    tag::attribute::transform, tag::attribute::display, tag::attribute::visibility,
-    tag::attribute::color, tag::attribute::fill, tag::attribute::fill_opacity,
-    tag::attribute::fill_rule, tag::attribute::stroke, tag::attribute::stroke_width,
-    tag::attribute::stroke_opacity, tag::attribute::stroke_linecap,
-    tag::attribute::stroke_linejoin, tag::attribute::stroke_miterlimit,
-    tag::attribute::stroke_dasharray, tag::attribute::stroke_dashoffset,
-    tag::attribute::opacity>::type;
+using StyleAttributes =
+    boost::mpl::set<tag::attribute::transform, tag::attribute::display, tag::attribute::visibility,
+                    tag::attribute::color, tag::attribute::fill, tag::attribute::fill_opacity,
+                    tag::attribute::fill_rule, tag::attribute::stroke, tag::attribute::stroke_width,
+                    tag::attribute::stroke_opacity, tag::attribute::stroke_linecap,
+                    tag::attribute::stroke_linejoin, tag::attribute::stroke_miterlimit,
+                    tag::attribute::stroke_dasharray, tag::attribute::stroke_dashoffset,
+                    tag::attribute::opacity>::type;
 
-using TextAttributes = boost::mpl::set<
-    tag::attribute::font_size, tag::attribute::font_family, tag::attribute::font_weight,
-    tag::attribute::font_style, tag::attribute::text_anchor,
-    boost::mpl::pair<tag::element::use_, tag::attribute::xlink::href>,
-    boost::mpl::pair<tag::element::text, tag::attribute::x>,
-    boost::mpl::pair<tag::element::text, tag::attribute::y>,
-    boost::mpl::pair<tag::element::text, tag::attribute::dx>,
-    boost::mpl::pair<tag::element::text, tag::attribute::dy>,
-    boost::mpl::pair<tag::element::tspan, tag::attribute::x>,
-    boost::mpl::pair<tag::element::tspan, tag::attribute::y>,
-    boost::mpl::pair<tag::element::tspan, tag::attribute::dx>,
-    boost::mpl::pair<tag::element::tspan, tag::attribute::dy>>::type;
+using TextAttributes =
+    boost::mpl::set<tag::attribute::font_size, tag::attribute::font_family,
+                    tag::attribute::font_weight, tag::attribute::font_style,
+                    tag::attribute::text_anchor,
+                    boost::mpl::pair<tag::element::use_, tag::attribute::xlink::href>,
+                    boost::mpl::pair<tag::element::text, tag::attribute::x>,
+                    boost::mpl::pair<tag::element::text, tag::attribute::y>,
+                    boost::mpl::pair<tag::element::text, tag::attribute::dx>,
+                    boost::mpl::pair<tag::element::text, tag::attribute::dy>,
+                    boost::mpl::pair<tag::element::tspan, tag::attribute::x>,
+                    boost::mpl::pair<tag::element::tspan, tag::attribute::y>,
+                    boost::mpl::pair<tag::element::tspan, tag::attribute::dx>,
+                    boost::mpl::pair<tag::element::tspan, tag::attribute::dy>>::type;
 
 template <class Base, class More>
-using Union = typename boost::mpl::fold<More, Base, boost::mpl::insert<boost::mpl::_1, boost::mpl::_2>>::type;
+using Union =
+    typename boost::mpl::fold<More, Base, boost::mpl::insert<boost::mpl::_1, boost::mpl::_2>>::type;
 
 using ProcessedAttributes =
     Union<Union<Union<Union<boost::mpl::set0<>, svgpp::traits::shapes_attributes_by_element>,
@@ -505,7 +568,8 @@ using ProcessedAttributes =
 
 using Traversal = svgpp::document_traversal<
     svgpp::processed_elements<ProcessedElements>, svgpp::processed_attributes<ProcessedAttributes>,
-    svgpp::context_factories<Factories>, svgpp::viewport_policy<svgpp::policy::viewport::as_transform>,
+    svgpp::context_factories<Factories>,
+    svgpp::viewport_policy<svgpp::policy::viewport::as_transform>,
     svgpp::length_policy<svgpp::policy::length::forward_to_method<Ctx, Ctx::length_factory_type>>,
     svgpp::color_factory<svgpp::factory::color::percentage_adapter<ColorFactoryBase>>,
     svgpp::path_policy<svgpp::policy::path::minimal>, svgpp::error_policy<Lenient>>;
@@ -514,10 +578,12 @@ void load_use(Ctx& use, const Node* target) {
   Document& doc = use.doc();
   std::vector<const Node*>& active = doc.active_uses;
   if (std::find(active.begin(), active.end(), target) != active.end())
-    throw Failure("<use> refers to an element that contains it (a reference cycle)", use.node()->name());
-  if (static_cast<int>(active.size()) >= doc.limits.max_use_depth)
-    throw Failure("<use> nested deeper than " + std::to_string(doc.limits.max_use_depth) + " levels",
+    throw Failure("<use> refers to an element that contains it (a reference cycle)",
                   use.node()->name());
+  if (static_cast<int>(active.size()) >= doc.limits.max_use_depth)
+    throw Failure(
+        "<use> nested deeper than " + std::to_string(doc.limits.max_use_depth) + " levels",
+        use.node()->name());
   active.push_back(target);
   struct Pop {
     std::vector<const Node*>& v;
@@ -526,8 +592,8 @@ void load_use(Ctx& use, const Node* target) {
   Traversal::load_referenced_element<
       svgpp::referencing_element<tag::element::use_>,
       svgpp::expected_elements<svgpp::traits::reusable_elements>,
-      svgpp::processed_elements<boost::mpl::insert<ProcessedElements, tag::element::symbol>::type>>::
-      load(target, use);
+      svgpp::processed_elements<
+          boost::mpl::insert<ProcessedElements, tag::element::symbol>::type>>::load(target, use);
 }
 
 }  // namespace

@@ -5,8 +5,8 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <memory>
 #include <map>
+#include <memory>
 #include <optional>
 
 #include "base/utf8.h"
@@ -25,13 +25,13 @@ constexpr double kHuge = 1e6;  // a measure nothing fills
 const layout::Color kRuleGray{0.55, 0.55, 0.55};
 
 struct Frame {
-  double left = 0;      // from the type area's left edge
+  double left = 0;  // from the type area's left edge
   double measure = 0;
   Role role = Role::Body;   // role of paragraphs in this container
   std::vector<Band> bands;  // quote rules around this container
   int list_depth = 0;
   bool in_list = false;
-  bool tight = false;   // inside a tight list item: no paragraph spacing
+  bool tight = false;  // inside a tight list item: no paragraph spacing
 };
 
 struct Ctx {
@@ -45,9 +45,9 @@ struct Ctx {
   double pending_space = 0;  // space after the last block, collapsed with the next space before
   int next_band = 1;
   int untitled_chapters = 0;  // anchors named for chapters without a level-1 heading
-  size_t chapter = 0;  // index of `doc` among the chapters
+  size_t chapter = 0;         // index of `doc` among the chapters
   std::vector<layout::StructElement> structure;  // the tagged PDF's elements
-  int parent = -1;  // the element new elements belong to
+  int parent = -1;                               // the element new elements belong to
 };
 
 // A new structure element under the current parent.
@@ -90,7 +90,9 @@ void begin_block(Ctx& c, double space_before, int cost = 0) {
   c.pending_space = 0;
 }
 
-void end_block(Ctx& c, double space_after) { c.pending_space = std::max(c.pending_space, space_after); }
+void end_block(Ctx& c, double space_after) {
+  c.pending_space = std::max(c.pending_space, space_after);
+}
 
 std::vector<VBox> boxes_of(std::vector<SetLine> lines, const style::RoleStyle& rs, double x,
                            const Frame& f) {
@@ -134,7 +136,8 @@ void layout_children(Ctx& c, const Frame& f, const std::vector<doc::Block>& bloc
   for (const doc::Block& b : blocks) layout_block(c, f, b);
 }
 
-void paragraph(Ctx& c, const Frame& f, const std::vector<doc::Inline>& inlines, bool continues = false) {
+void paragraph(Ctx& c, const Frame& f, const std::vector<doc::Inline>& inlines,
+               bool continues = false) {
   const style::RoleStyle& rs = c.sheet.role(f.role);
   begin_block(c, f.tight ? 0 : rs.space_before);
   // The rest of a sentence after a display formula is not a new paragraph: no indent.
@@ -166,7 +169,8 @@ void display_math(Ctx& c, const Frame& f, const doc::Block& b) {
   SetRequest req;
   req.inlines = &inl;
   req.role = f.role;
-  req.measure = std::max(1.0, f.measure - 2 * number_w);  // centred in the measure, clear of the number
+  req.measure =
+      std::max(1.0, f.measure - 2 * number_w);  // centred in the measure, clear of the number
   req.align = style::Align::Center;
   req.path = c.doc->path;
   auto lines = c.setter(req);
@@ -183,7 +187,8 @@ void display_math(Ctx& c, const Frame& f, const doc::Block& b) {
     last.descent = std::max(last.descent, number.front().descent);
   }
   auto boxes = boxes_of(std::move(lines), rs, f.left + number_w, f);
-  if (!b.id.empty()) boxes.front().items.push_back(layout::Anchor{b.id, layout::Point{0, -boxes.front().baseline}});
+  if (!b.id.empty())
+    boxes.front().items.push_back(layout::Anchor{b.id, layout::Point{0, -boxes.front().baseline}});
   const int formula = element(c, "Formula", b.text);
   for (VBox& box : boxes) tag_items(box.items, formula);
   c.vb.begin_keep_together();
@@ -198,10 +203,9 @@ void display_math(Ctx& c, const Frame& f, const doc::Block& b) {
 void heading(Ctx& c, const Frame& f, const doc::Block& b) {
   Role role = style::heading_role(b.level);
   const style::RoleStyle& rs = c.sheet.role(role);
-  bool new_page = rs.page_break_before ||
-                  (c.sheet.chapter.new_page && b.level == c.sheet.chapter.level);
-  bool open_right = c.sheet.chapter.open_right && new_page &&
-                    b.level == c.sheet.chapter.level;
+  bool new_page =
+      rs.page_break_before || (c.sheet.chapter.new_page && b.level == c.sheet.chapter.level);
+  bool open_right = c.sheet.chapter.open_right && new_page && b.level == c.sheet.chapter.level;
   c.vb.add_break(new_page ? kForce : 0, open_right);
   begin_block(c, rs.space_before, new_page ? kForce : 0);
   style::Align align = rs.align == style::Align::Justify ? style::Align::Left : rs.align;
@@ -397,7 +401,8 @@ void code_request(const CodeLine& line, const doc::Block& b, const style::CodeSt
       text = std::move(strong);
     }
     inlines.push_back(std::move(text));
-    if (cls != doc::TokenClass::Text) req.colors.push_back(TextColor{from, to, to_layout(ts.color)});
+    if (cls != doc::TokenClass::Text)
+      req.colors.push_back(TextColor{from, to, to_layout(ts.color)});
   };
   uint32_t at = 0;
   for (const doc::CodeSpan& sp : line.spans) {
@@ -434,10 +439,12 @@ void shift_items(SetLine& line, double dx) {
 }
 
 // The fence's title="…" as a small bar above the block, kept with its first lines.
-void code_title(Ctx& c, const doc::Block& b, const Frame& f, double left, double measure, double pad) {
+void code_title(Ctx& c, const doc::Block& b, const Frame& f, double left, double measure,
+                double pad) {
   const style::RoleStyle& rs = c.sheet.role(Role::Code);
   const style::CodeStyle& palette = c.sheet.code;
-  SetLine title = set_code_string(c, b.title, to_layout(palette.token(doc::TokenClass::Text).color));
+  SetLine title =
+      set_code_string(c, b.title, to_layout(palette.token(doc::TokenClass::Text).color));
   auto pieces = wrap_code(std::move(title), std::max(2 * rs.size, measure - 2 * pad));
   bool first = true;
   for (SetLine& l : pieces) {
@@ -473,7 +480,8 @@ void code_block(Ctx& c, const Frame& f, const doc::Block& b) {
   // The line-number gutter: as wide as the largest number plus one em.
   const layout::Color number_color = to_layout(palette.line_number);
   double gutter = 0;
-  if (palette.line_numbers) gutter = set_code_string(c, decimal(lines.size()), number_color).width + size;
+  if (palette.line_numbers)
+    gutter = set_code_string(c, decimal(lines.size()), number_color).width + size;
   double text_w = std::max(2 * size, measure - 2 * pad - mark_w - gutter);
 
   std::vector<VBox> boxes;
@@ -535,7 +543,8 @@ void thematic_break(Ctx& c, const Frame& f) {
   VBox box;
   box.height = rs.leading;
   box.baseline = rs.leading / 2;
-  box.items.push_back(layout::Rule{{f.left + 0.3 * f.measure, 0}, {f.left + 0.7 * f.measure, 0}, 0.5, kRuleGray});
+  box.items.push_back(
+      layout::Rule{{f.left + 0.3 * f.measure, 0}, {f.left + 0.7 * f.measure, 0}, 0.5, kRuleGray});
   box.bands = f.bands;
   c.vb.add_box(std::move(box));
   end_block(c, rs.space_after);
@@ -573,8 +582,10 @@ void checkbox(VBox& box, double right, double size, bool checked) {
   box.items.push_back(layout::Rule{{x1, y1}, {x0, y1}, 0.6, k});
   box.items.push_back(layout::Rule{{x0, y1}, {x0, y0}, 0.6, k});
   if (checked) {
-    box.items.push_back(layout::Rule{{x0 + 0.2 * s, y0 + 0.5 * s}, {x0 + 0.42 * s, y0 + 0.78 * s}, 1.0, k});
-    box.items.push_back(layout::Rule{{x0 + 0.42 * s, y0 + 0.78 * s}, {x0 + 0.85 * s, y0 + 0.2 * s}, 1.0, k});
+    box.items.push_back(
+        layout::Rule{{x0 + 0.2 * s, y0 + 0.5 * s}, {x0 + 0.42 * s, y0 + 0.78 * s}, 1.0, k});
+    box.items.push_back(
+        layout::Rule{{x0 + 0.42 * s, y0 + 0.78 * s}, {x0 + 0.85 * s, y0 + 0.2 * s}, 1.0, k});
   }
 }
 
@@ -660,8 +671,8 @@ void quote(Ctx& c, const Frame& f, const doc::Block& b) {
   inner.tight = false;
   inner.in_list = false;
   double indent = nest(c, f, rs.margin_left > 0.8 * size ? rs.margin_left : 1.5 * size);
-  inner.bands.push_back(Band{c.next_band++, Band::Kind::Rule, f.left + 0.4 * size, 1.2, kRuleGray,
-                             0.2 * size});
+  inner.bands.push_back(
+      Band{c.next_band++, Band::Kind::Rule, f.left + 0.4 * size, 1.2, kRuleGray, 0.2 * size});
   inner.left = f.left + indent;
   inner.measure = std::max(2 * size, f.measure - indent);
   Within in(c, element(c, "BlockQuote"));
@@ -700,7 +711,8 @@ void callout(Ctx& c, const Frame& f, const doc::Block& b) {
   if (!tab && c.sheet.callout.tint)
     inner.bands.push_back(Band{c.next_band++, Band::Kind::Shade, f.left, f.measure,
                                to_layout(c.sheet.callout.tint_color(family)), 0.4 * size});
-  inner.bands.push_back(Band{c.next_band++, Band::Kind::Rule, f.left + bar / 2, bar, to_layout(ink), 0.4 * size});
+  inner.bands.push_back(
+      Band{c.next_band++, Band::Kind::Rule, f.left + bar / 2, bar, to_layout(ink), 0.4 * size});
   inner.left = f.left + bar + pad;
   inner.measure = std::max(2 * size, f.measure - bar - 2 * pad);
   const std::string title = doc::callout_title(b, c.doc->meta.lang);
@@ -729,7 +741,8 @@ void callout(Ctx& c, const Frame& f, const doc::Block& b) {
 // (up to its max-content width). Widths include the cell padding.
 // A column whose widest line is within an equal share of the measure keeps
 // it (a narrow header such as 上下文 never wraps beside a wide prose column).
-std::vector<double> auto_widths(std::span<const double> min, std::span<const double> max, double measure) {
+std::vector<double> auto_widths(std::span<const double> min, std::span<const double> max,
+                                double measure) {
   const size_t n = min.size();
   double smin = 0, smax = 0;
   for (size_t k = 0; k < n; ++k) smin += min[k], smax += max[k];
@@ -755,7 +768,8 @@ std::vector<double> auto_widths(std::span<const double> min, std::span<const dou
 }
 
 // The setter's request for one cell.
-SetRequest cell_request(const Ctx& c, const doc::Block& b, size_t row, size_t col, double measure, double size) {
+SetRequest cell_request(const Ctx& c, const doc::Block& b, size_t row, size_t col, double measure,
+                        double size) {
   SetRequest req;
   req.inlines = &b.rows[row].cells[col].inlines;
   req.role = Role::Table;
@@ -837,7 +851,8 @@ void table_part(Ctx& c, const Frame& f, const doc::Block& b, std::span<const siz
       }
       const double top = -box.baseline, bottom = box.height - box.baseline;
       if (first_box) box.items.push_back(rule(top, 0.8));
-      if (si + 1 == slices && (row.header || last_row)) box.items.push_back(rule(bottom, row.header ? 0.5 : 0.8));
+      if (si + 1 == slices && (row.header || last_row))
+        box.items.push_back(rule(bottom, row.header ? 0.5 : 0.8));
       else if (!row.header) box.close.push_back(rule(bottom, 0.8));  // drawn if the page ends here
       first_box = false;
       if (row.header) {
@@ -868,7 +883,9 @@ void table_part(Ctx& c, const Frame& f, const doc::Block& b, std::span<const siz
 bool equal_ci(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
   return true;
 }
 
@@ -932,13 +949,16 @@ void table(Ctx& c, const Frame& f, const doc::Block& b) {
     std::string parts;
     for (size_t gi = 0; gi < groups.size(); ++gi) {
       const auto& g = groups[gi];
-      const size_t first = gi > 0 && repeat_first && g.size() > 1 ? g[1] : g[0];  // not the repeated column
+      const size_t first =
+          gi > 0 && repeat_first && g.size() > 1 ? g[1] : g[0];  // not the repeated column
       parts += (gi ? ", " : "") + std::to_string(first + 1) + "–" + std::to_string(g.back() + 1);
     }
     c.diags.warn(c.doc->path, b.pos,
-                 "table of " + std::to_string(cols) + " columns does not fit the page width even at " +
-                     std::to_string(static_cast<int>(std::lround(min_scale * 100))) + "% type (table.shrink): set as " +
-                     std::to_string(groups.size()) + " tables of columns " + parts);
+                 "table of " + std::to_string(cols) +
+                     " columns does not fit the page width even at " +
+                     std::to_string(static_cast<int>(std::lround(min_scale * 100))) +
+                     "% type (table.shrink): set as " + std::to_string(groups.size()) +
+                     " tables of columns " + parts);
   }
   for (const auto& g : groups) table_part(c, f, b, g, scaled_widths(g), scale);
 }
@@ -1049,7 +1069,8 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
   const style::RoleStyle& cap = c.sheet.role(Role::Caption);
   const double area_h = c.sheet.text_height();
   // Room for the caption's first line below the picture.
-  const double room_h = std::max(1.0, area_h - (caption.empty() ? 0 : cap.space_before + cap.leading));
+  const double room_h =
+      std::max(1.0, area_h - (caption.empty() ? 0 : cap.space_before + cap.leading));
   double w = (drawing ? drawing->drawing.width : e.width) * 0.75;  // pixels (SVG: CSS px) at 96 dpi
   double h = (drawing ? drawing->drawing.height : e.height) * 0.75;
   auto want_w = size_attribute(c, img->width, f.measure);
@@ -1066,7 +1087,8 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
   }
   // Never wider than the measure nor taller than the page; without a size
   // asked for, no taller than figure.max-height of the type area.
-  const double max_h = (want_w || want_h) ? room_h : std::min(room_h, c.sheet.figure.max_height * area_h);
+  const double max_h =
+      (want_w || want_h) ? room_h : std::min(room_h, c.sheet.figure.max_height * area_h);
   const double scale = std::min({1.0, f.measure / w, max_h / h});
   w *= scale;
   h *= scale;
@@ -1080,14 +1102,14 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
     box.baseline = h;
     if (drawing)
       box.items = svg_figure_items(*drawing, {x, -h}, w, c.setter, doc_path, b.pos, c.diags);
-    else
-      box.items.push_back(layout::ImageBox{layout::Box{x, -h, w, h}, e.key});
+    else box.items.push_back(layout::ImageBox{layout::Box{x, -h, w, h}, e.key});
   }
   box.bands = f.bands;
   std::string alt = doc::plain_text(img->children);
   if (alt.empty()) alt = img->title;
   tag_items(box.items, element(c, "Figure", alt));
-  box.min_scale = c.sheet.figure.min_scale;  // shrinks into the rest of a page, vectors too (pages.h: scaled)
+  box.min_scale =
+      c.sheet.figure.min_scale;  // shrinks into the rest of a page, vectors too (pages.h: scaled)
   c.vb.add_box(std::move(box));
   if (placeholder && caption.empty()) caption = img->url;
   if (!caption.empty()) {
@@ -1108,51 +1130,32 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
 
 void layout_block(Ctx& c, const Frame& f, const doc::Block& b) {
   switch (b.kind) {
-    case doc::BlockKind::Paragraph:
-      paragraph(c, f, b.inlines, b.continues);
-      break;
-    case doc::BlockKind::Heading:
-      heading(c, f, b);
-      break;
-    case doc::BlockKind::List:
-      list(c, f, b);
-      break;
+    case doc::BlockKind::Paragraph: paragraph(c, f, b.inlines, b.continues); break;
+    case doc::BlockKind::Heading: heading(c, f, b); break;
+    case doc::BlockKind::List: list(c, f, b); break;
     case doc::BlockKind::Item:
       hanging_item(c, f, b.children, 2 * em(c, f.role), "\u2022", b.task, f, "");
       break;
-    case doc::BlockKind::Quote:
-      quote(c, f, b);
-      break;
-    case doc::BlockKind::Code:
-      code_block(c, f, b);
-      break;
-    case doc::BlockKind::Table:
-      table(c, f, b);
-      break;
-    case doc::BlockKind::Rule:
-      thematic_break(c, f);
-      break;
-    case doc::BlockKind::Image:
-      image(c, f, b);
-      break;
-    case doc::BlockKind::Callout:
-      callout(c, f, b);
-      break;
+    case doc::BlockKind::Quote: quote(c, f, b); break;
+    case doc::BlockKind::Code: code_block(c, f, b); break;
+    case doc::BlockKind::Table: table(c, f, b); break;
+    case doc::BlockKind::Rule: thematic_break(c, f); break;
+    case doc::BlockKind::Image: image(c, f, b); break;
+    case doc::BlockKind::Callout: callout(c, f, b); break;
     case doc::BlockKind::RawHtml: {
       std::string t = strip_tags(b.text);
       if (!t.empty()) text_paragraph(c, f, t, b.pos, f.role);
       break;
     }
-    case doc::BlockKind::Math:
-      display_math(c, f, b);
-      break;
+    case doc::BlockKind::Math: display_math(c, f, b); break;
     case doc::BlockKind::FootnoteDef:  // a note among the blocks: where it stands
       if (c.doc->footnotes.empty()) {
         Frame g = f;
         g.role = Role::Footnote;
         begin_block(c, c.sheet.role(Role::Footnote).space_before);
         hanging_item(c, f, b.children, 2 * em(c, Role::Footnote),
-                     note_marker(b.number, c.sheet.notes.marks), doc::TaskState::None, g, b.id, true);
+                     note_marker(b.number, c.sheet.notes.marks), doc::TaskState::None, g, b.id,
+                     true);
       }
       break;
   }
@@ -1277,7 +1280,8 @@ VBox line_box(SetLine line, const style::RoleStyle& rs, double x) {
 BlockLayout layout_blocks(const doc::Document& doc, const style::Sheet& sheet,
                           const LineSetter& setter, doc::Diagnostics& diags,
                           image::Catalog* images) {
-  return layout_chapters(std::span<const doc::Document>(&doc, 1), sheet, setter, diags, images, false);
+  return layout_chapters(std::span<const doc::Document>(&doc, 1), sheet, setter, diags, images,
+                         false);
 }
 
 namespace {
@@ -1315,10 +1319,8 @@ BlockLayout layout_chapters(std::span<const doc::Document> chapters, const style
     if (name_untitled && !doc::has_title_heading(d)) name_untitled_chapter(c, d);
     const size_t start = c.vb.items().size();
     layout_children(c, f, d.blocks);
-    if (sheet.notes.placement == style::NotePlacement::Page)
-      attach_foot_notes(c, f, start);
-    else
-      notes(c, f);
+    if (sheet.notes.placement == style::NotePlacement::Page) attach_foot_notes(c, f, start);
+    else notes(c, f);
   }
   BlockLayout out;
   out.list = c.vb.take();

@@ -8,8 +8,8 @@
 #include <functional>
 #include <optional>
 #include <span>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "doc/diagnostics.h"
@@ -32,17 +32,17 @@ struct TextColor {
 struct SetRequest {
   const std::vector<doc::Inline>* inlines = nullptr;
   style::Role role = style::Role::Body;
-  double measure = 0;        // line width, pt
-  double first_indent = 0;   // extra indent of the first line, pt
+  double measure = 0;       // line width, pt
+  double first_indent = 0;  // extra indent of the first line, pt
   style::Align align = style::Align::Justify;
-  bool bold = false;         // the whole paragraph bold (headings)
-  bool nowrap = false;       // one line per hard break, never wrapped (code)
-  double size = 0;           // pt; when > 0, replaces the role's size (SVG labels, shrunk tables)
+  bool bold = false;    // the whole paragraph bold (headings)
+  bool nowrap = false;  // one line per hard break, never wrapped (code)
+  double size = 0;      // pt; when > 0, replaces the role's size (SVG labels, shrunk tables)
   // Only the paragraph's CSS min-content width (its widest unbreakable
   // piece): one SetLine with that width and no items. A setter that cannot
   // tell returns its lines at `measure`.
   bool min_content = false;
-  std::string_view path;     // the document the text came from (diagnostics)
+  std::string_view path;  // the document the text came from (diagnostics)
   // nowrap only (highlighted code): colours of byte ranges of the inlines'
   // concatenated text, ordered and disjoint; text outside them takes
   // `text_color` when set, else the role's colour.
@@ -54,18 +54,18 @@ struct SetRequest {
 // of the measure) and the baseline (y downwards positive); glyph runs carry
 // face ids of the font::FontLibrary (renumbered into Book::faces later).
 struct SetLine {
-  double width = 0;     // advance width of the content, indent included
-  double ascent = 0;    // pt above the baseline
-  double descent = 0;   // pt below the baseline (positive)
+  double width = 0;    // advance width of the content, indent included
+  double ascent = 0;   // pt above the baseline
+  double descent = 0;  // pt below the baseline (positive)
   std::vector<layout::Item> items;
 };
 
 using LineSetter = std::function<std::vector<SetLine>(const SetRequest&)>;
 
 // Convenience: sets a plain string (a marker, a page number, a header).
-std::vector<SetLine> set_text(const LineSetter& setter, const std::string& text,
-                              style::Role role, double measure,
-                              style::Align align = style::Align::Left, bool bold = false);
+std::vector<SetLine> set_text(const LineSetter& setter, const std::string& text, style::Role role,
+                              double measure, style::Align align = style::Align::Left,
+                              bool bold = false);
 
 // Everything block layout produces besides the vertical list.
 struct HeadingInfo {
@@ -85,9 +85,9 @@ struct BlockLayout {
 // Lays out the document's blocks and its footnotes: with
 // `footnote.placement: page` each note is set apart and held by the first
 // line box that cites it (a link to the note's anchor), for the page builder
-// to set at that page's foot; with `end`, as numbered notes after the text. `measure` is the type area width. Images come from `images` (the
-// run's catalog, shared with the other outputs); null = a catalog of this
-// call bounded by each document's folder.
+// to set at that page's foot; with `end`, as numbered notes after the text. `measure` is the type
+// area width. Images come from `images` (the run's catalog, shared with the other outputs); null =
+// a catalog of this call bounded by each document's folder.
 BlockLayout layout_blocks(const doc::Document& doc, const style::Sheet& sheet,
                           const LineSetter& setter, doc::Diagnostics& diags,
                           image::Catalog* images = nullptr);

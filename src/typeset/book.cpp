@@ -43,8 +43,8 @@ std::string toc_title(const style::Sheet& sheet, std::string_view lang) {
 std::string roman(int n) {
   if (n <= 0 || n >= 4000) return std::to_string(n);
   static const std::pair<int, const char*> kTable[] = {
-      {1000, "m"}, {900, "cm"}, {500, "d"}, {400, "cd"}, {100, "c"}, {90, "xc"},
-      {50, "l"},   {40, "xl"},  {10, "x"},  {9, "ix"},   {5, "v"},   {4, "iv"}, {1, "i"}};
+      {1000, "m"}, {900, "cm"}, {500, "d"}, {400, "cd"}, {100, "c"}, {90, "xc"}, {50, "l"},
+      {40, "xl"},  {10, "x"},   {9, "ix"},  {5, "v"},    {4, "iv"},  {1, "i"}};
   std::string out;
   for (const auto& [v, s] : kTable) {
     while (n >= v) {
@@ -220,8 +220,9 @@ std::vector<VItem> toc_list(const std::vector<TocEntry>& entries, const std::str
     for (size_t k = 0; k < n; ++k) {
       double lw = lines[k].width;
       VBox box = line_box(std::move(lines[k]), body, indent);
-      box.items.insert(box.items.begin(), layout::LinkArea{layout::Box{indent, -box.baseline, w - indent, box.height},
-                                                           "", e.heading.id});
+      box.items.insert(box.items.begin(),
+                       layout::LinkArea{layout::Box{indent, -box.baseline, w - indent, box.height},
+                                        "", e.heading.id});
       if (k + 1 == n) {
         leader(box, setter, sheet, indent + lw + 0.5 * size, w - nw - 0.5 * size);
         if (!num.empty()) {
@@ -292,8 +293,8 @@ void running_line(layout::Page& page, const style::RunningLine& line, Role role,
   if (any && line.rule) {
     double size = sheet.role(role).size;
     double y = is_header ? baseline + 0.4 * size : baseline - 1.1 * size;
-    page.items.push_back(layout::Rule{{area.left, y}, {area.left + area.width, y}, 0.4,
-                                      to_layout(sheet.role(role).color)});
+    page.items.push_back(layout::Rule{
+        {area.left, y}, {area.left + area.width, y}, 0.4, to_layout(sheet.role(role).color)});
   }
 }
 
@@ -302,8 +303,8 @@ void add_running(layout::Page& page, bool recto, bool chapter_page, const Runnin
   TypeArea area = type_area(sheet.page, recto);
   bool swap = sheet.page.mirrored && !recto;
   if (!chapter_page || sheet.running.on_chapter_pages)
-    running_line(page, sheet.running.header, Role::Header, true, area.top - sheet.running.header_gap,
-                 area, swap, r, page.label, sheet, setter);
+    running_line(page, sheet.running.header, Role::Header, true,
+                 area.top - sheet.running.header_gap, area, swap, r, page.label, sheet, setter);
   running_line(page, sheet.running.footer, Role::Footer, false,
                area.top + area.height + sheet.running.footer_gap, area, swap, r, page.label, sheet,
                setter);
@@ -365,7 +366,10 @@ layout::Book assemble(const doc::Metadata& meta, const std::string& title, Block
   if (sheet.page.mirrored && front.size() % 2 == 1) front.push_back(blank_page(sheet.page));
   for (size_t k = 0; k < front.size(); ++k) {
     front[k].label = roman(static_cast<int>(k) + 1);
-    if (k >= toc_first) add_running(front[k], k % 2 == 0, k == toc_first, Running{run.title, toc_title(sheet, meta.lang), "", run.author, run.date}, sheet, setter);
+    if (k >= toc_first)
+      add_running(front[k], k % 2 == 0, k == toc_first,
+                  Running{run.title, toc_title(sheet, meta.lang), "", run.author, run.date}, sheet,
+                  setter);
   }
 
   // Running heads of the body.
@@ -398,7 +402,8 @@ layout::Book assemble(const doc::Metadata& meta, const std::string& title, Block
     }
   }
 
-  if (!front.empty()) book.labels.push_back(layout::PageLabelRange{0, layout::LabelStyle::LowerRoman, 1});
+  if (!front.empty())
+    book.labels.push_back(layout::PageLabelRange{0, layout::LabelStyle::LowerRoman, 1});
   book.labels.push_back(
       layout::PageLabelRange{static_cast<int>(front.size()), layout::LabelStyle::Decimal, 1});
   book.pages = std::move(front);
@@ -424,7 +429,8 @@ std::optional<layout::Page> cover_page(const std::string& url, const std::string
   const image::Entry e = images.use(url, doc_path, {}, diags);
   if (!e.ok() || e.width <= 0 || e.height <= 0) return std::nullopt;
   if (e.format == image::Format::Svg) {
-    diags.warn(doc_path, {}, "cover " + url + " is an SVG: the PDF has no cover page (use PNG or JPEG)");
+    diags.warn(doc_path, {},
+               "cover " + url + " is an SVG: the PDF has no cover page (use PNG or JPEG)");
     return std::nullopt;
   }
   layout::Page page = blank_page(style);
@@ -433,7 +439,8 @@ std::optional<layout::Page> cover_page(const std::string& url, const std::string
   const double scale = std::max(area.width / e.width, area.height / e.height);
   const double w = e.width * scale, h = e.height * scale;
   page.items.push_back(layout::ImageBox{
-      layout::Box{area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h}, e.key, nullptr});
+      layout::Box{area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h}, e.key,
+      nullptr});
   return page;
 }
 
@@ -442,10 +449,12 @@ std::optional<layout::Page> cover_page(const std::string& url, const std::string
 void add_covers(layout::Book& book, const std::string& doc_path, const style::PageStyle& style,
                 image::Catalog* images, doc::Diagnostics& diags) {
   if (book.meta.cover.empty() && book.meta.back_cover.empty()) return;
-  std::optional<image::Catalog> own;  // no run catalog (moyin dump): one bounded by the document's folder
+  std::optional<image::Catalog>
+      own;  // no run catalog (moyin dump): one bounded by the document's folder
   if (!images) {
     const std::filesystem::path dir = std::filesystem::path(doc_path).parent_path();
-    images = &own.emplace(image::CatalogOptions{.boundary = dir.empty() ? std::filesystem::path(".") : dir});
+    images = &own.emplace(
+        image::CatalogOptions{.boundary = dir.empty() ? std::filesystem::path(".") : dir});
   }
   if (auto front = cover_page(book.meta.cover, doc_path, style, *images, diags)) {
     front->label.clear();
@@ -455,7 +464,8 @@ void add_covers(layout::Book& book, const std::string& doc_path, const style::Pa
   }
   if (auto back = cover_page(book.meta.back_cover, doc_path, style, *images, diags)) {
     back->label.clear();
-    book.labels.push_back(layout::PageLabelRange{static_cast<int>(book.pages.size()), layout::LabelStyle::None, 1});
+    book.labels.push_back(
+        layout::PageLabelRange{static_cast<int>(book.pages.size()), layout::LabelStyle::None, 1});
     book.pages.push_back(std::move(*back));
   }
 }
@@ -486,8 +496,8 @@ layout::Book typeset_chapters(const doc::Metadata& meta, const std::string& titl
                               image::Catalog* images, bool book) {
   const FootStyle foot = foot_style(sheet, setter, meta.lang);
   if (!notes_need_numbering(chapters, sheet.notes))
-    return assemble(meta, title, layout_chapters(chapters, sheet, setter, diags, images, book), sheet,
-                    setter, foot);
+    return assemble(meta, title, layout_chapters(chapters, sheet, setter, diags, images, book),
+                    sheet, setter, foot);
   std::vector<doc::Document> numbered = number_notes(chapters, sheet.notes);
   if (sheet.notes.numbering == style::NoteNumbering::Page &&
       sheet.notes.placement == style::NotePlacement::Page) {
@@ -504,8 +514,8 @@ layout::Book typeset_chapters(const doc::Metadata& meta, const std::string& titl
     }
     numbered = number_notes(chapters, sheet.notes, &on_page);
     doc::Diagnostics again;  // the first layout has said everything there is to say
-    return assemble(meta, title, layout_chapters(numbered, sheet, setter, again, images, book), sheet,
-                    setter, foot);
+    return assemble(meta, title, layout_chapters(numbered, sheet, setter, again, images, book),
+                    sheet, setter, foot);
   }
   return assemble(meta, title, layout_chapters(numbered, sheet, setter, diags, images, book), sheet,
                   setter, foot);
@@ -516,17 +526,19 @@ layout::Book typeset_chapters(const doc::Metadata& meta, const std::string& titl
 layout::Book typeset_with(const doc::Document& doc, const style::Sheet& sheet,
                           const LineSetter& setter, doc::Diagnostics& diags,
                           image::Catalog* images) {
-  layout::Book book = typeset_chapters(doc.meta, document_title(doc), std::span<const doc::Document>(&doc, 1),
-                                       sheet, setter, diags, images, false);
+  layout::Book book =
+      typeset_chapters(doc.meta, document_title(doc), std::span<const doc::Document>(&doc, 1),
+                       sheet, setter, diags, images, false);
   add_covers(book, doc.path, sheet.page, images, diags);
   return book;
 }
 
 layout::Book typeset_book_with(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                                const style::Sheet& sheet, const LineSetter& setter,
-                               doc::Diagnostics& diags, image::Catalog* images, const std::string& meta_path) {
-  layout::Book book =
-      typeset_chapters(meta, book_title(meta, chapters), chapters, sheet, setter, diags, images, true);
+                               doc::Diagnostics& diags, image::Catalog* images,
+                               const std::string& meta_path) {
+  layout::Book book = typeset_chapters(meta, book_title(meta, chapters), chapters, sheet, setter,
+                                       diags, images, true);
   add_covers(book, meta_path, sheet.page, images, diags);
   return book;
 }
@@ -534,7 +546,7 @@ layout::Book typeset_book_with(const doc::Metadata& meta, std::span<const doc::D
 namespace {
 
 const layout::Color kMarkTint{1.0, 0.93, 0.55};  // <mark>: a highlighter's yellow
-constexpr double kRubyMeasure = 1e6;              // an annotation is set on one line
+constexpr double kRubyMeasure = 1e6;             // an annotation is set on one line
 
 // <kbd>: a key cap, a rounded frame around the key's text (y down, top-left corner given).
 layout::Path key_cap(double x, double y, double w, double h, double size, layout::Color ink) {
@@ -557,7 +569,8 @@ layout::Path key_cap(double x, double y, double w, double h, double size, layout
   seg(Op::Close, {});
   p.fill = layout::PathFill{layout::Color{0.97, 0.97, 0.97}};
   layout::PathStroke stroke;
-  stroke.color = layout::Color{0.55 * ink.r + 0.45 * 0.6, 0.55 * ink.g + 0.45 * 0.6, 0.55 * ink.b + 0.45 * 0.6};
+  stroke.color = layout::Color{0.55 * ink.r + 0.45 * 0.6, 0.55 * ink.g + 0.45 * 0.6,
+                               0.55 * ink.b + 0.45 * 0.6};
   stroke.width = 0.06 * size;
   p.stroke = stroke;
   return p;
@@ -567,9 +580,13 @@ layout::Path key_cap(double x, double y, double w, double h, double size, layout
 class FontSetter {
  public:
   FontSetter(const doc::Metadata& meta, std::string path, const style::Sheet& sheet,
-             const font::FontLibrary& fonts, doc::Diagnostics& diags, const math::Formulas* formulas,
-             const Hyphenator* hyphenator)
-      : path_(std::move(path)), sheet_(sheet), fonts_(fonts), diags_(diags), formulas_(formulas),
+             const font::FontLibrary& fonts, doc::Diagnostics& diags,
+             const math::Formulas* formulas, const Hyphenator* hyphenator)
+      : path_(std::move(path)),
+        sheet_(sheet),
+        fonts_(fonts),
+        diags_(diags),
+        formulas_(formulas),
         hyphenator_(hyphenator) {
     lang_ = meta.lang;
     if (lang_.empty() || lang_.starts_with("zh")) {
@@ -660,7 +677,8 @@ class FontSetter {
           double a = 0.9 * rs.size, dsc = 0.22 * rs.size;
           sl.items.push_back(layout::Rect{layout::Box{d.x0, -a, d.x1 - d.x0, a + dsc}, kMarkTint});
         } else if (d.kind == Decoration::Kind::Kbd) {
-          sl.items.push_back(key_cap(d.x0 - 1.5, -0.82 * rs.size, d.x1 - d.x0 + 3, 1.07 * rs.size, rs.size, color));
+          sl.items.push_back(key_cap(d.x0 - 1.5, -0.82 * rs.size, d.x1 - d.x0 + 3, 1.07 * rs.size,
+                                     rs.size, color));
         }
       }
       for (layout::GlyphRun& r : l.runs) {
@@ -668,10 +686,12 @@ class FontSetter {
         sl.items.push_back(std::move(r));
       }
       for (const LineObject& o : l.objects)
-        if (const math::Drawing* d = drawing(*o.formula)) place_formula(*d, *o.formula, o, roles, color, sl.items);
+        if (const math::Drawing* d = drawing(*o.formula))
+          place_formula(*d, *o.formula, o, roles, color, sl.items);
       for (const Decoration& d : l.decorations) {
         if (d.kind == Decoration::Kind::Link) {
-          layout::LinkArea link{layout::Box{d.x0, -0.9 * ps.size, d.x1 - d.x0, 1.15 * ps.size}, "", ""};
+          layout::LinkArea link{layout::Box{d.x0, -0.9 * ps.size, d.x1 - d.x0, 1.15 * ps.size}, "",
+                                ""};
           if (d.url.starts_with("#")) link.dest = d.url.substr(1);
           else link.uri = d.url;
           sl.items.push_back(std::move(link));
@@ -688,7 +708,8 @@ class FontSetter {
           // 着重号: a small square (no text, so copying the text stays clean),
           // centred under the character's advance box, below the em box.
           const double side = 0.15 * ps.size, cy = 0.3 * ps.size;
-          sl.items.push_back(layout::Rect{layout::Box{(d.x0 + d.x1 - side) / 2, cy - side / 2, side, side}, color});
+          sl.items.push_back(layout::Rect{
+              layout::Box{(d.x0 + d.x1 - side) / 2, cy - side / 2, side, side}, color});
           sl.descent = std::max(sl.descent, cy + side / 2);
         }
       }
@@ -699,7 +720,8 @@ class FontSetter {
 
   // Ruby: the annotation at half the text size, centred above its base
   // (it may overhang the base when longer); the line grows to hold it.
-  void place_ruby(const Decoration& d, const style::RoleStyle& rs, layout::Color color, SetLine& sl) {
+  void place_ruby(const Decoration& d, const style::RoleStyle& rs, layout::Color color,
+                  SetLine& sl) {
     std::vector<doc::Inline> inl(1);
     inl[0].text = d.text;
     SetRequest req;
@@ -726,12 +748,14 @@ class FontSetter {
     const std::string path = req.path.empty() ? path_ : std::string(req.path);
     if (!warned_html_.insert(path + "\n" + tag).second) return;
     if (tag == "script" || tag == "style")
-      diags_.warn(path, pos, "<" + tag + "> is never printed; the PDF leaves it out (further ones are not reported)");
-    else if (tag == "!--")
-      return;
+      diags_.warn(
+          path, pos,
+          "<" + tag + "> is never printed; the PDF leaves it out (further ones are not reported)");
+    else if (tag == "!--") return;
     else
-      diags_.warn(path, pos, "inline HTML <" + tag + "> is not drawn in the PDF; its text is kept (further <" + tag +
-                                 "> are not reported)");
+      diags_.warn(path, pos,
+                  "inline HTML <" + tag + "> is not drawn in the PDF; its text is kept (further <" +
+                      tag + "> are not reported)");
   }
 
   // One warning per document and character no installed face draws.
@@ -756,8 +780,8 @@ class FontSetter {
     if (!base || named.empty()) return base;
     auto key = std::make_pair(named, base->name);
     if (auto it = named_.find(key); it != named_.end()) return it->second;
-    const font::FontSet* set = &fonts_.named_set(
-        named, std::filesystem::path(path_).parent_path(), *base, diags_, path_);
+    const font::FontSet* set =
+        &fonts_.named_set(named, std::filesystem::path(path_).parent_path(), *base, diags_, path_);
     named_.emplace(std::move(key), set);
     return set;
   }
@@ -766,8 +790,9 @@ class FontSetter {
     if (const font::FontSet* s = fonts_.find_set(name)) return s;
     if (fonts_.sets().empty()) return nullptr;
     if (warned_.insert(name).second)
-      diags_.warn(path_, {}, "style names font set '" + name + "', which fonts.yaml does not define; using '" +
-                                     fonts_.sets().front().name + "'");
+      diags_.warn(path_, {},
+                  "style names font set '" + name + "', which fonts.yaml does not define; using '" +
+                      fonts_.sets().front().name + "'");
     return &fonts_.sets().front();
   }
 
@@ -803,8 +828,8 @@ class FontSetter {
   // A formula's outlines at the line's baseline, scaled to the text size,
   // bracketed by /ActualText so copying gives the TeX; text MathJax left to
   // the page (CJK in \text{}) shaped with the body faces.
-  void place_formula(const math::Drawing& d, const doc::Inline& in, const LineObject& o, const FontRoles& roles,
-                     layout::Color color, std::vector<layout::Item>& out) {
+  void place_formula(const math::Drawing& d, const doc::Inline& in, const LineObject& o,
+                     const FontRoles& roles, layout::Color color, std::vector<layout::Item>& out) {
     out.push_back(layout::ActualText{in.text, false});
     const double s = o.size;
     for (const layout::Path& p : d.paths) {
@@ -846,7 +871,8 @@ class FontSetter {
         gr.color = color;
         gr.origin = {x, t.y * s};
         gr.text = t.text.substr(begin, i - begin);
-        for (const font::ShapedGlyph& sg : font::shape(fonts_.face(fc.face_id), gr.text, "", lang_)) {
+        for (const font::ShapedGlyph& sg :
+             font::shape(fonts_.face(fc.face_id), gr.text, "", lang_)) {
           layout::Glyph g;
           g.gid = sg.gid;
           g.advance = sg.x_advance * size;
@@ -911,11 +937,13 @@ class FontSetter {
       piece.origin = layout::Point{x, gr.origin.y};
       piece.synthetic_bold = gr.synthetic_bold;
       piece.synthetic_slant = gr.synthetic_slant;
-      const uint32_t c0 = std::min<uint32_t>(gr.glyphs[start].cluster, static_cast<uint32_t>(gr.text.size()));
+      const uint32_t c0 =
+          std::min<uint32_t>(gr.glyphs[start].cluster, static_cast<uint32_t>(gr.text.size()));
       uint32_t c1 = k < n ? gr.glyphs[k].cluster : static_cast<uint32_t>(gr.text.size());
       if (c1 < c0 || c1 > gr.text.size()) c1 = static_cast<uint32_t>(gr.text.size());
       piece.text = gr.text.substr(c0, c1 - c0);
-      piece.glyphs.assign(gr.glyphs.begin() + static_cast<long>(start), gr.glyphs.begin() + static_cast<long>(k));
+      piece.glyphs.assign(gr.glyphs.begin() + static_cast<long>(start),
+                          gr.glyphs.begin() + static_cast<long>(k));
       for (layout::Glyph& g : piece.glyphs) {
         g.cluster = g.cluster >= c0 ? g.cluster - c0 : 0;
         x += g.advance;
@@ -936,7 +964,8 @@ class FontSetter {
     mo.lang = lang_;
     FontRoles r = roles;
     MeasuredParagraph mp = measure(*req.inlines, r, mo);
-    for (const auto& [cp, offset] : mp.uncovered) missing_for(req).note(cp, mp.text.position(offset));
+    for (const auto& [cp, offset] : mp.uncovered)
+      missing_for(req).note(cp, mp.text.position(offset));
     SetLine sl;
     double x = req.first_indent;
     layout::Color color = req.text_color.value_or(to_layout(rs.color));
@@ -992,8 +1021,8 @@ class FontSetter {
   // `moyin dump --stage lines`: the paragraph as set, after a numbered header.
   void trace(const SetRequest& req, const SetParagraph& p) {
     const doc::Position pos = req.inlines->empty() ? doc::Position{} : req.inlines->front().pos;
-    *trace_ += "¶" + std::to_string(++traced_) + " " + std::string(style::role_name(req.role)) + " @" +
-               std::to_string(pos.line) + ":" + std::to_string(pos.column) + "\n";
+    *trace_ += "¶" + std::to_string(++traced_) + " " + std::string(style::role_name(req.role)) +
+               " @" + std::to_string(pos.line) + ":" + std::to_string(pos.column) + "\n";
     *trace_ += dump_paragraph(p);
   }
 
@@ -1035,8 +1064,9 @@ void number_faces(layout::Book& book, const font::FontLibrary& fonts) {
 }  // namespace
 
 layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
-                     const font::FontLibrary& fonts, doc::Diagnostics& diags, const math::Formulas* formulas,
-                     image::Catalog* images, std::string* lines_trace, base::Timings* timings,
+                     const font::FontLibrary& fonts, doc::Diagnostics& diags,
+                     const math::Formulas* formulas, image::Catalog* images,
+                     std::string* lines_trace, base::Timings* timings,
                      const Hyphenator* hyphenator) {
   FontSetter fs(doc.meta, doc.path, sheet, fonts, diags, formulas, hyphenator);
   fs.timings = timings;

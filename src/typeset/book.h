@@ -49,8 +49,9 @@ layout::Book typeset_with(const doc::Document& doc, const style::Sheet& sheet,
 layout::Book typeset_book(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                           const style::Sheet& sheet, const font::FontLibrary& fonts,
                           doc::Diagnostics& diags, const std::string& meta_path = {},
-                          const math::Formulas* formulas = nullptr, image::Catalog* images = nullptr,
-                          base::Timings* timings = nullptr, const Hyphenator* hyphenator = nullptr);
+                          const math::Formulas* formulas = nullptr,
+                          image::Catalog* images = nullptr, base::Timings* timings = nullptr,
+                          const Hyphenator* hyphenator = nullptr);
 layout::Book typeset_book_with(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                                const style::Sheet& sheet, const LineSetter& setter,
                                doc::Diagnostics& diags, image::Catalog* images = nullptr,

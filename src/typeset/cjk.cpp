@@ -22,7 +22,7 @@ bool no_line_start(char32_t c, char32_t prev, char32_t next, LineBreakLevel leve
   if (c == U'–' || c == '/' || base::is_unit_sign(c)) return true;
   if (c == U'—' || c == U'…') {
     bool pair = next == c || prev == c;
-    if (!pair) return true;                         // a lone — or … never starts a line
+    if (!pair) return true;                               // a lone — or … never starts a line
     return level == LineBreakLevel::Strict && prev != c;  // strict: pairs never start a line
   }
   if (c == U'⸺') return level == LineBreakLevel::Strict;
@@ -57,7 +57,8 @@ std::vector<uint8_t> BreakOpportunities::find(std::string_view utf8, LineBreakLe
     if (U_SUCCESS(status)) {
       impl_->iter->setText(ut, status);
       if (U_SUCCESS(status)) {
-        for (int32_t p = impl_->iter->first(); p != icu::BreakIterator::DONE; p = impl_->iter->next())
+        for (int32_t p = impl_->iter->first(); p != icu::BreakIterator::DONE;
+             p = impl_->iter->next())
           if (p > 0 && static_cast<size_t>(p) < utf8.size()) ok[static_cast<size_t>(p)] = 1;
       }
       // Detach before closing the UText the iterator refers to.
@@ -90,10 +91,14 @@ std::vector<uint8_t> BreakOpportunities::find(std::string_view utf8, LineBreakLe
     if (!o) continue;
     char32_t c = cps[k], prev = cps[k - 1], next = k + 1 < cps.size() ? cps[k + 1] : 0;
     char32_t before = prev_visible(k);
-    if (c == ' ') { o = 0; continue; }  // breaks go after spaces, never before
+    if (c == ' ') {
+      o = 0;
+      continue;
+    }  // breaks go after spaces, never before
     if (no_line_start(c, prev, next, level)) o = 0;
     else if (before && no_line_end(before, c, level)) o = 0;
-    else if (prev != ' ' && base::is_ascii_digit(prev) && (base::is_unit_sign(c) || c == '.')) o = 0;
+    else if (prev != ' ' && base::is_ascii_digit(prev) && (base::is_unit_sign(c) || c == '.'))
+      o = 0;
     else if (prev == U'°' && (c == 'C' || c == 'F')) o = 0;
     else if (prev == c && (c == U'—' || c == U'…')) o = 0;
   }

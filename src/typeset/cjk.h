@@ -21,7 +21,7 @@ enum class LineBreakLevel : uint8_t { Basic, GB, Strict, Loose };
 enum class PunctuationStyle : uint8_t { Quanjiao, Kaiming, Banjiao, Plain };
 
 struct CjkOptions {
-  LineBreakLevel line_break = LineBreakLevel::GB;       // cjk.line-break
+  LineBreakLevel line_break = LineBreakLevel::GB;             // cjk.line-break
   PunctuationStyle punctuation = PunctuationStyle::Quanjiao;  // cjk.punctuation
   double latin_spacing = 0.25;  // cjk.latin-spacing: em at Han–Latin boundaries (0 = none)
   bool hanging = false;         // cjk.hanging: ，。、 may hang past the right margin

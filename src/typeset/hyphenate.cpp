@@ -39,8 +39,9 @@ std::vector<size_t> Hyphenator::points(std::string_view word) const {
   char** rep = nullptr;
   int* pos = nullptr;
   int* cut = nullptr;
-  const int rc = hnj_hyphen_hyphenate3(dict_->dict, lower.data(), static_cast<int>(lower.size()), hyphens.data(),
-                                       nullptr, &rep, &pos, &cut, kLeftMin, kRightMin, kLeftMin, kRightMin);
+  const int rc = hnj_hyphen_hyphenate3(dict_->dict, lower.data(), static_cast<int>(lower.size()),
+                                       hyphens.data(), nullptr, &rep, &pos, &cut, kLeftMin,
+                                       kRightMin, kLeftMin, kRightMin);
   if (rep) {  // non-standard hyphenation (not in English patterns): ignored
     for (size_t i = 0; i < lower.size(); ++i) std::free(rep[i]);
     std::free(rep);

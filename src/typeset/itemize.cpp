@@ -13,7 +13,8 @@ doc::Position StyledText::position(uint32_t offset) const {
   const TextSpan* s = span_at(offset);
   if (!s) return {};
   doc::Position p = s->pos;
-  if (p.line > 0 && p.column > 0 && s->kind == SpanKind::Text) p.column += static_cast<int>(offset - s->begin);
+  if (p.line > 0 && p.column > 0 && s->kind == SpanKind::Text)
+    p.column += static_cast<int>(offset - s->begin);
   return p;
 }
 
@@ -31,7 +32,8 @@ const TextSpan* StyledText::span_at(uint32_t offset) const {
 
 namespace {
 
-void add(StyledText& st, std::string_view text, const InlineStyle& style, SpanKind kind, doc::Position pos) {
+void add(StyledText& st, std::string_view text, const InlineStyle& style, SpanKind kind,
+         doc::Position pos) {
   if (text.empty()) return;
   TextSpan s;
   s.begin = static_cast<uint32_t>(st.text.size());
@@ -63,9 +65,18 @@ void walk(StyledText& st, const std::vector<doc::Inline>& inlines, InlineStyle s
         s.code = true;
         add(st, in.text, s, SpanKind::Text, in.pos);
         break;
-      case doc::InlineKind::Emphasis: s.italic = true; walk(st, in.children, s); break;
-      case doc::InlineKind::Strong: s.bold = true; walk(st, in.children, s); break;
-      case doc::InlineKind::Strike: s.strike = true; walk(st, in.children, s); break;
+      case doc::InlineKind::Emphasis:
+        s.italic = true;
+        walk(st, in.children, s);
+        break;
+      case doc::InlineKind::Strong:
+        s.bold = true;
+        walk(st, in.children, s);
+        break;
+      case doc::InlineKind::Strike:
+        s.strike = true;
+        walk(st, in.children, s);
+        break;
       case doc::InlineKind::Link:
         s.link = static_cast<int>(st.links.size());
         st.links.push_back(in.url);
@@ -82,12 +93,25 @@ void walk(StyledText& st, const std::vector<doc::Inline>& inlines, InlineStyle s
         break;
       case doc::InlineKind::RawHtml:
         if (in.text.starts_with("<br")) add(st, "\n", s, SpanKind::Hard, in.pos);
-        else if (std::string tag = html_tag_name(in.text); !tag.empty()) st.dropped_html.emplace_back(std::move(tag), in.pos);
+        else if (std::string tag = html_tag_name(in.text); !tag.empty())
+          st.dropped_html.emplace_back(std::move(tag), in.pos);
         break;  // other inline HTML has no place in print
-      case doc::InlineKind::Superscript: s.superscript = true; walk(st, in.children, s); break;
-      case doc::InlineKind::Subscript: s.subscript = true; walk(st, in.children, s); break;
-      case doc::InlineKind::Underline: s.underline = true; walk(st, in.children, s); break;
-      case doc::InlineKind::Mark: s.mark = true; walk(st, in.children, s); break;
+      case doc::InlineKind::Superscript:
+        s.superscript = true;
+        walk(st, in.children, s);
+        break;
+      case doc::InlineKind::Subscript:
+        s.subscript = true;
+        walk(st, in.children, s);
+        break;
+      case doc::InlineKind::Underline:
+        s.underline = true;
+        walk(st, in.children, s);
+        break;
+      case doc::InlineKind::Mark:
+        s.mark = true;
+        walk(st, in.children, s);
+        break;
       case doc::InlineKind::Kbd:
         s.kbd = true;
         s.code = true;
@@ -168,21 +192,22 @@ std::vector<Run> itemize(const StyledText& st, const FontRoles& fonts,
     if (!fc.covered && !base::draws_nothing(pick) && style.object < 0) {
       if (font::FaceChoice fb = fonts.library->fallback(pick, lang, bold, style.italic); fb.covered)
         fc = fb;
-      else if (uncovered)
-        uncovered->emplace_back(c, at);
+      else if (uncovered) uncovered->emplace_back(c, at);
     }
     // Spaces join the run before them so Latin words shape with their context.
-    bool join = !runs.empty() && (c == ' ' || (runs.back().face_id == fc.face_id &&
-                                               runs.back().cjk == cjk && runs.back().style == style &&
-                                               runs.back().synthetic_bold == fc.synthetic_bold &&
-                                               runs.back().synthetic_italic == fc.synthetic_italic)) &&
+    bool join = !runs.empty() &&
+                (c == ' ' ||
+                 (runs.back().face_id == fc.face_id && runs.back().cjk == cjk &&
+                  runs.back().style == style && runs.back().synthetic_bold == fc.synthetic_bold &&
+                  runs.back().synthetic_italic == fc.synthetic_italic)) &&
                 c != '\n' && st.text[runs.back().begin] != '\n' && style.object < 0 &&
                 runs.back().style.object < 0;
     if (join && c == ' ' && runs.back().style != style) join = false;
     if (join) {
       runs.back().end = static_cast<uint32_t>(i);
     } else {
-      runs.push_back(Run{at, static_cast<uint32_t>(i), fc.face_id, fc.synthetic_bold, fc.synthetic_italic, cjk, style});
+      runs.push_back(Run{at, static_cast<uint32_t>(i), fc.face_id, fc.synthetic_bold,
+                         fc.synthetic_italic, cjk, style});
     }
   }
   return runs;

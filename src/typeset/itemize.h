@@ -40,8 +40,8 @@ struct TextSpan {
 };
 
 struct StyledText {
-  std::string text;              // SoftBreak = " ", LineBreak = "\n"
-  std::vector<TextSpan> spans;   // cover text in order
+  std::string text;             // SoftBreak = " ", LineBreak = "\n"
+  std::vector<TextSpan> spans;  // cover text in order
   std::vector<std::string> links;
   std::vector<const doc::Inline*> objects;  // inline formulas, each one U+FFFC in `text`
   std::vector<std::string> colors;          // CSS colours as written

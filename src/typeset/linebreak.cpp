@@ -23,9 +23,12 @@ namespace {
 
 constexpr double kEps = 1e-9;
 
-bool is_forced(const Item& it) { return it.kind == ItemKind::Penalty && it.penalty <= -kInfPenalty; }
+bool is_forced(const Item& it) {
+  return it.kind == ItemKind::Penalty && it.penalty <= -kInfPenalty;
+}
 bool is_break(const Item& it, bool emergency_ok) {
-  return it.kind == ItemKind::Penalty && it.penalty < kInfPenalty && (emergency_ok || !it.emergency);
+  return it.kind == ItemKind::Penalty && it.penalty < kInfPenalty &&
+         (emergency_ok || !it.emergency);
 }
 
 // Running totals: sums over items[0, i).
@@ -36,7 +39,9 @@ struct Prefix {
   std::vector<int> units;
 
   explicit Prefix(std::span<const Item> items)
-      : width(items.size() + 1), stretch(items.size() + 1), shrink(items.size() + 1),
+      : width(items.size() + 1),
+        stretch(items.size() + 1),
+        shrink(items.size() + 1),
         units(items.size() + 1) {
     for (size_t i = 0; i < items.size(); ++i) {
       const Item& it = items[i];
@@ -86,7 +91,8 @@ Eval evaluate(std::span<const Item> items, const Prefix& px, size_t begin, size_
               const BreakParams& p, bool last) {
   Sums line;
   line.width = px.width[b] - px.width[begin];
-  for (int c = 0; c < kStretchClasses; ++c) line.stretch[c] = px.stretch[b][c] - px.stretch[begin][c];
+  for (int c = 0; c < kStretchClasses; ++c)
+    line.stretch[c] = px.stretch[b][c] - px.stretch[begin][c];
   for (int c = 0; c < kShrinkClasses; ++c) line.shrink[c] = px.shrink[b][c] - px.shrink[begin][c];
   return evaluate_sums(line, b < items.size() ? items[b].width : 0, p, last);
 }
@@ -156,7 +162,8 @@ std::optional<std::vector<LineSpan>> optimal(std::span<const Item> items, const 
     next_active.clear();
     for (int a : active) {
       const Node& na = nodes[a];
-      if (na.begin > b || (na.begin == b && !forced) || (na.begin == b && end && b > 0 && na.pos != kNoPos)) {
+      if (na.begin > b || (na.begin == b && !forced) ||
+          (na.begin == b && end && b > 0 && na.pos != kNoPos)) {
         next_active.push_back(a);  // the line would be empty: not a candidate here
         continue;
       }
@@ -178,8 +185,8 @@ std::optional<std::vector<LineSpan>> optimal(std::span<const Item> items, const 
     active.swap(next_active);
     if (forced) active.clear();  // no line crosses a forced break
     if (best >= 0) {
-      BreakRule rule = end ? BreakRule::End
-                       : forced ? BreakRule::Forced
+      BreakRule rule = end                  ? BreakRule::End
+                       : forced             ? BreakRule::Forced
                        : items[b].emergency ? BreakRule::Emergency
                                             : BreakRule::Optimal;
       nodes.push_back({end ? n : b, end ? n : after_break(items, b), best_d, best, rule});
@@ -328,7 +335,8 @@ LineFit fit_line(std::span<const Item> items, const LineSpan& line, double targe
     }
     for (size_t i = 0; i < count; ++i) {
       const Item& it = items[line.begin + i];
-      if (it.kind == ItemKind::Glue) widths[i] += it.stretch * f.stretch_ratio[static_cast<int>(it.stretch_class)];
+      if (it.kind == ItemKind::Glue)
+        widths[i] += it.stretch * f.stretch_ratio[static_cast<int>(it.stretch_class)];
     }
     if (rem > 1e-9) {
       // Beyond every capacity: word spaces and Han–Latin glue first, Han gaps
@@ -344,7 +352,8 @@ LineFit fit_line(std::span<const Item> items, const LineSpan& line, double targe
             widths[i] += rem / static_cast<double>(k);
         return true;
       };
-      bool done = spread([](const Item& g) { return g.stretch > 0 && g.stretch_class != StretchClass::Han; });
+      bool done = spread(
+          [](const Item& g) { return g.stretch > 0 && g.stretch_class != StretchClass::Han; });
       if (!done) {
         done = spread([](const Item&) { return true; });
         f.han_overflow = done;
@@ -362,7 +371,8 @@ LineFit fit_line(std::span<const Item> items, const LineSpan& line, double targe
     }
     for (size_t i = 0; i < count; ++i) {
       const Item& it = items[line.begin + i];
-      if (it.kind == ItemKind::Glue) widths[i] -= it.shrink * f.shrink_ratio[static_cast<int>(it.shrink_class)];
+      if (it.kind == ItemKind::Glue)
+        widths[i] -= it.shrink * f.shrink_ratio[static_cast<int>(it.shrink_class)];
     }
     if (rem > 1e-6) f.overfull = true;
     f.ratio = total_sh > kEps ? d / total_sh : -1e9;

@@ -44,11 +44,11 @@ struct Item {
   double shrink = 0;   // Glue: how much it may shrink (pt)
   StretchClass stretch_class = StretchClass::Word;
   ShrinkClass shrink_class = ShrinkClass::Word;
-  double penalty = 0;       // Penalty: cost of breaking here
-  bool emergency = false;   // Penalty: allowed only when no normal break fits (overfull)
-  int units = 0;            // Box: characters of content (for min-last-line)
-  uint32_t ref = 0;         // caller's data (paragraph.cpp: atom index)
-  uint8_t rule = 0;         // caller's code telling why this break exists (dump)
+  double penalty = 0;      // Penalty: cost of breaking here
+  bool emergency = false;  // Penalty: allowed only when no normal break fits (overfull)
+  int units = 0;           // Box: characters of content (for min-last-line)
+  uint32_t ref = 0;        // caller's data (paragraph.cpp: atom index)
+  uint8_t rule = 0;        // caller's code telling why this break exists (dump)
 
   static Item box(double w, int units = 1, uint32_t ref = 0) {
     Item i;
@@ -58,8 +58,8 @@ struct Item {
     i.ref = ref;
     return i;
   }
-  static Item glue(double w, double stretch, double shrink,
-                   StretchClass sc = StretchClass::Word, ShrinkClass kc = ShrinkClass::Word) {
+  static Item glue(double w, double stretch, double shrink, StretchClass sc = StretchClass::Word,
+                   ShrinkClass kc = ShrinkClass::Word) {
     Item i;
     i.kind = ItemKind::Glue;
     i.width = w;
@@ -81,15 +81,15 @@ struct Item {
 };
 
 struct BreakParams {
-  double measure = 0;            // line width in pt (every line; indents are boxes)
-  int min_last_line = 2;         // paragraph.min-last-line: units on the last line
-  double line_penalty = 10;      // TeX \linepenalty
+  double measure = 0;        // line width in pt (every line; indents are boxes)
+  int min_last_line = 2;     // paragraph.min-last-line: units on the last line
+  double line_penalty = 10;  // TeX \linepenalty
   // Badness weight per class: cheap punctuation shrink, costly Han stretch
   // (push in before push out, CJK-RULES §2).
   std::array<double, kShrinkClasses> shrink_weight{1, 1, 1, 1, 2, 2};
   std::array<double, kStretchClasses> stretch_weight{1, 1, 8};
   size_t first_fit_threshold = 20000;  // more items than this: first-fit
-  bool justify = true;           // false: ragged lines (left/center/right)
+  bool justify = true;                 // false: ragged lines (left/center/right)
 };
 
 enum class BreakRule : uint8_t {
@@ -120,9 +120,9 @@ std::vector<LineSpan> break_lines_first_fit(std::span<const Item> items, const B
 
 // How a line was adjusted.
 struct LineFit {
-  double natural = 0;   // width before adjustment (pt)
-  double width = 0;     // final width
-  double ratio = 0;     // TeX-style: (target - natural) / total stretch or shrink; >1 = overflow
+  double natural = 0;  // width before adjustment (pt)
+  double width = 0;    // final width
+  double ratio = 0;    // TeX-style: (target - natural) / total stretch or shrink; >1 = overflow
   std::array<double, kStretchClasses> stretch_ratio{};  // 0..1 per class
   std::array<double, kShrinkClasses> shrink_ratio{};    // 0..1 per class
   double overflow = 0;        // stretch beyond every class's capacity (pt)

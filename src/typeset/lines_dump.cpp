@@ -12,8 +12,9 @@ std::string dump_paragraph(const SetParagraph& p) {
     std::string text = p.text.substr(l.text_begin, l.text_end - l.text_begin);
     for (char& c : text)
       if (c == '\n') c = ' ';
-    out += "  " + std::to_string(i + 1) + " |" + text + "| nat=" + base::fixed(l.natural, 2) + " w=" + base::fixed(l.width, 2) +
-           " r=" + base::fixed(l.ratio, 3) + " " + to_string(l.rule) + "/" + to_string(l.kind);
+    out += "  " + std::to_string(i + 1) + " |" + text + "| nat=" + base::fixed(l.natural, 2) +
+           " w=" + base::fixed(l.width, 2) + " r=" + base::fixed(l.ratio, 3) + " " +
+           to_string(l.rule) + "/" + to_string(l.kind);
     if (l.warned) out += " warn";
     out += "\n";
   }

@@ -65,7 +65,8 @@ MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRol
       a.kind = AtomKind::Latin;  // Han–Latin spacing around formulas (CJK-RULES §4)
       a.object = run.style.object;
       const math::Drawing* d =
-          opt.formula ? opt.formula(*mp.text.objects[static_cast<size_t>(run.style.object)]) : nullptr;
+          opt.formula ? opt.formula(*mp.text.objects[static_cast<size_t>(run.style.object)])
+                      : nullptr;
       a.advance = d ? d->width * size : 0;
       a.size = size;
       if (opt.max_object_width > 0 && a.advance > opt.max_object_width) {
@@ -78,7 +79,8 @@ MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRol
       continue;
     }
     const font::Face& face = fonts.library->face(run.face_id);
-    auto shaped = font::shape(face, text, run.begin, run.end - run.begin, run.cjk ? "Hani" : "", opt.lang);
+    auto shaped =
+        font::shape(face, text, run.begin, run.end - run.begin, run.cjk ? "Hani" : "", opt.lang);
     // A line may break after a hyphen ("Qwen3-" | "VL"): a kern between the
     // hyphen and the next letter would then stay on the line's last glyph and
     // push the line end off the margin. Hyphens keep their own advance.
@@ -106,7 +108,8 @@ MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRol
       size_t i = begin;
       a.cp = base::next_code_point(text, i);
       bool quote_cjk = base::is_ambiguous_quote(a.cp) && run.cjk;
-      a.kind = run.style.superscript || run.style.subscript ? AtomKind::Other : classify(a.cp, quote_cjk, a.punct);
+      a.kind = run.style.superscript || run.style.subscript ? AtomKind::Other
+                                                            : classify(a.cp, quote_cjk, a.punct);
       const TextSpan* sp = mp.text.span_at(begin);
       a.soft = a.kind == AtomKind::Space && sp && sp->kind == SpanKind::Soft;
       for (size_t k = g; k < h; ++k) a.advance += shaped[k].x_advance * size;

@@ -15,25 +15,25 @@
 namespace moyin::typeset {
 
 enum class AtomKind : uint8_t {
-  Han,     // ideograph, kana, bopomofo
-  Latin,   // letters and digits (Han–Latin spacing applies)
-  Punct,   // a mark of CJK-RULES §1 in Chinese context (class in Atom::punct)
-  Space,   // ASCII space or soft break (becomes glue)
-  Hard,    // hard line break
-  Other,   // symbols, Latin punctuation, superscripts
+  Han,    // ideograph, kana, bopomofo
+  Latin,  // letters and digits (Han–Latin spacing applies)
+  Punct,  // a mark of CJK-RULES §1 in Chinese context (class in Atom::punct)
+  Space,  // ASCII space or soft break (becomes glue)
+  Hard,   // hard line break
+  Other,  // symbols, Latin punctuation, superscripts
 };
 
 struct Atom {
-  uint32_t begin = 0, end = 0;               // bytes of MeasuredParagraph::text.text
-  uint32_t glyph_begin = 0, glyph_end = 0;   // into MeasuredParagraph::glyphs
-  uint32_t run = 0;                          // into MeasuredParagraph::runs
-  char32_t cp = 0;                           // first character
+  uint32_t begin = 0, end = 0;              // bytes of MeasuredParagraph::text.text
+  uint32_t glyph_begin = 0, glyph_end = 0;  // into MeasuredParagraph::glyphs
+  uint32_t run = 0;                         // into MeasuredParagraph::runs
+  char32_t cp = 0;                          // first character
   AtomKind kind = AtomKind::Other;
   base::PunctClass punct = base::PunctClass::None;
-  bool soft = false;       // Space: from a soft line break
-  double advance = 0;      // pt: sum of the glyphs' advances
-  double size = 0;         // pt: font size of its run (its em)
-  int object = -1;         // an inline formula: index into StyledText::objects
+  bool soft = false;   // Space: from a soft line break
+  double advance = 0;  // pt: sum of the glyphs' advances
+  double size = 0;     // pt: font size of its run (its em)
+  int object = -1;     // an inline formula: index into StyledText::objects
 };
 
 struct MeasuredParagraph {
@@ -55,11 +55,12 @@ struct MeasuredParagraph {
 };
 
 struct MeasureOptions {
-  double size = 10.5;            // pt, body text
-  double code_scale = 0.9;       // inline code size relative to body
+  double size = 10.5;       // pt, body text
+  double code_scale = 0.9;  // inline code size relative to body
   double superscript_scale = 0.6;
-  double superscript_rise = 0.4; // em of the body size
-  double subscript_drop = 0.15;  // em of the body size, below the baseline (same scale as superscripts)
+  double superscript_rise = 0.4;  // em of the body size
+  double subscript_drop =
+      0.15;  // em of the body size, below the baseline (same scale as superscripts)
   std::string lang = "zh-Hans";
   // The drawing of an inline formula (nullptr: not typeset; its atom is empty).
   std::function<const math::Drawing*(const doc::Inline&)> formula;

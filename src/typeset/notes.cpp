@@ -7,7 +7,7 @@ namespace moyin::typeset {
 std::string note_mark(int n, style::NoteMarks marks) {
   if (marks == style::NoteMarks::Circled && n >= 1 && n <= 50) {
     // ①–⑳ U+2460…, ㉑–㉟ U+3251…, ㊱–㊿ U+32B1…
-    const char32_t cp = n <= 20 ? U'\u2460' + static_cast<char32_t>(n - 1)
+    const char32_t cp = n <= 20   ? U'\u2460' + static_cast<char32_t>(n - 1)
                         : n <= 35 ? U'\u3251' + static_cast<char32_t>(n - 21)
                                   : U'\u32B1' + static_cast<char32_t>(n - 36);
     std::string out;
@@ -65,7 +65,8 @@ struct Renumber {
 }  // namespace
 
 std::vector<doc::Document> number_notes(std::span<const doc::Document> chapters,
-                                        const style::NoteStyle& ns, const PageNumbers* page_numbers) {
+                                        const style::NoteStyle& ns,
+                                        const PageNumbers* page_numbers) {
   std::vector<doc::Document> out(chapters.begin(), chapters.end());
   int before = 0;  // notes of the chapters before (document numbering)
   for (size_t c = 0; c < out.size(); ++c) {
@@ -75,7 +76,8 @@ std::vector<doc::Document> number_notes(std::span<const doc::Document> chapters,
       int n = fn.number;
       if (ns.numbering == style::NoteNumbering::Document) n += before;
       if (ns.numbering == style::NoteNumbering::Page && page_numbers && c < page_numbers->size())
-        if (auto it = (*page_numbers)[c].find(fn.id); it != (*page_numbers)[c].end()) n = it->second;
+        if (auto it = (*page_numbers)[c].find(fn.id); it != (*page_numbers)[c].end())
+          n = it->second;
       by_label[fn.label] = n;
     }
     before += static_cast<int>(d.footnotes.size());

@@ -164,8 +164,8 @@ double kept_after(std::span<const VItem> list, size_t j) {
 
 // Returns the height the body takes from the top of the type area.
 double place(std::span<const VItem> list, size_t begin, size_t end, const TypeArea& area,
-             const VBox* head, const std::map<size_t, double>& scales, bool continues, layout::Page& page,
-             std::vector<Mark>& marks) {
+             const VBox* head, const std::map<size_t, double>& scales, bool continues,
+             layout::Page& page, std::vector<Mark>& marks) {
   const VBox* last = nullptr;  // the last box placed, and its baseline
   double last_baseline = 0;
   double y = area.top;
@@ -196,8 +196,8 @@ double place(std::span<const VItem> list, size_t begin, size_t end, const TypeAr
     for (const layout::Item& it : box->items) {
       // A repeated header must not define its link targets a second time.
       // Nor is it content a second time: untagged, it is an artifact.
-      if (is_head && (std::holds_alternative<layout::Anchor>(it) ||
-                      std::holds_alternative<layout::Tag>(it)))
+      if (is_head &&
+          (std::holds_alternative<layout::Anchor>(it) || std::holds_alternative<layout::Tag>(it)))
         continue;
       content.push_back(it);
       translate(content.back(), area.left, y + box->baseline);
@@ -230,8 +230,8 @@ double place(std::span<const VItem> list, size_t begin, size_t end, const TypeAr
           layout::Box{area.left + f.band.x, top, f.band.width, bottom - top}, f.band.color});
     } else {
       double x = area.left + f.band.x;
-      page.items.push_back(
-          layout::Rule{layout::Point{x, top}, layout::Point{x, bottom}, f.band.width, f.band.color});
+      page.items.push_back(layout::Rule{layout::Point{x, top}, layout::Point{x, bottom},
+                                        f.band.width, f.band.color});
     }
   }
   for (auto& it : content) page.items.push_back(std::move(it));
@@ -318,8 +318,8 @@ std::vector<Pending> place_foot(std::vector<Pending> pending, double room, bool 
   double y = area.top + area.height - used;
   if (fs.rule_length > 0) {
     const double ry = y + fs.skip / 2;
-    page.items.push_back(layout::Rule{{area.left, ry}, {area.left + fs.rule_length, ry}, 0.5,
-                                      layout::Color{0.55, 0.55, 0.55}});
+    page.items.push_back(layout::Rule{
+        {area.left, ry}, {area.left + fs.rule_length, ry}, 0.5, layout::Color{0.55, 0.55, 0.55}});
   }
   for (const Placed& pl : placed) {
     y += pl.gap;
@@ -349,7 +349,7 @@ PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& style
   bool recto = first_recto;
   constexpr double kEps = 1e-6;
   constexpr size_t kNone = std::numeric_limits<size_t>::max();
-  std::vector<Pending> carry;  // notes continued from the previous page
+  std::vector<Pending> carry;        // notes continued from the previous page
   std::vector<std::string> started;  // notes started on the page being made
   auto new_page = [&](layout::Page page, std::vector<Mark> marks, size_t top_marks) {
     out.notes.push_back(std::move(started));
@@ -475,7 +475,9 @@ VBox scaled(const VBox& box, double s) {
     } else if (auto* p = std::get_if<layout::Path>(&it)) {  // an SVG figure's outlines
       for (const layout::PathSegment& seg : p->segments) {
         using Op = layout::PathSegment::Op;
-        const int used = seg.op == Op::Cubic ? 3 : seg.op == Op::Close ? 0 : 1;  // the rest is unset
+        const int used = seg.op == Op::Cubic   ? 3
+                         : seg.op == Op::Close ? 0
+                                               : 1;  // the rest is unset
         for (int k = 0; k < used; ++k) extend(seg.p[k].x);
       }
     }

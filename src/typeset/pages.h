@@ -12,8 +12,8 @@
 #include <memory>
 #include <span>
 #include <string>
-#include <vector>
 #include <variant>
+#include <vector>
 
 #include "layout/book.h"
 #include "style/style.h"
@@ -29,12 +29,12 @@ inline constexpr int kForce = -10000;
 // page fragment.
 struct Band {
   enum class Kind { Shade, Rule };
-  int id = 0;              // unique per block instance
+  int id = 0;  // unique per block instance
   Kind kind = Kind::Shade;
-  double x = 0;            // from the type area's left edge
-  double width = 0;        // Shade: rect width; Rule: stroke width
+  double x = 0;      // from the type area's left edge
+  double width = 0;  // Shade: rect width; Rule: stroke width
   layout::Color color;
-  double pad = 0;          // extends above the first and below the last box of a fragment
+  double pad = 0;  // extends above the first and below the last box of a fragment
 };
 
 // A heading that starts here, for running heads ({chapter}, {section}).
@@ -62,9 +62,9 @@ struct VBox {
   // Drawn (relative to this box's baseline) only when a page ends right
   // after this box: the closing rule of a table that continues overleaf.
   std::vector<layout::Item> close;
-  // Below 1: a figure (an image, a placeholder frame, an SVG drawing) that may be scaled down to this
-  // fraction to fit the rest of a page, with what is kept with it (its
-  // caption), instead of moving to the next page.
+  // Below 1: a figure (an image, a placeholder frame, an SVG drawing) that may be scaled down to
+  // this fraction to fit the rest of a page, with what is kept with it (its caption), instead of
+  // moving to the next page.
   double min_scale = 1;
   // Footnotes first cited in this box, in order.
   std::vector<std::shared_ptr<const FootNote>> notes;
@@ -114,7 +114,9 @@ class VListBuilder {
   // Makes every break point from now on forbidden until end_keep_together()
   // (nested allowed).
   void begin_keep_together() { ++together_; }
-  void end_keep_together() { if (together_ > 0) --together_; }
+  void end_keep_together() {
+    if (together_ > 0) --together_;
+  }
 
   bool empty() const { return items_.empty(); }
   std::vector<VItem>& items() { return items_; }
@@ -122,7 +124,7 @@ class VListBuilder {
 
  private:
   std::vector<VItem> items_;
-  int keep_ = 0;      // boxes still to be kept with the one before
+  int keep_ = 0;  // boxes still to be kept with the one before
   int together_ = 0;
 };
 
@@ -144,9 +146,9 @@ layout::Page blank_page(const style::PageStyle& page);
 // area, `skip` below the body's last line, under a short rule centred in
 // that skip.
 struct FootStyle {
-  double skip = 12;         // from the body's last box to the first note line
-  double rule_length = 0;   // the rule above the notes (0: none)
-  double between = 0;       // space between two notes
+  double skip = 12;        // from the body's last box to the first note line
+  double rule_length = 0;  // the rule above the notes (0: none)
+  double between = 0;      // space between two notes
   // Items drawn in the hanging indent of the first line of a note continued
   // from the previous page ("续"), relative to that line's baseline.
   std::vector<layout::Item> continued;
@@ -173,8 +175,8 @@ struct PageBuild {
 // its notes fits there too (after every earlier note on the page in full);
 // what does not fit continues at the foot of the next page, and notes still
 // left after the last box get pages of their own.
-PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& page,
-                      bool first_recto, const FootStyle& foot = {});
+PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& page, bool first_recto,
+                      const FootStyle& foot = {});
 
 // Moves every item of `items` by (dx, dy).
 void translate(layout::Item& item, double dx, double dy);

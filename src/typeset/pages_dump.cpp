@@ -60,9 +60,9 @@ void dump_path(const layout::Path& path, std::string& out) {
   double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
   bool first = true;
   for (const auto& seg : path.segments) {
-    int n = seg.op == layout::PathSegment::Op::Cubic ? 3
+    int n = seg.op == layout::PathSegment::Op::Cubic   ? 3
             : seg.op == layout::PathSegment::Op::Close ? 0
-                                                        : 1;
+                                                       : 1;
     for (int i = 0; i < n; ++i) {
       const auto& pt = seg.p[i];
       if (first) {
@@ -76,8 +76,8 @@ void dump_path(const layout::Path& path, std::string& out) {
       y1 = std::max(y1, pt.y);
     }
   }
-  out += "  path " + xy(x0, y0) + " " + wh(x1 - x0, y1 - y0) + " n=" +
-         std::to_string(path.segments.size());
+  out += "  path " + xy(x0, y0) + " " + wh(x1 - x0, y1 - y0) +
+         " n=" + std::to_string(path.segments.size());
   if (path.fill) out += " fill=" + color(path.fill->color);
   if (path.stroke) out += " stroke=" + color(path.stroke->color) + " w=" + num(path.stroke->width);
   out += "\n";
@@ -91,8 +91,8 @@ void dump_item(const layout::Item& item, std::string& out) {
           double w = 0;
           for (const auto& g : it.glyphs) w += g.advance;
           out += "  text f" + std::to_string(it.face) + " " + num(it.size) + " " +
-                 xy(it.origin.x, it.origin.y) + " w=" + num(w) + " n=" +
-                 std::to_string(it.glyphs.size());
+                 xy(it.origin.x, it.origin.y) + " w=" + num(w) +
+                 " n=" + std::to_string(it.glyphs.size());
           // Appended piece by piece: `" " + string` prepends into a temporary,
           // which GCC 12 at -O3 reports as an overlapping memcpy (-Wrestrict).
           if (it.color != layout::Color{}) (out += ' ') += color(it.color);
@@ -100,8 +100,8 @@ void dump_item(const layout::Item& item, std::string& out) {
           if (it.synthetic_slant != 0) out += " slant";
           ((out += ' ') += qstr(it.text)) += '\n';
         } else if constexpr (std::is_same_v<T, layout::Rule>) {
-          out += "  rule " + xy(it.from.x, it.from.y) + " " + xy(it.to.x, it.to.y) + " w=" +
-                 num(it.width) + " " + color(it.color) + "\n";
+          out += "  rule " + xy(it.from.x, it.from.y) + " " + xy(it.to.x, it.to.y) +
+                 " w=" + num(it.width) + " " + color(it.color) + "\n";
         } else if constexpr (std::is_same_v<T, layout::Rect>) {
           out += "  rect " + xy(it.box.x, it.box.y) + " " + wh(it.box.width, it.box.height) + " " +
                  color(it.fill) + "\n";
@@ -111,7 +111,8 @@ void dump_item(const layout::Item& item, std::string& out) {
           out += "  image " + xy(it.box.x, it.box.y) + " " + wh(it.box.width, it.box.height) + " " +
                  qstr(name);
           if (it.pixels)
-            out += " pixels=" + std::to_string(it.pixels->width) + "x" + std::to_string(it.pixels->height);
+            out += " pixels=" + std::to_string(it.pixels->width) + "x" +
+                   std::to_string(it.pixels->height);
           out += "\n";
         } else if constexpr (std::is_same_v<T, layout::LinkArea>) {
           out += "  link " + xy(it.box.x, it.box.y) + " " + wh(it.box.width, it.box.height) +
@@ -149,17 +150,19 @@ std::string dump_book(const layout::Book& book) {
     out += "labels from=" + std::to_string(l.first_page) + " " + label_style(l.style) +
            " start=" + std::to_string(l.start) + "\n";
   for (const auto& o : book.outline)
-    out += "outline " + std::to_string(o.level) + " " + qstr(o.title) + " -> " + qstr(o.dest) +
-           "\n";
+    out +=
+        "outline " + std::to_string(o.level) + " " + qstr(o.title) + " -> " + qstr(o.dest) + "\n";
   for (const auto& p : book.pages) out += dump_page(p);
   return out;
 }
 
 std::optional<std::string> dump_pages(const doc::Document& doc, const style::Sheet& sheet,
                                       const font::FontLibrary& fonts, doc::Diagnostics& diags,
-                                      const math::Formulas* formulas, const Hyphenator* hyphenator) {
+                                      const math::Formulas* formulas,
+                                      const Hyphenator* hyphenator) {
   if (diags.has_errors()) return std::nullopt;
-  layout::Book book = typeset(doc, sheet, fonts, diags, formulas, nullptr, nullptr, nullptr, hyphenator);
+  layout::Book book =
+      typeset(doc, sheet, fonts, diags, formulas, nullptr, nullptr, nullptr, hyphenator);
   return dump_book(book);
 }
 

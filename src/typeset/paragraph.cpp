@@ -43,13 +43,15 @@ struct Geometry {
 };
 
 bool has_blank_class(base::PunctClass k) {
-  return k == base::PunctClass::PauseStop || k == base::PunctClass::Closing || k == base::PunctClass::Opening;
+  return k == base::PunctClass::PauseStop || k == base::PunctClass::Closing ||
+         k == base::PunctClass::Opening;
 }
 
 Geometry geometry(const Atom& a, PunctuationStyle ps) {
   Geometry g;
   g.box = a.advance;
-  if (a.kind == AtomKind::Punct && a.punct == base::PunctClass::Interpunct && ps != PunctuationStyle::Plain) {
+  if (a.kind == AtomKind::Punct && a.punct == base::PunctClass::Interpunct &&
+      ps != PunctuationStyle::Plain) {
     // CJK-RULES §1 lists `·` as fixed half-width (never adjusted) while §5
     // shrinks "interpunct sides". Both hold, by glyph width: a half-width ·
     // (a Latin face's U+00B7, as in DALL·E) is a fixed box; a fullwidth one
@@ -64,7 +66,8 @@ Geometry geometry(const Atom& a, PunctuationStyle ps) {
     g.shrink = ShrinkClass::Interpunct;
     return g;
   }
-  if (a.kind != AtomKind::Punct || !has_blank_class(a.punct) || ps == PunctuationStyle::Plain) return g;
+  if (a.kind != AtomKind::Punct || !has_blank_class(a.punct) || ps == PunctuationStyle::Plain)
+    return g;
   double blank = a.advance / 2;
   g.box = a.advance - blank;
   if (a.advance < 0.75 * a.size) {
@@ -78,21 +81,24 @@ Geometry geometry(const Atom& a, PunctuationStyle ps) {
     g.box = a.advance;
   }
   bool keep = ps == PunctuationStyle::Quanjiao ||
-              (ps == PunctuationStyle::Kaiming && a.punct == base::PunctClass::PauseStop && base::is_stop_mark(a.cp));
+              (ps == PunctuationStyle::Kaiming && a.punct == base::PunctClass::PauseStop &&
+               base::is_stop_mark(a.cp));
   if (a.punct == base::PunctClass::Opening) {
     g.shift = g.box + blank - a.advance > 1e-9 ? 0 : -blank;  // pen before the ink half
     g.left = keep ? blank : 0;
   } else {
     g.right = keep ? blank : 0;
   }
-  g.shrink = a.punct == base::PunctClass::PauseStop ? (base::is_stop_mark(a.cp) ? ShrinkClass::Stop : ShrinkClass::Pause)
-                                              : ShrinkClass::Bracket;
+  g.shrink = a.punct == base::PunctClass::PauseStop
+                 ? (base::is_stop_mark(a.cp) ? ShrinkClass::Stop : ShrinkClass::Pause)
+                 : ShrinkClass::Bracket;
   return g;
 }
 
 std::vector<Geometry> geometries(const MeasuredParagraph& mp, const ParagraphStyle& style) {
   std::vector<Geometry> geo(mp.atoms.size());
-  for (size_t i = 0; i < mp.atoms.size(); ++i) geo[i] = geometry(mp.atoms[i], style.cjk.punctuation);
+  for (size_t i = 0; i < mp.atoms.size(); ++i)
+    geo[i] = geometry(mp.atoms[i], style.cjk.punctuation);
   // Adjacent marks: 2 em become 1.5 em — the blank away from the enclosed text goes.
   int prev = -1;
   bool line_start = true;
@@ -110,10 +116,11 @@ std::vector<Geometry> geometries(const MeasuredParagraph& mp, const ParagraphSty
         mp.atoms[static_cast<size_t>(prev)].punct != base::PunctClass::Interpunct) {
       // (an interpunct's blanks are its own class, never merged with a neighbour's)
       Geometry& p = geo[static_cast<size_t>(prev)];
-      if (p.right > 0 && g.right > 0) p.right = 0;        // 。” ）」 ，」
-      else if (p.right > 0 && g.left > 0) g.left = 0;    // ）（ ，“
-      else if (p.left > 0 && g.left > 0 && p.box > 0 && mp.atoms[static_cast<size_t>(prev)].punct == base::PunctClass::Opening)
-        g.left = 0;                                       // “《
+      if (p.right > 0 && g.right > 0) p.right = 0;     // 。” ）」 ，」
+      else if (p.right > 0 && g.left > 0) g.left = 0;  // ）（ ，“
+      else if (p.left > 0 && g.left > 0 && p.box > 0 &&
+               mp.atoms[static_cast<size_t>(prev)].punct == base::PunctClass::Opening)
+        g.left = 0;  // “《
     }
     prev = static_cast<int>(i);
     line_start = false;
@@ -137,8 +144,8 @@ void enable_last_resort(std::vector<Item>& items, double measure) {
   size_t start = 0;
   double width = 0;
   for (size_t k = 0; k <= items.size(); ++k) {
-    const bool brk = k == items.size() ||
-                     (items[k].kind == ItemKind::Penalty && items[k].penalty < kInfPenalty);
+    const bool brk =
+        k == items.size() || (items[k].kind == ItemKind::Penalty && items[k].penalty < kInfPenalty);
     if (!brk) {
       if (items[k].kind != ItemKind::Penalty) width += items[k].width;
       continue;
@@ -162,7 +169,8 @@ struct HyphenGlyph {
   double advance = 0;  // pt
 };
 
-std::optional<HyphenGlyph> hyphen_glyph(const MeasuredParagraph& mp, uint32_t run, const ParagraphStyle& style) {
+std::optional<HyphenGlyph> hyphen_glyph(const MeasuredParagraph& mp, uint32_t run,
+                                        const ParagraphStyle& style) {
   const font::Face& face = style.fonts.library->face(mp.runs[run].face_id);
   std::vector<font::ShapedGlyph> g = font::shape(face, "-", "", style.lang);
   if (g.size() != 1 || g[0].gid == 0) return std::nullopt;
@@ -212,7 +220,8 @@ std::vector<ExtraBreak> extra_breaks(const MeasuredParagraph& mp, const Paragrap
     while (j < atoms.size() && atoms[j].run == atoms[i].run && is_ascii_letter(atoms[j].cp) &&
            atoms[j].kind == AtomKind::Latin && atoms[j - 1].end == atoms[j].begin)
       ++j;
-    // Only a word: not glued to digits, paths or URLs on either side (a hyphen there would change them).
+    // Only a word: not glued to digits, paths or URLs on either side (a hyphen there would change
+    // them).
     auto glued = [&](size_t x, size_t y) {
       return in_word(atoms[x], atoms[y]) && atoms[x].cp != '-' && atoms[y].cp != '-';
     };
@@ -235,7 +244,8 @@ std::vector<ExtraBreak> extra_breaks(const MeasuredParagraph& mp, const Paragrap
 
 // A line the first pass could only set too loose (beyond every stretch
 // class), overfull, or broken at an arbitrary point.
-bool needs_second_pass(std::span<const Item> items, std::span<const LineSpan> spans, const BreakParams& bp) {
+bool needs_second_pass(std::span<const Item> items, std::span<const LineSpan> spans,
+                       const BreakParams& bp) {
   std::vector<double> widths;
   for (const LineSpan& s : spans) {
     if (s.rule == BreakRule::Emergency || s.rule == BreakRule::Overfull) return true;
@@ -247,7 +257,8 @@ bool needs_second_pass(std::span<const Item> items, std::span<const LineSpan> sp
 
 // Why a line had to be spread: the material after its break that no rule
 // lets break (named, with its width) and the room that was left.
-std::string why_loose(std::span<const Item> items, const LineSpan& span, const MeasuredParagraph& mp, double room) {
+std::string why_loose(std::span<const Item> items, const LineSpan& span,
+                      const MeasuredParagraph& mp, double room) {
   double width = 0;
   uint32_t begin = 0, end = 0;
   bool any = false, cut = false;
@@ -277,10 +288,11 @@ std::string why_loose(std::span<const Item> items, const LineSpan& span, const M
 ParagraphSetter::ParagraphSetter() = default;
 ParagraphSetter::~ParagraphSetter() = default;
 
-std::vector<Item> ParagraphSetter::build_items(const MeasuredParagraph& mp, const ParagraphStyle& style,
-                                               bool second_pass) {
+std::vector<Item> ParagraphSetter::build_items(const MeasuredParagraph& mp,
+                                               const ParagraphStyle& style, bool second_pass) {
   const std::string& text = mp.text.text;
-  const std::vector<ExtraBreak> extra = second_pass ? extra_breaks(mp, style) : std::vector<ExtraBreak>{};
+  const std::vector<ExtraBreak> extra =
+      second_pass ? extra_breaks(mp, style) : std::vector<ExtraBreak>{};
   const LineBreakLevel level = style.cjk.line_break;
   std::vector<uint8_t> opp = breaks_.find(text, level);
   std::vector<Geometry> geo = geometries(mp, style);
@@ -317,11 +329,13 @@ std::vector<Item> ParagraphSetter::build_items(const MeasuredParagraph& mp, cons
     bool superscript = as.superscript || as.subscript;  // glued to what precedes it
     if (prev >= 0) {
       const Atom& b = mp.atoms[static_cast<size_t>(prev)];
-      if (as.ruby >= 0 && mp.runs[b.run].style.ruby == as.ruby) superscript = true;  // a ruby base stays whole
+      if (as.ruby >= 0 && mp.runs[b.run].style.ruby == as.ruby)
+        superscript = true;  // a ruby base stays whole
       const Geometry& bg = geo[static_cast<size_t>(prev)];
       const bool han_latin = (b.kind == AtomKind::Han && a.kind == AtomKind::Latin) ||
                              (b.kind == AtomKind::Latin && a.kind == AtomKind::Han);
-      const bool fullwidth_next = bg.right > 0 || g.left > 0 || (b.kind == AtomKind::Punct && has_blank_class(b.punct)) ||
+      const bool fullwidth_next = bg.right > 0 || g.left > 0 ||
+                                  (b.kind == AtomKind::Punct && has_blank_class(b.punct)) ||
                                   (a.kind == AtomKind::Punct && has_blank_class(a.punct));
       // Break opportunity (ICU + 禁则), or an emergency one inside unbreakable material.
       bool breakable = opp[a.begin] && !superscript;
@@ -330,7 +344,8 @@ std::vector<Item> ParagraphSetter::build_items(const MeasuredParagraph& mp, cons
       else if (had_space) kind = BreakKind::Space;
       else if (b.kind == AtomKind::Han && a.kind == AtomKind::Han) kind = BreakKind::Han;
       else if (b.kind == AtomKind::Punct) kind = BreakKind::AfterPunct;
-      else if (a.kind == AtomKind::Punct && a.punct == base::PunctClass::Opening) kind = BreakKind::BeforeOpening;
+      else if (a.kind == AtomKind::Punct && a.punct == base::PunctClass::Opening)
+        kind = BreakKind::BeforeOpening;
       else if (b.kind == AtomKind::Han || a.kind == AtomKind::Han) kind = BreakKind::Han;
       if (breakable) {
         // Hanging punctuation: breaking after ，。、 takes its ink out of the line.
@@ -341,30 +356,38 @@ std::vector<Item> ParagraphSetter::build_items(const MeasuredParagraph& mp, cons
       } else {
         size_t nb = a.end;
         char32_t after = nb < text.size() ? base::next_code_point(text, nb) : 0;
-        bool ok = !(b.cp == a.cp && is_pair_mark(a.cp)) && !no_line_start(a.cp, b.cp, after, level) &&
-                  !no_line_end(b.cp, a.cp, level) && !superscript;
+        bool ok = !(b.cp == a.cp && is_pair_mark(a.cp)) &&
+                  !no_line_start(a.cp, b.cp, after, level) && !no_line_end(b.cp, a.cp, level) &&
+                  !superscript;
         if (ok && second_pass && extra[i].kind != BreakKind::None) {
           const bool hyphen = extra[i].kind == BreakKind::Hyphen;
           items.push_back(Item::pen(hyphen ? kHyphenPenalty : kUrlPenalty, extra[i].width, false,
                                     static_cast<uint8_t>(extra[i].kind)));
-        } else if (ok) items.push_back(Item::pen(kEmergencyPenalty, 0, true, static_cast<uint8_t>(BreakKind::Emergency)));
-        else if (!superscript)  // a last-resort place, enabled below only where nothing else can break
-          items.push_back(Item::pen(kInfPenalty, 0, true, static_cast<uint8_t>(BreakKind::Emergency)));
+        } else if (ok)
+          items.push_back(
+              Item::pen(kEmergencyPenalty, 0, true, static_cast<uint8_t>(BreakKind::Emergency)));
+        else if (!superscript)  // a last-resort place, enabled below only where nothing else can
+                                // break
+          items.push_back(
+              Item::pen(kInfPenalty, 0, true, static_cast<uint8_t>(BreakKind::Emergency)));
       }
       if (bg.right > 0) items.push_back(blank_glue(bg.right, bg.shrink));
       if (han_latin && style.cjk.latin_spacing > 0 && !superscript) {
         // ¼ em (of the Han side), shrink to ⅛ em, stretch to ⅓ em (CJK-RULES §4).
         double em = b.kind == AtomKind::Han ? b.size : a.size;
         double w = style.cjk.latin_spacing * em;
-        items.push_back(Item::glue(w, std::max(0.0, em / 3 - w), std::max(0.0, w - em / 8), StretchClass::HanLatin,
-                                   ShrinkClass::HanLatin));
-      } else if (had_space && !fullwidth_next && !(soft_only && (a.kind == AtomKind::Han || b.kind == AtomKind::Han))) {
+        items.push_back(Item::glue(w, std::max(0.0, em / 3 - w), std::max(0.0, w - em / 8),
+                                   StretchClass::HanLatin, ShrinkClass::HanLatin));
+      } else if (had_space && !fullwidth_next &&
+                 !(soft_only && (a.kind == AtomKind::Han || b.kind == AtomKind::Han))) {
         // A word space: stretch to ½ em, shrink to ¼ em.
         double w = space_w;
-        items.push_back(Item::glue(w, std::max(0.0, space_size / 2 - w), std::max(0.0, w - space_size / 4),
-                                   StretchClass::Word, ShrinkClass::Word));
+        items.push_back(Item::glue(w, std::max(0.0, space_size / 2 - w),
+                                   std::max(0.0, w - space_size / 4), StretchClass::Word,
+                                   ShrinkClass::Word));
       } else if (b.kind == AtomKind::Han && a.kind == AtomKind::Han) {
-        items.push_back(Item::glue(0, kHanGapStretch * std::min(a.size, b.size), 0, StretchClass::Han, ShrinkClass::Word));
+        items.push_back(Item::glue(0, kHanGapStretch * std::min(a.size, b.size), 0,
+                                   StretchClass::Han, ShrinkClass::Word));
       }
     }
     if (g.left > 0 && prev >= 0) items.push_back(blank_glue(g.left, g.shrink));
@@ -390,7 +413,8 @@ MeasuredParagraph ParagraphSetter::measure_for(const std::vector<doc::Inline>& i
   return measure(inlines, style.fonts, mo);
 }
 
-double ParagraphSetter::min_content_width(const std::vector<doc::Inline>& inlines, const ParagraphStyle& style) {
+double ParagraphSetter::min_content_width(const std::vector<doc::Inline>& inlines,
+                                          const ParagraphStyle& style) {
   if (!style.fonts.library || !style.fonts.text) return 0;
   const std::vector<Item> items = build_items(measure_for(inlines, style), style, true);
   double widest = 0, width = 0;
@@ -411,8 +435,9 @@ double ParagraphSetter::min_content_width(const std::vector<doc::Inline>& inline
   return std::max(widest, width);
 }
 
-SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const ParagraphStyle& style,
-                                  doc::Diagnostics& diags, std::string_view path) {
+SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines,
+                                  const ParagraphStyle& style, doc::Diagnostics& diags,
+                                  std::string_view path) {
   SetParagraph out;
   out.measure = style.measure;
   out.size = style.size;
@@ -425,13 +450,16 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
   for (const MeasuredParagraph::Shrunk& s : mp.shrunk) {
     const doc::Inline& f = *mp.text.objects[static_cast<size_t>(s.object)];
     size_t cut = std::min<size_t>(f.text.size(), 60);
-    while (cut < f.text.size() && cut > 0 && (static_cast<unsigned char>(f.text[cut]) & 0xC0) == 0x80) --cut;
+    while (cut < f.text.size() && cut > 0 &&
+           (static_cast<unsigned char>(f.text[cut]) & 0xC0) == 0x80)
+      --cut;
     const std::string tex = f.text.substr(0, cut) + (cut < f.text.size() ? "…" : "");
     diags.warn(path, mp.text.position(s.offset),
-               "math: formula wider than the text (" + base::compact(max_object_width, 1) + " pt), drawn at " +
-                   base::compact(100 * s.scale, 0) + "% of its size: " + tex);
+               "math: formula wider than the text (" + base::compact(max_object_width, 1) +
+                   " pt), drawn at " + base::compact(100 * s.scale, 0) + "% of its size: " + tex);
   }
-  for (const auto& [cp, offset] : mp.uncovered) out.uncovered.emplace_back(cp, mp.text.position(offset));
+  for (const auto& [cp, offset] : mp.uncovered)
+    out.uncovered.emplace_back(cp, mp.text.position(offset));
   out.dropped_html = mp.text.dropped_html;
   BreakParams bp;
   bp.measure = style.measure;
@@ -473,7 +501,8 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
     line.width = line.fit.width;
     line.ratio = line.fit.ratio;
     line.rule = span.rule;
-    line.kind = span.brk < items.size() ? static_cast<BreakKind>(items[span.brk].rule) : BreakKind::None;
+    line.kind =
+        span.brk < items.size() ? static_cast<BreakKind>(items[span.brk].rule) : BreakKind::None;
     if (span.rule == BreakRule::Emergency) line.kind = BreakKind::Emergency;
     // Pen positions of every glyph.
     placed.clear();
@@ -495,8 +524,12 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
         // 着重号: from the final pen position and the character's own advance,
         // so the dot stays centred when the gaps after it stretch.
         if (style.emphasis_dots && a.kind == AtomKind::Han && mp.runs[a.run].style.italic)
-          dots.push_back({Decoration::Kind::Dot, x + geo[it.ref].shift, x + geo[it.ref].shift + a.advance, {}});
-        if (a.object >= 0) objects.push_back({mp.text.objects[static_cast<size_t>(a.object)], x, a.size});
+          dots.push_back({Decoration::Kind::Dot,
+                          x + geo[it.ref].shift,
+                          x + geo[it.ref].shift + a.advance,
+                          {}});
+        if (a.object >= 0)
+          objects.push_back({mp.text.objects[static_cast<size_t>(a.object)], x, a.size});
         x += w;
         atoms_on_line.push_back(it.ref);
         atom_end.push_back(x);
@@ -555,14 +588,15 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
       for (size_t ai = 0; ai < atoms_on_line.size(); ++ai)
         if (mp.atoms[atoms_on_line[ai]].run == run_index) x1 = atom_end[ai] + line.offset;
       auto decorate = [&](Decoration::Kind k, const std::string& url) {
-        if (!line.decorations.empty() && line.decorations.back().kind == k && line.decorations.back().url == url &&
-            k != Decoration::Kind::Code) {
+        if (!line.decorations.empty() && line.decorations.back().kind == k &&
+            line.decorations.back().url == url && k != Decoration::Kind::Code) {
           line.decorations.back().x1 = x1;
           return;
         }
         line.decorations.push_back({k, std::max(x0, line.offset), x1, url});
       };
-      if (run.style.link >= 0) decorate(Decoration::Kind::Link, mp.text.links[static_cast<size_t>(run.style.link)]);
+      if (run.style.link >= 0)
+        decorate(Decoration::Kind::Link, mp.text.links[static_cast<size_t>(run.style.link)]);
       if (run.style.strike) decorate(Decoration::Kind::Strike, {});
       if (run.style.code && !run.style.kbd) decorate(Decoration::Kind::Code, {});
       if (run.style.underline) decorate(Decoration::Kind::Underline, {});
@@ -577,7 +611,10 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
         const std::string& css = mp.text.colors[static_cast<size_t>(run.style.color)];
         if (style::parse_color(css, c)) gr.color = layout::Color{c.r, c.g, c.b};
         else if (!warned_color) {
-          diags.warn(path, mp.text.position(tb), "colour '" + css + "' is not understood (use #rgb, #rrggbb, rgb(r, g, b) or a basic name); the text keeps its colour");
+          diags.warn(
+              path, mp.text.position(tb),
+              "colour '" + css +
+                  "' is not understood (use #rgb, #rrggbb, rgb(r, g, b) or a basic name); the text keeps its colour");
           warned_color = true;
         }
       }
@@ -613,19 +650,23 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines, const
       line.decorations.push_back(std::move(d));
     }
     // Warnings for lines Chinese readers would correct (CJK-RULES §8).
-    std::string snippet = out.text.substr(line.text_begin, std::min<size_t>(line.text_end - line.text_begin, 60));
+    std::string snippet =
+        out.text.substr(line.text_begin, std::min<size_t>(line.text_end - line.text_begin, 60));
     if (span.rule == BreakRule::Overfull || line.fit.overfull) {
-      diags.warn(path, line.pos, "line overfull by " + base::compact(line.width - style.measure, 2) +
-                                     " pt: nothing to break in \"" + snippet + "\"");
+      diags.warn(path, line.pos,
+                 "line overfull by " + base::compact(line.width - style.measure, 2) +
+                     " pt: nothing to break in \"" + snippet + "\"");
       line.warned = true;
     } else if (span.rule == BreakRule::Emergency) {
-      diags.warn(path, line.pos, "no break opportunity fits the measure: \"" + snippet +
-                                     "\" broken at an arbitrary point");
+      diags.warn(path, line.pos,
+                 "no break opportunity fits the measure: \"" + snippet +
+                     "\" broken at an arbitrary point");
       line.warned = true;
     }
     if (bp.justify && line.fit.han_overflow) {
-      diags.warn(path, line.pos, "Han characters spaced wider than 0.1 em in \"" + snippet + "\": " +
-                                     why_loose(items, span, mp, style.measure - line.fit.natural));
+      diags.warn(path, line.pos,
+                 "Han characters spaced wider than 0.1 em in \"" + snippet +
+                     "\": " + why_loose(items, span, mp, style.measure - line.fit.natural));
       line.warned = true;
     } else if (bp.justify && line.fit.underfull) {
       diags.warn(path, line.pos, "cannot justify line \"" + snippet + "\": no space to stretch");

@@ -35,14 +35,15 @@ enum class Alignment { Justify, Left, Center, Right };
 // Everything a paragraph needs, as plain values (a mapping from style::Sheet
 // lives with the page builder).
 struct ParagraphStyle {
-  double measure = 0;          // line width, pt
-  FontRoles fonts;             // body set (+ code set)
-  double size = 10.5;          // pt
-  double indent = 0;           // first-line indent, pt (2 em for body text)
+  double measure = 0;  // line width, pt
+  FontRoles fonts;     // body set (+ code set)
+  double size = 10.5;  // pt
+  double indent = 0;   // first-line indent, pt (2 em for body text)
   Alignment align = Alignment::Justify;
   CjkOptions cjk;
-  int min_last_line = 2;       // paragraph.min-last-line
-  bool emphasis_dots = false;  // emphasis.cjk: dots — Han in *em* gets 着重号 (Decoration::Kind::Dot)
+  int min_last_line = 2;  // paragraph.min-last-line
+  bool emphasis_dots =
+      false;  // emphasis.cjk: dots — Han in *em* gets 着重号 (Decoration::Kind::Dot)
   double code_scale = 0.9;
   std::string lang = "zh-Hans";
   size_t first_fit_threshold = 20000;
@@ -70,7 +71,19 @@ struct Decoration {
 
 // Why a break was allowed at that place (for the dump and debugging).
 // Url and Hyphen exist only in a paragraph's second pass (see ParagraphSetter::set).
-enum class BreakKind : uint8_t { None, Han, HanLatin, Space, AfterPunct, BeforeOpening, Other, Hard, Emergency, Url, Hyphen };
+enum class BreakKind : uint8_t {
+  None,
+  Han,
+  HanLatin,
+  Space,
+  AfterPunct,
+  BeforeOpening,
+  Other,
+  Hard,
+  Emergency,
+  Url,
+  Hyphen
+};
 const char* to_string(BreakKind k);
 
 // An inline formula on a line: drawn by the page builder at x, on the baseline.
@@ -97,7 +110,7 @@ struct Line {
   BreakRule rule = BreakRule::End;        // how the break after this line was chosen
   BreakKind kind = BreakKind::None;       // what kind of opportunity it was
   double ascent = 0, descent = 0;         // pt, max over the faces used (descent positive)
-  bool warned = false;                    // overfull/emergency/underfull/stretched Han: a warning was issued
+  bool warned = false;  // overfull/emergency/underfull/stretched Han: a warning was issued
 };
 
 struct SetParagraph {
@@ -138,7 +151,8 @@ class ParagraphSetter {
                                 bool second_pass = false);
 
  private:
-  MeasuredParagraph measure_for(const std::vector<doc::Inline>& inlines, const ParagraphStyle& style) const;
+  MeasuredParagraph measure_for(const std::vector<doc::Inline>& inlines,
+                                const ParagraphStyle& style) const;
   BreakOpportunities breaks_;
 };
 

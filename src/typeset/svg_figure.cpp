@@ -15,12 +15,14 @@ using style::Role;
 // takes the body face.
 Role role_for_family(std::string_view family) {
   std::string f(family);
-  std::transform(f.begin(), f.end(), f.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  std::transform(f.begin(), f.end(), f.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
   // The first family that names a kind decides.
   for (std::string_view part : {"mono", "courier", "consol", "menlo"})
     if (f.find(part) != std::string::npos) return Role::Code;
   size_t sans = std::string::npos;
-  for (std::string_view part : {"sans", "arial", "helvetica", "verdana", "hei", "yahei", "pingfang", "\xE9\xBB\x91" /* 黑 */})
+  for (std::string_view part : {"sans", "arial", "helvetica", "verdana", "hei", "yahei", "pingfang",
+                                "\xE9\xBB\x91" /* 黑 */})
     sans = std::min(sans, f.find(part));
   size_t serif = f.find("serif");
   while (serif != std::string::npos && serif >= 5 && f.compare(serif - 5, 5, "sans-") == 0)
@@ -31,13 +33,14 @@ Role role_for_family(std::string_view family) {
 
 // One label item shaped as a single line: its glyph runs relative to the
 // pen (x = 0) and the baseline (y = 0), and its advance.
-SetLine shape_label(const svg::TextItem& t, double size, const LineSetter& setter, std::string_view doc_path,
-                    doc::Position pos) {
+SetLine shape_label(const svg::TextItem& t, double size, const LineSetter& setter,
+                    std::string_view doc_path, doc::Position pos) {
   std::vector<doc::Inline> inl(1);
   inl[0].kind = doc::InlineKind::Text;
   inl[0].text = t.text;
   inl[0].pos = pos;
-  for (auto [on, kind] : {std::pair{t.italic, doc::InlineKind::Emphasis}, std::pair{t.bold, doc::InlineKind::Strong}}) {
+  for (auto [on, kind] : {std::pair{t.italic, doc::InlineKind::Emphasis},
+                          std::pair{t.bold, doc::InlineKind::Strong}}) {
     if (!on) continue;
     doc::Inline w;
     w.kind = kind;
@@ -61,13 +64,16 @@ SetLine shape_label(const svg::TextItem& t, double size, const LineSetter& sette
 // The drawing's items in painting order: paths placed, text chunks (an
 // absolutely positioned item and the items that follow it) shaped into
 // glyph runs, each chunk shifted by its text-anchor.
-void place_items(const svg::Drawing& d, layout::Point origin, double scale, const LineSetter& setter,
-                std::string_view doc_path, doc::Position pos, std::vector<layout::Item>& out) {
+void place_items(const svg::Drawing& d, layout::Point origin, double scale,
+                 const LineSetter& setter, std::string_view doc_path, doc::Position pos,
+                 std::vector<layout::Item>& out) {
   std::vector<layout::GlyphRun> chunk;
   double pen = 0, baseline = 0, start = 0;
   svg::Anchor anchor = svg::Anchor::Start;
   auto flush = [&] {
-    double shift = anchor == svg::Anchor::Middle ? (pen - start) / 2 : anchor == svg::Anchor::End ? pen - start : 0;
+    double shift = anchor == svg::Anchor::Middle ? (pen - start) / 2
+                   : anchor == svg::Anchor::End  ? pen - start
+                                                 : 0;
     for (layout::GlyphRun& r : chunk) {
       r.origin.x -= shift;
       out.emplace_back(std::move(r));
@@ -116,18 +122,21 @@ std::string feature_list(const std::vector<svg::Unsupported>& u, std::string_vie
 
 }  // namespace
 
-std::optional<SvgFigure> load_svg_figure(std::shared_ptr<const std::string> bytes, std::string_view url,
-                                         std::string_view doc_path, doc::Position pos,
-                                         doc::Diagnostics& diags) {
+std::optional<SvgFigure> load_svg_figure(std::shared_ptr<const std::string> bytes,
+                                         std::string_view url, std::string_view doc_path,
+                                         doc::Position pos, doc::Diagnostics& diags) {
   if (!bytes) return std::nullopt;
   SvgFigure fig;
   fig.name = std::string(url);
   fig.bytes = std::move(bytes);
   svg::Result r = svg::parse(*fig.bytes);
   if (!r.drawing) {
-    std::string where = r.line > 0 ? " (" + fig.name + ":" + std::to_string(r.line) + ":" + std::to_string(r.column) + ")" : "";
-    diags.warn(doc_path, pos, "SVG image " + fig.name + " cannot be drawn: " + r.error + where +
-                                  "; the PDF shows its alt text");
+    std::string where = r.line > 0 ? " (" + fig.name + ":" + std::to_string(r.line) + ":" +
+                                         std::to_string(r.column) + ")"
+                                   : "";
+    diags.warn(doc_path, pos,
+               "SVG image " + fig.name + " cannot be drawn: " + r.error + where +
+                   "; the PDF shows its alt text");
     return std::nullopt;
   }
   fig.drawing = std::move(*r.drawing);
@@ -158,13 +167,15 @@ std::vector<layout::Item> svg_figure_items(const SvgFigure& fig, layout::Point o
     std::string error;
     auto pixels = svg::rasterize(*fig.bytes, pw, ph, &error);
     if (!pixels) {
-      diags.warn(doc_path, pos, "SVG image " + fig.name + " uses " + feature_list(d.unsupported, fig.name) +
-                                    ", and librsvg cannot draw it either (" + error + "); the PDF leaves it out");
+      diags.warn(doc_path, pos,
+                 "SVG image " + fig.name + " uses " + feature_list(d.unsupported, fig.name) +
+                     ", and librsvg cannot draw it either (" + error + "); the PDF leaves it out");
       return out;
     }
-    diags.warn(doc_path, pos, "SVG image " + fig.name + " uses " + feature_list(d.unsupported, fig.name) +
-                                  ", which Moyin does not draw as vectors; the PDF has it as a " +
-                                  std::to_string(static_cast<int>(kSvgRasterDpi)) + " dpi raster");
+    diags.warn(doc_path, pos,
+               "SVG image " + fig.name + " uses " + feature_list(d.unsupported, fig.name) +
+                   ", which Moyin does not draw as vectors; the PDF has it as a " +
+                   std::to_string(static_cast<int>(kSvgRasterDpi)) + " dpi raster");
     layout::ImageBox box{layout::Box{origin.x, origin.y, width, height}, fig.name, nullptr};
     box.pixels = std::make_shared<const layout::Pixels>(std::move(*pixels));
     out.emplace_back(std::move(box));

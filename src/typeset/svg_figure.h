@@ -19,16 +19,17 @@ namespace moyin::typeset {
 
 struct SvgFigure {
   svg::Drawing drawing;
-  std::shared_ptr<const std::string> bytes;  // the file as the image catalog read it (raster fallback)
-  std::string name;   // as the manuscript wrote it (for messages)
+  std::shared_ptr<const std::string>
+      bytes;         // the file as the image catalog read it (raster fallback)
+  std::string name;  // as the manuscript wrote it (for messages)
 };
 
 // An SVG file's bytes, as the image catalog read them (one reader for every
 // image: image::Catalog), parsed; nothing when it cannot be drawn, which is
 // reported at `pos` (with the place in the SVG file).
-std::optional<SvgFigure> load_svg_figure(std::shared_ptr<const std::string> bytes, std::string_view url,
-                                         std::string_view doc_path, doc::Position pos,
-                                         doc::Diagnostics& diags);
+std::optional<SvgFigure> load_svg_figure(std::shared_ptr<const std::string> bytes,
+                                         std::string_view url, std::string_view doc_path,
+                                         doc::Position pos, doc::Diagnostics& diags);
 
 // Resolution of the raster fallback at the placed size.
 inline constexpr double kSvgRasterDpi = 300;

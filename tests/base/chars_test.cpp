@@ -7,10 +7,10 @@ namespace {
 
 TEST(Chars, Han) {
   EXPECT_TRUE(is_han(U'中'));
-  EXPECT_TRUE(is_han(U'㐀'));           // Ext A
-  EXPECT_TRUE(is_han(U'\U00020BB7'));   // 𠮷, Ext B
-  EXPECT_TRUE(is_han(U'\U00031350'));   // Ext H
-  EXPECT_TRUE(is_han(U'豈'));           // compatibility ideograph
+  EXPECT_TRUE(is_han(U'㐀'));          // Ext A
+  EXPECT_TRUE(is_han(U'\U00020BB7'));  // 𠮷, Ext B
+  EXPECT_TRUE(is_han(U'\U00031350'));  // Ext H
+  EXPECT_TRUE(is_han(U'豈'));          // compatibility ideograph
   EXPECT_TRUE(is_han(U'〇'));
   EXPECT_TRUE(is_han(U'々'));
   EXPECT_FALSE(is_han(U'，'));

@@ -6,19 +6,40 @@ namespace moyin::base {
 namespace {
 
 TEST(Date, AcceptsTheDocumentedForms) {
-  for (const char* s : {"2025-10-28", "2025-10-28T05:54:14.065Z", "2025-10-28T05:54Z", "2025-10-28t05:54z",
-                        "2025-10-28 05:54:14 +0800", "2025-10-28T05:54:14-05:00", "2025-10-28 05:54+08",
-                        "2025-10-28T05:54:14,5", "  2025-10-28\t", "2024-02-29", "2016-12-31T23:59:60Z"})
+  for (const char* s :
+       {"2025-10-28", "2025-10-28T05:54:14.065Z", "2025-10-28T05:54Z", "2025-10-28t05:54z",
+        "2025-10-28 05:54:14 +0800", "2025-10-28T05:54:14-05:00", "2025-10-28 05:54+08",
+        "2025-10-28T05:54:14,5", "  2025-10-28\t", "2024-02-29", "2016-12-31T23:59:60Z"})
     EXPECT_TRUE(parse_iso_date(s)) << s;
 }
 
 TEST(Date, RejectsEverythingElse) {
-  for (const char* s : {"", "2025", "2025-10", "2025-13-28", "2025-00-10", "2025-10-00", "2025-02-29",
-                        "2025-04-31", "1900-02-29", "2025-10-28T25:00", "2025-10-28T24:00",
-                        "2025-10-28T05:60", "2025-10-28T05:54:61", "28.10.2025", "2025-10-28T05:54:14.Z",
-                        "2025-10-28Tabc", "2025-10-28T05", "2025-10-28T05:54+", "2025-10-28T05:54+8",
-                        "2025-10-28T05:54+08:", "2025-10-28T05:54+25:00", "2025-10-28T05:54Zjunk",
-                        "2025-W44-2", "2025-301", "２０２５-10-28", "2025-10-28x"})
+  for (const char* s : {"",
+                        "2025",
+                        "2025-10",
+                        "2025-13-28",
+                        "2025-00-10",
+                        "2025-10-00",
+                        "2025-02-29",
+                        "2025-04-31",
+                        "1900-02-29",
+                        "2025-10-28T25:00",
+                        "2025-10-28T24:00",
+                        "2025-10-28T05:60",
+                        "2025-10-28T05:54:61",
+                        "28.10.2025",
+                        "2025-10-28T05:54:14.Z",
+                        "2025-10-28Tabc",
+                        "2025-10-28T05",
+                        "2025-10-28T05:54+",
+                        "2025-10-28T05:54+8",
+                        "2025-10-28T05:54+08:",
+                        "2025-10-28T05:54+25:00",
+                        "2025-10-28T05:54Zjunk",
+                        "2025-W44-2",
+                        "2025-301",
+                        "２０２５-10-28",
+                        "2025-10-28x"})
     EXPECT_FALSE(parse_iso_date(s)) << s;
 }
 
@@ -43,10 +64,12 @@ TEST(Date, EpochArithmetic) {
   EXPECT_EQ(to_epoch(*parse_iso_date("1970-01-01")), 0);
   EXPECT_EQ(to_epoch(*parse_iso_date("2023-11-14T22:13:20Z")), 1700000000);
   // The zone moves the instant: 08:00 in Beijing is midnight UTC.
-  EXPECT_EQ(to_epoch(*parse_iso_date("2025-10-28 08:00+08:00")), to_epoch(*parse_iso_date("2025-10-28")));
+  EXPECT_EQ(to_epoch(*parse_iso_date("2025-10-28 08:00+08:00")),
+            to_epoch(*parse_iso_date("2025-10-28")));
   EXPECT_EQ(to_epoch(*parse_iso_date("1969-12-31T23:59:59Z")), -1);
   // A leap second counts as :59.
-  EXPECT_EQ(to_epoch(*parse_iso_date("2016-12-31T23:59:60Z")), to_epoch(*parse_iso_date("2016-12-31T23:59:59Z")));
+  EXPECT_EQ(to_epoch(*parse_iso_date("2016-12-31T23:59:60Z")),
+            to_epoch(*parse_iso_date("2016-12-31T23:59:59Z")));
   const DateTime e = from_epoch(1700000000);
   EXPECT_EQ(e.year, 2023);
   EXPECT_EQ(e.month, 11);
@@ -63,7 +86,8 @@ TEST(Date, EpochArithmetic) {
 TEST(Date, Formats) {
   EXPECT_EQ(format_day(0), "1970-01-01");
   EXPECT_EQ(format_utc(1700000000), "2023-11-14T22:13:20Z");
-  EXPECT_EQ(format_utc(to_epoch(*parse_iso_date("2025-10-28 13:00:00+08:00"))), "2025-10-28T05:00:00Z");
+  EXPECT_EQ(format_utc(to_epoch(*parse_iso_date("2025-10-28 13:00:00+08:00"))),
+            "2025-10-28T05:00:00Z");
 }
 
 TEST(Date, SourceDateEpoch) {

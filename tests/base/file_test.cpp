@@ -68,7 +68,8 @@ TEST_F(FileTest, WriteAtomicReplacesAndCreatesFolders) {
   std::string error;
   EXPECT_EQ(read_bounded(out, error).value_or(""), "two");
   EXPECT_EQ(fs::status(out).permissions() & fs::perms::all,
-            fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
+            fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                fs::perms::others_read);
   // No temporary file is left behind.
   size_t files = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(out.parent_path())) ++files;

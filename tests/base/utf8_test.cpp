@@ -20,7 +20,7 @@ TEST(Utf8, DecodeAndEncode) {
   EXPECT_EQ(out, "a中𠮷é");
   size_t j = 0;
   EXPECT_EQ(next_code_point("\xe4\xb8", j), 0xFFFDu);  // truncated
-  EXPECT_EQ(j, 1u);                                     // one byte at a time
+  EXPECT_EQ(j, 1u);                                    // one byte at a time
 }
 
 TEST(Utf8, RejectsOverlongSurrogatesAndOutOfRange) {
@@ -29,7 +29,7 @@ TEST(Utf8, RejectsOverlongSurrogatesAndOutOfRange) {
   EXPECT_EQ(decode_at("\xed\xa0\x80", 0).cp, 0xFFFDu);      // U+D800
   EXPECT_EQ(decode_at("\xf4\x90\x80\x80", 0).cp, 0xFFFDu);  // past U+10FFFF
   EXPECT_EQ(decode_at("\xf4\x8f\xbf\xbf", 0).cp, 0x10FFFFu);
-  EXPECT_EQ(decode_at("\xe4\x41", 0).len, 1u);              // bad continuation
+  EXPECT_EQ(decode_at("\xe4\x41", 0).len, 1u);  // bad continuation
 }
 
 TEST(Utf8, DecodesBackwards) {

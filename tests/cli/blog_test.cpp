@@ -88,7 +88,8 @@ class Blog : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir); }
   std::string build(const std::string& extra = "") {
-    return quote((dir / "posts").string()) + " --to epub -j 2 -o " + quote((dir / "out").string()) + extra;
+    return quote((dir / "posts").string()) + " --to epub -j 2 -o " + quote((dir / "out").string()) +
+           extra;
   }
   fs::path dir;
 };
@@ -104,7 +105,8 @@ TEST_F(Blog, UnchangedRerunBuildsNothingAndAChangedPostOnlyItself) {
 
   r = moyin(build());
   EXPECT_EQ(r.code, 0) << r.output;
-  EXPECT_NE(r.output.find("0 of 3 inputs converted, 3 up to date, 0 failed"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("0 of 3 inputs converted, 3 up to date, 0 failed"), std::string::npos)
+      << r.output;
   EXPECT_EQ(tree(dir / "out"), first);
 
   write(dir / "posts/second.md", "# Second\n\nEdited.\n");
@@ -161,18 +163,20 @@ TEST_F(Blog, DeletedSourcesAreReportedAndPrunedOnRequest) {
 TEST_F(Blog, InputsThatWouldShareAnOutputMirrorTheirFolders) {
   write(dir / "site/a/index.md", "# A\n");
   write(dir / "site/b/index.md", "# B\n");
-  Result r = moyin(quote((dir / "site/a/index.md").string()) + " " + quote((dir / "site/b/index.md").string()) +
-                   " --to epub -o " + quote((dir / "o1").string()));
+  Result r = moyin(quote((dir / "site/a/index.md").string()) + " " +
+                   quote((dir / "site/b/index.md").string()) + " --to epub -o " +
+                   quote((dir / "o1").string()));
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_TRUE(fs::exists(dir / "o1/a/index.epub"));
   EXPECT_TRUE(fs::exists(dir / "o1/b/index.epub"));
-  r = moyin(quote((dir / "site/a").string()) + " " + quote((dir / "site/b").string()) + " --to epub -o " +
-            quote((dir / "o2").string()));
+  r = moyin(quote((dir / "site/a").string()) + " " + quote((dir / "site/b").string()) +
+            " --to epub -o " + quote((dir / "o2").string()));
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_TRUE(fs::exists(dir / "o2/a/index.epub"));
   EXPECT_TRUE(fs::exists(dir / "o2/b/index.epub"));
   // Without a collision a file goes straight into -o, as before.
-  r = moyin(quote((dir / "site/a/index.md").string()) + " --to epub -o " + quote((dir / "o3").string()));
+  r = moyin(quote((dir / "site/a/index.md").string()) + " --to epub -o " +
+            quote((dir / "o3").string()));
   EXPECT_TRUE(fs::exists(dir / "o3/index.epub")) << r.output;
 }
 
@@ -186,7 +190,8 @@ TEST_F(Blog, ShardOptionIsChecked) {
 // on four machines): every output is made by exactly one shard, and their
 // union is byte-identical to the unsharded run.
 TEST_F(Blog, FourShardsUnderGnuParallelEqualTheWholeRun) {
-  if (shell("parallel --version").code != 0) GTEST_SKIP() << "GNU parallel is not installed (scripts/setup)";
+  if (shell("parallel --version").code != 0)
+    GTEST_SKIP() << "GNU parallel is not installed (scripts/setup)";
   for (int i = 0; i < 12; ++i)
     write(dir / "posts" / ("p" + std::to_string(i)) / "index.md",
           "# 第 " + std::to_string(i) + " 篇\n\n正文，第 " + std::to_string(i) + " 段。\n");
@@ -194,14 +199,16 @@ TEST_F(Blog, FourShardsUnderGnuParallelEqualTheWholeRun) {
   Result whole = moyin(posts + " --to all -j 2 -o " + quote((dir / "whole").string()));
   ASSERT_EQ(whole.code, 0) << whole.output;
   Result r = shell("cd " + quote(dir.string()) + " && SOURCE_DATE_EPOCH=1700000000 parallel -j 4 " +
-                   quote(MOYIN_BINARY) + " build " + posts + " --to all -j 1 -q --shard {}/4 -o shard{} ::: 1 2 3 4");
+                   quote(MOYIN_BINARY) + " build " + posts +
+                   " --to all -j 1 -q --shard {}/4 -o shard{} ::: 1 2 3 4");
   ASSERT_EQ(r.code, 0) << r.output;
   std::map<std::string, std::string> merged;
   size_t sizes[4];
   for (int k = 1; k <= 4; ++k) {
     auto part = tree(dir / ("shard" + std::to_string(k)));
     sizes[k - 1] = part.size();
-    for (auto& [name, bytes] : part) EXPECT_TRUE(merged.emplace(name, bytes).second) << name << " made twice";
+    for (auto& [name, bytes] : part)
+      EXPECT_TRUE(merged.emplace(name, bytes).second) << name << " made twice";
   }
   EXPECT_EQ(merged, tree(dir / "whole"));
   for (size_t n : sizes) EXPECT_GT(n, 0u);  // 15 posts: every slice holds some (hash of the path)
@@ -211,31 +218,33 @@ Result moyin_cmd(const std::string& args) { return shell(quote(MOYIN_BINARY) + "
 
 TEST_F(Blog, CheckFindsEachPlantedMistakeOnceWithItsPosition) {
   write(dir / "c/post.md",
-        "---\ntitle: 检查\n---\n"                              // lines 1-3
-        "# 标题\n\n"                                           // 4
-        "见[下文](#不存在)和[另一篇](other.md)。\n\n"          // 6
-        "![缺图](nope.png)\n\n"                                // 8
-        "### 跳级\n\n"                                         // 10
-        "中文,中文(注释)中文。Hello，world.\n\n"               // 12
-        "`代码,不查` 与 [链接](http://a.b/c,d) 正确，\n\n"     // 14
-        "## 空节\n\n"                                          // 16
-        "## 末节\n\n内容\n");                                  // 18
+        "---\ntitle: 检查\n---\n"                           // lines 1-3
+        "# 标题\n\n"                                        // 4
+        "见[下文](#不存在)和[另一篇](other.md)。\n\n"       // 6
+        "![缺图](nope.png)\n\n"                             // 8
+        "### 跳级\n\n"                                      // 10
+        "中文,中文(注释)中文。Hello，world.\n\n"            // 12
+        "`代码,不查` 与 [链接](http://a.b/c,d) 正确，\n\n"  // 14
+        "## 空节\n\n"                                       // 16
+        "## 末节\n\n内容\n");                               // 18
   Result r = moyin_cmd("check " + quote((dir / "c").string()) + " --disable no-font");
   EXPECT_EQ(r.code, 0) << r.output;
   const std::string p = (dir / "c/post.md").string();
-  for (const std::string& want : {
-           p + ":6:4: warning: link to #不存在: no heading or anchor has this id [broken-link]",
-           p + ":8:1: warning: image nope.png not found",
-           p + ":10:1: warning: heading level 3 after level 1",
-           p + ":12:7: warning: half-width ',' between Chinese characters; write '，' [halfwidth-punct-in-chinese]",
-           p + ":12:14: warning: half-width '('",
-           p + ":12:21: warning: half-width ')'",
-           p + ":12:36: warning: full-width '，' inside English text [fullwidth-punct-in-english]",
-           p + ":16:1: warning: section \"空节\" is empty [empty-section]",
-       }) {
+  for (
+      const std::string& want : {
+          p + ":6:4: warning: link to #不存在: no heading or anchor has this id [broken-link]",
+          p + ":8:1: warning: image nope.png not found",
+          p + ":10:1: warning: heading level 3 after level 1",
+          p + ":12:7: warning: half-width ',' between Chinese characters; write '，' [halfwidth-punct-in-chinese]",
+          p + ":12:14: warning: half-width '('",
+          p + ":12:21: warning: half-width ')'",
+          p + ":12:36: warning: full-width '，' inside English text [fullwidth-punct-in-english]",
+          p + ":16:1: warning: section \"空节\" is empty [empty-section]",
+      }) {
     EXPECT_NE(r.output.find(want), std::string::npos) << want << "\n" << r.output;
   }
-  EXPECT_NE(r.output.find("link to other.md: no such file [broken-link]"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("link to other.md: no such file [broken-link]"), std::string::npos)
+      << r.output;
   EXPECT_NE(r.output.find("9 findings"), std::string::npos) << r.output;
   // --strict fails; --disable leaves a rule out; an unknown rule is a usage error.
   EXPECT_EQ(moyin_cmd("check " + quote(p) + " --disable no-font --strict").code, 1);
@@ -262,13 +271,15 @@ TEST_F(Blog, NewMakesABookThatBuilds) {
   EXPECT_EQ(r.output.find("warning"), std::string::npos) << r.output;
   EXPECT_TRUE(fs::exists(dir / "mybook/book.pdf"));
   EXPECT_TRUE(fs::exists(dir / "mybook/book.epub"));
-  EXPECT_EQ(moyin_cmd("new " + quote((dir / "mybook").string())).code, 1);  // not empty: nothing overwritten
+  EXPECT_EQ(moyin_cmd("new " + quote((dir / "mybook").string())).code,
+            1);  // not empty: nothing overwritten
 }
 
 TEST_F(Blog, TypoNamesTheWordAndSuggestsTheCommand) {
   Result r = moyin_cmd("bild x.md");
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.output.find("'bild' is not a moyin command; did you mean 'moyin build'?"), std::string::npos)
+  EXPECT_NE(r.output.find("'bild' is not a moyin command; did you mean 'moyin build'?"),
+            std::string::npos)
       << r.output;
   r = moyin_cmd("chek x.md");
   EXPECT_NE(r.output.find("did you mean 'moyin check'?"), std::string::npos) << r.output;
@@ -285,9 +296,9 @@ TEST_F(Blog, TypoNamesTheWordAndSuggestsTheCommand) {
 TEST_F(Blog, WatchRebuildsAfterAFileIsRewritten) {
   const fs::path log = dir / "watch.log";
   // Stops by itself after one rebuild; `timeout` guards the test if it never comes.
-  const std::string cmd = "timeout 60 " + quote(MOYIN_BINARY) + " watch " + quote((dir / "posts").string()) +
-                          " --to epub -j 1 --max-rebuilds 1 -o " + quote((dir / "out").string()) + " > " +
-                          quote(log.string()) + " 2>&1 &";
+  const std::string cmd = "timeout 60 " + quote(MOYIN_BINARY) + " watch " +
+                          quote((dir / "posts").string()) + " --to epub -j 1 --max-rebuilds 1 -o " +
+                          quote((dir / "out").string()) + " > " + quote(log.string()) + " 2>&1 &";
   ASSERT_EQ(shell(cmd).code, 0);
   auto wait_for = [&](const std::string& text) {
     for (int i = 0; i < 1200; ++i) {
@@ -300,7 +311,8 @@ TEST_F(Blog, WatchRebuildsAfterAFileIsRewritten) {
   const std::string before = read(dir / "out/second.epub");
   write(dir / "posts/second.md", "# Second\n\nRewritten.\n");
   ASSERT_TRUE(wait_for("rebuilt in")) << read(log);
-  EXPECT_NE(read(log).find("1 of 3 inputs converted, 2 up to date"), std::string::npos) << read(log);
+  EXPECT_NE(read(log).find("1 of 3 inputs converted, 2 up to date"), std::string::npos)
+      << read(log);
   EXPECT_NE(read(dir / "out/second.epub"), before);
   EXPECT_TRUE(wait_for("stopped")) << read(log);  // --max-rebuilds reached: the process ends
 }

@@ -30,7 +30,8 @@ struct Result {
 
 Result moyin(const std::string& args, const std::string& env = "") {
   Result r;
-  std::string cmd = env + (env.empty() ? "" : " ") + quote(MOYIN_BINARY) + " build " + args + " 2>&1";
+  std::string cmd =
+      env + (env.empty() ? "" : " ") + quote(MOYIN_BINARY) + " build " + args + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return r;
   std::array<char, 4096> buf;
@@ -98,7 +99,8 @@ TEST_F(BuildCli, BothFormatsGoIntoAFolderThatDoesNotExistYet) {
   write(dir / "post.md", "# 标题\n\n正文。\n");
   for (const char* to : {"pdf", "epub", "all"}) {
     fs::path out = dir / "new" / to / "deeper";
-    Result r = moyin(quote((dir / "post.md").string()) + " --to " + to + " -o " + quote(out.string()));
+    Result r =
+        moyin(quote((dir / "post.md").string()) + " --to " + to + " -o " + quote(out.string()));
     EXPECT_EQ(r.code, 0) << to << ": " << r.output;
     EXPECT_EQ(fs::exists(out / "post.pdf"), std::string(to) != "epub") << to;
     EXPECT_EQ(fs::exists(out / "post.epub"), std::string(to) != "pdf") << to;
@@ -112,7 +114,8 @@ TEST_F(BuildCli, FolderKeepsRelativePathsAndReportsFailuresInOrder) {
   write(dir / "in/sub/bin.md", std::string(64, '\0') + "binary");
   write(dir / "in/.hidden/d.md", "# hidden\n");
   write(dir / "in/notes.txt", "not markdown");
-  Result r = moyin(quote((dir / "in").string()) + " --to epub -j 3 -o " + quote((dir / "out").string()));
+  Result r =
+      moyin(quote((dir / "in").string()) + " --to epub -j 3 -o " + quote((dir / "out").string()));
   EXPECT_EQ(r.code, 1) << r.output;  // bin.md failed
   EXPECT_TRUE(fs::exists(dir / "out/a.epub"));
   EXPECT_TRUE(fs::exists(dir / "out/sub/b.epub"));
@@ -218,9 +221,12 @@ TEST_F(BuildCli, EmbedFontsSubsetsFacesIntoThePackage) {
 // A font file the front matter names: its family heads the body's CSS stack,
 // and the file and its bold face (found by fontconfig) are embedded.
 TEST_F(BuildCli, NamedFontFileReachesTheEpubWithItsBold) {
-  write(dir / "doc.md", "---\ntitle: Font\nlang: en\nfonts:\n  body: /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf\n"
-                        "---\n\nPlain and **bold** text.\n");
-  Result r = moyin(quote((dir / "doc.md").string()) + " --set epub.embed-fonts=true -o " + quote(dir.string()));
+  write(
+      dir / "doc.md",
+      "---\ntitle: Font\nlang: en\nfonts:\n  body: /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf\n"
+      "---\n\nPlain and **bold** text.\n");
+  Result r = moyin(quote((dir / "doc.md").string()) + " --set epub.embed-fonts=true -o " +
+                   quote(dir.string()));
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_EQ(r.output.find("warning"), std::string::npos) << r.output;
   auto entries = moyin::epub::read_archive(read(dir / "doc.epub"));
@@ -228,7 +234,8 @@ TEST_F(BuildCli, NamedFontFileReachesTheEpubWithItsBold) {
   std::string css;
   for (auto& e : *entries)
     if (e.name == "EPUB/style.css") css = e.data;
-  EXPECT_NE(css.find("font-family: \"DejaVu Serif\", \"Noto Serif CJK SC\""), std::string::npos) << css;
+  EXPECT_NE(css.find("font-family: \"DejaVu Serif\", \"Noto Serif CJK SC\""), std::string::npos)
+      << css;
   EXPECT_EQ(css.find("DejaVuSerif.ttf"), std::string::npos) << css;
   // @font-face for the regular and the bold of the named family.
   size_t faces = 0;
@@ -256,7 +263,8 @@ TEST_F(BuildCli, WarningsAreCappedPerKindInSourceOrderAndCanFailTheRun) {
   for (int i = 1; i <= 30; ++i)
     md += "段落 " + std::to_string(i) + " ![图](missing" + std::to_string(i) + ".png)\n\n";
   write(dir / "a.md", md);
-  std::string in = quote((dir / "a.md").string()) + " --to epub -o " + quote((dir / "out").string());
+  std::string in =
+      quote((dir / "a.md").string()) + " --to epub -o " + quote((dir / "out").string());
   Result r = moyin(in);
   EXPECT_EQ(r.code, 0) << r.output;
   size_t shown = 0, last = 0;

@@ -36,9 +36,11 @@ class CacheTest : public ::testing::Test {
     e.source = cache::stored_path(dir / "posts/a.md", edir);
     e.outputs = {"a.pdf"};
     e.deps = {{e.source, *cache::hash_file(dir / "posts/a.md")},
-              {cache::stored_path(dir / "posts/a/pic.png", edir), *cache::hash_file(dir / "posts/a/pic.png")},
+              {cache::stored_path(dir / "posts/a/pic.png", edir),
+               *cache::hash_file(dir / "posts/a/pic.png")},
               {cache::stored_path(dir / "posts/later.png", edir), std::string(cache::kMissing)}};
-    e.warnings.push_back({moyin::doc::Severity::Warning, "posts/a.md", {3, 7}, "tab\there\nand \\ newline", "k"});
+    e.warnings.push_back(
+        {moyin::doc::Severity::Warning, "posts/a.md", {3, 7}, "tab\there\nand \\ newline", "k"});
     return e;
   }
   fs::path dir;
@@ -50,7 +52,9 @@ TEST_F(CacheTest, EntryRoundTripsAndNamesPathsRelativeToItsFolder) {
   EXPECT_EQ(e.source, "../../posts/a.md");
   const std::string text = cache::format(e);
   // One line per warning: tabs, newlines and backslashes escaped.
-  EXPECT_NE(text.find("warning\t3\t7\tk\tposts/a.md\ttab\\there\\nand \\\\ newline\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("warning\t3\t7\tk\tposts/a.md\ttab\\there\\nand \\\\ newline\n"),
+            std::string::npos)
+      << text;
   std::optional<cache::Entry> back = cache::parse(text);
   ASSERT_TRUE(back);
   EXPECT_EQ(back->source, e.source);

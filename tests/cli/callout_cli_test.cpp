@@ -30,8 +30,9 @@ const std::string kManuscript = "content/callouts.md";
 class CalloutCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("moyin-callout-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("moyin-callout-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -53,7 +54,8 @@ std::pair<double, double> text_at(const std::string& dump, const std::string& ne
   const size_t line = dump.rfind('\n', at) + 1;
   std::smatch m;
   const std::string l = dump.substr(line, at - line);
-  if (!std::regex_search(l, m, std::regex(R"(text f\d+ [\d.]+ ([\d.]+),([\d.]+) w=([\d.]+))"))) return {-1, -1};
+  if (!std::regex_search(l, m, std::regex(R"(text f\d+ [\d.]+ ([\d.]+),([\d.]+) w=([\d.]+))")))
+    return {-1, -1};
   return {std::stod(m[1]) + std::stod(m[3]) / 2, std::stod(m[2])};
 }
 
@@ -66,11 +68,12 @@ TEST_F(CalloutCli, GoldenPageDump) {
     GTEST_SKIP() << "wrote " << golden;
   }
   ASSERT_TRUE(fs::exists(golden)) << "run with MOYIN_UPDATE_GOLDEN=1";
-  EXPECT_TRUE(read_bytes(golden) == r.out) << "differs from " << golden
-                                           << " (regenerate with MOYIN_UPDATE_GOLDEN=1 if intended)";
+  EXPECT_TRUE(read_bytes(golden) == r.out)
+      << "differs from " << golden << " (regenerate with MOYIN_UPDATE_GOLDEN=1 if intended)";
   // Titles of all three syntaxes, in their family colours.
-  for (const char* title : {"#0969da \"注意\"", "#1a7f37 \"提示\"", "#9a6700 \"自定义标题\"", "#1a7f37 \"安装之前\"",
-                            "#d1242f \"危险\"", "#0969da \"关于排版\"", "#9a6700 \"警告\""})
+  for (const char* title :
+       {"#0969da \"注意\"", "#1a7f37 \"提示\"", "#9a6700 \"自定义标题\"", "#1a7f37 \"安装之前\"",
+        "#d1242f \"危险\"", "#0969da \"关于排版\"", "#9a6700 \"警告\""})
     EXPECT_NE(r.out.find(title), std::string::npos) << title;
   EXPECT_EQ(r.out.find("\"空标题\""), std::string::npos);
   EXPECT_NE(r.out.find("\"Python\""), std::string::npos);  // a tab's label
@@ -93,17 +96,22 @@ TEST_F(CalloutCli, SuperscriptIsRaisedAndSmaller) {
   auto r = moyin("dump --stage pages '" + md.string() + "' --set toc.enabled=false");
   ASSERT_EQ(r.status, 0) << r.err;
   std::smatch base, sup, sub;
-  ASSERT_TRUE(std::regex_search(r.out, base, std::regex(R"(text f\d+ ([\d.]+) [\d.]+,([\d.]+) w=[\d.]+ n=\d+ #\w+ "E = mc")")))
+  ASSERT_TRUE(std::regex_search(
+      r.out, base,
+      std::regex(R"(text f\d+ ([\d.]+) [\d.]+,([\d.]+) w=[\d.]+ n=\d+ #\w+ "E = mc")")))
       << r.out;
-  ASSERT_TRUE(std::regex_search(r.out, sup, std::regex(R"(text f\d+ ([\d.]+) [\d.]+,([\d.]+) w=[\d.]+ n=1 #\w+ "2")")));
-  ASSERT_TRUE(std::regex_search(r.out, sub, std::regex(R"(text f\d+ ([\d.]+) [\d.]+,([\d.]+) w=[\d.]+ n=1 #\w+ "i")")));
+  ASSERT_TRUE(std::regex_search(
+      r.out, sup, std::regex(R"(text f\d+ ([\d.]+) [\d.]+,([\d.]+) w=[\d.]+ n=1 #\w+ "2")")));
+  ASSERT_TRUE(std::regex_search(
+      r.out, sub, std::regex(R"(text f\d+ ([\d.]+) [\d.]+,([\d.]+) w=[\d.]+ n=1 #\w+ "i")")));
   EXPECT_LT(std::stod(sup[1]), std::stod(base[1]));  // smaller
   EXPECT_LT(std::stod(sub[1]), std::stod(base[1]));
   // Raised and lowered as printed: the glyphs' boxes from pdftotext -bbox
   // (the rise is a glyph offset, not in the dump's run origin).
   auto b = moyin("build '" + md.string() + "' --to pdf -q -o '" + dir_.string() + "'");
   ASSERT_EQ(b.status, 0) << b.err;
-  const std::string boxes = run_command("pdftotext -bbox '" + (dir_ / "sup.pdf").string() + "' -", dir_).out;
+  const std::string boxes =
+      run_command("pdftotext -bbox '" + (dir_ / "sup.pdf").string() + "' -", dir_).out;
   auto bottom = [&](const std::string& word) {
     std::smatch m;
     const std::regex re("yMax=\"([\\d.]+)\">" + word + "</word>");
@@ -111,7 +119,8 @@ TEST_F(CalloutCli, SuperscriptIsRaisedAndSmaller) {
   };
   ASSERT_GT(bottom("mc"), 0) << boxes;
   EXPECT_LT(bottom("2"), bottom("mc") - 2) << boxes;  // raised: its bottom well above the line's
-  EXPECT_GT(bottom("i"), bottom("x")) << boxes;       // lowered: a smaller glyph reaching below the line's
+  EXPECT_GT(bottom("i"), bottom("x"))
+      << boxes;  // lowered: a smaller glyph reaching below the line's
 }
 
 TEST_F(CalloutCli, PdfMetadataAndEpub) {
@@ -123,17 +132,20 @@ TEST_F(CalloutCli, PdfMetadataAndEpub) {
   auto info = run_command("pdfinfo -custom '" + pdf.string() + "'", dir_);
   if (info.status != 0) info = run_command("pdfinfo '" + pdf.string() + "'", dir_);
   EXPECT_NE(info.out.find("提示框、注音与行内 HTML"), std::string::npos) << info.out;
-  EXPECT_NE(info.out.find("墨印排版示例"), std::string::npos) << info.out;  // Subject from the subtitle
+  EXPECT_NE(info.out.find("墨印排版示例"), std::string::npos)
+      << info.out;  // Subject from the subtitle
   const std::string raw = read_bytes(pdf);
   EXPECT_NE(raw.find("/ISBN"), std::string::npos);
   EXPECT_NE(raw.find("/Publisher"), std::string::npos);
   auto text = run_command("pdftotext -layout '" + pdf.string() + "' -", dir_);
-  EXPECT_NE(text.out.find("ISBN 978-7-111-12345-6"), std::string::npos);  // the title page's imprint
+  EXPECT_NE(text.out.find("ISBN 978-7-111-12345-6"),
+            std::string::npos);  // the title page's imprint
   EXPECT_NE(text.out.find("墨印出版社"), std::string::npos);
 
   const fs::path epub = dir_ / "callouts.epub";
   auto x = run_command("unzip -p '" + epub.string() + "' 'EPUB/*.xhtml'", dir_);
-  EXPECT_NE(x.out.find("<aside class=\"callout callout-tip\" epub:type=\"tip\" role=\"doc-tip\">"), std::string::npos)
+  EXPECT_NE(x.out.find("<aside class=\"callout callout-tip\" epub:type=\"tip\" role=\"doc-tip\">"),
+            std::string::npos)
       << x.out;
   EXPECT_NE(x.out.find("<p class=\"callout-title\">提示</p>"), std::string::npos);
   EXPECT_NE(x.out.find("<rt>hàn zì</rt>"), std::string::npos);
@@ -152,7 +164,8 @@ TEST_F(CalloutCli, PdfMetadataAndEpub) {
 
 TEST_F(CalloutCli, CoverFillsTheFirstPage) {
   fs::copy_file(kRoot / "content/images/training-cost.png", dir_ / "cover.png");
-  std::ofstream(dir_ / "book.md") << "---\ntitle: 封面\ncover: cover.png\nback-cover: cover.png\n---\n正文\n";
+  std::ofstream(dir_ / "book.md")
+      << "---\ntitle: 封面\ncover: cover.png\nback-cover: cover.png\n---\n正文\n";
   auto r = moyin("dump --stage pages '" + (dir_ / "book.md").string() + "' --set page.bleed=3mm");
   ASSERT_EQ(r.status, 0) << r.err;
   const size_t first = r.out.find("\npage ");
@@ -172,10 +185,13 @@ TEST_F(CalloutCli, CoverFillsTheFirstPage) {
 
 TEST_F(CalloutCli, UnknownBookKeyWarns) {
   std::ofstream(dir_ / "a.md") << "# A\n";
-  std::ofstream(dir_ / "book.yaml") << "title: B\nisbn: 978-7-111-12345-6\nchapter: [a.md]\nchapters: [a.md]\n";
-  auto r = moyin("build '" + (dir_ / "book.yaml").string() + "' --to epub -o '" + dir_.string() + "'");
+  std::ofstream(dir_ / "book.yaml")
+      << "title: B\nisbn: 978-7-111-12345-6\nchapter: [a.md]\nchapters: [a.md]\n";
+  auto r =
+      moyin("build '" + (dir_ / "book.yaml").string() + "' --to epub -o '" + dir_.string() + "'");
   EXPECT_EQ(r.status, 0) << r.err;
-  EXPECT_NE(r.err.find("book.yaml:3:1: warning: unknown key `chapter`"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("book.yaml:3:1: warning: unknown key `chapter`"), std::string::npos)
+      << r.err;
   EXPECT_EQ(r.err.find("isbn"), std::string::npos) << r.err;
 }
 

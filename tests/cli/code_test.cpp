@@ -29,8 +29,9 @@ const std::string kManuscript = "tests/fixtures/code/code.md";
 class CodeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("moyin-code-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("moyin-code-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -48,7 +49,9 @@ struct Rgb {
   double r, g, b;
 };
 
-Rgb hex(unsigned v) { return {((v >> 16) & 0xff) / 255.0, ((v >> 8) & 0xff) / 255.0, (v & 0xff) / 255.0}; }
+Rgb hex(unsigned v) {
+  return {((v >> 16) & 0xff) / 255.0, ((v >> 8) & 0xff) / 255.0, (v & 0xff) / 255.0};
+}
 
 bool near(const Rgb& a, const Rgb& b) {
   return std::abs(a.r - b.r) < 0.004 && std::abs(a.g - b.g) < 0.004 && std::abs(a.b - b.b) < 0.004;
@@ -64,14 +67,14 @@ TEST_F(CodeTest, GoldenPageDump) {
     GTEST_SKIP() << "wrote " << golden;
   }
   ASSERT_TRUE(fs::exists(golden)) << "run with MOYIN_UPDATE_GOLDEN=1";
-  EXPECT_TRUE(read_bytes(golden) == r.out) << "differs from " << golden
-                                           << " (regenerate with MOYIN_UPDATE_GOLDEN=1 if intended)";
+  EXPECT_TRUE(read_bytes(golden) == r.out)
+      << "differs from " << golden << " (regenerate with MOYIN_UPDATE_GOLDEN=1 if intended)";
   // Keywords, functions and plain text in their palette colours (light theme).
   EXPECT_NE(r.out.find("#0b3d91 \"def\""), std::string::npos);
   EXPECT_NE(r.out.find("#1f4e8c \"greet\""), std::string::npos);
   EXPECT_NE(r.out.find("#a3410b \"\\\"go\\\"\""), std::string::npos);
   EXPECT_NE(r.out.find("#1a1a1a \"Qapla' batlh\""), std::string::npos);  // unknown language: plain
-  EXPECT_NE(r.out.find("#e3e3e3"), std::string::npos);                    // the title bar
+  EXPECT_NE(r.out.find("#e3e3e3"), std::string::npos);                   // the title bar
   EXPECT_NE(r.out.find("\"main.py\""), std::string::npos);
 }
 
@@ -80,7 +83,8 @@ TEST_F(CodeTest, PdfDrawsKeywordsInAnotherColourThanIdentifiers) {
   ASSERT_EQ(r.status, 0) << r.err;
   const fs::path pdf = dir_ / "code.pdf";
   const fs::path qdf = dir_ / "code.qdf.pdf";
-  auto q = run_command("qpdf --qdf --object-streams=disable '" + pdf.string() + "' '" + qdf.string() + "'", dir_);
+  auto q = run_command(
+      "qpdf --qdf --object-streams=disable '" + pdf.string() + "' '" + qdf.string() + "'", dir_);
   ASSERT_EQ(q.status, 0) << q.err;
   // Every fill colour set right before a text array is drawn.
   const std::string content = read_bytes(qdf);
@@ -115,23 +119,30 @@ TEST_F(CodeTest, PdfDrawsKeywordsInAnotherColourThanIdentifiers) {
 }
 
 TEST_F(CodeTest, EpubSpansAndStylesheetPassEpubcheck) {
-  auto r = moyin("build " + kManuscript + " --to epub -o '" + dir_.string() + "' --set code.line-numbers=true");
+  auto r = moyin("build " + kManuscript + " --to epub -o '" + dir_.string() +
+                 "' --set code.line-numbers=true");
   ASSERT_EQ(r.status, 0) << r.err;
   const fs::path epub = dir_ / "code.epub";
   auto x = run_command("unzip -p '" + epub.string() + "' EPUB/chapter-001.xhtml", dir_);
   EXPECT_NE(x.out.find("<div class=\"code-title\">main.py</div>"), std::string::npos) << x.out;
-  EXPECT_NE(x.out.find("<code class=\"language-python\"><span class=\"hl-ln\">1</span><span class=\"hl-pp\">import</span> sys"),
-            std::string::npos)
+  EXPECT_NE(
+      x.out.find(
+          "<code class=\"language-python\"><span class=\"hl-ln\">1</span><span class=\"hl-pp\">import</span> sys"),
+      std::string::npos)
       << x.out;
-  EXPECT_NE(x.out.find("<span class=\"hl-kw\">def</span> <span class=\"hl-fn\">greet</span>"), std::string::npos);
+  EXPECT_NE(x.out.find("<span class=\"hl-kw\">def</span> <span class=\"hl-fn\">greet</span>"),
+            std::string::npos);
   EXPECT_NE(x.out.find("<span class=\"hl-del\">-old line</span>"), std::string::npos);
   EXPECT_EQ(x.out.find("style=\"color"), std::string::npos);  // classes, not inline styles
   auto css = run_command("unzip -p '" + epub.string() + "' EPUB/style.css", dir_);
-  EXPECT_NE(css.out.find("pre code .hl-kw {\n  color: #0b3d91;\n  font-weight: bold;\n}"), std::string::npos)
+  EXPECT_NE(css.out.find("pre code .hl-kw {\n  color: #0b3d91;\n  font-weight: bold;\n}"),
+            std::string::npos)
       << css.out;
   // A grey of the light theme follows the reader's dark mode (a share of the text colour).
-  EXPECT_NE(css.out.find("pre code .hl-com {\n  color: color-mix(in srgb, currentColor 57%, transparent);\n  font-style: italic;\n}"),
-            std::string::npos)
+  EXPECT_NE(
+      css.out.find(
+          "pre code .hl-com {\n  color: color-mix(in srgb, currentColor 57%, transparent);\n  font-style: italic;\n}"),
+      std::string::npos)
       << css.out;
   auto check = run_command("java -jar /usr/bin/epubcheck '" + epub.string() + "'", dir_);
   EXPECT_EQ(check.status, 0) << check.out << check.err;
@@ -140,22 +151,25 @@ TEST_F(CodeTest, EpubSpansAndStylesheetPassEpubcheck) {
 }
 
 TEST_F(CodeTest, DarkThemeAndLineNumbersInThePages) {
-  auto r = moyin("dump --stage pages " + kManuscript + " --set code.theme=dark --set code.line-numbers=true"
+  auto r = moyin("dump --stage pages " + kManuscript +
+                 " --set code.theme=dark --set code.line-numbers=true"
                  " --set code.palette.keyword=#ff0000");
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_NE(r.out.find("#282c34"), std::string::npos);            // the dark block
+  EXPECT_NE(r.out.find("#282c34"), std::string::npos);  // the dark block
   const size_t def = r.out.find("#ff0000 \"def\"");
   ASSERT_NE(def, std::string::npos) << "palette override";
   const size_t line = r.out.rfind('\n', def) + 1;
-  EXPECT_EQ(r.out.substr(line, 10), "  text f4 ") << "still the bold face (f4 = DejaVuSansMono-Bold)";
-  EXPECT_NE(r.out.find("#abb2bf \" sys\""), std::string::npos);    // the dark theme's text
-  EXPECT_NE(r.out.find("#636d83 \"7\""), std::string::npos);       // C block's 7th line number
-  EXPECT_EQ(r.out.find("#0b3d91"), std::string::npos);             // no light-theme keyword left
+  EXPECT_EQ(r.out.substr(line, 10), "  text f4 ")
+      << "still the bold face (f4 = DejaVuSansMono-Bold)";
+  EXPECT_NE(r.out.find("#abb2bf \" sys\""), std::string::npos);  // the dark theme's text
+  EXPECT_NE(r.out.find("#636d83 \"7\""), std::string::npos);     // C block's 7th line number
+  EXPECT_EQ(r.out.find("#0b3d91"), std::string::npos);           // no light-theme keyword left
 }
 
 TEST_F(CodeTest, DocDumpKeepsLanguageTitleAndAttributes) {
   std::ofstream(dir_ / "t.md") << "```{.python #ex title=\"a b.py\" linenos}\nx = 1\n```\n";
-  auto r = run_command("'" + std::string(MOYIN_BINARY) + "' dump '" + (dir_ / "t.md").string() + "'", dir_);
+  auto r = run_command(
+      "'" + std::string(MOYIN_BINARY) + "' dump '" + (dir_ / "t.md").string() + "'", dir_);
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("\"info\": \"python\""), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"title\": \"a b.py\""), std::string::npos) << r.out;
@@ -164,14 +178,16 @@ TEST_F(CodeTest, DocDumpKeepsLanguageTitleAndAttributes) {
 }
 
 TEST_F(CodeTest, MissingDefinitionsWarnOnceAndStillBuild) {
-  auto r = run_command("cd '" + kRoot.string() + "' && SOURCE_HIGHLIGHT_DATADIR=/nonexistent '" + MOYIN_BINARY +
-                           "' build " + kManuscript + " -o '" + dir_.string() + "'",
+  auto r = run_command("cd '" + kRoot.string() + "' && SOURCE_HIGHLIGHT_DATADIR=/nonexistent '" +
+                           MOYIN_BINARY + "' build " + kManuscript + " -o '" + dir_.string() + "'",
                        dir_);
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(fs::exists(dir_ / "code.pdf"));
   EXPECT_TRUE(fs::exists(dir_ / "code.epub"));
   size_t n = 0;
-  for (size_t p = r.err.find("not installed"); p != std::string::npos; p = r.err.find("not installed", p + 1)) ++n;
+  for (size_t p = r.err.find("not installed"); p != std::string::npos;
+       p = r.err.find("not installed", p + 1))
+    ++n;
   EXPECT_EQ(n, 1u) << r.err;
   EXPECT_NE(r.err.find("code.md:11:1: warning:"), std::string::npos) << r.err;
 }

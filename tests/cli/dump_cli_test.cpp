@@ -77,7 +77,9 @@ TEST(DumpCli, WarningsGoToStderrDocumentToStdout) {
   const auto j = nlohmann::json::parse(out.out);
   EXPECT_EQ(j["meta"]["title"], "正文仍然可以转换");
   const CliRun err = moyin("dump tests/cli/data/bad-yaml.md", "2>&1 >/dev/null");
-  EXPECT_EQ(err.out.rfind("tests/cli/data/bad-yaml.md:4:1: warning: front matter is not valid YAML", 0), 0u)
+  EXPECT_EQ(
+      err.out.rfind("tests/cli/data/bad-yaml.md:4:1: warning: front matter is not valid YAML", 0),
+      0u)
       << err.out;
 }
 
@@ -99,7 +101,8 @@ TEST(DumpCli, TypesettingStagesTakeTheStyleOptions) {
     const size_t at = dump.find("\npage ");
     return at == std::string::npos ? std::string() : dump.substr(at, dump.find('\n', at + 1) - at);
   };
-  EXPECT_NE(first_page(article.out).find("595.3x841.9"), std::string::npos) << first_page(article.out);
+  EXPECT_NE(first_page(article.out).find("595.3x841.9"), std::string::npos)
+      << first_page(article.out);
   EXPECT_NE(first_page(book.out), first_page(article.out));
 
   const CliRun quanjiao = moyin("dump --stage lines --measure 300 content/zh-article.md");

@@ -82,7 +82,9 @@ class Footnotes : public ::testing::Test {
       if (at != std::string::npos) n = std::stoi(info.output.substr(at + 6));
     }
     for (int k = 1; k <= n; ++k)
-      out.push_back(run("pdftotext -f " + std::to_string(k) + " -l " + std::to_string(k) + " '" + pdf + "' -").output);
+      out.push_back(
+          run("pdftotext -f " + std::to_string(k) + " -l " + std::to_string(k) + " '" + pdf + "' -")
+              .output);
     return out;
   }
   fs::path dir;
@@ -103,7 +105,8 @@ TEST_F(Footnotes, EachNoteStartsOnThePageOfItsReference) {
     const int ref = page_of(text, "R" + two(k));
     const int note = page_of(text, "N" + two(k));
     ASSERT_GE(ref, 0) << k;
-    EXPECT_EQ(note, ref) << "note " << k << " starts on page " << note + 1 << ", cited on page " << ref + 1;
+    EXPECT_EQ(note, ref) << "note " << k << " starts on page " << note + 1 << ", cited on page "
+                         << ref + 1;
     pages_with_notes.insert(ref);
     if (k != kLong) {
       EXPECT_EQ(page_of(text, "E" + two(k)), ref) << "note " << k << " is split";
@@ -117,8 +120,8 @@ TEST_F(Footnotes, EachNoteStartsOnThePageOfItsReference) {
 }
 
 TEST_F(Footnotes, CircledMarksNumberedPerPage) {
-  auto text = pages(manuscript(12, 0),
-                    " --set footnote.marks=circled --set footnote.numbering=page");
+  auto text =
+      pages(manuscript(12, 0), " --set footnote.marks=circled --set footnote.numbering=page");
   ASSERT_GT(text.size(), 2u);
   int pages_with_notes = 0;
   for (const std::string& p : text) {

@@ -41,7 +41,8 @@ void check_golden(const std::string& relative) {
   ASSERT_TRUE(d) << relative;
   d->path = relative;
   const std::string got = cli::dump_doc_json(*d);
-  const fs::path golden = root / "tests/golden" / (fs::path(relative).stem().string() + ".doc.json");
+  const fs::path golden =
+      root / "tests/golden" / (fs::path(relative).stem().string() + ".doc.json");
   if (updating()) {
     std::ofstream(golden, std::ios::binary) << got;
     GTEST_SKIP() << "wrote " << golden;

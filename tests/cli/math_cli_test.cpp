@@ -67,8 +67,8 @@ const Built& built() {
     fs::create_directories(r.dir / "in");
     fs::copy_file(kData / "page.md", r.dir / "in/page.md");
     fs::copy_file(kData / "cases.md", r.dir / "in/cases.md");
-    r.build = run(std::string("'") + MOYIN_BINARY + "' build -j 2 '" + (r.dir / "in").string() + "' -o '" +
-                  (r.dir / "out").string() + "'");
+    r.build = run(std::string("'") + MOYIN_BINARY + "' build -j 2 '" + (r.dir / "in").string() +
+                  "' -o '" + (r.dir / "out").string() + "'");
     return r;
   }();
   return b;
@@ -79,12 +79,13 @@ size_t formulas_in(const fs::path& md) {
   doc::Diagnostics diags;
   auto d = source::read_file(md, diags);
   size_t n = 0;
-  std::function<void(const std::vector<doc::Inline>&)> inl = [&](const std::vector<doc::Inline>& v) {
-    for (const doc::Inline& in : v) {
-      if (in.kind == doc::InlineKind::Math) ++n;
-      inl(in.children);
-    }
-  };
+  std::function<void(const std::vector<doc::Inline>&)> inl =
+      [&](const std::vector<doc::Inline>& v) {
+        for (const doc::Inline& in : v) {
+          if (in.kind == doc::InlineKind::Math) ++n;
+          inl(in.children);
+        }
+      };
   std::function<void(const std::vector<doc::Block>&)> blk = [&](const std::vector<doc::Block>& v) {
     for (const doc::Block& b : v) {
       if (b.kind == doc::BlockKind::Math) ++n;
@@ -100,7 +101,8 @@ TEST(MathCli, BuildsWithOneWarningForTheBrokenFormula) {
   const Built& b = built();
   EXPECT_EQ(b.build.code, 0) << b.build.out;
   EXPECT_EQ(count(b.build.out, "warning"), 1u) << b.build.out;
-  EXPECT_NE(b.build.out.find("cases.md:5:18: warning: math: Missing argument for \\frac"), std::string::npos)
+  EXPECT_NE(b.build.out.find("cases.md:5:18: warning: math: Missing argument for \\frac"),
+            std::string::npos)
       << b.build.out;
 }
 
@@ -119,7 +121,8 @@ TEST(MathCli, PdfTextHasNoTeX) {
 
 TEST(MathCli, PdfFormulasCarryTheirTeXAsActualText) {
   const Built& b = built();
-  Output q = run("qpdf --qdf --object-streams=disable '" + (b.dir / "out/page.pdf").string() + "' -");
+  Output q =
+      run("qpdf --qdf --object-streams=disable '" + (b.dir / "out/page.pdf").string() + "' -");
   ASSERT_EQ(q.code, 0);
   const size_t spans = count(q.out, "/ActualText");
   EXPECT_EQ(spans, formulas_in(kData / "page.md"));
@@ -141,10 +144,13 @@ TEST(MathCli, DollarCasesStayText) {
 TEST(MathCli, EpubHasOneMathElementPerFormulaAndPassesEpubcheck) {
   const Built& b = built();
   const fs::path x = b.dir / "x";
-  ASSERT_EQ(run("unzip -q -o '" + (b.dir / "out/page.epub").string() + "' -d '" + x.string() + "'").code, 0);
+  ASSERT_EQ(
+      run("unzip -q -o '" + (b.dir / "out/page.epub").string() + "' -d '" + x.string() + "'").code,
+      0);
   std::string xhtml;
   for (const auto& e : fs::directory_iterator(x / "EPUB"))
-    if (e.path().extension() == ".xhtml" && e.path().filename() != "nav.xhtml") xhtml += read(e.path());
+    if (e.path().extension() == ".xhtml" && e.path().filename() != "nav.xhtml")
+      xhtml += read(e.path());
   EXPECT_EQ(count(xhtml, "<math "), formulas_in(kData / "page.md"));
   EXPECT_EQ(count(xhtml, "display=\"block\""), 4u);
   EXPECT_EQ(xhtml.find("<script"), std::string::npos);
@@ -161,15 +167,17 @@ TEST(MathCli, WideInlineFormulaIsScaledToTheMeasure) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::string tex;
-  for (int i = 1; i <= 40; ++i) tex += (i > 1 ? " + " : "") + std::string("a_{") + std::to_string(i) + "}";
+  for (int i = 1; i <= 40; ++i)
+    tex += (i > 1 ? " + " : "") + std::string("a_{") + std::to_string(i) + "}";
   std::ofstream(dir / "wide.md", std::ios::binary) << "# 宽公式\n\n$" + tex + "$ 之后的文字。\n";
-  Output b = run(std::string("'") + MOYIN_BINARY + "' build '" + (dir / "wide.md").string() + "' --to pdf -o '" +
-                 dir.string() + "'");
+  Output b = run(std::string("'") + MOYIN_BINARY + "' build '" + (dir / "wide.md").string() +
+                 "' --to pdf -o '" + dir.string() + "'");
   ASSERT_EQ(b.code, 0) << b.out;
   EXPECT_EQ(count(b.out, "warning"), 1u) << b.out;
   EXPECT_NE(b.out.find("wide.md:3:"), std::string::npos) << b.out;
   EXPECT_NE(b.out.find(": warning: math: formula wider than the text"), std::string::npos) << b.out;
-  Output d = run(std::string("'") + MOYIN_BINARY + "' dump --stage pages '" + (dir / "wide.md").string() + "'");
+  Output d = run(std::string("'") + MOYIN_BINARY + "' dump --stage pages '" +
+                 (dir / "wide.md").string() + "'");
   ASSERT_EQ(d.code, 0);
   // "  path X,Y WxH …": every outline ends inside the type area (A4, 25 mm margins).
   std::istringstream lines(d.out);
@@ -191,7 +199,7 @@ TEST(MathCli, WideInlineFormulaIsScaledToTheMeasure) {
 
 TEST(MathCli, GoldenPageDump) {
   Output d = run(std::string("cd '") + MOYIN_SOURCE_DIR + "' && '" + MOYIN_BINARY +
-              "' dump --stage pages tests/math/data/page.md");
+                 "' dump --stage pages tests/math/data/page.md");
   ASSERT_EQ(d.code, 0) << d.out.substr(0, 500);
   const fs::path golden = fs::path(MOYIN_SOURCE_DIR) / "tests/golden/pages/math-page.txt";
   if (std::getenv("MOYIN_UPDATE_GOLDEN")) {
@@ -204,7 +212,8 @@ TEST(MathCli, GoldenPageDump) {
   std::istringstream a(want), g(d.out);
   std::string la, lg;
   for (int line = 1;; ++line) {
-    const bool ha = static_cast<bool>(std::getline(a, la)), hg = static_cast<bool>(std::getline(g, lg));
+    const bool ha = static_cast<bool>(std::getline(a, la)),
+               hg = static_cast<bool>(std::getline(g, lg));
     if (!ha && !hg) break;
     if (la != lg || ha != hg) {
       FAIL() << golden << ":" << line << "\n  want: " << la << "\n  got:  " << lg;

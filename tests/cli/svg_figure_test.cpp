@@ -74,8 +74,8 @@ class SvgFigure : public ::testing::Test {
 
   Outcome build(const std::string& markdown) {
     std::ofstream(dir / "book.md", std::ios::binary) << markdown;
-    return run("'" + std::string(MOYIN_BINARY) + "' build '" + (dir / "book.md").string() + "' --to pdf -o '" +
-               dir.string() + "'");
+    return run("'" + std::string(MOYIN_BINARY) + "' build '" + (dir / "book.md").string() +
+               "' --to pdf -o '" + dir.string() + "'");
   }
   fs::path dir;
 };
@@ -131,7 +131,8 @@ std::pair<int, double> figure_place(const std::vector<std::vector<std::string>>&
     double tallest = 0;
     for (const std::string& l : pages[p]) {
       double x, y, w, h;
-      if (std::sscanf(l.c_str(), "  path %lf,%lf %lfx%lf", &x, &y, &w, &h) == 4) tallest = std::max(tallest, h);
+      if (std::sscanf(l.c_str(), "  path %lf,%lf %lfx%lf", &x, &y, &w, &h) == 4)
+        tallest = std::max(tallest, h);
     }
     if (tallest > 0) return {static_cast<int>(p), tallest};
   }
@@ -150,8 +151,10 @@ TEST_F(SvgFigure, ShrinksIntoTheRestOfThePageOrMovesOn) {
     for (int i = 0; i < paragraphs; ++i) md += para;
     md += "![流程](diagram.svg){height=70%}\n";
     std::ofstream(dir / "book.md", std::ios::binary) << md;
-    Outcome d = run("'" + std::string(MOYIN_BINARY) + "' dump --stage pages --set title-page.enabled=false "
-                    "--set toc.enabled=false '" + (dir / "book.md").string() + "'");
+    Outcome d = run("'" + std::string(MOYIN_BINARY) +
+                    "' dump --stage pages --set title-page.enabled=false "
+                    "--set toc.enabled=false '" +
+                    (dir / "book.md").string() + "'");
     EXPECT_EQ(d.code, 0) << d.output.substr(0, 400);
     return figure_place(dump_pages(d.output));
   };
@@ -172,7 +175,8 @@ TEST_F(SvgFigure, ShrinksIntoTheRestOfThePageOrMovesOn) {
 }
 
 TEST_F(SvgFigure, BrokenSvgWarnsWithItsPlaceAndPrintsTheAltText) {
-  std::ofstream(dir / "bad.svg") << "<svg xmlns=\"http://www.w3.org/2000/svg\">\n<g>\n<rect width=\"1\"\n";
+  std::ofstream(dir / "bad.svg")
+      << "<svg xmlns=\"http://www.w3.org/2000/svg\">\n<g>\n<rect width=\"1\"\n";
   Outcome r = build("# 图\n\n![坏图](bad.svg)\n");
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("book.md:3:1: warning: SVG image bad.svg cannot be drawn: malformed XML"),

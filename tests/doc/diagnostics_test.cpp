@@ -17,8 +17,8 @@ TEST(Diagnostics, FormatsLikeACompiler) {
 TEST(Document, PlainTextOfNestedInlines) {
   Inline strong{.kind = InlineKind::Strong};
   strong.children.push_back({.kind = InlineKind::Text, .text = "粗体"});
-  std::vector<Inline> inlines{{.kind = InlineKind::Text, .text = "一 "}, strong,
-                              {.kind = InlineKind::Code, .text = "x"}};
+  std::vector<Inline> inlines{
+      {.kind = InlineKind::Text, .text = "一 "}, strong, {.kind = InlineKind::Code, .text = "x"}};
   EXPECT_EQ(plain_text(inlines), "一 粗体x");
 }
 

@@ -4,9 +4,9 @@
 // it once per EPUB in this one test.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <cstdlib>
 
 #include <array>
 #include <cstdio>
@@ -62,10 +62,11 @@ TEST(Epubcheck, AllOutputsHaveNoErrorsAndNoWarnings) {
   {  // lists, quotes, tables, code, footnotes, a wide image, set vertically
      // (the horizontal build differs only in the CSS and the spine direction)
     std::string out;
-    int rc = run(quote(MOYIN_BINARY) + " build " + quote(src + "/tests/fixtures/epub/typography.md") +
-                     " --to epub --set epub.writing-mode=vertical-rl -o " +
-                     quote((dir / "vertical").string()),
-                 out);
+    int rc =
+        run(quote(MOYIN_BINARY) + " build " + quote(src + "/tests/fixtures/epub/typography.md") +
+                " --to epub --set epub.writing-mode=vertical-rl -o " +
+                quote((dir / "vertical").string()),
+            out);
     EXPECT_EQ(rc, 0) << out;
   }
   {  // embedded, subset fonts (@font-face)
@@ -82,7 +83,8 @@ TEST(Epubcheck, AllOutputsHaveNoErrorsAndNoWarnings) {
     std::string out;
     int rc = run("java -jar /usr/bin/epubcheck " + quote(e.path().string()), out);
     EXPECT_EQ(rc, 0) << e.path() << "\n" << out;
-    EXPECT_NE(out.find("No errors or warnings detected"), std::string::npos) << e.path() << "\n" << out;
+    EXPECT_NE(out.find("No errors or warnings detected"), std::string::npos) << e.path() << "\n"
+                                                                             << out;
     ++checked;
   }
   EXPECT_GE(checked, 7);

@@ -88,8 +88,10 @@ std::map<std::string, std::string> exclusions() {
 }
 
 TEST(GfmSpec, ExamplesMatchAfterNormalisation) {
-  std::vector<Example> examples = load(std::string(MOYIN_TEST_DATA_DIR) + "/spec/gfm-spec.txt", "spec");
-  std::vector<Example> ext = load(std::string(MOYIN_TEST_DATA_DIR) + "/spec/gfm-extensions.txt", "ext");
+  std::vector<Example> examples =
+      load(std::string(MOYIN_TEST_DATA_DIR) + "/spec/gfm-spec.txt", "spec");
+  std::vector<Example> ext =
+      load(std::string(MOYIN_TEST_DATA_DIR) + "/spec/gfm-extensions.txt", "ext");
   ASSERT_GT(examples.size(), 600u);
   ASSERT_GT(ext.size(), 10u);
   examples.insert(examples.end(), ext.begin(), ext.end());
@@ -112,15 +114,17 @@ TEST(GfmSpec, ExamplesMatchAfterNormalisation) {
       ++failed;
       if (!is_excluded) {
         ++unexpected;
-        ADD_FAILURE() << ex.id << " differs\n--- markdown\n" << ex.markdown << "--- expected\n"
-                      << e << "\n--- actual\n" << a << "\n";
+        ADD_FAILURE() << ex.id << " differs\n--- markdown\n"
+                      << ex.markdown << "--- expected\n"
+                      << e << "\n--- actual\n"
+                      << a << "\n";
       } else if (verbose) {
         std::cout << ex.id << " (excluded)\n--- expected\n" << e << "\n--- actual\n" << a << "\n";
       }
     }
   }
-  std::cout << passed << " passed, " << failed << " failed (" << excluded.size()
-            << " excluded, " << unexpected << " unexpected failures)\n";
+  std::cout << passed << " passed, " << failed << " failed (" << excluded.size() << " excluded, "
+            << unexpected << " unexpected failures)\n";
   for (const std::string& id : now_passing)
     std::cout << "note: excluded example " << id << " passes now; remove it from the list\n";
   EXPECT_EQ(unexpected, 0);

@@ -81,7 +81,8 @@ TEST(EpubPackage, MimetypeFirstStoredThenSortedEntries) {
   // The raw bytes start with the stored mimetype entry (readers sniff this).
   EXPECT_EQ(u.bytes.substr(30, 28), "mimetypeapplication/epub+zip");
   for (size_t i = 2; i < u.entries.size(); ++i) EXPECT_LT(u.entries[i - 1].name, u.entries[i].name);
-  EXPECT_NE(u.files["META-INF/container.xml"].find("full-path=\"EPUB/package.opf\""), std::string::npos);
+  EXPECT_NE(u.files["META-INF/container.xml"].find("full-path=\"EPUB/package.opf\""),
+            std::string::npos);
   EXPECT_TRUE(u.files.count("EPUB/nav.xhtml"));
   EXPECT_TRUE(u.files.count("EPUB/toc.ncx"));
   EXPECT_TRUE(u.files.count("EPUB/style.css"));
@@ -100,7 +101,8 @@ TEST(EpubPackage, MetadataFromFrontMatter) {
   EXPECT_NE(opf.find("<dc:date>2025-10-28T05:54:14Z</dc:date>"), std::string::npos);
   EXPECT_NE(opf.find("<dc:description>简介</dc:description>"), std::string::npos);
   EXPECT_EQ(count(opf, "<dc:subject>"), 3);  // LLM once, 综述, 技术
-  EXPECT_NE(opf.find("<meta property=\"dcterms:modified\">2025-10-28T05:54:14Z</meta>"), std::string::npos);
+  EXPECT_NE(opf.find("<meta property=\"dcterms:modified\">2025-10-28T05:54:14Z</meta>"),
+            std::string::npos);
   EXPECT_NE(opf.find("urn:uuid:"), std::string::npos);
   EXPECT_NE(u.files["EPUB/chapter-001.xhtml"].find("xml:lang=\"zh-TW\""), std::string::npos);
   EXPECT_NE(u.files["EPUB/title.xhtml"].find("书名"), std::string::npos);
@@ -129,9 +131,11 @@ TEST(EpubPackage, ModifiedFromSourceDateEpochNeverTheClock) {
   epub::Options o;
   o.source_date_epoch = 1700000000;
   Unpacked u = build("---\ntitle: No date\n---\ntext\n", o);
-  EXPECT_NE(u.files["EPUB/package.opf"].find("dcterms:modified\">2023-11-14T22:13:20Z<"), std::string::npos);
+  EXPECT_NE(u.files["EPUB/package.opf"].find("dcterms:modified\">2023-11-14T22:13:20Z<"),
+            std::string::npos);
   Unpacked v = build("---\ntitle: No date\n---\ntext\n");
-  EXPECT_NE(v.files["EPUB/package.opf"].find("dcterms:modified\">1970-01-01T00:00:00Z<"), std::string::npos);
+  EXPECT_NE(v.files["EPUB/package.opf"].find("dcterms:modified\">1970-01-01T00:00:00Z<"),
+            std::string::npos);
 }
 
 TEST(EpubPackage, SplitsAtLevelOneHeadingsAndResolvesLinksAcrossFiles) {
@@ -155,7 +159,8 @@ TEST(EpubPackage, SplitsAtLevelOneHeadingsAndResolvesLinksAcrossFiles) {
   EXPECT_NE(c2.find("href=\"#fnref-b\""), std::string::npos);
   // The nav nests the level-2 heading under its chapter.
   const std::string& nav = u.files["EPUB/nav.xhtml"];
-  EXPECT_NE(nav.find("第一章</a><ol><li><a href=\"chapter-001.xhtml#小节\">小节</a>"), std::string::npos);
+  EXPECT_NE(nav.find("第一章</a><ol><li><a href=\"chapter-001.xhtml#小节\">小节</a>"),
+            std::string::npos);
   EXPECT_NE(nav.find("epub:type=\"landmarks\""), std::string::npos);
   EXPECT_NE(u.files["EPUB/toc.ncx"].find("chapter-002.xhtml#第二章"), std::string::npos);
 
@@ -186,7 +191,8 @@ TEST(EpubPackage, EveryNodeTypeRenders) {
         "<ol start=\"3\">", "<input type=\"checkbox\" disabled=\"disabled\"/>",
         "<input type=\"checkbox\" disabled=\"disabled\" checked=\"checked\"/>", "<blockquote>",
         "<pre><code class=\"language-rust\">fn main() {}", "<th style=\"text-align: left\">a</th>",
-        "<th style=\"text-align: center\">b</th>", "<td style=\"text-align: right\">3</td>", "<hr/>"})
+        "<th style=\"text-align: center\">b</th>", "<td style=\"text-align: right\">3</td>",
+        "<hr/>"})
     EXPECT_NE(c.find(part), std::string::npos) << part;
 }
 
@@ -223,7 +229,8 @@ TEST(EpubPackage, ImagesCopiedOnceWithMediaTypesOthersBecomeAltText) {
   EXPECT_EQ(u.files["EPUB/images/dot.png"], read(kFixtures + "/images/dot.png"));
   const std::string& c = u.files["EPUB/chapter-001.xhtml"];
   EXPECT_EQ(count(c, "src=\"images/dot.png\""), 2);
-  for (const char* alt : {"gone", "far", "out", "fileurl"}) EXPECT_NE(c.find(alt), std::string::npos);
+  for (const char* alt : {"gone", "far", "out", "fileurl"})
+    EXPECT_NE(c.find(alt), std::string::npos);
   EXPECT_EQ(c.find("missing.png"), std::string::npos);
   EXPECT_TRUE(has_warning(u.diags, "not found"));
   EXPECT_TRUE(has_warning(u.diags, "remote image"));
@@ -240,7 +247,8 @@ TEST(EpubPackage, CoverFromFrontMatter) {
 
 TEST(EpubPackage, SeedManuscriptHasSixChaptersTitlePageAndThirtyNavEntries) {
   Diagnostics diags;
-  auto doc = moyin::source::read_file(std::string(MOYIN_TEST_DATA_DIR) + "/corpus/llm-survey-2025.md", diags);
+  auto doc = moyin::source::read_file(
+      std::string(MOYIN_TEST_DATA_DIR) + "/corpus/llm-survey-2025.md", diags);
   ASSERT_TRUE(doc.has_value());
   Unpacked u = unpack(epub::make_epub(*doc, {}, diags), diags);
   EXPECT_TRUE(u.files.count("EPUB/title.xhtml"));
@@ -254,7 +262,8 @@ TEST(EpubPackage, SeedManuscriptHasSixChaptersTitlePageAndThirtyNavEntries) {
 }
 
 TEST(EpubPackage, SameInputSameBytes) {
-  std::string md = "---\ntitle: D\ndate: 2025-03-04\n---\n# A\n\n![a](images/dot.png)\n\n# B\n\ntext[^1]\n\n[^1]: n\n";
+  std::string md =
+      "---\ntitle: D\ndate: 2025-03-04\n---\n# A\n\n![a](images/dot.png)\n\n# B\n\ntext[^1]\n\n[^1]: n\n";
   Unpacked a = build(md), b = build(md);
   EXPECT_EQ(a.bytes, b.bytes);
 }
@@ -265,14 +274,17 @@ TEST(EpubPackage, BookHasOneFilePerChapterAndLinksBetweenFiles) {
   book.meta.date = "2025-01-02";
   book.meta_path = kFixtures + "/book.yaml";
   book.root = kFixtures;
-  book.chapters.push_back(parse("# 甲\n\n见[乙章](b.md#乙)。\n\n# 甲二\n\n文字。\n", kFixtures + "/a.md"));
+  book.chapters.push_back(
+      parse("# 甲\n\n见[乙章](b.md#乙)。\n\n# 甲二\n\n文字。\n", kFixtures + "/a.md"));
   book.chapters.push_back(parse("# 乙\n\n回[甲](a.md)。\n", kFixtures + "/b.md"));
   Diagnostics diags;
   Unpacked u = unpack(epub::make_book(book, {}, diags), diags);
   EXPECT_TRUE(u.files.count("EPUB/chapter-002.xhtml"));
   EXPECT_FALSE(u.files.count("EPUB/chapter-003.xhtml"));
-  EXPECT_NE(u.files["EPUB/chapter-001.xhtml"].find("href=\"chapter-002.xhtml#乙\""), std::string::npos);
-  EXPECT_NE(u.files["EPUB/chapter-002.xhtml"].find("href=\"chapter-001.xhtml\""), std::string::npos);
+  EXPECT_NE(u.files["EPUB/chapter-001.xhtml"].find("href=\"chapter-002.xhtml#乙\""),
+            std::string::npos);
+  EXPECT_NE(u.files["EPUB/chapter-002.xhtml"].find("href=\"chapter-001.xhtml\""),
+            std::string::npos);
   EXPECT_NE(u.files["EPUB/package.opf"].find("<dc:title>书</dc:title>"), std::string::npos);
 }
 
@@ -312,19 +324,25 @@ TEST(EpubPackage, DeeplyNestedRawHtmlIsBoundedNotACrash) {
 TEST(EpubPackage, AccessibilityMetadataIsTrueToTheContent) {
   Unpacked plain = build("---\ntitle: A\nlang: zh-CN\n---\n# 一\n\n正文。\n");
   const std::string& opf = plain.files["EPUB/package.opf"];
-  EXPECT_NE(opf.find("<meta property=\"schema:accessMode\">textual</meta>"), std::string::npos) << opf;
+  EXPECT_NE(opf.find("<meta property=\"schema:accessMode\">textual</meta>"), std::string::npos)
+      << opf;
   EXPECT_EQ(opf.find(">visual<"), std::string::npos);
-  EXPECT_NE(opf.find("<meta property=\"schema:accessModeSufficient\">textual</meta>"), std::string::npos);
+  EXPECT_NE(opf.find("<meta property=\"schema:accessModeSufficient\">textual</meta>"),
+            std::string::npos);
   EXPECT_NE(opf.find("<meta property=\"schema:accessibilityFeature\">tableOfContents</meta>"),
             std::string::npos);
   EXPECT_EQ(opf.find(">alternativeText<"), std::string::npos) << "no images, no claim about them";
   EXPECT_EQ(opf.find(">MathML<"), std::string::npos);
-  EXPECT_NE(opf.find("<meta property=\"schema:accessibilityHazard\">none</meta>"), std::string::npos);
-  EXPECT_NE(opf.find("<meta property=\"schema:accessibilitySummary\">本书"), std::string::npos);
-  EXPECT_NE(opf.find("<meta property=\"dcterms:conformsTo\">EPUB Accessibility 1.1 - WCAG 2.1 Level AA</meta>"),
+  EXPECT_NE(opf.find("<meta property=\"schema:accessibilityHazard\">none</meta>"),
             std::string::npos);
+  EXPECT_NE(opf.find("<meta property=\"schema:accessibilitySummary\">本书"), std::string::npos);
+  EXPECT_NE(
+      opf.find(
+          "<meta property=\"dcterms:conformsTo\">EPUB Accessibility 1.1 - WCAG 2.1 Level AA</meta>"),
+      std::string::npos);
 
-  Unpacked with_alt = build("---\nlang: en\n---\n# I\n\n![a dot](images/dot.png)\n\n| h |\n|---|\n| c |\n");
+  Unpacked with_alt =
+      build("---\nlang: en\n---\n# I\n\n![a dot](images/dot.png)\n\n| h |\n|---|\n| c |\n");
   const std::string& o2 = with_alt.files["EPUB/package.opf"];
   EXPECT_NE(o2.find(">visual<"), std::string::npos);
   EXPECT_NE(o2.find(">alternativeText<"), std::string::npos);
@@ -336,6 +354,7 @@ TEST(EpubPackage, AccessibilityMetadataIsTrueToTheContent) {
   const std::string& o3 = no_alt.files["EPUB/package.opf"];
   EXPECT_EQ(o3.find("dcterms:conformsTo"), std::string::npos);
   EXPECT_EQ(o3.find(">alternativeText<"), std::string::npos);
-  EXPECT_EQ(o3.find("<meta property=\"schema:accessModeSufficient\">textual</meta>"), std::string::npos);
+  EXPECT_EQ(o3.find("<meta property=\"schema:accessModeSufficient\">textual</meta>"),
+            std::string::npos);
   EXPECT_TRUE(has_warning(no_alt.diags, "have no alt text"));
 }

@@ -21,7 +21,8 @@ namespace style = moyin::style;
 
 style::Sheet sheet_with(std::vector<std::string> sets) {
   Diagnostics d;
-  style::Sheet s = style::resolve("article", sets, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
+  style::Sheet s =
+      style::resolve("article", sets, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
   EXPECT_TRUE(d.items.empty());
   return s;
 }
@@ -51,8 +52,8 @@ TEST(EpubTypography, HanLatinBoundariesGetOneEmptySpacerAndTheTextStaysTheSame) 
   const style::Sheet s = sheet_with({});
   const std::string md = "2025年，Hinton等人用GPU训练。\n";
   const std::string html = fragment(md, &s);
-  EXPECT_EQ(html, "<p>2025" + kSpacer + "年，Hinton" + kSpacer + "等人用" + kSpacer + "GPU" + kSpacer +
-                      "训练。</p>\n");
+  EXPECT_EQ(html, "<p>2025" + kSpacer + "年，Hinton" + kSpacer + "等人用" + kSpacer + "GPU" +
+                      kSpacer + "训练。</p>\n");
   // What search and read-aloud see is the author's text.
   EXPECT_EQ(without_spans(html), fragment(md, nullptr));
 }
@@ -61,8 +62,8 @@ TEST(EpubTypography, SpacingAcrossInlineElementsButNotBesidePunctuationOrSpaces)
   const style::Sheet s = sheet_with({});
   // Before <code>/<em>, not inside them; none next to （）， or a typed space.
   const std::string html = fragment("用`pip`安装*BERT*模型（API）与 Python 3。\n", &s);
-  EXPECT_NE(html.find("用" + kSpacer + "<code>pip</code>" + kSpacer + "安装" + kSpacer + "<em>BERT</em>" +
-                      kSpacer + "模型"),
+  EXPECT_NE(html.find("用" + kSpacer + "<code>pip</code>" + kSpacer + "安装" + kSpacer +
+                      "<em>BERT</em>" + kSpacer + "模型"),
             std::string::npos)
       << html;
   EXPECT_NE(html.find("（API）与 Python 3。"), std::string::npos) << html;
@@ -78,16 +79,19 @@ TEST(EpubTypography, PunctuationMarkupFollowsEachStyleValue) {
   const std::string md = "他说（「引号」），好。\n";
   auto marks = [&](const char* value) {
     const style::Sheet s = sheet_with({std::string("cjk.punctuation=") + value});
-    return without_spans(fragment(md, &s)) == fragment(md, nullptr) ? fragment(md, &s) : "text changed";
+    return without_spans(fragment(md, &s)) == fragment(md, nullptr) ? fragment(md, &s)
+                                                                    : "text changed";
   };
   // quanjiao: the first of two adjacent marks gives up half an em.
-  EXPECT_EQ(marks("quanjiao"),
-            "<p>他说<span class=\"pc\">（</span><span class=\"pk\">「</span>引号<span class=\"pc\">」</span>"
-            "<span class=\"pc\">）</span><span class=\"pk\">，</span>好。</p>\n");
+  EXPECT_EQ(
+      marks("quanjiao"),
+      "<p>他说<span class=\"pc\">（</span><span class=\"pk\">「</span>引号<span class=\"pc\">」</span>"
+      "<span class=\"pc\">）</span><span class=\"pk\">，</span>好。</p>\n");
   // kaiming: every mark half width but the stops; banjiao: every mark.
-  EXPECT_EQ(marks("kaiming"),
-            "<p>他说<span class=\"po\">（</span><span class=\"po\">「</span>引号<span class=\"pc\">」</span>"
-            "<span class=\"pc\">）</span><span class=\"pc\">，</span>好<span class=\"pk\">。</span></p>\n");
+  EXPECT_EQ(
+      marks("kaiming"),
+      "<p>他说<span class=\"po\">（</span><span class=\"po\">「</span>引号<span class=\"pc\">」</span>"
+      "<span class=\"pc\">）</span><span class=\"pc\">，</span>好<span class=\"pk\">。</span></p>\n");
   EXPECT_EQ(count(marks("banjiao"), "class=\"pc\">。"), 1);
   EXPECT_EQ(marks("plain"), fragment(md, nullptr));
   // Each value reaches the CSS differently (issue #9: three values gave one).
@@ -121,14 +125,16 @@ TEST(EpubTypography, VerticalWritingSetsShortDigitRunsUprightAndTurnsPagesRightT
   for (const auto& e : *entries)
     if (e.name == "EPUB/package.opf") {
       EXPECT_NE(e.data.find("page-progression-direction=\"rtl\""), std::string::npos);
-      EXPECT_NE(e.data.find("<meta property=\"rendition:layout\">reflowable</meta>"), std::string::npos);
+      EXPECT_NE(e.data.find("<meta property=\"rendition:layout\">reflowable</meta>"),
+                std::string::npos);
     }
 }
 
 TEST(EpubTypography, ReaderFriendlyCss) {
   Diagnostics d;
   for (const char* name : {"article", "book", "ebook"}) {
-    const std::string css = style::to_css(style::resolve(name, {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d));
+    const std::string css = style::to_css(
+        style::resolve(name, {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d));
     // Relative units only (no pt/px/cm/mm/in lengths).
     for (const char* unit : {"pt;", "pt ", "px;", "px ", "cm;", "mm;", "mm ", "in;"})
       EXPECT_EQ(css.find(unit), std::string::npos) << name << " " << unit;

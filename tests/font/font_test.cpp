@@ -26,7 +26,8 @@ const FontLibrary& library() {
   // Loaded once for the whole test binary (as the program does per process).
   static const FontLibrary lib = [] {
     doc::Diagnostics diags;
-    auto l = FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts" / "fonts.yaml", diags);
+    auto l =
+        FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts" / "fonts.yaml", diags);
     for (const auto& d : diags.items) ADD_FAILURE() << doc::format(d);
     if (!l) std::abort();
     return std::move(*l);
@@ -78,8 +79,8 @@ TEST(FontLibrary, DefaultSetsLoad) {
 }
 
 TEST(FontLibrary, EveryCharacterOfTheSeedDocumentIsDrawable) {
-  const std::string text = read_text(std::filesystem::path(MOYIN_TEST_DATA_DIR) / "corpus" /
-                                     "llm-survey-2025.md");
+  const std::string text =
+      read_text(std::filesystem::path(MOYIN_TEST_DATA_DIR) / "corpus" / "llm-survey-2025.md");
   ASSERT_FALSE(text.empty());
   std::set<char32_t> cps;
   for (size_t i = 0; i < text.size();) {
@@ -144,8 +145,8 @@ TEST(FontLibrary, FallbackOrderForAnyLanguage) {
 // or beside it); without one, a warning says bold is synthesised.
 TEST(FontLibrary, NamedFontFileGetsItsBold) {
   doc::Diagnostics d;
-  const FontSet& named = library().named_set("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", "/",
-                                             set("serif-zh"), d, "doc.md");
+  const FontSet& named = library().named_set("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
+                                             "/", set("serif-zh"), d, "doc.md");
   EXPECT_TRUE(d.items.empty()) << doc::format(d.items[0]);
   ASSERT_GE(named.faces.front().bold, 0);
   EXPECT_EQ(info(library().face(named.faces.front().bold)).family, "DejaVu Serif");
@@ -153,12 +154,14 @@ TEST(FontLibrary, NamedFontFileGetsItsBold) {
   EXPECT_FALSE(library().select(named, U'A', true).synthetic_bold);
 
   // Symbola (fonts-symbola) has no bold anywhere.
-  const FontSet& symbola = library().named_set("/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf", "/",
-                                               set("serif-zh"), d, "doc.md");
+  const FontSet& symbola =
+      library().named_set("/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf", "/",
+                          set("serif-zh"), d, "doc.md");
   EXPECT_LT(symbola.faces.front().bold, 0);
   ASSERT_EQ(d.items.size(), 1u);
-  EXPECT_NE(d.items[0].message.find("(family `Symbola`) has no bold face installed or in its folder"),
-            std::string::npos)
+  EXPECT_NE(
+      d.items[0].message.find("(family `Symbola`) has no bold face installed or in its folder"),
+      std::string::npos)
       << d.items[0].message;
 }
 
@@ -294,7 +297,7 @@ void write_cff_font(const std::filesystem::path& p) {
   f += "OTTO";
   u16(1), u16(16), u16(0), u16(0);  // numTables, searchRange, entrySelector, rangeShift
   f += "CFF ";
-  u32(0), u32(12 + 16), u32(8);     // checksum, offset, length
+  u32(0), u32(12 + 16), u32(8);  // checksum, offset, length
   f += std::string("\x01\x00\x04\x01\x00\x00\x00\x00", 8);
   std::ofstream(p, std::ios::binary) << f;
 }
@@ -382,9 +385,10 @@ TEST(FontLibrary, ConfigErrors) {
   {
     // A .ttc face index out of range.
     doc::Diagnostics d;
-    EXPECT_FALSE(load("sets:\n  a:\n    - path: /usr/share/fonts/truetype/wqy/wqy-microhei.ttc\n"
-                      "      index: 7\n",
-                      d));
+    EXPECT_FALSE(
+        load("sets:\n  a:\n    - path: /usr/share/fonts/truetype/wqy/wqy-microhei.ttc\n"
+             "      index: 7\n",
+             d));
     EXPECT_TRUE(d.has_errors());
   }
   std::filesystem::remove_all(dir);
@@ -484,7 +488,8 @@ TEST(FontsCommand, SeedDocumentIsFullyDrawable) {
 TEST(FontsCommand, UndrawableCharactersFailWithPositions) {
   auto dir = scratch_dir();
   // U+F8FF and U+10FFFD are private-use: no default face maps them.
-  std::ofstream(dir / "d.md") << "# 标题\n\n正文 \xef\xa3\xbf 和 `code`\n\n第二段 \xf4\x8f\xbf\xbd 与 \xef\xa3\xbf\n";
+  std::ofstream(dir / "d.md")
+      << "# 标题\n\n正文 \xef\xa3\xbf 和 `code`\n\n第二段 \xf4\x8f\xbf\xbd 与 \xef\xa3\xbf\n";
   CommandResult r = run_moyin("fonts --check '" + (dir / "d.md").string() + "'");
   EXPECT_EQ(r.status, 1) << r.out;
   EXPECT_NE(r.out.find("d.md:3:8: warning: no font draws U+F8FF \xef\xa3\xbf (first of 2 uses); a "

@@ -12,8 +12,9 @@
 #include "fuzz/fuzz_pipeline.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const std::optional<moyin::fuzz::PipelineContext> ctx = moyin::fuzz::make_pipeline_context(
-      std::filesystem::temp_directory_path() / ("moyin-fuzz-pipeline-" + std::to_string(::getpid())));
+  static const std::optional<moyin::fuzz::PipelineContext> ctx =
+      moyin::fuzz::make_pipeline_context(std::filesystem::temp_directory_path() /
+                                         ("moyin-fuzz-pipeline-" + std::to_string(::getpid())));
   if (!ctx) std::abort();  // no fonts: nothing to fuzz
   const std::string why = moyin::fuzz::run_pipeline(*ctx, data, size);
   if (!why.empty()) {

@@ -36,9 +36,11 @@ struct PipelineContext {
 
 inline std::optional<PipelineContext> make_pipeline_context(const std::filesystem::path& work_dir) {
   doc::Diagnostics diags;
-  std::optional<font::FontLibrary> fonts = font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", diags);
+  std::optional<font::FontLibrary> fonts =
+      font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", diags);
   if (!fonts) return std::nullopt;
-  style::Sheet sheet = style::resolve(style::Layers{.styles_dir = std::filesystem::path(MOYIN_SOURCE_DIR) / "styles"}, diags);
+  style::Sheet sheet = style::resolve(
+      style::Layers{.styles_dir = std::filesystem::path(MOYIN_SOURCE_DIR) / "styles"}, diags);
   std::error_code ec;
   std::filesystem::create_directories(work_dir, ec);
   return PipelineContext{std::move(*fonts), std::move(sheet), work_dir};

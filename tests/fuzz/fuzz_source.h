@@ -8,10 +8,10 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "base/utf8.h"
 #include "doc/diagnostics.h"
 #include "doc/document.h"
 #include "source/source.h"
-#include "base/utf8.h"
 
 namespace moyin::fuzz {
 

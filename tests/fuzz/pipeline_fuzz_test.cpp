@@ -22,15 +22,90 @@ namespace fs = std::filesystem;
 
 // Fragments the mutator inserts: CJK punctuation (禁则 and compression
 // cases), Markdown delimiters, structure that nests, Latin/Han boundaries.
-const std::vector<std::string> kTokens = {
-    "，", "。", "、", "；", "：", "？", "！", "“", "”", "‘", "’", "（", "）", "《", "》", "「", "」",
-    "【", "】", "——", "……", "—", "…", "～", "·", "%", "‰", "℃", "°", "¥", "$",
-    "中文", "模型", "GPU", "Transformer", "12.5%", "v3.1.2", "𠀀", "\xE2\x80\x8B", "\xC2\xA0",
-    "**", "*", "_", "__", "~~", "`", "``", "```\n", "~~~\n", "\n", "\n\n", "  \n", "\\\n", "\t",
-    "# ", "## ", "###### ", "> ", "- ", "* ", "1. ", "99999. ", "- [ ] ", "- [x] ", "---\n", "***\n",
-    "| a | 中 |\n|---|:-:|\n| 1 | 二 |\n", "[^1]", "[^1]: 注释\n", "[链接](#文章引言)", "[x](https://a.b/c)",
-    "![图](images/none.png)", "<https://example.com/a/very/long/path>", "<b>", "</b>", "<br>",
-    "&amp;", "&#x4E2D;", "\\*", "    code\n", "\r\n", std::string(1, '\0'), "\xFF", "\xE4\xB8"};
+const std::vector<std::string> kTokens = {"，",
+                                          "。",
+                                          "、",
+                                          "；",
+                                          "：",
+                                          "？",
+                                          "！",
+                                          "“",
+                                          "”",
+                                          "‘",
+                                          "’",
+                                          "（",
+                                          "）",
+                                          "《",
+                                          "》",
+                                          "「",
+                                          "」",
+                                          "【",
+                                          "】",
+                                          "——",
+                                          "……",
+                                          "—",
+                                          "…",
+                                          "～",
+                                          "·",
+                                          "%",
+                                          "‰",
+                                          "℃",
+                                          "°",
+                                          "¥",
+                                          "$",
+                                          "中文",
+                                          "模型",
+                                          "GPU",
+                                          "Transformer",
+                                          "12.5%",
+                                          "v3.1.2",
+                                          "𠀀",
+                                          "\xE2\x80\x8B",
+                                          "\xC2\xA0",
+                                          "**",
+                                          "*",
+                                          "_",
+                                          "__",
+                                          "~~",
+                                          "`",
+                                          "``",
+                                          "```\n",
+                                          "~~~\n",
+                                          "\n",
+                                          "\n\n",
+                                          "  \n",
+                                          "\\\n",
+                                          "\t",
+                                          "# ",
+                                          "## ",
+                                          "###### ",
+                                          "> ",
+                                          "- ",
+                                          "* ",
+                                          "1. ",
+                                          "99999. ",
+                                          "- [ ] ",
+                                          "- [x] ",
+                                          "---\n",
+                                          "***\n",
+                                          "| a | 中 |\n|---|:-:|\n| 1 | 二 |\n",
+                                          "[^1]",
+                                          "[^1]: 注释\n",
+                                          "[链接](#文章引言)",
+                                          "[x](https://a.b/c)",
+                                          "![图](images/none.png)",
+                                          "<https://example.com/a/very/long/path>",
+                                          "<b>",
+                                          "</b>",
+                                          "<br>",
+                                          "&amp;",
+                                          "&#x4E2D;",
+                                          "\\*",
+                                          "    code\n",
+                                          "\r\n",
+                                          std::string(1, '\0'),
+                                          "\xFF",
+                                          "\xE4\xB8"};
 
 // A long unbreakable string: Latin, digits, a URL, or a pair chain.
 std::string long_string(std::mt19937& rng) {
@@ -65,7 +140,8 @@ std::string nesting(std::mt19937& rng) {
       for (int k = 0; k < depth; ++k) s += "> ";
       return s + "引用里的文字，很深。\n";
     case 1:
-      for (int k = 0; k < depth; ++k) s += std::string(static_cast<size_t>(k) * 2, ' ') + "- 第" + std::to_string(k) + "层\n";
+      for (int k = 0; k < depth; ++k)
+        s += std::string(static_cast<size_t>(k) * 2, ' ') + "- 第" + std::to_string(k) + "层\n";
       return s;
     default:
       for (int k = 0; k < depth; ++k) s += k % 2 ? "*" : "**";
@@ -82,7 +158,8 @@ std::string mutate(std::string s, const std::string& donor, std::mt19937& rng) {
     switch (rng() % 8) {
       case 0: s.insert(at, kTokens[rng() % kTokens.size()]); break;
       case 1:
-        for (int k = static_cast<int>(rng() % 60); k > 0; --k) s.insert(at, kTokens[rng() % kTokens.size()]);
+        for (int k = static_cast<int>(rng() % 60); k > 0; --k)
+          s.insert(at, kTokens[rng() % kTokens.size()]);
         break;
       case 2:
         if (!s.empty()) s.erase(at % s.size(), rng() % 32);
@@ -124,8 +201,8 @@ class PipelineFuzz : public ::testing::Test {
       std::ofstream(fs::path(std::getenv("MOYIN_FUZZ_SAVE")) / (name + ".md"), std::ios::binary)
           << input;
     }
-    EXPECT_EQ(why, "") << name << " (" << input.size() << " bytes), starting: "
-                       << input.substr(0, 200);
+    EXPECT_EQ(why, "") << name << " (" << input.size()
+                       << " bytes), starting: " << input.substr(0, 200);
   }
   fs::path dir_;
   std::optional<fuzz::PipelineContext> ctx_;
@@ -136,7 +213,9 @@ TEST_F(PipelineFuzz, HostileInputs) {
   std::string deep_quote, deep_list;
   for (int k = 0; k < 120; ++k) deep_quote += "> ";
   deep_quote += "很深的引用，" + std::string(300, 'q') + "。\n";
-  for (int k = 0; k < 60; ++k) deep_list += std::string(static_cast<size_t>(k) * 2, ' ') + "1. 项目" + std::to_string(k) + "\n";
+  for (int k = 0; k < 60; ++k)
+    deep_list +=
+        std::string(static_cast<size_t>(k) * 2, ' ') + "1. 项目" + std::to_string(k) + "\n";
   std::string han_wall;
   for (int k = 0; k < 600; ++k) han_wall += "汉";
   std::string punct_wall;
@@ -150,16 +229,52 @@ TEST_F(PipelineFuzz, HostileInputs) {
       {"long word", "开头" + std::string(5000, 'w') + "结尾。\n"},
       {"long url", "见 https://example.com/" + std::string(3000, 'u') + " 。\n"},
       {"long code line", "```\n" + std::string(4000, 'c') + "\n```\n"},
-      {"dash chain", std::string("前") + [] { std::string s; for (int k = 0; k < 500; ++k) s += "——"; return s; }() + "后\n"},
+      {"dash chain", std::string("前") +
+                         [] {
+                           std::string s;
+                           for (int k = 0; k < 500; ++k) s += "——";
+                           return s;
+                         }() +
+                         "后\n"},
       {"han wall", han_wall + "\n"},
       {"closing punctuation wall", "字" + punct_wall + "\n"},
-      {"opening punctuation wall", [] { std::string s; for (int k = 0; k < 300; ++k) s += "“（《"; return s; }() + "\n"},
+      {"opening punctuation wall",
+       [] {
+         std::string s;
+         for (int k = 0; k < 300; ++k) s += "“（《";
+         return s;
+       }() +
+           "\n"},
       // Opening brackets may not end a line (禁则): a chain of them wider
       // than the measure, followed by more text, needs an emergency break.
-      {"opening bracket chain before text", "正文" + [] { std::string s; for (int k = 0; k < 60; ++k) s += "（《“"; return s; }() + " 后面的文字。\n"},
-      {"many headings", [] { std::string s; for (int k = 0; k < 300; ++k) s += "## 标题" + std::to_string(k) + "\n\n"; return s; }()},
-      {"wide table", "| " + [] { std::string s; for (int k = 0; k < 60; ++k) s += "列" + std::to_string(k) + " | "; return s; }() + "\n|" + [] { std::string s; for (int k = 0; k < 60; ++k) s += "---|"; return s; }() + "\n"},
-      {"footnotes", "正文[^a][^b][^c]。\n\n[^a]: 一\n[^b]: " + std::string(2000, 'b') + "\n[^c]: > 引用\n"},
+      {"opening bracket chain before text", "正文" +
+                                                [] {
+                                                  std::string s;
+                                                  for (int k = 0; k < 60; ++k) s += "（《“";
+                                                  return s;
+                                                }() +
+                                                " 后面的文字。\n"},
+      {"many headings",
+       [] {
+         std::string s;
+         for (int k = 0; k < 300; ++k) s += "## 标题" + std::to_string(k) + "\n\n";
+         return s;
+       }()},
+      {"wide table", "| " +
+                         [] {
+                           std::string s;
+                           for (int k = 0; k < 60; ++k) s += "列" + std::to_string(k) + " | ";
+                           return s;
+                         }() +
+                         "\n|" +
+                         [] {
+                           std::string s;
+                           for (int k = 0; k < 60; ++k) s += "---|";
+                           return s;
+                         }() +
+                         "\n"},
+      {"footnotes",
+       "正文[^a][^b][^c]。\n\n[^a]: 一\n[^b]: " + std::string(2000, 'b') + "\n[^c]: > 引用\n"},
       {"nesting", nesting(rng) + nesting(rng) + nesting(rng)},
   };
   for (const auto& [name, input] : cases) run(input, name);

@@ -14,8 +14,8 @@ namespace {
 using doc::TokenClass;
 
 const Highlighter& shared() {
-  static const Highlighter h(DataDirs{std::filesystem::path(MOYIN_SOURCE_DIR) / "styles/highlight",
-                                      library_data_dir()});
+  static const Highlighter h(
+      DataDirs{std::filesystem::path(MOYIN_SOURCE_DIR) / "styles/highlight", library_data_dir()});
   return h;
 }
 
@@ -50,7 +50,7 @@ struct Case {
   std::string code;
   std::string keyword;  // a token expected as Keyword (or Tag for markup, Attribute for data)
   TokenClass keyword_class;
-  std::string string;   // a token expected as String
+  std::string string;  // a token expected as String
 };
 
 class PerLanguage : public testing::TestWithParam<Case> {};
@@ -66,31 +66,41 @@ TEST_P(PerLanguage, KeywordsAndStrings) {
 INSTANTIATE_TEST_SUITE_P(
     Languages, PerLanguage,
     testing::Values(
-        Case{"python", "def f(x):\n    return \"hi\"  # done\n", "def", TokenClass::Keyword, "\"hi\""},
+        Case{"python", "def f(x):\n    return \"hi\"  # done\n", "def", TokenClass::Keyword,
+             "\"hi\""},
         Case{"py", "import os\nprint('x')\n", "import", TokenClass::Preprocessor, "'x'"},
-        Case{"javascript", "const s = \"a\";\nfunction g() { return s; }\n", "const", TokenClass::Keyword, "\"a\""},
-        Case{"js", "let x = 'y';\nconst r = x.match(/a+b/g);\n", "let", TokenClass::Keyword, "/a+b/g"},
-        Case{"typescript", "interface P { name: string }\nconst p: P = { name: \"x\" };\n", "interface",
-             TokenClass::Keyword, "\"x\""},
+        Case{"javascript", "const s = \"a\";\nfunction g() { return s; }\n", "const",
+             TokenClass::Keyword, "\"a\""},
+        Case{"js", "let x = 'y';\nconst r = x.match(/a+b/g);\n", "let", TokenClass::Keyword,
+             "/a+b/g"},
+        Case{"typescript", "interface P { name: string }\nconst p: P = { name: \"x\" };\n",
+             "interface", TokenClass::Keyword, "\"x\""},
         Case{"ts", "export type N = number;\nlet s = `t`;\n", "export", TokenClass::Keyword, "`t`"},
-        Case{"bash", "if [ -f x ]; then\n  echo \"yes\"\nfi\n", "then", TokenClass::Keyword, "\"yes\""},
+        Case{"bash", "if [ -f x ]; then\n  echo \"yes\"\nfi\n", "then", TokenClass::Keyword,
+             "\"yes\""},
         Case{"shell", "for f in *.md; do echo 'a'; done\n", "for", TokenClass::Keyword, "'a'"},
-        Case{"json", "{\"name\": \"moyin\", \"ok\": true}\n", "\"name\"", TokenClass::Attribute, "\"moyin\""},
-        Case{"yaml", "title: \"墨印\"\nlist:\n  - on\n", "title", TokenClass::Attribute, "\"墨印\""},
+        Case{"json", "{\"name\": \"moyin\", \"ok\": true}\n", "\"name\"", TokenClass::Attribute,
+             "\"moyin\""},
+        Case{"yaml", "title: \"墨印\"\nlist:\n  - on\n", "title", TokenClass::Attribute,
+             "\"墨印\""},
         Case{"c", "#include <stdio.h>\nint main(void) { return printf(\"hi\"); }\n", "return",
              TokenClass::Keyword, "\"hi\""},
-        Case{"cpp", "namespace a { auto s = std::string(\"x\"); }\n", "namespace", TokenClass::Keyword, "\"x\""},
-        Case{"c++", "class A { public: int x; };\nconst char* s = \"q\";\n", "class", TokenClass::Keyword,
-             "\"q\""},
-        Case{"java", "public class A { String s = \"j\"; }\n", "public", TokenClass::Keyword, "\"j\""},
-        Case{"go", "package main\nfunc main() { s := \"g\" }\n", "func", TokenClass::Keyword, "\"g\""},
+        Case{"cpp", "namespace a { auto s = std::string(\"x\"); }\n", "namespace",
+             TokenClass::Keyword, "\"x\""},
+        Case{"c++", "class A { public: int x; };\nconst char* s = \"q\";\n", "class",
+             TokenClass::Keyword, "\"q\""},
+        Case{"java", "public class A { String s = \"j\"; }\n", "public", TokenClass::Keyword,
+             "\"j\""},
+        Case{"go", "package main\nfunc main() { s := \"g\" }\n", "func", TokenClass::Keyword,
+             "\"g\""},
         Case{"rust", "fn main() { let s = \"r\"; }\n", "fn", TokenClass::Keyword, "\"r\""},
         Case{"sql", "SELECT name FROM t WHERE a = 'x';\n", "SELECT", TokenClass::Keyword, "'x'"},
         Case{"html", "<p class=\"c\">hi</p>\n", "</p>", TokenClass::Tag, "\"c\""},
         Case{"xml", "<a href=\"u\"/>\n", "/>", TokenClass::Tag, "\"u\""},
-        Case{"css", "@media print { a { content: \"x\"; } }\np { color: red }\n", "@media", TokenClass::Keyword,
-             "\"x\""},
-        Case{"dockerfile", "FROM debian:12 AS build\nRUN echo \"d\"\n", "FROM", TokenClass::Keyword, "\"d\""}),
+        Case{"css", "@media print { a { content: \"x\"; } }\np { color: red }\n", "@media",
+             TokenClass::Keyword, "\"x\""},
+        Case{"dockerfile", "FROM debian:12 AS build\nRUN echo \"d\"\n", "FROM", TokenClass::Keyword,
+             "\"d\""}),
     [](const testing::TestParamInfo<Case>& info) {
       std::string n;
       for (char ch : info.param.lang) n += std::isalnum(static_cast<unsigned char>(ch)) ? ch : 'x';
@@ -155,7 +165,8 @@ TEST(Highlight, MissingDataDirIsOneWarning) {
   EXPECT_TRUE(r.known);
   EXPECT_NE(r.error, "");
   doc::Diagnostics diags;
-  auto d = source::parse("```python\nx = 1\n```\n\n```c\nint y;\n```\n\n```klingon\nq\n```\n", "m.md", diags);
+  auto d = source::parse("```python\nx = 1\n```\n\n```c\nint y;\n```\n\n```klingon\nq\n```\n",
+                         "m.md", diags);
   ASSERT_TRUE(d);
   h.annotate(*d, diags);
   ASSERT_EQ(diags.items.size(), 1u);
@@ -165,7 +176,8 @@ TEST(Highlight, MissingDataDirIsOneWarning) {
 
 TEST(Highlight, AnnotateFillsNestedBlocksAndKeepsFenceInfo) {
   doc::Diagnostics diags;
-  auto d = source::parse("> ```python title=\"main.py\" linenos\n> def f(): pass\n> ```\n", "m.md", diags);
+  auto d = source::parse("> ```python title=\"main.py\" linenos\n> def f(): pass\n> ```\n", "m.md",
+                         diags);
   ASSERT_TRUE(d);
   shared().annotate(*d, diags);
   EXPECT_TRUE(diags.items.empty());
@@ -185,7 +197,8 @@ TEST(Highlight, SharedBetweenThreads) {
   std::vector<int> same(4, 0);
   for (int t = 0; t < 4; ++t)
     threads.emplace_back([&, t] {
-      for (int i = 0; i < 50; ++i) same[t] += shared().highlight(t % 2 ? "python" : "go", code).known;
+      for (int i = 0; i < 50; ++i)
+        same[t] += shared().highlight(t % 2 ? "python" : "go", code).known;
     });
   for (auto& th : threads) th.join();
   for (int t = 0; t < 4; ++t) EXPECT_EQ(same[t], 50);

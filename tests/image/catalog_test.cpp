@@ -81,9 +81,10 @@ TEST_F(CatalogTest, WarnsOncePerReferenceWithThePathAsWritten) {
   c.use("https://example.com/b.png", "ch.md", {8, 1}, d);  // remote: one warning per document
   c.use("https://example.com/b.png", "other.md", {8, 1}, d);
   ASSERT_EQ(d.items.size(), 3u);
-  EXPECT_EQ(doc::format(d.items[0]),
-            "ch.md:3:1: warning: remote image https://example.com/a.png is not downloaded; alt text used "
-            "(this document's other remote images are not reported)");
+  EXPECT_EQ(
+      doc::format(d.items[0]),
+      "ch.md:3:1: warning: remote image https://example.com/a.png is not downloaded; alt text used "
+      "(this document's other remote images are not reported)");
   EXPECT_EQ(d.items[2].path, "other.md");
   // No absolute path of the machine in the message.
   EXPECT_EQ(d.items[1].message.find(root_.string()), std::string::npos) << d.items[1].message;
@@ -105,7 +106,7 @@ TEST_F(CatalogTest, SvgSizeFromTheRootElement) {
   Entry e = c.resolve("diagram.svg", (images_ / "doc.md").string());
   ASSERT_TRUE(e.ok());
   EXPECT_EQ(e.format, Format::Svg);
-  EXPECT_NEAR(e.width, 4 * 96 / 2.54, 0.01);  // width="4cm"
+  EXPECT_NEAR(e.width, 4 * 96 / 2.54, 0.01);   // width="4cm"
   EXPECT_NEAR(e.height, 2 * 96 / 2.54, 0.01);  // from the viewBox's 2:1
   EXPECT_EQ(e.bytes->find("<rect"), e.bytes->find("<rect"));
   double w = 0, h = 0;
@@ -162,7 +163,8 @@ TEST_F(CatalogTest, EveryFormatDecodesToItsColours) {
       EXPECT_NEAR(r->pixels[static_cast<size_t>(k)], x.left[k], 6) << "left, component " << k;
       // A transparent pixel's colour is free (lossless WebP zeroes it).
       if (!x.alpha) {
-        EXPECT_NEAR(r->pixels[static_cast<size_t>(39 * n + k)], x.right[k], 6) << "right, component " << k;
+        EXPECT_NEAR(r->pixels[static_cast<size_t>(39 * n + k)], x.right[k], 6)
+            << "right, component " << k;
       }
     }
     if (x.alpha) {
@@ -196,11 +198,13 @@ TEST_F(CatalogTest, HostileFilesAreRefusedFromTheirHeaders) {
   Catalog c(CatalogOptions{.boundary = images_});
   Entry e = c.resolve("huge.png", (images_ / "doc.md").string());
   EXPECT_EQ(e.width, 100000);
-  EXPECT_NE(describe(e, "huge.png", c.limits()).find("100000×100000 pixels, over the limit of 100 megapixels"),
+  EXPECT_NE(describe(e, "huge.png", c.limits())
+                .find("100000×100000 pixels, over the limit of 100 megapixels"),
             std::string::npos);
   // The limit is adjustable.
   Catalog small(CatalogOptions{.limits = {.max_pixels = 1000}, .boundary = images_});
-  EXPECT_EQ(small.resolve("rgb.png", (images_ / "doc.md").string()).problem, Problem::TooManyPixels);
+  EXPECT_EQ(small.resolve("rgb.png", (images_ / "doc.md").string()).problem,
+            Problem::TooManyPixels);
 }
 
 // Each hostile file is checked in a child process; the largest resident set

@@ -94,7 +94,8 @@ class ImagePipeline : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("moyin-image-pipeline-" + std::to_string(::getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "doc/img");
-    for (const auto& e : fs::directory_iterator(images)) fs::copy_file(e.path(), dir_ / "doc/img" / e.path().filename());
+    for (const auto& e : fs::directory_iterator(images))
+      fs::copy_file(e.path(), dir_ / "doc/img" / e.path().filename());
     fs::copy_file(images / "rgb.png", dir_ / "doc/img/my pic.png");
     fs::copy_file(images / "rgb.png", dir_ / "secret.png");
     std::ofstream(dir_ / "doc/doc.md") << kManuscript;
@@ -176,7 +177,8 @@ struct Pixmap {
   int w = 0, h = 0;
   std::string rgb;
   const unsigned char* at(int x, int y) const {
-    return reinterpret_cast<const unsigned char*>(rgb.data()) + (static_cast<size_t>(y) * w + x) * 3;
+    return reinterpret_cast<const unsigned char*>(rgb.data()) +
+           (static_cast<size_t>(y) * w + x) * 3;
   }
 };
 Pixmap read_ppm(const fs::path& p) {
@@ -196,8 +198,10 @@ TEST_F(ImagePipeline, CmykJpegPrintsItsInks) {
   std::ofstream(dir_ / "doc/cmyk.md") << "![](img/cmyk.jpg){width=100%}\n";
   ASSERT_EQ(moyin("build cmyk.md -o out --to pdf -q").status, 0);
   // Page 1 is the title page: the figure is on page 2.
-  ASSERT_EQ(run("pdftoppm -r 30 -f 2 -l 2 -singlefile '" + (dir_ / "doc/out/cmyk.pdf").string() + "' '" +
-                (dir_ / "page").string() + "'").status, 0);
+  ASSERT_EQ(run("pdftoppm -r 30 -f 2 -l 2 -singlefile '" + (dir_ / "doc/out/cmyk.pdf").string() +
+                "' '" + (dir_ / "page").string() + "'")
+                .status,
+            0);
   Pixmap m = read_ppm(dir_ / "page.ppm");
   ASSERT_GT(m.w, 0);
   // The first row with colour: its first and last coloured pixels.
@@ -231,13 +235,17 @@ TEST_F(ImagePipeline, BookChapterInASubfolderReachesTheBookImages) {
   fs::copy_file(dir_ / "doc/img/rgb.png", dir_ / "book/images/x.png");
   fs::copy_file(dir_ / "doc/img/rgb.png", dir_ / "book/part/my pic.png");
   std::ofstream(dir_ / "book/book.yaml") << "title: B\nchapters:\n  - part/ch.md\n";
-  std::ofstream(dir_ / "book/part/ch.md") << "# One\n\n![up](../images/x.png)\n\n![space](my%20pic.png)\n";
-  Ran r = run("cd '" + (dir_ / "book").string() + "' && " MOYIN_BINARY " build book.yaml -o out 2>&1");
+  std::ofstream(dir_ / "book/part/ch.md")
+      << "# One\n\n![up](../images/x.png)\n\n![space](my%20pic.png)\n";
+  Ran r =
+      run("cd '" + (dir_ / "book").string() + "' && " MOYIN_BINARY " build book.yaml -o out 2>&1");
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_EQ(r.out, "") << "no warning expected";
-  Ran list = run("pdfimages -list '" + (dir_ / "book/out/book.pdf").string() + "' | tail -n +3 | wc -l");
+  Ran list =
+      run("pdfimages -list '" + (dir_ / "book/out/book.pdf").string() + "' | tail -n +3 | wc -l");
   EXPECT_EQ(list.out, "2\n");
-  Ran zip = run("unzip -l '" + (dir_ / "book/out/book.epub").string() + "' | grep -c 'EPUB/images/'");
+  Ran zip =
+      run("unzip -l '" + (dir_ / "book/out/book.epub").string() + "' | grep -c 'EPUB/images/'");
   EXPECT_EQ(zip.out, "2\n");
 }
 

@@ -21,9 +21,10 @@ inline std::filesystem::path test_images() {
   struct Folder {
     std::filesystem::path path;
     Folder() {
-      std::filesystem::path d =
-          std::filesystem::temp_directory_path() / ("moyin-test-images-" + std::to_string(::getpid()));
-      std::string cmd = python3() + " " MOYIN_SOURCE_DIR "/tests/image/make_images.py '" + d.string() + "'";
+      std::filesystem::path d = std::filesystem::temp_directory_path() /
+                                ("moyin-test-images-" + std::to_string(::getpid()));
+      std::string cmd =
+          python3() + " " MOYIN_SOURCE_DIR "/tests/image/make_images.py '" + d.string() + "'";
       if (std::system(cmd.c_str()) == 0) path = d;
     }
     ~Folder() {

@@ -20,7 +20,9 @@ std::string node() {
   return "";
 }
 
-Engine engine() { return {node(), (fs::path(MOYIN_SOURCE_DIR) / "math" / "engine.js").string(), 0}; }
+Engine engine() {
+  return {node(), (fs::path(MOYIN_SOURCE_DIR) / "math" / "engine.js").string(), 0};
+}
 
 std::vector<Key> coverage() {
   std::ifstream in(fs::path(MOYIN_SOURCE_DIR) / "tests/math/data/coverage.tex");

@@ -206,7 +206,8 @@ inline bool no_end(char32_t c) {
 inline bool is_list_marker(std::string_view word) {
   const std::vector<char32_t> cps = code_points(word);
   if (cps.empty() || cps.size() > 5) return false;
-  if (cps.size() == 1 && std::u32string_view(U"•◦▪☐☑☒✓✔■□").find(cps[0]) != std::u32string_view::npos)
+  if (cps.size() == 1 &&
+      std::u32string_view(U"•◦▪☐☑☒✓✔■□").find(cps[0]) != std::u32string_view::npos)
     return true;
   if (cps.back() != '.' && cps.back() != ')') return false;
   return std::all_of(cps.begin(), cps.end() - 1, [](char32_t c) {

@@ -19,8 +19,8 @@
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -41,8 +41,8 @@ using testing::run_command;
 // A word placed: its box and the glyph run it was set in.
 struct PlacedWord {
   Word box;
-  double size = 0;   // font size of the run (em)
-  bool mono = false; // set in a monospace face (code)
+  double size = 0;    // font size of the run (em)
+  bool mono = false;  // set in a monospace face (code)
 };
 
 // One visual line: the words sharing a baseline on a page, left to right.
@@ -77,11 +77,11 @@ struct Line {
 };
 
 struct Output {
-  std::string name;          // e.g. "llm-survey-2025"
+  std::string name;  // e.g. "llm-survey-2025"
   fs::path pdf;
-  std::string build_log;     // moyin's stderr
+  std::string build_log;  // moyin's stderr
   bool built = false;
-  std::string pdftotext_err; // pdftotext's stderr
+  std::string pdftotext_err;  // pdftotext's stderr
   std::vector<TextPage> text;
   Dump dump;
   nlohmann::json qpdf;
@@ -121,7 +121,8 @@ std::set<std::string> block_end_tails(const std::string& source) {
     const size_t b = l.find_first_not_of(' ');
     if (b == std::string_view::npos) return true;  // blank
     l.remove_prefix(b);
-    if (l[0] == '#' || l[0] == '>' || l[0] == '|' || l.rfind("```", 0) == 0 || l.rfind("~~~", 0) == 0)
+    if (l[0] == '#' || l[0] == '>' || l[0] == '|' || l.rfind("```", 0) == 0 ||
+        l.rfind("~~~", 0) == 0)
       return true;
     if (l.size() > 1 && (l[0] == '-' || l[0] == '*' || l[0] == '+') && l[1] == ' ') return true;
     size_t d = 0;
@@ -131,8 +132,8 @@ std::set<std::string> block_end_tails(const std::string& source) {
   std::set<std::string> out;
   // Callout titles (docs/callouts.md) are lines of their own, set flush left:
   // the default titles, and a title written after the kind on an opener line.
-  for (const char* t : {"注意", "提示", "重要", "警告", "小心", "危险", "信息", "详情", "Note", "Tip", "Important",
-                        "Warning", "Caution"})
+  for (const char* t : {"注意", "提示", "重要", "警告", "小心", "危险", "信息", "详情", "Note",
+                        "Tip", "Important", "Warning", "Caution"})
     out.insert(tail(t, 4));
   for (const std::string& l : lines) {
     const size_t b = l.find_first_not_of(' ');
@@ -144,7 +145,8 @@ std::set<std::string> block_end_tails(const std::string& source) {
     std::string title(opener.substr(3));
     std::erase(title, '"');
     while (!title.empty() && title.back() == ' ') title.pop_back();
-    if (const size_t space = title.find_last_of(' '); space != std::string::npos) title = title.substr(space + 1);
+    if (const size_t space = title.find_last_of(' '); space != std::string::npos)
+      title = title.substr(space + 1);
     if (!title.empty()) out.insert(tail(title, 4));
   }
   size_t i = 0;
@@ -153,7 +155,8 @@ std::set<std::string> block_end_tails(const std::string& source) {
     }
   for (++i; i < lines.size(); ++i) {
     std::string l = lines[i];
-    const bool hard_break = (!l.empty() && l.back() == '\\') || (l.size() > 2 && l.ends_with("  ")) || l.ends_with("<br>");
+    const bool hard_break = (!l.empty() && l.back() == '\\') ||
+                            (l.size() > 2 && l.ends_with("  ")) || l.ends_with("<br>");
     const bool last = i + 1 == lines.size() || starts_block(lines[i + 1]);
     if (!hard_break && !last) continue;
     while (!l.empty() && (l.back() == '\\' || l.back() == ' ')) l.pop_back();
@@ -285,7 +288,8 @@ TEST(PageCheckHelpers, ParsesPagesDump) {
 }
 
 TEST(PageCheckHelpers, ClassifiesMarks) {
-  for (char32_t c : std::u32string(U"，。、；：？！”’）》〉」』】〗〕］｝～·%‰℃°")) EXPECT_TRUE(no_start(c));
+  for (char32_t c : std::u32string(U"，。、；：？！”’）》〉」』】〗〕］｝～·%‰℃°"))
+    EXPECT_TRUE(no_start(c));
   for (char32_t c : std::u32string(U"“‘（《〈「『【〖〔［｛")) EXPECT_TRUE(no_end(c));
   EXPECT_FALSE(no_start(U'中'));
   EXPECT_FALSE(no_end(U'）'));
@@ -322,16 +326,16 @@ class PageChecks : public ::testing::Test {
       Output o;
       o.name = in.stem().string();
       o.pdf = *dir_ / (o.name + ".pdf");
-      auto b = run_command("'" MOYIN_BINARY "' build --to pdf '" + in.string() + "' -o '" +
-                               dir_->string() + "'",
-                           *dir_);
+      auto b = run_command(
+          "'" MOYIN_BINARY "' build --to pdf '" + in.string() + "' -o '" + dir_->string() + "'",
+          *dir_);
       o.build_log = b.err;
       o.built = b.status == 0 && fs::exists(o.pdf);
       o.block_ends = block_end_tails(read_bytes(in));
       if (o.built) {
         const fs::path html = *dir_ / (o.name + ".html");
-        auto t = run_command("pdftotext -bbox-layout '" + o.pdf.string() + "' '" + html.string() + "'",
-                             *dir_);
+        auto t = run_command(
+            "pdftotext -bbox-layout '" + o.pdf.string() + "' '" + html.string() + "'", *dir_);
         o.pdftotext_err = t.err;
         o.text = parse_bbox_layout(read_bytes(html));
         auto d = run_command("'" MOYIN_BINARY "' dump --stage pages '" + in.string() + "'", *dir_);
@@ -343,7 +347,8 @@ class PageChecks : public ::testing::Test {
       outputs_->push_back(std::move(o));
     }
     doc::Diagnostics diags;
-    sheet_ = std::make_unique<style::Sheet>(style::resolve(style::Layers{.styles_dir = std::filesystem::path(MOYIN_SOURCE_DIR "/styles")}, diags));
+    sheet_ = std::make_unique<style::Sheet>(style::resolve(
+        style::Layers{.styles_dir = std::filesystem::path(MOYIN_SOURCE_DIR "/styles")}, diags));
   }
 
   static void TearDownTestSuite() {
@@ -391,7 +396,8 @@ TEST_F(PageChecks, EveryInputBuildsAndParses) {
   for (const Output& o : outputs()) {
     ASSERT_TRUE(o.built) << o.name << ": moyin build failed:\n" << o.build_log;
     EXPECT_FALSE(o.text.empty()) << o.name;
-    EXPECT_EQ(o.text.size(), o.dump.pages.size()) << o.name << ": pdftotext and the pages dump disagree";
+    EXPECT_EQ(o.text.size(), o.dump.pages.size())
+        << o.name << ": pdftotext and the pages dump disagree";
     EXPECT_FALSE(o.qpdf.is_discarded()) << o.name << ": qpdf --json output did not parse";
     // Copying gives the source text back: no word carries a space inside or
     // at its end (a glyph's ToUnicode text must not swallow the word space
@@ -402,7 +408,8 @@ TEST_F(PageChecks, EveryInputBuildsAndParses) {
         if (w.text.find(' ') != std::string::npos)
           spaced.push_back("page " + std::to_string(p + 1) + " \"" + w.text + "\"");
     EXPECT_TRUE(spaced.empty()) << o.name << ": " << spaced.size()
-                                << " words copy with spaces inside:\n" << summary(spaced);
+                                << " words copy with spaces inside:\n"
+                                << summary(spaced);
     // Every word pdftotext finds comes from a glyph run of the typesetter.
     EXPECT_TRUE(o.unmatched.empty()) << o.name << ": words with no glyph run:\n"
                                      << summary(o.unmatched);
@@ -450,7 +457,8 @@ TEST_F(PageChecks, LineStartAndEndProhibitions) {
     EXPECT_GT(checked, 0u) << o.name;
     std::printf("  %s: %zu lines checked for 禁则\n", o.name.c_str(), checked);
     EXPECT_TRUE(bad.empty()) << o.name << ": " << bad.size() << " of " << checked
-                             << " lines break a rule:\n" << summary(bad);
+                             << " lines break a rule:\n"
+                             << summary(bad);
   }
 }
 
@@ -495,7 +503,8 @@ TEST_F(PageChecks, JustifiedLinesEndAtTheRightMargin) {
         double expected = margin;
         // A blank-right mark: its box may end ½ em past the margin (full-width
         // font advance) or at it (a proportional glyph, e.g. ” in WenKai).
-        if (!cps.empty() && blank_right(cps.back()) && std::abs(off - last.size / 2) < std::abs(off)) {
+        if (!cps.empty() && blank_right(cps.back()) &&
+            std::abs(off - last.size / 2) < std::abs(off)) {
           expected = margin + last.size / 2;
           off = l.right() - expected;
         }
@@ -514,8 +523,8 @@ TEST_F(PageChecks, JustifiedLinesEndAtTheRightMargin) {
     std::printf("  %s: %zu justified lines checked, worst %s pt\n", o.name.c_str(), checked,
                 fmt(worst).c_str());
     EXPECT_TRUE(bad.empty()) << o.name << ": " << bad.size() << " of " << checked
-                             << " justified lines off the margin (worst " << fmt(worst)
-                             << " pt):\n" << summary(bad);
+                             << " justified lines off the margin (worst " << fmt(worst) << " pt):\n"
+                             << summary(bad);
   }
 }
 
@@ -555,18 +564,19 @@ TEST_F(PageChecks, HanLatinGapsAreAQuarterEm) {
     std::printf("  %s: %zu Han–Latin gaps, median %s em (min %s, max %s)\n", o.name.c_str(),
                 gaps.size(), fmt(median).c_str(), fmt(sorted.front()).c_str(),
                 fmt(sorted.back()).c_str());
-    EXPECT_NEAR(median, 0.25, 0.05) << o.name << ": median Han–Latin gap " << fmt(median)
-                                    << " em over " << gaps.size() << " gaps (min "
-                                    << fmt(sorted.front()) << ", max " << fmt(sorted.back())
-                                    << "); gaps outside 0.1–0.45 em:\n" << summary(odd);
+    EXPECT_NEAR(median, 0.25, 0.05)
+        << o.name << ": median Han–Latin gap " << fmt(median) << " em over " << gaps.size()
+        << " gaps (min " << fmt(sorted.front()) << ", max " << fmt(sorted.back())
+        << "); gaps outside 0.1–0.45 em:\n"
+        << summary(odd);
   }
 }
 
 // No text outside the type area: every word box lies between the left and
 // right margins (a line-final mark may reach ½ em past the right one, see
-// above, and a line-initial opening bracket ½ em before the left one) and between the top and bottom margins, except the running header
-// above the type area (within header-gap plus a line) and the footer below it
-// (within footer-gap plus a line); and nothing leaves the page.
+// above, and a line-initial opening bracket ½ em before the left one) and between the top and
+// bottom margins, except the running header above the type area (within header-gap plus a line) and
+// the footer below it (within footer-gap plus a line); and nothing leaves the page.
 TEST_F(PageChecks, NoTextOutsideTheTypeArea) {
   const auto& pg = sheet().page;
   const auto& run = sheet().running;
@@ -589,7 +599,8 @@ TEST_F(PageChecks, NoTextOutsideTheTypeArea) {
           // (§3): its advance box starts ½ em left of the margin, its ink at it.
           const double allow_left = !cps.empty() && no_end(cps.front()) ? w.size / 2 : 0;
           std::string why;
-          if (w.box.x0 < left - allow_left - 0.5) why = "left of the margin by " + fmt(left - w.box.x0);
+          if (w.box.x0 < left - allow_left - 0.5)
+            why = "left of the margin by " + fmt(left - w.box.x0);
           else if (w.box.x1 > right + allow + 0.5)
             why = "right of the margin by " + fmt(w.box.x1 - right);
           else if (w.box.y0 < top - header_band || w.box.y1 > bottom + footer_band)
@@ -607,7 +618,8 @@ TEST_F(PageChecks, NoTextOutsideTheTypeArea) {
     EXPECT_GT(checked, 0u) << o.name;
     std::printf("  %s: %zu word boxes checked against the type area\n", o.name.c_str(), checked);
     EXPECT_TRUE(bad.empty()) << o.name << ": " << bad.size() << " of " << checked
-                             << " words outside the type area:\n" << summary(bad);
+                             << " words outside the type area:\n"
+                             << summary(bad);
   }
 }
 
@@ -628,7 +640,6 @@ const nlohmann::json* resolve(const nlohmann::json& q, const nlohmann::json& v) 
     return object(q, v);
   return &v;
 }
-
 
 TEST_F(PageChecks, TocLinksLandOnTheirHeadingsPage) {
   for (const Output& o : outputs()) {
@@ -708,7 +719,8 @@ TEST_F(PageChecks, TocLinksLandOnTheirHeadingsPage) {
     }
     std::printf("  %s: %zu TOC links checked\n", o.name.c_str(), checked);
     EXPECT_TRUE(bad.empty()) << o.name << ": " << bad.size() << " of " << checked
-                             << " TOC links wrong:\n" << summary(bad);
+                             << " TOC links wrong:\n"
+                             << summary(bad);
     if (sheet().toc.enabled && o.dump.pages.size() > 2) {
       EXPECT_GT(checked, 0u) << o.name << ": no TOC links found";
     }

@@ -1,7 +1,7 @@
 // PDF writer tests: books built by hand from shaped runs, written to a
 // temporary directory and checked with qpdf, pdffonts and pdftotext.
-#include "base/number.h"
 #include "pdf/pdf.h"
+#include "base/number.h"
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
@@ -272,9 +272,8 @@ TEST_F(PdfTest, CompressedStreamsDecodeToTheUncompressedFile) {
   EXPECT_NE(q.out.find("No syntax or stream encoding errors"), std::string::npos) << q.out;
   // Decompressed by qpdf (which drops the filters), both files are the same.
   auto qdf = [&](const char* name) {
-    return run_command("qpdf --qdf --object-streams=disable --static-id '" +
-                           (dir_ / name).string() + "' -",
-                       dir_);
+    return run_command(
+        "qpdf --qdf --object-streams=disable --static-id '" + (dir_ / name).string() + "' -", dir_);
   };
   auto a = qdf("z.pdf"), b = qdf("p.pdf");
   EXPECT_EQ(a.status, 0) << a.err;
@@ -313,7 +312,7 @@ TEST_F(PdfTest, FailedSaveLeavesEarlierGoodOutputUntouched) {
   std::string before = read_bytes(out);
   // A full disk, as a file size limit (RLIMIT_FSIZE) below the PDF's size:
   // saving fails after the whole document was built.
-  struct rlimit old_limit{};
+  struct rlimit old_limit {};
   ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old_limit), 0);
   auto* old_handler = std::signal(SIGXFSZ, SIG_IGN);  // EFBIG instead of a signal
   struct rlimit small = old_limit;
@@ -662,7 +661,8 @@ TEST_F(PdfTest, PathsWithOpacityDrawAndCheckClean) {
   ASSERT_TRUE(write(s.book, out, {}, diags)) << all(diags);
   auto q = run_command("qpdf --check '" + out.string() + "'", dir_);
   EXPECT_EQ(q.status, 0) << q.out << q.err;
-  auto gs = run_command("qpdf --qdf --object-streams=disable '" + out.string() + "' - | grep -ac '/ca 0.5'", dir_);
+  auto gs = run_command(
+      "qpdf --qdf --object-streams=disable '" + out.string() + "' - | grep -ac '/ca 0.5'", dir_);
   EXPECT_EQ(gs.out, "1\n") << "one ExtGState with fill opacity 0.5";
 }
 

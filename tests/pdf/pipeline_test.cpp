@@ -125,7 +125,8 @@ TEST_F(PipelineTest, SeedManuscriptPdfIsValidAndGivesItsTextBack) {
   for (size_t i = 1; i + 1 < all.size(); ++i)
     if (all[i] == U' ' && is_han(all[i - 1]) && is_han(all[i + 1])) {
       std::string where;
-      for (size_t k = i >= 8 ? i - 8 : 0; k < std::min(all.size(), i + 8); ++k) base::append_utf8(where, all[k]);
+      for (size_t k = i >= 8 ? i - 8 : 0; k < std::min(all.size(), i + 8); ++k)
+        base::append_utf8(where, all[k]);
       spaced += "\n  " + where;
     }
   EXPECT_EQ(spaced, "") << "spaces between Han characters in the extracted text";

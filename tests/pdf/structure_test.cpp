@@ -63,8 +63,8 @@ class StructureTest : public ::testing::Test {
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     std::ofstream(dir_ / "doc.md") << kManuscript;
-    auto r = run_command(std::string("'") + MOYIN_BINARY + "' build '" + (dir_ / "doc.md").string() +
-                             "' --to pdf -o '" + dir_.string() + "'",
+    auto r = run_command(std::string("'") + MOYIN_BINARY + "' build '" +
+                             (dir_ / "doc.md").string() + "' --to pdf -o '" + dir_.string() + "'",
                          dir_);
     ASSERT_EQ(r.status, 0) << r.out << r.err;
     pdf_ = dir_ / "doc.pdf";

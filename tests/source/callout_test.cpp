@@ -26,7 +26,8 @@ std::string text_of(const doc::Block& b) {
 }
 
 TEST(Callout, GitHubAlerts) {
-  Parsed p = parse("> [!NOTE]\n> 第一段。\n>\n> 第二段。\n\n> [!warning] 小心\n> 正文\n\n> [!NOTE] 还有文字 in line\n");
+  Parsed p = parse(
+      "> [!NOTE]\n> 第一段。\n>\n> 第二段。\n\n> [!warning] 小心\n> 正文\n\n> [!NOTE] 还有文字 in line\n");
   auto c = callouts(*p);
   ASSERT_EQ(c.size(), 3u);
   EXPECT_EQ(c[0]->info, "note");
@@ -38,7 +39,8 @@ TEST(Callout, GitHubAlerts) {
   EXPECT_EQ(text_of(*c[1]), "正文");
   EXPECT_EQ(doc::callout_title(*c[0], "zh-CN"), "注意");
   EXPECT_EQ(doc::callout_title(*c[0], "en"), "Note");
-  // A marker line with more than a plain title, or a quote that merely starts with a bracket, stays a quote.
+  // A marker line with more than a plain title, or a quote that merely starts with a bracket, stays
+  // a quote.
   Parsed q = parse("> [!NOTE] 后面还有 **强调**\n");
   EXPECT_TRUE(callouts(*q).empty());
   Parsed plain = parse("> [链接](x) 开头\n");
@@ -75,7 +77,8 @@ TEST(Callout, UnclosedContainerWarns) {
 }
 
 TEST(Callout, MkDocsAdmonitionsNestAndKeepColumns) {
-  Parsed p = parse("!!! note \"关于 排版\"\n    正文 **粗**。\n\n    ??? warning\n        里层\n\n    外层第二段\n\n之后\n");
+  Parsed p = parse(
+      "!!! note \"关于 排版\"\n    正文 **粗**。\n\n    ??? warning\n        里层\n\n    外层第二段\n\n之后\n");
   auto c = callouts(*p);
   ASSERT_EQ(c.size(), 2u);
   EXPECT_EQ(c[0]->title, "关于 排版");
@@ -98,7 +101,8 @@ TEST(Callout, MkDocsAdmonitionsNestAndKeepColumns) {
 }
 
 TEST(Callout, ContentTabsAndFences) {
-  Parsed p = parse("=== \"Python\"\n\n    ```python\n    !!! not an admonition\n    ```\n\n=== \"C++\"\n    text\n");
+  Parsed p = parse(
+      "=== \"Python\"\n\n    ```python\n    !!! not an admonition\n    ```\n\n=== \"C++\"\n    text\n");
   auto c = callouts(*p);
   ASSERT_EQ(c.size(), 2u);
   EXPECT_EQ(c[0]->info, "tab");
@@ -123,8 +127,9 @@ TEST(Callout, MathInsideAnAdmonitionKeepsItsColumn) {
 }
 
 TEST(InlineHtml, PairedIntoStructure) {
-  Parsed p = parse("H<sub>2</sub>O, mc<sup>2</sup>, <b>b</b> <i>i</i> <u>u</u> <s>s</s> <mark>m</mark> "
-                   "<kbd>Ctrl</kbd> <span style=\"color: #c00\">red</span> <em>x<br>y</em>");
+  Parsed p = parse(
+      "H<sub>2</sub>O, mc<sup>2</sup>, <b>b</b> <i>i</i> <u>u</u> <s>s</s> <mark>m</mark> "
+      "<kbd>Ctrl</kbd> <span style=\"color: #c00\">red</span> <em>x<br>y</em>");
   EXPECT_EQ(sketch(first_para(*p)),
             "H_(2)O, mc^(2), **b** *i* <u>u</u> ~s~ ==m== [[Ctrl]] {#c00:red} *x↵y*");
 }
@@ -141,9 +146,11 @@ TEST(InlineHtml, ScriptsAndCommentsAreNotText) {
 
 TEST(InlineHtml, Ruby) {
   EXPECT_EQ(sketch(first_para(*parse("<ruby>汉字<rt>hàn zì</rt></ruby>"))), "{汉字|hàn zì}");
-  EXPECT_EQ(sketch(first_para(*parse("<ruby>漢<rp>(</rp><rt>kan</rt><rp>)</rp>字<rt>ji</rt></ruby>"))),
-            "{漢|kan}{字|ji}");
-  EXPECT_EQ(sketch(first_para(*parse("注音 {拼音|pīn yīn} 与 {a|b}"))), "注音 {拼音|pīn yīn} 与 {a|b}");
+  EXPECT_EQ(
+      sketch(first_para(*parse("<ruby>漢<rp>(</rp><rt>kan</rt><rp>)</rp>字<rt>ji</rt></ruby>"))),
+      "{漢|kan}{字|ji}");
+  EXPECT_EQ(sketch(first_para(*parse("注音 {拼音|pīn yīn} 与 {a|b}"))),
+            "注音 {拼音|pīn yīn} 与 {a|b}");
   Parsed p = parse("注音 {拼音|pīn yīn}");
   const auto& inl = first_para(*p);
   ASSERT_EQ(inl.size(), 2u);
@@ -154,8 +161,9 @@ TEST(InlineHtml, Ruby) {
 }
 
 TEST(FrontMatter, PublicationData) {
-  Parsed p = parse("---\ntitle: T\nsubtitle: S\npublisher: P\nrights: R\nisbn: 978-7-111-12345-6\nseries: Se\n"
-                   "edition: E\nback-cover: back.png\n---\ntext\n");
+  Parsed p = parse(
+      "---\ntitle: T\nsubtitle: S\npublisher: P\nrights: R\nisbn: 978-7-111-12345-6\nseries: Se\n"
+      "edition: E\nback-cover: back.png\n---\ntext\n");
   EXPECT_EQ(p->meta.subtitle, "S");
   EXPECT_EQ(p->meta.publisher, "P");
   EXPECT_EQ(p->meta.rights, "R");

@@ -96,8 +96,8 @@ TEST(FrontMatter, BrokenYamlWarnsAtFilePositionAndBodyConverts) {
   EXPECT_GE(w[0]->pos.line, 3);  // inside the YAML, counted from the file's first line
   EXPECT_LE(w[0]->pos.line, 5);
   EXPECT_NE(w[0]->message.find("YAML"), std::string::npos);
-  EXPECT_EQ(p->meta.lang, "zh-CN");            // nothing of the broken block survives
-  EXPECT_EQ(p->meta.title, "正文标题");         // falls back to the first h1
+  EXPECT_EQ(p->meta.lang, "zh-CN");      // nothing of the broken block survives
+  EXPECT_EQ(p->meta.title, "正文标题");  // falls back to the first h1
   ASSERT_EQ(p->blocks.size(), 1u);
   EXPECT_EQ(p->blocks[0].pos.line, 6);
 }
@@ -159,7 +159,8 @@ TEST(FrontMatter, FrontMatterMustBeAtVeryStart) {
 }
 
 TEST(FrontMatter, BillionLaughsIsRefused) {
-  std::string y = "---\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
+  std::string y =
+      "---\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
   const char* names = "bcdefghij";
   char prev = 'a';
   for (int i = 0; names[i]; ++i) {
@@ -185,7 +186,8 @@ TEST(FrontMatter, SmallAliasesExpand) {
 }
 
 TEST(FrontMatter, DeepNestingIsRefusedQuickly) {
-  std::string y = "---\nx: " + std::string(100000, '[') + std::string(100000, ']') + "\n---\nbody\n";
+  std::string y =
+      "---\nx: " + std::string(100000, '[') + std::string(100000, ']') + "\n---\nbody\n";
   auto p = parse(y);
   ASSERT_TRUE(p.doc);
   ASSERT_EQ(warnings(p).size(), 1u);

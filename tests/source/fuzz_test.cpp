@@ -23,13 +23,62 @@ std::string slurp(const std::string& path) {
 }
 
 // Fragments that stress the parser's special cases.
-const std::vector<std::string> kTokens = {
-    "**", "*", "__", "_", "~~", "`", "```\n", "\n", "\n\n", "\r\n", "\r", std::string(1, '\0'),
-    "，", "。", "《", "》", "“", "”", "真", "中文", "\xEF\xBB\xBF", "\xFF", "\xE4\xB8", "---\n",
-    "...\n", "&lt;", "&#0;", "<0.3 %", "<kbd>", "</kbd>", "[", "]", "(", ")", "![", "[^1]",
-    "[^1]: ", "https://x.com", "www.a.org", "<https://y.z>", "- ", "1. ", "- [x] ", "> ",
-    "| a | b |\n|:-|-:|\n", "# ", "    ", "\t", "\\", "⸮", "&a [*a, *a]", "\"", "'", ": ",
-    "title: ", "  - "};
+const std::vector<std::string> kTokens = {"**",
+                                          "*",
+                                          "__",
+                                          "_",
+                                          "~~",
+                                          "`",
+                                          "```\n",
+                                          "\n",
+                                          "\n\n",
+                                          "\r\n",
+                                          "\r",
+                                          std::string(1, '\0'),
+                                          "，",
+                                          "。",
+                                          "《",
+                                          "》",
+                                          "“",
+                                          "”",
+                                          "真",
+                                          "中文",
+                                          "\xEF\xBB\xBF",
+                                          "\xFF",
+                                          "\xE4\xB8",
+                                          "---\n",
+                                          "...\n",
+                                          "&lt;",
+                                          "&#0;",
+                                          "<0.3 %",
+                                          "<kbd>",
+                                          "</kbd>",
+                                          "[",
+                                          "]",
+                                          "(",
+                                          ")",
+                                          "![",
+                                          "[^1]",
+                                          "[^1]: ",
+                                          "https://x.com",
+                                          "www.a.org",
+                                          "<https://y.z>",
+                                          "- ",
+                                          "1. ",
+                                          "- [x] ",
+                                          "> ",
+                                          "| a | b |\n|:-|-:|\n",
+                                          "# ",
+                                          "    ",
+                                          "\t",
+                                          "\\",
+                                          "⸮",
+                                          "&a [*a, *a]",
+                                          "\"",
+                                          "'",
+                                          ": ",
+                                          "title: ",
+                                          "  - "};
 
 std::string mutate(std::string s, std::mt19937& rng) {
   std::uniform_int_distribution<int> op(0, 5);
@@ -53,7 +102,8 @@ std::string mutate(std::string s, std::mt19937& rng) {
         break;
       }
       case 4:  // repeat a token many times
-        for (int k = static_cast<int>(rng() % 200); k > 0; --k) s.insert(at, kTokens[rng() % kTokens.size()]);
+        for (int k = static_cast<int>(rng() % 200); k > 0; --k)
+          s.insert(at, kTokens[rng() % kTokens.size()]);
         break;
       default:  // random byte
         s.insert(at, 1, static_cast<char>(rng() & 0xFF));

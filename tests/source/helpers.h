@@ -95,20 +95,30 @@ inline std::string sketch(const std::vector<doc::Inline>& inlines) {
       case doc::InlineKind::Emphasis: wrap("*", sketch(in.children), "*"); break;
       case doc::InlineKind::Strong: wrap("**", sketch(in.children), "**"); break;
       case doc::InlineKind::Strike: wrap("~", sketch(in.children), "~"); break;
-      case doc::InlineKind::Link: wrap("[", sketch(in.children), "]("), wrap("", in.url, ")"); break;
-      case doc::InlineKind::Image: wrap("![", sketch(in.children), "]("), wrap("", in.url, ")"); break;
+      case doc::InlineKind::Link:
+        wrap("[", sketch(in.children), "]("), wrap("", in.url, ")");
+        break;
+      case doc::InlineKind::Image:
+        wrap("![", sketch(in.children), "]("), wrap("", in.url, ")");
+        break;
       case doc::InlineKind::SoftBreak: out += "⏎"; break;
       case doc::InlineKind::LineBreak: out += "↵"; break;
       case doc::InlineKind::FootnoteRef: out += "[^" + std::to_string(in.number) + "]"; break;
       case doc::InlineKind::RawHtml: out += in.text; break;
-      case doc::InlineKind::Math: out += (in.display ? "$$" : "$") + in.text + (in.display ? "$$" : "$"); break;
+      case doc::InlineKind::Math:
+        out += (in.display ? "$$" : "$") + in.text + (in.display ? "$$" : "$");
+        break;
       case doc::InlineKind::Superscript: wrap("^(", sketch(in.children), ")"); break;
       case doc::InlineKind::Subscript: wrap("_(", sketch(in.children), ")"); break;
       case doc::InlineKind::Underline: wrap("<u>", sketch(in.children), "</u>"); break;
       case doc::InlineKind::Mark: wrap("==", sketch(in.children), "=="); break;
       case doc::InlineKind::Kbd: wrap("[[", sketch(in.children), "]]"); break;
-      case doc::InlineKind::Color: wrap("{", in.text, ":"), wrap("", sketch(in.children), "}"); break;
-      case doc::InlineKind::Ruby: wrap("{", sketch(in.children), "|"), wrap("", in.text, "}"); break;
+      case doc::InlineKind::Color:
+        wrap("{", in.text, ":"), wrap("", sketch(in.children), "}");
+        break;
+      case doc::InlineKind::Ruby:
+        wrap("{", sketch(in.children), "|"), wrap("", in.text, "}");
+        break;
     }
   }
   return out;

@@ -124,7 +124,8 @@ TEST(FrontMatterFormats, BrokenTomlIsReportedAtItsLine) {
 }
 
 TEST(FrontMatterFormats, JsonObjectFirst) {
-  auto p = parse("{\n  \"title\": \"JSON post\",\n  \"tags\": [\"x\"],\n  \"date\": \"2024-13-01\"\n}\nText\n");
+  auto p = parse(
+      "{\n  \"title\": \"JSON post\",\n  \"tags\": [\"x\"],\n  \"date\": \"2024-13-01\"\n}\nText\n");
   ASSERT_TRUE(p.doc);
   EXPECT_EQ(p->meta.title, "JSON post");
   EXPECT_EQ(p->meta.tags, (std::vector<std::string>{"x"}));
@@ -152,7 +153,8 @@ namespace {
 
 TEST(Badges, RowsOfBadgesAreDroppedAndNothingElse) {
   EXPECT_TRUE(source::is_badge_url("https://img.shields.io/badge/license-MIT-blue.svg"));
-  EXPECT_TRUE(source::is_badge_url("https://github.com/o/r/actions/workflows/ci.yml/badge.svg?branch=main"));
+  EXPECT_TRUE(source::is_badge_url(
+      "https://github.com/o/r/actions/workflows/ci.yml/badge.svg?branch=main"));
   EXPECT_FALSE(source::is_badge_url("https://example.com/photo.png"));
   EXPECT_FALSE(source::is_badge_url("badge.svg"));  // a local file is the author's own picture
   auto p = test::parse(

@@ -1,8 +1,8 @@
 // Inputs meant to break things: none may crash, hang or lose the body.
 #include <gtest/gtest.h>
 
-#include "source/hygiene.h"
 #include "source/helpers.h"
+#include "source/hygiene.h"
 
 namespace moyin {
 namespace {

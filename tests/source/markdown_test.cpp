@@ -47,7 +47,9 @@ TEST(CjkEmphasis, LatinBehaviourUnchanged) {
 
 TEST(CjkEmphasis, EscapedDelimitersStayLiteral) {
   EXPECT_EQ(para("\\*\\*真，\\*\\*她\n"), "**真，**她");
-  EXPECT_EQ(para("\\**真，**她\n"), "*" "*真，**她");
+  EXPECT_EQ(para("\\**真，**她\n"),
+            "*"
+            "*真，**她");
 }
 
 TEST(CjkEmphasis, CodeAndUrlsUntouched) {
@@ -82,8 +84,10 @@ TEST(CjkAutolink, StopsBeforeFullwidthPunctuation) {
 }
 
 TEST(CjkAutolink, CommaAndWwwForms) {
-  EXPECT_EQ(para("访问https://a.org/x?q=1，然后\n"), "访问[https://a.org/x?q=1](https://a.org/x?q=1)，然后");
-  EXPECT_EQ(para("参考 www.example.org，好\n"), "参考 [www.example.org](http://www.example.org)，好");
+  EXPECT_EQ(para("访问https://a.org/x?q=1，然后\n"),
+            "访问[https://a.org/x?q=1](https://a.org/x?q=1)，然后");
+  EXPECT_EQ(para("参考 www.example.org，好\n"),
+            "参考 [www.example.org](http://www.example.org)，好");
   EXPECT_EQ(para("see https://x.com/path.\n"), "see [https://x.com/path](https://x.com/path).");
 }
 
@@ -143,7 +147,8 @@ TEST(Markdown, Lists) {
 }
 
 TEST(Markdown, QuotesCodeRuleHtml) {
-  auto p = parse("> 引用\n> > 嵌套\n\n```python title=x\nprint(1)\n```\n\n---\n\n<div>\nraw\n</div>\n");
+  auto p =
+      parse("> 引用\n> > 嵌套\n\n```python title=x\nprint(1)\n```\n\n---\n\n<div>\nraw\n</div>\n");
   ASSERT_EQ(p->blocks.size(), 4u);
   EXPECT_EQ(p->blocks[0].kind, BlockKind::Quote);
   EXPECT_EQ(p->blocks[0].children[1].kind, BlockKind::Quote);
@@ -161,7 +166,7 @@ TEST(Markdown, Table) {
   const doc::Block& t = p->blocks[0];
   ASSERT_EQ(t.kind, BlockKind::Table);
   EXPECT_EQ(t.aligns, (std::vector<doc::Align>{doc::Align::Left, doc::Align::Center,
-                                              doc::Align::Right, doc::Align::None}));
+                                               doc::Align::Right, doc::Align::None}));
   ASSERT_EQ(t.rows.size(), 3u);
   EXPECT_TRUE(t.rows[0].header);
   EXPECT_FALSE(t.rows[1].header);
@@ -236,7 +241,8 @@ TEST(Markdown, Positions) {
 }
 
 TEST(Markdown, EveryNodeHasAPosition) {
-  auto p = parse("见https://x.com。和 www.a.org，\n中文\nLatin\n\n| a |\n|---|\n| https://b.c。 |\n");
+  auto p =
+      parse("见https://x.com。和 www.a.org，\n中文\nLatin\n\n| a |\n|---|\n| https://b.c。 |\n");
   int missing = 0;
   test::walk_all_inlines(*p, [&](const doc::Inline& i) { missing += i.pos.line == 0; });
   test::walk_blocks(p->blocks, [&](const doc::Block& b) { missing += b.pos.line == 0; });

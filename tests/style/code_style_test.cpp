@@ -19,7 +19,9 @@ std::string all(const doc::Diagnostics& d) {
   return s;
 }
 
-Color rgb(unsigned v) { return {((v >> 16) & 0xff) / 255.0, ((v >> 8) & 0xff) / 255.0, (v & 0xff) / 255.0}; }
+Color rgb(unsigned v) {
+  return {((v >> 16) & 0xff) / 255.0, ((v >> 8) & 0xff) / 255.0, (v & 0xff) / 255.0};
+}
 
 TEST(CodeStyle, LightByDefaultFollowsTheCodeRole) {
   doc::Diagnostics d;
@@ -39,8 +41,8 @@ TEST(CodeStyle, DarkThemeAndOverridesInAnyOrder) {
   // The palette key comes before the theme on the command line: still applied over it.
   Sheet s = resolve("article",
                     {"code.palette.keyword=#ff0000", "code.theme=dark", "code.line-numbers=true",
-                     "code.palette.comment.italic=false", "code.palette.background=#000000"}, kStyles,
-                    d);
+                     "code.palette.comment.italic=false", "code.palette.background=#000000"},
+                    kStyles, d);
   EXPECT_EQ(all(d), "");
   EXPECT_EQ(s.code.theme, CodeTheme::Dark);
   EXPECT_TRUE(s.code.line_numbers);
@@ -54,16 +56,18 @@ TEST(CodeStyle, DarkThemeAndOverridesInAnyOrder) {
 
 TEST(CodeStyle, BadValuesWarnAndKeepTheDefault) {
   doc::Diagnostics d;
-  Sheet s = resolve("article", {"code.theme=solarized", "code.palette.keyword=not-a-colour",
-                                "code.palette.nosuchclass=#000000", "code.line-numbers=maybe"}, kStyles,
-                    d);
+  Sheet s = resolve("article",
+                    {"code.theme=solarized", "code.palette.keyword=not-a-colour",
+                     "code.palette.nosuchclass=#000000", "code.line-numbers=maybe"},
+                    kStyles, d);
   const std::string msgs = all(d);
   EXPECT_NE(msgs.find("`code.theme`: expected one of light, dark"), std::string::npos) << msgs;
   EXPECT_NE(msgs.find("code.palette.keyword"), std::string::npos) << msgs;
   EXPECT_NE(msgs.find("unknown style key `code.palette.nosuchclass`"), std::string::npos) << msgs;
   EXPECT_NE(msgs.find("code.line-numbers"), std::string::npos) << msgs;
   EXPECT_EQ(s.code.theme, CodeTheme::Light);
-  EXPECT_EQ(s.code.token(TokenClass::Keyword).color, code_theme(CodeTheme::Light).token(TokenClass::Keyword).color);
+  EXPECT_EQ(s.code.token(TokenClass::Keyword).color,
+            code_theme(CodeTheme::Light).token(TokenClass::Keyword).color);
 }
 
 TEST(CodeStyle, SheetFileWithShorthandAndCss) {
@@ -81,10 +85,13 @@ TEST(CodeStyle, SheetFileWithShorthandAndCss) {
   EXPECT_TRUE(s.code.token(TokenClass::Comment).italic);  // the theme's, kept
   const std::string css = to_css(s);
   for (int c = 1; c < doc::kTokenClassCount; ++c) {
-    const std::string sel = "pre code ." + std::string(css_class(static_cast<TokenClass>(c))) + " {";
+    const std::string sel =
+        "pre code ." + std::string(css_class(static_cast<TokenClass>(c))) + " {";
     EXPECT_NE(css.find(sel), std::string::npos) << sel;
   }
-  EXPECT_NE(css.find("pre code .hl-str {\n  color: #123456;\n  font-style: italic;\n}"), std::string::npos) << css;
+  EXPECT_NE(css.find("pre code .hl-str {\n  color: #123456;\n  font-style: italic;\n}"),
+            std::string::npos)
+      << css;
   EXPECT_EQ(css_class(TokenClass::Text), "");
   EXPECT_EQ(css_class(TokenClass::Keyword), "hl-kw");
 }

@@ -117,7 +117,8 @@ TEST(Sheet, ShippedSheetsLoadWithoutWarnings) {
   }
   // article.yaml restates the built-in defaults exactly.
   doc::Diagnostics d;
-  EXPECT_EQ(to_css(resolve("article", {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d)), to_css(defaults()));
+  EXPECT_EQ(to_css(resolve("article", {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d)),
+            to_css(defaults()));
 }
 
 TEST(Sheet, BookIsMirrored16KWithChaptersOnTheRight) {
@@ -147,7 +148,8 @@ TEST(Sheet, RelativeSizesFollowTheBody) {
   EXPECT_TRUE(s.epub.embed_fonts);
   EXPECT_EQ(s.emphasis.cjk, CjkEmphasis::Dots);
   // A later body size changes every relative size, whatever layer set it.
-  Sheet t = resolve("ebook", {"body.size=12pt"}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
+  Sheet t =
+      resolve("ebook", {"body.size=12pt"}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
   EXPECT_DOUBLE_EQ(t.role(Role::H1).size, 12 * 1.6);
   EXPECT_DOUBLE_EQ(t.role(Role::Body).indent, 24);  // 2em of the new size
   EXPECT_TRUE(d.items.empty()) << all(d);
@@ -178,11 +180,11 @@ TEST(Layers, OrderDefaultsSheetFrontMatterFileSet) {
   doc::Diagnostics d;
   Sheet s = resolve(l, d);
   EXPECT_TRUE(d.items.empty()) << all(d);
-  EXPECT_EQ(s.page.size_name, "A5");               // front matter over article
+  EXPECT_EQ(s.page.size_name, "A5");                      // front matter over article
   EXPECT_EQ(s.role(Role::Body).color, (Color{1, 0, 0}));  // front matter
-  EXPECT_DOUBLE_EQ(s.role(Role::Body).size, 12);   // --style over front matter
-  EXPECT_EQ(s.toc.depth, 5);                       // --set over --style
-  EXPECT_NEAR(s.page.top, 10 * kMm, 1e-9);         // group key: all four margins
+  EXPECT_DOUBLE_EQ(s.role(Role::Body).size, 12);          // --style over front matter
+  EXPECT_EQ(s.toc.depth, 5);                              // --set over --style
+  EXPECT_NEAR(s.page.top, 10 * kMm, 1e-9);                // group key: all four margins
   EXPECT_NEAR(s.page.outer, 10 * kMm, 1e-9);
   for (int n = 1; n <= 6; ++n) EXPECT_EQ(s.role(heading_role(n)).font, "serif-zh");
   ASSERT_EQ(s.sources.size(), 3u);
@@ -196,9 +198,9 @@ TEST(Layers, OrderDefaultsSheetFrontMatterFileSet) {
   Sheet b = resolve(l, d);
   EXPECT_TRUE(d.items.empty()) << all(d);
   EXPECT_EQ(b.name, "book");
-  EXPECT_EQ(b.page.size_name, "16K");              // book over the front matter
+  EXPECT_EQ(b.page.size_name, "16K");                     // book over the front matter
   EXPECT_EQ(b.role(Role::Body).color, (Color{1, 0, 0}));  // front matter, book does not set it
-  EXPECT_EQ(b.toc.depth, 3);                       // book
+  EXPECT_EQ(b.toc.depth, 3);                              // book
   // Front matter name underneath a command-line name.
   Layers both;
   both.styles_dir = std::filesystem::path(MOYIN_SOURCE_DIR "/styles");
@@ -207,8 +209,8 @@ TEST(Layers, OrderDefaultsSheetFrontMatterFileSet) {
   Sheet e = resolve(both, d);
   EXPECT_TRUE(d.items.empty()) << all(d);
   EXPECT_EQ(e.name, "book");
-  EXPECT_TRUE(e.epub.embed_fonts);                 // ebook
-  EXPECT_TRUE(e.page.mirrored);                    // book
+  EXPECT_TRUE(e.epub.embed_fonts);  // ebook
+  EXPECT_TRUE(e.page.mirrored);     // book
   ASSERT_EQ(e.sources.size(), 2u);
   std::filesystem::remove_all(dir);
 }
@@ -218,7 +220,8 @@ TEST(Layers, ExtendsAnotherSheet) {
   std::ofstream(dir / "mine.yaml") << "extends: book\nbody: { size: 9pt }\n";
   std::ofstream(dir / "loop.yaml") << "extends: loop\n";
   doc::Diagnostics d;
-  Sheet s = resolve((dir / "mine.yaml").string(), {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
+  Sheet s = resolve((dir / "mine.yaml").string(), {},
+                    std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
   EXPECT_TRUE(d.items.empty()) << all(d);
   EXPECT_TRUE(s.page.mirrored);
   EXPECT_EQ(s.role(Role::Body).size, 9);
@@ -234,7 +237,8 @@ TEST(Errors, UnknownKeysWarnWithFileLineAndKey) {
   auto dir = scratch_dir();
   std::ofstream(dir / "s.yaml") << "body:\n  size: 11pt\n  sise: 12pt\nfoo: 1\nh1:\n  size: 20pt\n";
   doc::Diagnostics d;
-  Sheet s = resolve((dir / "s.yaml").string(), {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
+  Sheet s =
+      resolve((dir / "s.yaml").string(), {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
   ASSERT_EQ(d.items.size(), 2u) << all(d);
   EXPECT_EQ(d.items[0].severity, doc::Severity::Warning);
   EXPECT_EQ(d.items[0].path, (dir / "s.yaml").string());
@@ -285,7 +289,8 @@ TEST(Errors, BadValuesWarnAndKeepTheEarlierValue) {
     EXPECT_EQ(d.items[0].path, "--set");
     const std::string key = c.set.substr(0, c.set.find('='));
     EXPECT_NE(d.items[0].message.find("`" + key + "`"), std::string::npos) << d.items[0].message;
-    EXPECT_NE(d.items[0].message.find(c.expect_in_message), std::string::npos) << d.items[0].message;
+    EXPECT_NE(d.items[0].message.find(c.expect_in_message), std::string::npos)
+        << d.items[0].message;
     EXPECT_EQ(to_css(s), def_css) << c.set;
     EXPECT_EQ(s.page.width, def.page.width);
     EXPECT_EQ(s.toc.depth, def.toc.depth);
@@ -311,7 +316,8 @@ TEST(Errors, FilesAndYaml) {
   auto dir = scratch_dir();
   {
     doc::Diagnostics d;
-    Sheet s = resolve((dir / "absent.yaml").string(), {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
+    Sheet s = resolve((dir / "absent.yaml").string(), {},
+                      std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
     EXPECT_TRUE(d.has_errors());
     EXPECT_EQ(s.page.size_name, "A4");  // still a usable sheet
   }
@@ -336,7 +342,8 @@ TEST(Errors, FilesAndYaml) {
   {
     std::ofstream(dir / "broken.yaml") << "body: { size: 12pt\n";
     doc::Diagnostics d;
-    Sheet s = resolve((dir / "broken.yaml").string(), {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
+    Sheet s = resolve((dir / "broken.yaml").string(), {},
+                      std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
     ASSERT_TRUE(d.has_errors());
     EXPECT_GT(d.items[0].pos.line, 0);
     EXPECT_EQ(s.role(Role::Body).size, 10.5);
@@ -350,7 +357,8 @@ TEST(Errors, FilesAndYaml) {
   {
     std::ofstream(dir / "empty.yaml") << "";
     doc::Diagnostics d;
-    Sheet s = resolve((dir / "empty.yaml").string(), {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
+    Sheet s = resolve((dir / "empty.yaml").string(), {},
+                      std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
     EXPECT_TRUE(d.items.empty()) << all(d);
     const std::string a = to_css(s), b = to_css(defaults());
     EXPECT_EQ(a.substr(a.find("html {")), b.substr(b.find("html {")));
@@ -400,7 +408,10 @@ TEST(Settings, PaperSizes) {
   struct P {
     const char* name;
     double w, h;
-  } papers[] = {{"A5", 148, 210}, {"B5", 176, 250}, {"16K", 185, 260}, {"大32开", 140, 203},
+  } papers[] = {{"A5", 148, 210},
+                {"B5", 176, 250},
+                {"16K", 185, 260},
+                {"大32开", 140, 203},
                 {"letter", 215.9, 279.4}};
   for (const P& p : papers) {
     doc::Diagnostics d;
@@ -439,17 +450,22 @@ void check_snapshot(const std::string& name, const std::string& css) {
 
 TEST(Css, SnapshotArticle) {
   doc::Diagnostics d;
-  check_snapshot("article.css", to_css(resolve("article", {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d)));
+  check_snapshot(
+      "article.css",
+      to_css(resolve("article", {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d)));
 }
 
 TEST(Css, SnapshotEbook) {
   doc::Diagnostics d;
-  check_snapshot("ebook.css", to_css(resolve("ebook", {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d)));
+  check_snapshot(
+      "ebook.css",
+      to_css(resolve("ebook", {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d)));
 }
 
 TEST(Css, ChineseConventions) {
   doc::Diagnostics d;
-  const std::string css = to_css(resolve("article", {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d));
+  const std::string css =
+      to_css(resolve("article", {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d));
   EXPECT_NE(css.find("text-align: justify"), std::string::npos);
   EXPECT_NE(css.find("line-break: strict"), std::string::npos);
   EXPECT_NE(css.find("text-indent: 2em"), std::string::npos);

@@ -13,9 +13,10 @@ namespace {
 using layout::PathSegment;
 using Op = PathSegment::Op;
 
-std::string svg(const std::string& body, const std::string& attrs = R"~(width="100" height="100")~") {
-  return R"~(<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" )~" + attrs +
-         ">" + body + "</svg>";
+std::string svg(const std::string& body,
+                const std::string& attrs = R"~(width="100" height="100")~") {
+  return R"~(<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" )~" +
+         attrs + ">" + body + "</svg>";
 }
 
 Drawing draw(const std::string& text) {
@@ -72,7 +73,8 @@ TEST(Svg, RectIsAClosedOutline) {
 }
 
 TEST(Svg, CircleEllipseAreCubics) {
-  auto p = paths(draw(svg(R"~(<circle cx="50" cy="50" r="10"/><ellipse cx="20" cy="30" rx="5" ry="8"/>)~")));
+  auto p = paths(
+      draw(svg(R"~(<circle cx="50" cy="50" r="10"/><ellipse cx="20" cy="30" rx="5" ry="8"/>)~")));
   ASSERT_EQ(p.size(), 2u);
   auto on_curve = [](const layout::Path& path, double cx, double cy, double rx, double ry) {
     int cubics = 0;
@@ -131,8 +133,9 @@ TEST(Svg, ViewBoxScalesAndCentres) {
   auto p = paths(d);
   ASSERT_EQ(p.size(), 1u);
   expect_box(bounds(p[0]), 50, 0, 100, 100);  // xMidYMid meet
-  Drawing s = draw(svg(R"~(<rect x="0" y="0" width="10" height="10"/>)~",
-                       R"~(width="200" height="100" viewBox="0 0 10 10" preserveAspectRatio="none")~"));
+  Drawing s =
+      draw(svg(R"~(<rect x="0" y="0" width="10" height="10"/>)~",
+               R"~(width="200" height="100" viewBox="0 0 10 10" preserveAspectRatio="none")~"));
   expect_box(bounds(paths(s)[0]), 0, 0, 200, 100);
 }
 
@@ -176,7 +179,8 @@ TEST(Svg, InheritedStyleAndStyleAttribute) {
 }
 
 TEST(Svg, StrokeScalesWithTransform) {
-  auto p = paths(draw(svg(R"~(<line x2="10" stroke="red" stroke-width="2" stroke-dasharray="3" transform="scale(4)"/>)~")));
+  auto p = paths(draw(svg(
+      R"~(<line x2="10" stroke="red" stroke-width="2" stroke-dasharray="3" transform="scale(4)"/>)~")));
   ASSERT_EQ(p.size(), 1u);
   EXPECT_DOUBLE_EQ(p[0].stroke->width, 8);
   EXPECT_EQ(p[0].stroke->dash, (std::vector<double>{12, 12}));
@@ -184,7 +188,8 @@ TEST(Svg, StrokeScalesWithTransform) {
 
 TEST(Svg, Colours) {
   auto fill = [](const std::string& f) {
-    auto p = paths(draw(svg(R"~(<rect width="1" height="1" color="#00ff00" fill=")~" + f + R"~("/>)~")));
+    auto p =
+        paths(draw(svg(R"~(<rect width="1" height="1" color="#00ff00" fill=")~" + f + R"~("/>)~")));
     return p.empty() || !p[0].fill ? layout::Color{-1, -1, -1} : p[0].fill->color;
   };
   EXPECT_EQ(fill("red"), (layout::Color{1, 0, 0}));
@@ -197,7 +202,8 @@ TEST(Svg, Colours) {
 }
 
 TEST(Svg, OpacityAndFillRule) {
-  auto p = paths(draw(svg(R"~(<g opacity="0.5"><rect width="1" height="1" fill-opacity="0.5" stroke="black" stroke-opacity="0.8" fill-rule="evenodd"/></g>)~")));
+  auto p = paths(draw(svg(
+      R"~(<g opacity="0.5"><rect width="1" height="1" fill-opacity="0.5" stroke="black" stroke-opacity="0.8" fill-rule="evenodd"/></g>)~")));
   ASSERT_EQ(p.size(), 1u);
   EXPECT_DOUBLE_EQ(p[0].fill->opacity, 0.25);
   EXPECT_DOUBLE_EQ(p[0].stroke->opacity, 0.4);
@@ -205,7 +211,8 @@ TEST(Svg, OpacityAndFillRule) {
 }
 
 TEST(Svg, HiddenElementsAreNotDrawn) {
-  auto p = paths(draw(svg(R"~(<rect width="1" height="1" display="none"/><g style="display:none"><rect width="1" height="1"/></g>
+  auto p = paths(draw(svg(
+      R"~(<rect width="1" height="1" display="none"/><g style="display:none"><rect width="1" height="1"/></g>
     <rect width="1" height="1" visibility="hidden"/><rect width="2" height="2"/>)~")));
   EXPECT_EQ(p.size(), 1u);
 }
@@ -282,7 +289,8 @@ TEST(SvgHostile, EntitiesAreNotExpanded) {
   std::string lol = R"~(<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY lol "lol">)~";
   for (int i = 1; i < 10; ++i) {
     lol += "<!ENTITY lol" + std::to_string(i) + " \"";
-    for (int k = 0; k < 10; ++k) lol += "&lol" + (i == 1 ? std::string() : std::to_string(i - 1)) + ";";
+    for (int k = 0; k < 10; ++k)
+      lol += "&lol" + (i == 1 ? std::string() : std::to_string(i - 1)) + ";";
     lol += "\">";
   }
   lol += R"~(]><svg xmlns="http://www.w3.org/2000/svg"><text x="1" y="1">&lol9;</text></svg>)~";
@@ -335,7 +343,8 @@ TEST(SvgHostile, DeepNestingAndManyElements) {
 }
 
 TEST(SvgHostile, BadValuesAreIgnored) {
-  auto p = paths(draw(svg(R"~(<rect width="10" height="10" fill="notacolour" stroke-width="-3" transform="rotate(" opacity="x"/>
+  auto p = paths(draw(svg(
+      R"~(<rect width="10" height="10" fill="notacolour" stroke-width="-3" transform="rotate(" opacity="x"/>
     <path d="M 0 0 L 10 10 L oops"/><circle r="-1"/>)~")));
   ASSERT_GE(p.size(), 1u);
 }

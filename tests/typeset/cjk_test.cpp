@@ -51,7 +51,8 @@ TEST(BreakOpportunities, HanLatinBoundariesAndSpaces) {
 TEST(BreakOpportunities, LevelsAreDistinct) {
   const std::string s = "人々说ァ～好—他——来12%";
   const std::string basic = marks(s, LineBreakLevel::Basic), gb = marks(s, LineBreakLevel::GB),
-                    strict = marks(s, LineBreakLevel::Strict), loose = marks(s, LineBreakLevel::Loose);
+                    strict = marks(s, LineBreakLevel::Strict),
+                    loose = marks(s, LineBreakLevel::Loose);
   EXPECT_NE(basic, gb);
   EXPECT_NE(basic, strict);
   EXPECT_NE(basic, loose);
@@ -96,8 +97,8 @@ TEST(Classes, ProhibitionsByLevel) {
   EXPECT_FALSE(no_line_start(U'～', 0, 0, LineBreakLevel::Basic));
   EXPECT_TRUE(no_line_start(U'～', 0, 0, LineBreakLevel::GB));
   EXPECT_TRUE(no_line_start(U'%', U'5', 0, LineBreakLevel::GB));
-  EXPECT_TRUE(no_line_start(U'…', U'说', U'好', LineBreakLevel::GB));   // lone …
-  EXPECT_FALSE(no_line_start(U'…', U'说', U'…', LineBreakLevel::GB));   // a pair may start (gb)
+  EXPECT_TRUE(no_line_start(U'…', U'说', U'好', LineBreakLevel::GB));  // lone …
+  EXPECT_FALSE(no_line_start(U'…', U'说', U'…', LineBreakLevel::GB));  // a pair may start (gb)
   EXPECT_TRUE(no_line_start(U'…', U'说', U'…', LineBreakLevel::Strict));
   EXPECT_TRUE(no_line_end(U'（', U'中', LineBreakLevel::Basic));
   EXPECT_TRUE(no_line_end(U'¥', U'6', LineBreakLevel::GB));

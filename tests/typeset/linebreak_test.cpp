@@ -98,21 +98,21 @@ TEST(LineBreak, PushInBeforePushOut) {
   auto hgap = [] { return Item::glue(0, 0.1, 0, StretchClass::Han, ShrinkClass::Word); };
   auto blank = [] { return Item::glue(0.5, 0, 0.5, StretchClass::Word, ShrinkClass::Pause); };
   std::vector<Item> items{
-      Item::box(1),                                                // 0 甲
-      Item::box(0.5, 0),                                           // 1 ，
-      Item::pen(0), blank(),                                       // 2 3
-      Item::box(1),                                                // 4 丙
-      Item::pen(0), hgap(), Item::box(1),                          // 5 6 7 丁
-      Item::pen(0), hgap(), Item::box(1),                          // 8 9 10 戊
-      Item::box(0.5, 0),                                           // 11 ，
-      Item::pen(0), blank(),                                       // 12 13
-      Item::box(1),                                                // 14 己
-      Item::pen(0), hgap(), Item::box(1),                          // 15 16 17 庚
+      Item::box(1),                              // 0 甲
+      Item::box(0.5, 0),                         // 1 ，
+      Item::pen(0),      blank(),                // 2 3
+      Item::box(1),                              // 4 丙
+      Item::pen(0),      hgap(),  Item::box(1),  // 5 6 7 丁
+      Item::pen(0),      hgap(),  Item::box(1),  // 8 9 10 戊
+      Item::box(0.5, 0),                         // 11 ，
+      Item::pen(0),      blank(),                // 12 13
+      Item::box(1),                              // 14 己
+      Item::pen(0),      hgap(),  Item::box(1),  // 15 16 17 庚
   };
   BreakParams p{.measure = 5};
   auto lines = break_lines(items, p);
   ASSERT_EQ(lines.size(), 2u);
-  EXPECT_EQ(lines[0].end, 12u);  // line ends after the second comma's ink
+  EXPECT_EQ(lines[0].end, 12u);    // line ends after the second comma's ink
   EXPECT_EQ(lines[1].begin, 14u);  // its blank is discarded
   std::vector<double> w;
   LineFit f = fit_line(items, lines[0], 5, true, w);
@@ -126,11 +126,11 @@ TEST(LineBreak, PushInBeforePushOut) {
 // box follows the break penalty and is discarded.
 TEST(LineBreak, OpeningBracketAtLineStartLosesBlank) {
   std::vector<Item> items = han(5, 0.1);  // items 0..12
-  items.push_back(Item::pen(0));                                       // 13
+  items.push_back(Item::pen(0));          // 13
   items.push_back(Item::glue(0.5, 0, 0.5, StretchClass::Word, ShrinkClass::Bracket));  // 14
-  items.push_back(Item::box(0.5, 0));                                  // 15 （
-  items.push_back(Item::box(1));                                       // 16 己
-  items.push_back(Item::box(0.5, 0));                                  // 17 ）
+  items.push_back(Item::box(0.5, 0));                                                  // 15 （
+  items.push_back(Item::box(1));                                                       // 16 己
+  items.push_back(Item::box(0.5, 0));                                                  // 17 ）
   BreakParams p{.measure = 5, .min_last_line = 1};  // 2 would pull 戊 down
   auto lines = break_lines(items, p);
   ASSERT_EQ(lines.size(), 2u);
@@ -154,9 +154,9 @@ TEST(LineBreak, ForcedAndForbiddenPenalties) {
 
 // Shrink takes the first class in CJK-RULES §5 order before touching the next.
 TEST(LineBreak, ShrinkPriorityClasses) {
-  std::vector<Item> items{Item::box(4), Item::glue(1, 0, 0.5, StretchClass::Word, ShrinkClass::Stop),
-                          Item::box(4), Item::glue(1, 0, 0.5, StretchClass::Word, ShrinkClass::Word),
-                          Item::box(1)};
+  std::vector<Item> items{
+      Item::box(4), Item::glue(1, 0, 0.5, StretchClass::Word, ShrinkClass::Stop), Item::box(4),
+      Item::glue(1, 0, 0.5, StretchClass::Word, ShrinkClass::Word), Item::box(1)};
   LineSpan line{0, items.size(), 99, BreakRule::Optimal};
   std::vector<double> w;
   LineFit f = fit_line(items, line, 10.75, true, w);
@@ -171,9 +171,8 @@ TEST(LineBreak, ShrinkPriorityClasses) {
 // Stretch: word spaces, then Han–Latin, then Han gaps; beyond all capacity,
 // the excess goes to word/Han–Latin glue, never to Han gaps when those exist.
 TEST(LineBreak, StretchPriorityAndOverflow) {
-  std::vector<Item> items{Item::box(2), Item::glue(0, 0.1, 0, StretchClass::Han),
-                          Item::box(2), Item::glue(0.25, 0.1, 0, StretchClass::HanLatin),
-                          Item::box(2)};
+  std::vector<Item> items{Item::box(2), Item::glue(0, 0.1, 0, StretchClass::Han), Item::box(2),
+                          Item::glue(0.25, 0.1, 0, StretchClass::HanLatin), Item::box(2)};
   LineSpan line{0, items.size(), 99, BreakRule::Optimal};
   std::vector<double> w;
   LineFit f = fit_line(items, line, 6.4, true, w);
@@ -206,8 +205,9 @@ TEST(LineBreak, EmergencyAndOverfull) {
     emergency |= l.rule == BreakRule::Emergency;
   }
   EXPECT_TRUE(emergency);
-  std::vector<Item> wide{Item::box(1), Item::pen(0), Item::glue(0.3, 0.2, 0.1), Item::box(9),
-                         Item::pen(0), Item::glue(0.3, 0.2, 0.1), Item::box(1)};
+  std::vector<Item> wide{Item::box(1), Item::pen(0), Item::glue(0.3, 0.2, 0.1),
+                         Item::box(9), Item::pen(0), Item::glue(0.3, 0.2, 0.1),
+                         Item::box(1)};
   lines = break_lines(wide, p);
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_EQ(lines[1].rule, BreakRule::Overfull);

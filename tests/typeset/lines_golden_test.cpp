@@ -23,9 +23,12 @@ std::string slurp(const std::string& path) {
 
 void check_golden(double measure, const std::string& name) {
   doc::Diagnostics diags;
-  auto fonts = font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", diags);
-  if (!fonts || !fonts->find_set("serif-zh")) GTEST_FAIL() << "default fonts missing: run scripts/setup";
-  auto d = source::read_file(std::string(MOYIN_TEST_DATA_DIR) + "/corpus/llm-survey-2025.md", diags);
+  auto fonts =
+      font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", diags);
+  if (!fonts || !fonts->find_set("serif-zh"))
+    GTEST_FAIL() << "default fonts missing: run scripts/setup";
+  auto d =
+      source::read_file(std::string(MOYIN_TEST_DATA_DIR) + "/corpus/llm-survey-2025.md", diags);
   ASSERT_TRUE(d);
   d->path = "llm-survey-2025.md";  // stable across checkouts
   style::Layers layers;

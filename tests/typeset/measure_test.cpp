@@ -13,12 +13,15 @@ namespace {
 
 const font::FontLibrary* library() { return test_fonts::library(); }
 
-std::vector<doc::Inline> text(std::string s) { return {doc::Inline{.kind = doc::InlineKind::Text, .text = std::move(s)}}; }
+std::vector<doc::Inline> text(std::string s) {
+  return {doc::Inline{.kind = doc::InlineKind::Text, .text = std::move(s)}};
+}
 
 class Measure : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!library() || !library()->find_set("serif-zh")) GTEST_FAIL() << "test fonts missing: build the moyin_test_fonts target";
+    if (!library() || !library()->find_set("serif-zh"))
+      GTEST_FAIL() << "test fonts missing: build the moyin_test_fonts target";
     roles = {library(), library()->find_set("serif-zh"), library()->find_set("mono")};
   }
   FontRoles roles;

@@ -54,7 +54,8 @@ std::unique_ptr<Typeset> typeset_file(const fs::path& file) {
   layers.front_matter = t->doc.meta.style;
   layers.document_dir = file.parent_path();
   t->sheet = style::resolve(layers, t->diags);
-  auto fonts = font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", t->diags);
+  auto fonts = font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml",
+                                       t->diags);
   if (!fonts) return nullptr;
   t->book = typeset::typeset(t->doc, t->sheet, *fonts, t->diags);
   return t;
@@ -70,7 +71,8 @@ void check_golden(const fs::path& input, const std::string& name) {
   layers.front_matter = d->meta.style;
   layers.document_dir = input.parent_path();
   const style::Sheet sheet = style::resolve(layers, diags);
-  auto fonts = font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", diags);
+  auto fonts =
+      font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", diags);
   ASSERT_TRUE(fonts);
   auto out = dump_pages(*d, sheet, *fonts, diags);
   ASSERT_TRUE(out);
@@ -109,8 +111,12 @@ TEST(PagesGolden, SvgFigure) { check_golden(kRoot / "tests/fixtures/svg/figure.m
 
 // Tables (issue 15): automatic column widths, smaller type, a table split
 // into column groups; a row taller than a page split between its lines.
-TEST(PagesGolden, WideTables) { check_golden(kRoot / "tests/fixtures/tables/wide.md", "table-wide"); }
-TEST(PagesGolden, TallTable) { check_golden(kRoot / "tests/fixtures/tables/tall.md", "table-tall"); }
+TEST(PagesGolden, WideTables) {
+  check_golden(kRoot / "tests/fixtures/tables/wide.md", "table-wide");
+}
+TEST(PagesGolden, TallTable) {
+  check_golden(kRoot / "tests/fixtures/tables/tall.md", "table-tall");
+}
 
 // No glyph run of a table overprints another on the same baseline, and
 // every run stays inside the type area (the 200-column table printed black bands).
@@ -132,7 +138,8 @@ void check_no_overprint(const Typeset& t) {
     for (auto& [y, spans] : rows) {
       std::sort(spans.begin(), spans.end());
       for (size_t i = 1; i < spans.size(); ++i)
-        EXPECT_LE(spans[i - 1].second, spans[i].first + 0.5) << "page " << page.label << " y " << y / 10.0;
+        EXPECT_LE(spans[i - 1].second, spans[i].first + 0.5)
+            << "page " << page.label << " y " << y / 10.0;
     }
   }
 }
@@ -152,7 +159,9 @@ TEST(PagesGolden, TablesNeverOverprintOrLeaveTheTypeArea) {
   for (const auto& page : t->book.pages) {
     bool cell = false;
     for (const auto& it : page.items)
-      if (auto* r = std::get_if<layout::GlyphRun>(&it); r && r->text.find("非常长") != std::string::npos) cell = true;
+      if (auto* r = std::get_if<layout::GlyphRun>(&it);
+          r && r->text.find("非常长") != std::string::npos)
+        cell = true;
     pages_with_cells += cell;
   }
   EXPECT_GE(pages_with_cells, 2);
@@ -184,7 +193,8 @@ void check_type_area(const Typeset& t) {
       // its origin may sit half an em left of the margin, the ink does not.
       size_t i0 = 0;
       char32_t first = r->text.empty() ? 0 : base::next_code_point(r->text, i0);
-      bool opening = std::u32string_view(U"“‘（《〈「『【〖〔［｛").find(first) != std::u32string_view::npos;
+      bool opening =
+          std::u32string_view(U"“‘（《〈「『【〖〔［｛").find(first) != std::u32string_view::npos;
       EXPECT_GE(r->origin.x, a.left - 0.5 - (opening ? 0.5 * r->size : 0));
       EXPECT_LE(r->origin.x + w, a.left + a.width + 0.5);
       double y = r->origin.y;
@@ -289,8 +299,10 @@ TEST(PagesReal, BookStyleMirroredAndRectoStart) {
   auto t = std::make_unique<Typeset>();
   auto d = source::read_file(kRoot / "content/zh-article.md", t->diags);
   ASSERT_TRUE(d);
-  t->sheet = style::resolve("book", {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), t->diags);
-  auto fonts = font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", t->diags);
+  t->sheet =
+      style::resolve("book", {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), t->diags);
+  auto fonts = font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml",
+                                       t->diags);
   ASSERT_TRUE(fonts);
   t->doc = std::move(*d);
   t->book = typeset::typeset(t->doc, t->sheet, *fonts, t->diags);

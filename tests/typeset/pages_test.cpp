@@ -451,8 +451,9 @@ TEST(PageBuilder, CropMarksSitOutsideTheBleed) {
     const bool inside_y = std::max(r->from.y, r->to.y) > page.bleed.y &&
                           std::min(r->from.y, r->to.y) < page.bleed.y + page.bleed.height;
     EXPECT_FALSE(inside_x && inside_y);
-    const bool on_trim_line = r->from.x == page.trim.x || r->from.x == page.trim.x + page.trim.width ||
-                              r->from.y == page.trim.y || r->from.y == page.trim.y + page.trim.height;
+    const bool on_trim_line =
+        r->from.x == page.trim.x || r->from.x == page.trim.x + page.trim.width ||
+        r->from.y == page.trim.y || r->from.y == page.trim.y + page.trim.height;
     EXPECT_TRUE(on_trim_line);
   }
   EXPECT_EQ(marks, 8);
@@ -573,8 +574,8 @@ TEST(BlockLayout, DamagedImageWarnsAndKeepsItsAltText) {
   namespace fs = std::filesystem;
   fs::path dir = fs::temp_directory_path() / ("moyin-image-" + std::to_string(::getpid()));
   fs::create_directories(dir);
-  std::ofstream(dir / "bad.png", std::ios::binary) << std::string("\x89PNG\r\n\x1a\n", 8)
-                                                  << std::string(40, '\xff');
+  std::ofstream(dir / "bad.png", std::ios::binary)
+      << std::string("\x89PNG\r\n\x1a\n", 8) << std::string(40, '\xff');
   style::Sheet s = test_sheet(10);
   doc::Document d;
   d.path = (dir / "doc.md").string();
@@ -587,8 +588,9 @@ TEST(BlockLayout, DamagedImageWarnsAndKeepsItsAltText) {
   Fake fake{&s};
   BlockLayout bl = layout_blocks(d, s, fake, diags);
   ASSERT_EQ(diags.items.size(), 1u);
-  EXPECT_EQ(doc::format(diags.items[0]),
-            d.path + ":3:1: warning: image bad.png is a damaged PNG file (no IHDR chunk); alt text used");
+  EXPECT_EQ(
+      doc::format(diags.items[0]),
+      d.path + ":3:1: warning: image bad.png is a damaged PNG file (no IHDR chunk); alt text used");
   PageBuild pb = build_pages(bl.list, s.page, true);
   std::string text;
   for (const auto& page : pb.pages)
@@ -758,7 +760,8 @@ TEST(Book, TocLinksAndNumbersPointAtHeadings) {
       ASSERT_TRUE(where.count(l->dest)) << l->dest;
       // The run that ends the entry line is its page number.
       std::string last;
-      for (size_t j = i + 1; j < p.items.size() && !std::holds_alternative<layout::LinkArea>(p.items[j]); ++j)
+      for (size_t j = i + 1;
+           j < p.items.size() && !std::holds_alternative<layout::LinkArea>(p.items[j]); ++j)
         if (auto* r = std::get_if<layout::GlyphRun>(&p.items[j])) last = r->text;
       EXPECT_EQ(last, where[l->dest]);
     }
@@ -816,7 +819,7 @@ TEST(Book, ChaptersStartOnNewRectoPages) {
       if (auto* a = std::get_if<layout::Anchor>(&it)) where[a->name] = p.label;
   EXPECT_EQ(where["a"], "1");
   EXPECT_EQ(where["b"], "3");
-  EXPECT_EQ(where["fn-1"], "3");  // notes at the end of their chapter
+  EXPECT_EQ(where["fn-1"], "3");        // notes at the end of their chapter
   EXPECT_EQ(book.pages[0].label, "i");  // title page
 }
 

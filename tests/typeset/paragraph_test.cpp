@@ -27,7 +27,9 @@ ParagraphStyle body(double measure, double indent = 0) {
   return ps;
 }
 
-std::vector<doc::Inline> text(std::string s) { return {doc::Inline{.kind = doc::InlineKind::Text, .text = std::move(s)}}; }
+std::vector<doc::Inline> text(std::string s) {
+  return {doc::Inline{.kind = doc::InlineKind::Text, .text = std::move(s)}};
+}
 
 // Every glyph of a line with its absolute pen x and the character it starts.
 struct Placed {
@@ -48,7 +50,8 @@ std::vector<Placed> placed(const Line& line) {
     for (const auto& g : run.glyphs) {
       size_t i = g.cluster;
       char32_t cp = base::next_code_point(run.text, i);
-      if (!out.empty() && prev_end != static_cast<size_t>(-1)) out.back().touches_next = g.cluster == prev_end;
+      if (!out.empty() && prev_end != static_cast<size_t>(-1))
+        out.back().touches_next = g.cluster == prev_end;
       out.push_back({g.gid, x, g.advance, cp, run.face, run.size, false});
       prev_end = i;
       x += g.advance;
@@ -71,7 +74,8 @@ char32_t last_cp(std::string_view s) {
 class Paragraph : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!test_fonts::library()) GTEST_FAIL() << "test fonts missing: build the moyin_test_fonts target";
+    if (!test_fonts::library())
+      GTEST_FAIL() << "test fonts missing: build the moyin_test_fonts target";
   }
   ParagraphSetter setter;
   doc::Diagnostics diags;
@@ -79,7 +83,8 @@ class Paragraph : public ::testing::Test {
 
 TEST_F(Paragraph, HanFillsTheMeasureExactly) {
   // 10 pt Han at a 100 pt measure: ten characters a line, at natural width.
-  SetParagraph p = setter.set(text("一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑"), body(100), diags);
+  SetParagraph p =
+      setter.set(text("一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑"), body(100), diags);
   ASSERT_EQ(p.lines.size(), 3u);
   EXPECT_NEAR(p.lines[0].width, 100, 0.01);
   EXPECT_NEAR(p.lines[0].natural, 100, 0.01);
@@ -132,7 +137,9 @@ TEST_F(Paragraph, LineEndPunctuationIsHalfWidthAndFlush) {
   // 九 characters + "，" exactly: the comma's blank is dropped at the line end.
   auto p = setter.set(text("一二三四五六七八九，甲乙丙丁戊己庚辛壬癸子丑寅卯"), body(95), diags);
   ASSERT_GE(p.lines.size(), 2u);
-  EXPECT_EQ(last_cp(p.text.substr(p.lines[0].text_begin, p.lines[0].text_end - p.lines[0].text_begin)), U'，');
+  EXPECT_EQ(
+      last_cp(p.text.substr(p.lines[0].text_begin, p.lines[0].text_end - p.lines[0].text_begin)),
+      U'，');
   EXPECT_NEAR(p.lines[0].natural, 95, 1e-6);
   EXPECT_NEAR(p.lines[0].width, 95, 0.01);
 }
@@ -151,14 +158,17 @@ TEST_F(Paragraph, PairsNeverSplit) {
     for (size_t i = 0; i + 1 < p.lines.size(); ++i) {
       char32_t end = last_cp(p.text.substr(0, p.lines[i].text_end));
       char32_t start = first_cp(p.text.substr(p.lines[i + 1].text_begin));
-      EXPECT_FALSE(end == start && (end == U'—' || end == U'…')) << "measure " << m << " line " << i;
+      EXPECT_FALSE(end == start && (end == U'—' || end == U'…'))
+          << "measure " << m << " line " << i;
     }
   }
 }
 
 TEST_F(Paragraph, OverfullWordBreaksWithAWarning) {
   doc::Diagnostics d;
-  auto p = setter.set(text("见https://example.com/a/very/long/path/that/cannot/fit/on/one/line/at/all。"), body(100), d);
+  auto p = setter.set(
+      text("见https://example.com/a/very/long/path/that/cannot/fit/on/one/line/at/all。"),
+      body(100), d);
   ASSERT_GE(p.lines.size(), 2u);
   EXPECT_GE(d.count(doc::Severity::Warning), 1u);
   for (const Line& l : p.lines) EXPECT_LE(l.width, 100 + 0.01);
@@ -272,14 +282,16 @@ TEST_F(Paragraph, FirstFitFallbackKeepsTheRules) {
 // Property test over randomized paragraphs of Han, Latin, digits and every
 // punctuation mark, at random measures (CJK-RULES §2, §5, §8).
 TEST_F(Paragraph, RandomParagraphsKeepTheRules) {
-  const std::vector<std::string> han{"中", "文", "排", "版", "模", "型", "数", "据", "训", "练", "的", "是",
-                                     "大", "在", "了", "和", "人", "工", "智", "能", "学", "习", "与", "开"};
-  const std::vector<std::string> marks{"，", "。", "、", "：", "；", "？", "！", "．", "“", "”", "‘", "’",
-                                       "（", "）", "《", "》", "〈", "〉", "「", "」", "『", "』", "【", "】",
-                                       "〖", "〗", "〔", "〕", "［", "］", "｛", "｝", "——", "……", "～", "·",
-                                       "/", "–", "%", "℃", "°", "…", "—", "¥"};
-  const std::vector<std::string> latin{"GPU", "Transformer", "AI", "LLM", "a", "model", "v3.1.2", "12.5%",
-                                       "2025", "7", "x86", "the", "RLHF"};
+  const std::vector<std::string> han{"中", "文", "排", "版", "模", "型", "数", "据",
+                                     "训", "练", "的", "是", "大", "在", "了", "和",
+                                     "人", "工", "智", "能", "学", "习", "与", "开"};
+  const std::vector<std::string> marks{
+      "，", "。", "、", "：", "；", "？", "！", "．", "“",  "”",  "‘",  "’",  "（", "）", "《",
+      "》", "〈", "〉", "「", "」", "『", "』", "【", "】", "〖", "〗", "〔", "〕", "［", "］",
+      "｛", "｝", "——", "……", "～", "·",  "/",  "–",  "%",  "℃",  "°",  "…",  "—",  "¥"};
+  const std::vector<std::string> latin{"GPU",   "Transformer", "AI",    "LLM",  "a",
+                                       "model", "v3.1.2",      "12.5%", "2025", "7",
+                                       "x86",   "the",         "RLHF"};
   std::mt19937 rng(20251128);
   auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
   int lines_checked = 0;
@@ -300,13 +312,19 @@ TEST_F(Paragraph, RandomParagraphsKeepTheRules) {
       const Line& l = p.lines[i];
       if (l.text_end <= l.text_begin) continue;
       ++lines_checked;
-      const std::string where = "paragraph " + std::to_string(n) + " line " + std::to_string(i) + ": " + s;
-      const std::string_view t = std::string_view(p.text).substr(l.text_begin, l.text_end - l.text_begin);
+      const std::string where =
+          "paragraph " + std::to_string(n) + " line " + std::to_string(i) + ": " + s;
+      const std::string_view t =
+          std::string_view(p.text).substr(l.text_begin, l.text_end - l.text_begin);
       const bool last = i + 1 == p.lines.size();
       if (l.rule != BreakRule::Overfull && i > 0) {
         char32_t c = first_cp(t);
         char32_t prev = last_cp(std::string_view(p.text).substr(0, l.text_begin));
-        char32_t next = first_cp(std::string_view(p.text).substr(l.text_begin + (c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4)));
+        char32_t next =
+            first_cp(std::string_view(p.text).substr(l.text_begin + (c < 0x80      ? 1
+                                                                     : c < 0x800   ? 2
+                                                                     : c < 0x10000 ? 3
+                                                                                   : 4)));
         // ASCII quotes/letters never count; the marks of §2 do.
         EXPECT_FALSE(no_line_start(c, prev, next, LineBreakLevel::GB)) << where;
       }
@@ -324,7 +342,9 @@ TEST_F(Paragraph, RandomParagraphsKeepTheRules) {
       // Gaps between Han characters stay at or under 0.1 em.
       auto g = placed(l);
       for (size_t k = 0; k + 1 < g.size(); ++k) {
-        if (!base::is_cjk_letter(g[k].cp) || !base::is_cjk_letter(g[k + 1].cp) || !g[k].touches_next) continue;
+        if (!base::is_cjk_letter(g[k].cp) || !base::is_cjk_letter(g[k + 1].cp) ||
+            !g[k].touches_next)
+          continue;
         double natural = font::advance_em(library().face(g[k].face), g[k].gid) * g[k].size;
         EXPECT_LE(g[k + 1].x - g[k].x - natural, 0.1 * g[k].size + 1e-6) << where;
       }
@@ -358,7 +378,7 @@ TEST_F(Paragraph, FullwidthInterpunctSidesShrinkFirst) {
   EXPECT_NEAR(tight.lines[0].width, 97, 0.01);
   EXPECT_NEAR(g[4].x - g[2].x, 17, 1e-6);
   EXPECT_NEAR((g[3].x + 5) - (g[2].x + 10), g[4].x - (g[3].x + 5), 1e-6);  // ink stays centred
-  EXPECT_NEAR(g[7].x - g[6].x, 10, 1e-6);                                 // ， keeps its ½ em blank
+  EXPECT_NEAR(g[7].x - g[6].x, 10, 1e-6);  // ， keeps its ½ em blank
   // The items: two ¼ em glues of the Interpunct class around a ½ em box.
   int sides = 0;
   MeasureOptions mo;
@@ -389,10 +409,11 @@ TEST_F(Paragraph, HalfWidthInterpunctIsAFixedBox) {
 }
 
 TEST_F(Paragraph, EmphasisDotsAreDecorationsUnderHanOnly) {
-  std::vector<doc::Inline> in{{.kind = doc::InlineKind::Text, .text = "前"},
-                              {.kind = doc::InlineKind::Emphasis,
-                               .children = {{.kind = doc::InlineKind::Text, .text = "重点 Key 字"}}},
-                              {.kind = doc::InlineKind::Text, .text = "后"}};
+  std::vector<doc::Inline> in{
+      {.kind = doc::InlineKind::Text, .text = "前"},
+      {.kind = doc::InlineKind::Emphasis,
+       .children = {{.kind = doc::InlineKind::Text, .text = "重点 Key 字"}}},
+      {.kind = doc::InlineKind::Text, .text = "后"}};
   ParagraphStyle ps = body(400);
   auto off = setter.set(in, ps, diags);
   ps.emphasis_dots = true;
@@ -460,7 +481,8 @@ TEST_F(Paragraph, LongUrlBreaksInsideInsteadOfSpreadingHan) {
     }
   }
   // (Lines made only of URL pieces may still be set ragged: "cannot justify".)
-  for (const auto& item : d.items) EXPECT_EQ(item.message.find("Han characters spaced"), std::string::npos) << item.message;
+  for (const auto& item : d.items)
+    EXPECT_EQ(item.message.find("Han characters spaced"), std::string::npos) << item.message;
   // "3.5" and "//" never break.
   auto q = setter.set(text("版本3.5和网址http://a.b/c"), body(40), d);
   for (const Line& l : q.lines) {
@@ -473,7 +495,7 @@ TEST(Hyphenator, EnglishPatterns) {
   auto hy = Hyphenator::load(default_hyphenation_dictionary());
   ASSERT_TRUE(hy) << default_hyphenation_dictionary() << " (Debian hyphen-en-us)";
   EXPECT_EQ(hy->points("hyphenation"), (std::vector<size_t>{2, 6}));  // hy-phen-ation
-  EXPECT_TRUE(hy->points("GPT4o").empty());  // not a word of letters
+  EXPECT_TRUE(hy->points("GPT4o").empty());                           // not a word of letters
   EXPECT_TRUE(hy->points("cat").empty());
   EXPECT_FALSE(Hyphenator::load("/nonexistent/hyph.dic"));
 }
@@ -484,7 +506,8 @@ TEST_F(Paragraph, LongEnglishWordsAreHyphenatedWhenALineWouldBeLoose) {
   ParagraphStyle ps = body(100);
   ps.hyphenator = &*hy;
   doc::Diagnostics d;
-  auto p = setter.set(text("中文字符internationalization与characterization中文字符测试文本内容"), ps, d);
+  auto p =
+      setter.set(text("中文字符internationalization与characterization中文字符测试文本内容"), ps, d);
   int hyphenated = 0;
   for (const Line& l : p.lines) {
     EXPECT_FALSE(l.fit.han_overflow) << p.text.substr(l.text_begin, l.text_end - l.text_begin);
@@ -498,7 +521,8 @@ TEST_F(Paragraph, LongEnglishWordsAreHyphenatedWhenALineWouldBeLoose) {
   }
   EXPECT_GT(hyphenated, 0);
   // A paragraph that sets well in one pass is never hyphenated.
-  auto easy = setter.set(text("这是一段普通的中文，其中有internationalization这个词。"), body(400), d);
+  auto easy =
+      setter.set(text("这是一段普通的中文，其中有internationalization这个词。"), body(400), d);
   for (const Line& l : easy.lines) EXPECT_NE(l.kind, BreakKind::Hyphen);
 }
 

@@ -15,8 +15,8 @@
 #include "font/font.h"
 #include "source/source.h"
 #include "style/style.h"
-#include "typeset/book.h"
 #include "test_fonts.h"
+#include "typeset/book.h"
 
 namespace moyin::typeset {
 namespace {
@@ -28,14 +28,14 @@ constexpr double kSize = 10, kMeasure = 300;
 constexpr double kMargin = 150;
 
 style::Sheet sheet_with(std::vector<std::string> overrides) {
-  std::vector<std::string> all{"page.width=600pt", "page.height=800pt",
+  std::vector<std::string> all{"page.width=600pt",         "page.height=800pt",
                                "page.margins.inner=150pt", "page.margins.outer=150pt",
-                               "page.margins.top=100pt", "page.margins.bottom=100pt",
-                               "body.size=10pt",
-                               "body.indent=0pt"};
+                               "page.margins.top=100pt",   "page.margins.bottom=100pt",
+                               "body.size=10pt",           "body.indent=0pt"};
   all.insert(all.end(), overrides.begin(), overrides.end());
   doc::Diagnostics d;
-  style::Sheet s = style::resolve("article", all, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
+  style::Sheet s =
+      style::resolve("article", all, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
   EXPECT_FALSE(d.has_errors());
   return s;
 }
@@ -68,12 +68,14 @@ Printed print(const std::string& markdown, const style::Sheet& sheet) {
   for (size_t p = 0; p < book.pages.size(); ++p) {
     std::map<long, std::vector<const layout::GlyphRun*>> rows;
     for (const layout::Item& it : book.pages[p].items) {
-      if (const auto* r = std::get_if<layout::GlyphRun>(&it)) rows[std::lround(r->origin.y * 100)].push_back(r);
+      if (const auto* r = std::get_if<layout::GlyphRun>(&it))
+        rows[std::lround(r->origin.y * 100)].push_back(r);
       if (const auto* r = std::get_if<layout::Rect>(&it)) out.rects.push_back(*r);
     }
     for (auto& [y, runs] : rows) {
       if (y < 100 * 100 || y > 700 * 100) continue;  // running heads: outside the text area
-      std::sort(runs.begin(), runs.end(), [](auto* a, auto* b) { return a->origin.x < b->origin.x; });
+      std::sort(runs.begin(), runs.end(),
+                [](auto* a, auto* b) { return a->origin.x < b->origin.x; });
       PrintedLine l;
       l.y = static_cast<double>(y) / 100;
       for (const layout::GlyphRun* r : runs) {
@@ -105,7 +107,9 @@ std::string han(int n) {
   return s;
 }
 
-bool starts_with(const std::string& s, std::string_view p) { return s.compare(0, p.size(), p) == 0; }
+bool starts_with(const std::string& s, std::string_view p) {
+  return s.compare(0, p.size(), p) == 0;
+}
 
 bool some_line_starts(const Printed& p, std::string_view mark) {
   for (const auto& l : p.lines)
@@ -116,15 +120,16 @@ bool some_line_starts(const Printed& p, std::string_view mark) {
 class SheetOptions : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!library() || !library()->find_set("serif-zh")) GTEST_FAIL() << "test fonts missing: build the moyin_test_fonts target";
+    if (!library() || !library()->find_set("serif-zh"))
+      GTEST_FAIL() << "test fonts missing: build the moyin_test_fonts target";
   }
 };
 
 // 30 Han fill the first line exactly, so the 31st character starts line 2.
 TEST_F(SheetOptions, LineBreakLevelsAreDistinctThroughTheSheet) {
-  const std::string kana = han(29) + "人々" + han(40) + "\n";       // 々 at the line start?
-  const std::string wave = han(30) + "～" + han(40) + "\n";          // ～ at the line start?
-  const std::string dash = han(30) + "——" + han(40) + "\n";          // —— at the line start?
+  const std::string kana = han(29) + "人々" + han(40) + "\n";  // 々 at the line start?
+  const std::string wave = han(30) + "～" + han(40) + "\n";    // ～ at the line start?
+  const std::string dash = han(30) + "——" + han(40) + "\n";    // —— at the line start?
   std::map<std::string, std::string> sig;
   for (const char* level : {"basic", "gb", "strict", "loose"}) {
     style::Sheet s = sheet_with({std::string("cjk.line-break=") + level});
@@ -210,7 +215,8 @@ TEST_F(SheetOptions, EmphasisDotsUnderEachHanCentredEvenWhenStretched) {
   bool stretched = false;
   for (size_t i = 0; i < 4; ++i) {
     const char32_t want = std::u32string(U"着重号字")[i];
-    auto g = std::find_if(first.glyphs.begin(), first.glyphs.end(), [&](auto& x) { return x.cp == want; });
+    auto g = std::find_if(first.glyphs.begin(), first.glyphs.end(),
+                          [&](auto& x) { return x.cp == want; });
     ASSERT_NE(g, first.glyphs.end());
     const layout::Rect& r = dots.rects[i];
     EXPECT_NEAR(r.box.x + r.box.width / 2, g->x + kSize / 2, 0.01) << i;
@@ -236,7 +242,8 @@ TEST_F(SheetOptions, HanEmphasisIsBoldByDefault) {
     layout::Book book = typeset(*doc, sheet, *library(), d);
     for (const auto& page : book.pages)
       for (const auto& it : page.items)
-        if (const auto* r = std::get_if<layout::GlyphRun>(&it); r && r->text.find(what) != std::string::npos)
+        if (const auto* r = std::get_if<layout::GlyphRun>(&it);
+            r && r->text.find(what) != std::string::npos)
           return std::make_pair(r->face, r->synthetic_bold);
     return std::make_pair(-2, false);
   };

@@ -18,12 +18,14 @@ namespace {
 // front page that holds the TOC (the page after the title page).
 std::string toc_page_text(const std::string& manuscript, std::vector<std::string> sets) {
   doc::Diagnostics d;
-  std::optional<font::FontLibrary> fonts = font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", d);
+  std::optional<font::FontLibrary> fonts =
+      font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", d);
   EXPECT_TRUE(fonts) << "default fonts missing: run scripts/setup";
   if (!fonts) return {};
   std::optional<doc::Document> document = source::parse(manuscript, "toc.md", d);
   EXPECT_TRUE(document);
-  style::Sheet sheet = style::resolve("article", sets, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
+  style::Sheet sheet =
+      style::resolve("article", sets, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
   layout::Book book = typeset(*document, sheet, *fonts, d);
   for (const layout::Page& p : book.pages) {
     if (p.label != "ii") continue;
