@@ -14,6 +14,7 @@
 #include "cli/report.h"
 #include "cli/sheet.h"
 #include "font/font.h"
+#include "image/catalog.h"
 #include "source/source.h"
 #include "typeset/book.h"
 #include "typeset/lines_dump.h"
@@ -245,9 +246,10 @@ void write_json(const Json& j, int indent, std::string& out) {
 // What the user asked of `moyin dump`.
 struct DumpArgs {
   std::string file;
-  StyleArgs style;         // --style / --set, for the stages that typeset
-  double measure = 0;      // --measure (lines), 0 = the dump's default
-  std::string fonts_yaml;  // --fonts FILE, empty = the environment's fonts.yaml
+  StyleArgs style;                         // --style / --set, for the stages that typeset
+  double measure = 0;                      // --measure (lines), 0 = the dump's default
+  std::string fonts_yaml;                  // --fonts FILE, empty = the environment's fonts.yaml
+  std::vector<std::string> resource_path;  // --resource-path (the pages' images)
 };
 
 std::filesystem::path fonts_yaml_of(const Environment& env, const DumpArgs& a) {
@@ -298,9 +300,16 @@ int dump_pages_stage(const DumpArgs& a) {
     if (!diags.has_errors()) fonts = font::FontLibrary::load(fonts_yaml_of(env, a), diags);
     const std::optional<typeset::Hyphenator> hyphenator =
         typeset::Hyphenator::load(typeset::default_hyphenation_dictionary());
+    // The images as build finds them: the document's folder, then --resource-path.
+    image::CatalogOptions options;
+    const std::filesystem::path dir = std::filesystem::path(a.file).parent_path();
+    options.boundary = dir.empty() ? std::filesystem::path(".") : dir;
+    options.limits.max_pixels = int64_t{sheet.image.max_megapixels} * 1'000'000;
+    options.resource_path.assign(a.resource_path.begin(), a.resource_path.end());
+    image::Catalog images(options);
     if (fonts)
       out = typeset::dump_pages(*d, sheet, *fonts, diags, &formulas,
-                                hyphenator ? &*hyphenator : nullptr);
+                                hyphenator ? &*hyphenator : nullptr, &images);
   }
   print_diagnostics(diags);
   return emit(out);
@@ -405,6 +414,7 @@ void add_dump(CLI::App& app, int& exit_code) {
       ->allow_extra_args(false);
   cmd->add_option("--fonts", args->fonts_yaml,
                   "Font configuration (default: $MOYIN_HOME/fonts/fonts.yaml or the shipped one)");
+  add_resource_path_option(cmd, args->resource_path);
   cmd->callback([args, stage, &exit_code] {
     for (const DumpStage& s : dump_stages()) {
       if (s.name == *stage) {

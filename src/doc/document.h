@@ -123,7 +123,7 @@ enum class BlockKind {
                 // equation = the number printed at the right margin
   Callout,      // info = kind ("note", "tip", "warning", … as written, lower case; "tab" for a
                 // MkDocs content tab), title (empty: the kind's default title unless untitled),
-            // children. From GitHub alerts, ::: containers, MkDocs !!!/??? admonitions, === tabs.
+  // children. From GitHub alerts, ::: containers, MkDocs !!!/??? admonitions, === tabs.
 };
 
 enum class Align { None, Left, Center, Right };
@@ -206,6 +206,9 @@ struct Document {
   Metadata meta;
   std::vector<Block> blocks;
   std::vector<Block> footnotes;  // FootnoteDef blocks, ordered by number
+  // Files whose text went into the body (MkDocs snippets) or would have,
+  // had they existed: the build cache watches them.
+  std::vector<std::string> includes;
 };
 
 // A book (book.yaml): its metadata, the folder its chapters' resources
