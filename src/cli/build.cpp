@@ -866,6 +866,9 @@ void add_build_options(CLI::App* cmd, BuildArgs& a, bool watch) {
                 "With --fetch: an image URL as written may name a loopback or private-network "
                 "address (an intranet server); redirects never may")
       ->needs("--fetch");
+  cmd->add_flag("--timings", a.timings,
+                "Print the wall time of each stage (read, parse, fonts, shape, break, pages, pdf, "
+                "epub, write); watch: of every rebuild");
   if (watch) {
     cmd->add_option("--max-rebuilds", a.max_rebuilds, "Stop after N rebuilds (scripts and tests)")
         ->check(CLI::NonNegativeNumber);
@@ -927,9 +930,6 @@ void add_build(CLI::App& app, int& exit_code) {
       "Exit status: 0 success, 1 an input failed (or -W error / --max-warnings), 2 wrong usage.");
   auto args = std::make_shared<BuildArgs>();
   add_build_options(cmd, *args, false);
-  cmd->add_flag(
-      "--timings", args->timings,
-      "Print the wall time of each stage (read, parse, fonts, shape, break, pages, pdf, epub, write)");
   cmd->callback([args, &exit_code] {
     Settings s = settings_from(*args);
     base::Timings timings;
@@ -975,8 +975,12 @@ void add_watch(CLI::App& app, int& exit_code) {
     // The resource folders are watched too: a site-root image saved there rebuilds its posts.
     std::vector<std::string> watched = args->paths;
     watched.insert(watched.end(), args->resource_path.begin(), args->resource_path.end());
-    exit_code =
-        watch(watched, args->max_rebuilds, [&s, args] { return run_build(args->paths, s); });
+    exit_code = watch(watched, args->max_rebuilds, [&s, args] {
+      Settings run = s;
+      base::Timings timings;  // --timings: each rebuild's own
+      if (args->timings) run.timings = &timings;
+      return run_build(args->paths, run);
+    });
   });
 }
 
