@@ -162,8 +162,9 @@ TEST_F(SvgFigure, BrokenSvgWarnsWithItsPlaceAndPrintsTheAltText) {
       << "<svg xmlns=\"http://www.w3.org/2000/svg\">\n<g>\n<rect width=\"1\"\n";
   Outcome r = build("# 图\n\n![坏图](bad.svg)\n");
   ASSERT_EQ(r.code, 0) << r.output;
-  EXPECT_NE(r.output.find("book.md:3:1: warning: image bad.svg is a damaged SVG file (malformed XML"),
-            std::string::npos)
+  EXPECT_NE(
+      r.output.find("book.md:3:1: warning: image bad.svg is a damaged SVG file (malformed XML"),
+      std::string::npos)
       << r.output;
   std::string text = shell("pdftotext -enc UTF-8 '" + (dir / "book.pdf").string() + "' -").output;
   EXPECT_NE(text.find("坏图"), std::string::npos) << text;
