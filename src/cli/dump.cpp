@@ -14,7 +14,6 @@
 #include "cli/report.h"
 #include "cli/sheet.h"
 #include "font/font.h"
-#include "image/catalog.h"
 #include "source/source.h"
 #include "typeset/book.h"
 #include "typeset/lines_dump.h"
@@ -246,9 +245,9 @@ void write_json(const Json& j, int indent, std::string& out) {
 // What the user asked of `moyin dump`.
 struct DumpArgs {
   std::string file;
-  StyleArgs style;                         // --style / --set, for the stages that typeset
-  double measure = 0;                      // --measure (lines), 0 = the dump's default
-  std::string fonts_yaml;                  // --fonts FILE, empty = the environment's fonts.yaml
+  StyleArgs style;         // --style / --set, for the stages that typeset
+  double measure = 0;      // --measure (lines), 0 = the dump's default
+  std::string fonts_yaml;  // --fonts FILE, empty = the environment's fonts.yaml
   std::vector<std::string> resource_path;  // --resource-path (the pages' images)
 };
 
@@ -286,57 +285,55 @@ int dump_doc_stage(const DumpArgs& a) {
   return emit(dump_doc_json(*d));
 }
 
-int dump_pages_stage(const DumpArgs& a) {
-  doc::Diagnostics diags;
-  const Environment env = read_environment(diags);
-  std::optional<doc::Document> d = read_highlighted(env, a.file, diags);
-  std::optional<std::string> out;
-  math::Formulas formulas;
-  if (d) {
-    style::Sheet sheet =
-        sheet_for(env, a.style, d->meta, std::filesystem::path(a.file).parent_path(), diags);
-    prepare_math(env, *d, sheet, formulas, diags);
-    std::optional<font::FontLibrary> fonts;
-    if (!diags.has_errors()) fonts = font::FontLibrary::load(fonts_yaml_of(env, a), diags);
-    const std::optional<typeset::Hyphenator> hyphenator =
-        typeset::Hyphenator::load(typeset::default_hyphenation_dictionary());
-    // The images as build finds them: the document's folder, then --resource-path.
-    image::CatalogOptions options;
-    const std::filesystem::path dir = std::filesystem::path(a.file).parent_path();
-    options.boundary = dir.empty() ? std::filesystem::path(".") : dir;
-    options.limits.max_pixels = int64_t{sheet.image.max_megapixels} * 1'000'000;
-    options.resource_path.assign(a.resource_path.begin(), a.resource_path.end());
-    image::Catalog images(options);
-    if (fonts)
-      out = typeset::dump_pages(*d, sheet, *fonts, diags, &formulas,
-                                hyphenator ? &*hyphenator : nullptr, &images);
-  }
-  print_diagnostics(diags);
-  return emit(out);
-}
+// What --stage lines and pages print of a document typeset as `build` sets
+// it (the same sheet, formulas, fonts, hyphenation and image catalog).
+using TypesetDump = std::function<std::optional<std::string>(
+    const doc::Document&, const style::Sheet&, const font::FontLibrary&, doc::Diagnostics&,
+    const typeset::Resources&)>;
 
-// --stage lines: every paragraph's typeset lines (typeset/lines_dump.h),
-// with the sheet's CJK options.
-int dump_lines_stage(const DumpArgs& a) {
+int dump_typeset_stage(const DumpArgs& a, const TypesetDump& dump) {
   doc::Diagnostics diags;
   const Environment env = read_environment(diags);
   std::optional<doc::Document> d = read_highlighted(env, a.file, diags);
   std::optional<std::string> out;
   if (d) {
-    style::Sheet sheet =
-        sheet_for(env, a.style, d->meta, std::filesystem::path(a.file).parent_path(), diags);
+    const std::filesystem::path dir = std::filesystem::path(a.file).parent_path();
+    style::Sheet sheet = sheet_for(env, a.style, d->meta, dir, diags);
     math::Formulas formulas;
     prepare_math(env, *d, sheet, formulas, diags);
     std::optional<font::FontLibrary> fonts;
     if (!diags.has_errors()) fonts = font::FontLibrary::load(fonts_yaml_of(env, a), diags);
     const std::optional<typeset::Hyphenator> hyphenator =
         typeset::Hyphenator::load(typeset::default_hyphenation_dictionary());
-    if (fonts)
-      out = typeset::dump_lines(*d, sheet, *fonts, diags, &formulas, a.measure,
-                                hyphenator ? &*hyphenator : nullptr);
+    // The images as build finds them: the document's folder, then --resource-path.
+    image::CatalogOptions options = catalog_options(sheet, dir, true);
+    options.resource_path.assign(a.resource_path.begin(), a.resource_path.end());
+    image::Catalog images(options);
+    const typeset::Resources resources{.formulas = &formulas,
+                                       .images = &images,
+                                       .hyphenator = hyphenator ? &*hyphenator : nullptr};
+    if (fonts) out = dump(*d, sheet, *fonts, diags, resources);
   }
   print_diagnostics(diags);
   return emit(out);
+}
+
+int dump_pages_stage(const DumpArgs& a) {
+  return dump_typeset_stage(
+      a, [](const doc::Document& d, const style::Sheet& sheet, const font::FontLibrary& fonts,
+            doc::Diagnostics& diags, const typeset::Resources& r) {
+        return typeset::dump_pages(d, sheet, fonts, diags, r);
+      });
+}
+
+// --stage lines: every paragraph's typeset lines (typeset/lines_dump.h),
+// with the sheet's CJK options.
+int dump_lines_stage(const DumpArgs& a) {
+  return dump_typeset_stage(
+      a, [&a](const doc::Document& d, const style::Sheet& sheet, const font::FontLibrary& fonts,
+              doc::Diagnostics& diags, const typeset::Resources& r) {
+        return std::optional(typeset::dump_lines(d, sheet, fonts, diags, a.measure, r));
+      });
 }
 
 std::vector<DumpStage> dump_stages() {

@@ -10,11 +10,10 @@
 #include "doc/diagnostics.h"
 #include "doc/document.h"
 #include "font/font.h"
-#include "image/catalog.h"
 #include "layout/book.h"
 #include "math/math.h"
 #include "style/style.h"
-#include "typeset/hyphenate.h"
+#include "typeset/book.h"
 
 namespace moyin::typeset {
 
@@ -22,13 +21,10 @@ std::string dump_book(const layout::Book& book);
 std::string dump_page(const layout::Page& page);
 
 // The whole `--stage pages` job for a parsed document with the sheet and
-// fonts the caller resolved: typesets and dumps (`images`: the catalog that
-// finds the document's images, or one bounded by its folder). Nothing when the sheet is
+// fonts the caller resolved: typesets and dumps. Nothing when the sheet is
 // unusable (errors already in `diags`).
 std::optional<std::string> dump_pages(const doc::Document& doc, const style::Sheet& sheet,
                                       const font::FontLibrary& fonts, doc::Diagnostics& diags,
-                                      const math::Formulas* formulas = nullptr,
-                                      const Hyphenator* hyphenator = nullptr,
-                                      image::Catalog* images = nullptr);
+                                      const Resources& resources = {});
 
 }  // namespace moyin::typeset
