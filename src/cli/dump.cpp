@@ -245,9 +245,9 @@ void write_json(const Json& j, int indent, std::string& out) {
 // What the user asked of `moyin dump`.
 struct DumpArgs {
   std::string file;
-  StyleArgs style;         // --style / --set, for the stages that typeset
-  double measure = 0;      // --measure (lines), 0 = the dump's default
-  std::string fonts_yaml;  // --fonts FILE, empty = the environment's fonts.yaml
+  StyleArgs style;                         // --style / --set, for the stages that typeset
+  double measure = 0;                      // --measure (lines), 0 = the dump's default
+  std::string fonts_yaml;                  // --fonts FILE, empty = the environment's fonts.yaml
   std::vector<std::string> resource_path;  // --resource-path (the pages' images)
 };
 

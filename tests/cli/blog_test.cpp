@@ -302,11 +302,12 @@ std::string epub_images(const fs::path& epub) {
 }
 
 TEST_F(Blog, ResourcePathFindsSiteRootAndRelativeImages) {
-  write(dir / "site/posts/a.md",
-        "# A\n\n![logo](/images/logo.png)\n\n![shared](shared.png)\n\n![up](../../secret.png)\n");
-  write(dir / "site/static/images/logo.png", kPng);
-  write(dir / "site/static/shared.png", kPng);
-  write(dir / "secret.png", kPng);
+  write_file(
+      dir / "site/posts/a.md",
+      "# A\n\n![logo](/images/logo.png)\n\n![shared](shared.png)\n\n![up](../../secret.png)\n");
+  write_file(dir / "site/static/images/logo.png", kPng);
+  write_file(dir / "site/static/shared.png", kPng);
+  write_file(dir / "secret.png", kPng);
   const std::string post = quote((dir / "site/posts/a.md").string());
   const std::string out = " --to epub -o " + quote((dir / "out").string());
   Result r = moyin(post + out);
@@ -329,7 +330,7 @@ TEST_F(Blog, ResourcePathFindsSiteRootAndRelativeImages) {
   EXPECT_EQ(epub_images(dir / "out/a.epub"), "EPUB/images/logo.png\nEPUB/images/shared.png\n");
 
   // Folders are searched in order (DIR:DIR as Pandoc's); the first that has the file wins.
-  write(dir / "site/theme/images/logo.png", kPng + "theme");
+  write_file(dir / "site/theme/images/logo.png", kPng + "theme");
   r = moyin(post + out + " --resource-path " + quote((dir / "site/theme").string()) + ":" +
             quote((dir / "site/static").string()));
   EXPECT_EQ(r.output.find("up to date"), std::string::npos) << r.output;  // the context changed
@@ -343,7 +344,7 @@ TEST_F(Blog, ResourcePathFindsSiteRootAndRelativeImages) {
   r = moyin(again);
   r = moyin(again);
   EXPECT_NE(r.output.find("1 up to date"), std::string::npos) << r.output;
-  write(dir / "site/posts/shared.png", kPng);
+  write_file(dir / "site/posts/shared.png", kPng);
   r = moyin(again);
   EXPECT_EQ(r.output.find("up to date"), std::string::npos) << r.output;
 
@@ -378,7 +379,7 @@ class Fetch : public Blog {
       _exit(127);
     }
     for (int i = 0; i < 200 && !fs::exists(port_file); ++i) usleep(50'000);
-    port = read(port_file);
+    port = read_file(port_file);
     ASSERT_FALSE(port.empty()) << "the test server did not start";
   }
   void TearDown() override {
@@ -394,14 +395,14 @@ class Fetch : public Blog {
 };
 
 TEST_F(Fetch, RemoteImagesAreDownloadedCachedAndCheckedUnderLimits) {
-  write(dir / "posts/remote.md", "# Remote\n\n![a](" + url("/pic.png") + ")\n\n![b](" +
-                                     url("/redirect-ok") + ")\n\n![c](" + url("/png-as-text") +
-                                     ")\n");
-  write(dir / "posts/refused.md",
-        "# Refused\n\n![1](" + url("/redirect-loopback") + ")\n\n![2](" + url("/redirect-private") +
-            ")\n\n![3](" + url("/redirect-file") + ")\n\n![4](" + url("/big-declared.png") +
-            ")\n\n![5](" + url("/big-stream.png") + ")\n\n![6](" + url("/page.png") + ")\n\n![7](" +
-            url("/missing.png") + ")\n");
+  write_file(dir / "posts/remote.md", "# Remote\n\n![a](" + url("/pic.png") + ")\n\n![b](" +
+                                          url("/redirect-ok") + ")\n\n![c](" + url("/png-as-text") +
+                                          ")\n");
+  write_file(dir / "posts/refused.md",
+             "# Refused\n\n![1](" + url("/redirect-loopback") + ")\n\n![2](" +
+                 url("/redirect-private") + ")\n\n![3](" + url("/redirect-file") + ")\n\n![4](" +
+                 url("/big-declared.png") + ")\n\n![5](" + url("/big-stream.png") + ")\n\n![6](" +
+                 url("/page.png") + ")\n\n![7](" + url("/missing.png") + ")\n");
   const std::string posts = quote((dir / "posts").string());
   const std::string out = " --to epub -j 2 -o " + quote((dir / "out").string());
 
@@ -431,7 +432,7 @@ TEST_F(Fetch, RemoteImagesAreDownloadedCachedAndCheckedUnderLimits) {
   // One file per URL downloaded (the HTML page too: the catalog refuses it after sniffing).
   size_t cached = 0, png = 0;
   for (const auto& e : fs::directory_iterator(dir / "out/.moyin-cache/fetch")) {
-    png += read(e.path()).substr(0, 4) == "\x89PNG";
+    png += read_file(e.path()).substr(0, 4) == "\x89PNG";
     ++cached;
   }
   EXPECT_EQ(cached, 4u);
@@ -470,11 +471,11 @@ std::string dump_doc(const fs::path& file, const std::string& extra = "") {
 }
 
 TEST_F(Blog, SnippetsAreIncludedInsideTheRootAndTrackedByTheCache) {
-  write(dir / "site/mkdocs.yml", "site_name: s\n");
-  write(dir / "site/includes/links.md", "共用的段落。\n");
-  write(dir / "site/docs/page.md",
-        "# Page\n\n--8<-- \"includes/links.md\"\n\n--8<-- \"../../outside.md\"\n\nEnd.\n");
-  write(dir / "outside.md", "SECRET\n");
+  write_file(dir / "site/mkdocs.yml", "site_name: s\n");
+  write_file(dir / "site/includes/links.md", "共用的段落。\n");
+  write_file(dir / "site/docs/page.md",
+             "# Page\n\n--8<-- \"includes/links.md\"\n\n--8<-- \"../../outside.md\"\n\nEnd.\n");
+  write_file(dir / "outside.md", "SECRET\n");
   const std::string page = quote((dir / "site/docs/page.md").string());
   const std::string out = " --to epub -o " + quote((dir / "out").string());
   Result r = moyin(page + out);
@@ -489,7 +490,7 @@ TEST_F(Blog, SnippetsAreIncludedInsideTheRootAndTrackedByTheCache) {
   EXPECT_NE(text.find("\"pos\": [7, 1]"), std::string::npos) << text;  // "End." keeps its line
   r = moyin(page + out);
   EXPECT_NE(r.output.find("1 up to date"), std::string::npos) << r.output;
-  write(dir / "site/includes/links.md", "改过的段落。\n");  // the snippet is a dependency
+  write_file(dir / "site/includes/links.md", "改过的段落。\n");  // the snippet is a dependency
   r = moyin(page + out);
   EXPECT_EQ(r.output.find("up to date"), std::string::npos) << r.output;
   EXPECT_NE(shell("unzip -p " + quote((dir / "out/page.epub").string()) + " 'EPUB/*.xhtml'")
@@ -498,7 +499,7 @@ TEST_F(Blog, SnippetsAreIncludedInsideTheRootAndTrackedByTheCache) {
 }
 
 TEST_F(Blog, HexoNoteIsACalloutAndBadgesGoByStyleKey) {
-  write(
+  write_file(
       dir / "n.md",
       "# N\n\n"
       "[![CI](https://github.com/o/r/actions/workflows/ci.yml/badge.svg)](https://github.com/o/r)\n\n"
