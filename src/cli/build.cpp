@@ -86,6 +86,8 @@ struct Settings {
   base::Timings* timings = nullptr;
   // English hyphenation patterns, loaded once per process (null: not installed).
   const typeset::Hyphenator* hyphenator = nullptr;
+  // PDF and EPUB of a job on two threads (a single input: the other core is idle).
+  bool overlap = false;
   // `watch`: what is kept from one rebuild to the next (null: a single build).
   Kept* keep = nullptr;
 };
@@ -290,27 +292,56 @@ bool write_pdf(const layout::Book& pages, const fs::path& out, const std::string
 
 // Writes the formats the user asked for: the EPUB from `make_epub`, the PDF
 // from the pages `make_pages` typesets. The one place both back ends are called.
+// With `s.overlap` and both formats, the EPUB is made on a second thread
+// while the PDF is written: only once the pages are typeset, so every image
+// problem has been reported in document order by the typesetter, and the
+// EPUB's own diagnostics are kept apart and added after the PDF's.
 template <typename MakeEpub, typename MakePages>
 void write_outputs(const Job& job, const Settings& s, MakeEpub make_epub, MakePages make_pages,
                    image::Catalog& images, JobResult& r) {
   const std::string input = job.input.string();
-  if (s.to != Target::Pdf) {
+  auto epub_output = [&](doc::Diagnostics& diags) {
     fs::path out = job.output_base;
     out += ".epub";
     base::StageTimer timer(s.timings, base::Stage::Epub);
-    std::optional<std::string> epub = make_epub();
+    std::optional<std::string> epub = make_epub(diags);
     timer.stop();
-    if (!write_epub(epub, out, input, s.timings, r.diags)) r.ok = false;
-  }
-  if (s.to != Target::Epub) {
-    fs::path out = job.output_base;
-    out += ".pdf";
+    return write_epub(epub, out, input, s.timings, diags);
+  };
+  auto pages = [&] {
     // Shaping and line breaking are timed inside; the rest of typesetting is "pages".
     base::StageTimer timer(s.timings, base::Stage::Pages);
-    layout::Book pages = make_pages();
-    timer.stop();
-    if (!write_pdf(pages, out, input, s, images, r.diags)) r.ok = false;
+    return make_pages();
+  };
+  fs::path pdf_out = job.output_base;
+  pdf_out += ".pdf";
+  if (s.to == Target::All && s.overlap) {
+    const layout::Book book = pages();
+    doc::Diagnostics epub_diags;
+    bool epub_ok = false;
+    std::exception_ptr failed;
+    std::thread epub_thread([&] {
+      try {
+        epub_ok = epub_output(epub_diags);
+      } catch (...) {
+        failed = std::current_exception();
+      }
+    });
+    bool pdf_ok = false;
+    try {
+      pdf_ok = write_pdf(book, pdf_out, input, s, images, r.diags);
+    } catch (...) {
+      epub_thread.join();
+      throw;
+    }
+    epub_thread.join();
+    if (failed) std::rethrow_exception(failed);
+    for (doc::Diagnostic& d : epub_diags.items) r.diags.items.push_back(std::move(d));
+    if (!epub_ok || !pdf_ok) r.ok = false;
+    return;
   }
+  if (s.to != Target::Pdf && !epub_output(r.diags)) r.ok = false;
+  if (s.to != Target::Epub && !write_pdf(pages(), pdf_out, input, s, images, r.diags)) r.ok = false;
 }
 
 void load_file(const Job& job, const Settings& s, JobResult& r) {
@@ -338,7 +369,9 @@ void run_file(const Job& job, const Settings& s, JobResult& r) {
   image::Catalog images(job_catalog(s, sheet, job.input.parent_path()));
   write_outputs(
       job, s,
-      [&] { return epub::make_epub(document, epub_options(s, sheet, job, images), r.diags); },
+      [&](doc::Diagnostics& diags) {
+        return epub::make_epub(document, epub_options(s, sheet, job, images), diags);
+      },
       [&] { return typeset::typeset(document, sheet, *s.fonts, r.diags, resources(s, images)); },
       images, r);
   note_used(sheet, std::span(&document, 1), images, r);
@@ -367,7 +400,10 @@ void run_book(const Job& job, const Settings& s, JobResult& r) {
   finish_math(book.chapters, sheet, s, r.diags);
   image::Catalog images(job_catalog(s, sheet, book.root));
   write_outputs(
-      job, s, [&] { return epub::make_book(book, epub_options(s, sheet, job, images), r.diags); },
+      job, s,
+      [&](doc::Diagnostics& diags) {
+        return epub::make_book(book, epub_options(s, sheet, job, images), diags);
+      },
       [&] {
         return typeset::typeset_book(book.meta, book.chapters, sheet, *s.fonts, r.diags, input,
                                      resources(s, images));
@@ -693,6 +729,7 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   }
   print_diagnostics(planning);
   std::vector<JobResult> results(jobs.size());
+  s.overlap = jobs.size() == 1;
   // First pass: read every input (in parallel), so the math engine runs once for all.
   run_parallel(
       jobs.size(), s.jobs,

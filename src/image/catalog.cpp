@@ -104,6 +104,11 @@ Catalog::Catalog(CatalogOptions options) : options_(std::move(options)) {
 }
 
 Entry Catalog::resolve(std::string_view url, std::string_view doc_path) {
+  const std::lock_guard lock(mutex_);
+  return resolve_locked(url, doc_path);
+}
+
+Entry Catalog::resolve_locked(std::string_view url, std::string_view doc_path) {
   Entry e;
   if (url.empty()) {
     e.problem = Problem::NoUrl;
@@ -222,7 +227,8 @@ const Entry& Catalog::load(const fs::path& canonical) {
 
 Entry Catalog::use(std::string_view url, std::string_view doc_path, doc::Position pos,
                    doc::Diagnostics& diags) {
-  Entry e = resolve(url, doc_path);
+  const std::lock_guard lock(mutex_);
+  Entry e = resolve_locked(url, doc_path);
   report(e, url, doc_path, pos, diags);
   return e;
 }
@@ -242,6 +248,11 @@ void Catalog::report(const Entry& e, std::string_view url, std::string_view doc_
 }
 
 const Entry& Catalog::entry(const std::string& key) {
+  const std::lock_guard lock(mutex_);
+  return entry_locked(key);
+}
+
+const Entry& Catalog::entry_locked(const std::string& key) {
   if (auto it = files_.find(key); it != files_.end()) return it->second;
   std::error_code ec;
   fs::path canon = fs::weakly_canonical(fs::path(key), ec);
@@ -251,14 +262,20 @@ const Entry& Catalog::entry(const std::string& key) {
 }
 
 std::optional<Raster> Catalog::take_raster(const std::string& key) {
-  if (auto it = pixels_.find(key); it != pixels_.end()) {
-    Raster r = std::move(it->second);
-    pixels_.erase(it);
-    return r;
+  std::shared_ptr<const std::string> bytes;
+  {
+    const std::lock_guard lock(mutex_);
+    if (auto it = pixels_.find(key); it != pixels_.end()) {
+      Raster r = std::move(it->second);
+      pixels_.erase(it);
+      return r;
+    }
+    const Entry& e = entry_locked(key);
+    if (!e.bytes || (e.problem != Problem::None)) return std::nullopt;
+    bytes = e.bytes;
   }
-  const Entry& e = entry(key);
-  if (!e.bytes || (e.problem != Problem::None)) return std::nullopt;
-  Decoded d = decode(*e.bytes, options_.limits.max_pixels, true);
+  // Decoded outside the lock: the EPUB need not wait for it.
+  Decoded d = decode(*bytes, options_.limits.max_pixels, true);
   return std::move(d.raster);
 }
 

@@ -15,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -113,6 +114,8 @@ class Catalog {
   const Limits& limits() const { return options_.limits; }
 
  private:
+  Entry resolve_locked(std::string_view url, std::string_view doc_path);
+  const Entry& entry_locked(const std::string& key);
   const Entry& load(const std::filesystem::path& canonical);
   Entry remote(std::string_view url);
   void report(const Entry& e, std::string_view url, std::string_view doc_path, doc::Position pos,
@@ -122,6 +125,10 @@ class Catalog {
   std::map<std::string, Entry> files_;    // by key
   std::map<std::string, Raster> pixels_;  // by key, until taken
   std::set<std::tuple<std::string, int, int, std::string>> reported_;
+  // The EPUB may be made on a second thread while the PDF writer takes
+  // pixels: every public call holds it. Entries are never erased, so a
+  // reference entry() returned stays valid.
+  std::mutex mutex_;
 };
 
 // Percent-decodes a URL path ("my%20pic.png" → "my pic.png").
