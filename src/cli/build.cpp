@@ -15,12 +15,15 @@
 #include <exception>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <system_error>
 #include <thread>
+#include <tuple>
+#include <variant>
 #include <vector>
 
 #include "base/file.h"
@@ -255,34 +258,103 @@ bool write_epub(const std::optional<std::string>& bytes, const fs::path& out,
   return write_atomic(out, *bytes, input, diags);
 }
 
-// The PDF back end: typeset into pages, write them with libharu.
-bool write_pdf(const layout::Book& pages, const fs::path& out, const std::string& input,
-               const Settings& s, image::Catalog& images, doc::Diagnostics& diags) {
-  if (!ensure_parent(out, input, diags)) return false;
+// An ICC profile's bytes (for the PDF's OutputIntent and CMYK conversion);
+// null after a warning when it cannot be read.
+std::shared_ptr<const std::string> read_profile(const fs::path& path, const std::string& input,
+                                                JobResult& r) {
+  std::string error;
+  std::optional<std::string> bytes = base::read_bounded(path, error);
+  if (!bytes) {
+    r.diags.warn(input, {}, "ICC profile " + path.string() + ": " + error);
+    return nullptr;
+  }
+  r.used.push_back(path);
+  return std::make_shared<const std::string>(std::move(*bytes));
+}
+
+pdf::Standard pdf_standard(style::PdfStandard s) {
+  switch (s) {
+    case style::PdfStandard::A2b: return pdf::Standard::A2b;
+    case style::PdfStandard::A2u: return pdf::Standard::A2u;
+    case style::PdfStandard::A2a: return pdf::Standard::A2a;
+    case style::PdfStandard::X4: return pdf::Standard::X4;
+    case style::PdfStandard::None: break;
+  }
+  return pdf::Standard::None;
+}
+
+// The PDF back end: typeset into pages, write them with libharu. The
+// sheet's standard and colour model; the ICC profiles they need read here.
+bool write_pdf(const layout::Book& pages, const fs::path& out, const Job& job,
+               const style::Sheet& sheet, const Settings& s, image::Catalog& images,
+               JobResult& r) {
+  const std::string input = job.input.string();
+  if (!ensure_parent(out, input, r.diags)) return false;
   pdf::WriteOptions options;
   options.images = &images;
   options.source_path = input;
   options.source_date_epoch = s.env->source_date_epoch;
   options.timings = s.timings;
-  return pdf::write(pages, out, options, diags);
+  options.tagged = sheet.pdf.tagged;
+  options.standard = pdf_standard(sheet.pdf.standard);
+  options.cmyk = sheet.color.cmyk;
+  options.output_condition = sheet.color.condition;
+  const bool cmyk = sheet.color.cmyk || options.standard == pdf::Standard::X4;
+  if (cmyk) {
+    fs::path profile = s.env->cmyk_profile;
+    if (!sheet.color.profile.empty()) profile = job.input.parent_path() / sheet.color.profile;
+    if (!profile.empty()) options.cmyk_profile = read_profile(profile, input, r);
+  } else if (options.standard != pdf::Standard::None && !s.env->srgb_profile.empty()) {
+    options.srgb_profile = read_profile(s.env->srgb_profile, input, r);
+  }
+  return pdf::write(pages, out, options, r.diags);
 }
 
 // ---- Jobs.
 
-// Writes the formats the user asked for: the EPUB from `make_epub`, the PDF
-// from the pages `make_pages` typesets. The one place both back ends are called.
-template <typename MakeEpub, typename MakePages>
-void write_outputs(const Job& job, const Settings& s, MakeEpub make_epub, MakePages make_pages,
-                   image::Catalog& images, JobResult& r) {
-  const std::string input = job.input.string();
-  if (s.to != Target::Pdf) {
-    fs::path out = job.output_base;
-    out += ".epub";
-    base::StageTimer timer(s.timings, base::Stage::Epub);
-    std::optional<std::string> epub = make_epub();
-    timer.stop();
-    if (!write_epub(epub, out, input, s.timings, r.diags)) r.ok = false;
+// Where each page of the typeset book begins in the source, for the EPUB's
+// page list: the first block (structure element with a source position)
+// that begins on the page, notes left out. A page that only continues a
+// block begun earlier is listed at that block, after the page before it.
+// Front matter (title page, table of contents) has no source block: not listed.
+std::vector<epub::PrintPage> print_pages(const layout::Book& book) {
+  const auto& st = book.structure;
+  auto in_note = [&](int e) {
+    for (; e >= 0 && static_cast<size_t>(e) < st.size(); e = st[e].parent < e ? st[e].parent : -1)
+      if (st[e].type == "Note") return true;
+    return false;
+  };
+  std::set<std::tuple<int, int, int>> seen;
+  std::vector<epub::PrintPage> out;
+  for (size_t i = 0; i < book.pages.size(); ++i) {
+    std::optional<epub::PrintPage> start;
+    for (const layout::Item& item : book.pages[i].items) {
+      const auto* tag = std::get_if<layout::Tag>(&item);
+      if (!tag || tag->end || tag->element < 0 || static_cast<size_t>(tag->element) >= st.size())
+        continue;
+      const layout::StructElement& e = st[tag->element];
+      if (e.pos.line <= 0 || !seen.insert({e.chapter, e.pos.line, e.pos.column}).second) continue;
+      if (!start && !in_note(tag->element))
+        start = epub::PrintPage{book.pages[i].label, static_cast<int>(i), e.chapter, e.pos};
+    }
+    if (!start && !out.empty()) {
+      start = out.back();
+      start->label = book.pages[i].label;
+      start->index = static_cast<int>(i);
+    }
+    if (start && !start->label.empty()) out.push_back(*start);
   }
+  return out;
+}
+
+// Writes the formats the user asked for: the PDF from the pages `make_pages`
+// typesets, then the EPUB from `make_epub`, given the PDF's pages for its
+// page list. The one place both back ends are called.
+template <typename MakeEpub, typename MakePages>
+void write_outputs(const Job& job, const Settings& s, const style::Sheet& sheet, MakeEpub make_epub,
+                   MakePages make_pages, image::Catalog& images, JobResult& r) {
+  const std::string input = job.input.string();
+  std::vector<epub::PrintPage> pages_for_epub;
   if (s.to != Target::Epub) {
     fs::path out = job.output_base;
     out += ".pdf";
@@ -290,7 +362,16 @@ void write_outputs(const Job& job, const Settings& s, MakeEpub make_epub, MakePa
     base::StageTimer timer(s.timings, base::Stage::Pages);
     layout::Book pages = make_pages();
     timer.stop();
-    if (!write_pdf(pages, out, input, s, images, r.diags)) r.ok = false;
+    if (!write_pdf(pages, out, job, sheet, s, images, r)) r.ok = false;
+    else if (s.to == Target::All) pages_for_epub = print_pages(pages);
+  }
+  if (s.to != Target::Pdf) {
+    fs::path out = job.output_base;
+    out += ".epub";
+    base::StageTimer timer(s.timings, base::Stage::Epub);
+    std::optional<std::string> epub = make_epub(std::move(pages_for_epub));
+    timer.stop();
+    if (!write_epub(epub, out, input, s.timings, r.diags)) r.ok = false;
   }
 }
 
@@ -318,8 +399,12 @@ void run_file(const Job& job, const Settings& s, JobResult& r) {
   finish_math(std::span(&document, 1), sheet, s, r.diags);
   image::Catalog images(catalog_options(s, sheet, job.input.parent_path()));
   write_outputs(
-      job, s,
-      [&] { return epub::make_epub(document, epub_options(s, sheet, job, images), r.diags); },
+      job, s, sheet,
+      [&](std::vector<epub::PrintPage> pages) {
+        epub::Options o = epub_options(s, sheet, job, images);
+        o.print_pages = std::move(pages);
+        return epub::make_epub(document, o, r.diags);
+      },
       [&] {
         return typeset::typeset(document, sheet, *s.fonts, r.diags, s.formulas, &images, nullptr,
                                 s.timings, s.hyphenator);
@@ -351,7 +436,12 @@ void run_book(const Job& job, const Settings& s, JobResult& r) {
   finish_math(book.chapters, sheet, s, r.diags);
   image::Catalog images(catalog_options(s, sheet, book.root));
   write_outputs(
-      job, s, [&] { return epub::make_book(book, epub_options(s, sheet, job, images), r.diags); },
+      job, s, sheet,
+      [&](std::vector<epub::PrintPage> pages) {
+        epub::Options o = epub_options(s, sheet, job, images);
+        o.print_pages = std::move(pages);
+        return epub::make_book(book, o, r.diags);
+      },
       [&] {
         return typeset::typeset_book(book.meta, book.chapters, sheet, *s.fonts, r.diags, input,
                                      s.formulas, &images, s.timings, s.hyphenator);

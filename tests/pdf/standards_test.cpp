@@ -1,0 +1,279 @@
+// PDF/A-2, PDF/X-4 and CMYK output (docs/standards.md), checked on files the
+// moyin binary builds: the keys each standard requires read from qpdf's
+// JSON, the XMP from pdfinfo, fonts from pdffonts, and the CMYK plates
+// rendered by Ghostscript's tiffsep device. veraPDF is not packaged for
+// Debian, so no full validator runs here.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "pdf_test_util.h"
+
+namespace moyin::pdf {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace moyin::pdf::testing;
+using nlohmann::json;
+
+const char* kManuscript = R"(---
+title: 标准测试
+authors: [张三, 李四]
+lang: zh-CN
+date: 2025-10-28
+description: 归档与印刷
+---
+
+# 第一章
+
+正文段落，带一个[链接](https://example.org/)。
+
+![彩色图](pic.png)
+
+# 第二章
+
+最后一段。
+)";
+
+// Black text only: every plate but K must stay empty.
+const char* kBlackText = R"(---
+title: Black
+---
+
+Plain black text on the page, in several words, to put ink on the black plate.
+)";
+
+class StandardsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("moyin-pdf-standards-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    std::ofstream(dir_ / "doc.md") << kManuscript;
+    std::ofstream(dir_ / "black.md") << kBlackText;
+    std::ofstream(dir_ / "pic.png", std::ios::binary) << make_png(8, 8, 8, 2);
+  }
+  void TearDown() override {
+    if (std::getenv("MOYIN_KEEP_TEST_OUTPUT")) return;
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  // Builds `name`.md with `sets` into `out`.pdf and reads its objects.
+  CommandResult build(const std::string& name, const std::string& sets,
+                      const std::string& out = "") {
+    const fs::path o = dir_ / (out.empty() ? "out" : out);
+    auto r = run_command(std::string("'") + MOYIN_BINARY + "' build '" +
+                             (dir_ / (name + ".md")).string() + "' --to pdf -o '" + o.string() +
+                             "' " + sets,
+                         dir_);
+    pdf_ = o / (name + ".pdf");
+    if (r.status != 0) return r;
+    auto q = run_command("qpdf --json=2 --json-stream-data=none '" + pdf_.string() + "'", dir_);
+    json_ = json::parse(q.out);
+    objects_ = &json_["qpdf"][1];
+    return r;
+  }
+  const json& resolve(const json& v) const {
+    if (v.is_string()) {
+      const std::string s = v.get<std::string>();
+      if (s.size() > 2 && s.ends_with(" R")) {
+        auto it = objects_->find("obj:" + s);
+        if (it != objects_->end())
+          return (*it).contains("value") ? (*it)["value"] : (*it)["stream"]["dict"];
+      }
+    }
+    return v;
+  }
+  const json& trailer() const { return (*objects_)["trailer"]["value"]; }
+  const json& catalog() const { return resolve(trailer()["/Root"]); }
+  // Every object whose dictionary has /Type `type` (pages, annotations).
+  std::vector<json> of_type(const std::string& type, const std::string& subtype = "") const {
+    std::vector<json> out;
+    for (const auto& [key, o] : objects_->items()) {
+      if (!o.contains("value") || !o["value"].is_object()) continue;
+      const json& v = o["value"];
+      if (!type.empty() && v.value("/Type", "") != type) continue;
+      if (!subtype.empty() && v.value("/Subtype", "") != subtype) continue;
+      out.push_back(v);
+    }
+    return out;
+  }
+  std::string xmp() { return run_command("pdfinfo -meta '" + pdf_.string() + "'", dir_).out; }
+  std::string pdfinfo() { return run_command("pdfinfo '" + pdf_.string() + "'", dir_).out; }
+  // The page content streams, uncompressed (qpdf --qdf).
+  std::string content() {
+    const fs::path qdf = dir_ / "qdf.pdf";
+    run_command("qpdf --qdf --object-streams=disable '" + pdf_.string() + "' '" + qdf.string() + "'",
+                dir_);
+    return read_bytes(qdf);
+  }
+
+  fs::path dir_, pdf_;
+  json json_;
+  const json* objects_ = nullptr;
+};
+
+TEST_F(StandardsTest, PdfA2bHasTheRequiredKeys) {
+  auto r = build("doc", "--set pdf.standard=a-2b");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
+  // An sRGB OutputIntent with the profile embedded.
+  const json& intents = catalog()["/OutputIntents"];
+  ASSERT_TRUE(intents.is_array() && intents.size() == 1) << catalog().dump();
+  const json& intent = resolve(intents[0]);
+  EXPECT_EQ(intent["/S"], "/GTS_PDFA1");
+  EXPECT_EQ(intent["/Type"], "/OutputIntent");
+  EXPECT_TRUE(intent.contains("/OutputConditionIdentifier"));
+  EXPECT_EQ(resolve(intent["/DestOutputProfile"])["/N"], 3);
+  // A document ID in the trailer (two equal entries), no encryption.
+  const json& id = trailer()["/ID"];
+  ASSERT_TRUE(id.is_array() && id.size() == 2) << trailer().dump();
+  EXPECT_EQ(id[0], id[1]);
+  EXPECT_FALSE(trailer().contains("/Encrypt"));
+  // The claim and the fields PDF/A wants equal to the Info dictionary's.
+  const std::string x = xmp();
+  EXPECT_NE(x.find("<pdfaid:part>2</pdfaid:part>"), std::string::npos) << x;
+  EXPECT_NE(x.find("<pdfaid:conformance>B</pdfaid:conformance>"), std::string::npos) << x;
+  EXPECT_NE(x.find("<rdf:li>张三, 李四</rdf:li>"), std::string::npos) << x;
+  EXPECT_NE(x.find("<xmpMM:DocumentID>uuid:"), std::string::npos) << x;
+  const std::string info = pdfinfo();
+  EXPECT_TRUE(std::regex_search(info, std::regex(R"(Author: +张三, 李四)"))) << info;
+  EXPECT_TRUE(std::regex_search(info, std::regex(R"(PDF version: +1\.7)"))) << info;
+  // Every font embedded.
+  auto fonts = run_command("pdffonts '" + pdf_.string() + "'", dir_).out;
+  std::istringstream lines(fonts);
+  std::string line;
+  int checked = 0;
+  for (int n = 0; std::getline(lines, line); ++n) {
+    if (n < 2 || line.empty()) continue;
+    EXPECT_NE(line.find(" yes "), std::string::npos) << "not embedded: " << line;
+    ++checked;
+  }
+  EXPECT_GT(checked, 0) << fonts;
+  // Links print (PDF/A: annotations have the Print flag).
+  auto links = of_type("/Annot", "/Link");
+  ASSERT_FALSE(links.empty());
+  for (const json& a : links) EXPECT_EQ(a["/F"], 4) << a.dump();
+  // Transparency: only soft masks and constant alpha, no blend modes.
+  for (const json& gs : of_type("/ExtGState")) EXPECT_FALSE(gs.contains("/BM")) << gs.dump();
+}
+
+TEST_F(StandardsTest, PdfAIsReproducibleAndTheIdFollowsTheText) {
+  ASSERT_EQ(build("doc", "--set pdf.standard=a-2u", "one").status, 0);
+  const std::string first = read_bytes(pdf_);
+  const json id = trailer()["/ID"][0];
+  ASSERT_EQ(build("doc", "--set pdf.standard=a-2u", "two").status, 0);
+  EXPECT_EQ(read_bytes(pdf_), first);
+  ASSERT_EQ(build("black", "--set pdf.standard=a-2u").status, 0);
+  EXPECT_NE(trailer()["/ID"][0], id);
+  EXPECT_NE(xmp().find("<pdfaid:conformance>U</pdfaid:conformance>"), std::string::npos);
+}
+
+TEST_F(StandardsTest, PdfA2aNeedsTagging) {
+  auto r = build("doc", "--set pdf.standard=a-2a --set pdf.tagged=false");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("a-2a needs a tagged PDF"), std::string::npos) << r.err;
+  EXPECT_NE(xmp().find("<pdfaid:conformance>U</pdfaid:conformance>"), std::string::npos);
+  EXPECT_FALSE(catalog().contains("/StructTreeRoot"));
+  ASSERT_EQ(build("doc", "--set pdf.standard=a-2a").status, 0);
+  EXPECT_NE(xmp().find("<pdfaid:conformance>A</pdfaid:conformance>"), std::string::npos);
+  EXPECT_TRUE(catalog().contains("/StructTreeRoot"));
+}
+
+TEST_F(StandardsTest, NoStandardNoClaim) {
+  ASSERT_EQ(build("doc", "").status, 0);
+  EXPECT_FALSE(catalog().contains("/OutputIntents"));
+  EXPECT_FALSE(trailer().contains("/ID"));
+  EXPECT_EQ(xmp().find("pdfaid"), std::string::npos);
+}
+
+TEST_F(StandardsTest, PdfX4IsCmykWithBoxesAndIntent) {
+  auto r = build("doc", "--set pdf.standard=x-4");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const json& intents = catalog()["/OutputIntents"];
+  ASSERT_TRUE(intents.is_array() && intents.size() == 1) << catalog().dump();
+  const json& intent = resolve(intents[0]);
+  EXPECT_EQ(intent["/S"], "/GTS_PDFX");
+  EXPECT_EQ(resolve(intent["/DestOutputProfile"])["/N"], 4);
+  ASSERT_TRUE(trailer()["/ID"].is_array());
+  const json& info = resolve(trailer()["/Info"]);
+  EXPECT_EQ(info["/Trapped"], "/False");
+  EXPECT_TRUE(info.contains("/GTS_PDFXVersion"));
+  const auto pages = of_type("/Page");
+  ASSERT_FALSE(pages.empty());
+  for (const json& p : pages) {
+    EXPECT_TRUE(p.contains("/TrimBox")) << p.dump();
+    EXPECT_TRUE(p.contains("/BleedBox")) << p.dump();
+  }
+  EXPECT_TRUE(of_type("/Annot", "/Link").empty());  // a print file has no links
+  const std::string x = xmp();
+  EXPECT_NE(x.find("<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>"), std::string::npos);
+  EXPECT_NE(x.find("<pdf:Trapped>False</pdf:Trapped>"), std::string::npos);
+  EXPECT_TRUE(std::regex_search(pdfinfo(), std::regex(R"(PDF version: +1\.6)")));
+  // No RGB left: no rg/RG operators, the image in DeviceCMYK.
+  const std::string c = content();
+  EXPECT_FALSE(std::regex_search(c, std::regex(R"(\d rg\n)"))) << "RGB fill left";
+  EXPECT_FALSE(std::regex_search(c, std::regex(R"(\d RG\n)"))) << "RGB stroke left";
+  EXPECT_TRUE(std::regex_search(c, std::regex(R"(0 0 0 1 k\n)"))) << "no pure-K black";
+  EXPECT_EQ(c.find("/DeviceRGB"), std::string::npos);
+  int images = 0;
+  for (const auto& [key, o] : objects_->items())
+    if (o.contains("stream") && o["stream"]["dict"].value("/Subtype", "") == "/Image" &&
+        !o["stream"]["dict"].contains("/SMask") && o["stream"]["dict"]["/Width"] == 8) {
+      EXPECT_EQ(o["stream"]["dict"]["/ColorSpace"], "/DeviceCMYK");
+      ++images;
+    }
+  EXPECT_EQ(images, 1);
+}
+
+TEST_F(StandardsTest, CmykWithoutAProfileWarns) {
+  auto r = build("black", "--set color.model=cmyk --set color.profile=missing.icc");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("missing.icc"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("plain formula"), std::string::npos) << r.err;
+  EXPECT_FALSE(catalog().contains("/OutputIntents"));  // no standard claimed
+}
+
+// Ghostscript's tiffsep device writes one greyscale TIFF per plate; black
+// text must put ink on the black plate and nowhere else.
+TEST_F(StandardsTest, BlackTextIsOnTheBlackPlateOnly) {
+  if (run_command("command -v gs", dir_).status != 0) GTEST_SKIP() << "Ghostscript (gs) not installed";
+  if (run_command("python3 -c 'import PIL'", dir_).status != 0)
+    GTEST_SKIP() << "python3-pil not installed";
+  auto r = build("black", "--set color.model=cmyk --set page.size=A6");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const fs::path tif = dir_ / "sep.tif";
+  auto gs = run_command("gs -q -dNOPAUSE -dBATCH -dSAFER -r72 -sDEVICE=tiffsep -dFirstPage=1 "
+                        "-dLastPage=1 -sOutputFile='" +
+                            tif.string() + "' '" + pdf_.string() + "'",
+                        dir_);
+  ASSERT_EQ(gs.status, 0) << gs.err;
+  // tiffsep: 0 is full ink, 255 none, in each plate's file.
+  auto r2 = run_command(
+      "python3 -c \"import sys\nfrom PIL import Image\nfor n in sys.argv[1:]:\n"
+      "    im = Image.open(n).convert('L')\n"
+      "    print(sum(1 for v in im.getdata() if v < 250))\" '" +
+          (dir_ / "sep(Cyan).tif").string() + "' '" + (dir_ / "sep(Magenta).tif").string() +
+          "' '" + (dir_ / "sep(Yellow).tif").string() + "' '" + (dir_ / "sep(Black).tif").string() +
+          "'",
+      dir_);
+  ASSERT_EQ(r2.status, 0) << r2.err;
+  std::istringstream counts(r2.out);
+  long cyan = -1, magenta = -1, yellow = -1, black = -1;
+  counts >> cyan >> magenta >> yellow >> black;
+  EXPECT_EQ(cyan, 0);
+  EXPECT_EQ(magenta, 0);
+  EXPECT_EQ(yellow, 0);
+  EXPECT_GT(black, 100) << r2.out;
+}
+
+}  // namespace
+}  // namespace moyin::pdf
