@@ -87,7 +87,7 @@ std::string render_fragment(const doc::Document& doc, doc::Diagnostics& diags,
 // docs/epub.md, "GFM conformance"): parsed as HTML5, attributes sorted,
 // whitespace-only text between elements dropped outside <pre>, boolean
 // attributes valued by name, align="x" on th/td written as a text-align
-// style, ids on headings dropped.
+// style, ids on headings and scope on th dropped.
 std::string canonical_html(std::string_view html);
 
 // Reading a zip archive back (tests, `moyin dump`): entries in archive

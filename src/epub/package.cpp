@@ -508,7 +508,7 @@ struct AccessibilityFacts {
   bool mathml = false;
   bool tables = false;
   bool page_list = false;   // pagebreak markers and a page-list nav from the print edition
-  std::string page_source;  // what the page numbers come from (pageBreakSource)
+  std::string page_source;  // what the page numbers come from (dc:source)
 };
 
 AccessibilityFacts accessibility_facts(const std::vector<ChapterFile>& files) {
@@ -550,7 +550,6 @@ void accessibility_metadata(pugi::xml_node md, const AccessibilityFacts& f, cons
     meta("schema:accessibilityFeature", "printPageNumbers");
     meta("schema:accessibilityFeature", "pageBreakMarkers");
     meta("schema:accessibilityFeature", "pageNavigation");
-    meta("a11y:pageBreakSource", f.page_source);
   }
   meta("schema:accessibilityHazard", "none");
   const bool chinese = zh(lang);
@@ -886,6 +885,8 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
       // The print edition: its ISBN when it has one, else its title.
       facts.page_source = meta.title + " (PDF)";
       if (!meta.isbn.empty()) facts.page_source = isbn_urn(meta.isbn);
+      // The source of the page breaks: dc:source, as EPUB Accessibility 1.0
+      // has it (epubcheck 4.2 rejects 1.1's a11y:pageBreakSource as undefined).
       md.append_child("dc:source").text() = facts.page_source.c_str();
     }
     accessibility_metadata(md, facts, lang, b.meta_path, diags);

@@ -230,6 +230,7 @@ class Writer {
   void set_stroke(HPDF_Page page, const layout::Color& c);
   void set_page_boxes(HPDF_Page page, const layout::Page& lp);
   void add_output_intent();
+  void check_rgb_leftovers();
   std::string document_id() const;
   void add_document_id(const std::string& id);
   // Tagged PDF (see Tagging below).
@@ -1190,6 +1191,26 @@ bool Writer::settle_standard() {
   return true;
 }
 
+// CMYK output (and PDF/X) must hold no RGB: every drawing path converts, so
+// this finds none unless a path was missed; it says so rather than claim.
+void Writer::check_rgb_leftovers() {
+  if (!cmyk_) return;
+  int rgb = 0;
+  for (HPDF_Xref x = pdf_->xref; x; x = x->prev)
+    for (HPDF_UINT i = 0; i < x->entries->count; ++i) {
+      HPDF_XrefEntry e = HPDF_Xref_GetEntry(x, i);
+      auto* header = e && e->obj ? static_cast<HPDF_Obj_Header*>(e->obj) : nullptr;
+      if (!header || (header->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT) continue;
+      auto* cs = static_cast<HPDF_Name>(
+          HPDF_Dict_GetItem(static_cast<HPDF_Dict>(e->obj), "ColorSpace", HPDF_OCLASS_NAME));
+      if (cs && std::strcmp(cs->value, "DeviceRGB") == 0) ++rgb;
+    }
+  if (rgb == 0) return;
+  warn(std::to_string(rgb) + " image(s) left in RGB in a CMYK PDF" +
+       (standard_ == Standard::X4 ? "; the PDF/X-4 claim is dropped" : ""));
+  if (standard_ == Standard::X4) standard_ = Standard::None;
+}
+
 void Writer::set_fill(HPDF_Page page, const layout::Color& c) {
   if (!cmyk_) {
     HPDF_Page_SetRGBFill(page, c01(c.r), c01(c.g), c01(c.b));
@@ -1244,9 +1265,11 @@ void Writer::add_output_intent() {
   if (!intent) return;
   HPDF_Dict_AddName(intent, "Type", "OutputIntent");
   HPDF_Dict_AddName(intent, "S", standard_ == Standard::X4 ? "GTS_PDFX" : "GTS_PDFA1");
+  // The registered name of the sRGB condition; a CMYK profile's own name.
   std::string condition = opt_.output_condition;
+  if (condition.empty() && intent_info_.components == 3) condition = "sRGB IEC61966-2.1";
   if (condition.empty()) condition = intent_info_.description;
-  if (condition.empty()) condition = intent_info_.components == 4 ? "CMYK" : "sRGB IEC61966-2.1";
+  if (condition.empty()) condition = "CMYK";
   set_text(intent, "OutputConditionIdentifier", condition);
   set_text(intent, "Info", intent_info_.description.empty() ? condition : intent_info_.description);
   HPDF_Dict_Add(intent, "RegistryName", HPDF_String_New(pdf->mmgr, "http://www.color.org", nullptr));
@@ -1417,6 +1440,7 @@ bool Writer::run() {
     draw_page(i);
     if (!check("drawing page " + std::to_string(i + 1))) return false;
   }
+  check_rgb_leftovers();
   add_outline();
   if (!check("building the outline")) return false;
   add_labels();

@@ -190,8 +190,8 @@ TEST(EpubPackage, EveryNodeTypeRenders) {
        {"<em>em</em>", "<strong>strong</strong>", "<del>del</del>", "<code>code</code>", "<br/>",
         "<ol start=\"3\">", "<input type=\"checkbox\" disabled=\"disabled\"/>",
         "<input type=\"checkbox\" disabled=\"disabled\" checked=\"checked\"/>", "<blockquote>",
-        "<pre><code class=\"language-rust\">fn main() {}", "<th style=\"text-align: left\">a</th>",
-        "<th style=\"text-align: center\">b</th>", "<td style=\"text-align: right\">3</td>",
+        "<pre><code class=\"language-rust\">fn main() {}", "<th scope=\"col\" style=\"text-align: left\">a</th>",
+        "<th scope=\"col\" style=\"text-align: center\">b</th>", "<td style=\"text-align: right\">3</td>",
         "<hr/>"})
     EXPECT_NE(c.find(part), std::string::npos) << part;
 }
