@@ -279,8 +279,7 @@ pdf::Standard pdf_standard(style::PdfStandard s) {
 // The PDF back end: typeset into pages, write them with libharu. The
 // sheet's standard and colour model; the ICC profiles they need read here.
 bool write_pdf(const layout::Book& pages, const fs::path& out, const Job& job,
-               const style::Sheet& sheet, const Settings& s, image::Catalog& images,
-               JobResult& r) {
+               const style::Sheet& sheet, const Settings& s, image::Catalog& images, JobResult& r) {
   const std::string input = job.input.string();
   if (!ensure_parent(out, input, r.diags)) return false;
   pdf::WriteOptions options;

@@ -68,8 +68,8 @@ Environment read_environment(doc::Diagnostics& diags) {
   env.fonts_yaml = env.data_dir / "fonts" / "fonts.yaml";
   env.highlight_data_dir = variable("SOURCE_HIGHLIGHT_DATADIR");
   env.math = math_engine(env.data_dir);
-  env.srgb_profile = first_existing(
-      {"/usr/share/color/icc/sRGB.icc", "/usr/share/color/icc/colord/sRGB.icc"});
+  env.srgb_profile =
+      first_existing({"/usr/share/color/icc/sRGB.icc", "/usr/share/color/icc/colord/sRGB.icc"});
   env.cmyk_profile = first_existing({"/usr/share/color/icc/ghostscript/default_cmyk.icc"});
   if (const char* sde = std::getenv("SOURCE_DATE_EPOCH")) {
     env.source_date_epoch = base::parse_source_date_epoch(sde);

@@ -506,7 +506,6 @@ struct AccessibilityFacts {
   int images = 0;
   int images_without_alt = 0;
   bool mathml = false;
-  bool tables = false;
   bool page_list = false;   // pagebreak markers and a page-list nav from the print edition
   std::string page_source;  // what the page numbers come from (dc:source)
 };
@@ -520,7 +519,6 @@ AccessibilityFacts accessibility_facts(const std::vector<ChapterFile>& files) {
       ++f.images;
       if (std::string_view(n.node().attribute("alt").value()).empty()) ++f.images_without_alt;
     }
-    f.tables = f.tables || !file.dom->select_nodes("//table").empty();
   }
   return f;
 }
@@ -545,7 +543,6 @@ void accessibility_metadata(pugi::xml_node md, const AccessibilityFacts& f, cons
     meta("schema:accessibilityFeature", feature);
   if (f.images && all_alt) meta("schema:accessibilityFeature", "alternativeText");
   if (f.mathml) meta("schema:accessibilityFeature", "MathML");
-  if (f.tables) meta("schema:accessibilityFeature", "tableHeaders");
   if (f.page_list) {
     meta("schema:accessibilityFeature", "printPageNumbers");
     meta("schema:accessibilityFeature", "pageBreakMarkers");
@@ -887,7 +884,13 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
       if (!meta.isbn.empty()) facts.page_source = isbn_urn(meta.isbn);
       // The source of the page breaks: dc:source, as EPUB Accessibility 1.0
       // has it (epubcheck 4.2 rejects 1.1's a11y:pageBreakSource as undefined).
-      md.append_child("dc:source").text() = facts.page_source.c_str();
+      pugi::xml_node source = md.append_child("dc:source");
+      source.append_attribute("id") = "page-source";
+      source.text() = facts.page_source.c_str();
+      pugi::xml_node of = md.append_child("meta");  // EPUB 3: the source of the pagination
+      of.append_attribute("refines") = "#page-source";
+      of.append_attribute("property") = "source-of";
+      of.text() = "pagination";
     }
     accessibility_metadata(md, facts, lang, b.meta_path, diags);
     pugi::xml_node man = pkg.append_child("manifest");

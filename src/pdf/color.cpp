@@ -141,8 +141,8 @@ std::vector<uint8_t> cmyk_pixels_to_rgb(std::span<const uint8_t> cmyk) {
 
 std::string color_operator(const layout::Color& c, bool stroke, const CmykConverter* cmyk) {
   if (!cmyk)
-    return base::compact(c01(c.r)) + " " + base::compact(c01(c.g)) + " " +
-           base::compact(c01(c.b)) + (stroke ? " RG\n" : " rg\n");
+    return base::compact(c01(c.r)) + " " + base::compact(c01(c.g)) + " " + base::compact(c01(c.b)) +
+           (stroke ? " RG\n" : " rg\n");
   const Cmyk k = cmyk->convert(c);
   return base::compact(c01(k.c)) + " " + base::compact(c01(k.m)) + " " + base::compact(c01(k.y)) +
          " " + base::compact(c01(k.k)) + (stroke ? " K\n" : " k\n");

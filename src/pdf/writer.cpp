@@ -1125,9 +1125,7 @@ void Writer::add_metadata(const std::string& id) {
   f.producer = kProducer;
   if (pdfa()) {
     f.pdfa_part = 2;
-    f.pdfa_conformance = standard_ == Standard::A2a   ? "A"
-                         : standard_ == Standard::A2u ? "U"
-                                                      : "B";
+    f.pdfa_conformance = standard_ == Standard::A2a ? "A" : standard_ == Standard::A2u ? "U" : "B";
   }
   if (standard_ != Standard::None) {
     // The Info dictionary's Author is one text: PDF/A wants dc:creator equal to it.
@@ -1167,7 +1165,8 @@ bool Writer::settle_standard() {
     const std::string_view profile = opt_.cmyk_profile ? *opt_.cmyk_profile : std::string_view();
     cmyk_ = CmykConverter::make(profile, error);
     if (!cmyk_) {
-      warn("the CMYK profile cannot be used (" + error + "); colours converted by the plain formula");
+      warn("the CMYK profile cannot be used (" + error +
+           "); colours converted by the plain formula");
       cmyk_ = CmykConverter::make({}, error);
     } else if (profile.empty()) {
       warn("no CMYK profile (color.profile): colours and images converted by the plain formula");
@@ -1237,11 +1236,10 @@ void Writer::set_page_boxes(HPDF_Page page, const layout::Page& lp) {
                                       lp.trim.width != lp.width || lp.trim.height != lp.height);
   if (!has_bleed && standard_ != Standard::X4) return;
   auto box = [&](const layout::Box& b) {
-    return HPDF_Box_Array_New(pdf_->mmgr,
-                              HPDF_Box{static_cast<HPDF_REAL>(b.x),
-                                       static_cast<HPDF_REAL>(lp.height - b.y - b.height),
-                                       static_cast<HPDF_REAL>(b.x + b.width),
-                                       static_cast<HPDF_REAL>(lp.height - b.y)});
+    return HPDF_Box_Array_New(
+        pdf_->mmgr,
+        HPDF_Box{static_cast<HPDF_REAL>(b.x), static_cast<HPDF_REAL>(lp.height - b.y - b.height),
+                 static_cast<HPDF_REAL>(b.x + b.width), static_cast<HPDF_REAL>(lp.height - b.y)});
   };
   const layout::Box whole{0, 0, lp.width, lp.height};
   const layout::Box trim = has_trim ? lp.trim : whole;
@@ -1272,7 +1270,8 @@ void Writer::add_output_intent() {
   if (condition.empty()) condition = "CMYK";
   set_text(intent, "OutputConditionIdentifier", condition);
   set_text(intent, "Info", intent_info_.description.empty() ? condition : intent_info_.description);
-  HPDF_Dict_Add(intent, "RegistryName", HPDF_String_New(pdf->mmgr, "http://www.color.org", nullptr));
+  HPDF_Dict_Add(intent, "RegistryName",
+                HPDF_String_New(pdf->mmgr, "http://www.color.org", nullptr));
   HPDF_Dict_Add(intent, "DestOutputProfile", icc);
   HPDF_Array intents = HPDF_Array_New(pdf->mmgr);
   if (!intents) return;
@@ -1317,7 +1316,8 @@ void Writer::add_document_id(const std::string& id) {
   HPDF_Array ids = HPDF_Array_New(pdf->mmgr);
   if (!ids) return;
   for (int i = 0; i < 2; ++i)
-    HPDF_Array_Add(ids, HPDF_Binary_New(pdf->mmgr, bytes.data(), static_cast<HPDF_UINT>(bytes.size())));
+    HPDF_Array_Add(ids,
+                   HPDF_Binary_New(pdf->mmgr, bytes.data(), static_cast<HPDF_UINT>(bytes.size())));
   HPDF_Dict_Add(pdf->trailer, "ID", ids);
 }
 

@@ -49,13 +49,13 @@ struct Ctx {
   size_t chapter = 0;         // index of `doc` among the chapters
   std::vector<layout::StructElement> structure;  // the tagged PDF's elements
   int parent = -1;                               // the element new elements belong to
-  doc::Position block_pos;  // the block being laid out (StructElement::pos)
+  doc::Position block_pos;                       // the block being laid out (StructElement::pos)
 };
 
 // A new structure element under the current parent.
 int element(Ctx& c, std::string type, std::string alt = {}) {
-  c.structure.push_back(layout::StructElement{std::move(type), c.parent, std::move(alt), {},
-                                              static_cast<int>(c.chapter), c.block_pos});
+  c.structure.push_back(layout::StructElement{
+      std::move(type), c.parent, std::move(alt), {}, static_cast<int>(c.chapter), c.block_pos});
   return static_cast<int>(c.structure.size()) - 1;
 }
 

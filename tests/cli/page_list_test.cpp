@@ -56,8 +56,8 @@ class PageList : public ::testing::Test {
     fs::remove_all(dir_, ec);
   }
   moyin::pdf::testing::CommandResult build(const std::string& args) {
-    return run_command(std::string("'") + MOYIN_BINARY + "' build '" +
-                           (dir_ / "book.md").string() + "' -o '" + dir_.string() + "' " + args,
+    return run_command(std::string("'") + MOYIN_BINARY + "' build '" + (dir_ / "book.md").string() +
+                           "' -o '" + dir_.string() + "' " + args,
                        dir_);
   }
   fs::path dir_;
@@ -67,11 +67,12 @@ TEST_F(PageList, ChapterStartsMatchThePdfOutline) {
   auto r = build("--set chapter.new-page=false");
   ASSERT_EQ(r.status, 0) << r.err;
   // The PDF: each outline entry's page (1-based) by title.
-  auto q = run_command("qpdf --json=2 --json-key=outlines '" + (dir_ / "book.pdf").string() + "'",
-                       dir_);
+  auto q =
+      run_command("qpdf --json=2 --json-key=outlines '" + (dir_ / "book.pdf").string() + "'", dir_);
   ASSERT_EQ(q.status, 0) << q.err;
   std::map<std::string, int> page_of;
-  for (const json& o : json::parse(q.out)["outlines"])
+  const json outline = json::parse(q.out);
+  for (const json& o : outline["outlines"])
     page_of[o["title"].get<std::string>()] = o["destpageposfrom1"].get<int>();
   ASSERT_EQ(page_of.size(), 3u) << q.out;
 
@@ -80,7 +81,7 @@ TEST_F(PageList, ChapterStartsMatchThePdfOutline) {
   auto x = run_command("unzip -p '" + epub.string() + "' 'EPUB/chapter-*.xhtml'", dir_);
   ASSERT_EQ(x.status, 0) << x.err;
   const std::regex token(
-      R"re(<span epub:type="pagebreak" role="doc-pagebreak" id="page-(\d+)" aria-label="([^"]+)"\s*/>|<h1[^>]*>([^<]*)</h1>)re");
+      R"re(<span epub:type="pagebreak" role="doc-pagebreak" id="page-(\d+)" aria-label="([^"]+)"></span>|<h1[^>]*>([^<]*)</h1>)re");
   int last = 0, markers = 0, previous = 0;
   std::map<std::string, int> marker_before;
   for (auto it = std::sregex_iterator(x.out.begin(), x.out.end(), token);
@@ -113,7 +114,10 @@ TEST_F(PageList, ChapterStartsMatchThePdfOutline) {
 
   auto opf = run_command("unzip -p '" + epub.string() + "' EPUB/package.opf", dir_);
   EXPECT_NE(opf.out.find(">printPageNumbers<"), std::string::npos) << opf.out;
-  EXPECT_NE(opf.out.find("<dc:source>Pages (PDF)</dc:source>"), std::string::npos) << opf.out;
+  EXPECT_NE(opf.out.find("<dc:source id=\"page-source\">Pages (PDF)</dc:source>"),
+            std::string::npos)
+      << opf.out;
+  EXPECT_NE(opf.out.find("property=\"source-of\">pagination<"), std::string::npos);
   EXPECT_NE(x.out.find("<th scope=\"col\""), std::string::npos);
   EXPECT_NE(x.out.find("role=\"doc-noteref\""), std::string::npos);
   EXPECT_NE(x.out.find("role=\"doc-footnote\""), std::string::npos);
@@ -126,13 +130,15 @@ TEST_F(PageList, ChapterStartsMatchThePdfOutline) {
 TEST_F(PageList, ChaptersOnNewPagesToo) {
   auto r = build("--set chapter.new-page=true");
   ASSERT_EQ(r.status, 0) << r.err;
-  auto q = run_command("qpdf --json=2 --json-key=outlines '" + (dir_ / "book.pdf").string() + "'",
-                       dir_);
-  auto x = run_command("unzip -p '" + (dir_ / "book.epub").string() + "' 'EPUB/chapter-*.xhtml'",
-                       dir_);
-  for (const json& o : json::parse(q.out)["outlines"]) {
-    const std::string marker = "id=\"page-" + std::to_string(o["destpageposfrom1"].get<int>()) +
-                               "\"";
+  auto q =
+      run_command("qpdf --json=2 --json-key=outlines '" + (dir_ / "book.pdf").string() + "'", dir_);
+  auto x =
+      run_command("unzip -p '" + (dir_ / "book.epub").string() + "' 'EPUB/chapter-*.xhtml'", dir_);
+  const json outline = json::parse(q.out);
+  ASSERT_EQ(outline["outlines"].size(), 3u) << q.out;
+  for (const json& o : outline["outlines"]) {
+    const std::string marker =
+        "id=\"page-" + std::to_string(o["destpageposfrom1"].get<int>()) + "\"";
     const size_t at = x.out.find(marker);
     const size_t heading = x.out.find(">" + o["title"].get<std::string>() + "</h1>");
     ASSERT_NE(at, std::string::npos) << marker;
@@ -161,8 +167,10 @@ namespace {
 TEST_F(PageList, AceByDaisyFindsNothing) {
   const fs::path ace =
       fs::path(MOYIN_SOURCE_DIR) / "tests/tools/ace/node_modules/.bin/ace-puppeteer";
-  if (!fs::exists(ace)) GTEST_SKIP() << "Ace by DAISY not installed (scripts/setup: npm ci in tests/tools/ace)";
-  if (!fs::exists("/usr/bin/chromium")) GTEST_SKIP() << "Ace needs a browser: Debian's chromium is not installed";
+  if (!fs::exists(ace))
+    GTEST_SKIP() << "Ace by DAISY not installed (scripts/setup: npm ci in tests/tools/ace)";
+  if (!fs::exists("/usr/bin/chromium"))
+    GTEST_SKIP() << "Ace needs a browser: Debian's chromium is not installed";
   ASSERT_EQ(build("").status, 0);
   const fs::path report = dir_ / "ace";
   auto r = run_command("PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium timeout 240 '" + ace.string() +

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "pdf/color.h"
+#include "pdf/content.h"
 #include "pdf_test_util.h"
 
 namespace moyin::pdf {
@@ -112,8 +114,8 @@ class StandardsTest : public ::testing::Test {
   // The page content streams, uncompressed (qpdf --qdf).
   std::string content() {
     const fs::path qdf = dir_ / "qdf.pdf";
-    run_command("qpdf --qdf --object-streams=disable '" + pdf_.string() + "' '" + qdf.string() + "'",
-                dir_);
+    run_command(
+        "qpdf --qdf --object-streams=disable '" + pdf_.string() + "' '" + qdf.string() + "'", dir_);
     return read_bytes(qdf);
   }
 
@@ -285,10 +287,11 @@ TEST_F(StandardsTest, BlackTextIsOnTheBlackPlateOnly) {
   auto r = build("black", "--set color.model=cmyk --set page.size=A6");
   ASSERT_EQ(r.status, 0) << r.err;
   const fs::path tif = dir_ / "sep.tif";
-  auto gs = run_command("gs -q -dNOPAUSE -dBATCH -dSAFER -r72 -sDEVICE=tiffsep -sCompression=none "
-                        "-dFirstPage=1 -dLastPage=1 -sOutputFile='" +
-                            tif.string() + "' '" + pdf_.string() + "'",
-                        dir_);
+  auto gs = run_command(
+      "gs -q -dNOPAUSE -dBATCH -dSAFER -r72 -sDEVICE=tiffsep -sCompression=none "
+      "-dFirstPage=1 -dLastPage=1 -sOutputFile='" +
+          tif.string() + "' '" + pdf_.string() + "'",
+      dir_);
   ASSERT_EQ(gs.status, 0) << gs.err;
   auto inked = [&](const char* plate) {
     const std::string px = tiff_samples(read_bytes(dir_ / ("sep(" + std::string(plate) + ").tif")));
@@ -300,6 +303,70 @@ TEST_F(StandardsTest, BlackTextIsOnTheBlackPlateOnly) {
   EXPECT_EQ(inked("Magenta"), 0);
   EXPECT_EQ(inked("Yellow"), 0);
   EXPECT_GT(inked("Black"), 100);
+}
+
+// ---- The pieces, without the binary.
+
+TEST(CmykConverter, GreysAreBlackInkOnly) {
+  std::string error;
+  auto plain = CmykConverter::make({}, error);
+  ASSERT_TRUE(plain);
+  const Cmyk black = plain->convert({0, 0, 0});
+  EXPECT_EQ(black.c + black.m + black.y, 0);
+  EXPECT_EQ(black.k, 1);
+  const Cmyk grey = plain->convert({0.6, 0.6, 0.6});
+  EXPECT_EQ(grey.c + grey.m + grey.y, 0);
+  EXPECT_NEAR(grey.k, 0.4, 1e-9);
+  const Cmyk red = plain->convert({1, 0, 0});
+  EXPECT_EQ(red.c, 0);
+  EXPECT_EQ(red.m, 1);
+  EXPECT_EQ(red.y, 1);
+  EXPECT_EQ(red.k, 0);
+  EXPECT_EQ(color_operator({0, 0, 0}, false, &*plain), "0 0 0 1 k\n");
+  EXPECT_EQ(color_operator({0, 0, 0}, true, nullptr), "0 0 0 RG\n");
+  const std::vector<uint8_t> px = plain->convert_pixels(std::vector<uint8_t>{0, 0, 0, 255, 0, 0});
+  EXPECT_EQ(px, (std::vector<uint8_t>{0, 0, 0, 255, 0, 255, 255, 0}));
+}
+
+TEST(CmykConverter, ThroughAPrintProfile) {
+  const char* path = "/usr/share/color/icc/ghostscript/default_cmyk.icc";
+  if (!fs::exists(path)) GTEST_SKIP() << path << " not installed (Debian's libgs-common)";
+  const std::string icc = read_bytes(path);
+  const ProfileInfo info = profile_info(icc);
+  EXPECT_EQ(info.components, 4);
+  EXPECT_TRUE(info.output);
+  std::string error;
+  auto cmyk = CmykConverter::make(icc, error);
+  ASSERT_TRUE(cmyk) << error;
+  const Cmyk red = cmyk->convert({1, 0, 0});
+  EXPECT_LT(red.c, 0.2);
+  EXPECT_GT(red.m, 0.7);
+  EXPECT_GT(red.y, 0.7);
+  EXPECT_EQ(cmyk->convert({0, 0, 0}).k, 1);  // black stays pure K
+  // Grey pixels stay on K; coloured ones go through the profile.
+  const auto px = cmyk->convert_pixels(std::vector<uint8_t>{128, 128, 128, 0, 0, 255});
+  EXPECT_EQ(px[0] + px[1] + px[2], 0);
+  EXPECT_GT(px[4], 128);  // blue: cyan ink
+  // Not a CMYK profile: refused.
+  const char* srgb = "/usr/share/color/icc/sRGB.icc";
+  if (fs::exists(srgb)) {
+    EXPECT_FALSE(CmykConverter::make(read_bytes(srgb), error));
+    EXPECT_EQ(error, "not a CMYK profile");
+    EXPECT_EQ(profile_info(read_bytes(srgb)).components, 3);
+  }
+  EXPECT_EQ(profile_info("not a profile").components, 0);
+}
+
+TEST(Xmp, PdfXFields) {
+  XmpFields f;
+  f.title = "T";
+  f.pdfx_version = "PDF/X-4";
+  f.document_id = "uuid:00000000-0000-0000-0000-000000000000";
+  const std::string x = xmp_packet(f);
+  EXPECT_NE(x.find("xmlns:pdfxid=\"http://www.npes.org/pdfx/ns/id/\""), std::string::npos);
+  EXPECT_NE(x.find("<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>"), std::string::npos);
+  EXPECT_NE(x.find("<xmpMM:RenditionClass>default</xmpMM:RenditionClass>"), std::string::npos);
+  EXPECT_EQ(xmp_packet(XmpFields{}).find("pdfxid"), std::string::npos);
 }
 
 }  // namespace
