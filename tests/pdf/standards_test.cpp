@@ -84,17 +84,7 @@ class StandardsTest : public ::testing::Test {
     objects_ = &json_["qpdf"][1];
     return r;
   }
-  const json& resolve(const json& v) const {
-    if (v.is_string()) {
-      const std::string s = v.get<std::string>();
-      if (s.size() > 2 && s.ends_with(" R")) {
-        auto it = objects_->find("obj:" + s);
-        if (it != objects_->end())
-          return (*it).contains("value") ? (*it)["value"] : (*it)["stream"]["dict"];
-      }
-    }
-    return v;
-  }
+  const json& resolve(const json& v) const { return qpdf_resolve(*objects_, v); }
   const json& trailer() const { return (*objects_)["trailer"]["value"]; }
   const json& catalog() const { return resolve(trailer()["/Root"]); }
   // Every object whose dictionary has /Type `type` (pages, annotations).
