@@ -15,12 +15,15 @@
 #include <exception>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <system_error>
 #include <thread>
+#include <tuple>
+#include <variant>
 #include <vector>
 
 #include "base/file.h"
@@ -276,35 +279,110 @@ bool write_epub(const std::optional<std::string>& bytes, const fs::path& out,
   return write_atomic(out, *bytes, input, diags);
 }
 
-// The PDF back end: typeset into pages, write them with libharu.
-bool write_pdf(const layout::Book& pages, const fs::path& out, const std::string& input,
-               const Settings& s, image::Catalog& images, doc::Diagnostics& diags) {
-  if (!ensure_parent(out, input, diags)) return false;
+// An ICC profile's bytes (for the PDF's OutputIntent and CMYK conversion);
+// null after a warning when it cannot be read.
+std::shared_ptr<const std::string> read_profile(const fs::path& path, const std::string& input,
+                                                JobResult& r) {
+  std::string error;
+  std::optional<std::string> bytes = base::read_bounded(path, error);
+  if (!bytes) {
+    r.diags.warn(input, {}, "ICC profile " + path.string() + ": " + error);
+    return nullptr;
+  }
+  r.used.push_back(path);
+  return std::make_shared<const std::string>(std::move(*bytes));
+}
+
+pdf::Standard pdf_standard(style::PdfStandard s) {
+  switch (s) {
+    case style::PdfStandard::A2b: return pdf::Standard::A2b;
+    case style::PdfStandard::A2u: return pdf::Standard::A2u;
+    case style::PdfStandard::A2a: return pdf::Standard::A2a;
+    case style::PdfStandard::X4: return pdf::Standard::X4;
+    case style::PdfStandard::None: break;
+  }
+  return pdf::Standard::None;
+}
+
+// The PDF back end: typeset into pages, write them with libharu. The
+// sheet's standard and colour model; the ICC profiles they need read here.
+bool write_pdf(const layout::Book& pages, const fs::path& out, const Job& job,
+               const style::Sheet& sheet, const Settings& s, image::Catalog& images, JobResult& r) {
+  const std::string input = job.input.string();
+  if (!ensure_parent(out, input, r.diags)) return false;
   pdf::WriteOptions options;
   options.images = &images;
   options.source_path = input;
   options.source_date_epoch = s.env->source_date_epoch;
   options.timings = s.timings;
-  return pdf::write(pages, out, options, diags);
+  options.tagged = sheet.pdf.tagged;
+  options.standard = pdf_standard(sheet.pdf.standard);
+  options.cmyk = sheet.color.cmyk;
+  options.output_condition = sheet.color.condition;
+  const bool cmyk = sheet.color.cmyk || options.standard == pdf::Standard::X4;
+  if (cmyk) {
+    fs::path profile = s.env->cmyk_profile;
+    if (!sheet.color.profile.empty()) profile = job.input.parent_path() / sheet.color.profile;
+    if (!profile.empty()) options.cmyk_profile = read_profile(profile, input, r);
+  } else if (options.standard != pdf::Standard::None && !s.env->srgb_profile.empty()) {
+    options.srgb_profile = read_profile(s.env->srgb_profile, input, r);
+  }
+  return pdf::write(pages, out, options, r.diags);
 }
 
 // ---- Jobs.
 
-// Writes the formats the user asked for: the EPUB from `make_epub`, the PDF
-// from the pages `make_pages` typesets. The one place both back ends are called.
+// Where each page of the typeset book begins in the source, for the EPUB's
+// page list: the first block (structure element with a source position)
+// that begins on the page, notes left out. A page that only continues a
+// block begun earlier is listed at that block, after the page before it.
+// Front matter (title page, table of contents) has no source block: not listed.
+std::vector<epub::PrintPage> print_pages(const layout::Book& book) {
+  const auto& st = book.structure;
+  auto in_note = [&](int e) {
+    for (; e >= 0 && static_cast<size_t>(e) < st.size(); e = st[e].parent < e ? st[e].parent : -1)
+      if (st[e].type == "Note") return true;
+    return false;
+  };
+  std::set<std::tuple<int, int, int>> seen;
+  std::vector<epub::PrintPage> out;
+  for (size_t i = 0; i < book.pages.size(); ++i) {
+    std::optional<epub::PrintPage> start;
+    for (const layout::Item& item : book.pages[i].items) {
+      const auto* tag = std::get_if<layout::Tag>(&item);
+      if (!tag || tag->end || tag->element < 0 || static_cast<size_t>(tag->element) >= st.size())
+        continue;
+      const layout::StructElement& e = st[tag->element];
+      if (e.pos.line <= 0 || !seen.insert({e.chapter, e.pos.line, e.pos.column}).second) continue;
+      if (!start && !in_note(tag->element))
+        start = epub::PrintPage{book.pages[i].label, static_cast<int>(i), e.chapter, e.pos};
+    }
+    if (!start && !out.empty()) {
+      start = out.back();
+      start->label = book.pages[i].label;
+      start->index = static_cast<int>(i);
+    }
+    if (start && !start->label.empty()) out.push_back(*start);
+  }
+  return out;
+}
+
+// Writes the formats the user asked for: the PDF from the pages
+// `make_pages` typesets, and the EPUB from `make_epub`, given those pages for
+// its page list when both are made. The one place both back ends are called.
 // With `s.overlap` and both formats, the EPUB is made on a second thread
 // while the PDF is written: only once the pages are typeset, so every image
 // problem has been reported in document order by the typesetter, and the
 // EPUB's own diagnostics are kept apart and added after the PDF's.
 template <typename MakeEpub, typename MakePages>
-void write_outputs(const Job& job, const Settings& s, MakeEpub make_epub, MakePages make_pages,
-                   image::Catalog& images, JobResult& r) {
+void write_outputs(const Job& job, const Settings& s, const style::Sheet& sheet, MakeEpub make_epub,
+                   MakePages make_pages, image::Catalog& images, JobResult& r) {
   const std::string input = job.input.string();
-  auto epub_output = [&](doc::Diagnostics& diags) {
+  auto epub_output = [&](std::vector<epub::PrintPage> print, doc::Diagnostics& diags) {
     fs::path out = job.output_base;
     out += ".epub";
     base::StageTimer timer(s.timings, base::Stage::Epub);
-    std::optional<std::string> epub = make_epub(diags);
+    std::optional<std::string> epub = make_epub(std::move(print), diags);
     timer.stop();
     return write_epub(epub, out, input, s.timings, diags);
   };
@@ -315,33 +393,43 @@ void write_outputs(const Job& job, const Settings& s, MakeEpub make_epub, MakePa
   };
   fs::path pdf_out = job.output_base;
   pdf_out += ".pdf";
-  if (s.to == Target::All && s.overlap) {
-    const layout::Book book = pages();
-    doc::Diagnostics epub_diags;
-    bool epub_ok = false;
-    std::exception_ptr failed;
-    std::thread epub_thread([&] {
-      try {
-        epub_ok = epub_output(epub_diags);
-      } catch (...) {
-        failed = std::current_exception();
-      }
-    });
-    bool pdf_ok = false;
-    try {
-      pdf_ok = write_pdf(book, pdf_out, input, s, images, r.diags);
-    } catch (...) {
-      epub_thread.join();
-      throw;
-    }
-    epub_thread.join();
-    if (failed) std::rethrow_exception(failed);
-    for (doc::Diagnostic& d : epub_diags.items) r.diags.items.push_back(std::move(d));
-    if (!epub_ok || !pdf_ok) r.ok = false;
+  if (s.to == Target::Epub) {
+    if (!epub_output({}, r.diags)) r.ok = false;
     return;
   }
-  if (s.to != Target::Pdf && !epub_output(r.diags)) r.ok = false;
-  if (s.to != Target::Epub && !write_pdf(pages(), pdf_out, input, s, images, r.diags)) r.ok = false;
+  const layout::Book book = pages();
+  if (s.to == Target::Pdf) {
+    if (!write_pdf(book, pdf_out, job, sheet, s, images, r)) r.ok = false;
+    return;
+  }
+  if (!s.overlap) {
+    const bool pdf_ok = write_pdf(book, pdf_out, job, sheet, s, images, r);
+    if (!pdf_ok) r.ok = false;
+    if (!epub_output(pdf_ok ? print_pages(book) : std::vector<epub::PrintPage>{}, r.diags))
+      r.ok = false;
+    return;
+  }
+  doc::Diagnostics epub_diags;
+  bool epub_ok = false;
+  std::exception_ptr failed;
+  std::thread epub_thread([&] {
+    try {
+      epub_ok = epub_output(print_pages(book), epub_diags);
+    } catch (...) {
+      failed = std::current_exception();
+    }
+  });
+  bool pdf_ok = false;
+  try {
+    pdf_ok = write_pdf(book, pdf_out, job, sheet, s, images, r);
+  } catch (...) {
+    epub_thread.join();
+    throw;
+  }
+  epub_thread.join();
+  if (failed) std::rethrow_exception(failed);
+  for (doc::Diagnostic& d : epub_diags.items) r.diags.items.push_back(std::move(d));
+  if (!epub_ok || !pdf_ok) r.ok = false;
 }
 
 void load_file(const Job& job, const Settings& s, JobResult& r) {
@@ -368,9 +456,11 @@ void run_file(const Job& job, const Settings& s, JobResult& r) {
   finish_math(std::span(&document, 1), sheet, s, r.diags);
   image::Catalog images(job_catalog(s, sheet, job.input.parent_path()));
   write_outputs(
-      job, s,
-      [&](doc::Diagnostics& diags) {
-        return epub::make_epub(document, epub_options(s, sheet, job, images), diags);
+      job, s, sheet,
+      [&](std::vector<epub::PrintPage> pages, doc::Diagnostics& diags) {
+        epub::Options o = epub_options(s, sheet, job, images);
+        o.print_pages = std::move(pages);
+        return epub::make_epub(document, o, diags);
       },
       [&] { return typeset::typeset(document, sheet, *s.fonts, r.diags, resources(s, images)); },
       images, r);
@@ -400,9 +490,11 @@ void run_book(const Job& job, const Settings& s, JobResult& r) {
   finish_math(book.chapters, sheet, s, r.diags);
   image::Catalog images(job_catalog(s, sheet, book.root));
   write_outputs(
-      job, s,
-      [&](doc::Diagnostics& diags) {
-        return epub::make_book(book, epub_options(s, sheet, job, images), diags);
+      job, s, sheet,
+      [&](std::vector<epub::PrintPage> pages, doc::Diagnostics& diags) {
+        epub::Options o = epub_options(s, sheet, job, images);
+        o.print_pages = std::move(pages);
+        return epub::make_book(book, o, diags);
       },
       [&] {
         return typeset::typeset_book(book.meta, book.chapters, sheet, *s.fonts, r.diags, input,

@@ -49,6 +49,14 @@ math::Engine math_engine(const fs::path& data_dir) {
   return e;
 }
 
+// The first of `candidates` that exists, else empty.
+fs::path first_existing(std::initializer_list<const char*> candidates) {
+  std::error_code ec;
+  for (const char* c : candidates)
+    if (fs::is_regular_file(c, ec)) return c;
+  return {};
+}
+
 }  // namespace
 
 Environment read_environment(doc::Diagnostics& diags) {
@@ -60,6 +68,9 @@ Environment read_environment(doc::Diagnostics& diags) {
   env.fonts_yaml = env.data_dir / "fonts" / "fonts.yaml";
   env.highlight_data_dir = variable("SOURCE_HIGHLIGHT_DATADIR");
   env.math = math_engine(env.data_dir);
+  env.srgb_profile =
+      first_existing({"/usr/share/color/icc/sRGB.icc", "/usr/share/color/icc/colord/sRGB.icc"});
+  env.cmyk_profile = first_existing({"/usr/share/color/icc/ghostscript/default_cmyk.icc"});
   if (const char* sde = std::getenv("SOURCE_DATE_EPOCH")) {
     env.source_date_epoch = base::parse_source_date_epoch(sde);
     if (!env.source_date_epoch)

@@ -26,6 +26,12 @@ struct Environment {
   // Node.js ($MOYIN_NODE, else node or nodejs on $PATH) and math/engine.js
   // from the data folder (else the source tree); started only for math.
   math::Engine math;
+  // ICC profiles from Debian packages (docs/standards.md), empty when not
+  // installed: sRGB for a PDF/A OutputIntent (icc-profiles-free, else
+  // colord-data); the CMYK profile used when a sheet asks for CMYK and names
+  // none (Ghostscript's default_cmyk.icc).
+  std::filesystem::path srgb_profile;
+  std::filesystem::path cmyk_profile;
 };
 
 // Reads the environment once. A malformed SOURCE_DATE_EPOCH is a warning

@@ -103,6 +103,7 @@ void walk(const GumboNode* n, std::string& out, bool in_pre) {
         if (tag == "p" && name == "class" && value == "image") continue;
         if (name == "id" && tag.size() == 2 && tag[0] == 'h' && tag[1] >= '1' && tag[1] <= '6')
           continue;
+        if (tag == "th" && name == "scope") continue;  // our header cells' scope (accessibility)
         attrs.emplace_back(name, value);
       }
       std::sort(attrs.begin(), attrs.end());

@@ -29,6 +29,16 @@ struct FontFace {
   bool italic = false;
 };
 
+// A page of the print edition (the PDF built in the same run), for the
+// EPUB's page list: where the page begins in the text, as the typesetter
+// placed it. The CLI passes these as plain data (epub knows no layout).
+struct PrintPage {
+  std::string label;  // the printed page number ("1", "iv")
+  int index = 0;      // the PDF page (0-based): the marker's id, page-<index+1>
+  int chapter = 0;    // the book chapter the page begins in (0 for one document)
+  doc::Position pos;  // the source block that begins on the page
+};
+
 struct Options {
   int split_level = 1;  // headings of this level or above start a new XHTML file; 0 = never split
   int toc_depth = 3;    // heading levels listed in nav.xhtml / toc.ncx
@@ -47,6 +57,10 @@ struct Options {
   image::Catalog* images = nullptr;
   // MathJax's results (MathML); none: formulas appear as their TeX in <code>.
   const math::Formulas* formulas = nullptr;
+  // The print edition's pages, in page order (empty: no PDF in this run, no
+  // page list): a pagebreak marker before each page's first block, a
+  // page-list nav, printPageNumbers in the accessibility metadata.
+  std::vector<PrintPage> print_pages;
 };
 
 // A book: metadata (from book.yaml) plus one document per chapter file, in
@@ -73,7 +87,7 @@ std::string render_fragment(const doc::Document& doc, doc::Diagnostics& diags,
 // docs/epub.md, "GFM conformance"): parsed as HTML5, attributes sorted,
 // whitespace-only text between elements dropped outside <pre>, boolean
 // attributes valued by name, align="x" on th/td written as a text-align
-// style, ids on headings dropped.
+// style, ids on headings and scope on th dropped.
 std::string canonical_html(std::string_view html);
 
 // Reading a zip archive back (tests, `moyin dump`): entries in archive

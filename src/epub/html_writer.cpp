@@ -324,7 +324,7 @@ void HtmlWriter::inlines(const std::vector<doc::Inline>& list, std::string& out)
           base::append_integer(ref_id, n);
         }
         marker(in.pos, out);
-        out += "<sup><a epub:type=\"noteref\" class=\"footnote-ref\" id=\"" +
+        out += "<sup><a epub:type=\"noteref\" role=\"doc-noteref\" class=\"footnote-ref\" id=\"" +
                escape_html(ref_id, true) + "\" href=\"#" + escape_html(it->second, true) + "\">";
         base::append_integer(out, in.number > 0 ? in.number : 0);
         out += "</a></sup>";
@@ -383,8 +383,20 @@ void HtmlWriter::blocks(const std::vector<doc::Block>& list, std::string& out, b
   for (const doc::Block& b : list) block(b, out, tight);
 }
 
+void HtmlWriter::page_breaks(const doc::Block& b, std::string& out) {
+  auto it = page_starts.find({b.pos.line, b.pos.column});
+  if (it == page_starts.end()) return;
+  for (int k : it->second) {
+    out += "<span class=\"moyin-pagebreak\">";
+    base::append_integer(out, k);
+    out += "</span>";
+  }
+  page_starts.erase(it);  // the outermost block at a position takes its pages
+}
+
 void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
   prev = 0;
+  if (!page_starts.empty() && b.kind != doc::BlockKind::FootnoteDef) page_breaks(b, out);
   switch (b.kind) {
     case doc::BlockKind::Paragraph:
       if (tight) {
@@ -503,6 +515,7 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
         for (size_t c = 0; c < row.cells.size(); ++c) {
           out += "<";
           out += cell;
+          if (row.header) out += " scope=\"col\"";  // header cells head their column
           if (c < b.aligns.size()) {
             if (const char* st = align_style(b.aligns[c])) {
               out += " style=\"";
@@ -540,13 +553,14 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
 
 void HtmlWriter::footnote(const doc::Block& def, std::string& out, bool) {
   std::string id = safe_id(def.id.empty() ? "fn-" + def.label : def.id);
-  out += "<aside epub:type=\"footnote\" class=\"footnote\" id=\"" + escape_html(id, true) + "\">\n";
+  out += "<aside epub:type=\"footnote\" role=\"doc-footnote\" class=\"footnote\" id=\"" +
+         escape_html(id, true) + "\">\n";
   // The number starts the first paragraph and links back to the first reference.
   std::string number;
   base::append_integer(number, def.number);
   std::string back = number + ".";
   if (ref_counts.count(def.label))
-    back = "<a class=\"footnote-back\" href=\"#" +
+    back = "<a class=\"footnote-back\" role=\"doc-backlink\" href=\"#" +
            escape_html(safe_id("fnref-" + def.label), true) + "\">" + back + "</a>";
   back += " ";
   bool placed = false;

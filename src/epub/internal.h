@@ -74,6 +74,12 @@ struct HtmlWriter {
   bool code_line_numbers = false;  // style code.line-numbers
   // Captions under image blocks (<figure>), as the sheet says; none = a bare <p class="image">.
   std::optional<style::FigureStyle> figures;
+  // Print pages beginning at a block, by the block's source (line, column):
+  // each block writes a placeholder <span class="moyin-pagebreak">K</span>
+  // (K indexes Options::print_pages) before itself, replaced after
+  // sanitizing by insert_pagebreaks.
+  std::map<std::pair<int, int>, std::vector<int>> page_starts;
+  void page_breaks(const doc::Block& b, std::string& out);
   void blocks(const std::vector<doc::Block>& blocks, std::string& out, bool tight = false);
   void block(const doc::Block& b, std::string& out, bool tight);
   void inlines(const std::vector<doc::Inline>& in, std::string& out);
@@ -89,6 +95,12 @@ HtmlWriter make_writer(const doc::Document& doc, const TextMarkup& markup = {});
 std::string css_length(std::string_view v);
 // Replaces the writer's MathML placeholders under `root`; true when any formula was inserted.
 bool insert_mathml(pugi::xml_node root, const std::vector<std::string>& mathml);
+// Replaces the writer's pagebreak placeholders under `root` with
+// <span epub:type="pagebreak" role="doc-pagebreak" id="page-N" aria-label="L"/>
+// and returns, in order, the print page index and the id of each.
+std::vector<std::pair<int, std::string>> insert_pagebreaks(pugi::xml_node root,
+                                                           const std::vector<PrintPage>& pages,
+                                                           std::set<std::string>& ids);
 
 // ---- sanitize.cpp: HTML5 text -> XHTML nodes appended to `parent`.
 struct SanitizeContext {

@@ -74,9 +74,52 @@ bool insert_mathml(pugi::xml_node root, const std::vector<std::string>& mathml) 
   return any;
 }
 
+void find_pagebreak_placeholders(pugi::xml_node n, std::vector<pugi::xml_node>& out) {
+  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+    if (std::strcmp(c.name(), "span") == 0 &&
+        std::strcmp(c.attribute("class").value(), "moyin-pagebreak") == 0)
+      out.push_back(c);
+    else find_pagebreak_placeholders(c, out);
+  }
+}
+
+std::vector<std::pair<int, std::string>> insert_pagebreaks(pugi::xml_node root,
+                                                           const std::vector<PrintPage>& pages,
+                                                           std::set<std::string>& ids) {
+  std::vector<pugi::xml_node> found;
+  find_pagebreak_placeholders(root, found);
+  std::vector<std::pair<int, std::string>> out;
+  for (pugi::xml_node span : found) {
+    const size_t k = static_cast<size_t>(std::atoi(span.child_value()));
+    if (k >= pages.size()) {
+      span.parent().remove_child(span);
+      continue;
+    }
+    std::string id = "page-" + base::integer(pages[k].index + 1);
+    while (ids.count(id)) id += "-p";  // a heading may have taken the id
+    ids.insert(id);
+    span.remove_children();
+    span.remove_attribute("class");
+    span.append_attribute("epub:type") = "pagebreak";
+    span.append_attribute("role") = "doc-pagebreak";
+    span.append_attribute("id") = id.c_str();
+    span.append_attribute("aria-label") = pages[k].label.c_str();
+    out.emplace_back(static_cast<int>(k), id);
+  }
+  return out;
+}
+
 }  // namespace detail
 
 namespace {
+
+// An ISBN as written ("978-7-…") as a URN of its digits.
+std::string isbn_urn(std::string_view isbn) {
+  std::string digits;
+  for (char c : isbn)
+    if ((c >= '0' && c <= '9') || c == 'X' || c == 'x') digits += c;
+  return "urn:isbn:" + digits;
+}
 
 // Subtitle (a second title refined as one), publisher, rights, the ISBN as
 // a urn:isbn: identifier, the series as a collection (EPUB 3.0.1 `belongs-to-collection`).
@@ -98,12 +141,9 @@ void publication_metadata(const doc::Metadata& meta, pugi::xml_node title, pugi:
   if (!meta.publisher.empty()) md.append_child("dc:publisher").text() = meta.publisher.c_str();
   if (!meta.rights.empty()) md.append_child("dc:rights").text() = meta.rights.c_str();
   if (!meta.isbn.empty()) {
-    std::string digits;
-    for (char c : meta.isbn)
-      if ((c >= '0' && c <= '9') || c == 'X' || c == 'x') digits += c;
     pugi::xml_node isbn = md.append_child("dc:identifier");
     isbn.append_attribute("id") = "isbn";
-    isbn.text() = ("urn:isbn:" + digits).c_str();
+    isbn.text() = isbn_urn(meta.isbn).c_str();
   }
   if (!meta.series.empty()) {
     pugi::xml_node series = md.append_child("meta");
@@ -254,6 +294,8 @@ struct Builder {
   std::optional<image::Catalog> own_catalog;
   ImageStore images;
   std::vector<TocEntry> toc;
+  // The page list: each print page marked, with its href, in reading order.
+  std::vector<std::pair<int, std::string>> page_targets;
 
   Builder(const Options& o, doc::Diagnostics& d, fs::path root)
       : options(o),
@@ -345,6 +387,11 @@ struct Builder {
       writer.code_line_numbers = options.sheet.code.line_numbers;
       writer.figures = options.sheet.figure;  // captions as in the PDF
       writer.formulas = options.formulas;
+      for (size_t k = 0; k < options.print_pages.size(); ++k) {
+        const PrintPage& p = options.print_pages[k];
+        if (p.chapter == static_cast<int>(u) && p.pos.line > 0)
+          writer.page_starts[{p.pos.line, p.pos.column}].push_back(static_cast<int>(k));
+      }
       for (ChapterFile& f : files) {
         if (f.unit != static_cast<int>(u)) continue;
         std::string html;
@@ -365,6 +412,8 @@ struct Builder {
         };
         html_to_xhtml(html, body, ctx);
         f.mathml = insert_mathml(body, writer.mathml);
+        for (auto& [k, id] : insert_pagebreaks(body, options.print_pages, ctx.ids))
+          page_targets.emplace_back(k, f.name + "#" + fragment(id));
         f.link_positions = std::move(ctx.link_positions);
         collect_ids(f.dom->document_element(), f.ids);
         // TOC entries: top-level headings of this file.
@@ -457,7 +506,8 @@ struct AccessibilityFacts {
   int images = 0;
   int images_without_alt = 0;
   bool mathml = false;
-  bool tables = false;
+  bool page_list = false;   // pagebreak markers and a page-list nav from the print edition
+  std::string page_source;  // what the page numbers come from (dc:source)
 };
 
 AccessibilityFacts accessibility_facts(const std::vector<ChapterFile>& files) {
@@ -469,7 +519,6 @@ AccessibilityFacts accessibility_facts(const std::vector<ChapterFile>& files) {
       ++f.images;
       if (std::string_view(n.node().attribute("alt").value()).empty()) ++f.images_without_alt;
     }
-    f.tables = f.tables || !file.dom->select_nodes("//table").empty();
   }
   return f;
 }
@@ -494,7 +543,11 @@ void accessibility_metadata(pugi::xml_node md, const AccessibilityFacts& f, cons
     meta("schema:accessibilityFeature", feature);
   if (f.images && all_alt) meta("schema:accessibilityFeature", "alternativeText");
   if (f.mathml) meta("schema:accessibilityFeature", "MathML");
-  if (f.tables) meta("schema:accessibilityFeature", "tableHeaders");
+  if (f.page_list) {
+    meta("schema:accessibilityFeature", "printPageNumbers");
+    meta("schema:accessibilityFeature", "pageBreakMarkers");
+    meta("schema:accessibilityFeature", "pageNavigation");
+  }
   meta("schema:accessibilityHazard", "none");
   const bool chinese = zh(lang);
   std::string summary =
@@ -506,6 +559,9 @@ void accessibility_metadata(pugi::xml_node md, const AccessibilityFacts& f, cons
         all_alt ? (chinese ? "所有图片都有替代文字。" : " Every image has a text alternative.")
                 : (chinese ? "部分图片没有替代文字。" : " Some images have no text alternative.");
   if (f.mathml) summary += chinese ? "数学公式以 MathML 给出。" : " Formulas are given as MathML.";
+  if (f.page_list)
+    summary += chinese ? "页码与同时排版的印刷版（PDF）一致。"
+                       : " Page numbers match the print edition (the PDF) typeset with it.";
   meta("schema:accessibilitySummary", summary);
   if (all_alt) {
     meta("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA");
@@ -609,6 +665,7 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     pugi::xml_node body = xhtml_skeleton(d, lang, chinese ? "目录" : "Contents", true);
     pugi::xml_node nav = body.append_child("nav");
     nav.append_attribute("epub:type") = "toc";
+    nav.append_attribute("role") = "doc-toc";
     nav.append_attribute("id") = "toc";
     nav.append_child("h1").text() = chinese ? "目录" : "Contents";
     pugi::xml_node ol = nav.append_child("ol");
@@ -634,6 +691,20 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     if (options.title_page) mark("titlepage", "title.xhtml", chinese ? "扉页" : "Title Page");
     mark("toc", "nav.xhtml#toc", chinese ? "目录" : "Contents");
     mark("bodymatter", b.files[0].name, chinese ? "正文" : "Start of Content");
+    if (!b.page_targets.empty()) {  // the print edition's pages, in order
+      pugi::xml_node pl = body.append_child("nav");
+      pl.append_attribute("epub:type") = "page-list";
+      pl.append_attribute("role") = "doc-pagelist";
+      pl.append_attribute("id") = "page-list";
+      pl.append_attribute("hidden") = "hidden";
+      pl.append_child("h2").text() = chinese ? "页码" : "Pages";
+      pugi::xml_node pol = pl.append_child("ol");
+      for (const auto& [k, href] : b.page_targets) {
+        pugi::xml_node a = pol.append_child("li").append_child("a");
+        a.append_attribute("href") = href.c_str();
+        a.text() = options.print_pages[static_cast<size_t>(k)].label.c_str();
+      }
+    }
     entries.push_back({"EPUB/nav.xhtml", serialize_xhtml(d)});
   }
   // NCX for EPUB 2 readers.
@@ -805,7 +876,23 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
     property("rendition:orientation", "auto");
     property("rendition:spread", "auto");
     if (!fonts.empty()) property("ibooks:specified-fonts", "true");
-    accessibility_metadata(md, accessibility_facts(b.files), lang, b.meta_path, diags);
+    AccessibilityFacts facts = accessibility_facts(b.files);
+    if (!b.page_targets.empty()) {
+      facts.page_list = true;
+      // The print edition: its ISBN when it has one, else its title.
+      facts.page_source = meta.title + " (PDF)";
+      if (!meta.isbn.empty()) facts.page_source = isbn_urn(meta.isbn);
+      // The source of the page breaks: dc:source, as EPUB Accessibility 1.0
+      // has it (epubcheck 4.2 rejects 1.1's a11y:pageBreakSource as undefined).
+      pugi::xml_node source = md.append_child("dc:source");
+      source.append_attribute("id") = "page-source";
+      source.text() = facts.page_source.c_str();
+      pugi::xml_node of = md.append_child("meta");  // EPUB 3: the source of the pagination
+      of.append_attribute("refines") = "#page-source";
+      of.append_attribute("property") = "source-of";
+      of.text() = "pagination";
+    }
+    accessibility_metadata(md, facts, lang, b.meta_path, diags);
     pugi::xml_node man = pkg.append_child("manifest");
     auto item = [&](const std::string& id, const std::string& href, const std::string& type,
                     const char* props) {

@@ -83,6 +83,12 @@ bool allowed_epub_type(std::string_view v) {
                 "glossary",  "tip",      "notice"});
 }
 
+// The ARIA roles the writer gives (callouts, notes, links back): kept on
+// aside and a, where they are valid.
+bool allowed_role(std::string_view v) {
+  return in(v, {"note", "doc-tip", "doc-footnote", "doc-noteref", "doc-backlink"});
+}
+
 // Elements whose content must be phrasing (inline) content.
 bool phrasing_only(std::string_view tag) {
   return in(tag, {"p",      "h1",   "h2",   "h3",  "h4",   "h5",   "h6",    "pre",    "span",
@@ -249,16 +255,16 @@ struct Walker {
 
   bool allowed_attribute(std::string_view tag, std::string_view name) {
     if (in(name, {"class", "title", "lang", "dir", "style"})) return true;
+    if (name == "role") return tag == "aside" || tag == "a";  // DPUB-ARIA roles (allowed_role)
     if (tag == "a") return in(name, {"href", "hreflang"});
     if (tag == "img") return in(name, {"width", "height"});
-    if (tag == "td" || tag == "th") return in(name, {"colspan", "rowspan"});
+    if (tag == "td" || tag == "th") return in(name, {"colspan", "rowspan", "scope"});
     if (tag == "ol") return in(name, {"start", "reversed", "type"});
     if (tag == "li") return name == "value";
     if (tag == "col" || tag == "colgroup") return name == "span";
     if (tag == "time" || tag == "del" || tag == "ins") return name == "datetime";
     if (tag == "data") return name == "value";
     if (tag == "details") return name == "open";
-    if (tag == "aside") return name == "role";  // callouts: role="note" / "doc-tip"
     if (tag == "bdo") return name == "dir";
     return false;
   }
@@ -302,6 +308,8 @@ struct Walker {
         }
         value = uri_escape(value);
       }
+      if (name == "role" && !allowed_role(value)) continue;
+      if (name == "scope" && !in(value, {"col", "row", "colgroup", "rowgroup"})) continue;
       if ((name == "colspan" || name == "rowspan" || name == "span" || name == "width" ||
            name == "height" || (name == "value" && tag == "li")) &&
           !all_digits(value, false))

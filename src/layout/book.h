@@ -192,6 +192,12 @@ struct StructElement {
   int parent = -1;     // index into Book::structure; -1 = the document itself
   std::string alt;     // Figure, Formula: the alternate description (/Alt)
   std::string actual;  // replacement text (/ActualText), "" = none
+  // The source block it was made for: the chapter (index among a book's
+  // documents, 0 for one document) and the block's position; line 0 = none
+  // (title page, table of contents). The EPUB's page list maps pages back
+  // to blocks with it.
+  int chapter = 0;
+  doc::Position pos;
 };
 
 struct Book {

@@ -166,12 +166,6 @@ std::string escape_uri(std::string_view uri) {
 
 namespace {
 
-std::string rgb(const layout::Color& c, const char* op) {
-  auto c01 = [](double v) { return std::isfinite(v) ? std::clamp(v, 0.0, 1.0) : 0.0; };
-  return base::compact(c01(c.r)) + " " + base::compact(c01(c.g)) + " " + base::compact(c01(c.b)) +
-         " " + op + "\n";
-}
-
 std::string line_style(const layout::PathStroke& s) {
   std::string out = base::compact(std::max(0.0, s.width)) + " w " +
                     std::to_string(static_cast<int>(s.cap)) + " J " +
@@ -190,11 +184,12 @@ std::string line_style(const layout::PathStroke& s) {
 
 }  // namespace
 
-std::string path_operators(const layout::Path& path, double page_height) {
+std::string path_operators(const layout::Path& path, double page_height,
+                           const CmykConverter* cmyk) {
   if (path.segments.empty() || (!path.fill && !path.stroke)) return "";
   std::string out;
-  if (path.fill) out += rgb(path.fill->color, "rg");
-  if (path.stroke) out += rgb(path.stroke->color, "RG") + line_style(*path.stroke);
+  if (path.fill) out += color_operator(path.fill->color, false, cmyk);
+  if (path.stroke) out += color_operator(path.stroke->color, true, cmyk) + line_style(*path.stroke);
   auto pt = [&](const layout::Point& p) {
     return base::compact(p.x) + " " + base::compact(page_height - p.y) + " ";
   };
@@ -256,6 +251,8 @@ std::string xmp_packet(const XmpFields& f) {
       "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"";
   if (f.pdfa_part) out += "\n    xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\"";
   if (f.pdfua_part) out += "\n    xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\"";
+  if (!f.document_id.empty()) out += "\n    xmlns:xmpMM=\"http://ns.adobe.com/xap/1.0/mm/\"";
+  if (!f.pdfx_version.empty()) out += "\n    xmlns:pdfxid=\"http://www.npes.org/pdfx/ns/id/\"";
   out += ">\n   <dc:format>application/pdf</dc:format>\n";
   if (!f.title.empty()) out += alt("dc:title", f.title);
   if (!f.creators.empty()) {
@@ -287,6 +284,13 @@ std::string xmp_packet(const XmpFields& f) {
     out += "   <pdfaid:conformance>" + xml_escape(f.pdfa_conformance) + "</pdfaid:conformance>\n";
   }
   if (f.pdfua_part) out += "   <pdfuaid:part>" + std::to_string(f.pdfua_part) + "</pdfuaid:part>\n";
+  if (!f.document_id.empty())
+    out += "   <xmpMM:DocumentID>" + xml_escape(f.document_id) +
+           "</xmpMM:DocumentID>\n   <xmpMM:VersionID>1</xmpMM:VersionID>\n"
+           "   <xmpMM:RenditionClass>default</xmpMM:RenditionClass>\n";
+  if (!f.pdfx_version.empty())
+    out += "   <pdf:Trapped>False</pdf:Trapped>\n   <pdfxid:GTS_PDFXVersion>" +
+           xml_escape(f.pdfx_version) + "</pdfxid:GTS_PDFXVersion>\n";
   out += "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n";
   // Room for in-place edits, as the XMP specification recommends.
   for (int i = 0; i < 20; ++i) out += std::string(99, ' ') + "\n";

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "layout/book.h"
+#include "pdf/color.h"
 
 namespace moyin::pdf {
 
@@ -28,9 +29,10 @@ std::string tounicode_cmap(const std::map<uint16_t, std::u16string>& map);
 
 // Content-stream operators that construct and paint `path` (colours, line
 // style, segments, paint operator), in PDF coordinates for a page
-// `page_height` tall. Opacity is not included: it needs an ExtGState.
-// Returns "" for a path with nothing to paint.
-std::string path_operators(const layout::Path& path, double page_height);
+// `page_height` tall; colours in CMYK through `cmyk` when given. Opacity is
+// not included: it needs an ExtGState. Returns "" for a path with nothing to paint.
+std::string path_operators(const layout::Path& path, double page_height,
+                           const CmykConverter* cmyk = nullptr);
 
 // The document metadata an XMP packet carries (PDF/A, PDF/UA and readers
 // that prefer XMP to the Info dictionary). Strings are UTF-8.
@@ -47,6 +49,8 @@ struct XmpFields {
   int pdfa_part = 0;             // 0 = not claimed
   std::string pdfa_conformance;  // "B", "U", "A"
   int pdfua_part = 0;            // 0 = not claimed
+  std::string pdfx_version;      // pdfxid:GTS_PDFXVersion ("PDF/X-4"), "" = not claimed
+  std::string document_id;       // xmpMM:DocumentID ("uuid:…"), "" = none
 };
 
 // The metadata stream's text: an XMP packet (RDF/XML) with a fixed header and

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -19,8 +20,10 @@ namespace moyin::pdf {
 
 // What the file claims to conform to (the style sheet's `pdf.standard`):
 // the claim goes into the XMP metadata, and the writer then keeps the rules
-// that standard needs (docs/standards.md).
-enum class Standard { None, A2b, A2u, A2a };
+// that standard needs (docs/standards.md): PDF/A-2 b/u/a with an OutputIntent
+// (sRGB, or the CMYK profile for CMYK output), PDF/X-4 with the CMYK profile's
+// OutputIntent, CMYK colour, trim and bleed boxes on every page.
+enum class Standard { None, A2b, A2u, A2a, X4 };
 
 struct WriteOptions {
   // The document the book came from, named in diagnostics ("" = the output).
@@ -40,6 +43,16 @@ struct WriteOptions {
   // A tagged PDF: a structure tree from the book's layout::StructElements,
   // page content in marked-content sequences, the rest as artifacts.
   bool tagged = true;
+  // `color.model: cmyk` (and PDF/X-4): text, rules, fills and images in
+  // DeviceCMYK, greys and black on the black plate alone; RGB converted
+  // through `cmyk_profile` (the plain formula when there is none).
+  bool cmyk = false;
+  // ICC profiles, read by the caller: sRGB (the OutputIntent of an RGB
+  // PDF/A) and the CMYK output profile (CMYK output, PDF/X-4).
+  std::shared_ptr<const std::string> srgb_profile;
+  std::shared_ptr<const std::string> cmyk_profile;
+  // The OutputIntent's OutputConditionIdentifier; "" = the profile's description.
+  std::string output_condition;
 };
 
 // Writes `book` to `out` (a temporary file in the same directory, renamed

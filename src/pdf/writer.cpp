@@ -28,6 +28,7 @@
 #include "base/date.h"
 #include "base/number.h"
 #include "font/subset.h"
+#include "pdf/color.h"
 #include "pdf/compress.h"
 #include "pdf/content.h"
 #include "pdf/pdf.h"
@@ -219,6 +220,19 @@ class Writer {
   void add_outline();
   void add_labels();
   void add_info();
+  // Standards and colour (docs/standards.md).
+  bool settle_standard();
+  bool pdfa() const {
+    return standard_ == Standard::A2b || standard_ == Standard::A2u || standard_ == Standard::A2a;
+  }
+  const CmykConverter* cmyk() const { return cmyk_ ? &*cmyk_ : nullptr; }
+  void set_fill(HPDF_Page page, const layout::Color& c);
+  void set_stroke(HPDF_Page page, const layout::Color& c);
+  void set_page_boxes(HPDF_Page page, const layout::Page& lp);
+  void add_output_intent();
+  void check_rgb_leftovers();
+  std::string document_id() const;
+  void add_document_id(const std::string& id);
   // Tagged PDF (see Tagging below).
   HPDF_Dict struct_element(int index);
   void tag_begin(HPDF_Page page, size_t page_index, int element);
@@ -229,7 +243,7 @@ class Writer {
   void add_structure_tree();
   std::optional<base::DateTime> document_date();
   void add_catalog_entries();
-  void add_metadata();
+  void add_metadata(const std::string& id);
   void rewrite_to_unicode();
   bool save();
 
@@ -249,6 +263,11 @@ class Writer {
   std::map<std::pair<double, double>, HPDF_ExtGState> opacity_states_;
   image::Catalog own_images_;  // when the caller passes none
   bool transparency_ = false;
+  Standard standard_ = Standard::None;  // the claim, once settle_standard() checked it
+  std::optional<CmykConverter> cmyk_;   // CMYK output
+  std::shared_ptr<const std::string> intent_profile_;  // the OutputIntent's ICC profile
+  ProfileInfo intent_info_;
+  int dropped_notdefs_ = 0;  // characters no face has, left out of a PDF/A's text
   std::optional<std::optional<base::DateTime>> date_;  // document_date(), once
 
   // Tagging: the structure tree is built as the pages are drawn, so every
@@ -471,7 +490,7 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
     HPDF_Page_GSave(page);
     HPDF_Page_SetLineWidth(page, static_cast<HPDF_REAL>(size * 0.035));
     HPDF_Page_SetLineJoin(page, HPDF_ROUND_JOIN);  // no miter spikes on sharp corners
-    HPDF_Page_SetRGBStroke(page, c01(run.color.r), c01(run.color.g), c01(run.color.b));
+    set_stroke(page, run.color);
   }
   HPDF_Page_BeginText(page);
   std::string s;
@@ -482,7 +501,7 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
     // page's resources; the Tf is written here.
     s += "/" + std::string(local) + " " + base::compact(size) + " Tf\n";
   }
-  HPDF_Page_SetRGBFill(page, c01(run.color.r), c01(run.color.g), c01(run.color.b));
+  set_fill(page, run.color);
   if (run.synthetic_bold) s += "2 Tr\n";
   const std::string slant = base::compact(run.synthetic_slant, 4);
   // Glyphs sharing a vertical offset go in one TJ array; a new text matrix
@@ -499,6 +518,13 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
     bool in_string = false;
     for (; i < gs.size() && gs[i].y_offset == yoff; ++i) {
       const auto& g = gs[i];
+      if (g.gid == 0 && pdfa()) {
+        // PDF/A forbids showing .notdef: the character is left out (its box
+        // is still drawn), the pen moves on.
+        ++dropped_notdefs_;
+        pen += g.advance;
+        continue;
+      }
       const double target = pen - seg_x + g.x_offset;
       const double adjust = -(target - cur) * 1000 / size;  // TJ units
       if (std::abs(adjust) >= 0.0005) {
@@ -546,7 +572,7 @@ void Writer::draw_notdef_boxes(HPDF_Page page, const GlyphRun& run, double x0, d
   if (s.empty()) return;
   HPDF_Page_GSave(page);
   HPDF_Page_SetLineWidth(page, static_cast<HPDF_REAL>(size * 0.04));
-  HPDF_Page_SetRGBStroke(page, c01(run.color.r), c01(run.color.g), c01(run.color.b));
+  set_stroke(page, run.color);
   raw(page, s + "S\n");
   HPDF_Page_GRestore(page);
 }
@@ -560,9 +586,21 @@ HPDF_Image Writer::load_raster(const image::Raster& r) {
            : s == image::ColorSpace::Cmyk ? HPDF_CS_DEVICE_CMYK
                                           : HPDF_CS_DEVICE_RGB;
   };
+  // The pixels in the file's colour model: RGB through the CMYK profile for
+  // print; a CMYK image as RGB in a PDF/A whose OutputIntent is sRGB.
+  std::vector<uint8_t> converted;
+  image::ColorSpace cs = r.space;
+  if (cmyk() && cs == image::ColorSpace::Rgb) {
+    converted = cmyk()->convert_pixels(r.pixels);
+    cs = image::ColorSpace::Cmyk;
+  } else if (!cmyk() && standard_ != Standard::None && cs == image::ColorSpace::Cmyk) {
+    converted = cmyk_pixels_to_rgb(r.pixels);
+    cs = image::ColorSpace::Rgb;
+  }
+  const std::vector<uint8_t>& pixels = converted.empty() ? r.pixels : converted;
   HPDF_Image img =
-      HPDF_LoadRawImageFromMem(pdf_.get(), r.pixels.data(), static_cast<HPDF_UINT>(r.width),
-                               static_cast<HPDF_UINT>(r.height), space(r.space), 8);
+      HPDF_LoadRawImageFromMem(pdf_.get(), pixels.data(), static_cast<HPDF_UINT>(r.width),
+                               static_cast<HPDF_UINT>(r.height), space(cs), 8);
   if (!img || r.alpha.empty()) return img;
   HPDF_Image mask =
       HPDF_LoadRawImageFromMem(pdf_.get(), r.alpha.data(), static_cast<HPDF_UINT>(r.width),
@@ -588,7 +626,7 @@ HPDF_Image Writer::load_image(const std::string& key) {
     return skip(
         image::describe(e, std::filesystem::path(key).filename().string(), catalog.limits()));
   HPDF_Image img = nullptr;
-  if (e.jpeg_passthrough) {
+  if (e.jpeg_passthrough && !cmyk()) {
     img = HPDF_LoadJpegImageFromMem(pdf_.get(), reinterpret_cast<const HPDF_BYTE*>(e.bytes->data()),
                                     static_cast<HPDF_UINT>(e.bytes->size()));
   } else if (std::optional<image::Raster> r = catalog.take_raster(key)) {
@@ -615,8 +653,14 @@ HPDF_Image Writer::load_pixels(const layout::Pixels& px) {
   const size_t n = static_cast<size_t>(px.width) * static_cast<size_t>(px.height);
   if (px.width > 0 && px.height > 0 && px.rgb.size() == n * 3 &&
       (px.alpha.empty() || px.alpha.size() == n)) {
-    img = HPDF_LoadRawImageFromMem(pdf_.get(), px.rgb.data(), static_cast<HPDF_UINT>(px.width),
-                                   static_cast<HPDF_UINT>(px.height), HPDF_CS_DEVICE_RGB, 8);
+    if (cmyk()) {
+      const std::vector<uint8_t> ink = cmyk()->convert_pixels(px.rgb);
+      img = HPDF_LoadRawImageFromMem(pdf_.get(), ink.data(), static_cast<HPDF_UINT>(px.width),
+                                     static_cast<HPDF_UINT>(px.height), HPDF_CS_DEVICE_CMYK, 8);
+    } else {
+      img = HPDF_LoadRawImageFromMem(pdf_.get(), px.rgb.data(), static_cast<HPDF_UINT>(px.width),
+                                     static_cast<HPDF_UINT>(px.height), HPDF_CS_DEVICE_RGB, 8);
+    }
     if (img && !px.alpha.empty()) {
       HPDF_Image mask =
           HPDF_LoadRawImageFromMem(pdf_.get(), px.alpha.data(), static_cast<HPDF_UINT>(px.width),
@@ -657,7 +701,7 @@ HPDF_ExtGState Writer::opacity_state(double fill, double stroke) {
 }
 
 void Writer::draw_path(HPDF_Page page, const layout::Page& lp, const layout::Path& path) {
-  std::string ops = path_operators(path, lp.height);
+  std::string ops = path_operators(path, lp.height, cmyk());
   if (ops.empty()) return;
   auto alpha = [](double a) { return std::isfinite(a) ? std::clamp(a, 0.0, 1.0) : 1.0; };
   double fill = path.fill ? alpha(path.fill->opacity) : 1;
@@ -682,6 +726,9 @@ HPDF_Destination Writer::destination(const AnchorPlace& place) {
 }
 
 void Writer::add_link(HPDF_Page page, const layout::Page& lp, const layout::LinkArea& link) {
+  // A print file (PDF/X) has no interactive links: annotations over the
+  // trimmed page are not allowed there.
+  if (standard_ == Standard::X4) return;
   HPDF_Rect rect;
   rect.left = static_cast<HPDF_REAL>(link.box.x);
   rect.right = static_cast<HPDF_REAL>(link.box.x + link.box.width);
@@ -705,6 +752,7 @@ void Writer::add_link(HPDF_Page page, const layout::Page& lp, const layout::Link
   }
   if (!annot) return;
   HPDF_LinkAnnot_SetBorderStyle(annot, 0, 0, 0);
+  if (standard_ != Standard::None) HPDF_Dict_AddNumber(annot, "F", 4);  // Print: PDF/A
   tag_link(page, annot, link.dest.empty() ? link.uri : link.dest);
 }
 
@@ -726,14 +774,14 @@ void Writer::draw_page(size_t index) {
     } else if (const auto* rule = std::get_if<layout::Rule>(&item)) {
       HPDF_Page_SetLineWidth(
           page, static_cast<HPDF_REAL>(std::clamp(rule->width, 0.0, double{HPDF_MAX_LINEWIDTH})));
-      HPDF_Page_SetRGBStroke(page, c01(rule->color.r), c01(rule->color.g), c01(rule->color.b));
+      set_stroke(page, rule->color);
       HPDF_Page_MoveTo(page, static_cast<HPDF_REAL>(rule->from.x),
                        static_cast<HPDF_REAL>(lp.height - rule->from.y));
       HPDF_Page_LineTo(page, static_cast<HPDF_REAL>(rule->to.x),
                        static_cast<HPDF_REAL>(lp.height - rule->to.y));
       HPDF_Page_Stroke(page);
     } else if (const auto* rect = std::get_if<layout::Rect>(&item)) {
-      HPDF_Page_SetRGBFill(page, c01(rect->fill.r), c01(rect->fill.g), c01(rect->fill.b));
+      set_fill(page, rect->fill);
       HPDF_Page_Rectangle(page, static_cast<HPDF_REAL>(rect->box.x),
                           static_cast<HPDF_REAL>(lp.height - rect->box.y - rect->box.height),
                           static_cast<HPDF_REAL>(rect->box.width),
@@ -787,6 +835,14 @@ HPDF_Dict Writer::struct_element(int index) {
   HPDF_Dict_Add(d, "K", HPDF_Array_New(pdf->mmgr));
   if (!se.alt.empty()) set_text(d, "Alt", se.alt);
   if (!se.actual.empty()) set_text(d, "ActualText", se.actual);
+  if (se.type == "TH") {  // header cells head their column (PDF/UA: TH has a scope)
+    HPDF_Dict attr = HPDF_Dict_New(pdf->mmgr);
+    if (attr) {
+      HPDF_Dict_AddName(attr, "O", "Table");
+      HPDF_Dict_AddName(attr, "Scope", "Column");
+      HPDF_Dict_Add(d, "A", attr);
+    }
+  }
   if (auto* kids = static_cast<HPDF_Array>(HPDF_Dict_GetItem(parent_dict, "K", HPDF_OCLASS_ARRAY)))
     HPDF_Array_Add(kids, d);
   tags_.elements[index] = d;
@@ -973,6 +1029,10 @@ void Writer::add_info() {
   set(HPDF_INFO_KEYWORDS, keywords);
   set(HPDF_INFO_CREATOR, "Moyin");
   set(HPDF_INFO_PRODUCER, kProducer);  // equal to the XMP's pdf:Producer (PDF/A)
+  if (standard_ == Standard::X4 && pdf->info) {
+    HPDF_Dict_AddName(pdf->info, "Trapped", "False");
+    HPDF_Dict_Add(pdf->info, "GTS_PDFXVersion", HPDF_String_New(pdf->mmgr, "PDF/X-4", nullptr));
+  }
   if (m.description.empty()) set(HPDF_INFO_SUBJECT, m.subtitle);
   // Publication data as custom Info keys (pdfinfo -custom lists them).
   for (const auto& [key, value] :
@@ -1049,25 +1109,35 @@ std::string xmp_date(const base::DateTime& d) {
 
 // The XMP metadata stream (uncompressed, as PDF/A asks, so any tool finds it),
 // from the same fields as the Info dictionary.
-void Writer::add_metadata() {
+void Writer::add_metadata(const std::string& id) {
   HPDF_Doc pdf = pdf_.get();
   const auto& m = book_.meta;
   XmpFields f;
   f.lang = m.lang;
   f.title = m.title;
   f.creators = m.authors;
-  f.description = m.description;
+  // The same text as the Info dictionary's Subject (PDF/A: both must agree).
+  f.description = m.description.empty() ? m.subtitle : m.description;
   f.subjects = keyword_list(m);
   for (const auto& k : f.subjects) f.keywords += (f.keywords.empty() ? "" : ", ") + k;
   if (auto d = document_date()) f.date = xmp_date(*d);
   f.creator_tool = "Moyin";
   f.producer = kProducer;
-  if (opt_.standard != Standard::None) {
+  if (pdfa()) {
     f.pdfa_part = 2;
-    f.pdfa_conformance = opt_.standard == Standard::A2a   ? "A"
-                         : opt_.standard == Standard::A2u ? "U"
-                                                          : "B";
+    f.pdfa_conformance = standard_ == Standard::A2a ? "A" : standard_ == Standard::A2u ? "U" : "B";
   }
+  if (standard_ != Standard::None) {
+    // The Info dictionary's Author is one text: PDF/A wants dc:creator equal to it.
+    std::string authors;
+    for (const auto& a : m.authors)
+      if (!a.empty()) authors += (authors.empty() ? "" : ", ") + a;
+    f.creators.clear();
+    if (!authors.empty()) f.creators.push_back(authors);
+    f.document_id = "uuid:" + id.substr(0, 8) + "-" + id.substr(8, 4) + "-" + id.substr(12, 4) +
+                    "-" + id.substr(16, 4) + "-" + id.substr(20, 12);
+  }
+  if (standard_ == Standard::X4) f.pdfx_version = "PDF/X-4";
   HPDF_Dict stream = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
   if (!stream) return;
   stream->filter = HPDF_STREAM_FILTER_NONE;
@@ -1079,8 +1149,184 @@ void Writer::add_metadata() {
   HPDF_Dict_Add(pdf->catalog, "Metadata", stream);
 }
 
+// ---- Standards and colour (docs/standards.md).
+
+// Checks what the claim needs before anything is drawn: the OutputIntent's
+// profile, tagging for PDF/A-2a, a CMYK profile for PDF/X-4. A claim the
+// file could not keep is dropped with a warning (the PDF is still written).
+bool Writer::settle_standard() {
+  standard_ = opt_.standard;
+  if (standard_ == Standard::A2a && !opt_.tagged) {
+    warn("pdf.standard a-2a needs a tagged PDF (pdf.tagged: true); claiming PDF/A-2u instead");
+    standard_ = Standard::A2u;
+  }
+  if (opt_.cmyk || standard_ == Standard::X4) {
+    std::string error;
+    const std::string_view profile = opt_.cmyk_profile ? *opt_.cmyk_profile : std::string_view();
+    cmyk_ = CmykConverter::make(profile, error);
+    if (!cmyk_) {
+      warn("the CMYK profile cannot be used (" + error +
+           "); colours converted by the plain formula");
+      cmyk_ = CmykConverter::make({}, error);
+    } else if (profile.empty()) {
+      warn("no CMYK profile (color.profile): colours and images converted by the plain formula");
+    }
+  }
+  if (standard_ == Standard::None) return true;
+  const bool want_cmyk = cmyk_.has_value();
+  intent_profile_ = want_cmyk ? opt_.cmyk_profile : opt_.srgb_profile;
+  if (intent_profile_) intent_info_ = profile_info(*intent_profile_);
+  const int components = want_cmyk ? 4 : 3;
+  if (!intent_profile_ || intent_info_.components != components) {
+    warn(std::string("pdf.standard ") + (standard_ == Standard::X4 ? "x-4" : "PDF/A-2") +
+         " needs " + (want_cmyk ? "a CMYK output profile (color.profile)" : "an sRGB ICC profile") +
+         " for its OutputIntent; the PDF makes no conformance claim");
+    standard_ = Standard::None;
+    intent_profile_.reset();
+  } else if (standard_ == Standard::X4 && !intent_info_.output) {
+    warn("the CMYK profile \"" + intent_info_.description +
+         "\" is not an output (printer) profile, as PDF/X-4 asks");
+  }
+  return true;
+}
+
+// CMYK output (and PDF/X) must hold no RGB: every drawing path converts, so
+// this finds none unless a path was missed; it says so rather than claim.
+void Writer::check_rgb_leftovers() {
+  if (!cmyk_) return;
+  int rgb = 0;
+  for (HPDF_Xref x = pdf_->xref; x; x = x->prev)
+    for (HPDF_UINT i = 0; i < x->entries->count; ++i) {
+      HPDF_XrefEntry e = HPDF_Xref_GetEntry(x, i);
+      auto* header = e && e->obj ? static_cast<HPDF_Obj_Header*>(e->obj) : nullptr;
+      if (!header || (header->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT) continue;
+      auto* cs = static_cast<HPDF_Name>(
+          HPDF_Dict_GetItem(static_cast<HPDF_Dict>(e->obj), "ColorSpace", HPDF_OCLASS_NAME));
+      if (cs && std::strcmp(cs->value, "DeviceRGB") == 0) ++rgb;
+    }
+  if (rgb == 0) return;
+  warn(std::to_string(rgb) + " image(s) left in RGB in a CMYK PDF" +
+       (standard_ == Standard::X4 ? "; the PDF/X-4 claim is dropped" : ""));
+  if (standard_ == Standard::X4) standard_ = Standard::None;
+}
+
+void Writer::set_fill(HPDF_Page page, const layout::Color& c) {
+  if (!cmyk_) {
+    HPDF_Page_SetRGBFill(page, c01(c.r), c01(c.g), c01(c.b));
+    return;
+  }
+  const Cmyk k = cmyk_->convert(c);
+  HPDF_Page_SetCMYKFill(page, c01(k.c), c01(k.m), c01(k.y), c01(k.k));
+}
+
+void Writer::set_stroke(HPDF_Page page, const layout::Color& c) {
+  if (!cmyk_) {
+    HPDF_Page_SetRGBStroke(page, c01(c.r), c01(c.g), c01(c.b));
+    return;
+  }
+  const Cmyk k = cmyk_->convert(c);
+  HPDF_Page_SetCMYKStroke(page, c01(k.c), c01(k.m), c01(k.y), c01(k.k));
+}
+
+// TrimBox and BleedBox when the page has bleed, and on every page of a
+// PDF/X file (which needs them even without bleed).
+void Writer::set_page_boxes(HPDF_Page page, const layout::Page& lp) {
+  const bool has_trim = lp.trim.width > 0 && lp.trim.height > 0;
+  const bool has_bleed = has_trim && (lp.trim.x != 0 || lp.trim.y != 0 ||
+                                      lp.trim.width != lp.width || lp.trim.height != lp.height);
+  if (!has_bleed && standard_ != Standard::X4) return;
+  auto box = [&](const layout::Box& b) {
+    return HPDF_Box_Array_New(
+        pdf_->mmgr,
+        HPDF_Box{static_cast<HPDF_REAL>(b.x), static_cast<HPDF_REAL>(lp.height - b.y - b.height),
+                 static_cast<HPDF_REAL>(b.x + b.width), static_cast<HPDF_REAL>(lp.height - b.y)});
+  };
+  const layout::Box whole{0, 0, lp.width, lp.height};
+  const layout::Box trim = has_trim ? lp.trim : whole;
+  HPDF_Dict_Add(page, "TrimBox", box(trim));
+  if (lp.bleed.width > 0 && lp.bleed.height > 0) HPDF_Dict_Add(page, "BleedBox", box(lp.bleed));
+  else if (standard_ == Standard::X4) HPDF_Dict_Add(page, "BleedBox", box(trim));
+}
+
+// The OutputIntent of the claim: GTS_PDFA1 (PDF/A) or GTS_PDFX (PDF/X) with
+// the ICC profile embedded as its DestOutputProfile.
+void Writer::add_output_intent() {
+  if (standard_ == Standard::None || !intent_profile_) return;
+  HPDF_Doc pdf = pdf_.get();
+  HPDF_Dict icc = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+  if (!icc) return;
+  if (opt_.compress) icc->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+  HPDF_Dict_AddNumber(icc, "N", intent_info_.components);
+  HPDF_Stream_Write(icc->stream, reinterpret_cast<const HPDF_BYTE*>(intent_profile_->data()),
+                    static_cast<HPDF_UINT>(intent_profile_->size()));
+  HPDF_Dict intent = HPDF_Dict_New(pdf->mmgr);
+  if (!intent) return;
+  HPDF_Dict_AddName(intent, "Type", "OutputIntent");
+  HPDF_Dict_AddName(intent, "S", standard_ == Standard::X4 ? "GTS_PDFX" : "GTS_PDFA1");
+  // The registered name of the sRGB condition; a CMYK profile's own name.
+  std::string condition = opt_.output_condition;
+  if (condition.empty() && intent_info_.components == 3) condition = "sRGB IEC61966-2.1";
+  if (condition.empty()) condition = intent_info_.description;
+  if (condition.empty()) condition = "CMYK";
+  set_text(intent, "OutputConditionIdentifier", condition);
+  set_text(intent, "Info", intent_info_.description.empty() ? condition : intent_info_.description);
+  HPDF_Dict_Add(intent, "RegistryName",
+                HPDF_String_New(pdf->mmgr, "http://www.color.org", nullptr));
+  HPDF_Dict_Add(intent, "DestOutputProfile", icc);
+  HPDF_Array intents = HPDF_Array_New(pdf->mmgr);
+  if (!intents) return;
+  HPDF_Array_Add(intents, intent);
+  HPDF_Dict_Add(pdf->catalog, "OutputIntents", intents);
+}
+
+// A file identifier (32 hex digits) from the document's metadata and text:
+// the same book gives the same identifier, so output stays reproducible.
+// Two FNV-1a lanes: an identifier, not a security hash.
+std::string Writer::document_id() const {
+  uint64_t a = 0xcbf29ce484222325ULL, b = 0x84222325cbf29ce4ULL;
+  auto feed = [&](std::string_view bytes) {
+    for (unsigned char c : bytes) {
+      a = (a ^ c) * 0x100000001b3ULL;
+      b = (b ^ (c + 0x5bu)) * 0x100000001b3ULL;
+    }
+    a = (a ^ 0xff) * 0x100000001b3ULL;  // separates the pieces
+  };
+  const auto& m = book_.meta;
+  for (const std::string* v : {&m.title, &m.subtitle, &m.description, &m.date, &m.lang, &m.isbn})
+    feed(*v);
+  for (const auto& author : m.authors) feed(author);
+  for (const auto& page : book_.pages) {
+    feed(page.label);
+    for (const auto& item : page.items)
+      if (const auto* run = std::get_if<GlyphRun>(&item)) feed(run->text);
+  }
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(a),
+                static_cast<unsigned long long>(b));
+  return buf;
+}
+
+// The trailer's /ID (PDF/A and PDF/X require one): both entries the same, as
+// for a file never modified.
+void Writer::add_document_id(const std::string& id) {
+  HPDF_Doc pdf = pdf_.get();
+  std::vector<HPDF_BYTE> bytes;
+  for (size_t i = 0; i + 1 < id.size(); i += 2)
+    bytes.push_back(static_cast<HPDF_BYTE>(std::stoi(id.substr(i, 2), nullptr, 16)));
+  HPDF_Array ids = HPDF_Array_New(pdf->mmgr);
+  if (!ids) return;
+  for (int i = 0; i < 2; ++i)
+    HPDF_Array_Add(ids,
+                   HPDF_Binary_New(pdf->mmgr, bytes.data(), static_cast<HPDF_UINT>(bytes.size())));
+  HPDF_Dict_Add(pdf->trailer, "ID", ids);
+}
+
 void Writer::rewrite_to_unicode() {
   for (auto& fe : fonts_) {
+    // PDF/A-2u: every code drawn maps to Unicode; a glyph drawn for no
+    // text of its own (the second glyph of a cluster) maps to U+200B.
+    if (standard_ == Standard::A2u || standard_ == Standard::A2a)
+      for (const auto& [code, width] : fe.width) fe.to_unicode.emplace(code, u"\u200B");
     HPDF_Dict cmap = fe.to_unicode_stream;
     if (fe.font) cmap = static_cast<HPDF_FontAttr>(fe.font->attr)->cmap_stream;
     if (!cmap) continue;
@@ -1126,6 +1372,7 @@ bool Writer::run() {
   HPDF_UseUTFEncodings(pdf);
   HPDF_SetCurrentEncoder(pdf, "UTF-8");
   if (!check("setting up the document")) return false;
+  if (!settle_standard()) return false;
 
   timer.stop();
   base::StageTimer font_timer(opt_.timings, base::Stage::Fonts);
@@ -1146,20 +1393,7 @@ bool Writer::run() {
     if (!page) return fail("adding page " + std::to_string(i + 1));
     HPDF_Page_SetWidth(page, static_cast<HPDF_REAL>(lp.width));
     HPDF_Page_SetHeight(page, static_cast<HPDF_REAL>(lp.height));
-    const bool has_bleed = lp.trim.width > 0 && lp.trim.height > 0 &&
-                           (lp.trim.x != 0 || lp.trim.y != 0 || lp.trim.width != lp.width ||
-                            lp.trim.height != lp.height);
-    if (has_bleed) {
-      auto box = [&](const layout::Box& b) {
-        return HPDF_Box_Array_New(pdf->mmgr,
-                                  HPDF_Box{static_cast<HPDF_REAL>(b.x),
-                                           static_cast<HPDF_REAL>(lp.height - b.y - b.height),
-                                           static_cast<HPDF_REAL>(b.x + b.width),
-                                           static_cast<HPDF_REAL>(lp.height - b.y)});
-      };
-      HPDF_Dict_Add(page, "TrimBox", box(lp.trim));
-      if (lp.bleed.width > 0 && lp.bleed.height > 0) HPDF_Dict_Add(page, "BleedBox", box(lp.bleed));
-    }
+    set_page_boxes(page, lp);
     pages_.push_back(page);
     for (const auto& item : lp.items)
       if (const auto* a = std::get_if<layout::Anchor>(&item))
@@ -1206,16 +1440,23 @@ bool Writer::run() {
     draw_page(i);
     if (!check("drawing page " + std::to_string(i + 1))) return false;
   }
+  check_rgb_leftovers();
   add_outline();
   if (!check("building the outline")) return false;
   add_labels();
   add_info();
   add_catalog_entries();
   if (opt_.tagged) add_structure_tree();
-  add_metadata();
+  const std::string id = standard_ == Standard::None ? std::string() : document_id();
+  add_metadata(id);
+  if (!id.empty()) add_document_id(id);
+  add_output_intent();
   // PDF 1.7 (ISO 32000-1): the structure and metadata features used here,
-  // and the base of PDF/A-2 and PDF/UA-1.
-  pdf->pdf_version = HPDF_VER_17;
+  // and the base of PDF/A-2 and PDF/UA-1. PDF/X-4 files are PDF 1.6.
+  pdf->pdf_version = standard_ == Standard::X4 ? HPDF_VER_16 : HPDF_VER_17;
+  if (dropped_notdefs_ > 0)
+    warn(std::to_string(dropped_notdefs_) +
+         " character(s) no font has are left out of the PDF/A text (PDF/A forbids .notdef)");
   finish_cff_fonts();
   rewrite_to_unicode();
   if (!check("finishing the document")) return false;

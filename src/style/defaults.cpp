@@ -96,6 +96,15 @@ image:
 
 math:
   numbering: none
+
+pdf:
+  standard: none
+  tagged: true
+
+color:
+  model: rgb
+  profile: ""
+  output-condition: ""
 )yaml";
 
 }  // namespace moyin::style

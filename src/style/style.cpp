@@ -466,6 +466,22 @@ std::vector<KeyDef> make_keys() {
                                    : n == "chapter" ? MathNumbering::Chapter
                                                     : MathNumbering::None;
               });
+  // archiving, accessibility and print (docs/standards.md)
+  enumeration("pdf.standard", {"none", "a-2b", "a-2u", "a-2a", "x-4"},
+              [](Sheet& s, std::string_view v, const Ctx&) {
+                const std::string l = lower(trim(v));
+                s.pdf.standard = l == "a-2b"   ? PdfStandard::A2b
+                                 : l == "a-2u" ? PdfStandard::A2u
+                                 : l == "a-2a" ? PdfStandard::A2a
+                                 : l == "x-4"  ? PdfStandard::X4
+                                               : PdfStandard::None;
+              });
+  boolean("pdf.tagged", [](Sheet& s) -> bool& { return s.pdf.tagged; });
+  enumeration("color.model", {"rgb", "cmyk"}, [](Sheet& s, std::string_view v, const Ctx&) {
+    s.color.cmyk = lower(trim(v)) == "cmyk";
+  });
+  string("color.profile", [](Sheet& s) -> std::string& { return s.color.profile; });
+  string("color.output-condition", [](Sheet& s) -> std::string& { return s.color.condition; });
   enumeration("footnote.placement", {"page", "end"}, [](Sheet& s, std::string_view v, const Ctx&) {
     s.notes.placement = lower(trim(v)) == "end" ? NotePlacement::End : NotePlacement::Page;
   });

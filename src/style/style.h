@@ -237,6 +237,23 @@ struct CalloutStyle {
   const Color& color(std::string_view family) const;
   Color tint_color(std::string_view family) const;  // the colour at 10% on white
 };
+// What the PDF claims to conform to (docs/standards.md): PDF/A-2 level b
+// (visual appearance), u (and Unicode text), a (and tagged); PDF/X-4 (print).
+enum class PdfStandard { None, A2b, A2u, A2a, X4 };
+
+struct PdfStyle {
+  PdfStandard standard = PdfStandard::None;
+  bool tagged = true;  // a structure tree and marked content (tagged PDF)
+};
+
+// The PDF's colours: rgb as written, or cmyk for print (DeviceCMYK, greys and
+// black as K only, images converted through `profile`).
+struct ColorStyle {
+  bool cmyk = false;
+  std::string profile;    // a CMYK output ICC profile (file; relative to the manuscript)
+  std::string condition;  // the OutputIntent's OutputConditionIdentifier ("" = the profile's name)
+};
+
 inline constexpr std::array<std::string_view, 5> kCalloutFamilies = {"note", "tip", "important",
                                                                      "warning", "caution"};
 
@@ -261,6 +278,8 @@ struct Sheet {
   CodeStyle code;
   CalloutStyle callout;
   FontsStyle fonts;
+  PdfStyle pdf;
+  ColorStyle color;
 
   const RoleStyle& role(Role r) const { return roles[static_cast<int>(r)]; }
   // The family or file `fonts:` names for role `r` (empty: none).

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <utility>
 
 #include "base/utf8.h"
 #include "font/font.h"
@@ -48,11 +49,13 @@ struct Ctx {
   size_t chapter = 0;         // index of `doc` among the chapters
   std::vector<layout::StructElement> structure;  // the tagged PDF's elements
   int parent = -1;                               // the element new elements belong to
+  doc::Position block_pos;                       // the block being laid out (StructElement::pos)
 };
 
 // A new structure element under the current parent.
 int element(Ctx& c, std::string type, std::string alt = {}) {
-  c.structure.push_back(layout::StructElement{std::move(type), c.parent, std::move(alt), {}});
+  c.structure.push_back(layout::StructElement{
+      std::move(type), c.parent, std::move(alt), {}, static_cast<int>(c.chapter), c.block_pos});
   return static_cast<int>(c.structure.size()) - 1;
 }
 
@@ -1188,6 +1191,13 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
 }
 
 void layout_block(Ctx& c, const Frame& f, const doc::Block& b) {
+  // Elements made for this block (and not for a nested one) carry its position.
+  const doc::Position outer = std::exchange(c.block_pos, b.pos);
+  struct Restore {
+    Ctx& c;
+    doc::Position pos;
+    ~Restore() { c.block_pos = pos; }
+  } restore{c, outer};
   switch (b.kind) {
     case doc::BlockKind::Paragraph: paragraph(c, f, b.inlines, b.continues); break;
     case doc::BlockKind::Heading: heading(c, f, b); break;

@@ -168,7 +168,7 @@ struct TocEntry {
 
 // A new structure element: its index in `st`.
 int add_element(std::vector<layout::StructElement>& st, std::string type, int parent) {
-  st.push_back(layout::StructElement{std::move(type), parent, {}, {}});
+  st.push_back(layout::StructElement{std::move(type), parent, {}, {}, 0, {}});
   return static_cast<int>(st.size()) - 1;
 }
 

@@ -47,6 +47,7 @@ const std::vector<Library> kLibraries = {
     {{"libzip"}, {"zip.h", "zipconf.h"}},
     {{"zlib"}, {"zlib.h"}},
     {{"libdeflate"}, {"libdeflate.h"}},
+    {{"littlecms", "lcms2", "lcms"}, {"lcms2"}},
     {{"libxml2"}, {"libxml/"}},
     {{"cairo"}, {"cairo.h", "cairo/"}},
     {{"librsvg"}, {"librsvg/"}},

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
@@ -11,6 +12,20 @@
 #include "layout/book.h"
 
 namespace moyin::pdf::testing {
+
+// In qpdf's JSON (`qpdf --json=2`, the "obj:…" map `objects`): the value
+// behind an indirect reference ("12 0 R"; a stream's dictionary), else `v`.
+inline const nlohmann::json& qpdf_resolve(const nlohmann::json& objects, const nlohmann::json& v) {
+  if (v.is_string()) {
+    const std::string s = v.get<std::string>();
+    if (s.size() > 2 && s.ends_with(" R")) {
+      auto it = objects.find("obj:" + s);
+      if (it != objects.end())
+        return it->contains("value") ? (*it)["value"] : (*it)["stream"]["dict"];
+    }
+  }
+  return v;
+}
 
 inline const char* kDejaVu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 inline const char* kWenKai = "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf";

@@ -79,19 +79,7 @@ class StructureTest : public ::testing::Test {
     fs::remove_all(dir_, ec);
   }
   // The value behind an indirect reference ("12 0 R"), else the value itself.
-  const json& resolve(const json& v) const {
-    if (v.is_string()) {
-      const std::string s = v.get<std::string>();
-      if (s.size() > 2 && s.ends_with(" R")) {
-        auto it = objects_->find("obj:" + s);
-        if (it != objects_->end()) {
-          const json& o = (*it).contains("value") ? (*it)["value"] : (*it)["stream"]["dict"];
-          return o;
-        }
-      }
-    }
-    return v;
-  }
+  const json& resolve(const json& v) const { return qpdf_resolve(*objects_, v); }
   const json& catalog() const {
     const json& trailer = (*objects_)["trailer"]["value"];
     return resolve(trailer["/Root"]);
