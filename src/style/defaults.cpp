@@ -95,6 +95,17 @@ image:
 
 math:
   numbering: none
+
+numbering:
+  h1: ""
+  h2: ""
+  h3: ""
+  h4: ""
+  h5: ""
+  h6: ""
+  figure: ""
+  table: ""
+  table-caption: above
 )yaml";
 
 }  // namespace moyin::style
