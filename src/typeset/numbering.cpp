@@ -5,6 +5,7 @@
 #include <unicode/rbnf.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 
 #include "base/chars.h"
@@ -114,6 +115,7 @@ std::string heading_ref(const doc::Block& h, bool chinese) {
 struct Target {
   std::string text;    // what an empty link prints
   std::string anchor;  // the id to link to
+  size_t doc = 0;      // the document (book chapter) it is in
 };
 
 struct Numberer {
@@ -125,6 +127,7 @@ struct Numberer {
   int figures = 0, tables = 0;
   std::map<std::string, Target> targets;  // by id (and "eq:key" for labelled equations)
   bool chinese = true;
+  size_t chapter = 0;  // the document being walked
 
   explicit Numberer(const style::Sheet& s)
       : sheet(s),
@@ -146,7 +149,7 @@ struct Numberer {
       const Template& t = headings[static_cast<size_t>(level - 1)];
       if (!t.empty()) b.number_text = numerals.fill(t.fields, counters, counters[level - 1]);
     }
-    if (!b.id.empty()) targets.insert_or_assign(b.id, Target{heading_ref(b, chinese), b.id});
+    if (!b.id.empty()) targets.insert_or_assign(b.id, Target{heading_ref(b, chinese), b.id, chapter});
   }
 
   // A figure or table: numbered by its template; an empty link to it prints
@@ -154,7 +157,8 @@ struct Numberer {
   void numbered(doc::Block& b, const Template& t, int& count, const std::string& caption) {
     if (!t.empty()) b.number_text = numerals.fill(t.fields, counters, ++count);
     if (!b.id.empty())
-      targets.insert_or_assign(b.id, Target{b.number_text.empty() ? caption : b.number_text, b.id});
+      targets.insert_or_assign(b.id,
+                               Target{b.number_text.empty() ? caption : b.number_text, b.id, chapter});
   }
 
   void blocks(std::vector<doc::Block>& list) {
@@ -173,7 +177,7 @@ struct Numberer {
           break;
         case doc::BlockKind::Math:
           if (!b.id.empty() && !b.equation.empty()) {
-            Target t{"(" + b.equation + ")", b.id};
+            Target t{"(" + b.equation + ")", b.id, chapter};
             if (!b.info.empty()) targets.insert_or_assign("eq:" + b.info, t);
             targets.insert_or_assign(b.id, std::move(t));
           }
@@ -182,6 +186,16 @@ struct Numberer {
       }
       blocks(b.children);
     }
+  }
+
+  // "#id" of another chapter becomes "that-chapter.md#id" (relative to this
+  // one), which the EPUB resolves into the right file and the PDF reads as #id.
+  std::span<const doc::Document> docs;
+  std::string url_to(const Target& t) const {
+    if (t.doc == chapter) return "#" + t.anchor;
+    const std::filesystem::path from = std::filesystem::path(docs[chapter].path).parent_path();
+    return std::filesystem::path(docs[t.doc].path).lexically_relative(from).generic_string() +
+           "#" + t.anchor;
   }
 
   void links(std::vector<doc::Inline>& list, const std::string& path, doc::Diagnostics& diags) {
@@ -197,8 +211,8 @@ struct Numberer {
       }
       const std::string id = in.url.substr(hash + 1);
       auto it = targets.find(id);
-      if (it != targets.end() && id != it->second.anchor)  // "#eq:key" -> "#eq-key"
-        in.url = in.url.substr(0, hash + 1) + it->second.anchor;
+      if (it != targets.end() && hash == 0) in.url = url_to(it->second);  // "#eq:key" -> "#eq-key"
+      else if (it != targets.end()) in.url = in.url.substr(0, hash + 1) + it->second.anchor;
       if (!in.children.empty() || !in.label.empty()) {  // text of its own; \eqref done by math
         links(in.children, path, diags);
         continue;
@@ -236,12 +250,15 @@ struct Numberer {
 void number_blocks(std::span<doc::Document> docs, const style::Sheet& sheet,
                    doc::Diagnostics& diags) {
   Numberer n(sheet);
-  for (doc::Document& d : docs) {
+  n.docs = docs;
+  for (n.chapter = 0; n.chapter < docs.size(); ++n.chapter) {
+    doc::Document& d = docs[n.chapter];
     n.chinese = d.meta.lang.starts_with("zh");
     n.blocks(d.blocks);
     n.blocks(d.footnotes);
   }
-  for (doc::Document& d : docs) {
+  for (n.chapter = 0; n.chapter < docs.size(); ++n.chapter) {
+    doc::Document& d = docs[n.chapter];
     n.link_blocks(d.blocks, d.path, diags);
     n.link_blocks(d.footnotes, d.path, diags);
   }

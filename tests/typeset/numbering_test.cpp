@@ -37,7 +37,7 @@ doc::Document parse(const std::string& text, const std::string& path = "a.md") {
 
 style::Sheet sheet(std::vector<std::string> sets) {
   doc::Diagnostics d;
-  style::Sheet s = style::resolve("article", sets, {}, d);
+  style::Sheet s = style::resolve("article", sets, MOYIN_SOURCE_DIR "/styles", d);
   EXPECT_TRUE(d.items.empty()) << d.items.front().message;
   return s;
 }
