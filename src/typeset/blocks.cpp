@@ -1106,8 +1106,16 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
   if (!drawable && !placeholder) {
     const bool chinese = c.doc && c.doc->meta.lang.starts_with("zh");
     std::string alt = doc::plain_text(img->children);
-    text_paragraph(c, f, (chinese ? "[图] " : "[Figure] ") + (alt.empty() ? img->url : alt), b.pos,
-                   Role::Caption);
+    const size_t start = c.vb.items().size();
+    text_paragraph(c, f,
+                   (chinese ? "[图] " : "[Figure] ") +
+                       doc::numbered(b.number_text, alt.empty() ? img->url : alt),
+                   b.pos, Role::Caption);
+    for (size_t i = start; i < c.vb.items().size() && !b.id.empty(); ++i)
+      if (auto* line = std::get_if<VBox>(&c.vb.items()[i])) {  // [](#fig:x) still lands here
+        line->items.push_back(layout::Anchor{b.id, layout::Point{0, -line->baseline}});
+        break;
+      }
     return;
   }
   const style::RoleStyle& cap = c.sheet.role(Role::Caption);

@@ -126,7 +126,10 @@ TEST_F(NumberingCli, GoldenPageDumpOfAChapter) {
   ASSERT_TRUE(fs::exists(golden)) << "run with MOYIN_UPDATE_GOLDEN=1";
   EXPECT_TRUE(read_bytes(golden) == r.out)
       << "differs from " << golden << " (regenerate with MOYIN_UPDATE_GOLDEN=1 if intended)";
-  EXPECT_NE(r.out.find("\"第一章 \""), std::string::npos);
+  EXPECT_NE(r.out.find("outline 1 \"第一章 从稿件到版面\" -> \"ch:pipeline\""), std::string::npos);
+  EXPECT_NE(r.out.find("anchor \"fig:pipeline\""), std::string::npos);  // an unreadable image too
+  EXPECT_NE(r.out.find("anchor \"tbl:stages\""), std::string::npos);
+  EXPECT_NE(r.out.find("\"1.1.1\""), std::string::npos);
 }
 
 }  // namespace
