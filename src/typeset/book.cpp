@@ -627,6 +627,7 @@ class FontSetter {
     ps.lang = lang_;
     ps.hyphenator = hyphenator_;
     ps.formula = [this](const doc::Inline& in) { return drawing(in); };
+    for (const InlineImage& image : req.images) ps.images.push_back({image.width, image.height});
     ps.timings = timings;
     const std::vector<doc::Inline>* inlines = req.inlines;
     std::vector<doc::Inline> linked;
@@ -685,9 +686,16 @@ class FontSetter {
         if (r.color == layout::Color{}) r.color = color;
         sl.items.push_back(std::move(r));
       }
-      for (const LineObject& o : l.objects)
-        if (const math::Drawing* d = drawing(*o.formula))
+      for (const LineObject& o : l.objects) {
+        if (o.image >= 0) {
+          for (layout::Item item : req.images[static_cast<size_t>(o.image)].items) {
+            translate(item, o.x, 0);
+            sl.items.push_back(std::move(item));
+          }
+        } else if (const math::Drawing* d = drawing(*o.formula)) {
           place_formula(*d, *o.formula, o, roles, color, sl.items);
+        }
+      }
       for (const Decoration& d : l.decorations) {
         if (d.kind == Decoration::Kind::Link) {
           layout::LinkArea link{layout::Box{d.x0, -0.9 * ps.size, d.x1 - d.x0, 1.15 * ps.size}, "",
@@ -1065,15 +1073,13 @@ void number_faces(layout::Book& book, const font::FontLibrary& fonts) {
 
 layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
                      const font::FontLibrary& fonts, doc::Diagnostics& diags,
-                     const math::Formulas* formulas, image::Catalog* images,
-                     std::string* lines_trace, base::Timings* timings,
-                     const Hyphenator* hyphenator) {
-  FontSetter fs(doc.meta, doc.path, sheet, fonts, diags, formulas, hyphenator);
-  fs.timings = timings;
+                     const Resources& resources) {
+  FontSetter fs(doc.meta, doc.path, sheet, fonts, diags, resources.formulas, resources.hyphenator);
+  fs.timings = resources.timings;
   fs.add_notes(doc);
-  fs.trace_to(lines_trace);
+  fs.trace_to(resources.lines_trace);
   LineSetter setter = [&fs](const SetRequest& req) { return fs(req); };
-  layout::Book book = typeset_with(doc, sheet, setter, diags, images);
+  layout::Book book = typeset_with(doc, sheet, setter, diags, resources.images);
   fs.report_missing();
   number_faces(book, fonts);
   return book;
@@ -1082,13 +1088,14 @@ layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
 layout::Book typeset_book(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                           const style::Sheet& sheet, const font::FontLibrary& fonts,
                           doc::Diagnostics& diags, const std::string& meta_path,
-                          const math::Formulas* formulas, image::Catalog* images,
-                          base::Timings* timings, const Hyphenator* hyphenator) {
-  FontSetter fs(meta, meta_path, sheet, fonts, diags, formulas, hyphenator);
-  fs.timings = timings;
+                          const Resources& resources) {
+  FontSetter fs(meta, meta_path, sheet, fonts, diags, resources.formulas, resources.hyphenator);
+  fs.timings = resources.timings;
   for (const doc::Document& d : chapters) fs.add_notes(d);
+  fs.trace_to(resources.lines_trace);
   LineSetter setter = [&fs](const SetRequest& req) { return fs(req); };
-  layout::Book book = typeset_book_with(meta, chapters, sheet, setter, diags, images, meta_path);
+  layout::Book book =
+      typeset_book_with(meta, chapters, sheet, setter, diags, resources.images, meta_path);
   fs.report_missing();
   number_faces(book, fonts);
   return book;
