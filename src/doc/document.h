@@ -178,11 +178,12 @@ struct Block {
   Position pos;
   std::vector<Inline> inlines;
   std::vector<Block> children;
-  int level = 0;      // Heading: 1..6
-  std::string id;     // Heading: `{#id}` or a unique slug; FootnoteDef: "fn-<label>"; Image: `{#id}`
-  std::string text;   // Code, RawHtml: literal content
-  std::string info;   // Code: the info string's first word (language); Math: label key
-  std::string title;  // Code: the info string's title="…" attribute; Table: its caption (plain text)
+  int level = 0;     // Heading: 1..6
+  std::string id;    // Heading: `{#id}` or a unique slug; FootnoteDef: "fn-<label>"; Image: `{#id}`
+  std::string text;  // Code, RawHtml: literal content
+  std::string info;  // Code: the info string's first word (language); Math: label key
+  std::string
+      title;  // Code: the info string's title="…" attribute; Table: its caption (plain text)
   // Code: the info string's key=value attributes after the language, as written
   // (```python title="main.py" linenos=true or {.python title="main.py"}).
   std::vector<std::pair<std::string, std::string>> attributes;
@@ -199,7 +200,7 @@ struct Block {
       equation;  // Math: the number printed at the right margin ("3", "2.1", a tag), empty: none
   bool continues =
       false;  // Paragraph right after a display formula, in the same source paragraph (no indent)
-  bool untitled = false;  // Callout: written with an empty title (`!!! note ""`): no title line
+  bool untitled = false;    // Callout: written with an empty title (`!!! note ""`): no title line
   bool unnumbered = false;  // Heading: `{.unnumbered}` or `{-}`: no number, counters unchanged
   // Heading: its number as printed ("第一章", "1.2", "（一）"); Image, Table: the figure's or
   // table's ("图 2-3", "表 1"). Empty: not numbered. Set by typeset::number_blocks from the

@@ -419,8 +419,7 @@ void table_captions(std::vector<doc::Block>& blocks) {
       return std::nullopt;
     std::string text = doc::plain_text(p.inlines);
     for (std::string_view prefix : {"Table:", "table:", ":"}) {
-      if (!text.starts_with(prefix) || text.size() <= prefix.size() ||
-          text[prefix.size()] != ' ')
+      if (!text.starts_with(prefix) || text.size() <= prefix.size() || text[prefix.size()] != ' ')
         continue;
       text.erase(0, prefix.size() + 1);
       return text;

@@ -551,7 +551,8 @@ bool parse_number_template(std::string_view text, std::vector<NumberField>& out,
       field = field.substr(0, colon);
     }
     if (field == "n") piece.counter = 0;
-    else if (field.size() == 1 && field[0] >= '1' && field[0] <= '6') piece.counter = field[0] - '0';
+    else if (field.size() == 1 && field[0] >= '1' && field[0] <= '6')
+      piece.counter = field[0] - '0';
     else {
       error = "unknown field {" + std::string(field) + "}: use {1}…{6} or {n}";
       return false;

@@ -149,7 +149,8 @@ struct Numberer {
       const Template& t = headings[static_cast<size_t>(level - 1)];
       if (!t.empty()) b.number_text = numerals.fill(t.fields, counters, counters[level - 1]);
     }
-    if (!b.id.empty()) targets.insert_or_assign(b.id, Target{heading_ref(b, chinese), b.id, chapter});
+    if (!b.id.empty())
+      targets.insert_or_assign(b.id, Target{heading_ref(b, chinese), b.id, chapter});
   }
 
   // A figure or table: numbered by its template; an empty link to it prints
@@ -157,8 +158,8 @@ struct Numberer {
   void numbered(doc::Block& b, const Template& t, int& count, const std::string& caption) {
     if (!t.empty()) b.number_text = numerals.fill(t.fields, counters, ++count);
     if (!b.id.empty())
-      targets.insert_or_assign(b.id,
-                               Target{b.number_text.empty() ? caption : b.number_text, b.id, chapter});
+      targets.insert_or_assign(
+          b.id, Target{b.number_text.empty() ? caption : b.number_text, b.id, chapter});
   }
 
   void blocks(std::vector<doc::Block>& list) {
@@ -194,8 +195,8 @@ struct Numberer {
   std::string url_to(const Target& t) const {
     if (t.doc == chapter) return "#" + t.anchor;
     const std::filesystem::path from = std::filesystem::path(docs[chapter].path).parent_path();
-    return std::filesystem::path(docs[t.doc].path).lexically_relative(from).generic_string() +
-           "#" + t.anchor;
+    return std::filesystem::path(docs[t.doc].path).lexically_relative(from).generic_string() + "#" +
+           t.anchor;
   }
 
   void links(std::vector<doc::Inline>& list, const std::string& path, doc::Diagnostics& diags) {

@@ -535,7 +535,8 @@ TEST(NumberTemplates, SheetKeysValidateAndBookNumbersChapters) {
   Sheet article = resolve("article", {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
   for (const std::string& t : article.numbering.headings) EXPECT_EQ(t, "");
   doc::Diagnostics bad;
-  Sheet s = resolve("article", {"numbering.h2={2:zh}、", "numbering.h3={9}", "numbering.table-caption=below"},
+  Sheet s = resolve("article",
+                    {"numbering.h2={2:zh}、", "numbering.h3={9}", "numbering.table-caption=below"},
                     std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), bad);
   EXPECT_EQ(s.numbering.headings[1], "{2:zh}、");
   EXPECT_EQ(s.numbering.headings[2], "");  // the bad value is not taken

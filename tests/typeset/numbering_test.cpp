@@ -57,11 +57,11 @@ std::string link_text(const doc::Document& d, size_t block, size_t n = 0) {
 }
 
 TEST(NumberBlocks, ChineseHierarchyWithUnnumberedHeadings) {
-  std::vector<doc::Document> docs{
-      parse("# 前言 {-}\n\n# 总则\n\n## 目的\n\n### 范围\n\n### 定义\n\n## 原则\n\n# 分则\n\n### 跳级\n")};
+  std::vector<doc::Document> docs{parse(
+      "# 前言 {-}\n\n# 总则\n\n## 目的\n\n### 范围\n\n### 定义\n\n## 原则\n\n# 分则\n\n### 跳级\n")};
   doc::Diagnostics d;
-  number_blocks(docs, sheet({"numbering.h1={1:zh}、", "numbering.h2=（{2:zh}）", "numbering.h3={3}."}),
-                d);
+  number_blocks(
+      docs, sheet({"numbering.h1={1:zh}、", "numbering.h2=（{2:zh}）", "numbering.h3={3}."}), d);
   EXPECT_EQ(numbers(docs[0]),
             (std::vector<std::string>{"一、", "（一）", "1.", "2.", "（二）", "二、", "1."}));
   EXPECT_EQ(docs[0].blocks[0].number_text, "");
@@ -75,8 +75,8 @@ TEST(NumberBlocks, BookCountsOnThroughChaptersAndFiguresRestartPerChapter) {
       parse("# 乙\n\n![图三](c.png)\n\n| a |\n|---|\n| 1 |\n\nTable: 表格 {#tbl:t}\n", "b.md")};
   doc::Diagnostics d;
   number_blocks(docs,
-                sheet({"numbering.h1=第{1:zh}章", "numbering.h2={1}.{2}", "numbering.figure=图 {1}-{n}",
-                       "numbering.table=表 {n}"}),
+                sheet({"numbering.h1=第{1:zh}章", "numbering.h2={1}.{2}",
+                       "numbering.figure=图 {1}-{n}", "numbering.table=表 {n}"}),
                 d);
   EXPECT_TRUE(d.items.empty());
   // The logo has neither caption nor id: not a figure.
@@ -86,9 +86,10 @@ TEST(NumberBlocks, BookCountsOnThroughChaptersAndFiguresRestartPerChapter) {
 
 TEST(NumberBlocks, EmptyLinksPrintTheirTargetsNumber) {
   std::vector<doc::Document> docs{
-      parse("# 甲 {#ch:a}\n\n## 方法 {#sec:m}\n\n![流程](a.png){#fig:flow}\n\n"
-            "$$\nx = 1 \\label{one}\n$$\n\n"
-            "见[](#fig:flow)、[](#ch:b)、[](b.md#sec:m)、[](#eq:one)、[](#eq-one)、[自己的字](#fig:flow)。\n"),
+      parse(
+          "# 甲 {#ch:a}\n\n## 方法 {#sec:m}\n\n![流程](a.png){#fig:flow}\n\n"
+          "$$\nx = 1 \\label{one}\n$$\n\n"
+          "见[](#fig:flow)、[](#ch:b)、[](b.md#sec:m)、[](#eq:one)、[](#eq-one)、[自己的字](#fig:flow)。\n"),
       parse("# 乙 {#ch:b}\n\n回到[](a.md#ch:a)，看[](#nowhere)。\n", "b.md")};
   doc::Diagnostics d;
   math::number_equations(docs, math::Numbering::Chapter, d);
