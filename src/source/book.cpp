@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "base/file.h"
+#include "doc/walk.h"
 #include "source/source.h"
 
 namespace moyin::source {
@@ -68,12 +69,7 @@ struct LinkFixer {
   }
 
   void blocks(std::vector<doc::Block>& list) const {
-    for (doc::Block& b : list) {
-      inlines(b.inlines);
-      for (doc::TableRow& row : b.rows)
-        for (doc::TableCell& cell : row.cells) inlines(cell.inlines);
-      blocks(b.children);
-    }
+    doc::for_each_inline_list(list, [&](std::vector<doc::Inline>& l) { inlines(l); });
   }
 };
 
@@ -136,12 +132,7 @@ void make_footnote_ids_unique(std::vector<doc::Document>& chapters) {
         }
       }
       void blocks(std::vector<doc::Block>& list) const {
-        for (doc::Block& b : list) {
-          inlines(b.inlines);
-          for (doc::TableRow& row : b.rows)
-            for (doc::TableCell& cell : row.cells) inlines(cell.inlines);
-          blocks(b.children);
-        }
+        doc::for_each_inline_list(list, [&](std::vector<doc::Inline>& l) { inlines(l); });
       }
     } relabel{renamed};
     relabel.blocks(d.blocks);

@@ -11,6 +11,7 @@
 #include "base/chars.h"
 #include "base/number.h"
 #include "base/utf8.h"
+#include "doc/walk.h"
 #include "typeset/book.h"
 
 namespace moyin::typeset {
@@ -237,12 +238,7 @@ struct Numberer {
 
   void link_blocks(std::vector<doc::Block>& list, const std::string& path,
                    doc::Diagnostics& diags) {
-    for (doc::Block& b : list) {
-      links(b.inlines, path, diags);
-      for (doc::TableRow& row : b.rows)
-        for (doc::TableCell& cell : row.cells) links(cell.inlines, path, diags);
-      link_blocks(b.children, path, diags);
-    }
+    doc::for_each_inline_list(list, [&](std::vector<doc::Inline>& l) { links(l, path, diags); });
   }
 };
 
