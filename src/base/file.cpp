@@ -78,6 +78,15 @@ std::optional<std::string> read_bounded(const fs::path& path, std::string& error
   return bytes;
 }
 
+bool is_within(const fs::path& root, const fs::path& path) {
+  auto r = root.begin(), q = path.begin();
+  for (; r != root.end(); ++r, ++q) {
+    if (r->empty()) continue;  // trailing separator
+    if (q == path.end() || *r != *q) return false;
+  }
+  return true;
+}
+
 std::string write_atomic(const fs::path& target, std::string_view bytes) {
   std::error_code ec;
   const fs::path dir = target.parent_path();

@@ -24,6 +24,11 @@ inline constexpr std::uintmax_t kMaxInputBytes = 64u << 20;
 std::optional<std::string> read_bounded(const std::filesystem::path& path, std::string& error,
                                         std::uintmax_t limit = kMaxInputBytes);
 
+// True when `path` is `root` or lies below it, compared element by element
+// (both canonical: weakly_canonical resolves `..` and symbolic links first).
+// The one boundary test for what user files may name (images, snippets).
+bool is_within(const std::filesystem::path& root, const std::filesystem::path& path);
+
 // The one-shot form of base::AtomicFile (atomic_file.h): writes `bytes` to a
 // temporary file in `target`'s folder (created if missing), syncs it and
 // renames it over `target`. Returns ""

@@ -32,6 +32,7 @@
 #include "cli/inputs.h"
 #include "cli/interrupt.h"
 #include "cli/jobs.h"
+#include "cli/remote.h"
 #include "cli/report.h"
 #include "cli/sheet.h"
 #include "cli/watch.h"
@@ -53,6 +54,8 @@ namespace {
 
 enum class Target { Pdf, Epub, All };
 
+struct Kept;
+
 struct Settings {
   Target to = Target::All;
   std::optional<fs::path> out_dir;
@@ -67,6 +70,11 @@ struct Settings {
   int shards = 1;
   std::string context;       // the build cache's hash of everything not tied to one input
   bool drop_badges = false;  // --drop-badges: leave out paragraphs of status badges
+  std::vector<fs::path> resource_path;  // --resource-path: where site-root images are
+  bool fetch = false;                   // --fetch: download remote images
+  bool fetch_private = false;           // --fetch-private: the URL as written may be private
+  // Remote images downloaded for this run (--fetch), shared by the jobs.
+  RemoteImages* remote = nullptr;
   ReportPolicy report;
   const Environment* env = nullptr;  // read once in run_build
   // Loaded once per process and shared read-only by every job's thread.
@@ -79,6 +87,16 @@ struct Settings {
   base::Timings* timings = nullptr;
   // English hyphenation patterns, loaded once per process (null: not installed).
   const typeset::Hyphenator* hyphenator = nullptr;
+  // `watch`: what is kept from one rebuild to the next (null: a single build).
+  Kept* keep = nullptr;
+};
+
+// What `watch` loads once and keeps across rebuilds, besides the fonts, the
+// cache context and the highlighter: the hyphenation patterns and every
+// formula MathJax converted (results by TeX, which never go stale).
+struct Kept {
+  std::optional<typeset::Hyphenator> hyphenator;
+  math::Formulas formulas;
 };
 
 struct Job {
@@ -178,12 +196,10 @@ void note_images(const std::vector<doc::Inline>& inlines, const std::string& doc
   for (const doc::Inline& in : inlines) {
     if (in.kind == doc::InlineKind::Image) {
       const image::Entry e = images.resolve(in.url, doc_path);
-      if (!e.key.empty()) {
-        r.used.emplace_back(e.key);
-      } else if (e.problem == image::Problem::Missing) {  // appears later: the output is stale then
-        const std::string local = in.url.substr(0, in.url.find_first_of("?#"));
-        r.used.push_back(fs::path(doc_path).parent_path() / image::percent_decode(local));
-      }
+      if (!e.key.empty()) r.used.emplace_back(e.key);
+      // Where the URL could name a file that is not there yet: one appearing makes the output
+      // stale.
+      for (const std::string& tried : e.tried) r.used.emplace_back(tried);
     }
     note_images(in.children, doc_path, images, r);
   }
@@ -200,12 +216,13 @@ void note_images(const std::vector<doc::Block>& blocks, const std::string& doc_p
 }
 
 // The files besides the input that a job's outputs were made from: the
-// style sheets layered and the images referenced (found, or missing: adding
-// the file makes the output stale).
+// style sheets layered, the snippets included and the images referenced
+// (found, or missing: adding the file makes the output stale).
 void note_used(const style::Sheet& sheet, std::span<const doc::Document> docs,
                image::Catalog& images, JobResult& r) {
   for (const std::string& f : sheet.sources) r.used.emplace_back(f);
   for (const doc::Document& d : docs) {
+    for (const std::string& f : d.includes) r.used.emplace_back(f);
     note_images(d.blocks, d.path, images, r);
     note_images(d.footnotes, d.path, images, r);
     if (!d.meta.cover.empty()) {
@@ -215,6 +232,15 @@ void note_used(const style::Sheet& sheet, std::span<const doc::Document> docs,
       note_images(std::vector<doc::Inline>{cover}, d.path, images, r);
     }
   }
+}
+
+// The job's image catalog (sheet.h) with this run's --resource-path and --fetch.
+image::CatalogOptions job_catalog(const Settings& s, const style::Sheet& sheet,
+                                  const fs::path& root) {
+  image::CatalogOptions o = catalog_options(sheet, root, s.to != Target::Epub);
+  o.resource_path = s.resource_path;
+  if (s.remote) o.fetch = s.remote->fetcher();
+  return o;
 }
 
 typeset::Resources resources(const Settings& s, image::Catalog& images) {
@@ -310,9 +336,9 @@ void finish_math(std::span<doc::Document> docs, const style::Sheet& sheet, const
 void run_file(const Job& job, const Settings& s, JobResult& r) {
   doc::Document& document = *r.document;
   style::Sheet sheet = sheet_for(s, document.meta, job.input.parent_path(), r.diags);
-  if (s.drop_badges) source::drop_badges(document);
+  if (s.drop_badges || sheet.image.drop_badges) source::drop_badges(document);
   finish_math(std::span(&document, 1), sheet, s, r.diags);
-  image::Catalog images(catalog_options(sheet, job.input.parent_path(), s.to != Target::Epub));
+  image::Catalog images(job_catalog(s, sheet, job.input.parent_path()));
   write_outputs(
       job, s,
       [&] { return epub::make_epub(document, epub_options(s, sheet, job, images), r.diags); },
@@ -339,10 +365,10 @@ void run_book(const Job& job, const Settings& s, JobResult& r) {
   doc::Book& book = *r.book;
   const std::string input = job.input.string();
   style::Sheet sheet = sheet_for(s, book.meta, job.input.parent_path(), r.diags);
-  if (s.drop_badges)
+  if (s.drop_badges || sheet.image.drop_badges)
     for (doc::Document& chapter : book.chapters) source::drop_badges(chapter);
   finish_math(book.chapters, sheet, s, r.diags);
-  image::Catalog images(catalog_options(sheet, book.root, s.to != Target::Epub));
+  image::Catalog images(job_catalog(s, sheet, book.root));
   write_outputs(
       job, s, [&] { return epub::make_book(book, epub_options(s, sheet, job, images), r.diags); },
       [&] {
@@ -518,6 +544,9 @@ std::string cache_context(const Settings& s, const Environment& env, const fs::p
       std::string("moyin ") + MOYIN_VERSION + "\nexe " + stamp(executable_path(nullptr));
   key += "\nto " + std::to_string(static_cast<int>(s.to)) + "\nstyle " + s.style;
   for (const std::string& set : s.sets) key += "\nset " + set;
+  for (const fs::path& dir : s.resource_path)
+    key += "\nresource-path " + absolute_normal(dir).string();
+  if (s.fetch) key += s.fetch_private ? "\nfetch private" : "\nfetch";
   key += "\nfonts " + file(fonts_yaml);
   for (int id = 0; id < fonts.face_count(); ++id) {
     const font::FaceInfo& info = font::info(fonts.face(id));
@@ -650,11 +679,21 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
         if (std::error_code ec; fs::is_directory(p, ec)) roots.emplace_back(p);
     report_orphans(roots, s, planning);
   }
+  // --fetch: downloads go into the output folder's cache (or the inputs' folder's).
+  std::optional<RemoteImages> remote;
+  if (s.fetch && !jobs.empty()) {
+    const fs::path root = s.out_dir ? *s.out_dir : common_folder(paths);
+    fetch::Limits limits;
+    limits.private_origin = s.fetch_private;
+    s.remote = &remote.emplace(root / ".moyin-cache" / "fetch", limits);
+  }
   std::optional<highlight::Highlighter> highlighter;
   if (!s.highlighter) s.highlighter = &highlighter.emplace(highlight_dirs(env));
-  const std::optional<typeset::Hyphenator> hyphenator =
-      typeset::Hyphenator::load(typeset::default_hyphenation_dictionary());
-  s.hyphenator = hyphenator ? &*hyphenator : nullptr;
+  std::optional<typeset::Hyphenator> hyphenator;
+  if (!s.keep) {  // `watch` keeps the patterns loaded
+    hyphenator = typeset::Hyphenator::load(typeset::default_hyphenation_dictionary());
+    s.hyphenator = hyphenator ? &*hyphenator : nullptr;
+  }
   print_diagnostics(planning);
   std::vector<JobResult> results(jobs.size());
   // First pass: read every input (in parallel), so the math engine runs once for all.
@@ -675,7 +714,10 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
         }
       },
       [](size_t) {});
-  math::Formulas formulas;
+  // `watch` keeps the formulas converted so far: a rebuild starts MathJax
+  // only for formulas it has not seen.
+  math::Formulas run_formulas;
+  math::Formulas& formulas = s.keep ? s.keep->formulas : run_formulas;
   doc::Diagnostics math_diags;
   convert_math(env.math, results, formulas, math_diags);
   print_diagnostics(math_diags);
@@ -780,6 +822,9 @@ struct BuildArgs {
   bool prune = false;
   std::string shard;
   bool drop_badges = false;
+  std::vector<std::string> resource_path;
+  bool fetch = false;
+  bool fetch_private = false;
   int max_rebuilds = 0;  // watch: stop after N rebuilds (0: never)
   bool timings = false;  // build --timings
 };
@@ -809,9 +854,21 @@ void add_build_options(CLI::App* cmd, BuildArgs& a, bool watch) {
       ->check(CLI::IsMember({"error"}));
   cmd->add_flag(
       "--drop-badges", a.drop_badges,
-      "Leave out paragraphs made only of status badges (shields.io, CI, coverage images)");
+      "Leave out paragraphs made only of status badges (shields.io, CI, coverage images); "
+      "the style key image.drop-badges does it for every run");
   cmd->add_flag("--force", a.force,
                 "Rebuild every input, even those the build cache says are up to date");
+  add_resource_path_option(cmd, a.resource_path);
+  cmd->add_flag("--fetch", a.fetch,
+                "Download http(s) images (cached in .moyin-cache/fetch/ beside the outputs; "
+                "32 MB and 30 s at most each)");
+  cmd->add_flag("--fetch-private", a.fetch_private,
+                "With --fetch: an image URL as written may name a loopback or private-network "
+                "address (an intranet server); redirects never may")
+      ->needs("--fetch");
+  cmd->add_flag("--timings", a.timings,
+                "Print the wall time of each stage (read, parse, fonts, shape, break, pages, pdf, "
+                "epub, write); watch: of every rebuild");
   if (watch) {
     cmd->add_option("--max-rebuilds", a.max_rebuilds, "Stop after N rebuilds (scripts and tests)")
         ->check(CLI::NonNegativeNumber);
@@ -841,6 +898,9 @@ Settings settings_from(const BuildArgs& a) {
   s.force = a.force;
   s.prune = a.prune;
   s.drop_badges = a.drop_badges;
+  s.resource_path.assign(a.resource_path.begin(), a.resource_path.end());
+  s.fetch = a.fetch;
+  s.fetch_private = a.fetch_private;
   if (!a.shard.empty()) parse_shard(a.shard, s.shard, s.shards);
   const unsigned hw = std::thread::hardware_concurrency();
   s.jobs = a.jobs > 0 ? a.jobs : static_cast<int>(hw ? hw : 1);
@@ -848,6 +908,15 @@ Settings settings_from(const BuildArgs& a) {
 }
 
 }  // namespace
+
+void add_resource_path_option(CLI::App* cmd, std::vector<std::string>& dirs) {
+  cmd->add_option("--resource-path", dirs,
+                  "Folders (DIR[:DIR...], repeatable) searched in order for site-root images "
+                  "(/images/x.png) and for relative ones not beside the document")
+      ->allow_extra_args(false)
+      ->delimiter(':')
+      ->check(CLI::ExistingDirectory);
+}
 
 void add_build(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand(
@@ -861,9 +930,6 @@ void add_build(CLI::App& app, int& exit_code) {
       "Exit status: 0 success, 1 an input failed (or -W error / --max-warnings), 2 wrong usage.");
   auto args = std::make_shared<BuildArgs>();
   add_build_options(cmd, *args, false);
-  cmd->add_flag(
-      "--timings", args->timings,
-      "Print the wall time of each stage (read, parse, fonts, shape, break, pages, pdf, epub, write)");
   cmd->callback([args, &exit_code] {
     Settings s = settings_from(*args);
     base::Timings timings;
@@ -902,8 +968,19 @@ void add_watch(CLI::App& app, int& exit_code) {
     s.context = cache_context(s, env, fonts_yaml, *fonts);
     const highlight::Highlighter highlighter(highlight_dirs(env));
     s.highlighter = &highlighter;
-    exit_code =
-        watch(args->paths, args->max_rebuilds, [&s, args] { return run_build(args->paths, s); });
+    Kept kept;
+    kept.hyphenator = typeset::Hyphenator::load(typeset::default_hyphenation_dictionary());
+    s.hyphenator = kept.hyphenator ? &*kept.hyphenator : nullptr;
+    s.keep = &kept;
+    // The resource folders are watched too: a site-root image saved there rebuilds its posts.
+    std::vector<std::string> watched = args->paths;
+    watched.insert(watched.end(), args->resource_path.begin(), args->resource_path.end());
+    exit_code = watch(watched, args->max_rebuilds, [&s, args] {
+      Settings run = s;
+      base::Timings timings;  // --timings: each rebuild's own
+      if (args->timings) run.timings = &timings;
+      return run_build(args->paths, run);
+    });
   });
 }
 

@@ -48,6 +48,7 @@ struct CheckArgs {
   std::string style;
   std::vector<std::string> sets;
   std::string fonts_yaml;
+  std::vector<std::string> resource_path;  // --resource-path: where site-root images are
 };
 
 struct Checker {
@@ -254,7 +255,9 @@ doc::Diagnostics check_file(const Environment& env, const fs::path& file, const 
   doc::Diagnostics sheet_diags;
   const style::Sheet sheet =
       sheet_for(env, StyleArgs{args.style, args.sets}, d->meta, file.parent_path(), sheet_diags);
-  image::Catalog images(catalog_options(sheet, file.parent_path(), false));
+  image::CatalogOptions options = catalog_options(sheet, file.parent_path(), false);
+  options.resource_path.assign(args.resource_path.begin(), args.resource_path.end());
+  image::Catalog images(options);
   c.blocks(d->blocks, anchors, images);
   c.blocks(d->footnotes, anchors, images);
   c.headings(d->blocks);
@@ -337,6 +340,7 @@ void add_check(CLI::App& app, int& exit_code) {
   cmd->add_option("--style", args->style, "Style sheet (decides the fonts for no-font)");
   cmd->add_option("--set", args->sets, "Override a style key: key=value")->allow_extra_args(false);
   cmd->add_option("--fonts", args->fonts_yaml, "Font configuration");
+  add_resource_path_option(cmd, args->resource_path);
   cmd->callback([args, &exit_code] { exit_code = run_check(*args); });
 }
 

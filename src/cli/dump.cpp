@@ -247,9 +247,10 @@ void write_json(const Json& j, int indent, std::string& out) {
 // What the user asked of `moyin dump`.
 struct DumpArgs {
   std::string file;
-  StyleArgs style;         // --style / --set, for the stages that typeset
-  double measure = 0;      // --measure (lines), 0 = the dump's default
-  std::string fonts_yaml;  // --fonts FILE, empty = the environment's fonts.yaml
+  StyleArgs style;                         // --style / --set, for the stages that typeset
+  double measure = 0;                      // --measure (lines), 0 = the dump's default
+  std::string fonts_yaml;                  // --fonts FILE, empty = the environment's fonts.yaml
+  std::vector<std::string> resource_path;  // --resource-path (the pages' images)
 };
 
 std::filesystem::path fonts_yaml_of(const Environment& env, const DumpArgs& a) {
@@ -306,7 +307,10 @@ int dump_typeset_stage(const DumpArgs& a, const TypesetDump& dump) {
     if (!diags.has_errors()) fonts = font::FontLibrary::load(fonts_yaml_of(env, a), diags);
     const std::optional<typeset::Hyphenator> hyphenator =
         typeset::Hyphenator::load(typeset::default_hyphenation_dictionary());
-    image::Catalog images(catalog_options(sheet, dir, true));
+    // The images as build finds them: the document's folder, then --resource-path.
+    image::CatalogOptions options = catalog_options(sheet, dir, true);
+    options.resource_path.assign(a.resource_path.begin(), a.resource_path.end());
+    image::Catalog images(options);
     const typeset::Resources resources{.formulas = &formulas,
                                        .images = &images,
                                        .hyphenator = hyphenator ? &*hyphenator : nullptr};
@@ -409,6 +413,7 @@ void add_dump(CLI::App& app, int& exit_code) {
       ->allow_extra_args(false);
   cmd->add_option("--fonts", args->fonts_yaml,
                   "Font configuration (default: $MOYIN_HOME/fonts/fonts.yaml or the shipped one)");
+  add_resource_path_option(cmd, args->resource_path);
   cmd->callback([args, stage, &exit_code] {
     for (const DumpStage& s : dump_stages()) {
       if (s.name == *stage) {

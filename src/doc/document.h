@@ -213,6 +213,9 @@ struct Document {
   Metadata meta;
   std::vector<Block> blocks;
   std::vector<Block> footnotes;  // FootnoteDef blocks, ordered by number
+  // Files whose text went into the body (MkDocs snippets) or would have,
+  // had they existed: the build cache watches them.
+  std::vector<std::string> includes;
 };
 
 // A book (book.yaml): its metadata, the folder its chapters' resources

@@ -1,7 +1,9 @@
 // Resolving, reading and checking image files for every output.
 #include "image/catalog.h"
 
+#include <optional>
 #include <system_error>
+#include <vector>
 
 #include "base/file.h"
 
@@ -22,15 +24,6 @@ std::string scheme_of(std::string_view url) {
   for (char& c : s)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
   return s;
-}
-
-bool inside(const fs::path& root, const fs::path& p) {
-  auto r = root.begin(), q = p.begin();
-  for (; r != root.end(); ++r, ++q) {
-    if (r->empty()) continue;  // trailing separator
-    if (q == p.end() || *r != *q) return false;
-  }
-  return true;
 }
 
 std::string megapixels(int64_t pixels) {
@@ -68,14 +61,20 @@ std::string describe(const Entry& e, std::string_view url, const Limits& limits)
   switch (e.problem) {
     case Problem::None: return "";
     case Problem::NoUrl: return "image without a URL" + tail;
-    case Problem::Remote: return "remote image " + name + " is not downloaded" + tail;
+    case Problem::Remote:
+      return "remote image " + name + " is not downloaded (--fetch downloads it)" + tail;
+    case Problem::FetchFailed:
+      return "remote image " + name + " could not be downloaded: " + e.why + tail;
     case Problem::UnsupportedUrl:
       if (scheme_of(url) == "file")
         return "image " + name + ": file: URLs are not read (write a relative path)" + tail;
       return "image " + name + ": only local files are supported" + tail;
     case Problem::Outside:
       if (url.starts_with("/"))
-        return "image " + name + " is a site-root path, outside the document's folder" + tail;
+        return "image " + name +
+               " is a site-root path, outside the document's folder (--resource-path DIR names "
+               "the site's folder)" +
+               tail;
       return "image " + name + " is outside the document's folder" + tail;
     case Problem::Missing: return "image " + name + " not found" + tail;
     case Problem::Unreadable: return "image " + name + ": " + e.why + tail;
@@ -95,11 +94,13 @@ std::string describe(const Entry& e, std::string_view url, const Limits& limits)
 }
 
 Catalog::Catalog(CatalogOptions options) : options_(std::move(options)) {
-  if (!options_.boundary.empty()) {
+  auto canonical = [](fs::path& p) {
     std::error_code ec;
-    fs::path b = fs::weakly_canonical(fs::absolute(options_.boundary, ec), ec);
-    if (!ec) options_.boundary = b;
-  }
+    fs::path c = fs::weakly_canonical(fs::absolute(p, ec), ec);
+    if (!ec) p = c;
+  };
+  if (!options_.boundary.empty()) canonical(options_.boundary);
+  for (fs::path& dir : options_.resource_path) canonical(dir);
 }
 
 Entry Catalog::resolve(std::string_view url, std::string_view doc_path) {
@@ -109,10 +110,7 @@ Entry Catalog::resolve(std::string_view url, std::string_view doc_path) {
     return e;
   }
   std::string scheme = scheme_of(url);
-  if (scheme == "http" || scheme == "https" || url.starts_with("//")) {
-    e.problem = Problem::Remote;
-    return e;
-  }
+  if (scheme == "http" || scheme == "https" || url.starts_with("//")) return remote(url);
   if (!scheme.empty()) {
     e.problem = Problem::UnsupportedUrl;
     return e;
@@ -122,18 +120,50 @@ Entry Catalog::resolve(std::string_view url, std::string_view doc_path) {
     local = local.substr(0, cut);
   std::error_code ec;
   fs::path dir = fs::weakly_canonical(fs::absolute(fs::path(doc_path).parent_path(), ec), ec);
-  fs::path rel(percent_decode(local));
-  fs::path canon = fs::weakly_canonical(rel.is_absolute() ? rel : dir / rel, ec);
+  const fs::path rel(percent_decode(local));
   const fs::path& root = options_.boundary.empty() ? dir : options_.boundary;
-  if (ec || !inside(root, canon)) {
-    e.problem = Problem::Outside;
+  // Each place the URL may name, in order: beside the document (an absolute
+  // path: itself), then under each resource folder (a site-root path below
+  // it). The first file that exists inside its own boundary wins.
+  bool inside_any = false;
+  auto look = [&](const fs::path& base, const fs::path& candidate) -> std::optional<fs::path> {
+    std::error_code ec2;
+    fs::path canon = fs::weakly_canonical(candidate, ec2);
+    if (ec2 || !base::is_within(base, canon)) return std::nullopt;
+    inside_any = true;
+    if (fs::exists(canon, ec2)) return canon;
+    e.tried.push_back(canon.string());
+    return std::nullopt;
+  };
+  std::optional<fs::path> found = look(root, rel.is_absolute() ? rel : dir / rel);
+  for (size_t i = 0; !found && i < options_.resource_path.size(); ++i)
+    found = look(options_.resource_path[i], options_.resource_path[i] / rel.relative_path());
+  if (!found) {
+    e.problem = inside_any ? Problem::Missing : Problem::Outside;
     return e;
   }
-  if (!fs::exists(canon, ec)) {
-    e.problem = Problem::Missing;
+  std::vector<std::string> tried = std::move(e.tried);
+  e = load(*found);
+  e.tried = std::move(tried);
+  return e;
+}
+
+Entry Catalog::remote(std::string_view url) {
+  Entry e;
+  if (!options_.fetch) {
+    e.problem = Problem::Remote;
     return e;
   }
-  return load(canon);
+  // The fragment is the reader's, not the server's.
+  const std::string_view request = url.substr(0, url.find('#'));
+  Fetched f = options_.fetch(url.starts_with("//") ? "https:" + std::string(request)
+                                                   : std::string(request));
+  if (f.file.empty()) {
+    e.problem = Problem::FetchFailed;
+    e.why = std::move(f.error);
+    return e;
+  }
+  return load(f.file);
 }
 
 const Entry& Catalog::load(const fs::path& canonical) {

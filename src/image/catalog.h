@@ -2,7 +2,9 @@
 // typesetter, the PDF writer and the EPUB, so both outputs agree on every
 // image and every warning. It resolves a reference as written in a manuscript
 // (percent-decoded, relative to the manuscript's folder, never outside the
-// boundary: the document's folder, or the book's root folder), reads the file
+// boundary: the document's folder, or the book's root folder; then in the
+// resource path's folders, each its own boundary; a remote one through the
+// fetcher the CLI hands in), reads the file
 // once, sniffs its real format, reads its size from the header and decodes it
 // once under the pixel limit. Problems are reported once per reference
 // (document, position, URL), by whichever output asks first.
@@ -18,6 +20,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <vector>
 
 #include "doc/diagnostics.h"
 #include "image/image.h"
@@ -29,10 +32,25 @@ struct Limits {
   uint64_t max_file_bytes = 64ull << 20;  // larger files are not read
 };
 
+// What the fetcher made of a remote image: the downloaded file, or why not.
+struct Fetched {
+  std::filesystem::path file;  // empty when it could not be downloaded
+  std::string error;           // why ("" when file is set)
+};
+// Downloads an http(s) image (the CLI's --fetch); called from the jobs'
+// threads, so it must be safe to call concurrently.
+using Fetcher = std::function<Fetched(std::string_view url)>;
+
 struct CatalogOptions {
   Limits limits;
   // References may not leave this folder (empty = each document's own folder).
   std::filesystem::path boundary;
+  // --resource-path: folders searched in order for a site-root path
+  // (`/images/x.png` is `DIR/images/x.png`) and for a relative path not
+  // found beside the document. A file found there may not leave its folder.
+  std::vector<std::filesystem::path> resource_path;
+  // Remote images are downloaded through this when set (else: Problem::Remote).
+  Fetcher fetch;
   // Keep decoded pixels until the PDF writer takes them (false for an
   // EPUB-only run: the pixels are checked, then dropped).
   bool keep_pixels = true;
@@ -46,7 +64,8 @@ struct CatalogOptions {
 enum class Problem {
   None,
   NoUrl,           // ![alt]()
-  Remote,          // http(s)://
+  Remote,          // http(s)://, not downloaded (no --fetch)
+  FetchFailed,     // http(s)://, the download failed or was refused (`why`)
   UnsupportedUrl,  // file:, data:, other schemes
   Outside,         // escapes the boundary
   Missing,         // no such file
@@ -66,6 +85,9 @@ struct Entry {
   double height = 0;
   bool jpeg_passthrough = false;             // a grey or RGB JPEG the PDF embeds as it is
   std::shared_ptr<const std::string> bytes;  // the file (when it was read)
+  // The paths looked at that held no file (beside the document, in the
+  // resource path): one appearing there later changes what the URL names.
+  std::vector<std::string> tried;
 
   bool ok() const { return problem == Problem::None; }
 };
@@ -92,6 +114,7 @@ class Catalog {
 
  private:
   const Entry& load(const std::filesystem::path& canonical);
+  Entry remote(std::string_view url);
   void report(const Entry& e, std::string_view url, std::string_view doc_path, doc::Position pos,
               doc::Diagnostics& diags);
 

@@ -192,7 +192,8 @@ std::optional<doc::Book> read_book(const std::filesystem::path& path, doc::Diagn
       ok = false;
       continue;
     }
-    std::optional<doc::Document> chapter = read_file(path.parent_path() / item.scalar, diags);
+    std::optional<doc::Document> chapter =
+        read_file(path.parent_path() / item.scalar, diags, nullptr, path.parent_path());
     if (!chapter) {
       ok = false;
       continue;

@@ -199,14 +199,15 @@ std::string attribution(const std::vector<std::string>& args) {
   return words.empty() ? std::string() : "— " + join(words, 0);
 }
 
-std::string note_label(const std::vector<std::string>& args) {
-  for (const std::string& a : args) {
-    if (a == "warning") return "Warning";
-    if (a == "danger") return "Caution";
-    if (a == "success") return "Tip";
-    if (a == "info") return "Info";
-  }
-  return "Note";
+// The callout kind of `{% note [class…] %}`: the first class that names one
+// (NexT's success, info, warning, danger; default and primary are notes;
+// modifiers such as no-icon or flat only style the web page).
+std::string note_kind(const std::vector<std::string>& args) {
+  for (const std::string& a : args)
+    for (const char* kind :
+         {"note", "info", "tip", "success", "important", "warning", "caution", "danger"})
+      if (a == kind) return a;
+  return "note";
 }
 
 }  // namespace
@@ -244,12 +245,12 @@ std::string expand_hexo_tags(std::string_view body, int first_line, std::string_
     if (code_fence.first) {
       auto [c, n] = fence(line);
       if (c == code_fence.first && n >= code_fence.second) code_fence = {0, 0};
-      if (block == Block::Quote || block == Block::Note) line = "> " + line;
+      if (block == Block::Quote) line = "> " + line;
       continue;
     }
     if (auto f = fence(line); f.first) {
       code_fence = f;
-      if (block == Block::Quote || block == Block::Note) line = "> " + line;
+      if (block == Block::Quote) line = "> " + line;
       continue;
     }
     if (t && block == Block::None && t->name == "codeblock") {
@@ -281,13 +282,14 @@ std::string expand_hexo_tags(std::string_view body, int first_line, std::string_
       block = Block::None;
       continue;
     }
+    // A note is a callout: a VitePress container the container scan gathers.
     if (t && block == Block::None && t->name == "note") {
-      line = "> **" + note_label(t->args) + "**  ";
+      line = "::: " + note_kind(t->args);
       block = Block::Note;
       continue;
     }
     if (t && block == Block::Note && t->name == "endnote") {
-      line.clear();
+      line = ":::";
       block = Block::None;
       continue;
     }
@@ -299,7 +301,7 @@ std::string expand_hexo_tags(std::string_view body, int first_line, std::string_
       }
     }
     line = x.inline_tags(line, lineno);
-    if (block == Block::Quote || block == Block::Note) line = "> " + line;
+    if (block == Block::Quote) line = "> " + line;
   }
   if (block == Block::Code || block == Block::Raw || block == Block::Quote || block == Block::Note)
     diags.warn(path, {first_line + static_cast<int>(lines.size()) - 1, 1},

@@ -7,11 +7,13 @@
 #include "source/hexo.h"
 #include "source/hygiene.h"
 #include "source/markdown.h"
+#include "source/snippets.h"
 
 namespace moyin::source {
 
 std::optional<doc::Document> parse(std::string_view text, std::string_view path,
-                                   doc::Diagnostics& diags) {
+                                   doc::Diagnostics& diags,
+                                   const std::filesystem::path& project_root) {
   std::optional<std::string> clean = clean_input(text, path, diags);
   if (!clean) return std::nullopt;
 
@@ -25,8 +27,13 @@ std::optional<doc::Document> parse(std::string_view text, std::string_view path,
   else if (split.present && split.format == FrontMatterFormat::Json)
     parse_front_matter("{" + std::string(split.yaml) + "}", path, d.meta, diags);
   else if (split.present) parse_front_matter(split.yaml, path, d.meta, diags);
-  parse_markdown(expand_hexo_tags(split.body, split.body_line, path, diags), split.body_line, path,
-                 d, diags);
+  ExpandedSnippets snippets =
+      expand_snippets(split.body, split.body_line, path, project_root, diags);
+  d.includes = std::move(snippets.files);
+  const size_t first_diag = diags.items.size();  // positions from here on are the expanded body's
+  parse_markdown(expand_hexo_tags(snippets.body, split.body_line, path, diags), split.body_line,
+                 path, d, diags);
+  map_positions(d, snippets.origin, split.body_line, diags, first_diag);
 
   if (d.meta.title.empty()) {
     for (const doc::Block& b : d.blocks) {
@@ -43,7 +50,8 @@ std::optional<doc::Document> parse(std::string_view text, std::string_view path,
 }
 
 std::optional<doc::Document> read_file(const std::filesystem::path& path, doc::Diagnostics& diags,
-                                       base::Timings* timings) {
+                                       base::Timings* timings,
+                                       const std::filesystem::path& project_root) {
   base::StageTimer timer(timings, base::Stage::Read);
   const std::string name = path.string();
   std::error_code ec;
@@ -59,7 +67,7 @@ std::optional<doc::Document> read_file(const std::filesystem::path& path, doc::D
   }
   timer.stop();
   base::StageTimer parsing(timings, base::Stage::Parse);
-  return parse(*text, name, diags);
+  return parse(*text, name, diags, project_root);
 }
 
 }  // namespace moyin::source

@@ -14,14 +14,18 @@ namespace moyin::source {
 
 // Parses manuscript text. `path` is used for diagnostics and as the fallback
 // title. Returns nothing (and reports an error) when the text is not a
-// document at all, e.g. a binary file.
+// document at all, e.g. a binary file. `project_root` bounds MkDocs snippet
+// includes (snippets.h; empty: the folder holding mkdocs.yml above `path`,
+// else `path`'s folder).
 std::optional<doc::Document> parse(std::string_view text, std::string_view path,
-                                   doc::Diagnostics& diags);
+                                   doc::Diagnostics& diags,
+                                   const std::filesystem::path& project_root = {});
 
 // Reads and parses a file; a file that cannot be read is an error.
 // `timings` (--timings) gets the reading and the parsing time.
 std::optional<doc::Document> read_file(const std::filesystem::path& path, doc::Diagnostics& diags,
-                                       base::Timings* timings = nullptr);
+                                       base::Timings* timings = nullptr,
+                                       const std::filesystem::path& project_root = {});
 
 // Reads a book file (book.yaml: front-matter keys plus `chapters:`, a list
 // of Markdown files relative to it) and its chapters. Heading ids repeated

@@ -92,6 +92,7 @@ table:
 
 image:
   max-megapixels: 100
+  drop-badges: false
 
 math:
   numbering: none

@@ -461,6 +461,7 @@ std::vector<KeyDef> make_keys() {
       [fraction](Sheet& s, std::string_view v, const Ctx&) { fraction(v, s.table.shrink); });
   integer("image.max-megapixels", 1, 10000,
           [](Sheet& s) -> int& { return s.image.max_megapixels; });
+  boolean("image.drop-badges", [](Sheet& s) -> bool& { return s.image.drop_badges; });
 
   string("fonts.body", [](Sheet& s) -> std::string& { return s.fonts.body; });
   string("fonts.heading", [](Sheet& s) -> std::string& { return s.fonts.heading; });

@@ -171,6 +171,7 @@ struct TableStyle {
 
 struct ImageStyle {
   int max_megapixels = 100;  // larger images are not decoded (a placeholder prints)
+  bool drop_badges = false;  // leave out paragraphs of status badges (source/badges.h)
 };
 
 // Footnotes (docs/typesetting.md): at the foot of the citing page or

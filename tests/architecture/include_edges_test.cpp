@@ -60,6 +60,7 @@ const std::vector<Library> kLibraries = {
     {{"cli11"}, {"CLI/"}},
     {{"toml++", "tomlplusplus"}, {"toml++/"}},
     {{"xxhash"}, {"xxhash.h"}},
+    {{"libcurl", "curl"}, {"curl/"}},
 };
 
 std::string lower(std::string s) {

@@ -1,10 +1,13 @@
 // Whole blogs: the build cache (unchanged inputs are not rebuilt, a changed
 // post or image is), --force, deleted sources and --prune, mirrored output
-// folders, and --shard K/N run under GNU parallel.
+// folders, --shard K/N run under GNU parallel, --resource-path, and --fetch
+// against a local HTTP server (tests/cli/data/fetch_server.py).
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -289,6 +292,233 @@ TEST_F(Blog, WatchRebuildsAfterAFileIsRewritten) {
       << read_file(log);
   EXPECT_NE(read_file(dir / "out/second.epub"), before);
   EXPECT_TRUE(wait_for("stopped")) << read_file(log);  // --max-rebuilds reached: the process ends
+}
+
+// ---- Site-root images: --resource-path.
+
+// The names of the files in an EPUB's images/ folder.
+std::string epub_images(const fs::path& epub) {
+  return shell("unzip -Z1 " + quote(epub.string()) + " | grep '^EPUB/images/' | sort").output;
+}
+
+TEST_F(Blog, ResourcePathFindsSiteRootAndRelativeImages) {
+  write_file(
+      dir / "site/posts/a.md",
+      "# A\n\n![logo](/images/logo.png)\n\n![shared](shared.png)\n\n![up](../../secret.png)\n");
+  write_file(dir / "site/static/images/logo.png", kPng);
+  write_file(dir / "site/static/shared.png", kPng);
+  write_file(dir / "secret.png", kPng);
+  const std::string post = quote((dir / "site/posts/a.md").string());
+  const std::string out = " --to epub -o " + quote((dir / "out").string());
+  Result r = moyin(post + out);
+  EXPECT_NE(r.output.find("a.md:3:1: warning: image /images/logo.png is a site-root path, outside "
+                          "the document's folder (--resource-path DIR names the site's folder)"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("a.md:5:1: warning: image shared.png not found"), std::string::npos)
+      << r.output;
+  EXPECT_EQ(epub_images(dir / "out/a.epub"), "");
+
+  r = moyin(post + out + " --resource-path " + quote((dir / "site/static").string()));
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(r.output.find("logo.png"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("shared.png"), std::string::npos) << r.output;
+  // `..` may not leave a resource folder either.
+  EXPECT_NE(r.output.find("image ../../secret.png is outside the document's folder"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(epub_images(dir / "out/a.epub"), "EPUB/images/logo.png\nEPUB/images/shared.png\n");
+
+  // Folders are searched in order (DIR:DIR as Pandoc's); the first that has the file wins.
+  write_file(dir / "site/theme/images/logo.png", kPng + "theme");
+  r = moyin(post + out + " --resource-path " + quote((dir / "site/theme").string()) + ":" +
+            quote((dir / "site/static").string()));
+  EXPECT_EQ(r.output.find("up to date"), std::string::npos) << r.output;  // the context changed
+  EXPECT_NE(shell("unzip -p " + quote((dir / "out/a.epub").string()) + " EPUB/images/logo.png")
+                .output.find("theme"),
+            std::string::npos);
+
+  // A file appearing beside the post, where the URL is looked for first, makes the output stale.
+  const std::string again =
+      post + out + " --resource-path " + quote((dir / "site/static").string());
+  r = moyin(again);
+  r = moyin(again);
+  EXPECT_NE(r.output.find("1 up to date"), std::string::npos) << r.output;
+  write_file(dir / "site/posts/shared.png", kPng);
+  r = moyin(again);
+  EXPECT_EQ(r.output.find("up to date"), std::string::npos) << r.output;
+
+  // check and dump find the same files.
+  r = shell(quote(MOYIN_BINARY) + " check " + post + " --disable no-font --resource-path " +
+            quote((dir / "site/static").string()));
+  EXPECT_EQ(r.output.find("logo.png"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("secret.png"), std::string::npos) << r.output;
+  r = shell(quote(MOYIN_BINARY) + " dump --stage pages " + post + " --resource-path " +
+            quote((dir / "site/static").string()));
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("\"logo.png\""), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\"shared.png\""), std::string::npos) << r.output;
+  // A folder that does not exist is wrong usage.
+  r = moyin(post + out + " --resource-path " + quote((dir / "nope").string()));
+  EXPECT_EQ(r.code, 2) << r.output;
+}
+
+// ---- Remote images: --fetch, against a server on 127.0.0.1.
+
+class Fetch : public Blog {
+ protected:
+  void SetUp() override {
+    Blog::SetUp();
+    const fs::path port_file = dir / "port";
+    const std::string script = std::string(MOYIN_SOURCE_DIR) + "/tests/cli/data/fetch_server.py";
+    const char* python = fs::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+    server = fork();
+    ASSERT_GE(server, 0);
+    if (server == 0) {
+      execlp(python, python, script.c_str(), port_file.c_str(), "120", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    for (int i = 0; i < 200 && !fs::exists(port_file); ++i) usleep(50'000);
+    port = read_file(port_file);
+    ASSERT_FALSE(port.empty()) << "the test server did not start";
+  }
+  void TearDown() override {
+    if (server > 0) {
+      kill(server, SIGTERM);
+      waitpid(server, nullptr, 0);
+    }
+    Blog::TearDown();
+  }
+  std::string url(const std::string& path) const { return "http://127.0.0.1:" + port + path; }
+  pid_t server = -1;
+  std::string port;
+};
+
+TEST_F(Fetch, RemoteImagesAreDownloadedCachedAndCheckedUnderLimits) {
+  write_file(dir / "posts/remote.md", "# Remote\n\n![a](" + url("/pic.png") + ")\n\n![b](" +
+                                          url("/redirect-ok") + ")\n\n![c](" + url("/png-as-text") +
+                                          ")\n");
+  write_file(dir / "posts/refused.md",
+             "# Refused\n\n![1](" + url("/redirect-loopback") + ")\n\n![2](" +
+                 url("/redirect-private") + ")\n\n![3](" + url("/redirect-file") + ")\n\n![4](" +
+                 url("/big-declared.png") + ")\n\n![5](" + url("/big-stream.png") + ")\n\n![6](" +
+                 url("/page.png") + ")\n\n![7](" + url("/missing.png") + ")\n");
+  const std::string posts = quote((dir / "posts").string());
+  const std::string out = " --to epub -j 2 -o " + quote((dir / "out").string());
+
+  // Without --fetch: one warning per document, not one per image.
+  Result r = moyin(posts + out);
+  EXPECT_EQ(r.code, 0) << r.output;
+  size_t warnings = 0;
+  for (size_t at = 0; (at = r.output.find("is not downloaded (--fetch", at)) != std::string::npos;
+       ++at)
+    ++warnings;
+  EXPECT_EQ(warnings, 2u) << r.output;
+
+  // The URL as written names a loopback address: refused unless --fetch-private.
+  r = moyin(posts + out + " --fetch");
+  EXPECT_NE(r.output.find("remote.md:3:1: warning: remote image " + url("/pic.png") +
+                          " could not be downloaded: the private or loopback address 127.0.0.1 "
+                          "(refused); alt text used"),
+            std::string::npos)
+      << r.output;
+
+  r = moyin(posts + out + " --fetch --fetch-private");
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(r.output.find("remote.md:"), std::string::npos) << r.output;
+  // /pic.png and /redirect-ok are the same bytes in two cache files; one image each.
+  const std::string images = epub_images(dir / "out/remote.epub");
+  EXPECT_EQ(std::count(images.begin(), images.end(), '\n'), 3) << images;
+  // One file per URL downloaded (the HTML page too: the catalog refuses it after sniffing).
+  size_t cached = 0, png = 0;
+  for (const auto& e : fs::directory_iterator(dir / "out/.moyin-cache/fetch")) {
+    png += read_file(e.path()).substr(0, 4) == "\x89PNG";
+    ++cached;
+  }
+  EXPECT_EQ(cached, 4u);
+  EXPECT_EQ(png, 3u);
+  auto refused = [&](const std::string& path, const std::string& why) {
+    EXPECT_NE(r.output.find("remote image " + url(path) + " could not be downloaded: " + why),
+              std::string::npos)
+        << path << "\n"
+        << r.output;
+  };
+  refused("/redirect-loopback", "a redirect leads to the private or loopback address ");
+  refused("/redirect-private", "a redirect leads to the private or loopback address 10.11.12.13");
+  refused("/redirect-file", "a redirect to file:///etc/passwd (only http and https are followed)");
+  refused("/big-declared.png", "larger than 32 MB");
+  refused("/big-stream.png", "larger than 32 MB");
+  refused("/missing.png", "HTTP status 404");
+  EXPECT_NE(r.output.find("image " + url("/page.png") + " is not a PNG, JPEG, GIF, WebP or SVG"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(epub_images(dir / "out/refused.epub"), "");
+
+  // The cached files are used again; the outputs are up to date.
+  r = moyin(posts + out + " --fetch --fetch-private");
+  EXPECT_NE(r.output.find("0 of 5 inputs converted, 5 up to date"), std::string::npos) << r.output;
+  // A deleted download makes its post stale: downloaded again.
+  fs::remove_all(dir / "out/.moyin-cache/fetch");
+  r = moyin(posts + out + " --fetch --fetch-private");
+  EXPECT_NE(r.output.find("2 of 5 inputs converted, 3 up to date"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("remote.md:"), std::string::npos) << r.output;
+}
+
+// ---- MkDocs snippets, Hexo notes and badge rows through `moyin build`.
+
+std::string dump_doc(const fs::path& file, const std::string& extra = "") {
+  return shell(quote(MOYIN_BINARY) + " dump " + quote(file.string()) + extra).output;
+}
+
+TEST_F(Blog, SnippetsAreIncludedInsideTheRootAndTrackedByTheCache) {
+  write_file(dir / "site/mkdocs.yml", "site_name: s\n");
+  write_file(dir / "site/includes/links.md", "共用的段落。\n");
+  write_file(dir / "site/docs/page.md",
+             "# Page\n\n--8<-- \"includes/links.md\"\n\n--8<-- \"../../outside.md\"\n\nEnd.\n");
+  write_file(dir / "outside.md", "SECRET\n");
+  const std::string page = quote((dir / "site/docs/page.md").string());
+  const std::string out = " --to epub -o " + quote((dir / "out").string());
+  Result r = moyin(page + out);
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(
+      r.output.find("page.md:5:1: warning: snippet ../../outside.md is outside the project root"),
+      std::string::npos)
+      << r.output;
+  const std::string text = dump_doc(dir / "site/docs/page.md");
+  EXPECT_NE(text.find("共用的段落。"), std::string::npos) << text;
+  EXPECT_EQ(text.find("SECRET"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"pos\": [7, 1]"), std::string::npos) << text;  // "End." keeps its line
+  r = moyin(page + out);
+  EXPECT_NE(r.output.find("1 up to date"), std::string::npos) << r.output;
+  write_file(dir / "site/includes/links.md", "改过的段落。\n");  // the snippet is a dependency
+  r = moyin(page + out);
+  EXPECT_EQ(r.output.find("up to date"), std::string::npos) << r.output;
+  EXPECT_NE(shell("unzip -p " + quote((dir / "out/page.epub").string()) + " 'EPUB/*.xhtml'")
+                .output.find("改过的段落"),
+            std::string::npos);
+}
+
+TEST_F(Blog, HexoNoteIsACalloutAndBadgesGoByStyleKey) {
+  write_file(
+      dir / "n.md",
+      "# N\n\n"
+      "[![CI](https://github.com/o/r/actions/workflows/ci.yml/badge.svg)](https://github.com/o/r)\n\n"
+      "{% note warning %}\n小心。\n{% endnote %}\n");
+  const std::string text = dump_doc(dir / "n.md");
+  EXPECT_NE(text.find("\"type\": \"callout\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"info\": \"warning\""), std::string::npos) << text;
+  const std::string file = quote((dir / "n.md").string());
+  Result r = moyin(file + " --to epub -o " + quote((dir / "a").string()));
+  EXPECT_NE(r.output.find("badge.svg is not downloaded"), std::string::npos) << r.output;
+  // image.drop-badges in the sheet (here by --set) leaves the badge row out: no warning.
+  r = moyin(file + " --to epub -o " + quote((dir / "b").string()) +
+            " --set image.drop-badges=true");
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(r.output.find("badge.svg"), std::string::npos) << r.output;
+  const std::string xhtml =
+      shell("unzip -p " + quote((dir / "b/n.epub").string()) + " 'EPUB/*.xhtml'").output;
+  EXPECT_NE(xhtml.find("小心"), std::string::npos);
+  EXPECT_EQ(xhtml.find("CI"), std::string::npos);
 }
 
 }  // namespace

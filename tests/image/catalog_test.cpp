@@ -71,6 +71,63 @@ TEST_F(CatalogTest, NothingOutsideTheBoundaryIsRead) {
   EXPECT_EQ(book.resolve("", chapter()).problem, Problem::NoUrl);
 }
 
+TEST_F(CatalogTest, ResourcePathFindsSiteRootAndRelativeImagesInOrder) {
+  fs::create_directories(root_ / "site/static/images");
+  fs::create_directories(root_ / "theme/images");
+  fs::copy_file(images_ / "rgb.png", root_ / "site/static/images/logo.png");
+  fs::copy_file(images_ / "rgb.png", root_ / "site/static/shared.png");
+  fs::copy_file(images_ / "rgb.png", root_ / "theme/images/logo.png");
+  Catalog c(CatalogOptions{.boundary = root_ / "book/part",
+                           .resource_path = {root_ / "theme", root_ / "site/static"}});
+  Entry logo = c.resolve("/images/logo.png", chapter());
+  EXPECT_TRUE(logo.ok()) << describe(logo, "/images/logo.png", c.limits());
+  EXPECT_EQ(logo.key, fs::weakly_canonical(root_ / "theme/images/logo.png").string());
+  // Where it was looked for before: a file appearing there would win.
+  EXPECT_EQ(logo.tried, std::vector<std::string>{});  // /images is outside the document's folder
+  Entry shared = c.resolve("shared.png", chapter());
+  EXPECT_TRUE(shared.ok());
+  EXPECT_EQ(shared.tried,
+            (std::vector<std::string>{fs::weakly_canonical(root_ / "book/part/shared.png").string(),
+                                      fs::weakly_canonical(root_ / "theme/shared.png").string()}));
+  // A file beside the document comes first.
+  EXPECT_EQ(c.resolve("my%20pic.png", chapter()).key,
+            fs::weakly_canonical(root_ / "book/part/my pic.png").string());
+  // `..` does not leave a resource folder; a missing file is missing everywhere.
+  EXPECT_EQ(c.resolve("../../secret.png", chapter()).problem, Problem::Outside);
+  EXPECT_EQ(c.resolve("/../secret.png", chapter()).problem, Problem::Outside);
+  Entry none = c.resolve("/images/none.png", chapter());
+  EXPECT_EQ(none.problem, Problem::Missing);
+  EXPECT_EQ(none.tried.size(), 2u);
+  // Without a resource path a site-root path is outside, and the warning says what to do.
+  Entry outside = file_catalog().resolve("/images/logo.png", chapter());
+  EXPECT_EQ(outside.problem, Problem::Outside);
+  EXPECT_NE(describe(outside, "/images/logo.png", c.limits()).find("--resource-path"),
+            std::string::npos);
+}
+
+TEST_F(CatalogTest, RemoteImagesGoThroughTheFetcher) {
+  fs::copy_file(images_ / "rgb.png", root_ / "fetched");
+  std::vector<std::string> asked;
+  Catalog c(CatalogOptions{.boundary = root_ / "book/part",
+                           .fetch = [&](std::string_view url) -> Fetched {
+                             asked.emplace_back(url);
+                             if (url.ends_with("/x.png")) return {root_ / "fetched", ""};
+                             return {{}, "HTTP status 404"};
+                           }});
+  Entry e = c.resolve("https://example.com/x.png#frag", chapter());
+  EXPECT_TRUE(e.ok());
+  EXPECT_EQ(e.format, Format::Png);  // sniffed, as any file
+  EXPECT_TRUE(c.resolve("//example.com/x.png", chapter()).ok());
+  Entry missing = c.resolve("http://example.com/y.png", chapter());
+  EXPECT_EQ(missing.problem, Problem::FetchFailed);
+  EXPECT_EQ(describe(missing, "http://example.com/y.png", c.limits()),
+            "remote image http://example.com/y.png could not be downloaded: HTTP status 404; alt "
+            "text used");
+  EXPECT_EQ(asked,
+            (std::vector<std::string>{"https://example.com/x.png", "https://example.com/x.png",
+                                      "http://example.com/y.png"}));
+}
+
 TEST_F(CatalogTest, WarnsOncePerReferenceWithThePathAsWritten) {
   Catalog c = file_catalog();
   doc::Diagnostics d;
@@ -83,7 +140,7 @@ TEST_F(CatalogTest, WarnsOncePerReferenceWithThePathAsWritten) {
   ASSERT_EQ(d.items.size(), 3u);
   EXPECT_EQ(
       doc::format(d.items[0]),
-      "ch.md:3:1: warning: remote image https://example.com/a.png is not downloaded; alt text used "
+      "ch.md:3:1: warning: remote image https://example.com/a.png is not downloaded (--fetch downloads it); alt text used "
       "(this document's other remote images are not reported)");
   EXPECT_EQ(d.items[2].path, "other.md");
   // No absolute path of the machine in the message.

@@ -126,7 +126,7 @@ TEST_F(ImagePipeline, SameWarningsForPdfAndEpub) {
       "doc.md:34:1: warning: image img/truncated.png is a damaged PNG file",
       "doc.md:36:1: warning: image img/zero.png has no pixels (0×0); alt text used",
       "doc.md:38:1: warning: image img/text.png is not a PNG, JPEG, GIF, WebP or SVG file; alt text used",
-      "doc.md:40:1: warning: remote image https://example.com/x.png is not downloaded; alt text used",
+      "doc.md:40:1: warning: remote image https://example.com/x.png is not downloaded (--fetch downloads it); alt text used",
       "doc.md:42:1: warning: image ../secret.png is outside the document's folder; alt text used",
       "doc.md:44:1: warning: image img/broken.svg is a damaged SVG file (",
   };

@@ -60,15 +60,37 @@ TEST(Hexo, BlockTagsKeepEveryLineInPlace) {
             "> Do not just seek happiness.  \n"
             "> — David Levithan, Wide Awake\n"
             "\n"
-            "> **Warning**  \n"
-            "> Careful.\n"
-            "\n"
+            "::: warning\n"
+            "Careful.\n"
+            ":::\n"
             "\n"
             "Last {% youtube abc %} line.\n");
   ASSERT_EQ(diags.items.size(), 1u);
   EXPECT_EQ(diags.items[0].pos.line, 17);
   EXPECT_EQ(diags.items[0].pos.column, 6);
   EXPECT_NE(diags.items[0].message.find("youtube"), std::string::npos);
+}
+
+TEST(Hexo, NoteBecomesACalloutOfItsClass) {
+  auto p = parse(
+      "# T\n\n{% note danger no-icon %}\n**小心**这里。\n\n```sh\nrm -rf x\n```\n{% endnote %}\n\n"
+      "{% note %}\nPlain.\n{% endnote %}\n\n{% note primary %}\nP.\n{% endnote %}\n",
+      "posts/n.md");
+  ASSERT_TRUE(p.doc);
+  ASSERT_EQ(p->blocks.size(), 4u);
+  const doc::Block& danger = p->blocks[1];
+  EXPECT_EQ(danger.kind, doc::BlockKind::Callout);
+  EXPECT_EQ(danger.info, "danger");
+  EXPECT_EQ(danger.pos.line, 3);
+  ASSERT_EQ(danger.children.size(), 2u);
+  EXPECT_EQ(danger.children[0].kind, doc::BlockKind::Paragraph);
+  EXPECT_EQ(danger.children[0].pos.line, 4);
+  EXPECT_EQ(danger.children[1].kind, doc::BlockKind::Code);
+  EXPECT_EQ(danger.children[1].text, "rm -rf x\n");
+  EXPECT_EQ(p->blocks[2].kind, doc::BlockKind::Callout);
+  EXPECT_EQ(p->blocks[2].info, "note");
+  EXPECT_EQ(p->blocks[3].info, "note");  // primary, default: a note
+  for (auto* w : warnings(p)) ADD_FAILURE() << w->message;
 }
 
 TEST(Hexo, UnclosedBlockIsReported) {

@@ -1,0 +1,58 @@
+// Downloading one http(s) resource under limits, for `--fetch`: only http
+// and https, redirects followed one by one (a redirect to file: or any other
+// scheme is refused), the address of every connection checked before it is
+// made (loopback, private, link-local, multicast and reserved addresses are
+// refused; a URL as written may be allowed one on request, and a redirect
+// back to its own scheme, host and port, never a redirect elsewhere),
+// a size limit (Content-Length and the bytes received) and a time limit for
+// the whole download. No proxy, no cookies, no credentials.
+// The only folder that includes libcurl's headers.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace moyin::fetch {
+
+struct Limits {
+  uint64_t max_bytes = 32ull << 20;  // the body; a larger one is refused
+  long timeout_ms = 30'000;          // the whole download, redirects included
+  long connect_timeout_ms = 10'000;  // each connection
+  int max_redirects = 5;
+  // The URL as written may name a loopback or private address (an intranet
+  // server, a test), and so may a redirect to the same scheme, host and
+  // port; any other host a redirect leads to may not, whatever this says.
+  bool private_origin = false;
+};
+
+struct Response {
+  std::optional<std::string> body;  // nothing on failure
+  std::string error;                // why ("" on success)
+};
+
+// libcurl initialised for the process while it lives: make one before any
+// thread downloads (the CLI does, once per run), and call get() from any thread.
+class Client {
+ public:
+  Client();
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // GET `url` (http or https), following redirects under `limits`.
+  Response get(std::string_view url, const Limits& limits) const;
+
+ private:
+  bool ready_ = false;
+};
+
+// True for an address no download may reach by a redirect: IPv4 0/8, 10/8,
+// 100.64/10, 127/8, 169.254/16, 172.16/12, 192.0.0/24, 192.168/16,
+// 198.18/15, 224/4 and above; IPv6 ::, ::1, fc00::/7, fe80::/10, ff00::/8,
+// and IPv4-mapped or NAT64 forms of the above. `family` is AF_INET or
+// AF_INET6, `addr` the address bytes in network order (4 or 16).
+bool is_private_address(int family, const unsigned char* addr);
+
+}  // namespace moyin::fetch
