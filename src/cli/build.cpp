@@ -48,6 +48,7 @@
 #include "source/source.h"
 #include "style/style.h"
 #include "typeset/book.h"
+#include "typeset/numbering.h"
 
 namespace moyin::cli {
 namespace fs = std::filesystem;
@@ -441,10 +442,12 @@ void load_file(const Job& job, const Settings& s, JobResult& r) {
   }
 }
 
-// Equation numbers and MathJax's complaints, once the sheet is known.
+// Equation, heading, figure and table numbers, cross-reference texts and
+// MathJax's complaints, once the sheet is known.
 void finish_math(std::span<doc::Document> docs, const style::Sheet& sheet, const Settings& s,
                  doc::Diagnostics& diags) {
   math::number_equations(docs, numbering(sheet), diags);
+  typeset::number_blocks(docs, sheet, diags);
   if (s.formulas)
     for (const doc::Document& d : docs) math::report(d, *s.formulas, diags);
 }

@@ -117,6 +117,7 @@ Json inline_json(const doc::Inline& in) {
   if (!in.width.empty()) j["width"] = in.width;
   if (!in.height.empty()) j["height"] = in.height;
   if (!in.caption.empty()) j["caption"] = in.caption;
+  if (!in.id.empty()) j["id"] = in.id;
   if (!in.label.empty()) j["label"] = in.label;
   if (in.number != 0) j["number"] = in.number;
   if (in.autolink) j["autolink"] = true;
@@ -151,6 +152,7 @@ Json block_json(const doc::Block& b) {
   if (!b.equation.empty()) j["equation"] = b.equation;
   if (b.continues) j["continues"] = true;
   if (b.untitled) j["untitled"] = true;
+  if (b.unnumbered) j["unnumbered"] = true;
   if (!b.title.empty()) j["title"] = b.title;
   if (!b.attributes.empty()) {
     Json attrs = Json::array();

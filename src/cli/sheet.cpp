@@ -1,6 +1,7 @@
 #include "cli/sheet.h"
 
 #include "svg/svg.h"
+#include "typeset/numbering.h"
 
 namespace moyin::cli {
 
@@ -46,6 +47,7 @@ void prepare_math(const Environment& env, doc::Document& d, const style::Sheet& 
   if (!keys.empty() && !math::convert(env.math, keys, formulas, error))
     diags.error(d.path, {}, "math: " + error + "; formulas print as their TeX source");
   math::number_equations(std::span(&d, 1), numbering(sheet), diags);
+  typeset::number_blocks(std::span(&d, 1), sheet, diags);
   math::report(d, formulas, diags);
 }
 

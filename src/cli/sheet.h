@@ -25,7 +25,8 @@ style::Sheet sheet_for(const Environment& env, const StyleArgs& args, const doc:
                        const std::filesystem::path& doc_dir, doc::Diagnostics& diags);
 
 // For one document (dump): converts its formulas (starting the engine only
-// when it has some), numbers its equations and reports MathJax's complaints.
+// when it has some), numbers its equations, headings, figures and tables
+// (typeset::number_blocks) and reports MathJax's complaints.
 void prepare_math(const Environment& env, doc::Document& d, const style::Sheet& sheet,
                   math::Formulas& formulas, doc::Diagnostics& diags);
 math::Numbering numbering(const style::Sheet& sheet);

@@ -2,6 +2,9 @@
 
 #include <iterator>
 
+#include "base/chars.h"
+#include "base/utf8.h"
+
 namespace moyin::doc {
 
 MetaValue::MetaValue() = default;
@@ -41,6 +44,24 @@ std::string plain_text(const std::vector<Inline>& inlines) {
   std::string out;
   append_plain(inlines, out);
   return out;
+}
+
+std::string number_prefix(std::string_view number) {
+  std::string out(number);
+  if (number.empty()) return out;
+  // "一、" and "（一）" end in a fullwidth mark and run on; "第一章", "1.2", "1." take a space.
+  const char32_t last = base::decode_before(number, number.size()).cp;
+  if (!base::is_cjk_punct(last) || base::is_shared_punct(last)) out += ' ';
+  return out;
+}
+
+std::string numbered(std::string_view number, std::string_view text) {
+  if (text.empty()) return std::string(number);
+  return number_prefix(number) += text;
+}
+
+std::string heading_title(const Block& heading) {
+  return numbered(heading.number_text, plain_text(heading.inlines));
 }
 
 bool has_title_heading(const Document& d) {

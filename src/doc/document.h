@@ -103,6 +103,7 @@ struct Inline {
   std::string width;
   std::string height;
   std::string caption;  // Image: the text of a raw-HTML <figcaption>, empty if none
+  std::string id;       // Image: `{#id}` after it, empty if none
   std::vector<Inline> children;
 };
 
@@ -177,11 +178,12 @@ struct Block {
   Position pos;
   std::vector<Inline> inlines;
   std::vector<Block> children;
-  int level = 0;      // Heading: 1..6
-  std::string id;     // Heading: unique slug; FootnoteDef: "fn-<label>"
-  std::string text;   // Code, RawHtml: literal content
-  std::string info;   // Code: the info string's first word (language); Math: label key
-  std::string title;  // Code: the info string's title="…" attribute
+  int level = 0;     // Heading: 1..6
+  std::string id;    // Heading: `{#id}` or a unique slug; FootnoteDef: "fn-<label>"; Image: `{#id}`
+  std::string text;  // Code, RawHtml: literal content
+  std::string info;  // Code: the info string's first word (language); Math: label key
+  std::string
+      title;  // Code: the info string's title="…" attribute; Table: its caption (plain text)
   // Code: the info string's key=value attributes after the language, as written
   // (```python title="main.py" linenos=true or {.python title="main.py"}).
   std::vector<std::pair<std::string, std::string>> attributes;
@@ -198,7 +200,12 @@ struct Block {
       equation;  // Math: the number printed at the right margin ("3", "2.1", a tag), empty: none
   bool continues =
       false;  // Paragraph right after a display formula, in the same source paragraph (no indent)
-  bool untitled = false;  // Callout: written with an empty title (`!!! note ""`): no title line
+  bool untitled = false;    // Callout: written with an empty title (`!!! note ""`): no title line
+  bool unnumbered = false;  // Heading: `{.unnumbered}` or `{-}`: no number, counters unchanged
+  // Heading: its number as printed ("第一章", "1.2", "（一）"); Image, Table: the figure's or
+  // table's ("图 2-3", "表 1"). Empty: not numbered. Set by typeset::number_blocks from the
+  // sheet's numbering.* keys; both outputs print it.
+  std::string number_text;
 };
 
 struct Document {
@@ -223,6 +230,15 @@ struct Book {
 
 // Concatenated plain text of inlines (alt text, heading titles, TOC entries).
 std::string plain_text(const std::vector<Inline>& inlines);
+
+// A numbered block's number and text together, as a TOC, bookmark or caption shows them:
+// "第一章 绪论", "（一）背景", "1.2 Scope". A number ending in CJK punctuation (、）．)
+// needs no space after it.
+std::string numbered(std::string_view number, std::string_view text);
+// What goes before the text: the number and its space, if any ("第一章 ", "一、"; "" for none).
+std::string number_prefix(std::string_view number);
+// A heading's title with its number (plain text).
+std::string heading_title(const Block& heading);
 
 // Whether the document has a level-1 heading (a chapter title).
 bool has_title_heading(const Document& d);

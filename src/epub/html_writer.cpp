@@ -411,12 +411,14 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
     case doc::BlockKind::Image: {
       std::string caption;
       if (figures && !b.inlines.empty()) caption = style::figure_caption(*figures, b.inlines[0]);
+      caption = doc::numbered(b.number_text, caption);  // "图 2-3 架构"
+      const std::string id = b.id.empty() ? "" : " id=\"" + escape_html(b.id, true) + "\"";
       if (caption.empty()) {
-        out += "<p class=\"image\">";
+        out += "<p class=\"image\"" + id + ">";
         inlines(b.inlines, out);
         out += "</p>\n";
       } else {  // the same caption the PDF prints under it
-        out += "<figure class=\"image\">";
+        out += "<figure class=\"image\"" + id + ">";
         inlines(b.inlines, out);
         out += "<figcaption>" + escape_html(caption, false) + "</figcaption></figure>\n";
       }
@@ -429,6 +431,9 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
       out += "<" + tag;
       if (!b.id.empty()) out += " id=\"" + escape_html(b.id, true) + "\"";
       out += ">";
+      if (!b.number_text.empty())  // "第一章 ", "一、": the same number the PDF prints
+        out += "<span class=\"number\">" + escape_html(doc::number_prefix(b.number_text), false) +
+               "</span>";
       inlines(b.inlines, out);
       out += "</" + tag + ">\n";
       break;
@@ -497,7 +502,11 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
       out += "</code></pre>\n";
       break;
     case doc::BlockKind::Table: {
-      out += "<table>\n";
+      out += "<table";
+      if (!b.id.empty()) out += " id=\"" + escape_html(b.id, true) + "\"";
+      out += ">\n";
+      if (const std::string caption = doc::numbered(b.number_text, b.title); !caption.empty())
+        out += "<caption>" + escape_html(caption, false) + "</caption>\n";  // "表 2-1 结果"
       bool in_body = false;
       bool head_open = false;
       for (const doc::TableRow& row : b.rows) {

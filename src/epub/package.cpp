@@ -318,7 +318,7 @@ struct Builder {
         current = &files.back();
         current->unit = 0;
       }
-      if (split && current->title.empty()) current->title = doc::plain_text(b.inlines);
+      if (split && current->title.empty()) current->title = doc::heading_title(b);
       current->blocks.push_back(&b);
     }
     if (files.empty()) files.emplace_back();
@@ -334,8 +334,7 @@ struct Builder {
       ChapterFile f;
       f.unit = static_cast<int>(i);
       for (const doc::Block& b : d.blocks) {
-        if (f.title.empty() && b.kind == doc::BlockKind::Heading)
-          f.title = doc::plain_text(b.inlines);
+        if (f.title.empty() && b.kind == doc::BlockKind::Heading) f.title = doc::heading_title(b);
         f.blocks.push_back(&b);
       }
       if (f.title.empty()) f.title = d.meta.title;
@@ -420,7 +419,7 @@ struct Builder {
         if (f.untitled) toc.push_back({1, doc::untitled_chapter_name(d), f.name});
         for (const doc::Block* b : f.blocks) {
           if (b->kind != doc::BlockKind::Heading || b->level > options.toc_depth) continue;
-          std::string text = doc::plain_text(b->inlines);
+          std::string text = doc::heading_title(*b);
           if (text.empty()) text = b->id.empty() ? "—" : b->id;
           std::string href = f.name;
           if (!b->id.empty() && f.ids.count(b->id)) href += "#" + fragment(b->id);

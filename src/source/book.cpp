@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "base/file.h"
+#include "doc/walk.h"
 #include "source/source.h"
 
 namespace moyin::source {
@@ -68,12 +69,7 @@ struct LinkFixer {
   }
 
   void blocks(std::vector<doc::Block>& list) const {
-    for (doc::Block& b : list) {
-      inlines(b.inlines);
-      for (doc::TableRow& row : b.rows)
-        for (doc::TableCell& cell : row.cells) inlines(cell.inlines);
-      blocks(b.children);
-    }
+    doc::for_each_inline_list(list, [&](std::vector<doc::Inline>& l) { inlines(l); });
   }
 };
 
@@ -85,7 +81,9 @@ void make_heading_ids_unique(std::vector<doc::Document>& chapters) {
   Renamed renamed;
   for (size_t k = 0; k < chapters.size(); ++k) {
     for (doc::Block& b : chapters[k].blocks) {
-      if (b.kind != doc::BlockKind::Heading || b.id.empty()) continue;
+      const bool named = b.kind == doc::BlockKind::Heading || b.kind == doc::BlockKind::Image ||
+                         b.kind == doc::BlockKind::Table;  // figures and tables: {#fig:x}
+      if (!named || b.id.empty()) continue;
       std::string id = b.id;
       for (int n = 2; taken.count(id); ++n) id = b.id + "-" + std::to_string(n);
       taken.insert(id);
@@ -100,6 +98,45 @@ void make_heading_ids_unique(std::vector<doc::Document>& chapters) {
     const LinkFixer fixer{chapters, renamed, k};
     fixer.blocks(chapters[k].blocks);
     fixer.blocks(chapters[k].footnotes);
+  }
+}
+
+// Footnote labels and ids repeated in a later chapter (both chapters have
+// a `[^1]`) get "-2", "-3", … in that chapter, with its references, so a
+// reference links to its own chapter's note in the PDF (one name space) and
+// the EPUB.
+void make_footnote_ids_unique(std::vector<doc::Document>& chapters) {
+  std::set<std::string> labels, ids;
+  for (doc::Document& d : chapters) {
+    std::map<std::string, std::string> renamed;  // old label -> new label
+    for (doc::Block& fn : d.footnotes) {
+      std::string label = fn.label, id = fn.id;
+      for (int n = 2; labels.count(label) || ids.count(id); ++n) {
+        label = fn.label + "-" + std::to_string(n);
+        id = fn.id + "-" + std::to_string(n);
+      }
+      labels.insert(label);
+      ids.insert(id);
+      if (label != fn.label) renamed.emplace(fn.label, label);
+      fn.label = std::move(label);
+      fn.id = std::move(id);
+    }
+    if (renamed.empty()) continue;
+    struct Relabel {
+      const std::map<std::string, std::string>& renamed;
+      void inlines(std::vector<doc::Inline>& list) const {
+        for (doc::Inline& in : list) {
+          if (in.kind == doc::InlineKind::FootnoteRef)
+            if (auto it = renamed.find(in.label); it != renamed.end()) in.label = it->second;
+          inlines(in.children);
+        }
+      }
+      void blocks(std::vector<doc::Block>& list) const {
+        doc::for_each_inline_list(list, [&](std::vector<doc::Inline>& l) { inlines(l); });
+      }
+    } relabel{renamed};
+    relabel.blocks(d.blocks);
+    relabel.blocks(d.footnotes);
   }
 }
 
@@ -165,6 +202,7 @@ std::optional<doc::Book> read_book(const std::filesystem::path& path, doc::Diagn
   }
   if (!ok) return std::nullopt;
   make_heading_ids_unique(book.chapters);
+  make_footnote_ids_unique(book.chapters);
   return book;
 }
 

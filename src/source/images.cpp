@@ -19,6 +19,7 @@ doc::Inline image_of(const Tag& t, doc::Position pos) {
   img.pos = pos;
   img.url = attr(t, "src");
   img.title = attr(t, "title");
+  img.id = attr(t, "id");
   img.width = attr(t, "width");
   if (img.width.empty()) img.width = style_size(t, "width");
   img.height = attr(t, "height");
@@ -55,7 +56,7 @@ size_t parse_attributes(std::string_view s, doc::Inline& img) {
   size_t close = s.find('}');
   if (close == std::string_view::npos) return 0;
   std::string_view body = s.substr(1, close - 1);
-  std::string width, height;
+  std::string width, height, id;
   size_t i = 0;
   while (i < body.size()) {
     while (i < body.size() && space(body[i])) ++i;
@@ -80,10 +81,13 @@ size_t parse_attributes(std::string_view s, doc::Inline& img) {
       else if (key == "height") height = value;
     } else if (key.empty() || (key[0] != '#' && key[0] != '.')) {
       return 0;  // not an attribute list: leave the text alone
+    } else if (key[0] == '#') {
+      id = std::string(key.substr(1));
     }
   }
   img.width = width;
   img.height = height;
+  img.id = id;
   return close + 1;
 }
 
@@ -124,6 +128,7 @@ void walk(std::vector<doc::Block>& blocks) {
     if (b.kind == doc::BlockKind::Paragraph && b.inlines.size() == 1 &&
         b.inlines[0].kind == doc::InlineKind::Image)
       b.kind = doc::BlockKind::Image;
+    if (b.kind == doc::BlockKind::Image && b.id.empty()) b.id = b.inlines[0].id;  // a figure's id
     for (doc::TableRow& row : b.rows)
       for (doc::TableCell& cell : row.cells) inline_images(cell.inlines);
     walk(b.children);
@@ -163,6 +168,7 @@ std::optional<std::vector<doc::Block>> html_image_blocks(const doc::Block& raw) 
       b.kind = doc::BlockKind::Image;
       b.pos = position_in(raw, t->begin);
       b.inlines.push_back(image_of(*t, b.pos));
+      b.id = b.inlines[0].id;
       out.push_back(std::move(b));
     } else if (name == "figcaption") {
       in_caption = !closing;

@@ -382,6 +382,72 @@ std::string take_command(std::string& tex, std::string_view name) {
   return {};
 }
 
+// Takes Pandoc's attribute list `{#id .class -}` off the end of `text`
+// (and the spaces before it): `#id` goes to `id`, `-`, `.unnumbered` or
+// `.unlisted` set `unnumbered`. False, text unchanged, when it ends otherwise.
+bool trailing_attributes(std::string& text, std::string& id, bool& unnumbered) {
+  size_t end = text.size();
+  while (end > 0 && text[end - 1] == ' ') --end;
+  const size_t open = text.rfind('{', end);
+  if (end == 0 || text[end - 1] != '}' || open == std::string::npos) return false;
+  const std::string_view body = std::string_view(text).substr(open + 1, end - open - 2);
+  std::string found;
+  bool skip = false;
+  for (size_t i = 0; i < body.size();) {
+    const size_t stop = std::min(body.find(' ', i), body.size());
+    const std::string_view word = body.substr(i, stop - i);
+    i = stop + 1;
+    if (word.empty()) continue;
+    if (word[0] == '#' && word.size() > 1) found = std::string(word.substr(1));
+    else if (word == "-" || word == ".unnumbered" || word == ".unlisted") skip = true;
+    else if (word[0] != '.' && word.find('=') == std::string_view::npos) return false;
+  }
+  text.erase(open);
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  id = std::move(found);
+  unnumbered = unnumbered || skip;
+  return true;
+}
+
+// Pandoc's table caption: a paragraph `Table: …` or `: …` right after a
+// table (or right before it) becomes the table's caption (Block::title,
+// plain text), with `{#tbl:id}` at its end naming the table.
+void table_captions(std::vector<doc::Block>& blocks) {
+  auto caption_of = [](const doc::Block& p) -> std::optional<std::string> {
+    if (p.kind != doc::BlockKind::Paragraph || p.inlines.empty() ||
+        p.inlines.front().kind != doc::InlineKind::Text)
+      return std::nullopt;
+    std::string text = doc::plain_text(p.inlines);
+    for (std::string_view prefix : {"Table:", "table:", ":"}) {
+      if (!text.starts_with(prefix) || text.size() <= prefix.size() || text[prefix.size()] != ' ')
+        continue;
+      text.erase(0, prefix.size() + 1);
+      return text;
+    }
+    return std::nullopt;
+  };
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    doc::Block& t = blocks[i];
+    if (t.kind != doc::BlockKind::Table) {
+      table_captions(t.children);
+      continue;
+    }
+    std::optional<std::string> caption;
+    size_t from = i + 1;
+    if (from < blocks.size()) caption = caption_of(blocks[from]);
+    if (!caption && i > 0 && blocks[i - 1].kind != doc::BlockKind::Table) {
+      from = i - 1;
+      caption = caption_of(blocks[from]);
+    }
+    if (!caption) continue;
+    bool unnumbered = false;
+    trailing_attributes(*caption, t.id, unnumbered);
+    t.title = std::move(*caption);
+    blocks.erase(blocks.begin() + static_cast<std::ptrdiff_t>(from));
+    if (from < i) --i;
+  }
+}
+
 struct Converter {
   std::string_view src;  // the text cmark parsed (with sentinels)
   int line_offset = 0;   // file line = cmark line + line_offset
@@ -394,6 +460,22 @@ struct Converter {
   SlugRegistry heading_ids;
   SlugRegistry footnote_ids;
   bool warned_depth = false;
+
+  // Pandoc's `{#id .unnumbered -}` at the end of a heading: taken out of its
+  // text; `#id` names it (a repeat warns and gets a slug instead), `.unnumbered`
+  // or `-` keeps it out of the numbering.
+  void heading_attributes(doc::Block& b) {
+    if (b.inlines.empty() || b.inlines.back().kind != doc::InlineKind::Text) return;
+    std::string id;
+    if (!trailing_attributes(b.inlines.back().text, id, b.unnumbered)) return;
+    if (b.inlines.back().text.empty() && b.inlines.size() > 1) b.inlines.pop_back();
+    if (id.empty()) return;
+    if (!heading_ids.taken.insert(id).second) {
+      diags.warn(path, b.pos, "the id `" + id + "` is used twice; this heading gets another");
+      return;
+    }
+    b.id = std::move(id);
+  }
 
   doc::Position map(int line, int col) const {
     if (line <= 0) return {};
@@ -837,7 +919,8 @@ struct Converter {
         b.kind = doc::BlockKind::Heading;
         b.level = cmark_node_get_heading_level(n);
         inlines(n, b.inlines, 0);
-        b.id = heading_ids.unique(doc::plain_text(b.inlines));
+        heading_attributes(b);
+        if (b.id.empty()) b.id = heading_ids.unique(doc::plain_text(b.inlines));
         break;
       case CMARK_NODE_LIST:
         b.kind = doc::BlockKind::List;
@@ -1043,6 +1126,7 @@ void parse_markdown(std::string_view body, int first_line, std::string_view path
   }
   conv.blocks(root.get(), doc.blocks, doc, 0);
   find_images(doc);
+  table_captions(doc.blocks);
   std::stable_sort(doc.footnotes.begin(), doc.footnotes.end(),
                    [](const doc::Block& a, const doc::Block& b) { return a.number < b.number; });
 }

@@ -470,6 +470,8 @@ std::string to_css(const Sheet& s) {
 
   css +=
       role_rule("figcaption, caption, .caption", s.role(Role::Caption), body, false, flow).done();
+  if (!s.numbering.table_caption_above)
+    css += Rule("caption").p("caption-side", "bottom").done();  // numbering.table-caption: below
   css += Rule("figure, p.image")
              .p("margin", "0.8em 0")
              .p("text-align", "center")

@@ -105,6 +105,17 @@ color:
   model: rgb
   profile: ""
   output-condition: ""
+
+numbering:
+  h1: ""
+  h2: ""
+  h3: ""
+  h4: ""
+  h5: ""
+  h6: ""
+  figure: ""
+  table: ""
+  table-caption: above
 )yaml";
 
 }  // namespace moyin::style

@@ -125,6 +125,7 @@ enum class Kind {
   Enum,
   String,
   PageSize,
+  NumberTemplate,  // a numbering template (parse_number_template)
 };
 
 struct Ctx {
@@ -209,6 +210,12 @@ std::string invalid(const KeyDef& d, std::string_view v) {
       return expect;
     }
     case Kind::String: return {};
+    case Kind::NumberTemplate: {
+      std::vector<NumberField> fields;
+      std::string error;
+      if (parse_number_template(t, fields, error)) return {};
+      return "a numbering template like \"第{1:zh}章\" or \"{1}.{2}\" (" + error + ")";
+    }
     case Kind::PageSize:
       if (find_paper(t)) return {};
       return "a paper size: A3, A4, A5, A6, B5, B6, Letter, Legal, 16K, 大16开, 32K, 大32开 "
@@ -497,6 +504,19 @@ std::vector<KeyDef> make_keys() {
         s.notes.marks = lower(trim(v)) == "circled" ? NoteMarks::Circled : NoteMarks::Superscript;
       });
   add_code_keys(k);
+  auto number_template = [&](std::string key, std::function<std::string&(Sheet&)> field) {
+    add(std::move(key), Kind::NumberTemplate,
+        [field](Sheet& s, std::string_view v, const Ctx&) { field(s) = std::string(trim(v)); });
+  };
+  for (int level = 1; level <= 6; ++level)
+    number_template("numbering.h" + std::to_string(level),
+                    [level](Sheet& s) -> std::string& { return s.numbering.headings[level - 1]; });
+  number_template("numbering.figure", [](Sheet& s) -> std::string& { return s.numbering.figure; });
+  number_template("numbering.table", [](Sheet& s) -> std::string& { return s.numbering.table; });
+  enumeration("numbering.table-caption", {"above", "below"},
+              [](Sheet& s, std::string_view v, const Ctx&) {
+                s.numbering.table_caption_above = lower(trim(v)) != "below";
+              });
   k.push_back(KeyDef{"callout.tint", Kind::Bool, [](Sheet& s, std::string_view v, const Ctx&) {
                        s.callout.tint = parse_bool(v).value_or(true);
                      }});
@@ -506,6 +526,71 @@ std::vector<KeyDef> make_keys() {
         [f](Sheet& s, std::string_view v, const Ctx&) { parse_color(v, s.callout.colors[f]); }});
   return k;
 }
+
+}  // namespace
+
+bool parse_number_template(std::string_view text, std::vector<NumberField>& out,
+                           std::string& error) {
+  static constexpr std::pair<std::string_view, NumberFormat> kFormats[] = {
+      {"arabic", NumberFormat::Arabic},
+      {"zh", NumberFormat::Chinese},
+      {"zh-financial", NumberFormat::ChineseFinancial},
+      {"roman", NumberFormat::Roman},
+      {"Roman", NumberFormat::RomanUpper},
+      {"alpha", NumberFormat::Alpha},
+      {"Alpha", NumberFormat::AlphaUpper}};
+  out.clear();
+  NumberField piece;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if ((c == '{' || c == '}') && i + 1 < text.size() && text[i + 1] == c) {
+      piece.literal += c;
+      ++i;
+      continue;
+    }
+    if (c == '}') {
+      error = "a `}` without its `{`";
+      return false;
+    }
+    if (c != '{') {
+      piece.literal += c;
+      continue;
+    }
+    const size_t close = text.find('}', i);
+    if (close == std::string_view::npos) {
+      error = "a `{` without its `}`";
+      return false;
+    }
+    std::string_view field = text.substr(i + 1, close - i - 1);
+    std::string_view format = "arabic";
+    if (const size_t colon = field.find(':'); colon != std::string_view::npos) {
+      format = field.substr(colon + 1);
+      field = field.substr(0, colon);
+    }
+    if (field == "n") piece.counter = 0;
+    else if (field.size() == 1 && field[0] >= '1' && field[0] <= '6')
+      piece.counter = field[0] - '0';
+    else {
+      error = "unknown field {" + std::string(field) + "}: use {1}…{6} or {n}";
+      return false;
+    }
+    const auto* f = std::find_if(std::begin(kFormats), std::end(kFormats),
+                                 [&](const auto& kv) { return kv.first == format; });
+    if (f == std::end(kFormats)) {
+      error = "unknown format `" + std::string(format) +
+              "`: use arabic, zh, zh-financial, roman, Roman, alpha or Alpha";
+      return false;
+    }
+    piece.format = f->second;
+    out.push_back(std::move(piece));
+    piece = {};
+    i = close;
+  }
+  if (!piece.literal.empty()) out.push_back(std::move(piece));
+  return true;
+}
+
+namespace {
 
 // The key table is immutable after first use (function-local static: no
 // global mutable state; initialisation is thread-safe).

@@ -194,6 +194,34 @@ struct MathStyle {
   MathNumbering numbering = MathNumbering::None;
 };
 
+// Numbering templates (docs/numbering.md). A template is text with fields in
+// braces: {1}…{6} the counter of that heading level, {n} the element's own
+// counter (a heading's own level; the figure or table count), each with an
+// optional format after a colon: arabic (default), zh (一、十二, ICU's
+// spellout), zh-financial (壹), roman, Roman, alpha, Alpha. "第{1:zh}章",
+// "{1}.{2}", "{2:zh}、", "（{3:zh}）", "图 {1}-{n}". Empty: not numbered.
+enum class NumberFormat { Arabic, Chinese, ChineseFinancial, Roman, RomanUpper, Alpha, AlphaUpper };
+
+struct NumberField {
+  std::string literal;  // text before the field (or the template's tail when counter < 0)
+  int counter = -1;     // 1..6: a heading level's counter, 0: {n}, -1: no field
+  NumberFormat format = NumberFormat::Arabic;
+};
+
+// Parses a template into literal/field pieces; false (with `error` saying
+// why) when a brace is unmatched or a field or format is unknown. "{{" and
+// "}}" are literal braces.
+bool parse_number_template(std::string_view text, std::vector<NumberField>& out,
+                           std::string& error);
+
+struct NumberingStyle {
+  std::array<std::string, 6> headings;  // numbering.h1 … numbering.h6
+  std::string figure;                   // numbering.figure: "图 {1}-{n}" (reset per chapter)
+  std::string table;                    // numbering.table: "表 {n}" (through the document)
+  // A figure's caption, a table's caption: the number and the caption text.
+  bool table_caption_above = true;  // numbering.table-caption: above | below
+};
+
 // Highlighted code (docs/code.md): a built-in palette chosen by `code.theme`,
 // each entry overridable under `code.palette`. Both outputs use it: the PDF
 // draws tokens in these colours, the EPUB gets one CSS class per token class.
@@ -274,6 +302,7 @@ struct Sheet {
   TableStyle table;
   ImageStyle image;
   MathStyle math;
+  NumberingStyle numbering;
   NoteStyle notes;
   CodeStyle code;
   CalloutStyle callout;

@@ -212,8 +212,16 @@ void heading(Ctx& c, const Frame& f, const doc::Block& b) {
   c.vb.add_break(new_page ? kForce : 0, open_right);
   begin_block(c, rs.space_before, new_page ? kForce : 0);
   style::Align align = rs.align == style::Align::Justify ? style::Align::Left : rs.align;
-  auto boxes = set_paragraph(c, f, b.inlines, role, 0, align, rs.bold);
-  std::string title = doc::plain_text(b.inlines);
+  std::vector<doc::Inline> shown;  // the number ("第一章 ") in front of the title
+  if (!b.number_text.empty()) {
+    doc::Inline number;
+    number.pos = b.pos;
+    number.text = doc::number_prefix(b.number_text);
+    shown.push_back(std::move(number));
+  }
+  shown.insert(shown.end(), b.inlines.begin(), b.inlines.end());
+  auto boxes = set_paragraph(c, f, shown, role, 0, align, rs.bold);
+  std::string title = doc::heading_title(b);
   VBox& first = boxes.front();
   if (!b.id.empty()) first.items.push_back(layout::Anchor{b.id, layout::Point{0, -first.baseline}});
   first.marks.push_back(Mark{b.level, title});
@@ -889,11 +897,46 @@ void table_part(Ctx& c, const Frame& f, const doc::Block& b, std::span<const siz
 // is narrow), each within the measure. Nothing is ever drawn over a
 // neighbouring cell: a column wider than the measure gets the measure, and
 // its content breaks at emergency points (warned by the line breaker).
+// A table's caption with its number ("表 2-1 结果"), in the caption style,
+// above the table (kept with its first row) or below it as
+// numbering.table-caption says; it carries the table's anchor.
+void table_caption(Ctx& c, const Frame& f, const doc::Block& b, bool above) {
+  const std::string text = doc::numbered(b.number_text, b.title);
+  if (text.empty()) return;
+  const style::RoleStyle& cap = c.sheet.role(Role::Caption);
+  Frame g = f;
+  g.role = Role::Caption;
+  std::vector<doc::Inline> inl(1);
+  inl[0].text = text;
+  inl[0].pos = b.pos;
+  auto boxes = set_paragraph(c, g, inl, Role::Caption, 0, cap.align, cap.bold);
+  if (boxes.empty()) return;
+  if (!b.id.empty())
+    boxes.front().items.push_back(
+        layout::Anchor{b.id, layout::Point{0, -boxes.front().baseline}});  // [](#tbl:x)
+  if (above) begin_block(c, c.sheet.role(Role::Table).space_before);
+  else {
+    c.vb.keep_next(1);
+    c.vb.add_glue(cap.space_before);
+  }
+  const size_t start = c.vb.items().size();
+  c.vb.add_lines(std::move(boxes), c.sheet.paragraph.orphans, c.sheet.paragraph.widows);
+  tag_from(c, start, element(c, "Caption"));
+  if (above) {
+    c.vb.keep_next(2);  // never alone at a page foot: with the table's first rows
+    c.pending_space = cap.space_before;
+  } else {
+    end_block(c, std::max(cap.space_after, c.sheet.role(Role::Table).space_after));
+  }
+}
+
 void table(Ctx& c, const Frame& f, const doc::Block& b) {
   const style::RoleStyle& rs = c.sheet.role(Role::Table);
   size_t cols = 0;
   for (const auto& r : b.rows) cols = std::max(cols, r.cells.size());
   if (cols == 0) return;
+  const bool caption_above = c.sheet.numbering.table_caption_above;
+  if (caption_above) table_caption(c, f, b, true);
   const double size = rs.size, pad = 0.8 * size;
   std::vector<double> maxw(cols, size), minw(cols, size);  // content widths at the table size
   for (size_t ri = 0; ri < b.rows.size(); ++ri)
@@ -949,6 +992,7 @@ void table(Ctx& c, const Frame& f, const doc::Block& b) {
                      " tables of columns " + parts);
   }
   for (const auto& g : groups) table_part(c, f, b, g, scaled_widths(g), scale);
+  if (!caption_above) table_caption(c, f, b, false);
 }
 
 std::string strip_tags(std::string_view html) {
@@ -1131,12 +1175,20 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
     drawing = load_svg_figure(e.bytes, img->url, doc_path, b.pos, c.diags);
   const bool drawable = e.ok() && (e.format != image::Format::Svg || drawing);
   const bool placeholder = e.problem == image::Problem::TooManyPixels;
-  std::string caption = style::figure_caption(c.sheet.figure, *img);
+  std::string caption = doc::numbered(b.number_text, style::figure_caption(c.sheet.figure, *img));
   if (!drawable && !placeholder) {
     const bool chinese = c.doc && c.doc->meta.lang.starts_with("zh");
     std::string alt = doc::plain_text(img->children);
-    text_paragraph(c, f, (chinese ? "[图] " : "[Figure] ") + (alt.empty() ? img->url : alt), b.pos,
-                   Role::Caption);
+    const size_t start = c.vb.items().size();
+    text_paragraph(c, f,
+                   (chinese ? "[图] " : "[Figure] ") +
+                       doc::numbered(b.number_text, alt.empty() ? img->url : alt),
+                   b.pos, Role::Caption);
+    for (size_t i = start; i < c.vb.items().size() && !b.id.empty(); ++i)
+      if (auto* line = std::get_if<VBox>(&c.vb.items()[i])) {  // [](#fig:x) still lands here
+        line->items.push_back(layout::Anchor{b.id, layout::Point{0, -line->baseline}});
+        break;
+      }
     return;
   }
   const style::RoleStyle& cap = c.sheet.role(Role::Caption);
@@ -1167,6 +1219,7 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
     else box.items.push_back(layout::ImageBox{layout::Box{x, -h, w, h}, e.key});
   }
   box.bands = f.bands;
+  if (!b.id.empty()) box.items.push_back(layout::Anchor{b.id, layout::Point{0, -h}});  // [](#fig:x)
   std::string alt = doc::plain_text(img->children);
   if (alt.empty()) alt = img->title;
   tag_items(box.items, element(c, "Figure", alt));

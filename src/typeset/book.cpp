@@ -700,7 +700,13 @@ class FontSetter {
         if (d.kind == Decoration::Kind::Link) {
           layout::LinkArea link{layout::Box{d.x0, -0.9 * ps.size, d.x1 - d.x0, 1.15 * ps.size}, "",
                                 ""};
-          if (d.url.starts_with("#")) link.dest = d.url.substr(1);
+          // "#id", or "chapter.md#id" into another chapter of a book (one name space in the PDF).
+          const std::string_view url = d.url;
+          const size_t hash = url.find('#');
+          const std::string_view file = url.substr(0, std::min(hash, url.size()));
+          if (hash != std::string_view::npos && url.find("://") == std::string_view::npos &&
+              (file.empty() || file.ends_with(".md") || file.ends_with(".markdown")))
+            link.dest = std::string(url.substr(hash + 1));
           else link.uri = d.url;
           sl.items.push_back(std::move(link));
         } else if (d.kind == Decoration::Kind::Strike) {

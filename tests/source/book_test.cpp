@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "source/source.h"
 
@@ -67,6 +68,38 @@ TEST(ReadBook, RepeatedHeadingIdsAreRenamedWithTheirLinks) {
   ASSERT_TRUE(from_a && from_b);
   EXPECT_EQ(from_a->url, "b.md#小结-2");
   EXPECT_EQ(from_b->url, "#小结-2");
+}
+
+const doc::Inline* first_note_ref(const std::vector<doc::Block>& blocks) {
+  for (const doc::Block& b : blocks)
+    for (const doc::Inline& in : b.inlines)
+      if (in.kind == doc::InlineKind::FootnoteRef) return &in;
+  return nullptr;
+}
+
+TEST(ReadBook, RepeatedFootnoteLabelsGetIdsOfTheirOwnChapter) {
+  BookDir dir;
+  dir.write("book.yaml", "title: T\nchapters: [a.md, b.md, c.md]\n");
+  dir.write("a.md", "# 甲\n\n正文[^1]。\n\n[^1]: 甲注。\n");
+  dir.write("b.md", "# 乙\n\n正文[^1]。\n\n[^1]: 乙注。\n");
+  dir.write("c.md", "# 丙\n\n正文[^1]，又[^2]。\n\n[^1]: 丙注。\n[^2]: 丙二注。\n");
+  doc::Diagnostics diags;
+  std::optional<doc::Book> book = read_book(dir.root / "book.yaml", diags);
+  ASSERT_TRUE(book);
+  std::set<std::string> ids;
+  for (const doc::Document& d : book->chapters) {
+    ASSERT_FALSE(d.footnotes.empty());
+    for (const doc::Block& fn : d.footnotes) EXPECT_TRUE(ids.insert(fn.id).second) << fn.id;
+    // The chapter's first reference still names its own first note.
+    const doc::Inline* ref = first_note_ref(d.blocks);
+    ASSERT_TRUE(ref);
+    EXPECT_EQ(ref->label, d.footnotes.front().label);
+  }
+  EXPECT_EQ(book->chapters[0].footnotes[0].id, "fn-1");
+  EXPECT_EQ(book->chapters[1].footnotes[0].id, "fn-1-2");
+  EXPECT_EQ(book->chapters[2].footnotes[0].id, "fn-1-3");
+  EXPECT_EQ(book->chapters[2].footnotes[1].id, "fn-2");
+  EXPECT_EQ(book->chapters[1].footnotes[0].number, 1);  // the printed number is unchanged
 }
 
 TEST(ReadBook, MissingChapterOrListIsAnError) {

@@ -490,3 +490,60 @@ TEST(Css, ChineseConventions) {
 
 }  // namespace
 }  // namespace moyin::style
+
+namespace moyin::style {
+namespace {
+
+TEST(NumberTemplates, FieldsFormatsAndLiterals) {
+  std::vector<NumberField> f;
+  std::string error;
+  ASSERT_TRUE(parse_number_template("第{1:zh}章", f, error));
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_EQ(f[0].literal, "第");
+  EXPECT_EQ(f[0].counter, 1);
+  EXPECT_EQ(f[0].format, NumberFormat::Chinese);
+  EXPECT_EQ(f[1].literal, "章");
+  EXPECT_EQ(f[1].counter, -1);
+  ASSERT_TRUE(parse_number_template("{{{n:Roman}}}", f, error));
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_EQ(f[0].literal, "{");
+  EXPECT_EQ(f[0].counter, 0);
+  EXPECT_EQ(f[0].format, NumberFormat::RomanUpper);
+  EXPECT_EQ(f[1].literal, "}");
+  ASSERT_TRUE(parse_number_template("", f, error));
+  EXPECT_TRUE(f.empty());
+}
+
+TEST(NumberTemplates, BadOnesSayWhy) {
+  std::vector<NumberField> f;
+  std::string error;
+  EXPECT_FALSE(parse_number_template("{7}", f, error));
+  EXPECT_NE(error.find("{7}"), std::string::npos);
+  EXPECT_FALSE(parse_number_template("{1:klingon}", f, error));
+  EXPECT_NE(error.find("klingon"), std::string::npos);
+  EXPECT_FALSE(parse_number_template("第{1章", f, error));
+  EXPECT_FALSE(parse_number_template("1}", f, error));
+}
+
+TEST(NumberTemplates, SheetKeysValidateAndBookNumbersChapters) {
+  doc::Diagnostics d;
+  Sheet book = resolve("book", {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
+  EXPECT_TRUE(d.items.empty());
+  EXPECT_EQ(book.numbering.headings[0], "第{1:zh}章");
+  EXPECT_EQ(book.numbering.figure, "图 {1}-{n}");
+  EXPECT_TRUE(book.numbering.table_caption_above);
+  Sheet article = resolve("article", {}, std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), d);
+  for (const std::string& t : article.numbering.headings) EXPECT_EQ(t, "");
+  doc::Diagnostics bad;
+  Sheet s = resolve("article",
+                    {"numbering.h2={2:zh}、", "numbering.h3={9}", "numbering.table-caption=below"},
+                    std::filesystem::path(MOYIN_SOURCE_DIR "/styles"), bad);
+  EXPECT_EQ(s.numbering.headings[1], "{2:zh}、");
+  EXPECT_EQ(s.numbering.headings[2], "");  // the bad value is not taken
+  EXPECT_FALSE(s.numbering.table_caption_above);
+  ASSERT_EQ(bad.items.size(), 1u);
+  EXPECT_NE(bad.items[0].message.find("numbering.h3"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace moyin::style
