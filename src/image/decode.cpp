@@ -1,14 +1,15 @@
 // Decoding to 8-bit pixels. Every decoder checks the pixel count from the
 // header before it allocates, and treats a truncated or corrupt stream as a
 // problem (never as grey padding, never as an abort).
-#include <gif_lib.h>
 // jpeglib.h needs FILE and size_t declared before it.
+#include <cstdio>
+
+#include <gif_lib.h>
 #include <jerror.h>
 #include <jpeglib.h>
 #include <png.h>
 #include <webp/decode.h>
 #include <webp/demux.h>
-#include <cstdio>
 
 #include <algorithm>
 #include <csetjmp>
