@@ -90,7 +90,7 @@ int main() {
   if (!fonts) return 1;
   const fs::path out = fs::temp_directory_path() / "moyin-bench-math.pdf";
   t0 = std::chrono::steady_clock::now();
-  layout::Book book = typeset::typeset(*d, sheet, *fonts, diags, &formulas);
+  layout::Book book = typeset::typeset(*d, sheet, *fonts, diags, {.formulas = &formulas});
   pdf::WriteOptions wo;
   pdf::write(book, out, wo, diags);
   std::printf("typeset + PDF (%zu pages)\t%.3f\t%ld\n", book.pages.size(), since(t0),

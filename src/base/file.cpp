@@ -10,7 +10,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <system_error>
 #include <vector>
 
@@ -24,42 +23,57 @@ std::string megabytes(std::uintmax_t bytes) { return std::to_string(bytes >> 20)
 
 }  // namespace
 
+// Closes a descriptor when the reader returns.
+struct Fd {
+  int fd;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
 std::optional<std::string> read_bounded(const fs::path& path, std::string& error,
                                         std::uintmax_t limit) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    error = "is a directory, not a file";
-    return std::nullopt;
-  }
-  // Opening a FIFO blocks until a writer appears: refuse it before opening.
-  const fs::file_status st = fs::status(path, ec);
-  if (!ec && (st.type() == fs::file_type::fifo || st.type() == fs::file_type::socket)) {
-    error = "is a pipe or socket, not a file";
-    return std::nullopt;
-  }
-  const std::uintmax_t size = fs::file_size(path, ec);
-  if (!ec && size > limit) {
-    error = "file too large (" + megabytes(size) + "; the limit is " + megabytes(limit) + ")";
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  // O_NONBLOCK: opening a FIFO would otherwise block until a writer appears.
+  // The checks run on the opened file, so a path swapped after a stat cannot
+  // slip past them.
+  const Fd file{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)};
+  struct stat st {};
+  if (file.fd < 0 || ::fstat(file.fd, &st) != 0) {
     error = std::string("cannot read file: ") + std::strerror(errno);
     return std::nullopt;
   }
+  if (S_ISDIR(st.st_mode)) {
+    error = "is a directory, not a file";
+    return std::nullopt;
+  }
+  if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {
+    error = "is a pipe or socket, not a file";
+    return std::nullopt;
+  }
+  const bool regular = S_ISREG(st.st_mode);
+  const auto size = static_cast<std::uintmax_t>(st.st_size);
+  if (regular && size > limit) {
+    error = "file too large (" + megabytes(size) + "; the limit is " + megabytes(limit) + ")";
+    return std::nullopt;
+  }
+  // A device reports no size: it is read in chunks up to the limit.
+  ::fcntl(file.fd, F_SETFL, ::fcntl(file.fd, F_GETFL) & ~O_NONBLOCK);
   std::string bytes;
-  if (!ec) bytes.reserve(static_cast<size_t>(size));
+  if (regular) bytes.reserve(static_cast<size_t>(size));
   std::array<char, 1 << 16> chunk;
-  while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) {
-    bytes.append(chunk.data(), static_cast<size_t>(in.gcount()));
+  for (;;) {
+    const ssize_t n = ::read(file.fd, chunk.data(), chunk.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      error = std::string("cannot read file: ") + std::strerror(errno);
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    bytes.append(chunk.data(), static_cast<size_t>(n));
     if (bytes.size() > limit) {
       error = "file too large (more than " + megabytes(limit) + ")";
       return std::nullopt;
     }
-  }
-  if (in.bad()) {
-    error = "cannot read file: read error";
-    return std::nullopt;
   }
   return bytes;
 }

@@ -33,4 +33,21 @@ inline std::string ascii_lower(std::string_view s) {
   return out;
 }
 
+// ASCII-case-insensitive equality and search (HTML element names, file extensions).
+inline bool ascii_iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+inline size_t ascii_ifind(std::string_view s, std::string_view needle, size_t from = 0) {
+  for (size_t i = from; i + needle.size() <= s.size(); ++i)
+    if (ascii_iequals(s.substr(i, needle.size()), needle)) return i;
+  return std::string_view::npos;
+}
+
 }  // namespace moyin::base

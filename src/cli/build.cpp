@@ -216,16 +216,9 @@ void note_used(const style::Sheet& sheet, std::span<const doc::Document> docs,
   }
 }
 
-// One image catalog per job, shared by both outputs: images are read,
-// checked and decoded once, and each problem is reported once. `root` bounds
-// where images may come from (the document's folder, or the book's).
-image::CatalogOptions catalog_options(const Settings& s, const style::Sheet& sheet,
-                                      const fs::path& root) {
-  image::CatalogOptions o;
-  o.limits.max_pixels = int64_t{sheet.image.max_megapixels} * 1'000'000;
-  o.boundary = root.empty() ? fs::path(".") : root;
-  o.keep_pixels = s.to != Target::Epub;  // only the PDF needs pixels
-  return o;
+typeset::Resources resources(const Settings& s, image::Catalog& images) {
+  return {
+      .formulas = s.formulas, .images = &images, .hyphenator = s.hyphenator, .timings = s.timings};
 }
 
 epub::Options epub_options(const Settings& s, const style::Sheet& sheet, const Job& job,
@@ -316,14 +309,11 @@ void run_file(const Job& job, const Settings& s, JobResult& r) {
   style::Sheet sheet = sheet_for(s, document.meta, job.input.parent_path(), r.diags);
   if (s.drop_badges) source::drop_badges(document);
   finish_math(std::span(&document, 1), sheet, s, r.diags);
-  image::Catalog images(catalog_options(s, sheet, job.input.parent_path()));
+  image::Catalog images(catalog_options(sheet, job.input.parent_path(), s.to != Target::Epub));
   write_outputs(
       job, s,
       [&] { return epub::make_epub(document, epub_options(s, sheet, job, images), r.diags); },
-      [&] {
-        return typeset::typeset(document, sheet, *s.fonts, r.diags, s.formulas, &images, nullptr,
-                                s.timings, s.hyphenator);
-      },
+      [&] { return typeset::typeset(document, sheet, *s.fonts, r.diags, resources(s, images)); },
       images, r);
   note_used(sheet, std::span(&document, 1), images, r);
 }
@@ -349,12 +339,12 @@ void run_book(const Job& job, const Settings& s, JobResult& r) {
   if (s.drop_badges)
     for (doc::Document& chapter : book.chapters) source::drop_badges(chapter);
   finish_math(book.chapters, sheet, s, r.diags);
-  image::Catalog images(catalog_options(s, sheet, book.root));
+  image::Catalog images(catalog_options(sheet, book.root, s.to != Target::Epub));
   write_outputs(
       job, s, [&] { return epub::make_book(book, epub_options(s, sheet, job, images), r.diags); },
       [&] {
         return typeset::typeset_book(book.meta, book.chapters, sheet, *s.fonts, r.diags, input,
-                                     s.formulas, &images, s.timings, s.hyphenator);
+                                     resources(s, images));
       },
       images, r);
   note_used(sheet, book.chapters, images, r);

@@ -250,10 +250,11 @@ doc::Diagnostics check_file(const Environment& env, const fs::path& file, const 
   std::set<std::string> anchors;
   c.ids(d->blocks, anchors);
   c.ids(d->footnotes, anchors);
-  image::CatalogOptions options;
-  options.boundary = file.parent_path().empty() ? fs::path(".") : file.parent_path();
-  options.keep_pixels = false;
-  image::Catalog images(options);
+  // The sheet's own problems are `build`'s business; check uses its values.
+  doc::Diagnostics sheet_diags;
+  const style::Sheet sheet =
+      sheet_for(env, StyleArgs{args.style, args.sets}, d->meta, file.parent_path(), sheet_diags);
+  image::Catalog images(catalog_options(sheet, file.parent_path(), false));
   c.blocks(d->blocks, anchors, images);
   c.blocks(d->footnotes, anchors, images);
   c.headings(d->blocks);
@@ -267,8 +268,6 @@ doc::Diagnostics check_file(const Environment& env, const fs::path& file, const 
   }
   if (fonts && c.enabled("no-font")) {
     doc::Diagnostics glyphs;
-    style::Sheet sheet =
-        sheet_for(env, StyleArgs{args.style, args.sets}, d->meta, file.parent_path(), glyphs);
     report_missing_glyphs(*d, *fonts, sheet, glyphs);
     for (doc::Diagnostic& g : glyphs.items)
       if (g.kind == font::kMissingGlyphKind) c.flag("no-font", g.pos, g.message);

@@ -284,50 +284,52 @@ int dump_doc_stage(const DumpArgs& a) {
   return emit(dump_doc_json(*d));
 }
 
-int dump_pages_stage(const DumpArgs& a) {
-  doc::Diagnostics diags;
-  const Environment env = read_environment(diags);
-  std::optional<doc::Document> d = read_highlighted(env, a.file, diags);
-  std::optional<std::string> out;
-  math::Formulas formulas;
-  if (d) {
-    style::Sheet sheet =
-        sheet_for(env, a.style, d->meta, std::filesystem::path(a.file).parent_path(), diags);
-    prepare_math(env, *d, sheet, formulas, diags);
-    std::optional<font::FontLibrary> fonts;
-    if (!diags.has_errors()) fonts = font::FontLibrary::load(fonts_yaml_of(env, a), diags);
-    const std::optional<typeset::Hyphenator> hyphenator =
-        typeset::Hyphenator::load(typeset::default_hyphenation_dictionary());
-    if (fonts)
-      out = typeset::dump_pages(*d, sheet, *fonts, diags, &formulas,
-                                hyphenator ? &*hyphenator : nullptr);
-  }
-  print_diagnostics(diags);
-  return emit(out);
-}
+// What --stage lines and pages print of a document typeset as `build` sets
+// it (the same sheet, formulas, fonts, hyphenation and image catalog).
+using TypesetDump = std::function<std::optional<std::string>(
+    const doc::Document&, const style::Sheet&, const font::FontLibrary&, doc::Diagnostics&,
+    const typeset::Resources&)>;
 
-// --stage lines: every paragraph's typeset lines (typeset/lines_dump.h),
-// with the sheet's CJK options.
-int dump_lines_stage(const DumpArgs& a) {
+int dump_typeset_stage(const DumpArgs& a, const TypesetDump& dump) {
   doc::Diagnostics diags;
   const Environment env = read_environment(diags);
   std::optional<doc::Document> d = read_highlighted(env, a.file, diags);
   std::optional<std::string> out;
   if (d) {
-    style::Sheet sheet =
-        sheet_for(env, a.style, d->meta, std::filesystem::path(a.file).parent_path(), diags);
+    const std::filesystem::path dir = std::filesystem::path(a.file).parent_path();
+    style::Sheet sheet = sheet_for(env, a.style, d->meta, dir, diags);
     math::Formulas formulas;
     prepare_math(env, *d, sheet, formulas, diags);
     std::optional<font::FontLibrary> fonts;
     if (!diags.has_errors()) fonts = font::FontLibrary::load(fonts_yaml_of(env, a), diags);
     const std::optional<typeset::Hyphenator> hyphenator =
         typeset::Hyphenator::load(typeset::default_hyphenation_dictionary());
-    if (fonts)
-      out = typeset::dump_lines(*d, sheet, *fonts, diags, &formulas, a.measure,
-                                hyphenator ? &*hyphenator : nullptr);
+    image::Catalog images(catalog_options(sheet, dir, true));
+    const typeset::Resources resources{.formulas = &formulas,
+                                       .images = &images,
+                                       .hyphenator = hyphenator ? &*hyphenator : nullptr};
+    if (fonts) out = dump(*d, sheet, *fonts, diags, resources);
   }
   print_diagnostics(diags);
   return emit(out);
+}
+
+int dump_pages_stage(const DumpArgs& a) {
+  return dump_typeset_stage(
+      a, [](const doc::Document& d, const style::Sheet& sheet, const font::FontLibrary& fonts,
+            doc::Diagnostics& diags, const typeset::Resources& r) {
+        return typeset::dump_pages(d, sheet, fonts, diags, r);
+      });
+}
+
+// --stage lines: every paragraph's typeset lines (typeset/lines_dump.h),
+// with the sheet's CJK options.
+int dump_lines_stage(const DumpArgs& a) {
+  return dump_typeset_stage(
+      a, [&a](const doc::Document& d, const style::Sheet& sheet, const font::FontLibrary& fonts,
+              doc::Diagnostics& diags, const typeset::Resources& r) {
+        return std::optional(typeset::dump_lines(d, sheet, fonts, diags, a.measure, r));
+      });
 }
 
 std::vector<DumpStage> dump_stages() {

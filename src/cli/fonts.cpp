@@ -168,7 +168,11 @@ int run(const FontsArgs& args) {
   }
   math::Formulas formulas;
   prepare_math(env, *document, sheet, formulas, diags);
-  const layout::Book book = typeset::typeset(*document, sheet, *lib, diags, &formulas);
+  // Figures keep their real size, so captions and text fall where `build` puts them.
+  image::Catalog images(
+      catalog_options(sheet, std::filesystem::path(args.check).parent_path(), false));
+  const layout::Book book =
+      typeset::typeset(*document, sheet, *lib, diags, {.formulas = &formulas, .images = &images});
   const FaceUse use = faces_used(book, *lib);
   std::vector<const doc::Diagnostic*> missing;
   for (const doc::Diagnostic& d : diags.items)

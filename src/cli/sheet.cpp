@@ -1,5 +1,7 @@
 #include "cli/sheet.h"
 
+#include "svg/svg.h"
+
 namespace moyin::cli {
 
 style::Sheet sheet_for(const Environment& env, const StyleArgs& args, const doc::Metadata& meta,
@@ -53,6 +55,21 @@ highlight::DataDirs highlight_dirs(const Environment& env) {
   dirs.library =
       env.highlight_data_dir.empty() ? highlight::library_data_dir() : env.highlight_data_dir;
   return dirs;
+}
+
+image::CatalogOptions catalog_options(const style::Sheet& sheet, const std::filesystem::path& root,
+                                      bool keep_pixels) {
+  image::CatalogOptions o;
+  o.limits.max_pixels = int64_t{sheet.image.max_megapixels} * 1'000'000;
+  o.boundary = root.empty() ? std::filesystem::path(".") : root;
+  o.keep_pixels = keep_pixels;
+  o.svg_problem = [](std::string_view bytes) {
+    const svg::Result r = svg::parse(bytes);
+    if (r.drawing) return std::string();
+    if (r.line <= 0) return r.error;
+    return r.error + " at line " + std::to_string(r.line) + ", column " + std::to_string(r.column);
+  };
+  return o;
 }
 
 }  // namespace moyin::cli

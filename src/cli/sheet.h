@@ -10,6 +10,7 @@
 #include "doc/diagnostics.h"
 #include "doc/document.h"
 #include "highlight/highlight.h"
+#include "image/catalog.h"
 #include "math/math.h"
 #include "style/style.h"
 
@@ -33,5 +34,12 @@ math::Numbering numbering(const style::Sheet& sheet);
 // and Source-highlight's data folder ($SOURCE_HIGHLIGHT_DATADIR, as its own
 // tools honour, else the folder its package installs).
 highlight::DataDirs highlight_dirs(const Environment& env);
+
+// The image catalog of one job, shared by both outputs: images are read,
+// checked and decoded once, and each problem is reported once. `root` bounds
+// where images may come from (the document's folder, or the book's);
+// `keep_pixels` when a PDF is made (the EPUB copies the files).
+image::CatalogOptions catalog_options(const style::Sheet& sheet, const std::filesystem::path& root,
+                                      bool keep_pixels);
 
 }  // namespace moyin::cli

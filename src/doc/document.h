@@ -123,7 +123,7 @@ enum class BlockKind {
                 // equation = the number printed at the right margin
   Callout,      // info = kind ("note", "tip", "warning", … as written, lower case; "tab" for a
                 // MkDocs content tab), title (empty: the kind's default title unless untitled),
-            // children. From GitHub alerts, ::: containers, MkDocs !!!/??? admonitions, === tabs.
+  // children. From GitHub alerts, ::: containers, MkDocs !!!/??? admonitions, === tabs.
 };
 
 enum class Align { None, Left, Center, Right };

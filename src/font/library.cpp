@@ -164,9 +164,7 @@ bool looks_like_path(const std::string& s) {
   if (s.find('/') != std::string::npos) return true;
   auto ends = [&](std::string_view suf) {
     if (s.size() < suf.size()) return false;
-    std::string tail = s.substr(s.size() - suf.size());
-    std::transform(tail.begin(), tail.end(), tail.begin(), ::tolower);
-    return tail == suf;
+    return base::ascii_iequals(std::string_view(s).substr(s.size() - suf.size()), suf);
   };
   return ends(".ttf") || ends(".ttc") || ends(".otf") || ends(".otc");
 }

@@ -1,11 +1,9 @@
 // Resolving, reading and checking image files for every output.
 #include "image/catalog.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <system_error>
+
+#include "base/file.h"
 
 namespace moyin::image {
 namespace fs = std::filesystem;
@@ -33,36 +31,6 @@ bool inside(const fs::path& root, const fs::path& p) {
     if (q == p.end() || *r != *q) return false;
   }
   return true;
-}
-
-// Reads a regular file of at most `max` bytes (a device, a FIFO or a bigger
-// file is refused without reading it). The one place images are read: it
-// becomes base's bounded reader when that lands.
-std::optional<std::string> read_bounded(const fs::path& path, uint64_t max, std::string& why) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) {
-    why = "cannot be opened";
-    return std::nullopt;
-  }
-  struct stat st {};
-  std::optional<std::string> out;
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    why = "is not a regular file";
-  } else if (static_cast<uint64_t>(st.st_size) > max) {
-    why = "is larger than " + std::to_string(max >> 20) + " MB";
-  } else {
-    std::string data(static_cast<size_t>(st.st_size), '\0');
-    size_t got = 0;
-    while (got < data.size()) {
-      ssize_t n = ::read(fd, data.data() + got, data.size() - got);
-      if (n <= 0) break;
-      got += static_cast<size_t>(n);
-    }
-    data.resize(got);
-    out = std::move(data);
-  }
-  ::close(fd);
-  return out;
 }
 
 std::string megapixels(int64_t pixels) {
@@ -110,7 +78,7 @@ std::string describe(const Entry& e, std::string_view url, const Limits& limits)
         return "image " + name + " is a site-root path, outside the document's folder" + tail;
       return "image " + name + " is outside the document's folder" + tail;
     case Problem::Missing: return "image " + name + " not found" + tail;
-    case Problem::Unreadable: return "image " + name + " " + e.why + tail;
+    case Problem::Unreadable: return "image " + name + ": " + e.why + tail;
     case Problem::NotImage:
       return "image " + name + " is not a PNG, JPEG, GIF, WebP or SVG file" + tail;
     case Problem::Empty: return "image " + name + " has no pixels (0×0)" + tail;
@@ -173,7 +141,8 @@ const Entry& Catalog::load(const fs::path& canonical) {
   if (auto it = files_.find(key); it != files_.end()) return it->second;
   Entry& e = files_[key];
   e.key = key;
-  std::optional<std::string> bytes = read_bounded(canonical, options_.limits.max_file_bytes, e.why);
+  std::optional<std::string> bytes =
+      base::read_bounded(canonical, e.why, options_.limits.max_file_bytes);
   if (!bytes) {
     e.problem = Problem::Unreadable;
     return e;
@@ -193,7 +162,11 @@ const Entry& Catalog::load(const fs::path& canonical) {
     e.why = h.problem;
     return e;
   }
-  if (h.format == Format::Svg) return e;  // drawn by the SVG renderer, which reads the bytes
+  if (h.format == Format::Svg) {  // drawn by the SVG renderer, which reads the bytes
+    if (options_.svg_problem) e.why = options_.svg_problem(*e.bytes);
+    if (!e.why.empty()) e.problem = Problem::Damaged;
+    return e;
+  }
   if (h.width * h.height > static_cast<double>(options_.limits.max_pixels)) {
     e.problem = Problem::TooManyPixels;
     return e;

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -35,6 +36,11 @@ struct CatalogOptions {
   // Keep decoded pixels until the PDF writer takes them (false for an
   // EPUB-only run: the pixels are checked, then dropped).
   bool keep_pixels = true;
+  // Why an SVG file cannot be drawn ("" when it can). The CLI passes the SVG
+  // reader's verdict (svg sits above image), so a broken SVG is one problem
+  // for both outputs: alt text in the PDF, and never packed into the EPUB.
+  // Unset: SVGs are checked by their header only.
+  std::function<std::string(std::string_view bytes)> svg_problem;
 };
 
 enum class Problem {

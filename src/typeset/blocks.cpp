@@ -880,21 +880,6 @@ void table_part(Ctx& c, const Frame& f, const doc::Block& b, std::span<const siz
   end_block(c, rs.space_after);
 }
 
-bool equal_ci(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
-size_t find_ci(std::string_view s, std::string_view needle, size_t from) {
-  for (size_t i = from; i + needle.size() <= s.size(); ++i)
-    if (equal_ci(s.substr(i, needle.size()), needle)) return i;
-  return std::string_view::npos;
-}
-
 // A table: automatic column widths; when even the columns' minimum widths do
 // not fit, smaller type down to `table.shrink`; below that, the columns are
 // split into groups set one after another (the first column repeated when it
@@ -976,8 +961,8 @@ std::string strip_tags(std::string_view html) {
     // <script> and <style> hold code, never text to print.
     for (std::string_view element : {"script", "style"}) {
       if (html[i] == '<' && i + 1 + element.size() <= html.size() &&
-          equal_ci(html.substr(i + 1, element.size()), element)) {
-        const size_t close = find_ci(html, "</" + std::string(element), i);
+          base::ascii_iequals(html.substr(i + 1, element.size()), element)) {
+        const size_t close = base::ascii_ifind(html, "</" + std::string(element), i);
         i = close == std::string_view::npos ? html.size() : html.find('>', close);
         if (i == std::string_view::npos) i = html.size();
         break;

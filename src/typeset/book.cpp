@@ -1065,15 +1065,13 @@ void number_faces(layout::Book& book, const font::FontLibrary& fonts) {
 
 layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
                      const font::FontLibrary& fonts, doc::Diagnostics& diags,
-                     const math::Formulas* formulas, image::Catalog* images,
-                     std::string* lines_trace, base::Timings* timings,
-                     const Hyphenator* hyphenator) {
-  FontSetter fs(doc.meta, doc.path, sheet, fonts, diags, formulas, hyphenator);
-  fs.timings = timings;
+                     const Resources& resources) {
+  FontSetter fs(doc.meta, doc.path, sheet, fonts, diags, resources.formulas, resources.hyphenator);
+  fs.timings = resources.timings;
   fs.add_notes(doc);
-  fs.trace_to(lines_trace);
+  fs.trace_to(resources.lines_trace);
   LineSetter setter = [&fs](const SetRequest& req) { return fs(req); };
-  layout::Book book = typeset_with(doc, sheet, setter, diags, images);
+  layout::Book book = typeset_with(doc, sheet, setter, diags, resources.images);
   fs.report_missing();
   number_faces(book, fonts);
   return book;
@@ -1082,13 +1080,14 @@ layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
 layout::Book typeset_book(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                           const style::Sheet& sheet, const font::FontLibrary& fonts,
                           doc::Diagnostics& diags, const std::string& meta_path,
-                          const math::Formulas* formulas, image::Catalog* images,
-                          base::Timings* timings, const Hyphenator* hyphenator) {
-  FontSetter fs(meta, meta_path, sheet, fonts, diags, formulas, hyphenator);
-  fs.timings = timings;
+                          const Resources& resources) {
+  FontSetter fs(meta, meta_path, sheet, fonts, diags, resources.formulas, resources.hyphenator);
+  fs.timings = resources.timings;
   for (const doc::Document& d : chapters) fs.add_notes(d);
+  fs.trace_to(resources.lines_trace);
   LineSetter setter = [&fs](const SetRequest& req) { return fs(req); };
-  layout::Book book = typeset_book_with(meta, chapters, sheet, setter, diags, images, meta_path);
+  layout::Book book =
+      typeset_book_with(meta, chapters, sheet, setter, diags, resources.images, meta_path);
   fs.report_missing();
   number_faces(book, fonts);
   return book;

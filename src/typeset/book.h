@@ -20,19 +20,28 @@
 
 namespace moyin::typeset {
 
+// What a typesetting run draws on besides the document, the sheet and the
+// fonts. Each is optional; the CLI fills them the same way for `build`,
+// `dump`, `check` and `fonts --check`, so all of them set the same pages.
+struct Resources {
+  // MathJax's results for the document's math (none: formulas print as
+  // their TeX source in code style).
+  const math::Formulas* formulas = nullptr;
+  // The run's image catalog (see layout_blocks; none: every image is a placeholder).
+  image::Catalog* images = nullptr;
+  // English hyphenation for lines that would otherwise be too loose (none: no hyphens).
+  const Hyphenator* hyphenator = nullptr;
+  // Where --timings adds shaping and line-breaking time.
+  base::Timings* timings = nullptr;
+  // When given, every paragraph set is appended to it in the format of typeset/lines_dump.h.
+  std::string* lines_trace = nullptr;
+};
+
 // Typesets a document with the paragraph line breaker and the fonts of
 // `fonts`. Book::faces lists only the faces the pages use.
-// `formulas`: MathJax's results for the document's math (none: formulas
-// print as their TeX source in code style). `images`: the run's image
-// catalog (see layout_blocks). `lines_trace`: when given, every paragraph
-// set is appended to it in the format of typeset/lines_dump.h. `timings`:
-// where --timings adds shaping and line-breaking time. `hyphenator`: English
-// hyphenation for lines that would otherwise be too loose (null: none).
 layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
                      const font::FontLibrary& fonts, doc::Diagnostics& diags,
-                     const math::Formulas* formulas = nullptr, image::Catalog* images = nullptr,
-                     std::string* lines_trace = nullptr, base::Timings* timings = nullptr,
-                     const Hyphenator* hyphenator = nullptr);
+                     const Resources& resources = {});
 
 // The same with any line setter (tests pass one with fixed metrics). Glyph
 // runs keep the setter's face numbers and Book::faces stays empty.
@@ -49,9 +58,7 @@ layout::Book typeset_with(const doc::Document& doc, const style::Sheet& sheet,
 layout::Book typeset_book(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                           const style::Sheet& sheet, const font::FontLibrary& fonts,
                           doc::Diagnostics& diags, const std::string& meta_path = {},
-                          const math::Formulas* formulas = nullptr,
-                          image::Catalog* images = nullptr, base::Timings* timings = nullptr,
-                          const Hyphenator* hyphenator = nullptr);
+                          const Resources& resources = {});
 layout::Book typeset_book_with(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                                const style::Sheet& sheet, const LineSetter& setter,
                                doc::Diagnostics& diags, image::Catalog* images = nullptr,

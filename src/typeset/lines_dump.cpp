@@ -22,13 +22,14 @@ std::string dump_paragraph(const SetParagraph& p) {
 }
 
 std::string dump_lines(const doc::Document& d, style::Sheet sheet, const font::FontLibrary& fonts,
-                       doc::Diagnostics& diags, const math::Formulas* formulas, double measure,
-                       const Hyphenator* hyphenator) {
+                       doc::Diagnostics& diags, double measure, const Resources& resources) {
   style::PageStyle& page = sheet.page;
   if (measure > 0) page.width = page.inner + page.outer + measure;
   std::string out = "measure=" + base::fixed(page.width - page.inner - page.outer, 2) +
                     " size=" + base::fixed(sheet.role(style::Role::Body).size, 2) + "\n";
-  typeset(d, sheet, fonts, diags, formulas, nullptr, &out, nullptr, hyphenator);
+  Resources traced = resources;
+  traced.lines_trace = &out;
+  typeset(d, sheet, fonts, diags, traced);
   return out;
 }
 

@@ -9,7 +9,7 @@
 #include "font/font.h"
 #include "math/math.h"
 #include "style/style.h"
-#include "typeset/hyphenate.h"
+#include "typeset/book.h"
 #include "typeset/paragraph.h"
 
 namespace moyin::typeset {
@@ -22,9 +22,10 @@ namespace moyin::typeset {
 //     <i> |<text>| nat=<pt> w=<pt> r=<ratio> <rule>/<kind> [warn]
 // `measure` > 0 sets the type area to that width (the page grows or shrinks
 // around it); 0 keeps the sheet's.
+// `resources` as for typeset() (its lines_trace is this function's own).
 std::string dump_lines(const doc::Document& d, style::Sheet sheet, const font::FontLibrary& fonts,
-                       doc::Diagnostics& diags, const math::Formulas* formulas = nullptr,
-                       double measure = 0, const Hyphenator* hyphenator = nullptr);
+                       doc::Diagnostics& diags, double measure = 0,
+                       const Resources& resources = {});
 
 // The lines of one set paragraph in the format above (without the ¶ header).
 std::string dump_paragraph(const SetParagraph& p);

@@ -158,11 +158,9 @@ std::string dump_book(const layout::Book& book) {
 
 std::optional<std::string> dump_pages(const doc::Document& doc, const style::Sheet& sheet,
                                       const font::FontLibrary& fonts, doc::Diagnostics& diags,
-                                      const math::Formulas* formulas,
-                                      const Hyphenator* hyphenator) {
+                                      const Resources& resources) {
   if (diags.has_errors()) return std::nullopt;
-  layout::Book book =
-      typeset(doc, sheet, fonts, diags, formulas, nullptr, nullptr, nullptr, hyphenator);
+  layout::Book book = typeset(doc, sheet, fonts, diags, resources);
   return dump_book(book);
 }
 

@@ -13,7 +13,7 @@
 #include "layout/book.h"
 #include "math/math.h"
 #include "style/style.h"
-#include "typeset/hyphenate.h"
+#include "typeset/book.h"
 
 namespace moyin::typeset {
 
@@ -25,7 +25,6 @@ std::string dump_page(const layout::Page& page);
 // unusable (errors already in `diags`).
 std::optional<std::string> dump_pages(const doc::Document& doc, const style::Sheet& sheet,
                                       const font::FontLibrary& fonts, doc::Diagnostics& diags,
-                                      const math::Formulas* formulas = nullptr,
-                                      const Hyphenator* hyphenator = nullptr);
+                                      const Resources& resources = {});
 
 }  // namespace moyin::typeset

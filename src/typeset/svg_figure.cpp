@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "base/utf8.h"
+
 namespace moyin::typeset {
 
 namespace {
@@ -14,9 +16,7 @@ using style::Role;
 // families: the heading face; monospace: code). A label without a family
 // takes the body face.
 Role role_for_family(std::string_view family) {
-  std::string f(family);
-  std::transform(f.begin(), f.end(), f.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  const std::string f = base::ascii_lower(family);
   // The first family that names a kind decides.
   for (std::string_view part : {"mono", "courier", "consol", "menlo"})
     if (f.find(part) != std::string::npos) return Role::Code;

@@ -13,54 +13,28 @@
 #include <sstream>
 #include <string>
 
+#include "test_util.h"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-struct Result {
-  int code = -1;
-  std::string output;  // stdout + stderr
-};
-
-Result shell(const std::string& cmd) {
-  Result r;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
-  int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using moyin::testing::quote;
+using moyin::testing::read_file;
+using moyin::testing::shell;
+using moyin::testing::write_file;
+using Result = moyin::testing::Run;
 
 Result moyin(const std::string& args) {
   return shell("SOURCE_DATE_EPOCH=1700000000 " + quote(MOYIN_BINARY) + " build " + args);
-}
-
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void write(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
 }
 
 // Every regular file under `root` (relative path → bytes).
 std::map<std::string, std::string> tree(const fs::path& root) {
   std::map<std::string, std::string> out;
   for (const auto& e : fs::recursive_directory_iterator(root))
-    if (e.is_regular_file()) out[fs::relative(e.path(), root).generic_string()] = read(e.path());
+    if (e.is_regular_file())
+      out[fs::relative(e.path(), root).generic_string()] = read_file(e.path());
   return out;
 }
 
@@ -81,10 +55,10 @@ class Blog : public ::testing::Test {
            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir);
     fs::create_directories(dir);
-    write(dir / "posts/hello.md", "---\ntitle: Hello\n---\n# 你好\n\n![图](hello/pic.png)\n");
-    write(dir / "posts/hello/pic.png", kPng);
-    write(dir / "posts/second.md", "# Second\n\nText.\n");
-    write(dir / "posts/2024/third.md", "# 第三篇\n\n正文。\n");
+    write_file(dir / "posts/hello.md", "---\ntitle: Hello\n---\n# 你好\n\n![图](hello/pic.png)\n");
+    write_file(dir / "posts/hello/pic.png", kPng);
+    write_file(dir / "posts/second.md", "# Second\n\nText.\n");
+    write_file(dir / "posts/2024/third.md", "# 第三篇\n\n正文。\n");
   }
   void TearDown() override { fs::remove_all(dir); }
   std::string build(const std::string& extra = "") {
@@ -109,17 +83,17 @@ TEST_F(Blog, UnchangedRerunBuildsNothingAndAChangedPostOnlyItself) {
       << r.output;
   EXPECT_EQ(tree(dir / "out"), first);
 
-  write(dir / "posts/second.md", "# Second\n\nEdited.\n");
+  write_file(dir / "posts/second.md", "# Second\n\nEdited.\n");
   r = moyin(build());
   EXPECT_NE(r.output.find("1 of 3 inputs converted, 2 up to date"), std::string::npos) << r.output;
-  EXPECT_NE(read(dir / "out/second.epub"), first.at("second.epub"));
-  EXPECT_EQ(read(dir / "out/hello.epub"), first.at("hello.epub"));
+  EXPECT_NE(read_file(dir / "out/second.epub"), first.at("second.epub"));
+  EXPECT_EQ(read_file(dir / "out/hello.epub"), first.at("hello.epub"));
 
   // An image the post uses is a dependency too.
-  write(dir / "posts/hello/pic.png", kPng + "trailing");
+  write_file(dir / "posts/hello/pic.png", kPng + "trailing");
   r = moyin(build());
   EXPECT_NE(r.output.find("1 of 3 inputs converted, 2 up to date"), std::string::npos) << r.output;
-  EXPECT_NE(read(dir / "out/.moyin-cache/hello.deps"), first.at(".moyin-cache/hello.deps"));
+  EXPECT_NE(read_file(dir / "out/.moyin-cache/hello.deps"), first.at(".moyin-cache/hello.deps"));
 
   // A changed setting changes every output's context.
   r = moyin(build(" --set page.margin-top=30mm"));
@@ -131,12 +105,12 @@ TEST_F(Blog, UnchangedRerunBuildsNothingAndAChangedPostOnlyItself) {
 }
 
 TEST_F(Blog, AMissingImageThatAppearsLaterRebuildsThePost) {
-  write(dir / "posts/second.md", "# Second\n\n![later](later.png)\n");
+  write_file(dir / "posts/second.md", "# Second\n\n![later](later.png)\n");
   Result r = moyin(build());
   EXPECT_NE(r.output.find("later.png"), std::string::npos) << r.output;
   r = moyin(build());
   EXPECT_NE(r.output.find("3 up to date"), std::string::npos) << r.output;
-  write(dir / "posts/later.png", kPng);
+  write_file(dir / "posts/later.png", kPng);
   r = moyin(build());
   EXPECT_NE(r.output.find("1 of 3 inputs converted, 2 up to date"), std::string::npos) << r.output;
 }
@@ -161,8 +135,8 @@ TEST_F(Blog, DeletedSourcesAreReportedAndPrunedOnRequest) {
 }
 
 TEST_F(Blog, InputsThatWouldShareAnOutputMirrorTheirFolders) {
-  write(dir / "site/a/index.md", "# A\n");
-  write(dir / "site/b/index.md", "# B\n");
+  write_file(dir / "site/a/index.md", "# A\n");
+  write_file(dir / "site/b/index.md", "# B\n");
   Result r = moyin(quote((dir / "site/a/index.md").string()) + " " +
                    quote((dir / "site/b/index.md").string()) + " --to epub -o " +
                    quote((dir / "o1").string()));
@@ -193,8 +167,8 @@ TEST_F(Blog, FourShardsUnderGnuParallelEqualTheWholeRun) {
   if (shell("parallel --version").code != 0)
     GTEST_SKIP() << "GNU parallel is not installed (scripts/setup)";
   for (int i = 0; i < 12; ++i)
-    write(dir / "posts" / ("p" + std::to_string(i)) / "index.md",
-          "# 第 " + std::to_string(i) + " 篇\n\n正文，第 " + std::to_string(i) + " 段。\n");
+    write_file(dir / "posts" / ("p" + std::to_string(i)) / "index.md",
+               "# 第 " + std::to_string(i) + " 篇\n\n正文，第 " + std::to_string(i) + " 段。\n");
   const std::string posts = quote((dir / "posts").string());
   Result whole = moyin(posts + " --to all -j 2 -o " + quote((dir / "whole").string()));
   ASSERT_EQ(whole.code, 0) << whole.output;
@@ -217,16 +191,16 @@ TEST_F(Blog, FourShardsUnderGnuParallelEqualTheWholeRun) {
 Result moyin_cmd(const std::string& args) { return shell(quote(MOYIN_BINARY) + " " + args); }
 
 TEST_F(Blog, CheckFindsEachPlantedMistakeOnceWithItsPosition) {
-  write(dir / "c/post.md",
-        "---\ntitle: 检查\n---\n"                           // lines 1-3
-        "# 标题\n\n"                                        // 4
-        "见[下文](#不存在)和[另一篇](other.md)。\n\n"       // 6
-        "![缺图](nope.png)\n\n"                             // 8
-        "### 跳级\n\n"                                      // 10
-        "中文,中文(注释)中文。Hello，world.\n\n"            // 12
-        "`代码,不查` 与 [链接](http://a.b/c,d) 正确，\n\n"  // 14
-        "## 空节\n\n"                                       // 16
-        "## 末节\n\n内容\n");                               // 18
+  write_file(dir / "c/post.md",
+             "---\ntitle: 检查\n---\n"                           // lines 1-3
+             "# 标题\n\n"                                        // 4
+             "见[下文](#不存在)和[另一篇](other.md)。\n\n"       // 6
+             "![缺图](nope.png)\n\n"                             // 8
+             "### 跳级\n\n"                                      // 10
+             "中文,中文(注释)中文。Hello，world.\n\n"            // 12
+             "`代码,不查` 与 [链接](http://a.b/c,d) 正确，\n\n"  // 14
+             "## 空节\n\n"                                       // 16
+             "## 末节\n\n内容\n");                               // 18
   Result r = moyin_cmd("check " + quote((dir / "c").string()) + " --disable no-font");
   EXPECT_EQ(r.code, 0) << r.output;
   const std::string p = (dir / "c/post.md").string();
@@ -257,7 +231,7 @@ TEST_F(Blog, CheckFindsEachPlantedMistakeOnceWithItsPosition) {
 }
 
 TEST_F(Blog, CheckFindsCharactersNoFontDraws) {
-  write(dir / "g.md", "# T\n\nA private-use character: \xee\x80\x80.\n");  // U+E000
+  write_file(dir / "g.md", "# T\n\nA private-use character: \xee\x80\x80.\n");  // U+E000
   Result r = moyin_cmd("check " + quote((dir / "g.md").string()));
   EXPECT_NE(r.output.find("g.md:3:"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("[no-font]"), std::string::npos) << r.output;
@@ -302,19 +276,19 @@ TEST_F(Blog, WatchRebuildsAfterAFileIsRewritten) {
   ASSERT_EQ(shell(cmd).code, 0);
   auto wait_for = [&](const std::string& text) {
     for (int i = 0; i < 1200; ++i) {
-      if (read(log).find(text) != std::string::npos) return true;
+      if (read_file(log).find(text) != std::string::npos) return true;
       usleep(50'000);
     }
     return false;
   };
-  ASSERT_TRUE(wait_for("watching")) << read(log);
-  const std::string before = read(dir / "out/second.epub");
-  write(dir / "posts/second.md", "# Second\n\nRewritten.\n");
-  ASSERT_TRUE(wait_for("rebuilt in")) << read(log);
-  EXPECT_NE(read(log).find("1 of 3 inputs converted, 2 up to date"), std::string::npos)
-      << read(log);
-  EXPECT_NE(read(dir / "out/second.epub"), before);
-  EXPECT_TRUE(wait_for("stopped")) << read(log);  // --max-rebuilds reached: the process ends
+  ASSERT_TRUE(wait_for("watching")) << read_file(log);
+  const std::string before = read_file(dir / "out/second.epub");
+  write_file(dir / "posts/second.md", "# Second\n\nRewritten.\n");
+  ASSERT_TRUE(wait_for("rebuilt in")) << read_file(log);
+  EXPECT_NE(read_file(log).find("1 of 3 inputs converted, 2 up to date"), std::string::npos)
+      << read_file(log);
+  EXPECT_NE(read_file(dir / "out/second.epub"), before);
+  EXPECT_TRUE(wait_for("stopped")) << read_file(log);  // --max-rebuilds reached: the process ends
 }
 
 }  // namespace

@@ -12,21 +12,16 @@
 #include <string>
 
 #include "epub/epub.h"
+#include "test_util.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-struct Result {
-  int code = -1;
-  std::string output;  // stdout + stderr
-};
+using moyin::testing::quote;
+using moyin::testing::read_file;
+using moyin::testing::write_file;
+using Result = moyin::testing::Run;
 
 Result moyin(const std::string& args, const std::string& env = "") {
   Result r;
@@ -40,18 +35,6 @@ Result moyin(const std::string& args, const std::string& env = "") {
   int status = pclose(p);
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
-}
-
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void write(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
 }
 
 class BuildCli : public ::testing::Test {
@@ -87,16 +70,16 @@ TEST_F(BuildCli, MissingInputExitsOne) {
 }
 
 TEST_F(BuildCli, SingleFileWritesEpubBesideTheInput) {
-  write(dir / "post.md", "---\ntitle: Post\ndate: 2025-01-01\n---\n# Hi\n\nText.\n");
+  write_file(dir / "post.md", "---\ntitle: Post\ndate: 2025-01-01\n---\n# Hi\n\nText.\n");
   Result r = moyin(quote((dir / "post.md").string()) + " --to epub");
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_TRUE(fs::exists(dir / "post.epub"));
-  EXPECT_EQ(read(dir / "post.epub").substr(30, 8), "mimetype");
+  EXPECT_EQ(read_file(dir / "post.epub").substr(30, 8), "mimetype");
   EXPECT_EQ(count_temp_files(dir), 0);
 }
 
 TEST_F(BuildCli, BothFormatsGoIntoAFolderThatDoesNotExistYet) {
-  write(dir / "post.md", "# 标题\n\n正文。\n");
+  write_file(dir / "post.md", "# 标题\n\n正文。\n");
   for (const char* to : {"pdf", "epub", "all"}) {
     fs::path out = dir / "new" / to / "deeper";
     Result r =
@@ -108,12 +91,12 @@ TEST_F(BuildCli, BothFormatsGoIntoAFolderThatDoesNotExistYet) {
 }
 
 TEST_F(BuildCli, FolderKeepsRelativePathsAndReportsFailuresInOrder) {
-  write(dir / "in/a.md", "# A\n");
-  write(dir / "in/sub/b.md", "# B\n\n![missing](nope.png)\n");
-  write(dir / "in/sub/deeper/c.md", "# C\n");
-  write(dir / "in/sub/bin.md", std::string(64, '\0') + "binary");
-  write(dir / "in/.hidden/d.md", "# hidden\n");
-  write(dir / "in/notes.txt", "not markdown");
+  write_file(dir / "in/a.md", "# A\n");
+  write_file(dir / "in/sub/b.md", "# B\n\n![missing](nope.png)\n");
+  write_file(dir / "in/sub/deeper/c.md", "# C\n");
+  write_file(dir / "in/sub/bin.md", std::string(64, '\0') + "binary");
+  write_file(dir / "in/.hidden/d.md", "# hidden\n");
+  write_file(dir / "in/notes.txt", "not markdown");
   Result r =
       moyin(quote((dir / "in").string()) + " --to epub -j 3 -o " + quote((dir / "out").string()));
   EXPECT_EQ(r.code, 1) << r.output;  // bin.md failed
@@ -133,25 +116,25 @@ TEST_F(BuildCli, FolderKeepsRelativePathsAndReportsFailuresInOrder) {
 }
 
 TEST_F(BuildCli, FailedWriteLeavesNoTemporaryFileAndKeepsOtherOutputs) {
-  write(dir / "a.md", "# A\n");
-  write(dir / "b.md", "# B\n");
+  write_file(dir / "a.md", "# A\n");
+  write_file(dir / "b.md", "# B\n");
   fs::create_directories(dir / "out/b.epub");  // a folder where the output should go
-  write(dir / "out/b.epub/keep", "old");
+  write_file(dir / "out/b.epub/keep", "old");
   Result r = moyin(quote((dir / "a.md").string()) + " " + quote((dir / "b.md").string()) +
                    " --to epub -o " + quote((dir / "out").string()));
   EXPECT_EQ(r.code, 1) << r.output;
   EXPECT_TRUE(fs::exists(dir / "out/a.epub"));
-  EXPECT_EQ(read(dir / "out/b.epub/keep"), "old");
+  EXPECT_EQ(read_file(dir / "out/b.epub/keep"), "old");
   EXPECT_EQ(count_temp_files(dir), 0);
 }
 
 TEST_F(BuildCli, BrokenInputNeverReplacesAnEarlierGoodOutput) {
-  write(dir / "post.md", "# Good\n");
+  write_file(dir / "post.md", "# Good\n");
   ASSERT_EQ(moyin(quote((dir / "post.md").string()) + " --to epub").code, 0);
-  std::string good = read(dir / "post.epub");
-  write(dir / "post.md", std::string(64, '\0'));
+  std::string good = read_file(dir / "post.epub");
+  write_file(dir / "post.md", std::string(64, '\0'));
   EXPECT_EQ(moyin(quote((dir / "post.md").string()) + " --to epub").code, 1);
-  EXPECT_EQ(read(dir / "post.epub"), good);
+  EXPECT_EQ(read_file(dir / "post.epub"), good);
 }
 
 TEST_F(BuildCli, BookYamlMakesOneEpub) {
@@ -159,7 +142,7 @@ TEST_F(BuildCli, BookYamlMakesOneEpub) {
   Result r = moyin(quote(book) + " --to epub -o " + quote(dir.string()));
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_TRUE(fs::exists(dir / "book.epub"));
-  write(dir / "bad.yaml", "title: no chapters\n");
+  write_file(dir / "bad.yaml", "title: no chapters\n");
   r = moyin(quote((dir / "bad.yaml").string()) + " --to epub");
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.output.find("chapters"), std::string::npos) << r.output;
@@ -169,7 +152,7 @@ TEST_F(BuildCli, ByteIdenticalAcrossTimeZones) {
   std::string seed = std::string(MOYIN_TEST_DATA_DIR) + "/corpus/llm-survey-2025.md";
   std::string feature = std::string(MOYIN_SOURCE_DIR) + "/tests/fixtures/epub/feature.md";
   std::string nodate = (dir / "nodate.md").string();
-  write(nodate, "# No date\n\nText.\n");
+  write_file(nodate, "# No date\n\nText.\n");
   for (const std::string& tz : {std::string("UTC"), std::string("Asia/Shanghai")}) {
     fs::path out = dir / tz;
     Result r = moyin(quote(seed) + " " + quote(feature) + " " + quote(nodate) + " --to epub -o " +
@@ -178,7 +161,7 @@ TEST_F(BuildCli, ByteIdenticalAcrossTimeZones) {
     EXPECT_EQ(r.code, 0) << r.output;
   }
   for (const char* name : {"llm-survey-2025.epub", "feature.epub", "nodate.epub"}) {
-    std::string a = read(dir / "UTC" / name), b = read(dir / "Asia/Shanghai" / name);
+    std::string a = read_file(dir / "UTC" / name), b = read_file(dir / "Asia/Shanghai" / name);
     EXPECT_FALSE(a.empty()) << name;
     EXPECT_EQ(a, b) << name;
   }
@@ -188,7 +171,7 @@ TEST_F(BuildCli, EmbedFontsSubsetsFacesIntoThePackage) {
   std::string md = std::string(MOYIN_SOURCE_DIR) + "/content/zh-article.md";
   Result r = moyin(quote(md) + " --to epub --set epub.embed-fonts=true -o " + quote(dir.string()));
   ASSERT_EQ(r.code, 0) << r.output;
-  auto entries = moyin::epub::read_archive(read(dir / "zh-article.epub"));
+  auto entries = moyin::epub::read_archive(read_file(dir / "zh-article.epub"));
   ASSERT_TRUE(entries.has_value());
   int fonts = 0;
   std::string css;
@@ -221,7 +204,7 @@ TEST_F(BuildCli, EmbedFontsSubsetsFacesIntoThePackage) {
 // A font file the front matter names: its family heads the body's CSS stack,
 // and the file and its bold face (found by fontconfig) are embedded.
 TEST_F(BuildCli, NamedFontFileReachesTheEpubWithItsBold) {
-  write(
+  write_file(
       dir / "doc.md",
       "---\ntitle: Font\nlang: en\nfonts:\n  body: /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf\n"
       "---\n\nPlain and **bold** text.\n");
@@ -229,7 +212,7 @@ TEST_F(BuildCli, NamedFontFileReachesTheEpubWithItsBold) {
                    quote(dir.string()));
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_EQ(r.output.find("warning"), std::string::npos) << r.output;
-  auto entries = moyin::epub::read_archive(read(dir / "doc.epub"));
+  auto entries = moyin::epub::read_archive(read_file(dir / "doc.epub"));
   ASSERT_TRUE(entries.has_value());
   std::string css;
   for (auto& e : *entries)
@@ -262,7 +245,7 @@ TEST_F(BuildCli, WarningsAreCappedPerKindInSourceOrderAndCanFailTheRun) {
   std::string md;
   for (int i = 1; i <= 30; ++i)
     md += "段落 " + std::to_string(i) + " ![图](missing" + std::to_string(i) + ".png)\n\n";
-  write(dir / "a.md", md);
+  write_file(dir / "a.md", md);
   std::string in =
       quote((dir / "a.md").string()) + " --to epub -o " + quote((dir / "out").string());
   Result r = moyin(in);

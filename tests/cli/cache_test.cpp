@@ -8,25 +8,23 @@
 
 #include "cli/cache.h"
 #include "cli/suggest.h"
+#include "test_util.h"
 
 namespace fs = std::filesystem;
 using namespace moyin::cli;
 
 namespace {
 
-void write(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-}
+using moyin::testing::write_file;
 
 class CacheTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir = fs::temp_directory_path() / ("moyin-cache-" + std::to_string(getpid()));
     fs::remove_all(dir);
-    write(dir / "posts/a.md", "# A\n");
-    write(dir / "posts/a/pic.png", "png");
-    write(dir / "out/a.pdf", "%PDF");
+    write_file(dir / "posts/a.md", "# A\n");
+    write_file(dir / "posts/a/pic.png", "png");
+    write_file(dir / "out/a.pdf", "%PDF");
   }
   void TearDown() override { fs::remove_all(dir); }
   cache::Entry entry() {
@@ -72,11 +70,11 @@ TEST_F(CacheTest, FreshUntilAnInputChangesOrAMissingFileAppears) {
   const cache::Entry e = entry();
   EXPECT_TRUE(cache::fresh(e, "ctx", edir));
   EXPECT_FALSE(cache::fresh(e, "other context", edir));
-  write(dir / "posts/a/pic.png", "png2");
+  write_file(dir / "posts/a/pic.png", "png2");
   EXPECT_FALSE(cache::fresh(e, "ctx", edir));
-  write(dir / "posts/a/pic.png", "png");
+  write_file(dir / "posts/a/pic.png", "png");
   EXPECT_TRUE(cache::fresh(e, "ctx", edir));
-  write(dir / "posts/later.png", "new");
+  write_file(dir / "posts/later.png", "new");
   EXPECT_FALSE(cache::fresh(e, "ctx", edir));
   fs::remove(dir / "posts/later.png");
   fs::remove(dir / "out/a.pdf");  // an output removed by hand is made again

@@ -12,46 +12,17 @@
 #include <sstream>
 #include <string>
 
+#include "test_util.h"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string output;  // stdout + stderr
-};
-
-Result sh(const std::string& script) {
-  Result r;
-  FILE* p = popen(("/bin/sh -c '" + script + "' 2>&1").c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
-  int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void write(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
-
-int count(const std::string& haystack, const std::string& needle) {
-  int n = 0;
-  for (size_t at = haystack.find(needle); at != std::string::npos;
-       at = haystack.find(needle, at + 1))
-    ++n;
-  return n;
-}
+using moyin::testing::count;
+using moyin::testing::read_file;
+using moyin::testing::shell;
+using moyin::testing::write_file;
+using Result = moyin::testing::Run;
 
 int temp_files(const fs::path& d) {
   int n = 0;
@@ -85,44 +56,45 @@ class Faults : public ::testing::Test {
 };
 
 TEST_F(Faults, FullDiskGivesOneErrorPerOutputAndKeepsTheOldOnes) {
-  write(dir / "in/a.md", "# 标题\n\n正文一段。\n");
-  write(dir / "in/b.md", "# Second\n\nAnother paragraph.\n");
+  write_file(dir / "in/a.md", "# 标题\n\n正文一段。\n");
+  write_file(dir / "in/b.md", "# Second\n\nAnother paragraph.\n");
   Result first =
-      sh(kBinary + " build -j 2 -o " + (dir / "out").string() + " " + (dir / "in").string());
+      shell(kBinary + " build -j 2 -o " + (dir / "out").string() + " " + (dir / "in").string());
   ASSERT_EQ(first.code, 0) << first.output;
-  const std::string old_pdf = read(dir / "out/a.pdf"), old_epub = read(dir / "out/a.epub");
-  write(dir / "in/a.md", "# 改过\n\n另一段。\n");
-  write(dir / "in/b.md", "# Changed\n\nChanged paragraph.\n");
+  const std::string old_pdf = read_file(dir / "out/a.pdf"),
+                    old_epub = read_file(dir / "out/a.epub");
+  write_file(dir / "in/a.md", "# 改过\n\n另一段。\n");
+  write_file(dir / "in/b.md", "# Changed\n\nChanged paragraph.\n");
   // ulimit -f counts 1024-byte blocks in dash and bash: 2 KiB is less than any output.
-  Result r = sh("ulimit -f 2; " + kBinary + " build -j 2 -o " + (dir / "out").string() + " " +
-                (dir / "in").string());
+  Result r = shell("ulimit -f 2; " + kBinary + " build -j 2 -o " + (dir / "out").string() + " " +
+                   (dir / "in").string());
   EXPECT_EQ(r.code, 1) << r.output;
   EXPECT_EQ(count(r.output, ": error: "), 4) << r.output;  // two documents × two outputs
   EXPECT_EQ(count(r.output, "File too large"), 4) << r.output;
   EXPECT_EQ(count(r.output, "a.pdf: File too large"), 1) << r.output;
-  EXPECT_EQ(read(dir / "out/a.pdf"), old_pdf);
-  EXPECT_EQ(read(dir / "out/a.epub"), old_epub);
+  EXPECT_EQ(read_file(dir / "out/a.pdf"), old_pdf);
+  EXPECT_EQ(read_file(dir / "out/a.epub"), old_epub);
   EXPECT_EQ(temp_files(dir / "out"), 0);
 }
 
 TEST_F(Faults, ReadOnlyOutputFolderGivesOneErrorPerOutput) {
-  write(dir / "in/a.md", "# 标题\n\n正文。\n");
+  write_file(dir / "in/a.md", "# 标题\n\n正文。\n");
   fs::create_directories(dir / "out");
-  write(dir / "out/a.pdf", "old");
+  write_file(dir / "out/a.pdf", "old");
   fs::permissions(dir / "out", fs::perms::owner_read | fs::perms::owner_exec |
                                    fs::perms::group_read | fs::perms::group_exec |
                                    fs::perms::others_read | fs::perms::others_exec);
   // root may write anywhere: run as nobody then (who may read the input but
   // not write into root's folder).
   std::string as = geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
-  Result r =
-      sh(as + kBinary + " build -o " + (dir / "out").string() + " " + (dir / "in/a.md").string());
+  Result r = shell(as + kBinary + " build -o " + (dir / "out").string() + " " +
+                   (dir / "in/a.md").string());
   EXPECT_EQ(r.code, 1) << r.output;
   EXPECT_EQ(count(r.output, ": error: "), 2) << r.output;
   EXPECT_EQ(count(r.output, "Permission denied"), 2) << r.output;
   EXPECT_NE(r.output.find("cannot write PDF " + (dir / "out/a.pdf").string()), std::string::npos)
       << r.output;
-  EXPECT_EQ(read(dir / "out/a.pdf"), "old");
+  EXPECT_EQ(read_file(dir / "out/a.pdf"), "old");
   EXPECT_FALSE(fs::exists(dir / "out/a.epub"));
   EXPECT_EQ(temp_files(dir / "out"), 0);
 }
@@ -133,21 +105,21 @@ TEST_F(Faults, SigtermMidBatchFinishesTheDocumentInFlightAndKeepsOldOutputs) {
   for (int i = 0; i < 300; ++i)
     body += "这是一个用来拖慢排版的段落，第" + std::to_string(i) + "段。\n\n";
   for (char c = 'a'; c < 'a' + 8; ++c) {
-    write(dir / "in" / (std::string(1, c) + ".md"), "# " + std::string(1, c) + "\n\n" + body);
-    write(dir / "out" / (std::string(1, c) + ".pdf"), "old");
+    write_file(dir / "in" / (std::string(1, c) + ".md"), "# " + std::string(1, c) + "\n\n" + body);
+    write_file(dir / "out" / (std::string(1, c) + ".pdf"), "old");
   }
   // Waits for the first new output, then sends SIGTERM.
   const std::string out = (dir / "out").string();
-  Result r = sh(kBinary + " build --to pdf -j 1 -o " + out + " " + (dir / "in").string() +
-                " & pid=$!; i=0; while [ \"$(head -c 3 " + out +
-                "/a.pdf)\" = old ] && [ $i -lt 6000 ]; do "
-                "sleep 0.02; i=$((i+1)); done; "
-                "kill -TERM $pid; wait $pid; echo \"status=$?\"");
+  Result r = shell(kBinary + " build --to pdf -j 1 -o " + out + " " + (dir / "in").string() +
+                   " & pid=$!; i=0; while [ \"$(head -c 3 " + out +
+                   "/a.pdf)\" = old ] && [ $i -lt 6000 ]; do "
+                   "sleep 0.02; i=$((i+1)); done; "
+                   "kill -TERM $pid; wait $pid; echo \"status=$?\"");
   EXPECT_NE(r.output.find("status=143"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("not converted"), std::string::npos) << r.output;
   int fresh = 0, old = 0;
   for (char c = 'a'; c < 'a' + 8; ++c) {
-    const std::string bytes = read(dir / "out" / (std::string(1, c) + ".pdf"));
+    const std::string bytes = read_file(dir / "out" / (std::string(1, c) + ".pdf"));
     if (bytes == "old") ++old;
     else if (complete_pdf(bytes)) ++fresh;
     else ADD_FAILURE() << c << ".pdf is neither the old file nor a complete PDF";

@@ -15,26 +15,14 @@
 #include <string>
 #include <vector>
 
+#include "test_util.h"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Outcome {
-  int code = -1;
-  std::string output;
-};
-
-Outcome run(const std::string& cmd) {
-  Outcome r;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
-  int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using moyin::testing::shell;
+using Outcome = moyin::testing::Run;
 
 // Two digits: tokens stay distinct ("R03" is not inside "R30").
 std::string two(int n) { return (n < 10 ? "0" : "") + std::to_string(n); }
@@ -71,20 +59,20 @@ class Footnotes : public ::testing::Test {
   // Builds the PDF and returns the text of each page.
   std::vector<std::string> pages(const std::string& markdown, const std::string& sets = "") {
     std::ofstream(dir / "notes.md", std::ios::binary) << markdown;
-    Outcome b = run("'" + std::string(MOYIN_BINARY) + "' build '" + (dir / "notes.md").string() +
-                    "' --to pdf -o '" + dir.string() + "'" + sets);
+    Outcome b = shell("'" + std::string(MOYIN_BINARY) + "' build '" + (dir / "notes.md").string() +
+                      "' --to pdf -o '" + dir.string() + "'" + sets);
     EXPECT_EQ(b.code, 0) << b.output;
     std::vector<std::string> out;
     const std::string pdf = (dir / "notes.pdf").string();
     int n = 0;
-    if (Outcome info = run("pdfinfo '" + pdf + "'"); info.code == 0) {
+    if (Outcome info = shell("pdfinfo '" + pdf + "'"); info.code == 0) {
       size_t at = info.output.find("Pages:");
       if (at != std::string::npos) n = std::stoi(info.output.substr(at + 6));
     }
     for (int k = 1; k <= n; ++k)
-      out.push_back(
-          run("pdftotext -f " + std::to_string(k) + " -l " + std::to_string(k) + " '" + pdf + "' -")
-              .output);
+      out.push_back(shell("pdftotext -f " + std::to_string(k) + " -l " + std::to_string(k) + " '" +
+                          pdf + "' -")
+                        .output);
     return out;
   }
   fs::path dir;

@@ -15,43 +15,19 @@
 
 #include "math/math.h"
 #include "source/source.h"
+#include "test_util.h"
 
 namespace moyin {
 namespace {
 
 namespace fs = std::filesystem;
 
+using moyin::testing::count;
+using moyin::testing::read_file;
+using moyin::testing::shell;
+using Output = moyin::testing::Run;
+
 const fs::path kData = fs::path(MOYIN_SOURCE_DIR) / "tests/math/data";
-
-struct Output {
-  int code = -1;
-  std::string out;
-};
-
-Output run(const std::string& cmd) {
-  Output r;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-size_t count(const std::string& s, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
-  return n;
-}
 
 // The two documents built once into a temporary folder.
 struct Built {
@@ -67,18 +43,18 @@ const Built& built() {
     fs::create_directories(r.dir / "in");
     fs::copy_file(kData / "page.md", r.dir / "in/page.md");
     fs::copy_file(kData / "cases.md", r.dir / "in/cases.md");
-    r.build = run(std::string("'") + MOYIN_BINARY + "' build -j 2 '" + (r.dir / "in").string() +
-                  "' -o '" + (r.dir / "out").string() + "'");
+    r.build = shell(std::string("'") + MOYIN_BINARY + "' build -j 2 '" + (r.dir / "in").string() +
+                    "' -o '" + (r.dir / "out").string() + "'");
     return r;
   }();
   return b;
 }
 
 // Formulas of a document, as the source stage finds them (inline + display).
-size_t formulas_in(const fs::path& md) {
+int formulas_in(const fs::path& md) {
   doc::Diagnostics diags;
   auto d = source::read_file(md, diags);
-  size_t n = 0;
+  int n = 0;
   std::function<void(const std::vector<doc::Inline>&)> inl =
       [&](const std::vector<doc::Inline>& v) {
         for (const doc::Inline& in : v) {
@@ -99,42 +75,42 @@ size_t formulas_in(const fs::path& md) {
 
 TEST(MathCli, BuildsWithOneWarningForTheBrokenFormula) {
   const Built& b = built();
-  EXPECT_EQ(b.build.code, 0) << b.build.out;
-  EXPECT_EQ(count(b.build.out, "warning"), 1u) << b.build.out;
-  EXPECT_NE(b.build.out.find("cases.md:5:18: warning: math: Missing argument for \\frac"),
+  EXPECT_EQ(b.build.code, 0) << b.build.output;
+  EXPECT_EQ(count(b.build.output, "warning"), 1) << b.build.output;
+  EXPECT_NE(b.build.output.find("cases.md:5:18: warning: math: Missing argument for \\frac"),
             std::string::npos)
-      << b.build.out;
+      << b.build.output;
 }
 
 TEST(MathCli, PdfTextHasNoTeX) {
   const Built& b = built();
-  Output t = run("pdftotext '" + (b.dir / "out/page.pdf").string() + "' -");
-  ASSERT_EQ(t.code, 0) << t.out;
-  EXPECT_EQ(t.out.find('$'), std::string::npos) << t.out;
-  EXPECT_EQ(t.out.find("\\frac"), std::string::npos) << t.out;
+  Output t = shell("pdftotext '" + (b.dir / "out/page.pdf").string() + "' -");
+  ASSERT_EQ(t.code, 0) << t.output;
+  EXPECT_EQ(t.output.find('$'), std::string::npos) << t.output;
+  EXPECT_EQ(t.output.find("\\frac"), std::string::npos) << t.output;
   // CJK in \text{} is drawn as text with Moyin's fonts, and extracts as itself.
-  EXPECT_NE(t.out.find("正确数"), std::string::npos) << t.out;
+  EXPECT_NE(t.output.find("正确数"), std::string::npos) << t.output;
   // Body text around the formulas is intact; equation numbers print.
-  EXPECT_NE(t.out.find("可用数学归纳法证明"), std::string::npos);
-  EXPECT_NE(t.out.find("(1)"), std::string::npos);
+  EXPECT_NE(t.output.find("可用数学归纳法证明"), std::string::npos);
+  EXPECT_NE(t.output.find("(1)"), std::string::npos);
 }
 
 TEST(MathCli, PdfFormulasCarryTheirTeXAsActualText) {
   const Built& b = built();
   Output q =
-      run("qpdf --qdf --object-streams=disable '" + (b.dir / "out/page.pdf").string() + "' -");
+      shell("qpdf --qdf --object-streams=disable '" + (b.dir / "out/page.pdf").string() + "' -");
   ASSERT_EQ(q.code, 0);
-  const size_t spans = count(q.out, "/ActualText");
+  const size_t spans = count(q.output, "/ActualText");
   EXPECT_EQ(spans, formulas_in(kData / "page.md"));
   // Marked content (tags, /ActualText spans) and artifacts (BMC) are balanced.
-  EXPECT_EQ(count(q.out, "BDC") + count(q.out, "BMC"), count(q.out, "EMC"));
+  EXPECT_EQ(count(q.output, "BDC") + count(q.output, "BMC"), count(q.output, "EMC"));
 }
 
 TEST(MathCli, DollarCasesStayText) {
   const Built& b = built();
-  Output t = run("pdftotext '" + (b.dir / "out/cases.pdf").string() + "' -");
+  Output t = shell("pdftotext '" + (b.dir / "out/cases.pdf").string() + "' -");
   ASSERT_EQ(t.code, 0);
-  std::string flat = std::regex_replace(t.out, std::regex("\\s+"), " ");
+  std::string flat = std::regex_replace(t.output, std::regex("\\s+"), " ");
   EXPECT_NE(flat.find("It costs $5 and $6 today"), std::string::npos) << flat;
   EXPECT_NE(flat.find("$x$"), std::string::npos) << flat;
   EXPECT_NE(flat.find("and $ prints a dollar sign"), std::string::npos) << flat;
@@ -145,19 +121,20 @@ TEST(MathCli, EpubHasOneMathElementPerFormulaAndPassesEpubcheck) {
   const Built& b = built();
   const fs::path x = b.dir / "x";
   ASSERT_EQ(
-      run("unzip -q -o '" + (b.dir / "out/page.epub").string() + "' -d '" + x.string() + "'").code,
+      shell("unzip -q -o '" + (b.dir / "out/page.epub").string() + "' -d '" + x.string() + "'")
+          .code,
       0);
   std::string xhtml;
   for (const auto& e : fs::directory_iterator(x / "EPUB"))
     if (e.path().extension() == ".xhtml" && e.path().filename() != "nav.xhtml")
-      xhtml += read(e.path());
+      xhtml += read_file(e.path());
   EXPECT_EQ(count(xhtml, "<math "), formulas_in(kData / "page.md"));
-  EXPECT_EQ(count(xhtml, "display=\"block\""), 4u);
+  EXPECT_EQ(count(xhtml, "display=\"block\""), 4);
   EXPECT_EQ(xhtml.find("<script"), std::string::npos);
-  EXPECT_NE(read(x / "EPUB/package.opf").find("properties=\"mathml\""), std::string::npos);
-  Output check = run("java -jar /usr/bin/epubcheck '" + (b.dir / "out/page.epub").string() + "'");
-  EXPECT_EQ(check.code, 0) << check.out;
-  EXPECT_NE(check.out.find("0 errors / 0 warnings"), std::string::npos) << check.out;
+  EXPECT_NE(read_file(x / "EPUB/package.opf").find("properties=\"mathml\""), std::string::npos);
+  Output check = shell("java -jar /usr/bin/epubcheck '" + (b.dir / "out/page.epub").string() + "'");
+  EXPECT_EQ(check.code, 0) << check.output;
+  EXPECT_NE(check.output.find("0 errors / 0 warnings"), std::string::npos) << check.output;
 }
 
 // MathJax 3 cannot break a formula: one wider than the text is drawn smaller
@@ -170,17 +147,18 @@ TEST(MathCli, WideInlineFormulaIsScaledToTheMeasure) {
   for (int i = 1; i <= 40; ++i)
     tex += (i > 1 ? " + " : "") + std::string("a_{") + std::to_string(i) + "}";
   std::ofstream(dir / "wide.md", std::ios::binary) << "# 宽公式\n\n$" + tex + "$ 之后的文字。\n";
-  Output b = run(std::string("'") + MOYIN_BINARY + "' build '" + (dir / "wide.md").string() +
-                 "' --to pdf -o '" + dir.string() + "'");
-  ASSERT_EQ(b.code, 0) << b.out;
-  EXPECT_EQ(count(b.out, "warning"), 1u) << b.out;
-  EXPECT_NE(b.out.find("wide.md:3:"), std::string::npos) << b.out;
-  EXPECT_NE(b.out.find(": warning: math: formula wider than the text"), std::string::npos) << b.out;
-  Output d = run(std::string("'") + MOYIN_BINARY + "' dump --stage pages '" +
-                 (dir / "wide.md").string() + "'");
+  Output b = shell(std::string("'") + MOYIN_BINARY + "' build '" + (dir / "wide.md").string() +
+                   "' --to pdf -o '" + dir.string() + "'");
+  ASSERT_EQ(b.code, 0) << b.output;
+  EXPECT_EQ(count(b.output, "warning"), 1) << b.output;
+  EXPECT_NE(b.output.find("wide.md:3:"), std::string::npos) << b.output;
+  EXPECT_NE(b.output.find(": warning: math: formula wider than the text"), std::string::npos)
+      << b.output;
+  Output d = shell(std::string("'") + MOYIN_BINARY + "' dump --stage pages '" +
+                   (dir / "wide.md").string() + "'");
   ASSERT_EQ(d.code, 0);
   // "  path X,Y WxH …": every outline ends inside the type area (A4, 25 mm margins).
-  std::istringstream lines(d.out);
+  std::istringstream lines(d.output);
   std::string line;
   size_t paths = 0;
   double right = 0;
@@ -198,18 +176,18 @@ TEST(MathCli, WideInlineFormulaIsScaledToTheMeasure) {
 }
 
 TEST(MathCli, GoldenPageDump) {
-  Output d = run(std::string("cd '") + MOYIN_SOURCE_DIR + "' && '" + MOYIN_BINARY +
-                 "' dump --stage pages tests/math/data/page.md");
-  ASSERT_EQ(d.code, 0) << d.out.substr(0, 500);
+  Output d = shell(std::string("cd '") + MOYIN_SOURCE_DIR + "' && '" + MOYIN_BINARY +
+                   "' dump --stage pages tests/math/data/page.md");
+  ASSERT_EQ(d.code, 0) << d.output.substr(0, 500);
   const fs::path golden = fs::path(MOYIN_SOURCE_DIR) / "tests/golden/pages/math-page.txt";
   if (std::getenv("MOYIN_UPDATE_GOLDEN")) {
-    std::ofstream(golden, std::ios::binary) << d.out;
+    std::ofstream(golden, std::ios::binary) << d.output;
     GTEST_SKIP() << "wrote " << golden;
   }
   ASSERT_TRUE(fs::exists(golden)) << "run with MOYIN_UPDATE_GOLDEN=1";
-  const std::string want = read(golden);
-  if (want == d.out) return;
-  std::istringstream a(want), g(d.out);
+  const std::string want = read_file(golden);
+  if (want == d.output) return;
+  std::istringstream a(want), g(d.output);
   std::string la, lg;
   for (int line = 1;; ++line) {
     const bool ha = static_cast<bool>(std::getline(a, la)),

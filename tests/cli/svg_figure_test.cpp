@@ -17,36 +17,19 @@
 #include <utility>
 #include <vector>
 
+#include "test_util.h"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Outcome {
-  int code = -1;
-  std::string output;
-};
-
-Outcome run(const std::string& cmd) {
-  Outcome r;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
-  int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-int count(const std::string& s, const std::string& what) {
-  int n = 0;
-  for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
-  return n;
-}
+using moyin::testing::count;
+using moyin::testing::shell;
+using Outcome = moyin::testing::Run;
 
 // The rows of `pdfimages -list` (after its two header lines), split in fields.
 std::vector<std::vector<std::string>> image_rows(const fs::path& pdf) {
-  std::istringstream in(run("pdfimages -list '" + pdf.string() + "'").output);
+  std::istringstream in(shell("pdfimages -list '" + pdf.string() + "'").output);
   std::vector<std::vector<std::string>> rows;
   std::string line;
   for (int k = 0; std::getline(in, line); ++k) {
@@ -74,8 +57,8 @@ class SvgFigure : public ::testing::Test {
 
   Outcome build(const std::string& markdown) {
     std::ofstream(dir / "book.md", std::ios::binary) << markdown;
-    return run("'" + std::string(MOYIN_BINARY) + "' build '" + (dir / "book.md").string() +
-               "' --to pdf -o '" + dir.string() + "'");
+    return shell("'" + std::string(MOYIN_BINARY) + "' build '" + (dir / "book.md").string() +
+                 "' --to pdf -o '" + dir.string() + "'");
   }
   fs::path dir;
 };
@@ -85,12 +68,12 @@ TEST_F(SvgFigure, VectorDiagramHasNoRasterAndItsChineseLabelsAreText) {
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_EQ(r.output.find("warning"), std::string::npos) << r.output;
   const fs::path pdf = dir / "book.pdf";
-  EXPECT_TRUE(image_rows(pdf).empty()) << run("pdfimages -list '" + pdf.string() + "'").output;
-  std::string text = run("pdftotext -enc UTF-8 '" + pdf.string() + "' -").output;
+  EXPECT_TRUE(image_rows(pdf).empty()) << shell("pdfimages -list '" + pdf.string() + "'").output;
+  std::string text = shell("pdftotext -enc UTF-8 '" + pdf.string() + "' -").output;
   EXPECT_NE(text.find("输入文稿"), std::string::npos) << text;
   EXPECT_NE(text.find("修改后重新排版"), std::string::npos) << text;
   EXPECT_NE(text.find("引擎"), std::string::npos) << text;
-  Outcome check = run("qpdf --check '" + pdf.string() + "'");
+  Outcome check = shell("qpdf --check '" + pdf.string() + "'");
   EXPECT_EQ(check.code, 0) << check.output;
   EXPECT_EQ(check.output.find("WARNING"), std::string::npos) << check.output;
 }
@@ -110,7 +93,7 @@ TEST_F(SvgFigure, FilterFallsBackToA300DpiRasterWithOneWarning) {
   ASSERT_GE(rows[0].size(), 14u);
   EXPECT_GE(std::stoi(rows[0][12]), 299);
   EXPECT_GE(std::stoi(rows[0][13]), 299);
-  Outcome check = run("qpdf --check '" + (dir / "book.pdf").string() + "'");
+  Outcome check = shell("qpdf --check '" + (dir / "book.pdf").string() + "'");
   EXPECT_EQ(check.code, 0) << check.output;
 }
 
@@ -151,10 +134,10 @@ TEST_F(SvgFigure, ShrinksIntoTheRestOfThePageOrMovesOn) {
     for (int i = 0; i < paragraphs; ++i) md += para;
     md += "![流程](diagram.svg){height=70%}\n";
     std::ofstream(dir / "book.md", std::ios::binary) << md;
-    Outcome d = run("'" + std::string(MOYIN_BINARY) +
-                    "' dump --stage pages --set title-page.enabled=false "
-                    "--set toc.enabled=false '" +
-                    (dir / "book.md").string() + "'");
+    Outcome d = shell("'" + std::string(MOYIN_BINARY) +
+                      "' dump --stage pages --set title-page.enabled=false "
+                      "--set toc.enabled=false '" +
+                      (dir / "book.md").string() + "'");
     EXPECT_EQ(d.code, 0) << d.output.substr(0, 400);
     return figure_place(dump_pages(d.output));
   };
@@ -179,10 +162,11 @@ TEST_F(SvgFigure, BrokenSvgWarnsWithItsPlaceAndPrintsTheAltText) {
       << "<svg xmlns=\"http://www.w3.org/2000/svg\">\n<g>\n<rect width=\"1\"\n";
   Outcome r = build("# 图\n\n![坏图](bad.svg)\n");
   ASSERT_EQ(r.code, 0) << r.output;
-  EXPECT_NE(r.output.find("book.md:3:1: warning: SVG image bad.svg cannot be drawn: malformed XML"),
-            std::string::npos)
+  EXPECT_NE(
+      r.output.find("book.md:3:1: warning: image bad.svg is a damaged SVG file (malformed XML"),
+      std::string::npos)
       << r.output;
-  std::string text = run("pdftotext -enc UTF-8 '" + (dir / "book.pdf").string() + "' -").output;
+  std::string text = shell("pdftotext -enc UTF-8 '" + (dir / "book.pdf").string() + "' -").output;
   EXPECT_NE(text.find("坏图"), std::string::npos) << text;
 }
 

@@ -89,6 +89,9 @@ def main(out):
     (out / "diagram.svg").write_text(
         '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="4cm" viewBox="0 0 200 100">'
         '<rect width="200" height="100" fill="red"/></svg>\n')
+    # An SVG whose root sniffs fine but whose XML is not well-formed.
+    (out / "broken.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="5"></svg>\n')
 
 
 if __name__ == "__main__":

@@ -84,6 +84,8 @@ lang: en
 ![Remote](https://example.com/x.png)
 
 ![Outside](../secret.png)
+
+![Broken SVG](img/broken.svg)
 )";
 
 class ImagePipeline : public ::testing::Test {
@@ -125,6 +127,7 @@ TEST_F(ImagePipeline, SameWarningsForPdfAndEpub) {
       "doc.md:38:1: warning: image img/text.png is not a PNG, JPEG, GIF, WebP or SVG file; alt text used",
       "doc.md:40:1: warning: remote image https://example.com/x.png is not downloaded; alt text used",
       "doc.md:42:1: warning: image ../secret.png is outside the document's folder; alt text used",
+      "doc.md:44:1: warning: image img/broken.svg is a damaged SVG file (",
   };
   for (const char* w : expected) {
     size_t at = pdf.out.find(w);
@@ -133,7 +136,7 @@ TEST_F(ImagePipeline, SameWarningsForPdfAndEpub) {
   }
   int lines = 0;
   for (char c : pdf.out) lines += c == '\n';
-  EXPECT_EQ(lines, 6) << pdf.out;
+  EXPECT_EQ(lines, 7) << pdf.out;
   EXPECT_EQ(pdf.out.find(dir_.string()), std::string::npos) << "absolute path in " << pdf.out;
 }
 
@@ -260,6 +263,99 @@ TEST_F(ImagePipeline, EpubPassesEpubcheck) {
   Ran xhtml = run("unzip -p '" + (dir_ / "doc/out/doc.epub").string() + "' EPUB/chapter-001.xhtml");
   EXPECT_NE(xhtml.out.find("style=\"width: 60%;\""), std::string::npos) << xhtml.out;
   EXPECT_NE(xhtml.out.find("<figcaption>A figure with a caption</figcaption>"), std::string::npos);
+}
+
+// The manuscript a technical writer sends: a vector diagram with Chinese
+// labels, every raster format, an HTML <img width>, and code in five
+// languages, through both outputs.
+const char* kCombined = R"(---
+title: 图与代码
+lang: zh-CN
+---
+# 图
+
+![流程图](img/flow.svg "排版流程")
+
+![WebP](img/lossy.webp)
+
+![GIF](img/anim.gif)
+
+![16 位 PNG](img/deep.png)
+
+![CMYK JPEG](img/cmyk.jpg)
+
+<img src="img/rgb.png" width="120" alt="HTML 图片">
+
+# 代码
+
+```python
+def greet(name):
+    return name
+```
+
+```javascript
+function greet(name) { return name; }
+```
+
+```bash
+if true; then echo "$HOME"; fi
+```
+
+```rust
+fn greet(name: &str) -> &str { name }
+```
+
+```json
+{"name": true}
+```
+)";
+
+// The colour of the first text run of `dump` whose text is exactly `text` ("" when none).
+std::string run_colour(const std::string& dump, const std::string& text) {
+  std::istringstream in(dump);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.starts_with("  text ") || !line.ends_with(" \"" + text + "\"")) continue;
+    const size_t hash = line.find(" #");
+    if (hash != std::string::npos) return line.substr(hash + 1, 7);
+  }
+  return "";
+}
+
+TEST_F(ImagePipeline, CombinedManuscriptInBothOutputs) {
+  fs::copy_file(fs::path(MOYIN_SOURCE_DIR) / "tests/fixtures/svg/diagram.svg",
+                dir_ / "doc/img/flow.svg");
+  std::ofstream(dir_ / "doc/combined.md") << kCombined;
+  Ran built = moyin("build combined.md -o out");
+  ASSERT_EQ(built.status, 0) << built.out;
+  EXPECT_EQ(built.out, "") << "no warning expected";
+  const std::string pdf = (dir_ / "doc/out/combined.pdf").string();
+  // Five rasters (WebP, GIF, 16-bit PNG, CMYK JPEG, <img>): the SVG is drawn as vectors.
+  Ran list = run("pdfimages -list '" + pdf + "' | tail -n +3 | wc -l");
+  EXPECT_EQ(list.out, "5\n");
+  Ran text = run("pdftotext -enc UTF-8 '" + pdf + "' -");
+  EXPECT_NE(text.out.find("输入文稿"), std::string::npos) << "the SVG's Chinese label";
+  // Keywords are drawn in another colour than the names around them.
+  Ran dump = moyin("dump --stage pages combined.md");
+  ASSERT_EQ(dump.status, 0) << dump.out;
+  const std::string plain = run_colour(dump.out, "(name):");
+  ASSERT_FALSE(plain.empty()) << dump.out;
+  for (const char* keyword : {"def", "function", "if", "fn"}) {
+    const std::string colour = run_colour(dump.out, keyword);
+    EXPECT_FALSE(colour.empty()) << keyword << " is not a run of its own";
+    EXPECT_NE(colour, plain) << keyword;
+  }
+  Ran check =
+      run("java -jar /usr/bin/epubcheck '" + (dir_ / "doc/out/combined.epub").string() + "' 2>&1");
+  EXPECT_NE(check.out.find("No errors or warnings detected"), std::string::npos) << check.out;
+  Ran files = run("unzip -l '" + (dir_ / "doc/out/combined.epub").string() + "'");
+  EXPECT_NE(files.out.find("EPUB/images/flow.svg"), std::string::npos) << files.out;
+}
+
+// A broken SVG is alt text in both outputs: never packed into the EPUB.
+TEST_F(ImagePipeline, BrokenSvgIsNotPacked) {
+  ASSERT_EQ(moyin("build doc.md -o out --to epub -q").status, 0);
+  Ran files = run("unzip -l '" + (dir_ / "doc/out/doc.epub").string() + "'");
+  EXPECT_EQ(files.out.find("broken"), std::string::npos) << files.out;
 }
 
 // The page a figure lands on, as `moyin dump --stage pages` prints it.

@@ -35,7 +35,7 @@ void check_golden(double measure, const std::string& name) {
   layers.styles_dir = std::filesystem::path(MOYIN_SOURCE_DIR) / "styles";
   layers.front_matter = d->meta.style;
   const style::Sheet sheet = style::resolve(layers, diags);
-  std::string got = dump_lines(*d, sheet, *fonts, diags, nullptr, measure);
+  std::string got = dump_lines(*d, sheet, *fonts, diags, measure);
   const std::string path = std::string(MOYIN_SOURCE_DIR) + "/tests/typeset/golden/" + name;
   if (std::getenv("MOYIN_UPDATE_GOLDEN")) {
     std::ofstream(path, std::ios::binary) << got;
