@@ -283,7 +283,6 @@ std::string why_loose(std::span<const Item> items, const LineSpan& span,
          base::compact(std::max(0.0, room), 1) + " pt left on the line";
 }
 
-
 // --- huge paragraphs: set in pieces of bounded size -----------------------
 
 bool splittable_text(const doc::Inline& in) {
@@ -333,7 +332,8 @@ std::vector<doc::Inline> split_inline(const doc::Inline& in, size_t limit, size_
     size_t at = 0;
     for (;;) {
       const size_t room = limit > used ? limit - used : 0;
-      const size_t cut = in.text.size() - at <= room ? in.text.size() : piece_end(in.text, at, room);
+      const size_t cut =
+          in.text.size() - at <= room ? in.text.size() : piece_end(in.text, at, room);
       parts.back().text = in.text.substr(at, cut - at);
       if (in.pos.line > 0 && in.pos.column > 0)
         parts.back().pos.column = in.pos.column + static_cast<int>(at);
