@@ -118,6 +118,9 @@ void translate(layout::Item& item, double dx, double dy) {
         } else if constexpr (std::is_same_v<T, layout::Anchor>) {
           it.at.x += dx;
           it.at.y += dy;
+        } else if constexpr (std::is_same_v<T, layout::Turn>) {
+          it.pivot.x += dx;  // turning about the moved pivot commutes with the move
+          it.pivot.y += dy;
         } else if constexpr (std::is_same_v<T, layout::Path>) {
           for (auto& seg : it.segments)
             for (auto& pt : seg.p) {
