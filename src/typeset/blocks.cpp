@@ -1098,6 +1098,91 @@ VBox placeholder_box(double x, double w, double h) {
   return box;
 }
 
+// An image's size in pt: what its width/height attributes ask for (one of
+// them keeps the aspect ratio), else its pixels (SVG: CSS px) at 96 dpi.
+struct PlacedSize {
+  double w = 0, h = 0;
+  bool asked = false;  // a width or height attribute gave it
+};
+PlacedSize asked_size(const Ctx& c, const doc::Inline& img, double px_w, double px_h,
+                      double measure, double area_h) {
+  PlacedSize s{px_w * 0.75, px_h * 0.75, false};
+  const auto want_w = size_attribute(c, img.width, measure);
+  const auto want_h = size_attribute(c, img.height, area_h);
+  s.asked = want_w || want_h;
+  if (want_w && want_h) {
+    s.w = *want_w;
+    s.h = *want_h;
+  } else if (want_w) {
+    s.h *= *want_w / s.w;
+    s.w = *want_w;
+  } else if (want_h) {
+    s.w *= *want_h / s.h;
+    s.h = *want_h;
+  }
+  return s;
+}
+
+// Replaces the images in `inlines` by what the setter draws: each one the
+// catalog can show becomes an InlineImage of `req` (at its asked or natural
+// size, within the line and figure.max-height); any other is replaced by its
+// alt text, after the catalog has said why. Returns whether there was any.
+bool resolve_inline_images(Ctx& c, std::vector<doc::Inline>& inlines, SetRequest& req) {
+  bool any = false;
+  for (doc::Inline& in : inlines) {
+    if (in.kind != doc::InlineKind::Image) {
+      any = resolve_inline_images(c, in.children, req) || any;
+      continue;
+    }
+    any = true;
+    const std::string path = c.doc ? c.doc->path : "";
+    const image::Entry e = c.images.use(in.url, path, in.pos, c.diags);
+    std::optional<SvgFigure> drawing;
+    if (e.ok() && e.format == image::Format::Svg)
+      drawing = load_svg_figure(e.bytes, in.url, path, in.pos, c.diags);
+    const bool placeholder = e.problem == image::Problem::TooManyPixels;
+    if (!(e.ok() && (e.format != image::Format::Svg || drawing)) && !placeholder) {
+      in.kind = doc::InlineKind::Text;
+      in.text = doc::plain_text(in.children);
+      in.children.clear();
+      continue;
+    }
+    const double area_h = c.sheet.text_height();
+    const double max_w = std::max(1.0, req.measure - std::max(0.0, req.first_indent));
+    PlacedSize s = asked_size(c, in, drawing ? drawing->drawing.width : e.width,
+                              drawing ? drawing->drawing.height : e.height, req.measure, area_h);
+    const double max_h = s.asked ? area_h : c.sheet.figure.max_height * area_h;
+    const double scale = std::min({1.0, max_w / s.w, max_h / s.h});
+    InlineImage image{s.w * scale, s.h * scale, {}};
+    if (placeholder) image.items = placeholder_box(0, image.width, image.height).items;
+    else if (drawing)
+      image.items = svg_figure_items(*drawing, {0, -image.height}, image.width, c.setter, path,
+                                     in.pos, c.diags);
+    else
+      image.items.push_back(
+          layout::ImageBox{layout::Box{0, -image.height, image.width, image.height}, e.key});
+    req.images.push_back(std::move(image));
+  }
+  return any;
+}
+
+bool has_image(const std::vector<doc::Inline>& inlines) {
+  for (const doc::Inline& in : inlines)
+    if (in.kind == doc::InlineKind::Image || has_image(in.children)) return true;
+  return false;
+}
+
+// Every request of the block layout passes here: images inside text are
+// resolved and drawn (see resolve_inline_images) before the setter sets it.
+std::vector<SetLine> set_lines(Ctx& c, const LineSetter& setter, const SetRequest& req) {
+  if (!req.inlines || !req.images.empty() || !has_image(*req.inlines)) return setter(req);
+  std::vector<doc::Inline> inlines = *req.inlines;
+  SetRequest with = req;
+  with.inlines = &inlines;
+  resolve_inline_images(c, inlines, with);
+  return setter(with);
+}
+
 // An image paragraph: the picture from the run's image catalog, at the size
 // asked for (or its pixels at 96 dpi) within the measure and the page, and a
 // caption under it. An image that cannot be shown prints "[图] alt" instead
@@ -1130,24 +1215,13 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
   // Room for the caption's first line below the picture.
   const double room_h =
       std::max(1.0, area_h - (caption.empty() ? 0 : cap.space_before + cap.leading));
-  double w = (drawing ? drawing->drawing.width : e.width) * 0.75;  // pixels (SVG: CSS px) at 96 dpi
-  double h = (drawing ? drawing->drawing.height : e.height) * 0.75;
-  auto want_w = size_attribute(c, img->width, f.measure);
-  auto want_h = size_attribute(c, img->height, area_h);
-  if (want_w && want_h) {
-    w = *want_w;
-    h = *want_h;
-  } else if (want_w) {
-    h *= *want_w / w;
-    w = *want_w;
-  } else if (want_h) {
-    w *= *want_h / h;
-    h = *want_h;
-  }
+  const PlacedSize asked =
+      asked_size(c, *img, drawing ? drawing->drawing.width : e.width,
+                 drawing ? drawing->drawing.height : e.height, f.measure, area_h);
+  double w = asked.w, h = asked.h;
   // Never wider than the measure nor taller than the page; without a size
   // asked for, no taller than figure.max-height of the type area.
-  const double max_h =
-      (want_w || want_h) ? room_h : std::min(room_h, c.sheet.figure.max_height * area_h);
+  const double max_h = asked.asked ? room_h : std::min(room_h, c.sheet.figure.max_height * area_h);
   const double scale = std::min({1.0, f.measure / w, max_h / h});
   w *= scale;
   h *= scale;
@@ -1364,7 +1438,12 @@ BlockLayout layout_chapters(std::span<const doc::Document> chapters, const style
                             image::Catalog* images, bool name_untitled) {
   image::Catalog own(image::CatalogOptions{
       .limits = {.max_pixels = int64_t{sheet.image.max_megapixels} * 1'000'000}});
-  Ctx c{nullptr, sheet, setter, diags, images ? *images : own, {}, {}, 0, 1, 0, 0, {}, -1};
+  Ctx* ctx = nullptr;
+  const LineSetter with_images = [&ctx, &setter](const SetRequest& req) {
+    return set_lines(*ctx, setter, req);
+  };
+  Ctx c{nullptr, sheet, with_images, diags, images ? *images : own, {}, {}, 0, 1, 0, 0, {}, -1};
+  ctx = &c;
   Frame f;
   f.left = 0;
   f.measure = std::max(1.0, sheet.text_width());

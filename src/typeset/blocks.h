@@ -29,6 +29,14 @@ struct TextColor {
 };
 
 // What block layout asks of a paragraph setter.
+// An image in a line of text, resolved and drawn by the block layout: its
+// items have the box's bottom-left corner at (0, 0), on the baseline.
+struct InlineImage {
+  double width = 0;  // pt
+  double height = 0;
+  std::vector<layout::Item> items;
+};
+
 struct SetRequest {
   const std::vector<doc::Inline>* inlines = nullptr;
   style::Role role = style::Role::Body;
@@ -48,6 +56,10 @@ struct SetRequest {
   // `text_color` when set, else the role's colour.
   std::vector<TextColor> colors;
   std::optional<layout::Color> text_color;
+  // The inlines' images in order, when the block layout resolved them: then
+  // every Image inline is drawn from here (one that could not be drawn was
+  // already replaced by its alt text). Empty: images are their alt text.
+  std::vector<InlineImage> images;
 };
 
 // One set line. Items are relative to the line start (x = 0 is the left edge

@@ -627,6 +627,7 @@ class FontSetter {
     ps.lang = lang_;
     ps.hyphenator = hyphenator_;
     ps.formula = [this](const doc::Inline& in) { return drawing(in); };
+    for (const InlineImage& image : req.images) ps.images.push_back({image.width, image.height});
     ps.timings = timings;
     const std::vector<doc::Inline>* inlines = req.inlines;
     std::vector<doc::Inline> linked;
@@ -685,9 +686,16 @@ class FontSetter {
         if (r.color == layout::Color{}) r.color = color;
         sl.items.push_back(std::move(r));
       }
-      for (const LineObject& o : l.objects)
-        if (const math::Drawing* d = drawing(*o.formula))
+      for (const LineObject& o : l.objects) {
+        if (o.image >= 0) {
+          for (layout::Item item : req.images[static_cast<size_t>(o.image)].items) {
+            translate(item, o.x, 0);
+            sl.items.push_back(std::move(item));
+          }
+        } else if (const math::Drawing* d = drawing(*o.formula)) {
           place_formula(*d, *o.formula, o, roles, color, sl.items);
+        }
+      }
       for (const Decoration& d : l.decorations) {
         if (d.kind == Decoration::Kind::Link) {
           layout::LinkArea link{layout::Box{d.x0, -0.9 * ps.size, d.x1 - d.x0, 1.15 * ps.size}, "",

@@ -1,7 +1,8 @@
 // English hyphenation for the line breaker's second pass: libhyphen with
 // TeX-style patterns (Debian's hyphen-en-us, /usr/share/hyphen/hyph_en_US.dic).
-// Loaded once per process by the command line and shared read-only by every
-// job's thread (hyphenating reads the dictionary only). libhyphen stays
+// Opened once per process by the command line and shared by every job's
+// thread: the patterns are read once, on first use (std::call_once), and
+// only read after that. libhyphen stays
 // inside hyphenate.cpp.
 #pragma once
 
@@ -15,7 +16,9 @@ namespace moyin::typeset {
 
 class Hyphenator {
  public:
-  // nullopt when the file is missing or not a pattern dictionary.
+  // nullopt when the file is missing. The patterns are read on the first
+  // word asked for (a file that is not a pattern dictionary then gives no
+  // hyphenation points).
   static std::optional<Hyphenator> load(const std::filesystem::path& dictionary);
   Hyphenator(Hyphenator&&) noexcept;
   Hyphenator& operator=(Hyphenator&&) noexcept;

@@ -82,7 +82,15 @@ void walk(StyledText& st, const std::vector<doc::Inline>& inlines, InlineStyle s
         st.links.push_back(in.url);
         walk(st, in.children, s);
         break;
-      case doc::InlineKind::Image: walk(st, in.children, s); break;
+      case doc::InlineKind::Image:
+        if (!st.image_objects) {
+          walk(st, in.children, s);
+          break;
+        }
+        s.object = static_cast<int>(st.objects.size());
+        st.objects.push_back(&in);
+        add(st, "\uFFFC", s, SpanKind::Text, in.pos);
+        break;
       case doc::InlineKind::SoftBreak: add(st, " ", s, SpanKind::Soft, in.pos); break;
       case doc::InlineKind::LineBreak: add(st, "\n", s, SpanKind::Hard, in.pos); break;
       case doc::InlineKind::FootnoteRef:
@@ -139,8 +147,9 @@ void walk(StyledText& st, const std::vector<doc::Inline>& inlines, InlineStyle s
 
 }  // namespace
 
-StyledText flatten(const std::vector<doc::Inline>& inlines) {
+StyledText flatten(const std::vector<doc::Inline>& inlines, bool image_objects) {
   StyledText st;
+  st.image_objects = image_objects;
   walk(st, inlines, InlineStyle{});
   return st;
 }

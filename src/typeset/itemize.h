@@ -24,7 +24,7 @@ struct InlineStyle {
   int color = -1;            // index into StyledText::colors (<span style="color:…">)
   int ruby = -1;             // index into StyledText::rubies: this text is a ruby base
   int link = -1;             // index into StyledText::links
-  int object = -1;           // a formula: index into StyledText::objects (its U+FFFC stands for it)
+  int object = -1;  // a formula or image: index into StyledText::objects (its U+FFFC stands for it)
   friend bool operator==(const InlineStyle&, const InlineStyle&) = default;
 };
 
@@ -39,11 +39,18 @@ struct TextSpan {
   doc::Position pos;
 };
 
+// An image in a line of text: a box of this size (pt) on the baseline.
+struct ImageSize {
+  double width = 0;
+  double height = 0;
+};
+
 struct StyledText {
   std::string text;             // SoftBreak = " ", LineBreak = "\n"
   std::vector<TextSpan> spans;  // cover text in order
   std::vector<std::string> links;
-  std::vector<const doc::Inline*> objects;  // inline formulas, each one U+FFFC in `text`
+  std::vector<const doc::Inline*> objects;  // inline formulas and images, each one U+FFFC in `text`
+  bool image_objects = false;               // images are objects, not their alt text
   std::vector<std::string> colors;          // CSS colours as written
   std::vector<const doc::Inline*> rubies;   // Ruby inlines (their text is the annotation)
   // Raw HTML the PDF does not draw: the tag name ("abbr", "script", "!--") and where.
@@ -54,8 +61,9 @@ struct StyledText {
 };
 
 // Flattens inlines: emphasis → italic, strong → bold, strike, links, code,
-// footnote references as superscript numbers, images as their alt text.
-StyledText flatten(const std::vector<doc::Inline>& inlines);
+// footnote references as superscript numbers, images as their alt text or,
+// with `image_objects`, as objects (each one U+FFFC) like formulas.
+StyledText flatten(const std::vector<doc::Inline>& inlines, bool image_objects = false);
 
 // The fonts a paragraph draws from.
 struct FontRoles {

@@ -26,7 +26,8 @@ AtomKind classify(char32_t c, bool cjk_quote, base::PunctClass& punct) {
 MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRoles& fonts,
                           const MeasureOptions& opt) {
   MeasuredParagraph mp;
-  mp.text = flatten(inlines);
+  mp.text = flatten(inlines, !opt.images.empty());
+  int images_seen = 0;
   mp.runs = itemize(mp.text, fonts, &mp.uncovered, opt.lang);
   const std::string& text = mp.text.text;
   for (uint32_t r = 0; r < mp.runs.size(); ++r) {
@@ -64,11 +65,18 @@ MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRol
       a.cp = U'\uFFFC';
       a.kind = AtomKind::Latin;  // Han–Latin spacing around formulas (CJK-RULES §4)
       a.object = run.style.object;
-      const math::Drawing* d =
-          opt.formula ? opt.formula(*mp.text.objects[static_cast<size_t>(run.style.object)])
-                      : nullptr;
-      a.advance = d ? d->width * size : 0;
       a.size = size;
+      const doc::Inline& object = *mp.text.objects[static_cast<size_t>(run.style.object)];
+      if (object.kind == doc::InlineKind::Image) {
+        // Sized by the block layout, within the measure: never scaled here.
+        a.image = images_seen++;
+        const size_t k = static_cast<size_t>(a.image);
+        a.advance = k < opt.images.size() ? opt.images[k].width : 0;
+        mp.atoms.push_back(a);
+        continue;
+      }
+      const math::Drawing* d = opt.formula ? opt.formula(object) : nullptr;
+      a.advance = d ? d->width * size : 0;
       if (opt.max_object_width > 0 && a.advance > opt.max_object_width) {
         const double s = opt.max_object_width / a.advance;
         a.size *= s;

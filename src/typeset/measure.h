@@ -33,7 +33,8 @@ struct Atom {
   bool soft = false;   // Space: from a soft line break
   double advance = 0;  // pt: sum of the glyphs' advances
   double size = 0;     // pt: font size of its run (its em)
-  int object = -1;     // an inline formula: index into StyledText::objects
+  int object = -1;     // an inline formula or image: index into StyledText::objects
+  int image = -1;      // an inline image: index into MeasureOptions::images
 };
 
 struct MeasuredParagraph {
@@ -67,6 +68,9 @@ struct MeasureOptions {
   // A formula wider than this (pt; 0 = no limit) is drawn smaller to fit it:
   // MathJax 3 cannot break a formula, and a line never breaks inside one.
   double max_object_width = 0;
+  // The sizes of the paragraph's images, in order. Empty: every image is its
+  // alt text; else every image is an object and has its size here.
+  std::vector<ImageSize> images;
 };
 
 MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRoles& fonts,

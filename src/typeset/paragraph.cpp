@@ -477,7 +477,10 @@ std::vector<Item> ParagraphSetter::build_items(const MeasuredParagraph& mp,
       }
     }
     if (g.left > 0 && prev >= 0) items.push_back(blank_glue(g.left, g.shrink));
-    int units = (a.kind == AtomKind::Han || a.kind == AtomKind::Latin) ? 1 : 0;
+    // Characters, for the last line's minimum; an image alone is never a 孤字.
+    int units = a.image >= 0                                             ? style.min_last_line
+                : (a.kind == AtomKind::Han || a.kind == AtomKind::Latin) ? 1
+                                                                         : 0;
     items.push_back(Item::box(g.box, units, static_cast<uint32_t>(i)));
     prev = static_cast<int>(i);
     had_space = false;
@@ -494,6 +497,7 @@ MeasuredParagraph ParagraphSetter::measure_for(const std::vector<doc::Inline>& i
   mo.code_scale = style.code_scale;
   mo.lang = style.lang;
   mo.formula = style.formula;
+  mo.images = style.images;
   // Less the first-line indent: a formula that opens a paragraph fits too.
   mo.max_object_width = std::max(1.0, style.measure - std::max(0.0, style.indent));
   return measure(inlines, style.fonts, mo);
@@ -655,7 +659,7 @@ SetParagraph ParagraphSetter::set_piece(const std::vector<doc::Inline>& inlines,
                           x + geo[it.ref].shift + a.advance,
                           {}});
         if (a.object >= 0)
-          objects.push_back({mp.text.objects[static_cast<size_t>(a.object)], x, a.size});
+          objects.push_back({mp.text.objects[static_cast<size_t>(a.object)], x, a.size, a.image});
         x += w;
         atoms_on_line.push_back(it.ref);
         atom_end.push_back(x);
@@ -764,7 +768,9 @@ SetParagraph ParagraphSetter::set_piece(const std::vector<doc::Inline>& inlines,
     }
     for (LineObject& o : objects) {
       o.x += line.offset;
-      if (const math::Drawing* d = style.formula ? style.formula(*o.formula) : nullptr) {
+      if (o.image >= 0) {  // on the baseline: only the ascent grows
+        line.ascent = std::max(line.ascent, style.images[static_cast<size_t>(o.image)].height);
+      } else if (const math::Drawing* d = style.formula ? style.formula(*o.formula) : nullptr) {
         line.ascent = std::max(line.ascent, d->ascent * o.size);
         line.descent = std::max(line.descent, d->descent * o.size);
       }

@@ -51,6 +51,8 @@ struct ParagraphStyle {
   const Hyphenator* hyphenator = nullptr;
   // Inline formulas' drawings (see MeasureOptions::formula).
   std::function<const math::Drawing*(const doc::Inline&)> formula;
+  // Inline images' sizes (see MeasureOptions::images).
+  std::vector<ImageSize> images;
   // Where `moyin build --timings` adds shaping and line-breaking time (null: not timed).
   base::Timings* timings = nullptr;
 };
@@ -86,11 +88,12 @@ enum class BreakKind : uint8_t {
 };
 const char* to_string(BreakKind k);
 
-// An inline formula on a line: drawn by the page builder at x, on the baseline.
+// An inline formula or image on a line: drawn by the page builder at x, on the baseline.
 struct LineObject {
-  const doc::Inline* formula = nullptr;
-  double x = 0;     // pt from the line's left edge (alignment included)
-  double size = 0;  // pt, the text size it is drawn at
+  const doc::Inline* formula = nullptr;  // the formula or image
+  double x = 0;                          // pt from the line's left edge (alignment included)
+  double size = 0;                       // pt, the text size it is drawn at
+  int image = -1;                        // an image: its index in ParagraphStyle::images
 };
 
 struct Line {

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -276,11 +277,7 @@ lang: zh-CN
 
 ![流程图](img/flow.svg "排版流程")
 
-![WebP](img/lossy.webp)
-
-![GIF](img/anim.gif)
-
-![16 位 PNG](img/deep.png)
+三张小图排成一行：![WebP](img/lossy.webp) ![GIF](img/anim.gif) ![16 位 PNG](img/deep.png)。
 
 ![CMYK JPEG](img/cmyk.jpg)
 
@@ -337,6 +334,22 @@ TEST_F(ImagePipeline, CombinedManuscriptInBothOutputs) {
   // Keywords are drawn in another colour than the names around them.
   Ran dump = moyin("dump --stage pages combined.md");
   ASSERT_EQ(dump.status, 0) << dump.out;
+  const fs::path golden = fs::path(MOYIN_SOURCE_DIR) / "tests/image/golden/combined.pages.txt";
+  if (std::getenv("MOYIN_UPDATE_GOLDEN")) {
+    std::ofstream(golden, std::ios::binary) << dump.out;
+  } else {
+    EXPECT_EQ(dump.out, slurp(golden)) << "run with MOYIN_UPDATE_GOLDEN=1 and check the diff";
+  }
+  // The three small pictures share one line of text.
+  std::set<std::string> rows;
+  std::istringstream in(dump.out);
+  for (std::string line; std::getline(in, line);)
+    if (line.starts_with("  image ") &&
+        (line.ends_with("\"lossy.webp\"") || line.ends_with("\"anim.gif\"") ||
+         line.ends_with("\"deep.png\"")))
+      rows.insert(
+          line.substr(line.find(',') + 1, line.find(' ', line.find(',')) - line.find(',') - 1));
+  EXPECT_EQ(rows.size(), 1u) << dump.out;
   const std::string plain = run_colour(dump.out, "(name):");
   ASSERT_FALSE(plain.empty()) << dump.out;
   for (const char* keyword : {"def", "function", "if", "fn"}) {
