@@ -155,7 +155,17 @@ struct Tag {
   bool end = false;
 };
 
-using Item = std::variant<GlyphRun, Rule, Rect, ImageBox, LinkArea, Anchor, Path, ActualText, Tag>;
+// Brackets items drawn turned a quarter turn counter-clockwise about `pivot`:
+// a landscape table on a portrait page, its top toward the page's left edge.
+// The items inside keep their unturned coordinates, except the undrawn ones
+// (LinkArea, Anchor), which are given where they land on the page.
+struct Turn {
+  Point pivot;
+  bool end = false;
+};
+
+using Item =
+    std::variant<GlyphRun, Rule, Rect, ImageBox, LinkArea, Anchor, Path, ActualText, Tag, Turn>;
 
 enum class LabelStyle { Decimal, LowerRoman, UpperRoman, None };
 

@@ -763,7 +763,8 @@ void Writer::draw_page(size_t index) {
     const bool drawn = !std::holds_alternative<layout::LinkArea>(item) &&
                        !std::holds_alternative<layout::Anchor>(item) &&
                        !std::holds_alternative<layout::ActualText>(item) &&
-                       !std::holds_alternative<layout::Tag>(item);
+                       !std::holds_alternative<layout::Tag>(item) &&
+                       !std::holds_alternative<layout::Turn>(item);
     if (opt_.tagged && drawn) open_content(page, index);
     if (const auto* tag = std::get_if<layout::Tag>(&item)) {
       if (!opt_.tagged) continue;
@@ -793,6 +794,18 @@ void Writer::draw_page(size_t index) {
       add_link(page, lp, *link);
     } else if (const auto* path = std::get_if<layout::Path>(&item)) {
       draw_path(page, lp, *path);
+    } else if (const auto* turn = std::get_if<layout::Turn>(&item)) {
+      // A quarter turn counter-clockwise about the pivot, in PDF space (y up);
+      // marked content stays inside the q … Q.
+      if (opt_.tagged) close_content(page);
+      if (turn->end) {
+        HPDF_Page_GRestore(page);
+      } else {
+        const double px = turn->pivot.x, py = lp.height - turn->pivot.y;
+        HPDF_Page_GSave(page);
+        HPDF_Page_Concat(page, 0, 1, -1, 0, static_cast<HPDF_REAL>(px + py),
+                         static_cast<HPDF_REAL>(py - px));
+      }
     } else if (const auto* span = std::get_if<layout::ActualText>(&item)) {
       // Marked content: what copying the bracketed drawing gives (a formula's TeX).
       if (opt_.tagged) close_content(page);

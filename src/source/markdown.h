@@ -2,6 +2,7 @@
 // CJK-RULES.md §7. Nothing of cmark leaks out of markdown.cpp.
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 
 #include "doc/diagnostics.h"
@@ -13,6 +14,9 @@ namespace moyin::source {
 // hostile nesting cannot exhaust the stack of any later stage.
 inline constexpr int kMaxBlockDepth = 64;
 inline constexpr int kMaxInlineDepth = 64;
+// Longest link target kept as a link, in bytes (Apache's default request-line
+// limit is 8190 bytes).
+inline constexpr size_t kMaxLinkTarget = 8192;
 
 // Parses `body` (valid UTF-8, LF line ends) whose first line is line
 // `first_line` of the file; fills doc.blocks and doc.footnotes.

@@ -891,10 +891,83 @@ void table_part(Ctx& c, const Frame& f, const doc::Block& b, std::span<const siz
   end_block(c, rs.space_after);
 }
 
+// An item of a table set on a sideways page, moved into a box of height
+// `across` whose items are turned about (0, across): drawn items keep their
+// unturned coordinates, undrawn ones (link areas, anchors) are given where
+// they land once turned.
+void turn_into_box(layout::Item& it, double across) {
+  if (auto* a = std::get_if<layout::Anchor>(&it)) {
+    a->at = {a->at.y, across - a->at.x};
+  } else if (auto* l = std::get_if<layout::LinkArea>(&it)) {
+    const layout::Box b = l->box;
+    l->box = {b.y, across - b.x - b.width, b.height, b.width};
+  } else {
+    translate(it, 0, across);
+  }
+}
+
+// The last resort before column groups: the table set on pages of its own,
+// turned a quarter turn (landscape, its top toward the page's left edge), when
+// its columns fit the type area's height at `table.shrink` and it sits in no
+// container. Returns false when it does not fit that way either.
+bool turned_table(Ctx& c, const Frame& f, const doc::Block& b, std::span<const double> minw,
+                  std::span<const double> maxw, double pad, double min_scale) {
+  if (f.left != 0 || !f.bands.empty() || f.in_list) return false;
+  const TypeArea area = type_area(c.sheet.page, true);
+  const double across = area.height, down = area.width;
+  double smin = 0;
+  for (double w : minw) smin += w + pad;
+  const double scale = smin <= across ? 1.0 : std::max(min_scale, across / smin);
+  if (smin * scale > across + 1e-6) return false;
+  std::vector<double> lo, hi;
+  std::vector<size_t> columns;
+  for (size_t k = 0; k < minw.size(); ++k) {
+    lo.push_back((minw[k] + pad) * scale);
+    hi.push_back(std::max(lo.back(), (maxw[k] + pad) * scale));
+    columns.push_back(k);
+  }
+  Frame sideways = f;
+  sideways.measure = across;
+  VListBuilder outer = std::move(c.vb);
+  c.vb = VListBuilder{};
+  const double pending = c.pending_space;
+  c.pending_space = 0;
+  table_part(c, sideways, b, columns, auto_widths(lo, hi, across), scale);
+  std::vector<VItem> list = c.vb.take();
+  c.vb = std::move(outer);
+  c.pending_space = pending;
+  style::PageStyle page;  // the type area turned, without margins
+  page.width = across;
+  page.height = down;
+  page.top = page.bottom = page.inner = page.outer = 0;
+  PageBuild turned = build_pages(std::move(list), page, true);
+  c.diags.warn(c.doc->path, b.pos,
+               "table of " + std::to_string(minw.size()) +
+                   " columns does not fit the page width even at " +
+                   std::to_string(static_cast<int>(std::lround(min_scale * 100))) +
+                   "% type (table.shrink): set turned (landscape) on " +
+                   std::to_string(turned.pages.size()) + " page(s) of its own");
+  c.vb.add_break(kForce);
+  for (layout::Page& p : turned.pages) {
+    VBox box;
+    box.height = across;
+    box.items.push_back(layout::Turn{{0, across}, false});
+    for (layout::Item& it : p.items) {
+      turn_into_box(it, across);
+      box.items.push_back(std::move(it));
+    }
+    box.items.push_back(layout::Turn{{}, true});
+    c.vb.add_box(std::move(box));
+    c.vb.add_break(kForce);
+  }
+  return true;
+}
+
 // A table: automatic column widths; when even the columns' minimum widths do
-// not fit, smaller type down to `table.shrink`; below that, the columns are
-// split into groups set one after another (the first column repeated when it
-// is narrow), each within the measure. Nothing is ever drawn over a
+// not fit, smaller type down to `table.shrink`; below that, the table turned
+// on landscape pages of its own (turned_table); when even that is too narrow,
+// the columns are split into groups set one after another (the first column
+// repeated when it is narrow), each within the measure. Nothing is ever drawn over a
 // neighbouring cell: a column wider than the measure gets the measure, and
 // its content breaks at emergency points (warned by the line breaker).
 // A table's caption with its number ("表 2-1 结果"), in the caption style,
@@ -976,6 +1049,7 @@ void table(Ctx& c, const Frame& f, const doc::Block& b) {
     groups.back().push_back(k);
     used += w;
   }
+  if (groups.size() > 1 && turned_table(c, f, b, minw, maxw, pad, min_scale)) return;
   if (groups.size() > 1) {
     std::string parts;
     for (size_t gi = 0; gi < groups.size(); ++gi) {

@@ -321,7 +321,7 @@ layout::Book assemble(const doc::Metadata& meta, const std::string& title, Block
   layout::Book book;
   book.meta = meta;
   book.structure = std::move(blocks.structure);
-  PageBuild body = build_pages(blocks.list, sheet.page, true, foot);
+  PageBuild body = build_pages(std::move(blocks.list), sheet.page, true, foot);
   if (body.pages.empty()) {
     body.pages.push_back(blank_page(sheet.page));
     body.marks.emplace_back();
@@ -502,7 +502,7 @@ layout::Book typeset_chapters(const doc::Metadata& meta, const std::string& titl
   if (sheet.notes.numbering == style::NoteNumbering::Page &&
       sheet.notes.placement == style::NotePlacement::Page) {
     BlockLayout first = layout_chapters(numbered, sheet, setter, diags, images, book);
-    PageBuild pages = build_pages(first.list, sheet.page, true, foot);
+    PageBuild pages = build_pages(std::move(first.list), sheet.page, true, foot);
     PageNumbers on_page(chapters.size());
     for (const auto& keys : pages.notes) {
       int n = 0;

@@ -118,6 +118,9 @@ void translate(layout::Item& item, double dx, double dy) {
         } else if constexpr (std::is_same_v<T, layout::Anchor>) {
           it.at.x += dx;
           it.at.y += dy;
+        } else if constexpr (std::is_same_v<T, layout::Turn>) {
+          it.pivot.x += dx;  // turning about the moved pivot commutes with the move
+          it.pivot.y += dy;
         } else if constexpr (std::is_same_v<T, layout::Path>) {
           for (auto& seg : it.segments)
             for (auto& pt : seg.p) {
@@ -142,6 +145,25 @@ struct Fragment {
   double top = 0;
   double bottom = 0;
 };
+
+// Consecutive lines of one element on a page become one piece of marked
+// content: an end marker directly followed by a begin marker of the same
+// element is dropped with it. (A structure element's kids are one array; a
+// paragraph of 40,000 lines made one kid per line, over libharu's 32,767.)
+void join_tags(std::vector<layout::Item>& items) {
+  std::vector<layout::Item> out;
+  out.reserve(items.size());
+  for (layout::Item& it : items) {
+    const auto* begin = std::get_if<layout::Tag>(&it);
+    const auto* end = out.empty() ? nullptr : std::get_if<layout::Tag>(&out.back());
+    if (begin && !begin->end && end && end->end && end->element == begin->element) {
+      out.pop_back();
+      continue;
+    }
+    out.push_back(std::move(it));
+  }
+  items = std::move(out);
+}
 
 // Places list[begin, end) on one page.
 // `head`, when set, is placed first (a repeated table header).
@@ -341,8 +363,12 @@ std::vector<Pending> place_foot(std::vector<Pending> pending, double room, bool 
 
 }  // namespace
 
-PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& style, bool first_recto,
-                      const FootStyle& foot) {
+namespace {
+
+// `owned`, when set, is `list` itself: each box's items are released once
+// they are placed on a page.
+PageBuild build(std::span<const VItem> list, std::vector<VItem>* owned,
+                const style::PageStyle& style, bool first_recto, const FootStyle& foot) {
   PageBuild out;
   const size_t n = list.size();
   size_t i = 0;
@@ -352,6 +378,7 @@ PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& style
   std::vector<Pending> carry;        // notes continued from the previous page
   std::vector<std::string> started;  // notes started on the page being made
   auto new_page = [&](layout::Page page, std::vector<Mark> marks, size_t top_marks) {
+    join_tags(page.items);
     out.notes.push_back(std::move(started));
     started.clear();
     out.pages.push_back(std::move(page));
@@ -441,6 +468,9 @@ PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& style
     carry = place_foot(std::move(carry), H - body_h, false, area, foot, page, started);
     const size_t top_marks = std::get<VBox>(list[i]).marks.size();
     new_page(std::move(page), std::move(marks), top_marks);
+    if (owned)
+      for (size_t k = i; k < end; ++k)
+        if (auto* b = std::get_if<VBox>(&(*owned)[k])) std::vector<layout::Item>().swap(b->items);
     i = next;
     // A forced break that must continue on a recto: leave the verso blank.
     if (end < n && end == next - 1 && !recto && i < n) {
@@ -457,6 +487,18 @@ PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& style
     new_page(std::move(page), {}, 0);
   }
   return out;
+}
+
+}  // namespace
+
+PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& style, bool first_recto,
+                      const FootStyle& foot) {
+  return build(list, nullptr, style, first_recto, foot);
+}
+
+PageBuild build_pages(std::vector<VItem>&& list, const style::PageStyle& style, bool first_recto,
+                      const FootStyle& foot) {
+  return build(list, &list, style, first_recto, foot);
 }
 
 VBox scaled(const VBox& box, double s) {

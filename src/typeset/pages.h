@@ -177,6 +177,10 @@ struct PageBuild {
 // left after the last box get pages of their own.
 PageBuild build_pages(std::span<const VItem> list, const style::PageStyle& page, bool first_recto,
                       const FootStyle& foot = {});
+// The same, consuming the list: each box's items are released as soon as its
+// page is made, so the drawn items are held once (a 6 MB paragraph's glyphs).
+PageBuild build_pages(std::vector<VItem>&& list, const style::PageStyle& page, bool first_recto,
+                      const FootStyle& foot = {});
 
 // Moves every item of `items` by (dx, dy).
 void translate(layout::Item& item, double dx, double dy);

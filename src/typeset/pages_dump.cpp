@@ -123,6 +123,8 @@ void dump_item(const layout::Item& item, std::string& out) {
           dump_path(it, out);
         } else if constexpr (std::is_same_v<T, layout::ActualText>) {
           out += it.end ? "  actual-text end\n" : "  actual-text " + qstr(it.text) + "\n";
+        } else if constexpr (std::is_same_v<T, layout::Turn>) {
+          out += it.end ? "  turn end\n" : "  turn " + xy(it.pivot.x, it.pivot.y) + "\n";
         }
         // Tag markers are left out: the dump shows what is drawn, and the
         // structure is checked on the PDF (tests/pdf/structure_test.cpp).

@@ -283,6 +283,92 @@ std::string why_loose(std::span<const Item> items, const LineSpan& span,
          base::compact(std::max(0.0, room), 1) + " pt left on the line";
 }
 
+// --- huge paragraphs: set in pieces of bounded size -----------------------
+
+bool splittable_text(const doc::Inline& in) {
+  return in.kind == doc::InlineKind::Text || in.kind == doc::InlineKind::Code;
+}
+
+size_t text_bytes(const doc::Inline& in) {
+  size_t n = in.text.size();
+  for (const doc::Inline& c : in.children) n += text_bytes(c);
+  return n;
+}
+
+size_t text_bytes(const std::vector<doc::Inline>& inlines) {
+  size_t n = 0;
+  for (const doc::Inline& in : inlines) n += text_bytes(in);
+  return n;
+}
+
+// Where to end a piece of `text` that may take `room` bytes from `at`: after
+// the last space in the second half of the room, else at the last character
+// boundary (between Han characters that is a break anyway).
+size_t piece_end(std::string_view text, size_t at, size_t room) {
+  const size_t limit = std::min(text.size(), at + room);
+  for (size_t i = limit; i > at + room / 2; --i)
+    if (text[i - 1] == ' ' || text[i - 1] == '\n') return i;
+  size_t i = limit;
+  while (i > at && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) --i;
+  return i;
+}
+
+// `in` cut where pieces of at most `limit` bytes end: the first part goes on
+// the current piece (which already holds `used` bytes), each further part
+// starts a new piece. Text and code spans are cut, containers cut between and
+// inside their children (each part a copy of the container); anything else
+// stays whole.
+std::vector<doc::Inline> split_inline(const doc::Inline& in, size_t limit, size_t& used) {
+  const size_t size = text_bytes(in);
+  if (used + size <= limit || (!splittable_text(in) && in.children.empty())) {
+    used += size;
+    return {in};
+  }
+  doc::Inline shell = in;
+  shell.text.clear();
+  shell.children.clear();
+  std::vector<doc::Inline> parts(1, shell);
+  if (splittable_text(in)) {
+    size_t at = 0;
+    for (;;) {
+      const size_t room = limit > used ? limit - used : 0;
+      const size_t cut =
+          in.text.size() - at <= room ? in.text.size() : piece_end(in.text, at, room);
+      parts.back().text = in.text.substr(at, cut - at);
+      if (in.pos.line > 0 && in.pos.column > 0)
+        parts.back().pos.column = in.pos.column + static_cast<int>(at);
+      used += cut - at;
+      at = cut;
+      if (at >= in.text.size()) break;
+      parts.push_back(shell);
+      used = 0;
+    }
+    return parts;
+  }
+  for (const doc::Inline& c : in.children) {
+    std::vector<doc::Inline> sub = split_inline(c, limit, used);
+    parts.back().children.push_back(std::move(sub[0]));
+    for (size_t j = 1; j < sub.size(); ++j) {
+      parts.push_back(shell);
+      parts.back().children.push_back(std::move(sub[j]));
+    }
+  }
+  return parts;
+}
+
+// A paragraph's inlines as pieces of about `limit` bytes of text each.
+std::vector<std::vector<doc::Inline>> split_paragraph(const std::vector<doc::Inline>& inlines,
+                                                      size_t limit) {
+  std::vector<std::vector<doc::Inline>> pieces(1);
+  size_t used = 0;
+  for (const doc::Inline& in : inlines) {
+    std::vector<doc::Inline> parts = split_inline(in, limit, used);
+    pieces.back().push_back(std::move(parts[0]));
+    for (size_t j = 1; j < parts.size(); ++j) pieces.push_back({std::move(parts[j])});
+  }
+  return pieces;
+}
+
 }  // namespace
 
 ParagraphSetter::ParagraphSetter() = default;
@@ -420,6 +506,12 @@ MeasuredParagraph ParagraphSetter::measure_for(const std::vector<doc::Inline>& i
 double ParagraphSetter::min_content_width(const std::vector<doc::Inline>& inlines,
                                           const ParagraphStyle& style) {
   if (!style.fonts.library || !style.fonts.text) return 0;
+  if (text_bytes(inlines) > kMaxPieceBytes) {
+    double widest = 0;
+    for (const auto& piece : split_paragraph(inlines, kMaxPieceBytes))
+      widest = std::max(widest, min_content_width(piece, style));
+    return widest;
+  }
   const std::vector<Item> items = build_items(measure_for(inlines, style), style, true);
   double widest = 0, width = 0;
   bool after_break = false;  // glue after a break is discarded
@@ -442,6 +534,40 @@ double ParagraphSetter::min_content_width(const std::vector<doc::Inline>& inline
 SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines,
                                   const ParagraphStyle& style, doc::Diagnostics& diags,
                                   std::string_view path) {
+  const size_t bytes = text_bytes(inlines);
+  if (bytes <= kMaxPieceBytes) return set_piece(inlines, style, diags, path);
+  // Line breaking needs memory in proportion to the paragraph (shaped glyphs,
+  // items, breakpoints): a huge one is set in pieces, each piece's lines
+  // after the last's, so memory stays bounded by the piece.
+  SetParagraph out;
+  out.pieces = split_paragraph(inlines, kMaxPieceBytes);
+  diags.warn(path, inlines.front().pos,
+             "paragraph of " + std::to_string(bytes) + " bytes is broken into lines in " +
+                 std::to_string(out.pieces.size()) + " pieces of at most " +
+                 std::to_string(kMaxPieceBytes / 1024) +
+                 " KB (to bound memory); the last line of each piece may be short");
+  ParagraphStyle rest = style;
+  rest.indent = 0;
+  for (size_t i = 0; i < out.pieces.size(); ++i) {
+    SetParagraph p = set_piece(out.pieces[i], i == 0 ? style : rest, diags, path);
+    const auto shift = static_cast<uint32_t>(out.text.size());
+    out.text += p.text;
+    out.measure = p.measure;
+    out.size = p.size;
+    for (Line& l : p.lines) {
+      l.text_begin += shift;
+      l.text_end += shift;
+      out.lines.push_back(std::move(l));
+    }
+    for (auto& u : p.uncovered) out.uncovered.push_back(std::move(u));
+    for (auto& h : p.dropped_html) out.dropped_html.push_back(std::move(h));
+  }
+  return out;
+}
+
+SetParagraph ParagraphSetter::set_piece(const std::vector<doc::Inline>& inlines,
+                                        const ParagraphStyle& style, doc::Diagnostics& diags,
+                                        std::string_view path) {
   SetParagraph out;
   out.measure = style.measure;
   out.size = style.size;

@@ -126,7 +126,15 @@ struct SetParagraph {
   std::vector<std::pair<char32_t, doc::Position>> uncovered;
   // Inline HTML not drawn (tag name, position); the caller warns once per tag.
   std::vector<std::pair<std::string, doc::Position>> dropped_html;
+  // A paragraph longer than kMaxPieceBytes is set in pieces (copies of its
+  // inlines, cut between characters); LineObject::formula points into them.
+  std::vector<std::vector<doc::Inline>> pieces;
 };
+
+// Text bytes of the largest piece a paragraph is broken into lines in: a
+// longer paragraph is set piece by piece (memory bounded by the piece), and
+// the last line of each piece ends where the piece does.
+inline constexpr size_t kMaxPieceBytes = 256 * 1024;
 
 // Holds the ICU line iterator; cheap to reuse for many paragraphs. One per
 // thread (not thread-safe); the FontLibrary it reads is shared.
@@ -154,6 +162,8 @@ class ParagraphSetter {
                                 bool second_pass = false);
 
  private:
+  SetParagraph set_piece(const std::vector<doc::Inline>& inlines, const ParagraphStyle& style,
+                         doc::Diagnostics& diags, std::string_view path);
   MeasuredParagraph measure_for(const std::vector<doc::Inline>& inlines,
                                 const ParagraphStyle& style) const;
   BreakOpportunities breaks_;

@@ -55,7 +55,15 @@ inline std::string check_book(const layout::Book& book) {
     const layout::Page& page = book.pages[p];
     const std::string at = "page " + std::to_string(p + 1) + ": ";
     if (!(page.width > 0) || !(page.height > 0)) return at + "page size not positive";
+    // Inside a Turn bracket (a landscape table) items keep unturned
+    // coordinates: checked where they land, a quarter turn about the pivot.
+    const layout::Point* turn = nullptr;
+    auto lands = [&](double x, double y) {
+      return turn ? layout::Point{turn->x + (y - turn->y), turn->y - (x - turn->x)}
+                  : layout::Point{x, y};
+    };
     for (const layout::Item& item : page.items) {
+      if (const auto* t = std::get_if<layout::Turn>(&item)) turn = t->end ? nullptr : &t->pivot;
       if (const auto* run = std::get_if<layout::GlyphRun>(&item)) {
         if (run->face < 0 || static_cast<size_t>(run->face) >= book.faces.size())
           return at + "glyph run with face " + std::to_string(run->face) + " of " +
@@ -65,15 +73,16 @@ inline std::string check_book(const layout::Book& book) {
           return at + "glyph run with a non-finite position or size: \"" + run->text + "\"";
         // Text stays on the page (past the margins only as an overfull line
         // the typesetter warned about, never off the paper).
-        if (run->origin.x < 0 || run->origin.x > page.width || run->origin.y < 0 ||
-            run->origin.y > page.height)
-          return at + "glyph run starts off the page at " + std::to_string(run->origin.x) + "," +
-                 std::to_string(run->origin.y) + ": \"" + run->text.substr(0, 60) + "\"";
+        const layout::Point start = lands(run->origin.x, run->origin.y);
+        if (start.x < 0 || start.x > page.width || start.y < 0 || start.y > page.height)
+          return at + "glyph run starts off the page at " + std::to_string(start.x) + "," +
+                 std::to_string(start.y) + ": \"" + run->text.substr(0, 60) + "\"";
         double end = run->origin.x;
         for (const layout::Glyph& g : run->glyphs) end += g.advance;
-        if (end > page.width + 1)
-          return at + "glyph run runs off the page to x=" + std::to_string(end) + ": \"" +
-                 run->text.substr(0, 60) + "\"";
+        const layout::Point stop = lands(end, run->origin.y);
+        if (stop.x > page.width + 1 || stop.y < -1)
+          return at + "glyph run runs off the page to " + std::to_string(stop.x) + "," +
+                 std::to_string(stop.y) + ": \"" + run->text.substr(0, 60) + "\"";
         for (const layout::Glyph& g : run->glyphs) {
           if (!finite(g.advance) || !finite(g.x_offset) || !finite(g.y_offset))
             return at + "non-finite glyph metrics in \"" + run->text.substr(0, 60) + "\"";

@@ -2,10 +2,12 @@
 """Converts every input of the hostile corpus (make_corpus.py) to PDF and
 EPUB under a 2 GiB address-space limit (ulimit -v 2097152) and prints the
 peak memory and CPU time of each run (from wait4's rusage). Fails when a
-run crashes, dies of bad_alloc or an internal error, or goes over the
-limits of issue 15: 512 MB peak resident memory, 5 s of CPU time.
+run crashes, dies of bad_alloc or an internal error, goes over the limits
+of issue 15 (512 MB peak resident memory, 5 s of CPU time), floods stderr
+or reports a file's diagnostics out of source order.
 Usage: run_corpus.py MOYIN_BINARY [WORKDIR]"""
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -16,13 +18,10 @@ LIMIT_AS = 2097152 * 1024   # ulimit -v 2097152
 LIMIT_RSS_MB = 512
 LIMIT_CPU_S = 5.0
 TIMEOUT_S = 120
-# Known to exceed the memory limit (issue 15 still open for them): printed
-# as KNOWN, not failed, so that every other input stays enforced. Remove an
-# entry as soon as it is fixed.
-KNOWN_OVER_MEMORY = {
-    "paragraph-6mb.md",  # ~1.2 GB: per-glyph data of the PDF side for one 6 MB paragraph
-    "url-100kb.md",      # ~0.7 GB: a 170 KB URL of 20,000 segments
-}
+# A document's diagnostics are capped per kind (doc::presentable): far fewer
+# lines than this, whatever the input.
+LIMIT_STDERR_LINES = 400
+LOCATED = re.compile(r"^(.*?):(\d+):(\d+): (?:warning|error): ")
 
 
 def run(binary, md, out):
@@ -40,6 +39,23 @@ def run(binary, md, out):
         err.seek(0)
         text = err.read().decode("utf-8", "replace")
     return p.returncode, ru.ru_maxrss / 1024, ru.ru_utime + ru.ru_stime, text
+
+
+def stderr_faults(text):
+    """Diagnostics a person cannot read: a flood, or a file's out of source order."""
+    lines = text.splitlines()
+    if len(lines) > LIMIT_STDERR_LINES:
+        return [f"{len(lines)} lines on stderr > {LIMIT_STDERR_LINES} (warnings not capped)"]
+    last = {}
+    for line in lines:
+        m = LOCATED.match(line)
+        if not m:
+            continue
+        at = (int(m[2]), int(m[3]))
+        if at < last.get(m[1], (0, 0)):
+            return [f"diagnostics out of source order at: {line[:100]}"]
+        last[m[1]] = at
+    return []
 
 
 def main():
@@ -62,10 +78,8 @@ def main():
         if "bad_alloc" in text or "internal error" in text:
             failures.append(f"{name}: {'bad_alloc' if 'bad_alloc' in text else 'internal error'} in the output")
         if peak > LIMIT_RSS_MB:
-            if name in KNOWN_OVER_MEMORY:
-                print(f"KNOWN: {name}: peak memory {peak:.0f} MB > {LIMIT_RSS_MB} MB")
-            else:
-                failures.append(f"{name}: peak memory {peak:.0f} MB > {LIMIT_RSS_MB} MB")
+            failures.append(f"{name}: peak memory {peak:.0f} MB > {LIMIT_RSS_MB} MB")
+        failures += [f"{name}: {f}" for f in stderr_faults(text)]
         if cpu > LIMIT_CPU_S:
             failures.append(f"{name}: {cpu:.1f} s of CPU time > {LIMIT_CPU_S} s")
     shutil.rmtree(work, ignore_errors=True)

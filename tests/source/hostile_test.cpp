@@ -3,6 +3,7 @@
 
 #include "source/helpers.h"
 #include "source/hygiene.h"
+#include "source/markdown.h"
 
 namespace moyin {
 namespace {
@@ -163,6 +164,27 @@ TEST(Hostile, SentinelCharactersInInputSurvive) {
   // already contains it must come through untouched.
   auto p = parse("⸮问号⸮ **真，**她\n");
   EXPECT_EQ(test::sketch(first_para(*p)), "⸮问号⸮ **真，**她");
+}
+
+// Issue 15: a link target longer than any server takes stays as its text,
+// with a warning at the link (every line of a link carries its target).
+TEST(Hostile, OverlongLinkTargetIsSetAsPlainText) {
+  const std::string url = "https://example.com/" + std::string(source::kMaxLinkTarget, 'a');
+  auto p = parse("见 " + url + " 和 [短](" + url + ") 与 [好](https://example.com/ok)\n");
+  const auto& in = first_para(*p);
+  size_t links = 0;
+  std::string text;
+  for (const auto& i : in) {
+    if (i.kind == doc::InlineKind::Link) ++links;
+    text += i.kind == doc::InlineKind::Link ? i.children[0].text : i.text;
+  }
+  EXPECT_EQ(links, 1u);
+  EXPECT_NE(text.find(url), std::string::npos);  // the text is all there
+  EXPECT_NE(text.find("短"), std::string::npos);
+  auto w = warnings(p);
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_EQ(w[0]->pos, (doc::Position{1, 5}));
+  EXPECT_NE(w[0]->message.find("link target is"), std::string::npos) << w[0]->message;
 }
 
 TEST(ReadFile, MissingFileIsAnError) {

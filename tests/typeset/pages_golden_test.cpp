@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string_view>
@@ -125,12 +126,28 @@ void check_no_overprint(const Typeset& t) {
     const layout::Page& page = t.book.pages[k];
     const TypeArea a = type_area(t.sheet.page, k % 2 == 0);
     std::map<long, std::vector<std::pair<double, double>>> rows;  // baseline -> [x0, x1)
+    std::optional<layout::Point> turn;  // inside a turned (landscape) table: its pivot
     for (const auto& it : page.items) {
+      if (auto* t = std::get_if<layout::Turn>(&it)) {
+        turn = t->end ? std::nullopt : std::optional(t->pivot);
+        continue;
+      }
       auto* r = std::get_if<layout::GlyphRun>(&it);
       if (!r) continue;
       double w = 0;
       for (const auto& g : r->glyphs) w += g.advance;
       SCOPED_TRACE("page " + page.label + " run \"" + r->text + "\"");
+      if (turn) {
+        // Turned a quarter turn counter-clockwise: the run goes up the page.
+        const double x = turn->x + (r->origin.y - turn->y);
+        const double bottom = turn->y - (r->origin.x - turn->x);
+        EXPECT_GE(x, a.left - 0.5);
+        EXPECT_LE(x, a.left + a.width + 0.5);
+        EXPECT_LE(bottom, a.top + a.height + 0.5);
+        EXPECT_GE(bottom - w, a.top - 0.5);
+        rows[-1 - std::lround(r->origin.y * 10)].emplace_back(r->origin.x, r->origin.x + w);
+        continue;
+      }
       EXPECT_LE(r->origin.x + w, a.left + a.width + 0.5);
       EXPECT_LE(r->origin.y, a.top + a.height + 30);  // running footer at most
       rows[std::lround(r->origin.y * 10)].emplace_back(r->origin.x, r->origin.x + w);
@@ -150,6 +167,35 @@ TEST(PagesGolden, TablesNeverOverprintOrLeaveTheTypeArea) {
     auto t = typeset_file(kRoot / "tests/fixtures/tables" / name);
     ASSERT_TRUE(t);
     check_no_overprint(*t);
+  }
+  // The 12-column table, too wide for the page even at table.shrink but not
+  // for the type area's height, is turned: pages of its own, each a Turn
+  // bracket, with one warning; the text after it goes on with the next page.
+  {
+    auto w = typeset_file(kRoot / "tests/fixtures/tables/wide.md");
+    ASSERT_TRUE(w);
+    int turned_pages = 0;
+    for (const auto& page : w->book.pages) {
+      int turns = 0, ends = 0;
+      bool other_text = false, inside = false;
+      for (const auto& it : page.items) {
+        if (auto* t = std::get_if<layout::Turn>(&it)) {
+          (t->end ? ends : turns)++;
+          inside = !t->end;
+        } else if (auto* r = std::get_if<layout::GlyphRun>(&it); r && !inside) {
+          other_text = other_text || r->text.find("横排表格之后") != std::string::npos;
+        }
+      }
+      EXPECT_EQ(turns, ends) << page.label;
+      if (turns == 0) continue;
+      ++turned_pages;
+      EXPECT_FALSE(other_text) << page.label;
+    }
+    EXPECT_GE(turned_pages, 1);
+    size_t warned = 0;
+    for (const auto& d : w->diags.items)
+      warned += d.message.find("turned (landscape)") != std::string::npos;
+    EXPECT_EQ(warned, 1u);
   }
   // The tall row is split over pages: its text continues on a later page,
   // with the header repeated and a closing rule at the bottom of the first.

@@ -116,6 +116,32 @@ std::vector<VItem> citing(int n, int cite, std::shared_ptr<FootNote> note) {
   return vb.take();
 }
 
+// Consecutive lines of one element on a page are one piece of marked
+// content (a structure element's kids stay few); an element that ends
+// before another begins keeps its markers.
+TEST(PageBuilder, ConsecutiveLinesOfOneElementShareTheirTags) {
+  VListBuilder vb;
+  for (int k = 0; k < 4; ++k) {
+    VBox b = line(k);
+    const int e = k < 3 ? 7 : 8;
+    b.items.insert(b.items.begin(), layout::Tag{e, false});
+    b.items.push_back(layout::Tag{e, true});
+    vb.add_box(std::move(b));
+  }
+  auto items = vb.take();
+  PageBuild pb = build_pages(items, page_of(5), true);
+  ASSERT_EQ(pb.pages.size(), 1u);
+  std::string markers;
+  for (const auto& it : pb.pages[0].items)
+    if (auto* t = std::get_if<layout::Tag>(&it))
+      markers += (t->end ? "/" : "") + std::to_string(t->element) + " ";
+  EXPECT_EQ(markers, "7 /7 8 /8 ");
+  // Consuming the list gives the same pages.
+  PageBuild moved = build_pages(std::move(items), page_of(5), true);
+  ASSERT_EQ(moved.pages.size(), 1u);
+  EXPECT_EQ(dump_page(moved.pages[0]), dump_page(pb.pages[0]));
+}
+
 TEST(PageFoot, NoteAtTheFootOfTheCitingPage) {
   auto items = citing(10, 3, note_of(1, 2));
   PageBuild pb = build_pages(items, page_of(5), true, foot10());

@@ -463,6 +463,42 @@ TEST_F(Paragraph, UnbreakableRunsWiderThanTheMeasureBreakAsALastResort) {
   for (const Line& l : p.lines) EXPECT_NE(l.kind, BreakKind::Emergency);
 }
 
+// Issue 15: a paragraph longer than kMaxPieceBytes is broken into lines
+// piece by piece (memory bounded by the piece): every character is set once,
+// in order, within the measure, and one warning says so.
+TEST_F(Paragraph, HugeParagraphIsSetInPieces) {
+  std::string s;
+  while (s.size() < 2 * kMaxPieceBytes + 1000) s += "汉字排版测试 Latin words here, ";
+  std::vector<doc::Inline> in = text(s);
+  in[0].pos = {3, 1};
+  doc::Diagnostics d;
+  auto p = setter.set(in, body(200, 20), d);
+  EXPECT_EQ(p.text, s);
+  EXPECT_EQ(p.pieces.size(), 3u);
+  ASSERT_GT(p.lines.size(), 100u);
+  EXPECT_EQ(p.lines.front().text_begin, 0u);
+  for (size_t k = 1; k < p.lines.size(); ++k) {
+    EXPECT_GE(p.lines[k].text_begin, p.lines[k - 1].text_end) << k;
+    EXPECT_GT(p.lines[k].pos.column, p.lines[k - 1].pos.column) << k;
+  }
+  EXPECT_GE(p.lines.back().text_end + 1, static_cast<uint32_t>(s.size()));
+  // Only the first line is indented.
+  EXPECT_GE(placed(p.lines[0]).front().x, 20 - 0.01);
+  for (size_t k = 1; k < p.lines.size(); ++k) {
+    const auto g = placed(p.lines[k]);
+    ASSERT_FALSE(g.empty());
+    EXPECT_LT(g.front().x, 20 - 0.01) << k;
+    EXPECT_LE(g.back().x + g.back().advance, 200 + 0.01) << k;
+  }
+  ASSERT_EQ(d.count(doc::Severity::Warning), 1u);
+  EXPECT_EQ(d.items[0].pos, (doc::Position{3, 1}));
+  EXPECT_NE(d.items[0].message.find("3 pieces"), std::string::npos) << d.items[0].message;
+  // Short paragraphs are one piece and say nothing.
+  doc::Diagnostics quiet;
+  EXPECT_TRUE(setter.set(text("短段落"), body(200), quiet).pieces.empty());
+  EXPECT_EQ(quiet.count(doc::Severity::Warning), 0u);
+}
+
 // Issue 15: a line of Han beside a long URL is not spread wider than 0.1 em
 // between characters: the URL breaks after / . - _ ? & instead.
 TEST_F(Paragraph, LongUrlBreaksInsideInsteadOfSpreadingHan) {
