@@ -3,7 +3,9 @@
 // every test.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -62,6 +64,18 @@ inline int count(const std::string& haystack, const std::string& needle) {
        at = haystack.find(needle, at + 1))
     ++n;
   return n;
+}
+
+// A new, empty folder for the running test:
+// <tmp>/moyin-<prefix>-<pid>-<test name> (the caller removes it).
+inline std::filesystem::path test_folder(const std::string& prefix) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() /
+      ("moyin-" + prefix + "-" + std::to_string(::getpid()) + "-" +
+       ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
 }
 
 }  // namespace moyin::testing

@@ -53,11 +53,7 @@ const std::string kPng(
 class Blog : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir = fs::temp_directory_path() /
-          ("moyin-blog-" + std::to_string(getpid()) + "-" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    dir = moyin::testing::test_folder("blog");
     write_file(dir / "posts/hello.md", "---\ntitle: Hello\n---\n# 你好\n\n![图](hello/pic.png)\n");
     write_file(dir / "posts/hello/pic.png", kPng);
     write_file(dir / "posts/second.md", "# Second\n\nText.\n");

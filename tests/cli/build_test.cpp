@@ -39,13 +39,7 @@ Result moyin(const std::string& args, const std::string& env = "") {
 
 class BuildCli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir = fs::temp_directory_path() /
-          ("moyin-build-" + std::to_string(getpid()) + "-" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
+  void SetUp() override { dir = moyin::testing::test_folder("build"); }
   void TearDown() override { fs::remove_all(dir); }
   fs::path dir;
 };

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "pdf/pdf_test_util.h"
+#include "test_util.h"
 
 namespace moyin {
 namespace {
@@ -28,13 +29,7 @@ const std::string kManuscript = "tests/fixtures/code/code.md";
 
 class CodeTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("moyin-code-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = moyin::testing::test_folder("code"); }
   void TearDown() override {
     std::error_code ec;
     fs::remove_all(dir_, ec);

@@ -40,13 +40,7 @@ const std::string kBinary = MOYIN_BINARY;
 
 class Faults : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir = fs::temp_directory_path() /
-          ("moyin-faults-" + std::to_string(getpid()) + "-" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
+  void SetUp() override { dir = moyin::testing::test_folder("faults"); }
   void TearDown() override {
     std::error_code ec;
     fs::permissions(dir / "out", fs::perms::owner_all, fs::perm_options::add, ec);

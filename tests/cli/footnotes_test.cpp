@@ -47,13 +47,7 @@ std::string manuscript(int notes, int long_note) {
 
 class Footnotes : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir = fs::temp_directory_path() /
-          ("moyin-notes-" + std::to_string(getpid()) + "-" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
+  void SetUp() override { dir = moyin::testing::test_folder("notes"); }
   void TearDown() override { fs::remove_all(dir); }
 
   // Builds the PDF and returns the text of each page.

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "pdf/pdf_test_util.h"
+#include "test_util.h"
 
 namespace moyin {
 namespace {
@@ -27,13 +28,7 @@ const fs::path kRoot = MOYIN_SOURCE_DIR;
 
 class NumberingCli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("moyin-numbering-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = moyin::testing::test_folder("numbering"); }
   void TearDown() override {
     std::error_code ec;
     fs::remove_all(dir_, ec);

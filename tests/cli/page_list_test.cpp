@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "pdf/pdf_test_util.h"
+#include "test_util.h"
 
 namespace {
 
@@ -43,11 +44,7 @@ std::string manuscript() {
 class PageList : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("moyin-page-list-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = moyin::testing::test_folder("page-list");
     std::ofstream(dir_ / "book.md") << manuscript();
   }
   void TearDown() override {

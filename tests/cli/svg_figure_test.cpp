@@ -45,11 +45,7 @@ std::vector<std::vector<std::string>> image_rows(const fs::path& pdf) {
 class SvgFigure : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir = fs::temp_directory_path() /
-          ("moyin-svg-" + std::to_string(getpid()) + "-" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    dir = moyin::testing::test_folder("svg");
     for (const char* f : {"diagram.svg", "shadow.svg"})
       fs::copy_file(fs::path(MOYIN_SOURCE_DIR) / "tests/fixtures/svg" / f, dir / f);
   }

@@ -16,6 +16,7 @@
 #include "font/font.h"
 #include "pdf/content.h"
 #include "pdf_test_util.h"
+#include "test_util.h"
 
 namespace moyin::pdf {
 namespace {
@@ -44,11 +45,7 @@ class PdfTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(faces().wenkai && faces().dejavu && faces().microhei)
         << "fonts from scripts/setup are missing";
-    dir_ = fs::temp_directory_path() /
-           ("moyin-pdf-test-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = moyin::testing::test_folder("pdf-test");
   }
   void TearDown() override {
     if (std::getenv("MOYIN_KEEP_TEST_OUTPUT")) return;  // for looking at the PDFs

@@ -16,6 +16,7 @@
 #include "base/utf8.h"
 #include "font/font.h"
 #include "pdf_test_util.h"
+#include "test_util.h"
 
 namespace moyin::pdf {
 namespace {
@@ -25,13 +26,7 @@ using namespace moyin::pdf::testing;
 
 class PipelineTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("moyin-pdf-pipeline-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = moyin::testing::test_folder("pdf-pipeline"); }
   void TearDown() override {
     if (std::getenv("MOYIN_KEEP_TEST_OUTPUT")) return;
     std::error_code ec;

@@ -17,6 +17,7 @@
 #include "pdf/color.h"
 #include "pdf/content.h"
 #include "pdf_test_util.h"
+#include "test_util.h"
 
 namespace moyin::pdf {
 namespace {
@@ -55,11 +56,7 @@ Plain black text on the page, in several words, to put ink on the black plate.
 class StandardsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("moyin-pdf-standards-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = moyin::testing::test_folder("pdf-standards");
     std::ofstream(dir_ / "doc.md") << kManuscript;
     std::ofstream(dir_ / "black.md") << kBlackText;
     std::ofstream(dir_ / "pic.png", std::ios::binary) << make_png(8, 8, 8, 2);

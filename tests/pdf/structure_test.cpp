@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "pdf_test_util.h"
+#include "test_util.h"
 
 namespace moyin::pdf {
 namespace {
@@ -57,11 +58,7 @@ code line
 class StructureTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("moyin-pdf-structure-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = moyin::testing::test_folder("pdf-structure");
     std::ofstream(dir_ / "doc.md") << kManuscript;
     auto r = run_command(std::string("'") + MOYIN_BINARY + "' build '" +
                              (dir_ / "doc.md").string() + "' --to pdf -o '" + dir_.string() + "'",
