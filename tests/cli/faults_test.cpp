@@ -19,6 +19,7 @@ namespace fs = std::filesystem;
 namespace {
 
 using moyin::testing::count;
+using moyin::testing::quote;
 using moyin::testing::read_file;
 using moyin::testing::shell;
 using moyin::testing::write_file;
@@ -81,6 +82,11 @@ TEST_F(Faults, ReadOnlyOutputFolderGivesOneErrorPerOutput) {
   // root may write anywhere: run as nobody then (who may read the input but
   // not write into root's folder).
   std::string as = geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+  // A checkout inside a private folder (mktemp -d is 0700) hides the fonts
+  // from nobody: then this cannot be tested here.
+  if (!as.empty() &&
+      shell(as + "test -r " + quote(std::string(MOYIN_SOURCE_DIR) + "/fonts/fonts.yaml")).code != 0)
+    GTEST_SKIP() << "user nobody cannot read " MOYIN_SOURCE_DIR "/fonts/fonts.yaml";
   Result r = shell(as + kBinary + " build -o " + (dir / "out").string() + " " +
                    (dir / "in/a.md").string());
   EXPECT_EQ(r.code, 1) << r.output;
