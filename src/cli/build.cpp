@@ -817,6 +817,11 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
     fetch::Limits limits;
     limits.private_origin = s.fetch_private;
     s.remote = &remote.emplace(root / ".moyin-cache" / "fetch", limits);
+    if (!remote->error().empty()) {  // libcurl is not installed: said once, not per image
+      planning.error("moyin", {},
+                     "--fetch: " + remote->error() + "; remote images are not downloaded");
+      s.remote = nullptr;
+    }
   }
   std::optional<highlight::Highlighter> highlighter;
   if (!s.highlighter) s.highlighter = &highlighter.emplace(highlight_dirs(env));
