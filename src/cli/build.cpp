@@ -317,6 +317,7 @@ bool write_pdf(const layout::Book& pages, const fs::path& out, const Job& job,
   options.source_date_epoch = s.env->source_date_epoch;
   options.timings = s.timings;
   options.tagged = sheet.pdf.tagged;
+  options.ua = sheet.pdf.ua;
   options.standard = pdf_standard(sheet.pdf.standard);
   options.cmyk = sheet.color.cmyk;
   options.output_condition = sheet.color.condition;
