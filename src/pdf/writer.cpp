@@ -733,8 +733,8 @@ void Writer::add_link(HPDF_Page page, const layout::Page& lp, const layout::Link
   // trimmed page are not allowed there.
   if (standard_ == Standard::X4) return;
   // In a tagged PDF an annotation belongs to an element: a link outside
-  // tagged content (an artifact) is not made clickable.
-  if (opt_.tagged && tags_.open.empty()) return;
+  // the book's tagged content (in an artifact) is not made clickable.
+  if (opt_.tagged && !book_.structure.empty() && tags_.open.empty()) return;
   HPDF_Rect rect;
   rect.left = static_cast<HPDF_REAL>(link.box.x);
   rect.right = static_cast<HPDF_REAL>(link.box.x + link.box.width);
