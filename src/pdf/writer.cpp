@@ -286,7 +286,7 @@ class Writer {
     std::vector<HPDF_Dict> annot_parents;         // StructParent pages.size() + i
     std::vector<int> open;                        // elements open on this page
     std::vector<std::pair<std::string, HPDF_Dict>> ids;  // elements with an /ID
-    bool content_open = false;                    // a BDC … EMC sequence is open
+    bool content_open = false;                           // a BDC … EMC sequence is open
   };
   Tagging tags_;
 };
@@ -1272,8 +1272,9 @@ void Writer::settle_ua() {
       if (e.type.size() != 2 || e.type[0] != 'H' || e.type[1] < '1' || e.type[1] > '6') continue;
       const int level = e.type[1] - '0';
       if (level > previous + 1) {
-        why = "heading " + e.type + (e.pos.line > 0 ? " at line " + std::to_string(e.pos.line) : "") +
-              " on page " + book_.pages[i].label +
+        why = "heading " + e.type +
+              (e.pos.line > 0 ? " at line " + std::to_string(e.pos.line) : "") + " on page " +
+              book_.pages[i].label +
               (previous == 0 ? " is the first heading (PDF/UA wants H1 first)"
                              : " follows H" + std::to_string(previous) + " (a level is skipped)");
         break;

@@ -229,9 +229,9 @@ std::vector<VItem> toc_list(const std::vector<TocEntry>& entries, const std::str
           box.items.push_back(std::move(it));
         }
       }
-      box.items.push_back(layout::LinkArea{
-          layout::Box{indent, -box.baseline, w - indent, box.height}, "", e.heading.id,
-          e.heading.title + " " + e.page});
+      box.items.push_back(
+          layout::LinkArea{layout::Box{indent, -box.baseline, w - indent, box.height}, "",
+                           e.heading.id, e.heading.title + " " + e.page});
       tag_box(box, link);
       if (k + 1 == n) leader(box, setter, sheet, indent + lw + 0.5 * size, w - nw - 0.5 * size);
       if (k > 0) vb.add_break(kForbid);

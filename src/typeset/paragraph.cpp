@@ -817,8 +817,8 @@ SetParagraph ParagraphSetter::set_piece(const std::vector<doc::Inline>& inlines,
     for (LineObject& o : objects) {
       o.x += line.offset;
       // `after` counted placed glyphs: count the runs that begin before it.
-      o.after = static_cast<size_t>(std::lower_bound(run_starts.begin(), run_starts.end(), o.after) -
-                                    run_starts.begin());
+      o.after = static_cast<size_t>(
+          std::lower_bound(run_starts.begin(), run_starts.end(), o.after) - run_starts.begin());
       if (o.image >= 0) {  // on the baseline: only the ascent grows
         line.ascent = std::max(line.ascent, style.images[static_cast<size_t>(o.image)].height);
       } else if (const math::Drawing* d = style.formula ? style.formula(*o.formula) : nullptr) {

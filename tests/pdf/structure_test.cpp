@@ -30,7 +30,9 @@ using nlohmann::json;
 // names and dictionaries skipped).
 std::vector<std::string> content_operators(const std::string& s) {
   std::vector<std::string> ops;
-  auto delimiter = [](char c) { return std::string_view("()<>[]{}/%").find(c) != std::string_view::npos; };
+  auto delimiter = [](char c) {
+    return std::string_view("()<>[]{}/%").find(c) != std::string_view::npos;
+  };
   for (size_t i = 0; i < s.size();) {
     const char c = s[i];
     if (std::isspace(static_cast<unsigned char>(c)) || c == '[' || c == ']') {
@@ -54,7 +56,8 @@ std::vector<std::string> content_operators(const std::string& s) {
       if (i != std::string::npos) ++i;
     } else {
       size_t j = i + 1;
-      while (j < s.size() && !std::isspace(static_cast<unsigned char>(s[j])) && !delimiter(s[j])) ++j;
+      while (j < s.size() && !std::isspace(static_cast<unsigned char>(s[j])) && !delimiter(s[j]))
+        ++j;
       const std::string token = s.substr(i, j - i);
       if (c != '/' && !std::isdigit(static_cast<unsigned char>(c)) && c != '-' && c != '+' &&
           c != '.' && token != "true" && token != "false" && token != "null")
@@ -163,7 +166,8 @@ class StructureTest : public ::testing::Test {
   }
   // The ParentTree's value for key `k`.
   const json& parent_of(int k) const {
-    const json& nums = resolve(resolve(resolve(catalog()["/StructTreeRoot"])["/ParentTree"])["/Nums"]);
+    const json& nums =
+        resolve(resolve(resolve(catalog()["/StructTreeRoot"])["/ParentTree"])["/Nums"]);
     for (size_t i = 0; i + 1 < nums.size(); i += 2)
       if (nums[i] == k) return resolve(nums[i + 1]);
     static const json none;
@@ -391,9 +395,8 @@ TEST_F(StructureTest, NothingIsDrawnOutsideMarkedContent) {
       for (const json& c : contents) streams.push_back(c.get<std::string>());
     else streams.push_back(contents.get<std::string>());
     for (const std::string& ref : streams) {
-      auto r = run_command("qpdf --show-object='" + ref + "' --filtered-stream-data '" +
-                               pdf_.string() + "'",
-                           dir_);
+      auto r = run_command(
+          "qpdf --show-object='" + ref + "' --filtered-stream-data '" + pdf_.string() + "'", dir_);
       ASSERT_EQ(r.status, 0) << r.err;
       int depth = 0, painted = 0;
       for (const std::string& op : content_operators(r.out)) {
@@ -437,11 +440,9 @@ TEST_F(StructureTest, RefusesPdfUaWhenARuleFails) {
   };
   std::ofstream(dir_ / "pic.png", std::ios::binary) << make_png(8, 8, 8, 2);
   const Case cases[] = {
-      {"skip", "---\ntitle: 跳级\n---\n\n# 一\n\n### 三\n\n正文。\n", "",
-       "heading H3 at line 7"},
+      {"skip", "---\ntitle: 跳级\n---\n\n# 一\n\n### 三\n\n正文。\n", "", "heading H3 at line 7"},
       {"noalt", "---\ntitle: 图\n---\n\n# 一\n\n![](pic.png)\n", "", "no alternative text"},
-      {"untagged", "---\ntitle: 无标签\n---\n\n# 一\n", "--set pdf.tagged=false",
-       "tagged PDF"},
+      {"untagged", "---\ntitle: 无标签\n---\n\n# 一\n", "--set pdf.tagged=false", "tagged PDF"},
   };
   for (const Case& c : cases) {
     std::ofstream(dir_ / (std::string(c.name) + ".md")) << c.text;
