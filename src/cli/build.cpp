@@ -320,6 +320,7 @@ bool write_pdf(const layout::Book& pages, const fs::path& out, const Job& job,
   options.threads =
       s.overlap ? static_cast<int>(std::max(2u, std::thread::hardware_concurrency())) : 1;
   options.tagged = sheet.pdf.tagged;
+  options.ua = sheet.pdf.ua;
   options.standard = pdf_standard(sheet.pdf.standard);
   options.cmyk = sheet.color.cmyk;
   options.output_condition = sheet.color.condition;

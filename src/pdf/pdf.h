@@ -48,6 +48,10 @@ struct WriteOptions {
   // A tagged PDF: a structure tree from the book's layout::StructElements,
   // page content in marked-content sequences, the rest as artifacts.
   bool tagged = true;
+  // Claim PDF/UA-1 (`pdf.ua`): pdfuaid:part 1 in the XMP, when the book keeps
+  // the rules the writer can check (docs/standards.md); else a warning says
+  // which one fails and nothing is claimed.
+  bool ua = false;
   // `color.model: cmyk` (and PDF/X-4): text, rules, fills and images in
   // DeviceCMYK, greys and black on the black plate alone; RGB converted
   // through `cmyk_profile` (the plain formula when there is none).
