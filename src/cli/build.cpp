@@ -782,6 +782,16 @@ void print_progress(size_t done, size_t total, std::chrono::steady_clock::time_p
   std::fflush(stderr);
 }
 
+// Whether a job is long enough (8 KB of Markdown: a few screens of text)
+// that its paragraphs will likely need English hyphenation.
+bool worth_preloading(const Job& job) {
+  constexpr std::uintmax_t kLongInput = 8 << 10;
+  std::error_code ec;
+  if (job.book) return true;
+  const std::uintmax_t size = fs::file_size(job.input, ec);
+  return !ec && size >= kLongInput;
+}
+
 int run_build(const std::vector<std::string>& paths, Settings s) {
   const auto started = std::chrono::steady_clock::now();
   doc::Diagnostics planning;
@@ -834,6 +844,7 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   print_diagnostics(planning);
   std::vector<JobResult> results(jobs.size());
   s.overlap = jobs.size() == 1;
+
   // First pass: read every input (in parallel), so the math engine runs once for all.
   base::run_parallel(
       jobs.size(), s.jobs,
@@ -854,6 +865,13 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
       [](size_t) {});
   // `watch` keeps the formulas converted so far: a rebuild starts MathJax
   // only for formulas it has not seen.
+  // A single long input to convert nearly always has a loose line that
+  // asks for English hyphenation: its patterns are read on the idle core
+  // while the input is set (joined before the hyphenator goes).
+  std::jthread preload;
+  if (s.overlap && s.hyphenator && !s.keep && results.front().ok && !results.front().up_to_date &&
+      worth_preloading(jobs.front()))
+    preload = std::jthread([h = s.hyphenator] { h->preload(); });
   math::Formulas run_formulas;
   math::Formulas& formulas = s.keep ? s.keep->formulas : run_formulas;
   doc::Diagnostics math_diags;
