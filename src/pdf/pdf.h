@@ -33,6 +33,11 @@ struct WriteOptions {
   // clock is never read, so output is reproducible.
   std::optional<int64_t> source_date_epoch;
   bool compress = true;  // Flate-compress content streams, fonts, images
+  // Threads for the independent work inside one file (a subset per face,
+  // compressing the streams): the CLI gives 2+ for a single input on a
+  // multi-core machine, 1 when documents already run in parallel. The
+  // bytes written do not depend on it.
+  int threads = 1;
   // The run's image catalog: ImageBox::path names its entries, and the
   // pixels come from it (decoded once). Null = a catalog of this call.
   image::Catalog* images = nullptr;

@@ -27,6 +27,7 @@
 #include "base/atomic_file.h"
 #include "base/date.h"
 #include "base/number.h"
+#include "base/parallel.h"
 #include "font/subset.h"
 #include "pdf/color.h"
 #include "pdf/compress.h"
@@ -306,17 +307,26 @@ bool Writer::load_fonts() {
         for (const auto& g : run->glyphs) used[run->face].push_back(g.gid);
       }
 
-  int tag_counter = 0;
-  for (size_t i = 0; i < nfaces; ++i) {
+  // The subsets are independent of each other (and of libharu): made on
+  // the writer's threads, registered in face order below.
+  std::vector<std::optional<font::PdfFont>> subsets(nfaces);
+  std::vector<std::string> errors(nfaces);
+  base::run_parallel(nfaces, opt_.threads, [&](size_t i) {
     auto& gids = used[i];
-    if (gids.empty()) continue;
+    if (gids.empty()) return;
     std::sort(gids.begin(), gids.end());
     gids.erase(std::unique(gids.begin(), gids.end()), gids.end());
     const auto& ref = book_.faces[i];
-    std::string err;
-    auto sub = font::subset_for_pdf(std::filesystem::path(ref.path), ref.index, gids, err);
+    subsets[i] = font::subset_for_pdf(std::filesystem::path(ref.path), ref.index, gids, errors[i]);
+  });
+  int tag_counter = 0;
+  for (size_t i = 0; i < nfaces; ++i) {
+    if (used[i].empty()) continue;
+    const auto& ref = book_.faces[i];
+    std::optional<font::PdfFont>& sub = subsets[i];
     if (!sub) {
-      error("cannot subset font " + ref.path + " (face " + std::to_string(ref.index) + "): " + err);
+      error("cannot subset font " + ref.path + " (face " + std::to_string(ref.index) +
+            "): " + errors[i]);
       return false;
     }
     // A subset tag unique in the document: "MOYAAA", "MOYAAB", …
@@ -352,7 +362,7 @@ bool Writer::load_fonts() {
     if (!font) return fail("creating font " + ref.path);
     entry.font = font;
     // Querying each width once also marks the glyph for embedding.
-    for (uint32_t g : gids) {
+    for (uint32_t g : used[i]) {
       uint16_t code = entry.code_of.at(g);
       entry.width[code] = HPDF_Font_GetUnicodeWidth(font, code);
     }
@@ -1437,7 +1447,15 @@ void Writer::rewrite_to_unicode() {
 
 bool Writer::save() {
   // libdeflate compresses each stream as libharu writes it (docs/performance.md).
-  if (opt_.compress) use_libdeflate(pdf_.get());
+  // What libharu's own page hook would append while saving (closing an open
+  // text or path object, restoring saved graphics states) is done now, so
+  // the content streams are final before they are compressed.
+  for (HPDF_Page page : pages_) {
+    if (HPDF_Page_GetGMode(page) == HPDF_GMODE_PATH_OBJECT) HPDF_Page_EndPath(page);
+    if (HPDF_Page_GetGMode(page) == HPDF_GMODE_TEXT_OBJECT) HPDF_Page_EndText(page);
+    while (HPDF_Page_GetGStateDepth(page) > 1) HPDF_Page_GRestore(page);
+  }
+  if (opt_.compress) use_libdeflate(pdf_.get(), opt_.threads);
   // Into memory first (libharu's file writer ignores a failing fclose), then
   // through a synced temporary file renamed into place.
   if (HPDF_SaveToStream(pdf_.get()) != HPDF_OK || HPDF_ResetStream(pdf_.get()) != HPDF_OK)
