@@ -552,6 +552,24 @@ TEST_F(PdfTest, UncoveredCharactersCopyBackThoughDrawnAsNotdef) {
   EXPECT_EQ(text_lines(text.out), lines) << text.out;
   auto q = run_command("qpdf --check '" + out.string() + "'", dir_);
   EXPECT_EQ(q.status, 0) << q.out;
+
+  // Claiming PDF/UA (which forbids showing .notdef, as PDF/A does), the
+  // characters no font has are left out of the text, with a warning.
+  b.meta.title = "无字形";
+  WriteOptions ua;
+  ua.ua = true;
+  doc::Diagnostics ua_diags;
+  fs::path ua_out = dir_ / "notdef-ua.pdf";
+  ASSERT_TRUE(write(b, ua_out, ua, ua_diags)) << all(ua_diags);
+  EXPECT_NE(all(ua_diags).find("3 character(s) no font has are left out of the PDF/UA text"),
+            std::string::npos)
+      << all(ua_diags);
+  auto ua_text = run_command("pdftotext -enc UTF-8 '" + ua_out.string() + "' -", dir_);
+  // (The pen still moves on over the missing character: poppler sees a space.)
+  EXPECT_EQ(text_lines(ua_text.out), (std::vector<std::string>{"A B", "C D", "E F"}))
+      << ua_text.out;
+  auto meta = run_command("pdfinfo -meta '" + ua_out.string() + "'", dir_);
+  EXPECT_NE(meta.out.find("<pdfuaid:part>1</pdfuaid:part>"), std::string::npos) << meta.out;
 }
 
 }  // namespace
