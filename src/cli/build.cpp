@@ -76,6 +76,7 @@ struct Settings {
   std::vector<fs::path> resource_path;  // --resource-path: where site-root images are
   bool fetch = false;                   // --fetch: download remote images
   bool fetch_private = false;           // --fetch-private: the URL as written may be private
+  bool refetch = false;                 // --refetch: download every remote image again
   // Remote images downloaded for this run (--fetch), shared by the jobs.
   RemoteImages* remote = nullptr;
   ReportPolicy report;
@@ -94,6 +95,8 @@ struct Settings {
   bool overlap = false;
   // `watch`: what is kept from one rebuild to the next (null: a single build).
   Kept* keep = nullptr;
+  // `watch`: gets every file the outputs were made from (null: not asked).
+  std::vector<fs::path>* used = nullptr;
 };
 
 // What `watch` loads once and keeps across rebuilds, besides the fonts, the
@@ -699,10 +702,18 @@ bool up_to_date(const Job& job, const Settings& s, JobResult& r) {
   if (s.force) return false;
   const fs::path file = cache::entry_path(job.output_base);
   std::optional<cache::Entry> e = cache::read(file);
-  if (!e || e->source != cache::stored_path(job.input, file.parent_path()) ||
-      !cache::fresh(*e, s.context, file.parent_path()))
+  if (!e || e->context != s.context ||
+      e->source != cache::stored_path(job.input, file.parent_path()))
     return false;
+  // --fetch: the remote images it used are revalidated first (when stale), so
+  // an image changed on its server makes the output stale.
+  if (s.remote)
+    for (const auto& dep : e->deps)
+      s.remote->refresh(cache::loaded_path(dep.first, file.parent_path()));
+  if (!cache::fresh(*e, s.context, file.parent_path())) return false;
   r.diags.items = std::move(e->warnings);
+  for (const auto& dep : e->deps)
+    r.used.push_back(cache::loaded_path(dep.first, file.parent_path()));
   return true;
 }
 
@@ -813,7 +824,11 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
     const fs::path root = s.out_dir ? *s.out_dir : common_folder(paths);
     fetch::Limits limits;
     limits.private_origin = s.fetch_private;
-    s.remote = &remote.emplace(root / ".moyin-cache" / "fetch", limits);
+    // The clock, read once: until when a download stays fresh (remote.h).
+    const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    s.remote = &remote.emplace(root / ".moyin-cache" / "fetch", limits, now, s.refetch);
   }
   std::optional<highlight::Highlighter> highlighter;
   if (!s.highlighter) s.highlighter = &highlighter.emplace(highlight_dirs(env));
@@ -896,6 +911,11 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
     return 128 + sig;
   }
   if (s.timings) print_timings(*s.timings, jobs.size(), started);
+  if (s.used)
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      s.used->push_back(jobs[i].input);
+      s.used->insert(s.used->end(), results[i].used.begin(), results[i].used.end());
+    }
   size_t failed = 0, current = 0;
   size_t warnings = planning.count(doc::Severity::Warning);
   for (JobResult& r : results) {
@@ -954,6 +974,7 @@ struct BuildArgs {
   std::vector<std::string> resource_path;
   bool fetch = false;
   bool fetch_private = false;
+  bool refetch = false;
   int max_rebuilds = 0;  // watch: stop after N rebuilds (0: never)
   bool timings = false;  // build --timings
 };
@@ -995,6 +1016,10 @@ void add_build_options(CLI::App* cmd, BuildArgs& a, bool watch) {
                 "With --fetch: an image URL as written may name a loopback or private-network "
                 "address (an intranet server); redirects never may")
       ->needs("--fetch");
+  cmd->add_flag("--refetch", a.refetch,
+                "With --fetch: download every remote image again, even a copy still fresh "
+                "(watch: on its first build)")
+      ->needs("--fetch");
   cmd->add_flag("--timings", a.timings,
                 "Print the wall time of each stage (read, parse, fonts, shape, break, pages, pdf, "
                 "epub, write); watch: of every rebuild");
@@ -1030,6 +1055,7 @@ Settings settings_from(const BuildArgs& a) {
   s.resource_path.assign(a.resource_path.begin(), a.resource_path.end());
   s.fetch = a.fetch;
   s.fetch_private = a.fetch_private;
+  s.refetch = a.refetch;
   if (!a.shard.empty()) parse_shard(a.shard, s.shard, s.shards);
   const unsigned hw = std::thread::hardware_concurrency();
   s.jobs = a.jobs > 0 ? a.jobs : static_cast<int>(hw ? hw : 1);
@@ -1101,11 +1127,12 @@ void add_watch(CLI::App& app, int& exit_code) {
     kept.hyphenator = typeset::Hyphenator::load(typeset::default_hyphenation_dictionary());
     s.hyphenator = kept.hyphenator ? &*kept.hyphenator : nullptr;
     s.keep = &kept;
-    // The resource folders are watched too: a site-root image saved there rebuilds its posts.
-    std::vector<std::string> watched = args->paths;
-    watched.insert(watched.end(), args->resource_path.begin(), args->resource_path.end());
-    exit_code = watch(watched, args->max_rebuilds, [&s, args] {
+    // The folders of the images, snippets and sheets each build used are
+    // watched too (watch.h): a site-root image saved there rebuilds its posts.
+    exit_code = watch(args->paths, args->max_rebuilds, [&s, args](std::vector<fs::path>& used) {
       Settings run = s;
+      run.used = &used;
+      s.refetch = false;      // --refetch: the first build only
       base::Timings timings;  // --timings: each rebuild's own
       if (args->timings) run.timings = &timings;
       return run_build(args->paths, run);

@@ -6,9 +6,13 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <memory>
+#include <utility>
 
 namespace moyin::fetch {
 namespace {
@@ -72,6 +76,10 @@ bool is_http(std::string_view url) {
   return starts("http://") || starts("https://");
 }
 
+struct SlistDeleter {
+  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
+
 struct UrlDeleter {
   void operator()(CURLU* u) const { curl_url_cleanup(u); }
 };
@@ -96,7 +104,63 @@ std::string megabytes(uint64_t bytes) {
                              : std::to_string(bytes) + " bytes";
 }
 
+// A response header's value ("" when absent).
+std::string header(CURL* c, const char* name) {
+  curl_header* h = nullptr;
+  if (curl_easy_header(c, name, 0, CURLH_HEADER, -1, &h) != CURLHE_OK || !h || !h->value) return "";
+  return h->value;
+}
+
+// The max-age of a Cache-Control header (a malformed one: 0); `no_cache` is
+// set by no-store and no-cache.
+std::optional<int64_t> max_age_of(std::string_view cache_control, bool& no_cache) {
+  std::optional<int64_t> age;
+  size_t at = 0;
+  while (at < cache_control.size()) {
+    size_t end = cache_control.find(',', at);
+    if (end == std::string_view::npos) end = cache_control.size();
+    std::string d;
+    for (char ch : cache_control.substr(at, end - at))
+      if (ch != ' ' && ch != '\t' && ch != '"')
+        d += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    at = end + 1;
+    if (d == "no-store" || d == "no-cache") no_cache = true;
+    if (d.starts_with("max-age=")) {
+      int64_t v = 0;
+      const char* first = d.data() + 8;
+      const auto [ptr, ec] = std::from_chars(first, d.data() + d.size(), v);
+      age = ec == std::errc() && ptr == d.data() + d.size() && v >= 0 ? v : 0;
+    }
+  }
+  return age;
+}
+
 }  // namespace
+
+Freshness freshness(std::string_view cache_control, std::string_view expires,
+                    std::string_view date) {
+  Freshness f;
+  bool no_cache = false;
+  const std::optional<int64_t> age = max_age_of(cache_control, no_cache);
+  if (no_cache) {
+    f.max_age = 0;
+    return f;
+  }
+  if (age) {
+    f.max_age = age;
+    return f;
+  }
+  if (expires.empty()) return f;
+  const time_t until = curl_getdate(std::string(expires).c_str(), nullptr);
+  if (until < 0) {  // "Expires: 0" and other invalid dates mean already expired
+    f.max_age = 0;
+    return f;
+  }
+  const time_t sent = date.empty() ? -1 : curl_getdate(std::string(date).c_str(), nullptr);
+  if (sent >= 0) f.max_age = std::max<int64_t>(0, static_cast<int64_t>(until) - sent);
+  else f.expires = static_cast<int64_t>(until);
+  return f;
+}
 
 bool is_private_address(int family, const unsigned char* a) {
   if (family == AF_INET) {
@@ -123,7 +187,8 @@ Client::~Client() {
   if (ready_) curl_global_cleanup();
 }
 
-Response Client::get(std::string_view url, const Limits& limits) const {
+Response Client::get(std::string_view url, const Limits& limits,
+                     const Validators& validators) const {
   using Clock = std::chrono::steady_clock;
   Response r;
   if (!ready_) {
@@ -174,6 +239,17 @@ Response Client::get(std::string_view url, const Limits& limits) const {
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, limits.connect_timeout_ms);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "Moyin (image download)");
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+    std::unique_ptr<curl_slist, SlistDeleter> conditional;
+    for (const auto& [name, value] : {std::pair{"If-None-Match: ", &validators.etag},
+                                      std::pair{"If-Modified-Since: ", &validators.last_modified}})
+      if (!value->empty() && value->find_first_of("\r\n") == std::string::npos) {
+        curl_slist* grown = curl_slist_append(conditional.get(), (name + *value).c_str());
+        if (grown) {
+          conditional.release();
+          conditional.reset(grown);
+        }
+      }
+    if (conditional) curl_easy_setopt(c, CURLOPT_HTTPHEADER, conditional.get());
     const CURLcode rc = curl_easy_perform(c);
     if (!t.refused.empty()) {
       r.error = std::string(hop ? "a redirect leads to " : "") +
@@ -211,11 +287,14 @@ Response Client::get(std::string_view url, const Limits& limits) const {
       current = next;
       continue;
     }
-    if (status != 200) {
+    if (status != 200 && !(status == 304 && conditional)) {
       r.error = "HTTP status " + std::to_string(status);
       return r;
     }
-    r.body = std::move(t.body);
+    r.validators = {header(c, "ETag"), header(c, "Last-Modified")};
+    r.freshness = freshness(header(c, "Cache-Control"), header(c, "Expires"), header(c, "Date"));
+    if (status == 304) r.not_modified = true;
+    else r.body = std::move(t.body);
     return r;
   }
 }
