@@ -44,6 +44,7 @@
 #include "image/catalog.h"
 #include "math/math.h"
 #include "pdf/pdf.h"
+#include "pdf/reuse.h"
 #include "source/badges.h"
 #include "source/source.h"
 #include "style/style.h"
@@ -100,11 +101,13 @@ struct Settings {
 };
 
 // What `watch` loads once and keeps across rebuilds, besides the fonts, the
-// cache context and the highlighter: the hyphenation patterns and every
-// formula MathJax converted (results by TeX, which never go stale).
+// cache context and the highlighter: the hyphenation patterns, every
+// formula MathJax converted (results by TeX, which never go stale), and the
+// PDF's font subsets and compressed streams of the last rebuild (pdf/reuse.h).
 struct Kept {
   std::optional<typeset::Hyphenator> hyphenator;
   math::Formulas formulas;
+  pdf::Reuse pdf;
 };
 
 struct Job {
@@ -323,6 +326,7 @@ bool write_pdf(const layout::Book& pages, const fs::path& out, const Job& job,
   options.standard = pdf_standard(sheet.pdf.standard);
   options.cmyk = sheet.color.cmyk;
   options.output_condition = sheet.color.condition;
+  if (s.keep) options.reuse = &s.keep->pdf;
   const bool cmyk = sheet.color.cmyk || options.standard == pdf::Standard::X4;
   if (cmyk) {
     fs::path profile = s.env->cmyk_profile;
@@ -1135,7 +1139,9 @@ void add_watch(CLI::App& app, int& exit_code) {
       s.refetch = false;      // --refetch: the first build only
       base::Timings timings;  // --timings: each rebuild's own
       if (args->timings) run.timings = &timings;
-      return run_build(args->paths, run);
+      const int status = run_build(args->paths, run);
+      s.keep->pdf.sweep();  // keep only what this build used
+      return status;
     });
   });
 }

@@ -8,7 +8,9 @@
 
 #include <cstring>
 #include <memory>
-#include <vector>
+#include <string>
+
+#include "pdf/reuse.h"
 
 namespace moyin::pdf {
 namespace {
@@ -23,14 +25,14 @@ struct CompressorDeleter {
 };
 
 // The stream's bytes, gathered from libharu's memory-stream chunks.
-std::vector<HPDF_BYTE> contents(HPDF_Stream stream) {
-  std::vector<HPDF_BYTE> out;
+std::string contents(HPDF_Stream stream) {
+  std::string out;
   out.reserve(stream->size);
   const HPDF_UINT chunks = HPDF_MemStream_GetBufCount(stream);
   for (HPDF_UINT i = 0; i < chunks; ++i) {
     HPDF_UINT len = 0;
     const HPDF_BYTE* p = HPDF_MemStream_GetBufPtr(stream, i, &len);
-    if (p && len) out.insert(out.end(), p, p + len);
+    if (p && len) out.append(reinterpret_cast<const char*>(p), len);
   }
   return out;
 }
@@ -41,15 +43,26 @@ std::vector<HPDF_BYTE> contents(HPDF_Stream stream) {
 // its own before_write_fn. The bytes are replaced by their compressed form
 // and the filter cleared, so libharu copies them as they are.
 HPDF_STATUS compress_now(HPDF_Dict dict, HPDF_Stream) {
-  const std::vector<HPDF_BYTE> raw = contents(dict->stream);
-  std::unique_ptr<libdeflate_compressor, CompressorDeleter> c(libdeflate_alloc_compressor(kLevel));
-  if (!c) return HPDF_SetError(dict->error, HPDF_FAILD_TO_ALLOC_MEM, 0);
-  std::vector<HPDF_BYTE> packed(libdeflate_zlib_compress_bound(c.get(), raw.size()));
-  const size_t n =
-      libdeflate_zlib_compress(c.get(), raw.data(), raw.size(), packed.data(), packed.size());
-  if (n == 0) return HPDF_SetError(dict->error, HPDF_FAILD_TO_ALLOC_MEM, 0);
+  const std::string raw = contents(dict->stream);
+  const auto* log = static_cast<const ErrorLog*>(dict->error->user_data);
+  Reuse* reuse = log ? log->reuse : nullptr;
+  std::shared_ptr<const std::string> packed = reuse ? reuse->find_stream(raw) : nullptr;
+  if (!packed) {
+    std::unique_ptr<libdeflate_compressor, CompressorDeleter> c(
+        libdeflate_alloc_compressor(kLevel));
+    if (!c) return HPDF_SetError(dict->error, HPDF_FAILD_TO_ALLOC_MEM, 0);
+    std::string out(libdeflate_zlib_compress_bound(c.get(), raw.size()), '\0');
+    const size_t n =
+        libdeflate_zlib_compress(c.get(), raw.data(), raw.size(), out.data(), out.size());
+    if (n == 0) return HPDF_SetError(dict->error, HPDF_FAILD_TO_ALLOC_MEM, 0);
+    out.resize(n);
+    packed = std::make_shared<const std::string>(std::move(out));
+    if (reuse) reuse->keep_stream(raw, packed);
+  }
   HPDF_MemStream_FreeData(dict->stream);
-  const HPDF_STATUS st = HPDF_Stream_Write(dict->stream, packed.data(), static_cast<HPDF_UINT>(n));
+  const HPDF_STATUS st =
+      HPDF_Stream_Write(dict->stream, reinterpret_cast<const HPDF_BYTE*>(packed->data()),
+                        static_cast<HPDF_UINT>(packed->size()));
   if (st != HPDF_OK) return st;
   dict->filter = HPDF_STREAM_FILTER_NONE;
   dict->write_fn = nullptr;

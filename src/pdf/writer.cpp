@@ -32,16 +32,13 @@
 #include "pdf/compress.h"
 #include "pdf/content.h"
 #include "pdf/pdf.h"
+#include "pdf/reuse.h"
 
 namespace moyin::pdf {
 namespace {
 
 using layout::Book;
 using layout::GlyphRun;
-
-struct ErrorLog {
-  std::vector<std::pair<unsigned long, unsigned long>> errors;  // code, detail
-};
 
 void on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void* user_data) {
   static_cast<ErrorLog*>(user_data)->errors.emplace_back(error_no, detail_no);
@@ -288,6 +285,25 @@ class Writer {
   Tagging tags_;
 };
 
+// The face's subset for `gids` (sorted, unique): kept from an earlier build
+// of `watch` (reuse.h) when it had the same glyphs, else made now.
+std::shared_ptr<const font::PdfFont> subset_for_pdf(const layout::FaceRef& ref,
+                                                    const std::vector<uint32_t>& gids, Reuse* reuse,
+                                                    std::string& err) {
+  std::string key;
+  if (reuse) {
+    key = ref.path + '\0' + std::to_string(ref.index) + '\0';
+    key.append(reinterpret_cast<const char*>(gids.data()), gids.size() * sizeof(uint32_t));
+    if (std::shared_ptr<const font::PdfFont> kept = reuse->find_subset(key)) return kept;
+  }
+  std::optional<font::PdfFont> made =
+      font::subset_for_pdf(std::filesystem::path(ref.path), ref.index, gids, err);
+  if (!made) return nullptr;
+  auto shared = std::make_shared<const font::PdfFont>(std::move(*made));
+  if (reuse) reuse->keep_subset(key, shared);
+  return shared;
+}
+
 bool Writer::load_fonts() {
   const size_t nfaces = book_.faces.size();
   fonts_.resize(nfaces);
@@ -311,7 +327,7 @@ bool Writer::load_fonts() {
     gids.erase(std::unique(gids.begin(), gids.end()), gids.end());
     const auto& ref = book_.faces[i];
     std::string err;
-    auto sub = font::subset_for_pdf(std::filesystem::path(ref.path), ref.index, gids, err);
+    const std::shared_ptr<const font::PdfFont> sub = subset_for_pdf(ref, gids, opt_.reuse, err);
     if (!sub) {
       error("cannot subset font " + ref.path + " (face " + std::to_string(ref.index) + "): " + err);
       return false;
@@ -321,7 +337,7 @@ bool Writer::load_fonts() {
     for (int k = 5, n = tag_counter++; k >= 3; --k, n /= 26)
       tag[k] = static_cast<char>('A' + n % 26);
     FontEntry& entry = fonts_[i];
-    entry.code_of = std::move(sub->code_of);
+    entry.code_of = sub->code_of;
     entry.next_free = sub->first_free_code;
     if (sub->kind == font::PdfFont::Kind::Cff) {
       if (!add_cff_font(entry, *sub, tag, ref)) return false;
@@ -1375,6 +1391,7 @@ bool Writer::save() {
 
 bool Writer::run() {
   base::StageTimer timer(opt_.timings, base::Stage::Pdf);
+  log_.reuse = opt_.reuse;  // the stream hook finds it there (compress.h)
   pdf_.reset(HPDF_New(on_error, &log_));
   if (!pdf_) {
     error("cannot write PDF " + out_.string() + ": libharu could not start (out of memory)");

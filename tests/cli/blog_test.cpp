@@ -361,6 +361,50 @@ TEST_F(Blog, WatchRebuildsWhenAnIncludedSnippetOrAResourcePathImageChanges) {
   EXPECT_EQ(read_file(log).find("warning"), std::string::npos) << read_file(log);
 }
 
+// watch keeps the PDF's font subsets and compressed streams between rebuilds
+// (pdf/reuse.h): what it writes is the same file `build` writes.
+TEST_F(Blog, WatchRebuildsThePdfBuildWouldWrite) {
+  const std::string first =
+      "---\ntitle: 同\ndate: 2024-05-01\n---\n# 标题\n\n中文正文与 English 混排。\n";
+  const std::string second =
+      "---\ntitle: 同\ndate: 2024-05-01\n---\n# 标题\n\n正文中文与 English 混排。\n";
+  const std::string third = "---\ntitle: 同\ndate: 2024-05-01\n---\n# 新标题\n\n正文。\n";
+  write_file(dir / "w/p.md", first);
+  const fs::path log = dir / "watch.log";
+  const std::string cmd = "SOURCE_DATE_EPOCH=1700000000 timeout 60 " + quote(MOYIN_BINARY) +
+                          " watch " + quote((dir / "w/p.md").string()) +
+                          " --to pdf -j 1 --max-rebuilds 3 -o " + quote((dir / "out").string()) +
+                          " > " + quote(log.string()) + " 2>&1 &";
+  ASSERT_EQ(shell(cmd).code, 0);
+  auto wait_for = [&](const std::string& text, size_t times = 1) {
+    for (int i = 0; i < 1200; ++i) {
+      const std::string now = read_file(log);
+      size_t n = 0;
+      for (size_t at = 0; (at = now.find(text, at)) != std::string::npos; ++at) ++n;
+      if (n >= times) return true;
+      usleep(50'000);
+    }
+    return false;
+  };
+  // What `build` writes for `text`, in a folder of its own.
+  auto built = [&](const std::string& text, const std::string& name) {
+    write_file(dir / name / "p.md", text);
+    Result r = moyin(quote((dir / name / "p.md").string()) + " --to pdf -q");
+    EXPECT_EQ(r.code, 0) << r.output;
+    return read_file(dir / name / "p.pdf");
+  };
+  ASSERT_TRUE(wait_for("watching")) << read_file(log);
+  EXPECT_EQ(read_file(dir / "out/p.pdf"), built(first, "b1"));
+  int n = 0;
+  for (const std::string& text : {second, third, first}) {  // same glyphs, new ones, back
+    write_file(dir / "w/p.md", text);
+    ASSERT_TRUE(wait_for("rebuilt in", static_cast<size_t>(++n))) << read_file(log);
+    EXPECT_EQ(read_file(dir / "out/p.pdf"), built(text, "b" + std::to_string(n + 1))) << n;
+  }
+  EXPECT_TRUE(wait_for("stopped")) << read_file(log);
+  EXPECT_NE(read_file(log).find("(CPU "), std::string::npos) << read_file(log);
+}
+
 // ---- Site-root images: --resource-path.
 
 // The names of the files in an EPUB's images/ folder.
