@@ -301,6 +301,19 @@ TEST_F(Blog, TypoNamesTheWordAndSuggestsTheCommand) {
   }
 }
 
+// Waits (up to 60 s) until `text` appears `times` times in the log a
+// background `moyin watch` writes.
+bool wait_in_log(const fs::path& log, const std::string& text, size_t times) {
+  for (int i = 0; i < 1200; ++i) {
+    const std::string now = read_file(log);
+    size_t n = 0;
+    for (size_t at = 0; (at = now.find(text, at)) != std::string::npos; ++at) ++n;
+    if (n >= times) return true;
+    usleep(50'000);
+  }
+  return false;
+}
+
 TEST_F(Blog, WatchRebuildsAfterAFileIsRewritten) {
   const fs::path log = dir / "watch.log";
   // Stops by itself after one rebuild; `timeout` guards the test if it never comes.
@@ -308,12 +321,8 @@ TEST_F(Blog, WatchRebuildsAfterAFileIsRewritten) {
                           quote((dir / "posts").string()) + " --to epub -j 1 --max-rebuilds 1 -o " +
                           quote((dir / "out").string()) + " > " + quote(log.string()) + " 2>&1 &";
   ASSERT_EQ(shell(cmd).code, 0);
-  auto wait_for = [&](const std::string& text) {
-    for (int i = 0; i < 1200; ++i) {
-      if (read_file(log).find(text) != std::string::npos) return true;
-      usleep(50'000);
-    }
-    return false;
+  auto wait_for = [&](const std::string& text, size_t times = 1) {
+    return wait_in_log(log, text, times);
   };
   ASSERT_TRUE(wait_for("watching")) << read_file(log);
   const std::string before = read_file(dir / "out/second.epub");
@@ -339,14 +348,7 @@ TEST_F(Blog, WatchRebuildsWhenAnIncludedSnippetOrAResourcePathImageChanges) {
       " -o " + quote((dir / "out").string()) + " > " + quote(log.string()) + " 2>&1 &";
   ASSERT_EQ(shell(cmd).code, 0);
   auto wait_for = [&](const std::string& text, size_t times = 1) {
-    for (int i = 0; i < 1200; ++i) {
-      const std::string now = read_file(log);
-      size_t n = 0;
-      for (size_t at = 0; (at = now.find(text, at)) != std::string::npos; ++at) ++n;
-      if (n >= times) return true;
-      usleep(50'000);
-    }
-    return false;
+    return wait_in_log(log, text, times);
   };
   ASSERT_TRUE(wait_for("watching")) << read_file(log);
   const std::string first = read_file(dir / "out/page.epub");
@@ -377,14 +379,7 @@ TEST_F(Blog, WatchRebuildsThePdfBuildWouldWrite) {
                           " > " + quote(log.string()) + " 2>&1 &";
   ASSERT_EQ(shell(cmd).code, 0);
   auto wait_for = [&](const std::string& text, size_t times = 1) {
-    for (int i = 0; i < 1200; ++i) {
-      const std::string now = read_file(log);
-      size_t n = 0;
-      for (size_t at = 0; (at = now.find(text, at)) != std::string::npos; ++at) ++n;
-      if (n >= times) return true;
-      usleep(50'000);
-    }
-    return false;
+    return wait_in_log(log, text, times);
   };
   // What `build` writes for `text`, in a folder of its own.
   auto built = [&](const std::string& text, const std::string& name) {
