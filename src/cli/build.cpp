@@ -804,7 +804,7 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   if (!jobs.empty() && !s.fonts) {  // `watch` hands in the fonts and the context it keeps
     base::StageTimer timer(s.timings, base::Stage::Fonts);
     const fs::path fonts_yaml = s.fonts_yaml.empty() ? env.fonts_yaml : fs::path(s.fonts_yaml);
-    fonts = font::FontLibrary::load(fonts_yaml, planning);
+    fonts = load_fonts(env, fonts_yaml, planning);
     timer.stop();
     if (!fonts) {
       print_diagnostics(planning);
@@ -915,6 +915,7 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
     return 128 + sig;
   }
   if (s.timings) print_timings(*s.timings, jobs.size(), started);
+  if (fonts) fonts->save_resolution_cache();  // families the documents' styles named
   if (s.used)
     for (size_t i = 0; i < jobs.size(); ++i) {
       s.used->push_back(jobs[i].input);
@@ -1117,7 +1118,7 @@ void add_watch(CLI::App& app, int& exit_code) {
     doc::Diagnostics diags;
     const Environment env = read_environment(diags);
     const fs::path fonts_yaml = s.fonts_yaml.empty() ? env.fonts_yaml : fs::path(s.fonts_yaml);
-    std::optional<font::FontLibrary> fonts = font::FontLibrary::load(fonts_yaml, diags);
+    std::optional<font::FontLibrary> fonts = load_fonts(env, fonts_yaml, diags);
     print_diagnostics(diags);
     if (!fonts) {
       exit_code = 1;
