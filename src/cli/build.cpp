@@ -1106,7 +1106,8 @@ void add_watch(CLI::App& app, int& exit_code) {
       "  moyin watch post.md --to pdf\n"
       "  moyin watch posts/ -o site/\n"
       "  moyin watch book.yaml\n\n"
-      "Runs until interrupted (Ctrl-C), printing one line per rebuild with its time.\n"
+      "Runs until interrupted (Ctrl-C), printing one line per rebuild with its wall and CPU time.\n"
+      "The folders of the snippets, images and style sheets a build used are watched too.\n"
       "Exit status: 0 stopped after --max-rebuilds, 1 the files cannot be watched, 2 wrong usage.");
   auto args = std::make_shared<BuildArgs>();
   add_build_options(cmd, *args, true);
