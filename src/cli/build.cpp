@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "base/file.h"
+#include "base/parallel.h"
 #include "base/timings.h"
 #include "cli/cache.h"
 #include "cli/commands.h"
@@ -34,7 +35,6 @@
 #include "cli/environment.h"
 #include "cli/inputs.h"
 #include "cli/interrupt.h"
-#include "cli/jobs.h"
 #include "cli/remote.h"
 #include "cli/report.h"
 #include "cli/sheet.h"
@@ -322,7 +322,11 @@ bool write_pdf(const layout::Book& pages, const fs::path& out, const Job& job,
   options.source_path = input;
   options.source_date_epoch = s.env->source_date_epoch;
   options.timings = s.timings;
+  // One input: its subsets and streams use the machine's cores.
+  options.threads =
+      s.overlap ? static_cast<int>(std::max(2u, std::thread::hardware_concurrency())) : 1;
   options.tagged = sheet.pdf.tagged;
+  options.ua = sheet.pdf.ua;
   options.standard = pdf_standard(sheet.pdf.standard);
   options.cmyk = sheet.color.cmyk;
   options.output_condition = sheet.color.condition;
@@ -833,6 +837,11 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
     s.remote = &remote.emplace(root / ".moyin-cache" / "fetch", limits, now, s.refetch);
+    if (!remote->error().empty()) {  // libcurl is not installed: said once, not per image
+      planning.error("moyin", {},
+                     "--fetch: " + remote->error() + "; remote images are not downloaded");
+      s.remote = nullptr;
+    }
   }
   std::optional<highlight::Highlighter> highlighter;
   if (!s.highlighter) s.highlighter = &highlighter.emplace(highlight_dirs(env));
@@ -845,7 +854,7 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   std::vector<JobResult> results(jobs.size());
   s.overlap = jobs.size() == 1;
   // First pass: read every input (in parallel), so the math engine runs once for all.
-  run_parallel(
+  base::run_parallel(
       jobs.size(), s.jobs,
       [&](size_t i) {
         try {
@@ -877,7 +886,7 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   // From here on outputs are written: SIGINT/SIGTERM let the documents in
   // flight finish and start no new one.
   InterruptGuard interrupt;
-  run_parallel(
+  base::run_parallel(
       jobs.size(), s.jobs,
       [&](size_t i) {
         results[i].started = true;

@@ -45,6 +45,8 @@ class RemoteImages {
   // of an up-to-date output): revalidated like get() does, so a changed
   // remote image makes its outputs stale. Other files are left alone.
   void refresh(const std::filesystem::path& file);
+  // "" when downloads can be made; else why not (libcurl cannot be loaded).
+  const std::string& error() const { return client_.error(); }
   // A Fetcher for image::CatalogOptions that calls get().
   image::Fetcher fetcher() {
     return [this](std::string_view url) { return get(url); };

@@ -1,4 +1,6 @@
 // libcurl, one easy handle per hop, every connection's address checked.
+// libcurl is loaded at run time (base::SharedLibrary); its header gives the
+// types of the function pointers, so every call is checked by the compiler.
 #include "fetch/fetch.h"
 
 #include <arpa/inet.h>
@@ -10,17 +12,55 @@
 #include <cctype>
 #include <charconv>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
-#include <memory>
 #include <utility>
 
-namespace moyin::fetch {
-namespace {
+#include "base/date.h"
+#include "base/shared_library.h"
 
-struct EasyDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
+namespace moyin::fetch {
+
+// The functions of libcurl the downloads call.
+struct Client::Api {
+  base::SharedLibrary lib;
+  decltype(&curl_global_init) global_init = nullptr;
+  decltype(&curl_global_cleanup) global_cleanup = nullptr;
+  decltype(&curl_easy_init) easy_init = nullptr;
+  decltype(&curl_easy_cleanup) easy_cleanup = nullptr;
+  decltype(&curl_easy_setopt) easy_setopt = nullptr;
+  decltype(&curl_easy_perform) easy_perform = nullptr;
+  decltype(&curl_easy_getinfo) easy_getinfo = nullptr;
+  decltype(&curl_easy_header) easy_header = nullptr;
+  decltype(&curl_easy_strerror) easy_strerror = nullptr;
+  decltype(&curl_free) free = nullptr;
+  decltype(&curl_url) url = nullptr;
+  decltype(&curl_url_cleanup) url_cleanup = nullptr;
+  decltype(&curl_url_set) url_set = nullptr;
+  decltype(&curl_url_get) url_get = nullptr;
+  decltype(&curl_slist_append) slist_append = nullptr;
+  decltype(&curl_slist_free_all) slist_free_all = nullptr;
+
+  explicit Api(const std::string& name) : lib(name) {}
+  // True when every function was found (else lib.error() says which is not).
+  bool resolve() {
+    return lib.resolve(global_init, "curl_global_init") &&
+           lib.resolve(global_cleanup, "curl_global_cleanup") &&
+           lib.resolve(easy_init, "curl_easy_init") &&
+           lib.resolve(easy_cleanup, "curl_easy_cleanup") &&
+           lib.resolve(easy_setopt, "curl_easy_setopt") &&
+           lib.resolve(easy_perform, "curl_easy_perform") &&
+           lib.resolve(easy_getinfo, "curl_easy_getinfo") &&
+           lib.resolve(easy_header, "curl_easy_header") &&
+           lib.resolve(easy_strerror, "curl_easy_strerror") && lib.resolve(free, "curl_free") &&
+           lib.resolve(url, "curl_url") && lib.resolve(url_cleanup, "curl_url_cleanup") &&
+           lib.resolve(url_set, "curl_url_set") && lib.resolve(url_get, "curl_url_get") &&
+           lib.resolve(slist_append, "curl_slist_append") &&
+           lib.resolve(slist_free_all, "curl_slist_free_all");
+  }
 };
-using Easy = std::unique_ptr<CURL, EasyDeleter>;
+
+namespace {
 
 // One hop's state, shared with libcurl's callbacks.
 struct Transfer {
@@ -76,25 +116,19 @@ bool is_http(std::string_view url) {
   return starts("http://") || starts("https://");
 }
 
-struct SlistDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
-
-struct UrlDeleter {
-  void operator()(CURLU* u) const { curl_url_cleanup(u); }
-};
-
 // "scheme://host:port" of a URL (the port made explicit), "" when it cannot be parsed.
-std::string origin_of(const std::string& url) {
-  std::unique_ptr<CURLU, UrlDeleter> u(curl_url());
-  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return "";
+template <class Api>
+std::string origin_of(const Api& f, const std::string& url) {
+  auto cleanup = [&f](CURLU* u) { f.url_cleanup(u); };
+  std::unique_ptr<CURLU, decltype(cleanup)> u(f.url(), cleanup);
+  if (!u || f.url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return "";
   std::string out;
   for (CURLUPart part : {CURLUPART_SCHEME, CURLUPART_HOST, CURLUPART_PORT}) {
     char* value = nullptr;
-    if (curl_url_get(u.get(), part, &value, CURLU_DEFAULT_PORT) != CURLUE_OK) return "";
+    if (f.url_get(u.get(), part, &value, CURLU_DEFAULT_PORT) != CURLUE_OK) return "";
     out += value;
     out += '|';
-    curl_free(value);
+    f.free(value);
   }
   return out;
 }
@@ -102,13 +136,6 @@ std::string origin_of(const std::string& url) {
 std::string megabytes(uint64_t bytes) {
   return bytes >= (1u << 20) ? std::to_string(bytes >> 20) + " MB"
                              : std::to_string(bytes) + " bytes";
-}
-
-// A response header's value ("" when absent).
-std::string header(CURL* c, const char* name) {
-  curl_header* h = nullptr;
-  if (curl_easy_header(c, name, 0, CURLH_HEADER, -1, &h) != CURLHE_OK || !h || !h->value) return "";
-  return h->value;
 }
 
 // The max-age of a Cache-Control header (a malformed one: 0); `no_cache` is
@@ -127,8 +154,7 @@ std::optional<int64_t> max_age_of(std::string_view cache_control, bool& no_cache
     if (d == "no-store" || d == "no-cache") no_cache = true;
     if (d.starts_with("max-age=")) {
       int64_t v = 0;
-      const char* first = d.data() + 8;
-      const auto [ptr, ec] = std::from_chars(first, d.data() + d.size(), v);
+      const auto [ptr, ec] = std::from_chars(d.data() + 8, d.data() + d.size(), v);
       age = ec == std::errc() && ptr == d.data() + d.size() && v >= 0 ? v : 0;
     }
   }
@@ -136,6 +162,51 @@ std::optional<int64_t> max_age_of(std::string_view cache_control, bool& no_cache
 }
 
 }  // namespace
+
+std::optional<int64_t> parse_http_date(std::string_view text) {
+  static constexpr std::string_view kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                                 "jul", "aug", "sep", "oct", "nov", "dec"};
+  // The three forms share their fields: a month name, a day, a year and
+  // hh:mm:ss, in different orders and separators; the weekday is ignored.
+  int month = 0, day = -1, year = -1, hms[3] = {-1, -1, -1};
+  size_t at = 0;
+  while (at < text.size()) {
+    while (at < text.size() && (text[at] == ' ' || text[at] == ',' || text[at] == '-')) ++at;
+    size_t end = at;
+    while (end < text.size() && text[end] != ' ' && text[end] != ',' && text[end] != '-') ++end;
+    const std::string_view word = text.substr(at, end - at);
+    at = end;
+    if (word.empty()) continue;
+    if (word.find(':') != std::string_view::npos) {
+      if (std::sscanf(std::string(word).c_str(), "%2d:%2d:%2d", &hms[0], &hms[1], &hms[2]) != 3)
+        return std::nullopt;
+    } else if (std::isdigit(static_cast<unsigned char>(word[0]))) {
+      int v = 0;
+      const auto [ptr, ec] = std::from_chars(word.data(), word.data() + word.size(), v);
+      if (ec != std::errc() || ptr != word.data() + word.size()) return std::nullopt;
+      if (word.size() <= 2 && day < 0) day = v;
+      else if (year < 0) year = word.size() == 2 ? (v < 70 ? 2000 + v : 1900 + v) : v;
+      else return std::nullopt;
+    } else if (word.size() >= 3 && month == 0) {
+      std::string lower;
+      for (char ch : word.substr(0, 3))
+        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      for (int m = 0; m < 12; ++m)
+        if (lower == kMonths[m] && word.size() == 3) month = m + 1;
+    }
+  }
+  if (month == 0 || day < 1 || day > 31 || year < 1970 || hms[0] < 0 || hms[0] > 23 || hms[1] < 0 ||
+      hms[1] > 59 || hms[2] < 0 || hms[2] > 60)
+    return std::nullopt;
+  base::DateTime d;
+  d.year = year;
+  d.month = month;
+  d.day = day;
+  d.hour = hms[0];
+  d.minute = hms[1];
+  d.second = hms[2];
+  return base::to_epoch(d);
+}
 
 Freshness freshness(std::string_view cache_control, std::string_view expires,
                     std::string_view date) {
@@ -151,14 +222,14 @@ Freshness freshness(std::string_view cache_control, std::string_view expires,
     return f;
   }
   if (expires.empty()) return f;
-  const time_t until = curl_getdate(std::string(expires).c_str(), nullptr);
-  if (until < 0) {  // "Expires: 0" and other invalid dates mean already expired
+  const std::optional<int64_t> until = parse_http_date(expires);
+  if (!until) {  // "Expires: 0" and other invalid dates mean already expired
     f.max_age = 0;
     return f;
   }
-  const time_t sent = date.empty() ? -1 : curl_getdate(std::string(date).c_str(), nullptr);
-  if (sent >= 0) f.max_age = std::max<int64_t>(0, static_cast<int64_t>(until) - sent);
-  else f.expires = static_cast<int64_t>(until);
+  const std::optional<int64_t> sent = parse_http_date(date);
+  if (sent) f.max_age = std::max<int64_t>(0, *until - *sent);
+  else f.expires = until;
   return f;
 }
 
@@ -181,24 +252,30 @@ bool is_private_address(int family, const unsigned char* a) {
          (a[0] == 0xFE && (a[1] & 0xC0) == 0x80) || a[0] == 0xFF;
 }
 
-Client::Client() : ready_(curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK) {}
+Client::Client(const std::string& library) : api_(std::make_unique<Api>(library)) {
+  if (!api_->resolve()) error_ = api_->lib.error();
+  else if (api_->global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+    error_ = library + " could not be initialised";
+}
 
 Client::~Client() {
-  if (ready_) curl_global_cleanup();
+  if (error_.empty()) api_->global_cleanup();
 }
 
 Response Client::get(std::string_view url, const Limits& limits,
                      const Validators& validators) const {
   using Clock = std::chrono::steady_clock;
   Response r;
-  if (!ready_) {
-    r.error = "libcurl could not be initialised";
+  if (!error_.empty()) {
+    r.error = error_;
     return r;
   }
+  const Api& f = *api_;
+  auto easy_cleanup = [&f](CURL* c) { f.easy_cleanup(c); };
   const auto deadline = Clock::now() + std::chrono::milliseconds(limits.timeout_ms);
   const std::string seconds = std::to_string(limits.timeout_ms / 1000) + " s";
   std::string current(url);
-  const std::string origin = limits.private_origin ? origin_of(current) : std::string();
+  const std::string origin = limits.private_origin ? origin_of(f, current) : std::string();
   for (int hop = 0;; ++hop) {
     if (!is_http(current)) {
       r.error = hop ? "a redirect to " + current + " (only http and https are followed)"
@@ -211,7 +288,7 @@ Response Client::get(std::string_view url, const Limits& limits,
       r.error = "no answer within " + seconds;
       return r;
     }
-    Easy easy(curl_easy_init());
+    std::unique_ptr<CURL, decltype(easy_cleanup)> easy(f.easy_init(), easy_cleanup);
     if (!easy) {
       r.error = "libcurl could not start a download";
       return r;
@@ -221,36 +298,36 @@ Response Client::get(std::string_view url, const Limits& limits,
     t.max_bytes = limits.max_bytes;
     // The URL as written, or a redirect back to the same scheme, host and port.
     t.allow_private =
-        limits.private_origin && !origin.empty() && (hop == 0 || origin_of(current) == origin);
+        limits.private_origin && !origin.empty() && (hop == 0 || origin_of(f, current) == origin);
     char error[CURL_ERROR_SIZE] = "";
-    curl_easy_setopt(c, CURLOPT_URL, current.c_str());
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);  // each hop is checked here
-    curl_easy_setopt(c, CURLOPT_PROXY, "");           // no proxy from the environment
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);  // every connection goes through on_open
-    curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
-    curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, on_open);
-    curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &t);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
-    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limits.max_bytes));
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, left);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, limits.connect_timeout_ms);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "Moyin (image download)");
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
-    std::unique_ptr<curl_slist, SlistDeleter> conditional;
+    f.easy_setopt(c, CURLOPT_URL, current.c_str());
+    f.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    f.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);  // each hop is checked here
+    f.easy_setopt(c, CURLOPT_PROXY, "");           // no proxy from the environment
+    f.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    f.easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);  // every connection goes through on_open
+    f.easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+    f.easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, on_open);
+    f.easy_setopt(c, CURLOPT_OPENSOCKETDATA, &t);
+    f.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    f.easy_setopt(c, CURLOPT_WRITEDATA, &t);
+    f.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limits.max_bytes));
+    f.easy_setopt(c, CURLOPT_TIMEOUT_MS, left);
+    f.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, limits.connect_timeout_ms);
+    f.easy_setopt(c, CURLOPT_USERAGENT, "Moyin (image download)");
+    f.easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+    // A conditional GET: the cached copy's validators (never with a line break).
+    auto free_list = [&f](curl_slist* l) { f.slist_free_all(l); };
+    std::unique_ptr<curl_slist, decltype(free_list)> conditional(nullptr, free_list);
     for (const auto& [name, value] : {std::pair{"If-None-Match: ", &validators.etag},
                                       std::pair{"If-Modified-Since: ", &validators.last_modified}})
-      if (!value->empty() && value->find_first_of("\r\n") == std::string::npos) {
-        curl_slist* grown = curl_slist_append(conditional.get(), (name + *value).c_str());
-        if (grown) {
-          conditional.release();
+      if (!value->empty() && value->find_first_of("\r\n") == std::string::npos)
+        if (curl_slist* grown = f.slist_append(conditional.get(), (name + *value).c_str())) {
+          (void)conditional.release();
           conditional.reset(grown);
         }
-      }
-    if (conditional) curl_easy_setopt(c, CURLOPT_HTTPHEADER, conditional.get());
-    const CURLcode rc = curl_easy_perform(c);
+    if (conditional) f.easy_setopt(c, CURLOPT_HTTPHEADER, conditional.get());
+    const CURLcode rc = f.easy_perform(c);
     if (!t.refused.empty()) {
       r.error = std::string(hop ? "a redirect leads to " : "") +
                 "the private or loopback address " + t.refused + " (refused)";
@@ -265,16 +342,30 @@ Response Client::get(std::string_view url, const Limits& limits,
       return r;
     }
     if (rc != CURLE_OK) {
-      r.error = error[0] ? std::string(error) : std::string(curl_easy_strerror(rc));
+      r.error = error[0] ? std::string(error) : std::string(f.easy_strerror(rc));
       return r;
     }
     long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    f.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    auto header = [&](const char* name) {  // "" when absent
+      curl_header* h = nullptr;
+      return f.easy_header(c, name, 0, CURLH_HEADER, -1, &h) == CURLHE_OK && h && h->value
+                 ? std::string(h->value)
+                 : std::string();
+    };
+    const bool not_modified = status == 304 && conditional;
+    if (status == 200 || not_modified) {
+      r.validators = {header("ETag"), header("Last-Modified")};
+      r.freshness = freshness(header("Cache-Control"), header("Expires"), header("Date"));
+      if (not_modified) r.not_modified = true;
+      else r.body = std::move(t.body);
+      return r;
+    }
     if (status >= 300 && status < 400) {
       char* next = nullptr;
-      curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &next);
+      f.easy_getinfo(c, CURLINFO_REDIRECT_URL, &next);
       curl_header* location = nullptr;  // as sent, when libcurl would not follow it
-      if (!next && curl_easy_header(c, "Location", 0, CURLH_HEADER, -1, &location) == CURLHE_OK)
+      if (!next && f.easy_header(c, "Location", 0, CURLH_HEADER, -1, &location) == CURLHE_OK)
         next = location->value;
       if (!next) {
         r.error = "HTTP status " + std::to_string(status) + " without a Location";
@@ -287,14 +378,7 @@ Response Client::get(std::string_view url, const Limits& limits,
       current = next;
       continue;
     }
-    if (status != 200 && !(status == 304 && conditional)) {
-      r.error = "HTTP status " + std::to_string(status);
-      return r;
-    }
-    r.validators = {header(c, "ETag"), header(c, "Last-Modified")};
-    r.freshness = freshness(header(c, "Cache-Control"), header(c, "Expires"), header(c, "Date"));
-    if (status == 304) r.not_modified = true;
-    else r.body = std::move(t.body);
+    r.error = "HTTP status " + std::to_string(status);
     return r;
   }
 }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +47,10 @@ struct Freshness {
 Freshness freshness(std::string_view cache_control, std::string_view expires,
                     std::string_view date);
 
+// An HTTP date (RFC 9110 §5.6.7: IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT",
+// and the obsolete RFC 850 and asctime forms) as seconds since 1970.
+std::optional<int64_t> parse_http_date(std::string_view text);
+
 struct Response {
   std::optional<std::string> body;  // nothing on failure and on 304
   bool not_modified = false;        // 304 to a conditional GET: the cached copy is current
@@ -55,21 +60,32 @@ struct Response {
   Freshness freshness;
 };
 
-// libcurl initialised for the process while it lives: make one before any
-// thread downloads (the CLI does, once per run), and call get() from any thread.
+// The SONAME of the libcurl the headers describe. libcurl is not linked into
+// Moyin (it brings TLS, Kerberos, LDAP and SSH libraries to every process
+// start): a Client loads it.
+inline constexpr const char* kCurlLibrary = "libcurl.so.4";
+
+// libcurl loaded and initialised for the process while it lives: make one
+// before any thread downloads (the CLI does, once per run, and only for
+// `--fetch`), and call get() from any thread.
 class Client {
  public:
-  Client();
+  explicit Client(const std::string& library = kCurlLibrary);
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
+
+  // "" when libcurl is ready; else why not ("libcurl.so.4 cannot be loaded (…)").
+  const std::string& error() const { return error_; }
 
   // GET `url` (http or https), following redirects under `limits`; with
   // `validators`, a conditional GET (a 304 answer sets `not_modified`).
   Response get(std::string_view url, const Limits& limits, const Validators& validators = {}) const;
 
  private:
-  bool ready_ = false;
+  struct Api;
+  std::unique_ptr<Api> api_;
+  std::string error_;
 };
 
 // True for an address no download may reach by a redirect: IPv4 0/8, 10/8,

@@ -9,7 +9,9 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "base/parallel.h"
 #include "pdf/reuse.h"
 
 namespace moyin::pdf {
@@ -25,53 +27,56 @@ struct CompressorDeleter {
 };
 
 // The stream's bytes, gathered from libharu's memory-stream chunks.
-std::string contents(HPDF_Stream stream) {
-  std::string out;
+std::vector<HPDF_BYTE> contents(HPDF_Stream stream) {
+  std::vector<HPDF_BYTE> out;
   out.reserve(stream->size);
   const HPDF_UINT chunks = HPDF_MemStream_GetBufCount(stream);
   for (HPDF_UINT i = 0; i < chunks; ++i) {
     HPDF_UINT len = 0;
     const HPDF_BYTE* p = HPDF_MemStream_GetBufPtr(stream, i, &len);
-    if (p && len) out.append(reinterpret_cast<const char*>(p), len);
+    if (p && len) out.insert(out.end(), p, p + len);
   }
   return out;
 }
 
-// libharu calls a dictionary's write_fn after its keys (the /Filter array
-// included, since the filter is still set) and before its stream data, so
-// every stream is final here — a TrueType font program is only filled in by
-// its own before_write_fn. The bytes are replaced by their compressed form
-// and the filter cleared, so libharu copies them as they are.
-HPDF_STATUS compress_now(HPDF_Dict dict, HPDF_Stream) {
-  const std::string raw = contents(dict->stream);
-  const auto* log = static_cast<const ErrorLog*>(dict->error->user_data);
-  Reuse* reuse = log ? log->reuse : nullptr;
-  std::shared_ptr<const std::string> packed = reuse ? reuse->find_stream(raw) : nullptr;
-  if (!packed) {
-    std::unique_ptr<libdeflate_compressor, CompressorDeleter> c(
-        libdeflate_alloc_compressor(kLevel));
-    if (!c) return HPDF_SetError(dict->error, HPDF_FAILD_TO_ALLOC_MEM, 0);
-    std::string out(libdeflate_zlib_compress_bound(c.get(), raw.size()), '\0');
-    const size_t n =
-        libdeflate_zlib_compress(c.get(), raw.data(), raw.size(), out.data(), out.size());
-    if (n == 0) return HPDF_SetError(dict->error, HPDF_FAILD_TO_ALLOC_MEM, 0);
-    out.resize(n);
-    packed = std::make_shared<const std::string>(std::move(out));
-    if (reuse) reuse->keep_stream(raw, packed);
-  }
+// `raw` deflated (zlib format); empty when the compressor could not start.
+std::vector<HPDF_BYTE> deflate(const std::vector<HPDF_BYTE>& raw) {
+  std::unique_ptr<libdeflate_compressor, CompressorDeleter> c(libdeflate_alloc_compressor(kLevel));
+  if (!c) return {};
+  std::vector<HPDF_BYTE> packed(libdeflate_zlib_compress_bound(c.get(), raw.size()));
+  const size_t n =
+      libdeflate_zlib_compress(c.get(), raw.data(), raw.size(), packed.data(), packed.size());
+  packed.resize(n);
+  return packed;
+}
+
+// Replaces the stream's bytes by their compressed form.
+HPDF_STATUS replace(HPDF_Dict dict, const std::vector<HPDF_BYTE>& packed) {
+  if (packed.empty()) return HPDF_SetError(dict->error, HPDF_FAILD_TO_ALLOC_MEM, 0);
   HPDF_MemStream_FreeData(dict->stream);
-  const HPDF_STATUS st =
-      HPDF_Stream_Write(dict->stream, reinterpret_cast<const HPDF_BYTE*>(packed->data()),
-                        static_cast<HPDF_UINT>(packed->size()));
-  if (st != HPDF_OK) return st;
+  return HPDF_Stream_Write(dict->stream, packed.data(), static_cast<HPDF_UINT>(packed.size()));
+}
+
+// libharu calls a dictionary's write_fn after its keys (the /Filter array
+// included, since the filter is still set) and before its stream data:
+// clearing the filter here makes libharu copy the bytes as they are.
+HPDF_STATUS written_compressed(HPDF_Dict dict, HPDF_Stream) {
   dict->filter = HPDF_STREAM_FILTER_NONE;
   dict->write_fn = nullptr;
   return HPDF_OK;
 }
 
+// A stream its before_write_fn fills (a TrueType font program) is final
+// only here: compressed now.
+HPDF_STATUS compress_now(HPDF_Dict dict, HPDF_Stream stream) {
+  const HPDF_STATUS st = replace(dict, deflate(contents(dict->stream)));
+  return st == HPDF_OK ? written_compressed(dict, stream) : st;
+}
+
 }  // namespace
 
-void use_libdeflate(HPDF_Doc pdf) {
+void use_libdeflate(HPDF_Doc pdf, int threads, Reuse* reuse) {
+  std::vector<HPDF_Dict> now;
   HPDF_List entries = pdf->xref->entries;
   for (HPDF_UINT i = 0; i < entries->count; ++i) {
     auto* entry = static_cast<HPDF_XrefEntry>(HPDF_List_ItemAt(entries, i));
@@ -82,8 +87,31 @@ void use_libdeflate(HPDF_Doc pdf) {
     if (!dict->stream || dict->stream->type != HPDF_STREAM_MEMORY) continue;
     if (dict->filter != HPDF_STREAM_FILTER_FLATE_DECODE || dict->filterParams) continue;
     if (dict->write_fn) continue;
-    dict->write_fn = compress_now;
+    if (dict->before_write_fn) dict->write_fn = compress_now;  // filled while saving
+    else now.push_back(dict);
   }
+  // libharu's memory is touched on this thread only; workers see plain bytes.
+  std::vector<std::vector<HPDF_BYTE>> bytes(now.size());
+  for (size_t i = 0; i < now.size(); ++i) bytes[i] = contents(now[i]->stream);
+  // `watch`: the streams compressed by the build before (same bytes) are taken as they were.
+  std::vector<std::string> raw(reuse ? now.size() : 0);
+  std::vector<std::shared_ptr<const std::string>> kept(now.size());
+  for (size_t i = 0; i < raw.size(); ++i) {
+    raw[i].assign(bytes[i].begin(), bytes[i].end());
+    kept[i] = reuse->find_stream(raw[i]);
+  }
+  base::run_parallel(now.size(), threads, [&](size_t i) {
+    if (!kept[i]) bytes[i] = deflate(bytes[i]);
+  });
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (kept[i]) bytes[i].assign(kept[i]->begin(), kept[i]->end());
+    else if (!bytes[i].empty())
+      reuse->keep_stream(std::move(raw[i]),
+                         std::make_shared<const std::string>(bytes[i].begin(), bytes[i].end()));
+  }
+  for (size_t i = 0; i < now.size(); ++i)
+    if (!bytes[i].empty() && replace(now[i], bytes[i]) == HPDF_OK)
+      now[i]->write_fn = written_compressed;  // else libharu compresses it itself
 }
 
 }  // namespace moyin::pdf

@@ -5,28 +5,19 @@
 
 #include <hpdf.h>
 
-#include <utility>
-#include <vector>
-
 namespace moyin::pdf {
 
 class Reuse;
 
-// The user data of libharu's error handler for one document (HPDF_New):
-// the errors it raised, and — since libharu calls the stream hook below
-// with no context of its own — what that hook reuses between builds.
-struct ErrorLog {
-  std::vector<std::pair<unsigned long, unsigned long>> errors;  // code, detail
-  Reuse* reuse = nullptr;  // compressed streams kept by `watch` (null: none)
-};
-
-// Marks every stream of `pdf` that libharu would Flate-compress so that,
-// when libharu writes it, its bytes are compressed once with libdeflate and
-// written as they are (the /Filter entry is libharu's own). Streams with
-// their own write hook or decode parameters are left to libharu. Call right
-// before saving; deterministic (same bytes in, same bytes out). A stream
-// whose bytes the document's ErrorLog::reuse has seen compressed is not
-// compressed again.
-void use_libdeflate(HPDF_Doc pdf);
+// Compresses every stream of `pdf` that libharu would Flate-compress once
+// with libdeflate, so libharu writes the bytes as they are (the /Filter entry
+// is libharu's own): the streams that are final now on up to `threads`
+// threads, those libharu fills only while saving (a TrueType font program)
+// as libharu writes them. Streams with their own write hook or decode
+// parameters are left to libharu. Call right before saving; deterministic
+// (same bytes in, same bytes out, whatever the number of threads). With
+// `reuse` (`watch`), a final stream whose bytes it kept compressed is not
+// compressed again, and the others are kept for the next build.
+void use_libdeflate(HPDF_Doc pdf, int threads, Reuse* reuse = nullptr);
 
 }  // namespace moyin::pdf

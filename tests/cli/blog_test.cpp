@@ -616,6 +616,8 @@ TEST_F(Fetch, DownloadsExpireAndAreRevalidatedByTheirCachingHeaders) {
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_EQ(read_file(dir / "out/r.pdf"), pdf);
   EXPECT_EQ(count("/etag.png", 304), 2u);
+  // The 304 for /lastmod.png renewed its freshness for an hour: not asked again.
+  EXPECT_EQ(count("/lastmod.png", 304), 1u);
 
   // The image changes on the server: its new ETag answers 200, the post is rebuilt.
   write_file(port_file.string() + ".version", "2");

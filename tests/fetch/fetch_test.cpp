@@ -68,6 +68,18 @@ TEST(Fetch, OnlyHttpAndHttpsAreRequested) {
   EXPECT_EQ(r.error, "the private or loopback address 127.0.0.1 (refused)");
 }
 
+// libcurl is loaded at run time: when it is not installed, every download
+// fails with one message naming it, and nothing crashes.
+TEST(Fetch, MissingLibcurlIsNamed) {
+  const Client client("libcurl-moyin-missing.so.4");
+  EXPECT_NE(client.error().find("libcurl-moyin-missing.so.4 cannot be loaded"), std::string::npos)
+      << client.error();
+  const Response r = client.get("https://example.com/x.png", Limits{});
+  EXPECT_FALSE(r.body);
+  EXPECT_EQ(r.error, client.error());
+  EXPECT_EQ(Client().error(), "");
+}
+
 }  // namespace
 }  // namespace moyin::fetch
 
@@ -92,6 +104,13 @@ TEST(Fetch, FreshnessComesFromCacheControlThenExpires) {
   const Freshness absolute = freshness("", "Wed, 21 Oct 2015 08:28:00 GMT", "");
   EXPECT_FALSE(absolute.max_age);
   EXPECT_EQ(absolute.expires, 1445416080);
+  // The three forms of an HTTP date; anything else is not one.
+  EXPECT_EQ(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777);
+  EXPECT_EQ(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), 784111777);
+  EXPECT_EQ(parse_http_date("Sun Nov  6 08:49:37 1994"), 784111777);
+  EXPECT_FALSE(parse_http_date("0"));
+  EXPECT_FALSE(parse_http_date("tomorrow"));
+  EXPECT_FALSE(parse_http_date("Sun, 06 Nov 1994 25:00:00 GMT"));
   // Nothing said: the caller's default.
   EXPECT_FALSE(freshness("public", "", "").max_age);
   EXPECT_FALSE(freshness("", "", "").expires);
