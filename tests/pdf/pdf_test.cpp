@@ -2,6 +2,7 @@
 // temporary directory and checked with qpdf, pdffonts and pdftotext.
 #include "pdf/pdf.h"
 #include "base/number.h"
+#include "pdf/reuse.h"
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
@@ -276,6 +277,32 @@ TEST_F(PdfTest, CompressedStreamsDecodeToTheUncompressedFile) {
   EXPECT_EQ(a.status, 0) << a.err;
   EXPECT_FALSE(a.out.empty());
   EXPECT_TRUE(a.out == b.out) << "the decompressed files differ";
+}
+
+// `watch` keeps subsets and compressed streams between builds (reuse.h):
+// the second write takes them and writes the same bytes; sweep() keeps only
+// what the last build used.
+TEST_F(PdfTest, ReusedSubsetsAndStreamsWriteTheSameFile) {
+  Sample s = sample_book();
+  doc::Diagnostics diags;
+  ASSERT_TRUE(write(s.book, dir_ / "a.pdf", {}, diags)) << all(diags);
+  Reuse reuse;
+  WriteOptions kept;
+  kept.reuse = &reuse;
+  ASSERT_TRUE(write(s.book, dir_ / "b.pdf", kept, diags)) << all(diags);
+  ASSERT_TRUE(write(s.book, dir_ / "c.pdf", kept, diags)) << all(diags);
+  const std::string a = read_bytes(dir_ / "a.pdf");
+  EXPECT_EQ(read_bytes(dir_ / "b.pdf"), a);
+  EXPECT_EQ(read_bytes(dir_ / "c.pdf"), a);
+  std::string probe = "stream bytes";
+  EXPECT_EQ(reuse.find_stream(probe), nullptr);
+  reuse.keep_stream(probe, std::make_shared<const std::string>("packed"));
+  reuse.sweep();  // everything was used since the start
+  ASSERT_NE(reuse.find_stream(probe), nullptr);
+  EXPECT_EQ(*reuse.find_stream(probe), "packed");
+  reuse.sweep();  // used again: kept
+  reuse.sweep();  // not used since: dropped
+  EXPECT_EQ(reuse.find_stream(probe), nullptr);
 }
 
 TEST_F(PdfTest, TheBytesDoNotDependOnTheNumberOfThreads) {
