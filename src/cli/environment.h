@@ -5,11 +5,13 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 
 #include "doc/diagnostics.h"
 #include "font/font.h"
 #include "math/math.h"
+#include "style/style.h"
 
 namespace moyin::cli {
 
@@ -37,6 +39,9 @@ struct Environment {
   // $XDG_CACHE_HOME/moyin/font-resolution.txt, else ~/.cache/moyin/…; none
   // with MOYIN_NO_FONT_CACHE=1 or without a home folder.
   font::ResolutionCache font_cache;
+  // Sheet files parsed once per run, shared by every document's sheet_for.
+  std::shared_ptr<const style::ParsedSheets> parsed_sheets =
+      std::make_shared<const style::ParsedSheets>();
 };
 
 // Reads the environment once. A malformed SOURCE_DATE_EPOCH is a warning

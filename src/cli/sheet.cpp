@@ -9,6 +9,7 @@ style::Sheet sheet_for(const Environment& env, const StyleArgs& args, const doc:
                        const std::filesystem::path& doc_dir, doc::Diagnostics& diags) {
   style::Layers layers;
   layers.styles_dir = env.styles_dir;
+  layers.parsed = env.parsed_sheets.get();
   layers.front_matter = meta.style;
   layers.document_dir = doc_dir;
   if (!args.style.empty()) {

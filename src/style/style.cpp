@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <sstream>
@@ -777,6 +779,19 @@ Sheet build(const Settings& settings) {
   return s;
 }
 
+struct ParsedSheets::Impl {
+  struct Entry {
+    std::string text;
+    Settings settings;
+    std::string extends;
+  };
+  std::mutex mutex;
+  std::map<std::string, Entry> by_path;
+};
+
+ParsedSheets::ParsedSheets() : impl_(std::make_unique<Impl>()) {}
+ParsedSheets::~ParsedSheets() = default;
+
 namespace {
 
 struct Resolver {
@@ -784,6 +799,27 @@ struct Resolver {
   doc::Diagnostics& diags;
   std::vector<std::string>& sources;
   const std::filesystem::path& styles_dir;
+  const ParsedSheets* parsed = nullptr;
+
+  // The sheet text's settings and `extends:`, from `parsed` when the same
+  // file with the same bytes was parsed before without a diagnostic.
+  std::string collect(const std::string& text, const std::string& path, Settings& out, bool& ok) {
+    if (parsed) {
+      std::lock_guard lock(parsed->impl().mutex);
+      auto it = parsed->impl().by_path.find(path);
+      if (it != parsed->impl().by_path.end() && it->second.text == text) {
+        out = it->second.settings;
+        return it->second.extends;
+      }
+    }
+    const size_t before = diags.items.size();
+    std::string ext = collect_yaml(text, path, out, diags, ok);
+    if (parsed && ok && diags.items.size() == before) {
+      std::lock_guard lock(parsed->impl().mutex);
+      parsed->impl().by_path[path] = {text, out, ext};
+    }
+    return ext;
+  }
 
   bool load_file(const std::filesystem::path& path, int depth) {
     std::error_code ec;
@@ -800,7 +836,7 @@ struct Resolver {
     const std::string& text = *bytes;
     Settings mine;
     bool ok = true;
-    const std::string ext = collect_yaml(text, path.string(), mine, diags, ok);
+    const std::string ext = collect(text, path.string(), mine, ok);
     if (!ok) return false;
     if (!ext.empty()) {
       if (depth >= 8) {
@@ -855,7 +891,7 @@ const Settings& builtin_settings() {
 Sheet resolve(const Layers& layers, doc::Diagnostics& diags) {
   Settings settings = builtin_settings();
   std::vector<std::string> sources;
-  Resolver r{settings, diags, sources, layers.styles_dir};
+  Resolver r{settings, diags, sources, layers.styles_dir, layers.parsed};
   std::string name = "article";
   const std::string fm(trim(layers.front_matter));
   const std::string fm_origin =
