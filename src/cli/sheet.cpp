@@ -31,8 +31,7 @@ style::Sheet sheet_for(const Environment& env, const StyleArgs& args, const doc:
   return style::resolve(layers, diags);
 }
 
-void number_all(std::span<doc::Document> docs, const style::Sheet& sheet,
-                doc::Diagnostics& diags) {
+void number_all(std::span<doc::Document> docs, const style::Sheet& sheet, doc::Diagnostics& diags) {
   // With numbering.equation typeset numbers the formulas with the headings
   // and figures, and math fills the \eqref links after; without, math
   // numbers \tag'ged and labelled formulas first, for the cross-references.

@@ -1350,8 +1350,8 @@ void layout_block(Ctx& c, const Frame& f, const doc::Block& b) {
         g.role = Role::Footnote;
         begin_block(c, c.sheet.role(Role::Footnote).space_before);
         hanging_item(c, f, b.children, 2 * em(c, Role::Footnote),
-                     style::note_marker(b.number, c.sheet.notes.marks), doc::TaskState::None, g, b.id,
-                     true);
+                     style::note_marker(b.number, c.sheet.notes.marks), doc::TaskState::None, g,
+                     b.id, true);
       }
       break;
   }

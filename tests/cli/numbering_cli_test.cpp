@@ -72,11 +72,16 @@ TEST_F(NumberingCli, SampleBookPrintsNumbersInBothOutputs) {
   EXPECT_NE(text.find("如图1-1所示"), std::string::npos);
   EXPECT_NE(text.find("见表1-1"), std::string::npos);
   EXPECT_NE(text.find("计算见(1.1)"), std::string::npos);
-  EXPECT_NE(text.find("第二章讲页面上的细节"), std::string::npos);
-  EXPECT_NE(text.find("其中2.2节专门讲注释"), std::string::npos);
-  EXPECT_NE(text.find("上一章的图1-1给出了"), std::string::npos);
+  // A target on another page gets its page (xref.page in the book sheet).
+  EXPECT_NE(text.find("第二章（见第3页）讲页面上的细节"), std::string::npos);
+  EXPECT_NE(text.find("其中2.2节（见第4页）专门讲注释"), std::string::npos);
+  EXPECT_NE(text.find("上一章的图1-1（见第1页）给出了"), std::string::npos);
+  // Equations by numbering.equation; automatic ids for a figure and a table.
+  EXPECT_NE(text.find("本章的(2.1)则按"), std::string::npos);
+  EXPECT_NE(text.find("印出来是图2-2。"), std::string::npos);
+  EXPECT_NE(text.find("表2-1（见第3页）没有写标识符"), std::string::npos);
   EXPECT_NE(text.find("图2-1和表2-2都属于本章"), std::string::npos);
-  EXPECT_NE(text.find("回到第一章的链接"), std::string::npos);  // its own text kept
+  EXPECT_NE(text.find("回到第一章（见第1页）的链接"), std::string::npos);  // its own text kept
   // The bookmarks carry the numbers too.
   auto outline = run_command("qpdf --json --json-key=outlines '" + pdf + "'", dir_);
   EXPECT_NE(outline.out.find("第一章 从稿件到版面"), std::string::npos) << outline.out;
@@ -90,6 +95,11 @@ TEST_F(NumberingCli, SampleBookPrintsNumbersInBothOutputs) {
   EXPECT_NE(x.out.find("<caption>表 1-1 各阶段的输入、输出与耗时</caption>"), std::string::npos);
   EXPECT_NE(x.out.find("id=\"fig:pipeline\""), std::string::npos);
   EXPECT_NE(x.out.find(">图 1-1</a>"), std::string::npos);
+  EXPECT_EQ(x.out.find("见第"), std::string::npos);  // no pages in the EPUB
+  EXPECT_NE(x.out.find("id=\"fig-版心示意\""), std::string::npos);
+  EXPECT_NE(x.out.find("href=\"#fig-版心示意\">图 2-2</a>"), std::string::npos);
+  // Circled marks numbered through the book (book/style.yaml), as in the PDF.
+  EXPECT_NE(x.out.find("href=\"#fn-1-2\">③</a>"), std::string::npos);
   // Chapter 2's note [^1] is fn-1-2, and its reference links there.
   EXPECT_NE(x.out.find("id=\"fn-1-2\""), std::string::npos);
   EXPECT_NE(x.out.find("href=\"#fn-1-2\""), std::string::npos);
@@ -135,13 +145,16 @@ int page_of(const std::vector<std::string>& pages, const std::string& token) {
 // (the page pdftotext finds the table on); one on its target's own page
 // prints none; the EPUB keeps the bare link.
 TEST_F(NumberingCli, PageReferencesNameTheTargetsPage) {
-  std::string md = "# 甲\n\n远处见[](#tbl:far)，近处见[](#tbl:near)，再见[远表](#tbl:far)。\n\n"
-                   "| a | b |\n|---|---|\n| 1 | 2 |\n\nTable: 近处的表 {#tbl:near}\n\n";
+  std::string md =
+      "# 甲\n\n远处见[](#tbl:far)，近处见[](#tbl:near)，再见[远表](#tbl:far)。\n\n"
+      "| a | b |\n|---|---|\n| 1 | 2 |\n\nTable: 近处的表 {#tbl:near}\n\n";
   for (int k = 0; k < 60; ++k)
-    md += "这是正文中用来填满页面的一段话，它足够长，可以占去好几行的位置，让后面的表落到后面的"
-          "页上。\n\n";
-  md += "| c | d |\n|---|---|\n| 3 | 4 |\n\nTable: 远处的表 {#tbl:far}\n\n"
-        "回看[](#tbl:near)。\n";
+    md +=
+        "这是正文中用来填满页面的一段话，它足够长，可以占去好几行的位置，让后面的表落到后面的"
+        "页上。\n\n";
+  md +=
+      "| c | d |\n|---|---|\n| 3 | 4 |\n\nTable: 远处的表 {#tbl:far}\n\n"
+      "回看[](#tbl:near)。\n";
   std::ofstream(dir_ / "refs.md") << md;
   auto b = moyin("build '" + (dir_ / "refs.md").string() + "' -o '" + dir_.string() +
                  "' --set title-page.enabled=false --set toc.enabled=false"

@@ -322,13 +322,15 @@ TEST(EpubPackage, FootnoteMarksAndNumberingFollowTheSheet) {
 // MkDocs' `???` admonitions fold in the EPUB as they do on the web:
 // <details> (open for `???+`) with the title as its <summary>.
 TEST(EpubPackage, CollapsedAdmonitionsAreDetails) {
-  Unpacked u = build("??? note\n    收起的正文\n\n???+ tip \"展开\"\n    展开的正文\n\n!!! warning\n    常规\n");
+  Unpacked u = build(
+      "??? note\n    收起的正文\n\n???+ tip \"展开\"\n    展开的正文\n\n!!! warning\n    常规\n");
   const std::string& c = u.files["EPUB/chapter-001.xhtml"];
   EXPECT_NE(c.find("<details class=\"callout callout-note\">\n<summary>注意</summary>"),
             std::string::npos)
       << c;
-  EXPECT_NE(c.find("<details class=\"callout callout-tip\" open=\"open\">\n<summary>展开</summary>"),
-            std::string::npos);
+  EXPECT_NE(
+      c.find("<details class=\"callout callout-tip\" open=\"open\">\n<summary>展开</summary>"),
+      std::string::npos);
   EXPECT_NE(c.find("<aside class=\"callout callout-warning\""), std::string::npos);
 }
 
