@@ -40,6 +40,8 @@ set(CPACK_DEBIAN_PACKAGE_SECTION text)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "fonts-noto-cjk, fonts-lxgw-wenkai, fonts-wqy-microhei, fonts-dejavu-core")
 # Formulas need Node.js (math/engine.js); documents without math never start it.
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "nodejs")
+# librsvg (the SVG raster fallback) and libcurl (--fetch) are loaded at run
+# time, not linked, so dpkg-shlibdeps does not see them.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "nodejs, librsvg2-2, libcairo2, libcurl4")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "epubcheck, poppler-utils")
 include(CPack)

@@ -24,6 +24,8 @@ class RemoteImages {
   RemoteImages(std::filesystem::path cache_dir, fetch::Limits limits);
   // The cached file for `url`, downloaded now when it is not there yet.
   image::Fetched get(std::string_view url);
+  // "" when downloads can be made; else why not (libcurl cannot be loaded).
+  const std::string& error() const { return client_.error(); }
   // A Fetcher for image::CatalogOptions that calls get().
   image::Fetcher fetcher() {
     return [this](std::string_view url) { return get(url); };

@@ -1,4 +1,6 @@
 // libcurl, one easy handle per hop, every connection's address checked.
+// libcurl is loaded at run time (base::SharedLibrary); its header gives the
+// types of the function pointers, so every call is checked by the compiler.
 #include "fetch/fetch.h"
 
 #include <arpa/inet.h>
@@ -8,15 +10,47 @@
 
 #include <chrono>
 #include <cstring>
-#include <memory>
+
+#include "base/shared_library.h"
 
 namespace moyin::fetch {
-namespace {
 
-struct EasyDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
+// The functions of libcurl the downloads call.
+struct Client::Api {
+  base::SharedLibrary lib;
+  decltype(&curl_global_init) global_init = nullptr;
+  decltype(&curl_global_cleanup) global_cleanup = nullptr;
+  decltype(&curl_easy_init) easy_init = nullptr;
+  decltype(&curl_easy_cleanup) easy_cleanup = nullptr;
+  decltype(&curl_easy_setopt) easy_setopt = nullptr;
+  decltype(&curl_easy_perform) easy_perform = nullptr;
+  decltype(&curl_easy_getinfo) easy_getinfo = nullptr;
+  decltype(&curl_easy_header) easy_header = nullptr;
+  decltype(&curl_easy_strerror) easy_strerror = nullptr;
+  decltype(&curl_free) free = nullptr;
+  decltype(&curl_url) url = nullptr;
+  decltype(&curl_url_cleanup) url_cleanup = nullptr;
+  decltype(&curl_url_set) url_set = nullptr;
+  decltype(&curl_url_get) url_get = nullptr;
+
+  explicit Api(const std::string& name) : lib(name) {}
+  // True when every function was found (else lib.error() says which is not).
+  bool resolve() {
+    return lib.resolve(global_init, "curl_global_init") &&
+           lib.resolve(global_cleanup, "curl_global_cleanup") &&
+           lib.resolve(easy_init, "curl_easy_init") &&
+           lib.resolve(easy_cleanup, "curl_easy_cleanup") &&
+           lib.resolve(easy_setopt, "curl_easy_setopt") &&
+           lib.resolve(easy_perform, "curl_easy_perform") &&
+           lib.resolve(easy_getinfo, "curl_easy_getinfo") &&
+           lib.resolve(easy_header, "curl_easy_header") &&
+           lib.resolve(easy_strerror, "curl_easy_strerror") && lib.resolve(free, "curl_free") &&
+           lib.resolve(url, "curl_url") && lib.resolve(url_cleanup, "curl_url_cleanup") &&
+           lib.resolve(url_set, "curl_url_set") && lib.resolve(url_get, "curl_url_get");
+  }
 };
-using Easy = std::unique_ptr<CURL, EasyDeleter>;
+
+namespace {
 
 // One hop's state, shared with libcurl's callbacks.
 struct Transfer {
@@ -72,21 +106,19 @@ bool is_http(std::string_view url) {
   return starts("http://") || starts("https://");
 }
 
-struct UrlDeleter {
-  void operator()(CURLU* u) const { curl_url_cleanup(u); }
-};
-
 // "scheme://host:port" of a URL (the port made explicit), "" when it cannot be parsed.
-std::string origin_of(const std::string& url) {
-  std::unique_ptr<CURLU, UrlDeleter> u(curl_url());
-  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return "";
+template <class Api>
+std::string origin_of(const Api& f, const std::string& url) {
+  auto cleanup = [&f](CURLU* u) { f.url_cleanup(u); };
+  std::unique_ptr<CURLU, decltype(cleanup)> u(f.url(), cleanup);
+  if (!u || f.url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return "";
   std::string out;
   for (CURLUPart part : {CURLUPART_SCHEME, CURLUPART_HOST, CURLUPART_PORT}) {
     char* value = nullptr;
-    if (curl_url_get(u.get(), part, &value, CURLU_DEFAULT_PORT) != CURLUE_OK) return "";
+    if (f.url_get(u.get(), part, &value, CURLU_DEFAULT_PORT) != CURLUE_OK) return "";
     out += value;
     out += '|';
-    curl_free(value);
+    f.free(value);
   }
   return out;
 }
@@ -117,23 +149,29 @@ bool is_private_address(int family, const unsigned char* a) {
          (a[0] == 0xFE && (a[1] & 0xC0) == 0x80) || a[0] == 0xFF;
 }
 
-Client::Client() : ready_(curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK) {}
+Client::Client(const std::string& library) : api_(std::make_unique<Api>(library)) {
+  if (!api_->resolve()) error_ = api_->lib.error();
+  else if (api_->global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+    error_ = library + " could not be initialised";
+}
 
 Client::~Client() {
-  if (ready_) curl_global_cleanup();
+  if (error_.empty()) api_->global_cleanup();
 }
 
 Response Client::get(std::string_view url, const Limits& limits) const {
   using Clock = std::chrono::steady_clock;
   Response r;
-  if (!ready_) {
-    r.error = "libcurl could not be initialised";
+  if (!error_.empty()) {
+    r.error = error_;
     return r;
   }
+  const Api& f = *api_;
+  auto easy_cleanup = [&f](CURL* c) { f.easy_cleanup(c); };
   const auto deadline = Clock::now() + std::chrono::milliseconds(limits.timeout_ms);
   const std::string seconds = std::to_string(limits.timeout_ms / 1000) + " s";
   std::string current(url);
-  const std::string origin = limits.private_origin ? origin_of(current) : std::string();
+  const std::string origin = limits.private_origin ? origin_of(f, current) : std::string();
   for (int hop = 0;; ++hop) {
     if (!is_http(current)) {
       r.error = hop ? "a redirect to " + current + " (only http and https are followed)"
@@ -146,7 +184,7 @@ Response Client::get(std::string_view url, const Limits& limits) const {
       r.error = "no answer within " + seconds;
       return r;
     }
-    Easy easy(curl_easy_init());
+    std::unique_ptr<CURL, decltype(easy_cleanup)> easy(f.easy_init(), easy_cleanup);
     if (!easy) {
       r.error = "libcurl could not start a download";
       return r;
@@ -156,25 +194,25 @@ Response Client::get(std::string_view url, const Limits& limits) const {
     t.max_bytes = limits.max_bytes;
     // The URL as written, or a redirect back to the same scheme, host and port.
     t.allow_private =
-        limits.private_origin && !origin.empty() && (hop == 0 || origin_of(current) == origin);
+        limits.private_origin && !origin.empty() && (hop == 0 || origin_of(f, current) == origin);
     char error[CURL_ERROR_SIZE] = "";
-    curl_easy_setopt(c, CURLOPT_URL, current.c_str());
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);  // each hop is checked here
-    curl_easy_setopt(c, CURLOPT_PROXY, "");           // no proxy from the environment
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);  // every connection goes through on_open
-    curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
-    curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, on_open);
-    curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &t);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
-    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limits.max_bytes));
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, left);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, limits.connect_timeout_ms);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "Moyin (image download)");
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
-    const CURLcode rc = curl_easy_perform(c);
+    f.easy_setopt(c, CURLOPT_URL, current.c_str());
+    f.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    f.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);  // each hop is checked here
+    f.easy_setopt(c, CURLOPT_PROXY, "");           // no proxy from the environment
+    f.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    f.easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);  // every connection goes through on_open
+    f.easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+    f.easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, on_open);
+    f.easy_setopt(c, CURLOPT_OPENSOCKETDATA, &t);
+    f.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    f.easy_setopt(c, CURLOPT_WRITEDATA, &t);
+    f.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limits.max_bytes));
+    f.easy_setopt(c, CURLOPT_TIMEOUT_MS, left);
+    f.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, limits.connect_timeout_ms);
+    f.easy_setopt(c, CURLOPT_USERAGENT, "Moyin (image download)");
+    f.easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+    const CURLcode rc = f.easy_perform(c);
     if (!t.refused.empty()) {
       r.error = std::string(hop ? "a redirect leads to " : "") +
                 "the private or loopback address " + t.refused + " (refused)";
@@ -189,16 +227,16 @@ Response Client::get(std::string_view url, const Limits& limits) const {
       return r;
     }
     if (rc != CURLE_OK) {
-      r.error = error[0] ? std::string(error) : std::string(curl_easy_strerror(rc));
+      r.error = error[0] ? std::string(error) : std::string(f.easy_strerror(rc));
       return r;
     }
     long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    f.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     if (status >= 300 && status < 400) {
       char* next = nullptr;
-      curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &next);
+      f.easy_getinfo(c, CURLINFO_REDIRECT_URL, &next);
       curl_header* location = nullptr;  // as sent, when libcurl would not follow it
-      if (!next && curl_easy_header(c, "Location", 0, CURLH_HEADER, -1, &location) == CURLHE_OK)
+      if (!next && f.easy_header(c, "Location", 0, CURLH_HEADER, -1, &location) == CURLHE_OK)
         next = location->value;
       if (!next) {
         r.error = "HTTP status " + std::to_string(status) + " without a Location";

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,20 +33,31 @@ struct Response {
   std::string error;                // why ("" on success)
 };
 
-// libcurl initialised for the process while it lives: make one before any
-// thread downloads (the CLI does, once per run), and call get() from any thread.
+// The SONAME of the libcurl the headers describe. libcurl is not linked into
+// Moyin (it brings TLS, Kerberos, LDAP and SSH libraries to every process
+// start): a Client loads it.
+inline constexpr const char* kCurlLibrary = "libcurl.so.4";
+
+// libcurl loaded and initialised for the process while it lives: make one
+// before any thread downloads (the CLI does, once per run, and only for
+// `--fetch`), and call get() from any thread.
 class Client {
  public:
-  Client();
+  explicit Client(const std::string& library = kCurlLibrary);
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
+
+  // "" when libcurl is ready; else why not ("libcurl.so.4 cannot be loaded (…)").
+  const std::string& error() const { return error_; }
 
   // GET `url` (http or https), following redirects under `limits`.
   Response get(std::string_view url, const Limits& limits) const;
 
  private:
-  bool ready_ = false;
+  struct Api;
+  std::unique_ptr<Api> api_;
+  std::string error_;
 };
 
 // True for an address no download may reach by a redirect: IPv4 0/8, 10/8,

@@ -4,11 +4,12 @@
 // top-left corner), plus its intrinsic size. Text is returned as items, not
 // outlines: typeset shapes it with Moyin's fonts. What is not drawn as
 // vectors (filters, masks, gradients, <image>, …) is listed, so the caller can
-// fall back to `rasterize`. SVG++, rapidxml_ns and librsvg are included only
-// in this folder.
+// fall back to `rasterize`. SVG++, rapidxml_ns, librsvg and cairo are included
+// only in this folder.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -74,9 +75,44 @@ struct Result {
 // character references; no external file is read.
 Result parse(std::string_view bytes, const Limits& limits = {});
 
-// Pixels of the whole SVG drawn by librsvg into `width` × `height` pixels
-// (the viewport scaled to fit). Empty when librsvg cannot draw it; `error`
-// says why.
+// The libraries of the raster fallback, by SONAME. They are not linked into
+// Moyin (most runs never rasterize, and librsvg brings cairo, glib, pango and
+// X11 to every process start): a Rasterizer loads them when it is made.
+struct RasterLibraries {
+  std::string rsvg = "librsvg-2.so.2";
+  std::string cairo = "libcairo.so.2";
+  std::string gobject = "libgobject-2.0.so.0";
+  std::string glib = "libglib-2.0.so.0";
+};
+
+// librsvg and cairo loaded, with the functions the fallback calls.
+class Rasterizer {
+ public:
+  explicit Rasterizer(const RasterLibraries& libraries = {});
+  ~Rasterizer();
+  Rasterizer(const Rasterizer&) = delete;
+  Rasterizer& operator=(const Rasterizer&) = delete;
+
+  // "" when the libraries are loaded; else which one is missing and why.
+  const std::string& error() const { return error_; }
+
+  // Pixels of the whole SVG drawn by librsvg into `width` × `height` pixels
+  // (the viewport scaled to fit). Empty when librsvg cannot draw it or is
+  // not loaded; `error` says why. Safe to call from several threads.
+  std::optional<layout::Pixels> rasterize(std::string_view bytes, int width, int height,
+                                          std::string* error = nullptr) const;
+
+ private:
+  struct Api;
+  std::unique_ptr<Api> api_;
+  std::string error_;
+};
+
+// The process's Rasterizer with the default libraries, loaded by the first
+// call (from any thread; once).
+const Rasterizer& default_rasterizer();
+
+// default_rasterizer().rasterize(…).
 std::optional<layout::Pixels> rasterize(std::string_view bytes, int width, int height,
                                         std::string* error = nullptr);
 

@@ -124,11 +124,13 @@ std::string feature_list(const std::vector<svg::Unsupported>& u, std::string_vie
 
 std::optional<SvgFigure> load_svg_figure(std::shared_ptr<const std::string> bytes,
                                          std::string_view url, std::string_view doc_path,
-                                         doc::Position pos, doc::Diagnostics& diags) {
+                                         doc::Position pos, doc::Diagnostics& diags,
+                                         const svg::Rasterizer* raster) {
   if (!bytes) return std::nullopt;
   SvgFigure fig;
   fig.name = std::string(url);
   fig.bytes = std::move(bytes);
+  fig.raster = raster;
   svg::Result r = svg::parse(*fig.bytes);
   if (!r.drawing) {
     std::string where = r.line > 0 ? " (" + fig.name + ":" + std::to_string(r.line) + ":" +
@@ -138,6 +140,18 @@ std::optional<SvgFigure> load_svg_figure(std::shared_ptr<const std::string> byte
                "SVG image " + fig.name + " cannot be drawn: " + r.error + where +
                    "; the PDF shows its alt text");
     return std::nullopt;
+  }
+  // The fallback's libraries are loaded only now, by the first drawing that needs them.
+  if (!r.drawing->unsupported.empty()) {
+    if (!fig.raster) fig.raster = &svg::default_rasterizer();
+    if (!fig.raster->error().empty()) {
+      diags.warn(doc_path, pos,
+                 "SVG image " + fig.name + " uses " +
+                     feature_list(r.drawing->unsupported, fig.name) +
+                     ", which Moyin draws through librsvg, and " + fig.raster->error() +
+                     "; the PDF shows its alt text");
+      return std::nullopt;
+    }
   }
   fig.drawing = std::move(*r.drawing);
   return fig;
@@ -165,7 +179,8 @@ std::vector<layout::Item> svg_figure_items(const SvgFigure& fig, layout::Point o
     const int pw = std::max(1, static_cast<int>(std::ceil(width / 72 * kSvgRasterDpi)));
     const int ph = std::max(1, static_cast<int>(std::ceil(height / 72 * kSvgRasterDpi)));
     std::string error;
-    auto pixels = svg::rasterize(*fig.bytes, pw, ph, &error);
+    const svg::Rasterizer& raster = fig.raster ? *fig.raster : svg::default_rasterizer();
+    auto pixels = raster.rasterize(*fig.bytes, pw, ph, &error);
     if (!pixels) {
       diags.warn(doc_path, pos,
                  "SVG image " + fig.name + " uses " + feature_list(d.unsupported, fig.name) +

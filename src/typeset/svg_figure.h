@@ -22,14 +22,19 @@ struct SvgFigure {
   std::shared_ptr<const std::string>
       bytes;         // the file as the image catalog read it (raster fallback)
   std::string name;  // as the manuscript wrote it (for messages)
+  const svg::Rasterizer* raster = nullptr;  // the fallback's; nullptr: svg::default_rasterizer()
 };
 
 // An SVG file's bytes, as the image catalog read them (one reader for every
 // image: image::Catalog), parsed; nothing when it cannot be drawn, which is
-// reported at `pos` (with the place in the SVG file).
+// reported at `pos` (with the place in the SVG file). A drawing that needs
+// the raster fallback loads its libraries (`raster`, or the process's
+// svg::default_rasterizer()); when they cannot be loaded, that is reported
+// and there is nothing either, so the figure prints as its alt text.
 std::optional<SvgFigure> load_svg_figure(std::shared_ptr<const std::string> bytes,
                                          std::string_view url, std::string_view doc_path,
-                                         doc::Position pos, doc::Diagnostics& diags);
+                                         doc::Position pos, doc::Diagnostics& diags,
+                                         const svg::Rasterizer* raster = nullptr);
 
 // Resolution of the raster fallback at the placed size.
 inline constexpr double kSvgRasterDpi = 300;

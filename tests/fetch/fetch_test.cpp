@@ -68,5 +68,17 @@ TEST(Fetch, OnlyHttpAndHttpsAreRequested) {
   EXPECT_EQ(r.error, "the private or loopback address 127.0.0.1 (refused)");
 }
 
+// libcurl is loaded at run time: when it is not installed, every download
+// fails with one message naming it, and nothing crashes.
+TEST(Fetch, MissingLibcurlIsNamed) {
+  const Client client("libcurl-moyin-missing.so.4");
+  EXPECT_NE(client.error().find("libcurl-moyin-missing.so.4 cannot be loaded"), std::string::npos)
+      << client.error();
+  const Response r = client.get("https://example.com/x.png", Limits{});
+  EXPECT_FALSE(r.body);
+  EXPECT_EQ(r.error, client.error());
+  EXPECT_EQ(Client().error(), "");
+}
+
 }  // namespace
 }  // namespace moyin::fetch

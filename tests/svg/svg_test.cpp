@@ -363,6 +363,20 @@ TEST(SvgRaster, DrawsPixels) {
   EXPECT_FALSE(error.empty());
 }
 
+// The fallback's libraries are loaded at run time: one that is not
+// installed gives an error naming it, and no pixels.
+TEST(SvgRaster, MissingLibraryIsNamed) {
+  RasterLibraries libs;
+  libs.rsvg = "librsvg-moyin-missing.so.9";
+  const Rasterizer missing(libs);
+  EXPECT_NE(missing.error().find("librsvg-moyin-missing.so.9 cannot be loaded"), std::string::npos)
+      << missing.error();
+  std::string error;
+  EXPECT_FALSE(missing.rasterize(svg(R"~(<rect width="10" height="10"/>)~"), 10, 10, &error));
+  EXPECT_EQ(error, missing.error());
+  EXPECT_EQ(default_rasterizer().error(), "");
+}
+
 TEST(Svg, Sniffing) {
   EXPECT_TRUE(looks_like_svg("<?xml version=\"1.0\"?>\n<svg xmlns=\"…\">"));
   EXPECT_TRUE(looks_like_svg("\xEF\xBB\xBF<svg>"));

@@ -1,0 +1,46 @@
+// A shared library loaded at run time (dlopen), for the parts of Moyin most
+// runs never use: librsvg's stack for the SVG raster fallback (src/svg) and
+// libcurl for `--fetch` (src/fetch). Not linking them keeps their dozens of
+// dependencies out of every process start (docs/performance.md). Libraries
+// are named by SONAME ("libcurl.so.4"), so the version the headers describe
+// is the one loaded.
+#pragma once
+
+#include <string>
+
+namespace moyin::base {
+
+class SharedLibrary {
+ public:
+  // Loads `soname` with its dependencies, all symbols bound now; on failure
+  // the object is empty and error() says why.
+  explicit SharedLibrary(const std::string& soname);
+  ~SharedLibrary();  // releases the handle (dlclose)
+  SharedLibrary(SharedLibrary&& other) noexcept;
+  SharedLibrary& operator=(SharedLibrary&& other) noexcept;
+  SharedLibrary(const SharedLibrary&) = delete;
+  SharedLibrary& operator=(const SharedLibrary&) = delete;
+
+  explicit operator bool() const { return handle_ != nullptr; }
+  // Why the library or a symbol could not be had ("" when nothing failed).
+  const std::string& error() const { return error_; }
+  const std::string& name() const { return name_; }
+
+  // Points `fn` at the function `symbol` of the library; false (and error()
+  // names it) when the library is not loaded or has no such symbol. `F` is
+  // the function's type as its header declares it, so calls are type-checked.
+  template <class F>
+  bool resolve(F*& fn, const char* symbol) {
+    fn = reinterpret_cast<F*>(address(symbol));
+    return fn != nullptr;
+  }
+
+ private:
+  void* address(const char* symbol);
+
+  std::string name_;
+  void* handle_ = nullptr;
+  std::string error_;
+};
+
+}  // namespace moyin::base
