@@ -291,15 +291,21 @@ TEST(EpubPackage, SameInputSameBytes) {
   EXPECT_EQ(a.bytes, b.bytes);
 }
 
-TEST(EpubPackage, BookHasOneFilePerChapterAndLinksBetweenFiles) {
+// A book "书" of the fixtures' a.md and b.md with these texts.
+epub::Book two_chapters(const std::string& a, const std::string& b) {
   epub::Book book;
   book.meta.title = "书";
   book.meta.date = "2025-01-02";
   book.meta_path = kFixtures + "/book.yaml";
   book.root = kFixtures;
-  book.chapters.push_back(
-      parse("# 甲\n\n见[乙章](b.md#乙)。\n\n# 甲二\n\n文字。\n", kFixtures + "/a.md"));
-  book.chapters.push_back(parse("# 乙\n\n回[甲](a.md)。\n", kFixtures + "/b.md"));
+  book.chapters.push_back(parse(a, kFixtures + "/a.md"));
+  book.chapters.push_back(parse(b, kFixtures + "/b.md"));
+  return book;
+}
+
+TEST(EpubPackage, BookHasOneFilePerChapterAndLinksBetweenFiles) {
+  const epub::Book book =
+      two_chapters("# 甲\n\n见[乙章](b.md#乙)。\n\n# 甲二\n\n文字。\n", "# 乙\n\n回[甲](a.md)。\n");
   Diagnostics diags;
   Unpacked u = unpack(epub::make_book(book, {}, diags), diags);
   EXPECT_TRUE(u.files.count("EPUB/chapter-002.xhtml"));
@@ -314,14 +320,8 @@ TEST(EpubPackage, BookHasOneFilePerChapterAndLinksBetweenFiles) {
 // Note marks follow footnote.marks and footnote.numbering as in the PDF:
 // ①② through the book with `document`; `page` (no pages here) numbers per chapter.
 TEST(EpubPackage, FootnoteMarksAndNumberingFollowTheSheet) {
-  epub::Book book;
-  book.meta.title = "书";
-  book.meta.date = "2025-01-02";
-  book.meta_path = kFixtures + "/book.yaml";
-  book.root = kFixtures;
-  book.chapters.push_back(
-      parse("# 甲\n\n一[^a]二[^b]。\n\n[^a]: 甲注一。\n[^b]: 甲注二。\n", kFixtures + "/a.md"));
-  book.chapters.push_back(parse("# 乙\n\n三[^c]。\n\n[^c]: 乙注。\n", kFixtures + "/b.md"));
+  const epub::Book book = two_chapters("# 甲\n\n一[^a]二[^b]。\n\n[^a]: 甲注一。\n[^b]: 甲注二。\n",
+                                       "# 乙\n\n三[^c]。\n\n[^c]: 乙注。\n");
   auto chapter2 = [&](moyin::style::NoteNumbering numbering) {
     epub::Options o;
     o.sheet.notes.marks = moyin::style::NoteMarks::Circled;
