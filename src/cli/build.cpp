@@ -457,8 +457,7 @@ void load_file(const Job& job, const Settings& s, JobResult& r) {
 // MathJax's complaints, once the sheet is known.
 void finish_math(std::span<doc::Document> docs, const style::Sheet& sheet, const Settings& s,
                  doc::Diagnostics& diags) {
-  math::number_equations(docs, numbering(sheet), diags);
-  typeset::number_blocks(docs, sheet, diags);
+  number_all(docs, sheet, diags);
   if (s.formulas)
     for (const doc::Document& d : docs) math::report(d, *s.formulas, diags);
 }

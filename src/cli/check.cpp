@@ -278,8 +278,7 @@ doc::Diagnostics check_documents(std::span<doc::Document> docs, const style::She
   doc::Diagnostics diags;
   // Numbers and cross-references as in build (its own warnings are build's business).
   doc::Diagnostics ignored;
-  math::number_equations(docs, numbering(sheet), ignored);
-  typeset::number_blocks(docs, sheet, ignored);
+  number_all(docs, sheet, ignored);
   std::map<fs::path, std::set<std::string>> chapters;  // a book's chapters and their anchors
   for (const doc::Document& d : docs) {
     Checker c{args, fonts, d.path, diags, nullptr};

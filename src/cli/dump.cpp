@@ -154,6 +154,8 @@ Json block_json(const doc::Block& b) {
   if (!b.equation.empty()) j["equation"] = b.equation;
   if (b.continues) j["continues"] = true;
   if (b.untitled) j["untitled"] = true;
+  if (b.fold != doc::Fold::None) j["fold"] = b.fold == doc::Fold::Open ? "open" : "closed";
+  if (b.auto_id) j["auto_id"] = true;
   if (b.unnumbered) j["unnumbered"] = true;
   if (!b.title.empty()) j["title"] = b.title;
   if (!b.attributes.empty()) {

@@ -32,13 +32,14 @@ style::Sheet sheet_for(const Environment& env, const StyleArgs& args, const doc:
   return style::resolve(layers, diags);
 }
 
-math::Numbering numbering(const style::Sheet& sheet) {
-  switch (sheet.math.numbering) {
-    case style::MathNumbering::All: return math::Numbering::All;
-    case style::MathNumbering::Chapter: return math::Numbering::Chapter;
-    case style::MathNumbering::None: break;
-  }
-  return math::Numbering::None;
+void number_all(std::span<doc::Document> docs, const style::Sheet& sheet, doc::Diagnostics& diags) {
+  // With numbering.equation typeset numbers the formulas with the headings
+  // and figures, and math fills the \eqref links after; without, math
+  // numbers \tag'ged and labelled formulas first, for the cross-references.
+  const bool by_template = !sheet.numbering.equation.empty();
+  if (!by_template) math::number_equations(docs, math::Numbering::None, diags);
+  typeset::number_blocks(docs, sheet, diags);
+  if (by_template) math::number_equations(docs, math::Numbering::Given, diags);
 }
 
 void prepare_math(const Environment& env, doc::Document& d, const style::Sheet& sheet,
@@ -47,8 +48,7 @@ void prepare_math(const Environment& env, doc::Document& d, const style::Sheet& 
   std::string error;
   if (!keys.empty() && !math::convert(env.math, keys, formulas, error))
     diags.error(d.path, {}, "math: " + error + "; formulas print as their TeX source");
-  math::number_equations(std::span(&d, 1), numbering(sheet), diags);
-  typeset::number_blocks(std::span(&d, 1), sheet, diags);
+  number_all(std::span(&d, 1), sheet, diags);
   math::report(d, formulas, diags);
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,10 @@ style::Sheet sheet_for(const Environment& env, const StyleArgs& args, const doc:
 // (typeset::number_blocks) and reports MathJax's complaints.
 void prepare_math(const Environment& env, doc::Document& d, const style::Sheet& sheet,
                   math::Formulas& formulas, doc::Diagnostics& diags);
-math::Numbering numbering(const style::Sheet& sheet);
+// Equation, heading, figure and table numbers and cross-reference texts
+// (math::number_equations, typeset::number_blocks), in the order the sheet's
+// numbering.equation needs.
+void number_all(std::span<doc::Document> docs, const style::Sheet& sheet, doc::Diagnostics& diags);
 // Where code highlighting finds its language definitions: Moyin's
 // styles/highlight (next to the shipped sheets, so $MOYIN_HOME moves both)
 // and Source-highlight's data folder ($SOURCE_HIGHLIGHT_DATADIR, as its own

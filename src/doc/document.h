@@ -128,6 +128,8 @@ enum class BlockKind {
 };
 
 enum class Align { None, Left, Center, Right };
+// A MkDocs admonition that folds on the web: `??? note` (Closed), `???+ note` (Open).
+enum class Fold { None, Closed, Open };
 enum class TaskState { None, Unchecked, Checked };
 
 // What a piece of highlighted code is, as both outputs colour it (the style
@@ -179,7 +181,8 @@ struct Block {
   std::vector<Inline> inlines;
   std::vector<Block> children;
   int level = 0;     // Heading: 1..6
-  std::string id;    // Heading: `{#id}` or a unique slug; FootnoteDef: "fn-<label>"; Image: `{#id}`
+  std::string id;    // Heading: `{#id}` or a unique slug; FootnoteDef: "fn-<label>"; Image, Table:
+                     // `{#id}`, else "fig-"/"tbl-" + the caption's slug (auto_id)
   std::string text;  // Code, RawHtml: literal content
   std::string info;  // Code: the info string's first word (language); Math: label key
   std::string
@@ -201,11 +204,15 @@ struct Block {
   bool continues =
       false;  // Paragraph right after a display formula, in the same source paragraph (no indent)
   bool untitled = false;    // Callout: written with an empty title (`!!! note ""`): no title line
+  Fold fold = Fold::None;   // Callout: `???` / `???+` (print: as `!!!`; EPUB: <details>)
   bool unnumbered = false;  // Heading: `{.unnumbered}` or `{-}`: no number, counters unchanged
   // Heading: its number as printed ("第一章", "1.2", "（一）"); Image, Table: the figure's or
   // table's ("图 2-3", "表 1"). Empty: not numbered. Set by typeset::number_blocks from the
   // sheet's numbering.* keys; both outputs print it.
   std::string number_text;
+  // Image, Table: `id` was made from the caption ("fig-…", "tbl-…"), not written as `{#id}`:
+  // a link can reach it, but it does not make an image a numbered figure.
+  bool auto_id = false;
 };
 
 struct Document {

@@ -101,6 +101,7 @@ void walk(const GumboNode* n, std::string& out, bool in_pre) {
           value = name;
         if (name == "href" || name == "src") value = escape_url(value);
         if (tag == "p" && name == "class" && value == "image") continue;
+        if (tag == "p" && name == "id") continue;  // an image's automatic id (fig-…)
         if (name == "id" && tag.size() == 2 && tag[0] == 'h' && tag[1] >= '1' && tag[1] <= '6')
           continue;
         if (tag == "th" && name == "scope") continue;  // our header cells' scope (accessibility)

@@ -326,7 +326,7 @@ void HtmlWriter::inlines(const std::vector<doc::Inline>& list, std::string& out)
         marker(in.pos, out);
         out += "<sup><a epub:type=\"noteref\" role=\"doc-noteref\" class=\"footnote-ref\" id=\"" +
                escape_html(ref_id, true) + "\" href=\"#" + escape_html(it->second, true) + "\">";
-        base::append_integer(out, in.number > 0 ? in.number : 0);
+        out += style::note_mark((in.number > 0 ? in.number : 0) + note_offset, note_marks);
         out += "</a></sup>";
         prev = 0;
         break;
@@ -478,6 +478,20 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
       }
       const std::string family(doc::callout_family(b.info));
       const bool tip = family == "tip";
+      if (b.fold != doc::Fold::None) {
+        // MkDocs' `???`: folded (`???+`: open) as on the web; the title is the summary,
+        // which a <details> cannot do without (an untitled one shows its kind's).
+        doc::Block kind;
+        kind.info = b.info;
+        const std::string summary =
+            title.empty() ? doc::callout_title(kind, doc ? doc->meta.lang : "zh-CN") : title;
+        out += "<details class=\"callout callout-" + family + "\"" +
+               (b.fold == doc::Fold::Open ? " open=\"open\"" : "") + ">\n<summary>" +
+               escape_html(summary, false) + "</summary>\n";
+        blocks(b.children, out, false);
+        out += "</details>\n";
+        break;
+      }
       out += "<aside class=\"callout callout-" + family + "\" epub:type=\"" +
              (tip ? "tip" : "notice") + "\" role=\"" + (tip ? "doc-tip" : "note") + "\">\n";
       if (!title.empty())
@@ -565,9 +579,7 @@ void HtmlWriter::footnote(const doc::Block& def, std::string& out, bool) {
   out += "<aside epub:type=\"footnote\" role=\"doc-footnote\" class=\"footnote\" id=\"" +
          escape_html(id, true) + "\">\n";
   // The number starts the first paragraph and links back to the first reference.
-  std::string number;
-  base::append_integer(number, def.number);
-  std::string back = number + ".";
+  std::string back = style::note_marker(def.number + note_offset, note_marks);
   if (ref_counts.count(def.label))
     back = "<a class=\"footnote-back\" role=\"doc-backlink\" href=\"#" +
            escape_html(safe_id("fnref-" + def.label), true) + "\">" + back + "</a>";

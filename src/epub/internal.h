@@ -64,6 +64,10 @@ struct HtmlWriter {
   // label -> def id (from doc.footnotes)
   std::map<std::string, std::string> footnote_ids;
   std::map<std::string, int> ref_counts;  // label -> refs written so far
+  // Note marks as in the PDF (footnote.marks); `note_offset` is added to each
+  // note's number (footnote.numbering: document, the notes of the chapters before).
+  style::NoteMarks note_marks = style::NoteMarks::Superscript;
+  int note_offset = 0;
   const math::Formulas* formulas = nullptr;
   // MathML of the formulas written, in order: the HTML holds a placeholder
   // <code class="moyin-mathml">N</code> per formula that insert_mathml

@@ -393,10 +393,16 @@ struct Builder {
   }
 
   void render() {
+    int notes_before = 0;  // notes of the chapters before (footnote.numbering: document)
     for (size_t u = 0; u < units.size(); ++u) {
       if (!units[u].doc) continue;
       const doc::Document& d = *units[u].doc;
       HtmlWriter writer = make_writer(d, text_markup(options.sheet));
+      // As the PDF numbers them; per page has no pages here: per chapter.
+      writer.note_marks = options.sheet.notes.marks;
+      if (options.sheet.notes.numbering == style::NoteNumbering::Document)
+        writer.note_offset = notes_before;
+      notes_before += static_cast<int>(d.footnotes.size());
       writer.code_line_numbers = options.sheet.code.line_numbers;
       writer.figures = options.sheet.figure;  // captions as in the PDF
       writer.formulas = options.formulas;

@@ -66,7 +66,9 @@ void report(const doc::Document& d, const Formulas& formulas, doc::Diagnostics& 
 
 // ---- Numbers and references
 
-enum class Numbering { None, All, Chapter };
+// Given: the caller has numbered the formulas (typeset::number_blocks with
+// numbering.equation): only the \eqref/\ref links are filled.
+enum class Numbering { None, All, Chapter, Given };
 
 // Gives display formulas their printed number (Block::equation): a \tag as
 // written; with `All` every display formula "1", "2", …; with `Chapter`

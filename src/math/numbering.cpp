@@ -23,7 +23,9 @@ struct Numberer {
         count = 0;
       }
       if (b.kind == doc::BlockKind::Math) {
-        if (!b.label.empty()) {
+        if (mode == Numbering::Given) {
+          // numbered by the caller
+        } else if (!b.label.empty()) {
           b.equation = b.label;
         } else if (mode != Numbering::None || !b.info.empty()) {
           ++count;

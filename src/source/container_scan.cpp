@@ -238,7 +238,9 @@ class Scanner {
   static bool admonition(std::string_view rest, Container& c) {
     if (!rest.starts_with("!!!") && !rest.starts_with("???")) return false;
     size_t i = 3;
+    c.folds = rest.starts_with("???");
     if (i < rest.size() && rest[i] == '+') ++i;
+    c.open = c.folds && i == 4;
     if (i >= rest.size() || !blank_char(rest[i])) return false;
     while (i < rest.size() && blank_char(rest[i])) ++i;
     const size_t k = i;

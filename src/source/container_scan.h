@@ -20,6 +20,8 @@ struct Container {
   std::string kind;       // lower case: "note", "tip", …; "tab" for === tabs
   std::string title;      // as written, quotes removed
   bool untitled = false;  // an explicitly empty title (`!!! note ""`)
+  bool folds = false;     // `??? note` / `???+ note`: collapsible on the web
+  bool open = false;      // `???+`: shown open
   int line = 0;           // body line of the opener (1-based)
   int column = 0;         // 1-based byte column of the opener's first character
   int end_line = 0;       // last body line of its content

@@ -210,9 +210,14 @@ void split_ruby(Inline& text, std::vector<Inline>& out) {
     const size_t bar = s.find('|', at + 1);
     const size_t close = s.find('}', at + 1);
     const size_t open = s.find('{', at + 1);
+    // Not template syntax: `{{ 名字|upper }}` (Jinja, Liquid) keeps its braces.
+    const bool templated =
+        (at > 0 && s[at - 1] == '{') ||
+        (close != std::string::npos && close + 1 < s.size() && s[close + 1] == '}') ||
+        (at + 1 < s.size() && (s[at + 1] == ' ' || s[at + 1] == '%'));
     const bool shape = bar != std::string::npos && close != std::string::npos && bar < close &&
                        (open == std::string::npos || open > close) && bar > at + 1 &&
-                       close > bar + 1 && s.find('\n', at) > close;
+                       close > bar + 1 && s.find('\n', at) > close && !templated;
     if (!shape || !has_cjk(std::string_view(s).substr(at + 1, bar - at - 1))) {
       at = open;
       continue;

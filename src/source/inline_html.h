@@ -17,7 +17,9 @@ namespace moyin::source {
 void structure_inline_html(std::vector<doc::Inline>& seq);
 
 // `{汉字|hàn zì}` in text → Ruby nodes. The base must hold a Han or kana
-// character, so `{a|b}` in prose stays text.
+// character, so `{a|b}` in prose stays text; template syntax (`{{ 名字|upper }}`,
+// `{% … %}`) stays too. Only Text nodes are read, so code spans and math never
+// change; the caller leaves link text alone (a URL or a wiki target is no ruby).
 void ruby_shorthand(std::vector<doc::Inline>& seq);
 
 }  // namespace moyin::source

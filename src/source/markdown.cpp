@@ -409,6 +409,35 @@ bool trailing_attributes(std::string& text, std::string& id, bool& unnumbered) {
   return true;
 }
 
+// Figures and tables without `{#id}` get one from their caption, as
+// headings do from their title: "fig-" / "tbl-" + the slug, unique in the
+// document (docs/numbering.md). Written ids are taken first, so an automatic
+// id never takes one a later block names.
+void caption_ids(std::vector<doc::Block>& blocks, SlugRegistry& ids) {
+  const auto caption = [](const doc::Block& b) -> std::string {
+    if (b.kind == doc::BlockKind::Table) return b.title;
+    if (b.kind != doc::BlockKind::Image || b.inlines.empty()) return {};
+    const doc::Inline& image = b.inlines[0];
+    if (!image.caption.empty()) return image.caption;
+    const std::string alt = doc::plain_text(image.children);
+    return alt.empty() ? image.title : alt;
+  };
+  const auto walk = [&](auto& self, std::vector<doc::Block>& list, bool assign) -> void {
+    for (doc::Block& b : list) {
+      const bool named = b.kind == doc::BlockKind::Image || b.kind == doc::BlockKind::Table;
+      if (named && !assign && !b.id.empty()) ids.taken.insert(b.id);
+      if (named && assign && b.id.empty())
+        if (const std::string text = caption(b); !text.empty()) {
+          b.id = ids.unique((b.kind == doc::BlockKind::Table ? "tbl-" : "fig-") + text);
+          b.auto_id = true;
+        }
+      self(self, b.children, assign);
+    }
+  };
+  walk(walk, blocks, false);
+  walk(walk, blocks, true);
+}
+
 // Pandoc's table caption: a paragraph `Table: …` or `: …` right after a
 // table (or right before it) becomes the table's caption (Block::title,
 // plain text), with `{#tbl:id}` at its end naming the table.
@@ -599,6 +628,12 @@ struct Converter {
                    " levels; the inner levels are flattened");
   }
 
+  static bool inside_link(cmark_node* n) {
+    for (; n; n = cmark_node_parent(n))
+      if (cmark_node_get_type(n) == CMARK_NODE_LINK) return true;
+    return false;
+  }
+
   static bool is_ext(cmark_node* n, const char* name) {
     return std::strcmp(cmark_node_get_type_string(n), name) == 0;
   }
@@ -633,7 +668,7 @@ struct Converter {
     join_math_lines(out);
     structure_inline_html(out);
     finish_sequence(out);
-    ruby_shorthand(out);
+    if (!inside_link(parent)) ruby_shorthand(out);
     finish_html_children(out);
     unlink_long_targets(out);
   }
@@ -828,6 +863,7 @@ struct Converter {
           box.info = c.kind;
           box.title = c.title;
           box.untitled = c.untitled;
+          box.fold = !c.folds ? doc::Fold::None : c.open ? doc::Fold::Open : doc::Fold::Closed;
           box.children = take_until(list, i, c.end_line + line_offset);
           out.push_back(std::move(box));
           continue;
@@ -1150,6 +1186,7 @@ void parse_markdown(std::string_view body, int first_line, std::string_view path
   conv.blocks(root.get(), doc.blocks, doc, 0);
   find_images(doc);
   table_captions(doc.blocks);
+  caption_ids(doc.blocks, conv.heading_ids);
   std::stable_sort(doc.footnotes.begin(), doc.footnotes.end(),
                    [](const doc::Block& a, const doc::Block& b) { return a.number < b.number; });
 }

@@ -443,19 +443,20 @@ std::string to_css(const Sheet& s) {
   for (std::string_view family : kCalloutFamilies) {
     const Color& c = s.callout.color(family);
     const std::string sel = "aside.callout-" + std::string(family);
-    Rule box(sel);
+    const std::string folded = "details.callout-" + std::string(family);  // MkDocs' ???
+    Rule box(sel + ", " + folded);
     box.p("border-left", "0.25em solid " + hex(c)).p("padding", "0.4em 0.8em").p("margin", "1em 0");
     // The PDF's tint is the colour at 10% over white: the same here, translucent.
     if (s.callout.tint) box.p("background-color", translucent(c, 0.1));
     css += box.done();
-    css += Rule(sel + " > p.callout-title").p("color", hex(c)).done();
+    css += Rule(sel + " > p.callout-title, " + folded + " > summary").p("color", hex(c)).done();
   }
-  css += Rule("p.callout-title, p.tab-label")
+  css += Rule("p.callout-title, p.tab-label, details.callout > summary")
              .p("font-weight", "bold")
              .p("text-indent", "0")
              .p("margin", "0 0 0.3em 0")
              .done();
-  css += Rule("aside.callout > p").p("text-indent", "0").done();
+  css += Rule("aside.callout > p, details.callout > p").p("text-indent", "0").done();
   css += Rule("section.tab")
              .p("border-left", "0.15em solid #c8c8c8")
              .p("padding-left", "0.8em")

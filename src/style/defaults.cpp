@@ -94,9 +94,6 @@ image:
   max-megapixels: 100
   drop-badges: false
 
-math:
-  numbering: none
-
 pdf:
   standard: none
   tagged: true
@@ -115,7 +112,12 @@ numbering:
   h6: ""
   figure: ""
   table: ""
+  equation: ""
   table-caption: above
+
+xref:
+  page: ""
+  page-when: other-page
 )yaml";
 
 }  // namespace moyin::style

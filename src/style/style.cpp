@@ -128,6 +128,7 @@ enum class Kind {
   String,
   PageSize,
   NumberTemplate,  // a numbering template (parse_number_template)
+  PageTemplate,    // text with {page} in it, or empty (xref.page)
 };
 
 struct Ctx {
@@ -212,6 +213,9 @@ std::string invalid(const KeyDef& d, std::string_view v) {
       return expect;
     }
     case Kind::String: return {};
+    case Kind::PageTemplate:
+      if (t.empty() || v.find("{page}") != std::string_view::npos) return {};
+      return "a text with {page} in it, like \"（见第 {page} 页）\", or \"\" for none";
     case Kind::NumberTemplate: {
       std::vector<NumberField> fields;
       std::string error;
@@ -468,13 +472,6 @@ std::vector<KeyDef> make_keys() {
   string("fonts.body", [](Sheet& s) -> std::string& { return s.fonts.body; });
   string("fonts.heading", [](Sheet& s) -> std::string& { return s.fonts.heading; });
   string("fonts.code", [](Sheet& s) -> std::string& { return s.fonts.code; });
-  enumeration("math.numbering", {"none", "all", "chapter"},
-              [](Sheet& s, std::string_view v, const Ctx&) {
-                const std::string n = lower(trim(v));
-                s.math.numbering = n == "all"       ? MathNumbering::All
-                                   : n == "chapter" ? MathNumbering::Chapter
-                                                    : MathNumbering::None;
-              });
   // archiving, accessibility and print (docs/standards.md)
   enumeration("pdf.standard", {"none", "a-2b", "a-2u", "a-2a", "x-4"},
               [](Sheet& s, std::string_view v, const Ctx&) {
@@ -516,6 +513,14 @@ std::vector<KeyDef> make_keys() {
                     [level](Sheet& s) -> std::string& { return s.numbering.headings[level - 1]; });
   number_template("numbering.figure", [](Sheet& s) -> std::string& { return s.numbering.figure; });
   number_template("numbering.table", [](Sheet& s) -> std::string& { return s.numbering.table; });
+  number_template("numbering.equation",
+                  [](Sheet& s) -> std::string& { return s.numbering.equation; });
+  add("xref.page", Kind::PageTemplate,  // not trimmed: " (p. {page})" keeps its space
+      [](Sheet& s, std::string_view v, const Ctx&) { s.xref.page = std::string(v); });
+  enumeration("xref.page-when", {"other-page", "always"},
+              [](Sheet& s, std::string_view v, const Ctx&) {
+                s.xref.page_always = lower(trim(v)) == "always";
+              });
   enumeration("numbering.table-caption", {"above", "below"},
               [](Sheet& s, std::string_view v, const Ctx&) {
                 s.numbering.table_caption_above = lower(trim(v)) != "below";
@@ -649,6 +654,22 @@ void insert(std::string key, std::string value, const std::string& file, doc::Po
     check_key = targets.front();
   } else {
     targets.push_back(key);
+  }
+  if (key == "math.numbering") {  // the old spelling of numbering.equation
+    const std::string v = lower(trim(value));
+    if (v != "none" && v != "all" && v != "chapter") {
+      diags.warn(file, pos,
+                 "bad value `" + value +
+                     "` for style key `math.numbering`: expected one of none, all, chapter; "
+                     "keeping the earlier value");
+      return;
+    }
+    const std::string tpl = v == "all" ? "{n}" : v == "chapter" ? "{1}.{n}" : "";
+    diags.warn(file, pos,
+               "style key `math.numbering` is deprecated: write `numbering.equation: \"" + tpl +
+                   "\"` (used as that)");
+    out["numbering.equation"] = Setting{tpl, file, pos};
+    return;
   }
   const KeyDef* def = find_key(check_key);
   if (!def) {

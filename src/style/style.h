@@ -188,11 +188,19 @@ struct NoteStyle {
   NoteMarks marks = NoteMarks::Superscript;
 };
 
-// Display formulas numbered: none (only \tag and labelled ones), all "(1)", chapter "(2.1)".
-enum class MathNumbering { None, All, Chapter };
+// The mark a note reference prints: "3", or "③" (circled up to 50, then
+// "(51)"). Both outputs use it.
+std::string note_mark(int n, NoteMarks marks);
+// The number in front of the note itself: "3." or "③".
+std::string note_marker(int n, NoteMarks marks);
 
-struct MathStyle {
-  MathNumbering numbering = MathNumbering::None;
+// Cross-references (docs/numbering.md): `xref.page` is appended to a link to
+// an id in the PDF, with {page} the page the target is printed on
+// ("（见第 {page} 页）"); empty: no page references. By default a reference
+// on its target's own page gets none (xref.page-when: other-page | always).
+struct XrefStyle {
+  std::string page;
+  bool page_always = false;
 };
 
 // Numbering templates (docs/numbering.md). A template is text with fields in
@@ -219,6 +227,9 @@ struct NumberingStyle {
   std::array<std::string, 6> headings;  // numbering.h1 … numbering.h6
   std::string figure;                   // numbering.figure: "图 {1}-{n}" (reset per chapter)
   std::string table;                    // numbering.table: "表 {n}" (through the document)
+  // numbering.equation: the number inside a display formula's parentheses, "{1}.{n}" -> (2.1).
+  // Empty: only \tag and labelled formulas get a number. (math.numbering is its old spelling.)
+  std::string equation;
   // A figure's caption, a table's caption: the number and the caption text.
   bool table_caption_above = true;  // numbering.table-caption: above | below
 };
@@ -303,8 +314,8 @@ struct Sheet {
   FigureStyle figure;
   TableStyle table;
   ImageStyle image;
-  MathStyle math;
   NumberingStyle numbering;
+  XrefStyle xref;
   NoteStyle notes;
   CodeStyle code;
   CalloutStyle callout;

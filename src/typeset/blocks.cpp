@@ -1398,8 +1398,8 @@ void layout_block(Ctx& c, const Frame& f, const doc::Block& b) {
         g.role = Role::Footnote;
         begin_block(c, c.sheet.role(Role::Footnote).space_before);
         hanging_item(c, f, b.children, 2 * em(c, Role::Footnote),
-                     note_marker(b.number, c.sheet.notes.marks), doc::TaskState::None, g, b.id,
-                     true);
+                     style::note_marker(b.number, c.sheet.notes.marks), doc::TaskState::None, g,
+                     b.id, true);
       }
       break;
   }
@@ -1423,7 +1423,7 @@ void notes(Ctx& c, const Frame& f) {
   for (const doc::Block& fn : c.doc->footnotes) {
     begin_block(c, rs.space_before);
     Frame inner = g;
-    hanging_item(c, g, fn.children, indent, note_marker(fn.number, c.sheet.notes.marks),
+    hanging_item(c, g, fn.children, indent, style::note_marker(fn.number, c.sheet.notes.marks),
                  doc::TaskState::None, inner, fn.id, true);
     end_block(c, rs.space_after);
   }
@@ -1443,7 +1443,7 @@ std::map<std::string, std::shared_ptr<const FootNote>> set_foot_notes(Ctx& c, co
   for (const doc::Block& fn : c.doc->footnotes) {
     c.vb = VListBuilder{};
     c.pending_space = 0;
-    hanging_item(c, g, fn.children, 2 * rs.size, note_marker(fn.number, c.sheet.notes.marks),
+    hanging_item(c, g, fn.children, 2 * rs.size, style::note_marker(fn.number, c.sheet.notes.marks),
                  doc::TaskState::None, g, fn.id, true);
     auto note = std::make_shared<FootNote>();
     note->key = note_key(c.chapter, fn.id);

@@ -12,6 +12,7 @@
 #include "typeset/lines_dump.h"
 #include "typeset/measure.h"
 #include "typeset/notes.h"
+#include "typeset/page_refs.h"
 #include "typeset/paragraph.h"
 
 namespace moyin::typeset {
@@ -318,11 +319,10 @@ namespace {
 // Body pages from the block layout, then the front matter (title page, TOC)
 // before them, running heads, labels and the outline.
 layout::Book assemble(const doc::Metadata& meta, const std::string& title, BlockLayout blocks,
-                      const style::Sheet& sheet, const LineSetter& setter, const FootStyle& foot) {
+                      PageBuild body, const style::Sheet& sheet, const LineSetter& setter) {
   layout::Book book;
   book.meta = meta;
   book.structure = std::move(blocks.structure);
-  PageBuild body = build_pages(std::move(blocks.list), sheet.page, true, foot);
   if (body.pages.empty()) {
     body.pages.push_back(blank_page(sheet.page));
     body.marks.emplace_back();
@@ -488,6 +488,75 @@ FootStyle foot_style(const style::Sheet& sheet, const LineSetter& setter, std::s
   return fs;
 }
 
+// Pages of the blocks, then the book around them.
+layout::Book assemble(const doc::Metadata& meta, const std::string& title, BlockLayout blocks,
+                      const style::Sheet& sheet, const LineSetter& setter, const FootStyle& foot) {
+  PageBuild body = build_pages(std::move(blocks.list), sheet.page, true, foot);
+  return assemble(meta, title, std::move(blocks), std::move(body), sheet, setter);
+}
+
+// Per chapter, each note's number on the page where it starts.
+PageNumbers note_numbers_on_pages(const PageBuild& pages, size_t chapters) {
+  PageNumbers on_page(chapters);
+  for (const auto& keys : pages.notes) {
+    int n = 0;
+    for (const std::string& key : keys) {
+      const size_t colon = key.find(':');
+      const size_t c = std::stoul(key.substr(0, colon));
+      if (c < on_page.size()) on_page[c][key.substr(colon + 1)] = ++n;
+    }
+  }
+  return on_page;
+}
+
+struct SetContext {
+  const style::Sheet& sheet;
+  const LineSetter& setter;
+  doc::Diagnostics& diags;
+  image::Catalog* images;
+  bool book;
+  FootStyle foot;
+};
+
+// With xref.page: layouts until the page numbers after the references (and
+// the notes' numbers per page) are those of the pages the layout made; at
+// most kLayouts, then a warning at each reference still off.
+layout::Book set_with_page_refs(const doc::Metadata& meta, const std::string& title,
+                                std::span<const doc::Document> chapters, PageRefs& refs,
+                                const SetContext& c) {
+  constexpr int kLayouts = 4;
+  const bool renumber = notes_need_numbering(chapters, c.sheet.notes);
+  const bool per_page = renumber && c.sheet.notes.numbering == style::NoteNumbering::Page &&
+                        c.sheet.notes.placement == style::NotePlacement::Page;
+  std::vector<doc::Document> numbered = renumber ? number_notes(chapters, c.sheet.notes)
+                                                 : std::vector(chapters.begin(), chapters.end());
+  PageNumbers on_page;
+  std::vector<std::string> texts = refs.placeholders();
+  for (int pass = 1;; ++pass) {
+    doc::Diagnostics again;  // the first layout has said everything there is to say
+    BlockLayout blocks = layout_chapters(refs.apply(numbered, texts), c.sheet, c.setter,
+                                         pass == 1 ? c.diags : again, c.images, c.book);
+    PageBuild body = build_pages(std::move(blocks.list), c.sheet.page, true, c.foot);
+    bool settled = true;
+    if (per_page) {
+      PageNumbers now = note_numbers_on_pages(body, chapters.size());
+      if (now != on_page) {
+        settled = false;
+        on_page = std::move(now);
+        numbered = number_notes(chapters, c.sheet.notes, &on_page);
+      }
+    }
+    std::vector<std::string> next = refs.next_texts(body.pages);
+    settled = settled && next == texts;
+    if (settled || pass == kLayouts) {
+      if (!settled) refs.check(body.pages, texts, chapters, c.diags);
+      PageRefs::strip_tags(body.pages);
+      return assemble(meta, title, std::move(blocks), std::move(body), c.sheet, c.setter);
+    }
+    texts = std::move(next);
+  }
+}
+
 // Sets the chapters with their notes numbered as the sheet says; numbers per
 // page come from a first layout (where each note starts), as LaTeX's perpage
 // does with a second run.
@@ -496,6 +565,9 @@ layout::Book typeset_chapters(const doc::Metadata& meta, const std::string& titl
                               const LineSetter& setter, doc::Diagnostics& diags,
                               image::Catalog* images, bool book) {
   const FootStyle foot = foot_style(sheet, setter, meta.lang);
+  if (PageRefs refs(chapters, sheet.xref); !refs.empty())
+    return set_with_page_refs(meta, title, chapters, refs,
+                              SetContext{sheet, setter, diags, images, book, foot});
   if (!notes_need_numbering(chapters, sheet.notes))
     return assemble(meta, title, layout_chapters(chapters, sheet, setter, diags, images, book),
                     sheet, setter, foot);
@@ -504,15 +576,7 @@ layout::Book typeset_chapters(const doc::Metadata& meta, const std::string& titl
       sheet.notes.placement == style::NotePlacement::Page) {
     BlockLayout first = layout_chapters(numbered, sheet, setter, diags, images, book);
     PageBuild pages = build_pages(std::move(first.list), sheet.page, true, foot);
-    PageNumbers on_page(chapters.size());
-    for (const auto& keys : pages.notes) {
-      int n = 0;
-      for (const std::string& key : keys) {
-        const size_t colon = key.find(':');
-        const size_t c = std::stoul(key.substr(0, colon));
-        if (c < on_page.size()) on_page[c][key.substr(colon + 1)] = ++n;
-      }
-    }
+    const PageNumbers on_page = note_numbers_on_pages(pages, chapters.size());
     numbered = number_notes(chapters, sheet.notes, &on_page);
     doc::Diagnostics again;  // the first layout has said everything there is to say
     return assemble(meta, title, layout_chapters(numbered, sheet, setter, again, images, book),

@@ -1,27 +1,6 @@
 #include "typeset/notes.h"
 
-#include "base/utf8.h"
-
 namespace moyin::typeset {
-
-std::string note_mark(int n, style::NoteMarks marks) {
-  if (marks == style::NoteMarks::Circled && n >= 1 && n <= 50) {
-    // ①–⑳ U+2460…, ㉑–㉟ U+3251…, ㊱–㊿ U+32B1…
-    const char32_t cp = n <= 20   ? U'\u2460' + static_cast<char32_t>(n - 1)
-                        : n <= 35 ? U'\u3251' + static_cast<char32_t>(n - 21)
-                                  : U'\u32B1' + static_cast<char32_t>(n - 36);
-    std::string out;
-    base::append_utf8(out, cp);
-    return out;
-  }
-  if (marks == style::NoteMarks::Circled) return "(" + std::to_string(n) + ")";
-  return std::to_string(n);
-}
-
-std::string note_marker(int n, style::NoteMarks marks) {
-  std::string m = note_mark(n, marks);
-  return marks == style::NoteMarks::Superscript ? m + "." : m;
-}
 
 bool notes_need_numbering(std::span<const doc::Document> chapters, const style::NoteStyle& ns) {
   size_t with_notes = 0;
@@ -45,7 +24,7 @@ struct Renumber {
     for (doc::Inline& in : v) {
       if (in.kind == doc::InlineKind::FootnoteRef) {
         if (auto it = by_label.find(in.label); it != by_label.end()) in.number = it->second;
-        in.text = note_mark(in.number, marks);
+        in.text = style::note_mark(in.number, marks);
       }
       inlines(in.children);
     }

@@ -13,11 +13,6 @@
 
 namespace moyin::typeset {
 
-// The mark a reference prints: "3", or "③" (circled up to 50, then "(51)").
-std::string note_mark(int n, style::NoteMarks marks);
-// The number in front of the note itself: "3." or "③".
-std::string note_marker(int n, style::NoteMarks marks);
-
 // Whether the documents' notes must be renumbered or marked before setting
 // (false: the numbers the parser gave, in superscript digits, stand).
 bool notes_need_numbering(std::span<const doc::Document> chapters, const style::NoteStyle& ns);

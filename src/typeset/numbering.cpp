@@ -97,6 +97,13 @@ struct Template {
   bool empty() const { return fields.empty(); }
 };
 
+// "({1}.{n})" -> "{1}.{n}": an equation's number is always set in parentheses.
+std::string without_parentheses(std::string t) {
+  if (t.size() >= 2 && t.front() == '(' && t.back() == ')') return t.substr(1, t.size() - 2);
+  if (t.starts_with("（") && t.ends_with("）") && t.size() >= 6) return t.substr(3, t.size() - 6);
+  return t;
+}
+
 bool has_han(std::string_view s) {
   for (size_t i = 0; i < s.size();)
     if (base::is_han(base::next_code_point(s, i))) return true;
@@ -123,9 +130,9 @@ struct Numberer {
   const style::Sheet& sheet;
   Numerals numerals;
   std::array<Template, 6> headings;
-  Template figure, table;
+  Template figure, table, equation;
   std::array<int, 6> counters{};
-  int figures = 0, tables = 0;
+  int figures = 0, tables = 0, equations = 0;
   std::map<std::string, Target> targets;  // by id (and "eq:key" for labelled equations)
   bool chinese = true;
   size_t chapter = 0;  // the document being walked
@@ -136,7 +143,8 @@ struct Numberer {
                  Template(s.numbering.headings[2]), Template(s.numbering.headings[3]),
                  Template(s.numbering.headings[4]), Template(s.numbering.headings[5])},
         figure(s.numbering.figure),
-        table(s.numbering.table) {}
+        table(s.numbering.table),
+        equation(without_parentheses(s.numbering.equation)) {}
 
   void heading(doc::Block& b) {
     const int level = std::clamp(b.level, 1, 6);
@@ -146,6 +154,7 @@ struct Numberer {
       if (level == 1) {
         if (figure.per_chapter) figures = 0;
         if (table.per_chapter) tables = 0;
+        if (equation.per_chapter) equations = 0;
       }
       const Template& t = headings[static_cast<size_t>(level - 1)];
       if (!t.empty()) b.number_text = numerals.fill(t.fields, counters, counters[level - 1]);
@@ -171,13 +180,21 @@ struct Numberer {
           // Numbered when it is a figure: a caption or an id (not a badge or a logo).
           if (b.inlines.empty()) break;
           const std::string caption = style::figure_caption(sheet.figure, b.inlines[0]);
-          if (!b.id.empty() || !caption.empty()) numbered(b, figure, figures, caption);
+          if ((!b.id.empty() && !b.auto_id) || !caption.empty())
+            numbered(b, figure, figures, caption);
+          else if (!b.id.empty())  // reachable by its id, but no figure
+            targets.insert_or_assign(b.id, Target{{}, b.id, chapter});
           break;
         }
         case doc::BlockKind::Table:
           if (!b.id.empty() || !b.title.empty()) numbered(b, table, tables, b.title);
           break;
         case doc::BlockKind::Math:
+          // With numbering.equation every display formula is numbered here
+          // (a \tag as written); without, math::number_equations has done it.
+          if (!equation.empty())
+            b.equation =
+                b.label.empty() ? numerals.fill(equation.fields, counters, ++equations) : b.label;
           if (!b.id.empty() && !b.equation.empty()) {
             Target t{"(" + b.equation + ")", b.id, chapter};
             if (!b.info.empty()) targets.insert_or_assign("eq:" + b.info, t);

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <regex>
 #include <string>
+#include <vector>
 
 #include "pdf/pdf_test_util.h"
 #include "test_util.h"
@@ -71,11 +72,16 @@ TEST_F(NumberingCli, SampleBookPrintsNumbersInBothOutputs) {
   EXPECT_NE(text.find("如图1-1所示"), std::string::npos);
   EXPECT_NE(text.find("见表1-1"), std::string::npos);
   EXPECT_NE(text.find("计算见(1.1)"), std::string::npos);
-  EXPECT_NE(text.find("第二章讲页面上的细节"), std::string::npos);
-  EXPECT_NE(text.find("其中2.2节专门讲注释"), std::string::npos);
-  EXPECT_NE(text.find("上一章的图1-1给出了"), std::string::npos);
+  // A target on another page gets its page (xref.page in the book sheet).
+  EXPECT_NE(text.find("第二章（见第3页）讲页面上的细节"), std::string::npos);
+  EXPECT_NE(text.find("其中2.2节（见第4页）专门讲注释"), std::string::npos);
+  EXPECT_NE(text.find("上一章的图1-1（见第1页）给出了"), std::string::npos);
+  // Equations by numbering.equation; automatic ids for a figure and a table.
+  EXPECT_NE(text.find("本章的(2.1)则按"), std::string::npos);
+  EXPECT_NE(text.find("印出来是图2-2。"), std::string::npos);
+  EXPECT_NE(text.find("表2-1（见第3页）没有写标识符"), std::string::npos);
   EXPECT_NE(text.find("图2-1和表2-2都属于本章"), std::string::npos);
-  EXPECT_NE(text.find("回到第一章的链接"), std::string::npos);  // its own text kept
+  EXPECT_NE(text.find("回到第一章（见第1页）的链接"), std::string::npos);  // its own text kept
   // The bookmarks carry the numbers too.
   auto outline = run_command("qpdf --json --json-key=outlines '" + pdf + "'", dir_);
   EXPECT_NE(outline.out.find("第一章 从稿件到版面"), std::string::npos) << outline.out;
@@ -89,6 +95,11 @@ TEST_F(NumberingCli, SampleBookPrintsNumbersInBothOutputs) {
   EXPECT_NE(x.out.find("<caption>表 1-1 各阶段的输入、输出与耗时</caption>"), std::string::npos);
   EXPECT_NE(x.out.find("id=\"fig:pipeline\""), std::string::npos);
   EXPECT_NE(x.out.find(">图 1-1</a>"), std::string::npos);
+  EXPECT_EQ(x.out.find("见第"), std::string::npos);  // no pages in the EPUB
+  EXPECT_NE(x.out.find("id=\"fig-版心示意\""), std::string::npos);
+  EXPECT_NE(x.out.find("href=\"#fig-版心示意\">图 2-2</a>"), std::string::npos);
+  // Circled marks numbered through the book (book/style.yaml), as in the PDF.
+  EXPECT_NE(x.out.find("href=\"#fn-1-2\">③</a>"), std::string::npos);
   // Chapter 2's note [^1] is fn-1-2, and its reference links there.
   EXPECT_NE(x.out.find("id=\"fn-1-2\""), std::string::npos);
   EXPECT_NE(x.out.find("href=\"#fn-1-2\""), std::string::npos);
@@ -108,6 +119,79 @@ TEST_F(NumberingCli, UnknownTargetWarnsWithPosition) {
   EXPECT_NE(b.err.find("a.md:3:4: warning: cross-reference: nothing has the id `fig:none`"),
             std::string::npos)
       << b.err;
+}
+
+// The text of each page of a PDF (pdftotext per page).
+std::vector<std::string> page_texts(const fs::path& pdf, const fs::path& dir) {
+  std::vector<std::string> out;
+  const std::string info = run_command("pdfinfo '" + pdf.string() + "'", dir).out;
+  const size_t at = info.find("Pages:");
+  const int n = at == std::string::npos ? 0 : std::stoi(info.substr(at + 6));
+  for (int k = 1; k <= n; ++k)
+    out.push_back(squeeze(run_command("pdftotext -f " + std::to_string(k) + " -l " +
+                                          std::to_string(k) + " '" + pdf.string() + "' -",
+                                      dir)
+                              .out));
+  return out;
+}
+
+int page_of(const std::vector<std::string>& pages, const std::string& token) {
+  for (size_t k = 0; k < pages.size(); ++k)
+    if (pages[k].find(token) != std::string::npos) return static_cast<int>(k);
+  return -1;
+}
+
+// xref.page: a reference to a table two pages on prints that page's number
+// (the page pdftotext finds the table on); one on its target's own page
+// prints none; the EPUB keeps the bare link.
+TEST_F(NumberingCli, PageReferencesNameTheTargetsPage) {
+  std::string md =
+      "# 甲\n\n远处见[](#tbl:far)，近处见[](#tbl:near)，再见[远表](#tbl:far)。\n\n"
+      "| a | b |\n|---|---|\n| 1 | 2 |\n\nTable: 近处的表 {#tbl:near}\n\n";
+  for (int k = 0; k < 60; ++k)
+    md +=
+        "这是正文中用来填满页面的一段话，它足够长，可以占去好几行的位置，让后面的表落到后面的"
+        "页上。\n\n";
+  md +=
+      "| c | d |\n|---|---|\n| 3 | 4 |\n\nTable: 远处的表 {#tbl:far}\n\n"
+      "回看[](#tbl:near)。\n";
+  std::ofstream(dir_ / "refs.md") << md;
+  auto b = moyin("build '" + (dir_ / "refs.md").string() + "' -o '" + dir_.string() +
+                 "' --set title-page.enabled=false --set toc.enabled=false"
+                 " --set 'numbering.table=表 {n}' --set 'xref.page=（见第 {page} 页）'");
+  ASSERT_EQ(b.status, 0) << b.err;
+  EXPECT_EQ(b.err.find("warning"), std::string::npos) << b.err;
+  const std::vector<std::string> pages = page_texts(dir_ / "refs.pdf", dir_);
+  const int far = page_of(pages, "表2远处的表");
+  ASSERT_GE(far, 2) << "the far table should be at least two pages on";
+  const std::string far_page = "（见第" + std::to_string(far + 1) + "页）";
+  EXPECT_NE(pages[0].find("远处见表2" + far_page), std::string::npos) << pages[0];
+  EXPECT_NE(pages[0].find("再见远表" + far_page), std::string::npos) << pages[0];
+  EXPECT_NE(pages[0].find("近处见表1，"), std::string::npos) << pages[0];  // same page: none
+  EXPECT_NE(pages[static_cast<size_t>(far)].find("回看表1（见第1页）"), std::string::npos)
+      << pages[static_cast<size_t>(far)];
+  // Never overflows: every page's text ends up on some page, none past the last.
+  EXPECT_EQ(page_of(pages, "（见第88页）"), -1);
+
+  auto x = run_command("unzip -p '" + (dir_ / "refs.epub").string() + "' 'EPUB/*.xhtml'", dir_);
+  EXPECT_NE(x.out.find(">表 2</a>，"), std::string::npos) << x.out;
+  EXPECT_EQ(x.out.find("见第"), std::string::npos);
+
+  // xref.page-when: always gives the same-page reference its page too.
+  auto a = moyin("build '" + (dir_ / "refs.md").string() + "' --to pdf -o '" + dir_.string() +
+                 "' --set title-page.enabled=false --set toc.enabled=false"
+                 " --set 'numbering.table=表 {n}' --set 'xref.page=（见第 {page} 页）'"
+                 " --set xref.page-when=always");
+  ASSERT_EQ(a.status, 0) << a.err;
+  EXPECT_NE(page_texts(dir_ / "refs.pdf", dir_)[0].find("近处见表1（见第1页）"), std::string::npos);
+}
+
+TEST_F(NumberingCli, PageTemplateWithoutPageWarns) {
+  std::ofstream(dir_ / "a.md") << "# 甲\n\n见[](#甲)。\n";
+  auto b = moyin("build '" + (dir_ / "a.md").string() + "' --to pdf -o '" + dir_.string() +
+                 "' --set 'xref.page=见某页'");
+  EXPECT_EQ(b.status, 0);
+  EXPECT_NE(b.err.find("bad value `见某页` for style key `xref.page`"), std::string::npos) << b.err;
 }
 
 TEST_F(NumberingCli, GoldenPageDumpOfAChapter) {

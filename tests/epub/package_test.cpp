@@ -291,15 +291,21 @@ TEST(EpubPackage, SameInputSameBytes) {
   EXPECT_EQ(a.bytes, b.bytes);
 }
 
-TEST(EpubPackage, BookHasOneFilePerChapterAndLinksBetweenFiles) {
+// A book "书" of the fixtures' a.md and b.md with these texts.
+epub::Book two_chapters(const std::string& a, const std::string& b) {
   epub::Book book;
   book.meta.title = "书";
   book.meta.date = "2025-01-02";
   book.meta_path = kFixtures + "/book.yaml";
   book.root = kFixtures;
-  book.chapters.push_back(
-      parse("# 甲\n\n见[乙章](b.md#乙)。\n\n# 甲二\n\n文字。\n", kFixtures + "/a.md"));
-  book.chapters.push_back(parse("# 乙\n\n回[甲](a.md)。\n", kFixtures + "/b.md"));
+  book.chapters.push_back(parse(a, kFixtures + "/a.md"));
+  book.chapters.push_back(parse(b, kFixtures + "/b.md"));
+  return book;
+}
+
+TEST(EpubPackage, BookHasOneFilePerChapterAndLinksBetweenFiles) {
+  const epub::Book book =
+      two_chapters("# 甲\n\n见[乙章](b.md#乙)。\n\n# 甲二\n\n文字。\n", "# 乙\n\n回[甲](a.md)。\n");
   Diagnostics diags;
   Unpacked u = unpack(epub::make_book(book, {}, diags), diags);
   EXPECT_TRUE(u.files.count("EPUB/chapter-002.xhtml"));
@@ -309,6 +315,45 @@ TEST(EpubPackage, BookHasOneFilePerChapterAndLinksBetweenFiles) {
   EXPECT_NE(u.files["EPUB/chapter-002.xhtml"].find("href=\"chapter-001.xhtml\""),
             std::string::npos);
   EXPECT_NE(u.files["EPUB/package.opf"].find("<dc:title>书</dc:title>"), std::string::npos);
+}
+
+// Note marks follow footnote.marks and footnote.numbering as in the PDF:
+// ①② through the book with `document`; `page` (no pages here) numbers per chapter.
+TEST(EpubPackage, FootnoteMarksAndNumberingFollowTheSheet) {
+  const epub::Book book = two_chapters("# 甲\n\n一[^a]二[^b]。\n\n[^a]: 甲注一。\n[^b]: 甲注二。\n",
+                                       "# 乙\n\n三[^c]。\n\n[^c]: 乙注。\n");
+  auto chapter2 = [&](moyin::style::NoteNumbering numbering) {
+    epub::Options o;
+    o.sheet.notes.marks = moyin::style::NoteMarks::Circled;
+    o.sheet.notes.numbering = numbering;
+    Diagnostics diags;
+    Unpacked u = unpack(epub::make_book(book, o, diags), diags);
+    EXPECT_NE(u.files["EPUB/chapter-001.xhtml"].find("class=\"footnote-ref\" id=\"fnref-b\" "
+                                                     "href=\"#fn-b\">②</a>"),
+              std::string::npos)
+        << u.files["EPUB/chapter-001.xhtml"];
+    return u.files["EPUB/chapter-002.xhtml"];
+  };
+  const std::string document = chapter2(moyin::style::NoteNumbering::Document);
+  EXPECT_NE(document.find("href=\"#fn-c\">③</a></sup>"), std::string::npos) << document;
+  EXPECT_NE(document.find("role=\"doc-backlink\" href=\"#fnref-c\">③</a>"), std::string::npos);
+  const std::string page = chapter2(moyin::style::NoteNumbering::Page);
+  EXPECT_NE(page.find("href=\"#fn-c\">①</a></sup>"), std::string::npos) << page;
+}
+
+// MkDocs' `???` admonitions fold in the EPUB as they do on the web:
+// <details> (open for `???+`) with the title as its <summary>.
+TEST(EpubPackage, CollapsedAdmonitionsAreDetails) {
+  Unpacked u = build(
+      "??? note\n    收起的正文\n\n???+ tip \"展开\"\n    展开的正文\n\n!!! warning\n    常规\n");
+  const std::string& c = u.files["EPUB/chapter-001.xhtml"];
+  EXPECT_NE(c.find("<details class=\"callout callout-note\">\n<summary>注意</summary>"),
+            std::string::npos)
+      << c;
+  EXPECT_NE(
+      c.find("<details class=\"callout callout-tip\" open=\"open\">\n<summary>展开</summary>"),
+      std::string::npos);
+  EXPECT_NE(c.find("<aside class=\"callout callout-warning\""), std::string::npos);
 }
 
 TEST(EpubPackage, BookChapterWithoutTitleHeadingIsInTheNav) {

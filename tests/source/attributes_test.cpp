@@ -61,7 +61,38 @@ TEST(TableCaptions, AfterOrBeforeTheTable) {
   EXPECT_EQ(b[0].id, "tbl:r");
   EXPECT_EQ(b[2].kind, doc::BlockKind::Table);
   EXPECT_EQ(b[2].title, "之前的说明");
-  EXPECT_EQ(b[2].id, "");
+  EXPECT_EQ(b[2].id, "tbl-之前的说明");  // from the caption (docs/numbering.md)
+  EXPECT_TRUE(b[2].auto_id);
+  EXPECT_FALSE(b[0].auto_id);
+}
+
+// Figures and tables without {#id} get "fig-"/"tbl-" + the caption's slug,
+// unique in the document, never one that a block names later.
+TEST(CaptionIds, FiguresAndTablesWithoutAnIdGetOneFromTheCaption) {
+  auto p = parse(
+      "![墨印的处理流程](a.png)\n\n![Stage Timings!](b.png)\n\n![墨印的处理流程](c.png)\n\n"
+      "![](d.png)\n\n![x](e.png){#fig-x}\n\n<img src=\"f.png\" alt=\"\">\n\n"
+      "| a |\n|---|\n| 1 |\n\nTable: Stage Timings\n\n"
+      "- ![in a list](g.png)\n");
+  const auto& b = p->blocks;
+  ASSERT_GE(b.size(), 8u);
+  EXPECT_EQ(b[0].id, "fig-墨印的处理流程");
+  EXPECT_TRUE(b[0].auto_id);
+  EXPECT_EQ(b[1].id, "fig-stage-timings");
+  EXPECT_EQ(b[2].id, "fig-墨印的处理流程-1");
+  EXPECT_EQ(b[3].id, "");  // no caption: no id
+  EXPECT_EQ(b[4].id, "fig-x");
+  EXPECT_FALSE(b[4].auto_id);
+  EXPECT_EQ(b[6].kind, doc::BlockKind::Table);
+  EXPECT_EQ(b[6].id, "tbl-stage-timings");
+  EXPECT_EQ(b[7].children.at(0).children.at(0).id, "fig-in-a-list");
+  EXPECT_TRUE(test::warnings(p).empty());
+}
+
+TEST(CaptionIds, AWrittenIdLaterInTheDocumentIsNotTaken) {
+  auto p = parse("![x](a.png)\n\n![y](b.png){#fig-x}\n");
+  EXPECT_EQ(p->blocks[0].id, "fig-x-1");
+  EXPECT_EQ(p->blocks[1].id, "fig-x");
 }
 
 TEST(TableCaptions, AParagraphAwayFromATableIsText) {

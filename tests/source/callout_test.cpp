@@ -3,6 +3,8 @@
 // paired into structure; ruby in both syntaxes.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "source/helpers.h"
 
 namespace moyin::test {
@@ -98,6 +100,13 @@ TEST(Callout, MkDocsAdmonitionsNestAndKeepColumns) {
   ASSERT_EQ(callouts(*empty).size(), 1u);
   EXPECT_TRUE(callouts(*empty)[0]->untitled);
   EXPECT_EQ(doc::callout_title(*callouts(*empty)[0], "zh-CN"), "");
+  // `???` folds on the web (`???+` open): kept for the EPUB's <details>.
+  EXPECT_EQ(c[0]->fold, doc::Fold::None);
+  EXPECT_EQ(c[1]->fold, doc::Fold::Closed);
+  Parsed open = parse("???+ tip \"展开\"\n    正文\n");
+  ASSERT_EQ(callouts(*open).size(), 1u);
+  EXPECT_EQ(callouts(*open)[0]->fold, doc::Fold::Open);
+  EXPECT_EQ(callouts(*open)[0]->title, "展开");
 }
 
 TEST(Callout, ContentTabsAndFences) {
@@ -158,6 +167,28 @@ TEST(InlineHtml, Ruby) {
   EXPECT_EQ(inl[1].text, "pīn yīn");
   EXPECT_EQ(inl[1].pos, (doc::Position{1, 8}));
   EXPECT_EQ(sketch(first_para(*parse("`{代码|code}`"))), "`{代码|code}`");
+}
+
+// The shorthand reads text only: never code spans, math, link text (a URL or
+// a wiki target is no ruby), or template syntax.
+TEST(InlineHtml, RubyShorthandFalsePositives) {
+  const std::function<int(const std::vector<doc::Inline>&)> rubies =
+      [&](const std::vector<doc::Inline>& v) {
+        int n = 0;
+        for (const doc::Inline& in : v)
+          n += (in.kind == doc::InlineKind::Ruby) + rubies(in.children);
+        return n;
+      };
+  auto count = [&](const std::string& md) { return rubies(first_para(*parse(md))); };
+  EXPECT_EQ(count("*{汉字|hàn zì}* 与 **强调 {拼音|pīn}**"), 2);  // inside emphasis: yes
+  EXPECT_EQ(count("`{代码|code}`"), 0);
+  EXPECT_EQ(count("公式 $f{汉字|x}$ 里"), 0);
+  EXPECT_EQ(count("[{汉字|hàn}](https://example.com)"), 0);
+  EXPECT_EQ(count("[*{汉字|hàn}*](https://example.com)"), 0);
+  EXPECT_EQ(count("<https://example.com/{汉字|x}>"), 0);
+  EXPECT_EQ(count("模板 {{ 名字|upper }} 与 {% 标签|x %}"), 0);
+  EXPECT_EQ(count("{ 汉字|x}"), 0);
+  EXPECT_EQ(count("之后 {汉字|hàn zì}"), 1);
 }
 
 TEST(FrontMatter, PublicationData) {

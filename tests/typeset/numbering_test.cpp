@@ -113,6 +113,58 @@ TEST(NumberBlocks, EmptyLinksPrintTheirTargetsNumber) {
             "b.md:3:26: warning: cross-reference: nothing has the id `nowhere`");
 }
 
+// numbering.equation numbers display formulas like figures ("({1}.{n})" is
+// "{1}.{n}": the parentheses are always drawn); \tag keeps its text and does
+// not count; \eqref links get the numbers after (math's Given mode).
+TEST(NumberBlocks, EquationsFromATemplate) {
+  std::vector<doc::Document> docs{
+      parse("# 甲\n\n$$\na \\label{a}\n$$\n\n$$\nb \\tag{T}\n$$\n\n$$\nc \\label{c}\n$$\n\n"
+            "见 \\eqref{c} 与[](#eq:a)。\n"),
+      parse("# 乙\n\n$$\nd\n$$\n", "b.md")};
+  doc::Diagnostics d;
+  number_blocks(docs, sheet({"numbering.h1={1}", "numbering.equation=({1}.{n})"}), d);
+  math::number_equations(docs, math::Numbering::Given, d);
+  EXPECT_TRUE(d.items.empty());
+  std::vector<std::string> eq;
+  for (const doc::Document& doc : docs)
+    for (const doc::Block& b : doc.blocks)
+      if (b.kind == doc::BlockKind::Math) eq.push_back(b.equation);
+  EXPECT_EQ(eq, (std::vector<std::string>{"1.1", "T", "1.2", "2.1"}));
+  const doc::Block& para = docs[0].blocks.back();
+  std::string refs;
+  for (const doc::Inline& in : para.inlines)
+    if (in.kind == doc::InlineKind::Link) refs += doc::plain_text(in.children) + "|";
+  EXPECT_EQ(refs, "(1.2)|(1.1)|");
+}
+
+TEST(NumberBlocks, MathNumberingIsTheOldSpellingWithAWarning) {
+  doc::Diagnostics d;
+  style::Sheet s =
+      style::resolve("article", {"math.numbering=chapter"}, MOYIN_SOURCE_DIR "/styles", d);
+  EXPECT_EQ(s.numbering.equation, "{1}.{n}");
+  ASSERT_EQ(d.items.size(), 1u);
+  EXPECT_NE(d.items[0].message.find("`math.numbering` is deprecated"), std::string::npos);
+  doc::Diagnostics bad;
+  style::resolve("article", {"math.numbering=sometimes"}, MOYIN_SOURCE_DIR "/styles", bad);
+  ASSERT_EQ(bad.items.size(), 1u);
+  EXPECT_NE(bad.items[0].message.find("expected one of none, all, chapter"), std::string::npos);
+}
+
+// An automatic id (from the caption) reaches the figure, and does not make
+// an image a figure when the sheet prints no captions.
+TEST(NumberBlocks, AutomaticIdsAreTargetsButNotFigures) {
+  std::vector<doc::Document> docs{
+      parse("![流程](a.png)\n\n见[](#fig-流程)与[那张图](#fig-流程)。\n")};
+  doc::Diagnostics d;
+  number_blocks(docs, sheet({"numbering.figure=图 {n}"}), d);
+  EXPECT_EQ(docs[0].blocks[0].number_text, "图 1");
+  EXPECT_EQ(link_text(docs[0], 1, 0), "图 1");
+  std::vector<doc::Document> plain{parse("![流程](a.png)\n\n见[那张图](#fig-流程)。\n")};
+  number_blocks(plain, sheet({"numbering.figure=图 {n}", "figure.caption=none"}), d);
+  EXPECT_EQ(plain[0].blocks[0].number_text, "");
+  EXPECT_TRUE(d.items.empty());
+}
+
 TEST(NumberBlocks, ChapterReferencesInBothLanguages) {
   std::vector<doc::Document> docs{parse("# A {#a}\n\n[](#a)\n"),
                                   parse("---\nlang: en\n---\n# B {#b}\n\n[](#b)\n", "b.md")};
