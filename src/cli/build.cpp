@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "base/file.h"
+#include "base/parallel.h"
 #include "base/timings.h"
 #include "cli/cache.h"
 #include "cli/commands.h"
@@ -34,7 +35,6 @@
 #include "cli/environment.h"
 #include "cli/inputs.h"
 #include "cli/interrupt.h"
-#include "cli/jobs.h"
 #include "cli/remote.h"
 #include "cli/report.h"
 #include "cli/sheet.h"
@@ -316,7 +316,11 @@ bool write_pdf(const layout::Book& pages, const fs::path& out, const Job& job,
   options.source_path = input;
   options.source_date_epoch = s.env->source_date_epoch;
   options.timings = s.timings;
+  // One input: its subsets and streams use the machine's cores.
+  options.threads =
+      s.overlap ? static_cast<int>(std::max(2u, std::thread::hardware_concurrency())) : 1;
   options.tagged = sheet.pdf.tagged;
+  options.ua = sheet.pdf.ua;
   options.standard = pdf_standard(sheet.pdf.standard);
   options.cmyk = sheet.color.cmyk;
   options.output_condition = sheet.color.condition;
@@ -789,7 +793,7 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   if (!jobs.empty() && !s.fonts) {  // `watch` hands in the fonts and the context it keeps
     base::StageTimer timer(s.timings, base::Stage::Fonts);
     const fs::path fonts_yaml = s.fonts_yaml.empty() ? env.fonts_yaml : fs::path(s.fonts_yaml);
-    fonts = font::FontLibrary::load(fonts_yaml, planning);
+    fonts = load_fonts(env, fonts_yaml, planning);
     timer.stop();
     if (!fonts) {
       print_diagnostics(planning);
@@ -831,7 +835,7 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   std::vector<JobResult> results(jobs.size());
   s.overlap = jobs.size() == 1;
   // First pass: read every input (in parallel), so the math engine runs once for all.
-  run_parallel(
+  base::run_parallel(
       jobs.size(), s.jobs,
       [&](size_t i) {
         try {
@@ -863,7 +867,7 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   // From here on outputs are written: SIGINT/SIGTERM let the documents in
   // flight finish and start no new one.
   InterruptGuard interrupt;
-  run_parallel(
+  base::run_parallel(
       jobs.size(), s.jobs,
       [&](size_t i) {
         results[i].started = true;
@@ -901,6 +905,7 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
     return 128 + sig;
   }
   if (s.timings) print_timings(*s.timings, jobs.size(), started);
+  if (fonts) fonts->save_resolution_cache();  // families the documents' styles named
   size_t failed = 0, current = 0;
   size_t warnings = planning.count(doc::Severity::Warning);
   for (JobResult& r : results) {
@@ -1092,7 +1097,7 @@ void add_watch(CLI::App& app, int& exit_code) {
     doc::Diagnostics diags;
     const Environment env = read_environment(diags);
     const fs::path fonts_yaml = s.fonts_yaml.empty() ? env.fonts_yaml : fs::path(s.fonts_yaml);
-    std::optional<font::FontLibrary> fonts = font::FontLibrary::load(fonts_yaml, diags);
+    std::optional<font::FontLibrary> fonts = load_fonts(env, fonts_yaml, diags);
     print_diagnostics(diags);
     if (!fonts) {
       exit_code = 1;

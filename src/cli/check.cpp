@@ -300,8 +300,8 @@ int run_check(const CheckArgs& args) {
   if (std::find(args.disabled.begin(), args.disabled.end(), "no-font") == args.disabled.end() &&
       !files.empty()) {
     doc::Diagnostics font_diags;
-    fonts = font::FontLibrary::load(
-        args.fonts_yaml.empty() ? env.fonts_yaml : fs::path(args.fonts_yaml), font_diags);
+    fonts = load_fonts(
+        env, args.fonts_yaml.empty() ? env.fonts_yaml : fs::path(args.fonts_yaml), font_diags);
     print_diagnostics(font_diags);
   }
   size_t findings = 0;

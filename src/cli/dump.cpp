@@ -304,7 +304,7 @@ int dump_typeset_stage(const DumpArgs& a, const TypesetDump& dump) {
     math::Formulas formulas;
     prepare_math(env, *d, sheet, formulas, diags);
     std::optional<font::FontLibrary> fonts;
-    if (!diags.has_errors()) fonts = font::FontLibrary::load(fonts_yaml_of(env, a), diags);
+    if (!diags.has_errors()) fonts = load_fonts(env, fonts_yaml_of(env, a), diags);
     const std::optional<typeset::Hyphenator> hyphenator =
         typeset::Hyphenator::load(typeset::default_hyphenation_dictionary());
     // The images as build finds them: the document's folder, then --resource-path.

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -57,6 +58,33 @@ fs::path first_existing(std::initializer_list<const char*> candidates) {
   return {};
 }
 
+// The resolution cache's file and what its validity depends on beyond the
+// files fontconfig reports: the variables that change where fontconfig
+// looks, and the user configuration that may be created later.
+font::ResolutionCache font_cache() {
+  font::ResolutionCache c;
+  if (variable("MOYIN_NO_FONT_CACHE") == "1") return c;
+  const std::string home = variable("HOME");
+  fs::path cache_home = variable("XDG_CACHE_HOME");
+  if (cache_home.is_relative()) cache_home = home.empty() ? fs::path() : fs::path(home) / ".cache";
+  if (cache_home.empty()) return c;
+  c.file = cache_home / "moyin" / "font-resolution.txt";
+  for (const char* name : {"FONTCONFIG_FILE", "FONTCONFIG_PATH", "FONTCONFIG_SYSROOT", "HOME",
+                           "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"}) {
+    std::string value = variable(name);
+    std::replace(value.begin(), value.end(), '\n', ' ');
+    c.environment_key += std::string(name) + "=" + value + ";";
+  }
+  fs::path config_home = variable("XDG_CONFIG_HOME");
+  if (config_home.is_relative() && !home.empty()) config_home = fs::path(home) / ".config";
+  if (!config_home.empty()) c.watched.push_back(config_home / "fontconfig");
+  if (!home.empty()) {
+    c.watched.push_back(fs::path(home) / ".fonts.conf");
+    c.watched.push_back(fs::path(home) / ".fonts.conf.d");
+  }
+  return c;
+}
+
 }  // namespace
 
 Environment read_environment(doc::Diagnostics& diags) {
@@ -71,6 +99,7 @@ Environment read_environment(doc::Diagnostics& diags) {
   env.srgb_profile =
       first_existing({"/usr/share/color/icc/sRGB.icc", "/usr/share/color/icc/colord/sRGB.icc"});
   env.cmyk_profile = first_existing({"/usr/share/color/icc/ghostscript/default_cmyk.icc"});
+  env.font_cache = font_cache();
   if (const char* sde = std::getenv("SOURCE_DATE_EPOCH")) {
     env.source_date_epoch = base::parse_source_date_epoch(sde);
     if (!env.source_date_epoch)
@@ -78,6 +107,14 @@ Environment read_environment(doc::Diagnostics& diags) {
                  "\"" + std::string(sde) + "\" is not a number of seconds since 1970; ignored");
   }
   return env;
+}
+
+std::optional<font::FontLibrary> load_fonts(const Environment& env, const fs::path& fonts_yaml,
+                                            doc::Diagnostics& diags) {
+  std::optional<font::FontLibrary> fonts =
+      font::FontLibrary::load(fonts_yaml, diags, env.font_cache);
+  if (fonts) fonts->save_resolution_cache();
+  return fonts;
 }
 
 }  // namespace moyin::cli

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "doc/diagnostics.h"
+#include "font/font.h"
 #include "math/math.h"
 
 namespace moyin::cli {
@@ -32,10 +33,21 @@ struct Environment {
   // none (Ghostscript's default_cmyk.icc).
   std::filesystem::path srgb_profile;
   std::filesystem::path cmyk_profile;
+  // Where fontconfig's answers are kept between runs (font::ResolutionCache):
+  // $XDG_CACHE_HOME/moyin/font-resolution.txt, else ~/.cache/moyin/…; none
+  // with MOYIN_NO_FONT_CACHE=1 or without a home folder.
+  font::ResolutionCache font_cache;
 };
 
 // Reads the environment once. A malformed SOURCE_DATE_EPOCH is a warning
 // (named "SOURCE_DATE_EPOCH" in `diags`) and is ignored.
 Environment read_environment(doc::Diagnostics& diags);
+
+// The font library of `fonts_yaml` (fonts/fonts.yaml or --fonts), with the
+// environment's resolution cache, which it updates when fontconfig had to
+// answer. Every command loads its fonts here.
+std::optional<font::FontLibrary> load_fonts(const Environment& env,
+                                            const std::filesystem::path& fonts_yaml,
+                                            doc::Diagnostics& diags);
 
 }  // namespace moyin::cli

@@ -137,7 +137,7 @@ int run(const FontsArgs& args) {
   const Environment env = read_environment(diags);
   const std::filesystem::path yaml =
       args.fonts_yaml.empty() ? env.fonts_yaml : std::filesystem::path(args.fonts_yaml);
-  auto lib = font::FontLibrary::load(yaml, diags);
+  auto lib = load_fonts(env, yaml, diags);
   if (!lib) {
     print_diagnostics(diags);
     return 1;
@@ -148,6 +148,10 @@ int run(const FontsArgs& args) {
                                         env.styles_dir, diags);
     print_diagnostics(diags);
     std::printf("font configuration: %s\n", yaml.string().c_str());
+    if (!env.font_cache.file.empty())
+      std::printf("family lookups: %s (%s)\n",
+                  lib->resolved_from_cache() ? "remembered" : "asked fontconfig",
+                  env.font_cache.file.string().c_str());
     list_sets(*lib, sheet);
     return diags.has_errors() ? 1 : 0;
   }

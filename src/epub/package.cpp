@@ -255,6 +255,20 @@ void ncx_points(pugi::xml_node parent, const std::vector<TocNode>& nodes, int& o
   }
 }
 
+// A chapter that opens with a heading (after its page-break markers) is
+// named by it for assistive technology (aria-labelledby).
+void name_by_heading(pugi::xml_node section) {
+  for (pugi::xml_node c = section.first_child(); c; c = c.next_sibling()) {
+    if (c.type() != pugi::node_element) continue;
+    const std::string_view name = c.name();
+    if (name == "span") continue;  // a page-break marker
+    if (name.size() == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6' &&
+        !c.attribute("id").empty())
+      section.append_attribute("aria-labelledby") = c.attribute("id").value();
+    return;
+  }
+}
+
 pugi::xml_node xhtml_skeleton(pugi::xml_document& d, std::string_view lang, std::string_view title,
                               bool link_css) {
   pugi::xml_node html = d.append_child("html");
@@ -395,10 +409,11 @@ struct Builder {
         if (f.unit != static_cast<int>(u)) continue;
         std::string html;
         for (const doc::Block* b : f.blocks) writer.block(*b, html, false);
+        std::string notes;
         if (!f.footnotes.empty()) {
-          html += "<section epub:type=\"footnotes\" class=\"footnotes\">\n";
-          for (const doc::Block* def : f.footnotes) writer.footnote(*def, html, true);
-          html += "</section>\n";
+          notes += "<section epub:type=\"footnotes\" class=\"footnotes\">\n";
+          for (const doc::Block* def : f.footnotes) writer.footnote(*def, notes, true);
+          notes += "</section>\n";
         }
         f.dom = std::make_unique<pugi::xml_document>();
         pugi::xml_node body =
@@ -409,7 +424,14 @@ struct Builder {
         ctx.resolve_image = [this, &d](std::string_view url, doc::Position pos) {
           return images.resolve(url, d.path, pos, diags);
         };
-        html_to_xhtml(html, body, ctx);
+        // Every content file is one chapter (a book's chapter, or a part of
+        // a document split at its headings); its notes follow it.
+        pugi::xml_node chapter = body.append_child("section");
+        chapter.append_attribute("epub:type") = "chapter";
+        chapter.append_attribute("role") = "doc-chapter";
+        html_to_xhtml(html, chapter, ctx);
+        name_by_heading(chapter);
+        if (!notes.empty()) html_to_xhtml(notes, body, ctx);
         f.mathml = insert_mathml(body, writer.mathml);
         for (auto& [k, id] : insert_pagebreaks(body, options.print_pages, ctx.ids))
           page_targets.emplace_back(k, f.name + "#" + fragment(id));

@@ -52,6 +52,18 @@ bool fixed_pitch(hb_face_t* face) {
   return fixed;
 }
 
+// The coverage bitmap from the cmap (see Face::coverage).
+void fill_coverage(const Face& face) {
+  face.coverage.assign((kMaxCodePoint + 1 + 63) / 64, 0);
+  hb_set_t* set = hb_set_create();
+  hb_face_collect_unicodes(face.face.get(), set);
+  for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(set, &cp);) {
+    if (cp > kMaxCodePoint) break;
+    face.coverage[cp >> 6] |= uint64_t{1} << (cp & 63);
+  }
+  hb_set_destroy(set);
+}
+
 }  // namespace
 
 void FaceDeleter::operator()(Face* face) const { delete face; }
@@ -125,16 +137,6 @@ FacePtr open_face(const std::filesystem::path& path, int index, doc::Diagnostics
               hb_style_get_value(font.get(), HB_STYLE_TAG_SLANT_ANGLE) != 0;
   fi.monospace = fixed_pitch(face.get());
 
-  // Coverage bitmap from the cmap.
-  out->coverage.assign((kMaxCodePoint + 1 + 63) / 64, 0);
-  hb_set_t* set = hb_set_create();
-  hb_face_collect_unicodes(face.get(), set);
-  for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(set, &cp);) {
-    if (cp > kMaxCodePoint) break;
-    out->coverage[cp >> 6] |= uint64_t{1} << (cp & 63);
-  }
-  hb_set_destroy(set);
-
   out->blob = std::move(blob);
   out->face = std::move(face);
   out->font = std::move(font);
@@ -145,6 +147,7 @@ const FaceInfo& info(const Face& face) { return face.info; }
 
 bool has_glyph(const Face& face, char32_t cp) {
   if (cp > kMaxCodePoint) return false;
+  std::call_once(face.coverage_once, [&face] { fill_coverage(face); });
   return (face.coverage[cp >> 6] >> (cp & 63)) & 1;
 }
 

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "font/font.h"
@@ -35,8 +36,11 @@ struct Face {
   std::unique_ptr<hb_font_t, HbFontDeleter> font;
   // Every code point the face's cmap maps, one bit per code point
   // (0..0x10FFFF). A plain bitmap rather than hb_set_t: hb_set_has updates
-  // an internal lookup cache, which would race between threads.
-  std::vector<uint64_t> coverage;
+  // an internal lookup cache, which would race between threads. Built on the
+  // first has_glyph() (a CJK cmap holds ~45,000 code points and the bitmap is
+  // 139 KB): most of a font configuration's faces are never asked.
+  mutable std::once_flag coverage_once;
+  mutable std::vector<uint64_t> coverage;
 };
 
 }  // namespace moyin::font

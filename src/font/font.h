@@ -94,6 +94,19 @@ struct FontSet {
   std::vector<FontFamilyEntry> faces;  // in fallback order
 };
 
+// Where fontconfig's answers for family names are kept between runs
+// (font/resolver.h). Paths and the environment are the caller's (the CLI
+// reads them at the edge).
+struct ResolutionCache {
+  std::filesystem::path file;  // empty: no cache, fontconfig starts on every load
+  // Folded into the file's validity: whatever outside the files changes
+  // fontconfig's answers (the FONTCONFIG_* variables). One line.
+  std::string environment_key;
+  // Extra files or folders whose creation or change invalidates the file
+  // (a user fontconfig configuration that does not exist yet).
+  std::vector<std::filesystem::path> watched;
+};
+
 // Owns every face; load once per process. All const methods are thread-safe.
 class FontLibrary {
  public:
@@ -107,8 +120,17 @@ class FontLibrary {
   // path and line; a CFF/OpenType-outline face is an error naming a TrueType
   // alternative. Returns nothing when the file is unusable or a set ends up
   // with no face.
+  // With a `cache`, the families are looked up in its file first and
+  // fontconfig starts only for what it does not hold (or when it is stale).
   static std::optional<FontLibrary> load(const std::filesystem::path& fonts_yaml,
-                                         doc::Diagnostics& diags);
+                                         doc::Diagnostics& diags,
+                                         const ResolutionCache& cache = {});
+
+  // Writes what fontconfig answered since loading (families a style names
+  // included) to the resolution cache; nothing when it was all cached.
+  void save_resolution_cache() const;
+  bool fontconfig_started() const;   // fontconfig was initialised by this library
+  bool resolved_from_cache() const;  // the cache file was valid and read
 
   const FontSet* find_set(std::string_view name) const;
   const std::vector<FontSet>& sets() const;

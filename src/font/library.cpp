@@ -1,6 +1,8 @@
 // FontLibrary: fonts.yaml -> named sets of families -> faces opened once.
-// fontconfig is used only while loading (single thread); afterwards the
-// library is immutable and shared read-only.
+// Families are resolved through font/resolver.h (fontconfig, or its answers
+// remembered between runs); after loading, the sets are immutable and shared
+// read-only, and on-demand lookups (fallback faces, families a style names)
+// run under the library's mutex.
 #include <fontconfig/fontconfig.h>
 #include <yaml-cpp/yaml.h>
 
@@ -19,6 +21,7 @@
 #include "base/file.h"
 #include "base/utf8.h"
 #include "font/face_impl.h"
+#include "font/resolver.h"
 
 namespace moyin::font {
 
@@ -40,10 +43,6 @@ struct FallbackCandidate {
 struct FallbackOrder {
   std::string lang;  // fontconfig language tag: zh-cn, zh-tw, ja, ko, en, de, …
   std::vector<int> candidates;
-};
-
-struct FcConfigDeleter {
-  void operator()(FcConfig* c) const { FcConfigDestroy(c); }
 };
 
 // Face id -> face. Faces are added while loading and later on demand
@@ -79,7 +78,9 @@ struct LibraryData {
   std::vector<FontSet> sets;  // from fonts.yaml; immutable after loading
   // Everything below is used after loading under `mutex`.
   std::mutex mutex;
-  std::unique_ptr<FcConfig, FcConfigDeleter> config;   // private, for on-demand lookups
+  // Family names -> faces, and fontconfig's private configuration (never
+  // the global one), started only when needed (font/resolver.h).
+  Resolver resolver{ResolutionCache{}};
   std::map<std::pair<std::string, int>, int> by_file;  // (canonical path, index) -> id
   // Fallback: candidates in fontconfig's order per language, opened lazily.
   std::vector<FallbackCandidate> candidates;
@@ -105,43 +106,6 @@ struct FcObjectSetDeleter {
 struct FcFontSetDeleter {
   void operator()(FcFontSet* s) const { FcFontSetDestroy(s); }
 };
-struct Candidate {
-  std::string file;
-  int index = 0;
-  int weight = FC_WEIGHT_REGULAR;
-  int slant = FC_SLANT_ROMAN;
-  int width = FC_WIDTH_NORMAL;
-};
-
-// Every installed face of `family` (fontconfig family match is
-// case-insensitive and looks at all the family names a face declares).
-std::vector<Candidate> list_family(FcConfig* config, const std::string& family) {
-  std::vector<Candidate> out;
-  std::unique_ptr<FcPattern, FcPatternDeleter> pat(FcPatternCreate());
-  FcPatternAddString(pat.get(), FC_FAMILY, reinterpret_cast<const FcChar8*>(family.c_str()));
-  std::unique_ptr<FcObjectSet, FcObjectSetDeleter> os(
-      FcObjectSetBuild(FC_FILE, FC_INDEX, FC_WEIGHT, FC_SLANT, FC_WIDTH, nullptr));
-  std::unique_ptr<FcFontSet, FcFontSetDeleter> fs(FcFontList(config, pat.get(), os.get()));
-  if (!fs) return out;
-  for (int i = 0; i < fs->nfont; ++i) {
-    FcPattern* p = fs->fonts[i];
-    FcChar8* file = nullptr;
-    if (FcPatternGetString(p, FC_FILE, 0, &file) != FcResultMatch) continue;
-    Candidate c;
-    c.file = reinterpret_cast<const char*>(file);
-    FcPatternGetInteger(p, FC_INDEX, 0, &c.index);
-    FcPatternGetInteger(p, FC_WEIGHT, 0, &c.weight);
-    FcPatternGetInteger(p, FC_SLANT, 0, &c.slant);
-    FcPatternGetInteger(p, FC_WIDTH, 0, &c.width);
-    out.push_back(std::move(c));
-  }
-  // fontconfig's order depends on its cache; make the choice deterministic.
-  std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
-    return std::tie(a.file, a.index) < std::tie(b.file, b.index);
-  });
-  return out;
-}
-
 // The best candidate for a weight/slant, or nullptr.
 const Candidate* pick(const std::vector<Candidate>& cs, bool bold, bool italic) {
   const Candidate* best = nullptr;
@@ -212,7 +176,6 @@ doc::Position pos_of(const YAML::Node& n) {
 
 struct Loader {
   LibraryData& lib;
-  FcConfig* config;
   doc::Diagnostics& diags;
   std::string yaml_path;
   std::filesystem::path base_dir;
@@ -264,7 +227,7 @@ struct Loader {
   int bold_of_file(int regular, const std::string& named, doc::Position at) {
     const FaceInfo& fi = info(*lib.faces.get(regular));
     if (fi.bold) return -1;  // the file is itself bold
-    std::vector<Candidate> cs = list_family(config, fi.family);
+    const std::vector<Candidate>& cs = lib.resolver.family(fi.family);
     const Candidate* c = pick(cs, true, false);
     std::vector<Candidate> beside;
     if (!c) {
@@ -318,7 +281,7 @@ struct Loader {
       const bool bold_given = node.IsMap() && node["bold"];
       if (soft && e.regular >= 0 && !bold_given) e.bold = bold_of_file(e.regular, path, at);
     } else {
-      std::vector<Candidate> cs = list_family(config, family);
+      const std::vector<Candidate>& cs = lib.resolver.family(family);
       if (cs.empty()) {
         diags.warn(yaml_path, at,
                    "font family `" + family +
@@ -347,7 +310,7 @@ struct Loader {
     }
     if (e.regular < 0) return std::nullopt;
     const Face& f = *lib.faces.get(e.regular);
-    e.han = has_glyph(f, U'一') && has_glyph(f, U'。');
+    e.han = glyph_of(f, U'一') != 0 && glyph_of(f, U'。') != 0;  // no coverage bitmap yet
     return e;
   }
 };
@@ -407,11 +370,11 @@ size_t fallback_order(LibraryData& lib, const std::string& lang) {
   FcLangSetAdd(ls, reinterpret_cast<const FcChar8*>(lang.c_str()));
   FcPatternAddLangSet(pat.get(), FC_LANG, ls);
   FcLangSetDestroy(ls);
-  FcConfigSubstitute(lib.config.get(), pat.get(), FcMatchPattern);
+  FcConfigSubstitute(lib.resolver.config(), pat.get(), FcMatchPattern);
   FcDefaultSubstitute(pat.get());
   FcResult result = FcResultNoMatch;
   std::unique_ptr<FcFontSet, FcFontSetDeleter> fs(
-      FcFontSort(lib.config.get(), pat.get(), FcTrue, nullptr, &result));
+      FcFontSort(lib.resolver.config(), pat.get(), FcTrue, nullptr, &result));
   for (int i = 0; fs && i < fs->nfont; ++i) {
     FcPattern* p = fs->fonts[i];
     FcChar8* file = nullptr;
@@ -460,7 +423,8 @@ FontLibrary& FontLibrary::operator=(FontLibrary&&) noexcept = default;
 FontLibrary::~FontLibrary() = default;
 
 std::optional<FontLibrary> FontLibrary::load(const std::filesystem::path& fonts_yaml,
-                                             doc::Diagnostics& diags) {
+                                             doc::Diagnostics& diags,
+                                             const ResolutionCache& cache) {
   const std::string yp = fonts_yaml.string();
   std::string error;
   const std::optional<std::string> text = base::read_bounded(fonts_yaml, error);
@@ -484,15 +448,9 @@ std::optional<FontLibrary> FontLibrary::load(const std::filesystem::path& fonts_
     if (kv.first.Scalar() != "sets")
       diags.warn(yp, pos_of(kv.first), "unknown key `" + kv.first.Scalar() + "`");
   }
-  // A private fontconfig configuration, owned by the library (never the
-  // global one) and used after loading only under its mutex.
-  std::unique_ptr<FcConfig, FcConfigDeleter> config(FcInitLoadConfigAndFonts());
-  if (!config) {
-    diags.error(yp, {}, "fontconfig could not be initialised");
-    return std::nullopt;
-  }
   FontLibrary lib;
-  Loader loader{*lib.impl_, config.get(), diags, yp, fonts_yaml.parent_path()};
+  lib.impl_->resolver = Resolver(cache);
+  Loader loader{*lib.impl_, diags, yp, fonts_yaml.parent_path()};
   const size_t errors_before = diags.count(doc::Severity::Error);
   for (const auto& kv : sets) {
     FontSet set;
@@ -512,8 +470,22 @@ std::optional<FontLibrary> FontLibrary::load(const std::filesystem::path& fonts_
     lib.impl_->sets.push_back(std::move(set));
   }
   if (diags.count(doc::Severity::Error) > errors_before) return std::nullopt;
-  lib.impl_->config = std::move(config);
   return lib;
+}
+
+void FontLibrary::save_resolution_cache() const {
+  std::lock_guard lock(impl_->mutex);
+  impl_->resolver.save();
+}
+
+bool FontLibrary::fontconfig_started() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->resolver.started();
+}
+
+bool FontLibrary::resolved_from_cache() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->resolver.from_cache();
 }
 
 const FontSet* FontLibrary::find_set(std::string_view name) const {
@@ -542,7 +514,7 @@ FaceChoice FontLibrary::fallback(char32_t cp, std::string_view lang, bool bold, 
   const std::string tag = fc_lang(lang);
   int id = -1;
   std::unique_lock lock(lib.mutex);
-  if (!lib.config) return out;
+  if (!lib.resolver.config()) return out;
   const size_t order = fallback_order(lib, tag);
   const uint64_t key = (uint64_t{order} << 32) | cp;
   if (auto it = lib.cache.find(key); it != lib.cache.end()) {
@@ -640,8 +612,7 @@ const FontSet& FontLibrary::named_set(std::string_view family_or_file,
   const std::string key = name + '\n' + base_dir.string() + '\n' + then.name;
   std::lock_guard lock(lib.mutex);
   if (auto it = lib.named_by_key.find(key); it != lib.named_by_key.end()) return *it->second;
-  if (!lib.config) return then;
-  Loader loader{lib, lib.config.get(), diags, std::string(doc_path), base_dir, true};
+  Loader loader{lib, diags, std::string(doc_path), base_dir, true};
   std::optional<FontFamilyEntry> entry = loader.entry(YAML::Node(name));
   if (!entry) return then;  // reported; asked again by the next document
   FontSet set;

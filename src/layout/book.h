@@ -130,6 +130,7 @@ struct LinkArea {
   Box box;
   std::string uri;
   std::string dest;
+  std::string text;  // what the link says (its annotation's description); "" = the target
 };
 
 // A named destination (heading, footnote) for links and the outline.
@@ -216,6 +217,9 @@ struct StructElement {
   // to blocks with it.
   int chapter = 0;
   doc::Position pos;
+  // Part of its parent's text (a link, an inline formula or image): placed
+  // among the parent's content where its own is met, not before it.
+  bool in_line = false;
 };
 
 struct Book {

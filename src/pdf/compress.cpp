@@ -10,6 +10,8 @@
 #include <memory>
 #include <vector>
 
+#include "base/parallel.h"
+
 namespace moyin::pdf {
 namespace {
 
@@ -35,30 +37,44 @@ std::vector<HPDF_BYTE> contents(HPDF_Stream stream) {
   return out;
 }
 
-// libharu calls a dictionary's write_fn after its keys (the /Filter array
-// included, since the filter is still set) and before its stream data, so
-// every stream is final here — a TrueType font program is only filled in by
-// its own before_write_fn. The bytes are replaced by their compressed form
-// and the filter cleared, so libharu copies them as they are.
-HPDF_STATUS compress_now(HPDF_Dict dict, HPDF_Stream) {
-  const std::vector<HPDF_BYTE> raw = contents(dict->stream);
+// `raw` deflated (zlib format); empty when the compressor could not start.
+std::vector<HPDF_BYTE> deflate(const std::vector<HPDF_BYTE>& raw) {
   std::unique_ptr<libdeflate_compressor, CompressorDeleter> c(libdeflate_alloc_compressor(kLevel));
-  if (!c) return HPDF_SetError(dict->error, HPDF_FAILD_TO_ALLOC_MEM, 0);
+  if (!c) return {};
   std::vector<HPDF_BYTE> packed(libdeflate_zlib_compress_bound(c.get(), raw.size()));
   const size_t n =
       libdeflate_zlib_compress(c.get(), raw.data(), raw.size(), packed.data(), packed.size());
-  if (n == 0) return HPDF_SetError(dict->error, HPDF_FAILD_TO_ALLOC_MEM, 0);
+  packed.resize(n);
+  return packed;
+}
+
+// Replaces the stream's bytes by their compressed form.
+HPDF_STATUS replace(HPDF_Dict dict, const std::vector<HPDF_BYTE>& packed) {
+  if (packed.empty()) return HPDF_SetError(dict->error, HPDF_FAILD_TO_ALLOC_MEM, 0);
   HPDF_MemStream_FreeData(dict->stream);
-  const HPDF_STATUS st = HPDF_Stream_Write(dict->stream, packed.data(), static_cast<HPDF_UINT>(n));
-  if (st != HPDF_OK) return st;
+  return HPDF_Stream_Write(dict->stream, packed.data(), static_cast<HPDF_UINT>(packed.size()));
+}
+
+// libharu calls a dictionary's write_fn after its keys (the /Filter array
+// included, since the filter is still set) and before its stream data:
+// clearing the filter here makes libharu copy the bytes as they are.
+HPDF_STATUS written_compressed(HPDF_Dict dict, HPDF_Stream) {
   dict->filter = HPDF_STREAM_FILTER_NONE;
   dict->write_fn = nullptr;
   return HPDF_OK;
 }
 
+// A stream its before_write_fn fills (a TrueType font program) is final
+// only here: compressed now.
+HPDF_STATUS compress_now(HPDF_Dict dict, HPDF_Stream stream) {
+  const HPDF_STATUS st = replace(dict, deflate(contents(dict->stream)));
+  return st == HPDF_OK ? written_compressed(dict, stream) : st;
+}
+
 }  // namespace
 
-void use_libdeflate(HPDF_Doc pdf) {
+void use_libdeflate(HPDF_Doc pdf, int threads) {
+  std::vector<HPDF_Dict> now;
   HPDF_List entries = pdf->xref->entries;
   for (HPDF_UINT i = 0; i < entries->count; ++i) {
     auto* entry = static_cast<HPDF_XrefEntry>(HPDF_List_ItemAt(entries, i));
@@ -69,8 +85,16 @@ void use_libdeflate(HPDF_Doc pdf) {
     if (!dict->stream || dict->stream->type != HPDF_STREAM_MEMORY) continue;
     if (dict->filter != HPDF_STREAM_FILTER_FLATE_DECODE || dict->filterParams) continue;
     if (dict->write_fn) continue;
-    dict->write_fn = compress_now;
+    if (dict->before_write_fn) dict->write_fn = compress_now;  // filled while saving
+    else now.push_back(dict);
   }
+  // libharu's memory is touched on this thread only; workers see plain bytes.
+  std::vector<std::vector<HPDF_BYTE>> bytes(now.size());
+  for (size_t i = 0; i < now.size(); ++i) bytes[i] = contents(now[i]->stream);
+  base::run_parallel(now.size(), threads, [&](size_t i) { bytes[i] = deflate(bytes[i]); });
+  for (size_t i = 0; i < now.size(); ++i)
+    if (!bytes[i].empty() && replace(now[i], bytes[i]) == HPDF_OK)
+      now[i]->write_fn = written_compressed;  // else libharu compresses it itself
 }
 
 }  // namespace moyin::pdf

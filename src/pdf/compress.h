@@ -7,11 +7,13 @@
 
 namespace moyin::pdf {
 
-// Marks every stream of `pdf` that libharu would Flate-compress so that,
-// when libharu writes it, its bytes are compressed once with libdeflate and
-// written as they are (the /Filter entry is libharu's own). Streams with
-// their own write hook or decode parameters are left to libharu. Call right
-// before saving; deterministic (same bytes in, same bytes out).
-void use_libdeflate(HPDF_Doc pdf);
+// Compresses every stream of `pdf` that libharu would Flate-compress once
+// with libdeflate, so libharu writes the bytes as they are (the /Filter entry
+// is libharu's own): the streams that are final now on up to `threads`
+// threads, those libharu fills only while saving (a TrueType font program)
+// as libharu writes them. Streams with their own write hook or decode
+// parameters are left to libharu. Call right before saving; deterministic
+// (same bytes in, same bytes out, whatever the number of threads).
+void use_libdeflate(HPDF_Doc pdf, int threads);
 
 }  // namespace moyin::pdf

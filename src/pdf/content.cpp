@@ -291,7 +291,29 @@ std::string xmp_packet(const XmpFields& f) {
   if (!f.pdfx_version.empty())
     out += "   <pdf:Trapped>False</pdf:Trapped>\n   <pdfxid:GTS_PDFXVersion>" +
            xml_escape(f.pdfx_version) + "</pdfxid:GTS_PDFXVersion>\n";
-  out += "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n";
+  out += "  </rdf:Description>\n";
+  // PDF/A admits only the schemas it predefines, unless the file describes
+  // the others: pdfuaid's, for a PDF/A that is also PDF/UA.
+  if (f.pdfa_part && f.pdfua_part)
+    out +=
+        "  <rdf:Description rdf:about=\"\"\n"
+        "    xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\"\n"
+        "    xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\"\n"
+        "    xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n"
+        "   <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n"
+        "    <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\n"
+        "    <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\n"
+        "    <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\n"
+        "    <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">\n"
+        "     <pdfaProperty:name>part</pdfaProperty:name>\n"
+        "     <pdfaProperty:valueType>Integer</pdfaProperty:valueType>\n"
+        "     <pdfaProperty:category>internal</pdfaProperty:category>\n"
+        "     <pdfaProperty:description>The part of ISO 14289 the file conforms "
+        "to</pdfaProperty:description>\n"
+        "    </rdf:li></rdf:Seq></pdfaSchema:property>\n"
+        "   </rdf:li></rdf:Bag></pdfaExtension:schemas>\n"
+        "  </rdf:Description>\n";
+  out += " </rdf:RDF>\n</x:xmpmeta>\n";
   // Room for in-place edits, as the XMP specification recommends.
   for (int i = 0; i < 20; ++i) out += std::string(99, ' ') + "\n";
   out += "<?xpacket end=\"w\"?>";

@@ -33,6 +33,11 @@ struct WriteOptions {
   // clock is never read, so output is reproducible.
   std::optional<int64_t> source_date_epoch;
   bool compress = true;  // Flate-compress content streams, fonts, images
+  // Threads for the independent work inside one file (a subset per face,
+  // compressing the streams): the CLI gives 2+ for a single input on a
+  // multi-core machine, 1 when documents already run in parallel. The
+  // bytes written do not depend on it.
+  int threads = 1;
   // The run's image catalog: ImageBox::path names its entries, and the
   // pixels come from it (decoded once). Null = a catalog of this call.
   image::Catalog* images = nullptr;
@@ -43,6 +48,10 @@ struct WriteOptions {
   // A tagged PDF: a structure tree from the book's layout::StructElements,
   // page content in marked-content sequences, the rest as artifacts.
   bool tagged = true;
+  // Claim PDF/UA-1 (`pdf.ua`): pdfuaid:part 1 in the XMP, when the book keeps
+  // the rules the writer can check (docs/standards.md); else a warning says
+  // which one fails and nothing is claimed.
+  bool ua = false;
   // `color.model: cmyk` (and PDF/X-4): text, rules, fills and images in
   // DeviceCMYK, greys and black on the black plate alone; RGB converted
   // through `cmyk_profile` (the plain formula when there is none).

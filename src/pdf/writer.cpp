@@ -27,6 +27,7 @@
 #include "base/atomic_file.h"
 #include "base/date.h"
 #include "base/number.h"
+#include "base/parallel.h"
 #include "font/subset.h"
 #include "pdf/color.h"
 #include "pdf/compress.h"
@@ -228,6 +229,7 @@ class Writer {
   void add_info();
   // Standards and colour (docs/standards.md).
   bool settle_standard();
+  void settle_ua();
   bool pdfa() const {
     return standard_ == Standard::A2b || standard_ == Standard::A2u || standard_ == Standard::A2a;
   }
@@ -245,7 +247,7 @@ class Writer {
   void tag_end(HPDF_Page page, int element);
   void close_content(HPDF_Page page);
   void open_content(HPDF_Page page, size_t page_index);
-  void tag_link(HPDF_Page page, HPDF_Annotation annot, const std::string& target);
+  void tag_link(HPDF_Page page, HPDF_Annotation annot, const std::string& description);
   void add_structure_tree();
   std::optional<base::DateTime> document_date();
   void add_catalog_entries();
@@ -274,6 +276,7 @@ class Writer {
   std::shared_ptr<const std::string> intent_profile_;  // the OutputIntent's ICC profile
   ProfileInfo intent_info_;
   int dropped_notdefs_ = 0;  // characters no face has, left out of a PDF/A's text
+  bool ua_ = false;          // PDF/UA-1 claimed, once settle_ua() checked the book
   std::optional<std::optional<base::DateTime>> date_;  // document_date(), once
 
   // Tagging: the structure tree is built as the pages are drawn, so every
@@ -289,7 +292,8 @@ class Writer {
     std::vector<std::vector<HPDF_Dict>> by_mcid;  // per page: the element of each MCID
     std::vector<HPDF_Dict> annot_parents;         // StructParent pages.size() + i
     std::vector<int> open;                        // elements open on this page
-    bool content_open = false;                    // a BDC … EMC sequence is open
+    std::vector<std::pair<std::string, HPDF_Dict>> ids;  // elements with an /ID
+    bool content_open = false;                           // a BDC … EMC sequence is open
   };
   Tagging tags_;
 };
@@ -309,17 +313,26 @@ bool Writer::load_fonts() {
         for (const auto& g : run->glyphs) used[run->face].push_back(g.gid);
       }
 
-  int tag_counter = 0;
-  for (size_t i = 0; i < nfaces; ++i) {
+  // The subsets are independent of each other (and of libharu): made on
+  // the writer's threads, registered in face order below.
+  std::vector<std::optional<font::PdfFont>> subsets(nfaces);
+  std::vector<std::string> errors(nfaces);
+  base::run_parallel(nfaces, opt_.threads, [&](size_t i) {
     auto& gids = used[i];
-    if (gids.empty()) continue;
+    if (gids.empty()) return;
     std::sort(gids.begin(), gids.end());
     gids.erase(std::unique(gids.begin(), gids.end()), gids.end());
     const auto& ref = book_.faces[i];
-    std::string err;
-    auto sub = font::subset_for_pdf(std::filesystem::path(ref.path), ref.index, gids, err);
+    subsets[i] = font::subset_for_pdf(std::filesystem::path(ref.path), ref.index, gids, errors[i]);
+  });
+  int tag_counter = 0;
+  for (size_t i = 0; i < nfaces; ++i) {
+    if (used[i].empty()) continue;
+    const auto& ref = book_.faces[i];
+    std::optional<font::PdfFont>& sub = subsets[i];
     if (!sub) {
-      error("cannot subset font " + ref.path + " (face " + std::to_string(ref.index) + "): " + err);
+      error("cannot subset font " + ref.path + " (face " + std::to_string(ref.index) +
+            "): " + errors[i]);
       return false;
     }
     // A subset tag unique in the document: "MOYAAA", "MOYAAB", …
@@ -355,7 +368,7 @@ bool Writer::load_fonts() {
     if (!font) return fail("creating font " + ref.path);
     entry.font = font;
     // Querying each width once also marks the glyph for embedding.
-    for (uint32_t g : gids) {
+    for (uint32_t g : used[i]) {
       uint16_t code = entry.code_of.at(g);
       entry.width[code] = HPDF_Font_GetUnicodeWidth(font, code);
     }
@@ -524,7 +537,7 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
     bool in_string = false;
     for (; i < gs.size() && gs[i].y_offset == yoff; ++i) {
       const auto& g = gs[i];
-      if (g.gid == 0 && pdfa()) {
+      if (g.gid == 0 && (pdfa() || ua_)) {
         // PDF/A forbids showing .notdef: the character is left out (its box
         // is still drawn), the pen moves on.
         ++dropped_notdefs_;
@@ -850,6 +863,9 @@ void Writer::add_link(HPDF_Page page, const layout::Page& lp, const layout::Link
   // A print file (PDF/X) has no interactive links: annotations over the
   // trimmed page are not allowed there.
   if (standard_ == Standard::X4) return;
+  // In a tagged PDF an annotation belongs to an element: a link outside
+  // the book's tagged content (in an artifact) is not made clickable.
+  if (opt_.tagged && !book_.structure.empty() && tags_.open.empty()) return;
   HPDF_Rect rect;
   rect.left = static_cast<HPDF_REAL>(link.box.x);
   rect.right = static_cast<HPDF_REAL>(link.box.x + link.box.width);
@@ -874,7 +890,7 @@ void Writer::add_link(HPDF_Page page, const layout::Page& lp, const layout::Link
   if (!annot) return;
   HPDF_LinkAnnot_SetBorderStyle(annot, 0, 0, 0);
   if (standard_ != Standard::None) HPDF_Dict_AddNumber(annot, "F", 4);  // Print: PDF/A
-  tag_link(page, annot, link.dest.empty() ? link.uri : link.dest);
+  tag_link(page, annot, link.text.empty() ? (link.dest.empty() ? link.uri : link.dest) : link.text);
 }
 
 void Writer::draw_page(size_t index) {
@@ -978,6 +994,8 @@ void Writer::draw_page(size_t index) {
 // Top-level elements come in the order their content is met; an element's
 // descendants are made with it, in Book::structure order (the typesetter's
 // reading order), so a list item's label precedes its body wherever drawn.
+// Inline elements (links, inline formulas) are made where their content is
+// met instead, among their parent's marked content.
 HPDF_Dict Writer::struct_element(int index) {
   if (tags_.elements[index]) return tags_.elements[index];
   const layout::StructElement& se = book_.structure[index];
@@ -997,6 +1015,11 @@ HPDF_Dict Writer::struct_element(int index) {
   HPDF_Dict_Add(d, "K", HPDF_Array_New(pdf->mmgr));
   if (!se.alt.empty()) set_text(d, "Alt", se.alt);
   if (!se.actual.empty()) set_text(d, "ActualText", se.actual);
+  if (se.type == "Note") {  // PDF/UA: a Note has an ID, unique in the file (and the IDTree)
+    std::string id = "note-" + std::to_string(index);
+    HPDF_Dict_Add(d, "ID", HPDF_String_New(pdf->mmgr, id.c_str(), nullptr));
+    tags_.ids.emplace_back(std::move(id), d);
+  }
   if (se.type == "TH") {  // header cells head their column (PDF/UA: TH has a scope)
     HPDF_Dict attr = HPDF_Dict_New(pdf->mmgr);
     if (attr) {
@@ -1009,7 +1032,7 @@ HPDF_Dict Writer::struct_element(int index) {
     HPDF_Array_Add(kids, d);
   tags_.elements[index] = d;
   for (int child : tags_.children[index])
-    if (tags_.used[child]) struct_element(child);
+    if (tags_.used[child] && !book_.structure[child].in_line) struct_element(child);
   return d;
 }
 
@@ -1056,29 +1079,38 @@ void Writer::tag_end(HPDF_Page page, int element) {
   tags_.open.erase(std::next(it).base(), tags_.open.end());
 }
 
-// A link inside tagged content: a Link element under the innermost open
-// element, holding the annotation by an object reference.
-void Writer::tag_link(HPDF_Page page, HPDF_Annotation annot, const std::string& target) {
+// A link inside tagged content: its annotation by an object reference in
+// the Link element the typesetter made for the link's text (after that
+// text), else in a new Link element under the innermost open element.
+void Writer::tag_link(HPDF_Page page, HPDF_Annotation annot, const std::string& description) {
   if (!opt_.tagged || tags_.open.empty()) return;
-  HPDF_Dict parent = struct_element(tags_.open.back());
-  if (!parent) return;
   HPDF_Doc pdf = pdf_.get();
-  HPDF_Dict link = HPDF_Dict_New(pdf->mmgr);
-  if (!link || HPDF_Xref_Add(pdf->xref, link) != HPDF_OK) return;
-  HPDF_Dict_AddName(link, "Type", "StructElem");
-  HPDF_Dict_AddName(link, "S", "Link");
-  HPDF_Dict_Add(link, "P", parent);
+  const int innermost = tags_.open.back();
+  HPDF_Dict link = nullptr;
+  if (book_.structure[innermost].type == "Link") {
+    link = struct_element(innermost);
+  } else if (HPDF_Dict parent = struct_element(innermost)) {
+    link = HPDF_Dict_New(pdf->mmgr);
+    if (!link || HPDF_Xref_Add(pdf->xref, link) != HPDF_OK) return;
+    HPDF_Dict_AddName(link, "Type", "StructElem");
+    HPDF_Dict_AddName(link, "S", "Link");
+    HPDF_Dict_Add(link, "P", parent);
+    HPDF_Dict_Add(link, "K", HPDF_Array_New(pdf->mmgr));
+    if (auto* kids = static_cast<HPDF_Array>(HPDF_Dict_GetItem(parent, "K", HPDF_OCLASS_ARRAY)))
+      HPDF_Array_Add(kids, link);
+  }
+  if (!link) return;
   HPDF_Dict objr = HPDF_Dict_New(pdf->mmgr);
+  if (!objr) return;
   HPDF_Dict_AddName(objr, "Type", "OBJR");
   HPDF_Dict_Add(objr, "Pg", page);
   HPDF_Dict_Add(objr, "Obj", annot);
-  HPDF_Dict_Add(link, "K", objr);
-  if (auto* kids = static_cast<HPDF_Array>(HPDF_Dict_GetItem(parent, "K", HPDF_OCLASS_ARRAY)))
-    HPDF_Array_Add(kids, link);
+  if (auto* kids = static_cast<HPDF_Array>(HPDF_Dict_GetItem(link, "K", HPDF_OCLASS_ARRAY)))
+    HPDF_Array_Add(kids, objr);
   HPDF_Dict_AddNumber(annot, "StructParent",
                       static_cast<HPDF_INT32>(pages_.size() + tags_.annot_parents.size()));
   tags_.annot_parents.push_back(link);
-  set_text(annot, "Contents", target);  // PDF/UA: a description of the link
+  set_text(annot, "Contents", description);  // PDF/UA: a description of the link
 }
 
 // The root, /MarkInfo and the parent tree (page → elements by MCID,
@@ -1105,6 +1137,18 @@ void Writer::add_structure_tree() {
     HPDF_Array_Add(nums, tags_.annot_parents[i]);
   }
   HPDF_Dict_Add(tags_.root, "ParentTree", tree);
+  if (!tags_.ids.empty()) {  // the IDTree: a name tree of one node, keys in byte order
+    std::sort(tags_.ids.begin(), tags_.ids.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    HPDF_Dict id_tree = HPDF_Dict_New(mmgr);
+    HPDF_Array names = HPDF_Array_New(mmgr);
+    for (const auto& [id, elem] : tags_.ids) {
+      HPDF_Array_Add(names, HPDF_String_New(mmgr, id.c_str(), nullptr));
+      HPDF_Array_Add(names, elem);
+    }
+    HPDF_Dict_Add(id_tree, "Names", names);
+    HPDF_Dict_Add(tags_.root, "IDTree", id_tree);
+  }
   HPDF_Dict_AddNumber(tags_.root, "ParentTreeNextKey",
                       static_cast<HPDF_INT32>(pages_.size() + tags_.annot_parents.size()));
   HPDF_Dict_Add(pdf->catalog, "StructTreeRoot", tags_.root);
@@ -1300,6 +1344,7 @@ void Writer::add_metadata(const std::string& id) {
                     "-" + id.substr(16, 4) + "-" + id.substr(20, 12);
   }
   if (standard_ == Standard::X4) f.pdfx_version = "PDF/X-4";
+  if (ua_) f.pdfua_part = 1;
   HPDF_Dict stream = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
   if (!stream) return;
   stream->filter = HPDF_STREAM_FILTER_NONE;
@@ -1317,6 +1362,7 @@ void Writer::add_metadata(const std::string& id) {
 // profile, tagging for PDF/A-2a, a CMYK profile for PDF/X-4. A claim the
 // file could not keep is dropped with a warning (the PDF is still written).
 bool Writer::settle_standard() {
+  settle_ua();
   standard_ = opt_.standard;
   if (standard_ == Standard::A2a && !opt_.tagged) {
     warn("pdf.standard a-2a needs a tagged PDF (pdf.tagged: true); claiming PDF/A-2u instead");
@@ -1350,6 +1396,55 @@ bool Writer::settle_standard() {
          "\" is not an output (printer) profile, as PDF/X-4 asks");
   }
   return true;
+}
+
+// PDF/UA-1 (ISO 14289-1) is claimed only when the book keeps the rules the
+// writer cannot keep by itself: tagging, a title (7.1), alternative text on
+// every figure (7.3), headings that begin at H1 and skip no level in reading
+// order (7.4.2). The rest (marked content, artifacts, /Lang, links, fonts,
+// notes' IDs, table header scope) the writer does for every tagged PDF.
+void Writer::settle_ua() {
+  ua_ = false;
+  if (!opt_.ua) return;
+  std::string why;
+  if (!opt_.tagged) {
+    why = "it needs a tagged PDF (pdf.tagged: true)";
+  } else if (book_.meta.title.empty()) {
+    why = "the document has no title (title: in the front matter)";
+  } else {
+    int no_alt = 0;
+    for (const layout::StructElement& e : book_.structure)
+      if (e.type == "Figure" && e.alt.empty() && e.actual.empty()) ++no_alt;
+    if (no_alt > 0) why = std::to_string(no_alt) + " image(s) have no alternative text";
+  }
+  // Headings in reading order: where their content first appears.
+  std::vector<bool> seen(book_.structure.size(), false);
+  int previous = 0;
+  for (size_t i = 0; why.empty() && i < book_.pages.size(); ++i)
+    for (const layout::Item& item : book_.pages[i].items) {
+      const auto* t = std::get_if<layout::Tag>(&item);
+      if (!t || t->end || t->element < 0 || static_cast<size_t>(t->element) >= seen.size() ||
+          seen[t->element])
+        continue;
+      seen[t->element] = true;
+      const layout::StructElement& e = book_.structure[t->element];
+      if (e.type.size() != 2 || e.type[0] != 'H' || e.type[1] < '1' || e.type[1] > '6') continue;
+      const int level = e.type[1] - '0';
+      if (level > previous + 1) {
+        why = "heading " + e.type +
+              (e.pos.line > 0 ? " at line " + std::to_string(e.pos.line) : "") + " on page " +
+              book_.pages[i].label +
+              (previous == 0 ? " is the first heading (PDF/UA wants H1 first)"
+                             : " follows H" + std::to_string(previous) + " (a level is skipped)");
+        break;
+      }
+      previous = level;
+    }
+  if (!why.empty()) {
+    warn("pdf.ua: the PDF does not claim PDF/UA-1: " + why);
+    return;
+  }
+  ua_ = true;
 }
 
 // CMYK output (and PDF/X) must hold no RGB: every drawing path converts, so
@@ -1501,7 +1596,15 @@ void Writer::rewrite_to_unicode() {
 
 bool Writer::save() {
   // libdeflate compresses each stream as libharu writes it (docs/performance.md).
-  if (opt_.compress) use_libdeflate(pdf_.get());
+  // What libharu's own page hook would append while saving (closing an open
+  // text or path object, restoring saved graphics states) is done now, so
+  // the content streams are final before they are compressed.
+  for (HPDF_Page page : pages_) {
+    if (HPDF_Page_GetGMode(page) == HPDF_GMODE_PATH_OBJECT) HPDF_Page_EndPath(page);
+    if (HPDF_Page_GetGMode(page) == HPDF_GMODE_TEXT_OBJECT) HPDF_Page_EndText(page);
+    while (HPDF_Page_GetGStateDepth(page) > 1) HPDF_Page_GRestore(page);
+  }
+  if (opt_.compress) use_libdeflate(pdf_.get(), opt_.threads);
   // Into memory first (libharu's file writer ignores a failing fclose), then
   // through a synced temporary file renamed into place.
   if (HPDF_SaveToStream(pdf_.get()) != HPDF_OK || HPDF_ResetStream(pdf_.get()) != HPDF_OK)
@@ -1617,8 +1720,8 @@ bool Writer::run() {
   // and the base of PDF/A-2 and PDF/UA-1. PDF/X-4 files are PDF 1.6.
   pdf->pdf_version = standard_ == Standard::X4 ? HPDF_VER_16 : HPDF_VER_17;
   if (dropped_notdefs_ > 0)
-    warn(std::to_string(dropped_notdefs_) +
-         " character(s) no font has are left out of the PDF/A text (PDF/A forbids .notdef)");
+    warn(std::to_string(dropped_notdefs_) + " character(s) no font has are left out of the " +
+         (pdfa() ? "PDF/A" : "PDF/UA") + " text (it forbids .notdef)");
   finish_cff_fonts();
   rewrite_to_unicode();
   if (!check("finishing the document")) return false;

@@ -484,6 +484,7 @@ std::vector<KeyDef> make_keys() {
                                                : PdfStandard::None;
               });
   boolean("pdf.tagged", [](Sheet& s) -> bool& { return s.pdf.tagged; });
+  boolean("pdf.ua", [](Sheet& s) -> bool& { return s.pdf.ua; });
   enumeration("color.model", {"rgb", "cmyk"}, [](Sheet& s, std::string_view v, const Ctx&) {
     s.color.cmyk = lower(trim(v)) == "cmyk";
   });

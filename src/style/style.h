@@ -272,6 +272,7 @@ enum class PdfStandard { None, A2b, A2u, A2a, X4 };
 struct PdfStyle {
   PdfStandard standard = PdfStandard::None;
   bool tagged = true;  // a structure tree and marked content (tagged PDF)
+  bool ua = false;     // claim PDF/UA-1 (ISO 14289-1) when the file keeps its rules
 };
 
 // The PDF's colours: rgb as written, or cmyk for print (DeviceCMYK, greys and

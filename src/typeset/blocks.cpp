@@ -76,6 +76,42 @@ void tag_items(std::vector<layout::Item>& items, int e) {
   items.push_back(layout::Tag{e, true});
 }
 
+// Makes the inline elements of a paragraph's set lines (links, inline
+// formulas and images, SetRequest::inline_tags) elements of Book::structure
+// inside `owner`, nested as their markers are: a link over several lines is
+// one element. Their markers then index Book::structure.
+void adopt_inline(Ctx& c, std::vector<SetLine>& lines, int owner) {
+  std::map<int, int> links;  // link of the paragraph -> its element
+  for (SetLine& l : lines) {
+    std::vector<int> made(l.elements.size(), -1);
+    std::vector<int> open;  // elements whose begin marker was met on this line
+    for (layout::Item& it : l.items) {
+      auto* t = std::get_if<layout::Tag>(&it);
+      if (!t) continue;
+      const int k = t->element;
+      t->element = -1;  // a marker no element claims is ignored
+      if (owner < 0 || k < 0 || static_cast<size_t>(k) >= made.size()) continue;
+      if (t->end) {
+        if (!open.empty()) open.pop_back();
+        t->element = made[static_cast<size_t>(k)];
+        continue;
+      }
+      const InlineElement& ie = l.elements[static_cast<size_t>(k)];
+      int& e = made[static_cast<size_t>(k)];
+      if (auto found = links.find(ie.link); ie.link >= 0 && found != links.end()) e = found->second;
+      if (e < 0) {
+        Within in(c, open.empty() ? owner : open.back());
+        e = element(c, ie.type, ie.alt);
+        c.structure[static_cast<size_t>(e)].in_line = true;
+        if (ie.link >= 0) links.emplace(ie.link, e);
+      }
+      open.push_back(e);
+      t->element = e;
+    }
+    l.elements.clear();
+  }
+}
+
 // Tags every box added to the vertical list since `start` as content of `e`.
 void tag_from(Ctx& c, size_t start, int e) {
   auto& items = c.vb.items();
@@ -115,8 +151,11 @@ VBox empty_box(const style::RoleStyle& rs, const Frame& f) {
   return std::move(boxes_of(std::move(one), rs, f.left, f)[0]);
 }
 
+// `owner`: the element the paragraph's text belongs to, made before (its
+// links and inline formulas become its children); -1 = none.
 std::vector<VBox> set_paragraph(Ctx& c, const Frame& f, const std::vector<doc::Inline>& inlines,
-                                Role role, double first_indent, style::Align align, bool bold) {
+                                Role role, double first_indent, style::Align align, bool bold,
+                                int owner = -1) {
   const style::RoleStyle& rs = c.sheet.role(role);
   SetRequest req;
   req.inlines = &inlines;
@@ -128,7 +167,9 @@ std::vector<VBox> set_paragraph(Ctx& c, const Frame& f, const std::vector<doc::I
   req.align = align;
   req.bold = bold;
   req.path = c.doc->path;
+  req.inline_tags = owner >= 0;
   auto lines = c.setter(req);
+  adopt_inline(c, lines, owner);
   if (lines.empty()) lines.emplace_back();
   return boxes_of(std::move(lines), rs, f.left + margin, f);
 }
@@ -145,10 +186,11 @@ void paragraph(Ctx& c, const Frame& f, const std::vector<doc::Inline>& inlines,
   begin_block(c, f.tight ? 0 : rs.space_before);
   // The rest of a sentence after a display formula is not a new paragraph: no indent.
   double indent = f.in_list || continues ? 0 : rs.indent;
-  auto boxes = set_paragraph(c, f, inlines, f.role, indent, rs.align, rs.bold);
+  const int e = element(c, f.role == Role::Caption ? "Caption" : "P");
+  auto boxes = set_paragraph(c, f, inlines, f.role, indent, rs.align, rs.bold, e);
   const size_t start = c.vb.items().size();
   c.vb.add_lines(std::move(boxes), c.sheet.paragraph.orphans, c.sheet.paragraph.widows);
-  tag_from(c, start, element(c, f.role == Role::Caption ? "Caption" : "P"));
+  tag_from(c, start, e);
   end_block(c, f.tight ? 0 : rs.space_after);
 }
 
@@ -220,13 +262,13 @@ void heading(Ctx& c, const Frame& f, const doc::Block& b) {
     shown.push_back(std::move(number));
   }
   shown.insert(shown.end(), b.inlines.begin(), b.inlines.end());
-  auto boxes = set_paragraph(c, f, shown, role, 0, align, rs.bold);
+  const int h = element(c, "H" + std::to_string(std::clamp(b.level, 1, 6)));
+  auto boxes = set_paragraph(c, f, shown, role, 0, align, rs.bold, h);
   std::string title = doc::heading_title(b);
   VBox& first = boxes.front();
   if (!b.id.empty()) first.items.push_back(layout::Anchor{b.id, layout::Point{0, -first.baseline}});
   first.marks.push_back(Mark{b.level, title});
   c.headings.push_back(HeadingInfo{b.level, b.id, title});
-  const int h = element(c, "H" + std::to_string(std::clamp(b.level, 1, 6)));
   for (VBox& box : boxes) tag_items(box.items, h);
   c.vb.begin_keep_together();
   for (VBox& box : boxes) {
@@ -735,8 +777,11 @@ void callout(Ctx& c, const Frame& f, const doc::Block& b) {
     inl[0].children.resize(1);
     inl[0].children[0].text = title;
     inl[0].children[0].pos = b.pos;
-    auto boxes = set_paragraph(c, inner, inl, f.role, 0, style::Align::Left, true);
+    const int e = element(c, "P");
+    auto boxes = set_paragraph(c, inner, inl, f.role, 0, style::Align::Left, true, e);
+    const size_t start = c.vb.items().size();
     c.vb.add_lines(std::move(boxes), c.sheet.paragraph.orphans, c.sheet.paragraph.widows);
+    tag_from(c, start, e);
     c.vb.keep_next(2);  // never a title alone at a page bottom
   }
   layout_children(c, inner, b.children);
@@ -823,20 +868,6 @@ void table_part(Ctx& c, const Frame& f, const doc::Block& b, std::span<const siz
   for (size_t ri = 0; ri < b.rows.size(); ++ri) {
     const doc::TableRow& row = b.rows[ri];
     const bool last_row = ri + 1 == b.rows.size();
-    std::vector<std::vector<SetLine>> cells(columns.size());
-    size_t nlines = 1;
-    std::vector<double> xs(columns.size());
-    double x = 0;
-    for (size_t k = 0; k < columns.size(); ++k) {
-      xs[k] = x;
-      x += widths[k];
-      if (columns[k] >= row.cells.size()) continue;
-      cells[k] = c.setter(cell_request(c, b, ri, columns[k], std::max(1.0, widths[k] - 2 * padx),
-                                       scale < 1 ? size : 0));
-      nlines = std::max(nlines, cells[k].size());
-    }
-    // Header rows: one box. Body rows: one box per line (slice).
-    const size_t slices = row.header ? 1 : nlines;
     // The row and its cells in the tagged PDF; a cell's lines in every slice are its content.
     const int tr = element(c, "TR");
     std::vector<int> cell_tags(columns.size(), -1);
@@ -845,6 +876,23 @@ void table_part(Ctx& c, const Frame& f, const doc::Block& b, std::span<const siz
       Within in_row(c, tr);
       cell_tags[k] = element(c, row.header ? "TH" : "TD");
     }
+    std::vector<std::vector<SetLine>> cells(columns.size());
+    size_t nlines = 1;
+    std::vector<double> xs(columns.size());
+    double x = 0;
+    for (size_t k = 0; k < columns.size(); ++k) {
+      xs[k] = x;
+      x += widths[k];
+      if (columns[k] >= row.cells.size()) continue;
+      SetRequest req = cell_request(c, b, ri, columns[k], std::max(1.0, widths[k] - 2 * padx),
+                                    scale < 1 ? size : 0);
+      req.inline_tags = true;
+      cells[k] = c.setter(req);
+      adopt_inline(c, cells[k], cell_tags[k]);
+      nlines = std::max(nlines, cells[k].size());
+    }
+    // Header rows: one box. Body rows: one box per line (slice).
+    const size_t slices = row.header ? 1 : nlines;
     for (size_t si = 0; si < slices; ++si) {
       const size_t from = row.header ? 0 : si, to = row.header ? nlines : si + 1;
       VBox box;
@@ -1396,7 +1444,7 @@ std::map<std::string, std::shared_ptr<const FootNote>> set_foot_notes(Ctx& c, co
     c.vb = VListBuilder{};
     c.pending_space = 0;
     hanging_item(c, g, fn.children, 2 * rs.size, note_marker(fn.number, c.sheet.notes.marks),
-                 doc::TaskState::None, g, fn.id);
+                 doc::TaskState::None, g, fn.id, true);
     auto note = std::make_shared<FootNote>();
     note->key = note_key(c.chapter, fn.id);
     for (VItem& it : c.vb.items())

@@ -60,6 +60,19 @@ struct SetRequest {
   // every Image inline is drawn from here (one that could not be drawn was
   // already replaced by its alt text). Empty: images are their alt text.
   std::vector<InlineImage> images;
+  // Mark the paragraph's links and inline formulas as elements of their own
+  // (SetLine::elements), for the tagged PDF.
+  bool inline_tags = false;
+};
+
+// An element inside a set line's text (SetRequest::inline_tags): a link or an
+// inline formula. The line's layout::Tag markers hold its index in
+// SetLine::elements until the block layout makes it an element of
+// Book::structure, a child of the paragraph's element.
+struct InlineElement {
+  std::string type;  // "Link", "Formula"
+  std::string alt;   // Formula: its TeX source
+  int link = -1;     // Link: which link of the paragraph (one element over all its lines)
 };
 
 // One set line. Items are relative to the line start (x = 0 is the left edge
@@ -70,6 +83,7 @@ struct SetLine {
   double ascent = 0;   // pt above the baseline
   double descent = 0;  // pt below the baseline (positive)
   std::vector<layout::Item> items;
+  std::vector<InlineElement> elements;  // with SetRequest::inline_tags
 };
 
 using LineSetter = std::function<std::vector<SetLine>(const SetRequest&)>;

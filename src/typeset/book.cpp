@@ -177,14 +177,16 @@ void tag_box(VBox& box, int element) {
   box.items.push_back(layout::Tag{element, true});
 }
 
-// The table of contents: a TOC element of TOCIs (each entry's line boxes,
-// link, leaders and page number), its title a P.
+// The table of contents: its title an H1 before the TOC element (ISO
+// 32000-1 lets a TOC hold only TOCI and TOC), then a TOCI per entry holding
+// a Reference to the heading: the Link (the title, the page number and the
+// link annotation). The leader dots between them are an artifact.
 std::vector<VItem> toc_list(const std::vector<TocEntry>& entries, const std::string& heading,
                             const style::Sheet& sheet, const LineSetter& setter,
                             std::vector<layout::StructElement>& st) {
   VListBuilder vb;
+  const int title_element = add_element(st, "H1", -1);
   const int toc = add_element(st, "TOC", -1);
-  const int title_element = add_element(st, "P", -1);
   double w = sheet.text_width();
   const style::RoleStyle& h1 = sheet.role(Role::H1);
   Align talign = h1.align == Align::Justify ? Align::Left : h1.align;
@@ -214,26 +216,25 @@ std::vector<VItem> toc_list(const std::vector<TocEntry>& entries, const std::str
     auto lines = setter(req);
     if (lines.empty()) lines.emplace_back();
     const int item = add_element(st, "TOCI", toc);
+    const int link = add_element(st, "Link", add_element(st, "Reference", item));
     vb.add_break(0);
     if (e.heading.level == 1) vb.add_glue(0.3 * body.leading);
     size_t n = lines.size();
     for (size_t k = 0; k < n; ++k) {
       double lw = lines[k].width;
       VBox box = line_box(std::move(lines[k]), body, indent);
-      box.items.insert(box.items.begin(),
-                       layout::LinkArea{layout::Box{indent, -box.baseline, w - indent, box.height},
-                                        "", e.heading.id});
-      if (k + 1 == n) {
-        leader(box, setter, sheet, indent + lw + 0.5 * size, w - nw - 0.5 * size);
-        if (!num.empty()) {
-          for (auto it : num[0].items) {
-            translate(it, w - nw, 0);
-            box.items.push_back(std::move(it));
-          }
+      if (k + 1 == n && !num.empty()) {
+        for (auto it : num[0].items) {
+          translate(it, w - nw, 0);
+          box.items.push_back(std::move(it));
         }
       }
+      box.items.push_back(
+          layout::LinkArea{layout::Box{indent, -box.baseline, w - indent, box.height}, "",
+                           e.heading.id, e.heading.title + " " + e.page});
+      tag_box(box, link);
+      if (k + 1 == n) leader(box, setter, sheet, indent + lw + 0.5 * size, w - nw - 0.5 * size);
       if (k > 0) vb.add_break(kForbid);
-      tag_box(box, item);
       vb.add_box(std::move(box));
     }
   }
@@ -682,34 +683,9 @@ class FontSetter {
                                      rs.size, color));
         }
       }
-      for (layout::GlyphRun& r : l.runs) {
-        if (r.color == layout::Color{}) r.color = color;
-        sl.items.push_back(std::move(r));
-      }
-      for (const LineObject& o : l.objects) {
-        if (o.image >= 0) {
-          for (layout::Item item : req.images[static_cast<size_t>(o.image)].items) {
-            translate(item, o.x, 0);
-            sl.items.push_back(std::move(item));
-          }
-        } else if (const math::Drawing* d = drawing(*o.formula)) {
-          place_formula(*d, *o.formula, o, roles, color, sl.items);
-        }
-      }
+      place_content(l, p.link_texts, req, roles, color, ps.size, sl);
       for (const Decoration& d : l.decorations) {
-        if (d.kind == Decoration::Kind::Link) {
-          layout::LinkArea link{layout::Box{d.x0, -0.9 * ps.size, d.x1 - d.x0, 1.15 * ps.size}, "",
-                                ""};
-          // "#id", or "chapter.md#id" into another chapter of a book (one name space in the PDF).
-          const std::string_view url = d.url;
-          const size_t hash = url.find('#');
-          const std::string_view file = url.substr(0, std::min(hash, url.size()));
-          if (hash != std::string_view::npos && url.find("://") == std::string_view::npos &&
-              (file.empty() || file.ends_with(".md") || file.ends_with(".markdown")))
-            link.dest = std::string(url.substr(hash + 1));
-          else link.uri = d.url;
-          sl.items.push_back(std::move(link));
-        } else if (d.kind == Decoration::Kind::Strike) {
+        if (d.kind == Decoration::Kind::Strike) {
           double y = -0.3 * ps.size;
           sl.items.push_back(layout::Rule{{d.x0, y}, {d.x1, y}, 0.05 * ps.size, color});
         } else if (d.kind == Decoration::Kind::Underline) {
@@ -730,6 +706,91 @@ class FontSetter {
       out.push_back(std::move(sl));
     }
     return out;
+  }
+
+  // The line's text in reading order: glyph runs, and inline formulas and
+  // images where they stand among them; a link's runs bracketed with its
+  // areas and, with SetRequest::inline_tags, the links, formulas and images
+  // marked as elements of their own (SetLine::elements).
+  void place_content(Line& l, const std::vector<std::string>& link_texts, const SetRequest& req,
+                     const FontRoles& roles, layout::Color color, double size, SetLine& sl) {
+    int open_link = -1;  // the link whose runs are being placed
+    auto begin = [&](std::string type, std::string alt, int link) {
+      if (!req.inline_tags) return;
+      sl.items.push_back(layout::Tag{static_cast<int>(sl.elements.size()), false});
+      sl.elements.push_back(InlineElement{std::move(type), std::move(alt), link});
+    };
+    auto end = [&](int element) {
+      if (req.inline_tags) sl.items.push_back(layout::Tag{element, true});
+    };
+    int link_element = -1;
+    auto enter = [&](int link) {
+      if (link == open_link) return;
+      if (open_link >= 0) {
+        for (const Decoration& d : l.decorations)
+          if (d.kind == Decoration::Kind::Link && d.link == open_link)
+            sl.items.push_back(link_area(d, size, link_texts));
+        end(link_element);
+      }
+      open_link = link;
+      if (link < 0) return;
+      link_element = static_cast<int>(sl.elements.size());
+      begin("Link", {}, link);
+    };
+    size_t next_object = 0;
+    for (size_t r = 0; r <= l.runs.size(); ++r) {
+      for (; next_object < l.objects.size() && l.objects[next_object].after <= r; ++next_object) {
+        const LineObject& o = l.objects[next_object];
+        enter(o.link);
+        place_object(o, req, roles, color, begin, end, sl);
+      }
+      if (r == l.runs.size()) break;
+      enter(r < l.run_links.size() ? l.run_links[r] : -1);
+      layout::GlyphRun& run = l.runs[r];
+      if (run.color == layout::Color{}) run.color = color;
+      sl.items.push_back(std::move(run));
+    }
+    enter(-1);
+  }
+
+  template <typename Begin, typename End>
+  void place_object(const LineObject& o, const SetRequest& req, const FontRoles& roles,
+                    layout::Color color, Begin& begin, End& end, SetLine& sl) {
+    const auto element = static_cast<int>(sl.elements.size());
+    if (!o.formula) return;
+    if (o.image >= 0) {
+      std::string alt = doc::plain_text(o.formula->children);
+      begin("Figure", alt.empty() ? o.formula->title : std::move(alt), -1);
+      for (layout::Item item : req.images[static_cast<size_t>(o.image)].items) {
+        translate(item, o.x, 0);
+        sl.items.push_back(std::move(item));
+      }
+      end(element);
+    } else if (const math::Drawing* d = drawing(*o.formula)) {
+      // A display formula is a Formula element of the block layout's.
+      const bool own = !o.formula->display;
+      if (own) begin("Formula", o.formula->text, -1);
+      place_formula(*d, *o.formula, o, roles, color, sl.items);
+      if (own) end(element);
+    }
+  }
+
+  // The clickable area of a link's piece on a line: "#id", or
+  // "chapter.md#id" into another chapter of a book (one name space in the
+  // PDF), else a URI.
+  static layout::LinkArea link_area(const Decoration& d, double size,
+                                    const std::vector<std::string>& link_texts) {
+    layout::LinkArea link{layout::Box{d.x0, -0.9 * size, d.x1 - d.x0, 1.15 * size}, "", "", ""};
+    const std::string_view url = d.url;
+    const size_t hash = url.find('#');
+    const std::string_view file = url.substr(0, std::min(hash, url.size()));
+    if (hash != std::string_view::npos && url.find("://") == std::string_view::npos &&
+        (file.empty() || file.ends_with(".md") || file.ends_with(".markdown")))
+      link.dest = std::string(url.substr(hash + 1));
+    else link.uri = d.url;
+    if (d.link >= 0 && static_cast<size_t>(d.link) < link_texts.size())
+      link.text = link_texts[static_cast<size_t>(d.link)];
+    return link;
   }
 
   // Ruby: the annotation at half the text size, centred above its base

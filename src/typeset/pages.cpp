@@ -217,9 +217,11 @@ double place(std::span<const VItem> list, size_t begin, size_t end, const TypeAr
     any = true;
     for (const layout::Item& it : box->items) {
       // A repeated header must not define its link targets a second time.
-      // Nor is it content a second time: untagged, it is an artifact.
+      // Nor is it content a second time: untagged, it is an artifact, and its
+      // links are not links again (an annotation belongs to tagged content).
       if (is_head &&
-          (std::holds_alternative<layout::Anchor>(it) || std::holds_alternative<layout::Tag>(it)))
+          (std::holds_alternative<layout::Anchor>(it) || std::holds_alternative<layout::Tag>(it) ||
+           std::holds_alternative<layout::LinkArea>(it)))
         continue;
       content.push_back(it);
       translate(content.back(), area.left, y + box->baseline);

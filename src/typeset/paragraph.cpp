@@ -531,6 +531,37 @@ double ParagraphSetter::min_content_width(const std::vector<doc::Inline>& inline
   return std::max(widest, width);
 }
 
+namespace {
+
+// The text of each link of a paragraph (objects and breaks as spaces, runs
+// of spaces as one), for the annotation's description.
+std::vector<std::string> link_texts(const StyledText& st) {
+  std::vector<std::string> out(st.links.size());
+  for (const TextSpan& span : st.spans) {
+    if (span.style.link < 0 || static_cast<size_t>(span.style.link) >= out.size()) continue;
+    std::string& t = out[static_cast<size_t>(span.style.link)];
+    std::string_view piece = std::string_view(st.text).substr(span.begin, span.end - span.begin);
+    std::string alt;  // an image's alt text, a formula's TeX
+    if (span.style.object >= 0 && static_cast<size_t>(span.style.object) < st.objects.size()) {
+      const doc::Inline& obj = *st.objects[static_cast<size_t>(span.style.object)];
+      alt = obj.kind == doc::InlineKind::Image ? doc::plain_text(obj.children) : obj.text;
+      piece = alt;
+    } else if (span.kind != SpanKind::Text) {
+      piece = " ";
+    }
+    for (char ch : piece) {
+      if (ch == '\n') ch = ' ';
+      if (ch == ' ' && (t.empty() || t.back() == ' ')) continue;
+      t += ch;
+    }
+  }
+  for (std::string& t : out)
+    while (!t.empty() && t.back() == ' ') t.pop_back();
+  return out;
+}
+
+}  // namespace
+
 SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines,
                                   const ParagraphStyle& style, doc::Diagnostics& diags,
                                   std::string_view path) {
@@ -554,11 +585,20 @@ SetParagraph ParagraphSetter::set(const std::vector<doc::Inline>& inlines,
     out.text += p.text;
     out.measure = p.measure;
     out.size = p.size;
+    // Links are numbered through the whole paragraph.
+    const auto links = static_cast<int>(out.link_texts.size());
+    auto renumber = [&](int& link) {
+      if (link >= 0) link += links;
+    };
     for (Line& l : p.lines) {
       l.text_begin += shift;
       l.text_end += shift;
+      for (int& link : l.run_links) renumber(link);
+      for (LineObject& o : l.objects) renumber(o.link);
+      for (Decoration& d : l.decorations) renumber(d.link);
       out.lines.push_back(std::move(l));
     }
+    for (auto& t : p.link_texts) out.link_texts.push_back(std::move(t));
     for (auto& u : p.uncovered) out.uncovered.push_back(std::move(u));
     for (auto& h : p.dropped_html) out.dropped_html.push_back(std::move(h));
   }
@@ -591,6 +631,7 @@ SetParagraph ParagraphSetter::set_piece(const std::vector<doc::Inline>& inlines,
   for (const auto& [cp, offset] : mp.uncovered)
     out.uncovered.emplace_back(cp, mp.text.position(offset));
   out.dropped_html = mp.text.dropped_html;
+  out.link_texts = link_texts(mp.text);
   BreakParams bp;
   bp.measure = style.measure;
   bp.min_last_line = style.min_last_line;
@@ -659,7 +700,8 @@ SetParagraph ParagraphSetter::set_piece(const std::vector<doc::Inline>& inlines,
                           x + geo[it.ref].shift + a.advance,
                           {}});
         if (a.object >= 0)
-          objects.push_back({mp.text.objects[static_cast<size_t>(a.object)], x, a.size, a.image});
+          objects.push_back({mp.text.objects[static_cast<size_t>(a.object)], x, a.size, a.image,
+                             mp.runs[a.run].style.link, placed.size()});
         x += w;
         atoms_on_line.push_back(it.ref);
         atom_end.push_back(x);
@@ -682,7 +724,9 @@ SetParagraph ParagraphSetter::set_piece(const std::vector<doc::Inline>& inlines,
       line.text_begin = line.text_end = out.lines.back().text_end;
     }
     // Group glyphs into runs (one shaped run = one face, size and style).
+    std::vector<size_t> run_starts;  // index into `placed` of each run's first glyph
     for (size_t p = 0; p < placed.size();) {
+      run_starts.push_back(p);
       const uint32_t run_index = mp.atoms[placed[p].atom].run;
       size_t q = p;
       while (q < placed.size() && mp.atoms[placed[q].atom].run == run_index) ++q;
@@ -717,16 +761,18 @@ SetParagraph ParagraphSetter::set_piece(const std::vector<doc::Inline>& inlines,
       double x1 = line.offset;
       for (size_t ai = 0; ai < atoms_on_line.size(); ++ai)
         if (mp.atoms[atoms_on_line[ai]].run == run_index) x1 = atom_end[ai] + line.offset;
-      auto decorate = [&](Decoration::Kind k, const std::string& url) {
+      auto decorate = [&](Decoration::Kind k, const std::string& url, int link = -1) {
         if (!line.decorations.empty() && line.decorations.back().kind == k &&
-            line.decorations.back().url == url && k != Decoration::Kind::Code) {
+            line.decorations.back().url == url && line.decorations.back().link == link &&
+            k != Decoration::Kind::Code) {
           line.decorations.back().x1 = x1;
           return;
         }
-        line.decorations.push_back({k, std::max(x0, line.offset), x1, url});
+        line.decorations.push_back({k, std::max(x0, line.offset), x1, url, {}, link});
       };
       if (run.style.link >= 0)
-        decorate(Decoration::Kind::Link, mp.text.links[static_cast<size_t>(run.style.link)]);
+        decorate(Decoration::Kind::Link, mp.text.links[static_cast<size_t>(run.style.link)],
+                 run.style.link);
       if (run.style.strike) decorate(Decoration::Kind::Strike, {});
       if (run.style.code && !run.style.kbd) decorate(Decoration::Kind::Code, {});
       if (run.style.underline) decorate(Decoration::Kind::Underline, {});
@@ -749,6 +795,7 @@ SetParagraph ParagraphSetter::set_piece(const std::vector<doc::Inline>& inlines,
         }
       }
       line.runs.push_back(std::move(gr));
+      line.run_links.push_back(run.style.link);
       p = q;
     }
     if (line.kind == BreakKind::Hyphen && !atoms_on_line.empty() && !line.runs.empty()) {
@@ -764,10 +811,14 @@ SetParagraph ParagraphSetter::set_piece(const std::vector<doc::Inline>& inlines,
         gr.glyphs[0].advance = h->advance;
         gr.glyphs[0].cluster = 0;
         line.runs.push_back(std::move(gr));
+        line.run_links.push_back(line.run_links.back());
       }
     }
     for (LineObject& o : objects) {
       o.x += line.offset;
+      // `after` counted placed glyphs: count the runs that begin before it.
+      o.after = static_cast<size_t>(
+          std::lower_bound(run_starts.begin(), run_starts.end(), o.after) - run_starts.begin());
       if (o.image >= 0) {  // on the baseline: only the ascent grows
         line.ascent = std::max(line.ascent, style.images[static_cast<size_t>(o.image)].height);
       } else if (const math::Drawing* d = style.formula ? style.formula(*o.formula) : nullptr) {

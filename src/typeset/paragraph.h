@@ -69,6 +69,7 @@ struct Decoration {
   double x0 = 0, x1 = 0;
   std::string url;   // Link; Ruby: "#ruby<n>", which keeps neighbouring rubies apart
   std::string text;  // Ruby: the annotation
+  int link = -1;     // Link: which link of the paragraph (SetParagraph::link_texts)
 };
 
 // Why a break was allowed at that place (for the dump and debugging).
@@ -94,6 +95,8 @@ struct LineObject {
   double x = 0;                          // pt from the line's left edge (alignment included)
   double size = 0;                       // pt, the text size it is drawn at
   int image = -1;                        // an image: its index in ParagraphStyle::images
+  int link = -1;     // the link it is part of (SetParagraph::link_texts), -1 = none
+  size_t after = 0;  // how many of Line::runs precede it in reading order
 };
 
 struct Line {
@@ -101,6 +104,7 @@ struct Line {
   // (alignment offset included), origin.y = 0 on the baseline. Glyph.advance
   // is the final pen advance (justification included); face = FontLibrary id.
   std::vector<layout::GlyphRun> runs;
+  std::vector<int> run_links;  // parallel to runs: the link each is part of, -1 = none
   std::vector<Decoration> decorations;
   std::vector<LineObject> objects;
   uint32_t text_begin = 0, text_end = 0;  // bytes of SetParagraph::text on this line
@@ -129,6 +133,9 @@ struct SetParagraph {
   // A paragraph longer than kMaxPieceBytes is set in pieces (copies of its
   // inlines, cut between characters); LineObject::formula points into them.
   std::vector<std::vector<doc::Inline>> pieces;
+  // The text of each link of the paragraph, in order (what a link annotation
+  // describes itself as: its /Contents).
+  std::vector<std::string> link_texts;
 };
 
 // Text bytes of the largest piece a paragraph is broken into lines in: a

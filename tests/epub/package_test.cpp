@@ -138,6 +138,28 @@ TEST(EpubPackage, ModifiedFromSourceDateEpochNeverTheClock) {
             std::string::npos);
 }
 
+TEST(EpubPackage, EveryChapterIsASectionNamedByItsHeading) {
+  std::string md = "前言段落。\n\n# 第一章\n\n正文[^a]。\n\n# 第二章\n\n正文。\n\n[^a]: 脚注。\n";
+  Unpacked u = build(md);
+  ASSERT_TRUE(u.files.count("EPUB/chapter-003.xhtml"));
+  // Text before the first heading is a chapter of its own, without a name.
+  const std::string& c1 = u.files["EPUB/chapter-001.xhtml"];
+  EXPECT_NE(c1.find("<section epub:type=\"chapter\" role=\"doc-chapter\">"), std::string::npos)
+      << c1;
+  const std::string& c2 = u.files["EPUB/chapter-002.xhtml"];
+  EXPECT_NE(c2.find("<section epub:type=\"chapter\" role=\"doc-chapter\" "
+                    "aria-labelledby=\"第一章\">"),
+            std::string::npos)
+      << c2;
+  EXPECT_NE(c2.find("<h1 id=\"第一章\""), std::string::npos);
+  // The notes follow the chapter, outside it.
+  const size_t end = c2.find("</section>");
+  const size_t notes = c2.find("<section epub:type=\"footnotes\"");
+  ASSERT_NE(notes, std::string::npos);
+  EXPECT_LT(end, notes);
+  EXPECT_EQ(count(c2, "role=\"doc-chapter\""), 1);
+}
+
 TEST(EpubPackage, SplitsAtLevelOneHeadingsAndResolvesLinksAcrossFiles) {
   std::string md =
       "# 第一章\n\n见[第二节](#第二章)与脚注[^a]。\n\n## 小节\n\n# 第二章\n\n引用脚注[^b]，回到[开头](#第一章)。\n\n"

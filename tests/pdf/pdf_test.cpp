@@ -278,6 +278,21 @@ TEST_F(PdfTest, CompressedStreamsDecodeToTheUncompressedFile) {
   EXPECT_TRUE(a.out == b.out) << "the decompressed files differ";
 }
 
+TEST_F(PdfTest, TheBytesDoNotDependOnTheNumberOfThreads) {
+  // Subsets and stream compression run on opt.threads threads; the file
+  // must be the same byte for byte.
+  Sample s = sample_book();
+  ASSERT_GE(s.book.faces.size(), 2u) << "the sample must have several faces to subset at once";
+  doc::Diagnostics diags;
+  WriteOptions one, four;
+  four.threads = 4;
+  ASSERT_TRUE(write(s.book, dir_ / "one.pdf", one, diags)) << all(diags);
+  ASSERT_TRUE(write(s.book, dir_ / "four.pdf", four, diags)) << all(diags);
+  const std::string a = read_bytes(dir_ / "one.pdf"), b = read_bytes(dir_ / "four.pdf");
+  EXPECT_FALSE(a.empty());
+  EXPECT_TRUE(a == b) << "the PDF written on 4 threads differs";
+}
+
 TEST_F(PdfTest, DatesComeFromSourceDateEpochWithoutFrontMatterDate) {
   Sample s = sample_book();
   s.book.meta.date.clear();

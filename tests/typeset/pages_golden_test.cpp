@@ -279,13 +279,22 @@ void check_toc(const Typeset& t) {
       if (!l || l->dest.empty()) continue;
       ++links;
       ASSERT_TRUE(where.count(l->dest)) << l->dest;
-      // The entry's last run on its last line is the page number.
+      // A line's link area follows its runs (the Link element holds the
+      // title, then the page number): on the entry's last line, the run
+      // right before it is the page number.
+      bool last_line = true;
+      for (size_t j = i + 1; j < items.size() && last_line; ++j)
+        if (auto* nl = std::get_if<layout::LinkArea>(&items[j])) {
+          last_line = nl->dest != l->dest;
+          break;
+        }
+      if (!last_line) continue;
       std::string last;
-      for (size_t j = i + 1; j < items.size(); ++j) {
-        if (auto* nl = std::get_if<layout::LinkArea>(&items[j]); nl && nl->dest != l->dest) break;
+      for (size_t j = i; j-- > 0;) {
+        if (std::holds_alternative<layout::LinkArea>(items[j])) break;
         if (auto* r = std::get_if<layout::GlyphRun>(&items[j])) {
-          if (r->origin.y > t.sheet.page.height - t.sheet.page.bottom) break;  // footer
           last = r->text;
+          break;
         }
       }
       EXPECT_EQ(last, where[l->dest]) << l->dest;

@@ -784,11 +784,14 @@ TEST(Book, TocLinksAndNumbersPointAtHeadings) {
       if (!l) continue;
       ++links;
       ASSERT_TRUE(where.count(l->dest)) << l->dest;
-      // The run that ends the entry line is its page number.
+      // The link area follows the entry line's runs (the Link element holds
+      // the title, then the page number; the leader dots come after it).
       std::string last;
-      for (size_t j = i + 1;
-           j < p.items.size() && !std::holds_alternative<layout::LinkArea>(p.items[j]); ++j)
-        if (auto* r = std::get_if<layout::GlyphRun>(&p.items[j])) last = r->text;
+      for (size_t j = i; j-- > 0 && !std::holds_alternative<layout::LinkArea>(p.items[j]);)
+        if (auto* r = std::get_if<layout::GlyphRun>(&p.items[j])) {
+          last = r->text;
+          break;
+        }
       EXPECT_EQ(last, where[l->dest]);
     }
   }

@@ -1,5 +1,6 @@
-// Running independent jobs on a small thread pool. Each job writes only its
-// own result slot; the only shared state is the index counter.
+// Running independent jobs on a small thread pool: the documents of a batch
+// (cli), the font subsets and streams of one PDF (pdf). Each job writes only
+// its own result slot; the only shared state is the index counter.
 #pragma once
 
 #include <algorithm>
@@ -9,14 +10,14 @@
 #include <thread>
 #include <vector>
 
-namespace moyin::cli {
+namespace moyin::base {
 
 // Calls run(i) for every i in [0, count) on up to `threads` threads, and
 // done(finished_so_far) after each (from the worker; `done` must be
 // thread-safe). Returns when all have finished. When `stop` is given and
 // returns true, no further i starts (the calls in progress finish).
 inline void run_parallel(size_t count, int threads, const std::function<void(size_t)>& run,
-                         const std::function<void(size_t)>& done,
+                         const std::function<void(size_t)>& done = {},
                          const std::function<bool()>& stop = {}) {
   std::atomic<size_t> next{0}, finished{0};
   auto worker = [&] {
@@ -39,4 +40,4 @@ inline void run_parallel(size_t count, int threads, const std::function<void(siz
   for (size_t t = 0; t < n; ++t) pool.emplace_back(worker);
 }
 
-}  // namespace moyin::cli
+}  // namespace moyin::base
