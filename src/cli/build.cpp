@@ -44,6 +44,7 @@
 #include "image/catalog.h"
 #include "math/math.h"
 #include "pdf/pdf.h"
+#include "pdf/reuse.h"
 #include "source/badges.h"
 #include "source/source.h"
 #include "style/style.h"
@@ -76,6 +77,7 @@ struct Settings {
   std::vector<fs::path> resource_path;  // --resource-path: where site-root images are
   bool fetch = false;                   // --fetch: download remote images
   bool fetch_private = false;           // --fetch-private: the URL as written may be private
+  bool refetch = false;                 // --refetch: download every remote image again
   // Remote images downloaded for this run (--fetch), shared by the jobs.
   RemoteImages* remote = nullptr;
   ReportPolicy report;
@@ -94,14 +96,18 @@ struct Settings {
   bool overlap = false;
   // `watch`: what is kept from one rebuild to the next (null: a single build).
   Kept* keep = nullptr;
+  // `watch`: gets every file the outputs were made from (null: not asked).
+  std::vector<fs::path>* used = nullptr;
 };
 
 // What `watch` loads once and keeps across rebuilds, besides the fonts, the
-// cache context and the highlighter: the hyphenation patterns and every
-// formula MathJax converted (results by TeX, which never go stale).
+// cache context and the highlighter: the hyphenation patterns, every
+// formula MathJax converted (results by TeX, which never go stale), and the
+// PDF's font subsets and compressed streams of the last rebuild (pdf/reuse.h).
 struct Kept {
   std::optional<typeset::Hyphenator> hyphenator;
   math::Formulas formulas;
+  pdf::Reuse pdf;
 };
 
 struct Job {
@@ -324,6 +330,7 @@ bool write_pdf(const layout::Book& pages, const fs::path& out, const Job& job,
   options.standard = pdf_standard(sheet.pdf.standard);
   options.cmyk = sheet.color.cmyk;
   options.output_condition = sheet.color.condition;
+  if (s.keep) options.reuse = &s.keep->pdf;
   const bool cmyk = sheet.color.cmyk || options.standard == pdf::Standard::X4;
   if (cmyk) {
     fs::path profile = s.env->cmyk_profile;
@@ -703,10 +710,18 @@ bool up_to_date(const Job& job, const Settings& s, JobResult& r) {
   if (s.force) return false;
   const fs::path file = cache::entry_path(job.output_base);
   std::optional<cache::Entry> e = cache::read(file);
-  if (!e || e->source != cache::stored_path(job.input, file.parent_path()) ||
-      !cache::fresh(*e, s.context, file.parent_path()))
+  if (!e || e->context != s.context ||
+      e->source != cache::stored_path(job.input, file.parent_path()))
     return false;
+  // --fetch: the remote images it used are revalidated first (when stale), so
+  // an image changed on its server makes the output stale.
+  if (s.remote)
+    for (const auto& dep : e->deps)
+      s.remote->refresh(cache::loaded_path(dep.first, file.parent_path()));
+  if (!cache::fresh(*e, s.context, file.parent_path())) return false;
   r.diags.items = std::move(e->warnings);
+  for (const auto& dep : e->deps)
+    r.used.push_back(cache::loaded_path(dep.first, file.parent_path()));
   return true;
 }
 
@@ -782,6 +797,16 @@ void print_progress(size_t done, size_t total, std::chrono::steady_clock::time_p
   std::fflush(stderr);
 }
 
+// Whether a job is long enough (8 KB of Markdown: a few screens of text)
+// that its paragraphs will likely need English hyphenation.
+bool worth_preloading(const Job& job) {
+  constexpr std::uintmax_t kLongInput = 8 << 10;
+  std::error_code ec;
+  if (job.book) return true;
+  const std::uintmax_t size = fs::file_size(job.input, ec);
+  return !ec && size >= kLongInput;
+}
+
 int run_build(const std::vector<std::string>& paths, Settings s) {
   const auto started = std::chrono::steady_clock::now();
   doc::Diagnostics planning;
@@ -817,7 +842,11 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
     const fs::path root = s.out_dir ? *s.out_dir : common_folder(paths);
     fetch::Limits limits;
     limits.private_origin = s.fetch_private;
-    s.remote = &remote.emplace(root / ".moyin-cache" / "fetch", limits);
+    // The clock, read once: until when a download stays fresh (remote.h).
+    const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    s.remote = &remote.emplace(root / ".moyin-cache" / "fetch", limits, now, s.refetch);
     if (!remote->error().empty()) {  // libcurl is not installed: said once, not per image
       planning.error("moyin", {},
                      "--fetch: " + remote->error() + "; remote images are not downloaded");
@@ -834,6 +863,7 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   print_diagnostics(planning);
   std::vector<JobResult> results(jobs.size());
   s.overlap = jobs.size() == 1;
+
   // First pass: read every input (in parallel), so the math engine runs once for all.
   base::run_parallel(
       jobs.size(), s.jobs,
@@ -854,6 +884,13 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
       [](size_t) {});
   // `watch` keeps the formulas converted so far: a rebuild starts MathJax
   // only for formulas it has not seen.
+  // A single long input to convert nearly always has a loose line that
+  // asks for English hyphenation: its patterns are read on the idle core
+  // while the input is set (joined before the hyphenator goes).
+  std::jthread preload;
+  if (s.overlap && s.hyphenator && !s.keep && results.front().ok && !results.front().up_to_date &&
+      worth_preloading(jobs.front()))
+    preload = std::jthread([h = s.hyphenator] { h->preload(); });
   math::Formulas run_formulas;
   math::Formulas& formulas = s.keep ? s.keep->formulas : run_formulas;
   doc::Diagnostics math_diags;
@@ -906,6 +943,11 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   }
   if (s.timings) print_timings(*s.timings, jobs.size(), started);
   if (fonts) fonts->save_resolution_cache();  // families the documents' styles named
+  if (s.used)
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      s.used->push_back(jobs[i].input);
+      s.used->insert(s.used->end(), results[i].used.begin(), results[i].used.end());
+    }
   size_t failed = 0, current = 0;
   size_t warnings = planning.count(doc::Severity::Warning);
   for (JobResult& r : results) {
@@ -964,6 +1006,7 @@ struct BuildArgs {
   std::vector<std::string> resource_path;
   bool fetch = false;
   bool fetch_private = false;
+  bool refetch = false;
   int max_rebuilds = 0;  // watch: stop after N rebuilds (0: never)
   bool timings = false;  // build --timings
 };
@@ -1005,6 +1048,10 @@ void add_build_options(CLI::App* cmd, BuildArgs& a, bool watch) {
                 "With --fetch: an image URL as written may name a loopback or private-network "
                 "address (an intranet server); redirects never may")
       ->needs("--fetch");
+  cmd->add_flag("--refetch", a.refetch,
+                "With --fetch: download every remote image again, even a copy still fresh "
+                "(watch: on its first build)")
+      ->needs("--fetch");
   cmd->add_flag("--timings", a.timings,
                 "Print the wall time of each stage (read, parse, fonts, shape, break, pages, pdf, "
                 "epub, write); watch: of every rebuild");
@@ -1040,6 +1087,7 @@ Settings settings_from(const BuildArgs& a) {
   s.resource_path.assign(a.resource_path.begin(), a.resource_path.end());
   s.fetch = a.fetch;
   s.fetch_private = a.fetch_private;
+  s.refetch = a.refetch;
   if (!a.shard.empty()) parse_shard(a.shard, s.shard, s.shards);
   const unsigned hw = std::thread::hardware_concurrency();
   s.jobs = a.jobs > 0 ? a.jobs : static_cast<int>(hw ? hw : 1);
@@ -1085,7 +1133,8 @@ void add_watch(CLI::App& app, int& exit_code) {
       "  moyin watch post.md --to pdf\n"
       "  moyin watch posts/ -o site/\n"
       "  moyin watch book.yaml\n\n"
-      "Runs until interrupted (Ctrl-C), printing one line per rebuild with its time.\n"
+      "Runs until interrupted (Ctrl-C), printing one line per rebuild with its wall and CPU time.\n"
+      "The folders of the snippets, images and style sheets a build used are watched too.\n"
       "Exit status: 0 stopped after --max-rebuilds, 1 the files cannot be watched, 2 wrong usage.");
   auto args = std::make_shared<BuildArgs>();
   add_build_options(cmd, *args, true);
@@ -1111,14 +1160,17 @@ void add_watch(CLI::App& app, int& exit_code) {
     kept.hyphenator = typeset::Hyphenator::load(typeset::default_hyphenation_dictionary());
     s.hyphenator = kept.hyphenator ? &*kept.hyphenator : nullptr;
     s.keep = &kept;
-    // The resource folders are watched too: a site-root image saved there rebuilds its posts.
-    std::vector<std::string> watched = args->paths;
-    watched.insert(watched.end(), args->resource_path.begin(), args->resource_path.end());
-    exit_code = watch(watched, args->max_rebuilds, [&s, args] {
+    // The folders of the images, snippets and sheets each build used are
+    // watched too (watch.h): a site-root image saved there rebuilds its posts.
+    exit_code = watch(args->paths, args->max_rebuilds, [&s, args](std::vector<fs::path>& used) {
       Settings run = s;
+      run.used = &used;
+      s.refetch = false;      // --refetch: the first build only
       base::Timings timings;  // --timings: each rebuild's own
       if (args->timings) run.timings = &timings;
-      return run_build(args->paths, run);
+      const int status = run_build(args->paths, run);
+      s.keep->pdf.sweep();  // keep only what this build used
+      return status;
     });
   });
 }

@@ -1,4 +1,5 @@
-// `moyin check FILE|DIR...`: reads manuscripts and reports what a careful
+// `moyin check FILE|DIR|book.yaml...`: reads manuscripts (a book: its chapters,
+// numbered and linked together as build does) and reports what a careful
 // editor would, without writing anything: broken internal links, missing
 // images, heading levels that skip, empty sections, characters no font
 // draws, and the punctuation mistakes of Chinese writing. Each finding is
@@ -7,9 +8,11 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -24,8 +27,10 @@
 #include "cli/sheet.h"
 #include "font/font.h"
 #include "image/catalog.h"
+#include "math/math.h"
 #include "source/front_matter.h"
 #include "source/source.h"
+#include "typeset/numbering.h"
 
 namespace moyin::cli {
 namespace fs = std::filesystem;
@@ -56,6 +61,9 @@ struct Checker {
   const font::FontLibrary* fonts;
   std::string path;
   doc::Diagnostics& diags;
+  // The documents checked together (normalised path → anchors): a link to
+  // `chapter.md#id` is checked against that chapter's ids.
+  const std::map<fs::path, std::set<std::string>>* chapters;
 
   bool enabled(std::string_view rule) const {
     return std::find(args.disabled.begin(), args.disabled.end(), rule) == args.disabled.end();
@@ -88,9 +96,20 @@ struct Checker {
       return;  // other sites
     std::string file = url.substr(0, url.find_first_of("?#"));
     if (file.empty()) return;
+    const fs::path target = fs::path(path).parent_path() / image::percent_decode(file);
+    if (chapters) {  // into a chapter of the book (or the document itself): its ids
+      const auto it = chapters->find(target.lexically_normal());
+      const size_t hash = url.find('#');
+      if (it != chapters->end()) {
+        if (hash != std::string::npos &&
+            !it->second.contains(image::percent_decode(url.substr(hash + 1))))
+          flag("broken-link", in.pos,
+               "link to " + url + ": no heading or anchor of that chapter has this id");
+        return;
+      }
+    }
     std::error_code ec;
-    if (!fs::exists(fs::path(path).parent_path() / image::percent_decode(file), ec))
-      flag("broken-link", in.pos, "link to " + url + ": no such file");
+    if (!fs::exists(target, ec)) flag("broken-link", in.pos, "link to " + url + ": no such file");
   }
 
   void image_ref(const doc::Inline& in, image::Catalog& images) {
@@ -241,46 +260,87 @@ struct Checker {
   }
 };
 
-// The findings of one manuscript.
-doc::Diagnostics check_file(const Environment& env, const fs::path& file, const CheckArgs& args,
-                            const font::FontLibrary* fonts) {
-  doc::Diagnostics diags;
-  std::optional<doc::Document> d = source::read_file(file, diags);
-  if (!d) return diags;
-  Checker c{args, fonts, file.string(), diags};
+// The anchors (`#id` targets) of one document: its blocks' and notes' ids.
+std::set<std::string> anchors_of(const doc::Document& d, Checker& c) {
   std::set<std::string> anchors;
-  c.ids(d->blocks, anchors);
-  c.ids(d->footnotes, anchors);
-  // The sheet's own problems are `build`'s business; check uses its values.
-  doc::Diagnostics sheet_diags;
-  const style::Sheet sheet =
-      sheet_for(env, StyleArgs{args.style, args.sets}, d->meta, file.parent_path(), sheet_diags);
-  image::CatalogOptions options = catalog_options(sheet, file.parent_path(), false);
+  c.ids(d.blocks, anchors);
+  c.ids(d.footnotes, anchors);
+  return anchors;
+}
+
+// The findings of one manuscript, or of a book's chapters (`docs`, read and
+// numbered together as `build` does: ids unique across chapters, cross-chapter
+// references as `chapter.md#id`). `root` bounds the images (the document's or
+// the book's folder).
+doc::Diagnostics check_documents(std::span<doc::Document> docs, const style::Sheet& sheet,
+                                 const fs::path& root, const CheckArgs& args,
+                                 const font::FontLibrary* fonts) {
+  doc::Diagnostics diags;
+  // Numbers and cross-references as in build (its own warnings are build's business).
+  doc::Diagnostics ignored;
+  math::number_equations(docs, numbering(sheet), ignored);
+  typeset::number_blocks(docs, sheet, ignored);
+  std::map<fs::path, std::set<std::string>> chapters;  // a book's chapters and their anchors
+  for (const doc::Document& d : docs) {
+    Checker c{args, fonts, d.path, diags, nullptr};
+    chapters.emplace(fs::path(d.path).lexically_normal(), anchors_of(d, c));
+  }
+  image::CatalogOptions options = catalog_options(sheet, root, false);
   options.resource_path.assign(args.resource_path.begin(), args.resource_path.end());
   image::Catalog images(options);
-  c.blocks(d->blocks, anchors, images);
-  c.blocks(d->footnotes, anchors, images);
-  c.headings(d->blocks);
-  // Punctuation is read from the file itself, for exact columns.
-  if (c.enabled("halfwidth-punct-in-chinese") || c.enabled("fullwidth-punct-in-english")) {
-    doc::Diagnostics ignored;
-    std::string error;
-    const std::string text = base::read_bounded(file, error).value_or(std::string());
-    const source::FrontMatterSplit split = source::split_front_matter(text, file.string(), ignored);
-    c.punctuation(split.body, split.body_line);
+  for (const doc::Document& d : docs) {
+    Checker c{args, fonts, d.path, diags, &chapters};
+    const std::set<std::string>& anchors = chapters[fs::path(d.path).lexically_normal()];
+    c.blocks(d.blocks, anchors, images);
+    c.blocks(d.footnotes, anchors, images);
+    c.headings(d.blocks);
+    // Punctuation is read from the file itself, for exact columns.
+    if (c.enabled("halfwidth-punct-in-chinese") || c.enabled("fullwidth-punct-in-english")) {
+      std::string error;
+      const std::string text = base::read_bounded(d.path, error).value_or(std::string());
+      const source::FrontMatterSplit split = source::split_front_matter(text, d.path, ignored);
+      c.punctuation(split.body, split.body_line);
+    }
+    if (fonts && c.enabled("no-font")) {
+      doc::Diagnostics glyphs;
+      report_missing_glyphs(d, *fonts, sheet, glyphs);
+      for (doc::Diagnostic& g : glyphs.items)
+        if (g.kind == font::kMissingGlyphKind) c.flag("no-font", g.pos, g.message);
+    }
   }
-  if (fonts && c.enabled("no-font")) {
-    doc::Diagnostics glyphs;
-    report_missing_glyphs(*d, *fonts, sheet, glyphs);
-    for (doc::Diagnostic& g : glyphs.items)
-      if (g.kind == font::kMissingGlyphKind) c.flag("no-font", g.pos, g.message);
+  return diags;
+}
+
+// One input: a manuscript, or a book.yaml with its chapters.
+// `documents` counts the manuscripts read.
+doc::Diagnostics check_input(const Environment& env, const fs::path& file, const CheckArgs& args,
+                             const font::FontLibrary* fonts, size_t& documents) {
+  doc::Diagnostics diags;
+  // The sheet's own problems are `build`'s business; check uses its values.
+  doc::Diagnostics sheet_diags;
+  const StyleArgs style{args.style, args.sets};
+  if (is_book(file)) {
+    std::optional<doc::Book> book = source::read_book(file, diags);
+    if (!book) return diags;
+    documents += book->chapters.size();
+    const style::Sheet sheet = sheet_for(env, style, book->meta, book->root, sheet_diags);
+    doc::Diagnostics found = check_documents(book->chapters, sheet, book->root, args, fonts);
+    diags.items.insert(diags.items.end(), found.items.begin(), found.items.end());
+    return diags;
   }
+  std::optional<doc::Document> d = source::read_file(file, diags);
+  if (!d) return diags;
+  ++documents;
+  const style::Sheet sheet = sheet_for(env, style, d->meta, file.parent_path(), sheet_diags);
+  doc::Diagnostics found =
+      check_documents(std::span(&*d, 1), sheet, file.parent_path(), args, fonts);
+  diags.items.insert(diags.items.end(), found.items.begin(), found.items.end());
   return diags;
 }
 
 int run_check(const CheckArgs& args) {
   std::vector<fs::path> files;
-  bool usage_error = false;
+  bool input_error = false;  // an input missing or unreadable: exit status 1
   for (const std::string& p : args.paths) {
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
@@ -290,7 +350,7 @@ int run_check(const CheckArgs& args) {
       files.emplace_back(p);
     } else {
       std::fprintf(stderr, "%s: error: no such file or folder\n", p.c_str());
-      usage_error = true;
+      input_error = true;
     }
   }
   doc::Diagnostics env_diags;
@@ -300,21 +360,22 @@ int run_check(const CheckArgs& args) {
   if (std::find(args.disabled.begin(), args.disabled.end(), "no-font") == args.disabled.end() &&
       !files.empty()) {
     doc::Diagnostics font_diags;
-    fonts = load_fonts(
-        env, args.fonts_yaml.empty() ? env.fonts_yaml : fs::path(args.fonts_yaml), font_diags);
+    fonts = load_fonts(env, args.fonts_yaml.empty() ? env.fonts_yaml : fs::path(args.fonts_yaml),
+                       font_diags);
     print_diagnostics(font_diags);
   }
-  size_t findings = 0;
+  size_t findings = 0, documents = 0;
   ReportPolicy policy;
   policy.warnings_per_kind = 0;  // a checker prints every finding
   for (const fs::path& f : files) {
-    doc::Diagnostics d = check_file(env, f, args, fonts ? &*fonts : nullptr);
+    doc::Diagnostics d = check_input(env, f, args, fonts ? &*fonts : nullptr, documents);
     findings += d.items.size();
+    if (d.has_errors()) input_error = true;  // an input (or a book's chapter) could not be read
     print_diagnostics(d, stdout, policy);
   }
-  std::fprintf(stderr, "moyin: %zu file%s checked, %zu finding%s\n", files.size(),
-               files.size() == 1 ? "" : "s", findings, findings == 1 ? "" : "s");
-  if (usage_error) return 1;
+  std::fprintf(stderr, "moyin: %zu file%s checked, %zu finding%s\n", documents,
+               documents == 1 ? "" : "s", findings, findings == 1 ? "" : "s");
+  if (input_error) return 1;
   return args.strict && findings > 0 ? 1 : 0;
 }
 
@@ -329,11 +390,13 @@ void add_check(CLI::App& app, int& exit_code) {
       "Rules (each finding ends with its [rule-name]):\n" + rules +
       "\nExamples:\n"
       "  moyin check posts/\n"
-      "  moyin check post.md --disable no-font --strict\n\n"
+      "  moyin check post.md --disable no-font --strict\n"
+      "  moyin check book.yaml                    # every chapter, links between them resolved\n\n"
       "Exit status: 0 done (findings are warnings), 1 findings with --strict or an input missing,\n"
       "2 wrong usage. Nothing is written.");
   auto args = std::make_shared<CheckArgs>();
-  cmd->add_option("PATH", args->paths, "Markdown file or folder")->required();
+  cmd->add_option("PATH", args->paths, "Markdown file, folder of .md files, or book.yaml")
+      ->required();
   cmd->add_option("--disable", args->disabled, "Leave a rule out (repeatable)")
       ->check(CLI::IsMember(std::vector<std::string>(kRules.begin(), kRules.end())));
   cmd->add_flag("--strict", args->strict, "Exit with status 1 when anything is found");

@@ -11,9 +11,11 @@
 
 #include "cli/commands.h"
 #include "cli/environment.h"
+#include "cli/inputs.h"
 #include "cli/report.h"
 #include "cli/sheet.h"
 #include "font/font.h"
+#include "source/badges.h"
 #include "source/source.h"
 #include "typeset/book.h"
 #include "typeset/lines_dump.h"
@@ -250,7 +252,8 @@ struct DumpArgs {
   StyleArgs style;                         // --style / --set, for the stages that typeset
   double measure = 0;                      // --measure (lines), 0 = the dump's default
   std::string fonts_yaml;                  // --fonts FILE, empty = the environment's fonts.yaml
-  std::vector<std::string> resource_path;  // --resource-path (the pages' images)
+  std::vector<std::string> resource_path;  // --resource-path (the lines' and pages' images)
+  bool drop_badges = false;                // --drop-badges, as build's
 };
 
 std::filesystem::path fonts_yaml_of(const Environment& env, const DumpArgs& a) {
@@ -284,6 +287,7 @@ int dump_doc_stage(const DumpArgs& a) {
   std::optional<doc::Document> d = read_highlighted(env, a.file, diags);
   print_diagnostics(diags);
   if (!d) return 1;
+  if (a.drop_badges) source::drop_badges(*d);
   return emit(dump_doc_json(*d));
 }
 
@@ -301,6 +305,7 @@ int dump_typeset_stage(const DumpArgs& a, const TypesetDump& dump) {
   if (d) {
     const std::filesystem::path dir = std::filesystem::path(a.file).parent_path();
     style::Sheet sheet = sheet_for(env, a.style, d->meta, dir, diags);
+    if (a.drop_badges || sheet.image.drop_badges) source::drop_badges(*d);
     math::Formulas formulas;
     prepare_math(env, *d, sheet, formulas, diags);
     std::optional<font::FontLibrary> fonts;
@@ -414,7 +419,18 @@ void add_dump(CLI::App& app, int& exit_code) {
   cmd->add_option("--fonts", args->fonts_yaml,
                   "Font configuration (default: $MOYIN_HOME/fonts/fonts.yaml or the shipped one)");
   add_resource_path_option(cmd, args->resource_path);
+  cmd->add_flag("--drop-badges", args->drop_badges,
+                "Leave out paragraphs made only of status badges, as build --drop-badges does "
+                "(the style key image.drop-badges applies to --stage lines and pages)");
   cmd->callback([args, stage, &exit_code] {
+    if (is_book(args->file)) {  // not Markdown: dumped as text it would be nonsense
+      std::fprintf(stderr,
+                   "%s: error: dump reads one Markdown file; dump a chapter of the book "
+                   "(moyin check and moyin build take a book.yaml)\n",
+                   args->file.c_str());
+      exit_code = 2;
+      return;
+    }
     for (const DumpStage& s : dump_stages()) {
       if (s.name == *stage) {
         exit_code = s.run(*args);

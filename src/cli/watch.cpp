@@ -4,10 +4,13 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <system_error>
 
@@ -76,10 +79,29 @@ bool drain(int fd, std::map<int, fs::path>& watched) {
   }
 }
 
+// Watches the folders of the files a build used outside the watched trees
+// (snippets included from above the document, --resource-path images, style
+// sheets), each folder alone. Moyin's own caches are left out: its downloads
+// must not trigger a rebuild.
+void watch_used(int fd, const std::vector<fs::path>& used, std::map<int, fs::path>& watched) {
+  std::set<fs::path> folders;
+  for (const fs::path& f : used) {
+    std::error_code ec;
+    fs::path dir = fs::absolute(f, ec).lexically_normal().parent_path();
+    if (ec || std::find(dir.begin(), dir.end(), fs::path(".moyin-cache")) != dir.end()) continue;
+    folders.insert(std::move(dir));
+  }
+  for (const fs::path& dir : folders) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) continue;
+    const int wd = inotify_add_watch(fd, dir.c_str(), kEvents);
+    if (wd >= 0 && !watched.contains(wd)) watched[wd] = dir;
+  }
+}
+
 }  // namespace
 
-int watch(const std::vector<std::string>& paths, int max_rebuilds,
-          const std::function<int()>& build) {
+int watch(const std::vector<std::string>& paths, int max_rebuilds, const Build& build) {
   Inotify in;
   if (in.fd < 0) {
     std::perror("moyin: error: inotify");
@@ -95,7 +117,9 @@ int watch(const std::vector<std::string>& paths, int max_rebuilds,
     std::fprintf(stderr, "moyin: error: nothing to watch\n");
     return 1;
   }
-  build();
+  std::vector<fs::path> used;
+  build(used);
+  watch_used(in.fd, used, watched);
   std::fprintf(stderr, "moyin: watching %zu folder%s; Ctrl-C stops\n", watched.size(),
                watched.size() == 1 ? "" : "s");
   int rebuilds = 0;
@@ -106,12 +130,16 @@ int watch(const std::vector<std::string>& paths, int max_rebuilds,
     // A save is often several events (write, rename, chmod): wait for the burst to end.
     while (::poll(&pfd, 1, 50) > 0) drain(in.fd, watched);
     const auto start = std::chrono::steady_clock::now();
-    const int status = build();
+    const std::clock_t cpu_start = std::clock();  // CPU time: comparable on a loaded machine
+    used.clear();
+    const int status = build(used);
+    watch_used(in.fd, used, watched);
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                         std::chrono::steady_clock::now() - start)
                         .count();
-    std::fprintf(stderr, "moyin: rebuilt in %lld ms%s\n", static_cast<long long>(ms),
-                 status == 0 ? "" : " (with errors)");
+    const long long cpu_ms = (std::clock() - cpu_start) * 1000LL / CLOCKS_PER_SEC;
+    std::fprintf(stderr, "moyin: rebuilt in %lld ms (CPU %lld ms)%s\n", static_cast<long long>(ms),
+                 cpu_ms, status == 0 ? "" : " (with errors)");
     ++rebuilds;
   }
   std::fprintf(stderr, "moyin: stopped after %d rebuild%s\n", rebuilds, rebuilds == 1 ? "" : "s");

@@ -8,9 +8,15 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
+#include <utility>
 
+#include "base/date.h"
 #include "base/shared_library.h"
 
 namespace moyin::fetch {
@@ -32,6 +38,8 @@ struct Client::Api {
   decltype(&curl_url_cleanup) url_cleanup = nullptr;
   decltype(&curl_url_set) url_set = nullptr;
   decltype(&curl_url_get) url_get = nullptr;
+  decltype(&curl_slist_append) slist_append = nullptr;
+  decltype(&curl_slist_free_all) slist_free_all = nullptr;
 
   explicit Api(const std::string& name) : lib(name) {}
   // True when every function was found (else lib.error() says which is not).
@@ -46,7 +54,9 @@ struct Client::Api {
            lib.resolve(easy_header, "curl_easy_header") &&
            lib.resolve(easy_strerror, "curl_easy_strerror") && lib.resolve(free, "curl_free") &&
            lib.resolve(url, "curl_url") && lib.resolve(url_cleanup, "curl_url_cleanup") &&
-           lib.resolve(url_set, "curl_url_set") && lib.resolve(url_get, "curl_url_get");
+           lib.resolve(url_set, "curl_url_set") && lib.resolve(url_get, "curl_url_get") &&
+           lib.resolve(slist_append, "curl_slist_append") &&
+           lib.resolve(slist_free_all, "curl_slist_free_all");
   }
 };
 
@@ -128,7 +138,100 @@ std::string megabytes(uint64_t bytes) {
                              : std::to_string(bytes) + " bytes";
 }
 
+// The max-age of a Cache-Control header (a malformed one: 0); `no_cache` is
+// set by no-store and no-cache.
+std::optional<int64_t> max_age_of(std::string_view cache_control, bool& no_cache) {
+  std::optional<int64_t> age;
+  size_t at = 0;
+  while (at < cache_control.size()) {
+    size_t end = cache_control.find(',', at);
+    if (end == std::string_view::npos) end = cache_control.size();
+    std::string d;
+    for (char ch : cache_control.substr(at, end - at))
+      if (ch != ' ' && ch != '\t' && ch != '"')
+        d += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    at = end + 1;
+    if (d == "no-store" || d == "no-cache") no_cache = true;
+    if (d.starts_with("max-age=")) {
+      int64_t v = 0;
+      const auto [ptr, ec] = std::from_chars(d.data() + 8, d.data() + d.size(), v);
+      age = ec == std::errc() && ptr == d.data() + d.size() && v >= 0 ? v : 0;
+    }
+  }
+  return age;
+}
+
 }  // namespace
+
+std::optional<int64_t> parse_http_date(std::string_view text) {
+  static constexpr std::string_view kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                                 "jul", "aug", "sep", "oct", "nov", "dec"};
+  // The three forms share their fields: a month name, a day, a year and
+  // hh:mm:ss, in different orders and separators; the weekday is ignored.
+  int month = 0, day = -1, year = -1, hms[3] = {-1, -1, -1};
+  size_t at = 0;
+  while (at < text.size()) {
+    while (at < text.size() && (text[at] == ' ' || text[at] == ',' || text[at] == '-')) ++at;
+    size_t end = at;
+    while (end < text.size() && text[end] != ' ' && text[end] != ',' && text[end] != '-') ++end;
+    const std::string_view word = text.substr(at, end - at);
+    at = end;
+    if (word.empty()) continue;
+    if (word.find(':') != std::string_view::npos) {
+      if (std::sscanf(std::string(word).c_str(), "%2d:%2d:%2d", &hms[0], &hms[1], &hms[2]) != 3)
+        return std::nullopt;
+    } else if (std::isdigit(static_cast<unsigned char>(word[0]))) {
+      int v = 0;
+      const auto [ptr, ec] = std::from_chars(word.data(), word.data() + word.size(), v);
+      if (ec != std::errc() || ptr != word.data() + word.size()) return std::nullopt;
+      if (word.size() <= 2 && day < 0) day = v;
+      else if (year < 0) year = word.size() == 2 ? (v < 70 ? 2000 + v : 1900 + v) : v;
+      else return std::nullopt;
+    } else if (word.size() >= 3 && month == 0) {
+      std::string lower;
+      for (char ch : word.substr(0, 3))
+        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      for (int m = 0; m < 12; ++m)
+        if (lower == kMonths[m] && word.size() == 3) month = m + 1;
+    }
+  }
+  if (month == 0 || day < 1 || day > 31 || year < 1970 || hms[0] < 0 || hms[0] > 23 || hms[1] < 0 ||
+      hms[1] > 59 || hms[2] < 0 || hms[2] > 60)
+    return std::nullopt;
+  base::DateTime d;
+  d.year = year;
+  d.month = month;
+  d.day = day;
+  d.hour = hms[0];
+  d.minute = hms[1];
+  d.second = hms[2];
+  return base::to_epoch(d);
+}
+
+Freshness freshness(std::string_view cache_control, std::string_view expires,
+                    std::string_view date) {
+  Freshness f;
+  bool no_cache = false;
+  const std::optional<int64_t> age = max_age_of(cache_control, no_cache);
+  if (no_cache) {
+    f.max_age = 0;
+    return f;
+  }
+  if (age) {
+    f.max_age = age;
+    return f;
+  }
+  if (expires.empty()) return f;
+  const std::optional<int64_t> until = parse_http_date(expires);
+  if (!until) {  // "Expires: 0" and other invalid dates mean already expired
+    f.max_age = 0;
+    return f;
+  }
+  const std::optional<int64_t> sent = parse_http_date(date);
+  if (sent) f.max_age = std::max<int64_t>(0, *until - *sent);
+  else f.expires = until;
+  return f;
+}
 
 bool is_private_address(int family, const unsigned char* a) {
   if (family == AF_INET) {
@@ -159,7 +262,8 @@ Client::~Client() {
   if (error_.empty()) api_->global_cleanup();
 }
 
-Response Client::get(std::string_view url, const Limits& limits) const {
+Response Client::get(std::string_view url, const Limits& limits,
+                     const Validators& validators) const {
   using Clock = std::chrono::steady_clock;
   Response r;
   if (!error_.empty()) {
@@ -212,6 +316,17 @@ Response Client::get(std::string_view url, const Limits& limits) const {
     f.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, limits.connect_timeout_ms);
     f.easy_setopt(c, CURLOPT_USERAGENT, "Moyin (image download)");
     f.easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+    // A conditional GET: the cached copy's validators (never with a line break).
+    auto free_list = [&f](curl_slist* l) { f.slist_free_all(l); };
+    std::unique_ptr<curl_slist, decltype(free_list)> conditional(nullptr, free_list);
+    for (const auto& [name, value] : {std::pair{"If-None-Match: ", &validators.etag},
+                                      std::pair{"If-Modified-Since: ", &validators.last_modified}})
+      if (!value->empty() && value->find_first_of("\r\n") == std::string::npos)
+        if (curl_slist* grown = f.slist_append(conditional.get(), (name + *value).c_str())) {
+          (void)conditional.release();
+          conditional.reset(grown);
+        }
+    if (conditional) f.easy_setopt(c, CURLOPT_HTTPHEADER, conditional.get());
     const CURLcode rc = f.easy_perform(c);
     if (!t.refused.empty()) {
       r.error = std::string(hop ? "a redirect leads to " : "") +
@@ -232,6 +347,20 @@ Response Client::get(std::string_view url, const Limits& limits) const {
     }
     long status = 0;
     f.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    auto header = [&](const char* name) {  // "" when absent
+      curl_header* h = nullptr;
+      return f.easy_header(c, name, 0, CURLH_HEADER, -1, &h) == CURLHE_OK && h && h->value
+                 ? std::string(h->value)
+                 : std::string();
+    };
+    const bool not_modified = status == 304 && conditional;
+    if (status == 200 || not_modified) {
+      r.validators = {header("ETag"), header("Last-Modified")};
+      r.freshness = freshness(header("Cache-Control"), header("Expires"), header("Date"));
+      if (not_modified) r.not_modified = true;
+      else r.body = std::move(t.body);
+      return r;
+    }
     if (status >= 300 && status < 400) {
       char* next = nullptr;
       f.easy_getinfo(c, CURLINFO_REDIRECT_URL, &next);
@@ -249,11 +378,7 @@ Response Client::get(std::string_view url, const Limits& limits) const {
       current = next;
       continue;
     }
-    if (status != 200) {
-      r.error = "HTTP status " + std::to_string(status);
-      return r;
-    }
-    r.body = std::move(t.body);
+    r.error = "HTTP status " + std::to_string(status);
     return r;
   }
 }

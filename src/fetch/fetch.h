@@ -28,9 +28,36 @@ struct Limits {
   bool private_origin = false;
 };
 
+// A cached copy's validators, sent for a conditional GET (If-None-Match,
+// If-Modified-Since): a server that still has the same resource answers 304.
+struct Validators {
+  std::string etag;           // as the server sent it, quotes and W/ included
+  std::string last_modified;  // the Last-Modified value as sent
+};
+
+// How long an answer stays fresh, from its caching headers (RFC 9111 §4.2.1):
+// `Cache-Control: no-store`, `no-cache` or `max-age=0` → 0 (revalidate on
+// every use); `max-age=N` → N; else `Expires` − `Date` (an invalid or past
+// Expires → 0); when there is no Date the absolute Expires time is given
+// instead. Nothing when the headers say nothing (the caller's default).
+struct Freshness {
+  std::optional<int64_t> max_age;  // seconds from the answer
+  std::optional<int64_t> expires;  // seconds since 1970 (Expires without Date)
+};
+Freshness freshness(std::string_view cache_control, std::string_view expires,
+                    std::string_view date);
+
+// An HTTP date (RFC 9110 §5.6.7: IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT",
+// and the obsolete RFC 850 and asctime forms) as seconds since 1970.
+std::optional<int64_t> parse_http_date(std::string_view text);
+
 struct Response {
-  std::optional<std::string> body;  // nothing on failure
+  std::optional<std::string> body;  // nothing on failure and on 304
+  bool not_modified = false;        // 304 to a conditional GET: the cached copy is current
   std::string error;                // why ("" on success)
+  // The final answer's caching headers.
+  Validators validators;
+  Freshness freshness;
 };
 
 // The SONAME of the libcurl the headers describe. libcurl is not linked into
@@ -51,8 +78,9 @@ class Client {
   // "" when libcurl is ready; else why not ("libcurl.so.4 cannot be loaded (…)").
   const std::string& error() const { return error_; }
 
-  // GET `url` (http or https), following redirects under `limits`.
-  Response get(std::string_view url, const Limits& limits) const;
+  // GET `url` (http or https), following redirects under `limits`; with
+  // `validators`, a conditional GET (a 304 answer sets `not_modified`).
+  Response get(std::string_view url, const Limits& limits, const Validators& validators = {}) const;
 
  private:
   struct Api;

@@ -8,9 +8,11 @@
 
 #include <cstring>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "base/parallel.h"
+#include "pdf/reuse.h"
 
 namespace moyin::pdf {
 namespace {
@@ -73,7 +75,7 @@ HPDF_STATUS compress_now(HPDF_Dict dict, HPDF_Stream stream) {
 
 }  // namespace
 
-void use_libdeflate(HPDF_Doc pdf, int threads) {
+void use_libdeflate(HPDF_Doc pdf, int threads, Reuse* reuse) {
   std::vector<HPDF_Dict> now;
   HPDF_List entries = pdf->xref->entries;
   for (HPDF_UINT i = 0; i < entries->count; ++i) {
@@ -91,7 +93,22 @@ void use_libdeflate(HPDF_Doc pdf, int threads) {
   // libharu's memory is touched on this thread only; workers see plain bytes.
   std::vector<std::vector<HPDF_BYTE>> bytes(now.size());
   for (size_t i = 0; i < now.size(); ++i) bytes[i] = contents(now[i]->stream);
-  base::run_parallel(now.size(), threads, [&](size_t i) { bytes[i] = deflate(bytes[i]); });
+  // `watch`: the streams compressed by the build before (same bytes) are taken as they were.
+  std::vector<std::string> raw(reuse ? now.size() : 0);
+  std::vector<std::shared_ptr<const std::string>> kept(now.size());
+  for (size_t i = 0; i < raw.size(); ++i) {
+    raw[i].assign(bytes[i].begin(), bytes[i].end());
+    kept[i] = reuse->find_stream(raw[i]);
+  }
+  base::run_parallel(now.size(), threads, [&](size_t i) {
+    if (!kept[i]) bytes[i] = deflate(bytes[i]);
+  });
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (kept[i]) bytes[i].assign(kept[i]->begin(), kept[i]->end());
+    else if (!bytes[i].empty())
+      reuse->keep_stream(std::move(raw[i]),
+                         std::make_shared<const std::string>(bytes[i].begin(), bytes[i].end()));
+  }
   for (size_t i = 0; i < now.size(); ++i)
     if (!bytes[i].empty() && replace(now[i], bytes[i]) == HPDF_OK)
       now[i]->write_fn = written_compressed;  // else libharu compresses it itself

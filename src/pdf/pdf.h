@@ -18,6 +18,8 @@
 
 namespace moyin::pdf {
 
+class Reuse;
+
 // What the file claims to conform to (the style sheet's `pdf.standard`):
 // the claim goes into the XMP metadata, and the writer then keeps the rules
 // that standard needs (docs/standards.md): PDF/A-2 b/u/a with an OutputIntent
@@ -62,6 +64,9 @@ struct WriteOptions {
   std::shared_ptr<const std::string> cmyk_profile;
   // The OutputIntent's OutputConditionIdentifier; "" = the profile's description.
   std::string output_condition;
+  // `watch`: subsets and compressed streams kept between builds (reuse.h;
+  // null: none). The file's bytes are the same either way.
+  Reuse* reuse = nullptr;
 };
 
 // Writes `book` to `out` (a temporary file in the same directory, renamed

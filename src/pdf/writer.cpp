@@ -33,6 +33,7 @@
 #include "pdf/compress.h"
 #include "pdf/content.h"
 #include "pdf/pdf.h"
+#include "pdf/reuse.h"
 
 namespace moyin::pdf {
 namespace {
@@ -298,6 +299,25 @@ class Writer {
   Tagging tags_;
 };
 
+// The face's subset for `gids` (sorted, unique): kept from an earlier build
+// of `watch` (reuse.h) when it had the same glyphs, else made now.
+std::shared_ptr<const font::PdfFont> subset_for_pdf(const layout::FaceRef& ref,
+                                                    const std::vector<uint32_t>& gids, Reuse* reuse,
+                                                    std::string& err) {
+  std::string key;
+  if (reuse) {
+    key = ref.path + '\0' + std::to_string(ref.index) + '\0';
+    key.append(reinterpret_cast<const char*>(gids.data()), gids.size() * sizeof(uint32_t));
+    if (std::shared_ptr<const font::PdfFont> kept = reuse->find_subset(key)) return kept;
+  }
+  std::optional<font::PdfFont> made =
+      font::subset_for_pdf(std::filesystem::path(ref.path), ref.index, gids, err);
+  if (!made) return nullptr;
+  auto shared = std::make_shared<const font::PdfFont>(std::move(*made));
+  if (reuse) reuse->keep_subset(key, shared);
+  return shared;
+}
+
 bool Writer::load_fonts() {
   const size_t nfaces = book_.faces.size();
   fonts_.resize(nfaces);
@@ -315,7 +335,7 @@ bool Writer::load_fonts() {
 
   // The subsets are independent of each other (and of libharu): made on
   // the writer's threads, registered in face order below.
-  std::vector<std::optional<font::PdfFont>> subsets(nfaces);
+  std::vector<std::shared_ptr<const font::PdfFont>> subsets(nfaces);
   std::vector<std::string> errors(nfaces);
   base::run_parallel(nfaces, opt_.threads, [&](size_t i) {
     auto& gids = used[i];
@@ -323,13 +343,13 @@ bool Writer::load_fonts() {
     std::sort(gids.begin(), gids.end());
     gids.erase(std::unique(gids.begin(), gids.end()), gids.end());
     const auto& ref = book_.faces[i];
-    subsets[i] = font::subset_for_pdf(std::filesystem::path(ref.path), ref.index, gids, errors[i]);
+    subsets[i] = subset_for_pdf(ref, gids, opt_.reuse, errors[i]);
   });
   int tag_counter = 0;
   for (size_t i = 0; i < nfaces; ++i) {
     if (used[i].empty()) continue;
     const auto& ref = book_.faces[i];
-    std::optional<font::PdfFont>& sub = subsets[i];
+    const std::shared_ptr<const font::PdfFont>& sub = subsets[i];
     if (!sub) {
       error("cannot subset font " + ref.path + " (face " + std::to_string(ref.index) +
             "): " + errors[i]);
@@ -340,7 +360,7 @@ bool Writer::load_fonts() {
     for (int k = 5, n = tag_counter++; k >= 3; --k, n /= 26)
       tag[k] = static_cast<char>('A' + n % 26);
     FontEntry& entry = fonts_[i];
-    entry.code_of = std::move(sub->code_of);
+    entry.code_of = sub->code_of;
     entry.next_free = sub->first_free_code;
     if (sub->kind == font::PdfFont::Kind::Cff) {
       if (!add_cff_font(entry, *sub, tag, ref)) return false;
@@ -1604,7 +1624,7 @@ bool Writer::save() {
     if (HPDF_Page_GetGMode(page) == HPDF_GMODE_TEXT_OBJECT) HPDF_Page_EndText(page);
     while (HPDF_Page_GetGStateDepth(page) > 1) HPDF_Page_GRestore(page);
   }
-  if (opt_.compress) use_libdeflate(pdf_.get(), opt_.threads);
+  if (opt_.compress) use_libdeflate(pdf_.get(), opt_.threads, opt_.reuse);
   // Into memory first (libharu's file writer ignores a failing fclose), then
   // through a synced temporary file renamed into place.
   if (HPDF_SaveToStream(pdf_.get()) != HPDF_OK || HPDF_ResetStream(pdf_.get()) != HPDF_OK)

@@ -36,6 +36,8 @@ std::optional<Hyphenator> Hyphenator::load(const std::filesystem::path& dictiona
   return Hyphenator(std::move(d));
 }
 
+void Hyphenator::preload() const { dict_->get(); }
+
 std::vector<size_t> Hyphenator::points(std::string_view word) const {
   constexpr size_t kLeftMin = 2, kRightMin = 3, kMinWord = 5, kMaxWord = 64;
   std::vector<size_t> out;

@@ -30,6 +30,11 @@ class Hyphenator {
   // ASCII letters, or shorter than 5, get none.
   std::vector<size_t> points(std::string_view word) const;
 
+  // Reads the patterns now (about 8 ms) unless done already: a caller with
+  // a spare core calls it on another thread when the document is long
+  // enough to need them, so the first points() does not wait. Thread-safe.
+  void preload() const;
+
  private:
   struct Dict;
   explicit Hyphenator(std::unique_ptr<Dict> d);

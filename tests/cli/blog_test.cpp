@@ -229,6 +229,41 @@ TEST_F(Blog, CheckFindsEachPlantedMistakeOnceWithItsPosition) {
   EXPECT_FALSE(fs::exists(dir / "c/post.epub"));
 }
 
+TEST_F(Blog, CheckReadsABookWithLinksBetweenItsChapters) {
+  write_file(dir / "bk/book.yaml", "title: 书\nchapters:\n  - a.md\n  - part/b.md\n");
+  write_file(dir / "bk/a.md",
+             "# 甲 {#ch-a}\n\n"                                                     // 1
+             "见[乙节](part/b.md#s2)、[坏链](part/b.md#nope)与[本章](#ch-a)。\n\n"  // 3
+             "另见[](#s2)和[](#fig:pic)。\n\n"                                      // 5
+             "重名的节 {#same}\n---\n\n正文。\n");                                  // 7
+  write_file(dir / "bk/part/b.md",
+             "# 乙\n\n## 二节 {#s2}\n\n内容,有误。\n\n"         // 1-5
+             "![图](pic.png){#fig:pic}\n\n"                     // 7
+             "## 重名 {#same}\n\n回到[甲](../a.md#ch-a)。\n");  // 9-11
+  write_file(dir / "bk/part/pic.png", kPng);
+  const std::string book = quote((dir / "bk/book.yaml").string());
+  Result r = moyin_cmd("check " + book + " --disable no-font");
+  EXPECT_EQ(r.code, 0) << r.output;
+  const std::string a = (dir / "bk/a.md").string(), b = (dir / "bk/part/b.md").string();
+  EXPECT_NE(r.output.find(a + ":3:29: warning: link to part/b.md#nope: no heading or anchor of "
+                              "that chapter has this id [broken-link]"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find(b + ":5:7: warning: half-width ','"), std::string::npos) << r.output;
+  // Resolved as build resolves them: the other chapter's ids and figures, and the
+  // repeated id (renamed in the later chapter) is still one finding-free link.
+  EXPECT_NE(r.output.find("2 files checked, 2 findings"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("book.yaml:"), std::string::npos) << r.output;
+  // The same chapter alone does not know the other chapter's ids.
+  r = moyin_cmd("check " + quote(a) + " --disable no-font");
+  EXPECT_NE(r.output.find(a + ":5:"), std::string::npos) << r.output;
+  // A book whose chapter is missing is an input error.
+  write_file(dir / "bk2/book.yaml", "title: 书\nchapters:\n  - gone.md\n");
+  r = moyin_cmd("check " + quote((dir / "bk2/book.yaml").string()) + " --disable no-font");
+  EXPECT_NE(r.output.find("gone.md"), std::string::npos) << r.output;
+  EXPECT_NE(r.code, 0) << r.output;
+}
+
 TEST_F(Blog, CheckFindsCharactersNoFontDraws) {
   write_file(dir / "g.md", "# T\n\nA private-use character: \xee\x80\x80.\n");  // U+E000
   Result r = moyin_cmd("check " + quote((dir / "g.md").string()));
@@ -266,6 +301,19 @@ TEST_F(Blog, TypoNamesTheWordAndSuggestsTheCommand) {
   }
 }
 
+// Waits (up to 60 s) until `text` appears `times` times in the log a
+// background `moyin watch` writes.
+bool wait_in_log(const fs::path& log, const std::string& text, size_t times) {
+  for (int i = 0; i < 1200; ++i) {
+    const std::string now = read_file(log);
+    size_t n = 0;
+    for (size_t at = 0; (at = now.find(text, at)) != std::string::npos; ++at) ++n;
+    if (n >= times) return true;
+    usleep(50'000);
+  }
+  return false;
+}
+
 TEST_F(Blog, WatchRebuildsAfterAFileIsRewritten) {
   const fs::path log = dir / "watch.log";
   // Stops by itself after one rebuild; `timeout` guards the test if it never comes.
@@ -273,12 +321,8 @@ TEST_F(Blog, WatchRebuildsAfterAFileIsRewritten) {
                           quote((dir / "posts").string()) + " --to epub -j 1 --max-rebuilds 1 -o " +
                           quote((dir / "out").string()) + " > " + quote(log.string()) + " 2>&1 &";
   ASSERT_EQ(shell(cmd).code, 0);
-  auto wait_for = [&](const std::string& text) {
-    for (int i = 0; i < 1200; ++i) {
-      if (read_file(log).find(text) != std::string::npos) return true;
-      usleep(50'000);
-    }
-    return false;
+  auto wait_for = [&](const std::string& text, size_t times = 1) {
+    return wait_in_log(log, text, times);
   };
   ASSERT_TRUE(wait_for("watching")) << read_file(log);
   const std::string before = read_file(dir / "out/second.epub");
@@ -288,6 +332,72 @@ TEST_F(Blog, WatchRebuildsAfterAFileIsRewritten) {
       << read_file(log);
   EXPECT_NE(read_file(dir / "out/second.epub"), before);
   EXPECT_TRUE(wait_for("stopped")) << read_file(log);  // --max-rebuilds reached: the process ends
+}
+
+TEST_F(Blog, WatchRebuildsWhenAnIncludedSnippetOrAResourcePathImageChanges) {
+  // The snippet's root (mkdocs.yml) and the resource folder lie outside the watched folder.
+  write_file(dir / "site/mkdocs.yml", "site_name: s\n");
+  write_file(dir / "site/includes/part.md", "共用的段落。\n");
+  write_file(dir / "site/docs/page.md",
+             "# Page\n\n--8<-- \"includes/part.md\"\n\n![logo](/images/logo.png)\n");
+  write_file(dir / "static/images/logo.png", kPng);
+  const fs::path log = dir / "watch.log";
+  const std::string cmd =
+      "timeout 60 " + quote(MOYIN_BINARY) + " watch " + quote((dir / "site/docs").string()) +
+      " --to epub -j 1 --max-rebuilds 2 --resource-path " + quote((dir / "static").string()) +
+      " -o " + quote((dir / "out").string()) + " > " + quote(log.string()) + " 2>&1 &";
+  ASSERT_EQ(shell(cmd).code, 0);
+  auto wait_for = [&](const std::string& text, size_t times = 1) {
+    return wait_in_log(log, text, times);
+  };
+  ASSERT_TRUE(wait_for("watching")) << read_file(log);
+  const std::string first = read_file(dir / "out/page.epub");
+  write_file(dir / "site/includes/part.md", "改过的段落。\n");
+  ASSERT_TRUE(wait_for("rebuilt in")) << read_file(log);
+  const std::string second = read_file(dir / "out/page.epub");
+  EXPECT_NE(second, first);
+  write_file(dir / "static/images/logo.png", kPng + "changed");
+  ASSERT_TRUE(wait_for("rebuilt in", 2)) << read_file(log);
+  EXPECT_TRUE(wait_for("stopped")) << read_file(log);
+  EXPECT_NE(read_file(dir / "out/page.epub"), second);
+  EXPECT_EQ(read_file(log).find("warning"), std::string::npos) << read_file(log);
+}
+
+// watch keeps the PDF's font subsets and compressed streams between rebuilds
+// (pdf/reuse.h): what it writes is the same file `build` writes.
+TEST_F(Blog, WatchRebuildsThePdfBuildWouldWrite) {
+  const std::string first =
+      "---\ntitle: 同\ndate: 2024-05-01\n---\n# 标题\n\n中文正文与 English 混排。\n";
+  const std::string second =
+      "---\ntitle: 同\ndate: 2024-05-01\n---\n# 标题\n\n正文中文与 English 混排。\n";
+  const std::string third = "---\ntitle: 同\ndate: 2024-05-01\n---\n# 新标题\n\n正文。\n";
+  write_file(dir / "w/p.md", first);
+  const fs::path log = dir / "watch.log";
+  const std::string cmd = "SOURCE_DATE_EPOCH=1700000000 timeout 60 " + quote(MOYIN_BINARY) +
+                          " watch " + quote((dir / "w/p.md").string()) +
+                          " --to pdf -j 1 --max-rebuilds 3 -o " + quote((dir / "out").string()) +
+                          " > " + quote(log.string()) + " 2>&1 &";
+  ASSERT_EQ(shell(cmd).code, 0);
+  auto wait_for = [&](const std::string& text, size_t times = 1) {
+    return wait_in_log(log, text, times);
+  };
+  // What `build` writes for `text`, in a folder of its own.
+  auto built = [&](const std::string& text, const std::string& name) {
+    write_file(dir / name / "p.md", text);
+    Result r = moyin(quote((dir / name / "p.md").string()) + " --to pdf -q");
+    EXPECT_EQ(r.code, 0) << r.output;
+    return read_file(dir / name / "p.pdf");
+  };
+  ASSERT_TRUE(wait_for("watching")) << read_file(log);
+  EXPECT_EQ(read_file(dir / "out/p.pdf"), built(first, "b1"));
+  int n = 0;
+  for (const std::string& text : {second, third, first}) {  // same glyphs, new ones, back
+    write_file(dir / "w/p.md", text);
+    ASSERT_TRUE(wait_for("rebuilt in", static_cast<size_t>(++n))) << read_file(log);
+    EXPECT_EQ(read_file(dir / "out/p.pdf"), built(text, "b" + std::to_string(n + 1))) << n;
+  }
+  EXPECT_TRUE(wait_for("stopped")) << read_file(log);
+  EXPECT_NE(read_file(log).find("(CPU "), std::string::npos) << read_file(log);
 }
 
 // ---- Site-root images: --resource-path.
@@ -428,6 +538,7 @@ TEST_F(Fetch, RemoteImagesAreDownloadedCachedAndCheckedUnderLimits) {
   // One file per URL downloaded (the HTML page too: the catalog refuses it after sniffing).
   size_t cached = 0, png = 0;
   for (const auto& e : fs::directory_iterator(dir / "out/.moyin-cache/fetch")) {
+    if (e.path().extension() == ".http") continue;  // the download's record (remote.h)
     png += read_file(e.path()).substr(0, 4) == "\x89PNG";
     ++cached;
   }
@@ -458,6 +569,73 @@ TEST_F(Fetch, RemoteImagesAreDownloadedCachedAndCheckedUnderLimits) {
   r = moyin(posts + out + " --fetch --fetch-private");
   EXPECT_NE(r.output.find("2 of 5 inputs converted, 3 up to date"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("remote.md:"), std::string::npos) << r.output;
+}
+
+// How many requests for `path` the test server answered with `status`.
+size_t requests(const fs::path& port_file, const std::string& path, int status) {
+  std::istringstream log(read_file(port_file.string() + ".log"));
+  size_t n = 0;
+  for (std::string line; std::getline(log, line);) n += line == path + " " + std::to_string(status);
+  return n;
+}
+
+TEST_F(Fetch, DownloadsExpireAndAreRevalidatedByTheirCachingHeaders) {
+  write_file(dir / "r/r.md", "# R\n\n![a](" + url("/cached.png") + ")\n\n![b](" +
+                                 url("/plain.png") + ")\n\n![c](" + url("/etag.png") +
+                                 ")\n\n![d](" + url("/lastmod.png") + ")\n");
+  const fs::path port_file = dir / "port";
+  const std::string args = quote((dir / "r/r.md").string()) + " --to pdf -o " +
+                           quote((dir / "out").string()) + " --fetch --fetch-private";
+  auto count = [&](const std::string& path, int status) {
+    return requests(port_file, path, status);
+  };
+  Result r = moyin(args);
+  ASSERT_EQ(r.code, 0) << r.output;
+  for (const char* p : {"/cached.png", "/plain.png", "/etag.png", "/lastmod.png"})
+    EXPECT_EQ(count(p, 200), 1u) << p;
+  const std::string pdf = read_file(dir / "out/r.pdf");
+  // Beside each download, its record: the URL, until when it is fresh, its validators.
+  std::string records;
+  for (const auto& e : fs::directory_iterator(dir / "out/.moyin-cache/fetch"))
+    if (e.path().extension() == ".http") records += read_file(e.path());
+  EXPECT_NE(records.find("url " + url("/etag.png") + "\n"), std::string::npos) << records;
+  EXPECT_NE(records.find("etag \"v1\"\n"), std::string::npos) << records;
+  EXPECT_NE(records.find("last-modified Wed, 21 Oct 2015 07:28:00 GMT\n"), std::string::npos)
+      << records;
+
+  // Rerun: the fresh copies are not asked for; the others are revalidated
+  // (304), unchanged, so the output is up to date and stays byte-identical.
+  r = moyin(args);
+  EXPECT_NE(r.output.find("1 up to date"), std::string::npos) << r.output;
+  EXPECT_EQ(count("/cached.png", 200) + count("/cached.png", 304), 1u);
+  EXPECT_EQ(count("/plain.png", 200) + count("/plain.png", 304), 1u);  // the default age: a day
+  EXPECT_EQ(count("/etag.png", 304), 1u);
+  EXPECT_EQ(count("/lastmod.png", 304), 1u);
+  // Rebuilt from the revalidated copies: the same bytes.
+  r = moyin(args + " --force");
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(read_file(dir / "out/r.pdf"), pdf);
+  EXPECT_EQ(count("/etag.png", 304), 2u);
+  // The 304 for /lastmod.png renewed its freshness for an hour: not asked again.
+  EXPECT_EQ(count("/lastmod.png", 304), 1u);
+
+  // The image changes on the server: its new ETag answers 200, the post is rebuilt.
+  write_file(port_file.string() + ".version", "2");
+  r = moyin(args);
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(r.output.find("up to date"), std::string::npos) << r.output;
+  EXPECT_EQ(count("/etag.png", 200), 2u);
+  EXPECT_NE(read_file(dir / "out/r.pdf"), pdf);
+
+  // --refetch downloads everything again, the fresh copies too.
+  r = moyin(args + " --refetch");
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("1 up to date"), std::string::npos) << r.output;  // same bytes
+  EXPECT_EQ(count("/cached.png", 200), 2u);
+  EXPECT_EQ(count("/plain.png", 200), 2u);
+  EXPECT_EQ(count("/etag.png", 200), 3u);
+  EXPECT_EQ(count("/lastmod.png", 200), 2u);
+  EXPECT_EQ(moyin(quote((dir / "r/r.md").string()) + " --refetch").code, 2);  // needs --fetch
 }
 
 // ---- MkDocs snippets, Hexo notes and badge rows through `moyin build`.
@@ -492,6 +670,39 @@ TEST_F(Blog, SnippetsAreIncludedInsideTheRootAndTrackedByTheCache) {
   EXPECT_NE(shell("unzip -p " + quote((dir / "out/page.epub").string()) + " 'EPUB/*.xhtml'")
                 .output.find("改过的段落"),
             std::string::npos);
+}
+
+// dump takes build's options that change what is typeset, at every stage that uses them.
+TEST_F(Blog, DumpHonoursResourcePathAndBadgeOptionsAsBuildDoes) {
+  write_file(dir / "site/posts/d.md",
+             "# D\n\n![logo](/images/logo.png)\n\n"
+             "[![CI](https://github.com/o/r/actions/workflows/ci.yml/badge.svg)](https://g.h/o)\n\n"
+             "正文。\n");
+  write_file(dir / "site/static/images/logo.png", kPng);
+  const std::string post = quote((dir / "site/posts/d.md").string());
+  const std::string static_dir = " --resource-path " + quote((dir / "site/static").string());
+  for (const char* stage : {"lines", "pages"}) {
+    const std::string dump = quote(MOYIN_BINARY) + " dump --stage " + stage + " " + post;
+    Result r = shell(dump);
+    EXPECT_NE(r.output.find("d.md:3:1: warning: image /images/logo.png is a site-root path"),
+              std::string::npos)
+        << stage << "\n"
+        << r.output;
+    EXPECT_NE(r.output.find("badge.svg is not downloaded"), std::string::npos) << r.output;
+    r = shell(dump + static_dir + " --drop-badges");
+    EXPECT_EQ(r.code, 0) << r.output;
+    EXPECT_EQ(r.output.find("warning"), std::string::npos) << stage << "\n" << r.output;
+    r = shell(dump + static_dir + " --set image.drop-badges=true");
+    EXPECT_EQ(r.output.find("warning"), std::string::npos) << stage << "\n" << r.output;
+  }
+  EXPECT_NE(dump_doc(dir / "site/posts/d.md").find("badge.svg"), std::string::npos);
+  EXPECT_EQ(dump_doc(dir / "site/posts/d.md", " --drop-badges").find("badge.svg"),
+            std::string::npos);
+  // A book.yaml is not a manuscript: dump says so (usage), check and build take it.
+  write_file(dir / "bk/book.yaml", "title: 书\nchapters:\n  - a.md\n");
+  Result r = moyin_cmd("dump " + quote((dir / "bk/book.yaml").string()));
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("dump reads one Markdown file"), std::string::npos) << r.output;
 }
 
 TEST_F(Blog, HexoNoteIsACalloutAndBadgesGoByStyleKey) {

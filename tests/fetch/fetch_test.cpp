@@ -82,3 +82,39 @@ TEST(Fetch, MissingLibcurlIsNamed) {
 
 }  // namespace
 }  // namespace moyin::fetch
+
+namespace moyin::fetch {
+namespace {
+
+// How long an answer stays fresh, from its caching headers (RFC 9111 §4.2.1).
+TEST(Fetch, FreshnessComesFromCacheControlThenExpires) {
+  const char* date = "Wed, 21 Oct 2015 07:28:00 GMT";
+  EXPECT_EQ(freshness("max-age=3600", "", "").max_age, 3600);
+  EXPECT_EQ(freshness("public, Max-Age=\"60\"", "", "").max_age, 60);
+  // no-cache and no-store win over max-age: revalidated on every use.
+  EXPECT_EQ(freshness("max-age=3600, no-cache", "", "").max_age, 0);
+  EXPECT_EQ(freshness("no-store", "", "").max_age, 0);
+  EXPECT_EQ(freshness("max-age=oops", "", "").max_age, 0);
+  // max-age wins over Expires; Expires counts from Date.
+  EXPECT_EQ(freshness("max-age=5", "Wed, 21 Oct 2015 08:28:00 GMT", date).max_age, 5);
+  EXPECT_EQ(freshness("", "Wed, 21 Oct 2015 08:28:00 GMT", date).max_age, 3600);
+  EXPECT_EQ(freshness("", "Wed, 21 Oct 2015 06:28:00 GMT", date).max_age, 0);  // past
+  EXPECT_EQ(freshness("", "0", date).max_age, 0);  // invalid: already expired
+  // Without Date, the absolute time.
+  const Freshness absolute = freshness("", "Wed, 21 Oct 2015 08:28:00 GMT", "");
+  EXPECT_FALSE(absolute.max_age);
+  EXPECT_EQ(absolute.expires, 1445416080);
+  // The three forms of an HTTP date; anything else is not one.
+  EXPECT_EQ(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777);
+  EXPECT_EQ(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), 784111777);
+  EXPECT_EQ(parse_http_date("Sun Nov  6 08:49:37 1994"), 784111777);
+  EXPECT_FALSE(parse_http_date("0"));
+  EXPECT_FALSE(parse_http_date("tomorrow"));
+  EXPECT_FALSE(parse_http_date("Sun, 06 Nov 1994 25:00:00 GMT"));
+  // Nothing said: the caller's default.
+  EXPECT_FALSE(freshness("public", "", "").max_age);
+  EXPECT_FALSE(freshness("", "", "").expires);
+}
+
+}  // namespace
+}  // namespace moyin::fetch

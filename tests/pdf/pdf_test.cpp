@@ -2,6 +2,7 @@
 // temporary directory and checked with qpdf, pdffonts and pdftotext.
 #include "pdf/pdf.h"
 #include "base/number.h"
+#include "pdf/reuse.h"
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
@@ -278,6 +279,32 @@ TEST_F(PdfTest, CompressedStreamsDecodeToTheUncompressedFile) {
   EXPECT_TRUE(a.out == b.out) << "the decompressed files differ";
 }
 
+// `watch` keeps subsets and compressed streams between builds (reuse.h):
+// the second write takes them and writes the same bytes; sweep() keeps only
+// what the last build used.
+TEST_F(PdfTest, ReusedSubsetsAndStreamsWriteTheSameFile) {
+  Sample s = sample_book();
+  doc::Diagnostics diags;
+  ASSERT_TRUE(write(s.book, dir_ / "a.pdf", {}, diags)) << all(diags);
+  Reuse reuse;
+  WriteOptions kept;
+  kept.reuse = &reuse;
+  ASSERT_TRUE(write(s.book, dir_ / "b.pdf", kept, diags)) << all(diags);
+  ASSERT_TRUE(write(s.book, dir_ / "c.pdf", kept, diags)) << all(diags);
+  const std::string a = read_bytes(dir_ / "a.pdf");
+  EXPECT_EQ(read_bytes(dir_ / "b.pdf"), a);
+  EXPECT_EQ(read_bytes(dir_ / "c.pdf"), a);
+  std::string probe = "stream bytes";
+  EXPECT_EQ(reuse.find_stream(probe), nullptr);
+  reuse.keep_stream(probe, std::make_shared<const std::string>("packed"));
+  reuse.sweep();  // everything was used since the start
+  ASSERT_NE(reuse.find_stream(probe), nullptr);
+  EXPECT_EQ(*reuse.find_stream(probe), "packed");
+  reuse.sweep();  // used again: kept
+  reuse.sweep();  // not used since: dropped
+  EXPECT_EQ(reuse.find_stream(probe), nullptr);
+}
+
 TEST_F(PdfTest, TheBytesDoNotDependOnTheNumberOfThreads) {
   // Subsets and stream compression run on opt.threads threads; the file
   // must be the same byte for byte.
@@ -552,6 +579,24 @@ TEST_F(PdfTest, UncoveredCharactersCopyBackThoughDrawnAsNotdef) {
   EXPECT_EQ(text_lines(text.out), lines) << text.out;
   auto q = run_command("qpdf --check '" + out.string() + "'", dir_);
   EXPECT_EQ(q.status, 0) << q.out;
+
+  // Claiming PDF/UA (which forbids showing .notdef, as PDF/A does), the
+  // characters no font has are left out of the text, with a warning.
+  b.meta.title = "无字形";
+  WriteOptions ua;
+  ua.ua = true;
+  doc::Diagnostics ua_diags;
+  fs::path ua_out = dir_ / "notdef-ua.pdf";
+  ASSERT_TRUE(write(b, ua_out, ua, ua_diags)) << all(ua_diags);
+  EXPECT_NE(all(ua_diags).find("3 character(s) no font has are left out of the PDF/UA text"),
+            std::string::npos)
+      << all(ua_diags);
+  auto ua_text = run_command("pdftotext -enc UTF-8 '" + ua_out.string() + "' -", dir_);
+  // (The pen still moves on over the missing character: poppler sees a space.)
+  EXPECT_EQ(text_lines(ua_text.out), (std::vector<std::string>{"A B", "C D", "E F"}))
+      << ua_text.out;
+  auto meta = run_command("pdfinfo -meta '" + ua_out.string() + "'", dir_);
+  EXPECT_NE(meta.out.find("<pdfuaid:part>1</pdfuaid:part>"), std::string::npos) << meta.out;
 }
 
 }  // namespace

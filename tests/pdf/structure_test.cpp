@@ -104,10 +104,33 @@ code line
 
 class StructureTest : public ::testing::Test {
  protected:
+  // The manuscript is built once for the suite; tests that build other
+  // files or options do it in their own folder (build()).
+  static void SetUpTestSuite() {
+    suite_dir_ = fs::temp_directory_path() /
+                 ("moyin-pdf-structure-" + std::to_string(::getpid()) + "-suite");
+    fs::remove_all(suite_dir_);
+    fs::create_directories(suite_dir_);
+    std::ofstream(suite_dir_ / "doc.md") << kManuscript;
+    suite_build_ = run_command(std::string("'") + MOYIN_BINARY + "' build '" +
+                                   (suite_dir_ / "doc.md").string() + "' --to pdf -o '" +
+                                   suite_dir_.string() + "'",
+                               suite_dir_);
+    auto q = run_command("qpdf --json=2 '" + (suite_dir_ / "doc.pdf").string() + "'", suite_dir_);
+    suite_json_ = json::parse(q.out, nullptr, false);
+  }
+  static void TearDownTestSuite() {
+    if (std::getenv("MOYIN_KEEP_TEST_OUTPUT")) return;
+    std::error_code ec;
+    fs::remove_all(suite_dir_, ec);
+  }
   void SetUp() override {
+    ASSERT_EQ(suite_build_.status, 0) << suite_build_.out << suite_build_.err;
+    ASSERT_TRUE(suite_json_.is_object());
     dir_ = moyin::testing::test_folder("pdf-structure");
     std::ofstream(dir_ / "doc.md") << kManuscript;
-    build("doc", "");
+    pdf_ = suite_dir_ / "doc.pdf";
+    objects_ = &suite_json_["qpdf"][1];
   }
   // Builds `name`.md with `sets` and reads the PDF's objects; the result of moyin.
   CommandResult build(const std::string& name, const std::string& sets) {
@@ -187,6 +210,9 @@ class StructureTest : public ::testing::Test {
   fs::path dir_, pdf_;
   json json_;
   const json* objects_ = nullptr;
+  static inline fs::path suite_dir_;
+  static inline CommandResult suite_build_;
+  static inline json suite_json_;
 };
 
 TEST_F(StructureTest, CatalogNamesLanguageTitleAndMarking) {
@@ -240,6 +266,11 @@ TEST_F(StructureTest, TreeHoldsTheDocumentInReadingOrder) {
       types.push_back(std::string(depth, ' ') + s);
       ++count[s];
       if ((s == "Figure" || s == "Formula") && !n.contains("/Alt")) ++formulas_without_alt;
+      if (s == "TH") {  // a header cell heads its column (PDF/UA 7.5)
+        const json& a = resolve(n["/A"]);
+        EXPECT_EQ(a["/O"], "/Table");
+        EXPECT_EQ(a["/Scope"], "/Column");
+      }
     }
     if (n.contains("/K")) walk(n["/K"], depth + 1);
   };

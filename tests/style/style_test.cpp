@@ -1,4 +1,5 @@
 #include "style/style.h"
+#include "style/style_impl.h"
 
 #include <gtest/gtest.h>
 
@@ -75,6 +76,18 @@ TEST(Units, Colors) {
   EXPECT_EQ(c, (Color{0, 0, 0}));
   for (const char* bad : {"", "#12", "#12345g", "rgb(1,2)", "rgb(1,2,300)", "blurple", "#1234567"})
     EXPECT_FALSE(parse_color(bad, c)) << bad;
+}
+
+TEST(Sheet, BuiltinDefaultsParseWithoutAWord) {
+  // They are parsed once per process and their diagnostics dropped
+  // (style::resolve): any warning here would be lost, so there must be none.
+  Settings settings;
+  doc::Diagnostics d;
+  bool ok = true;
+  EXPECT_EQ(collect_yaml(kBuiltinDefaults, "<built-in>", settings, d, ok), "");
+  EXPECT_TRUE(ok);
+  EXPECT_TRUE(d.items.empty()) << all(d);
+  EXPECT_GT(settings.size(), 20u);
 }
 
 TEST(Sheet, BuiltinDefaultsAreAnA4Article) {

@@ -15,17 +15,38 @@ import zlib
 
 
 
-def png_1x1():
-    """A 1×1 opaque white PNG, built here so its checksums are right."""
+def png_1x1(pixel=b"\xff\xff\xff"):
+    """A 1×1 opaque PNG (white by default), built here so its checksums are right."""
     def chunk(kind, data):
         body = kind + data
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) +
-            chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff")) + chunk(b"IEND", b""))
+            chunk(b"IDAT", zlib.compress(b"\x00" + pixel)) + chunk(b"IEND", b""))
 
 
 PNG = png_1x1()
+
+
+LAST_MODIFIED = "Wed, 21 Oct 2015 07:28:00 GMT"
+
+
+def version():
+    """The version of /etag.png: the number in the file <port file>.version (default 1)."""
+    try:
+        with open(sys.argv[1] + ".version") as f:
+            return int(f.read().strip() or "1")
+    except (OSError, ValueError):
+        return 1
+
+
+def log(path, status):
+    """Appends "PATH STATUS" to <port file>.log: the tests count requests."""
+    with LOCK, open(sys.argv[1] + ".log", "a") as f:
+        f.write("%s %d\n" % (path, status))
+
+
+LOCK = threading.Lock()
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -35,6 +56,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
     def send(self, status, body=b"", headers=()):
+        log(self.path.split("?")[0], status)
         self.send_response(status)
         for k, v in headers:
             self.send_header(k, v)
@@ -48,6 +70,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
         path = self.path.split("?")[0]
         if path in ("/pic.png", "/second.png"):
             self.send(200, PNG, [("Content-Type", "image/png")])
+        elif path == "/cached.png":  # fresh for an hour: not asked again
+            self.send(200, PNG, [("Cache-Control", "public, max-age=3600")])
+        elif path == "/plain.png":  # no caching headers: Moyin's default age
+            self.send(200, PNG)
+        elif path == "/etag.png":  # revalidated on every use, by its ETag
+            tag = '"v%d"' % version()
+            headers = [("Cache-Control", "no-cache"), ("ETag", tag)]
+            if self.headers.get("If-None-Match") == tag:
+                self.send(304, headers=headers)
+            else:
+                self.send(200, png_1x1(bytes([version() * 40, 0, 0])), headers)
+        elif path == "/lastmod.png":  # stale at once; revalidated by its date
+            headers = [("Expires", "Thu, 01 Jan 1970 00:00:00 GMT"),
+                       ("Last-Modified", LAST_MODIFIED)]
+            if self.headers.get("If-Modified-Since") == LAST_MODIFIED:
+                # The 304 renews the copy's freshness for an hour.
+                self.send(304, headers=[("Cache-Control", "max-age=3600")] + headers)
+            else:
+                self.send(200, PNG, headers)
         elif path == "/png-as-text":  # the catalog sniffs, whatever the server says
             self.send(200, PNG, [("Content-Type", "text/plain")])
         elif path == "/page.png":
