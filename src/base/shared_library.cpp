@@ -8,7 +8,10 @@ namespace moyin::base {
 
 SharedLibrary::SharedLibrary(const std::string& soname) : name_(soname) {
   // RTLD_LOCAL: the library's symbols serve only the lookups made here.
-  handle_ = ::dlopen(soname.c_str(), RTLD_NOW | RTLD_LOCAL);
+  // RTLD_NODELETE: once loaded, it stays mapped when the handle is released,
+  // so what it keeps in its globals (GLib's type system, librsvg's caches)
+  // is not unmapped under the leak checker at exit, nor under a thread.
+  handle_ = ::dlopen(soname.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
   if (!handle_) {
     const char* why = ::dlerror();
     error_ = soname + " cannot be loaded" + (why ? std::string(" (") + why + ")" : std::string());

@@ -15,7 +15,7 @@ class SharedLibrary {
   // Loads `soname` with its dependencies, all symbols bound now; on failure
   // the object is empty and error() says why.
   explicit SharedLibrary(const std::string& soname);
-  ~SharedLibrary();  // releases the handle (dlclose)
+  ~SharedLibrary();  // releases the handle (dlclose; the library stays mapped)
   SharedLibrary(SharedLibrary&& other) noexcept;
   SharedLibrary& operator=(SharedLibrary&& other) noexcept;
   SharedLibrary(const SharedLibrary&) = delete;

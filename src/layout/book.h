@@ -165,8 +165,16 @@ struct Turn {
   bool end = false;
 };
 
-using Item =
-    std::variant<GlyphRun, Rule, Rect, ImageBox, LinkArea, Anchor, Path, ActualText, Tag, Turn>;
+// Brackets items drawn as one transparency group: composited together
+// first, then painted with `opacity` (an SVG `<g opacity>`), so overlapping
+// items inside do not show through each other. Markers nest.
+struct Group {
+  double opacity = 1;  // begin marker: 0..1; end marker: unused
+  bool end = false;
+};
+
+using Item = std::variant<GlyphRun, Rule, Rect, ImageBox, LinkArea, Anchor, Path, ActualText, Tag,
+                          Turn, Group>;
 
 enum class LabelStyle { Decimal, LowerRoman, UpperRoman, None };
 

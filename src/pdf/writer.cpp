@@ -214,6 +214,12 @@ class Writer {
   void draw_image(HPDF_Page page, const layout::Page& lp, const layout::ImageBox& img);
   void draw_path(HPDF_Page page, const layout::Page& lp, const layout::Path& path);
   HPDF_ExtGState opacity_state(double fill, double stroke);
+  // Transparency groups (layout::Group): the form XObject of the items
+  // between markers `begin` and its end, or null when something inside is
+  // not a path (then they are drawn one by one, faded each).
+  HPDF_Dict group_form(const layout::Page& lp, size_t begin, size_t end);
+  double opacity_scale_ = 1;            // product of the groups drawn one by one
+  std::vector<double> opacity_scales_;  // the scale outside each such group
   HPDF_Image load_image(const std::string& key);
   HPDF_Image load_raster(const image::Raster& r);
   HPDF_Image load_pixels(const layout::Pixels& px);
@@ -733,12 +739,127 @@ HPDF_ExtGState Writer::opacity_state(double fill, double stroke) {
   return gs;
 }
 
+namespace {
+
+double alpha(double a) { return std::isfinite(a) ? std::clamp(a, 0.0, 1.0) : 1.0; }
+
+// The index of the end marker of the group that starts at `begin`
+// (items.size() when it is not closed on the page).
+size_t group_end(const std::vector<layout::Item>& items, size_t begin) {
+  int depth = 0;
+  for (size_t i = begin; i < items.size(); ++i)
+    if (const auto* g = std::get_if<layout::Group>(&items[i])) {
+      depth += g->end ? -1 : 1;
+      if (depth == 0) return i;
+    }
+  return items.size();
+}
+
+}  // namespace
+
+// A transparency group (ISO 32000-1 §11.6.6) as a form XObject in page
+// space: its paths are composited together inside the form, and the page
+// paints the form once with the group's opacity (draw_page), so overlapping
+// paths do not show through each other. Nested groups are nested forms.
+HPDF_Dict Writer::group_form(const layout::Page& lp, size_t begin, size_t end) {
+  std::string content;
+  double x0 = HUGE_VAL, y0 = HUGE_VAL, x1 = -HUGE_VAL, y1 = -HUGE_VAL;
+  std::vector<std::pair<std::string, HPDF_Dict>> states, forms;  // the form's resources
+  for (size_t i = begin + 1; i < end; ++i) {
+    const layout::Item& item = lp.items[i];
+    if (const auto* g = std::get_if<layout::Group>(&item)) {
+      const size_t inner_end = group_end(lp.items, i);
+      if (inner_end >= end) return nullptr;
+      HPDF_Dict inner = group_form(lp, i, inner_end);
+      if (!inner) return nullptr;
+      const double a = alpha(g->opacity);
+      std::string gs;
+      if (a < 1) {
+        HPDF_ExtGState state = opacity_state(a, a);
+        if (!state) return nullptr;
+        states.emplace_back("G" + std::to_string(states.size()), state);
+        gs = "/" + states.back().first + " gs ";
+      }
+      const std::string name = "X" + std::to_string(forms.size());
+      forms.emplace_back(name, inner);
+      content += "q " + gs + "/" + name + " Do Q\n";
+      if (auto box = static_cast<HPDF_Array>(HPDF_Dict_GetItem(inner, "BBox", HPDF_OCLASS_ARRAY))) {
+        auto at = [&](HPDF_UINT k) {
+          auto* r = static_cast<HPDF_Real>(HPDF_Array_GetItem(box, k, HPDF_OCLASS_REAL));
+          return r ? double{r->value} : 0.0;
+        };
+        x0 = std::min(x0, at(0));
+        y0 = std::min(y0, at(1));
+        x1 = std::max(x1, at(2));
+        y1 = std::max(y1, at(3));
+      }
+      i = inner_end;
+      continue;
+    }
+    const auto* path = std::get_if<layout::Path>(&item);
+    if (!path) return nullptr;  // text or an image: drawn one by one instead
+    const std::string ops = path_operators(*path, lp.height, cmyk());
+    if (ops.empty()) continue;
+    const double fill = path->fill ? alpha(path->fill->opacity) : 1;
+    const double stroke = path->stroke ? alpha(path->stroke->opacity) : 1;
+    std::string gs;
+    if (fill < 1 || stroke < 1) {
+      HPDF_ExtGState state = opacity_state(fill, stroke);
+      if (!state) return nullptr;
+      states.emplace_back("G" + std::to_string(states.size()), state);
+      gs = "/" + states.back().first + " gs\n";
+    }
+    content += "q\n" + gs + ops + "Q\n";
+    // The bounding box: the points, widened by what a stroke can reach.
+    double reach = 1;
+    if (path->stroke) reach += path->stroke->width / 2 * std::max(1.0, path->stroke->miter_limit);
+    for (const layout::PathSegment& seg : path->segments)
+      for (const layout::Point& pt : seg.p) {
+        x0 = std::min(x0, pt.x - reach);
+        x1 = std::max(x1, pt.x + reach);
+        y0 = std::min(y0, lp.height - pt.y - reach);
+        y1 = std::max(y1, lp.height - pt.y + reach);
+      }
+  }
+  if (!(x0 < x1 && y0 < y1) || !std::isfinite(x0 + y0 + x1 + y1)) x0 = y0 = x1 = y1 = 0;
+  HPDF_Doc pdf = pdf_.get();
+  HPDF_MMgr mmgr = pdf->mmgr;
+  HPDF_Dict form = HPDF_DictStream_New(mmgr, pdf->xref);
+  if (!form) return nullptr;
+  form->header.obj_class |= HPDF_OSUBCLASS_XOBJECT;  // HPDF_Page_ExecuteXObject checks it
+  if (opt_.compress) form->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+  HPDF_Dict_AddName(form, "Type", "XObject");
+  HPDF_Dict_AddName(form, "Subtype", "Form");
+  HPDF_Array bbox = HPDF_Array_New(mmgr);
+  for (double v : {x0, y0, x1, y1}) HPDF_Array_AddReal(bbox, static_cast<HPDF_REAL>(v));
+  HPDF_Dict_Add(form, "BBox", bbox);
+  HPDF_Dict group = HPDF_Dict_New(mmgr);
+  HPDF_Dict_AddName(group, "Type", "Group");
+  HPDF_Dict_AddName(group, "S", "Transparency");
+  HPDF_Dict_Add(form, "Group", group);
+  HPDF_Dict resources = HPDF_Dict_New(mmgr);
+  if (!states.empty()) {
+    HPDF_Dict ext = HPDF_Dict_New(mmgr);
+    for (auto& [name, state] : states) HPDF_Dict_Add(ext, name.c_str(), state);
+    HPDF_Dict_Add(resources, "ExtGState", ext);
+  }
+  if (!forms.empty()) {
+    HPDF_Dict xobjects = HPDF_Dict_New(mmgr);
+    for (auto& [name, inner] : forms) HPDF_Dict_Add(xobjects, name.c_str(), inner);
+    HPDF_Dict_Add(resources, "XObject", xobjects);
+  }
+  HPDF_Dict_Add(form, "Resources", resources);
+  HPDF_Stream_Write(form->stream, reinterpret_cast<const HPDF_BYTE*>(content.data()),
+                    static_cast<HPDF_UINT>(content.size()));
+  transparency_ = true;
+  return form;
+}
+
 void Writer::draw_path(HPDF_Page page, const layout::Page& lp, const layout::Path& path) {
   std::string ops = path_operators(path, lp.height, cmyk());
   if (ops.empty()) return;
-  auto alpha = [](double a) { return std::isfinite(a) ? std::clamp(a, 0.0, 1.0) : 1.0; };
-  double fill = path.fill ? alpha(path.fill->opacity) : 1;
-  double stroke = path.stroke ? alpha(path.stroke->opacity) : 1;
+  double fill = (path.fill ? alpha(path.fill->opacity) : 1) * opacity_scale_;
+  double stroke = (path.stroke ? alpha(path.stroke->opacity) : 1) * opacity_scale_;
   HPDF_Page_GSave(page);
   if (fill < 1 || stroke < 1)
     if (HPDF_ExtGState gs = opacity_state(fill, stroke)) HPDF_Page_SetExtGState(page, gs);
@@ -795,14 +916,42 @@ void Writer::add_link(HPDF_Page page, const layout::Page& lp, const layout::Link
 void Writer::draw_page(size_t index) {
   const layout::Page& lp = book_.pages[index];
   HPDF_Page page = pages_[index];
-  for (const auto& item : lp.items) {
-    const bool drawn = !std::holds_alternative<layout::LinkArea>(item) &&
-                       !std::holds_alternative<layout::Anchor>(item) &&
-                       !std::holds_alternative<layout::ActualText>(item) &&
-                       !std::holds_alternative<layout::Tag>(item) &&
-                       !std::holds_alternative<layout::Turn>(item);
+  opacity_scale_ = 1;
+  opacity_scales_.clear();
+  for (size_t i = 0; i < lp.items.size(); ++i) {
+    const layout::Item& item = lp.items[i];
+    const bool drawn =
+        !std::holds_alternative<layout::LinkArea>(item) &&
+        !std::holds_alternative<layout::Anchor>(item) &&
+        !std::holds_alternative<layout::ActualText>(item) &&
+        !std::holds_alternative<layout::Tag>(item) && !std::holds_alternative<layout::Turn>(item) &&
+        !(std::holds_alternative<layout::Group>(item) && std::get<layout::Group>(item).end);
     if (opt_.tagged && drawn) open_content(page, index);
-    if (const auto* tag = std::get_if<layout::Tag>(&item)) {
+    if (const auto* group = std::get_if<layout::Group>(&item)) {
+      if (group->end) {  // of a group drawn one by one
+        if (!opacity_scales_.empty()) {
+          opacity_scale_ = opacity_scales_.back();
+          opacity_scales_.pop_back();
+        }
+        continue;
+      }
+      const size_t end = group_end(lp.items, i);
+      const double a = alpha(group->opacity) * opacity_scale_;
+      if (end < lp.items.size()) {
+        if (HPDF_Dict form = group_form(lp, i, end)) {
+          HPDF_Page_GSave(page);
+          if (a < 1)
+            if (HPDF_ExtGState gs = opacity_state(a, a)) HPDF_Page_SetExtGState(page, gs);
+          HPDF_Page_ExecuteXObject(page, form);
+          HPDF_Page_GRestore(page);
+          i = end;
+          continue;
+        }
+      }
+      // Text or an image inside: each item faded by the group's opacity.
+      opacity_scales_.push_back(opacity_scale_);
+      opacity_scale_ = a;
+    } else if (const auto* tag = std::get_if<layout::Tag>(&item)) {
       if (!opt_.tagged) continue;
       if (tag->end) tag_end(page, tag->element);
       else tag_begin(page, index, tag->element);

@@ -38,7 +38,9 @@ struct TextItem {
   double opacity = 1;
 };
 
-using Item = std::variant<layout::Path, TextItem>;
+// Group markers bracket the items of an element with children whose
+// `opacity` is below 1: they are composited together, then faded as one.
+using Item = std::variant<layout::Path, TextItem, layout::Group>;
 
 // Something the drawing uses that is not drawn as vectors.
 struct Unsupported {

@@ -113,6 +113,11 @@ class Ctx {
         lengths_(parent.lengths_),
         text_(parent.text_) {
     kind_ = kind_of(name(node));
+    // The first child of a group with `opacity` opens its transparency group.
+    if (parent.group_ && !parent.group_open_ && !parent.hidden_) {
+      doc_->out->items.emplace_back(layout::Group{*parent.group_, false});
+      parent.group_open_ = true;
+    }
     if (parent.kind_ == Kind::Use) {
       ref_width_ = parent.use_width_;
       ref_height_ = parent.use_height_;
@@ -236,7 +241,13 @@ class Ctx {
   void set(tag::attribute::color, layout::Color c, tag::skip_icc_color = {}) { style_.color = c; }
   void set(tag::attribute::fill_opacity, double v) { style_.fill_opacity = clamp01(v); }
   void set(tag::attribute::stroke_opacity, double v) { style_.stroke_opacity = clamp01(v); }
-  void set(tag::attribute::opacity, double v) { group_opacity_ *= clamp01(v); }
+  // `opacity` on an element with children (<g>, <svg>, <a>, <use>) makes its
+  // drawing one transparency group (children composited together, then
+  // faded); on a shape it fades the shape's fill and stroke.
+  void set(tag::attribute::opacity, double v) {
+    if ((kind_ == Kind::Container || kind_ == Kind::Use) && clamp01(v) < 1) group_ = clamp01(v);
+    else group_opacity_ *= clamp01(v);
+  }
   void set(tag::attribute::fill_rule, tag::value::nonzero) { style_.even_odd = false; }
   void set(tag::attribute::fill_rule, tag::value::evenodd) { style_.even_odd = true; }
 
@@ -361,8 +372,10 @@ class Ctx {
   Kind kind_ = Kind::Container;
   Style style_;
   Matrix ctm_;
-  double group_opacity_ = 1;  // `opacity` of the element and its ancestors
-  bool hidden_ = false;       // display: none
+  double group_opacity_ = 1;     // `opacity` of the shape or text and its text ancestors
+  std::optional<double> group_;  // `opacity` of a group element (below 1)
+  bool group_open_ = false;      // its layout::Group begin marker is out
+  bool hidden_ = false;          // display: none
   length_factory_type lengths_;
   std::vector<layout::PathSegment> segments_;
   // <use>
@@ -474,6 +487,7 @@ void Ctx::on_exit_element() {
       break;
     }
   }
+  if (group_open_) doc_->out->items.emplace_back(layout::Group{1, true});
 }
 
 struct Factories {

@@ -128,7 +128,7 @@ void translate(layout::Item& item, double dx, double dy) {
               pt.y += dy;
             }
         } else if constexpr (std::is_same_v<T, layout::ActualText> ||
-                             std::is_same_v<T, layout::Tag>) {
+                             std::is_same_v<T, layout::Tag> || std::is_same_v<T, layout::Group>) {
           // a marker: nothing to move
         } else {
           it.box.x += dx;

@@ -125,6 +125,8 @@ void dump_item(const layout::Item& item, std::string& out) {
           out += it.end ? "  actual-text end\n" : "  actual-text " + qstr(it.text) + "\n";
         } else if constexpr (std::is_same_v<T, layout::Turn>) {
           out += it.end ? "  turn end\n" : "  turn " + xy(it.pivot.x, it.pivot.y) + "\n";
+        } else if constexpr (std::is_same_v<T, layout::Group>) {
+          out += it.end ? "  group end\n" : "  group opacity=" + num(it.opacity) + "\n";
         }
         // Tag markers are left out: the dump shows what is drawn, and the
         // structure is checked on the PDF (tests/pdf/structure_test.cpp).

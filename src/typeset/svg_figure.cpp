@@ -84,7 +84,8 @@ void place_items(const svg::Drawing& d, layout::Point origin, double scale,
     const auto* t = std::get_if<svg::TextItem>(&item);
     if (!t) {
       flush();
-      out.emplace_back(place_path(std::get<layout::Path>(item), origin, scale));
+      if (const auto* group = std::get_if<layout::Group>(&item)) out.emplace_back(*group);
+      else out.emplace_back(place_path(std::get<layout::Path>(item), origin, scale));
       continue;
     }
     if (t->absolute) {

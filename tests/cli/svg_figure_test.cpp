@@ -10,6 +10,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -164,6 +165,63 @@ TEST_F(SvgFigure, BrokenSvgWarnsWithItsPlaceAndPrintsTheAltText) {
       << r.output;
   std::string text = shell("pdftotext -enc UTF-8 '" + (dir / "book.pdf").string() + "' -").output;
   EXPECT_NE(text.find("坏图"), std::string::npos) << text;
+}
+
+// Pixels of the last page rendered by pdftoppm: {r, g, b} triples.
+std::vector<std::array<int, 3>> last_page_pixels(const fs::path& pdf, const fs::path& ppm_base) {
+  const std::string pages =
+      shell("pdfinfo '" + pdf.string() + "' | awk '/^Pages:/ {print $2}'", false).output;
+  const int last = std::max(1, std::atoi(pages.c_str()));
+  shell("pdftoppm -r 24 -f " + std::to_string(last) + " -l " + std::to_string(last) +
+        " -singlefile '" + pdf.string() + "' '" + ppm_base.string() + "'");
+  std::ifstream in(ppm_base.string() + ".ppm", std::ios::binary);
+  std::string magic;
+  int w = 0, h = 0, max = 0;
+  in >> magic >> w >> h >> max;
+  in.get();
+  std::vector<std::array<int, 3>> px;
+  if (magic != "P6" || max != 255) return px;
+  for (int i = 0; i < w * h; ++i) {
+    std::array<int, 3> c{};
+    for (int& v : c) v = in.get();
+    if (!in) break;
+    px.push_back(c);
+  }
+  return px;
+}
+
+// A group with opacity is composited first, then faded (a transparency
+// group): where its two opaque red rectangles overlap, the page shows the
+// same pink as where only one is, not a darker red (each faded alone).
+// The same for <use opacity>. qpdf finds the file clean.
+TEST_F(SvgFigure, GroupOpacityFadesTheGroupAsAWhole) {
+  std::ofstream(dir / "group.svg")
+      << R"(<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink")"
+      << R"( width="400" height="300"><defs><g id="pair">)"
+      << R"(<rect width="250" height="100" fill="#ff0000"/>)"
+      << R"(<rect x="150" width="250" height="100" fill="#ff0000" stroke="#ff0000"/></g></defs>)"
+      << R"(<g opacity="0.5"><rect width="250" height="100" fill="#ff0000"/>)"
+      << R"(<g><rect x="150" width="250" height="100" fill="#ff0000"/></g></g>)"
+      << R"(<use xlink:href="#pair" y="150" opacity="0.5"/></svg>)";
+  Outcome r = build("# 图\n\n![](group.svg)\n");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(r.output.find("warning"), std::string::npos) << r.output;
+  const fs::path pdf = dir / "book.pdf";
+  Outcome check = shell("qpdf --check '" + pdf.string() + "'");
+  EXPECT_EQ(check.code, 0) << check.output;
+  EXPECT_EQ(check.output.find("WARNING"), std::string::npos) << check.output;
+  EXPECT_TRUE(image_rows(pdf).empty());  // vectors, not a raster
+  int pink = 0, dark = 0;
+  for (const auto& [red, green, blue] : last_page_pixels(pdf, dir / "page")) {
+    if (red < 230 || std::abs(green - blue) > 12) continue;  // not a shade of red
+    if (green >= 110 && green <= 145) ++pink;                // 50 % red on white
+    else if (green < 100) ++dark;                            // 75 %: two faded layers
+  }
+  EXPECT_GT(pink, 1000);
+  EXPECT_EQ(dark, 0) << pink << " pink pixels";
+  // One transparency group per group element, painted with the group's opacity.
+  Outcome uncompressed = shell("qpdf --qdf --object-streams=disable '" + pdf.string() + "' -");
+  EXPECT_EQ(count(uncompressed.output, "/S /Transparency"), 2) << uncompressed.output.size();
 }
 
 }  // namespace

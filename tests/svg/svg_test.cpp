@@ -205,9 +205,29 @@ TEST(Svg, OpacityAndFillRule) {
   auto p = paths(draw(svg(
       R"~(<g opacity="0.5"><rect width="1" height="1" fill-opacity="0.5" stroke="black" stroke-opacity="0.8" fill-rule="evenodd"/></g>)~")));
   ASSERT_EQ(p.size(), 1u);
-  EXPECT_DOUBLE_EQ(p[0].fill->opacity, 0.25);
-  EXPECT_DOUBLE_EQ(p[0].stroke->opacity, 0.4);
+  // The group's opacity is its transparency group's (below), not the shape's.
+  EXPECT_DOUBLE_EQ(p[0].fill->opacity, 0.5);
+  EXPECT_DOUBLE_EQ(p[0].stroke->opacity, 0.8);
   EXPECT_TRUE(p[0].fill->even_odd);
+  // On a shape, `opacity` fades its fill and stroke.
+  auto q = paths(draw(svg(R"~(<rect width="1" height="1" opacity="0.5" fill-opacity="0.5"/>)~")));
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_DOUBLE_EQ(q[0].fill->opacity, 0.25);
+}
+
+// A group element with `opacity` brackets its items with Group markers
+// (nested groups nest; <use opacity> too; an opaque group has none).
+TEST(Svg, GroupOpacityIsATransparencyGroup) {
+  Drawing d = draw(svg(R"~(<defs><rect id="r" width="1" height="1"/></defs>
+    <g opacity="0.5"><rect width="1" height="1"/><g opacity="0.4"><rect width="2" height="2"/></g></g>
+    <g opacity="1"><rect width="3" height="3"/></g><use href="#r" opacity="0.25"/>)~"));
+  std::string shape;
+  for (const Item& it : d.items) {
+    if (const auto* g = std::get_if<layout::Group>(&it))
+      shape += g->end ? ")" : "(" + std::to_string(static_cast<int>(g->opacity * 100));
+    else shape += "p";
+  }
+  EXPECT_EQ(shape, "(50p(40p))p(25p)");
 }
 
 TEST(Svg, HiddenElementsAreNotDrawn) {
