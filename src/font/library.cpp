@@ -97,15 +97,6 @@ struct FontLibrary::Impl : LibraryData {};
 
 namespace {
 
-struct FcPatternDeleter {
-  void operator()(FcPattern* p) const { FcPatternDestroy(p); }
-};
-struct FcObjectSetDeleter {
-  void operator()(FcObjectSet* o) const { FcObjectSetDestroy(o); }
-};
-struct FcFontSetDeleter {
-  void operator()(FcFontSet* s) const { FcFontSetDestroy(s); }
-};
 // The best candidate for a weight/slant, or nullptr.
 const Candidate* pick(const std::vector<Candidate>& cs, bool bold, bool italic) {
   const Candidate* best = nullptr;

@@ -17,15 +17,6 @@ namespace {
 constexpr std::string_view kHeader = "moyin font resolution 1";
 constexpr std::uintmax_t kMaxCacheBytes = 1u << 20;
 
-struct FcPatternDeleter {
-  void operator()(FcPattern* p) const { FcPatternDestroy(p); }
-};
-struct FcObjectSetDeleter {
-  void operator()(FcObjectSet* o) const { FcObjectSetDestroy(o); }
-};
-struct FcFontSetDeleter {
-  void operator()(FcFontSet* s) const { FcFontSetDestroy(s); }
-};
 struct FcStrListDeleter {
   void operator()(FcStrList* l) const { FcStrListDone(l); }
 };

@@ -23,8 +23,18 @@
 
 namespace moyin::font {
 
+// RAII for fontconfig's handles (library.cpp and resolver.cpp).
 struct FcConfigDeleter {
   void operator()(FcConfig* c) const { FcConfigDestroy(c); }
+};
+struct FcPatternDeleter {
+  void operator()(FcPattern* p) const { FcPatternDestroy(p); }
+};
+struct FcObjectSetDeleter {
+  void operator()(FcObjectSet* o) const { FcObjectSetDestroy(o); }
+};
+struct FcFontSetDeleter {
+  void operator()(FcFontSet* s) const { FcFontSetDestroy(s); }
 };
 
 // One installed face of a family, as fontconfig describes it.
