@@ -47,6 +47,8 @@ struct Glyph {
   uint32_t cluster = 0;  // byte offset into GlyphRun::text where its cluster starts
 };
 
+struct PathStroke;
+
 // Glyphs of one face at one size, drawn from `origin` (the baseline start).
 struct GlyphRun {
   int face = 0;
@@ -57,6 +59,10 @@ struct GlyphRun {
   std::string text;             // the source text the glyphs came from (UTF-8)
   bool synthetic_bold = false;  // draw with a stroke: the face has no bold
   double synthetic_slant = 0;   // skew factor for synthetic italic, 0 = upright
+  double opacity = 1;           // of the glyphs' fill (0 = outlines only), 0..1
+  // The glyph outlines stroked over the fill (an SVG label's `stroke`); a
+  // pointer, as body text never has one.
+  std::shared_ptr<const PathStroke> stroke;
 };
 
 struct Rule {

@@ -164,8 +164,6 @@ std::string escape_uri(std::string_view uri) {
   return out;
 }
 
-namespace {
-
 std::string line_style(const layout::PathStroke& s) {
   std::string out = base::compact(std::max(0.0, s.width)) + " w " +
                     std::to_string(static_cast<int>(s.cap)) + " J " +
@@ -181,8 +179,6 @@ std::string line_style(const layout::PathStroke& s) {
   out += "] " + base::compact(any ? s.dash_phase : 0) + " d\n";
   return out;
 }
-
-}  // namespace
 
 std::string path_operators(const layout::Path& path, double page_height,
                            const CmykConverter* cmyk) {

@@ -27,6 +27,10 @@ std::vector<std::string> glyph_texts(const layout::GlyphRun& run);
 // A ToUnicode CMap (bfchar/bfrange, ≤100 entries per block) for 2-byte codes.
 std::string tounicode_cmap(const std::map<uint16_t, std::u16string>& map);
 
+// The operators that set a stroke's line style (width, cap, join, miter
+// limit, dashes); not its colour or opacity.
+std::string line_style(const layout::PathStroke& stroke);
+
 // Content-stream operators that construct and paint `path` (colours, line
 // style, segments, paint operator), in PDF coordinates for a page
 // `page_height` tall; colours in CMYK through `cmyk` when given. Opacity is

@@ -102,6 +102,9 @@ struct AnchorPlace {
   double x = 0, y = 0;  // layout coordinates
 };
 
+// An opacity as PDF's /ca and /CA take it.
+double alpha(double a) { return std::isfinite(a) ? std::clamp(a, 0.0, 1.0) : 1.0; }
+
 // libharu rejects components outside [0, 1] (and then fails every call).
 HPDF_REAL c01(double v) {
   return static_cast<HPDF_REAL>(std::isfinite(v) ? std::clamp(v, 0.0, 1.0) : 0.0);
@@ -209,14 +212,17 @@ class Writer {
   void finish_cff_fonts();
   void draw_page(size_t index);
   void draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& run);
-  void draw_notdef_boxes(HPDF_Page page, const GlyphRun& run, double x0, double y0,
-                         const std::vector<std::string>& texts);
+  HPDF_ExtGState run_state(const GlyphRun& run, double scale);
+  std::string run_operators(const layout::Page& lp, const GlyphRun& run, std::string_view font,
+                            std::string_view state);
+  std::string notdef_boxes(const GlyphRun& run, double x0, double y0,
+                           const std::vector<std::string>& texts);
   void draw_image(HPDF_Page page, const layout::Page& lp, const layout::ImageBox& img);
   void draw_path(HPDF_Page page, const layout::Page& lp, const layout::Path& path);
   HPDF_ExtGState opacity_state(double fill, double stroke);
   // Transparency groups (layout::Group): the form XObject of the items
-  // between markers `begin` and its end, or null when something inside is
-  // not a path (then they are drawn one by one, faded each).
+  // between markers `begin` and its end, or null when something inside
+  // cannot be drawn in a form (then they are drawn one by one, faded each).
   HPDF_Dict group_form(const layout::Page& lp, size_t begin, size_t end);
   double opacity_scale_ = 1;            // product of the groups drawn one by one
   std::vector<double> opacity_scales_;  // the scale outside each such group
@@ -497,10 +503,36 @@ void Writer::finish_cff_fonts() {
 
 void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& run) {
   if (run.glyphs.empty()) return;
+  const FontEntry& fe = fonts_[run.face];
+  const char* font = HPDF_Page_GetLocalFontName(page, fe.font ? fe.font : fe.type0);
+  if (!font) return;
+  const char* state = nullptr;
+  if (HPDF_ExtGState gs = run_state(run, opacity_scale_))
+    state = HPDF_Page_GetExtGStateName(page, gs);
+  raw(page, run_operators(lp, run, font, state ? state : ""));
+}
+
+// The ExtGState of a run's fill and stroke opacity times `scale`, or null
+// when both are opaque.
+HPDF_ExtGState Writer::run_state(const GlyphRun& run, double scale) {
+  const double fill = alpha(run.opacity > 0 ? run.opacity : 1) * scale;
+  const double stroke = (run.stroke ? alpha(run.stroke->opacity) : alpha(run.opacity)) * scale;
+  if (fill >= 1 && stroke >= 1) return nullptr;
+  return opacity_state(run.opacity > 0 ? fill : stroke, stroke);
+}
+
+// The operators that draw `run` (its text object, the synthetic bold's or
+// the label's stroke, the boxes of missing glyphs), its font named `font`
+// and its ExtGState `state` ("" = none) in the resources of the content
+// they go into (a page, or a transparency group's form). Records what each
+// code copies as (ToUnicode).
+std::string Writer::run_operators(const layout::Page& lp, const GlyphRun& run,
+                                  std::string_view font, std::string_view state) {
+  if (run.glyphs.empty()) return {};
   FontEntry& fe = fonts_[run.face];
   if (!(run.size > 0) || run.size > HPDF_MAX_FONTSIZE) {
     warn("skipped text drawn at an impossible size " + base::compact(run.size) + " pt");
-    return;
+    return {};
   }
   // ToUnicode: each code maps to the text of the first cluster it drew.
   std::vector<std::string> texts = glyph_texts(run);
@@ -525,23 +557,23 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
   const double size = run.size;
   const double x0 = run.origin.x;
   const double y0 = lp.height - run.origin.y;
-  if (run.synthetic_bold) {
-    HPDF_Page_GSave(page);
-    HPDF_Page_SetLineWidth(page, static_cast<HPDF_REAL>(size * 0.035));
-    HPDF_Page_SetLineJoin(page, HPDF_ROUND_JOIN);  // no miter spikes on sharp corners
-    set_stroke(page, run.color);
-  }
-  HPDF_Page_BeginText(page);
+  const bool fill = run.opacity > 0;
+  const bool stroke = run.stroke || run.synthetic_bold;
+  // The text render mode and line style belong to the graphics state: kept
+  // inside q … Q.
+  const bool own_state = stroke || !fill || !state.empty();
   std::string s;
-  if (fe.font) {
-    HPDF_Page_SetFontAndSize(page, fe.font, static_cast<HPDF_REAL>(size));
-  } else if (const char* local = HPDF_Page_GetLocalFontName(page, fe.type0)) {
-    // A font made through the object layer: libharu only names it in the
-    // page's resources; the Tf is written here.
-    s += "/" + std::string(local) + " " + base::compact(size) + " Tf\n";
+  if (own_state) s += "q\n";
+  if (!state.empty()) (s += "/").append(state) += " gs\n";
+  if (run.stroke) {
+    s += color_operator(run.stroke->color, true, cmyk()) + line_style(*run.stroke);
+  } else if (run.synthetic_bold) {
+    // Round joins: no miter spikes on sharp corners.
+    s += base::compact(size * 0.035) + " w 1 j\n" + color_operator(run.color, true, cmyk());
   }
-  set_fill(page, run.color);
-  if (run.synthetic_bold) s += "2 Tr\n";
+  (s += "BT\n/").append(font) += " " + base::compact(size) + " Tf\n";
+  s += color_operator(run.color, false, cmyk());
+  if (stroke || !fill) s += !stroke ? "3 Tr\n" : fill ? "2 Tr\n" : "1 Tr\n";
   const std::string slant = base::compact(run.synthetic_slant, 4);
   // Glyphs sharing a vertical offset go in one TJ array; a new text matrix
   // starts wherever the offset changes (marks, superscripts).
@@ -583,17 +615,17 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
     // The pen may differ from where the text position ended; the next
     // segment sets its own matrix, so nothing to correct here.
   }
-  raw(page, s);
-  HPDF_Page_EndText(page);
-  if (run.synthetic_bold) HPDF_Page_GRestore(page);
-  draw_notdef_boxes(page, run, x0, y0, texts);
+  s += "ET\n";
+  s += notdef_boxes(run, x0, y0, texts);
+  if (own_state) s += "Q\n";
+  return s;
 }
 
 // A character no installed face has is drawn with its face's .notdef, which
 // PDF viewers leave blank: outline a box over its advance so the gap is
 // seen (the text underneath still copies as the character).
-void Writer::draw_notdef_boxes(HPDF_Page page, const GlyphRun& run, double x0, double y0,
-                               const std::vector<std::string>& texts) {
+std::string Writer::notdef_boxes(const GlyphRun& run, double x0, double y0,
+                                 const std::vector<std::string>& texts) {
   std::string s;
   const double size = run.size;
   double pen = 0;
@@ -608,12 +640,9 @@ void Writer::draw_notdef_boxes(HPDF_Page page, const GlyphRun& run, double x0, d
     }
     pen += g.advance;
   }
-  if (s.empty()) return;
-  HPDF_Page_GSave(page);
-  HPDF_Page_SetLineWidth(page, static_cast<HPDF_REAL>(size * 0.04));
-  set_stroke(page, run.color);
-  raw(page, s + "S\n");
-  HPDF_Page_GRestore(page);
+  if (s.empty()) return s;
+  return "q\n" + base::compact(size * 0.04) + " w [] 0 d\n" +
+         color_operator(run.color, true, cmyk()) + s + "S\nQ\n";
 }
 
 // A raster as a libharu image: 8-bit pixels in their colour space, the
@@ -741,8 +770,6 @@ HPDF_ExtGState Writer::opacity_state(double fill, double stroke) {
 
 namespace {
 
-double alpha(double a) { return std::isfinite(a) ? std::clamp(a, 0.0, 1.0) : 1.0; }
-
 // The index of the end marker of the group that starts at `begin`
 // (items.size() when it is not closed on the page).
 size_t group_end(const std::vector<layout::Item>& items, size_t begin) {
@@ -757,14 +784,48 @@ size_t group_end(const std::vector<layout::Item>& items, size_t begin) {
 
 }  // namespace
 
+// What a form XObject's content names: its /Resources, each object under
+// the name it was first given.
+struct FormResources {
+  std::vector<std::pair<std::string, HPDF_Dict>> fonts, states, xobjects;
+
+  static std::string name(std::vector<std::pair<std::string, HPDF_Dict>>& list, char prefix,
+                          HPDF_Dict obj) {
+    for (const auto& [n, o] : list)
+      if (o == obj) return n;
+    list.emplace_back(prefix + std::to_string(list.size()), obj);
+    return list.back().first;
+  }
+};
+
+// The smallest box holding the boxes added (PDF space).
+struct Bounds {
+  double x0 = HUGE_VAL, y0 = HUGE_VAL, x1 = -HUGE_VAL, y1 = -HUGE_VAL;
+  void add(double ax, double ay, double bx, double by) {
+    x0 = std::min({x0, ax, bx});
+    y0 = std::min({y0, ay, by});
+    x1 = std::max({x1, ax, bx});
+    y1 = std::max({y1, ay, by});
+  }
+};
+
 // A transparency group (ISO 32000-1 §11.6.6) as a form XObject in page
-// space: its paths are composited together inside the form, and the page
-// paints the form once with the group's opacity (draw_page), so overlapping
-// paths do not show through each other. Nested groups are nested forms.
+// space: its items (paths, text set in the book's fonts, images, rules) are
+// composited together inside the form, and the page paints the form once
+// with the group's opacity (draw_page), so overlapping items do not show
+// through each other. Nested groups are nested forms. Null when an item
+// cannot go into a form (a link, a tag, a turn: the layout of an SVG figure
+// has none), or libharu fails.
 HPDF_Dict Writer::group_form(const layout::Page& lp, size_t begin, size_t end) {
   std::string content;
-  double x0 = HUGE_VAL, y0 = HUGE_VAL, x1 = -HUGE_VAL, y1 = -HUGE_VAL;
-  std::vector<std::pair<std::string, HPDF_Dict>> states, forms;  // the form's resources
+  Bounds b;
+  FormResources res;
+  auto state_op = [&](double fill, double stroke) -> std::optional<std::string> {
+    if (fill >= 1 && stroke >= 1) return std::string();
+    HPDF_ExtGState state = opacity_state(fill, stroke);
+    if (!state) return std::nullopt;
+    return "/" + FormResources::name(res.states, 'G', state) + " gs\n";
+  };
   for (size_t i = begin + 1; i < end; ++i) {
     const layout::Item& item = lp.items[i];
     if (const auto* g = std::get_if<layout::Group>(&item)) {
@@ -773,55 +834,76 @@ HPDF_Dict Writer::group_form(const layout::Page& lp, size_t begin, size_t end) {
       HPDF_Dict inner = group_form(lp, i, inner_end);
       if (!inner) return nullptr;
       const double a = alpha(g->opacity);
-      std::string gs;
-      if (a < 1) {
-        HPDF_ExtGState state = opacity_state(a, a);
-        if (!state) return nullptr;
-        states.emplace_back("G" + std::to_string(states.size()), state);
-        gs = "/" + states.back().first + " gs ";
-      }
-      const std::string name = "X" + std::to_string(forms.size());
-      forms.emplace_back(name, inner);
-      content += "q " + gs + "/" + name + " Do Q\n";
+      auto gs = state_op(a, a);
+      if (!gs) return nullptr;
+      content += "q\n" + *gs + "/" + FormResources::name(res.xobjects, 'X', inner) + " Do\nQ\n";
       if (auto box = static_cast<HPDF_Array>(HPDF_Dict_GetItem(inner, "BBox", HPDF_OCLASS_ARRAY))) {
         auto at = [&](HPDF_UINT k) {
           auto* r = static_cast<HPDF_Real>(HPDF_Array_GetItem(box, k, HPDF_OCLASS_REAL));
           return r ? double{r->value} : 0.0;
         };
-        x0 = std::min(x0, at(0));
-        y0 = std::min(y0, at(1));
-        x1 = std::max(x1, at(2));
-        y1 = std::max(y1, at(3));
+        b.add(at(0), at(1), at(2), at(3));
       }
       i = inner_end;
-      continue;
+    } else if (const auto* path = std::get_if<layout::Path>(&item)) {
+      const std::string ops = path_operators(*path, lp.height, cmyk());
+      if (ops.empty()) continue;
+      auto gs = state_op(path->fill ? alpha(path->fill->opacity) : 1,
+                         path->stroke ? alpha(path->stroke->opacity) : 1);
+      if (!gs) return nullptr;
+      content += "q\n" + *gs + ops + "Q\n";
+      // The bounding box: the points, widened by what a stroke can reach.
+      double reach = 1;
+      if (path->stroke) reach += path->stroke->width / 2 * std::max(1.0, path->stroke->miter_limit);
+      for (const layout::PathSegment& seg : path->segments)
+        for (const layout::Point& pt : seg.p)
+          b.add(pt.x - reach, lp.height - pt.y - reach, pt.x + reach, lp.height - pt.y + reach);
+    } else if (const auto* run = std::get_if<GlyphRun>(&item)) {
+      if (run->glyphs.empty()) continue;
+      const FontEntry& fe = fonts_[run->face];
+      HPDF_Dict font = fe.font ? fe.font : fe.type0;
+      if (!font) return nullptr;
+      std::string state;
+      if (HPDF_ExtGState gs = run_state(*run, 1)) state = FormResources::name(res.states, 'G', gs);
+      content += run_operators(lp, *run, FormResources::name(res.fonts, 'F', font), state);
+      // Generous bounds: the advance, a size's room on every side, the stroke.
+      double width = 0;
+      for (const layout::Glyph& gl : run->glyphs)
+        width += std::abs(gl.advance) + std::abs(gl.x_offset);
+      const double room = run->size * (1.5 + std::abs(run->synthetic_slant)) +
+                          (run->stroke ? run->stroke->width * run->stroke->miter_limit : 0);
+      const double y = lp.height - run->origin.y;
+      b.add(run->origin.x - room, y - room, run->origin.x + width + room, y + room);
+    } else if (const auto* img = std::get_if<layout::ImageBox>(&item)) {
+      HPDF_Image image = img->pixels ? load_pixels(*img->pixels) : load_image(img->path);
+      if (!image) continue;  // reported by the loader, as on a page
+      const layout::Box& box = img->box;
+      const double y = lp.height - box.y - box.height;
+      content += "q\n" + base::compact(box.width) + " 0 0 " + base::compact(box.height) + " " +
+                 base::compact(box.x) + " " + base::compact(y) + " cm\n/" +
+                 FormResources::name(res.xobjects, 'I', image) + " Do\nQ\n";
+      b.add(box.x, y, box.x + box.width, y + box.height);
+    } else if (const auto* rule = std::get_if<layout::Rule>(&item)) {
+      const double w = std::clamp(rule->width, 0.0, double{HPDF_MAX_LINEWIDTH});
+      content += base::compact(w) + " w\n" + color_operator(rule->color, true, cmyk()) +
+                 base::compact(rule->from.x) + " " + base::compact(lp.height - rule->from.y) +
+                 " m\n" + base::compact(rule->to.x) + " " + base::compact(lp.height - rule->to.y) +
+                 " l\nS\n";
+      b.add(rule->from.x - w, lp.height - rule->from.y - w, rule->to.x + w,
+            lp.height - rule->to.y + w);
+    } else if (const auto* rect = std::get_if<layout::Rect>(&item)) {
+      const layout::Box& box = rect->box;
+      const double y = lp.height - box.y - box.height;
+      content += color_operator(rect->fill, false, cmyk()) + base::compact(box.x) + " " +
+                 base::compact(y) + " " + base::compact(box.width) + " " +
+                 base::compact(box.height) + " re\nf\n";
+      b.add(box.x, y, box.x + box.width, y + box.height);
+    } else if (!std::holds_alternative<layout::Anchor>(item)) {
+      return nullptr;  // a link, a tag, a turn, marked text: drawn by the page
     }
-    const auto* path = std::get_if<layout::Path>(&item);
-    if (!path) return nullptr;  // text or an image: drawn one by one instead
-    const std::string ops = path_operators(*path, lp.height, cmyk());
-    if (ops.empty()) continue;
-    const double fill = path->fill ? alpha(path->fill->opacity) : 1;
-    const double stroke = path->stroke ? alpha(path->stroke->opacity) : 1;
-    std::string gs;
-    if (fill < 1 || stroke < 1) {
-      HPDF_ExtGState state = opacity_state(fill, stroke);
-      if (!state) return nullptr;
-      states.emplace_back("G" + std::to_string(states.size()), state);
-      gs = "/" + states.back().first + " gs\n";
-    }
-    content += "q\n" + gs + ops + "Q\n";
-    // The bounding box: the points, widened by what a stroke can reach.
-    double reach = 1;
-    if (path->stroke) reach += path->stroke->width / 2 * std::max(1.0, path->stroke->miter_limit);
-    for (const layout::PathSegment& seg : path->segments)
-      for (const layout::Point& pt : seg.p) {
-        x0 = std::min(x0, pt.x - reach);
-        x1 = std::max(x1, pt.x + reach);
-        y0 = std::min(y0, lp.height - pt.y - reach);
-        y1 = std::max(y1, lp.height - pt.y + reach);
-      }
   }
-  if (!(x0 < x1 && y0 < y1) || !std::isfinite(x0 + y0 + x1 + y1)) x0 = y0 = x1 = y1 = 0;
+  if (!(b.x0 < b.x1 && b.y0 < b.y1) || !std::isfinite(b.x0 + b.y0 + b.x1 + b.y1))
+    b.x0 = b.y0 = b.x1 = b.y1 = 0;
   HPDF_Doc pdf = pdf_.get();
   HPDF_MMgr mmgr = pdf->mmgr;
   HPDF_Dict form = HPDF_DictStream_New(mmgr, pdf->xref);
@@ -831,22 +913,19 @@ HPDF_Dict Writer::group_form(const layout::Page& lp, size_t begin, size_t end) {
   HPDF_Dict_AddName(form, "Type", "XObject");
   HPDF_Dict_AddName(form, "Subtype", "Form");
   HPDF_Array bbox = HPDF_Array_New(mmgr);
-  for (double v : {x0, y0, x1, y1}) HPDF_Array_AddReal(bbox, static_cast<HPDF_REAL>(v));
+  for (double v : {b.x0, b.y0, b.x1, b.y1}) HPDF_Array_AddReal(bbox, static_cast<HPDF_REAL>(v));
   HPDF_Dict_Add(form, "BBox", bbox);
   HPDF_Dict group = HPDF_Dict_New(mmgr);
   HPDF_Dict_AddName(group, "Type", "Group");
   HPDF_Dict_AddName(group, "S", "Transparency");
   HPDF_Dict_Add(form, "Group", group);
   HPDF_Dict resources = HPDF_Dict_New(mmgr);
-  if (!states.empty()) {
-    HPDF_Dict ext = HPDF_Dict_New(mmgr);
-    for (auto& [name, state] : states) HPDF_Dict_Add(ext, name.c_str(), state);
-    HPDF_Dict_Add(resources, "ExtGState", ext);
-  }
-  if (!forms.empty()) {
-    HPDF_Dict xobjects = HPDF_Dict_New(mmgr);
-    for (auto& [name, inner] : forms) HPDF_Dict_Add(xobjects, name.c_str(), inner);
-    HPDF_Dict_Add(resources, "XObject", xobjects);
+  for (auto [key, list] : {std::pair{"Font", &res.fonts}, std::pair{"ExtGState", &res.states},
+                           std::pair{"XObject", &res.xobjects}}) {
+    if (list->empty()) continue;
+    HPDF_Dict dict = HPDF_Dict_New(mmgr);
+    for (auto& [name, obj] : *list) HPDF_Dict_Add(dict, name.c_str(), obj);
+    HPDF_Dict_Add(resources, key, dict);
   }
   HPDF_Dict_Add(form, "Resources", resources);
   HPDF_Stream_Write(form->stream, reinterpret_cast<const HPDF_BYTE*>(content.data()),
@@ -948,7 +1027,12 @@ void Writer::draw_page(size_t index) {
           continue;
         }
       }
-      // Text or an image inside: each item faded by the group's opacity.
+      // Something a form cannot hold (never in an SVG figure's layout), or
+      // the group is not closed on the page: each item faded by the group's
+      // opacity, where overlaps show through.
+      warn("a group drawn at " + base::compact(a * 100) + " % opacity on page " +
+           std::to_string(index + 1) +
+           " holds items a transparency group cannot; its parts are faded one by one");
       opacity_scales_.push_back(opacity_scale_);
       opacity_scale_ = a;
     } else if (const auto* tag = std::get_if<layout::Tag>(&item)) {

@@ -35,7 +35,8 @@ struct TextItem {
   bool italic = false;
   std::string family;  // font-family as written ("" = not given)
   layout::Color fill;
-  double opacity = 1;
+  double opacity = 1;                        // of the fill (0: fill="none")
+  std::optional<layout::PathStroke> stroke;  // widths in the drawing's px
 };
 
 // Group markers bracket the items of an element with children whose

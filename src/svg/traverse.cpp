@@ -365,6 +365,7 @@ class Ctx {
   }
 
   void emit_shape();
+  std::optional<layout::PathStroke> stroke(double k) const;
   void add_text(std::string s);
 
   Document* doc_;
@@ -389,6 +390,22 @@ class Ctx {
   std::optional<double> text_x_, text_y_, text_dx_, text_dy_;
 };
 
+// The element's stroke, its widths scaled by `k` (the transform's scale).
+std::optional<layout::PathStroke> Ctx::stroke(double k) const {
+  auto c = resolve(style_.stroke);
+  if (!c || !(style_.stroke_width > 0)) return std::nullopt;
+  layout::PathStroke st;
+  st.color = *c;
+  st.width = style_.stroke_width * k;
+  st.cap = style_.cap;
+  st.join = style_.join;
+  st.miter_limit = style_.miter_limit;
+  for (double d : style_.dash) st.dash.push_back(d * k);
+  st.dash_phase = style_.dash_offset * k;
+  st.opacity = style_.stroke_opacity * group_opacity_;
+  return st;
+}
+
 void Ctx::emit_shape() {
   if (hidden_ || !style_.visible || segments_.empty()) return;
   layout::Path path;
@@ -399,19 +416,7 @@ void Ctx::emit_shape() {
   }
   if (auto c = resolve(style_.fill))
     path.fill = layout::PathFill{*c, style_.even_odd, style_.fill_opacity * group_opacity_};
-  if (auto c = resolve(style_.stroke); c && style_.stroke_width > 0) {
-    const double k = ctm_.scale();
-    layout::PathStroke st;
-    st.color = *c;
-    st.width = style_.stroke_width * k;
-    st.cap = style_.cap;
-    st.join = style_.join;
-    st.miter_limit = style_.miter_limit;
-    for (double d : style_.dash) st.dash.push_back(d * k);
-    st.dash_phase = style_.dash_offset * k;
-    st.opacity = style_.stroke_opacity * group_opacity_;
-    path.stroke = std::move(st);
-  }
+  path.stroke = stroke(ctm_.scale());
   if (!path.fill && !path.stroke) return;
   doc_->out->items.emplace_back(std::move(path));
 }
@@ -455,7 +460,8 @@ void Ctx::add_text(std::string s) {
   auto fill = resolve(style_.fill);
   item.fill = fill.value_or(layout::Color{});
   item.opacity = fill ? style_.fill_opacity * group_opacity_ : 0;
-  if (!fill) return;
+  item.stroke = stroke(k);
+  if (!fill && !item.stroke) return;
   text_x_.reset();
   text_y_.reset();
   text_dx_.reset();

@@ -98,6 +98,10 @@ void dump_item(const layout::Item& item, std::string& out) {
           if (it.color != layout::Color{}) (out += ' ') += color(it.color);
           if (it.synthetic_bold) out += " bold";
           if (it.synthetic_slant != 0) out += " slant";
+          if (it.opacity != 1) out += " opacity=" + num(it.opacity);
+          if (it.stroke)
+            out += " stroke=" + color(it.stroke->color) + "/" + num(it.stroke->width) + "/" +
+                   num(it.stroke->opacity);
           ((out += ' ') += qstr(it.text)) += '\n';
         } else if constexpr (std::is_same_v<T, layout::Rule>) {
           out += "  rule " + xy(it.from.x, it.from.y) + " " + xy(it.to.x, it.to.y) +

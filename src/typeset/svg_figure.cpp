@@ -31,6 +31,14 @@ Role role_for_family(std::string_view family) {
   return Role::Body;
 }
 
+// A stroke of the drawing (px) at `scale` pt per px.
+layout::PathStroke scaled(layout::PathStroke stroke, double scale) {
+  stroke.width *= scale;
+  for (double& d : stroke.dash) d *= scale;
+  stroke.dash_phase *= scale;
+  return stroke;
+}
+
 // One label item shaped as a single line: its glyph runs relative to the
 // pen (x = 0) and the baseline (y = 0), and its advance.
 SetLine shape_label(const svg::TextItem& t, double size, const LineSetter& setter,
@@ -98,12 +106,16 @@ void place_items(const svg::Drawing& d, layout::Point origin, double scale,
     baseline += t->dy * scale;
     if (t->text.empty()) continue;
     SetLine line = shape_label(*t, t->size * scale, setter, doc_path, pos);
+    std::shared_ptr<const layout::PathStroke> stroke;
+    if (t->stroke) stroke = std::make_shared<const layout::PathStroke>(scaled(*t->stroke, scale));
     for (layout::Item& it : line.items) {
       auto* run = std::get_if<layout::GlyphRun>(&it);
       if (!run) continue;
       run->origin.x += pen;
       run->origin.y += baseline;
       run->color = t->fill;
+      run->opacity = t->opacity;
+      run->stroke = stroke;
       chunk.push_back(std::move(*run));
     }
     pen += line.width;
@@ -161,11 +173,7 @@ std::optional<SvgFigure> load_svg_figure(std::shared_ptr<const std::string> byte
 layout::Path place_path(layout::Path path, layout::Point origin, double scale) {
   for (layout::PathSegment& s : path.segments)
     for (layout::Point& p : s.p) p = {origin.x + p.x * scale, origin.y + p.y * scale};
-  if (path.stroke) {
-    path.stroke->width *= scale;
-    for (double& d : path.stroke->dash) d *= scale;
-    path.stroke->dash_phase *= scale;
-  }
+  if (path.stroke) path.stroke = scaled(std::move(*path.stroke), scale);
   return path;
 }
 

@@ -224,4 +224,77 @@ TEST_F(SvgFigure, GroupOpacityFadesTheGroupAsAWhole) {
   EXPECT_EQ(count(uncompressed.output, "/S /Transparency"), 2) << uncompressed.output.size();
 }
 
+// A group with opacity that holds text is one transparency group too: its
+// labels are set in the book's fonts inside the group's form (so they stay
+// text), and where a red label lies on the group's red rectangle the page
+// shows the same pink as the rectangle alone, not a darker red.
+TEST_F(SvgFigure, GroupWithTextFadesTextAndShapesTogether) {
+  std::ofstream(dir / "labelled.svg")
+      << R"(<svg xmlns="http://www.w3.org/2000/svg" width="400" height="240">)"
+      << R"(<g opacity="0.5"><rect width="400" height="120" fill="#ff0000"/>)"
+      << R"(<text x="10" y="100" font-size="100" fill="#ff0000">重叠标签</text>)"
+      << R"(<text x="10" y="220" font-size="100" fill="#ff0000">半透明</text></g></svg>)";
+  Outcome r = build("# 图\n\n![](labelled.svg)\n");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(r.output.find("warning"), std::string::npos) << r.output;
+  const fs::path pdf = dir / "book.pdf";
+  Outcome check = shell("qpdf --check '" + pdf.string() + "'");
+  EXPECT_EQ(check.code, 0) << check.output;
+  EXPECT_EQ(check.output.find("WARNING"), std::string::npos) << check.output;
+  EXPECT_TRUE(image_rows(pdf).empty());  // vectors and text, not a raster
+  const std::string text = shell("pdftotext -enc UTF-8 '" + pdf.string() + "' -").output;
+  EXPECT_NE(text.find("重叠标签"), std::string::npos) << text;
+  EXPECT_NE(text.find("半透明"), std::string::npos) << text;
+  int pink = 0, dark = 0;
+  for (const auto& [red, green, blue] : last_page_pixels(pdf, dir / "page")) {
+    if (red < 230 || std::abs(green - blue) > 12) continue;  // not a shade of red
+    if (green >= 110 && green <= 145) ++pink;                // 50 % red on white
+    else if (green < 100) ++dark;  // opaque text, or text faded on a faded rectangle
+  }
+  EXPECT_GT(pink, 1000);
+  EXPECT_EQ(dark, 0) << pink << " pink pixels";
+  // One group, its labels' font among the form's own resources.
+  Outcome qdf = shell("qpdf --qdf --object-streams=disable '" + pdf.string() + "' -");
+  EXPECT_EQ(count(qdf.output, "/S /Transparency"), 1);
+  const size_t group = qdf.output.find("/S /Transparency");
+  ASSERT_NE(group, std::string::npos);
+  EXPECT_LT(qdf.output.find("/Font <<", group), qdf.output.find("stream", group));
+}
+
+// fill-opacity and opacity on <text> fade its glyphs (an ExtGState's /ca),
+// stroke and stroke-opacity outline them (/CA): a half-transparent blue
+// label prints light blue, an outlined label's stroke is green.
+TEST_F(SvgFigure, TextFillAndStrokeOpacityArePrinted) {
+  std::ofstream(dir / "faded.svg")
+      << R"(<svg xmlns="http://www.w3.org/2000/svg" width="400" height="240">)"
+      << R"(<text x="10" y="100" font-size="100" fill="#0000ff" fill-opacity="0.5">)"
+      << R"(淡<tspan opacity="0.5">蓝</tspan></text>)"
+      << R"(<text x="10" y="220" font-size="100" fill="none" stroke="#00ff00" stroke-width="6")"
+      << R"( stroke-opacity="0.5">空心</text></svg>)";
+  Outcome r = build("# 图\n\n![](faded.svg)\n");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(r.output.find("warning"), std::string::npos) << r.output;
+  const fs::path pdf = dir / "book.pdf";
+  const std::string text = shell("pdftotext -enc UTF-8 '" + pdf.string() + "' -").output;
+  EXPECT_NE(text.find("淡蓝"), std::string::npos) << text;
+  EXPECT_NE(text.find("空心"), std::string::npos) << text;
+  int half_blue = 0, quarter_blue = 0, full_blue = 0, half_green = 0, full_green = 0;
+  for (const auto& [red, green, blue] : last_page_pixels(pdf, dir / "page")) {
+    if (blue >= 230 && std::abs(red - green) <= 12) {
+      if (red >= 110 && red <= 145) ++half_blue;          // 50 % blue on white
+      else if (red >= 175 && red <= 205) ++quarter_blue;  // 25 %: 0.5 × 0.5
+      else if (red < 60) ++full_blue;
+    }
+    if (green >= 230 && std::abs(red - blue) <= 12) {
+      if (red >= 110 && red <= 145) ++half_green;
+      else if (red < 60) ++full_green;
+    }
+  }
+  EXPECT_GT(half_blue, 25);
+  EXPECT_GT(quarter_blue, 25);
+  EXPECT_EQ(full_blue, 0);
+  EXPECT_GT(half_green, 25);
+  EXPECT_EQ(full_green, 0);
+}
+
 }  // namespace

@@ -263,6 +263,29 @@ TEST(Svg, TextItems) {
   EXPECT_DOUBLE_EQ(t[3].dx, 4);
 }
 
+// A label's fill and stroke opacity (with the opacity of the <text> and
+// <tspan>, not of a group: that is the group's) and its stroke, scaled with
+// the transform; fill="none" with a stroke is an outlined label.
+TEST(Svg, TextOpacityAndStroke) {
+  Drawing d = draw(svg(R"~(<g opacity="0.5" transform="scale(2)">
+    <text y="20" fill="blue" fill-opacity="0.5" stroke="lime" stroke-width="3" stroke-opacity="0.8"
+      stroke-dasharray="2 1">A<tspan opacity="0.5">B</tspan></text>
+    <text y="40" fill="none" stroke="red">C</text><text y="60" fill="none">D</text></g>)~"));
+  auto t = texts(d);
+  ASSERT_EQ(t.size(), 3u);  // D has neither fill nor stroke
+  EXPECT_DOUBLE_EQ(t[0].opacity, 0.5);
+  ASSERT_TRUE(t[0].stroke);
+  EXPECT_EQ(t[0].stroke->color, (layout::Color{0, 1, 0}));
+  EXPECT_DOUBLE_EQ(t[0].stroke->width, 6);
+  EXPECT_DOUBLE_EQ(t[0].stroke->opacity, 0.8);
+  EXPECT_EQ(t[0].stroke->dash, (std::vector<double>{4, 2}));
+  EXPECT_DOUBLE_EQ(t[1].opacity, 0.25);
+  EXPECT_DOUBLE_EQ(t[1].stroke->opacity, 0.4);
+  EXPECT_DOUBLE_EQ(t[2].opacity, 0);
+  ASSERT_TRUE(t[2].stroke);
+  EXPECT_DOUBLE_EQ(t[2].stroke->width, 2);
+}
+
 TEST(Svg, RotatedTextFallsBack) {
   Drawing d = draw(svg(R"~(<text x="5" y="5" transform="rotate(-90)">y axis</text>)~"));
   ASSERT_EQ(d.unsupported.size(), 1u);
