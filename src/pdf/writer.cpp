@@ -571,8 +571,8 @@ std::string Writer::run_operators(const layout::Page& lp, const GlyphRun& run,
     // Round joins: no miter spikes on sharp corners.
     s += base::compact(size * 0.035) + " w 1 j\n" + color_operator(run.color, true, cmyk());
   }
-  (s += "BT\n/").append(font) += " " + base::compact(size) + " Tf\n";
-  s += color_operator(run.color, false, cmyk());
+  s += "BT\n" + color_operator(run.color, false, cmyk());
+  (s += "/").append(font) += " " + base::compact(size) + " Tf\n";
   if (stroke || !fill) s += !stroke ? "3 Tr\n" : fill ? "2 Tr\n" : "1 Tr\n";
   const std::string slant = base::compact(run.synthetic_slant, 4);
   // Glyphs sharing a vertical offset go in one TJ array; a new text matrix
