@@ -1,8 +1,9 @@
 // Figures and code together, as a technical manuscript has them: one
-// document with 20 SVG diagrams (labelled boxes, curves, Chinese text) and
-// 50 highlighted code blocks in five languages, built by the real `moyin
-// build` command to PDF, to EPUB, and to both. Each case runs in its own
-// child process, so its peak memory is its own.
+// document with 20 SVG diagrams (labelled boxes, curves, Chinese text, faded
+// groups of shapes and labels) and 50 highlighted code blocks in five
+// languages, built by the real `moyin build` command to PDF, to EPUB, and to
+// both. Each case runs in its own child process, so its peak memory is its
+// own.
 // Prints "case<TAB>seconds<TAB>peak RSS in KB".
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -31,7 +32,9 @@ std::string diagram(int seed) {
          "\" y2=\"320\" stroke=\"#eee\"/>";
   for (int i = 0; i < 12; ++i) {
     int x = 10 + (i * 97 + seed * 31) % 400, y = 10 + (i * 53 + seed * 17) % 270;
-    s += "<g transform=\"translate(" + std::to_string(x) + " " + std::to_string(y) + ")\">";
+    // Every third node is faded as a whole: a transparency group holding text.
+    s += "<g transform=\"translate(" + std::to_string(x) + " " + std::to_string(y) + ")\"" +
+         (i % 3 == 0 ? " opacity=\"0.6\">" : ">");
     s += "<rect width=\"60\" height=\"30\" rx=\"5\" fill=\"#dbe9f6\" stroke=\"#2a6ebb\"/>";
     s +=
         "<text x=\"30\" y=\"20\" font-size=\"12\" text-anchor=\"middle\" font-family=\"sans-serif\">节点 " +

@@ -189,7 +189,13 @@ void survey(detail::Document& doc) {
     if (ns != kSvgNs) continue;  // metadata of editors (Inkscape, sodipodi, …)
     const char* at = n->name();
     std::string_view el = detail::name(n);
-    if (el == "image") doc.unsupported("<image> inside SVG", at);
+    // An embedded picture (a data: URI) is drawn as an image of the drawing;
+    // a file is not read (librsvg's raster leaves it out too).
+    if (el == "image" && !detail::attribute(n, "href").starts_with("data:"))
+      doc.unsupported("<image> inside SVG", at);
+    else if (el == "image" &&
+             (detail::attribute(n, "width").empty() || detail::attribute(n, "height").empty()))
+      doc.unsupported("<image> without width and height", at);  // SVG 2's auto size
     else if (el == "foreignObject") doc.unsupported("<foreignObject>", at);
     else if (el == "textPath") doc.unsupported("<textPath>", at);
     else if (el == "switch") doc.unsupported("<switch>", at);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -36,6 +37,7 @@ struct Document {
   int64_t drawn = 0;                     // elements visited by the traversal, <use> copies included
   size_t segments = 0;                   // path segments emitted
   std::vector<const Node*> active_uses;  // <use> targets being drawn (a cycle is an error)
+  int64_t image_pixels = 0;              // decoded for <image>s so far
 
   // 1-based line and column of a pointer into the buffer (0, 0 when outside).
   std::pair<int, int> where(const char* p) const;
@@ -46,6 +48,12 @@ struct Document {
 std::string_view name(const Node* n);
 // The attribute's value ("" when absent), by its local name.
 std::string_view attribute(const Node* n, std::string_view local_name);
+
+// The picture of an <image> whose href is a `data:` URI, decoded (PNG,
+// JPEG, GIF, WebP; RGB or grey) within the drawing's pixel budget (beyond it:
+// Failure). Null, with why in `problem`, when it cannot be drawn here.
+std::shared_ptr<const layout::Pixels> embedded_picture(Document& doc, std::string_view href,
+                                                       const char* at, std::string& problem);
 
 // Draws the tree under doc.root into doc.out (SVG++). Throws Failure.
 void traverse(Document& doc);

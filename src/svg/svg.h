@@ -41,7 +41,9 @@ struct TextItem {
 
 // Group markers bracket the items of an element with children whose
 // `opacity` is below 1: they are composited together, then faded as one.
-using Item = std::variant<layout::Path, TextItem, layout::Group>;
+// An <image> with its picture embedded (a `data:` URI) is an ImageBox in
+// the drawing's px, its pixels decoded.
+using Item = std::variant<layout::Path, TextItem, layout::Group, layout::ImageBox>;
 
 // Something the drawing uses that is not drawn as vectors.
 struct Unsupported {
@@ -59,12 +61,13 @@ struct Drawing {
 
 // Bounds on the work a file may cause; a file beyond them is an error.
 struct Limits {
-  size_t max_bytes = 16u << 20;          // the file
-  int max_elements = 100'000;            // elements in the file
-  int max_depth = 128;                   // element nesting
-  int max_use_depth = 16;                // <use> inside referenced content inside <use> …
-  int64_t max_drawn_elements = 200'000;  // elements drawn, <use> copies included
-  size_t max_segments = 2'000'000;       // path segments in the drawing
+  size_t max_bytes = 16u << 20;           // the file
+  int max_elements = 100'000;             // elements in the file
+  int max_depth = 128;                    // element nesting
+  int max_use_depth = 16;                 // <use> inside referenced content inside <use> …
+  int64_t max_drawn_elements = 200'000;   // elements drawn, <use> copies included
+  size_t max_segments = 2'000'000;        // path segments in the drawing
+  int64_t max_image_pixels = 25'000'000;  // the pictures of its <image>s, together
 };
 
 struct Result {

@@ -71,13 +71,14 @@ struct Style {
   bool visible = true;
 };
 
-enum class Kind : uint8_t { Container, Shape, Use, Text, Other };
+enum class Kind : uint8_t { Container, Shape, Use, Text, Image, Other };
 
 Kind kind_of(std::string_view n) {
   if (n == "path" || n == "rect" || n == "circle" || n == "ellipse" || n == "line" ||
       n == "polyline" || n == "polygon")
     return Kind::Shape;
   if (n == "use") return Kind::Use;
+  if (n == "image") return Kind::Image;
   if (n == "text" || n == "tspan") return Kind::Text;
   if (n == "svg" || n == "g" || n == "symbol" || n == "a") return Kind::Container;
   return Kind::Other;
@@ -365,6 +366,7 @@ class Ctx {
   }
 
   void emit_shape();
+  void emit_image();
   std::optional<layout::PathStroke> stroke(double k) const;
   void add_text(std::string s);
 
@@ -421,6 +423,65 @@ void Ctx::emit_shape() {
   doc_->out->items.emplace_back(std::move(path));
 }
 
+// Where a picture of `pw` × `ph` pixels lands in the box (x, y, w, h) by
+// preserveAspectRatio: fitted whole and aligned (meet, the default), or
+// stretched (none). Nothing for slice (it would need clipping).
+std::optional<layout::Box> fit_picture(std::string_view par, layout::Box box, double pw,
+                                       double ph) {
+  std::string_view align = par.substr(0, par.find(' '));
+  if (align == "defer") {
+    par.remove_prefix(std::min(par.size(), par.find(' ') + 1));
+    align = par.substr(0, par.find(' '));
+  }
+  if (par.find("slice") != std::string_view::npos) return std::nullopt;
+  if (align == "none") return box;
+  const double k = std::min(box.width / pw, box.height / ph);
+  const double w = pw * k, h = ph * k;
+  auto at = [&](std::string_view axis, double room) {  // "Min", "Mid" or "Max" of the axis
+    const size_t i = align.find(axis);
+    if (i == std::string_view::npos || align.size() < i + 4) return room / 2;
+    std::string_view where = align.substr(i + 1, 3);
+    return where == "Min" ? 0.0 : where == "Max" ? room : room / 2;
+  };
+  return layout::Box{box.x + at("x", box.width - w), box.y + at("Y", box.height - h), w, h};
+}
+
+// An <image> with an embedded picture, as an ImageBox (faded by its
+// `opacity` as a group); one that refers to a file was named to the
+// fallback by the survey. Axis-aligned transforms only.
+void Ctx::emit_image() {
+  if (hidden_ || !style_.visible) return;
+  const std::string_view href = attribute(node_, "href");
+  if (!href.starts_with("data:")) return;  // a file: the raster fallback (survey)
+  const double w = use_width_.value_or(0), h = use_height_.value_or(0);
+  if (!(w > 0 && h > 0)) return;  // not drawn, as SVG says
+  const bool axis_aligned =
+      std::abs(ctm_.b) < 1e-9 && std::abs(ctm_.c) < 1e-9 && ctm_.a > 0 && ctm_.d > 0;
+  if (!axis_aligned) {
+    doc_->unsupported("rotated or skewed <image>", node_->name());
+    return;
+  }
+  std::string problem;
+  std::shared_ptr<const layout::Pixels> px = embedded_picture(*doc_, href, node_->name(), problem);
+  if (!px) {
+    doc_->unsupported("<image> with " + problem, node_->name());
+    return;
+  }
+  auto fitted =
+      fit_picture(attribute(node_, "preserveAspectRatio"), {x_, y_, w, h}, px->width, px->height);
+  if (!fitted) {
+    doc_->unsupported("<image> with preserveAspectRatio slice", node_->name());
+    return;
+  }
+  const layout::Point at = ctm_.apply(fitted->x, fitted->y);
+  layout::ImageBox box{{at.x, at.y, fitted->width * ctm_.a, fitted->height * ctm_.d}, "", px};
+  auto& items = doc_->out->items;
+  const double opacity = group_opacity_;
+  if (opacity < 1) items.emplace_back(layout::Group{opacity, false});
+  items.emplace_back(std::move(box));
+  if (opacity < 1) items.emplace_back(layout::Group{1, true});
+}
+
 // White space as SVG's default xml:space: newlines dropped, tabs as spaces,
 // runs of spaces as one, none at the start of the <text>.
 void Ctx::add_text(std::string s) {
@@ -474,6 +535,8 @@ void Ctx::add_text(std::string s) {
 void Ctx::on_exit_element() {
   if (kind_ == Kind::Shape) {
     emit_shape();
+  } else if (kind_ == Kind::Image) {
+    emit_image();
   } else if (kind_ == Kind::Use && !hidden_) {
     if (href_.empty()) {  // SVG 2's plain href (SVG++ knows xlink:href only)
       std::string_view h = attribute(node_, "href");
@@ -551,7 +614,8 @@ using ProcessedElements =
     boost::mpl::set<tag::element::svg, tag::element::g, tag::element::a, tag::element::use_,
                     tag::element::path, tag::element::rect, tag::element::line,
                     tag::element::circle, tag::element::ellipse, tag::element::polyline,
-                    tag::element::polygon, tag::element::text, tag::element::tspan>::type;
+                    tag::element::polygon, tag::element::text, tag::element::tspan,
+                    tag::element::image>::type;
 
 using StyleAttributes =
     boost::mpl::set<tag::attribute::transform, tag::attribute::display, tag::attribute::visibility,
@@ -574,7 +638,11 @@ using TextAttributes =
                     boost::mpl::pair<tag::element::tspan, tag::attribute::x>,
                     boost::mpl::pair<tag::element::tspan, tag::attribute::y>,
                     boost::mpl::pair<tag::element::tspan, tag::attribute::dx>,
-                    boost::mpl::pair<tag::element::tspan, tag::attribute::dy>>::type;
+                    boost::mpl::pair<tag::element::tspan, tag::attribute::dy>,
+                    boost::mpl::pair<tag::element::image, tag::attribute::x>,
+                    boost::mpl::pair<tag::element::image, tag::attribute::y>,
+                    boost::mpl::pair<tag::element::image, tag::attribute::width>,
+                    boost::mpl::pair<tag::element::image, tag::attribute::height>>::type;
 
 template <class Base, class More>
 using Union =

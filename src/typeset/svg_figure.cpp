@@ -92,8 +92,16 @@ void place_items(const svg::Drawing& d, layout::Point origin, double scale,
     const auto* t = std::get_if<svg::TextItem>(&item);
     if (!t) {
       flush();
-      if (const auto* group = std::get_if<layout::Group>(&item)) out.emplace_back(*group);
-      else out.emplace_back(place_path(std::get<layout::Path>(item), origin, scale));
+      if (const auto* group = std::get_if<layout::Group>(&item)) {
+        out.emplace_back(*group);
+      } else if (const auto* picture = std::get_if<layout::ImageBox>(&item)) {
+        layout::ImageBox placed = *picture;
+        placed.box = {origin.x + picture->box.x * scale, origin.y + picture->box.y * scale,
+                      picture->box.width * scale, picture->box.height * scale};
+        out.emplace_back(std::move(placed));
+      } else {
+        out.emplace_back(place_path(std::get<layout::Path>(item), origin, scale));
+      }
       continue;
     }
     if (t->absolute) {

@@ -297,4 +297,45 @@ TEST_F(SvgFigure, TextFillAndStrokeOpacityArePrinted) {
   EXPECT_EQ(full_green, 0);
 }
 
+// An embedded picture (a data: URI) prints as an image of the vector
+// drawing, with no raster of the whole figure and no warning; inside a
+// half-transparent group it is composited with the group's shapes and text:
+// the red picture on the group's red rectangle is the same pink as the
+// rectangle alone.
+TEST_F(SvgFigure, EmbeddedPictureInAGroupIsPartOfTheGroup) {
+  // A 40×20 red PNG.
+  const std::string red =
+      "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAACgAAAAUCAIAAABwJOjsAAAAJElEQVR4nO3NMQEAAAgDIL"
+      "V/5xljDxRgMx1XesVisVgsFosLHjCnASdq4S4eAAAAAElFTkSuQmCC";
+  std::ofstream(dir / "picture.svg")
+      << R"(<svg xmlns="http://www.w3.org/2000/svg" width="400" height="240">)"
+      << R"(<g opacity="0.5"><rect width="400" height="120" fill="#ff0000"/>)"
+      << R"(<image x="100" y="60" width="200" height="100" href=")" << red << R"("/>)"
+      << R"(<text x="10" y="220" font-size="60" fill="#ff0000">图片</text></g></svg>)";
+  Outcome r = build("# 图\n\n![](picture.svg)\n");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(r.output.find("warning"), std::string::npos) << r.output;
+  const fs::path pdf = dir / "book.pdf";
+  Outcome check = shell("qpdf --check '" + pdf.string() + "'");
+  EXPECT_EQ(check.code, 0) << check.output;
+  EXPECT_EQ(check.output.find("WARNING"), std::string::npos) << check.output;
+  auto rows = image_rows(pdf);
+  ASSERT_EQ(rows.size(), 1u);  // the picture itself, not a raster of the figure
+  EXPECT_EQ(rows[0][3], "40");
+  EXPECT_NE(shell("pdftotext -enc UTF-8 '" + pdf.string() + "' -").output.find("图片"),
+            std::string::npos);
+  int pink = 0, dark = 0;
+  for (const auto& [red_, green, blue] : last_page_pixels(pdf, dir / "page")) {
+    if (red_ < 230 || std::abs(green - blue) > 12) continue;
+    if (green >= 110 && green <= 145) ++pink;
+    else if (green < 100) ++dark;  // the picture opaque, or faded twice over the rectangle
+  }
+  EXPECT_GT(pink, 1000);
+  EXPECT_EQ(dark, 0) << pink << " pink pixels";
+  Outcome qdf = shell("qpdf --qdf --object-streams=disable '" + pdf.string() + "' -");
+  const size_t group = qdf.output.find("/S /Transparency");
+  ASSERT_NE(group, std::string::npos);
+  EXPECT_LT(qdf.output.find("/XObject <<", group), qdf.output.find("stream", group));
+}
+
 }  // namespace

@@ -312,6 +312,87 @@ TEST(Svg, ImageAndForeignObjectFallBack) {
   EXPECT_EQ(d.unsupported[0].feature, "<image> inside SVG");
 }
 
+// A 4×2 RGBA PNG (red, one half-transparent blue pixel), a 3×3 grey PNG and
+// a PNG whose header claims 100000×100000 pixels, as data: URIs.
+constexpr const char* kRgbaPng =
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAQAAAACCAYAAAB/qH1jAAAAF0lEQVR4nGP8z8DwnwEJMCFzGBn+"
+    "NwIAQaoDg3Zk95kAAAAASUVORK5CYII=";
+constexpr const char* kGreyPng =
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAMAAAADCAAAAABzQ+"
+    "pjAAAAD0lEQVR4nGNsYGBgYoBgAAWwAIafSY+MAAAAAElFTkSuQmCC";
+constexpr const char* kHugePng =
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgABhqAAAYagCAIAAAAnMJyfAAAACElEQVR4nAMAAAAAAUgGidIAAAAASUVORK5CYII=";
+
+std::vector<layout::ImageBox> pictures(const Drawing& d) {
+  std::vector<layout::ImageBox> out;
+  for (const auto& it : d.items)
+    if (auto* p = std::get_if<layout::ImageBox>(&it)) out.push_back(*p);
+  return out;
+}
+
+// An <image> with an embedded picture is an image of the drawing: placed by
+// x, y, width, height, preserveAspectRatio and the transform, its pixels
+// decoded (grey as RGB), its opacity a group of its own. (Without width and
+// height, SVG 2's auto size, it goes to the raster fallback.)
+TEST(Svg, EmbeddedPictureIsAnImage) {
+  Drawing d = draw(
+      svg(std::string(R"~(<g transform="translate(5 0)">)~") +
+          R"~(<image x="10" y="20" width="40" height="40" href=")~" + kRgbaPng +
+          R"~("/><image width="40" height="40" preserveAspectRatio="none" xlink:href=")~" +
+          kRgbaPng + R"~("/>)~" + R"~(<image y="100" width="3" height="3" opacity="0.5" href=")~" +
+          kGreyPng + R"~("/></g>)~"));
+  EXPECT_TRUE(d.unsupported.empty()) << d.unsupported[0].feature;
+  auto p = pictures(d);
+  ASSERT_EQ(p.size(), 3u);
+  EXPECT_DOUBLE_EQ(p[0].box.x, 15);  // fitted (2:1 in a square box), centred
+  EXPECT_DOUBLE_EQ(p[0].box.y, 30);
+  EXPECT_DOUBLE_EQ(p[0].box.width, 40);
+  EXPECT_DOUBLE_EQ(p[0].box.height, 20);
+  ASSERT_TRUE(p[0].pixels);
+  EXPECT_EQ(p[0].pixels->width, 4);
+  EXPECT_EQ(p[0].pixels->rgb.size(), 24u);
+  EXPECT_EQ(p[0].pixels->alpha.size(), 8u);
+  EXPECT_EQ(p[0].pixels->rgb[0], 255);
+  EXPECT_DOUBLE_EQ(p[1].box.height, 40);  // stretched
+  EXPECT_DOUBLE_EQ(p[2].box.width, 3);
+  EXPECT_EQ(p[2].pixels->rgb.size(), 27u);
+  EXPECT_EQ(p[2].pixels->rgb[4], 128);
+  ASSERT_EQ(d.items.size(), 5u);
+  EXPECT_TRUE(std::holds_alternative<layout::Group>(d.items[2]));
+  EXPECT_DOUBLE_EQ(std::get<layout::Group>(d.items[2]).opacity, 0.5);
+}
+
+// What the drawing cannot show as an image goes to the raster fallback, named.
+TEST(Svg, EmbeddedPicturesThatFallBack) {
+  auto feature = [](const std::string& body) {
+    Drawing d = draw(svg(body));
+    return d.unsupported.empty() ? std::string() : d.unsupported[0].feature;
+  };
+  EXPECT_EQ(feature(std::string(R"~(<image width="9" height="9" transform="rotate(30)" href=")~") +
+                    kRgbaPng + "\"/>"),
+            "rotated or skewed <image>");
+  EXPECT_EQ(feature(R"~(<image width="9" height="9" href="data:image/png;base64,@@"/>)~"),
+            "<image> with a data: URI that cannot be read");
+  EXPECT_EQ(feature(R"~(<image width="9" height="9" href="data:image/png;base64,AAAA"/>)~"),
+            "<image> with a picture that cannot be decoded");
+  EXPECT_EQ(feature(std::string(R"~(<image width="9" href=")~") + kRgbaPng + "\"/>"),
+            "<image> without width and height");
+  EXPECT_EQ(
+      feature(std::string(
+                  R"~(<image width="9" height="9" preserveAspectRatio="xMinYMin slice" href=")~") +
+              kRgbaPng + "\"/>"),
+      "<image> with preserveAspectRatio slice");
+}
+
+// A picture whose header claims more pixels than the drawing's budget is
+// refused before anything is allocated: the SVG cannot be drawn.
+TEST(SvgHostile, HugeEmbeddedPictureIsRefused) {
+  Result r = parse(svg(std::string(R"~(<image width="9" height="9" href=")~") + kHugePng + "\"/>"));
+  EXPECT_FALSE(r.drawing);
+  EXPECT_NE(r.error.find("more than 25 megapixels"), std::string::npos) << r.error;
+  EXPECT_EQ(r.line, 1);
+}
+
 TEST(Svg, MissingNamespaceIsAdded) {
   Drawing d = draw(R"~(<svg width="10" height="10"><rect width="5" height="5"/></svg>)~");
   EXPECT_EQ(paths(d).size(), 1u);
