@@ -1640,7 +1640,7 @@ bool Writer::save() {
     if (st != HPDF_OK) return fail("reading the saved document");
   }
   forget_errors();  // HPDF_STREAM_EOF is recorded as an error
-  if (file.error().empty() && file.commit()) return true;
+  if (file.error().empty() && file.commit(opt_.commit)) return true;
   error("cannot write PDF " + out_.string() + ": " + file.error());
   return false;
 }
