@@ -1,5 +1,5 @@
-#include "base/atomic_file.h"
 #include "base/file.h"
+#include "base/atomic_file.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>

@@ -112,12 +112,12 @@ TEST_F(Faults, SigtermMidBatchFinishesTheDocumentInFlightAndKeepsOldOutputs) {
   // goes into place at the next flush of the run's commit group), then
   // sends SIGTERM.
   const std::string out = (dir / "out").string();
-  Result r = shell(kBinary + " build --to pdf -j 1 -o " + out + " " + (dir / "in").string() +
-                   " & pid=$!; i=0; while [ \"$(head -c 3 " + out +
-                   "/a.pdf)\" = old ] && ! ls -a " + out +
-                   " | grep -q '^[.]a[.]pdf[.]tmp' && [ $i -lt 6000 ]; do "
-                   "sleep 0.02; i=$((i+1)); done; "
-                   "kill -TERM $pid; wait $pid; echo \"status=$?\"");
+  Result r =
+      shell(kBinary + " build --to pdf -j 1 -o " + out + " " + (dir / "in").string() +
+            " & pid=$!; i=0; while [ \"$(head -c 3 " + out + "/a.pdf)\" = old ] && ! ls -a " + out +
+            " | grep -q '^[.]a[.]pdf[.]tmp' && [ $i -lt 6000 ]; do "
+            "sleep 0.02; i=$((i+1)); done; "
+            "kill -TERM $pid; wait $pid; echo \"status=$?\"");
   EXPECT_NE(r.output.find("status=143"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("not converted"), std::string::npos) << r.output;
   int fresh = 0, old = 0;
