@@ -43,6 +43,13 @@ std::vector<std::vector<std::string>> image_rows(const fs::path& pdf) {
   return rows;
 }
 
+// qpdf finds the file clean.
+void expect_clean(const fs::path& pdf) {
+  Outcome check = shell("qpdf --check '" + pdf.string() + "'");
+  EXPECT_EQ(check.code, 0) << check.output;
+  EXPECT_EQ(check.output.find("WARNING"), std::string::npos) << check.output;
+}
+
 class SvgFigure : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -56,6 +63,15 @@ class SvgFigure : public ::testing::Test {
     std::ofstream(dir / "book.md", std::ios::binary) << markdown;
     return shell("'" + std::string(MOYIN_BINARY) + "' build '" + (dir / "book.md").string() +
                  "' --to pdf -o '" + dir.string() + "'");
+  }
+  // The PDF of a manuscript holding only the figure `svg`, built without a
+  // warning and found clean by qpdf.
+  fs::path build_figure(const std::string& svg) {
+    Outcome r = build("# 图\n\n![](" + svg + ")\n");
+    EXPECT_EQ(r.code, 0) << r.output;
+    EXPECT_EQ(r.output.find("warning"), std::string::npos) << r.output;
+    expect_clean(dir / "book.pdf");
+    return dir / "book.pdf";
   }
   fs::path dir;
 };
@@ -190,6 +206,30 @@ std::vector<std::array<int, 3>> last_page_pixels(const fs::path& pdf, const fs::
   return px;
 }
 
+// Pixels of the last page that are 50 % red on white (pink) and darker reds.
+std::pair<int, int> shades_of_red(const fs::path& pdf) {
+  int pink = 0, dark = 0;
+  for (const auto& [red, green, blue] : last_page_pixels(pdf, pdf.parent_path() / "page")) {
+    if (red < 230 || std::abs(green - blue) > 12) continue;  // not a shade of red
+    if (green >= 110 && green <= 145) ++pink;
+    else if (green < 100) ++dark;
+  }
+  return {pink, dark};
+}
+
+std::string uncompressed(const fs::path& pdf) {
+  return shell("qpdf --qdf --object-streams=disable '" + pdf.string() + "' -").output;
+}
+
+// The dictionary of the first transparency group's form (up to its stream).
+std::string group_form_dictionary(const fs::path& pdf) {
+  const std::string qdf = uncompressed(pdf);
+  const size_t group = qdf.find("/S /Transparency");
+  if (group == std::string::npos) return "";
+  const size_t start = qdf.rfind("<<", qdf.rfind("/Group", group));
+  return qdf.substr(start, qdf.find("stream", group) - start);
+}
+
 // A group with opacity is composited first, then faded (a transparency
 // group): where its two opaque red rectangles overlap, the page shows the
 // same pink as where only one is, not a darker red (each faded alone).
@@ -207,21 +247,13 @@ TEST_F(SvgFigure, GroupOpacityFadesTheGroupAsAWhole) {
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_EQ(r.output.find("warning"), std::string::npos) << r.output;
   const fs::path pdf = dir / "book.pdf";
-  Outcome check = shell("qpdf --check '" + pdf.string() + "'");
-  EXPECT_EQ(check.code, 0) << check.output;
-  EXPECT_EQ(check.output.find("WARNING"), std::string::npos) << check.output;
-  EXPECT_TRUE(image_rows(pdf).empty());  // vectors, not a raster
-  int pink = 0, dark = 0;
-  for (const auto& [red, green, blue] : last_page_pixels(pdf, dir / "page")) {
-    if (red < 230 || std::abs(green - blue) > 12) continue;  // not a shade of red
-    if (green >= 110 && green <= 145) ++pink;                // 50 % red on white
-    else if (green < 100) ++dark;                            // 75 %: two faded layers
-  }
+  expect_clean(pdf);
+  EXPECT_TRUE(image_rows(pdf).empty());    // vectors, not a raster
+  auto [pink, dark] = shades_of_red(pdf);  // dark: two faded layers
   EXPECT_GT(pink, 1000);
   EXPECT_EQ(dark, 0) << pink << " pink pixels";
   // One transparency group per group element, painted with the group's opacity.
-  Outcome uncompressed = shell("qpdf --qdf --object-streams=disable '" + pdf.string() + "' -");
-  EXPECT_EQ(count(uncompressed.output, "/S /Transparency"), 2) << uncompressed.output.size();
+  EXPECT_EQ(count(uncompressed(pdf), "/S /Transparency"), 2);
 }
 
 // A group with opacity that holds text is one transparency group too: its
@@ -234,31 +266,18 @@ TEST_F(SvgFigure, GroupWithTextFadesTextAndShapesTogether) {
       << R"(<g opacity="0.5"><rect width="400" height="120" fill="#ff0000"/>)"
       << R"(<text x="10" y="100" font-size="100" fill="#ff0000">重叠标签</text>)"
       << R"(<text x="10" y="220" font-size="100" fill="#ff0000">半透明</text></g></svg>)";
-  Outcome r = build("# 图\n\n![](labelled.svg)\n");
-  ASSERT_EQ(r.code, 0) << r.output;
-  EXPECT_EQ(r.output.find("warning"), std::string::npos) << r.output;
-  const fs::path pdf = dir / "book.pdf";
-  Outcome check = shell("qpdf --check '" + pdf.string() + "'");
-  EXPECT_EQ(check.code, 0) << check.output;
-  EXPECT_EQ(check.output.find("WARNING"), std::string::npos) << check.output;
+  const fs::path pdf = build_figure("labelled.svg");
   EXPECT_TRUE(image_rows(pdf).empty());  // vectors and text, not a raster
   const std::string text = shell("pdftotext -enc UTF-8 '" + pdf.string() + "' -").output;
   EXPECT_NE(text.find("重叠标签"), std::string::npos) << text;
   EXPECT_NE(text.find("半透明"), std::string::npos) << text;
-  int pink = 0, dark = 0;
-  for (const auto& [red, green, blue] : last_page_pixels(pdf, dir / "page")) {
-    if (red < 230 || std::abs(green - blue) > 12) continue;  // not a shade of red
-    if (green >= 110 && green <= 145) ++pink;                // 50 % red on white
-    else if (green < 100) ++dark;  // opaque text, or text faded on a faded rectangle
-  }
+  // Dark: opaque text, or text faded on a faded rectangle.
+  auto [pink, dark] = shades_of_red(pdf);
   EXPECT_GT(pink, 1000);
   EXPECT_EQ(dark, 0) << pink << " pink pixels";
   // One group, its labels' font among the form's own resources.
-  Outcome qdf = shell("qpdf --qdf --object-streams=disable '" + pdf.string() + "' -");
-  EXPECT_EQ(count(qdf.output, "/S /Transparency"), 1);
-  const size_t group = qdf.output.find("/S /Transparency");
-  ASSERT_NE(group, std::string::npos);
-  EXPECT_LT(qdf.output.find("/Font <<", group), qdf.output.find("stream", group));
+  EXPECT_EQ(count(uncompressed(pdf), "/S /Transparency"), 1);
+  EXPECT_NE(group_form_dictionary(pdf).find("/Font <<"), std::string::npos);
 }
 
 // fill-opacity and opacity on <text> fade its glyphs (an ExtGState's /ca),
@@ -271,10 +290,7 @@ TEST_F(SvgFigure, TextFillAndStrokeOpacityArePrinted) {
       << R"(淡<tspan opacity="0.5">蓝</tspan></text>)"
       << R"(<text x="10" y="220" font-size="100" fill="none" stroke="#00ff00" stroke-width="6")"
       << R"( stroke-opacity="0.5">空心</text></svg>)";
-  Outcome r = build("# 图\n\n![](faded.svg)\n");
-  ASSERT_EQ(r.code, 0) << r.output;
-  EXPECT_EQ(r.output.find("warning"), std::string::npos) << r.output;
-  const fs::path pdf = dir / "book.pdf";
+  const fs::path pdf = build_figure("faded.svg");
   const std::string text = shell("pdftotext -enc UTF-8 '" + pdf.string() + "' -").output;
   EXPECT_NE(text.find("淡蓝"), std::string::npos) << text;
   EXPECT_NE(text.find("空心"), std::string::npos) << text;
@@ -312,30 +328,17 @@ TEST_F(SvgFigure, EmbeddedPictureInAGroupIsPartOfTheGroup) {
       << R"(<g opacity="0.5"><rect width="400" height="120" fill="#ff0000"/>)"
       << R"(<image x="100" y="60" width="200" height="100" href=")" << red << R"("/>)"
       << R"(<text x="10" y="220" font-size="60" fill="#ff0000">图片</text></g></svg>)";
-  Outcome r = build("# 图\n\n![](picture.svg)\n");
-  ASSERT_EQ(r.code, 0) << r.output;
-  EXPECT_EQ(r.output.find("warning"), std::string::npos) << r.output;
-  const fs::path pdf = dir / "book.pdf";
-  Outcome check = shell("qpdf --check '" + pdf.string() + "'");
-  EXPECT_EQ(check.code, 0) << check.output;
-  EXPECT_EQ(check.output.find("WARNING"), std::string::npos) << check.output;
+  const fs::path pdf = build_figure("picture.svg");
   auto rows = image_rows(pdf);
   ASSERT_EQ(rows.size(), 1u);  // the picture itself, not a raster of the figure
   EXPECT_EQ(rows[0][3], "40");
   EXPECT_NE(shell("pdftotext -enc UTF-8 '" + pdf.string() + "' -").output.find("图片"),
             std::string::npos);
-  int pink = 0, dark = 0;
-  for (const auto& [red_, green, blue] : last_page_pixels(pdf, dir / "page")) {
-    if (red_ < 230 || std::abs(green - blue) > 12) continue;
-    if (green >= 110 && green <= 145) ++pink;
-    else if (green < 100) ++dark;  // the picture opaque, or faded twice over the rectangle
-  }
+  // Dark: the picture opaque, or faded twice over the rectangle.
+  auto [pink, dark] = shades_of_red(pdf);
   EXPECT_GT(pink, 1000);
   EXPECT_EQ(dark, 0) << pink << " pink pixels";
-  Outcome qdf = shell("qpdf --qdf --object-streams=disable '" + pdf.string() + "' -");
-  const size_t group = qdf.output.find("/S /Transparency");
-  ASSERT_NE(group, std::string::npos);
-  EXPECT_LT(qdf.output.find("/XObject <<", group), qdf.output.find("stream", group));
+  EXPECT_NE(group_form_dictionary(pdf).find("/XObject <<"), std::string::npos);
 }
 
 }  // namespace
