@@ -573,7 +573,10 @@ std::string Writer::run_operators(const layout::Page& lp, const GlyphRun& run,
   }
   s += "BT\n" + color_operator(run.color, false, cmyk());
   (s += "/").append(font) += " " + base::compact(size) + " Tf\n";
-  if (stroke || !fill) s += !stroke ? "3 Tr\n" : fill ? "2 Tr\n" : "1 Tr\n";
+  // Render mode: fill then stroke (SVG's paint order), outlines only, or
+  // neither (text that copies but is not seen).
+  if (stroke) s += fill ? "2 Tr\n" : "1 Tr\n";
+  else if (!fill) s += "3 Tr\n";
   const std::string slant = base::compact(run.synthetic_slant, 4);
   // Glyphs sharing a vertical offset go in one TJ array; a new text matrix
   // starts wherever the offset changes (marks, superscripts).
