@@ -1,12 +1,17 @@
 # Installation and the Debian package.
 #
-#   cmake --install build --prefix PREFIX   PREFIX/bin/moyin, PREFIX/share/moyin/{styles,fonts,math},
+#   cmake --install build --prefix PREFIX   PREFIX/bin/moyin, PREFIX/lib/moyin/moyin-highlight.so,
+#                                           PREFIX/share/moyin/{styles,fonts,math},
 #                                           PREFIX/share/man/man1/moyin.1
 #   cd build && cpack -G DEB                moyin_<version>_<arch>.deb (installs under /usr)
 #
-# The installed binary finds share/moyin relative to itself (src/cli/data_dir.h).
+# The installed binary finds share/moyin relative to itself (src/cli/data_dir.h),
+# and lib/moyin/moyin-highlight.so (src/highlight/engine.h).
 
 install(TARGETS moyin RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# The highlighting module (Source-highlight), loaded by the first code block
+# that names a language; found relative to the binary (cli/environment.cpp).
+install(TARGETS moyin_highlight_engine LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/moyin)
 # Style sheets and what they use (styles/highlight/*.lang for code blocks).
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/styles/ DESTINATION ${CMAKE_INSTALL_DATADIR}/moyin/styles)
 install(FILES ${PROJECT_SOURCE_DIR}/fonts/fonts.yaml DESTINATION ${CMAKE_INSTALL_DATADIR}/moyin/fonts)

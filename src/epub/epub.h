@@ -99,4 +99,9 @@ struct ArchiveEntry {
 };
 std::optional<std::vector<ArchiveEntry>> read_archive(std::string_view bytes);
 
+// libzip is loaded by the first archive written or read (it is not linked,
+// docs/performance.md); this loads it now, so the CLI can have it done on
+// the idle core while the document is typeset. Safe to call from any thread.
+void load_zip_library();
+
 }  // namespace moyin::epub
