@@ -147,6 +147,12 @@ const FaceInfo& info(const Face& face) { return face.info; }
 
 bool has_glyph(const Face& face, char32_t cp) {
   if (cp > kMaxCodePoint) return false;
+  // The cmap answers the same as the bitmap made from it (hb_font_t's
+  // lookups are thread-safe); the bitmap pays only for many lookups.
+  if (face.lookups.load(std::memory_order_relaxed) < Face::kDirectLookups) {
+    face.lookups.fetch_add(1, std::memory_order_relaxed);
+    return glyph_of(face, cp) != 0;
+  }
   std::call_once(face.coverage_once, [&face] { fill_coverage(face); });
   return (face.coverage[cp >> 6] >> (cp & 63)) & 1;
 }
