@@ -17,11 +17,12 @@ for f in ./usr/bin/moyin ./usr/share/moyin/styles/article.yaml ./usr/share/moyin
 done
 depends=$(dpkg-deb -f "$deb" Depends)
 # libzip only reads archives back (tests): the EPUB is written with zlib.
-# Source-highlight comes from the highlighting module, LittleCMS is listed
-# by hand (both loaded at run time).
+# Source-highlight comes from the highlighting module; LittleCMS and the
+# JPEG, WebP and GIF decoders are listed by hand (all loaded at run time).
 grep -q "/moyin/moyin-highlight.so\$" <<<"$files" || fail "the highlighting module is missing from $(basename "$deb")"
 for p in libharfbuzz0b libicu libhpdf zlib1g libpugixml libgumbo libcmark-gfm libyaml-cpp \
-         libfontconfig1 libpng16 libuuid1 libstdc++6 fonts-lxgw-wenkai libsource-highlight liblcms2-2; do
+         libfontconfig1 libpng16 libuuid1 libstdc++6 fonts-lxgw-wenkai libsource-highlight liblcms2-2 \
+         libjpeg62-turbo libwebp7 libwebpdemux2 libgif7; do
   grep -q "$p" <<<"$depends" || fail "Depends lacks $p: $depends"
 done
 dpkg-deb -x "$deb" "$tmp/root"
