@@ -20,8 +20,10 @@ depends=$(dpkg-deb -f "$deb" Depends)
 # Source-highlight comes from the highlighting module; LittleCMS and the
 # JPEG, WebP and GIF decoders are listed by hand (all loaded at run time).
 grep -q "/moyin/moyin-highlight.so\$" <<<"$files" || fail "the highlighting module is missing from $(basename "$deb")"
-for p in libharfbuzz0b libicu libhpdf zlib1g libpugixml libgumbo libcmark-gfm libyaml-cpp \
-         libfontconfig1 libpng16 libuuid1 libstdc++6 fonts-lxgw-wenkai libsource-highlight liblcms2-2 \
+# yaml-cpp, pugixml, gumbo, libuuid, libhyphen, xxHash and libdeflate are
+# linked statically when their archives are installed (MOYIN_STATIC_SMALL_LIBS).
+for p in libharfbuzz0b libicu libhpdf zlib1g libcmark-gfm \
+         libfontconfig1 libpng16 libstdc++6 fonts-lxgw-wenkai libsource-highlight liblcms2-2 \
          libjpeg62-turbo libwebp7 libwebpdemux2 libgif7; do
   grep -q "$p" <<<"$depends" || fail "Depends lacks $p: $depends"
 done
