@@ -11,6 +11,7 @@
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
+#include <hpdf_utils.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -91,6 +92,7 @@ struct FontEntry {
   std::unordered_map<uint32_t, uint16_t> code_of;  // original gid → code
   std::unordered_map<uint16_t, int> width;         // code → PDF width (1/1000 em)
   std::map<uint16_t, std::u16string> to_unicode;
+  std::vector<bool> mapped;  // by code: has an entry in to_unicode (0x10000 once drawn)
   // Codes past the subset's map no glyph, so they draw .notdef: each
   // distinct uncovered character gets one, so copying gives it back.
   uint32_t next_free = 0;  // 0 = none left
@@ -236,6 +238,8 @@ class Writer {
   }
   const CmykConverter* cmyk() const { return cmyk_ ? &*cmyk_ : nullptr; }
   void set_fill(HPDF_Page page, const layout::Color& c);
+  const std::string& fill_operator(const layout::Color& c);
+  std::optional<std::pair<layout::Color, std::string>> last_fill_;
   void set_stroke(HPDF_Page page, const layout::Color& c);
   void set_page_boxes(HPDF_Page page, const layout::Page& lp);
   void add_output_intent();
@@ -502,11 +506,20 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
     warn("skipped text drawn at an impossible size " + base::compact(run.size) + " pt");
     return;
   }
-  // ToUnicode: each code maps to the text of the first cluster it drew.
-  std::vector<std::string> texts = glyph_texts(run);
+  // ToUnicode: each code maps to the text of the first cluster it drew. The
+  // glyphs' texts are worked out only when the run has a code not mapped yet
+  // or a .notdef (most runs of a book repeat codes already drawn).
   std::vector<uint16_t> codes(run.glyphs.size());
+  bool need_texts = false;
+  if (fe.mapped.empty()) fe.mapped.assign(0x10000, false);
   for (size_t i = 0; i < run.glyphs.size(); ++i) {
-    uint16_t code = fe.code_of.at(run.glyphs[i].gid);
+    codes[i] = fe.code_of.at(run.glyphs[i].gid);
+    need_texts |= run.glyphs[i].gid == 0 || !fe.mapped[codes[i]];
+  }
+  std::vector<std::string> texts;
+  if (need_texts) texts = glyph_texts(run);
+  for (size_t i = 0; need_texts && i < run.glyphs.size(); ++i) {
+    uint16_t code = codes[i];
     if (run.glyphs[i].gid == 0 && !texts[i].empty() && fe.next_free) {
       auto [it, fresh] = fe.notdef_code.emplace(texts[i], static_cast<uint16_t>(fe.next_free));
       if (fresh) {
@@ -518,8 +531,10 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
       code = it->second;
     }
     codes[i] = code;
-    if (!texts[i].empty() && !fe.to_unicode.count(code))
+    if (!texts[i].empty() && !fe.mapped[code]) {
       fe.to_unicode.emplace(code, utf8_to_utf16(texts[i]));
+      fe.mapped[code] = true;
+    }
   }
 
   const double size = run.size;
@@ -531,18 +546,30 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
     HPDF_Page_SetLineJoin(page, HPDF_ROUND_JOIN);  // no miter spikes on sharp corners
     set_stroke(page, run.color);
   }
-  HPDF_Page_BeginText(page);
+  // The run's operators go into one buffer and one stream write (libharu's
+  // per-operator calls cost more than the formatting).
   std::string s;
+  s.reserve(64 + run.glyphs.size() * 8);
   if (fe.font) {
+    HPDF_Page_BeginText(page);
     HPDF_Page_SetFontAndSize(page, fe.font, static_cast<HPDF_REAL>(size));
-  } else if (const char* local = HPDF_Page_GetLocalFontName(page, fe.type0)) {
+    s += fill_operator(run.color);
+  } else {
+    s += "BT\n";
+    s += fill_operator(run.color);
     // A font made through the object layer: libharu only names it in the
     // page's resources; the Tf is written here.
-    s += "/" + std::string(local) + " " + base::compact(size) + " Tf\n";
+    if (const char* local = HPDF_Page_GetLocalFontName(page, fe.type0)) {
+      s += '/';
+      s += local;
+      s += ' ';
+      base::append_compact(s, size);
+      s += " Tf\n";
+    }
   }
-  set_fill(page, run.color);
   if (run.synthetic_bold) s += "2 Tr\n";
-  const std::string slant = base::compact(run.synthetic_slant, 4);
+  std::string slant;
+  base::append_compact(slant, run.synthetic_slant, 4);
   // Glyphs sharing a vertical offset go in one TJ array; a new text matrix
   // starts wherever the offset changes (marks, superscripts).
   double pen = 0;  // pt from the run origin
@@ -551,8 +578,13 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
   while (i < gs.size()) {
     const double yoff = gs[i].y_offset;
     const double seg_x = pen;
-    s += "1 0 " + slant + " 1 " + base::compact(x0 + seg_x) + " " + base::compact(y0 + yoff) +
-         " Tm\n[";
+    s += "1 0 ";
+    s += slant;
+    s += " 1 ";
+    base::append_compact(s, x0 + seg_x);
+    s += ' ';
+    base::append_compact(s, y0 + yoff);
+    s += " Tm\n[";
     double cur = 0;  // where the text position is now, pt from seg_x
     bool in_string = false;
     for (; i < gs.size() && gs[i].y_offset == yoff; ++i) {
@@ -569,7 +601,7 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
       if (std::abs(adjust) >= 0.0005) {
         if (in_string) s += ">";
         in_string = false;
-        s += base::compact(adjust);
+        base::append_compact(s, adjust);
       }
       if (!in_string) s += "<";
       in_string = true;
@@ -583,10 +615,15 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
     // The pen may differ from where the text position ended; the next
     // segment sets its own matrix, so nothing to correct here.
   }
-  raw(page, s);
-  HPDF_Page_EndText(page);
+  if (fe.font) {
+    raw(page, s);
+    HPDF_Page_EndText(page);
+  } else {
+    s += "ET\n";
+    raw(page, s);
+  }
   if (run.synthetic_bold) HPDF_Page_GRestore(page);
-  draw_notdef_boxes(page, run, x0, y0, texts);
+  if (need_texts) draw_notdef_boxes(page, run, x0, y0, texts);
 }
 
 // A character no installed face has is drawn with its face's .notdef, which
@@ -1485,6 +1522,43 @@ void Writer::check_rgb_leftovers() {
   warn(std::to_string(rgb) + " image(s) left in RGB in a CMYK PDF" +
        (standard_ == Standard::X4 ? "; the PDF/X-4 claim is dropped" : ""));
   if (standard_ == Standard::X4) standard_ = Standard::None;
+}
+
+namespace {
+
+// A number as libharu writes it (HPDF_FToA), for operators written by hand
+// that libharu used to write: the same bytes.
+void append_real(std::string& out, HPDF_REAL v) {
+  char buf[64] = {};
+  const char* end = HPDF_FToA(buf, v, buf + sizeof buf - 1);
+  out.append(buf, static_cast<size_t>(end - buf));
+}
+
+}  // namespace
+
+// The fill colour operator exactly as HPDF_Page_SetRGBFill or
+// HPDF_Page_SetCMYKFill writes it; the last one is kept (runs of one colour
+// follow each other).
+const std::string& Writer::fill_operator(const layout::Color& c) {
+  if (last_fill_ && last_fill_->first == c) return last_fill_->second;
+  std::string op;
+  auto add = [&](double v, const char* after) {
+    append_real(op, c01(v));
+    op += after;
+  };
+  if (!cmyk_) {
+    add(c.r, " ");
+    add(c.g, " ");
+    add(c.b, " rg\n");
+  } else {
+    const Cmyk k = cmyk_->convert(c);
+    add(k.c, " ");
+    add(k.m, " ");
+    add(k.y, " ");
+    add(k.k, " k\n");
+  }
+  last_fill_.emplace(c, std::move(op));
+  return last_fill_->second;
 }
 
 void Writer::set_fill(HPDF_Page page, const layout::Color& c) {
