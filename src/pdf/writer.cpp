@@ -292,6 +292,7 @@ class Writer {
     HPDF_Dict root = nullptr;                     // /StructTreeRoot
     HPDF_Dict document = nullptr;                 // the /Document element every other hangs from
     std::vector<HPDF_Dict> elements;              // by Book::structure index
+    std::vector<HPDF_Page> page_of;               // by index: the element's /Pg, once set
     std::vector<std::vector<int>> children;       // by index: child indices, in order
     std::vector<bool> used;                       // has content, or a descendant has
     std::vector<std::vector<HPDF_Dict>> by_mcid;  // per page: the element of each MCID
@@ -1114,13 +1115,26 @@ void Writer::open_content(HPDF_Page page, size_t page_index) {
   raw(page,
       "/" + pdf_name(book_.structure[e].type) + " <</MCID " + std::to_string(mcid) + ">> BDC\n");
   if (!elem) return;
+  auto* kids = static_cast<HPDF_Array>(HPDF_Dict_GetItem(elem, "K", HPDF_OCLASS_ARRAY));
+  if (!kids) return;
+  // The element's /Pg is the page of its first content; content there is a
+  // bare MCID (ISO 32000-1 §14.7.4.2), content on later pages a marked-content
+  // reference naming its page. A book has thousands of sequences: a number
+  // instead of a dictionary each keeps the tree small.
+  if (!tags_.page_of[e]) {
+    HPDF_Dict_Add(elem, "Pg", page);
+    tags_.page_of[e] = page;
+  }
+  if (tags_.page_of[e] == page) {
+    HPDF_Array_AddNumber(kids, mcid);
+    return;
+  }
   HPDF_Dict mcr = HPDF_Dict_New(pdf_->mmgr);
   if (!mcr) return;
   HPDF_Dict_AddName(mcr, "Type", "MCR");
   HPDF_Dict_Add(mcr, "Pg", page);
   HPDF_Dict_AddNumber(mcr, "MCID", mcid);
-  if (auto* kids = static_cast<HPDF_Array>(HPDF_Dict_GetItem(elem, "K", HPDF_OCLASS_ARRAY)))
-    HPDF_Array_Add(kids, mcr);
+  HPDF_Array_Add(kids, mcr);
 }
 
 void Writer::tag_begin(HPDF_Page page, size_t, int element) {
@@ -1777,6 +1791,7 @@ bool Writer::run() {
     HPDF_Dict_Add(tags_.document, "K", HPDF_Array_New(pdf->mmgr));
     const size_t n = book_.structure.size();
     tags_.elements.assign(n, nullptr);
+    tags_.page_of.assign(n, nullptr);
     tags_.children.assign(n, {});
     tags_.used.assign(n, false);
     for (size_t e = 0; e < n; ++e) {
