@@ -1067,7 +1067,8 @@ HPDF_Dict Writer::struct_element(int index) {
   HPDF_Doc pdf = pdf_.get();
   HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
   if (!d || HPDF_Xref_Add(pdf->xref, d) != HPDF_OK) return nullptr;
-  HPDF_Dict_AddName(d, "Type", "StructElem");
+  // No /Type: optional for a structure element (ISO 32000-1 Table 323), and
+  // a name in libharu costs about 300 bytes per element of a long book.
   HPDF_Dict_AddName(d, "S", pdf_name(se.type).c_str());
   HPDF_Dict_Add(d, "P", parent_dict);
   HPDF_Dict_Add(d, "K", HPDF_Array_New(pdf->mmgr));
@@ -1163,7 +1164,6 @@ void Writer::tag_link(HPDF_Page page, HPDF_Annotation annot, const std::string& 
   } else if (HPDF_Dict parent = struct_element(innermost)) {
     link = HPDF_Dict_New(pdf->mmgr);
     if (!link || HPDF_Xref_Add(pdf->xref, link) != HPDF_OK) return;
-    HPDF_Dict_AddName(link, "Type", "StructElem");
     HPDF_Dict_AddName(link, "S", "Link");
     HPDF_Dict_Add(link, "P", parent);
     HPDF_Dict_Add(link, "K", HPDF_Array_New(pdf->mmgr));
@@ -1786,7 +1786,6 @@ bool Writer::run() {
       return fail("starting the structure tree");
     HPDF_Dict_AddName(tags_.root, "Type", "StructTreeRoot");
     HPDF_Dict_Add(tags_.root, "K", tags_.document);
-    HPDF_Dict_AddName(tags_.document, "Type", "StructElem");
     HPDF_Dict_AddName(tags_.document, "S", "Document");
     HPDF_Dict_Add(tags_.document, "P", tags_.root);
     HPDF_Dict_Add(tags_.document, "K", HPDF_Array_New(pdf->mmgr));
