@@ -159,8 +159,9 @@ std::vector<std::string> keyword_list(const doc::Metadata& m) {
 class Writer {
  public:
   Writer(const Book& book, const std::filesystem::path& out, const WriteOptions& opt,
-         doc::Diagnostics& diags)
+         doc::Diagnostics& diags, Book* consumed = nullptr)
       : book_(book),
+        consumed_(consumed),
         out_(out),
         opt_(opt),
         diags_(diags),
@@ -261,6 +262,7 @@ class Writer {
   bool save();
 
   const Book& book_;
+  Book* consumed_;  // the same book when the caller gave it away: pages' items freed once drawn
   std::filesystem::path out_;
   const WriteOptions& opt_;
   doc::Diagnostics& diags_;
@@ -1810,8 +1812,12 @@ bool Writer::run() {
     // Annotations are visited in the order of the structure (PDF/UA).
     for (HPDF_Page page : pages_) HPDF_Dict_AddName(page, "Tabs", "S");
   }
+  // The identifier reads the pages' text: taken before they are drawn (and
+  // freed, when the book is given away).
+  const std::string early_id = standard_ == Standard::None ? std::string() : document_id();
   for (size_t i = 0; i < pages_.size(); ++i) {
     draw_page(i);
+    if (consumed_) std::vector<layout::Item>().swap(consumed_->pages[i].items);
     if (!check("drawing page " + std::to_string(i + 1))) return false;
   }
   check_rgb_leftovers();
@@ -1821,7 +1827,7 @@ bool Writer::run() {
   add_info();
   add_catalog_entries();
   if (opt_.tagged) add_structure_tree();
-  const std::string id = standard_ == Standard::None ? std::string() : document_id();
+  const std::string id = standard_ == Standard::None ? std::string() : early_id;
   add_metadata(id);
   if (!id.empty()) add_document_id(id);
   add_output_intent();
@@ -1844,6 +1850,12 @@ bool Writer::run() {
 bool write(const layout::Book& book, const std::filesystem::path& out, const WriteOptions& options,
            doc::Diagnostics& diags) {
   Writer w(book, out, options, diags);
+  return w.run();
+}
+
+bool write(layout::Book&& book, const std::filesystem::path& out, const WriteOptions& options,
+           doc::Diagnostics& diags) {
+  Writer w(book, out, options, diags, &book);
   return w.run();
 }
 
