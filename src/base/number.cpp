@@ -12,14 +12,58 @@ std::string fixed(double v, int decimals) {
   return std::string(buf, r.ec == std::errc() ? r.ptr : buf);
 }
 
-std::string compact(double v, int decimals) {
-  if (!std::isfinite(v)) v = 0;
+namespace {
+
+// The general case: std::to_chars, trailing zeros and a bare point dropped.
+void append_compact_slow(std::string& out, double v, int decimals) {
   std::string s = fixed(v, decimals);
   if (s.find('.') != std::string::npos) {
     while (s.back() == '0') s.pop_back();
     if (s.back() == '.') s.pop_back();
   }
   if (s == "-0") s = "0";
+  out += s;
+}
+
+}  // namespace
+
+void append_compact(std::string& out, double v, int decimals) {
+  if (!std::isfinite(v)) v = 0;
+  static constexpr double kScale[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+  if (decimals < 0 || decimals > 6) return append_compact_slow(out, v, decimals);
+  const double scaled = std::abs(v) * kScale[decimals];
+  // Rounded here only when the product is far from a tie: its error (half an
+  // ulp, under 1e-6 below 2^31) then cannot change the digit to_chars picks
+  // from the exact binary value.
+  const double floor = std::floor(scaled);
+  const double frac = scaled - floor;
+  if (!(scaled < 2147483647.0) || std::abs(frac - 0.5) < 1e-6)
+    return append_compact_slow(out, v, decimals);
+  auto units = static_cast<uint64_t>(floor) + (frac > 0.5 ? 1 : 0);
+  if (units == 0) {
+    out += '0';
+    return;
+  }
+  if (v < 0) out += '-';
+  const uint64_t divisor = static_cast<uint64_t>(kScale[decimals]);
+  append_integer(out, static_cast<int64_t>(units / divisor));
+  uint64_t rest = units % divisor;
+  if (rest == 0) return;
+  char digits[8];
+  int n = decimals;
+  while (rest % 10 == 0) {  // trailing zeros dropped
+    rest /= 10;
+    --n;
+  }
+  for (int i = n - 1; i >= 0; --i, rest /= 10)  // with the fraction's leading zeros
+    digits[i] = static_cast<char>('0' + rest % 10);
+  out += '.';
+  out.append(digits, static_cast<size_t>(n));
+}
+
+std::string compact(double v, int decimals) {
+  std::string s;
+  append_compact(s, v, decimals);
   return s;
 }
 

@@ -16,6 +16,10 @@ std::string fixed(double v, int decimals);
 // "2", "0"). Non-finite values print as "0": a PDF or CSS reader cannot take
 // "nan".
 std::string compact(double v, int decimals = 3);
+// compact(v, decimals) appended to `out`: the PDF writer formats hundreds of
+// thousands of numbers per book, so the usual case (|v| < 2^31 after
+// scaling, not a rounding tie) skips std::to_chars and a string per number.
+void append_compact(std::string& out, double v, int decimals = 3);
 // A decimal integer, zero-padded on the left to `width` digits.
 std::string integer(int64_t v, int width = 0);
 void append_integer(std::string& out, int64_t v, int width = 0);

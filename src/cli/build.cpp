@@ -317,8 +317,8 @@ pdf::Standard pdf_standard(style::PdfStandard s) {
 
 // The PDF back end: typeset into pages, write them with libharu. The
 // sheet's standard and colour model; the ICC profiles they need read here.
-bool write_pdf(const layout::Book& pages, const fs::path& out, const Job& job,
-               const style::Sheet& sheet, const Settings& s, image::Catalog& images, JobResult& r) {
+bool write_pdf(layout::Book&& pages, const fs::path& out, const Job& job, const style::Sheet& sheet,
+               const Settings& s, image::Catalog& images, JobResult& r) {
   const std::string input = job.input.string();
   if (!ensure_parent(out, input, r.diags)) return false;
   pdf::WriteOptions options;
@@ -344,7 +344,7 @@ bool write_pdf(const layout::Book& pages, const fs::path& out, const Job& job,
   } else if (options.standard != pdf::Standard::None && !s.env->srgb_profile.empty()) {
     options.srgb_profile = read_profile(s.env->srgb_profile, input, r);
   }
-  return pdf::write(pages, out, options, r.diags);
+  return pdf::write(std::move(pages), out, options, r.diags);
 }
 
 // ---- Jobs.
@@ -414,15 +414,18 @@ void write_outputs(const Job& job, const Settings& s, const style::Sheet& sheet,
     if (!epub_output({}, r.diags)) r.ok = false;
     return;
   }
-  const layout::Book book = pages();
+  // The PDF writer consumes the pages (frees each once drawn): the EPUB's
+  // page list is read from them first.
+  layout::Book book = pages();
   if (s.to == Target::Pdf) {
-    if (!write_pdf(book, pdf_out, job, sheet, s, images, r)) r.ok = false;
+    if (!write_pdf(std::move(book), pdf_out, job, sheet, s, images, r)) r.ok = false;
     return;
   }
+  std::vector<epub::PrintPage> print = print_pages(book);
   if (!s.overlap) {
-    const bool pdf_ok = write_pdf(book, pdf_out, job, sheet, s, images, r);
+    const bool pdf_ok = write_pdf(std::move(book), pdf_out, job, sheet, s, images, r);
     if (!pdf_ok) r.ok = false;
-    if (!epub_output(pdf_ok ? print_pages(book) : std::vector<epub::PrintPage>{}, r.diags))
+    if (!epub_output(pdf_ok ? std::move(print) : std::vector<epub::PrintPage>{}, r.diags))
       r.ok = false;
     return;
   }
@@ -431,14 +434,14 @@ void write_outputs(const Job& job, const Settings& s, const style::Sheet& sheet,
   std::exception_ptr failed;
   std::thread epub_thread([&] {
     try {
-      epub_ok = epub_output(print_pages(book), epub_diags);
+      epub_ok = epub_output(std::move(print), epub_diags);
     } catch (...) {
       failed = std::current_exception();
     }
   });
   bool pdf_ok = false;
   try {
-    pdf_ok = write_pdf(book, pdf_out, job, sheet, s, images, r);
+    pdf_ok = write_pdf(std::move(book), pdf_out, job, sheet, s, images, r);
   } catch (...) {
     epub_thread.join();
     throw;

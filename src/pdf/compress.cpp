@@ -91,8 +91,13 @@ void use_libdeflate(HPDF_Doc pdf, int threads, Reuse* reuse) {
     else now.push_back(dict);
   }
   // libharu's memory is touched on this thread only; workers see plain bytes.
+  // libharu's copy of each stream is freed once gathered (the bytes go back
+  // compressed below): a long book's pages are not held three times over.
   std::vector<std::vector<HPDF_BYTE>> bytes(now.size());
-  for (size_t i = 0; i < now.size(); ++i) bytes[i] = contents(now[i]->stream);
+  for (size_t i = 0; i < now.size(); ++i) {
+    bytes[i] = contents(now[i]->stream);
+    HPDF_MemStream_FreeData(now[i]->stream);
+  }
   // `watch`: the streams compressed by the build before (same bytes) are taken as they were.
   std::vector<std::string> raw(reuse ? now.size() : 0);
   std::vector<std::shared_ptr<const std::string>> kept(now.size());
@@ -100,18 +105,27 @@ void use_libdeflate(HPDF_Doc pdf, int threads, Reuse* reuse) {
     raw[i].assign(bytes[i].begin(), bytes[i].end());
     kept[i] = reuse->find_stream(raw[i]);
   }
+  std::vector<char> failed(now.size(), 0);  // not compressed: the raw bytes go back
   base::run_parallel(now.size(), threads, [&](size_t i) {
-    if (!kept[i]) bytes[i] = deflate(bytes[i]);
+    if (kept[i]) return;
+    std::vector<HPDF_BYTE> packed = deflate(bytes[i]);
+    if (packed.empty()) failed[i] = 1;
+    else bytes[i] = std::move(packed);
   });
   for (size_t i = 0; i < raw.size(); ++i) {
     if (kept[i]) bytes[i].assign(kept[i]->begin(), kept[i]->end());
-    else if (!bytes[i].empty())
+    else if (!failed[i])
       reuse->keep_stream(std::move(raw[i]),
                          std::make_shared<const std::string>(bytes[i].begin(), bytes[i].end()));
   }
-  for (size_t i = 0; i < now.size(); ++i)
-    if (!bytes[i].empty() && replace(now[i], bytes[i]) == HPDF_OK)
-      now[i]->write_fn = written_compressed;  // else libharu compresses it itself
+  for (size_t i = 0; i < now.size(); ++i) {
+    if (failed[i]) {  // libharu compresses it itself
+      HPDF_Stream_Write(now[i]->stream, bytes[i].data(), static_cast<HPDF_UINT>(bytes[i].size()));
+    } else if (replace(now[i], bytes[i]) == HPDF_OK) {
+      now[i]->write_fn = written_compressed;
+    }
+    std::vector<HPDF_BYTE>().swap(bytes[i]);
+  }
 }
 
 }  // namespace moyin::pdf

@@ -82,5 +82,10 @@ struct WriteOptions {
 // Same book and options give a byte-identical file.
 bool write(const layout::Book& book, const std::filesystem::path& out, const WriteOptions& options,
            doc::Diagnostics& diags);
+// The same for a book the caller no longer needs: each page's items are
+// freed once the page is drawn, so a long book is not held next to
+// libharu's objects while the file is saved (the same bytes).
+bool write(layout::Book&& book, const std::filesystem::path& out, const WriteOptions& options,
+           doc::Diagnostics& diags);
 
 }  // namespace moyin::pdf

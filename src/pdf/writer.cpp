@@ -11,6 +11,7 @@
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
+#include <hpdf_utils.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -91,6 +92,7 @@ struct FontEntry {
   std::unordered_map<uint32_t, uint16_t> code_of;  // original gid → code
   std::unordered_map<uint16_t, int> width;         // code → PDF width (1/1000 em)
   std::map<uint16_t, std::u16string> to_unicode;
+  std::vector<bool> mapped;  // by code: has an entry in to_unicode (0x10000 once drawn)
   // Codes past the subset's map no glyph, so they draw .notdef: each
   // distinct uncovered character gets one, so copying gives it back.
   uint32_t next_free = 0;  // 0 = none left
@@ -160,8 +162,9 @@ std::vector<std::string> keyword_list(const doc::Metadata& m) {
 class Writer {
  public:
   Writer(const Book& book, const std::filesystem::path& out, const WriteOptions& opt,
-         doc::Diagnostics& diags)
+         doc::Diagnostics& diags, Book* consumed = nullptr)
       : book_(book),
+        consumed_(consumed),
         out_(out),
         opt_(opt),
         diags_(diags),
@@ -263,6 +266,7 @@ class Writer {
   bool save();
 
   const Book& book_;
+  Book* consumed_;  // the same book when the caller gave it away: pages' items freed once drawn
   std::filesystem::path out_;
   const WriteOptions& opt_;
   doc::Diagnostics& diags_;
@@ -294,6 +298,7 @@ class Writer {
     HPDF_Dict root = nullptr;                     // /StructTreeRoot
     HPDF_Dict document = nullptr;                 // the /Document element every other hangs from
     std::vector<HPDF_Dict> elements;              // by Book::structure index
+    std::vector<HPDF_Page> page_of;               // by index: the element's /Pg, once set
     std::vector<std::vector<int>> children;       // by index: child indices, in order
     std::vector<bool> used;                       // has content, or a descendant has
     std::vector<std::vector<HPDF_Dict>> by_mcid;  // per page: the element of each MCID
@@ -534,11 +539,20 @@ std::string Writer::run_operators(const layout::Page& lp, const GlyphRun& run,
     warn("skipped text drawn at an impossible size " + base::compact(run.size) + " pt");
     return {};
   }
-  // ToUnicode: each code maps to the text of the first cluster it drew.
-  std::vector<std::string> texts = glyph_texts(run);
+  // ToUnicode: each code maps to the text of the first cluster it drew. The
+  // glyphs' texts are worked out only when the run has a code not mapped yet
+  // or a .notdef (most runs of a book repeat codes already drawn).
   std::vector<uint16_t> codes(run.glyphs.size());
+  bool need_texts = false;
+  if (fe.mapped.empty()) fe.mapped.assign(0x10000, false);
   for (size_t i = 0; i < run.glyphs.size(); ++i) {
-    uint16_t code = fe.code_of.at(run.glyphs[i].gid);
+    codes[i] = fe.code_of.at(run.glyphs[i].gid);
+    need_texts |= run.glyphs[i].gid == 0 || !fe.mapped[codes[i]];
+  }
+  std::vector<std::string> texts;
+  if (need_texts) texts = glyph_texts(run);
+  for (size_t i = 0; need_texts && i < run.glyphs.size(); ++i) {
+    uint16_t code = codes[i];
     if (run.glyphs[i].gid == 0 && !texts[i].empty() && fe.next_free) {
       auto [it, fresh] = fe.notdef_code.emplace(texts[i], static_cast<uint16_t>(fe.next_free));
       if (fresh) {
@@ -550,8 +564,10 @@ std::string Writer::run_operators(const layout::Page& lp, const GlyphRun& run,
       code = it->second;
     }
     codes[i] = code;
-    if (!texts[i].empty() && !fe.to_unicode.count(code))
+    if (!texts[i].empty() && !fe.mapped[code]) {
       fe.to_unicode.emplace(code, utf8_to_utf16(texts[i]));
+      fe.mapped[code] = true;
+    }
   }
 
   const double size = run.size;
@@ -586,8 +602,13 @@ std::string Writer::run_operators(const layout::Page& lp, const GlyphRun& run,
   while (i < gs.size()) {
     const double yoff = gs[i].y_offset;
     const double seg_x = pen;
-    s += "1 0 " + slant + " 1 " + base::compact(x0 + seg_x) + " " + base::compact(y0 + yoff) +
-         " Tm\n[";
+    s += "1 0 ";
+    s += slant;
+    s += " 1 ";
+    base::append_compact(s, x0 + seg_x);
+    s += ' ';
+    base::append_compact(s, y0 + yoff);
+    s += " Tm\n[";
     double cur = 0;  // where the text position is now, pt from seg_x
     bool in_string = false;
     for (; i < gs.size() && gs[i].y_offset == yoff; ++i) {
@@ -604,7 +625,7 @@ std::string Writer::run_operators(const layout::Page& lp, const GlyphRun& run,
       if (std::abs(adjust) >= 0.0005) {
         if (in_string) s += ">";
         in_string = false;
-        s += base::compact(adjust);
+        base::append_compact(s, adjust);
       }
       if (!in_string) s += "<";
       in_string = true;
@@ -619,7 +640,7 @@ std::string Writer::run_operators(const layout::Page& lp, const GlyphRun& run,
     // segment sets its own matrix, so nothing to correct here.
   }
   s += "ET\n";
-  s += notdef_boxes(run, x0, y0, texts);
+  if (need_texts) s += notdef_boxes(run, x0, y0, texts);
   if (own_state) s += "Q\n";
   return s;
 }
@@ -1116,7 +1137,8 @@ HPDF_Dict Writer::struct_element(int index) {
   HPDF_Doc pdf = pdf_.get();
   HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
   if (!d || HPDF_Xref_Add(pdf->xref, d) != HPDF_OK) return nullptr;
-  HPDF_Dict_AddName(d, "Type", "StructElem");
+  // No /Type: optional for a structure element (ISO 32000-1 Table 323), and
+  // a name in libharu costs about 300 bytes per element of a long book.
   HPDF_Dict_AddName(d, "S", pdf_name(se.type).c_str());
   HPDF_Dict_Add(d, "P", parent_dict);
   HPDF_Dict_Add(d, "K", HPDF_Array_New(pdf->mmgr));
@@ -1164,13 +1186,26 @@ void Writer::open_content(HPDF_Page page, size_t page_index) {
   raw(page,
       "/" + pdf_name(book_.structure[e].type) + " <</MCID " + std::to_string(mcid) + ">> BDC\n");
   if (!elem) return;
+  auto* kids = static_cast<HPDF_Array>(HPDF_Dict_GetItem(elem, "K", HPDF_OCLASS_ARRAY));
+  if (!kids) return;
+  // The element's /Pg is the page of its first content; content there is a
+  // bare MCID (ISO 32000-1 §14.7.4.2), content on later pages a marked-content
+  // reference naming its page. A book has thousands of sequences: a number
+  // instead of a dictionary each keeps the tree small.
+  if (!tags_.page_of[e]) {
+    HPDF_Dict_Add(elem, "Pg", page);
+    tags_.page_of[e] = page;
+  }
+  if (tags_.page_of[e] == page) {
+    HPDF_Array_AddNumber(kids, mcid);
+    return;
+  }
   HPDF_Dict mcr = HPDF_Dict_New(pdf_->mmgr);
   if (!mcr) return;
   HPDF_Dict_AddName(mcr, "Type", "MCR");
   HPDF_Dict_Add(mcr, "Pg", page);
   HPDF_Dict_AddNumber(mcr, "MCID", mcid);
-  if (auto* kids = static_cast<HPDF_Array>(HPDF_Dict_GetItem(elem, "K", HPDF_OCLASS_ARRAY)))
-    HPDF_Array_Add(kids, mcr);
+  HPDF_Array_Add(kids, mcr);
 }
 
 void Writer::tag_begin(HPDF_Page page, size_t, int element) {
@@ -1199,7 +1234,6 @@ void Writer::tag_link(HPDF_Page page, HPDF_Annotation annot, const std::string& 
   } else if (HPDF_Dict parent = struct_element(innermost)) {
     link = HPDF_Dict_New(pdf->mmgr);
     if (!link || HPDF_Xref_Add(pdf->xref, link) != HPDF_OK) return;
-    HPDF_Dict_AddName(link, "Type", "StructElem");
     HPDF_Dict_AddName(link, "S", "Link");
     HPDF_Dict_Add(link, "P", parent);
     HPDF_Dict_Add(link, "K", HPDF_Array_New(pdf->mmgr));
@@ -1785,12 +1819,12 @@ bool Writer::run() {
       return fail("starting the structure tree");
     HPDF_Dict_AddName(tags_.root, "Type", "StructTreeRoot");
     HPDF_Dict_Add(tags_.root, "K", tags_.document);
-    HPDF_Dict_AddName(tags_.document, "Type", "StructElem");
     HPDF_Dict_AddName(tags_.document, "S", "Document");
     HPDF_Dict_Add(tags_.document, "P", tags_.root);
     HPDF_Dict_Add(tags_.document, "K", HPDF_Array_New(pdf->mmgr));
     const size_t n = book_.structure.size();
     tags_.elements.assign(n, nullptr);
+    tags_.page_of.assign(n, nullptr);
     tags_.children.assign(n, {});
     tags_.used.assign(n, false);
     for (size_t e = 0; e < n; ++e) {
@@ -1809,8 +1843,12 @@ bool Writer::run() {
     // Annotations are visited in the order of the structure (PDF/UA).
     for (HPDF_Page page : pages_) HPDF_Dict_AddName(page, "Tabs", "S");
   }
+  // The identifier reads the pages' text: taken before they are drawn (and
+  // freed, when the book is given away).
+  const std::string early_id = standard_ == Standard::None ? std::string() : document_id();
   for (size_t i = 0; i < pages_.size(); ++i) {
     draw_page(i);
+    if (consumed_) std::vector<layout::Item>().swap(consumed_->pages[i].items);
     if (!check("drawing page " + std::to_string(i + 1))) return false;
   }
   check_rgb_leftovers();
@@ -1820,7 +1858,7 @@ bool Writer::run() {
   add_info();
   add_catalog_entries();
   if (opt_.tagged) add_structure_tree();
-  const std::string id = standard_ == Standard::None ? std::string() : document_id();
+  const std::string id = standard_ == Standard::None ? std::string() : early_id;
   add_metadata(id);
   if (!id.empty()) add_document_id(id);
   add_output_intent();
@@ -1843,6 +1881,12 @@ bool Writer::run() {
 bool write(const layout::Book& book, const std::filesystem::path& out, const WriteOptions& options,
            doc::Diagnostics& diags) {
   Writer w(book, out, options, diags);
+  return w.run();
+}
+
+bool write(layout::Book&& book, const std::filesystem::path& out, const WriteOptions& options,
+           doc::Diagnostics& diags) {
+  Writer w(book, out, options, diags, &book);
   return w.run();
 }
 

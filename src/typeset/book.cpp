@@ -1183,10 +1183,14 @@ class FontSetter {
   std::map<math::Key, std::optional<math::Drawing>> drawings_;
 };
 
-// Library face ids -> Book::faces, in order of first use.
+// Library face ids -> Book::faces, in order of first use. Each page's items
+// are trimmed to their size too: running heads and notes were appended after
+// the body, and the spare capacity of every page is a third of a book's
+// layout memory, held while the PDF is written.
 void number_faces(layout::Book& book, const font::FontLibrary& fonts) {
   std::map<int, int> index;
   for (auto& page : book.pages) {
+    page.items.shrink_to_fit();
     for (auto& it : page.items) {
       auto* r = std::get_if<layout::GlyphRun>(&it);
       if (!r) continue;

@@ -21,6 +21,23 @@ AtomKind classify(char32_t c, bool cjk_quote, base::PunctClass& punct) {
   return AtomKind::Punct;
 }
 
+// The glyphs of text[begin, end) in `face` (clusters relative to begin), with
+// hyphens keeping their own advance: a line may break after a hyphen
+// ("Qwen3-" | "VL"), and a kern between the hyphen and the next letter would
+// then stay on the line's last glyph and push the line end off the margin.
+std::vector<font::ShapedGlyph> shape_run(const font::Face& face, std::string_view text,
+                                         uint32_t begin, uint32_t end, std::string_view script,
+                                         std::string_view lang) {
+  std::vector<font::ShapedGlyph> shaped =
+      font::shape(face, text.substr(begin, end - begin), script, lang);
+  for (size_t k = 0; k + 1 < shaped.size(); ++k) {
+    size_t at = shaped[k].cluster;
+    char32_t c = base::next_code_point(text.substr(begin, end - begin), at);
+    if (c == U'-' || c == U'\u2010') shaped[k].x_advance = font::advance_em(face, shaped[k].gid);
+  }
+  return shaped;
+}
+
 }  // namespace
 
 MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRoles& fonts,
@@ -87,16 +104,19 @@ MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRol
       continue;
     }
     const font::Face& face = fonts.library->face(run.face_id);
-    auto shaped =
-        font::shape(face, text, run.begin, run.end - run.begin, run.cjk ? "Hani" : "", opt.lang);
-    // A line may break after a hyphen ("Qwen3-" | "VL"): a kern between the
-    // hyphen and the next letter would then stay on the line's last glyph and
-    // push the line end off the margin. Hyphens keep their own advance.
-    for (size_t k = 0; k + 1 < shaped.size(); ++k) {
-      size_t at = shaped[k].cluster;
-      char32_t c = base::next_code_point(text, at);
-      if (c == U'-' || c == U'\u2010') shaped[k].x_advance = font::advance_em(face, shaped[k].gid);
+    const std::string_view script = run.cjk ? "Hani" : "";
+    std::vector<font::ShapedGlyph> shaped;
+    if (opt.shapes) {
+      std::string key(reinterpret_cast<const char*>(&run.face_id), sizeof run.face_id);
+      ((key += script) += '\0') += opt.lang;
+      (key += '\0').append(text, run.begin, run.end - run.begin);
+      auto [it, fresh] = opt.shapes->runs.try_emplace(std::move(key));
+      if (fresh) it->second = shape_run(face, text, run.begin, run.end, script, opt.lang);
+      shaped = it->second;
+    } else {
+      shaped = shape_run(face, text, run.begin, run.end, script, opt.lang);
     }
+    for (font::ShapedGlyph& g : shaped) g.cluster += run.begin;
     const uint32_t base = static_cast<uint32_t>(mp.glyphs.size());
     mp.glyphs.insert(mp.glyphs.end(), shaped.begin(), shaped.end());
     // Cluster boundaries: glyphs of one cluster form one atom.

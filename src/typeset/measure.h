@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "math/math.h"
@@ -55,6 +57,15 @@ struct MeasuredParagraph {
   std::vector<Shrunk> shrunk;
 };
 
+// Runs already shaped, by (face, script, language, text), with clusters
+// relative to the run (as Android's minikin LayoutCache): the same words,
+// names and sentences are shaped once per document, and once for all the
+// layouts page references and per-page note numbers repeat. Owned by one
+// ParagraphSetter, so used by one thread.
+struct ShapeCache {
+  std::unordered_map<std::string, std::vector<font::ShapedGlyph>> runs;
+};
+
 struct MeasureOptions {
   double size = 10.5;       // pt, body text
   double code_scale = 0.9;  // inline code size relative to body
@@ -71,6 +82,7 @@ struct MeasureOptions {
   // The sizes of the paragraph's images, in order. Empty: every image is its
   // alt text; else every image is an object and has its size here.
   std::vector<ImageSize> images;
+  ShapeCache* shapes = nullptr;  // null: every run shaped
 };
 
 MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRoles& fonts,

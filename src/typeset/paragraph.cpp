@@ -491,8 +491,9 @@ std::vector<Item> ParagraphSetter::build_items(const MeasuredParagraph& mp,
 }
 
 MeasuredParagraph ParagraphSetter::measure_for(const std::vector<doc::Inline>& inlines,
-                                               const ParagraphStyle& style) const {
+                                               const ParagraphStyle& style) {
   MeasureOptions mo;
+  mo.shapes = &shapes_;
   mo.size = style.size;
   mo.code_scale = style.code_scale;
   mo.lang = style.lang;

@@ -172,8 +172,9 @@ class ParagraphSetter {
   SetParagraph set_piece(const std::vector<doc::Inline>& inlines, const ParagraphStyle& style,
                          doc::Diagnostics& diags, std::string_view path);
   MeasuredParagraph measure_for(const std::vector<doc::Inline>& inlines,
-                                const ParagraphStyle& style) const;
+                                const ParagraphStyle& style);
   BreakOpportunities breaks_;
+  ShapeCache shapes_;
 };
 
 inline constexpr uint32_t kNoAtom = 0xFFFFFFFF;
