@@ -1,9 +1,9 @@
-// English hyphenation for the line breaker's second pass: Liang's algorithm
-// with TeX-style patterns in libhyphen's file format (Debian's hyphen-en-us,
-// /usr/share/hyphen/hyph_en_US.dic; the same points libhyphen finds).
+// English hyphenation for the line breaker's second pass: libhyphen with
+// TeX-style patterns (Debian's hyphen-en-us, /usr/share/hyphen/hyph_en_US.dic).
 // Opened once per process by the command line and shared by every job's
 // thread: the patterns are read once, on first use (std::call_once), and
-// only read after that.
+// only read after that. libhyphen stays
+// inside hyphenate.cpp.
 #pragma once
 
 #include <filesystem>
@@ -30,7 +30,7 @@ class Hyphenator {
   // ASCII letters, or shorter than 5, get none.
   std::vector<size_t> points(std::string_view word) const;
 
-  // Reads the patterns now (about 2 ms) unless done already: a caller with
+  // Reads the patterns now (about 8 ms) unless done already: a caller with
   // a spare core calls it on another thread when the document is long
   // enough to need them, so the first points() does not wait. Thread-safe.
   void preload() const;

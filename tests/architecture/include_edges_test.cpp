@@ -37,6 +37,7 @@ const std::vector<Library> kLibraries = {
     {{"freetype"}, {"ft2build.h", "freetype/"}},
     {{"fontconfig"}, {"fontconfig/"}},
     {{"icu"}, {"unicode/"}},
+    {{"libhyphen", "hyphen"}, {"hyphen.h"}},
     {{"libharu", "hpdf"}, {"hpdf"}},
     {{"libpng", "png"}, {"png.h", "pngconf.h"}},
     {{"libjpeg", "libjpeg-turbo", "jpeg"}, {"jpeglib.h", "jerror.h", "turbojpeg.h"}},

@@ -6,8 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <optional>
 #include <random>
 #include <string>
@@ -536,37 +534,6 @@ TEST(Hyphenator, EnglishPatterns) {
   EXPECT_TRUE(hy->points("GPT4o").empty());                           // not a word of letters
   EXPECT_TRUE(hy->points("cat").empty());
   EXPECT_FALSE(Hyphenator::load("/nonexistent/hyph.dic"));
-  // The points libhyphen 2.8 finds with the same patterns (20,864 words of
-  // English compared when the reader replaced it; a few kept here).
-  using P = std::vector<size_t>;
-  EXPECT_EQ(hy->points("documentation"), (P{3, 4, 7, 9}));
-  EXPECT_EQ(hy->points("International"), (P{2, 5, 7}));
-  EXPECT_EQ(hy->points("mathematical"), (P{4, 5, 8, 9}));
-  EXPECT_EQ(hy->points("representation"), (P{3, 5, 8, 10}));
-  EXPECT_EQ(hy->points("typesetting"), (P{4, 7}));
-  EXPECT_EQ(hy->points("understanding"), (P{2, 5, 10}));
-}
-
-// The file format: a charset line, keywords, comments and non-standard
-// patterns skipped; word-edge patterns; the highest digit of overlapping
-// patterns wins; 2 letters before a hyphen and 3 after at least.
-TEST(Hyphenator, ReadsThePatternFileFormat) {
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "moyin-hyph-test";
-  std::filesystem::create_directories(dir);
-  const std::filesystem::path file = dir / "hyph_xx.dic";
-  std::ofstream(file) << "UTF-8\nLEFTHYPHENMIN 2\n% a comment\n.ab1c\nc1d\nd2e\n"
-                         "e1f\nc2d\nff1/f=f,1,2\n";
-  auto hy = Hyphenator::load(file);
-  ASSERT_TRUE(hy);
-  // ab|c d e|fgh: ".ab1c" at the word's start, c–d and d–e even (the later
-  // c2d replaces c1d), e1f odd; the ff pattern with a replacement is skipped.
-  EXPECT_EQ(hy->points("abcdefgh"), (std::vector<size_t>{2, 5}));
-  EXPECT_EQ(hy->points("xabcdefgh"), (std::vector<size_t>{6}));  // .ab1c only at the start
-  std::ofstream(file) << "UTF-8\n";                              // no patterns: no points
-  auto none = Hyphenator::load(file);
-  ASSERT_TRUE(none);
-  EXPECT_TRUE(none->points("abcdefgh").empty());
-  std::filesystem::remove_all(dir);
 }
 
 TEST_F(Paragraph, LongEnglishWordsAreHyphenatedWhenALineWouldBeLoose) {
