@@ -79,7 +79,13 @@ TEST_F(NumberingCli, SampleBookPrintsNumbersInBothOutputs) {
   // Equations by numbering.equation; automatic ids for a figure and a table.
   EXPECT_NE(text.find("本章的(2.1)则按"), std::string::npos);
   EXPECT_NE(text.find("印出来是图2-2。"), std::string::npos);
-  EXPECT_NE(text.find("表2-1（见第3页）没有写标识符"), std::string::npos);
+  // A target that near gets words, not a number (the book sheet's auto
+  // xref wordings): the recto of the spread facing table 1-1's verso, the
+  // page after a recto; `{.nopage}` prints none.
+  EXPECT_NE(text.find("表1-1（见对页）列出了"), std::string::npos);
+  EXPECT_NE(text.find("表2-1（见上页）没有写标识符"), std::string::npos);
+  EXPECT_NE(text.find("第一章的这个链接就没有页码"), std::string::npos);
+  EXPECT_EQ(text.find("第一章{.nopage}"), std::string::npos);
   EXPECT_NE(text.find("图2-1和表2-2都属于本章"), std::string::npos);
   EXPECT_NE(text.find("回到第一章（见第1页）的链接"), std::string::npos);  // its own text kept
   // The bookmarks carry the numbers too.
