@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -45,14 +46,66 @@ bool AtomicFile::write(std::string_view bytes) {
   return error_.empty();
 }
 
-bool AtomicFile::commit() {
+bool AtomicFile::commit(CommitGroup* group) {
   if (!error_.empty()) return false;
-  if (::fchmod(fd_, 0644) != 0 || ::fsync(fd_) != 0) fail({}, errno);
+  if (::fchmod(fd_, 0644) != 0 || (!group && ::fsync(fd_) != 0)) fail({}, errno);
   if (::close(fd_) != 0) fail({}, errno);  // NFS and some disks report a full disk only here
   fd_ = -1;
-  if (error_.empty() && std::rename(tmp_.c_str(), target_.c_str()) != 0) fail({}, errno);
-  committed_ = error_.empty();
+  if (!error_.empty()) return false;
+  if (group) group->add(tmp_, target_);
+  else if (std::rename(tmp_.c_str(), target_.c_str()) != 0) fail({}, errno);
+  committed_ = error_.empty();  // the group owns the temporary file now
   return committed_;
+}
+
+CommitGroup::~CommitGroup() {
+  for (const auto& [tmp, target] : pending_) ::unlink(tmp.c_str());
+}
+
+void CommitGroup::add(std::string tmp, std::filesystem::path target) {
+  std::lock_guard lock(mutex_);
+  pending_.emplace_back(std::move(tmp), std::move(target));
+  // Flushed while holding the lock: a job's cache entry is never renamed by
+  // a flush that finishes before the one renaming its outputs.
+  if (pending_.size() >= limit_ || std::chrono::steady_clock::now() - last_flush_ >= period_)
+    flush_locked();
+}
+
+void CommitGroup::flush() {
+  std::lock_guard lock(mutex_);
+  flush_locked();
+}
+
+std::vector<std::string> CommitGroup::errors() const {
+  std::lock_guard lock(mutex_);
+  return errors_;
+}
+
+void CommitGroup::flush_locked() {
+  std::vector<dev_t> synced;  // one syncfs per file system
+  std::string failed;
+  for (const auto& [tmp, target] : pending_) {
+    struct stat st {};
+    if (::stat(tmp.c_str(), &st) != 0) {
+      failed = std::strerror(errno);
+      break;
+    }
+    if (std::find(synced.begin(), synced.end(), st.st_dev) != synced.end()) continue;
+    const int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+    const bool ok = fd >= 0 && ::syncfs(fd) == 0;
+    if (!ok) failed = std::strerror(errno);
+    if (fd >= 0) ::close(fd);
+    if (!ok) break;
+    synced.push_back(st.st_dev);
+  }
+  for (const auto& [tmp, target] : pending_) {
+    if (failed.empty() && std::rename(tmp.c_str(), target.c_str()) == 0) continue;
+    errors_.push_back("cannot write " + target.string() + ": " +
+                      (failed.empty() ? std::string(std::strerror(errno)) : failed));
+    ::unlink(tmp.c_str());
+  }
+  pending_.clear();
+  last_flush_ = std::chrono::steady_clock::now();
 }
 
 }  // namespace moyin::base

@@ -5,11 +5,53 @@
 // target is left untouched. Used by every output (EPUB, PDF).
 #pragma once
 
+#include <chrono>
 #include <filesystem>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace moyin::base {
+
+// Outputs committed together: a batch's documents, or one document's PDF,
+// EPUB and cache entry. Syncing each file before its rename costs one
+// journal commit per file (3–6 ms on an ext4 disk with other writers: 7.6 s
+// of a 10.8 s batch of 500 posts); one syncfs() for many files costs about
+// one. A file committed into the group is complete and closed but not yet in
+// place; flush() syncs the file systems they are on, then renames each into
+// place in the order they were added (a job's outputs before its cache
+// entry). Thread-safe. Whatever is not flushed is removed on destruction, so
+// a failure still never replaces an earlier output.
+class CommitGroup {
+ public:
+  // Flushes by itself once `limit` files wait, or when a file is added a
+  // `period` after the last flush, so a long batch's outputs appear as it runs.
+  explicit CommitGroup(size_t limit = 64,
+                       std::chrono::milliseconds period = std::chrono::seconds(1))
+      : limit_(limit), period_(period), last_flush_(std::chrono::steady_clock::now()) {}
+  ~CommitGroup();
+  CommitGroup(const CommitGroup&) = delete;
+  CommitGroup& operator=(const CommitGroup&) = delete;
+
+  void add(std::string tmp, std::filesystem::path target);
+  // Syncs and renames everything waiting. On a failed sync nothing waiting is
+  // renamed. Failures, as sentences naming the output, are kept for errors().
+  void flush();
+  // What failed in the flushes so far ("cannot write out/a.pdf: Input/output error").
+  std::vector<std::string> errors() const;
+
+ private:
+  void flush_locked();
+
+  size_t limit_;
+  std::chrono::milliseconds period_;
+  std::chrono::steady_clock::time_point last_flush_;
+  mutable std::mutex mutex_;
+  std::vector<std::pair<std::string, std::filesystem::path>> pending_;
+  std::vector<std::string> errors_;
+};
 
 class AtomicFile {
  public:
@@ -20,8 +62,9 @@ class AtomicFile {
 
   // Appends bytes; false once anything failed (see error()).
   bool write(std::string_view bytes);
-  // Syncs, closes and renames into place; false on failure.
-  bool commit();
+  // Syncs, closes and renames into place; false on failure. With a group,
+  // closes and hands the file to it: synced and renamed at its flush().
+  bool commit(CommitGroup* group = nullptr);
   // What failed, e.g. "File too large", "No space left on device",
   // "cannot create a file in out: Permission denied"; empty when nothing did.
   const std::string& error() const { return error_; }

@@ -87,13 +87,13 @@ bool is_within(const fs::path& root, const fs::path& path) {
   return true;
 }
 
-std::string write_atomic(const fs::path& target, std::string_view bytes) {
+std::string write_atomic(const fs::path& target, std::string_view bytes, CommitGroup* group) {
   std::error_code ec;
   const fs::path dir = target.parent_path();
   if (!dir.empty()) fs::create_directories(dir, ec);
   if (ec) return "cannot create folder " + dir.string() + ": " + ec.message();
   AtomicFile file(target);
-  if (file.write(bytes) && file.commit()) return "";
+  if (file.write(bytes) && file.commit(group)) return "";
   return "cannot write " + target.string() + ": " + file.error();
 }
 

@@ -14,6 +14,8 @@
 
 namespace moyin::base {
 
+class CommitGroup;  // atomic_file.h
+
 // Inputs larger than this are refused rather than risk exhausting memory.
 inline constexpr std::uintmax_t kMaxInputBytes = 64u << 20;
 
@@ -34,6 +36,8 @@ bool is_within(const std::filesystem::path& root, const std::filesystem::path& p
 // renames it over `target`. Returns ""
 // on success, else a sentence naming what failed; the temporary file is
 // removed on any failure and an earlier `target` is left untouched.
-std::string write_atomic(const std::filesystem::path& target, std::string_view bytes);
+// With a group, the file is synced and renamed at the group's flush().
+std::string write_atomic(const std::filesystem::path& target, std::string_view bytes,
+                         CommitGroup* group = nullptr);
 
 }  // namespace moyin::base

@@ -26,6 +26,7 @@
 #include <variant>
 #include <vector>
 
+#include "base/atomic_file.h"
 #include "base/file.h"
 #include "base/parallel.h"
 #include "base/timings.h"
@@ -98,6 +99,8 @@ struct Settings {
   Kept* keep = nullptr;
   // `watch`: gets every file the outputs were made from (null: not asked).
   std::vector<fs::path>* used = nullptr;
+  // The run's outputs and cache entries, synced together (base/atomic_file.h).
+  base::CommitGroup* commits = nullptr;
 };
 
 // What `watch` loads once and keeps across rebuilds, besides the fonts, the
@@ -140,11 +143,12 @@ bool ensure_parent(const fs::path& target, const std::string& input, doc::Diagno
 }
 
 // Writes `bytes` through base::write_atomic (temporary file beside
-// `target`, fsync, rename), reporting a failure against `input`.
+// `target`, renamed into place at the run's commit group's flush), reporting
+// a failure against `input`.
 bool write_atomic(const fs::path& target, std::string_view bytes, const std::string& input,
-                  doc::Diagnostics& diags) {
+                  base::CommitGroup* commits, doc::Diagnostics& diags) {
   if (!ensure_parent(target, input, diags)) return false;
-  const std::string error = base::write_atomic(target, bytes);
+  const std::string error = base::write_atomic(target, bytes, commits);
   if (!error.empty()) diags.error(input, {}, error);
   return error.empty();
 }
@@ -280,10 +284,10 @@ epub::Options epub_options(const Settings& s, const style::Sheet& sheet, const J
 // ---- The back ends: one call site each.
 
 bool write_epub(const std::optional<std::string>& bytes, const fs::path& out,
-                const std::string& input, base::Timings* timings, doc::Diagnostics& diags) {
+                const std::string& input, const Settings& s, doc::Diagnostics& diags) {
   if (!bytes) return false;
-  base::StageTimer timer(timings, base::Stage::Write);
-  return write_atomic(out, *bytes, input, diags);
+  base::StageTimer timer(s.timings, base::Stage::Write);
+  return write_atomic(out, *bytes, input, s.commits, diags);
 }
 
 // An ICC profile's bytes (for the PDF's OutputIntent and CMYK conversion);
@@ -331,6 +335,7 @@ bool write_pdf(const layout::Book& pages, const fs::path& out, const Job& job,
   options.cmyk = sheet.color.cmyk;
   options.output_condition = sheet.color.condition;
   if (s.keep) options.reuse = &s.keep->pdf;
+  options.commit = s.commits;
   const bool cmyk = sheet.color.cmyk || options.standard == pdf::Standard::X4;
   if (cmyk) {
     fs::path profile = s.env->cmyk_profile;
@@ -396,7 +401,7 @@ void write_outputs(const Job& job, const Settings& s, const style::Sheet& sheet,
     base::StageTimer timer(s.timings, base::Stage::Epub);
     std::optional<std::string> epub = make_epub(std::move(print), diags);
     timer.stop();
-    return write_epub(epub, out, input, s.timings, diags);
+    return write_epub(epub, out, input, s, diags);
   };
   auto pages = [&] {
     // Shaping and line breaking are timed inside; the rest of typesetting is "pages".
@@ -739,7 +744,7 @@ void record(const Job& job, const Settings& s, JobResult& r) {
   for (const auto& [stored, path] : deps)
     e.deps.emplace_back(stored, cache::hash_file(path).value_or(std::string(cache::kMissing)));
   e.warnings = r.diags.items;
-  write_atomic(file, cache::format(e), job.input.string(), r.diags);
+  write_atomic(file, cache::format(e), job.input.string(), s.commits, r.diags);
 }
 
 // Outputs under `roots` whose source no longer exists: reported, and with
@@ -902,6 +907,8 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   std::mutex progress_mutex;  // only guards the progress line on stderr
   // From here on outputs are written: SIGINT/SIGTERM let the documents in
   // flight finish and start no new one.
+  base::CommitGroup commits;
+  s.commits = &commits;
   InterruptGuard interrupt;
   base::run_parallel(
       jobs.size(), s.jobs,
@@ -926,6 +933,11 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
       },
       [&] { return interrupt.signal() != 0; });
   if (progress && tty) std::fputc('\n', stderr);
+  // The finished documents' outputs go into place, even when interrupted.
+  commits.flush();
+  doc::Diagnostics committing;
+  for (const std::string& error : commits.errors()) committing.error("moyin", {}, error);
+  print_diagnostics(committing);
   if (const int sig = interrupt.signal()) {
     for (const JobResult& r : results) print_diagnostics(r.diags, stderr, s.report);
     size_t skipped = 0;
@@ -960,7 +972,7 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
     std::fprintf(stderr, "moyin: %zu of %zu inputs converted%s, %zu failed\n",
                  jobs.size() - failed - current, jobs.size(), up.c_str(), failed);
   }
-  if (planning.has_errors() || math_diags.has_errors()) return 1;
+  if (planning.has_errors() || math_diags.has_errors() || committing.has_errors()) return 1;
   if (failed > 0) return 1;
   if ((s.report.warnings_are_errors && warnings > 0) ||
       (s.report.max_warnings >= 0 && warnings > static_cast<size_t>(s.report.max_warnings))) {

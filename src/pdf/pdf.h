@@ -16,6 +16,10 @@
 #include "image/catalog.h"
 #include "layout/book.h"
 
+namespace moyin::base {
+class CommitGroup;
+}
+
 namespace moyin::pdf {
 
 class Reuse;
@@ -67,6 +71,9 @@ struct WriteOptions {
   // `watch`: subsets and compressed streams kept between builds (reuse.h;
   // null: none). The file's bytes are the same either way.
   Reuse* reuse = nullptr;
+  // Outputs synced together (base/atomic_file.h): the file is in place only
+  // after the group's flush(). Null: synced and renamed at once.
+  base::CommitGroup* commit = nullptr;
 };
 
 // Writes `book` to `out` (a temporary file in the same directory, renamed

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <mutex>
+#include <optional>
 
 #include "base/chars.h"
 #include "base/number.h"
@@ -16,9 +18,17 @@
 
 namespace moyin::typeset {
 
+// ICU's zh spellout rules take about 2.7 M instructions to parse: made on
+// the first Chinese numeral, not for every document that numbers nothing.
 struct Numerals::Impl {
+  std::once_flag once;
   UErrorCode status = U_ZERO_ERROR;
-  icu::RuleBasedNumberFormat zh{icu::URBNF_SPELLOUT, icu::Locale("zh"), status};
+  std::optional<icu::RuleBasedNumberFormat> zh;
+
+  const icu::RuleBasedNumberFormat* chinese() {
+    std::call_once(once, [this] { zh.emplace(icu::URBNF_SPELLOUT, icu::Locale("zh"), status); });
+    return U_FAILURE(status) ? nullptr : &*zh;
+  }
 };
 
 Numerals::Numerals() : impl_(std::make_unique<Impl>()) {}
@@ -53,14 +63,15 @@ std::string Numerals::format(int n, style::NumberFormat format) const {
     case F::AlphaUpper: return alpha(n, 'A');
     case F::Chinese:
     case F::ChineseFinancial: {
-      if (U_FAILURE(impl_->status)) break;  // no zh rules in this ICU: arabic
+      const icu::RuleBasedNumberFormat* zh = impl_->chinese();
+      if (!zh) break;  // no zh rules in this ICU: arabic
       icu::UnicodeString out;
       icu::FieldPosition pos;
       UErrorCode status = U_ZERO_ERROR;
-      impl_->zh.format(static_cast<int32_t>(n),
-                       icu::UnicodeString(format == F::Chinese ? "%spellout-cardinal"
-                                                               : "%spellout-cardinal-financial"),
-                       out, pos, status);
+      zh->format(static_cast<int32_t>(n),
+                 icu::UnicodeString(format == F::Chinese ? "%spellout-cardinal"
+                                                         : "%spellout-cardinal-financial"),
+                 out, pos, status);
       if (U_FAILURE(status)) break;
       std::string text;
       out.toUTF8String(text);

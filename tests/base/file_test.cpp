@@ -1,4 +1,5 @@
 #include "base/file.h"
+#include "base/atomic_file.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -89,6 +90,61 @@ TEST_F(FileTest, FailedWriteKeepsTheOldFileAndLeavesNoTemporary) {
   EXPECT_EQ(entries, 2u);  // out.txt and blocked/
   std::string error;
   EXPECT_EQ(read_bounded(out, error).value_or(""), "good");
+}
+
+size_t count_entries(const fs::path& dir) {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++n;
+  return n;
+}
+
+TEST_F(FileTest, CommitGroupPutsFilesInPlaceAtFlush) {
+  const fs::path a = dir_ / "a.pdf", b = dir_ / "b.epub";
+  ASSERT_EQ(write_atomic(a, "old"), "");
+  CommitGroup group;
+  EXPECT_EQ(write_atomic(a, "new a", &group), "");
+  EXPECT_EQ(write_atomic(b, "new b", &group), "");
+  std::string error;
+  // Written but not in place: the earlier file is still there, b is not yet.
+  EXPECT_EQ(read_bounded(a, error).value_or(""), "old");
+  EXPECT_FALSE(fs::exists(b));
+  group.flush();
+  EXPECT_TRUE(group.errors().empty());
+  EXPECT_EQ(read_bounded(a, error).value_or(""), "new a");
+  EXPECT_EQ(read_bounded(b, error).value_or(""), "new b");
+  EXPECT_EQ(count_entries(dir_), 2u);  // no temporary left
+}
+
+TEST_F(FileTest, CommitGroupFlushesByItselfAtItsLimit) {
+  CommitGroup group(2);
+  EXPECT_EQ(write_atomic(dir_ / "1", "one", &group), "");
+  EXPECT_FALSE(fs::exists(dir_ / "1"));
+  EXPECT_EQ(write_atomic(dir_ / "2", "two", &group), "");
+  EXPECT_TRUE(fs::exists(dir_ / "1"));
+  EXPECT_TRUE(fs::exists(dir_ / "2"));
+}
+
+TEST_F(FileTest, UnflushedGroupKeepsTheOldFileAndLeavesNoTemporary) {
+  const fs::path out = dir_ / "out.pdf";
+  ASSERT_EQ(write_atomic(out, "good"), "");
+  {
+    CommitGroup group;
+    EXPECT_EQ(write_atomic(out, "never placed", &group), "");
+  }  // a run that failed before its flush
+  std::string error;
+  EXPECT_EQ(read_bounded(out, error).value_or(""), "good");
+  EXPECT_EQ(count_entries(dir_), 1u);
+}
+
+TEST_F(FileTest, CommitGroupReportsARenameThatFails) {
+  const fs::path blocked = dir_ / "blocked";
+  CommitGroup group;
+  EXPECT_EQ(write_atomic(blocked, "bad", &group), "");
+  fs::create_directories(blocked / "inner");  // a folder in the way of the rename
+  group.flush();
+  ASSERT_EQ(group.errors().size(), 1u);
+  EXPECT_NE(group.errors()[0].find("cannot write " + blocked.string()), std::string::npos);
+  EXPECT_EQ(count_entries(dir_), 1u);  // blocked/, no temporary
 }
 
 }  // namespace

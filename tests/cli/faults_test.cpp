@@ -108,13 +108,16 @@ TEST_F(Faults, SigtermMidBatchFinishesTheDocumentInFlightAndKeepsOldOutputs) {
     write_file(dir / "in" / (std::string(1, c) + ".md"), "# " + std::string(1, c) + "\n\n" + body);
     write_file(dir / "out" / (std::string(1, c) + ".pdf"), "old");
   }
-  // Waits for the first new output, then sends SIGTERM.
+  // Waits for the first output to be written (its temporary file, which
+  // goes into place at the next flush of the run's commit group), then
+  // sends SIGTERM.
   const std::string out = (dir / "out").string();
-  Result r = shell(kBinary + " build --to pdf -j 1 -o " + out + " " + (dir / "in").string() +
-                   " & pid=$!; i=0; while [ \"$(head -c 3 " + out +
-                   "/a.pdf)\" = old ] && [ $i -lt 6000 ]; do "
-                   "sleep 0.02; i=$((i+1)); done; "
-                   "kill -TERM $pid; wait $pid; echo \"status=$?\"");
+  Result r =
+      shell(kBinary + " build --to pdf -j 1 -o " + out + " " + (dir / "in").string() +
+            " & pid=$!; i=0; while [ \"$(head -c 3 " + out + "/a.pdf)\" = old ] && ! ls -a " + out +
+            " | grep -q '^[.]a[.]pdf[.]tmp' && [ $i -lt 6000 ]; do "
+            "sleep 0.02; i=$((i+1)); done; "
+            "kill -TERM $pid; wait $pid; echo \"status=$?\"");
   EXPECT_NE(r.output.find("status=143"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("not converted"), std::string::npos) << r.output;
   int fresh = 0, old = 0;

@@ -179,6 +179,30 @@ TEST(Layers, FrontMatterNameReplacesTheBase) {
   EXPECT_TRUE(d.items.empty()) << all(d);
 }
 
+TEST(Layers, ARunResolvesTheSameLayersOnceAndRepeatsEveryWarning) {
+  ParsedSheets parsed;
+  Layers l;
+  l.styles_dir = std::filesystem::path(MOYIN_SOURCE_DIR "/styles");
+  l.parsed = &parsed;
+  l.settings = {"body.size=12pt"};
+  doc::Diagnostics d1, d2;
+  const Sheet first = resolve(l, d1);
+  const Sheet again = resolve(l, d2);
+  EXPECT_TRUE(d1.items.empty() && d2.items.empty()) << all(d1) << all(d2);
+  EXPECT_EQ(to_css(again), to_css(first));
+  EXPECT_EQ(again.role(Role::Body).size, 12);
+  // Other settings: another resolution, not the remembered one.
+  l.settings = {"body.size=9pt"};
+  EXPECT_EQ(resolve(l, d1).role(Role::Body).size, 9);
+  // A resolution with a warning is not remembered: each document gets it.
+  l.settings = {"body.size=huge"};
+  doc::Diagnostics w1, w2;
+  resolve(l, w1);
+  resolve(l, w2);
+  EXPECT_EQ(w1.items.size(), 1u) << all(w1);
+  EXPECT_EQ(all(w2), all(w1));
+}
+
 TEST(Layers, OrderDefaultsSheetFrontMatterFileSet) {
   auto dir = scratch_dir();
   std::ofstream(dir / "fm.yaml") << "body:\n  size: 11pt\n  color: '#ff0000'\npage:\n  size: A5\n"
