@@ -1,12 +1,17 @@
 # Installation and the Debian package.
 #
-#   cmake --install build --prefix PREFIX   PREFIX/bin/moyin, PREFIX/share/moyin/{styles,fonts,math},
+#   cmake --install build --prefix PREFIX   PREFIX/bin/moyin, PREFIX/lib/moyin/moyin-highlight.so,
+#                                           PREFIX/share/moyin/{styles,fonts,math},
 #                                           PREFIX/share/man/man1/moyin.1
 #   cd build && cpack -G DEB                moyin_<version>_<arch>.deb (installs under /usr)
 #
-# The installed binary finds share/moyin relative to itself (src/cli/data_dir.h).
+# The installed binary finds share/moyin relative to itself (src/cli/data_dir.h),
+# and lib/moyin/moyin-highlight.so (src/highlight/engine.h).
 
 install(TARGETS moyin RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# The highlighting module (Source-highlight), loaded by the first code block
+# that names a language; found relative to the binary (cli/environment.cpp).
+install(TARGETS moyin_highlight_engine LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/moyin)
 # Style sheets and what they use (styles/highlight/*.lang for code blocks).
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/styles/ DESTINATION ${CMAKE_INSTALL_DATADIR}/moyin/styles)
 install(FILES ${PROJECT_SOURCE_DIR}/fonts/fonts.yaml DESTINATION ${CMAKE_INSTALL_DATADIR}/moyin/fonts)
@@ -38,7 +43,11 @@ set(CPACK_DEBIAN_PACKAGE_SECTION text)
 # Shared-library dependencies come from dpkg-shlibdeps (dpkg-dev); the fonts
 # the shipped fonts/fonts.yaml names are needed to typeset at all.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "fonts-noto-cjk, fonts-lxgw-wenkai, fonts-wqy-microhei, fonts-dejavu-core")
+# LittleCMS (CMYK and PDF/A colour) and the JPEG, WebP and GIF decoders are
+# loaded at run time, not linked, so dpkg-shlibdeps does not see them;
+# Source-highlight it finds in the highlighting module.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "fonts-noto-cjk, fonts-lxgw-wenkai, fonts-wqy-microhei, fonts-dejavu-core, \
+liblcms2-2, libjpeg62-turbo, libwebp7, libwebpdemux2, libgif7")
 # Formulas need Node.js (math/engine.js); documents without math never start it.
 # librsvg (the SVG raster fallback) and libcurl (--fetch) are loaded at run
 # time, not linked, so dpkg-shlibdeps does not see them.

@@ -19,8 +19,11 @@ namespace moyin::base {
 // EPUB and cache entry. Syncing each file before its rename costs one
 // journal commit per file (3–6 ms on an ext4 disk with other writers: 7.6 s
 // of a 10.8 s batch of 500 posts); one syncfs() for many files costs about
-// one. A file committed into the group is complete and closed but not yet in
-// place; flush() syncs the file systems they are on, then renames each into
+// one. Up to four files (one document's outputs) are synced each instead:
+// syncfs() also waits for whatever other processes left unwritten on the
+// file system. A file committed into the group is complete and closed but
+// not yet in place; flush() syncs them (or the file systems they are on),
+// then renames each into
 // place in the order they were added (a job's outputs before its cache
 // entry). Thread-safe. Whatever is not flushed is removed on destruction, so
 // a failure still never replaces an earlier output.

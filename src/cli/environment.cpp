@@ -10,6 +10,7 @@
 
 #include "base/date.h"
 #include "cli/data_dir.h"
+#include "highlight/highlight.h"
 
 namespace moyin::cli {
 
@@ -58,6 +59,19 @@ fs::path first_existing(std::initializer_list<const char*> candidates) {
   return {};
 }
 
+// The highlighting module installed beside the binary (<prefix>/lib/moyin),
+// else this build's own.
+fs::path highlight_engine(const fs::path& executable) {
+  std::error_code ec;
+  if (!executable.empty()) {
+    const fs::path installed =
+        (executable.parent_path() / MOYIN_RELATIVE_ENGINE_DIR / "moyin-highlight.so")
+            .lexically_normal();
+    if (fs::is_regular_file(installed, ec)) return installed;
+  }
+  return highlight::built_engine();
+}
+
 // The resolution cache's file and what its validity depends on beyond the
 // files fontconfig reports: the variables that change where fontconfig
 // looks, and the user configuration that may be created later.
@@ -89,12 +103,13 @@ font::ResolutionCache font_cache() {
 
 Environment read_environment(doc::Diagnostics& diags) {
   Environment env;
-  env.data_dir = find_data_dir({.executable = executable_path(nullptr),
-                                .moyin_home = variable("MOYIN_HOME"),
-                                .source_tree = MOYIN_DATA_DIR});
+  const fs::path self = executable_path(nullptr);
+  env.data_dir = find_data_dir(
+      {.executable = self, .moyin_home = variable("MOYIN_HOME"), .source_tree = MOYIN_DATA_DIR});
   env.styles_dir = env.data_dir / "styles";
   env.fonts_yaml = env.data_dir / "fonts" / "fonts.yaml";
   env.highlight_data_dir = variable("SOURCE_HIGHLIGHT_DATADIR");
+  env.highlight_engine = highlight_engine(self);
   env.math = math_engine(env.data_dir);
   env.srgb_profile =
       first_existing({"/usr/share/color/icc/sRGB.icc", "/usr/share/color/icc/colord/sRGB.icc"});

@@ -26,6 +26,9 @@ struct Environment {
   // $SOURCE_HIGHLIGHT_DATADIR (as Source-highlight's own tools honour);
   // empty: the folder its package installs.
   std::filesystem::path highlight_data_dir;
+  // The highlighting module (highlight/engine.h): the one installed in
+  // <prefix>/lib/moyin beside an installed binary, else this build's.
+  std::filesystem::path highlight_engine;
   // Node.js ($MOYIN_NODE, else node or nodejs on $PATH) and math/engine.js
   // from the data folder (else the source tree); started only for math.
   math::Engine math;

@@ -57,6 +57,7 @@ highlight::DataDirs highlight_dirs(const Environment& env) {
   dirs.moyin = env.styles_dir / "highlight";
   dirs.library =
       env.highlight_data_dir.empty() ? highlight::library_data_dir() : env.highlight_data_dir;
+  dirs.engine = env.highlight_engine;
   return dirs;
 }
 

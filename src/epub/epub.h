@@ -91,7 +91,8 @@ std::string render_fragment(const doc::Document& doc, doc::Diagnostics& diags,
 std::string canonical_html(std::string_view html);
 
 // Reading a zip archive back (tests, `moyin dump`): entries in archive
-// order, `stored` true when not compressed.
+// order, `stored` true when not compressed. With libzip, loaded by the first
+// call (not linked); nothing when it is not installed or cannot read `bytes`.
 struct ArchiveEntry {
   std::string name;
   std::string data;

@@ -4,6 +4,7 @@
 
 #include <hb.h>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -36,9 +37,13 @@ struct Face {
   std::unique_ptr<hb_font_t, HbFontDeleter> font;
   // Every code point the face's cmap maps, one bit per code point
   // (0..0x10FFFF). A plain bitmap rather than hb_set_t: hb_set_has updates
-  // an internal lookup cache, which would race between threads. Built on the
-  // first has_glyph() (a CJK cmap holds ~45,000 code points and the bitmap is
-  // 139 KB): most of a font configuration's faces are never asked.
+  // an internal lookup cache, which would race between threads. Built only
+  // once has_glyph() has asked the cmap itself kDirectLookups times: filling
+  // it from a CJK cmap (~45,000 code points, 139 KB) costs about 18 million
+  // instructions, as much as that many cmap lookups, and a short document
+  // never asks that much (docs/performance.md).
+  static constexpr uint32_t kDirectLookups = 32768;
+  mutable std::atomic<uint32_t> lookups{0};
   mutable std::once_flag coverage_once;
   mutable std::vector<uint64_t> coverage;
 };

@@ -3,7 +3,8 @@
 // GNU Source-highlight does the lexing from its language definitions
 // (/usr/share/source-highlight/*.lang) plus the few Moyin ships in
 // styles/highlight/ for languages it lacks (YAML, TypeScript, Dockerfile);
-// this is the only folder that includes its headers.
+// this is the only folder that includes its headers, in a module loaded
+// at run time by the first code block that needs it (engine.h).
 //
 // Runs between source and the back ends: the command line calls annotate()
 // on each parsed document, typeset/ and epub/ only read Block::spans.
@@ -21,13 +22,20 @@
 
 namespace moyin::highlight {
 
-// Where language definitions are looked for, first match wins.
+// The highlighting engine module (highlight/engine.h) of this build; an
+// installed Moyin finds its own copy (cli/environment.h).
+std::filesystem::path built_engine();
+
+// Where language definitions are looked for, first match wins, and the
+// engine module that reads them.
 struct DataDirs {
-  std::filesystem::path moyin;    // Moyin's own definitions (styles/highlight)
-  std::filesystem::path library;  // Source-highlight's (its package data dir)
+  std::filesystem::path moyin;                    // Moyin's own definitions (styles/highlight)
+  std::filesystem::path library;                  // Source-highlight's (its package data dir)
+  std::filesystem::path engine = built_engine();  // moyin-highlight.so
 };
 
-// Source-highlight's compiled-in data directory (no environment read).
+// Source-highlight's data directory as its pkg-config prefix gives it at
+// build time (no environment read, and the library is not loaded for it).
 std::filesystem::path library_data_dir();
 
 // The result of highlighting one block.
@@ -35,10 +43,11 @@ struct Result {
   std::vector<doc::CodeSpan> spans;
   bool known = false;  // the language has a definition (else: plain, no warning)
   std::string error;   // why a known language could not be highlighted
+  bool setup = false;  // the error is the engine's (said once per document)
 };
 
-// Loads each language definition once (on first use) and keeps it for the
-// life of the object. Safe to share between threads: loading and
+// Loads the engine module and each language definition once (on first
+// use) and keeps them for the life of the object. Safe to share between threads: loading and
 // highlighting are serialised by a mutex inside (Source-highlight's
 // definition parser keeps global state; highlighting is cheap next to
 // typesetting, see bench/).

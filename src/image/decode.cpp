@@ -1,21 +1,15 @@
 // Decoding to 8-bit pixels. Every decoder checks the pixel count from the
 // header before it allocates, and treats a truncated or corrupt stream as a
 // problem (never as grey padding, never as an abort).
-// jpeglib.h needs FILE and size_t declared before it.
-#include <cstdio>
-
-#include <gif_lib.h>
 #include <jerror.h>
-#include <jpeglib.h>
 #include <png.h>
-#include <webp/decode.h>
-#include <webp/demux.h>
 
 #include <algorithm>
 #include <csetjmp>
 #include <cstring>
 #include <memory>
 
+#include "image/codecs.h"
 #include "image/image.h"
 
 namespace moyin::image {
@@ -124,28 +118,28 @@ void jpeg_message(j_common_ptr cinfo, int level) {
 // the frame, GCC warns (-Wclobbered) about the string's inlined locals.
 enum class JpegOutcome { Done, Failed, TooLarge };
 
-JpegOutcome jpeg_run(std::string_view d, int64_t max_pixels, bool keep,
+JpegOutcome jpeg_run(const detail::JpegApi& j, std::string_view d, int64_t max_pixels, bool keep,
                      std::vector<uint8_t>& pixels, std::vector<uint8_t>& row, int& width,
                      int& height, int& comps, bool& inverted, JpegError& err) {
   jpeg_decompress_struct cinfo{};
-  cinfo.err = jpeg_std_error(&err.mgr);
+  cinfo.err = j.std_error(&err.mgr);
   err.mgr.error_exit = jpeg_fail;
   err.mgr.emit_message = jpeg_message;
   if (setjmp(err.jump)) {
-    jpeg_destroy_decompress(&cinfo);
+    j.destroy_decompress(&cinfo);
     return JpegOutcome::Failed;
   }
-  jpeg_create_decompress(&cinfo);
+  j.create_decompress(&cinfo, JPEG_LIB_VERSION, sizeof cinfo);  // jpeg_create_decompress
   // No backing store: a stream needing more working memory fails cleanly.
   cinfo.mem->max_memory_to_use = 512L << 20;
-  jpeg_mem_src(&cinfo, reinterpret_cast<const unsigned char*>(d.data()),
-               static_cast<unsigned long>(d.size()));
-  jpeg_read_header(&cinfo, TRUE);
+  j.mem_src(&cinfo, reinterpret_cast<const unsigned char*>(d.data()),
+            static_cast<unsigned long>(d.size()));
+  j.read_header(&cinfo, TRUE);
   if (static_cast<double>(cinfo.image_width) * cinfo.image_height >
       static_cast<double>(max_pixels)) {
     width = static_cast<int>(cinfo.image_width);
     height = static_cast<int>(cinfo.image_height);
-    jpeg_destroy_decompress(&cinfo);
+    j.destroy_decompress(&cinfo);
     return JpegOutcome::TooLarge;
   }
   if (cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK) {
@@ -155,7 +149,7 @@ JpegOutcome jpeg_run(std::string_view d, int64_t max_pixels, bool keep,
   } else {
     cinfo.out_color_space = JCS_RGB;
   }
-  jpeg_start_decompress(&cinfo);
+  j.start_decompress(&cinfo);
   width = static_cast<int>(cinfo.output_width);
   height = static_cast<int>(cinfo.output_height);
   comps = cinfo.output_components;
@@ -165,23 +159,25 @@ JpegOutcome jpeg_run(std::string_view d, int64_t max_pixels, bool keep,
   row.resize(stride);
   while (cinfo.output_scanline < cinfo.output_height) {
     JSAMPROW line = row.data();
-    if (jpeg_read_scanlines(&cinfo, &line, 1) != 1) break;
+    if (j.read_scanlines(&cinfo, &line, 1) != 1) break;
     // Rows are appended as they arrive: a truncated file never costs the
     // whole image's memory before it fails.
     if (keep) pixels.insert(pixels.end(), row.begin(), row.end());
   }
-  jpeg_finish_decompress(&cinfo);
-  jpeg_destroy_decompress(&cinfo);
+  j.finish_decompress(&cinfo);
+  j.destroy_decompress(&cinfo);
   return JpegOutcome::Done;
 }
 
 Decoded decode_jpeg(std::string_view d, int64_t max_pixels, bool keep) {
   Decoded out;
+  const detail::JpegApi* j = detail::jpeg_api(out.problem);
+  if (!j) return out;
   std::vector<uint8_t> pixels, row;
   int width = 0, height = 0, comps = 0;
   bool inverted = false;
   JpegError err;
-  switch (jpeg_run(d, max_pixels, keep, pixels, row, width, height, comps, inverted, err)) {
+  switch (jpeg_run(*j, d, max_pixels, keep, pixels, row, width, height, comps, inverted, err)) {
     case JpegOutcome::Failed: out.problem = err.message; return out;
     case JpegOutcome::TooLarge: out.problem = too_many(width, height, max_pixels); return out;
     case JpegOutcome::Done: break;
@@ -214,23 +210,26 @@ int gif_read(GifFileType* gif, GifByteType* buf, int n) {
 }
 
 struct GifCloser {
-  void operator()(GifFileType* g) const {
+  const detail::GifApi* g;
+  void operator()(GifFileType* file) const {
     int err = 0;
-    DGifCloseFile(g, &err);
+    g->close_file(file, &err);
   }
 };
 
 Decoded decode_gif(std::string_view d, int64_t max_pixels, bool keep) {
   Decoded out;
+  const detail::GifApi* g = detail::gif_api(out.problem);
+  if (!g) return out;
   GifSource src{d, 0};
   int err = 0;
-  std::unique_ptr<GifFileType, GifCloser> gif(DGifOpen(&src, gif_read, &err));
+  std::unique_ptr<GifFileType, GifCloser> gif(g->open(&src, gif_read, &err), GifCloser{g});
   if (!gif) {
-    out.problem = GifErrorString(err) ? GifErrorString(err) : "unreadable GIF";
+    out.problem = g->error_string(err) ? g->error_string(err) : "unreadable GIF";
     return out;
   }
   auto fail = [&] {
-    const char* why = GifErrorString(gif->Error);
+    const char* why = g->error_string(gif->Error);
     out.problem = why ? why : "damaged GIF";
     return out;
   };
@@ -246,23 +245,24 @@ Decoded decode_gif(std::string_view d, int64_t max_pixels, bool keep) {
   int transparent = NO_TRANSPARENT_COLOR;
   GifRecordType type = UNDEFINED_RECORD_TYPE;
   do {
-    if (DGifGetRecordType(gif.get(), &type) == GIF_ERROR) return fail();
+    if (g->get_record_type(gif.get(), &type) == GIF_ERROR) return fail();
     if (type == EXTENSION_RECORD_TYPE) {
       int code = 0;
       GifByteType* ext = nullptr;
-      if (DGifGetExtension(gif.get(), &code, &ext) == GIF_ERROR) return fail();
+      if (g->get_extension(gif.get(), &code, &ext) == GIF_ERROR) return fail();
       if (code == GRAPHICS_EXT_FUNC_CODE && ext) {
         GraphicsControlBlock gcb;
-        if (DGifExtensionToGCB(ext[0], ext + 1, &gcb) == GIF_OK) transparent = gcb.TransparentColor;
+        if (g->extension_to_gcb(ext[0], ext + 1, &gcb) == GIF_OK)
+          transparent = gcb.TransparentColor;
       }
       while (ext)
-        if (DGifGetExtensionNext(gif.get(), &ext) == GIF_ERROR) return fail();
+        if (g->get_extension_next(gif.get(), &ext) == GIF_ERROR) return fail();
     } else if (type == TERMINATE_RECORD_TYPE) {
       out.problem = "no image in the GIF";
       return out;
     }
   } while (type != IMAGE_DESC_RECORD_TYPE);
-  if (DGifGetImageDesc(gif.get()) == GIF_ERROR) return fail();
+  if (g->get_image_desc(gif.get()) == GIF_ERROR) return fail();
   const GifImageDesc& desc = gif->Image;
   const ColorMapObject* map = desc.ColorMap ? desc.ColorMap : gif->SColorMap;
   if (!map || desc.Width <= 0 || desc.Height <= 0 ||
@@ -297,12 +297,12 @@ Decoded decode_gif(std::string_view d, int64_t max_pixels, bool keep) {
     static constexpr int kStart[] = {0, 4, 2, 1}, kStep[] = {8, 8, 4, 2};
     for (int pass = 0; pass < 4; ++pass)
       for (int y = kStart[pass]; y < desc.Height; y += kStep[pass]) {
-        if (DGifGetLine(gif.get(), line.data(), desc.Width) == GIF_ERROR) return fail();
+        if (g->get_line(gif.get(), line.data(), desc.Width) == GIF_ERROR) return fail();
         put_row(y);
       }
   } else {
     for (int y = 0; y < desc.Height; ++y) {
-      if (DGifGetLine(gif.get(), line.data(), desc.Width) == GIF_ERROR) return fail();
+      if (g->get_line(gif.get(), line.data(), desc.Width) == GIF_ERROR) return fail();
       put_row(y);
     }
   }
@@ -316,14 +316,17 @@ Decoded decode_gif(std::string_view d, int64_t max_pixels, bool keep) {
 // ---- WebP (libwebp; an animation gives its first frame).
 
 struct AnimDecoderDeleter {
-  void operator()(WebPAnimDecoder* d) const { WebPAnimDecoderDelete(d); }
+  const detail::WebpApi* w;
+  void operator()(WebPAnimDecoder* d) const { w->anim_delete(d); }
 };
 
 Decoded decode_webp(std::string_view d, int64_t max_pixels, bool keep) {
   Decoded out;
+  const detail::WebpApi* w = detail::webp_api(out.problem);
+  if (!w) return out;
   const auto* bytes = reinterpret_cast<const uint8_t*>(d.data());
   WebPBitstreamFeatures f;
-  if (WebPGetFeatures(bytes, d.size(), &f) != VP8_STATUS_OK) {
+  if (w->get_features(bytes, d.size(), &f) != VP8_STATUS_OK) {
     out.problem = "unreadable WebP header";
     return out;
   }
@@ -339,12 +342,14 @@ Decoded decode_webp(std::string_view d, int64_t max_pixels, bool keep) {
   if (f.has_animation) {
     WebPData data{bytes, d.size()};
     WebPAnimDecoderOptions opt;
-    WebPAnimDecoderOptionsInit(&opt);
+    w->anim_options_init_internal(&opt, WEBP_DEMUX_ABI_VERSION);  // WebPAnimDecoderOptionsInit
     opt.color_mode = MODE_RGBA;
-    std::unique_ptr<WebPAnimDecoder, AnimDecoderDeleter> dec(WebPAnimDecoderNew(&data, &opt));
+    std::unique_ptr<WebPAnimDecoder, AnimDecoderDeleter> dec(
+        w->anim_new_internal(&data, &opt, WEBP_DEMUX_ABI_VERSION),  // WebPAnimDecoderNew
+        AnimDecoderDeleter{w});
     uint8_t* frame = nullptr;
     int timestamp = 0;
-    if (!dec || !WebPAnimDecoderGetNext(dec.get(), &frame, &timestamp)) {
+    if (!dec || !w->anim_get_next(dec.get(), &frame, &timestamp)) {
       out.problem = "damaged animated WebP";
       return out;
     }
@@ -354,8 +359,8 @@ Decoded decode_webp(std::string_view d, int64_t max_pixels, bool keep) {
     r.pixels.resize(n * (f.has_alpha ? 4 : 3));
     const int stride = f.width * (f.has_alpha ? 4 : 3);
     uint8_t* ok =
-        f.has_alpha ? WebPDecodeRGBAInto(bytes, d.size(), r.pixels.data(), r.pixels.size(), stride)
-                    : WebPDecodeRGBInto(bytes, d.size(), r.pixels.data(), r.pixels.size(), stride);
+        f.has_alpha ? w->decode_rgba_into(bytes, d.size(), r.pixels.data(), r.pixels.size(), stride)
+                    : w->decode_rgb_into(bytes, d.size(), r.pixels.data(), r.pixels.size(), stride);
     if (!ok) {
       out.problem = "damaged WebP data";
       return out;

@@ -1,11 +1,11 @@
 // Sniffing and header reading: bounded walks over the first bytes, no
 // allocation proportional to what the header claims.
-#include <webp/decode.h>
 
 #include <charconv>
 #include <cmath>
 #include <tuple>
 
+#include "image/codecs.h"
 #include "image/image.h"
 
 namespace moyin::image {
@@ -91,8 +91,10 @@ Header gif_header(std::string_view d) {
 
 Header webp_header(std::string_view d) {
   Header h{.format = Format::Webp, .bit_depth = 8};
+  const detail::WebpApi* w = detail::webp_api(h.problem);
+  if (!w) return h;
   WebPBitstreamFeatures f;
-  if (WebPGetFeatures(reinterpret_cast<const uint8_t*>(d.data()), d.size(), &f) != VP8_STATUS_OK) {
+  if (w->get_features(reinterpret_cast<const uint8_t*>(d.data()), d.size(), &f) != VP8_STATUS_OK) {
     h.problem = "unreadable WebP header";
     return h;
   }

@@ -115,6 +115,24 @@ TEST_F(FileTest, CommitGroupPutsFilesInPlaceAtFlush) {
   EXPECT_EQ(count_entries(dir_), 2u);  // no temporary left
 }
 
+// A few files are synced each, more by their file system: both place them.
+TEST_F(FileTest, CommitGroupPlacesFewAndManyFiles) {
+  for (int count : {3, 9}) {
+    CommitGroup group;
+    for (int i = 0; i < count; ++i)
+      EXPECT_EQ(write_atomic(dir_ / std::to_string(i), std::to_string(i), &group), "");
+    EXPECT_EQ(count_entries(dir_), static_cast<size_t>(count));  // temporaries
+    group.flush();
+    EXPECT_TRUE(group.errors().empty());
+    std::string error;
+    for (int i = 0; i < count; ++i)
+      EXPECT_EQ(read_bounded(dir_ / std::to_string(i), error).value_or(""), std::to_string(i));
+    EXPECT_EQ(count_entries(dir_), static_cast<size_t>(count));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+}
+
 TEST_F(FileTest, CommitGroupFlushesByItselfAtItsLimit) {
   CommitGroup group(2);
   EXPECT_EQ(write_atomic(dir_ / "1", "one", &group), "");

@@ -4,6 +4,7 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <set>
@@ -300,6 +301,23 @@ void write_cff_font(const std::filesystem::path& p) {
   u32(0), u32(12 + 16), u32(8);  // checksum, offset, length
   f += std::string("\x01\x00\x04\x01\x00\x00\x00\x00", 8);
   std::ofstream(p, std::ios::binary) << f;
+}
+
+// has_glyph asks the cmap for a face's first lookups and a bitmap made from
+// the cmap after that (face_impl.h): both must give the same answers.
+TEST(FontLibrary, CmapLookupsAndCoverageBitmapAgree) {
+  const FaceInfo& song = info(library().face(set("serif-zh").faces.front().regular));
+  doc::Diagnostics d;
+  FacePtr f = open_face(song.path, song.index, d);
+  ASSERT_NE(f, nullptr);
+  // 0x8000 lookups (the direct ones, Basic Latin to the Han block), then
+  // the same code points again from the bitmap.
+  std::vector<bool> direct;
+  for (char32_t cp = 0x3000; cp < 0x3000 + 0x8000; ++cp) direct.push_back(has_glyph(*f, cp));
+  EXPECT_GT(std::count(direct.begin(), direct.end(), true), 20000);
+  for (char32_t cp = 0x3000; cp < 0x3000 + 0x8000; ++cp)
+    ASSERT_EQ(has_glyph(*f, cp), direct[cp - 0x3000]) << std::hex << static_cast<uint32_t>(cp);
+  EXPECT_FALSE(has_glyph(*f, 0x110000));
 }
 
 TEST(FontLibrary, CffFacesOpenCff2IsRejected) {

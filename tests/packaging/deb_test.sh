@@ -16,8 +16,15 @@ for f in ./usr/bin/moyin ./usr/share/moyin/styles/article.yaml ./usr/share/moyin
   grep -q " $f\$" <<<"$files" || fail "$f missing from $(basename "$deb")"
 done
 depends=$(dpkg-deb -f "$deb" Depends)
-for p in libharfbuzz0b libicu libhpdf libzip libpugixml libgumbo libcmark-gfm libyaml-cpp \
-         libfontconfig1 libpng16 libuuid1 libstdc++6 fonts-lxgw-wenkai; do
+# libzip only reads archives back (tests): the EPUB is written with zlib.
+# Source-highlight comes from the highlighting module; LittleCMS and the
+# JPEG, WebP and GIF decoders are listed by hand (all loaded at run time).
+grep -q "/moyin/moyin-highlight.so\$" <<<"$files" || fail "the highlighting module is missing from $(basename "$deb")"
+# yaml-cpp, pugixml, gumbo, libuuid, libhyphen, xxHash and libdeflate are
+# linked statically when their archives are installed (MOYIN_STATIC_SMALL_LIBS).
+for p in libharfbuzz0b libicu libhpdf zlib1g libcmark-gfm \
+         libfontconfig1 libpng16 libstdc++6 fonts-lxgw-wenkai libsource-highlight liblcms2-2 \
+         libjpeg62-turbo libwebp7 libwebpdemux2 libgif7; do
   grep -q "$p" <<<"$depends" || fail "Depends lacks $p: $depends"
 done
 dpkg-deb -x "$deb" "$tmp/root"

@@ -19,8 +19,16 @@ if command -v man >/dev/null; then
     fail "the man page does not render"
 fi
 
+engine=$(cd "$tmp/prefix" && find . -name moyin-highlight.so -path '*/moyin/*' | head -1)
+[[ -n "$engine" ]] || fail "not installed: the highlighting module moyin-highlight.so"
+
 mv "$tmp/prefix" "$tmp/moved"
 converts_seed "$tmp/moved/bin/moyin" "$seed"
+# Code is coloured by the module installed beside the binary, not the build's.
+mkdir -p "$tmp/code" && printf '# 代码\n\n```python\nprint("hi")\n```\n' > "$tmp/code/c.md"
+loaded=$(cd "$tmp/code" && env -u MOYIN_HOME LD_DEBUG=files "$tmp/moved/bin/moyin" build c.md --to epub -q 2>&1) ||
+  fail "the installed moyin cannot convert a code block"
+grep -q "file=$tmp/moved/${engine#./} " <<<"$loaded" || fail "the installed highlighting module was not used"
 listing=$(env -u MOYIN_HOME "$tmp/moved/bin/moyin" fonts) || fail "moyin fonts failed"
 config=${listing%%$'\n'*}
 [[ "$config" == "font configuration: $tmp/moved/share/moyin/fonts/fonts.yaml" ]] ||
