@@ -190,6 +190,14 @@ TEST_F(NumberingCli, PageReferencesNameTheTargetsPage) {
                  " --set xref.page-when=always");
   ASSERT_EQ(a.status, 0) << a.err;
   EXPECT_NE(page_texts(dir_ / "refs.pdf", dir_)[0].find("近处见表1（见第1页）"), std::string::npos);
+
+  // xref.this-page: the same-page reference gets those words instead.
+  auto t = moyin("build '" + (dir_ / "refs.md").string() + "' --to pdf -o '" + dir_.string() +
+                 "' --set title-page.enabled=false --set toc.enabled=false"
+                 " --set 'numbering.table=表 {n}' --set 'xref.page=（见第 {page} 页）'"
+                 " --set 'xref.this-page=（见本页）'");
+  ASSERT_EQ(t.status, 0) << t.err;
+  EXPECT_NE(page_texts(dir_ / "refs.pdf", dir_)[0].find("近处见表1（见本页）"), std::string::npos);
 }
 
 // A target on the next or the previous page gets words instead of its
