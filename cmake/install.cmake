@@ -43,11 +43,12 @@ set(CPACK_DEBIAN_PACKAGE_SECTION text)
 # Shared-library dependencies come from dpkg-shlibdeps (dpkg-dev); the fonts
 # the shipped fonts/fonts.yaml names are needed to typeset at all.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# LittleCMS (CMYK and PDF/A colour) and the JPEG, WebP and GIF decoders are
-# loaded at run time, not linked, so dpkg-shlibdeps does not see them;
-# Source-highlight it finds in the highlighting module.
+# libzip (the EPUB's zip), LittleCMS (CMYK and PDF/A colour) and the JPEG,
+# WebP and GIF decoders are loaded at run time, not linked, so
+# dpkg-shlibdeps does not see them; Source-highlight it finds in the
+# highlighting module.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "fonts-noto-cjk, fonts-lxgw-wenkai, fonts-wqy-microhei, fonts-dejavu-core, \
-liblcms2-2, libjpeg62-turbo, libwebp7, libwebpdemux2, libgif7")
+libzip4, liblcms2-2, libjpeg62-turbo, libwebp7, libwebpdemux2, libgif7")
 # Formulas need Node.js (math/engine.js); documents without math never start it.
 # librsvg (the SVG raster fallback) and libcurl (--fetch) are loaded at run
 # time, not linked, so dpkg-shlibdeps does not see them.

@@ -823,6 +823,11 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   // fonts are loaded and the inputs parsed (the first sheet_for waits for it).
   std::jthread warm_defaults;
   if (!jobs.empty()) warm_defaults = std::jthread([] { style::defaults(); });
+  // So is libzip, when an EPUB will be written: it is loaded at run time, and
+  // mapping it with the libcrypto it needs costs about 8.5 M instructions.
+  std::jthread warm_zip;
+  if (!jobs.empty() && s.to != Target::Pdf)
+    warm_zip = std::jthread([] { epub::load_zip_library(); });
   std::optional<font::FontLibrary> fonts;
   if (!jobs.empty() && !s.fonts) {  // `watch` hands in the fonts and the context it keeps
     base::StageTimer timer(s.timings, base::Stage::Fonts);

@@ -91,13 +91,17 @@ std::string render_fragment(const doc::Document& doc, doc::Diagnostics& diags,
 std::string canonical_html(std::string_view html);
 
 // Reading a zip archive back (tests, `moyin dump`): entries in archive
-// order, `stored` true when not compressed. With libzip, loaded by the first
-// call (not linked); nothing when it is not installed or cannot read `bytes`.
+// order, `stored` true when not compressed.
 struct ArchiveEntry {
   std::string name;
   std::string data;
   bool stored = false;
 };
 std::optional<std::vector<ArchiveEntry>> read_archive(std::string_view bytes);
+
+// libzip is loaded by the first archive written or read (it is not linked,
+// docs/performance.md); this loads it now, so the CLI can have it done on
+// the idle core while the document is typeset. Safe to call from any thread.
+void load_zip_library();
 
 }  // namespace moyin::epub

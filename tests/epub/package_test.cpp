@@ -458,7 +458,6 @@ TEST(EpubArchive, WrittenEntriesReadBackExactly) {
     EXPECT_EQ((*back)[i].data, entries[i].data) << entries[i].name;
   }
   EXPECT_TRUE((*back)[0].stored);
-  EXPECT_TRUE((*back)[1].stored);  // random bytes: deflate would make them longer
   EXPECT_FALSE((*back)[2].stored);
   EXPECT_LT(zip->size(), noise.size() + text.size() / 2);
 }

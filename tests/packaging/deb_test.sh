@@ -16,14 +16,13 @@ for f in ./usr/bin/moyin ./usr/share/moyin/styles/article.yaml ./usr/share/moyin
   grep -q " $f\$" <<<"$files" || fail "$f missing from $(basename "$deb")"
 done
 depends=$(dpkg-deb -f "$deb" Depends)
-# libzip only reads archives back (tests): the EPUB is written with zlib.
-# Source-highlight comes from the highlighting module; LittleCMS and the
-# JPEG, WebP and GIF decoders are listed by hand (all loaded at run time).
+# Source-highlight comes from the highlighting module; libzip, LittleCMS and
+# the JPEG, WebP and GIF decoders are listed by hand (all loaded at run time).
 grep -q "/moyin/moyin-highlight.so\$" <<<"$files" || fail "the highlighting module is missing from $(basename "$deb")"
 # yaml-cpp, pugixml, gumbo, libuuid, libhyphen, xxHash and libdeflate are
 # linked statically when their archives are installed (MOYIN_STATIC_SMALL_LIBS).
-for p in libharfbuzz0b libicu libhpdf zlib1g libcmark-gfm \
-         libfontconfig1 libpng16 libstdc++6 fonts-lxgw-wenkai libsource-highlight liblcms2-2 \
+for p in libharfbuzz0b libicu libhpdf libcmark-gfm \
+         libfontconfig1 libpng16 libstdc++6 fonts-lxgw-wenkai libsource-highlight libzip4 liblcms2-2 \
          libjpeg62-turbo libwebp7 libwebpdemux2 libgif7; do
   grep -q "$p" <<<"$depends" || fail "Depends lacks $p: $depends"
 done
