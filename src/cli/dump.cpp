@@ -123,6 +123,7 @@ Json inline_json(const doc::Inline& in) {
   if (!in.label.empty()) j["label"] = in.label;
   if (in.number != 0) j["number"] = in.number;
   if (in.autolink) j["autolink"] = true;
+  if (in.no_page) j["nopage"] = true;
   if (in.display) j["display"] = true;
   if (!in.children.empty()) j["children"] = inlines_json(in.children);
   return j;

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <set>
+#include <string_view>
+#include <tuple>
 
 namespace moyin::doc {
 
@@ -84,7 +87,12 @@ std::vector<Diagnostic> presentable(const std::vector<Diagnostic>& items, size_t
   std::map<std::string, size_t> dropped;
   std::vector<Diagnostic> out;
   std::map<std::string, const Diagnostic*> last_shown;
+  // The same paragraph set again by a later layout (page references) says
+  // the same thing at the same place: once is enough.
+  std::set<std::tuple<Severity, std::string_view, int, int, std::string_view>> said;
   for (const Diagnostic* d : order) {
+    if (!said.emplace(d->severity, d->path, d->pos.line, d->pos.column, d->message).second)
+      continue;
     if (d->severity == Severity::Warning && per_kind > 0) {
       std::string kind = kind_of(*d);
       if (++seen[kind] > per_kind) {

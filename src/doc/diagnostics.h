@@ -43,7 +43,7 @@ std::string kind_of(const Diagnostic& d);
 // by file in order of first appearance, positionless ones after that file's
 // positioned ones), and at most `per_kind` warnings of one kind (0 = all),
 // each capped kind followed by a note "… and N more like this". Errors are
-// never dropped.
+// never dropped; a diagnostic said twice (same place, same words) is kept once.
 std::vector<Diagnostic> presentable(const std::vector<Diagnostic>& items, size_t per_kind);
 
 }  // namespace moyin::doc

@@ -102,8 +102,9 @@ struct Inline {
   // "2in"; bare numbers are CSS px), from `{width=…}` or <img width>; empty = natural.
   std::string width;
   std::string height;
-  std::string caption;  // Image: the text of a raw-HTML <figcaption>, empty if none
-  std::string id;       // Image: `{#id}` after it, empty if none
+  std::string caption;   // Image: the text of a raw-HTML <figcaption>, empty if none
+  std::string id;        // Image: `{#id}` after it, empty if none
+  bool no_page = false;  // Link: `{.nopage}` after it: no page reference in print (xref.page)
   std::vector<Inline> children;
 };
 

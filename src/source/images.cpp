@@ -49,14 +49,19 @@ doc::Position position_in(const doc::Block& raw, size_t at) {
   return p;
 }
 
-// Pandoc's attributes: `{width=60% height=5cm #id .class}`. Returns the
-// length consumed (0 when `s` does not start with a well-formed list).
-size_t parse_attributes(std::string_view s, doc::Inline& img) {
-  if (!s.starts_with("{")) return 0;
-  size_t close = s.find('}');
-  if (close == std::string_view::npos) return 0;
-  std::string_view body = s.substr(1, close - 1);
+// Pandoc's attribute list: `{width=60% height=5cm #id .class}`.
+struct Attributes {
+  size_t length = 0;  // bytes taken, 0 when `s` does not start with a well-formed list
   std::string width, height, id;
+  std::vector<std::string> classes;
+};
+
+Attributes parse_attributes(std::string_view s) {
+  Attributes out;
+  if (!s.starts_with("{")) return {};
+  size_t close = s.find('}');
+  if (close == std::string_view::npos) return {};
+  std::string_view body = s.substr(1, close - 1);
   size_t i = 0;
   while (i < body.size()) {
     while (i < body.size() && space(body[i])) ++i;
@@ -69,7 +74,7 @@ size_t parse_attributes(std::string_view s, doc::Inline& img) {
       std::string value;
       if (i < body.size() && body[i] == '"') {
         size_t q = body.find('"', i + 1);
-        if (q == std::string_view::npos) return 0;
+        if (q == std::string_view::npos) return {};
         value = std::string(body.substr(i + 1, q - i - 1));
         i = q + 1;
       } else {
@@ -77,18 +82,31 @@ size_t parse_attributes(std::string_view s, doc::Inline& img) {
         while (i < body.size() && !space(body[i])) ++i;
         value = std::string(body.substr(vs, i - vs));
       }
-      if (key == "width") width = value;
-      else if (key == "height") height = value;
+      if (key == "width") out.width = value;
+      else if (key == "height") out.height = value;
     } else if (key.empty() || (key[0] != '#' && key[0] != '.')) {
-      return 0;  // not an attribute list: leave the text alone
+      return {};  // not an attribute list: leave the text alone
     } else if (key[0] == '#') {
-      id = std::string(key.substr(1));
+      out.id = std::string(key.substr(1));
+    } else {
+      out.classes.emplace_back(key.substr(1));
     }
   }
-  img.width = width;
-  img.height = height;
-  img.id = id;
-  return close + 1;
+  out.length = close + 1;
+  return out;
+}
+
+// The attribute list at the start of inlines[i + 1] taken off when `take`
+// says so (the list as read); true when it was.
+template <typename Take>
+bool take_attributes(std::vector<doc::Inline>& inlines, size_t i, Take take) {
+  if (i + 1 >= inlines.size() || inlines[i + 1].kind != doc::InlineKind::Text) return false;
+  doc::Inline& next = inlines[i + 1];
+  const Attributes a = parse_attributes(next.text);
+  if (a.length == 0 || !take(a)) return false;
+  next.text.erase(0, a.length);
+  if (next.text.empty()) inlines.erase(inlines.begin() + static_cast<std::ptrdiff_t>(i + 1));
+  return true;
 }
 
 void inline_images(std::vector<doc::Inline>& inlines) {
@@ -98,13 +116,23 @@ void inline_images(std::vector<doc::Inline>& inlines) {
       std::optional<Tag> t = parse_tag(in.text, 0);
       if (t && t->name == "img" && t->end == in.text.size()) in = image_of(*t, in.pos);
     }
-    if (in.kind == doc::InlineKind::Image && i + 1 < inlines.size() &&
-        inlines[i + 1].kind == doc::InlineKind::Text) {
-      doc::Inline& next = inlines[i + 1];
-      if (size_t n = parse_attributes(next.text, in)) {
-        next.text.erase(0, n);
-        if (next.text.empty()) inlines.erase(inlines.begin() + static_cast<std::ptrdiff_t>(i + 1));
-      }
+    if (in.kind == doc::InlineKind::Image) {
+      take_attributes(inlines, i, [&in](const Attributes& a) {
+        in.width = a.width;
+        in.height = a.height;
+        in.id = a.id;
+        return true;
+      });
+    }
+    // A link's list is taken when it says `.nopage` (no page reference in
+    // print, docs/numbering.md); any other stays text, as it always was.
+    if (in.kind == doc::InlineKind::Link) {
+      take_attributes(inlines, i, [&in](const Attributes& a) {
+        if (std::find(a.classes.begin(), a.classes.end(), "nopage") == a.classes.end())
+          return false;
+        in.no_page = true;
+        return true;
+      });
     }
     if (!inlines[i].children.empty() && inlines[i].kind != doc::InlineKind::Image)
       inline_images(inlines[i].children);

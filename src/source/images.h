@@ -2,7 +2,8 @@
 // after an image (`![alt](x.png){width=60%}`) and raw HTML that is only
 // images (<img src width height alt title>, <figure> with <figcaption>,
 // wrapped in <p>, <div>, <center> or <a>). Both become doc image nodes, so
-// the PDF and the EPUB print them alike.
+// the PDF and the EPUB print them alike. A link's `{.nopage}` (Pandoc's
+// attribute syntax after a link) is read here too: doc::Inline::no_page.
 #pragma once
 
 #include <optional>

@@ -118,6 +118,10 @@ numbering:
 xref:
   page: ""
   page-when: other-page
+  this-page: ""
+  facing-page: ""
+  next-page: ""
+  previous-page: ""
 )yaml";
 
 }  // namespace moyin::style

@@ -214,8 +214,9 @@ std::string invalid(const KeyDef& d, std::string_view v) {
     }
     case Kind::String: return {};
     case Kind::PageTemplate:
-      if (t.empty() || v.find("{page}") != std::string_view::npos) return {};
-      return "a text with {page} in it, like \"（见第 {page} 页）\", or \"\" for none";
+      if (t.empty() || t == "auto" || v.find("{page}") != std::string_view::npos) return {};
+      return "a text with {page} in it, like \"（见第 {page} 页）\", \"auto\" (by the "
+             "document's language) or \"\" for none";
     case Kind::NumberTemplate: {
       std::vector<NumberField> fields;
       std::string error;
@@ -517,6 +518,15 @@ std::vector<KeyDef> make_keys() {
                   [](Sheet& s) -> std::string& { return s.numbering.equation; });
   add("xref.page", Kind::PageTemplate,  // not trimmed: " (p. {page})" keeps its space
       [](Sheet& s, std::string_view v, const Ctx&) { s.xref.page = std::string(v); });
+  // The varioref wordings (docs/numbering.md): text, "auto" or "" (none).
+  auto wording = [&](std::string key, std::string XrefStyle::*field) {
+    add(std::move(key), Kind::String,  // not trimmed, as xref.page
+        [field](Sheet& s, std::string_view v, const Ctx&) { s.xref.*field = std::string(v); });
+  };
+  wording("xref.this-page", &XrefStyle::this_page);
+  wording("xref.facing-page", &XrefStyle::facing_page);
+  wording("xref.next-page", &XrefStyle::next_page);
+  wording("xref.previous-page", &XrefStyle::previous_page);
   enumeration("xref.page-when", {"other-page", "always"},
               [](Sheet& s, std::string_view v, const Ctx&) {
                 s.xref.page_always = lower(trim(v)) == "always";

@@ -198,8 +198,14 @@ std::string note_marker(int n, NoteMarks marks);
 // an id in the PDF, with {page} the page the target is printed on
 // ("（见第 {page} 页）"); empty: no page references. By default a reference
 // on its target's own page gets none (xref.page-when: other-page | always).
+// A target on the next, previous or facing page (two-sided books) gets the
+// wording of that key instead, as LaTeX's varioref does ("（见下页）"), and
+// one on the reference's own page `this-page` when set; empty: the page
+// number. "auto" in any of them: the document language's words
+// (typeset::resolve_xref).
 struct XrefStyle {
   std::string page;
+  std::string this_page, facing_page, next_page, previous_page;
   bool page_always = false;
 };
 

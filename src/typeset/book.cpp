@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -14,6 +15,7 @@
 #include "typeset/notes.h"
 #include "typeset/page_refs.h"
 #include "typeset/paragraph.h"
+#include "typeset/set_cache.h"
 
 namespace moyin::typeset {
 
@@ -445,8 +447,12 @@ std::optional<layout::Page> cover_page(const std::string& url, const std::string
   return page;
 }
 
-// Front and back covers around the book: page labels move on by one and the
-// cover pages get none.
+// Front and back covers around the book: the cover pages get no label and
+// the labels of the book's own pages stay as they were. In a two-sided book
+// the front cover is followed by its blank inside (a verso), so the book's
+// pages keep their sides (the title page and body page 1 stay rectos), and
+// the back cover is a verso (a blank recto before it when the book ends on
+// a verso), as a printer imposes them.
 void add_covers(layout::Book& book, const std::string& doc_path, const style::PageStyle& style,
                 image::Catalog* images, doc::Diagnostics& diags) {
   if (book.meta.cover.empty() && book.meta.back_cover.empty()) return;
@@ -458,15 +464,22 @@ void add_covers(layout::Book& book, const std::string& doc_path, const style::Pa
         image::CatalogOptions{.boundary = dir.empty() ? std::filesystem::path(".") : dir});
   }
   if (auto front = cover_page(book.meta.cover, doc_path, style, *images, diags)) {
-    front->label.clear();
-    book.pages.insert(book.pages.begin(), std::move(*front));
-    for (layout::PageLabelRange& r : book.labels) ++r.first_page;
+    std::vector<layout::Page> lead;
+    lead.push_back(std::move(*front));
+    if (style.mirrored) lead.push_back(blank_page(style));
+    for (layout::Page& p : lead) p.label.clear();
+    const int n = static_cast<int>(lead.size());
+    book.pages.insert(book.pages.begin(), std::make_move_iterator(lead.begin()),
+                      std::make_move_iterator(lead.end()));
+    for (layout::PageLabelRange& r : book.labels) r.first_page += n;
     book.labels.insert(book.labels.begin(), layout::PageLabelRange{0, layout::LabelStyle::None, 1});
   }
   if (auto back = cover_page(book.meta.back_cover, doc_path, style, *images, diags)) {
     back->label.clear();
     book.labels.push_back(
         layout::PageLabelRange{static_cast<int>(book.pages.size()), layout::LabelStyle::None, 1});
+    // An even count of pages before it would make the back cover a recto.
+    if (style.mirrored && book.pages.size() % 2 == 0) book.pages.push_back(blank_page(style));
     book.pages.push_back(std::move(*back));
   }
 }
@@ -532,9 +545,12 @@ layout::Book set_with_page_refs(const doc::Metadata& meta, const std::string& ti
                                                  : std::vector(chapters.begin(), chapters.end());
   PageNumbers on_page;
   std::vector<std::string> texts = refs.placeholders();
+  // A layout after the first sets again only the paragraphs that changed.
+  SetCache cache(c.setter);
+  const LineSetter setter = [&cache](const SetRequest& req) { return cache(req); };
   for (int pass = 1;; ++pass) {
     doc::Diagnostics again;  // the first layout has said everything there is to say
-    BlockLayout blocks = layout_chapters(refs.apply(numbered, texts), c.sheet, c.setter,
+    BlockLayout blocks = layout_chapters(refs.apply(numbered, texts), c.sheet, setter,
                                          pass == 1 ? c.diags : again, c.images, c.book);
     PageBuild body = build_pages(std::move(blocks.list), c.sheet.page, true, c.foot);
     bool settled = true;
@@ -565,7 +581,8 @@ layout::Book typeset_chapters(const doc::Metadata& meta, const std::string& titl
                               const LineSetter& setter, doc::Diagnostics& diags,
                               image::Catalog* images, bool book) {
   const FootStyle foot = foot_style(sheet, setter, meta.lang);
-  if (PageRefs refs(chapters, sheet.xref); !refs.empty())
+  if (PageRefs refs(chapters, resolve_xref(sheet.xref, meta.lang), sheet.page.mirrored);
+      !refs.empty())
     return set_with_page_refs(meta, title, chapters, refs,
                               SetContext{sheet, setter, diags, images, book, foot});
   if (!notes_need_numbering(chapters, sheet.notes))
@@ -574,12 +591,14 @@ layout::Book typeset_chapters(const doc::Metadata& meta, const std::string& titl
   std::vector<doc::Document> numbered = number_notes(chapters, sheet.notes);
   if (sheet.notes.numbering == style::NoteNumbering::Page &&
       sheet.notes.placement == style::NotePlacement::Page) {
-    BlockLayout first = layout_chapters(numbered, sheet, setter, diags, images, book);
+    SetCache cache(setter);  // the second layout sets again only what the numbers changed
+    const LineSetter cached = [&cache](const SetRequest& req) { return cache(req); };
+    BlockLayout first = layout_chapters(numbered, sheet, cached, diags, images, book);
     PageBuild pages = build_pages(std::move(first.list), sheet.page, true, foot);
     const PageNumbers on_page = note_numbers_on_pages(pages, chapters.size());
     numbered = number_notes(chapters, sheet.notes, &on_page);
     doc::Diagnostics again;  // the first layout has said everything there is to say
-    return assemble(meta, title, layout_chapters(numbered, sheet, setter, again, images, book),
+    return assemble(meta, title, layout_chapters(numbered, sheet, cached, again, images, book),
                     sheet, setter, foot);
   }
   return assemble(meta, title, layout_chapters(numbered, sheet, setter, diags, images, book), sheet,

@@ -1,6 +1,7 @@
 // Page references: which links get one, and the page each target landed on.
 #include "typeset/page_refs.h"
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <variant>
@@ -30,7 +31,7 @@ void each_link(auto& list, F& f) {  // list: (const) std::vector<doc::Inline>
     auto& in = list[k];
     if (in.kind == doc::InlineKind::Image) continue;  // alt text: a caption, not a sentence
     if (in.kind == doc::InlineKind::Link && !anchor_of(in.url).empty()) {
-      k += f(list, k);
+      if (!in.no_page) k += f(list, k);  // `{.nopage}`: this one prints no page
       continue;
     }
     each_link(in.children, f);
@@ -76,11 +77,35 @@ struct Landing {
   }
 };
 
+// `text` with every {page} replaced by `number`.
+std::string fill(std::string text, const std::string& number) {
+  for (size_t at = text.find("{page}"); at != std::string::npos; at = text.find("{page}", at))
+    text.replace(at, 6, number), at += number.size();
+  return text;
+}
+
 }  // namespace
 
-PageRefs::PageRefs(std::span<const doc::Document> chapters, const style::XrefStyle& xref)
-    : template_(xref.page), always_(xref.page_always) {
-  if (template_.empty()) return;
+style::XrefStyle resolve_xref(const style::XrefStyle& xref, std::string_view lang) {
+  const bool zh = lang.starts_with("zh");
+  auto words = [zh](std::string& field, const char* chinese, const char* english) {
+    const size_t b = field.find_first_not_of(' '), e = field.find_last_not_of(' ');
+    if (b != std::string::npos && std::string_view(field).substr(b, e - b + 1) == "auto")
+      field = zh ? chinese : english;
+  };
+  style::XrefStyle out = xref;
+  words(out.page, "（见第 {page} 页）", " (p. {page})");
+  words(out.this_page, "（见本页）", " (this page)");
+  words(out.facing_page, "（见对页）", " (facing page)");
+  words(out.next_page, "（见下页）", " (next page)");
+  words(out.previous_page, "（见上页）", " (previous page)");
+  return out;
+}
+
+PageRefs::PageRefs(std::span<const doc::Document> chapters, const style::XrefStyle& xref,
+                   bool two_sided)
+    : xref_(xref), two_sided_(two_sided) {
+  if (xref_.page.empty()) return;
   for (size_t c = 0; c < chapters.size(); ++c) {
     auto collect = [&](const std::vector<doc::Inline>& list, size_t k) -> size_t {
       refs_.push_back(Ref{c, list[k].pos, std::string(anchor_of(list[k].url))});
@@ -91,16 +116,26 @@ PageRefs::PageRefs(std::span<const doc::Document> chapters, const style::XrefSty
   shown_.assign(refs_.size(), false);
 }
 
-std::string PageRefs::text_for(size_t page) const {
-  const std::string number = std::to_string(page);
-  std::string out = template_;
-  for (size_t at = out.find("{page}"); at != std::string::npos; at = out.find("{page}", at))
-    out.replace(at, 6, number), at += number.size();
-  return out;
+std::string PageRefs::number_text(size_t target) const {
+  return fill(xref_.page, std::to_string(target + 1));
+}
+
+std::string PageRefs::text_for(size_t at, size_t target) const {
+  const std::string* words = nullptr;
+  if (at == target) {
+    words = &xref_.this_page;
+  } else if (two_sided_ && std::max(at, target) == std::min(at, target) + 1 &&
+             std::min(at, target) % 2 == 1) {  // a verso (body page 2, 4 …) and the recto after it
+    words = &xref_.facing_page;
+  }
+  if ((!words || words->empty()) && target == at + 1) words = &xref_.next_page;
+  if ((!words || words->empty()) && target + 1 == at) words = &xref_.previous_page;
+  if (!words || words->empty()) return number_text(target);
+  return fill(*words, std::to_string(target + 1));
 }
 
 std::vector<std::string> PageRefs::placeholders() const {
-  return std::vector<std::string>(refs_.size(), text_for(88));
+  return std::vector<std::string>(refs_.size(), number_text(87));
 }
 
 std::vector<doc::Document> PageRefs::apply(std::span<const doc::Document> chapters,
@@ -128,11 +163,13 @@ std::vector<std::string> PageRefs::next_texts(const std::vector<layout::Page>& b
     auto target = at.anchors.find(refs_[i].target);
     if (target == at.anchors.end()) continue;  // not on a page (a note's own mark, a bad id)
     auto ref = at.refs.find(i);
-    const bool elsewhere = ref == at.refs.end() || ref->second != target->second;
+    const size_t here = ref == at.refs.end() ? body.size() : ref->second;
+    const bool elsewhere = here != target->second;
     // The first layout gave every reference a placeholder: only from the
     // second on does "has had a page" mean a page was decided for it.
-    shown_[i] = always_ || elsewhere || (!first_ && shown_[i]);
-    if (shown_[i]) out[i] = text_for(target->second + 1);
+    shown_[i] =
+        xref_.page_always || !xref_.this_page.empty() || elsewhere || (!first_ && shown_[i]);
+    if (shown_[i]) out[i] = text_for(here, target->second);
   }
   first_ = false;
   return out;
@@ -144,7 +181,13 @@ void PageRefs::check(const std::vector<layout::Page>& body, const std::vector<st
   for (size_t i = 0; i < refs_.size() && i < texts.size(); ++i) {
     if (texts[i].empty()) continue;
     auto target = at.anchors.find(refs_[i].target);
-    if (target != at.anchors.end() && texts[i] == text_for(target->second + 1)) continue;
+    if (target != at.anchors.end()) {
+      auto ref = at.refs.find(i);
+      const size_t here = ref == at.refs.end() ? body.size() : ref->second;
+      // The page's own number is right wherever the reference landed.
+      if (texts[i] == text_for(here, target->second) || texts[i] == number_text(target->second))
+        continue;
+    }
     diags.warn(chapters[refs_[i].chapter].path, refs_[i].pos,
                "cross-reference: the page of `" + refs_[i].target +
                    "` did not settle after several layouts; the page number printed may be off");

@@ -7,6 +7,7 @@
 
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "doc/diagnostics.h"
@@ -16,11 +17,20 @@
 
 namespace moyin::typeset {
 
+// The sheet's xref wordings with "auto" replaced by the words of `lang`
+// ("（见第 {page} 页）", "（见下页）" for zh-*; " (p. {page})", " (next page)"
+// otherwise).
+style::XrefStyle resolve_xref(const style::XrefStyle& xref, std::string_view lang);
+
 class PageRefs {
  public:
   // Every link to an anchor ("#id", "chapter.md#id") outside headings (whose
-  // text also makes the TOC and running heads) and image captions.
-  PageRefs(std::span<const doc::Document> chapters, const style::XrefStyle& xref);
+  // text also makes the TOC and running heads) and image captions, but for
+  // those marked `{.nopage}`. `xref` is resolved (resolve_xref); in a
+  // `two_sided` book body page 1 is a recto, and the page facing a
+  // reference's gets xref.facing-page.
+  PageRefs(std::span<const doc::Document> chapters, const style::XrefStyle& xref,
+           bool two_sided = false);
 
   bool empty() const { return refs_.empty(); }
   size_t size() const { return refs_.size(); }
@@ -36,9 +46,11 @@ class PageRefs {
                                    const std::vector<std::string>& texts) const;
 
   // The texts for the next layout from where the targets and references
-  // landed on `body` (page k is labelled k + 1). A reference on its target's
-  // page gets none (unless xref.page-when: always), but once given a page it
-  // keeps one, so two layouts cannot alternate for ever.
+  // landed on `body` (page k is labelled k + 1): the page number, or the
+  // wording for a target on the reference's own, the facing, the next or
+  // the previous page. A reference on its target's page gets none (unless
+  // xref.page-when: always, or xref.this-page is set), but once given a page
+  // it keeps one, so two layouts cannot alternate for ever.
   std::vector<std::string> next_texts(const std::vector<layout::Page>& body);
 
   // Warns at each reference whose `texts` do not name the page its target
@@ -56,12 +68,15 @@ class PageRefs {
     std::string target;  // the anchor
   };
   std::vector<Ref> refs_;
-  std::string template_;
-  bool always_ = false;
+  style::XrefStyle xref_;
+  bool two_sided_ = false;
   std::vector<bool> shown_;  // by reference: has had a page (see next_texts)
   bool first_ = true;        // next_texts has not been called yet
 
-  std::string text_for(size_t page) const;
+  // The text after a reference on body page `at` to a target on body page
+  // `target` (0-based).
+  std::string text_for(size_t at, size_t target) const;
+  std::string number_text(size_t target) const;
 };
 
 }  // namespace moyin::typeset

@@ -274,26 +274,31 @@ double lines_height(const FootNote& n, size_t from) {
   return h;
 }
 
-// What the foot of a page needs while its body is being filled: `full` with
-// every note on it complete, `min` with the last note cited cut after its
-// first line (every earlier one must be complete: notes keep their order).
+// What the foot of a page needs while its body is being filled: `full`
+// with every note on it complete, `min` with the notes carried over from the
+// page before cut to their claim (carried_need) and the last note cited cut
+// after its first line. Notes cited on the page keep their order: every
+// earlier one must be complete before the next may start (`settled`).
 struct FootNeed {
   double full = 0;
   double min = 0;
+  double settled = 0;
   bool any = false;
 
   void add(const FootNote& n, const FootStyle& fs) {
     if (n.lines.empty()) return;
-    const double base = any ? full + fs.between : fs.skip;
-    min = base + n.lines.front().height;
-    full = base + lines_height(n, 0);
+    const double gap = any ? fs.between : fs.skip;
+    min = settled + gap + n.lines.front().height;
+    settled += gap + lines_height(n, 0);
+    full += gap + lines_height(n, 0);
     any = true;
   }
 };
 
 // Notes held over from the previous page claim their full height up to half
 // the type area before the body takes the rest (so a long note does not
-// trickle over many pages a line at a time).
+// trickle over many pages a line at a time); notes cited on the page start
+// after that claim.
 FootNeed carried_need(const std::vector<Pending>& carry, const FootStyle& fs, double area_h) {
   FootNeed need;
   for (const Pending& p : carry) {
@@ -305,13 +310,45 @@ FootNeed carried_need(const std::vector<Pending>& carry, const FootStyle& fs, do
   if (need.any) {
     const double first = carry.front().note->lines[carry.front().from].height;
     need.min = std::min(need.full, std::max(fs.skip + first, 0.5 * area_h));
+    need.settled = need.min;
   }
   return need;
 }
 
+// The room the notes cited on a page (pending[fresh, end)) need at least
+// after the notes carried over: each complete but the last, which needs its
+// first line (FootNeed::add), each after a gap between notes.
+double fresh_reserve(const std::vector<Pending>& pending, size_t fresh, const FootStyle& fs) {
+  double reserve = 0;
+  size_t last = pending.size();
+  for (size_t k = fresh; k < pending.size(); ++k)
+    if (!pending[k].note->lines.empty()) last = k;
+  for (size_t k = fresh; k < pending.size(); ++k) {
+    const FootNote& n = *pending[k].note;
+    if (n.lines.empty()) continue;
+    reserve += fs.between + (k == last ? n.lines.front().height : lines_height(n, 0));
+  }
+  return reserve;
+}
+
+// The first lines of pending[from, end) after their gaps: the least room
+// those notes need to start.
+double first_lines(const std::vector<Pending>& pending, size_t from, const FootStyle& fs) {
+  double h = 0;
+  for (size_t k = from; k < pending.size(); ++k)
+    if (!pending[k].note->lines.empty()) h += fs.between + pending[k].note->lines.front().height;
+  return h;
+}
+
 // Sets the notes of `pending` at the foot of `page`, as many lines as fit in
 // `room` (at least one when `force`); returns what is left, in order.
-std::vector<Pending> place_foot(std::vector<Pending> pending, double room, bool force,
+// pending[0, fresh) continue from earlier pages; they give way to the notes
+// cited on this page (pending[fresh, end)), so every note starts on the page
+// of its reference, and what they leave continues overleaf. A cited note
+// leaves room for the first lines of the ones cited after it (when a page's
+// first line cites more notes than its foot can hold, each starts there and
+// the earlier ones continue overleaf).
+std::vector<Pending> place_foot(std::vector<Pending> pending, size_t fresh, double room, bool force,
                                 const TypeArea& area, const FootStyle& fs, layout::Page& page,
                                 std::vector<std::string>& started) {
   struct Placed {
@@ -323,12 +360,16 @@ std::vector<Pending> place_foot(std::vector<Pending> pending, double room, bool 
   std::vector<Pending> rest;
   double used = 0;
   bool full = false;
-  for (const Pending& p : pending) {
+  const double carried_room = room - fresh_reserve(pending, fresh, fs);
+  for (size_t index = 0; index < pending.size(); ++index) {
+    const Pending& p = pending[index];
+    const double limit = index < fresh ? carried_room : room - first_lines(pending, index + 1, fs);
+    if (index >= fresh) full = false;  // each cited note tries to start
     size_t k = p.from;
     for (; !full && k < p.note->lines.size(); ++k) {
       const double gap = placed.empty() ? fs.skip : k == p.from ? fs.between : 0;
       const VBox& line = p.note->lines[k];
-      if (used + gap + line.height > room + 1e-6 && !(force && placed.empty())) {
+      if (used + gap + line.height > limit + 1e-6 && !(force && placed.empty())) {
         full = true;
         break;
       }
@@ -464,10 +505,11 @@ PageBuild build(std::span<const VItem> list, std::vector<VItem>* owned,
     for (auto it = scales.begin(); it != scales.end();)  // only those placed here
       it = it->first < end ? std::next(it) : scales.erase(it);
     const double body_h = place(list, i, end, area, head, scales, end < n, page, marks);
+    const size_t fresh = carry.size();
     for (size_t k = i; k < end; ++k)
       if (auto* b = std::get_if<VBox>(&list[k]))
         for (const auto& note : b->notes) carry.push_back(Pending{note, 0});
-    carry = place_foot(std::move(carry), H - body_h, false, area, foot, page, started);
+    carry = place_foot(std::move(carry), fresh, H - body_h, false, area, foot, page, started);
     const size_t top_marks = std::get<VBox>(list[i]).marks.size();
     new_page(std::move(page), std::move(marks), top_marks);
     if (owned)
@@ -485,7 +527,8 @@ PageBuild build(std::span<const VItem> list, std::vector<VItem>* owned,
   while (!carry.empty()) {
     layout::Page page = blank_page(style);
     const TypeArea area = type_area(style, recto);
-    carry = place_foot(std::move(carry), area.height, true, area, foot, page, started);
+    const size_t carried = carry.size();  // all of them: no note is cited here
+    carry = place_foot(std::move(carry), carried, area.height, true, area, foot, page, started);
     new_page(std::move(page), {}, 0);
   }
   return out;

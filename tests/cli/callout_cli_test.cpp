@@ -178,6 +178,106 @@ TEST_F(CalloutCli, CoverFillsTheFirstPage) {
   EXPECT_NE(images.out.find("\n   1     0 image"), std::string::npos) << images.out;
 }
 
+// The leftmost x of each page's words (pdftotext -bbox), -1 for a page
+// without text.
+std::vector<double> left_edges(const std::string& bbox) {
+  std::vector<double> out;
+  for (size_t at = bbox.find("<page "); at != std::string::npos; at = bbox.find("<page ", at + 1)) {
+    const size_t end = std::min(bbox.find("</page>", at), bbox.size());
+    double left = -1;
+    const std::regex word(R"re(xMin="([\d.]+)")re");
+    const std::string page = bbox.substr(at, end - at);
+    for (std::sregex_iterator m(page.begin(), page.end(), word), e; m != e; ++m) {
+      const double x = std::stod((*m)[1]);
+      left = left < 0 ? x : std::min(left, x);
+    }
+    out.push_back(left);
+  }
+  return out;
+}
+
+// A two-sided book (the book sheet) with covers: the front cover is followed
+// by its blank inside, so the title page, body page 1 and every chapter
+// opening stay on odd (recto) pages with the inner margin on the left; the
+// back cover ends the book on an even (verso) page; the page labels skip the
+// cover pages and start the body at 1.
+TEST_F(CalloutCli, TwoSidedBookWithCoversKeepsRectosOnTheRight) {
+  fs::copy_file(kRoot / "content/images/training-cost.png", dir_ / "cover.png");
+  std::string filler;
+  for (int k = 0; k < 14; ++k)
+    filler +=
+        "这是正文中用来填满页面的一段话，它足够长，可以占去好几行的位置，让这一章多占几页。\n\n";
+  std::ofstream(dir_ / "a.md") << "# 甲章\n\n" << filler;
+  std::ofstream(dir_ / "b.md") << "# 乙章\n\n" << filler << filler << filler;
+  // Two pages: the book ends on a verso, so a blank recto precedes the back cover.
+  std::ofstream(dir_ / "c.md") << "# 丙章\n\n" << filler << filler;
+  std::ofstream(dir_ / "book.yaml") << "title: 双面\nstyle: book\ncover: cover.png\n"
+                                       "back-cover: cover.png\nchapters: [a.md, b.md, c.md]\n";
+  auto b =
+      moyin("build '" + (dir_ / "book.yaml").string() + "' --to pdf -o '" + dir_.string() + "'");
+  ASSERT_EQ(b.status, 0) << b.err;
+  const std::string pdf = (dir_ / "book.pdf").string();
+  std::vector<std::string> text;
+  const std::string info = run_command("pdfinfo '" + pdf + "'", dir_).out;
+  const int n = std::stoi(info.substr(info.find("Pages:") + 6));
+  for (int k = 1; k <= n; ++k)
+    text.push_back(run_command("pdftotext -f " + std::to_string(k) + " -l " + std::to_string(k) +
+                                   " '" + pdf + "' -",
+                               dir_)
+                       .out);
+  EXPECT_EQ(n % 2, 0) << "the back cover is a verso";
+  EXPECT_EQ(text[0].find_first_not_of(" \n\f"), std::string::npos) << "page 1 is the cover";
+  EXPECT_EQ(text[1].find_first_not_of(" \n\f"), std::string::npos) << "page 2 is its inside";
+  EXPECT_NE(text[2].find("双面"), std::string::npos) << "the title page is page 3";
+  EXPECT_EQ(text[static_cast<size_t>(n) - 1].find_first_not_of(" \n\f"), std::string::npos);
+  EXPECT_EQ(text[static_cast<size_t>(n) - 2].find_first_not_of(" \n\f"), std::string::npos);
+  EXPECT_NE(text[static_cast<size_t>(n) - 3].find("第三章"), std::string::npos);
+  // The cover image on the first and the last page.
+  const std::string images = run_command("pdfimages -list '" + pdf + "'", dir_).out;
+  EXPECT_NE(images.find("\n   1     0 image"), std::string::npos) << images;
+  EXPECT_NE(images.find("\n  " + std::to_string(n) + "     1 image"), std::string::npos) << images;
+  // Chapter openings (a heading on a page without a running head, which
+  // would name the book) are rectos.
+  int openings = 0;
+  for (size_t k = 0; k < text.size(); ++k) {
+    const std::string& t = text[k];
+    if (t.find("章") == std::string::npos || t.find("双面") != std::string::npos ||
+        t.find(". .") != std::string::npos)  // the contents
+      continue;
+    ++openings;
+    EXPECT_EQ(k % 2, 0u) << "a chapter opens on page " << k + 1 << ":\n" << t;
+  }
+  EXPECT_EQ(openings, 3);
+  // Inner margins (22 mm) on the left of odd pages, outer (18 mm) on even ones.
+  const std::vector<double> left =
+      left_edges(run_command("pdftotext -bbox '" + pdf + "' -", dir_).out);
+  ASSERT_EQ(left.size(), static_cast<size_t>(n));
+  const double inner = 22 * 72 / 25.4, outer = 18 * 72 / 25.4;
+  int body_pages = 0;
+  for (size_t k = 3; k + 1 < left.size();
+       ++k) {                   // from the contents to the last page before the back cover
+    if (left[k] < 0) continue;  // a blank verso
+    ++body_pages;
+    EXPECT_NEAR(left[k], left[k % 2 == 0 ? 4 : 3], 0.5) << "page " << k + 1;
+  }
+  EXPECT_GT(body_pages, 4);
+  EXPECT_NEAR(left[4] - left[3], inner - outer, 0.5) << "page 5 is a recto, page 4 a verso";
+  // Labels: none on the covers, i ii on the title and contents, 1 on body page 1.
+  const std::string labels =
+      run_command("qpdf --json --json-key=pagelabels '" + pdf + "'", dir_).out;
+  EXPECT_NE(labels.find(R"("index": 0,)"), std::string::npos) << labels;
+  EXPECT_NE(std::regex_replace(labels, std::regex(R"(\s+)"), " ")
+                .find(R"("index": 2, "label": { "/S": "/r", "/St": 1 })"),
+            std::string::npos)
+      << labels;
+  EXPECT_NE(std::regex_replace(labels, std::regex(R"(\s+)"), " ")
+                .find(R"("index": 4, "label": { "/S": "/D", "/St": 1 })"),
+            std::string::npos)
+      << labels;
+  // The folio printed at the foot of body page 1 is 1.
+  EXPECT_NE(text[4].find("\n1\n"), std::string::npos) << text[4];
+}
+
 TEST_F(CalloutCli, UnknownBookKeyWarns) {
   std::ofstream(dir_ / "a.md") << "# A\n";
   std::ofstream(dir_ / "book.yaml")

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "test_util.h"
@@ -26,6 +27,7 @@ using Outcome = moyin::testing::Run;
 
 // Two digits: tokens stay distinct ("R03" is not inside "R30").
 std::string two(int n) { return (n < 10 ? "0" : "") + std::to_string(n); }
+std::string three(int n) { return (n < 100 ? "0" : "") + two(n); }
 
 // A manuscript of `notes` paragraphs, each citing one note: the paragraph
 // holds the token Rnn, its note starts with Nnn and ends with Ennn. Note
@@ -43,6 +45,37 @@ std::string manuscript(int notes, int long_note) {
     defs += "[^n" + two(k) + "]: " + body + "。E" + two(k) + "\n\n";
   }
   return md + defs;
+}
+
+// Crowded notes: `paras` paragraphs citing two to five notes each, the token
+// Rnnn right before each reference mark (so a line break cannot part them),
+// the notes 3 to 300 short sentences long (Nnnn … Ennn): long notes continue
+// over pages while the next ones are cited, and some lines cite more notes
+// than a page's foot can hold. Returns the manuscript and the note count.
+std::pair<std::string, int> crowded(int paras) {
+  std::string md = "---\ntitle: 注\n---\n\n", defs;
+  unsigned state = 7;
+  auto next = [&state](unsigned n) {
+    state = state * 1103515245u + 12345u;
+    return (state >> 16) % n;
+  };
+  const int sentences[] = {3, 20, 40, 120, 300};
+  int k = 0;
+  for (int p = 0; p < paras; ++p) {
+    std::string para;
+    for (unsigned s = 0, n = 1 + next(6); s < n; ++s)
+      para += "这是正文中的一句话，用来填满页面上的行。";
+    std::string body = para;
+    for (unsigned r = 0, n = 2 + next(4); r < n; ++r) {
+      ++k;
+      body += "引用R" + three(k) + "[^n" + three(k) + "]，" + para.substr(0, 3 * (2 + next(12)));
+      std::string note = "N" + three(k) + " 注释的正文";
+      for (int s = 0, m = sentences[next(5)]; s < m; ++s) note += "，说明一个细节";
+      defs += "[^n" + three(k) + "]: " + note + "。E" + three(k) + "\n\n";
+    }
+    md += body + "\n\n";
+  }
+  return {md + defs, k};
 }
 
 class Footnotes : public ::testing::Test {
@@ -99,6 +132,27 @@ TEST_F(Footnotes, EachNoteStartsOnThePageOfItsReference) {
   const int start = page_of(text, "N" + two(kLong)), end = page_of(text, "E" + two(kLong));
   EXPECT_GT(end, start);
   EXPECT_NE(text[static_cast<size_t>(start + 1)].find("续"), std::string::npos);
+}
+
+// Long notes continued from page to page while more are cited, and lines
+// citing more notes than one foot holds: every note still starts on the page
+// of its reference (continued notes give way, and continue overleaf marked
+// 续), and every note ends somewhere after it starts.
+TEST_F(Footnotes, CrowdedAndContinuedNotesStartOnTheirReferencesPage) {
+  const auto [md, notes] = crowded(24);
+  auto text = pages(md);
+  ASSERT_GT(text.size(), 10u);
+  int continued = 0;
+  for (const std::string& p : text) continued += p.find("续") != std::string::npos;
+  EXPECT_GT(continued, 3);
+  for (int k = 1; k <= notes; ++k) {
+    const int ref = page_of(text, "R" + three(k));
+    ASSERT_GE(ref, 0) << k;
+    EXPECT_EQ(page_of(text, "N" + three(k)), ref)
+        << "note " << k << " starts on page " << page_of(text, "N" + three(k)) + 1
+        << ", cited on page " << ref + 1;
+    EXPECT_GE(page_of(text, "E" + three(k)), ref) << k;
+  }
 }
 
 TEST_F(Footnotes, CircledMarksNumberedPerPage) {

@@ -79,7 +79,13 @@ TEST_F(NumberingCli, SampleBookPrintsNumbersInBothOutputs) {
   // Equations by numbering.equation; automatic ids for a figure and a table.
   EXPECT_NE(text.find("本章的(2.1)则按"), std::string::npos);
   EXPECT_NE(text.find("印出来是图2-2。"), std::string::npos);
-  EXPECT_NE(text.find("表2-1（见第3页）没有写标识符"), std::string::npos);
+  // A target that near gets words, not a number (the book sheet's auto
+  // xref wordings): the recto of the spread facing table 1-1's verso, the
+  // page after a recto; `{.nopage}` prints none.
+  EXPECT_NE(text.find("表1-1（见对页）列出了"), std::string::npos);
+  EXPECT_NE(text.find("表2-1（见上页）没有写标识符"), std::string::npos);
+  EXPECT_NE(text.find("第一章的这个链接就没有页码"), std::string::npos);
+  EXPECT_EQ(text.find("第一章{.nopage}"), std::string::npos);
   EXPECT_NE(text.find("图2-1和表2-2都属于本章"), std::string::npos);
   EXPECT_NE(text.find("回到第一章（见第1页）的链接"), std::string::npos);  // its own text kept
   // The bookmarks carry the numbers too.
@@ -184,6 +190,66 @@ TEST_F(NumberingCli, PageReferencesNameTheTargetsPage) {
                  " --set xref.page-when=always");
   ASSERT_EQ(a.status, 0) << a.err;
   EXPECT_NE(page_texts(dir_ / "refs.pdf", dir_)[0].find("近处见表1（见第1页）"), std::string::npos);
+
+  // xref.this-page: the same-page reference gets those words instead.
+  auto t = moyin("build '" + (dir_ / "refs.md").string() + "' --to pdf -o '" + dir_.string() +
+                 "' --set title-page.enabled=false --set toc.enabled=false"
+                 " --set 'numbering.table=表 {n}' --set 'xref.page=（见第 {page} 页）'"
+                 " --set 'xref.this-page=（见本页）'");
+  ASSERT_EQ(t.status, 0) << t.err;
+  EXPECT_NE(page_texts(dir_ / "refs.pdf", dir_)[0].find("近处见表1（见本页）"), std::string::npos);
+}
+
+// A target on the next or the previous page gets words instead of its
+// number (xref.next-page / previous-page, "auto": by the document's
+// language), a farther one its number, and `{.nopage}` turns the page off
+// for one link; the attribute list never prints.
+TEST_F(NumberingCli, NearTargetsGetNextAndPreviousPageWords) {
+  auto manuscript = [](const std::string& lang) {
+    std::string md = "---\ntitle: t\nlang: " + lang + "\n---\n\n# 甲\n\n下表见[](#tbl:next)，" +
+                     "不要页码[](#tbl:next){.nopage}，末表见[](#tbl:far)。\n\n";
+    std::string filler;
+    for (int k = 0; k < 40; ++k)  // more than a page and less than two
+      filler += "这是正文中用来填满页面的一段话，它足够长，可以占去好几行的位置。\n\n";
+    md += filler + "| a | b |\n|---|---|\n| 1 | 2 |\n\nTable: 近处的表 {#tbl:next}\n\n";
+    md += filler + "上表见[](#tbl:next)。\n\n" + filler + "前面的表[](#tbl:next)。\n\n" + filler;
+    return md + "| c | d |\n|---|---|\n| 3 | 4 |\n\nTable: 远处的表 {#tbl:far}\n";
+  };
+  const std::string sets =
+      " --set title-page.enabled=false --set toc.enabled=false --set 'numbering.table=表 {n}'"
+      " --set xref.page=auto --set xref.next-page=auto --set xref.previous-page=auto";
+  std::ofstream(dir_ / "near.md") << manuscript("zh-CN");
+  auto b = moyin("build '" + (dir_ / "near.md").string() + "' --to pdf -o '" + dir_.string() + "'" +
+                 sets);
+  ASSERT_EQ(b.status, 0) << b.err;
+  EXPECT_EQ(b.err.find("warning"), std::string::npos) << b.err;
+  std::vector<std::string> pages = page_texts(dir_ / "near.pdf", dir_);
+  const int table = page_of(pages, "表1近处的表");
+  const int far = page_of(pages, "表2远处的表");
+  ASSERT_EQ(table, 1) << "the filler should push the table to page 2";
+  ASSERT_GT(far, 2);
+  EXPECT_NE(pages[0].find("下表见表1（见下页）"), std::string::npos) << pages[0];
+  EXPECT_NE(pages[0].find("不要页码表1，"), std::string::npos) << pages[0];
+  EXPECT_NE(pages[0].find("末表见表2（见第" + std::to_string(far + 1) + "页）"), std::string::npos)
+      << pages[0];
+  EXPECT_EQ(page_of(pages, "{.nopage}"), -1);
+  const int previous = page_of(pages, "上表见");
+  ASSERT_EQ(previous, table + 1);
+  EXPECT_NE(pages[static_cast<size_t>(previous)].find("上表见表1（见上页）"), std::string::npos);
+  const int back = page_of(pages, "前面的表");
+  ASSERT_GT(back, previous);
+  EXPECT_NE(pages[static_cast<size_t>(back)].find("前面的表表1（见第2页）"), std::string::npos);
+  // An English document gets the English words from the same sheet.
+  std::ofstream(dir_ / "near.md") << manuscript("en");
+  b = moyin("build '" + (dir_ / "near.md").string() + "' -o '" + dir_.string() + "'" + sets);
+  ASSERT_EQ(b.status, 0) << b.err;
+  pages = page_texts(dir_ / "near.pdf", dir_);
+  EXPECT_NE(pages[0].find("表1(nextpage)"), std::string::npos) << pages[0];
+  // The EPUB has neither the words nor the attribute list.
+  auto x = run_command("unzip -p '" + (dir_ / "near.epub").string() + "' 'EPUB/*.xhtml'", dir_);
+  EXPECT_NE(x.out.find("近处的表"), std::string::npos);
+  EXPECT_EQ(x.out.find("nopage"), std::string::npos);
+  EXPECT_EQ(x.out.find("next page"), std::string::npos);
 }
 
 TEST_F(NumberingCli, PageTemplateWithoutPageWarns) {

@@ -58,4 +58,18 @@ TEST(Diagnostics, PresentableSortsBySourceAndCapsEachKind) {
   EXPECT_EQ(presentable(in, 0).size(), in.size()) << "0 = no cap";
 }
 
+// A later layout that sets a paragraph again (page references) repeats its
+// warnings word for word: each is shown once; the same words elsewhere stay.
+TEST(Diagnostics, PresentableSaysARepeatOnce) {
+  std::vector<Diagnostic> in = {{Severity::Warning, "a.md", {3, 4}, "no break fits"},
+                                {Severity::Warning, "a.md", {9, 1}, "no break fits"},
+                                {Severity::Warning, "a.md", {3, 4}, "no break fits"},
+                                {Severity::Error, "a.md", {3, 4}, "no break fits"}};
+  std::vector<Diagnostic> out = presentable(in, 0);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0].pos.line, 3);
+  EXPECT_EQ(out[1].severity, Severity::Error);
+  EXPECT_EQ(out[2].pos.line, 9);
+}
+
 }  // namespace moyin::doc

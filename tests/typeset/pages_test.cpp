@@ -200,6 +200,88 @@ TEST(PageFoot, NotesLeftAfterTheLastLineGetPagesOfTheirOwn) {
   EXPECT_EQ(pb.top_marks.size(), pb.pages.size());
 }
 
+// Lines 1..n; line k cites notes[k] when there is one.
+std::vector<VItem> citing_notes(int n, const std::map<int, std::shared_ptr<FootNote>>& notes) {
+  VListBuilder vb;
+  std::vector<VBox> lines;
+  for (int k = 1; k <= n; ++k) {
+    lines.push_back(line(k));
+    if (auto it = notes.find(k); it != notes.end()) lines.back().notes.push_back(it->second);
+  }
+  vb.add_break(0);
+  vb.add_lines(std::move(lines), 2, 2);
+  return vb.take();
+}
+
+// Every line of every note once, in order, and the first on the page of `ref`.
+void expect_notes_whole(std::map<std::string, size_t>& at, int tag, int lines, const char* ref) {
+  ASSERT_TRUE(at.count("n" + std::to_string(tag) + ".0")) << tag;
+  EXPECT_EQ(at["n" + std::to_string(tag) + ".0"], at[ref]) << "note " << tag << " cited by " << ref;
+  for (int k = 1; k < lines; ++k) {
+    const std::string name = "n" + std::to_string(tag) + "." + std::to_string(k);
+    ASSERT_TRUE(at.count(name)) << name;
+    EXPECT_LE(at["n" + std::to_string(tag) + "." + std::to_string(k - 1)], at[name]);
+  }
+}
+
+// A long note continued from the page before gives way: the note cited on
+// the next page starts there, under the part of the long one that fits,
+// and the rest of the long one continues overleaf.
+TEST(PageFoot, ANoteCitedUnderAContinuedNoteStartsOnItsPage) {
+  auto items = citing_notes(4, {{1, note_of(1, 25)}, {4, note_of(2, 1)}});
+  PageBuild pb = build_pages(items, page_of(5), true, foot10());
+  auto at = anchor_pages(pb);
+  EXPECT_EQ(at["l4"], 1u);  // its note could not start under the long one on page 1
+  expect_notes_whole(at, 1, 25, "l1");
+  expect_notes_whole(at, 2, 1, "l4");
+  EXPECT_GT(at["n1.24"], at["l4"]);  // the long note goes on after the page of line 4
+  EXPECT_EQ(pb.notes[1], (std::vector<std::string>{"k2"}));
+  // No page holds a note line below the type area.
+  for (const auto& p : pb.pages) {
+    for (const auto& it : p.items) {
+      if (auto* a = std::get_if<layout::Anchor>(&it)) {
+        EXPECT_LE(a->at.y, 150) << a->name;
+      }
+    }
+  }
+}
+
+// A page's first line citing more notes than its foot can hold: each starts
+// there, the earlier ones continue overleaf, in order.
+TEST(PageFoot, ALineCitingMoreNotesThanTheFootHoldsStartsEachThere) {
+  VListBuilder vb;
+  VBox first = line(1);
+  for (int k = 1; k <= 3; ++k) first.notes.push_back(note_of(k, 6));
+  vb.add_box(std::move(first));
+  for (int k = 2; k <= 6; ++k) {
+    vb.add_break(0);
+    vb.add_box(line(k));
+  }
+  auto items = vb.take();
+  PageBuild pb = build_pages(items, page_of(5), true, foot10());
+  auto at = anchor_pages(pb);
+  for (int k = 1; k <= 3; ++k) expect_notes_whole(at, k, 6, "l1");
+  EXPECT_EQ(pb.notes[0], (std::vector<std::string>{"k1", "k2", "k3"}));
+}
+
+// Many notes, some of them long, cited close together: each starts on the
+// page of its reference, and no note line is lost or out of order.
+TEST(PageFoot, CrowdedNotesEachStartOnTheirPage) {
+  std::map<int, std::shared_ptr<FootNote>> notes;
+  std::map<int, int> length;
+  for (int k = 1; k <= 40; k += 2) {
+    length[k] = k % 7 == 0 ? 18 : 1 + k % 4;
+    notes[k] = note_of(k, length[k]);
+  }
+  auto items = citing_notes(40, notes);
+  PageBuild pb = build_pages(items, page_of(5), true, foot10());
+  auto at = anchor_pages(pb);
+  for (const auto& [k, n] : length) {
+    const std::string ref = "l" + std::to_string(k);
+    expect_notes_whole(at, k, n, ref.c_str());
+  }
+}
+
 TEST(PageFoot, NoNotesNoChange) {
   VListBuilder vb;
   paragraph(vb, 1, 10);
