@@ -335,6 +335,7 @@ bool write_pdf(layout::Book&& pages, const fs::path& out, const Job& job, const 
   options.cmyk = sheet.color.cmyk;
   options.output_condition = sheet.color.condition;
   if (s.keep) options.reuse = &s.keep->pdf;
+  options.fonts = s.fonts;
   options.commit = s.commits;
   const bool cmyk = sheet.color.cmyk || options.standard == pdf::Standard::X4;
   if (cmyk) {

@@ -501,6 +501,27 @@ std::optional<PdfFont> subset_cff_for_pdf(hb_face_t* face, std::span<const uint3
   return out;
 }
 
+// subset_for_pdf of an open face.
+std::optional<PdfFont> subset_face_for_pdf(hb_face_t* face, std::span<const uint32_t> glyphs,
+                                           std::string& error) {
+  if (face_has_table(face, HB_TAG('C', 'F', 'F', '2'))) {
+    error = "CFF2 (variable PostScript) outlines cannot be embedded in a PDF";
+    return std::nullopt;
+  }
+  if (face_has_table(face, HB_TAG('C', 'F', 'F', ' ')))
+    return subset_cff_for_pdf(face, glyphs, error);
+  auto pua = subset_pua_face(face, glyphs, error);
+  if (!pua) return std::nullopt;
+  PdfFont out;
+  out.kind = PdfFont::Kind::TrueType;
+  out.program = std::move(pua->font);
+  out.code_of = std::move(pua->code_of);
+  out.glyph_count = pua->glyph_count;
+  const uint32_t next = kPuaFirst + static_cast<uint32_t>(pua->glyph_count);
+  out.first_free_code = next <= 0xFFFD ? next : 0;
+  return out;
+}
+
 }  // namespace
 
 std::optional<PdfFont> subset_for_pdf(const std::filesystem::path& file, int index,
@@ -515,22 +536,12 @@ std::optional<PdfFont> subset_for_pdf(const std::filesystem::path& file, int ind
   const std::span bytes(reinterpret_cast<const std::byte*>(data), len);
   FacePtrHb face = face_from_bytes(bytes, index, error);
   if (!face) return std::nullopt;
-  if (face_has_table(face.get(), HB_TAG('C', 'F', 'F', '2'))) {
-    error = "CFF2 (variable PostScript) outlines cannot be embedded in a PDF";
-    return std::nullopt;
-  }
-  if (face_has_table(face.get(), HB_TAG('C', 'F', 'F', ' ')))
-    return subset_cff_for_pdf(face.get(), glyphs, error);
-  auto pua = subset_pua_face(face.get(), glyphs, error);
-  if (!pua) return std::nullopt;
-  PdfFont out;
-  out.kind = PdfFont::Kind::TrueType;
-  out.program = std::move(pua->font);
-  out.code_of = std::move(pua->code_of);
-  out.glyph_count = pua->glyph_count;
-  const uint32_t next = kPuaFirst + static_cast<uint32_t>(pua->glyph_count);
-  out.first_free_code = next <= 0xFFFD ? next : 0;
-  return out;
+  return subset_face_for_pdf(face.get(), glyphs, error);
+}
+
+std::optional<PdfFont> subset_for_pdf(const Face& face, std::span<const uint32_t> glyphs,
+                                      std::string& error) {
+  return subset_face_for_pdf(face.face.get(), glyphs, error);
 }
 
 std::optional<std::vector<std::byte>> read_font_file(const std::filesystem::path& path,

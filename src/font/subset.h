@@ -96,5 +96,12 @@ struct PdfFont {
 // when the face cannot be read or subset (CFF2 variable fonts included).
 std::optional<PdfFont> subset_for_pdf(const std::filesystem::path& file, int index,
                                       std::span<const uint32_t> glyphs, std::string& error);
+// Same from a face already open (a FontLibrary's): nothing is mapped for the
+// call. A batch cuts hundreds of subsets from the same few faces; mapping
+// the file for each one faulted its pages in again and unmapped them after,
+// which with two workers also interrupts the other core to flush its TLB
+// (docs/performance.md). The same bytes as from the file.
+std::optional<PdfFont> subset_for_pdf(const Face& face, std::span<const uint32_t> glyphs,
+                                      std::string& error);
 
 }  // namespace moyin::font

@@ -29,6 +29,7 @@
 #include "base/date.h"
 #include "base/number.h"
 #include "base/parallel.h"
+#include "font/font.h"
 #include "font/subset.h"
 #include "pdf/color.h"
 #include "pdf/compress.h"
@@ -311,9 +312,11 @@ class Writer {
 };
 
 // The face's subset for `gids` (sorted, unique): kept from an earlier build
-// of `watch` (reuse.h) when it had the same glyphs, else made now.
+// of `watch` (reuse.h) when it had the same glyphs, else made now (from the
+// face `fonts` holds when it has it).
 std::shared_ptr<const font::PdfFont> subset_for_pdf(const layout::FaceRef& ref,
                                                     const std::vector<uint32_t>& gids, Reuse* reuse,
+                                                    const font::FontLibrary* fonts,
                                                     std::string& err) {
   std::string key;
   if (reuse) {
@@ -321,8 +324,10 @@ std::shared_ptr<const font::PdfFont> subset_for_pdf(const layout::FaceRef& ref,
     key.append(reinterpret_cast<const char*>(gids.data()), gids.size() * sizeof(uint32_t));
     if (std::shared_ptr<const font::PdfFont> kept = reuse->find_subset(key)) return kept;
   }
+  const font::Face* face = fonts ? fonts->find_face(ref.path, ref.index) : nullptr;
   std::optional<font::PdfFont> made =
-      font::subset_for_pdf(std::filesystem::path(ref.path), ref.index, gids, err);
+      face ? font::subset_for_pdf(*face, gids, err)
+           : font::subset_for_pdf(std::filesystem::path(ref.path), ref.index, gids, err);
   if (!made) return nullptr;
   auto shared = std::make_shared<const font::PdfFont>(std::move(*made));
   if (reuse) reuse->keep_subset(key, shared);
@@ -354,7 +359,7 @@ bool Writer::load_fonts() {
     std::sort(gids.begin(), gids.end());
     gids.erase(std::unique(gids.begin(), gids.end()), gids.end());
     const auto& ref = book_.faces[i];
-    subsets[i] = subset_for_pdf(ref, gids, opt_.reuse, errors[i]);
+    subsets[i] = subset_for_pdf(ref, gids, opt_.reuse, opt_.fonts, errors[i]);
   });
   int tag_counter = 0;
   for (size_t i = 0; i < nfaces; ++i) {
