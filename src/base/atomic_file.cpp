@@ -59,21 +59,61 @@ bool AtomicFile::commit(CommitGroup* group) {
 }
 
 CommitGroup::~CommitGroup() {
+  if (flusher_.joinable()) {
+    flusher_.request_stop();  // the thread finishes the flushes started
+    flusher_.join();
+  }
   for (const auto& [tmp, target] : pending_) ::unlink(tmp.c_str());
 }
 
 void CommitGroup::add(std::string tmp, std::filesystem::path target) {
   std::lock_guard lock(mutex_);
   pending_.emplace_back(std::move(tmp), std::move(target));
-  // Flushed while holding the lock: a job's cache entry is never renamed by
-  // a flush that finishes before the one renaming its outputs.
-  if (pending_.size() >= limit_ || std::chrono::steady_clock::now() - last_flush_ >= period_)
-    flush_locked();
+  if (pending_.size() < limit_ && std::chrono::steady_clock::now() - last_flush_ < period_) return;
+  // One queue, one thread: a job's cache entry is never renamed by a flush
+  // that finishes before the one renaming its outputs.
+  started_.push_back(std::move(pending_));
+  pending_.clear();
+  last_flush_ = std::chrono::steady_clock::now();
+  if (!flusher_.joinable())
+    flusher_ = std::jthread([this](std::stop_token stop) { run_flushes(stop); });
+  changed_.notify_all();
 }
 
 void CommitGroup::flush() {
-  std::lock_guard lock(mutex_);
-  flush_locked();
+  std::unique_lock lock(mutex_);
+  if (!flusher_.joinable()) {
+    // No flush was started (one document's outputs): synced here, under the
+    // lock, so a concurrent add() cannot start a flush that overtakes it.
+    const std::vector<std::string> errors = sync_and_rename(pending_);
+    errors_.insert(errors_.end(), errors.begin(), errors.end());
+    pending_.clear();
+  } else {
+    if (!pending_.empty()) {
+      started_.push_back(std::move(pending_));
+      pending_.clear();
+      changed_.notify_all();
+    }
+    changed_.wait(lock, [&] { return started_.empty() && !flushing_; });
+  }
+  last_flush_ = std::chrono::steady_clock::now();
+}
+
+void CommitGroup::run_flushes(std::stop_token stop) {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    changed_.wait(lock, stop, [&] { return !started_.empty(); });
+    if (started_.empty()) return;  // stopped, and every flush started is done
+    flushing_ = true;
+    const Files& files = started_.front();  // only this thread pops; push_back keeps it valid
+    lock.unlock();
+    const std::vector<std::string> errors = sync_and_rename(files);
+    lock.lock();
+    errors_.insert(errors_.end(), errors.begin(), errors.end());
+    started_.pop_front();
+    flushing_ = false;
+    changed_.notify_all();
+  }
 }
 
 std::vector<std::string> CommitGroup::errors() const {
@@ -118,16 +158,17 @@ std::string sync_files(const std::vector<std::pair<std::string, std::filesystem:
 
 }  // namespace
 
-void CommitGroup::flush_locked() {
-  const std::string failed = sync_files(pending_);
-  for (const auto& [tmp, target] : pending_) {
+std::vector<std::string> CommitGroup::sync_and_rename(const Files& files) {
+  std::vector<std::string> errors;
+  if (files.empty()) return errors;
+  const std::string failed = sync_files(files);
+  for (const auto& [tmp, target] : files) {
     if (failed.empty() && std::rename(tmp.c_str(), target.c_str()) == 0) continue;
-    errors_.push_back("cannot write " + target.string() + ": " +
-                      (failed.empty() ? std::string(std::strerror(errno)) : failed));
+    const std::string why = failed.empty() ? std::string(std::strerror(errno)) : failed;
+    errors.push_back("cannot write " + target.string() + ": " + why);
     ::unlink(tmp.c_str());
   }
-  pending_.clear();
-  last_flush_ = std::chrono::steady_clock::now();
+  return errors;
 }
 
 }  // namespace moyin::base

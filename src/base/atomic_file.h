@@ -6,10 +6,13 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -22,38 +25,49 @@ namespace moyin::base {
 // one. Up to four files (one document's outputs) are synced each instead:
 // syncfs() also waits for whatever other processes left unwritten on the
 // file system. A file committed into the group is complete and closed but
-// not yet in place; flush() syncs them (or the file systems they are on),
-// then renames each into
-// place in the order they were added (a job's outputs before its cache
-// entry). Thread-safe. Whatever is not flushed is removed on destruction, so
-// a failure still never replaces an earlier output.
+// not yet in place; a flush syncs them (or the file systems they are on),
+// then renames each into place in the order they were added (a job's
+// outputs before its cache entry). Thread-safe. Whatever is not flushed is
+// removed on destruction, so a failure still never replaces an earlier
+// output.
 class CommitGroup {
  public:
   // Flushes by itself once `limit` files wait, or when a file is added a
-  // `period` after the last flush, so a long batch's outputs appear as it runs.
+  // `period` after the last flush, so a long batch's outputs appear as it
+  // runs. Those flushes run on the group's own thread, one after the other
+  // in the order they were started: the jobs adding files never wait for a
+  // sync (up to 0.2 s a batch on a disk other programs write to).
   explicit CommitGroup(size_t limit = 64,
                        std::chrono::milliseconds period = std::chrono::seconds(1))
       : limit_(limit), period_(period), last_flush_(std::chrono::steady_clock::now()) {}
+  // Finishes the flushes already started; removes what waits for none.
   ~CommitGroup();
   CommitGroup(const CommitGroup&) = delete;
   CommitGroup& operator=(const CommitGroup&) = delete;
 
   void add(std::string tmp, std::filesystem::path target);
-  // Syncs and renames everything waiting. On a failed sync nothing waiting is
-  // renamed. Failures, as sentences naming the output, are kept for errors().
+  // Syncs and renames everything waiting, after the flushes already started;
+  // returns when all of it is done. On a failed sync nothing of that flush
+  // is renamed. Failures, as sentences naming the output, are kept for errors().
   void flush();
   // What failed in the flushes so far ("cannot write out/a.pdf: Input/output error").
   std::vector<std::string> errors() const;
 
  private:
-  void flush_locked();
+  using Files = std::vector<std::pair<std::string, std::filesystem::path>>;
+  static std::vector<std::string> sync_and_rename(const Files& files);  // one flush; its errors
+  void run_flushes(std::stop_token stop);                               // the flushing thread
 
   size_t limit_;
   std::chrono::milliseconds period_;
   std::chrono::steady_clock::time_point last_flush_;
   mutable std::mutex mutex_;
-  std::vector<std::pair<std::string, std::filesystem::path>> pending_;
+  std::condition_variable_any changed_;  // a flush was started or one finished
+  Files pending_;                        // not in a flush yet
+  std::deque<Files> started_;            // flushes for the thread, oldest first
+  bool flushing_ = false;                // the thread is in started_.front()
   std::vector<std::string> errors_;
+  std::jthread flusher_;  // started by the first flush that needs it
 };
 
 class AtomicFile {

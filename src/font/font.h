@@ -164,6 +164,10 @@ class FontLibrary {
   int face_count() const;               // faces opened so far (fallback faces open lazily)
   const Face& face(int id) const;       // id from select()/fallback()/a set entry
   int face_id(const Face& face) const;  // -1 when not from this library
+  // The opened face of file `path` (as its FaceInfo::path says) and `index`,
+  // or null: how the PDF writer reaches, from a layout::FaceRef, the face
+  // the book was set with (its subsets are cut from that mapping).
+  const Face* find_face(std::string_view path, int index) const;
 
  private:
   struct Impl;

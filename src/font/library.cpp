@@ -493,6 +493,14 @@ const Face& FontLibrary::face(int id) const {
   if (!f) throw std::out_of_range("no font face " + std::to_string(id));
   return *f;
 }
+const Face* FontLibrary::find_face(std::string_view path, int index) const {
+  for (size_t i = 0; i < impl_->faces.size(); ++i) {
+    const Face* f = impl_->faces.get(static_cast<int>(i));
+    if (f && f->info.index == index && f->info.path == path) return f;
+  }
+  return nullptr;
+}
+
 int FontLibrary::face_id(const Face& face) const {
   for (size_t i = 0; i < impl_->faces.size(); ++i)
     if (impl_->faces.get(static_cast<int>(i)) == &face) return static_cast<int>(i);

@@ -96,9 +96,13 @@ struct PdfFont {
 // when the face cannot be read or subset (CFF2 variable fonts included).
 std::optional<PdfFont> subset_for_pdf(const std::filesystem::path& file, int index,
                                       std::span<const uint32_t> glyphs, std::string& error);
-
-// The same from a face opened once (open_face): one memory-mapping of its
-// file serves cid_font_for_pdf and the subset, read on different threads.
+// Same from a face already open (a FontLibrary's): nothing is mapped for the
+// call. A batch cuts hundreds of subsets from the same few faces; mapping
+// the file for each one faulted its pages in again and unmapped them after,
+// which with two workers also interrupts the other core to flush its TLB
+// (docs/performance.md). The same bytes as from the file. Also from a face
+// opened once for one PDF (open_face): one memory-mapping of its file serves
+// cid_font_for_pdf and the subset, read on different threads.
 std::optional<PdfFont> subset_for_pdf(const Face& face, std::span<const uint32_t> glyphs,
                                       std::string& error);
 

@@ -19,6 +19,9 @@
 namespace moyin::base {
 class CommitGroup;
 }
+namespace moyin::font {
+class FontLibrary;
+}
 
 namespace moyin::pdf {
 
@@ -71,6 +74,10 @@ struct WriteOptions {
   // `watch`: subsets and compressed streams kept between builds (reuse.h;
   // null: none). The file's bytes are the same either way.
   Reuse* reuse = nullptr;
+  // The library the book was typeset with: each face's subset is cut from
+  // the face it already holds (font::subset_for_pdf). Null, or a face it
+  // does not hold: the font file is mapped for the call. Same bytes.
+  const font::FontLibrary* fonts = nullptr;
   // Outputs synced together (base/atomic_file.h): the file is in place only
   // after the group's flush(). Null: synced and renamed at once.
   base::CommitGroup* commit = nullptr;

@@ -338,11 +338,13 @@ class Writer {
 };
 
 // The face's subset for `gids` (sorted, unique): kept from an earlier build
-// of `watch` (reuse.h) when it had the same glyphs, else made now.
-// `face`, when given, is the face of `ref` already open.
+// of `watch` (reuse.h) when it had the same glyphs, else made now: from
+// `face` when given (the face of `ref` opened for this PDF), else from the
+// face `fonts` holds when it has it, else from the file mapped for the call.
 std::shared_ptr<const font::PdfFont> subset_for_pdf(const layout::FaceRef& ref,
-                                                    const font::Face* face,
+                                                    const font::Face* open,
                                                     const std::vector<uint32_t>& gids, Reuse* reuse,
+                                                    const font::FontLibrary* fonts,
                                                     std::string& err) {
   std::string key;
   if (reuse) {
@@ -350,6 +352,7 @@ std::shared_ptr<const font::PdfFont> subset_for_pdf(const layout::FaceRef& ref,
     key.append(reinterpret_cast<const char*>(gids.data()), gids.size() * sizeof(uint32_t));
     if (std::shared_ptr<const font::PdfFont> kept = reuse->find_subset(key)) return kept;
   }
+  const font::Face* face = open ? open : fonts ? fonts->find_face(ref.path, ref.index) : nullptr;
   std::optional<font::PdfFont> made =
       face ? font::subset_for_pdf(*face, gids, err)
            : font::subset_for_pdf(std::filesystem::path(ref.path), ref.index, gids, err);
@@ -470,8 +473,8 @@ void Writer::start_subsets(std::vector<size_t> faces) {
 // same glyphs), and its CFF program compressed: on a writer's thread.
 void Writer::make_subset(size_t face) {
   FaceWork& work = work_[face];
-  work.subset =
-      subset_for_pdf(book_.faces[face], work.face.get(), work.gids, opt_.reuse, work.error);
+  work.subset = subset_for_pdf(book_.faces[face], work.face.get(), work.gids, opt_.reuse,
+                               opt_.fonts, work.error);
   // Unmapped now: the pages the subset read of the font file would
   // otherwise stay resident while the rest of the PDF is written (20x the
   // seed: 119 -> ~100 MB peak).

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 namespace moyin::base {
 namespace {
@@ -133,13 +134,54 @@ TEST_F(FileTest, CommitGroupPlacesFewAndManyFiles) {
   }
 }
 
+// At its limit the group starts a flush on its own thread (the job adding
+// the file does not wait for it); a group destroyed unflushed still
+// finishes the flushes it started and removes only what waits for none.
 TEST_F(FileTest, CommitGroupFlushesByItselfAtItsLimit) {
-  CommitGroup group(2);
-  EXPECT_EQ(write_atomic(dir_ / "1", "one", &group), "");
-  EXPECT_FALSE(fs::exists(dir_ / "1"));
-  EXPECT_EQ(write_atomic(dir_ / "2", "two", &group), "");
+  {
+    CommitGroup group(2);
+    EXPECT_EQ(write_atomic(dir_ / "1", "one", &group), "");
+    EXPECT_EQ(write_atomic(dir_ / "2", "two", &group), "");  // starts a flush of 1 and 2
+    EXPECT_EQ(write_atomic(dir_ / "3", "three", &group), "");
+  }
   EXPECT_TRUE(fs::exists(dir_ / "1"));
   EXPECT_TRUE(fs::exists(dir_ / "2"));
+  EXPECT_FALSE(fs::exists(dir_ / "3"));
+  EXPECT_EQ(count_entries(dir_), 2u);  // 3's temporary removed
+}
+
+// Many jobs adding files while flushes run: every file is in place after
+// flush(), each one's last version, and a job's files keep their order.
+TEST_F(FileTest, CommitGroupPlacesEveryFileAddedFromManyThreads) {
+  CommitGroup group(8);
+  {
+    std::vector<std::jthread> jobs;
+    for (int t = 0; t < 4; ++t)
+      jobs.emplace_back([&, t] {
+        for (int i = 0; i < 50; ++i) {
+          const std::string name = std::to_string(t) + "-" + std::to_string(i);
+          EXPECT_EQ(write_atomic(dir_ / (name + ".pdf"), name, &group), "");
+          EXPECT_EQ(write_atomic(dir_ / (name + ".deps"), name, &group), "");
+        }
+      });
+  }
+  group.flush();
+  EXPECT_TRUE(group.errors().empty());
+  std::string error;
+  for (int t = 0; t < 4; ++t)
+    for (int i = 0; i < 50; ++i) {
+      const std::string name = std::to_string(t) + "-" + std::to_string(i);
+      EXPECT_EQ(read_bounded(dir_ / (name + ".pdf"), error).value_or(""), name);
+      // Renamed in the order added (a rename sets the file's ctime): the
+      // .pdf never after its .deps.
+      struct stat pdf {
+      }, deps{};
+      ASSERT_EQ(::stat((dir_ / (name + ".pdf")).c_str(), &pdf), 0);
+      ASSERT_EQ(::stat((dir_ / (name + ".deps")).c_str(), &deps), 0);
+      EXPECT_LE(std::make_pair(pdf.st_ctim.tv_sec, pdf.st_ctim.tv_nsec),
+                std::make_pair(deps.st_ctim.tv_sec, deps.st_ctim.tv_nsec));
+    }
+  EXPECT_EQ(count_entries(dir_), 400u);  // no temporary left
 }
 
 TEST_F(FileTest, UnflushedGroupKeepsTheOldFileAndLeavesNoTemporary) {

@@ -8,7 +8,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
+#include <thread>
+#include <utility>
 
 #include "base/utf8.h"
 #include "font/font.h"
@@ -309,6 +312,50 @@ TEST_F(SubsetTest, TrueTypeFaceForPdfKeepsThePrivateUseCodes) {
   EXPECT_EQ(sub->code_of.at(0), kPuaFirst);
   EXPECT_EQ(sub->first_free_code, kPuaFirst + static_cast<uint32_t>(sub->glyph_count));
   EXPECT_FALSE(subset_for_pdf(dir_ / "none.otf", 0, gids, err));
+}
+
+// A face already open (the FontLibrary's, which a batch subsets hundreds of
+// times) gives the same subset as the font file mapped for the call, for
+// CFF and TrueType outlines alike, from two threads at once.
+TEST_F(SubsetTest, OpenFaceGivesTheSubsetOfTheFile) {
+  auto [cff_path, cff_index] = noto_serif_sc();
+  ASSERT_FALSE(cff_path.empty()) << "Noto Serif CJK SC missing: run scripts/setup";
+  doc::Diagnostics d;
+  for (const auto& [path, index] : {std::pair<std::string, int>{cff_path, cff_index},
+                                    std::pair<std::string, int>{kWenKai, 0}}) {
+    FacePtr face = open_face(path, index, d);
+    ASSERT_NE(face, nullptr) << path;
+    std::vector<uint32_t> gids = {0};
+    for (char32_t cp : std::u32string(U"宋体黑体，排版A1")) gids.push_back(glyph_of(*face, cp));
+    std::sort(gids.begin(), gids.end());
+    std::string err;
+    auto from_file = subset_for_pdf(path, index, gids, err);
+    ASSERT_TRUE(from_file) << err;
+    std::optional<PdfFont> from_face[2];
+    std::string errs[2];
+    {
+      std::jthread other([&] { from_face[1] = subset_for_pdf(*face, gids, errs[1]); });
+      from_face[0] = subset_for_pdf(*face, gids, errs[0]);
+    }
+    for (int t = 0; t < 2; ++t) {
+      ASSERT_TRUE(from_face[t]) << errs[t];
+      EXPECT_EQ(from_face[t]->kind, from_file->kind) << path;
+      EXPECT_TRUE(from_face[t]->program == from_file->program) << path;
+      EXPECT_EQ(from_face[t]->code_of, from_file->code_of) << path;
+      EXPECT_EQ(from_face[t]->width_of, from_file->width_of) << path;
+      EXPECT_EQ(from_face[t]->first_free_code, from_file->first_free_code) << path;
+    }
+  }
+}
+
+TEST(FontLibrary, FindFaceByFileAndIndex) {
+  doc::Diagnostics d;
+  auto lib = FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", d);
+  ASSERT_TRUE(lib && lib->find_set("serif-zh"));
+  const Face& face = lib->face(lib->find_set("serif-zh")->faces.front().regular);
+  EXPECT_EQ(lib->find_face(info(face).path, info(face).index), &face);
+  EXPECT_EQ(lib->find_face(info(face).path, info(face).index + 1000), nullptr);
+  EXPECT_EQ(lib->find_face("/no/such/font.otf", 0), nullptr);
 }
 
 }  // namespace
