@@ -67,11 +67,13 @@ image::CatalogOptions catalog_options(const style::Sheet& sheet, const std::file
   o.limits.max_pixels = int64_t{sheet.image.max_megapixels} * 1'000'000;
   o.boundary = root.empty() ? std::filesystem::path(".") : root;
   o.keep_pixels = keep_pixels;
-  o.svg_problem = [](std::string_view bytes) {
-    const svg::Result r = svg::parse(bytes);
-    if (r.drawing) return std::string();
-    if (r.line <= 0) return r.error;
-    return r.error + " at line " + std::to_string(r.line) + ", column " + std::to_string(r.column);
+  o.svg_problem = [](std::string_view bytes, const image::Limits& limits) {
+    const svg::Result r = svg::parse(bytes, svg::limits_for(limits.max_pixels));
+    if (r.drawing) return image::SvgVerdict{};
+    if (r.line <= 0) return image::SvgVerdict{r.error, r.over_budget};
+    return image::SvgVerdict{
+        r.error + " at line " + std::to_string(r.line) + ", column " + std::to_string(r.column),
+        r.over_budget};
   };
   return o;
 }

@@ -86,6 +86,8 @@ std::string describe(const Entry& e, std::string_view url, const Limits& limits)
              std::to_string(static_cast<int64_t>(e.height)) + " pixels, over the limit of " +
              megapixels(limits.max_pixels) +
              " megapixels (image.max-megapixels); not decoded: a placeholder in the PDF, alt text in the EPUB";
+    case Problem::OverLimit:
+      return "image " + name + ": " + e.why + ", over the limit (image.max-megapixels)" + tail;
     case Problem::Damaged:
       return "image " + name + " is a damaged " + std::string(format_name(e.format)) + " file (" +
              e.why + ")" + tail;
@@ -198,8 +200,10 @@ const Entry& Catalog::load(const fs::path& canonical) {
     return e;
   }
   if (h.format == Format::Svg) {  // drawn by the SVG renderer, which reads the bytes
-    if (options_.svg_problem) e.why = options_.svg_problem(*e.bytes);
-    if (!e.why.empty()) e.problem = Problem::Damaged;
+    if (!options_.svg_problem) return e;
+    SvgVerdict v = options_.svg_problem(*e.bytes, options_.limits);
+    e.why = std::move(v.why);
+    if (!e.why.empty()) e.problem = v.over_limit ? Problem::OverLimit : Problem::Damaged;
     return e;
   }
   if (h.width * h.height > static_cast<double>(options_.limits.max_pixels)) {

@@ -42,6 +42,14 @@ struct Fetched {
 // threads, so it must be safe to call concurrently.
 using Fetcher = std::function<Fetched(std::string_view url)>;
 
+// What the SVG reader says of a file: why it cannot be drawn ("" when it
+// can), and whether that is its embedded pictures' size (a limit the user
+// may raise with image.max-megapixels) rather than damage.
+struct SvgVerdict {
+  std::string why;
+  bool over_limit = false;
+};
+
 struct CatalogOptions {
   Limits limits;
   // References may not leave this folder (empty = each document's own folder).
@@ -59,7 +67,7 @@ struct CatalogOptions {
   // reader's verdict (svg sits above image), so a broken SVG is one problem
   // for both outputs: alt text in the PDF, and never packed into the EPUB.
   // Unset: SVGs are checked by their header only.
-  std::function<std::string(std::string_view bytes)> svg_problem;
+  std::function<SvgVerdict(std::string_view bytes, const Limits& limits)> svg_problem;
 };
 
 enum class Problem {
@@ -74,6 +82,7 @@ enum class Problem {
   NotImage,        // not PNG, JPEG, GIF, WebP or SVG
   Empty,           // 0×0
   TooManyPixels,   // over the limit: its size is known (a placeholder can be drawn)
+  OverLimit,       // an SVG whose embedded pictures exceed the limit together (why says)
   Damaged,         // truncated, corrupt
 };
 

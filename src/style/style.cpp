@@ -401,10 +401,16 @@ std::vector<KeyDef> make_keys() {
   integer("paragraph.orphans", 1, 10, [](Sheet& s) -> int& { return s.paragraph.orphans; });
 
   // running header / footer
-  for (const char* which : {"header", "footer"}) {
-    const bool header = std::string_view(which) == "header";
-    auto line = [header](Sheet& s) -> RunningLine& {
-      return header ? s.running.header : s.running.footer;
+  for (const char* which : {"header", "footer", "verso-header", "verso-footer"}) {
+    const std::string_view w = which;
+    auto line = [w](Sheet& s) -> RunningLine& {
+      if (w == "header") return s.running.header;
+      if (w == "footer") return s.running.footer;
+      // Setting any key of a verso line makes it replace the line on versos.
+      std::optional<RunningLine>& verso =
+          w == "verso-header" ? s.running.verso_header : s.running.verso_footer;
+      if (!verso) verso.emplace();
+      return *verso;
     };
     const std::string p = std::string("running.") + which + ".";
     string(p + "left", [line](Sheet& s) -> std::string& { return line(s).left; });

@@ -104,6 +104,11 @@ struct RunningLine {
 struct RunningStyle {
   RunningLine header;
   RunningLine footer;
+  // On the verso (even) pages of a mirrored book, when set, these replace
+  // header / footer (still swapped: "right" is the outer edge), so a book can
+  // carry its title on the left-hand page and the chapter on the right.
+  std::optional<RunningLine> verso_header;
+  std::optional<RunningLine> verso_footer;
   bool on_chapter_pages = false;  // also on the first page of a chapter
   double header_gap = 14;         // pt between header baseline and text area top
   double footer_gap = 24;         // pt between text area bottom and footer baseline

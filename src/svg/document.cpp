@@ -240,14 +240,22 @@ std::string prepare(std::string_view bytes) {
   return text;
 }
 
-Result failure(const detail::Document& doc, std::string message, const char* at) {
+Result failure(const detail::Document& doc, std::string message, const char* at,
+               bool over_budget = false) {
   Result r;
   r.error = std::move(message);
+  r.over_budget = over_budget;
   std::tie(r.line, r.column) = doc.where(at);
   return r;
 }
 
 }  // namespace
+
+Limits limits_for(int64_t max_pixels) {
+  Limits l;
+  l.max_image_pixels = max_pixels;
+  return l;
+}
 
 bool looks_like_svg(std::string_view bytes) {
   std::string_view head = bytes.substr(0, 4096);
@@ -298,7 +306,7 @@ Result parse(std::string_view bytes, const Limits& limits) {
   try {
     detail::traverse(doc);
   } catch (const detail::Failure& f) {
-    return failure(doc, f.what(), f.at);
+    return failure(doc, f.what(), f.at, f.over_budget);
   }
   Result r;
   r.drawing = std::move(drawing);

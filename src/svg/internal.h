@@ -21,9 +21,10 @@ using Node = rapidxml_ns::xml_node<char>;
 // A limit was passed, or the file is structurally unusable: the whole
 // drawing is abandoned with this message.
 struct Failure : std::runtime_error {
-  Failure(const std::string& what, const char* where = nullptr)
-      : std::runtime_error(what), at(where) {}
-  const char* at;  // into the XML buffer, for a line and column
+  Failure(const std::string& what, const char* where = nullptr, bool over_budget = false)
+      : std::runtime_error(what), at(where), over_budget(over_budget) {}
+  const char* at;    // into the XML buffer, for a line and column
+  bool over_budget;  // a limit the user may raise, not damage (Result::over_budget)
 };
 
 // What the traversal shares: the document, the limits, the output.

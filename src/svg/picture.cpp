@@ -22,7 +22,7 @@ std::shared_ptr<const layout::Pixels> embedded_picture(Document& doc, std::strin
     throw Failure("its <image> pictures have more than " +
                       std::to_string(doc.limits.max_image_pixels / 1'000'000) +
                       " megapixels together",
-                  at);
+                  at, true);
   image::Decoded d = image::decode(uri->bytes, std::max<int64_t>(left, 0));
   if (!d.raster || !d.problem.empty()) {
     problem = "a picture that cannot be decoded";  // librsvg leaves it out too

@@ -70,11 +70,16 @@ struct Limits {
   int64_t max_image_pixels = 25'000'000;  // the pictures of its <image>s, together
 };
 
+// The limits for a document whose images may have `max_pixels` pixels each
+// (image.max-megapixels): an SVG's embedded pictures share that budget.
+Limits limits_for(int64_t max_pixels);
+
 struct Result {
   std::optional<Drawing> drawing;  // empty on error
   std::string error;               // why there is no drawing
   int line = 0;                    // where, in the SVG file (0 = unknown)
   int column = 0;
+  bool over_budget = false;  // refused: its <image> pictures exceed max_image_pixels
 };
 
 // Parses an SVG document. No entity is expanded except XML's five and

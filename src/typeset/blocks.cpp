@@ -1234,7 +1234,8 @@ bool resolve_inline_images(Ctx& c, std::vector<doc::Inline>& inlines, SetRequest
     const image::Entry e = c.images.use(in.url, path, in.pos, c.diags);
     std::optional<SvgFigure> drawing;
     if (e.ok() && e.format == image::Format::Svg)
-      drawing = load_svg_figure(e.bytes, in.url, path, in.pos, c.diags);
+      drawing = load_svg_figure(e.bytes, in.url, path, in.pos, c.diags, nullptr,
+                                svg::limits_for(c.images.limits().max_pixels));
     const bool placeholder = e.problem == image::Problem::TooManyPixels;
     if (!(e.ok() && (e.format != image::Format::Svg || drawing)) && !placeholder) {
       in.kind = doc::InlineKind::Text;
@@ -1294,7 +1295,8 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
   const std::string_view doc_path = path;
   std::optional<SvgFigure> drawing;
   if (e.ok() && e.format == image::Format::Svg)
-    drawing = load_svg_figure(e.bytes, img->url, doc_path, b.pos, c.diags);
+    drawing = load_svg_figure(e.bytes, img->url, doc_path, b.pos, c.diags, nullptr,
+                              svg::limits_for(c.images.limits().max_pixels));
   const bool drawable = e.ok() && (e.format != image::Format::Svg || drawing);
   const bool placeholder = e.problem == image::Problem::TooManyPixels;
   std::string caption = doc::numbered(b.number_text, style::figure_caption(c.sheet.figure, *img));

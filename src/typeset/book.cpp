@@ -306,12 +306,14 @@ void add_running(layout::Page& page, bool recto, bool chapter_page, const Runnin
                  const style::Sheet& sheet, const LineSetter& setter) {
   TypeArea area = type_area(sheet.page, recto);
   bool swap = sheet.page.mirrored && !recto;
+  const style::RunningStyle& run = sheet.running;
+  const style::RunningLine& header = swap && run.verso_header ? *run.verso_header : run.header;
+  const style::RunningLine& footer = swap && run.verso_footer ? *run.verso_footer : run.footer;
   if (!chapter_page || sheet.running.on_chapter_pages)
-    running_line(page, sheet.running.header, Role::Header, true,
-                 area.top - sheet.running.header_gap, area, swap, r, page.label, sheet, setter);
-  running_line(page, sheet.running.footer, Role::Footer, false,
-               area.top + area.height + sheet.running.footer_gap, area, swap, r, page.label, sheet,
-               setter);
+    running_line(page, header, Role::Header, true, area.top - sheet.running.header_gap, area, swap,
+                 r, page.label, sheet, setter);
+  running_line(page, footer, Role::Footer, false, area.top + area.height + sheet.running.footer_gap,
+               area, swap, r, page.label, sheet, setter);
 }
 
 }  // namespace

@@ -146,13 +146,13 @@ std::string feature_list(const std::vector<svg::Unsupported>& u, std::string_vie
 std::optional<SvgFigure> load_svg_figure(std::shared_ptr<const std::string> bytes,
                                          std::string_view url, std::string_view doc_path,
                                          doc::Position pos, doc::Diagnostics& diags,
-                                         const svg::Rasterizer* raster) {
+                                         const svg::Rasterizer* raster, const svg::Limits& limits) {
   if (!bytes) return std::nullopt;
   SvgFigure fig;
   fig.name = std::string(url);
   fig.bytes = std::move(bytes);
   fig.raster = raster;
-  svg::Result r = svg::parse(*fig.bytes);
+  svg::Result r = svg::parse(*fig.bytes, limits);
   if (!r.drawing) {
     std::string where = r.line > 0 ? " (" + fig.name + ":" + std::to_string(r.line) + ":" +
                                          std::to_string(r.column) + ")"

@@ -31,10 +31,12 @@ struct SvgFigure {
 // the raster fallback loads its libraries (`raster`, or the process's
 // svg::default_rasterizer()); when they cannot be loaded, that is reported
 // and there is nothing either, so the figure prints as its alt text.
+// `limits`: the catalog's checks used (svg::limits_for the run's image limit).
 std::optional<SvgFigure> load_svg_figure(std::shared_ptr<const std::string> bytes,
                                          std::string_view url, std::string_view doc_path,
                                          doc::Position pos, doc::Diagnostics& diags,
-                                         const svg::Rasterizer* raster = nullptr);
+                                         const svg::Rasterizer* raster = nullptr,
+                                         const svg::Limits& limits = {});
 
 // Resolution of the raster fallback at the placed size.
 inline constexpr double kSvgRasterDpi = 300;

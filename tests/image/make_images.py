@@ -8,6 +8,8 @@ picture is pure red, the right half pure blue (CMYK: the same colours as inks).
 Needs python3-pil (Debian); everything is written at test time, nothing large
 is committed.
 """
+import base64
+import io
 import struct
 import sys
 import zlib
@@ -92,6 +94,13 @@ def main(out):
     # An SVG whose root sniffs fine but whose XML is not well-formed.
     (out / "broken.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="5"></svg>\n')
+    # An SVG embedding a 1200 x 1000 picture (1.2 megapixels) as a data: URI.
+    big = io.BytesIO()
+    Image.new("RGB", (1200, 1000), red).save(big, format="PNG")
+    (out / "pictures.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="100">\n'
+        '<image width="120" height="100" href="data:image/png;base64,'
+        + base64.b64encode(big.getvalue()).decode() + '"/></svg>\n')
 
 
 if __name__ == "__main__":

@@ -141,6 +141,34 @@ TEST_F(ImagePipeline, SameWarningsForPdfAndEpub) {
   EXPECT_EQ(pdf.out.find(dir_.string()), std::string::npos) << "absolute path in " << pdf.out;
 }
 
+// An SVG's embedded pictures share image.max-megapixels: over it, the SVG is
+// refused with that limit named (not called damaged), in both outputs; under
+// it (the default), the picture is an image of the PDF's vector drawing.
+TEST_F(ImagePipeline, SvgPicturesFollowTheImageLimit) {
+  std::ofstream(dir_ / "doc/big.md")
+      << "---\ntitle: Big\nlang: en\n---\n\n![Pictures](img/pictures.svg)\n";
+  const std::string limited = " -o small --set image.max-megapixels=1";
+  Ran pdf = moyin("build big.md --to pdf" + limited);
+  Ran epub = moyin("build big.md --to epub" + limited);
+  EXPECT_EQ(pdf.status, 0) << pdf.out;
+  EXPECT_EQ(pdf.out, epub.out);
+  const std::string expected =
+      "big.md:6:1: warning: image img/pictures.svg: its <image> pictures have more than 1 "
+      "megapixels together at line 2, column ";
+  EXPECT_NE(pdf.out.find(expected), std::string::npos) << pdf.out;
+  EXPECT_NE(pdf.out.find(", over the limit (image.max-megapixels); alt text used"),
+            std::string::npos)
+      << pdf.out;
+  EXPECT_EQ(pdf.out.find("damaged"), std::string::npos) << pdf.out;
+
+  Ran full = moyin("build big.md --to pdf -o full");
+  EXPECT_EQ(full.status, 0);
+  EXPECT_EQ(full.out, "") << full.out;
+  Ran list = run("pdfimages -list '" + (dir_ / "doc/full/big.pdf").string() + "'");
+  ASSERT_EQ(list.status, 0);
+  EXPECT_NE(list.out.find(" 1200  1000 "), std::string::npos) << list.out;
+}
+
 TEST_F(ImagePipeline, PdfShowsEveryImage) {
   ASSERT_EQ(moyin("build doc.md -o out --to pdf -q").status, 0);
   Ran list = run("pdfimages -list '" + (dir_ / "doc/out/doc.pdf").string() + "'");

@@ -147,6 +147,10 @@ TEST(Sheet, BookIsMirrored16KWithChaptersOnTheRight) {
   EXPECT_TRUE(s.chapter.new_page);
   EXPECT_TRUE(s.chapter.open_right);
   EXPECT_EQ(s.running.header.right, "{chapter}");
+  ASSERT_TRUE(s.running.verso_header.has_value());
+  EXPECT_EQ(s.running.verso_header->right, "{title}");
+  EXPECT_EQ(s.running.verso_header->left, "");
+  EXPECT_FALSE(s.running.verso_footer.has_value());  // versos keep the footer
   // Not set by book.yaml: built-in default.
   EXPECT_EQ(s.role(Role::Code).font, "mono");
   EXPECT_DOUBLE_EQ(s.role(Role::Body).leading, 10.5 * 1.8);

@@ -934,6 +934,43 @@ TEST(Book, ChaptersStartOnNewRectoPages) {
   EXPECT_EQ(book.pages[0].label, "i");  // title page
 }
 
+// A mirrored book's verso header replaces the header on left-hand pages:
+// the chapter title heads recto pages, the book title verso pages, each at
+// the outer edge.
+TEST(Book, VersoHeaderReplacesTheHeaderOnLeftHandPages) {
+  style::Sheet s = test_sheet(3);
+  s.page.mirrored = true;
+  s.running.on_chapter_pages = false;
+  s.running.header = {"", "", "{chapter}", false};
+  s.running.verso_header = style::RunningLine{"", "", "{title}", false};
+  doc::Diagnostics diags;
+  Fake fake{&s};
+  std::vector<doc::Document> chapters(1);
+  chapters[0].blocks.push_back(heading(1, "a", "Alpha"));
+  for (int i = 0; i < 12; ++i) chapters[0].blocks.push_back(para("x"));
+  doc::Metadata meta;
+  meta.title = "Book";
+  layout::Book book = typeset_book_with(meta, chapters, s, fake, diags);
+  std::vector<layout::Page> body = body_of(book);
+  ASSERT_GE(body.size(), 3u);
+  auto head_of = [&](const layout::Page& p) -> std::pair<std::string, double> {
+    for (const auto& it : p.items)
+      if (auto* r = std::get_if<layout::GlyphRun>(&it);
+          r && (r->text == "Alpha" || r->text == "Book"))
+        return {r->text, r->origin.x};
+    return {"", 0};
+  };
+  for (size_t i = 1; i < body.size(); ++i) {  // body page 1 is the chapter's first: no header
+    const bool recto = i % 2 == 0;
+    auto [text, x] = head_of(body[i]);
+    EXPECT_EQ(text, recto ? "Alpha" : "Book") << "body page " << i + 1;
+    const TypeArea area = type_area(s.page, recto);
+    // Outer edge: right-aligned on rectos, at the left edge on versos.
+    if (recto) EXPECT_GT(x, area.left + area.width / 2) << "body page " << i + 1;
+    else EXPECT_NEAR(x, area.left, 0.01) << "body page " << i + 1;
+  }
+}
+
 TEST(Book, ChapterWithoutTitleHeadingGetsTocAndOutlineEntries) {
   style::Sheet s = test_sheet(8);
   s.toc.enabled = true;
