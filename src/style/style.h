@@ -363,8 +363,8 @@ struct Sheet {
 // instructions for article.yaml. Thread-safe; a file that gave any
 // diagnostic is not kept (its warnings are reported for each document).
 //
-// They are also remembered between runs (docs/styles.md, "Parsed sheets are
-// remembered"): `saved()` gives what a run parsed as bytes the CLI keeps in
+// They are also remembered between runs (README.md, style sheets;
+// docs/performance.md): `saved()` gives what a run parsed as bytes the CLI keeps in
 // its cache folder, and the next run's ParsedSheets starts from them. An
 // entry holds the sheet's whole text and is used only for the same path with
 // the same bytes, so any edit of a sheet parses it again; the CLI drops the
