@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -385,21 +386,29 @@ std::vector<epub::PrintPage> print_pages(const layout::Book& book) {
 }
 
 // Writes the formats the user asked for: the PDF from the pages
-// `make_pages` typesets, and the EPUB from `make_epub`, given those pages for
-// its page list when both are made. The one place both back ends are called.
-// With `s.overlap` and both formats, the EPUB is made on a second thread
-// while the PDF is written: only once the pages are typeset, so every image
-// problem has been reported in document order by the typesetter, and the
-// EPUB's own diagnostics are kept apart and added after the PDF's.
-template <typename MakeEpub, typename MakePages>
-void write_outputs(const Job& job, const Settings& s, const style::Sheet& sheet, MakeEpub make_epub,
-                   MakePages make_pages, image::Catalog& images, JobResult& r) {
+// `make_pages` typesets, and the EPUB from the draft `draft_epub(pages_follow,
+// diags)` makes, finished with those pages for its page list when both are
+// made. The one place both back ends are called. With `s.overlap` and both
+// formats, the EPUB is drafted on a second thread while the pages are
+// typeset and finished while the PDF is written; it reports image problems
+// only once the pages are typeset (epub::Options::pages_follow), so the
+// typesetter has reported them in document order, and the EPUB's own
+// diagnostics are kept apart and added after the PDF's.
+template <typename DraftEpub, typename MakePages>
+void write_outputs(const Job& job, const Settings& s, const style::Sheet& sheet,
+                   DraftEpub draft_epub, MakePages make_pages, image::Catalog& images,
+                   JobResult& r) {
   const std::string input = job.input.string();
-  auto epub_output = [&](std::vector<epub::PrintPage> print, doc::Diagnostics& diags) {
+  auto draft = [&](bool pages_follow, doc::Diagnostics& diags) {
+    base::StageTimer timer(s.timings, base::Stage::Epub);
+    return draft_epub(pages_follow, diags);
+  };
+  auto epub_output = [&](epub::DraftPtr d, std::vector<epub::PrintPage> print,
+                         doc::Diagnostics& diags) {
     fs::path out = job.output_base;
     out += ".epub";
     base::StageTimer timer(s.timings, base::Stage::Epub);
-    std::optional<std::string> epub = make_epub(std::move(print), diags);
+    std::optional<std::string> epub = epub::finish(std::move(d), std::move(print));
     timer.stop();
     return write_epub(epub, out, input, s, diags);
   };
@@ -411,38 +420,48 @@ void write_outputs(const Job& job, const Settings& s, const style::Sheet& sheet,
   fs::path pdf_out = job.output_base;
   pdf_out += ".pdf";
   if (s.to == Target::Epub) {
-    if (!epub_output({}, r.diags)) r.ok = false;
+    if (!epub_output(draft(false, r.diags), {}, r.diags)) r.ok = false;
     return;
   }
-  // The PDF writer consumes the pages (frees each once drawn): the EPUB's
-  // page list is read from them first.
-  layout::Book book = pages();
   if (s.to == Target::Pdf) {
-    if (!write_pdf(std::move(book), pdf_out, job, sheet, s, images, r)) r.ok = false;
+    if (!write_pdf(pages(), pdf_out, job, sheet, s, images, r)) r.ok = false;
     return;
   }
-  std::vector<epub::PrintPage> print = print_pages(book);
-  if (!s.overlap) {
+  if (!s.overlap) {  // one core per job: one thing at a time, the least memory
+    // The PDF writer consumes the pages (frees each once drawn): the EPUB's
+    // page list is read from them first.
+    layout::Book book = pages();
+    std::vector<epub::PrintPage> print = print_pages(book);
     const bool pdf_ok = write_pdf(std::move(book), pdf_out, job, sheet, s, images, r);
     if (!pdf_ok) r.ok = false;
-    if (!epub_output(pdf_ok ? std::move(print) : std::vector<epub::PrintPage>{}, r.diags))
-      r.ok = false;
+    doc::Diagnostics epub_diags;
+    epub::DraftPtr d = draft(true, epub_diags);
+    const bool epub_ok = epub_output(
+        std::move(d), pdf_ok ? std::move(print) : std::vector<epub::PrintPage>{}, epub_diags);
+    for (doc::Diagnostic& diag : epub_diags.items) r.diags.items.push_back(std::move(diag));
+    if (!epub_ok) r.ok = false;
     return;
   }
   doc::Diagnostics epub_diags;
   bool epub_ok = false;
   std::exception_ptr failed;
-  std::thread epub_thread([&] {
+  std::promise<std::vector<epub::PrintPage>> print;
+  std::thread epub_thread([&, pages_known = print.get_future()]() mutable {
     try {
-      epub_ok = epub_output(std::move(print), epub_diags);
+      epub::DraftPtr d = draft(true, epub_diags);
+      epub_ok = epub_output(std::move(d), pages_known.get(), epub_diags);
     } catch (...) {
       failed = std::current_exception();
     }
   });
   bool pdf_ok = false;
   try {
+    layout::Book book = pages();
+    print.set_value(print_pages(book));
     pdf_ok = write_pdf(std::move(book), pdf_out, job, sheet, s, images, r);
   } catch (...) {
+    // The EPUB thread is given no pages (a broken promise ends its wait).
+    std::promise<std::vector<epub::PrintPage>>().swap(print);
     epub_thread.join();
     throw;
   }
@@ -478,10 +497,10 @@ void run_file(const Job& job, const Settings& s, JobResult& r) {
   image::Catalog images(job_catalog(s, sheet, job.input.parent_path()));
   write_outputs(
       job, s, sheet,
-      [&](std::vector<epub::PrintPage> pages, doc::Diagnostics& diags) {
+      [&](bool pages_follow, doc::Diagnostics& diags) {
         epub::Options o = epub_options(s, sheet, job, images);
-        o.print_pages = std::move(pages);
-        return epub::make_epub(document, o, diags);
+        o.pages_follow = pages_follow;
+        return epub::draft_epub(document, std::move(o), diags);
       },
       [&] { return typeset::typeset(document, sheet, *s.fonts, r.diags, resources(s, images)); },
       images, r);
@@ -512,10 +531,10 @@ void run_book(const Job& job, const Settings& s, JobResult& r) {
   image::Catalog images(job_catalog(s, sheet, book.root));
   write_outputs(
       job, s, sheet,
-      [&](std::vector<epub::PrintPage> pages, doc::Diagnostics& diags) {
+      [&](bool pages_follow, doc::Diagnostics& diags) {
         epub::Options o = epub_options(s, sheet, job, images);
-        o.print_pages = std::move(pages);
-        return epub::make_book(book, o, diags);
+        o.pages_follow = pages_follow;
+        return epub::draft_book(book, std::move(o), diags);
       },
       [&] {
         return typeset::typeset_book(book.meta, book.chapters, sheet, *s.fonts, r.diags, input,

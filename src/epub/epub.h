@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,10 +58,13 @@ struct Options {
   image::Catalog* images = nullptr;
   // MathJax's results (MathML); none: formulas appear as their TeX in <code>.
   const math::Formulas* formulas = nullptr;
-  // The print edition's pages, in page order (empty: no PDF in this run, no
-  // page list): a pagebreak marker before each page's first block, a
-  // page-list nav, printPageNumbers in the accessibility metadata.
-  std::vector<PrintPage> print_pages;
+  // The print edition (the PDF of the same run) is being typeset: its pages
+  // come to finish(), which puts a pagebreak marker before each page's first
+  // block, a page-list nav and printPageNumbers in the accessibility
+  // metadata. The draft marks where every block begins for that, and
+  // reports the images' problems only in finish(), after the typesetter has
+  // reported them in document order (the draft may run while it typesets).
+  bool pages_follow = false;
 };
 
 // A book: metadata (from book.yaml) plus one document per chapter file, in
@@ -75,6 +79,21 @@ std::optional<std::string> make_epub(const doc::Document& doc, const Options& op
                                      doc::Diagnostics& diags);
 std::optional<std::string> make_book(const Book& book, const Options& options,
                                      doc::Diagnostics& diags);
+
+// The same in two steps, so the EPUB can be made while the PDF is typeset:
+// a draft renders and sanitizes every chapter; finish() adds the print
+// edition's pages (Options::pages_follow; empty when there is no PDF after
+// all) and packs the archive. A draft refers to the document or book and to
+// `diags` until it is finished; drafts of different documents are
+// independent (one thread each).
+struct Draft;
+struct DraftDeleter {
+  void operator()(Draft* d) const;
+};
+using DraftPtr = std::unique_ptr<Draft, DraftDeleter>;
+DraftPtr draft_epub(const doc::Document& doc, Options options, doc::Diagnostics& diags);
+DraftPtr draft_book(const Book& book, Options options, doc::Diagnostics& diags);
+std::optional<std::string> finish(DraftPtr draft, std::vector<PrintPage> pages);
 
 // The XHTML writer alone: the document's blocks (and footnotes) as the
 // serialized content of a <body>, raw HTML sanitized, images left as

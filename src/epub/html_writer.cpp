@@ -384,19 +384,17 @@ void HtmlWriter::blocks(const std::vector<doc::Block>& list, std::string& out, b
 }
 
 void HtmlWriter::page_breaks(const doc::Block& b, std::string& out) {
-  auto it = page_starts.find({b.pos.line, b.pos.column});
-  if (it == page_starts.end()) return;
-  for (int k : it->second) {
-    out += "<span class=\"moyin-pagebreak\">";
-    base::append_integer(out, k);
-    out += "</span>";
-  }
-  page_starts.erase(it);  // the outermost block at a position takes its pages
+  if (b.pos.line <= 0 || !marked.insert({b.pos.line, b.pos.column}).second) return;
+  out += "<span class=\"moyin-pagebreak\">";
+  base::append_integer(out, b.pos.line);
+  out += ':';
+  base::append_integer(out, b.pos.column);
+  out += "</span>";
 }
 
 void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
   prev = 0;
-  if (!page_starts.empty() && b.kind != doc::BlockKind::FootnoteDef) page_breaks(b, out);
+  if (mark_positions && b.kind != doc::BlockKind::FootnoteDef) page_breaks(b, out);
   switch (b.kind) {
     case doc::BlockKind::Paragraph:
       if (tight) {

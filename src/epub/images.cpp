@@ -36,9 +36,13 @@ std::string ascii_stem(const fs::path& p) {
 
 std::optional<std::string> ImageStore::resolve(std::string_view url, std::string_view path,
                                                doc::Position pos, doc::Diagnostics& diags) {
-  image::Entry e = catalog_.use(url, path, pos, diags);
+  image::Entry e =
+      defer_reports ? catalog_.resolve(url, path) : catalog_.use(url, path, pos, diags);
   // Over the pixel limit: a reader would have to decode it too; alt text.
-  if (!e.ok()) return std::nullopt;
+  if (!e.ok()) {
+    if (defer_reports) deferred_.push_back({std::string(url), std::string(path), pos});
+    return std::nullopt;
+  }
   if (auto it = by_file_.find(e.key); it != by_file_.end()) return resources_[it->second].href;
   // Stable, ASCII-only names in order of first use; the extension follows
   // the real format, whatever the file was called.
@@ -50,6 +54,11 @@ std::optional<std::string> ImageStore::resolve(std::string_view url, std::string
   by_file_[e.key] = resources_.size();
   resources_.push_back({name, std::string(image::media_type(e.format)), *e.bytes});
   return name;
+}
+
+void ImageStore::report_deferred(doc::Diagnostics& diags) {
+  for (const Deferred& d : deferred_) catalog_.use(d.url, d.path, d.pos, diags);
+  deferred_.clear();
 }
 
 }  // namespace moyin::epub::detail

@@ -78,11 +78,14 @@ struct HtmlWriter {
   bool code_line_numbers = false;  // style code.line-numbers
   // Captions under image blocks (<figure>), as the sheet says; none = a bare <p class="image">.
   std::optional<style::FigureStyle> figures;
-  // Print pages beginning at a block, by the block's source (line, column):
-  // each block writes a placeholder <span class="moyin-pagebreak">K</span>
-  // (K indexes Options::print_pages) before itself, replaced after
-  // sanitizing by insert_pagebreaks.
-  std::map<std::pair<int, int>, std::vector<int>> page_starts;
+  // When the print edition's pages will be known (mark_positions), each
+  // block with a source position not marked yet writes a placeholder
+  // <span class="moyin-pagebreak">LINE:COLUMN</span> before itself (the
+  // outermost block at a position takes its pages); insert_pagebreaks turns
+  // the placeholders of page starts into pagebreaks after sanitizing, and
+  // drops the others.
+  bool mark_positions = false;
+  std::set<std::pair<int, int>> marked;
   void page_breaks(const doc::Block& b, std::string& out);
   void blocks(const std::vector<doc::Block>& blocks, std::string& out, bool tight = false);
   void block(const doc::Block& b, std::string& out, bool tight);
@@ -102,8 +105,13 @@ bool insert_mathml(pugi::xml_node root, const std::vector<std::string>& mathml);
 // Replaces the writer's pagebreak placeholders under `root` with
 // <span epub:type="pagebreak" role="doc-pagebreak" id="page-N" aria-label="L"/>
 // and returns, in order, the print page index and the id of each.
+// Print pages by the source position they begin at, for one chapter: the
+// indexes into `pages`, in order.
+using PageStarts = std::map<std::pair<int, int>, std::vector<int>>;
+PageStarts page_starts(const std::vector<PrintPage>& pages, int chapter);
 std::vector<std::pair<int, std::string>> insert_pagebreaks(pugi::xml_node root,
                                                            const std::vector<PrintPage>& pages,
+                                                           const PageStarts& starts,
                                                            std::set<std::string>& ids);
 
 // ---- sanitize.cpp: HTML5 text -> XHTML nodes appended to `parent`.
@@ -138,9 +146,18 @@ class ImageStore {
   std::optional<std::string> resolve(std::string_view url, std::string_view path, doc::Position pos,
                                      doc::Diagnostics& diags);
   const std::vector<Resource>& resources() const { return resources_; }
+  // Problems found while deferring are reported by report_deferred (through
+  // the catalog, which says each once: after the typesetter, nothing twice).
+  bool defer_reports = false;
+  void report_deferred(doc::Diagnostics& diags);
 
  private:
+  struct Deferred {
+    std::string url, path;
+    doc::Position pos;
+  };
   image::Catalog& catalog_;
+  std::vector<Deferred> deferred_;
   std::map<std::string, size_t> by_file_;
   std::set<std::string> names_;
   std::vector<Resource> resources_;

@@ -83,28 +83,43 @@ void find_pagebreak_placeholders(pugi::xml_node n, std::vector<pugi::xml_node>& 
   }
 }
 
+PageStarts page_starts(const std::vector<PrintPage>& pages, int chapter) {
+  PageStarts out;
+  for (size_t k = 0; k < pages.size(); ++k)
+    if (pages[k].chapter == chapter && pages[k].pos.line > 0)
+      out[{pages[k].pos.line, pages[k].pos.column}].push_back(static_cast<int>(k));
+  return out;
+}
+
 std::vector<std::pair<int, std::string>> insert_pagebreaks(pugi::xml_node root,
                                                            const std::vector<PrintPage>& pages,
+                                                           const PageStarts& starts,
                                                            std::set<std::string>& ids) {
   std::vector<pugi::xml_node> found;
   find_pagebreak_placeholders(root, found);
   std::vector<std::pair<int, std::string>> out;
-  for (pugi::xml_node span : found) {
-    const size_t k = static_cast<size_t>(std::atoi(span.child_value()));
-    if (k >= pages.size()) {
-      span.parent().remove_child(span);
-      continue;
+  for (pugi::xml_node mark : found) {
+    int line = 0, column = 0;
+    const std::string_view at = mark.child_value();
+    const size_t colon = at.find(':');
+    if (colon != std::string_view::npos) {
+      std::from_chars(at.data(), at.data() + colon, line);
+      std::from_chars(at.data() + colon + 1, at.data() + at.size(), column);
     }
-    std::string id = "page-" + base::integer(pages[k].index + 1);
-    while (ids.count(id)) id += "-p";  // a heading may have taken the id
-    ids.insert(id);
-    span.remove_children();
-    span.remove_attribute("class");
-    span.append_attribute("epub:type") = "pagebreak";
-    span.append_attribute("role") = "doc-pagebreak";
-    span.append_attribute("id") = id.c_str();
-    span.append_attribute("aria-label") = pages[k].label.c_str();
-    out.emplace_back(static_cast<int>(k), id);
+    // One marker per page beginning here, in page order, where the placeholder was.
+    if (auto it = starts.find({line, column}); it != starts.end())
+      for (int k : it->second) {
+        std::string id = "page-" + base::integer(pages[static_cast<size_t>(k)].index + 1);
+        while (ids.count(id)) id += "-p";  // a heading may have taken the id
+        ids.insert(id);
+        pugi::xml_node span = mark.parent().insert_child_before("span", mark);
+        span.append_attribute("epub:type") = "pagebreak";
+        span.append_attribute("role") = "doc-pagebreak";
+        span.append_attribute("id") = id.c_str();
+        span.append_attribute("aria-label") = pages[static_cast<size_t>(k)].label.c_str();
+        out.emplace_back(k, id);
+      }
+    mark.parent().remove_child(mark);
   }
   return out;
 }
@@ -162,6 +177,7 @@ struct ChapterFile {
   std::vector<const doc::Block*> footnotes;
   std::unique_ptr<pugi::xml_document> dom;
   std::set<std::string> ids;
+  std::set<std::string> taken;  // ids given while sanitizing, which page markers avoid
   std::map<const void*, doc::Position> link_positions;
   bool mathml = false;  // the manifest item gets properties="mathml"
   bool untitled =
@@ -309,6 +325,7 @@ struct Builder {
   ImageStore images;
   std::vector<TocEntry> toc;
   // The page list: each print page marked, with its href, in reading order.
+  std::vector<PrintPage> print_pages;
   std::vector<std::pair<int, std::string>> page_targets;
 
   Builder(const Options& o, doc::Diagnostics& d, fs::path root)
@@ -318,7 +335,9 @@ struct Builder {
                              : std::optional<image::Catalog>(
                                    std::in_place, image::CatalogOptions{.boundary = std::move(root),
                                                                         .keep_pixels = false})),
-        images(o.images ? *o.images : *own_catalog) {}
+        images(o.images ? *o.images : *own_catalog) {
+    images.defer_reports = o.pages_follow;
+  }
 
   void plan_single(const doc::Document& d) {
     Unit u{&d, fs::path(d.path).parent_path(), {}, 0};
@@ -406,11 +425,7 @@ struct Builder {
       writer.code_line_numbers = options.sheet.code.line_numbers;
       writer.figures = options.sheet.figure;  // captions as in the PDF
       writer.formulas = options.formulas;
-      for (size_t k = 0; k < options.print_pages.size(); ++k) {
-        const PrintPage& p = options.print_pages[k];
-        if (p.chapter == static_cast<int>(u) && p.pos.line > 0)
-          writer.page_starts[{p.pos.line, p.pos.column}].push_back(static_cast<int>(k));
-      }
+      writer.mark_positions = options.pages_follow;
       for (ChapterFile& f : files) {
         if (f.unit != static_cast<int>(u)) continue;
         std::string html;
@@ -439,9 +454,8 @@ struct Builder {
         name_by_heading(chapter);
         if (!notes.empty()) html_to_xhtml(notes, body, ctx);
         f.mathml = insert_mathml(body, writer.mathml);
-        for (auto& [k, id] : insert_pagebreaks(body, options.print_pages, ctx.ids))
-          page_targets.emplace_back(k, f.name + "#" + fragment(id));
         f.link_positions = std::move(ctx.link_positions);
+        f.taken = std::move(ctx.ids);
         collect_ids(f.dom->document_element(), f.ids);
         // TOC entries: top-level headings of this file.
         if (f.untitled) toc.push_back({1, doc::untitled_chapter_name(d), f.name});
@@ -519,6 +533,24 @@ struct Builder {
     diags.warn(path, pos,
                "link target #" + id + " does not exist; the link is removed (text kept)");
     return std::nullopt;
+  }
+
+  // The print edition's page markers, where its pages begin (the placeholders
+  // render left), and the page list's targets in reading order.
+  void mark_pages(std::vector<PrintPage> pages) {
+    print_pages = std::move(pages);
+    if (!options.pages_follow) return;
+    for (size_t u = 0; u < units.size(); ++u) {
+      const PageStarts starts = page_starts(print_pages, static_cast<int>(u));
+      for (ChapterFile& f : files) {
+        if (f.unit != static_cast<int>(u) || !f.dom) continue;
+        for (auto& [k, id] :
+             insert_pagebreaks(f.dom->document_element(), print_pages, starts, f.taken)) {
+          page_targets.emplace_back(k, f.name + "#" + fragment(id));
+          f.ids.insert(id);
+        }
+      }
+    }
   }
 
   void resolve_links() {
@@ -729,7 +761,7 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
       for (const auto& [k, href] : b.page_targets) {
         pugi::xml_node a = pol.append_child("li").append_child("a");
         a.append_attribute("href") = href.c_str();
-        a.text() = options.print_pages[static_cast<size_t>(k)].label.c_str();
+        a.text() = b.print_pages[static_cast<size_t>(k)].label.c_str();
       }
     }
     entries.push_back({"EPUB/nav.xhtml", serialize_xhtml(d)});
@@ -996,28 +1028,55 @@ void prepare_meta(Builder& b, const doc::Metadata& meta, const std::string& path
 
 }  // namespace
 
-std::optional<std::string> make_epub(const doc::Document& d, const Options& options,
-                                     doc::Diagnostics& diags) {
-  Builder b(options, diags, fs::path(d.path).parent_path());
+// A draft owns its options; the builder refers to them, so neither moves.
+struct Draft {
+  Options options;
+  Builder builder;
+  Draft(Options o, doc::Diagnostics& diags, fs::path root)
+      : options(std::move(o)), builder(options, diags, std::move(root)) {}
+};
+
+void DraftDeleter::operator()(Draft* d) const { std::default_delete<Draft>()(d); }
+
+DraftPtr draft_epub(const doc::Document& d, Options options, doc::Diagnostics& diags) {
+  DraftPtr draft(
+      std::make_unique<Draft>(std::move(options), diags, fs::path(d.path).parent_path()).release());
+  Builder& b = draft->builder;
   prepare_meta(b, d.meta, d.path);
   b.plan_single(d);
   b.name_files();
   b.place_footnotes();
   b.render();
-  b.resolve_links();
-  return assemble(b, diags);
+  return draft;
 }
 
-std::optional<std::string> make_book(const Book& book, const Options& options,
-                                     doc::Diagnostics& diags) {
-  Builder b(options, diags, book.root);
+DraftPtr draft_book(const Book& book, Options options, doc::Diagnostics& diags) {
+  DraftPtr draft(std::make_unique<Draft>(std::move(options), diags, book.root).release());
+  Builder& b = draft->builder;
   prepare_meta(b, book.meta, book.meta_path);
   b.plan_book(book);
   b.name_files();
   b.place_footnotes();
   b.render();
+  return draft;
+}
+
+std::optional<std::string> finish(DraftPtr draft, std::vector<PrintPage> pages) {
+  Builder& b = draft->builder;
+  b.images.report_deferred(b.diags);
+  b.mark_pages(std::move(pages));
   b.resolve_links();
-  return assemble(b, diags);
+  return assemble(b, b.diags);
+}
+
+std::optional<std::string> make_epub(const doc::Document& d, const Options& options,
+                                     doc::Diagnostics& diags) {
+  return finish(draft_epub(d, options, diags), {});
+}
+
+std::optional<std::string> make_book(const Book& book, const Options& options,
+                                     doc::Diagnostics& diags) {
+  return finish(draft_book(book, options, diags), {});
 }
 
 std::string render_fragment(const doc::Document& d, doc::Diagnostics& diags,
