@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -38,6 +39,28 @@ inline void run_parallel(size_t count, int threads, const std::function<void(siz
   }
   std::vector<std::jthread> pool;
   for (size_t t = 0; t < n; ++t) pool.emplace_back(worker);
+}
+
+// run_parallel without waiting: calls run(i) for every i in [0, count) on
+// up to `threads` threads started now, and returns them; the jobs are done
+// once each is joined (a std::jthread joins when destroyed), so the caller
+// keeps them, and what `run` touches, until then.
+inline std::vector<std::jthread> start_parallel(size_t count, int threads,
+                                                std::function<void(size_t)> run) {
+  struct Shared {
+    std::function<void(size_t)> run;
+    size_t count;
+    std::atomic<size_t> next{0};
+  };
+  auto shared = std::make_shared<Shared>(std::move(run), count);
+  size_t n = std::clamp<size_t>(threads < 1 ? 1 : static_cast<size_t>(threads), 1,
+                                std::max<size_t>(count, 1));
+  std::vector<std::jthread> pool;
+  for (size_t t = 0; t < n && count > 0; ++t)
+    pool.emplace_back([shared] {
+      for (size_t i; (i = shared->next.fetch_add(1)) < shared->count;) shared->run(i);
+    });
+  return pool;
 }
 
 }  // namespace moyin::base

@@ -385,11 +385,11 @@ void HtmlWriter::blocks(const std::vector<doc::Block>& list, std::string& out, b
 
 void HtmlWriter::page_breaks(const doc::Block& b, std::string& out) {
   if (b.pos.line <= 0 || !marked.insert({b.pos.line, b.pos.column}).second) return;
-  out += "<span class=\"moyin-pagebreak\">";
+  out += "<!--page@";
   base::append_integer(out, b.pos.line);
   out += ':';
   base::append_integer(out, b.pos.column);
-  out += "</span>";
+  out += "-->";
 }
 
 void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {

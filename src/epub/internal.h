@@ -79,11 +79,12 @@ struct HtmlWriter {
   // Captions under image blocks (<figure>), as the sheet says; none = a bare <p class="image">.
   std::optional<style::FigureStyle> figures;
   // When the print edition's pages will be known (mark_positions), each
-  // block with a source position not marked yet writes a placeholder
-  // <span class="moyin-pagebreak">LINE:COLUMN</span> before itself (the
-  // outermost block at a position takes its pages); insert_pagebreaks turns
-  // the placeholders of page starts into pagebreaks after sanitizing, and
-  // drops the others.
+  // block with a source position not marked yet writes a comment
+  // <!--page@LINE:COLUMN--> before itself (the outermost block at a position
+  // takes its pages); insert_pagebreaks puts the pagebreaks of the pages
+  // beginning there in place of these marks after sanitizing, and drops the
+  // others. (Comments, not elements: cheap for the HTML parser, which sees
+  // one before every block.)
   bool mark_positions = false;
   std::set<std::pair<int, int>> marked;
   void page_breaks(const doc::Block& b, std::string& out);
@@ -123,6 +124,9 @@ struct SanitizeContext {
   std::set<std::string> ids;  // ids used in the current file
   // Source position of each <a href> written (for link diagnostics later).
   std::map<const void*, doc::Position> link_positions;
+  // Keep the writer's block-start marks (HtmlWriter::mark_positions) as
+  // comments, for insert_pagebreaks.
+  bool keep_page_marks = false;
 };
 void html_to_xhtml(std::string_view html, pugi::xml_node parent, SanitizeContext& ctx);
 

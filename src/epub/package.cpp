@@ -74,12 +74,13 @@ bool insert_mathml(pugi::xml_node root, const std::vector<std::string>& mathml) 
   return any;
 }
 
-void find_pagebreak_placeholders(pugi::xml_node n, std::vector<pugi::xml_node>& out) {
+void find_page_marks(pugi::xml_node n, std::vector<pugi::xml_node>& out) {
   for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
-    if (std::strcmp(c.name(), "span") == 0 &&
-        std::strcmp(c.attribute("class").value(), "moyin-pagebreak") == 0)
-      out.push_back(c);
-    else find_pagebreak_placeholders(c, out);
+    if (c.type() == pugi::node_comment) {
+      if (std::string_view(c.value()).starts_with("page@")) out.push_back(c);
+    } else if (c.type() == pugi::node_element) {
+      find_page_marks(c, out);
+    }
   }
 }
 
@@ -96,11 +97,11 @@ std::vector<std::pair<int, std::string>> insert_pagebreaks(pugi::xml_node root,
                                                            const PageStarts& starts,
                                                            std::set<std::string>& ids) {
   std::vector<pugi::xml_node> found;
-  find_pagebreak_placeholders(root, found);
+  find_page_marks(root, found);
   std::vector<std::pair<int, std::string>> out;
   for (pugi::xml_node mark : found) {
     int line = 0, column = 0;
-    const std::string_view at = mark.child_value();
+    const std::string_view at = std::string_view(mark.value()).substr(5);  // after "page@"
     const size_t colon = at.find(':');
     if (colon != std::string_view::npos) {
       std::from_chars(at.data(), at.data() + colon, line);
@@ -442,6 +443,7 @@ struct Builder {
         SanitizeContext ctx;
         ctx.diags = &diags;
         ctx.path = d.path;
+        ctx.keep_page_marks = writer.mark_positions;
         ctx.resolve_image = [this, &d](std::string_view url, doc::Position pos) {
           return images.resolve(url, d.path, pos, diags);
         };

@@ -129,7 +129,11 @@ struct Walker {
     parent.append_child(pugi::node_pcdata).set_value(clean.c_str());
   }
 
-  void comment(std::string_view c) {
+  void comment(std::string_view c, pugi::xml_node parent) {
+    if (ctx.keep_page_marks && c.starts_with("page@")) {  // for insert_pagebreaks
+      parent.append_child(pugi::node_comment).set_value(std::string(c).c_str());
+      return;
+    }
     // "@L:C" markers from the writer carry source positions.
     if (c.size() < 4 || c[0] != '@') return;
     size_t colon = c.find(':');
@@ -168,7 +172,7 @@ struct Walker {
       case GUMBO_NODE_TEXT:
       case GUMBO_NODE_WHITESPACE:
       case GUMBO_NODE_CDATA: text(parent, n->v.text.text); return;
-      case GUMBO_NODE_COMMENT: comment(n->v.text.text); return;
+      case GUMBO_NODE_COMMENT: comment(n->v.text.text, parent); return;
       case GUMBO_NODE_DOCUMENT: children(n->v.document.children, parent); return;
       case GUMBO_NODE_ELEMENT:
       case GUMBO_NODE_TEMPLATE: element(n->v.element, parent); return;

@@ -170,8 +170,8 @@ class FontLibrary {
   std::unique_ptr<Impl> impl_;
 };
 
-// Opens one face file (TrueType outlines only) outside any library; used by
-// tests and `moyin fonts`. Reports problems against `path`.
+// Opens one face file outside any library; used by tests, `moyin fonts` and
+// the PDF writer (each face it subsets). Reports problems against `path`.
 struct FaceDeleter {
   void operator()(Face* face) const;
 };

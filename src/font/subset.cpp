@@ -336,9 +336,29 @@ CffTop parse_top_dict(std::span<const uint8_t> dict) {
   return top;
 }
 
+// A CFF charset: which CID (CID-keyed) or SID each glyph has. Read in place
+// (a CJK face has 65,535 glyphs, and the PDF asks for a few hundred):
+// format 0 by index, formats 1 and 2 by their ranges.
 struct CffCharset {
   bool cid_keyed = false;
-  std::vector<uint32_t> id_of_glyph;  // glyph id → CID (CID-keyed) or SID
+  size_t glyph_count = 0;   // CharStrings, .notdef included
+  bool predefined = false;  // name-keyed ISOAdobe/Expert charsets: ids unused here
+  uint32_t format = 0;
+  std::span<const uint8_t> format0;  // format 0: the ids of glyphs 1…
+  struct Range {
+    uint32_t glyph, id, count;  // glyphs [glyph, glyph + count) have ids from `id`
+  };
+  std::vector<Range> ranges;  // formats 1 and 2, by glyph
+  // The id of glyph `g` (< glyph_count): its CID (CID-keyed) or SID.
+  uint32_t id_of(uint32_t g) const {
+    if (g == 0 || predefined) return g;
+    if (format == 0) return (uint32_t{format0[2 * (g - 1)]} << 8) | format0[2 * (g - 1) + 1];
+    auto it = std::upper_bound(ranges.begin(), ranges.end(), g,
+                               [](uint32_t v, const Range& r) { return v < r.glyph; });
+    if (it == ranges.begin()) return 0;
+    --it;
+    return g - it->glyph < it->count ? it->id + (g - it->glyph) : 0;
+  }
 };
 
 std::optional<CffCharset> read_cff_charset(std::span<const uint8_t> cff, std::string& error) {
@@ -357,34 +377,35 @@ std::optional<CffCharset> read_cff_charset(std::span<const uint8_t> cff, std::st
     error = "the CFF table has no CharStrings";
     return std::nullopt;
   }
-  size_t end = 0;
-  const size_t glyphs = r.index(static_cast<size_t>(top.charstrings), end).size();
   CffCharset out;
   out.cid_keyed = top.cid_keyed;
-  out.id_of_glyph.assign(glyphs, 0);
+  out.glyph_count = r.u(static_cast<size_t>(top.charstrings), 2);  // the INDEX's count
+  const size_t glyphs = out.glyph_count;
   if (top.charset <= 2) {  // predefined charsets: only name-keyed fonts, SIDs unused here
-    for (size_t g = 0; g < glyphs; ++g) out.id_of_glyph[g] = static_cast<uint32_t>(g);
     if (top.cid_keyed) {
       error = "a CID-keyed CFF without a charset";
       return std::nullopt;
     }
+    out.predefined = true;
     return out;
   }
   size_t p = static_cast<size_t>(top.charset);
-  const uint32_t format = r.u(p++, 1);
-  size_t g = 1;
-  if (format == 0) {
-    for (; g < glyphs && r.ok; ++g, p += 2) out.id_of_glyph[g] = r.u(p, 2);
-  } else if (format == 1 || format == 2) {
-    const int left_size = format == 1 ? 1 : 2;
-    while (g < glyphs && r.ok) {
+  out.format = r.u(p++, 1);
+  if (out.format == 0) {
+    const size_t size = 2 * (glyphs > 0 ? glyphs - 1 : 0);
+    if (p + size > cff.size()) r.ok = false;
+    else out.format0 = cff.subspan(p, size);
+  } else if (out.format == 1 || out.format == 2) {
+    const int left_size = out.format == 1 ? 1 : 2;
+    for (size_t g = 1; g < glyphs && r.ok;) {
       const uint32_t first = r.u(p, 2);
       const uint32_t left = r.u(p + 2, left_size);
       p += 2 + static_cast<size_t>(left_size);
-      for (uint32_t k = 0; k <= left && g < glyphs; ++k, ++g) out.id_of_glyph[g] = first + k;
+      out.ranges.push_back({static_cast<uint32_t>(g), first, left + 1});
+      g += left + 1;
     }
   } else {
-    error = "unknown CFF charset format " + std::to_string(format);
+    error = "unknown CFF charset format " + std::to_string(out.format);
     return std::nullopt;
   }
   if (!r.ok) {
@@ -413,6 +434,53 @@ FacePtrHb outline_face(hb_face_t* face) {
     if (!hb_face_builder_add_table(out.get(), tag, table.get())) return nullptr;
   }
   return out;
+}
+
+// Each glyph's width and the font descriptor's metrics, from the original
+// face (hmtx, head, OS/2, post), once `out.code_of` is known.
+void add_cff_metrics(hb_face_t* face, PdfFont& out) {
+  std::unique_ptr<hb_font_t, HbFontDeleter> font(hb_font_create(face));
+  const double upem = hb_face_get_upem(face);
+  auto em = [&](double v) { return v * 1000.0 / upem; };
+  for (const auto& [g, code] : out.code_of)
+    out.width_of[code] = em(hb_font_get_glyph_h_advance(font.get(), g));
+  BlobPtr head(hb_face_reference_table(face, HB_TAG('h', 'e', 'a', 'd')));
+  unsigned head_len = 0;
+  const auto* h = reinterpret_cast<const uint8_t*>(hb_blob_get_data(head.get(), &head_len));
+  if (h && head_len >= 44) {
+    for (int k = 0; k < 4; ++k)
+      out.bbox[k] = em(static_cast<int16_t>((h[36 + 2 * k] << 8) | h[37 + 2 * k]));
+  }
+  hb_position_t v = 0;
+  if (hb_ot_metrics_get_position(font.get(), HB_OT_METRICS_TAG_HORIZONTAL_ASCENDER, &v))
+    out.ascent = em(v);
+  if (hb_ot_metrics_get_position(font.get(), HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER, &v))
+    out.descent = em(v);
+  out.cap_height = out.ascent;
+  if (hb_ot_metrics_get_position(font.get(), HB_OT_METRICS_TAG_CAP_HEIGHT, &v) && v > 0)
+    out.cap_height = em(v);
+  out.italic_angle = hb_style_get_value(font.get(), HB_STYLE_TAG_SLANT_ANGLE);
+  BlobPtr post(hb_face_reference_table(face, HB_TAG('p', 'o', 's', 't')));
+  unsigned post_len = 0;
+  const auto* pd = reinterpret_cast<const uint8_t*>(hb_blob_get_data(post.get(), &post_len));
+  out.fixed_pitch = pd && post_len >= 16 && (pd[12] | pd[13] | pd[14] | pd[15]) != 0;
+}
+
+// Sets `out.code_of[g]` to `code` for the 2-byte codes; false (and `error`) past them.
+bool set_code(PdfFont& out, uint32_t g, uint32_t code, std::string& error) {
+  if (code > 0xFFFF) {
+    error = "CID " + std::to_string(code) + " does not fit a 2-byte code";
+    return false;
+  }
+  out.code_of[g] = static_cast<uint16_t>(code);
+  return true;
+}
+
+// The first code past every glyph's: free for .notdef stand-ins.
+uint32_t first_free_code(const PdfFont& out) {
+  uint32_t max_code = 0;
+  for (const auto& [g, code] : out.code_of) max_code = std::max<uint32_t>(max_code, code);
+  return max_code + 1 <= 0xFFFD ? max_code + 1 : 0;
 }
 
 // The CFF path of subset_for_pdf: outlines stay CFF; codes are CIDs.
@@ -452,52 +520,40 @@ std::optional<PdfFont> subset_cff_for_pdf(hb_face_t* face, std::span<const uint3
   PdfFont out;
   out.kind = PdfFont::Kind::Cff;
   out.program = blob_bytes(cff.get());
-  out.glyph_count = static_cast<int>(charset->id_of_glyph.size());
-  std::unique_ptr<hb_font_t, HbFontDeleter> font(hb_font_create(face));
-  const double upem = hb_face_get_upem(face);
+  out.glyph_count = static_cast<int>(charset->glyph_count);
   const hb_map_t* old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan.get());
-  uint32_t max_code = 0;
   for (uint32_t g : glyphs) {
     const hb_codepoint_t n = hb_map_get(old_to_new, g);
-    if (n == HB_MAP_VALUE_INVALID || n >= charset->id_of_glyph.size()) {
+    if (n == HB_MAP_VALUE_INVALID || n >= charset->glyph_count) {
       error = "glyph " + std::to_string(g) + " was lost in subsetting";
       return std::nullopt;
     }
     // Name-keyed: a CIDFontType0 uses the CID as the glyph index (PDF 9.7.4.2).
-    const uint32_t code = charset->cid_keyed ? charset->id_of_glyph[n] : n;
-    if (code > 0xFFFF) {
-      error = "CID " + std::to_string(code) + " does not fit a 2-byte code";
-      return std::nullopt;
-    }
-    out.code_of[g] = static_cast<uint16_t>(code);
-    out.width_of[static_cast<uint16_t>(code)] =
-        hb_font_get_glyph_h_advance(font.get(), g) * 1000.0 / upem;
-    max_code = std::max(max_code, code);
+    if (!set_code(out, g, charset->cid_keyed ? charset->id_of(n) : n, error)) return std::nullopt;
   }
-  out.first_free_code = max_code + 1 <= 0xFFFD ? max_code + 1 : 0;
+  out.first_free_code = first_free_code(out);
+  add_cff_metrics(face, out);
+  return out;
+}
 
-  // Font descriptor metrics from the original face (head, OS/2, post).
-  auto em = [&](double v) { return v * 1000.0 / upem; };
-  BlobPtr head(hb_face_reference_table(face, HB_TAG('h', 'e', 'a', 'd')));
-  unsigned head_len = 0;
-  const auto* h = reinterpret_cast<const uint8_t*>(hb_blob_get_data(head.get(), &head_len));
-  if (h && head_len >= 44) {
-    for (int k = 0; k < 4; ++k)
-      out.bbox[k] = em(static_cast<int16_t>((h[36 + 2 * k] << 8) | h[37 + 2 * k]));
+// subset_for_pdf of an open face.
+std::optional<PdfFont> subset_face_for_pdf(hb_face_t* face, std::span<const uint32_t> glyphs,
+                                           std::string& error) {
+  if (face_has_table(face, HB_TAG('C', 'F', 'F', '2'))) {
+    error = "CFF2 (variable PostScript) outlines cannot be embedded in a PDF";
+    return std::nullopt;
   }
-  hb_position_t v = 0;
-  if (hb_ot_metrics_get_position(font.get(), HB_OT_METRICS_TAG_HORIZONTAL_ASCENDER, &v))
-    out.ascent = em(v);
-  if (hb_ot_metrics_get_position(font.get(), HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER, &v))
-    out.descent = em(v);
-  out.cap_height = out.ascent;
-  if (hb_ot_metrics_get_position(font.get(), HB_OT_METRICS_TAG_CAP_HEIGHT, &v) && v > 0)
-    out.cap_height = em(v);
-  out.italic_angle = hb_style_get_value(font.get(), HB_STYLE_TAG_SLANT_ANGLE);
-  BlobPtr post(hb_face_reference_table(face, HB_TAG('p', 'o', 's', 't')));
-  unsigned post_len = 0;
-  const auto* pd = reinterpret_cast<const uint8_t*>(hb_blob_get_data(post.get(), &post_len));
-  out.fixed_pitch = pd && post_len >= 16 && (pd[12] | pd[13] | pd[14] | pd[15]) != 0;
+  if (face_has_table(face, HB_TAG('C', 'F', 'F', ' ')))
+    return subset_cff_for_pdf(face, glyphs, error);
+  auto pua = subset_pua_face(face, glyphs, error);
+  if (!pua) return std::nullopt;
+  PdfFont out;
+  out.kind = PdfFont::Kind::TrueType;
+  out.program = std::move(pua->font);
+  out.code_of = std::move(pua->code_of);
+  out.glyph_count = pua->glyph_count;
+  const uint32_t next = kPuaFirst + static_cast<uint32_t>(pua->glyph_count);
+  out.first_free_code = next <= 0xFFFD ? next : 0;
   return out;
 }
 
@@ -512,24 +568,46 @@ std::optional<PdfFont> subset_for_pdf(const std::filesystem::path& file, int ind
   }
   unsigned len = 0;
   const char* data = hb_blob_get_data(blob.get(), &len);
-  const std::span bytes(reinterpret_cast<const std::byte*>(data), len);
-  FacePtrHb face = face_from_bytes(bytes, index, error);
+  FacePtrHb face =
+      face_from_bytes(std::span(reinterpret_cast<const std::byte*>(data), len), index, error);
   if (!face) return std::nullopt;
-  if (face_has_table(face.get(), HB_TAG('C', 'F', 'F', '2'))) {
+  return subset_face_for_pdf(face.get(), glyphs, error);
+}
+
+std::optional<PdfFont> subset_for_pdf(const Face& face, std::span<const uint32_t> glyphs,
+                                      std::string& error) {
+  return subset_face_for_pdf(face.face.get(), glyphs, error);
+}
+
+std::optional<PdfFont> cid_font_for_pdf(const Face& source, std::span<const uint32_t> glyphs,
+                                        std::string& error) {
+  hb_face_t* face = source.face.get();
+  if (face_has_table(face, HB_TAG('C', 'F', 'F', '2'))) {
     error = "CFF2 (variable PostScript) outlines cannot be embedded in a PDF";
     return std::nullopt;
   }
-  if (face_has_table(face.get(), HB_TAG('C', 'F', 'F', ' ')))
-    return subset_cff_for_pdf(face.get(), glyphs, error);
-  auto pua = subset_pua_face(face.get(), glyphs, error);
-  if (!pua) return std::nullopt;
+  BlobPtr cff(hb_face_reference_table(face, HB_TAG('C', 'F', 'F', ' ')));
+  unsigned len = 0;
+  const char* data = hb_blob_get_data(cff.get(), &len);
+  if (!data || len == 0) return std::nullopt;  // TrueType: codes follow the subset
+  auto charset = read_cff_charset(std::span(reinterpret_cast<const uint8_t*>(data), len), error);
+  if (!charset) return std::nullopt;
+  if (!charset->cid_keyed) return std::nullopt;  // name-keyed: codes are subset glyph ids
   PdfFont out;
-  out.kind = PdfFont::Kind::TrueType;
-  out.program = std::move(pua->font);
-  out.code_of = std::move(pua->code_of);
-  out.glyph_count = pua->glyph_count;
-  const uint32_t next = kPuaFirst + static_cast<uint32_t>(pua->glyph_count);
-  out.first_free_code = next <= 0xFFFD ? next : 0;
+  out.kind = PdfFont::Kind::Cff;
+  bool notdef = false;
+  for (uint32_t g : glyphs) {
+    if (g >= charset->glyph_count) {
+      error = "glyph id " + std::to_string(g) + " is not in the face (" +
+              std::to_string(charset->glyph_count) + " glyphs)";
+      return std::nullopt;
+    }
+    if (!set_code(out, g, charset->id_of(g), error)) return std::nullopt;
+    notdef |= g == 0;
+  }
+  out.glyph_count = static_cast<int>(out.code_of.size()) + (notdef ? 0 : 1);
+  out.first_free_code = first_free_code(out);
+  add_cff_metrics(face, out);
   return out;
 }
 

@@ -97,4 +97,19 @@ struct PdfFont {
 std::optional<PdfFont> subset_for_pdf(const std::filesystem::path& file, int index,
                                       std::span<const uint32_t> glyphs, std::string& error);
 
+// The same from a face opened once (open_face): one memory-mapping of its
+// file serves cid_font_for_pdf and the subset, read on different threads.
+std::optional<PdfFont> subset_for_pdf(const Face& face, std::span<const uint32_t> glyphs,
+                                      std::string& error);
+
+// All of subset_for_pdf's answer but `program` (empty), without subsetting,
+// for a face whose codes do not depend on the subset: CID-keyed CFF
+// outlines (the Noto CJK faces), whose subset keeps every glyph's CID. The
+// PDF's pages can then be drawn while the program is made. nullopt with
+// `error` empty for TrueType outlines and name-keyed CFF (their codes are
+// the subset's glyph ids: subset first), with `error` set when the glyphs
+// are not in the face. The same codes, widths and metrics as subset_for_pdf.
+std::optional<PdfFont> cid_font_for_pdf(const Face& face, std::span<const uint32_t> glyphs,
+                                        std::string& error);
+
 }  // namespace moyin::font

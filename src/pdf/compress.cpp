@@ -17,10 +17,15 @@
 namespace moyin::pdf {
 namespace {
 
-// Level 6: measured on the seed's CFF subsets and content streams, within
-// 1% of zlib's size at a third of its time; higher levels cost 2–5× more
-// time for 1–2% (docs/performance.md).
-constexpr int kLevel = 6;
+// The level of each kind of stream, measured on the seed's streams
+// (docs/performance.md, "libdeflate levels per kind of stream"). Content
+// streams (operators and hex glyph codes) shrink with every level up to 6
+// (6 % smaller than at 5) and barely past it, at 1.4–4× the time; so do
+// TrueType programs (level 1 is 3 % larger). Desubroutinized CFF
+// charstrings hardly do: level 1 is 1.3 % larger than 6 at half its time,
+// and the largest face's program is compressed on the path the finished
+// file waits on.
+constexpr int level_of(StreamKind kind) { return kind == StreamKind::CffProgram ? 1 : 6; }
 
 struct CompressorDeleter {
   void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
@@ -39,19 +44,8 @@ std::vector<HPDF_BYTE> contents(HPDF_Stream stream) {
   return out;
 }
 
-// `raw` deflated (zlib format); empty when the compressor could not start.
-std::vector<HPDF_BYTE> deflate(const std::vector<HPDF_BYTE>& raw) {
-  std::unique_ptr<libdeflate_compressor, CompressorDeleter> c(libdeflate_alloc_compressor(kLevel));
-  if (!c) return {};
-  std::vector<HPDF_BYTE> packed(libdeflate_zlib_compress_bound(c.get(), raw.size()));
-  const size_t n =
-      libdeflate_zlib_compress(c.get(), raw.data(), raw.size(), packed.data(), packed.size());
-  packed.resize(n);
-  return packed;
-}
-
 // Replaces the stream's bytes by their compressed form.
-HPDF_STATUS replace(HPDF_Dict dict, const std::vector<HPDF_BYTE>& packed) {
+HPDF_STATUS replace(HPDF_Dict dict, std::span<const HPDF_BYTE> packed) {
   if (packed.empty()) return HPDF_SetError(dict->error, HPDF_FAILD_TO_ALLOC_MEM, 0);
   HPDF_MemStream_FreeData(dict->stream);
   return HPDF_Stream_Write(dict->stream, packed.data(), static_cast<HPDF_UINT>(packed.size()));
@@ -69,11 +63,42 @@ HPDF_STATUS written_compressed(HPDF_Dict dict, HPDF_Stream) {
 // A stream its before_write_fn fills (a TrueType font program) is final
 // only here: compressed now.
 HPDF_STATUS compress_now(HPDF_Dict dict, HPDF_Stream stream) {
-  const HPDF_STATUS st = replace(dict, deflate(contents(dict->stream)));
+  const std::vector<HPDF_BYTE> raw = contents(dict->stream);
+  const HPDF_STATUS st = replace(dict, deflate(std::as_bytes(std::span(raw)), StreamKind::Default));
   return st == HPDF_OK ? written_compressed(dict, stream) : st;
 }
 
 }  // namespace
+
+std::vector<HPDF_BYTE> deflate(std::span<const std::byte> raw, StreamKind kind) {
+  std::unique_ptr<libdeflate_compressor, CompressorDeleter> c(
+      libdeflate_alloc_compressor(level_of(kind)));
+  if (!c) return {};
+  std::vector<HPDF_BYTE> packed(libdeflate_zlib_compress_bound(c.get(), raw.size()));
+  const size_t n =
+      libdeflate_zlib_compress(c.get(), raw.data(), raw.size(), packed.data(), packed.size());
+  packed.resize(n);
+  return packed;
+}
+
+namespace {
+// The write hook of a deferred stream: nothing to do (it only marks it).
+HPDF_STATUS deferred(HPDF_Dict, HPDF_Stream) { return HPDF_OK; }
+}  // namespace
+
+void defer(HPDF_Dict dict) { dict->write_fn = deferred; }
+
+bool set_raw(HPDF_Dict dict, std::span<const std::byte> raw) {
+  dict->write_fn = nullptr;
+  return HPDF_Stream_Write(dict->stream, reinterpret_cast<const HPDF_BYTE*>(raw.data()),
+                           static_cast<HPDF_UINT>(raw.size())) == HPDF_OK;
+}
+
+bool set_compressed(HPDF_Dict dict, std::span<const HPDF_BYTE> packed) {
+  if (replace(dict, packed) != HPDF_OK) return false;
+  dict->write_fn = written_compressed;
+  return true;
+}
 
 void use_libdeflate(HPDF_Doc pdf, int threads, Reuse* reuse) {
   std::vector<HPDF_Dict> now;
@@ -108,7 +133,8 @@ void use_libdeflate(HPDF_Doc pdf, int threads, Reuse* reuse) {
   std::vector<char> failed(now.size(), 0);  // not compressed: the raw bytes go back
   base::run_parallel(now.size(), threads, [&](size_t i) {
     if (kept[i]) return;
-    std::vector<HPDF_BYTE> packed = deflate(bytes[i]);
+    std::vector<HPDF_BYTE> packed =
+        deflate(std::as_bytes(std::span(bytes[i])), StreamKind::Default);
     if (packed.empty()) failed[i] = 1;
     else bytes[i] = std::move(packed);
   });

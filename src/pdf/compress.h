@@ -5,6 +5,10 @@
 
 #include <hpdf.h>
 
+#include <cstddef>
+#include <span>
+#include <vector>
+
 namespace moyin::pdf {
 
 class Reuse;
@@ -19,5 +23,28 @@ class Reuse;
 // `reuse` (`watch`), a final stream whose bytes it kept compressed is not
 // compressed again, and the others are kept for the next build.
 void use_libdeflate(HPDF_Doc pdf, int threads, Reuse* reuse = nullptr);
+
+// What a stream holds: each kind has the libdeflate level measured best for
+// it, size against time (docs/performance.md): CFF font programs, and the
+// rest (content streams, TrueType programs, images, ToUnicode maps).
+enum class StreamKind { Default, CffProgram };
+
+// `raw` deflated (zlib format, what /FlateDecode reads) at `kind`'s level;
+// empty when the compressor could not start. Thread-safe.
+std::vector<HPDF_BYTE> deflate(std::span<const std::byte> raw, StreamKind kind);
+
+// A stream whose bytes come later, once the pages are drawn (a CFF font
+// program, made on the writer's threads): use_libdeflate leaves it alone
+// until set_compressed or set_raw gives it its bytes.
+void defer(HPDF_Dict dict);
+
+// Puts `packed` (deflate's output) in place of the bytes of the stream of
+// `dict`, whose /Filter is /FlateDecode, so that libharu writes it as it is
+// (use_libdeflate then leaves it alone). False when libharu failed.
+bool set_compressed(HPDF_Dict dict, std::span<const HPDF_BYTE> packed);
+
+// Gives a deferred stream its bytes as they are: libharu applies its
+// /Filter when it writes them. False when libharu failed.
+bool set_raw(HPDF_Dict dict, std::span<const std::byte> raw);
 
 }  // namespace moyin::pdf

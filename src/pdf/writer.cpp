@@ -15,13 +15,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <future>
 #include <map>
 #include <memory>
 #include <system_error>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -29,6 +32,7 @@
 #include "base/date.h"
 #include "base/number.h"
 #include "base/parallel.h"
+#include "font/font.h"
 #include "font/subset.h"
 #include "pdf/color.h"
 #include "pdf/compress.h"
@@ -89,6 +93,7 @@ struct FontEntry {
   HPDF_Dict type0 = nullptr;
   HPDF_Dict cid_font = nullptr;
   HPDF_Dict to_unicode_stream = nullptr;
+  HPDF_Dict program = nullptr;  // CFF: the FontFile3 stream, filled by embed_programs
   std::unordered_map<uint32_t, uint16_t> code_of;  // original gid → code
   std::unordered_map<uint16_t, int> width;         // code → PDF width (1/1000 em)
   std::map<uint16_t, std::u16string> to_unicode;
@@ -210,8 +215,12 @@ class Writer {
   }
 
   bool load_fonts();
+  void start_subsets(std::vector<size_t> faces);
+  void make_subset(size_t face);
   bool add_cff_font(FontEntry& entry, const font::PdfFont& sub, const char* tag,
                     const layout::FaceRef& ref);
+  bool embed_programs();
+  bool subsets_made() const;
   void finish_cff_fonts();
   void draw_page(size_t index);
   void draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& run);
@@ -263,6 +272,7 @@ class Writer {
   void add_catalog_entries();
   void add_metadata(const std::string& id);
   void rewrite_to_unicode();
+  void compress_streams();
   bool save();
 
   const Book& book_;
@@ -308,11 +318,30 @@ class Writer {
     bool content_open = false;                           // a BDC … EMC sequence is open
   };
   Tagging tags_;
+
+  // Each face's subset: made (and a CFF program compressed) on the writer's
+  // threads while the pages are drawn, when the codes are known without it
+  // (font::cid_font_for_pdf); else waited for before drawing.
+  struct FaceWork {
+    std::vector<uint32_t> gids;                   // the glyphs drawn: sorted, unique
+    font::FacePtr face;                           // opened once for both (null: not opened)
+    std::shared_ptr<const font::PdfFont> codes;   // the codes, before the subset is made
+    std::shared_ptr<const font::PdfFont> subset;  // null until made (or when it failed)
+    std::vector<HPDF_BYTE> packed;                // a CFF program, compressed
+    std::string error;
+    std::promise<void> made;
+    std::future<void> ready = made.get_future();
+  };
+  std::vector<FaceWork> work_;  // by book face index
+  // Last: joined (by its destructor, on an early return too) before what it fills goes.
+  std::vector<std::jthread> subsetting_;
 };
 
 // The face's subset for `gids` (sorted, unique): kept from an earlier build
 // of `watch` (reuse.h) when it had the same glyphs, else made now.
+// `face`, when given, is the face of `ref` already open.
 std::shared_ptr<const font::PdfFont> subset_for_pdf(const layout::FaceRef& ref,
+                                                    const font::Face* face,
                                                     const std::vector<uint32_t>& gids, Reuse* reuse,
                                                     std::string& err) {
   std::string key;
@@ -322,7 +351,8 @@ std::shared_ptr<const font::PdfFont> subset_for_pdf(const layout::FaceRef& ref,
     if (std::shared_ptr<const font::PdfFont> kept = reuse->find_subset(key)) return kept;
   }
   std::optional<font::PdfFont> made =
-      font::subset_for_pdf(std::filesystem::path(ref.path), ref.index, gids, err);
+      face ? font::subset_for_pdf(*face, gids, err)
+           : font::subset_for_pdf(std::filesystem::path(ref.path), ref.index, gids, err);
   if (!made) return nullptr;
   auto shared = std::make_shared<const font::PdfFont>(std::move(*made));
   if (reuse) reuse->keep_subset(key, shared);
@@ -332,7 +362,7 @@ std::shared_ptr<const font::PdfFont> subset_for_pdf(const layout::FaceRef& ref,
 bool Writer::load_fonts() {
   const size_t nfaces = book_.faces.size();
   fonts_.resize(nfaces);
-  std::vector<std::vector<uint32_t>> used(nfaces);
+  work_ = std::vector<FaceWork>(nfaces);
   for (const auto& page : book_.pages)
     for (const auto& item : page.items)
       if (const auto* run = std::get_if<GlyphRun>(&item)) {
@@ -341,29 +371,36 @@ bool Writer::load_fonts() {
                 " but the book has " + std::to_string(nfaces) + " faces");
           return false;
         }
-        for (const auto& g : run->glyphs) used[run->face].push_back(g.gid);
+        auto& gids = work_[run->face].gids;
+        for (const auto& g : run->glyphs) gids.push_back(g.gid);
       }
-
-  // The subsets are independent of each other (and of libharu): made on
-  // the writer's threads, registered in face order below.
-  std::vector<std::shared_ptr<const font::PdfFont>> subsets(nfaces);
-  std::vector<std::string> errors(nfaces);
-  base::run_parallel(nfaces, opt_.threads, [&](size_t i) {
-    auto& gids = used[i];
-    if (gids.empty()) return;
+  std::vector<size_t> pending;  // the faces whose subset is still to make
+  for (size_t i = 0; i < nfaces; ++i) {
+    auto& gids = work_[i].gids;
+    if (gids.empty()) continue;
     std::sort(gids.begin(), gids.end());
     gids.erase(std::unique(gids.begin(), gids.end()), gids.end());
-    const auto& ref = book_.faces[i];
-    subsets[i] = subset_for_pdf(ref, gids, opt_.reuse, errors[i]);
-  });
+    pending.push_back(i);
+  }
+  start_subsets(std::move(pending));
+  // The codes of a CID-keyed CFF face, read while its subset is made.
+  for (FaceWork& work : work_) {
+    std::string ignored;  // a face that cannot be read: its subset says why
+    if (!work.face) continue;
+    if (auto codes = font::cid_font_for_pdf(*work.face, work.gids, ignored))
+      work.codes = std::make_shared<const font::PdfFont>(std::move(*codes));
+  }
+
   int tag_counter = 0;
   for (size_t i = 0; i < nfaces; ++i) {
-    if (used[i].empty()) continue;
+    FaceWork& work = work_[i];
+    if (work.gids.empty()) continue;
     const auto& ref = book_.faces[i];
-    const std::shared_ptr<const font::PdfFont>& sub = subsets[i];
+    if (!work.codes) work.ready.wait();
+    const std::shared_ptr<const font::PdfFont>& sub = work.codes ? work.codes : work.subset;
     if (!sub) {
       error("cannot subset font " + ref.path + " (face " + std::to_string(ref.index) +
-            "): " + errors[i]);
+            "): " + work.error);
       return false;
     }
     // A subset tag unique in the document: "MOYAAA", "MOYAAB", …
@@ -399,13 +436,97 @@ bool Writer::load_fonts() {
     if (!font) return fail("creating font " + ref.path);
     entry.font = font;
     // Querying each width once also marks the glyph for embedding.
-    for (uint32_t g : used[i]) {
+    for (uint32_t g : work.gids) {
       uint16_t code = entry.code_of.at(g);
       entry.width[code] = HPDF_Font_GetUnicodeWidth(font, code);
     }
     if (!check("measuring font " + ref.path)) return false;
   }
   return true;
+}
+
+// Starts making the subsets of `faces` on the writer's threads, each face
+// opened once for its subset and its codes (the pages wait only for faces
+// whose codes come from the subset: TrueType, so they go first; then the
+// largest first). With one thread, all of them now, each face mapped only
+// for its subset.
+void Writer::start_subsets(std::vector<size_t> faces) {
+  if (opt_.threads > 1)
+    for (size_t i : faces) {
+      doc::Diagnostics ignored;  // a face that cannot be opened: its subset says why
+      work_[i].face = font::open_face(book_.faces[i].path, book_.faces[i].index, ignored);
+    }
+  auto cff = [&](size_t i) { return work_[i].face && font::info(*work_[i].face).cff; };
+  std::stable_sort(faces.begin(), faces.end(), [&](size_t a, size_t b) {
+    if (cff(a) != cff(b)) return !cff(a);
+    return work_[a].gids.size() > work_[b].gids.size();
+  });
+  auto make = [this, faces](size_t k) { make_subset(faces[k]); };
+  if (opt_.threads <= 1) base::run_parallel(faces.size(), 1, make);
+  else subsetting_ = base::start_parallel(faces.size(), opt_.threads, make);
+}
+
+// One face's subset (kept from an earlier build of `watch` when it had the
+// same glyphs), and its CFF program compressed: on a writer's thread.
+void Writer::make_subset(size_t face) {
+  FaceWork& work = work_[face];
+  work.subset =
+      subset_for_pdf(book_.faces[face], work.face.get(), work.gids, opt_.reuse, work.error);
+  const font::PdfFont* sub = work.subset.get();
+  if (sub && sub->kind == font::PdfFont::Kind::Cff && opt_.compress) {
+    const std::span<const std::byte> raw(sub->program);
+    std::string key;  // `watch`: the program compressed by the build before
+    if (opt_.reuse) {
+      key.assign(reinterpret_cast<const char*>(raw.data()), raw.size());
+      if (auto kept = opt_.reuse->find_stream(key)) work.packed.assign(kept->begin(), kept->end());
+    }
+    if (work.packed.empty()) {
+      work.packed = deflate(raw, StreamKind::CffProgram);
+      if (opt_.reuse && !work.packed.empty())
+        opt_.reuse->keep_stream(std::move(key), std::make_shared<const std::string>(
+                                                    work.packed.begin(), work.packed.end()));
+    }
+  }
+  work.made.set_value();
+}
+
+bool Writer::subsets_made() const {
+  for (const FaceWork& work : work_)
+    if (!work.gids.empty() &&
+        work.ready.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
+      return false;
+  return true;
+}
+
+// Waits for the faces' subsets, checks that each drew the codes the pages
+// were drawn with, and puts the CFF programs in their streams (compressed
+// already; the raw bytes, for libharu to compress, if that failed).
+bool Writer::embed_programs() {
+  base::StageTimer timer(opt_.timings, base::Stage::Fonts);
+  subsetting_.clear();  // joins
+  for (size_t i = 0; i < work_.size(); ++i) {
+    FaceWork& work = work_[i];
+    const FontEntry& entry = fonts_[i];
+    if (!entry.program) continue;
+    const auto& ref = book_.faces[i];
+    const font::PdfFont* sub = work.subset.get();
+    if (!sub) {
+      error("cannot subset font " + ref.path + " (face " + std::to_string(ref.index) +
+            "): " + work.error);
+      return false;
+    }
+    if (work.codes && (sub->code_of != work.codes->code_of ||
+                       sub->first_free_code != work.codes->first_free_code)) {
+      error("internal error: the subset of " + ref.path + " (face " + std::to_string(ref.index) +
+            ") does not keep the glyphs' CIDs");
+      return false;
+    }
+    const bool put = work.packed.empty() ? set_raw(entry.program, sub->program)
+                                         : set_compressed(entry.program, work.packed);
+    if (!put) return fail("embedding font " + ref.path);
+    std::vector<HPDF_BYTE>().swap(work.packed);
+  }
+  return check("embedding the fonts");
 }
 
 // A PDF name from a PostScript name: only the characters a name may hold
@@ -437,8 +558,7 @@ bool Writer::add_cff_font(FontEntry& entry, const font::PdfFont& sub, const char
   if (!file) return fail("creating font " + ref.path);
   if (opt_.compress) file->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
   HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
-  HPDF_Stream_Write(file->stream, reinterpret_cast<const HPDF_BYTE*>(sub.program.data()),
-                    static_cast<HPDF_UINT>(sub.program.size()));
+  defer(file);  // the program: embed_programs
 
   HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
   HPDF_Dict_AddName(desc, "FontName", base.c_str());
@@ -480,6 +600,7 @@ bool Writer::add_cff_font(FontEntry& entry, const font::PdfFont& sub, const char
   entry.type0 = type0;
   entry.cid_font = cid;
   entry.to_unicode_stream = cmap;
+  entry.program = file;
   for (const auto& [code, w] : sub.width_of) entry.width[code] = static_cast<int>(std::lround(w));
   return true;
 }
@@ -1734,9 +1855,9 @@ void Writer::rewrite_to_unicode() {
   }
 }
 
-bool Writer::save() {
-  // libdeflate compresses each stream as libharu writes it (docs/performance.md).
-  // What libharu's own page hook would append while saving (closing an open
+void Writer::compress_streams() {
+  // libdeflate compresses each stream (docs/performance.md). What
+  // libharu's own page hook would append while saving (closing an open
   // text or path object, restoring saved graphics states) is done now, so
   // the content streams are final before they are compressed.
   for (HPDF_Page page : pages_) {
@@ -1744,7 +1865,12 @@ bool Writer::save() {
     if (HPDF_Page_GetGMode(page) == HPDF_GMODE_TEXT_OBJECT) HPDF_Page_EndText(page);
     while (HPDF_Page_GetGStateDepth(page) > 1) HPDF_Page_GRestore(page);
   }
-  if (opt_.compress) use_libdeflate(pdf_.get(), opt_.threads, opt_.reuse);
+  // On this thread alone while subsets are still being made (it would
+  // wait for them anyway); the font programs come after, compressed already.
+  if (opt_.compress) use_libdeflate(pdf_.get(), subsets_made() ? opt_.threads : 1, opt_.reuse);
+}
+
+bool Writer::save() {
   // Into memory first (libharu's file writer ignores a failing fclose), then
   // through a synced temporary file renamed into place.
   if (HPDF_SaveToStream(pdf_.get()) != HPDF_OK || HPDF_ResetStream(pdf_.get()) != HPDF_OK)
@@ -1872,6 +1998,10 @@ bool Writer::run() {
   rewrite_to_unicode();
   if (!check("finishing the document")) return false;
   page_timer.stop();
+  base::StageTimer compress_timer(opt_.timings, base::Stage::Write);
+  compress_streams();
+  compress_timer.stop();
+  if (!embed_programs()) return false;  // "fonts": waiting for the subsets
   base::StageTimer write_timer(opt_.timings, base::Stage::Write);
   return save();
 }

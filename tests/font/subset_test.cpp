@@ -12,6 +12,7 @@
 
 #include "base/utf8.h"
 #include "font/font.h"
+#include "test_fonts.h"
 
 namespace moyin::font {
 namespace {
@@ -235,6 +236,68 @@ TEST_F(SubsetTest, CffFaceStaysCffAndIsAddressedByCid) {
   EXPECT_GT(sub->ascent, 700);
   EXPECT_LT(sub->descent, 0);
   EXPECT_LT(sub->bbox[0], sub->bbox[2]);
+}
+
+// The PDF draws a CID-keyed face's pages with codes read before its
+// subset is made (cid_font_for_pdf): they must be the subset's own, and so
+// must the widths and the descriptor's metrics.
+TEST_F(SubsetTest, CidFontCodesAreTheSubsetsWithoutSubsetting) {
+  auto [path, index] = noto_serif_sc();
+  ASSERT_FALSE(path.empty()) << "Noto Serif CJK SC missing: run scripts/setup";
+  doc::Diagnostics d;
+  FacePtr face = open_face(path, index, d);
+  ASSERT_NE(face, nullptr);
+  // Sparse glyphs across the face (the subset renumbers them densely),
+  // without .notdef: the subset adds it, and counts it.
+  std::vector<uint32_t> gids;
+  for (char32_t cp : std::u32string(U"墨印排版，「测试」。Aa1—…"))
+    gids.push_back(glyph_of(*face, cp));
+  for (uint32_t g = 1000; g < 60000; g += 997) gids.push_back(g);
+  std::sort(gids.begin(), gids.end());
+  gids.erase(std::unique(gids.begin(), gids.end()), gids.end());
+  ASSERT_NE(gids.front(), 0u);
+  std::string err;
+  auto early = cid_font_for_pdf(*face, gids, err);
+  ASSERT_TRUE(early) << err;
+  auto sub = subset_for_pdf(*face, gids, err);
+  ASSERT_TRUE(sub) << err;
+  EXPECT_TRUE(early->program.empty());
+  EXPECT_FALSE(sub->program.empty());
+  EXPECT_EQ(early->kind, PdfFont::Kind::Cff);
+  EXPECT_EQ(early->code_of, sub->code_of);
+  EXPECT_EQ(early->width_of, sub->width_of);
+  EXPECT_EQ(early->first_free_code, sub->first_free_code);
+  EXPECT_EQ(early->glyph_count, sub->glyph_count);
+  EXPECT_EQ(early->glyph_count, static_cast<int>(gids.size()) + 1);
+  for (int k = 0; k < 4; ++k) EXPECT_EQ(early->bbox[k], sub->bbox[k]);
+  EXPECT_EQ(early->ascent, sub->ascent);
+  EXPECT_EQ(early->descent, sub->descent);
+  EXPECT_EQ(early->cap_height, sub->cap_height);
+  EXPECT_EQ(early->italic_angle, sub->italic_angle);
+  EXPECT_EQ(early->fixed_pitch, sub->fixed_pitch);
+  // The same subset as from the file's path.
+  auto from_path = subset_for_pdf(path, index, gids, err);
+  ASSERT_TRUE(from_path) << err;
+  EXPECT_EQ(from_path->program, sub->program);
+  // A glyph the face does not have is an error, not a code.
+  std::vector<uint32_t> beyond = {1, 70000};
+  EXPECT_FALSE(cid_font_for_pdf(*face, beyond, err));
+  EXPECT_NE(err.find("70000"), std::string::npos) << err;
+}
+
+// Codes that are the subset's glyph ids cannot be known before it is made:
+// TrueType outlines and name-keyed CFF give no early answer, and no error.
+TEST_F(SubsetTest, CidFontCodesOnlyForCidKeyedFaces) {
+  std::vector<uint32_t> gids = {1, 2, 3};
+  for (const fs::path& file : {fs::path(kWenKai), test_fonts::dir() / "moyin-test-cff.otf"}) {
+    doc::Diagnostics d;
+    FacePtr face = open_face(file, 0, d);
+    ASSERT_NE(face, nullptr) << file;
+    std::string err;
+    EXPECT_FALSE(cid_font_for_pdf(*face, gids, err)) << file;
+    EXPECT_EQ(err, "") << file;
+    EXPECT_TRUE(subset_for_pdf(*face, gids, err)) << file << ": " << err;
+  }
 }
 
 TEST_F(SubsetTest, TrueTypeFaceForPdfKeepsThePrivateUseCodes) {

@@ -320,6 +320,49 @@ TEST_F(PdfTest, TheBytesDoNotDependOnTheNumberOfThreads) {
   EXPECT_TRUE(a == b) << "the PDF written on 4 threads differs";
 }
 
+// A CID-keyed CFF face (the default Noto CJK) is drawn with codes read
+// from the face while its subset is made on another thread, and its program
+// is compressed there: the same bytes on 1 and 4 threads, the same content
+// compressed or not, and the CIDs the subset keeps.
+TEST_F(PdfTest, CffPagesDrawnWhileTheSubsetIsMadeWriteTheSameFile) {
+  doc::Diagnostics d;
+  auto lib = font::FontLibrary::load(fs::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", d);
+  ASSERT_TRUE(lib && lib->find_set("serif-zh")) << "Noto CJK missing: run scripts/setup";
+  const font::FaceInfo& noto =
+      font::info(lib->face(lib->find_set("serif-zh")->faces.front().regular));
+  ASSERT_TRUE(noto.cff);
+  font::FacePtr face = font::open_face(noto.path, noto.index, d);
+  ASSERT_NE(face, nullptr);
+  Sample s = sample_book();
+  const int id = static_cast<int>(s.book.faces.size());
+  s.book.faces.push_back({noto.path, noto.index, noto.postscript_name});
+  s.book.pages.front().items.push_back(
+      make_run(*face, id, "宋体排版：墨印，一二三。", 12, 72, 300));
+  doc::Diagnostics diags;
+  WriteOptions one, four, plain;
+  four.threads = 4;
+  plain.threads = 4;
+  plain.compress = false;
+  ASSERT_TRUE(write(s.book, dir_ / "one.pdf", one, diags)) << all(diags);
+  ASSERT_TRUE(write(s.book, dir_ / "four.pdf", four, diags)) << all(diags);
+  ASSERT_TRUE(write(s.book, dir_ / "plain.pdf", plain, diags)) << all(diags);
+  EXPECT_TRUE(diags.items.empty()) << all(diags);
+  const std::string a = read_bytes(dir_ / "one.pdf"), b = read_bytes(dir_ / "four.pdf");
+  EXPECT_FALSE(a.empty());
+  EXPECT_TRUE(a == b) << "the PDF written on 4 threads differs";
+  auto qdf = [&](const char* name) {
+    return run_command(
+        "qpdf --qdf --object-streams=disable --static-id '" + (dir_ / name).string() + "' -", dir_);
+  };
+  auto z = qdf("four.pdf"), p = qdf("plain.pdf");
+  EXPECT_EQ(z.status, 0) << z.err;
+  EXPECT_TRUE(z.out == p.out) << "the decompressed files differ";
+  auto fonts = run_command("pdffonts '" + (dir_ / "four.pdf").string() + "'", dir_);
+  EXPECT_NE(fonts.out.find("CID Type 0C"), std::string::npos) << fonts.out;
+  auto text = run_command("pdftotext '" + (dir_ / "four.pdf").string() + "' -", dir_);
+  EXPECT_NE(text.out.find("宋体排版：墨印，一二三。"), std::string::npos) << text.out;
+}
+
 TEST_F(PdfTest, DatesComeFromSourceDateEpochWithoutFrontMatterDate) {
   Sample s = sample_book();
   s.book.meta.date.clear();
