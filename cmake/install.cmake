@@ -46,7 +46,8 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # libzip (the EPUB's zip), LittleCMS (CMYK and PDF/A colour) and the JPEG,
 # WebP and GIF decoders are loaded at run time, not linked, so
 # dpkg-shlibdeps does not see them; Source-highlight it finds in the
-# highlighting module.
+# highlighting module. ICU's i18n library (Chinese numerals), also loaded at run
+# time, comes in libicu72 with libicuuc, which is linked.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "fonts-noto-cjk, fonts-lxgw-wenkai, fonts-wqy-microhei, fonts-dejavu-core, \
 libzip4, liblcms2-2, libjpeg62-turbo, libwebp7, libwebpdemux2, libgif7")
 # Formulas need Node.js (math/engine.js); documents without math never start it.

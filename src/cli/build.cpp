@@ -266,7 +266,8 @@ typeset::Resources resources(const Settings& s, image::Catalog& images) {
 
 epub::Options epub_options(const Settings& s, const style::Sheet& sheet, const Job& job,
                            image::Catalog& images) {
-  epub::Options o;
+  // The sheet given at once: a default Options would read the built-in defaults for nothing.
+  epub::Options o{.sheet = sheet};
   o.images = &images;
   if (sheet.epub.embed_fonts)
     o.fonts = faces_to_embed(sheet, s.fonts, job.input.parent_path(), job.input.string());
@@ -275,7 +276,6 @@ epub::Options epub_options(const Settings& s, const style::Sheet& sheet, const J
   o.toc_depth = std::max(3, sheet.toc.depth);
   o.embed_fonts = sheet.epub.embed_fonts;
   o.title_page = sheet.title_page.enabled;
-  o.sheet = sheet;
   name_font_files(o.sheet, s.fonts, job.input.parent_path(), job.input.string());
   o.source_date_epoch = s.env->source_date_epoch;
   o.formulas = s.formulas;
@@ -704,15 +704,8 @@ std::string cache_context(const Settings& s, const Environment& env, const fs::p
   };
   // Large files (the executable, font files of 20–30 MB each) by size and
   // modification time: hashing their content cost 0.4 s on every run.
-  auto stamp = [](const fs::path& p) {
-    std::error_code ec, ec2;
-    const auto size = fs::file_size(p, ec);
-    const auto time = fs::last_write_time(p, ec2);
-    if (ec || ec2) return std::string(cache::kMissing);
-    return std::to_string(size) + "@" + std::to_string(time.time_since_epoch().count());
-  };
-  std::string key =
-      std::string("moyin ") + MOYIN_VERSION + "\nexe " + stamp(executable_path(nullptr));
+  const auto stamp = file_stamp;
+  std::string key = std::string("moyin ") + MOYIN_VERSION + "\nexe " + env.program;
   key += "\nto " + std::to_string(static_cast<int>(s.to)) + "\nstyle " + s.style;
   for (const std::string& set : s.sets) key += "\nset " + set;
   for (const fs::path& dir : s.resource_path)
@@ -847,10 +840,12 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   std::vector<Job> jobs = plan(paths, s, planning);
   keep_shard(jobs, paths, s);
   // Every sheet starts from the built-in defaults, which yaml-cpp takes
-  // about 9 million instructions to read: read on the idle core while the
-  // fonts are loaded and the inputs parsed (the first sheet_for waits for it).
+  // about 9 million instructions to read: unless an earlier run left them
+  // parsed (Environment::sheet_cache), read on the idle core while the fonts
+  // are loaded and the inputs parsed (the first sheet_for waits for it).
   std::jthread warm_defaults;
-  if (!jobs.empty()) warm_defaults = std::jthread([] { style::defaults(); });
+  if (!jobs.empty() && !env.parsed_sheets->has_builtin())
+    warm_defaults = std::jthread([&env] { env.parsed_sheets->prepare_builtin(); });
   // So is libzip, when an EPUB will be written: it is loaded at run time, and
   // mapping it with the libcrypto it needs costs about 8.5 M instructions.
   std::jthread warm_zip;
@@ -992,6 +987,7 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   }
   if (s.timings) print_timings(*s.timings, jobs.size(), started);
   if (fonts) fonts->save_resolution_cache();  // families the documents' styles named
+  save_parsed_sheets(env);
   if (s.used)
     for (size_t i = 0; i < jobs.size(); ++i) {
       s.used->push_back(jobs[i].input);

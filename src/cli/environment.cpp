@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "base/date.h"
+#include "base/file.h"
 #include "cli/data_dir.h"
 #include "highlight/highlight.h"
 
@@ -72,6 +73,15 @@ fs::path highlight_engine(const fs::path& executable) {
   return highlight::built_engine();
 }
 
+// Moyin's folder in the user's cache ($XDG_CACHE_HOME/moyin, else
+// ~/.cache/moyin), empty without a home folder.
+fs::path moyin_cache_dir() {
+  const std::string home = variable("HOME");
+  fs::path cache_home = variable("XDG_CACHE_HOME");
+  if (cache_home.is_relative()) cache_home = home.empty() ? fs::path() : fs::path(home) / ".cache";
+  return cache_home.empty() ? fs::path() : cache_home / "moyin";
+}
+
 // The resolution cache's file and what its validity depends on beyond the
 // files fontconfig reports: the variables that change where fontconfig
 // looks, and the user configuration that may be created later.
@@ -79,10 +89,9 @@ font::ResolutionCache font_cache() {
   font::ResolutionCache c;
   if (variable("MOYIN_NO_FONT_CACHE") == "1") return c;
   const std::string home = variable("HOME");
-  fs::path cache_home = variable("XDG_CACHE_HOME");
-  if (cache_home.is_relative()) cache_home = home.empty() ? fs::path() : fs::path(home) / ".cache";
-  if (cache_home.empty()) return c;
-  c.file = cache_home / "moyin" / "font-resolution.txt";
+  const fs::path dir = moyin_cache_dir();
+  if (dir.empty()) return c;
+  c.file = dir / "font-resolution.txt";
   for (const char* name : {"FONTCONFIG_FILE", "FONTCONFIG_PATH", "FONTCONFIG_SYSROOT", "HOME",
                            "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"}) {
     std::string value = variable(name);
@@ -99,7 +108,38 @@ font::ResolutionCache font_cache() {
   return c;
 }
 
+// The first line of the parsed-sheets file: the build that wrote it.
+std::string sheet_cache_header(const Environment& env) {
+  return "moyin " MOYIN_VERSION " " + env.program + "\n";
+}
+
+// The sheets earlier runs of this build parsed (none: an empty memo).
+std::shared_ptr<const style::ParsedSheets> saved_sheets(const Environment& env) {
+  constexpr std::uintmax_t kMaxCacheBytes = 4u << 20;
+  std::string error;
+  const std::optional<std::string> bytes =
+      base::read_bounded(env.sheet_cache, error, kMaxCacheBytes);
+  const std::string header = sheet_cache_header(env);
+  if (!bytes || !bytes->starts_with(header)) return std::make_shared<const style::ParsedSheets>();
+  return std::make_shared<const style::ParsedSheets>(
+      std::string_view(*bytes).substr(header.size()));
+}
+
 }  // namespace
+
+std::string file_stamp(const fs::path& path) {
+  std::error_code ec, ec2;
+  const auto size = fs::file_size(path, ec);
+  const auto time = fs::last_write_time(path, ec2);
+  if (ec || ec2) return "-";
+  return std::to_string(size) + "@" + std::to_string(time.time_since_epoch().count());
+}
+
+void save_parsed_sheets(const Environment& env) {
+  if (env.sheet_cache.empty()) return;
+  if (const std::optional<std::string> bytes = env.parsed_sheets->saved())
+    base::write_atomic(env.sheet_cache, sheet_cache_header(env) + *bytes);
+}
 
 Environment read_environment(doc::Diagnostics& diags) {
   Environment env;
@@ -115,6 +155,12 @@ Environment read_environment(doc::Diagnostics& diags) {
       first_existing({"/usr/share/color/icc/sRGB.icc", "/usr/share/color/icc/colord/sRGB.icc"});
   env.cmyk_profile = first_existing({"/usr/share/color/icc/ghostscript/default_cmyk.icc"});
   env.font_cache = font_cache();
+  env.program = file_stamp(self);
+  if (variable("MOYIN_NO_SHEET_CACHE") != "1" && env.program != "-")
+    if (const fs::path dir = moyin_cache_dir(); !dir.empty()) {
+      env.sheet_cache = dir / "parsed-sheets";
+      env.parsed_sheets = saved_sheets(env);
+    }
   if (const char* sde = std::getenv("SOURCE_DATE_EPOCH")) {
     env.source_date_epoch = base::parse_source_date_epoch(sde);
     if (!env.source_date_epoch)

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "doc/diagnostics.h"
 #include "font/font.h"
@@ -42,10 +43,22 @@ struct Environment {
   // $XDG_CACHE_HOME/moyin/font-resolution.txt, else ~/.cache/moyin/…; none
   // with MOYIN_NO_FONT_CACHE=1 or without a home folder.
   font::ResolutionCache font_cache;
-  // Sheet files parsed once per run, shared by every document's sheet_for.
+  // Sheet files parsed once per run, shared by every document's sheet_for,
+  // starting from what earlier runs of this same build parsed.
   std::shared_ptr<const style::ParsedSheets> parsed_sheets =
       std::make_shared<const style::ParsedSheets>();
+  // Where the parsed sheets are kept between runs: $XDG_CACHE_HOME/moyin/
+  // parsed-sheets, else ~/.cache/moyin/…; none with MOYIN_NO_SHEET_CACHE=1
+  // or without a home folder.
+  std::filesystem::path sheet_cache;
+  // This build of Moyin (version, the executable's size and modification
+  // time): the saved sheets of another build are not used.
+  std::string program;
 };
+
+// A large file's identity without reading it: "size@mtime", or
+// cache::kMissing's "-" when it cannot be examined.
+std::string file_stamp(const std::filesystem::path& path);
 
 // Reads the environment once. A malformed SOURCE_DATE_EPOCH is a warning
 // (named "SOURCE_DATE_EPOCH" in `diags`) and is ignored.
@@ -57,5 +70,10 @@ Environment read_environment(doc::Diagnostics& diags);
 std::optional<font::FontLibrary> load_fonts(const Environment& env,
                                             const std::filesystem::path& fonts_yaml,
                                             doc::Diagnostics& diags);
+
+// Keeps the sheets this run parsed for the next run (Environment::sheet_cache),
+// when it parsed any the cache did not hold. Failures are ignored: the cache
+// only saves time.
+void save_parsed_sheets(const Environment& env);
 
 }  // namespace moyin::cli

@@ -823,16 +823,132 @@ struct ParsedSheets::Impl {
     std::string extends;
   };
   std::mutex mutex;
+  // By path; the built-in defaults under kBuiltinPath.
   std::map<std::string, Entry> by_path;
   // Whole resolutions that gave no diagnostic, by resolution_key: a batch's
   // posts mostly ask for the same sheet (about 1.6 M instructions each).
   std::map<std::string, Sheet> resolved;
+  // Whether by_path holds an entry the saved bytes did not.
+  bool changed = false;
 };
 
-ParsedSheets::ParsedSheets() : impl_(std::make_unique<Impl>()) {}
-ParsedSheets::~ParsedSheets() = default;
+const Settings& builtin_settings();  // below
 
 namespace {
+
+constexpr std::string_view kBuiltinPath = "<built-in>";
+constexpr std::string_view kSavedFormat = "moyin-parsed-sheets 1\n";
+
+// The saved bytes: every string as its length, ':' and its bytes (values
+// may hold newlines), so reading needs no escaping and stops at any damage.
+void put(std::string& out, std::string_view s) {
+  out += std::to_string(s.size());
+  out += ':';
+  out += s;
+}
+
+bool get(std::string_view& in, std::string_view& s) {
+  const size_t colon = in.find(':');
+  size_t n = 0;
+  if (colon == std::string_view::npos) return false;
+  const auto [end, ec] = std::from_chars(in.data(), in.data() + colon, n);
+  if (ec != std::errc() || end != in.data() + colon || n > in.size() - colon - 1) return false;
+  s = in.substr(colon + 1, n);
+  in.remove_prefix(colon + 1 + n);
+  return true;
+}
+
+bool get(std::string_view& in, std::string& s) {
+  std::string_view v;
+  if (!get(in, v)) return false;
+  s.assign(v);
+  return true;
+}
+
+bool get(std::string_view& in, int& v) {
+  std::string_view s;
+  if (!get(in, s)) return false;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && end == s.data() + s.size();
+}
+
+bool get_entry(std::string_view& in, std::string& path, ParsedSheets::Impl::Entry& e) {
+  int count = 0;
+  if (!get(in, path) || !get(in, e.text) || !get(in, e.extends) || !get(in, count) || count < 0)
+    return false;
+  for (int i = 0; i < count; ++i) {
+    std::string key;
+    Setting st;
+    if (!get(in, key) || !get(in, st.value) || !get(in, st.file) || !get(in, st.pos.line) ||
+        !get(in, st.pos.column))
+      return false;
+    e.settings.emplace_hint(e.settings.end(), std::move(key), std::move(st));  // saved in order
+  }
+  return true;
+}
+
+}  // namespace
+
+ParsedSheets::ParsedSheets() : impl_(std::make_unique<Impl>()) {}
+
+ParsedSheets::ParsedSheets(std::string_view saved) : ParsedSheets() {
+  if (!saved.starts_with(kSavedFormat)) return;
+  saved.remove_prefix(kSavedFormat.size());
+  std::map<std::string, Impl::Entry> entries;
+  while (!saved.empty()) {
+    std::string path;
+    Impl::Entry e;
+    if (!get_entry(saved, path, e)) return;  // damaged: parse everything again
+    entries[std::move(path)] = std::move(e);
+  }
+  impl_->by_path = std::move(entries);
+}
+
+ParsedSheets::~ParsedSheets() = default;
+
+std::optional<std::string> ParsedSheets::saved() const {
+  std::lock_guard lock(impl_->mutex);
+  if (!impl_->changed) return std::nullopt;
+  std::string out(kSavedFormat);
+  for (const auto& [path, e] : impl_->by_path) {
+    put(out, path);
+    put(out, e.text);
+    put(out, e.extends);
+    put(out, std::to_string(e.settings.size()));
+    for (const auto& [key, st] : e.settings) {
+      put(out, key);
+      put(out, st.value);
+      put(out, st.file);
+      put(out, std::to_string(st.pos.line));
+      put(out, std::to_string(st.pos.column));
+    }
+  }
+  return out;
+}
+
+bool ParsedSheets::has_builtin() const {
+  std::lock_guard lock(impl_->mutex);
+  const auto it = impl_->by_path.find(std::string(kBuiltinPath));
+  return it != impl_->by_path.end() && it->second.text == kBuiltinDefaults;
+}
+
+void ParsedSheets::prepare_builtin() const {
+  if (has_builtin()) return;
+  const Settings& parsed = builtin_settings();
+  std::lock_guard lock(impl_->mutex);
+  impl_->by_path[std::string(kBuiltinPath)] = {kBuiltinDefaults, parsed, {}};
+  impl_->changed = true;
+}
+
+namespace {
+
+// The built-in defaults' settings: remembered in `parsed` when given.
+Settings builtin_of(const ParsedSheets* parsed) {
+  if (!parsed) return builtin_settings();
+  parsed->prepare_builtin();
+  std::lock_guard lock(parsed->impl().mutex);
+  return parsed->impl().by_path.at(std::string(kBuiltinPath)).settings;
+}
 
 struct Resolver {
   Settings& settings;
@@ -857,6 +973,7 @@ struct Resolver {
     if (parsed && ok && diags.items.size() == before) {
       std::lock_guard lock(parsed->impl().mutex);
       parsed->impl().by_path[path] = {text, out, ext};
+      parsed->impl().changed = true;
     }
     return ext;
   }
@@ -967,7 +1084,7 @@ Sheet resolve(const Layers& layers, doc::Diagnostics& diags) {
 namespace {
 
 Sheet resolve_layers(const Layers& layers, doc::Diagnostics& diags) {
-  Settings settings = builtin_settings();
+  Settings settings = builtin_of(layers.parsed);
   std::vector<std::string> sources;
   Resolver r{settings, diags, sources, layers.styles_dir, layers.parsed};
   std::string name = "article";

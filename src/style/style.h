@@ -362,12 +362,31 @@ struct Sheet {
 // shipped sheet for every document, and yaml-cpp takes about 9 M
 // instructions for article.yaml. Thread-safe; a file that gave any
 // diagnostic is not kept (its warnings are reported for each document).
+//
+// They are also remembered between runs (README.md, style sheets;
+// docs/performance.md): `saved()` gives what a run parsed as bytes the CLI keeps in
+// its cache folder, and the next run's ParsedSheets starts from them. An
+// entry holds the sheet's whole text and is used only for the same path with
+// the same bytes, so any edit of a sheet parses it again; the CLI drops the
+// saved bytes of another build of Moyin (whose keys or checks may differ).
 class ParsedSheets {
  public:
   ParsedSheets();
+  // Starts from `saved()`'s bytes of an earlier run; bytes that are not such
+  // (truncated, another format) are ignored and everything is parsed again.
+  explicit ParsedSheets(std::string_view saved);
   ~ParsedSheets();
   ParsedSheets(const ParsedSheets&) = delete;
   ParsedSheets& operator=(const ParsedSheets&) = delete;
+
+  // The parsed sheets (and the built-in defaults) as bytes for the next
+  // run; nothing when every entry came from the saved bytes.
+  std::optional<std::string> saved() const;
+  // Whether the built-in defaults are parsed already (remembered or read
+  // in this run): when not, the CLI reads them on an idle core early.
+  bool has_builtin() const;
+  // Reads the built-in defaults into the memo unless they are in it.
+  void prepare_builtin() const;
 
   struct Impl;
   Impl& impl() const { return *impl_; }

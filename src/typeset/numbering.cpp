@@ -1,10 +1,12 @@
 // Heading, figure and table numbers; cross-reference texts.
 #include "typeset/numbering.h"
 
-#include <unicode/locid.h>
-#include <unicode/rbnf.h>
+#include <unicode/unum.h>
+#include <unicode/ustring.h>
+#include <unicode/uversion.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -12,22 +14,89 @@
 
 #include "base/chars.h"
 #include "base/number.h"
+#include "base/shared_library.h"
 #include "base/utf8.h"
 #include "doc/walk.h"
 #include "typeset/book.h"
 
+// ICU's versioned entry points ("unum_open_72"), as the headers rename them.
+#define MOYIN_ICU_SYMBOL_TEXT(name) #name
+#define MOYIN_ICU_SYMBOL(name) MOYIN_ICU_SYMBOL_TEXT(name)
+#define MOYIN_ICU_TEXT(n) #n
+#define MOYIN_ICU_MAJOR(n) MOYIN_ICU_TEXT(n)
+
 namespace moyin::typeset {
 
-// ICU's zh spellout rules take about 2.7 M instructions to parse: made on
-// the first Chinese numeral, not for every document that numbers nothing.
+// Chinese numerals come from ICU's zh spellout rules, in its i18n library.
+// Linking it cost every process start about 1.3 M instructions of symbol
+// binding, for numbers few documents use: it is loaded by the first Chinese
+// numeral (by SONAME, the version the headers describe) and called through
+// its C API; parsing the rules then takes about 2.7 M instructions. One
+// formatter serves both rule sets, under a lock (numbering is rare).
 struct Numerals::Impl {
-  std::once_flag once;
-  UErrorCode status = U_ZERO_ERROR;
-  std::optional<icu::RuleBasedNumberFormat> zh;
+  std::mutex mutex;
+  bool tried = false;
+  std::optional<base::SharedLibrary> i18n;
+  decltype(unum_open)* open = nullptr;
+  decltype(unum_close)* close = nullptr;
+  decltype(unum_setTextAttribute)* set_rules = nullptr;
+  decltype(unum_format)* format = nullptr;
+  UNumberFormat* zh = nullptr;
+  const char* rules = nullptr;  // the rule set `zh` formats with now
 
-  const icu::RuleBasedNumberFormat* chinese() {
-    std::call_once(once, [this] { zh.emplace(icu::URBNF_SPELLOUT, icu::Locale("zh"), status); });
-    return U_FAILURE(status) ? nullptr : &*zh;
+  Impl() = default;
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+  ~Impl() {
+    if (zh) close(zh);
+  }
+
+  void load() {
+    tried = true;
+    base::SharedLibrary& lib =
+        i18n.emplace("libicui18n.so." MOYIN_ICU_MAJOR(U_ICU_VERSION_MAJOR_NUM));
+    if (!lib.resolve(open, MOYIN_ICU_SYMBOL(unum_open)) ||
+        !lib.resolve(close, MOYIN_ICU_SYMBOL(unum_close)) ||
+        !lib.resolve(set_rules, MOYIN_ICU_SYMBOL(unum_setTextAttribute)) ||
+        !lib.resolve(format, MOYIN_ICU_SYMBOL(unum_format)))
+      return;
+    UErrorCode status = U_ZERO_ERROR;
+    zh = open(UNUM_SPELLOUT, nullptr, 0, "zh", nullptr, &status);
+    if (U_FAILURE(status) && zh) {
+      close(zh);
+      zh = nullptr;
+    }
+  }
+
+  // `n` in the rule set `set` as UTF-8; nothing when ICU cannot (no i18n
+  // library, no zh rules): the caller prints arabic numerals.
+  std::optional<std::string> chinese(int n, const char* set) {
+    std::lock_guard lock(mutex);
+    if (!tried) load();
+    if (!zh) return std::nullopt;
+    UErrorCode status = U_ZERO_ERROR;
+    if (rules != set) {
+      UChar name[64];
+      u_charsToUChars(set, name, static_cast<int32_t>(std::strlen(set)) + 1);
+      set_rules(zh, UNUM_DEFAULT_RULESET, name, -1, &status);
+      if (U_FAILURE(status)) return std::nullopt;
+      rules = set;
+    }
+    std::u16string text(64, u'\0');
+    int32_t length =
+        format(zh, n, text.data(), static_cast<int32_t>(text.size()), nullptr, &status);
+    if (status == U_BUFFER_OVERFLOW_ERROR) {
+      status = U_ZERO_ERROR;
+      text.resize(static_cast<size_t>(length));
+      length = format(zh, n, text.data(), length, nullptr, &status);
+    }
+    if (U_FAILURE(status)) return std::nullopt;
+    std::string out(static_cast<size_t>(length) * 3, '\0');
+    int32_t bytes = 0;
+    u_strToUTF8(out.data(), static_cast<int32_t>(out.size()), &bytes, text.data(), length, &status);
+    if (U_FAILURE(status)) return std::nullopt;
+    out.resize(static_cast<size_t>(bytes));
+    return out;
   }
 };
 
@@ -63,19 +132,12 @@ std::string Numerals::format(int n, style::NumberFormat format) const {
     case F::AlphaUpper: return alpha(n, 'A');
     case F::Chinese:
     case F::ChineseFinancial: {
-      const icu::RuleBasedNumberFormat* zh = impl_->chinese();
-      if (!zh) break;  // no zh rules in this ICU: arabic
-      icu::UnicodeString out;
-      icu::FieldPosition pos;
-      UErrorCode status = U_ZERO_ERROR;
-      zh->format(static_cast<int32_t>(n),
-                 icu::UnicodeString(format == F::Chinese ? "%spellout-cardinal"
-                                                         : "%spellout-cardinal-financial"),
-                 out, pos, status);
-      if (U_FAILURE(status)) break;
-      std::string text;
-      out.toUTF8String(text);
-      return text;
+      static constexpr const char* kCardinal = "%spellout-cardinal";
+      static constexpr const char* kFinancial = "%spellout-cardinal-financial";
+      if (std::optional<std::string> text =
+              impl_->chinese(n, format == F::Chinese ? kCardinal : kFinancial))
+        return *text;
+      break;  // no zh rules here: arabic
     }
   }
   std::string out;

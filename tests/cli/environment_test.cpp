@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <string>
 
 namespace moyin::cli {
 namespace {
@@ -63,6 +65,39 @@ TEST(Environment, NodeFromMoyinNodeOrPath) {
   ScopedEnv path("PATH", ("/nonexistent::" + dir.string()).c_str());
   doc::Diagnostics d;
   EXPECT_EQ(read_environment(d).math.node, fake.string());
+  fs::remove_all(dir);
+}
+
+// The parsed sheets are kept in the user's cache for the next run of the
+// same build; another build's file is not used; MOYIN_NO_SHEET_CACHE=1 turns
+// it off.
+TEST(Environment, ParsedSheetsKeptForTheNextRunOfTheSameBuild) {
+  const fs::path dir = scratch();
+  ScopedEnv cache("XDG_CACHE_HOME", dir.c_str());
+  ScopedEnv off("MOYIN_NO_SHEET_CACHE", nullptr);
+  doc::Diagnostics d;
+  const Environment first = read_environment(d);
+  EXPECT_EQ(first.sheet_cache, dir / "moyin" / "parsed-sheets");
+  EXPECT_FALSE(first.parsed_sheets->has_builtin());
+  style::Layers layers;
+  layers.styles_dir = first.styles_dir;
+  layers.parsed = first.parsed_sheets.get();
+  const style::Sheet sheet = style::resolve(layers, d);
+  save_parsed_sheets(first);
+  ASSERT_TRUE(fs::exists(first.sheet_cache));
+  const Environment next = read_environment(d);
+  EXPECT_TRUE(next.parsed_sheets->has_builtin());
+  layers.parsed = next.parsed_sheets.get();
+  EXPECT_EQ(style::to_css(style::resolve(layers, d)), style::to_css(sheet));
+  EXPECT_TRUE(d.items.empty());
+  // Written by another build (its first line differs): not used.
+  std::ifstream in(first.sheet_cache);
+  const std::string rest((std::istreambuf_iterator<char>(in)), {});
+  in.close();
+  std::ofstream(first.sheet_cache) << "moyin 0.0.0 1@1\n" << rest.substr(rest.find('\n') + 1);
+  EXPECT_FALSE(read_environment(d).parsed_sheets->has_builtin());
+  ScopedEnv no("MOYIN_NO_SHEET_CACHE", "1");
+  EXPECT_TRUE(read_environment(d).sheet_cache.empty());
   fs::remove_all(dir);
 }
 

@@ -207,6 +207,58 @@ TEST(Layers, ARunResolvesTheSameLayersOnceAndRepeatsEveryWarning) {
   EXPECT_EQ(all(w2), all(w1));
 }
 
+// The parsed sheets a run saves for the next (ParsedSheets::saved): the
+// next run resolves the same sheet from them, an edited file is read again,
+// damaged bytes are ignored, and a sheet with a warning is never saved.
+TEST(Layers, SavedParsedSheetsResolveTheSameAndAnEditIsReadAgain) {
+  auto dir = scratch_dir();
+  const auto mine = dir / "mine.yaml";
+  std::ofstream(mine) << "body:\n  size: 11pt\n  color: '#204060'\n";
+  Layers l;
+  l.styles_dir = std::filesystem::path(MOYIN_SOURCE_DIR "/styles");
+  l.files = {mine};
+  doc::Diagnostics d;
+  ParsedSheets first;
+  EXPECT_FALSE(first.has_builtin());
+  l.parsed = &first;
+  const Sheet made = resolve(l, d);
+  const std::optional<std::string> saved = first.saved();
+  ASSERT_TRUE(saved.has_value());
+  ParsedSheets next(*saved);
+  EXPECT_TRUE(next.has_builtin());
+  l.parsed = &next;
+  const Sheet again = resolve(l, d);
+  EXPECT_TRUE(d.items.empty()) << all(d);
+  EXPECT_EQ(to_css(again), to_css(made));
+  EXPECT_EQ(again.role(Role::Body).size, 11);
+  EXPECT_EQ(again.sources, made.sources);
+  EXPECT_FALSE(next.saved().has_value());  // nothing new to keep
+  // The file edited: its new bytes are parsed, and kept for the run after.
+  std::ofstream(mine) << "body:\n  size: 13pt\n";
+  ParsedSheets after_edit(*saved);
+  l.parsed = &after_edit;
+  EXPECT_EQ(resolve(l, d).role(Role::Body).size, 13);
+  EXPECT_TRUE(after_edit.saved().has_value());
+  // Damaged bytes: everything parsed again, same sheet.
+  std::ofstream(mine) << "body:\n  size: 11pt\n  color: '#204060'\n";
+  ParsedSheets damaged(std::string_view(*saved).substr(0, saved->size() / 2));
+  EXPECT_FALSE(damaged.has_builtin());
+  l.parsed = &damaged;
+  EXPECT_EQ(to_css(resolve(l, d)), to_css(made));
+  EXPECT_TRUE(d.items.empty()) << all(d);
+  // A sheet with a warning is parsed (and warns) in every run.
+  std::ofstream(mine) << "body:\n  size: huge\n";
+  ParsedSheets warned;
+  l.parsed = &warned;
+  doc::Diagnostics w1, w2;
+  resolve(l, w1);
+  ParsedSheets later(warned.saved().value_or(""));
+  l.parsed = &later;
+  resolve(l, w2);
+  EXPECT_EQ(w1.items.size(), 1u) << all(w1);
+  EXPECT_EQ(all(w2), all(w1));
+}
+
 TEST(Layers, OrderDefaultsSheetFrontMatterFileSet) {
   auto dir = scratch_dir();
   std::ofstream(dir / "fm.yaml") << "body:\n  size: 11pt\n  color: '#ff0000'\npage:\n  size: A5\n"

@@ -20,6 +20,9 @@ TEST(Numerals, ChineseFromIcuAndOtherFormats) {
   EXPECT_EQ(n.format(20, NumberFormat::Chinese), "二十");
   EXPECT_EQ(n.format(105, NumberFormat::Chinese), "一百零五");
   EXPECT_EQ(n.format(12, NumberFormat::ChineseFinancial), "拾贰");
+  // One formatter switches between the two rule sets.
+  EXPECT_EQ(n.format(12, NumberFormat::Chinese), "十二");
+  EXPECT_EQ(n.format(2147483647, NumberFormat::Chinese), "二十一亿四千七百四十八万三千六百四十七");
   EXPECT_EQ(n.format(14, NumberFormat::RomanUpper), "XIV");
   EXPECT_EQ(n.format(4, NumberFormat::Roman), "iv");
   EXPECT_EQ(n.format(28, NumberFormat::Alpha), "ab");
