@@ -531,7 +531,8 @@ bool Writer::embed_programs() {
     const bool put = work.packed.empty() ? set_raw(entry.program, sub->program)
                                          : set_compressed(entry.program, work.packed);
     if (!put) return fail("embedding font " + ref.path);
-    std::vector<HPDF_BYTE>().swap(work.packed);
+    // libharu holds the program now: the face's work is not held while saving.
+    work = FaceWork{};
   }
   return check("embedding the fonts");
 }
