@@ -45,4 +45,6 @@ void* SharedLibrary::address(const char* symbol) {
   return p;
 }
 
+void* process_symbol(const char* symbol) { return ::dlsym(RTLD_DEFAULT, symbol); }
+
 }  // namespace moyin::base

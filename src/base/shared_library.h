@@ -43,4 +43,9 @@ class SharedLibrary {
   std::string error_;
 };
 
+// The address of `symbol` among what the process has already loaded
+// (RTLD_DEFAULT), or null: for a library the binary may or may not be linked
+// with (the allocator, src/cli).
+void* process_symbol(const char* symbol);
+
 }  // namespace moyin::base
