@@ -395,20 +395,40 @@ std::vector<epub::PrintPage> print_pages(const layout::Book& book) {
   return out;
 }
 
-// From here on the allocator gives freed memory back to the system at once,
-// when it is mimalloc (linked into the moyin binary, not into the tests),
-// which otherwise keeps freed pages about 25 ms: the PDF writer frees each
-// page's items once drawn while libharu's objects and the EPUB grow beside
-// it, and those pages would add to the run's peak. Only for the writing of
-// one document (decommitting for the whole run cost about 18 % more CPU).
-void return_freed_memory_at_once() {
+// While it lives, the allocator gives freed memory back to the system at
+// once, when it is mimalloc (linked into the moyin binary, not into the
+// tests), which otherwise keeps freed pages about 25 ms: the PDF writer frees
+// each page's items once drawn while libharu's objects and the EPUB grow
+// beside it, and those pages would add to the run's peak. Only for the
+// writing of one document (decommitting for the whole run cost about 18 %
+// more CPU); the setting before is restored after (`watch` typesets again).
+class FreedMemoryReturnedAtOnce {
+ public:
+  FreedMemoryReturnedAtOnce() {
 #if MOYIN_MIMALLOC_HEADER
-  // Called through the process's symbols: the tests link this code without mimalloc.
-  using Set = decltype(mi_option_set);
-  static Set* const set = reinterpret_cast<Set*>(base::process_symbol("mi_option_set"));
-  if (set) set(mi_option_decommit_delay, 0);
+    if (!set_ || !get_) return;
+    before_ = get_(mi_option_decommit_delay);
+    set_(mi_option_decommit_delay, 0);
 #endif
-}
+  }
+  ~FreedMemoryReturnedAtOnce() {
+#if MOYIN_MIMALLOC_HEADER
+    if (set_ && get_) set_(mi_option_decommit_delay, before_);
+#endif
+  }
+  FreedMemoryReturnedAtOnce(const FreedMemoryReturnedAtOnce&) = delete;
+  FreedMemoryReturnedAtOnce& operator=(const FreedMemoryReturnedAtOnce&) = delete;
+
+ private:
+#if MOYIN_MIMALLOC_HEADER
+  // Through the process's symbols: the tests link this code without mimalloc.
+  using Set = decltype(mi_option_set);
+  using Get = decltype(mi_option_get);
+  Set* set_ = reinterpret_cast<Set*>(base::process_symbol("mi_option_set"));
+  Get* get_ = reinterpret_cast<Get*>(base::process_symbol("mi_option_get"));
+  long before_ = 0;
+#endif
+};
 
 // Writes the formats the user asked for: the PDF from the pages
 // `make_pages` typesets, and the EPUB from the draft `draft_epub(pages_follow,
@@ -480,9 +500,10 @@ void write_outputs(const Job& job, const Settings& s, const style::Sheet& sheet,
     }
   });
   bool pdf_ok = false;
+  std::optional<FreedMemoryReturnedAtOnce> writing;  // from the end of typesetting to the end
   try {
     layout::Book book = pages();
-    return_freed_memory_at_once();
+    writing.emplace();
     print.set_value(print_pages(book));
     pdf_ok = write_pdf(std::move(book), pdf_out, job, sheet, s, images, r);
   } catch (...) {
