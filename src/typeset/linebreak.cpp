@@ -31,31 +31,31 @@ bool is_break(const Item& it, bool emergency_ok) {
          (emergency_ok || !it.emergency);
 }
 
-// Running totals: sums over items[0, i).
-struct Prefix {
-  std::vector<double> width;
-  std::vector<std::array<double, kStretchClasses>> stretch;
-  std::vector<std::array<double, kShrinkClasses>> shrink;
-  std::vector<int> units;
+// Running totals of items[0, i), one record per i: a line's sums are the
+// difference of two records, read from one place in memory.
+struct Total {
+  double width = 0;
+  std::array<double, kStretchClasses> stretch{};
+  std::array<double, kShrinkClasses> shrink{};
+  int units = 0;
+};
 
-  explicit Prefix(std::span<const Item> items)
-      : width(items.size() + 1),
-        stretch(items.size() + 1),
-        shrink(items.size() + 1),
-        units(items.size() + 1) {
-    for (size_t i = 0; i < items.size(); ++i) {
-      const Item& it = items[i];
-      width[i + 1] = width[i] + (it.kind == ItemKind::Penalty ? 0 : it.width);
-      stretch[i + 1] = stretch[i];
-      shrink[i + 1] = shrink[i];
-      units[i + 1] = units[i] + (it.kind == ItemKind::Box ? it.units : 0);
-      if (it.kind == ItemKind::Glue) {
-        stretch[i + 1][static_cast<int>(it.stretch_class)] += it.stretch;
-        shrink[i + 1][static_cast<int>(it.shrink_class)] += it.shrink;
-      }
+std::vector<Total> prefix_totals(std::span<const Item> items) {
+  std::vector<Total> px;
+  px.reserve(items.size() + 1);
+  px.emplace_back();
+  for (const Item& it : items) {
+    Total& t = px.emplace_back(px.back());
+    if (it.kind == ItemKind::Penalty) continue;
+    t.width += it.width;
+    if (it.kind == ItemKind::Box) t.units += it.units;
+    if (it.kind == ItemKind::Glue) {
+      t.stretch[static_cast<int>(it.stretch_class)] += it.stretch;
+      t.shrink[static_cast<int>(it.shrink_class)] += it.shrink;
     }
   }
-};
+  return px;
+}
 
 // First item set on the line that follows a break at `b`.
 size_t after_break(std::span<const Item> items, size_t b) {
@@ -84,28 +84,18 @@ struct Sums {
   }
 };
 
-Eval evaluate_sums(const Sums& line, double break_width, const BreakParams& p, bool last);
-
-// Badness of the line items[begin, b) (+ the break's width) set to the measure.
-Eval evaluate(std::span<const Item> items, const Prefix& px, size_t begin, size_t b,
-              const BreakParams& p, bool last) {
-  Sums line;
-  line.width = px.width[b] - px.width[begin];
-  for (int c = 0; c < kStretchClasses; ++c)
-    line.stretch[c] = px.stretch[b][c] - px.stretch[begin][c];
-  for (int c = 0; c < kShrinkClasses; ++c) line.shrink[c] = px.shrink[b][c] - px.shrink[begin][c];
-  return evaluate_sums(line, b < items.size() ? items[b].width : 0, p, last);
-}
-
-Eval evaluate_sums(const Sums& line, double break_width, const BreakParams& p, bool last) {
-  const double nat = line.width + break_width;
+// Badness of a line of natural width `nat` set to the measure; `stretch(c)`
+// and `shrink(c)` give its capacity in class c (asked only for the classes the
+// adjustment reaches, so a line read from prefix totals costs only those).
+template <class Stretch, class Shrink>
+Eval evaluate_line(double nat, Stretch stretch, Shrink shrink, const BreakParams& p, bool last) {
   double d = p.measure - nat;
   Eval e;
   if (d >= 0) {
     if (last) return e;
     double rem = d;
     for (int c = 0; c < kStretchClasses && rem > kEps; ++c) {
-      double cap = line.stretch[c];
+      double cap = stretch(c);
       if (cap <= kEps) continue;
       double take = std::min(rem, cap);
       double r = take / cap;
@@ -115,14 +105,14 @@ Eval evaluate_sums(const Sums& line, double break_width, const BreakParams& p, b
     if (rem > 1e-6) {
       // Beyond all capacity: word spaces and Han–Latin glue can take it (a
       // loose line); otherwise Han gaps would open wider than 0.1 em — worse.
-      double soft = line.stretch[0] + line.stretch[1];
+      double soft = stretch(0) + stretch(1);
       e.badness += 10000 * ((soft > kEps ? 1 : 3) + rem / std::max(p.measure, 1.0));
     }
     return e;
   }
   double rem = -d;
   for (int c = 0; c < kShrinkClasses && rem > kEps; ++c) {
-    double cap = line.shrink[c];
+    double cap = shrink(c);
     if (cap <= kEps) continue;
     double take = std::min(rem, cap);
     double r = take / cap;
@@ -131,6 +121,21 @@ Eval evaluate_sums(const Sums& line, double break_width, const BreakParams& p, b
   }
   if (rem > 1e-6) e.feasible = false;
   return e;
+}
+
+Eval evaluate_sums(const Sums& line, double break_width, const BreakParams& p, bool last) {
+  return evaluate_line(
+      line.width + break_width, [&](int c) { return line.stretch[c]; },
+      [&](int c) { return line.shrink[c]; }, p, last);
+}
+
+// The line from a break whose next line starts at `from` to the break at
+// `to` (with its width `break_width`), read from the prefix totals.
+Eval evaluate_between(const Total& from, const Total& to, double break_width, const BreakParams& p,
+                      bool last) {
+  return evaluate_line((to.width - from.width) + break_width,
+                       [&](int c) { return to.stretch[c] - from.stretch[c]; },
+                       [&](int c) { return to.shrink[c] - from.shrink[c]; }, p, last);
 }
 
 struct Node {
@@ -144,12 +149,12 @@ struct Node {
 constexpr size_t kNoPos = static_cast<size_t>(-1);
 constexpr size_t kMaxActive = 512;
 
-std::optional<std::vector<LineSpan>> optimal(std::span<const Item> items, const Prefix& px,
+std::optional<std::vector<LineSpan>> optimal(std::span<const Item> items, std::span<const Total> px,
                                              const BreakParams& p, bool final_pass) {
   const size_t n = items.size();
   std::vector<Node> nodes;
   nodes.push_back({kNoPos, 0, 0, -1, BreakRule::Optimal});
-  std::vector<int> active{0}, next_active;
+  std::vector<int> active{0};
   int last_killed = -1;
 
   for (size_t b = 0; b <= n; ++b) {
@@ -157,32 +162,37 @@ std::optional<std::vector<LineSpan>> optimal(std::span<const Item> items, const 
     if (!end && !is_break(items[b], final_pass)) continue;
     const bool forced = end || is_forced(items[b]);
     const double pen = end ? 0 : items[b].penalty;
+    const double break_width = end ? 0 : items[b].width;
+    const Total& to = px[b];
     int best = -1;
     double best_d = std::numeric_limits<double>::infinity();
-    next_active.clear();
-    for (int a : active) {
+    // The active list is compacted in place, in its order (ties go to the
+    // earliest node, as they always have).
+    size_t kept = 0;
+    for (size_t i = 0; i < active.size(); ++i) {
+      const int a = active[i];
       const Node& na = nodes[a];
       if (na.begin > b || (na.begin == b && !forced) ||
           (na.begin == b && end && b > 0 && na.pos != kNoPos)) {
-        next_active.push_back(a);  // the line would be empty: not a candidate here
+        active[kept++] = a;  // the line would be empty: not a candidate here
         continue;
       }
-      Eval e = evaluate(items, px, na.begin, b, p, forced);
+      Eval e = evaluate_between(px[na.begin], to, break_width, p, forced);
       if (!e.feasible) {
         last_killed = a;  // overfull now, and only wider later
         continue;
       }
-      next_active.push_back(a);
+      active[kept++] = a;
       double d = (p.line_penalty + e.badness) * (p.line_penalty + e.badness);
       if (!forced) d += pen >= 0 ? pen * pen : -pen * pen;
-      if (end && na.pos != kNoPos && px.units[n] - px.units[na.begin] < p.min_last_line) d += 1e12;
+      if (end && na.pos != kNoPos && px[n].units - px[na.begin].units < p.min_last_line) d += 1e12;
       d += na.demerits;
       if (d < best_d) {
         best_d = d;
         best = a;
       }
     }
-    active.swap(next_active);
+    active.resize(kept);
     if (forced) active.clear();  // no line crosses a forced break
     if (best >= 0) {
       BreakRule rule = end                  ? BreakRule::End
@@ -289,7 +299,7 @@ std::vector<LineSpan> break_lines_first_fit(std::span<const Item> items, const B
 
 std::vector<LineSpan> break_lines(std::span<const Item> items, const BreakParams& p) {
   if (items.size() > p.first_fit_threshold) return break_lines_first_fit(items, p);
-  Prefix px(items);
+  const std::vector<Total> px = prefix_totals(items);
   if (auto lines = optimal(items, px, p, false)) return *lines;
   if (auto lines = optimal(items, px, p, true)) return *lines;
   return break_lines_first_fit(items, p);

@@ -3,6 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <optional>
+#include <random>
+#include <span>
 #include <vector>
 
 namespace moyin::typeset {
@@ -239,6 +245,243 @@ TEST(LineBreak, HugeMeasureKeepsOneLine) {
   auto lines = break_lines(items, BreakParams{.measure = 1e9});
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_EQ(lines[0].end, items.size());
+}
+
+// ---- The breaker against a plain transcription of its definition.
+//
+// The same Knuth–Plass search written without any of break_lines' economies
+// (each line's sums from separate prefix arrays, all nine classes computed,
+// a fresh active list per breakpoint), on pseudo-random lists shaped like the
+// paragraph setter's: the optimized breaker must choose the same lines.
+
+struct Plain {
+  std::span<const Item> items;
+  const BreakParams& p;
+  std::vector<double> width;
+  std::vector<std::array<double, kStretchClasses>> stretch;
+  std::vector<std::array<double, kShrinkClasses>> shrink;
+  std::vector<int> units;
+
+  Plain(std::span<const Item> its, const BreakParams& params)
+      : items(its),
+        p(params),
+        width(its.size() + 1),
+        stretch(its.size() + 1),
+        shrink(its.size() + 1),
+        units(its.size() + 1) {
+    for (size_t i = 0; i < its.size(); ++i) {
+      const Item& it = its[i];
+      width[i + 1] = width[i] + (it.kind == ItemKind::Penalty ? 0 : it.width);
+      stretch[i + 1] = stretch[i];
+      shrink[i + 1] = shrink[i];
+      units[i + 1] = units[i] + (it.kind == ItemKind::Box ? it.units : 0);
+      if (it.kind == ItemKind::Glue) {
+        stretch[i + 1][static_cast<int>(it.stretch_class)] += it.stretch;
+        shrink[i + 1][static_cast<int>(it.shrink_class)] += it.shrink;
+      }
+    }
+  }
+
+  static bool forced(const Item& it) {
+    return it.kind == ItemKind::Penalty && it.penalty <= -kInfPenalty;
+  }
+  size_t after_break(size_t b) const {
+    size_t k = b + 1;
+    while (k < items.size() && items[k].kind != ItemKind::Box && !forced(items[k])) ++k;
+    return k;
+  }
+
+  // {feasible, badness} of items[begin, b) set to the measure.
+  std::pair<bool, double> evaluate(size_t begin, size_t b, bool last) const {
+    std::array<double, kStretchClasses> st{};
+    std::array<double, kShrinkClasses> sh{};
+    for (int c = 0; c < kStretchClasses; ++c) st[c] = stretch[b][c] - stretch[begin][c];
+    for (int c = 0; c < kShrinkClasses; ++c) sh[c] = shrink[b][c] - shrink[begin][c];
+    const double nat = (width[b] - width[begin]) + (b < items.size() ? items[b].width : 0);
+    const double d = p.measure - nat;
+    double bad = 0;
+    if (d >= 0) {
+      if (last) return {true, 0};
+      double rem = d;
+      for (int c = 0; c < kStretchClasses && rem > 1e-9; ++c) {
+        if (st[c] <= 1e-9) continue;
+        const double take = std::min(rem, st[c]);
+        const double r = take / st[c];
+        bad += 100 * p.stretch_weight[c] * r * r * r;
+        rem -= take;
+      }
+      if (rem > 1e-6)
+        bad += 10000 * ((st[0] + st[1] > 1e-9 ? 1 : 3) + rem / std::max(p.measure, 1.0));
+      return {true, bad};
+    }
+    double rem = -d;
+    for (int c = 0; c < kShrinkClasses && rem > 1e-9; ++c) {
+      if (sh[c] <= 1e-9) continue;
+      const double take = std::min(rem, sh[c]);
+      const double r = take / sh[c];
+      bad += 100 * p.shrink_weight[c] * r * r * r;
+      rem -= take;
+    }
+    return {rem <= 1e-6, bad};
+  }
+
+  struct Node {
+    size_t pos, begin;
+    double demerits;
+    int prev;
+    BreakRule rule;
+  };
+
+  std::optional<std::vector<LineSpan>> optimal(bool final_pass) const {
+    const size_t n = items.size(), none = static_cast<size_t>(-1);
+    std::vector<Node> nodes{{none, 0, 0, -1, BreakRule::Optimal}};
+    std::vector<int> active{0};
+    int last_killed = -1;
+    for (size_t b = 0; b <= n; ++b) {
+      const bool end = b == n;
+      if (!end && !(items[b].kind == ItemKind::Penalty && items[b].penalty < kInfPenalty &&
+                    (final_pass || !items[b].emergency)))
+        continue;
+      const bool is_forced = end || forced(items[b]);
+      const double pen = end ? 0 : items[b].penalty;
+      int best = -1;
+      double best_d = std::numeric_limits<double>::infinity();
+      std::vector<int> next;
+      for (int a : active) {
+        const Node& na = nodes[static_cast<size_t>(a)];
+        if (na.begin > b || (na.begin == b && !is_forced) ||
+            (na.begin == b && end && b > 0 && na.pos != none)) {
+          next.push_back(a);
+          continue;
+        }
+        const auto [feasible, bad] = evaluate(na.begin, b, is_forced);
+        if (!feasible) {
+          last_killed = a;
+          continue;
+        }
+        next.push_back(a);
+        double d = (p.line_penalty + bad) * (p.line_penalty + bad);
+        if (!is_forced) d += pen >= 0 ? pen * pen : -pen * pen;
+        if (end && na.pos != none && units[n] - units[na.begin] < p.min_last_line) d += 1e12;
+        d += na.demerits;
+        if (d < best_d) {
+          best_d = d;
+          best = a;
+        }
+      }
+      active = is_forced ? std::vector<int>{} : next;
+      if (best >= 0) {
+        const BreakRule rule = end                  ? BreakRule::End
+                               : is_forced          ? BreakRule::Forced
+                               : items[b].emergency ? BreakRule::Emergency
+                                                    : BreakRule::Optimal;
+        nodes.push_back({end ? n : b, end ? n : after_break(b), best_d, best, rule});
+        active.push_back(static_cast<int>(nodes.size() - 1));
+        if (active.size() > 512) {
+          size_t keep = 0;
+          for (size_t k = 1; k < active.size(); ++k)
+            if (nodes[static_cast<size_t>(active[k])].demerits <
+                nodes[static_cast<size_t>(active[keep])].demerits)
+              keep = k;
+          active.erase(active.begin() + (keep == 0 ? 1 : 0));
+        }
+      } else if (active.empty()) {
+        if (!final_pass || last_killed < 0) return std::nullopt;
+        nodes.push_back({end ? n : b, end ? n : after_break(b),
+                         nodes[static_cast<size_t>(last_killed)].demerits + 1e15, last_killed,
+                         BreakRule::Overfull});
+        active.push_back(static_cast<int>(nodes.size() - 1));
+      }
+      if (end) break;
+    }
+    size_t k = nodes.size() - 1;
+    if (nodes[k].pos != n) return std::nullopt;
+    std::vector<LineSpan> lines;
+    while (k > 0) {
+      const Node& nk = nodes[k];
+      lines.push_back({nodes[static_cast<size_t>(nk.prev)].begin, nk.pos, nk.pos, nk.rule});
+      k = static_cast<size_t>(nk.prev);
+    }
+    std::reverse(lines.begin(), lines.end());
+    return lines;
+  }
+
+  std::vector<LineSpan> lines() const {
+    if (items.size() > p.first_fit_threshold) return break_lines_first_fit(items, p);
+    if (auto l = optimal(false)) return *l;
+    if (auto l = optimal(true)) return *l;
+    return break_lines_first_fit(items, p);
+  }
+};
+
+// A paragraph like build_items makes: Han and Latin boxes, marks with blank
+// halves, word spaces, Han gaps, Han–Latin glue, breaks of every kind
+// (ordinary, discouraged, emergency, forbidden, hanging, forced).
+std::vector<Item> random_paragraph(std::mt19937& rng) {
+  auto real = [&](double lo, double hi) { return std::uniform_real_distribution<>(lo, hi)(rng); };
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  const double em = pick(4) == 0 ? 9 : 10.5;
+  std::vector<Item> items;
+  if (pick(2) == 0) items.push_back(Item::box(2 * em, 0));
+  const int atoms = 1 + pick(pick(5) == 0 ? 600 : 120);
+  for (int i = 0; i < atoms; ++i) {
+    const int what = pick(20);
+    if (i > 0) {
+      const int brk = pick(20);
+      if (brk < 12) items.push_back(Item::pen(0));
+      else if (brk < 14) items.push_back(Item::pen(50));
+      else if (brk < 15) items.push_back(Item::pen(0, -em / 2));  // hanging
+      else if (brk < 16) items.push_back(Item::pen(5000, 0, true));
+      else if (brk < 18) items.push_back(Item::pen(kInfPenalty, 0, true));
+      else if (brk < 19 && pick(8) == 0) items.push_back(Item::pen(-kInfPenalty));
+      const int glue = pick(10);
+      if (glue < 5)
+        items.push_back(Item::glue(0, 0.1 * em, 0, StretchClass::Han, ShrinkClass::Word));
+      else if (glue < 7) {
+        const double w = real(0.2, 0.35) * em;
+        items.push_back(Item::glue(w, em / 2 - w, w - em / 4));
+      } else if (glue < 8) {
+        const double w = em / 4;
+        items.push_back(
+            Item::glue(w, em / 3 - w, w - em / 8, StretchClass::HanLatin, ShrinkClass::HanLatin));
+      } else if (glue < 9) {
+        const double w = em / 2;
+        items.push_back(
+            Item::glue(w, 0, w, StretchClass::Word, static_cast<ShrinkClass>(1 + pick(5))));
+      }
+    }
+    if (what < 12) items.push_back(Item::box(em, 1));
+    else if (what < 17) items.push_back(Item::box(real(0.3, 4) * em, 1));
+    else items.push_back(Item::box(em / 2, 0));
+  }
+  return items;
+}
+
+TEST(LineBreak, AgreesWithThePlainDefinition) {
+  std::mt19937 rng(16);
+  int lines = 0, loose = 0;
+  for (int round = 0; round < 1500; ++round) {
+    const std::vector<Item> items = random_paragraph(rng);
+    BreakParams p;
+    const int m = static_cast<int>(rng() % 8);
+    p.measure = m == 0 ? 1e9 : m == 1 ? 31.5 : 105 + static_cast<double>(rng() % 320);
+    p.min_last_line = static_cast<int>(rng() % 4);
+    p.justify = rng() % 5 != 0;
+    const std::vector<LineSpan> got = break_lines(items, p);
+    const std::vector<LineSpan> want = Plain(items, p).lines();
+    ASSERT_EQ(got.size(), want.size()) << "round " << round;
+    for (size_t i = 0; i < got.size(); ++i) {
+      ASSERT_EQ(got[i].begin, want[i].begin) << "round " << round << " line " << i;
+      ASSERT_EQ(got[i].end, want[i].end) << "round " << round << " line " << i;
+      ASSERT_EQ(got[i].brk, want[i].brk) << "round " << round << " line " << i;
+      ASSERT_EQ(got[i].rule, want[i].rule) << "round " << round << " line " << i;
+      loose += got[i].rule != BreakRule::Optimal && got[i].rule != BreakRule::End;
+    }
+    lines += static_cast<int>(got.size());
+  }
+  // The lists reach every kind of line, not just easy ones.
+  EXPECT_GT(lines, 10000);
+  EXPECT_GT(loose, 100);
 }
 
 }  // namespace
