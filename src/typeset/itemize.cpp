@@ -180,9 +180,25 @@ bool quote_is_cjk(const std::string& text, uint32_t offset) {
   return !base::is_latin_alnum(prev) && !base::is_latin_alnum(next);
 }
 
+font::FaceChoice FaceMemo::select(const font::FontLibrary& library, const font::FontSet& set,
+                                  char32_t cp, bool bold, bool italic, bool prefer_cjk) {
+  if (cp > 0x10FFFF) return library.select(set, cp, bold, italic, prefer_cjk);
+  const uint32_t key = static_cast<uint32_t>(cp) | (bold ? 1u << 21 : 0) |
+                       (italic ? 1u << 22 : 0) | (prefer_cjk ? 1u << 23 : 0);
+  if (slots_.empty()) slots_.resize(kSlots);
+  // Neighbouring characters (a script's block) fall in neighbouring slots.
+  Slot& slot = slots_[(key ^ (key >> 12)) % kSlots];
+  if (slot.set != &set || slot.key != key) {
+    slot.choice = library.select(set, cp, bold, italic, prefer_cjk);
+    slot.set = &set;
+    slot.key = key;
+  }
+  return slot.choice;
+}
+
 std::vector<Run> itemize(const StyledText& st, const FontRoles& fonts,
                          std::vector<std::pair<char32_t, uint32_t>>* uncovered,
-                         std::string_view lang) {
+                         std::string_view lang, FaceMemo* memo) {
   std::vector<Run> runs;
   if (!fonts.library || !fonts.text) return runs;
   size_t si = 0;
@@ -196,7 +212,8 @@ std::vector<Run> itemize(const StyledText& st, const FontRoles& fonts,
     bool cjk = base::is_cjk(c) || quote_cjk;
     char32_t pick = c == '\n' ? U' ' : c;
     const bool bold = style.bold || (fonts.cjk_emphasis_bold && style.italic && cjk && !style.code);
-    font::FaceChoice fc = fonts.library->select(*set, pick, bold, style.italic, quote_cjk);
+    font::FaceChoice fc = memo ? memo->select(*fonts.library, *set, pick, bold, style.italic, quote_cjk)
+                               : fonts.library->select(*set, pick, bold, style.italic, quote_cjk);
     // An object (a formula) is drawn by its engine, not by a face.
     if (!fc.covered && !base::draws_nothing(pick) && style.object < 0) {
       if (font::FaceChoice fb = fonts.library->fallback(pick, lang, bold, style.italic); fb.covered)

@@ -87,14 +87,35 @@ struct Run {
   InlineStyle style;
 };
 
+// FontLibrary::select's answers already given, in a direct-mapped table
+// (select is a pure function of the set, the character and the style, and
+// walks the set's cmaps: a Han character behind a Latin face costs two
+// misses first). One per ParagraphSetter, so used by one thread; the sets
+// it is asked about must outlive it (they live in the FontLibrary).
+class FaceMemo {
+ public:
+  font::FaceChoice select(const font::FontLibrary& library, const font::FontSet& set, char32_t cp,
+                          bool bold, bool italic, bool prefer_cjk);
+
+ private:
+  struct Slot {
+    const font::FontSet* set = nullptr;  // null: empty
+    uint32_t key = 0;                    // the character and the three flags
+    font::FaceChoice choice;
+  };
+  static constexpr size_t kSlots = 4096;
+  std::vector<Slot> slots_;  // kSlots once used
+};
+
 // Decides per character (with “ ” ‘ ’ next to Han taken as Chinese marks,
 // CJK-RULES §1) which face draws it and cuts runs: the role's set first,
 // then any installed face covering it (FontLibrary::fallback, for the
 // document language `lang`). `uncovered` collects code points no face has
 // (they are drawn as the set's .notdef box).
+// `memo` (optional) remembers the faces chosen, for the next paragraphs.
 std::vector<Run> itemize(const StyledText& st, const FontRoles& fonts,
                          std::vector<std::pair<char32_t, uint32_t>>* uncovered = nullptr,
-                         std::string_view lang = "zh-Hans");
+                         std::string_view lang = "zh-Hans", FaceMemo* memo = nullptr);
 
 // True when the ambiguous quote at `offset` in `text` is a Chinese mark.
 bool quote_is_cjk(const std::string& text, uint32_t offset);

@@ -1,5 +1,7 @@
 #include "typeset/measure.h"
 
+#include <span>
+
 #include "base/utf8.h"
 
 namespace moyin::typeset {
@@ -45,7 +47,7 @@ MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRol
   MeasuredParagraph mp;
   mp.text = flatten(inlines, !opt.images.empty());
   int images_seen = 0;
-  mp.runs = itemize(mp.text, fonts, &mp.uncovered, opt.lang);
+  mp.runs = itemize(mp.text, fonts, &mp.uncovered, opt.lang, opt.faces);
   const std::string& text = mp.text.text;
   for (uint32_t r = 0; r < mp.runs.size(); ++r) {
     const Run& run = mp.runs[r];
@@ -105,20 +107,29 @@ MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRol
     }
     const font::Face& face = fonts.library->face(run.face_id);
     const std::string_view script = run.cjk ? "Hani" : "";
-    std::vector<font::ShapedGlyph> shaped;
+    std::vector<font::ShapedGlyph> fresh_glyphs;
+    const std::vector<font::ShapedGlyph>* found = &fresh_glyphs;
     if (opt.shapes) {
-      std::string key(reinterpret_cast<const char*>(&run.face_id), sizeof run.face_id);
+      std::string& key = opt.shapes->key;
+      key.assign(reinterpret_cast<const char*>(&run.face_id), sizeof run.face_id);
       ((key += script) += '\0') += opt.lang;
       (key += '\0').append(text, run.begin, run.end - run.begin);
-      auto [it, fresh] = opt.shapes->runs.try_emplace(std::move(key));
-      if (fresh) it->second = shape_run(face, text, run.begin, run.end, script, opt.lang);
-      shaped = it->second;
+      auto it = opt.shapes->runs.find(std::string_view(key));
+      if (it == opt.shapes->runs.end())
+        it = opt.shapes->runs
+                 .emplace(key, shape_run(face, text, run.begin, run.end, script, opt.lang))
+                 .first;
+      found = &it->second;
     } else {
-      shaped = shape_run(face, text, run.begin, run.end, script, opt.lang);
+      fresh_glyphs = shape_run(face, text, run.begin, run.end, script, opt.lang);
     }
-    for (font::ShapedGlyph& g : shaped) g.cluster += run.begin;
+    // Clusters relative to the run (as cached) become offsets into the paragraph.
     const uint32_t base = static_cast<uint32_t>(mp.glyphs.size());
-    mp.glyphs.insert(mp.glyphs.end(), shaped.begin(), shaped.end());
+    for (font::ShapedGlyph g : *found) {
+      g.cluster += run.begin;
+      mp.glyphs.push_back(g);
+    }
+    const std::span<const font::ShapedGlyph> shaped(mp.glyphs.data() + base, found->size());
     // Cluster boundaries: glyphs of one cluster form one atom.
     size_t g = 0;
     while (g < shaped.size()) {

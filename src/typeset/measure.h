@@ -63,7 +63,13 @@ struct MeasuredParagraph {
 // layouts page references and per-page note numbers repeat. Owned by one
 // ParagraphSetter, so used by one thread.
 struct ShapeCache {
-  std::unordered_map<std::string, std::vector<font::ShapedGlyph>> runs;
+  // Looked up by a string_view of a reused key buffer: a hit allocates nothing.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::vector<font::ShapedGlyph>, Hash, std::equal_to<>> runs;
+  std::string key;  // the key being looked up
 };
 
 struct MeasureOptions {
@@ -83,6 +89,7 @@ struct MeasureOptions {
   // alt text; else every image is an object and has its size here.
   std::vector<ImageSize> images;
   ShapeCache* shapes = nullptr;  // null: every run shaped
+  FaceMemo* faces = nullptr;     // null: every character's face chosen afresh
 };
 
 MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRoles& fonts,

@@ -494,6 +494,7 @@ MeasuredParagraph ParagraphSetter::measure_for(const std::vector<doc::Inline>& i
                                                const ParagraphStyle& style) {
   MeasureOptions mo;
   mo.shapes = &shapes_;
+  mo.faces = &faces_;
   mo.size = style.size;
   mo.code_scale = style.code_scale;
   mo.lang = style.lang;

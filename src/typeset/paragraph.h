@@ -175,6 +175,7 @@ class ParagraphSetter {
                                 const ParagraphStyle& style);
   BreakOpportunities breaks_;
   ShapeCache shapes_;
+  FaceMemo faces_;
 };
 
 inline constexpr uint32_t kNoAtom = 0xFFFFFFFF;
