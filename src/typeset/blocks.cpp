@@ -1516,10 +1516,8 @@ VBox line_box(SetLine line, const style::RoleStyle& rs, double x) {
   double below = lead - base;
   box.baseline = std::max(base, line.ascent);
   box.height = box.baseline + std::max(below, line.descent);
-  for (auto& it : line.items) {
-    translate(it, x, 0);
-    box.items.push_back(std::move(it));
-  }
+  for (auto& it : line.items) translate(it, x, 0);
+  box.items = std::move(line.items);
   return box;
 }
 

@@ -799,6 +799,7 @@ class FontSetter {
   // marked as elements of their own (SetLine::elements).
   void place_content(Line& l, const std::vector<std::string>& link_texts, const SetRequest& req,
                      const FontRoles& roles, layout::Color color, double size, SetLine& sl) {
+    sl.items.reserve(sl.items.size() + l.runs.size() + l.objects.size() + l.decorations.size());
     int open_link = -1;  // the link whose runs are being placed
     auto begin = [&](std::string type, std::string alt, int link) {
       if (!req.inline_tags) return;
@@ -1205,13 +1206,15 @@ class FontSetter {
 };
 
 // Library face ids -> Book::faces, in order of first use. Each page's items
-// are trimmed to their size too: running heads and notes were appended after
-// the body, and the spare capacity of every page is a third of a book's
-// layout memory, held while the PDF is written.
+// are trimmed to their size too when much room is left (notes appended to a
+// page may have doubled its vector: spare capacity held while the PDF is
+// written); the little room the page builder leaves for running heads and
+// notes is not worth moving every item again.
 void number_faces(layout::Book& book, const font::FontLibrary& fonts) {
   std::map<int, int> index;
   for (auto& page : book.pages) {
-    page.items.shrink_to_fit();
+    if (page.items.capacity() - page.items.size() > 16 + page.items.size() / 8)
+      page.items.shrink_to_fit();
     for (auto& it : page.items) {
       auto* r = std::get_if<layout::GlyphRun>(&it);
       if (!r) continue;

@@ -1,6 +1,7 @@
 #include "typeset/pages.h"
 
 #include <algorithm>
+#include <deque>
 #include <limits>
 #include <map>
 
@@ -185,16 +186,29 @@ double kept_after(std::span<const VItem> list, size_t j) {
 }
 
 // Returns the height the body takes from the top of the type area.
-double place(std::span<const VItem> list, size_t begin, size_t end, const TypeArea& area,
-             const VBox* head, const std::map<size_t, double>& scales, bool continues,
-             layout::Page& page, std::vector<Mark>& marks) {
+// The boxes list[begin, end) set on `page` from the type area's top. With
+// `owned` (the list itself, the caller's to consume) each box's items are
+// moved onto the page, not copied: a box is placed once.
+double place(std::span<const VItem> list, std::vector<VItem>* owned, size_t begin, size_t end,
+             const TypeArea& area, const VBox* head, const std::map<size_t, double>& scales,
+             bool continues, layout::Page& page, std::vector<Mark>& marks) {
   const VBox* last = nullptr;  // the last box placed, and its baseline
   double last_baseline = 0;
   double y = area.top;
   double glue = 0;
   bool any = false;
   std::vector<Fragment> fragments;  // in order of first appearance
-  std::vector<layout::Item> content;
+  // Where each box goes: the bands behind the text are known only once
+  // every box is placed, and they come first in the page's items.
+  struct Placed {
+    const VBox* box;
+    VBox* movable;  // the same box when its items may be moved, else null
+    double baseline;
+    bool is_head;
+  };
+  std::vector<Placed> placed;
+  std::deque<VBox> shrunk;  // figures scaled to fit (stable addresses)
+  size_t count = 0;
   // Index `begin - 1` stands for the header (if any), placed before list[begin].
   for (size_t step = head ? 0 : 1; step <= end - begin; ++step) {
     const bool is_head = step == 0;
@@ -207,25 +221,18 @@ double place(std::span<const VItem> list, size_t begin, size_t end, const TypeAr
     }
     const auto* box = is_head ? head : std::get_if<VBox>(&list[k]);
     if (!box) continue;
-    VBox shrunk;
+    VBox* movable = owned && !is_head ? std::get_if<VBox>(&(*owned)[k]) : nullptr;
+    bool was_shrunk = false;
     if (auto s = scales.find(k); !is_head && s != scales.end()) {
-      shrunk = scaled(*box, s->second);
-      box = &shrunk;
+      box = &shrunk.emplace_back(scaled(*box, s->second));
+      movable = nullptr;
+      was_shrunk = true;
     }
     if (any) y += glue;
     glue = 0;
     any = true;
-    for (const layout::Item& it : box->items) {
-      // A repeated header must not define its link targets a second time.
-      // Nor is it content a second time: untagged, it is an artifact, and its
-      // links are not links again (an annotation belongs to tagged content).
-      if (is_head &&
-          (std::holds_alternative<layout::Anchor>(it) || std::holds_alternative<layout::Tag>(it) ||
-           std::holds_alternative<layout::LinkArea>(it)))
-        continue;
-      content.push_back(it);
-      translate(content.back(), area.left, y + box->baseline);
-    }
+    placed.push_back({box, movable, y + box->baseline, is_head});
+    count += box->items.size();
     for (const Band& b : box->bands) {
       auto f = std::find_if(fragments.begin(), fragments.end(),
                             [&](const Fragment& fr) { return fr.band.id == b.id; });
@@ -236,15 +243,14 @@ double place(std::span<const VItem> list, size_t begin, size_t end, const TypeAr
       }
     }
     for (const Mark& m : box->marks) marks.push_back(m);
-    last = box == &shrunk ? nullptr : box;
+    last = was_shrunk ? nullptr : box;
     last_baseline = y + box->baseline;
     y += box->height;
   }
-  if (continues && last)
-    for (const layout::Item& it : last->close) {
-      content.push_back(it);
-      translate(content.back(), area.left, last_baseline);
-    }
+  // Room for what is added later too (running heads, a few note lines), so
+  // that the page's items are not moved again for them.
+  page.items.reserve(page.items.size() + fragments.size() + count +
+                     (continues && last ? last->close.size() : 0) + 16);
   double area_bottom = area.top + area.height;
   for (const Fragment& f : fragments) {
     double top = std::max(area.top, f.top - f.band.pad);
@@ -258,7 +264,31 @@ double place(std::span<const VItem> list, size_t begin, size_t end, const TypeAr
                                         f.band.width, f.band.color});
     }
   }
-  for (auto& it : content) page.items.push_back(std::move(it));
+  for (const Placed& p : placed) {
+    if (p.movable) {
+      for (layout::Item& it : p.movable->items) {
+        page.items.push_back(std::move(it));
+        translate(page.items.back(), area.left, p.baseline);
+      }
+      continue;
+    }
+    for (const layout::Item& it : p.box->items) {
+      // A repeated header must not define its link targets a second time.
+      // Nor is it content a second time: untagged, it is an artifact, and its
+      // links are not links again (an annotation belongs to tagged content).
+      if (p.is_head &&
+          (std::holds_alternative<layout::Anchor>(it) || std::holds_alternative<layout::Tag>(it) ||
+           std::holds_alternative<layout::LinkArea>(it)))
+        continue;
+      page.items.push_back(it);
+      translate(page.items.back(), area.left, p.baseline);
+    }
+  }
+  if (continues && last)
+    for (const layout::Item& it : last->close) {
+      page.items.push_back(it);
+      translate(page.items.back(), area.left, last_baseline);
+    }
   return y - area.top;
 }
 
@@ -504,7 +534,7 @@ PageBuild build(std::span<const VItem> list, std::vector<VItem>* owned,
     std::vector<Mark> marks;
     for (auto it = scales.begin(); it != scales.end();)  // only those placed here
       it = it->first < end ? std::next(it) : scales.erase(it);
-    const double body_h = place(list, i, end, area, head, scales, end < n, page, marks);
+    const double body_h = place(list, owned, i, end, area, head, scales, end < n, page, marks);
     const size_t fresh = carry.size();
     for (size_t k = i; k < end; ++k)
       if (auto* b = std::get_if<VBox>(&list[k]))

@@ -514,6 +514,57 @@ TEST(PageBuilder, RepeatedHeaderDoesNotDuplicateAnchors) {
   EXPECT_EQ(header_runs(pb.pages[1]).size(), 1u);
 }
 
+// build_pages(std::vector&&) moves each placed box's items onto its page
+// instead of copying them: the pages must be those made from a list it may
+// not touch, with a repeated table header, a closing rule, a shaded band, a
+// figure scaled into the rest of a page and runs of text.
+TEST(PageBuilder, MovingTheListsItemsGivesThePagesCopyingWould) {
+  VListBuilder vb;
+  auto text_line = [](int tag, std::string text) {
+    VBox b = line(tag);
+    layout::GlyphRun r;
+    r.text = std::move(text);
+    r.origin = {3, 0};
+    r.glyphs.push_back(layout::Glyph{7, 10, 0, 0, 0});
+    b.items.push_back(std::move(r));
+    return b;
+  };
+  std::vector<VBox> lines;
+  for (int k = 0; k < 3; ++k) lines.push_back(text_line(k + 1, "line " + std::to_string(k)));
+  vb.add_break(0);
+  vb.add_lines(std::move(lines), 2, 2);
+  VBox figure = text_line(20, "figure");
+  figure.height = 60;
+  figure.baseline = 60;
+  figure.min_scale = 0.3;
+  vb.add_break(0);
+  vb.add_box(std::move(figure));
+  auto head = std::make_shared<const VBox>(header_row());
+  vb.add_break(0);
+  vb.add_box(header_row());
+  for (int k = 0; k < 7; ++k) {
+    vb.add_break(k == 0 ? kForbid : 0);
+    VBox row = text_line(30 + k, "row " + std::to_string(k));
+    row.repeat = head;
+    row.bands.push_back(Band{9, Band::Kind::Shade, 0, 200, {0.9, 0.9, 0.9}, 2});
+    row.close.push_back(layout::Rule{{0, 5}, {200, 5}, 0.8, layout::Color{0, 0, 0}});
+    vb.add_box(std::move(row));
+  }
+  std::vector<VItem> items = vb.take();
+  const PageBuild copied = build_pages(std::span<const VItem>(items), page_of(5), true);
+  const PageBuild moved = build_pages(std::move(items), page_of(5), true);
+  ASSERT_GE(copied.pages.size(), 3u);
+  ASSERT_EQ(moved.pages.size(), copied.pages.size());
+  bool scaled_figure = false;
+  for (size_t k = 0; k < copied.pages.size(); ++k) {
+    EXPECT_EQ(dump_page(moved.pages[k]), dump_page(copied.pages[k])) << "page " << k + 1;
+    for (const auto& it : copied.pages[k].items)
+      if (auto* r = std::get_if<layout::GlyphRun>(&it); r && r->text == "figure")
+        scaled_figure = r->glyphs[0].advance < 10;
+  }
+  EXPECT_TRUE(scaled_figure);
+}
+
 TEST(PageBuilder, MirroredMargins) {
   style::PageStyle p = page_of(5);
   p.inner = 60;
