@@ -156,6 +156,7 @@ std::optional<std::vector<LineSpan>> optimal(std::span<const Item> items, std::s
   nodes.push_back({kNoPos, 0, 0, -1, BreakRule::Optimal});
   std::vector<int> active{0};
   int last_killed = -1;
+  const bool bound_ok = p.line_penalty >= 0;
 
   for (size_t b = 0; b <= n; ++b) {
     const bool end = b == n;
@@ -164,6 +165,9 @@ std::optional<std::vector<LineSpan>> optimal(std::span<const Item> items, std::s
     const double pen = end ? 0 : items[b].penalty;
     const double break_width = end ? 0 : items[b].width;
     const Total& to = px[b];
+    // The demerits of a perfect line ending here, before its start's own.
+    double perfect = p.line_penalty * p.line_penalty;
+    if (!forced) perfect += pen >= 0 ? pen * pen : -pen * pen;
     int best = -1;
     double best_d = std::numeric_limits<double>::infinity();
     // The active list is compacted in place, in its order (ties go to the
@@ -177,7 +181,17 @@ std::optional<std::vector<LineSpan>> optimal(std::span<const Item> items, std::s
         active[kept++] = a;  // the line would be empty: not a candidate here
         continue;
       }
-      Eval e = evaluate_between(px[na.begin], to, break_width, p, forced);
+      const Total& from = px[na.begin];
+      // A line that fits unshrunk is feasible, and its demerits are at least
+      // those of a perfect line (badness 0: every step below only grows with
+      // the badness, line_penalty >= 0): when even those cannot beat the best
+      // so far, its badness is not worth computing.
+      if (bound_ok && p.measure - ((to.width - from.width) + break_width) >= 0 &&
+          !(perfect + na.demerits < best_d)) {
+        active[kept++] = a;
+        continue;
+      }
+      Eval e = evaluate_between(from, to, break_width, p, forced);
       if (!e.feasible) {
         last_killed = a;  // overfull now, and only wider later
         continue;
