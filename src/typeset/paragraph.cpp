@@ -375,13 +375,18 @@ ParagraphSetter::ParagraphSetter() = default;
 ParagraphSetter::~ParagraphSetter() = default;
 
 std::vector<Item> ParagraphSetter::build_items(const MeasuredParagraph& mp,
-                                               const ParagraphStyle& style, bool second_pass) {
+                                               const ParagraphStyle& style, bool second_pass,
+                                               std::vector<double>* shifts) {
   const std::string& text = mp.text.text;
   const std::vector<ExtraBreak> extra =
       second_pass ? extra_breaks(mp, style) : std::vector<ExtraBreak>{};
   const LineBreakLevel level = style.cjk.line_break;
   std::vector<uint8_t> opp = breaks_.find(text, level);
   std::vector<Geometry> geo = geometries(mp, style);
+  if (shifts) {
+    shifts->resize(geo.size());
+    for (size_t i = 0; i < geo.size(); ++i) (*shifts)[i] = geo[i].shift;
+  }
   std::vector<Item> items;
   items.reserve(mp.atoms.size() * 3 + 2);
   if (style.indent > 0) items.push_back(Item::box(style.indent, 0, kNoAtom));
@@ -642,10 +647,11 @@ SetParagraph ParagraphSetter::set_piece(const std::vector<doc::Inline>& inlines,
   base::StageTimer break_timer(style.timings, base::Stage::Break);
   std::vector<Item> items;
   std::vector<LineSpan> spans;
+  std::vector<double> shifts;  // per atom: its glyphs' pen relative to its box
   auto break_pass = [&](bool second) {
     items = {};  // the first pass's list goes before the second is built (a huge paragraph)
     spans = {};
-    items = build_items(mp, style, second);
+    items = build_items(mp, style, second, &shifts);
     // Trailing glue/penalties would only make an empty last line.
     while (!items.empty() && items.back().kind != ItemKind::Box) items.pop_back();
     spans = items.empty() ? std::vector<LineSpan>{} : break_lines(items, bp);
@@ -655,7 +661,6 @@ SetParagraph ParagraphSetter::set_piece(const std::vector<doc::Inline>& inlines,
   break_pass(false);
   if (items.empty()) return out;
   if (needs_second_pass(items, spans, bp)) break_pass(true);
-  std::vector<Geometry> geo = geometries(mp, style);
   break_timer.stop();
 
   struct Placed {
@@ -689,7 +694,7 @@ SetParagraph ParagraphSetter::set_piece(const std::vector<doc::Inline>& inlines,
       const double w = widths[k - span.begin];
       if (it.kind == ItemKind::Box && it.ref != kNoAtom) {
         const Atom& a = mp.atoms[it.ref];
-        double gx = x + geo[it.ref].shift;
+        double gx = x + shifts[it.ref];
         for (uint32_t gi = a.glyph_begin; gi < a.glyph_end; ++gi) {
           placed.push_back({it.ref, gi, gx});
           gx += mp.glyphs[gi].x_advance * a.size;
@@ -697,10 +702,8 @@ SetParagraph ParagraphSetter::set_piece(const std::vector<doc::Inline>& inlines,
         // 着重号: from the final pen position and the character's own advance,
         // so the dot stays centred when the gaps after it stretch.
         if (style.emphasis_dots && a.kind == AtomKind::Han && mp.runs[a.run].style.italic)
-          dots.push_back({Decoration::Kind::Dot,
-                          x + geo[it.ref].shift,
-                          x + geo[it.ref].shift + a.advance,
-                          {}});
+          dots.push_back(
+              {Decoration::Kind::Dot, x + shifts[it.ref], x + shifts[it.ref] + a.advance, {}});
         if (a.object >= 0)
           objects.push_back({mp.text.objects[static_cast<size_t>(a.object)], x, a.size, a.image,
                              mp.runs[a.run].style.link, placed.size()});
@@ -724,6 +727,14 @@ SetParagraph ParagraphSetter::set_piece(const std::vector<doc::Inline>& inlines,
       line.pos = mp.text.position(line.text_begin);
     } else if (!out.lines.empty()) {
       line.text_begin = line.text_end = out.lines.back().text_end;
+    }
+    // Where the last atom of each run on the line ends (a run's atoms follow
+    // each other), for the decorations below.
+    std::vector<std::pair<uint32_t, double>> run_ends;
+    for (size_t ai = 0; ai < atoms_on_line.size(); ++ai) {
+      const uint32_t run = mp.atoms[atoms_on_line[ai]].run;
+      if (run_ends.empty() || run_ends.back().first != run) run_ends.emplace_back(run, 0);
+      run_ends.back().second = atom_end[ai];
     }
     // Group glyphs into runs (one shaped run = one face, size and style).
     std::vector<size_t> run_starts;  // index into `placed` of each run's first glyph
@@ -761,8 +772,11 @@ SetParagraph ParagraphSetter::set_piece(const std::vector<doc::Inline>& inlines,
       // Decorations: links, strikes, code, spanning this group.
       double x0 = placed[p].x + line.offset;
       double x1 = line.offset;
-      for (size_t ai = 0; ai < atoms_on_line.size(); ++ai)
-        if (mp.atoms[atoms_on_line[ai]].run == run_index) x1 = atom_end[ai] + line.offset;
+      for (auto e = run_ends.rbegin(); e != run_ends.rend(); ++e)
+        if (e->first == run_index) {
+          x1 = e->second + line.offset;
+          break;
+        }
       auto decorate = [&](Decoration::Kind k, const std::string& url, int link = -1) {
         if (!line.decorations.empty() && line.decorations.back().kind == k &&
             line.decorations.back().url == url && line.decorations.back().link == link &&
