@@ -183,8 +183,8 @@ bool quote_is_cjk(const std::string& text, uint32_t offset) {
 font::FaceChoice FaceMemo::select(const font::FontLibrary& library, const font::FontSet& set,
                                   char32_t cp, bool bold, bool italic, bool prefer_cjk) {
   if (cp > 0x10FFFF) return library.select(set, cp, bold, italic, prefer_cjk);
-  const uint32_t key = static_cast<uint32_t>(cp) | (bold ? 1u << 21 : 0) |
-                       (italic ? 1u << 22 : 0) | (prefer_cjk ? 1u << 23 : 0);
+  const uint32_t key = static_cast<uint32_t>(cp) | (bold ? 1u << 21 : 0) | (italic ? 1u << 22 : 0) |
+                       (prefer_cjk ? 1u << 23 : 0);
   if (slots_.empty()) slots_.resize(kSlots);
   // Neighbouring characters (a script's block) fall in neighbouring slots.
   Slot& slot = slots_[(key ^ (key >> 12)) % kSlots];
@@ -205,15 +205,17 @@ std::vector<Run> itemize(const StyledText& st, const FontRoles& fonts,
   for (size_t i = 0; i < st.text.size();) {
     const uint32_t at = static_cast<uint32_t>(i);
     while (si + 1 < st.spans.size() && st.spans[si].end <= at) ++si;
-    const InlineStyle style = si < st.spans.size() ? st.spans[si].style : InlineStyle{};
+    static const InlineStyle kPlain{};
+    const InlineStyle& style = si < st.spans.size() ? st.spans[si].style : kPlain;
     char32_t c = base::next_code_point(st.text, i);
     const font::FontSet* set = style.code && fonts.code ? fonts.code : fonts.text;
     bool quote_cjk = base::is_ambiguous_quote(c) && quote_is_cjk(st.text, at);
     bool cjk = base::is_cjk(c) || quote_cjk;
     char32_t pick = c == '\n' ? U' ' : c;
     const bool bold = style.bold || (fonts.cjk_emphasis_bold && style.italic && cjk && !style.code);
-    font::FaceChoice fc = memo ? memo->select(*fonts.library, *set, pick, bold, style.italic, quote_cjk)
-                               : fonts.library->select(*set, pick, bold, style.italic, quote_cjk);
+    font::FaceChoice fc =
+        memo ? memo->select(*fonts.library, *set, pick, bold, style.italic, quote_cjk)
+             : fonts.library->select(*set, pick, bold, style.italic, quote_cjk);
     // An object (a formula) is drawn by its engine, not by a face.
     if (!fc.covered && !base::draws_nothing(pick) && style.object < 0) {
       if (font::FaceChoice fb = fonts.library->fallback(pick, lang, bold, style.italic); fb.covered)
