@@ -300,29 +300,25 @@ struct Plain {
     const double nat = (width[b] - width[begin]) + (b < items.size() ? items[b].width : 0);
     const double d = p.measure - nat;
     double bad = 0;
-    if (d >= 0) {
-      if (last) return {true, 0};
-      double rem = d;
-      for (int c = 0; c < kStretchClasses && rem > 1e-9; ++c) {
-        if (st[c] <= 1e-9) continue;
-        const double take = std::min(rem, st[c]);
-        const double r = take / st[c];
-        bad += 100 * p.stretch_weight[c] * r * r * r;
+    // Takes `rem` from the classes in order; what is left over.
+    auto spend = [&bad](double rem, std::span<const double> caps, std::span<const double> weights) {
+      for (size_t c = 0; c < caps.size() && rem > 1e-9; ++c) {
+        if (caps[c] <= 1e-9) continue;
+        const double take = std::min(rem, caps[c]);
+        const double r = take / caps[c];
+        bad += 100 * weights[c] * r * r * r;
         rem -= take;
       }
+      return rem;
+    };
+    if (d >= 0) {
+      if (last) return {true, 0};
+      const double rem = spend(d, st, p.stretch_weight);
       if (rem > 1e-6)
         bad += 10000 * ((st[0] + st[1] > 1e-9 ? 1 : 3) + rem / std::max(p.measure, 1.0));
       return {true, bad};
     }
-    double rem = -d;
-    for (int c = 0; c < kShrinkClasses && rem > 1e-9; ++c) {
-      if (sh[c] <= 1e-9) continue;
-      const double take = std::min(rem, sh[c]);
-      const double r = take / sh[c];
-      bad += 100 * p.shrink_weight[c] * r * r * r;
-      rem -= take;
-    }
-    return {rem <= 1e-6, bad};
+    return {spend(-d, sh, p.shrink_weight) <= 1e-6, bad};
   }
 
   struct Node {
