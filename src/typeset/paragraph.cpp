@@ -668,9 +668,14 @@ SetParagraph ParagraphSetter::set_piece(const std::vector<doc::Inline>& inlines,
     uint32_t glyph;
     double x;
   };
+  // Per line, kept between lines for their memory.
   std::vector<double> widths;
   std::vector<Placed> placed;
-  bool warned_color = false;  // one bad colour warning per paragraph
+  std::vector<double> atom_end;  // x after each placed atom's box, parallel to atoms seen
+  std::vector<uint32_t> atoms_on_line;
+  std::vector<std::pair<uint32_t, double>> run_ends;  // each run's last atom's end
+  std::vector<size_t> run_starts;  // index into `placed` of each run's first glyph
+  bool warned_color = false;       // one bad colour warning per paragraph
   for (size_t li = 0; li < spans.size(); ++li) {
     const LineSpan& span = spans[li];
     Line line;
@@ -684,8 +689,8 @@ SetParagraph ParagraphSetter::set_piece(const std::vector<doc::Inline>& inlines,
     if (span.rule == BreakRule::Emergency) line.kind = BreakKind::Emergency;
     // Pen positions of every glyph.
     placed.clear();
-    std::vector<double> atom_end;  // x after each placed atom's box, parallel to atoms seen
-    std::vector<uint32_t> atoms_on_line;
+    atom_end.clear();
+    atoms_on_line.clear();
     std::vector<Decoration> dots;
     std::vector<LineObject> objects;
     double x = 0;
@@ -730,14 +735,14 @@ SetParagraph ParagraphSetter::set_piece(const std::vector<doc::Inline>& inlines,
     }
     // Where the last atom of each run on the line ends (a run's atoms follow
     // each other), for the decorations below.
-    std::vector<std::pair<uint32_t, double>> run_ends;
+    run_ends.clear();
     for (size_t ai = 0; ai < atoms_on_line.size(); ++ai) {
       const uint32_t run = mp.atoms[atoms_on_line[ai]].run;
       if (run_ends.empty() || run_ends.back().first != run) run_ends.emplace_back(run, 0);
       run_ends.back().second = atom_end[ai];
     }
     // Group glyphs into runs (one shaped run = one face, size and style).
-    std::vector<size_t> run_starts;  // index into `placed` of each run's first glyph
+    run_starts.clear();
     for (size_t p = 0; p < placed.size();) {
       run_starts.push_back(p);
       const uint32_t run_index = mp.atoms[placed[p].atom].run;
@@ -755,6 +760,7 @@ SetParagraph ParagraphSetter::set_piece(const std::vector<doc::Inline>& inlines,
       const uint32_t tb = mp.atoms[placed[p].atom].begin;
       const uint32_t te = mp.atoms[placed[q - 1].atom].end;
       gr.text = out.text.substr(tb, te - tb);
+      gr.glyphs.reserve(q - p);
       for (size_t r = p; r < q; ++r) {
         const font::ShapedGlyph& sg = mp.glyphs[placed[r].glyph];
         double next_x = r + 1 < placed.size() ? placed[r + 1].x : line_end;
