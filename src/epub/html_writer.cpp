@@ -1,7 +1,9 @@
 // Blocks and inlines -> HTML5 text. This text is never written out as is:
 // the sanitizer parses it (with any raw HTML it contains, so tags opened in
 // one raw piece and closed in another pair up as a browser would pair them)
-// and writes well-formed XHTML.
+// and writes well-formed XHTML. Our own markup is also well-formed XML (void
+// elements self-closed, attributes quoted, only the five XML entities), so
+// that without raw HTML it can be read by an XML parser (writer_html_to_xhtml).
 #include <charconv>
 
 #include "base/chars.h"
@@ -294,7 +296,7 @@ void HtmlWriter::inlines(const std::vector<doc::Inline>& list, std::string& out)
           if (!h.empty()) style += std::string(style.empty() ? "" : " ") + "height: " + h + ";";
           if (!style.empty()) out += " style=\"" + style + "\"";
         }
-        out += ">";
+        out += "/>";
         prev = 0;
         break;
       case doc::InlineKind::SoftBreak:
@@ -308,7 +310,7 @@ void HtmlWriter::inlines(const std::vector<doc::Inline>& list, std::string& out)
         }
         break;
       case doc::InlineKind::LineBreak:
-        out += "<br>\n";
+        out += "<br/>\n";
         prev = 0;
         break;
       case doc::InlineKind::FootnoteRef: {
@@ -334,6 +336,7 @@ void HtmlWriter::inlines(const std::vector<doc::Inline>& list, std::string& out)
       case doc::InlineKind::RawHtml:
         marker(in.pos, out);
         out += in.text;
+        wrote_raw_html = true;
         prev = 0;
         break;
       case doc::InlineKind::Math:
@@ -450,8 +453,8 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
         out += "<li>";
         if (item.task != doc::TaskState::None) {
           out += item.task == doc::TaskState::Checked
-                     ? "<input type=\"checkbox\" disabled checked> "
-                     : "<input type=\"checkbox\" disabled> ";
+                     ? "<input type=\"checkbox\" disabled=\"\" checked=\"\"/> "
+                     : "<input type=\"checkbox\" disabled=\"\"/> ";
         }
         if (!b.tight) out += "\n";
         blocks(item.children, out, b.tight);
@@ -558,10 +561,11 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
       out += "</table>\n";
       break;
     }
-    case doc::BlockKind::Rule: out += "<hr>\n"; break;
+    case doc::BlockKind::Rule: out += "<hr/>\n"; break;
     case doc::BlockKind::RawHtml:
       marker(b.pos, out);
       out += b.text;
+      wrote_raw_html = true;
       if (b.text.empty() || b.text.back() != '\n') out += "\n";
       break;
     case doc::BlockKind::FootnoteDef: footnote(b, out, true); break;

@@ -18,7 +18,8 @@
 
 namespace pugi {
 class xml_node;
-}
+class xml_document;
+}  // namespace pugi
 
 namespace moyin::epub::detail {
 
@@ -87,6 +88,8 @@ struct HtmlWriter {
   // one before every block.)
   bool mark_positions = false;
   std::set<std::pair<int, int>> marked;
+  // Set when the manuscript's raw HTML was written (then gumbo must read it).
+  bool wrote_raw_html = false;
   void page_breaks(const doc::Block& b, std::string& out);
   void blocks(const std::vector<doc::Block>& blocks, std::string& out, bool tight = false);
   void block(const doc::Block& b, std::string& out, bool tight);
@@ -129,6 +132,15 @@ struct SanitizeContext {
   bool keep_page_marks = false;
 };
 void html_to_xhtml(std::string_view html, pugi::xml_node parent, SanitizeContext& ctx);
+// The same for our writer's HTML (`has_raw_html`: the manuscript's raw HTML
+// is in it): read as XML where the HTML5 parser provably builds the same
+// tree (read_writer_html), through gumbo (html_to_xhtml) otherwise; the
+// result is the same either way.
+void writer_html_to_xhtml(std::string_view html, bool has_raw_html, pugi::xml_node parent,
+                          SanitizeContext& ctx);
+// Parses `html` into `tree` and returns true when an HTML5 parser would build
+// the same tree from it; false (with `tree` unspecified) otherwise.
+bool read_writer_html(std::string_view html, pugi::xml_document& tree);
 
 // Serializes an XHTML document node-tree rooted at `root` (the <html> element).
 std::string serialize_xhtml(const pugi::xml_node& doc_node);
