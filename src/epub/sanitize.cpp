@@ -27,32 +27,138 @@ bool in(std::string_view s, std::initializer_list<std::string_view> list) {
   return std::find(list.begin(), list.end(), s) != list.end();
 }
 
-// Elements removed together with everything inside them.
-bool drop_with_content(std::string_view tag) {
-  return in(tag, {"script", "style",     "iframe",  "object",   "embed",    "applet",
-                  "frame",  "frameset",  "noembed", "noframes", "noscript", "template",
-                  "title",  "textarea",  "select",  "option",   "optgroup", "datalist",
-                  "button", "link",      "meta",    "base",     "head",     "param",
-                  "source", "track",     "audio",   "video",    "canvas",   "map",
-                  "area",   "plaintext", "xmp",     "dialog",   "portal",   "slot"});
-}
-bool dangerous(std::string_view tag) {
-  return in(tag, {"script", "iframe", "object", "embed", "applet", "frame", "frameset"});
-}
+// What the sanitizer does with each element it knows, by name (one lookup
+// per element instead of a scan of each list).
+enum TagFlag : uint8_t {
+  kDropWithContent = 1,      // removed together with everything inside it
+  kDangerous = 2,            // and its removal is reported
+  kAllowed = 4,              // kept (with allowed attributes); any other element is unwrapped
+  kPhrasingOnlyContent = 8,  // its content must be phrasing (inline) content
+  kFlow = 16,                // not phrasing content (may not appear inside the above)
+  kVoidXhtml = 32,           // written empty (<br/>); other empty elements get an empty text
+};
+struct TagEntry {
+  std::string_view name;
+  uint8_t flags;
+};
+constexpr TagEntry kTags[] = {
+    {"a", kAllowed},
+    {"abbr", kAllowed | kPhrasingOnlyContent},
+    {"address", kAllowed | kFlow},
+    {"applet", kDropWithContent | kDangerous},
+    {"area", kDropWithContent | kVoidXhtml},
+    {"article", kAllowed | kFlow},
+    {"aside", kAllowed | kFlow},
+    {"audio", kDropWithContent},
+    {"b", kAllowed | kPhrasingOnlyContent},
+    {"base", kDropWithContent | kVoidXhtml},
+    {"bdi", kAllowed | kPhrasingOnlyContent},
+    {"bdo", kAllowed | kPhrasingOnlyContent},
+    {"blockquote", kAllowed | kFlow},
+    {"br", kAllowed | kVoidXhtml},
+    {"button", kDropWithContent},
+    {"canvas", kDropWithContent},
+    {"caption", kAllowed | kFlow},
+    {"cite", kAllowed | kPhrasingOnlyContent},
+    {"code", kAllowed | kPhrasingOnlyContent},
+    {"col", kAllowed | kFlow | kVoidXhtml},
+    {"colgroup", kAllowed | kFlow},
+    {"data", kAllowed | kPhrasingOnlyContent},
+    {"datalist", kDropWithContent},
+    {"dd", kAllowed | kFlow},
+    {"del", kAllowed},
+    {"details", kAllowed | kFlow},
+    {"dfn", kAllowed | kPhrasingOnlyContent},
+    {"dialog", kDropWithContent},
+    {"div", kAllowed | kFlow},
+    {"dl", kAllowed | kFlow},
+    {"dt", kAllowed | kFlow},
+    {"em", kAllowed | kPhrasingOnlyContent},
+    {"embed", kDropWithContent | kDangerous},
+    {"figcaption", kAllowed | kFlow},
+    {"figure", kAllowed | kFlow},
+    {"footer", kAllowed | kFlow},
+    {"frame", kDropWithContent | kDangerous},
+    {"frameset", kDropWithContent | kDangerous},
+    {"h1", kAllowed | kPhrasingOnlyContent | kFlow},
+    {"h2", kAllowed | kPhrasingOnlyContent | kFlow},
+    {"h3", kAllowed | kPhrasingOnlyContent | kFlow},
+    {"h4", kAllowed | kPhrasingOnlyContent | kFlow},
+    {"h5", kAllowed | kPhrasingOnlyContent | kFlow},
+    {"h6", kAllowed | kPhrasingOnlyContent | kFlow},
+    {"head", kDropWithContent},
+    {"header", kAllowed | kFlow},
+    {"hgroup", kAllowed | kFlow},
+    {"hr", kAllowed | kFlow | kVoidXhtml},
+    {"i", kAllowed | kPhrasingOnlyContent},
+    {"iframe", kDropWithContent | kDangerous},
+    {"img", kAllowed | kVoidXhtml},
+    {"input", kAllowed | kVoidXhtml},
+    {"ins", kAllowed},
+    {"kbd", kAllowed | kPhrasingOnlyContent},
+    {"li", kAllowed | kFlow},
+    {"link", kDropWithContent | kVoidXhtml},
+    {"main", kAllowed | kFlow},
+    {"map", kDropWithContent},
+    {"mark", kAllowed | kPhrasingOnlyContent},
+    {"meta", kDropWithContent | kVoidXhtml},
+    {"nav", kAllowed | kFlow},
+    {"noembed", kDropWithContent},
+    {"noframes", kDropWithContent},
+    {"noscript", kDropWithContent},
+    {"object", kDropWithContent | kDangerous},
+    {"ol", kAllowed | kFlow},
+    {"optgroup", kDropWithContent},
+    {"option", kDropWithContent},
+    {"p", kAllowed | kPhrasingOnlyContent | kFlow},
+    {"param", kDropWithContent},
+    {"plaintext", kDropWithContent},
+    {"portal", kDropWithContent},
+    {"pre", kAllowed | kPhrasingOnlyContent | kFlow},
+    {"q", kAllowed | kPhrasingOnlyContent},
+    {"rp", kAllowed | kPhrasingOnlyContent},
+    {"rt", kAllowed | kPhrasingOnlyContent},
+    {"ruby", kAllowed | kPhrasingOnlyContent},
+    {"s", kAllowed | kPhrasingOnlyContent},
+    {"samp", kAllowed | kPhrasingOnlyContent},
+    {"script", kDropWithContent | kDangerous},
+    {"section", kAllowed | kFlow},
+    {"select", kDropWithContent},
+    {"slot", kDropWithContent},
+    {"small", kAllowed | kPhrasingOnlyContent},
+    {"source", kDropWithContent},
+    {"span", kAllowed | kPhrasingOnlyContent},
+    {"strong", kAllowed | kPhrasingOnlyContent},
+    {"style", kDropWithContent},
+    {"sub", kAllowed | kPhrasingOnlyContent},
+    {"summary", kAllowed | kPhrasingOnlyContent | kFlow},
+    {"sup", kAllowed | kPhrasingOnlyContent},
+    {"table", kAllowed | kFlow},
+    {"tbody", kAllowed | kFlow},
+    {"td", kAllowed | kFlow},
+    {"template", kDropWithContent},
+    {"textarea", kDropWithContent},
+    {"tfoot", kAllowed | kFlow},
+    {"th", kAllowed | kFlow},
+    {"thead", kAllowed | kFlow},
+    {"time", kAllowed | kPhrasingOnlyContent},
+    {"title", kDropWithContent},
+    {"tr", kAllowed | kFlow},
+    {"track", kDropWithContent},
+    {"u", kAllowed | kPhrasingOnlyContent},
+    {"ul", kAllowed | kFlow},
+    {"var", kAllowed | kPhrasingOnlyContent},
+    {"video", kDropWithContent},
+    {"wbr", kAllowed | kVoidXhtml},
+    {"xmp", kDropWithContent},
+};
 
-// Elements kept (with allowed attributes); any other element is unwrapped.
-bool allowed_element(std::string_view tag) {
-  return in(tag,
-            {"a",          "abbr",   "address", "article", "aside", "b",     "bdi",      "bdo",
-             "blockquote", "br",     "caption", "cite",    "code",  "col",   "colgroup", "data",
-             "dd",         "del",    "details", "dfn",     "div",   "dl",    "dt",       "em",
-             "figcaption", "figure", "footer",  "h1",      "h2",    "h3",    "h4",       "h5",
-             "h6",         "header", "hgroup",  "hr",      "i",     "img",   "input",    "ins",
-             "kbd",        "li",     "main",    "mark",    "nav",   "ol",    "p",        "pre",
-             "q",          "rp",     "rt",      "ruby",    "s",     "samp",  "section",  "small",
-             "span",       "strong", "sub",     "summary", "sup",   "table", "tbody",    "td",
-             "tfoot",      "th",     "thead",   "time",    "tr",    "u",     "ul",       "var",
-             "wbr"});
+uint8_t tag_flags(std::string_view tag) {
+  const auto* end = std::end(kTags);
+  const auto* it =
+      std::lower_bound(std::begin(kTags), end, tag,
+                       [](const TagEntry& e, std::string_view t) { return e.name < t; });
+  return it != end && it->name == tag ? it->flags : 0;
 }
 
 bool all_digits(std::string_view v, bool allow_sign) {
@@ -88,23 +194,6 @@ bool allowed_epub_type(std::string_view v) {
 // aside and a, where they are valid.
 bool allowed_role(std::string_view v) {
   return in(v, {"note", "doc-tip", "doc-footnote", "doc-noteref", "doc-backlink"});
-}
-
-// Elements whose content must be phrasing (inline) content.
-bool phrasing_only(std::string_view tag) {
-  return in(tag, {"p",      "h1",   "h2",   "h3",  "h4",   "h5",   "h6",    "pre",    "span",
-                  "strong", "em",   "b",    "i",   "u",    "s",    "small", "sub",    "sup",
-                  "code",   "kbd",  "samp", "var", "mark", "abbr", "cite",  "dfn",    "q",
-                  "time",   "data", "bdi",  "bdo", "rt",   "rp",   "ruby",  "summary"});
-}
-// Elements that are not phrasing content (may not appear inside the above).
-bool flow_only(std::string_view tag) {
-  return in(tag, {"address", "article",  "aside",  "blockquote", "details", "div",     "dl",
-                  "dd",      "dt",       "figure", "figcaption", "footer",  "header",  "hgroup",
-                  "h1",      "h2",       "h3",     "h4",         "h5",      "h6",      "hr",
-                  "main",    "nav",      "ol",     "p",          "pre",     "section", "table",
-                  "tbody",   "thead",    "tfoot",  "tr",         "td",      "th",      "caption",
-                  "col",     "colgroup", "ul",     "li",         "summary"});
 }
 
 struct Walker {
@@ -171,7 +260,7 @@ struct Walker {
   static bool in_mathml(const GumboElement& el) {
     return el.tag_namespace == GUMBO_NAMESPACE_MATHML;
   }
-  static bool in_svg(pugi::xml_node) { return false; }  // writer_tree_is_plain: HTML names only
+  static bool in_svg(pugi::xml_node) { return false; }  // tree_reads_alike: HTML names only
   static bool in_mathml(pugi::xml_node) { return false; }
   static const char* find(const GumboElement& el, const char* name) {
     const GumboAttribute* a = gumbo_get_attribute(&el.attributes, name);
@@ -238,15 +327,16 @@ struct Walker {
       children(el, parent);
       return;
     }
-    if (drop_with_content(tag)) {
-      if (dangerous(tag)) warn("raw HTML: <" + std::string(tag) + "> removed");
+    const uint8_t flags = tag_flags(tag);
+    if (flags & kDropWithContent) {
+      if (flags & kDangerous) warn("raw HTML: <" + std::string(tag) + "> removed");
       return;
     }
-    if (!allowed_element(tag)) {  // html, body, font, center, unknown: keep the content
+    if (!(flags & kAllowed)) {  // html, body, font, center, unknown: keep the content
       children(el, parent);
       return;
     }
-    if (phrasing > 0 && flow_only(tag)) {
+    if (phrasing > 0 && (flags & kFlow)) {
       // A block inside inline content (e.g. an unclosed <strong> before a
       // raw <table>): keep the text, drop the block structure.
       if (tag != "hr" && tag != "col" && tag != "colgroup") {
@@ -267,7 +357,7 @@ struct Walker {
     pugi::xml_node out = parent.append_child(tag.data());  // NUL-terminated (tag_name)
     attributes(el, tag, out);
     if (tag == "a" && out.attribute("href")) ctx.link_positions[out.internal_object()] = pos;
-    bool inline_only = phrasing_only(tag);
+    const bool inline_only = flags & kPhrasingOnlyContent;
     phrasing += inline_only;
     children(el, out);
     phrasing -= inline_only;
@@ -380,9 +470,7 @@ struct Walker {
   }
 };
 
-bool void_element(std::string_view tag) {
-  return in(tag, {"br", "hr", "img", "input", "wbr", "col", "meta", "link", "area", "base"});
-}
+bool void_element(std::string_view tag) { return tag_flags(tag) & kVoidXhtml; }
 
 void fill_empty(pugi::xml_node n) {
   for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
@@ -607,9 +695,13 @@ bool text_reads_alike(std::string_view html) {
   for (size_t i = 0; i < html.size();) {
     const char c = html[i];
     const auto u = static_cast<unsigned char>(c);
+    if (u > '<' && u < 0x80) {  // most of the text: nothing to look at
+      ++i;
+      continue;
+    }
     if (u >= 0x80) {
       const size_t len = base::decode_at(html, i).len;
-      if (len < 2) return false;
+      if (len < 2) return false;  // an invalid byte (a valid sequence is 2 to 4 bytes)
       i += len;
       continue;
     }
