@@ -153,11 +153,19 @@ constexpr TagEntry kTags[] = {
     {"xmp", kDropWithContent},
 };
 
+// a < b for element names (a few ASCII bytes): inline, without a call to memcmp.
+bool name_less(std::string_view a, std::string_view b) {
+  const size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i)
+    if (a[i] != b[i]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]);
+  return a.size() < b.size();
+}
+
 uint8_t tag_flags(std::string_view tag) {
   const auto* end = std::end(kTags);
   const auto* it =
       std::lower_bound(std::begin(kTags), end, tag,
-                       [](const TagEntry& e, std::string_view t) { return e.name < t; });
+                       [](const TagEntry& e, std::string_view t) { return name_less(e.name, t); });
   return it != end && it->name == tag ? it->flags : 0;
 }
 
@@ -213,10 +221,10 @@ struct Walker {
     if (last && last.type() == pugi::node_pcdata) {
       std::string merged = last.value();
       merged += clean;
-      last.set_value(merged.c_str());
+      last.set_value(merged.data(), merged.size());
       return;
     }
-    parent.append_child(pugi::node_pcdata).set_value(clean.c_str());
+    parent.append_child(pugi::node_pcdata).set_value(clean.data(), clean.size());
   }
 
   void comment(std::string_view c, pugi::xml_node parent) {
@@ -666,9 +674,9 @@ constexpr KnownElement kWriterElements[] = {
 
 const KnownElement* writer_element(std::string_view name) {
   const auto* end = std::end(kWriterElements);
-  const auto* it =
-      std::lower_bound(std::begin(kWriterElements), end, name,
-                       [](const KnownElement& e, std::string_view n) { return e.name < n; });
+  const auto* it = std::lower_bound(
+      std::begin(kWriterElements), end, name,
+      [](const KnownElement& e, std::string_view n) { return name_less(e.name, n); });
   return it != end && it->name == name ? it : nullptr;
 }
 
@@ -718,8 +726,11 @@ bool text_reads_alike(std::string_view html) {
       if (next == '/') {
         size_t end = i + 2;
         while (end < html.size() && html[end] != '>' && !html_space(html[end])) ++end;
-        const KnownElement* e = writer_element(html.substr(i + 2, end - i - 2));
-        if (e && (e->kind & kVoid)) return false;
+        const std::string_view name = html.substr(i + 2, end - i - 2);
+        if (name.size() <= 5) {  // the void elements' names are short
+          const KnownElement* e = writer_element(name);
+          if (e && (e->kind & kVoid)) return false;
+        }
       }
     }
     ++i;

@@ -442,13 +442,18 @@ ProtectedMath protect_math(std::string_view body) {
   size_t at = 0;
   for (size_t k = 0; k < sc.spans.size(); ++k) {
     auto [begin, end] = sc.ranges[k];
-    for (; at < begin; ++at) {
-      p.text += body[at];
-      if (body[at] == '\n') {
-        ++line;
-        line_start_in = at + 1;
-        line_start_out = p.text.size();
+    while (at < begin) {  // the text before the span, a line at a time
+      const size_t nl = body.find('\n', at);
+      if (nl == std::string_view::npos || nl >= begin) {
+        p.text.append(body.substr(at, begin - at));
+        at = begin;
+        break;
       }
+      p.text.append(body.substr(at, nl + 1 - at));
+      ++line;
+      line_start_in = nl + 1;
+      line_start_out = p.text.size();
+      at = nl + 1;
     }
     sc.spans[k].line = line;
     sc.spans[k].column = static_cast<int>(begin - line_start_in) + 1;
