@@ -35,6 +35,7 @@ std::optional<std::string> zip_package(const std::vector<FileEntry>& entries, in
 // ---- util.cpp
 std::string uuid_from_name(std::string_view name);  // RFC 4122 v5 uuid, without "urn:uuid:"
 std::string escape_html(std::string_view text, bool attribute);
+void append_escaped_html(std::string& out, std::string_view text, bool attribute);
 std::string valid_utf8_xml(std::string_view text);  // drops chars XML 1.0 forbids
 bool valid_language_tag(std::string_view tag);
 using image::percent_decode;

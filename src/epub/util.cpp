@@ -22,21 +22,29 @@ std::string uuid_from_name(std::string_view name) {
   return text;
 }
 
+void append_escaped_html(std::string& out, std::string_view text, bool attribute) {
+  size_t run = 0;  // start of the bytes not yet copied (copied a run at a time)
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char* entity = nullptr;
+    switch (text[i]) {
+      case '&': entity = "&amp;"; break;
+      case '<': entity = "&lt;"; break;
+      case '>': entity = "&gt;"; break;
+      case '"': entity = attribute ? "&quot;" : nullptr; break;
+      default: break;
+    }
+    if (!entity) continue;
+    out.append(text.substr(run, i - run));
+    out += entity;
+    run = i + 1;
+  }
+  out.append(text.substr(run));
+}
+
 std::string escape_html(std::string_view text, bool attribute) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"':
-        if (attribute) out += "&quot;";
-        else out += c;
-        break;
-      default: out += c;
-    }
-  }
+  append_escaped_html(out, text, attribute);
   return out;
 }
 

@@ -202,3 +202,24 @@ TEST(WriterXml, RawHtmlGoesThroughGumbo) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(EpubText, EscapesForHtml) {
+  EXPECT_EQ(moyin::epub::detail::escape_html("a<b>&\"c\"", false), "a&lt;b&gt;&amp;\"c\"");
+  EXPECT_EQ(moyin::epub::detail::escape_html("a<b>&\"c\"", true), "a&lt;b&gt;&amp;&quot;c&quot;");
+  std::string out = "x";
+  moyin::epub::detail::append_escaped_html(out, "汉 & 字", false);
+  EXPECT_EQ(out, "x汉 &amp; 字");
+}
+
+TEST(EpubText, KeepsOnlyXmlCharacters) {
+  // Controls but tab, LF and CR dropped; U+FFFE/U+FFFF dropped; an invalid
+  // byte becomes U+FFFD; everything else kept.
+  EXPECT_EQ(moyin::epub::detail::valid_utf8_xml("a\x01\tb\x1F\n\r汉\xEF\xBF\xBE\xEF\xBF\xBFz\xFF!"),
+            "a\tb\n\r汉z\xEF\xBF\xBD!");
+  EXPECT_EQ(moyin::epub::detail::valid_utf8_xml("plain"), "plain");
+  EXPECT_EQ(moyin::epub::detail::valid_utf8_xml(""), "");
+}
+
+}  // namespace
