@@ -1,7 +1,9 @@
 // Blocks and inlines -> HTML5 text. This text is never written out as is:
 // the sanitizer parses it (with any raw HTML it contains, so tags opened in
 // one raw piece and closed in another pair up as a browser would pair them)
-// and writes well-formed XHTML.
+// and writes well-formed XHTML. Our own markup is also well-formed XML (void
+// elements self-closed, attributes quoted, only the five XML entities), so
+// that without raw HTML it can be read by an XML parser (writer_html_to_xhtml).
 #include <charconv>
 
 #include "base/chars.h"
@@ -92,7 +94,7 @@ std::string safe_id(std::string id) {
 // from style::css_class, coloured by the stylesheet), optional line numbers.
 void code_text(const doc::Block& b, bool line_numbers, std::string& out) {
   if (b.spans.empty() && !line_numbers) {
-    out += escape_html(b.text, false);
+    append_escaped_html(out, b.text, false);
     return;
   }
   const std::string_view text = b.text;
@@ -111,15 +113,15 @@ void code_text(const doc::Block& b, bool line_numbers, std::string& out) {
     while (next_span < b.spans.size() && b.spans[next_span].begin < end) {
       const doc::CodeSpan& s = b.spans[next_span++];
       if (s.begin < at || s.end > end) continue;  // malformed: leave as text
-      out += escape_html(text.substr(at, s.begin - at), false);
+      append_escaped_html(out, text.substr(at, s.begin - at), false);
       out += "<span class=\"";
       out += style::css_class(s.cls);
       out += "\">";
-      out += escape_html(text.substr(s.begin, s.end - s.begin), false);
+      append_escaped_html(out, text.substr(s.begin, s.end - s.begin), false);
       out += "</span>";
       at = s.end;
     }
-    out += escape_html(text.substr(at, end - at), false);
+    append_escaped_html(out, text.substr(at, end - at), false);
     if (nl == std::string_view::npos) break;
     out += '\n';
     pos = nl + 1;
@@ -200,13 +202,13 @@ void HtmlWriter::space_before(char32_t next, std::string& out) {
 // character shown after this text (0 = none known).
 void HtmlWriter::text(std::string_view s, std::string& out, char32_t after_text) {
   if (!markup.latin_spacing && markup.punctuation == Squeeze::None && !markup.vertical) {
-    out += escape_html(s, false);
+    append_escaped_html(out, s, false);
     if (!s.empty()) prev = base::decode_before(s, s.size()).cp;
     return;
   }
   size_t run = 0;  // start of the text not yet written
   auto flush = [&](size_t upto) {
-    out += escape_html(s.substr(run, upto - run), false);
+    append_escaped_html(out, s.substr(run, upto - run), false);
     run = upto;
   };
   for (size_t i = 0; i < s.size();) {
@@ -294,7 +296,7 @@ void HtmlWriter::inlines(const std::vector<doc::Inline>& list, std::string& out)
           if (!h.empty()) style += std::string(style.empty() ? "" : " ") + "height: " + h + ";";
           if (!style.empty()) out += " style=\"" + style + "\"";
         }
-        out += ">";
+        out += "/>";
         prev = 0;
         break;
       case doc::InlineKind::SoftBreak:
@@ -308,13 +310,13 @@ void HtmlWriter::inlines(const std::vector<doc::Inline>& list, std::string& out)
         }
         break;
       case doc::InlineKind::LineBreak:
-        out += "<br>\n";
+        out += "<br/>\n";
         prev = 0;
         break;
       case doc::InlineKind::FootnoteRef: {
         auto it = footnote_ids.find(in.label);
         if (it == footnote_ids.end()) {
-          out += escape_html("[^" + in.label + "]", false);
+          append_escaped_html(out, "[^" + in.label + "]", false);
           break;
         }
         int n = ++ref_counts[in.label];
@@ -334,6 +336,7 @@ void HtmlWriter::inlines(const std::vector<doc::Inline>& list, std::string& out)
       case doc::InlineKind::RawHtml:
         marker(in.pos, out);
         out += in.text;
+        wrote_raw_html = true;
         prev = 0;
         break;
       case doc::InlineKind::Math:
@@ -450,8 +453,8 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
         out += "<li>";
         if (item.task != doc::TaskState::None) {
           out += item.task == doc::TaskState::Checked
-                     ? "<input type=\"checkbox\" disabled checked> "
-                     : "<input type=\"checkbox\" disabled> ";
+                     ? "<input type=\"checkbox\" disabled=\"\" checked=\"\"/> "
+                     : "<input type=\"checkbox\" disabled=\"\"/> ";
         }
         if (!b.tight) out += "\n";
         blocks(item.children, out, b.tight);
@@ -558,10 +561,11 @@ void HtmlWriter::block(const doc::Block& b, std::string& out, bool tight) {
       out += "</table>\n";
       break;
     }
-    case doc::BlockKind::Rule: out += "<hr>\n"; break;
+    case doc::BlockKind::Rule: out += "<hr/>\n"; break;
     case doc::BlockKind::RawHtml:
       marker(b.pos, out);
       out += b.text;
+      wrote_raw_html = true;
       if (b.text.empty() || b.text.back() != '\n') out += "\n";
       break;
     case doc::BlockKind::FootnoteDef: footnote(b, out, true); break;

@@ -18,7 +18,8 @@
 
 namespace pugi {
 class xml_node;
-}
+class xml_document;
+}  // namespace pugi
 
 namespace moyin::epub::detail {
 
@@ -34,6 +35,7 @@ std::optional<std::string> zip_package(const std::vector<FileEntry>& entries, in
 // ---- util.cpp
 std::string uuid_from_name(std::string_view name);  // RFC 4122 v5 uuid, without "urn:uuid:"
 std::string escape_html(std::string_view text, bool attribute);
+void append_escaped_html(std::string& out, std::string_view text, bool attribute);
 std::string valid_utf8_xml(std::string_view text);  // drops chars XML 1.0 forbids
 bool valid_language_tag(std::string_view tag);
 using image::percent_decode;
@@ -87,6 +89,8 @@ struct HtmlWriter {
   // one before every block.)
   bool mark_positions = false;
   std::set<std::pair<int, int>> marked;
+  // Set when the manuscript's raw HTML was written (then gumbo must read it).
+  bool wrote_raw_html = false;
   void page_breaks(const doc::Block& b, std::string& out);
   void blocks(const std::vector<doc::Block>& blocks, std::string& out, bool tight = false);
   void block(const doc::Block& b, std::string& out, bool tight);
@@ -129,6 +133,15 @@ struct SanitizeContext {
   bool keep_page_marks = false;
 };
 void html_to_xhtml(std::string_view html, pugi::xml_node parent, SanitizeContext& ctx);
+// The same for our writer's HTML (`has_raw_html`: the manuscript's raw HTML
+// is in it): read as XML where the HTML5 parser provably builds the same
+// tree (read_writer_html), through gumbo (html_to_xhtml) otherwise; the
+// result is the same either way.
+void writer_html_to_xhtml(std::string_view html, bool has_raw_html, pugi::xml_node parent,
+                          SanitizeContext& ctx);
+// Parses `html` into `tree` and returns true when an HTML5 parser would build
+// the same tree from it; false (with `tree` unspecified) otherwise.
+bool read_writer_html(std::string_view html, pugi::xml_document& tree);
 
 // Serializes an XHTML document node-tree rooted at `root` (the <html> element).
 std::string serialize_xhtml(const pugi::xml_node& doc_node);

@@ -430,13 +430,17 @@ struct Builder {
       for (ChapterFile& f : files) {
         if (f.unit != static_cast<int>(u)) continue;
         std::string html;
+        writer.wrote_raw_html = false;
         for (const doc::Block* b : f.blocks) writer.block(*b, html, false);
+        const bool html_raw = writer.wrote_raw_html;
         std::string notes;
+        writer.wrote_raw_html = false;
         if (!f.footnotes.empty()) {
           notes += "<section epub:type=\"footnotes\" class=\"footnotes\">\n";
           for (const doc::Block* def : f.footnotes) writer.footnote(*def, notes, true);
           notes += "</section>\n";
         }
+        const bool notes_raw = writer.wrote_raw_html;
         f.dom = std::make_unique<pugi::xml_document>();
         pugi::xml_node body =
             xhtml_skeleton(*f.dom, lang, f.title.empty() ? meta.title : f.title, true);
@@ -452,9 +456,9 @@ struct Builder {
         pugi::xml_node chapter = body.append_child("section");
         chapter.append_attribute("epub:type") = "chapter";
         chapter.append_attribute("role") = "doc-chapter";
-        html_to_xhtml(html, chapter, ctx);
+        writer_html_to_xhtml(html, html_raw, chapter, ctx);
         name_by_heading(chapter);
-        if (!notes.empty()) html_to_xhtml(notes, body, ctx);
+        if (!notes.empty()) writer_html_to_xhtml(notes, notes_raw, body, ctx);
         f.mathml = insert_mathml(body, writer.mathml);
         f.link_positions = std::move(ctx.link_positions);
         f.taken = std::move(ctx.ids);
@@ -1097,7 +1101,7 @@ std::string render_fragment(const doc::Document& d, doc::Diagnostics& diags,
   SanitizeContext ctx;
   ctx.diags = &diags;
   ctx.path = d.path;
-  html_to_xhtml(html, body, ctx);
+  writer_html_to_xhtml(html, writer.wrote_raw_html, body, ctx);
   return serialize_children(body);
 }
 

@@ -12,6 +12,7 @@
 #include <pugixml.hpp>
 #include <string>
 
+#include "base/utf8.h"
 #include "epub/internal.h"
 
 namespace moyin::epub::detail {
@@ -26,32 +27,146 @@ bool in(std::string_view s, std::initializer_list<std::string_view> list) {
   return std::find(list.begin(), list.end(), s) != list.end();
 }
 
-// Elements removed together with everything inside them.
-bool drop_with_content(std::string_view tag) {
-  return in(tag, {"script", "style",     "iframe",  "object",   "embed",    "applet",
-                  "frame",  "frameset",  "noembed", "noframes", "noscript", "template",
-                  "title",  "textarea",  "select",  "option",   "optgroup", "datalist",
-                  "button", "link",      "meta",    "base",     "head",     "param",
-                  "source", "track",     "audio",   "video",    "canvas",   "map",
-                  "area",   "plaintext", "xmp",     "dialog",   "portal",   "slot"});
-}
-bool dangerous(std::string_view tag) {
-  return in(tag, {"script", "iframe", "object", "embed", "applet", "frame", "frameset"});
+// What the sanitizer does with each element it knows, by name (one lookup
+// per element instead of a scan of each list).
+enum TagFlag : uint8_t {
+  kDropWithContent = 1,      // removed together with everything inside it
+  kDangerous = 2,            // and its removal is reported
+  kAllowed = 4,              // kept (with allowed attributes); any other element is unwrapped
+  kPhrasingOnlyContent = 8,  // its content must be phrasing (inline) content
+  kFlow = 16,                // not phrasing content (may not appear inside the above)
+  kVoidXhtml = 32,           // written empty (<br/>); other empty elements get an empty text
+};
+struct TagEntry {
+  std::string_view name;
+  uint8_t flags;
+};
+constexpr TagEntry kTags[] = {
+    {"a", kAllowed},
+    {"abbr", kAllowed | kPhrasingOnlyContent},
+    {"address", kAllowed | kFlow},
+    {"applet", kDropWithContent | kDangerous},
+    {"area", kDropWithContent | kVoidXhtml},
+    {"article", kAllowed | kFlow},
+    {"aside", kAllowed | kFlow},
+    {"audio", kDropWithContent},
+    {"b", kAllowed | kPhrasingOnlyContent},
+    {"base", kDropWithContent | kVoidXhtml},
+    {"bdi", kAllowed | kPhrasingOnlyContent},
+    {"bdo", kAllowed | kPhrasingOnlyContent},
+    {"blockquote", kAllowed | kFlow},
+    {"br", kAllowed | kVoidXhtml},
+    {"button", kDropWithContent},
+    {"canvas", kDropWithContent},
+    {"caption", kAllowed | kFlow},
+    {"cite", kAllowed | kPhrasingOnlyContent},
+    {"code", kAllowed | kPhrasingOnlyContent},
+    {"col", kAllowed | kFlow | kVoidXhtml},
+    {"colgroup", kAllowed | kFlow},
+    {"data", kAllowed | kPhrasingOnlyContent},
+    {"datalist", kDropWithContent},
+    {"dd", kAllowed | kFlow},
+    {"del", kAllowed},
+    {"details", kAllowed | kFlow},
+    {"dfn", kAllowed | kPhrasingOnlyContent},
+    {"dialog", kDropWithContent},
+    {"div", kAllowed | kFlow},
+    {"dl", kAllowed | kFlow},
+    {"dt", kAllowed | kFlow},
+    {"em", kAllowed | kPhrasingOnlyContent},
+    {"embed", kDropWithContent | kDangerous},
+    {"figcaption", kAllowed | kFlow},
+    {"figure", kAllowed | kFlow},
+    {"footer", kAllowed | kFlow},
+    {"frame", kDropWithContent | kDangerous},
+    {"frameset", kDropWithContent | kDangerous},
+    {"h1", kAllowed | kPhrasingOnlyContent | kFlow},
+    {"h2", kAllowed | kPhrasingOnlyContent | kFlow},
+    {"h3", kAllowed | kPhrasingOnlyContent | kFlow},
+    {"h4", kAllowed | kPhrasingOnlyContent | kFlow},
+    {"h5", kAllowed | kPhrasingOnlyContent | kFlow},
+    {"h6", kAllowed | kPhrasingOnlyContent | kFlow},
+    {"head", kDropWithContent},
+    {"header", kAllowed | kFlow},
+    {"hgroup", kAllowed | kFlow},
+    {"hr", kAllowed | kFlow | kVoidXhtml},
+    {"i", kAllowed | kPhrasingOnlyContent},
+    {"iframe", kDropWithContent | kDangerous},
+    {"img", kAllowed | kVoidXhtml},
+    {"input", kAllowed | kVoidXhtml},
+    {"ins", kAllowed},
+    {"kbd", kAllowed | kPhrasingOnlyContent},
+    {"li", kAllowed | kFlow},
+    {"link", kDropWithContent | kVoidXhtml},
+    {"main", kAllowed | kFlow},
+    {"map", kDropWithContent},
+    {"mark", kAllowed | kPhrasingOnlyContent},
+    {"meta", kDropWithContent | kVoidXhtml},
+    {"nav", kAllowed | kFlow},
+    {"noembed", kDropWithContent},
+    {"noframes", kDropWithContent},
+    {"noscript", kDropWithContent},
+    {"object", kDropWithContent | kDangerous},
+    {"ol", kAllowed | kFlow},
+    {"optgroup", kDropWithContent},
+    {"option", kDropWithContent},
+    {"p", kAllowed | kPhrasingOnlyContent | kFlow},
+    {"param", kDropWithContent},
+    {"plaintext", kDropWithContent},
+    {"portal", kDropWithContent},
+    {"pre", kAllowed | kPhrasingOnlyContent | kFlow},
+    {"q", kAllowed | kPhrasingOnlyContent},
+    {"rp", kAllowed | kPhrasingOnlyContent},
+    {"rt", kAllowed | kPhrasingOnlyContent},
+    {"ruby", kAllowed | kPhrasingOnlyContent},
+    {"s", kAllowed | kPhrasingOnlyContent},
+    {"samp", kAllowed | kPhrasingOnlyContent},
+    {"script", kDropWithContent | kDangerous},
+    {"section", kAllowed | kFlow},
+    {"select", kDropWithContent},
+    {"slot", kDropWithContent},
+    {"small", kAllowed | kPhrasingOnlyContent},
+    {"source", kDropWithContent},
+    {"span", kAllowed | kPhrasingOnlyContent},
+    {"strong", kAllowed | kPhrasingOnlyContent},
+    {"style", kDropWithContent},
+    {"sub", kAllowed | kPhrasingOnlyContent},
+    {"summary", kAllowed | kPhrasingOnlyContent | kFlow},
+    {"sup", kAllowed | kPhrasingOnlyContent},
+    {"table", kAllowed | kFlow},
+    {"tbody", kAllowed | kFlow},
+    {"td", kAllowed | kFlow},
+    {"template", kDropWithContent},
+    {"textarea", kDropWithContent},
+    {"tfoot", kAllowed | kFlow},
+    {"th", kAllowed | kFlow},
+    {"thead", kAllowed | kFlow},
+    {"time", kAllowed | kPhrasingOnlyContent},
+    {"title", kDropWithContent},
+    {"tr", kAllowed | kFlow},
+    {"track", kDropWithContent},
+    {"u", kAllowed | kPhrasingOnlyContent},
+    {"ul", kAllowed | kFlow},
+    {"var", kAllowed | kPhrasingOnlyContent},
+    {"video", kDropWithContent},
+    {"wbr", kAllowed | kVoidXhtml},
+    {"xmp", kDropWithContent},
+};
+
+// a < b for element names (a few ASCII bytes): inline, without a call to memcmp.
+bool name_less(std::string_view a, std::string_view b) {
+  const size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i)
+    if (a[i] != b[i]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]);
+  return a.size() < b.size();
 }
 
-// Elements kept (with allowed attributes); any other element is unwrapped.
-bool allowed_element(std::string_view tag) {
-  return in(tag,
-            {"a",          "abbr",   "address", "article", "aside", "b",     "bdi",      "bdo",
-             "blockquote", "br",     "caption", "cite",    "code",  "col",   "colgroup", "data",
-             "dd",         "del",    "details", "dfn",     "div",   "dl",    "dt",       "em",
-             "figcaption", "figure", "footer",  "h1",      "h2",    "h3",    "h4",       "h5",
-             "h6",         "header", "hgroup",  "hr",      "i",     "img",   "input",    "ins",
-             "kbd",        "li",     "main",    "mark",    "nav",   "ol",    "p",        "pre",
-             "q",          "rp",     "rt",      "ruby",    "s",     "samp",  "section",  "small",
-             "span",       "strong", "sub",     "summary", "sup",   "table", "tbody",    "td",
-             "tfoot",      "th",     "thead",   "time",    "tr",    "u",     "ul",       "var",
-             "wbr"});
+uint8_t tag_flags(std::string_view tag) {
+  const auto* end = std::end(kTags);
+  const auto* it =
+      std::lower_bound(std::begin(kTags), end, tag,
+                       [](const TagEntry& e, std::string_view t) { return name_less(e.name, t); });
+  return it != end && it->name == tag ? it->flags : 0;
 }
 
 bool all_digits(std::string_view v, bool allow_sign) {
@@ -89,23 +204,6 @@ bool allowed_role(std::string_view v) {
   return in(v, {"note", "doc-tip", "doc-footnote", "doc-noteref", "doc-backlink"});
 }
 
-// Elements whose content must be phrasing (inline) content.
-bool phrasing_only(std::string_view tag) {
-  return in(tag, {"p",      "h1",   "h2",   "h3",  "h4",   "h5",   "h6",    "pre",    "span",
-                  "strong", "em",   "b",    "i",   "u",    "s",    "small", "sub",    "sup",
-                  "code",   "kbd",  "samp", "var", "mark", "abbr", "cite",  "dfn",    "q",
-                  "time",   "data", "bdi",  "bdo", "rt",   "rp",   "ruby",  "summary"});
-}
-// Elements that are not phrasing content (may not appear inside the above).
-bool flow_only(std::string_view tag) {
-  return in(tag, {"address", "article",  "aside",  "blockquote", "details", "div",     "dl",
-                  "dd",      "dt",       "figure", "figcaption", "footer",  "header",  "hgroup",
-                  "h1",      "h2",       "h3",     "h4",         "h5",      "h6",      "hr",
-                  "main",    "nav",      "ol",     "p",          "pre",     "section", "table",
-                  "tbody",   "thead",    "tfoot",  "tr",         "td",      "th",      "caption",
-                  "col",     "colgroup", "ul",     "li",         "summary"});
-}
-
 struct Walker {
   SanitizeContext& ctx;
   doc::Position pos;
@@ -123,10 +221,10 @@ struct Walker {
     if (last && last.type() == pugi::node_pcdata) {
       std::string merged = last.value();
       merged += clean;
-      last.set_value(merged.c_str());
+      last.set_value(merged.data(), merged.size());
       return;
     }
-    parent.append_child(pugi::node_pcdata).set_value(clean.c_str());
+    parent.append_child(pugi::node_pcdata).set_value(clean.data(), clean.size());
   }
 
   void comment(std::string_view c, pugi::xml_node parent) {
@@ -152,19 +250,54 @@ struct Walker {
     pos = {line, col};
   }
 
-  static std::string tag_name(const GumboElement& el) {
+  // The element's lower-case name, NUL-terminated (gumbo's own table, or
+  // `storage` for a name gumbo does not know).
+  static std::string_view tag_name(const GumboElement& el, std::string& storage) {
     if (el.tag != GUMBO_TAG_UNKNOWN) return gumbo_normalized_tagname(el.tag);
     GumboStringPiece piece = el.original_tag;
     gumbo_tag_from_original_text(&piece);
-    std::string name(piece.data ? piece.data : "", piece.length);
-    for (char& ch : name)
+    storage.assign(piece.data ? piece.data : "", piece.length);
+    for (char& ch : storage)
       if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch + 32);
-    return name;
+    return storage;
+  }
+  static std::string_view tag_name(pugi::xml_node el, std::string&) { return el.name(); }
+
+  // What element() needs of an element of either tree.
+  static bool in_svg(const GumboElement& el) { return el.tag_namespace == GUMBO_NAMESPACE_SVG; }
+  static bool in_mathml(const GumboElement& el) {
+    return el.tag_namespace == GUMBO_NAMESPACE_MATHML;
+  }
+  static bool in_svg(pugi::xml_node) { return false; }  // tree_reads_alike: HTML names only
+  static bool in_mathml(pugi::xml_node) { return false; }
+  static const char* find(const GumboElement& el, const char* name) {
+    const GumboAttribute* a = gumbo_get_attribute(&el.attributes, name);
+    return a ? a->value : nullptr;
+  }
+  static const char* find(pugi::xml_node el, const char* name) {
+    const pugi::xml_attribute a = el.attribute(name);
+    return a ? a.value() : nullptr;
+  }
+  template <class F>
+  static void each_attribute(const GumboElement& el, F&& f) {
+    for (unsigned i = 0; i < el.attributes.length; ++i) {
+      const auto* a = static_cast<const GumboAttribute*>(el.attributes.data[i]);
+      if (a->attr_namespace == GUMBO_ATTR_NAMESPACE_NONE) f(a->name, a->value);
+    }
+  }
+  template <class F>
+  static void each_attribute(pugi::xml_node el, F&& f) {
+    for (pugi::xml_attribute a = el.first_attribute(); a; a = a.next_attribute())
+      f(a.name(), a.value());
   }
 
   void children(const GumboVector& kids, pugi::xml_node parent) {
     for (unsigned i = 0; i < kids.length; ++i)
       node(static_cast<const GumboNode*>(kids.data[i]), parent);
+  }
+  void children(const GumboElement& el, pugi::xml_node parent) { children(el.children, parent); }
+  void children(pugi::xml_node el, pugi::xml_node parent) {
+    for (pugi::xml_node c = el.first_child(); c; c = c.next_sibling()) node(c, parent);
   }
 
   void node(const GumboNode* n, pugi::xml_node parent) {
@@ -178,32 +311,46 @@ struct Walker {
       case GUMBO_NODE_TEMPLATE: element(n->v.element, parent); return;
     }
   }
+  // A node of the writer's own HTML read as XML (writer_html_to_xhtml).
+  void node(pugi::xml_node n, pugi::xml_node parent) {
+    switch (n.type()) {
+      case pugi::node_pcdata:
+      case pugi::node_cdata: text(parent, n.value()); return;
+      case pugi::node_comment: comment(n.value(), parent); return;
+      case pugi::node_element: element(n, parent); return;
+      case pugi::node_document: children(n, parent); return;
+      default: return;
+    }
+  }
 
-  void element(const GumboElement& el, pugi::xml_node parent) {
-    std::string tag = tag_name(el);
-    if (el.tag_namespace == GUMBO_NAMESPACE_SVG) {
+  template <class El>
+  void element(const El& el, pugi::xml_node parent) {
+    std::string storage;
+    const std::string_view tag = tag_name(el, storage);
+    if (in_svg(el)) {
       warn("raw HTML: inline <svg> is not kept (use an image file)");
       return;
     }
-    if (el.tag_namespace == GUMBO_NAMESPACE_MATHML) {  // keep the text only
-      children(el.children, parent);
+    if (in_mathml(el)) {  // keep the text only
+      children(el, parent);
       return;
     }
-    if (drop_with_content(tag)) {
-      if (dangerous(tag)) warn("raw HTML: <" + tag + "> removed");
+    const uint8_t flags = tag_flags(tag);
+    if (flags & kDropWithContent) {
+      if (flags & kDangerous) warn("raw HTML: <" + std::string(tag) + "> removed");
       return;
     }
-    if (!allowed_element(tag)) {  // html, body, font, center, unknown: keep the content
-      children(el.children, parent);
+    if (!(flags & kAllowed)) {  // html, body, font, center, unknown: keep the content
+      children(el, parent);
       return;
     }
-    if (phrasing > 0 && flow_only(tag)) {
+    if (phrasing > 0 && (flags & kFlow)) {
       // A block inside inline content (e.g. an unclosed <strong> before a
       // raw <table>): keep the text, drop the block structure.
       if (tag != "hr" && tag != "col" && tag != "colgroup") {
         if (parent.last_child() && (tag == "p" || tag == "div" || tag == "tr" || tag == "li"))
           text(parent, " ");
-        children(el.children, parent);
+        children(el, parent);
       }
       return;
     }
@@ -215,22 +362,19 @@ struct Walker {
       image(el, parent);
       return;
     }
-    pugi::xml_node out = parent.append_child(tag.c_str());
+    pugi::xml_node out = parent.append_child(tag.data());  // NUL-terminated (tag_name)
     attributes(el, tag, out);
     if (tag == "a" && out.attribute("href")) ctx.link_positions[out.internal_object()] = pos;
-    bool inline_only = phrasing_only(tag);
+    const bool inline_only = flags & kPhrasingOnlyContent;
     phrasing += inline_only;
-    children(el.children, out);
+    children(el, out);
     phrasing -= inline_only;
   }
 
-  const GumboAttribute* find(const GumboElement& el, const char* name) {
-    return gumbo_get_attribute(&el.attributes, name);
-  }
-
-  void input(const GumboElement& el, pugi::xml_node parent) {
-    const GumboAttribute* type = find(el, "type");
-    std::string t = type ? type->value : "";
+  template <class El>
+  void input(const El& el, pugi::xml_node parent) {
+    const char* type = find(el, "type");
+    std::string t = type ? type : "";
     std::transform(t.begin(), t.end(), t.begin(),
                    [](char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; });
     if (t != "checkbox") return;  // only the read-only task-list checkbox
@@ -240,13 +384,14 @@ struct Walker {
     if (find(el, "checked")) out.append_attribute("checked") = "checked";
   }
 
-  void image(const GumboElement& el, pugi::xml_node parent) {
-    const GumboAttribute* src = find(el, "src");
-    const GumboAttribute* alt = find(el, "alt");
-    std::string alt_text = alt ? valid_utf8_xml(alt->value) : "";
+  template <class El>
+  void image(const El& el, pugi::xml_node parent) {
+    const char* src = find(el, "src");
+    const char* alt = find(el, "alt");
+    std::string alt_text = alt ? valid_utf8_xml(alt) : "";
     std::optional<std::string> href;
-    if (src && ctx.resolve_image) href = ctx.resolve_image(src->value, pos);
-    else if (src) href = std::string(src->value);
+    if (src && ctx.resolve_image) href = ctx.resolve_image(src, pos);
+    else if (src) href = std::string(src);
     if (!href) {
       text(parent, alt_text);
       return;
@@ -273,64 +418,67 @@ struct Walker {
     return false;
   }
 
-  void attributes(const GumboElement& el, std::string_view tag, pugi::xml_node out) {
+  template <class El>
+  void attributes(const El& el, std::string_view tag, pugi::xml_node out) {
     bool warned_event = false;
-    for (unsigned i = 0; i < el.attributes.length; ++i) {
-      const auto* a = static_cast<const GumboAttribute*>(el.attributes.data[i]);
-      if (a->attr_namespace != GUMBO_ATTR_NAMESPACE_NONE) continue;
-      std::string name = a->name;
-      std::string value = valid_utf8_xml(a->value);
-      if (name.size() > 2 && name[0] == 'o' && name[1] == 'n') {
-        if (!warned_event) warn("raw HTML: event handler attribute " + name + " removed");
-        warned_event = true;
-        continue;
-      }
-      if (tag == "img" && (name == "src" || name == "alt")) continue;  // done by image()
-      if (name == "id") {
-        if (value.empty() || value.find_first_of(" \t\n\r\f") != std::string::npos) continue;
-        if (!ctx.ids.insert(value).second) {
-          warn("raw HTML: duplicate id \"" + value + "\" removed");
-          continue;
-        }
-        out.append_attribute("id") = value.c_str();
-        continue;
-      }
-      if (name == "epub:type") {
-        if (allowed_epub_type(value)) out.append_attribute("epub:type") = value.c_str();
-        continue;
-      }
-      if (!allowed_attribute(tag, name)) continue;
-      if (name == "href") {
-        std::string scheme = lower_trimmed_scheme(value);
-        if (scheme == "javascript:" || scheme == "vbscript:" || scheme == "data:") {
-          warn("raw HTML: " + scheme + " link removed");
-          continue;
-        }
-        if (scheme == "file:") {
-          warn("link to a file: URL removed");
-          continue;
-        }
-        value = uri_escape(value);
-      }
-      if (name == "role" && !allowed_role(value)) continue;
-      if (name == "scope" && !in(value, {"col", "row", "colgroup", "rowgroup"})) continue;
-      if ((name == "colspan" || name == "rowspan" || name == "span" || name == "width" ||
-           name == "height" || (name == "value" && tag == "li")) &&
-          !all_digits(value, false))
-        continue;
-      if (name == "start" && !all_digits(value, true)) continue;
-      if (name == "type" && !in(value, {"1", "a", "A", "i", "I"})) continue;
-      if (name == "dir" && !in(value, {"ltr", "rtl", "auto"})) continue;
-      if (name == "lang" && !value.empty() && !valid_language_tag(value)) continue;
-      if (in(name, {"reversed", "open"})) value = name;
-      out.append_attribute(name.c_str()) = value.c_str();
+    each_attribute(el, [&](const char* name_chars, const char* value_chars) {
+      attribute(tag, name_chars, value_chars, out, warned_event);
+    });
+  }
+
+  void attribute(std::string_view tag, const char* name_chars, const char* value_chars,
+                 pugi::xml_node out, bool& warned_event) {
+    const std::string_view name = name_chars;
+    if (name.size() > 2 && name[0] == 'o' && name[1] == 'n') {
+      if (!warned_event)
+        warn("raw HTML: event handler attribute " + std::string(name) + " removed");
+      warned_event = true;
+      return;
     }
+    if (tag == "img" && (name == "src" || name == "alt")) return;  // done by image()
+    std::string value = valid_utf8_xml(value_chars);
+    if (name == "id") {
+      if (value.empty() || value.find_first_of(" \t\n\r\f") != std::string::npos) return;
+      if (!ctx.ids.insert(value).second) {
+        warn("raw HTML: duplicate id \"" + value + "\" removed");
+        return;
+      }
+      out.append_attribute("id") = value.c_str();
+      return;
+    }
+    if (name == "epub:type") {
+      if (allowed_epub_type(value)) out.append_attribute("epub:type") = value.c_str();
+      return;
+    }
+    if (!allowed_attribute(tag, name)) return;
+    if (name == "href") {
+      std::string scheme = lower_trimmed_scheme(value);
+      if (scheme == "javascript:" || scheme == "vbscript:" || scheme == "data:") {
+        warn("raw HTML: " + scheme + " link removed");
+        return;
+      }
+      if (scheme == "file:") {
+        warn("link to a file: URL removed");
+        return;
+      }
+      value = uri_escape(value);
+    }
+    if (name == "role" && !allowed_role(value)) return;
+    if (name == "scope" && !in(value, {"col", "row", "colgroup", "rowgroup"})) return;
+    if ((name == "colspan" || name == "rowspan" || name == "span" || name == "width" ||
+         name == "height" || (name == "value" && tag == "li")) &&
+        !all_digits(value, false))
+      return;
+    if (name == "start" && !all_digits(value, true)) return;
+    if (name == "type" && !in(value, {"1", "a", "A", "i", "I"})) return;
+    if (name == "dir" && !in(value, {"ltr", "rtl", "auto"})) return;
+    if (name == "lang" && !value.empty() && !valid_language_tag(value)) return;
+    if (in(name, {"reversed", "open"})) value = name;
+    out.append_attribute(name_chars) = value.c_str();
   }
 };
 
-bool void_element(std::string_view tag) {
-  return in(tag, {"br", "hr", "img", "input", "wbr", "col", "meta", "link", "area", "base"});
-}
+bool void_element(std::string_view tag) { return tag_flags(tag) & kVoidXhtml; }
 
 void fill_empty(pugi::xml_node n) {
   for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
@@ -454,7 +602,204 @@ std::string limit_nesting(std::string_view html) {
   return out;
 }
 
+// ---- The writer's own HTML read as XML (writer_html_to_xhtml).
+//
+// Our writer's HTML is well-formed XML apart from the manuscript's raw HTML.
+// Where the HTML5 parser would build exactly the tree an XML parser builds
+// (the checks below), pugixml reads it instead of gumbo (a tenth of the
+// instructions) and the same Walker sanitizes it. Anything the checks do not
+// prove equal (raw HTML, a link inside a link, a table part out of place, a
+// newline right after <pre>, an entity other than the five XML ones,
+// invalid UTF-8, deep nesting…) goes through gumbo as before.
+
+enum ElementKind : uint8_t {
+  kPhrasing = 1,      // may stand in phrasing content (none of these closes an open <p>)
+  kPhrasingOnly = 2,  // its content must be phrasing (so no start tag in it closes it)
+  kVoid = 4,          // no content, no end tag
+  kTableText = 8,     // table, thead, tbody, tfoot, tr: only white space as text
+};
+
+// The elements the writer writes, sorted by name; any other name goes through gumbo.
+struct KnownElement {
+  std::string_view name;
+  uint8_t kind;
+  std::string_view parents;  // non-empty: the only parents allowed (space-separated)
+};
+constexpr KnownElement kWriterElements[] = {
+    {"a", kPhrasing | kPhrasingOnly, ""},
+    {"aside", 0, ""},
+    {"blockquote", 0, ""},
+    {"br", kPhrasing | kVoid, ""},
+    {"caption", 0, "table"},
+    {"code", kPhrasing | kPhrasingOnly, ""},
+    {"del", kPhrasing | kPhrasingOnly, ""},
+    {"details", 0, ""},
+    {"div", 0, ""},
+    {"em", kPhrasing | kPhrasingOnly, ""},
+    {"figcaption", 0, "figure"},
+    {"figure", 0, ""},
+    {"h1", kPhrasingOnly, ""},
+    {"h2", kPhrasingOnly, ""},
+    {"h3", kPhrasingOnly, ""},
+    {"h4", kPhrasingOnly, ""},
+    {"h5", kPhrasingOnly, ""},
+    {"h6", kPhrasingOnly, ""},
+    {"hr", kVoid, ""},
+    {"img", kPhrasing | kVoid, ""},
+    {"input", kPhrasing | kVoid, ""},
+    {"kbd", kPhrasing | kPhrasingOnly, ""},
+    {"li", 0, "ul ol"},
+    {"mark", kPhrasing | kPhrasingOnly, ""},
+    {"ol", 0, ""},
+    {"p", kPhrasingOnly, ""},
+    {"pre", kPhrasingOnly, ""},
+    {"rp", kPhrasing | kPhrasingOnly, "ruby"},
+    {"rt", kPhrasing | kPhrasingOnly, "ruby"},
+    {"ruby", kPhrasing | kPhrasingOnly, ""},
+    {"section", 0, ""},
+    {"span", kPhrasing | kPhrasingOnly, ""},
+    {"strong", kPhrasing | kPhrasingOnly, ""},
+    {"sub", kPhrasing | kPhrasingOnly, ""},
+    {"summary", 0, "details"},
+    {"sup", kPhrasing | kPhrasingOnly, ""},
+    {"table", kTableText, ""},
+    {"tbody", kTableText, "table"},
+    {"td", 0, "tr"},
+    {"th", 0, "tr"},
+    {"thead", kTableText, "table"},
+    {"tr", kTableText, "thead tbody"},
+    {"u", kPhrasing | kPhrasingOnly, ""},
+    {"ul", 0, ""},
+};
+
+const KnownElement* writer_element(std::string_view name) {
+  const auto* end = std::end(kWriterElements);
+  const auto* it = std::lower_bound(
+      std::begin(kWriterElements), end, name,
+      [](const KnownElement& e, std::string_view n) { return name_less(e.name, n); });
+  return it != end && it->name == name ? it : nullptr;
+}
+
+bool has_parent(std::string_view parents, std::string_view parent) {
+  for (size_t at = 0; at < parents.size();) {
+    size_t space = parents.find(' ', at);
+    if (space == std::string_view::npos) space = parents.size();
+    if (parents.substr(at, space - at) == parent) return true;
+    at = space + 1;
+  }
+  return false;
+}
+
+bool html_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f'; }
+
+// One pass over the text: what an XML parser and the HTML5 tokenizer could
+// read differently. NUL and CR (HTML rewrites them), entities other than the
+// five XML ones (HTML knows 2,000 more; numeric ones differ for C1
+// controls), end tags of void elements (</br> is a <br> in HTML), <! other
+// than a comment and <? (bogus comments in HTML), invalid UTF-8 (U+FFFD in
+// HTML), a byte-order mark.
+bool text_reads_alike(std::string_view html) {
+  if (html.starts_with("\xEF\xBB\xBF")) return false;
+  for (size_t i = 0; i < html.size();) {
+    const char c = html[i];
+    const auto u = static_cast<unsigned char>(c);
+    if (u > '<' && u < 0x80) {  // most of the text: nothing to look at
+      ++i;
+      continue;
+    }
+    if (u >= 0x80) {
+      const size_t len = base::decode_at(html, i).len;
+      if (len < 2) return false;  // an invalid byte (a valid sequence is 2 to 4 bytes)
+      i += len;
+      continue;
+    }
+    if (c == '\0' || c == '\r') return false;
+    if (c == '&') {
+      const std::string_view rest = html.substr(i + 1);
+      if (!rest.starts_with("amp;") && !rest.starts_with("lt;") && !rest.starts_with("gt;") &&
+          !rest.starts_with("quot;") && !rest.starts_with("apos;"))
+        return false;
+    } else if (c == '<' && i + 1 < html.size()) {
+      const char next = html[i + 1];
+      if (next == '?') return false;
+      if (next == '!' && html.substr(i, 4) != "<!--") return false;
+      if (next == '/') {
+        size_t end = i + 2;
+        while (end < html.size() && html[end] != '>' && !html_space(html[end])) ++end;
+        const std::string_view name = html.substr(i + 2, end - i - 2);
+        if (name.size() <= 5) {  // the void elements' names are short
+          const KnownElement* e = writer_element(name);
+          if (e && (e->kind & kVoid)) return false;
+        }
+      }
+    }
+    ++i;
+  }
+  return true;
+}
+
+// Element depth above which limit_nesting would drop start tags.
+constexpr int kMaxPlainDepth = 150;
+
+// True when the HTML5 parser (fragment in <body>) builds from the text of
+// this tree the same tree: every element one the writer writes, table parts,
+// list items and ruby text only where HTML puts them, no element that would
+// close an open <p> or heading inside one, no link in a link, no newline
+// right after <pre>, no attribute twice, no text but white space between
+// table parts.
+bool tree_reads_alike(pugi::xml_node n, const KnownElement* self, int depth, bool in_link) {
+  if (depth > kMaxPlainDepth) return false;
+  if (self && (self->kind & kVoid) && n.first_child()) return false;
+  bool first = true;
+  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling(), first = false) {
+    switch (c.type()) {
+      case pugi::node_comment: continue;
+      case pugi::node_pcdata: {
+        const std::string_view text = c.value();
+        if (self && (self->kind & kTableText) && !std::all_of(text.begin(), text.end(), html_space))
+          return false;
+        if (first && self && self->name == "pre" && text.starts_with('\n')) return false;
+        continue;
+      }
+      case pugi::node_element: break;
+      default: return false;
+    }
+    const std::string_view name = c.name();
+    const KnownElement* e = writer_element(name);
+    if (!e) return false;
+    if (self && (self->kind & kPhrasingOnly) && !(e->kind & kPhrasing)) return false;
+    if (!e->parents.empty() && !(self && has_parent(e->parents, self->name))) return false;
+    if (self && (self->kind & kTableText) && e->parents.empty()) return false;
+    const bool link = name == "a";
+    if (link && in_link) return false;
+    for (pugi::xml_attribute a = c.first_attribute(); a; a = a.next_attribute())
+      for (pugi::xml_attribute b = a.next_attribute(); b; b = b.next_attribute())
+        if (std::strcmp(a.name(), b.name()) == 0) return false;
+    if (!tree_reads_alike(c, e, depth + ((e->kind & kVoid) ? 0 : 1), in_link || link)) return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+bool read_writer_html(std::string_view html, pugi::xml_document& tree) {
+  if (!text_reads_alike(html)) return false;
+  constexpr unsigned kOptions =
+      pugi::parse_fragment | pugi::parse_comments | pugi::parse_escapes | pugi::parse_ws_pcdata;
+  if (!tree.load_buffer(html.data(), html.size(), kOptions, pugi::encoding_utf8)) return false;
+  return tree_reads_alike(tree, nullptr, 1, false);
+}
+
+void writer_html_to_xhtml(std::string_view html, bool has_raw_html, pugi::xml_node parent,
+                          SanitizeContext& ctx) {
+  pugi::xml_document tree;
+  if (has_raw_html || !read_writer_html(html, tree)) {
+    html_to_xhtml(html, parent, ctx);
+    return;
+  }
+  Walker w{ctx, {}};
+  w.children(tree, parent);
+}
 
 void html_to_xhtml(std::string_view raw_html, pugi::xml_node parent, SanitizeContext& ctx) {
   std::string html = limit_nesting(neutralize_unclosed_rawtext(raw_html));

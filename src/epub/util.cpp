@@ -22,43 +22,57 @@ std::string uuid_from_name(std::string_view name) {
   return text;
 }
 
+void append_escaped_html(std::string& out, std::string_view text, bool attribute) {
+  size_t run = 0;  // start of the bytes not yet copied (copied a run at a time)
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char* entity = nullptr;
+    switch (text[i]) {
+      case '&': entity = "&amp;"; break;
+      case '<': entity = "&lt;"; break;
+      case '>': entity = "&gt;"; break;
+      case '"': entity = attribute ? "&quot;" : nullptr; break;
+      default: break;
+    }
+    if (!entity) continue;
+    out.append(text.substr(run, i - run));
+    out += entity;
+    run = i + 1;
+  }
+  out.append(text.substr(run));
+}
+
 std::string escape_html(std::string_view text, bool attribute) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"':
-        if (attribute) out += "&quot;";
-        else out += c;
-        break;
-      default: out += c;
-    }
-  }
+  append_escaped_html(out, text, attribute);
   return out;
 }
 
 std::string valid_utf8_xml(std::string_view s) {
   std::string out;
   out.reserve(s.size());
+  size_t run = 0;  // start of the bytes not yet copied (copied a run at a time)
   for (size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
-      if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') out += static_cast<char>(c);
+      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {  // not an XML character
+        out.append(s.substr(run, i - run));
+        run = i + 1;
+      }
       ++i;
       continue;
     }
     const base::Decoded d = base::decode_at(s, i);
-    if (d.cp == 0xFFFE || d.cp == 0xFFFF) {  // not XML characters
-    } else if (d.len == 1) {
-      out += "\xEF\xBF\xBD";  // an invalid byte (a real U+FFFD is 3 bytes)
-    } else {
-      out.append(s.substr(i, d.len));
+    if (d.cp == 0xFFFE || d.cp == 0xFFFF || d.len == 1) {
+      out.append(s.substr(run, i - run));
+      // U+FFFE and U+FFFF are not XML characters; an invalid byte becomes
+      // U+FFFD (a real U+FFFD is 3 bytes).
+      if (d.len == 1) out += "\xEF\xBF\xBD";
+      run = i + d.len;
     }
     i += d.len;
   }
+  out.append(s.substr(run));
   return out;
 }
 

@@ -39,17 +39,27 @@ std::optional<std::string> clean_input(std::string_view raw, std::string_view pa
   doc::Position first_invalid;
   doc::Position first_nul;
   size_t i = 0;
+  size_t run = 0;  // start of the bytes kept as they are, copied a run at a time
+  auto replace = [&](size_t skip, std::string_view with) {
+    out.append(raw.substr(run, i - run));
+    out += with;
+    i += skip;
+    run = i;
+  };
   while (i < raw.size()) {
     const char c = raw[i];
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u < 0x80) {  // most of the text
+      ++i;
+      continue;
+    }
     if (c == '\r') {
-      out += '\n';
-      i += (i + 1 < raw.size() && raw[i + 1] == '\n') ? 2 : 1;
+      replace((i + 1 < raw.size() && raw[i + 1] == '\n') ? 2 : 1, "\n");
       ++line;
       line_start = i;
       continue;
     }
     if (c == '\n') {
-      out += '\n';
       ++i;
       ++line;
       line_start = i;
@@ -57,25 +67,22 @@ std::optional<std::string> clean_input(std::string_view raw, std::string_view pa
     }
     if (c == '\0') {
       if (first_nul.line == 0) first_nul = {line, static_cast<int>(i - line_start) + 1};
-      base::append_utf8(out, 0xFFFD);
-      ++i;
+      replace(1, "\xEF\xBF\xBD");  // U+FFFD
       continue;
     }
-    if (static_cast<unsigned char>(c) < 0x80) {
-      out += c;
+    if (u < 0x80) {
       ++i;
       continue;
     }
     const base::Decoded d = base::decode_at(raw, i);
-    if (d.cp == 0xFFFD && d.len == 1 && !raw.substr(i).starts_with("\xEF\xBF\xBD")) {
+    if (d.len == 1) {  // an invalid byte (a real U+FFFD decodes from 3)
       if (first_invalid.line == 0) first_invalid = {line, static_cast<int>(i - line_start) + 1};
-      base::append_utf8(out, 0xFFFD);
-      ++i;
+      replace(1, "\xEF\xBF\xBD");
       continue;
     }
-    out.append(raw.substr(i, d.len));
     i += d.len;
   }
+  out.append(raw.substr(run));
   if (first_invalid.line != 0) {
     diags.warn(path, first_invalid, "invalid UTF-8, replaced by U+FFFD");
   }

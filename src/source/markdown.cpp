@@ -296,7 +296,24 @@ void append_tail(std::string_view tail, doc::Position at, std::vector<doc::Inlin
   }
 }
 
+// True when finish_sequence would change `seq`: a soft break to drop, an
+// empty text, two texts in a row, a bare URL's link.
+bool sequence_needs_finishing(const std::vector<doc::Inline>& seq) {
+  for (size_t i = 0; i < seq.size(); ++i) {
+    const doc::Inline& in = seq[i];
+    if (in.kind == doc::InlineKind::SoftBreak && i > 0 && i + 1 < seq.size() &&
+        joins_without_space(seq[i - 1], seq[i + 1]))
+      return true;
+    if (in.kind == doc::InlineKind::Text &&
+        (in.text.empty() || (i > 0 && seq[i - 1].kind == doc::InlineKind::Text)))
+      return true;
+    if (in.kind == doc::InlineKind::Link && in.label == "bare") return true;
+  }
+  return false;
+}
+
 void finish_sequence(std::vector<doc::Inline>& seq) {
+  if (!sequence_needs_finishing(seq)) return;  // most sequences: no copy of each inline
   std::vector<doc::Inline> out;
   out.reserve(seq.size());
   for (size_t i = 0; i < seq.size(); ++i) {

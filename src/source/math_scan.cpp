@@ -1,6 +1,7 @@
 #include "source/math_scan.h"
 
 #include <algorithm>
+#include <array>
 
 #include "base/utf8.h"
 
@@ -13,6 +14,13 @@ constexpr char32_t kPlanes[] = {0xF0000, 0x100000};
 constexpr size_t kMaxSpans = 0xFFFD;
 
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+// The bytes scan_inline looks at: backquote, ], backslash and $.
+constexpr std::array<bool, 256> kInlineStarts = [] {
+  std::array<bool, 256> t{};
+  for (unsigned char c : {'`', ']', '\\', '$'}) t[c] = true;
+  return t;
+}();
 
 // Offsets of line starts, and whether each line is blank.
 struct Lines {
@@ -272,6 +280,10 @@ struct Scanner {
   // (a formula or code span over several lines); returns where scanning stopped.
   size_t scan_inline(size_t i, size_t line_end) {
     while (i < line_end) {
+      if (!kInlineStarts[static_cast<unsigned char>(s[i])]) {  // most bytes start nothing
+        ++i;
+        continue;
+      }
       const char c = s[i];
       size_t end = 0;
       if (c == '`') {
@@ -442,13 +454,18 @@ ProtectedMath protect_math(std::string_view body) {
   size_t at = 0;
   for (size_t k = 0; k < sc.spans.size(); ++k) {
     auto [begin, end] = sc.ranges[k];
-    for (; at < begin; ++at) {
-      p.text += body[at];
-      if (body[at] == '\n') {
-        ++line;
-        line_start_in = at + 1;
-        line_start_out = p.text.size();
+    while (at < begin) {  // the text before the span, a line at a time
+      const size_t nl = body.find('\n', at);
+      if (nl == std::string_view::npos || nl >= begin) {
+        p.text.append(body.substr(at, begin - at));
+        at = begin;
+        break;
       }
+      p.text.append(body.substr(at, nl + 1 - at));
+      ++line;
+      line_start_in = nl + 1;
+      line_start_out = p.text.size();
+      at = nl + 1;
     }
     sc.spans[k].line = line;
     sc.spans[k].column = static_cast<int>(begin - line_start_in) + 1;

@@ -19,10 +19,11 @@ depends=$(dpkg-deb -f "$deb" Depends)
 # Source-highlight comes from the highlighting module; libzip, LittleCMS and
 # the JPEG, WebP and GIF decoders are listed by hand (all loaded at run time).
 grep -q "/moyin/moyin-highlight.so\$" <<<"$files" || fail "the highlighting module is missing from $(basename "$deb")"
-# yaml-cpp, pugixml, gumbo, libuuid, xxHash and libdeflate are
-# linked statically when their archives are installed (MOYIN_STATIC_SMALL_LIBS).
-for p in libharfbuzz0b libicu libhpdf libcmark-gfm \
-         libfontconfig1 libpng16 libstdc++6 fonts-lxgw-wenkai libsource-highlight libzip4 liblcms2-2 \
+# yaml-cpp, pugixml, gumbo, libuuid, xxHash, libdeflate, cmark-gfm, libhyphen,
+# fontconfig and expat are linked statically when their archives are installed
+# (MOYIN_STATIC_SMALL_LIBS); fontconfig's configuration is listed by hand.
+for p in libharfbuzz0b libicu libhpdf fontconfig-config \
+         libpng16 libstdc++6 fonts-lxgw-wenkai libsource-highlight libzip4 liblcms2-2 \
          libjpeg62-turbo libwebp7 libwebpdemux2 libgif7; do
   grep -q "$p" <<<"$depends" || fail "Depends lacks $p: $depends"
 done
