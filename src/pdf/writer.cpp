@@ -39,6 +39,7 @@
 #include "pdf/content.h"
 #include "pdf/pdf.h"
 #include "pdf/reuse.h"
+#include "pdf/stream.h"
 
 namespace moyin::pdf {
 namespace {
@@ -208,10 +209,8 @@ class Writer {
     HPDF_ResetError(pdf_.get());
   }
 
-  void raw(HPDF_Page page, const std::string& s) {
-    auto* attr = static_cast<HPDF_PageAttr>(page->attr);
-    HPDF_Stream_Write(attr->stream, reinterpret_cast<const HPDF_BYTE*>(s.data()),
-                      static_cast<HPDF_UINT>(s.size()));
+  void raw(HPDF_Page page, std::string_view s) {
+    append(static_cast<HPDF_PageAttr>(page->attr)->stream, s);
   }
 
   bool load_fonts();
@@ -327,7 +326,7 @@ class Writer {
     font::FacePtr face;                           // opened once for both (null: not opened)
     std::shared_ptr<const font::PdfFont> codes;   // the codes, before the subset is made
     std::shared_ptr<const font::PdfFont> subset;  // null until made (or when it failed)
-    std::vector<HPDF_BYTE> packed;                // a CFF program, compressed
+    std::string packed;                           // a CFF program, compressed
     std::string error;
     std::promise<void> made;
     std::future<void> ready = made.get_future();
@@ -485,13 +484,12 @@ void Writer::make_subset(size_t face) {
     std::string key;  // `watch`: the program compressed by the build before
     if (opt_.reuse) {
       key.assign(reinterpret_cast<const char*>(raw.data()), raw.size());
-      if (auto kept = opt_.reuse->find_stream(key)) work.packed.assign(kept->begin(), kept->end());
+      if (auto kept = opt_.reuse->find_stream(key)) work.packed = *kept;
     }
     if (work.packed.empty()) {
       work.packed = deflate(raw, StreamKind::CffProgram);
       if (opt_.reuse && !work.packed.empty())
-        opt_.reuse->keep_stream(std::move(key), std::make_shared<const std::string>(
-                                                    work.packed.begin(), work.packed.end()));
+        opt_.reuse->keep_stream(std::move(key), std::make_shared<const std::string>(work.packed));
     }
   }
   work.made.set_value();
@@ -529,7 +527,7 @@ bool Writer::embed_programs() {
       return false;
     }
     const bool put = work.packed.empty() ? set_raw(entry.program, sub->program)
-                                         : set_compressed(entry.program, work.packed);
+                                         : set_compressed(entry.program, std::move(work.packed));
     if (!put) return fail("embedding font " + ref.path);
     // libharu holds the program now: the face's work is not held while saving.
     work = FaceWork{};
@@ -1081,8 +1079,7 @@ HPDF_Dict Writer::group_form(const layout::Page& lp, size_t begin, size_t end) {
     HPDF_Dict_Add(resources, key, dict);
   }
   HPDF_Dict_Add(form, "Resources", resources);
-  HPDF_Stream_Write(form->stream, reinterpret_cast<const HPDF_BYTE*>(content.data()),
-                    static_cast<HPDF_UINT>(content.size()));
+  if (!put_bytes(form, std::move(content))) return nullptr;
   transparency_ = true;
   return form;
 }
@@ -1619,9 +1616,7 @@ void Writer::add_metadata(const std::string& id) {
   stream->filter = HPDF_STREAM_FILTER_NONE;
   HPDF_Dict_AddName(stream, "Type", "Metadata");
   HPDF_Dict_AddName(stream, "Subtype", "XML");
-  const std::string text = xmp_packet(f);
-  HPDF_Stream_Write(stream->stream, reinterpret_cast<const HPDF_BYTE*>(text.data()),
-                    static_cast<HPDF_UINT>(text.size()));
+  put_bytes(stream, xmp_packet(f));
   HPDF_Dict_Add(pdf->catalog, "Metadata", stream);
 }
 
@@ -1783,8 +1778,7 @@ void Writer::add_output_intent() {
   if (!icc) return;
   if (opt_.compress) icc->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
   HPDF_Dict_AddNumber(icc, "N", intent_info_.components);
-  HPDF_Stream_Write(icc->stream, reinterpret_cast<const HPDF_BYTE*>(intent_profile_->data()),
-                    static_cast<HPDF_UINT>(intent_profile_->size()));
+  put_bytes(icc, *intent_profile_);
   HPDF_Dict intent = HPDF_Dict_New(pdf->mmgr);
   if (!intent) return;
   HPDF_Dict_AddName(intent, "Type", "OutputIntent");
@@ -1856,10 +1850,7 @@ void Writer::rewrite_to_unicode() {
     HPDF_Dict cmap = fe.to_unicode_stream;
     if (fe.font) cmap = static_cast<HPDF_FontAttr>(fe.font->attr)->cmap_stream;
     if (!cmap) continue;
-    HPDF_MemStream_FreeData(cmap->stream);
-    std::string text = tounicode_cmap(fe.to_unicode);
-    HPDF_Stream_Write(cmap->stream, reinterpret_cast<const HPDF_BYTE*>(text.data()),
-                      static_cast<HPDF_UINT>(text.size()));
+    put_bytes(cmap, tounicode_cmap(fe.to_unicode));
   }
 }
 
@@ -1879,21 +1870,13 @@ void Writer::compress_streams() {
 }
 
 bool Writer::save() {
-  // Into memory first (libharu's file writer ignores a failing fclose), then
-  // through a synced temporary file renamed into place.
-  if (HPDF_SaveToStream(pdf_.get()) != HPDF_OK || HPDF_ResetStream(pdf_.get()) != HPDF_OK)
-    return fail("saving");
+  // Through a synced temporary file renamed into place (libharu's file
+  // writer ignores a failing fclose), as libharu serializes it: not into
+  // libharu's memory first and read back.
   base::AtomicFile file(out_);
-  std::vector<HPDF_BYTE> chunk(1 << 16);
-  for (;;) {
-    HPDF_UINT32 n = static_cast<HPDF_UINT32>(chunk.size());
-    HPDF_STATUS st = HPDF_ReadFromStream(pdf_.get(), chunk.data(), &n);
-    if (n > 0 && !file.write(std::string_view(reinterpret_cast<const char*>(chunk.data()), n)))
-      break;
-    if (st == HPDF_STREAM_EOF) break;
-    if (st != HPDF_OK) return fail("reading the saved document");
-  }
-  forget_errors();  // HPDF_STREAM_EOF is recorded as an error
+  if (!save_into(pdf_.get(), [&](std::string_view bytes) { return file.write(bytes); }) &&
+      file.error().empty())
+    return fail("saving");
   if (file.error().empty() && file.commit(opt_.commit)) return true;
   error("cannot write PDF " + out_.string() + ": " + file.error());
   return false;
@@ -1931,7 +1914,7 @@ bool Writer::run() {
       return false;
     }
     HPDF_Page page = HPDF_AddPage(pdf);
-    if (!page) return fail("adding page " + std::to_string(i + 1));
+    if (!page || !use_string_stream(page)) return fail("adding page " + std::to_string(i + 1));
     HPDF_Page_SetWidth(page, static_cast<HPDF_REAL>(lp.width));
     HPDF_Page_SetHeight(page, static_cast<HPDF_REAL>(lp.height));
     set_page_boxes(page, lp);
