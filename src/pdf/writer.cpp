@@ -4,6 +4,7 @@
 // loaded from memory through libharu's exported internals, text is written
 // as raw TJ arrays, the ToUnicode stream is rewritten, errors are sticky.
 #include <hpdf.h>
+#include <hpdf_conf.h>
 #include <hpdf_doc.h>
 #include <hpdf_font.h>
 #include <hpdf_fontdef.h>
@@ -154,6 +155,30 @@ void set_text(HPDF_Dict dict, const char* key, std::string_view utf8) {
 }
 
 constexpr const char* kProducer = "Moyin (libharu)";
+
+// libharu grows a list by a fixed step of 20 items, copying all of it each
+// time with a byte loop: quadratic in a book's object table and long arrays
+// (an element's kids, a page's MCIDs, the parent tree). This makes the next
+// growth double the list instead; called before adding to a list that may
+// be long (libharu's own additions in between grow it by the last step).
+void grow_by_doubling(HPDF_List list) {
+  list->items_per_block = std::max<HPDF_UINT>(list->block_siz, HPDF_DEF_ITEMS_PER_BLOCK);
+}
+
+HPDF_STATUS add_item(HPDF_Array array, void* obj) {
+  grow_by_doubling(array->list);
+  return HPDF_Array_Add(array, obj);
+}
+
+HPDF_STATUS add_number(HPDF_Array array, HPDF_INT32 value) {
+  grow_by_doubling(array->list);
+  return HPDF_Array_AddNumber(array, value);
+}
+
+HPDF_STATUS add_object(HPDF_Doc pdf, HPDF_Dict dict) {
+  grow_by_doubling(pdf->xref->entries);
+  return HPDF_Xref_Add(pdf->xref, dict);
+}
 
 // Tags then categories, empty and repeated entries left out (a tag that is
 // also a category appears once).
@@ -623,11 +648,11 @@ void Writer::finish_cff_fonts() {
     int last = -2;
     for (const auto& [code, width] : sorted) {
       if (code != last + 1 || !group) {
-        HPDF_Array_AddNumber(w, code);
+        add_number(w, code);
         group = HPDF_Array_New(mmgr);
-        HPDF_Array_Add(w, group);
+        add_item(w, group);
       }
-      HPDF_Array_AddNumber(group, width);
+      add_number(group, width);
       last = code;
     }
   }
@@ -1262,7 +1287,7 @@ HPDF_Dict Writer::struct_element(int index) {
   if (!parent_dict) return nullptr;
   HPDF_Doc pdf = pdf_.get();
   HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
-  if (!d || HPDF_Xref_Add(pdf->xref, d) != HPDF_OK) return nullptr;
+  if (!d || add_object(pdf, d) != HPDF_OK) return nullptr;
   // No /Type: optional for a structure element (ISO 32000-1 Table 323), and
   // a name in libharu costs about 300 bytes per element of a long book.
   HPDF_Dict_AddName(d, "S", pdf_name(se.type).c_str());
@@ -1284,7 +1309,7 @@ HPDF_Dict Writer::struct_element(int index) {
     }
   }
   if (auto* kids = static_cast<HPDF_Array>(HPDF_Dict_GetItem(parent_dict, "K", HPDF_OCLASS_ARRAY)))
-    HPDF_Array_Add(kids, d);
+    add_item(kids, d);
   tags_.elements[index] = d;
   for (int child : tags_.children[index])
     if (tags_.used[child] && !book_.structure[child].in_line) struct_element(child);
@@ -1323,7 +1348,7 @@ void Writer::open_content(HPDF_Page page, size_t page_index) {
     tags_.page_of[e] = page;
   }
   if (tags_.page_of[e] == page) {
-    HPDF_Array_AddNumber(kids, mcid);
+    add_number(kids, mcid);
     return;
   }
   HPDF_Dict mcr = HPDF_Dict_New(pdf_->mmgr);
@@ -1331,7 +1356,7 @@ void Writer::open_content(HPDF_Page page, size_t page_index) {
   HPDF_Dict_AddName(mcr, "Type", "MCR");
   HPDF_Dict_Add(mcr, "Pg", page);
   HPDF_Dict_AddNumber(mcr, "MCID", mcid);
-  HPDF_Array_Add(kids, mcr);
+  add_item(kids, mcr);
 }
 
 void Writer::tag_begin(HPDF_Page page, size_t, int element) {
@@ -1359,12 +1384,12 @@ void Writer::tag_link(HPDF_Page page, HPDF_Annotation annot, const std::string& 
     link = struct_element(innermost);
   } else if (HPDF_Dict parent = struct_element(innermost)) {
     link = HPDF_Dict_New(pdf->mmgr);
-    if (!link || HPDF_Xref_Add(pdf->xref, link) != HPDF_OK) return;
+    if (!link || add_object(pdf, link) != HPDF_OK) return;
     HPDF_Dict_AddName(link, "S", "Link");
     HPDF_Dict_Add(link, "P", parent);
     HPDF_Dict_Add(link, "K", HPDF_Array_New(pdf->mmgr));
     if (auto* kids = static_cast<HPDF_Array>(HPDF_Dict_GetItem(parent, "K", HPDF_OCLASS_ARRAY)))
-      HPDF_Array_Add(kids, link);
+      add_item(kids, link);
   }
   if (!link) return;
   HPDF_Dict objr = HPDF_Dict_New(pdf->mmgr);
@@ -1373,7 +1398,7 @@ void Writer::tag_link(HPDF_Page page, HPDF_Annotation annot, const std::string& 
   HPDF_Dict_Add(objr, "Pg", page);
   HPDF_Dict_Add(objr, "Obj", annot);
   if (auto* kids = static_cast<HPDF_Array>(HPDF_Dict_GetItem(link, "K", HPDF_OCLASS_ARRAY)))
-    HPDF_Array_Add(kids, objr);
+    add_item(kids, objr);
   HPDF_Dict_AddNumber(annot, "StructParent",
                       static_cast<HPDF_INT32>(pages_.size() + tags_.annot_parents.size()));
   tags_.annot_parents.push_back(link);
@@ -1386,12 +1411,17 @@ void Writer::add_structure_tree() {
   HPDF_Doc pdf = pdf_.get();
   HPDF_MMgr mmgr = pdf->mmgr;
   HPDF_Dict tree = HPDF_Dict_New(mmgr);
-  if (!tree || HPDF_Xref_Add(pdf->xref, tree) != HPDF_OK) return;
+  if (!tree || add_object(pdf, tree) != HPDF_OK) return;
   HPDF_Array nums = HPDF_Array_New(mmgr);
+  if (!nums) return;
+  nums->list->items_per_block =
+      static_cast<HPDF_UINT>(2 * (pages_.size() + tags_.annot_parents.size()) + 1);
   HPDF_Dict_Add(tree, "Nums", nums);
   for (size_t p = 0; p < pages_.size(); ++p) {
     HPDF_Dict_AddNumber(pages_[p], "StructParents", static_cast<HPDF_INT32>(p));
     HPDF_Array list = HPDF_Array_New(mmgr);
+    if (!list) return;
+    list->list->items_per_block = static_cast<HPDF_UINT>(tags_.by_mcid[p].size() + 1);
     for (HPDF_Dict e : tags_.by_mcid[p]) {
       if (e) HPDF_Array_Add(list, e);
       else HPDF_Array_Add(list, HPDF_Null_New(mmgr));
@@ -1410,8 +1440,8 @@ void Writer::add_structure_tree() {
     HPDF_Dict id_tree = HPDF_Dict_New(mmgr);
     HPDF_Array names = HPDF_Array_New(mmgr);
     for (const auto& [id, elem] : tags_.ids) {
-      HPDF_Array_Add(names, HPDF_String_New(mmgr, id.c_str(), nullptr));
-      HPDF_Array_Add(names, elem);
+      add_item(names, HPDF_String_New(mmgr, id.c_str(), nullptr));
+      add_item(names, elem);
     }
     HPDF_Dict_Add(id_tree, "Names", names);
     HPDF_Dict_Add(tags_.root, "IDTree", id_tree);
@@ -1913,6 +1943,7 @@ bool Writer::run() {
             " pt, outside what PDF allows (3 to 14400 pt)");
       return false;
     }
+    grow_by_doubling(pdf->xref->entries);  // a page, its contents and their lengths
     HPDF_Page page = HPDF_AddPage(pdf);
     if (!page || !use_string_stream(page)) return fail("adding page " + std::to_string(i + 1));
     HPDF_Page_SetWidth(page, static_cast<HPDF_REAL>(lp.width));
@@ -1964,6 +1995,7 @@ bool Writer::run() {
   // freed, when the book is given away).
   const std::string early_id = standard_ == Standard::None ? std::string() : document_id();
   for (size_t i = 0; i < pages_.size(); ++i) {
+    grow_by_doubling(pdf->xref->entries);  // annotations, forms, images
     draw_page(i);
     if (consumed_) std::vector<layout::Item>().swap(consumed_->pages[i].items);
     if (!check("drawing page " + std::to_string(i + 1))) return false;
