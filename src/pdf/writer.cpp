@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -24,6 +25,7 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <system_error>
 #include <thread>
 #include <unordered_map>
@@ -96,8 +98,29 @@ struct FontEntry {
   HPDF_Dict cid_font = nullptr;
   HPDF_Dict to_unicode_stream = nullptr;
   HPDF_Dict program = nullptr;  // CFF: the FontFile3 stream, filled by embed_programs
-  std::unordered_map<uint32_t, uint16_t> code_of;  // original gid → code
-  std::unordered_map<uint16_t, int> width;         // code → PDF width (1/1000 em)
+  // Flat tables, read for every glyph drawn (a long book draws hundreds of
+  // thousands): the code of each original glyph id (kNoCode: not in the
+  // subset) and the PDF width (1/1000 em) of each code (kNoWidth: none).
+  static constexpr int32_t kNoCode = -1;
+  static constexpr int kNoWidth = INT_MIN;
+  std::vector<int32_t> code_by_gid;
+  std::vector<int> widths = std::vector<int>(0x10000, kNoWidth);
+  uint16_t code_of(uint32_t gid) const {
+    if (gid >= code_by_gid.size() || code_by_gid[gid] == kNoCode)
+      throw std::out_of_range("glyph " + std::to_string(gid) + " is not in the subset");
+    return static_cast<uint16_t>(code_by_gid[gid]);
+  }
+  void set_codes(const std::unordered_map<uint32_t, uint16_t>& code_of) {
+    uint32_t top = 0;
+    for (const auto& [gid, code] : code_of) top = std::max(top, gid + 1);
+    code_by_gid.assign(top, kNoCode);
+    for (const auto& [gid, code] : code_of) code_by_gid[gid] = code;
+  }
+  // The width of `code`, 0 (and kept) when it had none.
+  int& width(uint16_t code) {
+    if (widths[code] == kNoWidth) widths[code] = 0;
+    return widths[code];
+  }
   std::map<uint16_t, std::u16string> to_unicode;
   std::vector<bool> mapped;  // by code: has an entry in to_unicode (0x10000 once drawn)
   // Codes past the subset's map no glyph, so they draw .notdef: each
@@ -121,7 +144,9 @@ HPDF_REAL c01(double v) {
 
 void append_hex_code(std::string& out, uint16_t code) {
   static const char* digits = "0123456789ABCDEF";
-  for (int shift = 12; shift >= 0; shift -= 4) out.push_back(digits[(code >> shift) & 0xF]);
+  const char hex[4] = {digits[code >> 12], digits[(code >> 8) & 0xF], digits[(code >> 4) & 0xF],
+                       digits[code & 0xF]};
+  out.append(hex, 4);
 }
 
 // A PDF text string in content: <FEFF…> (UTF-16BE with a byte-order mark).
@@ -249,8 +274,13 @@ class Writer {
   void draw_page(size_t index);
   void draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& run);
   HPDF_ExtGState run_state(const GlyphRun& run, double scale);
-  std::string run_operators(const layout::Page& lp, const GlyphRun& run, std::string_view font,
-                            std::string_view state);
+  void run_operators(std::string& out, const layout::Page& lp, const GlyphRun& run,
+                     std::string_view font, std::string_view state);
+  const std::string& colour(const layout::Color& c, bool stroke);
+  std::vector<std::pair<std::pair<layout::Color, bool>, std::string>> colours_;  // colour()
+  std::string run_ops_;          // draw_run's operators, its capacity kept
+  std::string matrix_;           // run_operators' text matrix start
+  std::vector<uint16_t> codes_;  // run_operators' codes
   std::string notdef_boxes(const GlyphRun& run, double x0, double y0,
                            const std::vector<std::string>& texts);
   void draw_image(HPDF_Page page, const layout::Page& lp, const layout::ImageBox& img);
@@ -428,7 +458,7 @@ bool Writer::load_fonts() {
     for (int k = 5, n = tag_counter++; k >= 3; --k, n /= 26)
       tag[k] = static_cast<char>('A' + n % 26);
     FontEntry& entry = fonts_[i];
-    entry.code_of = sub->code_of;
+    entry.set_codes(sub->code_of);
     entry.next_free = sub->first_free_code;
     if (sub->kind == font::PdfFont::Kind::Cff) {
       if (!add_cff_font(entry, *sub, tag, ref)) return false;
@@ -457,8 +487,8 @@ bool Writer::load_fonts() {
     entry.font = font;
     // Querying each width once also marks the glyph for embedding.
     for (uint32_t g : work.gids) {
-      uint16_t code = entry.code_of.at(g);
-      entry.width[code] = HPDF_Font_GetUnicodeWidth(font, code);
+      uint16_t code = entry.code_of(g);
+      entry.width(code) = HPDF_Font_GetUnicodeWidth(font, code);
     }
     if (!check("measuring font " + ref.path)) return false;
   }
@@ -632,7 +662,7 @@ bool Writer::add_cff_font(FontEntry& entry, const font::PdfFont& sub, const char
   entry.cid_font = cid;
   entry.to_unicode_stream = cmap;
   entry.program = file;
-  for (const auto& [code, w] : sub.width_of) entry.width[code] = static_cast<int>(std::lround(w));
+  for (const auto& [code, w] : sub.width_of) entry.width(code) = static_cast<int>(std::lround(w));
   return true;
 }
 
@@ -643,10 +673,11 @@ void Writer::finish_cff_fonts() {
     HPDF_MMgr mmgr = pdf_->mmgr;
     HPDF_Array w = HPDF_Array_New(mmgr);
     HPDF_Dict_Add(fe.cid_font, "W", w);
-    std::map<uint16_t, int> sorted(fe.width.begin(), fe.width.end());
     HPDF_Array group = nullptr;
     int last = -2;
-    for (const auto& [code, width] : sorted) {
+    for (int code = 0; code < static_cast<int>(fe.widths.size()); ++code) {
+      const int width = fe.widths[code];
+      if (width == FontEntry::kNoWidth) continue;
       if (code != last + 1 || !group) {
         add_number(w, code);
         group = HPDF_Array_New(mmgr);
@@ -666,7 +697,9 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
   const char* state = nullptr;
   if (HPDF_ExtGState gs = run_state(run, opacity_scale_))
     state = HPDF_Page_GetExtGStateName(page, gs);
-  raw(page, run_operators(lp, run, font, state ? state : ""));
+  run_ops_.clear();
+  run_operators(run_ops_, lp, run, font, state ? state : "");
+  raw(page, run_ops_);
 }
 
 // The ExtGState of a run's fill and stroke opacity times `scale`, or null
@@ -683,22 +716,23 @@ HPDF_ExtGState Writer::run_state(const GlyphRun& run, double scale) {
 // and its ExtGState `state` ("" = none) in the resources of the content
 // they go into (a page, or a transparency group's form). Records what each
 // code copies as (ToUnicode).
-std::string Writer::run_operators(const layout::Page& lp, const GlyphRun& run,
-                                  std::string_view font, std::string_view state) {
-  if (run.glyphs.empty()) return {};
+void Writer::run_operators(std::string& s, const layout::Page& lp, const GlyphRun& run,
+                           std::string_view font, std::string_view state) {
+  if (run.glyphs.empty()) return;
   FontEntry& fe = fonts_[run.face];
   if (!(run.size > 0) || run.size > HPDF_MAX_FONTSIZE) {
     warn("skipped text drawn at an impossible size " + base::compact(run.size) + " pt");
-    return {};
+    return;
   }
   // ToUnicode: each code maps to the text of the first cluster it drew. The
   // glyphs' texts are worked out only when the run has a code not mapped yet
   // or a .notdef (most runs of a book repeat codes already drawn).
-  std::vector<uint16_t> codes(run.glyphs.size());
+  std::vector<uint16_t>& codes = codes_;
+  codes.resize(run.glyphs.size());
   bool need_texts = false;
   if (fe.mapped.empty()) fe.mapped.assign(0x10000, false);
   for (size_t i = 0; i < run.glyphs.size(); ++i) {
-    codes[i] = fe.code_of.at(run.glyphs[i].gid);
+    codes[i] = fe.code_of(run.glyphs[i].gid);
     need_texts |= run.glyphs[i].gid == 0 || !fe.mapped[codes[i]];
   }
   std::vector<std::string> texts;
@@ -709,8 +743,8 @@ std::string Writer::run_operators(const layout::Page& lp, const GlyphRun& run,
       auto [it, fresh] = fe.notdef_code.emplace(texts[i], static_cast<uint16_t>(fe.next_free));
       if (fresh) {
         // The .notdef's width (every free code draws it).
-        fe.width[it->second] =
-            fe.font ? HPDF_Font_GetUnicodeWidth(fe.font, it->second) : fe.width[code];
+        const int w = fe.font ? HPDF_Font_GetUnicodeWidth(fe.font, it->second) : fe.width(code);
+        fe.width(it->second) = w;
         if (++fe.next_free > 0xFFFD) fe.next_free = 0;
       }
       code = it->second;
@@ -730,22 +764,31 @@ std::string Writer::run_operators(const layout::Page& lp, const GlyphRun& run,
   // The text render mode and line style belong to the graphics state: kept
   // inside q … Q.
   const bool own_state = stroke || !fill || !state.empty();
-  std::string s;
   if (own_state) s += "q\n";
   if (!state.empty()) (s += "/").append(state) += " gs\n";
   if (run.stroke) {
-    s += color_operator(run.stroke->color, true, cmyk()) + line_style(*run.stroke);
+    s += colour(run.stroke->color, true);
+    s += line_style(*run.stroke);
   } else if (run.synthetic_bold) {
     // Round joins: no miter spikes on sharp corners.
-    s += base::compact(size * 0.035) + " w 1 j\n" + color_operator(run.color, true, cmyk());
+    base::append_compact(s, size * 0.035);
+    s += " w 1 j\n";
+    s += colour(run.color, true);
   }
-  s += "BT\n" + color_operator(run.color, false, cmyk());
-  (s += "/").append(font) += " " + base::compact(size) + " Tf\n";
+  s += "BT\n";
+  s += colour(run.color, false);
+  (s += "/").append(font) += ' ';
+  base::append_compact(s, size);
+  s += " Tf\n";
   // Render mode: fill then stroke (SVG's paint order), outlines only, or
   // neither (text that copies but is not seen).
   if (stroke) s += fill ? "2 Tr\n" : "1 Tr\n";
   else if (!fill) s += "3 Tr\n";
-  const std::string slant = base::compact(run.synthetic_slant, 4);
+  // "1 0 <slant> 1 ": the start of every text matrix of the run.
+  std::string& matrix = matrix_;
+  matrix = "1 0 ";
+  base::append_compact(matrix, run.synthetic_slant, 4);
+  matrix += " 1 ";
   // Glyphs sharing a vertical offset go in one TJ array; a new text matrix
   // starts wherever the offset changes (marks, superscripts).
   double pen = 0;  // pt from the run origin
@@ -754,9 +797,7 @@ std::string Writer::run_operators(const layout::Page& lp, const GlyphRun& run,
   while (i < gs.size()) {
     const double yoff = gs[i].y_offset;
     const double seg_x = pen;
-    s += "1 0 ";
-    s += slant;
-    s += " 1 ";
+    s += matrix;
     base::append_compact(s, x0 + seg_x);
     s += ' ';
     base::append_compact(s, y0 + yoff);
@@ -775,18 +816,18 @@ std::string Writer::run_operators(const layout::Page& lp, const GlyphRun& run,
       const double target = pen - seg_x + g.x_offset;
       const double adjust = -(target - cur) * 1000 / size;  // TJ units
       if (std::abs(adjust) >= 0.0005) {
-        if (in_string) s += ">";
+        if (in_string) s += '>';
         in_string = false;
         base::append_compact(s, adjust);
       }
-      if (!in_string) s += "<";
+      if (!in_string) s += '<';
       in_string = true;
       const uint16_t code = codes[i];
       append_hex_code(s, code);
-      cur = target + fe.width[code] * size / 1000;
+      cur = target + fe.width(code) * size / 1000;
       pen += g.advance;
     }
-    if (in_string) s += ">";
+    if (in_string) s += '>';
     s += "] TJ\n";
     // The pen may differ from where the text position ended; the next
     // segment sets its own matrix, so nothing to correct here.
@@ -794,7 +835,15 @@ std::string Writer::run_operators(const layout::Page& lp, const GlyphRun& run,
   s += "ET\n";
   if (need_texts) s += notdef_boxes(run, x0, y0, texts);
   if (own_state) s += "Q\n";
-  return s;
+}
+
+// The colour operator of `c` (fill "rg"/"k" or stroke "RG"/"K"): formatted
+// once per colour, as a book draws thousands of runs in a few colours.
+const std::string& Writer::colour(const layout::Color& c, bool stroke) {
+  for (const auto& [key, op] : colours_)
+    if (key.first == c && key.second == stroke) return op;
+  colours_.emplace_back(std::pair{c, stroke}, color_operator(c, stroke, cmyk()));
+  return colours_.back().second;
 }
 
 // A character no installed face has is drawn with its face's .notdef, which
@@ -1041,7 +1090,7 @@ HPDF_Dict Writer::group_form(const layout::Page& lp, size_t begin, size_t end) {
       if (!font) return nullptr;
       std::string state;
       if (HPDF_ExtGState gs = run_state(*run, 1)) state = FormResources::name(res.states, 'G', gs);
-      content += run_operators(lp, *run, FormResources::name(res.fonts, 'F', font), state);
+      run_operators(content, lp, *run, FormResources::name(res.fonts, 'F', font), state);
       // Generous bounds: the advance, a size's room on every side, the stroke.
       double width = 0;
       for (const layout::Glyph& gl : run->glyphs)
@@ -1876,7 +1925,9 @@ void Writer::rewrite_to_unicode() {
     // PDF/A-2u: every code drawn maps to Unicode; a glyph drawn for no
     // text of its own (the second glyph of a cluster) maps to U+200B.
     if (standard_ == Standard::A2u || standard_ == Standard::A2a)
-      for (const auto& [code, width] : fe.width) fe.to_unicode.emplace(code, u"\u200B");
+      for (size_t code = 0; code < fe.widths.size(); ++code)
+        if (fe.widths[code] != FontEntry::kNoWidth)
+          fe.to_unicode.emplace(static_cast<uint16_t>(code), u"\u200B");
     HPDF_Dict cmap = fe.to_unicode_stream;
     if (fe.font) cmap = static_cast<HPDF_FontAttr>(fe.font->attr)->cmap_stream;
     if (!cmap) continue;
