@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 #include <new>
+#include <utility>
 
 namespace moyin::pdf {
 namespace {
@@ -77,29 +78,35 @@ std::string memory_bytes(HPDF_Stream stream) {
   return out;
 }
 
-// The output of save_into: libharu's writes gathered into pieces.
+// The output of save_into: libharu's writes (mostly a few bytes each, a
+// stream's in 4 KB pieces) gathered into pieces of kPiece bytes.
 struct Sink {
-  const std::function<bool(std::string_view)>& write;
-  std::string piece;
-  bool failed = false;
   static constexpr size_t kPiece = 1 << 16;
+  const std::function<bool(std::string_view)>& write;
+  std::unique_ptr<char[]> piece = std::make_unique_for_overwrite<char[]>(kPiece);
+  size_t used = 0;
+  bool failed = false;
 
-  bool flush() {
-    if (!failed && !piece.empty()) failed = !write(piece);
-    piece.clear();
+  bool pass(std::string_view bytes) {
+    if (!failed && !bytes.empty()) failed = !write(bytes);
     return !failed;
+  }
+  bool flush() {
+    const size_t n = std::exchange(used, 0);
+    return pass({piece.get(), n});
   }
 };
 
 HPDF_STATUS write_out(HPDF_Stream stream, const HPDF_BYTE* ptr, HPDF_UINT size) {
   Sink& sink = *static_cast<Sink*>(stream->attr);
-  try {
-    sink.piece.append(reinterpret_cast<const char*>(ptr), size);
-  } catch (const std::bad_alloc&) {
-    return HPDF_SetError(stream->error, HPDF_FAILD_TO_ALLOC_MEM, 0);
+  if (size > Sink::kPiece - sink.used) {
+    const bool ok = sink.flush() &&
+                    (size < Sink::kPiece || sink.pass({reinterpret_cast<const char*>(ptr), size}));
+    if (!ok) return HPDF_SetError(stream->error, HPDF_FILE_IO_ERROR, 0);
+    if (size >= Sink::kPiece) return HPDF_OK;
   }
-  if (sink.piece.size() >= Sink::kPiece && !sink.flush())
-    return HPDF_SetError(stream->error, HPDF_FILE_IO_ERROR, 0);
+  std::memcpy(sink.piece.get() + sink.used, ptr, size);
+  sink.used += size;
   return HPDF_OK;
 }
 
@@ -166,8 +173,7 @@ void append(HPDF_Stream stream, std::string_view bytes) {
 }
 
 bool save_into(HPDF_Doc pdf, const std::function<bool(std::string_view)>& write) {
-  Sink sink{write, {}};
-  sink.piece.reserve(2 * Sink::kPiece);
+  Sink sink{write};
   HPDF_Stream out = HPDF_CallbackWriter_New(pdf->mmgr, write_out, &sink);
   if (!out) return false;
   if (pdf->stream) HPDF_Stream_Free(pdf->stream);

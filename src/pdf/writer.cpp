@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <climits>
 #include <cmath>
@@ -420,6 +421,7 @@ bool Writer::load_fonts() {
   const size_t nfaces = book_.faces.size();
   fonts_.resize(nfaces);
   work_ = std::vector<FaceWork>(nfaces);
+  std::vector<std::vector<uint64_t>> drawn(nfaces);  // by face: a bit per glyph id
   for (const auto& page : book_.pages)
     for (const auto& item : page.items)
       if (const auto* run = std::get_if<GlyphRun>(&item)) {
@@ -428,15 +430,21 @@ bool Writer::load_fonts() {
                 " but the book has " + std::to_string(nfaces) + " faces");
           return false;
         }
-        auto& gids = work_[run->face].gids;
-        for (const auto& g : run->glyphs) gids.push_back(g.gid);
+        // The glyphs each face draws, marked by id: a long book draws
+        // hundreds of thousands, of a few thousand distinct ones.
+        std::vector<uint64_t>& seen = drawn[run->face];
+        for (const auto& g : run->glyphs) {
+          if (g.gid / 64 >= seen.size()) seen.resize(std::max<size_t>(g.gid / 64 + 1, 1024));
+          seen[g.gid / 64] |= uint64_t{1} << (g.gid % 64);
+        }
       }
   std::vector<size_t> pending;  // the faces whose subset is still to make
   for (size_t i = 0; i < nfaces; ++i) {
-    auto& gids = work_[i].gids;
+    auto& gids = work_[i].gids;  // sorted, unique
+    for (size_t w = 0; w < drawn[i].size(); ++w)
+      for (uint64_t bits = drawn[i][w]; bits; bits &= bits - 1)
+        gids.push_back(static_cast<uint32_t>(w * 64 + std::countr_zero(bits)));
     if (gids.empty()) continue;
-    std::sort(gids.begin(), gids.end());
-    gids.erase(std::unique(gids.begin(), gids.end()), gids.end());
     pending.push_back(i);
   }
   start_subsets(std::move(pending));
