@@ -47,9 +47,11 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # WebP and GIF decoders are loaded at run time, not linked, so
 # dpkg-shlibdeps does not see them; Source-highlight it finds in the
 # highlighting module. ICU's i18n library (Chinese numerals), also loaded at run
-# time, comes in libicu72 with libicuuc, which is linked.
+# time, comes in libicu72 with libicuuc, which is linked. fontconfig is
+# linked statically (MOYIN_STATIC_SMALL_LIBS): its configuration files
+# (/etc/fonts) come in fontconfig-config.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "fonts-noto-cjk, fonts-lxgw-wenkai, fonts-wqy-microhei, fonts-dejavu-core, \
-libzip4, liblcms2-2, libjpeg62-turbo, libwebp7, libwebpdemux2, libgif7")
+libzip4, liblcms2-2, libjpeg62-turbo, libwebp7, libwebpdemux2, libgif7, fontconfig-config")
 # Formulas need Node.js (math/engine.js); documents without math never start it.
 # librsvg (the SVG raster fallback) and libcurl (--fetch) are loaded at run
 # time, not linked, so dpkg-shlibdeps does not see them.

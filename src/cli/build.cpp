@@ -402,6 +402,9 @@ std::vector<epub::PrintPage> print_pages(const layout::Book& book) {
 // beside it, and those pages would add to the run's peak. Only for the
 // writing of one document (decommitting for the whole run cost about 18 %
 // more CPU); the setting before is restored after (`watch` typesets again).
+// Only for a long document, whose peak it is about: a short one's few
+// megabytes would be given back and faulted in again (each `madvise` of a
+// run with two threads also interrupts the other core).
 class FreedMemoryReturnedAtOnce {
  public:
   FreedMemoryReturnedAtOnce() {
@@ -503,7 +506,8 @@ void write_outputs(const Job& job, const Settings& s, const style::Sheet& sheet,
   std::optional<FreedMemoryReturnedAtOnce> writing;  // from the end of typesetting to the end
   try {
     layout::Book book = pages();
-    writing.emplace();
+    constexpr size_t kLongBook = 64;  // pages: the seed is 10, 20 copies of it 206
+    if (book.pages.size() >= kLongBook) writing.emplace();
     print.set_value(print_pages(book));
     pdf_ok = write_pdf(std::move(book), pdf_out, job, sheet, s, images, r);
   } catch (...) {

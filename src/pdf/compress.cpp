@@ -6,6 +6,7 @@
 #include <hpdf_streams.h>
 #include <libdeflate.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -64,15 +65,22 @@ bool bytes_held(HPDF_Stream stream) {
 
 }  // namespace
 
-std::string deflate(std::span<const std::byte> raw, StreamKind kind) {
-  std::unique_ptr<libdeflate_compressor, CompressorDeleter> c(
-      libdeflate_alloc_compressor(level_of(kind)));
+namespace {
+using CompressorPtr = std::unique_ptr<libdeflate_compressor, CompressorDeleter>;
+
+std::string deflate_with(libdeflate_compressor* c, std::span<const std::byte> raw) {
   if (!c) return {};
-  std::string packed(libdeflate_zlib_compress_bound(c.get(), raw.size()), '\0');
+  std::string packed(libdeflate_zlib_compress_bound(c, raw.size()), '\0');
   const size_t n =
-      libdeflate_zlib_compress(c.get(), raw.data(), raw.size(), packed.data(), packed.size());
+      libdeflate_zlib_compress(c, raw.data(), raw.size(), packed.data(), packed.size());
   packed.resize(n);
   return packed;
+}
+}  // namespace
+
+std::string deflate(std::span<const std::byte> raw, StreamKind kind) {
+  const CompressorPtr c(libdeflate_alloc_compressor(level_of(kind)));
+  return deflate_with(c.get(), raw);
 }
 
 namespace {
@@ -121,11 +129,20 @@ void use_libdeflate(HPDF_Doc pdf, int threads, Reuse* reuse) {
     kept[i] = reuse->find_stream(raw[i]);
   }
   std::vector<char> failed(now.size(), 0);  // not compressed: the raw bytes go back
-  base::run_parallel(now.size(), threads, [&](size_t i) {
-    if (kept[i]) return;
-    std::string packed = deflate(std::as_bytes(std::span(bytes[i])), StreamKind::Default);
-    if (packed.empty()) failed[i] = 1;
-    else bytes[i] = std::move(packed);
+  // One compressor per worker, each taking every `workers`-th stream: a
+  // level-6 compressor is about 300 KB that every stream would otherwise
+  // allocate and fault in afresh (a short document's streams are small).
+  const size_t workers = std::clamp<size_t>(static_cast<size_t>(std::max(threads, 1)), 1,
+                                            std::max<size_t>(now.size(), 1));
+  base::run_parallel(workers, static_cast<int>(workers), [&](size_t w) {
+    CompressorPtr c;
+    for (size_t i = w; i < now.size(); i += workers) {
+      if (kept[i]) continue;
+      if (!c) c.reset(libdeflate_alloc_compressor(level_of(StreamKind::Default)));
+      std::string packed = deflate_with(c.get(), std::as_bytes(std::span(bytes[i])));
+      if (packed.empty()) failed[i] = 1;
+      else bytes[i] = std::move(packed);
+    }
   });
   for (size_t i = 0; i < raw.size(); ++i) {
     if (kept[i]) bytes[i] = *kept[i];
