@@ -48,6 +48,7 @@
 namespace moyin::pdf {
 namespace {
 
+using namespace std::string_view_literals;
 using layout::Book;
 using layout::GlyphRun;
 
@@ -772,31 +773,31 @@ void Writer::run_operators(std::string& s, const layout::Page& lp, const GlyphRu
   // The text render mode and line style belong to the graphics state: kept
   // inside q … Q.
   const bool own_state = stroke || !fill || !state.empty();
-  if (own_state) s += "q\n";
-  if (!state.empty()) (s += "/").append(state) += " gs\n";
+  if (own_state) s += "q\n"sv;
+  if (!state.empty()) (s += "/"sv).append(state) += " gs\n";
   if (run.stroke) {
     s += colour(run.stroke->color, true);
     s += line_style(*run.stroke);
   } else if (run.synthetic_bold) {
     // Round joins: no miter spikes on sharp corners.
     base::append_compact(s, size * 0.035);
-    s += " w 1 j\n";
+    s += " w 1 j\n"sv;
     s += colour(run.color, true);
   }
-  s += "BT\n";
+  s += "BT\n"sv;
   s += colour(run.color, false);
-  (s += "/").append(font) += ' ';
+  (s += "/"sv).append(font) += ' ';
   base::append_compact(s, size);
-  s += " Tf\n";
+  s += " Tf\n"sv;
   // Render mode: fill then stroke (SVG's paint order), outlines only, or
   // neither (text that copies but is not seen).
-  if (stroke) s += fill ? "2 Tr\n" : "1 Tr\n";
-  else if (!fill) s += "3 Tr\n";
+  if (stroke) s += fill ? "2 Tr\n"sv : "1 Tr\n"sv;
+  else if (!fill) s += "3 Tr\n"sv;
   // "1 0 <slant> 1 ": the start of every text matrix of the run.
   std::string& matrix = matrix_;
-  matrix = "1 0 ";
+  matrix = "1 0 "sv;
   base::append_compact(matrix, run.synthetic_slant, 4);
-  matrix += " 1 ";
+  matrix += " 1 "sv;
   // Glyphs sharing a vertical offset go in one TJ array; a new text matrix
   // starts wherever the offset changes (marks, superscripts).
   double pen = 0;  // pt from the run origin
@@ -809,7 +810,7 @@ void Writer::run_operators(std::string& s, const layout::Page& lp, const GlyphRu
     base::append_compact(s, x0 + seg_x);
     s += ' ';
     base::append_compact(s, y0 + yoff);
-    s += " Tm\n[";
+    s += " Tm\n["sv;
     double cur = 0;  // where the text position is now, pt from seg_x
     bool in_string = false;
     for (; i < gs.size() && gs[i].y_offset == yoff; ++i) {
@@ -836,13 +837,13 @@ void Writer::run_operators(std::string& s, const layout::Page& lp, const GlyphRu
       pen += g.advance;
     }
     if (in_string) s += '>';
-    s += "] TJ\n";
+    s += "] TJ\n"sv;
     // The pen may differ from where the text position ended; the next
     // segment sets its own matrix, so nothing to correct here.
   }
-  s += "ET\n";
+  s += "ET\n"sv;
   if (need_texts) s += notdef_boxes(run, x0, y0, texts);
-  if (own_state) s += "Q\n";
+  if (own_state) s += "Q\n"sv;
 }
 
 // The colour operator of `c` (fill "rg"/"k" or stroke "RG"/"K"): formatted
