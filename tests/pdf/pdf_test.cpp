@@ -414,6 +414,129 @@ TEST_F(PdfTest, FailedSaveLeavesEarlierGoodOutputUntouched) {
     EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
 }
 
+// A long tagged book: `pages` pages of `runs` lines each, every line a
+// paragraph (P) of its own, in one of three colours by turn; its lines in
+// reading order. Its page streams are far over libharu's 4 KB blocks, its
+// file over the 64 KB pieces it is saved in, its object table and the
+// document's kids thousands long.
+struct LongBook {
+  layout::Book book;
+  std::vector<std::string> lines;
+};
+
+LongBook long_book(int pages, int runs) {
+  LongBook out;
+  layout::Book& b = out.book;
+  b.meta.title = "长文档";
+  b.faces = {{kWenKai, 0, "LXGWWenKai-Regular"}, {kDejaVu, 0, "DejaVuSans"}};
+  const layout::Color colours[] = {{0, 0, 0}, {1, 0, 0}, {0, 0.5, 0}};
+  for (int p = 0; p < pages; ++p) {
+    layout::Page page;
+    page.label = std::to_string(p + 1);
+    for (int r = 0; r < runs; ++r) {
+      const int n = p * runs + r;
+      const bool latin = n % 5 == 4;
+      std::string text = latin ? "Line " + std::to_string(n) + " of the long book"
+                               : "第" + std::to_string(n) + "行：中文排版测试，标点与文字。";
+      auto run = make_run(latin ? *faces().dejavu : *faces().wenkai, latin ? 1 : 0, text, 9, 40,
+                          40 + r * 10.5, 0.2);
+      run.color = colours[n % 3];
+      b.structure.push_back({"P"});
+      const int element = static_cast<int>(b.structure.size()) - 1;
+      page.items.push_back(layout::Tag{element, false});
+      page.items.push_back(std::move(run));
+      page.items.push_back(layout::Tag{element, true});
+      out.lines.push_back(text);
+    }
+    b.pages.push_back(std::move(page));
+  }
+  return out;
+}
+
+// Streams held as strings in libharu (pdf/stream.h), the file saved in
+// pieces as libharu writes it, lists grown by doubling, each colour's
+// operator formatted once: a long book checks clean, holds the same content
+// compressed or not, every element, every line in order and every run's
+// own colour.
+TEST_F(PdfTest, LongTaggedBookKeepsEveryStreamElementAndColour) {
+  const int pages = 12, runs = 70;
+  LongBook lb = long_book(pages, runs);
+  doc::Diagnostics diags;
+  WriteOptions plain;
+  plain.compress = false;
+  ASSERT_TRUE(write(lb.book, dir_ / "z.pdf", {}, diags)) << all(diags);
+  ASSERT_TRUE(write(lb.book, dir_ / "p.pdf", plain, diags)) << all(diags);
+  EXPECT_TRUE(diags.items.empty()) << all(diags);
+  const std::string p = read_bytes(dir_ / "p.pdf");
+  EXPECT_GT(p.size(), 4u * 65536) << "the file must span several of the pieces it is saved in";
+  for (const char* name : {"z.pdf", "p.pdf"}) {
+    auto q = run_command("qpdf --check '" + (dir_ / name).string() + "'", dir_);
+    EXPECT_NE(q.out.find("No syntax or stream encoding errors"), std::string::npos) << q.out;
+  }
+  auto qdf = [&](const char* name) {
+    return run_command(
+        "qpdf --qdf --object-streams=disable --static-id '" + (dir_ / name).string() + "' -", dir_);
+  };
+  auto a = qdf("z.pdf"), b = qdf("p.pdf");
+  EXPECT_EQ(a.status, 0) << a.err;
+  EXPECT_TRUE(a.out == b.out) << "the decompressed files differ";
+  // Every paragraph is an element of the tree.
+  size_t elements = 0;
+  for (size_t at = p.find("/S /P\n"); at != std::string::npos; at = p.find("/S /P\n", at + 1))
+    ++elements;
+  EXPECT_EQ(elements, lb.book.structure.size());
+  // Each run's fill colour, in drawing order (the uncompressed page streams
+  // are written page after page).
+  const char* expected[] = {"0 0 0 rg", "1 0 0 rg", "0 0.5 0 rg"};
+  size_t at = 0, runs_seen = 0;
+  for (size_t n = 0; n < lb.lines.size(); ++n) {
+    const size_t bt = p.find("BT\n", at);
+    ASSERT_NE(bt, std::string::npos) << "run " << n;
+    const size_t end = p.find('\n', bt + 3);
+    EXPECT_EQ(p.substr(bt + 3, end - bt - 3), expected[n % 3]) << "run " << n;
+    at = end;
+    ++runs_seen;
+  }
+  EXPECT_EQ(runs_seen, static_cast<size_t>(pages * runs));
+  // Every line copies back, in order.
+  auto text = run_command("pdftotext '" + (dir_ / "z.pdf").string() + "' -", dir_);
+  const std::vector<std::string> got = text_lines(text.out);
+  ASSERT_EQ(got.size(), lb.lines.size()) << text.out.substr(0, 400);
+  for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i], lb.lines[i]) << "line " << i;
+}
+
+// The file is written as libharu saves it, in 64 KB pieces: a write that
+// fails part way through (a file size limit below the PDF's size) is an
+// error, removes the temporary file and leaves the earlier output alone.
+TEST_F(PdfTest, SaveFailingPartWayLeavesEarlierGoodOutputUntouched) {
+  LongBook lb = long_book(12, 70);
+  fs::path out = dir_ / "good.pdf";
+  doc::Diagnostics diags;
+  WriteOptions plain;  // uncompressed: a file of many pieces
+  plain.compress = false;
+  ASSERT_TRUE(write(lb.book, out, plain, diags)) << all(diags);
+  const std::string before = read_bytes(out);
+  ASSERT_GT(before.size(), 3u * 65536);
+  struct rlimit old_limit {};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old_limit), 0);
+  auto* old_handler = std::signal(SIGXFSZ, SIG_IGN);  // EFBIG instead of a signal
+  struct rlimit small = old_limit;
+  small.rlim_cur = before.size() / 3;
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+  lb.book.meta.title = "changed";
+  doc::Diagnostics d2;
+  const bool written = write(lb.book, out, plain, d2);
+  setrlimit(RLIMIT_FSIZE, &old_limit);
+  std::signal(SIGXFSZ, old_handler);
+  EXPECT_FALSE(written);
+  ASSERT_TRUE(d2.has_errors());
+  EXPECT_EQ(d2.items.size(), 1u) << all(d2);
+  EXPECT_NE(d2.items[0].message.find("File too large"), std::string::npos) << d2.items[0].message;
+  EXPECT_EQ(read_bytes(out), before);
+  for (const auto& e : fs::directory_iterator(dir_))
+    EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
+}
+
 TEST_F(PdfTest, MissingFontFileIsAnErrorAndLeavesEarlierOutput) {
   Sample s = sample_book();
   fs::path out = dir_ / "good.pdf";
