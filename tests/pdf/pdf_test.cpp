@@ -153,6 +153,21 @@ std::string all(const doc::Diagnostics& d) {
   return out;
 }
 
+// qpdf's verdict on a file: no syntax or stream encoding errors.
+::testing::AssertionResult checks_clean(const fs::path& pdf, const fs::path& tmp) {
+  auto q = run_command("qpdf --check '" + pdf.string() + "'", tmp);
+  if (q.out.find("No syntax or stream encoding errors") != std::string::npos)
+    return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << q.out << q.err;
+}
+
+// The file decompressed by qpdf (filters dropped), objects one by one, with
+// a fixed /ID: equal for files of the same content.
+CommandResult qdf(const fs::path& pdf, const fs::path& tmp) {
+  return run_command("qpdf --qdf --object-streams=disable --static-id '" + pdf.string() + "' -",
+                     tmp);
+}
+
 // pdftotext's lines without blank lines and form feeds.
 std::vector<std::string> text_lines(const std::string& text) {
   std::vector<std::string> out;
@@ -266,14 +281,9 @@ TEST_F(PdfTest, CompressedStreamsDecodeToTheUncompressedFile) {
   EXPECT_NE(z.find("/FlateDecode"), std::string::npos);
   EXPECT_EQ(p.find("/FlateDecode"), std::string::npos);
   EXPECT_LT(z.size() * 2, p.size()) << "the streams are not compressed";
-  auto q = run_command("qpdf --check '" + (dir_ / "z.pdf").string() + "'", dir_);
-  EXPECT_NE(q.out.find("No syntax or stream encoding errors"), std::string::npos) << q.out;
+  EXPECT_TRUE(checks_clean(dir_ / "z.pdf", dir_));
   // Decompressed by qpdf (which drops the filters), both files are the same.
-  auto qdf = [&](const char* name) {
-    return run_command(
-        "qpdf --qdf --object-streams=disable --static-id '" + (dir_ / name).string() + "' -", dir_);
-  };
-  auto a = qdf("z.pdf"), b = qdf("p.pdf");
+  auto a = qdf(dir_ / "z.pdf", dir_), b = qdf(dir_ / "p.pdf", dir_);
   EXPECT_EQ(a.status, 0) << a.err;
   EXPECT_FALSE(a.out.empty());
   EXPECT_TRUE(a.out == b.out) << "the decompressed files differ";
@@ -350,11 +360,7 @@ TEST_F(PdfTest, CffPagesDrawnWhileTheSubsetIsMadeWriteTheSameFile) {
   const std::string a = read_bytes(dir_ / "one.pdf"), b = read_bytes(dir_ / "four.pdf");
   EXPECT_FALSE(a.empty());
   EXPECT_TRUE(a == b) << "the PDF written on 4 threads differs";
-  auto qdf = [&](const char* name) {
-    return run_command(
-        "qpdf --qdf --object-streams=disable --static-id '" + (dir_ / name).string() + "' -", dir_);
-  };
-  auto z = qdf("four.pdf"), p = qdf("plain.pdf");
+  auto z = qdf(dir_ / "four.pdf", dir_), p = qdf(dir_ / "plain.pdf", dir_);
   EXPECT_EQ(z.status, 0) << z.err;
   EXPECT_TRUE(z.out == p.out) << "the decompressed files differ";
   auto fonts = run_command("pdffonts '" + (dir_ / "four.pdf").string() + "'", dir_);
@@ -384,34 +390,6 @@ TEST_F(PdfTest, UnwritableTargetIsAnErrorAndLeavesNoFile) {
   EXPECT_EQ(diags.items[0].path, "book.md");
   EXPECT_NE(diags.items[0].message.find("x.pdf"), std::string::npos) << diags.items[0].message;
   EXPECT_FALSE(fs::exists(out));
-}
-
-TEST_F(PdfTest, FailedSaveLeavesEarlierGoodOutputUntouched) {
-  Sample s = sample_book();
-  fs::path out = dir_ / "good.pdf";
-  doc::Diagnostics diags;
-  ASSERT_TRUE(write(s.book, out, {}, diags)) << all(diags);
-  std::string before = read_bytes(out);
-  // A full disk, as a file size limit (RLIMIT_FSIZE) below the PDF's size:
-  // saving fails after the whole document was built.
-  struct rlimit old_limit {};
-  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old_limit), 0);
-  auto* old_handler = std::signal(SIGXFSZ, SIG_IGN);  // EFBIG instead of a signal
-  struct rlimit small = old_limit;
-  small.rlim_cur = before.size() / 2;
-  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
-  s.book.meta.title = "changed";
-  doc::Diagnostics d2;
-  const bool written = write(s.book, out, {}, d2);
-  setrlimit(RLIMIT_FSIZE, &old_limit);
-  std::signal(SIGXFSZ, old_handler);
-  EXPECT_FALSE(written);
-  ASSERT_TRUE(d2.has_errors());
-  EXPECT_EQ(d2.items.size(), 1u) << all(d2);
-  EXPECT_NE(d2.items[0].message.find("File too large"), std::string::npos) << d2.items[0].message;
-  EXPECT_EQ(read_bytes(out), before);
-  for (const auto& e : fs::directory_iterator(dir_))
-    EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
 }
 
 // A long tagged book: `pages` pages of `runs` lines each, every line a
@@ -469,15 +447,8 @@ TEST_F(PdfTest, LongTaggedBookKeepsEveryStreamElementAndColour) {
   EXPECT_TRUE(diags.items.empty()) << all(diags);
   const std::string p = read_bytes(dir_ / "p.pdf");
   EXPECT_GT(p.size(), 4u * 65536) << "the file must span several of the pieces it is saved in";
-  for (const char* name : {"z.pdf", "p.pdf"}) {
-    auto q = run_command("qpdf --check '" + (dir_ / name).string() + "'", dir_);
-    EXPECT_NE(q.out.find("No syntax or stream encoding errors"), std::string::npos) << q.out;
-  }
-  auto qdf = [&](const char* name) {
-    return run_command(
-        "qpdf --qdf --object-streams=disable --static-id '" + (dir_ / name).string() + "' -", dir_);
-  };
-  auto a = qdf("z.pdf"), b = qdf("p.pdf");
+  for (const char* name : {"z.pdf", "p.pdf"}) EXPECT_TRUE(checks_clean(dir_ / name, dir_));
+  auto a = qdf(dir_ / "z.pdf", dir_), b = qdf(dir_ / "p.pdf", dir_);
   EXPECT_EQ(a.status, 0) << a.err;
   EXPECT_TRUE(a.out == b.out) << "the decompressed files differ";
   // Every paragraph is an element of the tree.
@@ -505,6 +476,42 @@ TEST_F(PdfTest, LongTaggedBookKeepsEveryStreamElementAndColour) {
   for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i], lb.lines[i]) << "line " << i;
 }
 
+// Rewriting `out` with `book` under a file size limit of `limit` bytes (a
+// full disk) fails with one error, leaves no temporary file and `out` as it was.
+void expect_full_disk_keeps_output(const layout::Book& book, const WriteOptions& opt,
+                                   const fs::path& out, size_t limit) {
+  const std::string before = read_bytes(out);
+  struct rlimit old_limit {};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old_limit), 0);
+  auto* old_handler = std::signal(SIGXFSZ, SIG_IGN);  // EFBIG instead of a signal
+  struct rlimit small = old_limit;
+  small.rlim_cur = limit;
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+  doc::Diagnostics d2;
+  const bool written = write(book, out, opt, d2);
+  setrlimit(RLIMIT_FSIZE, &old_limit);
+  std::signal(SIGXFSZ, old_handler);
+  EXPECT_FALSE(written);
+  ASSERT_TRUE(d2.has_errors());
+  EXPECT_EQ(d2.items.size(), 1u) << all(d2);
+  EXPECT_NE(d2.items[0].message.find("File too large"), std::string::npos) << d2.items[0].message;
+  EXPECT_EQ(read_bytes(out), before);
+  for (const auto& e : fs::directory_iterator(out.parent_path()))
+    EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
+}
+
+TEST_F(PdfTest, FailedSaveLeavesEarlierGoodOutputUntouched) {
+  Sample s = sample_book();
+  fs::path out = dir_ / "good.pdf";
+  doc::Diagnostics diags;
+  ASSERT_TRUE(write(s.book, out, {}, diags)) << all(diags);
+  const std::string before = read_bytes(out);
+  // A full disk, as a file size limit (RLIMIT_FSIZE) below the PDF's size:
+  // saving fails after the whole document was built.
+  s.book.meta.title = "changed";
+  expect_full_disk_keeps_output(s.book, {}, out, before.size() / 2);
+}
+
 // The file is written as libharu saves it, in 64 KB pieces: a write that
 // fails part way through (a file size limit below the PDF's size) is an
 // error, removes the temporary file and leaves the earlier output alone.
@@ -515,26 +522,10 @@ TEST_F(PdfTest, SaveFailingPartWayLeavesEarlierGoodOutputUntouched) {
   WriteOptions plain;  // uncompressed: a file of many pieces
   plain.compress = false;
   ASSERT_TRUE(write(lb.book, out, plain, diags)) << all(diags);
-  const std::string before = read_bytes(out);
-  ASSERT_GT(before.size(), 3u * 65536);
-  struct rlimit old_limit {};
-  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old_limit), 0);
-  auto* old_handler = std::signal(SIGXFSZ, SIG_IGN);  // EFBIG instead of a signal
-  struct rlimit small = old_limit;
-  small.rlim_cur = before.size() / 3;
-  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+  const size_t size = fs::file_size(out);
+  ASSERT_GT(size, 3u * 65536);
   lb.book.meta.title = "changed";
-  doc::Diagnostics d2;
-  const bool written = write(lb.book, out, plain, d2);
-  setrlimit(RLIMIT_FSIZE, &old_limit);
-  std::signal(SIGXFSZ, old_handler);
-  EXPECT_FALSE(written);
-  ASSERT_TRUE(d2.has_errors());
-  EXPECT_EQ(d2.items.size(), 1u) << all(d2);
-  EXPECT_NE(d2.items[0].message.find("File too large"), std::string::npos) << d2.items[0].message;
-  EXPECT_EQ(read_bytes(out), before);
-  for (const auto& e : fs::directory_iterator(dir_))
-    EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
+  expect_full_disk_keeps_output(lb.book, plain, out, size / 3);
 }
 
 TEST_F(PdfTest, MissingFontFileIsAnErrorAndLeavesEarlierOutput) {
