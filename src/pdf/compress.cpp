@@ -74,6 +74,7 @@ std::string deflate_with(libdeflate_compressor* c, std::span<const std::byte> ra
   const size_t n =
       libdeflate_zlib_compress(c, raw.data(), raw.size(), packed.data(), packed.size());
   packed.resize(n);
+  packed.shrink_to_fit();  // held until saved: not at the bound (about the raw size)
   return packed;
 }
 }  // namespace
