@@ -179,6 +179,12 @@ double advance_em(const Face& face, uint32_t gid) {
          static_cast<double>(face.info.units_per_em);
 }
 
+void prepare_shaping(const Face& face) {
+  hb_face_t* f = hb_font_get_face(face.font.get());
+  hb_ot_layout_has_substitution(f);  // each makes the table's accelerator (lazily, once)
+  hb_ot_layout_has_positioning(f);
+}
+
 std::vector<ShapedGlyph> shape(const Face& face, std::string_view utf8, std::string_view script,
                                std::string_view lang) {
   return shape(face, utf8, 0, utf8.size(), script, lang);

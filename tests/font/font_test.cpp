@@ -284,6 +284,32 @@ TEST(Shape, ThreadSafe) {
   EXPECT_EQ(f2, 0);
 }
 
+// prepare_shaping only makes earlier what the first shape() makes: the same
+// glyphs, whether it runs before, during (another thread) or not at all.
+TEST(Shape, PreparingAFaceChangesNothing) {
+  const FaceInfo& body = info(library().face(set("serif-zh").faces[0].regular));
+  doc::Diagnostics diags;
+  FacePtr plain = open_face(body.path, body.index, diags);
+  FacePtr prepared = open_face(body.path, body.index, diags);
+  ASSERT_TRUE(plain && prepared);
+  const std::string text = "大语言模型（LLM）在 2025 年的进展：「推理」与 office fluffy。";
+  std::thread warm([&] { prepare_shaping(*prepared); });
+  const auto during = shape(*prepared, text, "Hani", "zh-Hans");
+  warm.join();
+  prepare_shaping(*prepared);  // again: nothing more to make
+  const auto after = shape(*prepared, text, "Hani", "zh-Hans");
+  const auto expect = shape(*plain, text, "Hani", "zh-Hans");
+  ASSERT_FALSE(expect.empty());
+  for (const auto* got : {&during, &after}) {
+    ASSERT_EQ(got->size(), expect.size());
+    for (size_t k = 0; k < expect.size(); ++k) {
+      EXPECT_EQ((*got)[k].gid, expect[k].gid) << k;
+      EXPECT_EQ((*got)[k].x_advance, expect[k].x_advance) << k;
+      EXPECT_EQ((*got)[k].cluster, expect[k].cluster) << k;
+    }
+  }
+}
+
 // A tiny "OTTO" sfnt with a CFF table: the shape of every .otf CJK font.
 void write_cff_font(const std::filesystem::path& p) {
   std::string f;
