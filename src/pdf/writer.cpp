@@ -435,6 +435,11 @@ bool Writer::load_fonts() {
         // hundreds of thousands, of a few thousand distinct ones.
         std::vector<uint64_t>& seen = drawn[run->face];
         for (const auto& g : run->glyphs) {
+          if (g.gid > 0xFFFF) {  // OpenType glyph ids are 16-bit
+            error("internal error: a glyph run uses glyph " + std::to_string(g.gid) + " of face " +
+                  std::to_string(run->face) + ", beyond any font's glyphs");
+            return false;
+          }
           if (g.gid / 64 >= seen.size()) seen.resize(std::max<size_t>(g.gid / 64 + 1, 1024));
           seen[g.gid / 64] |= uint64_t{1} << (g.gid % 64);
         }

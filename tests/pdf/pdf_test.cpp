@@ -544,6 +544,18 @@ TEST_F(PdfTest, MissingFontFileIsAnErrorAndLeavesEarlierOutput) {
     EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
 }
 
+// Glyph ids are 16-bit in every font: a larger one (a book not made by the
+// typesetter) is an error, not a table of billions of bits.
+TEST_F(PdfTest, GlyphIdBeyondSixteenBitsIsAnError) {
+  Sample s = sample_book();
+  std::get<layout::GlyphRun>(s.book.pages[0].items[1]).glyphs[0].gid = 0xFFFFFFFF;
+  doc::Diagnostics diags;
+  EXPECT_FALSE(write(s.book, dir_ / "x.pdf", {}, diags));
+  ASSERT_TRUE(diags.has_errors());
+  EXPECT_NE(diags.items[0].message.find("glyph 4294967295"), std::string::npos) << all(diags);
+  EXPECT_FALSE(fs::exists(dir_ / "x.pdf"));
+}
+
 TEST_F(PdfTest, BadFaceIndexInRunIsAnError) {
   Sample s = sample_book();
   std::get<layout::GlyphRun>(s.book.pages[0].items[1]).face = 7;
