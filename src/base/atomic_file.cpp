@@ -49,6 +49,10 @@ bool AtomicFile::write(std::string_view bytes) {
 bool AtomicFile::commit(CommitGroup* group) {
   if (!error_.empty()) return false;
   if (::fchmod(fd_, 0644) != 0 || (!group && ::fsync(fd_) != 0)) fail({}, errno);
+#ifdef SYNC_FILE_RANGE_WRITE
+  // Only starts the writing-back (a hint: its failure is the sync's to report).
+  if (group && group->early_writeback()) ::sync_file_range(fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
   if (::close(fd_) != 0) fail({}, errno);  // NFS and some disks report a full disk only here
   fd_ = -1;
   if (!error_.empty()) return false;

@@ -37,9 +37,18 @@ class CommitGroup {
   // runs. Those flushes run on the group's own thread, one after the other
   // in the order they were started: the jobs adding files never wait for a
   // sync (up to 0.2 s a batch on a disk other programs write to).
+  // With `early_writeback` (a run of one document, whose few files are
+  // synced at its very end), each file's writing-back to the disk starts
+  // as it is committed, so the final syncs wait less. A batch leaves it to
+  // the syncs, which its own thread makes.
   explicit CommitGroup(size_t limit = 64,
-                       std::chrono::milliseconds period = std::chrono::seconds(1))
-      : limit_(limit), period_(period), last_flush_(std::chrono::steady_clock::now()) {}
+                       std::chrono::milliseconds period = std::chrono::seconds(1),
+                       bool early_writeback = false)
+      : limit_(limit),
+        period_(period),
+        early_writeback_(early_writeback),
+        last_flush_(std::chrono::steady_clock::now()) {}
+  bool early_writeback() const { return early_writeback_; }
   // Finishes the flushes already started; removes what waits for none.
   ~CommitGroup();
   CommitGroup(const CommitGroup&) = delete;
@@ -60,6 +69,7 @@ class CommitGroup {
 
   size_t limit_;
   std::chrono::milliseconds period_;
+  bool early_writeback_;
   std::chrono::steady_clock::time_point last_flush_;
   mutable std::mutex mutex_;
   std::condition_variable_any changed_;  // a flush was started or one finished

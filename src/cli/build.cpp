@@ -1003,7 +1003,7 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   std::mutex progress_mutex;  // only guards the progress line on stderr
   // From here on outputs are written: SIGINT/SIGTERM let the documents in
   // flight finish and start no new one.
-  base::CommitGroup commits;
+  base::CommitGroup commits(64, std::chrono::seconds(1), /*early_writeback=*/jobs.size() == 1);
   s.commits = &commits;
   InterruptGuard interrupt;
   base::run_parallel(

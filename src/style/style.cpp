@@ -12,6 +12,8 @@
 #include <optional>
 #include <span>
 #include <sstream>
+#include <string_view>
+#include <unordered_map>
 
 #include "base/file.h"
 #include "style/style_impl.h"
@@ -624,9 +626,15 @@ const std::vector<KeyDef>& keys() {
 }
 
 const KeyDef* find_key(std::string_view key) {
-  for (const KeyDef& d : keys())
-    if (d.key == key) return &d;
-  return nullptr;
+  // Looked up for every setting of every sheet resolved: hashed once, not scanned.
+  static const std::unordered_map<std::string_view, const KeyDef*> index = [] {
+    std::unordered_map<std::string_view, const KeyDef*> m;
+    m.reserve(keys().size());
+    for (const KeyDef& d : keys()) m.emplace(d.key, &d);  // the first of a key, as the scan found
+    return m;
+  }();
+  const auto it = index.find(key);
+  return it == index.end() ? nullptr : it->second;
 }
 
 // Spellings users write that mean a canonical key.

@@ -2,8 +2,10 @@
 #include "base/atomic_file.h"
 
 #include <gtest/gtest.h>
+
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cstdlib>
 
 #include <filesystem>
 #include <fstream>
@@ -118,8 +120,11 @@ TEST_F(FileTest, CommitGroupPutsFilesInPlaceAtFlush) {
 
 // A few files are synced each, more by their file system: both place them.
 TEST_F(FileTest, CommitGroupPlacesFewAndManyFiles) {
-  for (int count : {3, 9}) {
-    CommitGroup group;
+  for (int count : {3, 9, -3}) {  // -3: three files written back as they are committed
+    const bool early = count < 0;
+    count = std::abs(count);
+    CommitGroup group(64, std::chrono::seconds(1), early);
+    EXPECT_EQ(group.early_writeback(), early);
     for (int i = 0; i < count; ++i)
       EXPECT_EQ(write_atomic(dir_ / std::to_string(i), std::to_string(i), &group), "");
     EXPECT_EQ(count_entries(dir_), static_cast<size_t>(count));  // temporaries
