@@ -44,21 +44,24 @@ void append_compact(std::string& out, double v, int decimals) {
     out += '0';
     return;
   }
-  if (v < 0) out += '-';
+  // Formatted in place, then appended once (the PDF writer's hot path).
+  char buf[40];
+  char* p = buf;
+  if (v < 0) *p++ = '-';
   const uint64_t divisor = static_cast<uint64_t>(kScale[decimals]);
-  append_integer(out, static_cast<int64_t>(units / divisor));
-  uint64_t rest = units % divisor;
-  if (rest == 0) return;
-  char digits[8];
-  int n = decimals;
-  while (rest % 10 == 0) {  // trailing zeros dropped
-    rest /= 10;
-    --n;
+  p = std::to_chars(p, buf + sizeof buf, units / divisor).ptr;
+  if (uint64_t rest = units % divisor) {
+    int n = decimals;
+    while (rest % 10 == 0) {  // trailing zeros dropped
+      rest /= 10;
+      --n;
+    }
+    *p++ = '.';
+    for (int i = n - 1; i >= 0; --i, rest /= 10)  // with the fraction's leading zeros
+      p[i] = static_cast<char>('0' + rest % 10);
+    p += n;
   }
-  for (int i = n - 1; i >= 0; --i, rest /= 10)  // with the fraction's leading zeros
-    digits[i] = static_cast<char>('0' + rest % 10);
-  out += '.';
-  out.append(digits, static_cast<size_t>(n));
+  out.append(buf, static_cast<size_t>(p - buf));
 }
 
 std::string compact(double v, int decimals) {

@@ -14,6 +14,7 @@
 
 #include "base/parallel.h"
 #include "pdf/reuse.h"
+#include "pdf/stream.h"
 
 namespace moyin::pdf {
 namespace {
@@ -32,26 +33,6 @@ struct CompressorDeleter {
   void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
 };
 
-// The stream's bytes, gathered from libharu's memory-stream chunks.
-std::vector<HPDF_BYTE> contents(HPDF_Stream stream) {
-  std::vector<HPDF_BYTE> out;
-  out.reserve(stream->size);
-  const HPDF_UINT chunks = HPDF_MemStream_GetBufCount(stream);
-  for (HPDF_UINT i = 0; i < chunks; ++i) {
-    HPDF_UINT len = 0;
-    const HPDF_BYTE* p = HPDF_MemStream_GetBufPtr(stream, i, &len);
-    if (p && len) out.insert(out.end(), p, p + len);
-  }
-  return out;
-}
-
-// Replaces the stream's bytes by their compressed form.
-HPDF_STATUS replace(HPDF_Dict dict, std::span<const HPDF_BYTE> packed) {
-  if (packed.empty()) return HPDF_SetError(dict->error, HPDF_FAILD_TO_ALLOC_MEM, 0);
-  HPDF_MemStream_FreeData(dict->stream);
-  return HPDF_Stream_Write(dict->stream, packed.data(), static_cast<HPDF_UINT>(packed.size()));
-}
-
 // libharu calls a dictionary's write_fn after its keys (the /Filter array
 // included, since the filter is still set) and before its stream data:
 // clearing the filter here makes libharu copy the bytes as they are.
@@ -61,12 +42,25 @@ HPDF_STATUS written_compressed(HPDF_Dict dict, HPDF_Stream) {
   return HPDF_OK;
 }
 
+// Puts the compressed bytes in place of the stream's own.
+HPDF_STATUS put_compressed(HPDF_Dict dict, std::string packed) {
+  if (packed.empty()) return HPDF_SetError(dict->error, HPDF_FAILD_TO_ALLOC_MEM, 0);
+  if (!put_bytes(dict, std::move(packed))) return HPDF_Error_GetCode(dict->error);
+  return HPDF_OK;
+}
+
 // A stream its before_write_fn fills (a TrueType font program) is final
 // only here: compressed now.
 HPDF_STATUS compress_now(HPDF_Dict dict, HPDF_Stream stream) {
-  const std::vector<HPDF_BYTE> raw = contents(dict->stream);
-  const HPDF_STATUS st = replace(dict, deflate(std::as_bytes(std::span(raw)), StreamKind::Default));
+  const std::string raw = take_bytes(dict);
+  const HPDF_STATUS st =
+      put_compressed(dict, deflate(std::as_bytes(std::span(raw)), StreamKind::Default));
   return st == HPDF_OK ? written_compressed(dict, stream) : st;
+}
+
+// A stream libharu may hold: its own memory stream or a string stream.
+bool bytes_held(HPDF_Stream stream) {
+  return stream && (stream->type == HPDF_STREAM_MEMORY || string_of(stream));
 }
 
 }  // namespace
@@ -74,16 +68,18 @@ HPDF_STATUS compress_now(HPDF_Dict dict, HPDF_Stream stream) {
 namespace {
 using CompressorPtr = std::unique_ptr<libdeflate_compressor, CompressorDeleter>;
 
-std::vector<HPDF_BYTE> deflate_with(libdeflate_compressor* c, std::span<const std::byte> raw) {
+std::string deflate_with(libdeflate_compressor* c, std::span<const std::byte> raw) {
   if (!c) return {};
-  std::vector<HPDF_BYTE> packed(libdeflate_zlib_compress_bound(c, raw.size()));
-  const size_t n = libdeflate_zlib_compress(c, raw.data(), raw.size(), packed.data(), packed.size());
+  std::string packed(libdeflate_zlib_compress_bound(c, raw.size()), '\0');
+  const size_t n =
+      libdeflate_zlib_compress(c, raw.data(), raw.size(), packed.data(), packed.size());
   packed.resize(n);
+  packed.shrink_to_fit();  // held until saved: not at the bound (about the raw size)
   return packed;
 }
 }  // namespace
 
-std::vector<HPDF_BYTE> deflate(std::span<const std::byte> raw, StreamKind kind) {
+std::string deflate(std::span<const std::byte> raw, StreamKind kind) {
   const CompressorPtr c(libdeflate_alloc_compressor(level_of(kind)));
   return deflate_with(c.get(), raw);
 }
@@ -97,12 +93,11 @@ void defer(HPDF_Dict dict) { dict->write_fn = deferred; }
 
 bool set_raw(HPDF_Dict dict, std::span<const std::byte> raw) {
   dict->write_fn = nullptr;
-  return HPDF_Stream_Write(dict->stream, reinterpret_cast<const HPDF_BYTE*>(raw.data()),
-                           static_cast<HPDF_UINT>(raw.size())) == HPDF_OK;
+  return put_bytes(dict, std::string(reinterpret_cast<const char*>(raw.data()), raw.size()));
 }
 
-bool set_compressed(HPDF_Dict dict, std::span<const HPDF_BYTE> packed) {
-  if (replace(dict, packed) != HPDF_OK) return false;
+bool set_compressed(HPDF_Dict dict, std::string packed) {
+  if (put_compressed(dict, std::move(packed)) != HPDF_OK) return false;
   dict->write_fn = written_compressed;
   return true;
 }
@@ -116,25 +111,22 @@ void use_libdeflate(HPDF_Doc pdf, int threads, Reuse* reuse) {
     auto* header = static_cast<HPDF_Obj_Header*>(entry->obj);
     if ((header->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT) continue;
     auto dict = static_cast<HPDF_Dict>(entry->obj);
-    if (!dict->stream || dict->stream->type != HPDF_STREAM_MEMORY) continue;
+    if (!bytes_held(dict->stream)) continue;
     if (dict->filter != HPDF_STREAM_FILTER_FLATE_DECODE || dict->filterParams) continue;
     if (dict->write_fn) continue;
     if (dict->before_write_fn) dict->write_fn = compress_now;  // filled while saving
     else now.push_back(dict);
   }
   // libharu's memory is touched on this thread only; workers see plain bytes.
-  // libharu's copy of each stream is freed once gathered (the bytes go back
+  // Each stream's bytes are taken out of libharu (the bytes go back
   // compressed below): a long book's pages are not held three times over.
-  std::vector<std::vector<HPDF_BYTE>> bytes(now.size());
-  for (size_t i = 0; i < now.size(); ++i) {
-    bytes[i] = contents(now[i]->stream);
-    HPDF_MemStream_FreeData(now[i]->stream);
-  }
+  std::vector<std::string> bytes(now.size());
+  for (size_t i = 0; i < now.size(); ++i) bytes[i] = take_bytes(now[i]);
   // `watch`: the streams compressed by the build before (same bytes) are taken as they were.
   std::vector<std::string> raw(reuse ? now.size() : 0);
   std::vector<std::shared_ptr<const std::string>> kept(now.size());
   for (size_t i = 0; i < raw.size(); ++i) {
-    raw[i].assign(bytes[i].begin(), bytes[i].end());
+    raw[i] = bytes[i];
     kept[i] = reuse->find_stream(raw[i]);
   }
   std::vector<char> failed(now.size(), 0);  // not compressed: the raw bytes go back
@@ -148,24 +140,22 @@ void use_libdeflate(HPDF_Doc pdf, int threads, Reuse* reuse) {
     for (size_t i = w; i < now.size(); i += workers) {
       if (kept[i]) continue;
       if (!c) c.reset(libdeflate_alloc_compressor(level_of(StreamKind::Default)));
-      std::vector<HPDF_BYTE> packed = deflate_with(c.get(), std::as_bytes(std::span(bytes[i])));
+      std::string packed = deflate_with(c.get(), std::as_bytes(std::span(bytes[i])));
       if (packed.empty()) failed[i] = 1;
       else bytes[i] = std::move(packed);
     }
   });
   for (size_t i = 0; i < raw.size(); ++i) {
-    if (kept[i]) bytes[i].assign(kept[i]->begin(), kept[i]->end());
+    if (kept[i]) bytes[i] = *kept[i];
     else if (!failed[i])
-      reuse->keep_stream(std::move(raw[i]),
-                         std::make_shared<const std::string>(bytes[i].begin(), bytes[i].end()));
+      reuse->keep_stream(std::move(raw[i]), std::make_shared<const std::string>(bytes[i]));
   }
   for (size_t i = 0; i < now.size(); ++i) {
     if (failed[i]) {  // libharu compresses it itself
-      HPDF_Stream_Write(now[i]->stream, bytes[i].data(), static_cast<HPDF_UINT>(bytes[i].size()));
-    } else if (replace(now[i], bytes[i]) == HPDF_OK) {
+      put_bytes(now[i], std::move(bytes[i]));
+    } else if (put_compressed(now[i], std::move(bytes[i])) == HPDF_OK) {
       now[i]->write_fn = written_compressed;
     }
-    std::vector<HPDF_BYTE>().swap(bytes[i]);
   }
 }
 

@@ -7,7 +7,7 @@
 
 #include <cstddef>
 #include <span>
-#include <vector>
+#include <string>
 
 namespace moyin::pdf {
 
@@ -31,7 +31,7 @@ enum class StreamKind { Default, CffProgram };
 
 // `raw` deflated (zlib format, what /FlateDecode reads) at `kind`'s level;
 // empty when the compressor could not start. Thread-safe.
-std::vector<HPDF_BYTE> deflate(std::span<const std::byte> raw, StreamKind kind);
+std::string deflate(std::span<const std::byte> raw, StreamKind kind);
 
 // A stream whose bytes come later, once the pages are drawn (a CFF font
 // program, made on the writer's threads): use_libdeflate leaves it alone
@@ -41,7 +41,7 @@ void defer(HPDF_Dict dict);
 // Puts `packed` (deflate's output) in place of the bytes of the stream of
 // `dict`, whose /Filter is /FlateDecode, so that libharu writes it as it is
 // (use_libdeflate then leaves it alone). False when libharu failed.
-bool set_compressed(HPDF_Dict dict, std::span<const HPDF_BYTE> packed);
+bool set_compressed(HPDF_Dict dict, std::string packed);
 
 // Gives a deferred stream its bytes as they are: libharu applies its
 // /Filter when it writes them. False when libharu failed.

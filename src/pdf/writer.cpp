@@ -4,6 +4,7 @@
 // loaded from memory through libharu's exported internals, text is written
 // as raw TJ arrays, the ToUnicode stream is rewritten, errors are sticky.
 #include <hpdf.h>
+#include <hpdf_conf.h>
 #include <hpdf_doc.h>
 #include <hpdf_font.h>
 #include <hpdf_fontdef.h>
@@ -15,7 +16,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
+#include <climits>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -23,6 +26,7 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <system_error>
 #include <thread>
 #include <unordered_map>
@@ -39,10 +43,12 @@
 #include "pdf/content.h"
 #include "pdf/pdf.h"
 #include "pdf/reuse.h"
+#include "pdf/stream.h"
 
 namespace moyin::pdf {
 namespace {
 
+using namespace std::string_view_literals;
 using layout::Book;
 using layout::GlyphRun;
 
@@ -94,8 +100,29 @@ struct FontEntry {
   HPDF_Dict cid_font = nullptr;
   HPDF_Dict to_unicode_stream = nullptr;
   HPDF_Dict program = nullptr;  // CFF: the FontFile3 stream, filled by embed_programs
-  std::unordered_map<uint32_t, uint16_t> code_of;  // original gid → code
-  std::unordered_map<uint16_t, int> width;         // code → PDF width (1/1000 em)
+  // Flat tables, read for every glyph drawn (a long book draws hundreds of
+  // thousands): the code of each original glyph id (kNoCode: not in the
+  // subset) and the PDF width (1/1000 em) of each code (kNoWidth: none).
+  static constexpr int32_t kNoCode = -1;
+  static constexpr int kNoWidth = INT_MIN;
+  std::vector<int32_t> code_by_gid;
+  std::vector<int> widths = std::vector<int>(0x10000, kNoWidth);
+  uint16_t code_of(uint32_t gid) const {
+    if (gid >= code_by_gid.size() || code_by_gid[gid] == kNoCode)
+      throw std::out_of_range("glyph " + std::to_string(gid) + " is not in the subset");
+    return static_cast<uint16_t>(code_by_gid[gid]);
+  }
+  void set_codes(const std::unordered_map<uint32_t, uint16_t>& code_of) {
+    uint32_t top = 0;
+    for (const auto& [gid, code] : code_of) top = std::max(top, gid + 1);
+    code_by_gid.assign(top, kNoCode);
+    for (const auto& [gid, code] : code_of) code_by_gid[gid] = code;
+  }
+  // The width of `code`, 0 (and kept) when it had none.
+  int& width(uint16_t code) {
+    if (widths[code] == kNoWidth) widths[code] = 0;
+    return widths[code];
+  }
   std::map<uint16_t, std::u16string> to_unicode;
   std::vector<bool> mapped;  // by code: has an entry in to_unicode (0x10000 once drawn)
   // Codes past the subset's map no glyph, so they draw .notdef: each
@@ -119,7 +146,9 @@ HPDF_REAL c01(double v) {
 
 void append_hex_code(std::string& out, uint16_t code) {
   static const char* digits = "0123456789ABCDEF";
-  for (int shift = 12; shift >= 0; shift -= 4) out.push_back(digits[(code >> shift) & 0xF]);
+  const char hex[4] = {digits[code >> 12], digits[(code >> 8) & 0xF], digits[(code >> 4) & 0xF],
+                       digits[code & 0xF]};
+  out.append(hex, 4);
 }
 
 // A PDF text string in content: <FEFF…> (UTF-16BE with a byte-order mark).
@@ -153,6 +182,30 @@ void set_text(HPDF_Dict dict, const char* key, std::string_view utf8) {
 }
 
 constexpr const char* kProducer = "Moyin (libharu)";
+
+// libharu grows a list by a fixed step of 20 items, copying all of it each
+// time with a byte loop: quadratic in a book's object table and long arrays
+// (an element's kids, a page's MCIDs, the parent tree). This makes the next
+// growth double the list instead; called before adding to a list that may
+// be long (libharu's own additions in between grow it by the last step).
+void grow_by_doubling(HPDF_List list) {
+  list->items_per_block = std::max<HPDF_UINT>(list->block_siz, HPDF_DEF_ITEMS_PER_BLOCK);
+}
+
+HPDF_STATUS add_item(HPDF_Array array, void* obj) {
+  grow_by_doubling(array->list);
+  return HPDF_Array_Add(array, obj);
+}
+
+HPDF_STATUS add_number(HPDF_Array array, HPDF_INT32 value) {
+  grow_by_doubling(array->list);
+  return HPDF_Array_AddNumber(array, value);
+}
+
+HPDF_STATUS add_object(HPDF_Doc pdf, HPDF_Dict dict) {
+  grow_by_doubling(pdf->xref->entries);
+  return HPDF_Xref_Add(pdf->xref, dict);
+}
 
 // Tags then categories, empty and repeated entries left out (a tag that is
 // also a category appears once).
@@ -208,10 +261,8 @@ class Writer {
     HPDF_ResetError(pdf_.get());
   }
 
-  void raw(HPDF_Page page, const std::string& s) {
-    auto* attr = static_cast<HPDF_PageAttr>(page->attr);
-    HPDF_Stream_Write(attr->stream, reinterpret_cast<const HPDF_BYTE*>(s.data()),
-                      static_cast<HPDF_UINT>(s.size()));
+  void raw(HPDF_Page page, std::string_view s) {
+    append(static_cast<HPDF_PageAttr>(page->attr)->stream, s);
   }
 
   bool load_fonts();
@@ -225,8 +276,13 @@ class Writer {
   void draw_page(size_t index);
   void draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& run);
   HPDF_ExtGState run_state(const GlyphRun& run, double scale);
-  std::string run_operators(const layout::Page& lp, const GlyphRun& run, std::string_view font,
-                            std::string_view state);
+  void run_operators(std::string& out, const layout::Page& lp, const GlyphRun& run,
+                     std::string_view font, std::string_view state);
+  const std::string& colour(const layout::Color& c, bool stroke);
+  std::vector<std::pair<std::pair<layout::Color, bool>, std::string>> colours_;  // colour()
+  std::string run_ops_;          // draw_run's operators, its capacity kept
+  std::string matrix_;           // run_operators' text matrix start
+  std::vector<uint16_t> codes_;  // run_operators' codes
   std::string notdef_boxes(const GlyphRun& run, double x0, double y0,
                            const std::vector<std::string>& texts);
   void draw_image(HPDF_Page page, const layout::Page& lp, const layout::ImageBox& img);
@@ -327,7 +383,7 @@ class Writer {
     font::FacePtr face;                           // opened once for both (null: not opened)
     std::shared_ptr<const font::PdfFont> codes;   // the codes, before the subset is made
     std::shared_ptr<const font::PdfFont> subset;  // null until made (or when it failed)
-    std::vector<HPDF_BYTE> packed;                // a CFF program, compressed
+    std::string packed;                           // a CFF program, compressed
     std::string error;
     std::promise<void> made;
     std::future<void> ready = made.get_future();
@@ -366,6 +422,7 @@ bool Writer::load_fonts() {
   const size_t nfaces = book_.faces.size();
   fonts_.resize(nfaces);
   work_ = std::vector<FaceWork>(nfaces);
+  std::vector<std::vector<uint64_t>> drawn(nfaces);  // by face: a bit per glyph id
   for (const auto& page : book_.pages)
     for (const auto& item : page.items)
       if (const auto* run = std::get_if<GlyphRun>(&item)) {
@@ -374,15 +431,26 @@ bool Writer::load_fonts() {
                 " but the book has " + std::to_string(nfaces) + " faces");
           return false;
         }
-        auto& gids = work_[run->face].gids;
-        for (const auto& g : run->glyphs) gids.push_back(g.gid);
+        // The glyphs each face draws, marked by id: a long book draws
+        // hundreds of thousands, of a few thousand distinct ones.
+        std::vector<uint64_t>& seen = drawn[run->face];
+        for (const auto& g : run->glyphs) {
+          if (g.gid > 0xFFFF) {  // OpenType glyph ids are 16-bit
+            error("internal error: a glyph run uses glyph " + std::to_string(g.gid) + " of face " +
+                  std::to_string(run->face) + ", beyond any font's glyphs");
+            return false;
+          }
+          if (g.gid / 64 >= seen.size()) seen.resize(std::max<size_t>(g.gid / 64 + 1, 1024));
+          seen[g.gid / 64] |= uint64_t{1} << (g.gid % 64);
+        }
       }
   std::vector<size_t> pending;  // the faces whose subset is still to make
   for (size_t i = 0; i < nfaces; ++i) {
-    auto& gids = work_[i].gids;
+    auto& gids = work_[i].gids;  // sorted, unique
+    for (size_t w = 0; w < drawn[i].size(); ++w)
+      for (uint64_t bits = drawn[i][w]; bits; bits &= bits - 1)
+        gids.push_back(static_cast<uint32_t>(w * 64 + std::countr_zero(bits)));
     if (gids.empty()) continue;
-    std::sort(gids.begin(), gids.end());
-    gids.erase(std::unique(gids.begin(), gids.end()), gids.end());
     pending.push_back(i);
   }
   start_subsets(std::move(pending));
@@ -404,7 +472,7 @@ bool Writer::load_fonts() {
     for (int k = 5, n = tag_counter++; k >= 3; --k, n /= 26)
       tag[k] = static_cast<char>('A' + n % 26);
     FontEntry& entry = fonts_[i];
-    entry.code_of = sub->code_of;
+    entry.set_codes(sub->code_of);
     entry.next_free = sub->first_free_code;
     if (sub->kind == font::PdfFont::Kind::Cff) {
       if (!add_cff_font(entry, *sub, tag, ref)) return false;
@@ -433,8 +501,8 @@ bool Writer::load_fonts() {
     entry.font = font;
     // Querying each width once also marks the glyph for embedding.
     for (uint32_t g : work.gids) {
-      uint16_t code = entry.code_of.at(g);
-      entry.width[code] = HPDF_Font_GetUnicodeWidth(font, code);
+      uint16_t code = entry.code_of(g);
+      entry.width(code) = HPDF_Font_GetUnicodeWidth(font, code);
     }
     if (!check("measuring font " + ref.path)) return false;
   }
@@ -485,13 +553,12 @@ void Writer::make_subset(size_t face) {
     std::string key;  // `watch`: the program compressed by the build before
     if (opt_.reuse) {
       key.assign(reinterpret_cast<const char*>(raw.data()), raw.size());
-      if (auto kept = opt_.reuse->find_stream(key)) work.packed.assign(kept->begin(), kept->end());
+      if (auto kept = opt_.reuse->find_stream(key)) work.packed = *kept;
     }
     if (work.packed.empty()) {
       work.packed = deflate(raw, StreamKind::CffProgram);
       if (opt_.reuse && !work.packed.empty())
-        opt_.reuse->keep_stream(std::move(key), std::make_shared<const std::string>(
-                                                    work.packed.begin(), work.packed.end()));
+        opt_.reuse->keep_stream(std::move(key), std::make_shared<const std::string>(work.packed));
     }
   }
   work.made.set_value();
@@ -529,7 +596,7 @@ bool Writer::embed_programs() {
       return false;
     }
     const bool put = work.packed.empty() ? set_raw(entry.program, sub->program)
-                                         : set_compressed(entry.program, work.packed);
+                                         : set_compressed(entry.program, std::move(work.packed));
     if (!put) return fail("embedding font " + ref.path);
     // libharu holds the program now: the face's work is not held while saving.
     work = FaceWork{};
@@ -609,7 +676,7 @@ bool Writer::add_cff_font(FontEntry& entry, const font::PdfFont& sub, const char
   entry.cid_font = cid;
   entry.to_unicode_stream = cmap;
   entry.program = file;
-  for (const auto& [code, w] : sub.width_of) entry.width[code] = static_cast<int>(std::lround(w));
+  for (const auto& [code, w] : sub.width_of) entry.width(code) = static_cast<int>(std::lround(w));
   return true;
 }
 
@@ -620,16 +687,17 @@ void Writer::finish_cff_fonts() {
     HPDF_MMgr mmgr = pdf_->mmgr;
     HPDF_Array w = HPDF_Array_New(mmgr);
     HPDF_Dict_Add(fe.cid_font, "W", w);
-    std::map<uint16_t, int> sorted(fe.width.begin(), fe.width.end());
     HPDF_Array group = nullptr;
     int last = -2;
-    for (const auto& [code, width] : sorted) {
+    for (int code = 0; code < static_cast<int>(fe.widths.size()); ++code) {
+      const int width = fe.widths[code];
+      if (width == FontEntry::kNoWidth) continue;
       if (code != last + 1 || !group) {
-        HPDF_Array_AddNumber(w, code);
+        add_number(w, code);
         group = HPDF_Array_New(mmgr);
-        HPDF_Array_Add(w, group);
+        add_item(w, group);
       }
-      HPDF_Array_AddNumber(group, width);
+      add_number(group, width);
       last = code;
     }
   }
@@ -643,7 +711,9 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
   const char* state = nullptr;
   if (HPDF_ExtGState gs = run_state(run, opacity_scale_))
     state = HPDF_Page_GetExtGStateName(page, gs);
-  raw(page, run_operators(lp, run, font, state ? state : ""));
+  run_ops_.clear();
+  run_operators(run_ops_, lp, run, font, state ? state : "");
+  raw(page, run_ops_);
 }
 
 // The ExtGState of a run's fill and stroke opacity times `scale`, or null
@@ -660,22 +730,23 @@ HPDF_ExtGState Writer::run_state(const GlyphRun& run, double scale) {
 // and its ExtGState `state` ("" = none) in the resources of the content
 // they go into (a page, or a transparency group's form). Records what each
 // code copies as (ToUnicode).
-std::string Writer::run_operators(const layout::Page& lp, const GlyphRun& run,
-                                  std::string_view font, std::string_view state) {
-  if (run.glyphs.empty()) return {};
+void Writer::run_operators(std::string& s, const layout::Page& lp, const GlyphRun& run,
+                           std::string_view font, std::string_view state) {
+  if (run.glyphs.empty()) return;
   FontEntry& fe = fonts_[run.face];
   if (!(run.size > 0) || run.size > HPDF_MAX_FONTSIZE) {
     warn("skipped text drawn at an impossible size " + base::compact(run.size) + " pt");
-    return {};
+    return;
   }
   // ToUnicode: each code maps to the text of the first cluster it drew. The
   // glyphs' texts are worked out only when the run has a code not mapped yet
   // or a .notdef (most runs of a book repeat codes already drawn).
-  std::vector<uint16_t> codes(run.glyphs.size());
+  std::vector<uint16_t>& codes = codes_;
+  codes.resize(run.glyphs.size());
   bool need_texts = false;
   if (fe.mapped.empty()) fe.mapped.assign(0x10000, false);
   for (size_t i = 0; i < run.glyphs.size(); ++i) {
-    codes[i] = fe.code_of.at(run.glyphs[i].gid);
+    codes[i] = fe.code_of(run.glyphs[i].gid);
     need_texts |= run.glyphs[i].gid == 0 || !fe.mapped[codes[i]];
   }
   std::vector<std::string> texts;
@@ -686,8 +757,8 @@ std::string Writer::run_operators(const layout::Page& lp, const GlyphRun& run,
       auto [it, fresh] = fe.notdef_code.emplace(texts[i], static_cast<uint16_t>(fe.next_free));
       if (fresh) {
         // The .notdef's width (every free code draws it).
-        fe.width[it->second] =
-            fe.font ? HPDF_Font_GetUnicodeWidth(fe.font, it->second) : fe.width[code];
+        const int w = fe.font ? HPDF_Font_GetUnicodeWidth(fe.font, it->second) : fe.width(code);
+        fe.width(it->second) = w;
         if (++fe.next_free > 0xFFFD) fe.next_free = 0;
       }
       code = it->second;
@@ -707,22 +778,31 @@ std::string Writer::run_operators(const layout::Page& lp, const GlyphRun& run,
   // The text render mode and line style belong to the graphics state: kept
   // inside q … Q.
   const bool own_state = stroke || !fill || !state.empty();
-  std::string s;
-  if (own_state) s += "q\n";
-  if (!state.empty()) (s += "/").append(state) += " gs\n";
+  if (own_state) s += "q\n"sv;
+  if (!state.empty()) (s += "/"sv).append(state) += " gs\n";
   if (run.stroke) {
-    s += color_operator(run.stroke->color, true, cmyk()) + line_style(*run.stroke);
+    s += colour(run.stroke->color, true);
+    s += line_style(*run.stroke);
   } else if (run.synthetic_bold) {
     // Round joins: no miter spikes on sharp corners.
-    s += base::compact(size * 0.035) + " w 1 j\n" + color_operator(run.color, true, cmyk());
+    base::append_compact(s, size * 0.035);
+    s += " w 1 j\n"sv;
+    s += colour(run.color, true);
   }
-  s += "BT\n" + color_operator(run.color, false, cmyk());
-  (s += "/").append(font) += " " + base::compact(size) + " Tf\n";
+  s += "BT\n"sv;
+  s += colour(run.color, false);
+  (s += "/"sv).append(font) += ' ';
+  base::append_compact(s, size);
+  s += " Tf\n"sv;
   // Render mode: fill then stroke (SVG's paint order), outlines only, or
   // neither (text that copies but is not seen).
-  if (stroke) s += fill ? "2 Tr\n" : "1 Tr\n";
-  else if (!fill) s += "3 Tr\n";
-  const std::string slant = base::compact(run.synthetic_slant, 4);
+  if (stroke) s += fill ? "2 Tr\n"sv : "1 Tr\n"sv;
+  else if (!fill) s += "3 Tr\n"sv;
+  // "1 0 <slant> 1 ": the start of every text matrix of the run.
+  std::string& matrix = matrix_;
+  matrix = "1 0 "sv;
+  base::append_compact(matrix, run.synthetic_slant, 4);
+  matrix += " 1 "sv;
   // Glyphs sharing a vertical offset go in one TJ array; a new text matrix
   // starts wherever the offset changes (marks, superscripts).
   double pen = 0;  // pt from the run origin
@@ -731,13 +811,11 @@ std::string Writer::run_operators(const layout::Page& lp, const GlyphRun& run,
   while (i < gs.size()) {
     const double yoff = gs[i].y_offset;
     const double seg_x = pen;
-    s += "1 0 ";
-    s += slant;
-    s += " 1 ";
+    s += matrix;
     base::append_compact(s, x0 + seg_x);
     s += ' ';
     base::append_compact(s, y0 + yoff);
-    s += " Tm\n[";
+    s += " Tm\n["sv;
     double cur = 0;  // where the text position is now, pt from seg_x
     bool in_string = false;
     for (; i < gs.size() && gs[i].y_offset == yoff; ++i) {
@@ -752,26 +830,34 @@ std::string Writer::run_operators(const layout::Page& lp, const GlyphRun& run,
       const double target = pen - seg_x + g.x_offset;
       const double adjust = -(target - cur) * 1000 / size;  // TJ units
       if (std::abs(adjust) >= 0.0005) {
-        if (in_string) s += ">";
+        if (in_string) s += '>';
         in_string = false;
         base::append_compact(s, adjust);
       }
-      if (!in_string) s += "<";
+      if (!in_string) s += '<';
       in_string = true;
       const uint16_t code = codes[i];
       append_hex_code(s, code);
-      cur = target + fe.width[code] * size / 1000;
+      cur = target + fe.width(code) * size / 1000;
       pen += g.advance;
     }
-    if (in_string) s += ">";
-    s += "] TJ\n";
+    if (in_string) s += '>';
+    s += "] TJ\n"sv;
     // The pen may differ from where the text position ended; the next
     // segment sets its own matrix, so nothing to correct here.
   }
-  s += "ET\n";
+  s += "ET\n"sv;
   if (need_texts) s += notdef_boxes(run, x0, y0, texts);
-  if (own_state) s += "Q\n";
-  return s;
+  if (own_state) s += "Q\n"sv;
+}
+
+// The colour operator of `c` (fill "rg"/"k" or stroke "RG"/"K"): formatted
+// once per colour, as a book draws thousands of runs in a few colours.
+const std::string& Writer::colour(const layout::Color& c, bool stroke) {
+  for (const auto& [key, op] : colours_)
+    if (key.first == c && key.second == stroke) return op;
+  colours_.emplace_back(std::pair{c, stroke}, color_operator(c, stroke, cmyk()));
+  return colours_.back().second;
 }
 
 // A character no installed face has is drawn with its face's .notdef, which
@@ -1018,7 +1104,7 @@ HPDF_Dict Writer::group_form(const layout::Page& lp, size_t begin, size_t end) {
       if (!font) return nullptr;
       std::string state;
       if (HPDF_ExtGState gs = run_state(*run, 1)) state = FormResources::name(res.states, 'G', gs);
-      content += run_operators(lp, *run, FormResources::name(res.fonts, 'F', font), state);
+      run_operators(content, lp, *run, FormResources::name(res.fonts, 'F', font), state);
       // Generous bounds: the advance, a size's room on every side, the stroke.
       double width = 0;
       for (const layout::Glyph& gl : run->glyphs)
@@ -1081,8 +1167,7 @@ HPDF_Dict Writer::group_form(const layout::Page& lp, size_t begin, size_t end) {
     HPDF_Dict_Add(resources, key, dict);
   }
   HPDF_Dict_Add(form, "Resources", resources);
-  HPDF_Stream_Write(form->stream, reinterpret_cast<const HPDF_BYTE*>(content.data()),
-                    static_cast<HPDF_UINT>(content.size()));
+  if (!put_bytes(form, std::move(content))) return nullptr;
   transparency_ = true;
   return form;
 }
@@ -1265,7 +1350,7 @@ HPDF_Dict Writer::struct_element(int index) {
   if (!parent_dict) return nullptr;
   HPDF_Doc pdf = pdf_.get();
   HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
-  if (!d || HPDF_Xref_Add(pdf->xref, d) != HPDF_OK) return nullptr;
+  if (!d || add_object(pdf, d) != HPDF_OK) return nullptr;
   // No /Type: optional for a structure element (ISO 32000-1 Table 323), and
   // a name in libharu costs about 300 bytes per element of a long book.
   HPDF_Dict_AddName(d, "S", pdf_name(se.type).c_str());
@@ -1287,7 +1372,7 @@ HPDF_Dict Writer::struct_element(int index) {
     }
   }
   if (auto* kids = static_cast<HPDF_Array>(HPDF_Dict_GetItem(parent_dict, "K", HPDF_OCLASS_ARRAY)))
-    HPDF_Array_Add(kids, d);
+    add_item(kids, d);
   tags_.elements[index] = d;
   for (int child : tags_.children[index])
     if (tags_.used[child] && !book_.structure[child].in_line) struct_element(child);
@@ -1326,7 +1411,7 @@ void Writer::open_content(HPDF_Page page, size_t page_index) {
     tags_.page_of[e] = page;
   }
   if (tags_.page_of[e] == page) {
-    HPDF_Array_AddNumber(kids, mcid);
+    add_number(kids, mcid);
     return;
   }
   HPDF_Dict mcr = HPDF_Dict_New(pdf_->mmgr);
@@ -1334,7 +1419,7 @@ void Writer::open_content(HPDF_Page page, size_t page_index) {
   HPDF_Dict_AddName(mcr, "Type", "MCR");
   HPDF_Dict_Add(mcr, "Pg", page);
   HPDF_Dict_AddNumber(mcr, "MCID", mcid);
-  HPDF_Array_Add(kids, mcr);
+  add_item(kids, mcr);
 }
 
 void Writer::tag_begin(HPDF_Page page, size_t, int element) {
@@ -1362,12 +1447,12 @@ void Writer::tag_link(HPDF_Page page, HPDF_Annotation annot, const std::string& 
     link = struct_element(innermost);
   } else if (HPDF_Dict parent = struct_element(innermost)) {
     link = HPDF_Dict_New(pdf->mmgr);
-    if (!link || HPDF_Xref_Add(pdf->xref, link) != HPDF_OK) return;
+    if (!link || add_object(pdf, link) != HPDF_OK) return;
     HPDF_Dict_AddName(link, "S", "Link");
     HPDF_Dict_Add(link, "P", parent);
     HPDF_Dict_Add(link, "K", HPDF_Array_New(pdf->mmgr));
     if (auto* kids = static_cast<HPDF_Array>(HPDF_Dict_GetItem(parent, "K", HPDF_OCLASS_ARRAY)))
-      HPDF_Array_Add(kids, link);
+      add_item(kids, link);
   }
   if (!link) return;
   HPDF_Dict objr = HPDF_Dict_New(pdf->mmgr);
@@ -1376,7 +1461,7 @@ void Writer::tag_link(HPDF_Page page, HPDF_Annotation annot, const std::string& 
   HPDF_Dict_Add(objr, "Pg", page);
   HPDF_Dict_Add(objr, "Obj", annot);
   if (auto* kids = static_cast<HPDF_Array>(HPDF_Dict_GetItem(link, "K", HPDF_OCLASS_ARRAY)))
-    HPDF_Array_Add(kids, objr);
+    add_item(kids, objr);
   HPDF_Dict_AddNumber(annot, "StructParent",
                       static_cast<HPDF_INT32>(pages_.size() + tags_.annot_parents.size()));
   tags_.annot_parents.push_back(link);
@@ -1389,12 +1474,17 @@ void Writer::add_structure_tree() {
   HPDF_Doc pdf = pdf_.get();
   HPDF_MMgr mmgr = pdf->mmgr;
   HPDF_Dict tree = HPDF_Dict_New(mmgr);
-  if (!tree || HPDF_Xref_Add(pdf->xref, tree) != HPDF_OK) return;
+  if (!tree || add_object(pdf, tree) != HPDF_OK) return;
   HPDF_Array nums = HPDF_Array_New(mmgr);
+  if (!nums) return;
+  nums->list->items_per_block =
+      static_cast<HPDF_UINT>(2 * (pages_.size() + tags_.annot_parents.size()) + 1);
   HPDF_Dict_Add(tree, "Nums", nums);
   for (size_t p = 0; p < pages_.size(); ++p) {
     HPDF_Dict_AddNumber(pages_[p], "StructParents", static_cast<HPDF_INT32>(p));
     HPDF_Array list = HPDF_Array_New(mmgr);
+    if (!list) return;
+    list->list->items_per_block = static_cast<HPDF_UINT>(tags_.by_mcid[p].size() + 1);
     for (HPDF_Dict e : tags_.by_mcid[p]) {
       if (e) HPDF_Array_Add(list, e);
       else HPDF_Array_Add(list, HPDF_Null_New(mmgr));
@@ -1413,8 +1503,8 @@ void Writer::add_structure_tree() {
     HPDF_Dict id_tree = HPDF_Dict_New(mmgr);
     HPDF_Array names = HPDF_Array_New(mmgr);
     for (const auto& [id, elem] : tags_.ids) {
-      HPDF_Array_Add(names, HPDF_String_New(mmgr, id.c_str(), nullptr));
-      HPDF_Array_Add(names, elem);
+      add_item(names, HPDF_String_New(mmgr, id.c_str(), nullptr));
+      add_item(names, elem);
     }
     HPDF_Dict_Add(id_tree, "Names", names);
     HPDF_Dict_Add(tags_.root, "IDTree", id_tree);
@@ -1619,9 +1709,7 @@ void Writer::add_metadata(const std::string& id) {
   stream->filter = HPDF_STREAM_FILTER_NONE;
   HPDF_Dict_AddName(stream, "Type", "Metadata");
   HPDF_Dict_AddName(stream, "Subtype", "XML");
-  const std::string text = xmp_packet(f);
-  HPDF_Stream_Write(stream->stream, reinterpret_cast<const HPDF_BYTE*>(text.data()),
-                    static_cast<HPDF_UINT>(text.size()));
+  put_bytes(stream, xmp_packet(f));
   HPDF_Dict_Add(pdf->catalog, "Metadata", stream);
 }
 
@@ -1783,8 +1871,7 @@ void Writer::add_output_intent() {
   if (!icc) return;
   if (opt_.compress) icc->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
   HPDF_Dict_AddNumber(icc, "N", intent_info_.components);
-  HPDF_Stream_Write(icc->stream, reinterpret_cast<const HPDF_BYTE*>(intent_profile_->data()),
-                    static_cast<HPDF_UINT>(intent_profile_->size()));
+  put_bytes(icc, *intent_profile_);
   HPDF_Dict intent = HPDF_Dict_New(pdf->mmgr);
   if (!intent) return;
   HPDF_Dict_AddName(intent, "Type", "OutputIntent");
@@ -1852,14 +1939,13 @@ void Writer::rewrite_to_unicode() {
     // PDF/A-2u: every code drawn maps to Unicode; a glyph drawn for no
     // text of its own (the second glyph of a cluster) maps to U+200B.
     if (standard_ == Standard::A2u || standard_ == Standard::A2a)
-      for (const auto& [code, width] : fe.width) fe.to_unicode.emplace(code, u"\u200B");
+      for (size_t code = 0; code < fe.widths.size(); ++code)
+        if (fe.widths[code] != FontEntry::kNoWidth)
+          fe.to_unicode.emplace(static_cast<uint16_t>(code), u"\u200B");
     HPDF_Dict cmap = fe.to_unicode_stream;
     if (fe.font) cmap = static_cast<HPDF_FontAttr>(fe.font->attr)->cmap_stream;
     if (!cmap) continue;
-    HPDF_MemStream_FreeData(cmap->stream);
-    std::string text = tounicode_cmap(fe.to_unicode);
-    HPDF_Stream_Write(cmap->stream, reinterpret_cast<const HPDF_BYTE*>(text.data()),
-                      static_cast<HPDF_UINT>(text.size()));
+    put_bytes(cmap, tounicode_cmap(fe.to_unicode));
   }
 }
 
@@ -1879,21 +1965,13 @@ void Writer::compress_streams() {
 }
 
 bool Writer::save() {
-  // Into memory first (libharu's file writer ignores a failing fclose), then
-  // through a synced temporary file renamed into place.
-  if (HPDF_SaveToStream(pdf_.get()) != HPDF_OK || HPDF_ResetStream(pdf_.get()) != HPDF_OK)
-    return fail("saving");
+  // Through a synced temporary file renamed into place (libharu's file
+  // writer ignores a failing fclose), as libharu serializes it: not into
+  // libharu's memory first and read back.
   base::AtomicFile file(out_);
-  std::vector<HPDF_BYTE> chunk(1 << 16);
-  for (;;) {
-    HPDF_UINT32 n = static_cast<HPDF_UINT32>(chunk.size());
-    HPDF_STATUS st = HPDF_ReadFromStream(pdf_.get(), chunk.data(), &n);
-    if (n > 0 && !file.write(std::string_view(reinterpret_cast<const char*>(chunk.data()), n)))
-      break;
-    if (st == HPDF_STREAM_EOF) break;
-    if (st != HPDF_OK) return fail("reading the saved document");
-  }
-  forget_errors();  // HPDF_STREAM_EOF is recorded as an error
+  if (!save_into(pdf_.get(), [&](std::string_view bytes) { return file.write(bytes); }) &&
+      file.error().empty())
+    return fail("saving");
   if (file.error().empty() && file.commit(opt_.commit)) return true;
   error("cannot write PDF " + out_.string() + ": " + file.error());
   return false;
@@ -1930,8 +2008,9 @@ bool Writer::run() {
             " pt, outside what PDF allows (3 to 14400 pt)");
       return false;
     }
+    grow_by_doubling(pdf->xref->entries);  // a page, its contents and their lengths
     HPDF_Page page = HPDF_AddPage(pdf);
-    if (!page) return fail("adding page " + std::to_string(i + 1));
+    if (!page || !use_string_stream(page)) return fail("adding page " + std::to_string(i + 1));
     HPDF_Page_SetWidth(page, static_cast<HPDF_REAL>(lp.width));
     HPDF_Page_SetHeight(page, static_cast<HPDF_REAL>(lp.height));
     set_page_boxes(page, lp);
@@ -1981,6 +2060,7 @@ bool Writer::run() {
   // freed, when the book is given away).
   const std::string early_id = standard_ == Standard::None ? std::string() : document_id();
   for (size_t i = 0; i < pages_.size(); ++i) {
+    grow_by_doubling(pdf->xref->entries);  // annotations, forms, images
     draw_page(i);
     if (consumed_) std::vector<layout::Item>().swap(consumed_->pages[i].items);
     if (!check("drawing page " + std::to_string(i + 1))) return false;

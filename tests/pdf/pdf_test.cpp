@@ -153,6 +153,21 @@ std::string all(const doc::Diagnostics& d) {
   return out;
 }
 
+// qpdf's verdict on a file: no syntax or stream encoding errors.
+::testing::AssertionResult checks_clean(const fs::path& pdf, const fs::path& tmp) {
+  auto q = run_command("qpdf --check '" + pdf.string() + "'", tmp);
+  if (q.out.find("No syntax or stream encoding errors") != std::string::npos)
+    return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << q.out << q.err;
+}
+
+// The file decompressed by qpdf (filters dropped), objects one by one, with
+// a fixed /ID: equal for files of the same content.
+CommandResult qdf(const fs::path& pdf, const fs::path& tmp) {
+  return run_command("qpdf --qdf --object-streams=disable --static-id '" + pdf.string() + "' -",
+                     tmp);
+}
+
 // pdftotext's lines without blank lines and form feeds.
 std::vector<std::string> text_lines(const std::string& text) {
   std::vector<std::string> out;
@@ -266,14 +281,9 @@ TEST_F(PdfTest, CompressedStreamsDecodeToTheUncompressedFile) {
   EXPECT_NE(z.find("/FlateDecode"), std::string::npos);
   EXPECT_EQ(p.find("/FlateDecode"), std::string::npos);
   EXPECT_LT(z.size() * 2, p.size()) << "the streams are not compressed";
-  auto q = run_command("qpdf --check '" + (dir_ / "z.pdf").string() + "'", dir_);
-  EXPECT_NE(q.out.find("No syntax or stream encoding errors"), std::string::npos) << q.out;
+  EXPECT_TRUE(checks_clean(dir_ / "z.pdf", dir_));
   // Decompressed by qpdf (which drops the filters), both files are the same.
-  auto qdf = [&](const char* name) {
-    return run_command(
-        "qpdf --qdf --object-streams=disable --static-id '" + (dir_ / name).string() + "' -", dir_);
-  };
-  auto a = qdf("z.pdf"), b = qdf("p.pdf");
+  auto a = qdf(dir_ / "z.pdf", dir_), b = qdf(dir_ / "p.pdf", dir_);
   EXPECT_EQ(a.status, 0) << a.err;
   EXPECT_FALSE(a.out.empty());
   EXPECT_TRUE(a.out == b.out) << "the decompressed files differ";
@@ -350,11 +360,7 @@ TEST_F(PdfTest, CffPagesDrawnWhileTheSubsetIsMadeWriteTheSameFile) {
   const std::string a = read_bytes(dir_ / "one.pdf"), b = read_bytes(dir_ / "four.pdf");
   EXPECT_FALSE(a.empty());
   EXPECT_TRUE(a == b) << "the PDF written on 4 threads differs";
-  auto qdf = [&](const char* name) {
-    return run_command(
-        "qpdf --qdf --object-streams=disable --static-id '" + (dir_ / name).string() + "' -", dir_);
-  };
-  auto z = qdf("four.pdf"), p = qdf("plain.pdf");
+  auto z = qdf(dir_ / "four.pdf", dir_), p = qdf(dir_ / "plain.pdf", dir_);
   EXPECT_EQ(z.status, 0) << z.err;
   EXPECT_TRUE(z.out == p.out) << "the decompressed files differ";
   auto fonts = run_command("pdffonts '" + (dir_ / "four.pdf").string() + "'", dir_);
@@ -386,23 +392,103 @@ TEST_F(PdfTest, UnwritableTargetIsAnErrorAndLeavesNoFile) {
   EXPECT_FALSE(fs::exists(out));
 }
 
-TEST_F(PdfTest, FailedSaveLeavesEarlierGoodOutputUntouched) {
-  Sample s = sample_book();
-  fs::path out = dir_ / "good.pdf";
+// A long tagged book: `pages` pages of `runs` lines each, every line a
+// paragraph (P) of its own, in one of three colours by turn; its lines in
+// reading order. Its page streams are far over libharu's 4 KB blocks, its
+// file over the 64 KB pieces it is saved in, its object table and the
+// document's kids thousands long.
+struct LongBook {
+  layout::Book book;
+  std::vector<std::string> lines;
+};
+
+LongBook long_book(int pages, int runs) {
+  LongBook out;
+  layout::Book& b = out.book;
+  b.meta.title = "长文档";
+  b.faces = {{kWenKai, 0, "LXGWWenKai-Regular"}, {kDejaVu, 0, "DejaVuSans"}};
+  const layout::Color colours[] = {{0, 0, 0}, {1, 0, 0}, {0, 0.5, 0}};
+  for (int p = 0; p < pages; ++p) {
+    layout::Page page;
+    page.label = std::to_string(p + 1);
+    for (int r = 0; r < runs; ++r) {
+      const int n = p * runs + r;
+      const bool latin = n % 5 == 4;
+      std::string text = latin ? "Line " + std::to_string(n) + " of the long book"
+                               : "第" + std::to_string(n) + "行：中文排版测试，标点与文字。";
+      auto run = make_run(latin ? *faces().dejavu : *faces().wenkai, latin ? 1 : 0, text, 9, 40,
+                          40 + r * 10.5, 0.2);
+      run.color = colours[n % 3];
+      b.structure.push_back({"P"});
+      const int element = static_cast<int>(b.structure.size()) - 1;
+      page.items.push_back(layout::Tag{element, false});
+      page.items.push_back(std::move(run));
+      page.items.push_back(layout::Tag{element, true});
+      out.lines.push_back(text);
+    }
+    b.pages.push_back(std::move(page));
+  }
+  return out;
+}
+
+// Streams held as strings in libharu (pdf/stream.h), the file saved in
+// pieces as libharu writes it, lists grown by doubling, each colour's
+// operator formatted once: a long book checks clean, holds the same content
+// compressed or not, every element, every line in order and every run's
+// own colour.
+TEST_F(PdfTest, LongTaggedBookKeepsEveryStreamElementAndColour) {
+  const int pages = 12, runs = 70;
+  LongBook lb = long_book(pages, runs);
   doc::Diagnostics diags;
-  ASSERT_TRUE(write(s.book, out, {}, diags)) << all(diags);
-  std::string before = read_bytes(out);
-  // A full disk, as a file size limit (RLIMIT_FSIZE) below the PDF's size:
-  // saving fails after the whole document was built.
+  WriteOptions plain;
+  plain.compress = false;
+  ASSERT_TRUE(write(lb.book, dir_ / "z.pdf", {}, diags)) << all(diags);
+  ASSERT_TRUE(write(lb.book, dir_ / "p.pdf", plain, diags)) << all(diags);
+  EXPECT_TRUE(diags.items.empty()) << all(diags);
+  const std::string p = read_bytes(dir_ / "p.pdf");
+  EXPECT_GT(p.size(), 4u * 65536) << "the file must span several of the pieces it is saved in";
+  for (const char* name : {"z.pdf", "p.pdf"}) EXPECT_TRUE(checks_clean(dir_ / name, dir_));
+  auto a = qdf(dir_ / "z.pdf", dir_), b = qdf(dir_ / "p.pdf", dir_);
+  EXPECT_EQ(a.status, 0) << a.err;
+  EXPECT_TRUE(a.out == b.out) << "the decompressed files differ";
+  // Every paragraph is an element of the tree.
+  size_t elements = 0;
+  for (size_t at = p.find("/S /P\n"); at != std::string::npos; at = p.find("/S /P\n", at + 1))
+    ++elements;
+  EXPECT_EQ(elements, lb.book.structure.size());
+  // Each run's fill colour, in drawing order (the uncompressed page streams
+  // are written page after page).
+  const char* expected[] = {"0 0 0 rg", "1 0 0 rg", "0 0.5 0 rg"};
+  size_t at = 0, runs_seen = 0;
+  for (size_t n = 0; n < lb.lines.size(); ++n) {
+    const size_t bt = p.find("BT\n", at);
+    ASSERT_NE(bt, std::string::npos) << "run " << n;
+    const size_t end = p.find('\n', bt + 3);
+    EXPECT_EQ(p.substr(bt + 3, end - bt - 3), expected[n % 3]) << "run " << n;
+    at = end;
+    ++runs_seen;
+  }
+  EXPECT_EQ(runs_seen, static_cast<size_t>(pages * runs));
+  // Every line copies back, in order.
+  auto text = run_command("pdftotext '" + (dir_ / "z.pdf").string() + "' -", dir_);
+  const std::vector<std::string> got = text_lines(text.out);
+  ASSERT_EQ(got.size(), lb.lines.size()) << text.out.substr(0, 400);
+  for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i], lb.lines[i]) << "line " << i;
+}
+
+// Rewriting `out` with `book` under a file size limit of `limit` bytes (a
+// full disk) fails with one error, leaves no temporary file and `out` as it was.
+void expect_full_disk_keeps_output(const layout::Book& book, const WriteOptions& opt,
+                                   const fs::path& out, size_t limit) {
+  const std::string before = read_bytes(out);
   struct rlimit old_limit {};
   ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old_limit), 0);
   auto* old_handler = std::signal(SIGXFSZ, SIG_IGN);  // EFBIG instead of a signal
   struct rlimit small = old_limit;
-  small.rlim_cur = before.size() / 2;
+  small.rlim_cur = limit;
   ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
-  s.book.meta.title = "changed";
   doc::Diagnostics d2;
-  const bool written = write(s.book, out, {}, d2);
+  const bool written = write(book, out, opt, d2);
   setrlimit(RLIMIT_FSIZE, &old_limit);
   std::signal(SIGXFSZ, old_handler);
   EXPECT_FALSE(written);
@@ -410,8 +496,36 @@ TEST_F(PdfTest, FailedSaveLeavesEarlierGoodOutputUntouched) {
   EXPECT_EQ(d2.items.size(), 1u) << all(d2);
   EXPECT_NE(d2.items[0].message.find("File too large"), std::string::npos) << d2.items[0].message;
   EXPECT_EQ(read_bytes(out), before);
-  for (const auto& e : fs::directory_iterator(dir_))
+  for (const auto& e : fs::directory_iterator(out.parent_path()))
     EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
+}
+
+TEST_F(PdfTest, FailedSaveLeavesEarlierGoodOutputUntouched) {
+  Sample s = sample_book();
+  fs::path out = dir_ / "good.pdf";
+  doc::Diagnostics diags;
+  ASSERT_TRUE(write(s.book, out, {}, diags)) << all(diags);
+  const std::string before = read_bytes(out);
+  // A full disk, as a file size limit (RLIMIT_FSIZE) below the PDF's size:
+  // saving fails after the whole document was built.
+  s.book.meta.title = "changed";
+  expect_full_disk_keeps_output(s.book, {}, out, before.size() / 2);
+}
+
+// The file is written as libharu saves it, in 64 KB pieces: a write that
+// fails part way through (a file size limit below the PDF's size) is an
+// error, removes the temporary file and leaves the earlier output alone.
+TEST_F(PdfTest, SaveFailingPartWayLeavesEarlierGoodOutputUntouched) {
+  LongBook lb = long_book(12, 70);
+  fs::path out = dir_ / "good.pdf";
+  doc::Diagnostics diags;
+  WriteOptions plain;  // uncompressed: a file of many pieces
+  plain.compress = false;
+  ASSERT_TRUE(write(lb.book, out, plain, diags)) << all(diags);
+  const size_t size = fs::file_size(out);
+  ASSERT_GT(size, 3u * 65536);
+  lb.book.meta.title = "changed";
+  expect_full_disk_keeps_output(lb.book, plain, out, size / 3);
 }
 
 TEST_F(PdfTest, MissingFontFileIsAnErrorAndLeavesEarlierOutput) {
@@ -428,6 +542,18 @@ TEST_F(PdfTest, MissingFontFileIsAnErrorAndLeavesEarlierOutput) {
   EXPECT_EQ(read_bytes(out), before);
   for (const auto& e : fs::directory_iterator(dir_))
     EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
+}
+
+// Glyph ids are 16-bit in every font: a larger one (a book not made by the
+// typesetter) is an error, not a table of billions of bits.
+TEST_F(PdfTest, GlyphIdBeyondSixteenBitsIsAnError) {
+  Sample s = sample_book();
+  std::get<layout::GlyphRun>(s.book.pages[0].items[1]).glyphs[0].gid = 0xFFFFFFFF;
+  doc::Diagnostics diags;
+  EXPECT_FALSE(write(s.book, dir_ / "x.pdf", {}, diags));
+  ASSERT_TRUE(diags.has_errors());
+  EXPECT_NE(diags.items[0].message.find("glyph 4294967295"), std::string::npos) << all(diags);
+  EXPECT_FALSE(fs::exists(dir_ / "x.pdf"));
 }
 
 TEST_F(PdfTest, BadFaceIndexInRunIsAnError) {
