@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <chrono>
 #include <climits>
@@ -92,6 +93,39 @@ struct DocDeleter {
 };
 using DocPtr = std::unique_ptr<HPDF_Doc_Rec, DocDeleter>;
 
+// A table by 16-bit key (a glyph id or a code) whose entries are made 256
+// at a time, as keys come: a flat table of 65,536 entries per face cost
+// every short document (and every post of a batch) 256 KB to fill and to scan.
+template <typename T, T kEmpty>
+class PagedTable {
+ public:
+  static constexpr uint32_t kKeys = 0x10000;
+  T get(uint32_t key) const {
+    if (key >= kKeys) return kEmpty;
+    const auto& page = pages_[key >> 8];
+    return page ? (*page)[key & 0xFF] : kEmpty;
+  }
+  T& at(uint32_t key) {  // key < kKeys; made (as kEmpty) when missing
+    auto& page = pages_[key >> 8];
+    if (!page) {
+      page = std::make_unique<std::array<T, 256>>();
+      page->fill(kEmpty);
+    }
+    return (*page)[key & 0xFF];
+  }
+  // Calls f(key, value) for every entry not kEmpty, in increasing key order.
+  template <typename F>
+  void for_each(F f) const {
+    for (uint32_t p = 0; p < pages_.size(); ++p)
+      if (pages_[p])
+        for (uint32_t k = 0; k < 256; ++k)
+          if ((*pages_[p])[k] != kEmpty) f(p << 8 | k, (*pages_[p])[k]);
+  }
+
+ private:
+  std::array<std::unique_ptr<std::array<T, 256>>, kKeys / 256> pages_;
+};
+
 struct FontEntry {
   // TrueType faces: a libharu font (CIDFontType2). CFF faces: a Type0 font
   // built through the object layer (`type0`), selected with a raw Tf.
@@ -105,23 +139,23 @@ struct FontEntry {
   // subset) and the PDF width (1/1000 em) of each code (kNoWidth: none).
   static constexpr int32_t kNoCode = -1;
   static constexpr int kNoWidth = INT_MIN;
-  std::vector<int32_t> code_by_gid;
-  std::vector<int> widths = std::vector<int>(0x10000, kNoWidth);
+  PagedTable<int32_t, kNoCode> code_by_gid;
+  PagedTable<int, kNoWidth> widths;
   uint16_t code_of(uint32_t gid) const {
-    if (gid >= code_by_gid.size() || code_by_gid[gid] == kNoCode)
+    const int32_t code = code_by_gid.get(gid);
+    if (code == kNoCode)
       throw std::out_of_range("glyph " + std::to_string(gid) + " is not in the subset");
-    return static_cast<uint16_t>(code_by_gid[gid]);
+    return static_cast<uint16_t>(code);
   }
   void set_codes(const std::unordered_map<uint32_t, uint16_t>& code_of) {
-    uint32_t top = 0;
-    for (const auto& [gid, code] : code_of) top = std::max(top, gid + 1);
-    code_by_gid.assign(top, kNoCode);
-    for (const auto& [gid, code] : code_of) code_by_gid[gid] = code;
+    for (const auto& [gid, code] : code_of)
+      if (gid < decltype(code_by_gid)::kKeys) code_by_gid.at(gid) = code;
   }
   // The width of `code`, 0 (and kept) when it had none.
   int& width(uint16_t code) {
-    if (widths[code] == kNoWidth) widths[code] = 0;
-    return widths[code];
+    int& w = widths.at(code);
+    if (w == kNoWidth) w = 0;
+    return w;
   }
   std::map<uint16_t, std::u16string> to_unicode;
   std::vector<bool> mapped;  // by code: has an entry in to_unicode (0x10000 once drawn)
@@ -689,9 +723,8 @@ void Writer::finish_cff_fonts() {
     HPDF_Dict_Add(fe.cid_font, "W", w);
     HPDF_Array group = nullptr;
     int last = -2;
-    for (int code = 0; code < static_cast<int>(fe.widths.size()); ++code) {
-      const int width = fe.widths[code];
-      if (width == FontEntry::kNoWidth) continue;
+    fe.widths.for_each([&](uint32_t key, int width) {
+      const int code = static_cast<int>(key);
       if (code != last + 1 || !group) {
         add_number(w, code);
         group = HPDF_Array_New(mmgr);
@@ -699,7 +732,7 @@ void Writer::finish_cff_fonts() {
       }
       add_number(group, width);
       last = code;
-    }
+    });
   }
 }
 
@@ -1939,9 +1972,9 @@ void Writer::rewrite_to_unicode() {
     // PDF/A-2u: every code drawn maps to Unicode; a glyph drawn for no
     // text of its own (the second glyph of a cluster) maps to U+200B.
     if (standard_ == Standard::A2u || standard_ == Standard::A2a)
-      for (size_t code = 0; code < fe.widths.size(); ++code)
-        if (fe.widths[code] != FontEntry::kNoWidth)
-          fe.to_unicode.emplace(static_cast<uint16_t>(code), u"\u200B");
+      fe.widths.for_each([&](uint32_t code, int) {
+        fe.to_unicode.emplace(static_cast<uint16_t>(code), u"\u200B");
+      });
     HPDF_Dict cmap = fe.to_unicode_stream;
     if (fe.font) cmap = static_cast<HPDF_FontAttr>(fe.font->attr)->cmap_stream;
     if (!cmap) continue;
