@@ -63,9 +63,6 @@ bool bytes_held(HPDF_Stream stream) {
   return stream && (stream->type == HPDF_STREAM_MEMORY || string_of(stream));
 }
 
-}  // namespace
-
-namespace {
 using CompressorPtr = std::unique_ptr<libdeflate_compressor, CompressorDeleter>;
 
 std::string deflate_with(libdeflate_compressor* c, std::span<const std::byte> raw) {
@@ -77,17 +74,16 @@ std::string deflate_with(libdeflate_compressor* c, std::span<const std::byte> ra
   packed.shrink_to_fit();  // held until saved: not at the bound (about the raw size)
   return packed;
 }
+
+// The write hook of a deferred stream: nothing to do (it only marks it).
+HPDF_STATUS deferred(HPDF_Dict, HPDF_Stream) { return HPDF_OK; }
+
 }  // namespace
 
 std::string deflate(std::span<const std::byte> raw, StreamKind kind) {
   const CompressorPtr c(libdeflate_alloc_compressor(level_of(kind)));
   return deflate_with(c.get(), raw);
 }
-
-namespace {
-// The write hook of a deferred stream: nothing to do (it only marks it).
-HPDF_STATUS deferred(HPDF_Dict, HPDF_Stream) { return HPDF_OK; }
-}  // namespace
 
 void defer(HPDF_Dict dict) { dict->write_fn = deferred; }
 
