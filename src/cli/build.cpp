@@ -264,8 +264,15 @@ image::CatalogOptions job_catalog(const Settings& s, const style::Sheet& sheet,
 }
 
 typeset::Resources resources(const Settings& s, image::Catalog& images) {
-  return {
-      .formulas = s.formulas, .images = &images, .hyphenator = s.hyphenator, .timings = s.timings};
+  // One input: a long one's paragraphs are set on the other cores too (a
+  // batch already keeps every core busy with its jobs).
+  const int ahead =
+      s.overlap ? static_cast<int>(std::max(2u, std::thread::hardware_concurrency())) - 1 : 0;
+  return {.formulas = s.formulas,
+          .images = &images,
+          .hyphenator = s.hyphenator,
+          .timings = s.timings,
+          .set_ahead_threads = ahead};
 }
 
 epub::Options epub_options(const Settings& s, const style::Sheet& sheet, const Job& job,

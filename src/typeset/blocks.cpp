@@ -50,6 +50,7 @@ struct Ctx {
   std::vector<layout::StructElement> structure;  // the tagged PDF's elements
   int parent = -1;                               // the element new elements belong to
   doc::Position block_pos;                       // the block being laid out (StructElement::pos)
+  bool predicting = false;  // predict_requests: no image is read, no request holding one is made
 };
 
 // A new structure element under the current parent.
@@ -1272,6 +1273,7 @@ bool has_image(const std::vector<doc::Inline>& inlines) {
 // resolved and drawn (see resolve_inline_images) before the setter sets it.
 std::vector<SetLine> set_lines(Ctx& c, const LineSetter& setter, const SetRequest& req) {
   if (!req.inlines || !req.images.empty() || !has_image(*req.inlines)) return setter(req);
+  if (c.predicting) return std::vector<SetLine>(1);
   std::vector<doc::Inline> inlines = *req.inlines;
   SetRequest with = req;
   with.inlines = &inlines;
@@ -1288,7 +1290,7 @@ void image(Ctx& c, const Frame& f, const doc::Block& b) {
   const doc::Inline* img = nullptr;
   for (const doc::Inline& in : b.inlines)
     if (in.kind == doc::InlineKind::Image && !img) img = &in;
-  if (!img) return;
+  if (!img || c.predicting) return;
   const std::string path = c.doc ? c.doc->path : "";
   image::Entry e = c.images.use(img->url, path, img->pos.line ? img->pos : b.pos, c.diags);
   // An SVG is drawn as vectors (typeset/svg_figure.h) when it can be.
@@ -1542,11 +1544,9 @@ void name_untitled_chapter(Ctx& c, const doc::Document& d) {
   c.vb.add_box(std::move(box));
 }
 
-}  // namespace
-
-BlockLayout layout_chapters(std::span<const doc::Document> chapters, const style::Sheet& sheet,
-                            const LineSetter& setter, doc::Diagnostics& diags,
-                            image::Catalog* images, bool name_untitled) {
+BlockLayout lay_out(std::span<const doc::Document> chapters, const style::Sheet& sheet,
+                    const LineSetter& setter, doc::Diagnostics& diags, image::Catalog* images,
+                    bool name_untitled, bool predicting) {
   image::Catalog own(image::CatalogOptions{
       .limits = {.max_pixels = int64_t{sheet.image.max_megapixels} * 1'000'000}});
   Ctx* ctx = nullptr;
@@ -1554,6 +1554,7 @@ BlockLayout layout_chapters(std::span<const doc::Document> chapters, const style
     return set_lines(*ctx, setter, req);
   };
   Ctx c{nullptr, sheet, with_images, diags, images ? *images : own, {}, {}, 0, 1, 0, 0, {}, -1};
+  c.predicting = predicting;
   ctx = &c;
   Frame f;
   f.left = 0;
@@ -1576,6 +1577,24 @@ BlockLayout layout_chapters(std::span<const doc::Document> chapters, const style
   out.headings = std::move(c.headings);
   out.structure = std::move(c.structure);
   return out;
+}
+
+}  // namespace
+
+BlockLayout layout_chapters(std::span<const doc::Document> chapters, const style::Sheet& sheet,
+                            const LineSetter& setter, doc::Diagnostics& diags,
+                            image::Catalog* images, bool name_untitled) {
+  return lay_out(chapters, sheet, setter, diags, images, name_untitled, false);
+}
+
+void predict_requests(std::span<const doc::Document> chapters, const style::Sheet& sheet,
+                      bool name_untitled, const std::function<void(const SetRequest&)>& seen) {
+  const LineSetter answer = [&seen](const SetRequest& req) {
+    seen(req);
+    return std::vector<SetLine>(1);
+  };
+  doc::Diagnostics unsaid;  // the real layout says it
+  lay_out(chapters, sheet, answer, unsaid, nullptr, name_untitled, true);
 }
 
 }  // namespace moyin::typeset

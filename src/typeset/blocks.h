@@ -127,6 +127,17 @@ BlockLayout layout_chapters(std::span<const doc::Document> chapters, const style
                             const LineSetter& setter, doc::Diagnostics& diags,
                             image::Catalog* images = nullptr, bool name_untitled = true);
 
+// The requests layout_chapters would make of its setter, in order, each
+// passed to `seen`, found by a dry pass of the block layout that sets
+// nothing: every request is answered with one empty line, and images are
+// neither read nor drawn (a block image is left out, text holding an image
+// is not passed on), so nothing is said and no file is read. Requests whose
+// measure depends on other requests' widths (table cells, a formula beside
+// its number) may differ from the real layout's. For setting paragraphs
+// ahead on other threads (set_ahead.h): a prediction, never trusted.
+void predict_requests(std::span<const doc::Document> chapters, const style::Sheet& sheet,
+                      bool name_untitled, const std::function<void(const SetRequest&)>& seen);
+
 // A box for one set line in a role: height = the role's leading (or more
 // when the content is taller), baseline centred in it; items shifted right by `x`.
 VBox line_box(SetLine line, const style::RoleStyle& role, double x);

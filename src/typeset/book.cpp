@@ -3,6 +3,8 @@
 #include "base/utf8.h"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -15,6 +17,7 @@
 #include "typeset/notes.h"
 #include "typeset/page_refs.h"
 #include "typeset/paragraph.h"
+#include "typeset/set_ahead.h"
 #include "typeset/set_cache.h"
 
 namespace moyin::typeset {
@@ -524,6 +527,9 @@ PageNumbers note_numbers_on_pages(const PageBuild& pages, size_t chapters) {
   return on_page;
 }
 
+// Told the documents of the first layout before it starts (setting ahead plans from them).
+using BeforeLayout = std::function<void(std::span<const doc::Document>)>;
+
 struct SetContext {
   const style::Sheet& sheet;
   const LineSetter& setter;
@@ -538,7 +544,7 @@ struct SetContext {
 // most kLayouts, then a warning at each reference still off.
 layout::Book set_with_page_refs(const doc::Metadata& meta, const std::string& title,
                                 std::span<const doc::Document> chapters, PageRefs& refs,
-                                const SetContext& c) {
+                                const SetContext& c, const BeforeLayout& before) {
   constexpr int kLayouts = 4;
   const bool renumber = notes_need_numbering(chapters, c.sheet.notes);
   const bool per_page = renumber && c.sheet.notes.numbering == style::NoteNumbering::Page &&
@@ -552,8 +558,10 @@ layout::Book set_with_page_refs(const doc::Metadata& meta, const std::string& ti
   const LineSetter setter = [&cache](const SetRequest& req) { return cache(req); };
   for (int pass = 1;; ++pass) {
     doc::Diagnostics again;  // the first layout has said everything there is to say
-    BlockLayout blocks = layout_chapters(refs.apply(numbered, texts), c.sheet, setter,
-                                         pass == 1 ? c.diags : again, c.images, c.book);
+    const std::vector<doc::Document> applied = refs.apply(numbered, texts);
+    if (pass == 1 && before) before(applied);
+    BlockLayout blocks =
+        layout_chapters(applied, c.sheet, setter, pass == 1 ? c.diags : again, c.images, c.book);
     PageBuild body = build_pages(std::move(blocks.list), c.sheet.page, true, c.foot);
     bool settled = true;
     if (per_page) {
@@ -581,16 +589,19 @@ layout::Book set_with_page_refs(const doc::Metadata& meta, const std::string& ti
 layout::Book typeset_chapters(const doc::Metadata& meta, const std::string& title,
                               std::span<const doc::Document> chapters, const style::Sheet& sheet,
                               const LineSetter& setter, doc::Diagnostics& diags,
-                              image::Catalog* images, bool book) {
+                              image::Catalog* images, bool book, const BeforeLayout& before = {}) {
   const FootStyle foot = foot_style(sheet, setter, meta.lang);
   if (PageRefs refs(chapters, resolve_xref(sheet.xref, meta.lang), sheet.page.mirrored);
       !refs.empty())
     return set_with_page_refs(meta, title, chapters, refs,
-                              SetContext{sheet, setter, diags, images, book, foot});
-  if (!notes_need_numbering(chapters, sheet.notes))
+                              SetContext{sheet, setter, diags, images, book, foot}, before);
+  if (!notes_need_numbering(chapters, sheet.notes)) {
+    if (before) before(chapters);
     return assemble(meta, title, layout_chapters(chapters, sheet, setter, diags, images, book),
                     sheet, setter, foot);
+  }
   std::vector<doc::Document> numbered = number_notes(chapters, sheet.notes);
+  if (before) before(numbered);
   if (sheet.notes.numbering == style::NoteNumbering::Page &&
       sheet.notes.placement == style::NotePlacement::Page) {
     SetCache cache(setter);  // the second layout sets again only what the numbers changed
@@ -609,24 +620,41 @@ layout::Book typeset_chapters(const doc::Metadata& meta, const std::string& titl
 
 }  // namespace
 
+namespace {
+
+layout::Book typeset_document(const doc::Document& doc, const style::Sheet& sheet,
+                              const LineSetter& setter, doc::Diagnostics& diags,
+                              image::Catalog* images, const BeforeLayout& before) {
+  layout::Book book =
+      typeset_chapters(doc.meta, document_title(doc), std::span<const doc::Document>(&doc, 1),
+                       sheet, setter, diags, images, false, before);
+  add_covers(book, doc.path, sheet.page, images, diags);
+  return book;
+}
+
+layout::Book typeset_chapters_of(const doc::Metadata& meta, std::span<const doc::Document> chapters,
+                                 const style::Sheet& sheet, const LineSetter& setter,
+                                 doc::Diagnostics& diags, image::Catalog* images,
+                                 const std::string& meta_path, const BeforeLayout& before) {
+  layout::Book book = typeset_chapters(meta, book_title(meta, chapters), chapters, sheet, setter,
+                                       diags, images, true, before);
+  add_covers(book, meta_path, sheet.page, images, diags);
+  return book;
+}
+
+}  // namespace
+
 layout::Book typeset_with(const doc::Document& doc, const style::Sheet& sheet,
                           const LineSetter& setter, doc::Diagnostics& diags,
                           image::Catalog* images) {
-  layout::Book book =
-      typeset_chapters(doc.meta, document_title(doc), std::span<const doc::Document>(&doc, 1),
-                       sheet, setter, diags, images, false);
-  add_covers(book, doc.path, sheet.page, images, diags);
-  return book;
+  return typeset_document(doc, sheet, setter, diags, images, {});
 }
 
 layout::Book typeset_book_with(const doc::Metadata& meta, std::span<const doc::Document> chapters,
                                const style::Sheet& sheet, const LineSetter& setter,
                                doc::Diagnostics& diags, image::Catalog* images,
                                const std::string& meta_path) {
-  layout::Book book = typeset_chapters(meta, book_title(meta, chapters), chapters, sheet, setter,
-                                       diags, images, true);
-  add_covers(book, meta_path, sheet.page, images, diags);
-  return book;
+  return typeset_chapters_of(meta, chapters, sheet, setter, diags, images, meta_path, {});
 }
 
 namespace {
@@ -662,7 +690,16 @@ layout::Path key_cap(double x, double y, double w, double h, double size, layout
   return p;
 }
 
-// The LineSetter over the paragraph line breaker and real fonts.
+// Each role's font set once the main thread has resolved it (resolving
+// may warn, in document order): what a setter on another thread may use.
+using ResolvedRoles = std::array<std::atomic<const font::FontSet*>, style::kRoleCount>;
+
+// The LineSetter over the paragraph line breaker and real fonts. Setting a
+// request (`set`) only records what it has to say (SetOutcome::events);
+// `say` says it. The main thread's setter does both, one request after the
+// other; a setter made for another thread (the second constructor) only
+// sets, with the font sets the main thread has resolved so far, and the
+// main thread says what it recorded when it takes the lines (set_ahead.h).
 class FontSetter {
  public:
   FontSetter(const doc::Metadata& meta, std::string path, const style::Sheet& sheet,
@@ -682,6 +719,20 @@ class FontSetter {
     }
   }
 
+  // A setter for another thread, setting as `main` does (its notes and
+  // options) with the font sets in `resolved`; timed by nobody.
+  FontSetter(const FontSetter& main, const ResolvedRoles& resolved)
+      : path_(main.path_),
+        sheet_(main.sheet_),
+        fonts_(main.fonts_),
+        diags_(unsaid_),
+        lang_(main.lang_),
+        notes_(main.notes_),
+        formulas_(main.formulas_),
+        hyphenator_(main.hyphenator_),
+        resolved_(&resolved),
+        ahead_only_(true) {}
+
   void trace_to(std::string* out) { trace_ = out; }
   base::Timings* timings = nullptr;  // --timings: shaping and line breaking
 
@@ -691,11 +742,68 @@ class FontSetter {
       if (!fn.id.empty()) notes_.emplace(fn.label, fn.id);
   }
 
+  // Sets `req` and says what it has to say: taken from the paragraphs set
+  // ahead when they hold it, else set here.
   std::vector<SetLine> operator()(const SetRequest& req) {
+    if (ahead_) {
+      if (std::optional<SetOutcome> done = ahead_->take(req, help_)) return say(std::move(*done));
+    }
+    SetOutcome here;
+    here.lines = set(req, here.events);
+    return say(std::move(here));
+  }
+
+  // Sets the paragraphs `planned` predicts on `threads` other threads while
+  // this one lays them out (resolving fonts and saying what they have to
+  // say in order). Not with a lines trace (numbered in the order set).
+  void set_ahead(std::vector<OwnedRequest> planned, int threads) {
+    if (trace_ || threads < 1) return;
+    help_ = [this](const SetRequest& req) { return set_ahead_of_time(req); };
+    ahead_.emplace(std::move(planned), threads, [this] {
+      auto setter = std::make_shared<FontSetter>(*this, resolved_own_);
+      return AheadSetter(
+          [setter](const SetRequest& req) { return setter->set_ahead_of_time(req); });
+    });
+  }
+
+  // Stops setting ahead (joins the threads), telling `counts` (when given) how it went.
+  void stop_ahead(SetAheadCounts* counts) {
+    if (ahead_ && counts) *counts = ahead_->counts();
+    ahead_.reset();
+  }
+
+  // Says what setting a request recorded, as the serial setter did while
+  // setting it: diagnostics, characters no face draws, inline HTML dropped.
+  std::vector<SetLine> say(SetOutcome&& o) {
+    for (SetOutcome::Event& e : o.events) {
+      if (auto* d = std::get_if<doc::Diagnostic>(&e)) diags_.items.push_back(std::move(*d));
+      else if (auto* m = std::get_if<SetOutcome::Missing>(&e))
+        missing_for(m->path).note(m->cp, m->pos);
+      else if (auto* h = std::get_if<SetOutcome::DroppedHtml>(&e))
+        warn_dropped_html(h->path, h->tag, h->pos);
+    }
+    return std::move(o.lines);
+  }
+
+  // Sets `req` with the font sets resolved so far, on any thread; nothing
+  // when a set it needs is not resolved yet (the main thread sets it then).
+  std::optional<SetOutcome> set_ahead_of_time(const SetRequest& req) {
+    for (Role r : {req.role, Role::Code, Role::Body})  // Body: ruby annotations
+      if (!resolved_set(r)) return std::nullopt;
+    const bool was = std::exchange(ahead_only_, true);
+    SetOutcome out;
+    out.lines = set(req, out.events);
+    ahead_only_ = was;
+    if (std::exchange(unresolved_, false)) return std::nullopt;
+    return out;
+  }
+
+  // The lines for `req`, recording what it has to say in `events`.
+  std::vector<SetLine> set(const SetRequest& req, std::vector<SetOutcome::Event>& events) {
     const style::RoleStyle& rs = sheet_.role(req.role);
-    FontRoles roles{&fonts_, role_set(req.role), role_set(Role::Code)};
+    FontRoles roles{&fonts_, role_set(req.role, events), role_set(Role::Code, events)};
     if (!roles.text) return {};
-    if (req.nowrap) return set_nowrap(req, rs, roles);
+    if (req.nowrap) return set_nowrap(req, rs, roles, events);
     ParagraphStyle ps;
     ps.measure = std::max(1.0, req.measure);
     ps.fonts = roles;
@@ -744,10 +852,15 @@ class FontSetter {
       widest.width = setter_.min_content_width(*inlines, ps);
       return {widest};
     }
-    SetParagraph p = setter_.set(*inlines, ps, diags_, req.path.empty() ? path_ : req.path);
+    const std::string path = req.path.empty() ? path_ : std::string(req.path);
+    doc::Diagnostics said;
+    SetParagraph p = setter_.set(*inlines, ps, said, path);
+    for (doc::Diagnostic& d : said.items) events.emplace_back(std::move(d));
     if (trace_) trace(req, p);
-    for (const auto& [cp, pos] : p.uncovered) missing_for(req).note(cp, pos);
-    for (const auto& [tag, pos] : p.dropped_html) warn_dropped_html(req, tag, pos);
+    for (const auto& [cp, pos] : p.uncovered)
+      events.emplace_back(SetOutcome::Missing{path, cp, pos});
+    for (auto& [tag, pos] : p.dropped_html)
+      events.emplace_back(SetOutcome::DroppedHtml{path, std::move(tag), pos});
     std::vector<SetLine> out;
     layout::Color color = to_layout(rs.color);
     for (Line& l : p.lines) {
@@ -778,7 +891,7 @@ class FontSetter {
           sl.items.push_back(layout::Rule{{d.x0, y}, {d.x1, y}, 0.05 * ps.size, color});
           sl.descent = std::max(sl.descent, y + 0.05 * ps.size);
         } else if (d.kind == Decoration::Kind::Ruby) {
-          place_ruby(d, rs, color, sl);
+          place_ruby(d, rs, color, sl, events);
         } else if (d.kind == Decoration::Kind::Dot) {
           // 着重号: a small square (no text, so copying the text stays clean),
           // centred under the character's advance box, below the em box.
@@ -881,8 +994,8 @@ class FontSetter {
 
   // Ruby: the annotation at half the text size, centred above its base
   // (it may overhang the base when longer); the line grows to hold it.
-  void place_ruby(const Decoration& d, const style::RoleStyle& rs, layout::Color color,
-                  SetLine& sl) {
+  void place_ruby(const Decoration& d, const style::RoleStyle& rs, layout::Color color, SetLine& sl,
+                  std::vector<SetOutcome::Event>& events) {
     std::vector<doc::Inline> inl(1);
     inl[0].text = d.text;
     SetRequest req;
@@ -891,7 +1004,7 @@ class FontSetter {
     req.measure = kRubyMeasure;
     req.size = 0.5 * rs.size;
     req.align = style::Align::Left;
-    std::vector<SetLine> ann = (*this)(req);
+    std::vector<SetLine> ann = set(req, events);
     if (ann.empty()) return;
     const double x = (d.x0 + d.x1 - ann[0].width) / 2;
     const double base_top = 0.88 * rs.size;  // the em box's top above the baseline
@@ -905,8 +1018,7 @@ class FontSetter {
   }
 
   // One warning per document and kind of inline HTML the PDF does not draw.
-  void warn_dropped_html(const SetRequest& req, const std::string& tag, doc::Position pos) {
-    const std::string path = req.path.empty() ? path_ : std::string(req.path);
+  void warn_dropped_html(const std::string& path, const std::string& tag, doc::Position pos) {
     if (!warned_html_.insert(path + "\n" + tag).second) return;
     if (tag == "script" || tag == "style")
       diags_.warn(
@@ -925,35 +1037,64 @@ class FontSetter {
   }
 
  private:
-  font::MissingGlyphs& missing_for(const SetRequest& req) {
-    const std::string path = req.path.empty() ? path_ : std::string(req.path);
+  font::MissingGlyphs& missing_for(const std::string& path) {
     for (auto& [p, m] : missing_)
       if (p == path) return m;
     missing_.emplace_back(path, font::MissingGlyphs{});
     return missing_.back().second;
   }
 
+  // The role's set as resolving it would give, when that is known without
+  // resolving it here: resolved by the main thread, or a set fonts.yaml
+  // defines and no `fonts:` entry replaces (resolving it says nothing).
+  const font::FontSet* resolved_set(Role role) const {
+    const ResolvedRoles& roles = resolved_ ? *resolved_ : resolved_own_;
+    if (const font::FontSet* set = roles[static_cast<size_t>(role)].load(std::memory_order_acquire))
+      return set;
+    if (!sheet_.named_font(role).empty()) return nullptr;
+    return fonts_.find_set(sheet_.role(role).font);
+  }
+
   // The role's font set, behind the family or file the sheet's `fonts:`
-  // names for it (resolved once per document).
-  const font::FontSet* role_set(Role role) {
-    const font::FontSet* base = font_set(sheet_.role(role).font);
+  // names for it (resolved once per document; the same set every time).
+  // Setting ahead, only a set the main thread has resolved.
+  const font::FontSet* role_set(Role role, std::vector<SetOutcome::Event>& events) {
+    std::atomic<const font::FontSet*>& known = resolved_own_[static_cast<size_t>(role)];
+    if (ahead_only_) {
+      const font::FontSet* set = resolved_set(role);
+      if (!set) unresolved_ = true;
+      return set;
+    }
+    if (const font::FontSet* set = known.load(std::memory_order_relaxed)) return set;
+    const font::FontSet* base = font_set(sheet_.role(role).font, events);
     const std::string& named = sheet_.named_font(role);
-    if (!base || named.empty()) return base;
-    auto key = std::make_pair(named, base->name);
-    if (auto it = named_.find(key); it != named_.end()) return it->second;
-    const font::FontSet* set =
-        &fonts_.named_set(named, std::filesystem::path(path_).parent_path(), *base, diags_, path_);
-    named_.emplace(std::move(key), set);
+    const font::FontSet* set = base;
+    if (base && !named.empty()) {
+      auto key = std::make_pair(named, base->name);
+      if (auto it = named_.find(key); it != named_.end()) {
+        set = it->second;
+      } else {
+        doc::Diagnostics said;
+        set = &fonts_.named_set(named, std::filesystem::path(path_).parent_path(), *base, said,
+                                path_);
+        for (doc::Diagnostic& d : said.items) events.emplace_back(std::move(d));
+        named_.emplace(std::move(key), set);
+      }
+    }
+    known.store(set, std::memory_order_release);
     return set;
   }
 
-  const font::FontSet* font_set(const std::string& name) {
+  const font::FontSet* font_set(const std::string& name, std::vector<SetOutcome::Event>& events) {
     if (const font::FontSet* s = fonts_.find_set(name)) return s;
     if (fonts_.sets().empty()) return nullptr;
-    if (warned_.insert(name).second)
-      diags_.warn(path_, {},
-                  "style names font set '" + name + "', which fonts.yaml does not define; using '" +
-                      fonts_.sets().front().name + "'");
+    if (warned_.insert(name).second) {
+      doc::Diagnostics said;
+      said.warn(path_, {},
+                "style names font set '" + name + "', which fonts.yaml does not define; using '" +
+                    fonts_.sets().front().name + "'");
+      events.emplace_back(std::move(said.items.front()));
+    }
     return &fonts_.sets().front();
   }
 
@@ -1118,15 +1259,16 @@ class FontSetter {
   // Code lines: shaped as they are (spaces kept, never justified, no CJK
   // spacing), one line; block layout wraps it at characters.
   std::vector<SetLine> set_nowrap(const SetRequest& req, const style::RoleStyle& rs,
-                                  const FontRoles& roles) {
+                                  const FontRoles& roles, std::vector<SetOutcome::Event>& events) {
     MeasureOptions mo;
     mo.size = req.size > 0 ? req.size : rs.size;
     mo.code_scale = 1.0;
     mo.lang = lang_;
     FontRoles r = roles;
     MeasuredParagraph mp = measure(*req.inlines, r, mo);
+    const std::string path = req.path.empty() ? path_ : std::string(req.path);
     for (const auto& [cp, offset] : mp.uncovered)
-      missing_for(req).note(cp, mp.text.position(offset));
+      events.emplace_back(SetOutcome::Missing{path, cp, mp.text.position(offset)});
     SetLine sl;
     double x = req.first_indent;
     layout::Color color = req.text_color.value_or(to_layout(rs.color));
@@ -1192,6 +1334,7 @@ class FontSetter {
   int traced_ = 0;
   const style::Sheet& sheet_;
   const font::FontLibrary& fonts_;
+  doc::Diagnostics unsaid_;  // a setter for another thread says nothing itself
   doc::Diagnostics& diags_;
   std::string lang_;
   ParagraphSetter setter_;
@@ -1203,7 +1346,51 @@ class FontSetter {
   const math::Formulas* formulas_ = nullptr;
   const Hyphenator* hyphenator_ = nullptr;
   std::map<math::Key, std::optional<math::Drawing>> drawings_;
+  ResolvedRoles resolved_own_{};             // the main thread's: published as resolved
+  const ResolvedRoles* resolved_ = nullptr;  // another thread's setter: the main thread's
+  bool ahead_only_ = false;                  // setting ahead: no set is resolved here
+  bool unresolved_ = false;                  // setting ahead needed a set not resolved yet
+  // Setting ahead (set_ahead): the paragraphs set by the other threads, and
+  // how this thread sets the next ones while waiting for one.
+  AheadSetter help_;
+  std::optional<SetAhead> ahead_;
 };
+
+size_t count_blocks(const std::vector<doc::Block>& blocks, size_t enough) {
+  size_t n = blocks.size();
+  for (const doc::Block& b : blocks) {
+    if (n >= enough) break;
+    n += count_blocks(b.children, enough - n);
+  }
+  return n;
+}
+
+// Whether a document is long enough for setting ahead to pay for starting
+// a thread and the dry pass (docs/performance.md): by its blocks.
+bool long_enough_to_set_ahead(std::span<const doc::Document> docs) {
+  constexpr size_t kEnough = 0;
+  size_t n = 0;
+  for (const doc::Document& d : docs) {
+    n += count_blocks(d.blocks, kEnough) + d.footnotes.size();
+    if (n >= kEnough) return true;
+  }
+  return false;
+}
+
+// Setting ahead (set_ahead.h) for documents long enough to gain from it:
+// the requests predicted from the first layout's documents, set on
+// `resources.set_ahead_threads` other threads.
+BeforeLayout set_ahead_when_long(FontSetter& fs, const style::Sheet& sheet,
+                                 const Resources& resources, bool book) {
+  if (resources.set_ahead_threads < 1) return {};
+  return [&fs, &sheet, threads = resources.set_ahead_threads,
+          book](std::span<const doc::Document> docs) {
+    if (!long_enough_to_set_ahead(docs)) return;
+    std::vector<OwnedRequest> planned;
+    predict_requests(docs, sheet, book, [&](const SetRequest& req) { planned.emplace_back(req); });
+    fs.set_ahead(std::move(planned), threads);
+  };
+}
 
 // Library face ids -> Book::faces, in order of first use. Each page's items
 // are trimmed to their size too when much room is left (notes appended to a
@@ -1238,7 +1425,9 @@ layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
   fs.add_notes(doc);
   fs.trace_to(resources.lines_trace);
   LineSetter setter = [&fs](const SetRequest& req) { return fs(req); };
-  layout::Book book = typeset_with(doc, sheet, setter, diags, resources.images);
+  layout::Book book = typeset_document(doc, sheet, setter, diags, resources.images,
+                                       set_ahead_when_long(fs, sheet, resources, false));
+  fs.stop_ahead(resources.set_ahead_counts);
   fs.report_missing();
   number_faces(book, fonts);
   return book;
@@ -1254,7 +1443,9 @@ layout::Book typeset_book(const doc::Metadata& meta, std::span<const doc::Docume
   fs.trace_to(resources.lines_trace);
   LineSetter setter = [&fs](const SetRequest& req) { return fs(req); };
   layout::Book book =
-      typeset_book_with(meta, chapters, sheet, setter, diags, resources.images, meta_path);
+      typeset_chapters_of(meta, chapters, sheet, setter, diags, resources.images, meta_path,
+                          set_ahead_when_long(fs, sheet, resources, true));
+  fs.stop_ahead(resources.set_ahead_counts);
   fs.report_missing();
   number_faces(book, fonts);
   return book;

@@ -17,6 +17,7 @@
 #include "typeset/blocks.h"
 #include "typeset/cjk.h"
 #include "typeset/hyphenate.h"
+#include "typeset/set_ahead.h"
 
 namespace moyin::typeset {
 
@@ -35,6 +36,12 @@ struct Resources {
   base::Timings* timings = nullptr;
   // When given, every paragraph set is appended to it in the format of typeset/lines_dump.h.
   std::string* lines_trace = nullptr;
+  // Threads that set a long document's paragraphs ahead while this one lays
+  // it out (set_ahead.h; 0: every paragraph set on the calling thread). The
+  // outputs are the same either way. Not with a lines trace.
+  int set_ahead_threads = 0;
+  // When given, how setting ahead went (left as it is when nothing was set ahead).
+  SetAheadCounts* set_ahead_counts = nullptr;
 };
 
 // Typesets a document with the paragraph line breaker and the fonts of
