@@ -263,11 +263,13 @@ image::CatalogOptions job_catalog(const Settings& s, const style::Sheet& sheet,
   return o;
 }
 
-typeset::Resources resources(const Settings& s, image::Catalog& images) {
-  // One input: a long one's paragraphs are set on the other cores too (a
-  // batch already keeps every core busy with its jobs).
-  const int ahead =
-      s.overlap ? static_cast<int>(std::max(2u, std::thread::hardware_concurrency())) - 1 : 0;
+typeset::Resources resources(const Settings& s, image::Catalog& images,
+                             std::span<const doc::Document> docs) {
+  // One long input: its paragraphs are set on the other cores too (a batch
+  // already keeps every core busy with its jobs).
+  const int ahead = s.overlap && typeset::worth_setting_ahead(docs)
+                        ? static_cast<int>(std::max(2u, std::thread::hardware_concurrency())) - 1
+                        : 0;
   return {.formulas = s.formulas,
           .images = &images,
           .hyphenator = s.hyphenator,
@@ -577,7 +579,10 @@ void run_file(const Job& job, const Settings& s, JobResult& r) {
         o.pages_follow = pages_follow;
         return epub::draft_epub(document, std::move(o), diags);
       },
-      [&] { return typeset::typeset(document, sheet, *s.fonts, r.diags, resources(s, images)); },
+      [&] {
+        return typeset::typeset(document, sheet, *s.fonts, r.diags,
+                                resources(s, images, std::span(&document, 1)));
+      },
       images, r);
   note_used(sheet, std::span(&document, 1), images, r);
 }
@@ -614,7 +619,7 @@ void run_book(const Job& job, const Settings& s, JobResult& r) {
       },
       [&] {
         return typeset::typeset_book(book.meta, book.chapters, sheet, *s.fonts, r.diags, input,
-                                     resources(s, images));
+                                     resources(s, images, book.chapters));
       },
       images, r);
   note_used(sheet, book.chapters, images, r);

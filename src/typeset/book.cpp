@@ -46,6 +46,29 @@ std::string toc_title(const style::Sheet& sheet, std::string_view lang) {
   return lang.starts_with("zh") ? "目录" : "Contents";
 }
 
+namespace {
+
+size_t count_blocks(const std::vector<doc::Block>& blocks, size_t enough) {
+  size_t n = blocks.size();
+  for (const doc::Block& b : blocks) {
+    if (n >= enough) break;
+    n += count_blocks(b.children, enough - n);
+  }
+  return n;
+}
+
+}  // namespace
+
+bool worth_setting_ahead(std::span<const doc::Document> docs) {
+  constexpr size_t kEnough = 0;
+  size_t n = 0;
+  for (const doc::Document& d : docs) {
+    n += count_blocks(d.blocks, kEnough) + d.footnotes.size();
+    if (n >= kEnough) return true;
+  }
+  return false;
+}
+
 std::string roman(int n) {
   if (n <= 0 || n >= 4000) return std::to_string(n);
   static const std::pair<int, const char*> kTable[] = {
@@ -1356,36 +1379,13 @@ class FontSetter {
   std::optional<SetAhead> ahead_;
 };
 
-size_t count_blocks(const std::vector<doc::Block>& blocks, size_t enough) {
-  size_t n = blocks.size();
-  for (const doc::Block& b : blocks) {
-    if (n >= enough) break;
-    n += count_blocks(b.children, enough - n);
-  }
-  return n;
-}
-
-// Whether a document is long enough for setting ahead to pay for starting
-// a thread and the dry pass (docs/performance.md): by its blocks.
-bool long_enough_to_set_ahead(std::span<const doc::Document> docs) {
-  constexpr size_t kEnough = 0;
-  size_t n = 0;
-  for (const doc::Document& d : docs) {
-    n += count_blocks(d.blocks, kEnough) + d.footnotes.size();
-    if (n >= kEnough) return true;
-  }
-  return false;
-}
-
-// Setting ahead (set_ahead.h) for documents long enough to gain from it:
-// the requests predicted from the first layout's documents, set on
-// `resources.set_ahead_threads` other threads.
-BeforeLayout set_ahead_when_long(FontSetter& fs, const style::Sheet& sheet,
-                                 const Resources& resources, bool book) {
+// Setting ahead (set_ahead.h): the requests predicted from the first
+// layout's documents, set on `resources.set_ahead_threads` other threads.
+BeforeLayout set_ahead_of(FontSetter& fs, const style::Sheet& sheet, const Resources& resources,
+                          bool book) {
   if (resources.set_ahead_threads < 1) return {};
   return [&fs, &sheet, threads = resources.set_ahead_threads,
           book](std::span<const doc::Document> docs) {
-    if (!long_enough_to_set_ahead(docs)) return;
     std::vector<OwnedRequest> planned;
     predict_requests(docs, sheet, book, [&](const SetRequest& req) { planned.emplace_back(req); });
     fs.set_ahead(std::move(planned), threads);
@@ -1426,7 +1426,7 @@ layout::Book typeset(const doc::Document& doc, const style::Sheet& sheet,
   fs.trace_to(resources.lines_trace);
   LineSetter setter = [&fs](const SetRequest& req) { return fs(req); };
   layout::Book book = typeset_document(doc, sheet, setter, diags, resources.images,
-                                       set_ahead_when_long(fs, sheet, resources, false));
+                                       set_ahead_of(fs, sheet, resources, false));
   fs.stop_ahead(resources.set_ahead_counts);
   fs.report_missing();
   number_faces(book, fonts);
@@ -1442,9 +1442,8 @@ layout::Book typeset_book(const doc::Metadata& meta, std::span<const doc::Docume
   for (const doc::Document& d : chapters) fs.add_notes(d);
   fs.trace_to(resources.lines_trace);
   LineSetter setter = [&fs](const SetRequest& req) { return fs(req); };
-  layout::Book book =
-      typeset_chapters_of(meta, chapters, sheet, setter, diags, resources.images, meta_path,
-                          set_ahead_when_long(fs, sheet, resources, true));
+  layout::Book book = typeset_chapters_of(meta, chapters, sheet, setter, diags, resources.images,
+                                          meta_path, set_ahead_of(fs, sheet, resources, true));
   fs.stop_ahead(resources.set_ahead_counts);
   fs.report_missing();
   number_faces(book, fonts);

@@ -36,9 +36,10 @@ struct Resources {
   base::Timings* timings = nullptr;
   // When given, every paragraph set is appended to it in the format of typeset/lines_dump.h.
   std::string* lines_trace = nullptr;
-  // Threads that set a long document's paragraphs ahead while this one lays
-  // it out (set_ahead.h; 0: every paragraph set on the calling thread). The
-  // outputs are the same either way. Not with a lines trace.
+  // Threads that set the paragraphs ahead while this one lays the document
+  // out (set_ahead.h; 0: every paragraph set on the calling thread). The
+  // outputs and diagnostics are the same either way; it pays for a long
+  // document only (worth_setting_ahead). Not with a lines trace.
   int set_ahead_threads = 0;
   // When given, how setting ahead went (left as it is when nothing was set ahead).
   SetAheadCounts* set_ahead_counts = nullptr;
@@ -70,6 +71,11 @@ layout::Book typeset_book_with(const doc::Metadata& meta, std::span<const doc::D
                                const style::Sheet& sheet, const LineSetter& setter,
                                doc::Diagnostics& diags, image::Catalog* images = nullptr,
                                const std::string& meta_path = {});
+
+// Whether documents are long enough for setting their paragraphs ahead on
+// other threads (Resources::set_ahead_threads) to pay for starting them
+// and for the dry pass that predicts the requests (docs/performance.md).
+bool worth_setting_ahead(std::span<const doc::Document> docs);
 
 // The sheet's TOC title, or the document language's word for it
 // (目录 for zh-*, Contents otherwise).
