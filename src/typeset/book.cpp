@@ -816,11 +816,15 @@ class FontSetter {
   std::optional<SetOutcome> set_ahead_of_time(const SetRequest& req) {
     for (Role r : {req.role, Role::Code, Role::Body})  // Body: ruby annotations
       if (!resolved_set(r)) return std::nullopt;
-    const bool was = std::exchange(ahead_only_, true);
+    struct Restore {  // also when setting throws (the caller then sets it again)
+      bool& ahead_only;
+      bool was;
+      ~Restore() { ahead_only = was; }
+    } restore{ahead_only_, std::exchange(ahead_only_, true)};
+    unresolved_ = false;
     SetOutcome out;
     out.lines = set(req, out.events);
-    ahead_only_ = was;
-    if (std::exchange(unresolved_, false)) return std::nullopt;
+    if (unresolved_) return std::nullopt;
     return out;
   }
 
