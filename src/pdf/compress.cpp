@@ -7,8 +7,10 @@
 #include <libdeflate.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -75,6 +77,13 @@ std::string deflate_with(libdeflate_compressor* c, std::span<const std::byte> ra
   return packed;
 }
 
+// A stream whose bytes are final and that libharu would Flate-compress as
+// it saves: compressed before, with libdeflate.
+bool compressible_now(HPDF_Dict dict) {
+  return bytes_held(dict->stream) && dict->filter == HPDF_STREAM_FILTER_FLATE_DECODE &&
+         !dict->filterParams && !dict->write_fn && !dict->before_write_fn;
+}
+
 // The write hook of a deferred stream: nothing to do (it only marks it).
 HPDF_STATUS deferred(HPDF_Dict, HPDF_Stream) { return HPDF_OK; }
 
@@ -111,7 +120,7 @@ void use_libdeflate(HPDF_Doc pdf, int threads, Reuse* reuse) {
     if (dict->filter != HPDF_STREAM_FILTER_FLATE_DECODE || dict->filterParams) continue;
     if (dict->write_fn) continue;
     if (dict->before_write_fn) dict->write_fn = compress_now;  // filled while saving
-    else now.push_back(dict);
+    else if (compressible_now(dict)) now.push_back(dict);
   }
   // libharu's memory is touched on this thread only; workers see plain bytes.
   // Each stream's bytes are taken out of libharu (the bytes go back
@@ -153,6 +162,79 @@ void use_libdeflate(HPDF_Doc pdf, int threads, Reuse* reuse) {
       now[i]->write_fn = written_compressed;
     }
   }
+}
+
+// What the caller and the compressing thread share: the streams' bytes
+// (each handed over before `given` counts it, compressed before `done`
+// does), under `mutex`.
+struct StreamDeflater::Shared {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<std::string> bytes;
+  std::vector<char> packed;  // by stream: `bytes` hold its compressed bytes
+  size_t given = 0, done = 0;
+  bool closed = false;  // nothing more comes
+};
+
+StreamDeflater::StreamDeflater(size_t count) : shared_(std::make_shared<Shared>()) {
+  shared_->bytes.resize(count);
+  shared_->packed.assign(count, 0);
+  dicts_.reserve(count);
+  thread_ = std::jthread([s = shared_] {
+    CompressorPtr c(libdeflate_alloc_compressor(level_of(StreamKind::Default)));
+    for (size_t i = 0;; ++i) {
+      std::unique_lock lock(s->mutex);
+      s->changed.wait(lock, [&] { return s->given > i || s->closed; });
+      if (s->given <= i) return;
+      lock.unlock();
+      // The caller writes bytes[i] only before counting it in `given`.
+      std::string packed = deflate_with(c.get(), std::as_bytes(std::span(s->bytes[i])));
+      lock.lock();
+      if (!packed.empty()) {
+        s->bytes[i] = std::move(packed);
+        s->packed[i] = 1;
+      }
+      s->done = i + 1;
+      s->changed.notify_all();
+    }
+  });
+}
+
+StreamDeflater::~StreamDeflater() {
+  {
+    std::lock_guard lock(shared_->mutex);
+    shared_->closed = true;
+  }
+  shared_->changed.notify_all();
+}
+
+void StreamDeflater::give(HPDF_Dict dict) {
+  if (!compressible_now(dict) || dicts_.size() >= shared_->bytes.size()) return;
+  std::string bytes = take_bytes(dict);
+  {
+    std::lock_guard lock(shared_->mutex);
+    shared_->bytes[dicts_.size()] = std::move(bytes);
+    shared_->given = dicts_.size() + 1;
+  }
+  dicts_.push_back(dict);
+  shared_->changed.notify_all();
+}
+
+bool StreamDeflater::finish() {
+  {
+    std::unique_lock lock(shared_->mutex);
+    shared_->closed = true;
+    shared_->changed.notify_all();
+    shared_->changed.wait(lock, [&] { return shared_->done == shared_->given; });
+  }
+  bool ok = true;
+  for (size_t i = 0; i < dicts_.size(); ++i) {
+    std::string& bytes = shared_->bytes[i];
+    ok &= shared_->packed[i] ? set_compressed(dicts_[i], std::move(bytes))
+                             : put_bytes(dicts_[i], std::move(bytes));
+  }
+  dicts_.clear();
+  return ok;
 }
 
 }  // namespace moyin::pdf

@@ -27,6 +27,7 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
@@ -451,6 +452,10 @@ class Writer {
   };
   std::vector<FaceWork> work_;  // by book face index
   void split_face(size_t face);
+  // The pages' content streams, compressed on a thread of their own as each
+  // page is drawn (with several threads; `watch` keeps its streams by their
+  // raw bytes, compressed by use_libdeflate).
+  std::optional<StreamDeflater> page_deflater_;
   // Last: joined (by its destructor, on an early return too) before what it fills goes.
   std::vector<std::jthread> subsetting_;
 };
@@ -2120,18 +2125,23 @@ void Writer::rewrite_to_unicode() {
   }
 }
 
+// What libharu's own page hook would append while saving (closing an open
+// text or path object, restoring saved graphics states), done now: the
+// page's content stream is final, to be compressed.
+void finish_content(HPDF_Page page) {
+  if (HPDF_Page_GetGMode(page) == HPDF_GMODE_PATH_OBJECT) HPDF_Page_EndPath(page);
+  if (HPDF_Page_GetGMode(page) == HPDF_GMODE_TEXT_OBJECT) HPDF_Page_EndText(page);
+  while (HPDF_Page_GetGStateDepth(page) > 1) HPDF_Page_GRestore(page);
+}
+
 void Writer::compress_streams() {
-  // libdeflate compresses each stream (docs/performance.md). What
-  // libharu's own page hook would append while saving (closing an open
-  // text or path object, restoring saved graphics states) is done now, so
-  // the content streams are final before they are compressed.
-  for (HPDF_Page page : pages_) {
-    if (HPDF_Page_GetGMode(page) == HPDF_GMODE_PATH_OBJECT) HPDF_Page_EndPath(page);
-    if (HPDF_Page_GetGMode(page) == HPDF_GMODE_TEXT_OBJECT) HPDF_Page_EndText(page);
-    while (HPDF_Page_GetGStateDepth(page) > 1) HPDF_Page_GRestore(page);
-  }
-  // On this thread alone while subsets are still being made (it would
-  // wait for them anyway); the font programs come after, compressed already.
+  // libdeflate compresses each stream (docs/performance.md): the pages'
+  // content streams on their own thread as they were drawn, when they were.
+  for (HPDF_Page page : pages_) finish_content(page);
+  if (page_deflater_ && !page_deflater_->finish()) fail("compressing the pages");
+  page_deflater_.reset();
+  // The rest on this thread alone while subsets are still being made (it
+  // would wait for them anyway); the font programs come after, compressed already.
   if (opt_.compress) use_libdeflate(pdf_.get(), subsets_made() ? opt_.threads : 1, opt_.reuse);
 }
 
@@ -2230,11 +2240,16 @@ bool Writer::run() {
   // The identifier reads the pages' text: taken before they are drawn (and
   // freed, when the book is given away).
   const std::string early_id = standard_ == Standard::None ? std::string() : document_id();
+  if (opt_.compress && opt_.threads > 1 && !opt_.reuse) page_deflater_.emplace(pages_.size());
   for (size_t i = 0; i < pages_.size(); ++i) {
     grow_by_doubling(pdf->xref->entries);  // annotations, forms, images
     draw_page(i);
     if (consumed_) std::vector<layout::Item>().swap(consumed_->pages[i].items);
     if (!check("drawing page " + std::to_string(i + 1))) return false;
+    if (page_deflater_) {
+      finish_content(pages_[i]);
+      page_deflater_->give(static_cast<HPDF_PageAttr>(pages_[i]->attr)->contents);
+    }
   }
   check_rgb_leftovers();
   add_outline();
