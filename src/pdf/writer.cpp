@@ -451,6 +451,8 @@ class Writer {
     std::vector<PartWork> parts;                 // one, or the parts of a face cut in parts
   };
   std::vector<FaceWork> work_;  // by book face index
+  size_t glyphs_drawn_ = 0;     // by the whole book, every face
+  bool cut_in_parts(const FaceWork& work) const;
   void split_face(size_t face);
   // The pages' content streams, compressed on a thread of their own as each
   // page is drawn (with several threads; `watch` keeps its streams by their
@@ -501,6 +503,7 @@ bool Writer::load_fonts() {
         // The glyphs each face draws, marked by id: a long book draws
         // hundreds of thousands, of a few thousand distinct ones.
         std::vector<uint64_t>& seen = drawn[run->face];
+        glyphs_drawn_ += run->glyphs.size();
         for (const auto& g : run->glyphs) {
           if (g.gid > 0xFFFF) {  // OpenType glyph ids are 16-bit
             error("internal error: a glyph run uses glyph " + std::to_string(g.gid) + " of face " +
@@ -589,6 +592,16 @@ bool Writer::load_fonts() {
 // glyphs and has no fixed part worth counting (docs/performance.md: about
 // 10 µs a glyph for Noto Serif CJK); below this a part saves under 2 ms.
 constexpr size_t kSplitGlyphs = 384;
+// ... when the pages draw fewer than this many glyphs (of every face) per
+// glyph of the face: drawing them takes the writer's thread about as long as
+// the subset (the seed: 14 per glyph). A longer document's subset is made
+// while its pages are drawn anyway; cutting it would only add font changes.
+constexpr size_t kSplitDrawnPerGlyph = 24;
+
+bool Writer::cut_in_parts(const FaceWork& work) const {
+  return work.codes && work.gids.size() >= kSplitGlyphs &&
+         glyphs_drawn_ < kSplitDrawnPerGlyph * work.gids.size();
+}
 
 // Starts making the subsets of `faces` on the writer's threads, each face
 // opened once for its subset and its codes (the pages wait only for faces
@@ -602,7 +615,8 @@ void Writer::start_subsets(std::vector<size_t> faces) {
     FaceWork& work = work_[i];
     const layout::FaceRef& ref = book_.faces[i];
     std::shared_ptr<const font::Face> face;
-    if (opt_.threads > 1 || work.gids.size() >= kSplitGlyphs) {
+    if (opt_.threads > 1 || (work.gids.size() >= kSplitGlyphs &&
+                             glyphs_drawn_ < kSplitDrawnPerGlyph * work.gids.size())) {
       const font::Face* held =
           opt_.threads > 1 || !opt_.fonts ? nullptr : opt_.fonts->find_face(ref.path, ref.index);
       doc::Diagnostics ignored;  // a face that cannot be opened: its subset says why
@@ -617,7 +631,7 @@ void Writer::start_subsets(std::vector<size_t> faces) {
     }
     work.parts.resize(1);
     work.parts[0].face = std::move(face);
-    if (work.codes && work.gids.size() >= kSplitGlyphs) split_face(i);
+    if (cut_in_parts(work)) split_face(i);
     else work.parts[0].gids = work.gids;
     for (size_t p = 0; p < work.parts.size(); ++p) jobs.emplace_back(i, p);
   }
