@@ -385,7 +385,7 @@ class Writer {
   void add_catalog_entries();
   void add_metadata(const std::string& id);
   void rewrite_to_unicode();
-  void compress_streams();
+  bool compress_streams();
   bool save();
 
   const Book& book_;
@@ -2148,15 +2148,16 @@ void finish_content(HPDF_Page page) {
   while (HPDF_Page_GetGStateDepth(page) > 1) HPDF_Page_GRestore(page);
 }
 
-void Writer::compress_streams() {
+bool Writer::compress_streams() {
   // libdeflate compresses each stream (docs/performance.md): the pages'
   // content streams on their own thread as they were drawn, when they were.
   for (HPDF_Page page : pages_) finish_content(page);
-  if (page_deflater_ && !page_deflater_->finish()) fail("compressing the pages");
+  if (page_deflater_ && !page_deflater_->finish()) return fail("compressing the pages");
   page_deflater_.reset();
   // The rest on this thread alone while subsets are still being made (it
   // would wait for them anyway); the font programs come after, compressed already.
   if (opt_.compress) use_libdeflate(pdf_.get(), subsets_made() ? opt_.threads : 1, opt_.reuse);
+  return true;
 }
 
 bool Writer::save() {
@@ -2254,7 +2255,9 @@ bool Writer::run() {
   // The identifier reads the pages' text: taken before they are drawn (and
   // freed, when the book is given away).
   const std::string early_id = standard_ == Standard::None ? std::string() : document_id();
-  if (opt_.compress && opt_.threads > 1 && !opt_.reuse) page_deflater_.emplace(pages_.size());
+  // (The last page's is compressed at the end either way: not for one page.)
+  if (opt_.compress && opt_.threads > 1 && !opt_.reuse && pages_.size() > 1)
+    page_deflater_.emplace(pages_.size());
   for (size_t i = 0; i < pages_.size(); ++i) {
     grow_by_doubling(pdf->xref->entries);  // annotations, forms, images
     draw_page(i);
@@ -2287,7 +2290,7 @@ bool Writer::run() {
   if (!check("finishing the document")) return false;
   page_timer.stop();
   base::StageTimer compress_timer(opt_.timings, base::Stage::Write);
-  compress_streams();
+  if (!compress_streams()) return false;
   compress_timer.stop();
   if (!embed_programs()) return false;  // "fonts": waiting for the subsets
   base::StageTimer write_timer(opt_.timings, base::Stage::Write);
