@@ -12,6 +12,7 @@
 #include <csignal>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -331,22 +332,36 @@ TEST_F(PdfTest, TheBytesDoNotDependOnTheNumberOfThreads) {
   EXPECT_TRUE(a == b) << "the PDF written on 4 threads differs";
 }
 
+// Noto Serif CJK SC regular (the `serif-zh` set's, a CID-keyed CFF face),
+// opened; nullopt when it is not installed.
+struct NotoSerif {
+  layout::FaceRef ref;
+  font::FacePtr face;
+};
+std::optional<NotoSerif> noto_serif() {
+  doc::Diagnostics d;
+  auto lib = font::FontLibrary::load(fs::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", d);
+  if (!lib || !lib->find_set("serif-zh")) return std::nullopt;
+  const font::FaceInfo& noto =
+      font::info(lib->face(lib->find_set("serif-zh")->faces.front().regular));
+  if (!noto.cff) return std::nullopt;
+  NotoSerif out{{noto.path, noto.index, noto.postscript_name},
+                font::open_face(noto.path, noto.index, d)};
+  if (!out.face) return std::nullopt;
+  return out;
+}
+
 // A CID-keyed CFF face (the default Noto CJK) is drawn with codes read
 // from the face while its subset is made on another thread, and its program
 // is compressed there: the same bytes on 1 and 4 threads, the same content
 // compressed or not, and the CIDs the subset keeps.
 TEST_F(PdfTest, CffPagesDrawnWhileTheSubsetIsMadeWriteTheSameFile) {
-  doc::Diagnostics d;
-  auto lib = font::FontLibrary::load(fs::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", d);
-  ASSERT_TRUE(lib && lib->find_set("serif-zh")) << "Noto CJK missing: run scripts/setup";
-  const font::FaceInfo& noto =
-      font::info(lib->face(lib->find_set("serif-zh")->faces.front().regular));
-  ASSERT_TRUE(noto.cff);
-  font::FacePtr face = font::open_face(noto.path, noto.index, d);
-  ASSERT_NE(face, nullptr);
+  std::optional<NotoSerif> noto = noto_serif();
+  ASSERT_TRUE(noto) << "Noto CJK missing: run scripts/setup";
+  const font::FacePtr& face = noto->face;
   Sample s = sample_book();
   const int id = static_cast<int>(s.book.faces.size());
-  s.book.faces.push_back({noto.path, noto.index, noto.postscript_name});
+  s.book.faces.push_back(noto->ref);
   s.book.pages.front().items.push_back(
       make_run(*face, id, "宋体排版：墨印，一二三。", 12, 72, 300));
   doc::Diagnostics diags;
@@ -376,20 +391,15 @@ TEST_F(PdfTest, CffPagesDrawnWhileTheSubsetIsMadeWriteTheSameFile) {
 // fonts change font inside their text object), qpdf finds nothing wrong,
 // and the bytes depend on the glyphs alone (1 or 4 threads, any run).
 TEST_F(PdfTest, ALargeCffFaceIsCutInTwoFontsThatCopyBackTheText) {
-  doc::Diagnostics d;
-  auto lib = font::FontLibrary::load(fs::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", d);
-  ASSERT_TRUE(lib && lib->find_set("serif-zh")) << "Noto CJK missing: run scripts/setup";
-  const font::FaceInfo& noto =
-      font::info(lib->face(lib->find_set("serif-zh")->faces.front().regular));
-  ASSERT_TRUE(noto.cff);
-  font::FacePtr face = font::open_face(noto.path, noto.index, d);
-  ASSERT_NE(face, nullptr);
+  std::optional<NotoSerif> noto = noto_serif();
+  ASSERT_TRUE(noto) << "Noto CJK missing: run scripts/setup";
+  const font::FacePtr& face = noto->face;
   // 20 lines of 24 distinct ideographs (480 glyphs), then a line of the
   // commonest ones between rare ones: it draws from both fonts.
   auto book_of = [&](char32_t first, int lines) {
     Sample s = sample_book();
     const int id = static_cast<int>(s.book.faces.size());
-    s.book.faces.push_back({noto.path, noto.index, noto.postscript_name});
+    s.book.faces.push_back(noto->ref);
     layout::Page page;
     page.trim = {0, 0, page.width, page.height};
     page.bleed = page.trim;
@@ -444,7 +454,7 @@ TEST_F(PdfTest, ALargeCffFaceIsCutInTwoFontsThatCopyBackTheText) {
     std::vector<std::string> rows;
     std::istringstream in(fonts.out);
     for (std::string line; std::getline(in, line);)
-      if (line.find("+" + noto.postscript_name) != std::string::npos) rows.push_back(line);
+      if (line.find("+" + noto->ref.postscript_name) != std::string::npos) rows.push_back(line);
     return rows;
   };
   const auto rows = noto_fonts(dir_ / "four.pdf");
