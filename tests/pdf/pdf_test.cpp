@@ -332,6 +332,20 @@ TEST_F(PdfTest, TheBytesDoNotDependOnTheNumberOfThreads) {
   EXPECT_TRUE(a == b) << "the PDF written on 4 threads differs";
 }
 
+// Writes `book` as `dir`/one.pdf (on one thread), four.pdf (on four) and
+// plain.pdf (on four, uncompressed), with nothing to report.
+void write_on_1_and_4_threads(const layout::Book& book, const fs::path& dir) {
+  doc::Diagnostics diags;
+  WriteOptions one, four, plain;
+  four.threads = 4;
+  plain.threads = 4;
+  plain.compress = false;
+  ASSERT_TRUE(write(book, dir / "one.pdf", one, diags)) << all(diags);
+  ASSERT_TRUE(write(book, dir / "four.pdf", four, diags)) << all(diags);
+  ASSERT_TRUE(write(book, dir / "plain.pdf", plain, diags)) << all(diags);
+  EXPECT_TRUE(diags.items.empty()) << all(diags);
+}
+
 // Noto Serif CJK SC regular (the `serif-zh` set's, a CID-keyed CFF face),
 // opened; nullopt when it is not installed.
 struct NotoSerif {
@@ -364,15 +378,7 @@ TEST_F(PdfTest, CffPagesDrawnWhileTheSubsetIsMadeWriteTheSameFile) {
   s.book.faces.push_back(noto->ref);
   s.book.pages.front().items.push_back(
       make_run(*face, id, "宋体排版：墨印，一二三。", 12, 72, 300));
-  doc::Diagnostics diags;
-  WriteOptions one, four, plain;
-  four.threads = 4;
-  plain.threads = 4;
-  plain.compress = false;
-  ASSERT_TRUE(write(s.book, dir_ / "one.pdf", one, diags)) << all(diags);
-  ASSERT_TRUE(write(s.book, dir_ / "four.pdf", four, diags)) << all(diags);
-  ASSERT_TRUE(write(s.book, dir_ / "plain.pdf", plain, diags)) << all(diags);
-  EXPECT_TRUE(diags.items.empty()) << all(diags);
+  write_on_1_and_4_threads(s.book, dir_);
   const std::string a = read_bytes(dir_ / "one.pdf"), b = read_bytes(dir_ / "four.pdf");
   EXPECT_FALSE(a.empty());
   EXPECT_TRUE(a == b) << "the PDF written on 4 threads differs";
@@ -422,16 +428,11 @@ TEST_F(PdfTest, ALargeCffFaceIsCutInTwoFontsThatCopyBackTheText) {
     return std::pair{std::move(s), texts};
   };
   auto [large, texts] = book_of(0x4E00, 20);
+  write_on_1_and_4_threads(large.book, dir_);
   doc::Diagnostics diags;
-  WriteOptions one, four, plain;
+  WriteOptions four;
   four.threads = 4;
-  plain.threads = 4;
-  plain.compress = false;
-  ASSERT_TRUE(write(large.book, dir_ / "one.pdf", one, diags)) << all(diags);
-  ASSERT_TRUE(write(large.book, dir_ / "four.pdf", four, diags)) << all(diags);
   ASSERT_TRUE(write(large.book, dir_ / "again.pdf", four, diags)) << all(diags);
-  ASSERT_TRUE(write(large.book, dir_ / "plain.pdf", plain, diags)) << all(diags);
-  EXPECT_TRUE(diags.items.empty()) << all(diags);
   const std::string bytes = read_bytes(dir_ / "four.pdf");
   EXPECT_FALSE(bytes.empty());
   EXPECT_TRUE(bytes == read_bytes(dir_ / "one.pdf")) << "the PDF written on 1 thread differs";
