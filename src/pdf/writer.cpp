@@ -153,9 +153,12 @@ struct FontEntry {
   PagedTable<uint8_t, 0> part_by_code;
   int32_t part_and_code(uint32_t gid) const {
     const int32_t code = code_by_gid.get(gid);
-    if (code == kNoCode)
-      throw std::out_of_range("glyph " + std::to_string(gid) + " is not in the subset");
+    if (code == kNoCode) [[unlikely]]
+      not_in_subset(gid);
     return code;
+  }
+  [[noreturn]] static void not_in_subset(uint32_t gid) {
+    throw std::out_of_range("glyph " + std::to_string(gid) + " is not in the subset");
   }
   uint16_t code_of(uint32_t gid) const { return static_cast<uint16_t>(part_and_code(gid)); }
   void set_codes(const std::unordered_map<uint32_t, uint16_t>& code_of) {
@@ -906,9 +909,10 @@ void Writer::run_operators(std::string& s, const layout::Page& lp, const GlyphRu
   for (size_t i = 0; i < run.glyphs.size(); ++i) {
     const int32_t part_and_code = fe.part_and_code(run.glyphs[i].gid);
     codes[i] = static_cast<uint16_t>(part_and_code);
-    if (split) parts[i] = static_cast<uint8_t>(part_and_code >> 16);
     need_texts |= run.glyphs[i].gid == 0 || !fe.mapped[codes[i]];
   }
+  for (size_t i = 0; split && i < run.glyphs.size(); ++i)
+    parts[i] = static_cast<uint8_t>(fe.part_and_code(run.glyphs[i].gid) >> 16);
   std::vector<std::string> texts;
   if (need_texts) texts = glyph_texts(run);
   for (size_t i = 0; need_texts && i < run.glyphs.size(); ++i) {
