@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -166,32 +167,30 @@ void use_libdeflate(HPDF_Doc pdf, int threads, Reuse* reuse) {
 
 // What the caller and the compressing thread share: the streams' bytes
 // (each handed over before `given` counts it, compressed before `done`
-// does), under `mutex`.
+// does) and the deque holding them, under `mutex` (an element's bytes are
+// read and written outside it by the one side that owns them then).
 struct StreamDeflater::Shared {
   std::mutex mutex;
   std::condition_variable changed;
-  std::vector<std::string> bytes;
-  std::vector<char> packed;  // by stream: `bytes` hold its compressed bytes
+  std::deque<std::string> bytes;  // grows; its elements stay where they are
+  std::deque<char> packed;        // by stream: `bytes` hold its compressed bytes
   size_t given = 0, done = 0;
   bool closed = false;  // nothing more comes
 };
 
-StreamDeflater::StreamDeflater(size_t count) : shared_(std::make_shared<Shared>()) {
-  shared_->bytes.resize(count);
-  shared_->packed.assign(count, 0);
-  dicts_.reserve(count);
+StreamDeflater::StreamDeflater() : shared_(std::make_shared<Shared>()) {
   thread_ = std::jthread([s = shared_] {
     CompressorPtr c(libdeflate_alloc_compressor(level_of(StreamKind::Default)));
     for (size_t i = 0;; ++i) {
       std::unique_lock lock(s->mutex);
       s->changed.wait(lock, [&] { return s->given > i || s->closed; });
       if (s->given <= i) return;
+      std::string& bytes = s->bytes[i];
       lock.unlock();
-      // The caller writes bytes[i] only before counting it in `given`.
-      std::string packed = deflate_with(c.get(), std::as_bytes(std::span(s->bytes[i])));
+      std::string packed = deflate_with(c.get(), std::as_bytes(std::span(bytes)));
       lock.lock();
       if (!packed.empty()) {
-        s->bytes[i] = std::move(packed);
+        bytes = std::move(packed);
         s->packed[i] = 1;
       }
       s->done = i + 1;
@@ -209,15 +208,33 @@ StreamDeflater::~StreamDeflater() {
 }
 
 void StreamDeflater::give(HPDF_Dict dict) {
-  if (!compressible_now(dict) || dicts_.size() >= shared_->bytes.size()) return;
+  if (!compressible_now(dict)) return;
   std::string bytes = take_bytes(dict);
+  dict->write_fn = deferred;  // its bytes come back in finish(): not given again
   {
     std::lock_guard lock(shared_->mutex);
-    shared_->bytes[dicts_.size()] = std::move(bytes);
-    shared_->given = dicts_.size() + 1;
+    shared_->bytes.push_back(std::move(bytes));
+    shared_->packed.push_back(0);
+    shared_->given = shared_->bytes.size();
   }
   dicts_.push_back(dict);
   shared_->changed.notify_all();
+}
+
+void StreamDeflater::give_rest(HPDF_Doc pdf) {
+  HPDF_List entries = pdf->xref->entries;
+  for (HPDF_UINT i = 0; i < entries->count; ++i) {
+    auto* entry = static_cast<HPDF_XrefEntry>(HPDF_List_ItemAt(entries, i));
+    if (!entry || !entry->obj) continue;
+    auto* header = static_cast<HPDF_Obj_Header*>(entry->obj);
+    if ((header->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT) continue;
+    auto dict = static_cast<HPDF_Dict>(entry->obj);
+    if (!bytes_held(dict->stream) || dict->filter != HPDF_STREAM_FILTER_FLATE_DECODE ||
+        dict->filterParams || dict->write_fn)
+      continue;
+    if (dict->before_write_fn) dict->write_fn = compress_now;  // filled while saving
+    else give(dict);
+  }
 }
 
 bool StreamDeflater::finish() {
@@ -230,6 +247,7 @@ bool StreamDeflater::finish() {
   bool ok = true;
   for (size_t i = 0; i < dicts_.size(); ++i) {
     std::string& bytes = shared_->bytes[i];
+    dicts_[i]->write_fn = nullptr;  // not compressed: libharu compresses it while saving
     ok &= shared_->packed[i] ? set_compressed(dicts_[i], std::move(bytes))
                              : put_bytes(dicts_[i], std::move(bytes));
   }

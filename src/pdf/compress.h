@@ -30,20 +30,25 @@ void use_libdeflate(HPDF_Doc pdf, int threads, Reuse* reuse = nullptr);
 // Compresses streams handed over one at a time on a thread of its own while
 // the caller goes on: each page's content stream once the page is drawn,
 // so the file waits at the end only for the last pages' (the writer's
-// thread drew every page and then compressed them all). The same bytes as
-// use_libdeflate writes. libharu is touched on the caller's thread only:
-// give() takes a stream's bytes out, finish() puts them back compressed.
+// thread drew every page and then compressed them all), then the rest of
+// the document's. The same bytes as use_libdeflate writes. libharu is
+// touched on the caller's thread only: give() takes a stream's bytes out,
+// finish() puts them back compressed.
 class StreamDeflater {
  public:
-  explicit StreamDeflater(size_t count);  // for up to `count` streams
+  StreamDeflater();
   StreamDeflater(const StreamDeflater&) = delete;
   StreamDeflater& operator=(const StreamDeflater&) = delete;
   ~StreamDeflater();  // stops the thread; what was given and not finished is dropped
   // Hands over a stream use_libdeflate would compress now (others are
   // left alone, for use_libdeflate): its bytes are taken out.
   void give(HPDF_Dict dict);
+  // Hands over every other stream of `pdf` use_libdeflate would compress
+  // (the document is final): those it compresses as libharu writes them
+  // too. In place of use_libdeflate, without its `watch` reuse.
+  void give_rest(HPDF_Doc pdf);
   // Waits for the thread and puts each stream's bytes back, compressed
-  // (raw when they could not be: use_libdeflate then compresses them).
+  // (raw when they could not be: libharu then compresses them itself).
   // False when libharu failed (its error is set).
   bool finish();
 

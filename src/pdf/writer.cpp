@@ -2154,12 +2154,17 @@ void finish_content(HPDF_Page page) {
 
 bool Writer::compress_streams() {
   // libdeflate compresses each stream (docs/performance.md): the pages'
-  // content streams on their own thread as they were drawn, when they were.
+  // content streams on their own thread as they were drawn, when they
+  // were, then the rest there too.
   for (HPDF_Page page : pages_) finish_content(page);
-  if (page_deflater_ && !page_deflater_->finish()) return fail("compressing the pages");
-  page_deflater_.reset();
-  // The rest on this thread alone while subsets are still being made (it
-  // would wait for them anyway); the font programs come after, compressed already.
+  if (page_deflater_) {
+    page_deflater_->give_rest(pdf_.get());
+    const bool done = page_deflater_->finish();
+    page_deflater_.reset();
+    return done || fail("compressing the streams");
+  }
+  // Else on this thread alone while subsets are still being made (it would
+  // wait for them anyway); the font programs come after, compressed already.
   if (opt_.compress) use_libdeflate(pdf_.get(), subsets_made() ? opt_.threads : 1, opt_.reuse);
   return true;
 }
@@ -2261,7 +2266,7 @@ bool Writer::run() {
   const std::string early_id = standard_ == Standard::None ? std::string() : document_id();
   // (The last page's is compressed at the end either way: not for one page.)
   if (opt_.compress && opt_.threads > 1 && !opt_.reuse && pages_.size() > 1)
-    page_deflater_.emplace(pages_.size());
+    page_deflater_.emplace();
   for (size_t i = 0; i < pages_.size(); ++i) {
     grow_by_doubling(pdf->xref->entries);  // annotations, forms, images
     draw_page(i);
