@@ -455,7 +455,7 @@ class Writer {
   };
   std::vector<FaceWork> work_;  // by book face index
   size_t glyphs_drawn_ = 0;     // by the whole book, every face
-  bool cut_in_parts(const FaceWork& work) const;
+  bool worth_cutting(size_t glyphs) const;
   void split_face(size_t face);
   // The pages' content streams, compressed on a thread of their own as each
   // page is drawn (with several threads; `watch` keeps its streams by their
@@ -601,9 +601,10 @@ constexpr size_t kSplitGlyphs = 384;
 // while its pages are drawn anyway; cutting it would only add font changes.
 constexpr size_t kSplitDrawnPerGlyph = 24;
 
-bool Writer::cut_in_parts(const FaceWork& work) const {
-  return work.codes && work.gids.size() >= kSplitGlyphs &&
-         glyphs_drawn_ < kSplitDrawnPerGlyph * work.gids.size();
+// Whether a face drawing `glyphs` distinct glyphs is cut in parts, if its
+// codes are known without its subset (a CID-keyed CFF face).
+bool Writer::worth_cutting(size_t glyphs) const {
+  return glyphs >= kSplitGlyphs && glyphs_drawn_ < kSplitDrawnPerGlyph * glyphs;
 }
 
 // Starts making the subsets of `faces` on the writer's threads, each face
@@ -618,8 +619,7 @@ void Writer::start_subsets(std::vector<size_t> faces) {
     FaceWork& work = work_[i];
     const layout::FaceRef& ref = book_.faces[i];
     std::shared_ptr<const font::Face> face;
-    if (opt_.threads > 1 || (work.gids.size() >= kSplitGlyphs &&
-                             glyphs_drawn_ < kSplitDrawnPerGlyph * work.gids.size())) {
+    if (opt_.threads > 1 || worth_cutting(work.gids.size())) {
       const font::Face* held =
           opt_.threads > 1 || !opt_.fonts ? nullptr : opt_.fonts->find_face(ref.path, ref.index);
       doc::Diagnostics ignored;  // a face that cannot be opened: its subset says why
@@ -634,7 +634,7 @@ void Writer::start_subsets(std::vector<size_t> faces) {
     }
     work.parts.resize(1);
     work.parts[0].face = std::move(face);
-    if (cut_in_parts(work)) split_face(i);
+    if (work.codes && worth_cutting(work.gids.size())) split_face(i);
     else work.parts[0].gids = work.gids;
     for (size_t p = 0; p < work.parts.size(); ++p) jobs.emplace_back(i, p);
   }
