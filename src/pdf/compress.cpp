@@ -108,8 +108,13 @@ bool set_compressed(HPDF_Dict dict, std::string packed) {
   return true;
 }
 
-void use_libdeflate(HPDF_Doc pdf, int threads, Reuse* reuse) {
-  std::vector<HPDF_Dict> now;
+namespace {
+
+// Calls `now(dict)` for every stream of `pdf` that libharu would
+// Flate-compress and whose bytes are final; one libharu fills only while
+// saving (a TrueType font program) is compressed as libharu writes it.
+template <typename Now>
+void for_each_stream_to_compress(HPDF_Doc pdf, Now now) {
   HPDF_List entries = pdf->xref->entries;
   for (HPDF_UINT i = 0; i < entries->count; ++i) {
     auto* entry = static_cast<HPDF_XrefEntry>(HPDF_List_ItemAt(entries, i));
@@ -121,8 +126,15 @@ void use_libdeflate(HPDF_Doc pdf, int threads, Reuse* reuse) {
     if (dict->filter != HPDF_STREAM_FILTER_FLATE_DECODE || dict->filterParams) continue;
     if (dict->write_fn) continue;
     if (dict->before_write_fn) dict->write_fn = compress_now;  // filled while saving
-    else if (compressible_now(dict)) now.push_back(dict);
+    else if (compressible_now(dict)) now(dict);
   }
+}
+
+}  // namespace
+
+void use_libdeflate(HPDF_Doc pdf, int threads, Reuse* reuse) {
+  std::vector<HPDF_Dict> now;
+  for_each_stream_to_compress(pdf, [&](HPDF_Dict dict) { now.push_back(dict); });
   // libharu's memory is touched on this thread only; workers see plain bytes.
   // Each stream's bytes are taken out of libharu (the bytes go back
   // compressed below): a long book's pages are not held three times over.
@@ -222,19 +234,7 @@ void StreamDeflater::give(HPDF_Dict dict) {
 }
 
 void StreamDeflater::give_rest(HPDF_Doc pdf) {
-  HPDF_List entries = pdf->xref->entries;
-  for (HPDF_UINT i = 0; i < entries->count; ++i) {
-    auto* entry = static_cast<HPDF_XrefEntry>(HPDF_List_ItemAt(entries, i));
-    if (!entry || !entry->obj) continue;
-    auto* header = static_cast<HPDF_Obj_Header*>(entry->obj);
-    if ((header->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT) continue;
-    auto dict = static_cast<HPDF_Dict>(entry->obj);
-    if (!bytes_held(dict->stream) || dict->filter != HPDF_STREAM_FILTER_FLATE_DECODE ||
-        dict->filterParams || dict->write_fn)
-      continue;
-    if (dict->before_write_fn) dict->write_fn = compress_now;  // filled while saving
-    else give(dict);
-  }
+  for_each_stream_to_compress(pdf, [&](HPDF_Dict dict) { give(dict); });
 }
 
 bool StreamDeflater::finish() {
