@@ -233,8 +233,16 @@ void StreamDeflater::give(HPDF_Dict dict) {
   shared_->changed.notify_all();
 }
 
-void StreamDeflater::give_rest(HPDF_Doc pdf) {
-  for_each_stream_to_compress(pdf, [&](HPDF_Dict dict) { give(dict); });
+bool StreamDeflater::give_rest(HPDF_Doc pdf, size_t max_bytes) {
+  std::vector<HPDF_Dict> rest;
+  size_t bytes = 0;
+  for_each_stream_to_compress(pdf, [&](HPDF_Dict dict) {
+    rest.push_back(dict);
+    bytes += HPDF_Stream_Size(dict->stream);
+  });
+  if (bytes > max_bytes) return false;
+  for (HPDF_Dict dict : rest) give(dict);
+  return true;
 }
 
 bool StreamDeflater::finish() {

@@ -44,9 +44,12 @@ class StreamDeflater {
   // left alone, for use_libdeflate): its bytes are taken out.
   void give(HPDF_Dict dict);
   // Hands over every other stream of `pdf` use_libdeflate would compress
-  // (the document is final): those it compresses as libharu writes them
-  // too. In place of use_libdeflate, without its `watch` reuse.
-  void give_rest(HPDF_Doc pdf);
+  // (the document is final) when they hold `max_bytes` or less in all (a
+  // document's ToUnicode maps, forms, metadata): in place of use_libdeflate
+  // (without its `watch` reuse), on this thread's one compressor. False,
+  // and nothing handed over, when they hold more (images' pixels): those
+  // are for use_libdeflate on several threads.
+  bool give_rest(HPDF_Doc pdf, size_t max_bytes);
   // Waits for the thread and puts each stream's bytes back, compressed
   // (raw when they could not be: libharu then compresses them itself).
   // False when libharu failed (its error is set).
