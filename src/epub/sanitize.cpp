@@ -207,7 +207,8 @@ bool allowed_role(std::string_view v) {
 struct Walker {
   SanitizeContext& ctx;
   doc::Position pos;
-  int phrasing = 0;  // > 0 inside an element that allows only phrasing content
+  int phrasing = 0;        // > 0 inside an element that allows only phrasing content
+  int in_placeholder = 0;  // > 0 inside a MathML placeholder (insert_mathml replaces it whole)
 
   void warn(std::string msg) {
     if (ctx.diags) ctx.diags->warn(ctx.path, pos, std::move(msg));
@@ -229,7 +230,9 @@ struct Walker {
 
   void comment(std::string_view c, pugi::xml_node parent) {
     if (ctx.keep_page_marks && c.starts_with("page@")) {  // for insert_pagebreaks
-      parent.append_child(pugi::node_comment).set_value(std::string(c).c_str());
+      pugi::xml_node mark = parent.append_child(pugi::node_comment);
+      mark.set_value(c.data(), c.size());
+      ctx.page_marks.push_back(mark);
       return;
     }
     // "@L:C" markers from the writer carry source positions.
@@ -364,10 +367,15 @@ struct Walker {
     }
     pugi::xml_node out = parent.append_child(tag.data());  // NUL-terminated (tag_name)
     attributes(el, tag, out);
-    if (tag == "a" && out.attribute("href")) ctx.link_positions[out.internal_object()] = pos;
+    if (tag == "a" && out.attribute("href")) ctx.links.emplace_back(out, pos);
+    const bool placeholder =
+        tag == "code" && std::strcmp(out.attribute("class").value(), "moyin-mathml") == 0;
+    if (placeholder && in_placeholder == 0) ctx.mathml_placeholders.push_back(out);
     const bool inline_only = flags & kPhrasingOnlyContent;
     phrasing += inline_only;
+    in_placeholder += placeholder;
     children(el, out);
+    in_placeholder -= placeholder;
     phrasing -= inline_only;
   }
 
@@ -399,6 +407,8 @@ struct Walker {
     pugi::xml_node out = parent.append_child("img");
     out.append_attribute("src") = href->c_str();
     out.append_attribute("alt") = alt_text.c_str();
+    ++ctx.images;
+    ctx.images_without_alt += alt_text.empty();
     attributes(el, "img", out);
   }
 

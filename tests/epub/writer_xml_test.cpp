@@ -75,7 +75,7 @@ Sanitized sanitize(std::string_view html, bool through_gumbo) {
     s.diagnostics +=
         std::to_string(d.pos.line) + ":" + std::to_string(d.pos.column) + " " + d.message + "\n";
   for (const std::string& id : ctx.ids) s.ids += id + " ";
-  s.links = ctx.link_positions.size();
+  s.links = ctx.links.size();
   return s;
 }
 
