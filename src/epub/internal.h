@@ -37,6 +37,9 @@ std::string uuid_from_name(std::string_view name);  // RFC 4122 v5 uuid, without
 std::string escape_html(std::string_view text, bool attribute);
 void append_escaped_html(std::string& out, std::string_view text, bool attribute);
 std::string valid_utf8_xml(std::string_view text);  // drops chars XML 1.0 forbids
+// True when text known to be valid UTF-8 has only characters XML 1.0 allows
+// (valid_utf8_xml would return it unchanged); a byte scan, nothing decoded.
+bool xml_chars_only(std::string_view valid_utf8);
 bool valid_language_tag(std::string_view tag);
 using image::percent_decode;
 std::string uri_escape(std::string_view text);  // spaces, quotes, controls -> %XX
