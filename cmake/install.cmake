@@ -46,8 +46,9 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # libzip (the EPUB's zip), LittleCMS (CMYK and PDF/A colour) and the JPEG,
 # WebP and GIF decoders are loaded at run time, not linked, so
 # dpkg-shlibdeps does not see them; Source-highlight it finds in the
-# highlighting module. ICU's i18n library (Chinese numerals), also loaded at run
-# time, comes in libicu72 with libicuuc, which is linked. fontconfig is
+# highlighting module. ICU is linked statically (MOYIN_STATIC_ICU); without
+# that, its i18n library (Chinese numerals), then loaded at run time, comes in
+# libicu72 with libicuuc, which is then linked. fontconfig is
 # linked statically (MOYIN_STATIC_SMALL_LIBS): its configuration files
 # (/etc/fonts) come in fontconfig-config.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "fonts-noto-cjk, fonts-lxgw-wenkai, fonts-wqy-microhei, fonts-dejavu-core, \

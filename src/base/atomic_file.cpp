@@ -46,12 +46,19 @@ bool AtomicFile::write(std::string_view bytes) {
   return error_.empty();
 }
 
+bool replaces_a_file(const std::filesystem::path& target) {
+  struct stat st {};
+  return ::lstat(target.c_str(), &st) == 0;
+}
+
 bool AtomicFile::commit(CommitGroup* group) {
   if (!error_.empty()) return false;
-  if (::fchmod(fd_, 0644) != 0 || (!group && ::fsync(fd_) != 0)) fail({}, errno);
+  const bool replacing = replaces_a_file(target_);
+  if (::fchmod(fd_, 0644) != 0 || (!group && replacing && ::fsync(fd_) != 0)) fail({}, errno);
 #ifdef SYNC_FILE_RANGE_WRITE
   // Only starts the writing-back (a hint: its failure is the sync's to report).
-  if (group && group->early_writeback()) ::sync_file_range(fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
+  if (group && group->early_writeback() && replacing)
+    ::sync_file_range(fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
 #endif
   if (::close(fd_) != 0) fail({}, errno);  // NFS and some disks report a full disk only here
   fd_ = -1;
@@ -165,7 +172,10 @@ std::string sync_files(const std::vector<std::pair<std::string, std::filesystem:
 std::vector<std::string> CommitGroup::sync_and_rename(const Files& files) {
   std::vector<std::string> errors;
   if (files.empty()) return errors;
-  const std::string failed = sync_files(files);
+  Files replacing;  // only these have an earlier file to protect
+  for (const auto& file : files)
+    if (replaces_a_file(file.second)) replacing.push_back(file);
+  const std::string failed = sync_files(replacing);
   for (const auto& [tmp, target] : files) {
     if (failed.empty() && std::rename(tmp.c_str(), target.c_str()) == 0) continue;
     const std::string why = failed.empty() ? std::string(std::strerror(errno)) : failed;

@@ -1,8 +1,17 @@
 // Replacing a file atomically: bytes go to a temporary file beside the
-// target (`.NAME.tmp-XXXXXX`), which is synced and renamed over it only when
-// everything was written. On any failure, and if the object is destroyed
-// before commit(), the temporary file is removed and an earlier file at the
-// target is left untouched. Used by every output (EPUB, PDF).
+// target (`.NAME.tmp-XXXXXX`), which is renamed over it only when everything
+// was written. On any failure, and if the object is destroyed before
+// commit(), the temporary file is removed and an earlier file at the target
+// is left untouched. Used by every output (EPUB, PDF).
+//
+// Syncing: a file that replaces an earlier one is synced (fsync) before its
+// rename, so a crash can never leave a good earlier output replaced by
+// bytes that had not reached the disk. A new file (nothing at the target)
+// is renamed without a sync: there is nothing to lose, and the sync, one
+// disk journal commit, was the largest part of a short document's wall time
+// (docs/performance.md). After a crash such a file may be empty; the build
+// cache (cli/cache.h) takes an empty output for a missing one.
+
 #pragma once
 
 #include <chrono>
@@ -18,8 +27,12 @@
 
 namespace moyin::base {
 
+// True when something is at `target` (the file a commit would replace).
+bool replaces_a_file(const std::filesystem::path& target);
+
 // Outputs committed together: a batch's documents, or one document's PDF,
-// EPUB and cache entry. Syncing each file before its rename costs one
+// EPUB and cache entry. Of these, the files that replace earlier ones are
+// synced (above); syncing each file before its rename costs one
 // journal commit per file (3–6 ms on an ext4 disk with other writers: 7.6 s
 // of a 10.8 s batch of 500 posts); one syncfs() for many files costs about
 // one. Up to four files (one document's outputs) are synced each instead:
@@ -55,7 +68,8 @@ class CommitGroup {
   CommitGroup& operator=(const CommitGroup&) = delete;
 
   void add(std::string tmp, std::filesystem::path target);
-  // Syncs and renames everything waiting, after the flushes already started;
+  // Syncs (the files replacing one) and renames everything waiting, after
+  // the flushes already started;
   // returns when all of it is done. On a failed sync nothing of that flush
   // is renamed. Failures, as sentences naming the output, are kept for errors().
   void flush();

@@ -180,8 +180,12 @@ std::optional<Entry> read(const fs::path& entry_file) {
 bool fresh(const Entry& e, std::string_view context, const fs::path& entry_dir) {
   if (e.context != context) return false;
   std::error_code ec;
-  for (const std::string& o : e.outputs)
-    if (!fs::is_regular_file(entry_dir.parent_path() / o, ec)) return false;
+  // An empty output is one a crash left before its bytes reached the disk
+  // (new outputs are not synced: base/atomic_file.h): made again.
+  for (const std::string& o : e.outputs) {
+    const fs::path output = entry_dir.parent_path() / o;
+    if (!fs::is_regular_file(output, ec) || fs::file_size(output, ec) == 0 || ec) return false;
+  }
   return std::all_of(e.deps.begin(), e.deps.end(), [&](const auto& dep) {
     return hash_file(loaded_path(dep.first, entry_dir)).value_or(std::string(kMissing)) ==
            dep.second;

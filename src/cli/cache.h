@@ -56,7 +56,8 @@ std::optional<Entry> parse(std::string_view text);
 std::optional<Entry> read(const std::filesystem::path& entry_file);
 
 // True when the output the entry describes is up to date: same context,
-// every output file present, every dependency's content unchanged.
+// every output file present and not empty, every dependency's content
+// unchanged.
 bool fresh(const Entry& e, std::string_view context, const std::filesystem::path& entry_dir);
 
 // Every entry under `root` (recursively; .moyin-cache folders only), sorted.

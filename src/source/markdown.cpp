@@ -657,7 +657,18 @@ struct Converter {
 
   // --- inlines -------------------------------------------------------------
 
+  // How many children a node has: each makes about one block or inline,
+  // which are large to move when their vector grows; room is made first in
+  // an empty vector (an exact reserve on a growing one would reallocate at
+  // every call).
+  static size_t child_count(cmark_node* parent) {
+    size_t count = 0;
+    for (cmark_node* n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) ++count;
+    return count;
+  }
+
   void inlines(cmark_node* parent, std::vector<doc::Inline>& out, int depth) {
+    if (out.empty()) out.reserve(child_count(parent));
     cmark_node* prev = nullptr;
     for (cmark_node* n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) {
       const size_t first_new = out.size();
@@ -846,6 +857,7 @@ struct Converter {
 
   void blocks(cmark_node* parent, std::vector<doc::Block>& out, doc::Document& doc, int depth) {
     const size_t first = out.size();
+    if (out.empty()) out.reserve(child_count(parent));
     for (cmark_node* n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) {
       block_node(n, out, doc, depth);
     }

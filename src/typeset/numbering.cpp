@@ -28,11 +28,13 @@
 namespace moyin::typeset {
 
 // Chinese numerals come from ICU's zh spellout rules, in its i18n library.
-// Linking it cost every process start about 1.3 M instructions of symbol
-// binding, for numbers few documents use: it is loaded by the first Chinese
-// numeral (by SONAME, the version the headers describe) and called through
-// its C API; parsing the rules then takes about 2.7 M instructions. One
-// formatter serves both rule sets, under a lock (numbering is rare).
+// Linking it as a shared library cost every process start about 1.3 M
+// instructions of symbol binding, for numbers few documents use: then it is
+// loaded by the first Chinese numeral (by SONAME, the version the headers
+// describe) and called through its C API. Linked statically with the rest of
+// ICU (MOYIN_STATIC_ICU) it costs no binding, and is called directly. Parsing
+// the rules takes about 2.7 M instructions. One formatter serves both rule
+// sets, under a lock (numbering is rare).
 struct Numerals::Impl {
   std::mutex mutex;
   bool tried = false;
@@ -53,6 +55,12 @@ struct Numerals::Impl {
 
   void load() {
     tried = true;
+#if MOYIN_ICU_I18N_LINKED
+    open = &unum_open;
+    close = &unum_close;
+    set_rules = &unum_setTextAttribute;
+    format = &unum_format;
+#else
     base::SharedLibrary& lib =
         i18n.emplace("libicui18n.so." MOYIN_ICU_MAJOR(U_ICU_VERSION_MAJOR_NUM));
     if (!lib.resolve(open, MOYIN_ICU_SYMBOL(unum_open)) ||
@@ -60,6 +68,7 @@ struct Numerals::Impl {
         !lib.resolve(set_rules, MOYIN_ICU_SYMBOL(unum_setTextAttribute)) ||
         !lib.resolve(format, MOYIN_ICU_SYMBOL(unum_format)))
       return;
+#endif
     UErrorCode status = U_ZERO_ERROR;
     zh = open(UNUM_SPELLOUT, nullptr, 0, "zh", nullptr, &status);
     if (U_FAILURE(status) && zh) {

@@ -125,15 +125,22 @@ TEST_F(FileTest, CommitGroupPlacesFewAndManyFiles) {
     count = std::abs(count);
     CommitGroup group(64, std::chrono::seconds(1), early);
     EXPECT_EQ(group.early_writeback(), early);
-    for (int i = 0; i < count; ++i)
-      EXPECT_EQ(write_atomic(dir_ / std::to_string(i), std::to_string(i), &group), "");
-    EXPECT_EQ(count_entries(dir_), static_cast<size_t>(count));  // temporaries
-    group.flush();
-    EXPECT_TRUE(group.errors().empty());
-    std::string error;
-    for (int i = 0; i < count; ++i)
-      EXPECT_EQ(read_bounded(dir_ / std::to_string(i), error).value_or(""), std::to_string(i));
-    EXPECT_EQ(count_entries(dir_), static_cast<size_t>(count));
+    // The first round makes new files (renamed unsynced), the second
+    // replaces them (synced first: base/atomic_file.h).
+    for (const std::string round : {"new ", "again "}) {
+      for (int i = 0; i < count; ++i) {
+        EXPECT_EQ(replaces_a_file(dir_ / std::to_string(i)), round == "again ");
+        EXPECT_EQ(write_atomic(dir_ / std::to_string(i), round + std::to_string(i), &group), "");
+      }
+      EXPECT_EQ(count_entries(dir_), static_cast<size_t>(round == "new " ? count : 2 * count));
+      group.flush();
+      EXPECT_TRUE(group.errors().empty());
+      std::string error;
+      for (int i = 0; i < count; ++i)
+        EXPECT_EQ(read_bounded(dir_ / std::to_string(i), error).value_or(""),
+                  round + std::to_string(i));
+      EXPECT_EQ(count_entries(dir_), static_cast<size_t>(count));
+    }
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }

@@ -15,6 +15,7 @@ using namespace moyin::cli;
 
 namespace {
 
+using moyin::testing::read_file;
 using moyin::testing::write_file;
 
 class CacheTest : public ::testing::Test {
@@ -77,6 +78,14 @@ TEST_F(CacheTest, FreshUntilAnInputChangesOrAMissingFileAppears) {
   write_file(dir / "posts/later.png", "new");
   EXPECT_FALSE(cache::fresh(e, "ctx", edir));
   fs::remove(dir / "posts/later.png");
+  EXPECT_TRUE(cache::fresh(e, "ctx", edir));
+  // An empty output (a new one a crash left before its bytes reached the
+  // disk: new outputs are renamed unsynced) is made again.
+  const std::string pdf = read_file(dir / "out/a.pdf");
+  write_file(dir / "out/a.pdf", "");
+  EXPECT_FALSE(cache::fresh(e, "ctx", edir));
+  write_file(dir / "out/a.pdf", pdf);
+  EXPECT_TRUE(cache::fresh(e, "ctx", edir));
   fs::remove(dir / "out/a.pdf");  // an output removed by hand is made again
   EXPECT_FALSE(cache::fresh(e, "ctx", edir));
 }
