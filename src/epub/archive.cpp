@@ -98,7 +98,7 @@ using SourcePtr = std::unique_ptr<zip_source_t, SourceFree>;
 // zlib's level for every entry but the mimetype. Level 3 (zlib's fast
 // matcher) takes 0.7x the instructions of level 6 for 4 % more bytes on 20x
 // the seed; level 9 saved under 1 % more for 1.5x the time of 6
-// (docs/performance.md, "The EPUB's own work").
+// (docs/performance.md, "The EPUB's own work, again").
 constexpr int kDeflateLevel = 3;
 
 // DOS date/time cannot express years before 1980.
