@@ -50,7 +50,12 @@ bool blank_right(char32_t c) {
 bool blank_left(char32_t c) {
   return base::punct_class(c) == base::PunctClass::Opening && !base::is_ambiguous_quote(c);
 }
-bool fullwidth_mark(char32_t c) { return blank_right(c) || blank_left(c); }
+bool fullwidth_mark(char32_t c) {  // blank_right(c) || blank_left(c), one lookup
+  const base::PunctClass k = base::punct_class(c);
+  return (k == base::PunctClass::PauseStop || k == base::PunctClass::Closing ||
+          k == base::PunctClass::Opening) &&
+         !base::is_ambiguous_quote(c);
+}
 
 constexpr std::string_view kSpacer = "<span class=\"hl-sp\"></span>";
 
@@ -211,11 +216,12 @@ void HtmlWriter::text(std::string_view s, std::string& out, char32_t after_text)
     append_escaped_html(out, s.substr(run, upto - run), false);
     run = upto;
   };
+  // Each character classified once: its classes are kept for the next one.
+  bool prev_cjk = base::is_cjk_letter(prev), prev_latin = base::is_latin_alnum(prev);
   for (size_t i = 0; i < s.size();) {
     const size_t at = i;
     const char32_t c = base::next_code_point(s, i);
-    if (markup.vertical && base::is_ascii_digit(c) && !base::is_latin_alnum(prev) && prev != '.' &&
-        prev != ',') {
+    if (markup.vertical && base::is_ascii_digit(c) && !prev_latin && prev != '.' && prev != ',') {
       // One or two digits between non-Latin text stand upright in one em
       // (縦中横), like a Han character: no Han–Latin spacing around them.
       size_t end = i;
@@ -226,14 +232,21 @@ void HtmlWriter::text(std::string_view s, std::string& out, char32_t after_text)
         out += "<span class=\"tcy\">" + std::string(s.substr(at, end - at)) + "</span>";
         run = i = end;
         prev = U'〇';  // counts as Han for the spacing that follows
+        prev_cjk = true;
+        prev_latin = false;
         continue;
       }
     }
-    if (markup.latin_spacing && han_latin(prev, c)) {
+    // No ASCII character is a CJK letter or a fullwidth mark, and no CJK
+    // letter is a mark.
+    const bool ascii = c < 0x80;
+    const bool cjk = !ascii && base::is_cjk_letter(c);
+    const bool latin = base::is_latin_alnum(c);
+    if (markup.latin_spacing && ((prev_cjk && latin) || (prev_latin && cjk))) {  // han_latin
       flush(at);
       out += kSpacer;
     }
-    if (markup.punctuation != Squeeze::None && fullwidth_mark(c)) {
+    if (markup.punctuation != Squeeze::None && !ascii && !cjk && fullwidth_mark(c)) {
       const char32_t next = i < s.size() ? base::decode_at(s, i).cp : after_text;
       if (const char* cls = squeeze_class(c, prev, next)) {
         flush(at);
@@ -244,6 +257,8 @@ void HtmlWriter::text(std::string_view s, std::string& out, char32_t after_text)
       }
     }
     prev = c;
+    prev_cjk = cjk;
+    prev_latin = latin;
   }
   flush(s.size());
 }

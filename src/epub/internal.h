@@ -37,6 +37,9 @@ std::string uuid_from_name(std::string_view name);  // RFC 4122 v5 uuid, without
 std::string escape_html(std::string_view text, bool attribute);
 void append_escaped_html(std::string& out, std::string_view text, bool attribute);
 std::string valid_utf8_xml(std::string_view text);  // drops chars XML 1.0 forbids
+// True when text known to be valid UTF-8 has only characters XML 1.0 allows
+// (valid_utf8_xml would return it unchanged); a byte scan, nothing decoded.
+bool xml_chars_only(std::string_view valid_utf8);
 bool valid_language_tag(std::string_view tag);
 using image::percent_decode;
 std::string uri_escape(std::string_view text);  // spaces, quotes, controls -> %XX
@@ -105,16 +108,23 @@ HtmlWriter make_writer(const doc::Document& doc, const TextMarkup& markup = {});
 // A CSS length for an image size attribute as written ("60%", "3cm", bare
 // numbers in px); "" when it is not one.
 std::string css_length(std::string_view v);
-// Replaces the writer's MathML placeholders under `root`; true when any formula was inserted.
-bool insert_mathml(pugi::xml_node root, const std::vector<std::string>& mathml);
-// Replaces the writer's pagebreak placeholders under `root` with
+// The MathML placeholders under `root` in document order (not those inside another).
+std::vector<pugi::xml_node> find_mathml_placeholders(pugi::xml_node root);
+// Replaces the writer's MathML placeholders (as found, or as the sanitizer
+// listed them); true when any formula was inserted.
+bool insert_mathml(const std::vector<pugi::xml_node>& placeholders,
+                   const std::vector<std::string>& mathml);
+// The writer's page marks (comments "page@L:C") under `root`, in document order.
+std::vector<pugi::xml_node> find_page_marks(pugi::xml_node root);
+// Replaces the writer's page marks (as found, or as the sanitizer listed
+// them) with
 // <span epub:type="pagebreak" role="doc-pagebreak" id="page-N" aria-label="L"/>
 // and returns, in order, the print page index and the id of each.
 // Print pages by the source position they begin at, for one chapter: the
 // indexes into `pages`, in order.
 using PageStarts = std::map<std::pair<int, int>, std::vector<int>>;
 PageStarts page_starts(const std::vector<PrintPage>& pages, int chapter);
-std::vector<std::pair<int, std::string>> insert_pagebreaks(pugi::xml_node root,
+std::vector<std::pair<int, std::string>> insert_pagebreaks(const std::vector<pugi::xml_node>& marks,
                                                            const std::vector<PrintPage>& pages,
                                                            const PageStarts& starts,
                                                            std::set<std::string>& ids);
@@ -126,11 +136,19 @@ struct SanitizeContext {
   // Returns the package href for an image URL, or nullopt (then alt text is used).
   std::function<std::optional<std::string>(std::string_view url, doc::Position pos)> resolve_image;
   std::set<std::string> ids;  // ids used in the current file
-  // Source position of each <a href> written (for link diagnostics later).
-  std::map<const void*, doc::Position> link_positions;
   // Keep the writer's block-start marks (HtmlWriter::mark_positions) as
   // comments, for insert_pagebreaks.
   bool keep_page_marks = false;
+  // What the sanitizer wrote that later passes look for, listed as it is
+  // written (in document order, the sanitizer writing each element before
+  // its content), so they need not walk the tree again: each <a href> with
+  // its source position (for link diagnostics), the page marks kept, the
+  // MathML placeholders (not those inside another), and the images.
+  std::vector<std::pair<pugi::xml_node, doc::Position>> links;
+  std::vector<pugi::xml_node> page_marks;
+  std::vector<pugi::xml_node> mathml_placeholders;
+  int images = 0;
+  int images_without_alt = 0;
 };
 void html_to_xhtml(std::string_view html, pugi::xml_node parent, SanitizeContext& ctx);
 // The same for our writer's HTML (`has_raw_html`: the manuscript's raw HTML

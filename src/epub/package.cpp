@@ -47,20 +47,45 @@ struct Unit {
 
 namespace detail {
 
-void find_mathml_placeholders(pugi::xml_node n, std::vector<pugi::xml_node>& out) {
+namespace {
+
+void add_mathml_placeholders(pugi::xml_node n, std::vector<pugi::xml_node>& out) {
   for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
     if (std::strcmp(c.name(), "code") == 0 &&
         std::strcmp(c.attribute("class").value(), "moyin-mathml") == 0)
       out.push_back(c);
-    else find_mathml_placeholders(c, out);
+    else add_mathml_placeholders(c, out);
   }
 }
 
-bool insert_mathml(pugi::xml_node root, const std::vector<std::string>& mathml) {
+void add_page_marks(pugi::xml_node n, std::vector<pugi::xml_node>& out) {
+  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+    if (c.type() == pugi::node_comment) {
+      if (std::string_view(c.value()).starts_with("page@")) out.push_back(c);
+    } else if (c.type() == pugi::node_element) {
+      add_page_marks(c, out);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<pugi::xml_node> find_mathml_placeholders(pugi::xml_node root) {
   std::vector<pugi::xml_node> found;
-  find_mathml_placeholders(root, found);
+  add_mathml_placeholders(root, found);
+  return found;
+}
+
+std::vector<pugi::xml_node> find_page_marks(pugi::xml_node root) {
+  std::vector<pugi::xml_node> found;
+  add_page_marks(root, found);
+  return found;
+}
+
+bool insert_mathml(const std::vector<pugi::xml_node>& placeholders,
+                   const std::vector<std::string>& mathml) {
   bool any = false;
-  for (pugi::xml_node code : found) {
+  for (pugi::xml_node code : placeholders) {
     const size_t k = static_cast<size_t>(std::atoi(code.child_value()));
     pugi::xml_document m;
     if (k >= mathml.size() || !m.load_string(mathml[k].c_str())) {
@@ -74,16 +99,6 @@ bool insert_mathml(pugi::xml_node root, const std::vector<std::string>& mathml) 
   return any;
 }
 
-void find_page_marks(pugi::xml_node n, std::vector<pugi::xml_node>& out) {
-  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
-    if (c.type() == pugi::node_comment) {
-      if (std::string_view(c.value()).starts_with("page@")) out.push_back(c);
-    } else if (c.type() == pugi::node_element) {
-      find_page_marks(c, out);
-    }
-  }
-}
-
 PageStarts page_starts(const std::vector<PrintPage>& pages, int chapter) {
   PageStarts out;
   for (size_t k = 0; k < pages.size(); ++k)
@@ -92,14 +107,12 @@ PageStarts page_starts(const std::vector<PrintPage>& pages, int chapter) {
   return out;
 }
 
-std::vector<std::pair<int, std::string>> insert_pagebreaks(pugi::xml_node root,
+std::vector<std::pair<int, std::string>> insert_pagebreaks(const std::vector<pugi::xml_node>& marks,
                                                            const std::vector<PrintPage>& pages,
                                                            const PageStarts& starts,
                                                            std::set<std::string>& ids) {
-  std::vector<pugi::xml_node> found;
-  find_page_marks(root, found);
   std::vector<std::pair<int, std::string>> out;
-  for (pugi::xml_node mark : found) {
+  for (pugi::xml_node mark : marks) {
     int line = 0, column = 0;
     const std::string_view at = std::string_view(mark.value()).substr(5);  // after "page@"
     const size_t colon = at.find(':');
@@ -179,7 +192,13 @@ struct ChapterFile {
   std::unique_ptr<pugi::xml_document> dom;
   std::set<std::string> ids;
   std::set<std::string> taken;  // ids given while sanitizing, which page markers avoid
-  std::map<const void*, doc::Position> link_positions;
+  // As the sanitizer listed them (SanitizeContext): valid while `mathml` is
+  // false; a formula inserted may have removed nodes of a placeholder and
+  // added others, so then the tree is searched again.
+  std::vector<std::pair<pugi::xml_node, doc::Position>> links;
+  std::vector<pugi::xml_node> page_marks;
+  int images = 0;
+  int images_without_alt = 0;
   bool mathml = false;  // the manifest item gets properties="mathml"
   bool untitled =
       false;  // a book chapter with no level-1 heading: its nav entry comes from its title
@@ -459,10 +478,15 @@ struct Builder {
         writer_html_to_xhtml(html, html_raw, chapter, ctx);
         name_by_heading(chapter);
         if (!notes.empty()) writer_html_to_xhtml(notes, notes_raw, body, ctx);
-        f.mathml = insert_mathml(body, writer.mathml);
-        f.link_positions = std::move(ctx.link_positions);
+        f.mathml = insert_mathml(ctx.mathml_placeholders, writer.mathml);
+        f.links = std::move(ctx.links);
+        f.page_marks = std::move(ctx.page_marks);
+        f.images = ctx.images;
+        f.images_without_alt = ctx.images_without_alt;
         f.taken = std::move(ctx.ids);
-        collect_ids(f.dom->document_element(), f.ids);
+        // Without a formula inserted the file holds exactly the ids the sanitizer gave.
+        if (f.mathml) collect_ids(f.dom->document_element(), f.ids);
+        else f.ids = f.taken;
         // TOC entries: top-level headings of this file.
         if (f.untitled) toc.push_back({1, doc::untitled_chapter_name(d), f.name});
         for (const doc::Block* b : f.blocks) {
@@ -484,19 +508,33 @@ struct Builder {
     return nullptr;
   }
 
-  void resolve_links_in(ChapterFile& f, pugi::xml_node n) {
+  // Every <a href> under `n`, in document order, with its source position.
+  static void find_links(pugi::xml_node n,
+                         const std::map<pugi::xml_node_struct*, doc::Position>& positions,
+                         std::vector<std::pair<pugi::xml_node, doc::Position>>& out) {
     for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
       if (c.type() != pugi::node_element) continue;
-      if (std::string_view(c.name()) == "a") {
-        if (pugi::xml_attribute href = c.attribute("href")) {
-          auto it = f.link_positions.find(c.internal_object());
-          doc::Position pos = it == f.link_positions.end() ? doc::Position{} : it->second;
-          std::optional<std::string> target = resolve_link(f, href.value(), pos);
-          if (target) href.set_value(target->c_str());
-          else c.remove_attribute(href);
-        }
+      if (std::string_view(c.name()) == "a" && c.attribute("href")) {
+        auto it = positions.find(c.internal_object());
+        out.emplace_back(c, it == positions.end() ? doc::Position{} : it->second);
       }
-      resolve_links_in(f, c);
+      find_links(c, positions, out);
+    }
+  }
+
+  void resolve_links_in(ChapterFile& f) {
+    if (f.mathml) {  // the sanitizer's list may be out of date: search the tree
+      std::map<pugi::xml_node_struct*, doc::Position> positions;
+      for (const auto& [a, pos] : f.links) positions[a.internal_object()] = pos;
+      std::vector<std::pair<pugi::xml_node, doc::Position>> found;
+      find_links(f.dom->document_element(), positions, found);
+      f.links = std::move(found);
+    }
+    for (auto& [a, pos] : f.links) {
+      pugi::xml_attribute href = a.attribute("href");
+      std::optional<std::string> target = resolve_link(f, href.value(), pos);
+      if (target) href.set_value(target->c_str());
+      else a.remove_attribute(href);
     }
   }
 
@@ -550,8 +588,9 @@ struct Builder {
       const PageStarts starts = page_starts(print_pages, static_cast<int>(u));
       for (ChapterFile& f : files) {
         if (f.unit != static_cast<int>(u) || !f.dom) continue;
-        for (auto& [k, id] :
-             insert_pagebreaks(f.dom->document_element(), print_pages, starts, f.taken)) {
+        const std::vector<pugi::xml_node> marks =
+            f.mathml ? find_page_marks(f.dom->document_element()) : std::move(f.page_marks);
+        for (auto& [k, id] : insert_pagebreaks(marks, print_pages, starts, f.taken)) {
           page_targets.emplace_back(k, f.name + "#" + fragment(id));
           f.ids.insert(id);
         }
@@ -561,7 +600,7 @@ struct Builder {
 
   void resolve_links() {
     for (ChapterFile& f : files)
-      if (f.dom) resolve_links_in(f, f.dom->document_element());
+      if (f.dom) resolve_links_in(f);
   }
 };
 
@@ -580,6 +619,11 @@ AccessibilityFacts accessibility_facts(const std::vector<ChapterFile>& files) {
   for (const ChapterFile& file : files) {
     f.mathml = f.mathml || file.mathml;
     if (!file.dom) continue;
+    if (!file.mathml) {  // the sanitizer counted them
+      f.images += file.images;
+      f.images_without_alt += file.images_without_alt;
+      continue;
+    }
     for (const pugi::xpath_node& n : file.dom->select_nodes("//img")) {
       ++f.images;
       if (std::string_view(n.node().attribute("alt").value()).empty()) ++f.images_without_alt;

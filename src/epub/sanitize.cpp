@@ -5,6 +5,7 @@
 #include <gumbo.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstring>
 #include <iterator>
@@ -153,20 +154,42 @@ constexpr TagEntry kTags[] = {
     {"xmp", kDropWithContent},
 };
 
-// a < b for element names (a few ASCII bytes): inline, without a call to memcmp.
-bool name_less(std::string_view a, std::string_view b) {
-  const size_t n = std::min(a.size(), b.size());
-  for (size_t i = 0; i < n; ++i)
-    if (a[i] != b[i]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]);
-  return a.size() < b.size();
+// A table of element names sorted by name, indexed by first letter: the
+// entries of letter L are [index[L - 'a'], index[L - 'a' + 1]) (a handful,
+// compared inline, without a call to memcmp).
+template <class Entry, size_t N>
+constexpr std::array<uint16_t, 27> by_first_letter(const Entry (&table)[N]) {
+  std::array<uint16_t, 27> index{};
+  size_t k = 0;
+  for (size_t letter = 0; letter < 26; ++letter) {
+    index[letter] = static_cast<uint16_t>(k);
+    while (k < N && table[k].name[0] == static_cast<char>('a' + letter)) ++k;
+  }
+  if (k != N) throw "names must be sorted and start with a-z";  // a compile-time error
+  index[26] = static_cast<uint16_t>(N);
+  return index;
 }
 
+template <class Entry, size_t N>
+const Entry* find_name(const Entry (&table)[N], const std::array<uint16_t, 27>& index,
+                       std::string_view name) {
+  if (name.empty() || name[0] < 'a' || name[0] > 'z') return nullptr;
+  const size_t letter = static_cast<size_t>(name[0] - 'a');
+  for (size_t k = index[letter]; k < index[letter + 1]; ++k) {
+    const std::string_view candidate = table[k].name;
+    if (candidate.size() != name.size()) continue;
+    size_t i = 1;
+    while (i < name.size() && candidate[i] == name[i]) ++i;
+    if (i == name.size()) return &table[k];
+  }
+  return nullptr;
+}
+
+constexpr std::array<uint16_t, 27> kTagsByLetter = by_first_letter(kTags);
+
 uint8_t tag_flags(std::string_view tag) {
-  const auto* end = std::end(kTags);
-  const auto* it =
-      std::lower_bound(std::begin(kTags), end, tag,
-                       [](const TagEntry& e, std::string_view t) { return name_less(e.name, t); });
-  return it != end && it->name == tag ? it->flags : 0;
+  const TagEntry* e = find_name(kTags, kTagsByLetter, tag);
+  return e ? e->flags : 0;
 }
 
 bool all_digits(std::string_view v, bool allow_sign) {
@@ -207,14 +230,28 @@ bool allowed_role(std::string_view v) {
 struct Walker {
   SanitizeContext& ctx;
   doc::Position pos;
-  int phrasing = 0;  // > 0 inside an element that allows only phrasing content
+  int phrasing = 0;        // > 0 inside an element that allows only phrasing content
+  int in_placeholder = 0;  // > 0 inside a MathML placeholder (insert_mathml replaces it whole)
+  // The input is known to be valid UTF-8 (the writer's HTML read as XML,
+  // checked by text_reads_alike): its text is only checked, not decoded.
+  bool valid_utf8 = false;
+
+  bool xml_clean(std::string_view s) const { return valid_utf8 && xml_chars_only(s); }
+  std::string xml_string(std::string_view s) const {
+    return xml_clean(s) ? std::string(s) : valid_utf8_xml(s);
+  }
 
   void warn(std::string msg) {
     if (ctx.diags) ctx.diags->warn(ctx.path, pos, std::move(msg));
   }
 
   void text(pugi::xml_node parent, std::string_view s) {
-    std::string clean = valid_utf8_xml(s);
+    std::string cleaned;
+    if (!xml_clean(s)) {
+      cleaned = valid_utf8_xml(s);
+      s = cleaned;
+    }
+    const std::string_view clean = s;
     if (clean.empty()) return;
     // Merge with a preceding text node: keeps the tree tidy.
     pugi::xml_node last = parent.last_child();
@@ -229,7 +266,9 @@ struct Walker {
 
   void comment(std::string_view c, pugi::xml_node parent) {
     if (ctx.keep_page_marks && c.starts_with("page@")) {  // for insert_pagebreaks
-      parent.append_child(pugi::node_comment).set_value(std::string(c).c_str());
+      pugi::xml_node mark = parent.append_child(pugi::node_comment);
+      mark.set_value(c.data(), c.size());
+      ctx.page_marks.push_back(mark);
       return;
     }
     // "@L:C" markers from the writer carry source positions.
@@ -364,10 +403,15 @@ struct Walker {
     }
     pugi::xml_node out = parent.append_child(tag.data());  // NUL-terminated (tag_name)
     attributes(el, tag, out);
-    if (tag == "a" && out.attribute("href")) ctx.link_positions[out.internal_object()] = pos;
+    if (tag == "a" && out.attribute("href")) ctx.links.emplace_back(out, pos);
+    const bool placeholder =
+        tag == "code" && std::strcmp(out.attribute("class").value(), "moyin-mathml") == 0;
+    if (placeholder && in_placeholder == 0) ctx.mathml_placeholders.push_back(out);
     const bool inline_only = flags & kPhrasingOnlyContent;
     phrasing += inline_only;
+    in_placeholder += placeholder;
     children(el, out);
+    in_placeholder -= placeholder;
     phrasing -= inline_only;
   }
 
@@ -388,7 +432,7 @@ struct Walker {
   void image(const El& el, pugi::xml_node parent) {
     const char* src = find(el, "src");
     const char* alt = find(el, "alt");
-    std::string alt_text = alt ? valid_utf8_xml(alt) : "";
+    std::string alt_text = alt ? xml_string(alt) : "";
     std::optional<std::string> href;
     if (src && ctx.resolve_image) href = ctx.resolve_image(src, pos);
     else if (src) href = std::string(src);
@@ -399,6 +443,8 @@ struct Walker {
     pugi::xml_node out = parent.append_child("img");
     out.append_attribute("src") = href->c_str();
     out.append_attribute("alt") = alt_text.c_str();
+    ++ctx.images;
+    ctx.images_without_alt += alt_text.empty();
     attributes(el, "img", out);
   }
 
@@ -436,7 +482,7 @@ struct Walker {
       return;
     }
     if (tag == "img" && (name == "src" || name == "alt")) return;  // done by image()
-    std::string value = valid_utf8_xml(value_chars);
+    std::string value = xml_string(value_chars);
     if (name == "id") {
       if (value.empty() || value.find_first_of(" \t\n\r\f") != std::string::npos) return;
       if (!ctx.ids.insert(value).second) {
@@ -672,12 +718,10 @@ constexpr KnownElement kWriterElements[] = {
     {"ul", 0, ""},
 };
 
+constexpr std::array<uint16_t, 27> kWriterElementsByLetter = by_first_letter(kWriterElements);
+
 const KnownElement* writer_element(std::string_view name) {
-  const auto* end = std::end(kWriterElements);
-  const auto* it = std::lower_bound(
-      std::begin(kWriterElements), end, name,
-      [](const KnownElement& e, std::string_view n) { return name_less(e.name, n); });
-  return it != end && it->name == name ? it : nullptr;
+  return find_name(kWriterElements, kWriterElementsByLetter, name);
 }
 
 bool has_parent(std::string_view parents, std::string_view parent) {
@@ -798,6 +842,7 @@ void writer_html_to_xhtml(std::string_view html, bool has_raw_html, pugi::xml_no
     return;
   }
   Walker w{ctx, {}};
+  w.valid_utf8 = true;
   w.children(tree, parent);
 }
 

@@ -76,6 +76,18 @@ std::string valid_utf8_xml(std::string_view s) {
   return out;
 }
 
+bool xml_chars_only(std::string_view valid_utf8) {
+  for (size_t i = 0; i < valid_utf8.size(); ++i) {
+    const auto c = static_cast<unsigned char>(valid_utf8[i]);
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return false;
+    // U+FFFE and U+FFFF: EF BF BE, EF BF BF.
+    if (c == 0xEF && i + 2 < valid_utf8.size() && valid_utf8[i + 1] == '\xBF' &&
+        (valid_utf8[i + 2] == '\xBE' || valid_utf8[i + 2] == '\xBF'))
+      return false;
+  }
+  return true;
+}
+
 bool valid_language_tag(std::string_view tag) {
   if (tag.empty()) return false;
   size_t i = 0, part = 0;

@@ -7,8 +7,11 @@
 #include <libdeflate.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -75,6 +78,13 @@ std::string deflate_with(libdeflate_compressor* c, std::span<const std::byte> ra
   return packed;
 }
 
+// A stream whose bytes are final and that libharu would Flate-compress as
+// it saves: compressed before, with libdeflate.
+bool compressible_now(HPDF_Dict dict) {
+  return bytes_held(dict->stream) && dict->filter == HPDF_STREAM_FILTER_FLATE_DECODE &&
+         !dict->filterParams && !dict->write_fn && !dict->before_write_fn;
+}
+
 // The write hook of a deferred stream: nothing to do (it only marks it).
 HPDF_STATUS deferred(HPDF_Dict, HPDF_Stream) { return HPDF_OK; }
 
@@ -98,8 +108,13 @@ bool set_compressed(HPDF_Dict dict, std::string packed) {
   return true;
 }
 
-void use_libdeflate(HPDF_Doc pdf, int threads, Reuse* reuse) {
-  std::vector<HPDF_Dict> now;
+namespace {
+
+// Calls `now(dict)` for every stream of `pdf` that libharu would
+// Flate-compress and whose bytes are final; one libharu fills only while
+// saving (a TrueType font program) is compressed as libharu writes it.
+template <typename Now>
+void for_each_stream_to_compress(HPDF_Doc pdf, Now now) {
   HPDF_List entries = pdf->xref->entries;
   for (HPDF_UINT i = 0; i < entries->count; ++i) {
     auto* entry = static_cast<HPDF_XrefEntry>(HPDF_List_ItemAt(entries, i));
@@ -111,8 +126,15 @@ void use_libdeflate(HPDF_Doc pdf, int threads, Reuse* reuse) {
     if (dict->filter != HPDF_STREAM_FILTER_FLATE_DECODE || dict->filterParams) continue;
     if (dict->write_fn) continue;
     if (dict->before_write_fn) dict->write_fn = compress_now;  // filled while saving
-    else now.push_back(dict);
+    else if (compressible_now(dict)) now(dict);
   }
+}
+
+}  // namespace
+
+void use_libdeflate(HPDF_Doc pdf, int threads, Reuse* reuse) {
+  std::vector<HPDF_Dict> now;
+  for_each_stream_to_compress(pdf, [&](HPDF_Dict dict) { now.push_back(dict); });
   // libharu's memory is touched on this thread only; workers see plain bytes.
   // Each stream's bytes are taken out of libharu (the bytes go back
   // compressed below): a long book's pages are not held three times over.
@@ -153,6 +175,92 @@ void use_libdeflate(HPDF_Doc pdf, int threads, Reuse* reuse) {
       now[i]->write_fn = written_compressed;
     }
   }
+}
+
+// What the caller and the compressing thread share: the streams' bytes
+// (each handed over before `given` counts it, compressed before `done`
+// does) and the deque holding them, under `mutex` (an element's bytes are
+// read and written outside it by the one side that owns them then).
+struct StreamDeflater::Shared {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<std::string> bytes;  // grows; its elements stay where they are
+  std::deque<char> packed;        // by stream: `bytes` hold its compressed bytes
+  size_t given = 0, done = 0;
+  bool closed = false;  // nothing more comes
+};
+
+StreamDeflater::StreamDeflater() : shared_(std::make_shared<Shared>()) {
+  thread_ = std::jthread([s = shared_] {
+    CompressorPtr c(libdeflate_alloc_compressor(level_of(StreamKind::Default)));
+    for (size_t i = 0;; ++i) {
+      std::unique_lock lock(s->mutex);
+      s->changed.wait(lock, [&] { return s->given > i || s->closed; });
+      if (s->given <= i) return;
+      std::string& bytes = s->bytes[i];
+      lock.unlock();
+      std::string packed = deflate_with(c.get(), std::as_bytes(std::span(bytes)));
+      lock.lock();
+      if (!packed.empty()) {
+        bytes = std::move(packed);
+        s->packed[i] = 1;
+      }
+      s->done = i + 1;
+      s->changed.notify_all();
+    }
+  });
+}
+
+StreamDeflater::~StreamDeflater() {
+  {
+    std::lock_guard lock(shared_->mutex);
+    shared_->closed = true;
+  }
+  shared_->changed.notify_all();
+}
+
+void StreamDeflater::give(HPDF_Dict dict) {
+  if (!compressible_now(dict)) return;
+  std::string bytes = take_bytes(dict);
+  dict->write_fn = deferred;  // its bytes come back in finish(): not given again
+  {
+    std::lock_guard lock(shared_->mutex);
+    shared_->bytes.push_back(std::move(bytes));
+    shared_->packed.push_back(0);
+    shared_->given = shared_->bytes.size();
+  }
+  dicts_.push_back(dict);
+  shared_->changed.notify_all();
+}
+
+bool StreamDeflater::give_rest(HPDF_Doc pdf, size_t max_bytes) {
+  std::vector<HPDF_Dict> rest;
+  size_t bytes = 0;
+  for_each_stream_to_compress(pdf, [&](HPDF_Dict dict) {
+    rest.push_back(dict);
+    bytes += HPDF_Stream_Size(dict->stream);
+  });
+  if (bytes > max_bytes) return false;
+  for (HPDF_Dict dict : rest) give(dict);
+  return true;
+}
+
+bool StreamDeflater::finish() {
+  {
+    std::unique_lock lock(shared_->mutex);
+    shared_->closed = true;
+    shared_->changed.notify_all();
+    shared_->changed.wait(lock, [&] { return shared_->done == shared_->given; });
+  }
+  bool ok = true;
+  for (size_t i = 0; i < dicts_.size(); ++i) {
+    std::string& bytes = shared_->bytes[i];
+    dicts_[i]->write_fn = nullptr;  // not compressed: libharu compresses it while saving
+    ok &= shared_->packed[i] ? set_compressed(dicts_[i], std::move(bytes))
+                             : put_bytes(dicts_[i], std::move(bytes));
+  }
+  dicts_.clear();
+  return ok;
 }
 
 }  // namespace moyin::pdf

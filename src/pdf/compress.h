@@ -6,8 +6,11 @@
 #include <hpdf.h>
 
 #include <cstddef>
+#include <memory>
 #include <span>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace moyin::pdf {
 
@@ -23,6 +26,42 @@ class Reuse;
 // `reuse` (`watch`), a final stream whose bytes it kept compressed is not
 // compressed again, and the others are kept for the next build.
 void use_libdeflate(HPDF_Doc pdf, int threads, Reuse* reuse = nullptr);
+
+// Compresses streams handed over one at a time on a thread of its own while
+// the caller goes on: each page's content stream once the page is drawn,
+// so the file waits at the end only for the last pages' (the writer's
+// thread drew every page and then compressed them all), then the rest of
+// the document's. The same bytes as use_libdeflate writes. libharu is
+// touched on the caller's thread only: give() takes a stream's bytes out,
+// finish() puts them back compressed.
+class StreamDeflater {
+ public:
+  StreamDeflater();
+  StreamDeflater(const StreamDeflater&) = delete;
+  StreamDeflater& operator=(const StreamDeflater&) = delete;
+  ~StreamDeflater();  // stops the thread; what was given and not finished is dropped
+  // Hands over a stream use_libdeflate would compress now (others are
+  // left alone, for use_libdeflate): its bytes are taken out.
+  void give(HPDF_Dict dict);
+  // Hands over every other stream of `pdf` use_libdeflate would compress
+  // (the document is final) when they hold `max_bytes` or less in all (a
+  // document's ToUnicode maps, forms, metadata): in place of use_libdeflate
+  // (without its `watch` reuse), on this thread's one compressor. False,
+  // and nothing handed over, when they hold more (images' pixels): those
+  // are for use_libdeflate on several threads.
+  bool give_rest(HPDF_Doc pdf, size_t max_bytes);
+  // Waits for the thread and puts each stream's bytes back, compressed
+  // (raw when they could not be: libharu then compresses them itself).
+  // False when libharu failed (its error is set).
+  bool finish();
+
+  struct Shared;
+
+ private:
+  std::shared_ptr<Shared> shared_;
+  std::vector<HPDF_Dict> dicts_;  // what was given, in order
+  std::jthread thread_;
+};
 
 // What a stream holds: each kind has the libdeflate level measured best for
 // it, size against time (docs/performance.md): CFF font programs, and the

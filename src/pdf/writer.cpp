@@ -27,6 +27,7 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
@@ -126,31 +127,53 @@ class PagedTable {
   std::array<std::unique_ptr<std::array<T, 256>>, kKeys / 256> pages_;
 };
 
-struct FontEntry {
-  // TrueType faces: a libharu font (CIDFontType2). CFF faces: a Type0 font
-  // built through the object layer (`type0`), selected with a raw Tf.
-  HPDF_Font font = nullptr;
+// One CFF font resource: a Type0 font built through the object layer,
+// selected with a raw Tf.
+struct CffResource {
   HPDF_Dict type0 = nullptr;
   HPDF_Dict cid_font = nullptr;
   HPDF_Dict to_unicode_stream = nullptr;
-  HPDF_Dict program = nullptr;  // CFF: the FontFile3 stream, filled by embed_programs
+  HPDF_Dict program = nullptr;  // the FontFile3 stream, filled by embed_programs
+};
+
+struct FontEntry {
+  // TrueType faces: a libharu font (CIDFontType2). CFF faces: one Type0
+  // font per part of the face (a face drawing many glyphs is cut in parts
+  // subset side by side: split_face), each holding the glyphs of its part.
+  HPDF_Font font = nullptr;
+  std::vector<CffResource> cff;
   // Flat tables, read for every glyph drawn (a long book draws hundreds of
-  // thousands): the code of each original glyph id (kNoCode: not in the
-  // subset) and the PDF width (1/1000 em) of each code (kNoWidth: none).
+  // thousands): the code of each original glyph id with its part in the
+  // bits above (kNoCode: not in the subset), the PDF width (1/1000 em) of
+  // each code (kNoWidth: none), the part of each code (none: part 0).
   static constexpr int32_t kNoCode = -1;
   static constexpr int kNoWidth = INT_MIN;
   PagedTable<int32_t, kNoCode> code_by_gid;
   PagedTable<int, kNoWidth> widths;
-  uint16_t code_of(uint32_t gid) const {
+  PagedTable<uint8_t, 0> part_by_code;
+  int32_t part_and_code(uint32_t gid) const {
     const int32_t code = code_by_gid.get(gid);
-    if (code == kNoCode)
-      throw std::out_of_range("glyph " + std::to_string(gid) + " is not in the subset");
-    return static_cast<uint16_t>(code);
+    if (code == kNoCode) [[unlikely]]
+      not_in_subset(gid);
+    return code;
   }
+  [[noreturn]] static void not_in_subset(uint32_t gid) {
+    throw std::out_of_range("glyph " + std::to_string(gid) + " is not in the subset");
+  }
+  uint16_t code_of(uint32_t gid) const { return static_cast<uint16_t>(part_and_code(gid)); }
   void set_codes(const std::unordered_map<uint32_t, uint16_t>& code_of) {
     for (const auto& [gid, code] : code_of)
       if (gid < decltype(code_by_gid)::kKeys) code_by_gid.at(gid) = code;
   }
+  // Moves `gids` (already given codes) to part `part` > 0.
+  void set_part(std::span<const uint32_t> gids, uint8_t part) {
+    for (uint32_t gid : gids) {
+      int32_t& code = code_by_gid.at(gid);
+      part_by_code.at(static_cast<uint16_t>(code)) = part;
+      code = (code & 0xFFFF) | int32_t{part} << 16;
+    }
+  }
+  uint8_t part_of_code(uint16_t code) const { return part_by_code.get(code); }
   // The width of `code`, 0 (and kept) when it had none.
   int& width(uint16_t code) {
     int& w = widths.at(code);
@@ -301,8 +324,8 @@ class Writer {
 
   bool load_fonts();
   void start_subsets(std::vector<size_t> faces);
-  void make_subset(size_t face);
-  bool add_cff_font(FontEntry& entry, const font::PdfFont& sub, const char* tag,
+  void make_subset(size_t face, size_t part);
+  bool add_cff_font(FontEntry& entry, const font::PdfFont& sub, const std::string& tag,
                     const layout::FaceRef& ref);
   bool embed_programs();
   bool subsets_made() const;
@@ -310,13 +333,16 @@ class Writer {
   void draw_page(size_t index);
   void draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& run);
   HPDF_ExtGState run_state(const GlyphRun& run, double scale);
+  // `font(part)`: the name of the face's font resource holding part `part`.
+  template <typename FontName>
   void run_operators(std::string& out, const layout::Page& lp, const GlyphRun& run,
-                     std::string_view font, std::string_view state);
+                     const FontName& font, std::string_view state);
   const std::string& colour(const layout::Color& c, bool stroke);
   std::vector<std::pair<std::pair<layout::Color, bool>, std::string>> colours_;  // colour()
   std::string run_ops_;          // draw_run's operators, its capacity kept
   std::string matrix_;           // run_operators' text matrix start
   std::vector<uint16_t> codes_;  // run_operators' codes
+  std::vector<uint8_t> parts_;   // run_operators' parts of the codes (a face cut in parts)
   std::string notdef_boxes(const GlyphRun& run, double x0, double y0,
                            const std::vector<std::string>& texts);
   void draw_image(HPDF_Page page, const layout::Page& lp, const layout::ImageBox& img);
@@ -362,7 +388,7 @@ class Writer {
   void add_catalog_entries();
   void add_metadata(const std::string& id);
   void rewrite_to_unicode();
-  void compress_streams();
+  bool compress_streams();
   bool save();
 
   const Book& book_;
@@ -411,18 +437,30 @@ class Writer {
 
   // Each face's subset: made (and a CFF program compressed) on the writer's
   // threads while the pages are drawn, when the codes are known without it
-  // (font::cid_font_for_pdf); else waited for before drawing.
-  struct FaceWork {
-    std::vector<uint32_t> gids;                   // the glyphs drawn: sorted, unique
-    font::FacePtr face;                           // opened once for both (null: not opened)
-    std::shared_ptr<const font::PdfFont> codes;   // the codes, before the subset is made
+  // (font::cid_font_for_pdf); else waited for before drawing. A CID-keyed
+  // face drawing many glyphs is cut in parts subset side by side (split_face).
+  struct PartWork {
+    std::vector<uint32_t> gids;                   // the part's glyphs: sorted, unique
+    std::shared_ptr<const font::Face> face;       // opened once for the face (null: not opened)
     std::shared_ptr<const font::PdfFont> subset;  // null until made (or when it failed)
     std::string packed;                           // a CFF program, compressed
     std::string error;
     std::promise<void> made;
     std::future<void> ready = made.get_future();
   };
+  struct FaceWork {
+    std::vector<uint32_t> gids;                  // the glyphs drawn: sorted, unique
+    std::shared_ptr<const font::PdfFont> codes;  // the codes, before the subset is made
+    std::vector<PartWork> parts;                 // one, or the parts of a face cut in parts
+  };
   std::vector<FaceWork> work_;  // by book face index
+  size_t glyphs_drawn_ = 0;     // by the whole book, every face
+  bool worth_cutting(size_t glyphs) const;
+  void split_face(size_t face);
+  // The pages' content streams, compressed on a thread of their own as each
+  // page is drawn (with several threads; `watch` keeps its streams by their
+  // raw bytes, compressed by use_libdeflate).
+  std::optional<StreamDeflater> page_deflater_;
   // Last: joined (by its destructor, on an early return too) before what it fills goes.
   std::vector<std::jthread> subsetting_;
 };
@@ -468,6 +506,7 @@ bool Writer::load_fonts() {
         // The glyphs each face draws, marked by id: a long book draws
         // hundreds of thousands, of a few thousand distinct ones.
         std::vector<uint64_t>& seen = drawn[run->face];
+        glyphs_drawn_ += run->glyphs.size();
         for (const auto& g : run->glyphs) {
           if (g.gid > 0xFFFF) {  // OpenType glyph ids are 16-bit
             error("internal error: a glyph run uses glyph " + std::to_string(g.gid) + " of face " +
@@ -494,24 +533,32 @@ bool Writer::load_fonts() {
     FaceWork& work = work_[i];
     if (work.gids.empty()) continue;
     const auto& ref = book_.faces[i];
-    if (!work.codes) work.ready.wait();
-    const std::shared_ptr<const font::PdfFont>& sub = work.codes ? work.codes : work.subset;
+    PartWork& first = work.parts.front();
+    if (!work.codes) first.ready.wait();
+    const std::shared_ptr<const font::PdfFont>& sub = work.codes ? work.codes : first.subset;
     if (!sub) {
       error("cannot subset font " + ref.path + " (face " + std::to_string(ref.index) +
-            "): " + work.error);
+            "): " + first.error);
       return false;
     }
     // A subset tag unique in the document: "MOYAAA", "MOYAAB", …
-    char tag[7] = "MOYAAA";
-    for (int k = 5, n = tag_counter++; k >= 3; --k, n /= 26)
-      tag[k] = static_cast<char>('A' + n % 26);
+    auto next_tag = [&] {
+      std::string tag = "MOYAAA";
+      for (int k = 5, n = tag_counter++; k >= 3; --k, n /= 26)
+        tag[k] = static_cast<char>('A' + n % 26);
+      return tag;
+    };
     FontEntry& entry = fonts_[i];
     entry.set_codes(sub->code_of);
     entry.next_free = sub->first_free_code;
     if (sub->kind == font::PdfFont::Kind::Cff) {
-      if (!add_cff_font(entry, *sub, tag, ref)) return false;
+      for (size_t p = 0; p < work.parts.size(); ++p) {
+        if (p > 0) entry.set_part(work.parts[p].gids, static_cast<uint8_t>(p));
+        if (!add_cff_font(entry, *sub, next_tag(), ref)) return false;
+      }
       continue;
     }
+    std::string tag = next_tag();
     // Register the subset as a font def from memory (libharu 2.3 has no
     // public call for it; this mirrors its LoadTTFontFromStream).
     HPDF_Doc pdf = pdf_.get();
@@ -525,7 +572,7 @@ bool Writer::load_fonts() {
     }
     HPDF_FontDef def = HPDF_TTFontDef_Load(pdf->mmgr, stream, HPDF_TRUE);  // owns stream
     if (!def) return fail("loading font " + ref.path);
-    HPDF_TTFontDef_SetTagName(def, tag);
+    HPDF_TTFontDef_SetTagName(def, tag.data());
     if (HPDF_List_Add(pdf->fontdef_list, def) != HPDF_OK) {
       HPDF_FontDef_Free(def);
       return fail("registering font " + ref.path);
@@ -543,43 +590,102 @@ bool Writer::load_fonts() {
   return true;
 }
 
+// A CID-keyed CFF face drawing at least this many glyphs is cut in two
+// parts (split_face). hb-subset's time for such a face grows with its
+// glyphs and has no fixed part worth counting (docs/performance.md: about
+// 10 µs a glyph for Noto Serif CJK); below this a part saves under 2 ms.
+constexpr size_t kSplitGlyphs = 384;
+// ... when the pages draw fewer than this many glyphs (of every face) per
+// glyph of the face: drawing them takes the writer's thread about as long as
+// the subset (the seed: 14 per glyph). A longer document's subset is made
+// while its pages are drawn anyway; cutting it would only add font changes.
+constexpr size_t kSplitDrawnPerGlyph = 24;
+
+// Whether a face drawing `glyphs` distinct glyphs is cut in parts, if its
+// codes are known without its subset (a CID-keyed CFF face).
+bool Writer::worth_cutting(size_t glyphs) const {
+  return glyphs >= kSplitGlyphs && glyphs_drawn_ < kSplitDrawnPerGlyph * glyphs;
+}
+
 // Starts making the subsets of `faces` on the writer's threads, each face
 // opened once for its subset and its codes (the pages wait only for faces
 // whose codes come from the subset: TrueType, so they go first; then the
 // largest first). With one thread, all of them now, each face mapped only
-// for its subset.
+// for its subset (a face to cut in parts is opened for its codes: the parts
+// and so the file's bytes do not depend on the number of threads).
 void Writer::start_subsets(std::vector<size_t> faces) {
-  if (opt_.threads > 1)
-    for (size_t i : faces) {
-      FaceWork& work = work_[i];
+  std::vector<std::pair<size_t, size_t>> jobs;  // face, part
+  for (size_t i : faces) {
+    FaceWork& work = work_[i];
+    const layout::FaceRef& ref = book_.faces[i];
+    std::shared_ptr<const font::Face> face;
+    if (opt_.threads > 1 || worth_cutting(work.gids.size())) {
+      const font::Face* held =
+          opt_.threads > 1 || !opt_.fonts ? nullptr : opt_.fonts->find_face(ref.path, ref.index);
       doc::Diagnostics ignored;  // a face that cannot be opened: its subset says why
-      work.face = font::open_face(book_.faces[i].path, book_.faces[i].index, ignored);
+      if (held) face = std::shared_ptr<const font::Face>(held, [](const font::Face*) {});
+      else face = font::open_face(ref.path, ref.index, ignored);
       // The codes of a CID-keyed CFF face, read before its subset starts:
       // the subset's thread closes the face once done with it.
       std::string unread;  // a face that cannot be read: its subset says why
-      if (!work.face) continue;
-      if (auto codes = font::cid_font_for_pdf(*work.face, work.gids, unread))
-        work.codes = std::make_shared<const font::PdfFont>(std::move(*codes));
+      if (face)
+        if (auto codes = font::cid_font_for_pdf(*face, work.gids, unread))
+          work.codes = std::make_shared<const font::PdfFont>(std::move(*codes));
     }
-  auto cff = [&](size_t i) { return work_[i].face && font::info(*work_[i].face).cff; };
-  std::stable_sort(faces.begin(), faces.end(), [&](size_t a, size_t b) {
-    if (cff(a) != cff(b)) return !cff(a);
-    return work_[a].gids.size() > work_[b].gids.size();
+    work.parts.resize(1);
+    work.parts[0].face = std::move(face);
+    if (work.codes && worth_cutting(work.gids.size())) split_face(i);
+    else work.parts[0].gids = work.gids;
+    for (size_t p = 0; p < work.parts.size(); ++p) jobs.emplace_back(i, p);
+  }
+  auto cff = [&](size_t i) {
+    const auto& face = work_[i].parts[0].face;
+    return face && font::info(*face).cff;
+  };
+  std::stable_sort(jobs.begin(), jobs.end(), [&](const auto& a, const auto& b) {
+    if (cff(a.first) != cff(b.first)) return !cff(a.first);
+    return work_[a.first].parts[a.second].gids.size() > work_[b.first].parts[b.second].gids.size();
   });
-  auto make = [this, faces](size_t k) { make_subset(faces[k]); };
-  if (opt_.threads <= 1) base::run_parallel(faces.size(), 1, make);
-  else subsetting_ = base::start_parallel(faces.size(), opt_.threads, make);
+  auto make = [this, jobs](size_t k) { make_subset(jobs[k].first, jobs[k].second); };
+  if (opt_.threads <= 1) base::run_parallel(jobs.size(), 1, make);
+  else subsetting_ = base::start_parallel(jobs.size(), opt_.threads, make);
 }
 
-// One face's subset (kept from an earlier build of `watch` when it had the
-// same glyphs), and its CFF program compressed: on a writer's thread.
-void Writer::make_subset(size_t face) {
+// Cuts a face's glyphs in two parts of equal count, subset side by side,
+// each its own font resource in the PDF. The glyphs drawn most go in the
+// first part, so most glyph runs draw from one font (a run changes font
+// where a glyph of the other part comes); .notdef stays in the first part,
+// with the codes past the glyphs that draw it.
+void Writer::split_face(size_t face) {
   FaceWork& work = work_[face];
+  std::vector<uint32_t> drawn(work.gids.back() + 1, 0);  // times each glyph is drawn
+  for (const auto& page : book_.pages)
+    for (const auto& item : page.items)
+      if (const auto* run = std::get_if<GlyphRun>(&item);
+          run && run->face == static_cast<int>(face))
+        for (const auto& g : run->glyphs) ++drawn[g.gid];
+  std::vector<uint32_t> order = work.gids;
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    if ((a == 0) != (b == 0)) return a == 0;
+    return drawn[a] > drawn[b];
+  });
+  const auto half = static_cast<std::ptrdiff_t>((order.size() + 1) / 2);
+  work.parts.resize(2);
+  work.parts[0].gids.assign(order.begin(), order.begin() + half);
+  work.parts[1].gids.assign(order.begin() + half, order.end());
+  for (PartWork& part : work.parts) std::sort(part.gids.begin(), part.gids.end());
+  work.parts[1].face = work.parts[0].face;
+}
+
+// One part's subset (kept from an earlier build of `watch` when it had the
+// same glyphs), and its CFF program compressed: on a writer's thread.
+void Writer::make_subset(size_t face, size_t part) {
+  PartWork& work = work_[face].parts[part];
   work.subset = subset_for_pdf(book_.faces[face], work.face.get(), work.gids, opt_.reuse,
                                opt_.fonts, work.error);
-  // Unmapped now: the pages the subset read of the font file would
-  // otherwise stay resident while the rest of the PDF is written (20x the
-  // seed: 119 -> ~100 MB peak).
+  // Unmapped now (once every part is made): the pages the subset read of
+  // the font file would otherwise stay resident while the rest of the PDF
+  // is written (20x the seed: 119 -> ~100 MB peak).
   work.face.reset();
   const font::PdfFont* sub = work.subset.get();
   if (sub && sub->kind == font::PdfFont::Kind::Cff && opt_.compress) {
@@ -600,9 +706,19 @@ void Writer::make_subset(size_t face) {
 
 bool Writer::subsets_made() const {
   for (const FaceWork& work : work_)
-    if (!work.gids.empty() &&
-        work.ready.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
-      return false;
+    for (const PartWork& part : work.parts)
+      if (part.ready.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+  return true;
+}
+
+// Whether a subset drew its glyphs with the codes the pages were drawn with
+// (`whole`: the subset of all the face's glyphs, not of one part).
+bool same_codes(const font::PdfFont& sub, const font::PdfFont& codes, bool whole) {
+  if (whole) return sub.code_of == codes.code_of && sub.first_free_code == codes.first_free_code;
+  for (const auto& [gid, code] : sub.code_of) {
+    auto it = codes.code_of.find(gid);
+    if (it == codes.code_of.end() || it->second != code) return false;
+  }
   return true;
 }
 
@@ -615,24 +731,26 @@ bool Writer::embed_programs() {
   for (size_t i = 0; i < work_.size(); ++i) {
     FaceWork& work = work_[i];
     const FontEntry& entry = fonts_[i];
-    if (!entry.program) continue;
     const auto& ref = book_.faces[i];
-    const font::PdfFont* sub = work.subset.get();
-    if (!sub) {
-      error("cannot subset font " + ref.path + " (face " + std::to_string(ref.index) +
-            "): " + work.error);
-      return false;
+    for (size_t p = 0; p < entry.cff.size() && p < work.parts.size(); ++p) {
+      PartWork& part = work.parts[p];
+      const font::PdfFont* sub = part.subset.get();
+      if (!sub) {
+        error("cannot subset font " + ref.path + " (face " + std::to_string(ref.index) +
+              "): " + part.error);
+        return false;
+      }
+      if (work.codes && !same_codes(*sub, *work.codes, work.parts.size() == 1)) {
+        error("internal error: the subset of " + ref.path + " (face " + std::to_string(ref.index) +
+              ") does not keep the glyphs' CIDs");
+        return false;
+      }
+      HPDF_Dict program = entry.cff[p].program;
+      const bool put = part.packed.empty() ? set_raw(program, sub->program)
+                                           : set_compressed(program, std::move(part.packed));
+      if (!put) return fail("embedding font " + ref.path);
     }
-    if (work.codes && (sub->code_of != work.codes->code_of ||
-                       sub->first_free_code != work.codes->first_free_code)) {
-      error("internal error: the subset of " + ref.path + " (face " + std::to_string(ref.index) +
-            ") does not keep the glyphs' CIDs");
-      return false;
-    }
-    const bool put = work.packed.empty() ? set_raw(entry.program, sub->program)
-                                         : set_compressed(entry.program, std::move(work.packed));
-    if (!put) return fail("embedding font " + ref.path);
-    // libharu holds the program now: the face's work is not held while saving.
+    // libharu holds the programs now: the face's work is not held while saving.
     work = FaceWork{};
   }
   return check("embedding the fonts");
@@ -651,11 +769,12 @@ std::string pdf_name(std::string_view s) {
 // CIDFontType0, descriptor and FontFile3 (/CIDFontType0C) are made with
 // libharu's object layer (LIBRARY-NOTES.md: CFF). /W and ToUnicode are added
 // once the pages are drawn (finish_cff_fonts), when every code is known.
-bool Writer::add_cff_font(FontEntry& entry, const font::PdfFont& sub, const char* tag,
+// Called once per part of a face cut in parts, each a resource of its own.
+bool Writer::add_cff_font(FontEntry& entry, const font::PdfFont& sub, const std::string& tag,
                           const layout::FaceRef& ref) {
   HPDF_Doc pdf = pdf_.get();
   HPDF_MMgr mmgr = pdf->mmgr;
-  const std::string base = std::string(tag) + "+" + pdf_name(ref.postscript_name);
+  const std::string base = tag + "+" + pdf_name(ref.postscript_name);
   HPDF_Dict type0 = HPDF_Dict_New(mmgr);
   if (!type0 || HPDF_Xref_Add(pdf->xref, type0) != HPDF_OK)
     return fail("creating font " + ref.path);
@@ -706,41 +825,46 @@ bool Writer::add_cff_font(FontEntry& entry, const font::PdfFont& sub, const char
   HPDF_Dict_Add(type0, "ToUnicode", cmap);
   if (!check("creating font " + ref.path)) return false;
 
-  entry.type0 = type0;
-  entry.cid_font = cid;
-  entry.to_unicode_stream = cmap;
-  entry.program = file;
-  for (const auto& [code, w] : sub.width_of) entry.width(code) = static_cast<int>(std::lround(w));
+  entry.cff.push_back({type0, cid, cmap, file});
+  if (entry.cff.size() == 1)  // the face's widths, once for all its parts
+    for (const auto& [code, w] : sub.width_of) entry.width(code) = static_cast<int>(std::lround(w));
   return true;
 }
 
-// /W of every CFF font: consecutive codes share one array ("c [w1 w2 …]").
+// /W of every CFF font: consecutive codes share one array ("c [w1 w2 …]");
+// each part of a face lists its own codes.
 void Writer::finish_cff_fonts() {
-  for (FontEntry& fe : fonts_) {
-    if (!fe.cid_font) continue;
-    HPDF_MMgr mmgr = pdf_->mmgr;
-    HPDF_Array w = HPDF_Array_New(mmgr);
-    HPDF_Dict_Add(fe.cid_font, "W", w);
-    HPDF_Array group = nullptr;
-    int last = -2;
-    fe.widths.for_each([&](uint32_t key, int width) {
-      const int code = static_cast<int>(key);
-      if (code != last + 1 || !group) {
-        add_number(w, code);
-        group = HPDF_Array_New(mmgr);
-        add_item(w, group);
-      }
-      add_number(group, width);
-      last = code;
-    });
-  }
+  for (FontEntry& fe : fonts_)
+    for (size_t part = 0; part < fe.cff.size(); ++part) {
+      HPDF_MMgr mmgr = pdf_->mmgr;
+      HPDF_Array w = HPDF_Array_New(mmgr);
+      HPDF_Dict_Add(fe.cff[part].cid_font, "W", w);
+      HPDF_Array group = nullptr;
+      int last = -2;
+      fe.widths.for_each([&](uint32_t key, int width) {
+        const int code = static_cast<int>(key);
+        if (fe.cff.size() > 1 && fe.part_of_code(static_cast<uint16_t>(code)) != part) return;
+        if (code != last + 1 || !group) {
+          add_number(w, code);
+          group = HPDF_Array_New(mmgr);
+          add_item(w, group);
+        }
+        add_number(group, width);
+        last = code;
+      });
+    }
 }
 
 void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& run) {
   if (run.glyphs.empty()) return;
   const FontEntry& fe = fonts_[run.face];
-  const char* font = HPDF_Page_GetLocalFontName(page, fe.font ? fe.font : fe.type0);
-  if (!font) return;
+  if (!fe.font && fe.cff.empty()) return;
+  // A font is named in the page's resources once a run draws from it (on a
+  // libharu error the name is empty, and the error fails the file).
+  auto font = [&](size_t part) -> std::string_view {
+    const char* name = HPDF_Page_GetLocalFontName(page, fe.font ? fe.font : fe.cff[part].type0);
+    return name ? name : "";
+  };
   const char* state = nullptr;
   if (HPDF_ExtGState gs = run_state(run, opacity_scale_))
     state = HPDF_Page_GetExtGStateName(page, gs);
@@ -763,8 +887,9 @@ HPDF_ExtGState Writer::run_state(const GlyphRun& run, double scale) {
 // and its ExtGState `state` ("" = none) in the resources of the content
 // they go into (a page, or a transparency group's form). Records what each
 // code copies as (ToUnicode).
+template <typename FontName>
 void Writer::run_operators(std::string& s, const layout::Page& lp, const GlyphRun& run,
-                           std::string_view font, std::string_view state) {
+                           const FontName& font, std::string_view state) {
   if (run.glyphs.empty()) return;
   FontEntry& fe = fonts_[run.face];
   if (!(run.size > 0) || run.size > HPDF_MAX_FONTSIZE) {
@@ -778,10 +903,16 @@ void Writer::run_operators(std::string& s, const layout::Page& lp, const GlyphRu
   codes.resize(run.glyphs.size());
   bool need_texts = false;
   if (fe.mapped.empty()) fe.mapped.assign(0x10000, false);
+  const bool split = fe.cff.size() > 1;
+  std::vector<uint8_t>& parts = parts_;
+  if (split) parts.resize(run.glyphs.size());
   for (size_t i = 0; i < run.glyphs.size(); ++i) {
-    codes[i] = fe.code_of(run.glyphs[i].gid);
+    const int32_t part_and_code = fe.part_and_code(run.glyphs[i].gid);
+    codes[i] = static_cast<uint16_t>(part_and_code);
     need_texts |= run.glyphs[i].gid == 0 || !fe.mapped[codes[i]];
   }
+  for (size_t i = 0; split && i < run.glyphs.size(); ++i)
+    parts[i] = static_cast<uint8_t>(fe.part_and_code(run.glyphs[i].gid) >> 16);
   std::vector<std::string> texts;
   if (need_texts) texts = glyph_texts(run);
   for (size_t i = 0; need_texts && i < run.glyphs.size(); ++i) {
@@ -824,9 +955,13 @@ void Writer::run_operators(std::string& s, const layout::Page& lp, const GlyphRu
   }
   s += "BT\n"sv;
   s += colour(run.color, false);
-  (s += "/"sv).append(font) += ' ';
-  base::append_compact(s, size);
-  s += " Tf\n"sv;
+  auto set_font = [&](size_t part) {
+    (s += "/"sv).append(font(part)) += ' ';
+    base::append_compact(s, size);
+    s += " Tf\n"sv;
+  };
+  uint8_t part = split ? parts[0] : 0;  // the font part in use
+  set_font(part);
   // Render mode: fill then stroke (SVG's paint order), outlines only, or
   // neither (text that copies but is not seen).
   if (stroke) s += fill ? "2 Tr\n"sv : "1 Tr\n"sv;
@@ -849,6 +984,7 @@ void Writer::run_operators(std::string& s, const layout::Page& lp, const GlyphRu
     s += ' ';
     base::append_compact(s, y0 + yoff);
     s += " Tm\n["sv;
+    size_t array_start = s.size();
     double cur = 0;  // where the text position is now, pt from seg_x
     bool in_string = false;
     for (; i < gs.size() && gs[i].y_offset == yoff; ++i) {
@@ -859,6 +995,21 @@ void Writer::run_operators(std::string& s, const layout::Page& lp, const GlyphRu
         ++dropped_notdefs_;
         pen += g.advance;
         continue;
+      }
+      if (split && parts[i] != part) {
+        // A glyph of the face's other font: a new TJ after a Tf, from where
+        // the text position is (Tf leaves the text matrix as it is).
+        part = parts[i];
+        if (s.size() == array_start) {
+          s.pop_back();  // nothing shown yet: no empty TJ
+        } else {
+          if (in_string) s += '>';
+          in_string = false;
+          s += "] TJ\n"sv;
+        }
+        set_font(part);
+        s += '[';
+        array_start = s.size();
       }
       const double target = pen - seg_x + g.x_offset;
       const double adjust = -(target - cur) * 1000 / size;  // TJ units
@@ -1133,11 +1284,13 @@ HPDF_Dict Writer::group_form(const layout::Page& lp, size_t begin, size_t end) {
     } else if (const auto* run = std::get_if<GlyphRun>(&item)) {
       if (run->glyphs.empty()) continue;
       const FontEntry& fe = fonts_[run->face];
-      HPDF_Dict font = fe.font ? fe.font : fe.type0;
-      if (!font) return nullptr;
+      if (!fe.font && fe.cff.empty()) return nullptr;
+      auto font = [&](size_t part) {
+        return FormResources::name(res.fonts, 'F', fe.font ? fe.font : fe.cff[part].type0);
+      };
       std::string state;
       if (HPDF_ExtGState gs = run_state(*run, 1)) state = FormResources::name(res.states, 'G', gs);
-      run_operators(content, lp, *run, FormResources::name(res.fonts, 'F', font), state);
+      run_operators(content, lp, *run, font, state);
       // Generous bounds: the advance, a size's room on every side, the stroke.
       double width = 0;
       for (const layout::Glyph& gl : run->glyphs)
@@ -1975,26 +2128,47 @@ void Writer::rewrite_to_unicode() {
       fe.widths.for_each([&](uint32_t code, int) {
         fe.to_unicode.emplace(static_cast<uint16_t>(code), u"\u200B");
       });
-    HPDF_Dict cmap = fe.to_unicode_stream;
-    if (fe.font) cmap = static_cast<HPDF_FontAttr>(fe.font->attr)->cmap_stream;
-    if (!cmap) continue;
-    put_bytes(cmap, tounicode_cmap(fe.to_unicode));
+    if (fe.font) {
+      if (HPDF_Dict cmap = static_cast<HPDF_FontAttr>(fe.font->attr)->cmap_stream)
+        put_bytes(cmap, tounicode_cmap(fe.to_unicode));
+      continue;
+    }
+    if (fe.cff.size() == 1) put_bytes(fe.cff[0].to_unicode_stream, tounicode_cmap(fe.to_unicode));
+    if (fe.cff.size() <= 1) continue;
+    // A face cut in parts: each font maps the codes it draws.
+    std::vector<std::map<uint16_t, std::u16string>> by_part(fe.cff.size());
+    for (auto& [code, text] : fe.to_unicode) by_part[fe.part_of_code(code)].emplace(code, text);
+    for (size_t p = 0; p < fe.cff.size(); ++p)
+      put_bytes(fe.cff[p].to_unicode_stream, tounicode_cmap(by_part[p]));
   }
 }
 
-void Writer::compress_streams() {
-  // libdeflate compresses each stream (docs/performance.md). What
-  // libharu's own page hook would append while saving (closing an open
-  // text or path object, restoring saved graphics states) is done now, so
-  // the content streams are final before they are compressed.
-  for (HPDF_Page page : pages_) {
-    if (HPDF_Page_GetGMode(page) == HPDF_GMODE_PATH_OBJECT) HPDF_Page_EndPath(page);
-    if (HPDF_Page_GetGMode(page) == HPDF_GMODE_TEXT_OBJECT) HPDF_Page_EndText(page);
-    while (HPDF_Page_GetGStateDepth(page) > 1) HPDF_Page_GRestore(page);
+// What libharu's own page hook would append while saving (closing an open
+// text or path object, restoring saved graphics states), done now: the
+// page's content stream is final, to be compressed.
+void finish_content(HPDF_Page page) {
+  if (HPDF_Page_GetGMode(page) == HPDF_GMODE_PATH_OBJECT) HPDF_Page_EndPath(page);
+  if (HPDF_Page_GetGMode(page) == HPDF_GMODE_TEXT_OBJECT) HPDF_Page_EndText(page);
+  while (HPDF_Page_GetGStateDepth(page) > 1) HPDF_Page_GRestore(page);
+}
+
+bool Writer::compress_streams() {
+  // libdeflate compresses each stream (docs/performance.md): the pages'
+  // content streams on their own thread as they were drawn, when they
+  // were, then the rest there too when it is small (under 256 KB: about
+  // 3 ms of compression).
+  for (HPDF_Page page : pages_) finish_content(page);
+  if (page_deflater_) {
+    const bool all = page_deflater_->give_rest(pdf_.get(), size_t{256} << 10);
+    const bool done = page_deflater_->finish();
+    page_deflater_.reset();
+    if (!done) return fail("compressing the streams");
+    if (all) return true;
   }
-  // On this thread alone while subsets are still being made (it would
+  // Else on this thread alone while subsets are still being made (it would
   // wait for them anyway); the font programs come after, compressed already.
   if (opt_.compress) use_libdeflate(pdf_.get(), subsets_made() ? opt_.threads : 1, opt_.reuse);
+  return true;
 }
 
 bool Writer::save() {
@@ -2092,11 +2266,18 @@ bool Writer::run() {
   // The identifier reads the pages' text: taken before they are drawn (and
   // freed, when the book is given away).
   const std::string early_id = standard_ == Standard::None ? std::string() : document_id();
+  // (The last page's is compressed at the end either way: not for one page.)
+  if (opt_.compress && opt_.threads > 1 && !opt_.reuse && pages_.size() > 1)
+    page_deflater_.emplace();
   for (size_t i = 0; i < pages_.size(); ++i) {
     grow_by_doubling(pdf->xref->entries);  // annotations, forms, images
     draw_page(i);
     if (consumed_) std::vector<layout::Item>().swap(consumed_->pages[i].items);
     if (!check("drawing page " + std::to_string(i + 1))) return false;
+    if (page_deflater_) {
+      finish_content(pages_[i]);
+      page_deflater_->give(static_cast<HPDF_PageAttr>(pages_[i]->attr)->contents);
+    }
   }
   check_rgb_leftovers();
   add_outline();
@@ -2120,7 +2301,7 @@ bool Writer::run() {
   if (!check("finishing the document")) return false;
   page_timer.stop();
   base::StageTimer compress_timer(opt_.timings, base::Stage::Write);
-  compress_streams();
+  if (!compress_streams()) return false;
   compress_timer.stop();
   if (!embed_programs()) return false;  // "fonts": waiting for the subsets
   base::StageTimer write_timer(opt_.timings, base::Stage::Write);

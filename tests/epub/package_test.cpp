@@ -429,6 +429,55 @@ TEST(EpubPackage, AccessibilityMetadataIsTrueToTheContent) {
   EXPECT_TRUE(has_warning(no_alt.diags, "have no alt text"));
 }
 
+// finish() puts the print pages' markers, resolves links and counts images
+// from what the sanitizer listed; after a formula is inserted it searches
+// the chapters again. Both ways give the same markers, links and facts.
+TEST(EpubPackage, PagesLinksAndImagesWithAndWithoutFormulas) {
+  const std::string md =
+      "# A {#a}\n\nText $x$ see [b](#b).\n\n![dot](images/dot.png)\n\n"
+      "# B {#b}\n\nBack [a](#a) and ![](images/dot.png).\n";
+  moyin::math::Formulas formulas;
+  formulas.results[{"x", false}] = {
+      "", "", "<math xmlns=\"http://www.w3.org/1998/Math/MathML\" alttext=\"x\"><mi>x</mi></math>"};
+  for (const bool math : {false, true}) {
+    Diagnostics diags;
+    const moyin::doc::Document doc = parse(md, kFixtures + "/virtual.md");
+    epub::Options options;
+    options.pages_follow = true;
+    if (math) options.formulas = &formulas;
+    std::vector<epub::PrintPage> pages = {{"i", 0, 0, {1, 1}},   // before the first heading
+                                          {"1", 1, 0, {5, 1}},   // at the image
+                                          {"2", 2, 0, {5, 1}},   // a page that starts at it too
+                                          {"3", 3, 0, {7, 1}}};  // at the second heading
+    std::optional<std::string> bytes = epub::finish(epub::draft_epub(doc, options, diags), pages);
+    Unpacked u = unpack(std::move(bytes), diags);
+    const std::string& one = u.files["EPUB/chapter-001.xhtml"];
+    const std::string& two = u.files["EPUB/chapter-002.xhtml"];
+    EXPECT_EQ(one.find("<!--"), std::string::npos) << one;  // no mark left
+    EXPECT_EQ(two.find("<!--"), std::string::npos) << two;
+    EXPECT_NE(one.find("<span epub:type=\"pagebreak\" role=\"doc-pagebreak\" id=\"page-1\" "
+                       "aria-label=\"i\"></span><h1 id=\"a\">"),
+              std::string::npos)
+        << one;
+    EXPECT_LT(one.find("id=\"page-2\""), one.find("id=\"page-3\""));
+    EXPECT_LT(one.find("id=\"page-3\""), one.find("<img"));
+    EXPECT_NE(two.find("id=\"page-4\" aria-label=\"3\"></span><h1 id=\"b\">"), std::string::npos)
+        << two;
+    EXPECT_NE(one.find("<a href=\"chapter-002.xhtml#b\">b</a>"), std::string::npos) << one;
+    EXPECT_NE(two.find("<a href=\"chapter-001.xhtml#a\">a</a>"), std::string::npos) << two;
+    EXPECT_EQ(one.find("<math") != std::string::npos, math) << one;
+    const std::string& nav = u.files["EPUB/nav.xhtml"];
+    for (const char* target : {"chapter-001.xhtml#page-1\">i<", "chapter-001.xhtml#page-2\">1<",
+                               "chapter-001.xhtml#page-3\">2<", "chapter-002.xhtml#page-4\">3<"})
+      EXPECT_NE(nav.find(target), std::string::npos) << target << "\n" << nav;
+    const std::string& opf = u.files["EPUB/package.opf"];
+    EXPECT_NE(opf.find(">visual<"), std::string::npos) << opf;  // two images, one without alt
+    EXPECT_EQ(opf.find("dcterms:conformsTo"), std::string::npos) << opf;
+    EXPECT_TRUE(has_warning(u.diags, "1 image(s) have no alt text"));
+    EXPECT_EQ(opf.find(">MathML<") != std::string::npos, math) << opf;
+  }
+}
+
 // The zip writer (archive.cpp): what libzip reads back is what was put in,
 // the mimetype stored, text deflated, bytes that deflate cannot shrink
 // stored, a UTF-8 name kept; the same entries give the same bytes.

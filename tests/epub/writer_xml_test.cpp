@@ -53,7 +53,40 @@ struct Sanitized {
   std::string diagnostics;
   std::string ids;
   size_t links = 0;
+  // What the sanitizer listed as it wrote (SanitizeContext: links, page
+  // marks, MathML placeholders, images) differs from what a search of the
+  // tree finds: empty when they agree.
+  std::string lists_disagree;
 };
+
+// Every <a href> and <img> under `n` in document order.
+void find_elements(pugi::xml_node n, const char* name, std::vector<pugi::xml_node>& out) {
+  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+    if (c.type() != pugi::node_element) continue;
+    if (std::string_view(c.name()) == name &&
+        (std::string_view(name) != "a" || c.attribute("href")))
+      out.push_back(c);
+    find_elements(c, name, out);
+  }
+}
+
+std::string lists_disagree(const detail::SanitizeContext& ctx, pugi::xml_node body) {
+  std::string out;
+  if (ctx.page_marks != detail::find_page_marks(body)) out += "page marks ";
+  if (ctx.mathml_placeholders != detail::find_mathml_placeholders(body)) out += "placeholders ";
+  std::vector<pugi::xml_node> links, images;
+  find_elements(body, "a", links);
+  find_elements(body, "img", images);
+  std::vector<pugi::xml_node> listed;
+  for (const auto& [a, pos] : ctx.links) listed.push_back(a);
+  if (listed != links) out += "links ";
+  int without_alt = 0;
+  for (pugi::xml_node img : images)
+    without_alt += std::string_view(img.attribute("alt").value()).empty();
+  if (ctx.images != static_cast<int>(images.size()) || ctx.images_without_alt != without_alt)
+    out += "images ";
+  return out;
+}
 
 Sanitized sanitize(std::string_view html, bool through_gumbo) {
   pugi::xml_document dom;
@@ -75,7 +108,8 @@ Sanitized sanitize(std::string_view html, bool through_gumbo) {
     s.diagnostics +=
         std::to_string(d.pos.line) + ":" + std::to_string(d.pos.column) + " " + d.message + "\n";
   for (const std::string& id : ctx.ids) s.ids += id + " ";
-  s.links = ctx.link_positions.size();
+  s.links = ctx.links.size();
+  s.lists_disagree = lists_disagree(ctx, body);
   return s;
 }
 
@@ -113,6 +147,7 @@ TEST(WriterXml, SameResultAsGumboOnSpecExamplesAndContent) {
     const auto [html, has_raw] = writer_html(*d);
     if (has_raw) {
       ++raw;
+      EXPECT_EQ(sanitize(html, true).lists_disagree, "") << "document " << i;
       continue;
     }
     pugi::xml_document tree;
@@ -123,6 +158,8 @@ TEST(WriterXml, SameResultAsGumboOnSpecExamplesAndContent) {
     EXPECT_EQ(fast.diagnostics, gumbo.diagnostics) << "document " << i;
     EXPECT_EQ(fast.ids, gumbo.ids) << "document " << i;
     EXPECT_EQ(fast.links, gumbo.links) << "document " << i;
+    EXPECT_EQ(fast.lists_disagree, "") << "document " << i;
+    EXPECT_EQ(gumbo.lists_disagree, "") << "document " << i;
   }
   // Most spec examples hold no raw HTML and are read as XML; the few the
   // checks refuse (a link in a link…) go through gumbo.
@@ -181,6 +218,48 @@ TEST(WriterXml, RefusesWhatHtmlParsesDifferently) {
   }
 }
 
+// The sanitizer's lists (SanitizeContext) are what finish() uses instead of
+// searching each chapter's tree: on hostile raw HTML (placeholders inside
+// placeholders, marks and links inside them, images with and without alt)
+// they must hold exactly what the search finds, in document order.
+TEST(WriterXml, ListsWhatItWritesInDocumentOrder) {
+  const std::string html =
+      "<!--page@1:1--><p>a <a href=\"#x\">x<img src=\"i.png\" alt=\"\"></a> <!--other-->"
+      "<code class=\"moyin-mathml\">0<code class=\"moyin-mathml\">1</code><!--page@2:1-->"
+      "<a href=\"#in\">in</a></code></p>\n<!--page@3:1--><div><a name=\"n\">no href</a>"
+      "<img src=\"j.png\" alt=\"J\"><code class=\"moyin-mathml\">2</code>"
+      "<a href=\"#y\"><a href=\"#z\">z</a></a><table><tr><td><!--page@4:2-->t</td></tr></table>"
+      "<img alt=\"no src\"></div>\n";
+  for (bool gumbo : {true, false}) {
+    pugi::xml_document dom;
+    pugi::xml_node body = dom.append_child("body");
+    detail::SanitizeContext ctx;
+    ctx.keep_page_marks = true;
+    if (gumbo) detail::html_to_xhtml(html, body, ctx);
+    else detail::writer_html_to_xhtml(html, true, body, ctx);
+    EXPECT_EQ(lists_disagree(ctx, body), "") << gumbo;
+    EXPECT_EQ(ctx.page_marks.size(), 4u);
+    EXPECT_EQ(ctx.mathml_placeholders.size(), 2u);  // not the one inside another
+    EXPECT_EQ(ctx.links.size(), 4u);
+    EXPECT_EQ(ctx.images, 2);
+    EXPECT_EQ(ctx.images_without_alt, 1);
+  }
+  // The writer's own HTML read as XML: the same lists.
+  Diagnostics diags;
+  auto d = moyin::source::parse(
+      "# A {#a}\n\nSee [b](#b) and ![i](i.png) and ![](j.png).\n\n- item [a](#a)\n\n"
+      "> quote[^n]\n\n[^n]: note [b](#b)\n\n# B {#b}\n",
+      "doc.md", diags);
+  ASSERT_TRUE(d.has_value());
+  const auto [own, has_raw] = writer_html(*d);
+  ASSERT_FALSE(has_raw);
+  pugi::xml_document tree;
+  ASSERT_TRUE(detail::read_writer_html(own, tree)) << own;
+  const Sanitized s = sanitize(own, false);
+  EXPECT_EQ(s.lists_disagree, "") << own;
+  EXPECT_EQ(s.links, 5u) << own;  // with the note reference and its way back
+}
+
 // Raw HTML always goes through gumbo, even when it would read as XML.
 TEST(WriterXml, RawHtmlGoesThroughGumbo) {
   Diagnostics diags;
@@ -220,6 +299,19 @@ TEST(EpubText, KeepsOnlyXmlCharacters) {
             "a\tb\n\r汉z\xEF\xBF\xBD!");
   EXPECT_EQ(moyin::epub::detail::valid_utf8_xml("plain"), "plain");
   EXPECT_EQ(moyin::epub::detail::valid_utf8_xml(""), "");
+}
+
+// The check the sanitizer makes of text known to be valid UTF-8: true
+// exactly when valid_utf8_xml would keep the text as it is.
+TEST(EpubText, ChecksXmlCharactersOfValidUtf8) {
+  using moyin::epub::detail::valid_utf8_xml;
+  using moyin::epub::detail::xml_chars_only;
+  for (const std::string s :
+       {"", "plain", "a\tb\nc\r", "汉字，标点。", "\x7F", "\xEF\xBF\xBD", "\xEF\xBF\xBC",
+        "\xEF\xBC\x8C", "\x01", "a\x1F", "汉\xEF\xBF\xBE", "\xEF\xBF\xBFz"}) {
+    const std::string_view text(s.data(), s.size());
+    EXPECT_EQ(xml_chars_only(text), valid_utf8_xml(text) == text) << s;
+  }
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // temporary directory and checked with qpdf, pdffonts and pdftotext.
 #include "pdf/pdf.h"
 #include "base/number.h"
+#include "base/utf8.h"
 #include "pdf/reuse.h"
 
 #include <gtest/gtest.h>
@@ -11,6 +12,7 @@
 #include <csignal>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -330,33 +332,53 @@ TEST_F(PdfTest, TheBytesDoNotDependOnTheNumberOfThreads) {
   EXPECT_TRUE(a == b) << "the PDF written on 4 threads differs";
 }
 
-// A CID-keyed CFF face (the default Noto CJK) is drawn with codes read
-// from the face while its subset is made on another thread, and its program
-// is compressed there: the same bytes on 1 and 4 threads, the same content
-// compressed or not, and the CIDs the subset keeps.
-TEST_F(PdfTest, CffPagesDrawnWhileTheSubsetIsMadeWriteTheSameFile) {
-  doc::Diagnostics d;
-  auto lib = font::FontLibrary::load(fs::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", d);
-  ASSERT_TRUE(lib && lib->find_set("serif-zh")) << "Noto CJK missing: run scripts/setup";
-  const font::FaceInfo& noto =
-      font::info(lib->face(lib->find_set("serif-zh")->faces.front().regular));
-  ASSERT_TRUE(noto.cff);
-  font::FacePtr face = font::open_face(noto.path, noto.index, d);
-  ASSERT_NE(face, nullptr);
-  Sample s = sample_book();
-  const int id = static_cast<int>(s.book.faces.size());
-  s.book.faces.push_back({noto.path, noto.index, noto.postscript_name});
-  s.book.pages.front().items.push_back(
-      make_run(*face, id, "宋体排版：墨印，一二三。", 12, 72, 300));
+// Writes `book` as `dir`/one.pdf (on one thread), four.pdf (on four) and
+// plain.pdf (on four, uncompressed), with nothing to report.
+void write_on_1_and_4_threads(const layout::Book& book, const fs::path& dir) {
   doc::Diagnostics diags;
   WriteOptions one, four, plain;
   four.threads = 4;
   plain.threads = 4;
   plain.compress = false;
-  ASSERT_TRUE(write(s.book, dir_ / "one.pdf", one, diags)) << all(diags);
-  ASSERT_TRUE(write(s.book, dir_ / "four.pdf", four, diags)) << all(diags);
-  ASSERT_TRUE(write(s.book, dir_ / "plain.pdf", plain, diags)) << all(diags);
+  ASSERT_TRUE(write(book, dir / "one.pdf", one, diags)) << all(diags);
+  ASSERT_TRUE(write(book, dir / "four.pdf", four, diags)) << all(diags);
+  ASSERT_TRUE(write(book, dir / "plain.pdf", plain, diags)) << all(diags);
   EXPECT_TRUE(diags.items.empty()) << all(diags);
+}
+
+// Noto Serif CJK SC regular (the `serif-zh` set's, a CID-keyed CFF face),
+// opened; nullopt when it is not installed.
+struct NotoSerif {
+  layout::FaceRef ref;
+  font::FacePtr face;
+};
+std::optional<NotoSerif> noto_serif() {
+  doc::Diagnostics d;
+  auto lib = font::FontLibrary::load(fs::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", d);
+  if (!lib || !lib->find_set("serif-zh")) return std::nullopt;
+  const font::FaceInfo& noto =
+      font::info(lib->face(lib->find_set("serif-zh")->faces.front().regular));
+  if (!noto.cff) return std::nullopt;
+  NotoSerif out{{noto.path, noto.index, noto.postscript_name},
+                font::open_face(noto.path, noto.index, d)};
+  if (!out.face) return std::nullopt;
+  return out;
+}
+
+// A CID-keyed CFF face (the default Noto CJK) is drawn with codes read
+// from the face while its subset is made on another thread, and its program
+// is compressed there: the same bytes on 1 and 4 threads, the same content
+// compressed or not, and the CIDs the subset keeps.
+TEST_F(PdfTest, CffPagesDrawnWhileTheSubsetIsMadeWriteTheSameFile) {
+  std::optional<NotoSerif> noto = noto_serif();
+  ASSERT_TRUE(noto) << "Noto CJK missing: run scripts/setup";
+  const font::FacePtr& face = noto->face;
+  Sample s = sample_book();
+  const int id = static_cast<int>(s.book.faces.size());
+  s.book.faces.push_back(noto->ref);
+  s.book.pages.front().items.push_back(
+      make_run(*face, id, "宋体排版：墨印，一二三。", 12, 72, 300));
+  write_on_1_and_4_threads(s.book, dir_);
   const std::string a = read_bytes(dir_ / "one.pdf"), b = read_bytes(dir_ / "four.pdf");
   EXPECT_FALSE(a.empty());
   EXPECT_TRUE(a == b) << "the PDF written on 4 threads differs";
@@ -367,6 +389,85 @@ TEST_F(PdfTest, CffPagesDrawnWhileTheSubsetIsMadeWriteTheSameFile) {
   EXPECT_NE(fonts.out.find("CID Type 0C"), std::string::npos) << fonts.out;
   auto text = run_command("pdftotext '" + (dir_ / "four.pdf").string() + "' -", dir_);
   EXPECT_NE(text.out.find("宋体排版：墨印，一二三。"), std::string::npos) << text.out;
+}
+
+// A CID-keyed CFF face drawing many glyphs is cut in two fonts, subset side
+// by side (writer.cpp, split_face): the fonts are embedded subsets mapping
+// their codes to Unicode, the text copies back whole (runs mixing both
+// fonts change font inside their text object), qpdf finds nothing wrong,
+// and the bytes depend on the glyphs alone (1 or 4 threads, any run).
+TEST_F(PdfTest, ALargeCffFaceIsCutInTwoFontsThatCopyBackTheText) {
+  std::optional<NotoSerif> noto = noto_serif();
+  ASSERT_TRUE(noto) << "Noto CJK missing: run scripts/setup";
+  const font::FacePtr& face = noto->face;
+  // 20 lines of 24 distinct ideographs (480 glyphs), then a line of the
+  // commonest ones between rare ones: it draws from both fonts.
+  auto book_of = [&](char32_t first, int lines) {
+    Sample s = sample_book();
+    const int id = static_cast<int>(s.book.faces.size());
+    s.book.faces.push_back(noto->ref);
+    layout::Page page;
+    page.trim = {0, 0, page.width, page.height};
+    page.bleed = page.trim;
+    page.label = "2";
+    std::vector<std::string> texts;
+    for (int l = 0; l < lines; ++l) {
+      std::string text;
+      for (int k = 0; k < 24; ++k)
+        base::append_utf8(text, first + static_cast<char32_t>(l * 24 + k));
+      texts.push_back(text);
+    }
+    for (int k = 0; k < 30; ++k) texts.push_back("一二三，墨印。");
+    texts.push_back(texts.front().substr(0, 6) + "一二三，墨印。" + texts.back());
+    double y = 40;
+    for (const std::string& text : texts) {
+      page.items.push_back(make_run(*face, id, text, 9, 72, y));
+      y += 14;
+    }
+    s.book.pages.push_back(std::move(page));
+    return std::pair{std::move(s), texts};
+  };
+  auto [large, texts] = book_of(0x4E00, 20);
+  write_on_1_and_4_threads(large.book, dir_);
+  doc::Diagnostics diags;
+  WriteOptions four;
+  four.threads = 4;
+  ASSERT_TRUE(write(large.book, dir_ / "again.pdf", four, diags)) << all(diags);
+  const std::string bytes = read_bytes(dir_ / "four.pdf");
+  EXPECT_FALSE(bytes.empty());
+  EXPECT_TRUE(bytes == read_bytes(dir_ / "one.pdf")) << "the PDF written on 1 thread differs";
+  EXPECT_TRUE(bytes == read_bytes(dir_ / "again.pdf")) << "a second run differs";
+  auto z = qdf(dir_ / "four.pdf", dir_), p = qdf(dir_ / "plain.pdf", dir_);
+  EXPECT_EQ(z.status, 0) << z.err;
+  EXPECT_TRUE(z.out == p.out) << "the decompressed files differ";
+  // Some text object draws from both fonts (the mixed line).
+  bool font_changed_in_text = false;
+  for (size_t bt = z.out.find("BT\n"); bt != std::string::npos; bt = z.out.find("BT\n", bt + 1)) {
+    const std::string object = z.out.substr(bt, z.out.find("ET\n", bt) - bt);
+    font_changed_in_text |= object.find(" Tf\n") != object.rfind(" Tf\n");
+  }
+  EXPECT_TRUE(font_changed_in_text);
+  auto check = run_command("qpdf --check '" + (dir_ / "four.pdf").string() + "'", dir_);
+  EXPECT_EQ(check.status, 0) << check.out << check.err;
+  auto noto_fonts = [&](const fs::path& pdf) {
+    auto fonts = run_command("pdffonts '" + pdf.string() + "'", dir_);
+    EXPECT_EQ(fonts.status, 0) << fonts.err;
+    std::vector<std::string> rows;
+    std::istringstream in(fonts.out);
+    for (std::string line; std::getline(in, line);)
+      if (line.find("+" + noto->ref.postscript_name) != std::string::npos) rows.push_back(line);
+    return rows;
+  };
+  const auto rows = noto_fonts(dir_ / "four.pdf");
+  ASSERT_EQ(rows.size(), 2u) << "the face is not cut in two fonts";
+  for (const std::string& row : rows)
+    EXPECT_NE(row.find("CID Type 0C       Identity-H       yes yes yes"), std::string::npos) << row;
+  auto text = run_command("pdftotext -raw '" + (dir_ / "four.pdf").string() + "' -", dir_);
+  for (const std::string& t : texts) EXPECT_NE(text.out.find(t), std::string::npos) << t;
+  // Fewer glyphs: one font.
+  auto [small, small_texts] = book_of(0x4E00, 10);
+  ASSERT_TRUE(write(small.book, dir_ / "small.pdf", four, diags)) << all(diags);
+  EXPECT_EQ(noto_fonts(dir_ / "small.pdf").size(), 1u);
 }
 
 TEST_F(PdfTest, DatesComeFromSourceDateEpochWithoutFrontMatterDate) {
