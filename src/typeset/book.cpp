@@ -1087,7 +1087,7 @@ class FontSetter {
 
   // The role's font set, behind the family or file the sheet's `fonts:`
   // names for it (resolved once per document; the same set every time).
-  // Setting ahead, only a set the main thread has resolved.
+  // Setting ahead, only a set known without resolving it (resolved_set).
   const font::FontSet* role_set(Role role, std::vector<SetOutcome::Event>& events) {
     std::atomic<const font::FontSet*>& known = resolved_own_[static_cast<size_t>(role)];
     if (ahead_only_) {
