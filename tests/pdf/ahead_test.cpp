@@ -61,7 +61,9 @@ TEST(PagesAhead, StopsEarlyWithPagesLeft) {
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     std::optional<int> first = ahead.take(0);
-    if (first) EXPECT_EQ(*first, 0);
+    if (first) {
+      EXPECT_EQ(*first, 0);
+    }
   }
   EXPECT_LE(calls.load(), 6) << "the thread went past its window";
 }

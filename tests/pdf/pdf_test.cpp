@@ -897,13 +897,15 @@ TEST_F(PdfTest, RunsShownAheadWriteTheSameBytes) {
                                 : write(lb.book, dir_ / name, opt, diags);
         EXPECT_TRUE(ok) << name << all(diags);
         const std::string bytes = read_bytes(dir_ / name);
+        std::string said;  // the messages, without the file's name
+        for (const auto& d : diags.items) said += d.message + "\n";
         if (first_bytes.empty()) {
           first_bytes = bytes;
-          first_diags = all(diags);
+          first_diags = said;
           EXPECT_FALSE(bytes.empty());
         } else {
           EXPECT_TRUE(bytes == first_bytes) << name << " differs from " << variant << "-1.pdf";
-          EXPECT_EQ(all(diags), first_diags) << name;
+          EXPECT_EQ(said, first_diags) << name;
         }
       };
       write_as(1, false, false);
@@ -911,7 +913,9 @@ TEST_F(PdfTest, RunsShownAheadWriteTheSameBytes) {
       write_as(2, true, false);
       write_as(4, true, false);
       write_as(2, true, true);
-      if (ua) EXPECT_NE(first_diags.find("left out of the PDF/UA text"), std::string::npos);
+      if (ua) {
+        EXPECT_NE(first_diags.find("left out of the PDF/UA text"), std::string::npos);
+      }
     }
   auto text =
       run_command("pdftotext -enc UTF-8 '" + (dir_ / "z-2-ahead.pdf").string() + "' -", dir_);
