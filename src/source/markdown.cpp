@@ -97,19 +97,19 @@ Prepared prepare(std::string_view body) {
   };
   size_t i = 0;
   while (i < body.size()) {
+    // The bytes up to the next delimiter run are copied as one run.
+    size_t stop = i;
+    while (stop < body.size() && body[stop] != '*' && body[stop] != '_') {
+      if (body[stop] == '\n') {
+        ++line;
+        line_start_out = p.text.size() + (stop + 1 - i);
+      }
+      ++stop;
+    }
+    p.text.append(body.substr(i, stop - i));
+    i = stop;
+    if (i == body.size()) break;
     const char c = body[i];
-    if (c == '\n') {
-      p.text += c;
-      ++i;
-      ++line;
-      line_start_out = p.text.size();
-      continue;
-    }
-    if (c != '*' && c != '_') {
-      p.text += c;
-      ++i;
-      continue;
-    }
     size_t j = i;
     while (j < body.size() && body[j] == c) ++j;
     size_t backslashes = 0;
@@ -869,6 +869,10 @@ struct Converter {
   // Marker blocks (container_scan.h) → Callout blocks holding the blocks up
   // to their container's last line; end markers vanish.
   void gather_containers(std::vector<doc::Block>& list, size_t first) {
+    // Markers are raw HTML blocks: without one the list stays as it is (no moves).
+    if (std::none_of(list.begin() + static_cast<std::ptrdiff_t>(first), list.end(),
+                     [](const doc::Block& b) { return b.kind == doc::BlockKind::RawHtml; }))
+      return;
     std::vector<doc::Block> rest(
         std::make_move_iterator(list.begin() + static_cast<std::ptrdiff_t>(first)),
         std::make_move_iterator(list.end()));
@@ -1209,9 +1213,8 @@ void parse_markdown(std::string_view body, int first_line, std::string_view path
                  .path = path,
                  .diags = diags};
   conv.line_starts.push_back(0);
-  for (size_t i = 0; i < prep.text.size(); ++i) {
-    if (prep.text[i] == '\n') conv.line_starts.push_back(i + 1);
-  }
+  for (size_t nl = prep.text.find('\n'); nl != std::string::npos; nl = prep.text.find('\n', nl + 1))
+    conv.line_starts.push_back(nl + 1);
   conv.blocks(root.get(), doc.blocks, doc, 0);
   find_images(doc);
   table_captions(doc.blocks);
