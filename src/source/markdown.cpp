@@ -773,20 +773,24 @@ struct Converter {
   }
 
   void inline_node(cmark_node* n, std::vector<doc::Inline>& out, int depth) {
-    doc::Inline in;
-    in.pos = pos(n);
     const auto type = cmark_node_get_type(n);
     if (depth >= kMaxInlineDepth && cmark_node_first_child(n) != nullptr) {
       warn_depth(n);
       flat_text(n, out);
       return;
     }
+    // Built in place, as block_node does; nothing else is added to `out` meanwhile.
+    doc::Inline& in = out.emplace_back();
+    in.pos = pos(n);
     switch (type) {
       case CMARK_NODE_TEXT:
         in.kind = doc::InlineKind::Text;
         in.text = raw_str(cmark_node_get_literal(n));
         if (math.base != 0 && in.text.size() >= 4) {
-          split_math(std::move(in.text), in.pos, out);
+          std::string text = std::move(in.text);
+          const doc::Position at = in.pos;
+          out.pop_back();
+          split_math(std::move(text), at, out);
           return;
         }
         break;
@@ -847,10 +851,10 @@ struct Converter {
           break;
         }
         // Unknown inline: keep what it contains.
+        out.pop_back();
         inlines(n, out, depth + 1);
         return;
     }
-    out.push_back(std::move(in));
   }
 
   // --- blocks --------------------------------------------------------------
@@ -992,7 +996,10 @@ struct Converter {
       flat_blocks(n, out, doc);
       return;
     }
-    doc::Block b;
+    // Built in place at the end of `out` (a Block is large to move); the
+    // cases that make something else take it back out. Nothing else is
+    // added to `out` while `b` is being filled.
+    doc::Block& b = out.emplace_back();
     b.pos = pos(n);
     switch (cmark_node_get_type(n)) {
       case CMARK_NODE_PARAGRAPH:
@@ -1001,9 +1008,14 @@ struct Converter {
         if (b.inlines.size() == 1 && b.inlines[0].kind == doc::InlineKind::Image) {
           b.kind = doc::BlockKind::Image;
         }
-        if (b.inlines.empty()) return;  // e.g. only a stripped sentinel
+        if (b.inlines.empty()) {  // e.g. only a stripped sentinel
+          out.pop_back();
+          return;
+        }
         if (has_display_math(b.inlines)) {
-          split_display(std::move(b), out);
+          doc::Block para = std::move(b);
+          out.pop_back();
+          split_display(std::move(para), out);
           return;
         }
         break;
@@ -1070,6 +1082,7 @@ struct Converter {
         b.id = footnote_ids.unique("fn-" + slug);
         blocks(n, b.children, doc, depth + 1);
         doc.footnotes.push_back(std::move(b));
+        out.pop_back();
         return;
       }
       default:
@@ -1078,10 +1091,10 @@ struct Converter {
           break;
         }
         // Unknown block: keep its content.
+        out.pop_back();
         blocks(n, out, doc, depth + 1);
         return;
     }
-    out.push_back(std::move(b));
   }
 
   static bool has_display_math(const std::vector<doc::Inline>& seq) {
