@@ -3,9 +3,11 @@
 #include <hb-ot.h>
 #include <hb.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <initializer_list>
+#include <string>
 
 #include "font/face_impl.h"
 
@@ -190,30 +192,34 @@ std::vector<ShapedGlyph> shape(const Face& face, std::string_view utf8, std::str
   return shape(face, utf8, 0, utf8.size(), script, lang);
 }
 
-std::vector<ShapedGlyph> shape(const Face& face, std::string_view utf8, size_t offset,
-                               size_t length, std::string_view script, std::string_view lang) {
-  std::vector<ShapedGlyph> out;
-  if (offset > utf8.size()) return out;
-  length = std::min(length, utf8.size() - offset);
-  if (length == 0) return out;
-  // A buffer per call: buffers are mutable, fonts are not.
-  std::unique_ptr<hb_buffer_t, void (*)(hb_buffer_t*)> buf(hb_buffer_create(), hb_buffer_destroy);
-  hb_buffer_add_utf8(buf.get(), utf8.data(), static_cast<int>(utf8.size()),
-                     static_cast<unsigned>(offset), static_cast<int>(length));
-  hb_buffer_set_direction(buf.get(), HB_DIRECTION_LTR);
-  if (!script.empty())
-    hb_buffer_set_script(buf.get(),
-                         hb_script_from_string(script.data(), static_cast<int>(script.size())));
-  if (!lang.empty())
-    hb_buffer_set_language(buf.get(),
-                           hb_language_from_string(lang.data(), static_cast<int>(lang.size())));
-  hb_buffer_guess_segment_properties(buf.get());  // fills only what is still unset
-  hb_shape(face.font.get(), buf.get(), nullptr, 0);
+namespace {
 
+// A BCP 47 tag as HarfBuzz's language (invalid for "": none).
+hb_language_t language_of(std::string_view lang) {
+  if (lang.empty()) return HB_LANGUAGE_INVALID;
+  return hb_language_from_string(lang.data(), static_cast<int>(lang.size()));
+}
+
+// utf8[offset, offset+length) into `buf` (the rest as context), left to
+// right, with the script and language given and the rest guessed.
+void fill(hb_buffer_t* buf, std::string_view utf8, size_t offset, size_t length,
+          std::string_view script, hb_language_t language) {
+  hb_buffer_add_utf8(buf, utf8.data(), static_cast<int>(utf8.size()), static_cast<unsigned>(offset),
+                     static_cast<int>(length));
+  hb_buffer_set_direction(buf, HB_DIRECTION_LTR);
+  if (!script.empty())
+    hb_buffer_set_script(buf,
+                         hb_script_from_string(script.data(), static_cast<int>(script.size())));
+  if (language != HB_LANGUAGE_INVALID) hb_buffer_set_language(buf, language);
+  hb_buffer_guess_segment_properties(buf);  // fills only what is still unset
+}
+
+std::vector<ShapedGlyph> glyphs(hb_buffer_t* buf, const Face& face) {
   unsigned n = 0;
-  const hb_glyph_info_t* infos = hb_buffer_get_glyph_infos(buf.get(), &n);
-  const hb_glyph_position_t* pos = hb_buffer_get_glyph_positions(buf.get(), &n);
+  const hb_glyph_info_t* infos = hb_buffer_get_glyph_infos(buf, &n);
+  const hb_glyph_position_t* pos = hb_buffer_get_glyph_positions(buf, &n);
   const double upem = face.info.units_per_em;
+  std::vector<ShapedGlyph> out;
   out.reserve(n);
   for (unsigned i = 0; i < n; ++i) {
     out.push_back(ShapedGlyph{.gid = infos[i].codepoint,
@@ -223,6 +229,80 @@ std::vector<ShapedGlyph> shape(const Face& face, std::string_view utf8, size_t o
                               .cluster = infos[i].cluster});
   }
   return out;
+}
+
+struct HbBufferDeleter {
+  void operator()(hb_buffer_t* b) const { hb_buffer_destroy(b); }
+};
+
+}  // namespace
+
+std::vector<ShapedGlyph> shape(const Face& face, std::string_view utf8, size_t offset,
+                               size_t length, std::string_view script, std::string_view lang) {
+  if (offset > utf8.size()) return {};
+  length = std::min(length, utf8.size() - offset);
+  if (length == 0) return {};
+  // A buffer per call: buffers are mutable, fonts are not.
+  std::unique_ptr<hb_buffer_t, HbBufferDeleter> buf(hb_buffer_create());
+  fill(buf.get(), utf8, offset, length, script, language_of(lang));
+  hb_shape(face.font.get(), buf.get(), nullptr, 0);
+  return glyphs(buf.get(), face);
+}
+
+struct Shaper::Impl {
+  std::unique_ptr<hb_buffer_t, HbBufferDeleter> buf{hb_buffer_create()};
+  struct Plan {
+    const hb_face_t* face = nullptr;
+    hb_segment_properties_t props{};
+    hb_shape_plan_t* plan = nullptr;  // a reference of our own
+  };
+  std::vector<Plan> plans;  // a handful: faces × scripts of a document
+  // The last language tag asked for and HarfBuzz's interned value of it
+  // (hb_language_from_string searches a global list).
+  std::string lang;
+  hb_language_t language = HB_LANGUAGE_INVALID;
+
+  ~Impl() {
+    for (Plan& p : plans) hb_shape_plan_destroy(p.plan);
+  }
+
+  // The plan hb_shape would use for the buffer's properties on `font`:
+  // hb_shape_plan_create_cached2 with the same arguments (no features, the
+  // font's variation coordinates), asked once per key.
+  hb_shape_plan_t* plan_for(hb_font_t* font) {
+    hb_face_t* face = hb_font_get_face(font);
+    hb_segment_properties_t props;
+    hb_buffer_get_segment_properties(buf.get(), &props);
+    for (const Plan& p : plans)
+      if (p.face == face && hb_segment_properties_equal(&p.props, &props)) return p.plan;
+    unsigned coords_length = 0;
+    const int* coords = hb_font_get_var_coords_normalized(font, &coords_length);
+    hb_shape_plan_t* plan =
+        hb_shape_plan_create_cached2(face, &props, nullptr, 0, coords, coords_length, nullptr);
+    plans.push_back({face, props, plan});
+    return plan;
+  }
+};
+
+Shaper::Shaper() : impl_(std::make_unique<Impl>()) {}
+Shaper::Shaper(Shaper&&) noexcept = default;
+Shaper& Shaper::operator=(Shaper&&) noexcept = default;
+Shaper::~Shaper() = default;
+
+size_t Shaper::plans() const { return impl_->plans.size(); }
+
+std::vector<ShapedGlyph> Shaper::shape(const Face& face, std::string_view utf8,
+                                       std::string_view script, std::string_view lang) {
+  if (utf8.empty()) return {};
+  hb_buffer_t* buf = impl_->buf.get();
+  hb_buffer_clear_contents(buf);  // flags and Unicode functions stay the defaults
+  if (lang != impl_->lang) {
+    impl_->lang = lang;
+    impl_->language = language_of(lang);
+  }
+  fill(buf, utf8, 0, utf8.size(), script, impl_->language);
+  hb_shape_plan_execute(impl_->plan_for(face.font.get()), face.font.get(), buf, nullptr, 0);
+  return glyphs(buf, face);
 }
 
 }  // namespace moyin::font

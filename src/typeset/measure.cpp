@@ -27,14 +27,16 @@ AtomKind classify(char32_t c, bool cjk_quote, base::PunctClass& punct) {
 // hyphens keeping their own advance: a line may break after a hyphen
 // ("Qwen3-" | "VL"), and a kern between the hyphen and the next letter would
 // then stay on the line's last glyph and push the line end off the margin.
-std::vector<font::ShapedGlyph> shape_run(const font::Face& face, std::string_view text,
-                                         uint32_t begin, uint32_t end, std::string_view script,
-                                         std::string_view lang) {
+// `shaper` (optional) is the caller's thread's.
+std::vector<font::ShapedGlyph> shape_run(font::Shaper* shaper, const font::Face& face,
+                                         std::string_view text, uint32_t begin, uint32_t end,
+                                         std::string_view script, std::string_view lang) {
+  const std::string_view piece = text.substr(begin, end - begin);
   std::vector<font::ShapedGlyph> shaped =
-      font::shape(face, text.substr(begin, end - begin), script, lang);
+      shaper ? shaper->shape(face, piece, script, lang) : font::shape(face, piece, script, lang);
   for (size_t k = 0; k + 1 < shaped.size(); ++k) {
     size_t at = shaped[k].cluster;
-    char32_t c = base::next_code_point(text.substr(begin, end - begin), at);
+    char32_t c = base::next_code_point(piece, at);
     if (c == U'-' || c == U'\u2010') shaped[k].x_advance = font::advance_em(face, shaped[k].gid);
   }
   return shaped;
@@ -117,11 +119,12 @@ MeasuredParagraph measure(const std::vector<doc::Inline>& inlines, const FontRol
       auto it = opt.shapes->runs.find(std::string_view(key));
       if (it == opt.shapes->runs.end())
         it = opt.shapes->runs
-                 .emplace(key, shape_run(face, text, run.begin, run.end, script, opt.lang))
+                 .emplace(key, shape_run(&opt.shapes->shaper, face, text, run.begin, run.end,
+                                         script, opt.lang))
                  .first;
       found = &it->second;
     } else {
-      fresh_glyphs = shape_run(face, text, run.begin, run.end, script, opt.lang);
+      fresh_glyphs = shape_run(nullptr, face, text, run.begin, run.end, script, opt.lang);
     }
     // Clusters relative to the run (as cached) become offsets into the paragraph.
     const uint32_t base = static_cast<uint32_t>(mp.glyphs.size());

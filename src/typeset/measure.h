@@ -69,7 +69,8 @@ struct ShapeCache {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_map<std::string, std::vector<font::ShapedGlyph>, Hash, std::equal_to<>> runs;
-  std::string key;  // the key being looked up
+  std::string key;      // the key being looked up
+  font::Shaper shaper;  // what makes the runs not found
 };
 
 struct MeasureOptions {

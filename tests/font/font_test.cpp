@@ -284,6 +284,78 @@ TEST(Shape, ThreadSafe) {
   EXPECT_EQ(f2, 0);
 }
 
+void expect_same_glyphs(const std::vector<ShapedGlyph>& got, const std::vector<ShapedGlyph>& want,
+                        std::string_view what) {
+  ASSERT_EQ(got.size(), want.size()) << what;
+  for (size_t k = 0; k < want.size(); ++k) {
+    EXPECT_EQ(got[k].gid, want[k].gid) << what << " glyph " << k;
+    EXPECT_EQ(got[k].x_advance, want[k].x_advance) << what << " glyph " << k;
+    EXPECT_EQ(got[k].x_offset, want[k].x_offset) << what << " glyph " << k;
+    EXPECT_EQ(got[k].y_offset, want[k].y_offset) << what << " glyph " << k;
+    EXPECT_EQ(got[k].cluster, want[k].cluster) << what << " glyph " << k;
+  }
+}
+
+// A Shaper keeps its plans and buffer between calls: what it shapes is what
+// hb_shape (font::shape) shapes, whatever came before it in the same Shaper.
+TEST(Shaper, ShapesWhatHbShapeShapes) {
+  const Face& wenkai = library().face(set("serif-zh").faces[0].regular);
+  const Face& mono = library().face(set("mono").faces[0].regular);
+  struct Case {
+    const Face* face;
+    std::string text, script, lang;
+  };
+  const std::vector<Case> cases = {
+      {&wenkai, "大语言模型（LLM）在 2025 年的进展：「推理」。", "Hani", "zh-Hans"},
+      {&wenkai, "office fluffy AVATAR Type", "", "zh-Hans"},
+      {&mono, "office fluffy -> x != y", "", "en"},
+      {&mono, "fi ffl", "Latn", "en"},
+      {&wenkai, "𠮷a", "", ""},
+      {&wenkai, "“引号”‘单’", "Hani", "zh-Hant"},
+      {&mono, "1.5 - 2", "", ""},
+      {&wenkai, "x", "Latn", "en"},
+  };
+  Shaper shaper;
+  for (int round = 0; round < 3; ++round)  // plans made in round 0, reused after
+    for (const Case& c : cases)
+      expect_same_glyphs(shaper.shape(*c.face, c.text, c.script, c.lang),
+                         shape(*c.face, c.text, c.script, c.lang), c.text);
+  // One plan per face and segment properties, not per call.
+  const size_t plans = shaper.plans();
+  EXPECT_GE(plans, 4u);
+  EXPECT_LE(plans, cases.size());
+  shaper.shape(wenkai, "再一次", "Hani", "zh-Hans");
+  EXPECT_EQ(shaper.plans(), plans);
+  EXPECT_TRUE(shaper.shape(wenkai, "", "Hani", "zh-Hans").empty());
+  // Moved, it keeps working.
+  Shaper moved = std::move(shaper);
+  expect_same_glyphs(moved.shape(mono, "office", "", "en"), shape(mono, "office", "", "en"),
+                     "moved");
+}
+
+// One Shaper per thread, the faces shared.
+TEST(Shaper, OnePerThread) {
+  const Face& wenkai = library().face(set("serif-zh").faces[0].regular);
+  const std::string zh = "推理、工具调用与多模态 office。";
+  const auto expect = shape(wenkai, zh, "Hani", "zh-Hans");
+  auto work = [&](int& failures) {
+    Shaper shaper;
+    for (int i = 0; i < 200; ++i) {
+      auto got = shaper.shape(wenkai, zh, "Hani", "zh-Hans");
+      if (got.size() != expect.size()) ++failures;
+      for (size_t k = 0; k < got.size() && k < expect.size(); ++k)
+        if (got[k].gid != expect[k].gid || got[k].x_advance != expect[k].x_advance) ++failures;
+    }
+  };
+  int f1 = 0, f2 = 0;
+  std::thread t1(work, std::ref(f1));
+  std::thread t2(work, std::ref(f2));
+  t1.join();
+  t2.join();
+  EXPECT_EQ(f1, 0);
+  EXPECT_EQ(f2, 0);
+}
+
 // prepare_shaping only makes earlier what the first shape() makes: the same
 // glyphs, whether it runs before, during (another thread) or not at all.
 TEST(Shape, PreparingAFaceChangesNothing) {
