@@ -37,6 +37,9 @@ bool no_line_end(char32_t c, char32_t next, LineBreakLevel level) {
 
 struct BreakOpportunities::Impl {
   std::unique_ptr<icu::BreakIterator> iter;
+  // The text decoded, kept between calls for their memory.
+  std::vector<size_t> starts;  // byte offset of each character
+  std::vector<char32_t> cps;
 };
 
 BreakOpportunities::BreakOpportunities() : impl_(std::make_unique<Impl>()) {
@@ -67,8 +70,10 @@ std::vector<uint8_t> BreakOpportunities::find(std::string_view utf8, LineBreakLe
     utext_close(ut);
   }
   // Decode once; apply the 禁则 vetoes of CJK-RULES §2 on top of ICU.
-  std::vector<size_t> starts;
-  std::vector<char32_t> cps;
+  std::vector<size_t>& starts = impl_->starts;
+  std::vector<char32_t>& cps = impl_->cps;
+  starts.clear();
+  cps.clear();
   for (size_t i = 0; i < utf8.size();) {
     starts.push_back(i);
     cps.push_back(base::next_code_point(utf8, i));

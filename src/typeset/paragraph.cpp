@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <span>
 
 #include "base/number.h"
 #include "base/utf8.h"
@@ -374,19 +375,18 @@ std::vector<std::vector<doc::Inline>> split_paragraph(const std::vector<doc::Inl
 ParagraphSetter::ParagraphSetter() = default;
 ParagraphSetter::~ParagraphSetter() = default;
 
-std::vector<Item> ParagraphSetter::build_items(const MeasuredParagraph& mp,
-                                               const ParagraphStyle& style, bool second_pass,
-                                               std::vector<double>* shifts) {
+namespace {
+
+// The box/glue/penalty list of build_items, from the paragraph's break
+// opportunities `opp` (BreakOpportunities::find) and its atoms' geometry:
+// both the same for the two passes, so a paragraph set twice finds them once.
+std::vector<Item> make_items(const MeasuredParagraph& mp, const ParagraphStyle& style,
+                             bool second_pass, std::span<const uint8_t> opp,
+                             std::span<const Geometry> geo) {
   const std::string& text = mp.text.text;
   const std::vector<ExtraBreak> extra =
       second_pass ? extra_breaks(mp, style) : std::vector<ExtraBreak>{};
   const LineBreakLevel level = style.cjk.line_break;
-  std::vector<uint8_t> opp = breaks_.find(text, level);
-  std::vector<Geometry> geo = geometries(mp, style);
-  if (shifts) {
-    shifts->resize(geo.size());
-    for (size_t i = 0; i < geo.size(); ++i) (*shifts)[i] = geo[i].shift;
-  }
   std::vector<Item> items;
   items.reserve(mp.atoms.size() * 3 + 2);
   if (style.indent > 0) items.push_back(Item::box(style.indent, 0, kNoAtom));
@@ -493,6 +493,20 @@ std::vector<Item> ParagraphSetter::build_items(const MeasuredParagraph& mp,
   }
   enable_last_resort(items, style.measure);
   return items;
+}
+
+}  // namespace
+
+std::vector<Item> ParagraphSetter::build_items(const MeasuredParagraph& mp,
+                                               const ParagraphStyle& style, bool second_pass,
+                                               std::vector<double>* shifts) {
+  const std::vector<uint8_t> opp = breaks_.find(mp.text.text, style.cjk.line_break);
+  const std::vector<Geometry> geo = geometries(mp, style);
+  if (shifts) {
+    shifts->resize(geo.size());
+    for (size_t i = 0; i < geo.size(); ++i) (*shifts)[i] = geo[i].shift;
+  }
+  return make_items(mp, style, second_pass, opp, geo);
 }
 
 MeasuredParagraph ParagraphSetter::measure_for(const std::vector<doc::Inline>& inlines,
@@ -647,11 +661,15 @@ SetParagraph ParagraphSetter::set_piece(const std::vector<doc::Inline>& inlines,
   base::StageTimer break_timer(style.timings, base::Stage::Break);
   std::vector<Item> items;
   std::vector<LineSpan> spans;
-  std::vector<double> shifts;  // per atom: its glyphs' pen relative to its box
+  // What both passes' lists are made from (build_items finds it per call).
+  const std::vector<uint8_t> opp = breaks_.find(mp.text.text, style.cjk.line_break);
+  const std::vector<Geometry> geo = geometries(mp, style);
+  std::vector<double> shifts(geo.size());  // per atom: its glyphs' pen relative to its box
+  for (size_t i = 0; i < geo.size(); ++i) shifts[i] = geo[i].shift;
   auto break_pass = [&](bool second) {
     items = {};  // the first pass's list goes before the second is built (a huge paragraph)
     spans = {};
-    items = build_items(mp, style, second, &shifts);
+    items = make_items(mp, style, second, opp, geo);
     // Trailing glue/penalties would only make an empty last line.
     while (!items.empty() && items.back().kind != ItemKind::Box) items.pop_back();
     spans = items.empty() ? std::vector<LineSpan>{} : break_lines(items, bp);
