@@ -2,7 +2,7 @@
 
 namespace moyin::base {
 
-Decoded decode_at(std::string_view s, size_t i) {
+Decoded decode_any(std::string_view s, size_t i) {
   const auto b0 = static_cast<unsigned char>(s[i]);
   if (b0 < 0x80) return {b0, 1};
   size_t len = 0;

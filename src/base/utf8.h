@@ -13,8 +13,24 @@ struct Decoded {
   size_t len = 0;  // bytes consumed (at least 1)
 };
 
-// Decodes the code point starting at s[i] (i < s.size()).
-Decoded decode_at(std::string_view s, size_t i);
+// Decodes the code point starting at s[i] (i < s.size()), whatever the bytes.
+Decoded decode_any(std::string_view s, size_t i);
+// The same, with the two commonest forms (ASCII, and a valid three-byte
+// sequence: Han and CJK marks) decoded inline: the typesetter decodes every
+// character of a paragraph several times (docs/performance.md).
+inline Decoded decode_at(std::string_view s, size_t i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  if (b0 < 0x80) return {b0, 1};
+  if ((b0 & 0xF0) == 0xE0 && i + 2 < s.size()) {
+    const auto b1 = static_cast<unsigned char>(s[i + 1]);
+    const auto b2 = static_cast<unsigned char>(s[i + 2]);
+    if ((b1 & 0xC0) == 0x80 && (b2 & 0xC0) == 0x80) {
+      const char32_t cp = (char32_t{b0 & 0x0Fu} << 12) | (char32_t{b1 & 0x3Fu} << 6) | (b2 & 0x3Fu);
+      if (cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF)) return {cp, 3};
+    }
+  }
+  return decode_any(s, i);
+}
 // Decodes the code point that ends just before s[end] (end > 0).
 Decoded decode_before(std::string_view s, size_t end);
 // Decodes the code point at s[i] and advances i past it.

@@ -23,6 +23,28 @@ TEST(Utf8, DecodeAndEncode) {
   EXPECT_EQ(j, 1u);                                    // one byte at a time
 }
 
+// decode_at's inline forms decode what decode_any decodes: every lead byte
+// with every second byte and the interesting third bytes, whole or cut short.
+TEST(Utf8, InlineFormsAgreeWithTheFullDecoder) {
+  const unsigned char thirds[] = {0x00, 0x41, 0x7F, 0x80, 0x9F, 0xA0, 0xBF, 0xC0, 0xE4, 0xFF};
+  int checked = 0;
+  for (int b0 = 0; b0 < 256; ++b0)
+    for (int b1 = 0; b1 < 256; ++b1)
+      for (unsigned char b2 : thirds) {
+        const char bytes[] = {static_cast<char>(b0), static_cast<char>(b1), static_cast<char>(b2)};
+        for (size_t len = 1; len <= 3; ++len) {
+          const std::string_view s(bytes, len);
+          const Decoded fast = decode_at(s, 0), full = decode_any(s, 0);
+          ASSERT_EQ(fast.cp, full.cp) << b0 << " " << b1 << " " << int{b2} << " " << len;
+          ASSERT_EQ(fast.len, full.len) << b0 << " " << b1 << " " << int{b2} << " " << len;
+          ++checked;
+        }
+      }
+  EXPECT_EQ(checked, 256 * 256 * 10 * 3);
+  EXPECT_EQ(decode_at("中", 0).cp, U'中');
+  EXPECT_EQ(decode_at("\xef\xbf\xbf", 0).cp, 0xFFFFu);
+}
+
 TEST(Utf8, RejectsOverlongSurrogatesAndOutOfRange) {
   EXPECT_EQ(decode_at("\xc0\xaf", 0).cp, 0xFFFDu);          // overlong '/'
   EXPECT_EQ(decode_at("\xe0\x80\xaf", 0).cp, 0xFFFDu);      // overlong, 3 bytes
