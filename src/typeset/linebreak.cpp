@@ -329,14 +329,22 @@ double natural_width(std::span<const Item> items, const LineSpan& line) {
 
 LineFit fit_line(std::span<const Item> items, const LineSpan& line, double target, bool justify,
                  std::vector<double>& widths) {
+  widths.resize(line.end > line.begin ? line.end - line.begin : 0);
+  return fit_line(items, line, target, justify, std::span<double>(widths));
+}
+
+LineFit fit_line(std::span<const Item> items, const LineSpan& line, double target, bool justify,
+                 std::span<double> widths) {
   LineFit f;
   const size_t count = line.end > line.begin ? line.end - line.begin : 0;
-  widths.assign(count, 0);
   std::array<double, kStretchClasses> st{};
   std::array<double, kShrinkClasses> sh{};
   for (size_t i = 0; i < count; ++i) {
     const Item& it = items[line.begin + i];
-    if (it.kind == ItemKind::Penalty) continue;
+    if (it.kind == ItemKind::Penalty) {
+      widths[i] = 0;
+      continue;
+    }
     widths[i] = it.width;
     if (it.kind == ItemKind::Glue) {
       st[static_cast<int>(it.stretch_class)] += it.stretch;

@@ -140,5 +140,8 @@ double natural_width(std::span<const Item> items, const LineSpan& line);
 // items[line.begin .. line.end)).
 LineFit fit_line(std::span<const Item> items, const LineSpan& line, double target, bool justify,
                  std::vector<double>& widths);
+// The same into `widths` of exactly the line's item count (a penalty's is 0).
+LineFit fit_line(std::span<const Item> items, const LineSpan& line, double target, bool justify,
+                 std::span<double> widths);
 
 }  // namespace moyin::typeset

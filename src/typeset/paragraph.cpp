@@ -243,14 +243,27 @@ std::vector<ExtraBreak> extra_breaks(const MeasuredParagraph& mp, const Paragrap
   return out;
 }
 
-// A line the first pass could only set too loose (beyond every stretch
-// class), overfull, or broken at an arbitrary point.
-bool needs_second_pass(std::span<const Item> items, std::span<const LineSpan> spans,
-                       const BreakParams& bp) {
+// Every line fitted: `fits` per line, `widths` per item (lines' items do
+// not overlap), as fit_line gives them.
+struct FittedLines {
+  std::vector<LineFit> fits;
   std::vector<double> widths;
+  std::span<double> of(const LineSpan& s) {
+    return std::span<double>(widths).subspan(s.begin, s.end > s.begin ? s.end - s.begin : 0);
+  }
+};
+
+// A line the first pass could only set too loose (beyond every stretch
+// class), overfull, or broken at an arbitrary point. When not, `fitted`
+// holds every line's fit, for setting them.
+bool needs_second_pass(std::span<const Item> items, std::span<const LineSpan> spans,
+                       const BreakParams& bp, FittedLines& fitted) {
+  fitted.fits.clear();
+  fitted.widths.resize(items.size());
   for (const LineSpan& s : spans) {
     if (s.rule == BreakRule::Emergency || s.rule == BreakRule::Overfull) return true;
-    LineFit f = fit_line(items, s, bp.measure, bp.justify, widths);
+    const LineFit& f =
+        fitted.fits.emplace_back(fit_line(items, s, bp.measure, bp.justify, fitted.of(s)));
     if (f.overfull || (bp.justify && f.overflow > 0)) return true;
   }
   return false;
@@ -678,7 +691,10 @@ SetParagraph ParagraphSetter::set_piece(const std::vector<doc::Inline>& inlines,
   // first could not set every line within the style's spacing.
   break_pass(false);
   if (items.empty()) return out;
-  if (needs_second_pass(items, spans, bp)) break_pass(true);
+  // The lines' fits, made while deciding (the first pass is the last one).
+  FittedLines fitted;
+  const bool fitted_all = !needs_second_pass(items, spans, bp, fitted);
+  if (!fitted_all) break_pass(true);
   break_timer.stop();
 
   struct Placed {
@@ -687,7 +703,7 @@ SetParagraph ParagraphSetter::set_piece(const std::vector<doc::Inline>& inlines,
     double x;
   };
   // Per line, kept between lines for their memory.
-  std::vector<double> widths;
+  std::vector<double> line_widths;  // when not fitted above
   std::vector<Placed> placed;
   std::vector<double> atom_end;  // x after each placed atom's box, parallel to atoms seen
   std::vector<uint32_t> atoms_on_line;
@@ -697,7 +713,14 @@ SetParagraph ParagraphSetter::set_piece(const std::vector<doc::Inline>& inlines,
   for (size_t li = 0; li < spans.size(); ++li) {
     const LineSpan& span = spans[li];
     Line line;
-    line.fit = fit_line(items, span, style.measure, bp.justify, widths);
+    std::span<const double> widths;
+    if (fitted_all) {
+      line.fit = fitted.fits[li];
+      widths = fitted.of(span);
+    } else {
+      line.fit = fit_line(items, span, style.measure, bp.justify, line_widths);
+      widths = line_widths;
+    }
     line.natural = line.fit.natural;
     line.width = line.fit.width;
     line.ratio = line.fit.ratio;
