@@ -48,10 +48,6 @@ bool is_cjk_text(char32_t c) { return is_cjk(c) || is_cjk_punct(c); }
 
 bool is_ambiguous_quote(char32_t c) { return c == U'“' || c == U'”' || c == U'‘' || c == U'’'; }
 
-bool is_ascii_digit(char32_t c) { return c >= '0' && c <= '9'; }
-
-bool is_ascii_alnum(char32_t c) { return is_ascii_digit(c) || in(c, 'a', 'z') || in(c, 'A', 'Z'); }
-
 bool is_latin_alnum(char32_t c) {
   if (c < 0x80) return is_ascii_alnum(c);
   // Latin-1 letters, Latin Extended, Greek, Cyrillic, Latin Extended Additional, Greek Extended.

@@ -40,8 +40,11 @@ bool is_ambiguous_quote(char32_t c);
 // that draw nothing, so no face needs a glyph for them.
 bool draws_nothing(char32_t c);
 
-bool is_ascii_digit(char32_t c);
-bool is_ascii_alnum(char32_t c);
+// Inline: asked of nearly every character the typesetter looks at.
+inline bool is_ascii_digit(char32_t c) { return c >= '0' && c <= '9'; }
+inline bool is_ascii_alnum(char32_t c) {
+  return is_ascii_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 // Letters and digits of Latin-like scripts (Latin, Greek, Cyrillic): words
 // that take Han–Latin spacing.
 bool is_latin_alnum(char32_t c);

@@ -11,6 +11,7 @@
 namespace moyin::typeset {
 
 bool no_line_start(char32_t c, char32_t prev, char32_t next, LineBreakLevel level) {
+  if (base::is_ascii_alnum(c)) return false;  // the commonest answer, asked inside every word
   base::PunctClass k = base::punct_class(c);
   if (k == base::PunctClass::PauseStop || k == base::PunctClass::Closing) return true;
   if (c == U'·' || c == U'・') return true;  // ICU allows a break before ·; we never do
@@ -30,6 +31,7 @@ bool no_line_start(char32_t c, char32_t prev, char32_t next, LineBreakLevel leve
 }
 
 bool no_line_end(char32_t c, char32_t next, LineBreakLevel level) {
+  if (base::is_ascii_alnum(c)) return false;  // neither an opening mark nor a currency sign
   if (base::punct_class(c) == base::PunctClass::Opening) return true;
   if (level == LineBreakLevel::Basic) return false;
   return base::is_currency(c) && (base::is_ascii_digit(next) || next == 0);

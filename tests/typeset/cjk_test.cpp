@@ -91,6 +91,23 @@ TEST(BreakOpportunities, StrictKeepsPairsOffTheLineStart) {
   }
 }
 
+// Letters and digits are neither marks, unit or currency signs nor loose
+// starters, so no level forbids a line to start or end with one (what
+// no_line_start and no_line_end answer first, without looking further).
+TEST(Classes, AsciiLettersAndDigitsAreNeverProhibited) {
+  for (char32_t c = 0; c < 0x80; ++c) {
+    if (!base::is_ascii_alnum(c)) continue;
+    EXPECT_EQ(base::punct_class(c), base::PunctClass::None) << char(c);
+    EXPECT_FALSE(base::is_unit_sign(c) || base::is_currency(c) || base::is_loose_start(c))
+        << char(c);
+    for (LineBreakLevel level : {LineBreakLevel::Basic, LineBreakLevel::GB, LineBreakLevel::Strict,
+                                 LineBreakLevel::Loose}) {
+      EXPECT_FALSE(no_line_start(c, c, c, level)) << char(c);
+      EXPECT_FALSE(no_line_end(c, U'5', level)) << char(c);
+    }
+  }
+}
+
 TEST(Classes, ProhibitionsByLevel) {
   EXPECT_TRUE(no_line_start(U'，', U'中', U'文', LineBreakLevel::Basic));
   EXPECT_TRUE(no_line_start(U'》', 0, 0, LineBreakLevel::Basic));
