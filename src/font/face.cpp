@@ -301,6 +301,9 @@ std::vector<ShapedGlyph> Shaper::shape(const Face& face, std::string_view utf8,
     impl_->language = language_of(lang);
   }
   fill(buf, utf8, 0, utf8.size(), script, impl_->language);
+  // What hb_shape does around this call is internal to HarfBuzz: it bounds
+  // the work on the buffer by its length (a hostile font's lookups); called
+  // directly, a buffer keeps HarfBuzz's default bounds, larger but finite.
   hb_shape_plan_execute(impl_->plan_for(face.font.get()), face.font.get(), buf, nullptr, 0);
   return glyphs(buf, face);
 }

@@ -77,10 +77,11 @@ std::vector<ShapedGlyph> shape(const Face& face, std::string_view utf8, size_t o
 // What shape() does, for one thread's many calls: one HarfBuzz buffer
 // reused, and each shape plan (per face, direction, script and language)
 // looked up once and kept, so a call runs hb_shape_plan_execute directly.
-// hb_shape would look the plan up again on every call (building its key
-// walks the face's GSUB/GPOS feature variations: about 7,500 instructions
-// a call). The glyphs are the same as shape()'s. Not thread-safe: one per
-// thread (a typesetter's); the faces it shapes with stay shared.
+// hb_shape would build the plan's key and look it up in the face's list on
+// every call, and shape() allocates a buffer: together about 900
+// instructions a call (docs/performance.md). The glyphs are the same as
+// shape()'s. Not thread-safe: one per thread (a typesetter's); the faces
+// it shapes with stay shared.
 class Shaper {
  public:
   Shaper();
