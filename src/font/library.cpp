@@ -56,20 +56,22 @@ class FaceTable {
   int add(FacePtr face) {
     const size_t n = size_.load(std::memory_order_relaxed);
     if (n == kCapacity) return -1;
-    slots_[n].store(face.get(), std::memory_order_release);
+    std::atomic_ref(slots_[n]).store(face.get(), std::memory_order_release);
     owned_.push_back(std::move(face));
     size_.store(n + 1, std::memory_order_release);
     return static_cast<int>(n);
   }
   const Face* get(int id) const {
     if (id < 0 || static_cast<size_t>(id) >= size_.load(std::memory_order_acquire)) return nullptr;
-    return slots_[static_cast<size_t>(id)].load(std::memory_order_acquire);
+    return std::atomic_ref(slots_[static_cast<size_t>(id)]).load(std::memory_order_acquire);
   }
   size_t size() const { return size_.load(std::memory_order_acquire); }
 
  private:
-  std::unique_ptr<std::atomic<const Face*>[]> slots_ =
-      std::make_unique<std::atomic<const Face*>[]>(kCapacity);
+  // Not zeroed: only slots below size_ are read, each written before it is
+  // published; so only the pages of the slots used are touched (faulted in),
+  // not the table's 128 KB at every start.
+  std::unique_ptr<const Face*[]> slots_ = std::make_unique_for_overwrite<const Face*[]>(kCapacity);
   std::atomic<size_t> size_{0};
   std::vector<FacePtr> owned_;
 };

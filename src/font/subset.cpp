@@ -47,10 +47,9 @@ FacePtrHb face_from_bytes(std::span<const std::byte> file, int index, std::strin
 
 std::vector<std::byte> blob_bytes(hb_blob_t* blob) {
   unsigned len = 0;
-  const char* data = hb_blob_get_data(blob, &len);
-  std::vector<std::byte> out(len);
-  if (len) std::copy_n(reinterpret_cast<const std::byte*>(data), len, out.data());
-  return out;
+  const auto* data = reinterpret_cast<const std::byte*>(hb_blob_get_data(blob, &len));
+  return data ? std::vector<std::byte>(data, data + len)
+              : std::vector<std::byte>();  // not zeroed first
 }
 
 void put16(std::string& s, uint32_t v) {
