@@ -298,6 +298,46 @@ TEST_F(SubsetTest, CidFontCodesAreTheSubsetsWithoutSubsetting) {
   EXPECT_NE(err.find("70000"), std::string::npos) << err;
 }
 
+// A CID-keyed face's subset is planned without showing hb-subset its
+// outlines (hb-subset 6.0 reads them while planning only to add the parts of
+// `seac` accented glyphs, which a CID-keyed font cannot have): the same
+// program, codes and metrics as with hb-subset's own planning, for glyphs
+// spread over the whole face and for a text's. Name-keyed CFF (which may
+// use seac) and TrueType faces are planned as hb-subset plans them.
+TEST_F(SubsetTest, CidKeyedFacePlannedWithoutItsOutlinesGivesTheSameSubset) {
+  std::string path;
+  int index = 0;
+  FacePtr face = open_noto_serif_sc(path, index);
+  ASSERT_NE(face, nullptr);
+  EXPECT_TRUE(plans_cff_without_outlines(*face)) << "hb-subset 6.0 (Debian 12) expected";
+  std::vector<uint32_t> spread = {0};
+  for (uint32_t g = 1; g < 65535; g += 97) spread.push_back(g);
+  std::vector<uint32_t> text;
+  for (char32_t cp : std::u32string(U"墨印排版：宋体、黑体与「仿宋」——Aa1fi…《测试》"))
+    text.push_back(glyph_of(*face, cp));
+  std::sort(text.begin(), text.end());
+  text.erase(std::unique(text.begin(), text.end()), text.end());
+  for (const auto& gids : {spread, text}) {
+    std::string err;
+    auto planned = subset_for_pdf(*face, gids, err);
+    ASSERT_TRUE(planned) << err;
+    auto hb_own = subset_for_pdf(*face, gids, err, CffPlanning::WithOutlines);
+    ASSERT_TRUE(hb_own) << err;
+    EXPECT_TRUE(planned->program == hb_own->program) << gids.size() << " glyphs";
+    EXPECT_EQ(planned->code_of, hb_own->code_of);
+    EXPECT_EQ(planned->width_of, hb_own->width_of);
+    EXPECT_EQ(planned->glyph_count, hb_own->glyph_count);
+    EXPECT_EQ(planned->first_free_code, hb_own->first_free_code);
+    EXPECT_GT(planned->program.size(), 1000u);
+  }
+  for (const fs::path& file : {fs::path(kWenKai), test_fonts::dir() / "moyin-test-cff.otf"}) {
+    doc::Diagnostics d;
+    FacePtr other = open_face(file, 0, d);
+    ASSERT_NE(other, nullptr) << file;
+    EXPECT_FALSE(plans_cff_without_outlines(*other)) << file;
+  }
+}
+
 // Codes that are the subset's glyph ids cannot be known before it is made:
 // TrueType outlines and name-keyed CFF give no early answer, and no error.
 TEST_F(SubsetTest, CidFontCodesOnlyForCidKeyedFaces) {
