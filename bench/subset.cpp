@@ -13,13 +13,14 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
+#include <filesystem>
 #include <span>
 #include <sstream>
 #include <string>
 #include <unordered_set>
 #include <vector>
 
+#include "base/file.h"
 #include "doc/diagnostics.h"
 #include "font/font.h"
 #include "font/subset.h"
@@ -27,20 +28,6 @@
 using namespace moyin;
 
 namespace {
-
-const char* kNotoSerif = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc";
-
-// The Simplified Chinese face of the collection, found by its family name
-// (its index differs between releases of the fonts).
-font::FacePtr serif_sc() {
-  for (int index = 0; index < 16; ++index) {
-    doc::Diagnostics diags;
-    font::FacePtr face = font::open_face(kNotoSerif, index, diags);
-    if (!face) return nullptr;
-    if (font::info(*face).family == "Noto Serif CJK SC") return face;
-  }
-  return nullptr;
-}
 
 // The distinct glyphs of `text` shaped line by line, in order of first use.
 std::vector<uint32_t> glyphs_of(const font::Face& face, const std::string& text) {
@@ -80,25 +67,33 @@ double median_subset(const font::Face& face, std::span<const uint32_t> glyphs) {
 }  // namespace
 
 int main() {
-  std::ifstream in(std::string(MOYIN_TEST_DATA_DIR) + "/corpus/llm-survey-2025.md",
-                   std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  font::FacePtr face = serif_sc();
-  if (!face || ss.str().empty()) {
-    std::fprintf(stderr, "bench_subset: seed manuscript or Noto Serif CJK SC missing\n");
+  // The body face of the default configuration (its index in the .ttc is
+  // fontconfig's), as the CLI finds it.
+  doc::Diagnostics diags;
+  auto fonts =
+      font::FontLibrary::load(std::filesystem::path(MOYIN_SOURCE_DIR) / "fonts/fonts.yaml", diags);
+  std::string error;
+  auto seed = base::read_bounded(
+      std::filesystem::path(MOYIN_TEST_DATA_DIR) / "corpus/llm-survey-2025.md", error);
+  if (!fonts || !seed || !fonts->find_set("serif-zh")) {
+    std::fprintf(stderr, "bench_subset: fonts or seed manuscript unavailable\n");
     return 1;
   }
-  std::vector<uint32_t> glyphs = glyphs_of(*face, ss.str());
+  const font::Face& face = fonts->face(fonts->find_set("serif-zh")->faces.front().regular);
+  if (!font::info(face).cff) {
+    std::fprintf(stderr, "bench_subset: the body face is not Noto Serif CJK SC (CFF)\n");
+    return 1;
+  }
+  std::vector<uint32_t> glyphs = glyphs_of(face, *seed);
   // The first subset of a process also faults in the pages of the font file
   // it reads: warm them, so each line is the subset alone.
-  median_subset(*face, glyphs);
+  median_subset(face, glyphs);
   std::vector<size_t> counts = {1, 50, 200, glyphs.size() / 2, glyphs.size()};
   std::sort(counts.begin(), counts.end());
   counts.erase(std::unique(counts.begin(), counts.end()), counts.end());
   for (size_t n : counts) {
     n = std::min(n, glyphs.size());
     std::printf("CFF subset of %zu glyphs (Noto Serif CJK SC, CPU)\t%.5f\n", n,
-                median_subset(*face, std::span(glyphs).first(n)));
+                median_subset(face, std::span(glyphs).first(n)));
   }
 }
