@@ -1,10 +1,11 @@
 // CFF subsetting for the PDF (font::subset_for_pdf): the default body face,
 // Noto Serif CJK SC (CID-keyed CFF), subset to the first N distinct glyphs
 // of the seed manuscript shaped in it, N from 1 to all of them. hb-subset 6.0
-// spends a fixed ~0.3 M instructions per call and about 48,000 per glyph
-// (docs/performance.md, "What hb-subset spends"): the lines show whether a
-// HarfBuzz upgrade changes that, and so whether the writer's split of a
-// large face (src/pdf/writer.cpp, kSplitGlyphs) still pays.
+// spends a fixed ~0.3 M instructions per call and about 33,000 per glyph
+// (planned without the outlines: docs/performance.md, "What hb-subset
+// spends"): the lines show whether a HarfBuzz upgrade changes that, and so
+// whether the writer's split of a large face (src/pdf/writer.cpp,
+// kSplitGlyphs) still pays.
 // Prints "case<TAB>seconds": the calling thread's CPU time, median of 7 (on
 // the shared 2-core machine a subset of 5 ms is often preempted: its wall
 // time there measured up to twice its CPU time).

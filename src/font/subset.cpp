@@ -164,8 +164,32 @@ InputPtr glyph_input(hb_face_t* face, std::span<const uint32_t> glyphs, std::str
   return input;
 }
 
-std::optional<PuaSubset> subset_pua_face(hb_face_t* face, std::span<const uint32_t> glyphs,
+hb_blob_t* table_but_cmap(hb_face_t*, hb_tag_t tag, void* source) {
+  if (tag == HB_TAG('c', 'm', 'a', 'p')) return hb_blob_get_empty();
+  return hb_face_reference_table(static_cast<hb_face_t*>(source), tag);
+}
+
+// `face` seen without its cmap (sharing its tables), for the glyph-addressed
+// subset, which replaces the cmap with its own: asked for glyphs, hb-subset
+// 6.0 first maps every code point of the cmap to its glyph to keep the ones
+// that reach a glyph asked for (DejaVu Sans Mono's format 12 subtable: 4.4 M
+// instructions a subset, docs/performance.md), a cmap thrown away after.
+FacePtrHb without_cmap(hb_face_t* face) {
+  FacePtrHb out(hb_face_create_for_tables(table_but_cmap, hb_face_reference(face), [](void* f) {
+    hb_face_destroy(static_cast<hb_face_t*>(f));
+  }));
+  if (out.get() == hb_face_get_empty()) return nullptr;
+  return out;
+}
+
+std::optional<PuaSubset> subset_pua_face(hb_face_t* whole, std::span<const uint32_t> glyphs,
                                          std::string& error) {
+  FacePtrHb source = without_cmap(whole);
+  if (!source) {
+    error = "out of memory";
+    return std::nullopt;
+  }
+  hb_face_t* face = source.get();
   InputPtr input = glyph_input(face, glyphs, error);
   if (!input) return std::nullopt;
   // Nothing shapes with this subset: drop layout tables (and with them the

@@ -132,6 +132,32 @@ TEST_F(SubsetTest, GlyphSubsetMapsPrivateUseCodesToTheSameGlyphs) {
   EXPECT_EQ(sub->glyph_count, static_cast<int>(distinct.size()) + 1);
 }
 
+// The glyph-addressed subset is cut from the face seen without its cmap
+// (replaced anyway): composite glyphs still bring their components, and a
+// glyph no character maps to (a ligature) is kept like any other.
+TEST_F(SubsetTest, GlyphSubsetKeepsCompositeComponentsAndUnmappedGlyphs) {
+  doc::Diagnostics d;
+  FacePtr orig = open_face(kDejaVu, 0, d);
+  ASSERT_TRUE(orig);
+  const uint32_t e_acute = glyph_of(*orig, U'é');
+  ASSERT_NE(e_acute, 0u);
+  auto fi = shape(*orig, "fi", "", "");
+  ASSERT_EQ(fi.size(), 1u) << "DejaVu Sans forms the fi ligature";
+  std::vector<uint32_t> gids = {e_acute, fi[0].gid};
+  std::string err;
+  auto sub = subset_glyphs_pua(kDejaVu, 0, gids, err);
+  ASSERT_TRUE(sub) << err;
+  // .notdef, é, its base and accent glyphs, the ligature.
+  EXPECT_GE(sub->glyph_count, 5);
+  FacePtr face = reopen(sub->font, "dejavu-composite.ttf");
+  ASSERT_TRUE(face);
+  for (uint32_t g : gids) {
+    const uint32_t new_gid = glyph_of(*face, sub->code_of.at(g));
+    EXPECT_NE(new_gid, 0u) << "glyph " << g;
+    EXPECT_DOUBLE_EQ(advance_em(*face, new_gid), advance_em(*orig, g)) << "glyph " << g;
+  }
+}
+
 TEST_F(SubsetTest, GlyphSubsetReachesCharactersBeyondTheBmp) {
   doc::Diagnostics d;
   FacePtr orig = open_face(kWenKai, 0, d);
