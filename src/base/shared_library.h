@@ -12,9 +12,20 @@ namespace moyin::base {
 
 class SharedLibrary {
  public:
+  // Where the library's own references to symbols are looked up first.
+  enum class Lookup {
+    Process,  // the process's objects first, as for linked libraries
+    // The library and what it loads first (RTLD_DEEPBIND): for a C library
+    // whose dependencies bind thousands of references to themselves
+    // (libzip's libcrypto). They then also take libc's malloc, not the
+    // binary's allocator: only for a library that frees what it allocates
+    // and hands out no memory for Moyin to free. Process under the
+    // sanitizers, which do not support it.
+    OwnFirst,
+  };
   // Loads `soname` with its dependencies, all symbols bound now; on failure
   // the object is empty and error() says why.
-  explicit SharedLibrary(const std::string& soname);
+  explicit SharedLibrary(const std::string& soname, Lookup lookup = Lookup::Process);
   ~SharedLibrary();  // releases the handle (dlclose; the library stays mapped)
   SharedLibrary(SharedLibrary&& other) noexcept;
   SharedLibrary& operator=(SharedLibrary&& other) noexcept;

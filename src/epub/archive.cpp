@@ -20,7 +20,11 @@ namespace {
 
 // The functions of libzip used here, loaded once per process.
 struct Zip {
-  base::SharedLibrary lib{"libzip.so.4"};
+  // Its own symbols first: libcrypto's thousands of references to itself
+  // are then found at the first look instead of after the whole process's
+  // (about 5.7 → 2.7 M instructions to load). libzip frees what it
+  // allocates; every buffer crossing here is Moyin's, or copied.
+  base::SharedLibrary lib{"libzip.so.4", base::SharedLibrary::Lookup::OwnFirst};
   decltype(&zip_error_init) error_init = nullptr;
   decltype(&zip_error_fini) error_fini = nullptr;
   decltype(&zip_error_strerror) error_strerror = nullptr;

@@ -20,6 +20,7 @@
 #include "base/chars.h"
 #include "base/file.h"
 #include "base/utf8.h"
+#include "base/yaml_text.h"
 #include "font/face_impl.h"
 #include "font/resolver.h"
 
@@ -425,7 +426,7 @@ std::optional<FontLibrary> FontLibrary::load(const std::filesystem::path& fonts_
   }
   YAML::Node root;
   try {
-    root = YAML::Load(*text);
+    root = YAML::Load(base::without_leading_comments(*text));
   } catch (const YAML::Exception& e) {
     diags.error(yp, {e.mark.line + 1, e.mark.column + 1}, "invalid YAML: " + e.msg);
     return std::nullopt;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "base/date.h"
+#include "base/yaml_text.h"
 
 namespace moyin::source {
 
@@ -216,7 +217,7 @@ void parse_front_matter(std::string_view yaml, std::string_view path, doc::Metad
   }
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(yaml));
+    root = YAML::Load(base::without_leading_comments(yaml));
   } catch (const YAML::Exception& e) {
     diags.warn(path, file_pos(e.mark), "front matter is not valid YAML (" + e.msg + "); ignored");
     return;

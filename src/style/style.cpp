@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "base/file.h"
+#include "base/yaml_text.h"
 #include "style/style_impl.h"
 
 namespace moyin::style {
@@ -748,7 +749,7 @@ std::string collect_yaml(std::string_view text, const std::string& file, Setting
   std::string extends;
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(text));
+    root = YAML::Load(base::without_leading_comments(text));
   } catch (const YAML::Exception& e) {
     diags.error(file, pos_of(e.mark), "style sheet is not valid YAML: " + e.msg);
     ok = false;
