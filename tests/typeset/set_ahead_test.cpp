@@ -76,6 +76,14 @@ std::vector<OwnedRequest> plan(const Texts& t, std::initializer_list<size_t> ord
   return out;
 }
 
+void expect_counts(const SetAheadCounts& c, const SetAheadCounts& want) {
+  EXPECT_EQ(c.predicted, want.predicted);
+  EXPECT_EQ(c.taken, want.taken);
+  EXPECT_EQ(c.missed, want.missed);
+  EXPECT_EQ(c.here, want.here);
+  EXPECT_EQ(c.early, want.early);
+}
+
 TEST(SetAhead, WorkersSetThePredictedRequestsAndTheCallerTakesThemByRequest) {
   const Texts t = texts({"甲", "乙乙", "丙丙丙", "not predicted"});
   std::atomic<int> calls{0};
@@ -103,11 +111,7 @@ TEST(SetAhead, WorkersSetThePredictedRequestsAndTheCallerTakesThemByRequest) {
   SetRequest other = t.at(1);
   other.measure = 200;  // the same text on another measure is another request
   EXPECT_FALSE(ahead.take(other, never));
-  const SetAheadCounts c = ahead.counts();
-  EXPECT_EQ(c.predicted, 3u);
-  EXPECT_EQ(c.taken, 4u);
-  EXPECT_EQ(c.missed, 3u);
-  EXPECT_EQ(c.here, 0u);
+  expect_counts(ahead.counts(), {.predicted = 3, .taken = 4, .missed = 3});
   EXPECT_EQ(calls, 3);
 }
 
@@ -215,11 +219,7 @@ TEST(SetAhead, WhatTheCallerAsksBeforeItIsPredictedItSetsItselfAndNoWorkerSetsIt
   ASSERT_TRUE(eventually([&] { return calls == 3; }));
   for (size_t i : {1, 0, 2}) EXPECT_TRUE(ahead.take(t.at(i), never)) << i;
   EXPECT_FALSE(ahead.take(t.at(0), never));  // predicted twice, asked three times
-  const SetAheadCounts c = ahead.counts();
-  EXPECT_EQ(c.predicted, 3u);
-  EXPECT_EQ(c.taken, 3u);
-  EXPECT_EQ(c.missed, 2u);
-  EXPECT_EQ(c.early, 1u);
+  expect_counts(ahead.counts(), {.predicted = 3, .taken = 3, .missed = 2, .early = 1});
   EXPECT_EQ(calls, 3);
 }
 
