@@ -969,7 +969,7 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   if (!s.highlighter) s.highlighter = &highlighter.emplace(highlight_dirs(env));
   std::optional<typeset::Hyphenator> hyphenator;
   if (!s.keep) {  // `watch` keeps the patterns loaded
-    hyphenator = typeset::Hyphenator::load(typeset::default_hyphenation_dictionary());
+    hyphenator = load_hyphenator(env);
     s.hyphenator = hyphenator ? &*hyphenator : nullptr;
   }
   print_diagnostics(planning);
@@ -1063,6 +1063,8 @@ int run_build(const std::vector<std::string>& paths, Settings s) {
   if (s.timings) print_timings(*s.timings, jobs.size(), started);
   if (fonts) fonts->save_resolution_cache();  // families the documents' styles named
   save_parsed_sheets(env);
+  if (preload.joinable()) preload.join();  // before its tables are read
+  if (hyphenator) save_hyphenation(env, *hyphenator);
   if (s.used)
     for (size_t i = 0; i < jobs.size(); ++i) {
       s.used->push_back(jobs[i].input);
@@ -1277,7 +1279,7 @@ void add_watch(CLI::App& app, int& exit_code) {
     const highlight::Highlighter highlighter(highlight_dirs(env));
     s.highlighter = &highlighter;
     Kept kept;
-    kept.hyphenator = typeset::Hyphenator::load(typeset::default_hyphenation_dictionary());
+    kept.hyphenator = load_hyphenator(env);
     s.hyphenator = kept.hyphenator ? &*kept.hyphenator : nullptr;
     s.keep = &kept;
     // The folders of the images, snippets and sheets each build used are

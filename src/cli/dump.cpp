@@ -313,8 +313,7 @@ int dump_typeset_stage(const DumpArgs& a, const TypesetDump& dump) {
     prepare_math(env, *d, sheet, formulas, diags);
     std::optional<font::FontLibrary> fonts;
     if (!diags.has_errors()) fonts = load_fonts(env, fonts_yaml_of(env, a), diags);
-    const std::optional<typeset::Hyphenator> hyphenator =
-        typeset::Hyphenator::load(typeset::default_hyphenation_dictionary());
+    const std::optional<typeset::Hyphenator> hyphenator = load_hyphenator(env);
     // The images as build finds them: the document's folder, then --resource-path.
     image::CatalogOptions options = catalog_options(sheet, dir, true);
     options.resource_path.assign(a.resource_path.begin(), a.resource_path.end());

@@ -10,6 +10,7 @@
 
 #include "base/date.h"
 #include "base/file.h"
+#include "cli/cache.h"
 #include "cli/data_dir.h"
 #include "highlight/highlight.h"
 
@@ -141,6 +142,48 @@ void save_parsed_sheets(const Environment& env) {
     base::write_atomic(env.sheet_cache, sheet_cache_header(env) + *bytes);
 }
 
+namespace {
+
+// The first lines of the kept hyphenation tables: the build and the
+// dictionary they were read from.
+std::string hyphenation_header(const Environment& env, const fs::path& dictionary) {
+  return "moyin " MOYIN_VERSION " " + env.program + " " + dictionary.string() + " " +
+         file_stamp(dictionary) + "\n";
+}
+
+}  // namespace
+
+// The file holds the header, the tables' hash (a damaged file is not
+// used) and the tables.
+std::optional<typeset::Hyphenator> load_hyphenator(const Environment& env) {
+  const fs::path dictionary = typeset::default_hyphenation_dictionary();
+  typeset::KeptTables kept;
+  if (!env.hyphenation_cache.empty())
+    kept = [&env, dictionary]() -> std::optional<std::string> {
+      constexpr std::uintmax_t kMaxBytes = 16u << 20;
+      std::string error;
+      std::optional<std::string> bytes =
+          base::read_bounded(env.hyphenation_cache, error, kMaxBytes);
+      const std::string header = hyphenation_header(env, dictionary);
+      if (!bytes || !bytes->starts_with(header)) return std::nullopt;
+      const std::string_view rest = std::string_view(*bytes).substr(header.size());
+      const size_t eol = rest.find('\n');
+      if (eol == std::string_view::npos) return std::nullopt;
+      const std::string_view tables = rest.substr(eol + 1);
+      if (rest.substr(0, eol) != cache::hash_bytes(tables)) return std::nullopt;
+      return std::string(tables);
+    };
+  return typeset::Hyphenator::load(dictionary, std::move(kept));
+}
+
+void save_hyphenation(const Environment& env, const typeset::Hyphenator& hyphenator) {
+  if (env.hyphenation_cache.empty()) return;
+  if (const std::optional<std::string> tables = hyphenator.tables_to_keep())
+    base::write_atomic(env.hyphenation_cache,
+                       hyphenation_header(env, typeset::default_hyphenation_dictionary()) +
+                           cache::hash_bytes(*tables) + "\n" + *tables);
+}
+
 Environment read_environment(doc::Diagnostics& diags) {
   Environment env;
   const fs::path self = executable_path(nullptr);
@@ -159,6 +202,7 @@ Environment read_environment(doc::Diagnostics& diags) {
   if (variable("MOYIN_NO_SHEET_CACHE") != "1" && env.program != "-")
     if (const fs::path dir = moyin_cache_dir(); !dir.empty()) {
       env.sheet_cache = dir / "parsed-sheets";
+      env.hyphenation_cache = dir / "hyphenation";
       env.parsed_sheets = saved_sheets(env);
     }
   if (const char* sde = std::getenv("SOURCE_DATE_EPOCH")) {

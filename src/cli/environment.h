@@ -13,6 +13,7 @@
 #include "font/font.h"
 #include "math/math.h"
 #include "style/style.h"
+#include "typeset/hyphenate.h"
 
 namespace moyin::cli {
 
@@ -51,6 +52,10 @@ struct Environment {
   // parsed-sheets, else ~/.cache/moyin/…; none with MOYIN_NO_SHEET_CACHE=1
   // or without a home folder.
   std::filesystem::path sheet_cache;
+  // Where libhyphen's tables for the English patterns are kept between runs
+  // (typeset::KeptTables): $XDG_CACHE_HOME/moyin/hyphenation, else
+  // ~/.cache/moyin/…; none with MOYIN_NO_SHEET_CACHE=1 (as the sheets).
+  std::filesystem::path hyphenation_cache;
   // This build of Moyin (version, the executable's size and modification
   // time): the saved sheets of another build are not used.
   std::string program;
@@ -75,5 +80,14 @@ std::optional<font::FontLibrary> load_fonts(const Environment& env,
 // when it parsed any the cache did not hold. Failures are ignored: the cache
 // only saves time.
 void save_parsed_sheets(const Environment& env);
+
+// The build's English hyphenation patterns (nullopt: not installed), read on
+// first use from the tables an earlier run of this build kept
+// (Environment::hyphenation_cache) when they are there.
+std::optional<typeset::Hyphenator> load_hyphenator(const Environment& env);
+
+// Keeps the tables `hyphenator` read from the dictionary in this run for
+// the next runs. Failures are ignored: the cache only saves time.
+void save_hyphenation(const Environment& env, const typeset::Hyphenator& hyphenator);
 
 }  // namespace moyin::cli

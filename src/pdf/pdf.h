@@ -47,6 +47,10 @@ struct WriteOptions {
   // multi-core machine, 1 when documents already run in parallel. The
   // bytes written do not depend on it.
   int threads = 1;
+  // With several threads and pages: the glyph runs' text operators made a
+  // few pages ahead on a thread of their own while this one draws the rest
+  // with libharu. The bytes written do not depend on it (off: for tests).
+  bool draw_ahead = true;
   // The run's image catalog: ImageBox::path names its entries, and the
   // pixels come from it (decoded once). Null = a catalog of this call.
   image::Catalog* images = nullptr;

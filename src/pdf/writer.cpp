@@ -40,6 +40,7 @@
 #include "base/parallel.h"
 #include "font/font.h"
 #include "font/subset.h"
+#include "pdf/ahead.h"
 #include "pdf/color.h"
 #include "pdf/compress.h"
 #include "pdf/content.h"
@@ -238,7 +239,104 @@ void set_text(HPDF_Dict dict, const char* key, std::string_view utf8) {
   if (value) HPDF_Dict_Add(dict, key, value);
 }
 
+// A glyph run's text-showing operators made ahead of its page on the
+// drawing thread (Writer::show_ahead): from its first text matrix to its
+// last TJ, without the font changes of a face cut in parts, which name the
+// page's font resources (libharu's): `font_changes` says where each goes.
+struct ShownRun {
+  bool ready = false;  // false: the writer formats the run itself
+  std::vector<uint16_t> codes;
+  uint8_t first_part = 0;
+  std::string ops;
+  std::vector<std::pair<size_t, uint8_t>> font_changes;  // offset in ops, part
+};
+using ShownPage = std::vector<ShownRun>;  // by item index
+
+// Appends the text matrices and TJ arrays that show `run`'s glyphs, coded
+// `codes` (`parts`: each code's font part, null when the face is one font),
+// from `x0`, `y0` (PDF space) with `matrix` ("1 0 <slant> 1 ") starting
+// every text matrix; `set_font(part)` is called where the font changes.
+// Glyphs 0 are left out when `drop_notdefs` (counted in `dropped`). One
+// formatting for the writer's thread and the drawing-ahead thread.
+template <typename Width, typename SetFont>
+void show_glyphs(std::string& s, const GlyphRun& run, const uint16_t* codes, const uint8_t* parts,
+                 double x0, double y0, std::string_view matrix, bool drop_notdefs, int& dropped,
+                 const Width& width, const SetFont& set_font) {
+  const double size = run.size;
+  uint8_t part = parts ? parts[0] : 0;  // the font part in use
+  // Glyphs sharing a vertical offset go in one TJ array; a new text matrix
+  // starts wherever the offset changes (marks, superscripts).
+  double pen = 0;  // pt from the run origin
+  size_t i = 0;
+  const auto& gs = run.glyphs;
+  while (i < gs.size()) {
+    const double yoff = gs[i].y_offset;
+    const double seg_x = pen;
+    s += matrix;
+    base::append_compact(s, x0 + seg_x);
+    s += ' ';
+    base::append_compact(s, y0 + yoff);
+    s += " Tm\n["sv;
+    size_t array_start = s.size();
+    double cur = 0;  // where the text position is now, pt from seg_x
+    bool in_string = false;
+    for (; i < gs.size() && gs[i].y_offset == yoff; ++i) {
+      const auto& g = gs[i];
+      if (g.gid == 0 && drop_notdefs) {
+        // PDF/A forbids showing .notdef: the character is left out (its box
+        // is still drawn), the pen moves on.
+        ++dropped;
+        pen += g.advance;
+        continue;
+      }
+      if (parts && parts[i] != part) {
+        // A glyph of the face's other font: a new TJ after a Tf, from where
+        // the text position is (Tf leaves the text matrix as it is).
+        part = parts[i];
+        if (s.size() == array_start) {
+          s.pop_back();  // nothing shown yet: no empty TJ
+        } else {
+          if (in_string) s += '>';
+          in_string = false;
+          s += "] TJ\n"sv;
+        }
+        set_font(part);
+        s += '[';
+        array_start = s.size();
+      }
+      const double target = pen - seg_x + g.x_offset;
+      const double adjust = -(target - cur) * 1000 / size;  // TJ units
+      if (std::abs(adjust) >= 0.0005) {
+        if (in_string) s += '>';
+        in_string = false;
+        base::append_compact(s, adjust);
+      }
+      if (!in_string) s += '<';
+      in_string = true;
+      const uint16_t code = codes[i];
+      append_hex_code(s, code);
+      cur = target + width(code) * size / 1000;
+      pen += g.advance;
+    }
+    if (in_string) s += '>';
+    s += "] TJ\n"sv;
+    // The pen may differ from where the text position ended; the next
+    // segment sets its own matrix, so nothing to correct here.
+  }
+}
+
+// "1 0 <slant> 1 ": the start of every text matrix of `run`.
+void text_matrix_start(std::string& matrix, const GlyphRun& run) {
+  matrix = "1 0 "sv;
+  base::append_compact(matrix, run.synthetic_slant, 4);
+  matrix += " 1 "sv;
+}
+
 constexpr const char* kProducer = "Moyin (libharu)";
+
+// How many pages the drawing-ahead thread may be past the writer's: enough
+// to ride out an uneven page, little held (a page's text is tens of KB).
+constexpr size_t kPagesAhead = 4;
 
 // libharu grows a list by a fixed step of 20 items, copying all of it each
 // time with a byte loop: quadratic in a book's object table and long arrays
@@ -331,12 +429,18 @@ class Writer {
   bool subsets_made() const;
   void finish_cff_fonts();
   void draw_page(size_t index);
-  void draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& run);
+  void draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& run, const ShownRun* ahead);
   HPDF_ExtGState run_state(const GlyphRun& run, double scale);
   // `font(part)`: the name of the face's font resource holding part `part`.
+  // `ahead`: the run's glyphs shown already (show_ahead), or null.
   template <typename FontName>
   void run_operators(std::string& out, const layout::Page& lp, const GlyphRun& run,
-                     const FontName& font, std::string_view state);
+                     const FontName& font, std::string_view state, const ShownRun* ahead = nullptr);
+  // The drawing-ahead thread's work: the text of page `index`'s runs, read
+  // from the book and the faces' codes and widths (fixed once the fonts are
+  // loaded), touching nothing the writer's thread changes meanwhile.
+  ShownPage show_ahead(size_t index) const;
+  bool show_run_ahead(const layout::Page& lp, const GlyphRun& run, ShownRun& out) const;
   const std::string& colour(const layout::Color& c, bool stroke);
   std::vector<std::pair<std::pair<layout::Color, bool>, std::string>> colours_;  // colour()
   std::string run_ops_;          // draw_run's operators, its capacity kept
@@ -461,6 +565,10 @@ class Writer {
   // page is drawn (with several threads; `watch` keeps its streams by their
   // raw bytes, compressed by use_libdeflate).
   std::optional<StreamDeflater> page_deflater_;
+  // The runs' text formatted a few pages ahead on a thread of its own (with
+  // several threads and pages), and the page being drawn's (by item index).
+  std::optional<PagesAhead<ShownPage>> shown_ahead_;
+  ShownPage shown_;
   // Last: joined (by its destructor, on an early return too) before what it fills goes.
   std::vector<std::jthread> subsetting_;
 };
@@ -855,7 +963,8 @@ void Writer::finish_cff_fonts() {
     }
 }
 
-void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& run) {
+void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& run,
+                      const ShownRun* ahead) {
   if (run.glyphs.empty()) return;
   const FontEntry& fe = fonts_[run.face];
   if (!fe.font && fe.cff.empty()) return;
@@ -869,7 +978,7 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
   if (HPDF_ExtGState gs = run_state(run, opacity_scale_))
     state = HPDF_Page_GetExtGStateName(page, gs);
   run_ops_.clear();
-  run_operators(run_ops_, lp, run, font, state ? state : "");
+  run_operators(run_ops_, lp, run, font, state ? state : "", ahead);
   raw(page, run_ops_);
 }
 
@@ -889,7 +998,7 @@ HPDF_ExtGState Writer::run_state(const GlyphRun& run, double scale) {
 // code copies as (ToUnicode).
 template <typename FontName>
 void Writer::run_operators(std::string& s, const layout::Page& lp, const GlyphRun& run,
-                           const FontName& font, std::string_view state) {
+                           const FontName& font, std::string_view state, const ShownRun* ahead) {
   if (run.glyphs.empty()) return;
   FontEntry& fe = fonts_[run.face];
   if (!(run.size > 0) || run.size > HPDF_MAX_FONTSIZE) {
@@ -900,19 +1009,24 @@ void Writer::run_operators(std::string& s, const layout::Page& lp, const GlyphRu
   // glyphs' texts are worked out only when the run has a code not mapped yet
   // or a .notdef (most runs of a book repeat codes already drawn).
   std::vector<uint16_t>& codes = codes_;
-  codes.resize(run.glyphs.size());
   bool need_texts = false;
   if (fe.mapped.empty()) fe.mapped.assign(0x10000, false);
   const bool split = fe.cff.size() > 1;
   std::vector<uint8_t>& parts = parts_;
-  if (split) parts.resize(run.glyphs.size());
-  for (size_t i = 0; i < run.glyphs.size(); ++i) {
-    const int32_t part_and_code = fe.part_and_code(run.glyphs[i].gid);
-    codes[i] = static_cast<uint16_t>(part_and_code);
-    need_texts |= run.glyphs[i].gid == 0 || !fe.mapped[codes[i]];
+  if (ahead) {
+    codes = ahead->codes;  // no glyph 0 among them (show_run_ahead)
+    for (uint16_t code : codes) need_texts |= !fe.mapped[code];
+  } else {
+    codes.resize(run.glyphs.size());
+    for (size_t i = 0; i < run.glyphs.size(); ++i) {
+      const int32_t part_and_code = fe.part_and_code(run.glyphs[i].gid);
+      codes[i] = static_cast<uint16_t>(part_and_code);
+      need_texts |= run.glyphs[i].gid == 0 || !fe.mapped[codes[i]];
+    }
+    if (split) parts.resize(run.glyphs.size());
+    for (size_t i = 0; split && i < run.glyphs.size(); ++i)
+      parts[i] = static_cast<uint8_t>(fe.part_and_code(run.glyphs[i].gid) >> 16);
   }
-  for (size_t i = 0; split && i < run.glyphs.size(); ++i)
-    parts[i] = static_cast<uint8_t>(fe.part_and_code(run.glyphs[i].gid) >> 16);
   std::vector<std::string> texts;
   if (need_texts) texts = glyph_texts(run);
   for (size_t i = 0; need_texts && i < run.glyphs.size(); ++i) {
@@ -960,79 +1074,80 @@ void Writer::run_operators(std::string& s, const layout::Page& lp, const GlyphRu
     base::append_compact(s, size);
     s += " Tf\n"sv;
   };
-  uint8_t part = split ? parts[0] : 0;  // the font part in use
-  set_font(part);
+  set_font(ahead ? ahead->first_part : split ? parts[0] : 0);
   // Render mode: fill then stroke (SVG's paint order), outlines only, or
   // neither (text that copies but is not seen).
   if (stroke) s += fill ? "2 Tr\n"sv : "1 Tr\n"sv;
   else if (!fill) s += "3 Tr\n"sv;
-  // "1 0 <slant> 1 ": the start of every text matrix of the run.
-  std::string& matrix = matrix_;
-  matrix = "1 0 "sv;
-  base::append_compact(matrix, run.synthetic_slant, 4);
-  matrix += " 1 "sv;
-  // Glyphs sharing a vertical offset go in one TJ array; a new text matrix
-  // starts wherever the offset changes (marks, superscripts).
-  double pen = 0;  // pt from the run origin
-  size_t i = 0;
-  const auto& gs = run.glyphs;
-  while (i < gs.size()) {
-    const double yoff = gs[i].y_offset;
-    const double seg_x = pen;
-    s += matrix;
-    base::append_compact(s, x0 + seg_x);
-    s += ' ';
-    base::append_compact(s, y0 + yoff);
-    s += " Tm\n["sv;
-    size_t array_start = s.size();
-    double cur = 0;  // where the text position is now, pt from seg_x
-    bool in_string = false;
-    for (; i < gs.size() && gs[i].y_offset == yoff; ++i) {
-      const auto& g = gs[i];
-      if (g.gid == 0 && (pdfa() || ua_)) {
-        // PDF/A forbids showing .notdef: the character is left out (its box
-        // is still drawn), the pen moves on.
-        ++dropped_notdefs_;
-        pen += g.advance;
-        continue;
-      }
-      if (split && parts[i] != part) {
-        // A glyph of the face's other font: a new TJ after a Tf, from where
-        // the text position is (Tf leaves the text matrix as it is).
-        part = parts[i];
-        if (s.size() == array_start) {
-          s.pop_back();  // nothing shown yet: no empty TJ
-        } else {
-          if (in_string) s += '>';
-          in_string = false;
-          s += "] TJ\n"sv;
-        }
-        set_font(part);
-        s += '[';
-        array_start = s.size();
-      }
-      const double target = pen - seg_x + g.x_offset;
-      const double adjust = -(target - cur) * 1000 / size;  // TJ units
-      if (std::abs(adjust) >= 0.0005) {
-        if (in_string) s += '>';
-        in_string = false;
-        base::append_compact(s, adjust);
-      }
-      if (!in_string) s += '<';
-      in_string = true;
-      const uint16_t code = codes[i];
-      append_hex_code(s, code);
-      cur = target + fe.width(code) * size / 1000;
-      pen += g.advance;
+  if (ahead) {
+    size_t from = 0;
+    for (const auto& [at, part] : ahead->font_changes) {
+      s.append(ahead->ops, from, at - from);
+      set_font(part);
+      from = at;
     }
-    if (in_string) s += '>';
-    s += "] TJ\n"sv;
-    // The pen may differ from where the text position ended; the next
-    // segment sets its own matrix, so nothing to correct here.
+    s.append(ahead->ops, from);
+  } else {
+    text_matrix_start(matrix_, run);
+    show_glyphs(
+        s, run, codes.data(), split ? parts.data() : nullptr, x0, y0, matrix_, pdfa() || ua_,
+        dropped_notdefs_, [&](uint16_t code) { return fe.width(code); }, set_font);
   }
   s += "ET\n"sv;
   if (need_texts) s += notdef_boxes(run, x0, y0, texts);
   if (own_state) s += "Q\n"sv;
+}
+
+ShownPage Writer::show_ahead(size_t index) const {
+  const layout::Page& lp = book_.pages[index];
+  ShownPage shown(lp.items.size());
+  for (size_t i = 0; i < lp.items.size(); ++i)
+    if (const auto* run = std::get_if<GlyphRun>(&lp.items[i])) {
+      try {
+        shown[i].ready = show_run_ahead(lp, *run, shown[i]);
+      } catch (...) {  // out of memory: the writer's thread formats it
+        shown[i] = {};
+      }
+    }
+  return shown;
+}
+
+// What run_operators would show for `run`, made from what the writer's
+// thread only reads while it draws: the codes and parts by glyph id and the
+// widths of the subset's codes (set by load_fonts). Runs drawing a .notdef
+// (their codes are chosen as the pages are drawn), at an impossible size,
+// or with a glyph without a code or a width are left to the writer's thread
+// (false), which says what is wrong as before.
+bool Writer::show_run_ahead(const layout::Page& lp, const GlyphRun& run, ShownRun& out) const {
+  if (run.glyphs.empty() || !(run.size > 0) || run.size > HPDF_MAX_FONTSIZE || run.face < 0 ||
+      static_cast<size_t>(run.face) >= fonts_.size())
+    return false;
+  const FontEntry& fe = fonts_[run.face];
+  if (!fe.font && fe.cff.empty()) return false;
+  const size_t n = run.glyphs.size();
+  out.codes.resize(n);
+  std::vector<uint8_t> parts;
+  const bool split = fe.cff.size() > 1;
+  if (split) parts.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t gid = run.glyphs[i].gid;
+    const int32_t part_and_code = fe.code_by_gid.get(gid);
+    if (gid == 0 || part_and_code == FontEntry::kNoCode) return false;
+    const auto code = static_cast<uint16_t>(part_and_code);
+    if (fe.widths.get(code) == FontEntry::kNoWidth) return false;
+    out.codes[i] = code;
+    if (split) parts[i] = static_cast<uint8_t>(part_and_code >> 16);
+  }
+  out.first_part = split ? parts[0] : 0;
+  std::string matrix;
+  text_matrix_start(matrix, run);
+  int dropped = 0;  // none: no glyph 0
+  show_glyphs(
+      out.ops, run, out.codes.data(), split ? parts.data() : nullptr, run.origin.x,
+      lp.height - run.origin.y, matrix, false, dropped,
+      [&](uint16_t code) { return fe.widths.get(code); },
+      [&](uint8_t part) { out.font_changes.emplace_back(out.ops.size(), part); });
+  return true;
 }
 
 // The colour operator of `c` (fill "rg"/"k" or stroke "RG"/"K"): formatted
@@ -1464,7 +1579,7 @@ void Writer::draw_page(size_t index) {
       if (tag->end) tag_end(page, tag->element);
       else tag_begin(page, index, tag->element);
     } else if (const auto* run = std::get_if<GlyphRun>(&item)) {
-      draw_run(page, lp, *run);
+      draw_run(page, lp, *run, i < shown_.size() && shown_[i].ready ? &shown_[i] : nullptr);
     } else if (const auto* rule = std::get_if<layout::Rule>(&item)) {
       HPDF_Page_SetLineWidth(
           page, static_cast<HPDF_REAL>(std::clamp(rule->width, 0.0, double{HPDF_MAX_LINEWIDTH})));
@@ -2269,8 +2384,11 @@ bool Writer::run() {
   // (The last page's is compressed at the end either way: not for one page.)
   if (opt_.compress && opt_.threads > 1 && !opt_.reuse && pages_.size() > 1)
     page_deflater_.emplace();
+  if (opt_.draw_ahead && opt_.threads > 1 && pages_.size() > 1)
+    shown_ahead_.emplace(pages_.size(), kPagesAhead, [this](size_t i) { return show_ahead(i); });
   for (size_t i = 0; i < pages_.size(); ++i) {
     grow_by_doubling(pdf->xref->entries);  // annotations, forms, images
+    if (shown_ahead_) shown_ = shown_ahead_->take(i).value_or(ShownPage());
     draw_page(i);
     if (consumed_) std::vector<layout::Item>().swap(consumed_->pages[i].items);
     if (!check("drawing page " + std::to_string(i + 1))) return false;
@@ -2279,6 +2397,8 @@ bool Writer::run() {
       page_deflater_->give(static_cast<HPDF_PageAttr>(pages_[i]->attr)->contents);
     }
   }
+  shown_ahead_.reset();  // done: the writer's thread changes the fonts' tables from here
+  shown_ = {};
   check_rgb_leftovers();
   add_outline();
   if (!check("building the outline")) return false;

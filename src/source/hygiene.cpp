@@ -24,6 +24,21 @@ bool looks_binary(std::string_view raw) {
   return (nul >= 8 && nul * 100 > n) || (control + nul >= 8 && (control + nul) * 10 > n);
 }
 
+namespace {
+
+// A three-byte sequence whose lead byte (E1–EC, EE, EF) cannot start an
+// overlong form or a surrogate: valid when both continuation bytes are.
+// Han and CJK punctuation are all such; anything else goes to the decoder.
+bool three_byte_without_checks(std::string_view s, size_t i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  if (b0 < 0xE1 || b0 > 0xEF || b0 == 0xED || i + 3 > s.size()) return false;
+  const auto b1 = static_cast<unsigned char>(s[i + 1]);
+  const auto b2 = static_cast<unsigned char>(s[i + 2]);
+  return (b1 & 0xC0) == 0x80 && (b2 & 0xC0) == 0x80;
+}
+
+}  // namespace
+
 std::optional<std::string> clean_input(std::string_view raw, std::string_view path,
                                        doc::Diagnostics& diags) {
   if (looks_binary(raw)) {
@@ -72,6 +87,10 @@ std::optional<std::string> clean_input(std::string_view raw, std::string_view pa
     }
     if (u < 0x80) {
       ++i;
+      continue;
+    }
+    if (three_byte_without_checks(raw, i)) {  // most Han text: no call to the decoder
+      i += 3;
       continue;
     }
     const base::Decoded d = base::decode_at(raw, i);

@@ -97,19 +97,19 @@ Prepared prepare(std::string_view body) {
   };
   size_t i = 0;
   while (i < body.size()) {
+    // The bytes up to the next delimiter run are copied as one run.
+    size_t stop = i;
+    while (stop < body.size() && body[stop] != '*' && body[stop] != '_') {
+      if (body[stop] == '\n') {
+        ++line;
+        line_start_out = p.text.size() + (stop + 1 - i);
+      }
+      ++stop;
+    }
+    p.text.append(body.substr(i, stop - i));
+    i = stop;
+    if (i == body.size()) break;
     const char c = body[i];
-    if (c == '\n') {
-      p.text += c;
-      ++i;
-      ++line;
-      line_start_out = p.text.size();
-      continue;
-    }
-    if (c != '*' && c != '_') {
-      p.text += c;
-      ++i;
-      continue;
-    }
     size_t j = i;
     while (j < body.size() && body[j] == c) ++j;
     size_t backslashes = 0;
@@ -773,20 +773,24 @@ struct Converter {
   }
 
   void inline_node(cmark_node* n, std::vector<doc::Inline>& out, int depth) {
-    doc::Inline in;
-    in.pos = pos(n);
     const auto type = cmark_node_get_type(n);
     if (depth >= kMaxInlineDepth && cmark_node_first_child(n) != nullptr) {
       warn_depth(n);
       flat_text(n, out);
       return;
     }
+    // Built in place, as block_node does; nothing else is added to `out` meanwhile.
+    doc::Inline& in = out.emplace_back();
+    in.pos = pos(n);
     switch (type) {
       case CMARK_NODE_TEXT:
         in.kind = doc::InlineKind::Text;
         in.text = raw_str(cmark_node_get_literal(n));
         if (math.base != 0 && in.text.size() >= 4) {
-          split_math(std::move(in.text), in.pos, out);
+          std::string text = std::move(in.text);
+          const doc::Position at = in.pos;
+          out.pop_back();
+          split_math(std::move(text), at, out);
           return;
         }
         break;
@@ -847,10 +851,10 @@ struct Converter {
           break;
         }
         // Unknown inline: keep what it contains.
+        out.pop_back();
         inlines(n, out, depth + 1);
         return;
     }
-    out.push_back(std::move(in));
   }
 
   // --- blocks --------------------------------------------------------------
@@ -869,6 +873,10 @@ struct Converter {
   // Marker blocks (container_scan.h) → Callout blocks holding the blocks up
   // to their container's last line; end markers vanish.
   void gather_containers(std::vector<doc::Block>& list, size_t first) {
+    // Markers are raw HTML blocks: without one the list stays as it is (no moves).
+    if (std::none_of(list.begin() + static_cast<std::ptrdiff_t>(first), list.end(),
+                     [](const doc::Block& b) { return b.kind == doc::BlockKind::RawHtml; }))
+      return;
     std::vector<doc::Block> rest(
         std::make_move_iterator(list.begin() + static_cast<std::ptrdiff_t>(first)),
         std::make_move_iterator(list.end()));
@@ -988,7 +996,10 @@ struct Converter {
       flat_blocks(n, out, doc);
       return;
     }
-    doc::Block b;
+    // Built in place at the end of `out` (a Block is large to move); the
+    // cases that make something else take it back out. Nothing else is
+    // added to `out` while `b` is being filled.
+    doc::Block& b = out.emplace_back();
     b.pos = pos(n);
     switch (cmark_node_get_type(n)) {
       case CMARK_NODE_PARAGRAPH:
@@ -997,9 +1008,14 @@ struct Converter {
         if (b.inlines.size() == 1 && b.inlines[0].kind == doc::InlineKind::Image) {
           b.kind = doc::BlockKind::Image;
         }
-        if (b.inlines.empty()) return;  // e.g. only a stripped sentinel
+        if (b.inlines.empty()) {  // e.g. only a stripped sentinel
+          out.pop_back();
+          return;
+        }
         if (has_display_math(b.inlines)) {
-          split_display(std::move(b), out);
+          doc::Block para = std::move(b);
+          out.pop_back();
+          split_display(std::move(para), out);
           return;
         }
         break;
@@ -1066,6 +1082,7 @@ struct Converter {
         b.id = footnote_ids.unique("fn-" + slug);
         blocks(n, b.children, doc, depth + 1);
         doc.footnotes.push_back(std::move(b));
+        out.pop_back();
         return;
       }
       default:
@@ -1074,10 +1091,10 @@ struct Converter {
           break;
         }
         // Unknown block: keep its content.
+        out.pop_back();
         blocks(n, out, doc, depth + 1);
         return;
     }
-    out.push_back(std::move(b));
   }
 
   static bool has_display_math(const std::vector<doc::Inline>& seq) {
@@ -1209,9 +1226,8 @@ void parse_markdown(std::string_view body, int first_line, std::string_view path
                  .path = path,
                  .diags = diags};
   conv.line_starts.push_back(0);
-  for (size_t i = 0; i < prep.text.size(); ++i) {
-    if (prep.text[i] == '\n') conv.line_starts.push_back(i + 1);
-  }
+  for (size_t nl = prep.text.find('\n'); nl != std::string::npos; nl = prep.text.find('\n', nl + 1))
+    conv.line_starts.push_back(nl + 1);
   conv.blocks(root.get(), doc.blocks, doc, 0);
   find_images(doc);
   table_captions(doc.blocks);

@@ -422,7 +422,8 @@ std::string ProtectedMath::restore(std::string_view s) const {
 
 ProtectedMath protect_math(std::string_view body) {
   ProtectedMath p;
-  if (body.find_first_of("$\\") == std::string_view::npos) {
+  // Two memchr scans: find_first_of would search its set once per byte.
+  if (body.find('$') == std::string_view::npos && body.find('\\') == std::string_view::npos) {
     p.text = std::string(body);
     return p;
   }

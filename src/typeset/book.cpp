@@ -370,6 +370,13 @@ layout::Book assemble(const doc::Metadata& meta, const std::string& title, Block
     for (const auto& it : body.pages[k].items)
       if (auto* a = std::get_if<layout::Anchor>(&it)) anchor_page.emplace(a->name, k);
 
+  // Running heads and feet repeat (a chapter's title on each of its pages):
+  // each distinct line is set once.
+  SetCache running_lines(setter);
+  const LineSetter running_setter = [&running_lines](const SetRequest& req) {
+    return running_lines(req);
+  };
+
   // Front matter: title page, table of contents.
   std::vector<layout::Page> front;
   Running run;
@@ -404,7 +411,7 @@ layout::Book assemble(const doc::Metadata& meta, const std::string& title, Block
     if (k >= toc_first)
       add_running(front[k], k % 2 == 0, k == toc_first,
                   Running{run.title, toc_title(sheet, meta.lang), "", run.author, run.date}, sheet,
-                  setter);
+                  running_setter);
   }
 
   // Running heads of the body.
@@ -425,7 +432,7 @@ layout::Book assemble(const doc::Metadata& meta, const std::string& title, Block
     if (!first_chapter.empty()) here.chapter = first_chapter;
     here.section = !first_section.empty() ? first_section : (chapter_page ? "" : run.section);
     if (!body.pages[k].items.empty())  // a blank verso before a chapter stays blank
-      add_running(body.pages[k], k % 2 == 0, chapter_page, here, sheet, setter);
+      add_running(body.pages[k], k % 2 == 0, chapter_page, here, sheet, running_setter);
     // State carried to the next page: the last marks of this page.
     for (const Mark& m : body.marks[k]) {
       if (m.level == chapter_level) {

@@ -34,7 +34,6 @@ SetAhead::SetAhead(Predict predict, int threads, std::function<AheadSetter()> ma
 SetAhead::SetAhead(std::vector<OwnedRequest> planned, int threads,
                    std::function<AheadSetter()> make, size_t window)
     : window_(std::max<size_t>(window, 1)), reach_(window_) {
-  slots_.reserve(planned.size());
   for (const OwnedRequest& r : planned) {
     const SetRequest req = r.request();
     add_locked(request_key(req), req);  // no worker yet

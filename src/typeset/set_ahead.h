@@ -20,6 +20,7 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -127,7 +128,10 @@ class SetAhead {
   void set_claimed(std::unique_lock<std::mutex>& lock, size_t i, const AheadSetter& set);
   void work(const std::function<AheadSetter()>& make, const Predict* predict);
 
-  std::vector<Slot> slots_;                        // distinct requests in order of first prediction
+  // Distinct requests in order of first prediction. A deque: the prediction
+  // appends while take() and the workers hold references to earlier slots
+  // across waits (a vector's growth moved them: a use after free).
+  std::deque<Slot> slots_;
   std::unordered_map<std::string, size_t> index_;  // request_key -> slot
   // Requests the caller asked before the prediction came to them (key ->
   // times): their predictions are dropped as they come.

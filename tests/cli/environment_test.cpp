@@ -7,7 +7,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace moyin::cli {
 namespace {
@@ -98,6 +100,54 @@ TEST(Environment, ParsedSheetsKeptForTheNextRunOfTheSameBuild) {
   EXPECT_FALSE(read_environment(d).parsed_sheets->has_builtin());
   ScopedEnv no("MOYIN_NO_SHEET_CACHE", "1");
   EXPECT_TRUE(read_environment(d).sheet_cache.empty());
+  fs::remove_all(dir);
+}
+
+// The hyphenation tables read from the dictionary are kept in the user's
+// cache; the next run takes them (and gives the same points); a damaged file
+// or another build's is not used; MOYIN_NO_SHEET_CACHE=1 turns it off.
+TEST(Environment, HyphenationTablesKeptForTheNextRunOfTheSameBuild) {
+  const fs::path dir = scratch();
+  ScopedEnv cache("XDG_CACHE_HOME", dir.c_str());
+  ScopedEnv off("MOYIN_NO_SHEET_CACHE", nullptr);
+  doc::Diagnostics d;
+  const Environment env = read_environment(d);
+  ASSERT_EQ(env.hyphenation_cache, dir / "moyin" / "hyphenation");
+  const std::vector<std::string> words = {"hyphenation", "typesetting",   "transformer",
+                                          "multimodal",  "reinforcement", "representation"};
+  auto points = [&words](const typeset::Hyphenator& h) {
+    std::vector<std::vector<size_t>> all;
+    for (const std::string& w : words) all.push_back(h.points(w));
+    return all;
+  };
+  std::optional<typeset::Hyphenator> first = load_hyphenator(env);
+  ASSERT_TRUE(first);
+  save_hyphenation(env, *first);  // nothing read yet: nothing to keep
+  EXPECT_FALSE(fs::exists(env.hyphenation_cache));
+  const auto expected = points(*first);
+  save_hyphenation(env, *first);
+  ASSERT_TRUE(fs::exists(env.hyphenation_cache));
+  std::optional<typeset::Hyphenator> next = load_hyphenator(env);
+  EXPECT_EQ(points(*next), expected);
+  EXPECT_FALSE(next->tables_to_keep());  // taken from the file, not the dictionary
+  // A damaged file (one byte of its tables changed): read from the dictionary.
+  std::ifstream in(env.hyphenation_cache, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  in.close();
+  bytes[bytes.size() - 2] ^= 0x10;
+  std::ofstream(env.hyphenation_cache, std::ios::binary) << bytes;
+  std::optional<typeset::Hyphenator> damaged = load_hyphenator(env);
+  EXPECT_EQ(points(*damaged), expected);
+  EXPECT_TRUE(damaged->tables_to_keep());
+  // Another build's file: not used either.
+  save_hyphenation(env, *damaged);
+  Environment other = env;
+  other.program = "1@1";
+  std::optional<typeset::Hyphenator> foreign = load_hyphenator(other);
+  EXPECT_EQ(points(*foreign), expected);
+  EXPECT_TRUE(foreign->tables_to_keep());
+  ScopedEnv no("MOYIN_NO_SHEET_CACHE", "1");
+  EXPECT_TRUE(read_environment(d).hyphenation_cache.empty());
   fs::remove_all(dir);
 }
 

@@ -869,6 +869,60 @@ TEST_F(PdfTest, UncoveredCharactersCopyBackThoughDrawnAsNotdef) {
   EXPECT_NE(meta.out.find("<pdfuaid:part>1</pdfuaid:part>"), std::string::npos) << meta.out;
 }
 
+// The glyph runs' text made a few pages ahead on a thread of its own
+// (WriteOptions::draw_ahead, docs/performance.md): the same bytes and the
+// same diagnostics as on the writer's thread alone, on 1 and several
+// threads, compressed or not, in PDF/UA (.notdef dropped) or not, with runs
+// the thread leaves to the writer (.notdef) among those it makes, and with
+// a book the writer frees page by page as it draws.
+TEST_F(PdfTest, RunsShownAheadWriteTheSameBytes) {
+  LongBook lb = long_book(24, 40);
+  for (size_t p = 0; p < lb.book.pages.size(); p += 5)
+    lb.book.pages[p].items.push_back(make_run(*faces().dejavu, 1, "A中B", 12, 72, 700));
+  for (const bool compress : {true, false})
+    for (const bool ua : {false, true}) {
+      const std::string variant = std::string(compress ? "z" : "plain") + (ua ? "-ua" : "");
+      std::string first_bytes, first_diags;
+      auto write_as = [&](int threads, bool ahead, bool consume) {
+        WriteOptions opt;
+        opt.threads = threads;
+        opt.draw_ahead = ahead;
+        opt.compress = compress;
+        opt.ua = ua;
+        const std::string name = variant + "-" + std::to_string(threads) + (ahead ? "-ahead" : "") +
+                                 (consume ? "-consumed" : "") + ".pdf";
+        doc::Diagnostics diags;
+        layout::Book copy = lb.book;
+        const bool ok = consume ? write(std::move(copy), dir_ / name, opt, diags)
+                                : write(lb.book, dir_ / name, opt, diags);
+        EXPECT_TRUE(ok) << name << all(diags);
+        const std::string bytes = read_bytes(dir_ / name);
+        std::string said;  // the messages, without the file's name
+        for (const auto& d : diags.items) said += d.message + "\n";
+        if (first_bytes.empty()) {
+          first_bytes = bytes;
+          first_diags = said;
+          EXPECT_FALSE(bytes.empty());
+        } else {
+          EXPECT_TRUE(bytes == first_bytes) << name << " differs from " << variant << "-1.pdf";
+          EXPECT_EQ(said, first_diags) << name;
+        }
+      };
+      write_as(1, false, false);
+      write_as(4, false, false);
+      write_as(2, true, false);
+      write_as(4, true, false);
+      write_as(2, true, true);
+      if (ua) {
+        EXPECT_NE(first_diags.find("left out of the PDF/UA text"), std::string::npos);
+      }
+    }
+  auto text =
+      run_command("pdftotext -enc UTF-8 '" + (dir_ / "z-2-ahead.pdf").string() + "' -", dir_);
+  EXPECT_NE(text.out.find("A中B"), std::string::npos);
+  EXPECT_NE(text.out.find(lb.lines.back()), std::string::npos);
+}
+
 }  // namespace
 }  // namespace moyin::pdf
 

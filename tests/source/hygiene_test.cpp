@@ -42,6 +42,23 @@ TEST(CleanInput, NulAndInvalidBytesReplacedAndReportedWhereTheyStand) {
   EXPECT_EQ(diags.items[1].pos.column, 3);
 }
 
+TEST(CleanInput, ThreeByteSequencesCheckedAtEveryLeadByte) {
+  Diagnostics diags;
+  // Valid at the lead bytes the fast path takes (E1–EC, EE, EF) and at those it
+  // leaves to the decoder (E0, ED): အ 한 U+D7FF 豈 U+FFFD ࠀ.
+  const std::string good =
+      "\xE1\x80\x80\xED\x95\x9C\xED\x9F\xBF\xEF\xA4\x80\xEF\xBF\xBD\xE0\xA0\x80";
+  EXPECT_EQ(clean_input(good, "x.md", diags), good);
+  EXPECT_TRUE(diags.items.empty());
+  // A surrogate, an overlong form, a bad continuation byte and a cut-off
+  // sequence become U+FFFD one byte at a time.
+  const auto out = clean_input("\xED\xA0\x80|\xE0\x80\x80|\xE4\xB8(|\xE4\xB8", "x.md", diags);
+  const std::string r = "\xEF\xBF\xBD";
+  EXPECT_EQ(out, r + r + r + "|" + r + r + r + "|" + r + r + "(|" + r + r);
+  ASSERT_EQ(diags.items.size(), 1u);
+  EXPECT_EQ(diags.items[0].pos.column, 1);
+}
+
 TEST(CleanInput, BinaryFileRefused) {
   Diagnostics diags;
   EXPECT_FALSE(clean_input(std::string(64, '\0') + "text", "x.bin", diags).has_value());

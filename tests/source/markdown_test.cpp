@@ -70,6 +70,26 @@ TEST(CjkEmphasis, PositionsAfterTheFixAreSourceColumns) {
   EXPECT_EQ(in[2].pos, (doc::Position{1, 17}));
 }
 
+TEST(CjkEmphasis, PositionsOnLaterLinesAndSecondParagraph) {
+  // The sentinels are inserted while the text between delimiter runs is
+  // copied a run at a time: columns on every line stay source columns.
+  auto p = parse("plain line\n前**真，**她\n\n第二段**《书》**好 *x*\n");
+  ASSERT_EQ(p->blocks.size(), 2u);
+  const auto& first = p->blocks[0].inlines;
+  ASSERT_EQ(first.size(), 5u);  // text, soft break, text, strong, text
+  EXPECT_EQ(first[2].pos, (doc::Position{2, 1}));
+  EXPECT_EQ(first[3].kind, InlineKind::Strong);
+  EXPECT_EQ(first[3].pos, (doc::Position{2, 4}));
+  EXPECT_EQ(first[4].pos, (doc::Position{2, 14}));
+  const auto& second = p->blocks[1].inlines;
+  ASSERT_EQ(second.size(), 4u);  // text, strong, text, emphasis
+  EXPECT_EQ(second[1].kind, InlineKind::Strong);
+  EXPECT_EQ(second[1].pos, (doc::Position{4, 10}));
+  EXPECT_EQ(second[2].pos, (doc::Position{4, 23}));
+  EXPECT_EQ(second[3].kind, InlineKind::Emphasis);
+  EXPECT_EQ(second[3].pos, (doc::Position{4, 27}));
+}
+
 TEST(CjkAutolink, StopsBeforeFullwidthPunctuation) {
   auto p = parse("见https://x.com。后文\n");
   const auto& in = first_para(*p);

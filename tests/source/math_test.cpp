@@ -51,6 +51,14 @@ TEST(MathSource, BackslashDelimitersKeepTheirBackslashes) {
   EXPECT_EQ(para("GitHub $`\\sqrt{2}`$ math"), "GitHub $\\sqrt{2}$ math");
 }
 
+TEST(MathSource, FoundWithOnlyOneKindOfTrigger) {
+  // No `$` in the text: backslash delimiters and references are still seen
+  // (and no backslash: dollars are).
+  EXPECT_EQ(para("只有 \\(x^2\\) 一处"), "只有 $x^2$ 一处");
+  EXPECT_EQ(para("只有 $y$ 一处"), "只有 $y$ 一处");
+  EXPECT_EQ(para("no formula at all"), "no formula at all");
+}
+
 TEST(MathSource, DisplayFormulasBecomeBlocks) {
   Parsed p = parse("递推式\n$$\nT(n) = 2T(n/2) + n \\label{rec}\n$$\n由此可得\n");
   ASSERT_EQ(p.doc->blocks.size(), 3u);

@@ -6,9 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 #include <optional>
 #include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "base/utf8.h"
 #include "test_fonts.h"
@@ -534,6 +537,58 @@ TEST(Hyphenator, EnglishPatterns) {
   EXPECT_TRUE(hy->points("GPT4o").empty());                           // not a word of letters
   EXPECT_TRUE(hy->points("cat").empty());
   EXPECT_FALSE(Hyphenator::load("/nonexistent/hyph.dic"));
+}
+
+// Tables kept from an earlier run (KeptTables) give the same points as the
+// dictionary; tables that are not a sound automaton are refused (the
+// dictionary is read instead), whatever byte of them is damaged.
+TEST(Hyphenator, KeptTablesGiveTheDictionarysPoints) {
+  std::vector<std::string> words;
+  {
+    std::ifstream in(std::string(MOYIN_SOURCE_DIR) + "/tests/data/corpus/llm-survey-2025.md");
+    std::string w;
+    for (char c; in.get(c);) {
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+        w += c;
+      } else if (!w.empty()) {
+        words.push_back(std::exchange(w, {}));
+      }
+    }
+  }
+  for (const char* w : {"hyphenation", "characteristically", "incomprehensibilities",
+                        "electroencephalographically", "typesetting", "table"})
+    words.emplace_back(w);
+  ASSERT_GT(words.size(), 500u);
+  auto fresh = Hyphenator::load(default_hyphenation_dictionary());
+  ASSERT_TRUE(fresh);
+  EXPECT_FALSE(fresh->tables_to_keep());  // nothing read yet
+  std::vector<std::vector<size_t>> expected;
+  for (const std::string& w : words) expected.push_back(fresh->points(w));
+  const std::optional<std::string> tables = fresh->tables_to_keep();
+  ASSERT_TRUE(tables);
+  auto from = [&](std::optional<std::string> given) {
+    return Hyphenator::load(default_hyphenation_dictionary(),
+                            [given = std::move(given)] { return given; });
+  };
+  auto kept = from(tables);
+  for (size_t i = 0; i < words.size(); ++i)
+    EXPECT_EQ(kept->points(words[i]), expected[i]) << words[i];
+  EXPECT_FALSE(kept->tables_to_keep());  // taken, not read
+  // Refused: read from the dictionary instead.
+  for (const std::string& bad : {std::string(), std::string("MHY1"), tables->substr(0, 100),
+                                 tables->substr(0, tables->size() - 1), *tables + "x"}) {
+    auto h = from(bad);
+    EXPECT_EQ(h->points("hyphenation"), expected[words.size() - 6]);
+    EXPECT_TRUE(h->tables_to_keep());
+  }
+  // Any damaged byte: never read outside the tables (the sanitizers run
+  // this), at worst other points for a word.
+  for (size_t at = 0; at < tables->size(); at += tables->size() / 24 + 1) {
+    std::string bad = *tables;
+    bad[at] = static_cast<char>(bad[at] ^ 0x5A);
+    auto h = from(bad);
+    for (size_t i = 0; i < words.size(); i += 7) (void)h->points(words[i]);
+  }
 }
 
 TEST_F(Paragraph, LongEnglishWordsAreHyphenatedWhenALineWouldBeLoose) {
