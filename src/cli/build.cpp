@@ -787,9 +787,12 @@ std::string cache_context(const Settings& s, const Environment& env, const fs::p
     key += "\nresource-path " + absolute_normal(dir).string();
   if (s.fetch) key += s.fetch_private ? "\nfetch private" : "\nfetch";
   key += "\nfonts " + file(fonts_yaml);
+  std::map<std::string, std::string> stamps;  // by file: a collection's faces share theirs
   for (int id = 0; id < fonts.face_count(); ++id) {
     const font::FaceInfo& info = font::info(fonts.face(id));
-    key += "\nface " + info.path + " " + std::to_string(info.index) + " " + stamp(info.path);
+    auto [at, added] = stamps.try_emplace(info.path);
+    if (added) at->second = stamp(info.path);
+    key += "\nface " + info.path + " " + std::to_string(info.index) + " " + at->second;
   }
   key += "\nmath " + file(env.math.script);
   key += "\nepoch " +

@@ -56,20 +56,22 @@ class FaceTable {
   int add(FacePtr face) {
     const size_t n = size_.load(std::memory_order_relaxed);
     if (n == kCapacity) return -1;
-    slots_[n].store(face.get(), std::memory_order_release);
+    std::atomic_ref(slots_[n]).store(face.get(), std::memory_order_release);
     owned_.push_back(std::move(face));
     size_.store(n + 1, std::memory_order_release);
     return static_cast<int>(n);
   }
   const Face* get(int id) const {
     if (id < 0 || static_cast<size_t>(id) >= size_.load(std::memory_order_acquire)) return nullptr;
-    return slots_[static_cast<size_t>(id)].load(std::memory_order_acquire);
+    return std::atomic_ref(slots_[static_cast<size_t>(id)]).load(std::memory_order_acquire);
   }
   size_t size() const { return size_.load(std::memory_order_acquire); }
 
  private:
-  std::unique_ptr<std::atomic<const Face*>[]> slots_ =
-      std::make_unique<std::atomic<const Face*>[]>(kCapacity);
+  // Not zeroed: only slots below size_ are read, each written before it is
+  // published; so only the pages of the slots used are touched (faulted in),
+  // not the table's 128 KB at every start.
+  std::unique_ptr<const Face*[]> slots_ = std::make_unique_for_overwrite<const Face*[]>(kCapacity);
   std::atomic<size_t> size_{0};
   std::vector<FacePtr> owned_;
 };
@@ -83,6 +85,8 @@ struct LibraryData {
   // the global one), started only when needed (font/resolver.h).
   Resolver resolver{ResolutionCache{}};
   std::map<std::pair<std::string, int>, int> by_file;  // (canonical path, index) -> id
+  // Font files' canonical paths by the path named (canonical_path).
+  std::unordered_map<std::string, std::string> canonical;
   // Fallback: candidates in fontconfig's order per language, opened lazily.
   std::vector<FallbackCandidate> candidates;
   std::map<std::pair<std::string, int>, int> candidate_ids;  // (file, index) -> index in candidates
@@ -166,6 +170,34 @@ doc::Position pos_of(const YAML::Node& n) {
   return {m.line + 1, m.column + 1};
 }
 
+// `p` made canonical (weakly: a path that does not resolve stays as it is),
+// as std::filesystem::weakly_canonical, whose every call walks the whole path
+// (a stat and a readlink per component: about 7 µs, nearly all of it the
+// kernel's). Here each path named, and each folder on the way, is resolved
+// once: a file or folder that is not a link, in a folder resolved already,
+// takes one lstat. (A collection's faces name one file; the faces of a
+// family share their folder.)
+const std::string& canonical_path(LibraryData& lib, const std::filesystem::path& p) {
+  namespace fs = std::filesystem;
+  if (auto it = lib.canonical.find(p.native()); it != lib.canonical.end()) return it->second;
+  std::string canon;
+  std::error_code ec;
+  const fs::path name = p.filename();
+  const fs::path parent = p.parent_path();
+  const bool plain_name =
+      p.is_absolute() && !name.empty() && name != "." && name != ".." && parent != p;
+  const fs::file_type type = plain_name ? fs::symlink_status(p, ec).type() : fs::file_type::none;
+  if (!ec && type != fs::file_type::none && type != fs::file_type::not_found &&
+      type != fs::file_type::symlink) {
+    const std::string& dir = canonical_path(lib, parent);  // exists: `p` does
+    canon = (fs::path(dir) / name).string();
+  } else {
+    const fs::path weak = fs::weakly_canonical(p, ec);
+    canon = ec ? p.string() : weak.string();
+  }
+  return lib.canonical.try_emplace(p.native(), std::move(canon)).first->second;
+}
+
 struct Loader {
   LibraryData& lib;
   doc::Diagnostics& diags;
@@ -175,11 +207,9 @@ struct Loader {
 
   // Opens (or reuses) a face; errors are reported at the yaml position.
   int open(const std::string& file, int index, doc::Position at) {
-    std::error_code ec;
     std::filesystem::path p = file;
     if (p.is_relative()) p = base_dir / p;
-    std::filesystem::path canon = std::filesystem::weakly_canonical(p, ec);
-    if (ec) canon = p;
+    const std::filesystem::path canon = canonical_path(lib, p);
     auto key = std::make_pair(canon.string(), index);
     if (auto it = lib.by_file.find(key); it != lib.by_file.end()) return it->second;
     doc::Diagnostics local;
@@ -396,9 +426,7 @@ size_t fallback_order(LibraryData& lib, const std::string& lang) {
 // Opens a fallback candidate (or finds it among the faces already open);
 // -1 when it cannot be used. Called under the library's mutex.
 int open_fallback(LibraryData& lib, const FallbackCandidate& c) {
-  std::error_code ec;
-  std::filesystem::path canon = std::filesystem::weakly_canonical(c.file, ec);
-  auto key = std::make_pair(ec ? c.file : canon.string(), c.index);
+  auto key = std::make_pair(canonical_path(lib, c.file), c.index);
   if (auto it = lib.by_file.find(key); it != lib.by_file.end()) return it->second;
   doc::Diagnostics ignored;  // a face fontconfig lists but Moyin cannot embed: skip it
   FacePtr face = open_face(key.first, c.index, ignored);

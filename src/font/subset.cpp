@@ -47,10 +47,9 @@ FacePtrHb face_from_bytes(std::span<const std::byte> file, int index, std::strin
 
 std::vector<std::byte> blob_bytes(hb_blob_t* blob) {
   unsigned len = 0;
-  const char* data = hb_blob_get_data(blob, &len);
-  std::vector<std::byte> out(len);
-  if (len) std::copy_n(reinterpret_cast<const std::byte*>(data), len, out.data());
-  return out;
+  const auto* data = reinterpret_cast<const std::byte*>(hb_blob_get_data(blob, &len));
+  return data ? std::vector<std::byte>(data, data + len)
+              : std::vector<std::byte>();  // not zeroed first
 }
 
 void put16(std::string& s, uint32_t v) {
@@ -164,8 +163,32 @@ InputPtr glyph_input(hb_face_t* face, std::span<const uint32_t> glyphs, std::str
   return input;
 }
 
-std::optional<PuaSubset> subset_pua_face(hb_face_t* face, std::span<const uint32_t> glyphs,
+hb_blob_t* table_but_cmap(hb_face_t*, hb_tag_t tag, void* source) {
+  if (tag == HB_TAG('c', 'm', 'a', 'p')) return hb_blob_get_empty();
+  return hb_face_reference_table(static_cast<hb_face_t*>(source), tag);
+}
+
+// `face` seen without its cmap (sharing its tables), for the glyph-addressed
+// subset, which replaces the cmap with its own: asked for glyphs, hb-subset
+// 6.0 first maps every code point of the cmap to its glyph to keep the ones
+// that reach a glyph asked for (DejaVu Sans Mono's format 12 subtable: 4.4 M
+// instructions a subset, docs/performance.md), a cmap thrown away after.
+FacePtrHb without_cmap(hb_face_t* face) {
+  FacePtrHb out(hb_face_create_for_tables(table_but_cmap, hb_face_reference(face), [](void* f) {
+    hb_face_destroy(static_cast<hb_face_t*>(f));
+  }));
+  if (out.get() == hb_face_get_empty()) return nullptr;
+  return out;
+}
+
+std::optional<PuaSubset> subset_pua_face(hb_face_t* whole, std::span<const uint32_t> glyphs,
                                          std::string& error) {
+  FacePtrHb source = without_cmap(whole);
+  if (!source) {
+    error = "out of memory";
+    return std::nullopt;
+  }
+  hb_face_t* face = source.get();
   InputPtr input = glyph_input(face, glyphs, error);
   if (!input) return std::nullopt;
   // Nothing shapes with this subset: drop layout tables (and with them the
@@ -420,20 +443,57 @@ bool face_has_table(hb_face_t* face, hb_tag_t tag) {
   return hb_blob_get_length(t.get()) > 0;
 }
 
-// A face of only the tables a CFF subset for the PDF reads (the outlines
-// and the glyph count), sharing the source's bytes. Subsetting the whole
-// face would first walk its cmap (tens of thousands of code points in a CJK
-// face) and the Unicode variation sequences, adding variant glyphs no text
-// uses: a fixed ~10–20 ms per Noto CJK face even for a handful of glyphs
-// (docs/performance.md), and a larger font program.
-FacePtrHb outline_face(hb_face_t* face) {
-  FacePtrHb out(hb_face_builder_create());
-  for (hb_tag_t tag :
-       {HB_TAG('C', 'F', 'F', ' '), HB_TAG('h', 'e', 'a', 'd'), HB_TAG('m', 'a', 'x', 'p')}) {
-    BlobPtr table(hb_face_reference_table(face, tag));
-    if (!hb_face_builder_add_table(out.get(), tag, table.get())) return nullptr;
-  }
+// The tables a CFF subset for the PDF reads (the outlines and the glyph
+// count), shared with the source face, and whether hb-subset is shown the
+// outlines (see plans_without_outlines).
+struct OutlineTables {
+  BlobPtr cff, head, maxp;
+  bool hide_cff = false;
+};
+
+hb_blob_t* outline_table(hb_face_t*, hb_tag_t tag, void* user_data) {
+  const auto* tables = static_cast<const OutlineTables*>(user_data);
+  const BlobPtr* blob = tag == HB_TAG('C', 'F', 'F', ' ') && !tables->hide_cff ? &tables->cff
+                        : tag == HB_TAG('h', 'e', 'a', 'd')                    ? &tables->head
+                        : tag == HB_TAG('m', 'a', 'x', 'p')                    ? &tables->maxp
+                                                                               : nullptr;
+  return blob ? hb_blob_reference(blob->get()) : hb_blob_get_empty();
+}
+
+// A face of only those tables (`tables` must outlive it). Subsetting the
+// whole face would first walk its cmap (tens of thousands of code points in
+// a CJK face) and the Unicode variation sequences, adding variant glyphs no
+// text uses: a fixed ~10–20 ms per Noto CJK face even for a handful of
+// glyphs (docs/performance.md), and a larger font program.
+FacePtrHb outline_face(hb_face_t* face, OutlineTables& tables) {
+  tables.cff.reset(hb_face_reference_table(face, HB_TAG('C', 'F', 'F', ' ')));
+  tables.head.reset(hb_face_reference_table(face, HB_TAG('h', 'e', 'a', 'd')));
+  tables.maxp.reset(hb_face_reference_table(face, HB_TAG('m', 'a', 'x', 'p')));
+  FacePtrHb out(hb_face_create_for_tables(outline_table, &tables, nullptr));
+  if (out.get() == hb_face_get_empty()) return nullptr;
   return out;
+}
+
+// Whether hb-subset may plan the subset of a CFF face without its outlines
+// (OutlineTables::hide_cff) and give the same subset. hb-subset 6.0 reads
+// the `CFF ` table twice: to cut the outlines (executing the plan), and
+// while planning only to add the components of accented glyphs built with
+// `seac` (endchar with four arguments naming two glyphs by their
+// StandardEncoding codes), for which it interprets the charstring of every
+// glyph asked for: a third of the subset's instructions (about 17,000 a
+// glyph of Noto CJK, docs/performance.md). A CID-keyed font has no
+// StandardEncoding, so it has no such glyphs (none in any face of the four
+// Noto CJK collections, scanned with 6.0's own check). Checked in 6.0's
+// source, where planning reads `CFF ` for nothing else; other releases
+// (later ones keep the parsed CFF in the plan for both steps) plan with the
+// outlines.
+bool plans_without_outlines(std::span<const uint8_t> cff) {
+  unsigned major = 0, minor = 0, micro = 0;
+  hb_version(&major, &minor, &micro);
+  if (major != 6 || minor != 0) return false;
+  std::string ignored;  // a damaged CFF table: hb-subset says why
+  auto charset = read_cff_charset(cff, ignored);
+  return charset && charset->cid_keyed;
 }
 
 // Each glyph's width and the font descriptor's metrics, from the original
@@ -485,8 +545,9 @@ uint32_t first_free_code(const PdfFont& out) {
 
 // The CFF path of subset_for_pdf: outlines stay CFF; codes are CIDs.
 std::optional<PdfFont> subset_cff_for_pdf(hb_face_t* face, std::span<const uint32_t> glyphs,
-                                          std::string& error) {
-  FacePtrHb outlines = outline_face(face);
+                                          CffPlanning planning, std::string& error) {
+  OutlineTables tables;  // outlives the face made of it, and the plan holding that face
+  FacePtrHb outlines = outline_face(face, tables);
   if (!outlines) {
     error = "out of memory";
     return std::nullopt;
@@ -496,7 +557,13 @@ std::optional<PdfFont> subset_cff_for_pdf(hb_face_t* face, std::span<const uint3
   // Desubroutinized charstrings deflate better than subroutinized ones
   // (LIBRARY-NOTES.md: CFF) and subset faster.
   hb_subset_input_set_flags(input.get(), HB_SUBSET_FLAGS_DESUBROUTINIZE);
+  unsigned cff_len = 0;
+  const char* cff_data = hb_blob_get_data(tables.cff.get(), &cff_len);
+  tables.hide_cff =
+      planning == CffPlanning::Default &&
+      plans_without_outlines(std::span(reinterpret_cast<const uint8_t*>(cff_data), cff_len));
   PlanPtr plan(hb_subset_plan_create_or_fail(outlines.get(), input.get()));
+  tables.hide_cff = false;
   if (!plan) {
     error = "hb-subset could not plan the subset";
     return std::nullopt;
@@ -538,13 +605,13 @@ std::optional<PdfFont> subset_cff_for_pdf(hb_face_t* face, std::span<const uint3
 
 // subset_for_pdf of an open face.
 std::optional<PdfFont> subset_face_for_pdf(hb_face_t* face, std::span<const uint32_t> glyphs,
-                                           std::string& error) {
+                                           CffPlanning planning, std::string& error) {
   if (face_has_table(face, HB_TAG('C', 'F', 'F', '2'))) {
     error = "CFF2 (variable PostScript) outlines cannot be embedded in a PDF";
     return std::nullopt;
   }
   if (face_has_table(face, HB_TAG('C', 'F', 'F', ' ')))
-    return subset_cff_for_pdf(face, glyphs, error);
+    return subset_cff_for_pdf(face, glyphs, planning, error);
   auto pua = subset_pua_face(face, glyphs, error);
   if (!pua) return std::nullopt;
   PdfFont out;
@@ -571,12 +638,19 @@ std::optional<PdfFont> subset_for_pdf(const std::filesystem::path& file, int ind
   FacePtrHb face =
       face_from_bytes(std::span(reinterpret_cast<const std::byte*>(data), len), index, error);
   if (!face) return std::nullopt;
-  return subset_face_for_pdf(face.get(), glyphs, error);
+  return subset_face_for_pdf(face.get(), glyphs, CffPlanning::Default, error);
 }
 
 std::optional<PdfFont> subset_for_pdf(const Face& face, std::span<const uint32_t> glyphs,
-                                      std::string& error) {
-  return subset_face_for_pdf(face.face.get(), glyphs, error);
+                                      std::string& error, CffPlanning planning) {
+  return subset_face_for_pdf(face.face.get(), glyphs, planning, error);
+}
+
+bool plans_cff_without_outlines(const Face& face) {
+  BlobPtr cff(hb_face_reference_table(face.face.get(), HB_TAG('C', 'F', 'F', ' ')));
+  unsigned len = 0;
+  const char* data = hb_blob_get_data(cff.get(), &len);
+  return len > 0 && plans_without_outlines(std::span(reinterpret_cast<const uint8_t*>(data), len));
 }
 
 std::optional<PdfFont> cid_font_for_pdf(const Face& source, std::span<const uint32_t> glyphs,

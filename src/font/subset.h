@@ -103,8 +103,21 @@ std::optional<PdfFont> subset_for_pdf(const std::filesystem::path& file, int ind
 // (docs/performance.md). The same bytes as from the file. Also from a face
 // opened once for one PDF (open_face): one memory-mapping of its file serves
 // cid_font_for_pdf and the subset, read on different threads.
+// How hb-subset plans a CFF subset. `Default`: a CID-keyed face is planned
+// without its outlines where that gives the same subset for less (see
+// plans_cff_without_outlines); `WithOutlines`: always hb-subset's own
+// planning, for tests that compare the two.
+enum class CffPlanning { Default, WithOutlines };
 std::optional<PdfFont> subset_for_pdf(const Face& face, std::span<const uint32_t> glyphs,
-                                      std::string& error);
+                                      std::string& error,
+                                      CffPlanning planning = CffPlanning::Default);
+
+// Whether subset_for_pdf plans `face`'s subset without showing hb-subset its
+// outlines: a CID-keyed CFF face with the hb-subset release whose planning
+// reads the outlines only to add the components of `seac` accented glyphs,
+// which a CID-keyed font cannot have (6.0, Debian 12). That pass interprets
+// every glyph's charstring: a third of the subset's time. The same subset.
+bool plans_cff_without_outlines(const Face& face);
 
 // All of subset_for_pdf's answer but `program` (empty), without subsetting,
 // for a face whose codes do not depend on the subset: CID-keyed CFF

@@ -68,14 +68,15 @@ bool bytes_held(HPDF_Stream stream) {
 
 using CompressorPtr = std::unique_ptr<libdeflate_compressor, CompressorDeleter>;
 
+// Into a buffer at the bound (about the raw size) that is not zeroed first:
+// only the pages libdeflate writes are touched (faulted in), not the whole
+// bound; then the bytes are kept at their size, as they are held until saved.
 std::string deflate_with(libdeflate_compressor* c, std::span<const std::byte> raw) {
   if (!c) return {};
-  std::string packed(libdeflate_zlib_compress_bound(c, raw.size()), '\0');
-  const size_t n =
-      libdeflate_zlib_compress(c, raw.data(), raw.size(), packed.data(), packed.size());
-  packed.resize(n);
-  packed.shrink_to_fit();  // held until saved: not at the bound (about the raw size)
-  return packed;
+  const size_t bound = libdeflate_zlib_compress_bound(c, raw.size());
+  const auto buffer = std::make_unique_for_overwrite<char[]>(bound);
+  const size_t n = libdeflate_zlib_compress(c, raw.data(), raw.size(), buffer.get(), bound);
+  return std::string(buffer.get(), n);
 }
 
 // A stream whose bytes are final and that libharu would Flate-compress as

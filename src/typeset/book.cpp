@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "typeset/lines_dump.h"
@@ -560,8 +561,29 @@ PageNumbers note_numbers_on_pages(const PageBuild& pages, size_t chapters) {
   return on_page;
 }
 
-// Told the documents of the first layout before it starts (setting ahead plans from them).
-using BeforeLayout = std::function<void(std::span<const doc::Document>)>;
+// Ends what BeforeLayout started when it goes: the caller keeps it no longer
+// than the documents it was told.
+class Planning {
+ public:
+  Planning() = default;
+  explicit Planning(std::function<void()> end) : end_(std::move(end)) {}
+  ~Planning() {
+    if (end_) end_();
+  }
+  Planning(const Planning&) = delete;
+  Planning& operator=(const Planning&) = delete;
+
+ private:
+  std::function<void()> end_;
+};
+
+// Told the documents of the first layout before it starts: setting ahead
+// predicts its requests from them on another thread, until the Planning goes.
+using BeforeLayout = std::function<std::unique_ptr<Planning>(std::span<const doc::Document>)>;
+
+std::unique_ptr<Planning> plan(const BeforeLayout& before, std::span<const doc::Document> docs) {
+  return before ? before(docs) : nullptr;
+}
 
 struct SetContext {
   const style::Sheet& sheet;
@@ -592,7 +614,7 @@ layout::Book set_with_page_refs(const doc::Metadata& meta, const std::string& ti
   for (int pass = 1;; ++pass) {
     doc::Diagnostics again;  // the first layout has said everything there is to say
     const std::vector<doc::Document> applied = refs.apply(numbered, texts);
-    if (pass == 1 && before) before(applied);
+    const std::unique_ptr<Planning> planning = pass == 1 ? plan(before, applied) : nullptr;
     BlockLayout blocks =
         layout_chapters(applied, c.sheet, setter, pass == 1 ? c.diags : again, c.images, c.book);
     PageBuild body = build_pages(std::move(blocks.list), c.sheet.page, true, c.foot);
@@ -629,17 +651,18 @@ layout::Book typeset_chapters(const doc::Metadata& meta, const std::string& titl
     return set_with_page_refs(meta, title, chapters, refs,
                               SetContext{sheet, setter, diags, images, book, foot}, before);
   if (!notes_need_numbering(chapters, sheet.notes)) {
-    if (before) before(chapters);
+    const std::unique_ptr<Planning> planning = plan(before, chapters);
     return assemble(meta, title, layout_chapters(chapters, sheet, setter, diags, images, book),
                     sheet, setter, foot);
   }
   std::vector<doc::Document> numbered = number_notes(chapters, sheet.notes);
-  if (before) before(numbered);
+  std::unique_ptr<Planning> planning = plan(before, numbered);
   if (sheet.notes.numbering == style::NoteNumbering::Page &&
       sheet.notes.placement == style::NotePlacement::Page) {
     SetCache cache(setter);  // the second layout sets again only what the numbers changed
     const LineSetter cached = [&cache](const SetRequest& req) { return cache(req); };
     BlockLayout first = layout_chapters(numbered, sheet, cached, diags, images, book);
+    planning.reset();  // before the documents it predicts from are numbered again
     PageBuild pages = build_pages(std::move(first.list), sheet.page, true, foot);
     const PageNumbers on_page = note_numbers_on_pages(pages, chapters.size());
     numbered = number_notes(chapters, sheet.notes, &on_page);
@@ -786,17 +809,24 @@ class FontSetter {
     return say(std::move(here));
   }
 
-  // Sets the paragraphs `planned` predicts on `threads` other threads while
-  // this one lays them out (resolving fonts and saying what they have to
-  // say in order). Not with a lines trace (numbered in the order set).
-  void set_ahead(std::vector<OwnedRequest> planned, int threads) {
+  // Sets the paragraphs `predict` predicts (on the first of them) on
+  // `threads` other threads while this one lays them out (resolving fonts
+  // and saying what they have to say in order). Not with a lines trace
+  // (numbered in the order set). What `predict` reads must stay until
+  // end_prediction.
+  void set_ahead(Predict predict, int threads) {
     if (trace_ || threads < 1) return;
     help_ = [this](const SetRequest& req) { return set_ahead_of_time(req); };
-    ahead_.emplace(std::move(planned), threads, [this] {
+    ahead_.emplace(std::move(predict), threads, [this] {
       auto setter = std::make_shared<FontSetter>(*this, resolved_own_);
       return AheadSetter(
           [setter](const SetRequest& req) { return setter->set_ahead_of_time(req); });
     });
+  }
+
+  // Waits until the prediction has ended.
+  void end_prediction() {
+    if (ahead_) ahead_->wait_for_prediction();
   }
 
   // Stops setting ahead (joins the threads), telling `counts` (when given) how it went.
@@ -1394,15 +1424,19 @@ class FontSetter {
 };
 
 // Setting ahead (set_ahead.h): the requests predicted from the first
-// layout's documents, set on `resources.set_ahead_threads` other threads.
+// layout's documents (on the first other thread, while this one starts
+// the layout), set on `resources.set_ahead_threads` other threads.
 BeforeLayout set_ahead_of(FontSetter& fs, const style::Sheet& sheet, const Resources& resources,
                           bool book) {
   if (resources.set_ahead_threads < 1) return {};
   return [&fs, &sheet, threads = resources.set_ahead_threads,
           book](std::span<const doc::Document> docs) {
-    std::vector<OwnedRequest> planned;
-    predict_requests(docs, sheet, book, [&](const SetRequest& req) { planned.emplace_back(req); });
-    fs.set_ahead(std::move(planned), threads);
+    fs.set_ahead(
+        [docs, &sheet, book](const std::function<void(const SetRequest&)>& seen) {
+          predict_requests(docs, sheet, book, seen);
+        },
+        threads);
+    return std::make_unique<Planning>([&fs] { fs.end_prediction(); });
   };
 }
 

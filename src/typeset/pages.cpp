@@ -151,19 +151,21 @@ struct Fragment {
 // content: an end marker directly followed by a begin marker of the same
 // element is dropped with it. (A structure element's kids are one array; a
 // paragraph of 40,000 lines made one kid per line, over libharu's 32,767.)
+// In place: a copy of every page's items was as much fresh memory again
+// (page faults), and it dropped the room `place` left for the running heads.
 void join_tags(std::vector<layout::Item>& items) {
-  std::vector<layout::Item> out;
-  out.reserve(items.size());
-  for (layout::Item& it : items) {
-    const auto* begin = std::get_if<layout::Tag>(&it);
-    const auto* end = out.empty() ? nullptr : std::get_if<layout::Tag>(&out.back());
+  size_t kept = 0;
+  for (size_t k = 0; k < items.size(); ++k) {
+    const auto* begin = std::get_if<layout::Tag>(&items[k]);
+    const auto* end = kept == 0 ? nullptr : std::get_if<layout::Tag>(&items[kept - 1]);
     if (begin && !begin->end && end && end->end && end->element == begin->element) {
-      out.pop_back();
+      --kept;
       continue;
     }
-    out.push_back(std::move(it));
+    if (kept != k) items[kept] = std::move(items[k]);
+    ++kept;
   }
-  items = std::move(out);
+  items.erase(items.begin() + static_cast<std::ptrdiff_t>(kept), items.end());
 }
 
 // Places list[begin, end) on one page.

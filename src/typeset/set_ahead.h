@@ -2,9 +2,12 @@
 // lays it out (docs/performance.md, "Paragraphs set on both cores").
 //
 // A paragraph is a pure function of its SetRequest given the fonts. The
-// requests the block layout will make are predicted first (predict_requests
-// in blocks.h); worker threads set them in document order, each with its own
-// setter, a bounded window ahead of the main thread. The main thread makes
+// requests the block layout will make are predicted (predict_requests in
+// blocks.h) by the first worker while the main thread starts the layout;
+// the workers set them in document order, each with its own setter, a
+// bounded window ahead of the main thread. What the main thread asks before
+// the prediction has reached it, it sets itself, and that prediction is
+// then dropped. The main thread makes
 // the real layout and takes each paragraph by its whole request
 // (request_key) when it gets there; while a worker is still on the one it
 // needs, it sets the next ones itself. A request nobody predicted, or one
@@ -17,6 +20,7 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -57,6 +61,7 @@ struct SetAheadCounts {
   size_t taken = 0;      // requests answered with what was set ahead
   size_t missed = 0;     // requests not predicted (or predicted fewer times)
   size_t here = 0;       // predicted requests the caller set itself (not reached, or not settable)
+  size_t early = 0;      // of `missed`: asked before the prediction came to them
 };
 
 // A SetRequest holding copies of what it points to (the predicted requests
@@ -76,15 +81,25 @@ class OwnedRequest {
 // there (then the main thread sets it itself, in order).
 using AheadSetter = std::function<std::optional<SetOutcome>(const SetRequest&)>;
 
+// Calls `seen` with each request the layout is expected to make, in document
+// order (predict_requests).
+using Predict = std::function<void(const std::function<void(const SetRequest&)>& seen)>;
+
 class SetAhead {
  public:
-  // `planned`: the predicted requests in document order. `threads` workers
-  // start now; each calls `make` once, on its own thread, for its setter.
-  // At most `window` distinct requests past the last one taken are set
-  // ahead (the memory held is bounded by it).
+  // `threads` workers start now; the first runs `predict`, then each calls
+  // `make` once, on its own thread, for its setter. At most `window`
+  // distinct requests past the last one taken are set ahead (the memory
+  // held is bounded by it). What `predict` reads must stay until
+  // wait_for_prediction returns.
+  SetAhead(Predict predict, int threads, std::function<AheadSetter()> make, size_t window = 256);
+  // The same with the predicted requests known already, in document order.
   SetAhead(std::vector<OwnedRequest> planned, int threads, std::function<AheadSetter()> make,
            size_t window = 256);
-  ~SetAhead();  // stops the workers (each finishes its paragraph) and joins them
+  ~SetAhead();  // waits for the prediction, stops the workers (each finishes its paragraph), joins
+
+  // Returns once the prediction has ended (what it reads may go then).
+  void wait_for_prediction();
   SetAhead(const SetAhead&) = delete;
   SetAhead& operator=(const SetAhead&) = delete;
 
@@ -104,18 +119,29 @@ class SetAhead {
     std::optional<SetOutcome> outcome;    // when Done; nothing: could not be set ahead
   };
   static constexpr size_t kNone = static_cast<size_t>(-1);
+  // Counts one more prediction of `key` (a new slot holding a copy of `req`
+  // when it is the first), unless the caller has asked it already.
+  void add_locked(std::string key, const SetRequest& req);
+  void predict_all(const Predict& predict);  // on the first worker
   size_t claim_locked();  // the next Free slot within the window, Claimed; kNone when none
   // Sets the claimed slot `i` with `set`, the lock released meanwhile.
   void set_claimed(std::unique_lock<std::mutex>& lock, size_t i, const AheadSetter& set);
-  void work(const std::function<AheadSetter()>& make);
+  void work(const std::function<AheadSetter()>& make, const Predict* predict);
 
-  std::vector<Slot> slots_;                        // distinct requests in order of first prediction
+  // Distinct requests in order of first prediction. A deque: the prediction
+  // appends while take() and the workers hold references to earlier slots
+  // across waits (a vector's growth moved them: a use after free).
+  std::deque<Slot> slots_;
   std::unordered_map<std::string, size_t> index_;  // request_key -> slot
+  // Requests the caller asked before the prediction came to them (key ->
+  // times): their predictions are dropped as they come.
+  std::unordered_map<std::string, size_t> early_;
   const size_t window_;
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   size_t next_ = 0;   // slots before it are not Free
   size_t reach_ = 0;  // slots from here on wait for the main thread to come closer
+  bool predicting_ = false;
   bool stop_ = false;
   SetAheadCounts counts_;
   std::vector<std::jthread> workers_;

@@ -445,6 +445,29 @@ TEST(FontLibrary, CffFacesOpenCff2IsRejected) {
   std::filesystem::remove_all(dir);
 }
 
+// A face is opened once however its file is named: through a linked folder,
+// a linked file, `..`, or its own path (the canonical path is its key).
+TEST(FontLibrary, OneFacePerFileHoweverNamed) {
+  const std::filesystem::path real = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+  auto dir = scratch_dir();
+  std::filesystem::create_directory_symlink(real.parent_path(), dir / "folder");
+  std::filesystem::create_symlink(real, dir / "link.ttf");
+  std::filesystem::create_directory(dir / "sub");
+  std::ofstream(dir / "f.yaml") << "sets:\n  a:\n    - path: " << real.string()
+                                << "\n    - path: folder/DejaVuSans.ttf\n    - path: link.ttf"
+                                << "\n    - path: sub/../folder/DejaVuSans.ttf\n";
+  doc::Diagnostics d;
+  auto lib = FontLibrary::load(dir / "f.yaml", d);
+  ASSERT_TRUE(lib);
+  EXPECT_TRUE(d.items.empty());
+  const FontSet* set = lib->find_set("a");
+  ASSERT_NE(set, nullptr);
+  ASSERT_EQ(set->faces.size(), 4u);
+  for (const FontFamilyEntry& e : set->faces) EXPECT_EQ(e.regular, set->faces.front().regular);
+  EXPECT_EQ(lib->face_count(), 1);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(FontLibrary, ConfigErrors) {
   auto dir = scratch_dir();
   auto load = [&](const std::string& yaml, doc::Diagnostics& d) {

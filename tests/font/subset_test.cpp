@@ -132,6 +132,32 @@ TEST_F(SubsetTest, GlyphSubsetMapsPrivateUseCodesToTheSameGlyphs) {
   EXPECT_EQ(sub->glyph_count, static_cast<int>(distinct.size()) + 1);
 }
 
+// The glyph-addressed subset is cut from the face seen without its cmap
+// (replaced anyway): composite glyphs still bring their components, and a
+// glyph no character maps to (a ligature) is kept like any other.
+TEST_F(SubsetTest, GlyphSubsetKeepsCompositeComponentsAndUnmappedGlyphs) {
+  doc::Diagnostics d;
+  FacePtr orig = open_face(kDejaVu, 0, d);
+  ASSERT_TRUE(orig);
+  const uint32_t e_acute = glyph_of(*orig, U'é');
+  ASSERT_NE(e_acute, 0u);
+  auto fi = shape(*orig, "fi", "", "");
+  ASSERT_EQ(fi.size(), 1u) << "DejaVu Sans forms the fi ligature";
+  std::vector<uint32_t> gids = {e_acute, fi[0].gid};
+  std::string err;
+  auto sub = subset_glyphs_pua(kDejaVu, 0, gids, err);
+  ASSERT_TRUE(sub) << err;
+  // .notdef, é, its base and accent glyphs, the ligature.
+  EXPECT_GE(sub->glyph_count, 5);
+  FacePtr face = reopen(sub->font, "dejavu-composite.ttf");
+  ASSERT_TRUE(face);
+  for (uint32_t g : gids) {
+    const uint32_t new_gid = glyph_of(*face, sub->code_of.at(g));
+    EXPECT_NE(new_gid, 0u) << "glyph " << g;
+    EXPECT_DOUBLE_EQ(advance_em(*face, new_gid), advance_em(*orig, g)) << "glyph " << g;
+  }
+}
+
 TEST_F(SubsetTest, GlyphSubsetReachesCharactersBeyondTheBmp) {
   doc::Diagnostics d;
   FacePtr orig = open_face(kWenKai, 0, d);
@@ -296,6 +322,46 @@ TEST_F(SubsetTest, CidFontCodesAreTheSubsetsWithoutSubsetting) {
   std::vector<uint32_t> beyond = {1, 70000};
   EXPECT_FALSE(cid_font_for_pdf(*face, beyond, err));
   EXPECT_NE(err.find("70000"), std::string::npos) << err;
+}
+
+// A CID-keyed face's subset is planned without showing hb-subset its
+// outlines (hb-subset 6.0 reads them while planning only to add the parts of
+// `seac` accented glyphs, which a CID-keyed font cannot have): the same
+// program, codes and metrics as with hb-subset's own planning, for glyphs
+// spread over the whole face and for a text's. Name-keyed CFF (which may
+// use seac) and TrueType faces are planned as hb-subset plans them.
+TEST_F(SubsetTest, CidKeyedFacePlannedWithoutItsOutlinesGivesTheSameSubset) {
+  std::string path;
+  int index = 0;
+  FacePtr face = open_noto_serif_sc(path, index);
+  ASSERT_NE(face, nullptr);
+  EXPECT_TRUE(plans_cff_without_outlines(*face)) << "hb-subset 6.0 (Debian 12) expected";
+  std::vector<uint32_t> spread = {0};
+  for (uint32_t g = 1; g < 65535; g += 97) spread.push_back(g);
+  std::vector<uint32_t> text;
+  for (char32_t cp : std::u32string(U"墨印排版：宋体、黑体与「仿宋」——Aa1fi…《测试》"))
+    text.push_back(glyph_of(*face, cp));
+  std::sort(text.begin(), text.end());
+  text.erase(std::unique(text.begin(), text.end()), text.end());
+  for (const auto& gids : {spread, text}) {
+    std::string err;
+    auto planned = subset_for_pdf(*face, gids, err);
+    ASSERT_TRUE(planned) << err;
+    auto hb_own = subset_for_pdf(*face, gids, err, CffPlanning::WithOutlines);
+    ASSERT_TRUE(hb_own) << err;
+    EXPECT_TRUE(planned->program == hb_own->program) << gids.size() << " glyphs";
+    EXPECT_EQ(planned->code_of, hb_own->code_of);
+    EXPECT_EQ(planned->width_of, hb_own->width_of);
+    EXPECT_EQ(planned->glyph_count, hb_own->glyph_count);
+    EXPECT_EQ(planned->first_free_code, hb_own->first_free_code);
+    EXPECT_GT(planned->program.size(), 1000u);
+  }
+  for (const fs::path& file : {fs::path(kWenKai), test_fonts::dir() / "moyin-test-cff.otf"}) {
+    doc::Diagnostics d;
+    FacePtr other = open_face(file, 0, d);
+    ASSERT_NE(other, nullptr) << file;
+    EXPECT_FALSE(plans_cff_without_outlines(*other)) << file;
+  }
 }
 
 // Codes that are the subset's glyph ids cannot be known before it is made:
