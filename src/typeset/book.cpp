@@ -61,10 +61,13 @@ size_t count_blocks(const std::vector<doc::Block>& blocks, size_t enough) {
 }  // namespace
 
 bool worth_setting_ahead(std::span<const doc::Document> docs) {
-  // The seed article has 462 blocks: it is set in order (its second core
-  // drafts the EPUB meanwhile); 20 copies of it gain a fifth of the main
-  // thread's instructions.
-  constexpr size_t kEnough = 1000;
+  // The seed article (462 blocks) gains 7 % of its wall time (36.3 → 33.6
+  // ms on 2 cores, medians of 40 runs) for 5 % more CPU, now that its
+  // hyphenation tables no longer take the second core while it is set
+  // (docs/performance.md); 20 copies of it gain a fifth of the main thread's
+  // instructions. Shorter documents gain little or nothing: their second
+  // core drafts the EPUB meanwhile.
+  constexpr size_t kEnough = 300;
   size_t n = 0;
   for (const doc::Document& d : docs) {
     n += count_blocks(d.blocks, kEnough) + d.footnotes.size();
