@@ -102,8 +102,6 @@ struct Reader {
   }
 };
 
-}  // namespace
-
 // libhyphen's tables rebuilt from kept bytes, in memory this object owns
 // (HyphenDicts whose pointers point into it; never given to hnj_hyphen_free).
 struct Tables {
@@ -112,8 +110,6 @@ struct Tables {
   std::vector<std::vector<HyphenTrans>> trans;
   std::vector<std::vector<char>> strings;  // per level: its NOHYPHEN list, then its matches
 };
-
-namespace {
 
 // True when level `d` is an automaton libhyphen can walk without reading
 // outside it: every transition leads to a state below the root reached by
