@@ -511,15 +511,9 @@ std::vector<Item> make_items(const MeasuredParagraph& mp, const ParagraphStyle& 
 }  // namespace
 
 std::vector<Item> ParagraphSetter::build_items(const MeasuredParagraph& mp,
-                                               const ParagraphStyle& style, bool second_pass,
-                                               std::vector<double>* shifts) {
-  const std::vector<uint8_t> opp = breaks_.find(mp.text.text, style.cjk.line_break);
-  const std::vector<Geometry> geo = geometries(mp, style);
-  if (shifts) {
-    shifts->resize(geo.size());
-    for (size_t i = 0; i < geo.size(); ++i) (*shifts)[i] = geo[i].shift;
-  }
-  return make_items(mp, style, second_pass, opp, geo);
+                                               const ParagraphStyle& style, bool second_pass) {
+  return make_items(mp, style, second_pass, breaks_.find(mp.text.text, style.cjk.line_break),
+                    geometries(mp, style));
 }
 
 MeasuredParagraph ParagraphSetter::measure_for(const std::vector<doc::Inline>& inlines,
@@ -677,8 +671,6 @@ SetParagraph ParagraphSetter::set_piece(const std::vector<doc::Inline>& inlines,
   // What both passes' lists are made from (build_items finds it per call).
   const std::vector<uint8_t> opp = breaks_.find(mp.text.text, style.cjk.line_break);
   const std::vector<Geometry> geo = geometries(mp, style);
-  std::vector<double> shifts(geo.size());  // per atom: its glyphs' pen relative to its box
-  for (size_t i = 0; i < geo.size(); ++i) shifts[i] = geo[i].shift;
   auto break_pass = [&](bool second) {
     items = {};  // the first pass's list goes before the second is built (a huge paragraph)
     spans = {};
@@ -740,7 +732,7 @@ SetParagraph ParagraphSetter::set_piece(const std::vector<doc::Inline>& inlines,
       const double w = widths[k - span.begin];
       if (it.kind == ItemKind::Box && it.ref != kNoAtom) {
         const Atom& a = mp.atoms[it.ref];
-        double gx = x + shifts[it.ref];
+        double gx = x + geo[it.ref].shift;
         for (uint32_t gi = a.glyph_begin; gi < a.glyph_end; ++gi) {
           placed.push_back({it.ref, gi, gx});
           gx += mp.glyphs[gi].x_advance * a.size;
@@ -748,8 +740,10 @@ SetParagraph ParagraphSetter::set_piece(const std::vector<doc::Inline>& inlines,
         // 着重号: from the final pen position and the character's own advance,
         // so the dot stays centred when the gaps after it stretch.
         if (style.emphasis_dots && a.kind == AtomKind::Han && mp.runs[a.run].style.italic)
-          dots.push_back(
-              {Decoration::Kind::Dot, x + shifts[it.ref], x + shifts[it.ref] + a.advance, {}});
+          dots.push_back({Decoration::Kind::Dot,
+                          x + geo[it.ref].shift,
+                          x + geo[it.ref].shift + a.advance,
+                          {}});
         if (a.object >= 0)
           objects.push_back({mp.text.objects[static_cast<size_t>(a.object)], x, a.size, a.image,
                              mp.runs[a.run].style.link, placed.size()});

@@ -165,11 +165,8 @@ class ParagraphSetter {
   // `second_pass` adds the breaks readers accept only when a line would
   // otherwise be too loose: after / . - _ ? & inside URLs and words, and
   // English hyphenation points (a hyphen is drawn at such a line end).
-  // `shifts` (optional) receives, per atom, where its glyphs' pen starts
-  // relative to its box (a mark's blank half before it): what placing the
-  // glyphs needs of the atoms' geometry, worked out here anyway.
   std::vector<Item> build_items(const MeasuredParagraph& mp, const ParagraphStyle& style,
-                                bool second_pass = false, std::vector<double>* shifts = nullptr);
+                                bool second_pass = false);
 
  private:
   SetParagraph set_piece(const std::vector<doc::Inline>& inlines, const ParagraphStyle& style,
