@@ -549,26 +549,22 @@ void finish_math(std::span<doc::Document> docs, const style::Sheet& sheet, const
     for (const doc::Document& d : docs) math::report(d, *s.formulas, diags);
 }
 
-// A single document (s.overlap): HarfBuzz's tables for the body's faces are
-// made on the idle core while the typesetter sets what comes first (the
-// title, in its own face), instead of by the first paragraph's shaping
-// (font::prepare_shaping; about 1.5 M instructions per Noto CJK face).
-std::jthread prepare_body_faces(const Settings& s, const style::Sheet& sheet) {
+// A single document (s.overlap): HarfBuzz's tables and shape plans for the
+// body's faces are made on the idle core while the typesetter sets what
+// comes first (the title, in its own face), instead of by the first
+// paragraphs' shaping (typeset::prepare_body_shaping; about 1.5 M
+// instructions per Noto CJK face, and 0.5–0.8 M per plan).
+std::jthread prepare_body_faces(const Settings& s, const style::Sheet& sheet,
+                                const std::string& lang) {
   if (!s.overlap || !s.fonts) return {};
-  const font::FontSet* set = s.fonts->find_set(sheet.role(style::Role::Body).font);
-  if (!set) return {};
-  std::vector<const font::Face*> faces;
-  for (const font::FontFamilyEntry& family : set->faces)
-    if (family.regular >= 0) faces.push_back(&s.fonts->face(family.regular));
-  return std::jthread([faces = std::move(faces)] {
-    for (const font::Face* face : faces) font::prepare_shaping(*face);
-  });
+  return std::jthread(
+      [&sheet, &fonts = *s.fonts, lang] { typeset::prepare_body_shaping(sheet, fonts, lang); });
 }
 
 void run_file(const Job& job, const Settings& s, JobResult& r) {
   doc::Document& document = *r.document;
   style::Sheet sheet = sheet_for(s, document.meta, job.input.parent_path(), r.diags);
-  const std::jthread body_faces = prepare_body_faces(s, sheet);
+  const std::jthread body_faces = prepare_body_faces(s, sheet, document.meta.lang);
   if (s.drop_badges || sheet.image.drop_badges) source::drop_badges(document);
   finish_math(std::span(&document, 1), sheet, s, r.diags);
   image::Catalog images(job_catalog(s, sheet, job.input.parent_path()));
@@ -605,7 +601,7 @@ void run_book(const Job& job, const Settings& s, JobResult& r) {
   doc::Book& book = *r.book;
   const std::string input = job.input.string();
   style::Sheet sheet = sheet_for(s, book.meta, job.input.parent_path(), r.diags);
-  const std::jthread body_faces = prepare_body_faces(s, sheet);
+  const std::jthread body_faces = prepare_body_faces(s, sheet, book.meta.lang);
   if (s.drop_badges || sheet.image.drop_badges)
     for (doc::Document& chapter : book.chapters) source::drop_badges(chapter);
   finish_math(book.chapters, sheet, s, r.diags);

@@ -181,12 +181,6 @@ double advance_em(const Face& face, uint32_t gid) {
          static_cast<double>(face.info.units_per_em);
 }
 
-void prepare_shaping(const Face& face) {
-  hb_face_t* f = hb_font_get_face(face.font.get());
-  hb_ot_layout_has_substitution(f);  // each makes the table's accelerator (lazily, once)
-  hb_ot_layout_has_positioning(f);
-}
-
 std::vector<ShapedGlyph> shape(const Face& face, std::string_view utf8, std::string_view script,
                                std::string_view lang) {
   return shape(face, utf8, 0, utf8.size(), script, lang);
@@ -236,6 +230,28 @@ struct HbBufferDeleter {
 };
 
 }  // namespace
+
+void prepare_shaping(const Face& face, std::span<const std::string_view> scripts,
+                     std::string_view lang) {
+  hb_font_t* font = face.font.get();
+  hb_face_t* f = hb_font_get_face(font);
+  hb_ot_layout_has_substitution(f);  // each makes the table's accelerator (lazily, once)
+  hb_ot_layout_has_positioning(f);
+  // The key hb_shape and Shaper::Impl::plan_for look plans up by: the
+  // buffer's properties as fill() sets them (Latin text guesses "Latn"), no
+  // features, the font's coordinates, the default shapers.
+  const hb_language_t language = language_of(lang);
+  unsigned coords_length = 0;
+  const int* coords = hb_font_get_var_coords_normalized(font, &coords_length);
+  for (std::string_view script : scripts) {
+    hb_segment_properties_t props = HB_SEGMENT_PROPERTIES_DEFAULT;
+    props.direction = HB_DIRECTION_LTR;
+    props.script = hb_script_from_string(script.data(), static_cast<int>(script.size()));
+    props.language = language != HB_LANGUAGE_INVALID ? language : hb_language_get_default();
+    hb_shape_plan_destroy(
+        hb_shape_plan_create_cached2(f, &props, nullptr, 0, coords, coords_length, nullptr));
+  }
+}
 
 std::vector<ShapedGlyph> shape(const Face& face, std::string_view utf8, size_t offset,
                                size_t length, std::string_view script, std::string_view lang) {

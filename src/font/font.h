@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -63,10 +64,14 @@ std::vector<ShapedGlyph> shape(const Face& face, std::string_view utf8, std::str
 
 // Makes what HarfBuzz builds for a face on its first shape() (the
 // accelerators of its GSUB and GPOS lookups: about 1.5 million instructions
-// for a Noto CJK face), so that a thread with nothing else to do can take it
-// off the typesetter's path. Thread-safe, idempotent; shaping is the same
-// with or without it.
-void prepare_shaping(const Face& face);
+// for a Noto CJK face) and the shape plans shape() and Shaper would make for
+// text of each of `scripts` (ISO 15924 tags) in `lang` (BCP 47, as shape()
+// takes them; a plan is about 0.5–0.8 million instructions for a Noto CJK
+// face), so that a thread with nothing else to do can take them off the
+// typesetter's path. HarfBuzz keeps the plans on the face. Thread-safe,
+// idempotent; shaping is the same with or without it.
+void prepare_shaping(const Face& face, std::span<const std::string_view> scripts,
+                     std::string_view lang);
 
 // Same, shaping only utf8[offset, offset+length) but letting HarfBuzz see the
 // surrounding text as context; clusters are byte offsets into the whole

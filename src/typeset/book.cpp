@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <utility>
 
 #include "typeset/lines_dump.h"
 #include "typeset/measure.h"
@@ -59,6 +60,32 @@ size_t count_blocks(const std::vector<doc::Block>& blocks, size_t enough) {
 }
 
 }  // namespace
+
+std::string shaping_language(std::string_view doc_lang) {
+  if (!doc_lang.empty() && !doc_lang.starts_with("zh")) return std::string(doc_lang);
+  const bool hant = doc_lang.find("TW") != std::string_view::npos ||
+                    doc_lang.find("HK") != std::string_view::npos ||
+                    doc_lang.find("Hant") != std::string_view::npos;
+  return hant ? "zh-Hant" : "zh-Hans";
+}
+
+void prepare_body_shaping(const style::Sheet& sheet, const font::FontLibrary& fonts,
+                          std::string_view doc_lang) {
+  const font::FontSet* set = fonts.find_set(sheet.role(style::Role::Body).font);
+  if (!set) return;
+  const std::string lang = shaping_language(doc_lang);
+  // Latin text is set in the set's first family, Han in the first covering
+  // it; the other families (fallbacks) get their tables only.
+  bool latin = true;
+  bool han = true;
+  for (const font::FontFamilyEntry& family : set->faces) {
+    if (family.regular < 0) continue;
+    std::vector<std::string_view> scripts;
+    if (std::exchange(latin, false)) scripts.push_back("Latn");
+    if (family.han && std::exchange(han, false)) scripts.push_back("Hani");
+    font::prepare_shaping(fonts.face(family.regular), scripts, lang);
+  }
+}
 
 bool worth_setting_ahead(std::span<const doc::Document> docs) {
   // The seed article (462 blocks) gains 7 % of its wall time (36.3 → 33.6
@@ -770,12 +797,7 @@ class FontSetter {
         diags_(diags),
         formulas_(formulas),
         hyphenator_(hyphenator) {
-    lang_ = meta.lang;
-    if (lang_.empty() || lang_.starts_with("zh")) {
-      bool hant = lang_.find("TW") != std::string::npos || lang_.find("HK") != std::string::npos ||
-                  lang_.find("Hant") != std::string::npos;
-      lang_ = hant ? "zh-Hant" : "zh-Hans";
-    }
+    lang_ = shaping_language(meta.lang);
   }
 
   // A setter for another thread, setting as `main` does (its notes and

@@ -77,6 +77,19 @@ layout::Book typeset_book_with(const doc::Metadata& meta, std::span<const doc::D
 // and for the dry pass that predicts the requests (docs/performance.md).
 bool worth_setting_ahead(std::span<const doc::Document> docs);
 
+// The language a document's text is shaped in (BCP 47): its `lang`, and
+// zh-Hans or zh-Hant for Chinese or none (the Noto CJK faces' locl forms).
+std::string shaping_language(std::string_view doc_lang);
+
+// Makes HarfBuzz's tables and the shape plans of the faces the body text of
+// a document in `doc_lang` is set in (font::prepare_shaping: Han and Latin
+// text in the first family, Han in the other families covering it), so that
+// a thread with nothing else to do takes them off the typesetter's path
+// while it sets the title. Thread-safe; the pages are the same with or
+// without it.
+void prepare_body_shaping(const style::Sheet& sheet, const font::FontLibrary& fonts,
+                          std::string_view doc_lang);
+
 // The sheet's TOC title, or the document language's word for it
 // (目录 for zh-*, Contents otherwise).
 std::string toc_title(const style::Sheet& sheet, std::string_view lang);

@@ -365,10 +365,11 @@ TEST(Shape, PreparingAFaceChangesNothing) {
   FacePtr prepared = open_face(body.path, body.index, diags);
   ASSERT_TRUE(plain && prepared);
   const std::string text = "大语言模型（LLM）在 2025 年的进展：「推理」与 office fluffy。";
-  std::thread warm([&] { prepare_shaping(*prepared); });
+  const std::string_view scripts[] = {"Hani", "Latn"};
+  std::thread warm([&] { prepare_shaping(*prepared, scripts, "zh-Hans"); });
   const auto during = shape(*prepared, text, "Hani", "zh-Hans");
   warm.join();
-  prepare_shaping(*prepared);  // again: nothing more to make
+  prepare_shaping(*prepared, scripts, "zh-Hans");  // again: nothing more to make
   const auto after = shape(*prepared, text, "Hani", "zh-Hans");
   const auto expect = shape(*plain, text, "Hani", "zh-Hans");
   ASSERT_FALSE(expect.empty());

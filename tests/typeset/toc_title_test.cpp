@@ -55,5 +55,18 @@ TEST(TocTitle, TheSheetCanNameIt) {
   EXPECT_EQ(en.find("Contents"), std::string::npos) << en;
 }
 
+// Chinese, or no language, is shaped as zh-Hans or zh-Hant (the Noto CJK
+// faces' locl forms); another language as it is written.
+TEST(ShapingLanguage, ChineseOrNoneIsSimplifiedOrTraditional) {
+  EXPECT_EQ(shaping_language(""), "zh-Hans");
+  EXPECT_EQ(shaping_language("zh-CN"), "zh-Hans");
+  EXPECT_EQ(shaping_language("zh"), "zh-Hans");
+  EXPECT_EQ(shaping_language("zh-TW"), "zh-Hant");
+  EXPECT_EQ(shaping_language("zh-HK"), "zh-Hant");
+  EXPECT_EQ(shaping_language("zh-Hant-CN"), "zh-Hant");
+  EXPECT_EQ(shaping_language("en-GB"), "en-GB");
+  EXPECT_EQ(shaping_language("ja"), "ja");
+}
+
 }  // namespace
 }  // namespace moyin::typeset
