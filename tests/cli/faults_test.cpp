@@ -100,9 +100,11 @@ TEST_F(Faults, ReadOnlyOutputFolderGivesOneErrorPerOutput) {
 }
 
 TEST_F(Faults, SigtermMidBatchFinishesTheDocumentInFlightAndKeepsOldOutputs) {
-  // Eight documents long enough to take a while each, converted one at a time.
+  // Eight documents long enough to take a while each (tens of milliseconds
+  // on a fast machine, against the 20 ms the shell polls at), converted one
+  // at a time.
   std::string body;
-  for (int i = 0; i < 300; ++i)
+  for (int i = 0; i < 2000; ++i)
     body += "这是一个用来拖慢排版的段落，第" + std::to_string(i) + "段。\n\n";
   for (char c = 'a'; c < 'a' + 8; ++c) {
     write_file(dir / "in" / (std::string(1, c) + ".md"), "# " + std::string(1, c) + "\n\n" + body);
