@@ -134,4 +134,26 @@ TEST_F(Faults, SigtermMidBatchFinishesTheDocumentInFlightAndKeepsOldOutputs) {
   EXPECT_EQ(temp_files(dir / "out"), 0);
 }
 
+// One short document is built on a thread of its own (huge pages,
+// cli/build.cpp): SIGTERM at any moment still ends the run with status 143,
+// leaving the old outputs or complete new ones and no temporary file.
+TEST_F(Faults, SigtermDuringOneShortDocumentKeepsOldOrCompleteOutputs) {
+  std::string body;
+  for (int i = 0; i < 200; ++i) body += "一个段落，第" + std::to_string(i) + "段。\n\n";
+  write_file(dir / "in" / "a.md", "# a\n\n" + body);
+  for (const char* delay : {"0", "0.002", "0.005", "0.01", "0.02"}) {
+    write_file(dir / "out" / "a.pdf", "old");
+    const std::string out = (dir / "out").string();
+    Result r =
+        shell(kBinary + " build --to pdf -o " + out + " " + (dir / "in" / "a.md").string() +
+              " & pid=$!; sleep " + delay + "; kill -TERM $pid; wait $pid; echo \"status=$?\"");
+    const bool killed = r.output.find("status=143") != std::string::npos;
+    const bool finished = r.output.find("status=0") != std::string::npos;  // before the signal
+    EXPECT_TRUE(killed || finished) << delay << ": " << r.output;
+    const std::string bytes = read_file(dir / "out" / "a.pdf");
+    EXPECT_TRUE(bytes == "old" || complete_pdf(bytes)) << delay << ": " << bytes.substr(0, 16);
+    EXPECT_EQ(temp_files(dir / "out"), 0) << delay;
+  }
+}
+
 }  // namespace
