@@ -455,9 +455,9 @@ struct FreedMemoryReturnedAtOnce {
 // is on madvise): one page fault per 2 MB instead of per 4 KB. A short
 // document's run spends about a third of its CPU in the kernel, mostly
 // faulting in fresh heap pages (80 % of the seed's 4,500 faults). Only for
-// one short document (`short_document`): mimalloc keeps huge pages to the
-// end, so the peak grows (the seed 44 → 56 MB; 20 copies of it would pass
-// 100 MB), and a batch reuses its pages from one document to the next.
+// one short document (`one_short_document`): mimalloc keeps huge pages to
+// the end, so the peak grows (the seed 44 → 61 MB; 20 copies of it would
+// pass 100 MB), and a batch reuses its pages from one document to the next.
 struct HugePages {
 #if MOYIN_MIMALLOC_HEADER
   MimallocOption large_os_pages{mi_option_large_os_pages, 1};
