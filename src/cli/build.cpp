@@ -1167,7 +1167,7 @@ int build_inputs(const std::vector<std::string>& paths, Settings s) {
 // pages (HugePages, on_own_thread); anything else on this thread.
 int run_build(const std::vector<std::string>& paths, Settings s) {
   if (!one_short_document(paths, s)) return build_inputs(paths, std::move(s));
-  const HugePages huge_pages;
+  [[maybe_unused]] const HugePages huge_pages;  // empty without mimalloc (sanitizer builds)
   return on_own_thread([&] { return build_inputs(paths, std::move(s)); });
 }
 
