@@ -467,11 +467,13 @@ struct HugePages {
 #endif
 };
 
-// One Markdown file under 64 KiB, built once (not `watch`): short enough
-// for huge pages (the seed is 27 KiB; its run's page faults are a third of
-// its CPU, and its peak stays small).
+// One Markdown file under 256 KiB, built once (not `watch`): short enough
+// for huge pages. Its run's page faults are a third of its CPU (the seed,
+// 19 KiB); with huge pages its peak grows by about a fifth (the seed 44 →
+// 61 MB, 10 copies of it, 190 KiB, 66 → 84 MB), and 20 copies (381 KiB)
+// would pass 100 MB (116–120 MB).
 bool one_short_document(const std::vector<std::string>& paths, const Settings& s) {
-  constexpr uintmax_t kShort = 64 * 1024;
+  constexpr uintmax_t kShort = 256 * 1024;
   if (paths.size() != 1 || s.keep) return false;
   const fs::path path(paths.front());
   std::error_code ec;
