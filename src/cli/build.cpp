@@ -109,6 +109,8 @@ struct Settings {
   std::vector<fs::path>* used = nullptr;
   // The run's outputs and cache entries, synced together (base/atomic_file.h).
   base::CommitGroup* commits = nullptr;
+  // `build`: the process ends with this run (not `watch`).
+  bool exits_after = false;
 };
 
 // What `watch` loads once and keeps across rebuilds, besides the fonts, the
@@ -332,6 +334,15 @@ pdf::Standard pdf_standard(style::PdfStandard s) {
   return pdf::Standard::None;
 }
 
+// Memory the process exits with is left for the exit to reclaim
+// (pdf::WriteOptions::reclaimed_at_exit), except under the sanitizers:
+// their leak check must see everything freed.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kExitReclaims = false;
+#else
+constexpr bool kExitReclaims = true;
+#endif
+
 // The PDF back end: typeset into pages, write them with libharu. The
 // sheet's standard and colour model; the ICC profiles they need read here.
 bool write_pdf(layout::Book&& pages, const fs::path& out, const Job& job, const style::Sheet& sheet,
@@ -359,6 +370,7 @@ bool write_pdf(layout::Book&& pages, const fs::path& out, const Job& job, const 
   // seed: 96 MB at the peak, against 116 MB from the library's faces).
   options.fonts = s.overlap ? nullptr : s.fonts;
   options.commit = s.commits;
+  options.reclaimed_at_exit = s.exits_after && s.overlap && kExitReclaims;
   const bool cmyk = sheet.color.cmyk || options.standard == pdf::Standard::X4;
   if (cmyk) {
     fs::path profile = s.env->cmyk_profile;
@@ -1320,6 +1332,7 @@ void add_build(CLI::App& app, int& exit_code) {
     Settings s = settings_from(*args);
     base::Timings timings;
     if (args->timings) s.timings = &timings;
+    s.exits_after = true;
     exit_code = run_build(args->paths, s);
   });
 }

@@ -382,6 +382,11 @@ class Writer {
         opt_(opt),
         diags_(diags),
         doc_path_(opt.source_path.empty() ? out.string() : opt.source_path) {}
+  ~Writer() {
+    if (opt_.reclaimed_at_exit) (void)pdf_.release();  // WriteOptions::reclaimed_at_exit
+  }
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
 
   bool run();
 
