@@ -72,6 +72,12 @@ uint16_t code_for(uint32_t new_gid) {
   return static_cast<uint16_t>(kSecondFirst + (new_gid - kFirstRangeCount));
 }
 
+// The subset glyph code_for gave `code`.
+uint32_t glyph_for(uint16_t code) {
+  if (code >= kPuaFirst) return code - kPuaFirst;
+  return kFirstRangeCount + (code - kSecondFirst);
+}
+
 // A cmap table with one (3,1) format-4 subtable mapping code_for(g) → g for
 // every g in [0, glyph_count): one or two idDelta segments plus the final
 // 0xFFFF segment.
@@ -498,7 +504,7 @@ bool plans_without_outlines(std::span<const uint8_t> cff) {
 
 // Each glyph's width and the font descriptor's metrics, from the original
 // face (hmtx, head, OS/2, post), once `out.code_of` is known.
-void add_cff_metrics(hb_face_t* face, PdfFont& out) {
+void add_metrics(hb_face_t* face, PdfFont& out) {
   std::unique_ptr<hb_font_t, HbFontDeleter> font(hb_font_create(face));
   const double upem = hb_face_get_upem(face);
   auto em = [&](double v) { return v * 1000.0 / upem; };
@@ -599,7 +605,7 @@ std::optional<PdfFont> subset_cff_for_pdf(hb_face_t* face, std::span<const uint3
     if (!set_code(out, g, charset->cid_keyed ? charset->id_of(n) : n, error)) return std::nullopt;
   }
   out.first_free_code = first_free_code(out);
-  add_cff_metrics(face, out);
+  add_metrics(face, out);
   return out;
 }
 
@@ -621,6 +627,7 @@ std::optional<PdfFont> subset_face_for_pdf(hb_face_t* face, std::span<const uint
   out.glyph_count = pua->glyph_count;
   const uint32_t next = kPuaFirst + static_cast<uint32_t>(pua->glyph_count);
   out.first_free_code = next <= 0xFFFD ? next : 0;
+  add_metrics(face, out);
   return out;
 }
 
@@ -681,8 +688,20 @@ std::optional<PdfFont> cid_font_for_pdf(const Face& source, std::span<const uint
   }
   out.glyph_count = static_cast<int>(out.code_of.size()) + (notdef ? 0 : 1);
   out.first_free_code = first_free_code(out);
-  add_cff_metrics(face, out);
+  add_metrics(face, out);
   return out;
+}
+
+std::string cid_to_gid_map(const PdfFont& sub, uint32_t codes) {
+  std::string map(2 * static_cast<size_t>(std::min<uint32_t>(codes, 0x10000)), '\0');
+  for (const auto& [gid, code] : sub.code_of) {
+    const size_t at = 2 * static_cast<size_t>(code);
+    if (at + 1 >= map.size()) continue;
+    const uint32_t glyph = glyph_for(code);
+    map[at] = static_cast<char>(glyph >> 8);
+    map[at + 1] = static_cast<char>(glyph & 0xFF);
+  }
+  return map;
 }
 
 std::optional<std::vector<std::byte>> read_font_file(const std::filesystem::path& path,

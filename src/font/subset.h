@@ -66,7 +66,8 @@ std::optional<PuaSubset> subset_glyphs_pua(const std::filesystem::path& file, in
 struct PdfFont {
   enum class Kind {
     TrueType,  // `program` is a standalone .ttf with the private-use cmap of
-               // subset_glyphs_pua; libharu embeds it as CIDFontType2
+               // subset_glyphs_pua, for a CIDFontType2 with FontFile2 whose
+               // CIDs (the codes) reach the glyphs by cid_to_gid_map
     Cff,       // `program` is the bare `CFF ` table of the subset, for a
                // CIDFontType0 with FontFile3 /Subtype /CIDFontType0C
   };
@@ -82,8 +83,8 @@ struct PdfFont {
   // copying the text gives them back.
   uint32_t first_free_code = 0;
   int glyph_count = 0;
-  // CFF only (libharu measures TrueType itself): advance of each code in
-  // 1/1000 em, and the font descriptor's metrics in 1/1000 em.
+  // The advance of each code in 1/1000 em, and the font descriptor's
+  // metrics in 1/1000 em, from the original face.
   std::unordered_map<uint16_t, double> width_of;
   double bbox[4] = {0, 0, 0, 0};  // xMin yMin xMax yMax
   double ascent = 0, descent = 0, cap_height = 0, italic_angle = 0;
@@ -118,6 +119,12 @@ std::optional<PdfFont> subset_for_pdf(const Face& face, std::span<const uint32_t
 // which a CID-keyed font cannot have (6.0, Debian 12). That pass interprets
 // every glyph's charstring: a third of the subset's time. The same subset.
 bool plans_cff_without_outlines(const Face& face);
+
+// A TrueType subset's /CIDToGIDMap: for each code (CID) below `codes`, its
+// glyph in `sub.program` as 2 bytes, big-endian; .notdef (0) for a code
+// that draws no glyph of the subset (the .notdef stand-ins from
+// `first_free_code` on among them).
+std::string cid_to_gid_map(const PdfFont& sub, uint32_t codes);
 
 // All of subset_for_pdf's answer but `program` (empty), without subsetting,
 // for a face whose codes do not depend on the subset: CID-keyed CFF

@@ -52,15 +52,6 @@ HPDF_STATUS put_compressed(HPDF_Dict dict, std::string packed) {
   return HPDF_OK;
 }
 
-// A stream its before_write_fn fills (a TrueType font program) is final
-// only here: compressed now.
-HPDF_STATUS compress_now(HPDF_Dict dict, HPDF_Stream stream) {
-  const std::string raw = take_bytes(dict);
-  const HPDF_STATUS st =
-      put_compressed(dict, deflate(std::as_bytes(std::span(raw)), StreamKind::Default));
-  return st == HPDF_OK ? written_compressed(dict, stream) : st;
-}
-
 // A stream libharu may hold: its own memory stream or a string stream.
 bool bytes_held(HPDF_Stream stream) {
   return stream && (stream->type == HPDF_STREAM_MEMORY || string_of(stream));
@@ -112,8 +103,9 @@ bool set_compressed(HPDF_Dict dict, std::string packed) {
 namespace {
 
 // Calls `now(dict)` for every stream of `pdf` that libharu would
-// Flate-compress and whose bytes are final; one libharu fills only while
-// saving (a TrueType font program) is compressed as libharu writes it.
+// Flate-compress and whose bytes are final. One libharu fills only while
+// saving (the program of a TrueType font of libharu's own, which the writer
+// no longer makes) is left to libharu.
 template <typename Now>
 void for_each_stream_to_compress(HPDF_Doc pdf, Now now) {
   HPDF_List entries = pdf->xref->entries;
@@ -123,11 +115,7 @@ void for_each_stream_to_compress(HPDF_Doc pdf, Now now) {
     auto* header = static_cast<HPDF_Obj_Header*>(entry->obj);
     if ((header->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT) continue;
     auto dict = static_cast<HPDF_Dict>(entry->obj);
-    if (!bytes_held(dict->stream)) continue;
-    if (dict->filter != HPDF_STREAM_FILTER_FLATE_DECODE || dict->filterParams) continue;
-    if (dict->write_fn) continue;
-    if (dict->before_write_fn) dict->write_fn = compress_now;  // filled while saving
-    else if (compressible_now(dict)) now(dict);
+    if (compressible_now(dict)) now(dict);
   }
 }
 

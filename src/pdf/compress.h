@@ -18,10 +18,9 @@ class Reuse;
 
 // Compresses every stream of `pdf` that libharu would Flate-compress once
 // with libdeflate, so libharu writes the bytes as they are (the /Filter entry
-// is libharu's own): the streams that are final now on up to `threads`
-// threads, those libharu fills only while saving (a TrueType font program)
-// as libharu writes them. Streams with their own write hook or decode
-// parameters are left to libharu. Call right before saving; deterministic
+// is libharu's own), on up to `threads` threads. Streams libharu fills only
+// while saving, or with their own write hook or decode parameters, are left
+// to libharu. Call right before saving; deterministic
 // (same bytes in, same bytes out, whatever the number of threads). With
 // `reuse` (`watch`), a final stream whose bytes it kept compressed is not
 // compressed again, and the others are kept for the next build.

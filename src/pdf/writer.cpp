@@ -1,13 +1,11 @@
 // The libharu side of the PDF back end (with compress.cpp, the only files
 // that include hpdf).
 // See LIBRARY-NOTES.md (libharu 2.3): fonts are glyph-addressed subsets
-// loaded from memory through libharu's exported internals, text is written
-// as raw TJ arrays, the ToUnicode stream is rewritten, errors are sticky.
+// embedded as Type0 fonts the writer builds through libharu's object layer,
+// text is written as raw TJ arrays, errors are sticky.
 #include <hpdf.h>
 #include <hpdf_conf.h>
 #include <hpdf_doc.h>
-#include <hpdf_font.h>
-#include <hpdf_fontdef.h>
 #include <hpdf_list.h>
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
@@ -128,21 +126,24 @@ class PagedTable {
   std::array<std::unique_ptr<std::array<T, 256>>, kKeys / 256> pages_;
 };
 
-// One CFF font resource: a Type0 font built through the object layer,
-// selected with a raw Tf.
-struct CffResource {
+// One font resource: a Type0 font built through the object layer (libharu's
+// own TrueType font would build a 128 KB CIDToGIDMap by looking each of
+// 65,536 codes up in the cmap, and compress it and the program with zlib
+// while saving), selected with a raw Tf.
+struct FontResource {
   HPDF_Dict type0 = nullptr;
   HPDF_Dict cid_font = nullptr;
   HPDF_Dict to_unicode_stream = nullptr;
-  HPDF_Dict program = nullptr;  // the FontFile3 stream, filled by embed_programs
+  HPDF_Dict program = nullptr;     // FontFile2 or FontFile3, filled by embed_programs
+  HPDF_Dict cid_to_gid = nullptr;  // TrueType: filled by finish_fonts
+  std::string cid_to_gid_map;      // TrueType: every 2-byte code's glyph
 };
 
 struct FontEntry {
-  // TrueType faces: a libharu font (CIDFontType2). CFF faces: one Type0
-  // font per part of the face (a face drawing many glyphs is cut in parts
-  // subset side by side: split_face), each holding the glyphs of its part.
-  HPDF_Font font = nullptr;
-  std::vector<CffResource> cff;
+  // One Type0 font per part of the face (a CFF face drawing many glyphs is
+  // cut in parts subset side by side: split_face), each holding the glyphs
+  // of its part; a TrueType face is one part.
+  std::vector<FontResource> parts;
   // Flat tables, read for every glyph drawn (a long book draws hundreds of
   // thousands): the code of each original glyph id with its part in the
   // bits above (kNoCode: not in the subset), the PDF width (1/1000 em) of
@@ -428,11 +429,11 @@ class Writer {
   bool load_fonts();
   void start_subsets(std::vector<size_t> faces);
   void make_subset(size_t face, size_t part);
-  bool add_cff_font(FontEntry& entry, const font::PdfFont& sub, const std::string& tag,
-                    const layout::FaceRef& ref);
+  bool add_font(FontEntry& entry, const font::PdfFont& sub, const std::string& tag,
+                const layout::FaceRef& ref);
   bool embed_programs();
   bool subsets_made() const;
-  void finish_cff_fonts();
+  void finish_fonts();
   void draw_page(size_t index);
   void draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& run, const ShownRun* ahead);
   HPDF_ExtGState run_state(const GlyphRun& run, double scale);
@@ -552,7 +553,7 @@ class Writer {
     std::vector<uint32_t> gids;                   // the part's glyphs: sorted, unique
     std::shared_ptr<const font::Face> face;       // opened once for the face (null: not opened)
     std::shared_ptr<const font::PdfFont> subset;  // null until made (or when it failed)
-    std::string packed;                           // a CFF program, compressed
+    std::string packed;                           // its font program, compressed
     std::string error;
     std::promise<void> made;
     std::future<void> ready = made.get_future();
@@ -664,41 +665,10 @@ bool Writer::load_fonts() {
     FontEntry& entry = fonts_[i];
     entry.set_codes(sub->code_of);
     entry.next_free = sub->first_free_code;
-    if (sub->kind == font::PdfFont::Kind::Cff) {
-      for (size_t p = 0; p < work.parts.size(); ++p) {
-        if (p > 0) entry.set_part(work.parts[p].gids, static_cast<uint8_t>(p));
-        if (!add_cff_font(entry, *sub, next_tag(), ref)) return false;
-      }
-      continue;
+    for (size_t p = 0; p < work.parts.size(); ++p) {
+      if (p > 0) entry.set_part(work.parts[p].gids, static_cast<uint8_t>(p));
+      if (!add_font(entry, *sub, next_tag(), ref)) return false;
     }
-    std::string tag = next_tag();
-    // Register the subset as a font def from memory (libharu 2.3 has no
-    // public call for it; this mirrors its LoadTTFontFromStream).
-    HPDF_Doc pdf = pdf_.get();
-    const auto size = static_cast<HPDF_UINT>(sub->program.size());
-    HPDF_Stream stream = HPDF_MemStream_New(pdf->mmgr, std::max<HPDF_UINT>(size, 4096));
-    if (!stream ||
-        HPDF_Stream_Write(stream, reinterpret_cast<const HPDF_BYTE*>(sub->program.data()), size) !=
-            HPDF_OK) {
-      if (stream) HPDF_Stream_Free(stream);
-      return fail("buffering font " + ref.path);
-    }
-    HPDF_FontDef def = HPDF_TTFontDef_Load(pdf->mmgr, stream, HPDF_TRUE);  // owns stream
-    if (!def) return fail("loading font " + ref.path);
-    HPDF_TTFontDef_SetTagName(def, tag.data());
-    if (HPDF_List_Add(pdf->fontdef_list, def) != HPDF_OK) {
-      HPDF_FontDef_Free(def);
-      return fail("registering font " + ref.path);
-    }
-    HPDF_Font font = HPDF_GetFont(pdf, def->base_font, "UTF-8");
-    if (!font) return fail("creating font " + ref.path);
-    entry.font = font;
-    // Querying each width once also marks the glyph for embedding.
-    for (uint32_t g : work.gids) {
-      uint16_t code = entry.code_of(g);
-      entry.width(code) = HPDF_Font_GetUnicodeWidth(font, code);
-    }
-    if (!check("measuring font " + ref.path)) return false;
   }
   return true;
 }
@@ -793,7 +763,7 @@ void Writer::split_face(size_t face) {
 }
 
 // One part's subset (kept from an earlier build of `watch` when it had the
-// same glyphs), and its CFF program compressed: on a writer's thread.
+// same glyphs), and its program compressed: on a writer's thread.
 void Writer::make_subset(size_t face, size_t part) {
   PartWork& work = work_[face].parts[part];
   work.subset = subset_for_pdf(book_.faces[face], work.face.get(), work.gids, opt_.reuse,
@@ -803,7 +773,11 @@ void Writer::make_subset(size_t face, size_t part) {
   // is written (20x the seed: 119 -> ~100 MB peak).
   work.face.reset();
   const font::PdfFont* sub = work.subset.get();
-  if (sub && sub->kind == font::PdfFont::Kind::Cff && opt_.compress) {
+  // The pages wait for a TrueType subset's codes, not for its program
+  // compressed (embed_programs joins this thread before reading `packed`).
+  const bool codes_wanted = !sub || sub->kind == font::PdfFont::Kind::TrueType;
+  if (codes_wanted) work.made.set_value();
+  if (sub && opt_.compress) {
     const std::span<const std::byte> raw(sub->program);
     std::string key;  // `watch`: the program compressed by the build before
     if (opt_.reuse) {
@@ -811,12 +785,13 @@ void Writer::make_subset(size_t face, size_t part) {
       if (auto kept = opt_.reuse->find_stream(key)) work.packed = *kept;
     }
     if (work.packed.empty()) {
-      work.packed = deflate(raw, StreamKind::CffProgram);
+      const bool cff = sub->kind == font::PdfFont::Kind::Cff;
+      work.packed = deflate(raw, cff ? StreamKind::CffProgram : StreamKind::Default);
       if (opt_.reuse && !work.packed.empty())
         opt_.reuse->keep_stream(std::move(key), std::make_shared<const std::string>(work.packed));
     }
   }
-  work.made.set_value();
+  if (!codes_wanted) work.made.set_value();
 }
 
 bool Writer::subsets_made() const {
@@ -838,7 +813,7 @@ bool same_codes(const font::PdfFont& sub, const font::PdfFont& codes, bool whole
 }
 
 // Waits for the faces' subsets, checks that each drew the codes the pages
-// were drawn with, and puts the CFF programs in their streams (compressed
+// were drawn with, and puts the font programs in their streams (compressed
 // already; the raw bytes, for libharu to compress, if that failed).
 bool Writer::embed_programs() {
   base::StageTimer timer(opt_.timings, base::Stage::Fonts);
@@ -847,7 +822,7 @@ bool Writer::embed_programs() {
     FaceWork& work = work_[i];
     const FontEntry& entry = fonts_[i];
     const auto& ref = book_.faces[i];
-    for (size_t p = 0; p < entry.cff.size() && p < work.parts.size(); ++p) {
+    for (size_t p = 0; p < entry.parts.size() && p < work.parts.size(); ++p) {
       PartWork& part = work.parts[p];
       const font::PdfFont* sub = part.subset.get();
       if (!sub) {
@@ -860,7 +835,7 @@ bool Writer::embed_programs() {
               ") does not keep the glyphs' CIDs");
         return false;
       }
-      HPDF_Dict program = entry.cff[p].program;
+      HPDF_Dict program = entry.parts[p].program;
       const bool put = part.packed.empty() ? set_raw(program, sub->program)
                                            : set_compressed(program, std::move(part.packed));
       if (!put) return fail("embedding font " + ref.path);
@@ -880,13 +855,16 @@ std::string pdf_name(std::string_view s) {
   return out.empty() ? std::string("Font") : out;
 }
 
-// CFF outlines: libharu has no font type for them, so the Type0 font, its
-// CIDFontType0, descriptor and FontFile3 (/CIDFontType0C) are made with
-// libharu's object layer (LIBRARY-NOTES.md: CFF). /W and ToUnicode are added
-// once the pages are drawn (finish_cff_fonts), when every code is known.
-// Called once per part of a face cut in parts, each a resource of its own.
-bool Writer::add_cff_font(FontEntry& entry, const font::PdfFont& sub, const std::string& tag,
-                          const layout::FaceRef& ref) {
+// The Type0 font, its CIDFont, descriptor and program stream, made with
+// libharu's object layer: CIDFontType0 with FontFile3 (/CIDFontType0C) for
+// CFF outlines, for which libharu has no font type (LIBRARY-NOTES.md: CFF);
+// CIDFontType2 with FontFile2 for TrueType. /W, ToUnicode and the
+// CIDToGIDMap are added once the pages are drawn (finish_fonts), when every
+// code is known. Called once per part of a face cut in parts, each a
+// resource of its own.
+bool Writer::add_font(FontEntry& entry, const font::PdfFont& sub, const std::string& tag,
+                      const layout::FaceRef& ref) {
+  const bool truetype = sub.kind == font::PdfFont::Kind::TrueType;
   HPDF_Doc pdf = pdf_.get();
   HPDF_MMgr mmgr = pdf->mmgr;
   const std::string base = tag + "+" + pdf_name(ref.postscript_name);
@@ -900,7 +878,8 @@ bool Writer::add_cff_font(FontEntry& entry, const font::PdfFont& sub, const std:
   HPDF_Dict file = HPDF_DictStream_New(mmgr, pdf->xref);
   if (!file) return fail("creating font " + ref.path);
   if (opt_.compress) file->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-  HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
+  if (truetype) HPDF_Dict_AddNumber(file, "Length1", static_cast<HPDF_UINT32>(sub.program.size()));
+  else HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
   defer(file);  // the program: embed_programs
 
   HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
@@ -915,10 +894,10 @@ bool Writer::add_cff_font(FontEntry& entry, const font::PdfFont& sub, const std:
   HPDF_Dict_AddNumber(desc, "Descent", static_cast<HPDF_INT32>(std::lround(sub.descent)));
   HPDF_Dict_AddNumber(desc, "CapHeight", static_cast<HPDF_INT32>(std::lround(sub.cap_height)));
   HPDF_Dict_AddNumber(desc, "StemV", 80);
-  HPDF_Dict_Add(desc, "FontFile3", file);
+  HPDF_Dict_Add(desc, truetype ? "FontFile2" : "FontFile3", file);
 
   HPDF_Dict_AddName(cid, "Type", "Font");
-  HPDF_Dict_AddName(cid, "Subtype", "CIDFontType0");
+  HPDF_Dict_AddName(cid, "Subtype", truetype ? "CIDFontType2" : "CIDFontType0");
   HPDF_Dict_AddName(cid, "BaseFont", base.c_str());
   HPDF_Dict info = HPDF_Dict_New(mmgr);
   HPDF_Dict_Add(cid, "CIDSystemInfo", info);
@@ -926,6 +905,13 @@ bool Writer::add_cff_font(FontEntry& entry, const font::PdfFont& sub, const std:
   HPDF_Dict_Add(info, "Ordering", HPDF_String_New(mmgr, "Identity", nullptr));
   HPDF_Dict_AddNumber(info, "Supplement", 0);
   HPDF_Dict_Add(cid, "FontDescriptor", desc);
+  HPDF_Dict cid_to_gid = nullptr;
+  if (truetype) {
+    cid_to_gid = HPDF_DictStream_New(mmgr, pdf->xref);
+    if (!cid_to_gid) return fail("creating font " + ref.path);
+    if (opt_.compress) cid_to_gid->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    HPDF_Dict_Add(cid, "CIDToGIDMap", cid_to_gid);
+  }
 
   HPDF_Dict_AddName(type0, "Type", "Font");
   HPDF_Dict_AddName(type0, "Subtype", "Type0");
@@ -940,25 +926,27 @@ bool Writer::add_cff_font(FontEntry& entry, const font::PdfFont& sub, const std:
   HPDF_Dict_Add(type0, "ToUnicode", cmap);
   if (!check("creating font " + ref.path)) return false;
 
-  entry.cff.push_back({type0, cid, cmap, file});
-  if (entry.cff.size() == 1)  // the face's widths, once for all its parts
+  entry.parts.push_back({type0, cid, cmap, file, cid_to_gid,
+                         truetype ? font::cid_to_gid_map(sub, 0x10000) : std::string()});
+  if (entry.parts.size() == 1)  // the face's widths, once for all its parts
     for (const auto& [code, w] : sub.width_of) entry.width(code) = static_cast<int>(std::lround(w));
   return true;
 }
 
-// /W of every CFF font: consecutive codes share one array ("c [w1 w2 …]");
-// each part of a face lists its own codes.
-void Writer::finish_cff_fonts() {
+// /W of every font: consecutive codes share one array ("c [w1 w2 …]");
+// each part of a face lists its own codes. A TrueType font's CIDToGIDMap
+// reaches its last code drawn (a .notdef stand-in's, perhaps).
+void Writer::finish_fonts() {
   for (FontEntry& fe : fonts_)
-    for (size_t part = 0; part < fe.cff.size(); ++part) {
+    for (size_t part = 0; part < fe.parts.size(); ++part) {
       HPDF_MMgr mmgr = pdf_->mmgr;
       HPDF_Array w = HPDF_Array_New(mmgr);
-      HPDF_Dict_Add(fe.cff[part].cid_font, "W", w);
+      HPDF_Dict_Add(fe.parts[part].cid_font, "W", w);
       HPDF_Array group = nullptr;
       int last = -2;
       fe.widths.for_each([&](uint32_t key, int width) {
         const int code = static_cast<int>(key);
-        if (fe.cff.size() > 1 && fe.part_of_code(static_cast<uint16_t>(code)) != part) return;
+        if (fe.parts.size() > 1 && fe.part_of_code(static_cast<uint16_t>(code)) != part) return;
         if (code != last + 1 || !group) {
           add_number(w, code);
           group = HPDF_Array_New(mmgr);
@@ -967,6 +955,11 @@ void Writer::finish_cff_fonts() {
         add_number(group, width);
         last = code;
       });
+      FontResource& res = fe.parts[part];
+      if (res.cid_to_gid) {  // libharu's error, if any, fails the file
+        res.cid_to_gid_map.resize(2 * static_cast<size_t>(std::max(last + 1, 1)));
+        put_bytes(res.cid_to_gid, std::move(res.cid_to_gid_map));
+      }
     }
 }
 
@@ -974,11 +967,11 @@ void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& ru
                       const ShownRun* ahead) {
   if (run.glyphs.empty()) return;
   const FontEntry& fe = fonts_[run.face];
-  if (!fe.font && fe.cff.empty()) return;
+  if (fe.parts.empty()) return;
   // A font is named in the page's resources once a run draws from it (on a
   // libharu error the name is empty, and the error fails the file).
   auto font = [&](size_t part) -> std::string_view {
-    const char* name = HPDF_Page_GetLocalFontName(page, fe.font ? fe.font : fe.cff[part].type0);
+    const char* name = HPDF_Page_GetLocalFontName(page, fe.parts[part].type0);
     return name ? name : "";
   };
   const char* state = nullptr;
@@ -1018,7 +1011,7 @@ void Writer::run_operators(std::string& s, const layout::Page& lp, const GlyphRu
   std::vector<uint16_t>& codes = codes_;
   bool need_texts = false;
   if (fe.mapped.empty()) fe.mapped.assign(0x10000, false);
-  const bool split = fe.cff.size() > 1;
+  const bool split = fe.parts.size() > 1;
   std::vector<uint8_t>& parts = parts_;
   if (ahead) {
     codes = ahead->codes;  // no glyph 0 among them (show_run_ahead)
@@ -1042,7 +1035,7 @@ void Writer::run_operators(std::string& s, const layout::Page& lp, const GlyphRu
       auto [it, fresh] = fe.notdef_code.emplace(texts[i], static_cast<uint16_t>(fe.next_free));
       if (fresh) {
         // The .notdef's width (every free code draws it).
-        const int w = fe.font ? HPDF_Font_GetUnicodeWidth(fe.font, it->second) : fe.width(code);
+        const int w = fe.width(code);
         fe.width(it->second) = w;
         if (++fe.next_free > 0xFFFD) fe.next_free = 0;
       }
@@ -1130,11 +1123,11 @@ bool Writer::show_run_ahead(const layout::Page& lp, const GlyphRun& run, ShownRu
       static_cast<size_t>(run.face) >= fonts_.size())
     return false;
   const FontEntry& fe = fonts_[run.face];
-  if (!fe.font && fe.cff.empty()) return false;
+  if (fe.parts.empty()) return false;
   const size_t n = run.glyphs.size();
   out.codes.resize(n);
   std::vector<uint8_t> parts;
-  const bool split = fe.cff.size() > 1;
+  const bool split = fe.parts.size() > 1;
   if (split) parts.resize(n);
   for (size_t i = 0; i < n; ++i) {
     const uint32_t gid = run.glyphs[i].gid;
@@ -1406,9 +1399,9 @@ HPDF_Dict Writer::group_form(const layout::Page& lp, size_t begin, size_t end) {
     } else if (const auto* run = std::get_if<GlyphRun>(&item)) {
       if (run->glyphs.empty()) continue;
       const FontEntry& fe = fonts_[run->face];
-      if (!fe.font && fe.cff.empty()) return nullptr;
+      if (fe.parts.empty()) return nullptr;
       auto font = [&](size_t part) {
-        return FormResources::name(res.fonts, 'F', fe.font ? fe.font : fe.cff[part].type0);
+        return FormResources::name(res.fonts, 'F', fe.parts[part].type0);
       };
       std::string state;
       if (HPDF_ExtGState gs = run_state(*run, 1)) state = FormResources::name(res.states, 'G', gs);
@@ -2250,18 +2243,14 @@ void Writer::rewrite_to_unicode() {
       fe.widths.for_each([&](uint32_t code, int) {
         fe.to_unicode.emplace(static_cast<uint16_t>(code), u"\u200B");
       });
-    if (fe.font) {
-      if (HPDF_Dict cmap = static_cast<HPDF_FontAttr>(fe.font->attr)->cmap_stream)
-        put_bytes(cmap, tounicode_cmap(fe.to_unicode));
-      continue;
-    }
-    if (fe.cff.size() == 1) put_bytes(fe.cff[0].to_unicode_stream, tounicode_cmap(fe.to_unicode));
-    if (fe.cff.size() <= 1) continue;
+    if (fe.parts.size() == 1)
+      put_bytes(fe.parts[0].to_unicode_stream, tounicode_cmap(fe.to_unicode));
+    if (fe.parts.size() <= 1) continue;
     // A face cut in parts: each font maps the codes it draws.
-    std::vector<std::map<uint16_t, std::u16string>> by_part(fe.cff.size());
+    std::vector<std::map<uint16_t, std::u16string>> by_part(fe.parts.size());
     for (auto& [code, text] : fe.to_unicode) by_part[fe.part_of_code(code)].emplace(code, text);
-    for (size_t p = 0; p < fe.cff.size(); ++p)
-      put_bytes(fe.cff[p].to_unicode_stream, tounicode_cmap(by_part[p]));
+    for (size_t p = 0; p < fe.parts.size(); ++p)
+      put_bytes(fe.parts[p].to_unicode_stream, tounicode_cmap(by_part[p]));
   }
 }
 
@@ -2315,10 +2304,8 @@ bool Writer::run() {
   }
   HPDF_Doc pdf = pdf_.get();
   if (opt_.compress) HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
-  // The UTF-8 encoder is made only for a TrueType subset (HPDF_GetFont):
-  // building it costs about 1.4 M instructions, and outline and Info strings
-  // are set as UTF-16 by set_text.
-  HPDF_UseUTFEncodings(pdf);
+  // No libharu font or encoder is made: every font is the writer's own
+  // objects (add_font), outline and Info strings are set as UTF-16 by set_text.
   if (!check("setting up the document")) return false;
   if (!settle_standard()) return false;
 
@@ -2423,7 +2410,7 @@ bool Writer::run() {
   if (dropped_notdefs_ > 0)
     warn(std::to_string(dropped_notdefs_) + " character(s) no font has are left out of the " +
          (pdfa() ? "PDF/A" : "PDF/UA") + " text (it forbids .notdef)");
-  finish_cff_fonts();
+  finish_fonts();
   rewrite_to_unicode();
   if (!check("finishing the document")) return false;
   page_timer.stop();

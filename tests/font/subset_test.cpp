@@ -390,6 +390,46 @@ TEST_F(SubsetTest, TrueTypeFaceForPdfKeepsThePrivateUseCodes) {
   EXPECT_FALSE(subset_for_pdf(dir_ / "none.otf", 0, gids, err));
 }
 
+// The PDF reaches a TrueType subset's glyphs through its CIDToGIDMap, not
+// its cmap: each code must lead to the glyph the private-use cmap gives it,
+// in both ranges of codes, every other code to .notdef; and the widths the
+// writer's /W lists are the original glyphs'.
+TEST_F(SubsetTest, TrueTypeCidToGidMapReachesTheGlyphOfEachCode) {
+  doc::Diagnostics d;
+  FacePtr orig = open_face(kWenKai, 0, d);
+  ASSERT_TRUE(orig);
+  std::vector<uint32_t> gids;  // more than U+E000..U+FFFD can address
+  for (uint32_t g = 0; g <= 9000; ++g) gids.push_back(g);
+  std::string err;
+  auto sub = subset_for_pdf(kWenKai, 0, gids, err);
+  ASSERT_TRUE(sub) << err;
+  ASSERT_EQ(sub->kind, PdfFont::Kind::TrueType);
+  FacePtr face = reopen(sub->program, "pdf.ttf");
+  ASSERT_TRUE(face);
+  const std::string map = cid_to_gid_map(*sub, 0x10000);
+  ASSERT_EQ(map.size(), 0x20000u);
+  auto glyph_at = [&](uint32_t code) {
+    return static_cast<uint32_t>(static_cast<uint8_t>(map[2 * code]) << 8 |
+                                 static_cast<uint8_t>(map[2 * code + 1]));
+  };
+  bool below = false;
+  for (const auto& [g, code] : sub->code_of) {
+    below |= code < kPuaFirst;
+    const uint32_t glyph = glyph_at(code);
+    EXPECT_EQ(glyph, glyph_of(*face, code)) << "code " << code;
+    EXPECT_DOUBLE_EQ(advance_em(*face, glyph), advance_em(*orig, g)) << "glyph " << g;
+    EXPECT_NEAR(sub->width_of.at(code), 1000 * advance_em(*orig, g), 1e-6) << "glyph " << g;
+  }
+  EXPECT_TRUE(below) << "no code of the second range was checked";
+  EXPECT_EQ(glyph_at(sub->first_free_code), 0u);  // a .notdef stand-in
+  EXPECT_EQ(glyph_at(0x20), 0u);
+  EXPECT_EQ(glyph_at(0xFFFF), 0u);
+  // Cut where the writer's last code is.
+  EXPECT_EQ(cid_to_gid_map(*sub, kPuaFirst + 2).size(), 2u * (kPuaFirst + 2));
+  EXPECT_GT(sub->ascent, 0);
+  EXPECT_LT(sub->descent, 0);
+}
+
 // A face already open (the FontLibrary's, which a batch subsets hundreds of
 // times) gives the same subset as the font file mapped for the call, for
 // CFF and TrueType outlines alike, from two threads at once.

@@ -219,6 +219,23 @@ TEST_F(PdfTest, WritesCheckedPdfWithEmbeddedSubsetFontsAndExactText) {
   }
   EXPECT_EQ(font_lines, 3) << fonts.out;
 
+  // The TrueType faces (DejaVu Sans, LXGW WenKai) are the writer's own
+  // CIDFontType2 fonts: each with its program as FontFile2 and a
+  // CIDToGIDMap stream from the codes to the subset's glyphs.
+  const std::string objects = qdf(out, dir_).out;
+  auto count = [&](std::string_view what) {
+    int n = 0;
+    for (size_t at = objects.find(what); at != std::string::npos; at = objects.find(what, at + 1))
+      ++n;
+    return n;
+  };
+  const int truetype = count("/Subtype /CIDFontType2");
+  EXPECT_GE(truetype, 2) << "no TrueType font";
+  EXPECT_EQ(count("/CIDToGIDMap "), truetype);
+  EXPECT_EQ(count("/CIDToGIDMap /Identity"), 0);
+  EXPECT_EQ(count("/FontFile2 "), truetype);
+  EXPECT_EQ(count("/Length1 "), truetype);
+
   auto text = run_command("pdftotext -enc UTF-8 '" + out.string() + "' -", dir_);
   EXPECT_EQ(text.status, 0);
   EXPECT_EQ(text.err, "") << "poppler warnings";
