@@ -213,12 +213,17 @@ const Entry& Catalog::load(const fs::path& canonical) {
   // Grey and RGB JPEGs go into the PDF as they are (DCT); CMYK ones are
   // decoded, so Adobe's inverted CMYK prints right.
   e.jpeg_passthrough = h.format == Format::Jpeg && (h.components == 1 || h.components == 3);
-  const bool keep = options_.keep_pixels && !e.jpeg_passthrough;
+  // So do 8-bit grey and RGB PNGs, their pixels still Flate-compressed
+  // (compressing a screenshot's pixels again took the PDF writer about 65
+  // instructions a byte). Either is decoded once all the same: damage is
+  // found here, not by a reader.
+  e.png_passthrough = h.format == Format::Png && png_stream(*e.bytes).has_value();
+  const bool keep = options_.keep_pixels && !e.jpeg_passthrough && !e.png_passthrough;
   Decoded d = decode(*e.bytes, options_.limits.max_pixels, keep);
   if (!d.problem.empty()) {
     e.problem = Problem::Damaged;
     e.why = d.problem;
-    e.jpeg_passthrough = false;
+    e.jpeg_passthrough = e.png_passthrough = false;
     return e;
   }
   if (d.raster) {

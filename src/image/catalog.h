@@ -93,7 +93,8 @@ struct Entry {
   Format format = Format::Unknown;
   double width = 0;  // pixels (SVG: CSS px)
   double height = 0;
-  bool jpeg_passthrough = false;             // a grey or RGB JPEG the PDF embeds as it is
+  bool jpeg_passthrough = false;  // a grey or RGB JPEG the PDF embeds as it is
+  bool png_passthrough = false;   // a PNG the PDF embeds with its own compression (png_stream)
   std::shared_ptr<const std::string> bytes;  // the file (when it was read)
   // The paths looked at that held no file (beside the document, in the
   // resource path): one appearing there later changes what the URL names.

@@ -1,6 +1,7 @@
 // Sniffing and header reading: bounded walks over the first bytes, no
 // allocation proportional to what the header claims.
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <tuple>
@@ -267,6 +268,47 @@ Header read_header(std::string_view d) {
   }
   if (h.problem.empty() && (h.width <= 0 || h.height <= 0)) h.problem = "0×0 pixels";
   return h;
+}
+
+std::optional<PngStream> png_stream(std::string_view d) {
+  constexpr std::string_view kSignature("\x89PNG\r\n\x1a\n", 8);
+  if (d.substr(0, 8) != kSignature) return std::nullopt;
+  PngStream out;
+  bool header = false, idat_ended = false;
+  for (size_t at = 8; at + 12 <= d.size();) {
+    const uint32_t length = be32(d, at);
+    const std::string_view type = d.substr(at + 4, 4);
+    if (length > d.size() - at - 12) return std::nullopt;
+    const std::string_view data = d.substr(at + 8, length);
+    at += 12 + static_cast<size_t>(length);
+    if (!header) {  // IHDR: 8-bit, grey (0) or RGB (2), deflate, adaptive filters, not interlaced
+      if (type != "IHDR" || length != 13 || data[8] != 8 || (data[9] != 0 && data[9] != 2) ||
+          data[10] != 0 || data[11] != 0 || data[12] != 0)
+        return std::nullopt;
+      out.width = static_cast<int>(std::min<uint32_t>(be32(data, 0), INT32_MAX));
+      out.height = static_cast<int>(std::min<uint32_t>(be32(data, 4), INT32_MAX));
+      out.colors = data[9] == 0 ? 1 : 3;
+      header = true;
+    } else if (type == "IDAT") {
+      if (idat_ended) return std::nullopt;  // IDAT chunks must follow one another
+      out.idat.append(data);
+    } else if (type == "IEND") {
+      if (out.idat.empty() || out.width <= 0 || out.height <= 0) return std::nullopt;
+      return out;
+    } else {
+      if (!out.idat.empty()) idat_ended = true;
+      // What the decoder ignores for such a file: gAMA only as sRGB's
+      // (1/2.2, which libpng leaves as it is), chromaticities, the rest
+      // text and bookkeeping. Anything else (PLTE, tRNS, iCCP, sBIT, an
+      // animation) is decoded.
+      const bool srgb_gamma =
+          type == "gAMA" && length == 4 && be32(data, 0) >= 45445 && be32(data, 0) <= 45465;
+      if (!srgb_gamma && type != "sRGB" && type != "cHRM" && type != "pHYs" && type != "tEXt" &&
+          type != "zTXt" && type != "iTXt" && type != "tIME" && type != "bKGD")
+        return std::nullopt;
+    }
+  }
+  return std::nullopt;  // no IEND
 }
 
 }  // namespace moyin::image

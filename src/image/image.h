@@ -46,6 +46,22 @@ std::pair<double, double> svg_intrinsic_size(std::string_view width, std::string
 // the document) into svg_intrinsic_size; false when it is not SVG.
 bool svg_size(std::string_view bytes, double& width, double& height);
 
+// A PNG whose pixels a PDF can take as they are: its IDAT chunks' data
+// joined (the zlib stream of the filtered rows), for an image with
+// /FlateDecode and PNG predictors, the PNG's compression kept instead of
+// decoding and compressing the pixels again. Only for what decode() would
+// give unchanged: 8-bit grey or RGB, not interlaced, no transparency
+// (tRNS), and no colour information the decoder applies (iCCP, sBIT, a
+// gAMA other than sRGB's); nullopt otherwise (the file is not checked
+// further: decode() says whether it is damaged).
+struct PngStream {
+  int width = 0;
+  int height = 0;
+  int colors = 0;    // 1 grey, 3 RGB
+  std::string idat;  // the zlib stream
+};
+std::optional<PngStream> png_stream(std::string_view bytes);
+
 enum class ColorSpace { Gray, Rgb, Cmyk };
 
 // Decoded pixels: 8 bits per component, rows top to bottom without padding.

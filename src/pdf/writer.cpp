@@ -466,6 +466,7 @@ class Writer {
   std::vector<double> opacity_scales_;  // the scale outside each such group
   HPDF_Image load_image(const std::string& key);
   HPDF_Image load_raster(const image::Raster& r);
+  HPDF_Image load_png_stream(std::string_view png);
   HPDF_Image load_pixels(const layout::Pixels& px);
   void add_link(HPDF_Page page, const layout::Page& lp, const layout::LinkArea& link);
   HPDF_Destination destination(const AnchorPlace& place);
@@ -1216,6 +1217,36 @@ HPDF_Image Writer::load_raster(const image::Raster& r) {
   return img;
 }
 
+// A PNG's pixels as the file compressed them (image::png_stream): an image
+// XObject made through the object layer, /FlateDecode with the PNG
+// predictors, its bytes written as they are (libharu has no such image).
+HPDF_Image Writer::load_png_stream(std::string_view png) {
+  std::optional<image::PngStream> stream = image::png_stream(png);
+  if (!stream) return nullptr;
+  HPDF_Doc pdf = pdf_.get();
+  HPDF_Dict img = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+  if (!img) return nullptr;
+  img->header.obj_class |= HPDF_OSUBCLASS_XOBJECT;  // what HPDF_Page_DrawImage checks
+  img->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+  HPDF_Dict_AddName(img, "Type", "XObject");
+  HPDF_Dict_AddName(img, "Subtype", "Image");
+  HPDF_Dict_AddNumber(img, "Width", static_cast<HPDF_UINT32>(stream->width));
+  HPDF_Dict_AddNumber(img, "Height", static_cast<HPDF_UINT32>(stream->height));
+  HPDF_Dict_AddName(img, "ColorSpace", stream->colors == 1 ? "DeviceGray" : "DeviceRGB");
+  HPDF_Dict_AddNumber(img, "BitsPerComponent", 8);
+  // libharu writes /Filter as an array: /DecodeParms must be one too.
+  HPDF_Array decode = HPDF_Array_New(pdf->mmgr);
+  HPDF_Dict_Add(img, "DecodeParms", decode);
+  HPDF_Dict parms = HPDF_Dict_New(pdf->mmgr);
+  HPDF_Array_Add(decode, parms);
+  HPDF_Dict_AddNumber(parms, "Predictor", 15);  // PNG: each row names its filter
+  HPDF_Dict_AddNumber(parms, "Colors", stream->colors);
+  HPDF_Dict_AddNumber(parms, "BitsPerComponent", 8);
+  HPDF_Dict_AddNumber(parms, "Columns", static_cast<HPDF_UINT32>(stream->width));
+  if (!set_compressed(img, std::move(stream->idat))) return nullptr;
+  return img;
+}
+
 HPDF_Image Writer::load_image(const std::string& key) {
   if (auto it = images_.find(key); it != images_.end()) return it->second;
   image::Catalog& catalog = opt_.images ? *opt_.images : own_images_;
@@ -1235,6 +1266,8 @@ HPDF_Image Writer::load_image(const std::string& key) {
   if (e.jpeg_passthrough && !cmyk()) {
     img = HPDF_LoadJpegImageFromMem(pdf_.get(), reinterpret_cast<const HPDF_BYTE*>(e.bytes->data()),
                                     static_cast<HPDF_UINT>(e.bytes->size()));
+  } else if (e.png_passthrough && !cmyk() && opt_.compress) {
+    img = load_png_stream(*e.bytes);
   } else if (std::optional<image::Raster> r = catalog.take_raster(key)) {
     img = load_raster(*r);
   } else {

@@ -231,6 +231,57 @@ TEST_F(CatalogTest, EveryFormatDecodesToItsColours) {
   }
 }
 
+// Which PNGs the PDF takes with their own compression: 8-bit grey and RGB,
+// not interlaced, opaque, with no colour information the decoder applies;
+// their IDAT chunks joined.
+TEST_F(CatalogTest, PngStreamOnlyForPixelsTheDecoderWouldGiveUnchanged) {
+  auto stream = [&](const char* file) {
+    std::ifstream in(images_ / file, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return png_stream(bytes);
+  };
+  for (const auto& [file, colors] : {std::pair{"rgb.png", 3}, {"grey.png", 1}, {"srgb.png", 3}}) {
+    SCOPED_TRACE(file);
+    std::optional<PngStream> s = stream(file);
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->width, 40);
+    EXPECT_EQ(s->height, 30);
+    EXPECT_EQ(s->colors, colors);
+    ASSERT_GE(s->idat.size(), 2u);
+    EXPECT_EQ(static_cast<unsigned char>(s->idat[0]) & 0x0F, 8) << "a zlib stream (deflate)";
+  }
+  // (srgb.png's stream is cut into three IDAT chunks: the pipeline test
+  // reads its pixels back from the PDF.)
+  const char* decoded[] = {"alpha.png",     "palette.png", "deep.png",       "linear.png",
+                           "icc.png",       "trns.png",    "interlaced.png", "split.png",
+                           "truncated.png", "lie.png",     "text.png",       "zero.png"};
+  for (const char* file : decoded) EXPECT_FALSE(stream(file)) << file;
+
+  // Hostile bytes: every cut of the file and every byte of its chunk headers
+  // changed are read within the bytes (ASan), never claimed as a longer stream.
+  std::ifstream in(images_ / "srgb.png", std::ios::binary);
+  const std::string good((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (size_t n = 0; n < good.size(); ++n) {
+    std::optional<PngStream> s = png_stream(std::string_view(good).substr(0, n));
+    EXPECT_FALSE(s) << "cut at " << n;  // no IEND
+  }
+  for (size_t i = 8; i < 160 && i < good.size(); ++i) {
+    std::string bad = good;
+    bad[i] = static_cast<char>(bad[i] ^ 0xA5);
+    if (std::optional<PngStream> s = png_stream(bad)) {
+      EXPECT_LT(s->idat.size(), bad.size()) << i;
+    }
+  }
+
+  Catalog c(CatalogOptions{.boundary = images_});
+  const std::string doc = (images_ / "doc.md").string();
+  EXPECT_TRUE(c.resolve("srgb.png", doc).png_passthrough);
+  EXPECT_FALSE(c.resolve("linear.png", doc).png_passthrough);
+  const Entry split = c.resolve("split.png", doc);  // damaged: decoded, and refused
+  EXPECT_FALSE(split.ok());
+  EXPECT_FALSE(split.png_passthrough);
+}
+
 TEST_F(CatalogTest, HostileFilesAreRefusedFromTheirHeaders) {
   struct Case {
     const char* file;

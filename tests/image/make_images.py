@@ -48,6 +48,39 @@ def rgb16_png():
     return png(W, H, 16, 2, rows)
 
 
+def halves_rows(colours):
+    # Unfiltered 8-bit rows (filter byte 0): red | blue, or black | white for grey.
+    left, right = (b"\xff\x00\x00", b"\x00\x00\xff") if colours == 3 else (b"\x00", b"\xff")
+    return (b"\x00" + left * (W // 2) + right * (W - W // 2)) * H
+
+
+def rgb_png_with(before_idat=(), idat_parts=1, interlace=0, between=None):
+    """8-bit RGB red | blue with the given chunks before IDAT, the zlib
+    stream cut into idat_parts chunks, an optional chunk between two of them."""
+    ihdr = struct.pack(">IIBBBBB", W, H, 8, 2, 0, 0, interlace)
+    z = zlib.compress(halves_rows(3))
+    step = -(-len(z) // idat_parts)
+    parts = [chunk(b"IDAT", z[i:i + step]) for i in range(0, len(z), step)]
+    if between is not None:
+        parts.insert(1, between)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + b"".join(before_idat) + b"".join(parts) +
+            chunk(b"IEND", b""))
+
+
+def pass_through_variants(out):
+    """PNGs whose compressed pixels the PDF may take as they are, and ones it may not."""
+    srgb = [chunk(b"sRGB", b"\x00"), chunk(b"gAMA", struct.pack(">I", 45455)),
+            chunk(b"cHRM", struct.pack(">8I", 31270, 32900, 64000, 33000, 30000, 60000, 15000, 6000)),
+            chunk(b"pHYs", struct.pack(">IIB", 3780, 3780, 1)), chunk(b"tEXt", b"Software\x00test")]
+    (out / "srgb.png").write_bytes(rgb_png_with(srgb, idat_parts=3))
+    (out / "linear.png").write_bytes(rgb_png_with([chunk(b"gAMA", struct.pack(">I", 100000))]))
+    (out / "icc.png").write_bytes(rgb_png_with([chunk(b"iCCP", b"p\x00\x00" + zlib.compress(b"x"))]))
+    (out / "trns.png").write_bytes(rgb_png_with([chunk(b"tRNS", b"\x00\x00\x00\x00\x00\xff")]))
+    (out / "interlaced.png").write_bytes(rgb_png_with(interlace=1))
+    (out / "split.png").write_bytes(
+        rgb_png_with(idat_parts=2, between=chunk(b"tEXt", b"Comment\x00between")))
+
+
 def main(out):
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -58,6 +91,7 @@ def main(out):
     pal = halves("RGB", red, blue).convert("P", palette=Image.ADAPTIVE, colors=4)
     pal.save(out / "palette.png")
     (out / "deep.png").write_bytes(rgb16_png())
+    pass_through_variants(out)
     halves("L", 0, 255).save(out / "grey.png")
     halves("RGB", red, blue).save(out / "photo.jpg", quality=95)
     halves("L", 0, 255).save(out / "grey.jpg", quality=95)

@@ -261,6 +261,33 @@ TEST_F(ImagePipeline, CmykJpegPrintsItsInks) {
   FAIL() << "no image found on the page";
 }
 
+// An 8-bit RGB PNG keeps its own compression in the PDF (Flate with the PNG
+// predictors: its pixels not decoded and compressed again) and gives the
+// same pixels; one whose gamma the decoder applies is decoded as before.
+TEST_F(ImagePipeline, PngPixelsKeepTheirOwnCompression) {
+  std::ofstream(dir_ / "doc/png.md") << "![](img/srgb.png)\n\n![](img/linear.png)\n";
+  ASSERT_EQ(moyin("build png.md -o out --to pdf -q").status, 0);
+  const fs::path pdf = dir_ / "doc/out/png.pdf";
+  const std::string objects =
+      run("qpdf --qdf --object-streams=disable --decode-level=none '" + pdf.string() + "' -").out;
+  size_t predictors = 0;
+  for (size_t at = objects.find("/Predictor 15"); at != std::string::npos;
+       at = objects.find("/Predictor 15", at + 1))
+    ++predictors;
+  EXPECT_EQ(predictors, 1u) << "srgb.png alone keeps its compression";
+  EXPECT_EQ(run("qpdf --check '" + pdf.string() + "' >/dev/null 2>&1").status, 0);
+  ASSERT_EQ(run("pdfimages '" + pdf.string() + "' '" + (dir_ / "px").string() + "'").status, 0);
+  const Pixmap kept = read_ppm(dir_ / "px-000.ppm");
+  const Pixmap decoded = read_ppm(dir_ / "px-001.ppm");
+  ASSERT_EQ(kept.w, 40);
+  ASSERT_EQ(kept.h, 30);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(kept.at(0, 29)), 3),
+            std::string("\xff\0\0", 3));
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(kept.at(39, 0)), 3),
+            std::string("\0\0\xff", 3));
+  EXPECT_EQ(kept.rgb, decoded.rgb);
+}
+
 TEST_F(ImagePipeline, BookChapterInASubfolderReachesTheBookImages) {
   fs::create_directories(dir_ / "book/part");
   fs::create_directories(dir_ / "book/images");
