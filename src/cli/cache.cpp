@@ -106,6 +106,10 @@ fs::path entry_path(const fs::path& output_base) {
   return output_base.parent_path() / ".moyin-cache" / (output_base.filename().string() + ".deps");
 }
 
+fs::path formulas_path(const fs::path& output_base) {
+  return output_base.parent_path() / ".moyin-cache" / (output_base.filename().string() + ".math");
+}
+
 std::string stored_path(const fs::path& file, const fs::path& entry_dir) {
   std::error_code ec;
   fs::path abs = fs::absolute(file, ec).lexically_normal();

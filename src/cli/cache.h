@@ -45,6 +45,9 @@ struct Entry {
 // the output base <dir>/<name> (no extension).
 std::filesystem::path entry_path(const std::filesystem::path& output_base);
 
+// Where the formulas of an output's document are kept between builds
+// (math::store): <dir>/.moyin-cache/<name>.math, beside its entry.
+std::filesystem::path formulas_path(const std::filesystem::path& output_base);
 // A path as an entry stores it: relative to the entry's folder, '/'-separated.
 std::string stored_path(const std::filesystem::path& file, const std::filesystem::path& entry_dir);
 // And back.

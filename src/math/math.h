@@ -60,6 +60,18 @@ struct Engine {
 // the engine could not run; formulas MathJax refuses are results with an error.
 bool convert(const Engine& engine, const std::vector<Key>& keys, Formulas& out, std::string& error);
 
+// ---- Formulas kept between runs (the CLI keeps a document's beside its outputs)
+
+// The formulas of `keys` that `from` holds (MathJax's refusals included), as
+// text for restore(). `engine` names what made them (the CLI hashes the
+// engine's script and MathJax's pinned version): restore() takes them back
+// only for the same engine. Deterministic: the same formulas give the same text.
+std::string store(std::span<const Key> keys, const Formulas& from, std::string_view engine);
+// Adds the formulas `text` holds to `into`, each one not there yet: the
+// engine then converts only the others. False, and nothing added, when
+// `text` is not such a store or is another engine's.
+bool restore(std::string_view text, std::string_view engine, Formulas& into);
+
 // `path:line:col: warning: math: <MathJax's message>` for every formula of
 // `d` that did not convert (they print as their TeX source in code style).
 void report(const doc::Document& d, const Formulas& formulas, doc::Diagnostics& diags);

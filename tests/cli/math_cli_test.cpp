@@ -175,6 +175,41 @@ TEST(MathCli, WideInlineFormulaIsScaledToTheMeasure) {
   fs::remove_all(dir);
 }
 
+// A rebuild whose formulas were all converted before keeps them beside its
+// outputs (.moyin-cache/NAME.math) and starts no engine: with no Node.js at
+// all it gives the bytes a fresh conversion gives. A new formula, or
+// --force, needs the engine again.
+TEST(MathCli, KeptFormulasRebuildWithoutTheEngine) {
+  const fs::path dir = fs::temp_directory_path() / ("moyin-math-kept-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::copy_file(kData / "page.md", dir / "page.md");
+  const std::string moyin = std::string("'") + MOYIN_BINARY + "' build '" +
+                            (dir / "page.md").string() + "' -o '" + dir.string();
+  const std::string no_node = "MOYIN_NODE=/nonexistent/node ";
+  Output first = shell(moyin + "/kept'");
+  ASSERT_EQ(first.code, 0) << first.output;
+  ASSERT_TRUE(fs::exists(dir / "kept/.moyin-cache/page.math"));
+
+  std::ofstream(dir / "page.md", std::ios::app) << "\n一段新的文字，没有新的公式。\n";
+  Output kept = shell(no_node + moyin + "/kept'");
+  EXPECT_EQ(kept.code, 0) << kept.output;
+  EXPECT_EQ(kept.output.find("math:"), std::string::npos) << kept.output;
+  Output fresh = shell(moyin + "/fresh'");
+  ASSERT_EQ(fresh.code, 0) << fresh.output;
+  EXPECT_EQ(read_file(dir / "kept/page.pdf"), read_file(dir / "fresh/page.pdf"));
+  EXPECT_EQ(read_file(dir / "kept/page.epub"), read_file(dir / "fresh/page.epub"));
+  EXPECT_EQ(read_file(dir / "kept/.moyin-cache/page.math"),
+            read_file(dir / "fresh/.moyin-cache/page.math"));
+
+  Output forced = shell(no_node + moyin + "/kept' --force");
+  EXPECT_NE(forced.output.find("math: "), std::string::npos) << forced.output;
+  std::ofstream(dir / "page.md", std::ios::app) << "\n新的公式 $z^{9}$。\n";
+  Output added = shell(no_node + moyin + "/fresh'");
+  EXPECT_NE(added.output.find("math: "), std::string::npos) << added.output;
+  fs::remove_all(dir);
+}
+
 TEST(MathCli, GoldenPageDump) {
   Output d = shell(std::string("cd '") + MOYIN_SOURCE_DIR + "' && '" + MOYIN_BINARY +
                    "' dump --stage pages tests/math/data/page.md");

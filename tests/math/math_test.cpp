@@ -146,6 +146,46 @@ TEST(Numbering, TagsLabelsAndModes) {
   }
 }
 
+// Formulas kept between runs come back as they were, only for the engine
+// that made them, and never replace a result already there.
+TEST(Kept, StoredFormulasComeBackForTheSameEngineOnly) {
+  Formulas made;
+  made.results[{"x^2", false}] = {"", "<svg>x</svg>", "<math>x</math>"};
+  made.results[{"\\frac{a}", true}] = {"Missing argument for \\frac", "", ""};
+  made.results[{"unused", false}] = {"", "<svg/>", "<math/>"};
+  const std::vector<Key> keys = {{"\\frac{a}", true}, {"x^2", false}, {"absent", false}};
+  const std::string text = store(keys, made, "engine-1");
+  EXPECT_EQ(text, store(keys, made, "engine-1")) << "deterministic";
+  EXPECT_EQ(text.find("unused"), std::string::npos) << "only the keys asked for";
+
+  Formulas back;
+  ASSERT_TRUE(restore(text, "engine-1", back));
+  ASSERT_EQ(back.results.size(), 2u);
+  EXPECT_EQ(back.find("x^2", false)->svg, "<svg>x</svg>");
+  EXPECT_EQ(back.find("x^2", false)->mathml, "<math>x</math>");
+  EXPECT_EQ(back.find("\\frac{a}", true)->error, "Missing argument for \\frac");
+  EXPECT_EQ(back.find("x^2", true), nullptr);
+
+  Formulas other;
+  EXPECT_FALSE(restore(text, "engine-2", other));
+  EXPECT_FALSE(restore(text, "", other));
+  EXPECT_TRUE(other.empty());
+  for (std::string_view bad :
+       {std::string_view(""), std::string_view("{"),
+        std::string_view(text).substr(0, text.size() / 2),
+        std::string_view("{\"format\":1,\"engine\":\"engine-1\","
+                         "\"formulas\":[{\"tex\":\"y\",\"display\":false,"
+                         "\"error\":\"\",\"svg\":\"\",\"mathml\":\"\"}]}")}) {
+    EXPECT_FALSE(restore(bad, "engine-1", other)) << bad;
+    EXPECT_TRUE(other.empty()) << bad;
+  }
+
+  Formulas mixed;
+  mixed.results[{"x^2", false}] = {"", "<svg>new</svg>", "<math>new</math>"};
+  ASSERT_TRUE(restore(text, "engine-1", mixed));
+  EXPECT_EQ(mixed.find("x^2", false)->svg, "<svg>new</svg>") << "what is there stays";
+}
+
 TEST(Collect, EachFormulaOnceWithItsStyle) {
   doc::Document d = parse("$x$ and $x$ and $$x$$\n\n| $y$ |\n|---|\n| $z$ |\n\n> $$w$$\n");
   std::vector<Key> keys = collect(std::span(&d, 1));
