@@ -41,8 +41,8 @@ bool restore(std::string_view text, std::string_view engine, Formulas& into) {
       auto it = f.find(name);
       return it != f.end() && it->is_string() ? it->get_ptr<const std::string*>() : nullptr;
     };
-    const std::string *tex = string_at("tex"), *error = string_at("error"),
-                      *svg = string_at("svg"), *mathml = string_at("mathml");
+    const std::string *tex = string_at("tex"), *error = string_at("error"), *svg = string_at("svg"),
+                      *mathml = string_at("mathml");
     auto display = f.find("display");
     if (!tex || !error || !svg || !mathml || display == f.end() || !display->is_boolean())
       return false;

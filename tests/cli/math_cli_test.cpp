@@ -202,6 +202,18 @@ TEST(MathCli, KeptFormulasRebuildWithoutTheEngine) {
   EXPECT_EQ(read_file(dir / "kept/.moyin-cache/page.math"),
             read_file(dir / "fresh/.moyin-cache/page.math"));
 
+  // A document that needs the engine has every formula converted again, in
+  // one batch: a macro one formula defines still reaches a new formula.
+  const fs::path macros = dir / "macros.md";
+  std::ofstream(macros) << "# 宏\n\n定义 $\\newcommand{\\RR}{\\mathbb{R}} x \\in \\RR$。\n";
+  const std::string build_macros = std::string("'") + MOYIN_BINARY + "' build '" + macros.string() +
+                                   "' -o '" + dir.string() + "/m'";
+  ASSERT_EQ(shell(build_macros).code, 0);
+  std::ofstream(macros, std::ios::app) << "\n又如 $y \\in \\RR^2$。\n";
+  Output with_macro = shell(build_macros);
+  EXPECT_EQ(with_macro.code, 0) << with_macro.output;
+  EXPECT_EQ(with_macro.output.find("math:"), std::string::npos) << with_macro.output;
+
   Output forced = shell(no_node + moyin + "/kept' --force");
   EXPECT_NE(forced.output.find("math: "), std::string::npos) << forced.output;
   std::ofstream(dir / "page.md", std::ios::app) << "\n新的公式 $z^{9}$。\n";
