@@ -67,9 +67,8 @@ bool convert(const Engine& engine, const std::vector<Key>& keys, Formulas& out, 
 // engine's script and MathJax's pinned version): restore() takes them back
 // only for the same engine. Deterministic: the same formulas give the same text.
 std::string store(std::span<const Key> keys, const Formulas& from, std::string_view engine);
-// Adds the formulas `text` holds to `into`, each one not there yet: the
-// engine then converts only the others. False, and nothing added, when
-// `text` is not such a store or is another engine's.
+// Adds the formulas `text` holds to `into`, each one not there yet. False,
+// and nothing added, when `text` is not such a store or is another engine's.
 bool restore(std::string_view text, std::string_view engine, Formulas& into);
 
 // `path:line:col: warning: math: <MathJax's message>` for every formula of
