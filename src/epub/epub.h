@@ -15,6 +15,7 @@
 
 #include "doc/diagnostics.h"
 #include "doc/document.h"
+#include "font/font.h"
 #include "image/catalog.h"
 #include "math/math.h"
 #include "style/style.h"
@@ -28,6 +29,9 @@ struct FontFace {
   std::string family;          // CSS font-family name the stylesheet uses
   bool bold = false;
   bool italic = false;
+  // The face open already (the font library's, read-only, shared between
+  // threads): subset from its mapping. Null: `file` is read for the subset.
+  const font::Face* open = nullptr;
 };
 
 // A page of the print edition (the PDF built in the same run), for the
@@ -49,6 +53,7 @@ struct Options {
   bool title_page = true;
   bool embed_fonts = false;
   std::vector<FontFace> fonts;  // faces to embed when embed_fonts
+  int font_threads = 1;         // the faces to embed subset side by side on this many threads
   // Used for dcterms:modified when the front matter has no usable date
   // (the caller reads $SOURCE_DATE_EPOCH); otherwise 1970-01-01T00:00:00Z.
   std::optional<int64_t> source_date_epoch;

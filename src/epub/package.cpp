@@ -8,6 +8,7 @@
 
 #include "base/date.h"
 #include "base/number.h"
+#include "base/parallel.h"
 #include "base/utf8.h"
 #include "epub/internal.h"
 #include "font/font.h"
@@ -868,18 +869,28 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
       std::string x = serialize_xhtml(*f.dom);
       for (size_t i = 0; i < x.size();) used.insert(base::next_code_point(x, i));
     }
-    std::vector<char32_t> cps(used.begin(), used.end());
-    std::string face_css;
+    const std::vector<char32_t> cps(used.begin(), used.end());
+    std::vector<const FontFace*> faces;  // each file and index once
     std::set<std::string> seen;
-    for (const FontFace& face : options.fonts) {
-      std::string key = face.file.string() + "#" + base::integer(face.index);
-      if (!seen.insert(key).second) continue;
-      std::string error;
-      auto file = font::read_font_file(face.file, error);
-      std::optional<std::vector<std::byte>> sub;
-      if (file) sub = font::subset_codepoints(*file, face.index, cps, error);
+    for (const FontFace& face : options.fonts)
+      if (seen.insert(face.file.string() + "#" + base::integer(face.index)).second)
+        faces.push_back(&face);
+    std::vector<std::optional<std::vector<std::byte>>> subsets(faces.size());
+    std::vector<std::string> errors(faces.size());
+    base::run_parallel(faces.size(), options.font_threads, [&](size_t i) {
+      const FontFace& face = *faces[i];
+      if (face.open) {
+        subsets[i] = font::subset_codepoints(*face.open, cps, errors[i]);
+      } else if (auto file = font::read_font_file(face.file, errors[i])) {
+        subsets[i] = font::subset_codepoints(*file, face.index, cps, errors[i]);
+      }
+    });
+    std::string face_css;
+    for (size_t i = 0; i < faces.size(); ++i) {
+      const FontFace& face = *faces[i];
+      std::optional<std::vector<std::byte>>& sub = subsets[i];
       if (!sub) {
-        diags.warn(b.meta_path, {}, "font " + face.file.string() + " not embedded: " + error);
+        diags.warn(b.meta_path, {}, "font " + face.file.string() + " not embedded: " + errors[i]);
         continue;
       }
       // A CFF face subsets to an OpenType-CFF font ("OTTO"): .otf, font/otf.

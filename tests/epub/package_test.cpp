@@ -292,6 +292,35 @@ TEST(EpubPackage, SameInputSameBytes) {
   EXPECT_EQ(a.bytes, b.bytes);
 }
 
+// Embedded faces: one open already (the font library's), one read from its
+// file; subset on one thread or two, the package is the same bytes.
+TEST(EpubPackage, EmbeddedFacesSameFromAnOpenFaceOrAFileOnAnyThreads) {
+  const std::string dejavu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+  const std::string bold = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+  Diagnostics opened;
+  moyin::font::FacePtr face = moyin::font::open_face(bold, 0, opened);
+  ASSERT_TRUE(face);
+  epub::Options options;
+  options.embed_fonts = true;
+  options.fonts = {{dejavu, 0, "DejaVu Sans", false, false, nullptr},
+                   {bold, 0, "DejaVu Sans", true, false, face.get()}};
+  const std::string md = "---\ntitle: F\ndate: 2025-03-04\n---\n# A\n\nPlain and **bold**.\n";
+  Unpacked one = build(md, options);
+  options.font_threads = 2;
+  Unpacked two = build(md, options);
+  EXPECT_EQ(one.bytes, two.bytes);
+  ASSERT_EQ(one.files.count("EPUB/fonts/font-001.ttf"), 1u);
+  ASSERT_EQ(one.files.count("EPUB/fonts/font-002.ttf"), 1u);
+  EXPECT_LT(one.files["EPUB/fonts/font-002.ttf"].size(), 20000u) << "the bold face, subset";
+  EXPECT_NE(one.files["EPUB/style.css"].find("font-weight: bold"), std::string::npos);
+  EXPECT_TRUE(one.diags.items.empty());
+  // A face that cannot be read is left out with a warning; the others stay.
+  options.fonts.push_back({"/nonexistent/x.ttf", 0, "X", false, false, nullptr});
+  Unpacked missing = build(md, options);
+  EXPECT_TRUE(has_warning(missing.diags, "not embedded"));
+  EXPECT_EQ(missing.files.count("EPUB/fonts/font-002.ttf"), 1u);
+}
+
 // A book "书" of the fixtures' a.md and b.md with these texts.
 epub::Book two_chapters(const std::string& a, const std::string& b) {
   epub::Book book;
