@@ -6,24 +6,12 @@
 
 namespace moyin::base {
 
-namespace {
-
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kDeepBind = false;  // the sanitizers' runtimes refuse RTLD_DEEPBIND
-#else
-constexpr bool kDeepBind = true;
-#endif
-
-}  // namespace
-
-SharedLibrary::SharedLibrary(const std::string& soname, Lookup lookup) : name_(soname) {
+SharedLibrary::SharedLibrary(const std::string& soname) : name_(soname) {
   // RTLD_LOCAL: the library's symbols serve only the lookups made here.
   // RTLD_NODELETE: once loaded, it stays mapped when the handle is released,
   // so what it keeps in its globals (GLib's type system, librsvg's caches)
   // is not unmapped under the leak checker at exit, nor under a thread.
-  int flags = RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE;
-  if (lookup == Lookup::OwnFirst && kDeepBind) flags |= RTLD_DEEPBIND;
-  handle_ = ::dlopen(soname.c_str(), flags);
+  handle_ = ::dlopen(soname.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
   if (!handle_) {
     const char* why = ::dlerror();
     error_ = soname + " cannot be loaded" + (why ? std::string(" (") + why + ")" : std::string());

@@ -12,20 +12,14 @@ namespace moyin::base {
 
 class SharedLibrary {
  public:
-  // Where the library's own references to symbols are looked up first.
-  enum class Lookup {
-    Process,  // the process's objects first, as for linked libraries
-    // The library and what it loads first (RTLD_DEEPBIND): for a C library
-    // whose dependencies bind thousands of references to themselves
-    // (libzip's libcrypto). They then also take libc's malloc, not the
-    // binary's allocator: only for a library that frees what it allocates
-    // and hands out no memory for Moyin to free. Process under the
-    // sanitizers, which do not support it.
-    OwnFirst,
-  };
-  // Loads `soname` with its dependencies, all symbols bound now; on failure
-  // the object is empty and error() says why.
-  explicit SharedLibrary(const std::string& soname, Lookup lookup = Lookup::Process);
+  // Loads `soname` with its dependencies, all symbols bound now, its
+  // references looked up in the process's objects first as for a linked
+  // library (so it allocates with the binary's allocator); on failure the
+  // object is empty and error() says why. (Not RTLD_DEEPBIND: a library
+  // bound to its own dependencies first took glibc's malloc, whose first
+  // call, made by two threads at once, left glibc's arena count wrong and
+  // aborted the process at a thread's exit: docs/performance.md.)
+  explicit SharedLibrary(const std::string& soname);
   ~SharedLibrary();  // releases the handle (dlclose; the library stays mapped)
   SharedLibrary(SharedLibrary&& other) noexcept;
   SharedLibrary& operator=(SharedLibrary&& other) noexcept;

@@ -298,9 +298,10 @@ epub::Options epub_options(const Settings& s, const style::Sheet& sheet, const J
   // The nav lists levels 1–3 at least (readers collapse it); a deeper print TOC deepens it.
   o.toc_depth = std::max(3, sheet.toc.depth);
   o.embed_fonts = sheet.epub.embed_fonts;
-  // A single document's faces on both cores (each CJK face's subset keeps
-  // its layout tables: tens of milliseconds); a batch's jobs fill the cores.
-  o.font_threads = s.overlap ? 2 : 1;
+  // A single document's package work on both cores (each CJK face to embed
+  // keeps its layout tables: tens of milliseconds to subset; its files
+  // compressed); a batch's jobs fill the cores.
+  o.threads = s.overlap ? 2 : 1;
   o.title_page = sheet.title_page.enabled;
   name_font_files(o.sheet, s.fonts, job.input.parent_path(), job.input.string());
   o.source_date_epoch = s.env->source_date_epoch;

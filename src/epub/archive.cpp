@@ -8,9 +8,14 @@
 // pointers, so every call is still checked by the compiler.
 #include <zip.h>
 
+#include <algorithm>
+#include <cstring>
 #include <memory>
+#include <optional>
 
 #include "base/date.h"
+#include "base/deflate.h"
+#include "base/parallel.h"
 #include "base/shared_library.h"
 #include "epub/epub.h"
 #include "epub/internal.h"
@@ -20,11 +25,7 @@ namespace {
 
 // The functions of libzip used here, loaded once per process.
 struct Zip {
-  // Its own symbols first: libcrypto's thousands of references to itself
-  // are then found at the first look instead of after the whole process's
-  // (about 5.7 → 2.7 M instructions to load). libzip frees what it
-  // allocates; every buffer crossing here is Moyin's, or copied.
-  base::SharedLibrary lib{"libzip.so.4", base::SharedLibrary::Lookup::OwnFirst};
+  base::SharedLibrary lib{"libzip.so.4"};
   decltype(&zip_error_init) error_init = nullptr;
   decltype(&zip_error_fini) error_fini = nullptr;
   decltype(&zip_error_strerror) error_strerror = nullptr;
@@ -33,6 +34,7 @@ struct Zip {
   decltype(&zip_source_buffer) source_buffer = nullptr;
   decltype(&zip_source_keep) source_keep = nullptr;
   decltype(&zip_source_free) source_free = nullptr;
+  decltype(&zip_source_function) source_function = nullptr;
   decltype(&zip_source_open) source_open = nullptr;
   decltype(&zip_source_read) source_read = nullptr;
   decltype(&zip_source_close) source_close = nullptr;
@@ -58,6 +60,7 @@ struct Zip {
          lib.resolve(source_buffer, "zip_source_buffer") &&
          lib.resolve(source_keep, "zip_source_keep") &&
          lib.resolve(source_free, "zip_source_free") &&
+         lib.resolve(source_function, "zip_source_function") &&
          lib.resolve(source_open, "zip_source_open") &&
          lib.resolve(source_read, "zip_source_read") &&
          lib.resolve(source_close, "zip_source_close") &&
@@ -99,11 +102,80 @@ struct SourceFree {
 };
 using SourcePtr = std::unique_ptr<zip_source_t, SourceFree>;
 
-// zlib's level for every entry but the mimetype. Level 3 (zlib's fast
-// matcher) takes 0.7x the instructions of level 6 for 4 % more bytes on 20x
-// the seed; level 9 saved under 1 % more for 1.5x the time of 6
-// (docs/performance.md, "The EPUB's own work, again").
-constexpr int kDeflateLevel = 3;
+// libdeflate's level for every entry but the mimetype: smaller than zlib's
+// level 6 for less time than zlib's level 3, which libzip used before
+// (docs/performance.md, "The EPUB's own work, again" and session 13).
+constexpr int kDeflateLevel = 6;
+
+// An entry deflated already: libzip copies its bytes as they are. When a
+// source says its data is deflated (with the sizes and the CRC-32) and the
+// entry's method is left to libzip, zip_close writes the data without
+// decompressing or compressing it again.
+struct Deflated {
+  const Zip* z = nullptr;
+  std::string data;  // raw deflate
+  zip_uint64_t size = 0;
+  zip_uint32_t crc = 0;
+  size_t at = 0;  // read so far
+};
+
+zip_int64_t deflated_source(void* state, void* data, zip_uint64_t len, zip_source_cmd_t cmd) {
+  Deflated& d = *static_cast<Deflated*>(state);
+  switch (cmd) {
+    case ZIP_SOURCE_OPEN: d.at = 0; return 0;
+    case ZIP_SOURCE_READ: {
+      const size_t n = std::min<size_t>(len, d.data.size() - d.at);
+      std::memcpy(data, d.data.data() + d.at, n);
+      d.at += n;
+      return static_cast<zip_int64_t>(n);
+    }
+    case ZIP_SOURCE_STAT: {
+      auto* st = static_cast<zip_stat_t*>(data);
+      d.z->stat_init(st);
+      st->valid = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_CRC;
+      st->size = d.size;
+      st->comp_size = d.data.size();
+      st->comp_method = ZIP_CM_DEFLATE;
+      st->crc = d.crc;
+      return sizeof(zip_stat_t);
+    }
+    case ZIP_SOURCE_ERROR:  // never set: reading memory cannot fail
+      std::memset(data, 0, 2 * sizeof(int));
+      return 2 * sizeof(int);
+    case ZIP_SOURCE_CLOSE:
+    case ZIP_SOURCE_FREE: return 0;  // the state is zip_package's
+    case ZIP_SOURCE_SUPPORTS:
+      return ZIP_SOURCE_MAKE_COMMAND_BITMASK(ZIP_SOURCE_OPEN) |
+             ZIP_SOURCE_MAKE_COMMAND_BITMASK(ZIP_SOURCE_READ) |
+             ZIP_SOURCE_MAKE_COMMAND_BITMASK(ZIP_SOURCE_CLOSE) |
+             ZIP_SOURCE_MAKE_COMMAND_BITMASK(ZIP_SOURCE_STAT) |
+             ZIP_SOURCE_MAKE_COMMAND_BITMASK(ZIP_SOURCE_ERROR) |
+             ZIP_SOURCE_MAKE_COMMAND_BITMASK(ZIP_SOURCE_FREE) |
+             ZIP_SOURCE_MAKE_COMMAND_BITMASK(ZIP_SOURCE_SUPPORTS);
+    default: return -1;
+  }
+}
+
+// Every entry but the mimetype deflated on up to `threads` threads (one
+// compressor each, taking every threads-th entry), with its size and CRC.
+// Empty `data` for an entry that could not be compressed (no memory): libzip
+// compresses it itself.
+std::vector<Deflated> deflate_entries(const Zip* z, const std::vector<detail::FileEntry>& entries,
+                                      int threads) {
+  std::vector<Deflated> out(entries.size());
+  const size_t workers =
+      std::clamp<size_t>(static_cast<size_t>(std::max(threads, 1)), 1, entries.size());
+  base::run_parallel(workers, static_cast<int>(workers), [&](size_t w) {
+    std::optional<base::Deflater> c;
+    for (size_t i = w; i < entries.size(); i += workers) {
+      if (entries[i].name == "mimetype") continue;
+      if (!c) c.emplace(kDeflateLevel);
+      const auto raw = std::as_bytes(std::span(entries[i].data));
+      out[i] = {z, c->deflate(raw), raw.size(), base::crc32(raw), 0};
+    }
+  });
+  return out;
+}
 
 // DOS date/time cannot express years before 1980.
 void dos_time(int64_t epoch, zip_uint16_t& dtime, zip_uint16_t& ddate) {
@@ -123,9 +195,15 @@ void load_zip_library() { zip_library(); }
 namespace detail {
 
 std::optional<std::string> zip_package(const std::vector<FileEntry>& entries, int64_t epoch,
-                                       std::string& error) {
+                                       std::string& error, int threads) {
   const Zip* z = zip_or_error(error);
   if (!z) return std::nullopt;
+  if (entries.empty()) {
+    error = "no entries";
+    return std::nullopt;
+  }
+  // Outlives zip_close, which reads the sources.
+  std::vector<Deflated> deflated = deflate_entries(z, entries, threads);
   zip_error_t zerr;
   z->error_init(&zerr);
   SourcePtr buffer(z->source_buffer_create(nullptr, 0, 0, &zerr), SourceFree{z});
@@ -144,8 +222,11 @@ std::optional<std::string> zip_package(const std::vector<FileEntry>& entries, in
   z->error_fini(&zerr);
   zip_uint16_t dtime = 0, ddate = 0;
   dos_time(epoch, dtime, ddate);
-  for (const FileEntry& e : entries) {
-    zip_source_t* src = z->source_buffer(zip.get(), e.data.data(), e.data.size(), 0);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const FileEntry& e = entries[i];
+    const bool packed = !deflated[i].data.empty();
+    zip_source_t* src = packed ? z->source_function(zip.get(), deflated_source, &deflated[i])
+                               : z->source_buffer(zip.get(), e.data.data(), e.data.size(), 0);
     if (!src) {
       error = z->strerror(zip.get());
       return std::nullopt;
@@ -157,10 +238,11 @@ std::optional<std::string> zip_package(const std::vector<FileEntry>& entries, in
       return std::nullopt;
     }
     auto index = static_cast<zip_uint64_t>(idx);
-    bool store = e.name == "mimetype";
-    if (z->set_file_compression(zip.get(), index, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE,
-                                store ? 0 : kDeflateLevel) != 0 ||
-        z->file_set_dostime(zip.get(), index, dtime, ddate, 0) != 0) {
+    const bool store = e.name == "mimetype";
+    const bool method_set =
+        packed || z->set_file_compression(zip.get(), index, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE,
+                                          store ? 0 : 6) == 0;
+    if (!method_set || z->file_set_dostime(zip.get(), index, dtime, ddate, 0) != 0) {
       error = z->strerror(zip.get());
       return std::nullopt;
     }

@@ -53,7 +53,9 @@ struct Options {
   bool title_page = true;
   bool embed_fonts = false;
   std::vector<FontFace> fonts;  // faces to embed when embed_fonts
-  int font_threads = 1;         // the faces to embed subset side by side on this many threads
+  // Threads for the package's own work: the faces to embed subset side by
+  // side, its files compressed side by side. The bytes do not depend on it.
+  int threads = 1;
   // Used for dcterms:modified when the front matter has no usable date
   // (the caller reads $SOURCE_DATE_EPOCH); otherwise 1970-01-01T00:00:00Z.
   std::optional<int64_t> source_date_epoch;

@@ -29,8 +29,10 @@ struct FileEntry {
   std::string data;
 };
 // `entries` must start with "mimetype"; all get the same DOS time from `epoch`.
+// The others are deflated with libdeflate on up to `threads` threads; the
+// bytes do not depend on `threads`.
 std::optional<std::string> zip_package(const std::vector<FileEntry>& entries, int64_t epoch,
-                                       std::string& error);
+                                       std::string& error, int threads = 1);
 
 // ---- util.cpp
 std::string uuid_from_name(std::string_view name);  // RFC 4122 v5 uuid, without "urn:uuid:"

@@ -877,7 +877,7 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
         faces.push_back(&face);
     std::vector<std::optional<std::vector<std::byte>>> subsets(faces.size());
     std::vector<std::string> errors(faces.size());
-    base::run_parallel(faces.size(), options.font_threads, [&](size_t i) {
+    base::run_parallel(faces.size(), options.threads, [&](size_t i) {
       const FontFace& face = *faces[i];
       if (face.open) {
         subsets[i] = font::subset_codepoints(*face.open, cps, errors[i]);
@@ -1070,7 +1070,7 @@ std::optional<std::string> assemble(Builder& b, doc::Diagnostics& diags) {
   std::sort(entries.begin() + 1, entries.end(),
             [](const FileEntry& x, const FileEntry& y) { return x.name < y.name; });
   std::string error;
-  std::optional<std::string> bytes = zip_package(entries, modified, error);
+  std::optional<std::string> bytes = zip_package(entries, modified, error, b.options.threads);
   if (!bytes) diags.error(b.meta_path, {}, "cannot write the EPUB archive: " + error);
   return bytes;
 }

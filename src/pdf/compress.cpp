@@ -4,7 +4,6 @@
 #include <hpdf_list.h>
 #include <hpdf_objects.h>
 #include <hpdf_streams.h>
-#include <libdeflate.h>
 
 #include <algorithm>
 #include <condition_variable>
@@ -12,9 +11,11 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "base/deflate.h"
 #include "base/parallel.h"
 #include "pdf/reuse.h"
 #include "pdf/stream.h"
@@ -31,10 +32,6 @@ namespace {
 // and the largest face's program is compressed on the path the finished
 // file waits on.
 constexpr int level_of(StreamKind kind) { return kind == StreamKind::CffProgram ? 1 : 6; }
-
-struct CompressorDeleter {
-  void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
-};
 
 // libharu calls a dictionary's write_fn after its keys (the /Filter array
 // included, since the filter is still set) and before its stream data:
@@ -57,19 +54,6 @@ bool bytes_held(HPDF_Stream stream) {
   return stream && (stream->type == HPDF_STREAM_MEMORY || string_of(stream));
 }
 
-using CompressorPtr = std::unique_ptr<libdeflate_compressor, CompressorDeleter>;
-
-// Into a buffer at the bound (about the raw size) that is not zeroed first:
-// only the pages libdeflate writes are touched (faulted in), not the whole
-// bound; then the bytes are kept at their size, as they are held until saved.
-std::string deflate_with(libdeflate_compressor* c, std::span<const std::byte> raw) {
-  if (!c) return {};
-  const size_t bound = libdeflate_zlib_compress_bound(c, raw.size());
-  const auto buffer = std::make_unique_for_overwrite<char[]>(bound);
-  const size_t n = libdeflate_zlib_compress(c, raw.data(), raw.size(), buffer.get(), bound);
-  return std::string(buffer.get(), n);
-}
-
 // A stream whose bytes are final and that libharu would Flate-compress as
 // it saves: compressed before, with libdeflate.
 bool compressible_now(HPDF_Dict dict) {
@@ -83,8 +67,7 @@ HPDF_STATUS deferred(HPDF_Dict, HPDF_Stream) { return HPDF_OK; }
 }  // namespace
 
 std::string deflate(std::span<const std::byte> raw, StreamKind kind) {
-  const CompressorPtr c(libdeflate_alloc_compressor(level_of(kind)));
-  return deflate_with(c.get(), raw);
+  return base::Deflater(level_of(kind)).zlib(raw);
 }
 
 void defer(HPDF_Dict dict) { dict->write_fn = deferred; }
@@ -143,11 +126,11 @@ void use_libdeflate(HPDF_Doc pdf, int threads, Reuse* reuse) {
   const size_t workers = std::clamp<size_t>(static_cast<size_t>(std::max(threads, 1)), 1,
                                             std::max<size_t>(now.size(), 1));
   base::run_parallel(workers, static_cast<int>(workers), [&](size_t w) {
-    CompressorPtr c;
+    std::optional<base::Deflater> c;
     for (size_t i = w; i < now.size(); i += workers) {
       if (kept[i]) continue;
-      if (!c) c.reset(libdeflate_alloc_compressor(level_of(StreamKind::Default)));
-      std::string packed = deflate_with(c.get(), std::as_bytes(std::span(bytes[i])));
+      if (!c) c.emplace(level_of(StreamKind::Default));
+      std::string packed = c->zlib(std::as_bytes(std::span(bytes[i])));
       if (packed.empty()) failed[i] = 1;
       else bytes[i] = std::move(packed);
     }
@@ -181,14 +164,14 @@ struct StreamDeflater::Shared {
 
 StreamDeflater::StreamDeflater() : shared_(std::make_shared<Shared>()) {
   thread_ = std::jthread([s = shared_] {
-    CompressorPtr c(libdeflate_alloc_compressor(level_of(StreamKind::Default)));
+    base::Deflater c(level_of(StreamKind::Default));
     for (size_t i = 0;; ++i) {
       std::unique_lock lock(s->mutex);
       s->changed.wait(lock, [&] { return s->given > i || s->closed; });
       if (s->given <= i) return;
       std::string& bytes = s->bytes[i];
       lock.unlock();
-      std::string packed = deflate_with(c.get(), std::as_bytes(std::span(bytes)));
+      std::string packed = c.zlib(std::as_bytes(std::span(bytes)));
       lock.lock();
       if (!packed.empty()) {
         bytes = std::move(packed);

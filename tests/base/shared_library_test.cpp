@@ -24,16 +24,6 @@ TEST(SharedLibrary, ResolvesTypedFunctions) {
   EXPECT_FALSE(libc);  // NOLINT(bugprone-use-after-move): the handle moved with it
 }
 
-// A library whose own symbols come first (RTLD_DEEPBIND outside the
-// sanitizers) loads and resolves as any other.
-TEST(SharedLibrary, OwnSymbolsFirstLoadsAndResolves) {
-  SharedLibrary z("libz.so.1", SharedLibrary::Lookup::OwnFirst);
-  ASSERT_TRUE(z) << z.error();
-  const char* (*version)() = nullptr;
-  ASSERT_TRUE(z.resolve(version, "zlibVersion"));
-  EXPECT_EQ(version()[0], '1');
-}
-
 TEST(SharedLibrary, MissingLibraryIsAnError) {
   SharedLibrary lib("libmoyin-missing.so.1");
   EXPECT_FALSE(lib);

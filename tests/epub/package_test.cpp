@@ -306,7 +306,7 @@ TEST(EpubPackage, EmbeddedFacesSameFromAnOpenFaceOrAFileOnAnyThreads) {
                    {bold, 0, "DejaVu Sans", true, false, face.get()}};
   const std::string md = "---\ntitle: F\ndate: 2025-03-04\n---\n# A\n\nPlain and **bold**.\n";
   Unpacked one = build(md, options);
-  options.font_threads = 2;
+  options.threads = 2;
   Unpacked two = build(md, options);
   EXPECT_EQ(one.bytes, two.bytes);
   ASSERT_EQ(one.files.count("EPUB/fonts/font-001.ttf"), 1u);
