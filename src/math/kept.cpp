@@ -46,7 +46,10 @@ bool restore(std::string_view text, std::string_view engine, Formulas& into) {
     auto display = f.find("display");
     if (!tex || !error || !svg || !mathml || display == f.end() || !display->is_boolean())
       return false;
-    if (error->empty() && (svg->empty() || mathml->empty())) return false;
+    // What MathJax writes, or nothing for a refusal: a file changed by hand
+    // into something else is not taken (its formulas are converted again).
+    if (error->empty() && (!svg->starts_with("<svg") || !mathml->starts_with("<math")))
+      return false;
     read.push_back({Key{*tex, display->get<bool>()}, Formula{*error, *svg, *mathml}});
   }
   for (auto& [key, formula] : read) into.results.emplace(std::move(key), std::move(formula));

@@ -180,6 +180,11 @@ TEST(Kept, StoredFormulasComeBackForTheSameEngineOnly) {
     EXPECT_TRUE(other.empty()) << bad;
   }
 
+  std::string forged = text;
+  forged.replace(forged.find("<svg>x</svg>"), 12, "<script/>xx");
+  EXPECT_FALSE(restore(forged, "engine-1", other)) << "not MathJax's SVG";
+  EXPECT_TRUE(other.empty());
+
   Formulas mixed;
   mixed.results[{"x^2", false}] = {"", "<svg>new</svg>", "<math>new</math>"};
   ASSERT_TRUE(restore(text, "engine-1", mixed));
