@@ -241,7 +241,7 @@ std::optional<std::string> zip_package(const std::vector<FileEntry>& entries, in
     const bool store = e.name == "mimetype";
     const bool method_set =
         packed || z->set_file_compression(zip.get(), index, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE,
-                                          store ? 0 : 6) == 0;
+                                          store ? 0 : kDeflateLevel) == 0;
     if (!method_set || z->file_set_dostime(zip.get(), index, dtime, ddate, 0) != 0) {
       error = z->strerror(zip.get());
       return std::nullopt;
