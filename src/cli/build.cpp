@@ -712,7 +712,6 @@ void run_book(const Job& job, const Settings& s, JobResult& r) {
   note_used(sheet, book.chapters, images, r);
 }
 
-// One MathJax process for every formula of the run; started only when there are formulas.
 // The formulas of a job: its document's, or its book's chapters'.
 std::vector<math::Key> job_formulas(const JobResult& r) {
   if (r.document) return math::collect(std::span(&*r.document, 1));
@@ -781,6 +780,8 @@ void keep_formulas(const Job& job, const Settings& s, const JobResult& r) {
   if (text != r.kept_formulas) base::write_atomic(file, text, s.commits);
 }
 
+// One MathJax process for every formula of the run not yet in `formulas`;
+// started only when there is one.
 bool convert_math(const math::Engine& engine, const std::vector<JobResult>& results,
                   math::Formulas& formulas, doc::Diagnostics& diags) {
   std::vector<math::Key> keys;
