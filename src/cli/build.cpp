@@ -139,9 +139,10 @@ struct JobResult {
   // What the first pass read: one document, or a book's chapters.
   std::optional<doc::Document> document;
   std::optional<doc::Book> book;
-  bool up_to_date = false;     // the cache says the outputs are current: nothing run
-  std::vector<fs::path> used;  // what the outputs were made from besides the input
-  std::string kept_formulas;   // what its formulas file held (math::store), "" when none
+  bool up_to_date = false;          // the cache says the outputs are current: nothing run
+  std::vector<fs::path> used;       // what the outputs were made from besides the input
+  std::string kept_formulas;        // what its formulas file held (math::store), "" when none
+  std::vector<math::Key> formulas;  // its formulas, collected once read (collect_formulas)
 };
 
 // Creates the folder an output goes into (-o DIR, a folder's sub-paths).
@@ -712,11 +713,17 @@ void run_book(const Job& job, const Settings& s, JobResult& r) {
   note_used(sheet, book.chapters, images, r);
 }
 
-// The formulas of a job: its document's, or its book's chapters'.
-std::vector<math::Key> job_formulas(const JobResult& r) {
-  if (r.document) return math::collect(std::span(&*r.document, 1));
-  if (r.book) return math::collect(r.book->chapters);
-  return {};
+// The formulas of each job to convert: its document's, or its book's
+// chapters'. True when there is any.
+bool collect_formulas(std::vector<JobResult>& results) {
+  bool any = false;
+  for (JobResult& r : results) {
+    if (!r.ok || r.up_to_date) continue;
+    if (r.document) r.formulas = math::collect(std::span(&*r.document, 1));
+    else if (r.book) r.formulas = math::collect(r.book->chapters);
+    any |= !r.formulas.empty();
+  }
+  return any;
 }
 
 // ---- Formulas kept beside each job's outputs (math::store), so that a
@@ -748,7 +755,7 @@ void restore_formulas(const std::vector<Job>& jobs, std::vector<JobResult>& resu
   for (size_t i = 0; i < jobs.size(); ++i) {
     JobResult& r = results[i];
     if (!r.ok || r.up_to_date) continue;
-    const std::vector<math::Key> keys = job_formulas(r);
+    const std::vector<math::Key>& keys = r.formulas;
     if (keys.empty()) continue;
     std::string ignored;  // no file (the first build) or an unreadable one: converted again
     std::optional<std::string> text =
@@ -769,7 +776,7 @@ void restore_formulas(const std::vector<Job>& jobs, std::vector<JobResult>& resu
 // converts them again.
 void keep_formulas(const Job& job, const Settings& s, const JobResult& r) {
   if (s.formula_engine.empty() || !s.formulas) return;
-  const std::vector<math::Key> keys = job_formulas(r);
+  const std::vector<math::Key>& keys = r.formulas;
   const fs::path file = cache::formulas_path(job.output_base);
   if (keys.empty()) {
     std::error_code ec;
@@ -785,10 +792,7 @@ void keep_formulas(const Job& job, const Settings& s, const JobResult& r) {
 bool convert_math(const math::Engine& engine, const std::vector<JobResult>& results,
                   math::Formulas& formulas, doc::Diagnostics& diags) {
   std::vector<math::Key> keys;
-  for (const JobResult& r : results) {
-    std::vector<math::Key> k = job_formulas(r);
-    keys.insert(keys.end(), k.begin(), k.end());
-  }
+  for (const JobResult& r : results) keys.insert(keys.end(), r.formulas.begin(), r.formulas.end());
   if (keys.empty()) return true;
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
@@ -1166,10 +1170,7 @@ int build_inputs(const std::vector<std::string>& paths, Settings s) {
   math::Formulas run_formulas;
   math::Formulas& formulas = s.keep ? s.keep->formulas : run_formulas;
   doc::Diagnostics math_diags;
-  const bool any_math = std::any_of(results.begin(), results.end(), [](const JobResult& r) {
-    return r.ok && !r.up_to_date && !job_formulas(r).empty();
-  });
-  if (any_math) s.formula_engine = formula_engine(env.math);
+  if (collect_formulas(results)) s.formula_engine = formula_engine(env.math);
   restore_formulas(jobs, results, s, formulas);
   convert_math(env.math, results, formulas, math_diags);
   print_diagnostics(math_diags);

@@ -217,7 +217,7 @@ const Entry& Catalog::load(const fs::path& canonical) {
   // (compressing a screenshot's pixels again took the PDF writer about 65
   // instructions a byte). Either is decoded once all the same: damage is
   // found here, not by a reader.
-  e.png_passthrough = h.format == Format::Png && png_stream(*e.bytes).has_value();
+  e.png_passthrough = h.format == Format::Png && png_passes_through(*e.bytes);
   const bool keep = options_.keep_pixels && !e.jpeg_passthrough && !e.png_passthrough;
   Decoded d = decode(*e.bytes, options_.limits.max_pixels, keep);
   if (!d.problem.empty()) {

@@ -270,11 +270,15 @@ Header read_header(std::string_view d) {
   return h;
 }
 
-std::optional<PngStream> png_stream(std::string_view d) {
+namespace {
+
+// The walk of png_stream over the chunks; the IDAT chunks' data is joined
+// into `out.idat` only when `join`.
+std::optional<PngStream> walk_png(std::string_view d, bool join) {
   constexpr std::string_view kSignature("\x89PNG\r\n\x1a\n", 8);
   if (d.substr(0, 8) != kSignature) return std::nullopt;
   PngStream out;
-  bool header = false, idat_ended = false;
+  bool header = false, idat_ended = false, idat = false;
   for (size_t at = 8; at + 12 <= d.size();) {
     const uint32_t length = be32(d, at);
     const std::string_view type = d.substr(at + 4, 4);
@@ -291,12 +295,13 @@ std::optional<PngStream> png_stream(std::string_view d) {
       header = true;
     } else if (type == "IDAT") {
       if (idat_ended) return std::nullopt;  // IDAT chunks must follow one another
-      out.idat.append(data);
+      idat |= !data.empty();
+      if (join) out.idat.append(data);
     } else if (type == "IEND") {
-      if (out.idat.empty() || out.width <= 0 || out.height <= 0) return std::nullopt;
+      if (!idat || out.width <= 0 || out.height <= 0) return std::nullopt;
       return out;
     } else {
-      if (!out.idat.empty()) idat_ended = true;
+      if (idat) idat_ended = true;
       // What the decoder ignores for such a file: gAMA only as sRGB's
       // (1/2.2, which libpng leaves as it is), chromaticities, the rest
       // text and bookkeeping. Anything else (PLTE, tRNS, iCCP, sBIT, an
@@ -310,5 +315,11 @@ std::optional<PngStream> png_stream(std::string_view d) {
   }
   return std::nullopt;  // no IEND
 }
+
+}  // namespace
+
+std::optional<PngStream> png_stream(std::string_view bytes) { return walk_png(bytes, true); }
+
+bool png_passes_through(std::string_view bytes) { return walk_png(bytes, false).has_value(); }
 
 }  // namespace moyin::image

@@ -61,6 +61,8 @@ struct PngStream {
   std::string idat;  // the zlib stream
 };
 std::optional<PngStream> png_stream(std::string_view bytes);
+// Whether png_stream would give a stream (nothing copied).
+bool png_passes_through(std::string_view bytes);
 
 enum class ColorSpace { Gray, Rgb, Cmyk };
 

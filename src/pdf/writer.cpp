@@ -136,7 +136,6 @@ struct FontResource {
   HPDF_Dict to_unicode_stream = nullptr;
   HPDF_Dict program = nullptr;     // FontFile2 or FontFile3, filled by embed_programs
   HPDF_Dict cid_to_gid = nullptr;  // TrueType: filled by finish_fonts
-  std::string cid_to_gid_map;      // TrueType: every 2-byte code's glyph
 };
 
 struct FontEntry {
@@ -927,8 +926,7 @@ bool Writer::add_font(FontEntry& entry, const font::PdfFont& sub, const std::str
   HPDF_Dict_Add(type0, "ToUnicode", cmap);
   if (!check("creating font " + ref.path)) return false;
 
-  entry.parts.push_back({type0, cid, cmap, file, cid_to_gid,
-                         truetype ? font::cid_to_gid_map(sub, 0x10000) : std::string()});
+  entry.parts.push_back({type0, cid, cmap, file, cid_to_gid});
   if (entry.parts.size() == 1)  // the face's widths, once for all its parts
     for (const auto& [code, w] : sub.width_of) entry.width(code) = static_cast<int>(std::lround(w));
   return true;
@@ -936,9 +934,11 @@ bool Writer::add_font(FontEntry& entry, const font::PdfFont& sub, const std::str
 
 // /W of every font: consecutive codes share one array ("c [w1 w2 …]");
 // each part of a face lists its own codes. A TrueType font's CIDToGIDMap
-// reaches its last code drawn (a .notdef stand-in's, perhaps).
+// reaches its last code drawn (a .notdef stand-in's, perhaps), made from its
+// subset (held until embed_programs).
 void Writer::finish_fonts() {
-  for (FontEntry& fe : fonts_)
+  for (size_t face = 0; face < fonts_.size(); ++face) {
+    FontEntry& fe = fonts_[face];
     for (size_t part = 0; part < fe.parts.size(); ++part) {
       HPDF_MMgr mmgr = pdf_->mmgr;
       HPDF_Array w = HPDF_Array_New(mmgr);
@@ -956,12 +956,12 @@ void Writer::finish_fonts() {
         add_number(group, width);
         last = code;
       });
-      FontResource& res = fe.parts[part];
-      if (res.cid_to_gid) {  // libharu's error, if any, fails the file
-        res.cid_to_gid_map.resize(2 * static_cast<size_t>(std::max(last + 1, 1)));
-        put_bytes(res.cid_to_gid, std::move(res.cid_to_gid_map));
-      }
+      const font::PdfFont* sub = work_[face].parts.front().subset.get();
+      if (fe.parts[part].cid_to_gid && sub)  // libharu's error, if any, fails the file
+        put_bytes(fe.parts[part].cid_to_gid,
+                  font::cid_to_gid_map(*sub, static_cast<uint32_t>(std::max(last + 1, 1))));
     }
+  }
 }
 
 void Writer::draw_run(HPDF_Page page, const layout::Page& lp, const GlyphRun& run,

@@ -256,6 +256,13 @@ TEST_F(CatalogTest, PngStreamOnlyForPixelsTheDecoderWouldGiveUnchanged) {
                            "icc.png",       "trns.png",    "interlaced.png", "split.png",
                            "truncated.png", "lie.png",     "text.png",       "zero.png"};
   for (const char* file : decoded) EXPECT_FALSE(stream(file)) << file;
+  auto passes = [&](const char* file) {
+    std::ifstream in(images_ / file, std::ios::binary);
+    return png_passes_through(
+        std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()));
+  };
+  for (const char* file : {"rgb.png", "grey.png", "srgb.png"}) EXPECT_TRUE(passes(file)) << file;
+  for (const char* file : decoded) EXPECT_FALSE(passes(file)) << file;
 
   // Hostile bytes: every cut of the file and every byte of its chunk headers
   // changed are read within the bytes (ASan), never claimed as a longer stream.
