@@ -956,10 +956,14 @@ void Writer::finish_fonts() {
         add_number(group, width);
         last = code;
       });
-      const font::PdfFont* sub = work_[face].parts.front().subset.get();
-      if (fe.parts[part].cid_to_gid && sub)  // libharu's error, if any, fails the file
-        put_bytes(fe.parts[part].cid_to_gid,
-                  font::cid_to_gid_map(*sub, static_cast<uint32_t>(std::max(last + 1, 1))));
+      // Only a TrueType font has the map, and its subset was made before the
+      // pages were drawn (load_fonts waited for it); a CFF face's may still
+      // be in the making on another thread: not touched here.
+      if (HPDF_Dict map = fe.parts[part].cid_to_gid) {
+        const font::PdfFont* sub = work_[face].parts.front().subset.get();
+        if (sub)  // libharu's error, if any, fails the file
+          put_bytes(map, font::cid_to_gid_map(*sub, static_cast<uint32_t>(std::max(last + 1, 1))));
+      }
     }
   }
 }
