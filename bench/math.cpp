@@ -68,19 +68,21 @@ int main() {
   const math::Engine engine = cli::read_environment(env_diags).math;
 
   auto t0 = std::chrono::steady_clock::now();
-  math::Formulas warmup;
+  math::Converted warmup;
   std::string error;
-  if (!math::convert(engine, {{"x", false}}, warmup, error)) {
+  const math::Collected one{.keys = {{"x", false}}};
+  if (!math::convert(engine, std::span(&one, 1), warmup, error)) {
     std::fprintf(stderr, "%s\n", error.c_str());
     return 1;
   }
   std::printf("engine start-up (1 formula)\t%.3f\t%ld\n", since(t0), peak_kb(RUSAGE_CHILDREN));
 
   t0 = std::chrono::steady_clock::now();
-  math::Formulas formulas;
-  std::vector<math::Key> keys = math::collect(std::span(&*d, 1));
-  if (!math::convert(engine, keys, formulas, error)) return 1;
-  std::printf("engine, %zu distinct formulas\t%.3f\t%ld\n", keys.size(), since(t0),
+  math::Converted converted;
+  const math::Collected mine = math::collect(std::span(&*d, 1));
+  if (!math::convert(engine, std::span(&mine, 1), converted, error)) return 1;
+  const math::Formulas& formulas = *converted.find(mine.preamble);
+  std::printf("engine, %zu distinct formulas\t%.3f\t%ld\n", mine.keys.size(), since(t0),
               peak_kb(RUSAGE_CHILDREN));
 
   style::Sheet sheet = style::resolve(style::Layers{}, diags);

@@ -1,7 +1,11 @@
 // Moyin's math engine: TeX → SVG (paths) and MathML with MathJax 3.
-// Protocol: stdin is one JSON array [{"tex": "...", "display": bool}, ...];
-// stdout is one JSON array, in the same order, of
+// Protocol: stdin is one JSON object
+//   {"preambles": [["\\newcommand…", …], …],
+//    "formulas": [{"tex": "...", "display": bool, "preamble": index}, …]};
+// stdout is one JSON array, in the order of "formulas", of
 // {"svg": "<svg…>", "mathml": "<math…>"} or {"error": "MathJax's message"}.
+// A formula is converted after the formulas of its preamble (its document's
+// macro definitions), by a TeX input that has seen no other preamble.
 // Run by moyin (src/math/engine.cpp) once per invocation with every formula.
 'use strict';
 const {mathjax} = require('mathjax-full/js/mathjax.js');
@@ -28,18 +32,43 @@ require('mathjax-full/js/input/tex/gensymb/GensymbConfiguration.js');
 
 const adaptor = liteAdaptor();
 RegisterHTMLHandler(adaptor);
-const tex = new TeX({
-  packages: ['base', 'ams', 'boldsymbol', 'mhchem', 'textmacros', 'newcommand', 'configmacros', 'color',
-             'cancel', 'enclose', 'braket', 'mathtools', 'upgreek', 'gensymb'],
-  // Errors are reported to moyin, never drawn as red boxes.
-  formatError: (jax, err) => { throw err; },
-  tags: 'none',
-});
-// Text in \text{} and \mbox{} comes out as <text> elements (not MathJax's
-// glyph outlines), so moyin draws it with its own fonts, CJK included.
 const svg = new SVG({fontCache: 'none', mtextInheritFont: false});
-const html = mathjax.document('', {InputJax: tex, OutputJax: svg});
 const visitor = new SerializedMmlVisitor();
+
+// A TeX input and its document. Macros a formula defines stay in the TeX
+// input: a document with a preamble gets one of its own (about 3 ms).
+function texDocument() {
+  const tex = new TeX({
+    packages: ['base', 'ams', 'boldsymbol', 'mhchem', 'textmacros', 'newcommand', 'configmacros',
+               'color', 'cancel', 'enclose', 'braket', 'mathtools', 'upgreek', 'gensymb'],
+    // Errors are reported to moyin, never drawn as red boxes.
+    formatError: (jax, err) => { throw err; },
+    tags: 'none',
+  });
+  // Text in \text{} and \mbox{} comes out as <text> elements (not MathJax's
+  // glyph outlines), so moyin draws it with its own fonts, CJK included.
+  return {tex, html: mathjax.document('', {InputJax: tex, OutputJax: svg})};
+}
+
+// Formulas of documents without a preamble define nothing: they share one.
+const shared = texDocument();
+
+// The document for `preamble`: the shared one, or a new one that has
+// converted the preamble's formulas (their errors are reported with the
+// formulas themselves).
+function documentFor(preamble) {
+  if (!preamble || preamble.length === 0) return shared;
+  const d = texDocument();
+  for (const tex of preamble) {
+    try {
+      d.tex.parseOptions.tags.reset();
+      d.html.convert(tex, {display: true, end: STATE.COMPILED});
+    } catch (err) {
+      // reported when the formula itself is converted
+    }
+  }
+  return d;
+}
 
 // MathML for EPUB: MathJax's internal data-* and class attributes removed.
 function escapeXml(s) {
@@ -54,12 +83,12 @@ function mathml(node, texSource) {
   return m.replace('<math ', '<math alttext="' + escapeXml(texSource) + '" ');
 }
 
-function convert(item) {
+function convert(item, d) {
   const display = !!item.display;
   try {
-    tex.parseOptions.tags.reset();
-    const node = html.convert(item.tex, {display, end: STATE.COMPILED});
-    const out = html.convert(item.tex, {display, em: 10, ex: 5, containerWidth: 80 * 10});
+    d.tex.parseOptions.tags.reset();
+    const node = d.html.convert(item.tex, {display, end: STATE.COMPILED});
+    const out = d.html.convert(item.tex, {display, em: 10, ex: 5, containerWidth: 80 * 10});
     return {svg: adaptor.innerHTML(out), mathml: mathml(node, item.tex)};
   } catch (err) {
     if (process.env.MOYIN_MATH_DEBUG) console.error(err.stack);
@@ -71,13 +100,22 @@ let input = '';
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (chunk) => { input += chunk; });
 process.stdin.on('end', () => {
-  let items;
+  let batch;
   try {
-    items = JSON.parse(input);
+    batch = JSON.parse(input);
+    if (!Array.isArray(batch.preambles) || !Array.isArray(batch.formulas)) throw new Error('no formulas');
   } catch (err) {
-    process.stderr.write('engine: input is not JSON: ' + err.message + '\n');
+    process.stderr.write('engine: input is not a batch of formulas: ' + err.message + '\n');
     process.exit(2);
   }
-  const results = items.map(convert);
+  // Formulas come grouped by preamble: each preamble's document is made once.
+  let current = -1, d = shared;
+  const results = batch.formulas.map((item) => {
+    if (item.preamble !== current) {
+      current = item.preamble;
+      d = documentFor(batch.preambles[current]);
+    }
+    return convert(item, d);
+  });
   process.stdout.write(JSON.stringify(results));
 });

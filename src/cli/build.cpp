@@ -93,8 +93,9 @@ struct Settings {
   const Environment* env = nullptr;  // read once in run_build
   // Loaded once per process and shared read-only by every job's thread.
   const font::FontLibrary* fonts = nullptr;
-  // Every formula of the run, converted by one MathJax process before any output.
-  const math::Formulas* formulas = nullptr;
+  // Every formula of the run, converted by one MathJax process before any
+  // output (job_formulas: a job's own).
+  const math::Converted* formulas = nullptr;
   // What converts them (formula_engine): tags the formulas kept beside each
   // job's outputs; empty: none kept.
   std::string formula_engine;
@@ -122,7 +123,7 @@ struct Settings {
 // PDF's font subsets and compressed streams of the last rebuild (pdf/reuse.h).
 struct Kept {
   std::optional<typeset::Hyphenator> hyphenator;
-  math::Formulas formulas;
+  math::Converted formulas;
   pdf::Reuse pdf;
 };
 
@@ -139,10 +140,10 @@ struct JobResult {
   // What the first pass read: one document, or a book's chapters.
   std::optional<doc::Document> document;
   std::optional<doc::Book> book;
-  bool up_to_date = false;          // the cache says the outputs are current: nothing run
-  std::vector<fs::path> used;       // what the outputs were made from besides the input
-  std::string kept_formulas;        // what its formulas file held (math::store), "" when none
-  std::vector<math::Key> formulas;  // its formulas, collected once read (collect_formulas)
+  bool up_to_date = false;     // the cache says the outputs are current: nothing run
+  std::vector<fs::path> used;  // what the outputs were made from besides the input
+  std::string kept_formulas;   // what its formulas file held (math::store), "" when none
+  math::Collected formulas;    // its formulas, collected once read (collect_formulas)
 };
 
 // Creates the folder an output goes into (-o DIR, a folder's sub-paths).
@@ -274,14 +275,19 @@ image::CatalogOptions job_catalog(const Settings& s, const style::Sheet& sheet,
   return o;
 }
 
-typeset::Resources resources(const Settings& s, image::Catalog& images,
-                             std::span<const doc::Document> docs) {
+// The formulas a job's pages and chapters show: converted after its preamble.
+const math::Formulas* job_formulas(const Settings& s, const JobResult& r) {
+  return s.formulas ? s.formulas->find(r.formulas.preamble) : nullptr;
+}
+
+typeset::Resources resources(const Settings& s, const math::Formulas* formulas,
+                             image::Catalog& images, std::span<const doc::Document> docs) {
   // One long input: its paragraphs are set on the other cores too (a batch
   // already keeps every core busy with its jobs).
   const int ahead = s.overlap && typeset::worth_setting_ahead(docs)
                         ? static_cast<int>(std::max(2u, std::thread::hardware_concurrency())) - 1
                         : 0;
-  return {.formulas = s.formulas,
+  return {.formulas = formulas,
           .images = &images,
           .hyphenator = s.hyphenator,
           .timings = s.timings,
@@ -289,7 +295,7 @@ typeset::Resources resources(const Settings& s, image::Catalog& images,
 }
 
 epub::Options epub_options(const Settings& s, const style::Sheet& sheet, const Job& job,
-                           image::Catalog& images) {
+                           const math::Formulas* formulas, image::Catalog& images) {
   // The sheet given at once: a default Options would read the built-in defaults for nothing.
   epub::Options o{.sheet = sheet};
   o.images = &images;
@@ -306,7 +312,7 @@ epub::Options epub_options(const Settings& s, const style::Sheet& sheet, const J
   o.title_page = sheet.title_page.enabled;
   name_font_files(o.sheet, s.fonts, job.input.parent_path(), job.input.string());
   o.source_date_epoch = s.env->source_date_epoch;
-  o.formulas = s.formulas;
+  o.formulas = formulas;
   return o;
 }
 
@@ -634,11 +640,11 @@ void load_file(const Job& job, const Settings& s, JobResult& r) {
 
 // Equation, heading, figure and table numbers, cross-reference texts and
 // MathJax's complaints, once the sheet is known.
-void finish_math(std::span<doc::Document> docs, const style::Sheet& sheet, const Settings& s,
-                 doc::Diagnostics& diags) {
+void finish_math(std::span<doc::Document> docs, const style::Sheet& sheet,
+                 const math::Formulas* formulas, doc::Diagnostics& diags) {
   number_all(docs, sheet, diags);
-  if (s.formulas)
-    for (const doc::Document& d : docs) math::report(d, *s.formulas, diags);
+  if (formulas)
+    for (const doc::Document& d : docs) math::report(d, *formulas, diags);
 }
 
 // A single document (s.overlap): HarfBuzz's tables and shape plans for the
@@ -658,18 +664,19 @@ void run_file(const Job& job, const Settings& s, JobResult& r) {
   style::Sheet sheet = sheet_for(s, document.meta, job.input.parent_path(), r.diags);
   const std::jthread body_faces = prepare_body_faces(s, sheet, document.meta.lang);
   if (s.drop_badges || sheet.image.drop_badges) source::drop_badges(document);
-  finish_math(std::span(&document, 1), sheet, s, r.diags);
+  const math::Formulas* formulas = job_formulas(s, r);
+  finish_math(std::span(&document, 1), sheet, formulas, r.diags);
   image::Catalog images(job_catalog(s, sheet, job.input.parent_path()));
   write_outputs(
       job, s, sheet,
       [&](bool pages_follow, doc::Diagnostics& diags) {
-        epub::Options o = epub_options(s, sheet, job, images);
+        epub::Options o = epub_options(s, sheet, job, formulas, images);
         o.pages_follow = pages_follow;
         return epub::draft_epub(document, std::move(o), diags);
       },
       [&] {
         return typeset::typeset(document, sheet, *s.fonts, r.diags,
-                                resources(s, images, std::span(&document, 1)));
+                                resources(s, formulas, images, std::span(&document, 1)));
       },
       images, r);
   note_used(sheet, std::span(&document, 1), images, r);
@@ -696,18 +703,19 @@ void run_book(const Job& job, const Settings& s, JobResult& r) {
   const std::jthread body_faces = prepare_body_faces(s, sheet, book.meta.lang);
   if (s.drop_badges || sheet.image.drop_badges)
     for (doc::Document& chapter : book.chapters) source::drop_badges(chapter);
-  finish_math(book.chapters, sheet, s, r.diags);
+  const math::Formulas* formulas = job_formulas(s, r);
+  finish_math(book.chapters, sheet, formulas, r.diags);
   image::Catalog images(job_catalog(s, sheet, book.root));
   write_outputs(
       job, s, sheet,
       [&](bool pages_follow, doc::Diagnostics& diags) {
-        epub::Options o = epub_options(s, sheet, job, images);
+        epub::Options o = epub_options(s, sheet, job, formulas, images);
         o.pages_follow = pages_follow;
         return epub::draft_book(book, std::move(o), diags);
       },
       [&] {
         return typeset::typeset_book(book.meta, book.chapters, sheet, *s.fonts, r.diags, input,
-                                     resources(s, images, book.chapters));
+                                     resources(s, formulas, images, book.chapters));
       },
       images, r);
   note_used(sheet, book.chapters, images, r);
@@ -744,30 +752,27 @@ std::string formula_engine(const math::Engine& e) {
   return cache::hash_bytes(*script + lock.value_or("") + installed.value_or(""));
 }
 
-// Adds to `formulas` what each job to convert kept, when it kept every
-// formula of the job; else the job's formulas are all converted again, in
-// one batch as before (a \newcommand in one formula defines a macro for
-// those converted after it: converting only a new formula would lose it; each
-// formula costs the engine 1-2 ms, its start about 190). --force: none is read.
+// Adds to `formulas` what each job to convert kept under its current
+// preamble (a formula's drawing depends only on its TeX, its style and the
+// preamble: MathJax converts it after the preamble alone); the others are
+// converted. --force: none is read.
 void restore_formulas(const std::vector<Job>& jobs, std::vector<JobResult>& results,
-                      const Settings& s, math::Formulas& formulas) {
+                      const Settings& s, math::Converted& formulas) {
   if (s.formula_engine.empty()) return;
   for (size_t i = 0; i < jobs.size(); ++i) {
     JobResult& r = results[i];
     if (!r.ok || r.up_to_date) continue;
-    const std::vector<math::Key>& keys = r.formulas;
-    if (keys.empty()) continue;
+    const math::Collected& mine = r.formulas;
+    if (mine.empty()) continue;
     std::string ignored;  // no file (the first build) or an unreadable one: converted again
     std::optional<std::string> text =
         base::read_bounded(cache::formulas_path(jobs[i].output_base), ignored);
     if (!text) continue;
     r.kept_formulas = std::move(*text);
     math::Formulas kept;
-    if (s.force || !math::restore(r.kept_formulas, s.formula_engine, kept)) continue;
-    if (!std::all_of(keys.begin(), keys.end(),
-                     [&](const math::Key& k) { return kept.find(k.tex, k.display); }))
-      continue;
-    for (auto& [key, formula] : kept.results) formulas.results.emplace(key, std::move(formula));
+    if (s.force || !math::restore(r.kept_formulas, s.formula_engine, mine.preamble, kept)) continue;
+    math::Formulas& into = formulas.by_preamble[mine.preamble];
+    for (auto& [key, formula] : kept.results) into.results.emplace(key, std::move(formula));
   }
 }
 
@@ -775,29 +780,28 @@ void restore_formulas(const std::vector<Job>& jobs, std::vector<JobResult>& resu
 // changed); a file that cannot be written is no error: the next build
 // converts them again.
 void keep_formulas(const Job& job, const Settings& s, const JobResult& r) {
-  if (s.formula_engine.empty() || !s.formulas) return;
-  const std::vector<math::Key>& keys = r.formulas;
+  if (s.formula_engine.empty()) return;
   const fs::path file = cache::formulas_path(job.output_base);
-  if (keys.empty()) {
+  if (r.formulas.empty()) {
     std::error_code ec;
     if (!r.kept_formulas.empty()) fs::remove(file, ec);
     return;
   }
-  const std::string text = math::store(keys, *s.formulas, s.formula_engine);
+  const math::Formulas* formulas = job_formulas(s, r);
+  if (!formulas) return;
+  const std::string text = math::store(r.formulas, *formulas, s.formula_engine);
   if (text != r.kept_formulas) base::write_atomic(file, text, s.commits);
 }
 
 // One MathJax process for every formula of the run not yet in `formulas`;
 // started only when there is one.
 bool convert_math(const math::Engine& engine, const std::vector<JobResult>& results,
-                  math::Formulas& formulas, doc::Diagnostics& diags) {
-  std::vector<math::Key> keys;
-  for (const JobResult& r : results) keys.insert(keys.end(), r.formulas.begin(), r.formulas.end());
-  if (keys.empty()) return true;
-  std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+                  math::Converted& formulas, doc::Diagnostics& diags) {
+  std::vector<math::Collected> docs;
+  for (const JobResult& r : results)
+    if (!r.formulas.empty()) docs.push_back(r.formulas);
   std::string error;
-  if (math::convert(engine, keys, formulas, error)) return true;
+  if (math::convert(engine, docs, formulas, error)) return true;
   diags.error("moyin", {}, "math: " + error + "; formulas print as their TeX source");
   return false;
 }
@@ -1167,8 +1171,8 @@ int build_inputs(const std::vector<std::string>& paths, Settings s) {
   if (s.overlap && s.hyphenator && !s.keep && results.front().ok && !results.front().up_to_date &&
       worth_preloading(jobs.front()))
     preload = std::jthread([h = s.hyphenator] { h->preload(); });
-  math::Formulas run_formulas;
-  math::Formulas& formulas = s.keep ? s.keep->formulas : run_formulas;
+  math::Converted run_formulas;
+  math::Converted& formulas = s.keep ? s.keep->formulas : run_formulas;
   doc::Diagnostics math_diags;
   if (collect_formulas(results)) s.formula_engine = formula_engine(env.math);
   restore_formulas(jobs, results, s, formulas);

@@ -44,10 +44,13 @@ void number_all(std::span<doc::Document> docs, const style::Sheet& sheet, doc::D
 
 void prepare_math(const Environment& env, doc::Document& d, const style::Sheet& sheet,
                   math::Formulas& formulas, doc::Diagnostics& diags) {
-  std::vector<math::Key> keys = math::collect(std::span(&d, 1));
+  const math::Collected mine = math::collect(std::span(&d, 1));
   std::string error;
-  if (!keys.empty() && !math::convert(env.math, keys, formulas, error))
+  math::Converted converted;
+  if (!mine.empty() && !math::convert(env.math, std::span(&mine, 1), converted, error))
     diags.error(d.path, {}, "math: " + error + "; formulas print as their TeX source");
+  if (auto it = converted.by_preamble.find(mine.preamble); it != converted.by_preamble.end())
+    formulas = std::move(it->second);
   number_all(std::span(&d, 1), sheet, diags);
   math::report(d, formulas, diags);
 }

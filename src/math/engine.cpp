@@ -8,10 +8,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "math/math.h"
 
@@ -134,6 +136,35 @@ std::string first_line(const std::string& s) {
   return t.size() > 300 ? t.substr(0, 300) : t;
 }
 
+// TeX's control words that define something later formulas can use: the
+// newcommand package's, ams's \DeclareMathOperator and mathtools' paired
+// delimiters, tag forms and settings (the packages math/engine.js loads).
+bool defines_macros(std::string_view tex) {
+  static constexpr std::string_view kDefining[] = {"newcommand",
+                                                   "renewcommand",
+                                                   "newenvironment",
+                                                   "renewenvironment",
+                                                   "def",
+                                                   "let",
+                                                   "DeclareMathOperator",
+                                                   "DeclarePairedDelimiter",
+                                                   "DeclarePairedDelimiterX",
+                                                   "DeclarePairedDelimiterXPP",
+                                                   "newtagform",
+                                                   "renewtagform",
+                                                   "usetagform",
+                                                   "mathtoolsset"};
+  for (size_t at = tex.find('\\'); at != std::string_view::npos; at = tex.find('\\', at + 1)) {
+    size_t end = at + 1;
+    while (end < tex.size() && std::isalpha(static_cast<unsigned char>(tex[end]))) ++end;
+    const std::string_view word = tex.substr(at + 1, end - at - 1);
+    if (std::find(std::begin(kDefining), std::end(kDefining), word) != std::end(kDefining))
+      return true;
+    if (end == at + 1) ++at;  // a control symbol such as \\: its character is no escape
+  }
+  return false;
+}
+
 }  // namespace
 
 const Formula* Formulas::find(const std::string& tex, bool display) const {
@@ -141,29 +172,56 @@ const Formula* Formulas::find(const std::string& tex, bool display) const {
   return it == results.end() ? nullptr : &it->second;
 }
 
-std::vector<Key> collect(std::span<const doc::Document> docs) {
-  std::vector<Key> keys;
+Preamble preamble_of(std::span<const Key> written) {
+  Preamble preamble;
+  for (const Key& k : written)
+    if (defines_macros(k.tex) &&
+        std::find(preamble.begin(), preamble.end(), k.tex) == preamble.end())
+      preamble.push_back(k.tex);
+  return preamble;
+}
+
+Collected collect(std::span<const doc::Document> docs) {
+  Collected c;
   for (const doc::Document& d : docs) {
-    collect_blocks(d.blocks, keys);
-    collect_blocks(d.footnotes, keys);
+    collect_blocks(d.blocks, c.keys);
+    collect_blocks(d.footnotes, c.keys);
   }
-  std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-  return keys;
+  c.preamble = preamble_of(c.keys);
+  std::sort(c.keys.begin(), c.keys.end());
+  c.keys.erase(std::unique(c.keys.begin(), c.keys.end()), c.keys.end());
+  return c;
 }
 
 bool has_math(const doc::Document& d) { return !collect(std::span(&d, 1)).empty(); }
 
-bool convert(const Engine& engine, const std::vector<Key>& keys, Formulas& out,
+const Formulas* Converted::find(const Preamble& preamble) const {
+  auto it = by_preamble.find(preamble);
+  return it == by_preamble.end() ? nullptr : &it->second;
+}
+
+bool convert(const Engine& engine, std::span<const Collected> docs, Converted& out,
              std::string& error) {
-  nlohmann::json batch = nlohmann::json::array();
-  std::vector<const Key*> asked;
-  for (const Key& k : keys) {
-    if (out.results.count(k)) continue;
-    batch.push_back({{"tex", k.tex}, {"display", k.display}});
-    asked.push_back(&k);
+  // What to ask, grouped by preamble (the engine starts a TeX input afresh
+  // for each), each formula once.
+  std::map<Preamble, std::set<Key>> wanted;
+  for (const Collected& c : docs) {
+    const Formulas* done = out.find(c.preamble);
+    for (const Key& k : c.keys)
+      if (!done || !done->results.count(k)) wanted[c.preamble].insert(k);
+  }
+  nlohmann::json preambles = nlohmann::json::array(), formulas = nlohmann::json::array();
+  std::vector<std::pair<const Preamble*, const Key*>> asked;
+  for (const auto& [preamble, keys] : wanted) {
+    for (const Key& k : keys) {
+      formulas.push_back({{"tex", k.tex}, {"display", k.display}, {"preamble", preambles.size()}});
+      asked.push_back({&preamble, &k});
+    }
+    preambles.push_back(preamble);
   }
   if (asked.empty()) return true;
+  const nlohmann::json batch = {{"preambles", std::move(preambles)},
+                                {"formulas", std::move(formulas)}};
   if (engine.node.empty()) {
     error = "formulas need Node.js to typeset: install the `nodejs` package (scripts/setup does)";
     return false;
@@ -204,7 +262,7 @@ bool convert(const Engine& engine, const std::vector<Key>& keys, Formulas& out,
     if (a.contains("mathml") && a["mathml"].is_string()) f.mathml = a["mathml"].get<std::string>();
     if (f.error.empty() && (f.svg.empty() || f.mathml.empty()))
       f.error = "the engine returned no drawing";
-    out.results.emplace(*asked[i], std::move(f));
+    out.by_preamble[*asked[i].first].results.emplace(*asked[i].second, std::move(f));
   }
   return true;
 }

@@ -9,12 +9,12 @@
 namespace moyin::math {
 
 namespace {
-constexpr int kFormat = 1;
+constexpr int kFormat = 2;  // 2: with the document's preamble
 }
 
-std::string store(std::span<const Key> keys, const Formulas& from, std::string_view engine) {
+std::string store(const Collected& mine, const Formulas& from, std::string_view engine) {
   nlohmann::json list = nlohmann::json::array();
-  for (const Key& k : keys) {
+  for (const Key& k : mine.keys) {
     const Formula* f = from.find(k.tex, k.display);
     if (!f) continue;
     list.push_back({{"tex", k.tex},
@@ -23,17 +23,21 @@ std::string store(std::span<const Key> keys, const Formulas& from, std::string_v
                     {"svg", f->svg},
                     {"mathml", f->mathml}});
   }
-  const nlohmann::json doc = {
-      {"format", kFormat}, {"engine", std::string(engine)}, {"formulas", std::move(list)}};
+  const nlohmann::json doc = {{"format", kFormat},
+                              {"engine", std::string(engine)},
+                              {"preamble", mine.preamble},
+                              {"formulas", std::move(list)}};
   return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-bool restore(std::string_view text, std::string_view engine, Formulas& into) {
+bool restore(std::string_view text, std::string_view engine, const Preamble& preamble,
+             Formulas& into) {
   const nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
   if (!doc.is_object() || doc.value("format", 0) != kFormat || engine.empty() ||
       !doc.contains("engine") || !doc["engine"].is_string() ||
       doc["engine"].get_ref<const std::string&>() != engine || !doc.contains("formulas") ||
-      !doc["formulas"].is_array())
+      !doc["formulas"].is_array() || !doc.contains("preamble") ||
+      doc["preamble"] != nlohmann::json(preamble))
     return false;
   std::vector<std::pair<Key, Formula>> read;
   for (const nlohmann::json& f : doc["formulas"]) {

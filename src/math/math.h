@@ -2,10 +2,12 @@
 // process, math/engine.js) into SVG for print and MathML for EPUB; SVG
 // turned into vector paths; equation numbers and references.
 //
-//   math::Formulas formulas;
+//   math::Converted run;                            // every document's, by preamble
 //   math::Engine engine{.node = "/usr/bin/node", .script = home / "math/engine.js"};
+//   const math::Collected mine = math::collect(docs);  // one document, or a book's chapters
 //   std::string error;
-//   if (!math::convert(engine, math::collect(docs), formulas, error)) report(error);
+//   if (!math::convert(engine, std::span(&mine, 1), run, error)) report(error);
+//   const math::Formulas& formulas = *run.find(mine.preamble);
 //   math::report(doc, formulas, diags);             // path:line:col: warning: math: …
 //   const math::Formula* f = formulas.find(tex, display);
 //   std::optional<math::Drawing> d = math::drawing(f->svg);
@@ -38,16 +40,40 @@ struct Formula {
   std::string mathml;  // <math …> with alttext and display
 };
 
-// Results by (TeX, display): a formula written twice is converted once.
+// One document's (or book's) results by (TeX, display): a formula written
+// twice is converted once.
 struct Formulas {
   std::map<Key, Formula> results;
   const Formula* find(const std::string& tex, bool display) const;
   bool empty() const { return results.empty(); }
 };
 
-// Every formula of the documents, each once, in a stable order.
-std::vector<Key> collect(std::span<const doc::Document> docs);
+// The formulas of a document (or of a book) that define macros (\newcommand,
+// \def, \DeclareMathOperator…), in the order they are written. Their macros
+// apply to every formula of that document, wherever defined, and reach no
+// other document of a run: each formula is converted after them, by an
+// engine that has seen no other document's. Empty for most documents.
+using Preamble = std::vector<std::string>;
+
+// A document's (or a book's) formulas: each (TeX, display) once, in a stable
+// order, and its preamble.
+struct Collected {
+  Preamble preamble;
+  std::vector<Key> keys;
+  bool empty() const { return keys.empty(); }
+};
+
+// Every formula of the run, by the preamble it was converted after
+// (documents with none share theirs).
+struct Converted {
+  std::map<Preamble, Formulas> by_preamble;
+  const Formulas* find(const Preamble& preamble) const;
+};
+
+Collected collect(std::span<const doc::Document> docs);
 bool has_math(const doc::Document& d);
+// The formulas of `written` (in document order) that define macros, each once.
+Preamble preamble_of(std::span<const Key> written);
 
 struct Engine {
   std::string node;    // the Node.js executable (a path)
@@ -55,21 +81,26 @@ struct Engine {
   double timeout = 0;  // seconds for the whole batch; 0: 20 s + 20 ms per formula
 };
 
-// Runs the engine once with every key not yet in `out` and stores the
-// results. False (with `error` saying what to install or what failed) when
-// the engine could not run; formulas MathJax refuses are results with an error.
-bool convert(const Engine& engine, const std::vector<Key>& keys, Formulas& out, std::string& error);
+// Runs the engine once with every formula of `docs` not yet in `out` (under
+// its document's preamble) and stores the results. False (with `error`
+// saying what to install or what failed) when the engine could not run;
+// formulas MathJax refuses are results with an error.
+bool convert(const Engine& engine, std::span<const Collected> docs, Converted& out,
+             std::string& error);
 
 // ---- Formulas kept between runs (the CLI keeps a document's beside its outputs)
 
-// The formulas of `keys` that `from` holds (MathJax's refusals included), as
-// text for restore(). `engine` names what made them (the CLI hashes the
-// engine's script and MathJax's pinned version): restore() takes them back
-// only for the same engine. Deterministic: the same formulas give the same text.
-std::string store(std::span<const Key> keys, const Formulas& from, std::string_view engine);
+// The formulas of `mine` that `from` (converted after its preamble) holds,
+// MathJax's refusals included, as text for restore(). `engine` names what
+// made them (the CLI hashes the engine's script and MathJax's pinned
+// version): restore() takes them back only for the same engine and
+// preamble. Deterministic: the same formulas give the same text.
+std::string store(const Collected& mine, const Formulas& from, std::string_view engine);
 // Adds the formulas `text` holds to `into`, each one not there yet. False,
-// and nothing added, when `text` is not such a store or is another engine's.
-bool restore(std::string_view text, std::string_view engine, Formulas& into);
+// and nothing added, when `text` is not such a store, or is another
+// engine's, or was converted after another preamble.
+bool restore(std::string_view text, std::string_view engine, const Preamble& preamble,
+             Formulas& into);
 
 // `path:line:col: warning: math: <MathJax's message>` for every formula of
 // `d` that did not convert (they print as their TeX source in code style).

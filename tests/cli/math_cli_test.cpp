@@ -202,8 +202,8 @@ TEST(MathCli, KeptFormulasRebuildWithoutTheEngine) {
   EXPECT_EQ(read_file(dir / "kept/.moyin-cache/page.math"),
             read_file(dir / "fresh/.moyin-cache/page.math"));
 
-  // A document that needs the engine has every formula converted again, in
-  // one batch: a macro one formula defines still reaches a new formula.
+  // A new formula is converted after the document's preamble: a macro one
+  // kept formula defines still reaches it.
   const fs::path macros = dir / "macros.md";
   std::ofstream(macros) << "# 宏\n\n定义 $\\newcommand{\\RR}{\\mathbb{R}} x \\in \\RR$。\n";
   const std::string build_macros = std::string("'") + MOYIN_BINARY + "' build '" + macros.string() +
@@ -219,6 +219,32 @@ TEST(MathCli, KeptFormulasRebuildWithoutTheEngine) {
   std::ofstream(dir / "page.md", std::ios::app) << "\n新的公式 $z^{9}$。\n";
   Output added = shell(no_node + moyin + "/fresh'");
   EXPECT_NE(added.output.find("math: "), std::string::npos) << added.output;
+  fs::remove_all(dir);
+}
+
+// A macro is its document's: defined in a formula after its first use, it
+// still applies there, and it reaches no other document of the batch.
+TEST(MathCli, MacrosStayInTheirDocument) {
+  const fs::path dir = fs::temp_directory_path() / ("moyin-macros-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "in");
+  std::ofstream(dir / "in/a.md")
+      << "# 甲\n\n先用 $\\RR^n$，再定义 $\\newcommand{\\RR}{\\mathbb{R}}$。\n";
+  std::ofstream(dir / "in/b.md") << "# 乙\n\n这里 $\\RR$ 没有定义。\n";
+  const std::string build = std::string("'") + MOYIN_BINARY + "' build -j 2 '" +
+                            (dir / "in").string() + "' -o '" + (dir / "out").string() + "'";
+  const Output first = shell(build);
+  EXPECT_EQ(first.code, 0) << first.output;
+  EXPECT_EQ(count(first.output, "math: Undefined control sequence \\RR"), 1) << first.output;
+  EXPECT_NE(first.output.find("b.md:3:8: warning: math: Undefined control sequence \\RR"),
+            std::string::npos)
+      << first.output;
+  // a.md rebuilt from its kept formulas (no engine), b.md up to date: the same.
+  std::ofstream(dir / "in/a.md", std::ios::app) << "\n更多文字。\n";
+  const Output again = shell("MOYIN_NODE=/nonexistent " + build);
+  EXPECT_EQ(again.code, 0) << again.output;
+  EXPECT_EQ(count(again.output, "math:"), 1) << again.output;
+  EXPECT_EQ(again.output.find("a.md:"), std::string::npos) << again.output;
   fs::remove_all(dir);
 }
 

@@ -24,20 +24,34 @@ Engine engine() {
   return {node(), (fs::path(MOYIN_SOURCE_DIR) / "math" / "engine.js").string(), 0};
 }
 
-std::vector<Key> coverage() {
+// The coverage formulas as one document's, in the file's order.
+Collected coverage() {
   std::ifstream in(fs::path(MOYIN_SOURCE_DIR) / "tests/math/data/coverage.tex");
-  std::vector<Key> keys;
+  Collected c;
+  std::vector<Key>& keys = c.keys;
   std::string line;
   while (std::getline(in, line)) {
     if (line.empty() || line[0] == '%') continue;
     if (line.starts_with("D ")) keys.push_back({line.substr(2), true});
     else keys.push_back({line, false});
   }
-  return keys;
+  c.preamble = preamble_of(keys);
+  return c;
+}
+
+// Converts `docs` in one engine run; the results of each document.
+std::vector<Formulas> convert_documents(const std::vector<Collected>& docs) {
+  Converted out;
+  std::string error;
+  EXPECT_TRUE(convert(engine(), docs, out, error)) << error;
+  std::vector<Formulas> each;
+  for (const Collected& c : docs)
+    each.push_back(out.find(c.preamble) ? *out.find(c.preamble) : Formulas{});
+  return each;
 }
 
 struct Batch {
-  std::vector<Key> keys;
+  Collected coverage;
   Formulas formulas;
   std::string error;
   bool ok = false;
@@ -47,11 +61,13 @@ struct Batch {
 const Batch& batch() {
   static const Batch b = [] {
     Batch r;
-    r.keys = coverage();
-    std::vector<Key> all = r.keys;
-    all.push_back({"\\frac{a}", false});
-    all.push_back({"\\undefinedmacro x", true});
-    r.ok = convert(engine(), all, r.formulas, r.error);
+    r.coverage = coverage();
+    Collected all = r.coverage;
+    all.keys.push_back({"\\frac{a}", false});
+    all.keys.push_back({"\\undefinedmacro x", true});
+    Converted out;
+    r.ok = convert(engine(), std::span(&all, 1), out, r.error);
+    if (const Formulas* f = out.find(all.preamble)) r.formulas = *f;
     return r;
   }();
   return b;
@@ -60,8 +76,9 @@ const Batch& batch() {
 TEST(Engine, CoverageConvertsWithoutErrors) {
   const Batch& b = batch();
   ASSERT_TRUE(b.ok) << b.error;
-  ASSERT_GE(b.keys.size(), 150u);
-  for (const Key& k : b.keys) {
+  ASSERT_GE(b.coverage.keys.size(), 150u);
+  ASSERT_FALSE(b.coverage.preamble.empty()) << "coverage.tex defines a macro";
+  for (const Key& k : b.coverage.keys) {
     const Formula* f = b.formulas.find(k.tex, k.display);
     ASSERT_TRUE(f) << k.tex;
     EXPECT_EQ(f->error, "") << k.tex;
@@ -97,12 +114,52 @@ TEST(Engine, CjkTextIsLeftToMoyinsFonts) {
   EXPECT_TRUE(d->paths.empty());
 }
 
+// A macro a formula defines reaches every formula of its document, before
+// or after it, and no other document's, whatever the order of the batch.
+TEST(Engine, MacrosStayInTheirDocument) {
+  const Key defines{"\\newcommand{\\RR}{\\mathbb{R}}", true}, uses{"\\RR^n", false};
+  const Key redefines{"\\def\\RR{\\mathbb{Q}}", false};
+  Collected a{.keys = {uses, defines}}, b{.keys = {uses}}, c{.keys = {redefines, uses}};
+  a.preamble = preamble_of(std::vector<Key>{defines, uses});
+  c.preamble = preamble_of(c.keys);
+  ASSERT_EQ(a.preamble, Preamble{defines.tex});
+  ASSERT_TRUE(b.preamble.empty());
+  const std::vector<Formulas> got = convert_documents({a, b, c});
+  const Formula* in_a = got[0].find(uses.tex, false);
+  ASSERT_TRUE(in_a);
+  EXPECT_EQ(in_a->error, "");
+  EXPECT_NE(in_a->mathml.find(">R<"), std::string::npos) << in_a->mathml;
+  const Formula* in_b = got[1].find(uses.tex, false);
+  ASSERT_TRUE(in_b);
+  EXPECT_NE(in_b->error.find("Undefined control sequence \\RR"), std::string::npos) << in_b->error;
+  const Formula* in_c = got[2].find(uses.tex, false);
+  ASSERT_TRUE(in_c);
+  EXPECT_NE(in_c->mathml.find(">Q<"), std::string::npos) << in_c->mathml;
+  // The same documents alone: the same answers (nothing depends on the batch).
+  EXPECT_EQ(convert_documents({b})[0].find(uses.tex, false)->error, in_b->error);
+  EXPECT_EQ(convert_documents({a})[0].find(uses.tex, false)->svg, in_a->svg);
+}
+
+TEST(Engine, DefinitionsAreFoundByTheirControlWords) {
+  for (const char* tex :
+       {"\\newcommand\\x{1}", "\\renewcommand{\\a}{b}", "\\def\\a{b} a", "\\let\\b=\\a",
+        "\\DeclareMathOperator{\\tr}{tr}", "\\DeclarePairedDelimiter\\abs{\\lvert}{\\rvert}",
+        "\\newenvironment{e}{(}{)}", "\\mathtoolsset{showonlyrefs}"})
+    EXPECT_EQ(preamble_of(std::vector<Key>{{tex, false}}).size(), 1u) << tex;
+  for (const char* tex :
+       {"\\left( x \\right)", "\\default", "\\\\def", "\\deff", "\\text{def}", "\\letter"})
+    EXPECT_TRUE(preamble_of(std::vector<Key>{{tex, false}}).empty()) << tex;
+  const Key d{"\\def\\a{1}", false};
+  EXPECT_EQ(preamble_of(std::vector<Key>{d, {"x", false}, d}), Preamble{d.tex}) << "each once";
+}
+
 TEST(Engine, MissingNodeOrScriptIsOneClearError) {
-  Formulas out;
+  Converted out;
   std::string error;
-  EXPECT_FALSE(convert({"", "x.js", 0}, {{"x", false}}, out, error));
+  const Collected x{.keys = {{"x", false}}};
+  EXPECT_FALSE(convert({"", "x.js", 0}, std::span(&x, 1), out, error));
   EXPECT_NE(error.find("nodejs"), std::string::npos) << error;
-  EXPECT_FALSE(convert({node(), "/nonexistent/engine.js", 0}, {{"x", false}}, out, error));
+  EXPECT_FALSE(convert({node(), "/nonexistent/engine.js", 0}, std::span(&x, 1), out, error));
   EXPECT_NE(error.find("missing"), std::string::npos) << error;
   // Nothing to convert: no process at all.
   EXPECT_TRUE(convert({"", "", 0}, {}, out, error));
@@ -114,9 +171,10 @@ TEST(Engine, MissingMathJaxNamesThePackage) {
   fs::create_directories(dir);
   fs::copy_file(fs::path(MOYIN_SOURCE_DIR) / "math" / "engine.js", dir / "engine.js",
                 fs::copy_options::overwrite_existing);
-  Formulas out;
+  Converted out;
   std::string error;
-  EXPECT_FALSE(convert({node(), (dir / "engine.js").string(), 0}, {{"x", false}}, out, error));
+  const Collected x{.keys = {{"x", false}}};
+  EXPECT_FALSE(convert({node(), (dir / "engine.js").string(), 0}, std::span(&x, 1), out, error));
   EXPECT_NE(error.find("npm ci"), std::string::npos) << error;
   EXPECT_NE(error.find("mathjax-full"), std::string::npos) << error;
   fs::remove_all(dir);

@@ -153,13 +153,13 @@ TEST(Kept, StoredFormulasComeBackForTheSameEngineOnly) {
   made.results[{"x^2", false}] = {"", "<svg>x</svg>", "<math>x</math>"};
   made.results[{"\\frac{a}", true}] = {"Missing argument for \\frac", "", ""};
   made.results[{"unused", false}] = {"", "<svg/>", "<math/>"};
-  const std::vector<Key> keys = {{"\\frac{a}", true}, {"x^2", false}, {"absent", false}};
-  const std::string text = store(keys, made, "engine-1");
-  EXPECT_EQ(text, store(keys, made, "engine-1")) << "deterministic";
+  const Collected mine{.keys = {{"\\frac{a}", true}, {"x^2", false}, {"absent", false}}};
+  const std::string text = store(mine, made, "engine-1");
+  EXPECT_EQ(text, store(mine, made, "engine-1")) << "deterministic";
   EXPECT_EQ(text.find("unused"), std::string::npos) << "only the keys asked for";
 
   Formulas back;
-  ASSERT_TRUE(restore(text, "engine-1", back));
+  ASSERT_TRUE(restore(text, "engine-1", {}, back));
   ASSERT_EQ(back.results.size(), 2u);
   EXPECT_EQ(back.find("x^2", false)->svg, "<svg>x</svg>");
   EXPECT_EQ(back.find("x^2", false)->mathml, "<math>x</math>");
@@ -167,34 +167,46 @@ TEST(Kept, StoredFormulasComeBackForTheSameEngineOnly) {
   EXPECT_EQ(back.find("x^2", true), nullptr);
 
   Formulas other;
-  EXPECT_FALSE(restore(text, "engine-2", other));
-  EXPECT_FALSE(restore(text, "", other));
+  EXPECT_FALSE(restore(text, "engine-2", {}, other));
+  EXPECT_FALSE(restore(text, "engine-1", {"\\def\\a{b}"}, other)) << "another preamble";
+  Collected defining = mine;
+  defining.preamble = {"\\def\\a{b}"};
+  Formulas under;
+  EXPECT_TRUE(restore(store(defining, made, "engine-1"), "engine-1", defining.preamble, under));
+  EXPECT_FALSE(restore(store(defining, made, "engine-1"), "engine-1", {}, other));
+  EXPECT_FALSE(restore(text, "", {}, other));
   EXPECT_TRUE(other.empty());
   for (std::string_view bad :
        {std::string_view(""), std::string_view("{"),
         std::string_view(text).substr(0, text.size() / 2),
-        std::string_view("{\"format\":1,\"engine\":\"engine-1\","
+        std::string_view("{\"format\":2,\"engine\":\"engine-1\",\"preamble\":[],"
                          "\"formulas\":[{\"tex\":\"y\",\"display\":false,"
                          "\"error\":\"\",\"svg\":\"\",\"mathml\":\"\"}]}")}) {
-    EXPECT_FALSE(restore(bad, "engine-1", other)) << bad;
+    EXPECT_FALSE(restore(bad, "engine-1", {}, other)) << bad;
     EXPECT_TRUE(other.empty()) << bad;
   }
 
   std::string forged = text;
   forged.replace(forged.find("<svg>x</svg>"), 12, "<script/>xx");
-  EXPECT_FALSE(restore(forged, "engine-1", other)) << "not MathJax's SVG";
+  EXPECT_FALSE(restore(forged, "engine-1", {}, other)) << "not MathJax's SVG";
   EXPECT_TRUE(other.empty());
 
   Formulas mixed;
   mixed.results[{"x^2", false}] = {"", "<svg>new</svg>", "<math>new</math>"};
-  ASSERT_TRUE(restore(text, "engine-1", mixed));
+  ASSERT_TRUE(restore(text, "engine-1", {}, mixed));
   EXPECT_EQ(mixed.find("x^2", false)->svg, "<svg>new</svg>") << "what is there stays";
 }
 
 TEST(Collect, EachFormulaOnceWithItsStyle) {
   doc::Document d = parse("$x$ and $x$ and $$x$$\n\n| $y$ |\n|---|\n| $z$ |\n\n> $$w$$\n");
-  std::vector<Key> keys = collect(std::span(&d, 1));
-  ASSERT_EQ(keys.size(), 5u);
+  const Collected c = collect(std::span(&d, 1));
+  ASSERT_EQ(c.keys.size(), 5u);
+  EXPECT_TRUE(c.preamble.empty());
+  const doc::Document defining = parse(
+      "$\\R$ then $$\\def\\R{\\mathbb{R}}$$ and $\\newcommand\\Q{\\mathbb{Q}}$, $\\def\\R{\\mathbb{R}}$\n");
+  EXPECT_EQ(collect(std::span(&defining, 1)).preamble,
+            (Preamble{"\\def\\R{\\mathbb{R}}", "\\newcommand\\Q{\\mathbb{Q}}"}))
+      << "in the order written, each once";
   EXPECT_TRUE(has_math(d));
   EXPECT_FALSE(has_math(parse("no math: $5 and $6\n")));
 }
