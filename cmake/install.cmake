@@ -1,6 +1,7 @@
 # Installation and the Debian package.
 #
 #   cmake --install build --prefix PREFIX   PREFIX/bin/moyin, PREFIX/lib/moyin/moyin-highlight.so,
+#                                           PREFIX/lib/moyin/math-engine.blob (src/math),
 #                                           PREFIX/share/moyin/{styles,fonts,math},
 #                                           PREFIX/share/man/man1/moyin.1
 #   cd build && cpack -G DEB                moyin_<version>_<arch>.deb (installs under /usr)

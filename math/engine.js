@@ -70,7 +70,7 @@ function documentFor(preamble) {
   return d;
 }
 
-// MathML for EPUB: MathJax's internal data-* and class attributes removed.
+// Text for an XML attribute.
 function escapeXml(s) {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
@@ -96,26 +96,68 @@ function convert(item, d) {
   }
 }
 
-let input = '';
-process.stdin.setEncoding('utf8');
-process.stdin.on('data', (chunk) => { input += chunk; });
-process.stdin.on('end', () => {
-  let batch;
-  try {
-    batch = JSON.parse(input);
-    if (!Array.isArray(batch.preambles) || !Array.isArray(batch.formulas)) throw new Error('no formulas');
-  } catch (err) {
-    process.stderr.write('engine: input is not a batch of formulas: ' + err.message + '\n');
-    process.exit(2);
-  }
-  // Formulas come grouped by preamble: each preamble's document is made once.
-  let current = -1, d = shared;
-  const results = batch.formulas.map((item) => {
-    if (item.preamble !== current) {
-      current = item.preamble;
-      d = documentFor(batch.preambles[current]);
+// Reads the batch on stdin and answers on stdout.
+function main() {
+  let input = '';
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (chunk) => { input += chunk; });
+  process.stdin.on('end', () => {
+    let batch;
+    try {
+      batch = JSON.parse(input);
+      if (!Array.isArray(batch.preambles) || !Array.isArray(batch.formulas)) throw new Error('no formulas');
+    } catch (err) {
+      process.stderr.write('engine: input is not a batch of formulas: ' + err.message + '\n');
+      process.exit(2);
     }
-    return convert(item, d);
+    // Formulas come grouped by preamble: each preamble's document is made once.
+    let current = -1, d = shared;
+    const results = batch.formulas.map((item) => {
+      if (item.preamble !== current) {
+        current = item.preamble;
+        d = documentFor(batch.preambles[current]);
+      }
+      return convert(item, d);
+    });
+    process.stdout.write(JSON.stringify(results));
   });
-  process.stdout.write(JSON.stringify(results));
-});
+}
+
+// ---- Started from a V8 start-up snapshot (node --snapshot-blob BLOB engine.js)
+//
+// math/snapshot.sh bundles this file with MathJax (esbuild) and has Node.js
+// snapshot the heap once MathJax is loaded: a run then skips loading and
+// compiling MathJax's modules (about half of the engine's start-up,
+// docs/math.md). The snapshot keeps the engine and the MathJax it was made
+// from; it answers only when the engine.js named on its command line and
+// the MathJax installed beside it are still those, else it exits with
+// kStale and moyin runs engine.js itself.
+const kStale = 3;
+const v8 = require('v8');
+const fs = require('fs');
+const path = require('path');
+
+// What the snapshot must match: the engine's source and MathJax's package.json.
+function sources(engineScript) {
+  const dir = path.dirname(engineScript);
+  const read = (file) => { try { return fs.readFileSync(file, 'utf8'); } catch (err) { return null; } };
+  return {engine: read(engineScript),
+          mathjax: read(path.join(dir, 'node_modules', 'mathjax-full', 'package.json'))};
+}
+
+if (v8.startupSnapshot && v8.startupSnapshot.isBuildingSnapshot()) {
+  const built = sources(process.env.MOYIN_ENGINE_SCRIPT || '');
+  if (built.engine === null || built.mathjax === null) {
+    throw new Error('MOYIN_ENGINE_SCRIPT must name the math/engine.js being snapshotted');
+  }
+  v8.startupSnapshot.setDeserializeMainFunction(() => {
+    const now = sources(process.argv[1] || '');
+    if (now.engine !== built.engine || now.mathjax !== built.mathjax) {
+      process.stderr.write('engine: the snapshot is not of ' + process.argv[1] + '\n');
+      process.exit(kStale);
+    }
+    main();
+  });
+} else {
+  main();
+}

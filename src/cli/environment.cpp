@@ -55,6 +55,20 @@ math::Engine math_engine(const fs::path& data_dir) {
   return e;
 }
 
+// The math engine's snapshot installed beside the binary (<prefix>/lib/moyin),
+// else this build's; empty when there is neither.
+std::string math_snapshot(const fs::path& executable) {
+  std::error_code ec;
+  if (!executable.empty()) {
+    const fs::path installed =
+        (executable.parent_path() / MOYIN_RELATIVE_ENGINE_DIR / "math-engine.blob")
+            .lexically_normal();
+    if (fs::is_regular_file(installed, ec)) return installed.string();
+  }
+  const std::string built = math::built_snapshot();
+  return fs::is_regular_file(built, ec) ? built : std::string();
+}
+
 // The first of `candidates` that exists, else empty.
 fs::path first_existing(std::initializer_list<const char*> candidates) {
   std::error_code ec;
@@ -204,6 +218,7 @@ Environment read_environment(doc::Diagnostics& diags) {
   env.highlight_data_dir = variable("SOURCE_HIGHLIGHT_DATADIR");
   env.highlight_engine = highlight_engine(self);
   env.math = math_engine(env.data_dir);
+  env.math.snapshot = math_snapshot(self);
   env.srgb_profile =
       first_existing({"/usr/share/color/icc/sRGB.icc", "/usr/share/color/icc/colord/sRGB.icc"});
   env.cmyk_profile = first_existing({"/usr/share/color/icc/ghostscript/default_cmyk.icc"});

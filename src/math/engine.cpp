@@ -2,6 +2,7 @@
 // read back from stdout, bounded by a timeout.
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -49,6 +50,27 @@ struct Spawned {
 };
 
 // Runs argv with `input` on stdin; collects stdout and stderr.
+// write(2) to a pipe whose reader may have gone (an engine that stops
+// before reading its batch): EPIPE, not the SIGPIPE that would end the whole
+// process. The signal is blocked on this thread while writing, and one the
+// write raised is taken off before it is unblocked.
+ssize_t write_to_pipe(int fd, const char* data, size_t size) {
+  sigset_t pipe_signal, old;
+  sigemptyset(&pipe_signal);
+  sigaddset(&pipe_signal, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_signal, &old);
+  const ssize_t n = ::write(fd, data, size);
+  const int write_errno = errno;
+  if (n < 0 && write_errno == EPIPE) {
+    const timespec now{0, 0};
+    while (::sigtimedwait(&pipe_signal, nullptr, &now) < 0 && errno == EINTR) {
+    }
+  }
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  errno = write_errno;
+  return n;
+}
+
 std::optional<Spawned> run(const std::vector<std::string>& argv, const std::string& input,
                            double timeout, std::string& error) {
   Pipe in, out, err;
@@ -95,7 +117,7 @@ std::optional<Spawned> run(const std::vector<std::string>& argv, const std::stri
       break;
     }
     if (in.fd[1] >= 0 && (fds[0].revents & (POLLOUT | POLLERR | POLLHUP))) {
-      const ssize_t n = ::write(in.fd[1], input.data() + written, input.size() - written);
+      const ssize_t n = write_to_pipe(in.fd[1], input.data() + written, input.size() - written);
       if (n > 0) written += static_cast<size_t>(n);
       if (n < 0 && errno != EAGAIN) in.close_end(1);
       if (written == input.size()) in.close_end(1);
@@ -167,6 +189,8 @@ bool defines_macros(std::string_view tex) {
 
 }  // namespace
 
+std::string built_snapshot() { return MOYIN_MATH_SNAPSHOT; }
+
 const Formula* Formulas::find(const std::string& tex, bool display) const {
   auto it = results.find(Key{tex, display});
   return it == results.end() ? nullptr : &it->second;
@@ -232,9 +256,17 @@ bool convert(const Engine& engine, std::span<const Collected> docs, Converted& o
   }
   const double timeout =
       engine.timeout > 0 ? engine.timeout : 20.0 + 0.02 * static_cast<double>(asked.size());
-  std::optional<Spawned> r =
-      run({engine.node, engine.script},
-          batch.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), timeout, error);
+  const std::string input = batch.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::optional<Spawned> r;
+  // The snapshot first; whatever stops it but a timeout (not of this
+  // script, another Node.js, a damaged file) leaves the batch to the script.
+  if (!engine.snapshot.empty() && ::access(engine.snapshot.c_str(), R_OK) == 0) {
+    std::string ignored;
+    r = run({engine.node, "--snapshot-blob", engine.snapshot, engine.script}, input, timeout,
+            ignored);
+    if (r && !r->timed_out && !(WIFEXITED(r->status) && WEXITSTATUS(r->status) == 0)) r.reset();
+  }
+  if (!r) r = run({engine.node, engine.script}, input, timeout, error);
   if (!r) return false;
   if (r->timed_out) {
     error =

@@ -79,7 +79,15 @@ struct Engine {
   std::string node;    // the Node.js executable (a path)
   std::string script;  // math/engine.js
   double timeout = 0;  // seconds for the whole batch; 0: 20 s + 20 ms per formula
+  // The engine with MathJax loaded, as a V8 start-up snapshot of `script`
+  // (src/math/CMakeLists.txt); empty: none. Run first when there is one; a
+  // snapshot that is not of `script` and its MathJax, or that this Node.js
+  // cannot load, is left for the script itself.
+  std::string snapshot;
 };
+
+// The snapshot this build made, or empty when it made none.
+std::string built_snapshot();
 
 // Runs the engine once with every formula of `docs` not yet in `out` (under
 // its document's preamble) and stores the results. False (with `error`

@@ -20,8 +20,11 @@ std::string node() {
   return "";
 }
 
+// The engine as moyin runs it: from this build's snapshot when it made one.
 Engine engine() {
-  return {node(), (fs::path(MOYIN_SOURCE_DIR) / "math" / "engine.js").string(), 0};
+  return {.node = node(),
+          .script = (fs::path(MOYIN_SOURCE_DIR) / "math" / "engine.js").string(),
+          .snapshot = fs::exists(built_snapshot()) ? built_snapshot() : ""};
 }
 
 // The coverage formulas as one document's, in the file's order.
@@ -151,6 +154,74 @@ TEST(Engine, DefinitionsAreFoundByTheirControlWords) {
     EXPECT_TRUE(preamble_of(std::vector<Key>{{tex, false}}).empty()) << tex;
   const Key d{"\\def\\a{1}", false};
   EXPECT_EQ(preamble_of(std::vector<Key>{d, {"x", false}, d}), Preamble{d.tex}) << "each once";
+}
+
+// The snapshot answers as the script does, byte for byte (the formulas kept
+// between runs do not say which of the two made them).
+TEST(Engine, SnapshotAnswersAsTheScript) {
+  const Batch& b = batch();
+  ASSERT_TRUE(b.ok) << b.error;
+  if (engine().snapshot.empty()) GTEST_SKIP() << "this build made no snapshot (esbuild missing)";
+  Engine script = engine();
+  script.snapshot.clear();
+  Converted out;
+  std::string error;
+  ASSERT_TRUE(convert(script, std::span(&b.coverage, 1), out, error)) << error;
+  const Formulas* plain = out.find(b.coverage.preamble);
+  ASSERT_TRUE(plain);
+  for (const Key& k : b.coverage.keys) {
+    const Formula* want = plain->find(k.tex, k.display);
+    const Formula* got = b.formulas.find(k.tex, k.display);
+    ASSERT_TRUE(want && got) << k.tex;
+    EXPECT_EQ(got->svg, want->svg) << k.tex;
+    EXPECT_EQ(got->mathml, want->mathml) << k.tex;
+    EXPECT_EQ(got->error, want->error) << k.tex;
+  }
+}
+
+// A snapshot that is not of the script it is run with (the script edited
+// since, or another MathJax), or that Node.js cannot load, leaves the batch
+// to the script; a batch larger than a pipe holds is no problem when the
+// snapshot stops before reading it.
+TEST(Engine, StaleOrDamagedSnapshotLeavesTheBatchToTheScript) {
+  const Engine built = engine();
+  if (built.snapshot.empty()) GTEST_SKIP() << "this build made no snapshot (esbuild missing)";
+  const fs::path dir = fs::temp_directory_path() / ("moyin-snapshot-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  // engine.js edited: its MathML says so.
+  std::ifstream in(built.script);
+  std::string script((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string from = "mathml: mathml(node, item.tex)";
+  ASSERT_NE(script.find(from), std::string::npos);
+  script.replace(script.find(from), from.size(), "mathml: '<math>edited</math>'");
+  std::ofstream(dir / "engine.js") << script;
+  fs::create_directory_symlink(fs::path(built.script).parent_path() / "node_modules",
+                               dir / "node_modules");
+  Collected big{.preamble = {"\\def\\a{b}%" + std::string(200'000, 'x')}, .keys = {{"x", false}}};
+  Engine edited = built;
+  edited.script = (dir / "engine.js").string();
+  Converted out;
+  std::string error;
+  ASSERT_TRUE(convert(edited, std::span(&big, 1), out, error)) << error;
+  ASSERT_TRUE(out.find(big.preamble));
+  EXPECT_EQ(out.find(big.preamble)->find("x", false)->mathml, "<math>edited</math>");
+
+  // A damaged snapshot (Node.js crashes loading it): the script answers.
+  {
+    std::ifstream whole(built.snapshot, std::ios::binary);
+    std::string bytes(4096, '\0');
+    whole.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    std::ofstream(dir / "damaged.blob", std::ios::binary) << bytes;
+  }
+  Engine damaged = built;
+  damaged.snapshot = (dir / "damaged.blob").string();
+  Converted again;
+  const Collected one{.keys = {{"x", false}}};
+  ASSERT_TRUE(convert(damaged, std::span(&one, 1), again, error)) << error;
+  EXPECT_EQ(again.find({})->find("x", false)->error, "");
+  EXPECT_NE(again.find({})->find("x", false)->mathml.find("<math"), std::string::npos);
+  fs::remove_all(dir);
 }
 
 TEST(Engine, MissingNodeOrScriptIsOneClearError) {
