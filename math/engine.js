@@ -87,9 +87,14 @@ function convert(item, d) {
   const display = !!item.display;
   try {
     d.tex.parseOptions.tags.reset();
-    const node = d.html.convert(item.tex, {display, end: STATE.COMPILED});
-    const out = d.html.convert(item.tex, {display, em: 10, ex: 5, containerWidth: 80 * 10});
-    return {svg: adaptor.innerHTML(out), mathml: mathml(node, item.tex)};
+    // What MathDocument.convert does, keeping the MathItem: its internal
+    // MathML (root) gives the EPUB's MathML, its typesetRoot the SVG, from
+    // one parse of the TeX.
+    const math = new d.html.options.MathItem(item.tex, d.tex, display);
+    math.start.node = adaptor.body(d.html.document);
+    math.setMetrics(10, 5, 80 * 10, 1000000, 1);
+    math.convert(d.html, STATE.LAST);
+    return {svg: adaptor.innerHTML(math.typesetRoot), mathml: mathml(math.root, item.tex)};
   } catch (err) {
     if (process.env.MOYIN_MATH_DEBUG) console.error(err.stack);
     return {error: String(err && err.message ? err.message : err).replace(/\s+/g, ' ').trim()};
