@@ -4,6 +4,7 @@
 // corner and y growing downwards; back ends convert to their own system.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -92,7 +93,8 @@ struct ImageBox {
   std::shared_ptr<const Pixels> pixels;  // drawn instead of the file when set
 };
 
-// One step of a vector outline, in page coordinates (pt, y down).
+// One step of a vector outline, in page coordinates (pt, y down) or the
+// path's own (Path::transform).
 struct PathSegment {
   enum class Op : uint8_t { Move, Line, Cubic, Close };
   Op op = Op::Move;
@@ -122,14 +124,54 @@ struct PathStroke {
   friend bool operator==(const PathStroke&, const PathStroke&) = default;
 };
 
+// An affine map of the plane: x' = a x + c y + e, y' = b x + d y + f (SVG's
+// matrix(a b c d e f)).
+struct Transform {
+  double a = 1, b = 0, c = 0, d = 1, e = 0, f = 0;
+  Transform operator*(const Transform& m) const {  // this ∘ m (m applied first)
+    return {a * m.a + c * m.b, b * m.a + d * m.b,     a * m.c + c * m.d,
+            b * m.c + d * m.d, a * m.e + c * m.f + e, b * m.e + d * m.f + f};
+  }
+  Point apply(double x, double y) const { return {a * x + c * y + e, b * x + d * y + f}; }
+  Point apply(Point p) const { return apply(p.x, p.y); }
+  // The scale a length is drawn at (the geometric mean of the axes).
+  double scale() const { return std::sqrt(std::abs(a * d - b * c)); }
+  // Only scaled (the same on both axes) and moved.
+  bool upright() const {
+    double s = scale();
+    return s > 0 && std::abs(b) < 1e-6 * s && std::abs(c) < 1e-6 * s && a > 0 && d > 0 &&
+           std::abs(a - d) < 1e-3 * s;
+  }
+  bool identity() const { return *this == Transform{}; }
+  friend bool operator==(const Transform&, const Transform&) = default;
+};
+
 // A vector shape, filled and/or stroked: SVG figures, formulas, callout frames.
-// Producers flatten their transforms into page coordinates, so back ends only
-// translate segments into their path operators.
+// Its segments are in page coordinates, or, for a shape drawn many times (a
+// formula's glyphs), in the shape's own coordinates, placed on the page by
+// `transform` (its stroke's width and dashes too): the PDF then draws each
+// such shape once and places it wherever it is used.
 struct Path {
   std::vector<PathSegment> segments;
   std::optional<PathFill> fill;
   std::optional<PathStroke> stroke;
+  Transform transform;  // the identity: the segments are in page coordinates
 };
+
+// `path` in page coordinates: its transform applied.
+inline Path placed(Path path) {
+  if (path.transform.identity()) return path;
+  for (PathSegment& seg : path.segments)
+    for (Point& pt : seg.p) pt = path.transform.apply(pt);
+  if (path.stroke) {
+    const double s = path.transform.scale();
+    path.stroke->width *= s;
+    for (double& d : path.stroke->dash) d *= s;
+    path.stroke->dash_phase *= s;
+  }
+  path.transform = {};
+  return path;
+}
 
 // A clickable area: either an external URI or an internal anchor name.
 struct LinkArea {

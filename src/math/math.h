@@ -137,7 +137,9 @@ struct Text {
 };
 
 // A formula as outlines in em units: x from its left edge, y down with the
-// baseline at 0 (multiply by the text size in pt and translate).
+// baseline at 0 (multiply by the text size in pt and translate). A glyph's
+// path keeps MathJax's outline in its own units, placed by its transform
+// (layout::Path): one glyph is one path wherever it appears.
 struct Drawing {
   double width = 0;                 // em
   double ascent = 0;                // em above the baseline

@@ -12,15 +12,7 @@ namespace moyin::math {
 
 namespace {
 
-// x' = a x + c y + e, y' = b x + d y + f
-struct Matrix {
-  double a = 1, b = 0, c = 0, d = 1, e = 0, f = 0;
-  Matrix operator*(const Matrix& m) const {  // this ∘ m (apply m first)
-    return {a * m.a + c * m.b, b * m.a + d * m.b,     a * m.c + c * m.d,
-            b * m.c + d * m.d, a * m.e + c * m.f + e, b * m.e + d * m.f + f};
-  }
-  layout::Point apply(double x, double y) const { return {a * x + c * y + e, b * x + d * y + f}; }
-};
+using Matrix = layout::Transform;
 
 bool is_ws(char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == ','; }
 
@@ -394,8 +386,13 @@ std::optional<Drawing> drawing(std::string_view svg) {
         p.segments.push_back({Op::Move, {{attr_number(tag, "x1"), attr_number(tag, "y1")}}});
         p.segments.push_back({Op::Line, {{attr_number(tag, "x2"), attr_number(tag, "y2")}}});
       }
-      transform_segments(p.segments, m);
-      const double scale = std::sqrt(std::abs(m.a * m.d - m.b * m.c));
+      // A glyph's outline stays in its own units, placed by `m`: the same
+      // glyph is the same path wherever it is (the PDF draws it once);
+      // rules and lines, each its own size, are flattened.
+      const bool glyph = tag.name == "path";
+      if (glyph) p.transform = m;
+      else transform_segments(p.segments, m);
+      const double scale = glyph ? 1 : m.scale();
       const bool line = tag.name == "line";
       const double stroke_w = attr_number(tag, "stroke-width", line ? 70 : 0);
       const bool fill_none = line || (tag.has("fill") ? tag.attr("fill") == "none" : st.fill_none);

@@ -456,6 +456,14 @@ class Writer {
                            const std::vector<std::string>& texts);
   void draw_image(HPDF_Page page, const layout::Page& lp, const layout::ImageBox& img);
   void draw_path(HPDF_Page page, const layout::Page& lp, const layout::Path& path);
+  // A path in its own coordinates (a formula's glyph): drawn where it is
+  // first used, a form XObject from its second use on, placed by `cm`.
+  struct Shape {
+    int uses = 0;
+    HPDF_Dict form = nullptr;
+  };
+  std::unordered_map<std::string, Shape> shapes_;  // by the path's operators
+  HPDF_Dict shape_form(const layout::Path& path, const std::string& ops);
   HPDF_ExtGState opacity_state(double fill, double stroke);
   // Transparency groups (layout::Group): the form XObject of the items
   // between markers `begin` and its end, or null when something inside
@@ -1420,7 +1428,9 @@ HPDF_Dict Writer::group_form(const layout::Page& lp, size_t begin, size_t end) {
         b.add(at(0), at(1), at(2), at(3));
       }
       i = inner_end;
-    } else if (const auto* path = std::get_if<layout::Path>(&item)) {
+    } else if (const auto* own = std::get_if<layout::Path>(&item)) {
+      const layout::Path flat = layout::placed(*own);
+      const layout::Path* path = &flat;
       const std::string ops = path_operators(*path, lp.height, cmyk());
       if (ops.empty()) continue;
       auto gs = state_op(path->fill ? alpha(path->fill->opacity) : 1,
@@ -1511,15 +1521,57 @@ HPDF_Dict Writer::group_form(const layout::Page& lp, size_t begin, size_t end) {
 }
 
 void Writer::draw_path(HPDF_Page page, const layout::Page& lp, const layout::Path& path) {
-  std::string ops = path_operators(path, lp.height, cmyk());
+  // A shape in its own coordinates: its operators with y turned up (page
+  // height 0), and the transform onto the page, y turned again, as `cm`.
+  const bool own = !path.transform.identity();
+  std::string ops = path_operators(path, own ? 0 : lp.height, cmyk());
   if (ops.empty()) return;
   double fill = (path.fill ? alpha(path.fill->opacity) : 1) * opacity_scale_;
   double stroke = (path.stroke ? alpha(path.stroke->opacity) : 1) * opacity_scale_;
   HPDF_Page_GSave(page);
   if (fill < 1 || stroke < 1)
     if (HPDF_ExtGState gs = opacity_state(fill, stroke)) HPDF_Page_SetExtGState(page, gs);
-  raw(page, ops);
+  if (own) {
+    const layout::Transform& t = path.transform;
+    // The scale to six decimals (a glyph is 1,000 units to the em: 0.001 pt
+    // at its edge), the place to three, as every coordinate.
+    std::string cm;
+    for (double v : {t.a, -t.b, -t.c, t.d}) cm += base::compact(v, 6) + " ";
+    cm += base::compact(t.e) + " " + base::compact(lp.height - t.f) + " cm\n";
+    raw(page, cm);
+    Shape& shape = shapes_[ops];
+    if (++shape.uses == 2) shape.form = shape_form(path, ops);
+    if (shape.form) HPDF_Page_ExecuteXObject(page, shape.form);
+    else raw(page, ops);
+  } else {
+    raw(page, ops);
+  }
   HPDF_Page_GRestore(page);
+}
+
+HPDF_Dict Writer::shape_form(const layout::Path& path, const std::string& ops) {
+  // Its bounds in its own space (y turned up), widened by the stroke's reach.
+  Bounds b;
+  double reach = 0;
+  if (path.stroke) reach = path.stroke->width / 2 * std::max(1.0, path.stroke->miter_limit);
+  for (const layout::PathSegment& seg : path.segments)
+    for (const layout::Point& pt : seg.p)
+      b.add(pt.x - reach, -pt.y - reach, pt.x + reach, -pt.y + reach);
+  if (!(b.x0 <= b.x1 && b.y0 <= b.y1) || !std::isfinite(b.x0 + b.y0 + b.x1 + b.y1)) return nullptr;
+  HPDF_Doc pdf = pdf_.get();
+  HPDF_MMgr mmgr = pdf->mmgr;
+  HPDF_Dict form = HPDF_DictStream_New(mmgr, pdf->xref);
+  if (!form) return nullptr;
+  form->header.obj_class |= HPDF_OSUBCLASS_XOBJECT;  // HPDF_Page_ExecuteXObject checks it
+  if (opt_.compress) form->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+  HPDF_Dict_AddName(form, "Type", "XObject");
+  HPDF_Dict_AddName(form, "Subtype", "Form");
+  HPDF_Array bbox = HPDF_Array_New(mmgr);
+  for (double v : {b.x0, b.y0, b.x1, b.y1}) HPDF_Array_AddReal(bbox, static_cast<HPDF_REAL>(v));
+  HPDF_Dict_Add(form, "BBox", bbox);
+  HPDF_Dict_Add(form, "Resources", HPDF_Dict_New(mmgr));
+  if (!put_bytes(form, std::string(ops))) return nullptr;
+  return form;
 }
 
 HPDF_Destination Writer::destination(const AnchorPlace& place) {

@@ -26,22 +26,7 @@ namespace {
 
 namespace tag = svgpp::tag;
 
-// x' = a x + c y + e, y' = b x + d y + f (SVG's matrix(a b c d e f)).
-struct Matrix {
-  double a = 1, b = 0, c = 0, d = 1, e = 0, f = 0;
-  Matrix operator*(const Matrix& m) const {
-    return {a * m.a + c * m.b, b * m.a + d * m.b,     a * m.c + c * m.d,
-            b * m.c + d * m.d, a * m.e + c * m.f + e, b * m.e + d * m.f + f};
-  }
-  layout::Point apply(double x, double y) const { return {a * x + c * y + e, b * x + d * y + f}; }
-  // The scale a length is drawn at (the geometric mean of the axes).
-  double scale() const { return std::sqrt(std::abs(a * d - b * c)); }
-  bool upright() const {
-    double s = scale();
-    return s > 0 && std::abs(b) < 1e-6 * s && std::abs(c) < 1e-6 * s && a > 0 && d > 0 &&
-           std::abs(a - d) < 1e-3 * s;
-  }
-};
+using Matrix = layout::Transform;
 
 struct Paint {
   enum class Kind : uint8_t { None, Color, Current };

@@ -1226,15 +1226,18 @@ class FontSetter {
                      const FontRoles& roles, layout::Color color, std::vector<layout::Item>& out) {
     out.push_back(layout::ActualText{in.text, false});
     const double s = o.size;
+    const layout::Transform to_line{s, 0, 0, s, o.x, 0};
     for (const layout::Path& p : d.paths) {
       layout::Path q = p;
-      for (layout::PathSegment& seg : q.segments)
-        for (layout::Point& pt : seg.p) pt = {o.x + pt.x * s, pt.y * s};
-      if (q.fill && q.fill->color == layout::Color{}) q.fill->color = color;
-      if (q.stroke) {
-        q.stroke->width *= s;
-        if (q.stroke->color == layout::Color{}) q.stroke->color = color;
+      if (q.transform.identity()) {
+        for (layout::PathSegment& seg : q.segments)
+          for (layout::Point& pt : seg.p) pt = to_line.apply(pt);
+        if (q.stroke) q.stroke->width *= s;
+      } else {
+        q.transform = to_line * q.transform;
       }
+      if (q.fill && q.fill->color == layout::Color{}) q.fill->color = color;
+      if (q.stroke && q.stroke->color == layout::Color{}) q.stroke->color = color;
       out.push_back(std::move(q));
     }
     // Characters MathJax left as text copy as themselves, outside the span:

@@ -123,11 +123,16 @@ void translate(layout::Item& item, double dx, double dy) {
           it.pivot.x += dx;  // turning about the moved pivot commutes with the move
           it.pivot.y += dy;
         } else if constexpr (std::is_same_v<T, layout::Path>) {
-          for (auto& seg : it.segments)
-            for (auto& pt : seg.p) {
-              pt.x += dx;
-              pt.y += dy;
-            }
+          if (!it.transform.identity()) {
+            it.transform.e += dx;
+            it.transform.f += dy;
+          } else {
+            for (auto& seg : it.segments)
+              for (auto& pt : seg.p) {
+                pt.x += dx;
+                pt.y += dy;
+              }
+          }
         } else if constexpr (std::is_same_v<T, layout::ActualText> ||
                              std::is_same_v<T, layout::Tag> || std::is_same_v<T, layout::Group>) {
           // a marker: nothing to move
@@ -597,7 +602,7 @@ VBox scaled(const VBox& box, double s) {
         const int used = seg.op == Op::Cubic   ? 3
                          : seg.op == Op::Close ? 0
                                                : 1;  // the rest is unset
-        for (int k = 0; k < used; ++k) extend(seg.p[k].x);
+        for (int k = 0; k < used; ++k) extend(p->transform.apply(seg.p[k]).x);
       }
     }
   }
@@ -613,6 +618,10 @@ VBox scaled(const VBox& box, double s) {
       r->from = at(r->from);
       r->to = at(r->to);
     } else if (auto* p = std::get_if<layout::Path>(&it)) {
+      if (!p->transform.identity()) {  // its own units: the stroke scales with the transform
+        p->transform = layout::Transform{s, 0, 0, s, cx - cx * s, 0} * p->transform;
+        continue;
+      }
       for (layout::PathSegment& seg : p->segments)
         for (layout::Point& pt : seg.p) pt = at(pt);
       if (p->stroke) {

@@ -64,7 +64,7 @@ void dump_path(const layout::Path& path, std::string& out) {
             : seg.op == layout::PathSegment::Op::Close ? 0
                                                        : 1;
     for (int i = 0; i < n; ++i) {
-      const auto& pt = seg.p[i];
+      const layout::Point pt = path.transform.apply(seg.p[i]);
       if (first) {
         x0 = x1 = pt.x;
         y0 = y1 = pt.y;
@@ -79,7 +79,9 @@ void dump_path(const layout::Path& path, std::string& out) {
   out += "  path " + xy(x0, y0) + " " + wh(x1 - x0, y1 - y0) +
          " n=" + std::to_string(path.segments.size());
   if (path.fill) out += " fill=" + color(path.fill->color);
-  if (path.stroke) out += " stroke=" + color(path.stroke->color) + " w=" + num(path.stroke->width);
+  if (path.stroke)
+    out += " stroke=" + color(path.stroke->color) +
+           " w=" + num(path.stroke->width * path.transform.scale());
   out += "\n";
 }
 

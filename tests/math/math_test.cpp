@@ -70,11 +70,17 @@ TEST(Svg, GeometryInEmsWithTheBaselineAtZero) {
   EXPECT_NEAR(d->ascent, 0.834, 1e-9);
   EXPECT_NEAR(d->descent, 0.3528, 1e-9);
   ASSERT_EQ(d->paths.size(), 3u);
-  // The glyph: (0,0) -> translate(220,394) scale(.707) -> flipped y: (0.22, -0.394) em.
-  EXPECT_NEAR(d->paths[0].segments[0].p[0].x, 0.220, 1e-9);
-  EXPECT_NEAR(d->paths[0].segments[0].p[0].y, -0.394, 1e-9);
-  EXPECT_NEAR(d->paths[0].segments[1].p[0].x, 0.220 + 0.0707, 1e-9);
+  // The glyph keeps its own units (the same glyph, the same path) and is
+  // placed by its transform: (0,0) -> translate(220,394) scale(.707) ->
+  // flipped y: (0.22, -0.394) em.
+  EXPECT_EQ(d->paths[0].segments[0].p[0].x, 0);
+  EXPECT_FALSE(d->paths[0].transform.identity());
+  const layout::Path glyph = layout::placed(d->paths[0]);
+  EXPECT_NEAR(glyph.segments[0].p[0].x, 0.220, 1e-9);
+  EXPECT_NEAR(glyph.segments[0].p[0].y, -0.394, 1e-9);
+  EXPECT_NEAR(glyph.segments[1].p[0].x, 0.220 + 0.0707, 1e-9);
   EXPECT_TRUE(d->paths[0].fill);
+  EXPECT_TRUE(d->paths[1].transform.identity()) << "a rule: its own size, flattened";
   // The bar is filled; the line is stroked 70 units wide.
   EXPECT_TRUE(d->paths[1].fill);
   ASSERT_TRUE(d->paths[2].stroke);

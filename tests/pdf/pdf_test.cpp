@@ -1064,5 +1064,34 @@ TEST_F(PdfTest, PathsWithOpacityDrawAndCheckClean) {
   EXPECT_EQ(gs.out, "1\n") << "one ExtGState with fill opacity 0.5";
 }
 
+// A path in its own coordinates (a formula's glyph) is drawn inline where
+// it is first used and as one form XObject from its second use on, placed
+// by `cm`; renderers see it where the flattened path would be.
+TEST_F(PdfTest, ShapesUsedAgainAreOneFormXObject) {
+  Sample s = sample_book();
+  layout::Path glyph = triangle();
+  glyph.fill = layout::PathFill{{0, 0, 0}, false, 1};
+  for (double x : {0.0, 150.0, 300.0}) {
+    glyph.transform = {0.5, 0, 0, 0.5, x, 400};
+    s.book.pages[1].items.push_back(glyph);
+  }
+  layout::Path other = triangle();  // another shape, used once: inline
+  other.fill = layout::PathFill{{1, 0, 0}, false, 1};
+  other.transform = {1, 0, 0, 1, 0, 300};
+  s.book.pages[1].items.push_back(other);
+  doc::Diagnostics diags;
+  fs::path out = dir_ / "shapes.pdf";
+  ASSERT_TRUE(write(s.book, out, {}, diags)) << all(diags);
+  auto q = run_command("qpdf --check '" + out.string() + "'", dir_);
+  EXPECT_EQ(q.status, 0) << q.out << q.err;
+  auto qdf = run_command("qpdf --qdf --object-streams=disable '" + out.string() + "' -", dir_);
+  using moyin::testing::count;
+  EXPECT_EQ(count(qdf.out, "/Subtype /Form"), 1) << "one form for the shape used three times";
+  EXPECT_EQ(count(qdf.out, " Do\n"), 2) << "its second and third uses";
+  EXPECT_EQ(count(qdf.out, "0.5 0 0 0.5 "), 3) << "each use placed by cm";
+  EXPECT_NE(qdf.out.find("0.5 0 0 0.5 150 441.89 cm"), std::string::npos)
+      << "y turned up: 841.89 - 400";
+}
+
 }  // namespace
 }  // namespace moyin::pdf
