@@ -143,6 +143,7 @@ struct JobResult {
   bool up_to_date = false;     // the cache says the outputs are current: nothing run
   std::vector<fs::path> used;  // what the outputs were made from besides the input
   std::string kept_formulas;   // what its formulas file held (math::store), "" when none
+  bool kept_exactly = false;   // that file holds its formulas and no other: not rewritten
   math::Collected formulas;    // its formulas, collected once read (collect_formulas)
 };
 
@@ -771,6 +772,10 @@ void restore_formulas(const std::vector<Job>& jobs, std::vector<JobResult>& resu
     r.kept_formulas = std::move(*text);
     math::Formulas kept;
     if (s.force || !math::restore(r.kept_formulas, s.formula_engine, mine.preamble, kept)) continue;
+    r.kept_exactly = kept.results.size() == mine.keys.size() &&
+                     std::all_of(mine.keys.begin(), mine.keys.end(), [&](const math::Key& k) {
+                       return kept.find(k.tex, k.display) != nullptr;
+                     });
     math::Formulas& into = formulas.by_preamble[mine.preamble];
     for (auto& [key, formula] : kept.results) into.results.emplace(key, std::move(formula));
   }
@@ -788,7 +793,7 @@ void keep_formulas(const Job& job, const Settings& s, const JobResult& r) {
     return;
   }
   const math::Formulas* formulas = job_formulas(s, r);
-  if (!formulas) return;
+  if (!formulas || r.kept_exactly) return;  // math::store would give the file's text again
   const std::string text = math::store(r.formulas, *formulas, s.formula_engine);
   if (text != r.kept_formulas) base::write_atomic(file, text, s.commits);
 }

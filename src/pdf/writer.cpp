@@ -460,9 +460,10 @@ class Writer {
   // first used, a form XObject from its second use on, placed by `cm`.
   struct Shape {
     int uses = 0;
+    std::string ops;  // its path operators, y up
     HPDF_Dict form = nullptr;
   };
-  std::unordered_map<std::string, Shape> shapes_;  // by the path's operators
+  std::unordered_map<std::string, Shape> shapes_;  // by shape_key
   HPDF_Dict shape_form(const layout::Path& path, const std::string& ops);
   HPDF_ExtGState opacity_state(double fill, double stroke);
   // Transparency groups (layout::Group): the form XObject of the items
@@ -1365,6 +1366,35 @@ size_t group_end(const std::vector<layout::Item>& items, size_t begin) {
   return items.size();
 }
 
+// What makes two paths one shape: their segments and paint, as bytes
+// (cheaper than their operators, which the shape needs once).
+std::string shape_key(const layout::Path& path) {
+  std::string key;
+  auto put = [&](const auto& v) { key.append(reinterpret_cast<const char*>(&v), sizeof v); };
+  using Op = layout::PathSegment::Op;
+  for (const layout::PathSegment& seg : path.segments) {
+    key += static_cast<char>(seg.op);
+    const int used = seg.op == Op::Cubic ? 3 : seg.op == Op::Close ? 0 : 1;
+    for (int k = 0; k < used; ++k) {
+      put(seg.p[k].x);
+      put(seg.p[k].y);
+    }
+  }
+  if (path.fill) {
+    key += path.fill->even_odd ? 'F' : 'f';
+    put(path.fill->color.r), put(path.fill->color.g), put(path.fill->color.b);
+  }
+  if (const std::optional<layout::PathStroke>& st = path.stroke) {
+    key += 'S';
+    put(st->color.r), put(st->color.g), put(st->color.b), put(st->width), put(st->miter_limit);
+    key += static_cast<char>(st->cap);
+    key += static_cast<char>(st->join);
+    for (double d : st->dash) put(d);
+    put(st->dash_phase);
+  }
+  return key;
+}
+
 }  // namespace
 
 // What a form XObject's content names: its /Resources, each object under
@@ -1522,16 +1552,22 @@ HPDF_Dict Writer::group_form(const layout::Page& lp, size_t begin, size_t end) {
 
 void Writer::draw_path(HPDF_Page page, const layout::Page& lp, const layout::Path& path) {
   // A shape in its own coordinates: its operators with y turned up (page
-  // height 0), and the transform onto the page, y turned again, as `cm`.
+  // height 0), made once, and the transform onto the page, y turned again,
+  // as `cm`.
   const bool own = !path.transform.identity();
-  std::string ops = path_operators(path, own ? 0 : lp.height, cmyk());
-  if (ops.empty()) return;
+  if (path.segments.empty() || (!path.fill && !path.stroke)) return;
   double fill = (path.fill ? alpha(path.fill->opacity) : 1) * opacity_scale_;
   double stroke = (path.stroke ? alpha(path.stroke->opacity) : 1) * opacity_scale_;
   HPDF_Page_GSave(page);
   if (fill < 1 || stroke < 1)
     if (HPDF_ExtGState gs = opacity_state(fill, stroke)) HPDF_Page_SetExtGState(page, gs);
   if (own) {
+    Shape& shape = shapes_[shape_key(path)];
+    if (shape.uses == 0) shape.ops = path_operators(path, 0, cmyk());
+    if (shape.ops.empty()) {
+      HPDF_Page_GRestore(page);
+      return;
+    }
     const layout::Transform& t = path.transform;
     // The scale to six decimals (a glyph is 1,000 units to the em: 0.001 pt
     // at its edge), the place to three, as every coordinate.
@@ -1539,12 +1575,11 @@ void Writer::draw_path(HPDF_Page page, const layout::Page& lp, const layout::Pat
     for (double v : {t.a, -t.b, -t.c, t.d}) cm += base::compact(v, 6) + " ";
     cm += base::compact(t.e) + " " + base::compact(lp.height - t.f) + " cm\n";
     raw(page, cm);
-    Shape& shape = shapes_[ops];
-    if (++shape.uses == 2) shape.form = shape_form(path, ops);
+    if (++shape.uses == 2) shape.form = shape_form(path, shape.ops);
     if (shape.form) HPDF_Page_ExecuteXObject(page, shape.form);
-    else raw(page, ops);
+    else raw(page, shape.ops);
   } else {
-    raw(page, ops);
+    raw(page, path_operators(path, lp.height, cmyk()));
   }
   HPDF_Page_GRestore(page);
 }

@@ -245,6 +245,14 @@ TEST(MathCli, MacrosStayInTheirDocument) {
   EXPECT_EQ(again.code, 0) << again.output;
   EXPECT_EQ(count(again.output, "math:"), 1) << again.output;
   EXPECT_EQ(again.output.find("a.md:"), std::string::npos) << again.output;
+  // A formula taken out: the kept file drops it (the rest still needs no engine).
+  const fs::path kept = dir / "out/.moyin-cache/a.math";
+  ASSERT_NE(read_file(kept).find("RR^n"), std::string::npos);
+  std::ofstream(dir / "in/a.md") << "# 甲\n\n只定义 $\\newcommand{\\RR}{\\mathbb{R}}$。\n";
+  const Output fewer = shell("MOYIN_NODE=/nonexistent " + build);
+  EXPECT_EQ(fewer.code, 0) << fewer.output;
+  EXPECT_EQ(read_file(kept).find("RR^n"), std::string::npos) << "the file was not rewritten";
+  EXPECT_NE(read_file(kept).find("newcommand"), std::string::npos);
   fs::remove_all(dir);
 }
 
