@@ -101,37 +101,59 @@ function convert(item, d) {
   }
 }
 
-// Reads the batch on stdin and answers on stdout.
+// The answers to one batch (parsed JSON), or null when it is not a batch.
+function answer(batch) {
+  if (!batch || !Array.isArray(batch.preambles) || !Array.isArray(batch.formulas)) return null;
+  // Formulas come grouped by preamble: each preamble's document is made once.
+  let current = -1, d = shared;
+  return batch.formulas.map((item) => {
+    if (item.preamble !== current) {
+      current = item.preamble;
+      d = documentFor(batch.preambles[current]);
+    }
+    return convert(item, d);
+  });
+}
+
+// One batch on stdin, its answers on stdout; or, with --serve (moyin
+// watch), batch after batch, one JSON text a line each way, until stdin ends.
 function main() {
-  let input = '';
   process.stdin.setEncoding('utf8');
+  if (process.argv.includes('--serve')) {
+    const lines = require('readline').createInterface({input: process.stdin, crlfDelay: Infinity});
+    lines.on('line', (line) => {
+      if (!line.trim()) return;
+      let results = null;
+      try {
+        results = answer(JSON.parse(line));
+      } catch (err) {
+        // not JSON: answered with null
+      }
+      process.stdout.write(JSON.stringify(results) + '\n');
+    });
+    return;
+  }
+  let input = '';
   process.stdin.on('data', (chunk) => { input += chunk; });
   process.stdin.on('end', () => {
-    let batch;
+    let results = null;
     try {
-      batch = JSON.parse(input);
-      if (!Array.isArray(batch.preambles) || !Array.isArray(batch.formulas)) throw new Error('no formulas');
+      results = answer(JSON.parse(input));
     } catch (err) {
-      process.stderr.write('engine: input is not a batch of formulas: ' + err.message + '\n');
+      // reported below
+    }
+    if (!results) {
+      process.stderr.write('engine: input is not a batch of formulas\n');
       process.exit(2);
     }
-    // Formulas come grouped by preamble: each preamble's document is made once.
-    let current = -1, d = shared;
-    const results = batch.formulas.map((item) => {
-      if (item.preamble !== current) {
-        current = item.preamble;
-        d = documentFor(batch.preambles[current]);
-      }
-      return convert(item, d);
-    });
     process.stdout.write(JSON.stringify(results));
   });
 }
 
 // ---- Started from a V8 start-up snapshot (node --snapshot-blob BLOB engine.js)
 //
-// math/snapshot.sh bundles this file with MathJax (esbuild) and has Node.js
-// snapshot the heap once MathJax is loaded: a run then skips loading and
+// The build (src/math/CMakeLists.txt) bundles this file with MathJax
+// (esbuild) and has Node.js snapshot the heap once MathJax is loaded: a run then skips loading and
 // compiling MathJax's modules (about half of the engine's start-up,
 // docs/math.md). The snapshot keeps the engine and the MathJax it was made
 // from; it answers only when the engine.js named on its command line and

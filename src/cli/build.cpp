@@ -119,11 +119,13 @@ struct Settings {
 
 // What `watch` loads once and keeps across rebuilds, besides the fonts, the
 // cache context and the highlighter: the hyphenation patterns, every
-// formula MathJax converted (results by TeX, which never go stale), and the
-// PDF's font subsets and compressed streams of the last rebuild (pdf/reuse.h).
+// formula MathJax converted (results by TeX and preamble, which never go
+// stale), MathJax itself running, and the PDF's font subsets and compressed
+// streams of the last rebuild (pdf/reuse.h).
 struct Kept {
   std::optional<typeset::Hyphenator> hyphenator;
   math::Converted formulas;
+  math::Server engine;  // MathJax kept running: a new formula costs no engine start
   pdf::Reuse pdf;
 };
 
@@ -798,15 +800,15 @@ void keep_formulas(const Job& job, const Settings& s, const JobResult& r) {
   if (text != r.kept_formulas) base::write_atomic(file, text, s.commits);
 }
 
-// One MathJax process for every formula of the run not yet in `formulas`;
-// started only when there is one.
+// One MathJax process for every formula of the run not yet in `formulas`,
+// started only when there is one; `watch` asks the one it keeps (`server`).
 bool convert_math(const math::Engine& engine, const std::vector<JobResult>& results,
-                  math::Converted& formulas, doc::Diagnostics& diags) {
+                  math::Converted& formulas, math::Server* server, doc::Diagnostics& diags) {
   std::vector<math::Collected> docs;
   for (const JobResult& r : results)
     if (!r.formulas.empty()) docs.push_back(r.formulas);
   std::string error;
-  if (math::convert(engine, docs, formulas, error)) return true;
+  if (math::convert(engine, docs, formulas, error, server)) return true;
   diags.error("moyin", {}, "math: " + error + "; formulas print as their TeX source");
   return false;
 }
@@ -1181,7 +1183,7 @@ int build_inputs(const std::vector<std::string>& paths, Settings s) {
   doc::Diagnostics math_diags;
   if (collect_formulas(results)) s.formula_engine = formula_engine(env.math);
   restore_formulas(jobs, results, s, formulas);
-  convert_math(env.math, results, formulas, math_diags);
+  convert_math(env.math, results, formulas, s.keep ? &s.keep->engine : nullptr, math_diags);
   print_diagnostics(math_diags);
   s.formulas = &formulas;
   bool tty = ::isatty(STDERR_FILENO) == 1;

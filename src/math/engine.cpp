@@ -43,13 +43,16 @@ struct Pipe {
   bool ok() const { return fd[0] >= 0; }
 };
 
-struct Spawned {
-  int status = 0;
-  bool timed_out = false;
-  std::string out, err;
+// A child process with its standard streams piped to us: we write
+// in.fd[1] and read out.fd[0] and err.fd[0].
+struct Child {
+  pid_t pid = -1;
+  Pipe in, out, err;
+  Child() = default;
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
 };
 
-// Runs argv with `input` on stdin; collects stdout and stderr.
 // write(2) to a pipe whose reader may have gone (an engine that stops
 // before reading its batch): EPIPE, not the SIGPIPE that would end the whole
 // process. The signal is blocked on this thread while writing, and one the
@@ -71,67 +74,101 @@ ssize_t write_to_pipe(int fd, const char* data, size_t size) {
   return n;
 }
 
-std::optional<Spawned> run(const std::vector<std::string>& argv, const std::string& input,
-                           double timeout, std::string& error) {
-  Pipe in, out, err;
-  if (!in.ok() || !out.ok() || !err.ok()) {
+// Starts argv with its standard streams piped; false (and `error`) when it cannot.
+bool spawn(const std::vector<std::string>& argv, Child& c, std::string& error) {
+  if (!c.in.ok() || !c.out.ok() || !c.err.ok()) {
     error = std::string("cannot create pipes: ") + std::strerror(errno);
-    return std::nullopt;
+    return false;
   }
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, in.fd[0], 0);
-  posix_spawn_file_actions_adddup2(&fa, out.fd[1], 1);
-  posix_spawn_file_actions_adddup2(&fa, err.fd[1], 2);
+  posix_spawn_file_actions_adddup2(&fa, c.in.fd[0], 0);
+  posix_spawn_file_actions_adddup2(&fa, c.out.fd[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, c.err.fd[1], 2);
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  pid_t pid = 0;
-  const int rc = ::posix_spawn(&pid, argv[0].c_str(), &fa, nullptr, args.data(), environ);
+  const int rc = ::posix_spawn(&c.pid, argv[0].c_str(), &fa, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0) {
+    c.pid = -1;
     error = std::string("cannot start ") + argv[0] + ": " + std::strerror(rc);
-    return std::nullopt;
+    return false;
   }
-  in.close_end(0);
-  out.close_end(1);
-  err.close_end(1);
-  ::fcntl(in.fd[1], F_SETFL, O_NONBLOCK);
+  c.in.close_end(0);
+  c.out.close_end(1);
+  c.err.close_end(1);
+  ::fcntl(c.in.fd[1], F_SETFL, O_NONBLOCK);
+  return true;
+}
 
-  Spawned r;
+enum class Pumped { Line, Closed, TimedOut };
+
+// Writes `input` to the child's stdin (and closes it after, when
+// `close_input`) while reading its stdout into `out` and its stderr into
+// `err`, until a line of stdout is complete (when `until_line`), both end,
+// or the deadline passes.
+Pumped pump(Child& c, std::string_view input, bool close_input, bool until_line,
+            std::chrono::steady_clock::time_point deadline, std::string& out, std::string& err) {
   size_t written = 0;
-  if (input.empty()) in.close_end(1);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout);
+  if (input.empty() && close_input) c.in.close_end(1);
   char buf[65536];
-  while (out.fd[0] >= 0 || err.fd[0] >= 0) {
+  while (c.out.fd[0] >= 0 || c.err.fd[0] >= 0) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      r.timed_out = true;
-      ::kill(pid, SIGKILL);
-      break;
-    }
-    pollfd fds[3] = {{in.fd[1], POLLOUT, 0}, {out.fd[0], POLLIN, 0}, {err.fd[0], POLLIN, 0}};
+    if (left.count() <= 0) return Pumped::TimedOut;
+    const bool writing = c.in.fd[1] >= 0 && written < input.size();
+    pollfd fds[3] = {{writing ? c.in.fd[1] : -1, POLLOUT, 0},
+                     {c.out.fd[0], POLLIN, 0},
+                     {c.err.fd[0], POLLIN, 0}};
     if (::poll(fds, 3, static_cast<int>(std::min<long long>(left.count(), 1000))) < 0) {
       if (errno == EINTR) continue;
-      break;
+      return Pumped::Closed;
     }
-    if (in.fd[1] >= 0 && (fds[0].revents & (POLLOUT | POLLERR | POLLHUP))) {
-      const ssize_t n = write_to_pipe(in.fd[1], input.data() + written, input.size() - written);
+    if (writing && (fds[0].revents & (POLLOUT | POLLERR | POLLHUP))) {
+      const ssize_t n = write_to_pipe(c.in.fd[1], input.data() + written, input.size() - written);
       if (n > 0) written += static_cast<size_t>(n);
-      if (n < 0 && errno != EAGAIN) in.close_end(1);
-      if (written == input.size()) in.close_end(1);
+      if (n < 0 && errno != EAGAIN) c.in.close_end(1);
+      if (written == input.size() && close_input) c.in.close_end(1);
     }
     for (int k : {1, 2}) {
-      Pipe& p = k == 1 ? out : err;
+      Pipe& p = k == 1 ? c.out : c.err;
       if (p.fd[0] < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       const ssize_t n = ::read(p.fd[0], buf, sizeof buf);
-      if (n > 0) (k == 1 ? r.out : r.err).append(buf, static_cast<size_t>(n));
-      else if (n == 0 || errno != EINTR) p.close_end(0);
+      if (n > 0) {
+        std::string& into = k == 1 ? out : err;
+        into.append(buf, static_cast<size_t>(n));
+        if (k == 1 && until_line && std::memchr(buf, '\n', static_cast<size_t>(n)) != nullptr)
+          return Pumped::Line;
+      } else if (n == 0 || errno != EINTR) {
+        p.close_end(0);
+      }
     }
   }
-  in.close_end(1);
-  while (::waitpid(pid, &r.status, 0) < 0 && errno == EINTR) {
+  return Pumped::Closed;
+}
+
+struct Spawned {
+  int status = 0;
+  bool timed_out = false;
+  std::string out, err;
+};
+
+// Runs argv with `input` on stdin; collects stdout and stderr.
+std::optional<Spawned> run(const std::vector<std::string>& argv, const std::string& input,
+                           double timeout, std::string& error) {
+  Child c;
+  if (!spawn(argv, c, error)) return std::nullopt;
+  Spawned r;
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                            std::chrono::duration<double>(timeout));
+  if (pump(c, input, true, false, deadline, r.out, r.err) == Pumped::TimedOut) {
+    r.timed_out = true;
+    ::kill(c.pid, SIGKILL);
+  }
+  c.in.close_end(1);
+  while (::waitpid(c.pid, &r.status, 0) < 0 && errno == EINTR) {
   }
   return r;
 }
@@ -224,8 +261,64 @@ const Formulas* Converted::find(const Preamble& preamble) const {
   return it == by_preamble.end() ? nullptr : &it->second;
 }
 
+struct Server::Running : Child {
+  ~Running() {
+    in.close_end(1);
+    ::kill(pid, SIGKILL);  // nothing asked is pending: no answer is lost
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+};
+
+Server::Server() = default;
+Server::~Server() = default;
+int Server::pid() const { return running ? running->pid : -1; }
+
+namespace {
+
+// The engine's command: from the snapshot when there is one.
+std::vector<std::string> engine_command(const Engine& engine, bool snapshot) {
+  std::vector<std::string> argv = {engine.node};
+  if (snapshot) argv.insert(argv.end(), {"--snapshot-blob", engine.snapshot});
+  argv.push_back(engine.script);
+  return argv;
+}
+
+bool has_snapshot(const Engine& engine) {
+  return !engine.snapshot.empty() && ::access(engine.snapshot.c_str(), R_OK) == 0;
+}
+
+// `server`'s answer to one batch (a line of JSON); nothing, and the server
+// stopped and failed, when it cannot give one.
+std::optional<std::string> ask(const Engine& engine, Server& server, const std::string& batch,
+                               double timeout) {
+  if (server.failed) return std::nullopt;
+  if (!server.running) {
+    auto started = std::make_unique<Server::Running>();
+    std::vector<std::string> argv = engine_command(engine, has_snapshot(engine));
+    argv.push_back("--serve");
+    std::string ignored;  // the engine of its own says what is wrong
+    if (spawn(argv, *started, ignored)) server.running = std::move(started);
+  }
+  std::string out, err;
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                            std::chrono::duration<double>(timeout));
+  if (server.running &&
+      pump(*server.running, batch + "\n", false, true, deadline, out, err) == Pumped::Line) {
+    out.resize(out.find('\n'));
+    if (out.starts_with('[')) return out;
+  }
+  server.running.reset();
+  server.failed = true;
+  return std::nullopt;
+}
+
+}  // namespace
+
 bool convert(const Engine& engine, std::span<const Collected> docs, Converted& out,
-             std::string& error) {
+             std::string& error, Server* server) {
   // What to ask, grouped by preamble (the engine starts a TeX input afresh
   // for each), each formula once.
   std::map<Preamble, std::set<Key>> wanted;
@@ -257,31 +350,35 @@ bool convert(const Engine& engine, std::span<const Collected> docs, Converted& o
   const double timeout =
       engine.timeout > 0 ? engine.timeout : 20.0 + 0.02 * static_cast<double>(asked.size());
   const std::string input = batch.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  std::optional<Spawned> r;
-  // The snapshot first; whatever stops it but a timeout (not of this
-  // script, another Node.js, a damaged file) leaves the batch to the script.
-  if (!engine.snapshot.empty() && ::access(engine.snapshot.c_str(), R_OK) == 0) {
-    std::string ignored;
-    r = run({engine.node, "--snapshot-blob", engine.snapshot, engine.script}, input, timeout,
-            ignored);
-    if (r && !r->timed_out && !(WIFEXITED(r->status) && WEXITSTATUS(r->status) == 0)) r.reset();
+  std::optional<std::string> answered =
+      server ? ask(engine, *server, input, timeout) : std::nullopt;
+  if (!answered) {
+    std::optional<Spawned> r;
+    // The snapshot first; whatever stops it but a timeout (not of this
+    // script, another Node.js, a damaged file) leaves the batch to the script.
+    if (has_snapshot(engine)) {
+      std::string ignored;
+      r = run(engine_command(engine, true), input, timeout, ignored);
+      if (r && !r->timed_out && !(WIFEXITED(r->status) && WEXITSTATUS(r->status) == 0)) r.reset();
+    }
+    if (!r) r = run(engine_command(engine, false), input, timeout, error);
+    if (!r) return false;
+    if (r->timed_out) {
+      error = "the math engine did not answer within " + std::to_string(static_cast<int>(timeout)) +
+              " s";
+      return false;
+    }
+    if (!WIFEXITED(r->status) || WEXITSTATUS(r->status) != 0) {
+      if (r->err.find("mathjax-full") != std::string::npos)
+        error = "MathJax is not installed: run `npm ci --prefix " +
+                engine.script.substr(0, engine.script.rfind('/')) +
+                "` (npm package `mathjax-full`; scripts/setup does)";
+      else error = "the math engine failed: " + first_line(r->err);
+      return false;
+    }
+    answered = std::move(r->out);
   }
-  if (!r) r = run({engine.node, engine.script}, input, timeout, error);
-  if (!r) return false;
-  if (r->timed_out) {
-    error =
-        "the math engine did not answer within " + std::to_string(static_cast<int>(timeout)) + " s";
-    return false;
-  }
-  if (!WIFEXITED(r->status) || WEXITSTATUS(r->status) != 0) {
-    if (r->err.find("mathjax-full") != std::string::npos)
-      error = "MathJax is not installed: run `npm ci --prefix " +
-              engine.script.substr(0, engine.script.rfind('/')) +
-              "` (npm package `mathjax-full`; scripts/setup does)";
-    else error = "the math engine failed: " + first_line(r->err);
-    return false;
-  }
-  nlohmann::json answer = nlohmann::json::parse(r->out, nullptr, false);
+  nlohmann::json answer = nlohmann::json::parse(*answered, nullptr, false);
   if (!answer.is_array() || answer.size() != asked.size()) {
     error = "the math engine gave an unreadable answer";
     return false;

@@ -15,6 +15,7 @@
 
 #include <compare>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -89,12 +90,29 @@ struct Engine {
 // The snapshot this build made, or empty when it made none.
 std::string built_snapshot();
 
+// The engine kept running between batches (`moyin watch`): a formula added
+// costs its conversion, a few milliseconds, not the engine's start. Started
+// by the first batch given to `convert`; after a failure (the process ended,
+// a timeout, an answer not understood) it is stopped and later batches go to
+// an engine of their own, as without it.
+struct Server {
+  Server();
+  ~Server();  // the engine stopped
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+  struct Running;
+  std::unique_ptr<Running> running;  // null: not started, or stopped
+  bool failed = false;
+  int pid() const;  // the engine's process id; -1 when none runs
+};
+
 // Runs the engine once with every formula of `docs` not yet in `out` (under
-// its document's preamble) and stores the results. False (with `error`
-// saying what to install or what failed) when the engine could not run;
-// formulas MathJax refuses are results with an error.
+// its document's preamble), or asks `server` when given, and stores the
+// results. False (with `error` saying what to install or what failed) when
+// the engine could not run; formulas MathJax refuses are results with an
+// error.
 bool convert(const Engine& engine, std::span<const Collected> docs, Converted& out,
-             std::string& error);
+             std::string& error, Server* server = nullptr);
 
 // ---- Formulas kept between runs (the CLI keeps a document's beside its outputs)
 

@@ -334,6 +334,37 @@ TEST_F(Blog, WatchRebuildsAfterAFileIsRewritten) {
   EXPECT_TRUE(wait_for("stopped")) << read_file(log);  // --max-rebuilds reached: the process ends
 }
 
+// `watch` keeps MathJax running: a formula added after the first build is
+// converted by the engine that build started (Node.js is started once).
+TEST_F(Blog, WatchKeepsTheMathEngineRunning) {
+  const char* node = ::access("/usr/bin/node", X_OK) == 0 ? "/usr/bin/node" : "/usr/bin/nodejs";
+  const fs::path starts = dir / "node-starts";
+  write_file(dir / "node", "#!/bin/sh\necho started >> " + quote(starts.string()) + "\nexec " +
+                               node + " \"$@\"\n");
+  fs::permissions(dir / "node", fs::perms::owner_all);
+  write_file(dir / "posts/second.md", "# Second\n\nA formula $x^2$.\n");
+  const fs::path log = dir / "watch.log";
+  const std::string cmd = "MOYIN_NODE=" + quote((dir / "node").string()) + " timeout 60 " +
+                          quote(MOYIN_BINARY) + " watch " + quote((dir / "posts").string()) +
+                          " --to epub -j 1 --max-rebuilds 2 -o " + quote((dir / "out").string()) +
+                          " > " + quote(log.string()) + " 2>&1 &";
+  ASSERT_EQ(shell(cmd).code, 0);
+  ASSERT_TRUE(wait_in_log(log, "watching", 1)) << read_file(log);
+  write_file(dir / "posts/second.md", "# Second\n\nA formula $x^2$ and $y^3$.\n");
+  ASSERT_TRUE(wait_in_log(log, "rebuilt in", 1)) << read_file(log);
+  write_file(dir / "posts/second.md", "# Second\n\n$x^2$, $y^3$ and $\\frac{1}{z}$.\n");
+  ASSERT_TRUE(wait_in_log(log, "stopped", 1)) << read_file(log);
+  EXPECT_EQ(read_file(log).find("math:"), std::string::npos) << read_file(log);
+  EXPECT_EQ(read_file(starts), "started\n") << "one engine for the build and both rebuilds";
+  using moyin::testing::Run;
+  const Run xhtml = shell("unzip -p " + quote((dir / "out/second.epub").string()) +
+                          " 'EPUB/*.xhtml' | grep -o '<math ' | wc -l");
+  EXPECT_EQ(xhtml.output, "3\n") << "the three formulas";
+  const Run alttexts = shell("unzip -p " + quote((dir / "out/second.epub").string()) +
+                             " 'EPUB/*.xhtml' | grep -o 'alttext=\"[^\"]*\"'");
+  EXPECT_NE(alttexts.output.find("\\frac{1}{z}"), std::string::npos) << alttexts.output;
+}
+
 TEST_F(Blog, WatchRebuildsWhenAnIncludedSnippetOrAResourcePathImageChanges) {
   // The snippet's root (mkdocs.yml) and the resource folder lie outside the watched folder.
   write_file(dir / "site/mkdocs.yml", "site_name: s\n");

@@ -1,6 +1,7 @@
 // MathJax through math/engine.js: one process for the whole binary (the
 // coverage formulas, a broken one and a CJK \text{} in one batch).
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -206,6 +207,12 @@ TEST(Engine, StaleOrDamagedSnapshotLeavesTheBatchToTheScript) {
   ASSERT_TRUE(convert(edited, std::span(&big, 1), out, error)) << error;
   ASSERT_TRUE(out.find(big.preamble));
   EXPECT_EQ(out.find(big.preamble)->find("x", false)->mathml, "<math>edited</math>");
+  // The same as `watch`'s server: it stops at once, and the script answers.
+  Server server;
+  Converted served;
+  ASSERT_TRUE(convert(edited, std::span(&big, 1), served, error, &server)) << error;
+  EXPECT_EQ(served.find(big.preamble)->find("x", false)->mathml, "<math>edited</math>");
+  EXPECT_TRUE(server.failed);
 
   // A damaged snapshot (Node.js crashes loading it): the script answers.
   {
@@ -222,6 +229,47 @@ TEST(Engine, StaleOrDamagedSnapshotLeavesTheBatchToTheScript) {
   EXPECT_EQ(again.find({})->find("x", false)->error, "");
   EXPECT_NE(again.find({})->find("x", false)->mathml.find("<math"), std::string::npos);
   fs::remove_all(dir);
+}
+
+// `watch`'s engine, kept running: batch after batch from one process, the
+// same answers as an engine of their own, macros still each document's.
+TEST(Engine, ServerAnswersBatchAfterBatch) {
+  Server server;
+  EXPECT_EQ(server.pid(), -1) << "started by the first batch";
+  const Key defines{"\\newcommand{\\RR}{\\mathbb{R}}", true}, uses{"\\RR^n", false};
+  const Collected a{.preamble = {defines.tex}, .keys = {defines, uses}};
+  const Collected b{.keys = {uses, {"\\frac{1}{2}", true}}};
+  Converted kept, alone;
+  std::string error;
+  ASSERT_TRUE(convert(engine(), std::span(&a, 1), kept, error, &server)) << error;
+  const int pid = server.pid();
+  EXPECT_GT(pid, 0);
+  ASSERT_TRUE(convert(engine(), std::span(&b, 1), kept, error, &server)) << error;
+  EXPECT_EQ(server.pid(), pid) << "the same process";
+  EXPECT_FALSE(server.failed);
+  const std::vector<Collected> both = {a, b};
+  ASSERT_TRUE(convert(engine(), both, alone, error)) << error;
+  for (const Collected* c : {&a, &b})
+    for (const Key& k : c->keys) {
+      const Formula* got = kept.find(c->preamble)->find(k.tex, k.display);
+      const Formula* want = alone.find(c->preamble)->find(k.tex, k.display);
+      ASSERT_TRUE(got && want) << k.tex;
+      EXPECT_EQ(got->svg, want->svg) << k.tex;
+      EXPECT_EQ(got->mathml, want->mathml) << k.tex;
+      EXPECT_EQ(got->error, want->error) << k.tex;
+    }
+  EXPECT_NE(kept.find({})->find(uses.tex, false)->error.find("Undefined control sequence"),
+            std::string::npos)
+      << "the first batch's macro does not reach the second's document";
+
+  // The process gone (killed): the batch goes to an engine of its own, and
+  // so do the later ones.
+  ::kill(pid, SIGKILL);
+  const Collected c{.keys = {{"y^3", false}}};
+  ASSERT_TRUE(convert(engine(), std::span(&c, 1), kept, error, &server)) << error;
+  EXPECT_EQ(kept.find({})->find("y^3", false)->error, "");
+  EXPECT_TRUE(server.failed);
+  EXPECT_EQ(server.pid(), -1);
 }
 
 TEST(Engine, MissingNodeOrScriptIsOneClearError) {
