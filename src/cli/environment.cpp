@@ -55,16 +55,21 @@ math::Engine math_engine(const fs::path& data_dir) {
   return e;
 }
 
-// The math engine's snapshot installed beside the binary (<prefix>/lib/moyin),
-// else this build's; empty when there is neither.
-std::string math_snapshot(const fs::path& executable) {
+// `name` in <prefix>/lib/moyin beside the installed binary; empty when it is not there.
+fs::path installed_beside(const fs::path& executable, const char* name) {
   std::error_code ec;
-  if (!executable.empty()) {
-    const fs::path installed =
-        (executable.parent_path() / MOYIN_RELATIVE_ENGINE_DIR / "math-engine.blob")
-            .lexically_normal();
-    if (fs::is_regular_file(installed, ec)) return installed.string();
-  }
+  if (executable.empty()) return {};
+  const fs::path installed =
+      (executable.parent_path() / MOYIN_RELATIVE_ENGINE_DIR / name).lexically_normal();
+  return fs::is_regular_file(installed, ec) ? installed : fs::path();
+}
+
+// The math engine's snapshot installed beside the binary, else this
+// build's; empty when there is neither.
+std::string math_snapshot(const fs::path& executable) {
+  if (fs::path installed = installed_beside(executable, "math-engine.blob"); !installed.empty())
+    return installed.string();
+  std::error_code ec;
   const std::string built = math::built_snapshot();
   return fs::is_regular_file(built, ec) ? built : std::string();
 }
@@ -77,17 +82,10 @@ fs::path first_existing(std::initializer_list<const char*> candidates) {
   return {};
 }
 
-// The highlighting module installed beside the binary (<prefix>/lib/moyin),
-// else this build's own.
+// The highlighting module installed beside the binary, else this build's own.
 fs::path highlight_engine(const fs::path& executable) {
-  std::error_code ec;
-  if (!executable.empty()) {
-    const fs::path installed =
-        (executable.parent_path() / MOYIN_RELATIVE_ENGINE_DIR / "moyin-highlight.so")
-            .lexically_normal();
-    if (fs::is_regular_file(installed, ec)) return installed;
-  }
-  return highlight::built_engine();
+  fs::path installed = installed_beside(executable, "moyin-highlight.so");
+  return installed.empty() ? highlight::built_engine() : installed;
 }
 
 // Moyin's folder in the user's cache ($XDG_CACHE_HOME/moyin, else

@@ -49,6 +49,17 @@
 namespace moyin::pdf {
 namespace {
 
+// The smallest box holding the boxes added (PDF space).
+struct Bounds {
+  double x0 = HUGE_VAL, y0 = HUGE_VAL, x1 = -HUGE_VAL, y1 = -HUGE_VAL;
+  void add(double ax, double ay, double bx, double by) {
+    x0 = std::min({x0, ax, bx});
+    y0 = std::min({y0, ay, by});
+    x1 = std::max({x1, ax, bx});
+    y1 = std::max({y1, ay, by});
+  }
+};
+
 using namespace std::string_view_literals;
 using layout::Book;
 using layout::GlyphRun;
@@ -465,6 +476,7 @@ class Writer {
   };
   std::unordered_map<std::string, Shape> shapes_;  // by shape_key
   HPDF_Dict shape_form(const layout::Path& path, const std::string& ops);
+  HPDF_Dict new_form(const Bounds& b);
   HPDF_ExtGState opacity_state(double fill, double stroke);
   // Transparency groups (layout::Group): the form XObject of the items
   // between markers `begin` and its end, or null when something inside
@@ -1411,16 +1423,21 @@ struct FormResources {
   }
 };
 
-// The smallest box holding the boxes added (PDF space).
-struct Bounds {
-  double x0 = HUGE_VAL, y0 = HUGE_VAL, x1 = -HUGE_VAL, y1 = -HUGE_VAL;
-  void add(double ax, double ay, double bx, double by) {
-    x0 = std::min({x0, ax, bx});
-    y0 = std::min({y0, ay, by});
-    x1 = std::max({x1, ax, bx});
-    y1 = std::max({y1, ay, by});
-  }
-};
+// A form XObject with bounds `b`, its content and resources still to add.
+HPDF_Dict Writer::new_form(const Bounds& b) {
+  HPDF_Doc pdf = pdf_.get();
+  HPDF_MMgr mmgr = pdf->mmgr;
+  HPDF_Dict form = HPDF_DictStream_New(mmgr, pdf->xref);
+  if (!form) return nullptr;
+  form->header.obj_class |= HPDF_OSUBCLASS_XOBJECT;  // HPDF_Page_ExecuteXObject checks it
+  if (opt_.compress) form->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+  HPDF_Dict_AddName(form, "Type", "XObject");
+  HPDF_Dict_AddName(form, "Subtype", "Form");
+  HPDF_Array bbox = HPDF_Array_New(mmgr);
+  for (double v : {b.x0, b.y0, b.x1, b.y1}) HPDF_Array_AddReal(bbox, static_cast<HPDF_REAL>(v));
+  HPDF_Dict_Add(form, "BBox", bbox);
+  return form;
+}
 
 // A transparency group (ISO 32000-1 §11.6.6) as a form XObject in page
 // space: its items (paths, text set in the book's fonts, images, rules) are
@@ -1521,17 +1538,9 @@ HPDF_Dict Writer::group_form(const layout::Page& lp, size_t begin, size_t end) {
   }
   if (!(b.x0 < b.x1 && b.y0 < b.y1) || !std::isfinite(b.x0 + b.y0 + b.x1 + b.y1))
     b.x0 = b.y0 = b.x1 = b.y1 = 0;
-  HPDF_Doc pdf = pdf_.get();
-  HPDF_MMgr mmgr = pdf->mmgr;
-  HPDF_Dict form = HPDF_DictStream_New(mmgr, pdf->xref);
+  HPDF_Dict form = new_form(b);
   if (!form) return nullptr;
-  form->header.obj_class |= HPDF_OSUBCLASS_XOBJECT;  // HPDF_Page_ExecuteXObject checks it
-  if (opt_.compress) form->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-  HPDF_Dict_AddName(form, "Type", "XObject");
-  HPDF_Dict_AddName(form, "Subtype", "Form");
-  HPDF_Array bbox = HPDF_Array_New(mmgr);
-  for (double v : {b.x0, b.y0, b.x1, b.y1}) HPDF_Array_AddReal(bbox, static_cast<HPDF_REAL>(v));
-  HPDF_Dict_Add(form, "BBox", bbox);
+  HPDF_MMgr mmgr = pdf_.get()->mmgr;
   HPDF_Dict group = HPDF_Dict_New(mmgr);
   HPDF_Dict_AddName(group, "Type", "Group");
   HPDF_Dict_AddName(group, "S", "Transparency");
@@ -1593,17 +1602,9 @@ HPDF_Dict Writer::shape_form(const layout::Path& path, const std::string& ops) {
     for (const layout::Point& pt : seg.p)
       b.add(pt.x - reach, -pt.y - reach, pt.x + reach, -pt.y + reach);
   if (!(b.x0 <= b.x1 && b.y0 <= b.y1) || !std::isfinite(b.x0 + b.y0 + b.x1 + b.y1)) return nullptr;
-  HPDF_Doc pdf = pdf_.get();
-  HPDF_MMgr mmgr = pdf->mmgr;
-  HPDF_Dict form = HPDF_DictStream_New(mmgr, pdf->xref);
+  HPDF_Dict form = new_form(b);
   if (!form) return nullptr;
-  form->header.obj_class |= HPDF_OSUBCLASS_XOBJECT;  // HPDF_Page_ExecuteXObject checks it
-  if (opt_.compress) form->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-  HPDF_Dict_AddName(form, "Type", "XObject");
-  HPDF_Dict_AddName(form, "Subtype", "Form");
-  HPDF_Array bbox = HPDF_Array_New(mmgr);
-  for (double v : {b.x0, b.y0, b.x1, b.y1}) HPDF_Array_AddReal(bbox, static_cast<HPDF_REAL>(v));
-  HPDF_Dict_Add(form, "BBox", bbox);
+  HPDF_MMgr mmgr = pdf_.get()->mmgr;
   HPDF_Dict_Add(form, "Resources", HPDF_Dict_New(mmgr));
   if (!put_bytes(form, std::string(ops))) return nullptr;
   return form;

@@ -39,5 +39,17 @@ if [[ -d "$tmp/moved/share/moyin/math/node_modules" ]] && command -v node >/dev/
   (cd "$tmp/math" && env -u MOYIN_HOME "$tmp/moved/bin/moyin" build m.md --to epub -q) ||
     fail "the installed moyin cannot convert a formula"
   unzip -p "$tmp/math/m.epub" EPUB/chapter-001.xhtml | grep -q "<math" || fail "no MathML from the installed engine"
+  # The engine's snapshot, when the build made one, installed and used
+  # (a Node.js that logs its arguments).
+  if [[ -f "$build/math/engine.blob" ]]; then
+    blob="$tmp/moved/lib/moyin/math-engine.blob"
+    [[ -f "$blob" ]] || blob=$(find "$tmp/moved" -name math-engine.blob | head -1)
+    [[ -n "$blob" && -f "$blob" ]] || fail "not installed: the math engine's snapshot"
+    printf '#!/bin/sh\necho "$@" >> "%s"\nexec %s "$@"\n' "$tmp/node-args" "$(command -v node)" > "$tmp/node"
+    chmod +x "$tmp/node"
+    (cd "$tmp/math" && env -u MOYIN_HOME MOYIN_NODE="$tmp/node" "$tmp/moved/bin/moyin" build m.md --to epub -q --force) ||
+      fail "the installed moyin cannot convert a formula from its snapshot"
+    grep -q -- "--snapshot-blob $blob " "$tmp/node-args" || fail "the installed snapshot was not used: $(cat "$tmp/node-args")"
+  fi
 fi
 echo "install_test: ok"
