@@ -65,13 +65,15 @@ fs::path installed_beside(const fs::path& executable, const char* name) {
 }
 
 // The math engine's snapshot installed beside the binary, else this
-// build's; empty when there is neither.
+// build's; empty when there is neither (an empty file: the build could not
+// make one).
 std::string math_snapshot(const fs::path& executable) {
-  if (fs::path installed = installed_beside(executable, "math-engine.blob"); !installed.empty())
-    return installed.string();
   std::error_code ec;
-  const std::string built = math::built_snapshot();
-  return fs::is_regular_file(built, ec) ? built : std::string();
+  for (const fs::path& blob :
+       {installed_beside(executable, "math-engine.blob"), fs::path(math::built_snapshot())})
+    if (!blob.empty() && fs::is_regular_file(blob, ec) && fs::file_size(blob, ec) > 0 && !ec)
+      return blob.string();
+  return {};
 }
 
 // The first of `candidates` that exists, else empty.

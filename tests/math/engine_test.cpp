@@ -25,7 +25,9 @@ std::string node() {
 Engine engine() {
   return {.node = node(),
           .script = (fs::path(MOYIN_SOURCE_DIR) / "math" / "engine.js").string(),
-          .snapshot = fs::exists(built_snapshot()) ? built_snapshot() : ""};
+          .snapshot = fs::exists(built_snapshot()) && fs::file_size(built_snapshot()) > 0
+                          ? built_snapshot()
+                          : ""};
 }
 
 // The coverage formulas as one document's, in the file's order.
