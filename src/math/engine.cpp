@@ -261,19 +261,21 @@ const Formulas* Converted::find(const Preamble& preamble) const {
   return it == by_preamble.end() ? nullptr : &it->second;
 }
 
-struct Server::Running : Child {
+// The engine process a Server keeps; ended with it.
+struct Server::Running {
+  Child child;
   ~Running() {
-    in.close_end(1);
-    ::kill(pid, SIGKILL);  // nothing asked is pending: no answer is lost
+    child.in.close_end(1);
+    ::kill(child.pid, SIGKILL);  // nothing asked is pending: no answer is lost
     int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
     }
   }
 };
 
 Server::Server() = default;
 Server::~Server() = default;
-int Server::pid() const { return running ? running->pid : -1; }
+int Server::pid() const { return running ? running->child.pid : -1; }
 
 namespace {
 
@@ -290,26 +292,30 @@ bool has_snapshot(const Engine& engine) {
 }
 
 // `server`'s answer to one batch (a line of JSON); nothing, and the server
-// stopped and failed, when it cannot give one.
+// stopped and failed, when it cannot give one (`timed_out`: within `timeout`).
 std::optional<std::string> ask(const Engine& engine, Server& server, const std::string& batch,
-                               double timeout) {
+                               double timeout, bool& timed_out) {
+  timed_out = false;
   if (server.failed) return std::nullopt;
   if (!server.running) {
     auto started = std::make_unique<Server::Running>();
     std::vector<std::string> argv = engine_command(engine, has_snapshot(engine));
     argv.push_back("--serve");
     std::string ignored;  // the engine of its own says what is wrong
-    if (spawn(argv, *started, ignored)) server.running = std::move(started);
+    if (spawn(argv, started->child, ignored)) server.running = std::move(started);
   }
   std::string out, err;
   const auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                             std::chrono::duration<double>(timeout));
-  if (server.running &&
-      pump(*server.running, batch + "\n", false, true, deadline, out, err) == Pumped::Line) {
+  const Pumped got =
+      server.running ? pump(server.running->child, batch + "\n", false, true, deadline, out, err)
+                     : Pumped::Closed;
+  if (got == Pumped::Line) {
     out.resize(out.find('\n'));
     if (out.starts_with('[')) return out;
   }
+  timed_out = got == Pumped::TimedOut;
   server.running.reset();
   server.failed = true;
   return std::nullopt;
@@ -350,8 +356,15 @@ bool convert(const Engine& engine, std::span<const Collected> docs, Converted& o
   const double timeout =
       engine.timeout > 0 ? engine.timeout : 20.0 + 0.02 * static_cast<double>(asked.size());
   const std::string input = batch.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  auto too_late = [&] {
+    error =
+        "the math engine did not answer within " + std::to_string(static_cast<int>(timeout)) + " s";
+    return false;
+  };
+  bool timed_out = false;
   std::optional<std::string> answered =
-      server ? ask(engine, *server, input, timeout) : std::nullopt;
+      server ? ask(engine, *server, input, timeout, timed_out) : std::nullopt;
+  if (timed_out) return too_late();  // an engine of its own would not answer sooner
   if (!answered) {
     std::optional<Spawned> r;
     // The snapshot first; whatever stops it but a timeout (not of this
@@ -363,11 +376,7 @@ bool convert(const Engine& engine, std::span<const Collected> docs, Converted& o
     }
     if (!r) r = run(engine_command(engine, false), input, timeout, error);
     if (!r) return false;
-    if (r->timed_out) {
-      error = "the math engine did not answer within " + std::to_string(static_cast<int>(timeout)) +
-              " s";
-      return false;
-    }
+    if (r->timed_out) return too_late();
     if (!WIFEXITED(r->status) || WEXITSTATUS(r->status) != 0) {
       if (r->err.find("mathjax-full") != std::string::npos)
         error = "MathJax is not installed: run `npm ci --prefix " +

@@ -272,6 +272,15 @@ TEST(Engine, ServerAnswersBatchAfterBatch) {
   EXPECT_EQ(kept.find({})->find("y^3", false)->error, "");
   EXPECT_TRUE(server.failed);
   EXPECT_EQ(server.pid(), -1);
+
+  // No answer in time: the batch fails at once (no second engine is tried).
+  Engine hurried = engine();
+  hurried.timeout = 0.001;
+  Server slow;
+  const Collected d{.keys = {{"z^4", false}}};
+  EXPECT_FALSE(convert(hurried, std::span(&d, 1), kept, error, &slow));
+  EXPECT_NE(error.find("did not answer"), std::string::npos) << error;
+  EXPECT_TRUE(slow.failed);
 }
 
 TEST(Engine, MissingNodeOrScriptIsOneClearError) {
