@@ -6,7 +6,8 @@
 // {"svg": "<svg…>", "mathml": "<math…>"} or {"error": "MathJax's message"}.
 // A formula is converted after the formulas of its preamble (its document's
 // macro definitions), by a TeX input that has seen no other preamble.
-// Run by moyin (src/math/engine.cpp) once per invocation with every formula.
+// Run by moyin (src/math/engine.cpp) once per invocation with every formula;
+// with --serve (moyin watch), batch after batch, one JSON text a line each way.
 'use strict';
 const {mathjax} = require('mathjax-full/js/mathjax.js');
 const {TeX} = require('mathjax-full/js/input/tex.js');
@@ -32,6 +33,8 @@ require('mathjax-full/js/input/tex/gensymb/GensymbConfiguration.js');
 
 const adaptor = liteAdaptor();
 RegisterHTMLHandler(adaptor);
+// Text in \text{} and \mbox{} comes out as <text> elements (not MathJax's
+// glyph outlines), so moyin draws it with its own fonts, CJK included.
 const svg = new SVG({fontCache: 'none', mtextInheritFont: false});
 const visitor = new SerializedMmlVisitor();
 
@@ -45,8 +48,6 @@ function texDocument() {
     formatError: (jax, err) => { throw err; },
     tags: 'none',
   });
-  // Text in \text{} and \mbox{} comes out as <text> elements (not MathJax's
-  // glyph outlines), so moyin draws it with its own fonts, CJK included.
   return {tex, html: mathjax.document('', {InputJax: tex, OutputJax: svg})};
 }
 
