@@ -645,6 +645,7 @@ void load_file(const Job& job, const Settings& s, JobResult& r) {
 // MathJax's complaints, once the sheet is known.
 void finish_math(std::span<doc::Document> docs, const style::Sheet& sheet,
                  const math::Formulas* formulas, doc::Diagnostics& diags) {
+  if (formulas) math::drop_definitions(docs, *formulas);
   number_all(docs, sheet, diags);
   if (formulas)
     for (const doc::Document& d : docs) math::report(d, *formulas, diags);

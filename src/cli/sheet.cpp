@@ -51,6 +51,7 @@ void prepare_math(const Environment& env, doc::Document& d, const style::Sheet& 
     diags.error(d.path, {}, "math: " + error + "; formulas print as their TeX source");
   if (auto it = converted.by_preamble.find(mine.preamble); it != converted.by_preamble.end())
     formulas = std::move(it->second);
+  math::drop_definitions(std::span(&d, 1), formulas);
   number_all(std::span(&d, 1), sheet, diags);
   math::report(d, formulas, diags);
 }

@@ -440,4 +440,29 @@ void report(const doc::Document& d, const Formulas& formulas, doc::Diagnostics& 
   r.blocks(d.footnotes);
 }
 
+namespace {
+
+// Whether display block `b` is a formula that converted into nothing drawn.
+bool draws_nothing(const doc::Block& b, const Formulas& formulas) {
+  if (b.kind != doc::BlockKind::Math || !b.label.empty() || !b.info.empty()) return false;
+  const Formula* f = formulas.find(b.text, true);
+  if (!f || !f->error.empty()) return false;
+  const std::optional<Drawing> d = drawing(f->svg);
+  return d && d->paths.empty() && d->texts.empty();
+}
+
+void drop_definitions(std::vector<doc::Block>& blocks, const Formulas& formulas) {
+  std::erase_if(blocks, [&](const doc::Block& b) { return draws_nothing(b, formulas); });
+  for (doc::Block& b : blocks) drop_definitions(b.children, formulas);
+}
+
+}  // namespace
+
+void drop_definitions(std::span<doc::Document> docs, const Formulas& formulas) {
+  for (doc::Document& d : docs) {
+    drop_definitions(d.blocks, formulas);
+    drop_definitions(d.footnotes, formulas);
+  }
+}
+
 }  // namespace moyin::math

@@ -132,6 +132,12 @@ bool restore(std::string_view text, std::string_view engine, const Preamble& pre
 // `d` that did not convert (they print as their TeX source in code style).
 void report(const doc::Document& d, const Formulas& formulas, doc::Diagnostics& diags);
 
+// Takes out of `docs` the display formulas that draw nothing, unlabelled and
+// untagged: those that only define macros ($$\newcommand{\R}{\mathbb{R}}$$,
+// which is in the preamble). They would print an empty line, or a number
+// alone when equations are numbered.
+void drop_definitions(std::span<doc::Document> docs, const Formulas& formulas);
+
 // ---- Numbers and references
 
 // Given: the caller has numbered the formulas (typeset::number_blocks with

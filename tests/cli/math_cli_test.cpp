@@ -256,6 +256,29 @@ TEST(MathCli, MacrosStayInTheirDocument) {
   fs::remove_all(dir);
 }
 
+// A display formula that only defines macros prints nothing: no empty
+// line, and no number of its own when equations are numbered.
+TEST(MathCli, DefinitionsOnlyFormulaPrintsNothing) {
+  const fs::path dir = fs::temp_directory_path() / ("moyin-defs-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "d.md") << "# 定义\n\n$$\\newcommand{\\RR}{\\mathbb{R}}$$\n\n"
+                                 "$$x \\in \\RR$$\n\n$$y \\in \\RR^2$$\n";
+  const Output r = shell(std::string("'") + MOYIN_BINARY + "' build '" + (dir / "d.md").string() +
+                         "' -o '" + dir.string() + "/out' --set 'numbering.equation={n}'");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(r.output.find("math:"), std::string::npos) << r.output;
+  const Output xhtml =
+      shell("unzip -p '" + (dir / "out/d.epub").string() + "' EPUB/chapter-001.xhtml");
+  EXPECT_EQ(count(xhtml.output, "<math "), 2) << xhtml.output;
+  EXPECT_EQ(count(xhtml.output, "newcommand"), 0) << xhtml.output;
+  const Output text = shell("pdftotext '" + (dir / "out/d.pdf").string() + "' -");
+  EXPECT_EQ(count(text.output, "(1)"), 1) << text.output;
+  EXPECT_EQ(count(text.output, "(2)"), 1) << text.output;
+  EXPECT_EQ(count(text.output, "(3)"), 0) << text.output;
+  fs::remove_all(dir);
+}
+
 TEST(MathCli, GoldenPageDump) {
   Output d = shell(std::string("cd '") + MOYIN_SOURCE_DIR + "' && '" + MOYIN_BINARY +
                    "' dump --stage pages tests/math/data/page.md");

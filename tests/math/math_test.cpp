@@ -203,6 +203,31 @@ TEST(Kept, StoredFormulasComeBackForTheSameEngineOnly) {
   EXPECT_EQ(mixed.find("x^2", false)->svg, "<svg>new</svg>") << "what is there stays";
 }
 
+// A display formula that draws nothing (it only defines macros) leaves the
+// document before numbering; one with a label, a drawing or an error stays.
+TEST(Definitions, DisplayFormulasThatDrawNothingAreTakenOut) {
+  doc::Document d = parse(
+      "$$\\newcommand{\\R}{x}$$\n\n$$\\R$$\n\n> $$\\def\\b{c}$$\n\n"
+      "$$\\def\\c{d}\\label{eq:k}$$\n\n$$\\broken$$\n\nText $\\def\\e{f}$.\n");
+  const std::string nothing = "<svg viewBox=\"0 0 0 0\"></svg>";
+  Formulas f;
+  f.results[{"\\newcommand{\\R}{x}", true}] = {"", nothing, "<math/>"};
+  f.results[{"\\R", true}] = {"", kSvg, "<math/>"};
+  f.results[{"\\def\\b{c}", true}] = {"", nothing, "<math/>"};
+  f.results[{"\\def\\c{d}", true}] = {"", nothing, "<math/>"};
+  f.results[{"\\broken", true}] = {"Undefined control sequence \\broken", "", ""};
+  drop_definitions(std::span(&d, 1), f);
+  std::vector<std::string> left;
+  for (const doc::Block& b : d.blocks) {
+    if (b.kind == doc::BlockKind::Math) left.push_back(b.text);
+    if (b.kind == doc::BlockKind::Quote) {
+      EXPECT_TRUE(b.children.empty()) << "nested too";
+    }
+  }
+  EXPECT_EQ(left, (std::vector<std::string>{"\\R", "\\def\\c{d}", "\\broken"}));
+  EXPECT_EQ(d.blocks.back().kind, doc::BlockKind::Paragraph) << "inline formulas stay";
+}
+
 TEST(Collect, EachFormulaOnceWithItsStyle) {
   doc::Document d = parse("$x$ and $x$ and $$x$$\n\n| $y$ |\n|---|\n| $z$ |\n\n> $$w$$\n");
   const Collected c = collect(std::span(&d, 1));
