@@ -12,8 +12,8 @@
 
 namespace moyin::base {
 
-enum class Stage : uint8_t { Read, Parse, Fonts, Shape, Break, Pages, Pdf, Epub, Write };
-inline constexpr size_t kStageCount = 9;
+enum class Stage : uint8_t { Read, Parse, Math, Fonts, Shape, Break, Pages, Pdf, Epub, Write };
+inline constexpr size_t kStageCount = 10;
 std::string_view stage_name(Stage s);  // "read", "parse", …
 
 class Timings {

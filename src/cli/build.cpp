@@ -1182,9 +1182,11 @@ int build_inputs(const std::vector<std::string>& paths, Settings s) {
   math::Converted run_formulas;
   math::Converted& formulas = s.keep ? s.keep->formulas : run_formulas;
   doc::Diagnostics math_diags;
+  base::StageTimer math_timer(s.timings, base::Stage::Math);
   if (collect_formulas(results)) s.formula_engine = formula_engine(env.math);
   restore_formulas(jobs, results, s, formulas);
   convert_math(env.math, results, formulas, s.keep ? &s.keep->engine : nullptr, math_diags);
+  math_timer.stop();
   print_diagnostics(math_diags);
   s.formulas = &formulas;
   bool tty = ::isatty(STDERR_FILENO) == 1;
