@@ -126,6 +126,9 @@ struct Kept {
   std::optional<typeset::Hyphenator> hyphenator;
   math::Converted formulas;
   math::Server engine;  // MathJax kept running: a new formula costs no engine start
+  // What each kept formulas file holds, as this session last read or wrote
+  // it: a rebuild whose formulas are these does not read it again.
+  std::map<fs::path, math::Collected> formula_files;
   pdf::Reuse pdf;
 };
 
@@ -756,6 +759,32 @@ std::string formula_engine(const math::Engine& e) {
   return cache::hash_bytes(*script + lock.value_or("") + installed.value_or(""));
 }
 
+// `watch`: whether the file holds `mine` as this session last read or wrote
+// it, and every formula of `mine` is in memory.
+bool held_in_memory(const Settings& s, const math::Converted& formulas, const fs::path& file,
+                    const math::Collected& mine) {
+  if (!s.keep || s.force) return false;
+  auto held = s.keep->formula_files.find(file);
+  const math::Formulas* known = formulas.find(mine.preamble);
+  return held != s.keep->formula_files.end() && held->second == mine && known &&
+         std::all_of(mine.keys.begin(), mine.keys.end(),
+                     [&](const math::Key& k) { return known->find(k.tex, k.display); });
+}
+
+// `watch`: remembers what each job's formulas file now holds (keep_formulas
+// wrote it, or found it right).
+void note_formula_files(const std::vector<Job>& jobs, const std::vector<JobResult>& results,
+                        const Settings& s) {
+  if (!s.keep || s.formula_engine.empty()) return;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const JobResult& r = results[i];
+    if (!r.started || r.up_to_date || !r.ok) continue;
+    const fs::path file = cache::formulas_path(jobs[i].output_base);
+    if (r.formulas.empty()) s.keep->formula_files.erase(file);
+    else s.keep->formula_files[file] = r.formulas;
+  }
+}
+
 // Adds to `formulas` what each job to convert kept under its current
 // preamble (a formula's drawing depends only on its TeX, its style and the
 // preamble: MathJax converts it after the preamble alone); the others are
@@ -768,9 +797,13 @@ void restore_formulas(const std::vector<Job>& jobs, std::vector<JobResult>& resu
     if (!r.ok || r.up_to_date) continue;
     const math::Collected& mine = r.formulas;
     if (mine.empty()) continue;
+    const fs::path file = cache::formulas_path(jobs[i].output_base);
+    if (held_in_memory(s, formulas, file, mine)) {
+      r.kept_exactly = true;
+      continue;
+    }
     std::string ignored;  // no file (the first build) or an unreadable one: converted again
-    std::optional<std::string> text =
-        base::read_bounded(cache::formulas_path(jobs[i].output_base), ignored);
+    std::optional<std::string> text = base::read_bounded(file, ignored);
     if (!text) continue;
     r.kept_formulas = std::move(*text);
     math::Formulas kept;
@@ -788,13 +821,13 @@ void restore_formulas(const std::vector<Job>& jobs, std::vector<JobResult>& resu
 // changed); a file that cannot be written is no error: the next build
 // converts them again.
 void keep_formulas(const Job& job, const Settings& s, const JobResult& r) {
-  if (s.formula_engine.empty()) return;
   const fs::path file = cache::formulas_path(job.output_base);
-  if (r.formulas.empty()) {
+  if (r.formulas.empty()) {  // none (any more): the file of earlier formulas goes
     std::error_code ec;
-    if (!r.kept_formulas.empty()) fs::remove(file, ec);
+    fs::remove(file, ec);
     return;
   }
+  if (s.formula_engine.empty()) return;
   const math::Formulas* formulas = job_formulas(s, r);
   if (!formulas || r.kept_exactly) return;  // math::store would give the file's text again
   const std::string text = math::store(r.formulas, *formulas, s.formula_engine);
@@ -1222,6 +1255,7 @@ int build_inputs(const std::vector<std::string>& paths, Settings s) {
       },
       [&] { return interrupt.signal() != 0; });
   if (progress && tty) std::fputc('\n', stderr);
+  note_formula_files(jobs, results, s);
   // The finished documents' outputs go into place, even when interrupted.
   commits.flush();
   doc::Diagnostics committing;

@@ -62,6 +62,7 @@ struct Collected {
   Preamble preamble;
   std::vector<Key> keys;
   bool empty() const { return keys.empty(); }
+  friend bool operator==(const Collected&, const Collected&) = default;
 };
 
 // Every formula of the run, by the preamble it was converted after

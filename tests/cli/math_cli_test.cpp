@@ -279,6 +279,30 @@ TEST(MathCli, DefinitionsOnlyFormulaPrintsNothing) {
   fs::remove_all(dir);
 }
 
+// A document whose formulas are all gone loses its kept formulas file.
+TEST(MathCli, KeptFormulasGoWithTheLastFormula) {
+  const fs::path dir = fs::temp_directory_path() / ("moyin-gone-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "in");
+  std::ofstream(dir / "in/a.md") << "# 甲\n\n$x^2$\n";
+  std::ofstream(dir / "in/b.md") << "# 乙\n\n$y^2$\n";
+  const std::string build = std::string("'") + MOYIN_BINARY + "' build '" + (dir / "in").string() +
+                            "' -o '" + (dir / "out").string() + "'";
+  ASSERT_EQ(shell(build).code, 0);
+  ASSERT_TRUE(fs::exists(dir / "out/.moyin-cache/a.math"));
+  std::ofstream(dir / "in/a.md") << "# 甲\n\n没有公式了。\n";
+  std::ofstream(dir / "in/b.md", std::ios::app) << "\n$z^2$\n";
+  const Output again = shell(build);
+  EXPECT_EQ(again.code, 0) << again.output;
+  EXPECT_FALSE(fs::exists(dir / "out/.moyin-cache/a.math"));
+  EXPECT_NE(read_file(dir / "out/.moyin-cache/b.math").find("z^2"), std::string::npos);
+  // Also when no document of the run has a formula left.
+  std::ofstream(dir / "in/b.md") << "# 乙\n\n也没有了。\n";
+  EXPECT_EQ(shell(build).code, 0);
+  EXPECT_FALSE(fs::exists(dir / "out/.moyin-cache/b.math"));
+  fs::remove_all(dir);
+}
+
 TEST(MathCli, GoldenPageDump) {
   Output d = shell(std::string("cd '") + MOYIN_SOURCE_DIR + "' && '" + MOYIN_BINARY +
                    "' dump --stage pages tests/math/data/page.md");
