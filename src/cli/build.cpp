@@ -775,12 +775,12 @@ bool held_in_memory(const Settings& s, const math::Converted& formulas, const fs
 // wrote it, or found it right).
 void note_formula_files(const std::vector<Job>& jobs, const std::vector<JobResult>& results,
                         const Settings& s) {
-  if (!s.keep || s.formula_engine.empty()) return;
+  if (!s.keep) return;
   for (size_t i = 0; i < jobs.size(); ++i) {
     const JobResult& r = results[i];
     if (!r.started || r.up_to_date || !r.ok) continue;
     const fs::path file = cache::formulas_path(jobs[i].output_base);
-    if (r.formulas.empty()) s.keep->formula_files.erase(file);
+    if (r.formulas.empty() || s.formula_engine.empty()) s.keep->formula_files.erase(file);
     else s.keep->formula_files[file] = r.formulas;
   }
 }
