@@ -1476,8 +1476,11 @@ HPDF_Dict Writer::group_form(const layout::Page& lp, size_t begin, size_t end) {
       }
       i = inner_end;
     } else if (const auto* own = std::get_if<layout::Path>(&item)) {
-      const layout::Path flat = layout::placed(*own);
-      const layout::Path* path = &flat;
+      // A shape in its own coordinates is flattened here (a group's form
+      // holds page coordinates); a page-coordinate path is used as it is.
+      std::optional<layout::Path> flat;
+      if (!own->transform.identity()) flat = layout::placed(*own);
+      const layout::Path* path = flat ? &*flat : own;
       const std::string ops = path_operators(*path, lp.height, cmyk());
       if (ops.empty()) continue;
       auto gs = state_op(path->fill ? alpha(path->fill->opacity) : 1,

@@ -1093,5 +1093,25 @@ TEST_F(PdfTest, ShapesUsedAgainAreOneFormXObject) {
       << "y turned up: 841.89 - 400";
 }
 
+// Inside a transparency group (its own form, in page coordinates) such a
+// shape is drawn flattened: its points where the transform puts them.
+TEST_F(PdfTest, ShapesInAGroupAreFlattened) {
+  Sample s = sample_book();
+  layout::Path glyph = triangle();
+  glyph.fill = layout::PathFill{{0, 0, 0}, false, 1};
+  glyph.transform = {0.5, 0, 0, 0.5, 100, 400};
+  s.book.pages[1].items.push_back(layout::Group{0.5, false});
+  s.book.pages[1].items.push_back(glyph);
+  s.book.pages[1].items.push_back(layout::Group{1, true});
+  doc::Diagnostics diags;
+  fs::path out = dir_ / "group-shape.pdf";
+  ASSERT_TRUE(write(s.book, out, {}, diags)) << all(diags);
+  auto q = run_command("qpdf --check '" + out.string() + "'", dir_);
+  EXPECT_EQ(q.status, 0) << q.out << q.err;
+  auto qdf = run_command("qpdf --qdf --object-streams=disable '" + out.string() + "' -", dir_);
+  EXPECT_NE(qdf.out.find("150 391.89 m"), std::string::npos) << "(100,100) → (150,450) on the page";
+  EXPECT_EQ(qdf.out.find(" cm\n0 0 0 rg\n100 -100 m"), std::string::npos) << "not its own units";
+}
+
 }  // namespace
 }  // namespace moyin::pdf
