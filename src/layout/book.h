@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <variant>
 #include <vector>
@@ -146,25 +147,51 @@ struct Transform {
   friend bool operator==(const Transform&, const Transform&) = default;
 };
 
+// A path's segments. Shared by every use of one outline (a formula's glyph
+// drawn 3,000 times is held once), so never changed where others see it:
+// map_points copies them first unless its path is their only user.
+using Outline = std::vector<PathSegment>;
+
+// Segments made for a path, to hand to it (and to share).
+inline std::shared_ptr<const Outline> make_outline(Outline segments) {
+  // Made mutable and held as const: map_points may change a sole user's copy.
+  return std::make_shared<Outline>(std::move(segments));
+}
+
 // A vector shape, filled and/or stroked: SVG figures, formulas, callout frames.
 // Its segments are in page coordinates, or, for a shape drawn many times (a
 // formula's glyphs), in the shape's own coordinates, placed on the page by
 // `transform` (its stroke's width and dashes too): the PDF then draws each
 // such shape once and places it wherever it is used.
 struct Path {
-  std::vector<PathSegment> segments;
+  std::shared_ptr<const Outline> outline;  // null: no segments
   std::optional<PathFill> fill;
   std::optional<PathStroke> stroke;
   Transform transform;  // the identity: the segments are in page coordinates
+
+  std::span<const PathSegment> segments() const {
+    return outline ? std::span<const PathSegment>(*outline) : std::span<const PathSegment>();
+  }
 };
+
+// Sets every point of `path`'s segments (unused ones too) to f(point): in
+// place when no other path shares them, else in a copy of its own.
+template <class F>
+void map_points(Path& path, F f) {
+  if (!path.outline) return;
+  if (path.outline.use_count() != 1) path.outline = make_outline(*path.outline);
+  // make_outline made it mutable; this path is its only user.
+  for (PathSegment& seg : const_cast<Outline&>(*path.outline))
+    for (Point& pt : seg.p) pt = f(pt);
+}
 
 // `path` in page coordinates: its transform applied.
 inline Path placed(Path path) {
   if (path.transform.identity()) return path;
-  for (PathSegment& seg : path.segments)
-    for (Point& pt : seg.p) pt = path.transform.apply(pt);
+  const Transform t = path.transform;
+  map_points(path, [&](Point p) { return t.apply(p); });
   if (path.stroke) {
-    const double s = path.transform.scale();
+    const double s = t.scale();
     path.stroke->width *= s;
     for (double& d : path.stroke->dash) d *= s;
     path.stroke->dash_phase *= s;

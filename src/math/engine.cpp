@@ -443,16 +443,14 @@ void report(const doc::Document& d, const Formulas& formulas, doc::Diagnostics& 
 namespace {
 
 // Whether display block `b` is a formula that converted into nothing drawn.
-bool draws_nothing(const doc::Block& b, const Formulas& formulas) {
+bool only_defines(const doc::Block& b, const Formulas& formulas) {
   if (b.kind != doc::BlockKind::Math || !b.label.empty() || !b.info.empty()) return false;
   const Formula* f = formulas.find(b.text, true);
-  if (!f || !f->error.empty()) return false;
-  const std::optional<Drawing> d = drawing(f->svg);
-  return d && d->paths.empty() && d->texts.empty();
+  return f && f->error.empty() && draws_nothing(f->svg);
 }
 
 void drop_definitions(std::vector<doc::Block>& blocks, const Formulas& formulas) {
-  std::erase_if(blocks, [&](const doc::Block& b) { return draws_nothing(b, formulas); });
+  std::erase_if(blocks, [&](const doc::Block& b) { return only_defines(b, formulas); });
   for (doc::Block& b : blocks) drop_definitions(b.children, formulas);
 }
 

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/string_map.h"
 #include "doc/diagnostics.h"
 #include "doc/document.h"
 #include "layout/book.h"
@@ -173,13 +174,24 @@ struct Drawing {
   std::vector<Text> texts;
 };
 
+// Glyph outlines parsed, by their path data: a glyph used by many formulas
+// is parsed once and its segments held once (layout::Outline is shared).
+// Used by one thread.
+using Glyphs = base::StringMap<std::shared_ptr<const layout::Outline>>;
+
 // Parses MathJax's SVG (g/path/rect/line/text with translate/scale/matrix
-// transforms; path data M L H V C S Q T Z, absolute and relative).
+// transforms; path data M L H V C S Q T Z, absolute and relative), taking
+// glyphs from `glyphs` and adding new ones to it when given.
 // Nothing when it is not such an SVG.
-std::optional<Drawing> drawing(std::string_view svg);
+std::optional<Drawing> drawing(std::string_view svg, Glyphs* glyphs = nullptr);
+
+// Whether `svg` is MathJax's SVG of a formula that draws nothing (one that
+// only defines macros). Reads the whole drawing only when it holds none of
+// the elements that draw.
+bool draws_nothing(std::string_view svg);
 
 // Path data ("M0 0L10 0Z") -> segments in the path's own coordinates;
 // false on malformed data.
-bool parse_path_data(std::string_view d, std::vector<layout::PathSegment>& out);
+bool parse_path_data(std::string_view d, layout::Outline& out);
 
 }  // namespace moyin::math

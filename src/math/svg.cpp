@@ -191,7 +191,7 @@ std::string decode_text(std::string_view s) {
   return out;
 }
 
-void transform_segments(std::vector<layout::PathSegment>& segs, const Matrix& m) {
+void transform_segments(layout::Outline& segs, const Matrix& m) {
   for (layout::PathSegment& seg : segs) {
     const int n = seg.op == layout::PathSegment::Op::Cubic   ? 3
                   : seg.op == layout::PathSegment::Op::Close ? 0
@@ -200,7 +200,7 @@ void transform_segments(std::vector<layout::PathSegment>& segs, const Matrix& m)
   }
 }
 
-void rect_segments(double x, double y, double w, double h, std::vector<layout::PathSegment>& out) {
+void rect_segments(double x, double y, double w, double h, layout::Outline& out) {
   using Op = layout::PathSegment::Op;
   out.push_back({Op::Move, {{x, y}}});
   out.push_back({Op::Line, {{x + w, y}}});
@@ -211,7 +211,7 @@ void rect_segments(double x, double y, double w, double h, std::vector<layout::P
 
 }  // namespace
 
-bool parse_path_data(std::string_view d, std::vector<layout::PathSegment>& out) {
+bool parse_path_data(std::string_view d, layout::Outline& out) {
   using Op = layout::PathSegment::Op;
   double cx = 0, cy = 0, sx = 0, sy = 0;  // current point, subpath start
   double qx = 0, qy = 0;                  // last control point (for S and T)
@@ -320,7 +320,22 @@ bool parse_path_data(std::string_view d, std::vector<layout::PathSegment>& out) 
   return true;
 }
 
-std::optional<Drawing> drawing(std::string_view svg) {
+namespace {
+
+// A glyph's outline, parsed once per `glyphs` (when given).
+std::shared_ptr<const layout::Outline> glyph_outline(std::string_view d, Glyphs* glyphs) {
+  if (glyphs)
+    if (auto it = glyphs->find(d); it != glyphs->end()) return it->second;
+  layout::Outline segments;
+  if (!parse_path_data(d, segments)) return nullptr;
+  auto outline = layout::make_outline(std::move(segments));
+  if (glyphs) glyphs->emplace(d, outline);
+  return outline;
+}
+
+}  // namespace
+
+std::optional<Drawing> drawing(std::string_view svg, Glyphs* glyphs) {
   Drawing out;
   // Units: MathJax's 1000 per em; the root viewBox is y-down with the baseline at 0.
   constexpr double kUnit = 1.0 / 1000;
@@ -375,23 +390,28 @@ std::optional<Drawing> drawing(std::string_view svg) {
         styles.push_back(st);
       }
     } else if (tag.name == "path" || tag.name == "rect" || tag.name == "line") {
-      layout::Path p;
-      if (tag.name == "path") {
-        if (!parse_path_data(tag.attr("d"), p.segments)) return std::nullopt;
-      } else if (tag.name == "rect") {
-        rect_segments(attr_number(tag, "x"), attr_number(tag, "y"), attr_number(tag, "width"),
-                      attr_number(tag, "height"), p.segments);
-      } else {
-        using Op = layout::PathSegment::Op;
-        p.segments.push_back({Op::Move, {{attr_number(tag, "x1"), attr_number(tag, "y1")}}});
-        p.segments.push_back({Op::Line, {{attr_number(tag, "x2"), attr_number(tag, "y2")}}});
-      }
       // A glyph's outline stays in its own units, placed by `m`: the same
-      // glyph is the same path wherever it is (the PDF draws it once);
-      // rules and lines, each its own size, are flattened.
+      // glyph is the same path wherever it is (held once, and the PDF draws
+      // it once); rules and lines, each its own size, are flattened.
+      layout::Path p;
       const bool glyph = tag.name == "path";
-      if (glyph) p.transform = m;
-      else transform_segments(p.segments, m);
+      if (glyph) {
+        p.outline = glyph_outline(tag.attr("d"), glyphs);
+        if (!p.outline) return std::nullopt;
+        p.transform = m;
+      } else {
+        layout::Outline segments;
+        if (tag.name == "rect") {
+          rect_segments(attr_number(tag, "x"), attr_number(tag, "y"), attr_number(tag, "width"),
+                        attr_number(tag, "height"), segments);
+        } else {
+          using Op = layout::PathSegment::Op;
+          segments.push_back({Op::Move, {{attr_number(tag, "x1"), attr_number(tag, "y1")}}});
+          segments.push_back({Op::Line, {{attr_number(tag, "x2"), attr_number(tag, "y2")}}});
+        }
+        transform_segments(segments, m);
+        p.outline = layout::make_outline(std::move(segments));
+      }
       const double scale = glyph ? 1 : m.scale();
       const bool line = tag.name == "line";
       const double stroke_w = attr_number(tag, "stroke-width", line ? 70 : 0);
@@ -404,7 +424,7 @@ std::optional<Drawing> drawing(std::string_view svg) {
         if (tag.attr("stroke-dasharray").size() > 0) s.dash = {3 * s.width, 3 * s.width};
         p.stroke = s;
       }
-      if (!p.segments.empty() && (p.fill || p.stroke)) out.paths.push_back(std::move(p));
+      if (!p.segments().empty() && (p.fill || p.stroke)) out.paths.push_back(std::move(p));
     } else if (tag.name == "text") {
       const size_t end = svg.find("</text>", i);
       if (end == std::string_view::npos) return std::nullopt;
@@ -421,6 +441,13 @@ std::optional<Drawing> drawing(std::string_view svg) {
   }
   if (!seen_root) return std::nullopt;
   return out;
+}
+
+bool draws_nothing(std::string_view svg) {
+  for (std::string_view drawn : {"<path", "<rect", "<line", "<text"})
+    if (svg.find(drawn) != std::string_view::npos) return false;
+  const std::optional<Drawing> d = drawing(svg);
+  return d && d->paths.empty() && d->texts.empty();
 }
 
 }  // namespace moyin::math

@@ -182,7 +182,7 @@ std::string line_style(const layout::PathStroke& s) {
 
 std::string path_operators(const layout::Path& path, double page_height,
                            const CmykConverter* cmyk) {
-  if (path.segments.empty() || (!path.fill && !path.stroke)) return "";
+  if (path.segments().empty() || (!path.fill && !path.stroke)) return "";
   std::string out;
   if (path.fill) out += color_operator(path.fill->color, false, cmyk);
   if (path.stroke) out += color_operator(path.stroke->color, true, cmyk) + line_style(*path.stroke);
@@ -190,7 +190,7 @@ std::string path_operators(const layout::Path& path, double page_height,
     return base::compact(p.x) + " " + base::compact(page_height - p.y) + " ";
   };
   using Op = layout::PathSegment::Op;
-  for (const auto& seg : path.segments) {
+  for (const auto& seg : path.segments()) {
     switch (seg.op) {
       case Op::Move: out += pt(seg.p[0]) + "m\n"; break;
       case Op::Line: out += pt(seg.p[0]) + "l\n"; break;

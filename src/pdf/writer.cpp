@@ -475,6 +475,11 @@ class Writer {
     HPDF_Dict form = nullptr;
   };
   std::unordered_map<std::string, Shape> shapes_;  // by shape_key
+  // Each outline's segments read once: the outlines (by address: the book
+  // holds them while it is written) and their distinct segments, numbered.
+  std::unordered_map<const layout::Outline*, size_t> outline_ids_;
+  std::unordered_map<std::string, size_t> outline_numbers_;
+  size_t outline_id(const layout::Outline& outline);
   HPDF_Dict shape_form(const layout::Path& path, const std::string& ops);
   HPDF_Dict new_form(const Bounds& b);
   HPDF_ExtGState opacity_state(double fill, double stroke);
@@ -1378,13 +1383,13 @@ size_t group_end(const std::vector<layout::Item>& items, size_t begin) {
   return items.size();
 }
 
-// What makes two paths one shape: their segments and paint, as bytes
-// (cheaper than their operators, which the shape needs once).
-std::string shape_key(const layout::Path& path) {
+// Segments as bytes: equal bytes, one outline (cheaper to compare than
+// their operators, which a shape needs once).
+std::string segment_bytes(const layout::Outline& outline) {
   std::string key;
   auto put = [&](const auto& v) { key.append(reinterpret_cast<const char*>(&v), sizeof v); };
   using Op = layout::PathSegment::Op;
-  for (const layout::PathSegment& seg : path.segments) {
+  for (const layout::PathSegment& seg : outline) {
     key += static_cast<char>(seg.op);
     const int used = seg.op == Op::Cubic ? 3 : seg.op == Op::Close ? 0 : 1;
     for (int k = 0; k < used; ++k) {
@@ -1392,6 +1397,15 @@ std::string shape_key(const layout::Path& path) {
       put(seg.p[k].y);
     }
   }
+  return key;
+}
+
+// What makes two paths one shape: their outline (Writer::outline_id) and
+// their paint.
+std::string shape_key(size_t outline, const layout::Path& path) {
+  std::string key;
+  auto put = [&](const auto& v) { key.append(reinterpret_cast<const char*>(&v), sizeof v); };
+  put(outline);
   if (path.fill) {
     key += path.fill->even_odd ? 'F' : 'f';
     put(path.fill->color.r), put(path.fill->color.g), put(path.fill->color.b);
@@ -1490,7 +1504,7 @@ HPDF_Dict Writer::group_form(const layout::Page& lp, size_t begin, size_t end) {
       // The bounding box: the points, widened by what a stroke can reach.
       double reach = 1;
       if (path->stroke) reach += path->stroke->width / 2 * std::max(1.0, path->stroke->miter_limit);
-      for (const layout::PathSegment& seg : path->segments)
+      for (const layout::PathSegment& seg : path->segments())
         for (const layout::Point& pt : seg.p)
           b.add(pt.x - reach, lp.height - pt.y - reach, pt.x + reach, lp.height - pt.y + reach);
     } else if (const auto* run = std::get_if<GlyphRun>(&item)) {
@@ -1567,14 +1581,14 @@ void Writer::draw_path(HPDF_Page page, const layout::Page& lp, const layout::Pat
   // height 0), made once, and the transform onto the page, y turned again,
   // as `cm`.
   const bool own = !path.transform.identity();
-  if (path.segments.empty() || (!path.fill && !path.stroke)) return;
+  if (path.segments().empty() || (!path.fill && !path.stroke)) return;
   double fill = (path.fill ? alpha(path.fill->opacity) : 1) * opacity_scale_;
   double stroke = (path.stroke ? alpha(path.stroke->opacity) : 1) * opacity_scale_;
   HPDF_Page_GSave(page);
   if (fill < 1 || stroke < 1)
     if (HPDF_ExtGState gs = opacity_state(fill, stroke)) HPDF_Page_SetExtGState(page, gs);
   if (own) {
-    Shape& shape = shapes_[shape_key(path)];
+    Shape& shape = shapes_[shape_key(outline_id(*path.outline), path)];
     if (shape.uses == 0) shape.ops = path_operators(path, 0, cmyk());
     if (shape.ops.empty()) {
       HPDF_Page_GRestore(page);
@@ -1596,12 +1610,20 @@ void Writer::draw_path(HPDF_Page page, const layout::Page& lp, const layout::Pat
   HPDF_Page_GRestore(page);
 }
 
+size_t Writer::outline_id(const layout::Outline& outline) {
+  auto [it, fresh] = outline_ids_.try_emplace(&outline, 0);
+  if (fresh)
+    it->second =
+        outline_numbers_.try_emplace(segment_bytes(outline), outline_numbers_.size()).first->second;
+  return it->second;
+}
+
 HPDF_Dict Writer::shape_form(const layout::Path& path, const std::string& ops) {
   // Its bounds in its own space (y turned up), widened by the stroke's reach.
   Bounds b;
   double reach = 0;
   if (path.stroke) reach = path.stroke->width / 2 * std::max(1.0, path.stroke->miter_limit);
-  for (const layout::PathSegment& seg : path.segments)
+  for (const layout::PathSegment& seg : path.segments())
     for (const layout::Point& pt : seg.p)
       b.add(pt.x - reach, -pt.y - reach, pt.x + reach, -pt.y + reach);
   if (!(b.x0 <= b.x1 && b.y0 <= b.y1) || !std::isfinite(b.x0 + b.y0 + b.x1 + b.y1)) return nullptr;

@@ -396,11 +396,10 @@ std::optional<layout::PathStroke> Ctx::stroke(double k) const {
 void Ctx::emit_shape() {
   if (hidden_ || !style_.visible || segments_.empty()) return;
   layout::Path path;
-  path.segments.reserve(segments_.size());
-  for (layout::PathSegment s : segments_) {
+  layout::Outline segments = segments_;
+  for (layout::PathSegment& s : segments)
     for (layout::Point& p : s.p) p = ctm_.apply(p.x, p.y);
-    path.segments.push_back(s);
-  }
+  path.outline = layout::make_outline(std::move(segments));
   if (auto c = resolve(style_.fill))
     path.fill = layout::PathFill{*c, style_.even_odd, style_.fill_opacity * group_opacity_};
   path.stroke = stroke(ctm_.scale());

@@ -753,9 +753,9 @@ layout::Path key_cap(double x, double y, double w, double h, double size, layout
   const double r = std::min(0.18 * size, h / 2);
   const double k = 0.5523 * r;  // cubic approximation of a quarter circle
   using Op = layout::PathSegment::Op;
-  layout::Path p;
+  layout::Outline frame;
   auto seg = [&](Op op, layout::Point a, layout::Point b = {}, layout::Point c = {}) {
-    p.segments.push_back(layout::PathSegment{op, {a, b, c}});
+    frame.push_back(layout::PathSegment{op, {a, b, c}});
   };
   seg(Op::Move, {x + r, y});
   seg(Op::Line, {x + w - r, y});
@@ -767,6 +767,8 @@ layout::Path key_cap(double x, double y, double w, double h, double size, layout
   seg(Op::Line, {x, y + r});
   seg(Op::Cubic, {x, y + r - k}, {x + r - k, y}, {x + r, y});
   seg(Op::Close, {});
+  layout::Path p;
+  p.outline = layout::make_outline(std::move(frame));
   p.fill = layout::PathFill{layout::Color{0.97, 0.97, 0.97}};
   layout::PathStroke stroke;
   stroke.color = layout::Color{0.55 * ink.r + 0.45 * 0.6, 0.55 * ink.g + 0.45 * 0.6,
@@ -1205,7 +1207,7 @@ class FontSetter {
     if (it == drawings_.end()) {
       const math::Formula* f = formulas_->find(in.text, in.display);
       std::optional<math::Drawing> d;
-      if (f && f->error.empty()) d = math::drawing(f->svg);
+      if (f && f->error.empty()) d = math::drawing(f->svg, &glyphs_);
       it = drawings_.emplace(std::move(key), std::move(d)).first;
     }
     return it->second ? &*it->second : nullptr;
@@ -1230,8 +1232,7 @@ class FontSetter {
     for (const layout::Path& p : d.paths) {
       layout::Path q = p;
       if (q.transform.identity()) {
-        for (layout::PathSegment& seg : q.segments)
-          for (layout::Point& pt : seg.p) pt = to_line.apply(pt);
+        layout::map_points(q, [&](layout::Point pt) { return to_line.apply(pt); });
         if (q.stroke) q.stroke->width *= s;
       } else {
         q.transform = to_line * q.transform;
@@ -1441,6 +1442,7 @@ class FontSetter {
   const math::Formulas* formulas_ = nullptr;
   const Hyphenator* hyphenator_ = nullptr;
   std::map<math::Key, std::optional<math::Drawing>> drawings_;
+  math::Glyphs glyphs_;                      // their outlines, each held once
   ResolvedRoles resolved_own_{};             // the main thread's: published as resolved
   const ResolvedRoles* resolved_ = nullptr;  // another thread's setter: the main thread's
   bool ahead_only_ = false;                  // setting ahead: no set is resolved here

@@ -6,9 +6,9 @@
 #include <cstdint>
 #include <functional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
+#include "base/string_map.h"
 #include "math/math.h"
 
 #include "typeset/cjk.h"
@@ -64,11 +64,7 @@ struct MeasuredParagraph {
 // ParagraphSetter, so used by one thread.
 struct ShapeCache {
   // Looked up by a string_view of a reused key buffer: a hit allocates nothing.
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, std::vector<font::ShapedGlyph>, Hash, std::equal_to<>> runs;
+  base::StringMap<std::vector<font::ShapedGlyph>> runs;
   std::string key;      // the key being looked up
   font::Shaper shaper;  // what makes the runs not found
 };

@@ -127,11 +127,9 @@ void translate(layout::Item& item, double dx, double dy) {
             it.transform.e += dx;
             it.transform.f += dy;
           } else {
-            for (auto& seg : it.segments)
-              for (auto& pt : seg.p) {
-                pt.x += dx;
-                pt.y += dy;
-              }
+            layout::map_points(it, [&](layout::Point p) {
+              return layout::Point{p.x + dx, p.y + dy};
+            });
           }
         } else if constexpr (std::is_same_v<T, layout::ActualText> ||
                              std::is_same_v<T, layout::Tag> || std::is_same_v<T, layout::Group>) {
@@ -597,7 +595,7 @@ VBox scaled(const VBox& box, double s) {
       extend(r->from.x);
       extend(r->to.x);
     } else if (auto* p = std::get_if<layout::Path>(&it)) {  // an SVG figure's outlines
-      for (const layout::PathSegment& seg : p->segments) {
+      for (const layout::PathSegment& seg : p->segments()) {
         using Op = layout::PathSegment::Op;
         const int used = seg.op == Op::Cubic   ? 3
                          : seg.op == Op::Close ? 0
@@ -622,8 +620,7 @@ VBox scaled(const VBox& box, double s) {
         p->transform = layout::Transform{s, 0, 0, s, cx - cx * s, 0} * p->transform;
         continue;
       }
-      for (layout::PathSegment& seg : p->segments)
-        for (layout::Point& pt : seg.p) pt = at(pt);
+      layout::map_points(*p, at);
       if (p->stroke) {
         p->stroke->width *= s;
         for (double& d : p->stroke->dash) d *= s;

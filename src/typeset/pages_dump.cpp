@@ -59,7 +59,7 @@ const char* label_style(layout::LabelStyle s) {
 void dump_path(const layout::Path& path, std::string& out) {
   double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
   bool first = true;
-  for (const auto& seg : path.segments) {
+  for (const auto& seg : path.segments()) {
     int n = seg.op == layout::PathSegment::Op::Cubic   ? 3
             : seg.op == layout::PathSegment::Op::Close ? 0
                                                        : 1;
@@ -77,7 +77,7 @@ void dump_path(const layout::Path& path, std::string& out) {
     }
   }
   out += "  path " + xy(x0, y0) + " " + wh(x1 - x0, y1 - y0) +
-         " n=" + std::to_string(path.segments.size());
+         " n=" + std::to_string(path.segments().size());
   if (path.fill) out += " fill=" + color(path.fill->color);
   if (path.stroke)
     out += " stroke=" + color(path.stroke->color) +

@@ -179,8 +179,9 @@ std::optional<SvgFigure> load_svg_figure(std::shared_ptr<const std::string> byte
 }
 
 layout::Path place_path(layout::Path path, layout::Point origin, double scale) {
-  for (layout::PathSegment& s : path.segments)
-    for (layout::Point& p : s.p) p = {origin.x + p.x * scale, origin.y + p.y * scale};
+  layout::map_points(path, [&](layout::Point p) {
+    return layout::Point{origin.x + p.x * scale, origin.y + p.y * scale};
+  });
   if (path.stroke) path.stroke = scaled(std::move(*path.stroke), scale);
   return path;
 }

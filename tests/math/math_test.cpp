@@ -73,12 +73,12 @@ TEST(Svg, GeometryInEmsWithTheBaselineAtZero) {
   // The glyph keeps its own units (the same glyph, the same path) and is
   // placed by its transform: (0,0) -> translate(220,394) scale(.707) ->
   // flipped y: (0.22, -0.394) em.
-  EXPECT_EQ(d->paths[0].segments[0].p[0].x, 0);
+  EXPECT_EQ(d->paths[0].segments()[0].p[0].x, 0);
   EXPECT_FALSE(d->paths[0].transform.identity());
   const layout::Path glyph = layout::placed(d->paths[0]);
-  EXPECT_NEAR(glyph.segments[0].p[0].x, 0.220, 1e-9);
-  EXPECT_NEAR(glyph.segments[0].p[0].y, -0.394, 1e-9);
-  EXPECT_NEAR(glyph.segments[1].p[0].x, 0.220 + 0.0707, 1e-9);
+  EXPECT_NEAR(glyph.segments()[0].p[0].x, 0.220, 1e-9);
+  EXPECT_NEAR(glyph.segments()[0].p[0].y, -0.394, 1e-9);
+  EXPECT_NEAR(glyph.segments()[1].p[0].x, 0.220 + 0.0707, 1e-9);
   EXPECT_TRUE(d->paths[0].fill);
   EXPECT_TRUE(d->paths[1].transform.identity()) << "a rule: its own size, flattened";
   // The bar is filled; the line is stroked 70 units wide.
@@ -91,6 +91,26 @@ TEST(Svg, GeometryInEmsWithTheBaselineAtZero) {
   EXPECT_NEAR(d->texts[0].x, 1.0, 1e-9);
   EXPECT_NEAR(d->texts[0].y, 0.0, 1e-9);
   EXPECT_NEAR(d->texts[0].size, 0.884, 1e-9);
+}
+
+// A glyph used by many formulas is parsed once and held once: every use
+// shares its segments, and each use keeps its own place.
+TEST(Svg, AGlyphIsHeldOnceForEveryFormulaThatUsesIt) {
+  Glyphs glyphs;
+  std::optional<Drawing> a = drawing(kSvg, &glyphs);
+  std::optional<Drawing> b = drawing(kSvg, &glyphs);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(glyphs.size(), 1u) << "one glyph; the rule and the line are not glyphs";
+  EXPECT_EQ(a->paths[0].outline, b->paths[0].outline);
+  EXPECT_NE(a->paths[1].outline, b->paths[1].outline) << "a rule is flattened, its own";
+  layout::Path moved = b->paths[0];
+  layout::map_points(moved, [](layout::Point p) { return layout::Point{p.x + 1, p.y}; });
+  EXPECT_NE(moved.outline, a->paths[0].outline) << "changed in a copy of its own";
+  EXPECT_EQ(a->paths[0].segments()[1].p[0].x, 100) << "the shared outline is unchanged";
+  EXPECT_EQ(moved.segments()[1].p[0].x, 101);
+  std::optional<Drawing> alone = drawing(kSvg);
+  ASSERT_TRUE(alone);
+  EXPECT_NE(alone->paths[0].outline, a->paths[0].outline) << "without a table: its own";
 }
 
 TEST(Svg, NotMathJaxSvgIsRefused) {
@@ -226,6 +246,15 @@ TEST(Definitions, DisplayFormulasThatDrawNothingAreTakenOut) {
   }
   EXPECT_EQ(left, (std::vector<std::string>{"\\R", "\\def\\c{d}", "\\broken"}));
   EXPECT_EQ(d.blocks.back().kind, doc::BlockKind::Paragraph) << "inline formulas stay";
+}
+
+TEST(Definitions, WhatDrawsNothing) {
+  EXPECT_TRUE(draws_nothing("<svg viewBox=\"0 0 0 0\"></svg>"));
+  EXPECT_TRUE(draws_nothing(
+      R"(<svg viewBox="0 -10 0 20"><g stroke="currentColor"><g data-mml-node="math"></g></g></svg>)"));
+  EXPECT_FALSE(draws_nothing(kSvg));
+  EXPECT_FALSE(draws_nothing(R"(<svg viewBox="0 0 0 0"><text>x</text></svg>)"));
+  EXPECT_FALSE(draws_nothing("not an svg")) << "refused: printed as its TeX, not dropped";
 }
 
 TEST(Collect, EachFormulaOnceWithItsStyle) {

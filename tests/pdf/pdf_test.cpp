@@ -1020,10 +1020,10 @@ namespace {
 layout::Path triangle() {
   using Op = layout::PathSegment::Op;
   layout::Path p;
-  p.segments = {{Op::Move, {{100, 100}}},
-                {Op::Line, {{200, 100}}},
-                {Op::Cubic, {{220, 150}, {180, 200}, {150, 200}}},
-                {Op::Close, {}}};
+  p.outline = layout::make_outline({{Op::Move, {{100, 100}}},
+                                    {Op::Line, {{200, 100}}},
+                                    {Op::Cubic, {{220, 150}, {180, 200}, {150, 200}}},
+                                    {Op::Close, {}}});
   return p;
 }
 

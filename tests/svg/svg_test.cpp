@@ -42,7 +42,7 @@ std::vector<TextItem> texts(const Drawing& d) {
 // The bounds of the points on the outline (segment ends, not control points).
 layout::Box bounds(const layout::Path& p) {
   double x0 = 1e9, y0 = 1e9, x1 = -1e9, y1 = -1e9;
-  for (const PathSegment& s : p.segments) {
+  for (const PathSegment& s : p.segments()) {
     if (s.op == Op::Close) continue;
     const layout::Point& e = s.op == Op::Cubic ? s.p[2] : s.p[0];
     x0 = std::min(x0, e.x);
@@ -63,9 +63,9 @@ void expect_box(const layout::Box& b, double x, double y, double w, double h) {
 TEST(Svg, RectIsAClosedOutline) {
   auto p = paths(draw(svg(R"~(<rect x="10" y="20" width="30" height="40" fill="#ff0000"/>)~")));
   ASSERT_EQ(p.size(), 1u);
-  ASSERT_GE(p[0].segments.size(), 4u);
-  EXPECT_EQ(p[0].segments.front().op, Op::Move);
-  EXPECT_EQ(p[0].segments.back().op, Op::Close);
+  ASSERT_GE(p[0].segments().size(), 4u);
+  EXPECT_EQ(p[0].segments().front().op, Op::Move);
+  EXPECT_EQ(p[0].segments().back().op, Op::Close);
   expect_box(bounds(p[0]), 10, 20, 30, 40);
   ASSERT_TRUE(p[0].fill);
   EXPECT_EQ(p[0].fill->color, (layout::Color{1, 0, 0}));
@@ -78,7 +78,7 @@ TEST(Svg, CircleEllipseAreCubics) {
   ASSERT_EQ(p.size(), 2u);
   auto on_curve = [](const layout::Path& path, double cx, double cy, double rx, double ry) {
     int cubics = 0;
-    for (const PathSegment& s : path.segments) {
+    for (const PathSegment& s : path.segments()) {
       if (s.op == Op::Close) continue;
       cubics += s.op == Op::Cubic;
       const layout::Point& e = s.op == Op::Cubic ? s.p[2] : s.p[0];
@@ -86,7 +86,7 @@ TEST(Svg, CircleEllipseAreCubics) {
       EXPECT_NEAR(dx * dx + dy * dy, 1, 1e-9);
     }
     EXPECT_GE(cubics, 4);
-    EXPECT_EQ(path.segments.back().op, Op::Close);
+    EXPECT_EQ(path.segments().back().op, Op::Close);
   };
   on_curve(p[0], 50, 50, 10, 10);
   on_curve(p[1], 20, 30, 5, 8);
@@ -97,24 +97,24 @@ TEST(Svg, LinePolylinePolygon) {
     <polyline points="0,0 10,5 20,0" fill="none" stroke="blue"/>
     <polygon points="5,5 15,5 10,15"/>)~")));
   ASSERT_EQ(p.size(), 3u);
-  ASSERT_EQ(p[0].segments.size(), 2u);
-  EXPECT_EQ(p[0].segments[1].op, Op::Line);
-  EXPECT_DOUBLE_EQ(p[0].segments[1].p[0].x, 30);
-  EXPECT_EQ(p[1].segments.size(), 3u);
+  ASSERT_EQ(p[0].segments().size(), 2u);
+  EXPECT_EQ(p[0].segments()[1].op, Op::Line);
+  EXPECT_DOUBLE_EQ(p[0].segments()[1].p[0].x, 30);
+  EXPECT_EQ(p[1].segments().size(), 3u);
   EXPECT_FALSE(p[1].fill);
   EXPECT_EQ(p[1].stroke->color, (layout::Color{0, 0, 1}));
-  EXPECT_EQ(p[2].segments.back().op, Op::Close);
+  EXPECT_EQ(p[2].segments().back().op, Op::Close);
 }
 
 TEST(Svg, PathDataArcsAndQuadraticsBecomeCubics) {
   auto p = paths(draw(svg(R"~(<path d="M10 10 h20 v20 q10 10 20 0 a10 10 0 0 1 20 0 z"/>)~")));
   ASSERT_EQ(p.size(), 1u);
-  for (const PathSegment& s : p[0].segments) EXPECT_NE(s.op, static_cast<Op>(99));
+  for (const PathSegment& s : p[0].segments()) EXPECT_NE(s.op, static_cast<Op>(99));
   int cubics = 0;
-  for (const PathSegment& s : p[0].segments) cubics += s.op == Op::Cubic;
+  for (const PathSegment& s : p[0].segments()) cubics += s.op == Op::Cubic;
   EXPECT_GE(cubics, 2);
-  EXPECT_DOUBLE_EQ(p[0].segments[1].p[0].x, 30);  // h20 from 10
-  EXPECT_DOUBLE_EQ(p[0].segments[2].p[0].y, 30);  // v20
+  EXPECT_DOUBLE_EQ(p[0].segments()[1].p[0].x, 30);  // h20 from 10
+  EXPECT_DOUBLE_EQ(p[0].segments()[2].p[0].y, 30);  // v20
 }
 
 TEST(Svg, NestedTransformsMultiply) {

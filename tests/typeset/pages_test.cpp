@@ -1094,8 +1094,7 @@ TEST(Pages, ScaledFigureScalesPathsAndLabels) {
   fig.baseline = 100;
   layout::Path p;
   using Op = layout::PathSegment::Op;
-  p.segments.push_back({Op::Move, {{50, -100}}});
-  p.segments.push_back({Op::Line, {{150, 0}}});
+  p.outline = layout::make_outline({{Op::Move, {{50, -100}}}, {Op::Line, {{150, 0}}}});
   p.stroke = layout::PathStroke{};
   p.stroke->width = 2;
   p.stroke->dash = {4, 2};
@@ -1109,9 +1108,9 @@ TEST(Pages, ScaledFigureScalesPathsAndLabels) {
   EXPECT_DOUBLE_EQ(half.height, 50);
   const auto& q = std::get<layout::Path>(half.items[0]);
   // Centre x = 100: 50 -> 75, 150 -> 125; y from the baseline halves.
-  EXPECT_DOUBLE_EQ(q.segments[0].p[0].x, 75);
-  EXPECT_DOUBLE_EQ(q.segments[0].p[0].y, -50);
-  EXPECT_DOUBLE_EQ(q.segments[1].p[0].x, 125);
+  EXPECT_DOUBLE_EQ(q.segments()[0].p[0].x, 75);
+  EXPECT_DOUBLE_EQ(q.segments()[0].p[0].y, -50);
+  EXPECT_DOUBLE_EQ(q.segments()[1].p[0].x, 125);
   EXPECT_DOUBLE_EQ(q.stroke->width, 1);
   EXPECT_DOUBLE_EQ(q.stroke->dash[0], 2);
   const auto& g = std::get<layout::GlyphRun>(half.items[1]);
