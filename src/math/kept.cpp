@@ -2,6 +2,10 @@
 // engine that gave them. Starting Node.js and loading MathJax costs a run
 // about 190 ms (docs/performance.md); a rebuild whose formulas are all
 // kept starts neither.
+#include <charconv>
+#include <map>
+#include <optional>
+
 #include <nlohmann/json.hpp>
 
 #include "math/math.h"
@@ -9,23 +13,71 @@
 namespace moyin::math {
 
 namespace {
-constexpr int kFormat = 2;  // 2: with the document's preamble
+
+// 2: with the document's preamble; 3: glyphs' path data held once.
+constexpr int kFormat = 3;
+
+// MathJax writes a glyph's whole outline into every formula that uses it
+// (three quarters of the SVG, about 25 distinct glyphs for 300 formulas):
+// the file holds each outline once, and an SVG names it as d="@N".
+constexpr std::string_view kPathData = " d=\"";
+
+std::string with_glyph_numbers(std::string_view svg,
+                               std::map<std::string, size_t, std::less<>>& ids,
+                               nlohmann::json& glyphs) {
+  std::string out;
+  size_t i = 0;
+  for (size_t at; (at = svg.find(kPathData, i)) != std::string_view::npos;) {
+    const size_t begin = at + kPathData.size(), end = svg.find('"', begin);
+    if (end == std::string_view::npos) break;
+    const std::string_view d = svg.substr(begin, end - begin);
+    auto it = ids.find(d);
+    if (it == ids.end()) {
+      it = ids.emplace(std::string(d), ids.size()).first;
+      glyphs.push_back(d);
+    }
+    out.append(svg, i, begin - i).append("@").append(std::to_string(it->second));
+    i = end;
+  }
+  return out.append(svg.substr(i));
 }
 
+// The SVG with each d="@N" given glyph N's path data; nothing when a
+// number names no glyph.
+std::optional<std::string> with_glyphs(std::string_view svg,
+                                       const std::vector<std::string_view>& glyphs) {
+  std::string out;
+  size_t i = 0;
+  for (size_t at; (at = svg.find(kPathData, i)) != std::string_view::npos;) {
+    const size_t begin = at + kPathData.size(), end = svg.find('"', begin);
+    if (end == std::string_view::npos || svg[begin] != '@') return std::nullopt;
+    size_t n = 0;
+    const auto [stop, ec] = std::from_chars(svg.data() + begin + 1, svg.data() + end, n);
+    if (ec != std::errc() || stop != svg.data() + end || n >= glyphs.size()) return std::nullopt;
+    out.append(svg, i, begin - i).append(glyphs[n]);
+    i = end;
+  }
+  return out.append(svg.substr(i));
+}
+
+}  // namespace
+
 std::string store(const Collected& mine, const Formulas& from, std::string_view engine) {
-  nlohmann::json list = nlohmann::json::array();
+  nlohmann::json list = nlohmann::json::array(), glyphs = nlohmann::json::array();
+  std::map<std::string, size_t, std::less<>> ids;
   for (const Key& k : mine.keys) {
     const Formula* f = from.find(k.tex, k.display);
     if (!f) continue;
     list.push_back({{"tex", k.tex},
                     {"display", k.display},
                     {"error", f->error},
-                    {"svg", f->svg},
+                    {"svg", with_glyph_numbers(f->svg, ids, glyphs)},
                     {"mathml", f->mathml}});
   }
   const nlohmann::json doc = {{"format", kFormat},
                               {"engine", std::string(engine)},
                               {"preamble", mine.preamble},
+                              {"glyphs", std::move(glyphs)},
                               {"formulas", std::move(list)}};
   return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
@@ -37,8 +89,14 @@ bool restore(std::string_view text, std::string_view engine, const Preamble& pre
       !doc.contains("engine") || !doc["engine"].is_string() ||
       doc["engine"].get_ref<const std::string&>() != engine || !doc.contains("formulas") ||
       !doc["formulas"].is_array() || !doc.contains("preamble") ||
-      doc["preamble"] != nlohmann::json(preamble))
+      doc["preamble"] != nlohmann::json(preamble) || !doc.contains("glyphs") ||
+      !doc["glyphs"].is_array())
     return false;
+  std::vector<std::string_view> glyphs;
+  for (const nlohmann::json& g : doc["glyphs"]) {
+    if (!g.is_string()) return false;
+    glyphs.push_back(g.get_ref<const std::string&>());
+  }
   std::vector<std::pair<Key, Formula>> read;
   for (const nlohmann::json& f : doc["formulas"]) {
     auto string_at = [&](const char* name) -> const std::string* {
@@ -54,7 +112,9 @@ bool restore(std::string_view text, std::string_view engine, const Preamble& pre
     // into something else is not taken (its formulas are converted again).
     if (error->empty() && (!svg->starts_with("<svg") || !mathml->starts_with("<math")))
       return false;
-    read.push_back({Key{*tex, display->get<bool>()}, Formula{*error, *svg, *mathml}});
+    std::optional<std::string> drawn = with_glyphs(*svg, glyphs);
+    if (!drawn) return false;
+    read.push_back({Key{*tex, display->get<bool>()}, Formula{*error, std::move(*drawn), *mathml}});
   }
   for (auto& [key, formula] : read) into.results.emplace(std::move(key), std::move(formula));
   return true;

@@ -4,6 +4,7 @@
 
 #include "math/math.h"
 #include "source/source.h"
+#include "test_util.h"
 
 namespace moyin::math {
 namespace {
@@ -205,8 +206,8 @@ TEST(Kept, StoredFormulasComeBackForTheSameEngineOnly) {
   for (std::string_view bad :
        {std::string_view(""), std::string_view("{"),
         std::string_view(text).substr(0, text.size() / 2),
-        std::string_view("{\"format\":2,\"engine\":\"engine-1\",\"preamble\":[],"
-                         "\"formulas\":[{\"tex\":\"y\",\"display\":false,"
+        std::string_view("{\"format\":3,\"engine\":\"engine-1\",\"preamble\":[],"
+                         "\"glyphs\":[],\"formulas\":[{\"tex\":\"y\",\"display\":false,"
                          "\"error\":\"\",\"svg\":\"\",\"mathml\":\"\"}]}")}) {
     EXPECT_FALSE(restore(bad, "engine-1", {}, other)) << bad;
     EXPECT_TRUE(other.empty()) << bad;
@@ -221,6 +222,34 @@ TEST(Kept, StoredFormulasComeBackForTheSameEngineOnly) {
   mixed.results[{"x^2", false}] = {"", "<svg>new</svg>", "<math>new</math>"};
   ASSERT_TRUE(restore(text, "engine-1", {}, mixed));
   EXPECT_EQ(mixed.find("x^2", false)->svg, "<svg>new</svg>") << "what is there stays";
+}
+
+// A glyph's path data, in every formula that uses it, is kept once.
+TEST(Kept, EachGlyphsPathDataIsKeptOnce) {
+  const std::string glyph = "M0 0L100 0L100 100Z", other = "M1 1L2 2Z";
+  auto svg = [](std::string_view d1, std::string_view d2) {
+    return "<svg><g><path data-c=\"78\" d=\"" + std::string(d1) + "\"></path><path d=\"" +
+           std::string(d2) + "\"/></g></svg>";
+  };
+  Formulas made;
+  made.results[{"x", false}] = {"", svg(glyph, glyph), "<math>x</math>"};
+  made.results[{"x+y", false}] = {"", svg(other, glyph), "<math>x+y</math>"};
+  const Collected mine{.keys = {{"x", false}, {"x+y", false}}};
+  const std::string text = store(mine, made, "e");
+  EXPECT_EQ(moyin::testing::count(text, glyph), 1) << text;
+  EXPECT_EQ(moyin::testing::count(text, other), 1) << text;
+  Formulas back;
+  ASSERT_TRUE(restore(text, "e", {}, back));
+  EXPECT_EQ(back.find("x", false)->svg, svg(glyph, glyph));
+  EXPECT_EQ(back.find("x+y", false)->svg, svg(other, glyph));
+
+  for (std::string_view wrong : {"@2", "@-1", "@x", "@1x", "M0 0"}) {
+    std::string forged = text;
+    forged.replace(forged.find("@1"), 2, wrong);
+    Formulas none;
+    EXPECT_FALSE(restore(forged, "e", {}, none)) << wrong;
+    EXPECT_TRUE(none.empty()) << wrong;
+  }
 }
 
 // A display formula that draws nothing (it only defines macros) leaves the
