@@ -1,0 +1,153 @@
+// Runs the formulas' fuzz entry (tests/fuzz/fuzz_math.h) over a real kept
+// file (MathJax's answers for tests/math/data/page.md) and ~2,000
+// deterministic mutations of it and of its SVGs (seeded PRNG), so every
+// `scripts/test` run, also under the sanitizers, reads damaged kept files
+// and odd SVG.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "fuzz/fuzz_math.h"
+#include "test_util.h"
+
+namespace moyin {
+namespace {
+
+// What the mutator inserts: the kept file's JSON, the glyph numbers, the
+// SVG's elements, transforms and path data at their edges.
+const std::vector<std::string> kTokens = {"\"",
+                                          "\\\"",
+                                          "\\u0000",
+                                          "{",
+                                          "}",
+                                          "[",
+                                          "]",
+                                          ",",
+                                          ":",
+                                          "null",
+                                          "true",
+                                          "\"svg\":",
+                                          "d=\"@",
+                                          "@0",
+                                          "@1",
+                                          "@-1",
+                                          "@99999",
+                                          "@18446744073709551616",
+                                          " d=\"",
+                                          "<path d=\"",
+                                          "<svg",
+                                          "<g",
+                                          "</g>",
+                                          "<rect x=\"1e308\" ",
+                                          "<line ",
+                                          "<text>",
+                                          "</text>",
+                                          "/>",
+                                          ">",
+                                          "<",
+                                          "transform=\"matrix(",
+                                          "scale(1e308)",
+                                          "translate(",
+                                          ")",
+                                          "viewBox=\"",
+                                          "&#x",
+                                          "&#x110000;",
+                                          "&amp",
+                                          "M",
+                                          "L",
+                                          "C",
+                                          "S",
+                                          "Q",
+                                          "T",
+                                          "Z",
+                                          "z",
+                                          "H",
+                                          "V",
+                                          "1e308",
+                                          "-1e308",
+                                          "1e-320",
+                                          "-",
+                                          ".",
+                                          "..",
+                                          "0",
+                                          "9",
+                                          " ",
+                                          "e",
+                                          "e+",
+                                          "\n"};
+
+std::string mutate(std::string s, std::mt19937& rng) {
+  const int rounds = 1 + static_cast<int>(rng() % 8);
+  for (int r = 0; r < rounds; ++r) {
+    const size_t at = s.empty() ? 0 : rng() % (s.size() + 1);
+    switch (rng() % 6) {
+      case 0: s.insert(at, kTokens[rng() % kTokens.size()]); break;
+      case 1:
+        for (int k = static_cast<int>(rng() % 20); k > 0; --k)
+          s.insert(at, kTokens[rng() % kTokens.size()]);
+        break;
+      case 2:
+        if (!s.empty()) s.erase(at % s.size(), rng() % 64);
+        break;
+      case 3: s.resize(at); break;  // cut short, as a write that stopped
+      case 4:
+        if (!s.empty()) s[at % s.size()] ^= static_cast<char>(1u << (rng() % 8));
+        break;
+      default: s.insert(at, 1, static_cast<char>(rng() & 0xFF));
+    }
+  }
+  return s;
+}
+
+int run(const std::string& s) {
+  return fuzz::fuzz_math_one(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+}
+
+const std::string kKept = testing::read_file(MOYIN_TEST_DATA_DIR "/math/page.math");
+
+TEST(MathFuzz, TheRealKeptFileIsReadWhole) {
+  ASSERT_FALSE(kKept.empty());
+  math::Formulas f;
+  ASSERT_TRUE(math::restore(kKept, fuzz::kept_engine(kKept), {}, f));
+  EXPECT_EQ(f.results.size(), 21u);
+  math::Glyphs glyphs;
+  for (const auto& [key, formula] : f.results) {
+    auto d = math::drawing(formula.svg, &glyphs);
+    ASSERT_TRUE(d) << key.tex;
+    EXPECT_FALSE(d->paths.empty()) << key.tex;
+  }
+  EXPECT_EQ(run(kKept), 0);
+}
+
+TEST(MathFuzz, DamagedKeptFilesAreReadOrRefusedWhole) {
+  std::mt19937 rng(20261201);
+  int read = 0;  // damage the reader cannot see (in a formula's text) leaves it readable
+  for (int i = 0; i < 1000; ++i) {
+    const std::string damaged = mutate(kKept, rng);
+    math::Formulas f;
+    read += math::restore(damaged, fuzz::kept_engine(damaged), {}, f);
+    EXPECT_EQ(run(damaged), 0);
+  }
+  EXPECT_GT(read, 50) << "the mutations reach the formulas, not only the JSON";
+}
+
+TEST(MathFuzz, OddSvgIsDrawnOrRefused) {
+  math::Formulas f;
+  ASSERT_TRUE(math::restore(kKept, fuzz::kept_engine(kKept), {}, f));
+  std::vector<std::string> svgs;
+  for (const auto& [key, formula] : f.results) svgs.push_back(formula.svg);
+  std::mt19937 rng(1201);
+  int drawn = 0;
+  for (int i = 0; i < 1000; ++i) {
+    const std::string odd = mutate(svgs[rng() % svgs.size()], rng);
+    drawn += math::drawing(odd).has_value();
+    EXPECT_EQ(run(odd), 0);
+  }
+  EXPECT_GT(drawn, 50) << "the mutations reach the drawing, not only the first tag";
+}
+
+}  // namespace
+}  // namespace moyin
