@@ -85,7 +85,8 @@ std::string store(const Collected& mine, const Formulas& from, std::string_view 
 bool restore(std::string_view text, std::string_view engine, const Preamble& preamble,
              Formulas& into) {
   const nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
-  if (!doc.is_object() || doc.value("format", 0) != kFormat || engine.empty() ||
+  auto format = doc.is_object() ? doc.find("format") : doc.end();
+  if (format == doc.end() || !format->is_number_integer() || *format != kFormat || engine.empty() ||
       !doc.contains("engine") || !doc["engine"].is_string() ||
       doc["engine"].get_ref<const std::string&>() != engine || !doc.contains("formulas") ||
       !doc["formulas"].is_array() || !doc.contains("preamble") ||

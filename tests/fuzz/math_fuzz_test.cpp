@@ -122,6 +122,27 @@ TEST(MathFuzz, TheRealKeptFileIsReadWhole) {
   EXPECT_EQ(run(kKept), 0);
 }
 
+// Found by fuzz_math: a format that is not a number threw out of restore.
+TEST(MathFuzz, KeptFilesOfTheWrongShapeAreRefused) {
+  for (std::string_view wrong :
+       {R"({"format":"3","engine":"e","preamble":[],"glyphs":[],"formulas":[]})",
+        R"({"format":3.5,"engine":"e","preamble":[],"glyphs":[],"formulas":[]})",
+        R"({"format":3,"engine":7,"preamble":[],"glyphs":[],"formulas":[]})",
+        R"({"format":3,"engine":"e","preamble":{},"glyphs":[1],"formulas":[]})",
+        R"({"format":3,"engine":"e","preamble":[],"glyphs":{},"formulas":[]})",
+        R"({"format":3,"engine":"e","preamble":[],"glyphs":[],"formulas":[7]})",
+        R"({"format":3,"engine":"e","preamble":[],"glyphs":[],"formulas":[{"tex":1}]})", R"([3])",
+        "3", "null"}) {
+    math::Formulas f;
+    EXPECT_FALSE(math::restore(wrong, "e", {}, f)) << wrong;
+    EXPECT_EQ(run(std::string(wrong)), 0);
+  }
+  math::Formulas f;
+  EXPECT_TRUE(math::restore(R"({"format":3,"engine":"e","preamble":[],"glyphs":[],"formulas":[]})",
+                            "e", {}, f))
+      << "the same shape, right";
+}
+
 TEST(MathFuzz, DamagedKeptFilesAreReadOrRefusedWhole) {
   std::mt19937 rng(20261201);
   int read = 0;  // damage the reader cannot see (in a formula's text) leaves it readable
