@@ -48,6 +48,7 @@ inline void run_parallel(size_t count, int threads, const std::function<void(siz
 inline std::vector<std::jthread> start_parallel(size_t count, int threads,
                                                 std::function<void(size_t)> run) {
   struct Shared {
+    Shared(std::function<void(size_t)> r, size_t c) : run(std::move(r)), count(c) {}
     std::function<void(size_t)> run;
     size_t count;
     std::atomic<size_t> next{0};

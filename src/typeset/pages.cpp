@@ -34,12 +34,12 @@ void VListBuilder::add_break(int cost, bool recto) {
     p->recto = p->recto || recto;
     return;
   }
-  items_.emplace_back(std::in_place_type<VPenalty>, cost, recto);
+  items_.push_back(VPenalty{cost, recto});
 }
 
 void VListBuilder::add_glue(double size) {
   if (size == 0) return;
-  items_.emplace_back(std::in_place_type<VGlue>, size);
+  items_.push_back(VGlue{size});
 }
 
 void VListBuilder::add_box(VBox box) {
@@ -89,8 +89,8 @@ layout::Page blank_page(const style::PageStyle& page) {
     const double x0 = off, x1 = off + page.width, y0 = off, y1 = off + page.height;
     const double near = page.bleed + kCropGap, far = near + kCropLength;
     auto mark = [&](double ax, double ay, double bx, double by) {
-      p.items.emplace_back(std::in_place_type<layout::Rule>, layout::Point{ax, ay},
-                           layout::Point{bx, by}, kCropWidth, layout::Color{0, 0, 0});
+      p.items.push_back(
+          layout::Rule{layout::Point{ax, ay}, layout::Point{bx, by}, kCropWidth, layout::Color{}});
     };
     for (double y : {y0, y1}) {
       mark(x0 - far, y, x0 - near, y);
