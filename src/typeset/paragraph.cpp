@@ -470,8 +470,8 @@ std::vector<Item> make_items(const MeasuredParagraph& mp, const ParagraphStyle& 
         } else if (ok)
           items.push_back(
               Item::pen(kEmergencyPenalty, 0, true, static_cast<uint8_t>(BreakKind::Emergency)));
-        else if (!superscript)  // a last-resort place, enabled below only where nothing else can
-                                // break
+        else  // a last-resort place, enabled below only where nothing else can break (a
+              // ruby base or a superscript wider than the measure too)
           items.push_back(
               Item::pen(kInfPenalty, 0, true, static_cast<uint8_t>(BreakKind::Emergency)));
       }

@@ -466,6 +466,38 @@ TEST_F(Paragraph, UnbreakableRunsWiderThanTheMeasureBreakAsALastResort) {
   for (const Line& l : p.lines) EXPECT_NE(l.kind, BreakKind::Emergency);
 }
 
+// A ruby base or a superscript is kept whole, but one wider than the
+// measure breaks at any character as a last resort too (found by
+// fuzz_pipeline: a 130-character ruby base ran 900 pt past the margin).
+TEST_F(Paragraph, GluedMaterialWiderThanTheMeasureBreaksAsALastResort) {
+  std::string han;
+  for (int i = 0; i < 30; ++i) han += "汉";
+  for (doc::InlineKind kind : {doc::InlineKind::Ruby, doc::InlineKind::Superscript}) {
+    doc::Inline glued{.kind = kind, .text = "hàn"};
+    glued.children = text(han);
+    std::vector<doc::Inline> in = text("注音：");
+    in.push_back(glued);
+    doc::Diagnostics d;
+    auto p = setter.set(in, body(100), d);
+    ASSERT_GT(p.lines.size(), 1u);
+    for (const Line& l : p.lines) {
+      double right = 0;
+      for (const Placed& g : placed(l)) right = std::max(right, g.x + g.advance);
+      EXPECT_LE(right, 100 + 0.01);
+    }
+    EXPECT_GT(d.count(doc::Severity::Warning), 0u);
+  }
+  // A short one stays whole: the line breaks before it.
+  doc::Inline ruby{.kind = doc::InlineKind::Ruby, .text = "hàn zì"};
+  ruby.children = text("汉字");
+  std::vector<doc::Inline> in = text("一二三四五六七八九");
+  in.push_back(ruby);
+  auto p = setter.set(in, body(100), diags);
+  ASSERT_EQ(p.lines.size(), 2u);
+  EXPECT_EQ(p.text.substr(p.lines[1].text_begin, p.lines[1].text_end - p.lines[1].text_begin),
+            "汉字");
+}
+
 // Issue 15: a paragraph longer than kMaxPieceBytes is broken into lines
 // piece by piece (memory bounded by the piece): every character is set once,
 // in order, within the measure, and one warning says so.
