@@ -985,7 +985,7 @@ class FontSetter {
           sl.items.push_back(layout::Rule{{d.x0, y}, {d.x1, y}, 0.05 * ps.size, color});
           sl.descent = std::max(sl.descent, y + 0.05 * ps.size);
         } else if (d.kind == Decoration::Kind::Ruby) {
-          place_ruby(d, rs, color, sl, events);
+          place_ruby(d, rs, ps.measure, color, sl, events);
         } else if (d.kind == Decoration::Kind::Dot) {
           // 着重号: a small square (no text, so copying the text stays clean),
           // centred under the character's advance box, below the em box.
@@ -1086,10 +1086,12 @@ class FontSetter {
     return link;
   }
 
-  // Ruby: the annotation at half the text size, centred above its base
-  // (it may overhang the base when longer); the line grows to hold it.
-  void place_ruby(const Decoration& d, const style::RoleStyle& rs, layout::Color color, SetLine& sl,
-                  std::vector<SetOutcome::Event>& events) {
+  // Ruby: the annotation at half the text size, centred above its base (it
+  // may overhang the base when longer), but within the line's `measure`:
+  // moved in at the line's start or end (JIS X 4051 aligns it there), and
+  // set smaller when longer than the whole line. The line grows to hold it.
+  void place_ruby(const Decoration& d, const style::RoleStyle& rs, double measure,
+                  layout::Color color, SetLine& sl, std::vector<SetOutcome::Event>& events) {
     std::vector<doc::Inline> inl(1);
     inl[0].text = d.text;
     SetRequest req;
@@ -1100,7 +1102,13 @@ class FontSetter {
     req.align = style::Align::Left;
     std::vector<SetLine> ann = set(req, events);
     if (ann.empty()) return;
-    const double x = (d.x0 + d.x1 - ann[0].width) / 2;
+    if (measure > 0 && ann[0].width > measure) {
+      req.size *= measure / ann[0].width;
+      ann = set(req, events);
+      if (ann.empty()) return;
+    }
+    double x = (d.x0 + d.x1 - ann[0].width) / 2;
+    if (measure > 0) x = std::clamp(x, 0.0, std::max(0.0, measure - ann[0].width));
     const double base_top = 0.88 * rs.size;  // the em box's top above the baseline
     const double y = -(base_top + 0.08 * rs.size + ann[0].descent);
     for (layout::Item& it : ann[0].items) {

@@ -276,6 +276,12 @@ TEST_F(PipelineFuzz, HostileInputs) {
       {"footnotes",
        "正文[^a][^b][^c]。\n\n[^a]: 一\n[^b]: " + std::string(2000, 'b') + "\n[^c]: > 引用\n"},
       {"nesting", nesting(rng) + nesting(rng) + nesting(rng)},
+      // Found by fuzz_pipeline: a ruby base, a superscript or an annotation
+      // wider than the measure ran off the page.
+      {"long ruby base", "注音：<ruby>" + han_wall.substr(0, 400) + "<rt>hàn</rt></ruby>。\n"},
+      {"long superscript", "上标：x<sup>" + std::string(600, '7') + "</sup>。\n"},
+      {"long annotation",
+       "{漢字|" + std::string(900, 'k') + "} 在行首，{字|" + std::string(40, 'z') + "} 在行中。\n"},
   };
   for (const auto& [name, input] : cases) run(input, name);
 }
