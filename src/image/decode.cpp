@@ -57,6 +57,7 @@ Decoded decode_png(std::string_view d, int64_t max_pixels, bool keep) {
   // A 16-bit file without gAMA/sRGB is sRGB like an 8-bit one (libpng's
   // default would treat it as linear and print it too light).
   p.img.flags = PNG_IMAGE_FLAG_16BIT_sRGB;
+  if (out.problem = png_chunk_problem(d); !out.problem.empty()) return out;
   if (!png_image_begin_read_from_memory(&p.img, d.data(), d.size())) {
     out.problem = p.img.message;
     return out;

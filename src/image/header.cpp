@@ -318,6 +318,22 @@ std::optional<PngStream> walk_png(std::string_view d, bool join) {
 
 }  // namespace
 
+std::string png_chunk_problem(std::string_view d) {
+  constexpr std::string_view kSignature("\x89PNG\r\n\x1a\n", 8);
+  if (d.substr(0, 8) != kSignature) return "";
+  for (size_t at = 8; at + 8 <= d.size();) {
+    const uint32_t length = be32(d, at);
+    const std::string_view type = d.substr(at + 4, 4);
+    if (length > d.size() - at - 8)
+      return "damaged PNG: its chunk at byte " + std::to_string(at) + " claims " +
+             std::to_string(length) + " bytes, and the file has " +
+             std::to_string(d.size() - at - 8) + " left";
+    if (type == "IEND") break;
+    at += 12 + static_cast<size_t>(length);
+  }
+  return "";
+}
+
 std::optional<PngStream> png_stream(std::string_view bytes) { return walk_png(bytes, true); }
 
 bool png_passes_through(std::string_view bytes) { return walk_png(bytes, false).has_value(); }

@@ -61,6 +61,10 @@ struct PngStream {
   std::string idat;  // the zlib stream
 };
 std::optional<PngStream> png_stream(std::string_view bytes);
+// Why a PNG's chunks cannot be read: one claims more bytes than the file has
+// left (libpng allocates what a chunk claims before reading it: 2 GB for a
+// 99-byte file); "" when they can be, or when the bytes are not PNG.
+std::string png_chunk_problem(std::string_view bytes);
 // Whether png_stream would give a stream (nothing copied).
 bool png_passes_through(std::string_view bytes);
 

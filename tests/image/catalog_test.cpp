@@ -298,7 +298,7 @@ TEST_F(CatalogTest, HostileFilesAreRefusedFromTheirHeaders) {
       {"huge.png", Problem::TooManyPixels}, {"huge.jpg", Problem::TooManyPixels},
       {"huge.gif", Problem::TooManyPixels}, {"truncated.png", Problem::Damaged},
       {"truncated.jpg", Problem::Damaged},  {"zero.png", Problem::Empty},
-      {"text.png", Problem::NotImage},
+      {"text.png", Problem::NotImage},      {"bomb.png", Problem::Damaged},
   };
   for (const Case& x : cases) {
     SCOPED_TRACE(x.file);
@@ -322,11 +322,29 @@ TEST_F(CatalogTest, HostileFilesAreRefusedFromTheirHeaders) {
             Problem::TooManyPixels);
 }
 
+// A chunk that claims more bytes than the file has left is found before
+// libpng, which would allocate what it claims (fuzz_image: 2 GB for 99 bytes).
+TEST_F(CatalogTest, APngChunkClaimingMoreThanTheFileIsRefusedBeforeLibpng) {
+  auto bytes = [&](const char* file) {
+    std::ifstream in(images_ / file, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  const std::string bomb = bytes("bomb.png");
+  ASSERT_EQ(bomb.size(), 99u);
+  EXPECT_NE(png_chunk_problem(bomb).find("claims 2052348020 bytes"), std::string::npos)
+      << png_chunk_problem(bomb);
+  EXPECT_EQ(decode(bomb, 1'000'000).problem, png_chunk_problem(bomb));
+  EXPECT_NE(png_chunk_problem(bytes("truncated.png")), "") << "cut inside a chunk";
+  for (const char* whole : {"rgb.png", "alpha.png", "srgb.png", "split.png"})
+    EXPECT_EQ(png_chunk_problem(bytes(whole)), "") << whole;
+  EXPECT_EQ(png_chunk_problem(bytes("photo.jpg")), "") << "not PNG: for its own decoder";
+}
+
 // Each hostile file is checked in a child process; the largest resident set
 // of those children stays far below 200 MB.
 TEST_F(CatalogTest, HostileFilesCostLittleMemory) {
   for (const char* file : {"huge.png", "huge.jpg", "huge.gif", "truncated.png", "truncated.jpg",
-                           "zero.png", "text.png"}) {
+                           "zero.png", "text.png", "bomb.png"}) {
     pid_t pid = ::fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {

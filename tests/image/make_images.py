@@ -110,6 +110,10 @@ def main(out):
     whole = (out / "rgb.png").read_bytes()
     (out / "truncated.png").write_bytes(whole[: len(whole) * 2 // 3])
     (out / "zero.png").write_bytes(png(0, 0, 8, 2, b""))
+    # 99 bytes whose second chunk claims 2,052,348,020 bytes (found by
+    # fuzz_image: libpng allocated that much before finding the file short).
+    bomb = png(16, 16, 8, 2, b"\x00" * 49 * 16)[:33] + struct.pack(">I", 0x7A545874) + b"iTXt"
+    (out / "bomb.png").write_bytes(bomb + b"\x00" * (99 - len(bomb)))
     (out / "text.png").write_bytes(b"this is not an image\n" * 4)
     jpg = (out / "photo.jpg").read_bytes()
     (out / "truncated.jpg").write_bytes(jpg[: len(jpg) // 2])
