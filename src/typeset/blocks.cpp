@@ -861,7 +861,7 @@ void table_part(Ctx& c, const Frame& f, const doc::Block& b, std::span<const siz
   };
   begin_block(c, rs.space_before);
   Within in_table(c, element(c, "Table"));
-  bool prev_header = false, first_box = true;
+  bool prev_header = false, first_box = true, warned_tall_header = false;
   // The header rows stacked into one box (with their rules), repeated by the
   // page builder at the top of every page the table continues on.
   VBox head;
@@ -892,10 +892,21 @@ void table_part(Ctx& c, const Frame& f, const doc::Block& b, std::span<const siz
       adopt_inline(c, cells[k], cell_tags[k]);
       nlines = std::max(nlines, cells[k].size());
     }
+    // Header rows: one box, repeated; but a header taller than half the
+    // type area is set as body rows are (it could not be repeated, and a
+    // whole page could not hold it).
+    const bool header = row.header && head.height + static_cast<double>(nlines) * lead + 2 * pady <=
+                                          c.sheet.text_height() / 2;
+    if (row.header && !header && !warned_tall_header) {
+      c.diags.warn(c.doc->path, b.pos,
+                   "table header row taller than half the page: set as a body row, not repeated "
+                   "on the pages the table continues on");
+      warned_tall_header = true;
+    }
     // Header rows: one box. Body rows: one box per line (slice).
-    const size_t slices = row.header ? 1 : nlines;
+    const size_t slices = header ? 1 : nlines;
     for (size_t si = 0; si < slices; ++si) {
-      const size_t from = row.header ? 0 : si, to = row.header ? nlines : si + 1;
+      const size_t from = header ? 0 : si, to = header ? nlines : si + 1;
       VBox box;
       const double top_pad = si == 0 ? pady : 0, bottom_pad = si + 1 == slices ? pady : 0;
       box.height = static_cast<double>(to - from) * lead + top_pad + bottom_pad;
@@ -911,11 +922,11 @@ void table_part(Ctx& c, const Frame& f, const doc::Block& b, std::span<const siz
       }
       const double top = -box.baseline, bottom = box.height - box.baseline;
       if (first_box) box.items.push_back(rule(top, 0.8));
-      if (si + 1 == slices && (row.header || last_row))
-        box.items.push_back(rule(bottom, row.header ? 0.5 : 0.8));
-      else if (!row.header) box.close.push_back(rule(bottom, 0.8));  // drawn if the page ends here
+      if (si + 1 == slices && (header || last_row))
+        box.items.push_back(rule(bottom, header ? 0.5 : 0.8));
+      else if (!header) box.close.push_back(rule(bottom, 0.8));  // drawn if the page ends here
       first_box = false;
-      if (row.header) {
+      if (header) {
         if (head.items.empty() && head.height == 0) {
           head.baseline = box.baseline;
           head.bands = box.bands;
@@ -935,7 +946,7 @@ void table_part(Ctx& c, const Frame& f, const doc::Block& b, std::span<const siz
       else if (ri > 0) c.vb.add_break(prev_header ? kForbid : 0);
       c.vb.add_box(std::move(box));
     }
-    prev_header = row.header;
+    prev_header = header;
   }
   end_block(c, rs.space_after);
 }

@@ -23,8 +23,7 @@ inline int fuzz_image_one(const uint8_t* data, size_t size) {
   const image::Header h = image::read_header(bytes);
   if (!(h.width >= 0) || !(h.height >= 0)) std::abort();
   if (auto png = image::png_stream(bytes)) {
-    if (png->width <= 0 || png->height <= 0 || (png->colors != 1 && png->colors != 3))
-      std::abort();
+    if (png->width <= 0 || png->height <= 0 || (png->colors != 1 && png->colors != 3)) std::abort();
     if (!image::png_passes_through(bytes)) std::abort();  // the two agree
   }
   for (bool keep : {true, false}) {

@@ -47,10 +47,10 @@ int run(const std::string& s) {
 TEST(ImageFuzz, DamagedPicturesDecodeOrGiveAReason) {
   const std::string root = MOYIN_SOURCE_DIR;
   std::vector<std::string> seeds;
-  for (const char* name : {"/tests/fixtures/epub/images/photo.jpg",
-                           "/tests/fixtures/epub/images/pic.webp",
-                           "/tests/fixtures/epub/images/anim.gif",
-                           "/tests/fixtures/epub/images/dot.png", "/content/images/cover.png"}) {
+  for (const char* name :
+       {"/tests/fixtures/epub/images/photo.jpg", "/tests/fixtures/epub/images/pic.webp",
+        "/tests/fixtures/epub/images/anim.gif", "/tests/fixtures/epub/images/dot.png",
+        "/content/images/cover.png"}) {
     seeds.push_back(testing::read_file(root + name));
     ASSERT_FALSE(seeds.back().empty()) << name;
     ASSERT_TRUE(image::decode(seeds.back(), fuzz::kFuzzMaxPixels).raster) << name << " decodes";

@@ -282,6 +282,10 @@ TEST_F(PipelineFuzz, HostileInputs) {
       {"long superscript", "上标：x<sup>" + std::string(600, '7') + "</sup>。\n"},
       {"long annotation",
        "{漢字|" + std::string(900, 'k') + "} 在行首，{字|" + std::string(40, 'z') + "} 在行中。\n"},
+      // Found by fuzz_pipeline: a header row taller than the page, its next
+      // row drawn below the page's bottom edge.
+      {"tall header row", "| " + han_wall + han_wall + han_wall + han_wall +
+                              " | 输出 |\n|---|---|\n| 解析 | 文档树 |\n"},
   };
   for (const auto& [name, input] : cases) run(input, name);
 }
