@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "fuzz/fuzz_svg.h"
+#include "fuzz/mutate.h"
 #include "test_util.h"
 
 namespace moyin {
@@ -69,27 +70,8 @@ const std::vector<std::string> kTokens = {"<",
                                           std::string(1, '\0'),
                                           "\n"};
 
-std::string mutate(std::string s, std::mt19937& rng) {
-  const int rounds = 1 + static_cast<int>(rng() % 8);
-  for (int r = 0; r < rounds; ++r) {
-    const size_t at = s.empty() ? 0 : rng() % (s.size() + 1);
-    switch (rng() % 6) {
-      case 0: s.insert(at, kTokens[rng() % kTokens.size()]); break;
-      case 1:
-        for (int k = static_cast<int>(rng() % 20); k > 0; --k)
-          s.insert(at, kTokens[rng() % kTokens.size()]);
-        break;
-      case 2:
-        if (!s.empty()) s.erase(at % s.size(), rng() % 64);
-        break;
-      case 3: s.resize(at); break;
-      case 4:
-        if (!s.empty()) s[at % s.size()] ^= static_cast<char>(1u << (rng() % 8));
-        break;
-      default: s.insert(at, 1, static_cast<char>(rng() & 0xFF));
-    }
-  }
-  return s;
+std::string mutate(const std::string& s, std::mt19937& rng) {
+  return fuzz::mutate(s, rng, kTokens);
 }
 
 int run(const std::string& s) {
