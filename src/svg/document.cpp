@@ -3,6 +3,7 @@
 // but XML's own), the intrinsic size from the root element, the id map for
 // <use>, and the features the vector drawing leaves to the raster fallback.
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <string>
@@ -215,6 +216,64 @@ void survey(detail::Document& doc) {
   }
 }
 
+bool ascii(std::string_view v) {
+  return std::all_of(v.begin(), v.end(),
+                     [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
+}
+
+// Where a value may hold any text: names, ids, references, font families.
+bool free_text(std::string_view name) {
+  return name == "id" || name == "class" || name == "href" || name == "font-family" ||
+         name == "font" || name == "lang";
+}
+
+// `style`'s declarations whose values are ASCII, or free text.
+std::string ascii_declarations(std::string_view style) {
+  std::string kept;
+  for (size_t i = 0; i <= style.size();) {
+    const size_t end = std::min(style.find(';', i), style.size());
+    const std::string_view decl = style.substr(i, end - i);
+    std::string_view prop = decl.substr(0, decl.find(':'));
+    while (!prop.empty() && std::isspace(static_cast<unsigned char>(prop.front())))
+      prop.remove_prefix(1);
+    while (!prop.empty() && std::isspace(static_cast<unsigned char>(prop.back())))
+      prop.remove_suffix(1);
+    if (ascii(decl) || free_text(prop)) kept.append(decl).append(";");
+    i = end + 1;
+  }
+  return kept;
+}
+
+// SVG's value grammars are ASCII, and SVG++'s (Boost.Spirit) fail an
+// assertion, or hand std::tolower a negative char, on a byte above 0x7F in
+// some (a colour keyword, read case-blind). A value holding one is invalid
+// wherever a grammar reads it, so it goes as SVG says an invalid value does:
+// ignored (the attribute, or its declaration in `style`). Found by fuzz_svg.
+void drop_non_ascii_values(rapidxml_ns::xml_document<char>& xml,
+                           rapidxml_ns::xml_node<char>* root) {
+  std::vector<rapidxml_ns::xml_node<char>*> stack{root};
+  while (!stack.empty()) {
+    rapidxml_ns::xml_node<char>* n = stack.back();
+    stack.pop_back();
+    for (auto* c = n->first_node(); c; c = c->next_sibling())
+      if (c->type() == rapidxml_ns::node_element) stack.push_back(c);
+    for (auto* a = n->first_attribute(); a;) {
+      auto* next = a->next_attribute();
+      const std::string_view name(a->local_name(), a->local_name_size());
+      const std::string_view value(a->value(), a->value_size());
+      if (!ascii(value) && !free_text(name)) {
+        if (name != "style") {
+          n->remove_attribute(a);
+        } else {
+          const std::string kept = ascii_declarations(value);
+          a->value(xml.allocate_string(kept.data(), kept.size()), kept.size());
+        }
+      }
+      a = next;
+    }
+  }
+}
+
 // The buffer rapidxml parses: a copy, with the SVG namespace added to a
 // root <svg> written without one (browsers need it in a file; people
 // writing SVG by hand for a manuscript often leave it out).
@@ -293,11 +352,12 @@ Result parse(std::string_view bytes, const Limits& limits) {
   } catch (const rapidxml_ns::parse_error& e) {
     return failure(doc, std::string("malformed XML: ") + e.what(), e.where<char>());
   }
-  const Node* root = xml.first_node();
+  rapidxml_ns::xml_node<char>* root = xml.first_node();
   while (root && root->type() != rapidxml_ns::node_element) root = root->next_sibling();
   if (!root || detail::name(root) != "svg" ||
       std::string_view(root->namespace_uri(), root->namespace_uri_size()) != kSvgNs)
     return {std::nullopt, "the root element is not <svg>"};
+  drop_non_ascii_values(xml, root);
   Drawing drawing;
   intrinsic_size(root, drawing);
   doc.root = root;

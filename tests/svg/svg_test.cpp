@@ -473,6 +473,30 @@ TEST(SvgHostile, BadValuesAreIgnored) {
   ASSERT_GE(p.size(), 1u);
 }
 
+// A value with a byte above 0x7F where a grammar reads it is invalid and
+// ignored: SVG++'s colour keywords (read case-blind by Boost.Spirit) failed
+// an assertion on one (fuzz_svg). Ids and font families keep any text.
+TEST(SvgHostile, NonAsciiValuesAreIgnoredWhereAGrammarReadsThem) {
+  const Drawing d = draw(svg(
+      R"~(<rect id="图一" width="10" height="10" fill="红色" stroke="#00f"/>
+    <rect width="5" height="5" style="fill:蓝色; stroke:#0f0"/>
+    <text x="1" y="9" style="font-family: 宋体; fill: #f00">字</text>)~"));
+  auto p = paths(d);
+  ASSERT_EQ(p.size(), 2u);
+  ASSERT_TRUE(p[0].fill);
+  EXPECT_EQ(p[0].fill->color, (layout::Color{0, 0, 0})) << "fill ignored: black, the initial value";
+  ASSERT_TRUE(p[0].stroke);
+  EXPECT_EQ(p[0].stroke->color, (layout::Color{0, 0, 1}));
+  ASSERT_TRUE(p[1].fill);
+  EXPECT_EQ(p[1].fill->color, (layout::Color{0, 0, 0}));
+  ASSERT_TRUE(p[1].stroke) << "the style's other declaration kept";
+  EXPECT_EQ(p[1].stroke->color, (layout::Color{0, 1, 0}));
+  auto t = texts(d);
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t[0].family, "宋体");
+  EXPECT_EQ(t[0].fill, (layout::Color{1, 0, 0}));
+}
+
 TEST(SvgRaster, DrawsPixels) {
   std::string error;
   auto px = rasterize(svg(R"~(<rect width="100" height="50" fill="#0000ff"/>)~"), 20, 20, &error);
