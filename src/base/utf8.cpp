@@ -62,4 +62,23 @@ void append_utf8(std::string& out, char32_t cp) {
   }
 }
 
+bool repair_utf8(std::string& s) {
+  size_t i = 0;
+  auto invalid = [&](size_t at, Decoded& d) {
+    d = decode_at(s, at);
+    return d.len == 1 && static_cast<unsigned char>(s[at]) >= 0x80;
+  };
+  Decoded d;
+  while (i < s.size() && !invalid(i, d)) i += d.len;
+  if (i == s.size()) return false;
+  std::string out(s, 0, i);
+  while (i < s.size()) {
+    if (invalid(i, d)) out += "\xEF\xBF\xBD";
+    else out.append(s, i, d.len);
+    i += d.len;
+  }
+  s = std::move(out);
+  return true;
+}
+
 }  // namespace moyin::base

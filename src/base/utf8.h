@@ -40,6 +40,9 @@ inline char32_t next_code_point(std::string_view s, size_t& i) {
   return d.cp;
 }
 void append_utf8(std::string& out, char32_t cp);
+// Replaces each byte that begins no valid UTF-8 sequence by U+FFFD, in
+// place; whether there was one.
+bool repair_utf8(std::string& s);
 
 // ASCII letters lowered, every other byte kept (names, keys, language tags).
 inline std::string ascii_lower(std::string_view s) {

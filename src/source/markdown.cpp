@@ -552,6 +552,10 @@ struct Converter {
   std::string raw_str(const char* s) const {
     std::string out;
     strip_into(out, s, prep.sentinel);
+    // cmark-gfm 0.29 cuts the text of an unmatched footnote reference whose
+    // label spans a line (`[^x\n<b>粗体</b>]`) inside a character; the
+    // source it was given is valid UTF-8 (hygiene.cpp), so is what it gives.
+    base::repair_utf8(out);
     return out;
   }
 

@@ -78,5 +78,23 @@ TEST(Utf8, RoundTripsEveryScalarValue) {
   }
 }
 
+TEST(Utf8, RepairReplacesEachInvalidByte) {
+  std::string valid = "中文 text 𠀀";
+  EXPECT_FALSE(repair_utf8(valid));
+  EXPECT_EQ(valid, "中文 text 𠀀");
+  std::string cut = "粗体";
+  cut.resize(2);  // E7 B2: a character cut short
+  cut += "]";
+  EXPECT_TRUE(repair_utf8(cut));
+  EXPECT_EQ(cut, "\xEF\xBF\xBD\xEF\xBF\xBD]");
+  std::string stray =
+      "a\x80"
+      "b\xFF";
+  EXPECT_TRUE(repair_utf8(stray));
+  EXPECT_EQ(stray,
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD");
+}
+
 }  // namespace
 }  // namespace moyin::base

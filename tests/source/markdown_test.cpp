@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "base/utf8.h"
+
 #include "source/helpers.h"
 
 namespace moyin {
@@ -226,6 +228,18 @@ TEST(Markdown, Footnotes) {
   EXPECT_EQ(p->footnotes[1].number, 2);
   EXPECT_EQ(p->footnotes[1].pos, (doc::Position{3, 1}));
   for (const auto& b : p->blocks) EXPECT_NE(b.kind, BlockKind::FootnoteDef);
+}
+
+// cmark-gfm cuts the text of an unmatched footnote reference whose label
+// spans a line inside a character (found by fuzz_source): the document's
+// text stays valid UTF-8, the cut character a U+FFFD.
+TEST(Markdown, UnmatchedFootnoteLabelOverALineStaysValidUtf8) {
+  auto p = parse("a [^x\n<b>粗体</b>] b\n");
+  std::string text;
+  for (const auto& in : first_para(*p)) text += in.text;
+  std::string repaired = text;
+  EXPECT_FALSE(base::repair_utf8(repaired)) << "already valid: " << text;
+  EXPECT_NE(text.find("\xEF\xBF\xBD"), std::string::npos) << text;
 }
 
 TEST(Markdown, InlineKinds) {
