@@ -46,6 +46,17 @@ void ensure_extensions() {
   std::call_once(once, [] { cmark_gfm_core_extensions_ensure_registered(); });
 }
 
+// cmark-gfm 0.29 keeps the characters that start an extension's inline
+// syntax (`w` and `:` for autolinks, `~` for strikethrough) in one table for
+// the process: a parser sets them when it reads inlines (and a table row's
+// cells, while it reads blocks) and clears them after, so two documents
+// parsed at once cleared them under each other and lost autolinks and
+// strikethrough now and then. Every parse holds this lock, feed to finish.
+std::mutex& cmark_lock() {
+  static std::mutex lock;
+  return lock;
+}
+
 bool is_space(char32_t cp) {
   return cp == '\n' || cmark_utf8proc_is_space(static_cast<int32_t>(cp));
 }
@@ -1218,8 +1229,12 @@ void parse_markdown(std::string_view body, int first_line, std::string_view path
       cmark_parser_attach_syntax_extension(parser.get(), ext);
     }
   }
-  cmark_parser_feed(parser.get(), prep.text.data(), prep.text.size());
-  NodePtr root(cmark_parser_finish(parser.get()));
+  NodePtr root;
+  {
+    std::lock_guard lock(cmark_lock());
+    cmark_parser_feed(parser.get(), prep.text.data(), prep.text.size());
+    root.reset(cmark_parser_finish(parser.get()));
+  }
   if (!root) return;
 
   Converter conv{.src = prep.text,

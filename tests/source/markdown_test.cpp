@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "base/utf8.h"
 
 #include "source/helpers.h"
@@ -305,6 +308,28 @@ TEST(CjkAutolink, SeveralUrlsInOneRunOfChinese) {
   EXPECT_EQ(test::first_para(*p)[3].pos, (doc::Position{1, 28}));
   EXPECT_EQ(test::sketch(test::first_para(*test::parse("见https://a.com。http://。完\n"))),
             "见[https://a.com](https://a.com)。http://。完");
+}
+
+// cmark-gfm 0.29 keeps the characters that start an extension's inline
+// syntax (`w` and `:` for autolinks, `~` for strikethrough) in one table for
+// the whole process, adds them when a parser starts its inlines and clears
+// them when it ends (a table row's cells too): a document parsed while
+// another finished lost its autolinks and strikethrough now and then (a
+// batch's EPUB differed between two runs). Two threads parse at once here.
+TEST(GfmExtensions, HoldWhileAnotherThreadParses) {
+  const std::string md =
+      "参考 www.example.org 与 ~~旧~~ 和 https://a.cn 。\n\n| x |\n|---|\n| y |\n";
+  const std::string want =
+      "参考 [www.example.org](http://www.example.org) 与 ~旧~ 和 [https://a.cn](https://a.cn) 。";
+  std::atomic<int> wrong = 0;
+  auto parse_many = [&] {
+    for (int i = 0; i < 3000; ++i)
+      if (para(md) != want) ++wrong;
+  };
+  std::thread other(parse_many);
+  parse_many();
+  other.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 }  // namespace
