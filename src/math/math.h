@@ -119,15 +119,15 @@ bool convert(const Engine& engine, std::span<const Collected> docs, Converted& o
 // ---- Formulas kept between runs (the CLI keeps a document's beside its outputs)
 
 // The formulas of `mine` that `from` (converted after its preamble) holds,
-// MathJax's refusals included, as text for restore(). `engine` names what
-// made them (the CLI hashes the engine's script and MathJax's pinned
-// version): restore() takes them back only for the same engine and
-// preamble. Deterministic: the same formulas give the same text.
+// MathJax's refusals included, as bytes for restore() (MessagePack).
+// `engine` names what made them (the CLI hashes the engine's script and
+// MathJax's pinned version): restore() takes them back only for the same
+// engine and preamble. Deterministic: the same formulas give the same bytes.
 std::string store(const Collected& mine, const Formulas& from, std::string_view engine);
-// Adds the formulas `text` holds to `into`, each one not there yet. False,
-// and nothing added, when `text` is not such a store, or is another
+// Adds the formulas `bytes` holds to `into`, each one not there yet. False,
+// and nothing added, when `bytes` is not such a store, or is another
 // engine's, or was converted after another preamble.
-bool restore(std::string_view text, std::string_view engine, const Preamble& preamble,
+bool restore(std::string_view bytes, std::string_view engine, const Preamble& preamble,
              Formulas& into);
 
 // `path:line:col: warning: math: <MathJax's message>` for every formula of

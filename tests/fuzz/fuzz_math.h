@@ -27,14 +27,20 @@ inline void check_drawing(const math::Drawing& d) {
 }
 
 // The engine a kept file names, so that its formulas are read (restore
-// takes only those of the engine asked for).
-inline std::string kept_engine(std::string_view text) {
-  constexpr std::string_view key = "\"engine\":\"";
-  const size_t at = text.find(key);
-  if (at == std::string_view::npos) return "fuzz";
-  const size_t begin = at + key.size(), end = text.find('"', begin);
-  if (end == std::string_view::npos || end == begin) return "fuzz";
-  return std::string(text.substr(begin, end - begin));
+// takes only those of the engine asked for): the MessagePack string after
+// the key "engine" (fixstr or str8), found without decoding the file.
+inline std::string kept_engine(std::string_view bytes) {
+  constexpr std::string_view key =
+      "\xA6"
+      "engine";
+  const size_t at = bytes.find(key);
+  if (at == std::string_view::npos || at + key.size() >= bytes.size()) return "fuzz";
+  size_t begin = at + key.size() + 1, size = 0;
+  const auto head = static_cast<unsigned char>(bytes[begin - 1]);
+  if ((head & 0xE0) == 0xA0) size = head & 0x1F;
+  else if (head == 0xD9 && begin < bytes.size()) size = static_cast<unsigned char>(bytes[begin++]);
+  if (size == 0 || begin + size > bytes.size()) return "fuzz";
+  return std::string(bytes.substr(begin, size));
 }
 
 // Returns 0 as libFuzzer expects; aborts when an invariant breaks.

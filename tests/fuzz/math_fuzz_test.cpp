@@ -5,6 +5,9 @@
 // and odd SVG.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include <array>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -17,9 +20,17 @@
 namespace moyin {
 namespace {
 
-// What the mutator inserts: the kept file's JSON, the glyph numbers, the
-// SVG's elements, transforms and path data at their edges.
-const std::vector<std::string> kTokens = {"\"",
+// What the mutator inserts: MessagePack heads (the kept file's format:
+// strings, arrays and maps claiming 4 GB, a byte no value starts with),
+// JSON, the glyph numbers, the SVG's elements, transforms and path data at
+// their edges.
+const std::vector<std::string> kTokens = {std::string("\xDB\xFF\xFF\xFF\xFF"),
+                                          std::string("\xDD\xFF\xFF\xFF\xFF"),
+                                          std::string("\xDF\xFF\xFF\xFF\xFF"),
+                                          std::string("\xC1"),
+                                          std::string("\xA0"),
+                                          std::string("\x90", 1),
+                                          "\"",
                                           "\\\"",
                                           "\\u0000",
                                           "{",
@@ -90,6 +101,13 @@ int run(const std::string& s) {
 
 const std::string kKept = testing::read_file(MOYIN_TEST_DATA_DIR "/math/page.math");
 
+// A kept file from its JSON text (the values the store writes, in JSON).
+std::string packed(std::string_view json) {
+  std::string bytes;
+  nlohmann::json::to_msgpack(nlohmann::json::parse(json), bytes);
+  return bytes;
+}
+
 TEST(MathFuzz, TheRealKeptFileIsReadWhole) {
   ASSERT_FALSE(kKept.empty());
   math::Formulas f;
@@ -107,34 +125,50 @@ TEST(MathFuzz, TheRealKeptFileIsReadWhole) {
 // Found by fuzz_math: a format that is not a number threw out of restore.
 TEST(MathFuzz, KeptFilesOfTheWrongShapeAreRefused) {
   for (std::string_view wrong :
-       {R"({"format":"3","engine":"e","preamble":[],"glyphs":[],"formulas":[]})",
-        R"({"format":3.5,"engine":"e","preamble":[],"glyphs":[],"formulas":[]})",
-        R"({"format":3,"engine":7,"preamble":[],"glyphs":[],"formulas":[]})",
-        R"({"format":3,"engine":"e","preamble":{},"glyphs":[1],"formulas":[]})",
-        R"({"format":3,"engine":"e","preamble":[],"glyphs":{},"formulas":[]})",
-        R"({"format":3,"engine":"e","preamble":[],"glyphs":[],"formulas":[7]})",
-        R"({"format":3,"engine":"e","preamble":[],"glyphs":[],"formulas":[{"tex":1}]})", R"([3])",
-        "3", "null"}) {
+       {R"({"format":"4","engine":"e","preamble":[],"glyphs":[],"formulas":[]})",
+        R"({"format":4.5,"engine":"e","preamble":[],"glyphs":[],"formulas":[]})",
+        R"({"format":4,"engine":7,"preamble":[],"glyphs":[],"formulas":[]})",
+        R"({"format":4,"engine":"e","preamble":{},"glyphs":[1],"formulas":[]})",
+        R"({"format":4,"engine":"e","preamble":[],"glyphs":{},"formulas":[]})",
+        R"({"format":4,"engine":"e","preamble":[],"glyphs":[],"formulas":[7]})",
+        R"({"format":4,"engine":"e","preamble":[],"glyphs":[],"formulas":[{"tex":1}]})", R"([4])",
+        "4", "null"}) {
     math::Formulas f;
-    EXPECT_FALSE(math::restore(wrong, "e", {}, f)) << wrong;
-    EXPECT_EQ(run(std::string(wrong)), 0);
+    EXPECT_FALSE(math::restore(packed(wrong), "e", {}, f)) << wrong;
+    EXPECT_FALSE(math::restore(wrong, "e", {}, f)) << wrong << " as JSON text";
+    EXPECT_EQ(run(packed(wrong)), 0);
   }
   math::Formulas f;
-  EXPECT_TRUE(math::restore(R"({"format":3,"engine":"e","preamble":[],"glyphs":[],"formulas":[]})",
-                            "e", {}, f))
+  EXPECT_TRUE(math::restore(
+      packed(R"({"format":4,"engine":"e","preamble":[],"glyphs":[],"formulas":[]})"), "e", {}, f))
       << "the same shape, right";
 }
 
 TEST(MathFuzz, DamagedKeptFilesAreReadOrRefusedWhole) {
   std::mt19937 rng(20261201);
+  for (int i = 0; i < 1000; ++i) {  // the bytes: the reader refuses, never crashes
+    const std::string damaged = mutate(kKept, rng);
+    math::Formulas f;
+    (void)math::restore(damaged, fuzz::kept_engine(damaged), {}, f);
+    EXPECT_EQ(run(damaged), 0);
+  }
+  // The values (a formula's SVG, MathML or TeX, a glyph's path data)
+  // damaged and written again as the store would.
+  const nlohmann::json kept = nlohmann::json::from_msgpack(kKept);
   int read = 0;  // damage the reader cannot see (in a formula's text) leaves it readable
   for (int i = 0; i < 1000; ++i) {
-    const std::string damaged = mutate(kKept, rng);
+    nlohmann::json doc = kept;
+    nlohmann::json& formula = doc["formulas"][rng() % doc["formulas"].size()];
+    nlohmann::json& value = rng() % 4 == 0 ? doc["glyphs"][rng() % doc["glyphs"].size()]
+                                           : formula[std::array{"svg", "mathml", "tex"}[rng() % 3]];
+    value = mutate(value.get<std::string>(), rng);
+    std::string damaged;
+    nlohmann::json::to_msgpack(doc, damaged);
     math::Formulas f;
     read += math::restore(damaged, fuzz::kept_engine(damaged), {}, f);
     EXPECT_EQ(run(damaged), 0);
   }
-  EXPECT_GT(read, 50) << "the mutations reach the formulas, not only the JSON";
+  EXPECT_GT(read, 50) << "the mutations reach the formulas, not only the file's framing";
 }
 
 TEST(MathFuzz, OddSvgIsDrawnOrRefused) {

@@ -2,6 +2,8 @@
 // numbers and references.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "math/math.h"
 #include "source/source.h"
 #include "test_util.h"
@@ -173,6 +175,21 @@ TEST(Numbering, TagsLabelsAndModes) {
   }
 }
 
+// A kept file as JSON text, and back: the tests forge kept files in the
+// text and read what the store wrote.
+std::string as_json(const std::string& kept) { return nlohmann::json::from_msgpack(kept).dump(); }
+std::string from_json(std::string_view text) {
+  std::string bytes;
+  nlohmann::json::to_msgpack(nlohmann::json::parse(text), bytes);
+  return bytes;
+}
+// `kept` with its first `from` (in its JSON text) replaced by `to`.
+std::string forged(const std::string& kept, std::string_view from, std::string_view to) {
+  std::string text = as_json(kept);
+  text.replace(text.find(from), from.size(), to);
+  return from_json(text);
+}
+
 // Formulas kept between runs come back as they were, only for the engine
 // that made them, and never replace a result already there.
 TEST(Kept, StoredFormulasComeBackForTheSameEngineOnly) {
@@ -203,19 +220,20 @@ TEST(Kept, StoredFormulasComeBackForTheSameEngineOnly) {
   EXPECT_FALSE(restore(store(defining, made, "engine-1"), "engine-1", {}, other));
   EXPECT_FALSE(restore(text, "", {}, other));
   EXPECT_TRUE(other.empty());
-  for (std::string_view bad :
-       {std::string_view(""), std::string_view("{"),
-        std::string_view(text).substr(0, text.size() / 2),
-        std::string_view("{\"format\":3,\"engine\":\"engine-1\",\"preamble\":[],"
-                         "\"glyphs\":[],\"formulas\":[{\"tex\":\"y\",\"display\":false,"
-                         "\"error\":\"\",\"svg\":\"\",\"mathml\":\"\"}]}")}) {
+  const std::string no_drawing = from_json(
+      R"({"format":4,"engine":"engine-1","preamble":[],"glyphs":[],"formulas":[{"tex":"y",)"
+      R"("display":false,"error":"","svg":"","mathml":""}]})");
+  for (const std::string& bad :
+       {std::string(), std::string("{"), text.substr(0, text.size() / 2), as_json(text), no_drawing,
+        forged(text, "\"format\":4", "\"format\":3")}) {
     EXPECT_FALSE(restore(bad, "engine-1", {}, other)) << bad;
     EXPECT_TRUE(other.empty()) << bad;
   }
+  EXPECT_TRUE(restore(from_json(as_json(text)), "engine-1", {}, other)) << "the same, re-encoded";
+  other = {};
 
-  std::string forged = text;
-  forged.replace(forged.find("<svg>x</svg>"), 12, "<script/>xx");
-  EXPECT_FALSE(restore(forged, "engine-1", {}, other)) << "not MathJax's SVG";
+  EXPECT_FALSE(restore(forged(text, "<svg>x</svg>", "<script/>"), "engine-1", {}, other))
+      << "not MathJax's SVG";
   EXPECT_TRUE(other.empty());
 
   Formulas mixed;
@@ -244,10 +262,8 @@ TEST(Kept, EachGlyphsPathDataIsKeptOnce) {
   EXPECT_EQ(back.find("x+y", false)->svg, svg(other, glyph));
 
   for (std::string_view wrong : {"@2", "@-1", "@x", "@1x", "M0 0"}) {
-    std::string forged = text;
-    forged.replace(forged.find("@1"), 2, wrong);
     Formulas none;
-    EXPECT_FALSE(restore(forged, "e", {}, none)) << wrong;
+    EXPECT_FALSE(restore(forged(text, "@1", wrong), "e", {}, none)) << wrong;
     EXPECT_TRUE(none.empty()) << wrong;
   }
 }
