@@ -674,6 +674,9 @@ void traverse(Document& doc) {
   Ctx root(doc);
   try {
     Traversal::load_document(doc.root, root);
+    // SVG++ ends the contexts it makes, not the one it is given: the
+    // outermost <svg>'s group (its `opacity`) is closed here.
+    root.on_exit_element();
   } catch (const Failure&) {
     throw;
   } catch (const std::exception& e) {

@@ -230,6 +230,24 @@ TEST(Svg, GroupOpacityIsATransparencyGroup) {
   EXPECT_EQ(shape, "(50p(40p))p(25p)");
 }
 
+// The outermost <svg> with `opacity` is a group too, closed after its last
+// item (found by fuzz_svg: its group was opened and never closed).
+TEST(Svg, RootOpacityIsATransparencyGroup) {
+  auto shape_of = [](const Drawing& d) {
+    std::string shape;
+    for (const Item& it : d.items) {
+      if (const auto* g = std::get_if<layout::Group>(&it))
+        shape += g->end ? ")" : "(" + std::to_string(static_cast<int>(g->opacity * 100));
+      else shape += "p";
+    }
+    return shape;
+  };
+  const std::string body =
+      R"~(<rect width="1" height="1"/><g opacity="0.4"><rect width="2" height="2"/></g>)~";
+  EXPECT_EQ(shape_of(draw(svg(body, R"~(width="10" height="10" opacity="0.5")~"))), "(50p(40p))");
+  EXPECT_EQ(shape_of(draw(svg(body, R"~(width="10" height="10" opacity="0")~"))), "(0p(40p))");
+}
+
 TEST(Svg, HiddenElementsAreNotDrawn) {
   auto p = paths(draw(svg(
       R"~(<rect width="1" height="1" display="none"/><g style="display:none"><rect width="1" height="1"/></g>
