@@ -63,6 +63,39 @@ std::optional<std::string> with_glyphs(std::string_view svg,
   return out.append(svg.substr(i));
 }
 
+// nlohmann's MessagePack reader descends once per nested array or map, so
+// a damaged file of nested heads would overflow the stack: a kept file
+// nests three deep (the file, its formulas, a formula), and one nested
+// deeper is refused before the reader descends.
+class NestingBound : public nlohmann::detail::json_sax_dom_parser<nlohmann::json> {
+ public:
+  static constexpr int kMaxDepth = 8;
+  explicit NestingBound(nlohmann::json& out) : json_sax_dom_parser(out, false) {}
+  bool start_object(std::size_t n) {
+    return ++depth_ <= kMaxDepth && json_sax_dom_parser::start_object(n);
+  }
+  bool end_object() { return --depth_, json_sax_dom_parser::end_object(); }
+  bool start_array(std::size_t n) {
+    return ++depth_ <= kMaxDepth && json_sax_dom_parser::start_array(n);
+  }
+  bool end_array() { return --depth_, json_sax_dom_parser::end_array(); }
+
+ private:
+  int depth_ = 0;
+};
+
+// The values of a MessagePack file, or a discarded value when `bytes` are
+// not one (strictly: nothing after the value).
+nlohmann::json read_msgpack(std::string_view bytes) {
+  nlohmann::json out;
+  NestingBound reader(out);
+  if (!nlohmann::json::sax_parse(bytes, &reader, nlohmann::json::input_format_t::msgpack,
+                                 /*strict=*/true) ||
+      reader.is_errored())
+    return nlohmann::json(nlohmann::json::value_t::discarded);
+  return out;
+}
+
 }  // namespace
 
 std::string store(const Collected& mine, const Formulas& from, std::string_view engine) {
@@ -89,8 +122,7 @@ std::string store(const Collected& mine, const Formulas& from, std::string_view 
 
 bool restore(std::string_view bytes, std::string_view engine, const Preamble& preamble,
              Formulas& into) {
-  const nlohmann::json doc =
-      nlohmann::json::from_msgpack(bytes, /*strict=*/true, /*allow_exceptions=*/false);
+  const nlohmann::json doc = read_msgpack(bytes);
   auto format = doc.is_object() ? doc.find("format") : doc.end();
   if (format == doc.end() || !format->is_number_integer() || *format != kFormat || engine.empty() ||
       !doc.contains("engine") || !doc["engine"].is_string() ||

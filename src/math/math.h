@@ -16,6 +16,7 @@
 #include <compare>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -178,6 +179,24 @@ struct Drawing {
 // is parsed once and its segments held once (layout::Outline is shared).
 // Used by one thread.
 using Glyphs = base::StringMap<std::shared_ptr<const layout::Outline>>;
+
+// Each formula's drawing, parsed once for all the threads that set one
+// document: the thread that sets a paragraph ahead and the one that places
+// its lines both ask for its formulas (thread-safe; drawings are never
+// changed once made, and stay where they are while this lives).
+class SharedDrawings {
+ public:
+  explicit SharedDrawings(const Formulas& formulas) : formulas_(formulas) {}
+  // The drawing of `tex`, or nullptr when MathJax refused it (or no engine
+  // converted it).
+  const Drawing* find(const std::string& tex, bool display);
+
+ private:
+  const Formulas& formulas_;
+  std::mutex mutex_;  // guards both below
+  std::map<Key, std::optional<Drawing>> drawings_;
+  Glyphs glyphs_;
+};
 
 // Parses MathJax's SVG (g/path/rect/line/text with translate/scale/matrix
 // transforms; path data M L H V C S Q T Z, absolute and relative), taking

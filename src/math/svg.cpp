@@ -335,6 +335,19 @@ std::shared_ptr<const layout::Outline> glyph_outline(std::string_view d, Glyphs*
 
 }  // namespace
 
+const Drawing* SharedDrawings::find(const std::string& tex, bool display) {
+  std::lock_guard lock(mutex_);
+  Key key{tex, display};
+  auto it = drawings_.find(key);
+  if (it == drawings_.end()) {
+    const Formula* f = formulas_.find(tex, display);
+    std::optional<Drawing> d;
+    if (f && f->error.empty()) d = drawing(f->svg, &glyphs_);
+    it = drawings_.emplace(std::move(key), std::move(d)).first;
+  }
+  return it->second ? &*it->second : nullptr;
+}
+
 std::optional<Drawing> drawing(std::string_view svg, Glyphs* glyphs) {
   Drawing out;
   // Units: MathJax's 1000 per em; the root viewBox is y-down with the baseline at 0.

@@ -797,7 +797,7 @@ class FontSetter {
         sheet_(sheet),
         fonts_(fonts),
         diags_(diags),
-        formulas_(formulas),
+        drawings_(formulas ? std::make_shared<math::SharedDrawings>(*formulas) : nullptr),
         hyphenator_(hyphenator) {
     lang_ = shaping_language(meta.lang);
   }
@@ -811,7 +811,7 @@ class FontSetter {
         diags_(unsaid_),
         lang_(main.lang_),
         notes_(main.notes_),
-        formulas_(main.formulas_),
+        drawings_(main.drawings_),
         hyphenator_(main.hyphenator_),
         resolved_(&resolved),
         ahead_only_(true) {}
@@ -1206,19 +1206,10 @@ class FontSetter {
     return false;
   }
 
-  // The formula's outlines, parsed once per setter; nullptr when MathJax
-  // refused it (or no engine ran).
+  // The formula's outlines, parsed once for the document's setters;
+  // nullptr when MathJax refused it (or no engine ran).
   const math::Drawing* drawing(const doc::Inline& in) {
-    if (!formulas_) return nullptr;
-    math::Key key{in.text, in.display};
-    auto it = drawings_.find(key);
-    if (it == drawings_.end()) {
-      const math::Formula* f = formulas_->find(in.text, in.display);
-      std::optional<math::Drawing> d;
-      if (f && f->error.empty()) d = math::drawing(f->svg, &glyphs_);
-      it = drawings_.emplace(std::move(key), std::move(d)).first;
-    }
-    return it->second ? &*it->second : nullptr;
+    return drawings_ ? drawings_->find(in.text, in.display) : nullptr;
   }
 
   // A formula without a drawing prints as its TeX source in code style.
@@ -1447,10 +1438,8 @@ class FontSetter {
   std::map<std::pair<std::string, std::string>, const font::FontSet*> named_;
   std::vector<std::pair<std::string, font::MissingGlyphs>> missing_;  // per document, in order
   std::map<std::string, std::string> notes_;
-  const math::Formulas* formulas_ = nullptr;
+  std::shared_ptr<math::SharedDrawings> drawings_;  // the main setter's, shared
   const Hyphenator* hyphenator_ = nullptr;
-  std::map<math::Key, std::optional<math::Drawing>> drawings_;
-  math::Glyphs glyphs_;                      // their outlines, each held once
   ResolvedRoles resolved_own_{};             // the main thread's: published as resolved
   const ResolvedRoles* resolved_ = nullptr;  // another thread's setter: the main thread's
   bool ahead_only_ = false;                  // setting ahead: no set is resolved here

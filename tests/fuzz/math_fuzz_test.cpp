@@ -144,6 +144,24 @@ TEST(MathFuzz, KeptFilesOfTheWrongShapeAreRefused) {
       << "the same shape, right";
 }
 
+// Found by fuzz_math: nlohmann's MessagePack reader descends once per
+// nested array or map, so a file of 100,000 nested array heads overflowed
+// the stack. It is refused instead.
+TEST(MathFuzz, DeeplyNestedKeptFilesAreRefused) {
+  for (const char head : {'\x91', '\xDD', '\x81'}) {  // fixarray of 1, array32, fixmap of 1
+    std::string deep;
+    for (int i = 0; i < 100000; ++i) {
+      deep += head;
+      if (head == '\xDD') deep += std::string("\0\0\0\1", 4);
+      if (head == '\x81') deep += "\xA1k";  // the key
+    }
+    deep += '\xC0';  // nil
+    math::Formulas f;
+    EXPECT_FALSE(math::restore(deep, "e", {}, f));
+    EXPECT_EQ(run(deep), 0);
+  }
+}
+
 TEST(MathFuzz, DamagedKeptFilesAreReadOrRefusedWhole) {
   std::mt19937 rng(20261201);
   for (int i = 0; i < 1000; ++i) {  // the bytes: the reader refuses, never crashes

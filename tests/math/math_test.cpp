@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <thread>
+
 #include "math/math.h"
 #include "source/source.h"
 #include "test_util.h"
@@ -114,6 +116,25 @@ TEST(Svg, AGlyphIsHeldOnceForEveryFormulaThatUsesIt) {
   std::optional<Drawing> alone = drawing(kSvg);
   ASSERT_TRUE(alone);
   EXPECT_NE(alone->paths[0].outline, a->paths[0].outline) << "without a table: its own";
+}
+
+// The setters of one document, on their threads, share each formula's
+// drawing: parsed once, the same object for every thread that asks.
+TEST(Svg, SharedDrawingsParseEachFormulaOnceForEveryThread) {
+  Formulas formulas;
+  formulas.results[{"x", false}] = {"", kSvg, "<math>x</math>"};
+  formulas.results[{"\\bad", false}] = {"Undefined control sequence \\bad", "", ""};
+  SharedDrawings shared(formulas);
+  const Drawing* first[2] = {};
+  std::thread other([&] { first[1] = shared.find("x", false); });
+  first[0] = shared.find("x", false);
+  other.join();
+  ASSERT_NE(first[0], nullptr);
+  EXPECT_EQ(first[0], first[1]);
+  EXPECT_EQ(shared.find("x", false), first[0]);
+  EXPECT_EQ(shared.find("x", false)->paths.size(), drawing(kSvg)->paths.size());
+  EXPECT_EQ(shared.find("x", true), nullptr) << "not converted as a display formula";
+  EXPECT_EQ(shared.find("\\bad", false), nullptr) << "refused by MathJax";
 }
 
 TEST(Svg, NotMathJaxSvgIsRefused) {
