@@ -52,6 +52,14 @@ inline std::string ascii_lower(std::string_view s) {
   return out;
 }
 
+// `s` without the ASCII white space (space, tab, CR, LF, FF, VT) at its ends.
+inline std::string_view trim_ascii_space(std::string_view s) {
+  constexpr std::string_view kSpace = " \t\r\n\f\v";
+  const size_t b = s.find_first_not_of(kSpace);
+  if (b == std::string_view::npos) return {};
+  return s.substr(b, s.find_last_not_of(kSpace) - b + 1);
+}
+
 // ASCII-case-insensitive equality and search (HTML element names, file extensions).
 inline bool ascii_iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

@@ -3,13 +3,13 @@
 // but XML's own), the intrinsic size from the root element, the id map for
 // <use>, and the features the vector drawing leaves to the raster fallback.
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <string>
 #include <tuple>
 #include <vector>
 
+#include "base/utf8.h"
 #include "image/image.h"
 #include "svg/internal.h"
 
@@ -233,11 +233,7 @@ std::string ascii_declarations(std::string_view style) {
   for (size_t i = 0; i <= style.size();) {
     const size_t end = std::min(style.find(';', i), style.size());
     const std::string_view decl = style.substr(i, end - i);
-    std::string_view prop = decl.substr(0, decl.find(':'));
-    while (!prop.empty() && std::isspace(static_cast<unsigned char>(prop.front())))
-      prop.remove_prefix(1);
-    while (!prop.empty() && std::isspace(static_cast<unsigned char>(prop.back())))
-      prop.remove_suffix(1);
+    const std::string_view prop = base::trim_ascii_space(decl.substr(0, decl.find(':')));
     if (ascii(decl) || free_text(prop)) kept.append(decl).append(";");
     i = end + 1;
   }

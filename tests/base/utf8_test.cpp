@@ -96,5 +96,13 @@ TEST(Utf8, RepairReplacesEachInvalidByte) {
             "b\xEF\xBF\xBD");
 }
 
+TEST(Ascii, TrimDropsWhiteSpaceAtTheEndsOnly) {
+  EXPECT_EQ(trim_ascii_space(" \t fill \r\n"), "fill");
+  EXPECT_EQ(trim_ascii_space("font family"), "font family");
+  EXPECT_EQ(trim_ascii_space(" \f\v "), "");
+  EXPECT_EQ(trim_ascii_space(""), "");
+  EXPECT_EQ(trim_ascii_space("\xE3\x80\x80x"), "\xE3\x80\x80x") << "U+3000 is not ASCII";
+}
+
 }  // namespace
 }  // namespace moyin::base
